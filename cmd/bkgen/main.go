@@ -1,0 +1,114 @@
+// Command bkgen compiles a bkgen schema (schema/*.go) into generated code.
+//
+//	bkgen generate [-schema ./schema] [-out ./generated]
+//	bkgen check    [-schema ./schema] [-out ./generated]
+//	bkgen version
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/bkgen/bkgen/gen"
+)
+
+const usage = `bkgen compiles a schema of ent types with bkgen annotations into a typed store.
+
+Usage:
+  bkgen generate [-schema DIR] [-out DIR]   regenerate DIR (default ./generated) from the schema
+  bkgen check    [-schema DIR] [-out DIR]   exit 1 when the generated files are stale
+  bkgen version                             print the version
+  bkgen help [COMMAND]                      show help
+
+Run "bkgen COMMAND -h" for the flags of a command.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "generate", "gen":
+		return generate(args[1:], stdout, stderr, false)
+	case "check":
+		return generate(args[1:], stdout, stderr, true)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, "bkgen", version())
+		return 0
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 {
+			return run([]string{args[1], "-h"}, stdout, stderr)
+		}
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "bkgen: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+func generate(args []string, stdout, stderr io.Writer, check bool) int {
+	name := "generate"
+	if check {
+		name = "check"
+	}
+	fs := flag.NewFlagSet("bkgen "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	schemaDir := fs.String("schema", "./schema", "schema package: a directory or import path")
+	outDir := fs.String("out", "./generated", "output directory")
+	quiet := fs.Bool("q", false, "print nothing but errors")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	start := time.Now()
+	say := func(format string, a ...any) {
+		if !*quiet {
+			fmt.Fprintf(stdout, format, a...)
+		}
+	}
+	say("bkgen: loading schema %s\n", *schemaDir)
+	m, err := gen.Load(*schemaDir)
+	if err != nil {
+		fmt.Fprintln(stderr, "bkgen:", strings.TrimSpace(err.Error()))
+		return 1
+	}
+	files, err := gen.Render(m)
+	if err != nil {
+		fmt.Fprintln(stderr, "bkgen:", err)
+		return 1
+	}
+	if check {
+		if d := gen.Diff(*outDir, files); len(d) > 0 {
+			fmt.Fprintf(stderr, "bkgen: %s is stale, run go generate ./...:\n  %s\n", *outDir, strings.Join(d, "\n  "))
+			return 1
+		}
+		say("bkgen: %s is up to date (%d tables)\n", *outDir, len(m.Tables))
+		return 0
+	}
+	if err := gen.Write(*outDir, files); err != nil {
+		fmt.Fprintln(stderr, "bkgen:", err)
+		return 1
+	}
+	say("bkgen: %d tables, %d files in %s (%s)\n", len(m.Tables), len(files), *outDir, time.Since(start).Round(time.Millisecond))
+	return 0
+}

@@ -1,0 +1,128 @@
+package db
+
+// Kind is how a column is stored and compared; every Go type of the schema
+// maps to one kind, and each backend has one storage type per kind.
+type Kind uint8
+
+const (
+	KindString Kind = iota + 1 // string, enum, uuid: text compared byte-wise
+	KindInt                    // all signed and small unsigned integers: int64
+	KindFloat                  // float32/float64: double precision
+	KindBool
+	KindTime  // time.Time with µs precision, UTC
+	KindBytes // []byte
+	KindJSON  // any JSON value; stored as JSON text, nil is NULL
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindString:
+		return "string"
+	case KindInt:
+		return "int"
+	case KindFloat:
+		return "float"
+	case KindBool:
+		return "bool"
+	case KindTime:
+		return "time"
+	case KindBytes:
+		return "bytes"
+	case KindJSON:
+		return "json"
+	}
+	return "invalid"
+}
+
+// Column describes one column of a table; generated code builds them.
+type Column struct {
+	Name     string
+	Kind     Kind
+	Bits     int  // integers: 8, 16, 32 or 64 (sizes the SQL type)
+	Nullable bool // the Go field is a pointer (or JSON): NULL is a value
+	Key      int  // 1-based primary-key position; 0 when not a key
+	AutoID   bool // integer key assigned by the database when zero on Add
+	Now      bool // set to the current ms on every write
+	Counter  bool // changed by Incr
+	UUID     bool // generated on Add/Put when empty
+	Pub      bool
+	Owner    bool
+	Secure   bool
+	Admin    bool
+	Enums    []string
+	// Default is the canonical value used as the SQL DEFAULT when the column
+	// is created or added; nil means the zero value of the kind (or NULL for
+	// nullable columns).
+	Default any
+}
+
+// Index is a secondary index over columns (positions in Table.Columns).
+type Index struct {
+	Name    string
+	Columns []int
+	Unique  bool
+}
+
+// Set is one column assignment of an update: Val is canonical (see Arg).
+type Set struct {
+	Col int
+	Val any
+}
+
+// WriteOp tells a generated prepare function which write it fills a row for.
+type WriteOp uint8
+
+const (
+	OpAdd WriteOp = iota + 1
+	OpPut
+	OpIncr
+)
+
+// Table is the static description of one table that generated code hands to
+// the engine, with the typed accessors that keep reflection off the hot path.
+type Table[R any] struct {
+	Name    string
+	Columns []Column
+	Keys    []int // column positions in key order
+	Indexes []Index
+	// Arg returns the canonical value of column col of r: string, int64,
+	// float64, bool, time.Time, []byte, JSON text as string, or nil for NULL.
+	Arg func(r *R, col int) (any, error)
+	// Dest returns a scan target writing column col into r.
+	Dest func(r *R, col int) any
+
+	colIndex map[string]int
+}
+
+// Col returns the position of the named column, or -1.
+func (t *Table[R]) Col(name string) int {
+	if t.colIndex == nil {
+		return t.findCol(name)
+	}
+	if i, ok := t.colIndex[name]; ok {
+		return i
+	}
+	return -1
+}
+
+func (t *Table[R]) findCol(name string) int {
+	for i := range t.Columns {
+		if t.Columns[i].Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (t *Table[R]) init() {
+	if t.colIndex != nil {
+		return
+	}
+	m := make(map[string]int, len(t.Columns))
+	for i := range t.Columns {
+		m[t.Columns[i].Name] = i
+	}
+	t.colIndex = m
+}
+
+func (t *Table[R]) isKey(col int) bool { return t.Columns[col].Key > 0 }

@@ -1,0 +1,205 @@
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// Config selects and configures database pools, with backendjs's parameter
+// names (-db-pool, -db-sqlite-pool, -db-pgsql-pool, -db-create-tables).
+type Config struct {
+	Pool         string // default pool: sqlite or pgsql
+	SQLitePool   string // SQLite database file, or a name resolved to HOME/var/NAME.db
+	PgsqlPool    string // PostgreSQL URL
+	PgsqlMax     int    // PostgreSQL connections (default 25, like backendjs SQL pools)
+	CreateTables bool   // create missing tables, indexes and columns at start
+	TokenSecret  string // key of the page-token MAC; random per process when empty
+	Home         string // application home; the SQLite file defaults to HOME/var/default.db
+}
+
+// Flags registers the parameters on fs, with defaults taken from the
+// environment (BK_DB_POOL, …) so that flags > env > defaults.
+func (c *Config) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Pool, "db-pool", env("BK_DB_POOL", "sqlite"), "default database pool: sqlite or pgsql")
+	fs.StringVar(&c.SQLitePool, "db-sqlite-pool", env("BK_DB_SQLITE_POOL", "default"), "SQLite database: a file path, or a NAME for HOME/var/NAME.db")
+	fs.StringVar(&c.PgsqlPool, "db-pgsql-pool", env("BK_DB_PGSQL_POOL", ""), "PostgreSQL URL, postgres://user:pass@host:port/db")
+	fs.IntVar(&c.PgsqlMax, "db-pgsql-max", envInt("BK_DB_PGSQL_MAX", 25), "PostgreSQL pool size (connections)")
+	fs.BoolVar(&c.CreateTables, "db-create-tables", env("BK_DB_CREATE_TABLES", "") == "1" || env("BK_DB_CREATE_TABLES", "") == "true", "create missing tables, indexes and columns at start (never drops)")
+	fs.StringVar(&c.TokenSecret, "db-token-secret", env("BK_DB_TOKEN_SECRET", ""), "secret that signs page tokens; set it when several processes serve one database")
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return n
+	}
+	return def
+}
+
+// Pool is one database connection pool with its dialect.
+type Pool struct {
+	Name    string // "sqlite" or "pgsql"
+	dialect *dialect
+	// SQLite: one writer connection (SQLite allows one writer; queuing in
+	// Go beats SQLITE_BUSY retries) and a pool of readers (WAL lets them run
+	// beside the writer).
+	sqlW, sqlR *sql.DB
+	pg         *pgxpool.Pool
+	secret     []byte
+}
+
+// Pools is the registry of open pools by name.
+type Pools struct {
+	Default *Pool
+	byName  map[string]*Pool
+}
+
+// Get returns the pool with that name, or nil.
+func (p *Pools) Get(name string) *Pool {
+	if name == "" {
+		return p.Default
+	}
+	return p.byName[name]
+}
+
+// Close closes every pool.
+func (p *Pools) Close() {
+	for _, x := range p.byName {
+		x.Close()
+	}
+}
+
+// Open opens the default pool named by c.Pool.
+func Open(ctx context.Context, c Config) (*Pools, error) {
+	var (
+		p   *Pool
+		err error
+	)
+	secret := []byte(c.TokenSecret)
+	switch c.Pool {
+	case "sqlite", "":
+		path := c.SQLitePool
+		if path == "" {
+			path = "default"
+		}
+		if !strings.ContainsAny(path, "/.") && path != ":memory:" {
+			path = filepath.Join(c.Home, "var", path+".db")
+		}
+		p, err = OpenSQLite(path, secret)
+	case "pgsql", "postgres", "postgresql":
+		if c.PgsqlPool == "" {
+			return nil, errors.New("db: -db-pool pgsql needs -db-pgsql-pool URL")
+		}
+		p, err = OpenPostgres(ctx, c.PgsqlPool, c.PgsqlMax, secret)
+	default:
+		return nil, fmt.Errorf("db: unknown pool %q (want sqlite or pgsql)", c.Pool)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Pools{Default: p, byName: map[string]*Pool{p.Name: p}}, nil
+}
+
+// OpenSQLite opens (creating it when missing) the SQLite database at path in
+// WAL mode. An empty secret gets a random one.
+func OpenSQLite(path string, secret []byte) (*Pool, error) {
+	if dir := filepath.Dir(path); dir != "." && path != ":memory:" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("db: sqlite: %w", err)
+		}
+	}
+	// busy_timeout covers readers meeting a checkpoint; synchronous=NORMAL is
+	// durable in WAL mode except for the last transactions on power loss.
+	base := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)"
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("db: sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.Ping(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: sqlite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: sqlite: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	r.SetConnMaxLifetime(0)
+	return &Pool{Name: "sqlite", dialect: sqliteDialect, sqlW: w, sqlR: r, secret: tokenSecret(secret)}, nil
+}
+
+// OpenPostgres opens a pgx pool. Its size defaults to 25 connections: request
+// handlers wait on the network, not the CPU, so the pgx default (the number of
+// CPUs) would queue them. A pool_max_conns in the URL wins.
+func OpenPostgres(ctx context.Context, url string, max int, secret []byte) (*Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("db: pgsql url: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		if max <= 0 {
+			max = 25
+		}
+		cfg.MaxConns = int32(max)
+	}
+	pg, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("db: pgsql: %w", err)
+	}
+	if err := pg.Ping(ctx); err != nil {
+		pg.Close()
+		return nil, fmt.Errorf("db: pgsql: %w", err)
+	}
+	return &Pool{Name: "pgsql", dialect: pgsqlDialect, pg: pg, secret: tokenSecret(secret)}, nil
+}
+
+func tokenSecret(s []byte) []byte {
+	if len(s) > 0 {
+		return s
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// Close closes the pool's connections.
+func (p *Pool) Close() {
+	if p.sqlW != nil {
+		p.sqlW.Close()
+		p.sqlR.Close()
+	}
+	if p.pg != nil {
+		p.pg.Close()
+	}
+}
+
+// SQL returns the database/sql handle of a SQLite pool (the writer) for
+// hand-written queries; nil for other pools.
+func (p *Pool) SQL() *sql.DB { return p.sqlW }
+
+// PGX returns the pgx pool of a PostgreSQL pool; nil for other pools.
+func (p *Pool) PGX() *pgxpool.Pool { return p.pg }

@@ -1,0 +1,130 @@
+package db
+
+import "fmt"
+
+// Op is a condition operator of Select, DelAll, UpdateAll and Update's
+// expected conditions.
+type Op string
+
+const (
+	OpEq          Op = "eq"
+	OpNe          Op = "ne"
+	OpGt          Op = "gt"
+	OpGe          Op = "ge"
+	OpLt          Op = "lt"
+	OpLe          Op = "le"
+	OpIn          Op = "in"
+	OpBetween     Op = "between"
+	OpBeginsWith  Op = "begins_with"
+	OpContains    Op = "contains"
+	OpNotContains Op = "not_contains"
+	OpNull        Op = "null"
+	OpNotNull     Op = "not_null"
+)
+
+// Ops lists every operator, in documentation order.
+var Ops = []Op{OpEq, OpNe, OpGt, OpGe, OpLt, OpLe, OpIn, OpBetween, OpBeginsWith, OpContains, OpNotContains, OpNull, OpNotNull}
+
+// ParseOp accepts an operator name, its backendjs aliases ("=", "<>", "!=",
+// ">", ">=", "<", "<=", "like%", "not contains", "null", "not null") included.
+func ParseOp(s string) (Op, error) {
+	switch s {
+	case "eq", "=", "":
+		return OpEq, nil
+	case "ne", "<>", "!=":
+		return OpNe, nil
+	case "gt", ">":
+		return OpGt, nil
+	case "ge", ">=":
+		return OpGe, nil
+	case "lt", "<":
+		return OpLt, nil
+	case "le", "<=":
+		return OpLe, nil
+	case "in":
+		return OpIn, nil
+	case "between":
+		return OpBetween, nil
+	case "begins_with", "like%":
+		return OpBeginsWith, nil
+	case "contains":
+		return OpContains, nil
+	case "not_contains", "not contains":
+		return OpNotContains, nil
+	case "null":
+		return OpNull, nil
+	case "not_null", "not null":
+		return OpNotNull, nil
+	}
+	return "", &ValidationError{Msg: fmt.Sprintf("unknown operator %q", s)}
+}
+
+// Cond is one condition: column Col compared with Values by Op. Values are Go
+// values of the column's type, or strings that parse as one (the API layers
+// pass query-string values through unchanged and get a ValidationError back).
+// A zero value — 0, "" or false — is a real condition.
+type Cond struct {
+	Col    string
+	Op     Op
+	Values []any
+}
+
+// Query is the input of Select.
+type Query struct {
+	Where  []Cond
+	Count  int      // page size; 0 means DefaultCount, more than MaxCount is an error
+	Token  string   // next_token of the previous page
+	Sort   string   // column to order by; default: the primary key
+	Desc   bool     // descending order
+	Select []string // columns to read; key and sort columns are always read
+	Total  bool     // count matching rows instead of returning them
+}
+
+const (
+	DefaultCount = 50
+	MaxCount     = 1000
+)
+
+// Page is one page of Select results.
+type Page[R any] struct {
+	Rows  []R
+	Next  string // empty on the last page
+	Total int64  // with Query.Total only
+}
+
+// Field is a typed column handle used to build conditions:
+//
+//	store.TodoCols.Name.Eq("milk")
+type Field[T any] struct{ Name string }
+
+func (f Field[T]) cond(op Op, vs ...T) Cond {
+	c := Cond{Col: f.Name, Op: op, Values: make([]any, len(vs))}
+	for i, v := range vs {
+		c.Values[i] = v
+	}
+	return c
+}
+
+func (f Field[T]) Eq(v T) Cond               { return f.cond(OpEq, v) }
+func (f Field[T]) Ne(v T) Cond               { return f.cond(OpNe, v) }
+func (f Field[T]) Gt(v T) Cond               { return f.cond(OpGt, v) }
+func (f Field[T]) Ge(v T) Cond               { return f.cond(OpGe, v) }
+func (f Field[T]) Lt(v T) Cond               { return f.cond(OpLt, v) }
+func (f Field[T]) Le(v T) Cond               { return f.cond(OpLe, v) }
+func (f Field[T]) In(vs ...T) Cond           { return f.cond(OpIn, vs...) }
+func (f Field[T]) Between(lo, hi T) Cond     { return f.cond(OpBetween, lo, hi) }
+func (f Field[T]) BeginsWith(p string) Cond  { return Cond{Col: f.Name, Op: OpBeginsWith, Values: []any{p}} }
+func (f Field[T]) Contains(s string) Cond    { return Cond{Col: f.Name, Op: OpContains, Values: []any{s}} }
+func (f Field[T]) NotContains(s string) Cond { return Cond{Col: f.Name, Op: OpNotContains, Values: []any{s}} }
+func (f Field[T]) IsNull() Cond              { return Cond{Col: f.Name, Op: OpNull} }
+func (f Field[T]) NotNull() Cond             { return Cond{Col: f.Name, Op: OpNotNull} }
+
+// Opt is an optional assignment in a generated Changes struct: only fields
+// with Set true are written by Update.
+type Opt[T any] struct {
+	Val T
+	Set bool
+}
+
+// Some returns an Opt that sets the column to v.
+func Some[T any](v T) Opt[T] { return Opt[T]{Val: v, Set: true} }

@@ -1,0 +1,804 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Store runs the operations of one table on one SQL pool. Statements that do
+// not depend on the call (get, add, put, del, incr) are built once here.
+type Store[R any] struct {
+	t *Table[R]
+	p *Pool
+	d *dialect
+
+	cols      string // quoted list of every column
+	keyWhere  string // k1 = ? AND k2 = ? (placeholders from 1)
+	autoCol   int    // AutoID column, or -1
+	getSQL    string
+	insertSQL string
+	insertNoA string // insert without the AutoID column, RETURNING it
+	putSQL    string
+	delSQL    string
+	incrSQL   string
+	listOne   string // SELECT … WHERE, for List
+}
+
+// NewStore prepares the statements of table t on pool p.
+func NewStore[R any](p *Pool, t *Table[R]) *Store[R] {
+	t.init()
+	s := &Store[R]{t: t, p: p, d: p.dialect, autoCol: -1}
+	d := s.d
+	q := quote(t.Name)
+	all := make([]int, len(t.Columns))
+	for i := range all {
+		all[i] = i
+	}
+	s.cols = s.colList(all)
+	var kw strings.Builder
+	for i, k := range t.Keys {
+		if i > 0 {
+			kw.WriteString(" AND ")
+		}
+		kw.WriteString(quote(t.Columns[k].Name) + " = " + d.ph(i+1))
+	}
+	s.keyWhere = kw.String()
+	s.getSQL = "SELECT " + s.cols + " FROM " + q + " WHERE " + s.keyWhere + " LIMIT 1"
+	s.delSQL = "DELETE FROM " + q + " WHERE " + s.keyWhere
+	s.insertSQL = "INSERT INTO " + q + " (" + s.cols + ") VALUES (" + s.phList(1, len(all)) + ")"
+	for i := range t.Columns {
+		if t.Columns[i].AutoID {
+			s.autoCol = i
+			rest := make([]int, 0, len(all)-1)
+			for _, c := range all {
+				if c != i {
+					rest = append(rest, c)
+				}
+			}
+			s.insertNoA = "INSERT INTO " + q + " (" + s.colList(rest) + ") VALUES (" + s.phList(1, len(rest)) + ") RETURNING " + quote(t.Columns[i].Name)
+		}
+	}
+	keys := s.colList(t.Keys)
+	var put, incr []string
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		if c.Key > 0 {
+			continue
+		}
+		n := quote(c.Name)
+		put = append(put, n+" = excluded."+n)
+		switch {
+		case c.Counter:
+			incr = append(incr, n+" = "+q+"."+n+" + excluded."+n)
+		case c.Now:
+			incr = append(incr, n+" = excluded."+n)
+		}
+	}
+	if len(put) == 0 {
+		s.putSQL = s.insertSQL + " ON CONFLICT (" + keys + ") DO NOTHING"
+	} else {
+		s.putSQL = s.insertSQL + " ON CONFLICT (" + keys + ") DO UPDATE SET " + strings.Join(put, ", ")
+	}
+	if len(incr) > 0 {
+		s.incrSQL = s.insertSQL + " ON CONFLICT (" + keys + ") DO UPDATE SET " + strings.Join(incr, ", ") + " RETURNING " + s.cols
+	}
+	s.listOne = "SELECT " + s.cols + " FROM " + q + " WHERE "
+	return s
+}
+
+// Table returns the table description.
+func (s *Store[R]) Table() *Table[R] { return s.t }
+
+// Pool returns the pool the store runs on.
+func (s *Store[R]) Pool() *Pool { return s.p }
+
+func (s *Store[R]) colList(cols []int) string {
+	var b strings.Builder
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(quote(s.t.Columns[c].Name))
+	}
+	return b.String()
+}
+
+func (s *Store[R]) phList(from, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(s.d.ph(from + i))
+	}
+	return b.String()
+}
+
+// dests returns scan targets for cols of r.
+func (s *Store[R]) dests(r *R, cols []int, buf []any) []any {
+	buf = buf[:0]
+	for _, c := range cols {
+		buf = append(buf, s.t.Dest(r, c))
+	}
+	return buf
+}
+
+func (s *Store[R]) allDests(r *R, buf []any) []any {
+	buf = buf[:0]
+	for c := range s.t.Columns {
+		buf = append(buf, s.t.Dest(r, c))
+	}
+	return buf
+}
+
+// rowArgs returns the bound values of every column of r.
+func (s *Store[R]) rowArgs(r *R, skip int) ([]any, error) {
+	args := make([]any, 0, len(s.t.Columns))
+	for c := range s.t.Columns {
+		if c == skip {
+			continue
+		}
+		v, err := s.t.Arg(r, c)
+		if err != nil {
+			return nil, &ValidationError{Table: s.t.Name, Column: s.t.Columns[c].Name, Msg: err.Error()}
+		}
+		args = append(args, s.d.bind(v))
+	}
+	return args, nil
+}
+
+func (s *Store[R]) bindAll(vals []any) []any {
+	for i, v := range vals {
+		vals[i] = s.d.bind(v)
+	}
+	return vals
+}
+
+func (s *Store[R]) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if s.d.isUnique(err) {
+		return ErrExists
+	}
+	var e *Error
+	var v *ValidationError
+	if errors.As(err, &e) || errors.As(err, &v) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("%s %s (%s): %w", op, s.t.Name, s.d.name, err)
+}
+
+// --- low-level execution on either driver
+
+func (p *Pool) exec(ctx context.Context, q string, args []any) (int64, error) {
+	if p.pg != nil {
+		tag, err := p.pg.Exec(ctx, q, args...)
+		if err != nil {
+			return 0, err
+		}
+		return tag.RowsAffected(), nil
+	}
+	res, err := p.sqlW.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+var errNoRows = errors.New("no rows")
+
+func (p *Pool) queryRow(ctx context.Context, write bool, q string, args []any, dest []any) error {
+	var err error
+	if p.pg != nil {
+		err = p.pg.QueryRow(ctx, q, args...).Scan(dest...)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errNoRows
+		}
+		return err
+	}
+	db := p.sqlR
+	if write {
+		db = p.sqlW
+	}
+	err = db.QueryRowContext(ctx, q, args...).Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errNoRows
+	}
+	return err
+}
+
+// query runs q and scans every row into the targets next returns for it.
+func (p *Pool) query(ctx context.Context, q string, args []any, next func() []any) error {
+	if p.pg != nil {
+		rows, err := p.pg.Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := rows.Scan(next()...); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	rows, err := p.sqlR.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := rows.Scan(next()...); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// --- operations
+
+// Get reads the row with the full primary key key (canonical values in key
+// order), or returns ErrNotFound.
+func (s *Store[R]) Get(ctx context.Context, key []any) (*R, error) {
+	r := new(R)
+	var buf [32]any
+	err := s.p.queryRow(ctx, false, s.getSQL, s.bindAll(key), s.allDests(r, buf[:0]))
+	if err == errNoRows {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, s.wrap("get", err)
+	}
+	return r, nil
+}
+
+// Add inserts r, prepared by the generated code; ErrExists when the key is
+// taken. An AutoID key left at zero is assigned by the database and written
+// back into r.
+func (s *Store[R]) Add(ctx context.Context, r *R) error {
+	if s.autoCol >= 0 {
+		v, err := s.t.Arg(r, s.autoCol)
+		if err != nil {
+			return err
+		}
+		if v == int64(0) {
+			args, err := s.rowArgs(r, s.autoCol)
+			if err != nil {
+				return err
+			}
+			err = s.p.queryRow(ctx, true, s.insertNoA, args, []any{s.t.Dest(r, s.autoCol)})
+			return s.wrap("add", err)
+		}
+	}
+	args, err := s.rowArgs(r, -1)
+	if err != nil {
+		return err
+	}
+	_, err = s.p.exec(ctx, s.insertSQL, args)
+	return s.wrap("add", err)
+}
+
+// Put inserts r or replaces every column of the existing row with that key.
+func (s *Store[R]) Put(ctx context.Context, r *R) error {
+	args, err := s.rowArgs(r, -1)
+	if err != nil {
+		return err
+	}
+	_, err = s.p.exec(ctx, s.putSQL, args)
+	return s.wrap("put", err)
+}
+
+// Del deletes the row with key; a missing row is not an error.
+func (s *Store[R]) Del(ctx context.Context, key []any) error {
+	_, err := s.p.exec(ctx, s.delSQL, s.bindAll(key))
+	return s.wrap("del", err)
+}
+
+// Incr adds the counter values of r (prepared by the generated code: key,
+// deltas, now columns and defaults) to the stored row, creating it from r
+// when missing, and returns the row as stored.
+func (s *Store[R]) Incr(ctx context.Context, r *R) (*R, error) {
+	if s.incrSQL == "" {
+		return nil, Invalid(s.t.Name, "", "table has no counter columns")
+	}
+	args, err := s.rowArgs(r, -1)
+	if err != nil {
+		return nil, err
+	}
+	out := new(R)
+	var buf [32]any
+	err = s.p.queryRow(ctx, true, s.incrSQL, args, s.allDests(out, buf[:0]))
+	if err != nil {
+		return nil, s.wrap("incr", err)
+	}
+	return out, nil
+}
+
+// Update sets the given columns of the row with key when it exists and
+// matches every expected condition; it returns the number of rows changed
+// (0 when the row is missing or a condition fails).
+func (s *Store[R]) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
+	b := s.newBuilder()
+	b.sql.WriteString("UPDATE " + quote(s.t.Name) + " SET ")
+	s.writeSets(b, sets)
+	b.sql.WriteString(" WHERE ")
+	for i, k := range s.t.Keys {
+		if i > 0 {
+			b.sql.WriteString(" AND ")
+		}
+		b.sql.WriteString(quote(s.t.Columns[k].Name) + " = " + b.arg(key[i]))
+	}
+	if err := s.where(b, expect, true); err != nil {
+		return 0, err
+	}
+	n, err := s.p.exec(ctx, b.sql.String(), b.args)
+	return n, s.wrap("update", err)
+}
+
+func (s *Store[R]) writeSets(b *builder, sets []Set) {
+	if len(sets) == 0 { // nothing to change: still report whether the row matched
+		k := quote(s.t.Columns[s.t.Keys[0]].Name)
+		b.sql.WriteString(k + " = " + k)
+		return
+	}
+	for i, st := range sets {
+		if i > 0 {
+			b.sql.WriteString(", ")
+		}
+		b.sql.WriteString(quote(s.t.Columns[st.Col].Name) + " = " + b.arg(st.Val))
+	}
+}
+
+// UpdateAll sets the given columns on every row matching conds (at least one
+// condition) and returns the number of rows changed.
+func (s *Store[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error) {
+	if len(conds) == 0 {
+		return 0, Invalid(s.t.Name, "", "UpdateAll needs at least one condition")
+	}
+	b := s.newBuilder()
+	b.sql.WriteString("UPDATE " + quote(s.t.Name) + " SET ")
+	s.writeSets(b, sets)
+	b.sql.WriteString(" WHERE ")
+	if err := s.where(b, conds, false); err != nil {
+		return 0, err
+	}
+	n, err := s.p.exec(ctx, b.sql.String(), b.args)
+	return n, s.wrap("updateAll", err)
+}
+
+// DelAll deletes every row matching conds (at least one condition) and
+// returns the number of rows deleted.
+func (s *Store[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
+	if len(conds) == 0 {
+		return 0, Invalid(s.t.Name, "", "DelAll needs at least one condition")
+	}
+	b := s.newBuilder()
+	b.sql.WriteString("DELETE FROM " + quote(s.t.Name) + " WHERE ")
+	if err := s.where(b, conds, false); err != nil {
+		return 0, err
+	}
+	n, err := s.p.exec(ctx, b.sql.String(), b.args)
+	return n, s.wrap("delAll", err)
+}
+
+const listChunk = 200
+
+// List reads the rows with the given full keys, in the order of keys; keys
+// with no row are skipped.
+func (s *Store[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
+	found := make(map[string]int, len(keys))
+	var rows []R
+	var buf [32]any
+	for start := 0; start < len(keys); start += listChunk {
+		chunk := keys[start:min(start+listChunk, len(keys))]
+		b := s.newBuilder()
+		b.sql.WriteString(s.listOne)
+		if len(s.t.Keys) == 1 {
+			b.sql.WriteString(quote(s.t.Columns[s.t.Keys[0]].Name) + " IN (")
+			for i, k := range chunk {
+				if i > 0 {
+					b.sql.WriteString(", ")
+				}
+				b.sql.WriteString(b.arg(k[0]))
+			}
+		} else {
+			b.sql.WriteString("(" + s.colList(s.t.Keys) + ") IN (")
+			for i, k := range chunk {
+				if i > 0 {
+					b.sql.WriteString(", ")
+				}
+				b.sql.WriteString("(")
+				for j, v := range k {
+					if j > 0 {
+						b.sql.WriteString(", ")
+					}
+					b.sql.WriteString(b.arg(v))
+				}
+				b.sql.WriteString(")")
+			}
+		}
+		b.sql.WriteString(")")
+		err := s.p.query(ctx, b.sql.String(), b.args, func() []any {
+			rows = append(rows, *new(R))
+			return s.allDests(&rows[len(rows)-1], buf[:0])
+		})
+		if err != nil {
+			return nil, s.wrap("list", err)
+		}
+	}
+	for i := range rows {
+		k, err := s.keyString(&rows[i])
+		if err != nil {
+			return nil, err
+		}
+		found[k] = i
+	}
+	out := make([]R, 0, len(rows))
+	for _, k := range keys {
+		if i, ok := found[valuesString(k)]; ok {
+			out = append(out, rows[i])
+			delete(found, valuesString(k)) // a key listed twice gives its row once
+		}
+	}
+	return out, nil
+}
+
+func (s *Store[R]) keyString(r *R) (string, error) {
+	vals := make([]any, len(s.t.Keys))
+	for i, k := range s.t.Keys {
+		v, err := s.t.Arg(r, k)
+		if err != nil {
+			return "", err
+		}
+		vals[i] = v
+	}
+	return valuesString(vals), nil
+}
+
+func valuesString(vals []any) string {
+	var b strings.Builder
+	for _, v := range vals {
+		b.WriteString(fmt.Sprintf("%T:%v\x00", v, v))
+	}
+	return b.String()
+}
+
+// --- SQL building
+
+type builder struct {
+	d    *dialect
+	sql  strings.Builder
+	args []any
+}
+
+func (s *Store[R]) newBuilder() *builder { return &builder{d: s.d} }
+
+// arg binds a canonical value and returns its placeholder.
+func (b *builder) arg(v any) string {
+	b.args = append(b.args, b.d.bind(v))
+	return b.d.ph(len(b.args))
+}
+
+// Selectable reports which operators apply to a kind: a condition outside
+// this list is a ValidationError on every backend.
+func opAllowed(k Kind, op Op) bool {
+	switch op {
+	case OpNull, OpNotNull:
+		return true
+	case OpBeginsWith, OpContains, OpNotContains:
+		return k == KindString
+	case OpGt, OpGe, OpLt, OpLe, OpBetween:
+		return k == KindString || k == KindInt || k == KindFloat || k == KindTime
+	case OpEq, OpNe, OpIn:
+		return k != KindJSON
+	}
+	return false
+}
+
+// Cond validates c against the table: the column exists, the operator fits
+// its kind and the values are of its type. It returns the column position and
+// canonical values.
+func (t *Table[R]) Cond(c Cond) (int, []any, error) {
+	col := t.Col(c.Col)
+	if col < 0 {
+		return 0, nil, Invalid(t.Name, "", "unknown column %q", c.Col)
+	}
+	k := t.Columns[col].Kind
+	op := c.Op
+	if op == "" {
+		op = OpEq
+	}
+	if !opAllowed(k, op) {
+		return 0, nil, Invalid(t.Name, c.Col, "operator %s does not apply to a %s column", op, k)
+	}
+	want := 1
+	switch op {
+	case OpNull, OpNotNull:
+		want = 0
+	case OpBetween:
+		want = 2
+	case OpIn:
+		if len(c.Values) == 0 {
+			return 0, nil, Invalid(t.Name, c.Col, "operator in needs at least one value")
+		}
+		if len(c.Values) > MaxCount {
+			return 0, nil, Invalid(t.Name, c.Col, "operator in takes at most %d values", MaxCount)
+		}
+		want = len(c.Values)
+	}
+	if len(c.Values) != want {
+		return 0, nil, Invalid(t.Name, c.Col, "operator %s needs %d value(s), got %d", op, want, len(c.Values))
+	}
+	vals := make([]any, len(c.Values))
+	for i, v := range c.Values {
+		if v == nil {
+			return 0, nil, Invalid(t.Name, c.Col, "a nil value: use the null operator")
+		}
+		cv, err := canon(k, v)
+		if err != nil {
+			return 0, nil, Invalid(t.Name, c.Col, "%v", err)
+		}
+		vals[i] = cv
+	}
+	return col, vals, nil
+}
+
+// where appends conds joined by AND; with and=true each is prefixed by AND.
+func (s *Store[R]) where(b *builder, conds []Cond, and bool) error {
+	for i, c := range conds {
+		col, vals, err := s.t.Cond(c)
+		if err != nil {
+			return err
+		}
+		if and || i > 0 {
+			b.sql.WriteString(" AND ")
+		}
+		n := quote(s.t.Columns[col].Name)
+		op := c.Op
+		switch op {
+		case OpEq, "":
+			b.sql.WriteString(n + " = " + b.arg(vals[0]))
+		case OpNe:
+			b.sql.WriteString(n + s.d.notEqual + b.arg(vals[0]))
+		case OpGt:
+			b.sql.WriteString(n + " > " + b.arg(vals[0]))
+		case OpGe:
+			b.sql.WriteString(n + " >= " + b.arg(vals[0]))
+		case OpLt:
+			b.sql.WriteString(n + " < " + b.arg(vals[0]))
+		case OpLe:
+			b.sql.WriteString(n + " <= " + b.arg(vals[0]))
+		case OpIn:
+			b.sql.WriteString(n + " IN (")
+			for j, v := range vals {
+				if j > 0 {
+					b.sql.WriteString(", ")
+				}
+				b.sql.WriteString(b.arg(v))
+			}
+			b.sql.WriteString(")")
+		case OpBetween:
+			b.sql.WriteString(n + " BETWEEN " + b.arg(vals[0]) + " AND " + b.arg(vals[1]))
+		case OpBeginsWith:
+			b.args = append(b.args, nil)
+			frag, v := s.d.beginsWith(n, s.d.ph(len(b.args)), vals[0].(string))
+			b.args[len(b.args)-1] = v
+			b.sql.WriteString(frag)
+		case OpContains:
+			b.sql.WriteString(s.d.contains(n, b.arg(vals[0])))
+		case OpNotContains: // NULL contains nothing
+			b.sql.WriteString("(" + n + " IS NULL OR NOT " + s.d.contains(n, b.arg(vals[0])) + ")")
+		case OpNull:
+			b.sql.WriteString(n + " IS NULL")
+		case OpNotNull:
+			b.sql.WriteString(n + " IS NOT NULL")
+		}
+	}
+	return nil
+}
+
+// Select returns one page of rows matching q.
+func (s *Store[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
+	t := s.t
+	count := q.Count
+	switch {
+	case count == 0:
+		count = DefaultCount
+	case count < 0 || count > MaxCount:
+		return nil, Invalid(t.Name, "", "count must be between 1 and %d", MaxCount)
+	}
+	// Order: the sort column, then the key columns, so the order is total
+	// and a token can name a position.
+	order := make([]int, 0, len(t.Keys)+1)
+	if q.Sort != "" {
+		c := t.Col(q.Sort)
+		if c < 0 {
+			return nil, Invalid(t.Name, "", "unknown sort column %q", q.Sort)
+		}
+		if k := t.Columns[c].Kind; k == KindJSON || k == KindBytes {
+			return nil, Invalid(t.Name, q.Sort, "cannot sort by a %s column", k)
+		}
+		order = append(order, c)
+	}
+	for _, k := range t.Keys {
+		if len(order) == 0 || order[0] != k {
+			order = append(order, k)
+		}
+	}
+	read := make([]bool, len(t.Columns))
+	if len(q.Select) == 0 {
+		for i := range read {
+			read[i] = true
+		}
+	} else {
+		for _, name := range q.Select {
+			c := t.Col(name)
+			if c < 0 {
+				return nil, Invalid(t.Name, "", "unknown column %q in select", name)
+			}
+			read[c] = true
+		}
+		for _, c := range order {
+			read[c] = true
+		}
+	}
+
+	b := s.newBuilder()
+	if q.Total {
+		b.sql.WriteString("SELECT COUNT(*) FROM " + quote(t.Name))
+		if len(q.Where) > 0 {
+			b.sql.WriteString(" WHERE ")
+			if err := s.where(b, q.Where, false); err != nil {
+				return nil, err
+			}
+		}
+		var n int64
+		if err := s.p.queryRow(ctx, false, b.sql.String(), b.args, []any{Int[int64]{&n}}); err != nil {
+			return nil, s.wrap("select", err)
+		}
+		return &Page[R]{Total: n}, nil
+	}
+
+	cols := make([]int, 0, len(t.Columns))
+	for i, ok := range read {
+		if ok {
+			cols = append(cols, i)
+		}
+	}
+	b.sql.WriteString("SELECT " + s.colList(cols) + " FROM " + quote(t.Name))
+	hasWhere := len(q.Where) > 0
+	if hasWhere {
+		b.sql.WriteString(" WHERE ")
+		if err := s.where(b, q.Where, false); err != nil {
+			return nil, err
+		}
+	}
+	scope := s.tokenScope(q, order)
+	if q.Token != "" {
+		ocols := make([]*Column, len(order))
+		for i, c := range order {
+			ocols[i] = &t.Columns[c]
+		}
+		after, err := decodeToken(s.p.secret, scope, q.Token, ocols)
+		if err != nil {
+			return nil, err
+		}
+		if hasWhere {
+			b.sql.WriteString(" AND ")
+		} else {
+			b.sql.WriteString(" WHERE ")
+		}
+		s.keyset(b, order, after, q.Desc)
+	}
+	b.sql.WriteString(" ORDER BY ")
+	for i, c := range order {
+		if i > 0 {
+			b.sql.WriteString(", ")
+		}
+		b.sql.WriteString(quote(t.Columns[c].Name))
+		if q.Desc {
+			b.sql.WriteString(" DESC")
+		}
+		if t.Columns[c].Nullable { // NULL sorts as the smallest value everywhere
+			if q.Desc {
+				b.sql.WriteString(s.d.nullsLast)
+			} else {
+				b.sql.WriteString(s.d.nullsFirst)
+			}
+		}
+	}
+	b.sql.WriteString(" LIMIT " + strconv.Itoa(count+1)) // one more tells whether a next page exists
+
+	rows := make([]R, 0, min(count+1, 64))
+	var buf [32]any
+	err := s.p.query(ctx, b.sql.String(), b.args, func() []any {
+		rows = append(rows, *new(R))
+		return s.dests(&rows[len(rows)-1], cols, buf[:0])
+	})
+	if err != nil {
+		return nil, s.wrap("select", err)
+	}
+	page := &Page[R]{Rows: rows}
+	if len(rows) > count {
+		page.Rows = rows[:count]
+		last := &rows[count-1]
+		vals := make([]any, len(order))
+		for i, c := range order {
+			v, err := t.Arg(last, c)
+			if err != nil {
+				return nil, err
+			}
+			vals[i] = v
+		}
+		tok, err := encodeToken(s.p.secret, scope, vals)
+		if err != nil {
+			return nil, err
+		}
+		page.Next = tok
+	}
+	return page, nil
+}
+
+func (s *Store[R]) tokenScope(q *Query, order []int) string {
+	dir := "asc"
+	if q.Desc {
+		dir = "desc"
+	}
+	return s.t.Name + "|" + s.t.Columns[order[0]].Name + "|" + dir
+}
+
+// keyset writes the condition "after the row with order values vals". Only
+// the first order column may be NULL (key columns never are); NULL sorts
+// first ascending, last descending.
+func (s *Store[R]) keyset(b *builder, order []int, vals []any, desc bool) {
+	cmp := " > "
+	if desc {
+		cmp = " < "
+	}
+	tuple := func(cols []int, vs []any) {
+		if len(cols) == 1 {
+			b.sql.WriteString(quote(s.t.Columns[cols[0]].Name) + cmp + b.arg(vs[0]))
+			return
+		}
+		b.sql.WriteString("(" + s.colList(cols) + ")" + cmp + "(")
+		for i, v := range vs {
+			if i > 0 {
+				b.sql.WriteString(", ")
+			}
+			b.sql.WriteString(b.arg(v))
+		}
+		b.sql.WriteString(")")
+	}
+	first := &s.t.Columns[order[0]]
+	if !first.Nullable {
+		tuple(order, vals)
+		return
+	}
+	n := quote(first.Name)
+	rest, rvals := order[1:], vals[1:]
+	b.sql.WriteString("(")
+	switch {
+	case vals[0] == nil && !desc: // after NULLs come the rest of the NULLs, then every value
+		b.sql.WriteString("(" + n + " IS NULL AND ")
+		tuple(rest, rvals)
+		b.sql.WriteString(") OR " + n + " IS NOT NULL")
+	case vals[0] == nil && desc: // NULLs are last: only the rest of the NULLs
+		b.sql.WriteString(n + " IS NULL AND ")
+		tuple(rest, rvals)
+	default:
+		b.sql.WriteString(n + cmp + b.arg(vals[0]) + " OR (" + n + " = " + b.arg(vals[0]) + " AND ")
+		tuple(rest, rvals)
+		b.sql.WriteString(")")
+		if desc {
+			b.sql.WriteString(" OR " + n + " IS NULL")
+		}
+	}
+	b.sql.WriteString(")")
+}

@@ -1,0 +1,23 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/schema/field"
+
+	"github.com/bkgen/bkgen/schema/bk"
+)
+
+// Counter keeps per-item counters, like backendjs's bk_counter: Incr adds to
+// them and creates the row on first use.
+type Counter struct{ ent.Schema }
+
+func (Counter) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("id").Annotations(bk.Primary()),
+		field.Int64("likes").Annotations(bk.Counter()),
+		field.Int64("views").Annotations(bk.Counter()),
+		field.Float("score").Annotations(bk.Counter()),
+		field.String("label").Optional().Default("new"),
+		field.Int64("mtime").Annotations(bk.Now()),
+	}
+}
