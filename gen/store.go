@@ -193,7 +193,7 @@ func columnFields(c *Column) []jen.Code {
 	if c.Kind == "KindInt" {
 		add("Bits", jen.Lit(c.Bits))
 	}
-	if c.Nillable || c.Type.JSON {
+	if c.Nillable || c.Type.JSON || c.Kind == "KindBytes" {
 		add("Nullable", jen.True())
 	}
 	if c.KeyPos > 0 {
@@ -261,6 +261,8 @@ func argValue(c *Column, v *jen.Statement) *jen.Statement {
 		return jen.Float64().Parens(v)
 	case c.Kind == "KindTime":
 		return jen.Qual(dbPkg, "Time").Call(v)
+	case c.Kind == "KindBytes":
+		return jen.Qual(dbPkg, "BytesArg").Call(v)
 	}
 	return v
 }

@@ -141,7 +141,7 @@ var PhotoTable = &db.Table[Photo]{
 		{Name: "hidden", Kind: db.KindBool},
 		{Name: "tags", Kind: db.KindJSON, Nullable: true},
 		{Name: "exif", Kind: db.KindJSON, Nullable: true},
-		{Name: "thumb", Kind: db.KindBytes},
+		{Name: "thumb", Kind: db.KindBytes, Nullable: true},
 		{Name: "caption", Kind: db.KindString, Nullable: true},
 		{Name: "size", Kind: db.KindInt, Bits: 64, Nullable: true},
 		{Name: "taken", Kind: db.KindTime, Nullable: true},
@@ -181,7 +181,7 @@ func photoArg(r *Photo, col int) (any, error) {
 	case photoExif:
 		return db.JSONArg(r.Exif, r.Exif == nil)
 	case photoThumb:
-		return r.Thumb, nil
+		return db.BytesArg(r.Thumb), nil
 	case photoCaption:
 		if r.Caption == nil {
 			return nil, nil

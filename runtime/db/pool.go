@@ -197,6 +197,12 @@ func (p *Pool) Close() {
 	}
 }
 
+// Exec runs a hand-written statement (placeholders in the pool's own style:
+// ? for SQLite, $1 for PostgreSQL) and returns the rows affected.
+func (p *Pool) Exec(ctx context.Context, q string, args ...any) (int64, error) {
+	return p.exec(ctx, q, args)
+}
+
 // SQL returns the database/sql handle of a SQLite pool (the writer) for
 // hand-written queries; nil for other pools.
 func (p *Pool) SQL() *sql.DB { return p.sqlW }

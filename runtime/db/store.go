@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -145,6 +146,9 @@ func (s *Store[R]) rowArgs(r *R, skip int) ([]any, error) {
 			continue
 		}
 		v, err := s.t.Arg(r, c)
+		if err == nil {
+			err = checkText(v)
+		}
 		if err != nil {
 			return nil, &ValidationError{Table: s.t.Name, Column: s.t.Columns[c].Name, Msg: err.Error()}
 		}
@@ -153,11 +157,31 @@ func (s *Store[R]) rowArgs(r *R, skip int) ([]any, error) {
 	return args, nil
 }
 
-func (s *Store[R]) bindAll(vals []any) []any {
+func (s *Store[R]) bindKey(vals []any) ([]any, error) {
 	for i, v := range vals {
+		if err := checkText(v); err != nil {
+			return nil, &ValidationError{Table: s.t.Name, Column: s.t.Columns[s.t.Keys[i]].Name, Msg: err.Error()}
+		}
 		vals[i] = s.d.bind(v)
 	}
-	return vals
+	return vals, nil
+}
+
+// checkText refuses text that not every database can store: PostgreSQL
+// rejects NUL bytes and invalid UTF-8 where SQLite would keep them, so both
+// are a ValidationError everywhere.
+func checkText(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return nil
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		return errors.New("text may not contain NUL bytes")
+	}
+	if !utf8.ValidString(s) {
+		return errors.New("text is not valid UTF-8")
+	}
+	return nil
 }
 
 func (s *Store[R]) wrap(op string, err error) error {
@@ -247,9 +271,13 @@ func (p *Pool) query(ctx context.Context, q string, args []any, next func() []an
 // Get reads the row with the full primary key key (canonical values in key
 // order), or returns ErrNotFound.
 func (s *Store[R]) Get(ctx context.Context, key []any) (*R, error) {
+	key, err := s.bindKey(key)
+	if err != nil {
+		return nil, err
+	}
 	r := new(R)
 	var buf [32]any
-	err := s.p.queryRow(ctx, false, s.getSQL, s.bindAll(key), s.allDests(r, buf[:0]))
+	err = s.p.queryRow(ctx, false, s.getSQL, key, s.allDests(r, buf[:0]))
 	if err == errNoRows {
 		return nil, ErrNotFound
 	}
@@ -297,7 +325,11 @@ func (s *Store[R]) Put(ctx context.Context, r *R) error {
 
 // Del deletes the row with key; a missing row is not an error.
 func (s *Store[R]) Del(ctx context.Context, key []any) error {
-	_, err := s.p.exec(ctx, s.delSQL, s.bindAll(key))
+	key, err := s.bindKey(key)
+	if err != nil {
+		return err
+	}
+	_, err = s.p.exec(ctx, s.delSQL, key)
 	return s.wrap("del", err)
 }
 
@@ -327,11 +359,16 @@ func (s *Store[R]) Incr(ctx context.Context, r *R) (*R, error) {
 func (s *Store[R]) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
 	b := s.newBuilder()
 	b.sql.WriteString("UPDATE " + quote(s.t.Name) + " SET ")
-	s.writeSets(b, sets)
+	if err := s.writeSets(b, sets); err != nil {
+		return 0, err
+	}
 	b.sql.WriteString(" WHERE ")
 	for i, k := range s.t.Keys {
 		if i > 0 {
 			b.sql.WriteString(" AND ")
+		}
+		if err := checkText(key[i]); err != nil {
+			return 0, &ValidationError{Table: s.t.Name, Column: s.t.Columns[k].Name, Msg: err.Error()}
 		}
 		b.sql.WriteString(quote(s.t.Columns[k].Name) + " = " + b.arg(key[i]))
 	}
@@ -342,18 +379,22 @@ func (s *Store[R]) Update(ctx context.Context, key []any, sets []Set, expect []C
 	return n, s.wrap("update", err)
 }
 
-func (s *Store[R]) writeSets(b *builder, sets []Set) {
+func (s *Store[R]) writeSets(b *builder, sets []Set) error {
 	if len(sets) == 0 { // nothing to change: still report whether the row matched
 		k := quote(s.t.Columns[s.t.Keys[0]].Name)
 		b.sql.WriteString(k + " = " + k)
-		return
+		return nil
 	}
 	for i, st := range sets {
 		if i > 0 {
 			b.sql.WriteString(", ")
 		}
+		if err := checkText(st.Val); err != nil {
+			return &ValidationError{Table: s.t.Name, Column: s.t.Columns[st.Col].Name, Msg: err.Error()}
+		}
 		b.sql.WriteString(quote(s.t.Columns[st.Col].Name) + " = " + b.arg(st.Val))
 	}
+	return nil
 }
 
 // UpdateAll sets the given columns on every row matching conds (at least one
@@ -364,7 +405,9 @@ func (s *Store[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int
 	}
 	b := s.newBuilder()
 	b.sql.WriteString("UPDATE " + quote(s.t.Name) + " SET ")
-	s.writeSets(b, sets)
+	if err := s.writeSets(b, sets); err != nil {
+		return 0, err
+	}
 	b.sql.WriteString(" WHERE ")
 	if err := s.where(b, conds, false); err != nil {
 		return 0, err
@@ -398,6 +441,13 @@ func (s *Store[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 	var buf [32]any
 	for start := 0; start < len(keys); start += listChunk {
 		chunk := keys[start:min(start+listChunk, len(keys))]
+		for _, k := range chunk {
+			for i, v := range k {
+				if err := checkText(v); err != nil {
+					return nil, &ValidationError{Table: s.t.Name, Column: s.t.Columns[s.t.Keys[i]].Name, Msg: err.Error()}
+				}
+			}
+		}
 		b := s.newBuilder()
 		b.sql.WriteString(s.listOne)
 		if len(s.t.Keys) == 1 {
@@ -542,6 +592,9 @@ func (t *Table[R]) Cond(c Cond) (int, []any, error) {
 			return 0, nil, Invalid(t.Name, c.Col, "a nil value: use the null operator")
 		}
 		cv, err := canon(k, v)
+		if err == nil {
+			err = checkText(cv)
+		}
 		if err != nil {
 			return 0, nil, Invalid(t.Name, c.Col, "%v", err)
 		}

@@ -31,6 +31,15 @@ func JSONArg(v any, isNil bool) (any, error) {
 	return string(b), nil
 }
 
+// BytesArg is the canonical value of a []byte column: empty is NULL, as
+// DynamoDB cannot store an empty binary value.
+func BytesArg(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
 // NewUUID returns a random id in backendjs's uuid format: 32 lowercase hex
 // characters.
 func NewUUID() string {
