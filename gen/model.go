@@ -38,7 +38,7 @@ type Table struct {
 
 	// Go names.
 	GoName, KeyType, ChangesType, IncrType, ColsVar, TableVar, StoreType string
-	Unexported                                                            string // prefix of unexported identifiers
+	Unexported                                                           string // prefix of unexported identifiers
 }
 
 // Counters returns the counter columns.
@@ -54,17 +54,17 @@ func (t *Table) Counters() []*Column {
 
 // Column is one column of a table.
 type Column struct {
-	Name     string // column name
-	GoName   string // struct field name
-	ConstName string // unexported position constant
-	Pos      int    // position in Table.Columns
-	Kind     string // db.Kind constant name: KindString, KindInt, …
-	Type     GoType // Go type of the value (without the pointer of Nillable)
-	Bits     int
-	Nillable bool // the struct field is a pointer
-	Optional bool
-	KeyPos   int
-	AutoID   bool
+	Name                                          string // column name
+	GoName                                        string // struct field name
+	ConstName                                     string // unexported position constant
+	Pos                                           int    // position in Table.Columns
+	Kind                                          string // db.Kind constant name: KindString, KindInt, …
+	Type                                          GoType // Go type of the value (without the pointer of Nillable)
+	Bits                                          int
+	Nillable                                      bool // the struct field is a pointer
+	Optional                                      bool
+	KeyPos                                        int
+	AutoID                                        bool
 	Now, Counter, UUID, Pub, Owner, Secure, Admin bool
 	Immutable                                     bool
 	Enums                                         []string

@@ -80,7 +80,7 @@ func tableFile(f *jen.File, t *Table) {
 		}
 	})
 	f.Commentf("%sKeyOf returns the primary key of r.", t.GoName)
-	f.Func().Id(t.GoName+"KeyOf").Params(jen.Id("r").Op("*").Id(t.GoName)).Id(t.KeyType).Block(
+	f.Func().Id(t.GoName + "KeyOf").Params(jen.Id("r").Op("*").Id(t.GoName)).Id(t.KeyType).Block(
 		jen.Return(jen.Id(t.KeyType).ValuesFunc(func(g *jen.Group) {
 			for _, c := range t.Keys {
 				g.Id(c.GoName).Op(":").Id("r").Dot(c.GoName)
@@ -340,7 +340,7 @@ func destFunc(f *jen.File, t *Table) {
 func keyArgsFunc(f *jen.File, t *Table) {
 	u := t.Unexported
 	f.Commentf("%sKeyArgs checks that every part of k is given and returns its canonical values.", u)
-	f.Func().Id(u+"KeyArgs").Params(jen.Id("k").Op("*").Id(t.KeyType)).Parens(jen.List(jen.Index().Any(), jen.Error())).BlockFunc(func(g *jen.Group) {
+	f.Func().Id(u + "KeyArgs").Params(jen.Id("k").Op("*").Id(t.KeyType)).Parens(jen.List(jen.Index().Any(), jen.Error())).BlockFunc(func(g *jen.Group) {
 		for _, c := range t.Keys {
 			if c.Kind == "KindString" || c.Kind == "KindTime" {
 				g.If(c.zeroTest(jen.Id("k").Dot(c.GoName))).Block(jen.Return(jen.Nil(), jen.Qual(dbPkg, "MissingKey").Call(jen.Lit(t.Name), jen.Lit(c.Name))))
@@ -388,7 +388,7 @@ func checkFunc(f *jen.File, t *Table) {
 	)
 	for _, c := range t.Columns {
 		if len(c.Enums) > 0 {
-			f.Var().Id(c.ConstName+"Values").Op("=").Index().String().ValuesFunc(func(g *jen.Group) {
+			f.Var().Id(c.ConstName + "Values").Op("=").Index().String().ValuesFunc(func(g *jen.Group) {
 				for _, e := range c.Enums {
 					g.Lit(e)
 				}
@@ -457,7 +457,7 @@ func setsFunc(f *jen.File, t *Table) {
 			if c.UpdateDefault {
 				def := jen.Id("r").Dot(c.GoName).Op("=").Id(u + c.GoName + "UpdateDefault").Call()
 				if c.Nillable {
-					def = jen.Id("v").Op(":=").Id(u+c.GoName+"UpdateDefault").Call().Line().Id("r").Dot(c.GoName).Op("=").Op("&").Id("v")
+					def = jen.Id("v").Op(":=").Id(u + c.GoName + "UpdateDefault").Call().Line().Id("r").Dot(c.GoName).Op("=").Op("&").Id("v")
 				}
 				g.If(jen.Id("c").Dot(c.GoName).Dot("Set")).Block(blk...).Else().Block(
 					def,
@@ -501,7 +501,7 @@ func storeType(f *jen.File, t *Table) {
 	f.Type().Id(t.StoreType).Struct(jen.Id("s").Op("*").Qual(dbPkg, "Store").Types(jen.Id(t.GoName)))
 
 	f.Commentf("New%s returns the store of table %q on pool p.", t.StoreType, t.Name)
-	f.Func().Id("New"+t.StoreType).Params(jen.Id("p").Op("*").Qual(dbPkg, "Pool")).Op("*").Id(t.StoreType).Block(
+	f.Func().Id("New" + t.StoreType).Params(jen.Id("p").Op("*").Qual(dbPkg, "Pool")).Op("*").Id(t.StoreType).Block(
 		jen.Return(jen.Op("&").Id(t.StoreType).Values(jen.Id("s").Op(":").Qual(dbPkg, "NewStore").Call(jen.Id("p"), jen.Id(t.TableVar)))),
 	)
 

@@ -207,5 +207,9 @@ func (p *Pool) Exec(ctx context.Context, q string, args ...any) (int64, error) {
 // hand-written queries; nil for other pools.
 func (p *Pool) SQL() *sql.DB { return p.sqlW }
 
+// SQLRead returns the read-only database/sql handle of a SQLite pool; nil
+// for other pools.
+func (p *Pool) SQLRead() *sql.DB { return p.sqlR }
+
 // PGX returns the pgx pool of a PostgreSQL pool; nil for other pools.
 func (p *Pool) PGX() *pgxpool.Pool { return p.pg }

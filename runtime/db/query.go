@@ -105,19 +105,23 @@ func (f Field[T]) cond(op Op, vs ...T) Cond {
 	return c
 }
 
-func (f Field[T]) Eq(v T) Cond               { return f.cond(OpEq, v) }
-func (f Field[T]) Ne(v T) Cond               { return f.cond(OpNe, v) }
-func (f Field[T]) Gt(v T) Cond               { return f.cond(OpGt, v) }
-func (f Field[T]) Ge(v T) Cond               { return f.cond(OpGe, v) }
-func (f Field[T]) Lt(v T) Cond               { return f.cond(OpLt, v) }
-func (f Field[T]) Le(v T) Cond               { return f.cond(OpLe, v) }
-func (f Field[T]) In(vs ...T) Cond           { return f.cond(OpIn, vs...) }
-func (f Field[T]) Between(lo, hi T) Cond     { return f.cond(OpBetween, lo, hi) }
-func (f Field[T]) BeginsWith(p string) Cond  { return Cond{Col: f.Name, Op: OpBeginsWith, Values: []any{p}} }
-func (f Field[T]) Contains(s string) Cond    { return Cond{Col: f.Name, Op: OpContains, Values: []any{s}} }
-func (f Field[T]) NotContains(s string) Cond { return Cond{Col: f.Name, Op: OpNotContains, Values: []any{s}} }
-func (f Field[T]) IsNull() Cond              { return Cond{Col: f.Name, Op: OpNull} }
-func (f Field[T]) NotNull() Cond             { return Cond{Col: f.Name, Op: OpNotNull} }
+func (f Field[T]) Eq(v T) Cond           { return f.cond(OpEq, v) }
+func (f Field[T]) Ne(v T) Cond           { return f.cond(OpNe, v) }
+func (f Field[T]) Gt(v T) Cond           { return f.cond(OpGt, v) }
+func (f Field[T]) Ge(v T) Cond           { return f.cond(OpGe, v) }
+func (f Field[T]) Lt(v T) Cond           { return f.cond(OpLt, v) }
+func (f Field[T]) Le(v T) Cond           { return f.cond(OpLe, v) }
+func (f Field[T]) In(vs ...T) Cond       { return f.cond(OpIn, vs...) }
+func (f Field[T]) Between(lo, hi T) Cond { return f.cond(OpBetween, lo, hi) }
+func (f Field[T]) BeginsWith(p string) Cond {
+	return Cond{Col: f.Name, Op: OpBeginsWith, Values: []any{p}}
+}
+func (f Field[T]) Contains(s string) Cond { return Cond{Col: f.Name, Op: OpContains, Values: []any{s}} }
+func (f Field[T]) NotContains(s string) Cond {
+	return Cond{Col: f.Name, Op: OpNotContains, Values: []any{s}}
+}
+func (f Field[T]) IsNull() Cond  { return Cond{Col: f.Name, Op: OpNull} }
+func (f Field[T]) NotNull() Cond { return Cond{Col: f.Name, Op: OpNotNull} }
 
 // Opt is an optional assignment in a generated Changes struct: only fields
 // with Set true are written by Update.

@@ -748,7 +748,19 @@ func (s *Store[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 		} else {
 			b.sql.WriteString(" WHERE ")
 		}
-		s.keyset(b, order, after, q.Desc)
+		// Leading order columns pinned by an eq condition hold the token's
+		// values in every matching row: leave them out, so the database
+		// seeks straight to the position (a row value (a, b) > (?, ?) next
+		// to a = ? makes SQLite scan from the start of a).
+		skip := 0
+		for skip < len(order) && fixed(q.Where, t.Columns[order[skip]].Name) {
+			skip++
+		}
+		if skip == len(order) { // the full order is pinned: one row at most, already returned
+			b.sql.WriteString("1 = 0")
+		} else {
+			s.keyset(b, order[skip:], after[skip:], q.Desc)
+		}
 	}
 	b.sql.WriteString(" ORDER BY ")
 	for i, c := range order {
@@ -797,6 +809,16 @@ func (s *Store[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 		page.Next = tok
 	}
 	return page, nil
+}
+
+// fixed reports whether conds pin column name to a single value.
+func fixed(conds []Cond, name string) bool {
+	for _, c := range conds {
+		if c.Col == name && (c.Op == OpEq || c.Op == "") && len(c.Values) == 1 {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Store[R]) tokenScope(q *Query, order []int) string {

@@ -1,48 +1,106 @@
 package db
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
+	"encoding/binary"
+	"hash"
+	"math"
+	"sync"
 	"time"
 )
 
-// Page tokens are opaque and tamper-proof: base64url(JSON values ‖ MAC) where
-// the values are the sort and key columns of the last row of the page
-// (keyset paging: no gap and no duplicate while rows are added or removed),
-// and the MAC is HMAC-SHA256 over the table, sort, direction and values. A
-// token altered, or made for another table or ordering, is ErrBadToken.
+// Page tokens are opaque and tamper-proof: base64url(payload ‖ MAC) where
+// the payload holds the sort and key values of the last row of the page
+// (keyset paging: no gap and no duplicate while rows come and go), and the
+// MAC is HMAC-SHA256 over the scope (table, sort column, direction) and the
+// payload. A token altered, or made for another table or order, is
+// ErrBadToken.
+//
+// The payload is a compact binary encoding, one tagged value per order
+// column, so that neither side needs reflection.
 
 const (
 	macLen      = 16
 	maxTokenLen = 4096
+
+	tagNil byte = iota
+	tagString
+	tagInt
+	tagFloat
+	tagFalse
+	tagTrue
+	tagTime
+	tagBytes
 )
 
-func tokenMAC(secret []byte, scope string, payload []byte) []byte {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(scope))
-	m.Write([]byte{0})
-	m.Write(payload)
-	return m.Sum(nil)[:macLen]
+// macs holds keyed HMAC states per secret: keying costs two SHA-256 blocks,
+// more than hashing a token.
+type macs struct {
+	pool sync.Pool
+}
+
+var macPools sync.Map // string(secret) -> *macs
+
+func macFor(secret []byte) *macs {
+	if m, ok := macPools.Load(string(secret)); ok {
+		return m.(*macs)
+	}
+	key := append([]byte(nil), secret...)
+	m, _ := macPools.LoadOrStore(string(secret), &macs{pool: sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}})
+	return m.(*macs)
+}
+
+func tokenMAC(secret []byte, scope string, payload []byte, out []byte) []byte {
+	mp := macFor(secret)
+	h := mp.pool.Get().(hash.Hash)
+	h.Reset()
+	h.Write([]byte(scope))
+	h.Write([]byte{0})
+	h.Write(payload)
+	var sum [sha256.Size]byte
+	out = append(out, h.Sum(sum[:0])[:macLen]...)
+	mp.pool.Put(h)
+	return out
 }
 
 func encodeToken(secret []byte, scope string, vals []any) (string, error) {
-	out := make([]any, len(vals))
-	for i, v := range vals {
+	buf := make([]byte, 0, 64)
+	for _, v := range vals {
 		switch x := v.(type) {
+		case nil:
+			buf = append(buf, tagNil)
+		case string:
+			buf = append(buf, tagString)
+			buf = binary.AppendUvarint(buf, uint64(len(x)))
+			buf = append(buf, x...)
+		case int64:
+			buf = append(buf, tagInt)
+			buf = binary.AppendVarint(buf, x)
+		case float64:
+			buf = append(buf, tagFloat)
+			buf = binary.BigEndian.AppendUint64(buf, math.Float64bits(x))
+		case bool:
+			if x {
+				buf = append(buf, tagTrue)
+			} else {
+				buf = append(buf, tagFalse)
+			}
 		case time.Time:
-			out[i] = x.UTC().Format(TimeFormat)
-		default: // []byte is base64 in JSON; the rest are JSON types
-			out[i] = v
+			buf = append(buf, tagTime)
+			buf = binary.AppendVarint(buf, x.Unix())
+			buf = binary.AppendUvarint(buf, uint64(x.Nanosecond()))
+		case []byte:
+			buf = append(buf, tagBytes)
+			buf = binary.AppendUvarint(buf, uint64(len(x)))
+			buf = append(buf, x...)
+		default:
+			return "", Invalid("", "", "cannot page by a %T value", v)
 		}
 	}
-	payload, err := json.Marshal(out)
-	if err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(append(payload, tokenMAC(secret, scope, payload)...)), nil
+	buf = tokenMAC(secret, scope, buf, buf)
+	return base64.RawURLEncoding.EncodeToString(buf), nil
 }
 
 func decodeToken(secret []byte, scope, tok string, cols []*Column) ([]any, error) {
@@ -54,37 +112,90 @@ func decodeToken(secret []byte, scope, tok string, cols []*Column) ([]any, error
 		return nil, ErrBadToken
 	}
 	payload, mac := raw[:len(raw)-macLen], raw[len(raw)-macLen:]
-	if !hmac.Equal(mac, tokenMAC(secret, scope, payload)) {
+	var want [macLen]byte
+	if !hmac.Equal(mac, tokenMAC(secret, scope, payload, want[:0])) {
 		return nil, ErrBadToken
 	}
-	var vals []any
-	dec := json.NewDecoder(bytes.NewReader(payload))
-	dec.UseNumber()
-	if err := dec.Decode(&vals); err != nil || len(vals) != len(cols) {
-		return nil, ErrBadToken
-	}
-	for i, v := range vals {
-		c := cols[i]
-		if v == nil {
+	// The MAC holds, so the payload is ours; the checks below keep a
+	// decoder bug (or a leaked secret) from becoming a panic.
+	vals := make([]any, len(cols))
+	p := payload
+	for i, c := range cols {
+		if len(p) == 0 {
+			return nil, ErrBadToken
+		}
+		tag := p[0]
+		p = p[1:]
+		var v any
+		switch tag {
+		case tagNil:
 			if !c.Nullable {
 				return nil, ErrBadToken
 			}
-			continue
-		}
-		if c.Kind == KindBytes {
-			s, ok := v.(string)
-			b, err := base64.StdEncoding.DecodeString(s)
-			if !ok || err != nil {
+		case tagString, tagBytes:
+			n, k := binary.Uvarint(p)
+			if k <= 0 || n > uint64(len(p)-k) {
 				return nil, ErrBadToken
 			}
-			vals[i] = b
-			continue
-		}
-		cv, err := canon(c.Kind, v)
-		if err != nil {
+			b := p[k : k+int(n)]
+			p = p[k+int(n):]
+			if tag == tagString {
+				v = string(b)
+			} else {
+				v = append([]byte{}, b...)
+			}
+		case tagInt:
+			n, k := binary.Varint(p)
+			if k <= 0 {
+				return nil, ErrBadToken
+			}
+			v, p = n, p[k:]
+		case tagFloat:
+			if len(p) < 8 {
+				return nil, ErrBadToken
+			}
+			v, p = math.Float64frombits(binary.BigEndian.Uint64(p)), p[8:]
+		case tagFalse, tagTrue:
+			v = tag == tagTrue
+		case tagTime:
+			sec, k := binary.Varint(p)
+			if k <= 0 {
+				return nil, ErrBadToken
+			}
+			ns, k2 := binary.Uvarint(p[k:])
+			if k2 <= 0 || ns >= 1e9 {
+				return nil, ErrBadToken
+			}
+			v, p = time.Unix(sec, int64(ns)).UTC(), p[k+k2:]
+		default:
 			return nil, ErrBadToken
 		}
-		vals[i] = cv
+		if v != nil && !kindHolds(c.Kind, v) {
+			return nil, ErrBadToken
+		}
+		vals[i] = v
+	}
+	if len(p) != 0 {
+		return nil, ErrBadToken
 	}
 	return vals, nil
+}
+
+// kindHolds reports whether canonical value v belongs to kind k.
+func kindHolds(k Kind, v any) bool {
+	switch v.(type) {
+	case string:
+		return k == KindString
+	case int64:
+		return k == KindInt
+	case float64:
+		return k == KindFloat
+	case bool:
+		return k == KindBool
+	case time.Time:
+		return k == KindTime
+	case []byte:
+		return k == KindBytes
+	}
+	return false
 }

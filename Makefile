@@ -1,0 +1,40 @@
+# bkgen — the commands a developer and CI use. `make help` lists them.
+GO      ?= go
+PKGS    ?= ./...
+BENCH   ?= .
+COUNT   ?= 5
+
+.PHONY: help test services generate check vet build bench fuzz clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+test: services vet ## run every test against real services (what CI runs)
+	$(GO) test -count=1 $(PKGS)
+
+services: ## start (installing if needed) PostgreSQL for the tests
+	bash scripts/services.sh
+
+generate: ## regenerate generated/ from schema/ (same as go generate ./...)
+	$(GO) generate ./...
+
+check: ## fail when generated/ is stale
+	$(GO) run ./cmd/bkgen check
+
+vet: ## gofmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+build: ## build bkgen into bin/
+	$(GO) build -o bin/bkgen ./cmd/bkgen
+
+bench: services ## store benchmarks: generated code vs hand-written baseline
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(COUNT) ./bench/
+
+fuzz: ## run each fuzz target for FUZZTIME (default 30s)
+	$(GO) test -run '^$$' -fuzz FuzzDecodeToken -fuzztime $${FUZZTIME:-30s} ./runtime/db/
+	$(GO) test -run '^$$' -fuzz FuzzCanon -fuzztime $${FUZZTIME:-30s} ./runtime/db/
+
+clean: ## remove build output
+	rm -rf bin var
