@@ -77,7 +77,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func key(i int) string    { return fmt.Sprintf("k%06d", i) }
+func key(i int) string  { return fmt.Sprintf("k%06d", i) }
 func ptr[T any](v T) *T { return &v }
 
 // The baseline reads a todo the way one would by hand: fixed SQL, scanned
