@@ -10,6 +10,7 @@ package bench
 import (
 	"context"
 	"database/sql"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,6 +32,10 @@ type target struct {
 var targets []target
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if f := flag.Lookup("test.bench"); f == nil || f.Value.String() == "" {
+		os.Exit(m.Run()) // plain `go test ./...`: no benchmark, no setup
+	}
 	ctx := context.Background()
 	dir, _ := os.MkdirTemp("", "bkbench")
 	lite, err := db.OpenSQLite(filepath.Join(dir, "bench.db"), []byte("k"))
