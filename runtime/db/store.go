@@ -246,18 +246,25 @@ func (p *Pool) query(ctx context.Context, q string, args []any, next func() []an
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			if err := rows.Scan(next()...); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+		return ScanRows(rows, next)
 	}
 	rows, err := p.sqlR.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	return ScanRows(rows, next)
+}
+
+// Rows is what pgx.Rows and *sql.Rows have in common.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// ScanRows scans every row into the targets next returns for it.
+func ScanRows(rows Rows, next func() []any) error {
 	for rows.Next() {
 		if err := rows.Scan(next()...); err != nil {
 			return err
