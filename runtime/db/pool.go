@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
@@ -19,13 +20,16 @@ import (
 // Config selects and configures database pools, with backendjs's parameter
 // names (-db-pool, -db-sqlite-pool, -db-pgsql-pool, -db-create-tables).
 type Config struct {
-	Pool         string // default pool: sqlite or pgsql
-	SQLitePool   string // SQLite database file, or a name resolved to HOME/var/NAME.db
-	PgsqlPool    string // PostgreSQL URL
-	PgsqlMax     int    // PostgreSQL connections (default 25, like backendjs SQL pools)
-	CreateTables bool   // create missing tables, indexes and columns at start
-	TokenSecret  string // key of the page-token MAC; random per process when empty
-	Home         string // application home; the SQLite file defaults to HOME/var/default.db
+	Pool           string // default pool: sqlite or pgsql
+	SQLitePool     string // SQLite database file, or a name resolved to HOME/var/NAME.db
+	PgsqlPool      string // PostgreSQL URL
+	PgsqlMax       int    // PostgreSQL connections (default 25, like backendjs SQL pools)
+	CreateTables   bool   // create missing tables, indexes and columns at start
+	DynamoDBPool   string // DynamoDB endpoint URL, or "default" for the AWS endpoint of the region
+	DynamoDBScan   bool   // let Select scan a whole table when no key condition is given
+	DynamoDBPrefix string // prefix of every DynamoDB table name
+	TokenSecret    string // key of the page-token MAC; random per process when empty
+	Home           string // application home; the SQLite file defaults to HOME/var/default.db
 }
 
 // Flags registers the parameters on fs, with defaults taken from the
@@ -35,6 +39,9 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SQLitePool, "db-sqlite-pool", env("BK_DB_SQLITE_POOL", "default"), "SQLite database: a file path, or a NAME for HOME/var/NAME.db")
 	fs.StringVar(&c.PgsqlPool, "db-pgsql-pool", env("BK_DB_PGSQL_POOL", ""), "PostgreSQL URL, postgres://user:pass@host:port/db")
 	fs.IntVar(&c.PgsqlMax, "db-pgsql-max", envInt("BK_DB_PGSQL_MAX", 25), "PostgreSQL pool size (connections)")
+	fs.StringVar(&c.DynamoDBPool, "db-dynamodb-pool", env("BK_DB_DYNAMODB_POOL", "default"), "DynamoDB endpoint URL (e.g. http://127.0.0.1:4567 for dynalite), or default for AWS with the standard credential chain and region")
+	fs.BoolVar(&c.DynamoDBScan, "db-dynamodb-scan", env("BK_DB_DYNAMODB_SCAN", "") == "1" || env("BK_DB_DYNAMODB_SCAN", "") == "true", "allow DynamoDB selects without a key condition to scan the whole table")
+	fs.StringVar(&c.DynamoDBPrefix, "db-dynamodb-prefix", env("BK_DB_DYNAMODB_PREFIX", ""), "prefix of every DynamoDB table name")
 	fs.BoolVar(&c.CreateTables, "db-create-tables", env("BK_DB_CREATE_TABLES", "") == "1" || env("BK_DB_CREATE_TABLES", "") == "true", "create missing tables, indexes and columns at start (never drops)")
 	fs.StringVar(&c.TokenSecret, "db-token-secret", env("BK_DB_TOKEN_SECRET", ""), "secret that signs page tokens; set it when several processes serve one database")
 }
@@ -62,8 +69,14 @@ type Pool struct {
 	// beside the writer).
 	sqlW, sqlR *sql.DB
 	pg         *pgxpool.Pool
+	ddb        *dynamodb.Client
+	ddbScan    bool   // Select may Scan when no key condition is given
+	ddbPrefix  string // before every DynamoDB table name
 	secret     []byte
 }
+
+// Dialect names the pool's database: sqlite, pgsql or dynamodb.
+func (p *Pool) Dialect() string { return p.Name }
 
 // Pools is the registry of open pools by name.
 type Pools struct {
@@ -108,8 +121,10 @@ func Open(ctx context.Context, c Config) (*Pools, error) {
 			return nil, errors.New("db: -db-pool pgsql needs -db-pgsql-pool URL")
 		}
 		p, err = OpenPostgres(ctx, c.PgsqlPool, c.PgsqlMax, secret)
+	case "dynamodb":
+		p, err = OpenDynamoDB(ctx, DynamoDBOptions{Endpoint: c.DynamoDBPool, AllowScan: c.DynamoDBScan, TablePrefix: c.DynamoDBPrefix}, secret)
 	default:
-		return nil, fmt.Errorf("db: unknown pool %q (want sqlite or pgsql)", c.Pool)
+		return nil, fmt.Errorf("db: unknown pool %q (want sqlite, pgsql or dynamodb)", c.Pool)
 	}
 	if err != nil {
 		return nil, err
@@ -200,8 +215,14 @@ func (p *Pool) Close() {
 // Exec runs a hand-written statement (placeholders in the pool's own style:
 // ? for SQLite, $1 for PostgreSQL) and returns the rows affected.
 func (p *Pool) Exec(ctx context.Context, q string, args ...any) (int64, error) {
+	if p.ddb != nil {
+		return 0, Unsupportedf("dynamodb: no SQL statements")
+	}
 	return p.exec(ctx, q, args)
 }
+
+// DynamoDB returns the client of a DynamoDB pool; nil for other pools.
+func (p *Pool) DynamoDB() *dynamodb.Client { return p.ddb }
 
 // SQL returns the database/sql handle of a SQLite pool (the writer) for
 // hand-written queries; nil for other pools.

@@ -12,9 +12,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Store runs the operations of one table on one SQL pool. Statements that do
-// not depend on the call (get, add, put, del, incr) are built once here.
-type Store[R any] struct {
+// sqlStore runs the operations of one table on one SQL pool. Statements that
+// do not depend on the call (get, add, put, del, incr) are built once here.
+type sqlStore[R any] struct {
 	t *Table[R]
 	p *Pool
 	d *dialect
@@ -31,10 +31,8 @@ type Store[R any] struct {
 	listOne   string // SELECT … WHERE, for List
 }
 
-// NewStore prepares the statements of table t on pool p.
-func NewStore[R any](p *Pool, t *Table[R]) *Store[R] {
-	t.init()
-	s := &Store[R]{t: t, p: p, d: p.dialect, autoCol: -1}
+func newSQLStore[R any](p *Pool, t *Table[R]) *sqlStore[R] {
+	s := &sqlStore[R]{t: t, p: p, d: p.dialect, autoCol: -1}
 	d := s.d
 	q := quote(t.Name)
 	all := make([]int, len(t.Columns))
@@ -93,13 +91,7 @@ func NewStore[R any](p *Pool, t *Table[R]) *Store[R] {
 	return s
 }
 
-// Table returns the table description.
-func (s *Store[R]) Table() *Table[R] { return s.t }
-
-// Pool returns the pool the store runs on.
-func (s *Store[R]) Pool() *Pool { return s.p }
-
-func (s *Store[R]) colList(cols []int) string {
+func (s *sqlStore[R]) colList(cols []int) string {
 	var b strings.Builder
 	for i, c := range cols {
 		if i > 0 {
@@ -110,7 +102,7 @@ func (s *Store[R]) colList(cols []int) string {
 	return b.String()
 }
 
-func (s *Store[R]) phList(from, n int) string {
+func (s *sqlStore[R]) phList(from, n int) string {
 	var b strings.Builder
 	for i := 0; i < n; i++ {
 		if i > 0 {
@@ -122,7 +114,7 @@ func (s *Store[R]) phList(from, n int) string {
 }
 
 // dests returns scan targets for cols of r.
-func (s *Store[R]) dests(r *R, cols []int, buf []any) []any {
+func (s *sqlStore[R]) dests(r *R, cols []int, buf []any) []any {
 	buf = buf[:0]
 	for _, c := range cols {
 		buf = append(buf, s.t.Dest(r, c))
@@ -130,7 +122,7 @@ func (s *Store[R]) dests(r *R, cols []int, buf []any) []any {
 	return buf
 }
 
-func (s *Store[R]) allDests(r *R, buf []any) []any {
+func (s *sqlStore[R]) allDests(r *R, buf []any) []any {
 	buf = buf[:0]
 	for c := range s.t.Columns {
 		buf = append(buf, s.t.Dest(r, c))
@@ -139,7 +131,7 @@ func (s *Store[R]) allDests(r *R, buf []any) []any {
 }
 
 // rowArgs returns the bound values of every column of r.
-func (s *Store[R]) rowArgs(r *R, skip int) ([]any, error) {
+func (s *sqlStore[R]) rowArgs(r *R, skip int) ([]any, error) {
 	args := make([]any, 0, len(s.t.Columns))
 	for c := range s.t.Columns {
 		if c == skip {
@@ -157,7 +149,7 @@ func (s *Store[R]) rowArgs(r *R, skip int) ([]any, error) {
 	return args, nil
 }
 
-func (s *Store[R]) bindKey(vals []any) ([]any, error) {
+func (s *sqlStore[R]) bindKey(vals []any) ([]any, error) {
 	for i, v := range vals {
 		if err := checkText(v); err != nil {
 			return nil, &ValidationError{Table: s.t.Name, Column: s.t.Columns[s.t.Keys[i]].Name, Msg: err.Error()}
@@ -184,7 +176,7 @@ func checkText(v any) error {
 	return nil
 }
 
-func (s *Store[R]) wrap(op string, err error) error {
+func (s *sqlStore[R]) wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -277,7 +269,7 @@ func ScanRows(rows Rows, next func() []any) error {
 
 // Get reads the row with the full primary key key (canonical values in key
 // order), or returns ErrNotFound.
-func (s *Store[R]) Get(ctx context.Context, key []any) (*R, error) {
+func (s *sqlStore[R]) Get(ctx context.Context, key []any) (*R, error) {
 	key, err := s.bindKey(key)
 	if err != nil {
 		return nil, err
@@ -297,7 +289,7 @@ func (s *Store[R]) Get(ctx context.Context, key []any) (*R, error) {
 // Add inserts r, prepared by the generated code; ErrExists when the key is
 // taken. An AutoID key left at zero is assigned by the database and written
 // back into r.
-func (s *Store[R]) Add(ctx context.Context, r *R) error {
+func (s *sqlStore[R]) Add(ctx context.Context, r *R) error {
 	if s.autoCol >= 0 {
 		v, err := s.t.Arg(r, s.autoCol)
 		if err != nil {
@@ -321,7 +313,7 @@ func (s *Store[R]) Add(ctx context.Context, r *R) error {
 }
 
 // Put inserts r or replaces every column of the existing row with that key.
-func (s *Store[R]) Put(ctx context.Context, r *R) error {
+func (s *sqlStore[R]) Put(ctx context.Context, r *R) error {
 	args, err := s.rowArgs(r, -1)
 	if err != nil {
 		return err
@@ -331,7 +323,7 @@ func (s *Store[R]) Put(ctx context.Context, r *R) error {
 }
 
 // Del deletes the row with key; a missing row is not an error.
-func (s *Store[R]) Del(ctx context.Context, key []any) error {
+func (s *sqlStore[R]) Del(ctx context.Context, key []any) error {
 	key, err := s.bindKey(key)
 	if err != nil {
 		return err
@@ -343,7 +335,7 @@ func (s *Store[R]) Del(ctx context.Context, key []any) error {
 // Incr adds the counter values of r (prepared by the generated code: key,
 // deltas, now columns and defaults) to the stored row, creating it from r
 // when missing, and returns the row as stored.
-func (s *Store[R]) Incr(ctx context.Context, r *R) (*R, error) {
+func (s *sqlStore[R]) Incr(ctx context.Context, r *R) (*R, error) {
 	if s.incrSQL == "" {
 		return nil, Invalid(s.t.Name, "", "table has no counter columns")
 	}
@@ -363,7 +355,7 @@ func (s *Store[R]) Incr(ctx context.Context, r *R) (*R, error) {
 // Update sets the given columns of the row with key when it exists and
 // matches every expected condition; it returns the number of rows changed
 // (0 when the row is missing or a condition fails).
-func (s *Store[R]) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
+func (s *sqlStore[R]) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
 	b := s.newBuilder()
 	b.sql.WriteString("UPDATE " + quote(s.t.Name) + " SET ")
 	if err := s.writeSets(b, sets); err != nil {
@@ -386,7 +378,7 @@ func (s *Store[R]) Update(ctx context.Context, key []any, sets []Set, expect []C
 	return n, s.wrap("update", err)
 }
 
-func (s *Store[R]) writeSets(b *builder, sets []Set) error {
+func (s *sqlStore[R]) writeSets(b *builder, sets []Set) error {
 	if len(sets) == 0 { // nothing to change: still report whether the row matched
 		k := quote(s.t.Columns[s.t.Keys[0]].Name)
 		b.sql.WriteString(k + " = " + k)
@@ -406,7 +398,7 @@ func (s *Store[R]) writeSets(b *builder, sets []Set) error {
 
 // UpdateAll sets the given columns on every row matching conds (at least one
 // condition) and returns the number of rows changed.
-func (s *Store[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error) {
+func (s *sqlStore[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error) {
 	if len(conds) == 0 {
 		return 0, Invalid(s.t.Name, "", "UpdateAll needs at least one condition")
 	}
@@ -425,7 +417,7 @@ func (s *Store[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int
 
 // DelAll deletes every row matching conds (at least one condition) and
 // returns the number of rows deleted.
-func (s *Store[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
+func (s *sqlStore[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
 	if len(conds) == 0 {
 		return 0, Invalid(s.t.Name, "", "DelAll needs at least one condition")
 	}
@@ -442,8 +434,7 @@ const listChunk = 200
 
 // List reads the rows with the given full keys, in the order of keys; keys
 // with no row are skipped.
-func (s *Store[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
-	found := make(map[string]int, len(keys))
+func (s *sqlStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 	var rows []R
 	var buf [32]any
 	for start := 0; start < len(keys); start += listChunk {
@@ -490,33 +481,7 @@ func (s *Store[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 			return nil, s.wrap("list", err)
 		}
 	}
-	for i := range rows {
-		k, err := s.keyString(&rows[i])
-		if err != nil {
-			return nil, err
-		}
-		found[k] = i
-	}
-	out := make([]R, 0, len(rows))
-	for _, k := range keys {
-		if i, ok := found[valuesString(k)]; ok {
-			out = append(out, rows[i])
-			delete(found, valuesString(k)) // a key listed twice gives its row once
-		}
-	}
-	return out, nil
-}
-
-func (s *Store[R]) keyString(r *R) (string, error) {
-	vals := make([]any, len(s.t.Keys))
-	for i, k := range s.t.Keys {
-		v, err := s.t.Arg(r, k)
-		if err != nil {
-			return "", err
-		}
-		vals[i] = v
-	}
-	return valuesString(vals), nil
+	return s.t.inKeyOrder(rows, keys)
 }
 
 func valuesString(vals []any) string {
@@ -535,7 +500,7 @@ type builder struct {
 	args []any
 }
 
-func (s *Store[R]) newBuilder() *builder { return &builder{d: s.d} }
+func (s *sqlStore[R]) newBuilder() *builder { return &builder{d: s.d} }
 
 // arg binds a canonical value and returns its placeholder.
 func (b *builder) arg(v any) string {
@@ -611,7 +576,7 @@ func (t *Table[R]) Cond(c Cond) (int, []any, error) {
 }
 
 // where appends conds joined by AND; with and=true each is prefixed by AND.
-func (s *Store[R]) where(b *builder, conds []Cond, and bool) error {
+func (s *sqlStore[R]) where(b *builder, conds []Cond, and bool) error {
 	for i, c := range conds {
 		col, vals, err := s.t.Cond(c)
 		if err != nil {
@@ -665,49 +630,30 @@ func (s *Store[R]) where(b *builder, conds []Cond, and bool) error {
 }
 
 // Select returns one page of rows matching q.
-func (s *Store[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
+func (s *sqlStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 	t := s.t
-	count := q.Count
-	switch {
-	case count == 0:
-		count = DefaultCount
-	case count < 0 || count > MaxCount:
-		return nil, Invalid(t.Name, "", "count must be between 1 and %d", MaxCount)
+	count, err := pageCount(t.Name, q)
+	if err != nil {
+		return nil, err
 	}
 	// Order: the sort column, then the key columns, so the order is total
 	// and a token can name a position.
+	sc, err := t.sortCol(q)
+	if err != nil {
+		return nil, err
+	}
 	order := make([]int, 0, len(t.Keys)+1)
-	if q.Sort != "" {
-		c := t.Col(q.Sort)
-		if c < 0 {
-			return nil, Invalid(t.Name, "", "unknown sort column %q", q.Sort)
-		}
-		if k := t.Columns[c].Kind; k == KindJSON || k == KindBytes {
-			return nil, Invalid(t.Name, q.Sort, "cannot sort by a %s column", k)
-		}
-		order = append(order, c)
+	if sc >= 0 {
+		order = append(order, sc)
 	}
 	for _, k := range t.Keys {
 		if len(order) == 0 || order[0] != k {
 			order = append(order, k)
 		}
 	}
-	read := make([]bool, len(t.Columns))
-	if len(q.Select) == 0 {
-		for i := range read {
-			read[i] = true
-		}
-	} else {
-		for _, name := range q.Select {
-			c := t.Col(name)
-			if c < 0 {
-				return nil, Invalid(t.Name, "", "unknown column %q in select", name)
-			}
-			read[c] = true
-		}
-		for _, c := range order {
-			read[c] = true
-		}
+	cols, err := t.readSet(q.Select, order)
+	if err != nil {
+		return nil, err
 	}
 
 	b := s.newBuilder()
@@ -726,12 +672,6 @@ func (s *Store[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 		return &Page[R]{Total: n}, nil
 	}
 
-	cols := make([]int, 0, len(t.Columns))
-	for i, ok := range read {
-		if ok {
-			cols = append(cols, i)
-		}
-	}
 	b.sql.WriteString("SELECT " + s.colList(cols) + " FROM " + quote(t.Name))
 	hasWhere := len(q.Where) > 0
 	if hasWhere {
@@ -790,7 +730,7 @@ func (s *Store[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 
 	rows := make([]R, 0, min(count+1, 64))
 	var buf [32]any
-	err := s.p.query(ctx, b.sql.String(), b.args, func() []any {
+	err = s.p.query(ctx, b.sql.String(), b.args, func() []any {
 		rows = append(rows, *new(R))
 		return s.dests(&rows[len(rows)-1], cols, buf[:0])
 	})
@@ -800,14 +740,9 @@ func (s *Store[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 	page := &Page[R]{Rows: rows}
 	if len(rows) > count {
 		page.Rows = rows[:count]
-		last := &rows[count-1]
-		vals := make([]any, len(order))
-		for i, c := range order {
-			v, err := t.Arg(last, c)
-			if err != nil {
-				return nil, err
-			}
-			vals[i] = v
+		vals, err := t.orderValues(&rows[count-1], order)
+		if err != nil {
+			return nil, err
 		}
 		tok, err := encodeToken(s.p.secret, scope, vals)
 		if err != nil {
@@ -828,7 +763,7 @@ func fixed(conds []Cond, name string) bool {
 	return false
 }
 
-func (s *Store[R]) tokenScope(q *Query, order []int) string {
+func (s *sqlStore[R]) tokenScope(q *Query, order []int) string {
 	dir := "asc"
 	if q.Desc {
 		dir = "desc"
@@ -839,7 +774,7 @@ func (s *Store[R]) tokenScope(q *Query, order []int) string {
 // keyset writes the condition "after the row with order values vals". Only
 // the first order column may be NULL (key columns never are); NULL sorts
 // first ascending, last descending.
-func (s *Store[R]) keyset(b *builder, order []int, vals []any, desc bool) {
+func (s *sqlStore[R]) keyset(b *builder, order []int, vals []any, desc bool) {
 	cmp := " > "
 	if desc {
 		cmp = " < "

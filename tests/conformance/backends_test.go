@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/db"
 )
@@ -45,8 +47,50 @@ func backends() []backend {
 		{"pgsql", func(t *testing.T) *db.Pool {
 			return openPgsqlSchema(t)
 		}},
+		{"dynamodb", func(t *testing.T) *db.Pool {
+			return openDynamoPrefix(t)
+		}},
 	}
 }
+
+// DynamoURL is the DynamoDB endpoint of the tests: BK_TEST_DYNAMODB, or the
+// dynalite that scripts/services.sh starts.
+func DynamoURL() string {
+	if u := os.Getenv("BK_TEST_DYNAMODB"); u != "" {
+		return u
+	}
+	return "http://127.0.0.1:4567"
+}
+
+// openDynamoPrefix opens DynamoDB with a table prefix of its own (scans
+// allowed, so cases without a key condition run) and deletes its tables at
+// the end.
+func openDynamoPrefix(t testing.TB) *db.Pool {
+	ctx := context.Background()
+	b := make([]byte, 4)
+	rand.Read(b)
+	prefix := "bkc" + hex.EncodeToString(b) + "_"
+	p, err := db.OpenDynamoDB(ctx, db.DynamoDBOptions{Endpoint: DynamoURL(), AllowScan: true, TablePrefix: prefix}, []byte("test-secret"))
+	if err != nil {
+		t.Fatalf("DynamoDB is required (run scripts/services.sh for dynalite, or set BK_TEST_DYNAMODB): %v", err)
+	}
+	t.Cleanup(func() {
+		out, err := p.DynamoDB().ListTables(ctx, &dynamodb.ListTablesInput{})
+		if err == nil {
+			for _, name := range out.TableNames {
+				if strings.HasPrefix(name, prefix) {
+					p.DynamoDB().DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: &name})
+				}
+			}
+		}
+		p.Close()
+	})
+	return p
+}
+
+// dynamo reports whether the case runs on DynamoDB, for the documented
+// differences (README, "DynamoDB").
+func (e *env) dynamo() bool { return e.pool.Dialect() == "dynamodb" }
 
 // openPgsqlSchema opens PostgreSQL in a schema of its own, dropped at the
 // end, so runs never see each other's rows.

@@ -45,6 +45,15 @@ func invalid(t *testing.T, err error, column string) {
 	}
 }
 
+// unsupported asserts db.ErrUnsupported with a reason (a 400).
+func unsupported(t *testing.T, err error) {
+	t.Helper()
+	isErr(t, err, db.ErrUnsupported)
+	if s, _ := db.HTTPStatus(err); s != 400 || err.Error() == db.ErrUnsupported.Message {
+		t.Fatalf("unsupported error without a reason or with status %d: %v", s, err)
+	}
+}
+
 func eq[T any](t *testing.T, got, want T, what string) {
 	t.Helper()
 	if !reflect.DeepEqual(got, want) {

@@ -1,0 +1,684 @@
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
+)
+
+// DynamoDB backend. The mapping (DESIGN.md §3, backendjs spec §2.11):
+//   - the first key column is the hash key, the second the range key;
+//   - indexes become LSIs when they start with the hash key and have two
+//     columns, GSIs otherwise; only their first two columns are keys, and
+//     every index projects all attributes so a Query on it returns rows;
+//   - values: strings, times (TimeFormat) and JSON are S, numbers N, bool
+//     BOOL, bytes B; NULL is an absent attribute; an empty string in an
+//     index key column is stored absent too (DynamoDB refuses it there) and
+//     conditions treat that absence as "";
+//   - Select is a Query on the table when the hash key is fixed by eq, on an
+//     index when its hash key is, and a Scan otherwise, only where scans are
+//     allowed. What DynamoDB cannot do is ErrUnsupported, never ignored.
+
+// DynamoDBOptions configures a DynamoDB pool.
+type DynamoDBOptions struct {
+	// Endpoint is a URL (dynalite, DynamoDB local), or "default" for AWS with
+	// the standard credential chain and region (AWS_REGION, else us-east-1).
+	Endpoint string
+	// AllowScan lets Select, DelAll and UpdateAll scan the whole table when
+	// no key condition is given (backendjs's noscan, inverted).
+	AllowScan bool
+	// TablePrefix is put before every table name, so that several
+	// applications or test runs can share one account.
+	TablePrefix string
+}
+
+// OpenDynamoDB opens a DynamoDB pool.
+func OpenDynamoDB(ctx context.Context, o DynamoDBOptions, secret []byte) (*Pool, error) {
+	endpoint := o.Endpoint
+	opts := []func(*config.LoadOptions) error{
+		config.WithRetryer(func() aws.Retryer {
+			// Throttling is retried with backoff well past the default 3 tries.
+			return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = 10 })
+		}),
+	}
+	if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
+		opts = append(opts, config.WithRegion("us-east-1"))
+	}
+	local := endpoint != "" && endpoint != "default"
+	if local && os.Getenv("AWS_ACCESS_KEY_ID") == "" {
+		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("db: dynamodb: %w", err)
+	}
+	client := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+		if local {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+	})
+	if _, err := client.ListTables(ctx, &dynamodb.ListTablesInput{Limit: aws.Int32(1)}); err != nil {
+		return nil, fmt.Errorf("db: dynamodb %s: %w", endpoint, err)
+	}
+	return &Pool{Name: "dynamodb", ddb: client, ddbScan: o.AllowScan, ddbPrefix: o.TablePrefix, secret: tokenSecret(secret)}, nil
+}
+
+// dynIndex is a secondary index as DynamoDB holds it.
+type dynIndex struct {
+	name       string
+	hash, rng  int // columns; rng -1 when the index has one column
+	local      bool
+	unique     bool
+	indexError string // why DynamoDB cannot hold it, when it cannot
+}
+
+type dynStore[R any] struct {
+	t         *Table[R]
+	table     string // the DynamoDB table name: the pool's prefix + the table name
+	p         *Pool
+	c         *dynamodb.Client
+	hash, rng int // key columns; rng -1
+	indexes   []dynIndex
+	sparse    []bool // non-nullable string columns that are index keys: "" is stored absent
+	keyErr    string // why DynamoDB cannot hold the table
+	names     map[string]string
+}
+
+func newDynStore[R any](p *Pool, t *Table[R]) *dynStore[R] {
+	s := &dynStore[R]{t: t, table: p.ddbPrefix + t.Name, p: p, c: p.ddb, hash: t.Keys[0], rng: -1, sparse: make([]bool, len(t.Columns))}
+	switch {
+	case len(t.Keys) == 2:
+		s.rng = t.Keys[1]
+	case len(t.Keys) > 2:
+		s.keyErr = fmt.Sprintf("table %s has %d key columns; DynamoDB holds at most two (hash and range)", t.Name, len(t.Keys))
+	}
+	for _, ix := range t.Indexes {
+		d := dynIndex{name: ix.Name, hash: ix.Columns[0], rng: -1, unique: ix.Unique}
+		if len(ix.Columns) > 1 {
+			d.rng = ix.Columns[1]
+		}
+		d.local = d.hash == s.hash && d.rng >= 0
+		for _, c := range []int{d.hash, d.rng} {
+			if c >= 0 && !dynKeyKind(t.Columns[c].Kind) {
+				d.indexError = fmt.Sprintf("index %s: a %s column cannot be a DynamoDB key", ix.Name, t.Columns[c].Kind)
+			}
+			if c >= 0 && t.Columns[c].Kind == KindString && !t.Columns[c].Nullable {
+				s.sparse[c] = true
+			}
+		}
+		s.indexes = append(s.indexes, d)
+	}
+	s.names = make(map[string]string, len(t.Columns))
+	for i, c := range t.Columns {
+		s.names["#"+strconv.Itoa(i)] = c.Name
+	}
+	return s
+}
+
+func dynKeyKind(k Kind) bool {
+	return k == KindString || k == KindInt || k == KindFloat || k == KindTime || k == KindBytes
+}
+
+func (s *dynStore[R]) check() error {
+	if s.keyErr != "" {
+		return Unsupportedf("%s", s.keyErr)
+	}
+	return nil
+}
+
+// --- values
+
+// av converts a canonical value of column c; nil means "no attribute".
+func (s *dynStore[R]) av(c int, v any) (types.AttributeValue, error) {
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		if err := checkText(x); err != nil {
+			return nil, &ValidationError{Table: s.t.Name, Column: s.t.Columns[c].Name, Msg: err.Error()}
+		}
+		if x == "" && s.sparse[c] {
+			return nil, nil
+		}
+		return &types.AttributeValueMemberS{Value: x}, nil
+	case int64:
+		return &types.AttributeValueMemberN{Value: strconv.FormatInt(x, 10)}, nil
+	case float64:
+		return &types.AttributeValueMemberN{Value: strconv.FormatFloat(x, 'g', -1, 64)}, nil
+	case bool:
+		return &types.AttributeValueMemberBOOL{Value: x}, nil
+	case time.Time:
+		return &types.AttributeValueMemberS{Value: x.UTC().Format(TimeFormat)}, nil
+	case []byte:
+		return &types.AttributeValueMemberB{Value: x}, nil
+	}
+	return nil, fmt.Errorf("dynamodb: no attribute type for %T", v)
+}
+
+// canonical converts an attribute back to the canonical value of column c.
+func (s *dynStore[R]) canonical(c int, a types.AttributeValue) (any, error) {
+	switch x := a.(type) {
+	case *types.AttributeValueMemberS:
+		if s.t.Columns[c].Kind == KindTime {
+			t, _, err := toTime(x.Value)
+			return t, err
+		}
+		return x.Value, nil
+	case *types.AttributeValueMemberN:
+		if s.t.Columns[c].Kind == KindInt {
+			return strconv.ParseInt(x.Value, 10, 64)
+		}
+		return strconv.ParseFloat(x.Value, 64)
+	case *types.AttributeValueMemberBOOL:
+		return x.Value, nil
+	case *types.AttributeValueMemberB:
+		return x.Value, nil
+	case *types.AttributeValueMemberNULL:
+		return nil, nil
+	}
+	return nil, fmt.Errorf("column %s: unexpected DynamoDB attribute %T", s.t.Columns[c].Name, a)
+}
+
+func (s *dynStore[R]) item(r *R) (map[string]types.AttributeValue, error) {
+	item := make(map[string]types.AttributeValue, len(s.t.Columns))
+	for c := range s.t.Columns {
+		v, err := s.t.Arg(r, c)
+		if err != nil {
+			return nil, &ValidationError{Table: s.t.Name, Column: s.t.Columns[c].Name, Msg: err.Error()}
+		}
+		a, err := s.av(c, v)
+		if err != nil {
+			return nil, err
+		}
+		if a != nil {
+			item[s.t.Columns[c].Name] = a
+		}
+	}
+	return item, nil
+}
+
+// decode fills r from item through the generated scan targets, so the
+// conversion to Go types is the one the SQL backends use.
+func (s *dynStore[R]) decode(item map[string]types.AttributeValue, r *R) error {
+	for c := range s.t.Columns {
+		var v any
+		if a, ok := item[s.t.Columns[c].Name]; ok {
+			var err error
+			if v, err = s.canonical(c, a); err != nil {
+				return err
+			}
+		}
+		if err := s.t.Dest(r, c).(sql.Scanner).Scan(v); err != nil {
+			return fmt.Errorf("%s.%s: %w", s.t.Name, s.t.Columns[c].Name, err)
+		}
+	}
+	return nil
+}
+
+func (s *dynStore[R]) key(vals []any) (map[string]types.AttributeValue, error) {
+	k := make(map[string]types.AttributeValue, 2)
+	for i, c := range s.t.Keys {
+		a, err := s.av(c, vals[i])
+		if err != nil {
+			return nil, err
+		}
+		k[s.t.Columns[c].Name] = a
+	}
+	return k, nil
+}
+
+// --- errors
+
+func isCode(err error, code string) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == code
+}
+
+func (s *dynStore[R]) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	var v *ValidationError
+	if errors.As(err, &e) || errors.As(err, &v) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		switch ae.ErrorCode() {
+		case "ValidationException":
+			msg := ae.ErrorMessage()
+			if strings.Contains(msg, "size has exceeded") || strings.Contains(msg, "Item size") {
+				return Invalid(s.t.Name, "", "the row is larger than DynamoDB's 400 KB item limit")
+			}
+			return &Error{Status: http.StatusBadRequest, Code: "InvalidValue", Message: s.t.Name + ": " + msg}
+		case "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded":
+			return &Error{Status: http.StatusServiceUnavailable, Code: "OverCapacity", Message: s.t.Name + ": DynamoDB is over capacity, try again"}
+		case "ResourceNotFoundException":
+			return fmt.Errorf("%s %s (dynamodb): table missing; create it with -db-create-tables: %w", op, s.t.Name, err)
+		}
+	}
+	return fmt.Errorf("%s %s (dynamodb): %w", op, s.t.Name, err)
+}
+
+// --- single-row operations
+
+func (s *dynStore[R]) Get(ctx context.Context, key []any) (*R, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	k, err := s.key(key)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.c.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: k, ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, s.wrap("get", err)
+	}
+	if out.Item == nil {
+		return nil, ErrNotFound
+	}
+	r := new(R)
+	return r, s.decode(out.Item, r)
+}
+
+func (s *dynStore[R]) hashName() string { return "#" + strconv.Itoa(s.hash) }
+
+// assignID gives an AutoID key left at zero a random positive id below
+// 2^53 (exact in JSON): DynamoDB has no sequences.
+func (s *dynStore[R]) assignID(r *R) error {
+	for c := range s.t.Columns {
+		if !s.t.Columns[c].AutoID {
+			continue
+		}
+		if v, err := s.t.Arg(r, c); err != nil || v != int64(0) {
+			return err
+		}
+		var b [8]byte
+		rand.Read(b[:])
+		id := int64(binary.BigEndian.Uint64(b[:])>>11) | 1
+		return s.t.Dest(r, c).(sql.Scanner).Scan(id)
+	}
+	return nil
+}
+
+func (s *dynStore[R]) Add(ctx context.Context, r *R) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	if err := s.assignID(r); err != nil {
+		return err
+	}
+	item, err := s.item(r)
+	if err != nil {
+		return err
+	}
+	_, err = s.c.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: &s.table, Item: item,
+		ConditionExpression:      aws.String("attribute_not_exists(" + s.hashName() + ")"),
+		ExpressionAttributeNames: map[string]string{s.hashName(): s.t.Columns[s.hash].Name},
+	})
+	if isCode(err, "ConditionalCheckFailedException") {
+		return ErrExists
+	}
+	return s.wrap("add", err)
+}
+
+func (s *dynStore[R]) Put(ctx context.Context, r *R) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	item, err := s.item(r)
+	if err != nil {
+		return err
+	}
+	_, err = s.c.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item})
+	return s.wrap("put", err)
+}
+
+func (s *dynStore[R]) Del(ctx context.Context, key []any) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	k, err := s.key(key)
+	if err != nil {
+		return err
+	}
+	_, err = s.c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: k})
+	return s.wrap("del", err)
+}
+
+// updateExpr renders sets as SET/REMOVE clauses.
+func (s *dynStore[R]) updateExpr(e *dexpr, sets []Set) (string, error) {
+	var set, remove []string
+	for _, st := range sets {
+		a, err := s.av(st.Col, st.Val)
+		if err != nil {
+			return "", err
+		}
+		if a == nil {
+			remove = append(remove, e.name(st.Col))
+		} else {
+			set = append(set, e.name(st.Col)+" = "+e.value(a))
+		}
+	}
+	var b strings.Builder
+	if len(set) > 0 {
+		b.WriteString("SET " + strings.Join(set, ", "))
+	}
+	if len(remove) > 0 {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString("REMOVE " + strings.Join(remove, ", "))
+	}
+	return b.String(), nil
+}
+
+func (s *dynStore[R]) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
+	if err := s.check(); err != nil {
+		return 0, err
+	}
+	k, err := s.key(key)
+	if err != nil {
+		return 0, err
+	}
+	e := s.newExpr()
+	cond := "attribute_exists(" + e.name(s.hash) + ")"
+	filter, none, err := s.filter(e, expect)
+	if err != nil {
+		return 0, err
+	}
+	if none {
+		return 0, nil
+	}
+	if filter != "" {
+		cond += " AND " + filter
+	}
+	upd, err := s.updateExpr(e, sets)
+	if err != nil {
+		return 0, err
+	}
+	if upd == "" { // nothing to write: report whether the row matches
+		out, err := s.c.Query(ctx, &dynamodb.QueryInput{
+			TableName: &s.table, ConsistentRead: aws.Bool(true), Select: types.SelectCount,
+			KeyConditionExpression: aws.String(s.keyCondition(e, key)), FilterExpression: nonEmpty(filter),
+			ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil(),
+		})
+		if err != nil {
+			return 0, s.wrap("update", err)
+		}
+		return int64(out.Count), nil
+	}
+	_, err = s.c.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: k, UpdateExpression: &upd, ConditionExpression: &cond,
+		ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil(),
+	})
+	if isCode(err, "ConditionalCheckFailedException") {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, s.wrap("update", err)
+	}
+	return 1, nil
+}
+
+func (s *dynStore[R]) keyCondition(e *dexpr, key []any) string {
+	parts := make([]string, len(s.t.Keys))
+	for i, c := range s.t.Keys {
+		a, _ := s.av(c, key[i]) // keys were checked by the caller
+		parts[i] = e.name(c) + " = " + e.value(a)
+	}
+	return strings.Join(parts, " AND ")
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// Incr adds the counters with ADD, which creates the item when missing;
+// the other columns of r (defaults, now) are set only where absent, except
+// now columns, which every write bumps.
+func (s *dynStore[R]) Incr(ctx context.Context, r *R) (*R, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	e := s.newExpr()
+	var add, set []string
+	key := make(map[string]types.AttributeValue, 2)
+	hasCounter := false
+	for c, col := range s.t.Columns {
+		v, err := s.t.Arg(r, c)
+		if err != nil {
+			return nil, err
+		}
+		a, err := s.av(c, v)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case col.Key > 0:
+			key[col.Name] = a
+		case a == nil:
+		case col.Counter:
+			hasCounter = true
+			add = append(add, e.name(c)+" "+e.value(a))
+		case col.Now:
+			set = append(set, e.name(c)+" = "+e.value(a))
+		default:
+			n := e.name(c)
+			set = append(set, n+" = if_not_exists("+n+", "+e.value(a)+")")
+		}
+	}
+	if !hasCounter {
+		return nil, Invalid(s.t.Name, "", "table has no counter columns")
+	}
+	upd := "ADD " + strings.Join(add, ", ")
+	if len(set) > 0 {
+		upd += " SET " + strings.Join(set, ", ")
+	}
+	out, err := s.c.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: key, UpdateExpression: &upd, ReturnValues: types.ReturnValueAllNew,
+		ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil(),
+	})
+	if err != nil {
+		return nil, s.wrap("incr", err)
+	}
+	row := new(R)
+	return row, s.decode(out.Attributes, row)
+}
+
+// --- expressions
+
+// dexpr collects the names and values of one expression set.
+type dexpr struct {
+	names  map[string]string
+	values map[string]types.AttributeValue
+	cols   []Column
+}
+
+func (s *dynStore[R]) newExpr() *dexpr {
+	return &dexpr{names: map[string]string{}, values: map[string]types.AttributeValue{}, cols: s.t.Columns}
+}
+
+func (e *dexpr) name(c int) string {
+	n := "#" + strconv.Itoa(c)
+	e.names[n] = e.cols[c].Name
+	return n
+}
+
+func (e *dexpr) value(a types.AttributeValue) string {
+	n := ":" + strconv.Itoa(len(e.values))
+	e.values[n] = a
+	return n
+}
+
+func (e *dexpr) valuesOrNil() map[string]types.AttributeValue {
+	if len(e.values) == 0 {
+		return nil
+	}
+	return e.values
+}
+
+// zeroMatches reports whether "" satisfies a string condition: a sparse
+// column keeps "" as an absent attribute, which DynamoDB never matches.
+func zeroMatches(op Op, vals []any) bool {
+	str := func(i int) string { return vals[i].(string) }
+	switch op {
+	case OpEq, OpGe:
+		return str(0) == ""
+	case OpNe, OpLt:
+		return str(0) != ""
+	case OpLe, OpNotContains, OpNotNull:
+		return op != OpNotContains || str(0) != ""
+	case OpIn:
+		for i := range vals {
+			if str(i) == "" {
+				return true
+			}
+		}
+	case OpBetween:
+		return str(0) == ""
+	case OpBeginsWith, OpContains:
+		return str(0) == ""
+	}
+	return false
+}
+
+// filter renders conds as a condition expression. none reports a condition
+// no row can meet (null on a column that is never NULL).
+func (s *dynStore[R]) filter(e *dexpr, conds []Cond) (expr string, none bool, err error) {
+	parts := make([]string, 0, len(conds))
+	for _, c := range conds {
+		p, none, err := s.condExpr(e, c)
+		if err != nil || none {
+			return "", none, err
+		}
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, " AND "), false, nil
+}
+
+func (s *dynStore[R]) condExpr(e *dexpr, c Cond) (string, bool, error) {
+	col, vals, err := s.t.Cond(c)
+	if err != nil {
+		return "", false, err
+	}
+	column := &s.t.Columns[col]
+	op := c.Op
+	if op == "" {
+		op = OpEq
+	}
+	n := e.name(col)
+	switch op {
+	case OpNull:
+		if !column.Nullable {
+			return "", true, nil
+		}
+		return "attribute_not_exists(" + n + ")", false, nil
+	case OpNotNull:
+		if !column.Nullable {
+			return "", false, nil
+		}
+		return "attribute_exists(" + n + ")", false, nil
+	}
+	avs := make([]string, len(vals))
+	for i, v := range vals {
+		if s.sparse[col] && v == "" {
+			avs[i] = "" // cannot be a value in an index key column; absence stands for it
+			continue
+		}
+		a, err := s.av(col, v)
+		if err != nil {
+			return "", false, err
+		}
+		avs[i] = e.value(a)
+	}
+	var x string
+	switch op {
+	case OpEq:
+		if avs[0] == "" {
+			return "attribute_not_exists(" + n + ")", false, nil
+		}
+		x = n + " = " + avs[0]
+	case OpNe: // NULL is "not equal" too
+		if avs[0] == "" {
+			return "attribute_exists(" + n + ")", false, nil
+		}
+		x = n + " <> " + avs[0]
+		if column.Nullable || s.sparse[col] {
+			x = "(attribute_not_exists(" + n + ") OR " + x + ")"
+		}
+		return x, false, nil
+	case OpGt, OpGe, OpLt, OpLe:
+		sym := map[Op]string{OpGt: " > ", OpGe: " >= ", OpLt: " < ", OpLe: " <= "}[op]
+		if avs[0] == "" {
+			avs[0] = e.value(&types.AttributeValueMemberS{Value: ""})
+		}
+		x = n + sym + avs[0]
+	case OpIn:
+		if len(avs) > 100 {
+			return "", false, Unsupportedf("%s.%s: DynamoDB takes at most 100 values in an in condition", s.t.Name, column.Name)
+		}
+		var list []string
+		for _, a := range avs {
+			if a != "" {
+				list = append(list, a)
+			}
+		}
+		if len(list) == 0 {
+			return "attribute_not_exists(" + n + ")", false, nil
+		}
+		x = n + " IN (" + strings.Join(list, ", ") + ")"
+	case OpBetween:
+		for i := range avs {
+			if avs[i] == "" {
+				avs[i] = e.value(&types.AttributeValueMemberS{Value: ""})
+			}
+		}
+		x = n + " BETWEEN " + avs[0] + " AND " + avs[1]
+	case OpBeginsWith:
+		if avs[0] == "" {
+			return "", false, nil // every string begins with ""
+		}
+		x = "begins_with(" + n + ", " + avs[0] + ")"
+	case OpContains:
+		if avs[0] == "" {
+			return "", false, nil
+		}
+		x = "contains(" + n + ", " + avs[0] + ")"
+	case OpNotContains: // an absent attribute contains nothing: NOT contains is true
+		if avs[0] == "" {
+			return "attribute_not_exists(" + n + ") AND attribute_exists(" + n + ")", false, nil
+		}
+		return "NOT contains(" + n + ", " + avs[0] + ")", false, nil
+	}
+	if s.sparse[col] && column.Kind == KindString && zeroMatches(op, vals) {
+		x = "(attribute_not_exists(" + n + ") OR " + x + ")"
+	}
+	return x, false, nil
+}

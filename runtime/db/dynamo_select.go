@@ -1,0 +1,749 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// dynPlan is how one Select runs on DynamoDB.
+type dynPlan struct {
+	index   *dynIndex // nil: the table
+	scan    bool
+	keyCond string
+	filter  string
+	local   []Cond // conditions on the queried key attributes beyond the key condition: DynamoDB refuses them in a filter, so they are checked here
+	none    bool   // no row can match
+	order   []int  // columns of the page token: the read's keys, then the table's
+}
+
+// eqValue returns the value of an eq condition on column col, if any.
+func (s *dynStore[R]) eqValue(conds []Cond, col int) (any, bool) {
+	for _, c := range conds {
+		if (c.Op == OpEq || c.Op == "") && len(c.Values) == 1 && s.t.Col(c.Col) == col {
+			_, vals, err := s.t.Cond(c)
+			if err == nil {
+				return vals[0], true
+			}
+		}
+	}
+	return nil, false
+}
+
+func rangeOp(op Op) bool {
+	switch op {
+	case OpEq, "", OpLt, OpLe, OpGt, OpGe, OpBetween, OpBeginsWith:
+		return true
+	}
+	return false
+}
+
+func (s *dynStore[R]) plan(e *dexpr, conds []Cond, sc int, desc bool) (*dynPlan, error) {
+	for _, c := range conds { // validate every condition first: one error for everyone
+		if _, _, err := s.t.Cond(c); err != nil {
+			return nil, err
+		}
+	}
+	p := &dynPlan{}
+	hash, rng := s.hash, s.rng
+	if v, ok := s.eqValue(conds, s.hash); ok {
+		if sc >= 0 && sc != s.hash && sc != s.rng {
+			for i := range s.indexes {
+				if ix := &s.indexes[i]; ix.local && ix.rng == sc && ix.indexError == "" {
+					p.index, rng = ix, ix.rng
+				}
+			}
+			if p.index == nil {
+				return nil, Unsupportedf("%s: DynamoDB sorts only by the range key (%s) or a local index; no index has %s as its range key", s.t.Name, s.colName(s.rng), s.t.Columns[sc].Name)
+			}
+		}
+		if v == "" {
+			p.none = true // keys are never empty
+		}
+	} else {
+		for i := range s.indexes {
+			ix := &s.indexes[i]
+			if ix.local || ix.indexError != "" {
+				continue
+			}
+			if v, ok := s.eqValue(conds, ix.hash); ok && v != "" && (sc < 0 || sc == ix.hash || sc == ix.rng) {
+				p.index, hash, rng = ix, ix.hash, ix.rng
+				break
+			}
+		}
+		if p.index == nil {
+			if !s.p.ddbScan {
+				return nil, Unsupportedf("%s: DynamoDB needs an eq condition on the hash key %s or on an index's hash key; full scans are off (-db-dynamodb-scan)", s.t.Name, s.t.Columns[s.hash].Name)
+			}
+			if sc >= 0 || desc {
+				return nil, Unsupportedf("%s: a DynamoDB scan returns rows in no order; sort and desc need an eq condition on the hash key %s", s.t.Name, s.t.Columns[s.hash].Name)
+			}
+			p.scan = true
+		}
+	}
+	// Key condition: hash eq, plus the first range condition DynamoDB takes.
+	var rest []Cond
+	usedHash, usedRange := false, false
+	var kc []string
+	for _, c := range conds {
+		col := s.t.Col(c.Col)
+		_, vals, _ := s.t.Cond(c)
+		switch {
+		case p.scan:
+		case col == hash && !usedHash && (c.Op == OpEq || c.Op == "") && vals[0] != "":
+			usedHash = true
+			a, err := s.av(col, vals[0])
+			if err != nil {
+				return nil, err
+			}
+			kc = append(kc, e.name(col)+" = "+e.value(a))
+			continue
+		case col == rng && rng >= 0 && !usedRange && rangeOp(c.Op) && !hasEmpty(vals):
+			usedRange = true
+			x, _, err := s.condExpr(e, c)
+			if err != nil {
+				return nil, err
+			}
+			kc = append(kc, x)
+			continue
+		case col == hash || col == rng:
+			p.local = append(p.local, c)
+			continue
+		}
+		rest = append(rest, c)
+	}
+	p.keyCond = strings.Join(kc, " AND ")
+	filter, none, err := s.filter(e, rest)
+	if err != nil {
+		return nil, err
+	}
+	p.filter, p.none = filter, p.none || none
+	for _, c := range []int{hash, rng, s.hash, s.rng} {
+		if c >= 0 && !containsInt(p.order, c) {
+			p.order = append(p.order, c)
+		}
+	}
+	return p, nil
+}
+
+func hasEmpty(vals []any) bool {
+	for _, v := range vals {
+		if v == "" {
+			return true
+		}
+	}
+	return false
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *dynStore[R]) colName(c int) string {
+	if c < 0 {
+		return "none"
+	}
+	return s.t.Columns[c].Name
+}
+
+func (p *dynPlan) scope(table string, q *Query) string {
+	idx := ""
+	if p.index != nil {
+		idx = p.index.name
+	}
+	dir := "asc"
+	if q.Desc {
+		dir = "desc"
+	}
+	return table + "|" + idx + "|" + q.Sort + "|" + dir
+}
+
+// pages runs the plan, calling each for every item until it returns false.
+func (s *dynStore[R]) pages(ctx context.Context, e *dexpr, p *dynPlan, q *Query, proj *string, start map[string]types.AttributeValue, limit int32, each func(map[string]types.AttributeValue) bool) error {
+	var idx *string
+	if p.index != nil {
+		idx = &p.index.name
+	}
+	for {
+		var items []map[string]types.AttributeValue
+		var last map[string]types.AttributeValue
+		if p.scan {
+			out, err := s.c.Scan(ctx, &dynamodb.ScanInput{
+				TableName: &s.table, ConsistentRead: aws.Bool(true), ExclusiveStartKey: start, Limit: aws.Int32(limit),
+				FilterExpression: nonEmpty(p.filter), ProjectionExpression: proj,
+				ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil(),
+			})
+			if err != nil {
+				return s.wrap("select", err)
+			}
+			items, last = out.Items, out.LastEvaluatedKey
+		} else {
+			out, err := s.c.Query(ctx, &dynamodb.QueryInput{
+				TableName: &s.table, IndexName: idx, ConsistentRead: aws.Bool(p.index == nil || p.index.local),
+				ExclusiveStartKey: start, Limit: aws.Int32(limit), ScanIndexForward: aws.Bool(!q.Desc),
+				KeyConditionExpression: &p.keyCond, FilterExpression: nonEmpty(p.filter), ProjectionExpression: proj,
+				ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil(),
+			})
+			if err != nil {
+				return s.wrap("select", err)
+			}
+			items, last = out.Items, out.LastEvaluatedKey
+		}
+		for _, it := range items {
+			if len(p.local) > 0 && !s.matchLocal(p.local, it) {
+				continue
+			}
+			if !each(it) {
+				return nil
+			}
+		}
+		if last == nil {
+			return nil
+		}
+		start = last
+	}
+}
+
+func (s *dynStore[R]) projection(e *dexpr, cols []int) *string {
+	if len(cols) == len(s.t.Columns) {
+		return nil
+	}
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = e.name(c)
+	}
+	return aws.String(strings.Join(names, ", "))
+}
+
+func (s *dynStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	count, err := pageCount(s.t.Name, q)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := s.t.sortCol(q)
+	if err != nil {
+		return nil, err
+	}
+	e := s.newExpr()
+	p, err := s.plan(e, q.Where, sc, q.Desc)
+	if err != nil {
+		return nil, err
+	}
+	scope := p.scope(s.t.Name, q)
+	var start map[string]types.AttributeValue
+	if q.Token != "" {
+		ocols := make([]*Column, len(p.order))
+		for i, c := range p.order {
+			ocols[i] = &s.t.Columns[c]
+		}
+		vals, err := decodeToken(s.p.secret, scope, q.Token, ocols)
+		if err != nil {
+			return nil, err
+		}
+		start = make(map[string]types.AttributeValue, len(vals))
+		for i, c := range p.order {
+			a, err := s.av(c, vals[i])
+			if err != nil {
+				return nil, ErrBadToken
+			}
+			if a != nil {
+				start[s.t.Columns[c].Name] = a
+			}
+		}
+	}
+	if p.none {
+		return &Page[R]{}, nil
+	}
+	if q.Total {
+		var n int64
+		var err error
+		if len(p.local) > 0 { // count what passes the local check
+			err = s.pages(ctx, e, p, q, s.projection(e, p.order), nil, 1000, func(map[string]types.AttributeValue) bool { n++; return true })
+		} else {
+			err = s.countAll(ctx, e, p, q, &n)
+		}
+		return &Page[R]{Total: n}, err
+	}
+	cols, err := s.t.readSet(q.Select, p.order)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]R, 0, min(count+1, 64))
+	var derr error
+	err = s.pages(ctx, e, p, q, s.projection(e, cols), start, int32(count+1), func(it map[string]types.AttributeValue) bool {
+		rows = append(rows, *new(R))
+		if derr = s.decode(it, &rows[len(rows)-1]); derr != nil {
+			return false
+		}
+		return len(rows) <= count
+	})
+	if err == nil {
+		err = derr
+	}
+	if err != nil {
+		return nil, err
+	}
+	page := &Page[R]{Rows: rows}
+	if len(rows) > count {
+		page.Rows = rows[:count]
+		vals, err := s.t.orderValues(&rows[count-1], p.order)
+		if err != nil {
+			return nil, err
+		}
+		if page.Next, err = encodeToken(s.p.secret, scope, vals); err != nil {
+			return nil, err
+		}
+	}
+	return page, nil
+}
+
+func (s *dynStore[R]) countAll(ctx context.Context, e *dexpr, p *dynPlan, q *Query, n *int64) error {
+	var idx *string
+	if p.index != nil {
+		idx = &p.index.name
+	}
+	var start map[string]types.AttributeValue
+	for {
+		var cnt int32
+		var last map[string]types.AttributeValue
+		if p.scan {
+			out, err := s.c.Scan(ctx, &dynamodb.ScanInput{TableName: &s.table, Select: types.SelectCount, ExclusiveStartKey: start,
+				FilterExpression: nonEmpty(p.filter), ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil()})
+			if err != nil {
+				return s.wrap("select", err)
+			}
+			cnt, last = out.Count, out.LastEvaluatedKey
+		} else {
+			out, err := s.c.Query(ctx, &dynamodb.QueryInput{TableName: &s.table, IndexName: idx, Select: types.SelectCount, ExclusiveStartKey: start,
+				KeyConditionExpression: &p.keyCond, FilterExpression: nonEmpty(p.filter), ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil()})
+			if err != nil {
+				return s.wrap("select", err)
+			}
+			cnt, last = out.Count, out.LastEvaluatedKey
+		}
+		*n += int64(cnt)
+		if last == nil {
+			return nil
+		}
+		start = last
+	}
+}
+
+func (e *dexpr) namesOrNil() map[string]string {
+	if len(e.names) == 0 {
+		return nil
+	}
+	return e.names
+}
+
+// matchingKeys returns the keys of every row matching conds (at least one).
+func (s *dynStore[R]) matchingKeys(ctx context.Context, op string, conds []Cond) ([]map[string]types.AttributeValue, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	if len(conds) == 0 {
+		return nil, Invalid(s.t.Name, "", "%s needs at least one condition", op)
+	}
+	e := s.newExpr()
+	p, err := s.plan(e, conds, -1, false)
+	if err != nil || p.none {
+		return nil, err
+	}
+	var keys []map[string]types.AttributeValue
+	err = s.pages(ctx, e, p, &Query{}, s.projection(e, s.t.Keys), nil, 1000, func(it map[string]types.AttributeValue) bool {
+		k := make(map[string]types.AttributeValue, 2)
+		for _, c := range s.t.Keys {
+			k[s.t.Columns[c].Name] = it[s.t.Columns[c].Name]
+		}
+		keys = append(keys, k)
+		return true
+	})
+	return keys, err
+}
+
+// backoff sleeps before retry n of unprocessed batch items.
+func backoff(ctx context.Context, n int) error {
+	d := time.Duration(1<<min(n, 8)) * 20 * time.Millisecond
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
+
+const batchRetries = 10
+
+func (s *dynStore[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
+	keys, err := s.matchingKeys(ctx, "DelAll", conds)
+	if err != nil {
+		return 0, err
+	}
+	for start := 0; start < len(keys); start += 25 {
+		reqs := make([]types.WriteRequest, 0, 25)
+		for _, k := range keys[start:min(start+25, len(keys))] {
+			reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: k}})
+		}
+		pending := map[string][]types.WriteRequest{s.table: reqs}
+		for try := 0; len(pending[s.table]) > 0; try++ {
+			if try == batchRetries {
+				return int64(start), s.wrap("delAll", fmt.Errorf("%d deletes still unprocessed after %d tries", len(pending[s.table]), try))
+			}
+			if try > 0 {
+				if err := backoff(ctx, try); err != nil {
+					return int64(start), err
+				}
+			}
+			out, err := s.c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending})
+			if err != nil {
+				return int64(start), s.wrap("delAll", err)
+			}
+			pending = out.UnprocessedItems
+		}
+	}
+	return int64(len(keys)), nil
+}
+
+func (s *dynStore[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error) {
+	keys, err := s.matchingKeys(ctx, "UpdateAll", conds)
+	if err != nil {
+		return 0, err
+	}
+	e := s.newExpr()
+	upd, err := s.updateExpr(e, sets)
+	if err != nil {
+		return 0, err
+	}
+	if upd == "" {
+		return int64(len(keys)), nil
+	}
+	// The conditions are checked again per row: one that changed since the
+	// scan is left alone, as the SQL UPDATE … WHERE would.
+	filter, _, err := s.filter(e, conds)
+	if err != nil {
+		return 0, err
+	}
+	cond := "attribute_exists(" + e.name(s.hash) + ")"
+	if filter != "" {
+		cond += " AND " + filter
+	}
+	var n int64
+	for _, k := range keys {
+		_, err := s.c.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+			TableName: &s.table, Key: k, UpdateExpression: &upd, ConditionExpression: &cond,
+			ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil(),
+		})
+		if isCode(err, "ConditionalCheckFailedException") {
+			continue
+		}
+		if err != nil {
+			return n, s.wrap("updateAll", err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+func (s *dynStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var all []map[string]types.AttributeValue
+	for _, k := range keys {
+		ks := valuesString(k)
+		if seen[ks] { // BatchGetItem refuses a key twice
+			continue
+		}
+		seen[ks] = true
+		m, err := s.key(k)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, m)
+	}
+	var rows []R
+	for start := 0; start < len(all); start += 100 {
+		pending := map[string]types.KeysAndAttributes{s.table: {Keys: all[start:min(start+100, len(all))], ConsistentRead: aws.Bool(true)}}
+		for try := 0; len(pending[s.table].Keys) > 0; try++ {
+			if try == batchRetries {
+				return nil, s.wrap("list", fmt.Errorf("%d keys still unprocessed after %d tries", len(pending[s.table].Keys), try))
+			}
+			if try > 0 {
+				if err := backoff(ctx, try); err != nil {
+					return nil, err
+				}
+			}
+			out, err := s.c.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
+			if err != nil {
+				return nil, s.wrap("list", err)
+			}
+			for _, it := range out.Responses[s.table] {
+				rows = append(rows, *new(R))
+				if err := s.decode(it, &rows[len(rows)-1]); err != nil {
+					return nil, err
+				}
+			}
+			pending = out.UnprocessedKeys
+		}
+	}
+	return s.t.inKeyOrder(rows, keys)
+}
+
+// --- tables
+
+func (s *dynStore[R]) attrType(c int) types.ScalarAttributeType {
+	switch s.t.Columns[c].Kind {
+	case KindInt, KindFloat:
+		return types.ScalarAttributeTypeN
+	case KindBytes:
+		return types.ScalarAttributeTypeB
+	}
+	return types.ScalarAttributeTypeS
+}
+
+func (s *dynStore[R]) keySchema(hash, rng int) []types.KeySchemaElement {
+	ks := []types.KeySchemaElement{{AttributeName: &s.t.Columns[hash].Name, KeyType: types.KeyTypeHash}}
+	if rng >= 0 {
+		ks = append(ks, types.KeySchemaElement{AttributeName: &s.t.Columns[rng].Name, KeyType: types.KeyTypeRange})
+	}
+	return ks
+}
+
+func (s *dynStore[R]) gsi(ix *dynIndex) types.GlobalSecondaryIndex {
+	return types.GlobalSecondaryIndex{IndexName: aws.String(ix.name), KeySchema: s.keySchema(ix.hash, ix.rng), Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll}}
+}
+
+// CreateTable creates the table with its indexes and waits until it is
+// active; on an existing table it adds missing global indexes (DynamoDB
+// adds local ones only at creation). Attributes need no upgrade.
+func (s *dynStore[R]) CreateTable(ctx context.Context) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	for _, ix := range s.indexes {
+		if ix.indexError != "" {
+			return Unsupportedf("%s: %s", s.t.Name, ix.indexError)
+		}
+	}
+	desc, err := s.c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &s.table})
+	if isCode(err, "ResourceNotFoundException") {
+		return s.create(ctx)
+	}
+	if err != nil {
+		return s.wrap("create", err)
+	}
+	have := map[string]bool{}
+	for _, g := range desc.Table.GlobalSecondaryIndexes {
+		have[*g.IndexName] = true
+	}
+	for _, l := range desc.Table.LocalSecondaryIndexes {
+		have[*l.IndexName] = true
+	}
+	for i := range s.indexes {
+		ix := &s.indexes[i]
+		if have[ix.name] {
+			continue
+		}
+		if ix.local {
+			return Unsupportedf("%s: local index %s can only be made with the table; DynamoDB cannot add it to an existing table", s.t.Name, ix.name)
+		}
+		_, err := s.c.UpdateTable(ctx, &dynamodb.UpdateTableInput{
+			TableName:            &s.table,
+			AttributeDefinitions: s.attrDefs(ix.hash, ix.rng),
+			GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Create: &types.CreateGlobalSecondaryIndexAction{
+				IndexName: aws.String(ix.name), KeySchema: s.keySchema(ix.hash, ix.rng), Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+			}}},
+		})
+		if err != nil {
+			return s.wrap("create index "+ix.name, err)
+		}
+		if err := s.waitActive(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *dynStore[R]) attrDefs(cols ...int) []types.AttributeDefinition {
+	var defs []types.AttributeDefinition
+	seen := map[int]bool{}
+	for _, c := range cols {
+		if c < 0 || seen[c] {
+			continue
+		}
+		seen[c] = true
+		defs = append(defs, types.AttributeDefinition{AttributeName: &s.t.Columns[c].Name, AttributeType: s.attrType(c)})
+	}
+	return defs
+}
+
+func (s *dynStore[R]) create(ctx context.Context) error {
+	cols := []int{s.hash, s.rng}
+	in := &dynamodb.CreateTableInput{TableName: &s.table, KeySchema: s.keySchema(s.hash, s.rng), BillingMode: types.BillingModePayPerRequest}
+	for i := range s.indexes {
+		ix := &s.indexes[i]
+		cols = append(cols, ix.hash, ix.rng)
+		if ix.local {
+			in.LocalSecondaryIndexes = append(in.LocalSecondaryIndexes, types.LocalSecondaryIndex{IndexName: aws.String(ix.name), KeySchema: s.keySchema(ix.hash, ix.rng), Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll}})
+		} else {
+			in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, s.gsi(ix))
+		}
+	}
+	in.AttributeDefinitions = s.attrDefs(cols...)
+	if _, err := s.c.CreateTable(ctx, in); err != nil && !isCode(err, "ResourceInUseException") {
+		return s.wrap("create", err)
+	}
+	return s.waitActive(ctx)
+}
+
+// waitActive waits until the table and its indexes are active.
+func (s *dynStore[R]) waitActive(ctx context.Context) error {
+	for try := 0; ; try++ {
+		out, err := s.c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &s.table})
+		if err != nil && !isCode(err, "ResourceNotFoundException") {
+			return s.wrap("create", err)
+		}
+		if err == nil && out.Table.TableStatus == types.TableStatusActive {
+			ready := true
+			for _, g := range out.Table.GlobalSecondaryIndexes {
+				ready = ready && g.IndexStatus == types.IndexStatusActive
+			}
+			if ready {
+				return nil
+			}
+		}
+		if try > 600 {
+			return s.wrap("create", fmt.Errorf("table not active after %d checks", try))
+		}
+		if err := backoff(ctx, min(try, 3)); err != nil {
+			return err
+		}
+	}
+}
+
+// matchLocal checks conditions on key attributes of an item; key values are
+// never NULL, so only comparisons are involved.
+func (s *dynStore[R]) matchLocal(conds []Cond, item map[string]types.AttributeValue) bool {
+	for _, c := range conds {
+		col, vals, err := s.t.Cond(c)
+		if err != nil {
+			return false
+		}
+		v, err := s.canonical(col, item[s.t.Columns[col].Name])
+		if err != nil || !matches(c.Op, v, vals) {
+			return false
+		}
+	}
+	return true
+}
+
+// matches evaluates one condition on a canonical, non-NULL value.
+func matches(op Op, v any, vals []any) bool {
+	for _, w := range vals {
+		if compare(v, w) == -2 { // another kind: validated input never gets here
+			return false
+		}
+	}
+	cmp := func(w any) int { return compare(v, w) }
+	switch op {
+	case OpEq, "":
+		return cmp(vals[0]) == 0
+	case OpNe:
+		return cmp(vals[0]) != 0
+	case OpGt:
+		return cmp(vals[0]) > 0
+	case OpGe:
+		return cmp(vals[0]) >= 0
+	case OpLt:
+		return cmp(vals[0]) < 0
+	case OpLe:
+		return cmp(vals[0]) <= 0
+	case OpBetween:
+		return cmp(vals[0]) >= 0 && cmp(vals[1]) <= 0
+	case OpIn:
+		for _, w := range vals {
+			if cmp(w) == 0 {
+				return true
+			}
+		}
+		return false
+	case OpNotNull:
+		return true
+	case OpNull:
+		return false
+	}
+	sv, _ := v.(string)
+	arg, _ := vals[0].(string)
+	switch op {
+	case OpBeginsWith:
+		return strings.HasPrefix(sv, arg)
+	case OpContains:
+		return strings.Contains(sv, arg)
+	case OpNotContains:
+		return !strings.Contains(sv, arg)
+	}
+	return false
+}
+
+// compare orders two canonical values of one kind: -1, 0 or 1; values of
+// different kinds compare unequal (-2) instead of panicking.
+func compare(a, b any) int {
+	switch x := a.(type) {
+	case string:
+		if y, ok := b.(string); ok {
+			return strings.Compare(x, y)
+		}
+	case int64:
+		if y, ok := b.(int64); ok {
+			return cmpOrdered(x, y)
+		}
+	case float64:
+		if y, ok := b.(float64); ok {
+			return cmpOrdered(x, y)
+		}
+	case time.Time:
+		if y, ok := b.(time.Time); ok {
+			return x.Compare(y)
+		}
+	case bool:
+		if y, ok := b.(bool); ok {
+			return cmpOrdered(boolInt(x), boolInt(y))
+		}
+	case []byte:
+		if y, ok := b.([]byte); ok {
+			return strings.Compare(string(x), string(y))
+		}
+	}
+	return -2
+}
+
+func cmpOrdered[T int64 | float64 | int](a, b T) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

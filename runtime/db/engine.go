@@ -1,0 +1,138 @@
+package db
+
+import "context"
+
+// backend is one database's implementation of the table operations; the
+// contract is the same for all (DESIGN.md §3) and the conformance suite
+// holds every backend to it.
+type backend[R any] interface {
+	Get(ctx context.Context, key []any) (*R, error)
+	Add(ctx context.Context, r *R) error
+	Put(ctx context.Context, r *R) error
+	Del(ctx context.Context, key []any) error
+	Incr(ctx context.Context, r *R) (*R, error)
+	Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error)
+	UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error)
+	DelAll(ctx context.Context, conds []Cond) (int64, error)
+	List(ctx context.Context, keys [][]any) ([]R, error)
+	Select(ctx context.Context, q *Query) (*Page[R], error)
+	CreateTable(ctx context.Context) error
+}
+
+// Store runs the operations of one table on one pool, whatever its backend.
+// Generated stores wrap it with typed methods; code that works on any table
+// can use it directly with canonical values.
+type Store[R any] struct {
+	backend[R]
+	t *Table[R]
+	p *Pool
+}
+
+// NewStore returns the store of table t on pool p.
+func NewStore[R any](p *Pool, t *Table[R]) *Store[R] {
+	t.init()
+	s := &Store[R]{t: t, p: p}
+	if p.ddb != nil {
+		s.backend = newDynStore(p, t)
+	} else {
+		s.backend = newSQLStore(p, t)
+	}
+	return s
+}
+
+// Table returns the table description.
+func (s *Store[R]) Table() *Table[R] { return s.t }
+
+// Pool returns the pool the store runs on.
+func (s *Store[R]) Pool() *Pool { return s.p }
+
+// pageCount validates Query.Count.
+func pageCount(t string, q *Query) (int, error) {
+	switch {
+	case q.Count == 0:
+		return DefaultCount, nil
+	case q.Count < 0 || q.Count > MaxCount:
+		return 0, Invalid(t, "", "count must be between 1 and %d", MaxCount)
+	}
+	return q.Count, nil
+}
+
+// readSet returns which columns a Select reads: those listed (all when
+// none) plus the order columns, which the page token needs.
+func (t *Table[R]) readSet(sel []string, order []int) ([]int, error) {
+	if len(sel) == 0 {
+		all := make([]int, len(t.Columns))
+		for i := range all {
+			all[i] = i
+		}
+		return all, nil
+	}
+	read := make([]bool, len(t.Columns))
+	for _, name := range sel {
+		c := t.Col(name)
+		if c < 0 {
+			return nil, Invalid(t.Name, "", "unknown column %q in select", name)
+		}
+		read[c] = true
+	}
+	for _, c := range order {
+		read[c] = true
+	}
+	cols := make([]int, 0, len(t.Columns))
+	for i, ok := range read {
+		if ok {
+			cols = append(cols, i)
+		}
+	}
+	return cols, nil
+}
+
+// sortCol validates Query.Sort and returns its column, or -1.
+func (t *Table[R]) sortCol(q *Query) (int, error) {
+	if q.Sort == "" {
+		return -1, nil
+	}
+	c := t.Col(q.Sort)
+	if c < 0 {
+		return 0, Invalid(t.Name, "", "unknown sort column %q", q.Sort)
+	}
+	if k := t.Columns[c].Kind; k == KindJSON || k == KindBytes {
+		return 0, Invalid(t.Name, q.Sort, "cannot sort by a %s column", k)
+	}
+	return c, nil
+}
+
+// orderCols returns the values of cols in r, for a page token.
+func (t *Table[R]) orderValues(r *R, cols []int) ([]any, error) {
+	vals := make([]any, len(cols))
+	for i, c := range cols {
+		v, err := t.Arg(r, c)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return vals, nil
+}
+
+// inKeyOrder returns rows in the order of keys, each once, skipping keys
+// with no row.
+func (t *Table[R]) inKeyOrder(rows []R, keys [][]any) ([]R, error) {
+	found := make(map[string]int, len(rows))
+	for i := range rows {
+		vals, err := t.orderValues(&rows[i], t.Keys)
+		if err != nil {
+			return nil, err
+		}
+		found[valuesString(vals)] = i
+	}
+	out := make([]R, 0, len(rows))
+	for _, k := range keys {
+		ks := valuesString(k)
+		if i, ok := found[ks]; ok {
+			out = append(out, rows[i])
+			delete(found, ks) // a key listed twice gives its row once
+		}
+	}
+	return out, nil
+}
