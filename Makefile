@@ -12,7 +12,7 @@ help: ## list the targets
 test: services vet ## run every test against real services (what CI runs)
 	$(GO) test -count=1 $(PKGS)
 
-services: ## start (installing if needed) PostgreSQL for the tests
+services: ## start (installing if needed) PostgreSQL and dynalite for the tests
 	bash scripts/services.sh
 
 generate: ## regenerate generated/ from schema/ (same as go generate ./...)

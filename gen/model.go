@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,14 +28,15 @@ type Model struct {
 
 // Table is one table with every name the generated code uses.
 type Table struct {
-	Schema   string // ent schema type name, e.g. Photo
-	Name     string // table name, e.g. photo
-	Pos      string // file:line of the schema declaration
-	Columns  []*Column
-	Keys     []*Column
-	Indexes  []*Index
-	CacheTTL int64
-	NoAPI    bool
+	Schema    string // ent schema type name, e.g. Photo
+	Name      string // table name, e.g. photo
+	Pos       string // file:line of the schema declaration
+	Columns   []*Column
+	Keys      []*Column
+	Indexes   []*Index
+	CacheTTL  int64
+	NoAPI     bool
+	SkipPools []string
 
 	// Go names.
 	GoName, KeyType, ChangesType, IncrType, ColsVar, TableVar, StoreType string
@@ -185,6 +187,11 @@ func buildTable(s *load.Schema) (*Table, error) {
 	if len(ta.Conflicts) > 0 {
 		return nil, fail("", "contradictory annotations: %s", strings.Join(ta.Conflicts, "; "))
 	}
+	for _, p := range ta.SkipPools {
+		if p != "sqlite" && p != "pgsql" && p != "dynamodb" {
+			return nil, fail("", "SkipPools(%q): the pools are sqlite, pgsql and dynamodb", p)
+		}
+	}
 	if ta.Primary != 0 || ta.Pub || ta.Owner || ta.Secure || ta.Admin || ta.Now || ta.Counter || ta.UUID || len(ta.Indexes) > 0 {
 		return nil, fail("", "field annotations (Primary, Pub, Owner, Secure, Admin, Now, Counter, UUID, Index) belong on fields, not on the schema")
 	}
@@ -203,7 +210,7 @@ func buildTable(s *load.Schema) (*Table, error) {
 	}
 	goName := s.Name
 	t := &Table{
-		Schema: s.Name, Name: name, Pos: s.Pos, CacheTTL: ta.CacheTTL, NoAPI: ta.NoAPI,
+		Schema: s.Name, Name: name, Pos: s.Pos, CacheTTL: ta.CacheTTL, NoAPI: ta.NoAPI, SkipPools: ta.SkipPools,
 		GoName: goName, KeyType: goName + "Key", ChangesType: goName + "Changes", IncrType: goName + "Incr",
 		ColsVar: goName + "Cols", TableVar: goName + "Table", StoreType: goName + "Store",
 		Unexported: strings.ToLower(goName[:1]) + goName[1:],
@@ -255,6 +262,9 @@ func buildTable(s *load.Schema) (*Table, error) {
 		return nil, fail("", "no primary key: mark fields with bk.Primary() or declare an id field")
 	}
 	sort.SliceStable(t.Keys, func(i, j int) bool { return t.Keys[i].KeyPos < t.Keys[j].KeyPos })
+	if len(t.Keys) > 2 && !slices.Contains(t.SkipPools, "dynamodb") {
+		return nil, fail("", "%d primary key columns: DynamoDB holds at most two (hash and range); join columns into one key, or add bk.SkipPools(\"dynamodb\") to the schema's Annotations() to keep the table on SQL only", len(t.Keys))
+	}
 	for i, k := range t.Keys {
 		if k.KeyPos != i+1 {
 			return nil, fail(k.Name, "primary key positions must be 1..%d without gaps or repeats; got Primary(%d)", len(t.Keys), k.KeyPos)

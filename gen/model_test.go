@@ -121,6 +121,8 @@ func TestModelRejects(t *testing.T) {
 		{"index on json", item(field.String("id"), field.Strings("t").Annotations(bk.Index("t", 1))), `field t: a []string column cannot be indexed`},
 		{"bad column name", item(field.String("id"), field.String("Bad Name")), `column name "Bad Name"`},
 		{"default true bool", item(field.String("id"), field.Bool("b").Default(true)), `field b: Default(true) on a non-nillable bool`},
+		{"three keys without SkipPools", item(field.String("a").Annotations(bk.Primary(1)), field.String("b").Annotations(bk.Primary(2)), field.String("c").Annotations(bk.Primary(3))), `3 primary key columns: DynamoDB holds at most two`},
+		{"unknown pool", Item{testSchema{fields: []ent.Field{field.String("id")}, ann: []schema.Annotation{bk.SkipPools("mysql")}}}, `SkipPools("mysql")`},
 		{"admin pub", item(field.String("id"), field.String("a").Annotations(bk.Admin(), bk.Pub())), `field a: a column cannot be both Admin and Pub`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -132,6 +134,19 @@ func TestModelRejects(t *testing.T) {
 				t.Fatalf("error %q does not name the schema and contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestModelThreeKeysSQLOnly(t *testing.T) {
+	m, err := BuildModel(spec(t, Item{testSchema{
+		fields: []ent.Field{field.String("a").Annotations(bk.Primary(1)), field.String("b").Annotations(bk.Primary(2)), field.String("c").Annotations(bk.Primary(3))},
+		ann:    []schema.Annotation{bk.SkipPools("dynamodb")},
+	}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Tables[0].Keys) != 3 || m.Tables[0].SkipPools[0] != "dynamodb" {
+		t.Fatalf("%+v", m.Tables[0])
 	}
 }
 

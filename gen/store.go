@@ -48,7 +48,9 @@ type kv struct {
 func literal(pairs []kv) *jen.Statement {
 	return jen.CustomFunc(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, func(g *jen.Group) {
 		for _, p := range pairs {
-			g.Id(p.k).Op(":").Add(p.v)
+			if p.v != nil { // an unset field is left out
+				g.Id(p.k).Op(":").Add(p.v)
+			}
 		}
 	})
 }
@@ -150,6 +152,7 @@ func tableFile(f *jen.File, t *Table) {
 			}
 		})},
 		{"Indexes", indexesCode(t)},
+		{"SkipPools", skipPoolsCode(t)},
 		{"Arg", jen.Id(u + "Arg")},
 		{"Dest", jen.Id(u + "Dest")},
 	}))
@@ -218,7 +221,7 @@ func columnFields(c *Column) []jen.Code {
 
 func indexesCode(t *Table) jen.Code {
 	if len(t.Indexes) == 0 {
-		return jen.Nil()
+		return nil
 	}
 	return jen.Index().Qual(dbPkg, "Index").ValuesFunc(func(g *jen.Group) {
 		for _, ix := range t.Indexes {
@@ -234,6 +237,17 @@ func indexesCode(t *Table) jen.Code {
 				vals = append(vals, jen.Id("Unique").Op(":").True())
 			}
 			g.Values(vals...)
+		}
+	})
+}
+
+func skipPoolsCode(t *Table) jen.Code {
+	if len(t.SkipPools) == 0 {
+		return nil
+	}
+	return jen.Index().String().ValuesFunc(func(g *jen.Group) {
+		for _, p := range t.SkipPools {
+			g.Lit(p)
 		}
 	})
 }

@@ -4,8 +4,10 @@
 # answering is left alone. Adapted from shared/services.sh.
 #
 #   PostgreSQL  127.0.0.1:5432  user postgres, password postgres (trust works too)
+#   dynalite    127.0.0.1:4567  DynamoDB API in memory (npm package, in $DYN_DIR)
 #
-# The tests read BK_TEST_PGSQL (default postgres://postgres:postgres@127.0.0.1:5432/postgres).
+# The tests read BK_TEST_PGSQL (default postgres://postgres:postgres@127.0.0.1:5432/postgres)
+# and BK_TEST_DYNAMODB (default http://127.0.0.1:4567).
 set -euo pipefail
 
 log() { echo "services: $*"; }
@@ -36,4 +38,31 @@ start_postgres() {
   log "postgresql $ver started"
 }
 
+DYN_PORT=${DYN_PORT:-4567}
+DYN_DIR=${DYN_DIR:-/tmp/bkgen-dynalite}
+
+dyn_up() { curl -s -o /dev/null "http://127.0.0.1:$DYN_PORT/" 2>/dev/null; }
+
+start_dynalite() {
+  if dyn_up; then
+    log "dynalite already up on :$DYN_PORT"
+    return
+  fi
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    log "installing nodejs and npm (apt-get)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  if [ ! -x "$DYN_DIR/node_modules/.bin/dynalite" ]; then
+    log "installing dynalite 4.0.0 (npm)"
+    npm install --prefix "$DYN_DIR" --no-audit --no-fund --loglevel=error dynalite@4.0.0 >/dev/null
+  fi
+  nohup node "$DYN_DIR/node_modules/.bin/dynalite" --host 127.0.0.1 --port "$DYN_PORT" \
+    --createTableMs 20 --deleteTableMs 20 --updateTableMs 20 >/tmp/bkgen-dynalite.log 2>&1 &
+  for _ in $(seq 1 100); do dyn_up && break; sleep 0.1; done
+  dyn_up || { log "dynalite did not start; see /tmp/bkgen-dynalite.log"; exit 1; }
+  log "dynalite started on :$DYN_PORT"
+}
+
 start_postgres
+start_dynalite

@@ -83,10 +83,9 @@ var CounterTable = &db.Table[Counter]{
 		{Name: "label", Kind: db.KindString, Default: "new"},
 		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
 	},
-	Keys:    []int{counterID},
-	Indexes: nil,
-	Arg:     counterArg,
-	Dest:    counterDest,
+	Keys: []int{counterID},
+	Arg:  counterArg,
+	Dest: counterDest,
 }
 
 // counterArg returns the canonical value of column col of r.

@@ -65,10 +65,9 @@ var NoteTable = &db.Table[Note]{
 		{Name: "created_at", Kind: db.KindTime},
 		{Name: "updated_at", Kind: db.KindTime},
 	},
-	Keys:    []int{noteID},
-	Indexes: nil,
-	Arg:     noteArg,
-	Dest:    noteDest,
+	Keys: []int{noteID},
+	Arg:  noteArg,
+	Dest: noteDest,
 }
 
 // noteArg returns the canonical value of column col of r.

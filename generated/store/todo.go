@@ -77,10 +77,9 @@ var TodoTable = &db.Table[Todo]{
 		{Name: "done", Kind: db.KindBool},
 		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
 	},
-	Keys:    []int{todoID},
-	Indexes: nil,
-	Arg:     todoArg,
-	Dest:    todoDest,
+	Keys: []int{todoID},
+	Arg:  todoArg,
+	Dest: todoDest,
 }
 
 // todoArg returns the canonical value of column col of r.

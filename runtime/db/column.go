@@ -85,6 +85,8 @@ type Table[R any] struct {
 	Columns []Column
 	Keys    []int // column positions in key order
 	Indexes []Index
+	// SkipPools names the pools (sqlite, pgsql, dynamodb) the table is not in.
+	SkipPools []string
 	// Arg returns the canonical value of column col of r: string, int64,
 	// float64, bool, time.Time, []byte, JSON text as string, or nil for NULL.
 	Arg func(r *R, col int) (any, error)

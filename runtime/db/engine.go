@@ -1,6 +1,9 @@
 package db
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // backend is one database's implementation of the table operations; the
 // contract is the same for all (DESIGN.md §3) and the conformance suite
@@ -32,6 +35,12 @@ type Store[R any] struct {
 func NewStore[R any](p *Pool, t *Table[R]) *Store[R] {
 	t.init()
 	s := &Store[R]{t: t, p: p}
+	for _, name := range t.SkipPools {
+		if name == p.Name {
+			s.backend = skipped[R]{fmt.Sprintf("table %s is not kept in the %s pool (SkipPools)", t.Name, p.Name)}
+			return s
+		}
+	}
 	if p.ddb != nil {
 		s.backend = newDynStore(p, t)
 	} else {
@@ -136,3 +145,23 @@ func (t *Table[R]) inKeyOrder(rows []R, keys [][]any) ([]R, error) {
 	}
 	return out, nil
 }
+
+// skipped is the backend of a table on a pool it is not kept in.
+type skipped[R any] struct{ why string }
+
+func (k skipped[R]) err() error                                       { return Unsupportedf("%s", k.why) }
+func (k skipped[R]) Get(context.Context, []any) (*R, error)           { return nil, k.err() }
+func (k skipped[R]) Add(context.Context, *R) error                    { return k.err() }
+func (k skipped[R]) Put(context.Context, *R) error                    { return k.err() }
+func (k skipped[R]) Del(context.Context, []any) error                 { return k.err() }
+func (k skipped[R]) Incr(context.Context, *R) (*R, error)             { return nil, k.err() }
+func (k skipped[R]) List(context.Context, [][]any) ([]R, error)       { return nil, k.err() }
+func (k skipped[R]) Select(context.Context, *Query) (*Page[R], error) { return nil, k.err() }
+func (k skipped[R]) DelAll(context.Context, []Cond) (int64, error)    { return 0, k.err() }
+func (k skipped[R]) Update(context.Context, []any, []Set, []Cond) (int64, error) {
+	return 0, k.err()
+}
+func (k skipped[R]) UpdateAll(context.Context, []Cond, []Set) (int64, error) { return 0, k.err() }
+
+// CreateTable on a skipped pool does nothing: the table is not meant to be there.
+func (k skipped[R]) CreateTable(context.Context) error { return nil }

@@ -42,6 +42,9 @@ type Annotation struct {
 	Table    string `json:"table,omitempty"`     // SQL/DynamoDB table name
 	CacheTTL int64  `json:"cache_ttl,omitempty"` // ms; reads go through the cache
 	NoAPI    bool   `json:"no_api,omitempty"`    // store only, no REST/GraphQL
+	// SkipPools lists the pools (sqlite, pgsql, dynamodb) the table does not
+	// exist in, like backendjs's skip_pools.
+	SkipPools []string `json:"skip_pools,omitempty"`
 
 	// Conflicts lists contradictory declarations found while merging.
 	Conflicts []string `json:"conflicts,omitempty"`
@@ -109,6 +112,11 @@ func (a Annotation) Merge(other schema.Annotation) schema.Annotation {
 		out.CacheTTL = b.CacheTTL
 	}
 	out.NoAPI = out.NoAPI || b.NoAPI
+	for _, p := range b.SkipPools {
+		if !contains(out.SkipPools, p) {
+			out.SkipPools = append(append([]string(nil), out.SkipPools...), p)
+		}
+	}
 	return out
 }
 
@@ -164,3 +172,17 @@ func Cache(ttl time.Duration) Annotation { return Annotation{CacheTTL: ttl.Milli
 
 // NoAPI keeps the table out of REST and GraphQL: store access only.
 func NoAPI() Annotation { return Annotation{NoAPI: true} }
+
+// SkipPools keeps the table out of the named pools ("sqlite", "pgsql",
+// "dynamodb"): its store there answers every call with db.ErrUnsupported.
+// A table with three or more key columns needs SkipPools("dynamodb").
+func SkipPools(pools ...string) Annotation { return Annotation{SkipPools: pools} }
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

@@ -812,6 +812,18 @@ var cases = []tcase{
 		}
 	}},
 
+	{"limits/a row over 400 KB is refused on DynamoDB, nothing written", func(t *testing.T, e *env) {
+		p := &store.Photo{AlbumID: e.uid(t), ID: "big", Exif: map[string]any{"blob": strings.Repeat("x", 420_000)}}
+		err := e.st.Photo.Add(e.ctx, p)
+		if !e.dynamo() {
+			ok(t, err)
+			return
+		}
+		invalid(t, err, "")
+		_, err = e.st.Photo.Get(e.ctx, store.PhotoKeyOf(p))
+		isErr(t, err, db.ErrNotFound)
+	}},
+
 	// --- context
 	{"context/cancelled context is returned as such", func(t *testing.T, e *env) {
 		ctx, cancel := context.WithCancel(e.ctx)
