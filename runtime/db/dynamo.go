@@ -46,6 +46,10 @@ type DynamoDBOptions struct {
 	// TablePrefix is put before every table name, so that several
 	// applications or test runs can share one account.
 	TablePrefix string
+	// EventualReads makes Get, List and table queries eventually
+	// consistent: half the read cost, but a read right after a write may
+	// miss it. Off by default, so every backend reads its own writes.
+	EventualReads bool
 }
 
 // OpenDynamoDB opens a DynamoDB pool.
@@ -76,7 +80,7 @@ func OpenDynamoDB(ctx context.Context, o DynamoDBOptions, secret []byte) (*Pool,
 	if _, err := client.ListTables(ctx, &dynamodb.ListTablesInput{Limit: aws.Int32(1)}); err != nil {
 		return nil, fmt.Errorf("db: dynamodb %s: %w", endpoint, err)
 	}
-	return &Pool{Name: "dynamodb", ddb: client, ddbScan: o.AllowScan, ddbPrefix: o.TablePrefix, secret: tokenSecret(secret)}, nil
+	return &Pool{Name: "dynamodb", ddb: client, ddbScan: o.AllowScan, ddbPrefix: o.TablePrefix, ddbConsistent: !o.EventualReads, secret: tokenSecret(secret)}, nil
 }
 
 // dynIndex is a secondary index as DynamoDB holds it.
@@ -290,7 +294,7 @@ func (s *dynStore[R]) Get(ctx context.Context, key []any) (*R, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.c.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: k, ConsistentRead: aws.Bool(true)})
+	out, err := s.c.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: k, ConsistentRead: aws.Bool(s.p.ddbConsistent)})
 	if err != nil {
 		return nil, s.wrap("get", err)
 	}

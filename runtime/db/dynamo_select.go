@@ -179,7 +179,7 @@ func (s *dynStore[R]) pages(ctx context.Context, e *dexpr, p *dynPlan, q *Query,
 		var last map[string]types.AttributeValue
 		if p.scan {
 			out, err := s.c.Scan(ctx, &dynamodb.ScanInput{
-				TableName: &s.table, ConsistentRead: aws.Bool(true), ExclusiveStartKey: start, Limit: aws.Int32(limit),
+				TableName: &s.table, ConsistentRead: aws.Bool(s.p.ddbConsistent), ExclusiveStartKey: start, Limit: aws.Int32(limit),
 				FilterExpression: nonEmpty(p.filter), ProjectionExpression: proj,
 				ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil(),
 			})
@@ -189,7 +189,7 @@ func (s *dynStore[R]) pages(ctx context.Context, e *dexpr, p *dynPlan, q *Query,
 			items, last = out.Items, out.LastEvaluatedKey
 		} else {
 			out, err := s.c.Query(ctx, &dynamodb.QueryInput{
-				TableName: &s.table, IndexName: idx, ConsistentRead: aws.Bool(p.index == nil || p.index.local),
+				TableName: &s.table, IndexName: idx, ConsistentRead: aws.Bool(s.p.ddbConsistent && (p.index == nil || p.index.local)),
 				ExclusiveStartKey: start, Limit: aws.Int32(limit), ScanIndexForward: aws.Bool(!q.Desc),
 				KeyConditionExpression: &p.keyCond, FilterExpression: nonEmpty(p.filter), ProjectionExpression: proj,
 				ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil(),
@@ -477,7 +477,7 @@ func (s *dynStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 	}
 	var rows []R
 	for start := 0; start < len(all); start += 100 {
-		pending := map[string]types.KeysAndAttributes{s.table: {Keys: all[start:min(start+100, len(all))], ConsistentRead: aws.Bool(true)}}
+		pending := map[string]types.KeysAndAttributes{s.table: {Keys: all[start:min(start+100, len(all))], ConsistentRead: aws.Bool(s.p.ddbConsistent)}}
 		for try := 0; len(pending[s.table].Keys) > 0; try++ {
 			if try == batchRetries {
 				return nil, s.wrap("list", fmt.Errorf("%d keys still unprocessed after %d tries", len(pending[s.table].Keys), try))

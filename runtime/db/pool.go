@@ -20,16 +20,17 @@ import (
 // Config selects and configures database pools, with backendjs's parameter
 // names (-db-pool, -db-sqlite-pool, -db-pgsql-pool, -db-create-tables).
 type Config struct {
-	Pool           string // default pool: sqlite or pgsql
-	SQLitePool     string // SQLite database file, or a name resolved to HOME/var/NAME.db
-	PgsqlPool      string // PostgreSQL URL
-	PgsqlMax       int    // PostgreSQL connections (default 25, like backendjs SQL pools)
-	CreateTables   bool   // create missing tables, indexes and columns at start
-	DynamoDBPool   string // DynamoDB endpoint URL, or "default" for the AWS endpoint of the region
-	DynamoDBScan   bool   // let Select scan a whole table when no key condition is given
-	DynamoDBPrefix string // prefix of every DynamoDB table name
-	TokenSecret    string // key of the page-token MAC; random per process when empty
-	Home           string // application home; the SQLite file defaults to HOME/var/default.db
+	Pool             string // default pool: sqlite or pgsql
+	SQLitePool       string // SQLite database file, or a name resolved to HOME/var/NAME.db
+	PgsqlPool        string // PostgreSQL URL
+	PgsqlMax         int    // PostgreSQL connections (default 25, like backendjs SQL pools)
+	CreateTables     bool   // create missing tables, indexes and columns at start
+	DynamoDBPool     string // DynamoDB endpoint URL, or "default" for the AWS endpoint of the region
+	DynamoDBScan     bool   // let Select scan a whole table when no key condition is given
+	DynamoDBPrefix   string // prefix of every DynamoDB table name
+	DynamoDBEventual bool   // eventually consistent reads
+	TokenSecret      string // key of the page-token MAC; random per process when empty
+	Home             string // application home; the SQLite file defaults to HOME/var/default.db
 }
 
 // Flags registers the parameters on fs, with defaults taken from the
@@ -42,6 +43,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DynamoDBPool, "db-dynamodb-pool", env("BK_DB_DYNAMODB_POOL", "default"), "DynamoDB endpoint URL (e.g. http://127.0.0.1:4567 for dynalite), or default for AWS with the standard credential chain and region")
 	fs.BoolVar(&c.DynamoDBScan, "db-dynamodb-scan", env("BK_DB_DYNAMODB_SCAN", "") == "1" || env("BK_DB_DYNAMODB_SCAN", "") == "true", "allow DynamoDB selects without a key condition to scan the whole table")
 	fs.StringVar(&c.DynamoDBPrefix, "db-dynamodb-prefix", env("BK_DB_DYNAMODB_PREFIX", ""), "prefix of every DynamoDB table name")
+	fs.BoolVar(&c.DynamoDBEventual, "db-dynamodb-eventual", env("BK_DB_DYNAMODB_EVENTUAL", "") == "1" || env("BK_DB_DYNAMODB_EVENTUAL", "") == "true", "eventually consistent DynamoDB reads (cheaper; a read right after a write may miss it)")
 	fs.BoolVar(&c.CreateTables, "db-create-tables", env("BK_DB_CREATE_TABLES", "") == "1" || env("BK_DB_CREATE_TABLES", "") == "true", "create missing tables, indexes and columns at start (never drops)")
 	fs.StringVar(&c.TokenSecret, "db-token-secret", env("BK_DB_TOKEN_SECRET", ""), "secret that signs page tokens; set it when several processes serve one database")
 }
@@ -67,12 +69,13 @@ type Pool struct {
 	// SQLite: one writer connection (SQLite allows one writer; queuing in
 	// Go beats SQLITE_BUSY retries) and a pool of readers (WAL lets them run
 	// beside the writer).
-	sqlW, sqlR *sql.DB
-	pg         *pgxpool.Pool
-	ddb        *dynamodb.Client
-	ddbScan    bool   // Select may Scan when no key condition is given
-	ddbPrefix  string // before every DynamoDB table name
-	secret     []byte
+	sqlW, sqlR    *sql.DB
+	pg            *pgxpool.Pool
+	ddb           *dynamodb.Client
+	ddbScan       bool   // Select may Scan when no key condition is given
+	ddbPrefix     string // before every DynamoDB table name
+	ddbConsistent bool   // strongly consistent reads
+	secret        []byte
 }
 
 // Dialect names the pool's database: sqlite, pgsql or dynamodb.
@@ -122,7 +125,7 @@ func Open(ctx context.Context, c Config) (*Pools, error) {
 		}
 		p, err = OpenPostgres(ctx, c.PgsqlPool, c.PgsqlMax, secret)
 	case "dynamodb":
-		p, err = OpenDynamoDB(ctx, DynamoDBOptions{Endpoint: c.DynamoDBPool, AllowScan: c.DynamoDBScan, TablePrefix: c.DynamoDBPrefix}, secret)
+		p, err = OpenDynamoDB(ctx, DynamoDBOptions{Endpoint: c.DynamoDBPool, AllowScan: c.DynamoDBScan, TablePrefix: c.DynamoDBPrefix, EventualReads: c.DynamoDBEventual}, secret)
 	default:
 		return nil, fmt.Errorf("db: unknown pool %q (want sqlite, pgsql or dynamodb)", c.Pool)
 	}
