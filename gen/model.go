@@ -22,6 +22,7 @@ import (
 
 // Model is the schema compiled for the emitters.
 type Model struct {
+	Name      string // the application's name (its binary)
 	SchemaPkg string // import path of the schema package
 	Tables    []*Table
 }

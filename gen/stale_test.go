@@ -15,6 +15,7 @@ func TestGeneratedIsFresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	m.Name = "bkapp" // as in schema/generate.go
 	files, err := Render(m)
 	if err != nil {
 		t.Fatal(err)

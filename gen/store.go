@@ -634,6 +634,14 @@ func storeFile(m *Model) *jen.File {
 		}
 		g.Return(jen.Nil())
 	})
+	f.Comment("Infos describes every table, for introspection.")
+	f.Func().Id("Infos").Params().Index().Qual(dbPkg, "TableInfo").Block(
+		jen.Return(jen.Index().Qual(dbPkg, "TableInfo").ValuesFunc(func(g *jen.Group) {
+			for _, t := range m.Tables {
+				g.Id(t.TableVar).Dot("Info").Call()
+			}
+		})),
+	)
 	f.Comment("Tables lists the names of the tables, in schema order.")
 	f.Var().Id("Tables").Op("=").Index().String().ValuesFunc(func(g *jen.Group) {
 		for _, t := range m.Tables {

@@ -74,6 +74,7 @@ func generate(args []string, stdout, stderr io.Writer, check bool) int {
 	schemaDir := fs.String("schema", "./schema", "schema package: a directory or import path")
 	outDir := fs.String("out", "./generated", "output directory")
 	quiet := fs.Bool("q", false, "print nothing but errors")
+	appName := fs.String("name", "app", "the application's name (its binary and page titles)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -92,6 +93,7 @@ func generate(args []string, stdout, stderr io.Writer, check bool) int {
 		fmt.Fprintln(stderr, "bkgen:", strings.TrimSpace(err.Error()))
 		return 1
 	}
+	m.Name = *appName
 	files, err := gen.Render(m)
 	if err != nil {
 		fmt.Fprintln(stderr, "bkgen:", err)

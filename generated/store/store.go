@@ -49,5 +49,10 @@ func (s *Store) CreateTables(ctx context.Context) error {
 	return nil
 }
 
+// Infos describes every table, for introspection.
+func Infos() []db.TableInfo {
+	return []db.TableInfo{AlbumTable.Info(), CounterTable.Info(), NoteTable.Info(), PhotoTable.Info(), TodoTable.Info()}
+}
+
 // Tables lists the names of the tables, in schema order.
 var Tables = []string{"album", "counter", "note", "photo", "todo"}

@@ -128,3 +128,55 @@ func (t *Table[R]) init() {
 }
 
 func (t *Table[R]) isKey(col int) bool { return t.Columns[col].Key > 0 }
+
+// TableInfo is a table's description for introspection (/data/columns).
+type TableInfo struct {
+	Name    string       `json:"name"`
+	Keys    []string     `json:"keys"`
+	Columns []ColumnInfo `json:"columns"`
+	Indexes []IndexInfo  `json:"indexes,omitempty"`
+}
+
+// ColumnInfo describes a column the backendjs way.
+type ColumnInfo struct {
+	Name     string   `json:"name"`
+	Type     string   `json:"type"`
+	Primary  int      `json:"primary,omitempty"`
+	Nullable bool     `json:"nullable,omitempty"`
+	Pub      bool     `json:"pub,omitempty"`
+	Owner    bool     `json:"owner,omitempty"`
+	Admin    bool     `json:"admin,omitempty"`
+	Secure   bool     `json:"secure,omitempty"`
+	Now      bool     `json:"now,omitempty"`
+	Counter  bool     `json:"counter,omitempty"`
+	UUID     bool     `json:"uuid,omitempty"`
+	AutoID   bool     `json:"auto,omitempty"`
+	Values   []string `json:"values,omitempty"`
+}
+
+// IndexInfo describes an index.
+type IndexInfo struct {
+	Name    string   `json:"name"`
+	Columns []string `json:"columns"`
+	Unique  bool     `json:"unique,omitempty"`
+}
+
+// Info describes t.
+func (t *Table[R]) Info() TableInfo {
+	ti := TableInfo{Name: t.Name}
+	for _, k := range t.Keys {
+		ti.Keys = append(ti.Keys, t.Columns[k].Name)
+	}
+	for _, c := range t.Columns {
+		ti.Columns = append(ti.Columns, ColumnInfo{Name: c.Name, Type: c.Kind.String(), Primary: c.Key, Nullable: c.Nullable,
+			Pub: c.Pub, Owner: c.Owner, Admin: c.Admin, Secure: c.Secure, Now: c.Now, Counter: c.Counter, UUID: c.UUID, AutoID: c.AutoID, Values: c.Enums})
+	}
+	for _, ix := range t.Indexes {
+		ii := IndexInfo{Name: ix.Name, Unique: ix.Unique}
+		for _, c := range ix.Columns {
+			ii.Columns = append(ii.Columns, t.Columns[c].Name)
+		}
+		ti.Indexes = append(ti.Indexes, ii)
+	}
+	return ti
+}

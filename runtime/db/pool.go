@@ -5,16 +5,16 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/bkgen/bkgen/runtime/config"
 )
 
 // Config selects and configures database pools, with backendjs's parameter
@@ -33,33 +33,18 @@ type Config struct {
 	Home             string // application home; the SQLite file defaults to HOME/var/default.db
 }
 
-// Flags registers the parameters on fs, with defaults taken from the
-// environment (BK_DB_POOL, …) so that flags > env > defaults.
-func (c *Config) Flags(fs *flag.FlagSet) {
-	fs.StringVar(&c.Pool, "db-pool", env("BK_DB_POOL", "sqlite"), "default database pool: sqlite or pgsql")
-	fs.StringVar(&c.SQLitePool, "db-sqlite-pool", env("BK_DB_SQLITE_POOL", "default"), "SQLite database: a file path, or a NAME for HOME/var/NAME.db")
-	fs.StringVar(&c.PgsqlPool, "db-pgsql-pool", env("BK_DB_PGSQL_POOL", ""), "PostgreSQL URL, postgres://user:pass@host:port/db")
-	fs.IntVar(&c.PgsqlMax, "db-pgsql-max", envInt("BK_DB_PGSQL_MAX", 25), "PostgreSQL pool size (connections)")
-	fs.StringVar(&c.DynamoDBPool, "db-dynamodb-pool", env("BK_DB_DYNAMODB_POOL", "default"), "DynamoDB endpoint URL (e.g. http://127.0.0.1:4567 for dynalite), or default for AWS with the standard credential chain and region")
-	fs.BoolVar(&c.DynamoDBScan, "db-dynamodb-scan", env("BK_DB_DYNAMODB_SCAN", "") == "1" || env("BK_DB_DYNAMODB_SCAN", "") == "true", "allow DynamoDB selects without a key condition to scan the whole table")
-	fs.StringVar(&c.DynamoDBPrefix, "db-dynamodb-prefix", env("BK_DB_DYNAMODB_PREFIX", ""), "prefix of every DynamoDB table name")
-	fs.BoolVar(&c.DynamoDBEventual, "db-dynamodb-eventual", env("BK_DB_DYNAMODB_EVENTUAL", "") == "1" || env("BK_DB_DYNAMODB_EVENTUAL", "") == "true", "eventually consistent DynamoDB reads (cheaper; a read right after a write may miss it)")
-	fs.BoolVar(&c.CreateTables, "db-create-tables", env("BK_DB_CREATE_TABLES", "") == "1" || env("BK_DB_CREATE_TABLES", "") == "true", "create missing tables, indexes and columns at start (never drops)")
-	fs.StringVar(&c.TokenSecret, "db-token-secret", env("BK_DB_TOKEN_SECRET", ""), "secret that signs page tokens; set it when several processes serve one database")
-}
-
-func env(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok {
-		return v
-	}
-	return def
-}
-
-func envInt(name string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
-		return n
-	}
-	return def
+// Params declares the pool parameters (backendjs names) on s.
+func (c *Config) Params(s *config.Set) {
+	s.String(&c.Pool, "db-pool", "sqlite", "default database pool: sqlite, pgsql or dynamodb")
+	s.String(&c.SQLitePool, "db-sqlite-pool", "default", "SQLite database: a file path, or a NAME for HOME/var/NAME.db")
+	s.String(&c.PgsqlPool, "db-pgsql-pool", "", "PostgreSQL URL, postgres://user:pass@host:port/db")
+	s.Int(&c.PgsqlMax, "db-pgsql-max", 25, "PostgreSQL pool size (connections)")
+	s.String(&c.DynamoDBPool, "db-dynamodb-pool", "default", "DynamoDB endpoint URL (http://127.0.0.1:4567 for dynalite), or default for AWS with the standard credential chain and region")
+	s.Bool(&c.DynamoDBScan, "db-dynamodb-scan", false, "let DynamoDB selects without a key condition scan the whole table")
+	s.String(&c.DynamoDBPrefix, "db-dynamodb-prefix", "", "prefix of every DynamoDB table name")
+	s.Bool(&c.DynamoDBEventual, "db-dynamodb-eventual", false, "eventually consistent DynamoDB reads (cheaper; a read right after a write may miss it)")
+	s.Bool(&c.CreateTables, "db-create-tables", false, "create missing tables, indexes and columns at start (never drops); always on for SQLite")
+	s.String(&c.TokenSecret, "db-token-secret", "", "secret that signs page tokens; set it when several processes serve one database")
 }
 
 // Pool is one database connection pool with its dialect.

@@ -1,0 +1,374 @@
+package gen
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+)
+
+const (
+	apiPkg   = "github.com/bkgen/bkgen/generated/api"
+	storePkg = "github.com/bkgen/bkgen/generated/store"
+	restPkg  = "github.com/bkgen/bkgen/runtime/rest"
+	jxPkg    = "github.com/go-faster/jx"
+	uuidPkg  = "github.com/google/uuid"
+)
+
+// handlerFiles renders generated/rest: the ogen Handler implemented on the
+// typed store, one file per table.
+func handlerFiles(m *Model, r *REST) map[string]*jen.File {
+	out := map[string]*jen.File{}
+	for _, t := range r.Tables {
+		f := newFile("rest")
+		f.ImportName(apiPkg, "api")
+		f.ImportName(storePkg, "store")
+		f.ImportName(restPkg, "rest")
+		f.ImportName(jxPkg, "jx")
+		tableHandlers(f, t)
+		out[t.Name+".go"] = f
+	}
+	return out
+}
+
+// optGo is how a value of c's Go type is made from ogen's value v (string,
+// int64, float64, bool, time.Time): the statements that check it and the
+// expression of the result.
+func optGo(t *RestTable, c *Column, v jen.Code, fail func(jen.Code) jen.Code) ([]jen.Code, jen.Code) {
+	switch {
+	case c.Type.UUID:
+		return []jen.Code{
+			jen.List(jen.Id("u"), jen.Err()).Op(":=").Qual(uuidPkg, "Parse").Call(v),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(fail(jen.Qual(dbPkg, "Invalid").Call(jen.Lit(t.Name), jen.Lit(c.Name), jen.Lit("not a uuid: %v"), jen.Err())))),
+		}, jen.Id("u")
+	case c.Kind == "KindInt" && c.Type.Ident == "int64":
+		return nil, v
+	case c.Kind == "KindInt":
+		return []jen.Code{
+			jen.If(jen.Int64().Parens(jen.Id(c.Type.Ident).Parens(v)).Op("!=").Add(v)).Block(jen.Return(fail(jen.Qual(dbPkg, "Invalid").Call(jen.Lit(t.Name), jen.Lit(c.Name), jen.Lit("%d is out of range for "+c.Type.Ident), v)))),
+		}, jen.Id(c.Type.Ident).Parens(v)
+	case c.Kind == "KindFloat" && c.Type.Ident != "float64":
+		return nil, jen.Id(c.Type.Ident).Parens(v)
+	}
+	return nil, v
+}
+
+// fromFunc renders todoFromInput / todoFromForm: the columns a body gives.
+func fromFunc(f *jen.File, t *RestTable, json bool) {
+	u := t.Unexported
+	name, typ, cols := u+"FromForm", t.GoName+"Form", t.Form
+	if json {
+		name, typ, cols = u+"FromInput", t.GoName+"Input", t.In
+	}
+	fail := func(e jen.Code) jen.Code { return jen.List(jen.Id("x"), e) }
+	f.Commentf("%s reads the columns a %s request gives.", name, map[bool]string{true: "JSON", false: "form or query"}[json])
+	f.Func().Id(name).Params(jen.Id("in").Op("*").Qual(apiPkg, typ)).Parens(jen.List(jen.Id(u+"In"), jen.Error())).BlockFunc(func(g *jen.Group) {
+		g.Var().Id("x").Id(u + "In")
+		for _, c := range cols {
+			fld := jen.Id("in").Dot(c.GoName)
+			dst := jen.Id("x").Dot("r").Dot(c.GoName)
+			mark := jen.Id("x").Dot("set").Index(jen.Lit(c.Pos)).Op("=").True()
+			switch {
+			case c.Type.JSON:
+				g.If(fld.Clone().Op("!=").Nil()).Block(
+					mark,
+					jen.If(jen.Err().Op(":=").Qual(restPkg, "DecodeJSON").Call(jen.Lit(t.Name), jen.Lit(c.Name), fld.Clone(), jen.Op("&").Add(dst.Clone())), jen.Err().Op("!=").Nil()).Block(jen.Return(fail(jen.Err()))),
+				)
+			case c.Kind == "KindBytes":
+				g.If(fld.Clone().Op("!=").Nil()).Block(mark, dst.Clone().Op("=").Add(fld.Clone()))
+			case c.Nillable && json:
+				pre, val := optGo(t, c, fld.Clone().Dot("Value"), fail)
+				g.If(fld.Clone().Dot("Set")).Block(
+					mark,
+					jen.If(jen.Op("!").Add(fld.Clone()).Dot("Null")).Block(append(pre, jen.Id("v").Op(":=").Add(val), dst.Clone().Op("=").Op("&").Id("v"))...),
+				)
+			default:
+				pre, val := optGo(t, c, jen.Id("v"), fail)
+				body := append([]jen.Code{mark}, pre...)
+				if c.Nillable {
+					body = append(body, jen.Id("w").Op(":=").Add(val), dst.Clone().Op("=").Op("&").Id("w"))
+				} else {
+					body = append(body, dst.Clone().Op("=").Add(val))
+				}
+				g.If(jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Add(fld.Clone()).Dot("Get").Call(), jen.Id("ok")).Block(body...)
+			}
+		}
+		g.Return(jen.Id("x"), jen.Nil())
+	})
+}
+
+func newOpt(c *Column, v jen.Code) jen.Code {
+	switch c.Kind {
+	case "KindInt":
+		if c.Type.Ident != "int64" {
+			v = jen.Int64().Parens(v)
+		}
+		return jen.Qual(apiPkg, "NewOptInt64").Call(v)
+	case "KindFloat":
+		if c.Type.Ident != "float64" {
+			v = jen.Float64().Parens(v)
+		}
+		return jen.Qual(apiPkg, "NewOptFloat64").Call(v)
+	case "KindBool":
+		return jen.Qual(apiPkg, "NewOptBool").Call(v)
+	case "KindTime":
+		return jen.Qual(apiPkg, "NewOptDateTime").Call(v)
+	}
+	if c.Type.UUID {
+		return jen.Qual(apiPkg, "NewOptString").Call(jen.Add(v).Dot("String").Call())
+	}
+	return jen.Qual(apiPkg, "NewOptString").Call(v)
+}
+
+// replyFunc renders todoReply: a row as the API shows it (never a secure column).
+func replyFunc(f *jen.File, t *RestTable) {
+	u := t.Unexported
+	f.Commentf("%sReply is r as the API shows it: secure columns never, the others when picked.", u)
+	f.Func().Id(u+"Reply").Params(jen.Id("r").Op("*").Qual(storePkg, t.GoName), jen.Id("pick").Index().Bool()).Qual(apiPkg, t.GoName+"Reply").BlockFunc(func(g *jen.Group) {
+		g.Var().Id("out").Qual(apiPkg, t.GoName+"Reply")
+		for _, c := range t.Out {
+			fld := jen.Id("r").Dot(c.GoName)
+			dst := jen.Id("out").Dot(c.GoName)
+			shown := jen.Qual(restPkg, "Shown").Call(jen.Id("pick"), jen.Lit(c.Pos))
+			switch {
+			case c.Type.JSON:
+				g.If(shown.Clone().Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Qual(restPkg, "EncodeJSON").Call(fld.Clone()))
+			case c.Kind == "KindBytes":
+				g.If(shown.Clone()).Block(dst.Clone().Op("=").Add(fld.Clone()))
+			case c.Nillable:
+				g.If(shown.Clone().Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Add(newOpt(c, jen.Op("*").Add(fld.Clone()))))
+			default:
+				g.If(shown.Clone()).Block(dst.Clone().Op("=").Add(newOpt(c, fld.Clone())))
+			}
+		}
+		g.Return(jen.Id("out"))
+	})
+}
+
+func tableHandlers(f *jen.File, t *RestTable) {
+	u := t.Unexported
+	h := jen.Id("h").Op("*").Id("Handler")
+	ctx := jen.Id("ctx").Qual("context", "Context")
+	in := u + "In"
+
+	f.Commentf("%s is what a request gives for table %q: a row and which of its columns were given.", in, t.Name)
+	f.Type().Id(in).Struct(
+		jen.Id("r").Qual(storePkg, t.GoName),
+		jen.Id("set").Index(jen.Lit(len(t.Columns))).Bool(),
+	)
+	fromFunc(f, t, true)
+	fromFunc(f, t, false)
+
+	f.Commentf("%sFromBody reads a JSON or form body.", u)
+	f.Func().Id(u+"FromBody").Params(jen.Id("req").Any()).Parens(jen.List(jen.Id(in), jen.Error())).Block(
+		jen.Switch(jen.Id("b").Op(":=").Id("req").Assert(jen.Type())).Block(
+			jen.Case(jen.Op("*").Qual(apiPkg, t.GoName+"Input")).Block(jen.Return(jen.Id(u+"FromInput").Call(jen.Id("b")))),
+			jen.Case(jen.Op("*").Qual(apiPkg, t.GoName+"Form")).Block(jen.Return(jen.Id(u+"FromForm").Call(jen.Id("b")))),
+		),
+		jen.Return(jen.Id(in).Values(), jen.Qual(dbPkg, "Invalid").Call(jen.Lit(t.Name), jen.Lit(""), jen.Lit("unexpected body %T"), jen.Id("req"))),
+	)
+
+	// key checks the key columns were given and returns the key.
+	f.Commentf("key returns the key of the row, checking that the request gave every part.")
+	f.Func().Params(jen.Id("x").Op("*").Id(in)).Id("key").Params().Parens(jen.List(jen.Qual(storePkg, t.KeyType), jen.Error())).BlockFunc(func(g *jen.Group) {
+		for _, k := range t.Keys {
+			g.If(jen.Err().Op(":=").Qual(restPkg, "Need").Call(jen.Id("x").Dot("set").Index(jen.Lit(k.Pos)), jen.Lit(t.Name), jen.Lit(k.Name)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(storePkg, t.KeyType).Values(), jen.Err()))
+		}
+		g.Return(jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("x").Dot("r")), jen.Nil())
+	})
+
+	replyFunc(f, t)
+
+	row := jen.Op("*").Qual(apiPkg, t.GoName+"Reply")
+	info := jen.Op("*").Qual(apiPkg, "Info")
+	ret := func(op *RestOp) *jen.Statement {
+		switch op.Reply {
+		case "row":
+			return row.Clone()
+		case "page":
+			return jen.Op("*").Qual(apiPkg, t.GoName+"Page")
+		}
+		return info.Clone()
+	}
+	for _, op := range t.Ops {
+		impl := u + pascal(op.Name)
+		// The GET form: its parameters are copied into the form type.
+		f.Commentf("%s implements GET %s.", op.Query, op.Path)
+		if op.Name == "select" {
+			f.Func().Params(h.Clone()).Id(op.Query).Params(ctx.Clone(), jen.Id("p").Qual(apiPkg, op.Query+"Params")).Parens(jen.List(ret(op), jen.Error())).Block(
+				jen.Return(jen.Id("h").Dot(impl).Call(jen.Id("ctx"), jen.Op("&").Qual(apiPkg, t.GoName+"QueryForm").ValuesFunc(func(g *jen.Group) {
+					for _, c := range t.Out {
+						g.Id(c.GoName).Op(":").Id("p").Dot(c.GoName)
+					}
+					for _, c := range ControlParams {
+						g.Id(c.GoName).Op(":").Id("p").Dot(c.GoName)
+					}
+				}))),
+			)
+		} else {
+			f.Func().Params(h.Clone()).Id(op.Query).Params(ctx.Clone(), jen.Id("p").Qual(apiPkg, op.Query+"Params")).Parens(jen.List(ret(op), jen.Error())).BlockFunc(func(g *jen.Group) {
+				g.List(jen.Id("x"), jen.Err()).Op(":=").Id(u + "FromForm").Call(jen.Op("&").Qual(apiPkg, t.GoName+"Form").ValuesFunc(func(g *jen.Group) {
+					for _, c := range op.Params {
+						g.Id(c.GoName).Op(":").Id("p").Dot(c.GoName)
+					}
+				}))
+				g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+				if op.Name == "get" {
+					g.Return(jen.Id("h").Dot(impl).Call(jen.Id("ctx"), jen.Op("&").Id("x"), jen.Id("p").Dot("CtlSelect").Dot("Or").Call(jen.Lit(""))))
+				} else {
+					g.Return(jen.Id("h").Dot(impl).Call(jen.Id("ctx"), jen.Op("&").Id("x")))
+				}
+			})
+		}
+		// The POST form.
+		f.Commentf("%s implements POST %s.", op.Body, op.Path)
+		if op.Name == "select" {
+			f.Func().Params(h.Clone()).Id(op.Body).Params(ctx.Clone(), jen.Id("req").Qual(apiPkg, op.Body+"Req")).Parens(jen.List(ret(op), jen.Error())).Block(
+				jen.Switch(jen.Id("b").Op(":=").Id("req").Assert(jen.Type())).Block(
+					jen.Case(jen.Op("*").Qual(apiPkg, t.GoName+"QueryForm")).Block(jen.Return(jen.Id("h").Dot(impl).Call(jen.Id("ctx"), jen.Id("b")))),
+					jen.Case(jen.Op("*").Qual(apiPkg, t.GoName+"Query")).Block(jen.Return(jen.Id("h").Dot(u+"SelectJSON").Call(jen.Id("ctx"), jen.Id("b")))),
+				),
+				jen.Return(jen.Nil(), jen.Qual(dbPkg, "Invalid").Call(jen.Lit(t.Name), jen.Lit(""), jen.Lit("unexpected body %T"), jen.Id("req"))),
+			)
+		} else {
+			f.Func().Params(h.Clone()).Id(op.Body).Params(ctx.Clone(), jen.Id("req").Qual(apiPkg, op.Body+"Req")).Parens(jen.List(ret(op), jen.Error())).BlockFunc(func(g *jen.Group) {
+				g.List(jen.Id("x"), jen.Err()).Op(":=").Id(u + "FromBody").Call(jen.Id("req"))
+				g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+				if op.Name == "get" {
+					g.Return(jen.Id("h").Dot(impl).Call(jen.Id("ctx"), jen.Op("&").Id("x"), jen.Lit("")))
+				} else {
+					g.Return(jen.Id("h").Dot(impl).Call(jen.Id("ctx"), jen.Op("&").Id("x")))
+				}
+			})
+		}
+		opImpl(f, t, op, impl)
+	}
+}
+
+func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
+	u := t.Unexported
+	h := jen.Id("h").Op("*").Id("Handler")
+	ctx := jen.Id("ctx").Qual("context", "Context")
+	st := jen.Id("h").Dot("st").Dot(t.GoName)
+	x := jen.Id("x").Op("*").Id(u + "In")
+	errRet := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+	keyed := func(g *jen.Group) {
+		g.List(jen.Id("k"), jen.Err()).Op(":=").Id("x").Dot("key").Call()
+		g.Add(errRet.Clone())
+	}
+	switch op.Name {
+	case "get":
+		f.Func().Params(h).Id(impl).Params(ctx, x, jen.Id("sel").String()).Parens(jen.List(jen.Op("*").Qual(apiPkg, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
+			keyed(g)
+			g.List(jen.Id("pick"), jen.Err()).Op(":=").Qual(restPkg, "Pick").Call(jen.Id("sel"), jen.Qual(storePkg, t.TableVar))
+			g.Add(errRet.Clone())
+			g.List(jen.Id("r"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k"))
+			g.Add(errRet.Clone())
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id("pick"))
+			g.Return(jen.Op("&").Id("out"), jen.Nil())
+		})
+	case "add", "put":
+		method := map[string]string{"add": "Add", "put": "Put"}[op.Name]
+		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
+			g.If(jen.Err().Op(":=").Add(st.Clone()).Dot(method).Call(jen.Id("ctx"), jen.Op("&").Id("x").Dot("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Op("&").Id("x").Dot("r"), jen.Nil())
+			g.Return(jen.Op("&").Id("out"), jen.Nil())
+		})
+	case "update":
+		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, "Info"), jen.Error())).BlockFunc(func(g *jen.Group) {
+			keyed(g)
+			g.Var().Id("c").Qual(storePkg, t.ChangesType)
+			for _, c := range changeable(t.Table) {
+				if c.Secure {
+					continue
+				}
+				g.If(jen.Id("x").Dot("set").Index(jen.Lit(c.Pos))).Block(jen.Id("c").Dot(c.GoName).Op("=").Qual(dbPkg, "Some").Call(jen.Id("x").Dot("r").Dot(c.GoName)))
+			}
+			g.List(jen.Id("n"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"))
+			g.Add(errRet.Clone())
+			g.Return(jen.Op("&").Qual(apiPkg, "Info").Values(jen.Id("AffectedRows").Op(":").Qual(apiPkg, "NewOptInt64").Call(jen.Id("n"))), jen.Nil())
+		})
+	case "incr":
+		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
+			keyed(g)
+			g.List(jen.Id("r"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Incr").Call(jen.Id("ctx"), jen.Id("k"), jen.Qual(storePkg, t.IncrType).ValuesFunc(func(g *jen.Group) {
+				for _, c := range t.Counters {
+					g.Id(c.GoName).Op(":").Id("x").Dot("r").Dot(c.GoName)
+				}
+			}))
+			g.Add(errRet.Clone())
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Nil())
+			g.Return(jen.Op("&").Id("out"), jen.Nil())
+		})
+	case "del":
+		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, "Info"), jen.Error())).BlockFunc(func(g *jen.Group) {
+			keyed(g)
+			g.If(jen.Err().Op(":=").Add(st.Clone()).Dot("Del").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+			g.Return(jen.Op("&").Qual(apiPkg, "Info").Values(), jen.Nil())
+		})
+	case "select":
+		page := jen.Op("*").Qual(apiPkg, t.GoName+"Page")
+		ctl := func(src string) jen.Code {
+			return jen.Qual(restPkg, "Control").Values(jen.Dict{
+				jen.Id("Ops"):    jen.Id(src).Dot("CtlOps").Dot("Or").Call(jen.Lit("")),
+				jen.Id("Token"):  jen.Id(src).Dot("CtlToken").Dot("Or").Call(jen.Lit("")),
+				jen.Id("Select"): jen.Id(src).Dot("CtlSelect").Dot("Or").Call(jen.Lit("")),
+				jen.Id("Sort"):   jen.Id(src).Dot("CtlSort").Dot("Or").Call(jen.Lit("")),
+				jen.Id("Count"):  jen.Id(src).Dot("CtlCount").Dot("Or").Call(jen.Lit(0)),
+				jen.Id("Desc"):   jen.Id(src).Dot("CtlDesc").Dot("Or").Call(jen.False()),
+				jen.Id("Total"):  jen.Id(src).Dot("CtlTotal").Dot("Or").Call(jen.False()),
+			})
+		}
+		f.Commentf("%s runs a select given as query parameters or a form.", impl)
+		f.Func().Params(h.Clone()).Id(impl).Params(ctx.Clone(), jen.Id("in").Op("*").Qual(apiPkg, t.GoName+"QueryForm")).Parens(jen.List(page.Clone(), jen.Error())).BlockFunc(func(g *jen.Group) {
+			g.Id("s").Op(":=").Qual(restPkg, "NewSelect").Call(jen.Lit(t.Name))
+			for _, c := range t.Out {
+				g.If(jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("in").Dot(c.GoName).Dot("Get").Call(), jen.Id("ok")).Block(jen.Id("s").Dot("Str").Call(jen.Lit(c.Name), jen.Id("v")))
+			}
+			g.Return(jen.Id("h").Dot(u+"Query").Call(jen.Id("ctx"), jen.Id("s"), ctl("in")))
+		})
+		f.Commentf("%sSelectJSON runs a select given as a JSON body.", u)
+		f.Func().Params(h.Clone()).Id(u+"SelectJSON").Params(ctx.Clone(), jen.Id("in").Op("*").Qual(apiPkg, t.GoName+"Query")).Parens(jen.List(page.Clone(), jen.Error())).BlockFunc(func(g *jen.Group) {
+			g.Id("s").Op(":=").Qual(restPkg, "NewSelect").Call(jen.Lit(t.Name))
+			for _, c := range t.Out {
+				g.If(jen.Err().Op(":=").Id("s").Dot("Raw").Call(jen.Lit(c.Name), jen.Id("in").Dot(c.GoName)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+			}
+			g.Return(jen.Id("h").Dot(u+"Query").Call(jen.Id("ctx"), jen.Id("s"), ctl("in")))
+		})
+		f.Func().Params(h.Clone()).Id(u+"Query").Params(ctx.Clone(), jen.Id("s").Op("*").Qual(restPkg, "Select"), jen.Id("c").Qual(restPkg, "Control")).Parens(jen.List(page.Clone(), jen.Error())).BlockFunc(func(g *jen.Group) {
+			g.List(jen.Id("q"), jen.Err()).Op(":=").Id("s").Dot("Query").Call(jen.Id("c"))
+			g.Add(errRet.Clone())
+			g.List(jen.Id("pick"), jen.Err()).Op(":=").Qual(restPkg, "Pick").Call(jen.Id("c").Dot("Select"), jen.Qual(storePkg, t.TableVar))
+			g.Add(errRet.Clone())
+			g.List(jen.Id("res"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Select").Call(jen.Id("ctx"), jen.Id("q"))
+			g.Add(errRet.Clone())
+			g.If(jen.Id("q").Dot("Total")).Block(jen.Return(jen.Op("&").Qual(apiPkg, t.GoName+"Page").Values(jen.Id("Count").Op(":").Int().Parens(jen.Id("res").Dot("Total"))), jen.Nil()))
+			g.Id("out").Op(":=").Op("&").Qual(apiPkg, t.GoName+"Page").Values(jen.Id("Count").Op(":").Len(jen.Id("res").Dot("Rows")), jen.Id("Data").Op(":").Make(jen.Index().Qual(apiPkg, t.GoName+"Reply"), jen.Len(jen.Id("res").Dot("Rows"))))
+			g.For(jen.Id("i").Op(":=").Range().Id("res").Dot("Rows")).Block(jen.Id("out").Dot("Data").Index(jen.Id("i")).Op("=").Id(u+"Reply").Call(jen.Op("&").Id("res").Dot("Rows").Index(jen.Id("i")), jen.Id("pick")))
+			g.If(jen.Id("res").Dot("Next").Op("!=").Lit("")).Block(jen.Id("out").Dot("NextToken").Op("=").Qual(apiPkg, "NewOptString").Call(jen.Id("res").Dot("Next")))
+			g.Return(jen.Id("out"), jen.Nil())
+		})
+	default:
+		panic(fmt.Sprintf("gen: no handler for op %s", op.Name))
+	}
+}
+
+// handlerFile renders the Handler type shared by the table files.
+func handlerFile(m *Model, r *REST) *jen.File {
+	f := newFile("rest")
+	f.ImportName(apiPkg, "api")
+	f.ImportName(storePkg, "store")
+	f.Comment("Handler implements the ogen server of openapi.yaml on the typed store.")
+	f.Type().Id("Handler").Struct(jen.Id("st").Op("*").Qual(storePkg, "Store"))
+	f.Var().Id("_").Qual(apiPkg, "Handler").Op("=").Parens(jen.Op("*").Id("Handler")).Parens(jen.Nil())
+	f.Comment("NewHandler returns the REST handler on st.")
+	f.Func().Id("NewHandler").Params(jen.Id("st").Op("*").Qual(storePkg, "Store")).Op("*").Id("Handler").Block(jen.Return(jen.Op("&").Id("Handler").Values(jen.Id("st").Op(":").Id("st"))))
+	f.Comment("Ping implements GET /ping.")
+	f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id("Ping").Params(jen.Id("ctx").Qual("context", "Context")).Parens(jen.List(jen.Op("*").Qual(apiPkg, "Info"), jen.Error())).Block(jen.Return(jen.Op("&").Qual(apiPkg, "Info").Values(), jen.Nil()))
+	f.Comment("NewError maps an error of a handler to the one error shape.")
+	f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id("NewError").Params(jen.Id("ctx").Qual("context", "Context"), jen.Err().Error()).Op("*").Qual(apiPkg, "ErrorStatusCode").Block(
+		jen.List(jen.Id("status"), jen.Id("code"), jen.Id("msg")).Op(":=").Qual("github.com/bkgen/bkgen/runtime/web", "ErrorOf").Call(jen.Err()),
+		jen.If(jen.Id("status").Op(">=").Lit(500)).Block(jen.Qual("log/slog", "ErrorContext").Call(jen.Id("ctx"), jen.Lit("handler failed"), jen.Lit("err"), jen.Err())),
+		jen.Return(jen.Op("&").Qual(apiPkg, "ErrorStatusCode").Values(jen.Id("StatusCode").Op(":").Id("status"), jen.Id("Response").Op(":").Qual(apiPkg, "Error").Values(jen.Id("Status").Op(":").Id("status"), jen.Id("Message").Op(":").Id("msg"), jen.Id("Code").Op(":").Id("code")))),
+	)
+	return f
+}

@@ -1,0 +1,43 @@
+package gen
+
+import (
+	"fmt"
+
+	"github.com/ogen-go/ogen"
+	ogengen "github.com/ogen-go/ogen/gen"
+)
+
+// memFS collects the files ogen writes, so they go through the same
+// Write/Diff path as bkgen's own (deterministic, staleness-checked).
+type memFS map[string][]byte
+
+func (m memFS) WriteFile(name string, b []byte) error {
+	m[name] = append([]byte(nil), b...)
+	return nil
+}
+
+// runOgen generates the REST server (package api) from the spec: server
+// features only, no client, no OpenTelemetry.
+func runOgen(spec []byte) (map[string][]byte, error) {
+	s, err := ogen.Parse(spec)
+	if err != nil {
+		return nil, fmt.Errorf("ogen: parsing openapi.yaml: %w", err)
+	}
+	var features ogengen.FeatureSet
+	for _, f := range []ogengen.Feature{ogengen.PathsServer} {
+		if err := features.Enable(f.Name); err != nil {
+			return nil, err
+		}
+	}
+	g, err := ogengen.NewGenerator(s, ogengen.Options{
+		Generator: ogengen.GenerateOptions{Features: &ogengen.FeatureOptions{DisableAll: true, Enable: features}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ogen: %w", err)
+	}
+	files := memFS{}
+	if err := g.WriteSource(files, "api"); err != nil {
+		return nil, fmt.Errorf("ogen: %w", err)
+	}
+	return files, nil
+}

@@ -1,0 +1,229 @@
+// Package app runs a bkgen application: the one binary with its roles
+// (`APP web`, …), its parameters (runtime/config), its database pool and its
+// HTTP server with the generated API and the built-in routes.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/bkgen/bkgen/runtime/config"
+	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/web"
+)
+
+// App is what the generated code gives the runtime.
+type App struct {
+	Name         string
+	Tables       []db.TableInfo
+	CreateTables func(ctx context.Context, p *db.Pool) error
+	API          func(p *db.Pool) (http.Handler, error) // the generated REST server
+	Spec         []byte                                 // openapi.yaml
+	Doc          []byte                                 // the API documentation page
+}
+
+// roles are the commands of the binary.
+var roles = map[string]string{
+	"web": "serve the REST API (the default)",
+}
+
+// Main runs the binary with args (without the program name) and returns the
+// exit code.
+func (a *App) Main(args []string) int {
+	return a.run(context.Background(), args, os.Stdout, os.Stderr, nil)
+}
+
+// Run is Main with a context, output streams and a callback that gets the
+// listening address (tests, embedding).
+func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(addr string)) int {
+	return a.run(ctx, args, stdout, stderr, ready)
+}
+
+func (a *App) run(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(string)) int {
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	slog.SetDefault(logger)
+	params := config.New()
+	var home string
+	params.String(&home, "home", "", "application home: etc/config is read from it, the SQLite file goes to var/ (env BKJS_HOME; default the current directory)")
+	var dbc db.Config
+	dbc.Params(params)
+	var wc web.Config
+	wc.Params(params)
+
+	home = homeOf(args)
+	rest, problems, err := params.Load(home, os.Environ(), args)
+	if errors.Is(err, config.ErrHelp) {
+		fmt.Fprintf(stdout, "Usage: %s [-param value ...] [ROLE]\n\nRoles:\n", a.Name)
+		names := make([]string, 0, len(roles))
+		for r := range roles {
+			names = append(names, r)
+		}
+		sort.Strings(names)
+		for _, r := range names {
+			fmt.Fprintf(stdout, "  %-8s %s\n", r, roles[r])
+		}
+		fmt.Fprintf(stdout, "\nParameters (flags > env > HOME/etc/config.local > HOME/etc/config > defaults):\n")
+		params.Help(stdout)
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", a.Name, err)
+		return 2
+	}
+	for _, p := range problems {
+		logger.Warn("config line skipped", "where", p.Where, "err", p.Err)
+	}
+	role := "web"
+	if len(rest) > 0 {
+		role = rest[0]
+	}
+	if _, ok := roles[role]; !ok {
+		fmt.Fprintf(stderr, "%s: unknown role %q%s\n", a.Name, role, nearest(role))
+		return 2
+	}
+	dbc.Home = home
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := a.web(ctx, logger, dbc, wc, ready); err != nil {
+		logger.Error("exit", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// homeOf finds -home before the other parameters are read, since the
+// config files live in it.
+func homeOf(args []string) string {
+	for i, a := range args {
+		name := strings.TrimLeft(a, "-")
+		if !strings.HasPrefix(a, "-") {
+			break
+		}
+		if v, ok := strings.CutPrefix(name, "home="); ok {
+			return v
+		}
+		if name == "home" && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	if h := os.Getenv("BKJS_HOME"); h != "" {
+		return h
+	}
+	return "."
+}
+
+func nearest(role string) string {
+	for r := range roles {
+		if strings.HasPrefix(r, role) || strings.HasPrefix(role, r) {
+			return fmt.Sprintf("; did you mean %q?", r)
+		}
+	}
+	return " (see -help)"
+}
+
+func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.Config, ready func(string)) error {
+	pools, err := db.Open(ctx, dbc)
+	if err != nil {
+		return err
+	}
+	defer pools.Close()
+	pool := pools.Default
+	// SQLite is the embedded default: like backendjs, its tables are created
+	// at start; other pools only with -db-create-tables.
+	if dbc.CreateTables || pool.Dialect() == "sqlite" {
+		if err := a.CreateTables(ctx, pool); err != nil {
+			return fmt.Errorf("creating tables: %w", err)
+		}
+	}
+	api, err := a.API(pool)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", api)
+	a.builtins(mux)
+	h := web.Chain(mux, web.Recover, web.LimitBody(wc.MaxBody))
+	return web.Serve(ctx, wc, h, func(addr string) {
+		log.Info("listening", "addr", addr, "pool", pool.Dialect(), "home", absHome(dbc.Home))
+		if ready != nil {
+			ready(addr)
+		}
+	})
+}
+
+func absHome(h string) string {
+	if a, err := filepath.Abs(h); err == nil {
+		return a
+	}
+	return h
+}
+
+// builtins registers the routes every application has beside its tables.
+func (a *App) builtins(mux *http.ServeMux) {
+	only := func(method string, h http.HandlerFunc) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != method && !(method == http.MethodGet && r.Method == http.MethodHead) {
+				web.MethodNotAllowed(w, r, method)
+				return
+			}
+			h(w, r)
+		}
+	}
+	byName := map[string]db.TableInfo{}
+	for _, t := range a.Tables {
+		byName[t.Name] = t
+	}
+	mux.HandleFunc("/data/columns", only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
+		out := map[string]db.TableInfo{}
+		for _, t := range a.Tables {
+			out[t.Name] = t
+		}
+		writeJSON(w, out)
+	}))
+	mux.HandleFunc("/data/columns/{table}", only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
+		t, ok := byName[r.PathValue("table")]
+		if !ok {
+			web.Error(w, http.StatusNotFound, "NotFound", "no table "+r.PathValue("table"))
+			return
+		}
+		writeJSON(w, t)
+	}))
+	mux.HandleFunc("/data/keys/{table}", only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
+		t, ok := byName[r.PathValue("table")]
+		if !ok {
+			web.Error(w, http.StatusNotFound, "NotFound", "no table "+r.PathValue("table"))
+			return
+		}
+		writeJSON(w, t.Keys)
+	}))
+	mux.HandleFunc("/openapi.yaml", only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml")
+		w.Write(a.Spec)
+	}))
+	mux.HandleFunc("/doc", only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+		w.Write(a.Doc)
+	}))
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		web.Error(w, http.StatusInternalServerError, "Error", "internal error")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(b)
+}

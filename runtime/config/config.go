@@ -1,0 +1,300 @@
+// Package config holds an application's parameters the backendjs way: each
+// runtime package declares its parameters once (name, type, default,
+// description); values come from, in rising precedence, the defaults,
+// HOME/etc/config, HOME/etc/config.local (name=value lines), the
+// environment (BK_NAME with dashes as underscores) and the command line
+// (-name value, -name=value, or -name alone for a bool).
+package config
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Param is one declared parameter.
+type Param struct {
+	Name    string
+	Type    string // string, int, bool, duration, size
+	Default string
+	Help    string
+	Source  string // where the value came from: default, a file, env, flag
+	set     func(string) error
+}
+
+// Set is the parameters of an application.
+type Set struct {
+	params map[string]*Param
+}
+
+// New returns an empty set.
+func New() *Set { return &Set{params: map[string]*Param{}} }
+
+func (s *Set) add(name, typ, def, help string, set func(string) error) {
+	if _, dup := s.params[name]; dup {
+		panic("config: parameter declared twice: " + name)
+	}
+	p := &Param{Name: name, Type: typ, Default: def, Help: help, Source: "default", set: set}
+	s.params[name] = p
+	if err := set(def); err != nil {
+		panic(fmt.Sprintf("config: default of %s: %v", name, err))
+	}
+}
+
+// String declares a string parameter.
+func (s *Set) String(p *string, name, def, help string) {
+	s.add(name, "string", def, help, func(v string) error { *p = v; return nil })
+}
+
+// Int declares an integer parameter.
+func (s *Set) Int(p *int, name string, def int, help string) {
+	s.add(name, "int", strconv.Itoa(def), help, func(v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("%q is not an integer", v)
+		}
+		*p = n
+		return nil
+	})
+}
+
+// Bool declares a boolean parameter; on the command line -name alone is true.
+func (s *Set) Bool(p *bool, name string, def bool, help string) {
+	s.add(name, "bool", strconv.FormatBool(def), help, func(v string) error {
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "1", "true", "yes", "on", "t":
+			*p = true
+		case "0", "false", "no", "off", "f", "":
+			*p = false
+		default:
+			return fmt.Errorf("%q is not a boolean", v)
+		}
+		return nil
+	})
+}
+
+// Duration declares a duration parameter: Go syntax (1m30s) or plain ms.
+func (s *Set) Duration(p *time.Duration, name string, def time.Duration, help string) {
+	s.add(name, "duration", def.String(), help, func(v string) error {
+		v = strings.TrimSpace(v)
+		if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
+			*p = time.Duration(ms) * time.Millisecond
+			return nil
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a duration (1m30s, or ms)", v)
+		}
+		*p = d
+		return nil
+	})
+}
+
+// Size declares a byte size: 1048576, 512K, 10M, 1G.
+func (s *Set) Size(p *int64, name string, def int64, help string) {
+	s.add(name, "size", strconv.FormatInt(def, 10), help, func(v string) error {
+		v = strings.TrimSpace(strings.ToUpper(v))
+		mult := int64(1)
+		for suffix, m := range map[string]int64{"K": 1 << 10, "M": 1 << 20, "G": 1 << 30} {
+			if strings.HasSuffix(v, suffix) {
+				mult, v = m, strings.TrimSuffix(v, suffix)
+			}
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return fmt.Errorf("%q is not a size (bytes, or with K, M, G)", v)
+		}
+		*p = n * mult
+		return nil
+	})
+}
+
+// Lookup returns the parameter with that name, or nil.
+func (s *Set) Lookup(name string) *Param { return s.params[name] }
+
+// EnvName is the environment variable of a parameter: BK_DB_POOL for db-pool.
+func EnvName(name string) string {
+	return "BK_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(name))
+}
+
+// Problem is a line that could not be applied; the rest still is.
+type Problem struct {
+	Where string // file:line, env NAME, or flag
+	Err   error
+}
+
+func (p Problem) Error() string { return p.Where + ": " + p.Err.Error() }
+
+// Load applies files, environment and flags, in rising precedence, and
+// returns the arguments left after the flags (the role and its arguments).
+// Bad lines in files are returned as problems and skipped; a bad flag is an
+// error, since the command line is typed by a person who can fix it now.
+func (s *Set) Load(home string, environ []string, args []string) (rest []string, problems []Problem, err error) {
+	for _, f := range []string{"config", "config.local"} {
+		problems = append(problems, s.loadFile(filepath.Join(home, "etc", f))...)
+	}
+	for _, kv := range environ {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || !strings.HasPrefix(k, "BK_") {
+			continue
+		}
+		for name, p := range s.params {
+			if EnvName(name) == k {
+				if err := p.set(v); err != nil {
+					problems = append(problems, Problem{"env " + k, err})
+				} else {
+					p.Source = "env"
+				}
+			}
+		}
+	}
+	rest, err = s.parseFlags(args)
+	return rest, problems, err
+}
+
+func (s *Set) loadFile(path string) []Problem {
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return []Problem{{path, err}}
+	}
+	defer f.Close()
+	var problems []Problem
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		where := fmt.Sprintf("%s:%d", path, n)
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			problems = append(problems, Problem{where, fmt.Errorf("want name=value, got %q", line)})
+			continue
+		}
+		k = strings.TrimPrefix(strings.TrimSpace(k), "-")
+		p := s.params[k]
+		if p == nil {
+			problems = append(problems, Problem{where, s.unknown(k)})
+			continue
+		}
+		if err := p.set(strings.TrimSpace(v)); err != nil {
+			problems = append(problems, Problem{where, fmt.Errorf("%s: %w", k, err)})
+			continue
+		}
+		p.Source = path
+	}
+	return problems
+}
+
+// parseFlags reads -name value pairs up to the first argument that is not a
+// flag.
+func (s *Set) parseFlags(args []string) ([]string, error) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return args[i+1:], nil
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			return args[i:], nil
+		}
+		name := strings.TrimLeft(a, "-")
+		val, hasVal := "", false
+		if k, v, ok := strings.Cut(name, "="); ok {
+			name, val, hasVal = k, v, true
+		}
+		if name == "help" || name == "h" {
+			return nil, ErrHelp
+		}
+		p := s.params[name]
+		if p == nil {
+			return nil, s.unknown(name)
+		}
+		if !hasVal {
+			if p.Type == "bool" && (i+1 >= len(args) || !isBool(args[i+1])) {
+				val = "true"
+			} else if i+1 < len(args) {
+				i++
+				val = args[i]
+			} else {
+				return nil, fmt.Errorf("-%s needs a value (%s)", name, p.Type)
+			}
+		}
+		if err := p.set(val); err != nil {
+			return nil, fmt.Errorf("-%s: %w", name, err)
+		}
+		p.Source = "flag"
+	}
+	return nil, nil
+}
+
+func isBool(v string) bool {
+	switch strings.ToLower(v) {
+	case "true", "false", "1", "0", "yes", "no", "on", "off":
+		return true
+	}
+	return false
+}
+
+// ErrHelp is returned for -help.
+var ErrHelp = fmt.Errorf("help requested")
+
+// unknown reports an unknown parameter with the nearest known name.
+func (s *Set) unknown(name string) error {
+	best, dist := "", 1<<30
+	for n := range s.params {
+		if d := distance(name, n); d < dist || (d == dist && n < best) {
+			best, dist = n, d
+		}
+	}
+	if best != "" && dist <= max(2, len(name)/3) {
+		return fmt.Errorf("unknown parameter %q; did you mean %q?", name, best)
+	}
+	return fmt.Errorf("unknown parameter %q (see -help)", name)
+}
+
+// distance is the Levenshtein distance.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// Help writes every parameter with its type, default and description.
+func (s *Set) Help(w io.Writer) {
+	names := make([]string, 0, len(s.params))
+	for n := range s.params {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		p := s.params[n]
+		def := p.Default
+		if def == "" {
+			def = `""`
+		}
+		fmt.Fprintf(w, "  -%s %s\n      %s (default %s; env %s)\n", n, p.Type, p.Help, def, EnvName(n))
+	}
+}

@@ -1,0 +1,90 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func testSet() (*Set, *string, *int, *bool, *time.Duration) {
+	s := New()
+	var str string
+	var n int
+	var b bool
+	var d time.Duration
+	s.String(&str, "db-pool", "sqlite", "pool")
+	s.Int(&n, "port", 8000, "port")
+	s.Bool(&b, "db-create-tables", false, "create")
+	s.Duration(&d, "timeout", time.Second, "timeout")
+	return s, &str, &n, &b, &d
+}
+
+func TestPrecedence(t *testing.T) {
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, "etc"), 0o755)
+	os.WriteFile(filepath.Join(home, "etc", "config"), []byte("# comment\nport=9000\ndb-pool=pgsql\ntimeout=250\nbroken line\nport=abc\nnope=1\n"), 0o644)
+	os.WriteFile(filepath.Join(home, "etc", "config.local"), []byte("port=9001\n"), 0o644)
+	s, pool, port, create, timeout := testSet()
+	rest, problems, err := s.Load(home, []string{"BK_PORT=9002", "BK_DB_CREATE_TABLES=1"}, []string{"-port", "9003", "-db-pool=dynamodb", "web", "-x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *port != 9003 || *pool != "dynamodb" || !*create || *timeout != 250*time.Millisecond {
+		t.Fatalf("port %d pool %s create %v timeout %v", *port, *pool, *create, *timeout)
+	}
+	if strings.Join(rest, " ") != "web -x" {
+		t.Fatalf("rest %v", rest)
+	}
+	if len(problems) != 3 || !strings.Contains(problems[0].Error(), "config:5") || !strings.Contains(problems[2].Error(), `unknown parameter "nope"`) {
+		t.Fatalf("problems %v", problems)
+	}
+	if s.Lookup("port").Source != "flag" || s.Lookup("timeout").Source != filepath.Join(home, "etc", "config") {
+		t.Fatal("sources not recorded")
+	}
+}
+
+func TestFlagErrors(t *testing.T) {
+	s, _, _, create, _ := testSet()
+	_, _, err := s.Load(t.TempDir(), nil, []string{"-db-pol", "x"})
+	if err == nil || !strings.Contains(err.Error(), `did you mean "db-pool"`) {
+		t.Fatalf("err = %v", err)
+	}
+	_, _, err = s.Load(t.TempDir(), nil, []string{"-port", "x"})
+	if err == nil || !strings.Contains(err.Error(), "not an integer") {
+		t.Fatalf("err = %v", err)
+	}
+	rest, _, err := s.Load(t.TempDir(), nil, []string{"-db-create-tables", "web"})
+	if err != nil || !*create || rest[0] != "web" {
+		t.Fatalf("bool flag: %v %v %v", err, *create, rest)
+	}
+	if _, _, err := s.Load(t.TempDir(), nil, []string{"-help"}); !errors.Is(err, ErrHelp) {
+		t.Fatal(err)
+	}
+}
+
+func TestHelpListsEveryParameter(t *testing.T) {
+	s, _, _, _, _ := testSet()
+	var b strings.Builder
+	s.Help(&b)
+	for _, n := range []string{"-db-pool string", "-port int", "(default 8000; env BK_PORT)", "-timeout duration"} {
+		if !strings.Contains(b.String(), n) {
+			t.Fatalf("help lacks %q:\n%s", n, b.String())
+		}
+	}
+}
+
+// FuzzConfigFile: any file content is applied or reported, never a panic.
+func FuzzConfigFile(f *testing.F) {
+	f.Add("port=1\ndb-pool=x\n")
+	f.Add("=\n==\n# x\nport\n")
+	f.Fuzz(func(t *testing.T, content string) {
+		home := t.TempDir()
+		os.MkdirAll(filepath.Join(home, "etc"), 0o755)
+		os.WriteFile(filepath.Join(home, "etc", "config"), []byte(content), 0o644)
+		s, _, _, _, _ := testSet()
+		s.Load(home, nil, nil)
+	})
+}

@@ -1,0 +1,211 @@
+// Package rest holds what the generated REST handlers share: turning
+// select parameters (column conditions, _ops and the other control
+// parameters) into a store query, column picking for _select, and JSON
+// column decoding.
+package rest
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/go-faster/jx"
+
+	"github.com/bkgen/bkgen/runtime/db"
+)
+
+// Control is the control parameters of a select.
+type Control struct {
+	Ops, Token, Select, Sort string
+	Count                    int
+	Desc, Total              bool
+}
+
+// Select collects the column conditions of a select request.
+type Select struct {
+	table string
+	cols  []string
+	vals  map[string][]any
+	raw   map[string]bool // the value came as JSON: a list stays a list
+}
+
+// NewSelect starts a select on table.
+func NewSelect(table string) *Select {
+	return &Select{table: table, vals: map[string][]any{}, raw: map[string]bool{}}
+}
+
+// Str adds a condition value from a query string or form field.
+func (s *Select) Str(col, v string) {
+	s.cols = append(s.cols, col)
+	s.vals[col] = []any{v}
+}
+
+// Raw adds a condition value from a JSON body: a scalar, a list (for in
+// and between) or null (is null).
+func (s *Select) Raw(col string, raw jx.Raw) error {
+	if raw == nil {
+		return nil
+	}
+	d := jx.DecodeBytes(raw)
+	var vals []any
+	var one func() error
+	one = func() error {
+		switch d.Next() {
+		case jx.String:
+			v, err := d.Str()
+			vals = append(vals, v)
+			return err
+		case jx.Number:
+			n, err := d.Num()
+			vals = append(vals, n.String())
+			return err
+		case jx.Bool:
+			b, err := d.Bool()
+			if b {
+				vals = append(vals, "true")
+			} else {
+				vals = append(vals, "false")
+			}
+			return err
+		case jx.Null:
+			vals = append(vals, nil)
+			return d.Null()
+		}
+		return db.Invalid(s.table, col, "a condition value must be a string, number, bool, null or a list of them")
+	}
+	var err error
+	if d.Next() == jx.Array {
+		err = d.Arr(func(d *jx.Decoder) error { return one() })
+	} else {
+		err = one()
+	}
+	if err != nil {
+		if _, ok := err.(*db.ValidationError); ok {
+			return err
+		}
+		return db.Invalid(s.table, col, "bad JSON value: %v", err)
+	}
+	s.cols = append(s.cols, col)
+	s.vals[col] = vals
+	s.raw[col] = true
+	return nil
+}
+
+// Query builds the store query: _ops gives operators as col,op pairs
+// (separated by commas or |); in and between split a string value on |, or
+// on commas when it has no |; null and not_null need no value.
+func (s *Select) Query(c Control) (db.Query, error) {
+	ops := map[string]db.Op{}
+	order := append([]string(nil), s.cols...)
+	if c.Ops != "" {
+		parts := strings.FieldsFunc(c.Ops, func(r rune) bool { return r == ',' || r == '|' })
+		if len(parts)%2 != 0 {
+			return db.Query{}, db.Invalid(s.table, "", "_ops takes col,op pairs: %q", c.Ops)
+		}
+		for i := 0; i < len(parts); i += 2 {
+			op, err := db.ParseOp(strings.TrimSpace(parts[i+1]))
+			if err != nil {
+				return db.Query{}, db.Invalid(s.table, parts[i], "%v", err)
+			}
+			col := strings.TrimSpace(parts[i])
+			ops[col] = op
+			if _, ok := s.vals[col]; !ok {
+				if op != db.OpNull && op != db.OpNotNull {
+					return db.Query{}, db.Invalid(s.table, col, "_ops names %s but the request has no %s value", col, col)
+				}
+				order = append(order, col)
+			}
+		}
+	}
+	q := db.Query{Count: c.Count, Token: c.Token, Sort: c.Sort, Desc: c.Desc, Total: c.Total}
+	if c.Select != "" {
+		q.Select = splitList(c.Select)
+	}
+	for _, col := range order {
+		op, hasOp := ops[col]
+		vals := s.vals[col]
+		if !hasOp {
+			op = db.OpEq
+			if len(vals) > 1 {
+				op = db.OpIn
+			} else if len(vals) == 1 && vals[0] == nil {
+				op = db.OpNull
+			}
+		}
+		if op == db.OpNull || op == db.OpNotNull {
+			vals = nil
+		} else if (op == db.OpIn || op == db.OpBetween) && len(vals) == 1 && !s.raw[col] {
+			str, _ := vals[0].(string)
+			vals = nil
+			for _, v := range splitValues(str) {
+				vals = append(vals, v)
+			}
+		}
+		q.Where = append(q.Where, db.Cond{Col: col, Op: op, Values: vals})
+	}
+	return q, nil
+}
+
+func splitValues(s string) []string {
+	if strings.Contains(s, "|") {
+		return strings.Split(s, "|")
+	}
+	return strings.Split(s, ",")
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Pick returns which columns of t a reply shows for a _select list: nil
+// (all) when empty; the key columns always.
+func Pick[R any](sel string, t *db.Table[R]) ([]bool, error) {
+	if sel == "" {
+		return nil, nil
+	}
+	pick := make([]bool, len(t.Columns))
+	for _, name := range splitList(sel) {
+		c := t.Col(name)
+		if c < 0 {
+			return nil, db.Invalid(t.Name, "", "unknown column %q in _select", name)
+		}
+		pick[c] = true
+	}
+	for _, k := range t.Keys {
+		pick[k] = true
+	}
+	return pick, nil
+}
+
+// Shown reports whether column col is in pick.
+func Shown(pick []bool, col int) bool { return pick == nil || pick[col] }
+
+// DecodeJSON decodes a JSON column value from a request body.
+func DecodeJSON(table, col string, raw jx.Raw, dst any) error {
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return db.Invalid(table, col, "not a valid value: %v", err)
+	}
+	return nil
+}
+
+// EncodeJSON encodes a JSON column value for a reply.
+func EncodeJSON(v any) jx.Raw {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// Need reports a key column the request did not give.
+func Need(given bool, table, col string) error {
+	if given {
+		return nil
+	}
+	return db.MissingKey(table, col)
+}
