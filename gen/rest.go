@@ -98,7 +98,7 @@ func OASType(c *Column, doc bool) string {
 	case "KindBool":
 		t = "type: boolean"
 	case "KindTime":
-		t = "type: string, format: date-time"
+		t = `type: string, format: date-time, x-ogen-time-format: "2006-01-02T15:04:05.999999Z07:00"`
 	case "KindBytes":
 		t = "type: string, format: byte"
 	case "KindJSON":

@@ -1598,13 +1598,13 @@ func (s *NoteInput) encodeFields(e *jx.Encoder) {
 	{
 		if s.CreatedAt.Set {
 			e.FieldStart("created_at")
-			s.CreatedAt.Encode(e, json.EncodeDateTime)
+			s.CreatedAt.Encode(e, json.NewTimeEncoder("2006-01-02T15:04:05.999999Z07:00"))
 		}
 	}
 	{
 		if s.UpdatedAt.Set {
 			e.FieldStart("updated_at")
-			s.UpdatedAt.Encode(e, json.EncodeDateTime)
+			s.UpdatedAt.Encode(e, json.NewTimeEncoder("2006-01-02T15:04:05.999999Z07:00"))
 		}
 	}
 }
@@ -1647,7 +1647,7 @@ func (s *NoteInput) Decode(d *jx.Decoder) error {
 		case "created_at":
 			if err := func() error {
 				s.CreatedAt.Reset()
-				if err := s.CreatedAt.Decode(d, json.DecodeDateTime); err != nil {
+				if err := s.CreatedAt.Decode(d, json.NewTimeDecoder("2006-01-02T15:04:05.999999Z07:00")); err != nil {
 					return err
 				}
 				return nil
@@ -1657,7 +1657,7 @@ func (s *NoteInput) Decode(d *jx.Decoder) error {
 		case "updated_at":
 			if err := func() error {
 				s.UpdatedAt.Reset()
-				if err := s.UpdatedAt.Decode(d, json.DecodeDateTime); err != nil {
+				if err := s.UpdatedAt.Decode(d, json.NewTimeDecoder("2006-01-02T15:04:05.999999Z07:00")); err != nil {
 					return err
 				}
 				return nil
@@ -2090,13 +2090,13 @@ func (s *NoteReply) encodeFields(e *jx.Encoder) {
 	{
 		if s.CreatedAt.Set {
 			e.FieldStart("created_at")
-			s.CreatedAt.Encode(e, json.EncodeDateTime)
+			s.CreatedAt.Encode(e, json.NewTimeEncoder("2006-01-02T15:04:05.999999Z07:00"))
 		}
 	}
 	{
 		if s.UpdatedAt.Set {
 			e.FieldStart("updated_at")
-			s.UpdatedAt.Encode(e, json.EncodeDateTime)
+			s.UpdatedAt.Encode(e, json.NewTimeEncoder("2006-01-02T15:04:05.999999Z07:00"))
 		}
 	}
 }
@@ -2139,7 +2139,7 @@ func (s *NoteReply) Decode(d *jx.Decoder) error {
 		case "created_at":
 			if err := func() error {
 				s.CreatedAt.Reset()
-				if err := s.CreatedAt.Decode(d, json.DecodeDateTime); err != nil {
+				if err := s.CreatedAt.Decode(d, json.NewTimeDecoder("2006-01-02T15:04:05.999999Z07:00")); err != nil {
 					return err
 				}
 				return nil
@@ -2149,7 +2149,7 @@ func (s *NoteReply) Decode(d *jx.Decoder) error {
 		case "updated_at":
 			if err := func() error {
 				s.UpdatedAt.Reset()
-				if err := s.UpdatedAt.Decode(d, json.DecodeDateTime); err != nil {
+				if err := s.UpdatedAt.Decode(d, json.NewTimeDecoder("2006-01-02T15:04:05.999999Z07:00")); err != nil {
 					return err
 				}
 				return nil
@@ -2240,14 +2240,14 @@ func (o *OptDateTime) Decode(d *jx.Decoder, format func(*jx.Decoder) (time.Time,
 // MarshalJSON implements stdjson.Marshaler.
 func (s OptDateTime) MarshalJSON() ([]byte, error) {
 	e := jx.Encoder{}
-	s.Encode(&e, json.EncodeDateTime)
+	s.Encode(&e, json.NewTimeEncoder("2006-01-02T15:04:05.999999Z07:00"))
 	return e.Bytes(), nil
 }
 
 // UnmarshalJSON implements stdjson.Unmarshaler.
 func (s *OptDateTime) UnmarshalJSON(data []byte) error {
 	d := jx.DecodeBytes(data)
-	return s.Decode(d, json.DecodeDateTime)
+	return s.Decode(d, json.NewTimeDecoder("2006-01-02T15:04:05.999999Z07:00"))
 }
 
 // Encode encodes float64 as json.
@@ -2396,14 +2396,14 @@ func (o *OptNilDateTime) Decode(d *jx.Decoder, format func(*jx.Decoder) (time.Ti
 // MarshalJSON implements stdjson.Marshaler.
 func (s OptNilDateTime) MarshalJSON() ([]byte, error) {
 	e := jx.Encoder{}
-	s.Encode(&e, json.EncodeDateTime)
+	s.Encode(&e, json.NewTimeEncoder("2006-01-02T15:04:05.999999Z07:00"))
 	return e.Bytes(), nil
 }
 
 // UnmarshalJSON implements stdjson.Unmarshaler.
 func (s *OptNilDateTime) UnmarshalJSON(data []byte) error {
 	d := jx.DecodeBytes(data)
-	return s.Decode(d, json.DecodeDateTime)
+	return s.Decode(d, json.NewTimeDecoder("2006-01-02T15:04:05.999999Z07:00"))
 }
 
 // Encode encodes int64 as json.
@@ -2637,7 +2637,7 @@ func (s *PhotoInput) encodeFields(e *jx.Encoder) {
 	{
 		if s.Taken.Set {
 			e.FieldStart("taken")
-			s.Taken.Encode(e, json.EncodeDateTime)
+			s.Taken.Encode(e, json.NewTimeEncoder("2006-01-02T15:04:05.999999Z07:00"))
 		}
 	}
 	{
@@ -2828,7 +2828,7 @@ func (s *PhotoInput) Decode(d *jx.Decoder) error {
 		case "taken":
 			if err := func() error {
 				s.Taken.Reset()
-				if err := s.Taken.Decode(d, json.DecodeDateTime); err != nil {
+				if err := s.Taken.Decode(d, json.NewTimeDecoder("2006-01-02T15:04:05.999999Z07:00")); err != nil {
 					return err
 				}
 				return nil
@@ -3585,7 +3585,7 @@ func (s *PhotoReply) encodeFields(e *jx.Encoder) {
 	{
 		if s.Taken.Set {
 			e.FieldStart("taken")
-			s.Taken.Encode(e, json.EncodeDateTime)
+			s.Taken.Encode(e, json.NewTimeEncoder("2006-01-02T15:04:05.999999Z07:00"))
 		}
 	}
 	{
@@ -3776,7 +3776,7 @@ func (s *PhotoReply) Decode(d *jx.Decoder) error {
 		case "taken":
 			if err := func() error {
 				s.Taken.Reset()
-				if err := s.Taken.Decode(d, json.DecodeDateTime); err != nil {
+				if err := s.Taken.Decode(d, json.NewTimeDecoder("2006-01-02T15:04:05.999999Z07:00")); err != nil {
 					return err
 				}
 				return nil
@@ -3857,7 +3857,7 @@ func (s *TodoInput) encodeFields(e *jx.Encoder) {
 	{
 		if s.Due.Set {
 			e.FieldStart("due")
-			s.Due.Encode(e, json.EncodeDateTime)
+			s.Due.Encode(e, json.NewTimeEncoder("2006-01-02T15:04:05.999999Z07:00"))
 		}
 	}
 	{
@@ -3924,7 +3924,7 @@ func (s *TodoInput) Decode(d *jx.Decoder) error {
 		case "due":
 			if err := func() error {
 				s.Due.Reset()
-				if err := s.Due.Decode(d, json.DecodeDateTime); err != nil {
+				if err := s.Due.Decode(d, json.NewTimeDecoder("2006-01-02T15:04:05.999999Z07:00")); err != nil {
 					return err
 				}
 				return nil
@@ -4419,7 +4419,7 @@ func (s *TodoReply) encodeFields(e *jx.Encoder) {
 	{
 		if s.Due.Set {
 			e.FieldStart("due")
-			s.Due.Encode(e, json.EncodeDateTime)
+			s.Due.Encode(e, json.NewTimeEncoder("2006-01-02T15:04:05.999999Z07:00"))
 		}
 	}
 	{
@@ -4486,7 +4486,7 @@ func (s *TodoReply) Decode(d *jx.Decoder) error {
 		case "due":
 			if err := func() error {
 				s.Due.Reset()
-				if err := s.Due.Decode(d, json.DecodeDateTime); err != nil {
+				if err := s.Due.Decode(d, json.NewTimeDecoder("2006-01-02T15:04:05.999999Z07:00")); err != nil {
 					return err
 				}
 				return nil

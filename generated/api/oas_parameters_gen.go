@@ -3933,7 +3933,7 @@ func decodeNoteAddQueryParams(args [0]string, argsEscaped bool, r *http.Request)
 						return err
 					}
 
-					c, err := conv.ToDateTime(val)
+					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 					if err != nil {
 						return err
 					}
@@ -3974,7 +3974,7 @@ func decodeNoteAddQueryParams(args [0]string, argsEscaped bool, r *http.Request)
 						return err
 					}
 
-					c, err := conv.ToDateTime(val)
+					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 					if err != nil {
 						return err
 					}
@@ -4339,7 +4339,7 @@ func decodeNotePutQueryParams(args [0]string, argsEscaped bool, r *http.Request)
 						return err
 					}
 
-					c, err := conv.ToDateTime(val)
+					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 					if err != nil {
 						return err
 					}
@@ -4380,7 +4380,7 @@ func decodeNotePutQueryParams(args [0]string, argsEscaped bool, r *http.Request)
 						return err
 					}
 
-					c, err := conv.ToDateTime(val)
+					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 					if err != nil {
 						return err
 					}
@@ -5146,7 +5146,7 @@ func decodeNoteUpdateQueryParams(args [0]string, argsEscaped bool, r *http.Reque
 						return err
 					}
 
-					c, err := conv.ToDateTime(val)
+					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 					if err != nil {
 						return err
 					}
@@ -5187,7 +5187,7 @@ func decodeNoteUpdateQueryParams(args [0]string, argsEscaped bool, r *http.Reque
 						return err
 					}
 
-					c, err := conv.ToDateTime(val)
+					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 					if err != nil {
 						return err
 					}
@@ -5906,7 +5906,7 @@ func decodePhotoAddQueryParams(args [0]string, argsEscaped bool, r *http.Request
 						return err
 					}
 
-					c, err := conv.ToDateTime(val)
+					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 					if err != nil {
 						return err
 					}
@@ -6993,7 +6993,7 @@ func decodePhotoPutQueryParams(args [0]string, argsEscaped bool, r *http.Request
 						return err
 					}
 
-					c, err := conv.ToDateTime(val)
+					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 					if err != nil {
 						return err
 					}
@@ -9055,7 +9055,7 @@ func decodePhotoUpdateQueryParams(args [0]string, argsEscaped bool, r *http.Requ
 						return err
 					}
 
-					c, err := conv.ToDateTime(val)
+					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 					if err != nil {
 						return err
 					}
@@ -9380,7 +9380,7 @@ func decodeTodoAddQueryParams(args [0]string, argsEscaped bool, r *http.Request)
 						return err
 					}
 
-					c, err := conv.ToDateTime(val)
+					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 					if err != nil {
 						return err
 					}
@@ -9887,7 +9887,7 @@ func decodeTodoPutQueryParams(args [0]string, argsEscaped bool, r *http.Request)
 						return err
 					}
 
-					c, err := conv.ToDateTime(val)
+					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 					if err != nil {
 						return err
 					}
@@ -10901,7 +10901,7 @@ func decodeTodoUpdateQueryParams(args [0]string, argsEscaped bool, r *http.Reque
 						return err
 					}
 
-					c, err := conv.ToDateTime(val)
+					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 					if err != nil {
 						return err
 					}

@@ -4143,7 +4143,7 @@ func (s *Server) decodeNoteAddBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -4175,7 +4175,7 @@ func (s *Server) decodeNoteAddBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -4354,7 +4354,7 @@ func (s *Server) decodeNoteDelBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -4386,7 +4386,7 @@ func (s *Server) decodeNoteDelBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -4565,7 +4565,7 @@ func (s *Server) decodeNoteGetBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -4597,7 +4597,7 @@ func (s *Server) decodeNoteGetBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -4776,7 +4776,7 @@ func (s *Server) decodeNotePutBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -4808,7 +4808,7 @@ func (s *Server) decodeNotePutBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -5422,7 +5422,7 @@ func (s *Server) decodeNoteUpdateBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -5454,7 +5454,7 @@ func (s *Server) decodeNoteUpdateBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -5969,7 +5969,7 @@ func (s *Server) decodePhotoAddBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -6548,7 +6548,7 @@ func (s *Server) decodePhotoDelBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -7127,7 +7127,7 @@ func (s *Server) decodePhotoGetBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -7706,7 +7706,7 @@ func (s *Server) decodePhotoPutBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -9136,7 +9136,7 @@ func (s *Server) decodePhotoUpdateBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -9411,7 +9411,7 @@ func (s *Server) decodeTodoAddBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -9686,7 +9686,7 @@ func (s *Server) decodeTodoDelBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -9961,7 +9961,7 @@ func (s *Server) decodeTodoGetBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -10236,7 +10236,7 @@ func (s *Server) decodeTodoPutBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}
@@ -11010,7 +11010,7 @@ func (s *Server) decodeTodoUpdateBodyRequest(r *http.Request) (
 							return err
 						}
 
-						c, err := conv.ToDateTime(val)
+						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
 						if err != nil {
 							return err
 						}

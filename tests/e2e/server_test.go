@@ -1,0 +1,207 @@
+// Package e2e builds the real bkapp binary, starts it on each backend and
+// talks HTTP to it, as a client would.
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/bkgen/bkgen/tests/testenv"
+)
+
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "bke2e")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "bkapp")
+	build := exec.Command("go", "build", "-o", bin, "github.com/bkgen/bkgen/cmd/bkapp")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building bkapp:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// server is a running bkapp.
+type server struct {
+	t    testing.TB
+	base string
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	log  bytes.Buffer
+}
+
+var listening = regexp.MustCompile(`msg=listening addr=(\S+)`)
+
+// start runs bkapp with args on a free loopback port and waits until it
+// listens; it is stopped with SIGTERM at the end of the test.
+func start(t testing.TB, args ...string) *server {
+	t.Helper()
+	s := &server{t: t}
+	s.cmd = exec.Command(bin, append([]string{"-api-bind", "127.0.0.1", "-api-port", "0"}, args...)...)
+	stderr, err := s.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			s.mu.Lock()
+			s.log.WriteString(line + "\n")
+			s.mu.Unlock()
+			if m := listening.FindStringSubmatch(line); m != nil {
+				addr <- m[1]
+			}
+		}
+		close(addr)
+	}()
+	select {
+	case a, ok := <-addr:
+		if !ok {
+			s.cmd.Wait()
+			t.Fatalf("bkapp exited before listening:\n%s", s.logs())
+		}
+		s.base = "http://" + a
+	case <-time.After(60 * time.Second):
+		s.cmd.Process.Kill()
+		t.Fatalf("bkapp did not listen in 60s:\n%s", s.logs())
+	}
+	t.Cleanup(func() {
+		s.cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan error, 1)
+		go func() { done <- s.cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			s.cmd.Process.Kill()
+			t.Errorf("bkapp did not stop on SIGTERM")
+		}
+		if t.Failed() {
+			t.Logf("bkapp log:\n%s", s.logs())
+		}
+	})
+	return s
+}
+
+func (s *server) logs() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log.String()
+}
+
+// reply is a decoded response.
+type reply struct {
+	status int
+	body   map[string]any
+	raw    string
+}
+
+func (r reply) str(k string) string {
+	v, _ := r.body[k].(string)
+	return v
+}
+
+func (r reply) num(k string) float64 {
+	v, _ := r.body[k].(float64)
+	return v
+}
+
+func (s *server) do(req *http.Request) reply {
+	s.t.Helper()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	r := reply{status: res.StatusCode, raw: string(b)}
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") && len(b) > 0 && b[0] == '{' {
+		if err := json.Unmarshal(b, &r.body); err != nil {
+			s.t.Fatalf("%s %s: reply is not JSON: %v: %s", req.Method, req.URL, err, b)
+		}
+	}
+	return r
+}
+
+func (s *server) get(path string, q url.Values) reply {
+	s.t.Helper()
+	u := s.base + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	return s.do(req)
+}
+
+func (s *server) postJSON(path string, v any) reply {
+	s.t.Helper()
+	b, _ := json.Marshal(v)
+	req, _ := http.NewRequest(http.MethodPost, s.base+path, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	return s.do(req)
+}
+
+func (s *server) postForm(path string, v url.Values) reply {
+	s.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.base+path, strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return s.do(req)
+}
+
+func (s *server) raw(method, path, ctype string, body []byte) reply {
+	s.t.Helper()
+	req, _ := http.NewRequest(method, s.base+path, bytes.NewReader(body))
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	return s.do(req)
+}
+
+// backendArgs are the bkapp parameters of each backend, on a database of
+// the test's own.
+func backendArgs(t testing.TB) map[string][]string {
+	return map[string][]string{
+		"sqlite":   {"-home", t.TempDir()},
+		"pgsql":    {"-home", t.TempDir(), "-db-pool", "pgsql", "-db-pgsql-pool", testenv.PgsqlSchema(t), "-db-create-tables"},
+		"dynamodb": {"-home", t.TempDir(), "-db-pool", "dynamodb", "-db-dynamodb-pool", testenv.DynamoURL(), "-db-dynamodb-prefix", testenv.DynamoPrefix(t), "-db-dynamodb-scan", "-db-create-tables"},
+	}
+}
+
+func TestREST(t *testing.T) {
+	for _, name := range []string{"sqlite", "pgsql", "dynamodb"} {
+		t.Run(name, func(t *testing.T) {
+			s := start(t, backendArgs(t)[name]...)
+			for _, c := range restCases {
+				t.Run(c.name, func(t *testing.T) {
+					s.t = t
+					c.run(t, s, name)
+				})
+			}
+		})
+	}
+}

@@ -1,0 +1,88 @@
+// Package testenv gives tests isolated databases on the real services that
+// scripts/services.sh starts: a PostgreSQL schema and a DynamoDB table
+// prefix of their own, removed at the end.
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/bkgen/bkgen/runtime/db"
+)
+
+// PgsqlURL is the PostgreSQL server of the tests: BK_TEST_PGSQL, or the
+// local server that scripts/services.sh starts.
+func PgsqlURL() string {
+	if u := os.Getenv("BK_TEST_PGSQL"); u != "" {
+		return u
+	}
+	return "postgres://postgres:postgres@127.0.0.1:5432/postgres?sslmode=disable"
+}
+
+// DynamoURL is the DynamoDB endpoint of the tests: BK_TEST_DYNAMODB, or the
+// dynalite that scripts/services.sh starts.
+func DynamoURL() string {
+	if u := os.Getenv("BK_TEST_DYNAMODB"); u != "" {
+		return u
+	}
+	return "http://127.0.0.1:4567"
+}
+
+func random(prefix string) string {
+	b := make([]byte, 5)
+	rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+// PgsqlSchema creates a schema of its own and returns a URL whose
+// search_path is that schema; the schema is dropped at the end.
+func PgsqlSchema(t testing.TB) string {
+	ctx := context.Background()
+	admin, err := db.OpenPostgres(ctx, PgsqlURL(), 2, nil)
+	if err != nil {
+		t.Fatalf("PostgreSQL is required (run scripts/services.sh, or set BK_TEST_PGSQL): %v", err)
+	}
+	schema := random("bkt_")
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close()
+	})
+	sep := "?"
+	if strings.Contains(PgsqlURL(), "?") {
+		sep = "&"
+	}
+	return PgsqlURL() + sep + "search_path=" + schema
+}
+
+// DynamoPrefix returns a table prefix of its own; the tables with it are
+// deleted at the end.
+func DynamoPrefix(t testing.TB) string {
+	prefix := random("bkt") + "_"
+	t.Cleanup(func() {
+		ctx := context.Background()
+		p, err := db.OpenDynamoDB(ctx, db.DynamoDBOptions{Endpoint: DynamoURL()}, nil)
+		if err != nil {
+			return
+		}
+		defer p.Close()
+		out, err := p.DynamoDB().ListTables(ctx, &dynamodb.ListTablesInput{})
+		if err != nil {
+			return
+		}
+		for _, name := range out.TableNames {
+			if strings.HasPrefix(name, prefix) {
+				p.DynamoDB().DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: &name})
+			}
+		}
+	})
+	return prefix
+}
