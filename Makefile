@@ -4,10 +4,13 @@ PKGS    ?= ./...
 BENCH   ?= .
 COUNT   ?= 5
 
-.PHONY: help test services generate check vet build bench fuzz clean
+.PHONY: help run load test services generate check vet build bench fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+run: ## the server on embedded SQLite at :8000 (ARGS='-api-port 9000' to change)
+	$(GO) run ./cmd/bkapp $(ARGS)
 
 test: services vet ## run every test against real services (what CI runs)
 	$(GO) test -count=1 $(PKGS)
@@ -32,9 +35,13 @@ build: ## build bkgen into bin/
 bench: services ## store benchmarks: generated code vs hand-written baseline
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(COUNT) ./bench/
 
+load: services ## HTTP load: bkapp vs a hand-written net/http server (LOADTIME per operation, default 5s)
+	$(GO) run ./bench/load -d $${LOADTIME:-5s}
+
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzDecodeToken -fuzztime $${FUZZTIME:-30s} ./runtime/db/
 	$(GO) test -run '^$$' -fuzz FuzzCanon -fuzztime $${FUZZTIME:-30s} ./runtime/db/
+	$(GO) test -run '^$$' -fuzz FuzzConfigFile -fuzztime $${FUZZTIME:-30s} ./runtime/config/
 
 clean: ## remove build output
 	rm -rf bin var

@@ -16,12 +16,21 @@ import (
 	"strconv"
 	"time"
 
+	goerrors "github.com/go-faster/errors"
 	"github.com/ogen-go/ogen/ogenerrors"
 	"github.com/ogen-go/ogen/validate"
 
 	"github.com/bkgen/bkgen/runtime/config"
 	"github.com/bkgen/bkgen/runtime/db"
 )
+
+func init() {
+	// ogen reports every absent optional parameter as an error made with
+	// go-faster/errors, which captures a stack frame each time: 16% of the
+	// CPU of a select request with its 13 optional parameters. Nothing
+	// reads those traces.
+	goerrors.DisableTrace()
+}
 
 // Config holds the server parameters.
 type Config struct {
