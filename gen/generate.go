@@ -84,7 +84,7 @@ func Render(m *Model) (map[string][]byte, error) {
 	return out, nil
 }
 
-var templateFuncs = template.FuncMap{"oasType": OASType, "doc": Doc, "nullable": func(c *Column) bool { return c.Nillable }}
+var templateFuncs = template.FuncMap{"oasType": OASType, "doc": Doc, "typeName": TypeName, "nullable": func(c *Column) bool { return c.Nillable }}
 
 func renderTemplateFuncs(name string, data any, gofmt bool) ([]byte, error) {
 	t, err := template.New(name).Funcs(templateFuncs).ParseFS(templates.FS, name)

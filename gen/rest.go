@@ -74,13 +74,13 @@ func BuildREST(m *Model) *REST {
 		keys := t.Keys
 		op("get", fmt.Sprintf("Get the %s row with the key", t.Name), "row", keys)
 		op("select", fmt.Sprintf("Select %s rows: every column parameter is a condition", t.Name), "page", nil)
-		op("add", fmt.Sprintf("Add a %s row; 409 when the key exists", t.Name), "row", rt.Form)
-		op("put", fmt.Sprintf("Add or replace a whole %s row", t.Name), "row", rt.Form)
-		op("update", fmt.Sprintf("Update the given columns of a %s row", t.Name), "info", rt.Form)
+		op("add", fmt.Sprintf("Add a row to %s; 409 when the key exists", t.Name), "row", rt.Form)
+		op("put", fmt.Sprintf("Add or replace a whole row of %s", t.Name), "row", rt.Form)
+		op("update", fmt.Sprintf("Update the given columns of a row of %s", t.Name), "info", rt.Form)
 		if len(rt.Counters) > 0 {
-			op("incr", fmt.Sprintf("Add to the counters of a %s row, creating it when missing", t.Name), "row", append(append([]*Column{}, keys...), rt.Counters...))
+			op("incr", fmt.Sprintf("Add to the counters of a row of %s, creating it when missing", t.Name), "row", append(append([]*Column{}, keys...), rt.Counters...))
 		}
-		op("del", fmt.Sprintf("Delete a %s row", t.Name), "info", keys)
+		op("del", fmt.Sprintf("Delete a row of %s", t.Name), "info", keys)
 		r.Tables = append(r.Tables, rt)
 	}
 	return r
@@ -110,6 +110,25 @@ func OASType(c *Column, doc bool) string {
 		t += `, description: "` + Doc(c) + `"`
 	}
 	return "{" + t + "}"
+}
+
+// TypeName is how the documentation page names a column's wire type.
+func TypeName(c *Column) string {
+	switch c.Kind {
+	case "KindInt":
+		return "integer"
+	case "KindFloat":
+		return "number"
+	case "KindBool":
+		return "boolean"
+	case "KindTime":
+		return "date-time (RFC 3339)"
+	case "KindBytes":
+		return "bytes (base64)"
+	case "KindJSON":
+		return "JSON"
+	}
+	return "string"
 }
 
 // Doc is the description of a column in the spec.

@@ -30,7 +30,7 @@ func recordError(string, error) {}
 
 // handleAlbumAddBodyRequest handles AlbumAddBody operation.
 //
-// Add a album row; 409 when the key exists.
+// Add a row to album; 409 when the key exists.
 //
 // POST /album/add
 func (s *Server) handleAlbumAddBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -68,7 +68,7 @@ func (s *Server) handleAlbumAddBodyRequest(args [0]string, argsEscaped bool, w h
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    AlbumAddBodyOperation,
-			OperationSummary: "Add a album row; 409 when the key exists",
+			OperationSummary: "Add a row to album; 409 when the key exists",
 			OperationID:      "AlbumAddBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -125,7 +125,7 @@ func (s *Server) handleAlbumAddBodyRequest(args [0]string, argsEscaped bool, w h
 
 // handleAlbumAddQueryRequest handles AlbumAddQuery operation.
 //
-// Add a album row; 409 when the key exists.
+// Add a row to album; 409 when the key exists.
 //
 // GET /album/add
 func (s *Server) handleAlbumAddQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -158,7 +158,7 @@ func (s *Server) handleAlbumAddQueryRequest(args [0]string, argsEscaped bool, w 
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    AlbumAddQueryOperation,
-			OperationSummary: "Add a album row; 409 when the key exists",
+			OperationSummary: "Add a row to album; 409 when the key exists",
 			OperationID:      "AlbumAddQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -236,7 +236,7 @@ func (s *Server) handleAlbumAddQueryRequest(args [0]string, argsEscaped bool, w 
 
 // handleAlbumDelBodyRequest handles AlbumDelBody operation.
 //
-// Delete a album row.
+// Delete a row of album.
 //
 // POST /album/del
 func (s *Server) handleAlbumDelBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -274,7 +274,7 @@ func (s *Server) handleAlbumDelBodyRequest(args [0]string, argsEscaped bool, w h
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    AlbumDelBodyOperation,
-			OperationSummary: "Delete a album row",
+			OperationSummary: "Delete a row of album",
 			OperationID:      "AlbumDelBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -331,7 +331,7 @@ func (s *Server) handleAlbumDelBodyRequest(args [0]string, argsEscaped bool, w h
 
 // handleAlbumDelQueryRequest handles AlbumDelQuery operation.
 //
-// Delete a album row.
+// Delete a row of album.
 //
 // GET /album/del
 func (s *Server) handleAlbumDelQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -364,7 +364,7 @@ func (s *Server) handleAlbumDelQueryRequest(args [0]string, argsEscaped bool, w 
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    AlbumDelQueryOperation,
-			OperationSummary: "Delete a album row",
+			OperationSummary: "Delete a row of album",
 			OperationID:      "AlbumDelQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -620,7 +620,7 @@ func (s *Server) handleAlbumGetQueryRequest(args [0]string, argsEscaped bool, w 
 
 // handleAlbumPutBodyRequest handles AlbumPutBody operation.
 //
-// Add or replace a whole album row.
+// Add or replace a whole row of album.
 //
 // POST /album/put
 func (s *Server) handleAlbumPutBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -658,7 +658,7 @@ func (s *Server) handleAlbumPutBodyRequest(args [0]string, argsEscaped bool, w h
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    AlbumPutBodyOperation,
-			OperationSummary: "Add or replace a whole album row",
+			OperationSummary: "Add or replace a whole row of album",
 			OperationID:      "AlbumPutBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -715,7 +715,7 @@ func (s *Server) handleAlbumPutBodyRequest(args [0]string, argsEscaped bool, w h
 
 // handleAlbumPutQueryRequest handles AlbumPutQuery operation.
 //
-// Add or replace a whole album row.
+// Add or replace a whole row of album.
 //
 // GET /album/put
 func (s *Server) handleAlbumPutQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -748,7 +748,7 @@ func (s *Server) handleAlbumPutQueryRequest(args [0]string, argsEscaped bool, w 
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    AlbumPutQueryOperation,
-			OperationSummary: "Add or replace a whole album row",
+			OperationSummary: "Add or replace a whole row of album",
 			OperationID:      "AlbumPutQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -1060,7 +1060,7 @@ func (s *Server) handleAlbumSelectQueryRequest(args [0]string, argsEscaped bool,
 
 // handleAlbumUpdateBodyRequest handles AlbumUpdateBody operation.
 //
-// Update the given columns of a album row.
+// Update the given columns of a row of album.
 //
 // POST /album/update
 func (s *Server) handleAlbumUpdateBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -1098,7 +1098,7 @@ func (s *Server) handleAlbumUpdateBodyRequest(args [0]string, argsEscaped bool, 
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    AlbumUpdateBodyOperation,
-			OperationSummary: "Update the given columns of a album row",
+			OperationSummary: "Update the given columns of a row of album",
 			OperationID:      "AlbumUpdateBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -1155,7 +1155,7 @@ func (s *Server) handleAlbumUpdateBodyRequest(args [0]string, argsEscaped bool, 
 
 // handleAlbumUpdateQueryRequest handles AlbumUpdateQuery operation.
 //
-// Update the given columns of a album row.
+// Update the given columns of a row of album.
 //
 // GET /album/update
 func (s *Server) handleAlbumUpdateQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -1188,7 +1188,7 @@ func (s *Server) handleAlbumUpdateQueryRequest(args [0]string, argsEscaped bool,
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    AlbumUpdateQueryOperation,
-			OperationSummary: "Update the given columns of a album row",
+			OperationSummary: "Update the given columns of a row of album",
 			OperationID:      "AlbumUpdateQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -1266,7 +1266,7 @@ func (s *Server) handleAlbumUpdateQueryRequest(args [0]string, argsEscaped bool,
 
 // handleCounterAddBodyRequest handles CounterAddBody operation.
 //
-// Add a counter row; 409 when the key exists.
+// Add a row to counter; 409 when the key exists.
 //
 // POST /counter/add
 func (s *Server) handleCounterAddBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -1304,7 +1304,7 @@ func (s *Server) handleCounterAddBodyRequest(args [0]string, argsEscaped bool, w
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    CounterAddBodyOperation,
-			OperationSummary: "Add a counter row; 409 when the key exists",
+			OperationSummary: "Add a row to counter; 409 when the key exists",
 			OperationID:      "CounterAddBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -1361,7 +1361,7 @@ func (s *Server) handleCounterAddBodyRequest(args [0]string, argsEscaped bool, w
 
 // handleCounterAddQueryRequest handles CounterAddQuery operation.
 //
-// Add a counter row; 409 when the key exists.
+// Add a row to counter; 409 when the key exists.
 //
 // GET /counter/add
 func (s *Server) handleCounterAddQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -1394,7 +1394,7 @@ func (s *Server) handleCounterAddQueryRequest(args [0]string, argsEscaped bool, 
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    CounterAddQueryOperation,
-			OperationSummary: "Add a counter row; 409 when the key exists",
+			OperationSummary: "Add a row to counter; 409 when the key exists",
 			OperationID:      "CounterAddQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -1476,7 +1476,7 @@ func (s *Server) handleCounterAddQueryRequest(args [0]string, argsEscaped bool, 
 
 // handleCounterDelBodyRequest handles CounterDelBody operation.
 //
-// Delete a counter row.
+// Delete a row of counter.
 //
 // POST /counter/del
 func (s *Server) handleCounterDelBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -1514,7 +1514,7 @@ func (s *Server) handleCounterDelBodyRequest(args [0]string, argsEscaped bool, w
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    CounterDelBodyOperation,
-			OperationSummary: "Delete a counter row",
+			OperationSummary: "Delete a row of counter",
 			OperationID:      "CounterDelBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -1571,7 +1571,7 @@ func (s *Server) handleCounterDelBodyRequest(args [0]string, argsEscaped bool, w
 
 // handleCounterDelQueryRequest handles CounterDelQuery operation.
 //
-// Delete a counter row.
+// Delete a row of counter.
 //
 // GET /counter/del
 func (s *Server) handleCounterDelQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -1604,7 +1604,7 @@ func (s *Server) handleCounterDelQueryRequest(args [0]string, argsEscaped bool, 
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    CounterDelQueryOperation,
-			OperationSummary: "Delete a counter row",
+			OperationSummary: "Delete a row of counter",
 			OperationID:      "CounterDelQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -1860,7 +1860,7 @@ func (s *Server) handleCounterGetQueryRequest(args [0]string, argsEscaped bool, 
 
 // handleCounterIncrBodyRequest handles CounterIncrBody operation.
 //
-// Add to the counters of a counter row, creating it when missing.
+// Add to the counters of a row of counter, creating it when missing.
 //
 // POST /counter/incr
 func (s *Server) handleCounterIncrBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -1898,7 +1898,7 @@ func (s *Server) handleCounterIncrBodyRequest(args [0]string, argsEscaped bool, 
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    CounterIncrBodyOperation,
-			OperationSummary: "Add to the counters of a counter row, creating it when missing",
+			OperationSummary: "Add to the counters of a row of counter, creating it when missing",
 			OperationID:      "CounterIncrBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -1955,7 +1955,7 @@ func (s *Server) handleCounterIncrBodyRequest(args [0]string, argsEscaped bool, 
 
 // handleCounterIncrQueryRequest handles CounterIncrQuery operation.
 //
-// Add to the counters of a counter row, creating it when missing.
+// Add to the counters of a row of counter, creating it when missing.
 //
 // GET /counter/incr
 func (s *Server) handleCounterIncrQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -1988,7 +1988,7 @@ func (s *Server) handleCounterIncrQueryRequest(args [0]string, argsEscaped bool,
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    CounterIncrQueryOperation,
-			OperationSummary: "Add to the counters of a counter row, creating it when missing",
+			OperationSummary: "Add to the counters of a row of counter, creating it when missing",
 			OperationID:      "CounterIncrQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -2062,7 +2062,7 @@ func (s *Server) handleCounterIncrQueryRequest(args [0]string, argsEscaped bool,
 
 // handleCounterPutBodyRequest handles CounterPutBody operation.
 //
-// Add or replace a whole counter row.
+// Add or replace a whole row of counter.
 //
 // POST /counter/put
 func (s *Server) handleCounterPutBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -2100,7 +2100,7 @@ func (s *Server) handleCounterPutBodyRequest(args [0]string, argsEscaped bool, w
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    CounterPutBodyOperation,
-			OperationSummary: "Add or replace a whole counter row",
+			OperationSummary: "Add or replace a whole row of counter",
 			OperationID:      "CounterPutBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -2157,7 +2157,7 @@ func (s *Server) handleCounterPutBodyRequest(args [0]string, argsEscaped bool, w
 
 // handleCounterPutQueryRequest handles CounterPutQuery operation.
 //
-// Add or replace a whole counter row.
+// Add or replace a whole row of counter.
 //
 // GET /counter/put
 func (s *Server) handleCounterPutQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -2190,7 +2190,7 @@ func (s *Server) handleCounterPutQueryRequest(args [0]string, argsEscaped bool, 
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    CounterPutQueryOperation,
-			OperationSummary: "Add or replace a whole counter row",
+			OperationSummary: "Add or replace a whole row of counter",
 			OperationID:      "CounterPutQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -2510,7 +2510,7 @@ func (s *Server) handleCounterSelectQueryRequest(args [0]string, argsEscaped boo
 
 // handleCounterUpdateBodyRequest handles CounterUpdateBody operation.
 //
-// Update the given columns of a counter row.
+// Update the given columns of a row of counter.
 //
 // POST /counter/update
 func (s *Server) handleCounterUpdateBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -2548,7 +2548,7 @@ func (s *Server) handleCounterUpdateBodyRequest(args [0]string, argsEscaped bool
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    CounterUpdateBodyOperation,
-			OperationSummary: "Update the given columns of a counter row",
+			OperationSummary: "Update the given columns of a row of counter",
 			OperationID:      "CounterUpdateBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -2605,7 +2605,7 @@ func (s *Server) handleCounterUpdateBodyRequest(args [0]string, argsEscaped bool
 
 // handleCounterUpdateQueryRequest handles CounterUpdateQuery operation.
 //
-// Update the given columns of a counter row.
+// Update the given columns of a row of counter.
 //
 // GET /counter/update
 func (s *Server) handleCounterUpdateQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -2638,7 +2638,7 @@ func (s *Server) handleCounterUpdateQueryRequest(args [0]string, argsEscaped boo
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    CounterUpdateQueryOperation,
-			OperationSummary: "Update the given columns of a counter row",
+			OperationSummary: "Update the given columns of a row of counter",
 			OperationID:      "CounterUpdateQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -2720,7 +2720,7 @@ func (s *Server) handleCounterUpdateQueryRequest(args [0]string, argsEscaped boo
 
 // handleNoteAddBodyRequest handles NoteAddBody operation.
 //
-// Add a note row; 409 when the key exists.
+// Add a row to note; 409 when the key exists.
 //
 // POST /note/add
 func (s *Server) handleNoteAddBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -2758,7 +2758,7 @@ func (s *Server) handleNoteAddBodyRequest(args [0]string, argsEscaped bool, w ht
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    NoteAddBodyOperation,
-			OperationSummary: "Add a note row; 409 when the key exists",
+			OperationSummary: "Add a row to note; 409 when the key exists",
 			OperationID:      "NoteAddBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -2815,7 +2815,7 @@ func (s *Server) handleNoteAddBodyRequest(args [0]string, argsEscaped bool, w ht
 
 // handleNoteAddQueryRequest handles NoteAddQuery operation.
 //
-// Add a note row; 409 when the key exists.
+// Add a row to note; 409 when the key exists.
 //
 // GET /note/add
 func (s *Server) handleNoteAddQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -2848,7 +2848,7 @@ func (s *Server) handleNoteAddQueryRequest(args [0]string, argsEscaped bool, w h
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    NoteAddQueryOperation,
-			OperationSummary: "Add a note row; 409 when the key exists",
+			OperationSummary: "Add a row to note; 409 when the key exists",
 			OperationID:      "NoteAddQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -2922,7 +2922,7 @@ func (s *Server) handleNoteAddQueryRequest(args [0]string, argsEscaped bool, w h
 
 // handleNoteDelBodyRequest handles NoteDelBody operation.
 //
-// Delete a note row.
+// Delete a row of note.
 //
 // POST /note/del
 func (s *Server) handleNoteDelBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -2960,7 +2960,7 @@ func (s *Server) handleNoteDelBodyRequest(args [0]string, argsEscaped bool, w ht
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    NoteDelBodyOperation,
-			OperationSummary: "Delete a note row",
+			OperationSummary: "Delete a row of note",
 			OperationID:      "NoteDelBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -3017,7 +3017,7 @@ func (s *Server) handleNoteDelBodyRequest(args [0]string, argsEscaped bool, w ht
 
 // handleNoteDelQueryRequest handles NoteDelQuery operation.
 //
-// Delete a note row.
+// Delete a row of note.
 //
 // GET /note/del
 func (s *Server) handleNoteDelQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -3050,7 +3050,7 @@ func (s *Server) handleNoteDelQueryRequest(args [0]string, argsEscaped bool, w h
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    NoteDelQueryOperation,
-			OperationSummary: "Delete a note row",
+			OperationSummary: "Delete a row of note",
 			OperationID:      "NoteDelQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -3306,7 +3306,7 @@ func (s *Server) handleNoteGetQueryRequest(args [0]string, argsEscaped bool, w h
 
 // handleNotePutBodyRequest handles NotePutBody operation.
 //
-// Add or replace a whole note row.
+// Add or replace a whole row of note.
 //
 // POST /note/put
 func (s *Server) handleNotePutBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -3344,7 +3344,7 @@ func (s *Server) handleNotePutBodyRequest(args [0]string, argsEscaped bool, w ht
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    NotePutBodyOperation,
-			OperationSummary: "Add or replace a whole note row",
+			OperationSummary: "Add or replace a whole row of note",
 			OperationID:      "NotePutBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -3401,7 +3401,7 @@ func (s *Server) handleNotePutBodyRequest(args [0]string, argsEscaped bool, w ht
 
 // handleNotePutQueryRequest handles NotePutQuery operation.
 //
-// Add or replace a whole note row.
+// Add or replace a whole row of note.
 //
 // GET /note/put
 func (s *Server) handleNotePutQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -3434,7 +3434,7 @@ func (s *Server) handleNotePutQueryRequest(args [0]string, argsEscaped bool, w h
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    NotePutQueryOperation,
-			OperationSummary: "Add or replace a whole note row",
+			OperationSummary: "Add or replace a whole row of note",
 			OperationID:      "NotePutQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -3738,7 +3738,7 @@ func (s *Server) handleNoteSelectQueryRequest(args [0]string, argsEscaped bool, 
 
 // handleNoteUpdateBodyRequest handles NoteUpdateBody operation.
 //
-// Update the given columns of a note row.
+// Update the given columns of a row of note.
 //
 // POST /note/update
 func (s *Server) handleNoteUpdateBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -3776,7 +3776,7 @@ func (s *Server) handleNoteUpdateBodyRequest(args [0]string, argsEscaped bool, w
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    NoteUpdateBodyOperation,
-			OperationSummary: "Update the given columns of a note row",
+			OperationSummary: "Update the given columns of a row of note",
 			OperationID:      "NoteUpdateBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -3833,7 +3833,7 @@ func (s *Server) handleNoteUpdateBodyRequest(args [0]string, argsEscaped bool, w
 
 // handleNoteUpdateQueryRequest handles NoteUpdateQuery operation.
 //
-// Update the given columns of a note row.
+// Update the given columns of a row of note.
 //
 // GET /note/update
 func (s *Server) handleNoteUpdateQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -3866,7 +3866,7 @@ func (s *Server) handleNoteUpdateQueryRequest(args [0]string, argsEscaped bool, 
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    NoteUpdateQueryOperation,
-			OperationSummary: "Update the given columns of a note row",
+			OperationSummary: "Update the given columns of a row of note",
 			OperationID:      "NoteUpdateQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -3940,7 +3940,7 @@ func (s *Server) handleNoteUpdateQueryRequest(args [0]string, argsEscaped bool, 
 
 // handlePhotoAddBodyRequest handles PhotoAddBody operation.
 //
-// Add a photo row; 409 when the key exists.
+// Add a row to photo; 409 when the key exists.
 //
 // POST /photo/add
 func (s *Server) handlePhotoAddBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -3978,7 +3978,7 @@ func (s *Server) handlePhotoAddBodyRequest(args [0]string, argsEscaped bool, w h
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    PhotoAddBodyOperation,
-			OperationSummary: "Add a photo row; 409 when the key exists",
+			OperationSummary: "Add a row to photo; 409 when the key exists",
 			OperationID:      "PhotoAddBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -4035,7 +4035,7 @@ func (s *Server) handlePhotoAddBodyRequest(args [0]string, argsEscaped bool, w h
 
 // handlePhotoAddQueryRequest handles PhotoAddQuery operation.
 //
-// Add a photo row; 409 when the key exists.
+// Add a row to photo; 409 when the key exists.
 //
 // GET /photo/add
 func (s *Server) handlePhotoAddQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -4068,7 +4068,7 @@ func (s *Server) handlePhotoAddQueryRequest(args [0]string, argsEscaped bool, w 
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    PhotoAddQueryOperation,
-			OperationSummary: "Add a photo row; 409 when the key exists",
+			OperationSummary: "Add a row to photo; 409 when the key exists",
 			OperationID:      "PhotoAddQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -4186,7 +4186,7 @@ func (s *Server) handlePhotoAddQueryRequest(args [0]string, argsEscaped bool, w 
 
 // handlePhotoDelBodyRequest handles PhotoDelBody operation.
 //
-// Delete a photo row.
+// Delete a row of photo.
 //
 // POST /photo/del
 func (s *Server) handlePhotoDelBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -4224,7 +4224,7 @@ func (s *Server) handlePhotoDelBodyRequest(args [0]string, argsEscaped bool, w h
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    PhotoDelBodyOperation,
-			OperationSummary: "Delete a photo row",
+			OperationSummary: "Delete a row of photo",
 			OperationID:      "PhotoDelBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -4281,7 +4281,7 @@ func (s *Server) handlePhotoDelBodyRequest(args [0]string, argsEscaped bool, w h
 
 // handlePhotoDelQueryRequest handles PhotoDelQuery operation.
 //
-// Delete a photo row.
+// Delete a row of photo.
 //
 // GET /photo/del
 func (s *Server) handlePhotoDelQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -4314,7 +4314,7 @@ func (s *Server) handlePhotoDelQueryRequest(args [0]string, argsEscaped bool, w 
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    PhotoDelQueryOperation,
-			OperationSummary: "Delete a photo row",
+			OperationSummary: "Delete a row of photo",
 			OperationID:      "PhotoDelQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -4578,7 +4578,7 @@ func (s *Server) handlePhotoGetQueryRequest(args [0]string, argsEscaped bool, w 
 
 // handlePhotoPutBodyRequest handles PhotoPutBody operation.
 //
-// Add or replace a whole photo row.
+// Add or replace a whole row of photo.
 //
 // POST /photo/put
 func (s *Server) handlePhotoPutBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -4616,7 +4616,7 @@ func (s *Server) handlePhotoPutBodyRequest(args [0]string, argsEscaped bool, w h
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    PhotoPutBodyOperation,
-			OperationSummary: "Add or replace a whole photo row",
+			OperationSummary: "Add or replace a whole row of photo",
 			OperationID:      "PhotoPutBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -4673,7 +4673,7 @@ func (s *Server) handlePhotoPutBodyRequest(args [0]string, argsEscaped bool, w h
 
 // handlePhotoPutQueryRequest handles PhotoPutQuery operation.
 //
-// Add or replace a whole photo row.
+// Add or replace a whole row of photo.
 //
 // GET /photo/put
 func (s *Server) handlePhotoPutQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -4706,7 +4706,7 @@ func (s *Server) handlePhotoPutQueryRequest(args [0]string, argsEscaped bool, w 
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    PhotoPutQueryOperation,
-			OperationSummary: "Add or replace a whole photo row",
+			OperationSummary: "Add or replace a whole row of photo",
 			OperationID:      "PhotoPutQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -5106,7 +5106,7 @@ func (s *Server) handlePhotoSelectQueryRequest(args [0]string, argsEscaped bool,
 
 // handlePhotoUpdateBodyRequest handles PhotoUpdateBody operation.
 //
-// Update the given columns of a photo row.
+// Update the given columns of a row of photo.
 //
 // POST /photo/update
 func (s *Server) handlePhotoUpdateBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -5144,7 +5144,7 @@ func (s *Server) handlePhotoUpdateBodyRequest(args [0]string, argsEscaped bool, 
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    PhotoUpdateBodyOperation,
-			OperationSummary: "Update the given columns of a photo row",
+			OperationSummary: "Update the given columns of a row of photo",
 			OperationID:      "PhotoUpdateBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -5201,7 +5201,7 @@ func (s *Server) handlePhotoUpdateBodyRequest(args [0]string, argsEscaped bool, 
 
 // handlePhotoUpdateQueryRequest handles PhotoUpdateQuery operation.
 //
-// Update the given columns of a photo row.
+// Update the given columns of a row of photo.
 //
 // GET /photo/update
 func (s *Server) handlePhotoUpdateQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -5234,7 +5234,7 @@ func (s *Server) handlePhotoUpdateQueryRequest(args [0]string, argsEscaped bool,
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    PhotoUpdateQueryOperation,
-			OperationSummary: "Update the given columns of a photo row",
+			OperationSummary: "Update the given columns of a row of photo",
 			OperationID:      "PhotoUpdateQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -5428,7 +5428,7 @@ func (s *Server) handlePingRequest(args [0]string, argsEscaped bool, w http.Resp
 
 // handleTodoAddBodyRequest handles TodoAddBody operation.
 //
-// Add a todo row; 409 when the key exists.
+// Add a row to todo; 409 when the key exists.
 //
 // POST /todo/add
 func (s *Server) handleTodoAddBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -5466,7 +5466,7 @@ func (s *Server) handleTodoAddBodyRequest(args [0]string, argsEscaped bool, w ht
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    TodoAddBodyOperation,
-			OperationSummary: "Add a todo row; 409 when the key exists",
+			OperationSummary: "Add a row to todo; 409 when the key exists",
 			OperationID:      "TodoAddBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -5523,7 +5523,7 @@ func (s *Server) handleTodoAddBodyRequest(args [0]string, argsEscaped bool, w ht
 
 // handleTodoAddQueryRequest handles TodoAddQuery operation.
 //
-// Add a todo row; 409 when the key exists.
+// Add a row to todo; 409 when the key exists.
 //
 // GET /todo/add
 func (s *Server) handleTodoAddQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -5556,7 +5556,7 @@ func (s *Server) handleTodoAddQueryRequest(args [0]string, argsEscaped bool, w h
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    TodoAddQueryOperation,
-			OperationSummary: "Add a todo row; 409 when the key exists",
+			OperationSummary: "Add a row to todo; 409 when the key exists",
 			OperationID:      "TodoAddQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -5638,7 +5638,7 @@ func (s *Server) handleTodoAddQueryRequest(args [0]string, argsEscaped bool, w h
 
 // handleTodoDelBodyRequest handles TodoDelBody operation.
 //
-// Delete a todo row.
+// Delete a row of todo.
 //
 // POST /todo/del
 func (s *Server) handleTodoDelBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -5676,7 +5676,7 @@ func (s *Server) handleTodoDelBodyRequest(args [0]string, argsEscaped bool, w ht
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    TodoDelBodyOperation,
-			OperationSummary: "Delete a todo row",
+			OperationSummary: "Delete a row of todo",
 			OperationID:      "TodoDelBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -5733,7 +5733,7 @@ func (s *Server) handleTodoDelBodyRequest(args [0]string, argsEscaped bool, w ht
 
 // handleTodoDelQueryRequest handles TodoDelQuery operation.
 //
-// Delete a todo row.
+// Delete a row of todo.
 //
 // GET /todo/del
 func (s *Server) handleTodoDelQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -5766,7 +5766,7 @@ func (s *Server) handleTodoDelQueryRequest(args [0]string, argsEscaped bool, w h
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    TodoDelQueryOperation,
-			OperationSummary: "Delete a todo row",
+			OperationSummary: "Delete a row of todo",
 			OperationID:      "TodoDelQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -6022,7 +6022,7 @@ func (s *Server) handleTodoGetQueryRequest(args [0]string, argsEscaped bool, w h
 
 // handleTodoPutBodyRequest handles TodoPutBody operation.
 //
-// Add or replace a whole todo row.
+// Add or replace a whole row of todo.
 //
 // POST /todo/put
 func (s *Server) handleTodoPutBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -6060,7 +6060,7 @@ func (s *Server) handleTodoPutBodyRequest(args [0]string, argsEscaped bool, w ht
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    TodoPutBodyOperation,
-			OperationSummary: "Add or replace a whole todo row",
+			OperationSummary: "Add or replace a whole row of todo",
 			OperationID:      "TodoPutBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -6117,7 +6117,7 @@ func (s *Server) handleTodoPutBodyRequest(args [0]string, argsEscaped bool, w ht
 
 // handleTodoPutQueryRequest handles TodoPutQuery operation.
 //
-// Add or replace a whole todo row.
+// Add or replace a whole row of todo.
 //
 // GET /todo/put
 func (s *Server) handleTodoPutQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -6150,7 +6150,7 @@ func (s *Server) handleTodoPutQueryRequest(args [0]string, argsEscaped bool, w h
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    TodoPutQueryOperation,
-			OperationSummary: "Add or replace a whole todo row",
+			OperationSummary: "Add or replace a whole row of todo",
 			OperationID:      "TodoPutQuery",
 			Body:             nil,
 			RawBody:          rawBody,
@@ -6470,7 +6470,7 @@ func (s *Server) handleTodoSelectQueryRequest(args [0]string, argsEscaped bool, 
 
 // handleTodoUpdateBodyRequest handles TodoUpdateBody operation.
 //
-// Update the given columns of a todo row.
+// Update the given columns of a row of todo.
 //
 // POST /todo/update
 func (s *Server) handleTodoUpdateBodyRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -6508,7 +6508,7 @@ func (s *Server) handleTodoUpdateBodyRequest(args [0]string, argsEscaped bool, w
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    TodoUpdateBodyOperation,
-			OperationSummary: "Update the given columns of a todo row",
+			OperationSummary: "Update the given columns of a row of todo",
 			OperationID:      "TodoUpdateBody",
 			Body:             request,
 			RawBody:          rawBody,
@@ -6565,7 +6565,7 @@ func (s *Server) handleTodoUpdateBodyRequest(args [0]string, argsEscaped bool, w
 
 // handleTodoUpdateQueryRequest handles TodoUpdateQuery operation.
 //
-// Update the given columns of a todo row.
+// Update the given columns of a row of todo.
 //
 // GET /todo/update
 func (s *Server) handleTodoUpdateQueryRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -6598,7 +6598,7 @@ func (s *Server) handleTodoUpdateQueryRequest(args [0]string, argsEscaped bool, 
 		mreq := middleware.Request{
 			Context:          ctx,
 			OperationName:    TodoUpdateQueryOperation,
-			OperationSummary: "Update the given columns of a todo row",
+			OperationSummary: "Update the given columns of a row of todo",
 			OperationID:      "TodoUpdateQuery",
 			Body:             nil,
 			RawBody:          rawBody,

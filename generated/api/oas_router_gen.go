@@ -1227,7 +1227,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = AlbumAddQueryOperation
-							r.summary = "Add a album row; 409 when the key exists"
+							r.summary = "Add a row to album; 409 when the key exists"
 							r.operationID = "AlbumAddQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/album/add"
@@ -1236,7 +1236,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = AlbumAddBodyOperation
-							r.summary = "Add a album row; 409 when the key exists"
+							r.summary = "Add a row to album; 409 when the key exists"
 							r.operationID = "AlbumAddBody"
 							r.operationGroup = ""
 							r.pathPattern = "/album/add"
@@ -1261,7 +1261,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = AlbumDelQueryOperation
-							r.summary = "Delete a album row"
+							r.summary = "Delete a row of album"
 							r.operationID = "AlbumDelQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/album/del"
@@ -1270,7 +1270,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = AlbumDelBodyOperation
-							r.summary = "Delete a album row"
+							r.summary = "Delete a row of album"
 							r.operationID = "AlbumDelBody"
 							r.operationGroup = ""
 							r.pathPattern = "/album/del"
@@ -1329,7 +1329,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = AlbumPutQueryOperation
-							r.summary = "Add or replace a whole album row"
+							r.summary = "Add or replace a whole row of album"
 							r.operationID = "AlbumPutQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/album/put"
@@ -1338,7 +1338,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = AlbumPutBodyOperation
-							r.summary = "Add or replace a whole album row"
+							r.summary = "Add or replace a whole row of album"
 							r.operationID = "AlbumPutBody"
 							r.operationGroup = ""
 							r.pathPattern = "/album/put"
@@ -1397,7 +1397,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = AlbumUpdateQueryOperation
-							r.summary = "Update the given columns of a album row"
+							r.summary = "Update the given columns of a row of album"
 							r.operationID = "AlbumUpdateQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/album/update"
@@ -1406,7 +1406,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = AlbumUpdateBodyOperation
-							r.summary = "Update the given columns of a album row"
+							r.summary = "Update the given columns of a row of album"
 							r.operationID = "AlbumUpdateBody"
 							r.operationGroup = ""
 							r.pathPattern = "/album/update"
@@ -1445,7 +1445,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = CounterAddQueryOperation
-							r.summary = "Add a counter row; 409 when the key exists"
+							r.summary = "Add a row to counter; 409 when the key exists"
 							r.operationID = "CounterAddQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/counter/add"
@@ -1454,7 +1454,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = CounterAddBodyOperation
-							r.summary = "Add a counter row; 409 when the key exists"
+							r.summary = "Add a row to counter; 409 when the key exists"
 							r.operationID = "CounterAddBody"
 							r.operationGroup = ""
 							r.pathPattern = "/counter/add"
@@ -1479,7 +1479,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = CounterDelQueryOperation
-							r.summary = "Delete a counter row"
+							r.summary = "Delete a row of counter"
 							r.operationID = "CounterDelQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/counter/del"
@@ -1488,7 +1488,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = CounterDelBodyOperation
-							r.summary = "Delete a counter row"
+							r.summary = "Delete a row of counter"
 							r.operationID = "CounterDelBody"
 							r.operationGroup = ""
 							r.pathPattern = "/counter/del"
@@ -1547,7 +1547,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = CounterIncrQueryOperation
-							r.summary = "Add to the counters of a counter row, creating it when missing"
+							r.summary = "Add to the counters of a row of counter, creating it when missing"
 							r.operationID = "CounterIncrQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/counter/incr"
@@ -1556,7 +1556,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = CounterIncrBodyOperation
-							r.summary = "Add to the counters of a counter row, creating it when missing"
+							r.summary = "Add to the counters of a row of counter, creating it when missing"
 							r.operationID = "CounterIncrBody"
 							r.operationGroup = ""
 							r.pathPattern = "/counter/incr"
@@ -1581,7 +1581,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = CounterPutQueryOperation
-							r.summary = "Add or replace a whole counter row"
+							r.summary = "Add or replace a whole row of counter"
 							r.operationID = "CounterPutQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/counter/put"
@@ -1590,7 +1590,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = CounterPutBodyOperation
-							r.summary = "Add or replace a whole counter row"
+							r.summary = "Add or replace a whole row of counter"
 							r.operationID = "CounterPutBody"
 							r.operationGroup = ""
 							r.pathPattern = "/counter/put"
@@ -1649,7 +1649,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = CounterUpdateQueryOperation
-							r.summary = "Update the given columns of a counter row"
+							r.summary = "Update the given columns of a row of counter"
 							r.operationID = "CounterUpdateQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/counter/update"
@@ -1658,7 +1658,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = CounterUpdateBodyOperation
-							r.summary = "Update the given columns of a counter row"
+							r.summary = "Update the given columns of a row of counter"
 							r.operationID = "CounterUpdateBody"
 							r.operationGroup = ""
 							r.pathPattern = "/counter/update"
@@ -1697,7 +1697,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = NoteAddQueryOperation
-							r.summary = "Add a note row; 409 when the key exists"
+							r.summary = "Add a row to note; 409 when the key exists"
 							r.operationID = "NoteAddQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/note/add"
@@ -1706,7 +1706,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = NoteAddBodyOperation
-							r.summary = "Add a note row; 409 when the key exists"
+							r.summary = "Add a row to note; 409 when the key exists"
 							r.operationID = "NoteAddBody"
 							r.operationGroup = ""
 							r.pathPattern = "/note/add"
@@ -1731,7 +1731,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = NoteDelQueryOperation
-							r.summary = "Delete a note row"
+							r.summary = "Delete a row of note"
 							r.operationID = "NoteDelQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/note/del"
@@ -1740,7 +1740,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = NoteDelBodyOperation
-							r.summary = "Delete a note row"
+							r.summary = "Delete a row of note"
 							r.operationID = "NoteDelBody"
 							r.operationGroup = ""
 							r.pathPattern = "/note/del"
@@ -1799,7 +1799,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = NotePutQueryOperation
-							r.summary = "Add or replace a whole note row"
+							r.summary = "Add or replace a whole row of note"
 							r.operationID = "NotePutQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/note/put"
@@ -1808,7 +1808,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = NotePutBodyOperation
-							r.summary = "Add or replace a whole note row"
+							r.summary = "Add or replace a whole row of note"
 							r.operationID = "NotePutBody"
 							r.operationGroup = ""
 							r.pathPattern = "/note/put"
@@ -1867,7 +1867,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = NoteUpdateQueryOperation
-							r.summary = "Update the given columns of a note row"
+							r.summary = "Update the given columns of a row of note"
 							r.operationID = "NoteUpdateQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/note/update"
@@ -1876,7 +1876,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = NoteUpdateBodyOperation
-							r.summary = "Update the given columns of a note row"
+							r.summary = "Update the given columns of a row of note"
 							r.operationID = "NoteUpdateBody"
 							r.operationGroup = ""
 							r.pathPattern = "/note/update"
@@ -1927,7 +1927,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							switch method {
 							case "GET":
 								r.name = PhotoAddQueryOperation
-								r.summary = "Add a photo row; 409 when the key exists"
+								r.summary = "Add a row to photo; 409 when the key exists"
 								r.operationID = "PhotoAddQuery"
 								r.operationGroup = ""
 								r.pathPattern = "/photo/add"
@@ -1936,7 +1936,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 								return r, true
 							case "POST":
 								r.name = PhotoAddBodyOperation
-								r.summary = "Add a photo row; 409 when the key exists"
+								r.summary = "Add a row to photo; 409 when the key exists"
 								r.operationID = "PhotoAddBody"
 								r.operationGroup = ""
 								r.pathPattern = "/photo/add"
@@ -1961,7 +1961,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							switch method {
 							case "GET":
 								r.name = PhotoDelQueryOperation
-								r.summary = "Delete a photo row"
+								r.summary = "Delete a row of photo"
 								r.operationID = "PhotoDelQuery"
 								r.operationGroup = ""
 								r.pathPattern = "/photo/del"
@@ -1970,7 +1970,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 								return r, true
 							case "POST":
 								r.name = PhotoDelBodyOperation
-								r.summary = "Delete a photo row"
+								r.summary = "Delete a row of photo"
 								r.operationID = "PhotoDelBody"
 								r.operationGroup = ""
 								r.pathPattern = "/photo/del"
@@ -2029,7 +2029,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							switch method {
 							case "GET":
 								r.name = PhotoPutQueryOperation
-								r.summary = "Add or replace a whole photo row"
+								r.summary = "Add or replace a whole row of photo"
 								r.operationID = "PhotoPutQuery"
 								r.operationGroup = ""
 								r.pathPattern = "/photo/put"
@@ -2038,7 +2038,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 								return r, true
 							case "POST":
 								r.name = PhotoPutBodyOperation
-								r.summary = "Add or replace a whole photo row"
+								r.summary = "Add or replace a whole row of photo"
 								r.operationID = "PhotoPutBody"
 								r.operationGroup = ""
 								r.pathPattern = "/photo/put"
@@ -2097,7 +2097,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							switch method {
 							case "GET":
 								r.name = PhotoUpdateQueryOperation
-								r.summary = "Update the given columns of a photo row"
+								r.summary = "Update the given columns of a row of photo"
 								r.operationID = "PhotoUpdateQuery"
 								r.operationGroup = ""
 								r.pathPattern = "/photo/update"
@@ -2106,7 +2106,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 								return r, true
 							case "POST":
 								r.name = PhotoUpdateBodyOperation
-								r.summary = "Update the given columns of a photo row"
+								r.summary = "Update the given columns of a row of photo"
 								r.operationID = "PhotoUpdateBody"
 								r.operationGroup = ""
 								r.pathPattern = "/photo/update"
@@ -2172,7 +2172,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = TodoAddQueryOperation
-							r.summary = "Add a todo row; 409 when the key exists"
+							r.summary = "Add a row to todo; 409 when the key exists"
 							r.operationID = "TodoAddQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/todo/add"
@@ -2181,7 +2181,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = TodoAddBodyOperation
-							r.summary = "Add a todo row; 409 when the key exists"
+							r.summary = "Add a row to todo; 409 when the key exists"
 							r.operationID = "TodoAddBody"
 							r.operationGroup = ""
 							r.pathPattern = "/todo/add"
@@ -2206,7 +2206,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = TodoDelQueryOperation
-							r.summary = "Delete a todo row"
+							r.summary = "Delete a row of todo"
 							r.operationID = "TodoDelQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/todo/del"
@@ -2215,7 +2215,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = TodoDelBodyOperation
-							r.summary = "Delete a todo row"
+							r.summary = "Delete a row of todo"
 							r.operationID = "TodoDelBody"
 							r.operationGroup = ""
 							r.pathPattern = "/todo/del"
@@ -2274,7 +2274,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = TodoPutQueryOperation
-							r.summary = "Add or replace a whole todo row"
+							r.summary = "Add or replace a whole row of todo"
 							r.operationID = "TodoPutQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/todo/put"
@@ -2283,7 +2283,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = TodoPutBodyOperation
-							r.summary = "Add or replace a whole todo row"
+							r.summary = "Add or replace a whole row of todo"
 							r.operationID = "TodoPutBody"
 							r.operationGroup = ""
 							r.pathPattern = "/todo/put"
@@ -2342,7 +2342,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						switch method {
 						case "GET":
 							r.name = TodoUpdateQueryOperation
-							r.summary = "Update the given columns of a todo row"
+							r.summary = "Update the given columns of a row of todo"
 							r.operationID = "TodoUpdateQuery"
 							r.operationGroup = ""
 							r.pathPattern = "/todo/update"
@@ -2351,7 +2351,7 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							return r, true
 						case "POST":
 							r.name = TodoUpdateBodyOperation
-							r.summary = "Update the given columns of a todo row"
+							r.summary = "Update the given columns of a row of todo"
 							r.operationID = "TodoUpdateBody"
 							r.operationGroup = ""
 							r.pathPattern = "/todo/update"

@@ -10,25 +10,25 @@ import (
 type Handler interface {
 	// AlbumAddBody implements AlbumAddBody operation.
 	//
-	// Add a album row; 409 when the key exists.
+	// Add a row to album; 409 when the key exists.
 	//
 	// POST /album/add
 	AlbumAddBody(ctx context.Context, req AlbumAddBodyReq) (*AlbumReply, error)
 	// AlbumAddQuery implements AlbumAddQuery operation.
 	//
-	// Add a album row; 409 when the key exists.
+	// Add a row to album; 409 when the key exists.
 	//
 	// GET /album/add
 	AlbumAddQuery(ctx context.Context, params AlbumAddQueryParams) (*AlbumReply, error)
 	// AlbumDelBody implements AlbumDelBody operation.
 	//
-	// Delete a album row.
+	// Delete a row of album.
 	//
 	// POST /album/del
 	AlbumDelBody(ctx context.Context, req AlbumDelBodyReq) (*Info, error)
 	// AlbumDelQuery implements AlbumDelQuery operation.
 	//
-	// Delete a album row.
+	// Delete a row of album.
 	//
 	// GET /album/del
 	AlbumDelQuery(ctx context.Context, params AlbumDelQueryParams) (*Info, error)
@@ -46,13 +46,13 @@ type Handler interface {
 	AlbumGetQuery(ctx context.Context, params AlbumGetQueryParams) (*AlbumReply, error)
 	// AlbumPutBody implements AlbumPutBody operation.
 	//
-	// Add or replace a whole album row.
+	// Add or replace a whole row of album.
 	//
 	// POST /album/put
 	AlbumPutBody(ctx context.Context, req AlbumPutBodyReq) (*AlbumReply, error)
 	// AlbumPutQuery implements AlbumPutQuery operation.
 	//
-	// Add or replace a whole album row.
+	// Add or replace a whole row of album.
 	//
 	// GET /album/put
 	AlbumPutQuery(ctx context.Context, params AlbumPutQueryParams) (*AlbumReply, error)
@@ -70,37 +70,37 @@ type Handler interface {
 	AlbumSelectQuery(ctx context.Context, params AlbumSelectQueryParams) (*AlbumPage, error)
 	// AlbumUpdateBody implements AlbumUpdateBody operation.
 	//
-	// Update the given columns of a album row.
+	// Update the given columns of a row of album.
 	//
 	// POST /album/update
 	AlbumUpdateBody(ctx context.Context, req AlbumUpdateBodyReq) (*Info, error)
 	// AlbumUpdateQuery implements AlbumUpdateQuery operation.
 	//
-	// Update the given columns of a album row.
+	// Update the given columns of a row of album.
 	//
 	// GET /album/update
 	AlbumUpdateQuery(ctx context.Context, params AlbumUpdateQueryParams) (*Info, error)
 	// CounterAddBody implements CounterAddBody operation.
 	//
-	// Add a counter row; 409 when the key exists.
+	// Add a row to counter; 409 when the key exists.
 	//
 	// POST /counter/add
 	CounterAddBody(ctx context.Context, req CounterAddBodyReq) (*CounterReply, error)
 	// CounterAddQuery implements CounterAddQuery operation.
 	//
-	// Add a counter row; 409 when the key exists.
+	// Add a row to counter; 409 when the key exists.
 	//
 	// GET /counter/add
 	CounterAddQuery(ctx context.Context, params CounterAddQueryParams) (*CounterReply, error)
 	// CounterDelBody implements CounterDelBody operation.
 	//
-	// Delete a counter row.
+	// Delete a row of counter.
 	//
 	// POST /counter/del
 	CounterDelBody(ctx context.Context, req CounterDelBodyReq) (*Info, error)
 	// CounterDelQuery implements CounterDelQuery operation.
 	//
-	// Delete a counter row.
+	// Delete a row of counter.
 	//
 	// GET /counter/del
 	CounterDelQuery(ctx context.Context, params CounterDelQueryParams) (*Info, error)
@@ -118,25 +118,25 @@ type Handler interface {
 	CounterGetQuery(ctx context.Context, params CounterGetQueryParams) (*CounterReply, error)
 	// CounterIncrBody implements CounterIncrBody operation.
 	//
-	// Add to the counters of a counter row, creating it when missing.
+	// Add to the counters of a row of counter, creating it when missing.
 	//
 	// POST /counter/incr
 	CounterIncrBody(ctx context.Context, req CounterIncrBodyReq) (*CounterReply, error)
 	// CounterIncrQuery implements CounterIncrQuery operation.
 	//
-	// Add to the counters of a counter row, creating it when missing.
+	// Add to the counters of a row of counter, creating it when missing.
 	//
 	// GET /counter/incr
 	CounterIncrQuery(ctx context.Context, params CounterIncrQueryParams) (*CounterReply, error)
 	// CounterPutBody implements CounterPutBody operation.
 	//
-	// Add or replace a whole counter row.
+	// Add or replace a whole row of counter.
 	//
 	// POST /counter/put
 	CounterPutBody(ctx context.Context, req CounterPutBodyReq) (*CounterReply, error)
 	// CounterPutQuery implements CounterPutQuery operation.
 	//
-	// Add or replace a whole counter row.
+	// Add or replace a whole row of counter.
 	//
 	// GET /counter/put
 	CounterPutQuery(ctx context.Context, params CounterPutQueryParams) (*CounterReply, error)
@@ -154,37 +154,37 @@ type Handler interface {
 	CounterSelectQuery(ctx context.Context, params CounterSelectQueryParams) (*CounterPage, error)
 	// CounterUpdateBody implements CounterUpdateBody operation.
 	//
-	// Update the given columns of a counter row.
+	// Update the given columns of a row of counter.
 	//
 	// POST /counter/update
 	CounterUpdateBody(ctx context.Context, req CounterUpdateBodyReq) (*Info, error)
 	// CounterUpdateQuery implements CounterUpdateQuery operation.
 	//
-	// Update the given columns of a counter row.
+	// Update the given columns of a row of counter.
 	//
 	// GET /counter/update
 	CounterUpdateQuery(ctx context.Context, params CounterUpdateQueryParams) (*Info, error)
 	// NoteAddBody implements NoteAddBody operation.
 	//
-	// Add a note row; 409 when the key exists.
+	// Add a row to note; 409 when the key exists.
 	//
 	// POST /note/add
 	NoteAddBody(ctx context.Context, req NoteAddBodyReq) (*NoteReply, error)
 	// NoteAddQuery implements NoteAddQuery operation.
 	//
-	// Add a note row; 409 when the key exists.
+	// Add a row to note; 409 when the key exists.
 	//
 	// GET /note/add
 	NoteAddQuery(ctx context.Context, params NoteAddQueryParams) (*NoteReply, error)
 	// NoteDelBody implements NoteDelBody operation.
 	//
-	// Delete a note row.
+	// Delete a row of note.
 	//
 	// POST /note/del
 	NoteDelBody(ctx context.Context, req NoteDelBodyReq) (*Info, error)
 	// NoteDelQuery implements NoteDelQuery operation.
 	//
-	// Delete a note row.
+	// Delete a row of note.
 	//
 	// GET /note/del
 	NoteDelQuery(ctx context.Context, params NoteDelQueryParams) (*Info, error)
@@ -202,13 +202,13 @@ type Handler interface {
 	NoteGetQuery(ctx context.Context, params NoteGetQueryParams) (*NoteReply, error)
 	// NotePutBody implements NotePutBody operation.
 	//
-	// Add or replace a whole note row.
+	// Add or replace a whole row of note.
 	//
 	// POST /note/put
 	NotePutBody(ctx context.Context, req NotePutBodyReq) (*NoteReply, error)
 	// NotePutQuery implements NotePutQuery operation.
 	//
-	// Add or replace a whole note row.
+	// Add or replace a whole row of note.
 	//
 	// GET /note/put
 	NotePutQuery(ctx context.Context, params NotePutQueryParams) (*NoteReply, error)
@@ -226,37 +226,37 @@ type Handler interface {
 	NoteSelectQuery(ctx context.Context, params NoteSelectQueryParams) (*NotePage, error)
 	// NoteUpdateBody implements NoteUpdateBody operation.
 	//
-	// Update the given columns of a note row.
+	// Update the given columns of a row of note.
 	//
 	// POST /note/update
 	NoteUpdateBody(ctx context.Context, req NoteUpdateBodyReq) (*Info, error)
 	// NoteUpdateQuery implements NoteUpdateQuery operation.
 	//
-	// Update the given columns of a note row.
+	// Update the given columns of a row of note.
 	//
 	// GET /note/update
 	NoteUpdateQuery(ctx context.Context, params NoteUpdateQueryParams) (*Info, error)
 	// PhotoAddBody implements PhotoAddBody operation.
 	//
-	// Add a photo row; 409 when the key exists.
+	// Add a row to photo; 409 when the key exists.
 	//
 	// POST /photo/add
 	PhotoAddBody(ctx context.Context, req PhotoAddBodyReq) (*PhotoReply, error)
 	// PhotoAddQuery implements PhotoAddQuery operation.
 	//
-	// Add a photo row; 409 when the key exists.
+	// Add a row to photo; 409 when the key exists.
 	//
 	// GET /photo/add
 	PhotoAddQuery(ctx context.Context, params PhotoAddQueryParams) (*PhotoReply, error)
 	// PhotoDelBody implements PhotoDelBody operation.
 	//
-	// Delete a photo row.
+	// Delete a row of photo.
 	//
 	// POST /photo/del
 	PhotoDelBody(ctx context.Context, req PhotoDelBodyReq) (*Info, error)
 	// PhotoDelQuery implements PhotoDelQuery operation.
 	//
-	// Delete a photo row.
+	// Delete a row of photo.
 	//
 	// GET /photo/del
 	PhotoDelQuery(ctx context.Context, params PhotoDelQueryParams) (*Info, error)
@@ -274,13 +274,13 @@ type Handler interface {
 	PhotoGetQuery(ctx context.Context, params PhotoGetQueryParams) (*PhotoReply, error)
 	// PhotoPutBody implements PhotoPutBody operation.
 	//
-	// Add or replace a whole photo row.
+	// Add or replace a whole row of photo.
 	//
 	// POST /photo/put
 	PhotoPutBody(ctx context.Context, req PhotoPutBodyReq) (*PhotoReply, error)
 	// PhotoPutQuery implements PhotoPutQuery operation.
 	//
-	// Add or replace a whole photo row.
+	// Add or replace a whole row of photo.
 	//
 	// GET /photo/put
 	PhotoPutQuery(ctx context.Context, params PhotoPutQueryParams) (*PhotoReply, error)
@@ -298,13 +298,13 @@ type Handler interface {
 	PhotoSelectQuery(ctx context.Context, params PhotoSelectQueryParams) (*PhotoPage, error)
 	// PhotoUpdateBody implements PhotoUpdateBody operation.
 	//
-	// Update the given columns of a photo row.
+	// Update the given columns of a row of photo.
 	//
 	// POST /photo/update
 	PhotoUpdateBody(ctx context.Context, req PhotoUpdateBodyReq) (*Info, error)
 	// PhotoUpdateQuery implements PhotoUpdateQuery operation.
 	//
-	// Update the given columns of a photo row.
+	// Update the given columns of a row of photo.
 	//
 	// GET /photo/update
 	PhotoUpdateQuery(ctx context.Context, params PhotoUpdateQueryParams) (*Info, error)
@@ -316,25 +316,25 @@ type Handler interface {
 	Ping(ctx context.Context) (*Info, error)
 	// TodoAddBody implements TodoAddBody operation.
 	//
-	// Add a todo row; 409 when the key exists.
+	// Add a row to todo; 409 when the key exists.
 	//
 	// POST /todo/add
 	TodoAddBody(ctx context.Context, req TodoAddBodyReq) (*TodoReply, error)
 	// TodoAddQuery implements TodoAddQuery operation.
 	//
-	// Add a todo row; 409 when the key exists.
+	// Add a row to todo; 409 when the key exists.
 	//
 	// GET /todo/add
 	TodoAddQuery(ctx context.Context, params TodoAddQueryParams) (*TodoReply, error)
 	// TodoDelBody implements TodoDelBody operation.
 	//
-	// Delete a todo row.
+	// Delete a row of todo.
 	//
 	// POST /todo/del
 	TodoDelBody(ctx context.Context, req TodoDelBodyReq) (*Info, error)
 	// TodoDelQuery implements TodoDelQuery operation.
 	//
-	// Delete a todo row.
+	// Delete a row of todo.
 	//
 	// GET /todo/del
 	TodoDelQuery(ctx context.Context, params TodoDelQueryParams) (*Info, error)
@@ -352,13 +352,13 @@ type Handler interface {
 	TodoGetQuery(ctx context.Context, params TodoGetQueryParams) (*TodoReply, error)
 	// TodoPutBody implements TodoPutBody operation.
 	//
-	// Add or replace a whole todo row.
+	// Add or replace a whole row of todo.
 	//
 	// POST /todo/put
 	TodoPutBody(ctx context.Context, req TodoPutBodyReq) (*TodoReply, error)
 	// TodoPutQuery implements TodoPutQuery operation.
 	//
-	// Add or replace a whole todo row.
+	// Add or replace a whole row of todo.
 	//
 	// GET /todo/put
 	TodoPutQuery(ctx context.Context, params TodoPutQueryParams) (*TodoReply, error)
@@ -376,13 +376,13 @@ type Handler interface {
 	TodoSelectQuery(ctx context.Context, params TodoSelectQueryParams) (*TodoPage, error)
 	// TodoUpdateBody implements TodoUpdateBody operation.
 	//
-	// Update the given columns of a todo row.
+	// Update the given columns of a row of todo.
 	//
 	// POST /todo/update
 	TodoUpdateBody(ctx context.Context, req TodoUpdateBodyReq) (*Info, error)
 	// TodoUpdateQuery implements TodoUpdateQuery operation.
 	//
-	// Update the given columns of a todo row.
+	// Update the given columns of a row of todo.
 	//
 	// GET /todo/update
 	TodoUpdateQuery(ctx context.Context, params TodoUpdateQueryParams) (*Info, error)

@@ -1,0 +1,42 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDocInChromium loads /doc in headless Chromium and checks the rendered
+// page: a section per table with its routes. Chromium is optional (apt-get
+// install chromium); without it the test says so and skips.
+func TestDocInChromium(t *testing.T) {
+	browser, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed (apt-get install chromium): /doc is checked without a browser in TestREST")
+	}
+	s := start(t, "-home", t.TempDir())
+	cmd := exec.Command(browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), "--virtual-time-budget=3000", "--dump-dom", s.base+"/doc")
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	done := make(chan struct{})
+	var out []byte
+	go func() { out, err = cmd.Output(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("chromium did not finish in 60s")
+	}
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	dom := string(out)
+	for _, want := range []string{"<title>bkapp API</title>", `<section id="photo">`, "/photo/select", "/counter/incr", `href="/openapi.yaml"`} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("the rendered page lacks %q", want)
+		}
+	}
+}
