@@ -42,6 +42,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzDecodeToken -fuzztime $${FUZZTIME:-30s} ./runtime/db/
 	$(GO) test -run '^$$' -fuzz FuzzCanon -fuzztime $${FUZZTIME:-30s} ./runtime/db/
 	$(GO) test -run '^$$' -fuzz FuzzConfigFile -fuzztime $${FUZZTIME:-30s} ./runtime/config/
+	$(GO) test -run '^$$' -fuzz FuzzSelect -fuzztime $${FUZZTIME:-30s} ./runtime/rest/
 
 clean: ## remove build output
 	rm -rf bin var
