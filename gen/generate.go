@@ -70,7 +70,11 @@ func Render(m *Model) (map[string][]byte, error) {
 	// The spec again beside the code that embeds it (go:embed cannot reach
 	// the repository root), the doc page and the App glue.
 	out[filepath.Join("rest", "openapi.yaml")] = spec
-	data := map[string]any{"Name": m.Name, "SchemaPkg": m.SchemaPkg, "REST": rest, "Controls": ControlParams}
+	hasAuth, err := authTable(m)
+	if err != nil {
+		return nil, err
+	}
+	data := map[string]any{"Name": m.Name, "SchemaPkg": m.SchemaPkg, "REST": rest, "Controls": ControlParams, "HasAuth": hasAuth}
 	doc, err = renderTemplateFuncs("doc.html.tmpl", data, false)
 	if err != nil {
 		return nil, err
@@ -193,4 +197,33 @@ func Diff(dir string, files map[string][]byte) []string {
 	}
 	sort.Strings(diffs)
 	return diffs
+}
+
+// authTable reports whether the schema declares bk_auth, checking that it
+// has what request signatures need.
+func authTable(m *Model) (bool, error) {
+	for _, t := range m.Tables {
+		if t.Name != "bk_auth" {
+			continue
+		}
+		if len(t.Keys) != 1 || t.Keys[0].Name != "login" {
+			return false, fmt.Errorf("%s: bk_auth must have the single key column login", t.Pos)
+		}
+		want := map[string]string{"id": "string", "name": "string", "type": "string", "secret": "string", "auth_secret": "string", "token_secret": "string", "expires": "int64"}
+		for _, c := range t.Columns {
+			if w, ok := want[c.Name]; ok && c.Type.Ident == w && !c.Nillable {
+				delete(want, c.Name)
+			}
+		}
+		if len(want) > 0 {
+			var missing []string
+			for n, ty := range want {
+				missing = append(missing, n+" ("+ty+")")
+			}
+			sort.Strings(missing)
+			return false, fmt.Errorf("%s: bk_auth lacks the columns %s", t.Pos, strings.Join(missing, ", "))
+		}
+		return true, nil
+	}
+	return false, nil
 }

@@ -5,11 +5,13 @@ package rest
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"net/http"
 
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/app"
+	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/web"
 )
@@ -39,7 +41,63 @@ func App() *app.App {
 				api.WithMethodNotAllowed(web.MethodNotAllowed),
 			)
 		},
-		Spec: Spec,
-		Doc:  Doc,
+		Accounts: func(p *db.Pool) auth.Accounts { return accounts{store.NewBkAuthStore(p)} },
+		Spec:     Spec,
+		Doc:      Doc,
+	}
+}
+
+// accounts keeps the accounts that sign requests in the bk_auth table.
+type accounts struct{ s *store.BkAuthStore }
+
+func (a accounts) Get(ctx context.Context, login string) (*auth.Account, error) {
+	r, err := a.s.Get(ctx, store.BkAuthKey{Login: login})
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, auth.ErrNoAccount
+	}
+	if err != nil {
+		return nil, err
+	}
+	return account(r), nil
+}
+
+func account(r *store.BkAuth) *auth.Account {
+	return &auth.Account{ID: r.ID, Login: r.Login, Name: r.Name, Type: r.Type, Secret: r.Secret,
+		AuthSecret: r.AuthSecret, TokenSecret: r.TokenSecret, Expires: r.Expires}
+}
+
+// Put adds the account, or updates it keeping its id and ctime.
+func (a accounts) Put(ctx context.Context, acc *auth.Account) error {
+	n, err := a.s.Update(ctx, store.BkAuthKey{Login: acc.Login}, store.BkAuthChanges{
+		Name: db.Some(acc.Name), Type: db.Some(acc.Type), Secret: db.Some(acc.Secret),
+		AuthSecret: db.Some(acc.AuthSecret), TokenSecret: db.Some(acc.TokenSecret), Expires: db.Some(acc.Expires),
+	})
+	if err != nil || n > 0 {
+		return err
+	}
+	r := &store.BkAuth{Login: acc.Login, ID: acc.ID, Name: acc.Name, Type: acc.Type, Secret: acc.Secret,
+		AuthSecret: acc.AuthSecret, TokenSecret: acc.TokenSecret, Expires: acc.Expires}
+	if err := a.s.Add(ctx, r); err != nil {
+		return err
+	}
+	acc.ID = r.ID
+	return nil
+}
+
+func (a accounts) List(ctx context.Context) ([]auth.Account, error) {
+	var out []auth.Account
+	q := db.Query{Count: db.MaxCount, Select: []string{"login", "id", "name", "type"}}
+	for {
+		page, err := a.s.Select(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for i := range page.Rows {
+			out = append(out, *account(&page.Rows[i]))
+		}
+		if page.Next == "" {
+			return out, nil
+		}
+		q.Token = page.Next
 	}
 }

@@ -11,6 +11,11 @@ import (
 // Validators and defaults of the schema, taken from its descriptors at init.
 var (
 	albumTitleValidators       []func(string) error
+	bkAuthLoginValidators      []func(string) error
+	bkAuthNameValidators       []func(string) error
+	bkAuthTypeValidators       []func(string) error
+	bkAuthSecretValidators     []func(string) error
+	bkAuthCtimeDefault         func() int64
 	counterLabelDefault        func() string
 	noteCreatedAtDefault       func() time.Time
 	noteUpdatedAtDefault       func() time.Time
@@ -26,6 +31,12 @@ var (
 func init() {
 	albumFields0 := schema.Album{}.Fields()
 	albumTitleValidators = db.Validators[string]("album", "title", albumFields0[2].Descriptor().Validators)
+	bkAuthFields0 := schema.BkAuth{}.Fields()
+	bkAuthLoginValidators = db.Validators[string]("bk_auth", "login", bkAuthFields0[0].Descriptor().Validators)
+	bkAuthNameValidators = db.Validators[string]("bk_auth", "name", bkAuthFields0[2].Descriptor().Validators)
+	bkAuthTypeValidators = db.Validators[string]("bk_auth", "type", bkAuthFields0[3].Descriptor().Validators)
+	bkAuthSecretValidators = db.Validators[string]("bk_auth", "secret", bkAuthFields0[4].Descriptor().Validators)
+	bkAuthCtimeDefault = db.Default[int64]("bk_auth", "ctime", bkAuthFields0[8].Descriptor().Default)
 	counterFields0 := schema.Counter{}.Fields()
 	counterLabelDefault = db.Default[string]("counter", "label", counterFields0[4].Descriptor().Default)
 	noteFields0 := schema.Note{}.Fields()

@@ -11,6 +11,7 @@ import (
 type Store struct {
 	Pool    *db.Pool
 	Album   *AlbumStore
+	BkAuth  *BkAuthStore
 	Counter *CounterStore
 	Note    *NoteStore
 	Photo   *PhotoStore
@@ -21,6 +22,7 @@ type Store struct {
 func New(p *db.Pool) *Store {
 	return &Store{
 		Album:   NewAlbumStore(p),
+		BkAuth:  NewBkAuthStore(p),
 		Counter: NewCounterStore(p),
 		Note:    NewNoteStore(p),
 		Photo:   NewPhotoStore(p),
@@ -32,6 +34,9 @@ func New(p *db.Pool) *Store {
 // CreateTables creates or upgrades every table (never dropping anything).
 func (s *Store) CreateTables(ctx context.Context) error {
 	if err := s.Album.CreateTable(ctx); err != nil {
+		return err
+	}
+	if err := s.BkAuth.CreateTable(ctx); err != nil {
 		return err
 	}
 	if err := s.Counter.CreateTable(ctx); err != nil {
@@ -51,8 +56,8 @@ func (s *Store) CreateTables(ctx context.Context) error {
 
 // Infos describes every table, for introspection.
 func Infos() []db.TableInfo {
-	return []db.TableInfo{AlbumTable.Info(), CounterTable.Info(), NoteTable.Info(), PhotoTable.Info(), TodoTable.Info()}
+	return []db.TableInfo{AlbumTable.Info(), BkAuthTable.Info(), CounterTable.Info(), NoteTable.Info(), PhotoTable.Info(), TodoTable.Info()}
 }
 
 // Tables lists the names of the tables, in schema order.
-var Tables = []string{"album", "counter", "note", "photo", "todo"}
+var Tables = []string{"album", "bk_auth", "counter", "note", "photo", "todo"}

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/config"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/web"
@@ -29,13 +30,15 @@ type App struct {
 	Tables       []db.TableInfo
 	CreateTables func(ctx context.Context, p *db.Pool) error
 	API          func(p *db.Pool) (http.Handler, error) // the generated REST server
+	Accounts     func(p *db.Pool) auth.Accounts         // bk_auth; nil when the schema has none
 	Spec         []byte                                 // openapi.yaml
 	Doc          []byte                                 // the API documentation page
 }
 
 // roles are the commands of the binary.
 var roles = map[string]string{
-	"web": "serve the REST API (the default)",
+	"web":   "serve the REST API (the default)",
+	"shell": "admin commands: account-add, account-secret, account-list (shell -h)",
 }
 
 // Main runs the binary with args (without the program name) and returns the
@@ -60,6 +63,8 @@ func (a *App) run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	dbc.Params(params)
 	var wc web.Config
 	wc.Params(params)
+	var ac auth.Config
+	ac.Params(params)
 
 	home = homeOf(args)
 	rest, problems, err := params.Load(home, os.Environ(), args)
@@ -95,7 +100,10 @@ func (a *App) run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	dbc.Home = home
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := a.web(ctx, logger, dbc, wc, ready); err != nil {
+	if role == "shell" {
+		return a.shell(ctx, dbc, rest[1:], stdout, stderr)
+	}
+	if err := a.web(ctx, logger, dbc, wc, ac, ready); err != nil {
 		logger.Error("exit", "err", err)
 		return 1
 	}
@@ -132,19 +140,39 @@ func nearest(role string) string {
 	return " (see -help)"
 }
 
-func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.Config, ready func(string)) error {
+// open opens the default pool and, for SQLite (the embedded default, as
+// in backendjs) or with -db-create-tables, creates the tables.
+func (a *App) open(ctx context.Context, dbc db.Config) (*db.Pools, error) {
 	pools, err := db.Open(ctx, dbc)
+	if err != nil {
+		return nil, err
+	}
+	if dbc.CreateTables || pools.Default.Dialect() == "sqlite" {
+		if err := a.CreateTables(ctx, pools.Default); err != nil {
+			pools.Close()
+			return nil, fmt.Errorf("creating tables: %w", err)
+		}
+	}
+	return pools, nil
+}
+
+func (a *App) accounts(p *db.Pool) auth.Accounts {
+	if a.Accounts == nil {
+		return noAccounts{}
+	}
+	return a.Accounts(p)
+}
+
+func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.Config, ac auth.Config, ready func(string)) error {
+	pools, err := a.open(ctx, dbc)
 	if err != nil {
 		return err
 	}
 	defer pools.Close()
 	pool := pools.Default
-	// SQLite is the embedded default: like backendjs, its tables are created
-	// at start; other pools only with -db-create-tables.
-	if dbc.CreateTables || pool.Dialect() == "sqlite" {
-		if err := a.CreateTables(ctx, pool); err != nil {
-			return fmt.Errorf("creating tables: %w", err)
-		}
+	checker, err := auth.NewChecker(ac, a.accounts(pool), wc.MaxBody)
+	if err != nil {
+		return err
 	}
 	api, err := a.API(pool)
 	if err != nil {
@@ -153,7 +181,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.C
 	mux := http.NewServeMux()
 	mux.Handle("/", api)
 	a.builtins(mux)
-	h := web.Chain(mux, web.Recover, web.LimitBody(wc.MaxBody))
+	h := web.Chain(mux, web.Recover, web.LimitBody(wc.MaxBody), checker.Middleware(web.Error))
 	return web.Serve(ctx, wc, h, func(addr string) {
 		log.Info("listening", "addr", addr, "pool", pool.Dialect(), "home", absHome(dbc.Home))
 		if ready != nil {

@@ -181,3 +181,5 @@ func Checksum(body []byte) string {
 	sum := sha1.Sum(body)
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
+
+func subtleEqual(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }

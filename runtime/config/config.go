@@ -115,6 +115,18 @@ func (s *Set) Size(p *int64, name string, def int64, help string) {
 	})
 }
 
+// List declares a list parameter: each value given adds to the list
+// (backendjs's regexpobj parameters); commas do not split, since values are
+// often regexps.
+func (s *Set) List(p *[]string, name, help string) {
+	s.add(name, "list", "", help, func(v string) error {
+		if v != "" {
+			*p = append(*p, v)
+		}
+		return nil
+	})
+}
+
 // Lookup returns the parameter with that name, or nil.
 func (s *Set) Lookup(name string) *Param { return s.params[name] }
 

@@ -26,7 +26,8 @@ func readmeBlock(t *testing.T, marker string) string {
 // TestReadmeTodo runs the README's curl example, as written, against a
 // fresh server: every reply must be a success, and the rows must be there.
 func TestReadmeTodo(t *testing.T) {
-	s := start(t, "-home", t.TempDir())
+	// as the README says: the todo routes opened with -api-allow-path
+	s := start(t, "-home", t.TempDir(), "-api-allow-path", "^/todo/")
 	block := readmeBlock(t, "<!-- e2e: readme-todo")
 	addr := strings.TrimPrefix(s.base, "http://")
 	script := "set -e\n" + strings.ReplaceAll(block, "localhost:8000", addr)

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/tests/testenv"
 )
 
@@ -44,11 +45,29 @@ func TestMain(m *testing.M) {
 
 // server is a running bkapp.
 type server struct {
-	t    testing.TB
-	base string
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	log  bytes.Buffer
+	t      testing.TB
+	base   string
+	cmd    *exec.Cmd
+	mu     sync.Mutex
+	log    bytes.Buffer
+	client *http.Client // signs as the e2e admin account; nil sends unsigned
+}
+
+// The account every server gets before it starts (see start).
+const (
+	adminLogin  = "e2e-admin"
+	adminSecret = "e2e-admin-secret"
+)
+
+// shell runs a bkapp shell command with the server's database parameters.
+func shell(t testing.TB, args []string, cmd ...string) string {
+	t.Helper()
+	c := exec.Command(bin, append(append(append([]string{}, args...), "shell"), cmd...)...)
+	out, err := c.CombinedOutput()
+	if err != nil {
+		t.Fatalf("bkapp shell %v: %v\n%s", cmd, err, out)
+	}
+	return string(out)
 }
 
 var listening = regexp.MustCompile(`msg=listening addr=(\S+)`)
@@ -57,7 +76,8 @@ var listening = regexp.MustCompile(`msg=listening addr=(\S+)`)
 // listens; it is stopped with SIGTERM at the end of the test.
 func start(t testing.TB, args ...string) *server {
 	t.Helper()
-	s := &server{t: t}
+	shell(t, args, "account-add", "-login", adminLogin, "-secret", adminSecret, "-type", "admin")
+	s := &server{t: t, client: &http.Client{Transport: &auth.Transport{Login: adminLogin, Secret: adminSecret}}}
 	s.cmd = exec.Command(bin, append([]string{"-api-bind", "127.0.0.1", "-api-port", "0"}, args...)...)
 	stderr, err := s.cmd.StderrPipe()
 	if err != nil {
@@ -133,7 +153,11 @@ func (r reply) num(k string) float64 {
 
 func (s *server) do(req *http.Request) reply {
 	s.t.Helper()
-	res, err := http.DefaultClient.Do(req)
+	c := s.client
+	if c == nil {
+		c = http.DefaultClient
+	}
+	res, err := c.Do(req)
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -1,0 +1,107 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/db"
+)
+
+// noAccounts is the account store of a schema without bk_auth: every
+// signed request gets 404 No account record found.
+type noAccounts struct{}
+
+func (noAccounts) Get(context.Context, string) (*auth.Account, error) { return nil, auth.ErrNoAccount }
+func (noAccounts) Put(context.Context, *auth.Account) error {
+	return errors.New("the schema has no bk_auth table")
+}
+func (noAccounts) List(context.Context) ([]auth.Account, error) { return nil, nil }
+
+const shellUsage = `Usage: APP [params] shell COMMAND [flags]
+
+  account-add    -login L [-secret S] [-type T] [-name N]   add an account; a secret is generated when not given
+  account-secret -login L [-secret S]                       set a new secret (printed when generated)
+  account-list                                              list the accounts (never their secrets)
+`
+
+// shell runs one admin command against the database.
+func (a *App) shell(ctx context.Context, dbc db.Config, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "help" {
+		fmt.Fprint(stdout, shellUsage)
+		return 0
+	}
+	cmd := args[0]
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	login := fs.String("login", "", "account login")
+	secret := fs.String("secret", "", "the secret (HMAC key of the account's signatures)")
+	typ := fs.String("type", "", "account types, comma separated (admin)")
+	name := fs.String("name", "", "display name")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "%s: %s: %v\n", a.Name, cmd, err)
+		return 1
+	}
+	switch cmd {
+	case "account-add", "account-secret", "account-list":
+	default:
+		fmt.Fprintf(stderr, "%s: unknown shell command %q\n\n%s", a.Name, cmd, shellUsage)
+		return 2
+	}
+	if cmd != "account-list" && *login == "" {
+		return fail(errors.New("-login is required"))
+	}
+	pools, err := a.open(ctx, dbc)
+	if err != nil {
+		return fail(err)
+	}
+	defer pools.Close()
+	accounts := a.accounts(pools.Default)
+	generated := false
+	if *secret == "" {
+		b := make([]byte, 24)
+		rand.Read(b)
+		*secret, generated = base64.RawURLEncoding.EncodeToString(b), true
+	}
+	switch cmd {
+	case "account-add":
+		if _, err := accounts.Get(ctx, *login); err == nil {
+			return fail(fmt.Errorf("account %q exists", *login))
+		}
+		if err := accounts.Put(ctx, &auth.Account{Login: *login, Secret: *secret, Type: *typ, Name: *name}); err != nil {
+			return fail(err)
+		}
+	case "account-secret":
+		acc, err := accounts.Get(ctx, *login)
+		if err != nil {
+			return fail(err)
+		}
+		acc.Secret = *secret
+		if err := accounts.Put(ctx, acc); err != nil {
+			return fail(err)
+		}
+	case "account-list":
+		list, err := accounts.List(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		for _, acc := range list {
+			fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", acc.Login, acc.ID, acc.Type, acc.Name)
+		}
+		return 0
+	}
+	if generated {
+		fmt.Fprintf(stdout, "login=%s secret=%s\n", *login, *secret)
+	} else {
+		fmt.Fprintf(stdout, "login=%s\n", *login)
+	}
+	return 0
+}
