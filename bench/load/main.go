@@ -25,6 +25,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/bkgen/bkgen/runtime/auth"
 )
 
 var (
@@ -65,7 +67,9 @@ func main() {
 	for _, pool := range strings.Split(*pools, ",") {
 		home := filepath.Join(workdir, pool)
 		os.MkdirAll(home, 0o755)
-		appArgs := []string{"-home", home, "-api-bind", "127.0.0.1", "-api-port", "0"}
+		// the todo routes open, as the baseline's are; the signed run below
+		// measures the signature check
+		appArgs := []string{"-home", home, "-api-bind", "127.0.0.1", "-api-port", "0", "-api-allow-path", "^/todo/(get|add|select)$"}
 		baseArgs := []string{"-pool", pool}
 		switch pool {
 		case "sqlite":
@@ -79,13 +83,21 @@ func main() {
 			baseArgs = append(baseArgs, "-dsn", url)
 		}
 		// bkapp creates the tables and the seed rows; both then read them.
+		shell := exec.Command(filepath.Join(workdir, "bkapp"), append(append([]string{}, appArgs...), "shell", "account-add", "-login", "load", "-secret", "load-secret")...)
+		shell.Stderr = os.Stderr
+		check(shell.Run())
 		app := startServer("bkapp", appArgs...)
 		seed(app.base)
 		resA := runOps(app.base)
+		signedClient = &http.Client{Transport: &auth.Transport{Login: "load", Secret: "load-secret", Base: client.Transport}, Timeout: 10 * time.Second}
+		loadFor(app.base, ops[0].path, time.Second, signedClient)
+		resSigned := loadFor(app.base, func(i int64) string { return "/todo/get?id=" + keys[i%int64(len(keys))] }, *dur, signedClient)
 		rssA := app.stop()
 		base := startServer("baseline", baseArgs...)
 		resB := runOps(base.base)
 		rssB := base.stop()
+		b := resB[ops[0].name]
+		fmt.Printf("| %s | get by key, signed (bkapp) vs unsigned (baseline) | %.0f | %.0f | %.2f× | %s / %s | %s / %s |\n", pool, resSigned.rps, b.rps, resSigned.rps/b.rps, ms(resSigned.p50), ms(resSigned.p99), ms(b.p50), ms(b.p99))
 		for _, op := range ops {
 			a, b := resA[op.name], resB[op.name]
 			fmt.Printf("| %s | %s | %.0f | %.0f | %.2f× | %s / %s | %s / %s |\n", pool, op.name, a.rps, b.rps, a.rps/b.rps, ms(a.p50), ms(a.p99), ms(b.p50), ms(b.p99))
@@ -169,6 +181,9 @@ var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, M
 
 var keys []string
 
+// signedClient signs every request (auth.Transport) as the account "load".
+var signedClient *http.Client
+
 func seed(base string) {
 	keys = keys[:0]
 	for i := 0; i < *seedN; i++ {
@@ -194,15 +209,15 @@ func runOps(base string) map[string]result {
 	out := map[string]result{}
 	for _, op := range ops {
 		// warm up connections and server caches
-		loadFor(base, op.path, time.Second)
-		out[op.name] = loadFor(base, op.path, *dur)
+		loadFor(base, op.path, time.Second, client)
+		out[op.name] = loadFor(base, op.path, *dur, client)
 	}
 	return out
 }
 
 // loadFor runs conc clients for d; the loop is bounded by time and each
 // request by the client timeout.
-func loadFor(base string, path func(int64) string, d time.Duration) result {
+func loadFor(base string, path func(int64) string, d time.Duration, client *http.Client) result {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	var n, errs atomic.Int64
