@@ -181,6 +181,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.C
 	mux := http.NewServeMux()
 	mux.Handle("/", api)
 	a.builtins(mux)
+	checker.Routes(mux, web.Error)
 	h := web.Chain(mux, web.Recover, web.LimitBody(wc.MaxBody), checker.Middleware(web.Error))
 	return web.Serve(ctx, wc, h, func(addr string) {
 		log.Info("listening", "addr", addr, "pool", pool.Dialect(), "home", absHome(dbc.Home))

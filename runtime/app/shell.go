@@ -27,6 +27,7 @@ const shellUsage = `Usage: APP [params] shell COMMAND [flags]
 
   account-add    -login L [-secret S] [-type T] [-name N]   add an account; a secret is generated when not given
   account-secret -login L [-secret S]                       set a new secret (printed when generated)
+  account-token-reset -login L                              new token_secret: ends every access token of the account
   account-list                                              list the accounts (never their secrets)
 `
 
@@ -51,7 +52,7 @@ func (a *App) shell(ctx context.Context, dbc db.Config, args []string, stdout, s
 		return 1
 	}
 	switch cmd {
-	case "account-add", "account-secret", "account-list":
+	case "account-add", "account-secret", "account-token-reset", "account-list":
 	default:
 		fmt.Fprintf(stderr, "%s: unknown shell command %q\n\n%s", a.Name, cmd, shellUsage)
 		return 2
@@ -88,6 +89,17 @@ func (a *App) shell(ctx context.Context, dbc db.Config, args []string, stdout, s
 		if err := accounts.Put(ctx, acc); err != nil {
 			return fail(err)
 		}
+	case "account-token-reset":
+		acc, err := accounts.Get(ctx, *login)
+		if err != nil {
+			return fail(err)
+		}
+		acc.TokenSecret = *secret // random unless given
+		if err := accounts.Put(ctx, acc); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stdout, "login=%s: access tokens revoked\n", *login)
+		return 0
 	case "account-list":
 		list, err := accounts.List(ctx)
 		if err != nil {

@@ -3,6 +3,7 @@ package auth
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -62,6 +63,11 @@ type Config struct {
 	AllowAnonymous []string // a signature is checked when given, not required
 	MaxAge         time.Duration
 	AllowV1        bool
+	SessionSecret  string
+	SessionAge     time.Duration
+	TokenSecret    string
+	TokenAge       time.Duration
+	LoginRate      int // /login attempts per minute, per login and per IP
 }
 
 // DefaultAllow are the paths open without a signature.
@@ -75,14 +81,26 @@ func (c *Config) Params(s *config.Set) {
 	s.List(&c.AllowAnonymous, "api-allow-anonymous", "regexp of paths where a signature is checked when present but not required")
 	s.Duration(&c.MaxAge, "api-signature-max-age", time.Hour, "how far in the future a signature may expire (backendjs has no bound)")
 	s.Bool(&c.AllowV1, "api-signature-v1", false, "accept version 1 (HMAC-SHA1) signatures")
+	s.String(&c.SessionSecret, "api-session-secret", "", "key of session cookies; random per process when empty (sessions then end on restart)")
+	s.Duration(&c.SessionAge, "api-session-age", 14*24*time.Hour, "lifetime of a session")
+	s.String(&c.TokenSecret, "api-access-token-secret", "", "key of access tokens; no tokens are issued when empty")
+	s.Duration(&c.TokenAge, "api-access-token-age", 7*24*time.Hour, "lifetime of an access token")
+	s.Int(&c.LoginRate, "api-login-rate", 10, "/login attempts per minute allowed per login and per IP (429 beyond)")
 }
+
+// Names of the session cookie and the access-token parameter and header.
+const (
+	SessionCookie = "bk-session"
+	TokenName     = "bk-access-token"
+)
 
 // Failure is an authentication or authorization failure, with backendjs's
 // status and message.
 type Failure struct {
-	Status  int
-	Code    string
-	Message string
+	Status       int
+	Code         string
+	Message      string
+	ClearSession bool // a session cookie that failed is removed
 }
 
 func (f *Failure) Error() string { return f.Message }
@@ -104,15 +122,25 @@ func WithAccount(ctx context.Context, a *Account) context.Context {
 type Checker struct {
 	accounts                      Accounts
 	allow, deny, admin, anonymous *regexp.Regexp
-	maxAge                        time.Duration
-	v1                            bool
+	cfg                           Config
+	sessions, tokens              *Sealer // tokens nil: none issued
+	limits                        *limiter
 	now                           func() time.Time
 	maxBody                       int64
 }
 
 // NewChecker compiles the rules; a bad regexp is an error naming it.
 func NewChecker(c Config, accounts Accounts, maxBody int64) (*Checker, error) {
-	ch := &Checker{accounts: accounts, maxAge: c.MaxAge, v1: c.AllowV1, now: time.Now, maxBody: maxBody}
+	ch := &Checker{accounts: accounts, cfg: c, now: time.Now, maxBody: maxBody, limits: newLimiter(c.LoginRate)}
+	if c.SessionSecret == "" {
+		b := make([]byte, 32)
+		rand.Read(b)
+		c.SessionSecret = string(b)
+	}
+	ch.sessions = NewSealer("session\x00" + c.SessionSecret)
+	if c.TokenSecret != "" {
+		ch.tokens = NewSealer("token\x00" + c.TokenSecret)
+	}
 	var err error
 	if ch.allow, err = compile("api-allow-path", append(append([]string{}, DefaultAllow...), c.AllowPath...)); err != nil {
 		return nil, err
@@ -158,6 +186,9 @@ func (ch *Checker) Middleware(write func(w http.ResponseWriter, status int, code
 			if err != nil {
 				var f *Failure
 				if errors.As(err, &f) {
+					if f.ClearSession {
+						clearSession(w)
+					}
 					write(w, f.Status, f.Code, f.Message)
 				} else {
 					write(w, http.StatusInternalServerError, "Error", "internal error")
@@ -180,64 +211,99 @@ func (ch *Checker) Middleware(write func(w http.ResponseWriter, status int, code
 func (ch *Checker) Check(r *http.Request) (*Account, error) {
 	path := r.URL.Path
 	if match(ch.deny, path) {
-		return nil, &Failure{http.StatusForbidden, "DENY", "Access denied"}
+		return nil, &Failure{Status: http.StatusForbidden, Code: "DENY", Message: "Access denied"}
 	}
 	raw := r.URL.Query().Get(HeaderName)
 	if raw == "" {
 		raw = r.Header.Get(HeaderName)
 	}
-	open := match(ch.allow, path)
-	if raw == "" && (open || match(ch.anonymous, path)) {
-		return nil, nil
+	source := "signature"
+	var sig Signature
+	var sealed string
+	if raw == "" {
+		if sealed = r.URL.Query().Get(TokenName); sealed == "" {
+			sealed = r.Header.Get(TokenName)
+		}
+		if sealed != "" {
+			source = "token"
+		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+			source, sealed = "session", c.Value
+		}
 	}
-	if open {
+	open := match(ch.allow, path)
+	if open || (raw == "" && sealed == "" && match(ch.anonymous, path)) {
 		return nil, nil // allowed paths never check a signature (backendjs)
 	}
 	if r.Method == "" || r.Host == "" {
-		return nil, &Failure{http.StatusUnsupportedMediaType, "INVALID", "Invalid request"}
+		return nil, &Failure{Status: http.StatusUnsupportedMediaType, Code: "INVALID", Message: "Invalid request"}
 	}
-	sig, err := Parse(raw)
+	var err error
+	switch source {
+	case "signature":
+		sig, err = Parse(raw)
+	case "token":
+		if ch.tokens == nil {
+			err = ErrBadSeal
+		} else {
+			sig, err = ch.tokens.Open(sealed)
+		}
+	case "session":
+		if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+			// SameSite=Strict keeps the cookie off cross-site requests in
+			// current browsers; this refuses the rest.
+			return nil, &Failure{Status: http.StatusForbidden, Code: "CSRF", Message: "Cross-site requests may not use the session"}
+		}
+		sig, err = ch.sessions.Open(sealed)
+	}
 	if err != nil {
-		return nil, &Failure{http.StatusExpectationFailed, "NOLOGIN", "No login provided"}
+		return nil, &Failure{Status: http.StatusExpectationFailed, Code: "NOLOGIN", Message: "No login provided", ClearSession: source == "session"}
 	}
+	maxAge := ch.cfg.MaxAge
 	switch {
-	case sig.Version == 1 && !ch.v1, sig.Version == 2, sig.Version == 3, sig.Version > 4:
+	case source == "signature" && (sig.Version == 4 || sig.Version == 1 && ch.cfg.AllowV1):
+	case source == "token" && sig.Version == 3:
+		maxAge = ch.cfg.TokenAge
+	case source == "session" && sig.Version == 2:
+		maxAge = ch.cfg.SessionAge
+	default:
 		// v2 belongs to sessions and v3 to access tokens, never a header
-		return nil, &Failure{http.StatusRequestedRangeNotSatisfiable, "INVALID", "Invalid request"}
+		return nil, &Failure{Status: http.StatusRequestedRangeNotSatisfiable, Code: "INVALID", Message: "Invalid request"}
 	}
 	now := ch.now().UnixMilli()
 	if sig.Expires < now {
-		return nil, &Failure{http.StatusNotAcceptable, "EXPIRED", fmt.Sprintf("Expired request, check your clock, the server time is %s", ch.now().UTC().Format(time.RFC1123))}
+		return nil, &Failure{Status: http.StatusNotAcceptable, Code: "EXPIRED", Message: fmt.Sprintf("Expired request, check your clock, the server time is %s", ch.now().UTC().Format(time.RFC1123)), ClearSession: source == "session"}
 	}
-	if sig.Expires > now+ch.maxAge.Milliseconds() {
-		return nil, &Failure{http.StatusNotAcceptable, "EXPIRED", fmt.Sprintf("The request expires too far in the future (more than %s ahead)", ch.maxAge)}
+	if sig.Expires > now+maxAge.Milliseconds() {
+		return nil, &Failure{Status: http.StatusNotAcceptable, Code: "EXPIRED", Message: fmt.Sprintf("The request expires too far in the future (more than %s ahead)", maxAge)}
 	}
 	req := Request{Method: r.Method, Host: r.Host, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, ContentType: r.Header.Get("Content-Type")}
-	if body, err := ch.body(r); err != nil {
-		return nil, err
-	} else if IsForm(req.ContentType) && r.Method == http.MethodPost {
-		req.Query = string(body)
-	} else if sig.Checksum != "" && !constantEqual(sig.Checksum, Checksum(body)) {
-		return nil, &Failure{http.StatusBadRequest, "CHECKSUM", "The body does not match the signature's checksum"}
+	if sig.Version == 4 || sig.Version == 1 {
+		if body, err := ch.body(r); err != nil {
+			return nil, err
+		} else if IsForm(req.ContentType) && r.Method == http.MethodPost {
+			req.Query = string(body)
+		} else if sig.Checksum != "" && !constantEqual(sig.Checksum, Checksum(body)) {
+			return nil, &Failure{Status: http.StatusBadRequest, Code: "CHECKSUM", Message: "The body does not match the signature's checksum"}
+		}
 	}
 	acc, err := ch.accounts.Get(r.Context(), sig.Login)
 	if errors.Is(err, ErrNoAccount) {
 		// the same work as a real account, so that timing does not tell
 		// which logins exist
 		Valid(sig, req, "x")
-		return nil, &Failure{http.StatusNotFound, "NOLOGIN", "No account record found"}
+		return nil, &Failure{Status: http.StatusNotFound, Code: "NOLOGIN", Message: "No account record found", ClearSession: source == "session"}
 	}
 	if err != nil {
 		return nil, err
 	}
 	if acc.Expires > 0 && acc.Expires < now {
-		return nil, &Failure{http.StatusPreconditionFailed, "EXPIRED", "This account has expired"}
+		return nil, &Failure{Status: http.StatusPreconditionFailed, Code: "EXPIRED", Message: "This account has expired", ClearSession: source == "session"}
 	}
 	if !Valid(sig, req, Key(sig.Version, acc.Secret, acc.AuthSecret, acc.TokenSecret)) {
-		return nil, &Failure{http.StatusUnauthorized, "NOAUTH", "Not authenticated"}
+		return nil, &Failure{Status: http.StatusUnauthorized, Code: "NOAUTH", Message: "Not authenticated", ClearSession: source == "session"}
 	}
 	if match(ch.admin, path) && !acc.IsAdmin() {
-		return nil, &Failure{http.StatusUnauthorized, "ADMIN", "Restricted access"}
+		return nil, &Failure{Status: http.StatusUnauthorized, Code: "ADMIN", Message: "Restricted access"}
 	}
 	return acc, nil
 }
@@ -250,10 +316,10 @@ func (ch *Checker) body(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r.Body, ch.maxBody+1))
 	r.Body.Close()
 	if err != nil {
-		return nil, &Failure{http.StatusBadRequest, "BODY", "cannot read the request body"}
+		return nil, &Failure{Status: http.StatusBadRequest, Code: "BODY", Message: "cannot read the request body"}
 	}
 	if int64(len(b)) > ch.maxBody {
-		return nil, &Failure{http.StatusRequestEntityTooLarge, "TooLarge", fmt.Sprintf("request body is larger than %d bytes", ch.maxBody)}
+		return nil, &Failure{Status: http.StatusRequestEntityTooLarge, Code: "TooLarge", Message: fmt.Sprintf("request body is larger than %d bytes", ch.maxBody)}
 	}
 	r.Body = io.NopCloser(bytes.NewReader(b))
 	return b, nil

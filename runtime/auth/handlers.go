@@ -1,0 +1,190 @@
+package auth
+
+import (
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Writer writes the application's one error shape.
+type Writer func(w http.ResponseWriter, status int, code, message string)
+
+// Routes registers /auth, /login and /logout.
+//
+//   - /auth (signed): the caller's account; _session=1 starts a session
+//     (cookie), _session=0 ends it, _accesstoken=1 issues an access token.
+//   - /login (open, rate-limited per login and per IP): login + secret, then
+//     the same as /auth.
+//   - /logout (open): ends the session.
+func (ch *Checker) Routes(mux *http.ServeMux, write Writer) {
+	mux.HandleFunc("/auth", func(w http.ResponseWriter, r *http.Request) {
+		acc := FromContext(r.Context())
+		if acc == nil {
+			write(w, http.StatusExpectationFailed, "NOLOGIN", "No login provided")
+			return
+		}
+		p, err := params(r)
+		if err != nil {
+			write(w, http.StatusBadRequest, "InvalidRequest", err.Error())
+			return
+		}
+		ch.reply(w, r, acc, p, write)
+	})
+	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+		p, err := params(r)
+		if err != nil {
+			write(w, http.StatusBadRequest, "InvalidRequest", err.Error())
+			return
+		}
+		login, secret := p["login"], p["secret"]
+		if login == "" || secret == "" {
+			write(w, http.StatusExpectationFailed, "NOLOGIN", "No username or password provided")
+			return
+		}
+		if !ch.limits.allow("login:"+login) || !ch.limits.allow("ip:"+clientIP(r)) {
+			write(w, http.StatusTooManyRequests, "LIMIT", "Access limit reached, please try again later.")
+			return
+		}
+		acc, err := ch.accounts.Get(r.Context(), login)
+		want := "\x00no account\x00"
+		if err == nil {
+			want = acc.Secret
+		} else if err != ErrNoAccount {
+			write(w, http.StatusInternalServerError, "Error", "internal error")
+			return
+		}
+		// the same constant-time comparison whether or not the login exists,
+		// and the same reply for both: no account enumeration
+		if !subtleEqual(secret, want) || acc == nil || (acc.Expires > 0 && acc.Expires < ch.now().UnixMilli()) {
+			write(w, http.StatusUnauthorized, "NOAUTH", "Not authenticated")
+			return
+		}
+		ch.reply(w, r, acc, p, write)
+	})
+	mux.HandleFunc("/logout", func(w http.ResponseWriter, r *http.Request) {
+		clearSession(w)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte("{}"))
+	})
+}
+
+// reply handles _session and _accesstoken and writes the account, without
+// any secret.
+func (ch *Checker) reply(w http.ResponseWriter, r *http.Request, acc *Account, p map[string]string, write Writer) {
+	out := map[string]any{"id": acc.ID, "login": acc.Login, "name": acc.Name, "type": acc.Type}
+	now := ch.now()
+	switch p["_session"] {
+	case "1", "true":
+		http.SetCookie(w, &http.Cookie{
+			Name: SessionCookie, Value: ch.sessions.Seal(Issue(2, acc, r.Host, ch.cfg.SessionAge, now)),
+			Path: "/", MaxAge: int(ch.cfg.SessionAge.Seconds()), HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode,
+		})
+	case "0", "false":
+		clearSession(w)
+	}
+	if v := p["_accesstoken"]; v == "1" || v == "true" {
+		if ch.tokens == nil {
+			write(w, http.StatusBadRequest, "NOTOKENS", "access tokens are off: set api-access-token-secret")
+			return
+		}
+		out[TokenName] = ch.tokens.Seal(Issue(3, acc, r.Host, ch.cfg.TokenAge, now))
+		out[TokenName+"-age"] = ch.cfg.TokenAge.Milliseconds()
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	json.NewEncoder(w).Encode(out)
+}
+
+func clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+}
+
+// params reads the parameters of a request: the query, a form body or a
+// JSON object of strings and numbers.
+func params(r *http.Request) (map[string]string, error) {
+	out := map[string]string{}
+	for k, v := range r.URL.Query() {
+		out[k] = v[0]
+	}
+	if r.Method != http.MethodPost || r.Body == nil {
+		return out, nil
+	}
+	ct := r.Header.Get("Content-Type")
+	switch {
+	case IsForm(ct):
+		if err := r.ParseForm(); err != nil {
+			return nil, err
+		}
+		for k, v := range r.PostForm {
+			out[k] = v[0]
+		}
+	case strings.HasPrefix(ct, "application/json"):
+		var m map[string]any
+		if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&m); err != nil {
+			return nil, err
+		}
+		for k, v := range m {
+			switch x := v.(type) {
+			case string:
+				out[k] = x
+			case float64, bool:
+				b, _ := json.Marshal(x)
+				out[k] = string(b)
+			}
+		}
+	}
+	return out, nil
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// limiter is a token bucket per key: rate tokens a minute, burst rate.
+type limiter struct {
+	mu      sync.Mutex
+	rate    float64
+	buckets map[string]*bucket
+	now     func() time.Time
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newLimiter(perMinute int) *limiter {
+	if perMinute <= 0 {
+		perMinute = 10
+	}
+	return &limiter{rate: float64(perMinute), buckets: map[string]*bucket{}, now: time.Now}
+}
+
+func (l *limiter) allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if len(l.buckets) > 100_000 { // bounded memory: start over rather than grow
+		l.buckets = map[string]*bucket{}
+	}
+	b := l.buckets[key]
+	if b == nil {
+		b = &bucket{tokens: l.rate, last: now}
+		l.buckets[key] = b
+	}
+	b.tokens = min(l.rate, b.tokens+now.Sub(b.last).Minutes()*l.rate)
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
