@@ -122,13 +122,13 @@ func newOpt(c *Column, v jen.Code) jen.Code {
 // replyFunc renders todoReply: a row as the API shows it (never a secure column).
 func replyFunc(f *jen.File, t *RestTable) {
 	u := t.Unexported
-	f.Commentf("%sReply is r as the API shows it: secure columns never, the others when picked.", u)
-	f.Func().Id(u+"Reply").Params(jen.Id("r").Op("*").Qual(storePkg, t.GoName), jen.Id("pick").Index().Bool()).Qual(apiPkg, t.GoName+"Reply").BlockFunc(func(g *jen.Group) {
+	f.Commentf("%sReply is r as the API shows it: the columns in show (from %sVis), never a secure one.", u, u)
+	f.Func().Id(u+"Reply").Params(jen.Id("r").Op("*").Qual(storePkg, t.GoName), jen.Id("show").Index().Bool()).Qual(apiPkg, t.GoName+"Reply").BlockFunc(func(g *jen.Group) {
 		g.Var().Id("out").Qual(apiPkg, t.GoName+"Reply")
 		for _, c := range t.Out {
 			fld := jen.Id("r").Dot(c.GoName)
 			dst := jen.Id("out").Dot(c.GoName)
-			shown := jen.Qual(restPkg, "Shown").Call(jen.Id("pick"), jen.Lit(c.Pos))
+			shown := jen.Id("show").Index(jen.Lit(c.Pos))
 			switch {
 			case c.Type.JSON:
 				g.If(shown.Clone().Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Qual(restPkg, "EncodeJSON").Call(fld.Clone()))
@@ -141,6 +141,48 @@ func replyFunc(f *jen.File, t *RestTable) {
 			}
 		}
 		g.Return(jen.Id("out"))
+	})
+}
+
+// visibilityFuncs renders the table's visibility rule, its owner accessor
+// and the input guard for callers that are not admins.
+func visibilityFuncs(f *jen.File, t *RestTable) {
+	u := t.Unexported
+	f.Commentf("%sVis is the column visibility of %q (DESIGN.md §6).", u, t.Name)
+	f.Var().Id(u+"Vis").Op("=").Qual(restPkg, "NewVisibility").Call(jen.Qual(storePkg, t.TableVar))
+	var owner *Column
+	for _, c := range t.Columns {
+		if c.Owner && c.KeyPos == 0 && c.Kind == "KindString" && !c.Nillable && !c.Type.UUID {
+			owner = c
+			break
+		}
+	}
+	f.Commentf("%sOwner returns the account id that owns r, or \"\".", u)
+	f.Func().Id(u + "Owner").Params(jen.Id("r").Op("*").Qual(storePkg, t.GoName)).String().BlockFunc(func(g *jen.Group) {
+		if owner == nil {
+			g.Return(jen.Lit(""))
+		} else {
+			g.Return(jen.Id("r").Dot(owner.GoName))
+		}
+	})
+	f.Comment("guard drops what a caller that is not an admin may not write: admin columns, and")
+	f.Comment("the owner column, which is set to the caller on add and put.")
+	f.Func().Params(jen.Id("x").Op("*").Id(u+"In")).Id("guard").Params(jen.Id("v").Qual("github.com/bkgen/bkgen/runtime/auth", "Viewer"), jen.Id("create").Bool()).BlockFunc(func(g *jen.Group) {
+		g.If(jen.Id("v").Dot("Admin")).Block(jen.Return())
+		for _, c := range t.Columns {
+			if c.Admin && !c.Secure && c.KeyPos == 0 {
+				g.Id("x").Dot("set").Index(jen.Lit(c.Pos)).Op("=").False()
+				g.Id("x").Dot("r").Dot(c.GoName).Op("=").Qual(storePkg, t.GoName).Values().Dot(c.GoName)
+			}
+		}
+		if owner != nil {
+			g.If(jen.Id("create").Op("&&").Id("v").Dot("ID").Op("!=").Lit("")).Block(
+				jen.Id("x").Dot("r").Dot(owner.GoName).Op("=").Id("v").Dot("ID"),
+				jen.Id("x").Dot("set").Index(jen.Lit(owner.Pos)).Op("=").True(),
+			).Else().Block(
+				jen.Id("x").Dot("set").Index(jen.Lit(owner.Pos)).Op("=").False(),
+			)
+		}
 	})
 }
 
@@ -177,6 +219,7 @@ func tableHandlers(f *jen.File, t *RestTable) {
 	})
 
 	replyFunc(f, t)
+	visibilityFuncs(f, t)
 
 	row := jen.Op("*").Qual(apiPkg, t.GoName+"Reply")
 	info := jen.Op("*").Qual(apiPkg, "Info")
@@ -263,19 +306,22 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			g.Add(errRet.Clone())
 			g.List(jen.Id("r"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k"))
 			g.Add(errRet.Clone())
-			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id("pick"))
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(u+"Vis").Dot("Show").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")), jen.Id(u+"Owner").Call(jen.Id("r")), jen.Id("pick"), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "add", "put":
 		method := map[string]string{"add": "Add", "put": "Put"}[op.Name]
 		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
+			g.Id("v").Op(":=").Add(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")))
+			g.Id("x").Dot("guard").Call(jen.Id("v"), jen.True())
 			g.If(jen.Err().Op(":=").Add(st.Clone()).Dot(method).Call(jen.Id("ctx"), jen.Op("&").Id("x").Dot("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
-			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Op("&").Id("x").Dot("r"), jen.Nil())
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Op("&").Id("x").Dot("r"), jen.Id(u+"Vis").Dot("Show").Call(jen.Id("v"), jen.Id(u+"Owner").Call(jen.Op("&").Id("x").Dot("r")), jen.Nil(), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "update":
 		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, "Info"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			keyed(g)
+			g.Id("x").Dot("guard").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")), jen.False())
 			g.Var().Id("c").Qual(storePkg, t.ChangesType)
 			for _, c := range changeable(t.Table) {
 				if c.Secure {
@@ -296,7 +342,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 				}
 			}))
 			g.Add(errRet.Clone())
-			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Nil())
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(u+"Vis").Dot("Show").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")), jen.Id(u+"Owner").Call(jen.Id("r")), jen.Nil(), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "del":
@@ -343,7 +389,13 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			g.Add(errRet.Clone())
 			g.If(jen.Id("q").Dot("Total")).Block(jen.Return(jen.Op("&").Qual(apiPkg, t.GoName+"Page").Values(jen.Id("Count").Op(":").Int().Parens(jen.Id("res").Dot("Total"))), jen.Nil()))
 			g.Id("out").Op(":=").Op("&").Qual(apiPkg, t.GoName+"Page").Values(jen.Id("Count").Op(":").Len(jen.Id("res").Dot("Rows")), jen.Id("Data").Op(":").Make(jen.Index().Qual(apiPkg, t.GoName+"Reply"), jen.Len(jen.Id("res").Dot("Rows"))))
-			g.For(jen.Id("i").Op(":=").Range().Id("res").Dot("Rows")).Block(jen.Id("out").Dot("Data").Index(jen.Id("i")).Op("=").Id(u+"Reply").Call(jen.Op("&").Id("res").Dot("Rows").Index(jen.Id("i")), jen.Id("pick")))
+			g.Id("v").Op(":=").Add(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")))
+			g.Var().Id("show").Index().Bool()
+			g.For(jen.Id("i").Op(":=").Range().Id("res").Dot("Rows")).Block(
+				jen.Id("r").Op(":=").Op("&").Id("res").Dot("Rows").Index(jen.Id("i")),
+				jen.Id("show").Op("=").Id(u+"Vis").Dot("Show").Call(jen.Id("v"), jen.Id(u+"Owner").Call(jen.Id("r")), jen.Id("pick"), jen.Id("show")),
+				jen.Id("out").Dot("Data").Index(jen.Id("i")).Op("=").Id(u+"Reply").Call(jen.Id("r"), jen.Id("show")),
+			)
 			g.If(jen.Id("res").Dot("Next").Op("!=").Lit("")).Block(jen.Id("out").Dot("NextToken").Op("=").Qual(apiPkg, "NewOptString").Call(jen.Id("res").Dot("Next")))
 			g.Return(jen.Id("out"), jen.Nil())
 		})

@@ -9168,7 +9168,7 @@ func decodePhotoUpdateQueryParams(args [0]string, argsEscaped bool, r *http.Requ
 type TodoAddQueryParams struct {
 	// Key part 1; uuid generated when empty.
 	ID OptString `json:",omitempty,omitzero"`
-	// Pub.
+	// String.
 	Name OptString `json:",omitempty,omitzero"`
 	// String.
 	Descr OptString `json:",omitempty,omitzero"`
@@ -9675,7 +9675,7 @@ func decodeTodoGetQueryParams(args [0]string, argsEscaped bool, r *http.Request)
 type TodoPutQueryParams struct {
 	// Key part 1; uuid generated when empty.
 	ID OptString `json:",omitempty,omitzero"`
-	// Pub.
+	// String.
 	Name OptString `json:",omitempty,omitzero"`
 	// String.
 	Descr OptString `json:",omitempty,omitzero"`
@@ -10689,7 +10689,7 @@ func decodeTodoSelectQueryParams(args [0]string, argsEscaped bool, r *http.Reque
 type TodoUpdateQueryParams struct {
 	// Key part 1; uuid generated when empty.
 	ID OptString `json:",omitempty,omitzero"`
-	// Pub.
+	// String.
 	Name OptString `json:",omitempty,omitzero"`
 	// String.
 	Descr OptString `json:",omitempty,omitzero"`

@@ -3924,7 +3924,7 @@ func (*TodoQueryForm) todoSelectBodyReq() {}
 type TodoReply struct {
 	// Key part 1; uuid generated when empty.
 	ID OptString `json:"id"`
-	// Pub.
+	// String.
 	Name OptString `json:"name"`
 	// String.
 	Descr OptString `json:"descr"`

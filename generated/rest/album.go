@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
+	auth "github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/rest"
 )
@@ -87,25 +88,47 @@ func (x *albumIn) key() (store.AlbumKey, error) {
 	return store.AlbumKeyOf(&x.r), nil
 }
 
-// albumReply is r as the API shows it: secure columns never, the others when picked.
-func albumReply(r *store.Album, pick []bool) api.AlbumReply {
+// albumReply is r as the API shows it: the columns in show (from albumVis), never a secure one.
+func albumReply(r *store.Album, show []bool) api.AlbumReply {
 	var out api.AlbumReply
-	if rest.Shown(pick, 0) {
+	if show[0] {
 		out.ID = api.NewOptString(r.ID)
 	}
-	if rest.Shown(pick, 1) {
+	if show[1] {
 		out.OwnerID = api.NewOptString(r.OwnerID)
 	}
-	if rest.Shown(pick, 2) {
+	if show[2] {
 		out.Title = api.NewOptString(r.Title)
 	}
-	if rest.Shown(pick, 3) {
+	if show[3] {
 		out.Private = api.NewOptBool(r.Private)
 	}
-	if rest.Shown(pick, 4) {
+	if show[4] {
 		out.Mtime = api.NewOptInt64(r.Mtime)
 	}
 	return out
+}
+
+// albumVis is the column visibility of "album" (DESIGN.md §6).
+var albumVis = rest.NewVisibility(store.AlbumTable)
+
+// albumOwner returns the account id that owns r, or "".
+func albumOwner(r *store.Album) string {
+	return r.OwnerID
+}
+
+// guard drops what a caller that is not an admin may not write: admin columns, and
+// the owner column, which is set to the caller on add and put.
+func (x *albumIn) guard(v auth.Viewer, create bool) {
+	if v.Admin {
+		return
+	}
+	if create && v.ID != "" {
+		x.r.OwnerID = v.ID
+		x.set[1] = true
+	} else {
+		x.set[1] = false
+	}
 }
 
 // AlbumGetQuery implements GET /album/get.
@@ -138,7 +161,7 @@ func (h *Handler) albumGet(ctx context.Context, x *albumIn, sel string) (*api.Al
 	if err != nil {
 		return nil, err
 	}
-	out := albumReply(r, pick)
+	out := albumReply(r, albumVis.Show(auth.ViewerOf(ctx), albumOwner(r), pick, nil))
 	return &out, nil
 }
 
@@ -232,8 +255,12 @@ func (h *Handler) albumQuery(ctx context.Context, s *rest.Select, c rest.Control
 		return &api.AlbumPage{Count: int(res.Total)}, nil
 	}
 	out := &api.AlbumPage{Count: len(res.Rows), Data: make([]api.AlbumReply, len(res.Rows))}
+	v := auth.ViewerOf(ctx)
+	var show []bool
 	for i := range res.Rows {
-		out.Data[i] = albumReply(&res.Rows[i], pick)
+		r := &res.Rows[i]
+		show = albumVis.Show(v, albumOwner(r), pick, show)
+		out.Data[i] = albumReply(r, show)
 	}
 	if res.Next != "" {
 		out.NextToken = api.NewOptString(res.Next)
@@ -259,10 +286,12 @@ func (h *Handler) AlbumAddBody(ctx context.Context, req api.AlbumAddBodyReq) (*a
 	return h.albumAdd(ctx, &x)
 }
 func (h *Handler) albumAdd(ctx context.Context, x *albumIn) (*api.AlbumReply, error) {
+	v := auth.ViewerOf(ctx)
+	x.guard(v, true)
 	if err := h.st.Album.Add(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := albumReply(&x.r, nil)
+	out := albumReply(&x.r, albumVis.Show(v, albumOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -284,10 +313,12 @@ func (h *Handler) AlbumPutBody(ctx context.Context, req api.AlbumPutBodyReq) (*a
 	return h.albumPut(ctx, &x)
 }
 func (h *Handler) albumPut(ctx context.Context, x *albumIn) (*api.AlbumReply, error) {
+	v := auth.ViewerOf(ctx)
+	x.guard(v, true)
 	if err := h.st.Album.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := albumReply(&x.r, nil)
+	out := albumReply(&x.r, albumVis.Show(v, albumOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -313,6 +344,7 @@ func (h *Handler) albumUpdate(ctx context.Context, x *albumIn) (*api.Info, error
 	if err != nil {
 		return nil, err
 	}
+	x.guard(auth.ViewerOf(ctx), false)
 	var c store.AlbumChanges
 	if x.set[1] {
 		c.OwnerID = db.Some(x.r.OwnerID)

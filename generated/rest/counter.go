@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
+	auth "github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/rest"
 )
@@ -95,28 +96,44 @@ func (x *counterIn) key() (store.CounterKey, error) {
 	return store.CounterKeyOf(&x.r), nil
 }
 
-// counterReply is r as the API shows it: secure columns never, the others when picked.
-func counterReply(r *store.Counter, pick []bool) api.CounterReply {
+// counterReply is r as the API shows it: the columns in show (from counterVis), never a secure one.
+func counterReply(r *store.Counter, show []bool) api.CounterReply {
 	var out api.CounterReply
-	if rest.Shown(pick, 0) {
+	if show[0] {
 		out.ID = api.NewOptString(r.ID)
 	}
-	if rest.Shown(pick, 1) {
+	if show[1] {
 		out.Likes = api.NewOptInt64(r.Likes)
 	}
-	if rest.Shown(pick, 2) {
+	if show[2] {
 		out.Views = api.NewOptInt64(r.Views)
 	}
-	if rest.Shown(pick, 3) {
+	if show[3] {
 		out.Score = api.NewOptFloat64(r.Score)
 	}
-	if rest.Shown(pick, 4) {
+	if show[4] {
 		out.Label = api.NewOptString(r.Label)
 	}
-	if rest.Shown(pick, 5) {
+	if show[5] {
 		out.Mtime = api.NewOptInt64(r.Mtime)
 	}
 	return out
+}
+
+// counterVis is the column visibility of "counter" (DESIGN.md §6).
+var counterVis = rest.NewVisibility(store.CounterTable)
+
+// counterOwner returns the account id that owns r, or "".
+func counterOwner(r *store.Counter) string {
+	return ""
+}
+
+// guard drops what a caller that is not an admin may not write: admin columns, and
+// the owner column, which is set to the caller on add and put.
+func (x *counterIn) guard(v auth.Viewer, create bool) {
+	if v.Admin {
+		return
+	}
 }
 
 // CounterGetQuery implements GET /counter/get.
@@ -149,7 +166,7 @@ func (h *Handler) counterGet(ctx context.Context, x *counterIn, sel string) (*ap
 	if err != nil {
 		return nil, err
 	}
-	out := counterReply(r, pick)
+	out := counterReply(r, counterVis.Show(auth.ViewerOf(ctx), counterOwner(r), pick, nil))
 	return &out, nil
 }
 
@@ -249,8 +266,12 @@ func (h *Handler) counterQuery(ctx context.Context, s *rest.Select, c rest.Contr
 		return &api.CounterPage{Count: int(res.Total)}, nil
 	}
 	out := &api.CounterPage{Count: len(res.Rows), Data: make([]api.CounterReply, len(res.Rows))}
+	v := auth.ViewerOf(ctx)
+	var show []bool
 	for i := range res.Rows {
-		out.Data[i] = counterReply(&res.Rows[i], pick)
+		r := &res.Rows[i]
+		show = counterVis.Show(v, counterOwner(r), pick, show)
+		out.Data[i] = counterReply(r, show)
 	}
 	if res.Next != "" {
 		out.NextToken = api.NewOptString(res.Next)
@@ -276,10 +297,12 @@ func (h *Handler) CounterAddBody(ctx context.Context, req api.CounterAddBodyReq)
 	return h.counterAdd(ctx, &x)
 }
 func (h *Handler) counterAdd(ctx context.Context, x *counterIn) (*api.CounterReply, error) {
+	v := auth.ViewerOf(ctx)
+	x.guard(v, true)
 	if err := h.st.Counter.Add(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := counterReply(&x.r, nil)
+	out := counterReply(&x.r, counterVis.Show(v, counterOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -301,10 +324,12 @@ func (h *Handler) CounterPutBody(ctx context.Context, req api.CounterPutBodyReq)
 	return h.counterPut(ctx, &x)
 }
 func (h *Handler) counterPut(ctx context.Context, x *counterIn) (*api.CounterReply, error) {
+	v := auth.ViewerOf(ctx)
+	x.guard(v, true)
 	if err := h.st.Counter.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := counterReply(&x.r, nil)
+	out := counterReply(&x.r, counterVis.Show(v, counterOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -330,6 +355,7 @@ func (h *Handler) counterUpdate(ctx context.Context, x *counterIn) (*api.Info, e
 	if err != nil {
 		return nil, err
 	}
+	x.guard(auth.ViewerOf(ctx), false)
 	var c store.CounterChanges
 	if x.set[1] {
 		c.Likes = db.Some(x.r.Likes)
@@ -376,7 +402,7 @@ func (h *Handler) counterIncr(ctx context.Context, x *counterIn) (*api.CounterRe
 	if err != nil {
 		return nil, err
 	}
-	out := counterReply(r, nil)
+	out := counterReply(r, counterVis.Show(auth.ViewerOf(ctx), counterOwner(r), nil, nil))
 	return &out, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
+	auth "github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/rest"
 )
@@ -85,22 +86,38 @@ func (x *noteIn) key() (store.NoteKey, error) {
 	return store.NoteKeyOf(&x.r), nil
 }
 
-// noteReply is r as the API shows it: secure columns never, the others when picked.
-func noteReply(r *store.Note, pick []bool) api.NoteReply {
+// noteReply is r as the API shows it: the columns in show (from noteVis), never a secure one.
+func noteReply(r *store.Note, show []bool) api.NoteReply {
 	var out api.NoteReply
-	if rest.Shown(pick, 0) {
+	if show[0] {
 		out.ID = api.NewOptInt64(int64(r.ID))
 	}
-	if rest.Shown(pick, 1) {
+	if show[1] {
 		out.Body = api.NewOptString(r.Body)
 	}
-	if rest.Shown(pick, 2) {
+	if show[2] {
 		out.CreatedAt = api.NewOptDateTime(r.CreatedAt)
 	}
-	if rest.Shown(pick, 3) {
+	if show[3] {
 		out.UpdatedAt = api.NewOptDateTime(r.UpdatedAt)
 	}
 	return out
+}
+
+// noteVis is the column visibility of "note" (DESIGN.md §6).
+var noteVis = rest.NewVisibility(store.NoteTable)
+
+// noteOwner returns the account id that owns r, or "".
+func noteOwner(r *store.Note) string {
+	return ""
+}
+
+// guard drops what a caller that is not an admin may not write: admin columns, and
+// the owner column, which is set to the caller on add and put.
+func (x *noteIn) guard(v auth.Viewer, create bool) {
+	if v.Admin {
+		return
+	}
 }
 
 // NoteGetQuery implements GET /note/get.
@@ -133,7 +150,7 @@ func (h *Handler) noteGet(ctx context.Context, x *noteIn, sel string) (*api.Note
 	if err != nil {
 		return nil, err
 	}
-	out := noteReply(r, pick)
+	out := noteReply(r, noteVis.Show(auth.ViewerOf(ctx), noteOwner(r), pick, nil))
 	return &out, nil
 }
 
@@ -221,8 +238,12 @@ func (h *Handler) noteQuery(ctx context.Context, s *rest.Select, c rest.Control)
 		return &api.NotePage{Count: int(res.Total)}, nil
 	}
 	out := &api.NotePage{Count: len(res.Rows), Data: make([]api.NoteReply, len(res.Rows))}
+	v := auth.ViewerOf(ctx)
+	var show []bool
 	for i := range res.Rows {
-		out.Data[i] = noteReply(&res.Rows[i], pick)
+		r := &res.Rows[i]
+		show = noteVis.Show(v, noteOwner(r), pick, show)
+		out.Data[i] = noteReply(r, show)
 	}
 	if res.Next != "" {
 		out.NextToken = api.NewOptString(res.Next)
@@ -248,10 +269,12 @@ func (h *Handler) NoteAddBody(ctx context.Context, req api.NoteAddBodyReq) (*api
 	return h.noteAdd(ctx, &x)
 }
 func (h *Handler) noteAdd(ctx context.Context, x *noteIn) (*api.NoteReply, error) {
+	v := auth.ViewerOf(ctx)
+	x.guard(v, true)
 	if err := h.st.Note.Add(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := noteReply(&x.r, nil)
+	out := noteReply(&x.r, noteVis.Show(v, noteOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -273,10 +296,12 @@ func (h *Handler) NotePutBody(ctx context.Context, req api.NotePutBodyReq) (*api
 	return h.notePut(ctx, &x)
 }
 func (h *Handler) notePut(ctx context.Context, x *noteIn) (*api.NoteReply, error) {
+	v := auth.ViewerOf(ctx)
+	x.guard(v, true)
 	if err := h.st.Note.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := noteReply(&x.r, nil)
+	out := noteReply(&x.r, noteVis.Show(v, noteOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -302,6 +327,7 @@ func (h *Handler) noteUpdate(ctx context.Context, x *noteIn) (*api.Info, error) 
 	if err != nil {
 		return nil, err
 	}
+	x.guard(auth.ViewerOf(ctx), false)
 	var c store.NoteChanges
 	if x.set[1] {
 		c.Body = db.Some(x.r.Body)

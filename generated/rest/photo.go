@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
+	auth "github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/rest"
 )
@@ -206,61 +207,85 @@ func (x *photoIn) key() (store.PhotoKey, error) {
 	return store.PhotoKeyOf(&x.r), nil
 }
 
-// photoReply is r as the API shows it: secure columns never, the others when picked.
-func photoReply(r *store.Photo, pick []bool) api.PhotoReply {
+// photoReply is r as the API shows it: the columns in show (from photoVis), never a secure one.
+func photoReply(r *store.Photo, show []bool) api.PhotoReply {
 	var out api.PhotoReply
-	if rest.Shown(pick, 0) {
+	if show[0] {
 		out.AlbumID = api.NewOptString(r.AlbumID)
 	}
-	if rest.Shown(pick, 1) {
+	if show[1] {
 		out.ID = api.NewOptString(r.ID)
 	}
-	if rest.Shown(pick, 2) {
+	if show[2] {
 		out.Name = api.NewOptString(r.Name)
 	}
-	if rest.Shown(pick, 3) {
+	if show[3] {
 		out.OwnerID = api.NewOptString(r.OwnerID)
 	}
-	if rest.Shown(pick, 4) {
+	if show[4] {
 		out.Kind = api.NewOptString(r.Kind)
 	}
-	if rest.Shown(pick, 5) {
+	if show[5] {
 		out.Width = api.NewOptInt64(int64(r.Width))
 	}
-	if rest.Shown(pick, 6) {
+	if show[6] {
 		out.Height = api.NewOptInt64(int64(r.Height))
 	}
-	if rest.Shown(pick, 7) {
+	if show[7] {
 		out.Rating = api.NewOptFloat64(r.Rating)
 	}
-	if rest.Shown(pick, 8) {
+	if show[8] {
 		out.Hidden = api.NewOptBool(r.Hidden)
 	}
-	if rest.Shown(pick, 9) && r.Tags != nil {
+	if show[9] && r.Tags != nil {
 		out.Tags = rest.EncodeJSON(r.Tags)
 	}
-	if rest.Shown(pick, 10) && r.Exif != nil {
+	if show[10] && r.Exif != nil {
 		out.Exif = rest.EncodeJSON(r.Exif)
 	}
-	if rest.Shown(pick, 11) {
+	if show[11] {
 		out.Thumb = r.Thumb
 	}
-	if rest.Shown(pick, 12) && r.Caption != nil {
+	if show[12] && r.Caption != nil {
 		out.Caption = api.NewOptString(*r.Caption)
 	}
-	if rest.Shown(pick, 13) && r.Size != nil {
+	if show[13] && r.Size != nil {
 		out.Size = api.NewOptInt64(*r.Size)
 	}
-	if rest.Shown(pick, 14) && r.Taken != nil {
+	if show[14] && r.Taken != nil {
 		out.Taken = api.NewOptDateTime(*r.Taken)
 	}
-	if rest.Shown(pick, 16) {
+	if show[16] {
 		out.Moderation = api.NewOptString(r.Moderation)
 	}
-	if rest.Shown(pick, 17) {
+	if show[17] {
 		out.Mtime = api.NewOptInt64(r.Mtime)
 	}
 	return out
+}
+
+// photoVis is the column visibility of "photo" (DESIGN.md §6).
+var photoVis = rest.NewVisibility(store.PhotoTable)
+
+// photoOwner returns the account id that owns r, or "".
+func photoOwner(r *store.Photo) string {
+	return r.OwnerID
+}
+
+// guard drops what a caller that is not an admin may not write: admin columns, and
+// the owner column, which is set to the caller on add and put.
+func (x *photoIn) guard(v auth.Viewer, create bool) {
+	if v.Admin {
+		return
+	}
+	x.set[16] = false
+	x.r.Moderation = store.Photo{}.Moderation
+	if create && v.ID != "" {
+		x.r.OwnerID = v.ID
+		x.set[3] = true
+	} else {
+		x.set[3] = false
+	}
 }
 
 // PhotoGetQuery implements GET /photo/get.
@@ -293,7 +318,7 @@ func (h *Handler) photoGet(ctx context.Context, x *photoIn, sel string) (*api.Ph
 	if err != nil {
 		return nil, err
 	}
-	out := photoReply(r, pick)
+	out := photoReply(r, photoVis.Show(auth.ViewerOf(ctx), photoOwner(r), pick, nil))
 	return &out, nil
 }
 
@@ -459,8 +484,12 @@ func (h *Handler) photoQuery(ctx context.Context, s *rest.Select, c rest.Control
 		return &api.PhotoPage{Count: int(res.Total)}, nil
 	}
 	out := &api.PhotoPage{Count: len(res.Rows), Data: make([]api.PhotoReply, len(res.Rows))}
+	v := auth.ViewerOf(ctx)
+	var show []bool
 	for i := range res.Rows {
-		out.Data[i] = photoReply(&res.Rows[i], pick)
+		r := &res.Rows[i]
+		show = photoVis.Show(v, photoOwner(r), pick, show)
+		out.Data[i] = photoReply(r, show)
 	}
 	if res.Next != "" {
 		out.NextToken = api.NewOptString(res.Next)
@@ -486,10 +515,12 @@ func (h *Handler) PhotoAddBody(ctx context.Context, req api.PhotoAddBodyReq) (*a
 	return h.photoAdd(ctx, &x)
 }
 func (h *Handler) photoAdd(ctx context.Context, x *photoIn) (*api.PhotoReply, error) {
+	v := auth.ViewerOf(ctx)
+	x.guard(v, true)
 	if err := h.st.Photo.Add(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := photoReply(&x.r, nil)
+	out := photoReply(&x.r, photoVis.Show(v, photoOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -511,10 +542,12 @@ func (h *Handler) PhotoPutBody(ctx context.Context, req api.PhotoPutBodyReq) (*a
 	return h.photoPut(ctx, &x)
 }
 func (h *Handler) photoPut(ctx context.Context, x *photoIn) (*api.PhotoReply, error) {
+	v := auth.ViewerOf(ctx)
+	x.guard(v, true)
 	if err := h.st.Photo.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := photoReply(&x.r, nil)
+	out := photoReply(&x.r, photoVis.Show(v, photoOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -540,6 +573,7 @@ func (h *Handler) photoUpdate(ctx context.Context, x *photoIn) (*api.Info, error
 	if err != nil {
 		return nil, err
 	}
+	x.guard(auth.ViewerOf(ctx), false)
 	var c store.PhotoChanges
 	if x.set[2] {
 		c.Name = db.Some(x.r.Name)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
+	auth "github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/rest"
 )
@@ -99,28 +100,44 @@ func (x *todoIn) key() (store.TodoKey, error) {
 	return store.TodoKeyOf(&x.r), nil
 }
 
-// todoReply is r as the API shows it: secure columns never, the others when picked.
-func todoReply(r *store.Todo, pick []bool) api.TodoReply {
+// todoReply is r as the API shows it: the columns in show (from todoVis), never a secure one.
+func todoReply(r *store.Todo, show []bool) api.TodoReply {
 	var out api.TodoReply
-	if rest.Shown(pick, 0) {
+	if show[0] {
 		out.ID = api.NewOptString(r.ID)
 	}
-	if rest.Shown(pick, 1) {
+	if show[1] {
 		out.Name = api.NewOptString(r.Name)
 	}
-	if rest.Shown(pick, 2) {
+	if show[2] {
 		out.Descr = api.NewOptString(r.Descr)
 	}
-	if rest.Shown(pick, 3) && r.Due != nil {
+	if show[3] && r.Due != nil {
 		out.Due = api.NewOptDateTime(*r.Due)
 	}
-	if rest.Shown(pick, 4) {
+	if show[4] {
 		out.Done = api.NewOptBool(r.Done)
 	}
-	if rest.Shown(pick, 5) {
+	if show[5] {
 		out.Mtime = api.NewOptInt64(r.Mtime)
 	}
 	return out
+}
+
+// todoVis is the column visibility of "todo" (DESIGN.md §6).
+var todoVis = rest.NewVisibility(store.TodoTable)
+
+// todoOwner returns the account id that owns r, or "".
+func todoOwner(r *store.Todo) string {
+	return ""
+}
+
+// guard drops what a caller that is not an admin may not write: admin columns, and
+// the owner column, which is set to the caller on add and put.
+func (x *todoIn) guard(v auth.Viewer, create bool) {
+	if v.Admin {
+		return
+	}
 }
 
 // TodoGetQuery implements GET /todo/get.
@@ -153,7 +170,7 @@ func (h *Handler) todoGet(ctx context.Context, x *todoIn, sel string) (*api.Todo
 	if err != nil {
 		return nil, err
 	}
-	out := todoReply(r, pick)
+	out := todoReply(r, todoVis.Show(auth.ViewerOf(ctx), todoOwner(r), pick, nil))
 	return &out, nil
 }
 
@@ -253,8 +270,12 @@ func (h *Handler) todoQuery(ctx context.Context, s *rest.Select, c rest.Control)
 		return &api.TodoPage{Count: int(res.Total)}, nil
 	}
 	out := &api.TodoPage{Count: len(res.Rows), Data: make([]api.TodoReply, len(res.Rows))}
+	v := auth.ViewerOf(ctx)
+	var show []bool
 	for i := range res.Rows {
-		out.Data[i] = todoReply(&res.Rows[i], pick)
+		r := &res.Rows[i]
+		show = todoVis.Show(v, todoOwner(r), pick, show)
+		out.Data[i] = todoReply(r, show)
 	}
 	if res.Next != "" {
 		out.NextToken = api.NewOptString(res.Next)
@@ -280,10 +301,12 @@ func (h *Handler) TodoAddBody(ctx context.Context, req api.TodoAddBodyReq) (*api
 	return h.todoAdd(ctx, &x)
 }
 func (h *Handler) todoAdd(ctx context.Context, x *todoIn) (*api.TodoReply, error) {
+	v := auth.ViewerOf(ctx)
+	x.guard(v, true)
 	if err := h.st.Todo.Add(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := todoReply(&x.r, nil)
+	out := todoReply(&x.r, todoVis.Show(v, todoOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -305,10 +328,12 @@ func (h *Handler) TodoPutBody(ctx context.Context, req api.TodoPutBodyReq) (*api
 	return h.todoPut(ctx, &x)
 }
 func (h *Handler) todoPut(ctx context.Context, x *todoIn) (*api.TodoReply, error) {
+	v := auth.ViewerOf(ctx)
+	x.guard(v, true)
 	if err := h.st.Todo.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := todoReply(&x.r, nil)
+	out := todoReply(&x.r, todoVis.Show(v, todoOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -334,6 +359,7 @@ func (h *Handler) todoUpdate(ctx context.Context, x *todoIn) (*api.Info, error) 
 	if err != nil {
 		return nil, err
 	}
+	x.guard(auth.ViewerOf(ctx), false)
 	var c store.TodoChanges
 	if x.set[1] {
 		c.Name = db.Some(x.r.Name)

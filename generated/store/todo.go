@@ -11,8 +11,8 @@ import (
 
 // Todo is a row of table "todo".
 type Todo struct {
-	ID    string     `json:"id"`   // key part 1; uuid generated when empty
-	Name  string     `json:"name"` // pub
+	ID    string     `json:"id"` // key part 1; uuid generated when empty
+	Name  string     `json:"name"`
 	Descr string     `json:"descr"`
 	Due   *time.Time `json:"due,omitempty"`
 	Done  bool       `json:"done"`
@@ -71,7 +71,7 @@ var TodoTable = &db.Table[Todo]{
 	Name: "todo",
 	Columns: []db.Column{
 		{Name: "id", Kind: db.KindString, Key: 1, UUID: true},
-		{Name: "name", Kind: db.KindString, Pub: true},
+		{Name: "name", Kind: db.KindString},
 		{Name: "descr", Kind: db.KindString},
 		{Name: "due", Kind: db.KindTime, Nullable: true},
 		{Name: "done", Kind: db.KindBool},

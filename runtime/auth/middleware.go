@@ -326,3 +326,17 @@ func (ch *Checker) body(r *http.Request) ([]byte, error) {
 }
 
 func constantEqual(a, b string) bool { return subtleEqual(a, b) }
+
+// Viewer is who reads a reply, for column visibility.
+type Viewer struct {
+	ID    string // the account id; empty on open paths
+	Admin bool
+}
+
+// ViewerOf returns the viewer of a request's context.
+func ViewerOf(ctx context.Context) Viewer {
+	if a := FromContext(ctx); a != nil {
+		return Viewer{ID: a.ID, Admin: a.IsAdmin()}
+	}
+	return Viewer{}
+}

@@ -182,9 +182,6 @@ func Pick[R any](sel string, t *db.Table[R]) ([]bool, error) {
 	return pick, nil
 }
 
-// Shown reports whether column col is in pick.
-func Shown(pick []bool, col int) bool { return pick == nil || pick[col] }
-
 // DecodeJSON decodes a JSON column value from a request body.
 func DecodeJSON(table, col string, raw jx.Raw, dst any) error {
 	if err := json.Unmarshal(raw, dst); err != nil {
