@@ -61,3 +61,24 @@ func TestReadmeTodo(t *testing.T) {
 		t.Fatalf("%v rows left: %s", r.num("count"), r.raw)
 	}
 }
+
+// TestReadmeSigned runs the README's signed curl example as written, with
+// the built binary and the test server's home and port.
+func TestReadmeSigned(t *testing.T) {
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Skip("openssl is not installed")
+	}
+	home := t.TempDir()
+	s := start(t, "-home", home)
+	port := s.base[strings.LastIndex(s.base, ":")+1:]
+	block := readmeBlock(t, "<!-- e2e: readme-signed")
+	block = strings.ReplaceAll(block, "go run ./cmd/bkapp", bin+" -home "+home)
+	block = strings.ReplaceAll(block, "localhost:8000", "localhost:"+port)
+	out, err := exec.Command("bash", "-c", "set -e\n"+block).CombinedOutput()
+	if err != nil {
+		t.Fatalf("README example failed: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), `{"count":0`) || strings.Contains(string(out), `"status"`) {
+		t.Fatalf("README signed request did not succeed:\n%s", out)
+	}
+}
