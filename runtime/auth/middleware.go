@@ -67,7 +67,9 @@ type Config struct {
 	SessionAge     time.Duration
 	TokenSecret    string
 	TokenAge       time.Duration
-	LoginRate      int // /login attempts per minute, per login and per IP
+	LoginRate      int                 // /login attempts per minute, per login and per IP
+	AllowAccount   map[string][]string // type -> paths only accounts of some listed type may use
+	DenyAccount    map[string][]string // type -> paths accounts of that type may not use
 }
 
 // DefaultAllow are the paths open without a signature.
@@ -86,6 +88,15 @@ func (c *Config) Params(s *config.Set) {
 	s.String(&c.TokenSecret, "api-access-token-secret", "", "key of access tokens; no tokens are issued when empty")
 	s.Duration(&c.TokenAge, "api-access-token-age", 7*24*time.Hour, "lifetime of an access token")
 	s.Int(&c.LoginRate, "api-login-rate", 10, "/login attempts per minute allowed per login and per IP (429 beyond)")
+	c.AllowAccount, c.DenyAccount = map[string][]string{}, map[string][]string{}
+	s.Prefix("api-allow-account-", "regexp of paths only accounts of type NAME (or of another type with its own rule for the path) may use", func(typ, v string) error {
+		c.AllowAccount[typ] = append(c.AllowAccount[typ], v)
+		return nil
+	})
+	s.Prefix("api-deny-account-", "regexp of paths accounts of type NAME may not use", func(typ, v string) error {
+		c.DenyAccount[typ] = append(c.DenyAccount[typ], v)
+		return nil
+	})
 }
 
 // Names of the session cookie and the access-token parameter and header.
@@ -125,6 +136,7 @@ type Checker struct {
 	cfg                           Config
 	sessions, tokens              *Sealer // tokens nil: none issued
 	limits                        *limiter
+	allowType, denyType           map[string]*regexp.Regexp
 	now                           func() time.Time
 	maxBody                       int64
 }
@@ -153,6 +165,17 @@ func NewChecker(c Config, accounts Accounts, maxBody int64) (*Checker, error) {
 	}
 	if ch.anonymous, err = compile("api-allow-anonymous", c.AllowAnonymous); err != nil {
 		return nil, err
+	}
+	ch.allowType, ch.denyType = map[string]*regexp.Regexp{}, map[string]*regexp.Regexp{}
+	for typ, list := range c.AllowAccount {
+		if ch.allowType[typ], err = compile("api-allow-account-"+typ, list); err != nil {
+			return nil, err
+		}
+	}
+	for typ, list := range c.DenyAccount {
+		if ch.denyType[typ], err = compile("api-deny-account-"+typ, list); err != nil {
+			return nil, err
+		}
 	}
 	return ch, nil
 }
@@ -302,10 +325,40 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 	if !Valid(sig, req, Key(sig.Version, acc.Secret, acc.AuthSecret, acc.TokenSecret)) {
 		return nil, &Failure{Status: http.StatusUnauthorized, Code: "NOAUTH", Message: "Not authenticated", ClearSession: source == "session"}
 	}
-	if match(ch.admin, path) && !acc.IsAdmin() {
+	if acc.IsAdmin() {
+		return acc, nil
+	}
+	if match(ch.admin, path) {
 		return nil, &Failure{Status: http.StatusUnauthorized, Code: "ADMIN", Message: "Restricted access"}
 	}
-	return acc, nil
+	return acc, ch.checkTypes(acc, path)
+}
+
+// checkTypes applies the per-type rules to a non-admin account: a
+// deny-account rule of one of its types refuses the path; when allow-account
+// rules match the path, one of them must be for one of its types.
+func (ch *Checker) checkTypes(acc *Account, path string) error {
+	types := acc.Types()
+	for _, t := range types {
+		if match(ch.denyType[t], path) {
+			return &Failure{Status: http.StatusUnauthorized, Code: "DENY", Message: "Access denied"}
+		}
+	}
+	restricted := false
+	for typ, re := range ch.allowType {
+		if match(re, path) {
+			restricted = true
+			for _, t := range types {
+				if t == typ {
+					return nil
+				}
+			}
+		}
+	}
+	if restricted {
+		return &Failure{Status: http.StatusUnauthorized, Code: "ALLOW", Message: "Access is not allowed"}
+	}
+	return nil
 }
 
 // body reads the request body (bounded) and puts it back for the handlers.

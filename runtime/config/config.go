@@ -30,11 +30,42 @@ type Param struct {
 
 // Set is the parameters of an application.
 type Set struct {
-	params map[string]*Param
+	params   map[string]*Param
+	prefixes []*prefixParam
+}
+
+// prefixParam is a family of parameters named prefix+SUFFIX, like
+// backendjs's api-allow-account-TYPE.
+type prefixParam struct {
+	prefix, help string
+	set          func(suffix, value string) error
 }
 
 // New returns an empty set.
 func New() *Set { return &Set{params: map[string]*Param{}} }
+
+// Prefix declares a family of parameters whose names start with prefix;
+// set gets the rest of the name (SUFFIX in -prefixSUFFIX) and the value.
+func (s *Set) Prefix(prefix, help string, set func(suffix, value string) error) {
+	s.prefixes = append(s.prefixes, &prefixParam{prefix: prefix, help: help, set: set})
+}
+
+// apply sets a parameter by name, a declared one or one of a prefix family.
+func (s *Set) apply(name, value, source string) (bool, error) {
+	if p := s.params[name]; p != nil {
+		if err := p.set(value); err != nil {
+			return true, err
+		}
+		p.Source = source
+		return true, nil
+	}
+	for _, f := range s.prefixes {
+		if suffix, ok := strings.CutPrefix(name, f.prefix); ok && suffix != "" {
+			return true, f.set(suffix, value)
+		}
+	}
+	return false, nil
+}
 
 func (s *Set) add(name, typ, def, help string, set func(string) error) {
 	if _, dup := s.params[name]; dup {
@@ -165,6 +196,13 @@ func (s *Set) Load(home string, environ []string, args []string) (rest []string,
 				}
 			}
 		}
+		for _, f := range s.prefixes {
+			if suffix, ok := strings.CutPrefix(k, EnvName(f.prefix)); ok && suffix != "" {
+				if err := f.set(strings.ToLower(strings.ReplaceAll(suffix, "_", "-")), v); err != nil {
+					problems = append(problems, Problem{"env " + k, err})
+				}
+			}
+		}
 	}
 	rest, err = s.parseFlags(args)
 	return rest, problems, err
@@ -193,16 +231,12 @@ func (s *Set) loadFile(path string) []Problem {
 			continue
 		}
 		k = strings.TrimPrefix(strings.TrimSpace(k), "-")
-		p := s.params[k]
-		if p == nil {
+		known, err := s.apply(k, strings.TrimSpace(v), path)
+		if !known {
 			problems = append(problems, Problem{where, s.unknown(k)})
-			continue
-		}
-		if err := p.set(strings.TrimSpace(v)); err != nil {
+		} else if err != nil {
 			problems = append(problems, Problem{where, fmt.Errorf("%s: %w", k, err)})
-			continue
 		}
-		p.Source = path
 	}
 	return problems
 }
@@ -228,6 +262,18 @@ func (s *Set) parseFlags(args []string) ([]string, error) {
 		}
 		p := s.params[name]
 		if p == nil {
+			if !hasVal && i+1 < len(args) {
+				val = args[i+1]
+			}
+			if known, err := s.apply(name, val, "flag"); known {
+				if err != nil {
+					return nil, fmt.Errorf("-%s: %w", name, err)
+				}
+				if !hasVal {
+					i++
+				}
+				continue
+			}
 			return nil, s.unknown(name)
 		}
 		if !hasVal {
@@ -308,5 +354,8 @@ func (s *Set) Help(w io.Writer) {
 			def = `""`
 		}
 		fmt.Fprintf(w, "  -%s %s\n      %s (default %s; env %s)\n", n, p.Type, p.Help, def, EnvName(n))
+	}
+	for _, f := range s.prefixes {
+		fmt.Fprintf(w, "  -%sNAME list\n      %s (env %sNAME)\n", f.prefix, f.help, EnvName(f.prefix))
 	}
 }

@@ -88,3 +88,19 @@ func FuzzConfigFile(f *testing.F) {
 		s.Load(home, nil, nil)
 	})
 }
+
+func TestPrefix(t *testing.T) {
+	s := New()
+	got := map[string][]string{}
+	s.Prefix("api-allow-account-", "paths", func(suffix, v string) error { got[suffix] = append(got[suffix], v); return nil })
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, "etc"), 0o755)
+	os.WriteFile(filepath.Join(home, "etc", "config"), []byte("api-allow-account-editor=^/photo/\n"), 0o644)
+	rest, problems, err := s.Load(home, []string{"BK_API_ALLOW_ACCOUNT_STAFF=^/note/"}, []string{"-api-allow-account-editor", "^/album/", "web"})
+	if err != nil || len(problems) > 0 || rest[0] != "web" {
+		t.Fatal(err, problems, rest)
+	}
+	if strings.Join(got["editor"], " ") != "^/photo/ ^/album/" || got["staff"][0] != "^/note/" {
+		t.Fatalf("%v", got)
+	}
+}

@@ -44,9 +44,12 @@ func (s *server) signed(t *testing.T, login, secret, method, path, ctype string,
 }
 
 func TestAuth(t *testing.T) {
-	args := []string{"-home", t.TempDir(), "-api-allow-admin", "^/counter/", "-api-deny-path", "^/note/", "-api-allow-path", "^/album/get$"}
+	args := []string{"-home", t.TempDir(), "-api-allow-admin", "^/counter/", "-api-deny-path", "^/note/", "-api-allow-path", "^/album/get$",
+		"-api-allow-account-editor", "^/album/", "-api-deny-account-guest", "^/photo/"}
 	s := start(t, args...)
 	shell(t, args, "account-add", "-login", "bob", "-secret", "bobs-secret")
+	shell(t, args, "account-add", "-login", "ed", "-secret", "eds-secret", "-type", "editor")
+	shell(t, args, "account-add", "-login", "gus", "-secret", "gus-secret", "-type", "guest,editor")
 	unsigned := &server{t: t, base: s.base}
 	const sec = 30 * time.Second
 
@@ -117,6 +120,18 @@ func TestAuth(t *testing.T) {
 		}, 401, "Restricted access"},
 		{"admin path, admin", func(t *testing.T) reply {
 			return s.signed(t, adminLogin, adminSecret, "GET", "/counter/incr?id=c&likes=1", "", nil, sec, nil)
+		}, 200, ""},
+		{"allow-account: not of the type", func(t *testing.T) reply {
+			return s.signed(t, "bob", "bobs-secret", "GET", "/album/select?id=x", "", nil, sec, nil)
+		}, 401, "Access is not allowed"},
+		{"allow-account: of the type", func(t *testing.T) reply {
+			return s.signed(t, "ed", "eds-secret", "GET", "/album/select?id=x", "", nil, sec, nil)
+		}, 200, ""},
+		{"deny-account: of the type", func(t *testing.T) reply {
+			return s.signed(t, "gus", "gus-secret", "GET", "/photo/select?album_id=x", "", nil, sec, nil)
+		}, 401, "Access denied"},
+		{"deny-account: not of the type", func(t *testing.T) reply {
+			return s.signed(t, "ed", "eds-secret", "GET", "/photo/select?album_id=x", "", nil, sec, nil)
 		}, 200, ""},
 		{"denied path", func(t *testing.T) reply {
 			return s.signed(t, adminLogin, adminSecret, "GET", "/note/get?id=1", "", nil, sec, nil)
