@@ -74,7 +74,18 @@ func Render(m *Model) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := map[string]any{"Name": m.Name, "SchemaPkg": m.SchemaPkg, "REST": rest, "Controls": ControlParams, "HasAuth": hasAuth}
+	profile, err := accountTable(m, hasAuth)
+	if err != nil {
+		return nil, err
+	}
+	data := map[string]any{"Name": m.Name, "SchemaPkg": m.SchemaPkg, "REST": rest, "Controls": ControlParams, "HasAuth": hasAuth, "HasAccount": profile != nil, "Profile": profile}
+	if profile != nil {
+		acc, err := renderTemplateFuncs("account.go.tmpl", data, true)
+		if err != nil {
+			return nil, err
+		}
+		out[filepath.Join("rest", "account.go")] = acc
+	}
 	doc, err = renderTemplateFuncs("doc.html.tmpl", data, false)
 	if err != nil {
 		return nil, err
@@ -226,4 +237,39 @@ func authTable(m *Model) (bool, error) {
 		return true, nil
 	}
 	return false, nil
+}
+
+// accountTable returns the profile columns of bk_account (those a request
+// may set: strings, not the key, login or time columns), or nil when the
+// schema has no bk_account; /account/* needs bk_auth too.
+func accountTable(m *Model, hasAuth bool) ([]*Column, error) {
+	for _, t := range m.Tables {
+		if t.Name != "bk_account" {
+			continue
+		}
+		if !hasAuth {
+			return nil, fmt.Errorf("%s: bk_account needs a bk_auth table", t.Pos)
+		}
+		if len(t.Keys) != 1 || t.Keys[0].Name != "id" || t.Keys[0].Type.Ident != "string" {
+			return nil, fmt.Errorf("%s: bk_account must have the single string key id (the bk_auth id)", t.Pos)
+		}
+		var profile []*Column
+		hasLogin := false
+		for _, c := range t.Columns {
+			switch {
+			case c.Name == "login":
+				hasLogin = c.Type.Ident == "string"
+			case c.KeyPos > 0 || c.Now || c.Immutable || c.Secure:
+			case c.Type.Ident != "string" || c.Nillable:
+				return nil, fmt.Errorf("%s: bk_account column %s must be a string (profile columns are set from request parameters)", t.Pos, c.Name)
+			default:
+				profile = append(profile, c)
+			}
+		}
+		if !hasLogin {
+			return nil, fmt.Errorf("%s: bk_account needs a string login column", t.Pos)
+		}
+		return profile, nil
+	}
+	return nil, nil
 }

@@ -42,6 +42,7 @@ func App() *app.App {
 			)
 		},
 		Accounts: func(p *db.Pool) auth.Accounts { return accounts{store.NewBkAuthStore(p)} },
+		Routes:   accountRoutes,
 		Spec:     Spec,
 		Doc:      Doc,
 	}
@@ -82,6 +83,10 @@ func (a accounts) Put(ctx context.Context, acc *auth.Account) error {
 	}
 	acc.ID = r.ID
 	return nil
+}
+
+func (a accounts) Del(ctx context.Context, login string) error {
+	return a.s.Del(ctx, store.BkAuthKey{Login: login})
 }
 
 func (a accounts) List(ctx context.Context) ([]auth.Account, error) {

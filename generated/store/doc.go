@@ -9,6 +9,7 @@
 //	| table | Go type | key | counters |
 //	|-------|---------|-----|----------|
 //	| album | Album | id | - |
+//	| bk_account | BkAccount | id | - |
 //	| bk_auth | BkAuth | login | - |
 //	| counter | Counter | id | likes, views, score |
 //	| note | Note | id | - |

@@ -10,27 +10,50 @@ import (
 
 // Validators and defaults of the schema, taken from its descriptors at init.
 var (
-	albumTitleValidators       []func(string) error
-	bkAuthLoginValidators      []func(string) error
-	bkAuthNameValidators       []func(string) error
-	bkAuthTypeValidators       []func(string) error
-	bkAuthSecretValidators     []func(string) error
-	bkAuthCtimeDefault         func() int64
-	counterLabelDefault        func() string
-	noteCreatedAtDefault       func() time.Time
-	noteUpdatedAtDefault       func() time.Time
-	noteUpdatedAtUpdateDefault func() time.Time
-	photoNameValidators        []func(string) error
-	photoKindDefault           func() string
-	photoWidthValidators       []func(int) error
-	photoHeightValidators      []func(int) error
-	todoNameValidators         []func(string) error
-	todoDescrValidators        []func(string) error
+	albumTitleValidators         []func(string) error
+	bkAccountLoginValidators     []func(string) error
+	bkAccountNameValidators      []func(string) error
+	bkAccountFirstNameValidators []func(string) error
+	bkAccountLastNameValidators  []func(string) error
+	bkAccountEmailValidators     []func(string) error
+	bkAccountPhoneValidators     []func(string) error
+	bkAccountWebsiteValidators   []func(string) error
+	bkAccountCompanyValidators   []func(string) error
+	bkAccountCountryValidators   []func(string) error
+	bkAccountStatusValidators    []func(string) error
+	bkAccountCtimeDefault        func() int64
+	bkAuthLoginValidators        []func(string) error
+	bkAuthNameValidators         []func(string) error
+	bkAuthTypeValidators         []func(string) error
+	bkAuthSecretValidators       []func(string) error
+	bkAuthCtimeDefault           func() int64
+	counterLabelDefault          func() string
+	noteCreatedAtDefault         func() time.Time
+	noteUpdatedAtDefault         func() time.Time
+	noteUpdatedAtUpdateDefault   func() time.Time
+	photoNameValidators          []func(string) error
+	photoKindDefault             func() string
+	photoWidthValidators         []func(int) error
+	photoHeightValidators        []func(int) error
+	todoNameValidators           []func(string) error
+	todoDescrValidators          []func(string) error
 )
 
 func init() {
 	albumFields0 := schema.Album{}.Fields()
 	albumTitleValidators = db.Validators[string]("album", "title", albumFields0[2].Descriptor().Validators)
+	bkAccountFields0 := schema.BkAccount{}.Fields()
+	bkAccountLoginValidators = db.Validators[string]("bk_account", "login", bkAccountFields0[1].Descriptor().Validators)
+	bkAccountNameValidators = db.Validators[string]("bk_account", "name", bkAccountFields0[2].Descriptor().Validators)
+	bkAccountFirstNameValidators = db.Validators[string]("bk_account", "first_name", bkAccountFields0[3].Descriptor().Validators)
+	bkAccountLastNameValidators = db.Validators[string]("bk_account", "last_name", bkAccountFields0[4].Descriptor().Validators)
+	bkAccountEmailValidators = db.Validators[string]("bk_account", "email", bkAccountFields0[5].Descriptor().Validators)
+	bkAccountPhoneValidators = db.Validators[string]("bk_account", "phone", bkAccountFields0[6].Descriptor().Validators)
+	bkAccountWebsiteValidators = db.Validators[string]("bk_account", "website", bkAccountFields0[7].Descriptor().Validators)
+	bkAccountCompanyValidators = db.Validators[string]("bk_account", "company", bkAccountFields0[8].Descriptor().Validators)
+	bkAccountCountryValidators = db.Validators[string]("bk_account", "country", bkAccountFields0[9].Descriptor().Validators)
+	bkAccountStatusValidators = db.Validators[string]("bk_account", "status", bkAccountFields0[10].Descriptor().Validators)
+	bkAccountCtimeDefault = db.Default[int64]("bk_account", "ctime", bkAccountFields0[11].Descriptor().Default)
 	bkAuthFields0 := schema.BkAuth{}.Fields()
 	bkAuthLoginValidators = db.Validators[string]("bk_auth", "login", bkAuthFields0[0].Descriptor().Validators)
 	bkAuthNameValidators = db.Validators[string]("bk_auth", "name", bkAuthFields0[2].Descriptor().Validators)

@@ -9,31 +9,36 @@ import (
 
 // Store holds the store of every table on one pool.
 type Store struct {
-	Pool    *db.Pool
-	Album   *AlbumStore
-	BkAuth  *BkAuthStore
-	Counter *CounterStore
-	Note    *NoteStore
-	Photo   *PhotoStore
-	Todo    *TodoStore
+	Pool      *db.Pool
+	Album     *AlbumStore
+	BkAccount *BkAccountStore
+	BkAuth    *BkAuthStore
+	Counter   *CounterStore
+	Note      *NoteStore
+	Photo     *PhotoStore
+	Todo      *TodoStore
 }
 
 // New returns the stores of every table on pool p.
 func New(p *db.Pool) *Store {
 	return &Store{
-		Album:   NewAlbumStore(p),
-		BkAuth:  NewBkAuthStore(p),
-		Counter: NewCounterStore(p),
-		Note:    NewNoteStore(p),
-		Photo:   NewPhotoStore(p),
-		Pool:    p,
-		Todo:    NewTodoStore(p),
+		Album:     NewAlbumStore(p),
+		BkAccount: NewBkAccountStore(p),
+		BkAuth:    NewBkAuthStore(p),
+		Counter:   NewCounterStore(p),
+		Note:      NewNoteStore(p),
+		Photo:     NewPhotoStore(p),
+		Pool:      p,
+		Todo:      NewTodoStore(p),
 	}
 }
 
 // CreateTables creates or upgrades every table (never dropping anything).
 func (s *Store) CreateTables(ctx context.Context) error {
 	if err := s.Album.CreateTable(ctx); err != nil {
+		return err
+	}
+	if err := s.BkAccount.CreateTable(ctx); err != nil {
 		return err
 	}
 	if err := s.BkAuth.CreateTable(ctx); err != nil {
@@ -56,8 +61,8 @@ func (s *Store) CreateTables(ctx context.Context) error {
 
 // Infos describes every table, for introspection.
 func Infos() []db.TableInfo {
-	return []db.TableInfo{AlbumTable.Info(), BkAuthTable.Info(), CounterTable.Info(), NoteTable.Info(), PhotoTable.Info(), TodoTable.Info()}
+	return []db.TableInfo{AlbumTable.Info(), BkAccountTable.Info(), BkAuthTable.Info(), CounterTable.Info(), NoteTable.Info(), PhotoTable.Info(), TodoTable.Info()}
 }
 
 // Tables lists the names of the tables, in schema order.
-var Tables = []string{"album", "bk_auth", "counter", "note", "photo", "todo"}
+var Tables = []string{"album", "bk_account", "bk_auth", "counter", "note", "photo", "todo"}

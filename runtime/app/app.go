@@ -31,8 +31,11 @@ type App struct {
 	CreateTables func(ctx context.Context, p *db.Pool) error
 	API          func(p *db.Pool) (http.Handler, error) // the generated REST server
 	Accounts     func(p *db.Pool) auth.Accounts         // bk_auth; nil when the schema has none
-	Spec         []byte                                 // openapi.yaml
-	Doc          []byte                                 // the API documentation page
+	// Routes registers generated routes outside the OpenAPI server
+	// (/account/*); nil when there are none.
+	Routes func(p *db.Pool, mux *http.ServeMux, accounts auth.Accounts)
+	Spec   []byte // openapi.yaml
+	Doc    []byte // the API documentation page
 }
 
 // roles are the commands of the binary.
@@ -182,6 +185,9 @@ func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.C
 	mux.Handle("/", api)
 	a.builtins(mux)
 	checker.Routes(mux, web.Error)
+	if a.Routes != nil {
+		a.Routes(pool, mux, a.accounts(pool))
+	}
 	h := web.Chain(mux, web.Recover, web.LimitBody(wc.MaxBody), checker.Middleware(web.Error))
 	return web.Serve(ctx, wc, h, func(addr string) {
 		log.Info("listening", "addr", addr, "pool", pool.Dialect(), "home", absHome(dbc.Home))

@@ -22,6 +22,7 @@ func (noAccounts) Put(context.Context, *auth.Account) error {
 	return errors.New("the schema has no bk_auth table")
 }
 func (noAccounts) List(context.Context) ([]auth.Account, error) { return nil, nil }
+func (noAccounts) Del(context.Context, string) error            { return nil }
 
 const shellUsage = `Usage: APP [params] shell COMMAND [flags]
 

@@ -52,8 +52,13 @@ var ErrNoAccount = errors.New("no such account")
 type Accounts interface {
 	Get(ctx context.Context, login string) (*Account, error)
 	Put(ctx context.Context, a *Account) error
+	Del(ctx context.Context, login string) error
 	List(ctx context.Context) ([]Account, error)
 }
+
+// Params reads the parameters of a request: the query, and a form body or
+// a JSON object of strings, numbers and booleans.
+func Params(r *http.Request) (map[string]string, error) { return params(r) }
 
 // Config holds the access rules (backendjs parameter names).
 type Config struct {
@@ -254,9 +259,15 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 		}
 	}
 	open := match(ch.allow, path)
-	if open || (raw == "" && sealed == "" && match(ch.anonymous, path)) {
-		return nil, nil // allowed paths never check a signature (backendjs)
+	if open && source == "session" {
+		source, sealed = "signature", "" // the cookie is not needed there: /logout works with an expired one
 	}
+	if raw == "" && sealed == "" && (open || match(ch.anonymous, path)) {
+		return nil, nil
+	}
+	// From here a credential was given: it is checked, on open paths too
+	// (backendjs ignores it there), so an admin's signed request to an
+	// open path still acts as the admin.
 	if r.Method == "" || r.Host == "" {
 		return nil, &Failure{Status: http.StatusUnsupportedMediaType, Code: "INVALID", Message: "Invalid request"}
 	}

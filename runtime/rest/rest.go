@@ -5,6 +5,8 @@
 package rest
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"strings"
 
@@ -205,4 +207,11 @@ func Need(given bool, table, col string) error {
 		return nil
 	}
 	return db.MissingKey(table, col)
+}
+
+// RandomSecret returns 32 random bytes as base64url, for new secrets.
+func RandomSecret() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }

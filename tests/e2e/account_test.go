@@ -1,0 +1,84 @@
+package e2e
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/bkgen/bkgen/runtime/auth"
+)
+
+func TestAccounts(t *testing.T) {
+	args := []string{"-home", t.TempDir(), "-api-allow-path", "^/account/add$"}
+	s := start(t, args...) // s signs as the admin
+	as := func(login, secret string) *server {
+		return &server{t: t, base: s.base, client: &http.Client{Transport: &auth.Transport{Login: login, Secret: secret}}}
+	}
+	anon := &server{t: t, base: s.base}
+
+	// an admin adds an account, with a type
+	r := s.postForm("/account/add", url.Values{"login": {"frank"}, "secret": {"franks-secret"}, "name": {"Frank"}, "email": {"f@example.com"}, "type": {"editor"}, "status": {"vip"}})
+	want(t, r, 200)
+	frankID := r.str("id")
+	// anyone may sign up where /account/add is allowed, but not set a type or an admin column
+	r = anon.postForm("/account/add", url.Values{"login": {"grace"}, "secret": {"graces-secret"}, "name": {"Grace"}, "email": {"g@example.com"}, "type": {"admin"}, "status": {"vip"}})
+	want(t, r, 200)
+	graceID := r.str("id")
+	if _, has := r.body["status"]; has {
+		t.Fatalf("sign-up set an admin column: %s", r.raw)
+	}
+	want(t, anon.postForm("/account/add", url.Values{"login": {"grace"}, "secret": {"x"}}), 409)
+	want(t, anon.postForm("/account/add", url.Values{"login": {"nosecret"}}), 400)
+	grace := as("grace", "graces-secret")
+	if r := grace.get("/auth", nil); r.str("type") != "" {
+		t.Fatalf("sign-up got a type: %s", r.raw)
+	}
+
+	frank := as("frank", "franks-secret")
+	r = frank.get("/account/get", nil)
+	want(t, r, 200)
+	if r.str("email") != "f@example.com" || r.str("login") != "frank" {
+		t.Fatalf("own record: %s", r.raw)
+	}
+	r = frank.get("/account/get", q("id", graceID))
+	want(t, r, 200)
+	if r.str("name") != "Grace" || r.str("email") != "" || r.str("login") != "" {
+		t.Fatalf("another account's record must show pub columns only: %s", r.raw)
+	}
+	r = frank.get("/account/select", nil)
+	want(t, r, 200)
+	if r.num("count") < 2 {
+		t.Fatalf("select %s", r.raw)
+	}
+	for _, row := range r.body["data"].([]any) {
+		m := row.(map[string]any)
+		if m["id"] != frankID && m["email"] != nil {
+			t.Fatalf("select shows another account's email: %v", m)
+		}
+	}
+
+	// update and a new secret
+	r = frank.postForm("/account/update", url.Values{"name": {"Frankie"}, "status": {"gold"}})
+	want(t, r, 200)
+	if r := frank.get("/account/get", nil); r.str("name") != "Frankie" {
+		t.Fatalf("update %s", r.raw)
+	}
+	if r := s.get("/account/get", q("id", frankID)); r.str("status") != "vip" {
+		t.Fatalf("a non-admin changed an admin column: %s", r.raw)
+	}
+	want(t, frank.postForm("/account/put/secret", url.Values{"secret": {"short"}}), 400)
+	want(t, frank.postForm("/account/put/secret", url.Values{"secret": {"franks-new-secret"}}), 200)
+	if r := frank.get("/account/get", nil); r.status != 401 {
+		t.Fatalf("the old secret still works: %d", r.status)
+	}
+	frank = as("frank", "franks-new-secret")
+	want(t, frank.get("/account/get", nil), 200)
+
+	// delete: the account is gone
+	want(t, frank.get("/account/del", nil), 200)
+	if r := frank.get("/account/get", nil); r.status != 404 {
+		t.Fatalf("deleted account: %d %s", r.status, r.raw)
+	}
+	want(t, s.get("/account/get", q("id", frankID)), 404)
+	want(t, anon.get("/account/get", nil), 417)
+}
