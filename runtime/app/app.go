@@ -226,22 +226,19 @@ func (a *App) builtins(mux *http.ServeMux) {
 		}
 		writeJSON(w, out)
 	}))
-	mux.HandleFunc("/data/columns/{table}", only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
-		t, ok := byName[r.PathValue("table")]
-		if !ok {
-			web.Error(w, http.StatusNotFound, "NotFound", "no table "+r.PathValue("table"))
-			return
-		}
-		writeJSON(w, t)
-	}))
-	mux.HandleFunc("/data/keys/{table}", only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
-		t, ok := byName[r.PathValue("table")]
-		if !ok {
-			web.Error(w, http.StatusNotFound, "NotFound", "no table "+r.PathValue("table"))
-			return
-		}
-		writeJSON(w, t.Keys)
-	}))
+	// table serves f's view of the table named in the path, or 404.
+	table := func(f func(db.TableInfo) any) http.HandlerFunc {
+		return only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
+			t, ok := byName[r.PathValue("table")]
+			if !ok {
+				web.Error(w, http.StatusNotFound, "NotFound", "no table "+r.PathValue("table"))
+				return
+			}
+			writeJSON(w, f(t))
+		})
+	}
+	mux.HandleFunc("/data/columns/{table}", table(func(t db.TableInfo) any { return t }))
+	mux.HandleFunc("/data/keys/{table}", table(func(t db.TableInfo) any { return t.Keys }))
 	mux.HandleFunc("/openapi.yaml", only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
 		w.Write(a.Spec)
