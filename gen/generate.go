@@ -220,7 +220,7 @@ func authTable(m *Model) (bool, error) {
 		if len(t.Keys) != 1 || t.Keys[0].Name != "login" {
 			return false, fmt.Errorf("%s: bk_auth must have the single key column login", t.Pos)
 		}
-		want := map[string]string{"id": "string", "name": "string", "type": "string", "secret": "string", "auth_secret": "string", "token_secret": "string", "expires": "int64"}
+		want := map[string]string{"id": "string", "name": "string", "type": "string", "secret": "string", "auth_secret": "string", "token_secret": "string", "password": "string", "expires": "int64"}
 		for _, c := range t.Columns {
 			if w, ok := want[c.Name]; ok && c.Type.Ident == w && !c.Nillable {
 				delete(want, c.Name)

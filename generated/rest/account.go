@@ -190,6 +190,13 @@ func (h *accountAPI) add(ctx context.Context, p map[string]string) (any, error) 
 		return nil, db.ErrExists
 	}
 	acc := &auth.Account{Login: login, Secret: secret, Name: p["name"]}
+	if pw := p["password"]; pw != "" {
+		hash, err := auth.HashPassword(pw)
+		if err != nil {
+			return nil, db.Invalid("account", "password", "%v", err)
+		}
+		acc.PasswordHash = hash
+	}
 	if v.Admin {
 		acc.Type = p["type"]
 	}
@@ -276,8 +283,8 @@ func (h *accountAPI) list(ctx context.Context, p map[string]string) (any, error)
 	return out, nil
 }
 
-// putSecret sets the caller's secret (ending its sessions); token_secret=1
-// also ends its access tokens.
+// putSecret sets the caller's secret (ending its sessions) and/or password
+// (kept as a bcrypt hash); token_secret=1 ends its access tokens.
 func (h *accountAPI) putSecret(ctx context.Context, p map[string]string) (any, error) {
 	acc, _, err := h.self(ctx, p)
 	if err != nil {
@@ -286,8 +293,15 @@ func (h *accountAPI) putSecret(ctx context.Context, p map[string]string) (any, e
 	if acc == nil {
 		return nil, db.Invalid("account", "", "name the account with login")
 	}
-	if p["secret"] == "" && p["token_secret"] == "" {
-		return nil, db.Invalid("account", "secret", "secret or token_secret=1 is required")
+	if p["secret"] == "" && p["token_secret"] == "" && p["password"] == "" {
+		return nil, db.Invalid("account", "secret", "secret, password or token_secret=1 is required")
+	}
+	if pw := p["password"]; pw != "" {
+		hash, err := auth.HashPassword(pw)
+		if err != nil {
+			return nil, db.Invalid("account", "password", "%v", err)
+		}
+		acc.PasswordHash = hash
 	}
 	if p["secret"] != "" {
 		if len(p["secret"]) < 8 {

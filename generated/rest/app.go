@@ -64,7 +64,7 @@ func (a accounts) Get(ctx context.Context, login string) (*auth.Account, error) 
 
 func account(r *store.BkAuth) *auth.Account {
 	return &auth.Account{ID: r.ID, Login: r.Login, Name: r.Name, Type: r.Type, Secret: r.Secret,
-		AuthSecret: r.AuthSecret, TokenSecret: r.TokenSecret, Expires: r.Expires}
+		AuthSecret: r.AuthSecret, TokenSecret: r.TokenSecret, PasswordHash: r.Password, Expires: r.Expires}
 }
 
 // Put adds the account, or updates it keeping its id and ctime.
@@ -72,12 +72,13 @@ func (a accounts) Put(ctx context.Context, acc *auth.Account) error {
 	n, err := a.s.Update(ctx, store.BkAuthKey{Login: acc.Login}, store.BkAuthChanges{
 		Name: db.Some(acc.Name), Type: db.Some(acc.Type), Secret: db.Some(acc.Secret),
 		AuthSecret: db.Some(acc.AuthSecret), TokenSecret: db.Some(acc.TokenSecret), Expires: db.Some(acc.Expires),
+		Password: db.Some(acc.PasswordHash),
 	})
 	if err != nil || n > 0 {
 		return err
 	}
 	r := &store.BkAuth{Login: acc.Login, ID: acc.ID, Name: acc.Name, Type: acc.Type, Secret: acc.Secret,
-		AuthSecret: acc.AuthSecret, TokenSecret: acc.TokenSecret, Expires: acc.Expires}
+		AuthSecret: acc.AuthSecret, TokenSecret: acc.TokenSecret, Password: acc.PasswordHash, Expires: acc.Expires}
 	if err := a.s.Add(ctx, r); err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ type BkAuth struct {
 	Name        string `json:"name"`
 	Type        string `json:"type"` // admin only
 	Secret      string `json:"-"`    // secure: never returned
+	Password    string `json:"-"`    // secure: never returned
 	AuthSecret  string `json:"-"`    // secure: never returned; admin only
 	TokenSecret string `json:"-"`    // secure: never returned; admin only
 	Expires     int64  `json:"-"`    // secure: never returned; admin only
@@ -40,6 +41,7 @@ type BkAuthChanges struct {
 	Name        db.Opt[string]
 	Type        db.Opt[string]
 	Secret      db.Opt[string]
+	Password    db.Opt[string]
 	AuthSecret  db.Opt[string]
 	TokenSecret db.Opt[string]
 	Expires     db.Opt[int64]
@@ -52,6 +54,7 @@ var BkAuthCols = struct {
 	Name        db.Field[string]
 	Type        db.Field[string]
 	Secret      db.Field[string]
+	Password    db.Field[string]
 	AuthSecret  db.Field[string]
 	TokenSecret db.Field[string]
 	Expires     db.Field[int64]
@@ -63,6 +66,7 @@ var BkAuthCols = struct {
 	Name:        db.Field[string]{Name: "name"},
 	Type:        db.Field[string]{Name: "type"},
 	Secret:      db.Field[string]{Name: "secret"},
+	Password:    db.Field[string]{Name: "password"},
 	AuthSecret:  db.Field[string]{Name: "auth_secret"},
 	TokenSecret: db.Field[string]{Name: "token_secret"},
 	Expires:     db.Field[int64]{Name: "expires"},
@@ -77,6 +81,7 @@ const (
 	bkAuthName
 	bkAuthType
 	bkAuthSecret
+	bkAuthPassword
 	bkAuthAuthSecret
 	bkAuthTokenSecret
 	bkAuthExpires
@@ -93,6 +98,7 @@ var BkAuthTable = &db.Table[BkAuth]{
 		{Name: "name", Kind: db.KindString},
 		{Name: "type", Kind: db.KindString, Admin: true},
 		{Name: "secret", Kind: db.KindString, Secure: true},
+		{Name: "password", Kind: db.KindString, Secure: true},
 		{Name: "auth_secret", Kind: db.KindString, Secure: true, Admin: true},
 		{Name: "token_secret", Kind: db.KindString, Secure: true, Admin: true},
 		{Name: "expires", Kind: db.KindInt, Bits: 64, Secure: true, Admin: true},
@@ -117,6 +123,8 @@ func bkAuthArg(r *BkAuth, col int) (any, error) {
 		return r.Type, nil
 	case bkAuthSecret:
 		return r.Secret, nil
+	case bkAuthPassword:
+		return r.Password, nil
 	case bkAuthAuthSecret:
 		return r.AuthSecret, nil
 	case bkAuthTokenSecret:
@@ -144,6 +152,8 @@ func bkAuthDest(r *BkAuth, col int) any {
 		return db.Str{P: &r.Type}
 	case bkAuthSecret:
 		return db.Str{P: &r.Secret}
+	case bkAuthPassword:
+		return db.Str{P: &r.Password}
 	case bkAuthAuthSecret:
 		return db.Str{P: &r.AuthSecret}
 	case bkAuthTokenSecret:
@@ -209,7 +219,7 @@ func bkAuthPrepare(r *BkAuth, op db.WriteOp, now int64) error {
 // bkAuthSets turns c into validated assignments, adding the Now and UpdateDefault columns.
 func bkAuthSets(c *BkAuthChanges, now int64) ([]db.Set, error) {
 	var r BkAuth
-	sets := make([]db.Set, 0, 10)
+	sets := make([]db.Set, 0, 11)
 	if c.ID.Set {
 		r.ID = c.ID.Val
 		sets = append(sets, db.Set{Col: bkAuthID})
@@ -225,6 +235,10 @@ func bkAuthSets(c *BkAuthChanges, now int64) ([]db.Set, error) {
 	if c.Secret.Set {
 		r.Secret = c.Secret.Val
 		sets = append(sets, db.Set{Col: bkAuthSecret})
+	}
+	if c.Password.Set {
+		r.Password = c.Password.Val
+		sets = append(sets, db.Set{Col: bkAuthPassword})
 	}
 	if c.AuthSecret.Set {
 		r.AuthSecret = c.AuthSecret.Val

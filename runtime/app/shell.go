@@ -26,8 +26,8 @@ func (noAccounts) Del(context.Context, string) error            { return nil }
 
 const shellUsage = `Usage: APP [params] shell COMMAND [flags]
 
-  account-add    -login L [-secret S] [-type T] [-name N]   add an account; a secret is generated when not given
-  account-secret -login L [-secret S]                       set a new secret (printed when generated)
+  account-add    -login L [-secret S] [-password P] [-type T] [-name N]   add an account; a secret is generated when not given
+  account-secret -login L [-secret S] [-password P]                       set a new secret (printed when generated) and/or password
   account-token-reset -login L                              new token_secret: ends every access token of the account
   account-list                                              list the accounts (never their secrets)
 `
@@ -45,6 +45,7 @@ func (a *App) shell(ctx context.Context, dbc db.Config, args []string, stdout, s
 	secret := fs.String("secret", "", "the secret (HMAC key of the account's signatures)")
 	typ := fs.String("type", "", "account types, comma separated (admin)")
 	name := fs.String("name", "", "display name")
+	password := fs.String("password", "", "a password for /login, kept as a bcrypt hash")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -67,6 +68,12 @@ func (a *App) shell(ctx context.Context, dbc db.Config, args []string, stdout, s
 	}
 	defer pools.Close()
 	accounts := a.accounts(pools.Default)
+	hash := ""
+	if *password != "" {
+		if hash, err = auth.HashPassword(*password); err != nil {
+			return fail(err)
+		}
+	}
 	generated := false
 	if *secret == "" {
 		b := make([]byte, 24)
@@ -78,7 +85,7 @@ func (a *App) shell(ctx context.Context, dbc db.Config, args []string, stdout, s
 		if _, err := accounts.Get(ctx, *login); err == nil {
 			return fail(fmt.Errorf("account %q exists", *login))
 		}
-		if err := accounts.Put(ctx, &auth.Account{Login: *login, Secret: *secret, Type: *typ, Name: *name}); err != nil {
+		if err := accounts.Put(ctx, &auth.Account{Login: *login, Secret: *secret, Type: *typ, Name: *name, PasswordHash: hash}); err != nil {
 			return fail(err)
 		}
 	case "account-secret":
@@ -86,7 +93,14 @@ func (a *App) shell(ctx context.Context, dbc db.Config, args []string, stdout, s
 		if err != nil {
 			return fail(err)
 		}
-		acc.Secret = *secret
+		if *password == "" || !generated {
+			acc.Secret = *secret // a secret given, or generated when no password is set either
+		} else {
+			generated = false
+		}
+		if hash != "" {
+			acc.PasswordHash = hash
+		}
 		if err := accounts.Put(ctx, acc); err != nil {
 			return fail(err)
 		}

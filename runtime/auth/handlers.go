@@ -40,8 +40,8 @@ func (ch *Checker) Routes(mux *http.ServeMux, write Writer) {
 			write(w, http.StatusBadRequest, "InvalidRequest", err.Error())
 			return
 		}
-		login, secret := p["login"], p["secret"]
-		if login == "" || secret == "" {
+		login, secret, password := p["login"], p["secret"], p["password"]
+		if login == "" || (secret == "" && password == "") {
 			write(w, http.StatusExpectationFailed, "NOLOGIN", "No username or password provided")
 			return
 		}
@@ -57,9 +57,19 @@ func (ch *Checker) Routes(mux *http.ServeMux, write Writer) {
 			write(w, http.StatusInternalServerError, "Error", "internal error")
 			return
 		}
-		// the same constant-time comparison whether or not the login exists,
-		// and the same reply for both: no account enumeration
-		if !subtleEqual(secret, want) || acc == nil || (acc.Expires > 0 && acc.Expires < ch.now().UnixMilli()) {
+		// the same comparison whether or not the login exists, and the same
+		// reply for both: no account enumeration
+		ok := false
+		if password != "" {
+			hash := ""
+			if acc != nil {
+				hash = acc.PasswordHash
+			}
+			ok = CheckPassword(hash, password)
+		} else {
+			ok = subtleEqual(secret, want)
+		}
+		if !ok || acc == nil || (acc.Expires > 0 && acc.Expires < ch.now().UnixMilli()) {
 			write(w, http.StatusUnauthorized, "NOAUTH", "Not authenticated")
 			return
 		}

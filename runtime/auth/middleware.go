@@ -21,7 +21,8 @@ type Account struct {
 	Secret                string
 	AuthSecret            string
 	TokenSecret           string
-	Expires               int64 // ms; 0 never
+	PasswordHash          string // bcrypt; empty when the account has no password
+	Expires               int64  // ms; 0 never
 }
 
 // Types returns the account's comma-separated types.
