@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -81,6 +82,19 @@ func TestAuth(t *testing.T) {
 			sig := (&auth.Transport{Login: "bob", Secret: "bobs-secret"}).Signature(req, nil)
 			return unsigned.get("/todo/select", url.Values{"_count": {"1"}, "bk-signature": {sig.String()}})
 		}, 200, ""},
+		{"duplicate query keys are signed as sent", func(t *testing.T) reply {
+			return s.signed(t, "bob", "bobs-secret", "GET", "/todo/select?_count=2&_count=3", "", nil, sec, nil)
+		}, 200, ""},
+		{"non-UTF-8 bytes in the signature", func(t *testing.T) reply {
+			req, _ := http.NewRequest("GET", s.base+"/todo/select", nil)
+			req.Header.Set("bk-signature", "4||b\xff\xfeb|x|"+fmt.Sprint(time.Now().Add(sec).UnixMilli())+"||")
+			return unsigned.do(req)
+		}, 404, "No account record found"},
+		{"oversized signature header", func(t *testing.T) reply {
+			req, _ := http.NewRequest("GET", s.base+"/todo/select", nil)
+			req.Header.Set("bk-signature", "4||bob|"+strings.Repeat("x", 5000)+"|4102444800000||")
+			return unsigned.do(req)
+		}, 417, "No login provided"},
 		{"unknown login", func(t *testing.T) reply { return s.signed(t, "nobody", "x", "GET", "/todo/select", "", nil, sec, nil) }, 404, "No account record found"},
 		{"wrong secret", func(t *testing.T) reply { return s.signed(t, "bob", "wrong", "GET", "/todo/select", "", nil, sec, nil) }, 401, "Not authenticated"},
 		{"tampered query", func(t *testing.T) reply {
