@@ -53,7 +53,8 @@ type accounts struct{ s *store.BkAuthStore }
 
 func (a accounts) Get(ctx context.Context, login string) (*auth.Account, error) {
 	r, err := a.s.Get(ctx, store.BkAuthKey{Login: login})
-	if errors.Is(err, db.ErrNotFound) {
+	var invalid *db.ValidationError
+	if errors.Is(err, db.ErrNotFound) || errors.As(err, &invalid) { // a login that cannot be stored has no account
 		return nil, auth.ErrNoAccount
 	}
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // HeaderName is the header (and query parameter) that carries a signature.
@@ -42,7 +43,7 @@ var ErrMalformed = errors.New("malformed signature")
 // login, hmac and expires not empty. Unlike backendjs's unanchored regexp,
 // the whole value must be the seven fields.
 func Parse(v string) (Signature, error) {
-	if len(v) > MaxSignatureLen {
+	if len(v) > MaxSignatureLen || !utf8.ValidString(v) {
 		return Signature{}, ErrMalformed
 	}
 	f := strings.Split(v, "|")

@@ -113,7 +113,7 @@ func TestTamperFails(t *testing.T) {
 }
 
 func TestParseRejects(t *testing.T) {
-	for _, v := range []string{"", "4", "4||test|h|1|", "4||test|h|1|||x", "x||test|h|1||", "4|| |h|1||", "4||test||1||", "4||test|h|||", "4||test|h|-5||", "0||test|h|1||", strings.Repeat("a", 3000)} {
+	for _, v := range []string{"", "4", "4||test|h|1|", "4||b\xffb|h|1||", "4||test|h|1|||x", "x||test|h|1||", "4|| |h|1||", "4||test||1||", "4||test|h|||", "4||test|h|-5||", "0||test|h|1||", strings.Repeat("a", 3000)} {
 		if _, err := Parse(v); err == nil {
 			t.Errorf("Parse(%q) accepted", v)
 		}

@@ -82,13 +82,16 @@ func TestAuth(t *testing.T) {
 			sig := (&auth.Transport{Login: "bob", Secret: "bobs-secret"}).Signature(req, nil)
 			return unsigned.get("/todo/select", url.Values{"_count": {"1"}, "bk-signature": {sig.String()}})
 		}, 200, ""},
-		{"duplicate query keys are signed as sent", func(t *testing.T) reply {
+		{"duplicate query keys: signed as sent, then refused clearly", func(t *testing.T) reply {
 			return s.signed(t, "bob", "bobs-secret", "GET", "/todo/select?_count=2&_count=3", "", nil, sec, nil)
-		}, 200, ""},
+		}, 400, "multiple values"},
 		{"non-UTF-8 bytes in the signature", func(t *testing.T) reply {
 			req, _ := http.NewRequest("GET", s.base+"/todo/select", nil)
 			req.Header.Set("bk-signature", "4||b\xff\xfeb|x|"+fmt.Sprint(time.Now().Add(sec).UnixMilli())+"||")
 			return unsigned.do(req)
+		}, 417, "No login provided"},
+		{"a login no account can have", func(t *testing.T) reply {
+			return s.signed(t, strings.Repeat("l", 300), "x", "GET", "/todo/select", "", nil, sec, nil)
 		}, 404, "No account record found"},
 		{"oversized signature header", func(t *testing.T) reply {
 			req, _ := http.NewRequest("GET", s.base+"/todo/select", nil)
