@@ -165,6 +165,16 @@ func visibilityFuncs(f *jen.File, t *RestTable) {
 			g.Return(jen.Id("r").Dot(owner.GoName))
 		}
 	})
+	f.Commentf("%sMine returns the condition that limits writes of a caller that is not an admin", u)
+	f.Comment("to its own rows: nil for admins and for tables without an owner column.")
+	f.Func().Id(u+"Mine").Params(jen.Id("v").Qual("github.com/bkgen/bkgen/runtime/auth", "Viewer")).Index().Qual(dbPkg, "Cond").BlockFunc(func(g *jen.Group) {
+		if owner == nil {
+			g.Return(jen.Nil())
+			return
+		}
+		g.If(jen.Id("v").Dot("Admin")).Block(jen.Return(jen.Nil()))
+		g.Return(jen.Index().Qual(dbPkg, "Cond").Values(jen.Qual(storePkg, t.ColsVar).Dot(owner.GoName).Dot("Eq").Call(jen.Id("v").Dot("ID"))))
+	})
 	f.Comment("guard drops what a caller that is not an admin may not write: admin columns, and")
 	f.Comment("the owner column, which is set to the caller on add and put.")
 	f.Func().Params(jen.Id("x").Op("*").Id(u+"In")).Id("guard").Params(jen.Id("v").Qual("github.com/bkgen/bkgen/runtime/auth", "Viewer"), jen.Id("create").Bool()).BlockFunc(func(g *jen.Group) {
@@ -314,6 +324,14 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			g.Id("v").Op(":=").Add(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")))
 			g.Id("x").Dot("guard").Call(jen.Id("v"), jen.True())
+			if op.Name == "put" {
+				g.If(jen.Id(u+"Mine").Call(jen.Id("v")).Op("!=").Nil()).Block(
+					jen.Comment("put may not take over a row of another account"),
+					jen.If(jen.List(jen.Id("old"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Get").Call(jen.Id("ctx"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("x").Dot("r"))), jen.Err().Op("==").Nil().Op("&&").Id(u+"Owner").Call(jen.Id("old")).Op("!=").Id("v").Dot("ID")).Block(
+						jen.Return(jen.Nil(), jen.Op("&").Qual(dbPkg, "Error").Values(jen.Id("Status").Op(":").Lit(403), jen.Id("Code").Op(":").Lit("NotOwner"), jen.Id("Message").Op(":").Lit(t.Name+": the row belongs to another account"))),
+					),
+				)
+			}
 			g.If(jen.Err().Op(":=").Add(st.Clone()).Dot(method).Call(jen.Id("ctx"), jen.Op("&").Id("x").Dot("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Op("&").Id("x").Dot("r"), jen.Id(u+"Vis").Dot("Show").Call(jen.Id("v"), jen.Id(u+"Owner").Call(jen.Op("&").Id("x").Dot("r")), jen.Nil(), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
@@ -329,7 +347,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 				}
 				g.If(jen.Id("x").Dot("set").Index(jen.Lit(c.Pos))).Block(jen.Id("c").Dot(c.GoName).Op("=").Qual(dbPkg, "Some").Call(jen.Id("x").Dot("r").Dot(c.GoName)))
 			}
-			g.List(jen.Id("n"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"))
+			g.List(jen.Id("n"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"), jen.Id(u+"Mine").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx"))).Op("..."))
 			g.Add(errRet.Clone())
 			g.Return(jen.Op("&").Qual(apiPkg, "Info").Values(jen.Id("AffectedRows").Op(":").Qual(apiPkg, "NewOptInt64").Call(jen.Id("n"))), jen.Nil())
 		})
@@ -348,6 +366,15 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 	case "del":
 		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, "Info"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			keyed(g)
+			g.If(jen.Id("mine").Op(":=").Id(u+"Mine").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx"))), jen.Id("mine").Op("!=").Nil()).Block(
+				jen.Comment("only its own row: the key and the owner"),
+				jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(st.Clone()).Dot("DelAll").Call(jen.Id("ctx"), jen.Append(jen.Index().Qual(dbPkg, "Cond").ValuesFunc(func(g *jen.Group) {
+					for _, kc := range t.Keys {
+						g.Qual(storePkg, t.ColsVar).Dot(kc.GoName).Dot("Eq").Call(jen.Id("k").Dot(kc.GoName))
+					}
+				}), jen.Id("mine").Op("...")).Op("...")),
+				jen.Return(jen.Op("&").Qual(apiPkg, "Info").Values(), jen.Err()),
+			)
 			g.If(jen.Err().Op(":=").Add(st.Clone()).Dot("Del").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 			g.Return(jen.Op("&").Qual(apiPkg, "Info").Values(), jen.Nil())
 		})

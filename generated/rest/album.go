@@ -117,6 +117,15 @@ func albumOwner(r *store.Album) string {
 	return r.OwnerID
 }
 
+// albumMine returns the condition that limits writes of a caller that is not an admin
+// to its own rows: nil for admins and for tables without an owner column.
+func albumMine(v auth.Viewer) []db.Cond {
+	if v.Admin {
+		return nil
+	}
+	return []db.Cond{store.AlbumCols.OwnerID.Eq(v.ID)}
+}
+
 // guard drops what a caller that is not an admin may not write: admin columns, and
 // the owner column, which is set to the caller on add and put.
 func (x *albumIn) guard(v auth.Viewer, create bool) {
@@ -315,6 +324,12 @@ func (h *Handler) AlbumPutBody(ctx context.Context, req api.AlbumPutBodyReq) (*a
 func (h *Handler) albumPut(ctx context.Context, x *albumIn) (*api.AlbumReply, error) {
 	v := auth.ViewerOf(ctx)
 	x.guard(v, true)
+	if albumMine(v) != nil {
+		// put may not take over a row of another account
+		if old, err := h.st.Album.Get(ctx, store.AlbumKeyOf(&x.r)); err == nil && albumOwner(old) != v.ID {
+			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "album: the row belongs to another account"}
+		}
+	}
 	if err := h.st.Album.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
@@ -355,7 +370,7 @@ func (h *Handler) albumUpdate(ctx context.Context, x *albumIn) (*api.Info, error
 	if x.set[3] {
 		c.Private = db.Some(x.r.Private)
 	}
-	n, err := h.st.Album.Update(ctx, k, c)
+	n, err := h.st.Album.Update(ctx, k, c, albumMine(auth.ViewerOf(ctx))...)
 	if err != nil {
 		return nil, err
 	}
@@ -383,6 +398,11 @@ func (h *Handler) albumDel(ctx context.Context, x *albumIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {
 		return nil, err
+	}
+	if mine := albumMine(auth.ViewerOf(ctx)); mine != nil {
+		// only its own row: the key and the owner
+		_, err := h.st.Album.DelAll(ctx, append([]db.Cond{store.AlbumCols.ID.Eq(k.ID)}, mine...)...)
+		return &api.Info{}, err
 	}
 	if err := h.st.Album.Del(ctx, k); err != nil {
 		return nil, err

@@ -128,6 +128,12 @@ func counterOwner(r *store.Counter) string {
 	return ""
 }
 
+// counterMine returns the condition that limits writes of a caller that is not an admin
+// to its own rows: nil for admins and for tables without an owner column.
+func counterMine(v auth.Viewer) []db.Cond {
+	return nil
+}
+
 // guard drops what a caller that is not an admin may not write: admin columns, and
 // the owner column, which is set to the caller on add and put.
 func (x *counterIn) guard(v auth.Viewer, create bool) {
@@ -326,6 +332,12 @@ func (h *Handler) CounterPutBody(ctx context.Context, req api.CounterPutBodyReq)
 func (h *Handler) counterPut(ctx context.Context, x *counterIn) (*api.CounterReply, error) {
 	v := auth.ViewerOf(ctx)
 	x.guard(v, true)
+	if counterMine(v) != nil {
+		// put may not take over a row of another account
+		if old, err := h.st.Counter.Get(ctx, store.CounterKeyOf(&x.r)); err == nil && counterOwner(old) != v.ID {
+			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "counter: the row belongs to another account"}
+		}
+	}
 	if err := h.st.Counter.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
@@ -369,7 +381,7 @@ func (h *Handler) counterUpdate(ctx context.Context, x *counterIn) (*api.Info, e
 	if x.set[4] {
 		c.Label = db.Some(x.r.Label)
 	}
-	n, err := h.st.Counter.Update(ctx, k, c)
+	n, err := h.st.Counter.Update(ctx, k, c, counterMine(auth.ViewerOf(ctx))...)
 	if err != nil {
 		return nil, err
 	}
@@ -427,6 +439,11 @@ func (h *Handler) counterDel(ctx context.Context, x *counterIn) (*api.Info, erro
 	k, err := x.key()
 	if err != nil {
 		return nil, err
+	}
+	if mine := counterMine(auth.ViewerOf(ctx)); mine != nil {
+		// only its own row: the key and the owner
+		_, err := h.st.Counter.DelAll(ctx, append([]db.Cond{store.CounterCols.ID.Eq(k.ID)}, mine...)...)
+		return &api.Info{}, err
 	}
 	if err := h.st.Counter.Del(ctx, k); err != nil {
 		return nil, err

@@ -112,6 +112,12 @@ func noteOwner(r *store.Note) string {
 	return ""
 }
 
+// noteMine returns the condition that limits writes of a caller that is not an admin
+// to its own rows: nil for admins and for tables without an owner column.
+func noteMine(v auth.Viewer) []db.Cond {
+	return nil
+}
+
 // guard drops what a caller that is not an admin may not write: admin columns, and
 // the owner column, which is set to the caller on add and put.
 func (x *noteIn) guard(v auth.Viewer, create bool) {
@@ -298,6 +304,12 @@ func (h *Handler) NotePutBody(ctx context.Context, req api.NotePutBodyReq) (*api
 func (h *Handler) notePut(ctx context.Context, x *noteIn) (*api.NoteReply, error) {
 	v := auth.ViewerOf(ctx)
 	x.guard(v, true)
+	if noteMine(v) != nil {
+		// put may not take over a row of another account
+		if old, err := h.st.Note.Get(ctx, store.NoteKeyOf(&x.r)); err == nil && noteOwner(old) != v.ID {
+			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "note: the row belongs to another account"}
+		}
+	}
 	if err := h.st.Note.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
@@ -335,7 +347,7 @@ func (h *Handler) noteUpdate(ctx context.Context, x *noteIn) (*api.Info, error) 
 	if x.set[3] {
 		c.UpdatedAt = db.Some(x.r.UpdatedAt)
 	}
-	n, err := h.st.Note.Update(ctx, k, c)
+	n, err := h.st.Note.Update(ctx, k, c, noteMine(auth.ViewerOf(ctx))...)
 	if err != nil {
 		return nil, err
 	}
@@ -363,6 +375,11 @@ func (h *Handler) noteDel(ctx context.Context, x *noteIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {
 		return nil, err
+	}
+	if mine := noteMine(auth.ViewerOf(ctx)); mine != nil {
+		// only its own row: the key and the owner
+		_, err := h.st.Note.DelAll(ctx, append([]db.Cond{store.NoteCols.ID.Eq(k.ID)}, mine...)...)
+		return &api.Info{}, err
 	}
 	if err := h.st.Note.Del(ctx, k); err != nil {
 		return nil, err

@@ -272,6 +272,15 @@ func photoOwner(r *store.Photo) string {
 	return r.OwnerID
 }
 
+// photoMine returns the condition that limits writes of a caller that is not an admin
+// to its own rows: nil for admins and for tables without an owner column.
+func photoMine(v auth.Viewer) []db.Cond {
+	if v.Admin {
+		return nil
+	}
+	return []db.Cond{store.PhotoCols.OwnerID.Eq(v.ID)}
+}
+
 // guard drops what a caller that is not an admin may not write: admin columns, and
 // the owner column, which is set to the caller on add and put.
 func (x *photoIn) guard(v auth.Viewer, create bool) {
@@ -544,6 +553,12 @@ func (h *Handler) PhotoPutBody(ctx context.Context, req api.PhotoPutBodyReq) (*a
 func (h *Handler) photoPut(ctx context.Context, x *photoIn) (*api.PhotoReply, error) {
 	v := auth.ViewerOf(ctx)
 	x.guard(v, true)
+	if photoMine(v) != nil {
+		// put may not take over a row of another account
+		if old, err := h.st.Photo.Get(ctx, store.PhotoKeyOf(&x.r)); err == nil && photoOwner(old) != v.ID {
+			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "photo: the row belongs to another account"}
+		}
+	}
 	if err := h.st.Photo.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
@@ -617,7 +632,7 @@ func (h *Handler) photoUpdate(ctx context.Context, x *photoIn) (*api.Info, error
 	if x.set[16] {
 		c.Moderation = db.Some(x.r.Moderation)
 	}
-	n, err := h.st.Photo.Update(ctx, k, c)
+	n, err := h.st.Photo.Update(ctx, k, c, photoMine(auth.ViewerOf(ctx))...)
 	if err != nil {
 		return nil, err
 	}
@@ -645,6 +660,11 @@ func (h *Handler) photoDel(ctx context.Context, x *photoIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {
 		return nil, err
+	}
+	if mine := photoMine(auth.ViewerOf(ctx)); mine != nil {
+		// only its own row: the key and the owner
+		_, err := h.st.Photo.DelAll(ctx, append([]db.Cond{store.PhotoCols.AlbumID.Eq(k.AlbumID), store.PhotoCols.ID.Eq(k.ID)}, mine...)...)
+		return &api.Info{}, err
 	}
 	if err := h.st.Photo.Del(ctx, k); err != nil {
 		return nil, err

@@ -132,6 +132,12 @@ func todoOwner(r *store.Todo) string {
 	return ""
 }
 
+// todoMine returns the condition that limits writes of a caller that is not an admin
+// to its own rows: nil for admins and for tables without an owner column.
+func todoMine(v auth.Viewer) []db.Cond {
+	return nil
+}
+
 // guard drops what a caller that is not an admin may not write: admin columns, and
 // the owner column, which is set to the caller on add and put.
 func (x *todoIn) guard(v auth.Viewer, create bool) {
@@ -330,6 +336,12 @@ func (h *Handler) TodoPutBody(ctx context.Context, req api.TodoPutBodyReq) (*api
 func (h *Handler) todoPut(ctx context.Context, x *todoIn) (*api.TodoReply, error) {
 	v := auth.ViewerOf(ctx)
 	x.guard(v, true)
+	if todoMine(v) != nil {
+		// put may not take over a row of another account
+		if old, err := h.st.Todo.Get(ctx, store.TodoKeyOf(&x.r)); err == nil && todoOwner(old) != v.ID {
+			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "todo: the row belongs to another account"}
+		}
+	}
 	if err := h.st.Todo.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
@@ -373,7 +385,7 @@ func (h *Handler) todoUpdate(ctx context.Context, x *todoIn) (*api.Info, error) 
 	if x.set[4] {
 		c.Done = db.Some(x.r.Done)
 	}
-	n, err := h.st.Todo.Update(ctx, k, c)
+	n, err := h.st.Todo.Update(ctx, k, c, todoMine(auth.ViewerOf(ctx))...)
 	if err != nil {
 		return nil, err
 	}
@@ -401,6 +413,11 @@ func (h *Handler) todoDel(ctx context.Context, x *todoIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {
 		return nil, err
+	}
+	if mine := todoMine(auth.ViewerOf(ctx)); mine != nil {
+		// only its own row: the key and the owner
+		_, err := h.st.Todo.DelAll(ctx, append([]db.Cond{store.TodoCols.ID.Eq(k.ID)}, mine...)...)
+		return &api.Info{}, err
 	}
 	if err := h.st.Todo.Del(ctx, k); err != nil {
 		return nil, err

@@ -61,6 +61,20 @@ func TestVisibility(t *testing.T) {
 	if _, ok := row["width"]; ok || row["name"] != "beach" {
 		t.Fatalf("select shows another account %v", row)
 	}
+	// another account cannot change, replace or delete the row
+	r = eve.get("/photo/update", q("album_id", "a", "id", "p1", "name", "stolen"))
+	if want(t, r, 200); r.num("affected_rows") != 0 {
+		t.Fatalf("another account updated the row: %s", r.raw)
+	}
+	want(t, eve.get("/photo/put", q("album_id", "a", "id", "p1", "name", "taken over")), 403)
+	want(t, eve.get("/photo/del", q("album_id", "a", "id", "p1")), 200)
+	if r := get(dan); r.str("name") != "beach" || r.str("owner_id") != danID {
+		t.Fatalf("another account changed the row: %s", r.raw)
+	}
+	// the owner can
+	if r := dan.get("/photo/update", q("album_id", "a", "id", "p1", "width", "800")); r.num("affected_rows") != 1 {
+		t.Fatalf("the owner cannot update: %s", r.raw)
+	}
 	// a non-admin cannot change the admin column either
 	want(t, dan.get("/photo/update", q("album_id", "a", "id", "p1", "moderation", "rejected")), 200)
 	if r := get(admin); r.str("moderation") != "approved" {
