@@ -34,6 +34,10 @@ type App struct {
 	// Routes registers generated routes outside the OpenAPI server
 	// (/account/*); nil when there are none.
 	Routes func(p *db.Pool, mux *http.ServeMux, accounts auth.Accounts)
+	// Params lists, per generated route, the query parameters it takes: a
+	// GET with any other (a misspelt condition would select every row) is
+	// a 400 naming it.
+	Params map[string][]string
 	Spec   []byte // openapi.yaml
 	Doc    []byte // the API documentation page
 }
@@ -182,7 +186,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.C
 		return err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/", api)
+	mux.Handle("/", strictParams(a.Params, api))
 	a.builtins(mux)
 	checker.Routes(mux, web.Error)
 	if a.Routes != nil {
@@ -258,4 +262,62 @@ func writeJSON(w http.ResponseWriter, v any) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(b)
+}
+
+// strictParams refuses GET requests to generated routes that carry a query
+// parameter the route does not take. The credentials are always accepted.
+func strictParams(params map[string][]string, next http.Handler) http.Handler {
+	known := make(map[string]map[string]bool, len(params))
+	for path, names := range params {
+		set := map[string]bool{auth.HeaderName: true, auth.TokenName: true}
+		for _, n := range names {
+			set[n] = true
+		}
+		known[path] = set
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if set, ok := known[r.URL.Path]; ok && r.Method == http.MethodGet && r.URL.RawQuery != "" {
+			for name := range r.URL.Query() {
+				if !set[name] {
+					web.Error(w, http.StatusBadRequest, "UnknownParameter", fmt.Sprintf("%s takes no parameter %q%s", r.URL.Path, name, closest(name, params[r.URL.Path])))
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// closest suggests the known name nearest to name, if one is close.
+func closest(name string, names []string) string {
+	best, dist := "", 3
+	for _, n := range names {
+		if d := levenshtein(name, n); d < dist {
+			best, dist = n, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }

@@ -247,6 +247,10 @@ var restCases = []restCase{
 		want(t, s.get("/photo/select", q("album_id", album, "_select", "nope")), 400)
 		want(t, s.get("/photo/select", q("album_id", album, "width", "x")), 400)
 		want(t, s.get("/photo/select", q("album_id", album, "_desc", "maybe")), 400)
+		if r := s.get("/photo/select", q("albm_id", album)); r.status != 400 || !strings.Contains(r.str("message"), `did you mean "album_id"`) {
+			t.Fatalf("a misspelt condition: %s", r.raw)
+		}
+		want(t, s.get("/photo/get", q("album_id", album, "id", "p1", "width", "1")), 400)
 		if backend == "dynamodb" { // documented: DynamoDB sorts by key columns only
 			r := s.get("/photo/select", q("album_id", album, "_sort", "width"))
 			want(t, r, 400)
