@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -277,8 +278,17 @@ func strictParams(params map[string][]string, next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if set, ok := known[r.URL.Path]; ok && r.Method == http.MethodGet && r.URL.RawQuery != "" {
-			for name := range r.URL.Query() {
-				if !set[name] {
+			// scan the raw query: no map, no allocation for plain names
+			for q := r.URL.RawQuery; q != ""; {
+				var kv string
+				kv, q, _ = strings.Cut(q, "&")
+				name, _, _ := strings.Cut(kv, "=")
+				if strings.ContainsAny(name, "%+") {
+					if u, err := url.QueryUnescape(name); err == nil {
+						name = u
+					}
+				}
+				if name != "" && !set[name] {
 					web.Error(w, http.StatusBadRequest, "UnknownParameter", fmt.Sprintf("%s takes no parameter %q%s", r.URL.Path, name, closest(name, params[r.URL.Path])))
 					return
 				}
