@@ -178,7 +178,8 @@ func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.C
 	}
 	defer pools.Close()
 	pool := pools.Default
-	checker, err := auth.NewChecker(ac, a.accounts(pool), wc.MaxBody)
+	accounts := auth.NewCachedAccounts(a.accounts(pool), ac.AccountTTL, 10000)
+	checker, err := auth.NewChecker(ac, accounts, wc.MaxBody)
 	if err != nil {
 		return err
 	}
@@ -191,7 +192,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.C
 	a.builtins(mux)
 	checker.Routes(mux, web.Error)
 	if a.Routes != nil {
-		a.Routes(pool, mux, a.accounts(pool))
+		a.Routes(pool, mux, accounts) // changes through /account/* update the cache at once
 	}
 	h := web.Chain(mux, web.Recover, web.LimitBody(wc.MaxBody), checker.Middleware(web.Error))
 	return web.Serve(ctx, wc, h, func(addr string) {

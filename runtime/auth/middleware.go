@@ -74,6 +74,7 @@ type Config struct {
 	TokenSecret    string
 	TokenAge       time.Duration
 	LoginRate      int                 // /login attempts per minute, per login and per IP
+	AccountTTL     time.Duration       // how long an account read for a signature is reused
 	AllowAccount   map[string][]string // type -> paths only accounts of some listed type may use
 	DenyAccount    map[string][]string // type -> paths accounts of that type may not use
 }
@@ -94,6 +95,7 @@ func (c *Config) Params(s *config.Set) {
 	s.String(&c.TokenSecret, "api-access-token-secret", "", "key of access tokens; no tokens are issued when empty")
 	s.Duration(&c.TokenAge, "api-access-token-age", 7*24*time.Hour, "lifetime of an access token")
 	s.Int(&c.LoginRate, "api-login-rate", 10, "/login attempts per minute allowed per login and per IP (429 beyond)")
+	s.Duration(&c.AccountTTL, "api-account-cache-ttl", 5*time.Second, "how long an account read to check a signature is reused; a new secret set by another process takes effect within it (0: read every time)")
 	c.AllowAccount, c.DenyAccount = map[string][]string{}, map[string][]string{}
 	s.Prefix("api-allow-account-", "regexp of paths only accounts of type NAME (or of another type with its own rule for the path) may use", func(typ, v string) error {
 		c.AllowAccount[typ] = append(c.AllowAccount[typ], v)

@@ -74,6 +74,9 @@ func TestAccounts(t *testing.T) {
 	frank = as("frank", "franks-new-secret")
 	want(t, frank.get("/account/get", nil), 200)
 
+	// a new secret through the API takes effect at once, cache or not
+	want(t, frank.get("/account/get", nil), 200)
+
 	// delete: the account is gone
 	want(t, frank.get("/account/del", nil), 200)
 	if r := frank.get("/account/get", nil); r.status != 404 {

@@ -8,10 +8,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSessionsAndTokens(t *testing.T) {
-	args := []string{"-home", t.TempDir(), "-api-access-token-secret", "e2e-token-key", "-api-login-rate", "5"}
+	// a short account cache, so that a revocation made by another process
+	// (the shell) shows within the test
+	args := []string{"-home", t.TempDir(), "-api-access-token-secret", "e2e-token-key", "-api-login-rate", "5", "-api-account-cache-ttl", "300ms"}
 	s := start(t, args...)
 	shell(t, args, "account-add", "-login", "carol", "-secret", "carols-secret")
 	jar, _ := cookiejar.New(nil)
@@ -74,8 +77,10 @@ func TestSessionsAndTokens(t *testing.T) {
 		t.Fatalf("tampered token: %d", st)
 	}
 
-	// revoke: a new token_secret ends the token
+	// revoke: a new token_secret ends the token; made by another process,
+	// it takes effect within api-account-cache-ttl
 	shell(t, args, "account-token-reset", "-login", "carol")
+	time.Sleep(400 * time.Millisecond)
 	if st, _, _ := call(plain, "GET", "/todo/select?bk-access-token="+url.QueryEscape(token), nil); st != 401 {
 		t.Fatalf("revoked token: %d, want 401", st)
 	}

@@ -1,0 +1,66 @@
+package auth
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+type countingAccounts struct {
+	m     map[string]Account
+	reads int
+}
+
+func (c *countingAccounts) Get(_ context.Context, login string) (*Account, error) {
+	c.reads++
+	a, ok := c.m[login]
+	if !ok {
+		return nil, ErrNoAccount
+	}
+	return &a, nil
+}
+func (c *countingAccounts) Put(_ context.Context, a *Account) error { c.m[a.Login] = *a; return nil }
+func (c *countingAccounts) Del(_ context.Context, l string) error   { delete(c.m, l); return nil }
+func (c *countingAccounts) List(context.Context) ([]Account, error) { return nil, nil }
+
+func TestCachedAccounts(t *testing.T) {
+	base := &countingAccounts{m: map[string]Account{"a": {Login: "a", Secret: "s1"}}}
+	c := NewCachedAccounts(base, time.Minute, 2).(*CachedAccounts)
+	now := time.Now()
+	c.now = func() time.Time { return now }
+	ctx := context.Background()
+	for i := 0; i < 3; i++ {
+		if acc, err := c.Get(ctx, "a"); err != nil || acc.Secret != "s1" {
+			t.Fatal(acc, err)
+		}
+	}
+	if base.reads != 1 {
+		t.Fatalf("%d reads, want 1", base.reads)
+	}
+	acc, _ := c.Get(ctx, "a")
+	acc.Secret = "changed by the caller" // a copy: the cache keeps its own
+	if got, _ := c.Get(ctx, "a"); got.Secret != "s1" {
+		t.Fatal("the cache hands out its own copy")
+	}
+	// a change through the cache takes effect at once
+	c.Put(ctx, &Account{Login: "a", Secret: "s2"})
+	if got, _ := c.Get(ctx, "a"); got.Secret != "s2" {
+		t.Fatalf("secret %s after Put", got.Secret)
+	}
+	// a change elsewhere, within ttl
+	base.m["a"] = Account{Login: "a", Secret: "s3"}
+	now = now.Add(2 * time.Minute)
+	if got, _ := c.Get(ctx, "a"); got.Secret != "s3" {
+		t.Fatalf("secret %s after ttl", got.Secret)
+	}
+	// unknown logins are not cached; deletions take effect at once
+	c.Get(ctx, "nobody")
+	c.Get(ctx, "nobody")
+	c.Del(ctx, "a")
+	if _, err := c.Get(ctx, "a"); err != ErrNoAccount {
+		t.Fatal("deleted account still cached")
+	}
+	if len(c.m) > 2 {
+		t.Fatal("unbounded")
+	}
+}
