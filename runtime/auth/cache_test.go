@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -62,5 +63,23 @@ func TestCachedAccounts(t *testing.T) {
 	}
 	if len(c.m) > 2 {
 		t.Fatal("unbounded")
+	}
+}
+
+// BenchmarkCheck is the whole per-request check of a signed GET: lookup of
+// the signature, parse, canonical string, HMAC, the (cached) account.
+func BenchmarkCheck(b *testing.B) {
+	base := &countingAccounts{m: map[string]Account{"load": {Login: "load", ID: "id1", Secret: "load-secret"}}}
+	ch, err := NewChecker(Config{MaxAge: time.Hour}, NewCachedAccounts(base, time.Minute, 100), 1<<20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "http://127.0.0.1:8000/todo/get?id=0123456789abcdef0123456789abcdef", nil)
+	req.Header.Set(HeaderName, (&Transport{Login: "load", Secret: "load-secret", TTL: time.Hour}).Signature(req, nil).String())
+	b.ReportAllocs()
+	for b.Loop() {
+		if acc, err := ch.Check(req); err != nil || acc == nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -37,9 +38,15 @@ func (a *Account) Types() []string {
 }
 
 // IsAdmin reports the admin type.
-func (a *Account) IsAdmin() bool {
-	for _, t := range a.Types() {
-		if t == "admin" {
+func (a *Account) IsAdmin() bool { return a.HasType("admin") }
+
+// HasType reports whether typ is one of the account's types, without
+// splitting them (it runs on every request).
+func (a *Account) HasType(typ string) bool {
+	for rest := a.Type; rest != ""; {
+		var t string
+		t, rest, _ = strings.Cut(rest, ",")
+		if strings.TrimSpace(t) == typ {
 			return true
 		}
 	}
@@ -244,7 +251,7 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 	if match(ch.deny, path) {
 		return nil, &Failure{Status: http.StatusForbidden, Code: "DENY", Message: "Access denied"}
 	}
-	raw := r.URL.Query().Get(HeaderName)
+	raw := queryValue(r.URL.RawQuery, HeaderName)
 	if raw == "" {
 		raw = r.Header.Get(HeaderName)
 	}
@@ -252,7 +259,7 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 	var sig Signature
 	var sealed string
 	if raw == "" {
-		if sealed = r.URL.Query().Get(TokenName); sealed == "" {
+		if sealed = queryValue(r.URL.RawQuery, TokenName); sealed == "" {
 			sealed = r.Header.Get(TokenName)
 		}
 		if sealed != "" {
@@ -352,9 +359,8 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 // deny-account rule of one of its types refuses the path; when allow-account
 // rules match the path, one of them must be for one of its types.
 func (ch *Checker) checkTypes(acc *Account, path string) error {
-	types := acc.Types()
-	for _, t := range types {
-		if match(ch.denyType[t], path) {
+	for typ, re := range ch.denyType {
+		if acc.HasType(typ) && match(re, path) {
 			return &Failure{Status: http.StatusUnauthorized, Code: "DENY", Message: "Access denied"}
 		}
 	}
@@ -362,10 +368,8 @@ func (ch *Checker) checkTypes(acc *Account, path string) error {
 	for typ, re := range ch.allowType {
 		if match(re, path) {
 			restricted = true
-			for _, t := range types {
-				if t == typ {
-					return nil
-				}
+			if acc.HasType(typ) {
+				return nil
 			}
 		}
 	}
@@ -406,4 +410,24 @@ func ViewerOf(ctx context.Context) Viewer {
 		return Viewer{ID: a.ID, Admin: a.IsAdmin()}
 	}
 	return Viewer{}
+}
+
+// queryValue returns the first value of name in a raw query without parsing
+// the whole query (this runs on every request).
+func queryValue(raw, name string) string {
+	if !strings.Contains(raw, name) {
+		return ""
+	}
+	for raw != "" {
+		var kv string
+		kv, raw, _ = strings.Cut(raw, "&")
+		k, v, _ := strings.Cut(kv, "=")
+		if k == name {
+			if u, err := url.QueryUnescape(v); err == nil {
+				return u
+			}
+			return ""
+		}
+	}
+	return ""
 }
