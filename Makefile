@@ -21,8 +21,8 @@ services: ## start (installing if needed) PostgreSQL and dynalite for the tests
 generate: ## regenerate generated/ from schema/ (same as go generate ./...)
 	$(GO) generate ./...
 
-check: ## fail when generated/ is stale
-	$(GO) run ./cmd/bkgen check
+check: ## fail when generated/ is stale (same flags as schema/generate.go)
+	$(GO) run ./cmd/bkgen check -name bkapp -schema ./schema -out ./generated
 
 vet: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
