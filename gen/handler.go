@@ -147,9 +147,8 @@ func replyFunc(f *jen.File, t *RestTable) {
 // visibilityFuncs renders the table's visibility rule, its owner accessor
 // and the input guard for callers that are not admins.
 func visibilityFuncs(f *jen.File, t *RestTable) {
-	u := t.Unexported
-	f.Commentf("%sVis is the column visibility of %q (DESIGN.md §6).", u, t.Name)
-	f.Var().Id(u+"Vis").Op("=").Qual(restPkg, "NewVisibility").Call(jen.Qual(storePkg, t.TableVar))
+	f.Commentf("%sVis is the column visibility of %q (DESIGN.md §6), shared with GraphQL.", t.GoName, t.Name)
+	f.Var().Id(t.GoName+"Vis").Op("=").Qual(restPkg, "NewVisibility").Call(jen.Qual(storePkg, t.TableVar))
 	var owner *Column
 	for _, c := range t.Columns {
 		if c.Owner && c.KeyPos == 0 && c.Kind == "KindString" && !c.Nillable && !c.Type.UUID {
@@ -157,17 +156,17 @@ func visibilityFuncs(f *jen.File, t *RestTable) {
 			break
 		}
 	}
-	f.Commentf("%sOwner returns the account id that owns r, or \"\".", u)
-	f.Func().Id(u + "Owner").Params(jen.Id("r").Op("*").Qual(storePkg, t.GoName)).String().BlockFunc(func(g *jen.Group) {
+	f.Commentf("%sOwner returns the account id that owns r, or \"\".", t.GoName)
+	f.Func().Id(t.GoName + "Owner").Params(jen.Id("r").Op("*").Qual(storePkg, t.GoName)).String().BlockFunc(func(g *jen.Group) {
 		if owner == nil {
 			g.Return(jen.Lit(""))
 		} else {
 			g.Return(jen.Id("r").Dot(owner.GoName))
 		}
 	})
-	f.Commentf("%sMine returns the condition that limits writes of a caller that is not an admin", u)
+	f.Commentf("%sMine returns the condition that limits writes of a caller that is not an admin", t.GoName)
 	f.Comment("to its own rows: nil for admins and for tables without an owner column.")
-	f.Func().Id(u+"Mine").Params(jen.Id("v").Qual("github.com/bkgen/bkgen/runtime/auth", "Viewer")).Index().Qual(dbPkg, "Cond").BlockFunc(func(g *jen.Group) {
+	f.Func().Id(t.GoName+"Mine").Params(jen.Id("v").Qual("github.com/bkgen/bkgen/runtime/auth", "Viewer")).Index().Qual(dbPkg, "Cond").BlockFunc(func(g *jen.Group) {
 		if owner == nil {
 			g.Return(jen.Nil())
 			return
@@ -175,22 +174,23 @@ func visibilityFuncs(f *jen.File, t *RestTable) {
 		g.If(jen.Id("v").Dot("Admin")).Block(jen.Return(jen.Nil()))
 		g.Return(jen.Index().Qual(dbPkg, "Cond").Values(jen.Qual(storePkg, t.ColsVar).Dot(owner.GoName).Dot("Eq").Call(jen.Id("v").Dot("ID"))))
 	})
-	f.Comment("guard drops what a caller that is not an admin may not write: admin columns, and")
-	f.Comment("the owner column, which is set to the caller on add and put.")
-	f.Func().Params(jen.Id("x").Op("*").Id(u+"In")).Id("guard").Params(jen.Id("v").Qual("github.com/bkgen/bkgen/runtime/auth", "Viewer"), jen.Id("create").Bool()).BlockFunc(func(g *jen.Group) {
+	f.Commentf("%sGuard drops what a caller that is not an admin may not write in r (set marks the", t.GoName)
+	f.Comment("given columns): admin columns, and the owner column, which is set to the caller on add")
+	f.Comment("and put. REST and GraphQL both call it.")
+	f.Func().Id(t.GoName+"Guard").Params(jen.Id("r").Op("*").Qual(storePkg, t.GoName), jen.Id("set").Index().Bool(), jen.Id("v").Qual("github.com/bkgen/bkgen/runtime/auth", "Viewer"), jen.Id("create").Bool()).BlockFunc(func(g *jen.Group) {
 		g.If(jen.Id("v").Dot("Admin")).Block(jen.Return())
 		for _, c := range t.Columns {
 			if c.Admin && !c.Secure && c.KeyPos == 0 {
-				g.Id("x").Dot("set").Index(jen.Lit(c.Pos)).Op("=").False()
-				g.Id("x").Dot("r").Dot(c.GoName).Op("=").Qual(storePkg, t.GoName).Values().Dot(c.GoName)
+				g.Id("set").Index(jen.Lit(c.Pos)).Op("=").False()
+				g.Id("r").Dot(c.GoName).Op("=").Qual(storePkg, t.GoName).Values().Dot(c.GoName)
 			}
 		}
 		if owner != nil {
 			g.If(jen.Id("create").Op("&&").Id("v").Dot("ID").Op("!=").Lit("")).Block(
-				jen.Id("x").Dot("r").Dot(owner.GoName).Op("=").Id("v").Dot("ID"),
-				jen.Id("x").Dot("set").Index(jen.Lit(owner.Pos)).Op("=").True(),
+				jen.Id("r").Dot(owner.GoName).Op("=").Id("v").Dot("ID"),
+				jen.Id("set").Index(jen.Lit(owner.Pos)).Op("=").True(),
 			).Else().Block(
-				jen.Id("x").Dot("set").Index(jen.Lit(owner.Pos)).Op("=").False(),
+				jen.Id("set").Index(jen.Lit(owner.Pos)).Op("=").False(),
 			)
 		}
 	})
@@ -316,30 +316,30 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			g.Add(errRet.Clone())
 			g.List(jen.Id("r"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k"))
 			g.Add(errRet.Clone())
-			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(u+"Vis").Dot("Show").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")), jen.Id(u+"Owner").Call(jen.Id("r")), jen.Id("pick"), jen.Nil()))
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")), jen.Id(t.GoName+"Owner").Call(jen.Id("r")), jen.Id("pick"), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "add", "put":
 		method := map[string]string{"add": "Add", "put": "Put"}[op.Name]
 		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			g.Id("v").Op(":=").Add(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")))
-			g.Id("x").Dot("guard").Call(jen.Id("v"), jen.True())
+			g.Id(t.GoName+"Guard").Call(jen.Op("&").Id("x").Dot("r"), jen.Id("x").Dot("set").Index(jen.Empty(), jen.Empty()), jen.Id("v"), jen.True())
 			if op.Name == "put" {
-				g.If(jen.Id(u+"Mine").Call(jen.Id("v")).Op("!=").Nil()).Block(
+				g.If(jen.Id(t.GoName+"Mine").Call(jen.Id("v")).Op("!=").Nil()).Block(
 					jen.Comment("put may not take over a row of another account"),
-					jen.If(jen.List(jen.Id("old"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Get").Call(jen.Id("ctx"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("x").Dot("r"))), jen.Err().Op("==").Nil().Op("&&").Id(u+"Owner").Call(jen.Id("old")).Op("!=").Id("v").Dot("ID")).Block(
+					jen.If(jen.List(jen.Id("old"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Get").Call(jen.Id("ctx"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("x").Dot("r"))), jen.Err().Op("==").Nil().Op("&&").Id(t.GoName+"Owner").Call(jen.Id("old")).Op("!=").Id("v").Dot("ID")).Block(
 						jen.Return(jen.Nil(), jen.Op("&").Qual(dbPkg, "Error").Values(jen.Id("Status").Op(":").Lit(403), jen.Id("Code").Op(":").Lit("NotOwner"), jen.Id("Message").Op(":").Lit(t.Name+": the row belongs to another account"))),
 					),
 				)
 			}
 			g.If(jen.Err().Op(":=").Add(st.Clone()).Dot(method).Call(jen.Id("ctx"), jen.Op("&").Id("x").Dot("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
-			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Op("&").Id("x").Dot("r"), jen.Id(u+"Vis").Dot("Show").Call(jen.Id("v"), jen.Id(u+"Owner").Call(jen.Op("&").Id("x").Dot("r")), jen.Nil(), jen.Nil()))
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Op("&").Id("x").Dot("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), jen.Id(t.GoName+"Owner").Call(jen.Op("&").Id("x").Dot("r")), jen.Nil(), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "update":
 		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, "Info"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			keyed(g)
-			g.Id("x").Dot("guard").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")), jen.False())
+			g.Id(t.GoName+"Guard").Call(jen.Op("&").Id("x").Dot("r"), jen.Id("x").Dot("set").Index(jen.Empty(), jen.Empty()), jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")), jen.False())
 			g.Var().Id("c").Qual(storePkg, t.ChangesType)
 			for _, c := range changeable(t.Table) {
 				if c.Secure {
@@ -347,7 +347,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 				}
 				g.If(jen.Id("x").Dot("set").Index(jen.Lit(c.Pos))).Block(jen.Id("c").Dot(c.GoName).Op("=").Qual(dbPkg, "Some").Call(jen.Id("x").Dot("r").Dot(c.GoName)))
 			}
-			g.List(jen.Id("n"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"), jen.Id(u+"Mine").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx"))).Op("..."))
+			g.List(jen.Id("n"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"), jen.Id(t.GoName+"Mine").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx"))).Op("..."))
 			g.Add(errRet.Clone())
 			g.Return(jen.Op("&").Qual(apiPkg, "Info").Values(jen.Id("AffectedRows").Op(":").Qual(apiPkg, "NewOptInt64").Call(jen.Id("n"))), jen.Nil())
 		})
@@ -360,13 +360,13 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 				}
 			}))
 			g.Add(errRet.Clone())
-			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(u+"Vis").Dot("Show").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")), jen.Id(u+"Owner").Call(jen.Id("r")), jen.Nil(), jen.Nil()))
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")), jen.Id(t.GoName+"Owner").Call(jen.Id("r")), jen.Nil(), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "del":
 		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, "Info"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			keyed(g)
-			g.If(jen.Id("mine").Op(":=").Id(u+"Mine").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx"))), jen.Id("mine").Op("!=").Nil()).Block(
+			g.If(jen.Id("mine").Op(":=").Id(t.GoName+"Mine").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx"))), jen.Id("mine").Op("!=").Nil()).Block(
 				jen.Comment("only its own row: the key and the owner"),
 				jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(st.Clone()).Dot("DelAll").Call(jen.Id("ctx"), jen.Append(jen.Index().Qual(dbPkg, "Cond").ValuesFunc(func(g *jen.Group) {
 					for _, kc := range t.Keys {
@@ -420,7 +420,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			g.Var().Id("show").Index().Bool()
 			g.For(jen.Id("i").Op(":=").Range().Id("res").Dot("Rows")).Block(
 				jen.Id("r").Op(":=").Op("&").Id("res").Dot("Rows").Index(jen.Id("i")),
-				jen.Id("show").Op("=").Id(u+"Vis").Dot("Show").Call(jen.Id("v"), jen.Id(u+"Owner").Call(jen.Id("r")), jen.Id("pick"), jen.Id("show")),
+				jen.Id("show").Op("=").Id(t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), jen.Id(t.GoName+"Owner").Call(jen.Id("r")), jen.Id("pick"), jen.Id("show")),
 				jen.Id("out").Dot("Data").Index(jen.Id("i")).Op("=").Id(u+"Reply").Call(jen.Id("r"), jen.Id("show")),
 			)
 			g.If(jen.Id("res").Dot("Next").Op("!=").Lit("")).Block(jen.Id("out").Dot("NextToken").Op("=").Qual(apiPkg, "NewOptString").Call(jen.Id("res").Dot("Next")))

@@ -109,34 +109,35 @@ func albumReply(r *store.Album, show []bool) api.AlbumReply {
 	return out
 }
 
-// albumVis is the column visibility of "album" (DESIGN.md §6).
-var albumVis = rest.NewVisibility(store.AlbumTable)
+// AlbumVis is the column visibility of "album" (DESIGN.md §6), shared with GraphQL.
+var AlbumVis = rest.NewVisibility(store.AlbumTable)
 
-// albumOwner returns the account id that owns r, or "".
-func albumOwner(r *store.Album) string {
+// AlbumOwner returns the account id that owns r, or "".
+func AlbumOwner(r *store.Album) string {
 	return r.OwnerID
 }
 
-// albumMine returns the condition that limits writes of a caller that is not an admin
+// AlbumMine returns the condition that limits writes of a caller that is not an admin
 // to its own rows: nil for admins and for tables without an owner column.
-func albumMine(v auth.Viewer) []db.Cond {
+func AlbumMine(v auth.Viewer) []db.Cond {
 	if v.Admin {
 		return nil
 	}
 	return []db.Cond{store.AlbumCols.OwnerID.Eq(v.ID)}
 }
 
-// guard drops what a caller that is not an admin may not write: admin columns, and
-// the owner column, which is set to the caller on add and put.
-func (x *albumIn) guard(v auth.Viewer, create bool) {
+// AlbumGuard drops what a caller that is not an admin may not write in r (set marks the
+// given columns): admin columns, and the owner column, which is set to the caller on add
+// and put. REST and GraphQL both call it.
+func AlbumGuard(r *store.Album, set []bool, v auth.Viewer, create bool) {
 	if v.Admin {
 		return
 	}
 	if create && v.ID != "" {
-		x.r.OwnerID = v.ID
-		x.set[1] = true
+		r.OwnerID = v.ID
+		set[1] = true
 	} else {
-		x.set[1] = false
+		set[1] = false
 	}
 }
 
@@ -170,7 +171,7 @@ func (h *Handler) albumGet(ctx context.Context, x *albumIn, sel string) (*api.Al
 	if err != nil {
 		return nil, err
 	}
-	out := albumReply(r, albumVis.Show(auth.ViewerOf(ctx), albumOwner(r), pick, nil))
+	out := albumReply(r, AlbumVis.Show(auth.ViewerOf(ctx), AlbumOwner(r), pick, nil))
 	return &out, nil
 }
 
@@ -268,7 +269,7 @@ func (h *Handler) albumQuery(ctx context.Context, s *rest.Select, c rest.Control
 	var show []bool
 	for i := range res.Rows {
 		r := &res.Rows[i]
-		show = albumVis.Show(v, albumOwner(r), pick, show)
+		show = AlbumVis.Show(v, AlbumOwner(r), pick, show)
 		out.Data[i] = albumReply(r, show)
 	}
 	if res.Next != "" {
@@ -296,11 +297,11 @@ func (h *Handler) AlbumAddBody(ctx context.Context, req api.AlbumAddBodyReq) (*a
 }
 func (h *Handler) albumAdd(ctx context.Context, x *albumIn) (*api.AlbumReply, error) {
 	v := auth.ViewerOf(ctx)
-	x.guard(v, true)
+	AlbumGuard(&x.r, x.set[:], v, true)
 	if err := h.st.Album.Add(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := albumReply(&x.r, albumVis.Show(v, albumOwner(&x.r), nil, nil))
+	out := albumReply(&x.r, AlbumVis.Show(v, AlbumOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -323,17 +324,17 @@ func (h *Handler) AlbumPutBody(ctx context.Context, req api.AlbumPutBodyReq) (*a
 }
 func (h *Handler) albumPut(ctx context.Context, x *albumIn) (*api.AlbumReply, error) {
 	v := auth.ViewerOf(ctx)
-	x.guard(v, true)
-	if albumMine(v) != nil {
+	AlbumGuard(&x.r, x.set[:], v, true)
+	if AlbumMine(v) != nil {
 		// put may not take over a row of another account
-		if old, err := h.st.Album.Get(ctx, store.AlbumKeyOf(&x.r)); err == nil && albumOwner(old) != v.ID {
+		if old, err := h.st.Album.Get(ctx, store.AlbumKeyOf(&x.r)); err == nil && AlbumOwner(old) != v.ID {
 			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "album: the row belongs to another account"}
 		}
 	}
 	if err := h.st.Album.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := albumReply(&x.r, albumVis.Show(v, albumOwner(&x.r), nil, nil))
+	out := albumReply(&x.r, AlbumVis.Show(v, AlbumOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -359,7 +360,7 @@ func (h *Handler) albumUpdate(ctx context.Context, x *albumIn) (*api.Info, error
 	if err != nil {
 		return nil, err
 	}
-	x.guard(auth.ViewerOf(ctx), false)
+	AlbumGuard(&x.r, x.set[:], auth.ViewerOf(ctx), false)
 	var c store.AlbumChanges
 	if x.set[1] {
 		c.OwnerID = db.Some(x.r.OwnerID)
@@ -370,7 +371,7 @@ func (h *Handler) albumUpdate(ctx context.Context, x *albumIn) (*api.Info, error
 	if x.set[3] {
 		c.Private = db.Some(x.r.Private)
 	}
-	n, err := h.st.Album.Update(ctx, k, c, albumMine(auth.ViewerOf(ctx))...)
+	n, err := h.st.Album.Update(ctx, k, c, AlbumMine(auth.ViewerOf(ctx))...)
 	if err != nil {
 		return nil, err
 	}
@@ -399,7 +400,7 @@ func (h *Handler) albumDel(ctx context.Context, x *albumIn) (*api.Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	if mine := albumMine(auth.ViewerOf(ctx)); mine != nil {
+	if mine := AlbumMine(auth.ViewerOf(ctx)); mine != nil {
 		// only its own row: the key and the owner
 		_, err := h.st.Album.DelAll(ctx, append([]db.Cond{store.AlbumCols.ID.Eq(k.ID)}, mine...)...)
 		return &api.Info{}, err

@@ -120,23 +120,24 @@ func counterReply(r *store.Counter, show []bool) api.CounterReply {
 	return out
 }
 
-// counterVis is the column visibility of "counter" (DESIGN.md §6).
-var counterVis = rest.NewVisibility(store.CounterTable)
+// CounterVis is the column visibility of "counter" (DESIGN.md §6), shared with GraphQL.
+var CounterVis = rest.NewVisibility(store.CounterTable)
 
-// counterOwner returns the account id that owns r, or "".
-func counterOwner(r *store.Counter) string {
+// CounterOwner returns the account id that owns r, or "".
+func CounterOwner(r *store.Counter) string {
 	return ""
 }
 
-// counterMine returns the condition that limits writes of a caller that is not an admin
+// CounterMine returns the condition that limits writes of a caller that is not an admin
 // to its own rows: nil for admins and for tables without an owner column.
-func counterMine(v auth.Viewer) []db.Cond {
+func CounterMine(v auth.Viewer) []db.Cond {
 	return nil
 }
 
-// guard drops what a caller that is not an admin may not write: admin columns, and
-// the owner column, which is set to the caller on add and put.
-func (x *counterIn) guard(v auth.Viewer, create bool) {
+// CounterGuard drops what a caller that is not an admin may not write in r (set marks the
+// given columns): admin columns, and the owner column, which is set to the caller on add
+// and put. REST and GraphQL both call it.
+func CounterGuard(r *store.Counter, set []bool, v auth.Viewer, create bool) {
 	if v.Admin {
 		return
 	}
@@ -172,7 +173,7 @@ func (h *Handler) counterGet(ctx context.Context, x *counterIn, sel string) (*ap
 	if err != nil {
 		return nil, err
 	}
-	out := counterReply(r, counterVis.Show(auth.ViewerOf(ctx), counterOwner(r), pick, nil))
+	out := counterReply(r, CounterVis.Show(auth.ViewerOf(ctx), CounterOwner(r), pick, nil))
 	return &out, nil
 }
 
@@ -276,7 +277,7 @@ func (h *Handler) counterQuery(ctx context.Context, s *rest.Select, c rest.Contr
 	var show []bool
 	for i := range res.Rows {
 		r := &res.Rows[i]
-		show = counterVis.Show(v, counterOwner(r), pick, show)
+		show = CounterVis.Show(v, CounterOwner(r), pick, show)
 		out.Data[i] = counterReply(r, show)
 	}
 	if res.Next != "" {
@@ -304,11 +305,11 @@ func (h *Handler) CounterAddBody(ctx context.Context, req api.CounterAddBodyReq)
 }
 func (h *Handler) counterAdd(ctx context.Context, x *counterIn) (*api.CounterReply, error) {
 	v := auth.ViewerOf(ctx)
-	x.guard(v, true)
+	CounterGuard(&x.r, x.set[:], v, true)
 	if err := h.st.Counter.Add(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := counterReply(&x.r, counterVis.Show(v, counterOwner(&x.r), nil, nil))
+	out := counterReply(&x.r, CounterVis.Show(v, CounterOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -331,17 +332,17 @@ func (h *Handler) CounterPutBody(ctx context.Context, req api.CounterPutBodyReq)
 }
 func (h *Handler) counterPut(ctx context.Context, x *counterIn) (*api.CounterReply, error) {
 	v := auth.ViewerOf(ctx)
-	x.guard(v, true)
-	if counterMine(v) != nil {
+	CounterGuard(&x.r, x.set[:], v, true)
+	if CounterMine(v) != nil {
 		// put may not take over a row of another account
-		if old, err := h.st.Counter.Get(ctx, store.CounterKeyOf(&x.r)); err == nil && counterOwner(old) != v.ID {
+		if old, err := h.st.Counter.Get(ctx, store.CounterKeyOf(&x.r)); err == nil && CounterOwner(old) != v.ID {
 			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "counter: the row belongs to another account"}
 		}
 	}
 	if err := h.st.Counter.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := counterReply(&x.r, counterVis.Show(v, counterOwner(&x.r), nil, nil))
+	out := counterReply(&x.r, CounterVis.Show(v, CounterOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -367,7 +368,7 @@ func (h *Handler) counterUpdate(ctx context.Context, x *counterIn) (*api.Info, e
 	if err != nil {
 		return nil, err
 	}
-	x.guard(auth.ViewerOf(ctx), false)
+	CounterGuard(&x.r, x.set[:], auth.ViewerOf(ctx), false)
 	var c store.CounterChanges
 	if x.set[1] {
 		c.Likes = db.Some(x.r.Likes)
@@ -381,7 +382,7 @@ func (h *Handler) counterUpdate(ctx context.Context, x *counterIn) (*api.Info, e
 	if x.set[4] {
 		c.Label = db.Some(x.r.Label)
 	}
-	n, err := h.st.Counter.Update(ctx, k, c, counterMine(auth.ViewerOf(ctx))...)
+	n, err := h.st.Counter.Update(ctx, k, c, CounterMine(auth.ViewerOf(ctx))...)
 	if err != nil {
 		return nil, err
 	}
@@ -414,7 +415,7 @@ func (h *Handler) counterIncr(ctx context.Context, x *counterIn) (*api.CounterRe
 	if err != nil {
 		return nil, err
 	}
-	out := counterReply(r, counterVis.Show(auth.ViewerOf(ctx), counterOwner(r), nil, nil))
+	out := counterReply(r, CounterVis.Show(auth.ViewerOf(ctx), CounterOwner(r), nil, nil))
 	return &out, nil
 }
 
@@ -440,7 +441,7 @@ func (h *Handler) counterDel(ctx context.Context, x *counterIn) (*api.Info, erro
 	if err != nil {
 		return nil, err
 	}
-	if mine := counterMine(auth.ViewerOf(ctx)); mine != nil {
+	if mine := CounterMine(auth.ViewerOf(ctx)); mine != nil {
 		// only its own row: the key and the owner
 		_, err := h.st.Counter.DelAll(ctx, append([]db.Cond{store.CounterCols.ID.Eq(k.ID)}, mine...)...)
 		return &api.Info{}, err

@@ -104,23 +104,24 @@ func noteReply(r *store.Note, show []bool) api.NoteReply {
 	return out
 }
 
-// noteVis is the column visibility of "note" (DESIGN.md §6).
-var noteVis = rest.NewVisibility(store.NoteTable)
+// NoteVis is the column visibility of "note" (DESIGN.md §6), shared with GraphQL.
+var NoteVis = rest.NewVisibility(store.NoteTable)
 
-// noteOwner returns the account id that owns r, or "".
-func noteOwner(r *store.Note) string {
+// NoteOwner returns the account id that owns r, or "".
+func NoteOwner(r *store.Note) string {
 	return ""
 }
 
-// noteMine returns the condition that limits writes of a caller that is not an admin
+// NoteMine returns the condition that limits writes of a caller that is not an admin
 // to its own rows: nil for admins and for tables without an owner column.
-func noteMine(v auth.Viewer) []db.Cond {
+func NoteMine(v auth.Viewer) []db.Cond {
 	return nil
 }
 
-// guard drops what a caller that is not an admin may not write: admin columns, and
-// the owner column, which is set to the caller on add and put.
-func (x *noteIn) guard(v auth.Viewer, create bool) {
+// NoteGuard drops what a caller that is not an admin may not write in r (set marks the
+// given columns): admin columns, and the owner column, which is set to the caller on add
+// and put. REST and GraphQL both call it.
+func NoteGuard(r *store.Note, set []bool, v auth.Viewer, create bool) {
 	if v.Admin {
 		return
 	}
@@ -156,7 +157,7 @@ func (h *Handler) noteGet(ctx context.Context, x *noteIn, sel string) (*api.Note
 	if err != nil {
 		return nil, err
 	}
-	out := noteReply(r, noteVis.Show(auth.ViewerOf(ctx), noteOwner(r), pick, nil))
+	out := noteReply(r, NoteVis.Show(auth.ViewerOf(ctx), NoteOwner(r), pick, nil))
 	return &out, nil
 }
 
@@ -248,7 +249,7 @@ func (h *Handler) noteQuery(ctx context.Context, s *rest.Select, c rest.Control)
 	var show []bool
 	for i := range res.Rows {
 		r := &res.Rows[i]
-		show = noteVis.Show(v, noteOwner(r), pick, show)
+		show = NoteVis.Show(v, NoteOwner(r), pick, show)
 		out.Data[i] = noteReply(r, show)
 	}
 	if res.Next != "" {
@@ -276,11 +277,11 @@ func (h *Handler) NoteAddBody(ctx context.Context, req api.NoteAddBodyReq) (*api
 }
 func (h *Handler) noteAdd(ctx context.Context, x *noteIn) (*api.NoteReply, error) {
 	v := auth.ViewerOf(ctx)
-	x.guard(v, true)
+	NoteGuard(&x.r, x.set[:], v, true)
 	if err := h.st.Note.Add(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := noteReply(&x.r, noteVis.Show(v, noteOwner(&x.r), nil, nil))
+	out := noteReply(&x.r, NoteVis.Show(v, NoteOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -303,17 +304,17 @@ func (h *Handler) NotePutBody(ctx context.Context, req api.NotePutBodyReq) (*api
 }
 func (h *Handler) notePut(ctx context.Context, x *noteIn) (*api.NoteReply, error) {
 	v := auth.ViewerOf(ctx)
-	x.guard(v, true)
-	if noteMine(v) != nil {
+	NoteGuard(&x.r, x.set[:], v, true)
+	if NoteMine(v) != nil {
 		// put may not take over a row of another account
-		if old, err := h.st.Note.Get(ctx, store.NoteKeyOf(&x.r)); err == nil && noteOwner(old) != v.ID {
+		if old, err := h.st.Note.Get(ctx, store.NoteKeyOf(&x.r)); err == nil && NoteOwner(old) != v.ID {
 			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "note: the row belongs to another account"}
 		}
 	}
 	if err := h.st.Note.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := noteReply(&x.r, noteVis.Show(v, noteOwner(&x.r), nil, nil))
+	out := noteReply(&x.r, NoteVis.Show(v, NoteOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -339,7 +340,7 @@ func (h *Handler) noteUpdate(ctx context.Context, x *noteIn) (*api.Info, error) 
 	if err != nil {
 		return nil, err
 	}
-	x.guard(auth.ViewerOf(ctx), false)
+	NoteGuard(&x.r, x.set[:], auth.ViewerOf(ctx), false)
 	var c store.NoteChanges
 	if x.set[1] {
 		c.Body = db.Some(x.r.Body)
@@ -347,7 +348,7 @@ func (h *Handler) noteUpdate(ctx context.Context, x *noteIn) (*api.Info, error) 
 	if x.set[3] {
 		c.UpdatedAt = db.Some(x.r.UpdatedAt)
 	}
-	n, err := h.st.Note.Update(ctx, k, c, noteMine(auth.ViewerOf(ctx))...)
+	n, err := h.st.Note.Update(ctx, k, c, NoteMine(auth.ViewerOf(ctx))...)
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +377,7 @@ func (h *Handler) noteDel(ctx context.Context, x *noteIn) (*api.Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	if mine := noteMine(auth.ViewerOf(ctx)); mine != nil {
+	if mine := NoteMine(auth.ViewerOf(ctx)); mine != nil {
 		// only its own row: the key and the owner
 		_, err := h.st.Note.DelAll(ctx, append([]db.Cond{store.NoteCols.ID.Eq(k.ID)}, mine...)...)
 		return &api.Info{}, err

@@ -264,36 +264,37 @@ func photoReply(r *store.Photo, show []bool) api.PhotoReply {
 	return out
 }
 
-// photoVis is the column visibility of "photo" (DESIGN.md §6).
-var photoVis = rest.NewVisibility(store.PhotoTable)
+// PhotoVis is the column visibility of "photo" (DESIGN.md §6), shared with GraphQL.
+var PhotoVis = rest.NewVisibility(store.PhotoTable)
 
-// photoOwner returns the account id that owns r, or "".
-func photoOwner(r *store.Photo) string {
+// PhotoOwner returns the account id that owns r, or "".
+func PhotoOwner(r *store.Photo) string {
 	return r.OwnerID
 }
 
-// photoMine returns the condition that limits writes of a caller that is not an admin
+// PhotoMine returns the condition that limits writes of a caller that is not an admin
 // to its own rows: nil for admins and for tables without an owner column.
-func photoMine(v auth.Viewer) []db.Cond {
+func PhotoMine(v auth.Viewer) []db.Cond {
 	if v.Admin {
 		return nil
 	}
 	return []db.Cond{store.PhotoCols.OwnerID.Eq(v.ID)}
 }
 
-// guard drops what a caller that is not an admin may not write: admin columns, and
-// the owner column, which is set to the caller on add and put.
-func (x *photoIn) guard(v auth.Viewer, create bool) {
+// PhotoGuard drops what a caller that is not an admin may not write in r (set marks the
+// given columns): admin columns, and the owner column, which is set to the caller on add
+// and put. REST and GraphQL both call it.
+func PhotoGuard(r *store.Photo, set []bool, v auth.Viewer, create bool) {
 	if v.Admin {
 		return
 	}
-	x.set[16] = false
-	x.r.Moderation = store.Photo{}.Moderation
+	set[16] = false
+	r.Moderation = store.Photo{}.Moderation
 	if create && v.ID != "" {
-		x.r.OwnerID = v.ID
-		x.set[3] = true
+		r.OwnerID = v.ID
+		set[3] = true
 	} else {
-		x.set[3] = false
+		set[3] = false
 	}
 }
 
@@ -327,7 +328,7 @@ func (h *Handler) photoGet(ctx context.Context, x *photoIn, sel string) (*api.Ph
 	if err != nil {
 		return nil, err
 	}
-	out := photoReply(r, photoVis.Show(auth.ViewerOf(ctx), photoOwner(r), pick, nil))
+	out := photoReply(r, PhotoVis.Show(auth.ViewerOf(ctx), PhotoOwner(r), pick, nil))
 	return &out, nil
 }
 
@@ -497,7 +498,7 @@ func (h *Handler) photoQuery(ctx context.Context, s *rest.Select, c rest.Control
 	var show []bool
 	for i := range res.Rows {
 		r := &res.Rows[i]
-		show = photoVis.Show(v, photoOwner(r), pick, show)
+		show = PhotoVis.Show(v, PhotoOwner(r), pick, show)
 		out.Data[i] = photoReply(r, show)
 	}
 	if res.Next != "" {
@@ -525,11 +526,11 @@ func (h *Handler) PhotoAddBody(ctx context.Context, req api.PhotoAddBodyReq) (*a
 }
 func (h *Handler) photoAdd(ctx context.Context, x *photoIn) (*api.PhotoReply, error) {
 	v := auth.ViewerOf(ctx)
-	x.guard(v, true)
+	PhotoGuard(&x.r, x.set[:], v, true)
 	if err := h.st.Photo.Add(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := photoReply(&x.r, photoVis.Show(v, photoOwner(&x.r), nil, nil))
+	out := photoReply(&x.r, PhotoVis.Show(v, PhotoOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -552,17 +553,17 @@ func (h *Handler) PhotoPutBody(ctx context.Context, req api.PhotoPutBodyReq) (*a
 }
 func (h *Handler) photoPut(ctx context.Context, x *photoIn) (*api.PhotoReply, error) {
 	v := auth.ViewerOf(ctx)
-	x.guard(v, true)
-	if photoMine(v) != nil {
+	PhotoGuard(&x.r, x.set[:], v, true)
+	if PhotoMine(v) != nil {
 		// put may not take over a row of another account
-		if old, err := h.st.Photo.Get(ctx, store.PhotoKeyOf(&x.r)); err == nil && photoOwner(old) != v.ID {
+		if old, err := h.st.Photo.Get(ctx, store.PhotoKeyOf(&x.r)); err == nil && PhotoOwner(old) != v.ID {
 			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "photo: the row belongs to another account"}
 		}
 	}
 	if err := h.st.Photo.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := photoReply(&x.r, photoVis.Show(v, photoOwner(&x.r), nil, nil))
+	out := photoReply(&x.r, PhotoVis.Show(v, PhotoOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -588,7 +589,7 @@ func (h *Handler) photoUpdate(ctx context.Context, x *photoIn) (*api.Info, error
 	if err != nil {
 		return nil, err
 	}
-	x.guard(auth.ViewerOf(ctx), false)
+	PhotoGuard(&x.r, x.set[:], auth.ViewerOf(ctx), false)
 	var c store.PhotoChanges
 	if x.set[2] {
 		c.Name = db.Some(x.r.Name)
@@ -632,7 +633,7 @@ func (h *Handler) photoUpdate(ctx context.Context, x *photoIn) (*api.Info, error
 	if x.set[16] {
 		c.Moderation = db.Some(x.r.Moderation)
 	}
-	n, err := h.st.Photo.Update(ctx, k, c, photoMine(auth.ViewerOf(ctx))...)
+	n, err := h.st.Photo.Update(ctx, k, c, PhotoMine(auth.ViewerOf(ctx))...)
 	if err != nil {
 		return nil, err
 	}
@@ -661,7 +662,7 @@ func (h *Handler) photoDel(ctx context.Context, x *photoIn) (*api.Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	if mine := photoMine(auth.ViewerOf(ctx)); mine != nil {
+	if mine := PhotoMine(auth.ViewerOf(ctx)); mine != nil {
 		// only its own row: the key and the owner
 		_, err := h.st.Photo.DelAll(ctx, append([]db.Cond{store.PhotoCols.AlbumID.Eq(k.AlbumID), store.PhotoCols.ID.Eq(k.ID)}, mine...)...)
 		return &api.Info{}, err

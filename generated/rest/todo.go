@@ -124,23 +124,24 @@ func todoReply(r *store.Todo, show []bool) api.TodoReply {
 	return out
 }
 
-// todoVis is the column visibility of "todo" (DESIGN.md §6).
-var todoVis = rest.NewVisibility(store.TodoTable)
+// TodoVis is the column visibility of "todo" (DESIGN.md §6), shared with GraphQL.
+var TodoVis = rest.NewVisibility(store.TodoTable)
 
-// todoOwner returns the account id that owns r, or "".
-func todoOwner(r *store.Todo) string {
+// TodoOwner returns the account id that owns r, or "".
+func TodoOwner(r *store.Todo) string {
 	return ""
 }
 
-// todoMine returns the condition that limits writes of a caller that is not an admin
+// TodoMine returns the condition that limits writes of a caller that is not an admin
 // to its own rows: nil for admins and for tables without an owner column.
-func todoMine(v auth.Viewer) []db.Cond {
+func TodoMine(v auth.Viewer) []db.Cond {
 	return nil
 }
 
-// guard drops what a caller that is not an admin may not write: admin columns, and
-// the owner column, which is set to the caller on add and put.
-func (x *todoIn) guard(v auth.Viewer, create bool) {
+// TodoGuard drops what a caller that is not an admin may not write in r (set marks the
+// given columns): admin columns, and the owner column, which is set to the caller on add
+// and put. REST and GraphQL both call it.
+func TodoGuard(r *store.Todo, set []bool, v auth.Viewer, create bool) {
 	if v.Admin {
 		return
 	}
@@ -176,7 +177,7 @@ func (h *Handler) todoGet(ctx context.Context, x *todoIn, sel string) (*api.Todo
 	if err != nil {
 		return nil, err
 	}
-	out := todoReply(r, todoVis.Show(auth.ViewerOf(ctx), todoOwner(r), pick, nil))
+	out := todoReply(r, TodoVis.Show(auth.ViewerOf(ctx), TodoOwner(r), pick, nil))
 	return &out, nil
 }
 
@@ -280,7 +281,7 @@ func (h *Handler) todoQuery(ctx context.Context, s *rest.Select, c rest.Control)
 	var show []bool
 	for i := range res.Rows {
 		r := &res.Rows[i]
-		show = todoVis.Show(v, todoOwner(r), pick, show)
+		show = TodoVis.Show(v, TodoOwner(r), pick, show)
 		out.Data[i] = todoReply(r, show)
 	}
 	if res.Next != "" {
@@ -308,11 +309,11 @@ func (h *Handler) TodoAddBody(ctx context.Context, req api.TodoAddBodyReq) (*api
 }
 func (h *Handler) todoAdd(ctx context.Context, x *todoIn) (*api.TodoReply, error) {
 	v := auth.ViewerOf(ctx)
-	x.guard(v, true)
+	TodoGuard(&x.r, x.set[:], v, true)
 	if err := h.st.Todo.Add(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := todoReply(&x.r, todoVis.Show(v, todoOwner(&x.r), nil, nil))
+	out := todoReply(&x.r, TodoVis.Show(v, TodoOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -335,17 +336,17 @@ func (h *Handler) TodoPutBody(ctx context.Context, req api.TodoPutBodyReq) (*api
 }
 func (h *Handler) todoPut(ctx context.Context, x *todoIn) (*api.TodoReply, error) {
 	v := auth.ViewerOf(ctx)
-	x.guard(v, true)
-	if todoMine(v) != nil {
+	TodoGuard(&x.r, x.set[:], v, true)
+	if TodoMine(v) != nil {
 		// put may not take over a row of another account
-		if old, err := h.st.Todo.Get(ctx, store.TodoKeyOf(&x.r)); err == nil && todoOwner(old) != v.ID {
+		if old, err := h.st.Todo.Get(ctx, store.TodoKeyOf(&x.r)); err == nil && TodoOwner(old) != v.ID {
 			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "todo: the row belongs to another account"}
 		}
 	}
 	if err := h.st.Todo.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
-	out := todoReply(&x.r, todoVis.Show(v, todoOwner(&x.r), nil, nil))
+	out := todoReply(&x.r, TodoVis.Show(v, TodoOwner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -371,7 +372,7 @@ func (h *Handler) todoUpdate(ctx context.Context, x *todoIn) (*api.Info, error) 
 	if err != nil {
 		return nil, err
 	}
-	x.guard(auth.ViewerOf(ctx), false)
+	TodoGuard(&x.r, x.set[:], auth.ViewerOf(ctx), false)
 	var c store.TodoChanges
 	if x.set[1] {
 		c.Name = db.Some(x.r.Name)
@@ -385,7 +386,7 @@ func (h *Handler) todoUpdate(ctx context.Context, x *todoIn) (*api.Info, error) 
 	if x.set[4] {
 		c.Done = db.Some(x.r.Done)
 	}
-	n, err := h.st.Todo.Update(ctx, k, c, todoMine(auth.ViewerOf(ctx))...)
+	n, err := h.st.Todo.Update(ctx, k, c, TodoMine(auth.ViewerOf(ctx))...)
 	if err != nil {
 		return nil, err
 	}
@@ -414,7 +415,7 @@ func (h *Handler) todoDel(ctx context.Context, x *todoIn) (*api.Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	if mine := todoMine(auth.ViewerOf(ctx)); mine != nil {
+	if mine := TodoMine(auth.ViewerOf(ctx)); mine != nil {
 		// only its own row: the key and the owner
 		_, err := h.st.Todo.DelAll(ctx, append([]db.Cond{store.TodoCols.ID.Eq(k.ID)}, mine...)...)
 		return &api.Info{}, err
