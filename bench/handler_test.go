@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bkgen/bkgen/generated/rest"
+	"github.com/bkgen/bkgen/generated/server"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/db"
 )
@@ -28,7 +28,7 @@ func BenchmarkHandlerSelect(b *testing.B) {
 	for i := 0; i < 500; i++ {
 		st.Todo.Add(context.Background(), &store.Todo{Name: fmt.Sprint("n", i), Descr: "d"})
 	}
-	h, _ := rest.App().API(p)
+	h, _ := server.App().API(p)
 	b.ReportAllocs()
 	for b.Loop() {
 		w := httptest.NewRecorder()

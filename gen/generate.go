@@ -67,9 +67,10 @@ func Render(m *Model) (map[string][]byte, error) {
 		}
 		out[filepath.Join("rest", name)] = buf.Bytes()
 	}
-	// The spec again beside the code that embeds it (go:embed cannot reach
-	// the repository root), the doc page and the App glue.
-	out[filepath.Join("rest", "openapi.yaml")] = spec
+	// generated/server: the App glue that the binary runs, with the spec
+	// again beside the code that embeds it (go:embed cannot reach the
+	// repository root), the doc page and /account/*.
+	out[filepath.Join("server", "openapi.yaml")] = spec
 	hasAuth, err := authTable(m)
 	if err != nil {
 		return nil, err
@@ -84,18 +85,18 @@ func Render(m *Model) (map[string][]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[filepath.Join("rest", "account.go")] = acc
+		out[filepath.Join("server", "account.go")] = acc
 	}
 	doc, err = renderTemplateFuncs("doc.html.tmpl", data, false)
 	if err != nil {
 		return nil, err
 	}
-	out[filepath.Join("rest", "doc.html")] = doc
+	out[filepath.Join("server", "doc.html")] = doc
 	app, err := renderTemplateFuncs("app.go.tmpl", data, true)
 	if err != nil {
 		return nil, err
 	}
-	out[filepath.Join("rest", "app.go")] = app
+	out[filepath.Join("server", "app.go")] = app
 	return out, nil
 }
 
@@ -167,7 +168,7 @@ func Write(dir string, files map[string][]byte) error {
 		for _, e := range entries {
 			p := filepath.Join(d, e.Name())
 			rel, _ := filepath.Rel(dir, p)
-			if _, ok := files[rel]; ok || e.IsDir() || !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+			if _, ok := files[rel]; ok || e.IsDir() || strings.HasSuffix(e.Name(), "_test.go") {
 				continue
 			}
 			if b, err := os.ReadFile(p); err == nil && generated(b) {

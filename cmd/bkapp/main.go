@@ -8,7 +8,7 @@ package main
 import (
 	"os"
 
-	"github.com/bkgen/bkgen/generated/rest"
+	"github.com/bkgen/bkgen/generated/server"
 )
 
-func main() { os.Exit(rest.App().Main(os.Args[1:])) }
+func main() { os.Exit(server.App().Main(os.Args[1:])) }
