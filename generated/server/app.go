@@ -8,7 +8,10 @@ import (
 	"errors"
 	"net/http"
 
+	gqlgen "github.com/99designs/gqlgen/graphql"
+
 	"github.com/bkgen/bkgen/generated/api"
+	"github.com/bkgen/bkgen/generated/graphql"
 	"github.com/bkgen/bkgen/generated/rest"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/app"
@@ -76,6 +79,9 @@ func App() *app.App {
 			"/todo/put":       {"id", "name", "descr", "due", "done", "mtime"},
 			"/todo/update":    {"id", "name", "descr", "due", "done", "mtime"},
 			"/todo/del":       {"id"},
+		},
+		GraphQL: func(p *db.Pool) gqlgen.ExecutableSchema {
+			return graphql.NewExecutableSchema(graphql.Config{Resolvers: graphql.NewResolver(store.New(p))})
 		},
 		Spec: Spec,
 		Doc:  Doc,

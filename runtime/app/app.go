@@ -19,9 +19,12 @@ import (
 	"strings"
 	"syscall"
 
+	gqlgen "github.com/99designs/gqlgen/graphql"
+
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/config"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/gql"
 	"github.com/bkgen/bkgen/runtime/web"
 )
 
@@ -32,6 +35,8 @@ type App struct {
 	CreateTables func(ctx context.Context, p *db.Pool) error
 	API          func(p *db.Pool) (http.Handler, error) // the generated REST server
 	Accounts     func(p *db.Pool) auth.Accounts         // bk_auth; nil when the schema has none
+	// GraphQL is the generated executable schema on a pool; nil when none.
+	GraphQL func(p *db.Pool) gqlgen.ExecutableSchema
 	// Routes registers generated routes outside the OpenAPI server
 	// (/account/*); nil when there are none.
 	Routes func(p *db.Pool, mux *http.ServeMux, accounts auth.Accounts)
@@ -73,6 +78,8 @@ func (a *App) run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	wc.Params(params)
 	var ac auth.Config
 	ac.Params(params)
+	var gc gql.Config
+	gc.Params(params)
 
 	home = homeOf(args)
 	rest, problems, err := params.Load(home, os.Environ(), args)
@@ -111,7 +118,7 @@ func (a *App) run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if role == "shell" {
 		return a.shell(ctx, dbc, rest[1:], stdout, stderr)
 	}
-	if err := a.web(ctx, logger, dbc, wc, ac, ready); err != nil {
+	if err := a.web(ctx, logger, dbc, wc, ac, gc, ready); err != nil {
 		logger.Error("exit", "err", err)
 		return 1
 	}
@@ -171,7 +178,7 @@ func (a *App) accounts(p *db.Pool) auth.Accounts {
 	return a.Accounts(p)
 }
 
-func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.Config, ac auth.Config, ready func(string)) error {
+func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.Config, ac auth.Config, gc gql.Config, ready func(string)) error {
 	pools, err := a.open(ctx, dbc)
 	if err != nil {
 		return err
@@ -193,6 +200,9 @@ func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.C
 	checker.Routes(mux, web.Error)
 	if a.Routes != nil {
 		a.Routes(pool, mux, accounts) // changes through /account/* update the cache at once
+	}
+	if a.GraphQL != nil {
+		mux.Handle("/graphql", gql.Handler(a.GraphQL(pool), gc))
 	}
 	h := web.Chain(mux, web.Recover, web.LimitBody(wc.MaxBody), checker.Middleware(web.Error))
 	return web.Serve(ctx, wc, h, func(addr string) {

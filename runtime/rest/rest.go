@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/go-faster/jx"
+	"github.com/google/uuid"
 
 	"github.com/bkgen/bkgen/runtime/db"
 )
@@ -214,4 +215,14 @@ func RandomSecret() string {
 	b := make([]byte, 32)
 	rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// UUIDOrZero parses a uuid key argument; a bad one gives the zero uuid,
+// which the key check reports as a missing key part.
+func UUIDOrZero(s string) uuid.UUID {
+	u, err := uuid.Parse(s)
+	if err != nil {
+		return uuid.UUID{}
+	}
+	return u
 }

@@ -1,0 +1,132 @@
+package gen
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	gqlapi "github.com/99designs/gqlgen/api"
+	gqlconfig "github.com/99designs/gqlgen/codegen/config"
+)
+
+// GQLType is the GraphQL scalar of a column.
+func GQLType(c *Column) string {
+	switch c.Kind {
+	case "KindInt":
+		return "Int64"
+	case "KindFloat":
+		return "Float"
+	case "KindBool":
+		return "Boolean"
+	case "KindTime":
+		return "Time"
+	case "KindJSON":
+		return "Any"
+	}
+	return "String" // strings, uuids, enums; bytes as base64
+}
+
+// Plural names the list query of a table: todo -> todos.
+func Plural(name string) string {
+	if strings.HasSuffix(name, "s") || strings.HasSuffix(name, "x") {
+		return name + "es"
+	}
+	return name + "s"
+}
+
+// graphqlFiles renders generated/graphql: the schema, gqlgen's executable
+// schema and models, and the resolvers on the typed store.
+func graphqlFiles(m *Model, r *REST) (map[string][]byte, error) {
+	schema, err := renderTemplateFuncs("schema.graphqls.tmpl", map[string]any{"SchemaPkg": m.SchemaPkg, "Tables": r.Tables}, false)
+	if err != nil {
+		return nil, err
+	}
+	exec, models, err := runGqlgen(schema)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{
+		filepath.Join("graphql", "schema.graphqls"): schema,
+		filepath.Join("graphql", "exec.go"):         exec,
+		filepath.Join("graphql", "models.go"):       models,
+	}
+	f := resolversFile(r)
+	var buf bytes.Buffer
+	if err := f.Render(&buf); err != nil {
+		return nil, fmt.Errorf("rendering graphql/resolvers.go: %w", err)
+	}
+	out[filepath.Join("graphql", "resolvers.go")] = buf.Bytes()
+	return out, nil
+}
+
+// runGqlgen runs gqlgen (through its Go API) on the schema and returns the
+// executable schema and the models. gqlgen writes files and needs them in
+// the module, so it runs in a scratch directory under generated/graphql; the
+// scratch path, which gqlgen puts in some function names, is replaced by the
+// real one, so the output is byte-identical to a run in place.
+func runGqlgen(schema []byte) (exec, models []byte, err error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return nil, nil, err
+	}
+	b := make([]byte, 4)
+	rand.Read(b)
+	base := "_bkgen_gqlgen_" + hex.EncodeToString(b)
+	dir := filepath.Join(root, "generated", "graphql", base)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, nil, err
+	}
+	defer os.RemoveAll(dir)
+	if err := os.WriteFile(filepath.Join(dir, "schema.graphqls"), schema, 0o644); err != nil {
+		return nil, nil, err
+	}
+	cfg := gqlconfig.DefaultConfig()
+	cfg.SchemaFilename = gqlconfig.StringList{filepath.Join(dir, "schema.graphqls")}
+	cfg.Exec = gqlconfig.ExecConfig{Filename: filepath.Join(dir, "exec.go"), Package: "graphql"}
+	cfg.Model = gqlconfig.PackageConfig{Filename: filepath.Join(dir, "models.go"), Package: "graphql"}
+	cfg.Models = gqlconfig.TypeMap{"Int64": {Model: gqlconfig.StringList{"github.com/99designs/gqlgen/graphql.Int64"}}}
+	if err := gqlconfig.CompleteConfig(cfg); err != nil {
+		return nil, nil, fmt.Errorf("gqlgen config: %w", err)
+	}
+	if err := gqlapi.Generate(cfg); err != nil {
+		return nil, nil, fmt.Errorf("gqlgen: %w", err)
+	}
+	if exec, err = os.ReadFile(filepath.Join(dir, "exec.go")); err != nil {
+		return nil, nil, err
+	}
+	if models, err = os.ReadFile(filepath.Join(dir, "models.go")); err != nil {
+		return nil, nil, err
+	}
+	fix := func(b []byte) []byte {
+		b = bytes.ReplaceAll(b, []byte("ᚋ"+base+"ᚐ"), []byte("ᚐ"))
+		// the embedded source's name is its path from the working directory
+		return sourceName.ReplaceAll(b, []byte(`{Name: "schema.graphqls"`))
+	}
+	return fix(exec), fix(models), nil
+}
+
+var sourceName = regexp.MustCompile(`\{Name: "[^"]*schema\.graphqls"`)
+
+// moduleRoot is the directory of the go.mod above the working directory.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("gqlgen: no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}

@@ -1,0 +1,279 @@
+package gen
+
+import (
+	"github.com/99designs/gqlgen/codegen/templates"
+	"github.com/dave/jennifer/jen"
+)
+
+const (
+	authPkg    = "github.com/bkgen/bkgen/runtime/auth"
+	genRestPkg = "github.com/bkgen/bkgen/generated/rest"
+)
+
+// gqlName is the Go name gqlgen gives a GraphQL field.
+func gqlName(name string) string { return templates.ToGo(name) }
+
+// resolversFile renders the gqlgen resolvers on the typed store, with the
+// rules of the REST handlers (generated/rest's Vis, Owner, Mine, Guard).
+func resolversFile(r *REST) *jen.File {
+	f := newFile("graphql")
+	f.ImportName(storePkg, "store")
+	f.ImportName(genRestPkg, "rest")
+	f.ImportName(authPkg, "auth")
+	f.Comment("Resolver implements the GraphQL schema on the typed store.")
+	f.Type().Id("Resolver").Struct(jen.Id("st").Op("*").Qual(storePkg, "Store"))
+	f.Comment("NewResolver returns the resolvers on st.")
+	f.Func().Id("NewResolver").Params(jen.Id("st").Op("*").Qual(storePkg, "Store")).Op("*").Id("Resolver").Block(jen.Return(jen.Op("&").Id("Resolver").Values(jen.Id("st").Op(":").Id("st"))))
+	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Query").Params().Id("QueryResolver").Block(jen.Return(jen.Id("queryResolver").Values(jen.Id("r"))))
+	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Mutation").Params().Id("MutationResolver").Block(jen.Return(jen.Id("mutationResolver").Values(jen.Id("r"))))
+	f.Type().Id("queryResolver").Struct(jen.Op("*").Id("Resolver"))
+	f.Type().Id("mutationResolver").Struct(jen.Op("*").Id("Resolver"))
+	f.Var().Id("_").Id("ResolverRoot").Op("=").Parens(jen.Op("*").Id("Resolver")).Parens(jen.Nil())
+	for _, t := range r.Tables {
+		gqlTable(f, t)
+	}
+	return f
+}
+
+func viewer() jen.Code { return jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")) }
+
+func gqlTable(f *jen.File, t *RestTable) {
+	u := t.Unexported
+	ctx := jen.Id("ctx").Qual("context", "Context")
+	errRet := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+
+	// row -> model
+	f.Commentf("%sOut is r as the caller may see it: a hidden column is null.", u)
+	f.Func().Id(u+"Out").Params(jen.Id("v").Qual(authPkg, "Viewer"), jen.Id("r").Op("*").Qual(storePkg, t.GoName)).Op("*").Id(t.GoName).BlockFunc(func(g *jen.Group) {
+		g.Id("show").Op(":=").Qual(genRestPkg, t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), jen.Qual(genRestPkg, t.GoName+"Owner").Call(jen.Id("r")), jen.Nil(), jen.Nil())
+		g.Id("out").Op(":=").Op("&").Id(t.GoName).Values()
+		for _, c := range t.Out {
+			fld := jen.Id("r").Dot(c.GoName)
+			dst := jen.Id("out").Dot(gqlName(c.Name))
+			val := fld.Clone()
+			if c.Nillable {
+				val = jen.Op("*").Add(fld.Clone())
+			}
+			var conv jen.Code
+			switch {
+			case c.Type.JSON:
+				g.If(jen.Id("show").Index(jen.Lit(c.Pos)).Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Add(fld.Clone()))
+				continue
+			case c.Kind == "KindBytes":
+				g.If(jen.Id("show").Index(jen.Lit(c.Pos)).Op("&&").Len(fld.Clone()).Op(">").Lit(0)).Block(
+					jen.Id("s").Op(":=").Qual("encoding/base64", "StdEncoding").Dot("EncodeToString").Call(fld.Clone()),
+					dst.Clone().Op("=").Op("&").Id("s"))
+				continue
+			case c.Type.UUID:
+				conv = jen.Add(val).Dot("String").Call()
+			case c.Kind == "KindInt" && c.Type.Ident != "int64":
+				conv = jen.Int64().Parens(val)
+			case c.Kind == "KindFloat" && c.Type.Ident != "float64":
+				conv = jen.Float64().Parens(val)
+			default:
+				conv = val
+			}
+			cond := jen.Id("show").Index(jen.Lit(c.Pos))
+			if c.Nillable {
+				cond = cond.Op("&&").Add(fld.Clone()).Op("!=").Nil()
+			}
+			g.If(cond).Block(jen.Id("x").Op(":=").Add(conv), dst.Clone().Op("=").Op("&").Id("x"))
+		}
+		g.Return(jen.Id("out"))
+	})
+
+	// input -> row
+	f.Commentf("%sIn reads the columns an input gives into a row, marking them in set.", u)
+	f.Func().Id(u + "In").Params(jen.Id("in").Op("*").Id(t.GoName + "Input")).Parens(jen.List(jen.Qual(storePkg, t.GoName), jen.Index().Bool(), jen.Error())).BlockFunc(func(g *jen.Group) {
+		g.Var().Id("r").Qual(storePkg, t.GoName)
+		g.Id("set").Op(":=").Make(jen.Index().Bool(), jen.Lit(len(t.Columns)))
+		fail := func(msg string, args ...jen.Code) jen.Code {
+			return jen.Return(jen.Id("r"), jen.Nil(), jen.Qual(dbPkg, "Invalid").Call(append([]jen.Code{jen.Lit(t.Name), jen.Lit(""), jen.Lit(msg)}, args...)...))
+		}
+		for _, c := range t.In {
+			src := jen.Id("in").Dot(gqlName(c.Name))
+			dst := jen.Id("r").Dot(c.GoName)
+			mark := jen.Id("set").Index(jen.Lit(c.Pos)).Op("=").True()
+			if c.Type.JSON {
+				g.If(src.Clone().Op("!=").Nil()).Block(
+					mark,
+					jen.List(jen.Id("b"), jen.Id("_")).Op(":=").Qual("encoding/json", "Marshal").Call(src.Clone()),
+					jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("b"), jen.Op("&").Add(dst.Clone())), jen.Err().Op("!=").Nil()).Block(fail(c.Name+": %v", jen.Err())),
+				)
+				continue
+			}
+			var body []jen.Code
+			v := jen.Op("*").Add(src.Clone())
+			var val jen.Code = v
+			switch {
+			case c.Kind == "KindBytes":
+				body = append(body,
+					jen.List(jen.Id("b"), jen.Err()).Op(":=").Qual("encoding/base64", "StdEncoding").Dot("DecodeString").Call(v),
+					jen.If(jen.Err().Op("!=").Nil()).Block(fail(c.Name+": not base64")))
+				val = jen.Id("b")
+			case c.Type.UUID:
+				body = append(body,
+					jen.List(jen.Id("u"), jen.Err()).Op(":=").Qual("github.com/google/uuid", "Parse").Call(v),
+					jen.If(jen.Err().Op("!=").Nil()).Block(fail(c.Name+": not a uuid")))
+				val = jen.Id("u")
+			case c.Kind == "KindInt" && c.Type.Ident != "int64":
+				body = append(body, jen.If(jen.Int64().Parens(jen.Id(c.Type.Ident).Parens(v)).Op("!=").Add(jen.Op("*").Add(src.Clone()))).Block(fail(c.Name+": out of range")))
+				val = jen.Id(c.Type.Ident).Parens(jen.Op("*").Add(src.Clone()))
+			case c.Kind == "KindFloat" && c.Type.Ident != "float64":
+				val = jen.Id(c.Type.Ident).Parens(v)
+			}
+			body = append(body, mark)
+			if c.Nillable {
+				body = append(body, jen.Id("x").Op(":=").Add(val), dst.Clone().Op("=").Op("&").Id("x"))
+			} else {
+				body = append(body, dst.Clone().Op("=").Add(val))
+			}
+			g.If(src.Clone().Op("!=").Nil()).Block(body...)
+		}
+		g.Return(jen.Id("r"), jen.Id("set"), jen.Nil())
+	})
+
+	keyOf := func(g *jen.Group) {
+		for _, k := range t.Keys {
+			g.If(jen.Op("!").Id("set").Index(jen.Lit(k.Pos))).Block(jen.Return(jen.Nil(), jen.Qual(dbPkg, "MissingKey").Call(jen.Lit(t.Name), jen.Lit(k.Name))))
+		}
+	}
+	keyParams := func() []jen.Code {
+		var ps []jen.Code
+		ps = append(ps, ctx.Clone())
+		for _, k := range t.Keys {
+			ps = append(ps, jen.Id("k"+k.GoName).Add(gqlGoType(k)))
+		}
+		return ps
+	}
+	keyValue := jen.Qual(storePkg, t.KeyType).ValuesFunc(func(g *jen.Group) {
+		for _, k := range t.Keys {
+			g.Id(k.GoName).Op(":").Add(gqlKeyConv(k, jen.Id("k"+k.GoName)))
+		}
+	})
+
+	// queries
+	f.Func().Params(jen.Id("q").Id("queryResolver")).Id(gqlName(t.Name)).Params(keyParams()...).Parens(jen.List(jen.Op("*").Id(t.GoName), jen.Error())).Block(
+		jen.List(jen.Id("r"), jen.Err()).Op(":=").Id("q").Dot("st").Dot(t.GoName).Dot("Get").Call(jen.Id("ctx"), keyValue),
+		errRet.Clone(),
+		jen.Return(jen.Id(u+"Out").Call(viewer(), jen.Id("r")), jen.Nil()),
+	)
+	f.Func().Params(jen.Id("q").Id("queryResolver")).Id(gqlName(Plural(t.Name))).Params(ctx.Clone(), jen.Id("where").Index().Op("*").Id(t.GoName+"Cond"), jen.Id("first").Op("*").Int(), jen.Id("after").Op("*").String(), jen.Id("desc").Op("*").Bool(), jen.Id("sort").Op("*").Id(t.GoName+"Column")).Parens(jen.List(jen.Op("*").Id(t.GoName+"Connection"), jen.Error())).BlockFunc(func(g *jen.Group) {
+		g.Var().Id("query").Qual(dbPkg, "Query")
+		g.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("where")).Block(
+			jen.Id("op").Op(":=").Qual(dbPkg, "OpEq"),
+			jen.If(jen.Id("c").Dot("Op").Op("!=").Nil()).Block(jen.Id("op").Op("=").Qual(dbPkg, "Op").Call(jen.Op("*").Id("c").Dot("Op"))),
+			jen.If(jen.Id("op").Op("==").Lit("is_null")).Block(jen.Id("op").Op("=").Qual(dbPkg, "OpNull")),
+			jen.Id("vals").Op(":=").Make(jen.Index().Any(), jen.Len(jen.Id("c").Dot("Values"))),
+			jen.For(jen.List(jen.Id("i"), jen.Id("v")).Op(":=").Range().Id("c").Dot("Values")).Block(jen.Id("vals").Index(jen.Id("i")).Op("=").Id("v")),
+			jen.Id("query").Dot("Where").Op("=").Append(jen.Id("query").Dot("Where"), jen.Qual(dbPkg, "Cond").Values(jen.Id("Col").Op(":").String().Parens(jen.Id("c").Dot("Column")), jen.Id("Op").Op(":").Id("op"), jen.Id("Values").Op(":").Id("vals"))),
+		)
+		g.If(jen.Id("first").Op("!=").Nil()).Block(jen.Id("query").Dot("Count").Op("=").Op("*").Id("first"))
+		g.If(jen.Id("after").Op("!=").Nil()).Block(jen.Id("query").Dot("Token").Op("=").Op("*").Id("after"))
+		g.If(jen.Id("desc").Op("!=").Nil()).Block(jen.Id("query").Dot("Desc").Op("=").Op("*").Id("desc"))
+		g.If(jen.Id("sort").Op("!=").Nil()).Block(jen.Id("query").Dot("Sort").Op("=").String().Parens(jen.Op("*").Id("sort")))
+		g.List(jen.Id("page"), jen.Err()).Op(":=").Id("q").Dot("st").Dot(t.GoName).Dot("Select").Call(jen.Id("ctx"), jen.Id("query"))
+		g.Add(errRet.Clone())
+		g.Id("v").Op(":=").Add(viewer())
+		g.Id("out").Op(":=").Op("&").Id(t.GoName+"Connection").Values(jen.Id("Nodes").Op(":").Make(jen.Index().Op("*").Id(t.GoName), jen.Len(jen.Id("page").Dot("Rows"))), jen.Id("HasNextPage").Op(":").Id("page").Dot("Next").Op("!=").Lit(""))
+		g.For(jen.Id("i").Op(":=").Range().Id("page").Dot("Rows")).Block(jen.Id("out").Dot("Nodes").Index(jen.Id("i")).Op("=").Id(u+"Out").Call(jen.Id("v"), jen.Op("&").Id("page").Dot("Rows").Index(jen.Id("i"))))
+		g.If(jen.Id("page").Dot("Next").Op("!=").Lit("")).Block(jen.Id("out").Dot("EndCursor").Op("=").Op("&").Id("page").Dot("Next"))
+		g.Return(jen.Id("out"), jen.Nil())
+	})
+
+	// mutations
+	mut := func(name string, ret jen.Code, body func(g *jen.Group)) {
+		f.Func().Params(jen.Id("m").Id("mutationResolver")).Id(name+t.GoName).Params(ctx.Clone(), jen.Id("input").Id(t.GoName+"Input")).Parens(jen.List(ret, jen.Error())).BlockFunc(func(g *jen.Group) {
+			g.List(jen.Id("r"), jen.Id("set"), jen.Err()).Op(":=").Id(u + "In").Call(jen.Op("&").Id("input"))
+			g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(zeroOf(ret), jen.Err()))
+			g.Id("v").Op(":=").Add(viewer())
+			body(g)
+		})
+	}
+	mut("Add", jen.Op("*").Id(t.GoName), func(g *jen.Group) {
+		g.Qual(genRestPkg, t.GoName+"Guard").Call(jen.Op("&").Id("r"), jen.Id("set"), jen.Id("v"), jen.True())
+		g.If(jen.Err().Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Add").Call(jen.Id("ctx"), jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+		g.Return(jen.Id(u+"Out").Call(jen.Id("v"), jen.Op("&").Id("r")), jen.Nil())
+	})
+	mut("Put", jen.Op("*").Id(t.GoName), func(g *jen.Group) {
+		g.Qual(genRestPkg, t.GoName+"Guard").Call(jen.Op("&").Id("r"), jen.Id("set"), jen.Id("v"), jen.True())
+		g.If(jen.Qual(genRestPkg, t.GoName+"Mine").Call(jen.Id("v")).Op("!=").Nil()).Block(
+			jen.If(jen.List(jen.Id("old"), jen.Err()).Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Get").Call(jen.Id("ctx"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("r"))), jen.Err().Op("==").Nil().Op("&&").Qual(genRestPkg, t.GoName+"Owner").Call(jen.Id("old")).Op("!=").Id("v").Dot("ID")).Block(
+				jen.Return(jen.Nil(), jen.Op("&").Qual(dbPkg, "Error").Values(jen.Id("Status").Op(":").Lit(403), jen.Id("Code").Op(":").Lit("NotOwner"), jen.Id("Message").Op(":").Lit(t.Name+": the row belongs to another account"))),
+			),
+		)
+		g.If(jen.Err().Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Put").Call(jen.Id("ctx"), jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+		g.Return(jen.Id(u+"Out").Call(jen.Id("v"), jen.Op("&").Id("r")), jen.Nil())
+	})
+	mut("Update", jen.Int64(), func(g *jen.Group) {
+		for _, k := range t.Keys {
+			g.If(jen.Op("!").Id("set").Index(jen.Lit(k.Pos))).Block(jen.Return(jen.Lit(0), jen.Qual(dbPkg, "MissingKey").Call(jen.Lit(t.Name), jen.Lit(k.Name))))
+		}
+		g.Qual(genRestPkg, t.GoName+"Guard").Call(jen.Op("&").Id("r"), jen.Id("set"), jen.Id("v"), jen.False())
+		g.Var().Id("c").Qual(storePkg, t.ChangesType)
+		for _, c := range changeable(t.Table) {
+			if !c.Secure {
+				g.If(jen.Id("set").Index(jen.Lit(c.Pos))).Block(jen.Id("c").Dot(c.GoName).Op("=").Qual(dbPkg, "Some").Call(jen.Id("r").Dot(c.GoName)))
+			}
+		}
+		g.Return(jen.Id("m").Dot("st").Dot(t.GoName).Dot("Update").Call(jen.Id("ctx"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Id("c"), jen.Qual(genRestPkg, t.GoName+"Mine").Call(jen.Id("v")).Op("...")))
+	})
+	if len(t.Counters) > 0 {
+		mut("Incr", jen.Op("*").Id(t.GoName), func(g *jen.Group) {
+			keyOf(g)
+			g.List(jen.Id("row"), jen.Err()).Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Incr").Call(jen.Id("ctx"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Qual(storePkg, t.IncrType).ValuesFunc(func(g *jen.Group) {
+				for _, c := range t.Counters {
+					g.Id(c.GoName).Op(":").Id("r").Dot(c.GoName)
+				}
+			}))
+			g.Add(errRet.Clone())
+			g.Return(jen.Id(u+"Out").Call(jen.Id("v"), jen.Id("row")), jen.Nil())
+		})
+	}
+	f.Func().Params(jen.Id("m").Id("mutationResolver")).Id("Del" + t.GoName).Params(keyParams()...).Parens(jen.List(jen.Bool(), jen.Error())).BlockFunc(func(g *jen.Group) {
+		g.Id("k").Op(":=").Add(keyValue)
+		g.If(jen.Id("mine").Op(":=").Qual(genRestPkg, t.GoName+"Mine").Call(viewer()), jen.Id("mine").Op("!=").Nil()).Block(
+			jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("DelAll").Call(jen.Id("ctx"), jen.Append(jen.Index().Qual(dbPkg, "Cond").ValuesFunc(func(g *jen.Group) {
+				for _, k := range t.Keys {
+					g.Qual(storePkg, t.ColsVar).Dot(k.GoName).Dot("Eq").Call(jen.Id("k").Dot(k.GoName))
+				}
+			}), jen.Id("mine").Op("...")).Op("...")),
+			jen.Return(jen.Err().Op("==").Nil(), jen.Err()),
+		)
+		g.Err().Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Del").Call(jen.Id("ctx"), jen.Id("k"))
+		g.Return(jen.Err().Op("==").Nil(), jen.Err())
+	})
+}
+
+func zeroOf(ret jen.Code) jen.Code {
+	if s, ok := ret.(*jen.Statement); ok && s.GoString() == "int64" {
+		return jen.Lit(0)
+	}
+	return jen.Nil()
+}
+
+// gqlGoType is the Go type gqlgen gives a non-null argument of c's scalar.
+func gqlGoType(c *Column) jen.Code {
+	switch c.Kind {
+	case "KindInt":
+		return jen.Int64()
+	case "KindFloat":
+		return jen.Float64()
+	case "KindBool":
+		return jen.Bool()
+	case "KindTime":
+		return jen.Qual("time", "Time")
+	}
+	return jen.String()
+}
+
+// gqlKeyConv converts a key argument to the key field's Go type.
+func gqlKeyConv(c *Column, v jen.Code) jen.Code {
+	switch {
+	case c.Type.UUID:
+		return jen.Qual(restPkg, "UUIDOrZero").Call(v) // a bad uuid is the zero one: a missing key (400)
+	case c.Kind == "KindInt" && c.Type.Ident != "int64":
+		return jen.Id(c.Type.Ident).Parens(v)
+	}
+	return v
+}
