@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -101,6 +102,18 @@ func main() {
 		signedPath := func(i int64) string { return "/todo/get?id=" + keys[i%int64(len(keys))] }
 		loadFor(app.base, signedPath, time.Second, client)
 		resSigned := loadFor(app.base, signedPath, *dur, client)
+		// GraphQL: the same get by key, as a GET query (signed likewise)
+		gqlPath := func(i int64) string {
+			return "/graphql?query=" + url.QueryEscape(`query($id: String!) { todo(id: $id) { id name descr due done mtime } }`) +
+				"&variables=" + url.QueryEscape(`{"id":"`+keys[i%int64(len(keys))]+`"}`)
+		}
+		for i, k := range keys {
+			req, _ := http.NewRequest("GET", app.base+gqlPath(int64(i)), nil)
+			signed[i] = signer.Signature(req, nil).String()
+			_ = k
+		}
+		loadFor(app.base, gqlPath, time.Second, client)
+		resGQL := loadFor(app.base, gqlPath, *dur, client)
 		signed = nil
 		rssA := app.stop()
 		base := startServer("baseline", baseArgs...)
@@ -108,6 +121,7 @@ func main() {
 		rssB := base.stop()
 		b := resB[ops[0].name]
 		fmt.Printf("| %s | get by key, signed (bkapp) vs unsigned (baseline) | %.0f | %.0f | %.2f× | %s / %s | %s / %s |\n", pool, resSigned.rps, b.rps, resSigned.rps/b.rps, ms(resSigned.p50), ms(resSigned.p99), ms(b.p50), ms(b.p99))
+		fmt.Printf("| %s | get by key, GraphQL vs REST (both bkapp, signed) | %.0f | %.0f | %.2f× | %s / %s | %s / %s |\n", pool, resGQL.rps, resSigned.rps, resGQL.rps/resSigned.rps, ms(resGQL.p50), ms(resGQL.p99), ms(resSigned.p50), ms(resSigned.p99))
 		for _, op := range ops {
 			a, b := resA[op.name], resB[op.name]
 			fmt.Printf("| %s | %s | %.0f | %.0f | %.2f× | %s / %s | %s / %s |\n", pool, op.name, a.rps, b.rps, a.rps/b.rps, ms(a.p50), ms(a.p99), ms(b.p50), ms(b.p99))
