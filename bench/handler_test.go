@@ -28,7 +28,7 @@ func BenchmarkHandlerSelect(b *testing.B) {
 	for i := 0; i < 500; i++ {
 		st.Todo.Add(context.Background(), &store.Todo{Name: fmt.Sprint("n", i), Descr: "d"})
 	}
-	h, _ := server.App().API(p)
+	h, _ := server.App().API(p, nil)
 	b.ReportAllocs()
 	for b.Loop() {
 		w := httptest.NewRecorder()

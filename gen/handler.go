@@ -333,6 +333,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 				)
 			}
 			g.If(jen.Err().Op(":=").Add(st.Clone()).Dot(method).Call(jen.Id("ctx"), jen.Op("&").Id("x").Dot("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+			g.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("h").Dot("bus"), jen.Lit(t.Name), jen.Lit(op.Name), jen.Op("&").Id("x").Dot("r"))
 			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Op("&").Id("x").Dot("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), jen.Id(t.GoName+"Owner").Call(jen.Op("&").Id("x").Dot("r")), jen.Nil(), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
@@ -349,6 +350,11 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			}
 			g.List(jen.Id("n"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"), jen.Id(t.GoName+"Mine").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx"))).Op("..."))
 			g.Add(errRet.Clone())
+			g.If(jen.Id("n").Op(">").Lit(0).Op("&&").Id("h").Dot("bus").Op("!=").Nil()).Block(
+				jen.If(jen.List(jen.Id("row"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("==").Nil()).Block(
+					jen.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("h").Dot("bus"), jen.Lit(t.Name), jen.Lit("update"), jen.Id("row")),
+				),
+			)
 			g.Return(jen.Op("&").Qual(apiPkg, "Info").Values(jen.Id("AffectedRows").Op(":").Qual(apiPkg, "NewOptInt64").Call(jen.Id("n"))), jen.Nil())
 		})
 	case "incr":
@@ -360,6 +366,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 				}
 			}))
 			g.Add(errRet.Clone())
+			g.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("h").Dot("bus"), jen.Lit(t.Name), jen.Lit("incr"), jen.Id("r"))
 			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")), jen.Id(t.GoName+"Owner").Call(jen.Id("r")), jen.Nil(), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
@@ -368,14 +375,16 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			keyed(g)
 			g.If(jen.Id("mine").Op(":=").Id(t.GoName+"Mine").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx"))), jen.Id("mine").Op("!=").Nil()).Block(
 				jen.Comment("only its own row: the key and the owner"),
-				jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(st.Clone()).Dot("DelAll").Call(jen.Id("ctx"), jen.Append(jen.Index().Qual(dbPkg, "Cond").ValuesFunc(func(g *jen.Group) {
+				jen.List(jen.Id("n"), jen.Err()).Op(":=").Add(st.Clone()).Dot("DelAll").Call(jen.Id("ctx"), jen.Append(jen.Index().Qual(dbPkg, "Cond").ValuesFunc(func(g *jen.Group) {
 					for _, kc := range t.Keys {
 						g.Qual(storePkg, t.ColsVar).Dot(kc.GoName).Dot("Eq").Call(jen.Id("k").Dot(kc.GoName))
 					}
 				}), jen.Id("mine").Op("...")).Op("...")),
+				jen.If(jen.Id("n").Op(">").Lit(0)).Block(jen.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("h").Dot("bus"), jen.Lit(t.Name), jen.Lit("del"), jen.Id("k"))),
 				jen.Return(jen.Op("&").Qual(apiPkg, "Info").Values(), jen.Err()),
 			)
 			g.If(jen.Err().Op(":=").Add(st.Clone()).Dot("Del").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+			g.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("h").Dot("bus"), jen.Lit(t.Name), jen.Lit("del"), jen.Id("k"))
 			g.Return(jen.Op("&").Qual(apiPkg, "Info").Values(), jen.Nil())
 		})
 	case "select":
@@ -436,11 +445,12 @@ func handlerFile(m *Model, r *REST) *jen.File {
 	f := newFile("rest")
 	f.ImportName(apiPkg, "api")
 	f.ImportName(storePkg, "store")
-	f.Comment("Handler implements the ogen server of openapi.yaml on the typed store.")
-	f.Type().Id("Handler").Struct(jen.Id("st").Op("*").Qual(storePkg, "Store"))
+	f.Comment("Handler implements the ogen server of openapi.yaml on the typed store; every")
+	f.Comment("write is published on bus (the table's topic) for subscribers.")
+	f.Type().Id("Handler").Struct(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual("github.com/bkgen/bkgen/runtime/pubsub", "Bus"))
 	f.Var().Id("_").Qual(apiPkg, "Handler").Op("=").Parens(jen.Op("*").Id("Handler")).Parens(jen.Nil())
-	f.Comment("NewHandler returns the REST handler on st.")
-	f.Func().Id("NewHandler").Params(jen.Id("st").Op("*").Qual(storePkg, "Store")).Op("*").Id("Handler").Block(jen.Return(jen.Op("&").Id("Handler").Values(jen.Id("st").Op(":").Id("st"))))
+	f.Comment("NewHandler returns the REST handler on st, publishing writes on bus (nil: none).")
+	f.Func().Id("NewHandler").Params(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual("github.com/bkgen/bkgen/runtime/pubsub", "Bus")).Op("*").Id("Handler").Block(jen.Return(jen.Op("&").Id("Handler").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"))))
 	f.Comment("Ping implements GET /ping.")
 	f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id("Ping").Params(jen.Id("ctx").Qual("context", "Context")).Parens(jen.List(jen.Op("*").Qual(apiPkg, "Info"), jen.Error())).Block(jen.Return(jen.Op("&").Qual(apiPkg, "Info").Values(), jen.Nil()))
 	f.Comment("NewError maps an error of a handler to the one error shape.")

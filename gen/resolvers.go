@@ -20,17 +20,21 @@ func resolversFile(r *REST) *jen.File {
 	f.ImportName(storePkg, "store")
 	f.ImportName(genRestPkg, "rest")
 	f.ImportName(authPkg, "auth")
-	f.Comment("Resolver implements the GraphQL schema on the typed store.")
-	f.Type().Id("Resolver").Struct(jen.Id("st").Op("*").Qual(storePkg, "Store"))
-	f.Comment("NewResolver returns the resolvers on st.")
-	f.Func().Id("NewResolver").Params(jen.Id("st").Op("*").Qual(storePkg, "Store")).Op("*").Id("Resolver").Block(jen.Return(jen.Op("&").Id("Resolver").Values(jen.Id("st").Op(":").Id("st"))))
+	f.Comment("Resolver implements the GraphQL schema on the typed store; writes are published")
+	f.Comment("on bus, and subscriptions read from it.")
+	f.Type().Id("Resolver").Struct(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual("github.com/bkgen/bkgen/runtime/pubsub", "Bus"))
+	f.Comment("NewResolver returns the resolvers on st and bus (nil: no subscriptions).")
+	f.Func().Id("NewResolver").Params(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual("github.com/bkgen/bkgen/runtime/pubsub", "Bus")).Op("*").Id("Resolver").Block(jen.Return(jen.Op("&").Id("Resolver").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"))))
 	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Query").Params().Id("QueryResolver").Block(jen.Return(jen.Id("queryResolver").Values(jen.Id("r"))))
 	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Mutation").Params().Id("MutationResolver").Block(jen.Return(jen.Id("mutationResolver").Values(jen.Id("r"))))
+	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Subscription").Params().Id("SubscriptionResolver").Block(jen.Return(jen.Id("subscriptionResolver").Values(jen.Id("r"))))
 	f.Type().Id("queryResolver").Struct(jen.Op("*").Id("Resolver"))
 	f.Type().Id("mutationResolver").Struct(jen.Op("*").Id("Resolver"))
+	f.Type().Id("subscriptionResolver").Struct(jen.Op("*").Id("Resolver"))
 	f.Var().Id("_").Id("ResolverRoot").Op("=").Parens(jen.Op("*").Id("Resolver")).Parens(jen.Nil())
 	for _, t := range r.Tables {
 		gqlTable(f, t)
+		gqlSubscription(f, t)
 	}
 	return f
 }
@@ -193,6 +197,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 	mut("Add", jen.Op("*").Id(t.GoName), func(g *jen.Group) {
 		g.Qual(genRestPkg, t.GoName+"Guard").Call(jen.Op("&").Id("r"), jen.Id("set"), jen.Id("v"), jen.True())
 		g.If(jen.Err().Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Add").Call(jen.Id("ctx"), jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+		g.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("m").Dot("bus"), jen.Lit(t.Name), jen.Lit("add"), jen.Op("&").Id("r"))
 		g.Return(jen.Id(u+"Out").Call(jen.Id("v"), jen.Op("&").Id("r")), jen.Nil())
 	})
 	mut("Put", jen.Op("*").Id(t.GoName), func(g *jen.Group) {
@@ -203,6 +208,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 			),
 		)
 		g.If(jen.Err().Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Put").Call(jen.Id("ctx"), jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+		g.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("m").Dot("bus"), jen.Lit(t.Name), jen.Lit("put"), jen.Op("&").Id("r"))
 		g.Return(jen.Id(u+"Out").Call(jen.Id("v"), jen.Op("&").Id("r")), jen.Nil())
 	})
 	mut("Update", jen.Int64(), func(g *jen.Group) {
@@ -216,7 +222,14 @@ func gqlTable(f *jen.File, t *RestTable) {
 				g.If(jen.Id("set").Index(jen.Lit(c.Pos))).Block(jen.Id("c").Dot(c.GoName).Op("=").Qual(dbPkg, "Some").Call(jen.Id("r").Dot(c.GoName)))
 			}
 		}
-		g.Return(jen.Id("m").Dot("st").Dot(t.GoName).Dot("Update").Call(jen.Id("ctx"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Id("c"), jen.Qual(genRestPkg, t.GoName+"Mine").Call(jen.Id("v")).Op("...")))
+		g.Id("k").Op(":=").Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("r"))
+		g.List(jen.Id("n"), jen.Err()).Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"), jen.Qual(genRestPkg, t.GoName+"Mine").Call(jen.Id("v")).Op("..."))
+		g.If(jen.Id("n").Op(">").Lit(0).Op("&&").Id("m").Dot("bus").Op("!=").Nil()).Block(
+			jen.If(jen.List(jen.Id("row"), jen.Err()).Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Get").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("==").Nil()).Block(
+				jen.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("m").Dot("bus"), jen.Lit(t.Name), jen.Lit("update"), jen.Id("row")),
+			),
+		)
+		g.Return(jen.Id("n"), jen.Err())
 	})
 	if len(t.Counters) > 0 {
 		mut("Incr", jen.Op("*").Id(t.GoName), func(g *jen.Group) {
@@ -227,21 +240,58 @@ func gqlTable(f *jen.File, t *RestTable) {
 				}
 			}))
 			g.Add(errRet.Clone())
+			g.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("m").Dot("bus"), jen.Lit(t.Name), jen.Lit("incr"), jen.Id("row"))
 			g.Return(jen.Id(u+"Out").Call(jen.Id("v"), jen.Id("row")), jen.Nil())
 		})
 	}
 	f.Func().Params(jen.Id("m").Id("mutationResolver")).Id("Del" + t.GoName).Params(keyParams()...).Parens(jen.List(jen.Bool(), jen.Error())).BlockFunc(func(g *jen.Group) {
 		g.Id("k").Op(":=").Add(keyValue)
 		g.If(jen.Id("mine").Op(":=").Qual(genRestPkg, t.GoName+"Mine").Call(viewer()), jen.Id("mine").Op("!=").Nil()).Block(
-			jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("DelAll").Call(jen.Id("ctx"), jen.Append(jen.Index().Qual(dbPkg, "Cond").ValuesFunc(func(g *jen.Group) {
+			jen.List(jen.Id("n"), jen.Err()).Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("DelAll").Call(jen.Id("ctx"), jen.Append(jen.Index().Qual(dbPkg, "Cond").ValuesFunc(func(g *jen.Group) {
 				for _, k := range t.Keys {
 					g.Qual(storePkg, t.ColsVar).Dot(k.GoName).Dot("Eq").Call(jen.Id("k").Dot(k.GoName))
 				}
 			}), jen.Id("mine").Op("...")).Op("...")),
+			jen.If(jen.Id("n").Op(">").Lit(0)).Block(jen.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("m").Dot("bus"), jen.Lit(t.Name), jen.Lit("del"), jen.Id("k"))),
 			jen.Return(jen.Err().Op("==").Nil(), jen.Err()),
 		)
 		g.Err().Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Del").Call(jen.Id("ctx"), jen.Id("k"))
+		g.If(jen.Err().Op("==").Nil()).Block(jen.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("m").Dot("bus"), jen.Lit(t.Name), jen.Lit("del"), jen.Id("k")))
 		g.Return(jen.Err().Op("==").Nil(), jen.Err())
+	})
+}
+
+// gqlSubscription renders tChanged: the writes to the table from the bus,
+// filtered by the key parts given, as the subscriber may see them.
+func gqlSubscription(f *jen.File, t *RestTable) {
+	u := t.Unexported
+	params := []jen.Code{jen.Id("ctx").Qual("context", "Context")}
+	for _, k := range t.Keys {
+		params = append(params, jen.Id("k"+k.GoName).Op("*").Add(gqlGoType(k)))
+	}
+	f.Commentf("%sChanged delivers the writes to %q; it ends with the subscription's context.", gqlName(t.Name), t.Name)
+	f.Func().Params(jen.Id("s").Id("subscriptionResolver")).Id(gqlName(t.Name) + "Changed").Params(params...).Parens(jen.List(jen.Op("<-").Chan().Op("*").Id(t.GoName+"Event"), jen.Error())).BlockFunc(func(g *jen.Group) {
+		g.If(jen.Id("s").Dot("bus").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Qual(dbPkg, "Unsupportedf").Call(jen.Lit("subscriptions need a pub/sub bus"))))
+		g.Id("v").Op(":=").Add(viewer())
+		g.List(jen.Id("msgs"), jen.Id("cancel")).Op(":=").Id("s").Dot("bus").Dot("Subscribe").Call(jen.Id("ctx"), jen.Lit(t.Name))
+		g.Id("out").Op(":=").Make(jen.Chan().Op("*").Id(t.GoName+"Event"), jen.Lit(1))
+		g.Go().Func().Params().BlockFunc(func(g *jen.Group) {
+			g.Defer().Close(jen.Id("out"))
+			g.Defer().Id("cancel").Call()
+			g.For(jen.Id("m").Op(":=").Range().Id("msgs")).BlockFunc(func(g *jen.Group) {
+				g.Var().Id("ev").Qual("github.com/bkgen/bkgen/runtime/pubsub", "Event")
+				g.Var().Id("r").Qual(storePkg, t.GoName)
+				g.If(jen.Qual("encoding/json", "Unmarshal").Call(jen.Id("m"), jen.Op("&").Id("ev")).Op("!=").Nil().Op("||").Qual("encoding/json", "Unmarshal").Call(jen.Id("ev").Dot("Row"), jen.Op("&").Id("r")).Op("!=").Nil()).Block(jen.Continue())
+				for _, k := range t.Keys {
+					g.If(jen.Id("k" + k.GoName).Op("!=").Nil().Op("&&").Id("r").Dot(k.GoName).Op("!=").Add(gqlKeyConv(k, jen.Op("*").Id("k"+k.GoName)))).Block(jen.Continue())
+				}
+				g.Select().Block(
+					jen.Case(jen.Id("out").Op("<-").Op("&").Id(t.GoName+"Event").Values(jen.Id("Op").Op(":").Id("ev").Dot("Op"), jen.Id(gqlName(t.Name)).Op(":").Id(u+"Out").Call(jen.Id("v"), jen.Op("&").Id("r")))),
+					jen.Case(jen.Op("<-").Id("ctx").Dot("Done").Call()).Block(jen.Return()),
+				)
+			})
+		}).Call()
+		g.Return(jen.Id("out"), jen.Nil())
 	})
 }
 

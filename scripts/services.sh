@@ -4,6 +4,7 @@
 # answering is left alone. Adapted from shared/services.sh.
 #
 #   PostgreSQL  127.0.0.1:5432  user postgres, password postgres (trust works too)
+#   Redis       127.0.0.1:6379  no persistence
 #   dynalite    127.0.0.1:4567  DynamoDB API in memory (npm package, in $DYN_DIR)
 #
 # The tests read BK_TEST_PGSQL (default postgres://postgres:postgres@127.0.0.1:5432/postgres)
@@ -64,5 +65,22 @@ start_dynalite() {
   log "dynalite started on :$DYN_PORT"
 }
 
+start_redis() {
+  if command -v redis-cli >/dev/null && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    log "redis already up"
+    return
+  fi
+  if ! command -v redis-server >/dev/null; then
+    log "installing redis (apt-get)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  fi
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no --logfile /tmp/bkgen-redis.log
+  for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.1; done
+  redis-cli -h 127.0.0.1 ping >/dev/null || { log "redis did not start"; exit 1; }
+  log "redis started"
+}
+
 start_postgres
+start_redis
 start_dynalite

@@ -30,6 +30,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -50,6 +51,11 @@ type ComplexityRoot struct {
 		Nodes       func(childComplexity int) int
 	}
 
+	AlbumEvent struct {
+		Album func(childComplexity int) int
+		Op    func(childComplexity int) int
+	}
+
 	Counter struct {
 		ID    func(childComplexity int) int
 		Label func(childComplexity int) int
@@ -63,6 +69,11 @@ type ComplexityRoot struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
 		Nodes       func(childComplexity int) int
+	}
+
+	CounterEvent struct {
+		Counter func(childComplexity int) int
+		Op      func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -102,6 +113,11 @@ type ComplexityRoot struct {
 		Nodes       func(childComplexity int) int
 	}
 
+	NoteEvent struct {
+		Note func(childComplexity int) int
+		Op   func(childComplexity int) int
+	}
+
 	Photo struct {
 		AlbumID    func(childComplexity int) int
 		Caption    func(childComplexity int) int
@@ -128,6 +144,11 @@ type ComplexityRoot struct {
 		Nodes       func(childComplexity int) int
 	}
 
+	PhotoEvent struct {
+		Op    func(childComplexity int) int
+		Photo func(childComplexity int) int
+	}
+
 	Query struct {
 		Album    func(childComplexity int, id string) int
 		Albums   func(childComplexity int, where []*AlbumCond, first *int, after *string, desc *bool, sort *AlbumColumn) int
@@ -139,6 +160,14 @@ type ComplexityRoot struct {
 		Photos   func(childComplexity int, where []*PhotoCond, first *int, after *string, desc *bool, sort *PhotoColumn) int
 		Todo     func(childComplexity int, id string) int
 		Todos    func(childComplexity int, where []*TodoCond, first *int, after *string, desc *bool, sort *TodoColumn) int
+	}
+
+	Subscription struct {
+		AlbumChanged   func(childComplexity int, id *string) int
+		CounterChanged func(childComplexity int, id *string) int
+		NoteChanged    func(childComplexity int, id *int64) int
+		PhotoChanged   func(childComplexity int, albumID *string, id *string) int
+		TodoChanged    func(childComplexity int, id *string) int
 	}
 
 	Todo struct {
@@ -154,6 +183,11 @@ type ComplexityRoot struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
 		Nodes       func(childComplexity int) int
+	}
+
+	TodoEvent struct {
+		Op   func(childComplexity int) int
+		Todo func(childComplexity int) int
 	}
 }
 
@@ -195,6 +229,13 @@ type QueryResolver interface {
 	Photos(ctx context.Context, where []*PhotoCond, first *int, after *string, desc *bool, sort *PhotoColumn) (*PhotoConnection, error)
 	Todo(ctx context.Context, id string) (*Todo, error)
 	Todos(ctx context.Context, where []*TodoCond, first *int, after *string, desc *bool, sort *TodoColumn) (*TodoConnection, error)
+}
+type SubscriptionResolver interface {
+	AlbumChanged(ctx context.Context, id *string) (<-chan *AlbumEvent, error)
+	CounterChanged(ctx context.Context, id *string) (<-chan *CounterEvent, error)
+	NoteChanged(ctx context.Context, id *int64) (<-chan *NoteEvent, error)
+	PhotoChanged(ctx context.Context, albumID *string, id *string) (<-chan *PhotoEvent, error)
+	TodoChanged(ctx context.Context, id *string) (<-chan *TodoEvent, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -265,6 +306,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AlbumConnection.Nodes(childComplexity), true
 
+	case "AlbumEvent.album":
+		if e.ComplexityRoot.AlbumEvent.Album == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlbumEvent.Album(childComplexity), true
+	case "AlbumEvent.op":
+		if e.ComplexityRoot.AlbumEvent.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlbumEvent.Op(childComplexity), true
+
 	case "Counter.id":
 		if e.ComplexityRoot.Counter.ID == nil {
 			break
@@ -320,6 +374,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CounterConnection.Nodes(childComplexity), true
+
+	case "CounterEvent.counter":
+		if e.ComplexityRoot.CounterEvent.Counter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CounterEvent.Counter(childComplexity), true
+	case "CounterEvent.op":
+		if e.ComplexityRoot.CounterEvent.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CounterEvent.Op(childComplexity), true
 
 	case "Mutation.addAlbum":
 		if e.ComplexityRoot.Mutation.AddAlbum == nil {
@@ -597,6 +664,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NoteConnection.Nodes(childComplexity), true
 
+	case "NoteEvent.note":
+		if e.ComplexityRoot.NoteEvent.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteEvent.Note(childComplexity), true
+	case "NoteEvent.op":
+		if e.ComplexityRoot.NoteEvent.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NoteEvent.Op(childComplexity), true
+
 	case "Photo.album_id":
 		if e.ComplexityRoot.Photo.AlbumID == nil {
 			break
@@ -719,6 +799,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PhotoConnection.Nodes(childComplexity), true
 
+	case "PhotoEvent.op":
+		if e.ComplexityRoot.PhotoEvent.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhotoEvent.Op(childComplexity), true
+	case "PhotoEvent.photo":
+		if e.ComplexityRoot.PhotoEvent.Photo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhotoEvent.Photo(childComplexity), true
+
 	case "Query.album":
 		if e.ComplexityRoot.Query.Album == nil {
 			break
@@ -831,6 +924,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Todos(childComplexity, args["where"].([]*TodoCond), args["first"].(*int), args["after"].(*string), args["desc"].(*bool), args["sort"].(*TodoColumn)), true
 
+	case "Subscription.albumChanged":
+		if e.ComplexityRoot.Subscription.AlbumChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_albumChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.AlbumChanged(childComplexity, args["id"].(*string)), true
+	case "Subscription.counterChanged":
+		if e.ComplexityRoot.Subscription.CounterChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_counterChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.CounterChanged(childComplexity, args["id"].(*string)), true
+	case "Subscription.noteChanged":
+		if e.ComplexityRoot.Subscription.NoteChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_noteChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.NoteChanged(childComplexity, args["id"].(*int64)), true
+	case "Subscription.photoChanged":
+		if e.ComplexityRoot.Subscription.PhotoChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_photoChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.PhotoChanged(childComplexity, args["album_id"].(*string), args["id"].(*string)), true
+	case "Subscription.todoChanged":
+		if e.ComplexityRoot.Subscription.TodoChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_todoChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.TodoChanged(childComplexity, args["id"].(*string)), true
+
 	case "Todo.descr":
 		if e.ComplexityRoot.Todo.Descr == nil {
 			break
@@ -886,6 +1035,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TodoConnection.Nodes(childComplexity), true
+
+	case "TodoEvent.op":
+		if e.ComplexityRoot.TodoEvent.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TodoEvent.Op(childComplexity), true
+	case "TodoEvent.todo":
+		if e.ComplexityRoot.TodoEvent.Todo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TodoEvent.Todo(childComplexity), true
 
 	}
 	return 0, false
@@ -948,6 +1110,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithUnmarshalerMap(ctx, inputUnmarshalMap)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -1019,6 +1198,12 @@ input AlbumInput {
   mtime: Int64
 }
 
+"A write to album: op is add, put, update, incr or del (del carries only the key)."
+type AlbumEvent {
+  op: String!
+  album: Album!
+}
+
 "A page of album rows; endCursor is the store's opaque page token."
 type AlbumConnection {
   nodes: [Album!]!
@@ -1056,6 +1241,12 @@ input CounterInput {
   mtime: Int64
 }
 
+"A write to counter: op is add, put, update, incr or del (del carries only the key)."
+type CounterEvent {
+  op: String!
+  counter: Counter!
+}
+
 "A page of counter rows; endCursor is the store's opaque page token."
 type CounterConnection {
   nodes: [Counter!]!
@@ -1087,6 +1278,12 @@ input NoteInput {
   body: String
   created_at: Time
   updated_at: Time
+}
+
+"A write to note: op is add, put, update, incr or del (del carries only the key)."
+type NoteEvent {
+  op: String!
+  note: Note!
 }
 
 "A page of note rows; endCursor is the store's opaque page token."
@@ -1148,6 +1345,12 @@ input PhotoInput {
   mtime: Int64
 }
 
+"A write to photo: op is add, put, update, incr or del (del carries only the key)."
+type PhotoEvent {
+  op: String!
+  photo: Photo!
+}
+
 "A page of photo rows; endCursor is the store's opaque page token."
 type PhotoConnection {
   nodes: [Photo!]!
@@ -1183,6 +1386,12 @@ input TodoInput {
   due: Time
   done: Boolean
   mtime: Int64
+}
+
+"A write to todo: op is add, put, update, incr or del (del carries only the key)."
+type TodoEvent {
+  op: String!
+  todo: Todo!
 }
 
 "A page of todo rows; endCursor is the store's opaque page token."
@@ -1243,6 +1452,19 @@ type Mutation {
   updateTodo(input: TodoInput!): Int64!
   delTodo(id: String!): Boolean!
 }
+
+type Subscription {
+  "Every write to album (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
+  albumChanged(id: String): AlbumEvent!
+  "Every write to counter (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
+  counterChanged(id: String): CounterEvent!
+  "Every write to note (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
+  noteChanged(id: Int64): NoteEvent!
+  "Every write to photo (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
+  photoChanged(album_id: String, id: String): PhotoEvent!
+  "Every write to todo (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
+  todoChanged(id: String): TodoEvent!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -1279,6 +1501,16 @@ func (ec *executionContext) childFields_AlbumConnection(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type AlbumConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_AlbumEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "op":
+		return ec.fieldContext_AlbumEvent_op(ctx, field)
+	case "album":
+		return ec.fieldContext_AlbumEvent_album(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AlbumEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_Counter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1309,6 +1541,16 @@ func (ec *executionContext) childFields_CounterConnection(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type CounterConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_CounterEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "op":
+		return ec.fieldContext_CounterEvent_op(ctx, field)
+	case "counter":
+		return ec.fieldContext_CounterEvent_counter(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CounterEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1333,6 +1575,16 @@ func (ec *executionContext) childFields_NoteConnection(ctx context.Context, fiel
 		return ec.fieldContext_NoteConnection_hasNextPage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NoteConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NoteEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "op":
+		return ec.fieldContext_NoteEvent_op(ctx, field)
+	case "note":
+		return ec.fieldContext_NoteEvent_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NoteEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_Photo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1387,6 +1639,16 @@ func (ec *executionContext) childFields_PhotoConnection(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type PhotoConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_PhotoEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "op":
+		return ec.fieldContext_PhotoEvent_op(ctx, field)
+	case "photo":
+		return ec.fieldContext_PhotoEvent_photo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PhotoEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_Todo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1415,6 +1677,16 @@ func (ec *executionContext) childFields_TodoConnection(ctx context.Context, fiel
 		return ec.fieldContext_TodoConnection_hasNextPage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TodoConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TodoEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "op":
+		return ec.fieldContext_TodoEvent_op(ctx, field)
+	case "todo":
+		return ec.fieldContext_TodoEvent_todo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TodoEvent", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2157,6 +2429,84 @@ func (ec *executionContext) field_Query_todos_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_albumChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_counterChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_noteChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*int64, error) {
+			return ec.unmarshalOInt642ᚖint64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_photoChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "album_id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["album_id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_todoChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field___Directive_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2410,6 +2760,61 @@ func (ec *executionContext) fieldContext_AlbumConnection_hasNextPage(_ context.C
 	return graphql.NewScalarFieldContext("AlbumConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _AlbumEvent_op(ctx context.Context, field graphql.CollectedField, obj *AlbumEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlbumEvent_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlbumEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlbumEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AlbumEvent_album(ctx context.Context, field graphql.CollectedField, obj *AlbumEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlbumEvent_album(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Album, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Album) graphql.Marshaler {
+			return ec.marshalNAlbum2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbum(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlbumEvent_album(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlbumEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Album(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Counter_id(ctx context.Context, field graphql.CollectedField, obj *Counter) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2624,6 +3029,61 @@ func (ec *executionContext) _CounterConnection_hasNextPage(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_CounterConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CounterConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _CounterEvent_op(ctx context.Context, field graphql.CollectedField, obj *CounterEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CounterEvent_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CounterEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CounterEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CounterEvent_counter(ctx context.Context, field graphql.CollectedField, obj *CounterEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CounterEvent_counter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Counter) graphql.Marshaler {
+			return ec.marshalNCounter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounter(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CounterEvent_counter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CounterEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Counter(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_addAlbum(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -3720,6 +4180,61 @@ func (ec *executionContext) fieldContext_NoteConnection_hasNextPage(_ context.Co
 	return graphql.NewScalarFieldContext("NoteConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _NoteEvent_op(ctx context.Context, field graphql.CollectedField, obj *NoteEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoteEvent_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoteEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NoteEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NoteEvent_note(ctx context.Context, field graphql.CollectedField, obj *NoteEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NoteEvent_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Note) graphql.Marshaler {
+			return ec.marshalNNote2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNote(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NoteEvent_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NoteEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Note(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Photo_album_id(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4187,6 +4702,61 @@ func (ec *executionContext) _PhotoConnection_hasNextPage(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_PhotoConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PhotoConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PhotoEvent_op(ctx context.Context, field graphql.CollectedField, obj *PhotoEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhotoEvent_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhotoEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhotoEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PhotoEvent_photo(ctx context.Context, field graphql.CollectedField, obj *PhotoEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhotoEvent_photo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Photo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Photo) graphql.Marshaler {
+			return ec.marshalNPhoto2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhoto(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhotoEvent_photo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PhotoEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Photo(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_album(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -4705,6 +5275,226 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_albumChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_albumChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().AlbumChanged(ctx, fc.Args["id"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *AlbumEvent) graphql.Marshaler {
+			return ec.marshalNAlbumEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_albumChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AlbumEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_albumChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_counterChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_counterChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().CounterChanged(ctx, fc.Args["id"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *CounterEvent) graphql.Marshaler {
+			return ec.marshalNCounterEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_counterChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CounterEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_counterChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_noteChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_noteChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().NoteChanged(ctx, fc.Args["id"].(*int64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *NoteEvent) graphql.Marshaler {
+			return ec.marshalNNoteEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_noteChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NoteEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_noteChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_photoChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_photoChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().PhotoChanged(ctx, fc.Args["album_id"].(*string), fc.Args["id"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PhotoEvent) graphql.Marshaler {
+			return ec.marshalNPhotoEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_photoChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PhotoEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_photoChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_todoChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_todoChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().TodoChanged(ctx, fc.Args["id"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *TodoEvent) graphql.Marshaler {
+			return ec.marshalNTodoEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_todoChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TodoEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_todoChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Todo_id(ctx context.Context, field graphql.CollectedField, obj *Todo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4919,6 +5709,61 @@ func (ec *executionContext) _TodoConnection_hasNextPage(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_TodoConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TodoConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _TodoEvent_op(ctx context.Context, field graphql.CollectedField, obj *TodoEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TodoEvent_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TodoEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TodoEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TodoEvent_todo(ctx context.Context, field graphql.CollectedField, obj *TodoEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TodoEvent_todo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Todo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Todo) graphql.Marshaler {
+			return ec.marshalNTodo2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TodoEvent_todo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TodoEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Todo(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -6715,6 +7560,49 @@ func (ec *executionContext) _AlbumConnection(ctx context.Context, sel ast.Select
 	return out
 }
 
+var albumEventImplementors = []string{"AlbumEvent"}
+
+func (ec *executionContext) _AlbumEvent(ctx context.Context, sel ast.SelectionSet, obj *AlbumEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, albumEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AlbumEvent")
+		case "op":
+			out.Values[i] = ec._AlbumEvent_op(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "album":
+			out.Values[i] = ec._AlbumEvent_album(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var counterImplementors = []string{"Counter"}
 
 func (ec *executionContext) _Counter(ctx context.Context, sel ast.SelectionSet, obj *Counter) graphql.Marshaler {
@@ -6802,6 +7690,49 @@ func (ec *executionContext) _CounterConnection(ctx context.Context, sel ast.Sele
 			}
 		case "hasNextPage":
 			out.Values[i] = ec._CounterConnection_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var counterEventImplementors = []string{"CounterEvent"}
+
+func (ec *executionContext) _CounterEvent(ctx context.Context, sel ast.SelectionSet, obj *CounterEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, counterEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CounterEvent")
+		case "op":
+			out.Values[i] = ec._CounterEvent_op(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counter":
+			out.Values[i] = ec._CounterEvent_counter(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -7115,6 +8046,49 @@ func (ec *executionContext) _NoteConnection(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var noteEventImplementors = []string{"NoteEvent"}
+
+func (ec *executionContext) _NoteEvent(ctx context.Context, sel ast.SelectionSet, obj *NoteEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, noteEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NoteEvent")
+		case "op":
+			out.Values[i] = ec._NoteEvent_op(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._NoteEvent_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var photoImplementors = []string{"Photo"}
 
 func (ec *executionContext) _Photo(ctx context.Context, sel ast.SelectionSet, obj *Photo) graphql.Marshaler {
@@ -7257,6 +8231,49 @@ func (ec *executionContext) _PhotoConnection(ctx context.Context, sel ast.Select
 			}
 		case "hasNextPage":
 			out.Values[i] = ec._PhotoConnection_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var photoEventImplementors = []string{"PhotoEvent"}
+
+func (ec *executionContext) _PhotoEvent(ctx context.Context, sel ast.SelectionSet, obj *PhotoEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, photoEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PhotoEvent")
+		case "op":
+			out.Values[i] = ec._PhotoEvent_op(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "photo":
+			out.Values[i] = ec._PhotoEvent_photo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -7556,6 +8573,34 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "albumChanged":
+		return ec._Subscription_albumChanged(ctx, fields[0])
+	case "counterChanged":
+		return ec._Subscription_counterChanged(ctx, fields[0])
+	case "noteChanged":
+		return ec._Subscription_noteChanged(ctx, fields[0])
+	case "photoChanged":
+		return ec._Subscription_photoChanged(ctx, fields[0])
+	case "todoChanged":
+		return ec._Subscription_todoChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var todoImplementors = []string{"Todo"}
 
 func (ec *executionContext) _Todo(ctx context.Context, sel ast.SelectionSet, obj *Todo) graphql.Marshaler {
@@ -7643,6 +8688,49 @@ func (ec *executionContext) _TodoConnection(ctx context.Context, sel ast.Selecti
 			}
 		case "hasNextPage":
 			out.Values[i] = ec._TodoConnection_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var todoEventImplementors = []string{"TodoEvent"}
+
+func (ec *executionContext) _TodoEvent(ctx context.Context, sel ast.SelectionSet, obj *TodoEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, todoEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TodoEvent")
+		case "op":
+			out.Values[i] = ec._TodoEvent_op(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "todo":
+			out.Values[i] = ec._TodoEvent_todo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -8110,6 +9198,16 @@ func (ec *executionContext) marshalNAlbumConnection2ᚖgithubᚗcomᚋbkgenᚋbk
 	return ec._AlbumConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAlbumEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumEvent(ctx context.Context, sel ast.SelectionSet, v *AlbumEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AlbumEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAlbumInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumInput(ctx context.Context, v any) (AlbumInput, error) {
 	res, err := ec.unmarshalInputAlbumInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8180,6 +9278,16 @@ func (ec *executionContext) marshalNCounterConnection2ᚖgithubᚗcomᚋbkgenᚋ
 		return graphql.Null
 	}
 	return ec._CounterConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCounterEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterEvent(ctx context.Context, sel ast.SelectionSet, v *CounterEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CounterEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCounterInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterInput(ctx context.Context, v any) (CounterInput, error) {
@@ -8254,6 +9362,16 @@ func (ec *executionContext) marshalNNoteConnection2ᚖgithubᚗcomᚋbkgenᚋbkg
 	return ec._NoteConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNNoteEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteEvent(ctx context.Context, sel ast.SelectionSet, v *NoteEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._NoteEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNNoteInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteInput(ctx context.Context, v any) (NoteInput, error) {
 	res, err := ec.unmarshalInputNoteInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8308,6 +9426,16 @@ func (ec *executionContext) marshalNPhotoConnection2ᚖgithubᚗcomᚋbkgenᚋbk
 		return graphql.Null
 	}
 	return ec._PhotoConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPhotoEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoEvent(ctx context.Context, sel ast.SelectionSet, v *PhotoEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PhotoEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPhotoInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoInput(ctx context.Context, v any) (PhotoInput, error) {
@@ -8380,6 +9508,16 @@ func (ec *executionContext) marshalNTodoConnection2ᚖgithubᚗcomᚋbkgenᚋbkg
 		return graphql.Null
 	}
 	return ec._TodoConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTodoEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoEvent(ctx context.Context, sel ast.SelectionSet, v *TodoEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._TodoEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTodoInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoInput(ctx context.Context, v any) (TodoInput, error) {

@@ -33,6 +33,12 @@ type AlbumConnection struct {
 	HasNextPage bool     `json:"hasNextPage"`
 }
 
+// A write to album: op is add, put, update, incr or del (del carries only the key).
+type AlbumEvent struct {
+	Op    string `json:"op"`
+	Album *Album `json:"album"`
+}
+
 // Columns of album to write.
 type AlbumInput struct {
 	ID      *string `json:"id,omitempty"`
@@ -64,6 +70,12 @@ type CounterConnection struct {
 	Nodes       []*Counter `json:"nodes"`
 	EndCursor   *string    `json:"endCursor,omitempty"`
 	HasNextPage bool       `json:"hasNextPage"`
+}
+
+// A write to counter: op is add, put, update, incr or del (del carries only the key).
+type CounterEvent struct {
+	Op      string   `json:"op"`
+	Counter *Counter `json:"counter"`
 }
 
 // Columns of counter to write.
@@ -99,6 +111,12 @@ type NoteConnection struct {
 	Nodes       []*Note `json:"nodes"`
 	EndCursor   *string `json:"endCursor,omitempty"`
 	HasNextPage bool    `json:"hasNextPage"`
+}
+
+// A write to note: op is add, put, update, incr or del (del carries only the key).
+type NoteEvent struct {
+	Op   string `json:"op"`
+	Note *Note  `json:"note"`
 }
 
 // Columns of note to write.
@@ -144,6 +162,12 @@ type PhotoConnection struct {
 	HasNextPage bool     `json:"hasNextPage"`
 }
 
+// A write to photo: op is add, put, update, incr or del (del carries only the key).
+type PhotoEvent struct {
+	Op    string `json:"op"`
+	Photo *Photo `json:"photo"`
+}
+
 // Columns of photo to write.
 type PhotoInput struct {
 	AlbumID    *string    `json:"album_id,omitempty"`
@@ -168,6 +192,9 @@ type PhotoInput struct {
 type Query struct {
 }
 
+type Subscription struct {
+}
+
 // A row of todo.
 type Todo struct {
 	ID    *string    `json:"id,omitempty"`
@@ -190,6 +217,12 @@ type TodoConnection struct {
 	Nodes       []*Todo `json:"nodes"`
 	EndCursor   *string `json:"endCursor,omitempty"`
 	HasNextPage bool    `json:"hasNextPage"`
+}
+
+// A write to todo: op is add, put, update, incr or del (del carries only the key).
+type TodoEvent struct {
+	Op   string `json:"op"`
+	Todo *Todo  `json:"todo"`
 }
 
 // Columns of todo to write.

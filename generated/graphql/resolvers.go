@@ -10,16 +10,19 @@ import (
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
+	pubsub "github.com/bkgen/bkgen/runtime/pubsub"
 )
 
-// Resolver implements the GraphQL schema on the typed store.
+// Resolver implements the GraphQL schema on the typed store; writes are published
+// on bus, and subscriptions read from it.
 type Resolver struct {
-	st *store.Store
+	st  *store.Store
+	bus pubsub.Bus
 }
 
-// NewResolver returns the resolvers on st.
-func NewResolver(st *store.Store) *Resolver {
-	return &Resolver{st: st}
+// NewResolver returns the resolvers on st and bus (nil: no subscriptions).
+func NewResolver(st *store.Store, bus pubsub.Bus) *Resolver {
+	return &Resolver{st: st, bus: bus}
 }
 func (r *Resolver) Query() QueryResolver {
 	return queryResolver{r}
@@ -27,11 +30,17 @@ func (r *Resolver) Query() QueryResolver {
 func (r *Resolver) Mutation() MutationResolver {
 	return mutationResolver{r}
 }
+func (r *Resolver) Subscription() SubscriptionResolver {
+	return subscriptionResolver{r}
+}
 
 type queryResolver struct {
 	*Resolver
 }
 type mutationResolver struct {
+	*Resolver
+}
+type subscriptionResolver struct {
 	*Resolver
 }
 
@@ -149,6 +158,7 @@ func (m mutationResolver) AddAlbum(ctx context.Context, input AlbumInput) (*Albu
 	if err := m.st.Album.Add(ctx, &r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, m.bus, "album", "add", &r)
 	return albumOut(v, &r), nil
 }
 func (m mutationResolver) PutAlbum(ctx context.Context, input AlbumInput) (*Album, error) {
@@ -166,6 +176,7 @@ func (m mutationResolver) PutAlbum(ctx context.Context, input AlbumInput) (*Albu
 	if err := m.st.Album.Put(ctx, &r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, m.bus, "album", "put", &r)
 	return albumOut(v, &r), nil
 }
 func (m mutationResolver) UpdateAlbum(ctx context.Context, input AlbumInput) (int64, error) {
@@ -188,16 +199,59 @@ func (m mutationResolver) UpdateAlbum(ctx context.Context, input AlbumInput) (in
 	if set[3] {
 		c.Private = db.Some(r.Private)
 	}
-	return m.st.Album.Update(ctx, store.AlbumKeyOf(&r), c, rest.AlbumMine(v)...)
+	k := store.AlbumKeyOf(&r)
+	n, err := m.st.Album.Update(ctx, k, c, rest.AlbumMine(v)...)
+	if n > 0 && m.bus != nil {
+		if row, err := m.st.Album.Get(ctx, k); err == nil {
+			pubsub.PublishRow(ctx, m.bus, "album", "update", row)
+		}
+	}
+	return n, err
 }
 func (m mutationResolver) DelAlbum(ctx context.Context, kID string) (bool, error) {
 	k := store.AlbumKey{ID: kID}
 	if mine := rest.AlbumMine(auth.ViewerOf(ctx)); mine != nil {
-		_, err := m.st.Album.DelAll(ctx, append([]db.Cond{store.AlbumCols.ID.Eq(k.ID)}, mine...)...)
+		n, err := m.st.Album.DelAll(ctx, append([]db.Cond{store.AlbumCols.ID.Eq(k.ID)}, mine...)...)
+		if n > 0 {
+			pubsub.PublishRow(ctx, m.bus, "album", "del", k)
+		}
 		return err == nil, err
 	}
 	err := m.st.Album.Del(ctx, k)
+	if err == nil {
+		pubsub.PublishRow(ctx, m.bus, "album", "del", k)
+	}
 	return err == nil, err
+}
+
+// AlbumChanged delivers the writes to "album"; it ends with the subscription's context.
+func (s subscriptionResolver) AlbumChanged(ctx context.Context, kID *string) (<-chan *AlbumEvent, error) {
+	if s.bus == nil {
+		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
+	}
+	v := auth.ViewerOf(ctx)
+	msgs, cancel := s.bus.Subscribe(ctx, "album")
+	out := make(chan *AlbumEvent, 1)
+	go func() {
+		defer close(out)
+		defer cancel()
+		for m := range msgs {
+			var ev pubsub.Event
+			var r store.Album
+			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
+				continue
+			}
+			if kID != nil && r.ID != *kID {
+				continue
+			}
+			select {
+			case out <- &AlbumEvent{Op: ev.Op, Album: albumOut(v, &r)}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
 }
 
 // counterOut is r as the caller may see it: a hidden column is null.
@@ -320,6 +374,7 @@ func (m mutationResolver) AddCounter(ctx context.Context, input CounterInput) (*
 	if err := m.st.Counter.Add(ctx, &r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, m.bus, "counter", "add", &r)
 	return counterOut(v, &r), nil
 }
 func (m mutationResolver) PutCounter(ctx context.Context, input CounterInput) (*Counter, error) {
@@ -337,6 +392,7 @@ func (m mutationResolver) PutCounter(ctx context.Context, input CounterInput) (*
 	if err := m.st.Counter.Put(ctx, &r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, m.bus, "counter", "put", &r)
 	return counterOut(v, &r), nil
 }
 func (m mutationResolver) UpdateCounter(ctx context.Context, input CounterInput) (int64, error) {
@@ -362,7 +418,14 @@ func (m mutationResolver) UpdateCounter(ctx context.Context, input CounterInput)
 	if set[4] {
 		c.Label = db.Some(r.Label)
 	}
-	return m.st.Counter.Update(ctx, store.CounterKeyOf(&r), c, rest.CounterMine(v)...)
+	k := store.CounterKeyOf(&r)
+	n, err := m.st.Counter.Update(ctx, k, c, rest.CounterMine(v)...)
+	if n > 0 && m.bus != nil {
+		if row, err := m.st.Counter.Get(ctx, k); err == nil {
+			pubsub.PublishRow(ctx, m.bus, "counter", "update", row)
+		}
+	}
+	return n, err
 }
 func (m mutationResolver) IncrCounter(ctx context.Context, input CounterInput) (*Counter, error) {
 	r, set, err := counterIn(&input)
@@ -377,16 +440,53 @@ func (m mutationResolver) IncrCounter(ctx context.Context, input CounterInput) (
 	if err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, m.bus, "counter", "incr", row)
 	return counterOut(v, row), nil
 }
 func (m mutationResolver) DelCounter(ctx context.Context, kID string) (bool, error) {
 	k := store.CounterKey{ID: kID}
 	if mine := rest.CounterMine(auth.ViewerOf(ctx)); mine != nil {
-		_, err := m.st.Counter.DelAll(ctx, append([]db.Cond{store.CounterCols.ID.Eq(k.ID)}, mine...)...)
+		n, err := m.st.Counter.DelAll(ctx, append([]db.Cond{store.CounterCols.ID.Eq(k.ID)}, mine...)...)
+		if n > 0 {
+			pubsub.PublishRow(ctx, m.bus, "counter", "del", k)
+		}
 		return err == nil, err
 	}
 	err := m.st.Counter.Del(ctx, k)
+	if err == nil {
+		pubsub.PublishRow(ctx, m.bus, "counter", "del", k)
+	}
 	return err == nil, err
+}
+
+// CounterChanged delivers the writes to "counter"; it ends with the subscription's context.
+func (s subscriptionResolver) CounterChanged(ctx context.Context, kID *string) (<-chan *CounterEvent, error) {
+	if s.bus == nil {
+		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
+	}
+	v := auth.ViewerOf(ctx)
+	msgs, cancel := s.bus.Subscribe(ctx, "counter")
+	out := make(chan *CounterEvent, 1)
+	go func() {
+		defer close(out)
+		defer cancel()
+		for m := range msgs {
+			var ev pubsub.Event
+			var r store.Counter
+			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
+				continue
+			}
+			if kID != nil && r.ID != *kID {
+				continue
+			}
+			select {
+			case out <- &CounterEvent{Op: ev.Op, Counter: counterOut(v, &r)}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
 }
 
 // noteOut is r as the caller may see it: a hidden column is null.
@@ -496,6 +596,7 @@ func (m mutationResolver) AddNote(ctx context.Context, input NoteInput) (*Note, 
 	if err := m.st.Note.Add(ctx, &r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, m.bus, "note", "add", &r)
 	return noteOut(v, &r), nil
 }
 func (m mutationResolver) PutNote(ctx context.Context, input NoteInput) (*Note, error) {
@@ -513,6 +614,7 @@ func (m mutationResolver) PutNote(ctx context.Context, input NoteInput) (*Note, 
 	if err := m.st.Note.Put(ctx, &r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, m.bus, "note", "put", &r)
 	return noteOut(v, &r), nil
 }
 func (m mutationResolver) UpdateNote(ctx context.Context, input NoteInput) (int64, error) {
@@ -532,16 +634,59 @@ func (m mutationResolver) UpdateNote(ctx context.Context, input NoteInput) (int6
 	if set[3] {
 		c.UpdatedAt = db.Some(r.UpdatedAt)
 	}
-	return m.st.Note.Update(ctx, store.NoteKeyOf(&r), c, rest.NoteMine(v)...)
+	k := store.NoteKeyOf(&r)
+	n, err := m.st.Note.Update(ctx, k, c, rest.NoteMine(v)...)
+	if n > 0 && m.bus != nil {
+		if row, err := m.st.Note.Get(ctx, k); err == nil {
+			pubsub.PublishRow(ctx, m.bus, "note", "update", row)
+		}
+	}
+	return n, err
 }
 func (m mutationResolver) DelNote(ctx context.Context, kID int64) (bool, error) {
 	k := store.NoteKey{ID: int(kID)}
 	if mine := rest.NoteMine(auth.ViewerOf(ctx)); mine != nil {
-		_, err := m.st.Note.DelAll(ctx, append([]db.Cond{store.NoteCols.ID.Eq(k.ID)}, mine...)...)
+		n, err := m.st.Note.DelAll(ctx, append([]db.Cond{store.NoteCols.ID.Eq(k.ID)}, mine...)...)
+		if n > 0 {
+			pubsub.PublishRow(ctx, m.bus, "note", "del", k)
+		}
 		return err == nil, err
 	}
 	err := m.st.Note.Del(ctx, k)
+	if err == nil {
+		pubsub.PublishRow(ctx, m.bus, "note", "del", k)
+	}
 	return err == nil, err
+}
+
+// NoteChanged delivers the writes to "note"; it ends with the subscription's context.
+func (s subscriptionResolver) NoteChanged(ctx context.Context, kID *int64) (<-chan *NoteEvent, error) {
+	if s.bus == nil {
+		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
+	}
+	v := auth.ViewerOf(ctx)
+	msgs, cancel := s.bus.Subscribe(ctx, "note")
+	out := make(chan *NoteEvent, 1)
+	go func() {
+		defer close(out)
+		defer cancel()
+		for m := range msgs {
+			var ev pubsub.Event
+			var r store.Note
+			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
+				continue
+			}
+			if kID != nil && r.ID != int(*kID) {
+				continue
+			}
+			select {
+			case out <- &NoteEvent{Op: ev.Op, Note: noteOut(v, &r)}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
 }
 
 // photoOut is r as the caller may see it: a hidden column is null.
@@ -769,6 +914,7 @@ func (m mutationResolver) AddPhoto(ctx context.Context, input PhotoInput) (*Phot
 	if err := m.st.Photo.Add(ctx, &r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, m.bus, "photo", "add", &r)
 	return photoOut(v, &r), nil
 }
 func (m mutationResolver) PutPhoto(ctx context.Context, input PhotoInput) (*Photo, error) {
@@ -786,6 +932,7 @@ func (m mutationResolver) PutPhoto(ctx context.Context, input PhotoInput) (*Phot
 	if err := m.st.Photo.Put(ctx, &r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, m.bus, "photo", "put", &r)
 	return photoOut(v, &r), nil
 }
 func (m mutationResolver) UpdatePhoto(ctx context.Context, input PhotoInput) (int64, error) {
@@ -844,16 +991,62 @@ func (m mutationResolver) UpdatePhoto(ctx context.Context, input PhotoInput) (in
 	if set[16] {
 		c.Moderation = db.Some(r.Moderation)
 	}
-	return m.st.Photo.Update(ctx, store.PhotoKeyOf(&r), c, rest.PhotoMine(v)...)
+	k := store.PhotoKeyOf(&r)
+	n, err := m.st.Photo.Update(ctx, k, c, rest.PhotoMine(v)...)
+	if n > 0 && m.bus != nil {
+		if row, err := m.st.Photo.Get(ctx, k); err == nil {
+			pubsub.PublishRow(ctx, m.bus, "photo", "update", row)
+		}
+	}
+	return n, err
 }
 func (m mutationResolver) DelPhoto(ctx context.Context, kAlbumID string, kID string) (bool, error) {
 	k := store.PhotoKey{AlbumID: kAlbumID, ID: kID}
 	if mine := rest.PhotoMine(auth.ViewerOf(ctx)); mine != nil {
-		_, err := m.st.Photo.DelAll(ctx, append([]db.Cond{store.PhotoCols.AlbumID.Eq(k.AlbumID), store.PhotoCols.ID.Eq(k.ID)}, mine...)...)
+		n, err := m.st.Photo.DelAll(ctx, append([]db.Cond{store.PhotoCols.AlbumID.Eq(k.AlbumID), store.PhotoCols.ID.Eq(k.ID)}, mine...)...)
+		if n > 0 {
+			pubsub.PublishRow(ctx, m.bus, "photo", "del", k)
+		}
 		return err == nil, err
 	}
 	err := m.st.Photo.Del(ctx, k)
+	if err == nil {
+		pubsub.PublishRow(ctx, m.bus, "photo", "del", k)
+	}
 	return err == nil, err
+}
+
+// PhotoChanged delivers the writes to "photo"; it ends with the subscription's context.
+func (s subscriptionResolver) PhotoChanged(ctx context.Context, kAlbumID *string, kID *string) (<-chan *PhotoEvent, error) {
+	if s.bus == nil {
+		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
+	}
+	v := auth.ViewerOf(ctx)
+	msgs, cancel := s.bus.Subscribe(ctx, "photo")
+	out := make(chan *PhotoEvent, 1)
+	go func() {
+		defer close(out)
+		defer cancel()
+		for m := range msgs {
+			var ev pubsub.Event
+			var r store.Photo
+			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
+				continue
+			}
+			if kAlbumID != nil && r.AlbumID != *kAlbumID {
+				continue
+			}
+			if kID != nil && r.ID != *kID {
+				continue
+			}
+			select {
+			case out <- &PhotoEvent{Op: ev.Op, Photo: photoOut(v, &r)}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
 }
 
 // todoOut is r as the caller may see it: a hidden column is null.
@@ -977,6 +1170,7 @@ func (m mutationResolver) AddTodo(ctx context.Context, input TodoInput) (*Todo, 
 	if err := m.st.Todo.Add(ctx, &r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, m.bus, "todo", "add", &r)
 	return todoOut(v, &r), nil
 }
 func (m mutationResolver) PutTodo(ctx context.Context, input TodoInput) (*Todo, error) {
@@ -994,6 +1188,7 @@ func (m mutationResolver) PutTodo(ctx context.Context, input TodoInput) (*Todo, 
 	if err := m.st.Todo.Put(ctx, &r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, m.bus, "todo", "put", &r)
 	return todoOut(v, &r), nil
 }
 func (m mutationResolver) UpdateTodo(ctx context.Context, input TodoInput) (int64, error) {
@@ -1019,14 +1214,57 @@ func (m mutationResolver) UpdateTodo(ctx context.Context, input TodoInput) (int6
 	if set[4] {
 		c.Done = db.Some(r.Done)
 	}
-	return m.st.Todo.Update(ctx, store.TodoKeyOf(&r), c, rest.TodoMine(v)...)
+	k := store.TodoKeyOf(&r)
+	n, err := m.st.Todo.Update(ctx, k, c, rest.TodoMine(v)...)
+	if n > 0 && m.bus != nil {
+		if row, err := m.st.Todo.Get(ctx, k); err == nil {
+			pubsub.PublishRow(ctx, m.bus, "todo", "update", row)
+		}
+	}
+	return n, err
 }
 func (m mutationResolver) DelTodo(ctx context.Context, kID string) (bool, error) {
 	k := store.TodoKey{ID: kID}
 	if mine := rest.TodoMine(auth.ViewerOf(ctx)); mine != nil {
-		_, err := m.st.Todo.DelAll(ctx, append([]db.Cond{store.TodoCols.ID.Eq(k.ID)}, mine...)...)
+		n, err := m.st.Todo.DelAll(ctx, append([]db.Cond{store.TodoCols.ID.Eq(k.ID)}, mine...)...)
+		if n > 0 {
+			pubsub.PublishRow(ctx, m.bus, "todo", "del", k)
+		}
 		return err == nil, err
 	}
 	err := m.st.Todo.Del(ctx, k)
+	if err == nil {
+		pubsub.PublishRow(ctx, m.bus, "todo", "del", k)
+	}
 	return err == nil, err
+}
+
+// TodoChanged delivers the writes to "todo"; it ends with the subscription's context.
+func (s subscriptionResolver) TodoChanged(ctx context.Context, kID *string) (<-chan *TodoEvent, error) {
+	if s.bus == nil {
+		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
+	}
+	v := auth.ViewerOf(ctx)
+	msgs, cancel := s.bus.Subscribe(ctx, "todo")
+	out := make(chan *TodoEvent, 1)
+	go func() {
+		defer close(out)
+		defer cancel()
+		for m := range msgs {
+			var ev pubsub.Event
+			var r store.Todo
+			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
+				continue
+			}
+			if kID != nil && r.ID != *kID {
+				continue
+			}
+			select {
+			case out <- &TodoEvent{Op: ev.Op, Todo: todoOut(v, &r)}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
 }

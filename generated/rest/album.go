@@ -8,6 +8,7 @@ import (
 	"github.com/bkgen/bkgen/generated/store"
 	auth "github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
+	pubsub "github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
 )
 
@@ -301,6 +302,7 @@ func (h *Handler) albumAdd(ctx context.Context, x *albumIn) (*api.AlbumReply, er
 	if err := h.st.Album.Add(ctx, &x.r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, h.bus, "album", "add", &x.r)
 	out := albumReply(&x.r, AlbumVis.Show(v, AlbumOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -334,6 +336,7 @@ func (h *Handler) albumPut(ctx context.Context, x *albumIn) (*api.AlbumReply, er
 	if err := h.st.Album.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, h.bus, "album", "put", &x.r)
 	out := albumReply(&x.r, AlbumVis.Show(v, AlbumOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -375,6 +378,11 @@ func (h *Handler) albumUpdate(ctx context.Context, x *albumIn) (*api.Info, error
 	if err != nil {
 		return nil, err
 	}
+	if n > 0 && h.bus != nil {
+		if row, err := h.st.Album.Get(ctx, k); err == nil {
+			pubsub.PublishRow(ctx, h.bus, "album", "update", row)
+		}
+	}
 	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
 }
 
@@ -402,11 +410,15 @@ func (h *Handler) albumDel(ctx context.Context, x *albumIn) (*api.Info, error) {
 	}
 	if mine := AlbumMine(auth.ViewerOf(ctx)); mine != nil {
 		// only its own row: the key and the owner
-		_, err := h.st.Album.DelAll(ctx, append([]db.Cond{store.AlbumCols.ID.Eq(k.ID)}, mine...)...)
+		n, err := h.st.Album.DelAll(ctx, append([]db.Cond{store.AlbumCols.ID.Eq(k.ID)}, mine...)...)
+		if n > 0 {
+			pubsub.PublishRow(ctx, h.bus, "album", "del", k)
+		}
 		return &api.Info{}, err
 	}
 	if err := h.st.Album.Del(ctx, k); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, h.bus, "album", "del", k)
 	return &api.Info{}, nil
 }

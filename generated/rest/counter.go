@@ -8,6 +8,7 @@ import (
 	"github.com/bkgen/bkgen/generated/store"
 	auth "github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
+	pubsub "github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
 )
 
@@ -309,6 +310,7 @@ func (h *Handler) counterAdd(ctx context.Context, x *counterIn) (*api.CounterRep
 	if err := h.st.Counter.Add(ctx, &x.r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, h.bus, "counter", "add", &x.r)
 	out := counterReply(&x.r, CounterVis.Show(v, CounterOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -342,6 +344,7 @@ func (h *Handler) counterPut(ctx context.Context, x *counterIn) (*api.CounterRep
 	if err := h.st.Counter.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, h.bus, "counter", "put", &x.r)
 	out := counterReply(&x.r, CounterVis.Show(v, CounterOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -386,6 +389,11 @@ func (h *Handler) counterUpdate(ctx context.Context, x *counterIn) (*api.Info, e
 	if err != nil {
 		return nil, err
 	}
+	if n > 0 && h.bus != nil {
+		if row, err := h.st.Counter.Get(ctx, k); err == nil {
+			pubsub.PublishRow(ctx, h.bus, "counter", "update", row)
+		}
+	}
 	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
 }
 
@@ -415,6 +423,7 @@ func (h *Handler) counterIncr(ctx context.Context, x *counterIn) (*api.CounterRe
 	if err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, h.bus, "counter", "incr", r)
 	out := counterReply(r, CounterVis.Show(auth.ViewerOf(ctx), CounterOwner(r), nil, nil))
 	return &out, nil
 }
@@ -443,11 +452,15 @@ func (h *Handler) counterDel(ctx context.Context, x *counterIn) (*api.Info, erro
 	}
 	if mine := CounterMine(auth.ViewerOf(ctx)); mine != nil {
 		// only its own row: the key and the owner
-		_, err := h.st.Counter.DelAll(ctx, append([]db.Cond{store.CounterCols.ID.Eq(k.ID)}, mine...)...)
+		n, err := h.st.Counter.DelAll(ctx, append([]db.Cond{store.CounterCols.ID.Eq(k.ID)}, mine...)...)
+		if n > 0 {
+			pubsub.PublishRow(ctx, h.bus, "counter", "del", k)
+		}
 		return &api.Info{}, err
 	}
 	if err := h.st.Counter.Del(ctx, k); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, h.bus, "counter", "del", k)
 	return &api.Info{}, nil
 }

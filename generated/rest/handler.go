@@ -6,20 +6,23 @@ import (
 	"context"
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
+	pubsub "github.com/bkgen/bkgen/runtime/pubsub"
 	web "github.com/bkgen/bkgen/runtime/web"
 	"log/slog"
 )
 
-// Handler implements the ogen server of openapi.yaml on the typed store.
+// Handler implements the ogen server of openapi.yaml on the typed store; every
+// write is published on bus (the table's topic) for subscribers.
 type Handler struct {
-	st *store.Store
+	st  *store.Store
+	bus pubsub.Bus
 }
 
 var _ api.Handler = (*Handler)(nil)
 
-// NewHandler returns the REST handler on st.
-func NewHandler(st *store.Store) *Handler {
-	return &Handler{st: st}
+// NewHandler returns the REST handler on st, publishing writes on bus (nil: none).
+func NewHandler(st *store.Store, bus pubsub.Bus) *Handler {
+	return &Handler{st: st, bus: bus}
 }
 
 // Ping implements GET /ping.

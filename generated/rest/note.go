@@ -8,6 +8,7 @@ import (
 	"github.com/bkgen/bkgen/generated/store"
 	auth "github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
+	pubsub "github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
 )
 
@@ -281,6 +282,7 @@ func (h *Handler) noteAdd(ctx context.Context, x *noteIn) (*api.NoteReply, error
 	if err := h.st.Note.Add(ctx, &x.r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, h.bus, "note", "add", &x.r)
 	out := noteReply(&x.r, NoteVis.Show(v, NoteOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -314,6 +316,7 @@ func (h *Handler) notePut(ctx context.Context, x *noteIn) (*api.NoteReply, error
 	if err := h.st.Note.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, h.bus, "note", "put", &x.r)
 	out := noteReply(&x.r, NoteVis.Show(v, NoteOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -352,6 +355,11 @@ func (h *Handler) noteUpdate(ctx context.Context, x *noteIn) (*api.Info, error) 
 	if err != nil {
 		return nil, err
 	}
+	if n > 0 && h.bus != nil {
+		if row, err := h.st.Note.Get(ctx, k); err == nil {
+			pubsub.PublishRow(ctx, h.bus, "note", "update", row)
+		}
+	}
 	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
 }
 
@@ -379,11 +387,15 @@ func (h *Handler) noteDel(ctx context.Context, x *noteIn) (*api.Info, error) {
 	}
 	if mine := NoteMine(auth.ViewerOf(ctx)); mine != nil {
 		// only its own row: the key and the owner
-		_, err := h.st.Note.DelAll(ctx, append([]db.Cond{store.NoteCols.ID.Eq(k.ID)}, mine...)...)
+		n, err := h.st.Note.DelAll(ctx, append([]db.Cond{store.NoteCols.ID.Eq(k.ID)}, mine...)...)
+		if n > 0 {
+			pubsub.PublishRow(ctx, h.bus, "note", "del", k)
+		}
 		return &api.Info{}, err
 	}
 	if err := h.st.Note.Del(ctx, k); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, h.bus, "note", "del", k)
 	return &api.Info{}, nil
 }

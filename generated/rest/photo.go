@@ -8,6 +8,7 @@ import (
 	"github.com/bkgen/bkgen/generated/store"
 	auth "github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
+	pubsub "github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
 )
 
@@ -530,6 +531,7 @@ func (h *Handler) photoAdd(ctx context.Context, x *photoIn) (*api.PhotoReply, er
 	if err := h.st.Photo.Add(ctx, &x.r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, h.bus, "photo", "add", &x.r)
 	out := photoReply(&x.r, PhotoVis.Show(v, PhotoOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -563,6 +565,7 @@ func (h *Handler) photoPut(ctx context.Context, x *photoIn) (*api.PhotoReply, er
 	if err := h.st.Photo.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, h.bus, "photo", "put", &x.r)
 	out := photoReply(&x.r, PhotoVis.Show(v, PhotoOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -637,6 +640,11 @@ func (h *Handler) photoUpdate(ctx context.Context, x *photoIn) (*api.Info, error
 	if err != nil {
 		return nil, err
 	}
+	if n > 0 && h.bus != nil {
+		if row, err := h.st.Photo.Get(ctx, k); err == nil {
+			pubsub.PublishRow(ctx, h.bus, "photo", "update", row)
+		}
+	}
 	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
 }
 
@@ -664,11 +672,15 @@ func (h *Handler) photoDel(ctx context.Context, x *photoIn) (*api.Info, error) {
 	}
 	if mine := PhotoMine(auth.ViewerOf(ctx)); mine != nil {
 		// only its own row: the key and the owner
-		_, err := h.st.Photo.DelAll(ctx, append([]db.Cond{store.PhotoCols.AlbumID.Eq(k.AlbumID), store.PhotoCols.ID.Eq(k.ID)}, mine...)...)
+		n, err := h.st.Photo.DelAll(ctx, append([]db.Cond{store.PhotoCols.AlbumID.Eq(k.AlbumID), store.PhotoCols.ID.Eq(k.ID)}, mine...)...)
+		if n > 0 {
+			pubsub.PublishRow(ctx, h.bus, "photo", "del", k)
+		}
 		return &api.Info{}, err
 	}
 	if err := h.st.Photo.Del(ctx, k); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, h.bus, "photo", "del", k)
 	return &api.Info{}, nil
 }

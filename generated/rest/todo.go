@@ -8,6 +8,7 @@ import (
 	"github.com/bkgen/bkgen/generated/store"
 	auth "github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
+	pubsub "github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
 )
 
@@ -313,6 +314,7 @@ func (h *Handler) todoAdd(ctx context.Context, x *todoIn) (*api.TodoReply, error
 	if err := h.st.Todo.Add(ctx, &x.r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, h.bus, "todo", "add", &x.r)
 	out := todoReply(&x.r, TodoVis.Show(v, TodoOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -346,6 +348,7 @@ func (h *Handler) todoPut(ctx context.Context, x *todoIn) (*api.TodoReply, error
 	if err := h.st.Todo.Put(ctx, &x.r); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, h.bus, "todo", "put", &x.r)
 	out := todoReply(&x.r, TodoVis.Show(v, TodoOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -390,6 +393,11 @@ func (h *Handler) todoUpdate(ctx context.Context, x *todoIn) (*api.Info, error) 
 	if err != nil {
 		return nil, err
 	}
+	if n > 0 && h.bus != nil {
+		if row, err := h.st.Todo.Get(ctx, k); err == nil {
+			pubsub.PublishRow(ctx, h.bus, "todo", "update", row)
+		}
+	}
 	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
 }
 
@@ -417,11 +425,15 @@ func (h *Handler) todoDel(ctx context.Context, x *todoIn) (*api.Info, error) {
 	}
 	if mine := TodoMine(auth.ViewerOf(ctx)); mine != nil {
 		// only its own row: the key and the owner
-		_, err := h.st.Todo.DelAll(ctx, append([]db.Cond{store.TodoCols.ID.Eq(k.ID)}, mine...)...)
+		n, err := h.st.Todo.DelAll(ctx, append([]db.Cond{store.TodoCols.ID.Eq(k.ID)}, mine...)...)
+		if n > 0 {
+			pubsub.PublishRow(ctx, h.bus, "todo", "del", k)
+		}
 		return &api.Info{}, err
 	}
 	if err := h.st.Todo.Del(ctx, k); err != nil {
 		return nil, err
 	}
+	pubsub.PublishRow(ctx, h.bus, "todo", "del", k)
 	return &api.Info{}, nil
 }

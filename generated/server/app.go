@@ -17,6 +17,7 @@ import (
 	"github.com/bkgen/bkgen/runtime/app"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/web"
 )
 
@@ -38,8 +39,8 @@ func App() *app.App {
 		CreateTables: func(ctx context.Context, p *db.Pool) error {
 			return store.New(p).CreateTables(ctx)
 		},
-		API: func(p *db.Pool) (http.Handler, error) {
-			return api.NewServer(rest.NewHandler(store.New(p)),
+		API: func(p *db.Pool, bus pubsub.Bus) (http.Handler, error) {
+			return api.NewServer(rest.NewHandler(store.New(p), bus),
 				api.WithErrorHandler(web.OgenErrors),
 				api.WithNotFound(web.NotFound),
 				api.WithMethodNotAllowed(web.MethodNotAllowed),
@@ -80,8 +81,8 @@ func App() *app.App {
 			"/todo/update":    {"id", "name", "descr", "due", "done", "mtime"},
 			"/todo/del":       {"id"},
 		},
-		GraphQL: func(p *db.Pool) gqlgen.ExecutableSchema {
-			return graphql.NewExecutableSchema(graphql.Config{Resolvers: graphql.NewResolver(store.New(p))})
+		GraphQL: func(p *db.Pool, bus pubsub.Bus) gqlgen.ExecutableSchema {
+			return graphql.NewExecutableSchema(graphql.Config{Resolvers: graphql.NewResolver(store.New(p), bus)})
 		},
 		Spec: Spec,
 		Doc:  Doc,

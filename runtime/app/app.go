@@ -25,6 +25,7 @@ import (
 	"github.com/bkgen/bkgen/runtime/config"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/gql"
+	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/web"
 )
 
@@ -33,10 +34,10 @@ type App struct {
 	Name         string
 	Tables       []db.TableInfo
 	CreateTables func(ctx context.Context, p *db.Pool) error
-	API          func(p *db.Pool) (http.Handler, error) // the generated REST server
-	Accounts     func(p *db.Pool) auth.Accounts         // bk_auth; nil when the schema has none
+	API          func(p *db.Pool, bus pubsub.Bus) (http.Handler, error) // the generated REST server
+	Accounts     func(p *db.Pool) auth.Accounts                         // bk_auth; nil when the schema has none
 	// GraphQL is the generated executable schema on a pool; nil when none.
-	GraphQL func(p *db.Pool) gqlgen.ExecutableSchema
+	GraphQL func(p *db.Pool, bus pubsub.Bus) gqlgen.ExecutableSchema
 	// Routes registers generated routes outside the OpenAPI server
 	// (/account/*); nil when there are none.
 	Routes func(p *db.Pool, mux *http.ServeMux, accounts auth.Accounts)
@@ -80,6 +81,8 @@ func (a *App) run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	ac.Params(params)
 	var gc gql.Config
 	gc.Params(params)
+	var pc pubsub.Config
+	pc.Params(params)
 
 	home = homeOf(args)
 	rest, problems, err := params.Load(home, os.Environ(), args)
@@ -118,7 +121,7 @@ func (a *App) run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if role == "shell" {
 		return a.shell(ctx, dbc, rest[1:], stdout, stderr)
 	}
-	if err := a.web(ctx, logger, dbc, wc, ac, gc, ready); err != nil {
+	if err := a.web(ctx, logger, dbc, wc, ac, gc, pc, ready); err != nil {
 		logger.Error("exit", "err", err)
 		return 1
 	}
@@ -178,7 +181,7 @@ func (a *App) accounts(p *db.Pool) auth.Accounts {
 	return a.Accounts(p)
 }
 
-func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.Config, ac auth.Config, gc gql.Config, ready func(string)) error {
+func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.Config, ac auth.Config, gc gql.Config, pc pubsub.Config, ready func(string)) error {
 	pools, err := a.open(ctx, dbc)
 	if err != nil {
 		return err
@@ -190,7 +193,12 @@ func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.C
 	if err != nil {
 		return err
 	}
-	api, err := a.API(pool)
+	bus, err := pubsub.Open(pc)
+	if err != nil {
+		return fmt.Errorf("pubsub: %w", err)
+	}
+	defer bus.Close()
+	api, err := a.API(pool, bus)
 	if err != nil {
 		return err
 	}
@@ -202,7 +210,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.C
 		a.Routes(pool, mux, accounts) // changes through /account/* update the cache at once
 	}
 	if a.GraphQL != nil {
-		mux.Handle("/graphql", gql.Handler(a.GraphQL(pool), gc))
+		mux.Handle("/graphql", gql.Handler(a.GraphQL(pool, bus), gc))
 	}
 	h := web.Chain(mux, web.Recover, web.LimitBody(wc.MaxBody), checker.Middleware(web.Error))
 	return web.Serve(ctx, wc, h, func(addr string) {

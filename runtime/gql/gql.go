@@ -1,7 +1,7 @@
 // Package gql serves a generated GraphQL schema: gqlgen's handler with
-// explicit transports (POST and GET; websockets and SSE come with
-// subscriptions), a query cache, complexity and depth limits, and errors
-// carrying the same status and code as the REST replies.
+// explicit transports (POST, GET, websocket with graphql-transport-ws, SSE),
+// a query cache, complexity and depth limits, and errors carrying the same
+// status and code as the REST replies.
 package gql
 
 import (
@@ -10,6 +10,7 @@ import (
 
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -42,7 +43,10 @@ func Handler(es graphql.ExecutableSchema, c Config) http.Handler {
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.SSE{}) // before POST: it takes POSTs that accept text/event-stream
 	srv.AddTransport(transport.POST{})
+	// graphql-transport-ws (and the older graphql-ws); pings find dead clients
+	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitTimeout: 10 * time.Second})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](max(c.CacheSize, 1)))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.FixedComplexityLimit(c.Complexity))
