@@ -211,6 +211,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.C
 	}
 	if a.GraphQL != nil {
 		mux.Handle("/graphql", gql.Handler(a.GraphQL(pool, bus), gc))
+		mux.HandleFunc("GET /graphql/playground", gql.Playground)
 	}
 	h := web.Chain(mux, web.Recover, web.LimitBody(wc.MaxBody), checker.Middleware(web.Error))
 	return web.Serve(ctx, wc, h, func(addr string) {

@@ -87,7 +87,7 @@ type Config struct {
 }
 
 // DefaultAllow are the paths open without a signature.
-var DefaultAllow = []string{`^/ping$`, `^/login$`, `^/logout$`, `^/doc$`, `^/openapi\.yaml$`, `^/favicon\.ico$`}
+var DefaultAllow = []string{`^/ping$`, `^/login$`, `^/logout$`, `^/doc$`, `^/openapi\.yaml$`, `^/favicon\.ico$`, `^/graphql/playground$`}
 
 // Params declares the access parameters on s.
 func (c *Config) Params(s *config.Set) {

@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -38,5 +40,45 @@ func TestDocInChromium(t *testing.T) {
 		if !strings.Contains(dom, want) {
 			t.Errorf("the rendered page lacks %q", want)
 		}
+	}
+}
+
+// TestPlaygroundInChromium loads /graphql/playground in headless Chromium
+// with a query in the URL, which the page runs against /graphql: the result
+// must be in the rendered page.
+func TestPlaygroundInChromium(t *testing.T) {
+	browser, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed (apt-get install chromium)")
+	}
+	// /graphql opened for the browser, which has no session here
+	s := start(t, "-home", t.TempDir(), "-api-allow-path", "^/graphql$")
+	want(t, s.get("/todo/add", q("name", "seen in chromium")), 200)
+	page := s.base + "/graphql/playground?query=" + url.QueryEscape("{ todos { nodes { name } } }")
+	cmd := exec.Command(browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), "--virtual-time-budget=5000", "--dump-dom", page)
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	out, err := runWithTimeout(cmd, 60*time.Second)
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	if !strings.Contains(string(out), "seen in chromium") || !strings.Contains(string(out), `id="result"`) {
+		t.Fatalf("the playground did not show the query's result:\n%s", out)
+	}
+}
+
+func runWithTimeout(cmd *exec.Cmd, d time.Duration) ([]byte, error) {
+	var out []byte
+	var err error
+	done := make(chan struct{})
+	go func() { out, err = cmd.Output(); close(done) }()
+	select {
+	case <-done:
+		return out, err
+	case <-time.After(d):
+		cmd.Process.Kill()
+		<-done
+		return out, fmt.Errorf("timed out after %s", d)
 	}
 }
