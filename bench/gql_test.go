@@ -21,7 +21,7 @@ func BenchmarkGraphQLGet(b *testing.B) {
 	st.CreateTables(context.Background())
 	r := &store.Todo{Name: "n", Descr: "d"}
 	st.Todo.Add(context.Background(), r)
-	h := gql.Handler(server.App().GraphQL(p, nil), gql.Config{Complexity: 1000, Depth: 10, CacheSize: 100})
+	h := gql.Handler(server.App().GraphQL(p, nil), gql.Config{Complexity: 10000, Depth: 10, CacheSize: 100})
 	u := "/graphql?query=" + url.QueryEscape(`query($id: String!) { todo(id: $id) { id name descr due done mtime } }`) + "&variables=" + url.QueryEscape(`{"id":"`+r.ID+`"}`)
 	b.ReportAllocs()
 	for b.Loop() {

@@ -1268,3 +1268,34 @@ func (s subscriptionResolver) TodoChanged(ctx context.Context, kID *string) (<-c
 	}()
 	return out, nil
 }
+
+// NewConfig returns the executable schema's configuration: the resolvers, and list
+// complexity as the children's times the page size, so that the complexity limit
+// bounds the rows a query can ask for.
+func NewConfig(st *store.Store, bus pubsub.Bus) Config {
+	c := Config{Resolvers: NewResolver(st, bus)}
+	c.Complexity.Query.Albums = func(child int, _ []*AlbumCond, first *int, _ *string, _ *bool, _ *AlbumColumn) int {
+		return child * pageSize(first)
+	}
+	c.Complexity.Query.Counters = func(child int, _ []*CounterCond, first *int, _ *string, _ *bool, _ *CounterColumn) int {
+		return child * pageSize(first)
+	}
+	c.Complexity.Query.Notes = func(child int, _ []*NoteCond, first *int, _ *string, _ *bool, _ *NoteColumn) int {
+		return child * pageSize(first)
+	}
+	c.Complexity.Query.Photos = func(child int, _ []*PhotoCond, first *int, _ *string, _ *bool, _ *PhotoColumn) int {
+		return child * pageSize(first)
+	}
+	c.Complexity.Query.Todos = func(child int, _ []*TodoCond, first *int, _ *string, _ *bool, _ *TodoColumn) int {
+		return child * pageSize(first)
+	}
+	return c
+}
+
+// pageSize is the rows a list asks for: first, else the store's default, at most its maximum.
+func pageSize(first *int) int {
+	if first == nil || *first <= 0 {
+		return db.DefaultCount
+	}
+	return min(*first, db.MaxCount)
+}

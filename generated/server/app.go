@@ -82,7 +82,7 @@ func App() *app.App {
 			"/todo/del":       {"id"},
 		},
 		GraphQL: func(p *db.Pool, bus pubsub.Bus) gqlgen.ExecutableSchema {
-			return graphql.NewExecutableSchema(graphql.Config{Resolvers: graphql.NewResolver(store.New(p), bus)})
+			return graphql.NewExecutableSchema(graphql.NewConfig(store.New(p), bus))
 		},
 		Spec: Spec,
 		Doc:  Doc,

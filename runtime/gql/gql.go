@@ -34,7 +34,7 @@ type Config struct {
 
 // Params declares the GraphQL parameters on s.
 func (c *Config) Params(s *config.Set) {
-	s.Int(&c.Complexity, "graphql-complexity", 1000, "largest query complexity (fields, lists count their page size); more is refused")
+	s.Int(&c.Complexity, "graphql-complexity", 10000, "largest query complexity: a field counts 1, a list its fields times its page size; more is refused")
 	s.Int(&c.Depth, "graphql-depth", 10, "deepest selection a query may have")
 	s.Int(&c.CacheSize, "graphql-query-cache", 1000, "parsed queries kept")
 }

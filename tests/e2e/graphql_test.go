@@ -70,6 +70,19 @@ func TestGraphQL(t *testing.T) {
 			if path(r.Data, "updateTodo") != float64(1) {
 				t.Fatalf("update: %+v", r)
 			}
+			r = s.gql(t, admin, `mutation($id: String) { putTodo(input: {id: $id, name: "oat milk"}) { name done } }`, map[string]any{"id": id})
+			if path(r.Data, "putTodo", "name") != "oat milk" || path(r.Data, "putTodo", "done") != false {
+				t.Fatalf("put: %+v", r)
+			}
+			r = s.gql(t, admin, `mutation { addTodo(input: {name: "gone"}) { id } }`, nil)
+			gone := path(r.Data, "addTodo", "id")
+			r = s.gql(t, admin, `mutation($id: String!) { delTodo(id: $id) }`, map[string]any{"id": gone})
+			if path(r.Data, "delTodo") != true {
+				t.Fatalf("del: %+v", r)
+			}
+			if r = s.gql(t, admin, `query($id: String!) { todo(id: $id) { id } }`, map[string]any{"id": gone}); len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "NotFound" {
+				t.Fatalf("deleted row: %+v", r)
+			}
 			r = s.gql(t, admin, `mutation { incrCounter(input: {id: "c", likes: 3}) { likes label } }`, nil)
 			if path(r.Data, "incrCounter", "likes") != float64(3) || path(r.Data, "incrCounter", "label") != "new" {
 				t.Fatalf("incr: %+v", r)
@@ -121,6 +134,22 @@ func TestGraphQL(t *testing.T) {
 			if len(r.Errors) == 0 {
 				t.Fatal("an unknown field was accepted")
 			}
+			if r = s.gql(t, admin, `query($id: String!) { todo(id: $id) { id } }`, map[string]any{"id": 12}); len(r.Errors) == 0 {
+				t.Fatal("a variable of the wrong type was accepted")
+			}
+			var many strings.Builder // 100 aliases of a 50-row list: over the complexity limit
+			many.WriteString("{")
+			for i := 0; i < 100; i++ {
+				fmt.Fprintf(&many, " a%d: todos(first: 50) { nodes { id name descr } }", i)
+			}
+			many.WriteString(" }")
+			if r = s.gql(t, admin, many.String(), nil); len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, "complexity") {
+				t.Fatalf("a huge query: %+v", r.Errors)
+			}
+			res, err := admin.Post(s.base+"/graphql", "application/json", strings.NewReader(`[{"query":"{ todos { nodes { id } } }"},{"query":"{ todos { nodes { id } } }"}]`))
+			if err != nil || res.StatusCode < 400 || res.StatusCode >= 500 {
+				t.Fatalf("a batch body: %v %v", err, res.StatusCode)
+			}
 
 			// visibility: the owner sees its row, another account sees pub columns, fields it may not see are null
 			r = s.gql(t, gina, `mutation { addPhoto(input: {album_id: "g", id: "1", name: "beach", width: 640, owner_id: "someone"}) { owner_id width } }`, nil)
@@ -141,7 +170,7 @@ func TestGraphQL(t *testing.T) {
 			}
 
 			// unsigned requests are refused like REST ones; deep queries are limited
-			res, err := http.Post(s.base+"/graphql", "application/json", strings.NewReader(`{"query":"{ todos { nodes { id } } }"}`))
+			res, err = http.Post(s.base+"/graphql", "application/json", strings.NewReader(`{"query":"{ todos { nodes { id } } }"}`))
 			if err != nil || res.StatusCode != 417 {
 				t.Fatalf("unsigned: %v %v", err, res.StatusCode)
 			}
