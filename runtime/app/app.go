@@ -322,7 +322,7 @@ func strictParams(params map[string][]string, next http.Handler) http.Handler {
 func closest(name string, names []string) string {
 	best, dist := "", 3
 	for _, n := range names {
-		if d := levenshtein(name, n); d < dist {
+		if d := config.Distance(name, n); d < dist {
 			best, dist = n, d
 		}
 	}
@@ -330,24 +330,4 @@ func closest(name string, names []string) string {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

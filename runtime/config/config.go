@@ -309,7 +309,7 @@ var ErrHelp = fmt.Errorf("help requested")
 func (s *Set) unknown(name string) error {
 	best, dist := "", 1<<30
 	for n := range s.params {
-		if d := distance(name, n); d < dist || (d == dist && n < best) {
+		if d := Distance(name, n); d < dist || (d == dist && n < best) {
 			best, dist = n, d
 		}
 	}
@@ -319,8 +319,9 @@ func (s *Set) unknown(name string) error {
 	return fmt.Errorf("unknown parameter %q (see -help)", name)
 }
 
-// distance is the Levenshtein distance.
-func distance(a, b string) int {
+// Distance is the Levenshtein distance between a and b, for "did you mean"
+// suggestions about parameter names.
+func Distance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
