@@ -119,7 +119,7 @@ func (a *App) run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if role == "shell" {
-		return a.shell(ctx, dbc, rest[1:], stdout, stderr)
+		return a.shell(ctx, dbc, pc, rest[1:], stdout, stderr)
 	}
 	if err := a.web(ctx, logger, dbc, wc, ac, gc, pc, ready); err != nil {
 		logger.Error("exit", "err", err)
@@ -181,6 +181,35 @@ func (a *App) accounts(p *db.Pool) auth.Accounts {
 	return a.Accounts(p)
 }
 
+// accountsTopic carries the logins whose bk_auth row changed, so that every
+// process sharing the bus drops its cached copy at once instead of within
+// -api-account-cache-ttl.
+const accountsTopic = "bk_auth.changed"
+
+// sharedAccounts is the account store, announcing its changes on bus.
+func (a *App) sharedAccounts(p *db.Pool, bus pubsub.Bus) auth.Accounts {
+	return auth.Announced{Accounts: a.accounts(p), Announce: func(ctx context.Context, login string) {
+		if err := bus.Publish(ctx, accountsTopic, []byte(login)); err != nil {
+			slog.WarnContext(ctx, "account change not announced; other processes see it within -api-account-cache-ttl", "login", login, "err", err)
+		}
+	}}
+}
+
+// forgetAnnounced makes a cache drop the accounts announced on bus, until ctx ends.
+func forgetAnnounced(ctx context.Context, bus pubsub.Bus, accounts auth.Accounts) {
+	c, ok := accounts.(*auth.CachedAccounts)
+	if !ok {
+		return // no cache
+	}
+	msgs, cancel := bus.Subscribe(ctx, accountsTopic)
+	go func() {
+		defer cancel()
+		for m := range msgs {
+			c.Forget(string(m))
+		}
+	}()
+}
+
 func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.Config, ac auth.Config, gc gql.Config, pc pubsub.Config, ready func(string)) error {
 	pools, err := a.open(ctx, dbc)
 	if err != nil {
@@ -188,16 +217,17 @@ func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.C
 	}
 	defer pools.Close()
 	pool := pools.Default
-	accounts := auth.NewCachedAccounts(a.accounts(pool), ac.AccountTTL, 10000)
-	checker, err := auth.NewChecker(ac, accounts, wc.MaxBody)
-	if err != nil {
-		return err
-	}
 	bus, err := pubsub.Open(pc)
 	if err != nil {
 		return fmt.Errorf("pubsub: %w", err)
 	}
 	defer bus.Close()
+	accounts := auth.NewCachedAccounts(a.sharedAccounts(pool, bus), ac.AccountTTL, 10000)
+	forgetAnnounced(ctx, bus, accounts)
+	checker, err := auth.NewChecker(ac, accounts, wc.MaxBody)
+	if err != nil {
+		return err
+	}
 	api, err := a.API(pool, bus)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/pubsub"
 )
 
 // noAccounts is the account store of a schema without bk_auth: every
@@ -33,7 +34,7 @@ const shellUsage = `Usage: APP [params] shell COMMAND [flags]
 `
 
 // shell runs one admin command against the database.
-func (a *App) shell(ctx context.Context, dbc db.Config, args []string, stdout, stderr io.Writer) int {
+func (a *App) shell(ctx context.Context, dbc db.Config, pc pubsub.Config, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "help" {
 		fmt.Fprint(stdout, shellUsage)
 		return 0
@@ -67,7 +68,12 @@ func (a *App) shell(ctx context.Context, dbc db.Config, args []string, stdout, s
 		return fail(err)
 	}
 	defer pools.Close()
-	accounts := a.accounts(pools.Default)
+	bus, err := pubsub.Open(pc) // with Redis, running servers forget the changed account at once
+	if err != nil {
+		return fail(fmt.Errorf("pubsub: %w", err))
+	}
+	defer bus.Close()
+	accounts := a.sharedAccounts(pools.Default, bus)
 	hash := ""
 	if *password != "" {
 		if hash, err = auth.HashPassword(*password); err != nil {

@@ -10,7 +10,8 @@ import (
 // signed request does not read bk_auth every time: the read was half the
 // cost of a signed get by key. Changes made through the cache (Put, Del)
 // take effect at once; a change made by another process (a new secret or
-// token_secret) takes effect within ttl. Unknown logins are not cached, so
+// token_secret) takes effect when that process announces it (see Announced
+// and Forget), and within ttl at the latest. Unknown logins are not cached, so
 // guessing logins cannot fill memory. At most max accounts are kept.
 type CachedAccounts struct {
 	Accounts
@@ -62,22 +63,45 @@ func (c *CachedAccounts) Get(ctx context.Context, login string) (*Account, error
 
 // Put writes through and drops the cached copy.
 func (c *CachedAccounts) Put(ctx context.Context, a *Account) error {
-	c.forget(a.Login)
+	c.Forget(a.Login)
 	err := c.Accounts.Put(ctx, a)
-	c.forget(a.Login)
+	c.Forget(a.Login)
 	return err
 }
 
 // Del deletes through and drops the cached copy.
 func (c *CachedAccounts) Del(ctx context.Context, login string) error {
-	c.forget(login)
+	c.Forget(login)
 	err := c.Accounts.Del(ctx, login)
-	c.forget(login)
+	c.Forget(login)
 	return err
 }
 
-func (c *CachedAccounts) forget(login string) {
+// Forget drops the cached copy of login, for a change announced by another
+// process.
+func (c *CachedAccounts) Forget(login string) {
 	c.mu.Lock()
 	delete(c.m, login)
 	c.mu.Unlock()
+}
+
+// Announced tells Announce of every login changed through it (Put, Del),
+// after the change, so that the caches of other processes can Forget it.
+type Announced struct {
+	Accounts
+	Announce func(ctx context.Context, login string)
+}
+
+// Put writes through, then announces the login.
+func (a Announced) Put(ctx context.Context, acc *Account) error {
+	err := a.Accounts.Put(ctx, acc)
+	a.Announce(ctx, acc.Login) // also on error: the row may have changed
+	return err
+}
+
+// Del deletes through, then announces the login.
+func (a Announced) Del(ctx context.Context, login string) error {
+	err := a.Accounts.Del(ctx, login)
+	a.Announce(ctx, login)
+	return err
 }

@@ -66,6 +66,29 @@ func TestCachedAccounts(t *testing.T) {
 	}
 }
 
+func TestAnnouncedAndForget(t *testing.T) {
+	ctx := context.Background()
+	shared := &countingAccounts{m: map[string]Account{"a": {Login: "a", Secret: "s1"}}}
+	var announced []string
+	writer := Announced{Accounts: shared, Announce: func(_ context.Context, login string) { announced = append(announced, login) }}
+	reader := NewCachedAccounts(shared, time.Hour, 10).(*CachedAccounts) // another process's cache
+	reader.Get(ctx, "a")
+	writer.Put(ctx, &Account{Login: "a", Secret: "s2"})
+	if got, _ := reader.Get(ctx, "a"); got.Secret != "s1" {
+		t.Fatal("the reader's cache was not expected to see the change yet")
+	}
+	for _, l := range announced {
+		reader.Forget(l)
+	}
+	if got, _ := reader.Get(ctx, "a"); got.Secret != "s2" {
+		t.Fatalf("secret %s after Forget", got.Secret)
+	}
+	writer.Del(ctx, "a")
+	if len(announced) != 2 || announced[0] != "a" || announced[1] != "a" {
+		t.Fatalf("announced %v, want [a a]", announced)
+	}
+}
+
 // BenchmarkCheck is the whole per-request check of a signed GET: lookup of
 // the signature, parse, canonical string, HMAC, the (cached) account.
 func BenchmarkCheck(b *testing.B) {
