@@ -166,7 +166,7 @@ func visibilityFuncs(f *jen.File, t *RestTable) {
 	})
 	f.Commentf("%sMine returns the condition that limits writes of a caller that is not an admin", t.GoName)
 	f.Comment("to its own rows: nil for admins and for tables without an owner column.")
-	f.Func().Id(t.GoName+"Mine").Params(jen.Id("v").Qual("github.com/bkgen/bkgen/runtime/auth", "Viewer")).Index().Qual(dbPkg, "Cond").BlockFunc(func(g *jen.Group) {
+	f.Func().Id(t.GoName+"Mine").Params(jen.Id("v").Qual(authPkg, "Viewer")).Index().Qual(dbPkg, "Cond").BlockFunc(func(g *jen.Group) {
 		if owner == nil {
 			g.Return(jen.Nil())
 			return
@@ -177,7 +177,7 @@ func visibilityFuncs(f *jen.File, t *RestTable) {
 	f.Commentf("%sGuard drops what a caller that is not an admin may not write in r (set marks the", t.GoName)
 	f.Comment("given columns): admin columns, and the owner column, which is set to the caller on add")
 	f.Comment("and put. REST and GraphQL both call it.")
-	f.Func().Id(t.GoName+"Guard").Params(jen.Id("r").Op("*").Qual(storePkg, t.GoName), jen.Id("set").Index().Bool(), jen.Id("v").Qual("github.com/bkgen/bkgen/runtime/auth", "Viewer"), jen.Id("create").Bool()).BlockFunc(func(g *jen.Group) {
+	f.Func().Id(t.GoName+"Guard").Params(jen.Id("r").Op("*").Qual(storePkg, t.GoName), jen.Id("set").Index().Bool(), jen.Id("v").Qual(authPkg, "Viewer"), jen.Id("create").Bool()).BlockFunc(func(g *jen.Group) {
 		g.If(jen.Id("v").Dot("Admin")).Block(jen.Return())
 		for _, c := range t.Columns {
 			if c.Admin && !c.Secure && c.KeyPos == 0 {
@@ -230,6 +230,7 @@ func tableHandlers(f *jen.File, t *RestTable) {
 
 	replyFunc(f, t)
 	visibilityFuncs(f, t)
+	writeFuncs(f, t)
 
 	row := jen.Op("*").Qual(apiPkg, t.GoName+"Reply")
 	info := jen.Op("*").Qual(apiPkg, "Info")
@@ -316,75 +317,40 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			g.Add(errRet.Clone())
 			g.List(jen.Id("r"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k"))
 			g.Add(errRet.Clone())
-			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")), jen.Id(t.GoName+"Owner").Call(jen.Id("r")), jen.Id("pick"), jen.Nil()))
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), jen.Id(t.GoName+"Owner").Call(jen.Id("r")), jen.Id("pick"), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "add", "put":
-		method := map[string]string{"add": "Add", "put": "Put"}[op.Name]
+		write := map[string]string{"add": "Add", "put": "Put"}[op.Name]
 		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
-			g.Id("v").Op(":=").Add(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")))
-			g.Id(t.GoName+"Guard").Call(jen.Op("&").Id("x").Dot("r"), jen.Id("x").Dot("set").Index(jen.Empty(), jen.Empty()), jen.Id("v"), jen.True())
-			if op.Name == "put" {
-				g.If(jen.Id(t.GoName+"Mine").Call(jen.Id("v")).Op("!=").Nil()).Block(
-					jen.Comment("put may not take over a row of another account"),
-					jen.If(jen.List(jen.Id("old"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Get").Call(jen.Id("ctx"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("x").Dot("r"))), jen.Err().Op("==").Nil().Op("&&").Id(t.GoName+"Owner").Call(jen.Id("old")).Op("!=").Id("v").Dot("ID")).Block(
-						jen.Return(jen.Nil(), jen.Op("&").Qual(dbPkg, "Error").Values(jen.Id("Status").Op(":").Lit(403), jen.Id("Code").Op(":").Lit("NotOwner"), jen.Id("Message").Op(":").Lit(t.Name+": the row belongs to another account"))),
-					),
-				)
-			}
-			g.If(jen.Err().Op(":=").Add(st.Clone()).Dot(method).Call(jen.Id("ctx"), jen.Op("&").Id("x").Dot("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
-			g.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("h").Dot("bus"), jen.Lit(t.Name), jen.Lit(op.Name), jen.Op("&").Id("x").Dot("r"))
+			g.Id("v").Op(":=").Add(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")))
+			g.If(jen.Err().Op(":=").Id(t.GoName+write).Call(jen.Id("ctx"), jen.Id("h").Dot("st"), jen.Id("h").Dot("bus"), jen.Id("v"), jen.Op("&").Id("x").Dot("r"), jen.Id("x").Dot("set").Index(jen.Empty(), jen.Empty())), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Op("&").Id("x").Dot("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), jen.Id(t.GoName+"Owner").Call(jen.Op("&").Id("x").Dot("r")), jen.Nil(), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "update":
 		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, "Info"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			keyed(g)
-			g.Id(t.GoName+"Guard").Call(jen.Op("&").Id("x").Dot("r"), jen.Id("x").Dot("set").Index(jen.Empty(), jen.Empty()), jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")), jen.False())
-			g.Var().Id("c").Qual(storePkg, t.ChangesType)
-			for _, c := range changeable(t.Table) {
-				if c.Secure {
-					continue
-				}
-				g.If(jen.Id("x").Dot("set").Index(jen.Lit(c.Pos))).Block(jen.Id("c").Dot(c.GoName).Op("=").Qual(dbPkg, "Some").Call(jen.Id("x").Dot("r").Dot(c.GoName)))
-			}
-			g.List(jen.Id("n"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"), jen.Id(t.GoName+"Mine").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx"))).Op("..."))
+			g.List(jen.Id("n"), jen.Err()).Op(":=").Id(t.GoName+"Update").Call(jen.Id("ctx"), jen.Id("h").Dot("st"), jen.Id("h").Dot("bus"), jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), jen.Id("k"), jen.Op("&").Id("x").Dot("r"), jen.Id("x").Dot("set").Index(jen.Empty(), jen.Empty()))
 			g.Add(errRet.Clone())
-			g.If(jen.Id("n").Op(">").Lit(0).Op("&&").Id("h").Dot("bus").Op("!=").Nil()).Block(
-				jen.If(jen.List(jen.Id("row"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("==").Nil()).Block(
-					jen.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("h").Dot("bus"), jen.Lit(t.Name), jen.Lit("update"), jen.Id("row")),
-				),
-			)
 			g.Return(jen.Op("&").Qual(apiPkg, "Info").Values(jen.Id("AffectedRows").Op(":").Qual(apiPkg, "NewOptInt64").Call(jen.Id("n"))), jen.Nil())
 		})
 	case "incr":
 		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			keyed(g)
-			g.List(jen.Id("r"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Incr").Call(jen.Id("ctx"), jen.Id("k"), jen.Qual(storePkg, t.IncrType).ValuesFunc(func(g *jen.Group) {
+			g.List(jen.Id("r"), jen.Err()).Op(":=").Id(t.GoName+"Incr").Call(jen.Id("ctx"), jen.Id("h").Dot("st"), jen.Id("h").Dot("bus"), jen.Id("k"), jen.Qual(storePkg, t.IncrType).ValuesFunc(func(g *jen.Group) {
 				for _, c := range t.Counters {
 					g.Id(c.GoName).Op(":").Id("x").Dot("r").Dot(c.GoName)
 				}
 			}))
 			g.Add(errRet.Clone())
-			g.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("h").Dot("bus"), jen.Lit(t.Name), jen.Lit("incr"), jen.Id("r"))
-			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")), jen.Id(t.GoName+"Owner").Call(jen.Id("r")), jen.Nil(), jen.Nil()))
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), jen.Id(t.GoName+"Owner").Call(jen.Id("r")), jen.Nil(), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "del":
 		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, "Info"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			keyed(g)
-			g.If(jen.Id("mine").Op(":=").Id(t.GoName+"Mine").Call(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx"))), jen.Id("mine").Op("!=").Nil()).Block(
-				jen.Comment("only its own row: the key and the owner"),
-				jen.List(jen.Id("n"), jen.Err()).Op(":=").Add(st.Clone()).Dot("DelAll").Call(jen.Id("ctx"), jen.Append(jen.Index().Qual(dbPkg, "Cond").ValuesFunc(func(g *jen.Group) {
-					for _, kc := range t.Keys {
-						g.Qual(storePkg, t.ColsVar).Dot(kc.GoName).Dot("Eq").Call(jen.Id("k").Dot(kc.GoName))
-					}
-				}), jen.Id("mine").Op("...")).Op("...")),
-				jen.If(jen.Id("n").Op(">").Lit(0)).Block(jen.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("h").Dot("bus"), jen.Lit(t.Name), jen.Lit("del"), jen.Id("k"))),
-				jen.Return(jen.Op("&").Qual(apiPkg, "Info").Values(), jen.Err()),
-			)
-			g.If(jen.Err().Op(":=").Add(st.Clone()).Dot("Del").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
-			g.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("h").Dot("bus"), jen.Lit(t.Name), jen.Lit("del"), jen.Id("k"))
+			g.If(jen.Err().Op(":=").Id(t.GoName+"Del").Call(jen.Id("ctx"), jen.Id("h").Dot("st"), jen.Id("h").Dot("bus"), jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), jen.Id("k")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 			g.Return(jen.Op("&").Qual(apiPkg, "Info").Values(), jen.Nil())
 		})
 	case "select":
@@ -425,7 +391,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			g.Add(errRet.Clone())
 			g.If(jen.Id("q").Dot("Total")).Block(jen.Return(jen.Op("&").Qual(apiPkg, t.GoName+"Page").Values(jen.Id("Count").Op(":").Int().Parens(jen.Id("res").Dot("Total"))), jen.Nil()))
 			g.Id("out").Op(":=").Op("&").Qual(apiPkg, t.GoName+"Page").Values(jen.Id("Count").Op(":").Len(jen.Id("res").Dot("Rows")), jen.Id("Data").Op(":").Make(jen.Index().Qual(apiPkg, t.GoName+"Reply"), jen.Len(jen.Id("res").Dot("Rows"))))
-			g.Id("v").Op(":=").Add(jen.Qual("github.com/bkgen/bkgen/runtime/auth", "ViewerOf").Call(jen.Id("ctx")))
+			g.Id("v").Op(":=").Add(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")))
 			g.Var().Id("show").Index().Bool()
 			g.For(jen.Id("i").Op(":=").Range().Id("res").Dot("Rows")).Block(
 				jen.Id("r").Op(":=").Op("&").Id("res").Dot("Rows").Index(jen.Id("i")),
@@ -447,10 +413,10 @@ func handlerFile(m *Model, r *REST) *jen.File {
 	f.ImportName(storePkg, "store")
 	f.Comment("Handler implements the ogen server of openapi.yaml on the typed store; every")
 	f.Comment("write is published on bus (the table's topic) for subscribers.")
-	f.Type().Id("Handler").Struct(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual("github.com/bkgen/bkgen/runtime/pubsub", "Bus"))
+	f.Type().Id("Handler").Struct(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus"))
 	f.Var().Id("_").Qual(apiPkg, "Handler").Op("=").Parens(jen.Op("*").Id("Handler")).Parens(jen.Nil())
 	f.Comment("NewHandler returns the REST handler on st, publishing writes on bus (nil: none).")
-	f.Func().Id("NewHandler").Params(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual("github.com/bkgen/bkgen/runtime/pubsub", "Bus")).Op("*").Id("Handler").Block(jen.Return(jen.Op("&").Id("Handler").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"))))
+	f.Func().Id("NewHandler").Params(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Op("*").Id("Handler").Block(jen.Return(jen.Op("&").Id("Handler").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"))))
 	f.Comment("Ping implements GET /ping.")
 	f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id("Ping").Params(jen.Id("ctx").Qual("context", "Context")).Parens(jen.List(jen.Op("*").Qual(apiPkg, "Info"), jen.Error())).Block(jen.Return(jen.Op("&").Qual(apiPkg, "Info").Values(), jen.Nil()))
 	f.Comment("NewError maps an error of a handler to the one error shape.")

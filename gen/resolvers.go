@@ -7,6 +7,7 @@ import (
 
 const (
 	authPkg    = "github.com/bkgen/bkgen/runtime/auth"
+	pubsubPkg  = "github.com/bkgen/bkgen/runtime/pubsub"
 	genRestPkg = "github.com/bkgen/bkgen/generated/rest"
 )
 
@@ -22,9 +23,9 @@ func resolversFile(r *REST) *jen.File {
 	f.ImportName(authPkg, "auth")
 	f.Comment("Resolver implements the GraphQL schema on the typed store; writes are published")
 	f.Comment("on bus, and subscriptions read from it.")
-	f.Type().Id("Resolver").Struct(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual("github.com/bkgen/bkgen/runtime/pubsub", "Bus"))
+	f.Type().Id("Resolver").Struct(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus"))
 	f.Comment("NewResolver returns the resolvers on st and bus (nil: no subscriptions).")
-	f.Func().Id("NewResolver").Params(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual("github.com/bkgen/bkgen/runtime/pubsub", "Bus")).Op("*").Id("Resolver").Block(jen.Return(jen.Op("&").Id("Resolver").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"))))
+	f.Func().Id("NewResolver").Params(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Op("*").Id("Resolver").Block(jen.Return(jen.Op("&").Id("Resolver").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"))))
 	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Query").Params().Id("QueryResolver").Block(jen.Return(jen.Id("queryResolver").Values(jen.Id("r"))))
 	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Mutation").Params().Id("MutationResolver").Block(jen.Return(jen.Id("mutationResolver").Values(jen.Id("r"))))
 	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Subscription").Params().Id("SubscriptionResolver").Block(jen.Return(jen.Id("subscriptionResolver").Values(jen.Id("r"))))
@@ -39,7 +40,7 @@ func resolversFile(r *REST) *jen.File {
 	f.Comment("NewConfig returns the executable schema's configuration: the resolvers, and list")
 	f.Comment("complexity as the children's times the page size, so that the complexity limit")
 	f.Comment("bounds the rows a query can ask for.")
-	f.Func().Id("NewConfig").Params(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual("github.com/bkgen/bkgen/runtime/pubsub", "Bus")).Id("Config").BlockFunc(func(g *jen.Group) {
+	f.Func().Id("NewConfig").Params(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Id("Config").BlockFunc(func(g *jen.Group) {
 		g.Id("c").Op(":=").Id("Config").Values(jen.Id("Resolvers").Op(":").Id("NewResolver").Call(jen.Id("st"), jen.Id("bus")))
 		for _, t := range r.Tables {
 			g.Id("c").Dot("Complexity").Dot("Query").Dot(gqlName(Plural(t.Name))).Op("=").Func().Params(
@@ -211,71 +212,34 @@ func gqlTable(f *jen.File, t *RestTable) {
 			body(g)
 		})
 	}
-	mut("Add", jen.Op("*").Id(t.GoName), func(g *jen.Group) {
-		g.Qual(genRestPkg, t.GoName+"Guard").Call(jen.Op("&").Id("r"), jen.Id("set"), jen.Id("v"), jen.True())
-		g.If(jen.Err().Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Add").Call(jen.Id("ctx"), jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
-		g.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("m").Dot("bus"), jen.Lit(t.Name), jen.Lit("add"), jen.Op("&").Id("r"))
-		g.Return(jen.Id(u+"Out").Call(jen.Id("v"), jen.Op("&").Id("r")), jen.Nil())
-	})
-	mut("Put", jen.Op("*").Id(t.GoName), func(g *jen.Group) {
-		g.Qual(genRestPkg, t.GoName+"Guard").Call(jen.Op("&").Id("r"), jen.Id("set"), jen.Id("v"), jen.True())
-		g.If(jen.Qual(genRestPkg, t.GoName+"Mine").Call(jen.Id("v")).Op("!=").Nil()).Block(
-			jen.If(jen.List(jen.Id("old"), jen.Err()).Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Get").Call(jen.Id("ctx"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("r"))), jen.Err().Op("==").Nil().Op("&&").Qual(genRestPkg, t.GoName+"Owner").Call(jen.Id("old")).Op("!=").Id("v").Dot("ID")).Block(
-				jen.Return(jen.Nil(), jen.Op("&").Qual(dbPkg, "Error").Values(jen.Id("Status").Op(":").Lit(403), jen.Id("Code").Op(":").Lit("NotOwner"), jen.Id("Message").Op(":").Lit(t.Name+": the row belongs to another account"))),
-			),
-		)
-		g.If(jen.Err().Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Put").Call(jen.Id("ctx"), jen.Op("&").Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
-		g.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("m").Dot("bus"), jen.Lit(t.Name), jen.Lit("put"), jen.Op("&").Id("r"))
-		g.Return(jen.Id(u+"Out").Call(jen.Id("v"), jen.Op("&").Id("r")), jen.Nil())
-	})
+	for _, write := range []string{"Add", "Put"} {
+		mut(write, jen.Op("*").Id(t.GoName), func(g *jen.Group) {
+			g.If(jen.Err().Op(":=").Qual(genRestPkg, t.GoName+write).Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Id("v"), jen.Op("&").Id("r"), jen.Id("set")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+			g.Return(jen.Id(u+"Out").Call(jen.Id("v"), jen.Op("&").Id("r")), jen.Nil())
+		})
+	}
 	mut("Update", jen.Int64(), func(g *jen.Group) {
 		for _, k := range t.Keys {
 			g.If(jen.Op("!").Id("set").Index(jen.Lit(k.Pos))).Block(jen.Return(jen.Lit(0), jen.Qual(dbPkg, "MissingKey").Call(jen.Lit(t.Name), jen.Lit(k.Name))))
 		}
-		g.Qual(genRestPkg, t.GoName+"Guard").Call(jen.Op("&").Id("r"), jen.Id("set"), jen.Id("v"), jen.False())
-		g.Var().Id("c").Qual(storePkg, t.ChangesType)
-		for _, c := range changeable(t.Table) {
-			if !c.Secure {
-				g.If(jen.Id("set").Index(jen.Lit(c.Pos))).Block(jen.Id("c").Dot(c.GoName).Op("=").Qual(dbPkg, "Some").Call(jen.Id("r").Dot(c.GoName)))
-			}
-		}
-		g.Id("k").Op(":=").Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("r"))
-		g.List(jen.Id("n"), jen.Err()).Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"), jen.Qual(genRestPkg, t.GoName+"Mine").Call(jen.Id("v")).Op("..."))
-		g.If(jen.Id("n").Op(">").Lit(0).Op("&&").Id("m").Dot("bus").Op("!=").Nil()).Block(
-			jen.If(jen.List(jen.Id("row"), jen.Err()).Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Get").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("==").Nil()).Block(
-				jen.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("m").Dot("bus"), jen.Lit(t.Name), jen.Lit("update"), jen.Id("row")),
-			),
-		)
-		g.Return(jen.Id("n"), jen.Err())
+		g.Return(jen.Qual(genRestPkg, t.GoName+"Update").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Id("v"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Op("&").Id("r"), jen.Id("set")))
 	})
 	if len(t.Counters) > 0 {
 		mut("Incr", jen.Op("*").Id(t.GoName), func(g *jen.Group) {
 			keyOf(g)
-			g.List(jen.Id("row"), jen.Err()).Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Incr").Call(jen.Id("ctx"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Qual(storePkg, t.IncrType).ValuesFunc(func(g *jen.Group) {
+			g.List(jen.Id("row"), jen.Err()).Op(":=").Qual(genRestPkg, t.GoName+"Incr").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Qual(storePkg, t.IncrType).ValuesFunc(func(g *jen.Group) {
 				for _, c := range t.Counters {
 					g.Id(c.GoName).Op(":").Id("r").Dot(c.GoName)
 				}
 			}))
 			g.Add(errRet.Clone())
-			g.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("m").Dot("bus"), jen.Lit(t.Name), jen.Lit("incr"), jen.Id("row"))
 			g.Return(jen.Id(u+"Out").Call(jen.Id("v"), jen.Id("row")), jen.Nil())
 		})
 	}
-	f.Func().Params(jen.Id("m").Id("mutationResolver")).Id("Del" + t.GoName).Params(keyParams()...).Parens(jen.List(jen.Bool(), jen.Error())).BlockFunc(func(g *jen.Group) {
-		g.Id("k").Op(":=").Add(keyValue)
-		g.If(jen.Id("mine").Op(":=").Qual(genRestPkg, t.GoName+"Mine").Call(viewer()), jen.Id("mine").Op("!=").Nil()).Block(
-			jen.List(jen.Id("n"), jen.Err()).Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("DelAll").Call(jen.Id("ctx"), jen.Append(jen.Index().Qual(dbPkg, "Cond").ValuesFunc(func(g *jen.Group) {
-				for _, k := range t.Keys {
-					g.Qual(storePkg, t.ColsVar).Dot(k.GoName).Dot("Eq").Call(jen.Id("k").Dot(k.GoName))
-				}
-			}), jen.Id("mine").Op("...")).Op("...")),
-			jen.If(jen.Id("n").Op(">").Lit(0)).Block(jen.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("m").Dot("bus"), jen.Lit(t.Name), jen.Lit("del"), jen.Id("k"))),
-			jen.Return(jen.Err().Op("==").Nil(), jen.Err()),
-		)
-		g.Err().Op(":=").Id("m").Dot("st").Dot(t.GoName).Dot("Del").Call(jen.Id("ctx"), jen.Id("k"))
-		g.If(jen.Err().Op("==").Nil()).Block(jen.Qual("github.com/bkgen/bkgen/runtime/pubsub", "PublishRow").Call(jen.Id("ctx"), jen.Id("m").Dot("bus"), jen.Lit(t.Name), jen.Lit("del"), jen.Id("k")))
-		g.Return(jen.Err().Op("==").Nil(), jen.Err())
-	})
+	f.Func().Params(jen.Id("m").Id("mutationResolver")).Id("Del"+t.GoName).Params(keyParams()...).Parens(jen.List(jen.Bool(), jen.Error())).Block(
+		jen.Err().Op(":=").Qual(genRestPkg, t.GoName+"Del").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), viewer(), keyValue),
+		jen.Return(jen.Err().Op("==").Nil(), jen.Err()),
+	)
 }
 
 // gqlSubscription renders tChanged: the writes to the table from the bus,
@@ -296,7 +260,7 @@ func gqlSubscription(f *jen.File, t *RestTable) {
 			g.Defer().Close(jen.Id("out"))
 			g.Defer().Id("cancel").Call()
 			g.For(jen.Id("m").Op(":=").Range().Id("msgs")).BlockFunc(func(g *jen.Group) {
-				g.Var().Id("ev").Qual("github.com/bkgen/bkgen/runtime/pubsub", "Event")
+				g.Var().Id("ev").Qual(pubsubPkg, "Event")
 				g.Var().Id("r").Qual(storePkg, t.GoName)
 				g.If(jen.Qual("encoding/json", "Unmarshal").Call(jen.Id("m"), jen.Op("&").Id("ev")).Op("!=").Nil().Op("||").Qual("encoding/json", "Unmarshal").Call(jen.Id("ev").Dot("Row"), jen.Op("&").Id("r")).Op("!=").Nil()).Block(jen.Continue())
 				for _, k := range t.Keys {

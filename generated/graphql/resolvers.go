@@ -154,11 +154,9 @@ func (m mutationResolver) AddAlbum(ctx context.Context, input AlbumInput) (*Albu
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	rest.AlbumGuard(&r, set, v, true)
-	if err := m.st.Album.Add(ctx, &r); err != nil {
+	if err := rest.AlbumAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, m.bus, "album", "add", &r)
 	return albumOut(v, &r), nil
 }
 func (m mutationResolver) PutAlbum(ctx context.Context, input AlbumInput) (*Album, error) {
@@ -167,16 +165,9 @@ func (m mutationResolver) PutAlbum(ctx context.Context, input AlbumInput) (*Albu
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	rest.AlbumGuard(&r, set, v, true)
-	if rest.AlbumMine(v) != nil {
-		if old, err := m.st.Album.Get(ctx, store.AlbumKeyOf(&r)); err == nil && rest.AlbumOwner(old) != v.ID {
-			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "album: the row belongs to another account"}
-		}
-	}
-	if err := m.st.Album.Put(ctx, &r); err != nil {
+	if err := rest.AlbumPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, m.bus, "album", "put", &r)
 	return albumOut(v, &r), nil
 }
 func (m mutationResolver) UpdateAlbum(ctx context.Context, input AlbumInput) (int64, error) {
@@ -188,39 +179,10 @@ func (m mutationResolver) UpdateAlbum(ctx context.Context, input AlbumInput) (in
 	if !set[0] {
 		return 0, db.MissingKey("album", "id")
 	}
-	rest.AlbumGuard(&r, set, v, false)
-	var c store.AlbumChanges
-	if set[1] {
-		c.OwnerID = db.Some(r.OwnerID)
-	}
-	if set[2] {
-		c.Title = db.Some(r.Title)
-	}
-	if set[3] {
-		c.Private = db.Some(r.Private)
-	}
-	k := store.AlbumKeyOf(&r)
-	n, err := m.st.Album.Update(ctx, k, c, rest.AlbumMine(v)...)
-	if n > 0 && m.bus != nil {
-		if row, err := m.st.Album.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, m.bus, "album", "update", row)
-		}
-	}
-	return n, err
+	return rest.AlbumUpdate(ctx, m.st, m.bus, v, store.AlbumKeyOf(&r), &r, set)
 }
 func (m mutationResolver) DelAlbum(ctx context.Context, kID string) (bool, error) {
-	k := store.AlbumKey{ID: kID}
-	if mine := rest.AlbumMine(auth.ViewerOf(ctx)); mine != nil {
-		n, err := m.st.Album.DelAll(ctx, append([]db.Cond{store.AlbumCols.ID.Eq(k.ID)}, mine...)...)
-		if n > 0 {
-			pubsub.PublishRow(ctx, m.bus, "album", "del", k)
-		}
-		return err == nil, err
-	}
-	err := m.st.Album.Del(ctx, k)
-	if err == nil {
-		pubsub.PublishRow(ctx, m.bus, "album", "del", k)
-	}
+	err := rest.AlbumDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.AlbumKey{ID: kID})
 	return err == nil, err
 }
 
@@ -370,11 +332,9 @@ func (m mutationResolver) AddCounter(ctx context.Context, input CounterInput) (*
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	rest.CounterGuard(&r, set, v, true)
-	if err := m.st.Counter.Add(ctx, &r); err != nil {
+	if err := rest.CounterAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, m.bus, "counter", "add", &r)
 	return counterOut(v, &r), nil
 }
 func (m mutationResolver) PutCounter(ctx context.Context, input CounterInput) (*Counter, error) {
@@ -383,16 +343,9 @@ func (m mutationResolver) PutCounter(ctx context.Context, input CounterInput) (*
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	rest.CounterGuard(&r, set, v, true)
-	if rest.CounterMine(v) != nil {
-		if old, err := m.st.Counter.Get(ctx, store.CounterKeyOf(&r)); err == nil && rest.CounterOwner(old) != v.ID {
-			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "counter: the row belongs to another account"}
-		}
-	}
-	if err := m.st.Counter.Put(ctx, &r); err != nil {
+	if err := rest.CounterPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, m.bus, "counter", "put", &r)
 	return counterOut(v, &r), nil
 }
 func (m mutationResolver) UpdateCounter(ctx context.Context, input CounterInput) (int64, error) {
@@ -404,28 +357,7 @@ func (m mutationResolver) UpdateCounter(ctx context.Context, input CounterInput)
 	if !set[0] {
 		return 0, db.MissingKey("counter", "id")
 	}
-	rest.CounterGuard(&r, set, v, false)
-	var c store.CounterChanges
-	if set[1] {
-		c.Likes = db.Some(r.Likes)
-	}
-	if set[2] {
-		c.Views = db.Some(r.Views)
-	}
-	if set[3] {
-		c.Score = db.Some(r.Score)
-	}
-	if set[4] {
-		c.Label = db.Some(r.Label)
-	}
-	k := store.CounterKeyOf(&r)
-	n, err := m.st.Counter.Update(ctx, k, c, rest.CounterMine(v)...)
-	if n > 0 && m.bus != nil {
-		if row, err := m.st.Counter.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, m.bus, "counter", "update", row)
-		}
-	}
-	return n, err
+	return rest.CounterUpdate(ctx, m.st, m.bus, v, store.CounterKeyOf(&r), &r, set)
 }
 func (m mutationResolver) IncrCounter(ctx context.Context, input CounterInput) (*Counter, error) {
 	r, set, err := counterIn(&input)
@@ -436,26 +368,14 @@ func (m mutationResolver) IncrCounter(ctx context.Context, input CounterInput) (
 	if !set[0] {
 		return nil, db.MissingKey("counter", "id")
 	}
-	row, err := m.st.Counter.Incr(ctx, store.CounterKeyOf(&r), store.CounterIncr{Likes: r.Likes, Views: r.Views, Score: r.Score})
+	row, err := rest.CounterIncr(ctx, m.st, m.bus, store.CounterKeyOf(&r), store.CounterIncr{Likes: r.Likes, Views: r.Views, Score: r.Score})
 	if err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, m.bus, "counter", "incr", row)
 	return counterOut(v, row), nil
 }
 func (m mutationResolver) DelCounter(ctx context.Context, kID string) (bool, error) {
-	k := store.CounterKey{ID: kID}
-	if mine := rest.CounterMine(auth.ViewerOf(ctx)); mine != nil {
-		n, err := m.st.Counter.DelAll(ctx, append([]db.Cond{store.CounterCols.ID.Eq(k.ID)}, mine...)...)
-		if n > 0 {
-			pubsub.PublishRow(ctx, m.bus, "counter", "del", k)
-		}
-		return err == nil, err
-	}
-	err := m.st.Counter.Del(ctx, k)
-	if err == nil {
-		pubsub.PublishRow(ctx, m.bus, "counter", "del", k)
-	}
+	err := rest.CounterDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.CounterKey{ID: kID})
 	return err == nil, err
 }
 
@@ -592,11 +512,9 @@ func (m mutationResolver) AddNote(ctx context.Context, input NoteInput) (*Note, 
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	rest.NoteGuard(&r, set, v, true)
-	if err := m.st.Note.Add(ctx, &r); err != nil {
+	if err := rest.NoteAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, m.bus, "note", "add", &r)
 	return noteOut(v, &r), nil
 }
 func (m mutationResolver) PutNote(ctx context.Context, input NoteInput) (*Note, error) {
@@ -605,16 +523,9 @@ func (m mutationResolver) PutNote(ctx context.Context, input NoteInput) (*Note, 
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	rest.NoteGuard(&r, set, v, true)
-	if rest.NoteMine(v) != nil {
-		if old, err := m.st.Note.Get(ctx, store.NoteKeyOf(&r)); err == nil && rest.NoteOwner(old) != v.ID {
-			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "note: the row belongs to another account"}
-		}
-	}
-	if err := m.st.Note.Put(ctx, &r); err != nil {
+	if err := rest.NotePut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, m.bus, "note", "put", &r)
 	return noteOut(v, &r), nil
 }
 func (m mutationResolver) UpdateNote(ctx context.Context, input NoteInput) (int64, error) {
@@ -626,36 +537,10 @@ func (m mutationResolver) UpdateNote(ctx context.Context, input NoteInput) (int6
 	if !set[0] {
 		return 0, db.MissingKey("note", "id")
 	}
-	rest.NoteGuard(&r, set, v, false)
-	var c store.NoteChanges
-	if set[1] {
-		c.Body = db.Some(r.Body)
-	}
-	if set[3] {
-		c.UpdatedAt = db.Some(r.UpdatedAt)
-	}
-	k := store.NoteKeyOf(&r)
-	n, err := m.st.Note.Update(ctx, k, c, rest.NoteMine(v)...)
-	if n > 0 && m.bus != nil {
-		if row, err := m.st.Note.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, m.bus, "note", "update", row)
-		}
-	}
-	return n, err
+	return rest.NoteUpdate(ctx, m.st, m.bus, v, store.NoteKeyOf(&r), &r, set)
 }
 func (m mutationResolver) DelNote(ctx context.Context, kID int64) (bool, error) {
-	k := store.NoteKey{ID: int(kID)}
-	if mine := rest.NoteMine(auth.ViewerOf(ctx)); mine != nil {
-		n, err := m.st.Note.DelAll(ctx, append([]db.Cond{store.NoteCols.ID.Eq(k.ID)}, mine...)...)
-		if n > 0 {
-			pubsub.PublishRow(ctx, m.bus, "note", "del", k)
-		}
-		return err == nil, err
-	}
-	err := m.st.Note.Del(ctx, k)
-	if err == nil {
-		pubsub.PublishRow(ctx, m.bus, "note", "del", k)
-	}
+	err := rest.NoteDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.NoteKey{ID: int(kID)})
 	return err == nil, err
 }
 
@@ -910,11 +795,9 @@ func (m mutationResolver) AddPhoto(ctx context.Context, input PhotoInput) (*Phot
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	rest.PhotoGuard(&r, set, v, true)
-	if err := m.st.Photo.Add(ctx, &r); err != nil {
+	if err := rest.PhotoAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, m.bus, "photo", "add", &r)
 	return photoOut(v, &r), nil
 }
 func (m mutationResolver) PutPhoto(ctx context.Context, input PhotoInput) (*Photo, error) {
@@ -923,16 +806,9 @@ func (m mutationResolver) PutPhoto(ctx context.Context, input PhotoInput) (*Phot
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	rest.PhotoGuard(&r, set, v, true)
-	if rest.PhotoMine(v) != nil {
-		if old, err := m.st.Photo.Get(ctx, store.PhotoKeyOf(&r)); err == nil && rest.PhotoOwner(old) != v.ID {
-			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "photo: the row belongs to another account"}
-		}
-	}
-	if err := m.st.Photo.Put(ctx, &r); err != nil {
+	if err := rest.PhotoPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, m.bus, "photo", "put", &r)
 	return photoOut(v, &r), nil
 }
 func (m mutationResolver) UpdatePhoto(ctx context.Context, input PhotoInput) (int64, error) {
@@ -947,72 +823,10 @@ func (m mutationResolver) UpdatePhoto(ctx context.Context, input PhotoInput) (in
 	if !set[1] {
 		return 0, db.MissingKey("photo", "id")
 	}
-	rest.PhotoGuard(&r, set, v, false)
-	var c store.PhotoChanges
-	if set[2] {
-		c.Name = db.Some(r.Name)
-	}
-	if set[3] {
-		c.OwnerID = db.Some(r.OwnerID)
-	}
-	if set[4] {
-		c.Kind = db.Some(r.Kind)
-	}
-	if set[5] {
-		c.Width = db.Some(r.Width)
-	}
-	if set[6] {
-		c.Height = db.Some(r.Height)
-	}
-	if set[7] {
-		c.Rating = db.Some(r.Rating)
-	}
-	if set[8] {
-		c.Hidden = db.Some(r.Hidden)
-	}
-	if set[9] {
-		c.Tags = db.Some(r.Tags)
-	}
-	if set[10] {
-		c.Exif = db.Some(r.Exif)
-	}
-	if set[11] {
-		c.Thumb = db.Some(r.Thumb)
-	}
-	if set[12] {
-		c.Caption = db.Some(r.Caption)
-	}
-	if set[13] {
-		c.Size = db.Some(r.Size)
-	}
-	if set[14] {
-		c.Taken = db.Some(r.Taken)
-	}
-	if set[16] {
-		c.Moderation = db.Some(r.Moderation)
-	}
-	k := store.PhotoKeyOf(&r)
-	n, err := m.st.Photo.Update(ctx, k, c, rest.PhotoMine(v)...)
-	if n > 0 && m.bus != nil {
-		if row, err := m.st.Photo.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, m.bus, "photo", "update", row)
-		}
-	}
-	return n, err
+	return rest.PhotoUpdate(ctx, m.st, m.bus, v, store.PhotoKeyOf(&r), &r, set)
 }
 func (m mutationResolver) DelPhoto(ctx context.Context, kAlbumID string, kID string) (bool, error) {
-	k := store.PhotoKey{AlbumID: kAlbumID, ID: kID}
-	if mine := rest.PhotoMine(auth.ViewerOf(ctx)); mine != nil {
-		n, err := m.st.Photo.DelAll(ctx, append([]db.Cond{store.PhotoCols.AlbumID.Eq(k.AlbumID), store.PhotoCols.ID.Eq(k.ID)}, mine...)...)
-		if n > 0 {
-			pubsub.PublishRow(ctx, m.bus, "photo", "del", k)
-		}
-		return err == nil, err
-	}
-	err := m.st.Photo.Del(ctx, k)
-	if err == nil {
-		pubsub.PublishRow(ctx, m.bus, "photo", "del", k)
-	}
+	err := rest.PhotoDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.PhotoKey{AlbumID: kAlbumID, ID: kID})
 	return err == nil, err
 }
 
@@ -1166,11 +980,9 @@ func (m mutationResolver) AddTodo(ctx context.Context, input TodoInput) (*Todo, 
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	rest.TodoGuard(&r, set, v, true)
-	if err := m.st.Todo.Add(ctx, &r); err != nil {
+	if err := rest.TodoAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, m.bus, "todo", "add", &r)
 	return todoOut(v, &r), nil
 }
 func (m mutationResolver) PutTodo(ctx context.Context, input TodoInput) (*Todo, error) {
@@ -1179,16 +991,9 @@ func (m mutationResolver) PutTodo(ctx context.Context, input TodoInput) (*Todo, 
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	rest.TodoGuard(&r, set, v, true)
-	if rest.TodoMine(v) != nil {
-		if old, err := m.st.Todo.Get(ctx, store.TodoKeyOf(&r)); err == nil && rest.TodoOwner(old) != v.ID {
-			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "todo: the row belongs to another account"}
-		}
-	}
-	if err := m.st.Todo.Put(ctx, &r); err != nil {
+	if err := rest.TodoPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, m.bus, "todo", "put", &r)
 	return todoOut(v, &r), nil
 }
 func (m mutationResolver) UpdateTodo(ctx context.Context, input TodoInput) (int64, error) {
@@ -1200,42 +1005,10 @@ func (m mutationResolver) UpdateTodo(ctx context.Context, input TodoInput) (int6
 	if !set[0] {
 		return 0, db.MissingKey("todo", "id")
 	}
-	rest.TodoGuard(&r, set, v, false)
-	var c store.TodoChanges
-	if set[1] {
-		c.Name = db.Some(r.Name)
-	}
-	if set[2] {
-		c.Descr = db.Some(r.Descr)
-	}
-	if set[3] {
-		c.Due = db.Some(r.Due)
-	}
-	if set[4] {
-		c.Done = db.Some(r.Done)
-	}
-	k := store.TodoKeyOf(&r)
-	n, err := m.st.Todo.Update(ctx, k, c, rest.TodoMine(v)...)
-	if n > 0 && m.bus != nil {
-		if row, err := m.st.Todo.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, m.bus, "todo", "update", row)
-		}
-	}
-	return n, err
+	return rest.TodoUpdate(ctx, m.st, m.bus, v, store.TodoKeyOf(&r), &r, set)
 }
 func (m mutationResolver) DelTodo(ctx context.Context, kID string) (bool, error) {
-	k := store.TodoKey{ID: kID}
-	if mine := rest.TodoMine(auth.ViewerOf(ctx)); mine != nil {
-		n, err := m.st.Todo.DelAll(ctx, append([]db.Cond{store.TodoCols.ID.Eq(k.ID)}, mine...)...)
-		if n > 0 {
-			pubsub.PublishRow(ctx, m.bus, "todo", "del", k)
-		}
-		return err == nil, err
-	}
-	err := m.st.Todo.Del(ctx, k)
-	if err == nil {
-		pubsub.PublishRow(ctx, m.bus, "todo", "del", k)
-	}
+	err := rest.TodoDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.TodoKey{ID: kID})
 	return err == nil, err
 }
 

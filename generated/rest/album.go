@@ -142,6 +142,74 @@ func AlbumGuard(r *store.Album, set []bool, v auth.Viewer, create bool) {
 	}
 }
 
+// AlbumAdd adds r for v (set marks the columns given) and publishes it.
+func AlbumAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Album, set []bool) error {
+	AlbumGuard(r, set, v, true)
+	if err := st.Album.Add(ctx, r); err != nil {
+		return err
+	}
+	pubsub.PublishRow(ctx, bus, "album", "add", r)
+	return nil
+}
+
+// AlbumPut stores r for v, who may not take over a row of another account, and publishes it.
+func AlbumPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Album, set []bool) error {
+	AlbumGuard(r, set, v, true)
+	if AlbumMine(v) != nil {
+		if old, err := st.Album.Get(ctx, store.AlbumKeyOf(r)); err == nil && AlbumOwner(old) != v.ID {
+			return &db.Error{Status: 403, Code: "NotOwner", Message: "album: the row belongs to another account"}
+		}
+	}
+	if err := st.Album.Put(ctx, r); err != nil {
+		return err
+	}
+	pubsub.PublishRow(ctx, bus, "album", "put", r)
+	return nil
+}
+
+// AlbumUpdate changes the columns of r that set marks in the row k, if v may, and
+// publishes the updated row; it returns the rows changed (0 or 1).
+func AlbumUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.AlbumKey, r *store.Album, set []bool) (int64, error) {
+	AlbumGuard(r, set, v, false)
+	var c store.AlbumChanges
+	if set[1] {
+		c.OwnerID = db.Some(r.OwnerID)
+	}
+	if set[2] {
+		c.Title = db.Some(r.Title)
+	}
+	if set[3] {
+		c.Private = db.Some(r.Private)
+	}
+	n, err := st.Album.Update(ctx, k, c, AlbumMine(v)...)
+	if err != nil {
+		return n, err
+	}
+	if n > 0 && bus != nil {
+		if row, err := st.Album.Get(ctx, k); err == nil {
+			pubsub.PublishRow(ctx, bus, "album", "update", row)
+		}
+	}
+	return n, nil
+}
+
+// AlbumDel deletes the row k, only its own for a caller that is not an admin, and
+// publishes its key.
+func AlbumDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.AlbumKey) error {
+	if mine := AlbumMine(v); mine != nil {
+		n, err := st.Album.DelAll(ctx, append([]db.Cond{store.AlbumCols.ID.Eq(k.ID)}, mine...)...)
+		if n > 0 {
+			pubsub.PublishRow(ctx, bus, "album", "del", k)
+		}
+		return err
+	}
+	if err := st.Album.Del(ctx, k); err != nil {
+		return err
+	}
+	pubsub.PublishRow(ctx, bus, "album", "del", k)
+	return nil
+}
+
 // AlbumGetQuery implements GET /album/get.
 func (h *Handler) AlbumGetQuery(ctx context.Context, p api.AlbumGetQueryParams) (*api.AlbumReply, error) {
 	x, err := albumFromForm(&api.AlbumForm{ID: p.ID})
@@ -298,11 +366,9 @@ func (h *Handler) AlbumAddBody(ctx context.Context, req api.AlbumAddBodyReq) (*a
 }
 func (h *Handler) albumAdd(ctx context.Context, x *albumIn) (*api.AlbumReply, error) {
 	v := auth.ViewerOf(ctx)
-	AlbumGuard(&x.r, x.set[:], v, true)
-	if err := h.st.Album.Add(ctx, &x.r); err != nil {
+	if err := AlbumAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, h.bus, "album", "add", &x.r)
 	out := albumReply(&x.r, AlbumVis.Show(v, AlbumOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -326,17 +392,9 @@ func (h *Handler) AlbumPutBody(ctx context.Context, req api.AlbumPutBodyReq) (*a
 }
 func (h *Handler) albumPut(ctx context.Context, x *albumIn) (*api.AlbumReply, error) {
 	v := auth.ViewerOf(ctx)
-	AlbumGuard(&x.r, x.set[:], v, true)
-	if AlbumMine(v) != nil {
-		// put may not take over a row of another account
-		if old, err := h.st.Album.Get(ctx, store.AlbumKeyOf(&x.r)); err == nil && AlbumOwner(old) != v.ID {
-			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "album: the row belongs to another account"}
-		}
-	}
-	if err := h.st.Album.Put(ctx, &x.r); err != nil {
+	if err := AlbumPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, h.bus, "album", "put", &x.r)
 	out := albumReply(&x.r, AlbumVis.Show(v, AlbumOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -363,25 +421,9 @@ func (h *Handler) albumUpdate(ctx context.Context, x *albumIn) (*api.Info, error
 	if err != nil {
 		return nil, err
 	}
-	AlbumGuard(&x.r, x.set[:], auth.ViewerOf(ctx), false)
-	var c store.AlbumChanges
-	if x.set[1] {
-		c.OwnerID = db.Some(x.r.OwnerID)
-	}
-	if x.set[2] {
-		c.Title = db.Some(x.r.Title)
-	}
-	if x.set[3] {
-		c.Private = db.Some(x.r.Private)
-	}
-	n, err := h.st.Album.Update(ctx, k, c, AlbumMine(auth.ViewerOf(ctx))...)
+	n, err := AlbumUpdate(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, &x.r, x.set[:])
 	if err != nil {
 		return nil, err
-	}
-	if n > 0 && h.bus != nil {
-		if row, err := h.st.Album.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, h.bus, "album", "update", row)
-		}
 	}
 	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
 }
@@ -408,17 +450,8 @@ func (h *Handler) albumDel(ctx context.Context, x *albumIn) (*api.Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	if mine := AlbumMine(auth.ViewerOf(ctx)); mine != nil {
-		// only its own row: the key and the owner
-		n, err := h.st.Album.DelAll(ctx, append([]db.Cond{store.AlbumCols.ID.Eq(k.ID)}, mine...)...)
-		if n > 0 {
-			pubsub.PublishRow(ctx, h.bus, "album", "del", k)
-		}
-		return &api.Info{}, err
-	}
-	if err := h.st.Album.Del(ctx, k); err != nil {
+	if err := AlbumDel(ctx, h.st, h.bus, auth.ViewerOf(ctx), k); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, h.bus, "album", "del", k)
 	return &api.Info{}, nil
 }

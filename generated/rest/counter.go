@@ -144,6 +144,87 @@ func CounterGuard(r *store.Counter, set []bool, v auth.Viewer, create bool) {
 	}
 }
 
+// CounterAdd adds r for v (set marks the columns given) and publishes it.
+func CounterAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Counter, set []bool) error {
+	CounterGuard(r, set, v, true)
+	if err := st.Counter.Add(ctx, r); err != nil {
+		return err
+	}
+	pubsub.PublishRow(ctx, bus, "counter", "add", r)
+	return nil
+}
+
+// CounterPut stores r for v, who may not take over a row of another account, and publishes it.
+func CounterPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Counter, set []bool) error {
+	CounterGuard(r, set, v, true)
+	if CounterMine(v) != nil {
+		if old, err := st.Counter.Get(ctx, store.CounterKeyOf(r)); err == nil && CounterOwner(old) != v.ID {
+			return &db.Error{Status: 403, Code: "NotOwner", Message: "counter: the row belongs to another account"}
+		}
+	}
+	if err := st.Counter.Put(ctx, r); err != nil {
+		return err
+	}
+	pubsub.PublishRow(ctx, bus, "counter", "put", r)
+	return nil
+}
+
+// CounterUpdate changes the columns of r that set marks in the row k, if v may, and
+// publishes the updated row; it returns the rows changed (0 or 1).
+func CounterUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.CounterKey, r *store.Counter, set []bool) (int64, error) {
+	CounterGuard(r, set, v, false)
+	var c store.CounterChanges
+	if set[1] {
+		c.Likes = db.Some(r.Likes)
+	}
+	if set[2] {
+		c.Views = db.Some(r.Views)
+	}
+	if set[3] {
+		c.Score = db.Some(r.Score)
+	}
+	if set[4] {
+		c.Label = db.Some(r.Label)
+	}
+	n, err := st.Counter.Update(ctx, k, c, CounterMine(v)...)
+	if err != nil {
+		return n, err
+	}
+	if n > 0 && bus != nil {
+		if row, err := st.Counter.Get(ctx, k); err == nil {
+			pubsub.PublishRow(ctx, bus, "counter", "update", row)
+		}
+	}
+	return n, nil
+}
+
+// CounterIncr adds the counters of inc to the row k (made when missing) and publishes it.
+func CounterIncr(ctx context.Context, st *store.Store, bus pubsub.Bus, k store.CounterKey, inc store.CounterIncr) (*store.Counter, error) {
+	r, err := st.Counter.Incr(ctx, k, inc)
+	if err != nil {
+		return nil, err
+	}
+	pubsub.PublishRow(ctx, bus, "counter", "incr", r)
+	return r, nil
+}
+
+// CounterDel deletes the row k, only its own for a caller that is not an admin, and
+// publishes its key.
+func CounterDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.CounterKey) error {
+	if mine := CounterMine(v); mine != nil {
+		n, err := st.Counter.DelAll(ctx, append([]db.Cond{store.CounterCols.ID.Eq(k.ID)}, mine...)...)
+		if n > 0 {
+			pubsub.PublishRow(ctx, bus, "counter", "del", k)
+		}
+		return err
+	}
+	if err := st.Counter.Del(ctx, k); err != nil {
+		return err
+	}
+	pubsub.PublishRow(ctx, bus, "counter", "del", k)
+	return nil
+}
+
 // CounterGetQuery implements GET /counter/get.
 func (h *Handler) CounterGetQuery(ctx context.Context, p api.CounterGetQueryParams) (*api.CounterReply, error) {
 	x, err := counterFromForm(&api.CounterForm{ID: p.ID})
@@ -306,11 +387,9 @@ func (h *Handler) CounterAddBody(ctx context.Context, req api.CounterAddBodyReq)
 }
 func (h *Handler) counterAdd(ctx context.Context, x *counterIn) (*api.CounterReply, error) {
 	v := auth.ViewerOf(ctx)
-	CounterGuard(&x.r, x.set[:], v, true)
-	if err := h.st.Counter.Add(ctx, &x.r); err != nil {
+	if err := CounterAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, h.bus, "counter", "add", &x.r)
 	out := counterReply(&x.r, CounterVis.Show(v, CounterOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -334,17 +413,9 @@ func (h *Handler) CounterPutBody(ctx context.Context, req api.CounterPutBodyReq)
 }
 func (h *Handler) counterPut(ctx context.Context, x *counterIn) (*api.CounterReply, error) {
 	v := auth.ViewerOf(ctx)
-	CounterGuard(&x.r, x.set[:], v, true)
-	if CounterMine(v) != nil {
-		// put may not take over a row of another account
-		if old, err := h.st.Counter.Get(ctx, store.CounterKeyOf(&x.r)); err == nil && CounterOwner(old) != v.ID {
-			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "counter: the row belongs to another account"}
-		}
-	}
-	if err := h.st.Counter.Put(ctx, &x.r); err != nil {
+	if err := CounterPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, h.bus, "counter", "put", &x.r)
 	out := counterReply(&x.r, CounterVis.Show(v, CounterOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -371,28 +442,9 @@ func (h *Handler) counterUpdate(ctx context.Context, x *counterIn) (*api.Info, e
 	if err != nil {
 		return nil, err
 	}
-	CounterGuard(&x.r, x.set[:], auth.ViewerOf(ctx), false)
-	var c store.CounterChanges
-	if x.set[1] {
-		c.Likes = db.Some(x.r.Likes)
-	}
-	if x.set[2] {
-		c.Views = db.Some(x.r.Views)
-	}
-	if x.set[3] {
-		c.Score = db.Some(x.r.Score)
-	}
-	if x.set[4] {
-		c.Label = db.Some(x.r.Label)
-	}
-	n, err := h.st.Counter.Update(ctx, k, c, CounterMine(auth.ViewerOf(ctx))...)
+	n, err := CounterUpdate(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, &x.r, x.set[:])
 	if err != nil {
 		return nil, err
-	}
-	if n > 0 && h.bus != nil {
-		if row, err := h.st.Counter.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, h.bus, "counter", "update", row)
-		}
 	}
 	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
 }
@@ -419,11 +471,10 @@ func (h *Handler) counterIncr(ctx context.Context, x *counterIn) (*api.CounterRe
 	if err != nil {
 		return nil, err
 	}
-	r, err := h.st.Counter.Incr(ctx, k, store.CounterIncr{Likes: x.r.Likes, Views: x.r.Views, Score: x.r.Score})
+	r, err := CounterIncr(ctx, h.st, h.bus, k, store.CounterIncr{Likes: x.r.Likes, Views: x.r.Views, Score: x.r.Score})
 	if err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, h.bus, "counter", "incr", r)
 	out := counterReply(r, CounterVis.Show(auth.ViewerOf(ctx), CounterOwner(r), nil, nil))
 	return &out, nil
 }
@@ -450,17 +501,8 @@ func (h *Handler) counterDel(ctx context.Context, x *counterIn) (*api.Info, erro
 	if err != nil {
 		return nil, err
 	}
-	if mine := CounterMine(auth.ViewerOf(ctx)); mine != nil {
-		// only its own row: the key and the owner
-		n, err := h.st.Counter.DelAll(ctx, append([]db.Cond{store.CounterCols.ID.Eq(k.ID)}, mine...)...)
-		if n > 0 {
-			pubsub.PublishRow(ctx, h.bus, "counter", "del", k)
-		}
-		return &api.Info{}, err
-	}
-	if err := h.st.Counter.Del(ctx, k); err != nil {
+	if err := CounterDel(ctx, h.st, h.bus, auth.ViewerOf(ctx), k); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, h.bus, "counter", "del", k)
 	return &api.Info{}, nil
 }

@@ -128,6 +128,71 @@ func NoteGuard(r *store.Note, set []bool, v auth.Viewer, create bool) {
 	}
 }
 
+// NoteAdd adds r for v (set marks the columns given) and publishes it.
+func NoteAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Note, set []bool) error {
+	NoteGuard(r, set, v, true)
+	if err := st.Note.Add(ctx, r); err != nil {
+		return err
+	}
+	pubsub.PublishRow(ctx, bus, "note", "add", r)
+	return nil
+}
+
+// NotePut stores r for v, who may not take over a row of another account, and publishes it.
+func NotePut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Note, set []bool) error {
+	NoteGuard(r, set, v, true)
+	if NoteMine(v) != nil {
+		if old, err := st.Note.Get(ctx, store.NoteKeyOf(r)); err == nil && NoteOwner(old) != v.ID {
+			return &db.Error{Status: 403, Code: "NotOwner", Message: "note: the row belongs to another account"}
+		}
+	}
+	if err := st.Note.Put(ctx, r); err != nil {
+		return err
+	}
+	pubsub.PublishRow(ctx, bus, "note", "put", r)
+	return nil
+}
+
+// NoteUpdate changes the columns of r that set marks in the row k, if v may, and
+// publishes the updated row; it returns the rows changed (0 or 1).
+func NoteUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.NoteKey, r *store.Note, set []bool) (int64, error) {
+	NoteGuard(r, set, v, false)
+	var c store.NoteChanges
+	if set[1] {
+		c.Body = db.Some(r.Body)
+	}
+	if set[3] {
+		c.UpdatedAt = db.Some(r.UpdatedAt)
+	}
+	n, err := st.Note.Update(ctx, k, c, NoteMine(v)...)
+	if err != nil {
+		return n, err
+	}
+	if n > 0 && bus != nil {
+		if row, err := st.Note.Get(ctx, k); err == nil {
+			pubsub.PublishRow(ctx, bus, "note", "update", row)
+		}
+	}
+	return n, nil
+}
+
+// NoteDel deletes the row k, only its own for a caller that is not an admin, and
+// publishes its key.
+func NoteDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.NoteKey) error {
+	if mine := NoteMine(v); mine != nil {
+		n, err := st.Note.DelAll(ctx, append([]db.Cond{store.NoteCols.ID.Eq(k.ID)}, mine...)...)
+		if n > 0 {
+			pubsub.PublishRow(ctx, bus, "note", "del", k)
+		}
+		return err
+	}
+	if err := st.Note.Del(ctx, k); err != nil {
+		return err
+	}
+	pubsub.PublishRow(ctx, bus, "note", "del", k)
+	return nil
+}
+
 // NoteGetQuery implements GET /note/get.
 func (h *Handler) NoteGetQuery(ctx context.Context, p api.NoteGetQueryParams) (*api.NoteReply, error) {
 	x, err := noteFromForm(&api.NoteForm{ID: p.ID})
@@ -278,11 +343,9 @@ func (h *Handler) NoteAddBody(ctx context.Context, req api.NoteAddBodyReq) (*api
 }
 func (h *Handler) noteAdd(ctx context.Context, x *noteIn) (*api.NoteReply, error) {
 	v := auth.ViewerOf(ctx)
-	NoteGuard(&x.r, x.set[:], v, true)
-	if err := h.st.Note.Add(ctx, &x.r); err != nil {
+	if err := NoteAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, h.bus, "note", "add", &x.r)
 	out := noteReply(&x.r, NoteVis.Show(v, NoteOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -306,17 +369,9 @@ func (h *Handler) NotePutBody(ctx context.Context, req api.NotePutBodyReq) (*api
 }
 func (h *Handler) notePut(ctx context.Context, x *noteIn) (*api.NoteReply, error) {
 	v := auth.ViewerOf(ctx)
-	NoteGuard(&x.r, x.set[:], v, true)
-	if NoteMine(v) != nil {
-		// put may not take over a row of another account
-		if old, err := h.st.Note.Get(ctx, store.NoteKeyOf(&x.r)); err == nil && NoteOwner(old) != v.ID {
-			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "note: the row belongs to another account"}
-		}
-	}
-	if err := h.st.Note.Put(ctx, &x.r); err != nil {
+	if err := NotePut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, h.bus, "note", "put", &x.r)
 	out := noteReply(&x.r, NoteVis.Show(v, NoteOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -343,22 +398,9 @@ func (h *Handler) noteUpdate(ctx context.Context, x *noteIn) (*api.Info, error) 
 	if err != nil {
 		return nil, err
 	}
-	NoteGuard(&x.r, x.set[:], auth.ViewerOf(ctx), false)
-	var c store.NoteChanges
-	if x.set[1] {
-		c.Body = db.Some(x.r.Body)
-	}
-	if x.set[3] {
-		c.UpdatedAt = db.Some(x.r.UpdatedAt)
-	}
-	n, err := h.st.Note.Update(ctx, k, c, NoteMine(auth.ViewerOf(ctx))...)
+	n, err := NoteUpdate(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, &x.r, x.set[:])
 	if err != nil {
 		return nil, err
-	}
-	if n > 0 && h.bus != nil {
-		if row, err := h.st.Note.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, h.bus, "note", "update", row)
-		}
 	}
 	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
 }
@@ -385,17 +427,8 @@ func (h *Handler) noteDel(ctx context.Context, x *noteIn) (*api.Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	if mine := NoteMine(auth.ViewerOf(ctx)); mine != nil {
-		// only its own row: the key and the owner
-		n, err := h.st.Note.DelAll(ctx, append([]db.Cond{store.NoteCols.ID.Eq(k.ID)}, mine...)...)
-		if n > 0 {
-			pubsub.PublishRow(ctx, h.bus, "note", "del", k)
-		}
-		return &api.Info{}, err
-	}
-	if err := h.st.Note.Del(ctx, k); err != nil {
+	if err := NoteDel(ctx, h.st, h.bus, auth.ViewerOf(ctx), k); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, h.bus, "note", "del", k)
 	return &api.Info{}, nil
 }

@@ -299,6 +299,107 @@ func PhotoGuard(r *store.Photo, set []bool, v auth.Viewer, create bool) {
 	}
 }
 
+// PhotoAdd adds r for v (set marks the columns given) and publishes it.
+func PhotoAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Photo, set []bool) error {
+	PhotoGuard(r, set, v, true)
+	if err := st.Photo.Add(ctx, r); err != nil {
+		return err
+	}
+	pubsub.PublishRow(ctx, bus, "photo", "add", r)
+	return nil
+}
+
+// PhotoPut stores r for v, who may not take over a row of another account, and publishes it.
+func PhotoPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Photo, set []bool) error {
+	PhotoGuard(r, set, v, true)
+	if PhotoMine(v) != nil {
+		if old, err := st.Photo.Get(ctx, store.PhotoKeyOf(r)); err == nil && PhotoOwner(old) != v.ID {
+			return &db.Error{Status: 403, Code: "NotOwner", Message: "photo: the row belongs to another account"}
+		}
+	}
+	if err := st.Photo.Put(ctx, r); err != nil {
+		return err
+	}
+	pubsub.PublishRow(ctx, bus, "photo", "put", r)
+	return nil
+}
+
+// PhotoUpdate changes the columns of r that set marks in the row k, if v may, and
+// publishes the updated row; it returns the rows changed (0 or 1).
+func PhotoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.PhotoKey, r *store.Photo, set []bool) (int64, error) {
+	PhotoGuard(r, set, v, false)
+	var c store.PhotoChanges
+	if set[2] {
+		c.Name = db.Some(r.Name)
+	}
+	if set[3] {
+		c.OwnerID = db.Some(r.OwnerID)
+	}
+	if set[4] {
+		c.Kind = db.Some(r.Kind)
+	}
+	if set[5] {
+		c.Width = db.Some(r.Width)
+	}
+	if set[6] {
+		c.Height = db.Some(r.Height)
+	}
+	if set[7] {
+		c.Rating = db.Some(r.Rating)
+	}
+	if set[8] {
+		c.Hidden = db.Some(r.Hidden)
+	}
+	if set[9] {
+		c.Tags = db.Some(r.Tags)
+	}
+	if set[10] {
+		c.Exif = db.Some(r.Exif)
+	}
+	if set[11] {
+		c.Thumb = db.Some(r.Thumb)
+	}
+	if set[12] {
+		c.Caption = db.Some(r.Caption)
+	}
+	if set[13] {
+		c.Size = db.Some(r.Size)
+	}
+	if set[14] {
+		c.Taken = db.Some(r.Taken)
+	}
+	if set[16] {
+		c.Moderation = db.Some(r.Moderation)
+	}
+	n, err := st.Photo.Update(ctx, k, c, PhotoMine(v)...)
+	if err != nil {
+		return n, err
+	}
+	if n > 0 && bus != nil {
+		if row, err := st.Photo.Get(ctx, k); err == nil {
+			pubsub.PublishRow(ctx, bus, "photo", "update", row)
+		}
+	}
+	return n, nil
+}
+
+// PhotoDel deletes the row k, only its own for a caller that is not an admin, and
+// publishes its key.
+func PhotoDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.PhotoKey) error {
+	if mine := PhotoMine(v); mine != nil {
+		n, err := st.Photo.DelAll(ctx, append([]db.Cond{store.PhotoCols.AlbumID.Eq(k.AlbumID), store.PhotoCols.ID.Eq(k.ID)}, mine...)...)
+		if n > 0 {
+			pubsub.PublishRow(ctx, bus, "photo", "del", k)
+		}
+		return err
+	}
+	if err := st.Photo.Del(ctx, k); err != nil {
+		return err
+	}
+	pubsub.PublishRow(ctx, bus, "photo", "del", k)
+	return nil
+}
+
 // PhotoGetQuery implements GET /photo/get.
 func (h *Handler) PhotoGetQuery(ctx context.Context, p api.PhotoGetQueryParams) (*api.PhotoReply, error) {
 	x, err := photoFromForm(&api.PhotoForm{AlbumID: p.AlbumID, ID: p.ID})
@@ -527,11 +628,9 @@ func (h *Handler) PhotoAddBody(ctx context.Context, req api.PhotoAddBodyReq) (*a
 }
 func (h *Handler) photoAdd(ctx context.Context, x *photoIn) (*api.PhotoReply, error) {
 	v := auth.ViewerOf(ctx)
-	PhotoGuard(&x.r, x.set[:], v, true)
-	if err := h.st.Photo.Add(ctx, &x.r); err != nil {
+	if err := PhotoAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, h.bus, "photo", "add", &x.r)
 	out := photoReply(&x.r, PhotoVis.Show(v, PhotoOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -555,17 +654,9 @@ func (h *Handler) PhotoPutBody(ctx context.Context, req api.PhotoPutBodyReq) (*a
 }
 func (h *Handler) photoPut(ctx context.Context, x *photoIn) (*api.PhotoReply, error) {
 	v := auth.ViewerOf(ctx)
-	PhotoGuard(&x.r, x.set[:], v, true)
-	if PhotoMine(v) != nil {
-		// put may not take over a row of another account
-		if old, err := h.st.Photo.Get(ctx, store.PhotoKeyOf(&x.r)); err == nil && PhotoOwner(old) != v.ID {
-			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "photo: the row belongs to another account"}
-		}
-	}
-	if err := h.st.Photo.Put(ctx, &x.r); err != nil {
+	if err := PhotoPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, h.bus, "photo", "put", &x.r)
 	out := photoReply(&x.r, PhotoVis.Show(v, PhotoOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -592,58 +683,9 @@ func (h *Handler) photoUpdate(ctx context.Context, x *photoIn) (*api.Info, error
 	if err != nil {
 		return nil, err
 	}
-	PhotoGuard(&x.r, x.set[:], auth.ViewerOf(ctx), false)
-	var c store.PhotoChanges
-	if x.set[2] {
-		c.Name = db.Some(x.r.Name)
-	}
-	if x.set[3] {
-		c.OwnerID = db.Some(x.r.OwnerID)
-	}
-	if x.set[4] {
-		c.Kind = db.Some(x.r.Kind)
-	}
-	if x.set[5] {
-		c.Width = db.Some(x.r.Width)
-	}
-	if x.set[6] {
-		c.Height = db.Some(x.r.Height)
-	}
-	if x.set[7] {
-		c.Rating = db.Some(x.r.Rating)
-	}
-	if x.set[8] {
-		c.Hidden = db.Some(x.r.Hidden)
-	}
-	if x.set[9] {
-		c.Tags = db.Some(x.r.Tags)
-	}
-	if x.set[10] {
-		c.Exif = db.Some(x.r.Exif)
-	}
-	if x.set[11] {
-		c.Thumb = db.Some(x.r.Thumb)
-	}
-	if x.set[12] {
-		c.Caption = db.Some(x.r.Caption)
-	}
-	if x.set[13] {
-		c.Size = db.Some(x.r.Size)
-	}
-	if x.set[14] {
-		c.Taken = db.Some(x.r.Taken)
-	}
-	if x.set[16] {
-		c.Moderation = db.Some(x.r.Moderation)
-	}
-	n, err := h.st.Photo.Update(ctx, k, c, PhotoMine(auth.ViewerOf(ctx))...)
+	n, err := PhotoUpdate(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, &x.r, x.set[:])
 	if err != nil {
 		return nil, err
-	}
-	if n > 0 && h.bus != nil {
-		if row, err := h.st.Photo.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, h.bus, "photo", "update", row)
-		}
 	}
 	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
 }
@@ -670,17 +712,8 @@ func (h *Handler) photoDel(ctx context.Context, x *photoIn) (*api.Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	if mine := PhotoMine(auth.ViewerOf(ctx)); mine != nil {
-		// only its own row: the key and the owner
-		n, err := h.st.Photo.DelAll(ctx, append([]db.Cond{store.PhotoCols.AlbumID.Eq(k.AlbumID), store.PhotoCols.ID.Eq(k.ID)}, mine...)...)
-		if n > 0 {
-			pubsub.PublishRow(ctx, h.bus, "photo", "del", k)
-		}
-		return &api.Info{}, err
-	}
-	if err := h.st.Photo.Del(ctx, k); err != nil {
+	if err := PhotoDel(ctx, h.st, h.bus, auth.ViewerOf(ctx), k); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, h.bus, "photo", "del", k)
 	return &api.Info{}, nil
 }

@@ -148,6 +148,77 @@ func TodoGuard(r *store.Todo, set []bool, v auth.Viewer, create bool) {
 	}
 }
 
+// TodoAdd adds r for v (set marks the columns given) and publishes it.
+func TodoAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Todo, set []bool) error {
+	TodoGuard(r, set, v, true)
+	if err := st.Todo.Add(ctx, r); err != nil {
+		return err
+	}
+	pubsub.PublishRow(ctx, bus, "todo", "add", r)
+	return nil
+}
+
+// TodoPut stores r for v, who may not take over a row of another account, and publishes it.
+func TodoPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Todo, set []bool) error {
+	TodoGuard(r, set, v, true)
+	if TodoMine(v) != nil {
+		if old, err := st.Todo.Get(ctx, store.TodoKeyOf(r)); err == nil && TodoOwner(old) != v.ID {
+			return &db.Error{Status: 403, Code: "NotOwner", Message: "todo: the row belongs to another account"}
+		}
+	}
+	if err := st.Todo.Put(ctx, r); err != nil {
+		return err
+	}
+	pubsub.PublishRow(ctx, bus, "todo", "put", r)
+	return nil
+}
+
+// TodoUpdate changes the columns of r that set marks in the row k, if v may, and
+// publishes the updated row; it returns the rows changed (0 or 1).
+func TodoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.TodoKey, r *store.Todo, set []bool) (int64, error) {
+	TodoGuard(r, set, v, false)
+	var c store.TodoChanges
+	if set[1] {
+		c.Name = db.Some(r.Name)
+	}
+	if set[2] {
+		c.Descr = db.Some(r.Descr)
+	}
+	if set[3] {
+		c.Due = db.Some(r.Due)
+	}
+	if set[4] {
+		c.Done = db.Some(r.Done)
+	}
+	n, err := st.Todo.Update(ctx, k, c, TodoMine(v)...)
+	if err != nil {
+		return n, err
+	}
+	if n > 0 && bus != nil {
+		if row, err := st.Todo.Get(ctx, k); err == nil {
+			pubsub.PublishRow(ctx, bus, "todo", "update", row)
+		}
+	}
+	return n, nil
+}
+
+// TodoDel deletes the row k, only its own for a caller that is not an admin, and
+// publishes its key.
+func TodoDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.TodoKey) error {
+	if mine := TodoMine(v); mine != nil {
+		n, err := st.Todo.DelAll(ctx, append([]db.Cond{store.TodoCols.ID.Eq(k.ID)}, mine...)...)
+		if n > 0 {
+			pubsub.PublishRow(ctx, bus, "todo", "del", k)
+		}
+		return err
+	}
+	if err := st.Todo.Del(ctx, k); err != nil {
+		return err
+	}
+	pubsub.PublishRow(ctx, bus, "todo", "del", k)
+	return nil
+}
+
 // TodoGetQuery implements GET /todo/get.
 func (h *Handler) TodoGetQuery(ctx context.Context, p api.TodoGetQueryParams) (*api.TodoReply, error) {
 	x, err := todoFromForm(&api.TodoForm{ID: p.ID})
@@ -310,11 +381,9 @@ func (h *Handler) TodoAddBody(ctx context.Context, req api.TodoAddBodyReq) (*api
 }
 func (h *Handler) todoAdd(ctx context.Context, x *todoIn) (*api.TodoReply, error) {
 	v := auth.ViewerOf(ctx)
-	TodoGuard(&x.r, x.set[:], v, true)
-	if err := h.st.Todo.Add(ctx, &x.r); err != nil {
+	if err := TodoAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, h.bus, "todo", "add", &x.r)
 	out := todoReply(&x.r, TodoVis.Show(v, TodoOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -338,17 +407,9 @@ func (h *Handler) TodoPutBody(ctx context.Context, req api.TodoPutBodyReq) (*api
 }
 func (h *Handler) todoPut(ctx context.Context, x *todoIn) (*api.TodoReply, error) {
 	v := auth.ViewerOf(ctx)
-	TodoGuard(&x.r, x.set[:], v, true)
-	if TodoMine(v) != nil {
-		// put may not take over a row of another account
-		if old, err := h.st.Todo.Get(ctx, store.TodoKeyOf(&x.r)); err == nil && TodoOwner(old) != v.ID {
-			return nil, &db.Error{Status: 403, Code: "NotOwner", Message: "todo: the row belongs to another account"}
-		}
-	}
-	if err := h.st.Todo.Put(ctx, &x.r); err != nil {
+	if err := TodoPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, h.bus, "todo", "put", &x.r)
 	out := todoReply(&x.r, TodoVis.Show(v, TodoOwner(&x.r), nil, nil))
 	return &out, nil
 }
@@ -375,28 +436,9 @@ func (h *Handler) todoUpdate(ctx context.Context, x *todoIn) (*api.Info, error) 
 	if err != nil {
 		return nil, err
 	}
-	TodoGuard(&x.r, x.set[:], auth.ViewerOf(ctx), false)
-	var c store.TodoChanges
-	if x.set[1] {
-		c.Name = db.Some(x.r.Name)
-	}
-	if x.set[2] {
-		c.Descr = db.Some(x.r.Descr)
-	}
-	if x.set[3] {
-		c.Due = db.Some(x.r.Due)
-	}
-	if x.set[4] {
-		c.Done = db.Some(x.r.Done)
-	}
-	n, err := h.st.Todo.Update(ctx, k, c, TodoMine(auth.ViewerOf(ctx))...)
+	n, err := TodoUpdate(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, &x.r, x.set[:])
 	if err != nil {
 		return nil, err
-	}
-	if n > 0 && h.bus != nil {
-		if row, err := h.st.Todo.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, h.bus, "todo", "update", row)
-		}
 	}
 	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
 }
@@ -423,17 +465,8 @@ func (h *Handler) todoDel(ctx context.Context, x *todoIn) (*api.Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	if mine := TodoMine(auth.ViewerOf(ctx)); mine != nil {
-		// only its own row: the key and the owner
-		n, err := h.st.Todo.DelAll(ctx, append([]db.Cond{store.TodoCols.ID.Eq(k.ID)}, mine...)...)
-		if n > 0 {
-			pubsub.PublishRow(ctx, h.bus, "todo", "del", k)
-		}
-		return &api.Info{}, err
-	}
-	if err := h.st.Todo.Del(ctx, k); err != nil {
+	if err := TodoDel(ctx, h.st, h.bus, auth.ViewerOf(ctx), k); err != nil {
 		return nil, err
 	}
-	pubsub.PublishRow(ctx, h.bus, "todo", "del", k)
 	return &api.Info{}, nil
 }

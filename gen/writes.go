@@ -1,0 +1,87 @@
+package gen
+
+import "github.com/dave/jennifer/jen"
+
+// writeFuncs renders, in generated/rest, one function per write of the table
+// with its rules: what a caller may write (Guard), whose rows it may change
+// (Mine, Owner), and the event published after the write. The REST handlers
+// and the GraphQL resolvers both call them, so the rules live in one place.
+func writeFuncs(f *jen.File, t *RestTable) {
+	ctx := func() jen.Code { return jen.Id("ctx").Qual("context", "Context") }
+	st := func() *jen.Statement { return jen.Id("st").Dot(t.GoName) }
+	stp := func() jen.Code { return jen.Id("st").Op("*").Qual(storePkg, "Store") }
+	bus := func() jen.Code { return jen.Id("bus").Qual(pubsubPkg, "Bus") }
+	viewer := func() jen.Code { return jen.Id("v").Qual(authPkg, "Viewer") }
+	row := func() jen.Code { return jen.Id("r").Op("*").Qual(storePkg, t.GoName) }
+	set := func() jen.Code { return jen.Id("set").Index().Bool() }
+	key := func() jen.Code { return jen.Id("k").Qual(storePkg, t.KeyType) }
+	publish := func(op string, v jen.Code) jen.Code {
+		return jen.Qual(pubsubPkg, "PublishRow").Call(jen.Id("ctx"), jen.Id("bus"), jen.Lit(t.Name), jen.Lit(op), v)
+	}
+
+	f.Commentf("%sAdd adds r for v (set marks the columns given) and publishes it.", t.GoName)
+	f.Func().Id(t.GoName+"Add").Params(ctx(), stp(), bus(), viewer(), row(), set()).Error().Block(
+		jen.Id(t.GoName+"Guard").Call(jen.Id("r"), jen.Id("set"), jen.Id("v"), jen.True()),
+		jen.If(jen.Err().Op(":=").Add(st()).Dot("Add").Call(jen.Id("ctx"), jen.Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		publish("add", jen.Id("r")),
+		jen.Return(jen.Nil()),
+	)
+
+	f.Commentf("%sPut stores r for v, who may not take over a row of another account, and publishes it.", t.GoName)
+	f.Func().Id(t.GoName+"Put").Params(ctx(), stp(), bus(), viewer(), row(), set()).Error().Block(
+		jen.Id(t.GoName+"Guard").Call(jen.Id("r"), jen.Id("set"), jen.Id("v"), jen.True()),
+		jen.If(jen.Id(t.GoName+"Mine").Call(jen.Id("v")).Op("!=").Nil()).Block(
+			jen.If(jen.List(jen.Id("old"), jen.Err()).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Id("r"))), jen.Err().Op("==").Nil().Op("&&").Id(t.GoName+"Owner").Call(jen.Id("old")).Op("!=").Id("v").Dot("ID")).Block(
+				jen.Return(jen.Op("&").Qual(dbPkg, "Error").Values(jen.Id("Status").Op(":").Lit(403), jen.Id("Code").Op(":").Lit("NotOwner"), jen.Id("Message").Op(":").Lit(t.Name+": the row belongs to another account"))),
+			),
+		),
+		jen.If(jen.Err().Op(":=").Add(st()).Dot("Put").Call(jen.Id("ctx"), jen.Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		publish("put", jen.Id("r")),
+		jen.Return(jen.Nil()),
+	)
+
+	f.Commentf("%sUpdate changes the columns of r that set marks in the row k, if v may, and", t.GoName)
+	f.Comment("publishes the updated row; it returns the rows changed (0 or 1).")
+	f.Func().Id(t.GoName+"Update").Params(ctx(), stp(), bus(), viewer(), key(), row(), set()).Parens(jen.List(jen.Int64(), jen.Error())).BlockFunc(func(g *jen.Group) {
+		g.Id(t.GoName+"Guard").Call(jen.Id("r"), jen.Id("set"), jen.Id("v"), jen.False())
+		g.Var().Id("c").Qual(storePkg, t.ChangesType)
+		for _, c := range changeable(t.Table) {
+			if !c.Secure {
+				g.If(jen.Id("set").Index(jen.Lit(c.Pos))).Block(jen.Id("c").Dot(c.GoName).Op("=").Qual(dbPkg, "Some").Call(jen.Id("r").Dot(c.GoName)))
+			}
+		}
+		g.List(jen.Id("n"), jen.Err()).Op(":=").Add(st()).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"), jen.Id(t.GoName+"Mine").Call(jen.Id("v")).Op("..."))
+		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("n"), jen.Err()))
+		g.If(jen.Id("n").Op(">").Lit(0).Op("&&").Id("bus").Op("!=").Nil()).Block(
+			jen.If(jen.List(jen.Id("row"), jen.Err()).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("==").Nil()).Block(publish("update", jen.Id("row"))),
+		)
+		g.Return(jen.Id("n"), jen.Nil())
+	})
+
+	if len(t.Counters) > 0 {
+		f.Commentf("%sIncr adds the counters of inc to the row k (made when missing) and publishes it.", t.GoName)
+		f.Func().Id(t.GoName+"Incr").Params(ctx(), stp(), bus(), key(), jen.Id("inc").Qual(storePkg, t.IncrType)).Parens(jen.List(jen.Op("*").Qual(storePkg, t.GoName), jen.Error())).Block(
+			jen.List(jen.Id("r"), jen.Err()).Op(":=").Add(st()).Dot("Incr").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("inc")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+			publish("incr", jen.Id("r")),
+			jen.Return(jen.Id("r"), jen.Nil()),
+		)
+	}
+
+	f.Commentf("%sDel deletes the row k, only its own for a caller that is not an admin, and", t.GoName)
+	f.Comment("publishes its key.")
+	f.Func().Id(t.GoName+"Del").Params(ctx(), stp(), bus(), viewer(), key()).Error().Block(
+		jen.If(jen.Id("mine").Op(":=").Id(t.GoName+"Mine").Call(jen.Id("v")), jen.Id("mine").Op("!=").Nil()).Block(
+			jen.List(jen.Id("n"), jen.Err()).Op(":=").Add(st()).Dot("DelAll").Call(jen.Id("ctx"), jen.Append(jen.Index().Qual(dbPkg, "Cond").ValuesFunc(func(g *jen.Group) {
+				for _, kc := range t.Keys {
+					g.Qual(storePkg, t.ColsVar).Dot(kc.GoName).Dot("Eq").Call(jen.Id("k").Dot(kc.GoName))
+				}
+			}), jen.Id("mine").Op("...")).Op("...")),
+			jen.If(jen.Id("n").Op(">").Lit(0)).Block(publish("del", jen.Id("k"))),
+			jen.Return(jen.Err()),
+		),
+		jen.If(jen.Err().Op(":=").Add(st()).Dot("Del").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		publish("del", jen.Id("k")),
+		jen.Return(jen.Nil()),
+	)
+}
