@@ -18,7 +18,6 @@ import (
 	"sort"
 	"strings"
 	"syscall"
-	"time"
 
 	gqlgen "github.com/99designs/gqlgen/graphql"
 
@@ -190,9 +189,6 @@ const accountsTopic = "bk_auth.changed"
 // sharedAccounts is the account store, announcing its changes on bus.
 func (a *App) sharedAccounts(p *db.Pool, bus pubsub.Bus) auth.Accounts {
 	return auth.Announced{Accounts: a.accounts(p), Announce: func(ctx context.Context, login string) {
-		// bounded: an unreachable Redis delays the change's reply by at most this
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-		defer cancel()
 		if err := bus.Publish(ctx, accountsTopic, []byte(login)); err != nil {
 			slog.WarnContext(ctx, "account change not announced; other processes see it within -api-account-cache-ttl", "login", login, "err", err)
 		}

@@ -8,8 +8,11 @@ package pubsub
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -73,6 +76,13 @@ func (l *Local) Publish(_ context.Context, topic string, msg []byte) error {
 		}
 	}
 	return nil
+}
+
+// Listened tells whether topic has a subscriber in this process.
+func (l *Local) Listened(topic string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.subs[topic]) > 0
 }
 
 // Subscribe registers a subscriber of topic.
@@ -156,8 +166,15 @@ func NewRedis(url string) (*Redis, error) {
 	return r, nil
 }
 
-// Publish sends msg to every process subscribed to topic.
+// PublishTimeout bounds a publish to Redis: an unreachable Redis delays the
+// reply to a write by at most this.
+const PublishTimeout = 2 * time.Second
+
+// Publish sends msg to every process subscribed to topic. It is not
+// cancelled with ctx: the change it announces has been made.
 func (r *Redis) Publish(ctx context.Context, topic string, msg []byte) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), PublishTimeout)
+	defer cancel()
 	return r.rdb.Publish(ctx, r.prefix+topic, msg).Err()
 }
 
@@ -181,16 +198,24 @@ type Event struct {
 }
 
 // PublishRow publishes an event about a row of table (nil bus: nothing).
-// A failure to publish does not fail the write: it is logged by the caller's
-// bus (Redis) or impossible (local).
+// A failure to publish does not fail the write, which is made; it is logged.
 func PublishRow(ctx context.Context, b Bus, table, op string, row any) {
 	if b == nil {
 		return
 	}
+	if l, ok := b.(interface{ Listened(string) bool }); ok && !l.Listened(table) {
+		return // nobody to tell in this process: skip the encoding
+	}
 	data, err := json.Marshal(row)
 	if err != nil {
+		slog.WarnContext(ctx, "event not published", "table", table, "op", op, "err", err)
 		return
 	}
-	msg, _ := json.Marshal(Event{Op: op, Row: data})
-	b.Publish(ctx, table, msg)
+	// Event, encoded in one pass: op is one of a few lowercase words
+	msg := make([]byte, 0, len(data)+len(op)+16)
+	msg = strconv.AppendQuote(append(msg, `{"op":`...), op)
+	msg = append(append(append(msg, `,"row":`...), data...), '}')
+	if err := b.Publish(ctx, table, msg); err != nil {
+		slog.WarnContext(ctx, "event not published", "table", table, "op", op, "err", err)
+	}
 }

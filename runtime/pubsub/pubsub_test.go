@@ -2,6 +2,7 @@ package pubsub
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"runtime"
 	"testing"
@@ -84,5 +85,22 @@ func TestRedis(t *testing.T) {
 		}
 	case <-time.After(2 * time.Second):
 		t.Fatal("not delivered across buses")
+	}
+}
+
+func TestPublishRow(t *testing.T) {
+	ctx := context.Background()
+	b := NewLocal()
+	defer b.Close()
+	msgs, cancel := b.Subscribe(ctx, "todo")
+	defer cancel()
+	PublishRow(ctx, b, "todo", "update", map[string]string{"id": "x1", "name": `a "quoted" name`})
+	var ev Event
+	if err := json.Unmarshal(<-msgs, &ev); err != nil {
+		t.Fatal(err)
+	}
+	var row map[string]string
+	if err := json.Unmarshal(ev.Row, &row); err != nil || ev.Op != "update" || row["id"] != "x1" || row["name"] != `a "quoted" name` {
+		t.Fatalf("event %q %s: %v", ev.Op, ev.Row, err)
 	}
 }
