@@ -34,10 +34,8 @@ func accountRoutes(p *db.Pool, mux *http.ServeMux, accounts auth.Accounts) {
 			if err == nil {
 				var out any
 				if out, err = f(r.Context(), p); err == nil {
-					b, _ := json.Marshal(out)
-					w.Header().Set("Content-Type", "application/json")
 					w.Header().Set("Cache-Control", "no-store")
-					w.Write(b)
+					web.JSON(w, out)
 					return
 				}
 			}

@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -58,16 +57,12 @@ var roles = map[string]string{
 // Main runs the binary with args (without the program name) and returns the
 // exit code.
 func (a *App) Main(args []string) int {
-	return a.run(context.Background(), args, os.Stdout, os.Stderr, nil)
+	return a.Run(context.Background(), args, os.Stdout, os.Stderr, nil)
 }
 
 // Run is Main with a context, output streams and a callback that gets the
 // listening address (tests, embedding).
 func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(addr string)) int {
-	return a.run(ctx, args, stdout, stderr, ready)
-}
-
-func (a *App) run(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(string)) int {
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	slog.SetDefault(logger)
 	params := config.New()
@@ -275,11 +270,7 @@ func (a *App) builtins(mux *http.ServeMux) {
 		byName[t.Name] = t
 	}
 	mux.HandleFunc("/data/columns", only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
-		out := map[string]db.TableInfo{}
-		for _, t := range a.Tables {
-			out[t.Name] = t
-		}
-		writeJSON(w, out)
+		web.JSON(w, byName)
 	}))
 	// table serves f's view of the table named in the path, or 404.
 	table := func(f func(db.TableInfo) any) http.HandlerFunc {
@@ -289,7 +280,7 @@ func (a *App) builtins(mux *http.ServeMux) {
 				web.Error(w, http.StatusNotFound, "NotFound", "no table "+r.PathValue("table"))
 				return
 			}
-			writeJSON(w, f(t))
+			web.JSON(w, f(t))
 		})
 	}
 	mux.HandleFunc("/data/columns/{table}", table(func(t db.TableInfo) any { return t }))
@@ -303,16 +294,6 @@ func (a *App) builtins(mux *http.ServeMux) {
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 		w.Write(a.Doc)
 	}))
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		web.Error(w, http.StatusInternalServerError, "Error", "internal error")
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Write(b)
 }
 
 // strictParams refuses GET requests to generated routes that carry a query

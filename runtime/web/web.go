@@ -65,6 +65,20 @@ func Chain(h http.Handler, mws ...Middleware) http.Handler {
 	return h
 }
 
+// JSON writes v as a 200 JSON reply (a 500 in the error shape if v cannot
+// be encoded).
+func JSON(w http.ResponseWriter, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		Error(w, http.StatusInternalServerError, "Error", "internal error")
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.Write(b)
+}
+
 // Error writes the one error shape.
 func Error(w http.ResponseWriter, status int, code, message string) {
 	b, _ := json.Marshal(struct {
