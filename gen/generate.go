@@ -11,6 +11,7 @@ import (
 	"text/template"
 
 	"entgo.io/ent/entc/load"
+	"github.com/dave/jennifer/jen"
 
 	"github.com/bkgen/bkgen/templates"
 )
@@ -25,6 +26,18 @@ func Load(path string) (*Model, error) {
 	return BuildModel(spec)
 }
 
+// addJen renders each jennifer file of files into out, under dir.
+func addJen(out map[string][]byte, dir string, files map[string]*jen.File) error {
+	for name, f := range files {
+		var buf bytes.Buffer
+		if err := f.Render(&buf); err != nil {
+			return fmt.Errorf("rendering %s/%s: %w", dir, name, err)
+		}
+		out[filepath.Join(dir, name)] = buf.Bytes()
+	}
+	return nil
+}
+
 // Render returns every generated file, by path relative to the output
 // directory, gofmt'ed. Same model, same bytes.
 func Render(m *Model) (map[string][]byte, error) {
@@ -33,12 +46,8 @@ func Render(m *Model) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	for name, f := range files {
-		var buf bytes.Buffer
-		if err := f.Render(&buf); err != nil {
-			return nil, fmt.Errorf("rendering store/%s: %w", name, err)
-		}
-		out[filepath.Join("store", name)] = buf.Bytes()
+	if err := addJen(out, "store", files); err != nil {
+		return nil, err
 	}
 	doc, err := renderTemplateFuncs("store_doc.go.tmpl", m, true)
 	if err != nil {
@@ -60,12 +69,8 @@ func Render(m *Model) (map[string][]byte, error) {
 	rest := BuildREST(m)
 	hf := handlerFiles(m, rest)
 	hf["handler.go"] = handlerFile(m, rest)
-	for name, f := range hf {
-		var buf bytes.Buffer
-		if err := f.Render(&buf); err != nil {
-			return nil, fmt.Errorf("rendering rest/%s: %w", name, err)
-		}
-		out[filepath.Join("rest", name)] = buf.Bytes()
+	if err := addJen(out, "rest", hf); err != nil {
+		return nil, err
 	}
 	gql, err := graphqlFiles(m, rest)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	gqlapi "github.com/99designs/gqlgen/api"
 	gqlconfig "github.com/99designs/gqlgen/codegen/config"
+	"github.com/dave/jennifer/jen"
 )
 
 // GQLType is the GraphQL scalar of a column.
@@ -56,12 +57,9 @@ func graphqlFiles(m *Model, r *REST) (map[string][]byte, error) {
 		filepath.Join("graphql", "exec.go"):         exec,
 		filepath.Join("graphql", "models.go"):       models,
 	}
-	f := resolversFile(r)
-	var buf bytes.Buffer
-	if err := f.Render(&buf); err != nil {
-		return nil, fmt.Errorf("rendering graphql/resolvers.go: %w", err)
+	if err := addJen(out, "graphql", map[string]*jen.File{"resolvers.go": resolversFile(r)}); err != nil {
+		return nil, err
 	}
-	out[filepath.Join("graphql", "resolvers.go")] = buf.Bytes()
 	return out, nil
 }
 
