@@ -153,6 +153,7 @@ func tableFile(f *jen.File, t *Table) {
 		})},
 		{"Indexes", indexesCode(t)},
 		{"SkipPools", skipPoolsCode(t)},
+		{"CacheTTL", cacheTTLCode(t)},
 		{"Arg", jen.Id(u + "Arg")},
 		{"Dest", jen.Id(u + "Dest")},
 	}))
@@ -250,6 +251,13 @@ func skipPoolsCode(t *Table) jen.Code {
 			g.Lit(p)
 		}
 	})
+}
+
+func cacheTTLCode(t *Table) jen.Code {
+	if t.CacheTTL <= 0 {
+		return nil
+	}
+	return jen.Lit(int(t.CacheTTL)).Op("*").Qual("time", "Millisecond")
 }
 
 // changeable are the columns a Changes struct may set.

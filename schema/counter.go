@@ -1,7 +1,10 @@
 package schema
 
 import (
+	"time"
+
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 
 	"github.com/bkgen/bkgen/schema/bk"
@@ -10,6 +13,11 @@ import (
 // Counter keeps per-item counters, like backendjs's bk_counter: Incr adds to
 // them and creates the row on first use.
 type Counter struct{ ent.Schema }
+
+// Annotations: counters are read through the cache; Incr invalidates.
+func (Counter) Annotations() []schema.Annotation {
+	return []schema.Annotation{bk.Cache(10 * time.Second)}
+}
 
 func (Counter) Fields() []ent.Field {
 	return []ent.Field{

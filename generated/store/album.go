@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/bkgen/bkgen/runtime/db"
+	"time"
 )
 
 // Album is a row of table "album".
@@ -70,10 +71,11 @@ var AlbumTable = &db.Table[Album]{
 		{Name: "private", Kind: db.KindBool},
 		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
 	},
-	Keys:    []int{albumID},
-	Indexes: []db.Index{{Name: "album_owner_id_mtime_idx", Columns: []int{albumOwnerID, albumMtime}}},
-	Arg:     albumArg,
-	Dest:    albumDest,
+	Keys:     []int{albumID},
+	Indexes:  []db.Index{{Name: "album_owner_id_mtime_idx", Columns: []int{albumOwnerID, albumMtime}}},
+	CacheTTL: 60000 * time.Millisecond,
+	Arg:      albumArg,
+	Dest:     albumDest,
 }
 
 // albumArg returns the canonical value of column col of r.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/bkgen/bkgen/runtime/db"
+	"time"
 )
 
 // Counter is a row of table "counter".
@@ -83,9 +84,10 @@ var CounterTable = &db.Table[Counter]{
 		{Name: "label", Kind: db.KindString, Default: "new"},
 		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
 	},
-	Keys: []int{counterID},
-	Arg:  counterArg,
-	Dest: counterDest,
+	Keys:     []int{counterID},
+	CacheTTL: 10000 * time.Millisecond,
+	Arg:      counterArg,
+	Dest:     counterDest,
 }
 
 // counterArg returns the canonical value of column col of r.

@@ -149,10 +149,11 @@ var PhotoTable = &db.Table[Photo]{
 		{Name: "moderation", Kind: db.KindString, Admin: true},
 		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
 	},
-	Keys:    []int{photoAlbumID, photoID},
-	Indexes: []db.Index{{Name: "photo_name_idx", Columns: []int{photoName}}},
-	Arg:     photoArg,
-	Dest:    photoDest,
+	Keys:     []int{photoAlbumID, photoID},
+	Indexes:  []db.Index{{Name: "photo_name_idx", Columns: []int{photoName}}},
+	CacheTTL: 60000 * time.Millisecond,
+	Arg:      photoArg,
+	Dest:     photoDest,
 }
 
 // photoArg returns the canonical value of column col of r.

@@ -21,6 +21,7 @@ import (
 	gqlgen "github.com/99designs/gqlgen/graphql"
 
 	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/cache"
 	"github.com/bkgen/bkgen/runtime/config"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/gql"
@@ -78,6 +79,8 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	gc.Params(params)
 	var pc pubsub.Config
 	pc.Params(params)
+	var cc cache.Config
+	cc.Params(params)
 
 	home = homeOf(args)
 	rest, problems, err := params.Load(home, os.Environ(), args)
@@ -116,7 +119,7 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if role == "shell" {
 		return a.shell(ctx, dbc, pc, rest[1:], stdout, stderr)
 	}
-	if err := a.web(ctx, logger, dbc, wc, ac, gc, pc, ready); err != nil {
+	if err := a.web(ctx, logger, dbc, wc, ac, gc, pc, cc, ready); err != nil {
 		logger.Error("exit", "err", err)
 		return 1
 	}
@@ -205,7 +208,7 @@ func forgetAnnounced(ctx context.Context, bus pubsub.Bus, accounts auth.Accounts
 	}()
 }
 
-func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.Config, ac auth.Config, gc gql.Config, pc pubsub.Config, ready func(string)) error {
+func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.Config, ac auth.Config, gc gql.Config, pc pubsub.Config, cc cache.Config, ready func(string)) error {
 	pools, err := a.open(ctx, dbc)
 	if err != nil {
 		return err
@@ -217,6 +220,12 @@ func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.C
 		return fmt.Errorf("pubsub: %w", err)
 	}
 	defer bus.Close()
+	rows, err := openCache(ctx, cc, bus)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	pool.UseCache(rows) // before the stores are made, in a.API
 	accounts := auth.NewCachedAccounts(a.sharedAccounts(pool, bus), ac.AccountTTL, 10000)
 	forgetAnnounced(ctx, bus, accounts)
 	checker, err := auth.NewChecker(ac, accounts, wc.MaxBody)
@@ -230,6 +239,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.C
 	mux := http.NewServeMux()
 	mux.Handle("/", strictParams(a.Params, api))
 	a.builtins(mux)
+	cacheRoutes(mux, rows)
 	checker.Routes(mux, web.Error)
 	if a.Routes != nil {
 		a.Routes(pool, mux, accounts) // changes through /account/* update the cache at once

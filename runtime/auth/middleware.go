@@ -89,11 +89,15 @@ type Config struct {
 // DefaultAllow are the paths open without a signature.
 var DefaultAllow = []string{`^/ping$`, `^/login$`, `^/logout$`, `^/doc$`, `^/openapi\.yaml$`, `^/favicon\.ico$`, `^/graphql/playground$`}
 
+// DefaultAdmin are the paths only admins may use whatever the parameters:
+// the /system/ endpoints (cache, jobs, …) of the runtime.
+var DefaultAdmin = []string{`^/system/`}
+
 // Params declares the access parameters on s.
 func (c *Config) Params(s *config.Set) {
 	s.List(&c.AllowPath, "api-allow-path", "regexp of paths open without a signature; adds to "+strings.Join(DefaultAllow, " "))
 	s.List(&c.DenyPath, "api-deny-path", "regexp of paths refused to everyone (403)")
-	s.List(&c.AllowAdmin, "api-allow-admin", "regexp of paths for admin accounts only")
+	s.List(&c.AllowAdmin, "api-allow-admin", "regexp of paths for admin accounts only; adds to "+strings.Join(DefaultAdmin, " "))
 	s.List(&c.AllowAnonymous, "api-allow-anonymous", "regexp of paths where a signature is checked when present but not required")
 	s.Duration(&c.MaxAge, "api-signature-max-age", time.Hour, "how far in the future a signature may expire (backendjs has no bound)")
 	s.Bool(&c.AllowV1, "api-signature-v1", false, "accept version 1 (HMAC-SHA1) signatures")
@@ -175,7 +179,7 @@ func NewChecker(c Config, accounts Accounts, maxBody int64) (*Checker, error) {
 	if ch.deny, err = compile("api-deny-path", c.DenyPath); err != nil {
 		return nil, err
 	}
-	if ch.admin, err = compile("api-allow-admin", c.AllowAdmin); err != nil {
+	if ch.admin, err = compile("api-allow-admin", append(append([]string{}, DefaultAdmin...), c.AllowAdmin...)); err != nil {
 		return nil, err
 	}
 	if ch.anonymous, err = compile("api-allow-anonymous", c.AllowAnonymous); err != nil {

@@ -1,5 +1,7 @@
 package db
 
+import "time"
+
 // Kind is how a column is stored and compared; every Go type of the schema
 // maps to one kind, and each backend has one storage type per kind.
 type Kind uint8
@@ -87,6 +89,9 @@ type Table[R any] struct {
 	Indexes []Index
 	// SkipPools names the pools (sqlite, pgsql, dynamodb) the table is not in.
 	SkipPools []string
+	// CacheTTL (bk.Cache) makes Get read through the pool's cache, keeping
+	// rows this long; 0 means no cache.
+	CacheTTL time.Duration
 	// Arg returns the canonical value of column col of r: string, int64,
 	// float64, bool, time.Time, []byte, JSON text as string, or nil for NULL.
 	Arg func(r *R, col int) (any, error)
@@ -94,6 +99,7 @@ type Table[R any] struct {
 	Dest func(r *R, col int) any
 
 	colIndex map[string]int
+	colPtrs  []*Column
 }
 
 // Col returns the position of the named column, or -1.
@@ -123,6 +129,10 @@ func (t *Table[R]) init() {
 	m := make(map[string]int, len(t.Columns))
 	for i := range t.Columns {
 		m[t.Columns[i].Name] = i
+	}
+	t.colPtrs = make([]*Column, len(t.Columns))
+	for i := range t.Columns {
+		t.colPtrs[i] = &t.Columns[i]
 	}
 	t.colIndex = m
 }

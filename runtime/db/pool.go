@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
+	"github.com/bkgen/bkgen/runtime/cache"
 	"github.com/bkgen/bkgen/runtime/config"
 )
 
@@ -61,6 +62,7 @@ type Pool struct {
 	ddbPrefix     string // before every DynamoDB table name
 	ddbConsistent bool   // strongly consistent reads
 	secret        []byte
+	cache         cache.Cache // read-through cache of bk.Cache tables; nil: none
 }
 
 // Dialect names the pool's database: sqlite, pgsql or dynamodb.

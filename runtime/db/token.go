@@ -66,7 +66,17 @@ func tokenMAC(secret []byte, scope string, payload []byte, out []byte) []byte {
 }
 
 func encodeToken(secret []byte, scope string, vals []any) (string, error) {
-	buf := make([]byte, 0, 64)
+	buf, err := appendValues(make([]byte, 0, 64), vals)
+	if err != nil {
+		return "", err
+	}
+	buf = tokenMAC(secret, scope, buf, buf)
+	return base64.RawURLEncoding.EncodeToString(buf), nil
+}
+
+// appendValues appends the binary encoding of canonical values to buf: one
+// tag byte per value, then varints or length-prefixed bytes.
+func appendValues(buf []byte, vals []any) ([]byte, error) {
 	for _, v := range vals {
 		switch x := v.(type) {
 		case nil:
@@ -96,11 +106,10 @@ func encodeToken(secret []byte, scope string, vals []any) (string, error) {
 			buf = binary.AppendUvarint(buf, uint64(len(x)))
 			buf = append(buf, x...)
 		default:
-			return "", Invalid("", "", "cannot page by a %T value", v)
+			return nil, Invalid("", "", "cannot encode a %T value", v)
 		}
 	}
-	buf = tokenMAC(secret, scope, buf, buf)
-	return base64.RawURLEncoding.EncodeToString(buf), nil
+	return buf, nil
 }
 
 func decodeToken(secret []byte, scope, tok string, cols []*Column) ([]any, error) {
@@ -116,26 +125,34 @@ func decodeToken(secret []byte, scope, tok string, cols []*Column) ([]any, error
 	if !hmac.Equal(mac, tokenMAC(secret, scope, payload, want[:0])) {
 		return nil, ErrBadToken
 	}
-	// The MAC holds, so the payload is ours; the checks below keep a
-	// decoder bug (or a leaked secret) from becoming a panic.
+	// The MAC holds, so the payload is ours; the checks in decodeValues
+	// keep a decoder bug (or a leaked secret) from becoming a panic.
 	vals := make([]any, len(cols))
-	p := payload
+	if !decodeValues(payload, cols, func(i int, v any) bool { vals[i] = v; return true }) {
+		return nil, ErrBadToken
+	}
+	return vals, nil
+}
+
+// decodeValues decodes what appendValues wrote for cols, giving each value
+// to put; it reports false on any malformed or mistyped input.
+func decodeValues(p []byte, cols []*Column, put func(i int, v any) bool) bool {
 	for i, c := range cols {
 		if len(p) == 0 {
-			return nil, ErrBadToken
+			return false
 		}
 		tag := p[0]
 		p = p[1:]
 		var v any
 		switch tag {
 		case tagNil:
-			if !c.Nullable {
-				return nil, ErrBadToken
+			if !c.Nullable && !c.nilOK() {
+				return false
 			}
 		case tagString, tagBytes:
 			n, k := binary.Uvarint(p)
 			if k <= 0 || n > uint64(len(p)-k) {
-				return nil, ErrBadToken
+				return false
 			}
 			b := p[k : k+int(n)]
 			p = p[k+int(n):]
@@ -147,12 +164,12 @@ func decodeToken(secret []byte, scope, tok string, cols []*Column) ([]any, error
 		case tagInt:
 			n, k := binary.Varint(p)
 			if k <= 0 {
-				return nil, ErrBadToken
+				return false
 			}
 			v, p = n, p[k:]
 		case tagFloat:
 			if len(p) < 8 {
-				return nil, ErrBadToken
+				return false
 			}
 			v, p = math.Float64frombits(binary.BigEndian.Uint64(p)), p[8:]
 		case tagFalse, tagTrue:
@@ -160,32 +177,31 @@ func decodeToken(secret []byte, scope, tok string, cols []*Column) ([]any, error
 		case tagTime:
 			sec, k := binary.Varint(p)
 			if k <= 0 {
-				return nil, ErrBadToken
+				return false
 			}
 			ns, k2 := binary.Uvarint(p[k:])
 			if k2 <= 0 || ns >= 1e9 {
-				return nil, ErrBadToken
+				return false
 			}
 			v, p = time.Unix(sec, int64(ns)).UTC(), p[k+k2:]
 		default:
-			return nil, ErrBadToken
+			return false
 		}
 		if v != nil && !kindHolds(c.Kind, v) {
-			return nil, ErrBadToken
+			return false
 		}
-		vals[i] = v
+		if !put(i, v) {
+			return false
+		}
 	}
-	if len(p) != 0 {
-		return nil, ErrBadToken
-	}
-	return vals, nil
+	return len(p) == 0
 }
 
 // kindHolds reports whether canonical value v belongs to kind k.
 func kindHolds(k Kind, v any) bool {
 	switch v.(type) {
 	case string:
-		return k == KindString
+		return k == KindString || k == KindJSON // JSON's canonical value is its text
 	case int64:
 		return k == KindInt
 	case float64:
@@ -199,3 +215,7 @@ func kindHolds(k Kind, v any) bool {
 	}
 	return false
 }
+
+// nilOK reports whether a non-nullable column may still have the canonical
+// value nil: empty JSON and bytes values are NULL (JSONArg, BytesArg).
+func (c *Column) nilOK() bool { return c.Kind == KindJSON || c.Kind == KindBytes }

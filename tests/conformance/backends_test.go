@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bkgen/bkgen/generated/store"
+	"github.com/bkgen/bkgen/runtime/cache"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/tests/testenv"
 )
@@ -37,6 +39,31 @@ func backends() []backend {
 				t.Fatal(err)
 			}
 			t.Cleanup(p.Close)
+			return p
+		}},
+		// The same cases through the read-through cache of the cached
+		// tables (album, photo, counter): a cache must not change a result.
+		{"sqlite+cache", func(t *testing.T) *db.Pool {
+			p, err := db.OpenSQLite(filepath.Join(t.TempDir(), "conformance.db"), []byte("test-secret"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(p.Close)
+			p.UseCache(cache.NewLocal(1000))
+			return p
+		}},
+		{"pgsql+rediscache", func(t *testing.T) *db.Pool {
+			p, err := db.OpenPostgres(context.Background(), testenv.PgsqlSchema(t), 10, []byte("test-secret"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(p.Close)
+			c, err := cache.NewRedis(testenv.RedisURL(), fmt.Sprintf("conformance%d:", time.Now().UnixNano()))
+			if err != nil {
+				t.Fatalf("Redis is required (scripts/services.sh): %v", err)
+			}
+			t.Cleanup(func() { c.Close() })
+			p.UseCache(c)
 			return p
 		}},
 		{"dynamodb", func(t *testing.T) *db.Pool {
@@ -79,6 +106,9 @@ func TestConformance(t *testing.T) {
 				t.Run(c.name, func(t *testing.T) {
 					c.run(t, &env{ctx: ctx, st: st, pool: p})
 				})
+			}
+			if c := p.Cache(); c != nil && c.Stats().Hits == 0 {
+				t.Error("the cases never read through the cache")
 			}
 		})
 	}

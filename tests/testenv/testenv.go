@@ -25,6 +25,15 @@ func PgsqlURL() string {
 	return "postgres://postgres:postgres@127.0.0.1:5432/postgres?sslmode=disable"
 }
 
+// RedisURL is the Redis of the tests: BK_TEST_REDIS, or the local server
+// that scripts/services.sh starts.
+func RedisURL() string {
+	if u := os.Getenv("BK_TEST_REDIS"); u != "" {
+		return u
+	}
+	return "redis://127.0.0.1:6379/0"
+}
+
 // DynamoURL is the DynamoDB endpoint of the tests: BK_TEST_DYNAMODB, or the
 // dynalite that scripts/services.sh starts.
 func DynamoURL() string {

@@ -1,0 +1,230 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/bkgen/bkgen/runtime/cache"
+)
+
+// UseCache makes the stores opened on p afterwards read the tables that
+// have a CacheTTL (bk.Cache) through c; nil turns caching off.
+func (p *Pool) UseCache(c cache.Cache) { p.cache = c }
+
+// Cache returns the pool's cache, or nil.
+func (p *Pool) Cache() cache.Cache { return p.cache }
+
+// cached is the read-through cache in front of a backend. Get reads the
+// cache, and on a miss reads the database once for all concurrent callers
+// (single flight) and fills the cache unless a write invalidated the key
+// meanwhile. Every write invalidates: the row's key for Put, Incr, Update
+// and Del, the whole table for UpdateAll and DelAll. Add needs nothing: a
+// missing row is never cached.
+//
+// A cache failure never fails a call: reads fall back to the database, and
+// a failed invalidation is logged (the Redis driver also replays it).
+type cached[R any] struct {
+	backend[R]
+	t   *Table[R]
+	c   cache.Cache
+	ttl time.Duration
+	sf  singleflight.Group
+}
+
+func newCached[R any](b backend[R], t *Table[R], c cache.Cache) *cached[R] {
+	cachedViews.Store(t.Name, t.view)
+	return &cached[R]{backend: b, t: t, c: c, ttl: t.CacheTTL}
+}
+
+// CacheKey returns the cache key of the row with the given key values
+// (canonical, in key order): "table|v1|v2", as backendjs.
+func CacheKey(table string, key []any) string {
+	parts := make([]string, len(key))
+	for i, v := range key {
+		switch x := v.(type) {
+		case string:
+			parts[i] = x
+		case int64:
+			parts[i] = strconv.FormatInt(x, 10)
+		case float64:
+			parts[i] = strconv.FormatFloat(x, 'g', -1, 64)
+		case bool:
+			parts[i] = strconv.FormatBool(x)
+		case time.Time:
+			parts[i] = x.UTC().Format(TimeFormat)
+		default:
+			parts[i] = fmt.Sprint(x)
+		}
+	}
+	return cache.Key(table, parts...)
+}
+
+func (s *cached[R]) key(vals []any) string { return CacheKey(s.t.Name, vals) }
+
+func (s *cached[R]) rowKey(r *R) (string, error) {
+	vals, err := s.t.orderValues(r, s.t.Keys)
+	if err != nil {
+		return "", err
+	}
+	return s.key(vals), nil
+}
+
+func (s *cached[R]) Get(ctx context.Context, key []any) (*R, error) {
+	k := s.key(key)
+	val, hit, ticket, err := s.c.Load(ctx, k)
+	if err == nil && hit {
+		if r, derr := s.t.decodeRow(val); derr == nil {
+			return r, nil
+		}
+		// a value we cannot read (another version of the table): drop it
+		s.c.Del(ctx, k)
+	}
+	if err != nil && !errors.Is(err, cache.ErrUnavailable) {
+		slog.WarnContext(ctx, "cache read failed; reading the database", "key", k, "err", err)
+	}
+	v, err, _ := s.sf.Do(k, func() (any, error) {
+		r, err := s.backend.Get(ctx, key)
+		if err != nil || ticket.Gen == "" {
+			return r, err
+		}
+		if enc, err := s.t.encodeRow(r); err == nil {
+			s.c.Fill(context.WithoutCancel(ctx), k, enc, s.ttl, ticket)
+		}
+		return r, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	r := *v.(*R) // each caller gets its own copy of the shared result
+	return &r, nil
+}
+
+// invalidate drops keys after a write; the write stands whatever happens.
+func (s *cached[R]) invalidate(ctx context.Context, keys ...string) {
+	if err := s.c.Del(context.WithoutCancel(ctx), keys...); err != nil {
+		slog.WarnContext(ctx, "cache invalidation failed", "table", s.t.Name, "keys", keys, "err", err)
+	}
+}
+
+func (s *cached[R]) clear(ctx context.Context) {
+	if err := s.c.Clear(context.WithoutCancel(ctx), s.t.Name); err != nil {
+		slog.WarnContext(ctx, "cache invalidation failed", "table", s.t.Name, "err", err)
+	}
+}
+
+func (s *cached[R]) Put(ctx context.Context, r *R) error {
+	k, kerr := s.rowKey(r)
+	err := s.backend.Put(ctx, r)
+	if kerr == nil {
+		s.invalidate(ctx, k)
+	}
+	return err
+}
+
+func (s *cached[R]) Del(ctx context.Context, key []any) error {
+	err := s.backend.Del(ctx, key)
+	s.invalidate(ctx, s.key(key))
+	return err
+}
+
+func (s *cached[R]) Incr(ctx context.Context, r *R) (*R, error) {
+	k, kerr := s.rowKey(r)
+	out, err := s.backend.Incr(ctx, r)
+	if kerr == nil {
+		s.invalidate(ctx, k)
+	}
+	return out, err
+}
+
+func (s *cached[R]) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
+	n, err := s.backend.Update(ctx, key, sets, expect)
+	if n > 0 || err != nil {
+		s.invalidate(ctx, s.key(key))
+	}
+	return n, err
+}
+
+func (s *cached[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error) {
+	n, err := s.backend.UpdateAll(ctx, conds, sets)
+	if n > 0 || err != nil {
+		s.clear(ctx)
+	}
+	return n, err
+}
+
+func (s *cached[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
+	n, err := s.backend.DelAll(ctx, conds)
+	if n > 0 || err != nil {
+		s.clear(ctx)
+	}
+	return n, err
+}
+
+// encodeRow is the cached form of a row: every column's canonical value
+// in the compact binary encoding of page tokens (no reflection).
+func (t *Table[R]) encodeRow(r *R) ([]byte, error) {
+	vals := make([]any, len(t.Columns))
+	for i := range t.Columns {
+		v, err := t.Arg(r, i)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return appendValues(make([]byte, 0, 128), vals)
+}
+
+// decodeRow reads what encodeRow wrote.
+func (t *Table[R]) decodeRow(b []byte) (*R, error) {
+	r := new(R)
+	var err error
+	ok := decodeValues(b, t.colPtrs, func(i int, v any) bool {
+		err = t.Dest(r, i).(sql.Scanner).Scan(v)
+		return err == nil
+	})
+	if !ok {
+		return nil, fmt.Errorf("cache: undecodable %s row: %v", t.Name, err)
+	}
+	return r, nil
+}
+
+// cachedViews maps the name of every cached table with a store to a
+// function showing one of its cached values (for /system/cache/get).
+var cachedViews sync.Map // table name -> func([]byte) (map[string]any, error)
+
+// CachedView decodes a cached value of the table named by the key's prefix
+// into column → value, without the secure columns; ok is false when no
+// cached table has that name.
+func CachedView(key string, val []byte) (row map[string]any, ok bool, err error) {
+	f, found := cachedViews.Load(cache.Prefix(key))
+	if !found {
+		return nil, false, nil
+	}
+	row, err = f.(func([]byte) (map[string]any, error))(val)
+	return row, true, err
+}
+
+func (t *Table[R]) view(b []byte) (map[string]any, error) {
+	row := make(map[string]any, len(t.Columns))
+	if !decodeValues(b, t.colPtrs, func(i int, v any) bool {
+		if c := &t.Columns[i]; !c.Secure {
+			if s, isStr := v.(string); isStr && c.Kind == KindJSON {
+				v = json.RawMessage(s)
+			}
+			row[c.Name] = v
+		}
+		return true
+	}) {
+		return nil, fmt.Errorf("cache: undecodable %s row", t.Name)
+	}
+	return row, nil
+}

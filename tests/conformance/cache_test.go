@@ -1,0 +1,194 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bkgen/bkgen/generated/store"
+	"github.com/bkgen/bkgen/runtime/cache"
+	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/tests/testenv"
+)
+
+// TestCache: on every backend with a cache, reads hit after the first, and
+// every write operation invalidates so that the next read sees it.
+func TestCache(t *testing.T) {
+	for _, b := range backends() {
+		if !strings.Contains(b.name, "cache") {
+			continue
+		}
+		t.Run(b.name, func(t *testing.T) {
+			p := b.open(t)
+			st := store.New(p)
+			ctx := context.Background()
+			if err := st.CreateTables(ctx); err != nil {
+				t.Fatal(err)
+			}
+			c := p.Cache()
+			id := fmt.Sprintf("c%d", time.Now().UnixNano())
+			key := store.CounterKey{ID: id}
+			// get reports the row and whether it came from the cache
+			get := func(want string) *store.Counter {
+				t.Helper()
+				before := c.Stats().Hits
+				r, err := st.Counter.Get(ctx, key)
+				if err != nil {
+					t.Fatalf("%s: %v", want, err)
+				}
+				if hit := c.Stats().Hits > before; hit != (want == "hit") {
+					t.Fatalf("want a %s, got hit=%v", want, hit)
+				}
+				return r
+			}
+
+			if _, err := st.Counter.Incr(ctx, key, store.CounterIncr{Likes: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if r := get("miss"); r.Likes != 1 {
+				t.Fatalf("likes %d", r.Likes)
+			}
+			if r := get("hit"); r.Likes != 1 {
+				t.Fatalf("cached likes %d", r.Likes)
+			}
+			// the cached copy is the caller's own
+			r := get("hit")
+			r.Label = "changed by the caller"
+			if r := get("hit"); r.Label != "new" {
+				t.Fatalf("a caller's change reached the cache: %q", r.Label)
+			}
+
+			writes := []struct {
+				name  string
+				write func() error
+				check func(r *store.Counter) bool
+			}{
+				{"incr", func() error {
+					_, err := st.Counter.Incr(ctx, key, store.CounterIncr{Likes: 10})
+					return err
+				}, func(r *store.Counter) bool { return r.Likes == 11 }},
+				{"update", func() error {
+					_, err := st.Counter.Update(ctx, key, store.CounterChanges{Label: db.Some("updated")})
+					return err
+				}, func(r *store.Counter) bool { return r.Label == "updated" }},
+				{"put", func() error {
+					return st.Counter.Put(ctx, &store.Counter{ID: id, Likes: 5, Label: "put"})
+				}, func(r *store.Counter) bool { return r.Likes == 5 && r.Label == "put" }},
+				{"update-all", func() error {
+					_, err := st.Counter.UpdateAll(ctx, store.CounterChanges{Label: db.Some("all")}, store.CounterCols.ID.Eq(id))
+					return err
+				}, func(r *store.Counter) bool { return r.Label == "all" }},
+			}
+			for _, w := range writes {
+				get("hit")
+				if err := w.write(); err != nil {
+					t.Fatalf("%s: %v", w.name, err)
+				}
+				if r := get("miss"); !w.check(r) {
+					t.Fatalf("after %s the read returned %+v", w.name, r)
+				}
+			}
+			get("hit")
+			if err := st.Counter.Del(ctx, key); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.Counter.Get(ctx, key); !errors.Is(err, db.ErrNotFound) {
+				t.Fatalf("after del: %v", err)
+			}
+			st.Counter.Incr(ctx, key, store.CounterIncr{Likes: 1})
+			get("miss")
+			get("hit")
+			if _, err := st.Counter.DelAll(ctx, store.CounterCols.ID.Eq(id)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.Counter.Get(ctx, key); !errors.Is(err, db.ErrNotFound) {
+				t.Fatalf("after del-all: %v", err)
+			}
+		})
+	}
+}
+
+// TestCacheSingleFlight: concurrent misses of one key read the database once.
+func TestCacheSingleFlight(t *testing.T) {
+	b := backends()[0]
+	p := b.open(t)
+	c := cache.NewLocal(100)
+	p.UseCache(c)
+	st := store.New(p)
+	ctx := context.Background()
+	if err := st.CreateTables(ctx); err != nil {
+		t.Fatal(err)
+	}
+	key := store.CounterKey{ID: "sf"}
+	st.Counter.Incr(ctx, key, store.CounterIncr{Likes: 1})
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			if r, err := st.Counter.Get(ctx, key); err != nil || r.Likes != 1 {
+				t.Errorf("get: %v %v", r, err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	// every miss came with a fill attempt only from the one flight that read
+	if s := c.Stats(); s.Fills != 1 {
+		t.Fatalf("%d fills for 50 concurrent reads of one row: %+v", s.Fills, s)
+	}
+}
+
+// TestCacheAcrossProcesses: two pools on one PostgreSQL database, each
+// with its own client of one Redis cache, stand for two processes: a
+// write through one is seen by the very next read through the other.
+func TestCacheAcrossProcesses(t *testing.T) {
+	url := testenv.PgsqlSchema(t)
+	ns := fmt.Sprintf("across%d:", time.Now().UnixNano())
+	open := func() *store.Store {
+		p, err := db.OpenPostgres(context.Background(), url, 4, []byte("s"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(p.Close)
+		c, err := cache.NewRedis(testenv.RedisURL(), ns)
+		if err != nil {
+			t.Fatalf("Redis is required (scripts/services.sh): %v", err)
+		}
+		t.Cleanup(func() { c.Close() })
+		p.UseCache(c)
+		return store.New(p)
+	}
+	a, b := open(), open()
+	ctx := context.Background()
+	if err := a.CreateTables(ctx); err != nil {
+		t.Fatal(err)
+	}
+	key := store.AlbumKey{ID: "x"}
+	if err := a.Album.Add(ctx, &store.Album{ID: "x", OwnerID: "o", Title: "v0"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 50; i++ {
+		for _, s := range []*store.Store{a, b} {
+			s.Album.Get(ctx, key) // cached in both
+		}
+		title := fmt.Sprint("v", i)
+		writer, reader := a, b
+		if i%2 == 0 {
+			writer, reader = b, a
+		}
+		if _, err := writer.Album.Update(ctx, key, store.AlbumChanges{Title: db.Some(title)}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := reader.Album.Get(ctx, key)
+		if err != nil || r.Title != title {
+			t.Fatalf("write %d: the other process read %+v, %v", i, r, err)
+		}
+	}
+}
