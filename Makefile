@@ -22,7 +22,7 @@ generate: ## regenerate generated/ from schema/ (same as go generate ./...)
 	$(GO) generate ./...
 
 check: ## fail when generated/ is stale (same flags as schema/generate.go)
-	$(GO) run ./cmd/bkgen check -name bkapp -schema ./schema -out ./generated
+	$(GO) run ./cmd/bkgen check -name bkapp -schema ./schema -out ./generated -handlers ./cmd/bkapp
 
 vet: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

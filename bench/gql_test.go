@@ -12,13 +12,13 @@ import (
 // process, next to BenchmarkRESTGet doing the same through /todo/get.
 func BenchmarkGraphQLGet(b *testing.B) {
 	p, ids := todoPool(b, 1)
-	h := gql.Handler(server.App().GraphQL(p, nil), gql.Config{Complexity: 10000, Depth: 10, CacheSize: 100})
+	h := gql.Handler(server.App(nil).GraphQL(p, nil), gql.Config{Complexity: 10000, Depth: 10, CacheSize: 100})
 	serveGET(b, h, "/graphql?query="+url.QueryEscape(`query($id: String!) { todo(id: $id) { id name descr due done mtime } }`)+"&variables="+url.QueryEscape(`{"id":"`+ids[0]+`"}`))
 }
 
 func BenchmarkRESTGet(b *testing.B) {
 	p, ids := todoPool(b, 1)
-	h, err := server.App().API(p, nil)
+	h, err := server.App(nil).API(p, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

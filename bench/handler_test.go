@@ -23,7 +23,7 @@ import (
 // same over HTTP with many clients.
 func BenchmarkHandlerSelect(b *testing.B) {
 	p, _ := todoPool(b, 500)
-	h, err := server.App().API(p, nil)
+	h, err := server.App(nil).API(p, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

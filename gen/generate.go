@@ -79,6 +79,9 @@ func Render(m *Model) (map[string][]byte, error) {
 	for name, b := range gql {
 		out[name] = b
 	}
+	if err := addJen(out, "jobs", map[string]*jen.File{"jobs.go": jobsFile(m)}); err != nil {
+		return nil, err
+	}
 	// generated/server: the App glue that the binary runs, with the spec
 	// again beside the code that embeds it (go:embed cannot reach the
 	// repository root), the doc page and /account/*.
@@ -91,7 +94,7 @@ func Render(m *Model) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := map[string]any{"Name": m.Name, "SchemaPkg": m.SchemaPkg, "REST": rest, "Controls": ControlParams, "HasAuth": hasAuth, "HasAccount": profile != nil, "Profile": profile}
+	data := map[string]any{"Jobs": m.Jobs, "Name": m.Name, "SchemaPkg": m.SchemaPkg, "REST": rest, "Controls": ControlParams, "HasAuth": hasAuth, "HasAccount": profile != nil, "Profile": profile}
 	if profile != nil {
 		acc, err := renderTemplateFuncs("account.go.tmpl", data, true)
 		if err != nil {
@@ -131,6 +134,70 @@ func renderTemplateFuncs(name string, data any, gofmt bool) ([]byte, error) {
 		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
 	return b, nil
+}
+
+// Owned returns the files of the application that bkgen creates once and
+// never overwrites (the job handlers), for a directory of package pkg.
+func Owned(m *Model, pkg string) map[string][]byte { return ownedFiles(m, pkg) }
+
+// WriteOwned creates the owned files missing under dir and returns their
+// paths; existing files are the user's and are left alone.
+func WriteOwned(dir string, files map[string][]byte) ([]string, error) {
+	var created []string
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		p := filepath.Join(dir, n)
+		if _, err := os.Stat(p); err == nil {
+			continue
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return created, err
+		}
+		if err := os.WriteFile(p, files[n], 0o644); err != nil {
+			return created, err
+		}
+		created = append(created, p)
+	}
+	return created, nil
+}
+
+// MissingOwned lists the owned files that do not exist under dir.
+func MissingOwned(dir string, files map[string][]byte) []string {
+	var missing []string
+	for n := range files {
+		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
+			missing = append(missing, filepath.Join(dir, n))
+		}
+	}
+	sort.Strings(missing)
+	return missing
+}
+
+// PackageName returns the package name of the Go files in dir, or def.
+func PackageName(dir, def string) string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return def
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if name, ok := strings.CutPrefix(strings.TrimSpace(line), "package "); ok {
+				return strings.TrimSpace(name)
+			}
+		}
+	}
+	return def
 }
 
 // OpenAPIFile is where the spec goes, relative to the output directory's

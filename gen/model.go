@@ -25,6 +25,7 @@ type Model struct {
 	Name      string // the application's name (its binary)
 	SchemaPkg string // import path of the schema package
 	Tables    []*Table
+	Jobs      []*Job // schemas annotated bk.Job()
 }
 
 // Table is one table with every name the generated code uses.
@@ -142,7 +143,30 @@ func BuildModel(spec *load.SchemaSpec) (*Model, error) {
 	tables := map[string]string{}
 	schemas := append([]*load.Schema(nil), spec.Schemas...)
 	sort.Slice(schemas, func(i, j int) bool { return schemas[i].Name < schemas[j].Name })
+	jobs := map[string]string{}
 	for _, s := range schemas {
+		if a, err := annotation(s.Annotations); err == nil && a.Job != nil {
+			if len(a.Conflicts) > 0 {
+				errs = append(errs, (&schemaError{pos: s.Pos, table: s.Name, msg: "contradictory annotations: " + strings.Join(a.Conflicts, "; ")}).Error())
+				continue
+			}
+			j, err := buildJob(s, a)
+			if err != nil {
+				errs = append(errs, err.Error())
+				continue
+			}
+			if other, ok := jobs[j.Name]; ok {
+				errs = append(errs, (&schemaError{pos: j.Pos, table: s.Name, msg: fmt.Sprintf("job name %q is also used by schema %s", j.Name, other)}).Error())
+				continue
+			}
+			jobs[j.Name] = s.Name
+			if reserved := map[string]bool{"Handlers": true, "Specs": true}; reserved[j.GoName] {
+				errs = append(errs, (&schemaError{pos: j.Pos, table: s.Name, msg: fmt.Sprintf("the name %s is reserved by the generated jobs package", j.GoName)}).Error())
+				continue
+			}
+			m.Jobs = append(m.Jobs, j)
+			continue
+		}
 		t, err := buildTable(s)
 		if err != nil {
 			errs = append(errs, err.Error())

@@ -3,4 +3,4 @@
 // ../generated.
 package schema
 
-//go:generate go run github.com/bkgen/bkgen/cmd/bkgen generate -q -name bkapp -schema . -out ../generated
+//go:generate go run github.com/bkgen/bkgen/cmd/bkgen generate -q -name bkapp -schema . -out ../generated -handlers ../cmd/bkapp

@@ -75,6 +75,7 @@ func generate(args []string, stdout, stderr io.Writer, check bool) int {
 	outDir := fs.String("out", "./generated", "output directory")
 	quiet := fs.Bool("q", false, "print nothing but errors")
 	appName := fs.String("name", "app", "the application's name (its binary and page titles)")
+	handlers := fs.String("handlers", "", "directory of the application's main package: bkgen creates the job handler files there once (jobs.go, job_NAME.go) and never overwrites them")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -99,18 +100,34 @@ func generate(args []string, stdout, stderr io.Writer, check bool) int {
 		fmt.Fprintln(stderr, "bkgen:", err)
 		return 1
 	}
+	var owned map[string][]byte
+	if *handlers != "" {
+		owned = gen.Owned(m, gen.PackageName(*handlers, "main"))
+	}
 	if check {
-		if d := gen.Diff(*outDir, files); len(d) > 0 {
+		d := gen.Diff(*outDir, files)
+		for _, p := range gen.MissingOwned(*handlers, owned) {
+			d = append(d, p+" (handler file to create)")
+		}
+		if len(d) > 0 {
 			fmt.Fprintf(stderr, "bkgen: %s is stale, run go generate ./...:\n  %s\n", *outDir, strings.Join(d, "\n  "))
 			return 1
 		}
-		say("bkgen: %s is up to date (%d tables)\n", *outDir, len(m.Tables))
+		say("bkgen: %s is up to date (%d tables, %d jobs)\n", *outDir, len(m.Tables), len(m.Jobs))
 		return 0
 	}
 	if err := gen.Write(*outDir, files); err != nil {
 		fmt.Fprintln(stderr, "bkgen:", err)
 		return 1
 	}
-	say("bkgen: %d tables, %d files in %s (%s)\n", len(m.Tables), len(files), *outDir, time.Since(start).Round(time.Millisecond))
+	created, err := gen.WriteOwned(*handlers, owned)
+	for _, p := range created {
+		say("bkgen: created %s (yours: never overwritten)\n", p)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "bkgen:", err)
+		return 1
+	}
+	say("bkgen: %d tables, %d jobs, %d files in %s (%s)\n", len(m.Tables), len(m.Jobs), len(files), *outDir, time.Since(start).Round(time.Millisecond))
 	return 0
 }

@@ -12,11 +12,13 @@ import (
 
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/graphql"
+	"github.com/bkgen/bkgen/generated/jobs"
 	"github.com/bkgen/bkgen/generated/rest"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/app"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
+	rtjobs "github.com/bkgen/bkgen/runtime/jobs"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/web"
 )
@@ -31,8 +33,9 @@ var Spec []byte
 //go:embed doc.html
 var Doc []byte
 
-// App returns the application: its tables, REST API and documentation.
-func App() *app.App {
+// App returns the application: its tables, REST and GraphQL APIs, its
+// documentation, and its jobs, run by h (the handlers of cmd/bkapp).
+func App(h jobs.Handlers) *app.App {
 	return &app.App{
 		Name:   "bkapp",
 		Tables: store.Infos(),
@@ -84,6 +87,7 @@ func App() *app.App {
 		GraphQL: func(p *db.Pool, bus pubsub.Bus) gqlgen.ExecutableSchema {
 			return graphql.NewExecutableSchema(graphql.NewConfig(store.New(p), bus))
 		},
+		Jobs: func(p *db.Pool) []rtjobs.Spec { return jobs.Specs(h, store.New(p)) },
 		Spec: Spec,
 		Doc:  Doc,
 	}

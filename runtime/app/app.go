@@ -16,7 +16,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	gqlgen "github.com/99designs/gqlgen/graphql"
 
@@ -25,6 +27,7 @@ import (
 	"github.com/bkgen/bkgen/runtime/config"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/gql"
+	"github.com/bkgen/bkgen/runtime/jobs"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/web"
 )
@@ -47,11 +50,15 @@ type App struct {
 	Params map[string][]string
 	Spec   []byte // openapi.yaml
 	Doc    []byte // the API documentation page
+	// Jobs are the background jobs on a pool (generated/jobs.Specs); nil
+	// when none.
+	Jobs func(p *db.Pool) []jobs.Spec
 }
 
 // roles are the commands of the binary.
 var roles = map[string]string{
-	"web":   "serve the REST API (the default)",
+	"web":    "serve the REST and GraphQL APIs (the default); with -jobs-queue local it runs the jobs too",
+	"worker": "run jobs from -jobs-queue (and the cron schedules, -jobs-cron)",
 	"shell": "admin commands: account-add, account-secret, account-list (shell -h)",
 }
 
@@ -81,6 +88,8 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	pc.Params(params)
 	var cc cache.Config
 	cc.Params(params)
+	var jc jobs.Config
+	jc.Params(params)
 
 	home = homeOf(args)
 	rest, problems, err := params.Load(home, os.Environ(), args)
@@ -119,7 +128,16 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if role == "shell" {
 		return a.shell(ctx, dbc, pc, rest[1:], stdout, stderr)
 	}
-	if err := a.web(ctx, logger, dbc, wc, ac, gc, pc, cc, ready); err != nil {
+	jc.Home = home
+	s := &services{dbc: dbc, pc: pc, cc: cc, jc: jc}
+	if role == "worker" {
+		if err := a.worker(ctx, s); err != nil {
+			logger.Error("exit", "err", err)
+			return 1
+		}
+		return 0
+	}
+	if err := a.web(ctx, logger, s, wc, ac, gc, ready); err != nil {
 		logger.Error("exit", "err", err)
 		return 1
 	}
@@ -208,24 +226,102 @@ func forgetAnnounced(ctx context.Context, bus pubsub.Bus, accounts auth.Accounts
 	}()
 }
 
-func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.Config, ac auth.Config, gc gql.Config, pc pubsub.Config, cc cache.Config, ready func(string)) error {
-	pools, err := a.open(ctx, dbc)
+// services are what every serving role opens: the database pool, the
+// bus, the cache in front of the pool, and the job service.
+type services struct {
+	dbc  db.Config
+	pc   pubsub.Config
+	cc   cache.Config
+	jc   jobs.Config
+	pool *db.Pool
+	bus  pubsub.Bus
+	rows cache.Cache
+	jobs *jobs.Jobs
+	stop []func()
+}
+
+func (s *services) open(ctx context.Context, a *App) error {
+	pools, err := a.open(ctx, s.dbc)
 	if err != nil {
 		return err
 	}
-	defer pools.Close()
-	pool := pools.Default
-	bus, err := pubsub.Open(pc)
-	if err != nil {
+	s.stop = append(s.stop, pools.Close)
+	s.pool = pools.Default
+	if s.bus, err = pubsub.Open(s.pc); err != nil {
 		return fmt.Errorf("pubsub: %w", err)
 	}
-	defer bus.Close()
-	rows, err := openCache(ctx, cc, bus)
-	if err != nil {
+	s.stop = append(s.stop, func() { s.bus.Close() })
+	if s.rows, err = openCache(ctx, s.cc, s.bus); err != nil {
 		return err
 	}
-	defer rows.Close()
-	pool.UseCache(rows) // before the stores are made, in a.API
+	s.stop = append(s.stop, func() { s.rows.Close() })
+	s.pool.UseCache(s.rows) // before any store is made
+	var specs []jobs.Spec
+	if a.Jobs != nil {
+		specs = a.Jobs(s.pool)
+	}
+	if s.jobs, err = jobs.Open(s.jc, specs); err != nil {
+		return err
+	}
+	s.stop = append(s.stop, func() { s.jobs.Close() })
+	jobs.SetDefault(s.jobs)
+	return nil
+}
+
+func (s *services) close() {
+	for i := len(s.stop) - 1; i >= 0; i-- {
+		s.stop[i]()
+	}
+}
+
+// runJobs runs the job workers and, with -jobs-cron, the scheduler until
+// ctx ends; the returned function waits for them to finish.
+func (s *services) runJobs(ctx context.Context) (wait func()) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := s.jobs.Work(ctx); err != nil {
+			slog.Error("jobs", "err", err)
+		}
+	}()
+	if s.jc.Cron {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.jobs.Schedule(ctx, jobs.CrontabFiles(s.jc.Home), time.Second)
+		}()
+	}
+	return wg.Wait
+}
+
+// worker runs jobs until ctx ends, then lets the running ones finish
+// (-jobs-shutdown-timeout).
+func (a *App) worker(ctx context.Context, s *services) error {
+	if err := s.open(ctx, a); err != nil {
+		return err
+	}
+	defer s.close()
+	if s.jobs.Local() {
+		slog.Warn("worker with -jobs-queue local runs only the jobs it schedules itself (cron); use -jobs-queue redis://… to take jobs from other processes")
+	}
+	slog.Info("worker", "jobs", s.jobs.Names(), "queue", s.jc.Queue, "cron", s.jc.Cron)
+	s.runJobs(ctx)()
+	return nil
+}
+
+func (a *App) web(ctx context.Context, log *slog.Logger, s *services, wc web.Config, ac auth.Config, gc gql.Config, ready func(string)) error {
+	if err := s.open(ctx, a); err != nil {
+		return err
+	}
+	defer s.close()
+	pool, bus, rows := s.pool, s.bus, s.rows
+	if s.jobs.Local() {
+		// the dev default: nobody else can run this process's jobs
+		jobsCtx, cancel := context.WithCancel(ctx)
+		defer s.runJobs(jobsCtx)()
+		defer cancel()
+	}
 	accounts := auth.NewCachedAccounts(a.sharedAccounts(pool, bus), ac.AccountTTL, 10000)
 	forgetAnnounced(ctx, bus, accounts)
 	checker, err := auth.NewChecker(ac, accounts, wc.MaxBody)
@@ -240,6 +336,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.C
 	mux.Handle("/", strictParams(a.Params, api))
 	a.builtins(mux)
 	cacheRoutes(mux, rows)
+	jobRoutes(mux, s.jobs)
 	checker.Routes(mux, web.Error)
 	if a.Routes != nil {
 		a.Routes(pool, mux, accounts) // changes through /account/* update the cache at once
@@ -250,7 +347,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, dbc db.Config, wc web.C
 	}
 	h := web.Chain(mux, web.Recover, web.LimitBody(wc.MaxBody), checker.Middleware(web.Error))
 	return web.Serve(ctx, wc, h, func(addr string) {
-		log.Info("listening", "addr", addr, "pool", pool.Dialect(), "home", absHome(dbc.Home))
+		log.Info("listening", "addr", addr, "pool", pool.Dialect(), "home", absHome(s.dbc.Home))
 		if ready != nil {
 			ready(addr)
 		}

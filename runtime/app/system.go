@@ -3,11 +3,17 @@ package app
 import (
 	"context"
 	"encoding/base64"
+	"errors"
+	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/bkgen/bkgen/runtime/cache"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/jobs"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/web"
 )
@@ -92,4 +98,102 @@ func cacheRoutes(mux *http.ServeMux, c cache.Cache) {
 		}
 		web.JSON(w, map[string]any{"prefix": prefix, "cleared": true})
 	}))
+}
+
+// jobRoutes registers the admin endpoints of the jobs: submit (enqueue a
+// job by name with JSON args), failed (the jobs that used up their
+// retries) and list (the jobs and their settings).
+func jobRoutes(mux *http.ServeMux, j *jobs.Jobs) {
+	mux.HandleFunc("/system/jobs/list", func(w http.ResponseWriter, r *http.Request) {
+		type spec struct {
+			Name    string `json:"name"`
+			Queue   string `json:"queue"`
+			Cron    string `json:"cron,omitempty"`
+			Retries int    `json:"retries"`
+			Timeout string `json:"timeout"`
+			Unique  string `json:"unique,omitempty"`
+		}
+		out := []spec{}
+		for _, n := range j.Names() {
+			s := j.Spec(n)
+			sp := spec{Name: n, Queue: s.Queue, Cron: s.Cron, Retries: s.Retries, Timeout: s.Timeout.String()}
+			if s.Unique > 0 {
+				sp.Unique = s.Unique.String()
+			}
+			out = append(out, sp)
+		}
+		web.JSON(w, map[string]any{"jobs": out, "local": j.Local()})
+	})
+	mux.HandleFunc("/system/jobs/failed", func(w http.ResponseWriter, r *http.Request) {
+		limit := 100
+		if v := r.FormValue("limit"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				web.Error(w, http.StatusBadRequest, "BadLimit", "limit must be a number from 1 to 1000")
+				return
+			}
+			limit = n
+		}
+		list, err := j.Failed(r.Context(), limit)
+		if err != nil {
+			web.Error(w, http.StatusServiceUnavailable, "QueueUnavailable", err.Error())
+			return
+		}
+		if list == nil {
+			list = []jobs.Info{}
+		}
+		web.JSON(w, map[string]any{"count": len(list), "data": list})
+	})
+	mux.HandleFunc("/system/jobs/submit", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost && r.Method != http.MethodGet {
+			web.MethodNotAllowed(w, r, http.MethodPost)
+			return
+		}
+		name, args := r.URL.Query().Get("name"), []byte(r.URL.Query().Get("args"))
+		if ct := r.Header.Get("Content-Type"); r.Method == http.MethodPost && strings.HasPrefix(ct, "application/json") {
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				web.Error(w, http.StatusBadRequest, "BadBody", "cannot read the body")
+				return
+			}
+			args = body
+		} else if r.Method == http.MethodPost {
+			if v := r.PostFormValue("args"); v != "" {
+				args = []byte(v)
+			}
+			if v := r.PostFormValue("name"); v != "" {
+				name = v
+			}
+		}
+		if name == "" {
+			web.Error(w, http.StatusBadRequest, "MissingName", "name is required: the job to run ("+strings.Join(j.Names(), ", ")+")")
+			return
+		}
+		var opts []jobs.Option
+		if q := r.FormValue("queue"); q != "" {
+			opts = append(opts, jobs.Queue(q))
+		}
+		if v := r.FormValue("delay"); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				web.Error(w, http.StatusBadRequest, "BadDelay", "delay is a duration such as 30s or 5m")
+				return
+			}
+			opts = append(opts, jobs.Delay(d))
+		}
+		info, err := j.Enqueue(r.Context(), name, args, opts...)
+		var perr *jobs.PayloadError
+		switch {
+		case errors.Is(err, jobs.ErrUnknownJob):
+			web.Error(w, http.StatusBadRequest, "UnknownJob", err.Error())
+		case errors.As(err, &perr):
+			web.Error(w, http.StatusBadRequest, "BadPayload", err.Error())
+		case errors.Is(err, jobs.ErrDuplicate):
+			web.Error(w, http.StatusConflict, "Duplicate", err.Error())
+		case err != nil:
+			web.Error(w, http.StatusServiceUnavailable, "QueueUnavailable", err.Error())
+		default:
+			web.JSON(w, info)
+		}
+	})
 }

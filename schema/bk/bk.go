@@ -46,6 +46,10 @@ type Annotation struct {
 	// exist in, like backendjs's skip_pools.
 	SkipPools []string `json:"skip_pools,omitempty"`
 
+	// Job makes the schema a background job instead of a table: its fields
+	// are the job's typed payload.
+	Job *JobSpec `json:"job,omitempty"`
+
 	// Conflicts lists contradictory declarations found while merging.
 	Conflicts []string `json:"conflicts,omitempty"`
 }
@@ -112,6 +116,15 @@ func (a Annotation) Merge(other schema.Annotation) schema.Annotation {
 		out.CacheTTL = b.CacheTTL
 	}
 	out.NoAPI = out.NoAPI || b.NoAPI
+	if b.Job != nil {
+		if out.Job == nil {
+			j := *b.Job
+			out.Job = &j
+		} else {
+			j := out.Job.merge(*b.Job)
+			out.Job = &j
+		}
+	}
 	for _, p := range b.SkipPools {
 		if !contains(out.SkipPools, p) {
 			out.SkipPools = append(append([]string(nil), out.SkipPools...), p)
@@ -185,4 +198,94 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// JobSpec holds the job properties of a schema annotated with Job().
+type JobSpec struct {
+	Cron    string `json:"cron,omitempty"`    // schedule: "sec min hour dom mon dow" (seconds optional)
+	Queue   string `json:"queue,omitempty"`   // queue name; default "default"
+	Retries *int   `json:"retries,omitempty"` // retries after a failure; default 3
+	Timeout int64  `json:"timeout,omitempty"` // ms a run may take; default 30 min
+	Unique  int64  `json:"unique,omitempty"`  // ms during which an identical job is refused
+}
+
+func (j JobSpec) merge(o JobSpec) JobSpec {
+	if o.Cron != "" {
+		j.Cron = o.Cron
+	}
+	if o.Queue != "" {
+		j.Queue = o.Queue
+	}
+	if o.Retries != nil {
+		j.Retries = o.Retries
+	}
+	if o.Timeout != 0 {
+		j.Timeout = o.Timeout
+	}
+	if o.Unique != 0 {
+		j.Unique = o.Unique
+	}
+	return j
+}
+
+// Job makes the schema a background job rather than a table: bkgen
+// generates its payload struct (the fields), Enqueue<Job> and a handler
+// method to implement. Options chain:
+//
+//	bk.Job().Cron("0 */5 * * * *").Queue("low").Retries(5).Timeout(time.Minute)
+func Job() Annotation { return Annotation{Job: &JobSpec{}} }
+
+func (a Annotation) job() JobSpec {
+	if a.Job == nil {
+		return JobSpec{}
+	}
+	return *a.Job
+}
+
+func (a Annotation) withJob(j JobSpec) Annotation {
+	if a.Job == nil {
+		a.Conflicts = append(append([]string(nil), a.Conflicts...), "a job option without Job()")
+	}
+	a.Job = &j
+	return a
+}
+
+// Cron schedules the job: backendjs's six fields "sec min hour dom mon
+// dow" or the usual five (no seconds), or a descriptor such as @hourly.
+// A fired job is enqueued once, whatever the number of schedulers.
+func (a Annotation) Cron(spec string) Annotation {
+	j := a.job()
+	j.Cron = spec
+	return a.withJob(j)
+}
+
+// Queue puts the job on a named queue (default "default").
+func (a Annotation) Queue(name string) Annotation {
+	j := a.job()
+	j.Queue = name
+	return a.withJob(j)
+}
+
+// Retries is how many times a failed run is retried, with backoff, before
+// the job is kept as failed (default 3; 0: never retried).
+func (a Annotation) Retries(n int) Annotation {
+	j := a.job()
+	j.Retries = &n
+	return a.withJob(j)
+}
+
+// Timeout bounds one run (default 30 minutes); a run past it is cancelled
+// and counts as a failure.
+func (a Annotation) Timeout(d time.Duration) Annotation {
+	j := a.job()
+	j.Timeout = d.Milliseconds()
+	return a.withJob(j)
+}
+
+// Unique refuses a job identical (same name and payload) to one enqueued
+// less than ttl ago that has not finished.
+func (a Annotation) Unique(ttl time.Duration) Annotation {
+	j := a.job()
+	j.Unique = ttl.Milliseconds()
+	return a.withJob(j)
 }

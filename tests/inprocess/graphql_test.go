@@ -54,7 +54,7 @@ func TestSubscriptionsDoNotLeak(t *testing.T) {
 	ctx := context.Background()
 	st.CreateTables(ctx)
 	bus := pubsub.NewLocal()
-	srv := httptest.NewServer(gql.Handler(server.App().GraphQL(p, bus), gql.Config{Complexity: 10000, Depth: 10, CacheSize: 10}))
+	srv := httptest.NewServer(gql.Handler(server.App(nil).GraphQL(p, bus), gql.Config{Complexity: 10000, Depth: 10, CacheSize: 10}))
 	defer srv.Close()
 	url := strings.Replace(srv.URL, "http", "ws", 1)
 
