@@ -59,7 +59,7 @@ type App struct {
 var roles = map[string]string{
 	"web":    "serve the REST and GraphQL APIs (the default); with -jobs-queue local it runs the jobs too",
 	"worker": "run jobs from -jobs-queue (and the cron schedules, -jobs-cron)",
-	"shell": "admin commands: account-add, account-secret, account-list (shell -h)",
+	"shell":  "admin commands: account-add, account-secret, account-list (shell -h)",
 }
 
 // Main runs the binary with args (without the program name) and returns the

@@ -45,13 +45,13 @@ const (
 
 // Options of one Enqueue; the job's Spec gives the defaults.
 type Options struct {
-	Queue    string
-	At       time.Time     // run at (zero: now)
-	Delay    time.Duration // run after
-	Unique   time.Duration
-	Retries  int // -1: the spec's
-	Timeout  time.Duration
-	ID       string // a job with an ID already queued is refused (ErrDuplicate)
+	Queue   string
+	At      time.Time     // run at (zero: now)
+	Delay   time.Duration // run after
+	Unique  time.Duration
+	Retries int // -1: the spec's
+	Timeout time.Duration
+	ID      string // a job with an ID already queued is refused (ErrDuplicate)
 }
 
 // Option changes Options.
