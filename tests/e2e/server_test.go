@@ -76,7 +76,10 @@ var listening = regexp.MustCompile(`msg=listening addr=(\S+)`)
 // listens; it is stopped with SIGTERM at the end of the test.
 func start(t testing.TB, args ...string) *server {
 	t.Helper()
-	shell(t, args, "account-add", "-login", adminLogin, "-secret", adminSecret, "-type", "admin")
+	// servers sharing a database share the account
+	if out, err := exec.Command(bin, append(append([]string{}, args...), "shell", "account-add", "-login", adminLogin, "-secret", adminSecret, "-type", "admin")...).CombinedOutput(); err != nil && !strings.Contains(string(out), "exists") {
+		t.Fatalf("bkapp shell account-add: %v\n%s", err, out)
+	}
 	s := &server{t: t, client: &http.Client{Transport: &auth.Transport{Login: adminLogin, Secret: adminSecret}}}
 	s.cmd = exec.Command(bin, append([]string{"-api-bind", "127.0.0.1", "-api-port", "0"}, args...)...)
 	stderr, err := s.cmd.StderrPipe()

@@ -1,0 +1,205 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/tests/testenv"
+)
+
+// proc is a bkapp process that does not serve HTTP (a worker).
+type proc struct {
+	cmd *exec.Cmd
+	mu  sync.Mutex
+	log bytes.Buffer
+}
+
+func (p *proc) logs() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.log.String()
+}
+
+// startWorker runs `bkapp ARGS worker` until the test ends (SIGTERM).
+func startWorker(t *testing.T, args ...string) *proc {
+	t.Helper()
+	p := &proc{cmd: exec.Command(bin, append(append([]string{}, args...), "worker")...)}
+	stderr, _ := p.cmd.StderrPipe()
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		once := sync.Once{}
+		for sc.Scan() {
+			p.mu.Lock()
+			p.log.WriteString(sc.Text() + "\n")
+			p.mu.Unlock()
+			if strings.Contains(sc.Text(), "msg=worker") {
+				once.Do(func() { close(started) })
+			}
+		}
+	}()
+	select {
+	case <-started:
+	case <-time.After(60 * time.Second):
+		p.cmd.Process.Kill()
+		t.Fatalf("worker did not start:\n%s", p.logs())
+	}
+	t.Cleanup(func() {
+		p.cmd.Process.Signal(syscall.SIGTERM)
+		p.cmd.Wait()
+		if t.Failed() {
+			t.Logf("worker log:\n%s", p.logs())
+		}
+	})
+	return p
+}
+
+// likes waits until counter id has want likes (or more when atLeast).
+func (s *server) waitLikes(t *testing.T, id string, want float64, within time.Duration) float64 {
+	t.Helper()
+	var got float64
+	for end := time.Now().Add(within); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		if r := s.get("/counter/get", url.Values{"id": {id}}); r.status == 200 {
+			if got = r.num("likes"); got >= want {
+				return got
+			}
+		}
+	}
+	t.Fatalf("counter %s: likes %v, want %v within %v", id, got, want, within)
+	return got
+}
+
+// TestJobsLocal: on the dev default (jobs in the web process), an admin
+// submits jobs by name; they run, failures are retried then listed, and
+// bad input gets clear 4xx replies.
+func TestJobsLocal(t *testing.T) {
+	t.Parallel()
+	s := start(t, "-home", t.TempDir(), "-jobs-retry-delay", "50ms")
+
+	r := s.postJSON("/system/jobs/submit?name=tally", map[string]any{"id": "j1", "n": 2})
+	if r.status != 200 || r.str("id") == "" || r.str("name") != "tally" {
+		t.Fatalf("submit: %d %s", r.status, r.raw)
+	}
+	s.waitLikes(t, "j1", 2, 10*time.Second)
+	time.Sleep(200 * time.Millisecond)
+	if got := s.get("/counter/get", url.Values{"id": {"j1"}}).num("likes"); got != 2 {
+		t.Fatalf("the job ran more than once: likes %v", got)
+	}
+	// form style, as backendjs clients send it
+	if r := s.postForm("/system/jobs/submit", url.Values{"name": {"tally"}, "args": {`{"id":"j1","n":1}`}}); r.status != 200 {
+		t.Fatalf("form submit: %d %s", r.status, r.raw)
+	}
+	s.waitLikes(t, "j1", 3, 10*time.Second)
+
+	// a failing job: 1 run + 2 retries, then in the failed list
+	r = s.postJSON("/system/jobs/submit?name=tally", map[string]any{"id": "j2", "n": 1, "fail": true})
+	id := r.str("id")
+	var failed map[string]any
+	for end := time.Now().Add(10 * time.Second); failed == nil && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		list := s.get("/system/jobs/failed", nil)
+		data, _ := list.body["data"].([]any)
+		for _, d := range data {
+			if m := d.(map[string]any); m["id"] == id {
+				failed = m
+			}
+		}
+	}
+	if failed == nil || failed["retried"] != 2.0 || !strings.Contains(fmt.Sprint(failed["last_error"]), "failing as asked") {
+		t.Fatalf("failed job: %v", failed)
+	}
+
+	r = s.get("/system/jobs/list", nil)
+	if !strings.Contains(r.raw, `"name":"cleanup"`) || !strings.Contains(r.raw, `"cron":"0 0 3 * * *"`) {
+		t.Fatalf("list: %s", r.raw)
+	}
+
+	for _, c := range []struct {
+		path string
+		body any
+		code string
+	}{
+		{"/system/jobs/submit?name=taly", map[string]any{"id": "x", "n": 1}, "UnknownJob"},
+		{"/system/jobs/submit", map[string]any{"id": "x", "n": 1}, "MissingName"},
+		{"/system/jobs/submit?name=tally", map[string]any{"id": "x", "n": "two"}, "BadPayload"},
+		{"/system/jobs/submit?name=tally", map[string]any{"id": "x"}, "BadPayload"},
+		{"/system/jobs/submit?name=tally", map[string]any{"id": "x", "n": 1, "color": "red"}, "BadPayload"},
+		{"/system/jobs/submit?name=tally&delay=soon", map[string]any{"id": "x", "n": 1}, "BadDelay"},
+	} {
+		r := s.postJSON(c.path, c.body)
+		if r.status != 400 || r.str("code") != c.code {
+			t.Errorf("%s %v: %d %s, want 400 %s", c.path, c.body, r.status, r.raw, c.code)
+		}
+	}
+	if r := s.raw(http.MethodPost, "/system/jobs/submit?name=tally", "application/json", []byte(`{"id":`)); r.status != 400 {
+		t.Errorf("broken JSON: %d %s", r.status, r.raw)
+	}
+	if r := s.postJSON("/system/jobs/submit?name=taly", map[string]any{}); !strings.Contains(r.str("message"), `did you mean "tally"`) {
+		t.Errorf("unknown job message: %s", r.raw)
+	}
+	// admins only
+	home := t.TempDir()
+	s2 := start(t, "-home", home)
+	shell(t, []string{"-home", home}, "account-add", "-login", "plain", "-secret", "plain-secret")
+	plain := &server{t: t, base: s2.base, client: &http.Client{Transport: &auth.Transport{Login: "plain", Secret: "plain-secret"}}}
+	if r := plain.postJSON("/system/jobs/submit?name=tally", map[string]any{"id": "x", "n": 1}); r.status != 401 || r.str("code") != "ADMIN" {
+		t.Errorf("a non-admin's submit: %d %s", r.status, r.raw)
+	}
+	if r := plain.get("/system/cache/stats", nil); r.status != 401 {
+		t.Errorf("a non-admin's cache stats: %d %s", r.status, r.raw)
+	}
+}
+
+// jobsRedis is a Redis database of its own for the asynq tests: their
+// workers take any job of the default queue in it.
+const jobsRedis = "redis://127.0.0.1:6379/6"
+
+// TestJobsRedisWorkers: with -jobs-queue redis the web process only
+// enqueues, a worker process runs the job once, and a job whose worker is
+// killed with SIGKILL runs again on another worker (at least once: asynq
+// takes it back when the dead worker's lease expires, about a minute).
+func TestJobsRedisWorkers(t *testing.T) {
+	t.Parallel()
+	url := testenv.PgsqlSchema(t)
+	args := []string{"-home", t.TempDir(), "-db-pool", "pgsql", "-db-pgsql-pool", url, "-db-create-tables", "-jobs-queue", jobsRedis, "-jobs-poll", "200ms"}
+	s := start(t, args...)
+	w1 := startWorker(t, args...)
+
+	r := s.postJSON("/system/jobs/submit?name=tally", map[string]any{"id": "once", "n": 1})
+	if r.status != 200 {
+		t.Fatalf("submit: %d %s", r.status, r.raw)
+	}
+	s.waitLikes(t, "once", 1, 20*time.Second)
+	if !strings.Contains(w1.logs(), "worker") {
+		t.Fatal("no worker log")
+	}
+
+	// a slow job; its worker dies in the middle
+	r = s.postJSON("/system/jobs/submit?name=tally", map[string]any{"id": "killed", "n": 1, "sleep_ms": 4000})
+	if r.status != 200 {
+		t.Fatalf("submit: %d %s", r.status, r.raw)
+	}
+	time.Sleep(1500 * time.Millisecond) // taken and running
+	w1.cmd.Process.Kill()
+	w1.cmd.Wait()
+	if got := s.get("/counter/get", map[string][]string{"id": {"killed"}}); got.status != 404 {
+		t.Fatalf("the job finished before its worker was killed: %s", got.raw)
+	}
+	startWorker(t, args...)
+	s.waitLikes(t, "killed", 1, 150*time.Second)
+	if got := s.get("/counter/get", map[string][]string{"id": {"once"}}).num("likes"); got != 1 {
+		t.Fatalf("the first job ran %v times", got)
+	}
+}
