@@ -44,6 +44,21 @@ const redisTimeout = 500 * time.Millisecond
 // NewRedis connects to the Redis at url (redis://host:port/db); namespace
 // keeps this application's keys apart from others sharing the Redis.
 func NewRedis(url, namespace string) (*Redis, error) {
+	c, err := newRedis(url, namespace)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := c.rdb.Ping(ctx).Err(); err != nil {
+		c.rdb.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// newRedis makes the client without connecting.
+func newRedis(url, namespace string) (*Redis, error) {
 	opt, err := redis.ParseURL(url)
 	if err != nil {
 		return nil, err
@@ -52,14 +67,7 @@ func NewRedis(url, namespace string) (*Redis, error) {
 	opt.ReadTimeout = redisTimeout
 	opt.WriteTimeout = redisTimeout
 	opt.MaxRetries = 0
-	rdb := redis.NewClient(opt)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		rdb.Close()
-		return nil, err
-	}
-	return &Redis{rdb: rdb, ns: namespace, dirty: map[string]bool{}}, nil
+	return &Redis{rdb: redis.NewClient(opt), ns: namespace, dirty: map[string]bool{}}, nil
 }
 
 // Name implements Cache.

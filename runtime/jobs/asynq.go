@@ -36,8 +36,9 @@ func newAsynq(cfg Config) (*asynqQueue, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := rdb.Ping(ctx).Err(); err != nil {
-		rdb.Close()
-		return nil, fmt.Errorf("jobs: redis %s: %w", cfg.Queue, err)
+		// reads and writes do not need the queue: start, and let each
+		// enqueue say that Redis is away until it is back
+		slog.Warn("jobs: Redis does not answer; enqueues fail until it does", "url", cfg.Queue, "err", err)
 	}
 	return &asynqQueue{cfg: cfg, opt: opt, client: asynq.NewClient(opt), insp: asynq.NewInspector(opt), rdb: rdb}, nil
 }
@@ -54,6 +55,9 @@ func (q *asynqQueue) enqueue(ctx context.Context, s *Spec, payload []byte, o Opt
 	if o.ID != "" {
 		opts = append(opts, asynq.TaskID(o.ID))
 	}
+	// bounded: an unreachable Redis is an error in seconds, not a hang
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
 	ti, err := q.client.EnqueueContext(ctx, asynq.NewTask(s.Name, payload), opts...)
 	switch {
 	case errors.Is(err, asynq.ErrDuplicateTask), errors.Is(err, asynq.ErrTaskIDConflict):

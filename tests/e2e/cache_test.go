@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"fmt"
+	"net"
 	"net/url"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -107,4 +109,74 @@ func TestLocalCacheInvalidationReachesServers(t *testing.T) {
 			t.Fatal("the other server still serves the old row after 2 s")
 		}
 	}
+}
+
+// TestRedisDown: with the cache and the job queue on a Redis that goes
+// away, reads and writes keep working from the database, and a job submit
+// is a clear 503.
+func TestRedisDown(t *testing.T) {
+	t.Parallel()
+	rs, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Fatal("redis-server is required (scripts/services.sh installs it)")
+	}
+	port := freePort(t)
+	redis := exec.Command(rs, "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+	if err := redis.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer redis.Process.Kill()
+	url := fmt.Sprintf("redis://127.0.0.1:%d/0", port)
+	for end := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatal("redis-server did not start")
+		}
+	}
+	s := start(t, "-home", t.TempDir(), "-ipc-cache", url, "-jobs-queue", url)
+	id := s.postJSON("/album/add", map[string]any{"title": "t1"}).str("id")
+	q := url2(id)
+	s.get("/album/get", q)
+	if s.get("/album/get", q).str("title") != "t1" || s.get("/system/cache/stats", nil).num("hits") == 0 {
+		t.Fatal("not cached while Redis is up")
+	}
+
+	redis.Process.Kill()
+	redis.Wait()
+	begin := time.Now()
+	if r := s.get("/album/get", q); r.status != 200 || r.str("title") != "t1" {
+		t.Fatalf("read with Redis down: %d %s", r.status, r.raw)
+	}
+	if r := s.postJSON("/album/update", map[string]any{"id": id, "title": "t2"}); r.status != 200 {
+		t.Fatalf("write with Redis down: %d %s", r.status, r.raw)
+	}
+	for range 20 {
+		if r := s.get("/album/get", q); r.status != 200 || r.str("title") != "t2" {
+			t.Fatalf("read after a write with Redis down: %d %s", r.status, r.raw)
+		}
+	}
+	if d := time.Since(begin); d > 5*time.Second {
+		t.Fatalf("22 requests with Redis down took %v", d)
+	}
+	r := s.postJSON("/system/jobs/submit?name=tally", map[string]any{"id": "x", "n": 1})
+	if r.status != 503 || r.str("code") != "QueueUnavailable" {
+		t.Fatalf("submit with Redis down: %d %s", r.status, r.raw)
+	}
+	if st := s.get("/system/cache/stats", nil); st.num("errors") == 0 {
+		t.Fatalf("stats do not count the failures: %s", st.raw)
+	}
+}
+
+func url2(id string) url.Values { return url.Values{"id": {id}} }
+
+func freePort(t *testing.T) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }
