@@ -2,8 +2,11 @@ package gen
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/entc/load"
@@ -200,5 +203,79 @@ func TestRenderDeterministic(t *testing.T) {
 				t.Fatalf("%s differs between renders", name)
 			}
 		}
+	}
+}
+
+func TestModelJobs(t *testing.T) {
+	table := item(field.String("id"))
+	job := func(ann schema.Annotation, fields ...ent.Field) Other {
+		return Other{testSchema{fields: fields, ann: []schema.Annotation{ann}}}
+	}
+	m, err := BuildModel(spec(t, table, job(bk.Job().Cron("*/5 * * * * *").Queue("low").Retries(0).Timeout(time.Minute),
+		field.String("to"), field.Int("n").Optional(), field.Enum("kind").Values("a", "b"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Tables) != 1 || len(m.Jobs) != 1 {
+		t.Fatalf("tables %d, jobs %d", len(m.Tables), len(m.Jobs))
+	}
+	j := m.Jobs[0]
+	if j.Name != "other" || j.Cron != "*/5 * * * * *" || j.Queue != "low" || j.Retries != 0 || j.Timeout != 60000 || j.EnqueueFunc != "EnqueueOther" || len(j.Fields) != 3 {
+		t.Fatalf("job: %+v", j)
+	}
+	for _, c := range []struct {
+		job  Other
+		want string
+	}{
+		{job(bk.Job().Cron("every tuesday")), `Cron("every tuesday")`},
+		{job(bk.Job().Retries(-1)), "Retries(-1)"},
+		{job(bk.Job().Queue("Bad Queue")), "queue name"},
+		{job(bk.Job(), field.String("to").Annotations(bk.Pub())), "plain payload field"},
+		{job(bk.Job(), field.String("to").Default("x")), "plain payload field"},
+		{job(bk.Job().Merge(bk.Cache(time.Minute)).(bk.Annotation)), "not a table"},
+		{job(bk.Cache(time.Minute).Cron("* * * * *")), "without Job()"},
+	} {
+		_, err := BuildModel(spec(t, table, c.job))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want an error with %q", c.job.ann, err, c.want)
+		}
+	}
+}
+
+func TestJobsRender(t *testing.T) {
+	m, err := BuildModel(spec(t, item(field.String("id")), Other{testSchema{fields: []ent.Field{field.String("to")}, ann: []schema.Annotation{bk.Job()}}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Name = "app"
+	files, err := Render(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(files["jobs/jobs.go"])
+	for _, want := range []string{"func EnqueueOther(ctx context.Context, p Other, opts ...rtjobs.Option)", "Other(ctx context.Context, st *store.Store, p *Other) error", `"to"`} {
+		if !strings.Contains(src, want) {
+			t.Errorf("jobs.go lacks %q", want)
+		}
+	}
+	owned := Owned(m, "main")
+	if len(owned) != 2 || !strings.Contains(string(owned["job_other.go"]), "func (jobHandlers) Other(") {
+		t.Fatalf("owned files: %v", owned)
+	}
+	dir := t.TempDir()
+	created, err := WriteOwned(dir, owned)
+	if err != nil || len(created) != 2 {
+		t.Fatalf("created %v, %v", created, err)
+	}
+	// the user's edit survives a second generate
+	os.WriteFile(filepath.Join(dir, "job_other.go"), []byte("package main // mine\n"), 0o644)
+	if created, _ := WriteOwned(dir, owned); len(created) != 0 {
+		t.Fatalf("recreated %v", created)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "job_other.go")); string(b) != "package main // mine\n" {
+		t.Fatal("a user-owned file was overwritten")
+	}
+	if m := MissingOwned(dir, owned); len(m) != 0 {
+		t.Fatalf("missing %v", m)
 	}
 }
