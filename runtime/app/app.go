@@ -28,6 +28,7 @@ import (
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/gql"
 	"github.com/bkgen/bkgen/runtime/jobs"
+	"github.com/bkgen/bkgen/runtime/metrics"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/web"
 )
@@ -57,9 +58,13 @@ type App struct {
 
 // roles are the commands of the binary.
 var roles = map[string]string{
-	"web":    "serve the REST and GraphQL APIs (the default); with -jobs-queue local it runs the jobs too",
-	"worker": "run jobs from -jobs-queue (and the cron schedules, -jobs-cron)",
-	"shell":  "admin commands: account-add, account-secret, account-list (shell -h)",
+	"web":     "serve the REST and GraphQL APIs (the default); with -jobs-queue local it runs the jobs too",
+	"worker":  "run jobs from -jobs-queue (cron too with -jobs-cron)",
+	"master":  "run the cron schedules and -jobs-workers job workers",
+	"monitor": "run and supervise the -server-roles (web, master): restart crashes, SIGHUP restarts web gracefully",
+	"start":   "the production entry: monitor, refusing a second instance on the same home",
+	"stop":    "stop the instance running on this home (SIGTERM to its monitor or web process)",
+	"shell":   "admin commands: account-add, account-secret, account-list (shell -h)",
 }
 
 // Main runs the binary with args (without the program name) and returns the
@@ -71,27 +76,11 @@ func (a *App) Main(args []string) int {
 // Run is Main with a context, output streams and a callback that gets the
 // listening address (tests, embedding).
 func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(addr string)) int {
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	lv := new(slog.LevelVar)
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
 	slog.SetDefault(logger)
-	params := config.New()
-	var home string
-	params.String(&home, "home", "", "application home: etc/config is read from it, the SQLite file goes to var/ (env BKJS_HOME; default the current directory)")
-	var dbc db.Config
-	dbc.Params(params)
-	var wc web.Config
-	wc.Params(params)
-	var ac auth.Config
-	ac.Params(params)
-	var gc gql.Config
-	gc.Params(params)
-	var pc pubsub.Config
-	pc.Params(params)
-	var cc cache.Config
-	cc.Params(params)
-	var jc jobs.Config
-	jc.Params(params)
-
-	home = homeOf(args)
+	params, st := declare()
+	home := homeOf(args)
 	rest, problems, err := params.Load(home, os.Environ(), args)
 	if errors.Is(err, config.ErrHelp) {
 		fmt.Fprintf(stdout, "Usage: %s [-param value ...] [ROLE]\n\nRoles:\n", a.Name)
@@ -111,6 +100,12 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		fmt.Fprintf(stderr, "%s: %v\n", a.Name, err)
 		return 2
 	}
+	l, err := level(st.log)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", a.Name, err)
+		return 2
+	}
+	lv.Set(l)
 	for _, p := range problems {
 		logger.Warn("config line skipped", "where", p.Where, "err", p.Err)
 	}
@@ -122,22 +117,39 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		fmt.Fprintf(stderr, "%s: unknown role %q%s\n", a.Name, role, nearest(role))
 		return 2
 	}
-	dbc.Home = home
+	st.home = home
+	st.dbc.Home = home
+	st.jc.Home = home
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if role == "shell" {
-		return a.shell(ctx, dbc, pc, rest[1:], stdout, stderr)
+	flags := args[:len(args)-len(rest)]
+	switch role {
+	case "shell":
+		return a.shell(ctx, st.dbc, st.pc, rest[1:], stdout, stderr)
+	case "stop":
+		return a.stopInstance(home, stderr)
+	case "monitor", "start":
+		return a.monitor(ctx, st, flags, stderr)
 	}
-	jc.Home = home
-	s := &services{dbc: dbc, pc: pc, cc: cc, jc: jc}
-	if role == "worker" {
-		if err := a.worker(ctx, s); err != nil {
-			logger.Error("exit", "err", err)
+	srv := &services{dbc: st.dbc, pc: st.pc, cc: st.cc, jc: st.jc, role: role}
+	lc := &live{level: lv}
+	if os.Getenv(childEnv) == "" && role == "web" {
+		// a web process on its own is an instance: one per home
+		unlock, err := lockHome(a.Name, home)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", a.Name, err)
 			return 1
 		}
-		return 0
+		defer unlock()
 	}
-	if err := a.web(ctx, logger, s, wc, ac, gc, ready); err != nil {
+	go watchConfig(ctx, home, flags, params, lc, time.Second)
+	switch role {
+	case "worker", "master":
+		err = a.worker(ctx, srv)
+	default:
+		err = a.web(ctx, logger, srv, st, lc, ready)
+	}
+	if err != nil {
 		logger.Error("exit", "err", err)
 		return 1
 	}
@@ -166,12 +178,16 @@ func homeOf(args []string) string {
 }
 
 func nearest(role string) string {
+	best, dist := "", 3
 	for r := range roles {
-		if strings.HasPrefix(r, role) || strings.HasPrefix(role, r) {
-			return fmt.Sprintf("; did you mean %q?", r)
+		if d := config.Distance(role, r); d < dist || (d == dist && r < best) || strings.HasPrefix(r, role) && role != "" {
+			best, dist = r, d
 		}
 	}
-	return " (see -help)"
+	if best == "" {
+		return " (see -help)"
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
 }
 
 // open opens the default pool and, for SQLite (the embedded default, as
@@ -229,6 +245,7 @@ func forgetAnnounced(ctx context.Context, bus pubsub.Bus, accounts auth.Accounts
 // services are what every serving role opens: the database pool, the
 // bus, the cache in front of the pool, and the job service.
 type services struct {
+	role string
 	dbc  db.Config
 	pc   pubsub.Config
 	cc   cache.Config
@@ -236,8 +253,9 @@ type services struct {
 	pool *db.Pool
 	bus  pubsub.Bus
 	rows cache.Cache
-	jobs *jobs.Jobs
-	stop []func()
+	jobs    *jobs.Jobs
+	metrics *metrics.Registry
+	stop    []func()
 }
 
 func (s *services) open(ctx context.Context, a *App) error {
@@ -247,6 +265,9 @@ func (s *services) open(ctx context.Context, a *App) error {
 	}
 	s.stop = append(s.stop, pools.Close)
 	s.pool = pools.Default
+	s.metrics = metrics.New()
+	s.stop = append(s.stop, s.metrics.Close)
+	s.pool.UseMetrics(s.metrics)
 	if s.bus, err = pubsub.Open(s.pc); err != nil {
 		return fmt.Errorf("pubsub: %w", err)
 	}
@@ -285,7 +306,9 @@ func (s *services) runJobs(ctx context.Context) (wait func()) {
 			slog.Error("jobs", "err", err)
 		}
 	}()
-	if s.jc.Cron {
+	// cron runs in the master, in a web process with its own queue (the
+	// dev default) and wherever -jobs-cron asks for it
+	if s.jc.Cron || s.role == "master" || s.jobs.Local() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -295,8 +318,8 @@ func (s *services) runJobs(ctx context.Context) (wait func()) {
 	return wg.Wait
 }
 
-// worker runs jobs until ctx ends, then lets the running ones finish
-// (-jobs-shutdown-timeout).
+// worker runs jobs (the worker and master roles) until ctx ends, then
+// lets the running ones finish (-jobs-shutdown-timeout).
 func (a *App) worker(ctx context.Context, s *services) error {
 	if err := s.open(ctx, a); err != nil {
 		return err
@@ -305,12 +328,12 @@ func (a *App) worker(ctx context.Context, s *services) error {
 	if s.jobs.Local() {
 		slog.Warn("worker with -jobs-queue local runs only the jobs it schedules itself (cron); use -jobs-queue redis://… to take jobs from other processes")
 	}
-	slog.Info("worker", "jobs", s.jobs.Names(), "queue", s.jc.Queue, "cron", s.jc.Cron)
+	slog.Info(s.role, "jobs", s.jobs.Names(), "queue", s.jc.Queue, "cron", s.jc.Cron || s.role == "master" || s.jobs.Local(), "pid", os.Getpid())
 	s.runJobs(ctx)()
 	return nil
 }
 
-func (a *App) web(ctx context.Context, log *slog.Logger, s *services, wc web.Config, ac auth.Config, gc gql.Config, ready func(string)) error {
+func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settings, lc *live, ready func(string)) error {
 	if err := s.open(ctx, a); err != nil {
 		return err
 	}
@@ -322,9 +345,9 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, wc web.Con
 		defer s.runJobs(jobsCtx)()
 		defer cancel()
 	}
-	accounts := auth.NewCachedAccounts(a.sharedAccounts(pool, bus), ac.AccountTTL, 10000)
+	accounts := auth.NewCachedAccounts(a.sharedAccounts(pool, bus), st.ac.AccountTTL, 10000)
 	forgetAnnounced(ctx, bus, accounts)
-	checker, err := auth.NewChecker(ac, accounts, wc.MaxBody)
+	checker, err := auth.NewChecker(st.ac, accounts, st.wc.MaxBody)
 	if err != nil {
 		return err
 	}
@@ -332,26 +355,88 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, wc web.Con
 	if err != nil {
 		return err
 	}
+	guard := web.NewGuard(st.limits, st.maxLatency, s.metrics)
+	defer guard.Close()
+	lc.checker, lc.guard, lc.cache = checker, guard, rows
+
 	mux := http.NewServeMux()
 	mux.Handle("/", strictParams(a.Params, api))
 	a.builtins(mux)
 	cacheRoutes(mux, rows)
 	jobRoutes(mux, s.jobs)
+	a.systemRoutes(mux, s, guard)
 	checker.Routes(mux, web.Error)
 	if a.Routes != nil {
 		a.Routes(pool, mux, accounts) // changes through /account/* update the cache at once
 	}
 	if a.GraphQL != nil {
-		mux.Handle("/graphql", gql.Handler(a.GraphQL(pool, bus), gc))
+		mux.Handle("/graphql", gql.Handler(a.GraphQL(pool, bus), gc(st)))
 		mux.HandleFunc("GET /graphql/playground", gql.Playground)
 	}
-	h := web.Chain(mux, web.Recover, web.LimitBody(wc.MaxBody), checker.Middleware(web.Error))
-	return web.Serve(ctx, wc, h, func(addr string) {
-		log.Info("listening", "addr", addr, "pool", pool.Dialect(), "home", absHome(s.dbc.Home))
+	access, closeAccess, err := accessLog(st)
+	if err != nil {
+		return err
+	}
+	defer closeAccess()
+	web.SetLogin(func(r *http.Request) string {
+		if acc := auth.FromContext(r.Context()); acc != nil {
+			return acc.Login
+		}
+		return ""
+	})
+	known := a.routeNames()
+	h := web.Chain(mux, web.Recover, web.Observe(s.metrics, func(n string) bool { return known[n] }, access), guard.Middleware,
+		web.LimitBody(st.wc.MaxBody), checker.Middleware(web.Error), guard.LoginLimit(func(r *http.Request) string {
+			if acc := auth.FromContext(r.Context()); acc != nil {
+				return acc.Login
+			}
+			return ""
+		}))
+	return web.Serve(ctx, st.wc, h, func(addr string) {
+		log.Info("listening", "addr", addr, "pool", pool.Dialect(), "home", absHome(s.dbc.Home), "pid", os.Getpid())
 		if ready != nil {
 			ready(addr)
 		}
 	})
+}
+
+func gc(st *settings) gql.Config { return st.gc }
+
+// routeNames are the metric names of the routes this binary serves; the
+// other paths count as url_other.
+func (a *App) routeNames() map[string]bool {
+	known := map[string]bool{}
+	for p := range a.Params {
+		known[web.RouteName(p)] = true
+	}
+	for _, p := range []string{"/ping", "/login", "/logout", "/auth", "/doc", "/openapi.yaml", "/graphql", "/graphql/playground",
+		"/data/columns", "/data/keys", "/metrics", "/system/stats", "/system/restart", "/system/cache", "/system/jobs",
+		"/account/get", "/account/add", "/account/update", "/account/del", "/account/select", "/account/put", "/account/subscribe"} {
+		known[web.RouteName(p)] = true
+	}
+	return known
+}
+
+// accessLog opens -log-access: one line per request.
+func accessLog(st *settings) (*slog.Logger, func(), error) {
+	switch st.accessLog {
+	case "":
+		return nil, func() {}, nil
+	case "stderr", "-":
+		return slog.New(slog.NewTextHandler(os.Stderr, nil)).With("log", "access"), func() {}, nil
+	}
+	path := st.accessLog
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(st.home, "log", path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, nil, err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-log-access: %w", err)
+	}
+	return slog.New(slog.NewJSONHandler(f, nil)), func() { f.Close() }, nil
 }
 
 func absHome(h string) string {

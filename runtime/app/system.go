@@ -7,13 +7,17 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/cache"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/jobs"
+	"github.com/bkgen/bkgen/runtime/metrics"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/web"
 )
@@ -196,4 +200,58 @@ func jobRoutes(mux *http.ServeMux, j *jobs.Jobs) {
 			web.JSON(w, info)
 		}
 	})
+}
+
+// systemRoutes registers /metrics (Prometheus), /system/stats/get
+// (backendjs's flat statistics) and /system/restart.
+func (a *App) systemRoutes(mux *http.ServeMux, s *services, guard *web.Guard) {
+	cacheStat := func(f func(cache.Stats) int64) func() float64 {
+		return func() float64 { return float64(f(s.rows.Stats())) }
+	}
+	jobStat := func(f func(jobs.Stats) int64) func() float64 {
+		return func() float64 { return float64(f(jobs.Counts())) }
+	}
+	mux.Handle("/metrics", s.metrics.Handler(
+		metrics.Gauge{Name: "bk_cache_hits_total", Help: "Cache reads that found the row.", Counter: true, Value: cacheStat(func(c cache.Stats) int64 { return c.Hits })},
+		metrics.Gauge{Name: "bk_cache_misses_total", Help: "Cache reads that went to the database.", Counter: true, Value: cacheStat(func(c cache.Stats) int64 { return c.Misses })},
+		metrics.Gauge{Name: "bk_cache_invalidations_total", Help: "Cache keys invalidated by writes.", Counter: true, Value: cacheStat(func(c cache.Stats) int64 { return c.Dels })},
+		metrics.Gauge{Name: "bk_cache_errors_total", Help: "Failed cache calls.", Counter: true, Value: cacheStat(func(c cache.Stats) int64 { return c.Errors })},
+		metrics.Gauge{Name: "bk_cache_entries", Help: "Entries in the local cache.", Value: cacheStat(func(c cache.Stats) int64 { return int64(c.Entries) })},
+		metrics.Gauge{Name: "bk_jobs_enqueued_total", Help: "Jobs enqueued by this process.", Counter: true, Value: jobStat(func(j jobs.Stats) int64 { return j.Enqueued })},
+		metrics.Gauge{Name: "bk_jobs_succeeded_total", Help: "Job runs that succeeded in this process.", Counter: true, Value: jobStat(func(j jobs.Stats) int64 { return j.Succeeded })},
+		metrics.Gauge{Name: "bk_jobs_failed_total", Help: "Job runs that failed in this process.", Counter: true, Value: jobStat(func(j jobs.Stats) int64 { return j.Failed })},
+		metrics.Gauge{Name: "bk_scheduling_lag_seconds", Help: "How late the process runs a timer (the busy check's latency).", Value: func() float64 { return guard.Latency().Seconds() }},
+	))
+	info := metrics.Info{App: a.Name + "/" + version(), Role: s.role, Pool: s.pool.Dialect(), Latency: guard.Latency,
+		Extra: func(out map[string]any) {
+			c := s.rows.Stats()
+			out["pool_hits"], out["pool_misses"] = c.Hits, c.Misses
+			out["cache_driver"], out["cache_hits"], out["cache_misses"], out["cache_fills"] = c.Driver, c.Hits, c.Misses, c.Fills
+			out["cache_dels"], out["cache_errors"], out["cache_entries"] = c.Dels, c.Errors, c.Entries
+			j := jobs.Counts()
+			out["jobs_enqueued"], out["jobs_succeeded"], out["jobs_failed"] = j.Enqueued, j.Succeeded, j.Failed
+		}}
+	mux.HandleFunc("/system/stats/get", func(w http.ResponseWriter, r *http.Request) {
+		web.JSON(w, s.metrics.Stats(info))
+	})
+	mux.HandleFunc("/system/restart", func(w http.ResponseWriter, r *http.Request) {
+		if os.Getenv(childEnv) == "" {
+			web.Error(w, http.StatusBadRequest, "NoMonitor", "this process runs without a monitor: a graceful restart needs `"+a.Name+" start` (or monitor)")
+			return
+		}
+		// the monitor starts a new web process, then stops this one
+		if err := syscall.Kill(os.Getppid(), syscall.SIGHUP); err != nil {
+			web.Error(w, http.StatusServiceUnavailable, "RestartFailed", err.Error())
+			return
+		}
+		web.JSON(w, map[string]any{})
+	})
+}
+
+// version is the module version of the binary.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "devel"
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/config"
@@ -150,13 +151,12 @@ func WithAccount(ctx context.Context, a *Account) context.Context {
 
 // Checker verifies requests against the rules and the accounts.
 type Checker struct {
-	accounts                      Accounts
-	allow, deny, admin, anonymous *regexp.Regexp
-	cfg                           Config
-	sessions, tokens              *Sealer // tokens nil: none issued
-	limits                        *limiter
-	allowType, denyType           map[string]*regexp.Regexp
-	now                           func() time.Time
+	accounts         Accounts
+	rules            atomic.Pointer[rules] // swapped whole by SetRules (live config)
+	cfg              Config
+	sessions, tokens *Sealer // tokens nil: none issued
+	limits           *limiter
+	now              func() time.Time
 	maxBody                       int64
 }
 
@@ -172,31 +172,52 @@ func NewChecker(c Config, accounts Accounts, maxBody int64) (*Checker, error) {
 	if c.TokenSecret != "" {
 		ch.tokens = NewSealer("token\x00" + c.TokenSecret)
 	}
-	var err error
-	if ch.allow, err = compile("api-allow-path", append(append([]string{}, DefaultAllow...), c.AllowPath...)); err != nil {
+	if err := ch.SetRules(c); err != nil {
 		return nil, err
 	}
-	if ch.deny, err = compile("api-deny-path", c.DenyPath); err != nil {
-		return nil, err
+	return ch, nil
+}
+
+// rules are the compiled path rules of the access check.
+type rules struct {
+	allow, deny, admin, anonymous *regexp.Regexp
+	allowType, denyType           map[string]*regexp.Regexp
+}
+
+// SetRules compiles the path rules of c (api-allow-path, api-deny-path,
+// api-allow-admin, api-allow-anonymous, api-allow-account-*,
+// api-deny-account-*) and swaps them in at once; on an error the rules
+// in force stay.
+func (ch *Checker) SetRules(c Config) error {
+	var (
+		r   rules
+		err error
+	)
+	if r.allow, err = compile("api-allow-path", append(append([]string{}, DefaultAllow...), c.AllowPath...)); err != nil {
+		return err
 	}
-	if ch.admin, err = compile("api-allow-admin", append(append([]string{}, DefaultAdmin...), c.AllowAdmin...)); err != nil {
-		return nil, err
+	if r.deny, err = compile("api-deny-path", c.DenyPath); err != nil {
+		return err
 	}
-	if ch.anonymous, err = compile("api-allow-anonymous", c.AllowAnonymous); err != nil {
-		return nil, err
+	if r.admin, err = compile("api-allow-admin", append(append([]string{}, DefaultAdmin...), c.AllowAdmin...)); err != nil {
+		return err
 	}
-	ch.allowType, ch.denyType = map[string]*regexp.Regexp{}, map[string]*regexp.Regexp{}
+	if r.anonymous, err = compile("api-allow-anonymous", c.AllowAnonymous); err != nil {
+		return err
+	}
+	r.allowType, r.denyType = map[string]*regexp.Regexp{}, map[string]*regexp.Regexp{}
 	for typ, list := range c.AllowAccount {
-		if ch.allowType[typ], err = compile("api-allow-account-"+typ, list); err != nil {
-			return nil, err
+		if r.allowType[typ], err = compile("api-allow-account-"+typ, list); err != nil {
+			return err
 		}
 	}
 	for typ, list := range c.DenyAccount {
-		if ch.denyType[typ], err = compile("api-deny-account-"+typ, list); err != nil {
-			return nil, err
+		if r.denyType[typ], err = compile("api-deny-account-"+typ, list); err != nil {
+			return err
 		}
 	}
-	return ch, nil
+	ch.rules.Store(&r)
+	return nil
 }
 
 // compile joins a list of regexps as backendjs does: (a)|(b)|…; nil for none.
@@ -252,7 +273,8 @@ func (ch *Checker) Middleware(write func(w http.ResponseWriter, status int, code
 // bodies carry a checksum).
 func (ch *Checker) Check(r *http.Request) (*Account, error) {
 	path := r.URL.Path
-	if match(ch.deny, path) {
+	rl := ch.rules.Load()
+	if match(rl.deny, path) {
 		return nil, &Failure{Status: http.StatusForbidden, Code: "DENY", Message: "Access denied"}
 	}
 	raw := queryValue(r.URL.RawQuery, HeaderName)
@@ -272,11 +294,11 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 			source, sealed = "session", c.Value
 		}
 	}
-	open := match(ch.allow, path)
+	open := match(rl.allow, path)
 	if open && source == "session" {
 		source, sealed = "signature", "" // the cookie is not needed there: /logout works with an expired one
 	}
-	if raw == "" && sealed == "" && (open || match(ch.anonymous, path)) {
+	if raw == "" && sealed == "" && (open || match(rl.anonymous, path)) {
 		return nil, nil
 	}
 	// From here a credential was given: it is checked, on open paths too
@@ -353,7 +375,7 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 	if acc.IsAdmin() {
 		return acc, nil
 	}
-	if match(ch.admin, path) {
+	if match(ch.rules.Load().admin, path) {
 		return nil, &Failure{Status: http.StatusUnauthorized, Code: "ADMIN", Message: "Restricted access"}
 	}
 	return acc, ch.checkTypes(acc, path)
@@ -363,13 +385,14 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 // deny-account rule of one of its types refuses the path; when allow-account
 // rules match the path, one of them must be for one of its types.
 func (ch *Checker) checkTypes(acc *Account, path string) error {
-	for typ, re := range ch.denyType {
+	rl := ch.rules.Load()
+	for typ, re := range rl.denyType {
 		if acc.HasType(typ) && match(re, path) {
 			return &Failure{Status: http.StatusUnauthorized, Code: "DENY", Message: "Access denied"}
 		}
 	}
 	restricted := false
-	for typ, re := range ch.allowType {
+	for typ, re := range rl.allowType {
 		if match(re, path) {
 			restricted = true
 			if acc.HasType(typ) {

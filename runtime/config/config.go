@@ -25,6 +25,8 @@ type Param struct {
 	Default string
 	Help    string
 	Source  string // where the value came from: default, a file, env, flag
+	Live    bool   // a change in the config files applies without a restart
+	Value   string // the last value set, as written (lists: joined by newlines)
 	set     func(string) error
 }
 
@@ -38,6 +40,7 @@ type Set struct {
 // backendjs's api-allow-account-TYPE.
 type prefixParam struct {
 	prefix, help string
+	live         bool
 	set          func(suffix, value string) error
 }
 
@@ -57,6 +60,7 @@ func (s *Set) apply(name, value, source string) (bool, error) {
 			return true, err
 		}
 		p.Source = source
+		p.record(value)
 		return true, nil
 	}
 	for _, f := range s.prefixes {
@@ -158,6 +162,49 @@ func (s *Set) List(p *[]string, name, help string) {
 	})
 }
 
+func (p *Param) record(v string) {
+	if p.Type == "list" && v != "" && p.Source != "default" && p.Value != "" {
+		p.Value += "\n" + v
+		return
+	}
+	p.Value = v
+}
+
+// Live marks parameters (or prefix families, by their prefix) whose change
+// in the config files applies to a running process; -help says so, and
+// says that the others need a restart.
+func (s *Set) Live(names ...string) {
+	for _, n := range names {
+		if p := s.params[n]; p != nil {
+			p.Live = true
+			continue
+		}
+		found := false
+		for _, f := range s.prefixes {
+			if f.prefix == n {
+				f.live, found = true, true
+			}
+		}
+		if !found {
+			panic("config: Live of an undeclared parameter: " + n)
+		}
+	}
+}
+
+// Values returns the current value of every parameter, as written.
+func (s *Set) Values() map[string]string {
+	out := make(map[string]string, len(s.params))
+	for n, p := range s.params {
+		out[n] = p.Value
+	}
+	return out
+}
+
+// Files are the config files of a home, in load order.
+func Files(home string) []string {
+	return []string{filepath.Join(home, "etc", "config"), filepath.Join(home, "etc", "config.local")}
+}
+
 // Lookup returns the parameter with that name, or nil.
 func (s *Set) Lookup(name string) *Param { return s.params[name] }
 
@@ -179,8 +226,8 @@ func (p Problem) Error() string { return p.Where + ": " + p.Err.Error() }
 // Bad lines in files are returned as problems and skipped; a bad flag is an
 // error, since the command line is typed by a person who can fix it now.
 func (s *Set) Load(home string, environ []string, args []string) (rest []string, problems []Problem, err error) {
-	for _, f := range []string{"config", "config.local"} {
-		problems = append(problems, s.loadFile(filepath.Join(home, "etc", f))...)
+	for _, f := range Files(home) {
+		problems = append(problems, s.loadFile(f)...)
 	}
 	for _, kv := range environ {
 		k, v, ok := strings.Cut(kv, "=")
@@ -193,6 +240,7 @@ func (s *Set) Load(home string, environ []string, args []string) (rest []string,
 					problems = append(problems, Problem{"env " + k, err})
 				} else {
 					p.Source = "env"
+					p.record(v)
 				}
 			}
 		}
@@ -290,6 +338,7 @@ func (s *Set) parseFlags(args []string) ([]string, error) {
 			return nil, fmt.Errorf("-%s: %w", name, err)
 		}
 		p.Source = "flag"
+		p.record(val)
 	}
 	return nil, nil
 }
@@ -354,9 +403,16 @@ func (s *Set) Help(w io.Writer) {
 		if def == "" {
 			def = `""`
 		}
-		fmt.Fprintf(w, "  -%s %s\n      %s (default %s; env %s)\n", n, p.Type, p.Help, def, EnvName(n))
+		fmt.Fprintf(w, "  -%s %s\n      %s (default %s; env %s; %s)\n", n, p.Type, p.Help, def, EnvName(n), liveText(p.Live))
 	}
 	for _, f := range s.prefixes {
-		fmt.Fprintf(w, "  -%sNAME list\n      %s (env %sNAME)\n", f.prefix, f.help, EnvName(f.prefix))
+		fmt.Fprintf(w, "  -%sNAME list\n      %s (env %sNAME; %s)\n", f.prefix, f.help, EnvName(f.prefix), liveText(f.live))
 	}
+}
+
+func liveText(live bool) string {
+	if live {
+		return "a change in etc/config applies live"
+	}
+	return "a change needs a restart"
 }

@@ -67,9 +67,10 @@ func TestFlagErrors(t *testing.T) {
 
 func TestHelpListsEveryParameter(t *testing.T) {
 	s, _, _, _, _ := testSet()
+	s.Live("timeout")
 	var b strings.Builder
 	s.Help(&b)
-	for _, n := range []string{"-db-pool string", "-port int", "(default 8000; env BK_PORT)", "-timeout duration"} {
+	for _, n := range []string{"-db-pool string", "-port int", "(default 8000; env BK_PORT; a change needs a restart)", "-timeout duration", "env BK_TIMEOUT; a change in etc/config applies live"} {
 		if !strings.Contains(b.String(), n) {
 			t.Fatalf("help lacks %q:\n%s", n, b.String())
 		}
@@ -102,5 +103,23 @@ func TestPrefix(t *testing.T) {
 	}
 	if strings.Join(got["editor"], " ") != "^/photo/ ^/album/" || got["staff"][0] != "^/note/" {
 		t.Fatalf("%v", got)
+	}
+}
+
+func TestValuesRecordWhatWasSet(t *testing.T) {
+	s := New()
+	var port int
+	var paths []string
+	s.Int(&port, "port", 8000, "port")
+	s.List(&paths, "allow", "paths")
+	home := t.TempDir()
+	os.MkdirAll(filepath.Join(home, "etc"), 0o755)
+	os.WriteFile(filepath.Join(home, "etc", "config"), []byte("port=9000\nallow=^/a\nallow=^/b\n"), 0o644)
+	if _, _, err := s.Load(home, nil, []string{"-allow", "^/c"}); err != nil {
+		t.Fatal(err)
+	}
+	v := s.Values()
+	if v["port"] != "9000" || v["allow"] != "^/a\n^/b\n^/c" {
+		t.Fatalf("values: %q", v)
 	}
 }

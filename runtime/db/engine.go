@@ -46,6 +46,9 @@ func NewStore[R any](p *Pool, t *Table[R]) *Store[R] {
 	} else {
 		s.backend = newSQLStore(p, t)
 	}
+	if p.metrics != nil {
+		s.backend = newTimed(s.backend, p.metrics, p.Name)
+	}
 	if t.CacheTTL > 0 && p.cache != nil {
 		s.backend = newCached(s.backend, t, p.cache)
 	}

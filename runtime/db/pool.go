@@ -16,6 +16,7 @@ import (
 
 	"github.com/bkgen/bkgen/runtime/cache"
 	"github.com/bkgen/bkgen/runtime/config"
+	"github.com/bkgen/bkgen/runtime/metrics"
 )
 
 // Config selects and configures database pools, with backendjs's parameter
@@ -63,6 +64,7 @@ type Pool struct {
 	ddbConsistent bool   // strongly consistent reads
 	secret        []byte
 	cache         cache.Cache // read-through cache of bk.Cache tables; nil: none
+	metrics       *metrics.Registry
 }
 
 // Dialect names the pool's database: sqlite, pgsql or dynamodb.

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 
@@ -173,10 +174,14 @@ func LimitBody(max int64) Middleware {
 
 // Serve serves h on the configured address until ctx ends, then shuts down
 // gracefully: in-flight requests get ShutdownTimeout to finish.
+//
+// Under the monitor the listening socket is inherited (ListenFDEnv): the
+// monitor keeps it open across restarts, so connections wait in its
+// backlog while a new web process starts instead of being refused.
 func Serve(ctx context.Context, c Config, h http.Handler, ready func(addr string)) error {
-	ln, err := net.Listen("tcp", net.JoinHostPort(c.Bind, strconv.Itoa(c.Port)))
+	ln, err := Listen(c)
 	if err != nil {
-		return fmt.Errorf("web: %w", err)
+		return err
 	}
 	srv := &http.Server{
 		Handler:           h,
@@ -186,11 +191,12 @@ func Serve(ctx context.Context, c Config, h http.Handler, ready func(addr string
 		IdleTimeout:       c.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	notifyReady()
 	select {
 	case err := <-errc:
 		return err
@@ -199,4 +205,46 @@ func Serve(ctx context.Context, c Config, h http.Handler, ready func(addr string
 	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
 	defer cancel()
 	return srv.Shutdown(sctx)
+}
+
+// Environment of a web process started by the monitor.
+const (
+	ListenFDEnv = "BK_LISTEN_FD" // the inherited listening socket
+	ReadyFDEnv  = "BK_READY_FD"  // a pipe to write "ready" to once serving
+)
+
+// Listen returns the inherited listening socket, or a new one on the
+// configured address.
+func Listen(c Config) (net.Listener, error) {
+	if v := os.Getenv(ListenFDEnv); v != "" {
+		fd, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, fmt.Errorf("web: %s=%q", ListenFDEnv, v)
+		}
+		f := os.NewFile(uintptr(fd), "listener")
+		ln, err := net.FileListener(f)
+		f.Close() // FileListener made its own copy
+		if err != nil {
+			return nil, fmt.Errorf("web: inherited listener: %w", err)
+		}
+		return ln, nil
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(c.Bind, strconv.Itoa(c.Port)))
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	return ln, nil
+}
+
+// notifyReady tells the monitor that this process serves.
+func notifyReady() {
+	v := os.Getenv(ReadyFDEnv)
+	if v == "" {
+		return
+	}
+	if fd, err := strconv.Atoi(v); err == nil {
+		f := os.NewFile(uintptr(fd), "ready")
+		f.Write([]byte("ready\n"))
+		f.Close()
+	}
 }

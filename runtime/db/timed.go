@@ -1,0 +1,104 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/bkgen/bkgen/runtime/metrics"
+)
+
+// UseMetrics makes the stores opened on p afterwards time their database
+// operations in r (per pool and operation: pool_get, …); nil: none.
+func (p *Pool) UseMetrics(r *metrics.Registry) { p.metrics = r }
+
+// timed is a backend timing each operation. Expected outcomes (not found,
+// exists, invalid input) are not failures; anything else is.
+type timed[R any] struct {
+	backend[R]
+	get, add, put, del, incr, update, updateAll, delAll, list, sel *metrics.Timer
+}
+
+func newTimed[R any](b backend[R], r *metrics.Registry, pool string) *timed[R] {
+	t := func(op string) *metrics.Timer { return r.Pool(pool, op) }
+	return &timed[R]{backend: b, get: t("get"), add: t("add"), put: t("put"), del: t("del"), incr: t("incr"),
+		update: t("update"), updateAll: t("update_all"), delAll: t("del_all"), list: t("list"), sel: t("select")}
+}
+
+func failed(err error) bool {
+	if err == nil || errors.Is(err, ErrNotFound) || errors.Is(err, ErrExists) || errors.Is(err, ErrBadToken) || errors.Is(err, ErrUnsupported) {
+		return false
+	}
+	var v *ValidationError
+	return !errors.As(err, &v)
+}
+
+func (s *timed[R]) Get(ctx context.Context, key []any) (*R, error) {
+	start := time.Now()
+	r, err := s.backend.Get(ctx, key)
+	s.get.Observe(time.Since(start), failed(err))
+	return r, err
+}
+
+func (s *timed[R]) Add(ctx context.Context, r *R) error {
+	start := time.Now()
+	err := s.backend.Add(ctx, r)
+	s.add.Observe(time.Since(start), failed(err))
+	return err
+}
+
+func (s *timed[R]) Put(ctx context.Context, r *R) error {
+	start := time.Now()
+	err := s.backend.Put(ctx, r)
+	s.put.Observe(time.Since(start), failed(err))
+	return err
+}
+
+func (s *timed[R]) Del(ctx context.Context, key []any) error {
+	start := time.Now()
+	err := s.backend.Del(ctx, key)
+	s.del.Observe(time.Since(start), failed(err))
+	return err
+}
+
+func (s *timed[R]) Incr(ctx context.Context, r *R) (*R, error) {
+	start := time.Now()
+	out, err := s.backend.Incr(ctx, r)
+	s.incr.Observe(time.Since(start), failed(err))
+	return out, err
+}
+
+func (s *timed[R]) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
+	start := time.Now()
+	n, err := s.backend.Update(ctx, key, sets, expect)
+	s.update.Observe(time.Since(start), failed(err))
+	return n, err
+}
+
+func (s *timed[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error) {
+	start := time.Now()
+	n, err := s.backend.UpdateAll(ctx, conds, sets)
+	s.updateAll.Observe(time.Since(start), failed(err))
+	return n, err
+}
+
+func (s *timed[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
+	start := time.Now()
+	n, err := s.backend.DelAll(ctx, conds)
+	s.delAll.Observe(time.Since(start), failed(err))
+	return n, err
+}
+
+func (s *timed[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
+	start := time.Now()
+	rows, err := s.backend.List(ctx, keys)
+	s.list.Observe(time.Since(start), failed(err))
+	return rows, err
+}
+
+func (s *timed[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
+	start := time.Now()
+	p, err := s.backend.Select(ctx, q)
+	s.sel.Observe(time.Since(start), failed(err))
+	return p, err
+}

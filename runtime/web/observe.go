@@ -1,0 +1,101 @@
+package web
+
+import (
+	"bufio"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/bkgen/bkgen/runtime/metrics"
+)
+
+// statusWriter remembers the status and size of a reply.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	size   int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.size += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection (flush,
+// hijack for websockets, deadlines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Hijack passes the connection through (websockets of GraphQL
+// subscriptions); the status is then 101.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if w.status == 0 {
+		w.status = http.StatusSwitchingProtocols
+	}
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+// Flush passes flushes through (SSE).
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// RouteName is backendjs's metric name of a path: url_ and its first two
+// segments joined by "_" (/todo/get → url_todo_get).
+func RouteName(path string) string {
+	p := strings.TrimPrefix(path, "/")
+	a, rest, _ := strings.Cut(p, "/")
+	b, _, _ := strings.Cut(rest, "/")
+	if b == "" {
+		return "url_" + a
+	}
+	return "url_" + a + "_" + b
+}
+
+// Observe times every request into m under its route name. Only the names
+// of known routes are kept (known(name)); others count as url_other, so
+// that scanning random paths cannot grow the metrics without bound. With
+// access set, each request also gets one access log line.
+func Observe(m *metrics.Registry, known func(name string) bool, access *slog.Logger) Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			sw := &statusWriter{ResponseWriter: w}
+			next.ServeHTTP(sw, r)
+			d := time.Since(start)
+			if sw.status == 0 {
+				sw.status = http.StatusOK
+			}
+			name := RouteName(r.URL.Path)
+			if !known(name) {
+				name = "url_other"
+			}
+			m.Request(name, sw.status, d)
+			if access != nil {
+				access.LogAttrs(r.Context(), slog.LevelInfo, "request",
+					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+					slog.Int("bytes", sw.size), slog.Duration("took", d), slog.String("ip", clientIP(r)), slog.String("login", loginOf(r)))
+			}
+		})
+	}
+}
+
+// loginOf is set by the application: the login of the request's account.
+var loginOf = func(*http.Request) string { return "" }
+
+// SetLogin tells the access log how to find a request's login.
+func SetLogin(f func(*http.Request) string) { loginOf = f }
