@@ -117,6 +117,9 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		fmt.Fprintf(stderr, "%s: unknown role %q%s\n", a.Name, role, nearest(role))
 		return 2
 	}
+	if st.home != "" {
+		home = st.home
+	}
 	st.home = home
 	st.dbc.Home = home
 	st.jc.Home = home
@@ -160,10 +163,13 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 // config files live in it.
 func homeOf(args []string) string {
 	for i, a := range args {
-		name := strings.TrimLeft(a, "-")
-		if !strings.HasPrefix(a, "-") {
+		if a == "--" {
 			break
 		}
+		if !strings.HasPrefix(a, "-") {
+			continue // a flag's value, or the role
+		}
+		name := strings.TrimLeft(a, "-")
 		if v, ok := strings.CutPrefix(name, "home="); ok {
 			return v
 		}

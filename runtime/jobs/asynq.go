@@ -47,6 +47,10 @@ func (q *asynqQueue) enqueue(ctx context.Context, s *Spec, payload []byte, o Opt
 	// asynq keeps timeouts in whole seconds: less would be none at all
 	opts := []asynq.Option{asynq.Queue(o.Queue), asynq.MaxRetry(o.Retries), asynq.Timeout(max(o.Timeout, time.Second))}
 	if !o.At.IsZero() {
+		// asynq schedules in whole seconds: round up, never run early
+		if at := o.At.Truncate(time.Second); !at.Equal(o.At) {
+			o.At = at.Add(time.Second)
+		}
 		opts = append(opts, asynq.ProcessAt(o.At))
 	}
 	if o.Unique > 0 {
