@@ -26,9 +26,9 @@ type Timer struct {
 	sumNs   atomic.Int64
 	buckets [15]atomic.Int64 // len(Buckets)+1, the last is +Inf
 
-	mu     sync.Mutex
-	recent [reservoir]float64 // ms
-	n      int
+	mu          sync.Mutex
+	recent      [reservoir]float64 // ms
+	n           int
 	r1, r5, r15 ewma
 }
 

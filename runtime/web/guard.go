@@ -89,8 +89,8 @@ func (l *limiter) take(key string, now int64) (bool, time.Duration) {
 // busy check. Its settings can be swapped while it serves (live config).
 type Guard struct {
 	limits     atomic.Pointer[[3]*limiter] // by LimitKinds; nil: no limit
-	maxLatency atomic.Int64 // ns; 0: no busy check
-	lag        atomic.Int64 // ns, smoothed scheduling lag
+	maxLatency atomic.Int64                // ns; 0: no busy check
+	lag        atomic.Int64                // ns, smoothed scheduling lag
 	m          *metrics.Registry
 	done       chan struct{}
 }
