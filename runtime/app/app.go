@@ -251,14 +251,14 @@ func forgetAnnounced(ctx context.Context, bus pubsub.Bus, accounts auth.Accounts
 // services are what every serving role opens: the database pool, the
 // bus, the cache in front of the pool, and the job service.
 type services struct {
-	role string
-	dbc  db.Config
-	pc   pubsub.Config
-	cc   cache.Config
-	jc   jobs.Config
-	pool *db.Pool
-	bus  pubsub.Bus
-	rows cache.Cache
+	role    string
+	dbc     db.Config
+	pc      pubsub.Config
+	cc      cache.Config
+	jc      jobs.Config
+	pool    *db.Pool
+	bus     pubsub.Bus
+	rows    cache.Cache
 	jobs    *jobs.Jobs
 	metrics *metrics.Registry
 	stop    []func()

@@ -157,7 +157,7 @@ type Checker struct {
 	sessions, tokens *Sealer // tokens nil: none issued
 	limits           *limiter
 	now              func() time.Time
-	maxBody                       int64
+	maxBody          int64
 }
 
 // NewChecker compiles the rules; a bad regexp is an error naming it.
