@@ -202,6 +202,14 @@ func Serve(ctx context.Context, c Config, h http.Handler, ready func(addr string
 		return err
 	case <-ctx.Done():
 	}
+	// Stop accepting first, then let a connection accepted in that very
+	// moment be tracked by the server before Shutdown looks for active
+	// ones: otherwise Shutdown can find none, return, and the process
+	// exits under that connection's request. (With a listening socket
+	// shared with a new process, the old one accepts up to the last
+	// moment.)
+	ln.Close()
+	time.Sleep(100 * time.Millisecond)
 	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
 	defer cancel()
 	return srv.Shutdown(sctx)
@@ -244,7 +252,10 @@ func notifyReady() {
 	}
 	if fd, err := strconv.Atoi(v); err == nil {
 		f := os.NewFile(uintptr(fd), "ready")
-		f.Write([]byte("ready\n"))
+		_, err := f.Write([]byte("ready\n"))
 		f.Close()
+		if err != nil {
+			slog.Warn("web: cannot tell the monitor this process serves", "err", err)
+		}
 	}
 }

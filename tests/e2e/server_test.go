@@ -77,7 +77,11 @@ var listening = regexp.MustCompile(`msg=listening addr=(\S+)`)
 func start(t testing.TB, args ...string) *server {
 	t.Helper()
 	// servers sharing a database share the account
-	if out, err := exec.Command(bin, append(append([]string{}, args...), "shell", "account-add", "-login", adminLogin, "-secret", adminSecret, "-type", "admin")...).CombinedOutput(); err != nil && !strings.Contains(string(out), "exists") {
+	shellArgs := args
+	if n := len(args); n > 0 && map[string]bool{"web": true, "start": true, "monitor": true}[args[n-1]] {
+		shellArgs = args[:n-1] // the role
+	}
+	if out, err := exec.Command(bin, append(append([]string{}, shellArgs...), "shell", "account-add", "-login", adminLogin, "-secret", adminSecret, "-type", "admin")...).CombinedOutput(); err != nil && !strings.Contains(string(out), "exists") {
 		t.Fatalf("bkapp shell account-add: %v\n%s", err, out)
 	}
 	s := &server{t: t, client: &http.Client{Transport: &auth.Transport{Login: adminLogin, Secret: adminSecret}}}
@@ -92,13 +96,17 @@ func start(t testing.TB, args ...string) *server {
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 64<<10), 16<<20) // a long line must not stop the reading (the child would block on a full pipe)
 		for sc.Scan() {
 			line := sc.Text()
 			s.mu.Lock()
 			s.log.WriteString(line + "\n")
 			s.mu.Unlock()
 			if m := listening.FindStringSubmatch(line); m != nil {
-				addr <- m[1]
+				select { // the first address only: a monitor's children log theirs too
+				case addr <- m[1]:
+				default:
+				}
 			}
 		}
 		close(addr)
