@@ -363,7 +363,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 	}
 	guard := web.NewGuard(st.limits, st.maxLatency, s.metrics)
 	defer guard.Close()
-	lc.checker, lc.guard, lc.cache = checker, guard, rows
+	lc.set(checker, guard, rows)
 
 	mux := http.NewServeMux()
 	mux.Handle("/", strictParams(a.Params, api))

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/auth"
@@ -88,12 +89,20 @@ func level(s string) (slog.Level, error) {
 	return l, nil
 }
 
-// live are the parts of a running process that take new settings.
+// live are the parts of a running process that take new settings; the
+// role sets them once they exist, the config watcher reads them.
 type live struct {
+	mu      sync.Mutex
 	level   *slog.LevelVar
 	checker *auth.Checker
 	guard   *web.Guard
 	cache   cache.Cache
+}
+
+func (l *live) set(checker *auth.Checker, guard *web.Guard, c cache.Cache) {
+	l.mu.Lock()
+	l.checker, l.guard, l.cache = checker, guard, c
+	l.mu.Unlock()
 }
 
 // watchConfig re-reads the config files when they change (checked every
@@ -142,6 +151,8 @@ func watchConfig(ctx context.Context, home string, args []string, current *confi
 
 // applyLive hands the live parameters of s to the running parts.
 func applyLive(s *settings, l *live) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if lv, err := level(s.log); err != nil {
 		slog.Warn("config", "err", err)
 	} else if l.level != nil {
