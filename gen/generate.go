@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"text/template"
 
 	"entgo.io/ent/entc/load"
@@ -38,9 +39,29 @@ func addJen(out map[string][]byte, dir string, files map[string]*jen.File) error
 	return nil
 }
 
+// DefaultGenPkg is the import path of this repository's generated code.
+const DefaultGenPkg = "github.com/bkgen/bkgen/generated"
+
+// The import paths of the generated packages, for the emitters: set from
+// Model.GenPkg when Render starts (renderMu keeps two Renders apart).
+var (
+	renderMu                                    sync.Mutex
+	apiPkg, storePkg, genRestPkg, genJobsPkg string
+)
+
+func setPackages(base string) {
+	if base == "" {
+		base = DefaultGenPkg
+	}
+	apiPkg, storePkg, genRestPkg, genJobsPkg = base+"/api", base+"/store", base+"/rest", base+"/jobs"
+}
+
 // Render returns every generated file, by path relative to the output
 // directory, gofmt'ed. Same model, same bytes.
 func Render(m *Model) (map[string][]byte, error) {
+	renderMu.Lock()
+	defer renderMu.Unlock()
+	setPackages(m.GenPkg)
 	out := map[string][]byte{}
 	files, err := storeFiles(m)
 	if err != nil {
@@ -94,7 +115,7 @@ func Render(m *Model) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := map[string]any{"Jobs": m.Jobs, "Name": m.Name, "SchemaPkg": m.SchemaPkg, "REST": rest, "Controls": ControlParams, "HasAuth": hasAuth, "HasAccount": profile != nil, "Profile": profile}
+	data := map[string]any{"Gen": genBase(m), "Jobs": m.Jobs, "Name": m.Name, "SchemaPkg": m.SchemaPkg, "REST": rest, "Controls": ControlParams, "HasAuth": hasAuth, "HasAccount": profile != nil, "Profile": profile}
 	if profile != nil {
 		acc, err := renderTemplateFuncs("account.go.tmpl", data, true)
 		if err != nil {
@@ -136,9 +157,21 @@ func renderTemplateFuncs(name string, data any, gofmt bool) ([]byte, error) {
 	return b, nil
 }
 
+func genBase(m *Model) string {
+	if m.GenPkg == "" {
+		return DefaultGenPkg
+	}
+	return m.GenPkg
+}
+
 // Owned returns the files of the application that bkgen creates once and
 // never overwrites (the job handlers), for a directory of package pkg.
-func Owned(m *Model, pkg string) map[string][]byte { return ownedFiles(m, pkg) }
+func Owned(m *Model, pkg string) map[string][]byte {
+	renderMu.Lock()
+	defer renderMu.Unlock()
+	setPackages(m.GenPkg)
+	return ownedFiles(m, pkg)
+}
 
 // WriteOwned creates the owned files missing under dir and returns their
 // paths; existing files are the user's and are left alone.
@@ -353,4 +386,41 @@ func accountTable(m *Model, hasAuth bool) ([]*Column, error) {
 		return profile, nil
 	}
 	return nil, nil
+}
+
+// ImportPath returns the Go import path of dir, from the go.mod above it
+// (dir need not exist yet).
+func ImportPath(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil {
+			mod := modulePath(b)
+			if mod == "" {
+				return "", fmt.Errorf("%s: no module line", filepath.Join(d, "go.mod"))
+			}
+			rel, err := filepath.Rel(d, abs)
+			if err != nil {
+				return "", err
+			}
+			if rel == "." {
+				return mod, nil
+			}
+			return mod + "/" + filepath.ToSlash(rel), nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("no go.mod above %s", abs)
+		}
+	}
+}
+
+func modulePath(gomod []byte) string {
+	for _, line := range strings.Split(string(gomod), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "module" {
+			return strings.Trim(f[1], `"`)
+		}
+	}
+	return ""
 }

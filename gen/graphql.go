@@ -48,7 +48,7 @@ func graphqlFiles(m *Model, r *REST) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	exec, models, err := runGqlgen(schema)
+	exec, models, err := runGqlgen(schema, m.OutDir)
 	if err != nil {
 		return nil, err
 	}
@@ -68,15 +68,18 @@ func graphqlFiles(m *Model, r *REST) (map[string][]byte, error) {
 // the module, so it runs in a scratch directory under generated/graphql; the
 // scratch path, which gqlgen puts in some function names, is replaced by the
 // real one, so the output is byte-identical to a run in place.
-func runGqlgen(schema []byte) (exec, models []byte, err error) {
-	root, err := moduleRoot()
-	if err != nil {
-		return nil, nil, err
+func runGqlgen(schema []byte, outDir string) (exec, models []byte, err error) {
+	if outDir == "" {
+		root, err := moduleRoot()
+		if err != nil {
+			return nil, nil, err
+		}
+		outDir = filepath.Join(root, "generated")
 	}
 	b := make([]byte, 4)
 	rand.Read(b)
 	base := "_bkgen_gqlgen_" + hex.EncodeToString(b)
-	dir := filepath.Join(root, "generated", "graphql", base)
+	dir := filepath.Join(outDir, "graphql", base)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, nil, err
 	}

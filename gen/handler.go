@@ -7,8 +7,6 @@ import (
 )
 
 const (
-	apiPkg   = "github.com/bkgen/bkgen/generated/api"
-	storePkg = "github.com/bkgen/bkgen/generated/store"
 	restPkg  = "github.com/bkgen/bkgen/runtime/rest"
 	jxPkg    = "github.com/go-faster/jx"
 	uuidPkg  = "github.com/google/uuid"

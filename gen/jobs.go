@@ -13,10 +13,7 @@ import (
 	"github.com/bkgen/bkgen/schema/bk"
 )
 
-const (
-	jobsPkg    = "github.com/bkgen/bkgen/runtime/jobs"
-	genJobsPkg = "github.com/bkgen/bkgen/generated/jobs"
-)
+const jobsPkg = "github.com/bkgen/bkgen/runtime/jobs"
 
 // Job is a schema annotated bk.Job(): a background job whose fields are
 // its payload.

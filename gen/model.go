@@ -24,6 +24,8 @@ import (
 type Model struct {
 	Name      string // the application's name (its binary)
 	SchemaPkg string // import path of the schema package
+	GenPkg    string // import path of the output directory (default DefaultGenPkg)
+	OutDir    string // the output directory (gqlgen runs in a scratch directory under it); default MODULE/generated
 	Tables    []*Table
 	Jobs      []*Job // schemas annotated bk.Job()
 }

@@ -6,9 +6,8 @@ import (
 )
 
 const (
-	authPkg    = "github.com/bkgen/bkgen/runtime/auth"
-	pubsubPkg  = "github.com/bkgen/bkgen/runtime/pubsub"
-	genRestPkg = "github.com/bkgen/bkgen/generated/rest"
+	authPkg   = "github.com/bkgen/bkgen/runtime/auth"
+	pubsubPkg = "github.com/bkgen/bkgen/runtime/pubsub"
 )
 
 // gqlName is the Go name gqlgen gives a GraphQL field.

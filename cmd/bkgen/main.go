@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -95,6 +96,15 @@ func generate(args []string, stdout, stderr io.Writer, check bool) int {
 		return 1
 	}
 	m.Name = *appName
+	if m.GenPkg, err = gen.ImportPath(*outDir); err != nil {
+		fmt.Fprintln(stderr, "bkgen:", err)
+		return 1
+	}
+	if m.OutDir, err = filepath.Abs(*outDir); err != nil {
+		fmt.Fprintln(stderr, "bkgen:", err)
+		return 1
+	}
+	say("bkgen: rendering %d tables and %d jobs (ogen, gqlgen)\n", len(m.Tables), len(m.Jobs))
 	files, err := gen.Render(m)
 	if err != nil {
 		fmt.Fprintln(stderr, "bkgen:", err)
