@@ -91,6 +91,7 @@ func runGqlgen(schema []byte, outDir string) (exec, models []byte, err error) {
 	cfg.SchemaFilename = gqlconfig.StringList{filepath.Join(dir, "schema.graphqls")}
 	cfg.Exec = gqlconfig.ExecConfig{Filename: filepath.Join(dir, "exec.go"), Package: "graphql"}
 	cfg.Model = gqlconfig.PackageConfig{Filename: filepath.Join(dir, "models.go"), Package: "graphql"}
+	cfg.SkipModTidy = true // go.mod is the user's: gqlgen must not rewrite it (and the app may not build before generate)
 	cfg.Models = gqlconfig.TypeMap{"Int64": {Model: gqlconfig.StringList{"github.com/99designs/gqlgen/graphql.Int64"}}}
 	if err := gqlconfig.CompleteConfig(cfg); err != nil {
 		return nil, nil, fmt.Errorf("gqlgen config: %w", err)

@@ -7,5 +7,5 @@ import "embed"
 
 // FS holds every template.
 //
-//go:embed *.tmpl
+//go:embed *.tmpl newapp
 var FS embed.FS

@@ -1,5 +1,6 @@
 // Command bkgen compiles a bkgen schema (schema/*.go) into generated code.
 //
+//	bkgen new app MODULE [-dir DIR]
 //	bkgen generate [-schema ./schema] [-out ./generated]
 //	bkgen check    [-schema ./schema] [-out ./generated]
 //	bkgen version
@@ -22,6 +23,7 @@ import (
 const usage = `bkgen compiles a schema of ent types with bkgen annotations into a typed store.
 
 Usage:
+  bkgen new app MODULE [-dir DIR]           create an application: a Go module with a schema, a main package and tests
   bkgen generate [-schema DIR] [-out DIR]   regenerate DIR (default ./generated) from the schema
   bkgen check    [-schema DIR] [-out DIR]   exit 1 when the generated files are stale
   bkgen version                             print the version
@@ -44,6 +46,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return generate(args[1:], stdout, stderr, false)
 	case "check":
 		return generate(args[1:], stdout, stderr, true)
+	case "new":
+		return newApp(args[1:], stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "bkgen", version())
 		return 0

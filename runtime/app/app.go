@@ -54,6 +54,9 @@ type App struct {
 	// Jobs are the background jobs on a pool (generated/jobs.Specs); nil
 	// when none.
 	Jobs func(p *db.Pool) []jobs.Spec
+	// Custom registers the application's own routes (cmd/NAME/hooks.go),
+	// served behind the same middleware as the generated ones; nil: none.
+	Custom func(p *db.Pool, mux *http.ServeMux)
 }
 
 // roles are the commands of the binary.
@@ -374,6 +377,9 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 	checker.Routes(mux, web.Error)
 	if a.Routes != nil {
 		a.Routes(pool, mux, accounts) // changes through /account/* update the cache at once
+	}
+	if a.Custom != nil {
+		a.Custom(pool, mux)
 	}
 	if a.GraphQL != nil {
 		mux.Handle("/graphql", gql.Handler(a.GraphQL(pool, bus), gc(st)))

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/bkgen/bkgen/templates"
+)
+
+const frameworkModule = "github.com/bkgen/bkgen"
+
+var (
+	modulePathRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.\-_~]*(/[a-zA-Z0-9.\-_~]+)*$`)
+	binaryNameRE = regexp.MustCompile(`^[a-z][a-z0-9_\-]*$`)
+)
+
+// newApp scaffolds an application: `bkgen new app MODULE [-dir DIR]`.
+func newApp(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bkgen new app", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("dir", "", "directory of the new application (default: the last element of MODULE, in the current directory)")
+	force := fs.Bool("force", false, "write into a directory that is not empty (existing files are replaced)")
+	framework := fs.String("framework", "", "a checkout of "+frameworkModule+" to use through a replace line (default: the one this bkgen runs from, when it is a checkout)")
+	noGenerate := fs.Bool("no-generate", false, "only write the files: skip go mod tidy and go generate")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: bkgen new app MODULE [flags]\n\nCreates a Go module MODULE (e.g. example.com/demo, or demo) with a schema, a main package\nand tests, then runs go mod tidy and go generate in it.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if len(args) == 0 || args[0] != "app" {
+		fmt.Fprintf(stderr, "bkgen new: want `bkgen new app MODULE` (the only thing bkgen makes new is an app)\n")
+		return 2
+	}
+	// flags may come before or after MODULE
+	var module string
+	rest := args[1:]
+	for len(rest) > 0 {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
+		}
+		rest = fs.Args()
+		if len(rest) > 0 {
+			if module != "" {
+				fmt.Fprintf(stderr, "bkgen new app: one MODULE, got %q and %q\n", module, rest[0])
+				return 2
+			}
+			module, rest = rest[0], rest[1:]
+		}
+	}
+	if module == "" {
+		fs.Usage()
+		return 2
+	}
+	name := path.Base(module)
+	if !modulePathRE.MatchString(module) || strings.Contains(module, "..") || strings.HasSuffix(module, "/") {
+		fmt.Fprintf(stderr, "bkgen new app: %q is not a valid module path (lowercase letters, digits, . - _ ~, elements separated by /; e.g. example.com/demo)\n", module)
+		return 2
+	}
+	if !binaryNameRE.MatchString(name) {
+		fmt.Fprintf(stderr, "bkgen new app: the last element of the module, %q, names the binary: it must match %s\n", name, binaryNameRE)
+		return 2
+	}
+	if *dir == "" {
+		*dir = name
+	}
+	if entries, err := os.ReadDir(*dir); err == nil && len(entries) > 0 && !*force {
+		fmt.Fprintf(stderr, "bkgen new app: %s exists and is not empty; choose another -dir, or add -force to write into it\n", *dir)
+		return 1
+	}
+	fw := *framework
+	if fw == "" {
+		fw = findFramework()
+	}
+	if fw != "" {
+		abs, err := filepath.Abs(fw)
+		if err != nil {
+			fmt.Fprintln(stderr, "bkgen new app:", err)
+			return 1
+		}
+		if b, err := os.ReadFile(filepath.Join(abs, "go.mod")); err != nil || !strings.Contains(string(b), "module "+frameworkModule+"\n") {
+			fmt.Fprintf(stderr, "bkgen new app: -framework %s is not a checkout of %s\n", fw, frameworkModule)
+			return 1
+		}
+		fw = abs
+	} else {
+		fmt.Fprintf(stderr, "bkgen new app: %s is not published yet: run bkgen from a checkout of it, or give -framework DIR\n", frameworkModule)
+		return 1
+	}
+	data := map[string]string{"Module": module, "Name": name, "Framework": fw, "GoVersion": goVersion(fw)}
+	start := time.Now()
+	files, err := scaffold(data)
+	if err != nil {
+		fmt.Fprintln(stderr, "bkgen new app:", err)
+		return 1
+	}
+	for rel, b := range files {
+		p := filepath.Join(*dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			fmt.Fprintln(stderr, "bkgen new app:", err)
+			return 1
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			fmt.Fprintln(stderr, "bkgen new app:", err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stdout, "bkgen: wrote %d files in %s\n", len(files), *dir)
+	if !*noGenerate {
+		for _, step := range []struct {
+			what string
+			args []string
+		}{
+			{"resolving the dependencies (go mod tidy)", []string{"mod", "tidy", "-e"}},
+			{"generating the code (go generate ./...)", []string{"generate", "./..."}},
+			{"recording the dependencies of the generated code (go mod tidy)", []string{"mod", "tidy"}},
+		} {
+			fmt.Fprintf(stdout, "bkgen: %s…\n", step.what)
+			cmd := exec.Command("go", step.args...)
+			cmd.Dir = *dir
+			cmd.Stdout, cmd.Stderr = stdout, stderr
+			if err := cmd.Run(); err != nil {
+				fmt.Fprintf(stderr, "bkgen new app: go %s in %s: %v\n", strings.Join(step.args, " "), *dir, err)
+				return 1
+			}
+		}
+	}
+	fmt.Fprintf(stdout, "bkgen: %s is ready (%s). Next:\n  cd %s\n  make run     # http://localhost:8000/doc\n  make test\n", module, time.Since(start).Round(time.Second), *dir)
+	return 0
+}
+
+// scaffold renders templates/newapp for data.
+func scaffold(data map[string]string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	err := fs.WalkDir(templates.FS, "newapp", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		t, err := template.ParseFS(templates.FS, p)
+		if err != nil {
+			return err
+		}
+		var b strings.Builder
+		if err := t.Execute(&b, data); err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		rel := strings.TrimSuffix(strings.TrimPrefix(p, "newapp/"), ".tmpl")
+		switch {
+		case rel == "gitignore":
+			rel = ".gitignore"
+		case strings.HasPrefix(rel, "cmd/"):
+			rel = "cmd/" + data["Name"] + "/" + strings.TrimPrefix(rel, "cmd/")
+		}
+		out[rel] = []byte(b.String())
+		return nil
+	})
+	return out, err
+}
+
+// findFramework returns the checkout of the framework around the current
+// directory (bkgen run with go run from it), or "".
+func findFramework() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for {
+		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
+			if strings.Contains(string(b), "module "+frameworkModule+"\n") {
+				return dir
+			}
+			return ""
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// goVersion is the go directive of the framework's go.mod.
+func goVersion(framework string) string {
+	b, _ := os.ReadFile(filepath.Join(framework, "go.mod"))
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "go "); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "1.26"
+}
