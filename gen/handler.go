@@ -7,9 +7,9 @@ import (
 )
 
 const (
-	restPkg  = "github.com/bkgen/bkgen/runtime/rest"
-	jxPkg    = "github.com/go-faster/jx"
-	uuidPkg  = "github.com/google/uuid"
+	restPkg = "github.com/bkgen/bkgen/runtime/rest"
+	jxPkg   = "github.com/go-faster/jx"
+	uuidPkg = "github.com/google/uuid"
 )
 
 // handlerFiles renders generated/rest: the ogen Handler implemented on the
