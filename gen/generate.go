@@ -45,7 +45,7 @@ const DefaultGenPkg = "github.com/bkgen/bkgen/generated"
 // The import paths of the generated packages, for the emitters: set from
 // Model.GenPkg when Render starts (renderMu keeps two Renders apart).
 var (
-	renderMu                                    sync.Mutex
+	renderMu                                 sync.Mutex
 	apiPkg, storePkg, genRestPkg, genJobsPkg string
 )
 
