@@ -4,7 +4,7 @@ PKGS    ?= ./...
 BENCH   ?= .
 COUNT   ?= 5
 
-.PHONY: help run load test services generate check vet build bench fuzz clean
+.PHONY: help run load test services generate check vet build bench fuzz docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ bench: services ## store benchmarks: generated code vs hand-written baseline
 
 load: services ## HTTP load: bkapp vs a hand-written net/http server (LOADTIME per operation, default 5s)
 	$(GO) run ./bench/load -d $${LOADTIME:-5s}
+
+docs: ## regenerate the parameter list of docs/config.md from bkapp -help
+	bash scripts/config-doc.sh
 
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzDecodeToken -fuzztime $${FUZZTIME:-30s} ./runtime/db/

@@ -120,19 +120,24 @@ func newApp(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "bkgen: wrote %d files in %s\n", len(files), *dir)
 	if !*noGenerate {
 		for _, step := range []struct {
-			what string
-			args []string
+			what  string
+			args  []string
+			quiet bool // its complaints are expected: generated/ does not exist yet
 		}{
-			{"resolving the dependencies (go mod tidy)", []string{"mod", "tidy", "-e"}},
-			{"generating the code (go generate ./...)", []string{"generate", "./..."}},
-			{"recording the dependencies of the generated code (go mod tidy)", []string{"mod", "tidy"}},
+			{"resolving the dependencies (go mod tidy)", []string{"mod", "tidy", "-e"}, true},
+			{"generating the code (go generate ./...)", []string{"generate", "./..."}, false},
+			{"recording the dependencies of the generated code (go mod tidy)", []string{"mod", "tidy"}, false},
 		} {
 			fmt.Fprintf(stdout, "bkgen: %s…\n", step.what)
 			cmd := exec.Command("go", step.args...)
 			cmd.Dir = *dir
+			var quiet strings.Builder
 			cmd.Stdout, cmd.Stderr = stdout, stderr
+			if step.quiet {
+				cmd.Stdout, cmd.Stderr = &quiet, &quiet
+			}
 			if err := cmd.Run(); err != nil {
-				fmt.Fprintf(stderr, "bkgen new app: go %s in %s: %v\n", strings.Join(step.args, " "), *dir, err)
+				fmt.Fprintf(stderr, "%sbkgen new app: go %s in %s: %v\n", quiet.String(), strings.Join(step.args, " "), *dir, err)
 				return 1
 			}
 		}

@@ -3,20 +3,26 @@ package e2e
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
 // readmeBlock returns the shell block that follows the marker line in
-// README.md.
+// README.md or a page of docs/.
 func readmeBlock(t *testing.T, marker string) string {
-	b, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
+	var all strings.Builder
+	pages, _ := filepath.Glob("../../docs/*.md")
+	for _, f := range append([]string{"../../README.md"}, pages...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(b)
 	}
-	_, after, ok := strings.Cut(string(b), marker)
+	_, after, ok := strings.Cut(all.String(), marker)
 	if !ok {
-		t.Fatalf("README.md has no %q block", marker)
+		t.Fatalf("README.md and docs/ have no %q block", marker)
 	}
 	_, after, _ = strings.Cut(after, "```sh\n")
 	block, _, _ := strings.Cut(after, "```")
