@@ -80,6 +80,14 @@ func generate(args []string, stdout, stderr io.Writer, check bool) int {
 	outDir := fs.String("out", "./generated", "output directory")
 	quiet := fs.Bool("q", false, "print nothing but errors")
 	appName := fs.String("name", "app", "the application's name (its binary and page titles)")
+	fs.Usage = func() {
+		what := "Compiles the schema package into the output directory (store, REST, GraphQL, jobs, openapi.yaml beside it)\nand creates the missing job handler files in -handlers."
+		if check {
+			what = "Exits 1, listing the files, when the output directory differs from what generate would write."
+		}
+		fmt.Fprintf(stderr, "Usage: bkgen %s [flags]\n\n%s\n\nFlags:\n", name, what)
+		fs.PrintDefaults()
+	}
 	handlers := fs.String("handlers", "", "directory of the application's main package: bkgen creates the job handler files there once (jobs.go, job_NAME.go) and never overwrites them")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
