@@ -77,8 +77,12 @@ func OpenDynamoDB(ctx context.Context, o DynamoDBOptions, secret []byte) (*Pool,
 			o.BaseEndpoint = aws.String(endpoint)
 		}
 	})
-	if _, err := client.ListTables(ctx, &dynamodb.ListTablesInput{Limit: aws.Int32(1)}); err != nil {
-		return nil, fmt.Errorf("db: dynamodb %s: %w", endpoint, err)
+	// The first call says whether the endpoint answers: a few tries within
+	// seconds, not the ten with backoff (minutes) that throttled calls get.
+	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if _, err := client.ListTables(pctx, &dynamodb.ListTablesInput{Limit: aws.Int32(1)}, func(o *dynamodb.Options) { o.RetryMaxAttempts = 3 }); err != nil {
+		return nil, fmt.Errorf("db: dynamodb %s does not answer: %w", endpoint, err)
 	}
 	return &Pool{Name: "dynamodb", ddb: client, ddbScan: o.AllowScan, ddbPrefix: o.TablePrefix, ddbConsistent: !o.EventualReads, secret: tokenSecret(secret)}, nil
 }

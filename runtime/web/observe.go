@@ -67,8 +67,9 @@ func RouteName(path string) string {
 }
 
 // Observe times every request into m under its route name. Only the names
-// of known routes are kept (known(name)); others count as url_other, so
-// that scanning random paths cannot grow the metrics without bound. With
+// of known routes (known(name)) and of paths that were served successfully
+// are kept; failed requests elsewhere count as url_other, so that scanning
+// random paths cannot grow the metrics without bound. With
 // access set, each request also gets one access log line.
 func Observe(m *metrics.Registry, known func(name string) bool, access *slog.Logger) Middleware {
 	return func(next http.Handler) http.Handler {
@@ -80,8 +81,10 @@ func Observe(m *metrics.Registry, known func(name string) bool, access *slog.Log
 			if sw.status == 0 {
 				sw.status = http.StatusOK
 			}
+			// a name is kept for the known routes, and for the application's
+			// own routes once they answer a request successfully
 			name := RouteName(r.URL.Path)
-			if !known(name) {
+			if !known(name) && sw.status >= 400 {
 				name = "url_other"
 			}
 			m.Request(name, sw.status, d)
