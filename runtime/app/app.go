@@ -187,16 +187,14 @@ func homeOf(args []string) string {
 }
 
 func nearest(role string) string {
-	best, dist := "", 3
+	names := make([]string, 0, len(roles))
 	for r := range roles {
-		if d := config.Distance(role, r); d < dist || (d == dist && r < best) || strings.HasPrefix(r, role) && role != "" {
-			best, dist = r, d
-		}
+		names = append(names, r)
 	}
-	if best == "" {
-		return " (see -help)"
+	if best, ok := config.Nearest(role, names); ok {
+		return fmt.Sprintf("; did you mean %q?", best)
 	}
-	return fmt.Sprintf("; did you mean %q?", best)
+	return " (see -help)"
 }
 
 // open opens the default pool and, for SQLite (the embedded default, as
@@ -535,14 +533,8 @@ func strictParams(params map[string][]string, next http.Handler) http.Handler {
 
 // closest suggests the known name nearest to name, if one is close.
 func closest(name string, names []string) string {
-	best, dist := "", 3
-	for _, n := range names {
-		if d := config.Distance(name, n); d < dist {
-			best, dist = n, d
-		}
+	if best, ok := config.Nearest(name, names); ok {
+		return fmt.Sprintf("; did you mean %q?", best)
 	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf("; did you mean %q?", best)
+	return ""
 }

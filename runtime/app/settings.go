@@ -109,7 +109,7 @@ func (l *live) set(checker *auth.Checker, guard *web.Guard, c cache.Cache) {
 // interval) and applies the live parameters; a change of another one is
 // logged as needing a restart. Flags and environment keep winning.
 func watchConfig(ctx context.Context, home string, args []string, current *config.Set, l *live, interval time.Duration) {
-	last := stampFiles(config.Files(home))
+	last := config.Stamp(config.Files(home))
 	old := current.Values()
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -119,7 +119,7 @@ func watchConfig(ctx context.Context, home string, args []string, current *confi
 			return
 		case <-t.C:
 		}
-		st := stampFiles(config.Files(home))
+		st := config.Stamp(config.Files(home))
 		if st == last {
 			continue
 		}
@@ -169,14 +169,4 @@ func applyLive(s *settings, l *live) {
 	if c, ok := l.cache.(interface{ Resize(int) }); ok {
 		c.Resize(s.cc.MaxEntries)
 	}
-}
-
-func stampFiles(files []string) string {
-	var b strings.Builder
-	for _, f := range files {
-		if fi, err := os.Stat(f); err == nil {
-			fmt.Fprintf(&b, "%s:%d:%d;", f, fi.Size(), fi.ModTime().UnixNano())
-		}
-	}
-	return b.String()
 }

@@ -356,16 +356,50 @@ var ErrHelp = fmt.Errorf("help requested")
 
 // unknown reports an unknown parameter with the nearest known name.
 func (s *Set) unknown(name string) error {
-	best, dist := "", 1<<30
+	names := make([]string, 0, len(s.params))
 	for n := range s.params {
+		names = append(names, n)
+	}
+	if best, ok := Nearest(name, names); ok {
+		return fmt.Errorf("unknown parameter %q; did you mean %q?", name, best)
+	}
+	return fmt.Errorf("unknown parameter %q (see -help)", name)
+}
+
+// Nearest returns the candidate closest to name (fewest edits, then first
+// in order), when it is close enough to be a likely typo: within
+// max(2, len(name)/3) edits, or name is a prefix of it.
+func Nearest(name string, candidates []string) (string, bool) {
+	best, dist := "", 1<<30
+	for _, n := range candidates {
 		if d := Distance(name, n); d < dist || (d == dist && n < best) {
 			best, dist = n, d
 		}
 	}
-	if best != "" && dist <= max(2, len(name)/3) {
-		return fmt.Errorf("unknown parameter %q; did you mean %q?", name, best)
+	if best == "" {
+		return "", false
 	}
-	return fmt.Errorf("unknown parameter %q (see -help)", name)
+	if dist <= max(2, len(name)/3) {
+		return best, true
+	}
+	for _, n := range candidates {
+		if name != "" && strings.HasPrefix(n, name) {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+// Stamp sums up the sizes and modification times of files (missing ones
+// count as absent), to tell when one of them changed.
+func Stamp(files []string) string {
+	var b strings.Builder
+	for _, f := range files {
+		if fi, err := os.Stat(f); err == nil {
+			fmt.Fprintf(&b, "%s:%d:%d;", f, fi.Size(), fi.ModTime().UnixNano())
+		}
+	}
+	return b.String()
 }
 
 // Distance is the Levenshtein distance between a and b, for "did you mean"

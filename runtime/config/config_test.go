@@ -123,3 +123,15 @@ func TestValuesRecordWhatWasSet(t *testing.T) {
 		t.Fatalf("values: %q", v)
 	}
 }
+
+func TestNearest(t *testing.T) {
+	names := []string{"web", "worker", "master", "monitor", "start", "stop", "shell"}
+	for in, want := range map[string]string{"moniter": "monitor", "wrker": "worker", "sta": "start", "shel": "shell"} {
+		if got, ok := Nearest(in, names); !ok || got != want {
+			t.Errorf("Nearest(%q) = %q %v, want %q", in, got, ok, want)
+		}
+	}
+	if got, ok := Nearest("database", names); ok {
+		t.Errorf("Nearest(database) = %q: nothing is close", got)
+	}
+}

@@ -12,11 +12,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/bkgen/bkgen/runtime/config"
 )
 
 // Entry is one cron schedule: a job with its payload and queue.
@@ -236,7 +237,7 @@ func (j *Jobs) Schedule(ctx context.Context, files []string, reload time.Duratio
 	load()
 	c.Start()
 	defer func() { <-c.Stop().Done() }()
-	last := stamp(files)
+	last := config.Stamp(files)
 	t := time.NewTicker(reload)
 	defer t.Stop()
 	for {
@@ -244,23 +245,12 @@ func (j *Jobs) Schedule(ctx context.Context, files []string, reload time.Duratio
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if s := stamp(files); s != last {
+			if s := config.Stamp(files); s != last {
 				last = s
 				load()
 			}
 		}
 	}
-}
-
-// stamp sums up the files' sizes and modification times.
-func stamp(files []string) string {
-	var b strings.Builder
-	for _, f := range files {
-		if fi, err := os.Stat(f); err == nil {
-			fmt.Fprintf(&b, "%s:%d:%d;", f, fi.Size(), fi.ModTime().UnixNano())
-		}
-	}
-	return b.String()
 }
 
 // fire enqueues a due entry, once per second of schedule across schedulers.

@@ -264,14 +264,8 @@ func (j *Jobs) Enqueue(ctx context.Context, name string, payload []byte, opts ..
 }
 
 func (j *Jobs) unknown(name string) error {
-	best, dist := "", 3
-	for n := range j.specs {
-		if d := config.Distance(name, n); d < dist || (d == dist && n < best) {
-			best, dist = n, d
-		}
-	}
 	hint := ""
-	if best != "" {
+	if best, ok := config.Nearest(name, j.Names()); ok {
 		hint = fmt.Sprintf("; did you mean %q?", best)
 	} else if len(j.specs) > 0 {
 		hint = "; the jobs are " + strings.Join(j.Names(), ", ")
