@@ -149,7 +149,7 @@ func (c *Config) Params(s *config.Set) {
 	s.Int(&c.Workers, "jobs-workers", 0, "jobs a worker runs at once (0: 2 × CPUs)")
 	s.Duration(&c.RetryDelay, "jobs-retry-delay", time.Second, "delay before the first retry of a failed job; doubled at each retry, with jitter")
 	s.Duration(&c.MaxRetryDelay, "jobs-max-retry-delay", 10*time.Minute, "longest delay between retries")
-	s.Bool(&c.Cron, "jobs-cron", true, "run the cron scheduler (schema Cron and etc/crontab) in the processes that run jobs; with Redis each fire is enqueued once whatever the number of schedulers")
+	s.Bool(&c.Cron, "jobs-cron", false, "run the cron scheduler (schema Cron and etc/crontab) in a worker too; master, and web with -jobs-queue local, always run it; with Redis each fire is enqueued once whatever the number of schedulers")
 	s.Duration(&c.Poll, "jobs-poll", time.Second, "asynq: how often delayed and retried jobs become ready")
 	s.Duration(&c.ShutdownTimeout, "jobs-shutdown-timeout", 30*time.Second, "at shutdown, how long running jobs may finish; with Redis unfinished ones return to the queue")
 	s.List(&c.WorkerQueues, "jobs-worker-queue", "queues workers take jobs from besides those of the schema's jobs and crontab (default, …)")

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"net/http"
 	"net/url"
 	"os/exec"
@@ -33,7 +35,13 @@ func (p *proc) logs() string {
 // startWorker runs `bkapp ARGS worker` until the test ends (SIGTERM).
 func startWorker(t *testing.T, args ...string) *proc {
 	t.Helper()
-	p := &proc{cmd: exec.Command(bin, append(append([]string{}, args...), "worker")...)}
+	return startRole(t, "worker", args...)
+}
+
+// startRole runs `bkapp ARGS ROLE` (worker or master) until the test ends.
+func startRole(t *testing.T, role string, args ...string) *proc {
+	t.Helper()
+	p := &proc{cmd: exec.Command(bin, append(append([]string{}, args...), role)...)}
 	stderr, _ := p.cmd.StderrPipe()
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -46,7 +54,7 @@ func startWorker(t *testing.T, args ...string) *proc {
 			p.mu.Lock()
 			p.log.WriteString(sc.Text() + "\n")
 			p.mu.Unlock()
-			if strings.Contains(sc.Text(), "msg=worker") {
+			if strings.Contains(sc.Text(), "msg="+role) {
 				once.Do(func() { close(started) })
 			}
 		}
@@ -201,5 +209,23 @@ func TestJobsRedisWorkers(t *testing.T) {
 	s.waitLikes(t, "killed", 1, 150*time.Second)
 	if got := s.get("/counter/get", map[string][]string{"id": {"once"}}).num("likes"); got != 1 {
 		t.Fatalf("the first job ran %v times", got)
+	}
+}
+
+// TestMasterRunsCron: the master role runs the cron schedules of
+// etc/crontab and the job workers; the web process only enqueues.
+func TestMasterRunsCron(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	queue := fmt.Sprintf("cron%d", time.Now().UnixNano())
+	os.MkdirAll(filepath.Join(home, "etc"), 0o755)
+	os.WriteFile(filepath.Join(home, "etc", "crontab"), []byte(`[{"cron": "* * * * * *", "job": {"tally": {"id": "ticks", "n": 1}}, "queueName": "`+queue+`"}]`), 0o644)
+	args := []string{"-home", home, "-db-pool", "pgsql", "-db-pgsql-pool", testenv.PgsqlSchema(t), "-db-create-tables",
+		"-jobs-queue", "redis://127.0.0.1:6379/8", "-jobs-poll", "200ms", "-jobs-worker-queue", queue}
+	s := start(t, args...)
+	m := startRole(t, "master", args...)
+	got := s.waitLikes(t, "ticks", 3, 20*time.Second)
+	if !strings.Contains(m.logs(), "cron fired") || strings.Contains(s.logs(), "cron fired") {
+		t.Fatalf("cron ran in the wrong process (likes %v)\nmaster:\n%s\nweb:\n%s", got, m.logs(), s.logs())
 	}
 }
