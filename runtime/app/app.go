@@ -131,7 +131,7 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	flags := args[:len(args)-len(rest)]
 	switch role {
 	case "shell":
-		return a.shell(ctx, st.dbc, st.pc, rest[1:], stdout, stderr)
+		return a.shell(ctx, st.dbc, st.pc, st.jc, rest[1:], stdout, stderr)
 	case "stop":
 		return a.stopInstance(home, stderr)
 	case "monitor", "start":

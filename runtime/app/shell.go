@@ -8,9 +8,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/jobs"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 )
 
@@ -31,10 +33,13 @@ const shellUsage = `Usage: APP [params] shell COMMAND [flags]
   account-secret -login L [-secret S] [-password P]                       set a new secret (printed when generated) and/or password
   account-token-reset -login L                              new token_secret: ends every access token of the account
   account-list                                              list the accounts (never their secrets)
+  tables-create                                             create missing tables, indexes and columns (never drops)
+  job-run    -job NAME [-args JSON]                          run a job now, in this process, and wait for it
+  job-submit -job NAME [-args JSON]                          enqueue a job on -jobs-queue (workers run it)
 `
 
 // shell runs one admin command against the database.
-func (a *App) shell(ctx context.Context, dbc db.Config, pc pubsub.Config, args []string, stdout, stderr io.Writer) int {
+func (a *App) shell(ctx context.Context, dbc db.Config, pc pubsub.Config, jc jobs.Config, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "help" {
 		fmt.Fprint(stdout, shellUsage)
 		return 0
@@ -47,6 +52,8 @@ func (a *App) shell(ctx context.Context, dbc db.Config, pc pubsub.Config, args [
 	typ := fs.String("type", "", "account types, comma separated (admin)")
 	name := fs.String("name", "", "display name")
 	password := fs.String("password", "", "a password for /login, kept as a bcrypt hash")
+	job := fs.String("job", "", "job name")
+	jobArgs := fs.String("args", "{}", "job payload, JSON")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -55,6 +62,20 @@ func (a *App) shell(ctx context.Context, dbc db.Config, pc pubsub.Config, args [
 		return 1
 	}
 	switch cmd {
+	case "tables-create":
+		dbc.CreateTables = true
+		pools, err := a.open(ctx, dbc)
+		if err != nil {
+			return fail(err)
+		}
+		pools.Close()
+		fmt.Fprintln(stdout, "tables created or up to date")
+		return 0
+	case "job-run", "job-submit":
+		if err := a.shellJob(ctx, cmd, dbc, jc, *job, []byte(*jobArgs), stdout); err != nil {
+			return fail(err)
+		}
+		return 0
 	case "account-add", "account-secret", "account-token-reset", "account-list":
 	default:
 		fmt.Fprintf(stderr, "%s: unknown shell command %q\n\n%s", a.Name, cmd, shellUsage)
@@ -137,4 +158,45 @@ func (a *App) shell(ctx context.Context, dbc db.Config, pc pubsub.Config, args [
 		fmt.Fprintf(stdout, "login=%s\n", *login)
 	}
 	return 0
+}
+
+// shellJob runs a job in this process (job-run) or enqueues it (job-submit).
+func (a *App) shellJob(ctx context.Context, cmd string, dbc db.Config, jc jobs.Config, name string, payload []byte, stdout io.Writer) error {
+	if name == "" {
+		return errors.New("-job is required")
+	}
+	pools, err := a.open(ctx, dbc)
+	if err != nil {
+		return err
+	}
+	defer pools.Close()
+	var specs []jobs.Spec
+	if a.Jobs != nil {
+		specs = a.Jobs(pools.Default)
+	}
+	if cmd == "job-run" {
+		jc.Queue = "local" // checks the name and payload like any enqueue
+	}
+	j, err := jobs.Open(jc, specs)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	if cmd == "job-submit" {
+		if j.Local() {
+			return errors.New("job-submit needs a shared queue (-jobs-queue redis://…): an in-process queue ends with this command; use job-run")
+		}
+		info, err := j.Enqueue(ctx, name, payload)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "job %s enqueued: id=%s queue=%s\n", name, info.ID, info.Queue)
+		return nil
+	}
+	start := time.Now()
+	if err := j.RunNow(ctx, name, payload); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "job %s done in %v\n", name, time.Since(start).Round(time.Millisecond))
+	return nil
 }

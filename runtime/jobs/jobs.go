@@ -293,6 +293,26 @@ func (j *Jobs) Work(ctx context.Context) error {
 	return j.q.work(ctx, j.specs, names)
 }
 
+// RunNow checks the payload and runs the job in the calling goroutine,
+// once, without queue or retries (the shell's job-run).
+func (j *Jobs) RunNow(ctx context.Context, name string, payload []byte) error {
+	s := j.specs[name]
+	if s == nil {
+		return j.unknown(name)
+	}
+	if len(payload) == 0 {
+		payload = []byte("{}")
+	}
+	if s.Check != nil {
+		if err := s.Check(payload); err != nil {
+			return &PayloadError{Job: name, Err: err}
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
+	defer cancel()
+	return safeRun(ctx, s, payload)
+}
+
 // Failed lists up to limit jobs that failed their last retry.
 func (j *Jobs) Failed(ctx context.Context, limit int) ([]Info, error) {
 	if limit <= 0 || limit > 1000 {

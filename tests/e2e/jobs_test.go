@@ -229,3 +229,28 @@ func TestMasterRunsCron(t *testing.T) {
 		t.Fatalf("cron ran in the wrong process (likes %v)\nmaster:\n%s\nweb:\n%s", got, m.logs(), s.logs())
 	}
 }
+
+// TestShellJobs: `shell job-run` runs a job in the shell process (checked
+// like any enqueue); `shell job-submit` needs a shared queue.
+func TestShellJobs(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	args := []string{"-home", home}
+	if out := shell(t, args, "job-run", "-job", "tally", "-args", `{"id":"sh","n":4}`); !strings.Contains(out, "job tally done") {
+		t.Fatalf("job-run: %s", out)
+	}
+	for _, c := range [][]string{
+		{"job-run", "-job", "taly"},
+		{"job-run", "-job", "tally", "-args", `{"id":"x"}`},
+		{"job-submit", "-job", "tally", "-args", `{"id":"x","n":1}`},
+	} {
+		out, err := exec.Command(bin, append(append([]string{}, args...), append([]string{"shell"}, c...)...)...).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), map[string]string{"taly": `did you mean "tally"`, "tally": ""}[c[2]]) {
+			t.Errorf("shell %v: %v %s", c, err, out)
+		}
+	}
+	s := start(t, args...)
+	if got := s.get("/counter/get", map[string][]string{"id": {"sh"}}).num("likes"); got != 4 {
+		t.Fatalf("likes after job-run: %v", got)
+	}
+}
