@@ -143,22 +143,22 @@ func jobsFile(m *Model) *jen.File {
 				if len(c.Enums) == 0 {
 					continue
 				}
+				// the value checked: *p.F for a Nillable field, which may also be nil
 				v := jen.Id("p").Dot(c.GoName)
 				if c.Nillable {
-					g.If(jen.Id("p").Dot(c.GoName).Op("!=").Nil().Op("&&").Op("!").Qual("slices", "Contains").Call(jen.Index().String().ValuesFunc(func(g *jen.Group) {
-						for _, e := range c.Enums {
-							g.Lit(e)
-						}
-					}), jen.String().Parens(jen.Op("*").Add(v)))).Block(
-						jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(c.Name+": %q is not one of "+strings.Join(c.Enums, ", ")), jen.Op("*").Add(v))))
-					continue
+					v = jen.Op("*").Add(v)
 				}
-				g.If(jen.Op("!").Qual("slices", "Contains").Call(jen.Index().String().ValuesFunc(func(g *jen.Group) {
+				values := jen.Index().String().ValuesFunc(func(g *jen.Group) {
 					for _, e := range c.Enums {
 						g.Lit(e)
 					}
-				}), jen.String().Parens(v))).Block(
-					jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(c.Name+": %q is not one of "+strings.Join(c.Enums, ", ")), v)))
+				})
+				cond := jen.Op("!").Qual("slices", "Contains").Call(values, jen.String().Parens(v.Clone()))
+				if c.Nillable {
+					cond = jen.Id("p").Dot(c.GoName).Op("!=").Nil().Op("&&").Add(cond)
+				}
+				g.If(cond).Block(
+					jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(c.Name+": %q is not one of "+strings.Join(c.Enums, ", ")), v.Clone())))
 			}
 			g.Return(jen.Nil())
 		})

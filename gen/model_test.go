@@ -243,7 +243,8 @@ func TestModelJobs(t *testing.T) {
 }
 
 func TestJobsRender(t *testing.T) {
-	m, err := BuildModel(spec(t, item(field.String("id")), Other{testSchema{fields: []ent.Field{field.String("to")}, ann: []schema.Annotation{bk.Job()}}}))
+	m, err := BuildModel(spec(t, item(field.String("id")), Other{testSchema{fields: []ent.Field{field.String("to"),
+		field.Enum("kind").Values("a", "b"), field.Enum("level").Values("x").Optional().Nillable()}, ann: []schema.Annotation{bk.Job()}}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +254,8 @@ func TestJobsRender(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := string(files["jobs/jobs.go"])
-	for _, want := range []string{"func EnqueueOther(ctx context.Context, p Other, opts ...rtjobs.Option)", "Other(ctx context.Context, st *store.Store, p *Other) error", `"to"`} {
+	for _, want := range []string{"func EnqueueOther(ctx context.Context, p Other, opts ...rtjobs.Option)", "Other(ctx context.Context, st *store.Store, p *Other) error", `"to"`,
+		`if !slices.Contains([]string{"a", "b"}, string(p.Kind)) {`, `if p.Level != nil && !slices.Contains([]string{"x"}, string(*p.Level)) {`} {
 		if !strings.Contains(src, want) {
 			t.Errorf("jobs.go lacks %q", want)
 		}

@@ -380,7 +380,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 		a.Custom(pool, mux)
 	}
 	if a.GraphQL != nil {
-		mux.Handle("/graphql", gql.Handler(a.GraphQL(pool, bus), gc(st)))
+		mux.Handle("/graphql", gql.Handler(a.GraphQL(pool, bus), st.gc))
 		mux.HandleFunc("GET /graphql/playground", gql.Playground)
 	}
 	access, closeAccess, err := accessLog(st)
@@ -388,20 +388,15 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 		return err
 	}
 	defer closeAccess()
-	web.SetLogin(func(r *http.Request) string {
+	login := func(r *http.Request) string {
 		if acc := auth.FromContext(r.Context()); acc != nil {
 			return acc.Login
 		}
 		return ""
-	})
+	}
 	known := a.routeNames()
-	h := web.Chain(mux, web.Recover, web.Observe(s.metrics, func(n string) bool { return known[n] }, access), guard.Middleware,
-		web.LimitBody(st.wc.MaxBody), checker.Middleware(web.Error), guard.LoginLimit(func(r *http.Request) string {
-			if acc := auth.FromContext(r.Context()); acc != nil {
-				return acc.Login
-			}
-			return ""
-		}))
+	h := web.Chain(mux, web.Recover, web.Observe(s.metrics, func(n string) bool { return known[n] }, access, login), guard.Middleware,
+		web.LimitBody(st.wc.MaxBody), checker.Middleware(web.Error), guard.LoginLimit(login))
 	return web.Serve(ctx, st.wc, h, func(addr string) {
 		log.Info("listening", "addr", addr, "pool", pool.Dialect(), "home", absHome(s.dbc.Home), "pid", os.Getpid())
 		if ready != nil {
@@ -409,8 +404,6 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 		}
 	})
 }
-
-func gc(st *settings) gql.Config { return st.gc }
 
 // routeNames are the metric names of the routes this binary serves; the
 // other paths count as url_other.

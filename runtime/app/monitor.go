@@ -142,7 +142,7 @@ func (a *App) monitor(ctx context.Context, st *settings, flags []string, stderr 
 			return 2
 		}
 	}
-	m := &supervisor{exe: exe, flags: flags, ln: lnFile, cfg: st.server, exited: make(chan *child, 8)}
+	m := &supervisor{exe: exe, flags: flags, ln: lnFile, exited: make(chan *child, 8)}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -228,7 +228,6 @@ type supervisor struct {
 	exe    string
 	flags  []string
 	ln     *os.File
-	cfg    serverConfig
 	mu     sync.Mutex
 	all    []*child
 	exited chan *child

@@ -29,8 +29,9 @@ type Redis struct {
 	// Prefixes whose invalidation could not be sent; their generation is
 	// bumped as soon as Redis answers again, so that no row cached before
 	// the failed invalidation is served.
-	mu    sync.Mutex
-	dirty map[string]bool
+	mu       sync.Mutex
+	dirty    map[string]bool
+	hasDirty atomic.Bool // len(dirty) > 0, read without the lock
 }
 
 // verTTL is how long an invalidation version is kept: a read that queries
@@ -119,8 +120,13 @@ func (c *Redis) call(ctx context.Context, f func(ctx context.Context) error) err
 	return err
 }
 
-// flushDirty bumps the generations of the prefixes whose invalidation failed.
+// flushDirty bumps the generations of the prefixes whose invalidation
+// failed ("" among them: everything). Every call goes through here, so the
+// common case, nothing pending, is one atomic load.
 func (c *Redis) flushDirty(ctx context.Context) error {
+	if !c.hasDirty.Load() {
+		return nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.dirty) == 0 {
@@ -128,20 +134,23 @@ func (c *Redis) flushDirty(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, redisTimeout)
 	defer cancel()
-	pipe := c.rdb.TxPipeline()
-	for p := range c.dirty {
-		if p == "" {
-			c.clearAll(ctx)
-			continue
+	var err error
+	if c.dirty[""] {
+		err = c.clearAll(ctx) // bumps every generation
+	} else {
+		pipe := c.rdb.TxPipeline()
+		for p := range c.dirty {
+			pipe.Incr(ctx, c.genKey(p))
 		}
-		pipe.Incr(ctx, c.genKey(p))
+		_, err = pipe.Exec(ctx)
 	}
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+	if err != nil {
 		c.errors.Add(1)
 		c.downUntil.Store(time.Now().Add(time.Second).UnixNano())
 		return err
 	}
 	clear(c.dirty)
+	c.hasDirty.Store(false)
 	return nil
 }
 
@@ -150,6 +159,7 @@ func (c *Redis) markDirty(prefixes ...string) {
 	for _, p := range prefixes {
 		c.dirty[p] = true
 	}
+	c.hasDirty.Store(true)
 	c.mu.Unlock()
 }
 

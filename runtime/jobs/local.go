@@ -215,12 +215,6 @@ func (l *local) finish(t *task) {
 		delete(l.unique, t.lock)
 	}
 	delete(l.ids, t.info.ID)
-	for k, until := range l.unique { // forget expired locks now and then
-		if until.Before(time.Now()) {
-			delete(l.unique, k)
-		}
-		break
-	}
 	l.mu.Unlock()
 }
 

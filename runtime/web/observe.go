@@ -69,9 +69,9 @@ func RouteName(path string) string {
 // Observe times every request into m under its route name. Only the names
 // of known routes (known(name)) and of paths that were served successfully
 // are kept; failed requests elsewhere count as url_other, so that scanning
-// random paths cannot grow the metrics without bound. With
-// access set, each request also gets one access log line.
-func Observe(m *metrics.Registry, known func(name string) bool, access *slog.Logger) Middleware {
+// random paths cannot grow the metrics without bound. With access set,
+// each request also gets one access log line, with the caller's login.
+func Observe(m *metrics.Registry, known func(name string) bool, access *slog.Logger, login func(*http.Request) string) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
@@ -91,14 +91,8 @@ func Observe(m *metrics.Registry, known func(name string) bool, access *slog.Log
 			if access != nil {
 				access.LogAttrs(r.Context(), slog.LevelInfo, "request",
 					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
-					slog.Int("bytes", sw.size), slog.Duration("took", d), slog.String("ip", clientIP(r)), slog.String("login", loginOf(r)))
+					slog.Int("bytes", sw.size), slog.Duration("took", d), slog.String("ip", clientIP(r)), slog.String("login", login(r)))
 			}
 		})
 	}
 }
-
-// loginOf is set by the application: the login of the request's account.
-var loginOf = func(*http.Request) string { return "" }
-
-// SetLogin tells the access log how to find a request's login.
-func SetLogin(f func(*http.Request) string) { loginOf = f }

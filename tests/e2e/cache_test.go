@@ -126,7 +126,7 @@ func TestRedisDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer redis.Process.Kill()
-	url := fmt.Sprintf("redis://127.0.0.1:%d/0", port)
+	redisURL := fmt.Sprintf("redis://127.0.0.1:%d/0", port)
 	for end := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
 			c.Close()
@@ -136,9 +136,9 @@ func TestRedisDown(t *testing.T) {
 			t.Fatal("redis-server did not start")
 		}
 	}
-	s := start(t, "-home", t.TempDir(), "-ipc-cache", url, "-jobs-queue", url)
+	s := start(t, "-home", t.TempDir(), "-ipc-cache", redisURL, "-jobs-queue", redisURL)
 	id := s.postJSON("/album/add", map[string]any{"title": "t1"}).str("id")
-	q := url2(id)
+	q := url.Values{"id": {id}}
 	s.get("/album/get", q)
 	if s.get("/album/get", q).str("title") != "t1" || s.get("/system/cache/stats", nil).num("hits") == 0 {
 		t.Fatal("not cached while Redis is up")
@@ -169,8 +169,6 @@ func TestRedisDown(t *testing.T) {
 		t.Fatalf("stats do not count the failures: %s", st.raw)
 	}
 }
-
-func url2(id string) url.Values { return url.Values{"id": {id}} }
 
 func freePort(t *testing.T) int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")

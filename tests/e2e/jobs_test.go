@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -19,63 +17,47 @@ import (
 	"github.com/bkgen/bkgen/tests/testenv"
 )
 
-// proc is a bkapp process that does not serve HTTP (a worker).
-type proc struct {
-	cmd *exec.Cmd
-	mu  sync.Mutex
-	log bytes.Buffer
-}
-
-func (p *proc) logs() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.log.String()
-}
-
 // startWorker runs `bkapp ARGS worker` until the test ends (SIGTERM).
-func startWorker(t *testing.T, args ...string) *proc {
+func startWorker(t *testing.T, args ...string) *server {
 	t.Helper()
 	return startRole(t, "worker", args...)
 }
 
-// startRole runs `bkapp ARGS ROLE` (worker or master) until the test ends.
-func startRole(t *testing.T, role string, args ...string) *proc {
+// startRole runs `bkapp ARGS ROLE` (worker or master: no HTTP) until the
+// test ends.
+func startRole(t *testing.T, role string, args ...string) *server {
 	t.Helper()
-	p := &proc{cmd: exec.Command(bin, append(append([]string{}, args...), role)...)}
+	p := &server{t: t, cmd: exec.Command(bin, append(append([]string{}, args...), role)...)}
 	stderr, _ := p.cmd.StderrPipe()
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	started := make(chan struct{})
 	go func() {
-		sc := bufio.NewScanner(stderr)
-		once := sync.Once{}
-		for sc.Scan() {
-			p.mu.Lock()
-			p.log.WriteString(sc.Text() + "\n")
-			p.mu.Unlock()
-			if strings.Contains(sc.Text(), "msg="+role) {
+		var once sync.Once
+		p.capture(stderr, func(line string) {
+			if strings.Contains(line, "msg="+role) {
 				once.Do(func() { close(started) })
 			}
-		}
+		})
 	}()
 	select {
 	case <-started:
 	case <-time.After(60 * time.Second):
 		p.cmd.Process.Kill()
-		t.Fatalf("worker did not start:\n%s", p.logs())
+		t.Fatalf("%s did not start:\n%s", role, p.logs())
 	}
 	t.Cleanup(func() {
 		p.cmd.Process.Signal(syscall.SIGTERM)
 		p.cmd.Wait()
 		if t.Failed() {
-			t.Logf("worker log:\n%s", p.logs())
+			t.Logf("%s log:\n%s", role, p.logs())
 		}
 	})
 	return p
 }
 
-// likes waits until counter id has want likes (or more when atLeast).
+// waitLikes waits until counter id has at least want likes and returns them.
 func (s *server) waitLikes(t *testing.T, id string, want float64, within time.Duration) float64 {
 	t.Helper()
 	var got float64

@@ -95,20 +95,14 @@ func start(t testing.TB, args ...string) *server {
 	}
 	addr := make(chan string, 1)
 	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 64<<10), 16<<20) // a long line must not stop the reading (the child would block on a full pipe)
-		for sc.Scan() {
-			line := sc.Text()
-			s.mu.Lock()
-			s.log.WriteString(line + "\n")
-			s.mu.Unlock()
+		s.capture(stderr, func(line string) {
 			if m := listening.FindStringSubmatch(line); m != nil {
 				select { // the first address only: a monitor's children log theirs too
 				case addr <- m[1]:
 				default:
 				}
 			}
-		}
+		})
 		close(addr)
 	}()
 	select {
@@ -137,6 +131,20 @@ func start(t testing.TB, args ...string) *server {
 		}
 	})
 	return s
+}
+
+// capture keeps every line of r in the log, calling onLine with each,
+// until r ends.
+func (s *server) capture(r io.Reader, onLine func(line string)) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 16<<20) // a long line must not stop the reading (the child would block on a full pipe)
+	for sc.Scan() {
+		line := sc.Text()
+		s.mu.Lock()
+		s.log.WriteString(line + "\n")
+		s.mu.Unlock()
+		onLine(line)
+	}
 }
 
 func (s *server) logs() string {
