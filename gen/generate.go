@@ -136,7 +136,29 @@ func Render(m *Model) (map[string][]byte, error) {
 	return out, nil
 }
 
-var templateFuncs = template.FuncMap{"oasType": OASType, "doc": Doc, "typeName": TypeName, "gqlType": GQLType, "plural": Plural, "nullable": func(c *Column) bool { return c.Nillable }}
+var templateFuncs = template.FuncMap{"oasType": OASType, "doc": Doc, "typeName": TypeName, "gqlType": GQLType, "plural": Plural, "nullable": func(c *Column) bool { return c.Nillable }, "jsonCols": jsonCols, "replyType": replyType}
+
+// replyType is OASType with the description, for a column in a reply: bytes
+// are a base64 string there, so that ogen makes the field optional (a
+// []byte field is always written, as null when hidden).
+func replyType(c *Column) string {
+	if c.Kind == "KindBytes" {
+		return `{type: string, description: "` + Doc(c) + ` (base64)"}`
+	}
+	return OASType(c, true)
+}
+
+// jsonCols returns the JSON columns of cols: JSON bodies take them, flat
+// forms and queries do not.
+func jsonCols(cols []*Column) []*Column {
+	var out []*Column
+	for _, c := range cols {
+		if c.Type.JSON {
+			out = append(out, c)
+		}
+	}
+	return out
+}
 
 func renderTemplateFuncs(name string, data any, gofmt bool) ([]byte, error) {
 	t, err := template.New(name).Funcs(templateFuncs).ParseFS(templates.FS, name)

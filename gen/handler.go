@@ -131,7 +131,7 @@ func replyFunc(f *jen.File, t *RestTable) {
 			case c.Type.JSON:
 				g.If(shown.Clone().Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Qual(restPkg, "EncodeJSON").Call(fld.Clone()))
 			case c.Kind == "KindBytes":
-				g.If(shown.Clone()).Block(dst.Clone().Op("=").Add(fld.Clone()))
+				g.If(shown.Clone().Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Qual(apiPkg, "NewOptString").Call(jen.Qual("encoding/base64", "StdEncoding").Dot("EncodeToString").Call(fld.Clone())))
 			case c.Nillable:
 				g.If(shown.Clone().Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Add(newOpt(c, jen.Op("*").Add(fld.Clone()))))
 			default:
@@ -383,13 +383,14 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 		f.Func().Params(h.Clone()).Id(u+"Query").Params(ctx.Clone(), jen.Id("s").Op("*").Qual(restPkg, "Select"), jen.Id("c").Qual(restPkg, "Control")).Parens(jen.List(page.Clone(), jen.Error())).BlockFunc(func(g *jen.Group) {
 			g.List(jen.Id("q"), jen.Err()).Op(":=").Id("s").Dot("Query").Call(jen.Id("c"))
 			g.Add(errRet.Clone())
+			g.Id("v").Op(":=").Add(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")))
+			g.If(jen.Err().Op(":=").Id(t.GoName+"Vis").Dot("Query").Call(jen.Id("v"), jen.Op("&").Id("q")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 			g.List(jen.Id("pick"), jen.Err()).Op(":=").Qual(restPkg, "Pick").Call(jen.Id("c").Dot("Select"), jen.Qual(storePkg, t.TableVar))
 			g.Add(errRet.Clone())
 			g.List(jen.Id("res"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Select").Call(jen.Id("ctx"), jen.Id("q"))
 			g.Add(errRet.Clone())
 			g.If(jen.Id("q").Dot("Total")).Block(jen.Return(jen.Op("&").Qual(apiPkg, t.GoName+"Page").Values(jen.Id("Count").Op(":").Int().Parens(jen.Id("res").Dot("Total"))), jen.Nil()))
 			g.Id("out").Op(":=").Op("&").Qual(apiPkg, t.GoName+"Page").Values(jen.Id("Count").Op(":").Len(jen.Id("res").Dot("Rows")), jen.Id("Data").Op(":").Make(jen.Index().Qual(apiPkg, t.GoName+"Reply"), jen.Len(jen.Id("res").Dot("Rows"))))
-			g.Id("v").Op(":=").Add(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")))
 			g.Var().Id("show").Index().Bool()
 			g.For(jen.Id("i").Op(":=").Range().Id("res").Dot("Rows")).Block(
 				jen.Id("r").Op(":=").Op("&").Id("res").Dot("Rows").Index(jen.Id("i")),
@@ -417,10 +418,9 @@ func handlerFile(m *Model, r *REST) *jen.File {
 	f.Func().Id("NewHandler").Params(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Op("*").Id("Handler").Block(jen.Return(jen.Op("&").Id("Handler").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"))))
 	f.Comment("Ping implements GET /ping.")
 	f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id("Ping").Params(jen.Id("ctx").Qual("context", "Context")).Parens(jen.List(jen.Op("*").Qual(apiPkg, "Info"), jen.Error())).Block(jen.Return(jen.Op("&").Qual(apiPkg, "Info").Values(), jen.Nil()))
-	f.Comment("NewError maps an error of a handler to the one error shape.")
+	f.Comment("NewError maps an error of a handler to the one error shape (web.ErrorOf logs the 5xx ones).")
 	f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id("NewError").Params(jen.Id("ctx").Qual("context", "Context"), jen.Err().Error()).Op("*").Qual(apiPkg, "ErrorStatusCode").Block(
 		jen.List(jen.Id("status"), jen.Id("code"), jen.Id("msg")).Op(":=").Qual("github.com/bkgen/bkgen/runtime/web", "ErrorOf").Call(jen.Err()),
-		jen.If(jen.Id("status").Op(">=").Lit(500)).Block(jen.Qual("log/slog", "ErrorContext").Call(jen.Id("ctx"), jen.Lit("handler failed"), jen.Lit("err"), jen.Err())),
 		jen.Return(jen.Op("&").Qual(apiPkg, "ErrorStatusCode").Values(jen.Id("StatusCode").Op(":").Id("status"), jen.Id("Response").Op(":").Qual(apiPkg, "Error").Values(jen.Id("Status").Op(":").Id("status"), jen.Id("Message").Op(":").Id("msg"), jen.Id("Code").Op(":").Id("code")))),
 	)
 	return f

@@ -540,10 +540,12 @@ func storeType(f *jen.File, t *Table) {
 		jen.Return(jen.Id("s").Dot("s").Dot("Add").Call(jen.Id("ctx"), jen.Id("r"))),
 	)
 
-	f.Comment("Put inserts r or replaces the whole row with its key.")
-	f.Func().Params(st.Clone()).Id("Put").Params(ctx.Clone(), jen.Id("r").Add(row.Clone())).Error().Block(
+	f.Comment("Put inserts r or replaces the whole row with its key; with expect, an existing row")
+	f.Comment("is replaced only when it matches every condition (in the same write), else the")
+	f.Comment("error is db.ErrCondition and nothing is written.")
+	f.Func().Params(st.Clone()).Id("Put").Params(ctx.Clone(), jen.Id("r").Add(row.Clone()), jen.Id("expect").Op("...").Qual(dbPkg, "Cond")).Error().Block(
 		jen.If(jen.Err().Op(":=").Id(u+"Prepare").Call(jen.Id("r"), jen.Qual(dbPkg, "OpPut"), jen.Qual(dbPkg, "NowMS").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-		jen.Return(jen.Id("s").Dot("s").Dot("Put").Call(jen.Id("ctx"), jen.Id("r"))),
+		jen.Return(jen.Id("s").Dot("s").Dot("Put").Call(jen.Id("ctx"), jen.Id("r"), jen.Id("expect"))),
 	)
 
 	f.Comment("Update writes the columns set in c to the row with key k when it exists and")

@@ -19,23 +19,51 @@ func writeFuncs(f *jen.File, t *RestTable) {
 		return jen.Qual(pubsubPkg, "PublishRow").Call(jen.Id("ctx"), jen.Id("bus"), jen.Lit(t.Name), jen.Lit(op), v)
 	}
 
+	// A key the database assigns is never the caller's to choose: a chosen
+	// one would be taken from under the next add (PostgreSQL's sequence
+	// does not move past it). Add refuses it, and put only replaces rows
+	// that exist.
+	var auto *Column
+	for _, k := range t.Keys {
+		if k.AutoID {
+			auto = k
+		}
+	}
+	autoGiven := func() jen.Code {
+		if auto == nil {
+			return jen.Null()
+		}
+		return jen.If(jen.Id("set").Index(jen.Lit(auto.Pos))).Block(jen.Return(jen.Qual(dbPkg, "Invalid").Call(jen.Lit(t.Name), jen.Lit(auto.Name), jen.Lit("assigned by the database on add: leave it out"))))
+	}
+	autoExists := func() jen.Code {
+		if auto == nil {
+			return jen.Null()
+		}
+		return jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Id("r"))), jen.Qual("errors", "Is").Call(jen.Err(), jen.Qual(dbPkg, "ErrNotFound"))).Block(
+			jen.Return(jen.Op("&").Qual(dbPkg, "Error").Values(jen.Id("Status").Op(":").Lit(404), jen.Id("Code").Op(":").Lit("NotFound"), jen.Id("Message").Op(":").Lit(t.Name+": put replaces a row that exists; the database assigns "+auto.Name+" on add"))),
+		)
+	}
+
 	f.Commentf("%sAdd adds r for v (set marks the columns given) and publishes it.", t.GoName)
 	f.Func().Id(t.GoName+"Add").Params(ctx(), stp(), bus(), viewer(), row(), set()).Error().Block(
+		autoGiven(),
 		jen.Id(t.GoName+"Guard").Call(jen.Id("r"), jen.Id("set"), jen.Id("v"), jen.True()),
 		jen.If(jen.Err().Op(":=").Add(st()).Dot("Add").Call(jen.Id("ctx"), jen.Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		publish("add", jen.Id("r")),
 		jen.Return(jen.Nil()),
 	)
 
+	// The owner check of put is the write's own condition (an upsert whose
+	// update applies only to the caller's row), so that two accounts
+	// putting one new key at once, or a stale cached read, cannot hand one
+	// account's row to another.
 	f.Commentf("%sPut stores r for v, who may not take over a row of another account, and publishes it.", t.GoName)
 	f.Func().Id(t.GoName+"Put").Params(ctx(), stp(), bus(), viewer(), row(), set()).Error().Block(
+		autoExists(),
 		jen.Id(t.GoName+"Guard").Call(jen.Id("r"), jen.Id("set"), jen.Id("v"), jen.True()),
-		jen.If(jen.Id(t.GoName+"Mine").Call(jen.Id("v")).Op("!=").Nil()).Block(
-			jen.If(jen.List(jen.Id("old"), jen.Err()).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Id("r"))), jen.Err().Op("==").Nil().Op("&&").Id(t.GoName+"Owner").Call(jen.Id("old")).Op("!=").Id("v").Dot("ID")).Block(
-				jen.Return(jen.Op("&").Qual(dbPkg, "Error").Values(jen.Id("Status").Op(":").Lit(403), jen.Id("Code").Op(":").Lit("NotOwner"), jen.Id("Message").Op(":").Lit(t.Name+": the row belongs to another account"))),
-			),
-		),
-		jen.If(jen.Err().Op(":=").Add(st()).Dot("Put").Call(jen.Id("ctx"), jen.Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.Err().Op(":=").Add(st()).Dot("Put").Call(jen.Id("ctx"), jen.Id("r"), jen.Id(t.GoName+"Mine").Call(jen.Id("v")).Op("...")),
+		jen.If(jen.Qual("errors", "Is").Call(jen.Err(), jen.Qual(dbPkg, "ErrCondition"))).Block(jen.Return(jen.Qual(restPkg, "NotOwner").Call(jen.Lit(t.Name)))),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		publish("put", jen.Id("r")),
 		jen.Return(jen.Nil()),
 	)
@@ -50,8 +78,13 @@ func writeFuncs(f *jen.File, t *RestTable) {
 				g.If(jen.Id("set").Index(jen.Lit(c.Pos))).Block(jen.Id("c").Dot(c.GoName).Op("=").Qual(dbPkg, "Some").Call(jen.Id("r").Dot(c.GoName)))
 			}
 		}
-		g.List(jen.Id("n"), jen.Err()).Op(":=").Add(st()).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"), jen.Id(t.GoName+"Mine").Call(jen.Id("v")).Op("..."))
+		g.Id("mine").Op(":=").Id(t.GoName + "Mine").Call(jen.Id("v"))
+		g.List(jen.Id("n"), jen.Err()).Op(":=").Add(st()).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"), jen.Id("mine").Op("..."))
 		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("n"), jen.Err()))
+		// a row that is there but not the caller's is a refusal, not "0 rows"
+		g.If(jen.Id("n").Op("==").Lit(0).Op("&&").Id("mine").Op("!=").Nil()).Block(
+			jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("==").Nil()).Block(jen.Return(jen.Lit(0), jen.Qual(restPkg, "NotOwner").Call(jen.Lit(t.Name)))),
+		)
 		g.If(jen.Id("n").Op(">").Lit(0).Op("&&").Id("bus").Op("!=").Nil()).Block(
 			jen.If(jen.List(jen.Id("row"), jen.Err()).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("==").Nil()).Block(publish("update", jen.Id("row"))),
 		)
@@ -77,8 +110,14 @@ func writeFuncs(f *jen.File, t *RestTable) {
 					g.Qual(storePkg, t.ColsVar).Dot(kc.GoName).Dot("Eq").Call(jen.Id("k").Dot(kc.GoName))
 				}
 			}), jen.Id("mine").Op("...")).Op("...")),
-			jen.If(jen.Id("n").Op(">").Lit(0)).Block(publish("del", jen.Id("k"))),
-			jen.Return(jen.Err()),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+			jen.If(jen.Id("n").Op("==").Lit(0)).BlockFunc(func(g *jen.Group) {
+				g.Comment("a missing row is no error; a row of another account is a refusal")
+				g.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("==").Nil()).Block(jen.Return(jen.Qual(restPkg, "NotOwner").Call(jen.Lit(t.Name))))
+				g.Return(jen.Nil())
+			}),
+			publish("del", jen.Id("k")),
+			jen.Return(jen.Nil()),
 		),
 		jen.If(jen.Err().Op(":=").Add(st()).Dot("Del").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		publish("del", jen.Id("k")),

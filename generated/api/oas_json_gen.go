@@ -3567,8 +3567,10 @@ func (s *PhotoReply) encodeFields(e *jx.Encoder) {
 		}
 	}
 	{
-		e.FieldStart("thumb")
-		e.Base64(s.Thumb)
+		if s.Thumb.Set {
+			e.FieldStart("thumb")
+			s.Thumb.Encode(e)
+		}
 	}
 	{
 		if s.Caption.Set {
@@ -3744,9 +3746,8 @@ func (s *PhotoReply) Decode(d *jx.Decoder) error {
 			}
 		case "thumb":
 			if err := func() error {
-				v, err := d.Base64()
-				s.Thumb = []byte(v)
-				if err != nil {
+				s.Thumb.Reset()
+				if err := s.Thumb.Decode(d); err != nil {
 					return err
 				}
 				return nil

@@ -3217,8 +3217,8 @@ type PhotoReply struct {
 	Tags jx.Raw `json:"tags"`
 	// Any JSON value.
 	Exif jx.Raw `json:"exif"`
-	// []byte.
-	Thumb []byte `json:"thumb"`
+	// []byte (base64).
+	Thumb OptString `json:"thumb"`
 	// String.
 	Caption OptString `json:"caption"`
 	// Int64.
@@ -3287,7 +3287,7 @@ func (s *PhotoReply) GetExif() jx.Raw {
 }
 
 // GetThumb returns the value of Thumb.
-func (s *PhotoReply) GetThumb() []byte {
+func (s *PhotoReply) GetThumb() OptString {
 	return s.Thumb
 }
 
@@ -3372,7 +3372,7 @@ func (s *PhotoReply) SetExif(val jx.Raw) {
 }
 
 // SetThumb sets the value of Thumb.
-func (s *PhotoReply) SetThumb(val []byte) {
+func (s *PhotoReply) SetThumb(val OptString) {
 	s.Thumb = val
 }
 

@@ -134,11 +134,14 @@ func (q queryResolver) Albums(ctx context.Context, where []*AlbumCond, first *in
 	if sort != nil {
 		query.Sort = string(*sort)
 	}
+	v := auth.ViewerOf(ctx)
+	if err := rest.AlbumVis.Query(v, &query); err != nil {
+		return nil, err
+	}
 	page, err := q.st.Album.Select(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	v := auth.ViewerOf(ctx)
 	out := &AlbumConnection{Nodes: make([]*Album, len(page.Rows)), HasNextPage: page.Next != ""}
 	for i := range page.Rows {
 		out.Nodes[i] = albumOut(v, &page.Rows[i])
@@ -312,11 +315,14 @@ func (q queryResolver) Counters(ctx context.Context, where []*CounterCond, first
 	if sort != nil {
 		query.Sort = string(*sort)
 	}
+	v := auth.ViewerOf(ctx)
+	if err := rest.CounterVis.Query(v, &query); err != nil {
+		return nil, err
+	}
 	page, err := q.st.Counter.Select(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	v := auth.ViewerOf(ctx)
 	out := &CounterConnection{Nodes: make([]*Counter, len(page.Rows)), HasNextPage: page.Next != ""}
 	for i := range page.Rows {
 		out.Nodes[i] = counterOut(v, &page.Rows[i])
@@ -492,11 +498,14 @@ func (q queryResolver) Notes(ctx context.Context, where []*NoteCond, first *int,
 	if sort != nil {
 		query.Sort = string(*sort)
 	}
+	v := auth.ViewerOf(ctx)
+	if err := rest.NoteVis.Query(v, &query); err != nil {
+		return nil, err
+	}
 	page, err := q.st.Note.Select(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	v := auth.ViewerOf(ctx)
 	out := &NoteConnection{Nodes: make([]*Note, len(page.Rows)), HasNextPage: page.Next != ""}
 	for i := range page.Rows {
 		out.Nodes[i] = noteOut(v, &page.Rows[i])
@@ -775,11 +784,14 @@ func (q queryResolver) Photos(ctx context.Context, where []*PhotoCond, first *in
 	if sort != nil {
 		query.Sort = string(*sort)
 	}
+	v := auth.ViewerOf(ctx)
+	if err := rest.PhotoVis.Query(v, &query); err != nil {
+		return nil, err
+	}
 	page, err := q.st.Photo.Select(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	v := auth.ViewerOf(ctx)
 	out := &PhotoConnection{Nodes: make([]*Photo, len(page.Rows)), HasNextPage: page.Next != ""}
 	for i := range page.Rows {
 		out.Nodes[i] = photoOut(v, &page.Rows[i])
@@ -960,11 +972,14 @@ func (q queryResolver) Todos(ctx context.Context, where []*TodoCond, first *int,
 	if sort != nil {
 		query.Sort = string(*sort)
 	}
+	v := auth.ViewerOf(ctx)
+	if err := rest.TodoVis.Query(v, &query); err != nil {
+		return nil, err
+	}
 	page, err := q.st.Todo.Select(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	v := auth.ViewerOf(ctx)
 	out := &TodoConnection{Nodes: make([]*Todo, len(page.Rows)), HasNextPage: page.Next != ""}
 	for i := range page.Rows {
 		out.Nodes[i] = todoOut(v, &page.Rows[i])

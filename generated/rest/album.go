@@ -4,6 +4,7 @@ package rest
 
 import (
 	"context"
+	"errors"
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
 	auth "github.com/bkgen/bkgen/runtime/auth"
@@ -155,12 +156,11 @@ func AlbumAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 // AlbumPut stores r for v, who may not take over a row of another account, and publishes it.
 func AlbumPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Album, set []bool) error {
 	AlbumGuard(r, set, v, true)
-	if AlbumMine(v) != nil {
-		if old, err := st.Album.Get(ctx, store.AlbumKeyOf(r)); err == nil && AlbumOwner(old) != v.ID {
-			return &db.Error{Status: 403, Code: "NotOwner", Message: "album: the row belongs to another account"}
-		}
+	err := st.Album.Put(ctx, r, AlbumMine(v)...)
+	if errors.Is(err, db.ErrCondition) {
+		return rest.NotOwner("album")
 	}
-	if err := st.Album.Put(ctx, r); err != nil {
+	if err != nil {
 		return err
 	}
 	pubsub.PublishRow(ctx, bus, "album", "put", r)
@@ -181,9 +181,15 @@ func AlbumUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	if set[3] {
 		c.Private = db.Some(r.Private)
 	}
-	n, err := st.Album.Update(ctx, k, c, AlbumMine(v)...)
+	mine := AlbumMine(v)
+	n, err := st.Album.Update(ctx, k, c, mine...)
 	if err != nil {
 		return n, err
+	}
+	if n == 0 && mine != nil {
+		if _, err := st.Album.Get(ctx, k); err == nil {
+			return 0, rest.NotOwner("album")
+		}
 	}
 	if n > 0 && bus != nil {
 		if row, err := st.Album.Get(ctx, k); err == nil {
@@ -198,10 +204,18 @@ func AlbumUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 func AlbumDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.AlbumKey) error {
 	if mine := AlbumMine(v); mine != nil {
 		n, err := st.Album.DelAll(ctx, append([]db.Cond{store.AlbumCols.ID.Eq(k.ID)}, mine...)...)
-		if n > 0 {
-			pubsub.PublishRow(ctx, bus, "album", "del", k)
+		if err != nil {
+			return err
 		}
-		return err
+		if n == 0 {
+			// a missing row is no error; a row of another account is a refusal
+			if _, err := st.Album.Get(ctx, k); err == nil {
+				return rest.NotOwner("album")
+			}
+			return nil
+		}
+		pubsub.PublishRow(ctx, bus, "album", "del", k)
+		return nil
 	}
 	if err := st.Album.Del(ctx, k); err != nil {
 		return err
@@ -322,6 +336,10 @@ func (h *Handler) albumQuery(ctx context.Context, s *rest.Select, c rest.Control
 	if err != nil {
 		return nil, err
 	}
+	v := auth.ViewerOf(ctx)
+	if err := AlbumVis.Query(v, &q); err != nil {
+		return nil, err
+	}
 	pick, err := rest.Pick(c.Select, store.AlbumTable)
 	if err != nil {
 		return nil, err
@@ -334,7 +352,6 @@ func (h *Handler) albumQuery(ctx context.Context, s *rest.Select, c rest.Control
 		return &api.AlbumPage{Count: int(res.Total)}, nil
 	}
 	out := &api.AlbumPage{Count: len(res.Rows), Data: make([]api.AlbumReply, len(res.Rows))}
-	v := auth.ViewerOf(ctx)
 	var show []bool
 	for i := range res.Rows {
 		r := &res.Rows[i]

@@ -4,6 +4,7 @@ package rest
 
 import (
 	"context"
+	"errors"
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
 	auth "github.com/bkgen/bkgen/runtime/auth"
@@ -157,12 +158,11 @@ func CounterAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 // CounterPut stores r for v, who may not take over a row of another account, and publishes it.
 func CounterPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Counter, set []bool) error {
 	CounterGuard(r, set, v, true)
-	if CounterMine(v) != nil {
-		if old, err := st.Counter.Get(ctx, store.CounterKeyOf(r)); err == nil && CounterOwner(old) != v.ID {
-			return &db.Error{Status: 403, Code: "NotOwner", Message: "counter: the row belongs to another account"}
-		}
+	err := st.Counter.Put(ctx, r, CounterMine(v)...)
+	if errors.Is(err, db.ErrCondition) {
+		return rest.NotOwner("counter")
 	}
-	if err := st.Counter.Put(ctx, r); err != nil {
+	if err != nil {
 		return err
 	}
 	pubsub.PublishRow(ctx, bus, "counter", "put", r)
@@ -186,9 +186,15 @@ func CounterUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.
 	if set[4] {
 		c.Label = db.Some(r.Label)
 	}
-	n, err := st.Counter.Update(ctx, k, c, CounterMine(v)...)
+	mine := CounterMine(v)
+	n, err := st.Counter.Update(ctx, k, c, mine...)
 	if err != nil {
 		return n, err
+	}
+	if n == 0 && mine != nil {
+		if _, err := st.Counter.Get(ctx, k); err == nil {
+			return 0, rest.NotOwner("counter")
+		}
 	}
 	if n > 0 && bus != nil {
 		if row, err := st.Counter.Get(ctx, k); err == nil {
@@ -213,10 +219,18 @@ func CounterIncr(ctx context.Context, st *store.Store, bus pubsub.Bus, k store.C
 func CounterDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.CounterKey) error {
 	if mine := CounterMine(v); mine != nil {
 		n, err := st.Counter.DelAll(ctx, append([]db.Cond{store.CounterCols.ID.Eq(k.ID)}, mine...)...)
-		if n > 0 {
-			pubsub.PublishRow(ctx, bus, "counter", "del", k)
+		if err != nil {
+			return err
 		}
-		return err
+		if n == 0 {
+			// a missing row is no error; a row of another account is a refusal
+			if _, err := st.Counter.Get(ctx, k); err == nil {
+				return rest.NotOwner("counter")
+			}
+			return nil
+		}
+		pubsub.PublishRow(ctx, bus, "counter", "del", k)
+		return nil
 	}
 	if err := st.Counter.Del(ctx, k); err != nil {
 		return err
@@ -343,6 +357,10 @@ func (h *Handler) counterQuery(ctx context.Context, s *rest.Select, c rest.Contr
 	if err != nil {
 		return nil, err
 	}
+	v := auth.ViewerOf(ctx)
+	if err := CounterVis.Query(v, &q); err != nil {
+		return nil, err
+	}
 	pick, err := rest.Pick(c.Select, store.CounterTable)
 	if err != nil {
 		return nil, err
@@ -355,7 +373,6 @@ func (h *Handler) counterQuery(ctx context.Context, s *rest.Select, c rest.Contr
 		return &api.CounterPage{Count: int(res.Total)}, nil
 	}
 	out := &api.CounterPage{Count: len(res.Rows), Data: make([]api.CounterReply, len(res.Rows))}
-	v := auth.ViewerOf(ctx)
 	var show []bool
 	for i := range res.Rows {
 		r := &res.Rows[i]

@@ -8,7 +8,6 @@ import (
 	"github.com/bkgen/bkgen/generated/store"
 	pubsub "github.com/bkgen/bkgen/runtime/pubsub"
 	web "github.com/bkgen/bkgen/runtime/web"
-	"log/slog"
 )
 
 // Handler implements the ogen server of openapi.yaml on the typed store; every
@@ -30,11 +29,8 @@ func (h *Handler) Ping(ctx context.Context) (*api.Info, error) {
 	return &api.Info{}, nil
 }
 
-// NewError maps an error of a handler to the one error shape.
+// NewError maps an error of a handler to the one error shape (web.ErrorOf logs the 5xx ones).
 func (h *Handler) NewError(ctx context.Context, err error) *api.ErrorStatusCode {
 	status, code, msg := web.ErrorOf(err)
-	if status >= 500 {
-		slog.ErrorContext(ctx, "handler failed", "err", err)
-	}
 	return &api.ErrorStatusCode{StatusCode: status, Response: api.Error{Status: status, Message: msg, Code: code}}
 }

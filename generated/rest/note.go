@@ -4,6 +4,7 @@ package rest
 
 import (
 	"context"
+	"errors"
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
 	auth "github.com/bkgen/bkgen/runtime/auth"
@@ -130,6 +131,9 @@ func NoteGuard(r *store.Note, set []bool, v auth.Viewer, create bool) {
 
 // NoteAdd adds r for v (set marks the columns given) and publishes it.
 func NoteAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Note, set []bool) error {
+	if set[0] {
+		return db.Invalid("note", "id", "assigned by the database on add: leave it out")
+	}
 	NoteGuard(r, set, v, true)
 	if err := st.Note.Add(ctx, r); err != nil {
 		return err
@@ -140,13 +144,15 @@ func NoteAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 
 // NotePut stores r for v, who may not take over a row of another account, and publishes it.
 func NotePut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Note, set []bool) error {
-	NoteGuard(r, set, v, true)
-	if NoteMine(v) != nil {
-		if old, err := st.Note.Get(ctx, store.NoteKeyOf(r)); err == nil && NoteOwner(old) != v.ID {
-			return &db.Error{Status: 403, Code: "NotOwner", Message: "note: the row belongs to another account"}
-		}
+	if _, err := st.Note.Get(ctx, store.NoteKeyOf(r)); errors.Is(err, db.ErrNotFound) {
+		return &db.Error{Status: 404, Code: "NotFound", Message: "note: put replaces a row that exists; the database assigns id on add"}
 	}
-	if err := st.Note.Put(ctx, r); err != nil {
+	NoteGuard(r, set, v, true)
+	err := st.Note.Put(ctx, r, NoteMine(v)...)
+	if errors.Is(err, db.ErrCondition) {
+		return rest.NotOwner("note")
+	}
+	if err != nil {
 		return err
 	}
 	pubsub.PublishRow(ctx, bus, "note", "put", r)
@@ -164,9 +170,15 @@ func NoteUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 	if set[3] {
 		c.UpdatedAt = db.Some(r.UpdatedAt)
 	}
-	n, err := st.Note.Update(ctx, k, c, NoteMine(v)...)
+	mine := NoteMine(v)
+	n, err := st.Note.Update(ctx, k, c, mine...)
 	if err != nil {
 		return n, err
+	}
+	if n == 0 && mine != nil {
+		if _, err := st.Note.Get(ctx, k); err == nil {
+			return 0, rest.NotOwner("note")
+		}
 	}
 	if n > 0 && bus != nil {
 		if row, err := st.Note.Get(ctx, k); err == nil {
@@ -181,10 +193,18 @@ func NoteUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 func NoteDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.NoteKey) error {
 	if mine := NoteMine(v); mine != nil {
 		n, err := st.Note.DelAll(ctx, append([]db.Cond{store.NoteCols.ID.Eq(k.ID)}, mine...)...)
-		if n > 0 {
-			pubsub.PublishRow(ctx, bus, "note", "del", k)
+		if err != nil {
+			return err
 		}
-		return err
+		if n == 0 {
+			// a missing row is no error; a row of another account is a refusal
+			if _, err := st.Note.Get(ctx, k); err == nil {
+				return rest.NotOwner("note")
+			}
+			return nil
+		}
+		pubsub.PublishRow(ctx, bus, "note", "del", k)
+		return nil
 	}
 	if err := st.Note.Del(ctx, k); err != nil {
 		return err
@@ -299,6 +319,10 @@ func (h *Handler) noteQuery(ctx context.Context, s *rest.Select, c rest.Control)
 	if err != nil {
 		return nil, err
 	}
+	v := auth.ViewerOf(ctx)
+	if err := NoteVis.Query(v, &q); err != nil {
+		return nil, err
+	}
 	pick, err := rest.Pick(c.Select, store.NoteTable)
 	if err != nil {
 		return nil, err
@@ -311,7 +335,6 @@ func (h *Handler) noteQuery(ctx context.Context, s *rest.Select, c rest.Control)
 		return &api.NotePage{Count: int(res.Total)}, nil
 	}
 	out := &api.NotePage{Count: len(res.Rows), Data: make([]api.NoteReply, len(res.Rows))}
-	v := auth.ViewerOf(ctx)
 	var show []bool
 	for i := range res.Rows {
 		r := &res.Rows[i]

@@ -4,6 +4,8 @@ package rest
 
 import (
 	"context"
+	"encoding/base64"
+	"errors"
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
 	auth "github.com/bkgen/bkgen/runtime/auth"
@@ -244,8 +246,8 @@ func photoReply(r *store.Photo, show []bool) api.PhotoReply {
 	if show[10] && r.Exif != nil {
 		out.Exif = rest.EncodeJSON(r.Exif)
 	}
-	if show[11] {
-		out.Thumb = r.Thumb
+	if show[11] && r.Thumb != nil {
+		out.Thumb = api.NewOptString(base64.StdEncoding.EncodeToString(r.Thumb))
 	}
 	if show[12] && r.Caption != nil {
 		out.Caption = api.NewOptString(*r.Caption)
@@ -312,12 +314,11 @@ func PhotoAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 // PhotoPut stores r for v, who may not take over a row of another account, and publishes it.
 func PhotoPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Photo, set []bool) error {
 	PhotoGuard(r, set, v, true)
-	if PhotoMine(v) != nil {
-		if old, err := st.Photo.Get(ctx, store.PhotoKeyOf(r)); err == nil && PhotoOwner(old) != v.ID {
-			return &db.Error{Status: 403, Code: "NotOwner", Message: "photo: the row belongs to another account"}
-		}
+	err := st.Photo.Put(ctx, r, PhotoMine(v)...)
+	if errors.Is(err, db.ErrCondition) {
+		return rest.NotOwner("photo")
 	}
-	if err := st.Photo.Put(ctx, r); err != nil {
+	if err != nil {
 		return err
 	}
 	pubsub.PublishRow(ctx, bus, "photo", "put", r)
@@ -371,9 +372,15 @@ func PhotoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	if set[16] {
 		c.Moderation = db.Some(r.Moderation)
 	}
-	n, err := st.Photo.Update(ctx, k, c, PhotoMine(v)...)
+	mine := PhotoMine(v)
+	n, err := st.Photo.Update(ctx, k, c, mine...)
 	if err != nil {
 		return n, err
+	}
+	if n == 0 && mine != nil {
+		if _, err := st.Photo.Get(ctx, k); err == nil {
+			return 0, rest.NotOwner("photo")
+		}
 	}
 	if n > 0 && bus != nil {
 		if row, err := st.Photo.Get(ctx, k); err == nil {
@@ -388,10 +395,18 @@ func PhotoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 func PhotoDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.PhotoKey) error {
 	if mine := PhotoMine(v); mine != nil {
 		n, err := st.Photo.DelAll(ctx, append([]db.Cond{store.PhotoCols.AlbumID.Eq(k.AlbumID), store.PhotoCols.ID.Eq(k.ID)}, mine...)...)
-		if n > 0 {
-			pubsub.PublishRow(ctx, bus, "photo", "del", k)
+		if err != nil {
+			return err
 		}
-		return err
+		if n == 0 {
+			// a missing row is no error; a row of another account is a refusal
+			if _, err := st.Photo.Get(ctx, k); err == nil {
+				return rest.NotOwner("photo")
+			}
+			return nil
+		}
+		pubsub.PublishRow(ctx, bus, "photo", "del", k)
+		return nil
 	}
 	if err := st.Photo.Del(ctx, k); err != nil {
 		return err
@@ -584,6 +599,10 @@ func (h *Handler) photoQuery(ctx context.Context, s *rest.Select, c rest.Control
 	if err != nil {
 		return nil, err
 	}
+	v := auth.ViewerOf(ctx)
+	if err := PhotoVis.Query(v, &q); err != nil {
+		return nil, err
+	}
 	pick, err := rest.Pick(c.Select, store.PhotoTable)
 	if err != nil {
 		return nil, err
@@ -596,7 +615,6 @@ func (h *Handler) photoQuery(ctx context.Context, s *rest.Select, c rest.Control
 		return &api.PhotoPage{Count: int(res.Total)}, nil
 	}
 	out := &api.PhotoPage{Count: len(res.Rows), Data: make([]api.PhotoReply, len(res.Rows))}
-	v := auth.ViewerOf(ctx)
 	var show []bool
 	for i := range res.Rows {
 		r := &res.Rows[i]

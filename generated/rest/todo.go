@@ -4,6 +4,7 @@ package rest
 
 import (
 	"context"
+	"errors"
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
 	auth "github.com/bkgen/bkgen/runtime/auth"
@@ -161,12 +162,11 @@ func TodoAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 // TodoPut stores r for v, who may not take over a row of another account, and publishes it.
 func TodoPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Todo, set []bool) error {
 	TodoGuard(r, set, v, true)
-	if TodoMine(v) != nil {
-		if old, err := st.Todo.Get(ctx, store.TodoKeyOf(r)); err == nil && TodoOwner(old) != v.ID {
-			return &db.Error{Status: 403, Code: "NotOwner", Message: "todo: the row belongs to another account"}
-		}
+	err := st.Todo.Put(ctx, r, TodoMine(v)...)
+	if errors.Is(err, db.ErrCondition) {
+		return rest.NotOwner("todo")
 	}
-	if err := st.Todo.Put(ctx, r); err != nil {
+	if err != nil {
 		return err
 	}
 	pubsub.PublishRow(ctx, bus, "todo", "put", r)
@@ -190,9 +190,15 @@ func TodoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 	if set[4] {
 		c.Done = db.Some(r.Done)
 	}
-	n, err := st.Todo.Update(ctx, k, c, TodoMine(v)...)
+	mine := TodoMine(v)
+	n, err := st.Todo.Update(ctx, k, c, mine...)
 	if err != nil {
 		return n, err
+	}
+	if n == 0 && mine != nil {
+		if _, err := st.Todo.Get(ctx, k); err == nil {
+			return 0, rest.NotOwner("todo")
+		}
 	}
 	if n > 0 && bus != nil {
 		if row, err := st.Todo.Get(ctx, k); err == nil {
@@ -207,10 +213,18 @@ func TodoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 func TodoDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.TodoKey) error {
 	if mine := TodoMine(v); mine != nil {
 		n, err := st.Todo.DelAll(ctx, append([]db.Cond{store.TodoCols.ID.Eq(k.ID)}, mine...)...)
-		if n > 0 {
-			pubsub.PublishRow(ctx, bus, "todo", "del", k)
+		if err != nil {
+			return err
 		}
-		return err
+		if n == 0 {
+			// a missing row is no error; a row of another account is a refusal
+			if _, err := st.Todo.Get(ctx, k); err == nil {
+				return rest.NotOwner("todo")
+			}
+			return nil
+		}
+		pubsub.PublishRow(ctx, bus, "todo", "del", k)
+		return nil
 	}
 	if err := st.Todo.Del(ctx, k); err != nil {
 		return err
@@ -337,6 +351,10 @@ func (h *Handler) todoQuery(ctx context.Context, s *rest.Select, c rest.Control)
 	if err != nil {
 		return nil, err
 	}
+	v := auth.ViewerOf(ctx)
+	if err := TodoVis.Query(v, &q); err != nil {
+		return nil, err
+	}
 	pick, err := rest.Pick(c.Select, store.TodoTable)
 	if err != nil {
 		return nil, err
@@ -349,7 +367,6 @@ func (h *Handler) todoQuery(ctx context.Context, s *rest.Select, c rest.Control)
 		return &api.TodoPage{Count: int(res.Total)}, nil
 	}
 	out := &api.TodoPage{Count: len(res.Rows), Data: make([]api.TodoReply, len(res.Rows))}
-	v := auth.ViewerOf(ctx)
 	var show []bool
 	for i := range res.Rows {
 		r := &res.Rows[i]

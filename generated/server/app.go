@@ -84,6 +84,11 @@ func App(h jobs.Handlers) *app.App {
 			"/todo/update":    {"id", "name", "descr", "due", "done", "mtime"},
 			"/todo/del":       {"id"},
 		},
+		JSONParams: map[string][]string{
+			"/photo/add":    {"tags", "exif"},
+			"/photo/put":    {"tags", "exif"},
+			"/photo/update": {"tags", "exif"},
+		},
 		GraphQL: func(p *db.Pool, bus pubsub.Bus) gqlgen.ExecutableSchema {
 			return graphql.NewExecutableSchema(graphql.NewConfig(store.New(p), bus))
 		},
@@ -110,21 +115,21 @@ func (a accounts) Get(ctx context.Context, login string) (*auth.Account, error) 
 
 func account(r *store.BkAuth) *auth.Account {
 	return &auth.Account{ID: r.ID, Login: r.Login, Name: r.Name, Type: r.Type, Secret: r.Secret,
-		AuthSecret: r.AuthSecret, TokenSecret: r.TokenSecret, PasswordHash: r.Password, Expires: r.Expires}
+		AuthSecret: r.AuthSecret, TokenSecret: r.TokenSecret, PasswordHash: r.Password, Expires: r.Expires, SessionEpoch: r.SessionEpoch}
 }
 
 // Put adds the account, or updates it keeping its id and ctime.
 func (a accounts) Put(ctx context.Context, acc *auth.Account) error {
 	n, err := a.s.Update(ctx, store.BkAuthKey{Login: acc.Login}, store.BkAuthChanges{
 		Name: db.Some(acc.Name), Type: db.Some(acc.Type), Secret: db.Some(acc.Secret),
-		AuthSecret: db.Some(acc.AuthSecret), TokenSecret: db.Some(acc.TokenSecret), Expires: db.Some(acc.Expires),
+		AuthSecret: db.Some(acc.AuthSecret), TokenSecret: db.Some(acc.TokenSecret), Expires: db.Some(acc.Expires), SessionEpoch: db.Some(acc.SessionEpoch),
 		Password: db.Some(acc.PasswordHash),
 	})
 	if err != nil || n > 0 {
 		return err
 	}
 	r := &store.BkAuth{Login: acc.Login, ID: acc.ID, Name: acc.Name, Type: acc.Type, Secret: acc.Secret,
-		AuthSecret: acc.AuthSecret, TokenSecret: acc.TokenSecret, Password: acc.PasswordHash, Expires: acc.Expires}
+		AuthSecret: acc.AuthSecret, TokenSecret: acc.TokenSecret, Password: acc.PasswordHash, Expires: acc.Expires, SessionEpoch: acc.SessionEpoch}
 	if err := a.s.Add(ctx, r); err != nil {
 		return err
 	}

@@ -10,17 +10,18 @@ import (
 
 // BkAuth is a row of table "bk_auth".
 type BkAuth struct {
-	Login       string `json:"login"` // key part 1
-	ID          string `json:"id"`    // uuid generated when empty
-	Name        string `json:"name"`
-	Type        string `json:"type"` // admin only
-	Secret      string `json:"-"`    // secure: never returned
-	Password    string `json:"-"`    // secure: never returned
-	AuthSecret  string `json:"-"`    // secure: never returned; admin only
-	TokenSecret string `json:"-"`    // secure: never returned; admin only
-	Expires     int64  `json:"-"`    // secure: never returned; admin only
-	Ctime       int64  `json:"ctime"`
-	Mtime       int64  `json:"mtime"` // now (ms, set on every write)
+	Login        string `json:"login"` // key part 1
+	ID           string `json:"id"`    // uuid generated when empty
+	Name         string `json:"name"`
+	Type         string `json:"type"` // admin only
+	Secret       string `json:"-"`    // secure: never returned
+	Password     string `json:"-"`    // secure: never returned
+	AuthSecret   string `json:"-"`    // secure: never returned; admin only
+	TokenSecret  string `json:"-"`    // secure: never returned; admin only
+	Expires      int64  `json:"-"`    // secure: never returned; admin only
+	SessionEpoch int64  `json:"-"`    // secure: never returned; admin only
+	Ctime        int64  `json:"ctime"`
+	Mtime        int64  `json:"mtime"` // now (ms, set on every write)
 }
 
 // BkAuthKey is the primary key of table "bk_auth".
@@ -37,41 +38,44 @@ func BkAuthKeyOf(r *BkAuth) BkAuthKey {
 // Key, Now and Immutable columns are not here: keys identify the row, Now columns are
 // set by every write.
 type BkAuthChanges struct {
-	ID          db.Opt[string]
-	Name        db.Opt[string]
-	Type        db.Opt[string]
-	Secret      db.Opt[string]
-	Password    db.Opt[string]
-	AuthSecret  db.Opt[string]
-	TokenSecret db.Opt[string]
-	Expires     db.Opt[int64]
+	ID           db.Opt[string]
+	Name         db.Opt[string]
+	Type         db.Opt[string]
+	Secret       db.Opt[string]
+	Password     db.Opt[string]
+	AuthSecret   db.Opt[string]
+	TokenSecret  db.Opt[string]
+	Expires      db.Opt[int64]
+	SessionEpoch db.Opt[int64]
 }
 
 // BkAuthCols are typed handles of the columns of "bk_auth" for conditions, sorting and select lists.
 var BkAuthCols = struct {
-	Login       db.Field[string]
-	ID          db.Field[string]
-	Name        db.Field[string]
-	Type        db.Field[string]
-	Secret      db.Field[string]
-	Password    db.Field[string]
-	AuthSecret  db.Field[string]
-	TokenSecret db.Field[string]
-	Expires     db.Field[int64]
-	Ctime       db.Field[int64]
-	Mtime       db.Field[int64]
+	Login        db.Field[string]
+	ID           db.Field[string]
+	Name         db.Field[string]
+	Type         db.Field[string]
+	Secret       db.Field[string]
+	Password     db.Field[string]
+	AuthSecret   db.Field[string]
+	TokenSecret  db.Field[string]
+	Expires      db.Field[int64]
+	SessionEpoch db.Field[int64]
+	Ctime        db.Field[int64]
+	Mtime        db.Field[int64]
 }{
-	Login:       db.Field[string]{Name: "login"},
-	ID:          db.Field[string]{Name: "id"},
-	Name:        db.Field[string]{Name: "name"},
-	Type:        db.Field[string]{Name: "type"},
-	Secret:      db.Field[string]{Name: "secret"},
-	Password:    db.Field[string]{Name: "password"},
-	AuthSecret:  db.Field[string]{Name: "auth_secret"},
-	TokenSecret: db.Field[string]{Name: "token_secret"},
-	Expires:     db.Field[int64]{Name: "expires"},
-	Ctime:       db.Field[int64]{Name: "ctime"},
-	Mtime:       db.Field[int64]{Name: "mtime"},
+	Login:        db.Field[string]{Name: "login"},
+	ID:           db.Field[string]{Name: "id"},
+	Name:         db.Field[string]{Name: "name"},
+	Type:         db.Field[string]{Name: "type"},
+	Secret:       db.Field[string]{Name: "secret"},
+	Password:     db.Field[string]{Name: "password"},
+	AuthSecret:   db.Field[string]{Name: "auth_secret"},
+	TokenSecret:  db.Field[string]{Name: "token_secret"},
+	Expires:      db.Field[int64]{Name: "expires"},
+	SessionEpoch: db.Field[int64]{Name: "session_epoch"},
+	Ctime:        db.Field[int64]{Name: "ctime"},
+	Mtime:        db.Field[int64]{Name: "mtime"},
 }
 
 // Positions of the columns in BkAuthTable.Columns.
@@ -85,6 +89,7 @@ const (
 	bkAuthAuthSecret
 	bkAuthTokenSecret
 	bkAuthExpires
+	bkAuthSessionEpoch
 	bkAuthCtime
 	bkAuthMtime
 )
@@ -102,6 +107,7 @@ var BkAuthTable = &db.Table[BkAuth]{
 		{Name: "auth_secret", Kind: db.KindString, Secure: true, Admin: true},
 		{Name: "token_secret", Kind: db.KindString, Secure: true, Admin: true},
 		{Name: "expires", Kind: db.KindInt, Bits: 64, Secure: true, Admin: true},
+		{Name: "session_epoch", Kind: db.KindInt, Bits: 64, Secure: true, Admin: true},
 		{Name: "ctime", Kind: db.KindInt, Bits: 64},
 		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
 	},
@@ -131,6 +137,8 @@ func bkAuthArg(r *BkAuth, col int) (any, error) {
 		return r.TokenSecret, nil
 	case bkAuthExpires:
 		return r.Expires, nil
+	case bkAuthSessionEpoch:
+		return r.SessionEpoch, nil
 	case bkAuthCtime:
 		return r.Ctime, nil
 	case bkAuthMtime:
@@ -160,6 +168,8 @@ func bkAuthDest(r *BkAuth, col int) any {
 		return db.Str{P: &r.TokenSecret}
 	case bkAuthExpires:
 		return db.Int[int64]{P: &r.Expires}
+	case bkAuthSessionEpoch:
+		return db.Int[int64]{P: &r.SessionEpoch}
 	case bkAuthCtime:
 		return db.Int[int64]{P: &r.Ctime}
 	case bkAuthMtime:
@@ -219,7 +229,7 @@ func bkAuthPrepare(r *BkAuth, op db.WriteOp, now int64) error {
 // bkAuthSets turns c into validated assignments, adding the Now and UpdateDefault columns.
 func bkAuthSets(c *BkAuthChanges, now int64) ([]db.Set, error) {
 	var r BkAuth
-	sets := make([]db.Set, 0, 11)
+	sets := make([]db.Set, 0, 12)
 	if c.ID.Set {
 		r.ID = c.ID.Val
 		sets = append(sets, db.Set{Col: bkAuthID})
@@ -251,6 +261,10 @@ func bkAuthSets(c *BkAuthChanges, now int64) ([]db.Set, error) {
 	if c.Expires.Set {
 		r.Expires = c.Expires.Val
 		sets = append(sets, db.Set{Col: bkAuthExpires})
+	}
+	if c.SessionEpoch.Set {
+		r.SessionEpoch = c.SessionEpoch.Val
+		sets = append(sets, db.Set{Col: bkAuthSessionEpoch})
 	}
 	r.Mtime = now
 	sets = append(sets, db.Set{Col: bkAuthMtime})
@@ -298,12 +312,14 @@ func (s *BkAuthStore) Add(ctx context.Context, r *BkAuth) error {
 	return s.s.Add(ctx, r)
 }
 
-// Put inserts r or replaces the whole row with its key.
-func (s *BkAuthStore) Put(ctx context.Context, r *BkAuth) error {
+// Put inserts r or replaces the whole row with its key; with expect, an existing row
+// is replaced only when it matches every condition (in the same write), else the
+// error is db.ErrCondition and nothing is written.
+func (s *BkAuthStore) Put(ctx context.Context, r *BkAuth, expect ...db.Cond) error {
 	if err := bkAuthPrepare(r, db.OpPut, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Put(ctx, r)
+	return s.s.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and

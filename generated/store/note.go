@@ -186,12 +186,14 @@ func (s *NoteStore) Add(ctx context.Context, r *Note) error {
 	return s.s.Add(ctx, r)
 }
 
-// Put inserts r or replaces the whole row with its key.
-func (s *NoteStore) Put(ctx context.Context, r *Note) error {
+// Put inserts r or replaces the whole row with its key; with expect, an existing row
+// is replaced only when it matches every condition (in the same write), else the
+// error is db.ErrCondition and nothing is written.
+func (s *NoteStore) Put(ctx context.Context, r *Note, expect ...db.Cond) error {
 	if err := notePrepare(r, db.OpPut, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Put(ctx, r)
+	return s.s.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and

@@ -59,7 +59,7 @@ func init() {
 	bkAuthNameValidators = db.Validators[string]("bk_auth", "name", bkAuthFields0[2].Descriptor().Validators)
 	bkAuthTypeValidators = db.Validators[string]("bk_auth", "type", bkAuthFields0[3].Descriptor().Validators)
 	bkAuthSecretValidators = db.Validators[string]("bk_auth", "secret", bkAuthFields0[4].Descriptor().Validators)
-	bkAuthCtimeDefault = db.Default[int64]("bk_auth", "ctime", bkAuthFields0[9].Descriptor().Default)
+	bkAuthCtimeDefault = db.Default[int64]("bk_auth", "ctime", bkAuthFields0[10].Descriptor().Default)
 	counterFields0 := schema.Counter{}.Fields()
 	counterLabelDefault = db.Default[string]("counter", "label", counterFields0[4].Descriptor().Default)
 	noteFields0 := schema.Note{}.Fields()

@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -49,8 +48,11 @@ type App struct {
 	// GET with any other (a misspelt condition would select every row) is
 	// a 400 naming it.
 	Params map[string][]string
-	Spec   []byte // openapi.yaml
-	Doc    []byte // the API documentation page
+	// JSONParams lists, per generated write route, the JSON columns its
+	// JSON body takes beside Params (form bodies and queries are flat).
+	JSONParams map[string][]string
+	Spec       []byte // openapi.yaml
+	Doc        []byte // the API documentation page
 	// Jobs are the background jobs on a pool (generated/jobs.Specs); nil
 	// when none.
 	Jobs func(p *db.Pool) []jobs.Spec
@@ -367,7 +369,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 	lc.set(checker, guard, rows)
 
 	mux := http.NewServeMux()
-	mux.Handle("/", strictParams(a.Params, api))
+	mux.Handle("/", strictParams(a.Params, a.JSONParams, api))
 	a.builtins(mux)
 	cacheRoutes(mux, rows)
 	jobRoutes(mux, s.jobs)
@@ -396,7 +398,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 	}
 	known := a.routeNames()
 	h := web.Chain(mux, web.Recover, web.Observe(s.metrics, func(n string) bool { return known[n] }, access, login), guard.Middleware,
-		web.LimitBody(st.wc.MaxBody), checker.Middleware(web.Error), guard.LoginLimit(login))
+		web.LimitBody(st.wc.MaxBody, map[string]int64{"/graphql": min(st.gc.MaxBody, st.wc.MaxBody)}), checker.Middleware(web.Error), guard.LoginLimit(login))
 	return web.Serve(ctx, st.wc, h, func(addr string) {
 		log.Info("listening", "addr", addr, "pool", pool.Dialect(), "home", absHome(s.dbc.Home), "pid", os.Getpid())
 		if ready != nil {
@@ -489,39 +491,6 @@ func (a *App) builtins(mux *http.ServeMux) {
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 		w.Write(a.Doc)
 	}))
-}
-
-// strictParams refuses GET requests to generated routes that carry a query
-// parameter the route does not take. The credentials are always accepted.
-func strictParams(params map[string][]string, next http.Handler) http.Handler {
-	known := make(map[string]map[string]bool, len(params))
-	for path, names := range params {
-		set := map[string]bool{auth.HeaderName: true, auth.TokenName: true}
-		for _, n := range names {
-			set[n] = true
-		}
-		known[path] = set
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if set, ok := known[r.URL.Path]; ok && r.Method == http.MethodGet && r.URL.RawQuery != "" {
-			// scan the raw query: no map, no allocation for plain names
-			for q := r.URL.RawQuery; q != ""; {
-				var kv string
-				kv, q, _ = strings.Cut(q, "&")
-				name, _, _ := strings.Cut(kv, "=")
-				if strings.ContainsAny(name, "%+") {
-					if u, err := url.QueryUnescape(name); err == nil {
-						name = u
-					}
-				}
-				if name != "" && !set[name] {
-					web.Error(w, http.StatusBadRequest, "UnknownParameter", fmt.Sprintf("%s takes no parameter %q%s", r.URL.Path, name, closest(name, params[r.URL.Path])))
-					return
-				}
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // closest suggests the known name nearest to name, if one is close.

@@ -1,8 +1,10 @@
 package auth
 
 import (
+	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -54,7 +56,9 @@ func (ch *Checker) Routes(mux *http.ServeMux, write Writer) {
 		if err == nil {
 			want = acc.Secret
 		} else if err != ErrNoAccount {
-			write(w, http.StatusInternalServerError, "Error", "internal error")
+			slog.ErrorContext(r.Context(), "login: cannot read the account", "err", err)
+			w.Header().Set("Retry-After", "1")
+			write(w, http.StatusServiceUnavailable, "Unavailable", "cannot log in now, try again shortly")
 			return
 		}
 		// the same comparison whether or not the login exists, and the same
@@ -76,6 +80,14 @@ func (ch *Checker) Routes(mux *http.ServeMux, write Writer) {
 		ch.reply(w, r, acc, p, write)
 	})
 	mux.HandleFunc("/logout", func(w http.ResponseWriter, r *http.Request) {
+		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+			if sig, err := ch.sessions.Open(c.Value); err == nil && sig.Version == 2 {
+				if err := ch.endSessions(r.Context(), sig.Login); err != nil {
+					write(w, http.StatusServiceUnavailable, "Unavailable", "cannot end the session now, try again")
+					return
+				}
+			}
+		}
 		clearSession(w)
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte("{}"))
@@ -94,6 +106,10 @@ func (ch *Checker) reply(w http.ResponseWriter, r *http.Request, acc *Account, p
 			Path: "/", MaxAge: int(ch.cfg.SessionAge.Seconds()), HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode,
 		})
 	case "0", "false":
+		if err := ch.endSessions(r.Context(), acc.Login); err != nil {
+			write(w, http.StatusServiceUnavailable, "Unavailable", "cannot end the session now, try again")
+			return
+		}
 		clearSession(w)
 	}
 	if v := p["_accesstoken"]; v == "1" || v == "true" {
@@ -107,6 +123,24 @@ func (ch *Checker) reply(w http.ResponseWriter, r *http.Request, acc *Account, p
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	json.NewEncoder(w).Encode(out)
+}
+
+// endSessions ends every session of login on the server: sessions carry the
+// time they were issued, and the account's session_epoch moves past it, so
+// a copy of the cookie kept elsewhere stops working too (on every process:
+// the account change is announced to their caches). A sealed cookie can only
+// come from this server, so the login in it is the account's own.
+func (ch *Checker) endSessions(ctx context.Context, login string) error {
+	acc, err := ch.accounts.Get(ctx, login)
+	if err == ErrNoAccount {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	next := *acc // the cached copy is shared: change a copy
+	next.SessionEpoch = ch.now().UnixMilli() + 1
+	return ch.accounts.Put(ctx, &next)
 }
 
 func clearSession(w http.ResponseWriter) {

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -25,6 +27,7 @@ type Account struct {
 	TokenSecret           string
 	PasswordHash          string // bcrypt; empty when the account has no password
 	Expires               int64  // ms; 0 never
+	SessionEpoch          int64  // ms; sessions issued before it are over (/logout)
 }
 
 // Types returns the account's comma-separated types.
@@ -254,7 +257,10 @@ func (ch *Checker) Middleware(write func(w http.ResponseWriter, status int, code
 					}
 					write(w, f.Status, f.Code, f.Message)
 				} else {
-					write(w, http.StatusInternalServerError, "Error", "internal error")
+					// the accounts could not be read: the request may pass later
+					slog.ErrorContext(r.Context(), "cannot check the request's account", "path", r.URL.Path, "err", err)
+					w.Header().Set("Retry-After", "1")
+					write(w, http.StatusServiceUnavailable, "Unavailable", "cannot check the signature now, try again shortly")
 				}
 				return
 			}
@@ -318,10 +324,11 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 			sig, err = ch.tokens.Open(sealed)
 		}
 	case "session":
-		if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+		if crossOrigin(r) {
 			// SameSite=Strict keeps the cookie off cross-site requests in
-			// current browsers; this refuses the rest.
-			return nil, &Failure{Status: http.StatusForbidden, Code: "CSRF", Message: "Cross-site requests may not use the session"}
+			// current browsers; this refuses the rest, and requests from
+			// a sibling subdomain (same-site, so the cookie goes along).
+			return nil, &Failure{Status: http.StatusForbidden, Code: "CSRF", Message: "Requests from another origin may not use the session"}
 		}
 		sig, err = ch.sessions.Open(sealed)
 	}
@@ -348,10 +355,18 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 	}
 	req := Request{Method: r.Method, Host: r.Host, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, ContentType: r.Header.Get("Content-Type")}
 	if sig.Version == 4 || sig.Version == 1 {
+		// Only what the signature covers is used: a form POST is signed by
+		// its body, so its URL may carry nothing but the signature; any
+		// other body is covered by the checksum, which it must then have.
 		if body, err := ch.body(r); err != nil {
 			return nil, err
 		} else if IsForm(req.ContentType) && r.Method == http.MethodPost {
 			req.Query = string(body)
+			if name := unsignedParam(r.URL.RawQuery); name != "" {
+				return nil, &Failure{Status: http.StatusBadRequest, Code: "UNSIGNED", Message: fmt.Sprintf("The URL of a signed form POST may carry only %s: its body is what is signed, and %q is not in it", HeaderName, name)}
+			}
+		} else if len(body) > 0 && sig.Checksum == "" {
+			return nil, &Failure{Status: http.StatusBadRequest, Code: "UNSIGNED", Message: "A signed request with a body needs the body's checksum in its signature"}
 		} else if sig.Checksum != "" && !subtleEqual(sig.Checksum, Checksum(body)) {
 			return nil, &Failure{Status: http.StatusBadRequest, Code: "CHECKSUM", Message: "The body does not match the signature's checksum"}
 		}
@@ -371,6 +386,11 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 	}
 	if !Valid(sig, req, Key(sig.Version, acc.Secret, acc.AuthSecret, acc.TokenSecret)) {
 		return nil, &Failure{Status: http.StatusUnauthorized, Code: "NOAUTH", Message: "Not authenticated", ClearSession: source == "session"}
+	}
+	if source == "session" && acc.SessionEpoch > 0 {
+		if issued, _ := strconv.ParseInt(sig.Tag, 10, 64); issued < acc.SessionEpoch {
+			return nil, &Failure{Status: http.StatusUnauthorized, Code: "NOAUTH", Message: "The session has ended, log in again", ClearSession: true}
+		}
 	}
 	if acc.IsAdmin() {
 		return acc, nil
@@ -406,6 +426,21 @@ func (ch *Checker) checkTypes(acc *Account, path string) error {
 	return nil
 }
 
+// crossOrigin reports a request a browser sent for another origin: its
+// Sec-Fetch-Site says so, or its Origin is not this host.
+func crossOrigin(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "cross-site", "same-site":
+		return true
+	}
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return false
+	}
+	u, err := url.Parse(o)
+	return err != nil || u.Host == "" || !strings.EqualFold(u.Host, r.Host)
+}
+
 // body reads the request body (bounded) and puts it back for the handlers.
 func (ch *Checker) body(r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
@@ -413,6 +448,10 @@ func (ch *Checker) body(r *http.Request) ([]byte, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(r.Body, ch.maxBody+1))
 	r.Body.Close()
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) { // a chunked body over the server's limit
+		return nil, &Failure{Status: http.StatusRequestEntityTooLarge, Code: "TooLarge", Message: fmt.Sprintf("request body is larger than %d bytes", mbe.Limit)}
+	}
 	if err != nil {
 		return nil, &Failure{Status: http.StatusBadRequest, Code: "BODY", Message: "cannot read the request body"}
 	}
@@ -435,6 +474,24 @@ func ViewerOf(ctx context.Context) Viewer {
 		return Viewer{ID: a.ID, Admin: a.IsAdmin()}
 	}
 	return Viewer{}
+}
+
+// unsignedParam returns the name of the first parameter of a raw query that
+// is not a signature piece (what the canonical query leaves out), or "".
+func unsignedParam(raw string) string {
+	for raw != "" {
+		var kv string
+		kv, raw, _ = strings.Cut(raw, "&")
+		if kv == "" || strings.HasPrefix(kv, HeaderName) {
+			continue
+		}
+		name, _, _ := strings.Cut(kv, "=")
+		if u, err := url.QueryUnescape(name); err == nil {
+			name = u
+		}
+		return name
+	}
+	return ""
 }
 
 // queryValue returns the first value of name in a raw query without parsing

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"strconv"
 	"time"
 )
 
@@ -64,7 +65,10 @@ func (x *Sealer) Open(v string) (Signature, error) {
 
 // Issue makes the version 2 (session) or 3 (access token) signature of acc
 // for host, valid for age.
+//
+// The tag holds the time of issue (ms), checked against the account's
+// session_epoch: /logout ends the sessions issued before it.
 func Issue(version int, acc *Account, host string, age time.Duration, now time.Time) Signature {
-	s := Signature{Version: version, Login: acc.Login, Expires: now.Add(age).UnixMilli()}
+	s := Signature{Version: version, Tag: strconv.FormatInt(now.UnixMilli(), 10), Login: acc.Login, Expires: now.Add(age).UnixMilli()}
 	return Sign(s, Request{Host: host}, Key(version, acc.Secret, acc.AuthSecret, acc.TokenSecret))
 }

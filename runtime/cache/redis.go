@@ -23,9 +23,15 @@ type Redis struct {
 	rdb *redis.Client
 	ns  string // after "bk:c:" etc.: apps (or test runs) sharing a Redis keep apart
 	counters
-	// While Redis is unreachable, calls fail fast for a second instead
-	// of each waiting for a timeout; reads then go to the database.
+	// While Redis is unreachable, calls fail at once instead of each
+	// waiting for a timeout (reads then go to the database): the first
+	// failure marks it down, and a prober, not the requests, finds it back,
+	// replays the failed invalidations at once and only then lets calls
+	// through again.
 	downUntil atomic.Int64
+	kick      chan struct{} // wakes the prober
+	stop      chan struct{}
+	probed    chan struct{} // closed when the prober has stopped
 	// Prefixes whose invalidation could not be sent; their generation is
 	// bumped as soon as Redis answers again, so that no row cached before
 	// the failed invalidation is served.
@@ -68,7 +74,63 @@ func newRedis(url, namespace string) (*Redis, error) {
 	opt.ReadTimeout = redisTimeout
 	opt.WriteTimeout = redisTimeout
 	opt.MaxRetries = 0
-	return &Redis{rdb: redis.NewClient(opt), ns: namespace, dirty: map[string]bool{}}, nil
+	c := &Redis{rdb: redis.NewClient(opt), ns: namespace, dirty: map[string]bool{},
+		kick: make(chan struct{}, 1), stop: make(chan struct{}), probed: make(chan struct{})}
+	go c.probe()
+	return c, nil
+}
+
+// probeEvery is how often the prober tries a Redis that is down: the
+// longest a row invalidated during an outage can be served stale by another
+// process once Redis answers again (a process that cannot reach Redis at all
+// while others can is bounded by the table's cache TTL).
+const probeEvery = 100 * time.Millisecond
+
+// down marks Redis unreachable and wakes the prober.
+func (c *Redis) down() {
+	c.errors.Add(1)
+	c.downUntil.Store(time.Now().Add(time.Second).UnixNano())
+	c.wake()
+}
+
+// probe waits for Redis to be marked down, then pings it every probeEvery
+// until it answers and the pending invalidations are replayed, keeping
+// every call failing fast meanwhile.
+func (c *Redis) probe() {
+	defer close(c.probed)
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-c.kick:
+		}
+		for {
+			t.Reset(probeEvery)
+			select {
+			case <-c.stop:
+				t.Stop()
+				return
+			case <-t.C:
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
+			err := c.rdb.Ping(ctx).Err()
+			if err == nil {
+				err = c.flushDirty(ctx)
+			}
+			cancel()
+			if err == nil {
+				c.downUntil.Store(0)
+				break
+			}
+			c.downUntil.Store(time.Now().Add(time.Second).UnixNano())
+		}
+		select { // a kick from before the recovery is stale
+		case <-c.kick:
+		default:
+		}
+	}
 }
 
 // Name implements Cache.
@@ -103,7 +165,7 @@ return 1`)
 // call runs f unless Redis is known to be down, and marks it down when f
 // fails for a reason other than the caller's context.
 func (c *Redis) call(ctx context.Context, f func(ctx context.Context) error) error {
-	if time.Now().UnixNano() < c.downUntil.Load() {
+	if d := c.downUntil.Load(); d != 0 && time.Now().UnixNano() < d {
 		c.errors.Add(1)
 		return ErrUnavailable
 	}
@@ -114,8 +176,7 @@ func (c *Redis) call(ctx context.Context, f func(ctx context.Context) error) err
 	defer cancel()
 	err := f(ctx)
 	if err != nil && !errors.Is(err, redis.Nil) && !errors.Is(err, context.Canceled) {
-		c.errors.Add(1)
-		c.downUntil.Store(time.Now().Add(time.Second).UnixNano())
+		c.down()
 	}
 	return err
 }
@@ -145,8 +206,7 @@ func (c *Redis) flushDirty(ctx context.Context) error {
 		_, err = pipe.Exec(ctx)
 	}
 	if err != nil {
-		c.errors.Add(1)
-		c.downUntil.Store(time.Now().Add(time.Second).UnixNano())
+		c.down()
 		return err
 	}
 	clear(c.dirty)
@@ -161,6 +221,14 @@ func (c *Redis) markDirty(prefixes ...string) {
 	}
 	c.hasDirty.Store(true)
 	c.mu.Unlock()
+	c.wake() // the prober replays them as soon as Redis answers
+}
+
+func (c *Redis) wake() {
+	select {
+	case c.kick <- struct{}{}:
+	default:
+	}
 }
 
 // Load implements Cache.
@@ -296,4 +364,12 @@ func (c *Redis) Stats() Stats {
 }
 
 // Close implements Cache.
-func (c *Redis) Close() error { return c.rdb.Close() }
+func (c *Redis) Close() error {
+	select {
+	case <-c.stop:
+	default:
+		close(c.stop)
+	}
+	<-c.probed
+	return c.rdb.Close()
+}

@@ -121,9 +121,9 @@ func (s *cached[R]) clear(ctx context.Context) {
 	}
 }
 
-func (s *cached[R]) Put(ctx context.Context, r *R) error {
+func (s *cached[R]) Put(ctx context.Context, r *R, expect []Cond) error {
 	k, kerr := s.rowKey(r)
-	err := s.backend.Put(ctx, r)
+	err := s.backend.Put(ctx, r, expect)
 	if kerr == nil {
 		s.invalidate(ctx, k)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"os"
 	"strconv"
@@ -285,6 +286,9 @@ func (s *dynStore[R]) wrap(op string, err error) error {
 			return fmt.Errorf("%s %s (dynamodb): table missing; create it with -db-create-tables: %w", op, s.t.Name, err)
 		}
 	}
+	if outage(err) {
+		return &unavailable{what: op + " " + s.t.Name + " (dynamodb)", err: err}
+	}
 	return fmt.Errorf("%s %s (dynamodb): %w", op, s.t.Name, err)
 }
 
@@ -351,7 +355,7 @@ func (s *dynStore[R]) Add(ctx context.Context, r *R) error {
 	return s.wrap("add", err)
 }
 
-func (s *dynStore[R]) Put(ctx context.Context, r *R) error {
+func (s *dynStore[R]) Put(ctx context.Context, r *R, expect []Cond) error {
 	if err := s.check(); err != nil {
 		return err
 	}
@@ -359,7 +363,25 @@ func (s *dynStore[R]) Put(ctx context.Context, r *R) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.c.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item})
+	in := &dynamodb.PutItemInput{TableName: &s.table, Item: item}
+	if len(expect) > 0 {
+		// the row is new, or it is there and matches: one conditional write
+		e := s.newExpr()
+		filter, none, err := s.filter(e, expect)
+		if err != nil {
+			return err
+		}
+		cond := "attribute_not_exists(" + e.name(s.hash) + ")"
+		if !none && filter != "" {
+			cond += " OR (" + filter + ")"
+		}
+		in.ConditionExpression = &cond
+		in.ExpressionAttributeNames, in.ExpressionAttributeValues = e.namesOrNil(), e.valuesOrNil()
+	}
+	_, err = s.c.PutItem(ctx, in)
+	if isCode(err, "ConditionalCheckFailedException") {
+		return ErrCondition
+	}
 	return s.wrap("put", err)
 }
 
@@ -474,7 +496,7 @@ func (s *dynStore[R]) Incr(ctx context.Context, r *R) (*R, error) {
 		return nil, err
 	}
 	e := s.newExpr()
-	var add, set []string
+	var add, set, guard []string
 	key := make(map[string]types.AttributeValue, 2)
 	hasCounter := false
 	for c, col := range s.t.Columns {
@@ -492,7 +514,20 @@ func (s *dynStore[R]) Incr(ctx context.Context, r *R) (*R, error) {
 		case a == nil:
 		case col.Counter:
 			hasCounter = true
-			add = append(add, e.name(c)+" "+e.value(a))
+			n := e.name(c)
+			add = append(add, n+" "+e.value(a))
+			// DynamoDB numbers go far past int64: keep the sum inside it
+			if d, ok := v.(int64); ok && d != 0 {
+				lim, cmp := int64(math.MaxInt64)-d, " <= "
+				if d < 0 {
+					lim, cmp = math.MinInt64-d, " >= "
+				}
+				la, err := s.av(c, lim)
+				if err != nil {
+					return nil, err
+				}
+				guard = append(guard, "(attribute_not_exists("+n+") OR "+n+cmp+e.value(la)+")")
+			}
 		case col.Now:
 			set = append(set, e.name(c)+" = "+e.value(a))
 		default:
@@ -507,10 +542,17 @@ func (s *dynStore[R]) Incr(ctx context.Context, r *R) (*R, error) {
 	if len(set) > 0 {
 		upd += " SET " + strings.Join(set, ", ")
 	}
-	out, err := s.c.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	in := &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: key, UpdateExpression: &upd, ReturnValues: types.ReturnValueAllNew,
 		ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil(),
-	})
+	}
+	if len(guard) > 0 {
+		in.ConditionExpression = aws.String(strings.Join(guard, " AND "))
+	}
+	out, err := s.c.UpdateItem(ctx, in)
+	if isCode(err, "ConditionalCheckFailedException") {
+		return nil, ErrOverflow
+	}
 	if err != nil {
 		return nil, s.wrap("incr", err)
 	}

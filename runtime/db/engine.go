@@ -11,7 +11,7 @@ import (
 type backend[R any] interface {
 	Get(ctx context.Context, key []any) (*R, error)
 	Add(ctx context.Context, r *R) error
-	Put(ctx context.Context, r *R) error
+	Put(ctx context.Context, r *R, expect []Cond) error
 	Del(ctx context.Context, key []any) error
 	Incr(ctx context.Context, r *R) (*R, error)
 	Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error)
@@ -158,7 +158,7 @@ type skipped[R any] struct{ why string }
 func (k skipped[R]) err() error                                       { return Unsupportedf("%s", k.why) }
 func (k skipped[R]) Get(context.Context, []any) (*R, error)           { return nil, k.err() }
 func (k skipped[R]) Add(context.Context, *R) error                    { return k.err() }
-func (k skipped[R]) Put(context.Context, *R) error                    { return k.err() }
+func (k skipped[R]) Put(context.Context, *R, []Cond) error            { return k.err() }
 func (k skipped[R]) Del(context.Context, []any) error                 { return k.err() }
 func (k skipped[R]) Incr(context.Context, *R) (*R, error)             { return nil, k.err() }
 func (k skipped[R]) List(context.Context, [][]any) ([]R, error)       { return nil, k.err() }

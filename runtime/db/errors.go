@@ -1,9 +1,16 @@
 package db
 
 import (
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"strings"
+	"syscall"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Errors every backend returns for the same situation. Wrap-aware: test them
@@ -15,6 +22,15 @@ var (
 	ErrExists = &Error{Status: http.StatusConflict, Code: "AlreadyExists", Message: "record already exists"}
 	// ErrUnsupported: the backend cannot do what was asked; never silently ignored.
 	ErrUnsupported = &Error{Status: http.StatusBadRequest, Code: "Unsupported", Message: "operation not supported"}
+	// ErrCondition: a conditional write (Put with expected conditions) found
+	// the row there and not matching them; nothing was written.
+	ErrCondition = &Error{Status: http.StatusConflict, Code: "ConditionFailed", Message: "the row does not match the expected conditions"}
+	// ErrUnavailable: the database does not answer (down, unreachable,
+	// restarting, out of connections); the request may succeed later.
+	ErrUnavailable = &Error{Status: http.StatusServiceUnavailable, Code: "Unavailable", Message: "the database is unavailable, try again shortly"}
+	// ErrOverflow: an increment would take a counter past the 64-bit
+	// integer range; nothing was written.
+	ErrOverflow = &Error{Status: http.StatusBadRequest, Code: "Overflow", Message: "the counter would go past the 64-bit integer range"}
 	// ErrBadToken: a page token that was not issued by this table and query, or was altered.
 	ErrBadToken = &Error{Status: http.StatusBadRequest, Code: "InvalidToken", Message: "invalid page token"}
 )
@@ -80,4 +96,35 @@ func HTTPStatus(err error) (status int, code string) {
 		return http.StatusBadRequest, "InvalidValue"
 	}
 	return http.StatusInternalServerError, "Error"
+}
+
+// unavailable is an operation that failed because the database did not
+// answer. It is ErrUnavailable to errors.Is and errors.As (so the API replies
+// 503 with ErrUnavailable's message, never the driver's), and keeps the
+// driver's error for the log.
+type unavailable struct {
+	what string // "get todo (pgsql)"
+	err  error
+}
+
+func (u *unavailable) Error() string   { return u.what + ": database unavailable: " + u.err.Error() }
+func (u *unavailable) Unwrap() []error { return []error{ErrUnavailable, u.err} }
+
+// outage reports whether err means that the database could not be reached
+// or cannot serve now, rather than that the request was wrong.
+func outage(err error) bool {
+	var ne net.Error
+	var pe *pgconn.PgError
+	var ce *pgconn.ConnectError
+	switch {
+	case errors.As(err, &pe):
+		// 08: connection exception; 53: insufficient resources; 57P: shutdown
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "53") || strings.HasPrefix(pe.Code, "57P")
+	case errors.As(err, &ce), errors.As(err, &ne), errors.Is(err, driver.ErrBadConn), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), pgconn.Timeout(err):
+		return true
+	}
+	msg := err.Error()
+	// SQLite busy or locked past its timeout; a closed pgx pool
+	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "closed pool")
 }

@@ -24,6 +24,7 @@ import (
 type Config struct {
 	Pool             string // default pool: sqlite or pgsql
 	SQLitePool       string // SQLite database file, or a name resolved to HOME/var/NAME.db
+	SQLiteSync       string // normal or full: SQLite's synchronous pragma
 	PgsqlPool        string // PostgreSQL URL
 	PgsqlMax         int    // PostgreSQL connections (default 25, like backendjs SQL pools)
 	CreateTables     bool   // create missing tables, indexes and columns at start
@@ -39,6 +40,7 @@ type Config struct {
 func (c *Config) Params(s *config.Set) {
 	s.String(&c.Pool, "db-pool", "sqlite", "default database pool: sqlite, pgsql or dynamodb")
 	s.String(&c.SQLitePool, "db-sqlite-pool", "default", "SQLite database: a file path, or a NAME for HOME/var/NAME.db")
+	s.String(&c.SQLiteSync, "db-sqlite-sync", "normal", "SQLite durability: normal (WAL; an acknowledged write can be lost on power loss or an OS crash, never on a process crash) or full (fsync on every commit)")
 	s.String(&c.PgsqlPool, "db-pgsql-pool", "", "PostgreSQL URL, postgres://user:pass@host:port/db")
 	s.Int(&c.PgsqlMax, "db-pgsql-max", 25, "PostgreSQL pool size (connections)")
 	s.String(&c.DynamoDBPool, "db-dynamodb-pool", "default", "DynamoDB endpoint URL (http://127.0.0.1:4567 for dynalite), or default for AWS with the standard credential chain and region")
@@ -107,7 +109,7 @@ func Open(ctx context.Context, c Config) (*Pools, error) {
 		if !strings.ContainsAny(path, "/.") && path != ":memory:" {
 			path = filepath.Join(c.Home, "var", path+".db")
 		}
-		p, err = OpenSQLite(path, secret)
+		p, err = OpenSQLiteSync(path, secret, c.SQLiteSync)
 	case "pgsql", "postgres", "postgresql":
 		if c.PgsqlPool == "" {
 			return nil, errors.New("db: -db-pool pgsql needs -db-pgsql-pool URL")
@@ -127,6 +129,21 @@ func Open(ctx context.Context, c Config) (*Pools, error) {
 // OpenSQLite opens (creating it when missing) the SQLite database at path in
 // WAL mode. An empty secret gets a random one.
 func OpenSQLite(path string, secret []byte) (*Pool, error) {
+	return OpenSQLiteSync(path, secret, "normal")
+}
+
+// OpenSQLiteSync is OpenSQLite with the synchronous pragma: normal (an
+// acknowledged transaction survives a crash of the process, and may be
+// lost on power loss or an OS crash) or full (it survives those too, at one
+// fsync per commit).
+func OpenSQLiteSync(path string, secret []byte, synchronous string) (*Pool, error) {
+	switch synchronous = strings.ToUpper(synchronous); synchronous {
+	case "":
+		synchronous = "NORMAL"
+	case "NORMAL", "FULL":
+	default:
+		return nil, fmt.Errorf("db: -db-sqlite-sync %q: want normal or full", strings.ToLower(synchronous))
+	}
 	if dir := filepath.Dir(path); dir != "." && path != ":memory:" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("db: sqlite: %w", err)
@@ -134,7 +151,7 @@ func OpenSQLite(path string, secret []byte) (*Pool, error) {
 	}
 	// busy_timeout covers readers meeting a checkpoint; synchronous=NORMAL is
 	// durable in WAL mode except for the last transactions on power loss.
-	base := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)"
+	base := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(" + synchronous + ")&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)"
 	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("db: sqlite: %w", err)

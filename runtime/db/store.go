@@ -26,6 +26,7 @@ type sqlStore[R any] struct {
 	insertSQL string
 	insertNoA string // insert without the AutoID column, RETURNING it
 	putSQL    string
+	putIfSQL  string // putSQL's upsert up to the WHERE of a conditional put
 	delSQL    string
 	incrSQL   string
 	listOne   string // SELECT … WHERE, for List
@@ -64,7 +65,7 @@ func newSQLStore[R any](p *Pool, t *Table[R]) *sqlStore[R] {
 		}
 	}
 	keys := s.colList(t.Keys)
-	var put, incr []string
+	var put, incr, guard []string
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		if c.Key > 0 {
@@ -75,17 +76,31 @@ func newSQLStore[R any](p *Pool, t *Table[R]) *sqlStore[R] {
 		switch {
 		case c.Counter:
 			incr = append(incr, n+" = "+q+"."+n+" + excluded."+n)
+			if c.Kind == KindInt {
+				// the sum stays a 64-bit integer (SQLite would turn it into a
+				// float, PostgreSQL fail): written so that no part overflows
+				o, d := q+"."+n, "excluded."+n
+				guard = append(guard, "("+o+" IS NULL OR "+d+" >= 0 AND "+o+" <= 9223372036854775807 - "+d+" OR "+d+" < 0 AND "+o+" >= (-9223372036854775807 - 1) - "+d+")")
+			}
 		case c.Now:
 			incr = append(incr, n+" = excluded."+n)
 		}
 	}
 	if len(put) == 0 {
 		s.putSQL = s.insertSQL + " ON CONFLICT (" + keys + ") DO NOTHING"
+		// a conditional put needs a DO UPDATE to carry its WHERE
+		k := quote(t.Columns[t.Keys[0]].Name)
+		s.putIfSQL = s.insertSQL + " ON CONFLICT (" + keys + ") DO UPDATE SET " + k + " = excluded." + k + " WHERE "
 	} else {
 		s.putSQL = s.insertSQL + " ON CONFLICT (" + keys + ") DO UPDATE SET " + strings.Join(put, ", ")
+		s.putIfSQL = s.putSQL + " WHERE "
 	}
 	if len(incr) > 0 {
-		s.incrSQL = s.insertSQL + " ON CONFLICT (" + keys + ") DO UPDATE SET " + strings.Join(incr, ", ") + " RETURNING " + s.cols
+		s.incrSQL = s.insertSQL + " ON CONFLICT (" + keys + ") DO UPDATE SET " + strings.Join(incr, ", ")
+		if len(guard) > 0 {
+			s.incrSQL += " WHERE " + strings.Join(guard, " AND ")
+		}
+		s.incrSQL += " RETURNING " + s.cols
 	}
 	s.listOne = "SELECT " + s.cols + " FROM " + q + " WHERE "
 	return s
@@ -187,6 +202,9 @@ func (s *sqlStore[R]) wrap(op string, err error) error {
 	var v *ValidationError
 	if errors.As(err, &e) || errors.As(err, &v) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
+	}
+	if outage(err) {
+		return &unavailable{what: op + " " + s.t.Name + " (" + s.d.name + ")", err: err}
 	}
 	return fmt.Errorf("%s %s (%s): %w", op, s.t.Name, s.d.name, err)
 }
@@ -313,13 +331,31 @@ func (s *sqlStore[R]) Add(ctx context.Context, r *R) error {
 }
 
 // Put inserts r or replaces every column of the existing row with that key.
-func (s *sqlStore[R]) Put(ctx context.Context, r *R) error {
+// With expect, an existing row is replaced only when it matches every
+// condition, in the same statement (no read-then-write race): otherwise
+// nothing is written and the error is ErrCondition.
+func (s *sqlStore[R]) Put(ctx context.Context, r *R, expect []Cond) error {
 	args, err := s.rowArgs(r, -1)
 	if err != nil {
 		return err
 	}
-	_, err = s.p.exec(ctx, s.putSQL, args)
-	return s.wrap("put", err)
+	if len(expect) == 0 {
+		_, err = s.p.exec(ctx, s.putSQL, args)
+		return s.wrap("put", err)
+	}
+	b := &builder{d: s.d, args: args, table: quote(s.t.Name) + "."}
+	b.sql.WriteString(s.putIfSQL)
+	if err := s.where(b, expect, false); err != nil {
+		return err
+	}
+	n, err := s.p.exec(ctx, b.sql.String(), b.args)
+	if err != nil {
+		return s.wrap("put", err)
+	}
+	if n == 0 { // the row was there and the WHERE of DO UPDATE refused it
+		return ErrCondition
+	}
+	return nil
 }
 
 // Del deletes the row with key; a missing row is not an error.
@@ -346,6 +382,9 @@ func (s *sqlStore[R]) Incr(ctx context.Context, r *R) (*R, error) {
 	out := new(R)
 	var buf [32]any
 	err = s.p.queryRow(ctx, true, s.incrSQL, args, s.allDests(out, buf[:0]))
+	if err == errNoRows { // the row is there and the overflow guard refused the update
+		return nil, ErrOverflow
+	}
 	if err != nil {
 		return nil, s.wrap("incr", err)
 	}
@@ -495,9 +534,10 @@ func valuesString(vals []any) string {
 // --- SQL building
 
 type builder struct {
-	d    *dialect
-	sql  strings.Builder
-	args []any
+	d     *dialect
+	sql   strings.Builder
+	args  []any
+	table string // qualifies the columns of conditions ("t".); empty: none
 }
 
 func (s *sqlStore[R]) newBuilder() *builder { return &builder{d: s.d} }
@@ -585,7 +625,7 @@ func (s *sqlStore[R]) where(b *builder, conds []Cond, and bool) error {
 		if and || i > 0 {
 			b.sql.WriteString(" AND ")
 		}
-		n := quote(s.t.Columns[col].Name)
+		n := b.table + quote(s.t.Columns[col].Name)
 		op := c.Op
 		switch op {
 		case OpEq, "":

@@ -47,9 +47,9 @@ func (s *timed[R]) Add(ctx context.Context, r *R) error {
 	return err
 }
 
-func (s *timed[R]) Put(ctx context.Context, r *R) error {
+func (s *timed[R]) Put(ctx context.Context, r *R, expect []Cond) error {
 	start := time.Now()
-	err := s.backend.Put(ctx, r)
+	err := s.backend.Put(ctx, r, expect)
 	s.put.Observe(time.Since(start), failed(err))
 	return err
 }

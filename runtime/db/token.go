@@ -1,28 +1,30 @@
 package db
 
 import (
-	"crypto/hmac"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
-	"hash"
 	"math"
 	"sync"
 	"time"
 )
 
-// Page tokens are opaque and tamper-proof: base64url(payload ‖ MAC) where
-// the payload holds the sort and key values of the last row of the page
-// (keyset paging: no gap and no duplicate while rows come and go), and the
-// MAC is HMAC-SHA256 over the scope (table, sort column, direction) and the
-// payload. A token altered, or made for another table or order, is
-// ErrBadToken.
+// Page tokens are opaque and tamper-proof: base64url(nonce ‖ AES-256-GCM
+// sealed payload), with the scope (table, sort column, direction) as the
+// additional data. The payload holds the sort and key values of the last
+// row of the page (keyset paging: no gap and no duplicate while rows come
+// and go). It is encrypted, not only authenticated, because the sort value
+// may be a column the caller cannot read: a readable token sorted by it
+// would hand that column out row by row. A token altered, or made for
+// another table or order, is ErrBadToken.
 //
 // The payload is a compact binary encoding, one tagged value per order
 // column, so that neither side needs reflection.
 
 const (
-	macLen      = 16
 	maxTokenLen = 4096
 
 	tagNil byte = iota
@@ -35,43 +37,40 @@ const (
 	tagBytes
 )
 
-// macs holds keyed HMAC states per secret: keying costs two SHA-256 blocks,
-// more than hashing a token.
-type macs struct {
-	pool sync.Pool
-}
+var aeads sync.Map // string(secret) -> cipher.AEAD (safe for concurrent use)
 
-var macPools sync.Map // string(secret) -> *macs
-
-func macFor(secret []byte) *macs {
-	if m, ok := macPools.Load(string(secret)); ok {
-		return m.(*macs)
+// tokenAEAD returns the cipher of secret; the key is SHA-256 of a label and
+// the secret, so that a secret of any length gives an AES-256 key and the
+// page-token key is not the key of anything else made from the same secret.
+func tokenAEAD(secret []byte) cipher.AEAD {
+	if a, ok := aeads.Load(string(secret)); ok {
+		return a.(cipher.AEAD)
 	}
-	key := append([]byte(nil), secret...)
-	m, _ := macPools.LoadOrStore(string(secret), &macs{pool: sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}})
-	return m.(*macs)
-}
-
-func tokenMAC(secret []byte, scope string, payload []byte, out []byte) []byte {
-	mp := macFor(secret)
-	h := mp.pool.Get().(hash.Hash)
-	h.Reset()
-	h.Write([]byte(scope))
-	h.Write([]byte{0})
-	h.Write(payload)
-	var sum [sha256.Size]byte
-	out = append(out, h.Sum(sum[:0])[:macLen]...)
-	mp.pool.Put(h)
-	return out
+	key := sha256.Sum256(append([]byte("bkgen page token\x00"), secret...))
+	block, err := aes.NewCipher(key[:])
+	if err != nil {
+		panic(err) // a 32-byte key is always valid
+	}
+	a, err := cipher.NewGCM(block)
+	if err != nil {
+		panic(err)
+	}
+	v, _ := aeads.LoadOrStore(string(secret), a)
+	return v.(cipher.AEAD)
 }
 
 func encodeToken(secret []byte, scope string, vals []any) (string, error) {
-	buf, err := appendValues(make([]byte, 0, 64), vals)
+	a := tokenAEAD(secret)
+	ns := a.NonceSize()
+	buf, err := appendValues(make([]byte, ns, 64), vals)
 	if err != nil {
 		return "", err
 	}
-	buf = tokenMAC(secret, scope, buf, buf)
-	return base64.RawURLEncoding.EncodeToString(buf), nil
+	if _, err := rand.Read(buf[:ns]); err != nil {
+		return "", err
+	}
+	out := a.Seal(buf[:ns], buf[:ns], buf[ns:], []byte(scope))
+	return base64.RawURLEncoding.EncodeToString(out), nil
 }
 
 // appendValues appends the binary encoding of canonical values to buf: one
@@ -117,15 +116,16 @@ func decodeToken(secret []byte, scope, tok string, cols []*Column) ([]any, error
 		return nil, ErrBadToken
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil || len(raw) <= macLen {
+	a := tokenAEAD(secret)
+	ns := a.NonceSize()
+	if err != nil || len(raw) < ns+a.Overhead() {
 		return nil, ErrBadToken
 	}
-	payload, mac := raw[:len(raw)-macLen], raw[len(raw)-macLen:]
-	var want [macLen]byte
-	if !hmac.Equal(mac, tokenMAC(secret, scope, payload, want[:0])) {
+	payload, err := a.Open(raw[ns:ns], raw[:ns], raw[ns:], []byte(scope))
+	if err != nil {
 		return nil, ErrBadToken
 	}
-	// The MAC holds, so the payload is ours; the checks in decodeValues
+	// The tag holds, so the payload is ours; the checks in decodeValues
 	// keep a decoder bug (or a leaked secret) from becoming a panic.
 	vals := make([]any, len(cols))
 	if !decodeValues(payload, cols, func(i int, v any) bool { vals[i] = v; return true }) {

@@ -11,6 +11,7 @@ import (
 
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -30,17 +31,61 @@ type Config struct {
 	Complexity int
 	Depth      int
 	CacheSize  int
+	MaxBody    int64
+	MaxTokens  int
+	MaxFields  int
+	Timeout    time.Duration
 }
+
+// Defaults of the limits, also used where a Config leaves them at zero.
+const (
+	DefaultMaxBody   = 64 << 10
+	DefaultMaxTokens = 5000
+	DefaultMaxFields = 1000
+)
 
 // Params declares the GraphQL parameters on s.
 func (c *Config) Params(s *config.Set) {
 	s.Int(&c.Complexity, "graphql-complexity", 10000, "largest query complexity: a field counts 1, a list its fields times its page size; more is refused")
 	s.Int(&c.Depth, "graphql-depth", 10, "deepest selection a query may have")
 	s.Int(&c.CacheSize, "graphql-query-cache", 1000, "parsed queries kept")
+	s.Size(&c.MaxBody, "graphql-max-body", DefaultMaxBody, "largest /graphql request body; bigger ones get 413")
+	s.Int(&c.MaxTokens, "graphql-max-tokens", DefaultMaxTokens, "most tokens a GraphQL document may have; more is refused before parsing goes on")
+	s.Int(&c.MaxFields, "graphql-max-fields", DefaultMaxFields, "most fields a GraphQL document may select once its fragments are expanded; more is refused before validation")
+	s.Duration(&c.Timeout, "graphql-timeout", 10*time.Second, "deadline of a GraphQL query or mutation sent over HTTP (validation and execution); subscriptions have none")
 }
 
 // Handler serves es at /graphql.
 func Handler(es graphql.ExecutableSchema, c Config) http.Handler {
+	srv := server(es, c)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c.Timeout > 0 && !longLived(r) {
+			// resolvers and the store honour the context; the cost guard
+			// bounds what comes before them
+			ctx, cancel := context.WithTimeout(r.Context(), c.Timeout)
+			defer cancel()
+			r = r.WithContext(ctx)
+		}
+		srv.ServeHTTP(w, r)
+	})
+}
+
+// longLived reports a websocket or SSE request: subscriptions last as long
+// as the client stays.
+func longLived(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") || strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+}
+
+func server(es graphql.ExecutableSchema, c Config) *handler.Server {
+	if c.MaxTokens <= 0 {
+		c.MaxTokens = DefaultMaxTokens
+	}
+	if c.MaxFields <= 0 {
+		c.MaxFields = DefaultMaxFields
+	}
+	if c.Depth <= 0 {
+		c.Depth = 10
+	}
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -48,10 +93,12 @@ func Handler(es graphql.ExecutableSchema, c Config) http.Handler {
 	srv.AddTransport(transport.POST{})
 	// graphql-transport-ws (and the older graphql-ws); pings find dead clients
 	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitTimeout: 10 * time.Second})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](max(c.CacheSize, 1)))
+	queries := lru.New[*ast.QueryDocument](max(c.CacheSize, 1))
+	srv.SetQueryCache(queries)
+	srv.SetParserTokenLimit(c.MaxTokens)
+	srv.Use(costGuard{cache: queries, maxTokens: c.MaxTokens, maxFields: c.MaxFields, maxDepth: c.Depth})
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.FixedComplexityLimit(c.Complexity))
-	srv.Use(depthLimit(c.Depth))
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		e := graphql.DefaultErrorPresenter(ctx, err)
 		inner := err
@@ -62,10 +109,7 @@ func Handler(es graphql.ExecutableSchema, c Config) http.Handler {
 			}
 			inner = ge.Err // the resolver's error, without gqlgen's location prefix
 		}
-		status, code, msg := web.ErrorOf(inner)
-		if status >= 500 {
-			slog.ErrorContext(ctx, "graphql resolver failed", "err", err)
-		}
+		status, code, msg := web.ErrorOf(inner) // logs the 5xx ones
 		e.Message = msg
 		e.Extensions = map[string]any{"code": code, "status": status}
 		return e
@@ -75,53 +119,6 @@ func Handler(es graphql.ExecutableSchema, c Config) http.Handler {
 		return errors.New("internal error")
 	})
 	return srv
-}
-
-// depthLimit refuses operations whose selections nest deeper than max.
-type depthLimit int
-
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = depthLimit(0)
-
-func (d depthLimit) ExtensionName() string                   { return "DepthLimit" }
-func (d depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
-
-func (d depthLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	if oc.Operation == nil {
-		return nil
-	}
-	if depth := selectionDepth(oc.Operation.SelectionSet, oc.Doc.Fragments, 0); depth > int(d) {
-		return gqlerror.Errorf("the query is %d levels deep, more than the %d allowed", depth, int(d))
-	}
-	return nil
-}
-
-func selectionDepth(set ast.SelectionSet, frags ast.FragmentDefinitionList, seen int) int {
-	if seen > 100 { // a fragment cycle is refused by validation; bound the walk anyway
-		return seen
-	}
-	deepest := 0
-	for _, s := range set {
-		var d int
-		switch x := s.(type) {
-		case *ast.Field:
-			if len(x.SelectionSet) > 0 {
-				d = 1 + selectionDepth(x.SelectionSet, frags, seen+1)
-			} else {
-				d = 1
-			}
-		case *ast.InlineFragment:
-			d = selectionDepth(x.SelectionSet, frags, seen+1)
-		case *ast.FragmentSpread:
-			if f := frags.ForName(x.Name); f != nil {
-				d = selectionDepth(f.SelectionSet, frags, seen+1)
-			}
-		}
-		deepest = max(deepest, d)
-	}
-	return deepest
 }
 
 //go:embed playground.html

@@ -226,3 +226,8 @@ func UUIDOrZero(s string) uuid.UUID {
 	}
 	return u
 }
+
+// NotOwner is the refusal of a write to a row of another account.
+func NotOwner(table string) error {
+	return &db.Error{Status: 403, Code: "NotOwner", Message: table + ": the row belongs to another account"}
+}

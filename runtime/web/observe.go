@@ -22,6 +22,10 @@ func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
 	}
+	if code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		// every 503 (database down, busy, over capacity) says when to retry
+		w.Header().Set("Retry-After", "1")
+	}
 	w.ResponseWriter.WriteHeader(code)
 }
 

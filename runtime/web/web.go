@@ -10,11 +10,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	goerrors "github.com/go-faster/errors"
@@ -42,6 +46,7 @@ type Config struct {
 	WriteTimeout    time.Duration
 	IdleTimeout     time.Duration
 	ShutdownTimeout time.Duration
+	DrainTimeout    time.Duration
 }
 
 // Params declares the server parameters on s.
@@ -53,6 +58,7 @@ func (c *Config) Params(s *config.Set) {
 	s.Duration(&c.WriteTimeout, "api-write-timeout", 60*time.Second, "time to write a reply")
 	s.Duration(&c.IdleTimeout, "api-idle-timeout", 120*time.Second, "keep-alive time of an idle connection")
 	s.Duration(&c.ShutdownTimeout, "api-shutdown-timeout", 30*time.Second, "time in-flight requests get to finish on shutdown")
+	s.Duration(&c.DrainTimeout, "api-drain-timeout", time.Second, "on shutdown, how long keep-alive connections are still served (each reply then closes its connection) before idle ones are closed")
 }
 
 // Middleware wraps a handler; middlewares run in the order given to Chain.
@@ -95,10 +101,12 @@ func Error(w http.ResponseWriter, status int, code, message string) {
 }
 
 // ErrorOf maps an error to status, code and a message safe to show: the
-// text of errors the caller caused, a fixed text for internal ones.
+// text of errors the caller caused, a fixed text for internal ones (5xx),
+// which it logs with the whole error so that none goes unseen.
 func ErrorOf(err error) (int, string, string) {
 	var mbe *http.MaxBytesError
 	var ct *validate.InvalidContentTypeError
+	var de *db.Error
 	switch {
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge, "TooLarge", fmt.Sprintf("request body is larger than %d bytes", mbe.Limit)
@@ -106,6 +114,19 @@ func ErrorOf(err error) (int, string, string) {
 		return http.StatusUnsupportedMediaType, "UnsupportedMediaType", "content type must be application/json or application/x-www-form-urlencoded"
 	case errors.Is(err, context.Canceled):
 		return 499, "Canceled", "request canceled"
+	case errors.Is(err, context.DeadlineExceeded):
+		slog.Warn("request ran out of time", "err", err)
+		return http.StatusServiceUnavailable, "Timeout", "the request took too long"
+	case errors.As(err, &de) && de.Status >= 500:
+		// the database's own words (addresses, drivers) stay in the log
+		slog.Error("request failed", "err", err)
+		return de.Status, de.Code, de.Message
+	case de != nil:
+		return de.Status, de.Code, err.Error()
+	case isSocket(err):
+		// the client's connection failed while its body was read: its
+		// details (addresses, syscalls) are not the client's business
+		return http.StatusBadRequest, "BadBody", "cannot read the request body"
 	}
 	status, code := db.HTTPStatus(err)
 	if status != http.StatusInternalServerError {
@@ -118,16 +139,20 @@ func ErrorOf(err error) (int, string, string) {
 			return status, "InvalidRequest", err.Error()
 		}
 	}
+	slog.Error("request failed", "err", err)
 	return http.StatusInternalServerError, "Error", "internal error"
+}
+
+// isSocket reports an error of the connection itself.
+func isSocket(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // OgenErrors is the ogen error handler: request decoding and validation
 // failures in the one shape.
 func OgenErrors(ctx context.Context, w http.ResponseWriter, r *http.Request, err error) {
-	status, code, msg := ErrorOf(err)
-	if status >= 500 {
-		slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
+	status, code, msg := ErrorOf(err) // logs the 5xx ones
 	Error(w, status, code, msg)
 }
 
@@ -158,10 +183,16 @@ func Recover(next http.Handler) http.Handler {
 	})
 }
 
-// LimitBody refuses bodies over max bytes with 413, before or while reading.
-func LimitBody(max int64) Middleware {
+// LimitBody refuses bodies over max bytes with 413, before or while reading
+// (a chunked body has no length to check first); paths may set a smaller
+// limit for some paths (GraphQL documents).
+func LimitBody(max int64, paths map[string]int64) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			max := max
+			if l, ok := paths[r.URL.Path]; ok {
+				max = l
+			}
 			if r.ContentLength > max {
 				Error(w, http.StatusRequestEntityTooLarge, "TooLarge", "request body is larger than "+strconv.FormatInt(max, 10)+" bytes")
 				return
@@ -183,8 +214,22 @@ func Serve(ctx context.Context, c Config, h http.Handler, ready func(addr string
 	if err != nil {
 		return err
 	}
+	// On shutdown, the connections a client keeps alive are drained rather
+	// than cut: each next request on one is still served, with
+	// "Connection: close", so the client reconnects (to the new process
+	// when the socket is shared) instead of losing a request sent on a
+	// connection closed under it. Idle ones left after DrainTimeout are
+	// closed by Shutdown.
+	var draining atomic.Bool
+	conns := newConnCount()
 	srv := &http.Server{
-		Handler:           h,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if draining.Load() {
+				w.Header().Set("Connection", "close")
+			}
+			h.ServeHTTP(w, r)
+		}),
+		ConnState:         conns.track,
 		ReadTimeout:       c.ReadTimeout,
 		ReadHeaderTimeout: 10 * time.Second,
 		WriteTimeout:      c.WriteTimeout,
@@ -210,9 +255,55 @@ func Serve(ctx context.Context, c Config, h http.Handler, ready func(addr string
 	// moment.)
 	ln.Close()
 	time.Sleep(100 * time.Millisecond)
+	draining.Store(true)
+	conns.waitNone(c.DrainTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
 	defer cancel()
 	return srv.Shutdown(sctx)
+}
+
+// connCount counts the open connections of a server (ConnState), so that a
+// drain can end as soon as the last one closes.
+type connCount struct {
+	mu   sync.Mutex
+	n    int
+	zero chan struct{} // closed while n == 0
+}
+
+func newConnCount() *connCount {
+	z := make(chan struct{})
+	close(z)
+	return &connCount{zero: z}
+}
+
+func (c *connCount) track(_ net.Conn, s http.ConnState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch s {
+	case http.StateNew:
+		if c.n == 0 {
+			c.zero = make(chan struct{})
+		}
+		c.n++
+	case http.StateClosed, http.StateHijacked:
+		c.n--
+		if c.n == 0 {
+			close(c.zero)
+		}
+	}
+}
+
+// waitNone returns when no connection is open, or after d.
+func (c *connCount) waitNone(d time.Duration) {
+	c.mu.Lock()
+	z := c.zero
+	c.mu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-z:
+	case <-t.C:
+	}
 }
 
 // Environment of a web process started by the monitor.
@@ -258,4 +349,25 @@ func notifyReady() {
 			slog.Warn("web: cannot tell the monitor this process serves", "err", err)
 		}
 	}
+}
+
+// CheckEscapes reports the first bad %-escape of a raw query or form body
+// ("has a bad %-escape in …"): url.ParseQuery would drop that pair and go on,
+// so a condition would silently vanish.
+func CheckEscapes(raw string) error {
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '%' {
+			continue
+		}
+		if i+2 >= len(raw) || !isHex(raw[i+1]) || !isHex(raw[i+2]) {
+			end := min(i+3, len(raw))
+			return fmt.Errorf("has a bad %%-escape %q: %% must be followed by two hex digits (write %%25 for %%)", raw[i:end])
+		}
+		i += 2
+	}
+	return nil
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }

@@ -29,6 +29,9 @@ func (AuthSchema) Fields() []ent.Field {
 		field.String("auth_secret").Optional().Annotations(Admin(), Secure()),
 		field.String("token_secret").Optional().Annotations(Admin(), Secure()),
 		field.Int64("expires").Optional().Annotations(Admin(), Secure()), // ms; 0 never
+		// ms; sessions issued before it are over (/logout sets it, so that a
+		// copied session cookie stops working)
+		field.Int64("session_epoch").Optional().Annotations(Admin(), Secure()),
 		field.Int64("ctime").Immutable().DefaultFunc(func() int64 { return time.Now().UnixMilli() }),
 		field.Int64("mtime").Annotations(Now()),
 	}
