@@ -3,7 +3,9 @@ package conformance
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -149,6 +151,62 @@ var cases = []tcase{
 		eq(t, got.Descr, "", "descr")
 		eq(t, got.Due, (*time.Time)(nil), "due")
 		eq(t, got.Done, false, "done")
+	}},
+	{"put/with expected conditions writes only a new or matching row", func(t *testing.T, e *env) {
+		a := e.uid(t)
+		mine := store.PhotoCols.OwnerID.Eq("u1")
+		// a new key: inserted whatever the conditions
+		ok(t, e.st.Photo.Put(e.ctx, &store.Photo{AlbumID: a, ID: "p", OwnerID: "u1", Name: "first"}, mine))
+		// the row is u1's: u1 replaces it, u2 cannot, and nothing of u2's is written
+		ok(t, e.st.Photo.Put(e.ctx, &store.Photo{AlbumID: a, ID: "p", OwnerID: "u1", Name: "second"}, mine))
+		err := e.st.Photo.Put(e.ctx, &store.Photo{AlbumID: a, ID: "p", OwnerID: "u2", Name: "stolen"}, store.PhotoCols.OwnerID.Eq("u2"))
+		isErr(t, err, db.ErrCondition)
+		got, err := e.st.Photo.Get(e.ctx, store.PhotoKey{AlbumID: a, ID: "p"})
+		ok(t, err)
+		eq(t, [2]string{got.OwnerID, got.Name}, [2]string{"u1", "second"}, "row")
+	}},
+	{"put/with conditions on a table of key columns only", func(t *testing.T, e *env) {
+		// no column to update: the conditional form still decides
+		id := e.uid(t)
+		ok(t, e.st.Todo.Put(e.ctx, &store.Todo{ID: id, Name: "n"}, store.TodoCols.Name.Eq("n")))
+		isErr(t, e.st.Todo.Put(e.ctx, &store.Todo{ID: id, Name: "m"}, store.TodoCols.Name.Eq("other")), db.ErrCondition)
+	}},
+	{"put/concurrent puts of one new key with owner conditions: one wins", func(t *testing.T, e *env) {
+		for round := range 5 {
+			a := e.uid(t)
+			start := make(chan struct{})
+			errs := make([]error, 2)
+			var wg sync.WaitGroup
+			for i, owner := range []string{"u1", "u2"} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					errs[i] = e.st.Photo.Put(e.ctx, &store.Photo{AlbumID: a, ID: "p", OwnerID: owner, Name: owner}, store.PhotoCols.OwnerID.Eq(owner))
+				}()
+			}
+			close(start)
+			wg.Wait()
+			got, err := e.st.Photo.Get(e.ctx, store.PhotoKey{AlbumID: a, ID: "p"})
+			ok(t, err)
+			// one insert, then the other put meets the first one's row and is
+			// refused: exactly one succeeds, and the row is its own
+			won := -1
+			for i, err := range errs {
+				if err == nil {
+					if won >= 0 {
+						t.Fatalf("round %d: both puts of one new key succeeded (the row is %s's)", round, got.OwnerID)
+					}
+					won = i
+				} else if !errors.Is(err, db.ErrCondition) {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			if won < 0 || got.OwnerID != []string{"u1", "u2"}[won] {
+				t.Fatalf("round %d: winner %d, row of %s: %v", round, won, got.OwnerID, errs)
+			}
+			eq(t, got.Name, got.OwnerID, "row")
+		}
 	}},
 	{"put/without a uuid key generates one", func(t *testing.T, e *env) {
 		r := &store.Todo{Name: "x"}
@@ -375,6 +433,20 @@ var cases = []tcase{
 		got, err := e.st.Counter.Get(e.ctx, k)
 		ok(t, err)
 		eq(t, got.Views, int64(20), "views")
+	}},
+	{"incr/overflow is refused and writes nothing", func(t *testing.T, e *env) {
+		k := store.CounterKey{ID: e.uid(t)}
+		_, err := e.st.Counter.Incr(e.ctx, k, store.CounterIncr{Likes: math.MaxInt64 - 1})
+		ok(t, err)
+		_, err = e.st.Counter.Incr(e.ctx, k, store.CounterIncr{Likes: 2, Views: 1})
+		isErr(t, err, db.ErrOverflow)
+		r, err := e.st.Counter.Incr(e.ctx, k, store.CounterIncr{Likes: 1})
+		ok(t, err)
+		eq(t, [2]int64{r.Likes, r.Views}, [2]int64{math.MaxInt64, 0}, "counters")
+		_, err = e.st.Counter.Incr(e.ctx, k, store.CounterIncr{Likes: math.MinInt64})
+		ok(t, err) // -1
+		_, err = e.st.Counter.Incr(e.ctx, k, store.CounterIncr{Likes: math.MinInt64})
+		isErr(t, err, db.ErrOverflow)
 	}},
 	{"incr/missing key", func(t *testing.T, e *env) {
 		_, err := e.st.Counter.Incr(e.ctx, store.CounterKey{}, store.CounterIncr{Likes: 1})
@@ -659,9 +731,14 @@ var cases = []tcase{
 		ok(t, err)
 		raw, err := base64.RawURLEncoding.DecodeString(page.Next)
 		ok(t, err)
-		forged := strings.Replace(string(raw), "p001", "p003", 1)
+		// the token is encrypted: the last row's key is not in it
+		if strings.Contains(string(raw), "p001") || strings.Contains(string(raw), a) {
+			t.Fatalf("the page token shows the values of the row: %q", raw)
+		}
+		forged := []byte(string(raw))
+		forged[len(forged)/2] ^= 1
 		bad := []string{
-			base64.RawURLEncoding.EncodeToString([]byte(forged)),
+			base64.RawURLEncoding.EncodeToString(forged),
 			page.Next[:len(page.Next)-2] + "AA",
 			"garbage!", "eyJpZCI6IkIiLCJpZDIiOiIzIn0=", "MzI=", strings.Repeat("A", 5000),
 		}
