@@ -3,10 +3,13 @@ package auth
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -31,7 +34,8 @@ func (ch *Checker) Routes(mux *http.ServeMux, write Writer) {
 		}
 		p, err := params(r)
 		if err != nil {
-			write(w, http.StatusBadRequest, "InvalidRequest", err.Error())
+			f := err.(*Failure)
+			write(w, f.Status, f.Code, f.Message)
 			return
 		}
 		ch.reply(w, r, acc, p, write)
@@ -39,7 +43,8 @@ func (ch *Checker) Routes(mux *http.ServeMux, write Writer) {
 	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
 		p, err := params(r)
 		if err != nil {
-			write(w, http.StatusBadRequest, "InvalidRequest", err.Error())
+			f := err.(*Failure)
+			write(w, f.Status, f.Code, f.Message)
 			return
 		}
 		login, secret, password := p["login"], p["secret"], p["password"]
@@ -148,10 +153,15 @@ func clearSession(w http.ResponseWriter) {
 }
 
 // params reads the parameters of a request: the query, a form body or a
-// JSON object of strings and numbers.
+// JSON object of strings and numbers. Its errors are *Failure: 400 for
+// what does not parse (in our words), 413 for a body over the limit.
 func params(r *http.Request) (map[string]string, error) {
 	out := map[string]string{}
-	for k, v := range r.URL.Query() {
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, &Failure{Status: http.StatusBadRequest, Code: "BadEscape", Message: "the query has a bad %-escape: % must be followed by two hex digits (write %25 for %)"}
+	}
+	for k, v := range query {
 		out[k] = v[0]
 	}
 	if r.Method != http.MethodPost || r.Body == nil {
@@ -160,16 +170,25 @@ func params(r *http.Request) (map[string]string, error) {
 	ct := r.Header.Get("Content-Type")
 	switch {
 	case IsForm(ct):
-		if err := r.ParseForm(); err != nil {
-			return nil, err
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, bodyFailure(err)
 		}
-		for k, v := range r.PostForm {
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, &Failure{Status: http.StatusBadRequest, Code: "BadEscape", Message: "the form body has a bad %-escape: % must be followed by two hex digits (write %25 for %)"}
+		}
+		for k, v := range form {
 			out[k] = v[0]
 		}
 	case strings.HasPrefix(ct, "application/json"):
 		var m map[string]any
-		if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&m); err != nil {
-			return nil, err
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, bodyFailure(err)
+		}
+		if err := json.Unmarshal(body, &m); err != nil {
+			return nil, &Failure{Status: http.StatusBadRequest, Code: "InvalidRequest", Message: "the body is not a JSON object of strings, numbers and booleans"}
 		}
 		for k, v := range m {
 			switch x := v.(type) {
@@ -182,6 +201,16 @@ func params(r *http.Request) (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// bodyFailure is the failure of reading a body: 413 over the limit, else a
+// 400 that does not echo the connection's error.
+func bodyFailure(err error) *Failure {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return &Failure{Status: http.StatusRequestEntityTooLarge, Code: "TooLarge", Message: fmt.Sprintf("request body is larger than %d bytes", mbe.Limit)}
+	}
+	return &Failure{Status: http.StatusBadRequest, Code: "BadBody", Message: "cannot read the request body"}
 }
 
 func clientIP(r *http.Request) string {

@@ -26,6 +26,12 @@ type costGuard struct {
 	maxDepth  int
 }
 
+// maxRepeat is how often one response name may appear in one selection
+// set, fragments spread into it included: gqlparser's overlapping-fields
+// rule compares every pair of them (and their sub-selections), so 1,000
+// repeats of one field cost 100 ms where 1,000 distinct ones cost 1.
+const maxRepeat = 20
+
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationParameterMutator
@@ -52,9 +58,12 @@ func (g costGuard) check(query string) *gqlerror.Error {
 		}
 		return gqlerror.Errorf("the query does not parse")
 	}
-	m := measure{frags: doc.Fragments, memo: map[string]size{}, limit: g.maxFields + 1}
+	m := measure{frags: doc.Fragments, memo: map[string]size{}, names: map[string]map[string]int{}, limit: g.maxFields + 1}
 	for _, op := range doc.Operations {
 		s := m.set(op.SelectionSet)
+		if m.repeated != "" {
+			return gqlerror.Errorf("the query selects %q more than %d times in one selection", m.repeated, maxRepeat)
+		}
 		if s.fields > g.maxFields {
 			return gqlerror.Errorf("the query selects more than %d fields once its fragments are expanded", g.maxFields)
 		}
@@ -70,15 +79,21 @@ func (g costGuard) check(query string) *gqlerror.Error {
 type size struct{ fields, depth int }
 
 type measure struct {
-	frags ast.FragmentDefinitionList
-	memo  map[string]size // per fragment, computed once
-	limit int
+	frags    ast.FragmentDefinitionList
+	memo     map[string]size           // per fragment, computed once
+	names    map[string]map[string]int // per fragment: its response names at its top level
+	limit    int
+	repeated string // a response name found more than maxRepeat times in one set
 }
 
 func (m *measure) add(a, b int) int { return min(a+b, m.limit) }
 
 func (m *measure) set(set ast.SelectionSet) size {
 	var out size
+	if m.repeated == "" {
+		counts := map[string]int{}
+		m.count(set, counts)
+	}
 	for _, s := range set {
 		var in size
 		switch x := s.(type) {
@@ -95,6 +110,55 @@ func (m *measure) set(set ast.SelectionSet) size {
 		out.depth = max(out.depth, in.depth)
 	}
 	return out
+}
+
+// count adds the response names of set's top level (fragments spread or
+// inlined in it included) to counts, noting one past maxRepeat. A
+// fragment's names are collected once; the counts saturate.
+func (m *measure) count(set ast.SelectionSet, counts map[string]int) {
+	add := func(name string, n int) {
+		c := min(counts[name]+n, maxRepeat+1)
+		counts[name] = c
+		if c > maxRepeat && m.repeated == "" {
+			m.repeated = name
+		}
+	}
+	for _, s := range set {
+		switch x := s.(type) {
+		case *ast.Field:
+			name := x.Alias
+			if name == "" {
+				name = x.Name
+			}
+			add(name, 1)
+		case *ast.InlineFragment:
+			m.count(x.SelectionSet, counts)
+		case *ast.FragmentSpread:
+			for name, n := range m.fragmentNames(x.Name) {
+				add(name, n)
+			}
+		}
+		if m.repeated != "" {
+			return
+		}
+	}
+}
+
+// fragmentNames returns the response names at a fragment's top level, with
+// their counts, computed once (a cycle counts as nothing, as in fragment).
+func (m *measure) fragmentNames(name string) map[string]int {
+	if n, ok := m.names[name]; ok {
+		return n
+	}
+	m.names[name] = nil
+	f := m.frags.ForName(name)
+	if f == nil {
+		return nil
+	}
+	counts := map[string]int{}
+	m.count(f.SelectionSet, counts)
+	m.names[name] = counts
+	return counts
 }
 
 // fragment measures a fragment once. A fragment met again while it is

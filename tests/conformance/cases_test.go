@@ -165,8 +165,8 @@ var cases = []tcase{
 		ok(t, err)
 		eq(t, [2]string{got.OwnerID, got.Name}, [2]string{"u1", "second"}, "row")
 	}},
-	{"put/with conditions on a table of key columns only", func(t *testing.T, e *env) {
-		// no column to update: the conditional form still decides
+	{"put/with a condition that fails writes nothing", func(t *testing.T, e *env) {
+		// the condition is on a column that is not the owner
 		id := e.uid(t)
 		ok(t, e.st.Todo.Put(e.ctx, &store.Todo{ID: id, Name: "n"}, store.TodoCols.Name.Eq("n")))
 		isErr(t, e.st.Todo.Put(e.ctx, &store.Todo{ID: id, Name: "m"}, store.TodoCols.Name.Eq("other")), db.ErrCondition)
