@@ -135,6 +135,12 @@ func (a *App) monitor(ctx context.Context, st *settings, flags []string, stderr 
 			}
 			lnFile, _ = ln.(*net.TCPListener).File()
 			ln.Close() // the file is a copy of the socket
+			// O_NONBLOCK belongs to the socket, shared by every process
+			// holding it, and os.File.Fd (which exec calls for ExtraFiles)
+			// makes a non-blocking file blocking: once here, before any
+			// child exists, rather than at each child start under the
+			// running ones (web.Serve copes with the flips that remain).
+			lnFile.Fd()
 			slog.Info("listening", "addr", ln.Addr().String(), "role", "monitor", "pid", os.Getpid())
 		case "master", "worker":
 		default:

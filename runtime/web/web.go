@@ -253,13 +253,41 @@ func Serve(ctx context.Context, c Config, h http.Handler, ready func(addr string
 	// exits under that connection's request. (With a listening socket
 	// shared with a new process, the old one accepts up to the last
 	// moment.)
-	ln.Close()
+	closeListener(ln)
 	time.Sleep(100 * time.Millisecond)
 	draining.Store(true)
 	conns.waitNone(c.DrainTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
 	defer cancel()
 	return srv.Shutdown(sctx)
+}
+
+// closeListener closes ln, also when its accept sits in the kernel. The
+// socket inherited from the monitor is shared, and so is its O_NONBLOCK:
+// each new web process turns it blocking for a moment (net.FileListener
+// calls os.File.Fd), and an accept of this process entered then blocks in
+// the kernel, where Close waits for it, until a connection comes. A
+// client that keeps its connections alive makes none, so this process
+// would never stop: it connects to the socket itself until Close returns
+// (a connection another process takes is closed at once; no harm).
+func closeListener(ln net.Listener) {
+	closed := make(chan struct{})
+	go func() {
+		ln.Close()
+		close(closed)
+	}()
+	poke := time.NewTicker(50 * time.Millisecond)
+	defer poke.Stop()
+	for {
+		select {
+		case <-closed:
+			return
+		case <-poke.C:
+			if c, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+				c.Close()
+			}
+		}
+	}
 }
 
 // connCount counts the open connections of a server (ConnState), so that a

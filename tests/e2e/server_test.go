@@ -155,9 +155,10 @@ func (s *server) logs() string {
 
 // reply is a decoded response.
 type reply struct {
-	status int
-	body   map[string]any
-	raw    string
+	status     int
+	body       map[string]any
+	raw        string
+	retryAfter string
 }
 
 func (r reply) str(k string) string {
@@ -182,7 +183,7 @@ func (s *server) do(req *http.Request) reply {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	r := reply{status: res.StatusCode, raw: string(b)}
+	r := reply{status: res.StatusCode, raw: string(b), retryAfter: res.Header.Get("Retry-After")}
 	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") && len(b) > 0 && b[0] == '{' {
 		if err := json.Unmarshal(b, &r.body); err != nil {
 			s.t.Fatalf("%s %s: reply is not JSON: %v: %s", req.Method, req.URL, err, b)
