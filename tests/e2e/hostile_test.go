@@ -435,9 +435,9 @@ func TestGraphQLCostAttacks(t *testing.T) {
 	}
 	bomb.WriteString("fragment F30 on Query { todos { nodes { id name } } }\n")
 	docs := map[string]string{
-		"fragment bomb":  bomb.String(),
-		"8000 repeats":   "{ todos { nodes { " + strings.Repeat("id ", 8000) + "} } }",
-		"1500 aliases":   "{ todos { nodes { " + strings.Repeat("a: id ", 1500) + "} } }",
+		"fragment bomb": bomb.String(),
+		"8000 repeats":  "{ todos { nodes { " + strings.Repeat("id ", 8000) + "} } }",
+		"1500 aliases":  "{ todos { nodes { " + strings.Repeat("a: id ", 1500) + "} } }",
 	}
 	var wg sync.WaitGroup
 	errs := make(chan string, 64)
