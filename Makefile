@@ -49,6 +49,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s} ./runtime/auth/
 	$(GO) test -run '^$$' -fuzz FuzzCanonicalQuery -fuzztime $${FUZZTIME:-30s} ./runtime/auth/
 	$(GO) test -run '^$$' -fuzz FuzzParseCrontab -fuzztime $${FUZZTIME:-30s} ./runtime/jobs/
+	$(GO) test -run '^$$' -fuzz FuzzGraphQL -fuzztime $${FUZZTIME:-30s} ./tests/inprocess/
 
 clean: ## remove build output
 	rm -rf bin var

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/bkgen/bkgen/generated/store"
@@ -112,11 +113,15 @@ func TestCache(t *testing.T) {
 	}
 }
 
-// TestCacheSingleFlight: concurrent misses of one key read the database once.
+// TestCacheSingleFlight: concurrent misses of one key read the database
+// once. The first read is held in its fill until every other caller waits
+// (synctest.Wait: each goroutine is then blocked on the flight, not on
+// time), so the result does not depend on how goroutines are scheduled.
 func TestCacheSingleFlight(t *testing.T) {
 	b := backends()[0]
 	p := b.open(t)
-	c := cache.NewLocal(100)
+	local := cache.NewLocal(100)
+	c := &heldFill{Local: local}
 	p.UseCache(c)
 	st := store.New(p)
 	ctx := context.Background()
@@ -125,24 +130,37 @@ func TestCacheSingleFlight(t *testing.T) {
 	}
 	key := store.CounterKey{ID: "sf"}
 	st.Counter.Incr(ctx, key, store.CounterIncr{Likes: 1})
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			if r, err := st.Counter.Get(ctx, key); err != nil || r.Likes != 1 {
-				t.Errorf("get: %v %v", r, err)
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
+	synctest.Test(t, func(t *testing.T) {
+		c.release = make(chan struct{})
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if r, err := st.Counter.Get(ctx, key); err != nil || r.Likes != 1 {
+					t.Errorf("get: %v %v", r, err)
+				}
+			}()
+		}
+		synctest.Wait() // one flight holds in Fill, the 49 others wait for it
+		close(c.release)
+		wg.Wait()
+	})
 	// every miss came with a fill attempt only from the one flight that read
-	if s := c.Stats(); s.Fills != 1 {
+	if s := local.Stats(); s.Fills != 1 || s.Misses != 50 {
 		t.Fatalf("%d fills for 50 concurrent reads of one row: %+v", s.Fills, s)
 	}
+}
+
+// heldFill is a local cache whose fills wait for release.
+type heldFill struct {
+	*cache.Local
+	release chan struct{}
+}
+
+func (h *heldFill) Fill(ctx context.Context, key string, val []byte, ttl time.Duration, t cache.Ticket) (bool, error) {
+	<-h.release
+	return h.Local.Fill(ctx, key, val, ttl, t)
 }
 
 // TestCacheAcrossProcesses: two pools on one PostgreSQL database, each
