@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"testing"
 	"time"
@@ -17,5 +18,26 @@ func TestOpenDynamoDBUnreachable(t *testing.T) {
 	}
 	if d := time.Since(start); d > 20*time.Second {
 		t.Fatalf("took %v", d)
+	}
+}
+
+// TestSQLiteSync: -db-sqlite-sync selects the synchronous pragma of every
+// connection; anything but normal or full is refused.
+func TestSQLiteSync(t *testing.T) {
+	for mode, want := range map[string]int{"normal": 1, "full": 2, "": 1, "FULL": 2} {
+		p, err := OpenSQLiteSync(t.TempDir()+"/x.db", nil, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, conn := range []*sql.DB{p.sqlW, p.sqlR} {
+			var got int
+			if err := conn.QueryRow("PRAGMA synchronous").Scan(&got); err != nil || got != want {
+				t.Fatalf("%q: synchronous = %d (%v), want %d", mode, got, err, want)
+			}
+		}
+		p.Close()
+	}
+	if _, err := OpenSQLiteSync(t.TempDir()+"/x.db", nil, "off"); err == nil || !strings.Contains(err.Error(), "want normal or full") {
+		t.Fatalf("off: %v", err)
 	}
 }
