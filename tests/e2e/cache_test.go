@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -116,26 +115,7 @@ func TestLocalCacheInvalidationReachesServers(t *testing.T) {
 // is a clear 503.
 func TestRedisDown(t *testing.T) {
 	t.Parallel()
-	rs, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Fatal("redis-server is required (scripts/services.sh installs it)")
-	}
-	port := freePort(t)
-	redis := exec.Command(rs, "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-	if err := redis.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer redis.Process.Kill()
-	redisURL := fmt.Sprintf("redis://127.0.0.1:%d/0", port)
-	for end := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(end) {
-			t.Fatal("redis-server did not start")
-		}
-	}
+	redisURL, redis := redisServer(t)
 	s := start(t, "-home", t.TempDir(), "-ipc-cache", redisURL, "-jobs-queue", redisURL)
 	id := s.postJSON("/album/add", map[string]any{"title": "t1"}).str("id")
 	q := url.Values{"id": {id}}
