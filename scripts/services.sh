@@ -6,6 +6,7 @@
 #   PostgreSQL  127.0.0.1:5432  user postgres, password postgres (trust works too)
 #   Redis       127.0.0.1:6379  no persistence
 #   dynalite    127.0.0.1:4567  DynamoDB API in memory (npm package, in $DYN_DIR)
+#   chromium    /usr/bin/chromium, for the browser tests (Debian's package)
 #
 # The tests read BK_TEST_PGSQL (default postgres://postgres:postgres@127.0.0.1:5432/postgres)
 # and BK_TEST_DYNAMODB (default http://127.0.0.1:4567).
@@ -81,6 +82,19 @@ start_redis() {
   log "redis started"
 }
 
+install_chromium() {
+  if command -v chromium >/dev/null; then
+    log "chromium already installed"
+    return
+  fi
+  log "installing chromium (apt-get)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  command -v chromium >/dev/null || { log "chromium did not install"; exit 1; }
+  log "chromium installed"
+}
+
 start_postgres
 start_redis
 start_dynalite
+install_chromium

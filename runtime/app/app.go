@@ -87,6 +87,18 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	params, st := declare()
 	home := homeOf(args)
 	rest, problems, err := params.Load(home, os.Environ(), args)
+	flags := args[:len(args)-len(rest)]
+	if err == nil && len(rest) > 0 && rest[0] != "shell" {
+		// parameters after the role count as those before it (bkapp web
+		// -api-port 9000, as bkjs web -port 80); anything else left over
+		// is an error, never silently dropped
+		var more []string
+		if more, err = params.ParseFlags(rest[1:]); err == nil && len(more) > 0 {
+			err = fmt.Errorf("unexpected %q after the role %s (parameters are -name value; see -help)", more[0], rest[0])
+		}
+		flags = append(append([]string{}, flags...), rest[1:len(rest)-len(more)]...)
+		rest = rest[:1]
+	}
 	if errors.Is(err, config.ErrHelp) {
 		fmt.Fprintf(stdout, "Usage: %s [-param value ...] [ROLE]\n\nRoles:\n", a.Name)
 		names := make([]string, 0, len(roles))
@@ -130,7 +142,6 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	st.jc.Home = home
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	flags := args[:len(args)-len(rest)]
 	switch role {
 	case "shell":
 		return a.shell(ctx, st.dbc, st.pc, st.jc, rest[1:], stdout, stderr)
@@ -416,7 +427,7 @@ func (a *App) routeNames() map[string]bool {
 	}
 	for _, p := range []string{"/ping", "/login", "/logout", "/auth", "/doc", "/openapi.yaml", "/graphql", "/graphql/playground",
 		"/data/columns", "/data/keys", "/metrics", "/system/stats", "/system/restart", "/system/cache", "/system/jobs",
-		"/account/get", "/account/add", "/account/update", "/account/del", "/account/select", "/account/put", "/account/subscribe"} {
+		"/account/get", "/account/add", "/account/update", "/account/del", "/account/select", "/account/put"} {
 		known[web.RouteName(p)] = true
 	}
 	return known

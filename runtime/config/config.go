@@ -343,6 +343,11 @@ func (s *Set) parseFlags(args []string) ([]string, error) {
 	return nil, nil
 }
 
+// ParseFlags applies more -name value flags (those after a command word,
+// say) with the precedence of flags; it returns what follows the first
+// argument that is not a flag.
+func (s *Set) ParseFlags(args []string) ([]string, error) { return s.parseFlags(args) }
+
 func isBool(v string) bool {
 	switch strings.ToLower(v) {
 	case "true", "false", "1", "0", "yes", "no", "on", "off":

@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -388,4 +390,55 @@ func TestRateLimits(t *testing.T) {
 	if st.status != 429 {
 		t.Fatalf("the limit covers every path of the IP: %d", st.status)
 	}
+}
+
+// TestRoleParameters: parameters after the role apply as those before it
+// (bkapp web -api-port N); an unknown one on either side is an error naming
+// the nearest parameter, for every role.
+func TestRoleParameters(t *testing.T) {
+	home := t.TempDir()
+	for _, role := range []string{"web", "worker", "master", "monitor", "start", "stop"} {
+		for _, args := range [][]string{{"-home", home, role, "-api-prot", "1"}, {"-home", home, "-api-prot", "1", role}} {
+			out, err := exec.Command(bin, args...).CombinedOutput()
+			if code := exitCode(err); code != 2 || !strings.Contains(string(out), `did you mean "api-port"?`) {
+				t.Fatalf("%v: exit %d: %s", args, code, out)
+			}
+		}
+	}
+	out, err := exec.Command(bin, "-home", home, "web", "surplus").CombinedOutput()
+	if exitCode(err) != 2 || !strings.Contains(string(out), `unexpected "surplus"`) {
+		t.Fatalf("a word after the role: %v %s", err, out)
+	}
+	// the port and the log level given after the role are the ones used
+	port := freePort(t)
+	cmd := exec.Command(bin, "-home", home, "web", "-api-bind", "127.0.0.1", "-api-port", strconv.Itoa(port), "-log", "debug")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	sc := bufio.NewScanner(stderr)
+	debug := false
+	for sc.Scan() {
+		line := sc.Text()
+		debug = debug || strings.Contains(line, "level=DEBUG")
+		if strings.Contains(line, "msg=listening") {
+			if !strings.Contains(line, fmt.Sprintf("addr=127.0.0.1:%d", port)) || !debug {
+				t.Fatalf("parameters after the role not applied (debug log %v): %s", debug, line)
+			}
+			go io.Copy(io.Discard, stderr)
+			return
+		}
+	}
+	t.Fatal("bkapp web exited before listening")
+}
+
+func exitCode(err error) int {
+	if e, ok := err.(*exec.ExitError); ok {
+		return e.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
 }
