@@ -59,7 +59,16 @@ start_dynalite() {
     log "installing dynalite 4.0.0 (npm)"
     npm install --prefix "$DYN_DIR" --no-audit --no-fund --loglevel=error dynalite@4.0.0 >/dev/null
   fi
-  nohup node "$DYN_DIR/node_modules/.bin/dynalite" --host 127.0.0.1 --port "$DYN_PORT" \
+  # dynalite throws, and exits, when a client aborts a request (a server
+  # killed or a request cancelled mid-call): the guard keeps it serving
+  cat > "$DYN_DIR/guard.js" <<'JS'
+process.on('uncaughtException', (err) => {
+  if (err && (err.code === 'ECONNRESET' || err.message === 'aborted')) return;
+  console.error(err);
+  process.exit(1);
+});
+JS
+  nohup node --require "$DYN_DIR/guard.js" "$DYN_DIR/node_modules/.bin/dynalite" --host 127.0.0.1 --port "$DYN_PORT" \
     --createTableMs 20 --deleteTableMs 20 --updateTableMs 20 >/tmp/bkgen-dynalite.log 2>&1 &
   for _ in $(seq 1 100); do dyn_up && break; sleep 0.1; done
   dyn_up || { log "dynalite did not start; see /tmp/bkgen-dynalite.log"; exit 1; }
