@@ -32,18 +32,16 @@ func (ch *Checker) Routes(mux *http.ServeMux, write Writer) {
 			write(w, http.StatusExpectationFailed, "NOLOGIN", "No login provided")
 			return
 		}
-		p, err := params(r)
-		if err != nil {
-			f := err.(*Failure)
+		p, f := params(r)
+		if f != nil {
 			write(w, f.Status, f.Code, f.Message)
 			return
 		}
 		ch.reply(w, r, acc, p, write)
 	})
 	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
-		p, err := params(r)
-		if err != nil {
-			f := err.(*Failure)
+		p, f := params(r)
+		if f != nil {
 			write(w, f.Status, f.Code, f.Message)
 			return
 		}
@@ -155,7 +153,7 @@ func clearSession(w http.ResponseWriter) {
 // params reads the parameters of a request: the query, a form body or a
 // JSON object of strings and numbers. Its errors are *Failure: 400 for
 // what does not parse (in our words), 413 for a body over the limit.
-func params(r *http.Request) (map[string]string, error) {
+func params(r *http.Request) (map[string]string, *Failure) {
 	out := map[string]string{}
 	query, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {

@@ -70,7 +70,13 @@ type Accounts interface {
 
 // Params reads the parameters of a request: the query, and a form body or
 // a JSON object of strings, numbers and booleans.
-func Params(r *http.Request) (map[string]string, error) { return params(r) }
+func Params(r *http.Request) (map[string]string, error) {
+	p, f := params(r)
+	if f != nil {
+		return nil, f // a nil *Failure must not become a non-nil error
+	}
+	return p, nil
+}
 
 // Config holds the access rules (backendjs parameter names).
 type Config struct {
