@@ -4,10 +4,16 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/auth"
@@ -29,8 +35,11 @@ func (noAccounts) Del(context.Context, string) error            { return nil }
 
 const shellUsage = `Usage: APP [params] shell COMMAND [flags]
 
-  account-add    -login L [-secret S] [-password P] [-type T] [-name N]   add an account; a secret is generated when not given
-  account-secret -login L [-secret S] [-password P]                       set a new secret (printed when generated) and/or password
+  account-add    -login L [-secret S] [-password P] [-type T] [-name N]   add an account (bk_auth and its bk_account profile, as
+                 [-auth-secret A] [-expires E]                            /account/add does); a secret is generated when not given
+  account-secret -login L [-secret S] [-password P]                       set a new secret (printed when generated) and/or password,
+                 [-auth-secret A] [-expires E]                            the auth_secret (- clears it) and the expiry
+                 (E: RFC 3339 time, epoch ms, or a duration from now; 0 never expires)
   account-token-reset -login L                              new token_secret: ends every access token of the account
   account-list                                              list the accounts (never their secrets)
   tables-create                                             create missing tables, indexes and columns (never drops)
@@ -52,6 +61,8 @@ func (a *App) shell(ctx context.Context, dbc db.Config, pc pubsub.Config, jc job
 	typ := fs.String("type", "", "account types, comma separated (admin)")
 	name := fs.String("name", "", "display name")
 	password := fs.String("password", "", "a password for /login, kept as a bcrypt hash")
+	authSecret := fs.String("auth-secret", "", "a second secret that signatures must also use (- clears it)")
+	expires := fs.String("expires", "", "when the account expires: RFC 3339 time, epoch ms, or a duration from now; 0: never")
 	job := fs.String("job", "", "job name")
 	jobArgs := fs.String("args", "{}", "job payload, JSON")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -60,6 +71,27 @@ func (a *App) shell(ctx context.Context, dbc db.Config, pc pubsub.Config, jc job
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "%s: %s: %v\n", a.Name, cmd, err)
 		return 1
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var expiresMS int64
+	if given["expires"] {
+		var err error
+		if expiresMS, err = parseExpires(*expires, time.Now()); err != nil {
+			return fail(err)
+		}
+	}
+	// what the signature check reads beside the secret: auth_secret, expires
+	extra := func(acc *auth.Account) {
+		if given["auth-secret"] {
+			acc.AuthSecret = *authSecret
+			if acc.AuthSecret == "-" {
+				acc.AuthSecret = ""
+			}
+		}
+		if given["expires"] {
+			acc.Expires = expiresMS
+		}
 	}
 	switch cmd {
 	case "tables-create":
@@ -112,23 +144,42 @@ func (a *App) shell(ctx context.Context, dbc db.Config, pc pubsub.Config, jc job
 		if _, err := accounts.Get(ctx, *login); err == nil {
 			return fail(fmt.Errorf("account %q exists", *login))
 		}
-		if err := accounts.Put(ctx, &auth.Account{Login: *login, Secret: *secret, Type: *typ, Name: *name, PasswordHash: hash}); err != nil {
+		if a.Routes != nil {
+			// the same account /account/add makes: bk_auth and its profile
+			if err := a.addAccount(ctx, pools.Default, accounts, url.Values{"login": {*login}, "secret": {*secret}, "type": {*typ}, "name": {*name}, "password": {*password}}); err != nil {
+				return fail(err)
+			}
+		} else if err := accounts.Put(ctx, &auth.Account{Login: *login, Secret: *secret, Type: *typ, Name: *name, PasswordHash: hash}); err != nil {
 			return fail(err)
+		}
+		if given["auth-secret"] || given["expires"] {
+			acc, err := accounts.Get(ctx, *login)
+			if err != nil {
+				return fail(err)
+			}
+			next := *acc
+			extra(&next)
+			if err := accounts.Put(ctx, &next); err != nil {
+				return fail(err)
+			}
 		}
 	case "account-secret":
 		acc, err := accounts.Get(ctx, *login)
 		if err != nil {
 			return fail(err)
 		}
-		if *password == "" || !generated {
-			acc.Secret = *secret // a secret given, or generated when no password is set either
+		next := *acc // the cached copy is shared
+		// a new secret when one is given, or when nothing else is asked for
+		if given["secret"] || !(given["password"] || given["auth-secret"] || given["expires"]) {
+			next.Secret = *secret
 		} else {
 			generated = false
 		}
 		if hash != "" {
-			acc.PasswordHash = hash
+			next.PasswordHash = hash
 		}
-		if err := accounts.Put(ctx, acc); err != nil {
+		extra(&next)
+		if err := accounts.Put(ctx, &next); err != nil {
 			return fail(err)
 		}
 	case "account-token-reset":
@@ -158,6 +209,42 @@ func (a *App) shell(ctx context.Context, dbc db.Config, pc pubsub.Config, jc job
 		fmt.Fprintf(stdout, "login=%s\n", *login)
 	}
 	return 0
+}
+
+// addAccount makes an account through the application's /account/add, as
+// an admin, so that the shell's account is the one the API makes (bk_auth
+// and its bk_account profile, one rule for both).
+func (a *App) addAccount(ctx context.Context, p *db.Pool, accounts auth.Accounts, form url.Values) error {
+	mux := http.NewServeMux()
+	a.Routes(p, mux, accounts)
+	req := httptest.NewRequestWithContext(auth.WithAccount(ctx, &auth.Account{Login: "shell", Type: "admin"}), http.MethodPost, "/account/add", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	w := httptest.NewRecorder()
+	mux.ServeHTTP(w, req)
+	if w.Code != http.StatusOK {
+		var e struct{ Message string }
+		json.Unmarshal(w.Body.Bytes(), &e)
+		return fmt.Errorf("%d %s", w.Code, e.Message)
+	}
+	return nil
+}
+
+// parseExpires reads an expiry: RFC 3339, epoch ms, a duration from now,
+// or 0 for never.
+func parseExpires(v string, now time.Time) (int64, error) {
+	if v == "0" || v == "" {
+		return 0, nil
+	}
+	if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms > 0 {
+		return ms, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.UnixMilli(), nil
+	}
+	if d, err := time.ParseDuration(v); err == nil {
+		return now.Add(d).UnixMilli(), nil
+	}
+	return 0, fmt.Errorf("-expires %q: want an RFC 3339 time, epoch ms, a duration from now (24h) or 0", v)
 }
 
 // shellJob runs a job in this process (job-run) or enqueues it (job-submit).

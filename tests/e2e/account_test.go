@@ -85,3 +85,36 @@ func TestAccounts(t *testing.T) {
 	want(t, s.get("/account/get", q("id", frankID)), 404)
 	want(t, anon.get("/account/get", nil), 417)
 }
+
+// TestShellAccounts: an account made in the shell is the one /account/add
+// makes (its profile answers /account/get), and the shell sets what the
+// signature check reads: auth_secret and expires.
+func TestShellAccounts(t *testing.T) {
+	for _, backend := range []string{"sqlite", "pgsql"} {
+		t.Run(backend, func(t *testing.T) {
+			args := append(backendArgs(t)[backend], "-api-account-cache-ttl", "0")
+			s := start(t, args...)
+			shell(t, args, "account-add", "-login", "zed", "-secret", "zeds-secret", "-name", "Zed")
+			zed := s.as(t, "zed", "zeds-secret")
+			if r := zed.get("/account/get", nil); r.status != 200 || r.str("name") != "Zed" {
+				t.Fatalf("/account/get of a shell account: %d %s", r.status, r.raw)
+			}
+			want(t, zed.postForm("/account/update", url.Values{"name": {"Zed 2"}}), 200)
+			if r := zed.get("/account/get", nil); r.str("name") != "Zed 2" {
+				t.Fatalf("after /account/update: %s", r.raw)
+			}
+			// an auth_secret: the secret alone no longer signs
+			shell(t, args, "account-secret", "-login", "zed", "-auth-secret", "zeds-second")
+			want(t, zed.get("/auth", nil), 401)
+			both := &server{t: t, base: s.base, client: &http.Client{Transport: &auth.Transport{Login: "zed", Secret: "zeds-secret", AuthSecret: "zeds-second"}}}
+			want(t, both.get("/auth", nil), 200)
+			shell(t, args, "account-secret", "-login", "zed", "-auth-secret", "-")
+			want(t, zed.get("/auth", nil), 200)
+			// expires
+			shell(t, args, "account-secret", "-login", "zed", "-expires", "2000-01-01T00:00:00Z")
+			want(t, zed.get("/auth", nil), 412)
+			shell(t, args, "account-secret", "-login", "zed", "-expires", "0")
+			want(t, zed.get("/auth", nil), 200)
+		})
+	}
+}
