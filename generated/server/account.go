@@ -259,15 +259,20 @@ func (h *accountAPI) list(ctx context.Context, p map[string]string) (any, error)
 	if v.ID == "" {
 		return nil, errNoLogin
 	}
-	var count int
-	if c := p["_count"]; c != "" {
-		if err := json.Unmarshal([]byte(c), &count); err != nil {
-			return nil, db.Invalid("account", "", "_count is not a number")
-		}
-	}
-	page, err := h.st.Select(ctx, db.Query{Count: count, Token: p["_token"]})
+	// the conditions of a table's select, under the same read rule
+	q, err := rest.QueryOf(store.BkAccountTable, p)
 	if err != nil {
 		return nil, err
+	}
+	if err := accountVis.Query(v, &q); err != nil {
+		return nil, err
+	}
+	page, err := h.st.Select(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if q.Total {
+		return map[string]any{"count": page.Total}, nil
 	}
 	out := map[string]any{"count": len(page.Rows)}
 	data := make([]map[string]any, 0, len(page.Rows))

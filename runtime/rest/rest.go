@@ -8,11 +8,15 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/go-faster/jx"
 	"github.com/google/uuid"
 
+	"github.com/bkgen/bkgen/runtime/config"
 	"github.com/bkgen/bkgen/runtime/db"
 )
 
@@ -230,4 +234,64 @@ func UUIDOrZero(s string) uuid.UUID {
 // NotOwner is the refusal of a write to a row of another account.
 func NotOwner(table string) error {
 	return &db.Error{Status: 403, Code: "NotOwner", Message: table + ": the row belongs to another account"}
+}
+
+// QueryOf builds the query of a select given as a map of parameters (the
+// built-in routes read them so): column conditions with _ops, and the
+// control parameters, as the generated selects take them. A name that is
+// neither is refused with the nearest one, never silently dropped (a
+// misspelt condition would select every row).
+func QueryOf[R any](t *db.Table[R], p map[string]string) (db.Query, error) {
+	names := make([]string, 0, len(p))
+	for k := range p {
+		names = append(names, k)
+	}
+	sort.Strings(names) // the same SQL for the same request
+	s := NewSelect(t.Name)
+	var c Control
+	for _, k := range names {
+		v := p[k]
+		var err error
+		switch k {
+		case "_ops":
+			c.Ops = v
+		case "_token":
+			c.Token = v
+		case "_select":
+			c.Select = v
+		case "_sort":
+			c.Sort = v
+		case "_count":
+			if c.Count, err = strconv.Atoi(v); err != nil {
+				return db.Query{}, db.Invalid(t.Name, "", "_count is not a number: %q", v)
+			}
+		case "_desc", "_total":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return db.Query{}, db.Invalid(t.Name, "", "%s is not a boolean: %q", k, v)
+			}
+			if k == "_desc" {
+				c.Desc = b
+			} else {
+				c.Total = b
+			}
+		case "bk-signature", "bk-access-token":
+		default:
+			if t.Col(k) < 0 {
+				cols := make([]string, 0, len(t.Columns))
+				for _, col := range t.Columns {
+					if !col.Secure {
+						cols = append(cols, col.Name)
+					}
+				}
+				hint := ""
+				if best, ok := config.Nearest(k, cols); ok {
+					hint = fmt.Sprintf("; did you mean %q?", best)
+				}
+				return db.Query{}, db.Invalid(t.Name, "", "no parameter %q%s", k, hint)
+			}
+			s.Str(k, v)
+		}
+	}
+	return s.Query(c)
 }

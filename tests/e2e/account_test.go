@@ -3,6 +3,7 @@ package e2e
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/bkgen/bkgen/runtime/auth"
@@ -115,6 +116,30 @@ func TestShellAccounts(t *testing.T) {
 			want(t, zed.get("/auth", nil), 412)
 			shell(t, args, "account-secret", "-login", "zed", "-expires", "0")
 			want(t, zed.get("/auth", nil), 200)
+			// /account/select takes a table select's conditions, under the read rule
+			shell(t, args, "account-add", "-login", "yve", "-secret", "yves-secret", "-name", "Yve")
+			want(t, zed.postForm("/account/update", url.Values{"email": {"zed@example.com"}}), 200)
+			yve := s.as(t, "yve", "yves-secret")
+			for _, c := range []struct {
+				who  *server
+				q    url.Values
+				want float64
+			}{
+				{yve, q("name", "Nobody"), 0},
+				{yve, q("name", "Zed 2"), 1},
+				{yve, q("name", "Z", "_ops", "name,begins_with"), 1},
+				{yve, q("email", "zed@example.com"), 0}, // not yve's to read
+				{zed, q("email", "zed@example.com"), 1},
+				{yve, q("name", "Y", "_ops", "name,begins_with", "_total", "true"), 1},
+			} {
+				r := c.who.get("/account/select", c.q)
+				if want(t, r, 200); r.num("count") != c.want {
+					t.Fatalf("/account/select %v: %s", c.q, r.raw)
+				}
+			}
+			if r := yve.get("/account/select", q("nmae", "x")); r.status != 400 || !strings.Contains(r.str("message"), `did you mean "name"`) {
+				t.Fatalf("an unknown condition: %d %s", r.status, r.raw)
+			}
 		})
 	}
 }
