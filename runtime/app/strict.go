@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -132,4 +133,4 @@ func unknownKey(body []byte, known map[string]bool) string {
 	return found
 }
 
-var errStop = fmt.Errorf("stop")
+var errStop = errors.New("stop")
