@@ -7,7 +7,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -89,10 +88,12 @@ func generate(args []string, stdout, stderr io.Writer, check bool) int {
 		fs.PrintDefaults()
 	}
 	handlers := fs.String("handlers", "", "directory of the application's main package: bkgen creates the job handler files there once (jobs.go, job_NAME.go) and never overwrites them")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+	words, code, ok := parseArgs(fs, args, stderr)
+	if !ok {
+		return code
+	}
+	if len(words) > 0 {
+		fmt.Fprintf(stderr, "bkgen %s: unexpected %q (flags are -name value; see bkgen %s -h)\n", name, words[0], name)
 		return 2
 	}
 	start := time.Now()

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -42,23 +41,17 @@ func newApp(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	// flags may come before or after MODULE
+	words, code, ok := parseArgs(fs, args[1:], stderr)
+	if !ok {
+		return code
+	}
+	if len(words) > 1 {
+		fmt.Fprintf(stderr, "bkgen new app: one MODULE, got %q and %q\n", words[0], words[1])
+		return 2
+	}
 	var module string
-	rest := args[1:]
-	for len(rest) > 0 {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return 2
-		}
-		rest = fs.Args()
-		if len(rest) > 0 {
-			if module != "" {
-				fmt.Fprintf(stderr, "bkgen new app: one MODULE, got %q and %q\n", module, rest[0])
-				return 2
-			}
-			module, rest = rest[0], rest[1:]
-		}
+	if len(words) == 1 {
+		module = words[0]
 	}
 	if module == "" {
 		fs.Usage()

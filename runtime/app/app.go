@@ -98,6 +98,12 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		}
 		flags = append(append([]string{}, flags...), rest[1:len(rest)-len(more)]...)
 		rest = rest[:1]
+	} else if err == nil && len(rest) > 1 && !strings.HasPrefix(rest[1], "-") && rest[1] != "help" {
+		// shell CMD: its own flags and the application's parameters, mixed
+		var own []string
+		if own, err = splitShellArgs(params, rest[1], rest[2:]); err == nil {
+			rest = append([]string{rest[0], rest[1]}, own...)
+		}
 	}
 	if errors.Is(err, config.ErrHelp) {
 		fmt.Fprintf(stdout, "Usage: %s [-param value ...] [ROLE]\n\nRoles:\n", a.Name)

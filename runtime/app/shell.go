@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/config"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/jobs"
 	"github.com/bkgen/bkgen/runtime/pubsub"
@@ -33,7 +34,9 @@ func (noAccounts) Put(context.Context, *auth.Account) error {
 func (noAccounts) List(context.Context) ([]auth.Account, error) { return nil, nil }
 func (noAccounts) Del(context.Context, string) error            { return nil }
 
-const shellUsage = `Usage: APP [params] shell COMMAND [flags]
+const shellUsage = `Usage: APP [params] shell COMMAND [flags] [params]
+
+The application's parameters (-db-pool, -home, ...) may come before shell or after COMMAND.
 
   account-add    -login L [-secret S] [-password P] [-type T] [-name N]   add an account (bk_auth and its bk_account profile, as
                  [-auth-secret A] [-expires E]                            /account/add does); a secret is generated when not given
@@ -47,6 +50,74 @@ const shellUsage = `Usage: APP [params] shell COMMAND [flags]
   job-submit -job NAME [-args JSON]                          enqueue a job on -jobs-queue (workers run it)
 `
 
+type shellOpts struct {
+	login, secret, typ, name, password, authSecret, expires, job, jobArgs string
+}
+
+// newShellFlags declares the flags of the shell commands.
+func newShellFlags(cmd string) (*flag.FlagSet, *shellOpts) {
+	o := &shellOpts{}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.StringVar(&o.login, "login", "", "account login")
+	fs.StringVar(&o.secret, "secret", "", "the secret (HMAC key of the account's signatures)")
+	fs.StringVar(&o.typ, "type", "", "account types, comma separated (admin)")
+	fs.StringVar(&o.name, "name", "", "display name")
+	fs.StringVar(&o.password, "password", "", "a password for /login, kept as a bcrypt hash")
+	fs.StringVar(&o.authSecret, "auth-secret", "", "a second secret that signatures must also use (- clears it)")
+	fs.StringVar(&o.expires, "expires", "", "when the account expires: RFC 3339 time, epoch ms, or a duration from now; 0: never")
+	fs.StringVar(&o.job, "job", "", "job name")
+	fs.StringVar(&o.jobArgs, "args", "{}", "job payload, JSON")
+	return fs, o
+}
+
+// splitShellArgs separates, in `shell CMD args...`, the shell's own flags
+// from the application's parameters (bkapp shell account-list -db-pool pg),
+// which it applies to params. A word that is neither is an error naming the
+// nearest of both.
+func splitShellArgs(params *config.Set, cmd string, args []string) ([]string, error) {
+	fs, _ := newShellFlags(cmd)
+	var own []string
+	for i := 0; i < len(args); {
+		a := args[i]
+		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
+			return nil, fmt.Errorf("unexpected %q after shell %s (flags are -name value; see shell -h)", a, cmd)
+		}
+		name, _, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if name == "h" || name == "help" {
+			return append(own, a), nil
+		}
+		if fs.Lookup(name) != nil {
+			own = append(own, a)
+			i++
+			if !hasVal && i < len(args) {
+				own = append(own, args[i])
+				i++
+			}
+			continue
+		}
+		n, err := params.ParseFlag(args[i:])
+		var unknown *config.UnknownError
+		if errors.As(err, &unknown) {
+			var own []string
+			fs.VisitAll(func(f *flag.Flag) { own = append(own, f.Name) })
+			// the command's own flag wins a tie (-logn: -login, not -log)
+			best, ok := config.Nearest(name, own)
+			if p, pok := config.Nearest(name, params.Names()); pok && (!ok || config.Distance(name, p) < config.Distance(name, best)) {
+				best, ok = p, true
+			}
+			if ok {
+				return nil, fmt.Errorf("shell %s: unknown flag -%s; did you mean -%s?", cmd, name, best)
+			}
+			return nil, fmt.Errorf("shell %s: unknown flag -%s (see shell -h and -help)", cmd, name)
+		}
+		if err != nil {
+			return nil, err
+		}
+		i += n
+	}
+	return own, nil
+}
+
 // shell runs one admin command against the database.
 func (a *App) shell(ctx context.Context, dbc db.Config, pc pubsub.Config, jc jobs.Config, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "help" {
@@ -54,20 +125,12 @@ func (a *App) shell(ctx context.Context, dbc db.Config, pc pubsub.Config, jc job
 		return 0
 	}
 	cmd := args[0]
-	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs, o := newShellFlags(cmd)
 	fs.SetOutput(stderr)
-	login := fs.String("login", "", "account login")
-	secret := fs.String("secret", "", "the secret (HMAC key of the account's signatures)")
-	typ := fs.String("type", "", "account types, comma separated (admin)")
-	name := fs.String("name", "", "display name")
-	password := fs.String("password", "", "a password for /login, kept as a bcrypt hash")
-	authSecret := fs.String("auth-secret", "", "a second secret that signatures must also use (- clears it)")
-	expires := fs.String("expires", "", "when the account expires: RFC 3339 time, epoch ms, or a duration from now; 0: never")
-	job := fs.String("job", "", "job name")
-	jobArgs := fs.String("args", "{}", "job payload, JSON")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
+	login, secret, typ, name, password, authSecret, expires, job, jobArgs := &o.login, &o.secret, &o.typ, &o.name, &o.password, &o.authSecret, &o.expires, &o.job, &o.jobArgs
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "%s: %s: %v\n", a.Name, cmd, err)
 		return 1

@@ -292,7 +292,7 @@ func (s *Set) loadFile(path string) []Problem {
 // parseFlags reads -name value pairs up to the first argument that is not a
 // flag.
 func (s *Set) parseFlags(args []string) ([]string, error) {
-	for i := 0; i < len(args); i++ {
+	for i := 0; i < len(args); {
 		a := args[i]
 		if a == "--" {
 			return args[i+1:], nil
@@ -300,47 +300,60 @@ func (s *Set) parseFlags(args []string) ([]string, error) {
 		if !strings.HasPrefix(a, "-") || a == "-" {
 			return args[i:], nil
 		}
-		name := strings.TrimLeft(a, "-")
-		val, hasVal := "", false
-		if k, v, ok := strings.Cut(name, "="); ok {
-			name, val, hasVal = k, v, true
+		n, err := s.ParseFlag(args[i:])
+		if err != nil {
+			return nil, err
 		}
-		if name == "help" || name == "h" {
-			return nil, ErrHelp
-		}
-		p := s.params[name]
-		if p == nil {
-			if !hasVal && i+1 < len(args) {
-				val = args[i+1]
-			}
-			if known, err := s.apply(name, val, "flag"); known {
-				if err != nil {
-					return nil, fmt.Errorf("-%s: %w", name, err)
-				}
-				if !hasVal {
-					i++
-				}
-				continue
-			}
-			return nil, s.unknown(name)
-		}
-		if !hasVal {
-			if p.Type == "bool" && (i+1 >= len(args) || !isBool(args[i+1])) {
-				val = "true"
-			} else if i+1 < len(args) {
-				i++
-				val = args[i]
-			} else {
-				return nil, fmt.Errorf("-%s needs a value (%s)", name, p.Type)
-			}
-		}
-		if err := p.set(val); err != nil {
-			return nil, fmt.Errorf("-%s: %w", name, err)
-		}
-		p.Source = "flag"
-		p.record(val)
+		i += n
 	}
 	return nil, nil
+}
+
+// ParseFlag applies the one -name [value] flag that args starts with and
+// returns how many arguments it took (1 or 2). An unknown name is an error
+// naming the nearest parameter (see IsUnknown).
+func (s *Set) ParseFlag(args []string) (int, error) {
+	name := strings.TrimLeft(args[0], "-")
+	val, hasVal := "", false
+	if k, v, ok := strings.Cut(name, "="); ok {
+		name, val, hasVal = k, v, true
+	}
+	if name == "help" || name == "h" {
+		return 0, ErrHelp
+	}
+	took := 1
+	p := s.params[name]
+	if p == nil {
+		if !hasVal && len(args) > 1 {
+			val = args[1]
+		}
+		if known, err := s.apply(name, val, "flag"); known {
+			if err != nil {
+				return 0, fmt.Errorf("-%s: %w", name, err)
+			}
+			if !hasVal {
+				took++
+			}
+			return took, nil
+		}
+		return 0, s.unknown(name)
+	}
+	if !hasVal {
+		if p.Type == "bool" && (len(args) < 2 || !isBool(args[1])) {
+			val = "true"
+		} else if len(args) > 1 {
+			took++
+			val = args[1]
+		} else {
+			return 0, fmt.Errorf("-%s needs a value (%s)", name, p.Type)
+		}
+	}
+	if err := p.set(val); err != nil {
+		return 0, fmt.Errorf("-%s: %w", name, err)
+	}
+	p.Source = "flag"
+	p.record(val)
+	return took, nil
 }
 
 // ParseFlags applies more -name value flags (those after a command word,
@@ -359,16 +372,33 @@ func isBool(v string) bool {
 // ErrHelp is returned for -help.
 var ErrHelp = fmt.Errorf("help requested")
 
-// unknown reports an unknown parameter with the nearest known name.
-func (s *Set) unknown(name string) error {
+// UnknownError is a parameter name that nothing declares.
+type UnknownError struct {
+	Name    string
+	Nearest string // the closest declared name, "" when none is close
+}
+
+func (e *UnknownError) Error() string {
+	if e.Nearest != "" {
+		return fmt.Sprintf("unknown parameter %q; did you mean %q?", e.Name, e.Nearest)
+	}
+	return fmt.Sprintf("unknown parameter %q (see -help)", e.Name)
+}
+
+// Names lists the declared parameter names, sorted.
+func (s *Set) Names() []string {
 	names := make([]string, 0, len(s.params))
 	for n := range s.params {
 		names = append(names, n)
 	}
-	if best, ok := Nearest(name, names); ok {
-		return fmt.Errorf("unknown parameter %q; did you mean %q?", name, best)
-	}
-	return fmt.Errorf("unknown parameter %q (see -help)", name)
+	sort.Strings(names)
+	return names
+}
+
+// unknown reports an unknown parameter with the nearest known name.
+func (s *Set) unknown(name string) error {
+	best, _ := Nearest(name, s.Names())
+	return &UnknownError{Name: name, Nearest: best}
 }
 
 // Nearest returns the candidate closest to name (fewest edits, then first

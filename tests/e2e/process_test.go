@@ -409,6 +409,29 @@ func TestRoleParameters(t *testing.T) {
 	if exitCode(err) != 2 || !strings.Contains(string(out), `unexpected "surplus"`) {
 		t.Fatalf("a word after the role: %v %s", err, out)
 	}
+	// shell CMD: its flags and the application's parameters mix after CMD
+	db := filepath.Join(t.TempDir(), "other.db")
+	shell(t, []string{"-home", home}, "account-add", "-db-sqlite-pool", db, "-login", "after", "-secret", "s")
+	if out := shell(t, []string{"-home", home, "-db-sqlite-pool", db}, "account-list"); !strings.Contains(out, "after\t") {
+		t.Fatalf("a parameter after shell CMD was not applied: %s", out)
+	}
+	if out := shell(t, []string{"-home", home}, "account-list"); strings.Contains(out, "after\t") {
+		t.Fatalf("the account went to the default database: %s", out)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-home", home, "shell", "account-list", "-db-sqlite-pol", db}, "did you mean -db-sqlite-pool?"},
+		{[]string{"-home", home, "shell", "account-add", "-logn", "x"}, "did you mean -login?"},
+		{[]string{"-home", home, "-db-sqlite-pol", db, "shell", "account-list"}, `did you mean "db-sqlite-pool"?`},
+		{[]string{"-home", home, "shell", "account-list", "surplus"}, `unexpected "surplus"`},
+	} {
+		out, err := exec.Command(bin, c.args...).CombinedOutput()
+		if exitCode(err) != 2 || !strings.Contains(string(out), c.want) {
+			t.Fatalf("%v: %v %s", c.args, err, out)
+		}
+	}
 	// the port and the log level given after the role are the ones used
 	port := freePort(t)
 	cmd := exec.Command(bin, "-home", home, "web", "-api-bind", "127.0.0.1", "-api-port", strconv.Itoa(port), "-log", "debug")
