@@ -136,7 +136,7 @@ func Render(m *Model) (map[string][]byte, error) {
 	return out, nil
 }
 
-var templateFuncs = template.FuncMap{"oasType": OASType, "doc": Doc, "typeName": TypeName, "gqlType": GQLType, "plural": Plural, "nullable": func(c *Column) bool { return c.Nillable }, "jsonCols": jsonCols, "replyType": replyType}
+var templateFuncs = template.FuncMap{"oasType": OASType, "inType": InType, "doc": Doc, "typeName": TypeName, "gqlType": GQLType, "plural": Plural, "nullable": func(c *Column) bool { return c.Nillable }, "jsonCols": jsonCols, "replyType": replyType}
 
 // replyType is OASType with the description, for a column in a reply: bytes
 // are a base64 string there, so that ogen makes the field optional (a

@@ -92,7 +92,11 @@ func runGqlgen(schema []byte, outDir string) (exec, models []byte, err error) {
 	cfg.Exec = gqlconfig.ExecConfig{Filename: filepath.Join(dir, "exec.go"), Package: "graphql"}
 	cfg.Model = gqlconfig.PackageConfig{Filename: filepath.Join(dir, "models.go"), Package: "graphql"}
 	cfg.SkipModTidy = true // go.mod is the user's: gqlgen must not rewrite it (and the app may not build before generate)
-	cfg.Models = gqlconfig.TypeMap{"Int64": {Model: gqlconfig.StringList{"github.com/99designs/gqlgen/graphql.Int64"}}}
+	cfg.Models = gqlconfig.TypeMap{
+		"Int64": {Model: gqlconfig.StringList{"github.com/99designs/gqlgen/graphql.Int64"}},
+		// times take what REST takes (a date, Unix ms): runtime/gql/time.go
+		"Time": {Model: gqlconfig.StringList{"github.com/bkgen/bkgen/runtime/gql.Time"}},
+	}
 	if err := gqlconfig.CompleteConfig(cfg); err != nil {
 		return nil, nil, fmt.Errorf("gqlgen config: %w", err)
 	}

@@ -38,6 +38,11 @@ func optGo(t *RestTable, c *Column, v jen.Code, fail func(jen.Code) jen.Code) ([
 			jen.List(jen.Id("u"), jen.Err()).Op(":=").Qual(uuidPkg, "Parse").Call(v),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(fail(jen.Qual(dbPkg, "Invalid").Call(jen.Lit(t.Name), jen.Lit(c.Name), jen.Lit("not a uuid: %v"), jen.Err())))),
 		}, jen.Id("u")
+	case c.Kind == "KindTime": // a string: see InType
+		return []jen.Code{
+			jen.List(jen.Id("t"), jen.Err()).Op(":=").Qual(restPkg, "ParseTime").Call(jen.Lit(t.Name), jen.Lit(c.Name), v),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(fail(jen.Err()))),
+		}, jen.Id("t")
 	case c.Kind == "KindInt" && c.Type.Ident == "int64":
 		return nil, v
 	case c.Kind == "KindInt":
@@ -73,6 +78,20 @@ func fromFunc(f *jen.File, t *RestTable, json bool) {
 				)
 			case c.Kind == "KindBytes":
 				g.If(fld.Clone().Op("!=").Nil()).Block(mark, dst.Clone().Op("=").Add(fld.Clone()))
+			case c.Kind == "KindTime" && json: // a string or a number: see InType
+				body := []jen.Code{
+					mark,
+					jen.List(jen.Id("t"), jen.Id("null"), jen.Err()).Op(":=").Qual(restPkg, "DecodeTime").Call(jen.Lit(t.Name), jen.Lit(c.Name), fld.Clone()),
+					jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(fail(jen.Err()))),
+				}
+				if c.Nillable { // null clears it
+					body = append(body, jen.If(jen.Op("!").Id("null")).Block(dst.Clone().Op("=").Op("&").Id("t")))
+				} else {
+					body = append(body,
+						jen.If(jen.Id("null")).Block(jen.Return(fail(jen.Qual(dbPkg, "Invalid").Call(jen.Lit(t.Name), jen.Lit(c.Name), jen.Lit("cannot be null"))))),
+						dst.Clone().Op("=").Id("t"))
+				}
+				g.If(fld.Clone().Op("!=").Nil()).Block(body...)
 			case c.Nillable && json:
 				pre, val := optGo(t, c, fld.Clone().Dot("Value"), fail)
 				g.If(fld.Clone().Dot("Set")).Block(

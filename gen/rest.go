@@ -112,6 +112,27 @@ func OASType(c *Column, doc bool) string {
 	return "{" + t + "}"
 }
 
+// InType is the OpenAPI schema of a column's values in a request: in is
+// "query" (a parameter), "form" or "json" (a property of a body). Times are
+// strings (a JSON body may also send a number) that the generated handler
+// reads with rest.ParseTime, not ogen: every input takes the same forms
+// (RFC 3339 with or without fractions, a date, Unix ms).
+func InType(c *Column, in string) string {
+	if c.Kind == "KindTime" {
+		if in == "json" {
+			return `{description: "` + timeInput + `; null clears a nullable column"}`
+		}
+		return "{type: string}"
+	}
+	if in == "json" && c.Nillable {
+		return "{allOf: [" + OASType(c, false) + "], nullable: true}"
+	}
+	return OASType(c, false)
+}
+
+// timeInput describes what a time column takes.
+const timeInput = "a time: RFC 3339 (2030-01-01T10:00:00Z, fractional seconds optional), a date (2030-01-01, midnight UTC) or Unix milliseconds"
+
 // TypeName is how the documentation page names a column's wire type.
 func TypeName(c *Column) string {
 	switch c.Kind {
@@ -122,7 +143,7 @@ func TypeName(c *Column) string {
 	case "KindBool":
 		return "boolean"
 	case "KindTime":
-		return "date-time (RFC 3339)"
+		return "time (RFC 3339 in replies; also a date or Unix ms in requests)"
 	case "KindBytes":
 		return "bytes (base64)"
 	case "KindJSON":

@@ -1596,15 +1596,15 @@ func (s *NoteInput) encodeFields(e *jx.Encoder) {
 		}
 	}
 	{
-		if s.CreatedAt.Set {
+		if len(s.CreatedAt) != 0 {
 			e.FieldStart("created_at")
-			s.CreatedAt.Encode(e, json.NewTimeEncoder("2006-01-02T15:04:05.999999Z07:00"))
+			e.Raw(s.CreatedAt)
 		}
 	}
 	{
-		if s.UpdatedAt.Set {
+		if len(s.UpdatedAt) != 0 {
 			e.FieldStart("updated_at")
-			s.UpdatedAt.Encode(e, json.NewTimeEncoder("2006-01-02T15:04:05.999999Z07:00"))
+			e.Raw(s.UpdatedAt)
 		}
 	}
 }
@@ -1646,8 +1646,9 @@ func (s *NoteInput) Decode(d *jx.Decoder) error {
 			}
 		case "created_at":
 			if err := func() error {
-				s.CreatedAt.Reset()
-				if err := s.CreatedAt.Decode(d, json.NewTimeDecoder("2006-01-02T15:04:05.999999Z07:00")); err != nil {
+				v, err := d.RawAppend(nil)
+				s.CreatedAt = jx.Raw(v)
+				if err != nil {
 					return err
 				}
 				return nil
@@ -1656,8 +1657,9 @@ func (s *NoteInput) Decode(d *jx.Decoder) error {
 			}
 		case "updated_at":
 			if err := func() error {
-				s.UpdatedAt.Reset()
-				if err := s.UpdatedAt.Decode(d, json.NewTimeDecoder("2006-01-02T15:04:05.999999Z07:00")); err != nil {
+				v, err := d.RawAppend(nil)
+				s.UpdatedAt = jx.Raw(v)
+				if err != nil {
 					return err
 				}
 				return nil
@@ -2355,57 +2357,6 @@ func (s *OptInt64) UnmarshalJSON(data []byte) error {
 	return s.Decode(d)
 }
 
-// Encode encodes time.Time as json.
-func (o OptNilDateTime) Encode(e *jx.Encoder, format func(*jx.Encoder, time.Time)) {
-	if !o.Set {
-		return
-	}
-	if o.Null {
-		e.Null()
-		return
-	}
-	format(e, o.Value)
-}
-
-// Decode decodes time.Time from json.
-func (o *OptNilDateTime) Decode(d *jx.Decoder, format func(*jx.Decoder) (time.Time, error)) error {
-	if o == nil {
-		return errors.New("invalid: unable to decode OptNilDateTime to nil")
-	}
-	if d.Next() == jx.Null {
-		if err := d.Null(); err != nil {
-			return err
-		}
-
-		var v time.Time
-		o.Value = v
-		o.Set = true
-		o.Null = true
-		return nil
-	}
-	o.Set = true
-	o.Null = false
-	v, err := format(d)
-	if err != nil {
-		return err
-	}
-	o.Value = v
-	return nil
-}
-
-// MarshalJSON implements stdjson.Marshaler.
-func (s OptNilDateTime) MarshalJSON() ([]byte, error) {
-	e := jx.Encoder{}
-	s.Encode(&e, json.NewTimeEncoder("2006-01-02T15:04:05.999999Z07:00"))
-	return e.Bytes(), nil
-}
-
-// UnmarshalJSON implements stdjson.Unmarshaler.
-func (s *OptNilDateTime) UnmarshalJSON(data []byte) error {
-	d := jx.DecodeBytes(data)
-	return s.Decode(d, json.NewTimeDecoder("2006-01-02T15:04:05.999999Z07:00"))
-}
-
 // Encode encodes int64 as json.
 func (o OptNilInt64) Encode(e *jx.Encoder) {
 	if !o.Set {
@@ -2635,9 +2586,9 @@ func (s *PhotoInput) encodeFields(e *jx.Encoder) {
 		}
 	}
 	{
-		if s.Taken.Set {
+		if len(s.Taken) != 0 {
 			e.FieldStart("taken")
-			s.Taken.Encode(e, json.NewTimeEncoder("2006-01-02T15:04:05.999999Z07:00"))
+			e.Raw(s.Taken)
 		}
 	}
 	{
@@ -2827,8 +2778,9 @@ func (s *PhotoInput) Decode(d *jx.Decoder) error {
 			}
 		case "taken":
 			if err := func() error {
-				s.Taken.Reset()
-				if err := s.Taken.Decode(d, json.NewTimeDecoder("2006-01-02T15:04:05.999999Z07:00")); err != nil {
+				v, err := d.RawAppend(nil)
+				s.Taken = jx.Raw(v)
+				if err != nil {
 					return err
 				}
 				return nil
@@ -3856,9 +3808,9 @@ func (s *TodoInput) encodeFields(e *jx.Encoder) {
 		}
 	}
 	{
-		if s.Due.Set {
+		if len(s.Due) != 0 {
 			e.FieldStart("due")
-			s.Due.Encode(e, json.NewTimeEncoder("2006-01-02T15:04:05.999999Z07:00"))
+			e.Raw(s.Due)
 		}
 	}
 	{
@@ -3924,8 +3876,9 @@ func (s *TodoInput) Decode(d *jx.Decoder) error {
 			}
 		case "due":
 			if err := func() error {
-				s.Due.Reset()
-				if err := s.Due.Decode(d, json.NewTimeDecoder("2006-01-02T15:04:05.999999Z07:00")); err != nil {
+				v, err := d.RawAppend(nil)
+				s.Due = jx.Raw(v)
+				if err != nil {
 					return err
 				}
 				return nil

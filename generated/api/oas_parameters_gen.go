@@ -4,7 +4,6 @@ package api
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/go-faster/errors"
 	"github.com/ogen-go/ogen/conv"
@@ -3787,9 +3786,9 @@ type NoteAddQueryParams struct {
 	// String.
 	Body OptString `json:",omitempty,omitzero"`
 	// Time.Time.
-	CreatedAt OptDateTime `json:",omitempty,omitzero"`
+	CreatedAt OptString `json:",omitempty,omitzero"`
 	// Time.Time.
-	UpdatedAt OptDateTime `json:",omitempty,omitzero"`
+	UpdatedAt OptString `json:",omitempty,omitzero"`
 }
 
 func unpackNoteAddQueryParams(packed middleware.Parameters) (params NoteAddQueryParams) {
@@ -3817,7 +3816,7 @@ func unpackNoteAddQueryParams(packed middleware.Parameters) (params NoteAddQuery
 			In:   "query",
 		}
 		if v, ok := packed[key]; ok {
-			params.CreatedAt = v.(OptDateTime)
+			params.CreatedAt = v.(OptString)
 		}
 	}
 	{
@@ -3826,7 +3825,7 @@ func unpackNoteAddQueryParams(packed middleware.Parameters) (params NoteAddQuery
 			In:   "query",
 		}
 		if v, ok := packed[key]; ok {
-			params.UpdatedAt = v.(OptDateTime)
+			params.UpdatedAt = v.(OptString)
 		}
 	}
 	return params
@@ -3926,14 +3925,14 @@ func decodeNoteAddQueryParams(args [0]string, argsEscaped bool, r *http.Request)
 
 		if err := q.HasParam(cfg); err == nil {
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-				var paramsDotCreatedAtVal time.Time
+				var paramsDotCreatedAtVal string
 				if err := func() error {
 					val, err := d.DecodeValue()
 					if err != nil {
 						return err
 					}
 
-					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+					c, err := conv.ToString(val)
 					if err != nil {
 						return err
 					}
@@ -3967,14 +3966,14 @@ func decodeNoteAddQueryParams(args [0]string, argsEscaped bool, r *http.Request)
 
 		if err := q.HasParam(cfg); err == nil {
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-				var paramsDotUpdatedAtVal time.Time
+				var paramsDotUpdatedAtVal string
 				if err := func() error {
 					val, err := d.DecodeValue()
 					if err != nil {
 						return err
 					}
 
-					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+					c, err := conv.ToString(val)
 					if err != nil {
 						return err
 					}
@@ -4193,9 +4192,9 @@ type NotePutQueryParams struct {
 	// String.
 	Body OptString `json:",omitempty,omitzero"`
 	// Time.Time.
-	CreatedAt OptDateTime `json:",omitempty,omitzero"`
+	CreatedAt OptString `json:",omitempty,omitzero"`
 	// Time.Time.
-	UpdatedAt OptDateTime `json:",omitempty,omitzero"`
+	UpdatedAt OptString `json:",omitempty,omitzero"`
 }
 
 func unpackNotePutQueryParams(packed middleware.Parameters) (params NotePutQueryParams) {
@@ -4223,7 +4222,7 @@ func unpackNotePutQueryParams(packed middleware.Parameters) (params NotePutQuery
 			In:   "query",
 		}
 		if v, ok := packed[key]; ok {
-			params.CreatedAt = v.(OptDateTime)
+			params.CreatedAt = v.(OptString)
 		}
 	}
 	{
@@ -4232,7 +4231,7 @@ func unpackNotePutQueryParams(packed middleware.Parameters) (params NotePutQuery
 			In:   "query",
 		}
 		if v, ok := packed[key]; ok {
-			params.UpdatedAt = v.(OptDateTime)
+			params.UpdatedAt = v.(OptString)
 		}
 	}
 	return params
@@ -4332,14 +4331,14 @@ func decodeNotePutQueryParams(args [0]string, argsEscaped bool, r *http.Request)
 
 		if err := q.HasParam(cfg); err == nil {
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-				var paramsDotCreatedAtVal time.Time
+				var paramsDotCreatedAtVal string
 				if err := func() error {
 					val, err := d.DecodeValue()
 					if err != nil {
 						return err
 					}
 
-					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+					c, err := conv.ToString(val)
 					if err != nil {
 						return err
 					}
@@ -4373,14 +4372,14 @@ func decodeNotePutQueryParams(args [0]string, argsEscaped bool, r *http.Request)
 
 		if err := q.HasParam(cfg); err == nil {
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-				var paramsDotUpdatedAtVal time.Time
+				var paramsDotUpdatedAtVal string
 				if err := func() error {
 					val, err := d.DecodeValue()
 					if err != nil {
 						return err
 					}
 
-					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+					c, err := conv.ToString(val)
 					if err != nil {
 						return err
 					}
@@ -5000,9 +4999,9 @@ type NoteUpdateQueryParams struct {
 	// String.
 	Body OptString `json:",omitempty,omitzero"`
 	// Time.Time.
-	CreatedAt OptDateTime `json:",omitempty,omitzero"`
+	CreatedAt OptString `json:",omitempty,omitzero"`
 	// Time.Time.
-	UpdatedAt OptDateTime `json:",omitempty,omitzero"`
+	UpdatedAt OptString `json:",omitempty,omitzero"`
 }
 
 func unpackNoteUpdateQueryParams(packed middleware.Parameters) (params NoteUpdateQueryParams) {
@@ -5030,7 +5029,7 @@ func unpackNoteUpdateQueryParams(packed middleware.Parameters) (params NoteUpdat
 			In:   "query",
 		}
 		if v, ok := packed[key]; ok {
-			params.CreatedAt = v.(OptDateTime)
+			params.CreatedAt = v.(OptString)
 		}
 	}
 	{
@@ -5039,7 +5038,7 @@ func unpackNoteUpdateQueryParams(packed middleware.Parameters) (params NoteUpdat
 			In:   "query",
 		}
 		if v, ok := packed[key]; ok {
-			params.UpdatedAt = v.(OptDateTime)
+			params.UpdatedAt = v.(OptString)
 		}
 	}
 	return params
@@ -5139,14 +5138,14 @@ func decodeNoteUpdateQueryParams(args [0]string, argsEscaped bool, r *http.Reque
 
 		if err := q.HasParam(cfg); err == nil {
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-				var paramsDotCreatedAtVal time.Time
+				var paramsDotCreatedAtVal string
 				if err := func() error {
 					val, err := d.DecodeValue()
 					if err != nil {
 						return err
 					}
 
-					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+					c, err := conv.ToString(val)
 					if err != nil {
 						return err
 					}
@@ -5180,14 +5179,14 @@ func decodeNoteUpdateQueryParams(args [0]string, argsEscaped bool, r *http.Reque
 
 		if err := q.HasParam(cfg); err == nil {
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-				var paramsDotUpdatedAtVal time.Time
+				var paramsDotUpdatedAtVal string
 				if err := func() error {
 					val, err := d.DecodeValue()
 					if err != nil {
 						return err
 					}
 
-					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+					c, err := conv.ToString(val)
 					if err != nil {
 						return err
 					}
@@ -5241,7 +5240,7 @@ type PhotoAddQueryParams struct {
 	// Int64.
 	Size OptInt64 `json:",omitempty,omitzero"`
 	// Time.Time.
-	Taken OptDateTime `json:",omitempty,omitzero"`
+	Taken OptString `json:",omitempty,omitzero"`
 	// Admin only.
 	Moderation OptString `json:",omitempty,omitzero"`
 	// Now (ms, set on every write).
@@ -5363,7 +5362,7 @@ func unpackPhotoAddQueryParams(packed middleware.Parameters) (params PhotoAddQue
 			In:   "query",
 		}
 		if v, ok := packed[key]; ok {
-			params.Taken = v.(OptDateTime)
+			params.Taken = v.(OptString)
 		}
 	}
 	{
@@ -5899,14 +5898,14 @@ func decodePhotoAddQueryParams(args [0]string, argsEscaped bool, r *http.Request
 
 		if err := q.HasParam(cfg); err == nil {
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-				var paramsDotTakenVal time.Time
+				var paramsDotTakenVal string
 				if err := func() error {
 					val, err := d.DecodeValue()
 					if err != nil {
 						return err
 					}
 
-					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+					c, err := conv.ToString(val)
 					if err != nil {
 						return err
 					}
@@ -6328,7 +6327,7 @@ type PhotoPutQueryParams struct {
 	// Int64.
 	Size OptInt64 `json:",omitempty,omitzero"`
 	// Time.Time.
-	Taken OptDateTime `json:",omitempty,omitzero"`
+	Taken OptString `json:",omitempty,omitzero"`
 	// Admin only.
 	Moderation OptString `json:",omitempty,omitzero"`
 	// Now (ms, set on every write).
@@ -6450,7 +6449,7 @@ func unpackPhotoPutQueryParams(packed middleware.Parameters) (params PhotoPutQue
 			In:   "query",
 		}
 		if v, ok := packed[key]; ok {
-			params.Taken = v.(OptDateTime)
+			params.Taken = v.(OptString)
 		}
 	}
 	{
@@ -6986,14 +6985,14 @@ func decodePhotoPutQueryParams(args [0]string, argsEscaped bool, r *http.Request
 
 		if err := q.HasParam(cfg); err == nil {
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-				var paramsDotTakenVal time.Time
+				var paramsDotTakenVal string
 				if err := func() error {
 					val, err := d.DecodeValue()
 					if err != nil {
 						return err
 					}
 
-					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+					c, err := conv.ToString(val)
 					if err != nil {
 						return err
 					}
@@ -8390,7 +8389,7 @@ type PhotoUpdateQueryParams struct {
 	// Int64.
 	Size OptInt64 `json:",omitempty,omitzero"`
 	// Time.Time.
-	Taken OptDateTime `json:",omitempty,omitzero"`
+	Taken OptString `json:",omitempty,omitzero"`
 	// Admin only.
 	Moderation OptString `json:",omitempty,omitzero"`
 	// Now (ms, set on every write).
@@ -8512,7 +8511,7 @@ func unpackPhotoUpdateQueryParams(packed middleware.Parameters) (params PhotoUpd
 			In:   "query",
 		}
 		if v, ok := packed[key]; ok {
-			params.Taken = v.(OptDateTime)
+			params.Taken = v.(OptString)
 		}
 	}
 	{
@@ -9048,14 +9047,14 @@ func decodePhotoUpdateQueryParams(args [0]string, argsEscaped bool, r *http.Requ
 
 		if err := q.HasParam(cfg); err == nil {
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-				var paramsDotTakenVal time.Time
+				var paramsDotTakenVal string
 				if err := func() error {
 					val, err := d.DecodeValue()
 					if err != nil {
 						return err
 					}
 
-					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+					c, err := conv.ToString(val)
 					if err != nil {
 						return err
 					}
@@ -9173,7 +9172,7 @@ type TodoAddQueryParams struct {
 	// String.
 	Descr OptString `json:",omitempty,omitzero"`
 	// Time.Time.
-	Due OptDateTime `json:",omitempty,omitzero"`
+	Due OptString `json:",omitempty,omitzero"`
 	// Bool.
 	Done OptBool `json:",omitempty,omitzero"`
 	// Now (ms, set on every write).
@@ -9214,7 +9213,7 @@ func unpackTodoAddQueryParams(packed middleware.Parameters) (params TodoAddQuery
 			In:   "query",
 		}
 		if v, ok := packed[key]; ok {
-			params.Due = v.(OptDateTime)
+			params.Due = v.(OptString)
 		}
 	}
 	{
@@ -9373,14 +9372,14 @@ func decodeTodoAddQueryParams(args [0]string, argsEscaped bool, r *http.Request)
 
 		if err := q.HasParam(cfg); err == nil {
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-				var paramsDotDueVal time.Time
+				var paramsDotDueVal string
 				if err := func() error {
 					val, err := d.DecodeValue()
 					if err != nil {
 						return err
 					}
 
-					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+					c, err := conv.ToString(val)
 					if err != nil {
 						return err
 					}
@@ -9680,7 +9679,7 @@ type TodoPutQueryParams struct {
 	// String.
 	Descr OptString `json:",omitempty,omitzero"`
 	// Time.Time.
-	Due OptDateTime `json:",omitempty,omitzero"`
+	Due OptString `json:",omitempty,omitzero"`
 	// Bool.
 	Done OptBool `json:",omitempty,omitzero"`
 	// Now (ms, set on every write).
@@ -9721,7 +9720,7 @@ func unpackTodoPutQueryParams(packed middleware.Parameters) (params TodoPutQuery
 			In:   "query",
 		}
 		if v, ok := packed[key]; ok {
-			params.Due = v.(OptDateTime)
+			params.Due = v.(OptString)
 		}
 	}
 	{
@@ -9880,14 +9879,14 @@ func decodeTodoPutQueryParams(args [0]string, argsEscaped bool, r *http.Request)
 
 		if err := q.HasParam(cfg); err == nil {
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-				var paramsDotDueVal time.Time
+				var paramsDotDueVal string
 				if err := func() error {
 					val, err := d.DecodeValue()
 					if err != nil {
 						return err
 					}
 
-					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+					c, err := conv.ToString(val)
 					if err != nil {
 						return err
 					}
@@ -10694,7 +10693,7 @@ type TodoUpdateQueryParams struct {
 	// String.
 	Descr OptString `json:",omitempty,omitzero"`
 	// Time.Time.
-	Due OptDateTime `json:",omitempty,omitzero"`
+	Due OptString `json:",omitempty,omitzero"`
 	// Bool.
 	Done OptBool `json:",omitempty,omitzero"`
 	// Now (ms, set on every write).
@@ -10735,7 +10734,7 @@ func unpackTodoUpdateQueryParams(packed middleware.Parameters) (params TodoUpdat
 			In:   "query",
 		}
 		if v, ok := packed[key]; ok {
-			params.Due = v.(OptDateTime)
+			params.Due = v.(OptString)
 		}
 	}
 	{
@@ -10894,14 +10893,14 @@ func decodeTodoUpdateQueryParams(args [0]string, argsEscaped bool, r *http.Reque
 
 		if err := q.HasParam(cfg); err == nil {
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-				var paramsDotDueVal time.Time
+				var paramsDotDueVal string
 				if err := func() error {
 					val, err := d.DecodeValue()
 					if err != nil {
 						return err
 					}
 
-					c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+					c, err := conv.ToString(val)
 					if err != nil {
 						return err
 					}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"time"
 
 	"github.com/go-faster/errors"
 	"github.com/go-faster/jx"
@@ -4136,14 +4135,14 @@ func (s *Server) decodeNoteAddBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotCreatedAtVal time.Time
+					var requestDotCreatedAtVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -4168,14 +4167,14 @@ func (s *Server) decodeNoteAddBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotUpdatedAtVal time.Time
+					var requestDotUpdatedAtVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -4347,14 +4346,14 @@ func (s *Server) decodeNoteDelBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotCreatedAtVal time.Time
+					var requestDotCreatedAtVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -4379,14 +4378,14 @@ func (s *Server) decodeNoteDelBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotUpdatedAtVal time.Time
+					var requestDotUpdatedAtVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -4558,14 +4557,14 @@ func (s *Server) decodeNoteGetBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotCreatedAtVal time.Time
+					var requestDotCreatedAtVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -4590,14 +4589,14 @@ func (s *Server) decodeNoteGetBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotUpdatedAtVal time.Time
+					var requestDotUpdatedAtVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -4769,14 +4768,14 @@ func (s *Server) decodeNotePutBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotCreatedAtVal time.Time
+					var requestDotCreatedAtVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -4801,14 +4800,14 @@ func (s *Server) decodeNotePutBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotUpdatedAtVal time.Time
+					var requestDotUpdatedAtVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -5415,14 +5414,14 @@ func (s *Server) decodeNoteUpdateBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotCreatedAtVal time.Time
+					var requestDotCreatedAtVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -5447,14 +5446,14 @@ func (s *Server) decodeNoteUpdateBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotUpdatedAtVal time.Time
+					var requestDotUpdatedAtVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -5962,14 +5961,14 @@ func (s *Server) decodePhotoAddBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotTakenVal time.Time
+					var requestDotTakenVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -6541,14 +6540,14 @@ func (s *Server) decodePhotoDelBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotTakenVal time.Time
+					var requestDotTakenVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -7120,14 +7119,14 @@ func (s *Server) decodePhotoGetBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotTakenVal time.Time
+					var requestDotTakenVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -7699,14 +7698,14 @@ func (s *Server) decodePhotoPutBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotTakenVal time.Time
+					var requestDotTakenVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -9129,14 +9128,14 @@ func (s *Server) decodePhotoUpdateBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotTakenVal time.Time
+					var requestDotTakenVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -9404,14 +9403,14 @@ func (s *Server) decodeTodoAddBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotDueVal time.Time
+					var requestDotDueVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -9679,14 +9678,14 @@ func (s *Server) decodeTodoDelBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotDueVal time.Time
+					var requestDotDueVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -9954,14 +9953,14 @@ func (s *Server) decodeTodoGetBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotDueVal time.Time
+					var requestDotDueVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -10229,14 +10228,14 @@ func (s *Server) decodeTodoPutBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotDueVal time.Time
+					var requestDotDueVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}
@@ -11003,14 +11002,14 @@ func (s *Server) decodeTodoUpdateBodyRequest(r *http.Request) (
 			}
 			if err := q.HasParam(cfg); err == nil {
 				if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-					var requestDotDueVal time.Time
+					var requestDotDueVal string
 					if err := func() error {
 						val, err := d.DecodeValue()
 						if err != nil {
 							return err
 						}
 
-						c, err := time.Parse("2006-01-02T15:04:05.999999Z07:00", val)
+						c, err := conv.ToString(val)
 						if err != nil {
 							return err
 						}

@@ -1231,10 +1231,10 @@ func (s *Info) SetAffectedRows(val OptInt64) {
 // Columns of note as a flat form (JSON columns in JSON bodies only).
 // Ref: #/components/schemas/NoteForm
 type NoteForm struct {
-	ID        OptInt64    `json:"id"`
-	Body      OptString   `json:"body"`
-	CreatedAt OptDateTime `json:"created_at"`
-	UpdatedAt OptDateTime `json:"updated_at"`
+	ID        OptInt64  `json:"id"`
+	Body      OptString `json:"body"`
+	CreatedAt OptString `json:"created_at"`
+	UpdatedAt OptString `json:"updated_at"`
 }
 
 // GetID returns the value of ID.
@@ -1248,12 +1248,12 @@ func (s *NoteForm) GetBody() OptString {
 }
 
 // GetCreatedAt returns the value of CreatedAt.
-func (s *NoteForm) GetCreatedAt() OptDateTime {
+func (s *NoteForm) GetCreatedAt() OptString {
 	return s.CreatedAt
 }
 
 // GetUpdatedAt returns the value of UpdatedAt.
-func (s *NoteForm) GetUpdatedAt() OptDateTime {
+func (s *NoteForm) GetUpdatedAt() OptString {
 	return s.UpdatedAt
 }
 
@@ -1268,12 +1268,12 @@ func (s *NoteForm) SetBody(val OptString) {
 }
 
 // SetCreatedAt sets the value of CreatedAt.
-func (s *NoteForm) SetCreatedAt(val OptDateTime) {
+func (s *NoteForm) SetCreatedAt(val OptString) {
 	s.CreatedAt = val
 }
 
 // SetUpdatedAt sets the value of UpdatedAt.
-func (s *NoteForm) SetUpdatedAt(val OptDateTime) {
+func (s *NoteForm) SetUpdatedAt(val OptString) {
 	s.UpdatedAt = val
 }
 
@@ -1286,10 +1286,14 @@ func (*NoteForm) noteUpdateBodyReq() {}
 // Columns of note; null clears a nullable column.
 // Ref: #/components/schemas/NoteInput
 type NoteInput struct {
-	ID        OptInt64    `json:"id"`
-	Body      OptString   `json:"body"`
-	CreatedAt OptDateTime `json:"created_at"`
-	UpdatedAt OptDateTime `json:"updated_at"`
+	ID   OptInt64  `json:"id"`
+	Body OptString `json:"body"`
+	// A time: RFC 3339 (2030-01-01T10:00:00Z, fractional seconds optional), a date (2030-01-01, midnight
+	// UTC) or Unix milliseconds; null clears a nullable column.
+	CreatedAt jx.Raw `json:"created_at"`
+	// A time: RFC 3339 (2030-01-01T10:00:00Z, fractional seconds optional), a date (2030-01-01, midnight
+	// UTC) or Unix milliseconds; null clears a nullable column.
+	UpdatedAt jx.Raw `json:"updated_at"`
 }
 
 // GetID returns the value of ID.
@@ -1303,12 +1307,12 @@ func (s *NoteInput) GetBody() OptString {
 }
 
 // GetCreatedAt returns the value of CreatedAt.
-func (s *NoteInput) GetCreatedAt() OptDateTime {
+func (s *NoteInput) GetCreatedAt() jx.Raw {
 	return s.CreatedAt
 }
 
 // GetUpdatedAt returns the value of UpdatedAt.
-func (s *NoteInput) GetUpdatedAt() OptDateTime {
+func (s *NoteInput) GetUpdatedAt() jx.Raw {
 	return s.UpdatedAt
 }
 
@@ -1323,12 +1327,12 @@ func (s *NoteInput) SetBody(val OptString) {
 }
 
 // SetCreatedAt sets the value of CreatedAt.
-func (s *NoteInput) SetCreatedAt(val OptDateTime) {
+func (s *NoteInput) SetCreatedAt(val jx.Raw) {
 	s.CreatedAt = val
 }
 
 // SetUpdatedAt sets the value of UpdatedAt.
-func (s *NoteInput) SetUpdatedAt(val OptDateTime) {
+func (s *NoteInput) SetUpdatedAt(val jx.Raw) {
 	s.UpdatedAt = val
 }
 
@@ -1938,74 +1942,6 @@ func (o OptInt64) Or(d int64) int64 {
 	return d
 }
 
-// NewOptNilDateTime returns new OptNilDateTime with value set to v.
-func NewOptNilDateTime(v time.Time) OptNilDateTime {
-	return OptNilDateTime{
-		Value: v,
-		Set:   true,
-	}
-}
-
-// OptNilDateTime is optional nullable time.Time.
-type OptNilDateTime struct {
-	Value time.Time
-	Set   bool
-	Null  bool
-}
-
-// IsSet returns true if OptNilDateTime was set.
-func (o OptNilDateTime) IsSet() bool { return o.Set }
-
-// Reset unsets value.
-func (o *OptNilDateTime) Reset() {
-	var v time.Time
-	o.Value = v
-	o.Set = false
-	o.Null = false
-}
-
-// SetTo sets value to v.
-func (o *OptNilDateTime) SetTo(v time.Time) {
-	o.Set = true
-	o.Null = false
-	o.Value = v
-}
-
-// IsNull returns true if value is Null.
-func (o OptNilDateTime) IsNull() bool { return o.Null }
-
-// SetToNull sets value to null.
-func (o *OptNilDateTime) SetToNull() {
-	o.Set = true
-	o.Null = true
-	var v time.Time
-	o.Value = v
-}
-
-// IsEmpty returns true if the field was omitted from the payload (not Set and not Null).
-func (o OptNilDateTime) IsEmpty() bool {
-	return !o.Set && !o.Null
-}
-
-// Get returns value and boolean that denotes whether value was set.
-func (o OptNilDateTime) Get() (v time.Time, ok bool) {
-	if o.Null {
-		return v, false
-	}
-	if !o.Set {
-		return v, false
-	}
-	return o.Value, true
-}
-
-// Or returns value if set, or given parameter if does not.
-func (o OptNilDateTime) Or(d time.Time) time.Time {
-	if v, ok := o.Get(); ok {
-		return v
-	}
-	return d
-}
-
 // NewOptNilInt64 returns new OptNilInt64 with value set to v.
 func NewOptNilInt64(v int64) OptNilInt64 {
 	return OptNilInt64{
@@ -2191,21 +2127,21 @@ func (o OptString) Or(d string) string {
 // Columns of photo as a flat form (JSON columns in JSON bodies only).
 // Ref: #/components/schemas/PhotoForm
 type PhotoForm struct {
-	AlbumID    OptString   `json:"album_id"`
-	ID         OptString   `json:"id"`
-	Name       OptString   `json:"name"`
-	OwnerID    OptString   `json:"owner_id"`
-	Kind       OptString   `json:"kind"`
-	Width      OptInt64    `json:"width"`
-	Height     OptInt64    `json:"height"`
-	Rating     OptFloat64  `json:"rating"`
-	Hidden     OptBool     `json:"hidden"`
-	Thumb      []byte      `json:"thumb"`
-	Caption    OptString   `json:"caption"`
-	Size       OptInt64    `json:"size"`
-	Taken      OptDateTime `json:"taken"`
-	Moderation OptString   `json:"moderation"`
-	Mtime      OptInt64    `json:"mtime"`
+	AlbumID    OptString  `json:"album_id"`
+	ID         OptString  `json:"id"`
+	Name       OptString  `json:"name"`
+	OwnerID    OptString  `json:"owner_id"`
+	Kind       OptString  `json:"kind"`
+	Width      OptInt64   `json:"width"`
+	Height     OptInt64   `json:"height"`
+	Rating     OptFloat64 `json:"rating"`
+	Hidden     OptBool    `json:"hidden"`
+	Thumb      []byte     `json:"thumb"`
+	Caption    OptString  `json:"caption"`
+	Size       OptInt64   `json:"size"`
+	Taken      OptString  `json:"taken"`
+	Moderation OptString  `json:"moderation"`
+	Mtime      OptInt64   `json:"mtime"`
 }
 
 // GetAlbumID returns the value of AlbumID.
@@ -2269,7 +2205,7 @@ func (s *PhotoForm) GetSize() OptInt64 {
 }
 
 // GetTaken returns the value of Taken.
-func (s *PhotoForm) GetTaken() OptDateTime {
+func (s *PhotoForm) GetTaken() OptString {
 	return s.Taken
 }
 
@@ -2344,7 +2280,7 @@ func (s *PhotoForm) SetSize(val OptInt64) {
 }
 
 // SetTaken sets the value of Taken.
-func (s *PhotoForm) SetTaken(val OptDateTime) {
+func (s *PhotoForm) SetTaken(val OptString) {
 	s.Taken = val
 }
 
@@ -2379,13 +2315,15 @@ type PhotoInput struct {
 	// Any JSON value.
 	Tags jx.Raw `json:"tags"`
 	// Any JSON value.
-	Exif       jx.Raw         `json:"exif"`
-	Thumb      []byte         `json:"thumb"`
-	Caption    OptNilString   `json:"caption"`
-	Size       OptNilInt64    `json:"size"`
-	Taken      OptNilDateTime `json:"taken"`
-	Moderation OptString      `json:"moderation"`
-	Mtime      OptInt64       `json:"mtime"`
+	Exif    jx.Raw       `json:"exif"`
+	Thumb   []byte       `json:"thumb"`
+	Caption OptNilString `json:"caption"`
+	Size    OptNilInt64  `json:"size"`
+	// A time: RFC 3339 (2030-01-01T10:00:00Z, fractional seconds optional), a date (2030-01-01, midnight
+	// UTC) or Unix milliseconds; null clears a nullable column.
+	Taken      jx.Raw    `json:"taken"`
+	Moderation OptString `json:"moderation"`
+	Mtime      OptInt64  `json:"mtime"`
 }
 
 // GetAlbumID returns the value of AlbumID.
@@ -2459,7 +2397,7 @@ func (s *PhotoInput) GetSize() OptNilInt64 {
 }
 
 // GetTaken returns the value of Taken.
-func (s *PhotoInput) GetTaken() OptNilDateTime {
+func (s *PhotoInput) GetTaken() jx.Raw {
 	return s.Taken
 }
 
@@ -2544,7 +2482,7 @@ func (s *PhotoInput) SetSize(val OptNilInt64) {
 }
 
 // SetTaken sets the value of Taken.
-func (s *PhotoInput) SetTaken(val OptNilDateTime) {
+func (s *PhotoInput) SetTaken(val jx.Raw) {
 	s.Taken = val
 }
 
@@ -3404,12 +3342,12 @@ func (s *PhotoReply) SetMtime(val OptInt64) {
 // Columns of todo as a flat form (JSON columns in JSON bodies only).
 // Ref: #/components/schemas/TodoForm
 type TodoForm struct {
-	ID    OptString   `json:"id"`
-	Name  OptString   `json:"name"`
-	Descr OptString   `json:"descr"`
-	Due   OptDateTime `json:"due"`
-	Done  OptBool     `json:"done"`
-	Mtime OptInt64    `json:"mtime"`
+	ID    OptString `json:"id"`
+	Name  OptString `json:"name"`
+	Descr OptString `json:"descr"`
+	Due   OptString `json:"due"`
+	Done  OptBool   `json:"done"`
+	Mtime OptInt64  `json:"mtime"`
 }
 
 // GetID returns the value of ID.
@@ -3428,7 +3366,7 @@ func (s *TodoForm) GetDescr() OptString {
 }
 
 // GetDue returns the value of Due.
-func (s *TodoForm) GetDue() OptDateTime {
+func (s *TodoForm) GetDue() OptString {
 	return s.Due
 }
 
@@ -3458,7 +3396,7 @@ func (s *TodoForm) SetDescr(val OptString) {
 }
 
 // SetDue sets the value of Due.
-func (s *TodoForm) SetDue(val OptDateTime) {
+func (s *TodoForm) SetDue(val OptString) {
 	s.Due = val
 }
 
@@ -3481,12 +3419,14 @@ func (*TodoForm) todoUpdateBodyReq() {}
 // Columns of todo; null clears a nullable column.
 // Ref: #/components/schemas/TodoInput
 type TodoInput struct {
-	ID    OptString      `json:"id"`
-	Name  OptString      `json:"name"`
-	Descr OptString      `json:"descr"`
-	Due   OptNilDateTime `json:"due"`
-	Done  OptBool        `json:"done"`
-	Mtime OptInt64       `json:"mtime"`
+	ID    OptString `json:"id"`
+	Name  OptString `json:"name"`
+	Descr OptString `json:"descr"`
+	// A time: RFC 3339 (2030-01-01T10:00:00Z, fractional seconds optional), a date (2030-01-01, midnight
+	// UTC) or Unix milliseconds; null clears a nullable column.
+	Due   jx.Raw   `json:"due"`
+	Done  OptBool  `json:"done"`
+	Mtime OptInt64 `json:"mtime"`
 }
 
 // GetID returns the value of ID.
@@ -3505,7 +3445,7 @@ func (s *TodoInput) GetDescr() OptString {
 }
 
 // GetDue returns the value of Due.
-func (s *TodoInput) GetDue() OptNilDateTime {
+func (s *TodoInput) GetDue() jx.Raw {
 	return s.Due
 }
 
@@ -3535,7 +3475,7 @@ func (s *TodoInput) SetDescr(val OptString) {
 }
 
 // SetDue sets the value of Due.
-func (s *TodoInput) SetDue(val OptNilDateTime) {
+func (s *TodoInput) SetDue(val jx.Raw) {
 	s.Due = val
 }
 

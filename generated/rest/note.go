@@ -33,13 +33,27 @@ func noteFromInput(in *api.NoteInput) (noteIn, error) {
 		x.set[1] = true
 		x.r.Body = v
 	}
-	if v, ok := in.CreatedAt.Get(); ok {
+	if in.CreatedAt != nil {
 		x.set[2] = true
-		x.r.CreatedAt = v
+		t, null, err := rest.DecodeTime("note", "created_at", in.CreatedAt)
+		if err != nil {
+			return x, err
+		}
+		if null {
+			return x, db.Invalid("note", "created_at", "cannot be null")
+		}
+		x.r.CreatedAt = t
 	}
-	if v, ok := in.UpdatedAt.Get(); ok {
+	if in.UpdatedAt != nil {
 		x.set[3] = true
-		x.r.UpdatedAt = v
+		t, null, err := rest.DecodeTime("note", "updated_at", in.UpdatedAt)
+		if err != nil {
+			return x, err
+		}
+		if null {
+			return x, db.Invalid("note", "updated_at", "cannot be null")
+		}
+		x.r.UpdatedAt = t
 	}
 	return x, nil
 }
@@ -60,11 +74,19 @@ func noteFromForm(in *api.NoteForm) (noteIn, error) {
 	}
 	if v, ok := in.CreatedAt.Get(); ok {
 		x.set[2] = true
-		x.r.CreatedAt = v
+		t, err := rest.ParseTime("note", "created_at", v)
+		if err != nil {
+			return x, err
+		}
+		x.r.CreatedAt = t
 	}
 	if v, ok := in.UpdatedAt.Get(); ok {
 		x.set[3] = true
-		x.r.UpdatedAt = v
+		t, err := rest.ParseTime("note", "updated_at", v)
+		if err != nil {
+			return x, err
+		}
+		x.r.UpdatedAt = t
 	}
 	return x, nil
 }

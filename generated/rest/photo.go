@@ -95,11 +95,14 @@ func photoFromInput(in *api.PhotoInput) (photoIn, error) {
 			x.r.Size = &v
 		}
 	}
-	if in.Taken.Set {
+	if in.Taken != nil {
 		x.set[14] = true
-		if !in.Taken.Null {
-			v := in.Taken.Value
-			x.r.Taken = &v
+		t, null, err := rest.DecodeTime("photo", "taken", in.Taken)
+		if err != nil {
+			return x, err
+		}
+		if !null {
+			x.r.Taken = &t
 		}
 	}
 	if v, ok := in.Moderation.Get(); ok {
@@ -174,7 +177,11 @@ func photoFromForm(in *api.PhotoForm) (photoIn, error) {
 	}
 	if v, ok := in.Taken.Get(); ok {
 		x.set[14] = true
-		w := v
+		t, err := rest.ParseTime("photo", "taken", v)
+		if err != nil {
+			return x, err
+		}
+		w := t
 		x.r.Taken = &w
 	}
 	if v, ok := in.Moderation.Get(); ok {

@@ -34,11 +34,14 @@ func todoFromInput(in *api.TodoInput) (todoIn, error) {
 		x.set[2] = true
 		x.r.Descr = v
 	}
-	if in.Due.Set {
+	if in.Due != nil {
 		x.set[3] = true
-		if !in.Due.Null {
-			v := in.Due.Value
-			x.r.Due = &v
+		t, null, err := rest.DecodeTime("todo", "due", in.Due)
+		if err != nil {
+			return x, err
+		}
+		if !null {
+			x.r.Due = &t
 		}
 	}
 	if v, ok := in.Done.Get(); ok {
@@ -69,7 +72,11 @@ func todoFromForm(in *api.TodoForm) (todoIn, error) {
 	}
 	if v, ok := in.Due.Get(); ok {
 		x.set[3] = true
-		w := v
+		t, err := rest.ParseTime("todo", "due", v)
+		if err != nil {
+			return x, err
+		}
+		w := t
 		x.r.Due = &w
 	}
 	if v, ok := in.Done.Get(); ok {

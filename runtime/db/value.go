@@ -156,15 +156,34 @@ func parseFloat(s string) (any, error) {
 }
 
 func parseTime(s string) (any, error) {
-	for _, layout := range []string{time.RFC3339Nano, TimeFormat, "2006-01-02"} {
+	t, err := ParseTime(s)
+	if err != nil {
+		return nil, err
+	}
+	return Time(t), nil
+}
+
+// TimeForms says which times a client may send, for error messages.
+const TimeForms = "an RFC 3339 time (2030-01-01T10:00:00Z, fractional seconds optional), a date (2030-01-01, midnight UTC) or Unix milliseconds"
+
+// ParseTime reads a time as clients send it, in every input (query, form,
+// JSON, GraphQL, conditions): RFC 3339 with or without fractional seconds,
+// a date alone (midnight UTC), or Unix milliseconds, which backendjs clients
+// send from Date.now().
+func ParseTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, TimeFormat, time.DateOnly} {
 		if t, err := time.Parse(layout, s); err == nil {
-			return Time(t), nil
+			return t, nil
 		}
 	}
-	if ms, err := strconv.ParseInt(s, 10, 64); err == nil { // backendjs sends ms
-		return Time(time.UnixMilli(ms)), nil
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil && ms > -1e15 && ms < 1e15 {
+		return time.UnixMilli(ms).UTC(), nil
 	}
-	return nil, fmt.Errorf("%q is not a time (RFC 3339 or Unix ms)", s)
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time: send %s", s, TimeForms)
 }
 
 // Validators converts the validators of an ent field descriptor to typed

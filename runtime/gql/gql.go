@@ -23,6 +23,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/bkgen/bkgen/runtime/config"
+	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/web"
 )
 
@@ -110,6 +111,13 @@ func server(es graphql.ExecutableSchema, c Config) *handler.Server {
 			inner = ge.Err // the resolver's error, without gqlgen's location prefix
 		}
 		status, code, msg := web.ErrorOf(inner) // logs the 5xx ones
+		var ve *db.ValidationError
+		if errors.As(inner, &ve) && ve.Column == "" && len(e.Path) > 0 {
+			// an input value's error (a scalar's) names its field
+			if name, ok := e.Path[len(e.Path)-1].(ast.PathName); ok {
+				msg = string(name) + ": " + msg
+			}
+		}
 		e.Message = msg
 		e.Extensions = map[string]any{"code": code, "status": status}
 		return e

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-faster/jx"
 	"github.com/google/uuid"
@@ -195,6 +196,38 @@ func DecodeJSON(table, col string, raw jx.Raw, dst any) error {
 		return db.Invalid(table, col, "not a valid value: %v", err)
 	}
 	return nil
+}
+
+// ParseTime reads a time column's value from a query or a form (see
+// db.ParseTime for what it takes).
+func ParseTime(table, col, s string) (time.Time, error) {
+	t, err := db.ParseTime(s)
+	if err != nil {
+		return time.Time{}, db.Invalid(table, col, "%v", err)
+	}
+	return db.Time(t), nil
+}
+
+// DecodeTime reads a time column's value from a JSON body: a string as
+// ParseTime takes it, or a number of Unix milliseconds. null reports null.
+func DecodeTime(table, col string, raw jx.Raw) (t time.Time, null bool, err error) {
+	d := jx.DecodeBytes(raw)
+	switch d.Next() {
+	case jx.Null:
+		return time.Time{}, true, nil
+	case jx.String:
+		s, err := d.Str()
+		if err == nil {
+			t, err = ParseTime(table, col, s)
+		}
+		return t, false, err
+	case jx.Number:
+		if n, err := d.Int64(); err == nil {
+			t, err := ParseTime(table, col, strconv.FormatInt(n, 10))
+			return t, false, err
+		}
+	}
+	return time.Time{}, false, db.Invalid(table, col, "not a time: send %s", db.TimeForms)
 }
 
 // EncodeJSON encodes a JSON column value for a reply.
