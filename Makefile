@@ -43,12 +43,14 @@ docs: ## regenerate the parameter list of docs/config.md from bkapp -help
 
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzDecodeToken -fuzztime $${FUZZTIME:-30s} ./runtime/db/
+	$(GO) test -run '^$$' -fuzz FuzzParseTime -fuzztime $${FUZZTIME:-30s} ./runtime/db/
 	$(GO) test -run '^$$' -fuzz FuzzCanon -fuzztime $${FUZZTIME:-30s} ./runtime/db/
 	$(GO) test -run '^$$' -fuzz FuzzConfigFile -fuzztime $${FUZZTIME:-30s} ./runtime/config/
 	$(GO) test -run '^$$' -fuzz FuzzSelect -fuzztime $${FUZZTIME:-30s} ./runtime/rest/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s} ./runtime/auth/
 	$(GO) test -run '^$$' -fuzz FuzzCanonicalQuery -fuzztime $${FUZZTIME:-30s} ./runtime/auth/
 	$(GO) test -run '^$$' -fuzz FuzzParseCrontab -fuzztime $${FUZZTIME:-30s} ./runtime/jobs/
+	$(GO) test -run '^$$' -fuzz FuzzBodyProblem -fuzztime $${FUZZTIME:-30s} ./runtime/gql/
 	$(GO) test -run '^$$' -fuzz FuzzGraphQL -fuzztime $${FUZZTIME:-30s} ./tests/inprocess/
 
 clean: ## remove build output

@@ -93,8 +93,9 @@ func runGqlgen(schema []byte, outDir string) (exec, models []byte, err error) {
 	cfg.Model = gqlconfig.PackageConfig{Filename: filepath.Join(dir, "models.go"), Package: "graphql"}
 	cfg.SkipModTidy = true // go.mod is the user's: gqlgen must not rewrite it (and the app may not build before generate)
 	cfg.Models = gqlconfig.TypeMap{
-		"Int64": {Model: gqlconfig.StringList{"github.com/99designs/gqlgen/graphql.Int64"}},
-		// times take what REST takes (a date, Unix ms): runtime/gql/time.go
+		// errors in our words, and times take what REST takes (a date,
+		// Unix ms): runtime/gql/scalars.go
+		"Int64": {Model: gqlconfig.StringList{"github.com/bkgen/bkgen/runtime/gql.Int64"}},
 		"Time": {Model: gqlconfig.StringList{"github.com/bkgen/bkgen/runtime/gql.Time"}},
 	}
 	if err := gqlconfig.CompleteConfig(cfg); err != nil {

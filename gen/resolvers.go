@@ -108,8 +108,8 @@ func gqlTable(f *jen.File, t *RestTable) {
 	f.Func().Id(u + "In").Params(jen.Id("in").Op("*").Id(t.GoName + "Input")).Parens(jen.List(jen.Qual(storePkg, t.GoName), jen.Index().Bool(), jen.Error())).BlockFunc(func(g *jen.Group) {
 		g.Var().Id("r").Qual(storePkg, t.GoName)
 		g.Id("set").Op(":=").Make(jen.Index().Bool(), jen.Lit(len(t.Columns)))
-		fail := func(msg string, args ...jen.Code) jen.Code {
-			return jen.Return(jen.Id("r"), jen.Nil(), jen.Qual(dbPkg, "Invalid").Call(append([]jen.Code{jen.Lit(t.Name), jen.Lit(""), jen.Lit(msg)}, args...)...))
+		fail := func(col, msg string, args ...jen.Code) jen.Code {
+			return jen.Return(jen.Id("r"), jen.Nil(), jen.Qual(dbPkg, "Invalid").Call(append([]jen.Code{jen.Lit(t.Name), jen.Lit(col), jen.Lit(msg)}, args...)...))
 		}
 		for _, c := range t.In {
 			src := jen.Id("in").Dot(gqlName(c.Name))
@@ -119,7 +119,8 @@ func gqlTable(f *jen.File, t *RestTable) {
 				g.If(src.Clone().Op("!=").Nil()).Block(
 					mark,
 					jen.List(jen.Id("b"), jen.Id("_")).Op(":=").Qual("encoding/json", "Marshal").Call(src.Clone()),
-					jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("b"), jen.Op("&").Add(dst.Clone())), jen.Err().Op("!=").Nil()).Block(fail(c.Name+": %v", jen.Err())),
+					// the words of REST's JSON columns
+					jen.If(jen.Err().Op(":=").Qual("github.com/bkgen/bkgen/runtime/rest", "DecodeJSON").Call(jen.Lit(t.Name), jen.Lit(c.Name), jen.Id("b"), jen.Op("&").Add(dst.Clone())), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("r"), jen.Nil(), jen.Err())),
 				)
 				continue
 			}
@@ -130,15 +131,15 @@ func gqlTable(f *jen.File, t *RestTable) {
 			case c.Kind == "KindBytes":
 				body = append(body,
 					jen.List(jen.Id("b"), jen.Err()).Op(":=").Qual("encoding/base64", "StdEncoding").Dot("DecodeString").Call(v),
-					jen.If(jen.Err().Op("!=").Nil()).Block(fail(c.Name+": not base64")))
+					jen.If(jen.Err().Op("!=").Nil()).Block(fail(c.Name, "not base64 bytes")))
 				val = jen.Id("b")
 			case c.Type.UUID:
 				body = append(body,
 					jen.List(jen.Id("u"), jen.Err()).Op(":=").Qual("github.com/google/uuid", "Parse").Call(v),
-					jen.If(jen.Err().Op("!=").Nil()).Block(fail(c.Name+": not a uuid")))
+					jen.If(jen.Err().Op("!=").Nil()).Block(fail(c.Name, "not a uuid")))
 				val = jen.Id("u")
 			case c.Kind == "KindInt" && c.Type.Ident != "int64":
-				body = append(body, jen.If(jen.Int64().Parens(jen.Id(c.Type.Ident).Parens(v)).Op("!=").Add(jen.Op("*").Add(src.Clone()))).Block(fail(c.Name+": out of range")))
+				body = append(body, jen.If(jen.Int64().Parens(jen.Id(c.Type.Ident).Parens(v)).Op("!=").Add(jen.Op("*").Add(src.Clone()))).Block(fail(c.Name, "%d is out of range for "+c.Type.Ident, jen.Op("*").Add(src.Clone()))))
 				val = jen.Id(c.Type.Ident).Parens(jen.Op("*").Add(src.Clone()))
 			case c.Kind == "KindFloat" && c.Type.Ident != "float64":
 				val = jen.Id(c.Type.Ident).Parens(v)

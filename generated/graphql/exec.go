@@ -1165,6 +1165,7 @@ var sources = []*ast.Source{
 # visibility as the REST API; a field the caller may not see is null.
 
 scalar Int64
+"A time. Inputs take RFC 3339 (fractional seconds optional), a date (midnight UTC) or Unix milliseconds; results are RFC 3339 in UTC."
 scalar Time
 scalar Any
 
@@ -9297,13 +9298,13 @@ func (ec *executionContext) unmarshalNCounterInput2githubᚗcomᚋbkgenᚋbkgen�
 }
 
 func (ec *executionContext) unmarshalNInt642int64(ctx context.Context, v any) (int64, error) {
-	res, err := graphql.UnmarshalInt64(v)
+	res, err := gql.UnmarshalInt64(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNInt642int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalInt64(v)
+	res := gql.MarshalInt64(v)
 	if res == graphql.Null {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -9833,7 +9834,7 @@ func (ec *executionContext) unmarshalOInt642ᚖint64(ctx context.Context, v any)
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalInt64(v)
+	res, err := gql.UnmarshalInt64(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -9843,7 +9844,7 @@ func (ec *executionContext) marshalOInt642ᚖint64(ctx context.Context, sel ast.
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalInt64(*v)
+	res := gql.MarshalInt64(*v)
 	return res
 }
 

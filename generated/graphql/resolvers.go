@@ -11,6 +11,7 @@ import (
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	pubsub "github.com/bkgen/bkgen/runtime/pubsub"
+	rest1 "github.com/bkgen/bkgen/runtime/rest"
 )
 
 // Resolver implements the GraphQL schema on the typed store; writes are published
@@ -444,7 +445,7 @@ func noteIn(in *NoteInput) (store.Note, []bool, error) {
 	set := make([]bool, 4)
 	if in.ID != nil {
 		if int64(int(*in.ID)) != *in.ID {
-			return r, nil, db.Invalid("note", "", "id: out of range")
+			return r, nil, db.Invalid("note", "id", "%d is out of range for int", *in.ID)
 		}
 		set[0] = true
 		r.ID = int(*in.ID)
@@ -682,14 +683,14 @@ func photoIn(in *PhotoInput) (store.Photo, []bool, error) {
 	}
 	if in.Width != nil {
 		if int64(int(*in.Width)) != *in.Width {
-			return r, nil, db.Invalid("photo", "", "width: out of range")
+			return r, nil, db.Invalid("photo", "width", "%d is out of range for int", *in.Width)
 		}
 		set[5] = true
 		r.Width = int(*in.Width)
 	}
 	if in.Height != nil {
 		if int64(int(*in.Height)) != *in.Height {
-			return r, nil, db.Invalid("photo", "", "height: out of range")
+			return r, nil, db.Invalid("photo", "height", "%d is out of range for int", *in.Height)
 		}
 		set[6] = true
 		r.Height = int(*in.Height)
@@ -705,21 +706,21 @@ func photoIn(in *PhotoInput) (store.Photo, []bool, error) {
 	if in.Tags != nil {
 		set[9] = true
 		b, _ := json.Marshal(in.Tags)
-		if err := json.Unmarshal(b, &r.Tags); err != nil {
-			return r, nil, db.Invalid("photo", "", "tags: %v", err)
+		if err := rest1.DecodeJSON("photo", "tags", b, &r.Tags); err != nil {
+			return r, nil, err
 		}
 	}
 	if in.Exif != nil {
 		set[10] = true
 		b, _ := json.Marshal(in.Exif)
-		if err := json.Unmarshal(b, &r.Exif); err != nil {
-			return r, nil, db.Invalid("photo", "", "exif: %v", err)
+		if err := rest1.DecodeJSON("photo", "exif", b, &r.Exif); err != nil {
+			return r, nil, err
 		}
 	}
 	if in.Thumb != nil {
 		b, err := base64.StdEncoding.DecodeString(*in.Thumb)
 		if err != nil {
-			return r, nil, db.Invalid("photo", "", "thumb: not base64")
+			return r, nil, db.Invalid("photo", "thumb", "not base64 bytes")
 		}
 		set[11] = true
 		r.Thumb = b

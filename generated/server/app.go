@@ -20,6 +20,7 @@ import (
 	"github.com/bkgen/bkgen/runtime/db"
 	rtjobs "github.com/bkgen/bkgen/runtime/jobs"
 	"github.com/bkgen/bkgen/runtime/pubsub"
+	rtrest "github.com/bkgen/bkgen/runtime/rest"
 	"github.com/bkgen/bkgen/runtime/web"
 )
 
@@ -44,7 +45,7 @@ func App(h jobs.Handlers) *app.App {
 		},
 		API: func(p *db.Pool, bus pubsub.Bus) (http.Handler, error) {
 			return api.NewServer(rest.NewHandler(store.New(p), bus),
-				api.WithErrorHandler(web.OgenErrors),
+				api.WithErrorHandler(rtrest.DecodeErrors(store.Infos())),
 				api.WithNotFound(web.NotFound),
 				api.WithMethodNotAllowed(web.MethodNotAllowed),
 			)

@@ -177,7 +177,8 @@ func ParseTime(s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	if ms, err := strconv.ParseInt(s, 10, 64); err == nil && ms > -1e15 && ms < 1e15 {
+	// years 1 to 9999, what RFC 3339 replies can show
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil && ms >= -62135596800000 && ms <= 253402300799999 {
 		return time.UnixMilli(ms).UTC(), nil
 	}
 	if len(s) > 40 {

@@ -7,6 +7,7 @@ package gql
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
 	"errors"
 
 	"log/slog"
@@ -23,7 +24,6 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/bkgen/bkgen/runtime/config"
-	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/web"
 )
 
@@ -67,8 +67,20 @@ func Handler(es graphql.ExecutableSchema, c Config) http.Handler {
 			defer cancel()
 			r = r.WithContext(ctx)
 		}
+		if msg, ok := checkBody(r); !ok {
+			writeError(w, http.StatusBadRequest, "BadRequest", msg)
+			return
+		}
 		srv.ServeHTTP(w, r)
 	})
+}
+
+// writeError answers in GraphQL's error shape, with our code and status.
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	b, _ := json.Marshal(map[string]any{"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": code, "status": status}}}})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(b)
 }
 
 // longLived reports a websocket or SSE request: subscriptions last as long
@@ -110,14 +122,19 @@ func server(es graphql.ExecutableSchema, c Config) *handler.Server {
 			}
 			inner = ge.Err // the resolver's error, without gqlgen's location prefix
 		}
-		status, code, msg := web.ErrorOf(inner) // logs the 5xx ones
-		var ve *db.ValidationError
-		if errors.As(inner, &ve) && ve.Column == "" && len(e.Path) > 0 {
-			// an input value's error (a scalar's) names its field
-			if name, ok := e.Path[len(e.Path)-1].(ast.PathName); ok {
-				msg = string(name) + ": " + msg
+		var se *scalarError
+		if errors.As(inner, &se) {
+			// a value our scalars refused: a 400 naming its field
+			e.Message = se.msg
+			if n := len(e.Path); n > 0 {
+				if name, ok := e.Path[n-1].(ast.PathName); ok {
+					e.Message = string(name) + ": " + se.msg
+				}
 			}
+			e.Extensions = map[string]any{"code": "InvalidValue", "status": http.StatusBadRequest}
+			return e
 		}
+		status, code, msg := web.ErrorOf(inner) // logs the 5xx ones
 		e.Message = msg
 		e.Extensions = map[string]any{"code": code, "status": status}
 		return e

@@ -8,7 +8,9 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -193,9 +195,41 @@ func Pick[R any](sel string, t *db.Table[R]) ([]bool, error) {
 // DecodeJSON decodes a JSON column value from a request body.
 func DecodeJSON(table, col string, raw jx.Raw, dst any) error {
 	if err := json.Unmarshal(raw, dst); err != nil {
-		return db.Invalid(table, col, "not a valid value: %v", err)
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			if te.Field == "" {
+				return db.Invalid(table, col, "not %s (got a %s)", describe(reflect.TypeOf(dst).Elem()), te.Value)
+			}
+			return db.Invalid(table, col, "not %s (a %s at %s)", describe(reflect.TypeOf(dst).Elem()), te.Value, te.Field)
+		}
+		return db.Invalid(table, col, "not valid JSON")
 	}
 	return nil
+}
+
+// describe names a Go type as JSON sees it, for the messages of DecodeJSON:
+// a list of strings, an object.
+func describe(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Pointer:
+		return describe(t.Elem())
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "base64 bytes"
+		}
+		return "a list of " + strings.TrimPrefix(strings.TrimPrefix(describe(t.Elem()), "a "), "an ") + "s"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "a JSON value"
 }
 
 // ParseTime reads a time column's value from a query or a form (see

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -80,6 +81,8 @@ func TestTimeInputs(t *testing.T) {
 	}
 }
 
+var ogenOperation = regexp.MustCompile(`operation [A-Z]`)
+
 func toStr(v any) string {
 	if s, ok := v.(string); ok {
 		return s
@@ -90,7 +93,10 @@ func toStr(v any) string {
 // leaks reports the internals of a parser in an error message: ogen's
 // operation names, Go time layouts, Go type names.
 func leaks(msg string) bool {
-	for _, s := range []string{"operation ", "decode ", "2006-01-02", "15:04:05", "Go value", "interface {}", "jx.", "strconv.", "parsing "} {
+	if ogenOperation.MatchString(msg) {
+		return true
+	}
+	for _, s := range []string{"decode ", "2006-01-02", "15:04:05", "Go value", "interface {}", "jx.", "strconv.", "parsing "} {
 		if strings.Contains(msg, s) {
 			return true
 		}
