@@ -96,7 +96,7 @@ func runGqlgen(schema []byte, outDir string) (exec, models []byte, err error) {
 		// errors in our words, and times take what REST takes (a date,
 		// Unix ms): runtime/gql/scalars.go
 		"Int64": {Model: gqlconfig.StringList{"github.com/bkgen/bkgen/runtime/gql.Int64"}},
-		"Time": {Model: gqlconfig.StringList{"github.com/bkgen/bkgen/runtime/gql.Time"}},
+		"Time":  {Model: gqlconfig.StringList{"github.com/bkgen/bkgen/runtime/gql.Time"}},
 	}
 	if err := gqlconfig.CompleteConfig(cfg); err != nil {
 		return nil, nil, fmt.Errorf("gqlgen config: %w", err)
