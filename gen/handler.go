@@ -166,18 +166,16 @@ func replyFunc(f *jen.File, t *RestTable) {
 func visibilityFuncs(f *jen.File, t *RestTable) {
 	f.Commentf("%sVis is the column visibility of %q (DESIGN.md §6), shared with GraphQL.", t.GoName, t.Name)
 	f.Var().Id(t.GoName+"Vis").Op("=").Qual(restPkg, "NewVisibility").Call(jen.Qual(storePkg, t.TableVar))
-	var owner *Column
-	for _, c := range t.Columns {
-		if c.Owner && c.KeyPos == 0 && c.Kind == "KindString" && !c.Nillable && !c.Type.UUID {
-			owner = c
-			break
-		}
-	}
+	owner := t.Owner // the model's one decision (gen/model.go)
 	f.Commentf("%sOwner returns the account id that owns r, or \"\".", t.GoName)
 	f.Func().Id(t.GoName + "Owner").Params(jen.Id("r").Op("*").Qual(storePkg, t.GoName)).String().BlockFunc(func(g *jen.Group) {
-		if owner == nil {
+		switch {
+		case owner == nil:
 			g.Return(jen.Lit(""))
-		} else {
+		case owner.Nillable:
+			g.If(jen.Id("r").Dot(owner.GoName).Op("!=").Nil()).Block(jen.Return(jen.Op("*").Id("r").Dot(owner.GoName)))
+			g.Return(jen.Lit(""))
+		default:
 			g.Return(jen.Id("r").Dot(owner.GoName))
 		}
 	})
@@ -203,8 +201,14 @@ func visibilityFuncs(f *jen.File, t *RestTable) {
 			}
 		}
 		if owner != nil {
+			var stamp jen.Code = jen.Id("r").Dot(owner.GoName).Op("=").Id("v").Dot("ID")
+			if owner.Nillable {
+				stamp = jen.Id("r").Dot(owner.GoName).Op("=").Op("&").Id("v").Dot("ID")
+			}
+			// a key owner stays as given on update and del: the key names the
+			// row, and Mine refuses it when it is another account's
 			g.If(jen.Id("create").Op("&&").Id("v").Dot("ID").Op("!=").Lit("")).Block(
-				jen.Id("r").Dot(owner.GoName).Op("=").Id("v").Dot("ID"),
+				stamp,
 				jen.Id("set").Index(jen.Lit(owner.Pos)).Op("=").True(),
 			).Else().Block(
 				jen.Id("set").Index(jen.Lit(owner.Pos)).Op("=").False(),
@@ -355,7 +359,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 	case "incr":
 		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			keyed(g)
-			g.List(jen.Id("r"), jen.Err()).Op(":=").Id(t.GoName+"Incr").Call(jen.Id("ctx"), jen.Id("h").Dot("st"), jen.Id("h").Dot("bus"), jen.Id("k"), jen.Qual(storePkg, t.IncrType).ValuesFunc(func(g *jen.Group) {
+			g.List(jen.Id("r"), jen.Err()).Op(":=").Id(t.GoName+"Incr").Call(jen.Id("ctx"), jen.Id("h").Dot("st"), jen.Id("h").Dot("bus"), jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), jen.Id("k"), jen.Qual(storePkg, t.IncrType).ValuesFunc(func(g *jen.Group) {
 				for _, c := range t.Counters {
 					g.Id(c.GoName).Op(":").Id("x").Dot("r").Dot(c.GoName)
 				}

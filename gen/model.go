@@ -38,6 +38,7 @@ type Table struct {
 	Columns   []*Column
 	Keys      []*Column
 	Indexes   []*Index
+	Owner     *Column // the bk.Owner column, if any: every owner rule (REST, GraphQL) derives from it
 	CacheTTL  int64
 	NoAPI     bool
 	SkipPools []string
@@ -249,16 +250,17 @@ func buildTable(s *load.Schema) (*Table, error) {
 			hasID = true
 		}
 	}
-	if !hasID {
-		// ent's implicit id: an int key assigned by the database.
-		t.Columns = append(t.Columns, &Column{Name: "id", GoName: "ID", Kind: "KindInt", Type: GoType{Ident: "int"}, Bits: 64, Implicit: true, AutoID: true, Mixin: -1, Comment: "ID is the implicit ent id, assigned by the database on Add when zero."})
-	}
 	for _, f := range s.Fields {
 		c, err := buildColumn(s, f, bkIndexes)
 		if err != nil {
 			return nil, err
 		}
 		t.Columns = append(t.Columns, c)
+	}
+	if !hasID && !slices.ContainsFunc(t.Columns, func(c *Column) bool { return c.KeyPos > 0 }) {
+		// ent's implicit id: an int key assigned by the database (only when
+		// no field is a key part: it would be a column nothing sets)
+		t.Columns = append([]*Column{{Name: "id", GoName: "ID", Kind: "KindInt", Type: GoType{Ident: "int"}, Bits: 64, Implicit: true, AutoID: true, Mixin: -1, Comment: "ID is the implicit ent id, assigned by the database on Add when zero."}}, t.Columns...)
 	}
 	// Keys: Primary positions, else the id field.
 	seenGo := map[string]bool{}
@@ -270,6 +272,12 @@ func buildTable(s *load.Schema) (*Table, error) {
 			return nil, fail(c.Name, "two fields give the column %q / Go name %s", c.Name, c.GoName)
 		}
 		seenGo[c.GoName], seenCol[c.Name] = true, true
+		if c.Owner {
+			if t.Owner != nil {
+				return nil, fail(c.Name, "a table has one Owner column, and %s is already it", t.Owner.Name)
+			}
+			t.Owner = c
+		}
 		if c.KeyPos > 0 {
 			t.Keys = append(t.Keys, c)
 		}
@@ -484,8 +492,11 @@ func buildColumn(s *load.Schema, f *load.Field, bkIndexes map[string]map[int]*Co
 		return nil, fail("UUID needs a string or uuid field, not %s", c.Type.Ident)
 	case c.UUID && len(c.Enums) > 0:
 		return nil, fail("UUID cannot be used on an enum")
-	case c.Owner && c.Kind != "KindString" && c.Kind != "KindInt":
-		return nil, fail("Owner needs a string or integer field (the account id)")
+	case c.Owner && (c.Kind != "KindString" || c.Type.UUID || len(c.Enums) > 0):
+		// every rule compares it with the caller's account id, a string
+		return nil, fail("Owner needs a field.String: it holds the account id, which is a string, not %s", c.Type.Ident)
+	case c.Owner && (c.UUID || c.Now || c.Counter):
+		return nil, fail("an Owner column is set to the caller's account id: it cannot also be UUID, Now or Counter")
 	case c.Now && c.Counter:
 		return nil, fail("a column cannot be both Now and Counter")
 	}

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/google/uuid"
 
 	"github.com/bkgen/bkgen/schema/bk"
 )
@@ -126,6 +127,11 @@ func TestModelRejects(t *testing.T) {
 		{"default true bool", item(field.String("id"), field.Bool("b").Default(true)), `field b: Default(true) on a non-nillable bool`},
 		{"three keys without SkipPools", item(field.String("a").Annotations(bk.Primary(1)), field.String("b").Annotations(bk.Primary(2)), field.String("c").Annotations(bk.Primary(3))), `3 primary key columns: DynamoDB holds at most two`},
 		{"unknown pool", Item{testSchema{fields: []ent.Field{field.String("id")}, ann: []schema.Annotation{bk.SkipPools("mysql")}}}, `SkipPools("mysql")`},
+		{"int owner", item(field.String("id"), field.Int64("owner").Annotations(bk.Owner())), `field owner: Owner needs a field.String: it holds the account id, which is a string, not int64`},
+		{"uuid owner", item(field.String("id"), field.UUID("owner", uuid.UUID{}).Annotations(bk.Owner())), `field owner: Owner needs a field.String`},
+		{"enum owner", item(field.String("id"), field.Enum("owner").Values("a").Annotations(bk.Owner())), `field owner: Owner needs a field.String`},
+		{"generated owner", item(field.String("id"), field.String("owner").Annotations(bk.Owner(), bk.UUID())), `field owner: an Owner column is set to the caller's account id`},
+		{"two owners", item(field.String("id"), field.String("a").Annotations(bk.Owner()), field.String("b").Annotations(bk.Owner())), `field b: a table has one Owner column, and a is already it`},
 		{"admin pub", item(field.String("id"), field.String("a").Annotations(bk.Admin(), bk.Pub())), `field a: a column cannot be both Admin and Pub`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

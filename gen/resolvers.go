@@ -228,7 +228,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 	if len(t.Counters) > 0 {
 		mut("Incr", jen.Op("*").Id(t.GoName), func(g *jen.Group) {
 			keyOf(g)
-			g.List(jen.Id("row"), jen.Err()).Op(":=").Qual(genRestPkg, t.GoName+"Incr").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Qual(storePkg, t.IncrType).ValuesFunc(func(g *jen.Group) {
+			g.List(jen.Id("row"), jen.Err()).Op(":=").Qual(genRestPkg, t.GoName+"Incr").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Id("v"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Qual(storePkg, t.IncrType).ValuesFunc(func(g *jen.Group) {
 				for _, c := range t.Counters {
 					g.Id(c.GoName).Op(":").Id("r").Dot(c.GoName)
 				}

@@ -108,6 +108,9 @@ func tableFile(f *jen.File, t *Table) {
 			for _, c := range counters {
 				g.Id(c.GoName).Add(c.field())
 			}
+			if o := t.Owner; o != nil && o.KeyPos == 0 {
+				g.Id(o.GoName).String().Comment("the owner of a row Incr creates (an existing row keeps its own)")
+			}
 		})
 	}
 
@@ -559,8 +562,10 @@ func storeType(f *jen.File, t *Table) {
 
 	if counters := t.Counters(); len(counters) > 0 {
 		f.Comment("Incr adds d to the counter columns of the row with key k, creating the row")
-		f.Comment("when missing, and returns the row as stored.")
-		f.Func().Params(st.Clone()).Id("Incr").Params(ctx.Clone(), jen.Id("k").Id(t.KeyType), jen.Id("d").Id(t.IncrType)).Parens(jen.List(row.Clone(), jen.Error())).BlockFunc(func(g *jen.Group) {
+		f.Comment("when missing, and returns the row as stored. With expect, an existing row is")
+		f.Comment("changed only when it matches every condition (in the same write), else the")
+		f.Comment("error is db.ErrCondition and nothing is written.")
+		f.Func().Params(st.Clone()).Id("Incr").Params(ctx.Clone(), jen.Id("k").Id(t.KeyType), jen.Id("d").Id(t.IncrType), jen.Id("expect").Op("...").Qual(dbPkg, "Cond")).Parens(jen.List(row.Clone(), jen.Error())).BlockFunc(func(g *jen.Group) {
 			g.Id("r").Op(":=").Id(t.GoName).ValuesFunc(func(g *jen.Group) {
 				for _, c := range t.Keys {
 					g.Id(c.GoName).Op(":").Id("k").Dot(c.GoName)
@@ -568,9 +573,15 @@ func storeType(f *jen.File, t *Table) {
 				for _, c := range counters {
 					g.Id(c.GoName).Op(":").Id("d").Dot(c.GoName)
 				}
+				if o := t.Owner; o != nil && o.KeyPos == 0 && !o.Nillable {
+					g.Id(o.GoName).Op(":").Id("d").Dot(o.GoName)
+				}
 			})
+			if o := t.Owner; o != nil && o.KeyPos == 0 && o.Nillable {
+				g.If(jen.Id("d").Dot(o.GoName).Op("!=").Lit("")).Block(jen.Id("r").Dot(o.GoName).Op("=").Op("&").Id("d").Dot(o.GoName))
+			}
 			g.If(jen.Err().Op(":=").Id(u+"Prepare").Call(jen.Op("&").Id("r"), jen.Qual(dbPkg, "OpIncr"), jen.Qual(dbPkg, "NowMS").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
-			g.Return(jen.Id("s").Dot("s").Dot("Incr").Call(jen.Id("ctx"), jen.Op("&").Id("r")))
+			g.Return(jen.Id("s").Dot("s").Dot("Incr").Call(jen.Id("ctx"), jen.Op("&").Id("r"), jen.Id("expect")))
 		})
 	}
 

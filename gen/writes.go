@@ -46,6 +46,7 @@ func writeFuncs(f *jen.File, t *RestTable) {
 
 	f.Commentf("%sAdd adds r for v (set marks the columns given) and publishes it.", t.GoName)
 	f.Func().Id(t.GoName+"Add").Params(ctx(), stp(), bus(), viewer(), row(), set()).Error().Block(
+		anonymous(t),
 		autoGiven(),
 		jen.Id(t.GoName+"Guard").Call(jen.Id("r"), jen.Id("set"), jen.Id("v"), jen.True()),
 		jen.If(jen.Err().Op(":=").Add(st()).Dot("Add").Call(jen.Id("ctx"), jen.Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
@@ -59,6 +60,7 @@ func writeFuncs(f *jen.File, t *RestTable) {
 	// account's row to another.
 	f.Commentf("%sPut stores r for v, who may not take over a row of another account, and publishes it.", t.GoName)
 	f.Func().Id(t.GoName+"Put").Params(ctx(), stp(), bus(), viewer(), row(), set()).Error().Block(
+		anonymous(t),
 		autoExists(),
 		jen.Id(t.GoName+"Guard").Call(jen.Id("r"), jen.Id("set"), jen.Id("v"), jen.True()),
 		jen.Err().Op(":=").Add(st()).Dot("Put").Call(jen.Id("ctx"), jen.Id("r"), jen.Id(t.GoName+"Mine").Call(jen.Id("v")).Op("...")),
@@ -71,6 +73,7 @@ func writeFuncs(f *jen.File, t *RestTable) {
 	f.Commentf("%sUpdate changes the columns of r that set marks in the row k, if v may, and", t.GoName)
 	f.Comment("publishes the updated row; it returns the rows changed (0 or 1).")
 	f.Func().Id(t.GoName+"Update").Params(ctx(), stp(), bus(), viewer(), key(), row(), set()).Parens(jen.List(jen.Int64(), jen.Error())).BlockFunc(func(g *jen.Group) {
+		g.Add(anonymous(t, jen.Lit(0)))
 		g.Id(t.GoName+"Guard").Call(jen.Id("r"), jen.Id("set"), jen.Id("v"), jen.False())
 		g.Var().Id("c").Qual(storePkg, t.ChangesType)
 		for _, c := range changeable(t.Table) {
@@ -92,18 +95,40 @@ func writeFuncs(f *jen.File, t *RestTable) {
 	})
 
 	if len(t.Counters) > 0 {
+		o := t.Owner
 		f.Commentf("%sIncr adds the counters of inc to the row k (made when missing) and publishes it.", t.GoName)
-		f.Func().Id(t.GoName+"Incr").Params(ctx(), stp(), bus(), key(), jen.Id("inc").Qual(storePkg, t.IncrType)).Parens(jen.List(jen.Op("*").Qual(storePkg, t.GoName), jen.Error())).Block(
-			jen.List(jen.Id("r"), jen.Err()).Op(":=").Add(st()).Dot("Incr").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("inc")),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-			publish("incr", jen.Id("r")),
-			jen.Return(jen.Id("r"), jen.Nil()),
-		)
+		if o != nil {
+			f.Comment("A caller that is not an admin changes only its own row, and owns the row it makes:")
+			f.Comment("the owner check is the write's own condition, as for put.")
+		}
+		f.Func().Id(t.GoName+"Incr").Params(ctx(), stp(), bus(), viewer(), key(), jen.Id("inc").Qual(storePkg, t.IncrType)).Parens(jen.List(jen.Op("*").Qual(storePkg, t.GoName), jen.Error())).BlockFunc(func(g *jen.Group) {
+			if o == nil {
+				g.List(jen.Id("r"), jen.Err()).Op(":=").Add(st()).Dot("Incr").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("inc"))
+				g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+			} else {
+				g.Add(anonymous(t, jen.Nil()))
+				if o.KeyPos > 0 {
+					g.If(jen.Op("!").Id("v").Dot("Admin").Op("&&").Id("k").Dot(o.GoName).Op("!=").Id("v").Dot("ID")).Block(jen.Return(jen.Nil(), jen.Qual(restPkg, "NotOwner").Call(jen.Lit(t.Name))))
+				} else {
+					g.If(jen.Op("!").Id("v").Dot("Admin")).Block(jen.Id("inc").Dot(o.GoName).Op("=").Id("v").Dot("ID"))
+				}
+				g.List(jen.Id("r"), jen.Err()).Op(":=").Add(st()).Dot("Incr").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("inc"), jen.Id(t.GoName+"Mine").Call(jen.Id("v")).Op("..."))
+				g.If(jen.Qual("errors", "Is").Call(jen.Err(), jen.Qual(dbPkg, "ErrCondition"))).Block(
+					jen.Comment("another account's row, or the caller's own whose counter would overflow"),
+					jen.If(jen.List(jen.Id("row"), jen.Id("gerr")).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k")), jen.Id("gerr").Op("==").Nil().Op("&&").Id(t.GoName+"Owner").Call(jen.Id("row")).Op("==").Id("v").Dot("ID")).Block(jen.Return(jen.Nil(), jen.Qual(dbPkg, "ErrOverflow"))),
+					jen.Return(jen.Nil(), jen.Qual(restPkg, "NotOwner").Call(jen.Lit(t.Name))),
+				)
+				g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+			}
+			g.Add(publish("incr", jen.Id("r")))
+			g.Return(jen.Id("r"), jen.Nil())
+		})
 	}
 
 	f.Commentf("%sDel deletes the row k, only its own for a caller that is not an admin, and", t.GoName)
 	f.Comment("publishes its key.")
 	f.Func().Id(t.GoName+"Del").Params(ctx(), stp(), bus(), viewer(), key()).Error().Block(
+		anonymous(t),
 		jen.If(jen.Id("mine").Op(":=").Id(t.GoName+"Mine").Call(jen.Id("v")), jen.Id("mine").Op("!=").Nil()).Block(
 			jen.List(jen.Id("n"), jen.Err()).Op(":=").Add(st()).Dot("DelAll").Call(jen.Id("ctx"), jen.Append(jen.Index().Qual(dbPkg, "Cond").ValuesFunc(func(g *jen.Group) {
 				for _, kc := range t.Keys {
@@ -123,4 +148,15 @@ func writeFuncs(f *jen.File, t *RestTable) {
 		publish("del", jen.Id("k")),
 		jen.Return(jen.Nil()),
 	)
+}
+
+// anonymous refuses the writes of a caller without an account (a path
+// opened with -api-allow-path) to a table with an owner: its rows are their
+// owners' to change, and such a caller is nobody's. zero are the results
+// returned before the error.
+func anonymous(t *RestTable, zero ...jen.Code) jen.Code {
+	if t.Owner == nil {
+		return jen.Null()
+	}
+	return jen.If(jen.Op("!").Id("v").Dot("Admin").Op("&&").Id("v").Dot("ID").Op("==").Lit("")).Block(jen.Return(append(zero, jen.Qual(restPkg, "NoAccount").Call(jen.Lit(t.Name)))...))
 }

@@ -25,6 +25,34 @@ type AlbumUpdateBodyReq interface {
 	albumUpdateBodyReq()
 }
 
+type BookmarkAddBodyReq interface {
+	bookmarkAddBodyReq()
+}
+
+type BookmarkDelBodyReq interface {
+	bookmarkDelBodyReq()
+}
+
+type BookmarkGetBodyReq interface {
+	bookmarkGetBodyReq()
+}
+
+type BookmarkIncrBodyReq interface {
+	bookmarkIncrBodyReq()
+}
+
+type BookmarkPutBodyReq interface {
+	bookmarkPutBodyReq()
+}
+
+type BookmarkSelectBodyReq interface {
+	bookmarkSelectBodyReq()
+}
+
+type BookmarkUpdateBodyReq interface {
+	bookmarkUpdateBodyReq()
+}
+
 type CounterAddBodyReq interface {
 	counterAddBodyReq()
 }
@@ -99,6 +127,62 @@ type PhotoSelectBodyReq interface {
 
 type PhotoUpdateBodyReq interface {
 	photoUpdateBodyReq()
+}
+
+type ScoreAddBodyReq interface {
+	scoreAddBodyReq()
+}
+
+type ScoreDelBodyReq interface {
+	scoreDelBodyReq()
+}
+
+type ScoreGetBodyReq interface {
+	scoreGetBodyReq()
+}
+
+type ScoreIncrBodyReq interface {
+	scoreIncrBodyReq()
+}
+
+type ScorePutBodyReq interface {
+	scorePutBodyReq()
+}
+
+type ScoreSelectBodyReq interface {
+	scoreSelectBodyReq()
+}
+
+type ScoreUpdateBodyReq interface {
+	scoreUpdateBodyReq()
+}
+
+type StatAddBodyReq interface {
+	statAddBodyReq()
+}
+
+type StatDelBodyReq interface {
+	statDelBodyReq()
+}
+
+type StatGetBodyReq interface {
+	statGetBodyReq()
+}
+
+type StatIncrBodyReq interface {
+	statIncrBodyReq()
+}
+
+type StatPutBodyReq interface {
+	statPutBodyReq()
+}
+
+type StatSelectBodyReq interface {
+	statSelectBodyReq()
+}
+
+type StatUpdateBodyReq interface {
+	statUpdateBodyReq()
 }
 
 type TodoAddBodyReq interface {

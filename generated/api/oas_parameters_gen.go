@@ -1651,6 +1651,1761 @@ func decodeAlbumUpdateQueryParams(args [0]string, argsEscaped bool, r *http.Requ
 	return params, nil
 }
 
+// BookmarkAddQueryParams is parameters of BookmarkAddQuery operation.
+type BookmarkAddQueryParams struct {
+	// Key part 1; uuid generated when empty.
+	ID OptString `json:",omitempty,omitzero"`
+	// Owner.
+	OwnerID OptString `json:",omitempty,omitzero"`
+	// Pub.
+	URL OptString `json:",omitempty,omitzero"`
+	// String.
+	Note OptString `json:",omitempty,omitzero"`
+	// Counter.
+	Hits OptInt64 `json:",omitempty,omitzero"`
+}
+
+func unpackBookmarkAddQueryParams(packed middleware.Parameters) (params BookmarkAddQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.ID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "owner_id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.OwnerID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "url",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.URL = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "note",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Note = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "hits",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Hits = v.(OptInt64)
+		}
+	}
+	return params
+}
+
+func decodeBookmarkAddQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params BookmarkAddQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.ID.SetTo(paramsDotIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: owner_id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "owner_id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotOwnerIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotOwnerIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.OwnerID.SetTo(paramsDotOwnerIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "owner_id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: url.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "url",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotURLVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotURLVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.URL.SetTo(paramsDotURLVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "url",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: note.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "note",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNoteVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNoteVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Note.SetTo(paramsDotNoteVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "note",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: hits.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "hits",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotHitsVal int64
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt64(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotHitsVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Hits.SetTo(paramsDotHitsVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "hits",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// BookmarkDelQueryParams is parameters of BookmarkDelQuery operation.
+type BookmarkDelQueryParams struct {
+	// Key part 1; uuid generated when empty.
+	ID OptString `json:",omitempty,omitzero"`
+}
+
+func unpackBookmarkDelQueryParams(packed middleware.Parameters) (params BookmarkDelQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.ID = v.(OptString)
+		}
+	}
+	return params
+}
+
+func decodeBookmarkDelQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params BookmarkDelQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.ID.SetTo(paramsDotIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// BookmarkGetQueryParams is parameters of BookmarkGetQuery operation.
+type BookmarkGetQueryParams struct {
+	// Key part 1; uuid generated when empty.
+	ID OptString `json:",omitempty,omitzero"`
+	// Columns to return, comma separated.
+	CtlSelect OptString `json:",omitempty,omitzero"`
+}
+
+func unpackBookmarkGetQueryParams(packed middleware.Parameters) (params BookmarkGetQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.ID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_select",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlSelect = v.(OptString)
+		}
+	}
+	return params
+}
+
+func decodeBookmarkGetQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params BookmarkGetQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.ID.SetTo(paramsDotIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _select.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_select",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlSelectVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlSelectVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlSelect.SetTo(paramsDotCtlSelectVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_select",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// BookmarkIncrQueryParams is parameters of BookmarkIncrQuery operation.
+type BookmarkIncrQueryParams struct {
+	// Key part 1; uuid generated when empty.
+	ID OptString `json:",omitempty,omitzero"`
+	// Counter.
+	Hits OptInt64 `json:",omitempty,omitzero"`
+}
+
+func unpackBookmarkIncrQueryParams(packed middleware.Parameters) (params BookmarkIncrQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.ID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "hits",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Hits = v.(OptInt64)
+		}
+	}
+	return params
+}
+
+func decodeBookmarkIncrQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params BookmarkIncrQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.ID.SetTo(paramsDotIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: hits.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "hits",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotHitsVal int64
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt64(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotHitsVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Hits.SetTo(paramsDotHitsVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "hits",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// BookmarkPutQueryParams is parameters of BookmarkPutQuery operation.
+type BookmarkPutQueryParams struct {
+	// Key part 1; uuid generated when empty.
+	ID OptString `json:",omitempty,omitzero"`
+	// Owner.
+	OwnerID OptString `json:",omitempty,omitzero"`
+	// Pub.
+	URL OptString `json:",omitempty,omitzero"`
+	// String.
+	Note OptString `json:",omitempty,omitzero"`
+	// Counter.
+	Hits OptInt64 `json:",omitempty,omitzero"`
+}
+
+func unpackBookmarkPutQueryParams(packed middleware.Parameters) (params BookmarkPutQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.ID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "owner_id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.OwnerID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "url",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.URL = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "note",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Note = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "hits",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Hits = v.(OptInt64)
+		}
+	}
+	return params
+}
+
+func decodeBookmarkPutQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params BookmarkPutQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.ID.SetTo(paramsDotIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: owner_id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "owner_id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotOwnerIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotOwnerIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.OwnerID.SetTo(paramsDotOwnerIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "owner_id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: url.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "url",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotURLVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotURLVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.URL.SetTo(paramsDotURLVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "url",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: note.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "note",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNoteVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNoteVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Note.SetTo(paramsDotNoteVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "note",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: hits.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "hits",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotHitsVal int64
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt64(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotHitsVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Hits.SetTo(paramsDotHitsVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "hits",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// BookmarkSelectQueryParams is parameters of BookmarkSelectQuery operation.
+type BookmarkSelectQueryParams struct {
+	// Condition on id.
+	ID OptString `json:",omitempty,omitzero"`
+	// Condition on owner_id.
+	OwnerID OptString `json:",omitempty,omitzero"`
+	// Condition on url.
+	URL OptString `json:",omitempty,omitzero"`
+	// Condition on note.
+	Note OptString `json:",omitempty,omitzero"`
+	// Condition on hits.
+	Hits OptString `json:",omitempty,omitzero"`
+	// Operators: col,op pairs separated by commas or |, e.g. name,begins_with,width,gt.
+	CtlOps OptString `json:",omitempty,omitzero"`
+	// Page size, 1..1000 (default 50).
+	CtlCount OptInt `json:",omitempty,omitzero"`
+	// Next_token of the previous page.
+	CtlToken OptString `json:",omitempty,omitzero"`
+	// Columns to return, comma separated.
+	CtlSelect OptString `json:",omitempty,omitzero"`
+	// Descending order.
+	CtlDesc OptBool `json:",omitempty,omitzero"`
+	// Column to order by (default: the primary key).
+	CtlSort OptString `json:",omitempty,omitzero"`
+	// Return {count: N} only.
+	CtlTotal OptBool `json:",omitempty,omitzero"`
+}
+
+func unpackBookmarkSelectQueryParams(packed middleware.Parameters) (params BookmarkSelectQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.ID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "owner_id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.OwnerID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "url",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.URL = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "note",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Note = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "hits",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Hits = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_ops",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlOps = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_count",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlCount = v.(OptInt)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_token",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlToken = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_select",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlSelect = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_desc",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlDesc = v.(OptBool)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_sort",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlSort = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_total",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlTotal = v.(OptBool)
+		}
+	}
+	return params
+}
+
+func decodeBookmarkSelectQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params BookmarkSelectQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.ID.SetTo(paramsDotIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: owner_id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "owner_id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotOwnerIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotOwnerIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.OwnerID.SetTo(paramsDotOwnerIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "owner_id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: url.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "url",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotURLVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotURLVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.URL.SetTo(paramsDotURLVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "url",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: note.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "note",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNoteVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNoteVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Note.SetTo(paramsDotNoteVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "note",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: hits.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "hits",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotHitsVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotHitsVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Hits.SetTo(paramsDotHitsVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "hits",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _ops.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_ops",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlOpsVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlOpsVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlOps.SetTo(paramsDotCtlOpsVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_ops",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _count.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_count",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlCountVal int
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlCountVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlCount.SetTo(paramsDotCtlCountVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_count",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _token.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_token",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlTokenVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlTokenVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlToken.SetTo(paramsDotCtlTokenVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_token",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _select.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_select",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlSelectVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlSelectVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlSelect.SetTo(paramsDotCtlSelectVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_select",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _desc.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_desc",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlDescVal bool
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToBool(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlDescVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlDesc.SetTo(paramsDotCtlDescVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_desc",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _sort.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_sort",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlSortVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlSortVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlSort.SetTo(paramsDotCtlSortVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_sort",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _total.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_total",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlTotalVal bool
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToBool(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlTotalVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlTotal.SetTo(paramsDotCtlTotalVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_total",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// BookmarkUpdateQueryParams is parameters of BookmarkUpdateQuery operation.
+type BookmarkUpdateQueryParams struct {
+	// Key part 1; uuid generated when empty.
+	ID OptString `json:",omitempty,omitzero"`
+	// Owner.
+	OwnerID OptString `json:",omitempty,omitzero"`
+	// Pub.
+	URL OptString `json:",omitempty,omitzero"`
+	// String.
+	Note OptString `json:",omitempty,omitzero"`
+	// Counter.
+	Hits OptInt64 `json:",omitempty,omitzero"`
+}
+
+func unpackBookmarkUpdateQueryParams(packed middleware.Parameters) (params BookmarkUpdateQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.ID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "owner_id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.OwnerID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "url",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.URL = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "note",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Note = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "hits",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Hits = v.(OptInt64)
+		}
+	}
+	return params
+}
+
+func decodeBookmarkUpdateQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params BookmarkUpdateQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.ID.SetTo(paramsDotIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: owner_id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "owner_id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotOwnerIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotOwnerIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.OwnerID.SetTo(paramsDotOwnerIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "owner_id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: url.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "url",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotURLVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotURLVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.URL.SetTo(paramsDotURLVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "url",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: note.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "note",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNoteVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNoteVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Note.SetTo(paramsDotNoteVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "note",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: hits.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "hits",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotHitsVal int64
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt64(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotHitsVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Hits.SetTo(paramsDotHitsVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "hits",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
 // CounterAddQueryParams is parameters of CounterAddQuery operation.
 type CounterAddQueryParams struct {
 	// Key part 1.
@@ -9156,6 +10911,3464 @@ func decodePhotoUpdateQueryParams(args [0]string, argsEscaped bool, r *http.Requ
 	}(); err != nil {
 		return params, &ogenerrors.DecodeParamError{
 			Name: "mtime",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// ScoreAddQueryParams is parameters of ScoreAddQuery operation.
+type ScoreAddQueryParams struct {
+	// Key part 1.
+	ID OptString `json:",omitempty,omitzero"`
+	// Owner.
+	OwnerID OptString `json:",omitempty,omitzero"`
+	// Pub.
+	Title OptString `json:",omitempty,omitzero"`
+	// String.
+	Note OptString `json:",omitempty,omitzero"`
+	// Counter.
+	Points OptInt64 `json:",omitempty,omitzero"`
+}
+
+func unpackScoreAddQueryParams(packed middleware.Parameters) (params ScoreAddQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.ID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "owner_id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.OwnerID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "title",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Title = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "note",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Note = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "points",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Points = v.(OptInt64)
+		}
+	}
+	return params
+}
+
+func decodeScoreAddQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params ScoreAddQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.ID.SetTo(paramsDotIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: owner_id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "owner_id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotOwnerIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotOwnerIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.OwnerID.SetTo(paramsDotOwnerIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "owner_id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: title.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "title",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotTitleVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotTitleVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Title.SetTo(paramsDotTitleVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "title",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: note.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "note",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNoteVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNoteVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Note.SetTo(paramsDotNoteVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "note",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: points.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "points",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotPointsVal int64
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt64(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotPointsVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Points.SetTo(paramsDotPointsVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "points",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// ScoreDelQueryParams is parameters of ScoreDelQuery operation.
+type ScoreDelQueryParams struct {
+	// Key part 1.
+	ID OptString `json:",omitempty,omitzero"`
+}
+
+func unpackScoreDelQueryParams(packed middleware.Parameters) (params ScoreDelQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.ID = v.(OptString)
+		}
+	}
+	return params
+}
+
+func decodeScoreDelQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params ScoreDelQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.ID.SetTo(paramsDotIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// ScoreGetQueryParams is parameters of ScoreGetQuery operation.
+type ScoreGetQueryParams struct {
+	// Key part 1.
+	ID OptString `json:",omitempty,omitzero"`
+	// Columns to return, comma separated.
+	CtlSelect OptString `json:",omitempty,omitzero"`
+}
+
+func unpackScoreGetQueryParams(packed middleware.Parameters) (params ScoreGetQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.ID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_select",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlSelect = v.(OptString)
+		}
+	}
+	return params
+}
+
+func decodeScoreGetQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params ScoreGetQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.ID.SetTo(paramsDotIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _select.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_select",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlSelectVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlSelectVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlSelect.SetTo(paramsDotCtlSelectVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_select",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// ScoreIncrQueryParams is parameters of ScoreIncrQuery operation.
+type ScoreIncrQueryParams struct {
+	// Key part 1.
+	ID OptString `json:",omitempty,omitzero"`
+	// Counter.
+	Points OptInt64 `json:",omitempty,omitzero"`
+}
+
+func unpackScoreIncrQueryParams(packed middleware.Parameters) (params ScoreIncrQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.ID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "points",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Points = v.(OptInt64)
+		}
+	}
+	return params
+}
+
+func decodeScoreIncrQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params ScoreIncrQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.ID.SetTo(paramsDotIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: points.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "points",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotPointsVal int64
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt64(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotPointsVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Points.SetTo(paramsDotPointsVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "points",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// ScorePutQueryParams is parameters of ScorePutQuery operation.
+type ScorePutQueryParams struct {
+	// Key part 1.
+	ID OptString `json:",omitempty,omitzero"`
+	// Owner.
+	OwnerID OptString `json:",omitempty,omitzero"`
+	// Pub.
+	Title OptString `json:",omitempty,omitzero"`
+	// String.
+	Note OptString `json:",omitempty,omitzero"`
+	// Counter.
+	Points OptInt64 `json:",omitempty,omitzero"`
+}
+
+func unpackScorePutQueryParams(packed middleware.Parameters) (params ScorePutQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.ID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "owner_id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.OwnerID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "title",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Title = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "note",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Note = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "points",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Points = v.(OptInt64)
+		}
+	}
+	return params
+}
+
+func decodeScorePutQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params ScorePutQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.ID.SetTo(paramsDotIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: owner_id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "owner_id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotOwnerIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotOwnerIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.OwnerID.SetTo(paramsDotOwnerIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "owner_id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: title.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "title",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotTitleVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotTitleVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Title.SetTo(paramsDotTitleVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "title",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: note.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "note",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNoteVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNoteVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Note.SetTo(paramsDotNoteVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "note",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: points.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "points",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotPointsVal int64
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt64(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotPointsVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Points.SetTo(paramsDotPointsVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "points",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// ScoreSelectQueryParams is parameters of ScoreSelectQuery operation.
+type ScoreSelectQueryParams struct {
+	// Condition on id.
+	ID OptString `json:",omitempty,omitzero"`
+	// Condition on owner_id.
+	OwnerID OptString `json:",omitempty,omitzero"`
+	// Condition on title.
+	Title OptString `json:",omitempty,omitzero"`
+	// Condition on note.
+	Note OptString `json:",omitempty,omitzero"`
+	// Condition on points.
+	Points OptString `json:",omitempty,omitzero"`
+	// Operators: col,op pairs separated by commas or |, e.g. name,begins_with,width,gt.
+	CtlOps OptString `json:",omitempty,omitzero"`
+	// Page size, 1..1000 (default 50).
+	CtlCount OptInt `json:",omitempty,omitzero"`
+	// Next_token of the previous page.
+	CtlToken OptString `json:",omitempty,omitzero"`
+	// Columns to return, comma separated.
+	CtlSelect OptString `json:",omitempty,omitzero"`
+	// Descending order.
+	CtlDesc OptBool `json:",omitempty,omitzero"`
+	// Column to order by (default: the primary key).
+	CtlSort OptString `json:",omitempty,omitzero"`
+	// Return {count: N} only.
+	CtlTotal OptBool `json:",omitempty,omitzero"`
+}
+
+func unpackScoreSelectQueryParams(packed middleware.Parameters) (params ScoreSelectQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.ID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "owner_id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.OwnerID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "title",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Title = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "note",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Note = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "points",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Points = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_ops",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlOps = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_count",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlCount = v.(OptInt)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_token",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlToken = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_select",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlSelect = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_desc",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlDesc = v.(OptBool)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_sort",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlSort = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_total",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlTotal = v.(OptBool)
+		}
+	}
+	return params
+}
+
+func decodeScoreSelectQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params ScoreSelectQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.ID.SetTo(paramsDotIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: owner_id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "owner_id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotOwnerIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotOwnerIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.OwnerID.SetTo(paramsDotOwnerIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "owner_id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: title.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "title",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotTitleVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotTitleVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Title.SetTo(paramsDotTitleVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "title",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: note.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "note",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNoteVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNoteVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Note.SetTo(paramsDotNoteVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "note",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: points.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "points",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotPointsVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotPointsVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Points.SetTo(paramsDotPointsVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "points",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _ops.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_ops",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlOpsVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlOpsVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlOps.SetTo(paramsDotCtlOpsVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_ops",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _count.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_count",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlCountVal int
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlCountVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlCount.SetTo(paramsDotCtlCountVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_count",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _token.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_token",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlTokenVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlTokenVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlToken.SetTo(paramsDotCtlTokenVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_token",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _select.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_select",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlSelectVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlSelectVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlSelect.SetTo(paramsDotCtlSelectVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_select",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _desc.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_desc",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlDescVal bool
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToBool(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlDescVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlDesc.SetTo(paramsDotCtlDescVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_desc",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _sort.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_sort",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlSortVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlSortVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlSort.SetTo(paramsDotCtlSortVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_sort",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _total.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_total",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlTotalVal bool
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToBool(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlTotalVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlTotal.SetTo(paramsDotCtlTotalVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_total",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// ScoreUpdateQueryParams is parameters of ScoreUpdateQuery operation.
+type ScoreUpdateQueryParams struct {
+	// Key part 1.
+	ID OptString `json:",omitempty,omitzero"`
+	// Owner.
+	OwnerID OptString `json:",omitempty,omitzero"`
+	// Pub.
+	Title OptString `json:",omitempty,omitzero"`
+	// String.
+	Note OptString `json:",omitempty,omitzero"`
+	// Counter.
+	Points OptInt64 `json:",omitempty,omitzero"`
+}
+
+func unpackScoreUpdateQueryParams(packed middleware.Parameters) (params ScoreUpdateQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.ID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "owner_id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.OwnerID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "title",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Title = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "note",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Note = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "points",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Points = v.(OptInt64)
+		}
+	}
+	return params
+}
+
+func decodeScoreUpdateQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params ScoreUpdateQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.ID.SetTo(paramsDotIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: owner_id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "owner_id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotOwnerIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotOwnerIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.OwnerID.SetTo(paramsDotOwnerIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "owner_id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: title.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "title",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotTitleVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotTitleVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Title.SetTo(paramsDotTitleVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "title",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: note.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "note",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNoteVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNoteVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Note.SetTo(paramsDotNoteVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "note",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: points.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "points",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotPointsVal int64
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt64(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotPointsVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Points.SetTo(paramsDotPointsVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "points",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// StatAddQueryParams is parameters of StatAddQuery operation.
+type StatAddQueryParams struct {
+	// Key part 1; owner.
+	OwnerID OptString `json:",omitempty,omitzero"`
+	// Key part 2; pub.
+	Name OptString `json:",omitempty,omitzero"`
+	// String.
+	Note OptString `json:",omitempty,omitzero"`
+	// Counter.
+	Value OptInt64 `json:",omitempty,omitzero"`
+}
+
+func unpackStatAddQueryParams(packed middleware.Parameters) (params StatAddQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "owner_id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.OwnerID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "name",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Name = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "note",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Note = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "value",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Value = v.(OptInt64)
+		}
+	}
+	return params
+}
+
+func decodeStatAddQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params StatAddQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: owner_id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "owner_id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotOwnerIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotOwnerIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.OwnerID.SetTo(paramsDotOwnerIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "owner_id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: name.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "name",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNameVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNameVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Name.SetTo(paramsDotNameVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "name",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: note.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "note",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNoteVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNoteVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Note.SetTo(paramsDotNoteVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "note",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: value.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "value",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotValueVal int64
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt64(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotValueVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Value.SetTo(paramsDotValueVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "value",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// StatDelQueryParams is parameters of StatDelQuery operation.
+type StatDelQueryParams struct {
+	// Key part 1; owner.
+	OwnerID OptString `json:",omitempty,omitzero"`
+	// Key part 2; pub.
+	Name OptString `json:",omitempty,omitzero"`
+}
+
+func unpackStatDelQueryParams(packed middleware.Parameters) (params StatDelQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "owner_id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.OwnerID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "name",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Name = v.(OptString)
+		}
+	}
+	return params
+}
+
+func decodeStatDelQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params StatDelQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: owner_id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "owner_id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotOwnerIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotOwnerIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.OwnerID.SetTo(paramsDotOwnerIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "owner_id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: name.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "name",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNameVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNameVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Name.SetTo(paramsDotNameVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "name",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// StatGetQueryParams is parameters of StatGetQuery operation.
+type StatGetQueryParams struct {
+	// Key part 1; owner.
+	OwnerID OptString `json:",omitempty,omitzero"`
+	// Key part 2; pub.
+	Name OptString `json:",omitempty,omitzero"`
+	// Columns to return, comma separated.
+	CtlSelect OptString `json:",omitempty,omitzero"`
+}
+
+func unpackStatGetQueryParams(packed middleware.Parameters) (params StatGetQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "owner_id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.OwnerID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "name",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Name = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_select",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlSelect = v.(OptString)
+		}
+	}
+	return params
+}
+
+func decodeStatGetQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params StatGetQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: owner_id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "owner_id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotOwnerIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotOwnerIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.OwnerID.SetTo(paramsDotOwnerIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "owner_id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: name.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "name",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNameVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNameVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Name.SetTo(paramsDotNameVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "name",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _select.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_select",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlSelectVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlSelectVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlSelect.SetTo(paramsDotCtlSelectVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_select",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// StatIncrQueryParams is parameters of StatIncrQuery operation.
+type StatIncrQueryParams struct {
+	// Key part 1; owner.
+	OwnerID OptString `json:",omitempty,omitzero"`
+	// Key part 2; pub.
+	Name OptString `json:",omitempty,omitzero"`
+	// Counter.
+	Value OptInt64 `json:",omitempty,omitzero"`
+}
+
+func unpackStatIncrQueryParams(packed middleware.Parameters) (params StatIncrQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "owner_id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.OwnerID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "name",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Name = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "value",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Value = v.(OptInt64)
+		}
+	}
+	return params
+}
+
+func decodeStatIncrQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params StatIncrQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: owner_id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "owner_id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotOwnerIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotOwnerIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.OwnerID.SetTo(paramsDotOwnerIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "owner_id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: name.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "name",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNameVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNameVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Name.SetTo(paramsDotNameVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "name",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: value.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "value",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotValueVal int64
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt64(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotValueVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Value.SetTo(paramsDotValueVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "value",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// StatPutQueryParams is parameters of StatPutQuery operation.
+type StatPutQueryParams struct {
+	// Key part 1; owner.
+	OwnerID OptString `json:",omitempty,omitzero"`
+	// Key part 2; pub.
+	Name OptString `json:",omitempty,omitzero"`
+	// String.
+	Note OptString `json:",omitempty,omitzero"`
+	// Counter.
+	Value OptInt64 `json:",omitempty,omitzero"`
+}
+
+func unpackStatPutQueryParams(packed middleware.Parameters) (params StatPutQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "owner_id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.OwnerID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "name",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Name = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "note",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Note = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "value",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Value = v.(OptInt64)
+		}
+	}
+	return params
+}
+
+func decodeStatPutQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params StatPutQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: owner_id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "owner_id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotOwnerIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotOwnerIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.OwnerID.SetTo(paramsDotOwnerIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "owner_id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: name.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "name",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNameVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNameVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Name.SetTo(paramsDotNameVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "name",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: note.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "note",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNoteVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNoteVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Note.SetTo(paramsDotNoteVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "note",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: value.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "value",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotValueVal int64
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt64(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotValueVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Value.SetTo(paramsDotValueVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "value",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// StatSelectQueryParams is parameters of StatSelectQuery operation.
+type StatSelectQueryParams struct {
+	// Condition on owner_id.
+	OwnerID OptString `json:",omitempty,omitzero"`
+	// Condition on name.
+	Name OptString `json:",omitempty,omitzero"`
+	// Condition on note.
+	Note OptString `json:",omitempty,omitzero"`
+	// Condition on value.
+	Value OptString `json:",omitempty,omitzero"`
+	// Operators: col,op pairs separated by commas or |, e.g. name,begins_with,width,gt.
+	CtlOps OptString `json:",omitempty,omitzero"`
+	// Page size, 1..1000 (default 50).
+	CtlCount OptInt `json:",omitempty,omitzero"`
+	// Next_token of the previous page.
+	CtlToken OptString `json:",omitempty,omitzero"`
+	// Columns to return, comma separated.
+	CtlSelect OptString `json:",omitempty,omitzero"`
+	// Descending order.
+	CtlDesc OptBool `json:",omitempty,omitzero"`
+	// Column to order by (default: the primary key).
+	CtlSort OptString `json:",omitempty,omitzero"`
+	// Return {count: N} only.
+	CtlTotal OptBool `json:",omitempty,omitzero"`
+}
+
+func unpackStatSelectQueryParams(packed middleware.Parameters) (params StatSelectQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "owner_id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.OwnerID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "name",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Name = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "note",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Note = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "value",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Value = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_ops",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlOps = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_count",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlCount = v.(OptInt)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_token",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlToken = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_select",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlSelect = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_desc",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlDesc = v.(OptBool)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_sort",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlSort = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "_total",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.CtlTotal = v.(OptBool)
+		}
+	}
+	return params
+}
+
+func decodeStatSelectQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params StatSelectQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: owner_id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "owner_id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotOwnerIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotOwnerIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.OwnerID.SetTo(paramsDotOwnerIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "owner_id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: name.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "name",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNameVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNameVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Name.SetTo(paramsDotNameVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "name",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: note.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "note",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNoteVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNoteVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Note.SetTo(paramsDotNoteVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "note",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: value.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "value",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotValueVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotValueVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Value.SetTo(paramsDotValueVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "value",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _ops.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_ops",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlOpsVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlOpsVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlOps.SetTo(paramsDotCtlOpsVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_ops",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _count.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_count",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlCountVal int
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlCountVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlCount.SetTo(paramsDotCtlCountVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_count",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _token.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_token",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlTokenVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlTokenVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlToken.SetTo(paramsDotCtlTokenVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_token",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _select.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_select",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlSelectVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlSelectVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlSelect.SetTo(paramsDotCtlSelectVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_select",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _desc.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_desc",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlDescVal bool
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToBool(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlDescVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlDesc.SetTo(paramsDotCtlDescVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_desc",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _sort.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_sort",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlSortVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlSortVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlSort.SetTo(paramsDotCtlSortVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_sort",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: _total.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "_total",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotCtlTotalVal bool
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToBool(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotCtlTotalVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.CtlTotal.SetTo(paramsDotCtlTotalVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "_total",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	return params, nil
+}
+
+// StatUpdateQueryParams is parameters of StatUpdateQuery operation.
+type StatUpdateQueryParams struct {
+	// Key part 1; owner.
+	OwnerID OptString `json:",omitempty,omitzero"`
+	// Key part 2; pub.
+	Name OptString `json:",omitempty,omitzero"`
+	// String.
+	Note OptString `json:",omitempty,omitzero"`
+	// Counter.
+	Value OptInt64 `json:",omitempty,omitzero"`
+}
+
+func unpackStatUpdateQueryParams(packed middleware.Parameters) (params StatUpdateQueryParams) {
+	{
+		key := middleware.ParameterKey{
+			Name: "owner_id",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.OwnerID = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "name",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Name = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "note",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Note = v.(OptString)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "value",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Value = v.(OptInt64)
+		}
+	}
+	return params
+}
+
+func decodeStatUpdateQueryParams(args [0]string, argsEscaped bool, r *http.Request) (params StatUpdateQueryParams, _ error) {
+	q := uri.NewQueryDecoder(r.URL.Query())
+	// Decode query: owner_id.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "owner_id",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotOwnerIDVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotOwnerIDVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.OwnerID.SetTo(paramsDotOwnerIDVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "owner_id",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: name.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "name",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNameVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNameVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Name.SetTo(paramsDotNameVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "name",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: note.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "note",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotNoteVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotNoteVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Note.SetTo(paramsDotNoteVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "note",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: value.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "value",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotValueVal int64
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt64(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotValueVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Value.SetTo(paramsDotValueVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "value",
 			In:   "query",
 			Err:  err,
 		}

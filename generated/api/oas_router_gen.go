@@ -71,7 +71,7 @@ var (
 	rn24AllowedHeaders = map[string]string{
 		"POST": "Content-Type",
 	}
-	rn26AllowedHeaders = map[string]string{
+	rn25AllowedHeaders = map[string]string{
 		"POST": "Content-Type",
 	}
 	rn27AllowedHeaders = map[string]string{
@@ -86,7 +86,13 @@ var (
 	rn30AllowedHeaders = map[string]string{
 		"POST": "Content-Type",
 	}
-	rn33AllowedHeaders = map[string]string{
+	rn31AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn32AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn34AllowedHeaders = map[string]string{
 		"POST": "Content-Type",
 	}
 	rn35AllowedHeaders = map[string]string{
@@ -101,7 +107,64 @@ var (
 	rn38AllowedHeaders = map[string]string{
 		"POST": "Content-Type",
 	}
-	rn39AllowedHeaders = map[string]string{
+	rn41AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn43AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn44AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn45AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn46AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn47AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn48AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn50AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn52AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn53AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn54AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn55AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn56AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn57AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn58AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn60AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn61AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn62AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn63AllowedHeaders = map[string]string{
+		"POST": "Content-Type",
+	}
+	rn64AllowedHeaders = map[string]string{
 		"POST": "Content-Type",
 	}
 )
@@ -332,6 +395,209 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 				}
 
+			case 'b': // Prefix: "bookmark/"
+
+				if l := len("bookmark/"); len(elem) >= l && elem[0:l] == "bookmark/" {
+					elem = elem[l:]
+				} else {
+					break
+				}
+
+				if len(elem) == 0 {
+					break
+				}
+				switch elem[0] {
+				case 'a': // Prefix: "add"
+
+					if l := len("add"); len(elem) >= l && elem[0:l] == "add" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						// Leaf node.
+						switch r.Method {
+						case "GET":
+							s.handleBookmarkAddQueryRequest([0]string{}, elemIsEscaped, w, r)
+						case "POST":
+							s.handleBookmarkAddBodyRequest([0]string{}, elemIsEscaped, w, r)
+						default:
+							s.notAllowed(w, r, notAllowedParams{
+								allowedMethods: "GET,POST",
+								allowedHeaders: rn9AllowedHeaders,
+								acceptPost:     "application/json,application/x-www-form-urlencoded",
+								acceptPatch:    "",
+							})
+						}
+
+						return
+					}
+
+				case 'd': // Prefix: "del"
+
+					if l := len("del"); len(elem) >= l && elem[0:l] == "del" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						// Leaf node.
+						switch r.Method {
+						case "GET":
+							s.handleBookmarkDelQueryRequest([0]string{}, elemIsEscaped, w, r)
+						case "POST":
+							s.handleBookmarkDelBodyRequest([0]string{}, elemIsEscaped, w, r)
+						default:
+							s.notAllowed(w, r, notAllowedParams{
+								allowedMethods: "GET,POST",
+								allowedHeaders: rn11AllowedHeaders,
+								acceptPost:     "application/json,application/x-www-form-urlencoded",
+								acceptPatch:    "",
+							})
+						}
+
+						return
+					}
+
+				case 'g': // Prefix: "get"
+
+					if l := len("get"); len(elem) >= l && elem[0:l] == "get" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						// Leaf node.
+						switch r.Method {
+						case "GET":
+							s.handleBookmarkGetQueryRequest([0]string{}, elemIsEscaped, w, r)
+						case "POST":
+							s.handleBookmarkGetBodyRequest([0]string{}, elemIsEscaped, w, r)
+						default:
+							s.notAllowed(w, r, notAllowedParams{
+								allowedMethods: "GET,POST",
+								allowedHeaders: rn12AllowedHeaders,
+								acceptPost:     "application/json,application/x-www-form-urlencoded",
+								acceptPatch:    "",
+							})
+						}
+
+						return
+					}
+
+				case 'i': // Prefix: "incr"
+
+					if l := len("incr"); len(elem) >= l && elem[0:l] == "incr" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						// Leaf node.
+						switch r.Method {
+						case "GET":
+							s.handleBookmarkIncrQueryRequest([0]string{}, elemIsEscaped, w, r)
+						case "POST":
+							s.handleBookmarkIncrBodyRequest([0]string{}, elemIsEscaped, w, r)
+						default:
+							s.notAllowed(w, r, notAllowedParams{
+								allowedMethods: "GET,POST",
+								allowedHeaders: rn13AllowedHeaders,
+								acceptPost:     "application/json,application/x-www-form-urlencoded",
+								acceptPatch:    "",
+							})
+						}
+
+						return
+					}
+
+				case 'p': // Prefix: "put"
+
+					if l := len("put"); len(elem) >= l && elem[0:l] == "put" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						// Leaf node.
+						switch r.Method {
+						case "GET":
+							s.handleBookmarkPutQueryRequest([0]string{}, elemIsEscaped, w, r)
+						case "POST":
+							s.handleBookmarkPutBodyRequest([0]string{}, elemIsEscaped, w, r)
+						default:
+							s.notAllowed(w, r, notAllowedParams{
+								allowedMethods: "GET,POST",
+								allowedHeaders: rn14AllowedHeaders,
+								acceptPost:     "application/json,application/x-www-form-urlencoded",
+								acceptPatch:    "",
+							})
+						}
+
+						return
+					}
+
+				case 's': // Prefix: "select"
+
+					if l := len("select"); len(elem) >= l && elem[0:l] == "select" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						// Leaf node.
+						switch r.Method {
+						case "GET":
+							s.handleBookmarkSelectQueryRequest([0]string{}, elemIsEscaped, w, r)
+						case "POST":
+							s.handleBookmarkSelectBodyRequest([0]string{}, elemIsEscaped, w, r)
+						default:
+							s.notAllowed(w, r, notAllowedParams{
+								allowedMethods: "GET,POST",
+								allowedHeaders: rn15AllowedHeaders,
+								acceptPost:     "application/json,application/x-www-form-urlencoded",
+								acceptPatch:    "",
+							})
+						}
+
+						return
+					}
+
+				case 'u': // Prefix: "update"
+
+					if l := len("update"); len(elem) >= l && elem[0:l] == "update" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						// Leaf node.
+						switch r.Method {
+						case "GET":
+							s.handleBookmarkUpdateQueryRequest([0]string{}, elemIsEscaped, w, r)
+						case "POST":
+							s.handleBookmarkUpdateBodyRequest([0]string{}, elemIsEscaped, w, r)
+						default:
+							s.notAllowed(w, r, notAllowedParams{
+								allowedMethods: "GET,POST",
+								allowedHeaders: rn16AllowedHeaders,
+								acceptPost:     "application/json,application/x-www-form-urlencoded",
+								acceptPatch:    "",
+							})
+						}
+
+						return
+					}
+
+				}
+
 			case 'c': // Prefix: "counter/"
 
 				if l := len("counter/"); len(elem) >= l && elem[0:l] == "counter/" {
@@ -362,7 +628,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn9AllowedHeaders,
+								allowedHeaders: rn17AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -389,7 +655,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn11AllowedHeaders,
+								allowedHeaders: rn19AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -416,7 +682,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn12AllowedHeaders,
+								allowedHeaders: rn20AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -443,7 +709,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn13AllowedHeaders,
+								allowedHeaders: rn21AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -470,7 +736,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn14AllowedHeaders,
+								allowedHeaders: rn22AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -497,7 +763,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn15AllowedHeaders,
+								allowedHeaders: rn23AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -524,7 +790,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn16AllowedHeaders,
+								allowedHeaders: rn24AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -565,7 +831,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn17AllowedHeaders,
+								allowedHeaders: rn25AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -592,7 +858,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn19AllowedHeaders,
+								allowedHeaders: rn27AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -619,7 +885,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn20AllowedHeaders,
+								allowedHeaders: rn28AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -646,7 +912,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn21AllowedHeaders,
+								allowedHeaders: rn29AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -673,7 +939,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn22AllowedHeaders,
+								allowedHeaders: rn30AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -700,7 +966,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn23AllowedHeaders,
+								allowedHeaders: rn31AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -753,7 +1019,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 							default:
 								s.notAllowed(w, r, notAllowedParams{
 									allowedMethods: "GET,POST",
-									allowedHeaders: rn24AllowedHeaders,
+									allowedHeaders: rn32AllowedHeaders,
 									acceptPost:     "application/json,application/x-www-form-urlencoded",
 									acceptPatch:    "",
 								})
@@ -780,7 +1046,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 							default:
 								s.notAllowed(w, r, notAllowedParams{
 									allowedMethods: "GET,POST",
-									allowedHeaders: rn26AllowedHeaders,
+									allowedHeaders: rn34AllowedHeaders,
 									acceptPost:     "application/json,application/x-www-form-urlencoded",
 									acceptPatch:    "",
 								})
@@ -807,7 +1073,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 							default:
 								s.notAllowed(w, r, notAllowedParams{
 									allowedMethods: "GET,POST",
-									allowedHeaders: rn27AllowedHeaders,
+									allowedHeaders: rn35AllowedHeaders,
 									acceptPost:     "application/json,application/x-www-form-urlencoded",
 									acceptPatch:    "",
 								})
@@ -834,7 +1100,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 							default:
 								s.notAllowed(w, r, notAllowedParams{
 									allowedMethods: "GET,POST",
-									allowedHeaders: rn28AllowedHeaders,
+									allowedHeaders: rn36AllowedHeaders,
 									acceptPost:     "application/json,application/x-www-form-urlencoded",
 									acceptPatch:    "",
 								})
@@ -861,7 +1127,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 							default:
 								s.notAllowed(w, r, notAllowedParams{
 									allowedMethods: "GET,POST",
-									allowedHeaders: rn29AllowedHeaders,
+									allowedHeaders: rn37AllowedHeaders,
 									acceptPost:     "application/json,application/x-www-form-urlencoded",
 									acceptPatch:    "",
 								})
@@ -888,7 +1154,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 							default:
 								s.notAllowed(w, r, notAllowedParams{
 									allowedMethods: "GET,POST",
-									allowedHeaders: rn30AllowedHeaders,
+									allowedHeaders: rn38AllowedHeaders,
 									acceptPost:     "application/json,application/x-www-form-urlencoded",
 									acceptPatch:    "",
 								})
@@ -926,6 +1192,426 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 				}
 
+			case 's': // Prefix: "s"
+
+				if l := len("s"); len(elem) >= l && elem[0:l] == "s" {
+					elem = elem[l:]
+				} else {
+					break
+				}
+
+				if len(elem) == 0 {
+					break
+				}
+				switch elem[0] {
+				case 'c': // Prefix: "core/"
+
+					if l := len("core/"); len(elem) >= l && elem[0:l] == "core/" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						break
+					}
+					switch elem[0] {
+					case 'a': // Prefix: "add"
+
+						if l := len("add"); len(elem) >= l && elem[0:l] == "add" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch r.Method {
+							case "GET":
+								s.handleScoreAddQueryRequest([0]string{}, elemIsEscaped, w, r)
+							case "POST":
+								s.handleScoreAddBodyRequest([0]string{}, elemIsEscaped, w, r)
+							default:
+								s.notAllowed(w, r, notAllowedParams{
+									allowedMethods: "GET,POST",
+									allowedHeaders: rn41AllowedHeaders,
+									acceptPost:     "application/json,application/x-www-form-urlencoded",
+									acceptPatch:    "",
+								})
+							}
+
+							return
+						}
+
+					case 'd': // Prefix: "del"
+
+						if l := len("del"); len(elem) >= l && elem[0:l] == "del" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch r.Method {
+							case "GET":
+								s.handleScoreDelQueryRequest([0]string{}, elemIsEscaped, w, r)
+							case "POST":
+								s.handleScoreDelBodyRequest([0]string{}, elemIsEscaped, w, r)
+							default:
+								s.notAllowed(w, r, notAllowedParams{
+									allowedMethods: "GET,POST",
+									allowedHeaders: rn43AllowedHeaders,
+									acceptPost:     "application/json,application/x-www-form-urlencoded",
+									acceptPatch:    "",
+								})
+							}
+
+							return
+						}
+
+					case 'g': // Prefix: "get"
+
+						if l := len("get"); len(elem) >= l && elem[0:l] == "get" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch r.Method {
+							case "GET":
+								s.handleScoreGetQueryRequest([0]string{}, elemIsEscaped, w, r)
+							case "POST":
+								s.handleScoreGetBodyRequest([0]string{}, elemIsEscaped, w, r)
+							default:
+								s.notAllowed(w, r, notAllowedParams{
+									allowedMethods: "GET,POST",
+									allowedHeaders: rn44AllowedHeaders,
+									acceptPost:     "application/json,application/x-www-form-urlencoded",
+									acceptPatch:    "",
+								})
+							}
+
+							return
+						}
+
+					case 'i': // Prefix: "incr"
+
+						if l := len("incr"); len(elem) >= l && elem[0:l] == "incr" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch r.Method {
+							case "GET":
+								s.handleScoreIncrQueryRequest([0]string{}, elemIsEscaped, w, r)
+							case "POST":
+								s.handleScoreIncrBodyRequest([0]string{}, elemIsEscaped, w, r)
+							default:
+								s.notAllowed(w, r, notAllowedParams{
+									allowedMethods: "GET,POST",
+									allowedHeaders: rn45AllowedHeaders,
+									acceptPost:     "application/json,application/x-www-form-urlencoded",
+									acceptPatch:    "",
+								})
+							}
+
+							return
+						}
+
+					case 'p': // Prefix: "put"
+
+						if l := len("put"); len(elem) >= l && elem[0:l] == "put" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch r.Method {
+							case "GET":
+								s.handleScorePutQueryRequest([0]string{}, elemIsEscaped, w, r)
+							case "POST":
+								s.handleScorePutBodyRequest([0]string{}, elemIsEscaped, w, r)
+							default:
+								s.notAllowed(w, r, notAllowedParams{
+									allowedMethods: "GET,POST",
+									allowedHeaders: rn46AllowedHeaders,
+									acceptPost:     "application/json,application/x-www-form-urlencoded",
+									acceptPatch:    "",
+								})
+							}
+
+							return
+						}
+
+					case 's': // Prefix: "select"
+
+						if l := len("select"); len(elem) >= l && elem[0:l] == "select" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch r.Method {
+							case "GET":
+								s.handleScoreSelectQueryRequest([0]string{}, elemIsEscaped, w, r)
+							case "POST":
+								s.handleScoreSelectBodyRequest([0]string{}, elemIsEscaped, w, r)
+							default:
+								s.notAllowed(w, r, notAllowedParams{
+									allowedMethods: "GET,POST",
+									allowedHeaders: rn47AllowedHeaders,
+									acceptPost:     "application/json,application/x-www-form-urlencoded",
+									acceptPatch:    "",
+								})
+							}
+
+							return
+						}
+
+					case 'u': // Prefix: "update"
+
+						if l := len("update"); len(elem) >= l && elem[0:l] == "update" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch r.Method {
+							case "GET":
+								s.handleScoreUpdateQueryRequest([0]string{}, elemIsEscaped, w, r)
+							case "POST":
+								s.handleScoreUpdateBodyRequest([0]string{}, elemIsEscaped, w, r)
+							default:
+								s.notAllowed(w, r, notAllowedParams{
+									allowedMethods: "GET,POST",
+									allowedHeaders: rn48AllowedHeaders,
+									acceptPost:     "application/json,application/x-www-form-urlencoded",
+									acceptPatch:    "",
+								})
+							}
+
+							return
+						}
+
+					}
+
+				case 't': // Prefix: "tat/"
+
+					if l := len("tat/"); len(elem) >= l && elem[0:l] == "tat/" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						break
+					}
+					switch elem[0] {
+					case 'a': // Prefix: "add"
+
+						if l := len("add"); len(elem) >= l && elem[0:l] == "add" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch r.Method {
+							case "GET":
+								s.handleStatAddQueryRequest([0]string{}, elemIsEscaped, w, r)
+							case "POST":
+								s.handleStatAddBodyRequest([0]string{}, elemIsEscaped, w, r)
+							default:
+								s.notAllowed(w, r, notAllowedParams{
+									allowedMethods: "GET,POST",
+									allowedHeaders: rn50AllowedHeaders,
+									acceptPost:     "application/json,application/x-www-form-urlencoded",
+									acceptPatch:    "",
+								})
+							}
+
+							return
+						}
+
+					case 'd': // Prefix: "del"
+
+						if l := len("del"); len(elem) >= l && elem[0:l] == "del" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch r.Method {
+							case "GET":
+								s.handleStatDelQueryRequest([0]string{}, elemIsEscaped, w, r)
+							case "POST":
+								s.handleStatDelBodyRequest([0]string{}, elemIsEscaped, w, r)
+							default:
+								s.notAllowed(w, r, notAllowedParams{
+									allowedMethods: "GET,POST",
+									allowedHeaders: rn52AllowedHeaders,
+									acceptPost:     "application/json,application/x-www-form-urlencoded",
+									acceptPatch:    "",
+								})
+							}
+
+							return
+						}
+
+					case 'g': // Prefix: "get"
+
+						if l := len("get"); len(elem) >= l && elem[0:l] == "get" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch r.Method {
+							case "GET":
+								s.handleStatGetQueryRequest([0]string{}, elemIsEscaped, w, r)
+							case "POST":
+								s.handleStatGetBodyRequest([0]string{}, elemIsEscaped, w, r)
+							default:
+								s.notAllowed(w, r, notAllowedParams{
+									allowedMethods: "GET,POST",
+									allowedHeaders: rn53AllowedHeaders,
+									acceptPost:     "application/json,application/x-www-form-urlencoded",
+									acceptPatch:    "",
+								})
+							}
+
+							return
+						}
+
+					case 'i': // Prefix: "incr"
+
+						if l := len("incr"); len(elem) >= l && elem[0:l] == "incr" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch r.Method {
+							case "GET":
+								s.handleStatIncrQueryRequest([0]string{}, elemIsEscaped, w, r)
+							case "POST":
+								s.handleStatIncrBodyRequest([0]string{}, elemIsEscaped, w, r)
+							default:
+								s.notAllowed(w, r, notAllowedParams{
+									allowedMethods: "GET,POST",
+									allowedHeaders: rn54AllowedHeaders,
+									acceptPost:     "application/json,application/x-www-form-urlencoded",
+									acceptPatch:    "",
+								})
+							}
+
+							return
+						}
+
+					case 'p': // Prefix: "put"
+
+						if l := len("put"); len(elem) >= l && elem[0:l] == "put" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch r.Method {
+							case "GET":
+								s.handleStatPutQueryRequest([0]string{}, elemIsEscaped, w, r)
+							case "POST":
+								s.handleStatPutBodyRequest([0]string{}, elemIsEscaped, w, r)
+							default:
+								s.notAllowed(w, r, notAllowedParams{
+									allowedMethods: "GET,POST",
+									allowedHeaders: rn55AllowedHeaders,
+									acceptPost:     "application/json,application/x-www-form-urlencoded",
+									acceptPatch:    "",
+								})
+							}
+
+							return
+						}
+
+					case 's': // Prefix: "select"
+
+						if l := len("select"); len(elem) >= l && elem[0:l] == "select" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch r.Method {
+							case "GET":
+								s.handleStatSelectQueryRequest([0]string{}, elemIsEscaped, w, r)
+							case "POST":
+								s.handleStatSelectBodyRequest([0]string{}, elemIsEscaped, w, r)
+							default:
+								s.notAllowed(w, r, notAllowedParams{
+									allowedMethods: "GET,POST",
+									allowedHeaders: rn56AllowedHeaders,
+									acceptPost:     "application/json,application/x-www-form-urlencoded",
+									acceptPatch:    "",
+								})
+							}
+
+							return
+						}
+
+					case 'u': // Prefix: "update"
+
+						if l := len("update"); len(elem) >= l && elem[0:l] == "update" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch r.Method {
+							case "GET":
+								s.handleStatUpdateQueryRequest([0]string{}, elemIsEscaped, w, r)
+							case "POST":
+								s.handleStatUpdateBodyRequest([0]string{}, elemIsEscaped, w, r)
+							default:
+								s.notAllowed(w, r, notAllowedParams{
+									allowedMethods: "GET,POST",
+									allowedHeaders: rn57AllowedHeaders,
+									acceptPost:     "application/json,application/x-www-form-urlencoded",
+									acceptPatch:    "",
+								})
+							}
+
+							return
+						}
+
+					}
+
+				}
+
 			case 't': // Prefix: "todo/"
 
 				if l := len("todo/"); len(elem) >= l && elem[0:l] == "todo/" {
@@ -956,7 +1642,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn33AllowedHeaders,
+								allowedHeaders: rn58AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -983,7 +1669,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn35AllowedHeaders,
+								allowedHeaders: rn60AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -1010,7 +1696,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn36AllowedHeaders,
+								allowedHeaders: rn61AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -1037,7 +1723,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn37AllowedHeaders,
+								allowedHeaders: rn62AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -1064,7 +1750,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn38AllowedHeaders,
+								allowedHeaders: rn63AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -1091,7 +1777,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						default:
 							s.notAllowed(w, r, notAllowedParams{
 								allowedMethods: "GET,POST",
-								allowedHeaders: rn39AllowedHeaders,
+								allowedHeaders: rn64AllowedHeaders,
 								acceptPost:     "application/json,application/x-www-form-urlencoded",
 								acceptPatch:    "",
 							})
@@ -1410,6 +2096,258 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 							r.operationID = "AlbumUpdateBody"
 							r.operationGroup = ""
 							r.pathPattern = "/album/update"
+							r.args = args
+							r.count = 0
+							return r, true
+						default:
+							return
+						}
+					}
+
+				}
+
+			case 'b': // Prefix: "bookmark/"
+
+				if l := len("bookmark/"); len(elem) >= l && elem[0:l] == "bookmark/" {
+					elem = elem[l:]
+				} else {
+					break
+				}
+
+				if len(elem) == 0 {
+					break
+				}
+				switch elem[0] {
+				case 'a': // Prefix: "add"
+
+					if l := len("add"); len(elem) >= l && elem[0:l] == "add" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						// Leaf node.
+						switch method {
+						case "GET":
+							r.name = BookmarkAddQueryOperation
+							r.summary = "Add a row to bookmark; 409 when the key exists"
+							r.operationID = "BookmarkAddQuery"
+							r.operationGroup = ""
+							r.pathPattern = "/bookmark/add"
+							r.args = args
+							r.count = 0
+							return r, true
+						case "POST":
+							r.name = BookmarkAddBodyOperation
+							r.summary = "Add a row to bookmark; 409 when the key exists"
+							r.operationID = "BookmarkAddBody"
+							r.operationGroup = ""
+							r.pathPattern = "/bookmark/add"
+							r.args = args
+							r.count = 0
+							return r, true
+						default:
+							return
+						}
+					}
+
+				case 'd': // Prefix: "del"
+
+					if l := len("del"); len(elem) >= l && elem[0:l] == "del" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						// Leaf node.
+						switch method {
+						case "GET":
+							r.name = BookmarkDelQueryOperation
+							r.summary = "Delete a row of bookmark"
+							r.operationID = "BookmarkDelQuery"
+							r.operationGroup = ""
+							r.pathPattern = "/bookmark/del"
+							r.args = args
+							r.count = 0
+							return r, true
+						case "POST":
+							r.name = BookmarkDelBodyOperation
+							r.summary = "Delete a row of bookmark"
+							r.operationID = "BookmarkDelBody"
+							r.operationGroup = ""
+							r.pathPattern = "/bookmark/del"
+							r.args = args
+							r.count = 0
+							return r, true
+						default:
+							return
+						}
+					}
+
+				case 'g': // Prefix: "get"
+
+					if l := len("get"); len(elem) >= l && elem[0:l] == "get" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						// Leaf node.
+						switch method {
+						case "GET":
+							r.name = BookmarkGetQueryOperation
+							r.summary = "Get the bookmark row with the key"
+							r.operationID = "BookmarkGetQuery"
+							r.operationGroup = ""
+							r.pathPattern = "/bookmark/get"
+							r.args = args
+							r.count = 0
+							return r, true
+						case "POST":
+							r.name = BookmarkGetBodyOperation
+							r.summary = "Get the bookmark row with the key"
+							r.operationID = "BookmarkGetBody"
+							r.operationGroup = ""
+							r.pathPattern = "/bookmark/get"
+							r.args = args
+							r.count = 0
+							return r, true
+						default:
+							return
+						}
+					}
+
+				case 'i': // Prefix: "incr"
+
+					if l := len("incr"); len(elem) >= l && elem[0:l] == "incr" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						// Leaf node.
+						switch method {
+						case "GET":
+							r.name = BookmarkIncrQueryOperation
+							r.summary = "Add to the counters of a row of bookmark, creating it when missing"
+							r.operationID = "BookmarkIncrQuery"
+							r.operationGroup = ""
+							r.pathPattern = "/bookmark/incr"
+							r.args = args
+							r.count = 0
+							return r, true
+						case "POST":
+							r.name = BookmarkIncrBodyOperation
+							r.summary = "Add to the counters of a row of bookmark, creating it when missing"
+							r.operationID = "BookmarkIncrBody"
+							r.operationGroup = ""
+							r.pathPattern = "/bookmark/incr"
+							r.args = args
+							r.count = 0
+							return r, true
+						default:
+							return
+						}
+					}
+
+				case 'p': // Prefix: "put"
+
+					if l := len("put"); len(elem) >= l && elem[0:l] == "put" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						// Leaf node.
+						switch method {
+						case "GET":
+							r.name = BookmarkPutQueryOperation
+							r.summary = "Add or replace a whole row of bookmark"
+							r.operationID = "BookmarkPutQuery"
+							r.operationGroup = ""
+							r.pathPattern = "/bookmark/put"
+							r.args = args
+							r.count = 0
+							return r, true
+						case "POST":
+							r.name = BookmarkPutBodyOperation
+							r.summary = "Add or replace a whole row of bookmark"
+							r.operationID = "BookmarkPutBody"
+							r.operationGroup = ""
+							r.pathPattern = "/bookmark/put"
+							r.args = args
+							r.count = 0
+							return r, true
+						default:
+							return
+						}
+					}
+
+				case 's': // Prefix: "select"
+
+					if l := len("select"); len(elem) >= l && elem[0:l] == "select" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						// Leaf node.
+						switch method {
+						case "GET":
+							r.name = BookmarkSelectQueryOperation
+							r.summary = "Select bookmark rows: every column parameter is a condition"
+							r.operationID = "BookmarkSelectQuery"
+							r.operationGroup = ""
+							r.pathPattern = "/bookmark/select"
+							r.args = args
+							r.count = 0
+							return r, true
+						case "POST":
+							r.name = BookmarkSelectBodyOperation
+							r.summary = "Select bookmark rows: every column parameter is a condition"
+							r.operationID = "BookmarkSelectBody"
+							r.operationGroup = ""
+							r.pathPattern = "/bookmark/select"
+							r.args = args
+							r.count = 0
+							return r, true
+						default:
+							return
+						}
+					}
+
+				case 'u': // Prefix: "update"
+
+					if l := len("update"); len(elem) >= l && elem[0:l] == "update" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						// Leaf node.
+						switch method {
+						case "GET":
+							r.name = BookmarkUpdateQueryOperation
+							r.summary = "Update the given columns of a row of bookmark"
+							r.operationID = "BookmarkUpdateQuery"
+							r.operationGroup = ""
+							r.pathPattern = "/bookmark/update"
+							r.args = args
+							r.count = 0
+							return r, true
+						case "POST":
+							r.name = BookmarkUpdateBodyOperation
+							r.summary = "Update the given columns of a row of bookmark"
+							r.operationID = "BookmarkUpdateBody"
+							r.operationGroup = ""
+							r.pathPattern = "/bookmark/update"
 							r.args = args
 							r.count = 0
 							return r, true
@@ -2143,6 +3081,524 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						default:
 							return
 						}
+					}
+
+				}
+
+			case 's': // Prefix: "s"
+
+				if l := len("s"); len(elem) >= l && elem[0:l] == "s" {
+					elem = elem[l:]
+				} else {
+					break
+				}
+
+				if len(elem) == 0 {
+					break
+				}
+				switch elem[0] {
+				case 'c': // Prefix: "core/"
+
+					if l := len("core/"); len(elem) >= l && elem[0:l] == "core/" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						break
+					}
+					switch elem[0] {
+					case 'a': // Prefix: "add"
+
+						if l := len("add"); len(elem) >= l && elem[0:l] == "add" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch method {
+							case "GET":
+								r.name = ScoreAddQueryOperation
+								r.summary = "Add a row to score; 409 when the key exists"
+								r.operationID = "ScoreAddQuery"
+								r.operationGroup = ""
+								r.pathPattern = "/score/add"
+								r.args = args
+								r.count = 0
+								return r, true
+							case "POST":
+								r.name = ScoreAddBodyOperation
+								r.summary = "Add a row to score; 409 when the key exists"
+								r.operationID = "ScoreAddBody"
+								r.operationGroup = ""
+								r.pathPattern = "/score/add"
+								r.args = args
+								r.count = 0
+								return r, true
+							default:
+								return
+							}
+						}
+
+					case 'd': // Prefix: "del"
+
+						if l := len("del"); len(elem) >= l && elem[0:l] == "del" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch method {
+							case "GET":
+								r.name = ScoreDelQueryOperation
+								r.summary = "Delete a row of score"
+								r.operationID = "ScoreDelQuery"
+								r.operationGroup = ""
+								r.pathPattern = "/score/del"
+								r.args = args
+								r.count = 0
+								return r, true
+							case "POST":
+								r.name = ScoreDelBodyOperation
+								r.summary = "Delete a row of score"
+								r.operationID = "ScoreDelBody"
+								r.operationGroup = ""
+								r.pathPattern = "/score/del"
+								r.args = args
+								r.count = 0
+								return r, true
+							default:
+								return
+							}
+						}
+
+					case 'g': // Prefix: "get"
+
+						if l := len("get"); len(elem) >= l && elem[0:l] == "get" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch method {
+							case "GET":
+								r.name = ScoreGetQueryOperation
+								r.summary = "Get the score row with the key"
+								r.operationID = "ScoreGetQuery"
+								r.operationGroup = ""
+								r.pathPattern = "/score/get"
+								r.args = args
+								r.count = 0
+								return r, true
+							case "POST":
+								r.name = ScoreGetBodyOperation
+								r.summary = "Get the score row with the key"
+								r.operationID = "ScoreGetBody"
+								r.operationGroup = ""
+								r.pathPattern = "/score/get"
+								r.args = args
+								r.count = 0
+								return r, true
+							default:
+								return
+							}
+						}
+
+					case 'i': // Prefix: "incr"
+
+						if l := len("incr"); len(elem) >= l && elem[0:l] == "incr" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch method {
+							case "GET":
+								r.name = ScoreIncrQueryOperation
+								r.summary = "Add to the counters of a row of score, creating it when missing"
+								r.operationID = "ScoreIncrQuery"
+								r.operationGroup = ""
+								r.pathPattern = "/score/incr"
+								r.args = args
+								r.count = 0
+								return r, true
+							case "POST":
+								r.name = ScoreIncrBodyOperation
+								r.summary = "Add to the counters of a row of score, creating it when missing"
+								r.operationID = "ScoreIncrBody"
+								r.operationGroup = ""
+								r.pathPattern = "/score/incr"
+								r.args = args
+								r.count = 0
+								return r, true
+							default:
+								return
+							}
+						}
+
+					case 'p': // Prefix: "put"
+
+						if l := len("put"); len(elem) >= l && elem[0:l] == "put" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch method {
+							case "GET":
+								r.name = ScorePutQueryOperation
+								r.summary = "Add or replace a whole row of score"
+								r.operationID = "ScorePutQuery"
+								r.operationGroup = ""
+								r.pathPattern = "/score/put"
+								r.args = args
+								r.count = 0
+								return r, true
+							case "POST":
+								r.name = ScorePutBodyOperation
+								r.summary = "Add or replace a whole row of score"
+								r.operationID = "ScorePutBody"
+								r.operationGroup = ""
+								r.pathPattern = "/score/put"
+								r.args = args
+								r.count = 0
+								return r, true
+							default:
+								return
+							}
+						}
+
+					case 's': // Prefix: "select"
+
+						if l := len("select"); len(elem) >= l && elem[0:l] == "select" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch method {
+							case "GET":
+								r.name = ScoreSelectQueryOperation
+								r.summary = "Select score rows: every column parameter is a condition"
+								r.operationID = "ScoreSelectQuery"
+								r.operationGroup = ""
+								r.pathPattern = "/score/select"
+								r.args = args
+								r.count = 0
+								return r, true
+							case "POST":
+								r.name = ScoreSelectBodyOperation
+								r.summary = "Select score rows: every column parameter is a condition"
+								r.operationID = "ScoreSelectBody"
+								r.operationGroup = ""
+								r.pathPattern = "/score/select"
+								r.args = args
+								r.count = 0
+								return r, true
+							default:
+								return
+							}
+						}
+
+					case 'u': // Prefix: "update"
+
+						if l := len("update"); len(elem) >= l && elem[0:l] == "update" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch method {
+							case "GET":
+								r.name = ScoreUpdateQueryOperation
+								r.summary = "Update the given columns of a row of score"
+								r.operationID = "ScoreUpdateQuery"
+								r.operationGroup = ""
+								r.pathPattern = "/score/update"
+								r.args = args
+								r.count = 0
+								return r, true
+							case "POST":
+								r.name = ScoreUpdateBodyOperation
+								r.summary = "Update the given columns of a row of score"
+								r.operationID = "ScoreUpdateBody"
+								r.operationGroup = ""
+								r.pathPattern = "/score/update"
+								r.args = args
+								r.count = 0
+								return r, true
+							default:
+								return
+							}
+						}
+
+					}
+
+				case 't': // Prefix: "tat/"
+
+					if l := len("tat/"); len(elem) >= l && elem[0:l] == "tat/" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					if len(elem) == 0 {
+						break
+					}
+					switch elem[0] {
+					case 'a': // Prefix: "add"
+
+						if l := len("add"); len(elem) >= l && elem[0:l] == "add" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch method {
+							case "GET":
+								r.name = StatAddQueryOperation
+								r.summary = "Add a row to stat; 409 when the key exists"
+								r.operationID = "StatAddQuery"
+								r.operationGroup = ""
+								r.pathPattern = "/stat/add"
+								r.args = args
+								r.count = 0
+								return r, true
+							case "POST":
+								r.name = StatAddBodyOperation
+								r.summary = "Add a row to stat; 409 when the key exists"
+								r.operationID = "StatAddBody"
+								r.operationGroup = ""
+								r.pathPattern = "/stat/add"
+								r.args = args
+								r.count = 0
+								return r, true
+							default:
+								return
+							}
+						}
+
+					case 'd': // Prefix: "del"
+
+						if l := len("del"); len(elem) >= l && elem[0:l] == "del" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch method {
+							case "GET":
+								r.name = StatDelQueryOperation
+								r.summary = "Delete a row of stat"
+								r.operationID = "StatDelQuery"
+								r.operationGroup = ""
+								r.pathPattern = "/stat/del"
+								r.args = args
+								r.count = 0
+								return r, true
+							case "POST":
+								r.name = StatDelBodyOperation
+								r.summary = "Delete a row of stat"
+								r.operationID = "StatDelBody"
+								r.operationGroup = ""
+								r.pathPattern = "/stat/del"
+								r.args = args
+								r.count = 0
+								return r, true
+							default:
+								return
+							}
+						}
+
+					case 'g': // Prefix: "get"
+
+						if l := len("get"); len(elem) >= l && elem[0:l] == "get" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch method {
+							case "GET":
+								r.name = StatGetQueryOperation
+								r.summary = "Get the stat row with the key"
+								r.operationID = "StatGetQuery"
+								r.operationGroup = ""
+								r.pathPattern = "/stat/get"
+								r.args = args
+								r.count = 0
+								return r, true
+							case "POST":
+								r.name = StatGetBodyOperation
+								r.summary = "Get the stat row with the key"
+								r.operationID = "StatGetBody"
+								r.operationGroup = ""
+								r.pathPattern = "/stat/get"
+								r.args = args
+								r.count = 0
+								return r, true
+							default:
+								return
+							}
+						}
+
+					case 'i': // Prefix: "incr"
+
+						if l := len("incr"); len(elem) >= l && elem[0:l] == "incr" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch method {
+							case "GET":
+								r.name = StatIncrQueryOperation
+								r.summary = "Add to the counters of a row of stat, creating it when missing"
+								r.operationID = "StatIncrQuery"
+								r.operationGroup = ""
+								r.pathPattern = "/stat/incr"
+								r.args = args
+								r.count = 0
+								return r, true
+							case "POST":
+								r.name = StatIncrBodyOperation
+								r.summary = "Add to the counters of a row of stat, creating it when missing"
+								r.operationID = "StatIncrBody"
+								r.operationGroup = ""
+								r.pathPattern = "/stat/incr"
+								r.args = args
+								r.count = 0
+								return r, true
+							default:
+								return
+							}
+						}
+
+					case 'p': // Prefix: "put"
+
+						if l := len("put"); len(elem) >= l && elem[0:l] == "put" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch method {
+							case "GET":
+								r.name = StatPutQueryOperation
+								r.summary = "Add or replace a whole row of stat"
+								r.operationID = "StatPutQuery"
+								r.operationGroup = ""
+								r.pathPattern = "/stat/put"
+								r.args = args
+								r.count = 0
+								return r, true
+							case "POST":
+								r.name = StatPutBodyOperation
+								r.summary = "Add or replace a whole row of stat"
+								r.operationID = "StatPutBody"
+								r.operationGroup = ""
+								r.pathPattern = "/stat/put"
+								r.args = args
+								r.count = 0
+								return r, true
+							default:
+								return
+							}
+						}
+
+					case 's': // Prefix: "select"
+
+						if l := len("select"); len(elem) >= l && elem[0:l] == "select" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch method {
+							case "GET":
+								r.name = StatSelectQueryOperation
+								r.summary = "Select stat rows: every column parameter is a condition"
+								r.operationID = "StatSelectQuery"
+								r.operationGroup = ""
+								r.pathPattern = "/stat/select"
+								r.args = args
+								r.count = 0
+								return r, true
+							case "POST":
+								r.name = StatSelectBodyOperation
+								r.summary = "Select stat rows: every column parameter is a condition"
+								r.operationID = "StatSelectBody"
+								r.operationGroup = ""
+								r.pathPattern = "/stat/select"
+								r.args = args
+								r.count = 0
+								return r, true
+							default:
+								return
+							}
+						}
+
+					case 'u': // Prefix: "update"
+
+						if l := len("update"); len(elem) >= l && elem[0:l] == "update" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch method {
+							case "GET":
+								r.name = StatUpdateQueryOperation
+								r.summary = "Update the given columns of a row of stat"
+								r.operationID = "StatUpdateQuery"
+								r.operationGroup = ""
+								r.pathPattern = "/stat/update"
+								r.args = args
+								r.count = 0
+								return r, true
+							case "POST":
+								r.name = StatUpdateBodyOperation
+								r.summary = "Update the given columns of a row of stat"
+								r.operationID = "StatUpdateBody"
+								r.operationGroup = ""
+								r.pathPattern = "/stat/update"
+								r.args = args
+								r.count = 0
+								return r, true
+							default:
+								return
+							}
+						}
+
 					}
 
 				}

@@ -550,6 +550,545 @@ func (s *AlbumReply) SetMtime(val OptInt64) {
 	s.Mtime = val
 }
 
+// Columns of bookmark as a flat form (JSON columns in JSON bodies only).
+// Ref: #/components/schemas/BookmarkForm
+type BookmarkForm struct {
+	ID      OptString `json:"id"`
+	OwnerID OptString `json:"owner_id"`
+	URL     OptString `json:"url"`
+	Note    OptString `json:"note"`
+	Hits    OptInt64  `json:"hits"`
+}
+
+// GetID returns the value of ID.
+func (s *BookmarkForm) GetID() OptString {
+	return s.ID
+}
+
+// GetOwnerID returns the value of OwnerID.
+func (s *BookmarkForm) GetOwnerID() OptString {
+	return s.OwnerID
+}
+
+// GetURL returns the value of URL.
+func (s *BookmarkForm) GetURL() OptString {
+	return s.URL
+}
+
+// GetNote returns the value of Note.
+func (s *BookmarkForm) GetNote() OptString {
+	return s.Note
+}
+
+// GetHits returns the value of Hits.
+func (s *BookmarkForm) GetHits() OptInt64 {
+	return s.Hits
+}
+
+// SetID sets the value of ID.
+func (s *BookmarkForm) SetID(val OptString) {
+	s.ID = val
+}
+
+// SetOwnerID sets the value of OwnerID.
+func (s *BookmarkForm) SetOwnerID(val OptString) {
+	s.OwnerID = val
+}
+
+// SetURL sets the value of URL.
+func (s *BookmarkForm) SetURL(val OptString) {
+	s.URL = val
+}
+
+// SetNote sets the value of Note.
+func (s *BookmarkForm) SetNote(val OptString) {
+	s.Note = val
+}
+
+// SetHits sets the value of Hits.
+func (s *BookmarkForm) SetHits(val OptInt64) {
+	s.Hits = val
+}
+
+func (*BookmarkForm) bookmarkAddBodyReq()    {}
+func (*BookmarkForm) bookmarkDelBodyReq()    {}
+func (*BookmarkForm) bookmarkGetBodyReq()    {}
+func (*BookmarkForm) bookmarkIncrBodyReq()   {}
+func (*BookmarkForm) bookmarkPutBodyReq()    {}
+func (*BookmarkForm) bookmarkUpdateBodyReq() {}
+
+// Columns of bookmark; null clears a nullable column.
+// Ref: #/components/schemas/BookmarkInput
+type BookmarkInput struct {
+	ID      OptString    `json:"id"`
+	OwnerID OptNilString `json:"owner_id"`
+	URL     OptString    `json:"url"`
+	Note    OptString    `json:"note"`
+	Hits    OptInt64     `json:"hits"`
+}
+
+// GetID returns the value of ID.
+func (s *BookmarkInput) GetID() OptString {
+	return s.ID
+}
+
+// GetOwnerID returns the value of OwnerID.
+func (s *BookmarkInput) GetOwnerID() OptNilString {
+	return s.OwnerID
+}
+
+// GetURL returns the value of URL.
+func (s *BookmarkInput) GetURL() OptString {
+	return s.URL
+}
+
+// GetNote returns the value of Note.
+func (s *BookmarkInput) GetNote() OptString {
+	return s.Note
+}
+
+// GetHits returns the value of Hits.
+func (s *BookmarkInput) GetHits() OptInt64 {
+	return s.Hits
+}
+
+// SetID sets the value of ID.
+func (s *BookmarkInput) SetID(val OptString) {
+	s.ID = val
+}
+
+// SetOwnerID sets the value of OwnerID.
+func (s *BookmarkInput) SetOwnerID(val OptNilString) {
+	s.OwnerID = val
+}
+
+// SetURL sets the value of URL.
+func (s *BookmarkInput) SetURL(val OptString) {
+	s.URL = val
+}
+
+// SetNote sets the value of Note.
+func (s *BookmarkInput) SetNote(val OptString) {
+	s.Note = val
+}
+
+// SetHits sets the value of Hits.
+func (s *BookmarkInput) SetHits(val OptInt64) {
+	s.Hits = val
+}
+
+func (*BookmarkInput) bookmarkAddBodyReq()    {}
+func (*BookmarkInput) bookmarkDelBodyReq()    {}
+func (*BookmarkInput) bookmarkGetBodyReq()    {}
+func (*BookmarkInput) bookmarkIncrBodyReq()   {}
+func (*BookmarkInput) bookmarkPutBodyReq()    {}
+func (*BookmarkInput) bookmarkUpdateBodyReq() {}
+
+// Ref: #/components/schemas/BookmarkPage
+type BookmarkPage struct {
+	// Rows in data.
+	Count int             `json:"count"`
+	Data  []BookmarkReply `json:"data"`
+	// Pass back as _token for the next page.
+	NextToken OptString `json:"next_token"`
+}
+
+// GetCount returns the value of Count.
+func (s *BookmarkPage) GetCount() int {
+	return s.Count
+}
+
+// GetData returns the value of Data.
+func (s *BookmarkPage) GetData() []BookmarkReply {
+	return s.Data
+}
+
+// GetNextToken returns the value of NextToken.
+func (s *BookmarkPage) GetNextToken() OptString {
+	return s.NextToken
+}
+
+// SetCount sets the value of Count.
+func (s *BookmarkPage) SetCount(val int) {
+	s.Count = val
+}
+
+// SetData sets the value of Data.
+func (s *BookmarkPage) SetData(val []BookmarkReply) {
+	s.Data = val
+}
+
+// SetNextToken sets the value of NextToken.
+func (s *BookmarkPage) SetNextToken(val OptString) {
+	s.NextToken = val
+}
+
+// Conditions on bookmark columns (a value, or a list for in and between) and the control parameters.
+// Ref: #/components/schemas/BookmarkQuery
+type BookmarkQuery struct {
+	// Condition on id: a value, or a list for in and between.
+	ID jx.Raw `json:"id"`
+	// Condition on owner_id: a value, or a list for in and between.
+	OwnerID jx.Raw `json:"owner_id"`
+	// Condition on url: a value, or a list for in and between.
+	URL jx.Raw `json:"url"`
+	// Condition on note: a value, or a list for in and between.
+	Note jx.Raw `json:"note"`
+	// Condition on hits: a value, or a list for in and between.
+	Hits jx.Raw `json:"hits"`
+	// Operators: col,op pairs separated by commas or |, e.g. name,begins_with,width,gt.
+	CtlOps OptString `json:"_ops"`
+	// Page size, 1..1000 (default 50).
+	CtlCount OptInt `json:"_count"`
+	// Next_token of the previous page.
+	CtlToken OptString `json:"_token"`
+	// Columns to return, comma separated.
+	CtlSelect OptString `json:"_select"`
+	// Descending order.
+	CtlDesc OptBool `json:"_desc"`
+	// Column to order by (default: the primary key).
+	CtlSort OptString `json:"_sort"`
+	// Return {count: N} only.
+	CtlTotal OptBool `json:"_total"`
+}
+
+// GetID returns the value of ID.
+func (s *BookmarkQuery) GetID() jx.Raw {
+	return s.ID
+}
+
+// GetOwnerID returns the value of OwnerID.
+func (s *BookmarkQuery) GetOwnerID() jx.Raw {
+	return s.OwnerID
+}
+
+// GetURL returns the value of URL.
+func (s *BookmarkQuery) GetURL() jx.Raw {
+	return s.URL
+}
+
+// GetNote returns the value of Note.
+func (s *BookmarkQuery) GetNote() jx.Raw {
+	return s.Note
+}
+
+// GetHits returns the value of Hits.
+func (s *BookmarkQuery) GetHits() jx.Raw {
+	return s.Hits
+}
+
+// GetCtlOps returns the value of CtlOps.
+func (s *BookmarkQuery) GetCtlOps() OptString {
+	return s.CtlOps
+}
+
+// GetCtlCount returns the value of CtlCount.
+func (s *BookmarkQuery) GetCtlCount() OptInt {
+	return s.CtlCount
+}
+
+// GetCtlToken returns the value of CtlToken.
+func (s *BookmarkQuery) GetCtlToken() OptString {
+	return s.CtlToken
+}
+
+// GetCtlSelect returns the value of CtlSelect.
+func (s *BookmarkQuery) GetCtlSelect() OptString {
+	return s.CtlSelect
+}
+
+// GetCtlDesc returns the value of CtlDesc.
+func (s *BookmarkQuery) GetCtlDesc() OptBool {
+	return s.CtlDesc
+}
+
+// GetCtlSort returns the value of CtlSort.
+func (s *BookmarkQuery) GetCtlSort() OptString {
+	return s.CtlSort
+}
+
+// GetCtlTotal returns the value of CtlTotal.
+func (s *BookmarkQuery) GetCtlTotal() OptBool {
+	return s.CtlTotal
+}
+
+// SetID sets the value of ID.
+func (s *BookmarkQuery) SetID(val jx.Raw) {
+	s.ID = val
+}
+
+// SetOwnerID sets the value of OwnerID.
+func (s *BookmarkQuery) SetOwnerID(val jx.Raw) {
+	s.OwnerID = val
+}
+
+// SetURL sets the value of URL.
+func (s *BookmarkQuery) SetURL(val jx.Raw) {
+	s.URL = val
+}
+
+// SetNote sets the value of Note.
+func (s *BookmarkQuery) SetNote(val jx.Raw) {
+	s.Note = val
+}
+
+// SetHits sets the value of Hits.
+func (s *BookmarkQuery) SetHits(val jx.Raw) {
+	s.Hits = val
+}
+
+// SetCtlOps sets the value of CtlOps.
+func (s *BookmarkQuery) SetCtlOps(val OptString) {
+	s.CtlOps = val
+}
+
+// SetCtlCount sets the value of CtlCount.
+func (s *BookmarkQuery) SetCtlCount(val OptInt) {
+	s.CtlCount = val
+}
+
+// SetCtlToken sets the value of CtlToken.
+func (s *BookmarkQuery) SetCtlToken(val OptString) {
+	s.CtlToken = val
+}
+
+// SetCtlSelect sets the value of CtlSelect.
+func (s *BookmarkQuery) SetCtlSelect(val OptString) {
+	s.CtlSelect = val
+}
+
+// SetCtlDesc sets the value of CtlDesc.
+func (s *BookmarkQuery) SetCtlDesc(val OptBool) {
+	s.CtlDesc = val
+}
+
+// SetCtlSort sets the value of CtlSort.
+func (s *BookmarkQuery) SetCtlSort(val OptString) {
+	s.CtlSort = val
+}
+
+// SetCtlTotal sets the value of CtlTotal.
+func (s *BookmarkQuery) SetCtlTotal(val OptBool) {
+	s.CtlTotal = val
+}
+
+func (*BookmarkQuery) bookmarkSelectBodyReq() {}
+
+// Ref: #/components/schemas/BookmarkQueryForm
+type BookmarkQueryForm struct {
+	// Condition on id.
+	ID OptString `json:"id"`
+	// Condition on owner_id.
+	OwnerID OptString `json:"owner_id"`
+	// Condition on url.
+	URL OptString `json:"url"`
+	// Condition on note.
+	Note OptString `json:"note"`
+	// Condition on hits.
+	Hits OptString `json:"hits"`
+	// Operators: col,op pairs separated by commas or |, e.g. name,begins_with,width,gt.
+	CtlOps OptString `json:"_ops"`
+	// Page size, 1..1000 (default 50).
+	CtlCount OptInt `json:"_count"`
+	// Next_token of the previous page.
+	CtlToken OptString `json:"_token"`
+	// Columns to return, comma separated.
+	CtlSelect OptString `json:"_select"`
+	// Descending order.
+	CtlDesc OptBool `json:"_desc"`
+	// Column to order by (default: the primary key).
+	CtlSort OptString `json:"_sort"`
+	// Return {count: N} only.
+	CtlTotal OptBool `json:"_total"`
+}
+
+// GetID returns the value of ID.
+func (s *BookmarkQueryForm) GetID() OptString {
+	return s.ID
+}
+
+// GetOwnerID returns the value of OwnerID.
+func (s *BookmarkQueryForm) GetOwnerID() OptString {
+	return s.OwnerID
+}
+
+// GetURL returns the value of URL.
+func (s *BookmarkQueryForm) GetURL() OptString {
+	return s.URL
+}
+
+// GetNote returns the value of Note.
+func (s *BookmarkQueryForm) GetNote() OptString {
+	return s.Note
+}
+
+// GetHits returns the value of Hits.
+func (s *BookmarkQueryForm) GetHits() OptString {
+	return s.Hits
+}
+
+// GetCtlOps returns the value of CtlOps.
+func (s *BookmarkQueryForm) GetCtlOps() OptString {
+	return s.CtlOps
+}
+
+// GetCtlCount returns the value of CtlCount.
+func (s *BookmarkQueryForm) GetCtlCount() OptInt {
+	return s.CtlCount
+}
+
+// GetCtlToken returns the value of CtlToken.
+func (s *BookmarkQueryForm) GetCtlToken() OptString {
+	return s.CtlToken
+}
+
+// GetCtlSelect returns the value of CtlSelect.
+func (s *BookmarkQueryForm) GetCtlSelect() OptString {
+	return s.CtlSelect
+}
+
+// GetCtlDesc returns the value of CtlDesc.
+func (s *BookmarkQueryForm) GetCtlDesc() OptBool {
+	return s.CtlDesc
+}
+
+// GetCtlSort returns the value of CtlSort.
+func (s *BookmarkQueryForm) GetCtlSort() OptString {
+	return s.CtlSort
+}
+
+// GetCtlTotal returns the value of CtlTotal.
+func (s *BookmarkQueryForm) GetCtlTotal() OptBool {
+	return s.CtlTotal
+}
+
+// SetID sets the value of ID.
+func (s *BookmarkQueryForm) SetID(val OptString) {
+	s.ID = val
+}
+
+// SetOwnerID sets the value of OwnerID.
+func (s *BookmarkQueryForm) SetOwnerID(val OptString) {
+	s.OwnerID = val
+}
+
+// SetURL sets the value of URL.
+func (s *BookmarkQueryForm) SetURL(val OptString) {
+	s.URL = val
+}
+
+// SetNote sets the value of Note.
+func (s *BookmarkQueryForm) SetNote(val OptString) {
+	s.Note = val
+}
+
+// SetHits sets the value of Hits.
+func (s *BookmarkQueryForm) SetHits(val OptString) {
+	s.Hits = val
+}
+
+// SetCtlOps sets the value of CtlOps.
+func (s *BookmarkQueryForm) SetCtlOps(val OptString) {
+	s.CtlOps = val
+}
+
+// SetCtlCount sets the value of CtlCount.
+func (s *BookmarkQueryForm) SetCtlCount(val OptInt) {
+	s.CtlCount = val
+}
+
+// SetCtlToken sets the value of CtlToken.
+func (s *BookmarkQueryForm) SetCtlToken(val OptString) {
+	s.CtlToken = val
+}
+
+// SetCtlSelect sets the value of CtlSelect.
+func (s *BookmarkQueryForm) SetCtlSelect(val OptString) {
+	s.CtlSelect = val
+}
+
+// SetCtlDesc sets the value of CtlDesc.
+func (s *BookmarkQueryForm) SetCtlDesc(val OptBool) {
+	s.CtlDesc = val
+}
+
+// SetCtlSort sets the value of CtlSort.
+func (s *BookmarkQueryForm) SetCtlSort(val OptString) {
+	s.CtlSort = val
+}
+
+// SetCtlTotal sets the value of CtlTotal.
+func (s *BookmarkQueryForm) SetCtlTotal(val OptBool) {
+	s.CtlTotal = val
+}
+
+func (*BookmarkQueryForm) bookmarkSelectBodyReq() {}
+
+// A row of bookmark.
+// Ref: #/components/schemas/Bookmark
+type BookmarkReply struct {
+	// Key part 1; uuid generated when empty.
+	ID OptString `json:"id"`
+	// Owner.
+	OwnerID OptString `json:"owner_id"`
+	// Pub.
+	URL OptString `json:"url"`
+	// String.
+	Note OptString `json:"note"`
+	// Counter.
+	Hits OptInt64 `json:"hits"`
+}
+
+// GetID returns the value of ID.
+func (s *BookmarkReply) GetID() OptString {
+	return s.ID
+}
+
+// GetOwnerID returns the value of OwnerID.
+func (s *BookmarkReply) GetOwnerID() OptString {
+	return s.OwnerID
+}
+
+// GetURL returns the value of URL.
+func (s *BookmarkReply) GetURL() OptString {
+	return s.URL
+}
+
+// GetNote returns the value of Note.
+func (s *BookmarkReply) GetNote() OptString {
+	return s.Note
+}
+
+// GetHits returns the value of Hits.
+func (s *BookmarkReply) GetHits() OptInt64 {
+	return s.Hits
+}
+
+// SetID sets the value of ID.
+func (s *BookmarkReply) SetID(val OptString) {
+	s.ID = val
+}
+
+// SetOwnerID sets the value of OwnerID.
+func (s *BookmarkReply) SetOwnerID(val OptString) {
+	s.OwnerID = val
+}
+
+// SetURL sets the value of URL.
+func (s *BookmarkReply) SetURL(val OptString) {
+	s.URL = val
+}
+
+// SetNote sets the value of Note.
+func (s *BookmarkReply) SetNote(val OptString) {
+	s.Note = val
+}
+
+// SetHits sets the value of Hits.
+func (s *BookmarkReply) SetHits(val OptInt64) {
+	s.Hits = val
+}
+
 // Columns of counter as a flat form (JSON columns in JSON bodies only).
 // Ref: #/components/schemas/CounterForm
 type CounterForm struct {
@@ -3337,6 +3876,1026 @@ func (s *PhotoReply) SetModeration(val OptString) {
 // SetMtime sets the value of Mtime.
 func (s *PhotoReply) SetMtime(val OptInt64) {
 	s.Mtime = val
+}
+
+// Columns of score as a flat form (JSON columns in JSON bodies only).
+// Ref: #/components/schemas/ScoreForm
+type ScoreForm struct {
+	ID      OptString `json:"id"`
+	OwnerID OptString `json:"owner_id"`
+	Title   OptString `json:"title"`
+	Note    OptString `json:"note"`
+	Points  OptInt64  `json:"points"`
+}
+
+// GetID returns the value of ID.
+func (s *ScoreForm) GetID() OptString {
+	return s.ID
+}
+
+// GetOwnerID returns the value of OwnerID.
+func (s *ScoreForm) GetOwnerID() OptString {
+	return s.OwnerID
+}
+
+// GetTitle returns the value of Title.
+func (s *ScoreForm) GetTitle() OptString {
+	return s.Title
+}
+
+// GetNote returns the value of Note.
+func (s *ScoreForm) GetNote() OptString {
+	return s.Note
+}
+
+// GetPoints returns the value of Points.
+func (s *ScoreForm) GetPoints() OptInt64 {
+	return s.Points
+}
+
+// SetID sets the value of ID.
+func (s *ScoreForm) SetID(val OptString) {
+	s.ID = val
+}
+
+// SetOwnerID sets the value of OwnerID.
+func (s *ScoreForm) SetOwnerID(val OptString) {
+	s.OwnerID = val
+}
+
+// SetTitle sets the value of Title.
+func (s *ScoreForm) SetTitle(val OptString) {
+	s.Title = val
+}
+
+// SetNote sets the value of Note.
+func (s *ScoreForm) SetNote(val OptString) {
+	s.Note = val
+}
+
+// SetPoints sets the value of Points.
+func (s *ScoreForm) SetPoints(val OptInt64) {
+	s.Points = val
+}
+
+func (*ScoreForm) scoreAddBodyReq()    {}
+func (*ScoreForm) scoreDelBodyReq()    {}
+func (*ScoreForm) scoreGetBodyReq()    {}
+func (*ScoreForm) scoreIncrBodyReq()   {}
+func (*ScoreForm) scorePutBodyReq()    {}
+func (*ScoreForm) scoreUpdateBodyReq() {}
+
+// Columns of score; null clears a nullable column.
+// Ref: #/components/schemas/ScoreInput
+type ScoreInput struct {
+	ID      OptString `json:"id"`
+	OwnerID OptString `json:"owner_id"`
+	Title   OptString `json:"title"`
+	Note    OptString `json:"note"`
+	Points  OptInt64  `json:"points"`
+}
+
+// GetID returns the value of ID.
+func (s *ScoreInput) GetID() OptString {
+	return s.ID
+}
+
+// GetOwnerID returns the value of OwnerID.
+func (s *ScoreInput) GetOwnerID() OptString {
+	return s.OwnerID
+}
+
+// GetTitle returns the value of Title.
+func (s *ScoreInput) GetTitle() OptString {
+	return s.Title
+}
+
+// GetNote returns the value of Note.
+func (s *ScoreInput) GetNote() OptString {
+	return s.Note
+}
+
+// GetPoints returns the value of Points.
+func (s *ScoreInput) GetPoints() OptInt64 {
+	return s.Points
+}
+
+// SetID sets the value of ID.
+func (s *ScoreInput) SetID(val OptString) {
+	s.ID = val
+}
+
+// SetOwnerID sets the value of OwnerID.
+func (s *ScoreInput) SetOwnerID(val OptString) {
+	s.OwnerID = val
+}
+
+// SetTitle sets the value of Title.
+func (s *ScoreInput) SetTitle(val OptString) {
+	s.Title = val
+}
+
+// SetNote sets the value of Note.
+func (s *ScoreInput) SetNote(val OptString) {
+	s.Note = val
+}
+
+// SetPoints sets the value of Points.
+func (s *ScoreInput) SetPoints(val OptInt64) {
+	s.Points = val
+}
+
+func (*ScoreInput) scoreAddBodyReq()    {}
+func (*ScoreInput) scoreDelBodyReq()    {}
+func (*ScoreInput) scoreGetBodyReq()    {}
+func (*ScoreInput) scoreIncrBodyReq()   {}
+func (*ScoreInput) scorePutBodyReq()    {}
+func (*ScoreInput) scoreUpdateBodyReq() {}
+
+// Ref: #/components/schemas/ScorePage
+type ScorePage struct {
+	// Rows in data.
+	Count int          `json:"count"`
+	Data  []ScoreReply `json:"data"`
+	// Pass back as _token for the next page.
+	NextToken OptString `json:"next_token"`
+}
+
+// GetCount returns the value of Count.
+func (s *ScorePage) GetCount() int {
+	return s.Count
+}
+
+// GetData returns the value of Data.
+func (s *ScorePage) GetData() []ScoreReply {
+	return s.Data
+}
+
+// GetNextToken returns the value of NextToken.
+func (s *ScorePage) GetNextToken() OptString {
+	return s.NextToken
+}
+
+// SetCount sets the value of Count.
+func (s *ScorePage) SetCount(val int) {
+	s.Count = val
+}
+
+// SetData sets the value of Data.
+func (s *ScorePage) SetData(val []ScoreReply) {
+	s.Data = val
+}
+
+// SetNextToken sets the value of NextToken.
+func (s *ScorePage) SetNextToken(val OptString) {
+	s.NextToken = val
+}
+
+// Conditions on score columns (a value, or a list for in and between) and the control parameters.
+// Ref: #/components/schemas/ScoreQuery
+type ScoreQuery struct {
+	// Condition on id: a value, or a list for in and between.
+	ID jx.Raw `json:"id"`
+	// Condition on owner_id: a value, or a list for in and between.
+	OwnerID jx.Raw `json:"owner_id"`
+	// Condition on title: a value, or a list for in and between.
+	Title jx.Raw `json:"title"`
+	// Condition on note: a value, or a list for in and between.
+	Note jx.Raw `json:"note"`
+	// Condition on points: a value, or a list for in and between.
+	Points jx.Raw `json:"points"`
+	// Operators: col,op pairs separated by commas or |, e.g. name,begins_with,width,gt.
+	CtlOps OptString `json:"_ops"`
+	// Page size, 1..1000 (default 50).
+	CtlCount OptInt `json:"_count"`
+	// Next_token of the previous page.
+	CtlToken OptString `json:"_token"`
+	// Columns to return, comma separated.
+	CtlSelect OptString `json:"_select"`
+	// Descending order.
+	CtlDesc OptBool `json:"_desc"`
+	// Column to order by (default: the primary key).
+	CtlSort OptString `json:"_sort"`
+	// Return {count: N} only.
+	CtlTotal OptBool `json:"_total"`
+}
+
+// GetID returns the value of ID.
+func (s *ScoreQuery) GetID() jx.Raw {
+	return s.ID
+}
+
+// GetOwnerID returns the value of OwnerID.
+func (s *ScoreQuery) GetOwnerID() jx.Raw {
+	return s.OwnerID
+}
+
+// GetTitle returns the value of Title.
+func (s *ScoreQuery) GetTitle() jx.Raw {
+	return s.Title
+}
+
+// GetNote returns the value of Note.
+func (s *ScoreQuery) GetNote() jx.Raw {
+	return s.Note
+}
+
+// GetPoints returns the value of Points.
+func (s *ScoreQuery) GetPoints() jx.Raw {
+	return s.Points
+}
+
+// GetCtlOps returns the value of CtlOps.
+func (s *ScoreQuery) GetCtlOps() OptString {
+	return s.CtlOps
+}
+
+// GetCtlCount returns the value of CtlCount.
+func (s *ScoreQuery) GetCtlCount() OptInt {
+	return s.CtlCount
+}
+
+// GetCtlToken returns the value of CtlToken.
+func (s *ScoreQuery) GetCtlToken() OptString {
+	return s.CtlToken
+}
+
+// GetCtlSelect returns the value of CtlSelect.
+func (s *ScoreQuery) GetCtlSelect() OptString {
+	return s.CtlSelect
+}
+
+// GetCtlDesc returns the value of CtlDesc.
+func (s *ScoreQuery) GetCtlDesc() OptBool {
+	return s.CtlDesc
+}
+
+// GetCtlSort returns the value of CtlSort.
+func (s *ScoreQuery) GetCtlSort() OptString {
+	return s.CtlSort
+}
+
+// GetCtlTotal returns the value of CtlTotal.
+func (s *ScoreQuery) GetCtlTotal() OptBool {
+	return s.CtlTotal
+}
+
+// SetID sets the value of ID.
+func (s *ScoreQuery) SetID(val jx.Raw) {
+	s.ID = val
+}
+
+// SetOwnerID sets the value of OwnerID.
+func (s *ScoreQuery) SetOwnerID(val jx.Raw) {
+	s.OwnerID = val
+}
+
+// SetTitle sets the value of Title.
+func (s *ScoreQuery) SetTitle(val jx.Raw) {
+	s.Title = val
+}
+
+// SetNote sets the value of Note.
+func (s *ScoreQuery) SetNote(val jx.Raw) {
+	s.Note = val
+}
+
+// SetPoints sets the value of Points.
+func (s *ScoreQuery) SetPoints(val jx.Raw) {
+	s.Points = val
+}
+
+// SetCtlOps sets the value of CtlOps.
+func (s *ScoreQuery) SetCtlOps(val OptString) {
+	s.CtlOps = val
+}
+
+// SetCtlCount sets the value of CtlCount.
+func (s *ScoreQuery) SetCtlCount(val OptInt) {
+	s.CtlCount = val
+}
+
+// SetCtlToken sets the value of CtlToken.
+func (s *ScoreQuery) SetCtlToken(val OptString) {
+	s.CtlToken = val
+}
+
+// SetCtlSelect sets the value of CtlSelect.
+func (s *ScoreQuery) SetCtlSelect(val OptString) {
+	s.CtlSelect = val
+}
+
+// SetCtlDesc sets the value of CtlDesc.
+func (s *ScoreQuery) SetCtlDesc(val OptBool) {
+	s.CtlDesc = val
+}
+
+// SetCtlSort sets the value of CtlSort.
+func (s *ScoreQuery) SetCtlSort(val OptString) {
+	s.CtlSort = val
+}
+
+// SetCtlTotal sets the value of CtlTotal.
+func (s *ScoreQuery) SetCtlTotal(val OptBool) {
+	s.CtlTotal = val
+}
+
+func (*ScoreQuery) scoreSelectBodyReq() {}
+
+// Ref: #/components/schemas/ScoreQueryForm
+type ScoreQueryForm struct {
+	// Condition on id.
+	ID OptString `json:"id"`
+	// Condition on owner_id.
+	OwnerID OptString `json:"owner_id"`
+	// Condition on title.
+	Title OptString `json:"title"`
+	// Condition on note.
+	Note OptString `json:"note"`
+	// Condition on points.
+	Points OptString `json:"points"`
+	// Operators: col,op pairs separated by commas or |, e.g. name,begins_with,width,gt.
+	CtlOps OptString `json:"_ops"`
+	// Page size, 1..1000 (default 50).
+	CtlCount OptInt `json:"_count"`
+	// Next_token of the previous page.
+	CtlToken OptString `json:"_token"`
+	// Columns to return, comma separated.
+	CtlSelect OptString `json:"_select"`
+	// Descending order.
+	CtlDesc OptBool `json:"_desc"`
+	// Column to order by (default: the primary key).
+	CtlSort OptString `json:"_sort"`
+	// Return {count: N} only.
+	CtlTotal OptBool `json:"_total"`
+}
+
+// GetID returns the value of ID.
+func (s *ScoreQueryForm) GetID() OptString {
+	return s.ID
+}
+
+// GetOwnerID returns the value of OwnerID.
+func (s *ScoreQueryForm) GetOwnerID() OptString {
+	return s.OwnerID
+}
+
+// GetTitle returns the value of Title.
+func (s *ScoreQueryForm) GetTitle() OptString {
+	return s.Title
+}
+
+// GetNote returns the value of Note.
+func (s *ScoreQueryForm) GetNote() OptString {
+	return s.Note
+}
+
+// GetPoints returns the value of Points.
+func (s *ScoreQueryForm) GetPoints() OptString {
+	return s.Points
+}
+
+// GetCtlOps returns the value of CtlOps.
+func (s *ScoreQueryForm) GetCtlOps() OptString {
+	return s.CtlOps
+}
+
+// GetCtlCount returns the value of CtlCount.
+func (s *ScoreQueryForm) GetCtlCount() OptInt {
+	return s.CtlCount
+}
+
+// GetCtlToken returns the value of CtlToken.
+func (s *ScoreQueryForm) GetCtlToken() OptString {
+	return s.CtlToken
+}
+
+// GetCtlSelect returns the value of CtlSelect.
+func (s *ScoreQueryForm) GetCtlSelect() OptString {
+	return s.CtlSelect
+}
+
+// GetCtlDesc returns the value of CtlDesc.
+func (s *ScoreQueryForm) GetCtlDesc() OptBool {
+	return s.CtlDesc
+}
+
+// GetCtlSort returns the value of CtlSort.
+func (s *ScoreQueryForm) GetCtlSort() OptString {
+	return s.CtlSort
+}
+
+// GetCtlTotal returns the value of CtlTotal.
+func (s *ScoreQueryForm) GetCtlTotal() OptBool {
+	return s.CtlTotal
+}
+
+// SetID sets the value of ID.
+func (s *ScoreQueryForm) SetID(val OptString) {
+	s.ID = val
+}
+
+// SetOwnerID sets the value of OwnerID.
+func (s *ScoreQueryForm) SetOwnerID(val OptString) {
+	s.OwnerID = val
+}
+
+// SetTitle sets the value of Title.
+func (s *ScoreQueryForm) SetTitle(val OptString) {
+	s.Title = val
+}
+
+// SetNote sets the value of Note.
+func (s *ScoreQueryForm) SetNote(val OptString) {
+	s.Note = val
+}
+
+// SetPoints sets the value of Points.
+func (s *ScoreQueryForm) SetPoints(val OptString) {
+	s.Points = val
+}
+
+// SetCtlOps sets the value of CtlOps.
+func (s *ScoreQueryForm) SetCtlOps(val OptString) {
+	s.CtlOps = val
+}
+
+// SetCtlCount sets the value of CtlCount.
+func (s *ScoreQueryForm) SetCtlCount(val OptInt) {
+	s.CtlCount = val
+}
+
+// SetCtlToken sets the value of CtlToken.
+func (s *ScoreQueryForm) SetCtlToken(val OptString) {
+	s.CtlToken = val
+}
+
+// SetCtlSelect sets the value of CtlSelect.
+func (s *ScoreQueryForm) SetCtlSelect(val OptString) {
+	s.CtlSelect = val
+}
+
+// SetCtlDesc sets the value of CtlDesc.
+func (s *ScoreQueryForm) SetCtlDesc(val OptBool) {
+	s.CtlDesc = val
+}
+
+// SetCtlSort sets the value of CtlSort.
+func (s *ScoreQueryForm) SetCtlSort(val OptString) {
+	s.CtlSort = val
+}
+
+// SetCtlTotal sets the value of CtlTotal.
+func (s *ScoreQueryForm) SetCtlTotal(val OptBool) {
+	s.CtlTotal = val
+}
+
+func (*ScoreQueryForm) scoreSelectBodyReq() {}
+
+// A row of score.
+// Ref: #/components/schemas/Score
+type ScoreReply struct {
+	// Key part 1.
+	ID OptString `json:"id"`
+	// Owner.
+	OwnerID OptString `json:"owner_id"`
+	// Pub.
+	Title OptString `json:"title"`
+	// String.
+	Note OptString `json:"note"`
+	// Counter.
+	Points OptInt64 `json:"points"`
+}
+
+// GetID returns the value of ID.
+func (s *ScoreReply) GetID() OptString {
+	return s.ID
+}
+
+// GetOwnerID returns the value of OwnerID.
+func (s *ScoreReply) GetOwnerID() OptString {
+	return s.OwnerID
+}
+
+// GetTitle returns the value of Title.
+func (s *ScoreReply) GetTitle() OptString {
+	return s.Title
+}
+
+// GetNote returns the value of Note.
+func (s *ScoreReply) GetNote() OptString {
+	return s.Note
+}
+
+// GetPoints returns the value of Points.
+func (s *ScoreReply) GetPoints() OptInt64 {
+	return s.Points
+}
+
+// SetID sets the value of ID.
+func (s *ScoreReply) SetID(val OptString) {
+	s.ID = val
+}
+
+// SetOwnerID sets the value of OwnerID.
+func (s *ScoreReply) SetOwnerID(val OptString) {
+	s.OwnerID = val
+}
+
+// SetTitle sets the value of Title.
+func (s *ScoreReply) SetTitle(val OptString) {
+	s.Title = val
+}
+
+// SetNote sets the value of Note.
+func (s *ScoreReply) SetNote(val OptString) {
+	s.Note = val
+}
+
+// SetPoints sets the value of Points.
+func (s *ScoreReply) SetPoints(val OptInt64) {
+	s.Points = val
+}
+
+// Columns of stat as a flat form (JSON columns in JSON bodies only).
+// Ref: #/components/schemas/StatForm
+type StatForm struct {
+	OwnerID OptString `json:"owner_id"`
+	Name    OptString `json:"name"`
+	Note    OptString `json:"note"`
+	Value   OptInt64  `json:"value"`
+}
+
+// GetOwnerID returns the value of OwnerID.
+func (s *StatForm) GetOwnerID() OptString {
+	return s.OwnerID
+}
+
+// GetName returns the value of Name.
+func (s *StatForm) GetName() OptString {
+	return s.Name
+}
+
+// GetNote returns the value of Note.
+func (s *StatForm) GetNote() OptString {
+	return s.Note
+}
+
+// GetValue returns the value of Value.
+func (s *StatForm) GetValue() OptInt64 {
+	return s.Value
+}
+
+// SetOwnerID sets the value of OwnerID.
+func (s *StatForm) SetOwnerID(val OptString) {
+	s.OwnerID = val
+}
+
+// SetName sets the value of Name.
+func (s *StatForm) SetName(val OptString) {
+	s.Name = val
+}
+
+// SetNote sets the value of Note.
+func (s *StatForm) SetNote(val OptString) {
+	s.Note = val
+}
+
+// SetValue sets the value of Value.
+func (s *StatForm) SetValue(val OptInt64) {
+	s.Value = val
+}
+
+func (*StatForm) statAddBodyReq()    {}
+func (*StatForm) statDelBodyReq()    {}
+func (*StatForm) statGetBodyReq()    {}
+func (*StatForm) statIncrBodyReq()   {}
+func (*StatForm) statPutBodyReq()    {}
+func (*StatForm) statUpdateBodyReq() {}
+
+// Columns of stat; null clears a nullable column.
+// Ref: #/components/schemas/StatInput
+type StatInput struct {
+	OwnerID OptString `json:"owner_id"`
+	Name    OptString `json:"name"`
+	Note    OptString `json:"note"`
+	Value   OptInt64  `json:"value"`
+}
+
+// GetOwnerID returns the value of OwnerID.
+func (s *StatInput) GetOwnerID() OptString {
+	return s.OwnerID
+}
+
+// GetName returns the value of Name.
+func (s *StatInput) GetName() OptString {
+	return s.Name
+}
+
+// GetNote returns the value of Note.
+func (s *StatInput) GetNote() OptString {
+	return s.Note
+}
+
+// GetValue returns the value of Value.
+func (s *StatInput) GetValue() OptInt64 {
+	return s.Value
+}
+
+// SetOwnerID sets the value of OwnerID.
+func (s *StatInput) SetOwnerID(val OptString) {
+	s.OwnerID = val
+}
+
+// SetName sets the value of Name.
+func (s *StatInput) SetName(val OptString) {
+	s.Name = val
+}
+
+// SetNote sets the value of Note.
+func (s *StatInput) SetNote(val OptString) {
+	s.Note = val
+}
+
+// SetValue sets the value of Value.
+func (s *StatInput) SetValue(val OptInt64) {
+	s.Value = val
+}
+
+func (*StatInput) statAddBodyReq()    {}
+func (*StatInput) statDelBodyReq()    {}
+func (*StatInput) statGetBodyReq()    {}
+func (*StatInput) statIncrBodyReq()   {}
+func (*StatInput) statPutBodyReq()    {}
+func (*StatInput) statUpdateBodyReq() {}
+
+// Ref: #/components/schemas/StatPage
+type StatPage struct {
+	// Rows in data.
+	Count int         `json:"count"`
+	Data  []StatReply `json:"data"`
+	// Pass back as _token for the next page.
+	NextToken OptString `json:"next_token"`
+}
+
+// GetCount returns the value of Count.
+func (s *StatPage) GetCount() int {
+	return s.Count
+}
+
+// GetData returns the value of Data.
+func (s *StatPage) GetData() []StatReply {
+	return s.Data
+}
+
+// GetNextToken returns the value of NextToken.
+func (s *StatPage) GetNextToken() OptString {
+	return s.NextToken
+}
+
+// SetCount sets the value of Count.
+func (s *StatPage) SetCount(val int) {
+	s.Count = val
+}
+
+// SetData sets the value of Data.
+func (s *StatPage) SetData(val []StatReply) {
+	s.Data = val
+}
+
+// SetNextToken sets the value of NextToken.
+func (s *StatPage) SetNextToken(val OptString) {
+	s.NextToken = val
+}
+
+// Conditions on stat columns (a value, or a list for in and between) and the control parameters.
+// Ref: #/components/schemas/StatQuery
+type StatQuery struct {
+	// Condition on owner_id: a value, or a list for in and between.
+	OwnerID jx.Raw `json:"owner_id"`
+	// Condition on name: a value, or a list for in and between.
+	Name jx.Raw `json:"name"`
+	// Condition on note: a value, or a list for in and between.
+	Note jx.Raw `json:"note"`
+	// Condition on value: a value, or a list for in and between.
+	Value jx.Raw `json:"value"`
+	// Operators: col,op pairs separated by commas or |, e.g. name,begins_with,width,gt.
+	CtlOps OptString `json:"_ops"`
+	// Page size, 1..1000 (default 50).
+	CtlCount OptInt `json:"_count"`
+	// Next_token of the previous page.
+	CtlToken OptString `json:"_token"`
+	// Columns to return, comma separated.
+	CtlSelect OptString `json:"_select"`
+	// Descending order.
+	CtlDesc OptBool `json:"_desc"`
+	// Column to order by (default: the primary key).
+	CtlSort OptString `json:"_sort"`
+	// Return {count: N} only.
+	CtlTotal OptBool `json:"_total"`
+}
+
+// GetOwnerID returns the value of OwnerID.
+func (s *StatQuery) GetOwnerID() jx.Raw {
+	return s.OwnerID
+}
+
+// GetName returns the value of Name.
+func (s *StatQuery) GetName() jx.Raw {
+	return s.Name
+}
+
+// GetNote returns the value of Note.
+func (s *StatQuery) GetNote() jx.Raw {
+	return s.Note
+}
+
+// GetValue returns the value of Value.
+func (s *StatQuery) GetValue() jx.Raw {
+	return s.Value
+}
+
+// GetCtlOps returns the value of CtlOps.
+func (s *StatQuery) GetCtlOps() OptString {
+	return s.CtlOps
+}
+
+// GetCtlCount returns the value of CtlCount.
+func (s *StatQuery) GetCtlCount() OptInt {
+	return s.CtlCount
+}
+
+// GetCtlToken returns the value of CtlToken.
+func (s *StatQuery) GetCtlToken() OptString {
+	return s.CtlToken
+}
+
+// GetCtlSelect returns the value of CtlSelect.
+func (s *StatQuery) GetCtlSelect() OptString {
+	return s.CtlSelect
+}
+
+// GetCtlDesc returns the value of CtlDesc.
+func (s *StatQuery) GetCtlDesc() OptBool {
+	return s.CtlDesc
+}
+
+// GetCtlSort returns the value of CtlSort.
+func (s *StatQuery) GetCtlSort() OptString {
+	return s.CtlSort
+}
+
+// GetCtlTotal returns the value of CtlTotal.
+func (s *StatQuery) GetCtlTotal() OptBool {
+	return s.CtlTotal
+}
+
+// SetOwnerID sets the value of OwnerID.
+func (s *StatQuery) SetOwnerID(val jx.Raw) {
+	s.OwnerID = val
+}
+
+// SetName sets the value of Name.
+func (s *StatQuery) SetName(val jx.Raw) {
+	s.Name = val
+}
+
+// SetNote sets the value of Note.
+func (s *StatQuery) SetNote(val jx.Raw) {
+	s.Note = val
+}
+
+// SetValue sets the value of Value.
+func (s *StatQuery) SetValue(val jx.Raw) {
+	s.Value = val
+}
+
+// SetCtlOps sets the value of CtlOps.
+func (s *StatQuery) SetCtlOps(val OptString) {
+	s.CtlOps = val
+}
+
+// SetCtlCount sets the value of CtlCount.
+func (s *StatQuery) SetCtlCount(val OptInt) {
+	s.CtlCount = val
+}
+
+// SetCtlToken sets the value of CtlToken.
+func (s *StatQuery) SetCtlToken(val OptString) {
+	s.CtlToken = val
+}
+
+// SetCtlSelect sets the value of CtlSelect.
+func (s *StatQuery) SetCtlSelect(val OptString) {
+	s.CtlSelect = val
+}
+
+// SetCtlDesc sets the value of CtlDesc.
+func (s *StatQuery) SetCtlDesc(val OptBool) {
+	s.CtlDesc = val
+}
+
+// SetCtlSort sets the value of CtlSort.
+func (s *StatQuery) SetCtlSort(val OptString) {
+	s.CtlSort = val
+}
+
+// SetCtlTotal sets the value of CtlTotal.
+func (s *StatQuery) SetCtlTotal(val OptBool) {
+	s.CtlTotal = val
+}
+
+func (*StatQuery) statSelectBodyReq() {}
+
+// Ref: #/components/schemas/StatQueryForm
+type StatQueryForm struct {
+	// Condition on owner_id.
+	OwnerID OptString `json:"owner_id"`
+	// Condition on name.
+	Name OptString `json:"name"`
+	// Condition on note.
+	Note OptString `json:"note"`
+	// Condition on value.
+	Value OptString `json:"value"`
+	// Operators: col,op pairs separated by commas or |, e.g. name,begins_with,width,gt.
+	CtlOps OptString `json:"_ops"`
+	// Page size, 1..1000 (default 50).
+	CtlCount OptInt `json:"_count"`
+	// Next_token of the previous page.
+	CtlToken OptString `json:"_token"`
+	// Columns to return, comma separated.
+	CtlSelect OptString `json:"_select"`
+	// Descending order.
+	CtlDesc OptBool `json:"_desc"`
+	// Column to order by (default: the primary key).
+	CtlSort OptString `json:"_sort"`
+	// Return {count: N} only.
+	CtlTotal OptBool `json:"_total"`
+}
+
+// GetOwnerID returns the value of OwnerID.
+func (s *StatQueryForm) GetOwnerID() OptString {
+	return s.OwnerID
+}
+
+// GetName returns the value of Name.
+func (s *StatQueryForm) GetName() OptString {
+	return s.Name
+}
+
+// GetNote returns the value of Note.
+func (s *StatQueryForm) GetNote() OptString {
+	return s.Note
+}
+
+// GetValue returns the value of Value.
+func (s *StatQueryForm) GetValue() OptString {
+	return s.Value
+}
+
+// GetCtlOps returns the value of CtlOps.
+func (s *StatQueryForm) GetCtlOps() OptString {
+	return s.CtlOps
+}
+
+// GetCtlCount returns the value of CtlCount.
+func (s *StatQueryForm) GetCtlCount() OptInt {
+	return s.CtlCount
+}
+
+// GetCtlToken returns the value of CtlToken.
+func (s *StatQueryForm) GetCtlToken() OptString {
+	return s.CtlToken
+}
+
+// GetCtlSelect returns the value of CtlSelect.
+func (s *StatQueryForm) GetCtlSelect() OptString {
+	return s.CtlSelect
+}
+
+// GetCtlDesc returns the value of CtlDesc.
+func (s *StatQueryForm) GetCtlDesc() OptBool {
+	return s.CtlDesc
+}
+
+// GetCtlSort returns the value of CtlSort.
+func (s *StatQueryForm) GetCtlSort() OptString {
+	return s.CtlSort
+}
+
+// GetCtlTotal returns the value of CtlTotal.
+func (s *StatQueryForm) GetCtlTotal() OptBool {
+	return s.CtlTotal
+}
+
+// SetOwnerID sets the value of OwnerID.
+func (s *StatQueryForm) SetOwnerID(val OptString) {
+	s.OwnerID = val
+}
+
+// SetName sets the value of Name.
+func (s *StatQueryForm) SetName(val OptString) {
+	s.Name = val
+}
+
+// SetNote sets the value of Note.
+func (s *StatQueryForm) SetNote(val OptString) {
+	s.Note = val
+}
+
+// SetValue sets the value of Value.
+func (s *StatQueryForm) SetValue(val OptString) {
+	s.Value = val
+}
+
+// SetCtlOps sets the value of CtlOps.
+func (s *StatQueryForm) SetCtlOps(val OptString) {
+	s.CtlOps = val
+}
+
+// SetCtlCount sets the value of CtlCount.
+func (s *StatQueryForm) SetCtlCount(val OptInt) {
+	s.CtlCount = val
+}
+
+// SetCtlToken sets the value of CtlToken.
+func (s *StatQueryForm) SetCtlToken(val OptString) {
+	s.CtlToken = val
+}
+
+// SetCtlSelect sets the value of CtlSelect.
+func (s *StatQueryForm) SetCtlSelect(val OptString) {
+	s.CtlSelect = val
+}
+
+// SetCtlDesc sets the value of CtlDesc.
+func (s *StatQueryForm) SetCtlDesc(val OptBool) {
+	s.CtlDesc = val
+}
+
+// SetCtlSort sets the value of CtlSort.
+func (s *StatQueryForm) SetCtlSort(val OptString) {
+	s.CtlSort = val
+}
+
+// SetCtlTotal sets the value of CtlTotal.
+func (s *StatQueryForm) SetCtlTotal(val OptBool) {
+	s.CtlTotal = val
+}
+
+func (*StatQueryForm) statSelectBodyReq() {}
+
+// A row of stat.
+// Ref: #/components/schemas/Stat
+type StatReply struct {
+	// Key part 1; owner.
+	OwnerID OptString `json:"owner_id"`
+	// Key part 2; pub.
+	Name OptString `json:"name"`
+	// String.
+	Note OptString `json:"note"`
+	// Counter.
+	Value OptInt64 `json:"value"`
+}
+
+// GetOwnerID returns the value of OwnerID.
+func (s *StatReply) GetOwnerID() OptString {
+	return s.OwnerID
+}
+
+// GetName returns the value of Name.
+func (s *StatReply) GetName() OptString {
+	return s.Name
+}
+
+// GetNote returns the value of Note.
+func (s *StatReply) GetNote() OptString {
+	return s.Note
+}
+
+// GetValue returns the value of Value.
+func (s *StatReply) GetValue() OptInt64 {
+	return s.Value
+}
+
+// SetOwnerID sets the value of OwnerID.
+func (s *StatReply) SetOwnerID(val OptString) {
+	s.OwnerID = val
+}
+
+// SetName sets the value of Name.
+func (s *StatReply) SetName(val OptString) {
+	s.Name = val
+}
+
+// SetNote sets the value of Note.
+func (s *StatReply) SetNote(val OptString) {
+	s.Note = val
+}
+
+// SetValue sets the value of Value.
+func (s *StatReply) SetValue(val OptInt64) {
+	s.Value = val
 }
 
 // Columns of todo as a flat form (JSON columns in JSON bodies only).

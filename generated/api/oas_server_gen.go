@@ -80,6 +80,90 @@ type Handler interface {
 	//
 	// GET /album/update
 	AlbumUpdateQuery(ctx context.Context, params AlbumUpdateQueryParams) (*Info, error)
+	// BookmarkAddBody implements BookmarkAddBody operation.
+	//
+	// Add a row to bookmark; 409 when the key exists.
+	//
+	// POST /bookmark/add
+	BookmarkAddBody(ctx context.Context, req BookmarkAddBodyReq) (*BookmarkReply, error)
+	// BookmarkAddQuery implements BookmarkAddQuery operation.
+	//
+	// Add a row to bookmark; 409 when the key exists.
+	//
+	// GET /bookmark/add
+	BookmarkAddQuery(ctx context.Context, params BookmarkAddQueryParams) (*BookmarkReply, error)
+	// BookmarkDelBody implements BookmarkDelBody operation.
+	//
+	// Delete a row of bookmark.
+	//
+	// POST /bookmark/del
+	BookmarkDelBody(ctx context.Context, req BookmarkDelBodyReq) (*Info, error)
+	// BookmarkDelQuery implements BookmarkDelQuery operation.
+	//
+	// Delete a row of bookmark.
+	//
+	// GET /bookmark/del
+	BookmarkDelQuery(ctx context.Context, params BookmarkDelQueryParams) (*Info, error)
+	// BookmarkGetBody implements BookmarkGetBody operation.
+	//
+	// Get the bookmark row with the key.
+	//
+	// POST /bookmark/get
+	BookmarkGetBody(ctx context.Context, req BookmarkGetBodyReq) (*BookmarkReply, error)
+	// BookmarkGetQuery implements BookmarkGetQuery operation.
+	//
+	// Get the bookmark row with the key.
+	//
+	// GET /bookmark/get
+	BookmarkGetQuery(ctx context.Context, params BookmarkGetQueryParams) (*BookmarkReply, error)
+	// BookmarkIncrBody implements BookmarkIncrBody operation.
+	//
+	// Add to the counters of a row of bookmark, creating it when missing.
+	//
+	// POST /bookmark/incr
+	BookmarkIncrBody(ctx context.Context, req BookmarkIncrBodyReq) (*BookmarkReply, error)
+	// BookmarkIncrQuery implements BookmarkIncrQuery operation.
+	//
+	// Add to the counters of a row of bookmark, creating it when missing.
+	//
+	// GET /bookmark/incr
+	BookmarkIncrQuery(ctx context.Context, params BookmarkIncrQueryParams) (*BookmarkReply, error)
+	// BookmarkPutBody implements BookmarkPutBody operation.
+	//
+	// Add or replace a whole row of bookmark.
+	//
+	// POST /bookmark/put
+	BookmarkPutBody(ctx context.Context, req BookmarkPutBodyReq) (*BookmarkReply, error)
+	// BookmarkPutQuery implements BookmarkPutQuery operation.
+	//
+	// Add or replace a whole row of bookmark.
+	//
+	// GET /bookmark/put
+	BookmarkPutQuery(ctx context.Context, params BookmarkPutQueryParams) (*BookmarkReply, error)
+	// BookmarkSelectBody implements BookmarkSelectBody operation.
+	//
+	// Select bookmark rows: every column parameter is a condition.
+	//
+	// POST /bookmark/select
+	BookmarkSelectBody(ctx context.Context, req BookmarkSelectBodyReq) (*BookmarkPage, error)
+	// BookmarkSelectQuery implements BookmarkSelectQuery operation.
+	//
+	// Select bookmark rows: every column parameter is a condition.
+	//
+	// GET /bookmark/select
+	BookmarkSelectQuery(ctx context.Context, params BookmarkSelectQueryParams) (*BookmarkPage, error)
+	// BookmarkUpdateBody implements BookmarkUpdateBody operation.
+	//
+	// Update the given columns of a row of bookmark.
+	//
+	// POST /bookmark/update
+	BookmarkUpdateBody(ctx context.Context, req BookmarkUpdateBodyReq) (*Info, error)
+	// BookmarkUpdateQuery implements BookmarkUpdateQuery operation.
+	//
+	// Update the given columns of a row of bookmark.
+	//
+	// GET /bookmark/update
+	BookmarkUpdateQuery(ctx context.Context, params BookmarkUpdateQueryParams) (*Info, error)
 	// CounterAddBody implements CounterAddBody operation.
 	//
 	// Add a row to counter; 409 when the key exists.
@@ -314,6 +398,174 @@ type Handler interface {
 	//
 	// GET /ping
 	Ping(ctx context.Context) (*Info, error)
+	// ScoreAddBody implements ScoreAddBody operation.
+	//
+	// Add a row to score; 409 when the key exists.
+	//
+	// POST /score/add
+	ScoreAddBody(ctx context.Context, req ScoreAddBodyReq) (*ScoreReply, error)
+	// ScoreAddQuery implements ScoreAddQuery operation.
+	//
+	// Add a row to score; 409 when the key exists.
+	//
+	// GET /score/add
+	ScoreAddQuery(ctx context.Context, params ScoreAddQueryParams) (*ScoreReply, error)
+	// ScoreDelBody implements ScoreDelBody operation.
+	//
+	// Delete a row of score.
+	//
+	// POST /score/del
+	ScoreDelBody(ctx context.Context, req ScoreDelBodyReq) (*Info, error)
+	// ScoreDelQuery implements ScoreDelQuery operation.
+	//
+	// Delete a row of score.
+	//
+	// GET /score/del
+	ScoreDelQuery(ctx context.Context, params ScoreDelQueryParams) (*Info, error)
+	// ScoreGetBody implements ScoreGetBody operation.
+	//
+	// Get the score row with the key.
+	//
+	// POST /score/get
+	ScoreGetBody(ctx context.Context, req ScoreGetBodyReq) (*ScoreReply, error)
+	// ScoreGetQuery implements ScoreGetQuery operation.
+	//
+	// Get the score row with the key.
+	//
+	// GET /score/get
+	ScoreGetQuery(ctx context.Context, params ScoreGetQueryParams) (*ScoreReply, error)
+	// ScoreIncrBody implements ScoreIncrBody operation.
+	//
+	// Add to the counters of a row of score, creating it when missing.
+	//
+	// POST /score/incr
+	ScoreIncrBody(ctx context.Context, req ScoreIncrBodyReq) (*ScoreReply, error)
+	// ScoreIncrQuery implements ScoreIncrQuery operation.
+	//
+	// Add to the counters of a row of score, creating it when missing.
+	//
+	// GET /score/incr
+	ScoreIncrQuery(ctx context.Context, params ScoreIncrQueryParams) (*ScoreReply, error)
+	// ScorePutBody implements ScorePutBody operation.
+	//
+	// Add or replace a whole row of score.
+	//
+	// POST /score/put
+	ScorePutBody(ctx context.Context, req ScorePutBodyReq) (*ScoreReply, error)
+	// ScorePutQuery implements ScorePutQuery operation.
+	//
+	// Add or replace a whole row of score.
+	//
+	// GET /score/put
+	ScorePutQuery(ctx context.Context, params ScorePutQueryParams) (*ScoreReply, error)
+	// ScoreSelectBody implements ScoreSelectBody operation.
+	//
+	// Select score rows: every column parameter is a condition.
+	//
+	// POST /score/select
+	ScoreSelectBody(ctx context.Context, req ScoreSelectBodyReq) (*ScorePage, error)
+	// ScoreSelectQuery implements ScoreSelectQuery operation.
+	//
+	// Select score rows: every column parameter is a condition.
+	//
+	// GET /score/select
+	ScoreSelectQuery(ctx context.Context, params ScoreSelectQueryParams) (*ScorePage, error)
+	// ScoreUpdateBody implements ScoreUpdateBody operation.
+	//
+	// Update the given columns of a row of score.
+	//
+	// POST /score/update
+	ScoreUpdateBody(ctx context.Context, req ScoreUpdateBodyReq) (*Info, error)
+	// ScoreUpdateQuery implements ScoreUpdateQuery operation.
+	//
+	// Update the given columns of a row of score.
+	//
+	// GET /score/update
+	ScoreUpdateQuery(ctx context.Context, params ScoreUpdateQueryParams) (*Info, error)
+	// StatAddBody implements StatAddBody operation.
+	//
+	// Add a row to stat; 409 when the key exists.
+	//
+	// POST /stat/add
+	StatAddBody(ctx context.Context, req StatAddBodyReq) (*StatReply, error)
+	// StatAddQuery implements StatAddQuery operation.
+	//
+	// Add a row to stat; 409 when the key exists.
+	//
+	// GET /stat/add
+	StatAddQuery(ctx context.Context, params StatAddQueryParams) (*StatReply, error)
+	// StatDelBody implements StatDelBody operation.
+	//
+	// Delete a row of stat.
+	//
+	// POST /stat/del
+	StatDelBody(ctx context.Context, req StatDelBodyReq) (*Info, error)
+	// StatDelQuery implements StatDelQuery operation.
+	//
+	// Delete a row of stat.
+	//
+	// GET /stat/del
+	StatDelQuery(ctx context.Context, params StatDelQueryParams) (*Info, error)
+	// StatGetBody implements StatGetBody operation.
+	//
+	// Get the stat row with the key.
+	//
+	// POST /stat/get
+	StatGetBody(ctx context.Context, req StatGetBodyReq) (*StatReply, error)
+	// StatGetQuery implements StatGetQuery operation.
+	//
+	// Get the stat row with the key.
+	//
+	// GET /stat/get
+	StatGetQuery(ctx context.Context, params StatGetQueryParams) (*StatReply, error)
+	// StatIncrBody implements StatIncrBody operation.
+	//
+	// Add to the counters of a row of stat, creating it when missing.
+	//
+	// POST /stat/incr
+	StatIncrBody(ctx context.Context, req StatIncrBodyReq) (*StatReply, error)
+	// StatIncrQuery implements StatIncrQuery operation.
+	//
+	// Add to the counters of a row of stat, creating it when missing.
+	//
+	// GET /stat/incr
+	StatIncrQuery(ctx context.Context, params StatIncrQueryParams) (*StatReply, error)
+	// StatPutBody implements StatPutBody operation.
+	//
+	// Add or replace a whole row of stat.
+	//
+	// POST /stat/put
+	StatPutBody(ctx context.Context, req StatPutBodyReq) (*StatReply, error)
+	// StatPutQuery implements StatPutQuery operation.
+	//
+	// Add or replace a whole row of stat.
+	//
+	// GET /stat/put
+	StatPutQuery(ctx context.Context, params StatPutQueryParams) (*StatReply, error)
+	// StatSelectBody implements StatSelectBody operation.
+	//
+	// Select stat rows: every column parameter is a condition.
+	//
+	// POST /stat/select
+	StatSelectBody(ctx context.Context, req StatSelectBodyReq) (*StatPage, error)
+	// StatSelectQuery implements StatSelectQuery operation.
+	//
+	// Select stat rows: every column parameter is a condition.
+	//
+	// GET /stat/select
+	StatSelectQuery(ctx context.Context, params StatSelectQueryParams) (*StatPage, error)
+	// StatUpdateBody implements StatUpdateBody operation.
+	//
+	// Update the given columns of a row of stat.
+	//
+	// POST /stat/update
+	StatUpdateBody(ctx context.Context, req StatUpdateBodyReq) (*Info, error)
+	// StatUpdateQuery implements StatUpdateQuery operation.
+	//
+	// Update the given columns of a row of stat.
+	//
+	// GET /stat/update
+	StatUpdateQuery(ctx context.Context, params StatUpdateQueryParams) (*Info, error)
 	// TodoAddBody implements TodoAddBody operation.
 	//
 	// Add a row to todo; 409 when the key exists.

@@ -57,6 +57,25 @@ type ComplexityRoot struct {
 		Op    func(childComplexity int) int
 	}
 
+	Bookmark struct {
+		Hits    func(childComplexity int) int
+		ID      func(childComplexity int) int
+		Note    func(childComplexity int) int
+		OwnerID func(childComplexity int) int
+		URL     func(childComplexity int) int
+	}
+
+	BookmarkConnection struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
+		Nodes       func(childComplexity int) int
+	}
+
+	BookmarkEvent struct {
+		Bookmark func(childComplexity int) int
+		Op       func(childComplexity int) int
+	}
+
 	Counter struct {
 		ID    func(childComplexity int) int
 		Label func(childComplexity int) int
@@ -78,27 +97,42 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddAlbum      func(childComplexity int, input AlbumInput) int
-		AddCounter    func(childComplexity int, input CounterInput) int
-		AddNote       func(childComplexity int, input NoteInput) int
-		AddPhoto      func(childComplexity int, input PhotoInput) int
-		AddTodo       func(childComplexity int, input TodoInput) int
-		DelAlbum      func(childComplexity int, id string) int
-		DelCounter    func(childComplexity int, id string) int
-		DelNote       func(childComplexity int, id int64) int
-		DelPhoto      func(childComplexity int, albumID string, id string) int
-		DelTodo       func(childComplexity int, id string) int
-		IncrCounter   func(childComplexity int, input CounterInput) int
-		PutAlbum      func(childComplexity int, input AlbumInput) int
-		PutCounter    func(childComplexity int, input CounterInput) int
-		PutNote       func(childComplexity int, input NoteInput) int
-		PutPhoto      func(childComplexity int, input PhotoInput) int
-		PutTodo       func(childComplexity int, input TodoInput) int
-		UpdateAlbum   func(childComplexity int, input AlbumInput) int
-		UpdateCounter func(childComplexity int, input CounterInput) int
-		UpdateNote    func(childComplexity int, input NoteInput) int
-		UpdatePhoto   func(childComplexity int, input PhotoInput) int
-		UpdateTodo    func(childComplexity int, input TodoInput) int
+		AddAlbum       func(childComplexity int, input AlbumInput) int
+		AddBookmark    func(childComplexity int, input BookmarkInput) int
+		AddCounter     func(childComplexity int, input CounterInput) int
+		AddNote        func(childComplexity int, input NoteInput) int
+		AddPhoto       func(childComplexity int, input PhotoInput) int
+		AddScore       func(childComplexity int, input ScoreInput) int
+		AddStat        func(childComplexity int, input StatInput) int
+		AddTodo        func(childComplexity int, input TodoInput) int
+		DelAlbum       func(childComplexity int, id string) int
+		DelBookmark    func(childComplexity int, id string) int
+		DelCounter     func(childComplexity int, id string) int
+		DelNote        func(childComplexity int, id int64) int
+		DelPhoto       func(childComplexity int, albumID string, id string) int
+		DelScore       func(childComplexity int, id string) int
+		DelStat        func(childComplexity int, ownerID string, name string) int
+		DelTodo        func(childComplexity int, id string) int
+		IncrBookmark   func(childComplexity int, input BookmarkInput) int
+		IncrCounter    func(childComplexity int, input CounterInput) int
+		IncrScore      func(childComplexity int, input ScoreInput) int
+		IncrStat       func(childComplexity int, input StatInput) int
+		PutAlbum       func(childComplexity int, input AlbumInput) int
+		PutBookmark    func(childComplexity int, input BookmarkInput) int
+		PutCounter     func(childComplexity int, input CounterInput) int
+		PutNote        func(childComplexity int, input NoteInput) int
+		PutPhoto       func(childComplexity int, input PhotoInput) int
+		PutScore       func(childComplexity int, input ScoreInput) int
+		PutStat        func(childComplexity int, input StatInput) int
+		PutTodo        func(childComplexity int, input TodoInput) int
+		UpdateAlbum    func(childComplexity int, input AlbumInput) int
+		UpdateBookmark func(childComplexity int, input BookmarkInput) int
+		UpdateCounter  func(childComplexity int, input CounterInput) int
+		UpdateNote     func(childComplexity int, input NoteInput) int
+		UpdatePhoto    func(childComplexity int, input PhotoInput) int
+		UpdateScore    func(childComplexity int, input ScoreInput) int
+		UpdateStat     func(childComplexity int, input StatInput) int
+		UpdateTodo     func(childComplexity int, input TodoInput) int
 	}
 
 	Note struct {
@@ -151,24 +185,70 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Album    func(childComplexity int, id string) int
-		Albums   func(childComplexity int, where []*AlbumCond, first *int, after *string, desc *bool, sort *AlbumColumn) int
-		Counter  func(childComplexity int, id string) int
-		Counters func(childComplexity int, where []*CounterCond, first *int, after *string, desc *bool, sort *CounterColumn) int
-		Note     func(childComplexity int, id int64) int
-		Notes    func(childComplexity int, where []*NoteCond, first *int, after *string, desc *bool, sort *NoteColumn) int
-		Photo    func(childComplexity int, albumID string, id string) int
-		Photos   func(childComplexity int, where []*PhotoCond, first *int, after *string, desc *bool, sort *PhotoColumn) int
-		Todo     func(childComplexity int, id string) int
-		Todos    func(childComplexity int, where []*TodoCond, first *int, after *string, desc *bool, sort *TodoColumn) int
+		Album     func(childComplexity int, id string) int
+		Albums    func(childComplexity int, where []*AlbumCond, first *int, after *string, desc *bool, sort *AlbumColumn) int
+		Bookmark  func(childComplexity int, id string) int
+		Bookmarks func(childComplexity int, where []*BookmarkCond, first *int, after *string, desc *bool, sort *BookmarkColumn) int
+		Counter   func(childComplexity int, id string) int
+		Counters  func(childComplexity int, where []*CounterCond, first *int, after *string, desc *bool, sort *CounterColumn) int
+		Note      func(childComplexity int, id int64) int
+		Notes     func(childComplexity int, where []*NoteCond, first *int, after *string, desc *bool, sort *NoteColumn) int
+		Photo     func(childComplexity int, albumID string, id string) int
+		Photos    func(childComplexity int, where []*PhotoCond, first *int, after *string, desc *bool, sort *PhotoColumn) int
+		Score     func(childComplexity int, id string) int
+		Scores    func(childComplexity int, where []*ScoreCond, first *int, after *string, desc *bool, sort *ScoreColumn) int
+		Stat      func(childComplexity int, ownerID string, name string) int
+		Stats     func(childComplexity int, where []*StatCond, first *int, after *string, desc *bool, sort *StatColumn) int
+		Todo      func(childComplexity int, id string) int
+		Todos     func(childComplexity int, where []*TodoCond, first *int, after *string, desc *bool, sort *TodoColumn) int
+	}
+
+	Score struct {
+		ID      func(childComplexity int) int
+		Note    func(childComplexity int) int
+		OwnerID func(childComplexity int) int
+		Points  func(childComplexity int) int
+		Title   func(childComplexity int) int
+	}
+
+	ScoreConnection struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
+		Nodes       func(childComplexity int) int
+	}
+
+	ScoreEvent struct {
+		Op    func(childComplexity int) int
+		Score func(childComplexity int) int
+	}
+
+	Stat struct {
+		Name    func(childComplexity int) int
+		Note    func(childComplexity int) int
+		OwnerID func(childComplexity int) int
+		Value   func(childComplexity int) int
+	}
+
+	StatConnection struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
+		Nodes       func(childComplexity int) int
+	}
+
+	StatEvent struct {
+		Op   func(childComplexity int) int
+		Stat func(childComplexity int) int
 	}
 
 	Subscription struct {
-		AlbumChanged   func(childComplexity int, id *string) int
-		CounterChanged func(childComplexity int, id *string) int
-		NoteChanged    func(childComplexity int, id *int64) int
-		PhotoChanged   func(childComplexity int, albumID *string, id *string) int
-		TodoChanged    func(childComplexity int, id *string) int
+		AlbumChanged    func(childComplexity int, id *string) int
+		BookmarkChanged func(childComplexity int, id *string) int
+		CounterChanged  func(childComplexity int, id *string) int
+		NoteChanged     func(childComplexity int, id *int64) int
+		PhotoChanged    func(childComplexity int, albumID *string, id *string) int
+		ScoreChanged    func(childComplexity int, id *string) int
+		StatChanged     func(childComplexity int, ownerID *string, name *string) int
+		TodoChanged     func(childComplexity int, id *string) int
 	}
 
 	Todo struct {
@@ -201,6 +281,11 @@ type MutationResolver interface {
 	PutAlbum(ctx context.Context, input AlbumInput) (*Album, error)
 	UpdateAlbum(ctx context.Context, input AlbumInput) (int64, error)
 	DelAlbum(ctx context.Context, id string) (bool, error)
+	AddBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error)
+	PutBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error)
+	UpdateBookmark(ctx context.Context, input BookmarkInput) (int64, error)
+	IncrBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error)
+	DelBookmark(ctx context.Context, id string) (bool, error)
 	AddCounter(ctx context.Context, input CounterInput) (*Counter, error)
 	PutCounter(ctx context.Context, input CounterInput) (*Counter, error)
 	UpdateCounter(ctx context.Context, input CounterInput) (int64, error)
@@ -214,6 +299,16 @@ type MutationResolver interface {
 	PutPhoto(ctx context.Context, input PhotoInput) (*Photo, error)
 	UpdatePhoto(ctx context.Context, input PhotoInput) (int64, error)
 	DelPhoto(ctx context.Context, albumID string, id string) (bool, error)
+	AddScore(ctx context.Context, input ScoreInput) (*Score, error)
+	PutScore(ctx context.Context, input ScoreInput) (*Score, error)
+	UpdateScore(ctx context.Context, input ScoreInput) (int64, error)
+	IncrScore(ctx context.Context, input ScoreInput) (*Score, error)
+	DelScore(ctx context.Context, id string) (bool, error)
+	AddStat(ctx context.Context, input StatInput) (*Stat, error)
+	PutStat(ctx context.Context, input StatInput) (*Stat, error)
+	UpdateStat(ctx context.Context, input StatInput) (int64, error)
+	IncrStat(ctx context.Context, input StatInput) (*Stat, error)
+	DelStat(ctx context.Context, ownerID string, name string) (bool, error)
 	AddTodo(ctx context.Context, input TodoInput) (*Todo, error)
 	PutTodo(ctx context.Context, input TodoInput) (*Todo, error)
 	UpdateTodo(ctx context.Context, input TodoInput) (int64, error)
@@ -222,20 +317,29 @@ type MutationResolver interface {
 type QueryResolver interface {
 	Album(ctx context.Context, id string) (*Album, error)
 	Albums(ctx context.Context, where []*AlbumCond, first *int, after *string, desc *bool, sort *AlbumColumn) (*AlbumConnection, error)
+	Bookmark(ctx context.Context, id string) (*Bookmark, error)
+	Bookmarks(ctx context.Context, where []*BookmarkCond, first *int, after *string, desc *bool, sort *BookmarkColumn) (*BookmarkConnection, error)
 	Counter(ctx context.Context, id string) (*Counter, error)
 	Counters(ctx context.Context, where []*CounterCond, first *int, after *string, desc *bool, sort *CounterColumn) (*CounterConnection, error)
 	Note(ctx context.Context, id int64) (*Note, error)
 	Notes(ctx context.Context, where []*NoteCond, first *int, after *string, desc *bool, sort *NoteColumn) (*NoteConnection, error)
 	Photo(ctx context.Context, albumID string, id string) (*Photo, error)
 	Photos(ctx context.Context, where []*PhotoCond, first *int, after *string, desc *bool, sort *PhotoColumn) (*PhotoConnection, error)
+	Score(ctx context.Context, id string) (*Score, error)
+	Scores(ctx context.Context, where []*ScoreCond, first *int, after *string, desc *bool, sort *ScoreColumn) (*ScoreConnection, error)
+	Stat(ctx context.Context, ownerID string, name string) (*Stat, error)
+	Stats(ctx context.Context, where []*StatCond, first *int, after *string, desc *bool, sort *StatColumn) (*StatConnection, error)
 	Todo(ctx context.Context, id string) (*Todo, error)
 	Todos(ctx context.Context, where []*TodoCond, first *int, after *string, desc *bool, sort *TodoColumn) (*TodoConnection, error)
 }
 type SubscriptionResolver interface {
 	AlbumChanged(ctx context.Context, id *string) (<-chan *AlbumEvent, error)
+	BookmarkChanged(ctx context.Context, id *string) (<-chan *BookmarkEvent, error)
 	CounterChanged(ctx context.Context, id *string) (<-chan *CounterEvent, error)
 	NoteChanged(ctx context.Context, id *int64) (<-chan *NoteEvent, error)
 	PhotoChanged(ctx context.Context, albumID *string, id *string) (<-chan *PhotoEvent, error)
+	ScoreChanged(ctx context.Context, id *string) (<-chan *ScoreEvent, error)
+	StatChanged(ctx context.Context, ownerID *string, name *string) (<-chan *StatEvent, error)
 	TodoChanged(ctx context.Context, id *string) (<-chan *TodoEvent, error)
 }
 
@@ -320,6 +424,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AlbumEvent.Op(childComplexity), true
 
+	case "Bookmark.hits":
+		if e.ComplexityRoot.Bookmark.Hits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bookmark.Hits(childComplexity), true
+	case "Bookmark.id":
+		if e.ComplexityRoot.Bookmark.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bookmark.ID(childComplexity), true
+	case "Bookmark.note":
+		if e.ComplexityRoot.Bookmark.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bookmark.Note(childComplexity), true
+	case "Bookmark.owner_id":
+		if e.ComplexityRoot.Bookmark.OwnerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bookmark.OwnerID(childComplexity), true
+	case "Bookmark.url":
+		if e.ComplexityRoot.Bookmark.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bookmark.URL(childComplexity), true
+
+	case "BookmarkConnection.endCursor":
+		if e.ComplexityRoot.BookmarkConnection.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookmarkConnection.EndCursor(childComplexity), true
+	case "BookmarkConnection.hasNextPage":
+		if e.ComplexityRoot.BookmarkConnection.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookmarkConnection.HasNextPage(childComplexity), true
+	case "BookmarkConnection.nodes":
+		if e.ComplexityRoot.BookmarkConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookmarkConnection.Nodes(childComplexity), true
+
+	case "BookmarkEvent.bookmark":
+		if e.ComplexityRoot.BookmarkEvent.Bookmark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookmarkEvent.Bookmark(childComplexity), true
+	case "BookmarkEvent.op":
+		if e.ComplexityRoot.BookmarkEvent.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookmarkEvent.Op(childComplexity), true
+
 	case "Counter.id":
 		if e.ComplexityRoot.Counter.ID == nil {
 			break
@@ -400,6 +567,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddAlbum(childComplexity, args["input"].(AlbumInput)), true
+	case "Mutation.addBookmark":
+		if e.ComplexityRoot.Mutation.AddBookmark == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addBookmark_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddBookmark(childComplexity, args["input"].(BookmarkInput)), true
 	case "Mutation.addCounter":
 		if e.ComplexityRoot.Mutation.AddCounter == nil {
 			break
@@ -433,6 +611,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddPhoto(childComplexity, args["input"].(PhotoInput)), true
+	case "Mutation.addScore":
+		if e.ComplexityRoot.Mutation.AddScore == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addScore_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddScore(childComplexity, args["input"].(ScoreInput)), true
+	case "Mutation.addStat":
+		if e.ComplexityRoot.Mutation.AddStat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addStat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddStat(childComplexity, args["input"].(StatInput)), true
 	case "Mutation.addTodo":
 		if e.ComplexityRoot.Mutation.AddTodo == nil {
 			break
@@ -455,6 +655,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DelAlbum(childComplexity, args["id"].(string)), true
+	case "Mutation.delBookmark":
+		if e.ComplexityRoot.Mutation.DelBookmark == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_delBookmark_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DelBookmark(childComplexity, args["id"].(string)), true
 	case "Mutation.delCounter":
 		if e.ComplexityRoot.Mutation.DelCounter == nil {
 			break
@@ -488,6 +699,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DelPhoto(childComplexity, args["album_id"].(string), args["id"].(string)), true
+	case "Mutation.delScore":
+		if e.ComplexityRoot.Mutation.DelScore == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_delScore_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DelScore(childComplexity, args["id"].(string)), true
+	case "Mutation.delStat":
+		if e.ComplexityRoot.Mutation.DelStat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_delStat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DelStat(childComplexity, args["owner_id"].(string), args["name"].(string)), true
 	case "Mutation.delTodo":
 		if e.ComplexityRoot.Mutation.DelTodo == nil {
 			break
@@ -499,6 +732,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DelTodo(childComplexity, args["id"].(string)), true
+	case "Mutation.incrBookmark":
+		if e.ComplexityRoot.Mutation.IncrBookmark == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_incrBookmark_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IncrBookmark(childComplexity, args["input"].(BookmarkInput)), true
 	case "Mutation.incrCounter":
 		if e.ComplexityRoot.Mutation.IncrCounter == nil {
 			break
@@ -510,6 +754,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.IncrCounter(childComplexity, args["input"].(CounterInput)), true
+	case "Mutation.incrScore":
+		if e.ComplexityRoot.Mutation.IncrScore == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_incrScore_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IncrScore(childComplexity, args["input"].(ScoreInput)), true
+	case "Mutation.incrStat":
+		if e.ComplexityRoot.Mutation.IncrStat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_incrStat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IncrStat(childComplexity, args["input"].(StatInput)), true
 	case "Mutation.putAlbum":
 		if e.ComplexityRoot.Mutation.PutAlbum == nil {
 			break
@@ -521,6 +787,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PutAlbum(childComplexity, args["input"].(AlbumInput)), true
+	case "Mutation.putBookmark":
+		if e.ComplexityRoot.Mutation.PutBookmark == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_putBookmark_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PutBookmark(childComplexity, args["input"].(BookmarkInput)), true
 	case "Mutation.putCounter":
 		if e.ComplexityRoot.Mutation.PutCounter == nil {
 			break
@@ -554,6 +831,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PutPhoto(childComplexity, args["input"].(PhotoInput)), true
+	case "Mutation.putScore":
+		if e.ComplexityRoot.Mutation.PutScore == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_putScore_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PutScore(childComplexity, args["input"].(ScoreInput)), true
+	case "Mutation.putStat":
+		if e.ComplexityRoot.Mutation.PutStat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_putStat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PutStat(childComplexity, args["input"].(StatInput)), true
 	case "Mutation.putTodo":
 		if e.ComplexityRoot.Mutation.PutTodo == nil {
 			break
@@ -576,6 +875,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateAlbum(childComplexity, args["input"].(AlbumInput)), true
+	case "Mutation.updateBookmark":
+		if e.ComplexityRoot.Mutation.UpdateBookmark == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateBookmark_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateBookmark(childComplexity, args["input"].(BookmarkInput)), true
 	case "Mutation.updateCounter":
 		if e.ComplexityRoot.Mutation.UpdateCounter == nil {
 			break
@@ -609,6 +919,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdatePhoto(childComplexity, args["input"].(PhotoInput)), true
+	case "Mutation.updateScore":
+		if e.ComplexityRoot.Mutation.UpdateScore == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateScore_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateScore(childComplexity, args["input"].(ScoreInput)), true
+	case "Mutation.updateStat":
+		if e.ComplexityRoot.Mutation.UpdateStat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateStat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateStat(childComplexity, args["input"].(StatInput)), true
 	case "Mutation.updateTodo":
 		if e.ComplexityRoot.Mutation.UpdateTodo == nil {
 			break
@@ -835,6 +1167,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Albums(childComplexity, args["where"].([]*AlbumCond), args["first"].(*int), args["after"].(*string), args["desc"].(*bool), args["sort"].(*AlbumColumn)), true
+	case "Query.bookmark":
+		if e.ComplexityRoot.Query.Bookmark == nil {
+			break
+		}
+
+		args, err := ec.field_Query_bookmark_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Bookmark(childComplexity, args["id"].(string)), true
+	case "Query.bookmarks":
+		if e.ComplexityRoot.Query.Bookmarks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_bookmarks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Bookmarks(childComplexity, args["where"].([]*BookmarkCond), args["first"].(*int), args["after"].(*string), args["desc"].(*bool), args["sort"].(*BookmarkColumn)), true
 	case "Query.counter":
 		if e.ComplexityRoot.Query.Counter == nil {
 			break
@@ -902,6 +1256,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Photos(childComplexity, args["where"].([]*PhotoCond), args["first"].(*int), args["after"].(*string), args["desc"].(*bool), args["sort"].(*PhotoColumn)), true
+	case "Query.score":
+		if e.ComplexityRoot.Query.Score == nil {
+			break
+		}
+
+		args, err := ec.field_Query_score_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Score(childComplexity, args["id"].(string)), true
+	case "Query.scores":
+		if e.ComplexityRoot.Query.Scores == nil {
+			break
+		}
+
+		args, err := ec.field_Query_scores_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Scores(childComplexity, args["where"].([]*ScoreCond), args["first"].(*int), args["after"].(*string), args["desc"].(*bool), args["sort"].(*ScoreColumn)), true
+	case "Query.stat":
+		if e.ComplexityRoot.Query.Stat == nil {
+			break
+		}
+
+		args, err := ec.field_Query_stat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Stat(childComplexity, args["owner_id"].(string), args["name"].(string)), true
+	case "Query.stats":
+		if e.ComplexityRoot.Query.Stats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_stats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Stats(childComplexity, args["where"].([]*StatCond), args["first"].(*int), args["after"].(*string), args["desc"].(*bool), args["sort"].(*StatColumn)), true
 	case "Query.todo":
 		if e.ComplexityRoot.Query.Todo == nil {
 			break
@@ -925,6 +1323,126 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Todos(childComplexity, args["where"].([]*TodoCond), args["first"].(*int), args["after"].(*string), args["desc"].(*bool), args["sort"].(*TodoColumn)), true
 
+	case "Score.id":
+		if e.ComplexityRoot.Score.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Score.ID(childComplexity), true
+	case "Score.note":
+		if e.ComplexityRoot.Score.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Score.Note(childComplexity), true
+	case "Score.owner_id":
+		if e.ComplexityRoot.Score.OwnerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Score.OwnerID(childComplexity), true
+	case "Score.points":
+		if e.ComplexityRoot.Score.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Score.Points(childComplexity), true
+	case "Score.title":
+		if e.ComplexityRoot.Score.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Score.Title(childComplexity), true
+
+	case "ScoreConnection.endCursor":
+		if e.ComplexityRoot.ScoreConnection.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreConnection.EndCursor(childComplexity), true
+	case "ScoreConnection.hasNextPage":
+		if e.ComplexityRoot.ScoreConnection.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreConnection.HasNextPage(childComplexity), true
+	case "ScoreConnection.nodes":
+		if e.ComplexityRoot.ScoreConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreConnection.Nodes(childComplexity), true
+
+	case "ScoreEvent.op":
+		if e.ComplexityRoot.ScoreEvent.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreEvent.Op(childComplexity), true
+	case "ScoreEvent.score":
+		if e.ComplexityRoot.ScoreEvent.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreEvent.Score(childComplexity), true
+
+	case "Stat.name":
+		if e.ComplexityRoot.Stat.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stat.Name(childComplexity), true
+	case "Stat.note":
+		if e.ComplexityRoot.Stat.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stat.Note(childComplexity), true
+	case "Stat.owner_id":
+		if e.ComplexityRoot.Stat.OwnerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stat.OwnerID(childComplexity), true
+	case "Stat.value":
+		if e.ComplexityRoot.Stat.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stat.Value(childComplexity), true
+
+	case "StatConnection.endCursor":
+		if e.ComplexityRoot.StatConnection.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatConnection.EndCursor(childComplexity), true
+	case "StatConnection.hasNextPage":
+		if e.ComplexityRoot.StatConnection.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatConnection.HasNextPage(childComplexity), true
+	case "StatConnection.nodes":
+		if e.ComplexityRoot.StatConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatConnection.Nodes(childComplexity), true
+
+	case "StatEvent.op":
+		if e.ComplexityRoot.StatEvent.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatEvent.Op(childComplexity), true
+	case "StatEvent.stat":
+		if e.ComplexityRoot.StatEvent.Stat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatEvent.Stat(childComplexity), true
+
 	case "Subscription.albumChanged":
 		if e.ComplexityRoot.Subscription.AlbumChanged == nil {
 			break
@@ -936,6 +1454,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.AlbumChanged(childComplexity, args["id"].(*string)), true
+	case "Subscription.bookmarkChanged":
+		if e.ComplexityRoot.Subscription.BookmarkChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_bookmarkChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.BookmarkChanged(childComplexity, args["id"].(*string)), true
 	case "Subscription.counterChanged":
 		if e.ComplexityRoot.Subscription.CounterChanged == nil {
 			break
@@ -969,6 +1498,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.PhotoChanged(childComplexity, args["album_id"].(*string), args["id"].(*string)), true
+	case "Subscription.scoreChanged":
+		if e.ComplexityRoot.Subscription.ScoreChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_scoreChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ScoreChanged(childComplexity, args["id"].(*string)), true
+	case "Subscription.statChanged":
+		if e.ComplexityRoot.Subscription.StatChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_statChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.StatChanged(childComplexity, args["owner_id"].(*string), args["name"].(*string)), true
 	case "Subscription.todoChanged":
 		if e.ComplexityRoot.Subscription.TodoChanged == nil {
 			break
@@ -1060,12 +1611,18 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
 		ec.unmarshalInputAlbumCond,
 		ec.unmarshalInputAlbumInput,
+		ec.unmarshalInputBookmarkCond,
+		ec.unmarshalInputBookmarkInput,
 		ec.unmarshalInputCounterCond,
 		ec.unmarshalInputCounterInput,
 		ec.unmarshalInputNoteCond,
 		ec.unmarshalInputNoteInput,
 		ec.unmarshalInputPhotoCond,
 		ec.unmarshalInputPhotoInput,
+		ec.unmarshalInputScoreCond,
+		ec.unmarshalInputScoreInput,
+		ec.unmarshalInputStatCond,
+		ec.unmarshalInputStatInput,
 		ec.unmarshalInputTodoCond,
 		ec.unmarshalInputTodoInput,
 	)
@@ -1209,6 +1766,47 @@ type AlbumEvent {
 "A page of album rows; endCursor is the store's opaque page token."
 type AlbumConnection {
   nodes: [Album!]!
+  endCursor: String
+  hasNextPage: Boolean!
+}
+
+"A row of bookmark."
+type Bookmark {
+  id: String
+  owner_id: String
+  url: String
+  note: String
+  hits: Int64
+}
+
+"Columns of bookmark, for conditions and sorting."
+enum BookmarkColumn { id owner_id url note hits }
+
+"One condition on bookmark: values are parsed by the column's type (in and between take several)."
+input BookmarkCond {
+  column: BookmarkColumn!
+  op: Op = eq
+  values: [String!]
+}
+
+"Columns of bookmark to write."
+input BookmarkInput {
+  id: String
+  owner_id: String
+  url: String
+  note: String
+  hits: Int64
+}
+
+"A write to bookmark: op is add, put, update, incr or del (del carries only the key)."
+type BookmarkEvent {
+  op: String!
+  bookmark: Bookmark!
+}
+
+"A page of bookmark rows; endCursor is the store's opaque page token."
+type BookmarkConnection {
+  nodes: [Bookmark!]!
   endCursor: String
   hasNextPage: Boolean!
 }
@@ -1360,6 +1958,86 @@ type PhotoConnection {
   hasNextPage: Boolean!
 }
 
+"A row of score."
+type Score {
+  id: String
+  owner_id: String
+  title: String
+  note: String
+  points: Int64
+}
+
+"Columns of score, for conditions and sorting."
+enum ScoreColumn { id owner_id title note points }
+
+"One condition on score: values are parsed by the column's type (in and between take several)."
+input ScoreCond {
+  column: ScoreColumn!
+  op: Op = eq
+  values: [String!]
+}
+
+"Columns of score to write."
+input ScoreInput {
+  id: String
+  owner_id: String
+  title: String
+  note: String
+  points: Int64
+}
+
+"A write to score: op is add, put, update, incr or del (del carries only the key)."
+type ScoreEvent {
+  op: String!
+  score: Score!
+}
+
+"A page of score rows; endCursor is the store's opaque page token."
+type ScoreConnection {
+  nodes: [Score!]!
+  endCursor: String
+  hasNextPage: Boolean!
+}
+
+"A row of stat."
+type Stat {
+  owner_id: String
+  name: String
+  note: String
+  value: Int64
+}
+
+"Columns of stat, for conditions and sorting."
+enum StatColumn { owner_id name note value }
+
+"One condition on stat: values are parsed by the column's type (in and between take several)."
+input StatCond {
+  column: StatColumn!
+  op: Op = eq
+  values: [String!]
+}
+
+"Columns of stat to write."
+input StatInput {
+  owner_id: String
+  name: String
+  note: String
+  value: Int64
+}
+
+"A write to stat: op is add, put, update, incr or del (del carries only the key)."
+type StatEvent {
+  op: String!
+  stat: Stat!
+}
+
+"A page of stat rows; endCursor is the store's opaque page token."
+type StatConnection {
+  nodes: [Stat!]!
+  endCursor: String
+  hasNextPage: Boolean!
+}
+
 "A row of todo."
 type Todo {
   id: String
@@ -1408,6 +2086,10 @@ type Query {
   album(id: String!): Album
   "Select album rows: conditions ANDed, first (1..1000, default 50) rows after the cursor."
   albums(where: [AlbumCond!], first: Int, after: String, desc: Boolean, sort: AlbumColumn): AlbumConnection!
+  "Get the bookmark row with the key."
+  bookmark(id: String!): Bookmark
+  "Select bookmark rows: conditions ANDed, first (1..1000, default 50) rows after the cursor."
+  bookmarks(where: [BookmarkCond!], first: Int, after: String, desc: Boolean, sort: BookmarkColumn): BookmarkConnection!
   "Get the counter row with the key."
   counter(id: String!): Counter
   "Select counter rows: conditions ANDed, first (1..1000, default 50) rows after the cursor."
@@ -1420,6 +2102,14 @@ type Query {
   photo(album_id: String!, id: String!): Photo
   "Select photo rows: conditions ANDed, first (1..1000, default 50) rows after the cursor."
   photos(where: [PhotoCond!], first: Int, after: String, desc: Boolean, sort: PhotoColumn): PhotoConnection!
+  "Get the score row with the key."
+  score(id: String!): Score
+  "Select score rows: conditions ANDed, first (1..1000, default 50) rows after the cursor."
+  scores(where: [ScoreCond!], first: Int, after: String, desc: Boolean, sort: ScoreColumn): ScoreConnection!
+  "Get the stat row with the key."
+  stat(owner_id: String!, name: String!): Stat
+  "Select stat rows: conditions ANDed, first (1..1000, default 50) rows after the cursor."
+  stats(where: [StatCond!], first: Int, after: String, desc: Boolean, sort: StatColumn): StatConnection!
   "Get the todo row with the key."
   todo(id: String!): Todo
   "Select todo rows: conditions ANDed, first (1..1000, default 50) rows after the cursor."
@@ -1432,6 +2122,12 @@ type Mutation {
   "Update the given columns; returns the rows changed (0 when missing, or another account's row)."
   updateAlbum(input: AlbumInput!): Int64!
   delAlbum(id: String!): Boolean!
+  addBookmark(input: BookmarkInput!): Bookmark!
+  putBookmark(input: BookmarkInput!): Bookmark!
+  "Update the given columns; returns the rows changed (0 when missing, or another account's row)."
+  updateBookmark(input: BookmarkInput!): Int64!
+  incrBookmark(input: BookmarkInput!): Bookmark!
+  delBookmark(id: String!): Boolean!
   addCounter(input: CounterInput!): Counter!
   putCounter(input: CounterInput!): Counter!
   "Update the given columns; returns the rows changed (0 when missing, or another account's row)."
@@ -1448,6 +2144,18 @@ type Mutation {
   "Update the given columns; returns the rows changed (0 when missing, or another account's row)."
   updatePhoto(input: PhotoInput!): Int64!
   delPhoto(album_id: String!, id: String!): Boolean!
+  addScore(input: ScoreInput!): Score!
+  putScore(input: ScoreInput!): Score!
+  "Update the given columns; returns the rows changed (0 when missing, or another account's row)."
+  updateScore(input: ScoreInput!): Int64!
+  incrScore(input: ScoreInput!): Score!
+  delScore(id: String!): Boolean!
+  addStat(input: StatInput!): Stat!
+  putStat(input: StatInput!): Stat!
+  "Update the given columns; returns the rows changed (0 when missing, or another account's row)."
+  updateStat(input: StatInput!): Int64!
+  incrStat(input: StatInput!): Stat!
+  delStat(owner_id: String!, name: String!): Boolean!
   addTodo(input: TodoInput!): Todo!
   putTodo(input: TodoInput!): Todo!
   "Update the given columns; returns the rows changed (0 when missing, or another account's row)."
@@ -1458,12 +2166,18 @@ type Mutation {
 type Subscription {
   "Every write to album (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
   albumChanged(id: String): AlbumEvent!
+  "Every write to bookmark (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
+  bookmarkChanged(id: String): BookmarkEvent!
   "Every write to counter (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
   counterChanged(id: String): CounterEvent!
   "Every write to note (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
   noteChanged(id: Int64): NoteEvent!
   "Every write to photo (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
   photoChanged(album_id: String, id: String): PhotoEvent!
+  "Every write to score (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
+  scoreChanged(id: String): ScoreEvent!
+  "Every write to stat (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
+  statChanged(owner_id: String, name: String): StatEvent!
   "Every write to todo (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
   todoChanged(id: String): TodoEvent!
 }
@@ -1511,6 +2225,44 @@ func (ec *executionContext) childFields_AlbumEvent(ctx context.Context, field gr
 		return ec.fieldContext_AlbumEvent_album(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AlbumEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_Bookmark(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Bookmark_id(ctx, field)
+	case "owner_id":
+		return ec.fieldContext_Bookmark_owner_id(ctx, field)
+	case "url":
+		return ec.fieldContext_Bookmark_url(ctx, field)
+	case "note":
+		return ec.fieldContext_Bookmark_note(ctx, field)
+	case "hits":
+		return ec.fieldContext_Bookmark_hits(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Bookmark", field.Name)
+}
+
+func (ec *executionContext) childFields_BookmarkConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_BookmarkConnection_nodes(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_BookmarkConnection_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_BookmarkConnection_hasNextPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BookmarkConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BookmarkEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "op":
+		return ec.fieldContext_BookmarkEvent_op(ctx, field)
+	case "bookmark":
+		return ec.fieldContext_BookmarkEvent_bookmark(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BookmarkEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_Counter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1649,6 +2401,80 @@ func (ec *executionContext) childFields_PhotoEvent(ctx context.Context, field gr
 		return ec.fieldContext_PhotoEvent_photo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PhotoEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_Score(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Score_id(ctx, field)
+	case "owner_id":
+		return ec.fieldContext_Score_owner_id(ctx, field)
+	case "title":
+		return ec.fieldContext_Score_title(ctx, field)
+	case "note":
+		return ec.fieldContext_Score_note(ctx, field)
+	case "points":
+		return ec.fieldContext_Score_points(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Score", field.Name)
+}
+
+func (ec *executionContext) childFields_ScoreConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_ScoreConnection_nodes(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_ScoreConnection_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_ScoreConnection_hasNextPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScoreConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ScoreEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "op":
+		return ec.fieldContext_ScoreEvent_op(ctx, field)
+	case "score":
+		return ec.fieldContext_ScoreEvent_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScoreEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_Stat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "owner_id":
+		return ec.fieldContext_Stat_owner_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Stat_name(ctx, field)
+	case "note":
+		return ec.fieldContext_Stat_note(ctx, field)
+	case "value":
+		return ec.fieldContext_Stat_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Stat", field.Name)
+}
+
+func (ec *executionContext) childFields_StatConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_StatConnection_nodes(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_StatConnection_endCursor(ctx, field)
+	case "hasNextPage":
+		return ec.fieldContext_StatConnection_hasNextPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_StatEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "op":
+		return ec.fieldContext_StatEvent_op(ctx, field)
+	case "stat":
+		return ec.fieldContext_StatEvent_stat(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_Todo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1821,6 +2647,20 @@ func (ec *executionContext) field_Mutation_addAlbum_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addBookmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (BookmarkInput, error) {
+			return ec.unmarshalNBookmarkInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addCounter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1863,6 +2703,34 @@ func (ec *executionContext) field_Mutation_addPhoto_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addScore_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ScoreInput, error) {
+			return ec.unmarshalNScoreInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addStat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (StatInput, error) {
+			return ec.unmarshalNStatInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addTodo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1878,6 +2746,20 @@ func (ec *executionContext) field_Mutation_addTodo_args(ctx context.Context, raw
 }
 
 func (ec *executionContext) field_Mutation_delAlbum_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_delBookmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -1941,6 +2823,42 @@ func (ec *executionContext) field_Mutation_delPhoto_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_delScore_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_delStat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "owner_id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["owner_id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_delTodo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1952,6 +2870,20 @@ func (ec *executionContext) field_Mutation_delTodo_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_incrBookmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (BookmarkInput, error) {
+			return ec.unmarshalNBookmarkInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -1969,12 +2901,54 @@ func (ec *executionContext) field_Mutation_incrCounter_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_incrScore_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ScoreInput, error) {
+			return ec.unmarshalNScoreInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_incrStat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (StatInput, error) {
+			return ec.unmarshalNStatInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_putAlbum_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (AlbumInput, error) {
 			return ec.unmarshalNAlbumInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_putBookmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (BookmarkInput, error) {
+			return ec.unmarshalNBookmarkInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2025,6 +2999,34 @@ func (ec *executionContext) field_Mutation_putPhoto_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_putScore_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ScoreInput, error) {
+			return ec.unmarshalNScoreInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_putStat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (StatInput, error) {
+			return ec.unmarshalNStatInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_putTodo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2045,6 +3047,20 @@ func (ec *executionContext) field_Mutation_updateAlbum_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (AlbumInput, error) {
 			return ec.unmarshalNAlbumInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateBookmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (BookmarkInput, error) {
+			return ec.unmarshalNBookmarkInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2087,6 +3103,34 @@ func (ec *executionContext) field_Mutation_updatePhoto_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (PhotoInput, error) {
 			return ec.unmarshalNPhotoInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateScore_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ScoreInput, error) {
+			return ec.unmarshalNScoreInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateStat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (StatInput, error) {
+			return ec.unmarshalNStatInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2175,6 +3219,66 @@ func (ec *executionContext) field_Query_albums_args(ctx context.Context, rawArgs
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
 		func(ctx context.Context, v any) (*AlbumColumn, error) {
 			return ec.unmarshalOAlbumColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumColumn(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_bookmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_bookmarks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) ([]*BookmarkCond, error) {
+			return ec.unmarshalOBookmarkCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkCondᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "desc",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["desc"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) (*BookmarkColumn, error) {
+			return ec.unmarshalOBookmarkColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkColumn(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2371,6 +3475,134 @@ func (ec *executionContext) field_Query_photos_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_score_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_scores_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) ([]*ScoreCond, error) {
+			return ec.unmarshalOScoreCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreCondᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "desc",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["desc"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) (*ScoreColumn, error) {
+			return ec.unmarshalOScoreColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreColumn(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_stat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "owner_id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["owner_id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_stats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) ([]*StatCond, error) {
+			return ec.unmarshalOStatCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatCondᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "desc",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["desc"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) (*StatColumn, error) {
+			return ec.unmarshalOStatColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatColumn(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_todo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2445,6 +3677,20 @@ func (ec *executionContext) field_Subscription_albumChanged_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_bookmarkChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_counterChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2492,6 +3738,42 @@ func (ec *executionContext) field_Subscription_photoChanged_args(ctx context.Con
 		return nil, err
 	}
 	args["id"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_scoreChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_statChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "owner_id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["owner_id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg1
 	return args, nil
 }
 
@@ -2812,6 +4094,254 @@ func (ec *executionContext) fieldContext_AlbumEvent_album(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Album(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Bookmark_id(ctx context.Context, field graphql.CollectedField, obj *Bookmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bookmark_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Bookmark_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Bookmark_owner_id(ctx context.Context, field graphql.CollectedField, obj *Bookmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bookmark_owner_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Bookmark_owner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Bookmark_url(ctx context.Context, field graphql.CollectedField, obj *Bookmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bookmark_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Bookmark_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Bookmark_note(ctx context.Context, field graphql.CollectedField, obj *Bookmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bookmark_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Bookmark_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Bookmark_hits(ctx context.Context, field graphql.CollectedField, obj *Bookmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bookmark_hits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt642ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Bookmark_hits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type Int64 does not have child fields"))
+}
+
+func (ec *executionContext) _BookmarkConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *BookmarkConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookmarkConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*Bookmark) graphql.Marshaler {
+			return ec.marshalNBookmark2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookmarkConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookmarkConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Bookmark(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookmarkConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *BookmarkConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookmarkConnection_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookmarkConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookmarkConnection", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookmarkConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *BookmarkConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookmarkConnection_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookmarkConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookmarkConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BookmarkEvent_op(ctx context.Context, field graphql.CollectedField, obj *BookmarkEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookmarkEvent_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookmarkEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookmarkEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookmarkEvent_bookmark(ctx context.Context, field graphql.CollectedField, obj *BookmarkEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookmarkEvent_bookmark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bookmark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Bookmark) graphql.Marshaler {
+			return ec.marshalNBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmark(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookmarkEvent_bookmark(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookmarkEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Bookmark(ctx, field)
 		},
 	}
 	return fc, nil
@@ -3258,6 +4788,226 @@ func (ec *executionContext) fieldContext_Mutation_delAlbum(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_delAlbum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addBookmark(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addBookmark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddBookmark(ctx, fc.Args["input"].(BookmarkInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Bookmark) graphql.Marshaler {
+			return ec.marshalNBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmark(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addBookmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Bookmark(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addBookmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_putBookmark(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_putBookmark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PutBookmark(ctx, fc.Args["input"].(BookmarkInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Bookmark) graphql.Marshaler {
+			return ec.marshalNBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmark(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_putBookmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Bookmark(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_putBookmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateBookmark(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateBookmark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateBookmark(ctx, fc.Args["input"].(BookmarkInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateBookmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int64 does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateBookmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_incrBookmark(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_incrBookmark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IncrBookmark(ctx, fc.Args["input"].(BookmarkInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Bookmark) graphql.Marshaler {
+			return ec.marshalNBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmark(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_incrBookmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Bookmark(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_incrBookmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_delBookmark(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_delBookmark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DelBookmark(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_delBookmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_delBookmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3830,6 +5580,446 @@ func (ec *executionContext) fieldContext_Mutation_delPhoto(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_delPhoto_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addScore(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddScore(ctx, fc.Args["input"].(ScoreInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Score) graphql.Marshaler {
+			return ec.marshalNScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScore(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addScore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Score(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addScore_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_putScore(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_putScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PutScore(ctx, fc.Args["input"].(ScoreInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Score) graphql.Marshaler {
+			return ec.marshalNScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScore(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_putScore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Score(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_putScore_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateScore(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateScore(ctx, fc.Args["input"].(ScoreInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateScore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int64 does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateScore_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_incrScore(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_incrScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IncrScore(ctx, fc.Args["input"].(ScoreInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Score) graphql.Marshaler {
+			return ec.marshalNScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScore(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_incrScore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Score(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_incrScore_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_delScore(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_delScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DelScore(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_delScore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_delScore_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addStat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addStat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddStat(ctx, fc.Args["input"].(StatInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Stat) graphql.Marshaler {
+			return ec.marshalNStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addStat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addStat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_putStat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_putStat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PutStat(ctx, fc.Args["input"].(StatInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Stat) graphql.Marshaler {
+			return ec.marshalNStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_putStat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_putStat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateStat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateStat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateStat(ctx, fc.Args["input"].(StatInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateStat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int64 does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateStat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_incrStat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_incrStat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IncrStat(ctx, fc.Args["input"].(StatInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Stat) graphql.Marshaler {
+			return ec.marshalNStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_incrStat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_incrStat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_delStat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_delStat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DelStat(ctx, fc.Args["owner_id"].(string), fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_delStat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_delStat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4849,6 +7039,94 @@ func (ec *executionContext) fieldContext_Query_albums(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_bookmark(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_bookmark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Bookmark(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Bookmark) graphql.Marshaler {
+			return ec.marshalOBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmark(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_bookmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Bookmark(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_bookmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_bookmarks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_bookmarks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Bookmarks(ctx, fc.Args["where"].([]*BookmarkCond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*BookmarkColumn))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *BookmarkConnection) graphql.Marshaler {
+			return ec.marshalNBookmarkConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_bookmarks(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookmarkConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_bookmarks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_counter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5113,6 +7391,182 @@ func (ec *executionContext) fieldContext_Query_photos(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_score(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Score(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Score) graphql.Marshaler {
+			return ec.marshalOScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScore(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_score(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Score(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_score_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_scores(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_scores(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Scores(ctx, fc.Args["where"].([]*ScoreCond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*ScoreColumn))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ScoreConnection) graphql.Marshaler {
+			return ec.marshalNScoreConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_scores(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScoreConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_scores_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_stat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_stat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Stat(ctx, fc.Args["owner_id"].(string), fc.Args["name"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Stat) graphql.Marshaler {
+			return ec.marshalOStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_stat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stat(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_stat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_stats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Stats(ctx, fc.Args["where"].([]*StatCond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*StatColumn))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *StatConnection) graphql.Marshaler {
+			return ec.marshalNStatConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_stats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_stats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_todo(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5277,6 +7731,479 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Score_id(ctx context.Context, field graphql.CollectedField, obj *Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Score_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Score_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Score_owner_id(ctx context.Context, field graphql.CollectedField, obj *Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Score_owner_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Score_owner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Score_title(ctx context.Context, field graphql.CollectedField, obj *Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Score_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Score_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Score_note(ctx context.Context, field graphql.CollectedField, obj *Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Score_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Score_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Score_points(ctx context.Context, field graphql.CollectedField, obj *Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Score_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt642ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Score_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type Int64 does not have child fields"))
+}
+
+func (ec *executionContext) _ScoreConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *ScoreConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*Score) graphql.Marshaler {
+			return ec.marshalNScore2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScoreConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Score(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScoreConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *ScoreConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreConnection_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreConnection", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ScoreConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *ScoreConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreConnection_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ScoreEvent_op(ctx context.Context, field graphql.CollectedField, obj *ScoreEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreEvent_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ScoreEvent_score(ctx context.Context, field graphql.CollectedField, obj *ScoreEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreEvent_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Score) graphql.Marshaler {
+			return ec.marshalNScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScore(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreEvent_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScoreEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Score(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Stat_owner_id(ctx context.Context, field graphql.CollectedField, obj *Stat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stat_owner_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Stat_owner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Stat_name(ctx context.Context, field graphql.CollectedField, obj *Stat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stat_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Stat_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Stat_note(ctx context.Context, field graphql.CollectedField, obj *Stat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stat_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Stat_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Stat_value(ctx context.Context, field graphql.CollectedField, obj *Stat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stat_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt642ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Stat_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type Int64 does not have child fields"))
+}
+
+func (ec *executionContext) _StatConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *StatConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*Stat) graphql.Marshaler {
+			return ec.marshalNStat2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *StatConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatConnection_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatConnection", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _StatConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *StatConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatConnection_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _StatEvent_op(ctx context.Context, field graphql.CollectedField, obj *StatEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatEvent_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _StatEvent_stat(ctx context.Context, field graphql.CollectedField, obj *StatEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatEvent_stat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stat, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Stat) graphql.Marshaler {
+			return ec.marshalNStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatEvent_stat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_albumChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -5315,6 +8242,50 @@ func (ec *executionContext) fieldContext_Subscription_albumChanged(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_albumChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_bookmarkChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_bookmarkChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().BookmarkChanged(ctx, fc.Args["id"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *BookmarkEvent) graphql.Marshaler {
+			return ec.marshalNBookmarkEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_bookmarkChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookmarkEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_bookmarkChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5447,6 +8418,94 @@ func (ec *executionContext) fieldContext_Subscription_photoChanged(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_photoChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_scoreChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_scoreChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ScoreChanged(ctx, fc.Args["id"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ScoreEvent) graphql.Marshaler {
+			return ec.marshalNScoreEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_scoreChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScoreEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_scoreChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_statChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_statChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().StatChanged(ctx, fc.Args["owner_id"].(*string), fc.Args["name"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *StatEvent) graphql.Marshaler {
+			return ec.marshalNStatEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_statChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_statChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6933,6 +9992,112 @@ func (ec *executionContext) unmarshalInputAlbumInput(ctx context.Context, obj an
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputBookmarkCond(ctx context.Context, obj any) (BookmarkCond, error) {
+	var it BookmarkCond
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["op"]; !present {
+		asMap["op"] = "eq"
+	}
+
+	fieldsInOrder := [...]string{"column", "op", "values"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "column":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
+			data, err := ec.unmarshalNBookmarkColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkColumn(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Column = data
+		case "op":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
+			data, err := ec.unmarshalOOp2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐOp(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Op = data
+		case "values":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Values = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputBookmarkInput(ctx context.Context, obj any) (BookmarkInput, error) {
+	var it BookmarkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "owner_id", "url", "note", "hits"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "owner_id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner_id"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerID = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "hits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hits"))
+			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Hits = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCounterCond(ctx context.Context, obj any) (CounterCond, error) {
 	var it CounterCond
 	if obj == nil {
@@ -7335,6 +10500,211 @@ func (ec *executionContext) unmarshalInputPhotoInput(ctx context.Context, obj an
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputScoreCond(ctx context.Context, obj any) (ScoreCond, error) {
+	var it ScoreCond
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["op"]; !present {
+		asMap["op"] = "eq"
+	}
+
+	fieldsInOrder := [...]string{"column", "op", "values"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "column":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
+			data, err := ec.unmarshalNScoreColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreColumn(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Column = data
+		case "op":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
+			data, err := ec.unmarshalOOp2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐOp(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Op = data
+		case "values":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Values = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputScoreInput(ctx context.Context, obj any) (ScoreInput, error) {
+	var it ScoreInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "owner_id", "title", "note", "points"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "owner_id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner_id"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "points":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("points"))
+			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Points = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputStatCond(ctx context.Context, obj any) (StatCond, error) {
+	var it StatCond
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["op"]; !present {
+		asMap["op"] = "eq"
+	}
+
+	fieldsInOrder := [...]string{"column", "op", "values"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "column":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
+			data, err := ec.unmarshalNStatColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatColumn(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Column = data
+		case "op":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
+			data, err := ec.unmarshalOOp2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐOp(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Op = data
+		case "values":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Values = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputStatInput(ctx context.Context, obj any) (StatInput, error) {
+	var it StatInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"owner_id", "name", "note", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "owner_id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner_id"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputTodoCond(ctx context.Context, obj any) (TodoCond, error) {
 	var it TodoCond
 	if obj == nil {
@@ -7605,6 +10975,155 @@ func (ec *executionContext) _AlbumEvent(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var bookmarkImplementors = []string{"Bookmark"}
+
+func (ec *executionContext) _Bookmark(ctx context.Context, sel ast.SelectionSet, obj *Bookmark) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookmarkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Bookmark")
+		case "id":
+			out.Values[i] = ec._Bookmark_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "owner_id":
+			out.Values[i] = ec._Bookmark_owner_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._Bookmark_url(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Bookmark_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hits":
+			out.Values[i] = ec._Bookmark_hits(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bookmarkConnectionImplementors = []string{"BookmarkConnection"}
+
+func (ec *executionContext) _BookmarkConnection(ctx context.Context, sel ast.SelectionSet, obj *BookmarkConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookmarkConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BookmarkConnection")
+		case "nodes":
+			out.Values[i] = ec._BookmarkConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._BookmarkConnection_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hasNextPage":
+			out.Values[i] = ec._BookmarkConnection_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bookmarkEventImplementors = []string{"BookmarkEvent"}
+
+func (ec *executionContext) _BookmarkEvent(ctx context.Context, sel ast.SelectionSet, obj *BookmarkEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookmarkEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BookmarkEvent")
+		case "op":
+			out.Values[i] = ec._BookmarkEvent_op(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bookmark":
+			out.Values[i] = ec._BookmarkEvent_bookmark(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var counterImplementors = []string{"Counter"}
 
 func (ec *executionContext) _Counter(ctx context.Context, sel ast.SelectionSet, obj *Counter) graphql.Marshaler {
@@ -7807,6 +11326,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "addBookmark":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addBookmark(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "putBookmark":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_putBookmark(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateBookmark":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateBookmark(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "incrBookmark":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_incrBookmark(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "delBookmark":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_delBookmark(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "addCounter":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_addCounter(ctx, field)
@@ -7894,6 +11448,76 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "delPhoto":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_delPhoto(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addScore":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addScore(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "putScore":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_putScore(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateScore":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateScore(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "incrScore":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_incrScore(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "delScore":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_delScore(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addStat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addStat(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "putStat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_putStat(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateStat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateStat(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "incrStat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_incrStat(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "delStat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_delStat(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -8364,6 +11988,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "bookmark":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_bookmark(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "bookmarks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_bookmarks(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "counter":
 			field := field
 
@@ -8496,6 +12164,94 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "score":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_score(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "scores":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_scores(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "stat":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_stat(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "stats":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_stats(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "todo":
 			field := field
 
@@ -8575,6 +12331,299 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var scoreImplementors = []string{"Score"}
+
+func (ec *executionContext) _Score(ctx context.Context, sel ast.SelectionSet, obj *Score) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scoreImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Score")
+		case "id":
+			out.Values[i] = ec._Score_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "owner_id":
+			out.Values[i] = ec._Score_owner_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._Score_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Score_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._Score_points(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var scoreConnectionImplementors = []string{"ScoreConnection"}
+
+func (ec *executionContext) _ScoreConnection(ctx context.Context, sel ast.SelectionSet, obj *ScoreConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scoreConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScoreConnection")
+		case "nodes":
+			out.Values[i] = ec._ScoreConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._ScoreConnection_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hasNextPage":
+			out.Values[i] = ec._ScoreConnection_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var scoreEventImplementors = []string{"ScoreEvent"}
+
+func (ec *executionContext) _ScoreEvent(ctx context.Context, sel ast.SelectionSet, obj *ScoreEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scoreEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScoreEvent")
+		case "op":
+			out.Values[i] = ec._ScoreEvent_op(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._ScoreEvent_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var statImplementors = []string{"Stat"}
+
+func (ec *executionContext) _Stat(ctx context.Context, sel ast.SelectionSet, obj *Stat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Stat")
+		case "owner_id":
+			out.Values[i] = ec._Stat_owner_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Stat_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Stat_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._Stat_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var statConnectionImplementors = []string{"StatConnection"}
+
+func (ec *executionContext) _StatConnection(ctx context.Context, sel ast.SelectionSet, obj *StatConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatConnection")
+		case "nodes":
+			out.Values[i] = ec._StatConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._StatConnection_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hasNextPage":
+			out.Values[i] = ec._StatConnection_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var statEventImplementors = []string{"StatEvent"}
+
+func (ec *executionContext) _StatEvent(ctx context.Context, sel ast.SelectionSet, obj *StatEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatEvent")
+		case "op":
+			out.Values[i] = ec._StatEvent_op(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stat":
+			out.Values[i] = ec._StatEvent_stat(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -8590,12 +12639,18 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "albumChanged":
 		return ec._Subscription_albumChanged(ctx, fields[0])
+	case "bookmarkChanged":
+		return ec._Subscription_bookmarkChanged(ctx, fields[0])
 	case "counterChanged":
 		return ec._Subscription_counterChanged(ctx, fields[0])
 	case "noteChanged":
 		return ec._Subscription_noteChanged(ctx, fields[0])
 	case "photoChanged":
 		return ec._Subscription_photoChanged(ctx, fields[0])
+	case "scoreChanged":
+		return ec._Subscription_scoreChanged(ctx, fields[0])
+	case "statChanged":
+		return ec._Subscription_statChanged(ctx, fields[0])
 	case "todoChanged":
 		return ec._Subscription_todoChanged(ctx, fields[0])
 	default:
@@ -9215,6 +13270,72 @@ func (ec *executionContext) unmarshalNAlbumInput2githubᚗcomᚋbkgenᚋbkgenᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNBookmark2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkᚄ(ctx context.Context, sel ast.SelectionSet, v []*Bookmark) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmark(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmark(ctx context.Context, sel ast.SelectionSet, v *Bookmark) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Bookmark(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBookmarkColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkColumn(ctx context.Context, v any) (BookmarkColumn, error) {
+	var res BookmarkColumn
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBookmarkColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkColumn(ctx context.Context, sel ast.SelectionSet, v BookmarkColumn) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNBookmarkCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkCond(ctx context.Context, v any) (*BookmarkCond, error) {
+	res, err := ec.unmarshalInputBookmarkCond(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBookmarkConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkConnection(ctx context.Context, sel ast.SelectionSet, v *BookmarkConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BookmarkConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBookmarkEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkEvent(ctx context.Context, sel ast.SelectionSet, v *BookmarkEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BookmarkEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBookmarkInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkInput(ctx context.Context, v any) (BookmarkInput, error) {
+	res, err := ec.unmarshalInputBookmarkInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9442,6 +13563,138 @@ func (ec *executionContext) marshalNPhotoEvent2ᚖgithubᚗcomᚋbkgenᚋbkgen�
 
 func (ec *executionContext) unmarshalNPhotoInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoInput(ctx context.Context, v any) (PhotoInput, error) {
 	res, err := ec.unmarshalInputPhotoInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScore2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*Score) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScore(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScore(ctx context.Context, sel ast.SelectionSet, v *Score) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Score(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNScoreColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreColumn(ctx context.Context, v any) (ScoreColumn, error) {
+	var res ScoreColumn
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScoreColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreColumn(ctx context.Context, sel ast.SelectionSet, v ScoreColumn) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNScoreCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreCond(ctx context.Context, v any) (*ScoreCond, error) {
+	res, err := ec.unmarshalInputScoreCond(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScoreConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreConnection(ctx context.Context, sel ast.SelectionSet, v *ScoreConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ScoreConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNScoreEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreEvent(ctx context.Context, sel ast.SelectionSet, v *ScoreEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ScoreEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNScoreInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreInput(ctx context.Context, v any) (ScoreInput, error) {
+	res, err := ec.unmarshalInputScoreInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStat2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatᚄ(ctx context.Context, sel ast.SelectionSet, v []*Stat) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStat(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStat(ctx context.Context, sel ast.SelectionSet, v *Stat) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Stat(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStatColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatColumn(ctx context.Context, v any) (StatColumn, error) {
+	var res StatColumn
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatColumn(ctx context.Context, sel ast.SelectionSet, v StatColumn) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNStatCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatCond(ctx context.Context, v any) (*StatCond, error) {
+	res, err := ec.unmarshalInputStatCond(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatConnection(ctx context.Context, sel ast.SelectionSet, v *StatConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._StatConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatEvent(ctx context.Context, sel ast.SelectionSet, v *StatEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._StatEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStatInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatInput(ctx context.Context, v any) (StatInput, error) {
+	res, err := ec.unmarshalInputStatInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -9725,6 +13978,46 @@ func (ec *executionContext) marshalOAny2interface(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) marshalOBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmark(ctx context.Context, sel ast.SelectionSet, v *Bookmark) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Bookmark(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBookmarkColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkColumn(ctx context.Context, v any) (*BookmarkColumn, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(BookmarkColumn)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBookmarkColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkColumn(ctx context.Context, sel ast.SelectionSet, v *BookmarkColumn) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOBookmarkCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkCondᚄ(ctx context.Context, v any) ([]*BookmarkCond, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*BookmarkCond, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBookmarkCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkCond(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9937,6 +14230,86 @@ func (ec *executionContext) unmarshalOPhotoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkg
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNPhotoCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoCond(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScore(ctx context.Context, sel ast.SelectionSet, v *Score) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Score(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOScoreColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreColumn(ctx context.Context, v any) (*ScoreColumn, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(ScoreColumn)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOScoreColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreColumn(ctx context.Context, sel ast.SelectionSet, v *ScoreColumn) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOScoreCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreCondᚄ(ctx context.Context, v any) ([]*ScoreCond, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ScoreCond, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNScoreCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreCond(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStat(ctx context.Context, sel ast.SelectionSet, v *Stat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Stat(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOStatColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatColumn(ctx context.Context, v any) (*StatColumn, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(StatColumn)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStatColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatColumn(ctx context.Context, sel ast.SelectionSet, v *StatColumn) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOStatCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatCondᚄ(ctx context.Context, v any) ([]*StatCond, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*StatCond, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatCond(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}

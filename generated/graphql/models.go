@@ -48,6 +48,44 @@ type AlbumInput struct {
 	Mtime   *int64  `json:"mtime,omitempty"`
 }
 
+// A row of bookmark.
+type Bookmark struct {
+	ID      *string `json:"id,omitempty"`
+	OwnerID *string `json:"owner_id,omitempty"`
+	URL     *string `json:"url,omitempty"`
+	Note    *string `json:"note,omitempty"`
+	Hits    *int64  `json:"hits,omitempty"`
+}
+
+// One condition on bookmark: values are parsed by the column's type (in and between take several).
+type BookmarkCond struct {
+	Column BookmarkColumn `json:"column"`
+	Op     *Op            `json:"op,omitempty"`
+	Values []string       `json:"values,omitempty"`
+}
+
+// A page of bookmark rows; endCursor is the store's opaque page token.
+type BookmarkConnection struct {
+	Nodes       []*Bookmark `json:"nodes"`
+	EndCursor   *string     `json:"endCursor,omitempty"`
+	HasNextPage bool        `json:"hasNextPage"`
+}
+
+// A write to bookmark: op is add, put, update, incr or del (del carries only the key).
+type BookmarkEvent struct {
+	Op       string    `json:"op"`
+	Bookmark *Bookmark `json:"bookmark"`
+}
+
+// Columns of bookmark to write.
+type BookmarkInput struct {
+	ID      *string `json:"id,omitempty"`
+	OwnerID *string `json:"owner_id,omitempty"`
+	URL     *string `json:"url,omitempty"`
+	Note    *string `json:"note,omitempty"`
+	Hits    *int64  `json:"hits,omitempty"`
+}
+
 // A row of counter.
 type Counter struct {
 	ID    *string  `json:"id,omitempty"`
@@ -192,6 +230,80 @@ type PhotoInput struct {
 type Query struct {
 }
 
+// A row of score.
+type Score struct {
+	ID      *string `json:"id,omitempty"`
+	OwnerID *string `json:"owner_id,omitempty"`
+	Title   *string `json:"title,omitempty"`
+	Note    *string `json:"note,omitempty"`
+	Points  *int64  `json:"points,omitempty"`
+}
+
+// One condition on score: values are parsed by the column's type (in and between take several).
+type ScoreCond struct {
+	Column ScoreColumn `json:"column"`
+	Op     *Op         `json:"op,omitempty"`
+	Values []string    `json:"values,omitempty"`
+}
+
+// A page of score rows; endCursor is the store's opaque page token.
+type ScoreConnection struct {
+	Nodes       []*Score `json:"nodes"`
+	EndCursor   *string  `json:"endCursor,omitempty"`
+	HasNextPage bool     `json:"hasNextPage"`
+}
+
+// A write to score: op is add, put, update, incr or del (del carries only the key).
+type ScoreEvent struct {
+	Op    string `json:"op"`
+	Score *Score `json:"score"`
+}
+
+// Columns of score to write.
+type ScoreInput struct {
+	ID      *string `json:"id,omitempty"`
+	OwnerID *string `json:"owner_id,omitempty"`
+	Title   *string `json:"title,omitempty"`
+	Note    *string `json:"note,omitempty"`
+	Points  *int64  `json:"points,omitempty"`
+}
+
+// A row of stat.
+type Stat struct {
+	OwnerID *string `json:"owner_id,omitempty"`
+	Name    *string `json:"name,omitempty"`
+	Note    *string `json:"note,omitempty"`
+	Value   *int64  `json:"value,omitempty"`
+}
+
+// One condition on stat: values are parsed by the column's type (in and between take several).
+type StatCond struct {
+	Column StatColumn `json:"column"`
+	Op     *Op        `json:"op,omitempty"`
+	Values []string   `json:"values,omitempty"`
+}
+
+// A page of stat rows; endCursor is the store's opaque page token.
+type StatConnection struct {
+	Nodes       []*Stat `json:"nodes"`
+	EndCursor   *string `json:"endCursor,omitempty"`
+	HasNextPage bool    `json:"hasNextPage"`
+}
+
+// A write to stat: op is add, put, update, incr or del (del carries only the key).
+type StatEvent struct {
+	Op   string `json:"op"`
+	Stat *Stat  `json:"stat"`
+}
+
+// Columns of stat to write.
+type StatInput struct {
+	OwnerID *string `json:"owner_id,omitempty"`
+	Name    *string `json:"name,omitempty"`
+	Note    *string `json:"note,omitempty"`
+	Value   *int64  `json:"value,omitempty"`
+}
+
 type Subscription struct {
 }
 
@@ -292,6 +404,68 @@ func (e *AlbumColumn) UnmarshalJSON(b []byte) error {
 }
 
 func (e AlbumColumn) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Columns of bookmark, for conditions and sorting.
+type BookmarkColumn string
+
+const (
+	BookmarkColumnID      BookmarkColumn = "id"
+	BookmarkColumnOwnerID BookmarkColumn = "owner_id"
+	BookmarkColumnURL     BookmarkColumn = "url"
+	BookmarkColumnNote    BookmarkColumn = "note"
+	BookmarkColumnHits    BookmarkColumn = "hits"
+)
+
+var AllBookmarkColumn = []BookmarkColumn{
+	BookmarkColumnID,
+	BookmarkColumnOwnerID,
+	BookmarkColumnURL,
+	BookmarkColumnNote,
+	BookmarkColumnHits,
+}
+
+func (e BookmarkColumn) IsValid() bool {
+	switch e {
+	case BookmarkColumnID, BookmarkColumnOwnerID, BookmarkColumnURL, BookmarkColumnNote, BookmarkColumnHits:
+		return true
+	}
+	return false
+}
+
+func (e BookmarkColumn) String() string {
+	return string(e)
+}
+
+func (e *BookmarkColumn) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BookmarkColumn(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BookmarkColumn", str)
+	}
+	return nil
+}
+
+func (e BookmarkColumn) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BookmarkColumn) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BookmarkColumn) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -580,6 +754,128 @@ func (e *PhotoColumn) UnmarshalJSON(b []byte) error {
 }
 
 func (e PhotoColumn) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Columns of score, for conditions and sorting.
+type ScoreColumn string
+
+const (
+	ScoreColumnID      ScoreColumn = "id"
+	ScoreColumnOwnerID ScoreColumn = "owner_id"
+	ScoreColumnTitle   ScoreColumn = "title"
+	ScoreColumnNote    ScoreColumn = "note"
+	ScoreColumnPoints  ScoreColumn = "points"
+)
+
+var AllScoreColumn = []ScoreColumn{
+	ScoreColumnID,
+	ScoreColumnOwnerID,
+	ScoreColumnTitle,
+	ScoreColumnNote,
+	ScoreColumnPoints,
+}
+
+func (e ScoreColumn) IsValid() bool {
+	switch e {
+	case ScoreColumnID, ScoreColumnOwnerID, ScoreColumnTitle, ScoreColumnNote, ScoreColumnPoints:
+		return true
+	}
+	return false
+}
+
+func (e ScoreColumn) String() string {
+	return string(e)
+}
+
+func (e *ScoreColumn) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ScoreColumn(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ScoreColumn", str)
+	}
+	return nil
+}
+
+func (e ScoreColumn) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ScoreColumn) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ScoreColumn) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Columns of stat, for conditions and sorting.
+type StatColumn string
+
+const (
+	StatColumnOwnerID StatColumn = "owner_id"
+	StatColumnName    StatColumn = "name"
+	StatColumnNote    StatColumn = "note"
+	StatColumnValue   StatColumn = "value"
+)
+
+var AllStatColumn = []StatColumn{
+	StatColumnOwnerID,
+	StatColumnName,
+	StatColumnNote,
+	StatColumnValue,
+}
+
+func (e StatColumn) IsValid() bool {
+	switch e {
+	case StatColumnOwnerID, StatColumnName, StatColumnNote, StatColumnValue:
+		return true
+	}
+	return false
+}
+
+func (e StatColumn) String() string {
+	return string(e)
+}
+
+func (e *StatColumn) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StatColumn(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StatColumn", str)
+	}
+	return nil
+}
+
+func (e StatColumn) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StatColumn) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StatColumn) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

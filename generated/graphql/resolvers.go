@@ -220,6 +220,195 @@ func (s subscriptionResolver) AlbumChanged(ctx context.Context, kID *string) (<-
 	return out, nil
 }
 
+// bookmarkOut is r as the caller may see it: a hidden column is null.
+func bookmarkOut(v auth.Viewer, r *store.Bookmark) *Bookmark {
+	show := rest.BookmarkVis.Show(v, rest.BookmarkOwner(r), nil, nil)
+	out := &Bookmark{}
+	if show[0] {
+		x := r.ID
+		out.ID = &x
+	}
+	if show[1] && r.OwnerID != nil {
+		x := *r.OwnerID
+		out.OwnerID = &x
+	}
+	if show[2] {
+		x := r.URL
+		out.URL = &x
+	}
+	if show[3] {
+		x := r.Note
+		out.Note = &x
+	}
+	if show[4] {
+		x := r.Hits
+		out.Hits = &x
+	}
+	return out
+}
+
+// bookmarkIn reads the columns an input gives into a row, marking them in set.
+func bookmarkIn(in *BookmarkInput) (store.Bookmark, []bool, error) {
+	var r store.Bookmark
+	set := make([]bool, 5)
+	if in.ID != nil {
+		set[0] = true
+		r.ID = *in.ID
+	}
+	if in.OwnerID != nil {
+		set[1] = true
+		x := *in.OwnerID
+		r.OwnerID = &x
+	}
+	if in.URL != nil {
+		set[2] = true
+		r.URL = *in.URL
+	}
+	if in.Note != nil {
+		set[3] = true
+		r.Note = *in.Note
+	}
+	if in.Hits != nil {
+		set[4] = true
+		r.Hits = *in.Hits
+	}
+	return r, set, nil
+}
+func (q queryResolver) Bookmark(ctx context.Context, kID string) (*Bookmark, error) {
+	r, err := q.st.Bookmark.Get(ctx, store.BookmarkKey{ID: kID})
+	if err != nil {
+		return nil, err
+	}
+	return bookmarkOut(auth.ViewerOf(ctx), r), nil
+}
+func (q queryResolver) Bookmarks(ctx context.Context, where []*BookmarkCond, first *int, after *string, desc *bool, sort *BookmarkColumn) (*BookmarkConnection, error) {
+	var query db.Query
+	for _, c := range where {
+		op := db.OpEq
+		if c.Op != nil {
+			op = db.Op(*c.Op)
+		}
+		if op == "is_null" {
+			op = db.OpNull
+		}
+		vals := make([]any, len(c.Values))
+		for i, v := range c.Values {
+			vals[i] = v
+		}
+		query.Where = append(query.Where, db.Cond{Col: string(c.Column), Op: op, Values: vals})
+	}
+	if first != nil {
+		query.Count = *first
+	}
+	if after != nil {
+		query.Token = *after
+	}
+	if desc != nil {
+		query.Desc = *desc
+	}
+	if sort != nil {
+		query.Sort = string(*sort)
+	}
+	v := auth.ViewerOf(ctx)
+	if err := rest.BookmarkVis.Query(v, &query); err != nil {
+		return nil, err
+	}
+	page, err := q.st.Bookmark.Select(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	out := &BookmarkConnection{Nodes: make([]*Bookmark, len(page.Rows)), HasNextPage: page.Next != ""}
+	for i := range page.Rows {
+		out.Nodes[i] = bookmarkOut(v, &page.Rows[i])
+	}
+	if page.Next != "" {
+		out.EndCursor = &page.Next
+	}
+	return out, nil
+}
+func (m mutationResolver) AddBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
+	r, set, err := bookmarkIn(&input)
+	if err != nil {
+		return nil, err
+	}
+	v := auth.ViewerOf(ctx)
+	if err := rest.BookmarkAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
+		return nil, err
+	}
+	return bookmarkOut(v, &r), nil
+}
+func (m mutationResolver) PutBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
+	r, set, err := bookmarkIn(&input)
+	if err != nil {
+		return nil, err
+	}
+	v := auth.ViewerOf(ctx)
+	if err := rest.BookmarkPut(ctx, m.st, m.bus, v, &r, set); err != nil {
+		return nil, err
+	}
+	return bookmarkOut(v, &r), nil
+}
+func (m mutationResolver) UpdateBookmark(ctx context.Context, input BookmarkInput) (int64, error) {
+	r, set, err := bookmarkIn(&input)
+	if err != nil {
+		return 0, err
+	}
+	v := auth.ViewerOf(ctx)
+	if !set[0] {
+		return 0, db.MissingKey("bookmark", "id")
+	}
+	return rest.BookmarkUpdate(ctx, m.st, m.bus, v, store.BookmarkKeyOf(&r), &r, set)
+}
+func (m mutationResolver) IncrBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
+	r, set, err := bookmarkIn(&input)
+	if err != nil {
+		return nil, err
+	}
+	v := auth.ViewerOf(ctx)
+	if !set[0] {
+		return nil, db.MissingKey("bookmark", "id")
+	}
+	row, err := rest.BookmarkIncr(ctx, m.st, m.bus, v, store.BookmarkKeyOf(&r), store.BookmarkIncr{Hits: r.Hits})
+	if err != nil {
+		return nil, err
+	}
+	return bookmarkOut(v, row), nil
+}
+func (m mutationResolver) DelBookmark(ctx context.Context, kID string) (bool, error) {
+	err := rest.BookmarkDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.BookmarkKey{ID: kID})
+	return err == nil, err
+}
+
+// BookmarkChanged delivers the writes to "bookmark"; it ends with the subscription's context.
+func (s subscriptionResolver) BookmarkChanged(ctx context.Context, kID *string) (<-chan *BookmarkEvent, error) {
+	if s.bus == nil {
+		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
+	}
+	v := auth.ViewerOf(ctx)
+	msgs, cancel := s.bus.Subscribe(ctx, "bookmark")
+	out := make(chan *BookmarkEvent, 1)
+	go func() {
+		defer close(out)
+		defer cancel()
+		for m := range msgs {
+			var ev pubsub.Event
+			var r store.Bookmark
+			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
+				continue
+			}
+			if kID != nil && r.ID != *kID {
+				continue
+			}
+			select {
+			case out <- &BookmarkEvent{Op: ev.Op, Bookmark: bookmarkOut(v, &r)}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
 // counterOut is r as the caller may see it: a hidden column is null.
 func counterOut(v auth.Viewer, r *store.Counter) *Counter {
 	show := rest.CounterVis.Show(v, rest.CounterOwner(r), nil, nil)
@@ -375,7 +564,7 @@ func (m mutationResolver) IncrCounter(ctx context.Context, input CounterInput) (
 	if !set[0] {
 		return nil, db.MissingKey("counter", "id")
 	}
-	row, err := rest.CounterIncr(ctx, m.st, m.bus, store.CounterKeyOf(&r), store.CounterIncr{Likes: r.Likes, Views: r.Views, Score: r.Score})
+	row, err := rest.CounterIncr(ctx, m.st, m.bus, v, store.CounterKeyOf(&r), store.CounterIncr{Likes: r.Likes, Views: r.Views, Score: r.Score})
 	if err != nil {
 		return nil, err
 	}
@@ -876,6 +1065,383 @@ func (s subscriptionResolver) PhotoChanged(ctx context.Context, kAlbumID *string
 	return out, nil
 }
 
+// scoreOut is r as the caller may see it: a hidden column is null.
+func scoreOut(v auth.Viewer, r *store.Score) *Score {
+	show := rest.ScoreVis.Show(v, rest.ScoreOwner(r), nil, nil)
+	out := &Score{}
+	if show[0] {
+		x := r.ID
+		out.ID = &x
+	}
+	if show[1] {
+		x := r.OwnerID
+		out.OwnerID = &x
+	}
+	if show[2] {
+		x := r.Title
+		out.Title = &x
+	}
+	if show[3] {
+		x := r.Note
+		out.Note = &x
+	}
+	if show[4] {
+		x := r.Points
+		out.Points = &x
+	}
+	return out
+}
+
+// scoreIn reads the columns an input gives into a row, marking them in set.
+func scoreIn(in *ScoreInput) (store.Score, []bool, error) {
+	var r store.Score
+	set := make([]bool, 5)
+	if in.ID != nil {
+		set[0] = true
+		r.ID = *in.ID
+	}
+	if in.OwnerID != nil {
+		set[1] = true
+		r.OwnerID = *in.OwnerID
+	}
+	if in.Title != nil {
+		set[2] = true
+		r.Title = *in.Title
+	}
+	if in.Note != nil {
+		set[3] = true
+		r.Note = *in.Note
+	}
+	if in.Points != nil {
+		set[4] = true
+		r.Points = *in.Points
+	}
+	return r, set, nil
+}
+func (q queryResolver) Score(ctx context.Context, kID string) (*Score, error) {
+	r, err := q.st.Score.Get(ctx, store.ScoreKey{ID: kID})
+	if err != nil {
+		return nil, err
+	}
+	return scoreOut(auth.ViewerOf(ctx), r), nil
+}
+func (q queryResolver) Scores(ctx context.Context, where []*ScoreCond, first *int, after *string, desc *bool, sort *ScoreColumn) (*ScoreConnection, error) {
+	var query db.Query
+	for _, c := range where {
+		op := db.OpEq
+		if c.Op != nil {
+			op = db.Op(*c.Op)
+		}
+		if op == "is_null" {
+			op = db.OpNull
+		}
+		vals := make([]any, len(c.Values))
+		for i, v := range c.Values {
+			vals[i] = v
+		}
+		query.Where = append(query.Where, db.Cond{Col: string(c.Column), Op: op, Values: vals})
+	}
+	if first != nil {
+		query.Count = *first
+	}
+	if after != nil {
+		query.Token = *after
+	}
+	if desc != nil {
+		query.Desc = *desc
+	}
+	if sort != nil {
+		query.Sort = string(*sort)
+	}
+	v := auth.ViewerOf(ctx)
+	if err := rest.ScoreVis.Query(v, &query); err != nil {
+		return nil, err
+	}
+	page, err := q.st.Score.Select(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	out := &ScoreConnection{Nodes: make([]*Score, len(page.Rows)), HasNextPage: page.Next != ""}
+	for i := range page.Rows {
+		out.Nodes[i] = scoreOut(v, &page.Rows[i])
+	}
+	if page.Next != "" {
+		out.EndCursor = &page.Next
+	}
+	return out, nil
+}
+func (m mutationResolver) AddScore(ctx context.Context, input ScoreInput) (*Score, error) {
+	r, set, err := scoreIn(&input)
+	if err != nil {
+		return nil, err
+	}
+	v := auth.ViewerOf(ctx)
+	if err := rest.ScoreAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
+		return nil, err
+	}
+	return scoreOut(v, &r), nil
+}
+func (m mutationResolver) PutScore(ctx context.Context, input ScoreInput) (*Score, error) {
+	r, set, err := scoreIn(&input)
+	if err != nil {
+		return nil, err
+	}
+	v := auth.ViewerOf(ctx)
+	if err := rest.ScorePut(ctx, m.st, m.bus, v, &r, set); err != nil {
+		return nil, err
+	}
+	return scoreOut(v, &r), nil
+}
+func (m mutationResolver) UpdateScore(ctx context.Context, input ScoreInput) (int64, error) {
+	r, set, err := scoreIn(&input)
+	if err != nil {
+		return 0, err
+	}
+	v := auth.ViewerOf(ctx)
+	if !set[0] {
+		return 0, db.MissingKey("score", "id")
+	}
+	return rest.ScoreUpdate(ctx, m.st, m.bus, v, store.ScoreKeyOf(&r), &r, set)
+}
+func (m mutationResolver) IncrScore(ctx context.Context, input ScoreInput) (*Score, error) {
+	r, set, err := scoreIn(&input)
+	if err != nil {
+		return nil, err
+	}
+	v := auth.ViewerOf(ctx)
+	if !set[0] {
+		return nil, db.MissingKey("score", "id")
+	}
+	row, err := rest.ScoreIncr(ctx, m.st, m.bus, v, store.ScoreKeyOf(&r), store.ScoreIncr{Points: r.Points})
+	if err != nil {
+		return nil, err
+	}
+	return scoreOut(v, row), nil
+}
+func (m mutationResolver) DelScore(ctx context.Context, kID string) (bool, error) {
+	err := rest.ScoreDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.ScoreKey{ID: kID})
+	return err == nil, err
+}
+
+// ScoreChanged delivers the writes to "score"; it ends with the subscription's context.
+func (s subscriptionResolver) ScoreChanged(ctx context.Context, kID *string) (<-chan *ScoreEvent, error) {
+	if s.bus == nil {
+		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
+	}
+	v := auth.ViewerOf(ctx)
+	msgs, cancel := s.bus.Subscribe(ctx, "score")
+	out := make(chan *ScoreEvent, 1)
+	go func() {
+		defer close(out)
+		defer cancel()
+		for m := range msgs {
+			var ev pubsub.Event
+			var r store.Score
+			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
+				continue
+			}
+			if kID != nil && r.ID != *kID {
+				continue
+			}
+			select {
+			case out <- &ScoreEvent{Op: ev.Op, Score: scoreOut(v, &r)}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
+// statOut is r as the caller may see it: a hidden column is null.
+func statOut(v auth.Viewer, r *store.Stat) *Stat {
+	show := rest.StatVis.Show(v, rest.StatOwner(r), nil, nil)
+	out := &Stat{}
+	if show[0] {
+		x := r.OwnerID
+		out.OwnerID = &x
+	}
+	if show[1] {
+		x := r.Name
+		out.Name = &x
+	}
+	if show[2] {
+		x := r.Note
+		out.Note = &x
+	}
+	if show[3] {
+		x := r.Value
+		out.Value = &x
+	}
+	return out
+}
+
+// statIn reads the columns an input gives into a row, marking them in set.
+func statIn(in *StatInput) (store.Stat, []bool, error) {
+	var r store.Stat
+	set := make([]bool, 4)
+	if in.OwnerID != nil {
+		set[0] = true
+		r.OwnerID = *in.OwnerID
+	}
+	if in.Name != nil {
+		set[1] = true
+		r.Name = *in.Name
+	}
+	if in.Note != nil {
+		set[2] = true
+		r.Note = *in.Note
+	}
+	if in.Value != nil {
+		set[3] = true
+		r.Value = *in.Value
+	}
+	return r, set, nil
+}
+func (q queryResolver) Stat(ctx context.Context, kOwnerID string, kName string) (*Stat, error) {
+	r, err := q.st.Stat.Get(ctx, store.StatKey{OwnerID: kOwnerID, Name: kName})
+	if err != nil {
+		return nil, err
+	}
+	return statOut(auth.ViewerOf(ctx), r), nil
+}
+func (q queryResolver) Stats(ctx context.Context, where []*StatCond, first *int, after *string, desc *bool, sort *StatColumn) (*StatConnection, error) {
+	var query db.Query
+	for _, c := range where {
+		op := db.OpEq
+		if c.Op != nil {
+			op = db.Op(*c.Op)
+		}
+		if op == "is_null" {
+			op = db.OpNull
+		}
+		vals := make([]any, len(c.Values))
+		for i, v := range c.Values {
+			vals[i] = v
+		}
+		query.Where = append(query.Where, db.Cond{Col: string(c.Column), Op: op, Values: vals})
+	}
+	if first != nil {
+		query.Count = *first
+	}
+	if after != nil {
+		query.Token = *after
+	}
+	if desc != nil {
+		query.Desc = *desc
+	}
+	if sort != nil {
+		query.Sort = string(*sort)
+	}
+	v := auth.ViewerOf(ctx)
+	if err := rest.StatVis.Query(v, &query); err != nil {
+		return nil, err
+	}
+	page, err := q.st.Stat.Select(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	out := &StatConnection{Nodes: make([]*Stat, len(page.Rows)), HasNextPage: page.Next != ""}
+	for i := range page.Rows {
+		out.Nodes[i] = statOut(v, &page.Rows[i])
+	}
+	if page.Next != "" {
+		out.EndCursor = &page.Next
+	}
+	return out, nil
+}
+func (m mutationResolver) AddStat(ctx context.Context, input StatInput) (*Stat, error) {
+	r, set, err := statIn(&input)
+	if err != nil {
+		return nil, err
+	}
+	v := auth.ViewerOf(ctx)
+	if err := rest.StatAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
+		return nil, err
+	}
+	return statOut(v, &r), nil
+}
+func (m mutationResolver) PutStat(ctx context.Context, input StatInput) (*Stat, error) {
+	r, set, err := statIn(&input)
+	if err != nil {
+		return nil, err
+	}
+	v := auth.ViewerOf(ctx)
+	if err := rest.StatPut(ctx, m.st, m.bus, v, &r, set); err != nil {
+		return nil, err
+	}
+	return statOut(v, &r), nil
+}
+func (m mutationResolver) UpdateStat(ctx context.Context, input StatInput) (int64, error) {
+	r, set, err := statIn(&input)
+	if err != nil {
+		return 0, err
+	}
+	v := auth.ViewerOf(ctx)
+	if !set[0] {
+		return 0, db.MissingKey("stat", "owner_id")
+	}
+	if !set[1] {
+		return 0, db.MissingKey("stat", "name")
+	}
+	return rest.StatUpdate(ctx, m.st, m.bus, v, store.StatKeyOf(&r), &r, set)
+}
+func (m mutationResolver) IncrStat(ctx context.Context, input StatInput) (*Stat, error) {
+	r, set, err := statIn(&input)
+	if err != nil {
+		return nil, err
+	}
+	v := auth.ViewerOf(ctx)
+	if !set[0] {
+		return nil, db.MissingKey("stat", "owner_id")
+	}
+	if !set[1] {
+		return nil, db.MissingKey("stat", "name")
+	}
+	row, err := rest.StatIncr(ctx, m.st, m.bus, v, store.StatKeyOf(&r), store.StatIncr{Value: r.Value})
+	if err != nil {
+		return nil, err
+	}
+	return statOut(v, row), nil
+}
+func (m mutationResolver) DelStat(ctx context.Context, kOwnerID string, kName string) (bool, error) {
+	err := rest.StatDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.StatKey{OwnerID: kOwnerID, Name: kName})
+	return err == nil, err
+}
+
+// StatChanged delivers the writes to "stat"; it ends with the subscription's context.
+func (s subscriptionResolver) StatChanged(ctx context.Context, kOwnerID *string, kName *string) (<-chan *StatEvent, error) {
+	if s.bus == nil {
+		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
+	}
+	v := auth.ViewerOf(ctx)
+	msgs, cancel := s.bus.Subscribe(ctx, "stat")
+	out := make(chan *StatEvent, 1)
+	go func() {
+		defer close(out)
+		defer cancel()
+		for m := range msgs {
+			var ev pubsub.Event
+			var r store.Stat
+			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
+				continue
+			}
+			if kOwnerID != nil && r.OwnerID != *kOwnerID {
+				continue
+			}
+			if kName != nil && r.Name != *kName {
+				continue
+			}
+			select {
+			case out <- &StatEvent{Op: ev.Op, Stat: statOut(v, &r)}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
 // todoOut is r as the caller may see it: a hidden column is null.
 func todoOut(v auth.Viewer, r *store.Todo) *Todo {
 	show := rest.TodoVis.Show(v, rest.TodoOwner(r), nil, nil)
@@ -1066,6 +1632,9 @@ func NewConfig(st *store.Store, bus pubsub.Bus) Config {
 	c.Complexity.Query.Albums = func(child int, _ []*AlbumCond, first *int, _ *string, _ *bool, _ *AlbumColumn) int {
 		return child * pageSize(first)
 	}
+	c.Complexity.Query.Bookmarks = func(child int, _ []*BookmarkCond, first *int, _ *string, _ *bool, _ *BookmarkColumn) int {
+		return child * pageSize(first)
+	}
 	c.Complexity.Query.Counters = func(child int, _ []*CounterCond, first *int, _ *string, _ *bool, _ *CounterColumn) int {
 		return child * pageSize(first)
 	}
@@ -1073,6 +1642,12 @@ func NewConfig(st *store.Store, bus pubsub.Bus) Config {
 		return child * pageSize(first)
 	}
 	c.Complexity.Query.Photos = func(child int, _ []*PhotoCond, first *int, _ *string, _ *bool, _ *PhotoColumn) int {
+		return child * pageSize(first)
+	}
+	c.Complexity.Query.Scores = func(child int, _ []*ScoreCond, first *int, _ *string, _ *bool, _ *ScoreColumn) int {
+		return child * pageSize(first)
+	}
+	c.Complexity.Query.Stats = func(child int, _ []*StatCond, first *int, _ *string, _ *bool, _ *StatColumn) int {
 		return child * pageSize(first)
 	}
 	c.Complexity.Query.Todos = func(child int, _ []*TodoCond, first *int, _ *string, _ *bool, _ *TodoColumn) int {

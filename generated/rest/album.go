@@ -145,6 +145,9 @@ func AlbumGuard(r *store.Album, set []bool, v auth.Viewer, create bool) {
 
 // AlbumAdd adds r for v (set marks the columns given) and publishes it.
 func AlbumAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Album, set []bool) error {
+	if !v.Admin && v.ID == "" {
+		return rest.NoAccount("album")
+	}
 	AlbumGuard(r, set, v, true)
 	if err := st.Album.Add(ctx, r); err != nil {
 		return err
@@ -155,6 +158,9 @@ func AlbumAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 
 // AlbumPut stores r for v, who may not take over a row of another account, and publishes it.
 func AlbumPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Album, set []bool) error {
+	if !v.Admin && v.ID == "" {
+		return rest.NoAccount("album")
+	}
 	AlbumGuard(r, set, v, true)
 	err := st.Album.Put(ctx, r, AlbumMine(v)...)
 	if errors.Is(err, db.ErrCondition) {
@@ -170,6 +176,9 @@ func AlbumPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 // AlbumUpdate changes the columns of r that set marks in the row k, if v may, and
 // publishes the updated row; it returns the rows changed (0 or 1).
 func AlbumUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.AlbumKey, r *store.Album, set []bool) (int64, error) {
+	if !v.Admin && v.ID == "" {
+		return 0, rest.NoAccount("album")
+	}
 	AlbumGuard(r, set, v, false)
 	var c store.AlbumChanges
 	if set[1] {
@@ -202,6 +211,9 @@ func AlbumUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 // AlbumDel deletes the row k, only its own for a caller that is not an admin, and
 // publishes its key.
 func AlbumDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.AlbumKey) error {
+	if !v.Admin && v.ID == "" {
+		return rest.NoAccount("album")
+	}
 	if mine := AlbumMine(v); mine != nil {
 		n, err := st.Album.DelAll(ctx, append([]db.Cond{store.AlbumCols.ID.Eq(k.ID)}, mine...)...)
 		if err != nil {

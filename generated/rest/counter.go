@@ -205,7 +205,7 @@ func CounterUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.
 }
 
 // CounterIncr adds the counters of inc to the row k (made when missing) and publishes it.
-func CounterIncr(ctx context.Context, st *store.Store, bus pubsub.Bus, k store.CounterKey, inc store.CounterIncr) (*store.Counter, error) {
+func CounterIncr(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.CounterKey, inc store.CounterIncr) (*store.Counter, error) {
 	r, err := st.Counter.Incr(ctx, k, inc)
 	if err != nil {
 		return nil, err
@@ -488,7 +488,7 @@ func (h *Handler) counterIncr(ctx context.Context, x *counterIn) (*api.CounterRe
 	if err != nil {
 		return nil, err
 	}
-	r, err := CounterIncr(ctx, h.st, h.bus, k, store.CounterIncr{Likes: x.r.Likes, Views: x.r.Views, Score: x.r.Score})
+	r, err := CounterIncr(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, store.CounterIncr{Likes: x.r.Likes, Views: x.r.Views, Score: x.r.Score})
 	if err != nil {
 		return nil, err
 	}

@@ -310,6 +310,9 @@ func PhotoGuard(r *store.Photo, set []bool, v auth.Viewer, create bool) {
 
 // PhotoAdd adds r for v (set marks the columns given) and publishes it.
 func PhotoAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Photo, set []bool) error {
+	if !v.Admin && v.ID == "" {
+		return rest.NoAccount("photo")
+	}
 	PhotoGuard(r, set, v, true)
 	if err := st.Photo.Add(ctx, r); err != nil {
 		return err
@@ -320,6 +323,9 @@ func PhotoAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 
 // PhotoPut stores r for v, who may not take over a row of another account, and publishes it.
 func PhotoPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Photo, set []bool) error {
+	if !v.Admin && v.ID == "" {
+		return rest.NoAccount("photo")
+	}
 	PhotoGuard(r, set, v, true)
 	err := st.Photo.Put(ctx, r, PhotoMine(v)...)
 	if errors.Is(err, db.ErrCondition) {
@@ -335,6 +341,9 @@ func PhotoPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 // PhotoUpdate changes the columns of r that set marks in the row k, if v may, and
 // publishes the updated row; it returns the rows changed (0 or 1).
 func PhotoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.PhotoKey, r *store.Photo, set []bool) (int64, error) {
+	if !v.Admin && v.ID == "" {
+		return 0, rest.NoAccount("photo")
+	}
 	PhotoGuard(r, set, v, false)
 	var c store.PhotoChanges
 	if set[2] {
@@ -400,6 +409,9 @@ func PhotoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 // PhotoDel deletes the row k, only its own for a caller that is not an admin, and
 // publishes its key.
 func PhotoDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.PhotoKey) error {
+	if !v.Admin && v.ID == "" {
+		return rest.NoAccount("photo")
+	}
 	if mine := PhotoMine(v); mine != nil {
 		n, err := st.Photo.DelAll(ctx, append([]db.Cond{store.PhotoCols.AlbumID.Eq(k.AlbumID), store.PhotoCols.ID.Eq(k.ID)}, mine...)...)
 		if err != nil {

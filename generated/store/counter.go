@@ -247,13 +247,15 @@ func (s *CounterStore) Update(ctx context.Context, k CounterKey, c CounterChange
 }
 
 // Incr adds d to the counter columns of the row with key k, creating the row
-// when missing, and returns the row as stored.
-func (s *CounterStore) Incr(ctx context.Context, k CounterKey, d CounterIncr) (*Counter, error) {
+// when missing, and returns the row as stored. With expect, an existing row is
+// changed only when it matches every condition (in the same write), else the
+// error is db.ErrCondition and nothing is written.
+func (s *CounterStore) Incr(ctx context.Context, k CounterKey, d CounterIncr, expect ...db.Cond) (*Counter, error) {
 	r := Counter{ID: k.ID, Likes: d.Likes, Views: d.Views, Score: d.Score}
 	if err := counterPrepare(&r, db.OpIncr, db.NowMS()); err != nil {
 		return nil, err
 	}
-	return s.s.Incr(ctx, &r)
+	return s.s.Incr(ctx, &r, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.

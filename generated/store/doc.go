@@ -11,9 +11,12 @@
 //	| album | Album | id | - |
 //	| bk_account | BkAccount | id | - |
 //	| bk_auth | BkAuth | login | - |
+//	| bookmark | Bookmark | id | hits |
 //	| counter | Counter | id | likes, views, score |
 //	| note | Note | id | - |
 //	| photo | Photo | album_id, id | - |
+//	| score | Score | id | points |
+//	| stat | Stat | owner_id, name | value |
 //	| todo | Todo | id | - |
 //
 // Open a pool with runtime/db, then:

@@ -13,9 +13,12 @@ type Store struct {
 	Album     *AlbumStore
 	BkAccount *BkAccountStore
 	BkAuth    *BkAuthStore
+	Bookmark  *BookmarkStore
 	Counter   *CounterStore
 	Note      *NoteStore
 	Photo     *PhotoStore
+	Score     *ScoreStore
+	Stat      *StatStore
 	Todo      *TodoStore
 }
 
@@ -25,10 +28,13 @@ func New(p *db.Pool) *Store {
 		Album:     NewAlbumStore(p),
 		BkAccount: NewBkAccountStore(p),
 		BkAuth:    NewBkAuthStore(p),
+		Bookmark:  NewBookmarkStore(p),
 		Counter:   NewCounterStore(p),
 		Note:      NewNoteStore(p),
 		Photo:     NewPhotoStore(p),
 		Pool:      p,
+		Score:     NewScoreStore(p),
+		Stat:      NewStatStore(p),
 		Todo:      NewTodoStore(p),
 	}
 }
@@ -44,6 +50,9 @@ func (s *Store) CreateTables(ctx context.Context) error {
 	if err := s.BkAuth.CreateTable(ctx); err != nil {
 		return err
 	}
+	if err := s.Bookmark.CreateTable(ctx); err != nil {
+		return err
+	}
 	if err := s.Counter.CreateTable(ctx); err != nil {
 		return err
 	}
@@ -51,6 +60,12 @@ func (s *Store) CreateTables(ctx context.Context) error {
 		return err
 	}
 	if err := s.Photo.CreateTable(ctx); err != nil {
+		return err
+	}
+	if err := s.Score.CreateTable(ctx); err != nil {
+		return err
+	}
+	if err := s.Stat.CreateTable(ctx); err != nil {
 		return err
 	}
 	if err := s.Todo.CreateTable(ctx); err != nil {
@@ -61,8 +76,8 @@ func (s *Store) CreateTables(ctx context.Context) error {
 
 // Infos describes every table, for introspection.
 func Infos() []db.TableInfo {
-	return []db.TableInfo{AlbumTable.Info(), BkAccountTable.Info(), BkAuthTable.Info(), CounterTable.Info(), NoteTable.Info(), PhotoTable.Info(), TodoTable.Info()}
+	return []db.TableInfo{AlbumTable.Info(), BkAccountTable.Info(), BkAuthTable.Info(), BookmarkTable.Info(), CounterTable.Info(), NoteTable.Info(), PhotoTable.Info(), ScoreTable.Info(), StatTable.Info(), TodoTable.Info()}
 }
 
 // Tables lists the names of the tables, in schema order.
-var Tables = []string{"album", "bk_account", "bk_auth", "counter", "note", "photo", "todo"}
+var Tables = []string{"album", "bk_account", "bk_auth", "bookmark", "counter", "note", "photo", "score", "stat", "todo"}

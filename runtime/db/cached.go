@@ -136,9 +136,9 @@ func (s *cached[R]) Del(ctx context.Context, key []any) error {
 	return err
 }
 
-func (s *cached[R]) Incr(ctx context.Context, r *R) (*R, error) {
+func (s *cached[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error) {
 	k, kerr := s.rowKey(r)
-	out, err := s.backend.Incr(ctx, r)
+	out, err := s.backend.Incr(ctx, r, expect)
 	if kerr == nil {
 		s.invalidate(ctx, k)
 	}

@@ -491,7 +491,7 @@ func nonEmpty(s string) *string {
 // Incr adds the counters with ADD, which creates the item when missing;
 // the other columns of r (defaults, now) are set only where absent, except
 // now columns, which every write bumps.
-func (s *dynStore[R]) Incr(ctx context.Context, r *R) (*R, error) {
+func (s *dynStore[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -546,11 +546,26 @@ func (s *dynStore[R]) Incr(ctx context.Context, r *R) (*R, error) {
 		TableName: &s.table, Key: key, UpdateExpression: &upd, ReturnValues: types.ReturnValueAllNew,
 		ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil(),
 	}
+	if len(expect) > 0 {
+		// a missing item is created; an existing one must match
+		filter, none, err := s.filter(e, expect)
+		if err != nil {
+			return nil, err
+		}
+		if none {
+			filter = "attribute_not_exists(" + e.name(s.hash) + ")"
+		}
+		guard = append(guard, "(attribute_not_exists("+e.name(s.hash)+") OR ("+filter+"))")
+		in.ExpressionAttributeNames, in.ExpressionAttributeValues = e.namesOrNil(), e.valuesOrNil()
+	}
 	if len(guard) > 0 {
 		in.ConditionExpression = aws.String(strings.Join(guard, " AND "))
 	}
 	out, err := s.c.UpdateItem(ctx, in)
 	if isCode(err, "ConditionalCheckFailedException") {
+		if len(expect) > 0 {
+			return nil, ErrCondition
+		}
 		return nil, ErrOverflow
 	}
 	if err != nil {

@@ -13,7 +13,7 @@ type backend[R any] interface {
 	Add(ctx context.Context, r *R) error
 	Put(ctx context.Context, r *R, expect []Cond) error
 	Del(ctx context.Context, key []any) error
-	Incr(ctx context.Context, r *R) (*R, error)
+	Incr(ctx context.Context, r *R, expect []Cond) (*R, error)
 	Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error)
 	UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error)
 	DelAll(ctx context.Context, conds []Cond) (int64, error)
@@ -160,7 +160,7 @@ func (k skipped[R]) Get(context.Context, []any) (*R, error)           { return n
 func (k skipped[R]) Add(context.Context, *R) error                    { return k.err() }
 func (k skipped[R]) Put(context.Context, *R, []Cond) error            { return k.err() }
 func (k skipped[R]) Del(context.Context, []any) error                 { return k.err() }
-func (k skipped[R]) Incr(context.Context, *R) (*R, error)             { return nil, k.err() }
+func (k skipped[R]) Incr(context.Context, *R, []Cond) (*R, error)     { return nil, k.err() }
 func (k skipped[R]) List(context.Context, [][]any) ([]R, error)       { return nil, k.err() }
 func (k skipped[R]) Select(context.Context, *Query) (*Page[R], error) { return nil, k.err() }
 func (k skipped[R]) DelAll(context.Context, []Cond) (int64, error)    { return 0, k.err() }

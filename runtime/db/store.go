@@ -29,6 +29,8 @@ type sqlStore[R any] struct {
 	putIfSQL  string // putSQL's upsert up to the WHERE of a conditional put
 	delSQL    string
 	incrSQL   string
+	incrHead  string // incrSQL up to its WHERE
+	incrGuard string // the overflow guard of its WHERE, if any
 	listOne   string // SELECT … WHERE, for List
 }
 
@@ -96,9 +98,11 @@ func newSQLStore[R any](p *Pool, t *Table[R]) *sqlStore[R] {
 		s.putIfSQL = s.putSQL + " WHERE "
 	}
 	if len(incr) > 0 {
-		s.incrSQL = s.insertSQL + " ON CONFLICT (" + keys + ") DO UPDATE SET " + strings.Join(incr, ", ")
-		if len(guard) > 0 {
-			s.incrSQL += " WHERE " + strings.Join(guard, " AND ")
+		s.incrHead = s.insertSQL + " ON CONFLICT (" + keys + ") DO UPDATE SET " + strings.Join(incr, ", ")
+		s.incrGuard = strings.Join(guard, " AND ")
+		s.incrSQL = s.incrHead
+		if s.incrGuard != "" {
+			s.incrSQL += " WHERE " + s.incrGuard
 		}
 		s.incrSQL += " RETURNING " + s.cols
 	}
@@ -370,8 +374,10 @@ func (s *sqlStore[R]) Del(ctx context.Context, key []any) error {
 
 // Incr adds the counter values of r (prepared by the generated code: key,
 // deltas, now columns and defaults) to the stored row, creating it from r
-// when missing, and returns the row as stored.
-func (s *sqlStore[R]) Incr(ctx context.Context, r *R) (*R, error) {
+// when missing, and returns the row as stored. With expect, an existing row
+// is changed only when it matches every condition, in the same statement;
+// otherwise the error is ErrCondition (which then also covers an overflow).
+func (s *sqlStore[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error) {
 	if s.incrSQL == "" {
 		return nil, Invalid(s.t.Name, "", "table has no counter columns")
 	}
@@ -379,10 +385,26 @@ func (s *sqlStore[R]) Incr(ctx context.Context, r *R) (*R, error) {
 	if err != nil {
 		return nil, err
 	}
+	query := s.incrSQL
+	if len(expect) > 0 {
+		b := &builder{d: s.d, args: args, table: quote(s.t.Name) + "."}
+		b.sql.WriteString(s.incrHead + " WHERE ")
+		if s.incrGuard != "" {
+			b.sql.WriteString(s.incrGuard + " AND ")
+		}
+		if err := s.where(b, expect, false); err != nil {
+			return nil, err
+		}
+		b.sql.WriteString(" RETURNING " + s.cols)
+		query, args = b.sql.String(), b.args
+	}
 	out := new(R)
 	var buf [32]any
-	err = s.p.queryRow(ctx, true, s.incrSQL, args, s.allDests(out, buf[:0]))
-	if err == errNoRows { // the row is there and the overflow guard refused the update
+	err = s.p.queryRow(ctx, true, query, args, s.allDests(out, buf[:0]))
+	if err == errNoRows { // the row is there and the WHERE of DO UPDATE refused it
+		if len(expect) > 0 {
+			return nil, ErrCondition
+		}
 		return nil, ErrOverflow
 	}
 	if err != nil {

@@ -61,9 +61,9 @@ func (s *timed[R]) Del(ctx context.Context, key []any) error {
 	return err
 }
 
-func (s *timed[R]) Incr(ctx context.Context, r *R) (*R, error) {
+func (s *timed[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error) {
 	start := time.Now()
-	out, err := s.backend.Incr(ctx, r)
+	out, err := s.backend.Incr(ctx, r, expect)
 	s.incr.Observe(time.Since(start), failed(err))
 	return out, err
 }

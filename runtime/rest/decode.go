@@ -62,7 +62,7 @@ var (
 func decodeMessage(kinds map[string]map[string]string, path string, err error) (string, bool) {
 	var params *ogenerrors.DecodeParamsError
 	var body *ogenerrors.DecodeRequestError
-	if !errors.As(err, &params) && !errors.As(err, &body) {
+	if !errors.As(err, &params) && !errors.As(err, &body) || web.Transport(err) {
 		return "", false
 	}
 	table, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")

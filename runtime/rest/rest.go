@@ -298,6 +298,12 @@ func UUIDOrZero(s string) uuid.UUID {
 	return u
 }
 
+// NoAccount refuses a write to a table with an owner by a caller without an
+// account.
+func NoAccount(table string) error {
+	return &db.Error{Status: 403, Code: "NotOwner", Message: table + ": only an account can write these rows (they belong to their owner)"}
+}
+
 // NotOwner is the refusal of a write to a row of another account.
 func NotOwner(table string) error {
 	return &db.Error{Status: 403, Code: "NotOwner", Message: table + ": the row belongs to another account"}

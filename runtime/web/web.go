@@ -143,6 +143,15 @@ func ErrorOf(err error) (int, string, string) {
 	return http.StatusInternalServerError, "Error", "internal error"
 }
 
+// Transport reports an error of the request's transport, not of its values:
+// a body over the limit, a content type no route takes, a connection that
+// failed or went away. ErrorOf gives each its own status.
+func Transport(err error) bool {
+	var mbe *http.MaxBytesError
+	var ct *validate.InvalidContentTypeError
+	return errors.As(err, &mbe) || errors.As(err, &ct) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || isSocket(err)
+}
+
 // isSocket reports an error of the connection itself.
 func isSocket(err error) bool {
 	var ne net.Error

@@ -149,7 +149,11 @@ func Primary(pos ...int) Annotation {
 // Pub marks a public column, returned to every caller allowed to read the row.
 func Pub() Annotation { return Annotation{Pub: true} }
 
-// Owner marks the column holding the id of the account that owns the row.
+// Owner marks the column holding the id of the account that owns the row: a
+// field.String (Optional and Nillable allowed, a key part too), one per
+// table. A caller that is not an admin has it set to its own id on add, put
+// and incr, may update, incr and delete only its own rows, and alone sees
+// the row's columns that are neither Pub nor keys (DESIGN.md §6).
 func Owner() Annotation { return Annotation{Owner: true} }
 
 // Secure marks a column that is never returned by any API (same as ent's

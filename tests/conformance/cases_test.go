@@ -404,6 +404,65 @@ var cases = []tcase{
 		ok(t, err)
 		eq(t, [3]any{r.Likes, r.Views, r.Score}, [3]any{int64(3), int64(11), 0.75}, "counters")
 	}},
+	{"incr/with expected conditions changes only a matching row", func(t *testing.T, e *env) {
+		k := store.ScoreKey{ID: e.uid(t)}
+		// a missing row is made, with the owner the increment carries
+		r, err := e.st.Score.Incr(e.ctx, k, store.ScoreIncr{Points: 1, OwnerID: "u1"}, store.ScoreCols.OwnerID.Eq("u1"))
+		ok(t, err)
+		eq(t, [2]any{r.OwnerID, r.Points}, [2]any{"u1", int64(1)}, "made")
+		// u2 cannot add to u1's row, nor take it over
+		_, err = e.st.Score.Incr(e.ctx, k, store.ScoreIncr{Points: 5, OwnerID: "u2"}, store.ScoreCols.OwnerID.Eq("u2"))
+		isErr(t, err, db.ErrCondition)
+		r, err = e.st.Score.Incr(e.ctx, k, store.ScoreIncr{Points: 1, OwnerID: "u1"}, store.ScoreCols.OwnerID.Eq("u1"))
+		ok(t, err)
+		eq(t, [2]any{r.OwnerID, r.Points}, [2]any{"u1", int64(2)}, "after")
+		// an increment that would overflow is refused under conditions too
+		_, err = e.st.Score.Incr(e.ctx, k, store.ScoreIncr{Points: math.MaxInt64, OwnerID: "u1"}, store.ScoreCols.OwnerID.Eq("u1"))
+		isErr(t, err, db.ErrCondition)
+		got, err := e.st.Score.Get(e.ctx, k)
+		ok(t, err)
+		eq(t, got.Points, int64(2), "stored")
+		// a nillable owner: an increment without one makes a row of nobody
+		b, err := e.st.Bookmark.Incr(e.ctx, store.BookmarkKey{ID: e.uid(t)}, store.BookmarkIncr{Hits: 1})
+		ok(t, err)
+		eq(t, b.OwnerID, (*string)(nil), "owner")
+		_, err = e.st.Bookmark.Incr(e.ctx, store.BookmarkKey{ID: b.ID}, store.BookmarkIncr{Hits: 1, OwnerID: "u1"}, store.BookmarkCols.OwnerID.Eq("u1"))
+		isErr(t, err, db.ErrCondition)
+	}},
+	{"incr/concurrent increments of one new key by two owners: one wins", func(t *testing.T, e *env) {
+		for round := range 5 {
+			k := store.ScoreKey{ID: e.uid(t)}
+			start := make(chan struct{})
+			errs := make([]error, 2)
+			var wg sync.WaitGroup
+			for i, owner := range []string{"u1", "u2"} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					_, errs[i] = e.st.Score.Incr(e.ctx, k, store.ScoreIncr{Points: 1, OwnerID: owner}, store.ScoreCols.OwnerID.Eq(owner))
+				}()
+			}
+			close(start)
+			wg.Wait()
+			got, err := e.st.Score.Get(e.ctx, k)
+			ok(t, err)
+			won := -1
+			for i, err := range errs {
+				if err == nil {
+					if won >= 0 {
+						t.Fatalf("round %d: both increments succeeded (the row is %s's, %d points)", round, got.OwnerID, got.Points)
+					}
+					won = i
+				} else if !errors.Is(err, db.ErrCondition) {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			if won < 0 || got.OwnerID != []string{"u1", "u2"}[won] || got.Points != 1 {
+				t.Fatalf("round %d: winner %d, row %+v: %v", round, won, got, errs)
+			}
+		}
+	}},
 	{"incr/keeps other columns and bumps now", func(t *testing.T, e *env) {
 		id := e.uid(t)
 		c := &store.Counter{ID: id, Label: "mine", Likes: 1}

@@ -84,7 +84,7 @@ func TestAuth(t *testing.T) {
 		}, 200, ""},
 		{"duplicate query keys: signed as sent, then refused clearly", func(t *testing.T) reply {
 			return s.signed(t, "bob", "bobs-secret", "GET", "/todo/select?_count=2&_count=3", "", nil, sec, nil)
-		}, 400, "multiple values"},
+		}, 400, "given more than once"},
 		{"non-UTF-8 bytes in the signature", func(t *testing.T) reply {
 			req, _ := http.NewRequest("GET", s.base+"/todo/select", nil)
 			req.Header.Set("bk-signature", "4||b\xff\xfeb|x|"+fmt.Sprint(time.Now().Add(sec).UnixMilli())+"||")
