@@ -132,3 +132,28 @@ func TestTutorial(t *testing.T) {
 		t.Error("the tutorial's server still runs after kill %1")
 	}
 }
+
+// TestArchitectureDoc: every file and directory docs/architecture.md names
+// exists, so the map a newcomer reads first stays true.
+func TestArchitectureDoc(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/architecture.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := regexp.MustCompile("`((?:schema|gen|cmd|templates|runtime|generated|tests|bench|scripts|docs)/[A-Za-z0-9_./*-]+)`").FindAllStringSubmatch(string(doc), -1)
+	if len(paths) < 30 {
+		t.Fatalf("only %d paths found: the pattern no longer matches the page", len(paths))
+	}
+	for _, m := range paths {
+		p := strings.TrimSuffix(m[1], "/")
+		if strings.Contains(p, "*") {
+			if matches, _ := filepath.Glob("../../" + p); len(matches) == 0 {
+				t.Errorf("docs/architecture.md names %s: nothing matches", p)
+			}
+			continue
+		}
+		if _, err := os.Stat("../../" + p); err != nil {
+			t.Errorf("docs/architecture.md names %s, which does not exist", p)
+		}
+	}
+}
