@@ -142,7 +142,7 @@ var templateFuncs = template.FuncMap{"oasType": OASType, "inType": InType, "doc"
 // are a base64 string there, so that ogen makes the field optional (a
 // []byte field is always written, as null when hidden).
 func replyType(c *Column) string {
-	if c.Kind == "KindBytes" {
+	if c.Kind == KindBytes {
 		return `{type: string, description: "` + Doc(c) + ` (base64)"}`
 	}
 	return OASType(c, true)

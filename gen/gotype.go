@@ -46,16 +46,16 @@ func (c *Column) zeroTest(v *jen.Statement) *jen.Statement {
 		return v.Op("==").Nil()
 	}
 	switch c.Kind {
-	case "KindString":
+	case KindString:
 		if c.Type.UUID {
 			return v.Op("==").Parens(jen.Qual("github.com/google/uuid", "UUID").Values())
 		}
 		return v.Op("==").Lit("")
-	case "KindInt", "KindFloat":
+	case KindInt, KindFloat:
 		return v.Op("==").Lit(0)
-	case "KindBool":
+	case KindBool:
 		return jen.Op("!").Add(v)
-	case "KindTime":
+	case KindTime:
 		return v.Dot("IsZero").Call()
 	}
 	return nil

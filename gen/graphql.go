@@ -17,21 +17,7 @@ import (
 )
 
 // GQLType is the GraphQL scalar of a column.
-func GQLType(c *Column) string {
-	switch c.Kind {
-	case "KindInt":
-		return "Int64"
-	case "KindFloat":
-		return "Float"
-	case "KindBool":
-		return "Boolean"
-	case "KindTime":
-		return "Time"
-	case "KindJSON":
-		return "Any"
-	}
-	return "String" // strings, uuids, enums; bytes as base64
-}
+func GQLType(c *Column) string { return kinds[c.Kind].gql } // uuids and enums are strings, bytes base64
 
 // Plural names the list query of a table: todo -> todos.
 func Plural(name string) string {

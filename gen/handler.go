@@ -38,18 +38,18 @@ func optGo(t *RestTable, c *Column, v jen.Code, fail func(jen.Code) jen.Code) ([
 			jen.List(jen.Id("u"), jen.Err()).Op(":=").Qual(uuidPkg, "Parse").Call(v),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(fail(jen.Qual(dbPkg, "Invalid").Call(jen.Lit(t.Name), jen.Lit(c.Name), jen.Lit("not a uuid: %v"), jen.Err())))),
 		}, jen.Id("u")
-	case c.Kind == "KindTime": // a string: see InType
+	case c.Kind == KindTime: // a string: see InType
 		return []jen.Code{
 			jen.List(jen.Id("t"), jen.Err()).Op(":=").Qual(restPkg, "ParseTime").Call(jen.Lit(t.Name), jen.Lit(c.Name), v),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(fail(jen.Err()))),
 		}, jen.Id("t")
-	case c.Kind == "KindInt" && c.Type.Ident == "int64":
+	case c.Kind == KindInt && c.Type.Ident == "int64":
 		return nil, v
-	case c.Kind == "KindInt":
+	case c.Kind == KindInt:
 		return []jen.Code{
 			jen.If(jen.Int64().Parens(jen.Id(c.Type.Ident).Parens(v)).Op("!=").Add(v)).Block(jen.Return(fail(jen.Qual(dbPkg, "Invalid").Call(jen.Lit(t.Name), jen.Lit(c.Name), jen.Lit("%d is out of range for "+c.Type.Ident), v)))),
 		}, jen.Id(c.Type.Ident).Parens(v)
-	case c.Kind == "KindFloat" && c.Type.Ident != "float64":
+	case c.Kind == KindFloat && c.Type.Ident != "float64":
 		return nil, jen.Id(c.Type.Ident).Parens(v)
 	}
 	return nil, v
@@ -76,9 +76,9 @@ func fromFunc(f *jen.File, t *RestTable, json bool) {
 					mark,
 					jen.If(jen.Err().Op(":=").Qual(restPkg, "DecodeJSON").Call(jen.Lit(t.Name), jen.Lit(c.Name), fld.Clone(), jen.Op("&").Add(dst.Clone())), jen.Err().Op("!=").Nil()).Block(jen.Return(fail(jen.Err()))),
 				)
-			case c.Kind == "KindBytes":
+			case c.Kind == KindBytes:
 				g.If(fld.Clone().Op("!=").Nil()).Block(mark, dst.Clone().Op("=").Add(fld.Clone()))
-			case c.Kind == "KindTime" && json: // a string or a number: see InType
+			case c.Kind == KindTime && json: // a string or a number: see InType
 				body := []jen.Code{
 					mark,
 					jen.List(jen.Id("t"), jen.Id("null"), jen.Err()).Op(":=").Qual(restPkg, "DecodeTime").Call(jen.Lit(t.Name), jen.Lit(c.Name), fld.Clone()),
@@ -113,27 +113,16 @@ func fromFunc(f *jen.File, t *RestTable, json bool) {
 	})
 }
 
+// newOpt is ogen's optional reply value of v, a value of c's Go type.
 func newOpt(c *Column, v jen.Code) jen.Code {
-	switch c.Kind {
-	case "KindInt":
-		if c.Type.Ident != "int64" {
-			v = jen.Int64().Parens(v)
-		}
-		return jen.Qual(apiPkg, "NewOptInt64").Call(v)
-	case "KindFloat":
-		if c.Type.Ident != "float64" {
-			v = jen.Float64().Parens(v)
-		}
-		return jen.Qual(apiPkg, "NewOptFloat64").Call(v)
-	case "KindBool":
-		return jen.Qual(apiPkg, "NewOptBool").Call(v)
-	case "KindTime":
-		return jen.Qual(apiPkg, "NewOptDateTime").Call(v)
+	k := kinds[c.Kind]
+	switch {
+	case c.Type.UUID:
+		v = jen.Add(v).Dot("String").Call()
+	case (c.Kind == KindInt || c.Kind == KindFloat) && c.Type.Ident != k.wire: // int32, float32, …
+		v = jen.Id(k.wire).Parens(v)
 	}
-	if c.Type.UUID {
-		return jen.Qual(apiPkg, "NewOptString").Call(jen.Add(v).Dot("String").Call())
-	}
-	return jen.Qual(apiPkg, "NewOptString").Call(v)
+	return jen.Qual(apiPkg, k.opt).Call(v)
 }
 
 // replyFunc renders todoReply: a row as the API shows it (never a secure column).
@@ -149,7 +138,7 @@ func replyFunc(f *jen.File, t *RestTable) {
 			switch {
 			case c.Type.JSON:
 				g.If(shown.Clone().Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Qual(restPkg, "EncodeJSON").Call(fld.Clone()))
-			case c.Kind == "KindBytes":
+			case c.Kind == KindBytes:
 				g.If(shown.Clone().Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Qual(apiPkg, "NewOptString").Call(jen.Qual("encoding/base64", "StdEncoding").Dot("EncodeToString").Call(fld.Clone())))
 			case c.Nillable:
 				g.If(shown.Clone().Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Add(newOpt(c, jen.Op("*").Add(fld.Clone()))))

@@ -65,7 +65,7 @@ type Column struct {
 	GoName                                        string // struct field name
 	ConstName                                     string // unexported position constant
 	Pos                                           int    // position in Table.Columns
-	Kind                                          string // db.Kind constant name: KindString, KindInt, …
+	Kind                                          Kind   // what its values are (gen/kind.go)
 	Type                                          GoType // Go type of the value (without the pointer of Nillable)
 	Bits                                          int
 	Nillable                                      bool // the struct field is a pointer
@@ -260,7 +260,7 @@ func buildTable(s *load.Schema) (*Table, error) {
 	if !hasID && !slices.ContainsFunc(t.Columns, func(c *Column) bool { return c.KeyPos > 0 }) {
 		// ent's implicit id: an int key assigned by the database (only when
 		// no field is a key part: it would be a column nothing sets)
-		t.Columns = append([]*Column{{Name: "id", GoName: "ID", Kind: "KindInt", Type: GoType{Ident: "int"}, Bits: 64, Implicit: true, AutoID: true, Mixin: -1, Comment: "ID is the implicit ent id, assigned by the database on Add when zero."}}, t.Columns...)
+		t.Columns = append([]*Column{{Name: "id", GoName: "ID", Kind: KindInt, Type: GoType{Ident: "int"}, Bits: 64, Implicit: true, AutoID: true, Mixin: -1, Comment: "ID is the implicit ent id, assigned by the database on Add when zero."}}, t.Columns...)
 	}
 	// Keys: Primary positions, else the id field.
 	seenGo := map[string]bool{}
@@ -286,7 +286,7 @@ func buildTable(s *load.Schema) (*Table, error) {
 		for _, c := range t.Columns {
 			if c.Name == "id" {
 				c.KeyPos = 1
-				if c.Kind == "KindInt" && !c.Default {
+				if c.Kind == KindInt && !c.Default {
 					c.AutoID = true
 				}
 				t.Keys = append(t.Keys, c)
@@ -307,7 +307,7 @@ func buildTable(s *load.Schema) (*Table, error) {
 		switch {
 		case k.Nillable || k.Optional:
 			return nil, fail(k.Name, "a primary key column cannot be Optional or Nillable")
-		case k.Kind == "KindJSON" || k.Kind == "KindFloat" || k.Kind == "KindBool" || k.Kind == "KindBytes":
+		case k.Kind == KindJSON || k.Kind == KindFloat || k.Kind == KindBool || k.Kind == KindBytes:
 			return nil, fail(k.Name, "a primary key column must be a string, uuid, integer or time, not %s", k.Type.Ident)
 		case k.Counter || k.Now:
 			return nil, fail(k.Name, "a primary key column cannot be a Counter or Now column")
@@ -350,7 +350,7 @@ func buildTable(s *load.Schema) (*Table, error) {
 		t.Indexes = append(t.Indexes, idx)
 	}
 	for _, c := range t.Columns {
-		if c.Kind == "KindJSON" || c.Kind == "KindBytes" {
+		if c.Kind == KindJSON || c.Kind == KindBytes {
 			for _, ix := range t.Indexes {
 				for _, ic := range ix.Columns {
 					if ic == c {
@@ -437,9 +437,9 @@ func buildColumn(s *load.Schema, f *load.Field, bkIndexes map[string]map[int]*Co
 	custom := info.RType != nil && info.RType.PkgPath != "" // a GoType(...) on a scalar
 	switch t := info.Type; {
 	case t == field.TypeString:
-		c.Kind, c.Type = "KindString", GoType{Ident: "string"}
+		c.Kind, c.Type = KindString, GoType{Ident: "string"}
 	case t == field.TypeEnum:
-		c.Kind, c.Type = "KindString", GoType{Ident: "string"}
+		c.Kind, c.Type = KindString, GoType{Ident: "string"}
 		for _, e := range f.Enums {
 			c.Enums = append(c.Enums, e.V)
 		}
@@ -447,27 +447,27 @@ func buildColumn(s *load.Schema, f *load.Field, bkIndexes map[string]map[int]*Co
 		if info.Ident != "uuid.UUID" || info.PkgPath != "github.com/google/uuid" {
 			return nil, fail("UUID fields must use github.com/google/uuid.UUID, not %s", info.Ident)
 		}
-		c.Kind, c.Type = "KindString", GoType{Ident: "uuid.UUID", PkgPath: "github.com/google/uuid", UUID: true}
+		c.Kind, c.Type = KindString, GoType{Ident: "uuid.UUID", PkgPath: "github.com/google/uuid", UUID: true}
 	case t == field.TypeBool:
-		c.Kind, c.Type = "KindBool", GoType{Ident: "bool"}
+		c.Kind, c.Type = KindBool, GoType{Ident: "bool"}
 	case t == field.TypeTime:
-		c.Kind, c.Type = "KindTime", GoType{Ident: "time.Time", PkgPath: "time"}
+		c.Kind, c.Type = KindTime, GoType{Ident: "time.Time", PkgPath: "time"}
 	case t == field.TypeBytes:
-		c.Kind, c.Type = "KindBytes", GoType{Ident: "[]byte"}
+		c.Kind, c.Type = KindBytes, GoType{Ident: "[]byte"}
 	case t == field.TypeJSON:
-		c.Kind = "KindJSON"
+		c.Kind = KindJSON
 		c.Type.JSON = true
 		if f.Nillable {
 			return nil, fail("Nillable on a JSON field: a nil value is already stored as NULL")
 		}
 	case t >= field.TypeInt8 && t <= field.TypeInt64, t == field.TypeUint8, t == field.TypeUint16, t == field.TypeUint32:
-		c.Kind = "KindInt"
+		c.Kind = KindInt
 		c.Type = GoType{Ident: t.String()}
 		c.Bits = map[field.Type]int{field.TypeInt8: 8, field.TypeInt16: 16, field.TypeInt32: 32, field.TypeInt: 64, field.TypeInt64: 64, field.TypeUint8: 16, field.TypeUint16: 32, field.TypeUint32: 64}[t]
 	case t == field.TypeUint || t == field.TypeUint64:
 		return nil, fail("%s is not supported (no database here stores unsigned 64-bit integers); use int64", t)
 	case t == field.TypeFloat32 || t == field.TypeFloat64:
-		c.Kind, c.Type = "KindFloat", GoType{Ident: t.String()}
+		c.Kind, c.Type = KindFloat, GoType{Ident: t.String()}
 	default:
 		return nil, fail("type %s is not supported", info)
 	}
@@ -482,17 +482,17 @@ func buildColumn(s *load.Schema, f *load.Field, bkIndexes map[string]map[int]*Co
 		return nil, fail("a column cannot be both Admin and Pub")
 	case c.Secure && c.KeyPos > 0:
 		return nil, fail("a primary key column cannot be Secure: keys are in every reply")
-	case c.Counter && c.Kind != "KindInt" && c.Kind != "KindFloat":
+	case c.Counter && c.Kind != KindInt && c.Kind != KindFloat:
 		return nil, fail("Counter needs a numeric field, not %s", c.Type.Ident)
 	case c.Counter && c.Nillable:
 		return nil, fail("a Counter column cannot be Nillable: it starts at 0")
 	case c.Now && (c.Type.Ident != "int64" || c.Nillable):
 		return nil, fail("Now needs a non-nillable field.Int64 (milliseconds), not %s", c.Type.Ident)
-	case c.UUID && c.Kind != "KindString":
+	case c.UUID && c.Kind != KindString:
 		return nil, fail("UUID needs a string or uuid field, not %s", c.Type.Ident)
 	case c.UUID && len(c.Enums) > 0:
 		return nil, fail("UUID cannot be used on an enum")
-	case c.Owner && (c.Kind != "KindString" || c.Type.UUID || len(c.Enums) > 0):
+	case c.Owner && (c.Kind != KindString || c.Type.UUID || len(c.Enums) > 0):
 		// every rule compares it with the caller's account id, a string
 		return nil, fail("Owner needs a field.String: it holds the account id, which is a string, not %s", c.Type.Ident)
 	case c.Owner && (c.UUID || c.Now || c.Counter):
@@ -517,7 +517,7 @@ func buildColumn(s *load.Schema, f *load.Field, bkIndexes map[string]map[int]*Co
 		}
 		g[p] = c
 	}
-	if f.Default && c.Kind == "KindBool" && !c.Nillable && f.DefaultValue == true {
+	if f.Default && c.Kind == KindBool && !c.Nillable && f.DefaultValue == true {
 		return nil, fail("Default(true) on a non-nillable bool makes false impossible to store (a zero value takes the default); make the field Nillable")
 	}
 	if f.Default && f.DefaultKind != reflect.Func && f.DefaultValue != nil {
@@ -530,22 +530,22 @@ func buildColumn(s *load.Schema, f *load.Field, bkIndexes map[string]map[int]*Co
 // runtime renders in DDL; nil when it has no SQL literal.
 func canonicalDefault(c *Column, v any) any {
 	switch c.Kind {
-	case "KindString":
+	case KindString:
 		if s, ok := v.(string); ok && !c.Type.UUID {
 			return s
 		}
-	case "KindInt":
+	case KindInt:
 		switch n := v.(type) {
 		case float64:
 			return int64(n)
 		case int64:
 			return n
 		}
-	case "KindFloat":
+	case KindFloat:
 		if n, ok := v.(float64); ok {
 			return n
 		}
-	case "KindBool":
+	case KindBool:
 		if b, ok := v.(bool); ok {
 			return b
 		}

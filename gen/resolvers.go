@@ -80,16 +80,16 @@ func gqlTable(f *jen.File, t *RestTable) {
 			case c.Type.JSON:
 				g.If(jen.Id("show").Index(jen.Lit(c.Pos)).Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Add(fld.Clone()))
 				continue
-			case c.Kind == "KindBytes":
+			case c.Kind == KindBytes:
 				g.If(jen.Id("show").Index(jen.Lit(c.Pos)).Op("&&").Len(fld.Clone()).Op(">").Lit(0)).Block(
 					jen.Id("s").Op(":=").Qual("encoding/base64", "StdEncoding").Dot("EncodeToString").Call(fld.Clone()),
 					dst.Clone().Op("=").Op("&").Id("s"))
 				continue
 			case c.Type.UUID:
 				conv = jen.Add(val).Dot("String").Call()
-			case c.Kind == "KindInt" && c.Type.Ident != "int64":
+			case c.Kind == KindInt && c.Type.Ident != "int64":
 				conv = jen.Int64().Parens(val)
-			case c.Kind == "KindFloat" && c.Type.Ident != "float64":
+			case c.Kind == KindFloat && c.Type.Ident != "float64":
 				conv = jen.Float64().Parens(val)
 			default:
 				conv = val
@@ -128,7 +128,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 			v := jen.Op("*").Add(src.Clone())
 			var val jen.Code = v
 			switch {
-			case c.Kind == "KindBytes":
+			case c.Kind == KindBytes:
 				body = append(body,
 					jen.List(jen.Id("b"), jen.Err()).Op(":=").Qual("encoding/base64", "StdEncoding").Dot("DecodeString").Call(v),
 					jen.If(jen.Err().Op("!=").Nil()).Block(fail(c.Name, "not base64 bytes")))
@@ -138,10 +138,10 @@ func gqlTable(f *jen.File, t *RestTable) {
 					jen.List(jen.Id("u"), jen.Err()).Op(":=").Qual("github.com/google/uuid", "Parse").Call(v),
 					jen.If(jen.Err().Op("!=").Nil()).Block(fail(c.Name, "not a uuid")))
 				val = jen.Id("u")
-			case c.Kind == "KindInt" && c.Type.Ident != "int64":
+			case c.Kind == KindInt && c.Type.Ident != "int64":
 				body = append(body, jen.If(jen.Int64().Parens(jen.Id(c.Type.Ident).Parens(v)).Op("!=").Add(jen.Op("*").Add(src.Clone()))).Block(fail(c.Name, "%d is out of range for "+c.Type.Ident, jen.Op("*").Add(src.Clone()))))
 				val = jen.Id(c.Type.Ident).Parens(jen.Op("*").Add(src.Clone()))
-			case c.Kind == "KindFloat" && c.Type.Ident != "float64":
+			case c.Kind == KindFloat && c.Type.Ident != "float64":
 				val = jen.Id(c.Type.Ident).Parens(v)
 			}
 			body = append(body, mark)
@@ -285,26 +285,14 @@ func zeroOf(ret jen.Code) jen.Code {
 }
 
 // gqlGoType is the Go type gqlgen gives a non-null argument of c's scalar.
-func gqlGoType(c *Column) jen.Code {
-	switch c.Kind {
-	case "KindInt":
-		return jen.Int64()
-	case "KindFloat":
-		return jen.Float64()
-	case "KindBool":
-		return jen.Bool()
-	case "KindTime":
-		return jen.Qual("time", "Time")
-	}
-	return jen.String()
-}
+func gqlGoType(c *Column) jen.Code { return wireCode(c.Kind) }
 
 // gqlKeyConv converts a key argument to the key field's Go type.
 func gqlKeyConv(c *Column, v jen.Code) jen.Code {
 	switch {
 	case c.Type.UUID:
 		return jen.Qual(restPkg, "UUIDOrZero").Call(v) // a bad uuid is the zero one: a missing key (400)
-	case c.Kind == "KindInt" && c.Type.Ident != "int64":
+	case c.Kind == KindInt && c.Type.Ident != "int64":
 		return jen.Id(c.Type.Ident).Parens(v)
 	}
 	return v

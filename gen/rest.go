@@ -89,22 +89,9 @@ func BuildREST(m *Model) *REST {
 // OASType is the OpenAPI schema of a column's values, as a YAML flow
 // mapping; with doc, the column's description is added.
 func OASType(c *Column, doc bool) string {
-	var t string
-	switch c.Kind {
-	case "KindInt":
-		t = "type: integer, format: int64"
-	case "KindFloat":
-		t = "type: number, format: double"
-	case "KindBool":
-		t = "type: boolean"
-	case "KindTime":
-		t = `type: string, format: date-time, x-ogen-time-format: "2006-01-02T15:04:05.999999Z07:00"`
-	case "KindBytes":
-		t = "type: string, format: byte"
-	case "KindJSON":
+	t := kinds[c.Kind].oas
+	if t == "" { // any JSON value
 		return "{description: any JSON value}"
-	default:
-		t = "type: string"
 	}
 	if doc {
 		t += `, description: "` + Doc(c) + `"`
@@ -118,7 +105,7 @@ func OASType(c *Column, doc bool) string {
 // reads with rest.ParseTime, not ogen: every input takes the same forms
 // (RFC 3339 with or without fractions, a date, Unix ms).
 func InType(c *Column, in string) string {
-	if c.Kind == "KindTime" {
+	if c.Kind == KindTime {
 		if in == "json" {
 			return `{description: "` + timeInput + `; null clears a nullable column"}`
 		}
@@ -134,23 +121,7 @@ func InType(c *Column, in string) string {
 const timeInput = "a time: RFC 3339 (2030-01-01T10:00:00Z, fractional seconds optional), a date (2030-01-01, midnight UTC) or Unix milliseconds"
 
 // TypeName is how the documentation page names a column's wire type.
-func TypeName(c *Column) string {
-	switch c.Kind {
-	case "KindInt":
-		return "integer"
-	case "KindFloat":
-		return "number"
-	case "KindBool":
-		return "boolean"
-	case "KindTime":
-		return "time (RFC 3339 in replies; also a date or Unix ms in requests)"
-	case "KindBytes":
-		return "bytes (base64)"
-	case "KindJSON":
-		return "JSON"
-	}
-	return "string"
-}
+func TypeName(c *Column) string { return kinds[c.Kind].typeName }
 
 // Doc is the description of a column in the spec.
 func Doc(c *Column) string {

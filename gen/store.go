@@ -35,7 +35,7 @@ func storeFiles(m *Model) (map[string]*jen.File, error) {
 	return out, nil
 }
 
-func kind(c *Column) *jen.Statement { return jen.Qual(dbPkg, c.Kind) }
+func kind(c *Column) *jen.Statement { return jen.Qual(dbPkg, c.Kind.String()) }
 
 // kv is one key: value of a composite literal.
 type kv struct {
@@ -64,7 +64,7 @@ func tableFile(f *jen.File, t *Table) {
 			tag := c.Name
 			if c.Secure {
 				tag = "-" // never serialised by accident
-			} else if c.Nillable || c.Type.JSON || c.Kind == "KindBytes" {
+			} else if c.Nillable || c.Type.JSON || c.Kind == KindBytes {
 				tag += ",omitempty"
 			}
 			line := g.Id(c.GoName).Add(c.field()).Tag(map[string]string{"json": tag})
@@ -197,10 +197,10 @@ func columnDoc(c *Column) string {
 func columnFields(c *Column) []jen.Code {
 	out := []jen.Code{jen.Id("Name").Op(":").Lit(c.Name), jen.Id("Kind").Op(":").Add(kind(c))}
 	add := func(name string, v jen.Code) { out = append(out, jen.Id(name).Op(":").Add(v)) }
-	if c.Kind == "KindInt" {
+	if c.Kind == KindInt {
 		add("Bits", jen.Lit(c.Bits))
 	}
-	if c.Nillable || c.Type.JSON || c.Kind == "KindBytes" {
+	if c.Nillable || c.Type.JSON || c.Kind == KindBytes {
 		add("Nullable", jen.True())
 	}
 	if c.KeyPos > 0 {
@@ -280,13 +280,13 @@ func argValue(c *Column, v *jen.Statement) *jen.Statement {
 	switch {
 	case c.Type.UUID:
 		return v.Dot("String").Call()
-	case c.Kind == "KindInt" && c.Type.Ident != "int64":
+	case c.Kind == KindInt && c.Type.Ident != "int64":
 		return jen.Int64().Parens(v)
-	case c.Kind == "KindFloat" && c.Type.Ident != "float64":
+	case c.Kind == KindFloat && c.Type.Ident != "float64":
 		return jen.Float64().Parens(v)
-	case c.Kind == "KindTime":
+	case c.Kind == KindTime:
 		return jen.Qual(dbPkg, "Time").Call(v)
-	case c.Kind == "KindBytes":
+	case c.Kind == KindBytes:
 		return jen.Qual(dbPkg, "BytesArg").Call(v)
 	}
 	return v
@@ -333,20 +333,20 @@ func destType(c *Column) *jen.Statement {
 		return pick("UUID", "NUUID")
 	}
 	switch c.Kind {
-	case "KindString":
+	case KindString:
 		return pick("Str", "NStr")
-	case "KindInt":
+	case KindInt:
 		return pick("Int", "NInt").Types(jen.Id(c.Type.Ident))
-	case "KindFloat":
+	case KindFloat:
 		return pick("Float", "NFloat").Types(jen.Id(c.Type.Ident))
-	case "KindBool":
+	case KindBool:
 		return pick("Bool", "NBool")
-	case "KindTime":
+	case KindTime:
 		return pick("TimeDest", "NTime")
-	case "KindBytes":
+	case KindBytes:
 		return jen.Qual(dbPkg, "Bytes")
 	}
-	panic("gen: no scan adapter for " + c.Kind)
+	panic("gen: no scan adapter for " + c.Kind.String())
 }
 
 func destFunc(f *jen.File, t *Table) {
@@ -367,7 +367,7 @@ func keyArgsFunc(f *jen.File, t *Table) {
 	f.Commentf("%sKeyArgs checks that every part of k is given and returns its canonical values.", u)
 	f.Func().Id(u + "KeyArgs").Params(jen.Id("k").Op("*").Id(t.KeyType)).Parens(jen.List(jen.Index().Any(), jen.Error())).BlockFunc(func(g *jen.Group) {
 		for _, c := range t.Keys {
-			if c.Kind == "KindString" || c.Kind == "KindTime" {
+			if c.Kind == KindString || c.Kind == KindTime {
 				g.If(c.zeroTest(jen.Id("k").Dot(c.GoName))).Block(jen.Return(jen.Nil(), jen.Qual(dbPkg, "MissingKey").Call(jen.Lit(t.Name), jen.Lit(c.Name))))
 			}
 		}
