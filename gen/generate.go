@@ -13,6 +13,7 @@ import (
 
 	"entgo.io/ent/entc/load"
 	"github.com/dave/jennifer/jen"
+	"golang.org/x/tools/imports"
 
 	"github.com/bkgen/bkgen/templates"
 )
@@ -30,13 +31,34 @@ func Load(path string) (*Model, error) {
 // addJen renders each jennifer file of files into out, under dir.
 func addJen(out map[string][]byte, dir string, files map[string]*jen.File) error {
 	for name, f := range files {
+		// named, jennifer writes no alias for a package it would otherwise
+		// have to guess the name of (it imports only what a file uses); the two
+		// rest packages are named where they meet (gen/handler.go, resolvers.go)
+		f.ImportNames(map[string]string{
+			dbPkg: "db", authPkg: "auth", pubsubPkg: "pubsub", uuidPkg: "uuid", jxPkg: "jx",
+			apiPkg: "api", storePkg: "store",
+		})
 		var buf bytes.Buffer
 		if err := f.Render(&buf); err != nil {
 			return fmt.Errorf("rendering %s/%s: %w", dir, name, err)
 		}
-		out[filepath.Join(dir, name)] = buf.Bytes()
+		b, err := tidyGo(filepath.Join(dir, name), buf.Bytes())
+		if err != nil {
+			return err
+		}
+		out[filepath.Join(dir, name)] = b
 	}
 	return nil
+}
+
+// tidyGo formats generated Go as goimports would: the standard library's
+// imports in a group of their own. It adds and removes no import.
+func tidyGo(name string, src []byte) ([]byte, error) {
+	b, err := imports.Process(name, src, &imports.Options{Comments: true, TabIndent: true, TabWidth: 8, FormatOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("formatting %s: %w", name, err)
+	}
+	return b, nil
 }
 
 // DefaultGenPkg is the import path of this repository's generated code.

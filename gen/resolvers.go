@@ -19,6 +19,7 @@ func resolversFile(r *REST) *jen.File {
 	f := newFile("graphql")
 	f.ImportName(storePkg, "store")
 	f.ImportName(genRestPkg, "rest")
+	f.ImportAlias(restPkg, "rtrest") // runtime/rest, beside the generated rules package
 	f.ImportName(authPkg, "auth")
 	f.Comment("Resolver implements the GraphQL schema on the typed store; writes are published")
 	f.Comment("on bus, and subscriptions read from it.")

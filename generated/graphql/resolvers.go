@@ -6,12 +6,13 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+
 	"github.com/bkgen/bkgen/generated/rest"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
-	pubsub "github.com/bkgen/bkgen/runtime/pubsub"
-	rest1 "github.com/bkgen/bkgen/runtime/rest"
+	"github.com/bkgen/bkgen/runtime/pubsub"
+	rtrest "github.com/bkgen/bkgen/runtime/rest"
 )
 
 // Resolver implements the GraphQL schema on the typed store; writes are published
@@ -895,14 +896,14 @@ func photoIn(in *PhotoInput) (store.Photo, []bool, error) {
 	if in.Tags != nil {
 		set[9] = true
 		b, _ := json.Marshal(in.Tags)
-		if err := rest1.DecodeJSON("photo", "tags", b, &r.Tags); err != nil {
+		if err := rtrest.DecodeJSON("photo", "tags", b, &r.Tags); err != nil {
 			return r, nil, err
 		}
 	}
 	if in.Exif != nil {
 		set[10] = true
 		b, _ := json.Marshal(in.Exif)
-		if err := rest1.DecodeJSON("photo", "exif", b, &r.Exif); err != nil {
+		if err := rtrest.DecodeJSON("photo", "exif", b, &r.Exif); err != nil {
 			return r, nil, err
 		}
 	}

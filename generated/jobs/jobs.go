@@ -11,9 +11,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	store "github.com/bkgen/bkgen/generated/store"
-	rtjobs "github.com/bkgen/bkgen/runtime/jobs"
 	"time"
+
+	"github.com/bkgen/bkgen/generated/store"
+	rtjobs "github.com/bkgen/bkgen/runtime/jobs"
 )
 
 // Cleanup is the payload of job "cleanup".

@@ -4,9 +4,10 @@ package rest
 
 import (
 	"context"
+
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
-	pubsub "github.com/bkgen/bkgen/runtime/pubsub"
+	"github.com/bkgen/bkgen/runtime/pubsub"
 	web "github.com/bkgen/bkgen/runtime/web"
 )
 

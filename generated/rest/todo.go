@@ -5,11 +5,12 @@ package rest
 import (
 	"context"
 	"errors"
+
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
-	auth "github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
-	pubsub "github.com/bkgen/bkgen/runtime/pubsub"
+	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
 )
 

@@ -5,8 +5,9 @@ package store
 import (
 	"context"
 	"fmt"
-	"github.com/bkgen/bkgen/runtime/db"
 	"time"
+
+	"github.com/bkgen/bkgen/runtime/db"
 )
 
 // Photo is a row of table "photo".

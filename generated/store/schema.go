@@ -3,9 +3,10 @@
 package store
 
 import (
+	"time"
+
 	"github.com/bkgen/bkgen/runtime/db"
 	schema "github.com/bkgen/bkgen/schema"
-	"time"
 )
 
 // Validators and defaults of the schema, taken from its descriptors at init.

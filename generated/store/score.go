@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"fmt"
+
 	"github.com/bkgen/bkgen/runtime/db"
 )
 

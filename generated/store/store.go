@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+
 	"github.com/bkgen/bkgen/runtime/db"
 )
 
