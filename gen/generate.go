@@ -35,7 +35,7 @@ func addJen(out map[string][]byte, dir string, files map[string]*jen.File) error
 		// have to guess the name of (it imports only what a file uses); the two
 		// rest packages are named where they meet (gen/handler.go, resolvers.go)
 		f.ImportNames(map[string]string{
-			dbPkg: "db", authPkg: "auth", pubsubPkg: "pubsub", uuidPkg: "uuid", jxPkg: "jx",
+			dbPkg: "db", authPkg: "auth", webPkg: "web", pubsubPkg: "pubsub", uuidPkg: "uuid", jxPkg: "jx",
 			apiPkg: "api", storePkg: "store",
 		})
 		var buf bytes.Buffer

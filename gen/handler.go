@@ -10,6 +10,7 @@ const (
 	restPkg = "github.com/bkgen/bkgen/runtime/rest"
 	jxPkg   = "github.com/go-faster/jx"
 	uuidPkg = "github.com/google/uuid"
+	webPkg  = "github.com/bkgen/bkgen/runtime/web"
 )
 
 // handlerFiles renders generated/rest: the ogen Handler implemented on the

@@ -8,7 +8,7 @@ import (
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/pubsub"
-	web "github.com/bkgen/bkgen/runtime/web"
+	"github.com/bkgen/bkgen/runtime/web"
 )
 
 // Handler implements the ogen server of openapi.yaml on the typed store; every
