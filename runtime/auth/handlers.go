@@ -7,12 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
-	"time"
+
+	"github.com/bkgen/bkgen/runtime/limit"
 )
 
 // Writer writes the application's one error shape.
@@ -50,7 +49,7 @@ func (ch *Checker) Routes(mux *http.ServeMux, write Writer) {
 			write(w, http.StatusExpectationFailed, "NOLOGIN", "No username or password provided")
 			return
 		}
-		if !ch.limits.allow("login:"+login) || !ch.limits.allow("ip:"+clientIP(r)) {
+		if !ch.allowLogin(login, limit.ClientIP(r)) {
 			write(w, http.StatusTooManyRequests, "LIMIT", "Access limit reached, please try again later.")
 			return
 		}
@@ -211,51 +210,13 @@ func bodyFailure(err error) *Failure {
 	return &Failure{Status: http.StatusBadRequest, Code: "BadBody", Message: "cannot read the request body"}
 }
 
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-// limiter is a token bucket per key: rate tokens a minute, burst rate.
-type limiter struct {
-	mu      sync.Mutex
-	rate    float64
-	buckets map[string]*bucket
-	now     func() time.Time
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-func newLimiter(perMinute int) *limiter {
-	if perMinute <= 0 {
-		perMinute = 10
-	}
-	return &limiter{rate: float64(perMinute), buckets: map[string]*bucket{}, now: time.Now}
-}
-
-func (l *limiter) allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	if len(l.buckets) > 100_000 { // bounded memory: start over rather than grow
-		l.buckets = map[string]*bucket{}
-	}
-	b := l.buckets[key]
-	if b == nil {
-		b = &bucket{tokens: l.rate, last: now}
-		l.buckets[key] = b
-	}
-	b.tokens = min(l.rate, b.tokens+now.Sub(b.last).Minutes()*l.rate)
-	b.last = now
-	if b.tokens < 1 {
+// allowLogin takes a token of the login, then of the address: a login
+// attempt is limited per login and per address (-api-login-rate a minute).
+func (ch *Checker) allowLogin(login, ip string) bool {
+	now := ch.now()
+	if ok, _ := ch.limits.Take("login:"+login, now); !ok {
 		return false
 	}
-	b.tokens--
-	return true
+	ok, _ := ch.limits.Take("ip:"+ip, now)
+	return ok
 }

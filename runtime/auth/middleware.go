@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/config"
+	"github.com/bkgen/bkgen/runtime/limit"
 )
 
 // Account is what the signature check needs of a bk_auth row.
@@ -164,14 +165,18 @@ type Checker struct {
 	rules            atomic.Pointer[rules] // swapped whole by SetRules (live config)
 	cfg              Config
 	sessions, tokens *Sealer // tokens nil: none issued
-	limits           *limiter
+	limits           *limit.Limiter // login attempts, per login and per address
 	now              func() time.Time
 	maxBody          int64
 }
 
 // NewChecker compiles the rules; a bad regexp is an error naming it.
 func NewChecker(c Config, accounts Accounts, maxBody int64) (*Checker, error) {
-	ch := &Checker{accounts: accounts, cfg: c, now: time.Now, maxBody: maxBody, limits: newLimiter(c.LoginRate)}
+	perMinute := c.LoginRate
+	if perMinute <= 0 {
+		perMinute = 10
+	}
+	ch := &Checker{accounts: accounts, cfg: c, now: time.Now, maxBody: maxBody, limits: limit.New(perMinute, perMinute, time.Minute)}
 	if c.SessionSecret == "" {
 		b := make([]byte, 32)
 		rand.Read(b)

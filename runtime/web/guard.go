@@ -3,17 +3,13 @@ package web
 import (
 	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/simplelru"
-
 	"github.com/bkgen/bkgen/runtime/config"
+	"github.com/bkgen/bkgen/runtime/limit"
 	"github.com/bkgen/bkgen/runtime/metrics"
 )
 
@@ -38,59 +34,12 @@ func (l *Limits) Params(s *config.Set) {
 	}
 }
 
-// bucket is one key's token bucket.
-type bucket struct {
-	tokens float64
-	last   int64 // unix ns
-}
-
-// limiter holds the buckets of one kind, bounded by an LRU.
-type limiter struct {
-	rate     float64 // tokens per ns
-	max      float64
-	mu       sync.Mutex
-	buckets  *simplelru.LRU[string, *bucket]
-	interval time.Duration
-}
-
-func newLimiter(rate, max int, interval time.Duration) *limiter {
-	if rate <= 0 {
-		return nil
-	}
-	if max <= 0 {
-		max = rate
-	}
-	if interval <= 0 {
-		interval = time.Second
-	}
-	lru, _ := simplelru.NewLRU[string, *bucket](100000, nil)
-	return &limiter{rate: float64(rate) / float64(interval), max: float64(max), buckets: lru, interval: interval}
-}
-
-// take consumes a token of key; when none is left it returns the wait.
-func (l *limiter) take(key string, now int64) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b, ok := l.buckets.Get(key)
-	if !ok {
-		b = &bucket{tokens: l.max, last: now}
-		l.buckets.Add(key, b)
-	}
-	b.tokens = math.Min(l.max, b.tokens+float64(now-b.last)*l.rate)
-	b.last = now
-	if b.tokens >= 1 {
-		b.tokens--
-		return true, 0
-	}
-	return false, time.Duration((1 - b.tokens) / l.rate)
-}
-
 // Guard is the protection in front of the handlers: rate limits and the
 // busy check. Its settings can be swapped while it serves (live config).
 type Guard struct {
-	limits     atomic.Pointer[[3]*limiter] // by LimitKinds; nil: no limit
-	maxLatency atomic.Int64                // ns; 0: no busy check
-	lag        atomic.Int64                // ns, smoothed scheduling lag
+	limits     atomic.Pointer[[3]*limit.Limiter] // by LimitKinds; nil: no limit
+	maxLatency atomic.Int64                      // ns; 0: no busy check
+	lag        atomic.Int64                      // ns, smoothed scheduling lag
 	m          *metrics.Registry
 	done       chan struct{}
 }
@@ -107,9 +56,9 @@ func NewGuard(l Limits, maxLatency time.Duration, m *metrics.Registry) *Guard {
 
 // Set replaces the limits and the busy threshold.
 func (g *Guard) Set(l Limits, maxLatency time.Duration) {
-	var ls [3]*limiter
+	var ls [3]*limit.Limiter
 	for i := range LimitKinds {
-		ls[i] = newLimiter(l.Rate[i], l.Max[i], l.Interval[i])
+		ls[i] = limit.New(l.Rate[i], l.Max[i], l.Interval[i])
 	}
 	g.limits.Store(&ls)
 	g.maxLatency.Store(int64(maxLatency))
@@ -155,8 +104,8 @@ func (g *Guard) Middleware(next http.Handler) http.Handler {
 		}
 		ls := g.limits.Load()
 		if ls[0] != nil || ls[1] != nil {
-			now := time.Now().UnixNano()
-			if l := ls[0]; l != nil && !g.allow(w, l, "ip", clientIP(r), now) {
+			now := time.Now()
+			if l := ls[0]; l != nil && !g.allow(w, l, "ip", limit.ClientIP(r), now) {
 				return
 			}
 			if l := ls[1]; l != nil && !g.allow(w, l, "path", r.URL.Path, now) {
@@ -173,7 +122,7 @@ func (g *Guard) LoginLimit(login func(r *http.Request) string) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if l := g.limits.Load()[2]; l != nil {
-				if id := login(r); id != "" && !g.allow(w, l, "login", id, time.Now().UnixNano()) {
+				if id := login(r); id != "" && !g.allow(w, l, "login", id, time.Now()) {
 					return
 				}
 			}
@@ -182,8 +131,8 @@ func (g *Guard) LoginLimit(login func(r *http.Request) string) Middleware {
 	}
 }
 
-func (g *Guard) allow(w http.ResponseWriter, l *limiter, kind, key string, now int64) bool {
-	ok, wait := l.take(key, now)
+func (g *Guard) allow(w http.ResponseWriter, l *limit.Limiter, kind, key string, now time.Time) bool {
+	ok, wait := l.Take(key, now)
 	if ok {
 		return true
 	}
@@ -197,14 +146,4 @@ func (g *Guard) count(name string) {
 	if g.m != nil {
 		g.m.Counter(name).Add(1)
 	}
-}
-
-// clientIP is the peer address of the request. X-Forwarded-For is not
-// trusted: anyone can send it.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return strings.TrimPrefix(host, "::ffff:")
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bkgen/bkgen/runtime/limit"
 	"github.com/bkgen/bkgen/runtime/metrics"
 )
 
@@ -95,7 +96,7 @@ func Observe(m *metrics.Registry, known func(name string) bool, access *slog.Log
 			if access != nil {
 				access.LogAttrs(r.Context(), slog.LevelInfo, "request",
 					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
-					slog.Int("bytes", sw.size), slog.Duration("took", d), slog.String("ip", clientIP(r)), slog.String("login", login(r)))
+					slog.Int("bytes", sw.size), slog.Duration("took", d), slog.String("ip", limit.ClientIP(r)), slog.String("login", login(r)))
 			}
 		})
 	}
