@@ -1,0 +1,62 @@
+package gen
+
+import "github.com/dave/jennifer/jen"
+
+// The rules of generated/rest that REST and GraphQL share: who sees which
+// column, whose row it is, what a caller may write (writes.go has the writes).
+
+// visibilityFuncs renders the table's visibility rule, its owner accessor
+// and the input guard for callers that are not admins.
+func visibilityFuncs(f *jen.File, t *RestTable) {
+	f.Commentf("%sVis is the column visibility of %q (DESIGN.md §6), shared with GraphQL.", t.GoName, t.Name)
+	f.Var().Id(t.GoName+"Vis").Op("=").Qual(restPkg, "NewVisibility").Call(jen.Qual(storePkg, t.TableVar))
+	owner := t.Owner // the model's one decision (gen/model.go)
+	f.Commentf("%sOwner returns the account id that owns r, or \"\".", t.GoName)
+	f.Func().Id(t.GoName + "Owner").Params(jen.Id("r").Op("*").Qual(storePkg, t.GoName)).String().BlockFunc(func(g *jen.Group) {
+		switch {
+		case owner == nil:
+			g.Return(jen.Lit(""))
+		case owner.Nillable:
+			g.If(jen.Id("r").Dot(owner.GoName).Op("!=").Nil()).Block(jen.Return(jen.Op("*").Id("r").Dot(owner.GoName)))
+			g.Return(jen.Lit(""))
+		default:
+			g.Return(jen.Id("r").Dot(owner.GoName))
+		}
+	})
+	f.Commentf("%sMine returns the condition that limits writes of a caller that is not an admin", t.GoName)
+	f.Comment("to its own rows: nil for admins and for tables without an owner column.")
+	f.Func().Id(t.GoName+"Mine").Params(jen.Id("v").Qual(authPkg, "Viewer")).Index().Qual(dbPkg, "Cond").BlockFunc(func(g *jen.Group) {
+		if owner == nil {
+			g.Return(jen.Nil())
+			return
+		}
+		g.If(jen.Id("v").Dot("Admin")).Block(jen.Return(jen.Nil()))
+		g.Return(jen.Index().Qual(dbPkg, "Cond").Values(jen.Qual(storePkg, t.ColsVar).Dot(owner.GoName).Dot("Eq").Call(jen.Id("v").Dot("ID"))))
+	})
+	f.Commentf("%sGuard drops what a caller that is not an admin may not write in r (set marks the", t.GoName)
+	f.Comment("given columns): admin columns, and the owner column, which is set to the caller on add")
+	f.Comment("and put. REST and GraphQL both call it.")
+	f.Func().Id(t.GoName+"Guard").Params(jen.Id("r").Op("*").Qual(storePkg, t.GoName), jen.Id("set").Index().Bool(), jen.Id("v").Qual(authPkg, "Viewer"), jen.Id("create").Bool()).BlockFunc(func(g *jen.Group) {
+		g.If(jen.Id("v").Dot("Admin")).Block(jen.Return())
+		for _, c := range t.Columns {
+			if c.Admin && !c.Secure && c.KeyPos == 0 {
+				g.Id("set").Index(jen.Lit(c.Pos)).Op("=").False()
+				g.Id("r").Dot(c.GoName).Op("=").Qual(storePkg, t.GoName).Values().Dot(c.GoName)
+			}
+		}
+		if owner != nil {
+			var stamp jen.Code = jen.Id("r").Dot(owner.GoName).Op("=").Id("v").Dot("ID")
+			if owner.Nillable {
+				stamp = jen.Id("r").Dot(owner.GoName).Op("=").Op("&").Id("v").Dot("ID")
+			}
+			// a key owner stays as given on update and del: the key names the
+			// row, and Mine refuses it when it is another account's
+			g.If(jen.Id("create").Op("&&").Id("v").Dot("ID").Op("!=").Lit("")).Block(
+				stamp,
+				jen.Id("set").Index(jen.Lit(owner.Pos)).Op("=").True(),
+			).Else().Block(
+				jen.Id("set").Index(jen.Lit(owner.Pos)).Op("=").False(),
+			)
+		}
+	})
+}
