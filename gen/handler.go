@@ -131,6 +131,8 @@ func tableHandlers(f *jen.File, t *RestTable) {
 	}
 }
 
+// opImpl renders the implementation of one operation of the table, which
+// both the GET and the POST method of the route call.
 func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 	u := t.Unexported
 	h := jen.Id("h").Op("*").Id("Handler")
@@ -141,6 +143,12 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 	keyed := func(g *jen.Group) {
 		g.List(jen.Id("k"), jen.Err()).Op(":=").Id("x").Dot("key").Call()
 		g.Add(errRet.Clone())
+	}
+	if op.Name != "select" { // select's functions say what each does
+		f.Commentf("%s runs %s %s for both its forms (GET parameters, POST body).", impl, op.Path[1:], map[string]string{
+			"get": "(a row as the caller may see it)", "add": "(a new row)", "put": "(a row added or replaced)",
+			"update": "(the columns given of a row)", "incr": "(counters added to)", "del": "(a row deleted)",
+		}[op.Name])
 	}
 	switch op.Name {
 	case "get":
@@ -215,6 +223,8 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			}
 			g.Return(jen.Id("h").Dot(u+"Query").Call(jen.Id("ctx"), jen.Id("s"), ctl("in")))
 		})
+		f.Commentf("%sQuery runs a select under the read rule of %sVis: what the caller may", u, t.GoName)
+		f.Comment("filter, sort and count by, and the columns of each row it may see.")
 		f.Func().Params(h.Clone()).Id(u+"Query").Params(ctx.Clone(), jen.Id("s").Op("*").Qual(restPkg, "Select"), jen.Id("c").Qual(restPkg, "Control")).Parens(jen.List(page.Clone(), jen.Error())).BlockFunc(func(g *jen.Group) {
 			g.List(jen.Id("q"), jen.Err()).Op(":=").Id("s").Dot("Query").Call(jen.Id("c"))
 			g.Add(errRet.Clone())

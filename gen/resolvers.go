@@ -1,6 +1,8 @@
 package gen
 
 import (
+	"strings"
+
 	"github.com/99designs/gqlgen/codegen/templates"
 	"github.com/dave/jennifer/jen"
 )
@@ -26,8 +28,11 @@ func resolversFile(r *REST) *jen.File {
 	f.Type().Id("Resolver").Struct(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus"))
 	f.Comment("NewResolver returns the resolvers on st and bus (nil: no subscriptions).")
 	f.Func().Id("NewResolver").Params(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Op("*").Id("Resolver").Block(jen.Return(jen.Op("&").Id("Resolver").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"))))
+	f.Comment("Query returns the resolvers of the queries.")
 	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Query").Params().Id("QueryResolver").Block(jen.Return(jen.Id("queryResolver").Values(jen.Id("r"))))
+	f.Comment("Mutation returns the resolvers of the mutations.")
 	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Mutation").Params().Id("MutationResolver").Block(jen.Return(jen.Id("mutationResolver").Values(jen.Id("r"))))
+	f.Comment("Subscription returns the resolvers of the subscriptions.")
 	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Subscription").Params().Id("SubscriptionResolver").Block(jen.Return(jen.Id("subscriptionResolver").Values(jen.Id("r"))))
 	f.Type().Id("queryResolver").Struct(jen.Op("*").Id("Resolver"))
 	f.Type().Id("mutationResolver").Struct(jen.Op("*").Id("Resolver"))
@@ -176,11 +181,13 @@ func gqlTable(f *jen.File, t *RestTable) {
 	})
 
 	// queries
+	f.Commentf("%s gets the %s row with the key, as the caller may see it.", gqlName(t.Name), t.Name)
 	f.Func().Params(jen.Id("q").Id("queryResolver")).Id(gqlName(t.Name)).Params(keyParams()...).Parens(jen.List(jen.Op("*").Id(t.GoName), jen.Error())).Block(
 		jen.List(jen.Id("r"), jen.Err()).Op(":=").Id("q").Dot("st").Dot(t.GoName).Dot("Get").Call(jen.Id("ctx"), keyValue),
 		errRet.Clone(),
 		jen.Return(jen.Id(u+"Out").Call(viewer(), jen.Id("r")), jen.Nil()),
 	)
+	f.Commentf("%s selects %s rows under the read rule of %sVis.", gqlName(Plural(t.Name)), t.Name, t.GoName)
 	f.Func().Params(jen.Id("q").Id("queryResolver")).Id(gqlName(Plural(t.Name))).Params(ctx.Clone(), jen.Id("where").Index().Op("*").Id(t.GoName+"Cond"), jen.Id("first").Op("*").Int(), jen.Id("after").Op("*").String(), jen.Id("desc").Op("*").Bool(), jen.Id("sort").Op("*").Id(t.GoName+"Column")).Parens(jen.List(jen.Op("*").Id(t.GoName+"Connection"), jen.Error())).BlockFunc(func(g *jen.Group) {
 		g.Var().Id("query").Qual(dbPkg, "Query")
 		g.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("where")).Block(
@@ -207,6 +214,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 
 	// mutations
 	mut := func(name string, ret jen.Code, body func(g *jen.Group)) {
+		f.Commentf("%s%s runs the %s of the input through the rules of generated/rest.", name, t.GoName, strings.ToLower(name))
 		f.Func().Params(jen.Id("m").Id("mutationResolver")).Id(name+t.GoName).Params(ctx.Clone(), jen.Id("input").Id(t.GoName+"Input")).Parens(jen.List(ret, jen.Error())).BlockFunc(func(g *jen.Group) {
 			g.List(jen.Id("r"), jen.Id("set"), jen.Err()).Op(":=").Id(u + "In").Call(jen.Op("&").Id("input"))
 			g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(zeroOf(ret), jen.Err()))
@@ -238,6 +246,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 			g.Return(jen.Id(u+"Out").Call(jen.Id("v"), jen.Id("row")), jen.Nil())
 		})
 	}
+	f.Commentf("Del%s deletes the %s row with the key through the rules of generated/rest.", t.GoName, t.Name)
 	f.Func().Params(jen.Id("m").Id("mutationResolver")).Id("Del"+t.GoName).Params(keyParams()...).Parens(jen.List(jen.Bool(), jen.Error())).Block(
 		jen.Err().Op(":=").Qual(genRestPkg, t.GoName+"Del").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), viewer(), keyValue),
 		jen.Return(jen.Err().Op("==").Nil(), jen.Err()),

@@ -26,12 +26,18 @@ type Resolver struct {
 func NewResolver(st *store.Store, bus pubsub.Bus) *Resolver {
 	return &Resolver{st: st, bus: bus}
 }
+
+// Query returns the resolvers of the queries.
 func (r *Resolver) Query() QueryResolver {
 	return queryResolver{r}
 }
+
+// Mutation returns the resolvers of the mutations.
 func (r *Resolver) Mutation() MutationResolver {
 	return mutationResolver{r}
 }
+
+// Subscription returns the resolvers of the subscriptions.
 func (r *Resolver) Subscription() SubscriptionResolver {
 	return subscriptionResolver{r}
 }
@@ -101,6 +107,8 @@ func albumIn(in *AlbumInput) (store.Album, []bool, error) {
 	}
 	return r, set, nil
 }
+
+// Album gets the album row with the key, as the caller may see it.
 func (q queryResolver) Album(ctx context.Context, kID string) (*Album, error) {
 	r, err := q.st.Album.Get(ctx, store.AlbumKey{ID: kID})
 	if err != nil {
@@ -108,6 +116,8 @@ func (q queryResolver) Album(ctx context.Context, kID string) (*Album, error) {
 	}
 	return albumOut(auth.ViewerOf(ctx), r), nil
 }
+
+// Albums selects album rows under the read rule of AlbumVis.
 func (q queryResolver) Albums(ctx context.Context, where []*AlbumCond, first *int, after *string, desc *bool, sort *AlbumColumn) (*AlbumConnection, error) {
 	var query db.Query
 	for _, c := range where {
@@ -153,6 +163,8 @@ func (q queryResolver) Albums(ctx context.Context, where []*AlbumCond, first *in
 	}
 	return out, nil
 }
+
+// AddAlbum runs the add of the input through the rules of generated/rest.
 func (m mutationResolver) AddAlbum(ctx context.Context, input AlbumInput) (*Album, error) {
 	r, set, err := albumIn(&input)
 	if err != nil {
@@ -164,6 +176,8 @@ func (m mutationResolver) AddAlbum(ctx context.Context, input AlbumInput) (*Albu
 	}
 	return albumOut(v, &r), nil
 }
+
+// PutAlbum runs the put of the input through the rules of generated/rest.
 func (m mutationResolver) PutAlbum(ctx context.Context, input AlbumInput) (*Album, error) {
 	r, set, err := albumIn(&input)
 	if err != nil {
@@ -175,6 +189,8 @@ func (m mutationResolver) PutAlbum(ctx context.Context, input AlbumInput) (*Albu
 	}
 	return albumOut(v, &r), nil
 }
+
+// UpdateAlbum runs the update of the input through the rules of generated/rest.
 func (m mutationResolver) UpdateAlbum(ctx context.Context, input AlbumInput) (int64, error) {
 	r, set, err := albumIn(&input)
 	if err != nil {
@@ -186,6 +202,8 @@ func (m mutationResolver) UpdateAlbum(ctx context.Context, input AlbumInput) (in
 	}
 	return rest.AlbumUpdate(ctx, m.st, m.bus, v, store.AlbumKeyOf(&r), &r, set)
 }
+
+// DelAlbum deletes the album row with the key through the rules of generated/rest.
 func (m mutationResolver) DelAlbum(ctx context.Context, kID string) (bool, error) {
 	err := rest.AlbumDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.AlbumKey{ID: kID})
 	return err == nil, err
@@ -275,6 +293,8 @@ func bookmarkIn(in *BookmarkInput) (store.Bookmark, []bool, error) {
 	}
 	return r, set, nil
 }
+
+// Bookmark gets the bookmark row with the key, as the caller may see it.
 func (q queryResolver) Bookmark(ctx context.Context, kID string) (*Bookmark, error) {
 	r, err := q.st.Bookmark.Get(ctx, store.BookmarkKey{ID: kID})
 	if err != nil {
@@ -282,6 +302,8 @@ func (q queryResolver) Bookmark(ctx context.Context, kID string) (*Bookmark, err
 	}
 	return bookmarkOut(auth.ViewerOf(ctx), r), nil
 }
+
+// Bookmarks selects bookmark rows under the read rule of BookmarkVis.
 func (q queryResolver) Bookmarks(ctx context.Context, where []*BookmarkCond, first *int, after *string, desc *bool, sort *BookmarkColumn) (*BookmarkConnection, error) {
 	var query db.Query
 	for _, c := range where {
@@ -327,6 +349,8 @@ func (q queryResolver) Bookmarks(ctx context.Context, where []*BookmarkCond, fir
 	}
 	return out, nil
 }
+
+// AddBookmark runs the add of the input through the rules of generated/rest.
 func (m mutationResolver) AddBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
 	r, set, err := bookmarkIn(&input)
 	if err != nil {
@@ -338,6 +362,8 @@ func (m mutationResolver) AddBookmark(ctx context.Context, input BookmarkInput) 
 	}
 	return bookmarkOut(v, &r), nil
 }
+
+// PutBookmark runs the put of the input through the rules of generated/rest.
 func (m mutationResolver) PutBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
 	r, set, err := bookmarkIn(&input)
 	if err != nil {
@@ -349,6 +375,8 @@ func (m mutationResolver) PutBookmark(ctx context.Context, input BookmarkInput) 
 	}
 	return bookmarkOut(v, &r), nil
 }
+
+// UpdateBookmark runs the update of the input through the rules of generated/rest.
 func (m mutationResolver) UpdateBookmark(ctx context.Context, input BookmarkInput) (int64, error) {
 	r, set, err := bookmarkIn(&input)
 	if err != nil {
@@ -360,6 +388,8 @@ func (m mutationResolver) UpdateBookmark(ctx context.Context, input BookmarkInpu
 	}
 	return rest.BookmarkUpdate(ctx, m.st, m.bus, v, store.BookmarkKeyOf(&r), &r, set)
 }
+
+// IncrBookmark runs the incr of the input through the rules of generated/rest.
 func (m mutationResolver) IncrBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
 	r, set, err := bookmarkIn(&input)
 	if err != nil {
@@ -375,6 +405,8 @@ func (m mutationResolver) IncrBookmark(ctx context.Context, input BookmarkInput)
 	}
 	return bookmarkOut(v, row), nil
 }
+
+// DelBookmark deletes the bookmark row with the key through the rules of generated/rest.
 func (m mutationResolver) DelBookmark(ctx context.Context, kID string) (bool, error) {
 	err := rest.BookmarkDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.BookmarkKey{ID: kID})
 	return err == nil, err
@@ -471,6 +503,8 @@ func counterIn(in *CounterInput) (store.Counter, []bool, error) {
 	}
 	return r, set, nil
 }
+
+// Counter gets the counter row with the key, as the caller may see it.
 func (q queryResolver) Counter(ctx context.Context, kID string) (*Counter, error) {
 	r, err := q.st.Counter.Get(ctx, store.CounterKey{ID: kID})
 	if err != nil {
@@ -478,6 +512,8 @@ func (q queryResolver) Counter(ctx context.Context, kID string) (*Counter, error
 	}
 	return counterOut(auth.ViewerOf(ctx), r), nil
 }
+
+// Counters selects counter rows under the read rule of CounterVis.
 func (q queryResolver) Counters(ctx context.Context, where []*CounterCond, first *int, after *string, desc *bool, sort *CounterColumn) (*CounterConnection, error) {
 	var query db.Query
 	for _, c := range where {
@@ -523,6 +559,8 @@ func (q queryResolver) Counters(ctx context.Context, where []*CounterCond, first
 	}
 	return out, nil
 }
+
+// AddCounter runs the add of the input through the rules of generated/rest.
 func (m mutationResolver) AddCounter(ctx context.Context, input CounterInput) (*Counter, error) {
 	r, set, err := counterIn(&input)
 	if err != nil {
@@ -534,6 +572,8 @@ func (m mutationResolver) AddCounter(ctx context.Context, input CounterInput) (*
 	}
 	return counterOut(v, &r), nil
 }
+
+// PutCounter runs the put of the input through the rules of generated/rest.
 func (m mutationResolver) PutCounter(ctx context.Context, input CounterInput) (*Counter, error) {
 	r, set, err := counterIn(&input)
 	if err != nil {
@@ -545,6 +585,8 @@ func (m mutationResolver) PutCounter(ctx context.Context, input CounterInput) (*
 	}
 	return counterOut(v, &r), nil
 }
+
+// UpdateCounter runs the update of the input through the rules of generated/rest.
 func (m mutationResolver) UpdateCounter(ctx context.Context, input CounterInput) (int64, error) {
 	r, set, err := counterIn(&input)
 	if err != nil {
@@ -556,6 +598,8 @@ func (m mutationResolver) UpdateCounter(ctx context.Context, input CounterInput)
 	}
 	return rest.CounterUpdate(ctx, m.st, m.bus, v, store.CounterKeyOf(&r), &r, set)
 }
+
+// IncrCounter runs the incr of the input through the rules of generated/rest.
 func (m mutationResolver) IncrCounter(ctx context.Context, input CounterInput) (*Counter, error) {
 	r, set, err := counterIn(&input)
 	if err != nil {
@@ -571,6 +615,8 @@ func (m mutationResolver) IncrCounter(ctx context.Context, input CounterInput) (
 	}
 	return counterOut(v, row), nil
 }
+
+// DelCounter deletes the counter row with the key through the rules of generated/rest.
 func (m mutationResolver) DelCounter(ctx context.Context, kID string) (bool, error) {
 	err := rest.CounterDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.CounterKey{ID: kID})
 	return err == nil, err
@@ -654,6 +700,8 @@ func noteIn(in *NoteInput) (store.Note, []bool, error) {
 	}
 	return r, set, nil
 }
+
+// Note gets the note row with the key, as the caller may see it.
 func (q queryResolver) Note(ctx context.Context, kID int64) (*Note, error) {
 	r, err := q.st.Note.Get(ctx, store.NoteKey{ID: int(kID)})
 	if err != nil {
@@ -661,6 +709,8 @@ func (q queryResolver) Note(ctx context.Context, kID int64) (*Note, error) {
 	}
 	return noteOut(auth.ViewerOf(ctx), r), nil
 }
+
+// Notes selects note rows under the read rule of NoteVis.
 func (q queryResolver) Notes(ctx context.Context, where []*NoteCond, first *int, after *string, desc *bool, sort *NoteColumn) (*NoteConnection, error) {
 	var query db.Query
 	for _, c := range where {
@@ -706,6 +756,8 @@ func (q queryResolver) Notes(ctx context.Context, where []*NoteCond, first *int,
 	}
 	return out, nil
 }
+
+// AddNote runs the add of the input through the rules of generated/rest.
 func (m mutationResolver) AddNote(ctx context.Context, input NoteInput) (*Note, error) {
 	r, set, err := noteIn(&input)
 	if err != nil {
@@ -717,6 +769,8 @@ func (m mutationResolver) AddNote(ctx context.Context, input NoteInput) (*Note, 
 	}
 	return noteOut(v, &r), nil
 }
+
+// PutNote runs the put of the input through the rules of generated/rest.
 func (m mutationResolver) PutNote(ctx context.Context, input NoteInput) (*Note, error) {
 	r, set, err := noteIn(&input)
 	if err != nil {
@@ -728,6 +782,8 @@ func (m mutationResolver) PutNote(ctx context.Context, input NoteInput) (*Note, 
 	}
 	return noteOut(v, &r), nil
 }
+
+// UpdateNote runs the update of the input through the rules of generated/rest.
 func (m mutationResolver) UpdateNote(ctx context.Context, input NoteInput) (int64, error) {
 	r, set, err := noteIn(&input)
 	if err != nil {
@@ -739,6 +795,8 @@ func (m mutationResolver) UpdateNote(ctx context.Context, input NoteInput) (int6
 	}
 	return rest.NoteUpdate(ctx, m.st, m.bus, v, store.NoteKeyOf(&r), &r, set)
 }
+
+// DelNote deletes the note row with the key through the rules of generated/rest.
 func (m mutationResolver) DelNote(ctx context.Context, kID int64) (bool, error) {
 	err := rest.NoteDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.NoteKey{ID: int(kID)})
 	return err == nil, err
@@ -940,6 +998,8 @@ func photoIn(in *PhotoInput) (store.Photo, []bool, error) {
 	}
 	return r, set, nil
 }
+
+// Photo gets the photo row with the key, as the caller may see it.
 func (q queryResolver) Photo(ctx context.Context, kAlbumID string, kID string) (*Photo, error) {
 	r, err := q.st.Photo.Get(ctx, store.PhotoKey{AlbumID: kAlbumID, ID: kID})
 	if err != nil {
@@ -947,6 +1007,8 @@ func (q queryResolver) Photo(ctx context.Context, kAlbumID string, kID string) (
 	}
 	return photoOut(auth.ViewerOf(ctx), r), nil
 }
+
+// Photos selects photo rows under the read rule of PhotoVis.
 func (q queryResolver) Photos(ctx context.Context, where []*PhotoCond, first *int, after *string, desc *bool, sort *PhotoColumn) (*PhotoConnection, error) {
 	var query db.Query
 	for _, c := range where {
@@ -992,6 +1054,8 @@ func (q queryResolver) Photos(ctx context.Context, where []*PhotoCond, first *in
 	}
 	return out, nil
 }
+
+// AddPhoto runs the add of the input through the rules of generated/rest.
 func (m mutationResolver) AddPhoto(ctx context.Context, input PhotoInput) (*Photo, error) {
 	r, set, err := photoIn(&input)
 	if err != nil {
@@ -1003,6 +1067,8 @@ func (m mutationResolver) AddPhoto(ctx context.Context, input PhotoInput) (*Phot
 	}
 	return photoOut(v, &r), nil
 }
+
+// PutPhoto runs the put of the input through the rules of generated/rest.
 func (m mutationResolver) PutPhoto(ctx context.Context, input PhotoInput) (*Photo, error) {
 	r, set, err := photoIn(&input)
 	if err != nil {
@@ -1014,6 +1080,8 @@ func (m mutationResolver) PutPhoto(ctx context.Context, input PhotoInput) (*Phot
 	}
 	return photoOut(v, &r), nil
 }
+
+// UpdatePhoto runs the update of the input through the rules of generated/rest.
 func (m mutationResolver) UpdatePhoto(ctx context.Context, input PhotoInput) (int64, error) {
 	r, set, err := photoIn(&input)
 	if err != nil {
@@ -1028,6 +1096,8 @@ func (m mutationResolver) UpdatePhoto(ctx context.Context, input PhotoInput) (in
 	}
 	return rest.PhotoUpdate(ctx, m.st, m.bus, v, store.PhotoKeyOf(&r), &r, set)
 }
+
+// DelPhoto deletes the photo row with the key through the rules of generated/rest.
 func (m mutationResolver) DelPhoto(ctx context.Context, kAlbumID string, kID string) (bool, error) {
 	err := rest.PhotoDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.PhotoKey{AlbumID: kAlbumID, ID: kID})
 	return err == nil, err
@@ -1119,6 +1189,8 @@ func scoreIn(in *ScoreInput) (store.Score, []bool, error) {
 	}
 	return r, set, nil
 }
+
+// Score gets the score row with the key, as the caller may see it.
 func (q queryResolver) Score(ctx context.Context, kID string) (*Score, error) {
 	r, err := q.st.Score.Get(ctx, store.ScoreKey{ID: kID})
 	if err != nil {
@@ -1126,6 +1198,8 @@ func (q queryResolver) Score(ctx context.Context, kID string) (*Score, error) {
 	}
 	return scoreOut(auth.ViewerOf(ctx), r), nil
 }
+
+// Scores selects score rows under the read rule of ScoreVis.
 func (q queryResolver) Scores(ctx context.Context, where []*ScoreCond, first *int, after *string, desc *bool, sort *ScoreColumn) (*ScoreConnection, error) {
 	var query db.Query
 	for _, c := range where {
@@ -1171,6 +1245,8 @@ func (q queryResolver) Scores(ctx context.Context, where []*ScoreCond, first *in
 	}
 	return out, nil
 }
+
+// AddScore runs the add of the input through the rules of generated/rest.
 func (m mutationResolver) AddScore(ctx context.Context, input ScoreInput) (*Score, error) {
 	r, set, err := scoreIn(&input)
 	if err != nil {
@@ -1182,6 +1258,8 @@ func (m mutationResolver) AddScore(ctx context.Context, input ScoreInput) (*Scor
 	}
 	return scoreOut(v, &r), nil
 }
+
+// PutScore runs the put of the input through the rules of generated/rest.
 func (m mutationResolver) PutScore(ctx context.Context, input ScoreInput) (*Score, error) {
 	r, set, err := scoreIn(&input)
 	if err != nil {
@@ -1193,6 +1271,8 @@ func (m mutationResolver) PutScore(ctx context.Context, input ScoreInput) (*Scor
 	}
 	return scoreOut(v, &r), nil
 }
+
+// UpdateScore runs the update of the input through the rules of generated/rest.
 func (m mutationResolver) UpdateScore(ctx context.Context, input ScoreInput) (int64, error) {
 	r, set, err := scoreIn(&input)
 	if err != nil {
@@ -1204,6 +1284,8 @@ func (m mutationResolver) UpdateScore(ctx context.Context, input ScoreInput) (in
 	}
 	return rest.ScoreUpdate(ctx, m.st, m.bus, v, store.ScoreKeyOf(&r), &r, set)
 }
+
+// IncrScore runs the incr of the input through the rules of generated/rest.
 func (m mutationResolver) IncrScore(ctx context.Context, input ScoreInput) (*Score, error) {
 	r, set, err := scoreIn(&input)
 	if err != nil {
@@ -1219,6 +1301,8 @@ func (m mutationResolver) IncrScore(ctx context.Context, input ScoreInput) (*Sco
 	}
 	return scoreOut(v, row), nil
 }
+
+// DelScore deletes the score row with the key through the rules of generated/rest.
 func (m mutationResolver) DelScore(ctx context.Context, kID string) (bool, error) {
 	err := rest.ScoreDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.ScoreKey{ID: kID})
 	return err == nil, err
@@ -1299,6 +1383,8 @@ func statIn(in *StatInput) (store.Stat, []bool, error) {
 	}
 	return r, set, nil
 }
+
+// Stat gets the stat row with the key, as the caller may see it.
 func (q queryResolver) Stat(ctx context.Context, kOwnerID string, kName string) (*Stat, error) {
 	r, err := q.st.Stat.Get(ctx, store.StatKey{OwnerID: kOwnerID, Name: kName})
 	if err != nil {
@@ -1306,6 +1392,8 @@ func (q queryResolver) Stat(ctx context.Context, kOwnerID string, kName string) 
 	}
 	return statOut(auth.ViewerOf(ctx), r), nil
 }
+
+// Stats selects stat rows under the read rule of StatVis.
 func (q queryResolver) Stats(ctx context.Context, where []*StatCond, first *int, after *string, desc *bool, sort *StatColumn) (*StatConnection, error) {
 	var query db.Query
 	for _, c := range where {
@@ -1351,6 +1439,8 @@ func (q queryResolver) Stats(ctx context.Context, where []*StatCond, first *int,
 	}
 	return out, nil
 }
+
+// AddStat runs the add of the input through the rules of generated/rest.
 func (m mutationResolver) AddStat(ctx context.Context, input StatInput) (*Stat, error) {
 	r, set, err := statIn(&input)
 	if err != nil {
@@ -1362,6 +1452,8 @@ func (m mutationResolver) AddStat(ctx context.Context, input StatInput) (*Stat, 
 	}
 	return statOut(v, &r), nil
 }
+
+// PutStat runs the put of the input through the rules of generated/rest.
 func (m mutationResolver) PutStat(ctx context.Context, input StatInput) (*Stat, error) {
 	r, set, err := statIn(&input)
 	if err != nil {
@@ -1373,6 +1465,8 @@ func (m mutationResolver) PutStat(ctx context.Context, input StatInput) (*Stat, 
 	}
 	return statOut(v, &r), nil
 }
+
+// UpdateStat runs the update of the input through the rules of generated/rest.
 func (m mutationResolver) UpdateStat(ctx context.Context, input StatInput) (int64, error) {
 	r, set, err := statIn(&input)
 	if err != nil {
@@ -1387,6 +1481,8 @@ func (m mutationResolver) UpdateStat(ctx context.Context, input StatInput) (int6
 	}
 	return rest.StatUpdate(ctx, m.st, m.bus, v, store.StatKeyOf(&r), &r, set)
 }
+
+// IncrStat runs the incr of the input through the rules of generated/rest.
 func (m mutationResolver) IncrStat(ctx context.Context, input StatInput) (*Stat, error) {
 	r, set, err := statIn(&input)
 	if err != nil {
@@ -1405,6 +1501,8 @@ func (m mutationResolver) IncrStat(ctx context.Context, input StatInput) (*Stat,
 	}
 	return statOut(v, row), nil
 }
+
+// DelStat deletes the stat row with the key through the rules of generated/rest.
 func (m mutationResolver) DelStat(ctx context.Context, kOwnerID string, kName string) (bool, error) {
 	err := rest.StatDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.StatKey{OwnerID: kOwnerID, Name: kName})
 	return err == nil, err
@@ -1505,6 +1603,8 @@ func todoIn(in *TodoInput) (store.Todo, []bool, error) {
 	}
 	return r, set, nil
 }
+
+// Todo gets the todo row with the key, as the caller may see it.
 func (q queryResolver) Todo(ctx context.Context, kID string) (*Todo, error) {
 	r, err := q.st.Todo.Get(ctx, store.TodoKey{ID: kID})
 	if err != nil {
@@ -1512,6 +1612,8 @@ func (q queryResolver) Todo(ctx context.Context, kID string) (*Todo, error) {
 	}
 	return todoOut(auth.ViewerOf(ctx), r), nil
 }
+
+// Todos selects todo rows under the read rule of TodoVis.
 func (q queryResolver) Todos(ctx context.Context, where []*TodoCond, first *int, after *string, desc *bool, sort *TodoColumn) (*TodoConnection, error) {
 	var query db.Query
 	for _, c := range where {
@@ -1557,6 +1659,8 @@ func (q queryResolver) Todos(ctx context.Context, where []*TodoCond, first *int,
 	}
 	return out, nil
 }
+
+// AddTodo runs the add of the input through the rules of generated/rest.
 func (m mutationResolver) AddTodo(ctx context.Context, input TodoInput) (*Todo, error) {
 	r, set, err := todoIn(&input)
 	if err != nil {
@@ -1568,6 +1672,8 @@ func (m mutationResolver) AddTodo(ctx context.Context, input TodoInput) (*Todo, 
 	}
 	return todoOut(v, &r), nil
 }
+
+// PutTodo runs the put of the input through the rules of generated/rest.
 func (m mutationResolver) PutTodo(ctx context.Context, input TodoInput) (*Todo, error) {
 	r, set, err := todoIn(&input)
 	if err != nil {
@@ -1579,6 +1685,8 @@ func (m mutationResolver) PutTodo(ctx context.Context, input TodoInput) (*Todo, 
 	}
 	return todoOut(v, &r), nil
 }
+
+// UpdateTodo runs the update of the input through the rules of generated/rest.
 func (m mutationResolver) UpdateTodo(ctx context.Context, input TodoInput) (int64, error) {
 	r, set, err := todoIn(&input)
 	if err != nil {
@@ -1590,6 +1698,8 @@ func (m mutationResolver) UpdateTodo(ctx context.Context, input TodoInput) (int6
 	}
 	return rest.TodoUpdate(ctx, m.st, m.bus, v, store.TodoKeyOf(&r), &r, set)
 }
+
+// DelTodo deletes the todo row with the key through the rules of generated/rest.
 func (m mutationResolver) DelTodo(ctx context.Context, kID string) (bool, error) {
 	err := rest.TodoDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.TodoKey{ID: kID})
 	return err == nil, err

@@ -254,6 +254,8 @@ func (h *Handler) AlbumGetBody(ctx context.Context, req api.AlbumGetBodyReq) (*a
 	}
 	return h.albumGet(ctx, &x, "")
 }
+
+// albumGet runs album/get (a row as the caller may see it) for both its forms (GET parameters, POST body).
 func (h *Handler) albumGet(ctx context.Context, x *albumIn, sel string) (*api.AlbumReply, error) {
 	k, err := x.key()
 	if err != nil {
@@ -344,6 +346,9 @@ func (h *Handler) albumSelectJSON(ctx context.Context, in *api.AlbumQuery) (*api
 		Total:  in.CtlTotal.Or(false),
 	})
 }
+
+// albumQuery runs a select under the read rule of AlbumVis: what the caller may
+// filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) albumQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.AlbumPage, error) {
 	q, err := s.Query(c)
 	if err != nil {
@@ -394,6 +399,8 @@ func (h *Handler) AlbumAddBody(ctx context.Context, req api.AlbumAddBodyReq) (*a
 	}
 	return h.albumAdd(ctx, &x)
 }
+
+// albumAdd runs album/add (a new row) for both its forms (GET parameters, POST body).
 func (h *Handler) albumAdd(ctx context.Context, x *albumIn) (*api.AlbumReply, error) {
 	v := auth.ViewerOf(ctx)
 	if err := AlbumAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
@@ -420,6 +427,8 @@ func (h *Handler) AlbumPutBody(ctx context.Context, req api.AlbumPutBodyReq) (*a
 	}
 	return h.albumPut(ctx, &x)
 }
+
+// albumPut runs album/put (a row added or replaced) for both its forms (GET parameters, POST body).
 func (h *Handler) albumPut(ctx context.Context, x *albumIn) (*api.AlbumReply, error) {
 	v := auth.ViewerOf(ctx)
 	if err := AlbumPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
@@ -446,6 +455,8 @@ func (h *Handler) AlbumUpdateBody(ctx context.Context, req api.AlbumUpdateBodyRe
 	}
 	return h.albumUpdate(ctx, &x)
 }
+
+// albumUpdate runs album/update (the columns given of a row) for both its forms (GET parameters, POST body).
 func (h *Handler) albumUpdate(ctx context.Context, x *albumIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {
@@ -475,6 +486,8 @@ func (h *Handler) AlbumDelBody(ctx context.Context, req api.AlbumDelBodyReq) (*a
 	}
 	return h.albumDel(ctx, &x)
 }
+
+// albumDel runs album/del (a row deleted) for both its forms (GET parameters, POST body).
 func (h *Handler) albumDel(ctx context.Context, x *albumIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {

@@ -289,6 +289,8 @@ func (h *Handler) BookmarkGetBody(ctx context.Context, req api.BookmarkGetBodyRe
 	}
 	return h.bookmarkGet(ctx, &x, "")
 }
+
+// bookmarkGet runs bookmark/get (a row as the caller may see it) for both its forms (GET parameters, POST body).
 func (h *Handler) bookmarkGet(ctx context.Context, x *bookmarkIn, sel string) (*api.BookmarkReply, error) {
 	k, err := x.key()
 	if err != nil {
@@ -379,6 +381,9 @@ func (h *Handler) bookmarkSelectJSON(ctx context.Context, in *api.BookmarkQuery)
 		Total:  in.CtlTotal.Or(false),
 	})
 }
+
+// bookmarkQuery runs a select under the read rule of BookmarkVis: what the caller may
+// filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) bookmarkQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.BookmarkPage, error) {
 	q, err := s.Query(c)
 	if err != nil {
@@ -429,6 +434,8 @@ func (h *Handler) BookmarkAddBody(ctx context.Context, req api.BookmarkAddBodyRe
 	}
 	return h.bookmarkAdd(ctx, &x)
 }
+
+// bookmarkAdd runs bookmark/add (a new row) for both its forms (GET parameters, POST body).
 func (h *Handler) bookmarkAdd(ctx context.Context, x *bookmarkIn) (*api.BookmarkReply, error) {
 	v := auth.ViewerOf(ctx)
 	if err := BookmarkAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
@@ -455,6 +462,8 @@ func (h *Handler) BookmarkPutBody(ctx context.Context, req api.BookmarkPutBodyRe
 	}
 	return h.bookmarkPut(ctx, &x)
 }
+
+// bookmarkPut runs bookmark/put (a row added or replaced) for both its forms (GET parameters, POST body).
 func (h *Handler) bookmarkPut(ctx context.Context, x *bookmarkIn) (*api.BookmarkReply, error) {
 	v := auth.ViewerOf(ctx)
 	if err := BookmarkPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
@@ -481,6 +490,8 @@ func (h *Handler) BookmarkUpdateBody(ctx context.Context, req api.BookmarkUpdate
 	}
 	return h.bookmarkUpdate(ctx, &x)
 }
+
+// bookmarkUpdate runs bookmark/update (the columns given of a row) for both its forms (GET parameters, POST body).
 func (h *Handler) bookmarkUpdate(ctx context.Context, x *bookmarkIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {
@@ -510,6 +521,8 @@ func (h *Handler) BookmarkIncrBody(ctx context.Context, req api.BookmarkIncrBody
 	}
 	return h.bookmarkIncr(ctx, &x)
 }
+
+// bookmarkIncr runs bookmark/incr (counters added to) for both its forms (GET parameters, POST body).
 func (h *Handler) bookmarkIncr(ctx context.Context, x *bookmarkIn) (*api.BookmarkReply, error) {
 	k, err := x.key()
 	if err != nil {
@@ -540,6 +553,8 @@ func (h *Handler) BookmarkDelBody(ctx context.Context, req api.BookmarkDelBodyRe
 	}
 	return h.bookmarkDel(ctx, &x)
 }
+
+// bookmarkDel runs bookmark/del (a row deleted) for both its forms (GET parameters, POST body).
 func (h *Handler) bookmarkDel(ctx context.Context, x *bookmarkIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {

@@ -257,6 +257,8 @@ func (h *Handler) CounterGetBody(ctx context.Context, req api.CounterGetBodyReq)
 	}
 	return h.counterGet(ctx, &x, "")
 }
+
+// counterGet runs counter/get (a row as the caller may see it) for both its forms (GET parameters, POST body).
 func (h *Handler) counterGet(ctx context.Context, x *counterIn, sel string) (*api.CounterReply, error) {
 	k, err := x.key()
 	if err != nil {
@@ -353,6 +355,9 @@ func (h *Handler) counterSelectJSON(ctx context.Context, in *api.CounterQuery) (
 		Total:  in.CtlTotal.Or(false),
 	})
 }
+
+// counterQuery runs a select under the read rule of CounterVis: what the caller may
+// filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) counterQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.CounterPage, error) {
 	q, err := s.Query(c)
 	if err != nil {
@@ -403,6 +408,8 @@ func (h *Handler) CounterAddBody(ctx context.Context, req api.CounterAddBodyReq)
 	}
 	return h.counterAdd(ctx, &x)
 }
+
+// counterAdd runs counter/add (a new row) for both its forms (GET parameters, POST body).
 func (h *Handler) counterAdd(ctx context.Context, x *counterIn) (*api.CounterReply, error) {
 	v := auth.ViewerOf(ctx)
 	if err := CounterAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
@@ -429,6 +436,8 @@ func (h *Handler) CounterPutBody(ctx context.Context, req api.CounterPutBodyReq)
 	}
 	return h.counterPut(ctx, &x)
 }
+
+// counterPut runs counter/put (a row added or replaced) for both its forms (GET parameters, POST body).
 func (h *Handler) counterPut(ctx context.Context, x *counterIn) (*api.CounterReply, error) {
 	v := auth.ViewerOf(ctx)
 	if err := CounterPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
@@ -455,6 +464,8 @@ func (h *Handler) CounterUpdateBody(ctx context.Context, req api.CounterUpdateBo
 	}
 	return h.counterUpdate(ctx, &x)
 }
+
+// counterUpdate runs counter/update (the columns given of a row) for both its forms (GET parameters, POST body).
 func (h *Handler) counterUpdate(ctx context.Context, x *counterIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {
@@ -484,6 +495,8 @@ func (h *Handler) CounterIncrBody(ctx context.Context, req api.CounterIncrBodyRe
 	}
 	return h.counterIncr(ctx, &x)
 }
+
+// counterIncr runs counter/incr (counters added to) for both its forms (GET parameters, POST body).
 func (h *Handler) counterIncr(ctx context.Context, x *counterIn) (*api.CounterReply, error) {
 	k, err := x.key()
 	if err != nil {
@@ -514,6 +527,8 @@ func (h *Handler) CounterDelBody(ctx context.Context, req api.CounterDelBodyReq)
 	}
 	return h.counterDel(ctx, &x)
 }
+
+// counterDel runs counter/del (a row deleted) for both its forms (GET parameters, POST body).
 func (h *Handler) counterDel(ctx context.Context, x *counterIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {

@@ -253,6 +253,8 @@ func (h *Handler) NoteGetBody(ctx context.Context, req api.NoteGetBodyReq) (*api
 	}
 	return h.noteGet(ctx, &x, "")
 }
+
+// noteGet runs note/get (a row as the caller may see it) for both its forms (GET parameters, POST body).
 func (h *Handler) noteGet(ctx context.Context, x *noteIn, sel string) (*api.NoteReply, error) {
 	k, err := x.key()
 	if err != nil {
@@ -337,6 +339,9 @@ func (h *Handler) noteSelectJSON(ctx context.Context, in *api.NoteQuery) (*api.N
 		Total:  in.CtlTotal.Or(false),
 	})
 }
+
+// noteQuery runs a select under the read rule of NoteVis: what the caller may
+// filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) noteQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.NotePage, error) {
 	q, err := s.Query(c)
 	if err != nil {
@@ -387,6 +392,8 @@ func (h *Handler) NoteAddBody(ctx context.Context, req api.NoteAddBodyReq) (*api
 	}
 	return h.noteAdd(ctx, &x)
 }
+
+// noteAdd runs note/add (a new row) for both its forms (GET parameters, POST body).
 func (h *Handler) noteAdd(ctx context.Context, x *noteIn) (*api.NoteReply, error) {
 	v := auth.ViewerOf(ctx)
 	if err := NoteAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
@@ -413,6 +420,8 @@ func (h *Handler) NotePutBody(ctx context.Context, req api.NotePutBodyReq) (*api
 	}
 	return h.notePut(ctx, &x)
 }
+
+// notePut runs note/put (a row added or replaced) for both its forms (GET parameters, POST body).
 func (h *Handler) notePut(ctx context.Context, x *noteIn) (*api.NoteReply, error) {
 	v := auth.ViewerOf(ctx)
 	if err := NotePut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
@@ -439,6 +448,8 @@ func (h *Handler) NoteUpdateBody(ctx context.Context, req api.NoteUpdateBodyReq)
 	}
 	return h.noteUpdate(ctx, &x)
 }
+
+// noteUpdate runs note/update (the columns given of a row) for both its forms (GET parameters, POST body).
 func (h *Handler) noteUpdate(ctx context.Context, x *noteIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {
@@ -468,6 +479,8 @@ func (h *Handler) NoteDelBody(ctx context.Context, req api.NoteDelBodyReq) (*api
 	}
 	return h.noteDel(ctx, &x)
 }
+
+// noteDel runs note/del (a row deleted) for both its forms (GET parameters, POST body).
 func (h *Handler) noteDel(ctx context.Context, x *noteIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {

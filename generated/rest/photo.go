@@ -452,6 +452,8 @@ func (h *Handler) PhotoGetBody(ctx context.Context, req api.PhotoGetBodyReq) (*a
 	}
 	return h.photoGet(ctx, &x, "")
 }
+
+// photoGet runs photo/get (a row as the caller may see it) for both its forms (GET parameters, POST body).
 func (h *Handler) photoGet(ctx context.Context, x *photoIn, sel string) (*api.PhotoReply, error) {
 	k, err := x.key()
 	if err != nil {
@@ -614,6 +616,9 @@ func (h *Handler) photoSelectJSON(ctx context.Context, in *api.PhotoQuery) (*api
 		Total:  in.CtlTotal.Or(false),
 	})
 }
+
+// photoQuery runs a select under the read rule of PhotoVis: what the caller may
+// filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) photoQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.PhotoPage, error) {
 	q, err := s.Query(c)
 	if err != nil {
@@ -664,6 +669,8 @@ func (h *Handler) PhotoAddBody(ctx context.Context, req api.PhotoAddBodyReq) (*a
 	}
 	return h.photoAdd(ctx, &x)
 }
+
+// photoAdd runs photo/add (a new row) for both its forms (GET parameters, POST body).
 func (h *Handler) photoAdd(ctx context.Context, x *photoIn) (*api.PhotoReply, error) {
 	v := auth.ViewerOf(ctx)
 	if err := PhotoAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
@@ -690,6 +697,8 @@ func (h *Handler) PhotoPutBody(ctx context.Context, req api.PhotoPutBodyReq) (*a
 	}
 	return h.photoPut(ctx, &x)
 }
+
+// photoPut runs photo/put (a row added or replaced) for both its forms (GET parameters, POST body).
 func (h *Handler) photoPut(ctx context.Context, x *photoIn) (*api.PhotoReply, error) {
 	v := auth.ViewerOf(ctx)
 	if err := PhotoPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
@@ -716,6 +725,8 @@ func (h *Handler) PhotoUpdateBody(ctx context.Context, req api.PhotoUpdateBodyRe
 	}
 	return h.photoUpdate(ctx, &x)
 }
+
+// photoUpdate runs photo/update (the columns given of a row) for both its forms (GET parameters, POST body).
 func (h *Handler) photoUpdate(ctx context.Context, x *photoIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {
@@ -745,6 +756,8 @@ func (h *Handler) PhotoDelBody(ctx context.Context, req api.PhotoDelBodyReq) (*a
 	}
 	return h.photoDel(ctx, &x)
 }
+
+// photoDel runs photo/del (a row deleted) for both its forms (GET parameters, POST body).
 func (h *Handler) photoDel(ctx context.Context, x *photoIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {

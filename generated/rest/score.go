@@ -282,6 +282,8 @@ func (h *Handler) ScoreGetBody(ctx context.Context, req api.ScoreGetBodyReq) (*a
 	}
 	return h.scoreGet(ctx, &x, "")
 }
+
+// scoreGet runs score/get (a row as the caller may see it) for both its forms (GET parameters, POST body).
 func (h *Handler) scoreGet(ctx context.Context, x *scoreIn, sel string) (*api.ScoreReply, error) {
 	k, err := x.key()
 	if err != nil {
@@ -372,6 +374,9 @@ func (h *Handler) scoreSelectJSON(ctx context.Context, in *api.ScoreQuery) (*api
 		Total:  in.CtlTotal.Or(false),
 	})
 }
+
+// scoreQuery runs a select under the read rule of ScoreVis: what the caller may
+// filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) scoreQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.ScorePage, error) {
 	q, err := s.Query(c)
 	if err != nil {
@@ -422,6 +427,8 @@ func (h *Handler) ScoreAddBody(ctx context.Context, req api.ScoreAddBodyReq) (*a
 	}
 	return h.scoreAdd(ctx, &x)
 }
+
+// scoreAdd runs score/add (a new row) for both its forms (GET parameters, POST body).
 func (h *Handler) scoreAdd(ctx context.Context, x *scoreIn) (*api.ScoreReply, error) {
 	v := auth.ViewerOf(ctx)
 	if err := ScoreAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
@@ -448,6 +455,8 @@ func (h *Handler) ScorePutBody(ctx context.Context, req api.ScorePutBodyReq) (*a
 	}
 	return h.scorePut(ctx, &x)
 }
+
+// scorePut runs score/put (a row added or replaced) for both its forms (GET parameters, POST body).
 func (h *Handler) scorePut(ctx context.Context, x *scoreIn) (*api.ScoreReply, error) {
 	v := auth.ViewerOf(ctx)
 	if err := ScorePut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
@@ -474,6 +483,8 @@ func (h *Handler) ScoreUpdateBody(ctx context.Context, req api.ScoreUpdateBodyRe
 	}
 	return h.scoreUpdate(ctx, &x)
 }
+
+// scoreUpdate runs score/update (the columns given of a row) for both its forms (GET parameters, POST body).
 func (h *Handler) scoreUpdate(ctx context.Context, x *scoreIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {
@@ -503,6 +514,8 @@ func (h *Handler) ScoreIncrBody(ctx context.Context, req api.ScoreIncrBodyReq) (
 	}
 	return h.scoreIncr(ctx, &x)
 }
+
+// scoreIncr runs score/incr (counters added to) for both its forms (GET parameters, POST body).
 func (h *Handler) scoreIncr(ctx context.Context, x *scoreIn) (*api.ScoreReply, error) {
 	k, err := x.key()
 	if err != nil {
@@ -533,6 +546,8 @@ func (h *Handler) ScoreDelBody(ctx context.Context, req api.ScoreDelBodyReq) (*a
 	}
 	return h.scoreDel(ctx, &x)
 }
+
+// scoreDel runs score/del (a row deleted) for both its forms (GET parameters, POST body).
 func (h *Handler) scoreDel(ctx context.Context, x *scoreIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {

@@ -268,6 +268,8 @@ func (h *Handler) StatGetBody(ctx context.Context, req api.StatGetBodyReq) (*api
 	}
 	return h.statGet(ctx, &x, "")
 }
+
+// statGet runs stat/get (a row as the caller may see it) for both its forms (GET parameters, POST body).
 func (h *Handler) statGet(ctx context.Context, x *statIn, sel string) (*api.StatReply, error) {
 	k, err := x.key()
 	if err != nil {
@@ -352,6 +354,9 @@ func (h *Handler) statSelectJSON(ctx context.Context, in *api.StatQuery) (*api.S
 		Total:  in.CtlTotal.Or(false),
 	})
 }
+
+// statQuery runs a select under the read rule of StatVis: what the caller may
+// filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) statQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.StatPage, error) {
 	q, err := s.Query(c)
 	if err != nil {
@@ -402,6 +407,8 @@ func (h *Handler) StatAddBody(ctx context.Context, req api.StatAddBodyReq) (*api
 	}
 	return h.statAdd(ctx, &x)
 }
+
+// statAdd runs stat/add (a new row) for both its forms (GET parameters, POST body).
 func (h *Handler) statAdd(ctx context.Context, x *statIn) (*api.StatReply, error) {
 	v := auth.ViewerOf(ctx)
 	if err := StatAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
@@ -428,6 +435,8 @@ func (h *Handler) StatPutBody(ctx context.Context, req api.StatPutBodyReq) (*api
 	}
 	return h.statPut(ctx, &x)
 }
+
+// statPut runs stat/put (a row added or replaced) for both its forms (GET parameters, POST body).
 func (h *Handler) statPut(ctx context.Context, x *statIn) (*api.StatReply, error) {
 	v := auth.ViewerOf(ctx)
 	if err := StatPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
@@ -454,6 +463,8 @@ func (h *Handler) StatUpdateBody(ctx context.Context, req api.StatUpdateBodyReq)
 	}
 	return h.statUpdate(ctx, &x)
 }
+
+// statUpdate runs stat/update (the columns given of a row) for both its forms (GET parameters, POST body).
 func (h *Handler) statUpdate(ctx context.Context, x *statIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {
@@ -483,6 +494,8 @@ func (h *Handler) StatIncrBody(ctx context.Context, req api.StatIncrBodyReq) (*a
 	}
 	return h.statIncr(ctx, &x)
 }
+
+// statIncr runs stat/incr (counters added to) for both its forms (GET parameters, POST body).
 func (h *Handler) statIncr(ctx context.Context, x *statIn) (*api.StatReply, error) {
 	k, err := x.key()
 	if err != nil {
@@ -513,6 +526,8 @@ func (h *Handler) StatDelBody(ctx context.Context, req api.StatDelBodyReq) (*api
 	}
 	return h.statDel(ctx, &x)
 }
+
+// statDel runs stat/del (a row deleted) for both its forms (GET parameters, POST body).
 func (h *Handler) statDel(ctx context.Context, x *statIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {

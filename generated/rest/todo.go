@@ -258,6 +258,8 @@ func (h *Handler) TodoGetBody(ctx context.Context, req api.TodoGetBodyReq) (*api
 	}
 	return h.todoGet(ctx, &x, "")
 }
+
+// todoGet runs todo/get (a row as the caller may see it) for both its forms (GET parameters, POST body).
 func (h *Handler) todoGet(ctx context.Context, x *todoIn, sel string) (*api.TodoReply, error) {
 	k, err := x.key()
 	if err != nil {
@@ -354,6 +356,9 @@ func (h *Handler) todoSelectJSON(ctx context.Context, in *api.TodoQuery) (*api.T
 		Total:  in.CtlTotal.Or(false),
 	})
 }
+
+// todoQuery runs a select under the read rule of TodoVis: what the caller may
+// filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) todoQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.TodoPage, error) {
 	q, err := s.Query(c)
 	if err != nil {
@@ -404,6 +409,8 @@ func (h *Handler) TodoAddBody(ctx context.Context, req api.TodoAddBodyReq) (*api
 	}
 	return h.todoAdd(ctx, &x)
 }
+
+// todoAdd runs todo/add (a new row) for both its forms (GET parameters, POST body).
 func (h *Handler) todoAdd(ctx context.Context, x *todoIn) (*api.TodoReply, error) {
 	v := auth.ViewerOf(ctx)
 	if err := TodoAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
@@ -430,6 +437,8 @@ func (h *Handler) TodoPutBody(ctx context.Context, req api.TodoPutBodyReq) (*api
 	}
 	return h.todoPut(ctx, &x)
 }
+
+// todoPut runs todo/put (a row added or replaced) for both its forms (GET parameters, POST body).
 func (h *Handler) todoPut(ctx context.Context, x *todoIn) (*api.TodoReply, error) {
 	v := auth.ViewerOf(ctx)
 	if err := TodoPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
@@ -456,6 +465,8 @@ func (h *Handler) TodoUpdateBody(ctx context.Context, req api.TodoUpdateBodyReq)
 	}
 	return h.todoUpdate(ctx, &x)
 }
+
+// todoUpdate runs todo/update (the columns given of a row) for both its forms (GET parameters, POST body).
 func (h *Handler) todoUpdate(ctx context.Context, x *todoIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {
@@ -485,6 +496,8 @@ func (h *Handler) TodoDelBody(ctx context.Context, req api.TodoDelBodyReq) (*api
 	}
 	return h.todoDel(ctx, &x)
 }
+
+// todoDel runs todo/del (a row deleted) for both its forms (GET parameters, POST body).
 func (h *Handler) todoDel(ctx context.Context, x *todoIn) (*api.Info, error) {
 	k, err := x.key()
 	if err != nil {

@@ -150,6 +150,7 @@ func (h *accountAPI) self(ctx context.Context, p map[string]string) (*auth.Accou
 	return acc, acc.ID, nil
 }
 
+// get is /account/get: the caller's own profile, or the pub columns of another account's (id=).
 func (h *accountAPI) get(ctx context.Context, p map[string]string) (any, error) {
 	v := auth.ViewerOf(ctx)
 	if v.ID == "" {
@@ -211,6 +212,7 @@ func (h *accountAPI) add(ctx context.Context, p map[string]string) (any, error) 
 	return accountShow(auth.Viewer{ID: acc.ID, Admin: v.Admin}, r), nil
 }
 
+// update is /account/update: the caller's own profile (an admin's: any, by id=); admin columns for admins only.
 func (h *accountAPI) update(ctx context.Context, p map[string]string) (any, error) {
 	v := auth.ViewerOf(ctx)
 	acc, id, err := h.self(ctx, p)
@@ -238,6 +240,7 @@ func (h *accountAPI) update(ctx context.Context, p map[string]string) (any, erro
 	return map[string]int64{"affected_rows": n}, nil
 }
 
+// del is /account/del: the caller's account and its profile (an admin names another with id=).
 func (h *accountAPI) del(ctx context.Context, p map[string]string) (any, error) {
 	acc, id, err := h.self(ctx, p)
 	if err != nil {
@@ -254,6 +257,7 @@ func (h *accountAPI) del(ctx context.Context, p map[string]string) (any, error) 
 	return map[string]any{}, nil
 }
 
+// list is /account/select: profiles under the read rule of a table select.
 func (h *accountAPI) list(ctx context.Context, p map[string]string) (any, error) {
 	v := auth.ViewerOf(ctx)
 	if v.ID == "" {

@@ -123,6 +123,7 @@ func App(h jobs.Handlers) *app.App {
 // accounts keeps the accounts that sign requests in the bk_auth table.
 type accounts struct{ s *store.BkAuthStore }
 
+// Get reads the account of login.
 func (a accounts) Get(ctx context.Context, login string) (*auth.Account, error) {
 	r, err := a.s.Get(ctx, store.BkAuthKey{Login: login})
 	var invalid *db.ValidationError
@@ -135,6 +136,7 @@ func (a accounts) Get(ctx context.Context, login string) (*auth.Account, error) 
 	return account(r), nil
 }
 
+// account is the auth view of a bk_auth row.
 func account(r *store.BkAuth) *auth.Account {
 	return &auth.Account{ID: r.ID, Login: r.Login, Name: r.Name, Type: r.Type, Secret: r.Secret,
 		AuthSecret: r.AuthSecret, TokenSecret: r.TokenSecret, PasswordHash: r.Password, Expires: r.Expires, SessionEpoch: r.SessionEpoch}
@@ -159,10 +161,12 @@ func (a accounts) Put(ctx context.Context, acc *auth.Account) error {
 	return nil
 }
 
+// Del deletes the account of login.
 func (a accounts) Del(ctx context.Context, login string) error {
 	return a.s.Del(ctx, store.BkAuthKey{Login: login})
 }
 
+// List lists every account.
 func (a accounts) List(ctx context.Context) ([]auth.Account, error) {
 	var out []auth.Account
 	q := db.Query{Count: db.MaxCount, Select: []string{"login", "id", "name", "type"}}
