@@ -164,7 +164,7 @@ type Checker struct {
 	accounts         Accounts
 	rules            atomic.Pointer[rules] // swapped whole by SetRules (live config)
 	cfg              Config
-	sessions, tokens *Sealer // tokens nil: none issued
+	sessions, tokens *Sealer        // tokens nil: none issued
 	limits           *limit.Limiter // login attempts, per login and per address
 	now              func() time.Time
 	maxBody          int64
