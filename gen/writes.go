@@ -40,7 +40,7 @@ func writeFuncs(f *jen.File, t *RestTable) {
 			return jen.Null()
 		}
 		return jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Id("r"))), jen.Qual("errors", "Is").Call(jen.Err(), jen.Qual(dbPkg, "ErrNotFound"))).Block(
-			jen.Return(jen.Op("&").Qual(dbPkg, "Error").Values(jen.Id("Status").Op(":").Lit(404), jen.Id("Code").Op(":").Lit("NotFound"), jen.Id("Message").Op(":").Lit(t.Name+": put replaces a row that exists; the database assigns "+auto.Name+" on add"))),
+			jen.Return(jen.Op("&").Qual(dbPkg, "Error").Values(jen.Id("Code").Op(":").Lit("NotFound"), jen.Id("Message").Op(":").Lit(t.Name+": put replaces a row that exists; the database assigns "+auto.Name+" on add"))),
 		)
 	}
 

@@ -168,7 +168,7 @@ func NoteAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 // NotePut stores r for v, who may not take over a row of another account, and publishes it.
 func NotePut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Note, set []bool) error {
 	if _, err := st.Note.Get(ctx, store.NoteKeyOf(r)); errors.Is(err, db.ErrNotFound) {
-		return &db.Error{Status: 404, Code: "NotFound", Message: "note: put replaces a row that exists; the database assigns id on add"}
+		return &db.Error{Code: "NotFound", Message: "note: put replaces a row that exists; the database assigns id on add"}
 	}
 	NoteGuard(r, set, v, true)
 	err := st.Note.Put(ctx, r, NoteMine(v)...)

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -279,9 +278,9 @@ func (s *dynStore[R]) wrap(op string, err error) error {
 			if strings.Contains(msg, "size has exceeded") || strings.Contains(msg, "Item size") {
 				return Invalid(s.t.Name, "", "the row is larger than DynamoDB's 400 KB item limit")
 			}
-			return &Error{Status: http.StatusBadRequest, Code: "InvalidValue", Message: s.t.Name + ": " + msg}
+			return &Error{Code: "InvalidValue", Message: s.t.Name + ": " + msg}
 		case "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded":
-			return &Error{Status: http.StatusServiceUnavailable, Code: "OverCapacity", Message: s.t.Name + ": DynamoDB is over capacity, try again"}
+			return &Error{Code: "OverCapacity", Message: s.t.Name + ": DynamoDB is over capacity, try again"}
 		case "ResourceNotFoundException":
 			return fmt.Errorf("%s %s (dynamodb): table missing; create it with -db-create-tables: %w", op, s.t.Name, err)
 		}

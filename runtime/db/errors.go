@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"strings"
 	"syscall"
 
@@ -17,27 +16,29 @@ import (
 // with errors.Is.
 var (
 	// ErrNotFound: Get found no row with that key.
-	ErrNotFound = &Error{Status: http.StatusNotFound, Code: "NotFound", Message: "record not found"}
+	ErrNotFound = &Error{Code: "NotFound", Message: "record not found"}
 	// ErrExists: Add found a row with that key (or a unique index value).
-	ErrExists = &Error{Status: http.StatusConflict, Code: "AlreadyExists", Message: "record already exists"}
+	ErrExists = &Error{Code: "AlreadyExists", Message: "record already exists"}
 	// ErrUnsupported: the backend cannot do what was asked; never silently ignored.
-	ErrUnsupported = &Error{Status: http.StatusBadRequest, Code: "Unsupported", Message: "operation not supported"}
-	// ErrCondition: a conditional write (Put with expected conditions) found
-	// the row there and not matching them; nothing was written.
-	ErrCondition = &Error{Status: http.StatusConflict, Code: "ConditionFailed", Message: "the row does not match the expected conditions"}
+	ErrUnsupported = &Error{Code: "Unsupported", Message: "operation not supported"}
+	// ErrCondition: a conditional write (Put or Incr with expected
+	// conditions) found the row there and not matching them; nothing was
+	// written.
+	ErrCondition = &Error{Code: "ConditionFailed", Message: "the row does not match the expected conditions"}
 	// ErrUnavailable: the database does not answer (down, unreachable,
 	// restarting, out of connections); the request may succeed later.
-	ErrUnavailable = &Error{Status: http.StatusServiceUnavailable, Code: "Unavailable", Message: "the database is unavailable, try again shortly"}
+	ErrUnavailable = &Error{Code: "Unavailable", Message: "the database is unavailable, try again shortly"}
 	// ErrOverflow: an increment would take a counter past the 64-bit
 	// integer range; nothing was written.
-	ErrOverflow = &Error{Status: http.StatusBadRequest, Code: "Overflow", Message: "the counter would go past the 64-bit integer range"}
+	ErrOverflow = &Error{Code: "Overflow", Message: "the counter would go past the 64-bit integer range"}
 	// ErrBadToken: a page token that was not issued by this table and query, or was altered.
-	ErrBadToken = &Error{Status: http.StatusBadRequest, Code: "InvalidToken", Message: "invalid page token"}
+	ErrBadToken = &Error{Code: "InvalidToken", Message: "invalid page token"}
 )
 
-// Error is an error with the HTTP status and code the API layers reply with.
+// Error is a storage error: a code (the vocabulary every backend shares)
+// and a message safe to show. It carries no HTTP status: the web layer
+// decides that from the code (web.ErrorOf), as PocketBase's apis does.
 type Error struct {
-	Status  int
 	Code    string
 	Message string
 }
@@ -53,7 +54,7 @@ func (e *Error) Is(target error) bool {
 
 // Unsupportedf returns an ErrUnsupported carrying the reason.
 func Unsupportedf(format string, args ...any) error {
-	return &Error{Status: ErrUnsupported.Status, Code: ErrUnsupported.Code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: ErrUnsupported.Code, Message: fmt.Sprintf(format, args...)}
 }
 
 // ValidationError reports input that breaks the schema: a wrong type, an
@@ -82,20 +83,6 @@ func Invalid(table, column, format string, args ...any) error {
 // MissingKey reports an empty primary-key part.
 func MissingKey(table, column string) error {
 	return &ValidationError{Table: table, Column: column, Msg: "primary key part is missing"}
-}
-
-// HTTPStatus maps an error from this package to an HTTP status and a code for
-// the one error shape {"status","message","code"}; other errors are 500.
-func HTTPStatus(err error) (status int, code string) {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Status, e.Code
-	}
-	var v *ValidationError
-	if errors.As(err, &v) {
-		return http.StatusBadRequest, "InvalidValue"
-	}
-	return http.StatusInternalServerError, "Error"
 }
 
 // unavailable is an operation that failed because the database did not

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"reflect"
 	"sort"
 	"strconv"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/bkgen/bkgen/runtime/config"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/web"
 )
 
 // Control is the control parameters of a select.
@@ -301,12 +303,12 @@ func UUIDOrZero(s string) uuid.UUID {
 // NoAccount refuses a write to a table with an owner by a caller without an
 // account.
 func NoAccount(table string) error {
-	return &db.Error{Status: 403, Code: "NotOwner", Message: table + ": only an account can write these rows (they belong to their owner)"}
+	return &web.Problem{Status: http.StatusForbidden, Code: "NotOwner", Message: table + ": only an account can write these rows (they belong to their owner)"}
 }
 
 // NotOwner is the refusal of a write to a row of another account.
 func NotOwner(table string) error {
-	return &db.Error{Status: 403, Code: "NotOwner", Message: table + ": the row belongs to another account"}
+	return &web.Problem{Status: http.StatusForbidden, Code: "NotOwner", Message: table + ": the row belongs to another account"}
 }
 
 // QueryOf builds the query of a select given as a map of parameters (the

@@ -2,10 +2,12 @@ package rest
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/web"
 )
 
 // Visibility is the column rule of DESIGN.md §6, one implementation for
@@ -113,7 +115,7 @@ func (v *Visibility) Query(who auth.Viewer, q *db.Query) error {
 			return err
 		}
 		if need && !v.limitedTo(who, q.Where) {
-			return &db.Error{Status: 403, Code: "NotReadable", Message: fmt.Sprintf("%s.%s: you may sort by this column only among your own rows (%s=%s)", v.table, q.Sort, v.names[v.owner], who.ID)}
+			return &web.Problem{Status: http.StatusForbidden, Code: "NotReadable", Message: fmt.Sprintf("%s.%s: you may sort by this column only among your own rows (%s=%s)", v.table, q.Sort, v.names[v.owner], who.ID)}
 		}
 	}
 	return nil
@@ -133,7 +135,7 @@ func (v *Visibility) readable(who auth.Viewer, name, what string) (ownOnly bool,
 	case r == rankOwner && v.owner >= 0 && who.ID != "":
 		return true, nil
 	}
-	return false, &db.Error{Status: 403, Code: "NotReadable", Message: fmt.Sprintf("%s.%s: you may not %s by this column", v.table, name, what)}
+	return false, &web.Problem{Status: http.StatusForbidden, Code: "NotReadable", Message: fmt.Sprintf("%s.%s: you may not %s by this column", v.table, name, what)}
 }
 
 // limitedTo reports whether conds hold the owner column to who's id.

@@ -100,6 +100,39 @@ func Error(w http.ResponseWriter, status int, code, message string) {
 	w.Write(b)
 }
 
+// Problem is an error of the API layers, with the status it is answered
+// with: a refusal by a rule (NotOwner, NotReadable), a bad request.
+type Problem struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+func (p *Problem) Error() string { return p.Message }
+
+// storageStatus is the HTTP status of each code of the storage errors
+// (db.Error): the storage layer knows nothing of HTTP.
+var storageStatus = map[string]int{
+	"NotFound":        http.StatusNotFound,
+	"AlreadyExists":   http.StatusConflict,
+	"ConditionFailed": http.StatusConflict,
+	"Unsupported":     http.StatusBadRequest,
+	"InvalidValue":    http.StatusBadRequest,
+	"InvalidToken":    http.StatusBadRequest,
+	"Overflow":        http.StatusBadRequest,
+	"Unavailable":     http.StatusServiceUnavailable,
+	"OverCapacity":    http.StatusServiceUnavailable,
+}
+
+// StatusOf is the HTTP status of a storage error's code; 500 for a code
+// the table does not know.
+func StatusOf(code string) int {
+	if s, ok := storageStatus[code]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
 // ErrorOf maps an error to status, code and a message safe to show: the
 // text of errors the caller caused, a fixed text for internal ones (5xx),
 // which it logs with the whole error so that none goes unseen.
@@ -107,7 +140,11 @@ func ErrorOf(err error) (int, string, string) {
 	var mbe *http.MaxBytesError
 	var ct *validate.InvalidContentTypeError
 	var de *db.Error
+	var pr *Problem
+	var ve *db.ValidationError
 	switch {
+	case errors.As(err, &pr):
+		return pr.Status, pr.Code, pr.Message
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge, "TooLarge", fmt.Sprintf("request body is larger than %d bytes", mbe.Limit)
 	case errors.As(err, &ct):
@@ -117,24 +154,22 @@ func ErrorOf(err error) (int, string, string) {
 	case errors.Is(err, context.DeadlineExceeded):
 		slog.Warn("request ran out of time", "err", err)
 		return http.StatusServiceUnavailable, "Timeout", "the request took too long"
-	case errors.As(err, &de) && de.Status >= 500:
+	case errors.As(err, &de) && StatusOf(de.Code) >= 500:
 		// the database's own words (addresses, drivers) stay in the log
 		slog.Error("request failed", "err", err)
-		return de.Status, de.Code, de.Message
+		return StatusOf(de.Code), de.Code, de.Message
 	case de != nil:
-		return de.Status, de.Code, err.Error()
+		return StatusOf(de.Code), de.Code, err.Error()
+	case errors.As(err, &ve):
+		return http.StatusBadRequest, "InvalidValue", err.Error()
 	case isSocket(err):
 		// the client's connection failed while its body was read: its
 		// details (addresses, syscalls) are not the client's business
 		return http.StatusBadRequest, "BadBody", "cannot read the request body"
 	}
-	status, code := db.HTTPStatus(err)
-	if status != http.StatusInternalServerError {
-		return status, code, err.Error()
-	}
 	var oe ogenerrors.Error
 	if errors.As(err, &oe) {
-		status = oe.Code()
+		status := oe.Code()
 		if status >= 400 && status < 500 {
 			return status, "InvalidRequest", err.Error()
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/web"
 )
 
 var hex32 = regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -46,7 +47,7 @@ var cases = []tcase{
 		ok(t, e.st.Todo.Add(e.ctx, &store.Todo{ID: id, Name: "first"}))
 		err := e.st.Todo.Add(e.ctx, &store.Todo{ID: id, Name: "second"})
 		isErr(t, err, db.ErrExists)
-		if s, _ := db.HTTPStatus(err); s != 409 {
+		if s, _, _ := web.ErrorOf(err); s != 409 {
 			t.Fatalf("status %d, want 409", s)
 		}
 		got, err := e.st.Todo.Get(e.ctx, store.TodoKey{ID: id})
@@ -124,7 +125,7 @@ var cases = []tcase{
 	{"get/missing row is ErrNotFound", func(t *testing.T, e *env) {
 		_, err := e.st.Todo.Get(e.ctx, store.TodoKey{ID: e.uid(t)})
 		isErr(t, err, db.ErrNotFound)
-		if s, _ := db.HTTPStatus(err); s != 404 {
+		if s, _, _ := web.ErrorOf(err); s != 404 {
 			t.Fatalf("status %d, want 404", s)
 		}
 	}},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/web"
 )
 
 type tcase struct {
@@ -40,7 +41,7 @@ func invalid(t *testing.T, err error, column string) {
 	if column != "" && v.Column != column {
 		t.Fatalf("validation error names column %q, want %q: %v", v.Column, column, err)
 	}
-	if status, _ := db.HTTPStatus(err); status != 400 {
+	if status, _, _ := web.ErrorOf(err); status != 400 { // what the API answers
 		t.Fatalf("status %d, want 400", status)
 	}
 }
@@ -49,7 +50,7 @@ func invalid(t *testing.T, err error, column string) {
 func unsupported(t *testing.T, err error) {
 	t.Helper()
 	isErr(t, err, db.ErrUnsupported)
-	if s, _ := db.HTTPStatus(err); s != 400 || err.Error() == db.ErrUnsupported.Message {
+	if s, _, _ := web.ErrorOf(err); s != 400 || err.Error() == db.ErrUnsupported.Message {
 		t.Fatalf("unsupported error without a reason or with status %d: %v", s, err)
 	}
 }
