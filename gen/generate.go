@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"text/template"
 
 	"entgo.io/ent/entc/load"
@@ -29,14 +28,14 @@ func Load(path string) (*Model, error) {
 }
 
 // addJen renders each jennifer file of files into out, under dir.
-func addJen(out map[string][]byte, dir string, files map[string]*jen.File) error {
+func addJen(out map[string][]byte, pkg *Packages, dir string, files map[string]*jen.File) error {
 	for name, f := range files {
 		// named, jennifer writes no alias for a package it would otherwise
 		// have to guess the name of (it imports only what a file uses); the two
 		// rest packages are named where they meet (gen/handler.go, resolvers.go)
 		f.ImportNames(map[string]string{
 			dbPkg: "db", authPkg: "auth", webPkg: "web", pubsubPkg: "pubsub", uuidPkg: "uuid", jxPkg: "jx",
-			apiPkg: "api", storePkg: "store",
+			pkg.API: "api", pkg.Store: "store",
 		})
 		var buf bytes.Buffer
 		if err := f.Render(&buf); err != nil {
@@ -64,32 +63,35 @@ func tidyGo(name string, src []byte) ([]byte, error) {
 // DefaultGenPkg is the import path of this repository's generated code.
 const DefaultGenPkg = "github.com/bkgen/bkgen/generated"
 
-// The import paths of the generated packages, for the emitters: set from
-// Model.GenPkg when Render starts (renderMu keeps two Renders apart).
-var (
-	renderMu                                 sync.Mutex
-	apiPkg, storePkg, genRestPkg, genJobsPkg string
-)
+// Packages are the import paths of the generated packages, for the
+// emitters: decided from Model.GenPkg before any of them runs, and reached
+// through the model and its tables (Model.Pkg, Table.Pkg).
+type Packages struct {
+	API, Store, Rest, Jobs string
+}
 
-func setPackages(base string) {
+// decidePackages sets m.Pkg and each table's Pkg from m.GenPkg.
+func (m *Model) decidePackages() {
+	base := m.GenPkg
 	if base == "" {
 		base = DefaultGenPkg
 	}
-	apiPkg, storePkg, genRestPkg, genJobsPkg = base+"/api", base+"/store", base+"/rest", base+"/jobs"
+	m.Pkg = &Packages{API: base + "/api", Store: base + "/store", Rest: base + "/rest", Jobs: base + "/jobs"}
+	for _, t := range m.Tables {
+		t.Pkg = m.Pkg
+	}
 }
 
 // Render returns every generated file, by path relative to the output
 // directory, gofmt'ed. Same model, same bytes.
 func Render(m *Model) (map[string][]byte, error) {
-	renderMu.Lock()
-	defer renderMu.Unlock()
-	setPackages(m.GenPkg)
+	m.decidePackages()
 	out := map[string][]byte{}
 	files, err := storeFiles(m)
 	if err != nil {
 		return nil, err
 	}
-	if err := addJen(out, "store", files); err != nil {
+	if err := addJen(out, m.Pkg, "store", files); err != nil {
 		return nil, err
 	}
 	doc, err := renderTemplateFuncs("store_doc.go.tmpl", m, true)
@@ -112,7 +114,7 @@ func Render(m *Model) (map[string][]byte, error) {
 	rest := BuildREST(m)
 	hf := handlerFiles(m, rest)
 	hf["handler.go"] = handlerFile(m, rest)
-	if err := addJen(out, "rest", hf); err != nil {
+	if err := addJen(out, m.Pkg, "rest", hf); err != nil {
 		return nil, err
 	}
 	gql, err := graphqlFiles(m, rest)
@@ -122,7 +124,7 @@ func Render(m *Model) (map[string][]byte, error) {
 	for name, b := range gql {
 		out[name] = b
 	}
-	if err := addJen(out, "jobs", map[string]*jen.File{"jobs.go": jobsFile(m)}); err != nil {
+	if err := addJen(out, m.Pkg, "jobs", map[string]*jen.File{"jobs.go": jobsFile(m)}); err != nil {
 		return nil, err
 	}
 	// generated/server: the App glue that the binary runs, with the spec
@@ -211,9 +213,7 @@ func genBase(m *Model) string {
 // Owned returns the files of the application that bkgen creates once and
 // never overwrites (the job handlers), for a directory of package pkg.
 func Owned(m *Model, pkg string) map[string][]byte {
-	renderMu.Lock()
-	defer renderMu.Unlock()
-	setPackages(m.GenPkg)
+	m.decidePackages()
 	return ownedFiles(m, pkg)
 }
 

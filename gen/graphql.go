@@ -43,7 +43,7 @@ func graphqlFiles(m *Model, r *REST) (map[string][]byte, error) {
 		filepath.Join("graphql", "exec.go"):         exec,
 		filepath.Join("graphql", "models.go"):       models,
 	}
-	if err := addJen(out, "graphql", map[string]*jen.File{"resolvers.go": resolversFile(r)}); err != nil {
+	if err := addJen(out, m.Pkg, "graphql", map[string]*jen.File{"resolvers.go": resolversFile(m, r)}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -19,8 +19,8 @@ func handlerFiles(m *Model, r *REST) map[string]*jen.File {
 	out := map[string]*jen.File{}
 	for _, t := range r.Tables {
 		f := newFile("rest")
-		f.ImportName(apiPkg, "api")
-		f.ImportName(storePkg, "store")
+		f.ImportName(t.Pkg.API, "api")
+		f.ImportName(t.Pkg.Store, "store")
 		f.ImportName(restPkg, "rest")
 		f.ImportName(jxPkg, "jx")
 		tableHandlers(f, t)
@@ -37,7 +37,7 @@ func tableHandlers(f *jen.File, t *RestTable) {
 
 	f.Commentf("%s is what a request gives for table %q: a row and which of its columns were given.", in, t.Name)
 	f.Type().Id(in).Struct(
-		jen.Id("r").Qual(storePkg, t.GoName),
+		jen.Id("r").Qual(t.Pkg.Store, t.GoName),
 		jen.Id("set").Index(jen.Lit(len(t.Columns))).Bool(),
 	)
 	fromFunc(f, t, true)
@@ -46,33 +46,33 @@ func tableHandlers(f *jen.File, t *RestTable) {
 	f.Commentf("%sFromBody reads a JSON or form body.", u)
 	f.Func().Id(u+"FromBody").Params(jen.Id("req").Any()).Parens(jen.List(jen.Id(in), jen.Error())).Block(
 		jen.Switch(jen.Id("b").Op(":=").Id("req").Assert(jen.Type())).Block(
-			jen.Case(jen.Op("*").Qual(apiPkg, t.GoName+"Input")).Block(jen.Return(jen.Id(u+"FromInput").Call(jen.Id("b")))),
-			jen.Case(jen.Op("*").Qual(apiPkg, t.GoName+"Form")).Block(jen.Return(jen.Id(u+"FromForm").Call(jen.Id("b")))),
+			jen.Case(jen.Op("*").Qual(t.Pkg.API, t.GoName+"Input")).Block(jen.Return(jen.Id(u+"FromInput").Call(jen.Id("b")))),
+			jen.Case(jen.Op("*").Qual(t.Pkg.API, t.GoName+"Form")).Block(jen.Return(jen.Id(u+"FromForm").Call(jen.Id("b")))),
 		),
 		jen.Return(jen.Id(in).Values(), jen.Qual(dbPkg, "Invalid").Call(jen.Lit(t.Name), jen.Lit(""), jen.Lit("unexpected body %T"), jen.Id("req"))),
 	)
 
 	// key checks the key columns were given and returns the key.
 	f.Commentf("key returns the key of the row, checking that the request gave every part.")
-	f.Func().Params(jen.Id("x").Op("*").Id(in)).Id("key").Params().Parens(jen.List(jen.Qual(storePkg, t.KeyType), jen.Error())).BlockFunc(func(g *jen.Group) {
+	f.Func().Params(jen.Id("x").Op("*").Id(in)).Id("key").Params().Parens(jen.List(jen.Qual(t.Pkg.Store, t.KeyType), jen.Error())).BlockFunc(func(g *jen.Group) {
 		for _, k := range t.Keys {
-			g.If(jen.Err().Op(":=").Qual(restPkg, "Need").Call(jen.Id("x").Dot("set").Index(jen.Lit(k.Pos)), jen.Lit(t.Name), jen.Lit(k.Name)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(storePkg, t.KeyType).Values(), jen.Err()))
+			g.If(jen.Err().Op(":=").Qual(restPkg, "Need").Call(jen.Id("x").Dot("set").Index(jen.Lit(k.Pos)), jen.Lit(t.Name), jen.Lit(k.Name)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(t.Pkg.Store, t.KeyType).Values(), jen.Err()))
 		}
-		g.Return(jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("x").Dot("r")), jen.Nil())
+		g.Return(jen.Qual(t.Pkg.Store, t.GoName+"KeyOf").Call(jen.Op("&").Id("x").Dot("r")), jen.Nil())
 	})
 
 	replyFunc(f, t)
 	visibilityFuncs(f, t)
 	writeFuncs(f, t)
 
-	row := jen.Op("*").Qual(apiPkg, t.GoName+"Reply")
-	info := jen.Op("*").Qual(apiPkg, "Info")
+	row := jen.Op("*").Qual(t.Pkg.API, t.GoName+"Reply")
+	info := jen.Op("*").Qual(t.Pkg.API, "Info")
 	ret := func(op *RestOp) *jen.Statement {
 		switch op.Reply {
 		case "row":
 			return row.Clone()
 		case "page":
-			return jen.Op("*").Qual(apiPkg, t.GoName+"Page")
+			return jen.Op("*").Qual(t.Pkg.API, t.GoName+"Page")
 		}
 		return info.Clone()
 	}
@@ -81,8 +81,8 @@ func tableHandlers(f *jen.File, t *RestTable) {
 		// The GET form: its parameters are copied into the form type.
 		f.Commentf("%s implements GET %s.", op.Query, op.Path)
 		if op.Name == "select" {
-			f.Func().Params(h.Clone()).Id(op.Query).Params(ctx.Clone(), jen.Id("p").Qual(apiPkg, op.Query+"Params")).Parens(jen.List(ret(op), jen.Error())).Block(
-				jen.Return(jen.Id("h").Dot(impl).Call(jen.Id("ctx"), jen.Op("&").Qual(apiPkg, t.GoName+"QueryForm").ValuesFunc(func(g *jen.Group) {
+			f.Func().Params(h.Clone()).Id(op.Query).Params(ctx.Clone(), jen.Id("p").Qual(t.Pkg.API, op.Query+"Params")).Parens(jen.List(ret(op), jen.Error())).Block(
+				jen.Return(jen.Id("h").Dot(impl).Call(jen.Id("ctx"), jen.Op("&").Qual(t.Pkg.API, t.GoName+"QueryForm").ValuesFunc(func(g *jen.Group) {
 					for _, c := range t.Out {
 						g.Id(c.GoName).Op(":").Id("p").Dot(c.GoName)
 					}
@@ -92,8 +92,8 @@ func tableHandlers(f *jen.File, t *RestTable) {
 				}))),
 			)
 		} else {
-			f.Func().Params(h.Clone()).Id(op.Query).Params(ctx.Clone(), jen.Id("p").Qual(apiPkg, op.Query+"Params")).Parens(jen.List(ret(op), jen.Error())).BlockFunc(func(g *jen.Group) {
-				g.List(jen.Id("x"), jen.Err()).Op(":=").Id(u + "FromForm").Call(jen.Op("&").Qual(apiPkg, t.GoName+"Form").ValuesFunc(func(g *jen.Group) {
+			f.Func().Params(h.Clone()).Id(op.Query).Params(ctx.Clone(), jen.Id("p").Qual(t.Pkg.API, op.Query+"Params")).Parens(jen.List(ret(op), jen.Error())).BlockFunc(func(g *jen.Group) {
+				g.List(jen.Id("x"), jen.Err()).Op(":=").Id(u + "FromForm").Call(jen.Op("&").Qual(t.Pkg.API, t.GoName+"Form").ValuesFunc(func(g *jen.Group) {
 					for _, c := range op.Params {
 						g.Id(c.GoName).Op(":").Id("p").Dot(c.GoName)
 					}
@@ -109,15 +109,15 @@ func tableHandlers(f *jen.File, t *RestTable) {
 		// The POST form.
 		f.Commentf("%s implements POST %s.", op.Body, op.Path)
 		if op.Name == "select" {
-			f.Func().Params(h.Clone()).Id(op.Body).Params(ctx.Clone(), jen.Id("req").Qual(apiPkg, op.Body+"Req")).Parens(jen.List(ret(op), jen.Error())).Block(
+			f.Func().Params(h.Clone()).Id(op.Body).Params(ctx.Clone(), jen.Id("req").Qual(t.Pkg.API, op.Body+"Req")).Parens(jen.List(ret(op), jen.Error())).Block(
 				jen.Switch(jen.Id("b").Op(":=").Id("req").Assert(jen.Type())).Block(
-					jen.Case(jen.Op("*").Qual(apiPkg, t.GoName+"QueryForm")).Block(jen.Return(jen.Id("h").Dot(impl).Call(jen.Id("ctx"), jen.Id("b")))),
-					jen.Case(jen.Op("*").Qual(apiPkg, t.GoName+"Query")).Block(jen.Return(jen.Id("h").Dot(u+"SelectJSON").Call(jen.Id("ctx"), jen.Id("b")))),
+					jen.Case(jen.Op("*").Qual(t.Pkg.API, t.GoName+"QueryForm")).Block(jen.Return(jen.Id("h").Dot(impl).Call(jen.Id("ctx"), jen.Id("b")))),
+					jen.Case(jen.Op("*").Qual(t.Pkg.API, t.GoName+"Query")).Block(jen.Return(jen.Id("h").Dot(u+"SelectJSON").Call(jen.Id("ctx"), jen.Id("b")))),
 				),
 				jen.Return(jen.Nil(), jen.Qual(dbPkg, "Invalid").Call(jen.Lit(t.Name), jen.Lit(""), jen.Lit("unexpected body %T"), jen.Id("req"))),
 			)
 		} else {
-			f.Func().Params(h.Clone()).Id(op.Body).Params(ctx.Clone(), jen.Id("req").Qual(apiPkg, op.Body+"Req")).Parens(jen.List(ret(op), jen.Error())).BlockFunc(func(g *jen.Group) {
+			f.Func().Params(h.Clone()).Id(op.Body).Params(ctx.Clone(), jen.Id("req").Qual(t.Pkg.API, op.Body+"Req")).Parens(jen.List(ret(op), jen.Error())).BlockFunc(func(g *jen.Group) {
 				g.List(jen.Id("x"), jen.Err()).Op(":=").Id(u + "FromBody").Call(jen.Id("req"))
 				g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 				if op.Name == "get" {
@@ -152,9 +152,9 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 	}
 	switch op.Name {
 	case "get":
-		f.Func().Params(h).Id(impl).Params(ctx, x, jen.Id("sel").String()).Parens(jen.List(jen.Op("*").Qual(apiPkg, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
+		f.Func().Params(h).Id(impl).Params(ctx, x, jen.Id("sel").String()).Parens(jen.List(jen.Op("*").Qual(t.Pkg.API, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			keyed(g)
-			g.List(jen.Id("pick"), jen.Err()).Op(":=").Qual(restPkg, "Pick").Call(jen.Id("sel"), jen.Qual(storePkg, t.TableVar))
+			g.List(jen.Id("pick"), jen.Err()).Op(":=").Qual(restPkg, "Pick").Call(jen.Id("sel"), jen.Qual(t.Pkg.Store, t.TableVar))
 			g.Add(errRet.Clone())
 			g.List(jen.Id("r"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k"))
 			g.Add(errRet.Clone())
@@ -163,23 +163,23 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 		})
 	case "add", "put":
 		write := map[string]string{"add": "Add", "put": "Put"}[op.Name]
-		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
+		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(t.Pkg.API, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			g.Id("v").Op(":=").Add(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")))
 			g.If(jen.Err().Op(":=").Id(t.GoName+write).Call(jen.Id("ctx"), jen.Id("h").Dot("st"), jen.Id("h").Dot("bus"), jen.Id("v"), jen.Op("&").Id("x").Dot("r"), jen.Id("x").Dot("set").Index(jen.Empty(), jen.Empty())), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Op("&").Id("x").Dot("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), jen.Id(t.GoName+"Owner").Call(jen.Op("&").Id("x").Dot("r")), jen.Nil(), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "update":
-		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, "Info"), jen.Error())).BlockFunc(func(g *jen.Group) {
+		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(t.Pkg.API, "Info"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			keyed(g)
 			g.List(jen.Id("n"), jen.Err()).Op(":=").Id(t.GoName+"Update").Call(jen.Id("ctx"), jen.Id("h").Dot("st"), jen.Id("h").Dot("bus"), jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), jen.Id("k"), jen.Op("&").Id("x").Dot("r"), jen.Id("x").Dot("set").Index(jen.Empty(), jen.Empty()))
 			g.Add(errRet.Clone())
-			g.Return(jen.Op("&").Qual(apiPkg, "Info").Values(jen.Id("AffectedRows").Op(":").Qual(apiPkg, "NewOptInt64").Call(jen.Id("n"))), jen.Nil())
+			g.Return(jen.Op("&").Qual(t.Pkg.API, "Info").Values(jen.Id("AffectedRows").Op(":").Qual(t.Pkg.API, "NewOptInt64").Call(jen.Id("n"))), jen.Nil())
 		})
 	case "incr":
-		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
+		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(t.Pkg.API, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			keyed(g)
-			g.List(jen.Id("r"), jen.Err()).Op(":=").Id(t.GoName+"Incr").Call(jen.Id("ctx"), jen.Id("h").Dot("st"), jen.Id("h").Dot("bus"), jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), jen.Id("k"), jen.Qual(storePkg, t.IncrType).ValuesFunc(func(g *jen.Group) {
+			g.List(jen.Id("r"), jen.Err()).Op(":=").Id(t.GoName+"Incr").Call(jen.Id("ctx"), jen.Id("h").Dot("st"), jen.Id("h").Dot("bus"), jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), jen.Id("k"), jen.Qual(t.Pkg.Store, t.IncrType).ValuesFunc(func(g *jen.Group) {
 				for _, c := range t.Counters {
 					g.Id(c.GoName).Op(":").Id("x").Dot("r").Dot(c.GoName)
 				}
@@ -189,13 +189,13 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "del":
-		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(apiPkg, "Info"), jen.Error())).BlockFunc(func(g *jen.Group) {
+		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(t.Pkg.API, "Info"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			keyed(g)
 			g.If(jen.Err().Op(":=").Id(t.GoName+"Del").Call(jen.Id("ctx"), jen.Id("h").Dot("st"), jen.Id("h").Dot("bus"), jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), jen.Id("k")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
-			g.Return(jen.Op("&").Qual(apiPkg, "Info").Values(), jen.Nil())
+			g.Return(jen.Op("&").Qual(t.Pkg.API, "Info").Values(), jen.Nil())
 		})
 	case "select":
-		page := jen.Op("*").Qual(apiPkg, t.GoName+"Page")
+		page := jen.Op("*").Qual(t.Pkg.API, t.GoName+"Page")
 		ctl := func(src string) jen.Code {
 			return jen.Qual(restPkg, "Control").Values(jen.Dict{
 				jen.Id("Ops"):    jen.Id(src).Dot("CtlOps").Dot("Or").Call(jen.Lit("")),
@@ -208,7 +208,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			})
 		}
 		f.Commentf("%s runs a select given as query parameters or a form.", impl)
-		f.Func().Params(h.Clone()).Id(impl).Params(ctx.Clone(), jen.Id("in").Op("*").Qual(apiPkg, t.GoName+"QueryForm")).Parens(jen.List(page.Clone(), jen.Error())).BlockFunc(func(g *jen.Group) {
+		f.Func().Params(h.Clone()).Id(impl).Params(ctx.Clone(), jen.Id("in").Op("*").Qual(t.Pkg.API, t.GoName+"QueryForm")).Parens(jen.List(page.Clone(), jen.Error())).BlockFunc(func(g *jen.Group) {
 			g.Id("s").Op(":=").Qual(restPkg, "NewSelect").Call(jen.Lit(t.Name))
 			for _, c := range t.Out {
 				g.If(jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Id("in").Dot(c.GoName).Dot("Get").Call(), jen.Id("ok")).Block(jen.Id("s").Dot("Str").Call(jen.Lit(c.Name), jen.Id("v")))
@@ -216,7 +216,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			g.Return(jen.Id("h").Dot(u+"Query").Call(jen.Id("ctx"), jen.Id("s"), ctl("in")))
 		})
 		f.Commentf("%sSelectJSON runs a select given as a JSON body.", u)
-		f.Func().Params(h.Clone()).Id(u+"SelectJSON").Params(ctx.Clone(), jen.Id("in").Op("*").Qual(apiPkg, t.GoName+"Query")).Parens(jen.List(page.Clone(), jen.Error())).BlockFunc(func(g *jen.Group) {
+		f.Func().Params(h.Clone()).Id(u+"SelectJSON").Params(ctx.Clone(), jen.Id("in").Op("*").Qual(t.Pkg.API, t.GoName+"Query")).Parens(jen.List(page.Clone(), jen.Error())).BlockFunc(func(g *jen.Group) {
 			g.Id("s").Op(":=").Qual(restPkg, "NewSelect").Call(jen.Lit(t.Name))
 			for _, c := range t.Out {
 				g.If(jen.Err().Op(":=").Id("s").Dot("Raw").Call(jen.Lit(c.Name), jen.Id("in").Dot(c.GoName)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
@@ -230,19 +230,19 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			g.Add(errRet.Clone())
 			g.Id("v").Op(":=").Add(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")))
 			g.If(jen.Err().Op(":=").Id(t.GoName+"Vis").Dot("Query").Call(jen.Id("v"), jen.Op("&").Id("q")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
-			g.List(jen.Id("pick"), jen.Err()).Op(":=").Qual(restPkg, "Pick").Call(jen.Id("c").Dot("Select"), jen.Qual(storePkg, t.TableVar))
+			g.List(jen.Id("pick"), jen.Err()).Op(":=").Qual(restPkg, "Pick").Call(jen.Id("c").Dot("Select"), jen.Qual(t.Pkg.Store, t.TableVar))
 			g.Add(errRet.Clone())
 			g.List(jen.Id("res"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Select").Call(jen.Id("ctx"), jen.Id("q"))
 			g.Add(errRet.Clone())
-			g.If(jen.Id("q").Dot("Total")).Block(jen.Return(jen.Op("&").Qual(apiPkg, t.GoName+"Page").Values(jen.Id("Count").Op(":").Int().Parens(jen.Id("res").Dot("Total"))), jen.Nil()))
-			g.Id("out").Op(":=").Op("&").Qual(apiPkg, t.GoName+"Page").Values(jen.Id("Count").Op(":").Len(jen.Id("res").Dot("Rows")), jen.Id("Data").Op(":").Make(jen.Index().Qual(apiPkg, t.GoName+"Reply"), jen.Len(jen.Id("res").Dot("Rows"))))
+			g.If(jen.Id("q").Dot("Total")).Block(jen.Return(jen.Op("&").Qual(t.Pkg.API, t.GoName+"Page").Values(jen.Id("Count").Op(":").Int().Parens(jen.Id("res").Dot("Total"))), jen.Nil()))
+			g.Id("out").Op(":=").Op("&").Qual(t.Pkg.API, t.GoName+"Page").Values(jen.Id("Count").Op(":").Len(jen.Id("res").Dot("Rows")), jen.Id("Data").Op(":").Make(jen.Index().Qual(t.Pkg.API, t.GoName+"Reply"), jen.Len(jen.Id("res").Dot("Rows"))))
 			g.Var().Id("show").Index().Bool()
 			g.For(jen.Id("i").Op(":=").Range().Id("res").Dot("Rows")).Block(
 				jen.Id("r").Op(":=").Op("&").Id("res").Dot("Rows").Index(jen.Id("i")),
 				jen.Id("show").Op("=").Id(t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), jen.Id(t.GoName+"Owner").Call(jen.Id("r")), jen.Id("pick"), jen.Id("show")),
 				jen.Id("out").Dot("Data").Index(jen.Id("i")).Op("=").Id(u+"Reply").Call(jen.Id("r"), jen.Id("show")),
 			)
-			g.If(jen.Id("res").Dot("Next").Op("!=").Lit("")).Block(jen.Id("out").Dot("NextToken").Op("=").Qual(apiPkg, "NewOptString").Call(jen.Id("res").Dot("Next")))
+			g.If(jen.Id("res").Dot("Next").Op("!=").Lit("")).Block(jen.Id("out").Dot("NextToken").Op("=").Qual(t.Pkg.API, "NewOptString").Call(jen.Id("res").Dot("Next")))
 			g.Return(jen.Id("out"), jen.Nil())
 		})
 	default:
@@ -253,20 +253,20 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 // handlerFile renders the Handler type shared by the table files.
 func handlerFile(m *Model, r *REST) *jen.File {
 	f := newFile("rest")
-	f.ImportName(apiPkg, "api")
-	f.ImportName(storePkg, "store")
+	f.ImportName(m.Pkg.API, "api")
+	f.ImportName(m.Pkg.Store, "store")
 	f.Comment("Handler implements the ogen server of openapi.yaml on the typed store; every")
 	f.Comment("write is published on bus (the table's topic) for subscribers.")
-	f.Type().Id("Handler").Struct(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus"))
-	f.Var().Id("_").Qual(apiPkg, "Handler").Op("=").Parens(jen.Op("*").Id("Handler")).Parens(jen.Nil())
+	f.Type().Id("Handler").Struct(jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus"))
+	f.Var().Id("_").Qual(m.Pkg.API, "Handler").Op("=").Parens(jen.Op("*").Id("Handler")).Parens(jen.Nil())
 	f.Comment("NewHandler returns the REST handler on st, publishing writes on bus (nil: none).")
-	f.Func().Id("NewHandler").Params(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Op("*").Id("Handler").Block(jen.Return(jen.Op("&").Id("Handler").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"))))
+	f.Func().Id("NewHandler").Params(jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Op("*").Id("Handler").Block(jen.Return(jen.Op("&").Id("Handler").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"))))
 	f.Comment("Ping implements GET /ping.")
-	f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id("Ping").Params(jen.Id("ctx").Qual("context", "Context")).Parens(jen.List(jen.Op("*").Qual(apiPkg, "Info"), jen.Error())).Block(jen.Return(jen.Op("&").Qual(apiPkg, "Info").Values(), jen.Nil()))
+	f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id("Ping").Params(jen.Id("ctx").Qual("context", "Context")).Parens(jen.List(jen.Op("*").Qual(m.Pkg.API, "Info"), jen.Error())).Block(jen.Return(jen.Op("&").Qual(m.Pkg.API, "Info").Values(), jen.Nil()))
 	f.Comment("NewError maps an error of a handler to the one error shape (web.ErrorOf logs the 5xx ones).")
-	f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id("NewError").Params(jen.Id("ctx").Qual("context", "Context"), jen.Err().Error()).Op("*").Qual(apiPkg, "ErrorStatusCode").Block(
+	f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id("NewError").Params(jen.Id("ctx").Qual("context", "Context"), jen.Err().Error()).Op("*").Qual(m.Pkg.API, "ErrorStatusCode").Block(
 		jen.List(jen.Id("status"), jen.Id("code"), jen.Id("msg")).Op(":=").Qual("github.com/bkgen/bkgen/runtime/web", "ErrorOf").Call(jen.Err()),
-		jen.Return(jen.Op("&").Qual(apiPkg, "ErrorStatusCode").Values(jen.Id("StatusCode").Op(":").Id("status"), jen.Id("Response").Op(":").Qual(apiPkg, "Error").Values(jen.Id("Status").Op(":").Id("status"), jen.Id("Message").Op(":").Id("msg"), jen.Id("Code").Op(":").Id("code")))),
+		jen.Return(jen.Op("&").Qual(m.Pkg.API, "ErrorStatusCode").Values(jen.Id("StatusCode").Op(":").Id("status"), jen.Id("Response").Op(":").Qual(m.Pkg.API, "Error").Values(jen.Id("Status").Op(":").Id("status"), jen.Id("Message").Op(":").Id("msg"), jen.Id("Code").Op(":").Id("code")))),
 	)
 	return f
 }

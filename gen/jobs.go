@@ -170,13 +170,13 @@ func jobsFile(m *Model) *jen.File {
 	f.Type().Id("Handlers").InterfaceFunc(func(g *jen.Group) {
 		for _, j := range m.Jobs {
 			g.Commentf("%s runs job %q; an error is retried (%d times), unless wrapped with rtjobs.Permanent.", j.GoName, j.Name, j.Retries)
-			g.Id(j.GoName).Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("p").Op("*").Id(j.GoName)).Error()
+			g.Id(j.GoName).Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"), jen.Id("p").Op("*").Id(j.GoName)).Error()
 		}
 	})
 	f.Line()
 	f.Comment("Specs describes the jobs to the runtime; their runs call h with the stores of st.")
 	f.Comment("h may be nil in a process that only enqueues.")
-	f.Func().Id("Specs").Params(jen.Id("h").Id("Handlers"), jen.Id("st").Op("*").Qual(storePkg, "Store")).Index().Qual(jobsPkg, "Spec").BlockFunc(func(g *jen.Group) {
+	f.Func().Id("Specs").Params(jen.Id("h").Id("Handlers"), jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store")).Index().Qual(jobsPkg, "Spec").BlockFunc(func(g *jen.Group) {
 		if len(m.Jobs) == 0 {
 			g.Return(jen.Nil())
 			return
@@ -276,7 +276,7 @@ type jobHandlers struct{}
 		f.Commentf("%s runs job %q (%s).", j.GoName, j.Name, j.settings())
 		f.Comment("The payload is decoded and checked; st holds the stores. Return an error")
 		f.Comment("to have the job retried, or jobs.Permanent(err) from runtime/jobs to fail it at once.")
-		f.Func().Params(jen.Id("jobHandlers")).Id(j.GoName).Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("p").Op("*").Qual(genJobsPkg, j.GoName)).Error().Block(
+		f.Func().Params(jen.Id("jobHandlers")).Id(j.GoName).Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"), jen.Id("p").Op("*").Qual(m.Pkg.Jobs, j.GoName)).Error().Block(
 			jen.Qual("log/slog", "InfoContext").Call(jen.Id("ctx"), jen.Lit("job "+j.Name), jen.Lit("payload"), jen.Id("p")),
 			jen.Return(jen.Nil()),
 		)

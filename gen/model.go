@@ -28,6 +28,7 @@ type Model struct {
 	OutDir    string // the output directory (gqlgen runs in a scratch directory under it); default MODULE/generated
 	Tables    []*Table
 	Jobs      []*Job // schemas annotated bk.Job()
+	Pkg       *Packages // import paths of the generated packages (set by Render from GenPkg)
 }
 
 // Table is one table with every name the generated code uses.
@@ -39,6 +40,7 @@ type Table struct {
 	Keys      []*Column
 	Indexes   []*Index
 	Owner     *Column // the bk.Owner column, if any: every owner rule (REST, GraphQL) derives from it
+	Pkg       *Packages // import paths of the generated packages (set by Render)
 	CacheTTL  int64
 	NoAPI     bool
 	SkipPools []string

@@ -17,17 +17,17 @@ func gqlName(name string) string { return templates.ToGo(name) }
 
 // resolversFile renders the gqlgen resolvers on the typed store, with the
 // rules of the REST handlers (generated/rest's Vis, Owner, Mine, Guard).
-func resolversFile(r *REST) *jen.File {
+func resolversFile(m *Model, r *REST) *jen.File {
 	f := newFile("graphql")
-	f.ImportName(storePkg, "store")
-	f.ImportName(genRestPkg, "rest")
+	f.ImportName(m.Pkg.Store, "store")
+	f.ImportName(m.Pkg.Rest, "rest")
 	f.ImportAlias(restPkg, "rtrest") // runtime/rest, beside the generated rules package
 	f.ImportName(authPkg, "auth")
 	f.Comment("Resolver implements the GraphQL schema on the typed store; writes are published")
 	f.Comment("on bus, and subscriptions read from it.")
-	f.Type().Id("Resolver").Struct(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus"))
+	f.Type().Id("Resolver").Struct(jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus"))
 	f.Comment("NewResolver returns the resolvers on st and bus (nil: no subscriptions).")
-	f.Func().Id("NewResolver").Params(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Op("*").Id("Resolver").Block(jen.Return(jen.Op("&").Id("Resolver").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"))))
+	f.Func().Id("NewResolver").Params(jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Op("*").Id("Resolver").Block(jen.Return(jen.Op("&").Id("Resolver").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"))))
 	f.Comment("Query returns the resolvers of the queries.")
 	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Query").Params().Id("QueryResolver").Block(jen.Return(jen.Id("queryResolver").Values(jen.Id("r"))))
 	f.Comment("Mutation returns the resolvers of the mutations.")
@@ -45,7 +45,7 @@ func resolversFile(r *REST) *jen.File {
 	f.Comment("NewConfig returns the executable schema's configuration: the resolvers, and list")
 	f.Comment("complexity as the children's times the page size, so that the complexity limit")
 	f.Comment("bounds the rows a query can ask for.")
-	f.Func().Id("NewConfig").Params(jen.Id("st").Op("*").Qual(storePkg, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Id("Config").BlockFunc(func(g *jen.Group) {
+	f.Func().Id("NewConfig").Params(jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Id("Config").BlockFunc(func(g *jen.Group) {
 		g.Id("c").Op(":=").Id("Config").Values(jen.Id("Resolvers").Op(":").Id("NewResolver").Call(jen.Id("st"), jen.Id("bus")))
 		for _, t := range r.Tables {
 			g.Id("c").Dot("Complexity").Dot("Query").Dot(gqlName(Plural(t.Name))).Op("=").Func().Params(
@@ -71,8 +71,8 @@ func gqlTable(f *jen.File, t *RestTable) {
 
 	// row -> model
 	f.Commentf("%sOut is r as the caller may see it: a hidden column is null.", u)
-	f.Func().Id(u+"Out").Params(jen.Id("v").Qual(authPkg, "Viewer"), jen.Id("r").Op("*").Qual(storePkg, t.GoName)).Op("*").Id(t.GoName).BlockFunc(func(g *jen.Group) {
-		g.Id("show").Op(":=").Qual(genRestPkg, t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), jen.Qual(genRestPkg, t.GoName+"Owner").Call(jen.Id("r")), jen.Nil(), jen.Nil())
+	f.Func().Id(u+"Out").Params(jen.Id("v").Qual(authPkg, "Viewer"), jen.Id("r").Op("*").Qual(t.Pkg.Store, t.GoName)).Op("*").Id(t.GoName).BlockFunc(func(g *jen.Group) {
+		g.Id("show").Op(":=").Qual(t.Pkg.Rest, t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), jen.Qual(t.Pkg.Rest, t.GoName+"Owner").Call(jen.Id("r")), jen.Nil(), jen.Nil())
 		g.Id("out").Op(":=").Op("&").Id(t.GoName).Values()
 		for _, c := range t.Out {
 			fld := jen.Id("r").Dot(c.GoName)
@@ -111,8 +111,8 @@ func gqlTable(f *jen.File, t *RestTable) {
 
 	// input -> row
 	f.Commentf("%sIn reads the columns an input gives into a row, marking them in set.", u)
-	f.Func().Id(u + "In").Params(jen.Id("in").Op("*").Id(t.GoName + "Input")).Parens(jen.List(jen.Qual(storePkg, t.GoName), jen.Index().Bool(), jen.Error())).BlockFunc(func(g *jen.Group) {
-		g.Var().Id("r").Qual(storePkg, t.GoName)
+	f.Func().Id(u + "In").Params(jen.Id("in").Op("*").Id(t.GoName + "Input")).Parens(jen.List(jen.Qual(t.Pkg.Store, t.GoName), jen.Index().Bool(), jen.Error())).BlockFunc(func(g *jen.Group) {
+		g.Var().Id("r").Qual(t.Pkg.Store, t.GoName)
 		g.Id("set").Op(":=").Make(jen.Index().Bool(), jen.Lit(len(t.Columns)))
 		fail := func(col, msg string, args ...jen.Code) jen.Code {
 			return jen.Return(jen.Id("r"), jen.Nil(), jen.Qual(dbPkg, "Invalid").Call(append([]jen.Code{jen.Lit(t.Name), jen.Lit(col), jen.Lit(msg)}, args...)...))
@@ -174,7 +174,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 		}
 		return ps
 	}
-	keyValue := jen.Qual(storePkg, t.KeyType).ValuesFunc(func(g *jen.Group) {
+	keyValue := jen.Qual(t.Pkg.Store, t.KeyType).ValuesFunc(func(g *jen.Group) {
 		for _, k := range t.Keys {
 			g.Id(k.GoName).Op(":").Add(gqlKeyConv(k, jen.Id("k"+k.GoName)))
 		}
@@ -203,7 +203,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 		g.If(jen.Id("desc").Op("!=").Nil()).Block(jen.Id("query").Dot("Desc").Op("=").Op("*").Id("desc"))
 		g.If(jen.Id("sort").Op("!=").Nil()).Block(jen.Id("query").Dot("Sort").Op("=").String().Parens(jen.Op("*").Id("sort")))
 		g.Id("v").Op(":=").Add(viewer())
-		g.If(jen.Err().Op(":=").Qual(genRestPkg, t.GoName+"Vis").Dot("Query").Call(jen.Id("v"), jen.Op("&").Id("query")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+		g.If(jen.Err().Op(":=").Qual(t.Pkg.Rest, t.GoName+"Vis").Dot("Query").Call(jen.Id("v"), jen.Op("&").Id("query")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 		g.List(jen.Id("page"), jen.Err()).Op(":=").Id("q").Dot("st").Dot(t.GoName).Dot("Select").Call(jen.Id("ctx"), jen.Id("query"))
 		g.Add(errRet.Clone())
 		g.Id("out").Op(":=").Op("&").Id(t.GoName+"Connection").Values(jen.Id("Nodes").Op(":").Make(jen.Index().Op("*").Id(t.GoName), jen.Len(jen.Id("page").Dot("Rows"))), jen.Id("HasNextPage").Op(":").Id("page").Dot("Next").Op("!=").Lit(""))
@@ -224,7 +224,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 	}
 	for _, write := range []string{"Add", "Put"} {
 		mut(write, jen.Op("*").Id(t.GoName), func(g *jen.Group) {
-			g.If(jen.Err().Op(":=").Qual(genRestPkg, t.GoName+write).Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Id("v"), jen.Op("&").Id("r"), jen.Id("set")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+			g.If(jen.Err().Op(":=").Qual(t.Pkg.Rest, t.GoName+write).Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Id("v"), jen.Op("&").Id("r"), jen.Id("set")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 			g.Return(jen.Id(u+"Out").Call(jen.Id("v"), jen.Op("&").Id("r")), jen.Nil())
 		})
 	}
@@ -232,12 +232,12 @@ func gqlTable(f *jen.File, t *RestTable) {
 		for _, k := range t.Keys {
 			g.If(jen.Op("!").Id("set").Index(jen.Lit(k.Pos))).Block(jen.Return(jen.Lit(0), jen.Qual(dbPkg, "MissingKey").Call(jen.Lit(t.Name), jen.Lit(k.Name))))
 		}
-		g.Return(jen.Qual(genRestPkg, t.GoName+"Update").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Id("v"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Op("&").Id("r"), jen.Id("set")))
+		g.Return(jen.Qual(t.Pkg.Rest, t.GoName+"Update").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Id("v"), jen.Qual(t.Pkg.Store, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Op("&").Id("r"), jen.Id("set")))
 	})
 	if len(t.Counters) > 0 {
 		mut("Incr", jen.Op("*").Id(t.GoName), func(g *jen.Group) {
 			keyOf(g)
-			g.List(jen.Id("row"), jen.Err()).Op(":=").Qual(genRestPkg, t.GoName+"Incr").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Id("v"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Qual(storePkg, t.IncrType).ValuesFunc(func(g *jen.Group) {
+			g.List(jen.Id("row"), jen.Err()).Op(":=").Qual(t.Pkg.Rest, t.GoName+"Incr").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Id("v"), jen.Qual(t.Pkg.Store, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Qual(t.Pkg.Store, t.IncrType).ValuesFunc(func(g *jen.Group) {
 				for _, c := range t.Counters {
 					g.Id(c.GoName).Op(":").Id("r").Dot(c.GoName)
 				}
@@ -248,7 +248,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 	}
 	f.Commentf("Del%s deletes the %s row with the key through the rules of generated/rest.", t.GoName, t.Name)
 	f.Func().Params(jen.Id("m").Id("mutationResolver")).Id("Del"+t.GoName).Params(keyParams()...).Parens(jen.List(jen.Bool(), jen.Error())).Block(
-		jen.Err().Op(":=").Qual(genRestPkg, t.GoName+"Del").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), viewer(), keyValue),
+		jen.Err().Op(":=").Qual(t.Pkg.Rest, t.GoName+"Del").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), viewer(), keyValue),
 		jen.Return(jen.Err().Op("==").Nil(), jen.Err()),
 	)
 }
@@ -272,7 +272,7 @@ func gqlSubscription(f *jen.File, t *RestTable) {
 			g.Defer().Id("cancel").Call()
 			g.For(jen.Id("m").Op(":=").Range().Id("msgs")).BlockFunc(func(g *jen.Group) {
 				g.Var().Id("ev").Qual(pubsubPkg, "Event")
-				g.Var().Id("r").Qual(storePkg, t.GoName)
+				g.Var().Id("r").Qual(t.Pkg.Store, t.GoName)
 				g.If(jen.Qual("encoding/json", "Unmarshal").Call(jen.Id("m"), jen.Op("&").Id("ev")).Op("!=").Nil().Op("||").Qual("encoding/json", "Unmarshal").Call(jen.Id("ev").Dot("Row"), jen.Op("&").Id("r")).Op("!=").Nil()).Block(jen.Continue())
 				for _, k := range t.Keys {
 					g.If(jen.Id("k" + k.GoName).Op("!=").Nil().Op("&&").Id("r").Dot(k.GoName).Op("!=").Add(gqlKeyConv(k, jen.Op("*").Id("k"+k.GoName)))).Block(jen.Continue())

@@ -41,7 +41,7 @@ func fromFunc(f *jen.File, t *RestTable, json bool) {
 	}
 	fail := func(e jen.Code) jen.Code { return jen.List(jen.Id("x"), e) }
 	f.Commentf("%s reads the columns a %s request gives.", name, map[bool]string{true: "JSON", false: "form or query"}[json])
-	f.Func().Id(name).Params(jen.Id("in").Op("*").Qual(apiPkg, typ)).Parens(jen.List(jen.Id(u+"In"), jen.Error())).BlockFunc(func(g *jen.Group) {
+	f.Func().Id(name).Params(jen.Id("in").Op("*").Qual(t.Pkg.API, typ)).Parens(jen.List(jen.Id(u+"In"), jen.Error())).BlockFunc(func(g *jen.Group) {
 		g.Var().Id("x").Id(u + "In")
 		for _, c := range cols {
 			fld := jen.Id("in").Dot(c.GoName)

@@ -9,10 +9,10 @@ import "github.com/dave/jennifer/jen"
 // and the input guard for callers that are not admins.
 func visibilityFuncs(f *jen.File, t *RestTable) {
 	f.Commentf("%sVis is the column visibility of %q (DESIGN.md §6), shared with GraphQL.", t.GoName, t.Name)
-	f.Var().Id(t.GoName+"Vis").Op("=").Qual(restPkg, "NewVisibility").Call(jen.Qual(storePkg, t.TableVar))
+	f.Var().Id(t.GoName+"Vis").Op("=").Qual(restPkg, "NewVisibility").Call(jen.Qual(t.Pkg.Store, t.TableVar))
 	owner := t.Owner // the model's one decision (gen/model.go)
 	f.Commentf("%sOwner returns the account id that owns r, or \"\".", t.GoName)
-	f.Func().Id(t.GoName + "Owner").Params(jen.Id("r").Op("*").Qual(storePkg, t.GoName)).String().BlockFunc(func(g *jen.Group) {
+	f.Func().Id(t.GoName + "Owner").Params(jen.Id("r").Op("*").Qual(t.Pkg.Store, t.GoName)).String().BlockFunc(func(g *jen.Group) {
 		switch {
 		case owner == nil:
 			g.Return(jen.Lit(""))
@@ -31,17 +31,17 @@ func visibilityFuncs(f *jen.File, t *RestTable) {
 			return
 		}
 		g.If(jen.Id("v").Dot("Admin")).Block(jen.Return(jen.Nil()))
-		g.Return(jen.Index().Qual(dbPkg, "Cond").Values(jen.Qual(storePkg, t.ColsVar).Dot(owner.GoName).Dot("Eq").Call(jen.Id("v").Dot("ID"))))
+		g.Return(jen.Index().Qual(dbPkg, "Cond").Values(jen.Qual(t.Pkg.Store, t.ColsVar).Dot(owner.GoName).Dot("Eq").Call(jen.Id("v").Dot("ID"))))
 	})
 	f.Commentf("%sGuard drops what a caller that is not an admin may not write in r (set marks the", t.GoName)
 	f.Comment("given columns): admin columns, and the owner column, which is set to the caller on add")
 	f.Comment("and put. REST and GraphQL both call it.")
-	f.Func().Id(t.GoName+"Guard").Params(jen.Id("r").Op("*").Qual(storePkg, t.GoName), jen.Id("set").Index().Bool(), jen.Id("v").Qual(authPkg, "Viewer"), jen.Id("create").Bool()).BlockFunc(func(g *jen.Group) {
+	f.Func().Id(t.GoName+"Guard").Params(jen.Id("r").Op("*").Qual(t.Pkg.Store, t.GoName), jen.Id("set").Index().Bool(), jen.Id("v").Qual(authPkg, "Viewer"), jen.Id("create").Bool()).BlockFunc(func(g *jen.Group) {
 		g.If(jen.Id("v").Dot("Admin")).Block(jen.Return())
 		for _, c := range t.Columns {
 			if c.Admin && !c.Secure && c.KeyPos == 0 {
 				g.Id("set").Index(jen.Lit(c.Pos)).Op("=").False()
-				g.Id("r").Dot(c.GoName).Op("=").Qual(storePkg, t.GoName).Values().Dot(c.GoName)
+				g.Id("r").Dot(c.GoName).Op("=").Qual(t.Pkg.Store, t.GoName).Values().Dot(c.GoName)
 			}
 		}
 		if owner != nil {

@@ -9,12 +9,12 @@ import "github.com/dave/jennifer/jen"
 func writeFuncs(f *jen.File, t *RestTable) {
 	ctx := func() jen.Code { return jen.Id("ctx").Qual("context", "Context") }
 	st := func() *jen.Statement { return jen.Id("st").Dot(t.GoName) }
-	stp := func() jen.Code { return jen.Id("st").Op("*").Qual(storePkg, "Store") }
+	stp := func() jen.Code { return jen.Id("st").Op("*").Qual(t.Pkg.Store, "Store") }
 	bus := func() jen.Code { return jen.Id("bus").Qual(pubsubPkg, "Bus") }
 	viewer := func() jen.Code { return jen.Id("v").Qual(authPkg, "Viewer") }
-	row := func() jen.Code { return jen.Id("r").Op("*").Qual(storePkg, t.GoName) }
+	row := func() jen.Code { return jen.Id("r").Op("*").Qual(t.Pkg.Store, t.GoName) }
 	set := func() jen.Code { return jen.Id("set").Index().Bool() }
-	key := func() jen.Code { return jen.Id("k").Qual(storePkg, t.KeyType) }
+	key := func() jen.Code { return jen.Id("k").Qual(t.Pkg.Store, t.KeyType) }
 	publish := func(op string, v jen.Code) jen.Code {
 		return jen.Qual(pubsubPkg, "PublishRow").Call(jen.Id("ctx"), jen.Id("bus"), jen.Lit(t.Name), jen.Lit(op), v)
 	}
@@ -39,7 +39,7 @@ func writeFuncs(f *jen.File, t *RestTable) {
 		if auto == nil {
 			return jen.Null()
 		}
-		return jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Qual(storePkg, t.GoName+"KeyOf").Call(jen.Id("r"))), jen.Qual("errors", "Is").Call(jen.Err(), jen.Qual(dbPkg, "ErrNotFound"))).Block(
+		return jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Qual(t.Pkg.Store, t.GoName+"KeyOf").Call(jen.Id("r"))), jen.Qual("errors", "Is").Call(jen.Err(), jen.Qual(dbPkg, "ErrNotFound"))).Block(
 			jen.Return(jen.Op("&").Qual(dbPkg, "Error").Values(jen.Id("Code").Op(":").Lit("NotFound"), jen.Id("Message").Op(":").Lit(t.Name+": put replaces a row that exists; the database assigns "+auto.Name+" on add"))),
 		)
 	}
@@ -75,7 +75,7 @@ func writeFuncs(f *jen.File, t *RestTable) {
 	f.Func().Id(t.GoName+"Update").Params(ctx(), stp(), bus(), viewer(), key(), row(), set()).Parens(jen.List(jen.Int64(), jen.Error())).BlockFunc(func(g *jen.Group) {
 		g.Add(anonymous(t, jen.Lit(0)))
 		g.Id(t.GoName+"Guard").Call(jen.Id("r"), jen.Id("set"), jen.Id("v"), jen.False())
-		g.Var().Id("c").Qual(storePkg, t.ChangesType)
+		g.Var().Id("c").Qual(t.Pkg.Store, t.ChangesType)
 		for _, c := range changeable(t.Table) {
 			if !c.Secure {
 				g.If(jen.Id("set").Index(jen.Lit(c.Pos))).Block(jen.Id("c").Dot(c.GoName).Op("=").Qual(dbPkg, "Some").Call(jen.Id("r").Dot(c.GoName)))
@@ -101,7 +101,7 @@ func writeFuncs(f *jen.File, t *RestTable) {
 			f.Comment("A caller that is not an admin changes only its own row, and owns the row it makes:")
 			f.Comment("the owner check is the write's own condition, as for put.")
 		}
-		f.Func().Id(t.GoName+"Incr").Params(ctx(), stp(), bus(), viewer(), key(), jen.Id("inc").Qual(storePkg, t.IncrType)).Parens(jen.List(jen.Op("*").Qual(storePkg, t.GoName), jen.Error())).BlockFunc(func(g *jen.Group) {
+		f.Func().Id(t.GoName+"Incr").Params(ctx(), stp(), bus(), viewer(), key(), jen.Id("inc").Qual(t.Pkg.Store, t.IncrType)).Parens(jen.List(jen.Op("*").Qual(t.Pkg.Store, t.GoName), jen.Error())).BlockFunc(func(g *jen.Group) {
 			if o == nil {
 				g.List(jen.Id("r"), jen.Err()).Op(":=").Add(st()).Dot("Incr").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("inc"))
 				g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
@@ -132,7 +132,7 @@ func writeFuncs(f *jen.File, t *RestTable) {
 		jen.If(jen.Id("mine").Op(":=").Id(t.GoName+"Mine").Call(jen.Id("v")), jen.Id("mine").Op("!=").Nil()).Block(
 			jen.List(jen.Id("n"), jen.Err()).Op(":=").Add(st()).Dot("DelAll").Call(jen.Id("ctx"), jen.Append(jen.Index().Qual(dbPkg, "Cond").ValuesFunc(func(g *jen.Group) {
 				for _, kc := range t.Keys {
-					g.Qual(storePkg, t.ColsVar).Dot(kc.GoName).Dot("Eq").Call(jen.Id("k").Dot(kc.GoName))
+					g.Qual(t.Pkg.Store, t.ColsVar).Dot(kc.GoName).Dot("Eq").Call(jen.Id("k").Dot(kc.GoName))
 				}
 			}), jen.Id("mine").Op("...")).Op("...")),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
