@@ -27,7 +27,7 @@ type Model struct {
 	GenPkg    string // import path of the output directory (default DefaultGenPkg)
 	OutDir    string // the output directory (gqlgen runs in a scratch directory under it); default MODULE/generated
 	Tables    []*Table
-	Jobs      []*Job // schemas annotated bk.Job()
+	Jobs      []*Job    // schemas annotated bk.Job()
 	Pkg       *Packages // import paths of the generated packages (set by Render from GenPkg)
 }
 
@@ -39,7 +39,7 @@ type Table struct {
 	Columns   []*Column
 	Keys      []*Column
 	Indexes   []*Index
-	Owner     *Column // the bk.Owner column, if any: every owner rule (REST, GraphQL) derives from it
+	Owner     *Column   // the bk.Owner column, if any: every owner rule (REST, GraphQL) derives from it
 	Pkg       *Packages // import paths of the generated packages (set by Render)
 	CacheTTL  int64
 	NoAPI     bool
