@@ -56,7 +56,7 @@ func tableHandlers(f *jen.File, t *RestTable) {
 	f.Commentf("key returns the key of the row, checking that the request gave every part.")
 	f.Func().Params(jen.Id("x").Op("*").Id(in)).Id("key").Params().Parens(jen.List(jen.Qual(t.Pkg.Store, t.KeyType), jen.Error())).BlockFunc(func(g *jen.Group) {
 		for _, k := range t.Keys {
-			g.If(jen.Err().Op(":=").Qual(restPkg, "Need").Call(jen.Id("x").Dot("set").Index(jen.Lit(k.Pos)), jen.Lit(t.Name), jen.Lit(k.Name)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(t.Pkg.Store, t.KeyType).Values(), jen.Err()))
+			g.If(jen.Err().Op(":=").Qual(restPkg, "Need").Call(jen.Id("x").Dot("set").Index(jen.Qual(t.Pkg.Store, k.PosName)), jen.Lit(t.Name), jen.Lit(k.Name)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(t.Pkg.Store, t.KeyType).Values(), jen.Err()))
 		}
 		g.Return(jen.Qual(t.Pkg.Store, t.GoName+"KeyOf").Call(jen.Op("&").Id("x").Dot("r")), jen.Nil())
 	})

@@ -65,7 +65,8 @@ func (t *Table) Counters() []*Column {
 type Column struct {
 	Name                                          string // column name
 	GoName                                        string // struct field name
-	ConstName                                     string // unexported position constant
+	ConstName                                     string // unexported prefix of its store identifiers (enum values, default)
+	PosName                                       string // the exported constant of its position: TodoColDue
 	Pos                                           int    // position in Table.Columns
 	Kind                                          Kind   // what its values are (gen/kind.go)
 	Type                                          GoType // Go type of the value (without the pointer of Nillable)
@@ -270,6 +271,7 @@ func buildTable(s *load.Schema) (*Table, error) {
 	for i, c := range t.Columns {
 		c.Pos = i
 		c.ConstName = t.Unexported + c.GoName
+		c.PosName = t.GoName + "Col" + c.GoName
 		if seenGo[c.GoName] || seenCol[c.Name] {
 			return nil, fail(c.Name, "two fields give the column %q / Go name %s", c.Name, c.GoName)
 		}

@@ -84,10 +84,10 @@ func gqlTable(f *jen.File, t *RestTable) {
 			var conv jen.Code
 			switch {
 			case c.Type.JSON:
-				g.If(jen.Id("show").Index(jen.Lit(c.Pos)).Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Add(fld.Clone()))
+				g.If(jen.Id("show").Index(jen.Qual(t.Pkg.Store, c.PosName)).Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Add(fld.Clone()))
 				continue
 			case c.Kind == KindBytes:
-				g.If(jen.Id("show").Index(jen.Lit(c.Pos)).Op("&&").Len(fld.Clone()).Op(">").Lit(0)).Block(
+				g.If(jen.Id("show").Index(jen.Qual(t.Pkg.Store, c.PosName)).Op("&&").Len(fld.Clone()).Op(">").Lit(0)).Block(
 					jen.Id("s").Op(":=").Qual("encoding/base64", "StdEncoding").Dot("EncodeToString").Call(fld.Clone()),
 					dst.Clone().Op("=").Op("&").Id("s"))
 				continue
@@ -100,7 +100,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 			default:
 				conv = val
 			}
-			cond := jen.Id("show").Index(jen.Lit(c.Pos))
+			cond := jen.Id("show").Index(jen.Qual(t.Pkg.Store, c.PosName))
 			if c.Nillable {
 				cond = cond.Op("&&").Add(fld.Clone()).Op("!=").Nil()
 			}
@@ -120,7 +120,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 		for _, c := range t.In {
 			src := jen.Id("in").Dot(gqlName(c.Name))
 			dst := jen.Id("r").Dot(c.GoName)
-			mark := jen.Id("set").Index(jen.Lit(c.Pos)).Op("=").True()
+			mark := jen.Id("set").Index(jen.Qual(t.Pkg.Store, c.PosName)).Op("=").True()
 			if c.Type.JSON {
 				g.If(src.Clone().Op("!=").Nil()).Block(
 					mark,
@@ -163,7 +163,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 
 	keyOf := func(g *jen.Group) {
 		for _, k := range t.Keys {
-			g.If(jen.Op("!").Id("set").Index(jen.Lit(k.Pos))).Block(jen.Return(jen.Nil(), jen.Qual(dbPkg, "MissingKey").Call(jen.Lit(t.Name), jen.Lit(k.Name))))
+			g.If(jen.Op("!").Id("set").Index(jen.Qual(t.Pkg.Store, k.PosName))).Block(jen.Return(jen.Nil(), jen.Qual(dbPkg, "MissingKey").Call(jen.Lit(t.Name), jen.Lit(k.Name))))
 		}
 	}
 	keyParams := func() []jen.Code {
@@ -230,7 +230,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 	}
 	mut("Update", jen.Int64(), func(g *jen.Group) {
 		for _, k := range t.Keys {
-			g.If(jen.Op("!").Id("set").Index(jen.Lit(k.Pos))).Block(jen.Return(jen.Lit(0), jen.Qual(dbPkg, "MissingKey").Call(jen.Lit(t.Name), jen.Lit(k.Name))))
+			g.If(jen.Op("!").Id("set").Index(jen.Qual(t.Pkg.Store, k.PosName))).Block(jen.Return(jen.Lit(0), jen.Qual(dbPkg, "MissingKey").Call(jen.Lit(t.Name), jen.Lit(k.Name))))
 		}
 		g.Return(jen.Qual(t.Pkg.Rest, t.GoName+"Update").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Id("v"), jen.Qual(t.Pkg.Store, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Op("&").Id("r"), jen.Id("set")))
 	})

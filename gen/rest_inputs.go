@@ -46,7 +46,7 @@ func fromFunc(f *jen.File, t *RestTable, json bool) {
 		for _, c := range cols {
 			fld := jen.Id("in").Dot(c.GoName)
 			dst := jen.Id("x").Dot("r").Dot(c.GoName)
-			mark := jen.Id("x").Dot("set").Index(jen.Lit(c.Pos)).Op("=").True()
+			mark := jen.Id("x").Dot("set").Index(jen.Qual(t.Pkg.Store, c.PosName)).Op("=").True()
 			switch {
 			case c.Type.JSON:
 				g.If(fld.Clone().Op("!=").Nil()).Block(

@@ -26,7 +26,7 @@ func replyFunc(f *jen.File, t *RestTable) {
 		for _, c := range t.Out {
 			fld := jen.Id("r").Dot(c.GoName)
 			dst := jen.Id("out").Dot(c.GoName)
-			shown := jen.Id("show").Index(jen.Lit(c.Pos))
+			shown := jen.Id("show").Index(jen.Qual(t.Pkg.Store, c.PosName))
 			switch {
 			case c.Type.JSON:
 				g.If(shown.Clone().Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Qual(restPkg, "EncodeJSON").Call(fld.Clone()))

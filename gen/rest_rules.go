@@ -40,7 +40,7 @@ func visibilityFuncs(f *jen.File, t *RestTable) {
 		g.If(jen.Id("v").Dot("Admin")).Block(jen.Return())
 		for _, c := range t.Columns {
 			if c.Admin && !c.Secure && c.KeyPos == 0 {
-				g.Id("set").Index(jen.Lit(c.Pos)).Op("=").False()
+				g.Id("set").Index(jen.Qual(t.Pkg.Store, c.PosName)).Op("=").False()
 				g.Id("r").Dot(c.GoName).Op("=").Qual(t.Pkg.Store, t.GoName).Values().Dot(c.GoName)
 			}
 		}
@@ -53,9 +53,9 @@ func visibilityFuncs(f *jen.File, t *RestTable) {
 			// row, and Mine refuses it when it is another account's
 			g.If(jen.Id("create").Op("&&").Id("v").Dot("ID").Op("!=").Lit("")).Block(
 				stamp,
-				jen.Id("set").Index(jen.Lit(owner.Pos)).Op("=").True(),
+				jen.Id("set").Index(jen.Qual(t.Pkg.Store, owner.PosName)).Op("=").True(),
 			).Else().Block(
-				jen.Id("set").Index(jen.Lit(owner.Pos)).Op("=").False(),
+				jen.Id("set").Index(jen.Qual(t.Pkg.Store, owner.PosName)).Op("=").False(),
 			)
 		}
 	})

@@ -129,13 +129,14 @@ func tableFile(f *jen.File, t *Table) {
 	}()))
 
 	// Column positions.
-	f.Commentf("Positions of the columns in %s.Columns.", t.TableVar)
+	f.Commentf("Positions of the columns in %s.Columns, which also index the given-column", t.TableVar)
+	f.Comment("sets of the generated handlers.")
 	f.Const().DefsFunc(func(g *jen.Group) {
 		for i, c := range t.Columns {
 			if i == 0 {
-				g.Id(c.ConstName).Op("=").Iota()
+				g.Id(c.PosName).Op("=").Iota()
 			} else {
-				g.Id(c.ConstName)
+				g.Id(c.PosName)
 			}
 		}
 	})
@@ -151,7 +152,7 @@ func tableFile(f *jen.File, t *Table) {
 		})},
 		{"Keys", jen.Index().Int().ValuesFunc(func(g *jen.Group) {
 			for _, c := range t.Keys {
-				g.Id(c.ConstName)
+				g.Id(c.PosName)
 			}
 		})},
 		{"Indexes", indexesCode(t)},
@@ -233,7 +234,7 @@ func indexesCode(t *Table) jen.Code {
 				jen.Id("Name").Op(":").Lit(ix.Name),
 				jen.Id("Columns").Op(":").Index().Int().ValuesFunc(func(g *jen.Group) {
 					for _, c := range ix.Columns {
-						g.Id(c.ConstName)
+						g.Id(c.PosName)
 					}
 				}),
 			}
@@ -310,7 +311,7 @@ func argFunc(f *jen.File, t *Table) {
 				default:
 					body = append(body, jen.Return(argValue(c, fld), jen.Nil()))
 				}
-				g.Case(jen.Id(c.ConstName)).Block(body...)
+				g.Case(jen.Id(c.PosName)).Block(body...)
 			}
 		}),
 		jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(t.Name+": no column %d"), jen.Id("col"))),
@@ -355,7 +356,7 @@ func destFunc(f *jen.File, t *Table) {
 	f.Func().Id(u+"Dest").Params(jen.Id("r").Op("*").Id(t.GoName), jen.Id("col").Int()).Any().Block(
 		jen.Switch(jen.Id("col")).BlockFunc(func(g *jen.Group) {
 			for _, c := range t.Columns {
-				g.Case(jen.Id(c.ConstName)).Block(jen.Return(destType(c).Values(jen.Id("P").Op(":").Op("&").Id("r").Dot(c.GoName))))
+				g.Case(jen.Id(c.PosName)).Block(jen.Return(destType(c).Values(jen.Id("P").Op(":").Op("&").Id("r").Dot(c.GoName))))
 			}
 		}),
 		jen.Return(jen.Nil()),
@@ -406,7 +407,7 @@ func checkFunc(f *jen.File, t *Table) {
 				if c.Nillable {
 					body = []jen.Code{jen.If(jen.Id("r").Dot(c.GoName).Op("!=").Nil()).Block(body...)}
 				}
-				g.Case(jen.Id(c.ConstName)).Block(body...)
+				g.Case(jen.Id(c.PosName)).Block(body...)
 			}
 		}),
 		jen.Return(jen.Nil()),
@@ -477,7 +478,7 @@ func setsFunc(f *jen.File, t *Table) {
 		for _, c := range changeable(t) {
 			blk := []jen.Code{
 				jen.Id("r").Dot(c.GoName).Op("=").Id("c").Dot(c.GoName).Dot("Val"),
-				jen.Id("sets").Op("=").Append(jen.Id("sets"), jen.Qual(dbPkg, "Set").Values(jen.Id("Col").Op(":").Id(c.ConstName))),
+				jen.Id("sets").Op("=").Append(jen.Id("sets"), jen.Qual(dbPkg, "Set").Values(jen.Id("Col").Op(":").Id(c.PosName))),
 			}
 			if c.UpdateDefault {
 				def := jen.Id("r").Dot(c.GoName).Op("=").Id(u + c.GoName + "UpdateDefault").Call()
@@ -486,7 +487,7 @@ func setsFunc(f *jen.File, t *Table) {
 				}
 				g.If(jen.Id("c").Dot(c.GoName).Dot("Set")).Block(blk...).Else().Block(
 					def,
-					jen.Id("sets").Op("=").Append(jen.Id("sets"), jen.Qual(dbPkg, "Set").Values(jen.Id("Col").Op(":").Id(c.ConstName))),
+					jen.Id("sets").Op("=").Append(jen.Id("sets"), jen.Qual(dbPkg, "Set").Values(jen.Id("Col").Op(":").Id(c.PosName))),
 				)
 			} else {
 				g.If(jen.Id("c").Dot(c.GoName).Dot("Set")).Block(blk...)
@@ -495,7 +496,7 @@ func setsFunc(f *jen.File, t *Table) {
 		for _, c := range t.Columns {
 			if c.Now {
 				g.Id("r").Dot(c.GoName).Op("=").Id("now")
-				g.Id("sets").Op("=").Append(jen.Id("sets"), jen.Qual(dbPkg, "Set").Values(jen.Id("Col").Op(":").Id(c.ConstName)))
+				g.Id("sets").Op("=").Append(jen.Id("sets"), jen.Qual(dbPkg, "Set").Values(jen.Id("Col").Op(":").Id(c.PosName)))
 			}
 		}
 		g.For(jen.Id("i").Op(":=").Range().Id("sets")).Block(

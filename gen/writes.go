@@ -33,7 +33,7 @@ func writeFuncs(f *jen.File, t *RestTable) {
 		if auto == nil {
 			return jen.Null()
 		}
-		return jen.If(jen.Id("set").Index(jen.Lit(auto.Pos))).Block(jen.Return(jen.Qual(dbPkg, "Invalid").Call(jen.Lit(t.Name), jen.Lit(auto.Name), jen.Lit("assigned by the database on add: leave it out"))))
+		return jen.If(jen.Id("set").Index(jen.Qual(t.Pkg.Store, auto.PosName))).Block(jen.Return(jen.Qual(dbPkg, "Invalid").Call(jen.Lit(t.Name), jen.Lit(auto.Name), jen.Lit("assigned by the database on add: leave it out"))))
 	}
 	autoExists := func() jen.Code {
 		if auto == nil {
@@ -78,7 +78,7 @@ func writeFuncs(f *jen.File, t *RestTable) {
 		g.Var().Id("c").Qual(t.Pkg.Store, t.ChangesType)
 		for _, c := range changeable(t.Table) {
 			if !c.Secure {
-				g.If(jen.Id("set").Index(jen.Lit(c.Pos))).Block(jen.Id("c").Dot(c.GoName).Op("=").Qual(dbPkg, "Some").Call(jen.Id("r").Dot(c.GoName)))
+				g.If(jen.Id("set").Index(jen.Qual(t.Pkg.Store, c.PosName))).Block(jen.Id("c").Dot(c.GoName).Op("=").Qual(dbPkg, "Some").Call(jen.Id("r").Dot(c.GoName)))
 			}
 		}
 		g.Id("mine").Op(":=").Id(t.GoName + "Mine").Call(jen.Id("v"))

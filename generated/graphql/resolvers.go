@@ -58,23 +58,23 @@ var _ ResolverRoot = (*Resolver)(nil)
 func albumOut(v auth.Viewer, r *store.Album) *Album {
 	show := rest.AlbumVis.Show(v, rest.AlbumOwner(r), nil, nil)
 	out := &Album{}
-	if show[0] {
+	if show[store.AlbumColID] {
 		x := r.ID
 		out.ID = &x
 	}
-	if show[1] {
+	if show[store.AlbumColOwnerID] {
 		x := r.OwnerID
 		out.OwnerID = &x
 	}
-	if show[2] {
+	if show[store.AlbumColTitle] {
 		x := r.Title
 		out.Title = &x
 	}
-	if show[3] {
+	if show[store.AlbumColPrivate] {
 		x := r.Private
 		out.Private = &x
 	}
-	if show[4] {
+	if show[store.AlbumColMtime] {
 		x := r.Mtime
 		out.Mtime = &x
 	}
@@ -86,23 +86,23 @@ func albumIn(in *AlbumInput) (store.Album, []bool, error) {
 	var r store.Album
 	set := make([]bool, 5)
 	if in.ID != nil {
-		set[0] = true
+		set[store.AlbumColID] = true
 		r.ID = *in.ID
 	}
 	if in.OwnerID != nil {
-		set[1] = true
+		set[store.AlbumColOwnerID] = true
 		r.OwnerID = *in.OwnerID
 	}
 	if in.Title != nil {
-		set[2] = true
+		set[store.AlbumColTitle] = true
 		r.Title = *in.Title
 	}
 	if in.Private != nil {
-		set[3] = true
+		set[store.AlbumColPrivate] = true
 		r.Private = *in.Private
 	}
 	if in.Mtime != nil {
-		set[4] = true
+		set[store.AlbumColMtime] = true
 		r.Mtime = *in.Mtime
 	}
 	return r, set, nil
@@ -197,7 +197,7 @@ func (m mutationResolver) UpdateAlbum(ctx context.Context, input AlbumInput) (in
 		return 0, err
 	}
 	v := auth.ViewerOf(ctx)
-	if !set[0] {
+	if !set[store.AlbumColID] {
 		return 0, db.MissingKey("album", "id")
 	}
 	return rest.AlbumUpdate(ctx, m.st, m.bus, v, store.AlbumKeyOf(&r), &r, set)
@@ -243,23 +243,23 @@ func (s subscriptionResolver) AlbumChanged(ctx context.Context, kID *string) (<-
 func bookmarkOut(v auth.Viewer, r *store.Bookmark) *Bookmark {
 	show := rest.BookmarkVis.Show(v, rest.BookmarkOwner(r), nil, nil)
 	out := &Bookmark{}
-	if show[0] {
+	if show[store.BookmarkColID] {
 		x := r.ID
 		out.ID = &x
 	}
-	if show[1] && r.OwnerID != nil {
+	if show[store.BookmarkColOwnerID] && r.OwnerID != nil {
 		x := *r.OwnerID
 		out.OwnerID = &x
 	}
-	if show[2] {
+	if show[store.BookmarkColURL] {
 		x := r.URL
 		out.URL = &x
 	}
-	if show[3] {
+	if show[store.BookmarkColNote] {
 		x := r.Note
 		out.Note = &x
 	}
-	if show[4] {
+	if show[store.BookmarkColHits] {
 		x := r.Hits
 		out.Hits = &x
 	}
@@ -271,24 +271,24 @@ func bookmarkIn(in *BookmarkInput) (store.Bookmark, []bool, error) {
 	var r store.Bookmark
 	set := make([]bool, 5)
 	if in.ID != nil {
-		set[0] = true
+		set[store.BookmarkColID] = true
 		r.ID = *in.ID
 	}
 	if in.OwnerID != nil {
-		set[1] = true
+		set[store.BookmarkColOwnerID] = true
 		x := *in.OwnerID
 		r.OwnerID = &x
 	}
 	if in.URL != nil {
-		set[2] = true
+		set[store.BookmarkColURL] = true
 		r.URL = *in.URL
 	}
 	if in.Note != nil {
-		set[3] = true
+		set[store.BookmarkColNote] = true
 		r.Note = *in.Note
 	}
 	if in.Hits != nil {
-		set[4] = true
+		set[store.BookmarkColHits] = true
 		r.Hits = *in.Hits
 	}
 	return r, set, nil
@@ -383,7 +383,7 @@ func (m mutationResolver) UpdateBookmark(ctx context.Context, input BookmarkInpu
 		return 0, err
 	}
 	v := auth.ViewerOf(ctx)
-	if !set[0] {
+	if !set[store.BookmarkColID] {
 		return 0, db.MissingKey("bookmark", "id")
 	}
 	return rest.BookmarkUpdate(ctx, m.st, m.bus, v, store.BookmarkKeyOf(&r), &r, set)
@@ -396,7 +396,7 @@ func (m mutationResolver) IncrBookmark(ctx context.Context, input BookmarkInput)
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	if !set[0] {
+	if !set[store.BookmarkColID] {
 		return nil, db.MissingKey("bookmark", "id")
 	}
 	row, err := rest.BookmarkIncr(ctx, m.st, m.bus, v, store.BookmarkKeyOf(&r), store.BookmarkIncr{Hits: r.Hits})
@@ -446,27 +446,27 @@ func (s subscriptionResolver) BookmarkChanged(ctx context.Context, kID *string) 
 func counterOut(v auth.Viewer, r *store.Counter) *Counter {
 	show := rest.CounterVis.Show(v, rest.CounterOwner(r), nil, nil)
 	out := &Counter{}
-	if show[0] {
+	if show[store.CounterColID] {
 		x := r.ID
 		out.ID = &x
 	}
-	if show[1] {
+	if show[store.CounterColLikes] {
 		x := r.Likes
 		out.Likes = &x
 	}
-	if show[2] {
+	if show[store.CounterColViews] {
 		x := r.Views
 		out.Views = &x
 	}
-	if show[3] {
+	if show[store.CounterColScore] {
 		x := r.Score
 		out.Score = &x
 	}
-	if show[4] {
+	if show[store.CounterColLabel] {
 		x := r.Label
 		out.Label = &x
 	}
-	if show[5] {
+	if show[store.CounterColMtime] {
 		x := r.Mtime
 		out.Mtime = &x
 	}
@@ -478,27 +478,27 @@ func counterIn(in *CounterInput) (store.Counter, []bool, error) {
 	var r store.Counter
 	set := make([]bool, 6)
 	if in.ID != nil {
-		set[0] = true
+		set[store.CounterColID] = true
 		r.ID = *in.ID
 	}
 	if in.Likes != nil {
-		set[1] = true
+		set[store.CounterColLikes] = true
 		r.Likes = *in.Likes
 	}
 	if in.Views != nil {
-		set[2] = true
+		set[store.CounterColViews] = true
 		r.Views = *in.Views
 	}
 	if in.Score != nil {
-		set[3] = true
+		set[store.CounterColScore] = true
 		r.Score = *in.Score
 	}
 	if in.Label != nil {
-		set[4] = true
+		set[store.CounterColLabel] = true
 		r.Label = *in.Label
 	}
 	if in.Mtime != nil {
-		set[5] = true
+		set[store.CounterColMtime] = true
 		r.Mtime = *in.Mtime
 	}
 	return r, set, nil
@@ -593,7 +593,7 @@ func (m mutationResolver) UpdateCounter(ctx context.Context, input CounterInput)
 		return 0, err
 	}
 	v := auth.ViewerOf(ctx)
-	if !set[0] {
+	if !set[store.CounterColID] {
 		return 0, db.MissingKey("counter", "id")
 	}
 	return rest.CounterUpdate(ctx, m.st, m.bus, v, store.CounterKeyOf(&r), &r, set)
@@ -606,7 +606,7 @@ func (m mutationResolver) IncrCounter(ctx context.Context, input CounterInput) (
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	if !set[0] {
+	if !set[store.CounterColID] {
 		return nil, db.MissingKey("counter", "id")
 	}
 	row, err := rest.CounterIncr(ctx, m.st, m.bus, v, store.CounterKeyOf(&r), store.CounterIncr{Likes: r.Likes, Views: r.Views, Score: r.Score})
@@ -656,19 +656,19 @@ func (s subscriptionResolver) CounterChanged(ctx context.Context, kID *string) (
 func noteOut(v auth.Viewer, r *store.Note) *Note {
 	show := rest.NoteVis.Show(v, rest.NoteOwner(r), nil, nil)
 	out := &Note{}
-	if show[0] {
+	if show[store.NoteColID] {
 		x := int64(r.ID)
 		out.ID = &x
 	}
-	if show[1] {
+	if show[store.NoteColBody] {
 		x := r.Body
 		out.Body = &x
 	}
-	if show[2] {
+	if show[store.NoteColCreatedAt] {
 		x := r.CreatedAt
 		out.CreatedAt = &x
 	}
-	if show[3] {
+	if show[store.NoteColUpdatedAt] {
 		x := r.UpdatedAt
 		out.UpdatedAt = &x
 	}
@@ -683,19 +683,19 @@ func noteIn(in *NoteInput) (store.Note, []bool, error) {
 		if int64(int(*in.ID)) != *in.ID {
 			return r, nil, db.Invalid("note", "id", "%d is out of range for int", *in.ID)
 		}
-		set[0] = true
+		set[store.NoteColID] = true
 		r.ID = int(*in.ID)
 	}
 	if in.Body != nil {
-		set[1] = true
+		set[store.NoteColBody] = true
 		r.Body = *in.Body
 	}
 	if in.CreatedAt != nil {
-		set[2] = true
+		set[store.NoteColCreatedAt] = true
 		r.CreatedAt = *in.CreatedAt
 	}
 	if in.UpdatedAt != nil {
-		set[3] = true
+		set[store.NoteColUpdatedAt] = true
 		r.UpdatedAt = *in.UpdatedAt
 	}
 	return r, set, nil
@@ -790,7 +790,7 @@ func (m mutationResolver) UpdateNote(ctx context.Context, input NoteInput) (int6
 		return 0, err
 	}
 	v := auth.ViewerOf(ctx)
-	if !set[0] {
+	if !set[store.NoteColID] {
 		return 0, db.MissingKey("note", "id")
 	}
 	return rest.NoteUpdate(ctx, m.st, m.bus, v, store.NoteKeyOf(&r), &r, set)
@@ -836,69 +836,69 @@ func (s subscriptionResolver) NoteChanged(ctx context.Context, kID *int64) (<-ch
 func photoOut(v auth.Viewer, r *store.Photo) *Photo {
 	show := rest.PhotoVis.Show(v, rest.PhotoOwner(r), nil, nil)
 	out := &Photo{}
-	if show[0] {
+	if show[store.PhotoColAlbumID] {
 		x := r.AlbumID
 		out.AlbumID = &x
 	}
-	if show[1] {
+	if show[store.PhotoColID] {
 		x := r.ID
 		out.ID = &x
 	}
-	if show[2] {
+	if show[store.PhotoColName] {
 		x := r.Name
 		out.Name = &x
 	}
-	if show[3] {
+	if show[store.PhotoColOwnerID] {
 		x := r.OwnerID
 		out.OwnerID = &x
 	}
-	if show[4] {
+	if show[store.PhotoColKind] {
 		x := r.Kind
 		out.Kind = &x
 	}
-	if show[5] {
+	if show[store.PhotoColWidth] {
 		x := int64(r.Width)
 		out.Width = &x
 	}
-	if show[6] {
+	if show[store.PhotoColHeight] {
 		x := int64(r.Height)
 		out.Height = &x
 	}
-	if show[7] {
+	if show[store.PhotoColRating] {
 		x := r.Rating
 		out.Rating = &x
 	}
-	if show[8] {
+	if show[store.PhotoColHidden] {
 		x := r.Hidden
 		out.Hidden = &x
 	}
-	if show[9] && r.Tags != nil {
+	if show[store.PhotoColTags] && r.Tags != nil {
 		out.Tags = r.Tags
 	}
-	if show[10] && r.Exif != nil {
+	if show[store.PhotoColExif] && r.Exif != nil {
 		out.Exif = r.Exif
 	}
-	if show[11] && len(r.Thumb) > 0 {
+	if show[store.PhotoColThumb] && len(r.Thumb) > 0 {
 		s := base64.StdEncoding.EncodeToString(r.Thumb)
 		out.Thumb = &s
 	}
-	if show[12] && r.Caption != nil {
+	if show[store.PhotoColCaption] && r.Caption != nil {
 		x := *r.Caption
 		out.Caption = &x
 	}
-	if show[13] && r.Size != nil {
+	if show[store.PhotoColSize] && r.Size != nil {
 		x := *r.Size
 		out.Size = &x
 	}
-	if show[14] && r.Taken != nil {
+	if show[store.PhotoColTaken] && r.Taken != nil {
 		x := *r.Taken
 		out.Taken = &x
 	}
-	if show[16] {
+	if show[store.PhotoColModeration] {
 		x := r.Moderation
 		out.Moderation = &x
 	}
-	if show[17] {
+	if show[store.PhotoColMtime] {
 		x := r.Mtime
 		out.Mtime = &x
 	}
@@ -910,56 +910,56 @@ func photoIn(in *PhotoInput) (store.Photo, []bool, error) {
 	var r store.Photo
 	set := make([]bool, 18)
 	if in.AlbumID != nil {
-		set[0] = true
+		set[store.PhotoColAlbumID] = true
 		r.AlbumID = *in.AlbumID
 	}
 	if in.ID != nil {
-		set[1] = true
+		set[store.PhotoColID] = true
 		r.ID = *in.ID
 	}
 	if in.Name != nil {
-		set[2] = true
+		set[store.PhotoColName] = true
 		r.Name = *in.Name
 	}
 	if in.OwnerID != nil {
-		set[3] = true
+		set[store.PhotoColOwnerID] = true
 		r.OwnerID = *in.OwnerID
 	}
 	if in.Kind != nil {
-		set[4] = true
+		set[store.PhotoColKind] = true
 		r.Kind = *in.Kind
 	}
 	if in.Width != nil {
 		if int64(int(*in.Width)) != *in.Width {
 			return r, nil, db.Invalid("photo", "width", "%d is out of range for int", *in.Width)
 		}
-		set[5] = true
+		set[store.PhotoColWidth] = true
 		r.Width = int(*in.Width)
 	}
 	if in.Height != nil {
 		if int64(int(*in.Height)) != *in.Height {
 			return r, nil, db.Invalid("photo", "height", "%d is out of range for int", *in.Height)
 		}
-		set[6] = true
+		set[store.PhotoColHeight] = true
 		r.Height = int(*in.Height)
 	}
 	if in.Rating != nil {
-		set[7] = true
+		set[store.PhotoColRating] = true
 		r.Rating = *in.Rating
 	}
 	if in.Hidden != nil {
-		set[8] = true
+		set[store.PhotoColHidden] = true
 		r.Hidden = *in.Hidden
 	}
 	if in.Tags != nil {
-		set[9] = true
+		set[store.PhotoColTags] = true
 		b, _ := json.Marshal(in.Tags)
 		if err := rtrest.DecodeJSON("photo", "tags", b, &r.Tags); err != nil {
 			return r, nil, err
 		}
 	}
 	if in.Exif != nil {
-		set[10] = true
+		set[store.PhotoColExif] = true
 		b, _ := json.Marshal(in.Exif)
 		if err := rtrest.DecodeJSON("photo", "exif", b, &r.Exif); err != nil {
 			return r, nil, err
@@ -970,30 +970,30 @@ func photoIn(in *PhotoInput) (store.Photo, []bool, error) {
 		if err != nil {
 			return r, nil, db.Invalid("photo", "thumb", "not base64 bytes")
 		}
-		set[11] = true
+		set[store.PhotoColThumb] = true
 		r.Thumb = b
 	}
 	if in.Caption != nil {
-		set[12] = true
+		set[store.PhotoColCaption] = true
 		x := *in.Caption
 		r.Caption = &x
 	}
 	if in.Size != nil {
-		set[13] = true
+		set[store.PhotoColSize] = true
 		x := *in.Size
 		r.Size = &x
 	}
 	if in.Taken != nil {
-		set[14] = true
+		set[store.PhotoColTaken] = true
 		x := *in.Taken
 		r.Taken = &x
 	}
 	if in.Moderation != nil {
-		set[16] = true
+		set[store.PhotoColModeration] = true
 		r.Moderation = *in.Moderation
 	}
 	if in.Mtime != nil {
-		set[17] = true
+		set[store.PhotoColMtime] = true
 		r.Mtime = *in.Mtime
 	}
 	return r, set, nil
@@ -1088,10 +1088,10 @@ func (m mutationResolver) UpdatePhoto(ctx context.Context, input PhotoInput) (in
 		return 0, err
 	}
 	v := auth.ViewerOf(ctx)
-	if !set[0] {
+	if !set[store.PhotoColAlbumID] {
 		return 0, db.MissingKey("photo", "album_id")
 	}
-	if !set[1] {
+	if !set[store.PhotoColID] {
 		return 0, db.MissingKey("photo", "id")
 	}
 	return rest.PhotoUpdate(ctx, m.st, m.bus, v, store.PhotoKeyOf(&r), &r, set)
@@ -1140,23 +1140,23 @@ func (s subscriptionResolver) PhotoChanged(ctx context.Context, kAlbumID *string
 func scoreOut(v auth.Viewer, r *store.Score) *Score {
 	show := rest.ScoreVis.Show(v, rest.ScoreOwner(r), nil, nil)
 	out := &Score{}
-	if show[0] {
+	if show[store.ScoreColID] {
 		x := r.ID
 		out.ID = &x
 	}
-	if show[1] {
+	if show[store.ScoreColOwnerID] {
 		x := r.OwnerID
 		out.OwnerID = &x
 	}
-	if show[2] {
+	if show[store.ScoreColTitle] {
 		x := r.Title
 		out.Title = &x
 	}
-	if show[3] {
+	if show[store.ScoreColNote] {
 		x := r.Note
 		out.Note = &x
 	}
-	if show[4] {
+	if show[store.ScoreColPoints] {
 		x := r.Points
 		out.Points = &x
 	}
@@ -1168,23 +1168,23 @@ func scoreIn(in *ScoreInput) (store.Score, []bool, error) {
 	var r store.Score
 	set := make([]bool, 5)
 	if in.ID != nil {
-		set[0] = true
+		set[store.ScoreColID] = true
 		r.ID = *in.ID
 	}
 	if in.OwnerID != nil {
-		set[1] = true
+		set[store.ScoreColOwnerID] = true
 		r.OwnerID = *in.OwnerID
 	}
 	if in.Title != nil {
-		set[2] = true
+		set[store.ScoreColTitle] = true
 		r.Title = *in.Title
 	}
 	if in.Note != nil {
-		set[3] = true
+		set[store.ScoreColNote] = true
 		r.Note = *in.Note
 	}
 	if in.Points != nil {
-		set[4] = true
+		set[store.ScoreColPoints] = true
 		r.Points = *in.Points
 	}
 	return r, set, nil
@@ -1279,7 +1279,7 @@ func (m mutationResolver) UpdateScore(ctx context.Context, input ScoreInput) (in
 		return 0, err
 	}
 	v := auth.ViewerOf(ctx)
-	if !set[0] {
+	if !set[store.ScoreColID] {
 		return 0, db.MissingKey("score", "id")
 	}
 	return rest.ScoreUpdate(ctx, m.st, m.bus, v, store.ScoreKeyOf(&r), &r, set)
@@ -1292,7 +1292,7 @@ func (m mutationResolver) IncrScore(ctx context.Context, input ScoreInput) (*Sco
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	if !set[0] {
+	if !set[store.ScoreColID] {
 		return nil, db.MissingKey("score", "id")
 	}
 	row, err := rest.ScoreIncr(ctx, m.st, m.bus, v, store.ScoreKeyOf(&r), store.ScoreIncr{Points: r.Points})
@@ -1342,19 +1342,19 @@ func (s subscriptionResolver) ScoreChanged(ctx context.Context, kID *string) (<-
 func statOut(v auth.Viewer, r *store.Stat) *Stat {
 	show := rest.StatVis.Show(v, rest.StatOwner(r), nil, nil)
 	out := &Stat{}
-	if show[0] {
+	if show[store.StatColOwnerID] {
 		x := r.OwnerID
 		out.OwnerID = &x
 	}
-	if show[1] {
+	if show[store.StatColName] {
 		x := r.Name
 		out.Name = &x
 	}
-	if show[2] {
+	if show[store.StatColNote] {
 		x := r.Note
 		out.Note = &x
 	}
-	if show[3] {
+	if show[store.StatColValue] {
 		x := r.Value
 		out.Value = &x
 	}
@@ -1366,19 +1366,19 @@ func statIn(in *StatInput) (store.Stat, []bool, error) {
 	var r store.Stat
 	set := make([]bool, 4)
 	if in.OwnerID != nil {
-		set[0] = true
+		set[store.StatColOwnerID] = true
 		r.OwnerID = *in.OwnerID
 	}
 	if in.Name != nil {
-		set[1] = true
+		set[store.StatColName] = true
 		r.Name = *in.Name
 	}
 	if in.Note != nil {
-		set[2] = true
+		set[store.StatColNote] = true
 		r.Note = *in.Note
 	}
 	if in.Value != nil {
-		set[3] = true
+		set[store.StatColValue] = true
 		r.Value = *in.Value
 	}
 	return r, set, nil
@@ -1473,10 +1473,10 @@ func (m mutationResolver) UpdateStat(ctx context.Context, input StatInput) (int6
 		return 0, err
 	}
 	v := auth.ViewerOf(ctx)
-	if !set[0] {
+	if !set[store.StatColOwnerID] {
 		return 0, db.MissingKey("stat", "owner_id")
 	}
-	if !set[1] {
+	if !set[store.StatColName] {
 		return 0, db.MissingKey("stat", "name")
 	}
 	return rest.StatUpdate(ctx, m.st, m.bus, v, store.StatKeyOf(&r), &r, set)
@@ -1489,10 +1489,10 @@ func (m mutationResolver) IncrStat(ctx context.Context, input StatInput) (*Stat,
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	if !set[0] {
+	if !set[store.StatColOwnerID] {
 		return nil, db.MissingKey("stat", "owner_id")
 	}
-	if !set[1] {
+	if !set[store.StatColName] {
 		return nil, db.MissingKey("stat", "name")
 	}
 	row, err := rest.StatIncr(ctx, m.st, m.bus, v, store.StatKeyOf(&r), store.StatIncr{Value: r.Value})
@@ -1545,27 +1545,27 @@ func (s subscriptionResolver) StatChanged(ctx context.Context, kOwnerID *string,
 func todoOut(v auth.Viewer, r *store.Todo) *Todo {
 	show := rest.TodoVis.Show(v, rest.TodoOwner(r), nil, nil)
 	out := &Todo{}
-	if show[0] {
+	if show[store.TodoColID] {
 		x := r.ID
 		out.ID = &x
 	}
-	if show[1] {
+	if show[store.TodoColName] {
 		x := r.Name
 		out.Name = &x
 	}
-	if show[2] {
+	if show[store.TodoColDescr] {
 		x := r.Descr
 		out.Descr = &x
 	}
-	if show[3] && r.Due != nil {
+	if show[store.TodoColDue] && r.Due != nil {
 		x := *r.Due
 		out.Due = &x
 	}
-	if show[4] {
+	if show[store.TodoColDone] {
 		x := r.Done
 		out.Done = &x
 	}
-	if show[5] {
+	if show[store.TodoColMtime] {
 		x := r.Mtime
 		out.Mtime = &x
 	}
@@ -1577,28 +1577,28 @@ func todoIn(in *TodoInput) (store.Todo, []bool, error) {
 	var r store.Todo
 	set := make([]bool, 6)
 	if in.ID != nil {
-		set[0] = true
+		set[store.TodoColID] = true
 		r.ID = *in.ID
 	}
 	if in.Name != nil {
-		set[1] = true
+		set[store.TodoColName] = true
 		r.Name = *in.Name
 	}
 	if in.Descr != nil {
-		set[2] = true
+		set[store.TodoColDescr] = true
 		r.Descr = *in.Descr
 	}
 	if in.Due != nil {
-		set[3] = true
+		set[store.TodoColDue] = true
 		x := *in.Due
 		r.Due = &x
 	}
 	if in.Done != nil {
-		set[4] = true
+		set[store.TodoColDone] = true
 		r.Done = *in.Done
 	}
 	if in.Mtime != nil {
-		set[5] = true
+		set[store.TodoColMtime] = true
 		r.Mtime = *in.Mtime
 	}
 	return r, set, nil
@@ -1693,7 +1693,7 @@ func (m mutationResolver) UpdateTodo(ctx context.Context, input TodoInput) (int6
 		return 0, err
 	}
 	v := auth.ViewerOf(ctx)
-	if !set[0] {
+	if !set[store.TodoColID] {
 		return 0, db.MissingKey("todo", "id")
 	}
 	return rest.TodoUpdate(ctx, m.st, m.bus, v, store.TodoKeyOf(&r), &r, set)

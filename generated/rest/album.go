@@ -24,23 +24,23 @@ type albumIn struct {
 func albumFromInput(in *api.AlbumInput) (albumIn, error) {
 	var x albumIn
 	if v, ok := in.ID.Get(); ok {
-		x.set[0] = true
+		x.set[store.AlbumColID] = true
 		x.r.ID = v
 	}
 	if v, ok := in.OwnerID.Get(); ok {
-		x.set[1] = true
+		x.set[store.AlbumColOwnerID] = true
 		x.r.OwnerID = v
 	}
 	if v, ok := in.Title.Get(); ok {
-		x.set[2] = true
+		x.set[store.AlbumColTitle] = true
 		x.r.Title = v
 	}
 	if v, ok := in.Private.Get(); ok {
-		x.set[3] = true
+		x.set[store.AlbumColPrivate] = true
 		x.r.Private = v
 	}
 	if v, ok := in.Mtime.Get(); ok {
-		x.set[4] = true
+		x.set[store.AlbumColMtime] = true
 		x.r.Mtime = v
 	}
 	return x, nil
@@ -50,23 +50,23 @@ func albumFromInput(in *api.AlbumInput) (albumIn, error) {
 func albumFromForm(in *api.AlbumForm) (albumIn, error) {
 	var x albumIn
 	if v, ok := in.ID.Get(); ok {
-		x.set[0] = true
+		x.set[store.AlbumColID] = true
 		x.r.ID = v
 	}
 	if v, ok := in.OwnerID.Get(); ok {
-		x.set[1] = true
+		x.set[store.AlbumColOwnerID] = true
 		x.r.OwnerID = v
 	}
 	if v, ok := in.Title.Get(); ok {
-		x.set[2] = true
+		x.set[store.AlbumColTitle] = true
 		x.r.Title = v
 	}
 	if v, ok := in.Private.Get(); ok {
-		x.set[3] = true
+		x.set[store.AlbumColPrivate] = true
 		x.r.Private = v
 	}
 	if v, ok := in.Mtime.Get(); ok {
-		x.set[4] = true
+		x.set[store.AlbumColMtime] = true
 		x.r.Mtime = v
 	}
 	return x, nil
@@ -85,7 +85,7 @@ func albumFromBody(req any) (albumIn, error) {
 
 // key returns the key of the row, checking that the request gave every part.
 func (x *albumIn) key() (store.AlbumKey, error) {
-	if err := rest.Need(x.set[0], "album", "id"); err != nil {
+	if err := rest.Need(x.set[store.AlbumColID], "album", "id"); err != nil {
 		return store.AlbumKey{}, err
 	}
 	return store.AlbumKeyOf(&x.r), nil
@@ -94,19 +94,19 @@ func (x *albumIn) key() (store.AlbumKey, error) {
 // albumReply is r as the API shows it: the columns in show (from albumVis), never a secure one.
 func albumReply(r *store.Album, show []bool) api.AlbumReply {
 	var out api.AlbumReply
-	if show[0] {
+	if show[store.AlbumColID] {
 		out.ID = api.NewOptString(r.ID)
 	}
-	if show[1] {
+	if show[store.AlbumColOwnerID] {
 		out.OwnerID = api.NewOptString(r.OwnerID)
 	}
-	if show[2] {
+	if show[store.AlbumColTitle] {
 		out.Title = api.NewOptString(r.Title)
 	}
-	if show[3] {
+	if show[store.AlbumColPrivate] {
 		out.Private = api.NewOptBool(r.Private)
 	}
-	if show[4] {
+	if show[store.AlbumColMtime] {
 		out.Mtime = api.NewOptInt64(r.Mtime)
 	}
 	return out
@@ -138,9 +138,9 @@ func AlbumGuard(r *store.Album, set []bool, v auth.Viewer, create bool) {
 	}
 	if create && v.ID != "" {
 		r.OwnerID = v.ID
-		set[1] = true
+		set[store.AlbumColOwnerID] = true
 	} else {
-		set[1] = false
+		set[store.AlbumColOwnerID] = false
 	}
 }
 
@@ -182,13 +182,13 @@ func AlbumUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	}
 	AlbumGuard(r, set, v, false)
 	var c store.AlbumChanges
-	if set[1] {
+	if set[store.AlbumColOwnerID] {
 		c.OwnerID = db.Some(r.OwnerID)
 	}
-	if set[2] {
+	if set[store.AlbumColTitle] {
 		c.Title = db.Some(r.Title)
 	}
-	if set[3] {
+	if set[store.AlbumColPrivate] {
 		c.Private = db.Some(r.Private)
 	}
 	mine := AlbumMine(v)

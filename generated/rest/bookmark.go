@@ -24,26 +24,26 @@ type bookmarkIn struct {
 func bookmarkFromInput(in *api.BookmarkInput) (bookmarkIn, error) {
 	var x bookmarkIn
 	if v, ok := in.ID.Get(); ok {
-		x.set[0] = true
+		x.set[store.BookmarkColID] = true
 		x.r.ID = v
 	}
 	if in.OwnerID.Set {
-		x.set[1] = true
+		x.set[store.BookmarkColOwnerID] = true
 		if !in.OwnerID.Null {
 			v := in.OwnerID.Value
 			x.r.OwnerID = &v
 		}
 	}
 	if v, ok := in.URL.Get(); ok {
-		x.set[2] = true
+		x.set[store.BookmarkColURL] = true
 		x.r.URL = v
 	}
 	if v, ok := in.Note.Get(); ok {
-		x.set[3] = true
+		x.set[store.BookmarkColNote] = true
 		x.r.Note = v
 	}
 	if v, ok := in.Hits.Get(); ok {
-		x.set[4] = true
+		x.set[store.BookmarkColHits] = true
 		x.r.Hits = v
 	}
 	return x, nil
@@ -53,24 +53,24 @@ func bookmarkFromInput(in *api.BookmarkInput) (bookmarkIn, error) {
 func bookmarkFromForm(in *api.BookmarkForm) (bookmarkIn, error) {
 	var x bookmarkIn
 	if v, ok := in.ID.Get(); ok {
-		x.set[0] = true
+		x.set[store.BookmarkColID] = true
 		x.r.ID = v
 	}
 	if v, ok := in.OwnerID.Get(); ok {
-		x.set[1] = true
+		x.set[store.BookmarkColOwnerID] = true
 		w := v
 		x.r.OwnerID = &w
 	}
 	if v, ok := in.URL.Get(); ok {
-		x.set[2] = true
+		x.set[store.BookmarkColURL] = true
 		x.r.URL = v
 	}
 	if v, ok := in.Note.Get(); ok {
-		x.set[3] = true
+		x.set[store.BookmarkColNote] = true
 		x.r.Note = v
 	}
 	if v, ok := in.Hits.Get(); ok {
-		x.set[4] = true
+		x.set[store.BookmarkColHits] = true
 		x.r.Hits = v
 	}
 	return x, nil
@@ -89,7 +89,7 @@ func bookmarkFromBody(req any) (bookmarkIn, error) {
 
 // key returns the key of the row, checking that the request gave every part.
 func (x *bookmarkIn) key() (store.BookmarkKey, error) {
-	if err := rest.Need(x.set[0], "bookmark", "id"); err != nil {
+	if err := rest.Need(x.set[store.BookmarkColID], "bookmark", "id"); err != nil {
 		return store.BookmarkKey{}, err
 	}
 	return store.BookmarkKeyOf(&x.r), nil
@@ -98,19 +98,19 @@ func (x *bookmarkIn) key() (store.BookmarkKey, error) {
 // bookmarkReply is r as the API shows it: the columns in show (from bookmarkVis), never a secure one.
 func bookmarkReply(r *store.Bookmark, show []bool) api.BookmarkReply {
 	var out api.BookmarkReply
-	if show[0] {
+	if show[store.BookmarkColID] {
 		out.ID = api.NewOptString(r.ID)
 	}
-	if show[1] && r.OwnerID != nil {
+	if show[store.BookmarkColOwnerID] && r.OwnerID != nil {
 		out.OwnerID = api.NewOptString(*r.OwnerID)
 	}
-	if show[2] {
+	if show[store.BookmarkColURL] {
 		out.URL = api.NewOptString(r.URL)
 	}
-	if show[3] {
+	if show[store.BookmarkColNote] {
 		out.Note = api.NewOptString(r.Note)
 	}
-	if show[4] {
+	if show[store.BookmarkColHits] {
 		out.Hits = api.NewOptInt64(r.Hits)
 	}
 	return out
@@ -145,9 +145,9 @@ func BookmarkGuard(r *store.Bookmark, set []bool, v auth.Viewer, create bool) {
 	}
 	if create && v.ID != "" {
 		r.OwnerID = &v.ID
-		set[1] = true
+		set[store.BookmarkColOwnerID] = true
 	} else {
-		set[1] = false
+		set[store.BookmarkColOwnerID] = false
 	}
 }
 
@@ -189,16 +189,16 @@ func BookmarkUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth
 	}
 	BookmarkGuard(r, set, v, false)
 	var c store.BookmarkChanges
-	if set[1] {
+	if set[store.BookmarkColOwnerID] {
 		c.OwnerID = db.Some(r.OwnerID)
 	}
-	if set[2] {
+	if set[store.BookmarkColURL] {
 		c.URL = db.Some(r.URL)
 	}
-	if set[3] {
+	if set[store.BookmarkColNote] {
 		c.Note = db.Some(r.Note)
 	}
-	if set[4] {
+	if set[store.BookmarkColHits] {
 		c.Hits = db.Some(r.Hits)
 	}
 	mine := BookmarkMine(v)

@@ -24,27 +24,27 @@ type counterIn struct {
 func counterFromInput(in *api.CounterInput) (counterIn, error) {
 	var x counterIn
 	if v, ok := in.ID.Get(); ok {
-		x.set[0] = true
+		x.set[store.CounterColID] = true
 		x.r.ID = v
 	}
 	if v, ok := in.Likes.Get(); ok {
-		x.set[1] = true
+		x.set[store.CounterColLikes] = true
 		x.r.Likes = v
 	}
 	if v, ok := in.Views.Get(); ok {
-		x.set[2] = true
+		x.set[store.CounterColViews] = true
 		x.r.Views = v
 	}
 	if v, ok := in.Score.Get(); ok {
-		x.set[3] = true
+		x.set[store.CounterColScore] = true
 		x.r.Score = v
 	}
 	if v, ok := in.Label.Get(); ok {
-		x.set[4] = true
+		x.set[store.CounterColLabel] = true
 		x.r.Label = v
 	}
 	if v, ok := in.Mtime.Get(); ok {
-		x.set[5] = true
+		x.set[store.CounterColMtime] = true
 		x.r.Mtime = v
 	}
 	return x, nil
@@ -54,27 +54,27 @@ func counterFromInput(in *api.CounterInput) (counterIn, error) {
 func counterFromForm(in *api.CounterForm) (counterIn, error) {
 	var x counterIn
 	if v, ok := in.ID.Get(); ok {
-		x.set[0] = true
+		x.set[store.CounterColID] = true
 		x.r.ID = v
 	}
 	if v, ok := in.Likes.Get(); ok {
-		x.set[1] = true
+		x.set[store.CounterColLikes] = true
 		x.r.Likes = v
 	}
 	if v, ok := in.Views.Get(); ok {
-		x.set[2] = true
+		x.set[store.CounterColViews] = true
 		x.r.Views = v
 	}
 	if v, ok := in.Score.Get(); ok {
-		x.set[3] = true
+		x.set[store.CounterColScore] = true
 		x.r.Score = v
 	}
 	if v, ok := in.Label.Get(); ok {
-		x.set[4] = true
+		x.set[store.CounterColLabel] = true
 		x.r.Label = v
 	}
 	if v, ok := in.Mtime.Get(); ok {
-		x.set[5] = true
+		x.set[store.CounterColMtime] = true
 		x.r.Mtime = v
 	}
 	return x, nil
@@ -93,7 +93,7 @@ func counterFromBody(req any) (counterIn, error) {
 
 // key returns the key of the row, checking that the request gave every part.
 func (x *counterIn) key() (store.CounterKey, error) {
-	if err := rest.Need(x.set[0], "counter", "id"); err != nil {
+	if err := rest.Need(x.set[store.CounterColID], "counter", "id"); err != nil {
 		return store.CounterKey{}, err
 	}
 	return store.CounterKeyOf(&x.r), nil
@@ -102,22 +102,22 @@ func (x *counterIn) key() (store.CounterKey, error) {
 // counterReply is r as the API shows it: the columns in show (from counterVis), never a secure one.
 func counterReply(r *store.Counter, show []bool) api.CounterReply {
 	var out api.CounterReply
-	if show[0] {
+	if show[store.CounterColID] {
 		out.ID = api.NewOptString(r.ID)
 	}
-	if show[1] {
+	if show[store.CounterColLikes] {
 		out.Likes = api.NewOptInt64(r.Likes)
 	}
-	if show[2] {
+	if show[store.CounterColViews] {
 		out.Views = api.NewOptInt64(r.Views)
 	}
-	if show[3] {
+	if show[store.CounterColScore] {
 		out.Score = api.NewOptFloat64(r.Score)
 	}
-	if show[4] {
+	if show[store.CounterColLabel] {
 		out.Label = api.NewOptString(r.Label)
 	}
-	if show[5] {
+	if show[store.CounterColMtime] {
 		out.Mtime = api.NewOptInt64(r.Mtime)
 	}
 	return out
@@ -175,16 +175,16 @@ func CounterPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 func CounterUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.CounterKey, r *store.Counter, set []bool) (int64, error) {
 	CounterGuard(r, set, v, false)
 	var c store.CounterChanges
-	if set[1] {
+	if set[store.CounterColLikes] {
 		c.Likes = db.Some(r.Likes)
 	}
-	if set[2] {
+	if set[store.CounterColViews] {
 		c.Views = db.Some(r.Views)
 	}
-	if set[3] {
+	if set[store.CounterColScore] {
 		c.Score = db.Some(r.Score)
 	}
-	if set[4] {
+	if set[store.CounterColLabel] {
 		c.Label = db.Some(r.Label)
 	}
 	mine := CounterMine(v)

@@ -24,18 +24,18 @@ type noteIn struct {
 func noteFromInput(in *api.NoteInput) (noteIn, error) {
 	var x noteIn
 	if v, ok := in.ID.Get(); ok {
-		x.set[0] = true
+		x.set[store.NoteColID] = true
 		if int64(int(v)) != v {
 			return x, db.Invalid("note", "id", "%d is out of range for int", v)
 		}
 		x.r.ID = int(v)
 	}
 	if v, ok := in.Body.Get(); ok {
-		x.set[1] = true
+		x.set[store.NoteColBody] = true
 		x.r.Body = v
 	}
 	if in.CreatedAt != nil {
-		x.set[2] = true
+		x.set[store.NoteColCreatedAt] = true
 		t, null, err := rest.DecodeTime("note", "created_at", in.CreatedAt)
 		if err != nil {
 			return x, err
@@ -46,7 +46,7 @@ func noteFromInput(in *api.NoteInput) (noteIn, error) {
 		x.r.CreatedAt = t
 	}
 	if in.UpdatedAt != nil {
-		x.set[3] = true
+		x.set[store.NoteColUpdatedAt] = true
 		t, null, err := rest.DecodeTime("note", "updated_at", in.UpdatedAt)
 		if err != nil {
 			return x, err
@@ -63,18 +63,18 @@ func noteFromInput(in *api.NoteInput) (noteIn, error) {
 func noteFromForm(in *api.NoteForm) (noteIn, error) {
 	var x noteIn
 	if v, ok := in.ID.Get(); ok {
-		x.set[0] = true
+		x.set[store.NoteColID] = true
 		if int64(int(v)) != v {
 			return x, db.Invalid("note", "id", "%d is out of range for int", v)
 		}
 		x.r.ID = int(v)
 	}
 	if v, ok := in.Body.Get(); ok {
-		x.set[1] = true
+		x.set[store.NoteColBody] = true
 		x.r.Body = v
 	}
 	if v, ok := in.CreatedAt.Get(); ok {
-		x.set[2] = true
+		x.set[store.NoteColCreatedAt] = true
 		t, err := rest.ParseTime("note", "created_at", v)
 		if err != nil {
 			return x, err
@@ -82,7 +82,7 @@ func noteFromForm(in *api.NoteForm) (noteIn, error) {
 		x.r.CreatedAt = t
 	}
 	if v, ok := in.UpdatedAt.Get(); ok {
-		x.set[3] = true
+		x.set[store.NoteColUpdatedAt] = true
 		t, err := rest.ParseTime("note", "updated_at", v)
 		if err != nil {
 			return x, err
@@ -105,7 +105,7 @@ func noteFromBody(req any) (noteIn, error) {
 
 // key returns the key of the row, checking that the request gave every part.
 func (x *noteIn) key() (store.NoteKey, error) {
-	if err := rest.Need(x.set[0], "note", "id"); err != nil {
+	if err := rest.Need(x.set[store.NoteColID], "note", "id"); err != nil {
 		return store.NoteKey{}, err
 	}
 	return store.NoteKeyOf(&x.r), nil
@@ -114,16 +114,16 @@ func (x *noteIn) key() (store.NoteKey, error) {
 // noteReply is r as the API shows it: the columns in show (from noteVis), never a secure one.
 func noteReply(r *store.Note, show []bool) api.NoteReply {
 	var out api.NoteReply
-	if show[0] {
+	if show[store.NoteColID] {
 		out.ID = api.NewOptInt64(int64(r.ID))
 	}
-	if show[1] {
+	if show[store.NoteColBody] {
 		out.Body = api.NewOptString(r.Body)
 	}
-	if show[2] {
+	if show[store.NoteColCreatedAt] {
 		out.CreatedAt = api.NewOptDateTime(r.CreatedAt)
 	}
-	if show[3] {
+	if show[store.NoteColUpdatedAt] {
 		out.UpdatedAt = api.NewOptDateTime(r.UpdatedAt)
 	}
 	return out
@@ -154,7 +154,7 @@ func NoteGuard(r *store.Note, set []bool, v auth.Viewer, create bool) {
 
 // NoteAdd adds r for v (set marks the columns given) and publishes it.
 func NoteAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Note, set []bool) error {
-	if set[0] {
+	if set[store.NoteColID] {
 		return db.Invalid("note", "id", "assigned by the database on add: leave it out")
 	}
 	NoteGuard(r, set, v, true)
@@ -187,10 +187,10 @@ func NotePut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 func NoteUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.NoteKey, r *store.Note, set []bool) (int64, error) {
 	NoteGuard(r, set, v, false)
 	var c store.NoteChanges
-	if set[1] {
+	if set[store.NoteColBody] {
 		c.Body = db.Some(r.Body)
 	}
-	if set[3] {
+	if set[store.NoteColUpdatedAt] {
 		c.UpdatedAt = db.Some(r.UpdatedAt)
 	}
 	mine := NoteMine(v)

@@ -25,79 +25,79 @@ type photoIn struct {
 func photoFromInput(in *api.PhotoInput) (photoIn, error) {
 	var x photoIn
 	if v, ok := in.AlbumID.Get(); ok {
-		x.set[0] = true
+		x.set[store.PhotoColAlbumID] = true
 		x.r.AlbumID = v
 	}
 	if v, ok := in.ID.Get(); ok {
-		x.set[1] = true
+		x.set[store.PhotoColID] = true
 		x.r.ID = v
 	}
 	if v, ok := in.Name.Get(); ok {
-		x.set[2] = true
+		x.set[store.PhotoColName] = true
 		x.r.Name = v
 	}
 	if v, ok := in.OwnerID.Get(); ok {
-		x.set[3] = true
+		x.set[store.PhotoColOwnerID] = true
 		x.r.OwnerID = v
 	}
 	if v, ok := in.Kind.Get(); ok {
-		x.set[4] = true
+		x.set[store.PhotoColKind] = true
 		x.r.Kind = v
 	}
 	if v, ok := in.Width.Get(); ok {
-		x.set[5] = true
+		x.set[store.PhotoColWidth] = true
 		if int64(int(v)) != v {
 			return x, db.Invalid("photo", "width", "%d is out of range for int", v)
 		}
 		x.r.Width = int(v)
 	}
 	if v, ok := in.Height.Get(); ok {
-		x.set[6] = true
+		x.set[store.PhotoColHeight] = true
 		if int64(int(v)) != v {
 			return x, db.Invalid("photo", "height", "%d is out of range for int", v)
 		}
 		x.r.Height = int(v)
 	}
 	if v, ok := in.Rating.Get(); ok {
-		x.set[7] = true
+		x.set[store.PhotoColRating] = true
 		x.r.Rating = v
 	}
 	if v, ok := in.Hidden.Get(); ok {
-		x.set[8] = true
+		x.set[store.PhotoColHidden] = true
 		x.r.Hidden = v
 	}
 	if in.Tags != nil {
-		x.set[9] = true
+		x.set[store.PhotoColTags] = true
 		if err := rest.DecodeJSON("photo", "tags", in.Tags, &x.r.Tags); err != nil {
 			return x, err
 		}
 	}
 	if in.Exif != nil {
-		x.set[10] = true
+		x.set[store.PhotoColExif] = true
 		if err := rest.DecodeJSON("photo", "exif", in.Exif, &x.r.Exif); err != nil {
 			return x, err
 		}
 	}
 	if in.Thumb != nil {
-		x.set[11] = true
+		x.set[store.PhotoColThumb] = true
 		x.r.Thumb = in.Thumb
 	}
 	if in.Caption.Set {
-		x.set[12] = true
+		x.set[store.PhotoColCaption] = true
 		if !in.Caption.Null {
 			v := in.Caption.Value
 			x.r.Caption = &v
 		}
 	}
 	if in.Size.Set {
-		x.set[13] = true
+		x.set[store.PhotoColSize] = true
 		if !in.Size.Null {
 			v := in.Size.Value
 			x.r.Size = &v
 		}
 	}
 	if in.Taken != nil {
-		x.set[14] = true
+		x.set[store.PhotoColTaken] = true
 		t, null, err := rest.DecodeTime("photo", "taken", in.Taken)
 		if err != nil {
 			return x, err
@@ -107,11 +107,11 @@ func photoFromInput(in *api.PhotoInput) (photoIn, error) {
 		}
 	}
 	if v, ok := in.Moderation.Get(); ok {
-		x.set[16] = true
+		x.set[store.PhotoColModeration] = true
 		x.r.Moderation = v
 	}
 	if v, ok := in.Mtime.Get(); ok {
-		x.set[17] = true
+		x.set[store.PhotoColMtime] = true
 		x.r.Mtime = v
 	}
 	return x, nil
@@ -121,63 +121,63 @@ func photoFromInput(in *api.PhotoInput) (photoIn, error) {
 func photoFromForm(in *api.PhotoForm) (photoIn, error) {
 	var x photoIn
 	if v, ok := in.AlbumID.Get(); ok {
-		x.set[0] = true
+		x.set[store.PhotoColAlbumID] = true
 		x.r.AlbumID = v
 	}
 	if v, ok := in.ID.Get(); ok {
-		x.set[1] = true
+		x.set[store.PhotoColID] = true
 		x.r.ID = v
 	}
 	if v, ok := in.Name.Get(); ok {
-		x.set[2] = true
+		x.set[store.PhotoColName] = true
 		x.r.Name = v
 	}
 	if v, ok := in.OwnerID.Get(); ok {
-		x.set[3] = true
+		x.set[store.PhotoColOwnerID] = true
 		x.r.OwnerID = v
 	}
 	if v, ok := in.Kind.Get(); ok {
-		x.set[4] = true
+		x.set[store.PhotoColKind] = true
 		x.r.Kind = v
 	}
 	if v, ok := in.Width.Get(); ok {
-		x.set[5] = true
+		x.set[store.PhotoColWidth] = true
 		if int64(int(v)) != v {
 			return x, db.Invalid("photo", "width", "%d is out of range for int", v)
 		}
 		x.r.Width = int(v)
 	}
 	if v, ok := in.Height.Get(); ok {
-		x.set[6] = true
+		x.set[store.PhotoColHeight] = true
 		if int64(int(v)) != v {
 			return x, db.Invalid("photo", "height", "%d is out of range for int", v)
 		}
 		x.r.Height = int(v)
 	}
 	if v, ok := in.Rating.Get(); ok {
-		x.set[7] = true
+		x.set[store.PhotoColRating] = true
 		x.r.Rating = v
 	}
 	if v, ok := in.Hidden.Get(); ok {
-		x.set[8] = true
+		x.set[store.PhotoColHidden] = true
 		x.r.Hidden = v
 	}
 	if in.Thumb != nil {
-		x.set[11] = true
+		x.set[store.PhotoColThumb] = true
 		x.r.Thumb = in.Thumb
 	}
 	if v, ok := in.Caption.Get(); ok {
-		x.set[12] = true
+		x.set[store.PhotoColCaption] = true
 		w := v
 		x.r.Caption = &w
 	}
 	if v, ok := in.Size.Get(); ok {
-		x.set[13] = true
+		x.set[store.PhotoColSize] = true
 		w := v
 		x.r.Size = &w
 	}
 	if v, ok := in.Taken.Get(); ok {
-		x.set[14] = true
+		x.set[store.PhotoColTaken] = true
 		t, err := rest.ParseTime("photo", "taken", v)
 		if err != nil {
 			return x, err
@@ -186,11 +186,11 @@ func photoFromForm(in *api.PhotoForm) (photoIn, error) {
 		x.r.Taken = &w
 	}
 	if v, ok := in.Moderation.Get(); ok {
-		x.set[16] = true
+		x.set[store.PhotoColModeration] = true
 		x.r.Moderation = v
 	}
 	if v, ok := in.Mtime.Get(); ok {
-		x.set[17] = true
+		x.set[store.PhotoColMtime] = true
 		x.r.Mtime = v
 	}
 	return x, nil
@@ -209,10 +209,10 @@ func photoFromBody(req any) (photoIn, error) {
 
 // key returns the key of the row, checking that the request gave every part.
 func (x *photoIn) key() (store.PhotoKey, error) {
-	if err := rest.Need(x.set[0], "photo", "album_id"); err != nil {
+	if err := rest.Need(x.set[store.PhotoColAlbumID], "photo", "album_id"); err != nil {
 		return store.PhotoKey{}, err
 	}
-	if err := rest.Need(x.set[1], "photo", "id"); err != nil {
+	if err := rest.Need(x.set[store.PhotoColID], "photo", "id"); err != nil {
 		return store.PhotoKey{}, err
 	}
 	return store.PhotoKeyOf(&x.r), nil
@@ -221,55 +221,55 @@ func (x *photoIn) key() (store.PhotoKey, error) {
 // photoReply is r as the API shows it: the columns in show (from photoVis), never a secure one.
 func photoReply(r *store.Photo, show []bool) api.PhotoReply {
 	var out api.PhotoReply
-	if show[0] {
+	if show[store.PhotoColAlbumID] {
 		out.AlbumID = api.NewOptString(r.AlbumID)
 	}
-	if show[1] {
+	if show[store.PhotoColID] {
 		out.ID = api.NewOptString(r.ID)
 	}
-	if show[2] {
+	if show[store.PhotoColName] {
 		out.Name = api.NewOptString(r.Name)
 	}
-	if show[3] {
+	if show[store.PhotoColOwnerID] {
 		out.OwnerID = api.NewOptString(r.OwnerID)
 	}
-	if show[4] {
+	if show[store.PhotoColKind] {
 		out.Kind = api.NewOptString(r.Kind)
 	}
-	if show[5] {
+	if show[store.PhotoColWidth] {
 		out.Width = api.NewOptInt64(int64(r.Width))
 	}
-	if show[6] {
+	if show[store.PhotoColHeight] {
 		out.Height = api.NewOptInt64(int64(r.Height))
 	}
-	if show[7] {
+	if show[store.PhotoColRating] {
 		out.Rating = api.NewOptFloat64(r.Rating)
 	}
-	if show[8] {
+	if show[store.PhotoColHidden] {
 		out.Hidden = api.NewOptBool(r.Hidden)
 	}
-	if show[9] && r.Tags != nil {
+	if show[store.PhotoColTags] && r.Tags != nil {
 		out.Tags = rest.EncodeJSON(r.Tags)
 	}
-	if show[10] && r.Exif != nil {
+	if show[store.PhotoColExif] && r.Exif != nil {
 		out.Exif = rest.EncodeJSON(r.Exif)
 	}
-	if show[11] && r.Thumb != nil {
+	if show[store.PhotoColThumb] && r.Thumb != nil {
 		out.Thumb = api.NewOptString(base64.StdEncoding.EncodeToString(r.Thumb))
 	}
-	if show[12] && r.Caption != nil {
+	if show[store.PhotoColCaption] && r.Caption != nil {
 		out.Caption = api.NewOptString(*r.Caption)
 	}
-	if show[13] && r.Size != nil {
+	if show[store.PhotoColSize] && r.Size != nil {
 		out.Size = api.NewOptInt64(*r.Size)
 	}
-	if show[14] && r.Taken != nil {
+	if show[store.PhotoColTaken] && r.Taken != nil {
 		out.Taken = api.NewOptDateTime(*r.Taken)
 	}
-	if show[16] {
+	if show[store.PhotoColModeration] {
 		out.Moderation = api.NewOptString(r.Moderation)
 	}
-	if show[17] {
+	if show[store.PhotoColMtime] {
 		out.Mtime = api.NewOptInt64(r.Mtime)
 	}
 	return out
@@ -299,13 +299,13 @@ func PhotoGuard(r *store.Photo, set []bool, v auth.Viewer, create bool) {
 	if v.Admin {
 		return
 	}
-	set[16] = false
+	set[store.PhotoColModeration] = false
 	r.Moderation = store.Photo{}.Moderation
 	if create && v.ID != "" {
 		r.OwnerID = v.ID
-		set[3] = true
+		set[store.PhotoColOwnerID] = true
 	} else {
-		set[3] = false
+		set[store.PhotoColOwnerID] = false
 	}
 }
 
@@ -347,46 +347,46 @@ func PhotoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	}
 	PhotoGuard(r, set, v, false)
 	var c store.PhotoChanges
-	if set[2] {
+	if set[store.PhotoColName] {
 		c.Name = db.Some(r.Name)
 	}
-	if set[3] {
+	if set[store.PhotoColOwnerID] {
 		c.OwnerID = db.Some(r.OwnerID)
 	}
-	if set[4] {
+	if set[store.PhotoColKind] {
 		c.Kind = db.Some(r.Kind)
 	}
-	if set[5] {
+	if set[store.PhotoColWidth] {
 		c.Width = db.Some(r.Width)
 	}
-	if set[6] {
+	if set[store.PhotoColHeight] {
 		c.Height = db.Some(r.Height)
 	}
-	if set[7] {
+	if set[store.PhotoColRating] {
 		c.Rating = db.Some(r.Rating)
 	}
-	if set[8] {
+	if set[store.PhotoColHidden] {
 		c.Hidden = db.Some(r.Hidden)
 	}
-	if set[9] {
+	if set[store.PhotoColTags] {
 		c.Tags = db.Some(r.Tags)
 	}
-	if set[10] {
+	if set[store.PhotoColExif] {
 		c.Exif = db.Some(r.Exif)
 	}
-	if set[11] {
+	if set[store.PhotoColThumb] {
 		c.Thumb = db.Some(r.Thumb)
 	}
-	if set[12] {
+	if set[store.PhotoColCaption] {
 		c.Caption = db.Some(r.Caption)
 	}
-	if set[13] {
+	if set[store.PhotoColSize] {
 		c.Size = db.Some(r.Size)
 	}
-	if set[14] {
+	if set[store.PhotoColTaken] {
 		c.Taken = db.Some(r.Taken)
 	}
-	if set[16] {
+	if set[store.PhotoColModeration] {
 		c.Moderation = db.Some(r.Moderation)
 	}
 	mine := PhotoMine(v)

@@ -24,23 +24,23 @@ type scoreIn struct {
 func scoreFromInput(in *api.ScoreInput) (scoreIn, error) {
 	var x scoreIn
 	if v, ok := in.ID.Get(); ok {
-		x.set[0] = true
+		x.set[store.ScoreColID] = true
 		x.r.ID = v
 	}
 	if v, ok := in.OwnerID.Get(); ok {
-		x.set[1] = true
+		x.set[store.ScoreColOwnerID] = true
 		x.r.OwnerID = v
 	}
 	if v, ok := in.Title.Get(); ok {
-		x.set[2] = true
+		x.set[store.ScoreColTitle] = true
 		x.r.Title = v
 	}
 	if v, ok := in.Note.Get(); ok {
-		x.set[3] = true
+		x.set[store.ScoreColNote] = true
 		x.r.Note = v
 	}
 	if v, ok := in.Points.Get(); ok {
-		x.set[4] = true
+		x.set[store.ScoreColPoints] = true
 		x.r.Points = v
 	}
 	return x, nil
@@ -50,23 +50,23 @@ func scoreFromInput(in *api.ScoreInput) (scoreIn, error) {
 func scoreFromForm(in *api.ScoreForm) (scoreIn, error) {
 	var x scoreIn
 	if v, ok := in.ID.Get(); ok {
-		x.set[0] = true
+		x.set[store.ScoreColID] = true
 		x.r.ID = v
 	}
 	if v, ok := in.OwnerID.Get(); ok {
-		x.set[1] = true
+		x.set[store.ScoreColOwnerID] = true
 		x.r.OwnerID = v
 	}
 	if v, ok := in.Title.Get(); ok {
-		x.set[2] = true
+		x.set[store.ScoreColTitle] = true
 		x.r.Title = v
 	}
 	if v, ok := in.Note.Get(); ok {
-		x.set[3] = true
+		x.set[store.ScoreColNote] = true
 		x.r.Note = v
 	}
 	if v, ok := in.Points.Get(); ok {
-		x.set[4] = true
+		x.set[store.ScoreColPoints] = true
 		x.r.Points = v
 	}
 	return x, nil
@@ -85,7 +85,7 @@ func scoreFromBody(req any) (scoreIn, error) {
 
 // key returns the key of the row, checking that the request gave every part.
 func (x *scoreIn) key() (store.ScoreKey, error) {
-	if err := rest.Need(x.set[0], "score", "id"); err != nil {
+	if err := rest.Need(x.set[store.ScoreColID], "score", "id"); err != nil {
 		return store.ScoreKey{}, err
 	}
 	return store.ScoreKeyOf(&x.r), nil
@@ -94,19 +94,19 @@ func (x *scoreIn) key() (store.ScoreKey, error) {
 // scoreReply is r as the API shows it: the columns in show (from scoreVis), never a secure one.
 func scoreReply(r *store.Score, show []bool) api.ScoreReply {
 	var out api.ScoreReply
-	if show[0] {
+	if show[store.ScoreColID] {
 		out.ID = api.NewOptString(r.ID)
 	}
-	if show[1] {
+	if show[store.ScoreColOwnerID] {
 		out.OwnerID = api.NewOptString(r.OwnerID)
 	}
-	if show[2] {
+	if show[store.ScoreColTitle] {
 		out.Title = api.NewOptString(r.Title)
 	}
-	if show[3] {
+	if show[store.ScoreColNote] {
 		out.Note = api.NewOptString(r.Note)
 	}
-	if show[4] {
+	if show[store.ScoreColPoints] {
 		out.Points = api.NewOptInt64(r.Points)
 	}
 	return out
@@ -138,9 +138,9 @@ func ScoreGuard(r *store.Score, set []bool, v auth.Viewer, create bool) {
 	}
 	if create && v.ID != "" {
 		r.OwnerID = v.ID
-		set[1] = true
+		set[store.ScoreColOwnerID] = true
 	} else {
-		set[1] = false
+		set[store.ScoreColOwnerID] = false
 	}
 }
 
@@ -182,16 +182,16 @@ func ScoreUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	}
 	ScoreGuard(r, set, v, false)
 	var c store.ScoreChanges
-	if set[1] {
+	if set[store.ScoreColOwnerID] {
 		c.OwnerID = db.Some(r.OwnerID)
 	}
-	if set[2] {
+	if set[store.ScoreColTitle] {
 		c.Title = db.Some(r.Title)
 	}
-	if set[3] {
+	if set[store.ScoreColNote] {
 		c.Note = db.Some(r.Note)
 	}
-	if set[4] {
+	if set[store.ScoreColPoints] {
 		c.Points = db.Some(r.Points)
 	}
 	mine := ScoreMine(v)

@@ -24,19 +24,19 @@ type statIn struct {
 func statFromInput(in *api.StatInput) (statIn, error) {
 	var x statIn
 	if v, ok := in.OwnerID.Get(); ok {
-		x.set[0] = true
+		x.set[store.StatColOwnerID] = true
 		x.r.OwnerID = v
 	}
 	if v, ok := in.Name.Get(); ok {
-		x.set[1] = true
+		x.set[store.StatColName] = true
 		x.r.Name = v
 	}
 	if v, ok := in.Note.Get(); ok {
-		x.set[2] = true
+		x.set[store.StatColNote] = true
 		x.r.Note = v
 	}
 	if v, ok := in.Value.Get(); ok {
-		x.set[3] = true
+		x.set[store.StatColValue] = true
 		x.r.Value = v
 	}
 	return x, nil
@@ -46,19 +46,19 @@ func statFromInput(in *api.StatInput) (statIn, error) {
 func statFromForm(in *api.StatForm) (statIn, error) {
 	var x statIn
 	if v, ok := in.OwnerID.Get(); ok {
-		x.set[0] = true
+		x.set[store.StatColOwnerID] = true
 		x.r.OwnerID = v
 	}
 	if v, ok := in.Name.Get(); ok {
-		x.set[1] = true
+		x.set[store.StatColName] = true
 		x.r.Name = v
 	}
 	if v, ok := in.Note.Get(); ok {
-		x.set[2] = true
+		x.set[store.StatColNote] = true
 		x.r.Note = v
 	}
 	if v, ok := in.Value.Get(); ok {
-		x.set[3] = true
+		x.set[store.StatColValue] = true
 		x.r.Value = v
 	}
 	return x, nil
@@ -77,10 +77,10 @@ func statFromBody(req any) (statIn, error) {
 
 // key returns the key of the row, checking that the request gave every part.
 func (x *statIn) key() (store.StatKey, error) {
-	if err := rest.Need(x.set[0], "stat", "owner_id"); err != nil {
+	if err := rest.Need(x.set[store.StatColOwnerID], "stat", "owner_id"); err != nil {
 		return store.StatKey{}, err
 	}
-	if err := rest.Need(x.set[1], "stat", "name"); err != nil {
+	if err := rest.Need(x.set[store.StatColName], "stat", "name"); err != nil {
 		return store.StatKey{}, err
 	}
 	return store.StatKeyOf(&x.r), nil
@@ -89,16 +89,16 @@ func (x *statIn) key() (store.StatKey, error) {
 // statReply is r as the API shows it: the columns in show (from statVis), never a secure one.
 func statReply(r *store.Stat, show []bool) api.StatReply {
 	var out api.StatReply
-	if show[0] {
+	if show[store.StatColOwnerID] {
 		out.OwnerID = api.NewOptString(r.OwnerID)
 	}
-	if show[1] {
+	if show[store.StatColName] {
 		out.Name = api.NewOptString(r.Name)
 	}
-	if show[2] {
+	if show[store.StatColNote] {
 		out.Note = api.NewOptString(r.Note)
 	}
-	if show[3] {
+	if show[store.StatColValue] {
 		out.Value = api.NewOptInt64(r.Value)
 	}
 	return out
@@ -130,9 +130,9 @@ func StatGuard(r *store.Stat, set []bool, v auth.Viewer, create bool) {
 	}
 	if create && v.ID != "" {
 		r.OwnerID = v.ID
-		set[0] = true
+		set[store.StatColOwnerID] = true
 	} else {
-		set[0] = false
+		set[store.StatColOwnerID] = false
 	}
 }
 
@@ -174,10 +174,10 @@ func StatUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 	}
 	StatGuard(r, set, v, false)
 	var c store.StatChanges
-	if set[2] {
+	if set[store.StatColNote] {
 		c.Note = db.Some(r.Note)
 	}
-	if set[3] {
+	if set[store.StatColValue] {
 		c.Value = db.Some(r.Value)
 	}
 	mine := StatMine(v)

@@ -24,19 +24,19 @@ type todoIn struct {
 func todoFromInput(in *api.TodoInput) (todoIn, error) {
 	var x todoIn
 	if v, ok := in.ID.Get(); ok {
-		x.set[0] = true
+		x.set[store.TodoColID] = true
 		x.r.ID = v
 	}
 	if v, ok := in.Name.Get(); ok {
-		x.set[1] = true
+		x.set[store.TodoColName] = true
 		x.r.Name = v
 	}
 	if v, ok := in.Descr.Get(); ok {
-		x.set[2] = true
+		x.set[store.TodoColDescr] = true
 		x.r.Descr = v
 	}
 	if in.Due != nil {
-		x.set[3] = true
+		x.set[store.TodoColDue] = true
 		t, null, err := rest.DecodeTime("todo", "due", in.Due)
 		if err != nil {
 			return x, err
@@ -46,11 +46,11 @@ func todoFromInput(in *api.TodoInput) (todoIn, error) {
 		}
 	}
 	if v, ok := in.Done.Get(); ok {
-		x.set[4] = true
+		x.set[store.TodoColDone] = true
 		x.r.Done = v
 	}
 	if v, ok := in.Mtime.Get(); ok {
-		x.set[5] = true
+		x.set[store.TodoColMtime] = true
 		x.r.Mtime = v
 	}
 	return x, nil
@@ -60,19 +60,19 @@ func todoFromInput(in *api.TodoInput) (todoIn, error) {
 func todoFromForm(in *api.TodoForm) (todoIn, error) {
 	var x todoIn
 	if v, ok := in.ID.Get(); ok {
-		x.set[0] = true
+		x.set[store.TodoColID] = true
 		x.r.ID = v
 	}
 	if v, ok := in.Name.Get(); ok {
-		x.set[1] = true
+		x.set[store.TodoColName] = true
 		x.r.Name = v
 	}
 	if v, ok := in.Descr.Get(); ok {
-		x.set[2] = true
+		x.set[store.TodoColDescr] = true
 		x.r.Descr = v
 	}
 	if v, ok := in.Due.Get(); ok {
-		x.set[3] = true
+		x.set[store.TodoColDue] = true
 		t, err := rest.ParseTime("todo", "due", v)
 		if err != nil {
 			return x, err
@@ -81,11 +81,11 @@ func todoFromForm(in *api.TodoForm) (todoIn, error) {
 		x.r.Due = &w
 	}
 	if v, ok := in.Done.Get(); ok {
-		x.set[4] = true
+		x.set[store.TodoColDone] = true
 		x.r.Done = v
 	}
 	if v, ok := in.Mtime.Get(); ok {
-		x.set[5] = true
+		x.set[store.TodoColMtime] = true
 		x.r.Mtime = v
 	}
 	return x, nil
@@ -104,7 +104,7 @@ func todoFromBody(req any) (todoIn, error) {
 
 // key returns the key of the row, checking that the request gave every part.
 func (x *todoIn) key() (store.TodoKey, error) {
-	if err := rest.Need(x.set[0], "todo", "id"); err != nil {
+	if err := rest.Need(x.set[store.TodoColID], "todo", "id"); err != nil {
 		return store.TodoKey{}, err
 	}
 	return store.TodoKeyOf(&x.r), nil
@@ -113,22 +113,22 @@ func (x *todoIn) key() (store.TodoKey, error) {
 // todoReply is r as the API shows it: the columns in show (from todoVis), never a secure one.
 func todoReply(r *store.Todo, show []bool) api.TodoReply {
 	var out api.TodoReply
-	if show[0] {
+	if show[store.TodoColID] {
 		out.ID = api.NewOptString(r.ID)
 	}
-	if show[1] {
+	if show[store.TodoColName] {
 		out.Name = api.NewOptString(r.Name)
 	}
-	if show[2] {
+	if show[store.TodoColDescr] {
 		out.Descr = api.NewOptString(r.Descr)
 	}
-	if show[3] && r.Due != nil {
+	if show[store.TodoColDue] && r.Due != nil {
 		out.Due = api.NewOptDateTime(*r.Due)
 	}
-	if show[4] {
+	if show[store.TodoColDone] {
 		out.Done = api.NewOptBool(r.Done)
 	}
-	if show[5] {
+	if show[store.TodoColMtime] {
 		out.Mtime = api.NewOptInt64(r.Mtime)
 	}
 	return out
@@ -186,16 +186,16 @@ func TodoPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 func TodoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.TodoKey, r *store.Todo, set []bool) (int64, error) {
 	TodoGuard(r, set, v, false)
 	var c store.TodoChanges
-	if set[1] {
+	if set[store.TodoColName] {
 		c.Name = db.Some(r.Name)
 	}
-	if set[2] {
+	if set[store.TodoColDescr] {
 		c.Descr = db.Some(r.Descr)
 	}
-	if set[3] {
+	if set[store.TodoColDue] {
 		c.Due = db.Some(r.Due)
 	}
-	if set[4] {
+	if set[store.TodoColDone] {
 		c.Done = db.Some(r.Done)
 	}
 	mine := TodoMine(v)

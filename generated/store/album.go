@@ -53,13 +53,14 @@ var AlbumCols = struct {
 	Mtime:   db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in AlbumTable.Columns.
+// Positions of the columns in AlbumTable.Columns, which also index the given-column
+// sets of the generated handlers.
 const (
-	albumID = iota
-	albumOwnerID
-	albumTitle
-	albumPrivate
-	albumMtime
+	AlbumColID = iota
+	AlbumColOwnerID
+	AlbumColTitle
+	AlbumColPrivate
+	AlbumColMtime
 )
 
 // AlbumTable describes table "album" to the engine.
@@ -72,8 +73,8 @@ var AlbumTable = &db.Table[Album]{
 		{Name: "private", Kind: db.KindBool},
 		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
 	},
-	Keys:     []int{albumID},
-	Indexes:  []db.Index{{Name: "album_owner_id_mtime_idx", Columns: []int{albumOwnerID, albumMtime}}},
+	Keys:     []int{AlbumColID},
+	Indexes:  []db.Index{{Name: "album_owner_id_mtime_idx", Columns: []int{AlbumColOwnerID, AlbumColMtime}}},
 	CacheTTL: 60000 * time.Millisecond,
 	Arg:      albumArg,
 	Dest:     albumDest,
@@ -82,15 +83,15 @@ var AlbumTable = &db.Table[Album]{
 // albumArg returns the canonical value of column col of r.
 func albumArg(r *Album, col int) (any, error) {
 	switch col {
-	case albumID:
+	case AlbumColID:
 		return r.ID, nil
-	case albumOwnerID:
+	case AlbumColOwnerID:
 		return r.OwnerID, nil
-	case albumTitle:
+	case AlbumColTitle:
 		return r.Title, nil
-	case albumPrivate:
+	case AlbumColPrivate:
 		return r.Private, nil
-	case albumMtime:
+	case AlbumColMtime:
 		return r.Mtime, nil
 	}
 	return nil, fmt.Errorf("album: no column %d", col)
@@ -99,15 +100,15 @@ func albumArg(r *Album, col int) (any, error) {
 // albumDest returns the scan target of column col of r.
 func albumDest(r *Album, col int) any {
 	switch col {
-	case albumID:
+	case AlbumColID:
 		return db.Str{P: &r.ID}
-	case albumOwnerID:
+	case AlbumColOwnerID:
 		return db.Str{P: &r.OwnerID}
-	case albumTitle:
+	case AlbumColTitle:
 		return db.Str{P: &r.Title}
-	case albumPrivate:
+	case AlbumColPrivate:
 		return db.Bool{P: &r.Private}
-	case albumMtime:
+	case AlbumColMtime:
 		return db.Int[int64]{P: &r.Mtime}
 	}
 	return nil
@@ -124,7 +125,7 @@ func albumKeyArgs(k *AlbumKey) ([]any, error) {
 // albumCheck validates column col of r with the schema's validators and enum values.
 func albumCheck(r *Album, col int) error {
 	switch col {
-	case albumTitle:
+	case AlbumColTitle:
 		return db.Validate("album", "title", r.Title, albumTitleValidators)
 	}
 	return nil
@@ -158,18 +159,18 @@ func albumSets(c *AlbumChanges, now int64) ([]db.Set, error) {
 	sets := make([]db.Set, 0, 5)
 	if c.OwnerID.Set {
 		r.OwnerID = c.OwnerID.Val
-		sets = append(sets, db.Set{Col: albumOwnerID})
+		sets = append(sets, db.Set{Col: AlbumColOwnerID})
 	}
 	if c.Title.Set {
 		r.Title = c.Title.Val
-		sets = append(sets, db.Set{Col: albumTitle})
+		sets = append(sets, db.Set{Col: AlbumColTitle})
 	}
 	if c.Private.Set {
 		r.Private = c.Private.Val
-		sets = append(sets, db.Set{Col: albumPrivate})
+		sets = append(sets, db.Set{Col: AlbumColPrivate})
 	}
 	r.Mtime = now
-	sets = append(sets, db.Set{Col: albumMtime})
+	sets = append(sets, db.Set{Col: AlbumColMtime})
 	for i := range sets {
 		col := sets[i].Col
 		if err := albumCheck(&r, col); err != nil {

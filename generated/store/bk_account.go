@@ -83,21 +83,22 @@ var BkAccountCols = struct {
 	Mtime:     db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in BkAccountTable.Columns.
+// Positions of the columns in BkAccountTable.Columns, which also index the given-column
+// sets of the generated handlers.
 const (
-	bkAccountID = iota
-	bkAccountLogin
-	bkAccountName
-	bkAccountFirstName
-	bkAccountLastName
-	bkAccountEmail
-	bkAccountPhone
-	bkAccountWebsite
-	bkAccountCompany
-	bkAccountCountry
-	bkAccountStatus
-	bkAccountCtime
-	bkAccountMtime
+	BkAccountColID = iota
+	BkAccountColLogin
+	BkAccountColName
+	BkAccountColFirstName
+	BkAccountColLastName
+	BkAccountColEmail
+	BkAccountColPhone
+	BkAccountColWebsite
+	BkAccountColCompany
+	BkAccountColCountry
+	BkAccountColStatus
+	BkAccountColCtime
+	BkAccountColMtime
 )
 
 // BkAccountTable describes table "bk_account" to the engine.
@@ -118,7 +119,7 @@ var BkAccountTable = &db.Table[BkAccount]{
 		{Name: "ctime", Kind: db.KindInt, Bits: 64},
 		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
 	},
-	Keys: []int{bkAccountID},
+	Keys: []int{BkAccountColID},
 	Arg:  bkAccountArg,
 	Dest: bkAccountDest,
 }
@@ -126,31 +127,31 @@ var BkAccountTable = &db.Table[BkAccount]{
 // bkAccountArg returns the canonical value of column col of r.
 func bkAccountArg(r *BkAccount, col int) (any, error) {
 	switch col {
-	case bkAccountID:
+	case BkAccountColID:
 		return r.ID, nil
-	case bkAccountLogin:
+	case BkAccountColLogin:
 		return r.Login, nil
-	case bkAccountName:
+	case BkAccountColName:
 		return r.Name, nil
-	case bkAccountFirstName:
+	case BkAccountColFirstName:
 		return r.FirstName, nil
-	case bkAccountLastName:
+	case BkAccountColLastName:
 		return r.LastName, nil
-	case bkAccountEmail:
+	case BkAccountColEmail:
 		return r.Email, nil
-	case bkAccountPhone:
+	case BkAccountColPhone:
 		return r.Phone, nil
-	case bkAccountWebsite:
+	case BkAccountColWebsite:
 		return r.Website, nil
-	case bkAccountCompany:
+	case BkAccountColCompany:
 		return r.Company, nil
-	case bkAccountCountry:
+	case BkAccountColCountry:
 		return r.Country, nil
-	case bkAccountStatus:
+	case BkAccountColStatus:
 		return r.Status, nil
-	case bkAccountCtime:
+	case BkAccountColCtime:
 		return r.Ctime, nil
-	case bkAccountMtime:
+	case BkAccountColMtime:
 		return r.Mtime, nil
 	}
 	return nil, fmt.Errorf("bk_account: no column %d", col)
@@ -159,31 +160,31 @@ func bkAccountArg(r *BkAccount, col int) (any, error) {
 // bkAccountDest returns the scan target of column col of r.
 func bkAccountDest(r *BkAccount, col int) any {
 	switch col {
-	case bkAccountID:
+	case BkAccountColID:
 		return db.Str{P: &r.ID}
-	case bkAccountLogin:
+	case BkAccountColLogin:
 		return db.Str{P: &r.Login}
-	case bkAccountName:
+	case BkAccountColName:
 		return db.Str{P: &r.Name}
-	case bkAccountFirstName:
+	case BkAccountColFirstName:
 		return db.Str{P: &r.FirstName}
-	case bkAccountLastName:
+	case BkAccountColLastName:
 		return db.Str{P: &r.LastName}
-	case bkAccountEmail:
+	case BkAccountColEmail:
 		return db.Str{P: &r.Email}
-	case bkAccountPhone:
+	case BkAccountColPhone:
 		return db.Str{P: &r.Phone}
-	case bkAccountWebsite:
+	case BkAccountColWebsite:
 		return db.Str{P: &r.Website}
-	case bkAccountCompany:
+	case BkAccountColCompany:
 		return db.Str{P: &r.Company}
-	case bkAccountCountry:
+	case BkAccountColCountry:
 		return db.Str{P: &r.Country}
-	case bkAccountStatus:
+	case BkAccountColStatus:
 		return db.Str{P: &r.Status}
-	case bkAccountCtime:
+	case BkAccountColCtime:
 		return db.Int[int64]{P: &r.Ctime}
-	case bkAccountMtime:
+	case BkAccountColMtime:
 		return db.Int[int64]{P: &r.Mtime}
 	}
 	return nil
@@ -200,25 +201,25 @@ func bkAccountKeyArgs(k *BkAccountKey) ([]any, error) {
 // bkAccountCheck validates column col of r with the schema's validators and enum values.
 func bkAccountCheck(r *BkAccount, col int) error {
 	switch col {
-	case bkAccountLogin:
+	case BkAccountColLogin:
 		return db.Validate("bk_account", "login", r.Login, bkAccountLoginValidators)
-	case bkAccountName:
+	case BkAccountColName:
 		return db.Validate("bk_account", "name", r.Name, bkAccountNameValidators)
-	case bkAccountFirstName:
+	case BkAccountColFirstName:
 		return db.Validate("bk_account", "first_name", r.FirstName, bkAccountFirstNameValidators)
-	case bkAccountLastName:
+	case BkAccountColLastName:
 		return db.Validate("bk_account", "last_name", r.LastName, bkAccountLastNameValidators)
-	case bkAccountEmail:
+	case BkAccountColEmail:
 		return db.Validate("bk_account", "email", r.Email, bkAccountEmailValidators)
-	case bkAccountPhone:
+	case BkAccountColPhone:
 		return db.Validate("bk_account", "phone", r.Phone, bkAccountPhoneValidators)
-	case bkAccountWebsite:
+	case BkAccountColWebsite:
 		return db.Validate("bk_account", "website", r.Website, bkAccountWebsiteValidators)
-	case bkAccountCompany:
+	case BkAccountColCompany:
 		return db.Validate("bk_account", "company", r.Company, bkAccountCompanyValidators)
-	case bkAccountCountry:
+	case BkAccountColCountry:
 		return db.Validate("bk_account", "country", r.Country, bkAccountCountryValidators)
-	case bkAccountStatus:
+	case BkAccountColStatus:
 		return db.Validate("bk_account", "status", r.Status, bkAccountStatusValidators)
 	}
 	return nil
@@ -252,46 +253,46 @@ func bkAccountSets(c *BkAccountChanges, now int64) ([]db.Set, error) {
 	sets := make([]db.Set, 0, 13)
 	if c.Login.Set {
 		r.Login = c.Login.Val
-		sets = append(sets, db.Set{Col: bkAccountLogin})
+		sets = append(sets, db.Set{Col: BkAccountColLogin})
 	}
 	if c.Name.Set {
 		r.Name = c.Name.Val
-		sets = append(sets, db.Set{Col: bkAccountName})
+		sets = append(sets, db.Set{Col: BkAccountColName})
 	}
 	if c.FirstName.Set {
 		r.FirstName = c.FirstName.Val
-		sets = append(sets, db.Set{Col: bkAccountFirstName})
+		sets = append(sets, db.Set{Col: BkAccountColFirstName})
 	}
 	if c.LastName.Set {
 		r.LastName = c.LastName.Val
-		sets = append(sets, db.Set{Col: bkAccountLastName})
+		sets = append(sets, db.Set{Col: BkAccountColLastName})
 	}
 	if c.Email.Set {
 		r.Email = c.Email.Val
-		sets = append(sets, db.Set{Col: bkAccountEmail})
+		sets = append(sets, db.Set{Col: BkAccountColEmail})
 	}
 	if c.Phone.Set {
 		r.Phone = c.Phone.Val
-		sets = append(sets, db.Set{Col: bkAccountPhone})
+		sets = append(sets, db.Set{Col: BkAccountColPhone})
 	}
 	if c.Website.Set {
 		r.Website = c.Website.Val
-		sets = append(sets, db.Set{Col: bkAccountWebsite})
+		sets = append(sets, db.Set{Col: BkAccountColWebsite})
 	}
 	if c.Company.Set {
 		r.Company = c.Company.Val
-		sets = append(sets, db.Set{Col: bkAccountCompany})
+		sets = append(sets, db.Set{Col: BkAccountColCompany})
 	}
 	if c.Country.Set {
 		r.Country = c.Country.Val
-		sets = append(sets, db.Set{Col: bkAccountCountry})
+		sets = append(sets, db.Set{Col: BkAccountColCountry})
 	}
 	if c.Status.Set {
 		r.Status = c.Status.Val
-		sets = append(sets, db.Set{Col: bkAccountStatus})
+		sets = append(sets, db.Set{Col: BkAccountColStatus})
 	}
 	r.Mtime = now
-	sets = append(sets, db.Set{Col: bkAccountMtime})
+	sets = append(sets, db.Set{Col: BkAccountColMtime})
 	for i := range sets {
 		col := sets[i].Col
 		if err := bkAccountCheck(&r, col); err != nil {

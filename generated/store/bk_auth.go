@@ -79,20 +79,21 @@ var BkAuthCols = struct {
 	Mtime:        db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in BkAuthTable.Columns.
+// Positions of the columns in BkAuthTable.Columns, which also index the given-column
+// sets of the generated handlers.
 const (
-	bkAuthLogin = iota
-	bkAuthID
-	bkAuthName
-	bkAuthType
-	bkAuthSecret
-	bkAuthPassword
-	bkAuthAuthSecret
-	bkAuthTokenSecret
-	bkAuthExpires
-	bkAuthSessionEpoch
-	bkAuthCtime
-	bkAuthMtime
+	BkAuthColLogin = iota
+	BkAuthColID
+	BkAuthColName
+	BkAuthColType
+	BkAuthColSecret
+	BkAuthColPassword
+	BkAuthColAuthSecret
+	BkAuthColTokenSecret
+	BkAuthColExpires
+	BkAuthColSessionEpoch
+	BkAuthColCtime
+	BkAuthColMtime
 )
 
 // BkAuthTable describes table "bk_auth" to the engine.
@@ -112,7 +113,7 @@ var BkAuthTable = &db.Table[BkAuth]{
 		{Name: "ctime", Kind: db.KindInt, Bits: 64},
 		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
 	},
-	Keys: []int{bkAuthLogin},
+	Keys: []int{BkAuthColLogin},
 	Arg:  bkAuthArg,
 	Dest: bkAuthDest,
 }
@@ -120,29 +121,29 @@ var BkAuthTable = &db.Table[BkAuth]{
 // bkAuthArg returns the canonical value of column col of r.
 func bkAuthArg(r *BkAuth, col int) (any, error) {
 	switch col {
-	case bkAuthLogin:
+	case BkAuthColLogin:
 		return r.Login, nil
-	case bkAuthID:
+	case BkAuthColID:
 		return r.ID, nil
-	case bkAuthName:
+	case BkAuthColName:
 		return r.Name, nil
-	case bkAuthType:
+	case BkAuthColType:
 		return r.Type, nil
-	case bkAuthSecret:
+	case BkAuthColSecret:
 		return r.Secret, nil
-	case bkAuthPassword:
+	case BkAuthColPassword:
 		return r.Password, nil
-	case bkAuthAuthSecret:
+	case BkAuthColAuthSecret:
 		return r.AuthSecret, nil
-	case bkAuthTokenSecret:
+	case BkAuthColTokenSecret:
 		return r.TokenSecret, nil
-	case bkAuthExpires:
+	case BkAuthColExpires:
 		return r.Expires, nil
-	case bkAuthSessionEpoch:
+	case BkAuthColSessionEpoch:
 		return r.SessionEpoch, nil
-	case bkAuthCtime:
+	case BkAuthColCtime:
 		return r.Ctime, nil
-	case bkAuthMtime:
+	case BkAuthColMtime:
 		return r.Mtime, nil
 	}
 	return nil, fmt.Errorf("bk_auth: no column %d", col)
@@ -151,29 +152,29 @@ func bkAuthArg(r *BkAuth, col int) (any, error) {
 // bkAuthDest returns the scan target of column col of r.
 func bkAuthDest(r *BkAuth, col int) any {
 	switch col {
-	case bkAuthLogin:
+	case BkAuthColLogin:
 		return db.Str{P: &r.Login}
-	case bkAuthID:
+	case BkAuthColID:
 		return db.Str{P: &r.ID}
-	case bkAuthName:
+	case BkAuthColName:
 		return db.Str{P: &r.Name}
-	case bkAuthType:
+	case BkAuthColType:
 		return db.Str{P: &r.Type}
-	case bkAuthSecret:
+	case BkAuthColSecret:
 		return db.Str{P: &r.Secret}
-	case bkAuthPassword:
+	case BkAuthColPassword:
 		return db.Str{P: &r.Password}
-	case bkAuthAuthSecret:
+	case BkAuthColAuthSecret:
 		return db.Str{P: &r.AuthSecret}
-	case bkAuthTokenSecret:
+	case BkAuthColTokenSecret:
 		return db.Str{P: &r.TokenSecret}
-	case bkAuthExpires:
+	case BkAuthColExpires:
 		return db.Int[int64]{P: &r.Expires}
-	case bkAuthSessionEpoch:
+	case BkAuthColSessionEpoch:
 		return db.Int[int64]{P: &r.SessionEpoch}
-	case bkAuthCtime:
+	case BkAuthColCtime:
 		return db.Int[int64]{P: &r.Ctime}
-	case bkAuthMtime:
+	case BkAuthColMtime:
 		return db.Int[int64]{P: &r.Mtime}
 	}
 	return nil
@@ -190,13 +191,13 @@ func bkAuthKeyArgs(k *BkAuthKey) ([]any, error) {
 // bkAuthCheck validates column col of r with the schema's validators and enum values.
 func bkAuthCheck(r *BkAuth, col int) error {
 	switch col {
-	case bkAuthLogin:
+	case BkAuthColLogin:
 		return db.Validate("bk_auth", "login", r.Login, bkAuthLoginValidators)
-	case bkAuthName:
+	case BkAuthColName:
 		return db.Validate("bk_auth", "name", r.Name, bkAuthNameValidators)
-	case bkAuthType:
+	case BkAuthColType:
 		return db.Validate("bk_auth", "type", r.Type, bkAuthTypeValidators)
-	case bkAuthSecret:
+	case BkAuthColSecret:
 		return db.Validate("bk_auth", "secret", r.Secret, bkAuthSecretValidators)
 	}
 	return nil
@@ -233,42 +234,42 @@ func bkAuthSets(c *BkAuthChanges, now int64) ([]db.Set, error) {
 	sets := make([]db.Set, 0, 12)
 	if c.ID.Set {
 		r.ID = c.ID.Val
-		sets = append(sets, db.Set{Col: bkAuthID})
+		sets = append(sets, db.Set{Col: BkAuthColID})
 	}
 	if c.Name.Set {
 		r.Name = c.Name.Val
-		sets = append(sets, db.Set{Col: bkAuthName})
+		sets = append(sets, db.Set{Col: BkAuthColName})
 	}
 	if c.Type.Set {
 		r.Type = c.Type.Val
-		sets = append(sets, db.Set{Col: bkAuthType})
+		sets = append(sets, db.Set{Col: BkAuthColType})
 	}
 	if c.Secret.Set {
 		r.Secret = c.Secret.Val
-		sets = append(sets, db.Set{Col: bkAuthSecret})
+		sets = append(sets, db.Set{Col: BkAuthColSecret})
 	}
 	if c.Password.Set {
 		r.Password = c.Password.Val
-		sets = append(sets, db.Set{Col: bkAuthPassword})
+		sets = append(sets, db.Set{Col: BkAuthColPassword})
 	}
 	if c.AuthSecret.Set {
 		r.AuthSecret = c.AuthSecret.Val
-		sets = append(sets, db.Set{Col: bkAuthAuthSecret})
+		sets = append(sets, db.Set{Col: BkAuthColAuthSecret})
 	}
 	if c.TokenSecret.Set {
 		r.TokenSecret = c.TokenSecret.Val
-		sets = append(sets, db.Set{Col: bkAuthTokenSecret})
+		sets = append(sets, db.Set{Col: BkAuthColTokenSecret})
 	}
 	if c.Expires.Set {
 		r.Expires = c.Expires.Val
-		sets = append(sets, db.Set{Col: bkAuthExpires})
+		sets = append(sets, db.Set{Col: BkAuthColExpires})
 	}
 	if c.SessionEpoch.Set {
 		r.SessionEpoch = c.SessionEpoch.Val
-		sets = append(sets, db.Set{Col: bkAuthSessionEpoch})
+		sets = append(sets, db.Set{Col: BkAuthColSessionEpoch})
 	}
 	r.Mtime = now
-	sets = append(sets, db.Set{Col: bkAuthMtime})
+	sets = append(sets, db.Set{Col: BkAuthColMtime})
 	for i := range sets {
 		col := sets[i].Col
 		if err := bkAuthCheck(&r, col); err != nil {

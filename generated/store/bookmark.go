@@ -59,13 +59,14 @@ var BookmarkCols = struct {
 	Hits:    db.Field[int64]{Name: "hits"},
 }
 
-// Positions of the columns in BookmarkTable.Columns.
+// Positions of the columns in BookmarkTable.Columns, which also index the given-column
+// sets of the generated handlers.
 const (
-	bookmarkID = iota
-	bookmarkOwnerID
-	bookmarkURL
-	bookmarkNote
-	bookmarkHits
+	BookmarkColID = iota
+	BookmarkColOwnerID
+	BookmarkColURL
+	BookmarkColNote
+	BookmarkColHits
 )
 
 // BookmarkTable describes table "bookmark" to the engine.
@@ -78,7 +79,7 @@ var BookmarkTable = &db.Table[Bookmark]{
 		{Name: "note", Kind: db.KindString},
 		{Name: "hits", Kind: db.KindInt, Bits: 64, Counter: true},
 	},
-	Keys: []int{bookmarkID},
+	Keys: []int{BookmarkColID},
 	Arg:  bookmarkArg,
 	Dest: bookmarkDest,
 }
@@ -86,18 +87,18 @@ var BookmarkTable = &db.Table[Bookmark]{
 // bookmarkArg returns the canonical value of column col of r.
 func bookmarkArg(r *Bookmark, col int) (any, error) {
 	switch col {
-	case bookmarkID:
+	case BookmarkColID:
 		return r.ID, nil
-	case bookmarkOwnerID:
+	case BookmarkColOwnerID:
 		if r.OwnerID == nil {
 			return nil, nil
 		}
 		return *r.OwnerID, nil
-	case bookmarkURL:
+	case BookmarkColURL:
 		return r.URL, nil
-	case bookmarkNote:
+	case BookmarkColNote:
 		return r.Note, nil
-	case bookmarkHits:
+	case BookmarkColHits:
 		return r.Hits, nil
 	}
 	return nil, fmt.Errorf("bookmark: no column %d", col)
@@ -106,15 +107,15 @@ func bookmarkArg(r *Bookmark, col int) (any, error) {
 // bookmarkDest returns the scan target of column col of r.
 func bookmarkDest(r *Bookmark, col int) any {
 	switch col {
-	case bookmarkID:
+	case BookmarkColID:
 		return db.Str{P: &r.ID}
-	case bookmarkOwnerID:
+	case BookmarkColOwnerID:
 		return db.NStr{P: &r.OwnerID}
-	case bookmarkURL:
+	case BookmarkColURL:
 		return db.Str{P: &r.URL}
-	case bookmarkNote:
+	case BookmarkColNote:
 		return db.Str{P: &r.Note}
-	case bookmarkHits:
+	case BookmarkColHits:
 		return db.Int[int64]{P: &r.Hits}
 	}
 	return nil
@@ -153,19 +154,19 @@ func bookmarkSets(c *BookmarkChanges, now int64) ([]db.Set, error) {
 	sets := make([]db.Set, 0, 5)
 	if c.OwnerID.Set {
 		r.OwnerID = c.OwnerID.Val
-		sets = append(sets, db.Set{Col: bookmarkOwnerID})
+		sets = append(sets, db.Set{Col: BookmarkColOwnerID})
 	}
 	if c.URL.Set {
 		r.URL = c.URL.Val
-		sets = append(sets, db.Set{Col: bookmarkURL})
+		sets = append(sets, db.Set{Col: BookmarkColURL})
 	}
 	if c.Note.Set {
 		r.Note = c.Note.Val
-		sets = append(sets, db.Set{Col: bookmarkNote})
+		sets = append(sets, db.Set{Col: BookmarkColNote})
 	}
 	if c.Hits.Set {
 		r.Hits = c.Hits.Val
-		sets = append(sets, db.Set{Col: bookmarkHits})
+		sets = append(sets, db.Set{Col: BookmarkColHits})
 	}
 	for i := range sets {
 		col := sets[i].Col

@@ -64,14 +64,15 @@ var CounterCols = struct {
 	Mtime: db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in CounterTable.Columns.
+// Positions of the columns in CounterTable.Columns, which also index the given-column
+// sets of the generated handlers.
 const (
-	counterID = iota
-	counterLikes
-	counterViews
-	counterScore
-	counterLabel
-	counterMtime
+	CounterColID = iota
+	CounterColLikes
+	CounterColViews
+	CounterColScore
+	CounterColLabel
+	CounterColMtime
 )
 
 // CounterTable describes table "counter" to the engine.
@@ -85,7 +86,7 @@ var CounterTable = &db.Table[Counter]{
 		{Name: "label", Kind: db.KindString, Default: "new"},
 		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
 	},
-	Keys:     []int{counterID},
+	Keys:     []int{CounterColID},
 	CacheTTL: 10000 * time.Millisecond,
 	Arg:      counterArg,
 	Dest:     counterDest,
@@ -94,17 +95,17 @@ var CounterTable = &db.Table[Counter]{
 // counterArg returns the canonical value of column col of r.
 func counterArg(r *Counter, col int) (any, error) {
 	switch col {
-	case counterID:
+	case CounterColID:
 		return r.ID, nil
-	case counterLikes:
+	case CounterColLikes:
 		return r.Likes, nil
-	case counterViews:
+	case CounterColViews:
 		return r.Views, nil
-	case counterScore:
+	case CounterColScore:
 		return r.Score, nil
-	case counterLabel:
+	case CounterColLabel:
 		return r.Label, nil
-	case counterMtime:
+	case CounterColMtime:
 		return r.Mtime, nil
 	}
 	return nil, fmt.Errorf("counter: no column %d", col)
@@ -113,17 +114,17 @@ func counterArg(r *Counter, col int) (any, error) {
 // counterDest returns the scan target of column col of r.
 func counterDest(r *Counter, col int) any {
 	switch col {
-	case counterID:
+	case CounterColID:
 		return db.Str{P: &r.ID}
-	case counterLikes:
+	case CounterColLikes:
 		return db.Int[int64]{P: &r.Likes}
-	case counterViews:
+	case CounterColViews:
 		return db.Int[int64]{P: &r.Views}
-	case counterScore:
+	case CounterColScore:
 		return db.Float[float64]{P: &r.Score}
-	case counterLabel:
+	case CounterColLabel:
 		return db.Str{P: &r.Label}
-	case counterMtime:
+	case CounterColMtime:
 		return db.Int[int64]{P: &r.Mtime}
 	}
 	return nil
@@ -163,22 +164,22 @@ func counterSets(c *CounterChanges, now int64) ([]db.Set, error) {
 	sets := make([]db.Set, 0, 6)
 	if c.Likes.Set {
 		r.Likes = c.Likes.Val
-		sets = append(sets, db.Set{Col: counterLikes})
+		sets = append(sets, db.Set{Col: CounterColLikes})
 	}
 	if c.Views.Set {
 		r.Views = c.Views.Val
-		sets = append(sets, db.Set{Col: counterViews})
+		sets = append(sets, db.Set{Col: CounterColViews})
 	}
 	if c.Score.Set {
 		r.Score = c.Score.Val
-		sets = append(sets, db.Set{Col: counterScore})
+		sets = append(sets, db.Set{Col: CounterColScore})
 	}
 	if c.Label.Set {
 		r.Label = c.Label.Val
-		sets = append(sets, db.Set{Col: counterLabel})
+		sets = append(sets, db.Set{Col: CounterColLabel})
 	}
 	r.Mtime = now
-	sets = append(sets, db.Set{Col: counterMtime})
+	sets = append(sets, db.Set{Col: CounterColMtime})
 	for i := range sets {
 		col := sets[i].Col
 		if err := counterCheck(&r, col); err != nil {

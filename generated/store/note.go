@@ -49,12 +49,13 @@ var NoteCols = struct {
 	UpdatedAt: db.Field[time.Time]{Name: "updated_at"},
 }
 
-// Positions of the columns in NoteTable.Columns.
+// Positions of the columns in NoteTable.Columns, which also index the given-column
+// sets of the generated handlers.
 const (
-	noteID = iota
-	noteBody
-	noteCreatedAt
-	noteUpdatedAt
+	NoteColID = iota
+	NoteColBody
+	NoteColCreatedAt
+	NoteColUpdatedAt
 )
 
 // NoteTable describes table "note" to the engine.
@@ -66,7 +67,7 @@ var NoteTable = &db.Table[Note]{
 		{Name: "created_at", Kind: db.KindTime},
 		{Name: "updated_at", Kind: db.KindTime},
 	},
-	Keys: []int{noteID},
+	Keys: []int{NoteColID},
 	Arg:  noteArg,
 	Dest: noteDest,
 }
@@ -74,13 +75,13 @@ var NoteTable = &db.Table[Note]{
 // noteArg returns the canonical value of column col of r.
 func noteArg(r *Note, col int) (any, error) {
 	switch col {
-	case noteID:
+	case NoteColID:
 		return int64(r.ID), nil
-	case noteBody:
+	case NoteColBody:
 		return r.Body, nil
-	case noteCreatedAt:
+	case NoteColCreatedAt:
 		return db.Time(r.CreatedAt), nil
-	case noteUpdatedAt:
+	case NoteColUpdatedAt:
 		return db.Time(r.UpdatedAt), nil
 	}
 	return nil, fmt.Errorf("note: no column %d", col)
@@ -89,13 +90,13 @@ func noteArg(r *Note, col int) (any, error) {
 // noteDest returns the scan target of column col of r.
 func noteDest(r *Note, col int) any {
 	switch col {
-	case noteID:
+	case NoteColID:
 		return db.Int[int]{P: &r.ID}
-	case noteBody:
+	case NoteColBody:
 		return db.Str{P: &r.Body}
-	case noteCreatedAt:
+	case NoteColCreatedAt:
 		return db.TimeDest{P: &r.CreatedAt}
-	case noteUpdatedAt:
+	case NoteColUpdatedAt:
 		return db.TimeDest{P: &r.UpdatedAt}
 	}
 	return nil
@@ -134,14 +135,14 @@ func noteSets(c *NoteChanges, now int64) ([]db.Set, error) {
 	sets := make([]db.Set, 0, 4)
 	if c.Body.Set {
 		r.Body = c.Body.Val
-		sets = append(sets, db.Set{Col: noteBody})
+		sets = append(sets, db.Set{Col: NoteColBody})
 	}
 	if c.UpdatedAt.Set {
 		r.UpdatedAt = c.UpdatedAt.Val
-		sets = append(sets, db.Set{Col: noteUpdatedAt})
+		sets = append(sets, db.Set{Col: NoteColUpdatedAt})
 	} else {
 		r.UpdatedAt = noteUpdatedAtUpdateDefault()
-		sets = append(sets, db.Set{Col: noteUpdatedAt})
+		sets = append(sets, db.Set{Col: NoteColUpdatedAt})
 	}
 	for i := range sets {
 		col := sets[i].Col

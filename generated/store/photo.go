@@ -105,26 +105,27 @@ var PhotoCols = struct {
 	Mtime:      db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in PhotoTable.Columns.
+// Positions of the columns in PhotoTable.Columns, which also index the given-column
+// sets of the generated handlers.
 const (
-	photoAlbumID = iota
-	photoID
-	photoName
-	photoOwnerID
-	photoKind
-	photoWidth
-	photoHeight
-	photoRating
-	photoHidden
-	photoTags
-	photoExif
-	photoThumb
-	photoCaption
-	photoSize
-	photoTaken
-	photoSecret
-	photoModeration
-	photoMtime
+	PhotoColAlbumID = iota
+	PhotoColID
+	PhotoColName
+	PhotoColOwnerID
+	PhotoColKind
+	PhotoColWidth
+	PhotoColHeight
+	PhotoColRating
+	PhotoColHidden
+	PhotoColTags
+	PhotoColExif
+	PhotoColThumb
+	PhotoColCaption
+	PhotoColSize
+	PhotoColTaken
+	PhotoColSecret
+	PhotoColModeration
+	PhotoColMtime
 )
 
 // PhotoTable describes table "photo" to the engine.
@@ -150,8 +151,8 @@ var PhotoTable = &db.Table[Photo]{
 		{Name: "moderation", Kind: db.KindString, Admin: true},
 		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
 	},
-	Keys:     []int{photoAlbumID, photoID},
-	Indexes:  []db.Index{{Name: "photo_name_idx", Columns: []int{photoName}}},
+	Keys:     []int{PhotoColAlbumID, PhotoColID},
+	Indexes:  []db.Index{{Name: "photo_name_idx", Columns: []int{PhotoColName}}},
 	CacheTTL: 60000 * time.Millisecond,
 	Arg:      photoArg,
 	Dest:     photoDest,
@@ -160,50 +161,50 @@ var PhotoTable = &db.Table[Photo]{
 // photoArg returns the canonical value of column col of r.
 func photoArg(r *Photo, col int) (any, error) {
 	switch col {
-	case photoAlbumID:
+	case PhotoColAlbumID:
 		return r.AlbumID, nil
-	case photoID:
+	case PhotoColID:
 		return r.ID, nil
-	case photoName:
+	case PhotoColName:
 		return r.Name, nil
-	case photoOwnerID:
+	case PhotoColOwnerID:
 		return r.OwnerID, nil
-	case photoKind:
+	case PhotoColKind:
 		return r.Kind, nil
-	case photoWidth:
+	case PhotoColWidth:
 		return int64(r.Width), nil
-	case photoHeight:
+	case PhotoColHeight:
 		return int64(r.Height), nil
-	case photoRating:
+	case PhotoColRating:
 		return r.Rating, nil
-	case photoHidden:
+	case PhotoColHidden:
 		return r.Hidden, nil
-	case photoTags:
+	case PhotoColTags:
 		return db.JSONArg(r.Tags, r.Tags == nil)
-	case photoExif:
+	case PhotoColExif:
 		return db.JSONArg(r.Exif, r.Exif == nil)
-	case photoThumb:
+	case PhotoColThumb:
 		return db.BytesArg(r.Thumb), nil
-	case photoCaption:
+	case PhotoColCaption:
 		if r.Caption == nil {
 			return nil, nil
 		}
 		return *r.Caption, nil
-	case photoSize:
+	case PhotoColSize:
 		if r.Size == nil {
 			return nil, nil
 		}
 		return *r.Size, nil
-	case photoTaken:
+	case PhotoColTaken:
 		if r.Taken == nil {
 			return nil, nil
 		}
 		return db.Time(*r.Taken), nil
-	case photoSecret:
+	case PhotoColSecret:
 		return r.Secret, nil
-	case photoModeration:
+	case PhotoColModeration:
 		return r.Moderation, nil
-	case photoMtime:
+	case PhotoColMtime:
 		return r.Mtime, nil
 	}
 	return nil, fmt.Errorf("photo: no column %d", col)
@@ -212,41 +213,41 @@ func photoArg(r *Photo, col int) (any, error) {
 // photoDest returns the scan target of column col of r.
 func photoDest(r *Photo, col int) any {
 	switch col {
-	case photoAlbumID:
+	case PhotoColAlbumID:
 		return db.Str{P: &r.AlbumID}
-	case photoID:
+	case PhotoColID:
 		return db.Str{P: &r.ID}
-	case photoName:
+	case PhotoColName:
 		return db.Str{P: &r.Name}
-	case photoOwnerID:
+	case PhotoColOwnerID:
 		return db.Str{P: &r.OwnerID}
-	case photoKind:
+	case PhotoColKind:
 		return db.Str{P: &r.Kind}
-	case photoWidth:
+	case PhotoColWidth:
 		return db.Int[int]{P: &r.Width}
-	case photoHeight:
+	case PhotoColHeight:
 		return db.Int[int]{P: &r.Height}
-	case photoRating:
+	case PhotoColRating:
 		return db.Float[float64]{P: &r.Rating}
-	case photoHidden:
+	case PhotoColHidden:
 		return db.Bool{P: &r.Hidden}
-	case photoTags:
+	case PhotoColTags:
 		return db.JSON[[]string]{P: &r.Tags}
-	case photoExif:
+	case PhotoColExif:
 		return db.JSON[map[string]any]{P: &r.Exif}
-	case photoThumb:
+	case PhotoColThumb:
 		return db.Bytes{P: &r.Thumb}
-	case photoCaption:
+	case PhotoColCaption:
 		return db.NStr{P: &r.Caption}
-	case photoSize:
+	case PhotoColSize:
 		return db.NInt[int64]{P: &r.Size}
-	case photoTaken:
+	case PhotoColTaken:
 		return db.NTime{P: &r.Taken}
-	case photoSecret:
+	case PhotoColSecret:
 		return db.Str{P: &r.Secret}
-	case photoModeration:
+	case PhotoColModeration:
 		return db.Str{P: &r.Moderation}
-	case photoMtime:
+	case PhotoColMtime:
 		return db.Int[int64]{P: &r.Mtime}
 	}
 	return nil
@@ -266,15 +267,15 @@ func photoKeyArgs(k *PhotoKey) ([]any, error) {
 // photoCheck validates column col of r with the schema's validators and enum values.
 func photoCheck(r *Photo, col int) error {
 	switch col {
-	case photoName:
+	case PhotoColName:
 		return db.Validate("photo", "name", r.Name, photoNameValidators)
-	case photoKind:
+	case PhotoColKind:
 		if err := db.CheckEnum("photo", "kind", r.Kind, photoKindValues); err != nil {
 			return err
 		}
-	case photoWidth:
+	case PhotoColWidth:
 		return db.Validate("photo", "width", r.Width, photoWidthValidators)
-	case photoHeight:
+	case PhotoColHeight:
 		return db.Validate("photo", "height", r.Height, photoHeightValidators)
 	}
 	return nil
@@ -313,66 +314,66 @@ func photoSets(c *PhotoChanges, now int64) ([]db.Set, error) {
 	sets := make([]db.Set, 0, 18)
 	if c.Name.Set {
 		r.Name = c.Name.Val
-		sets = append(sets, db.Set{Col: photoName})
+		sets = append(sets, db.Set{Col: PhotoColName})
 	}
 	if c.OwnerID.Set {
 		r.OwnerID = c.OwnerID.Val
-		sets = append(sets, db.Set{Col: photoOwnerID})
+		sets = append(sets, db.Set{Col: PhotoColOwnerID})
 	}
 	if c.Kind.Set {
 		r.Kind = c.Kind.Val
-		sets = append(sets, db.Set{Col: photoKind})
+		sets = append(sets, db.Set{Col: PhotoColKind})
 	}
 	if c.Width.Set {
 		r.Width = c.Width.Val
-		sets = append(sets, db.Set{Col: photoWidth})
+		sets = append(sets, db.Set{Col: PhotoColWidth})
 	}
 	if c.Height.Set {
 		r.Height = c.Height.Val
-		sets = append(sets, db.Set{Col: photoHeight})
+		sets = append(sets, db.Set{Col: PhotoColHeight})
 	}
 	if c.Rating.Set {
 		r.Rating = c.Rating.Val
-		sets = append(sets, db.Set{Col: photoRating})
+		sets = append(sets, db.Set{Col: PhotoColRating})
 	}
 	if c.Hidden.Set {
 		r.Hidden = c.Hidden.Val
-		sets = append(sets, db.Set{Col: photoHidden})
+		sets = append(sets, db.Set{Col: PhotoColHidden})
 	}
 	if c.Tags.Set {
 		r.Tags = c.Tags.Val
-		sets = append(sets, db.Set{Col: photoTags})
+		sets = append(sets, db.Set{Col: PhotoColTags})
 	}
 	if c.Exif.Set {
 		r.Exif = c.Exif.Val
-		sets = append(sets, db.Set{Col: photoExif})
+		sets = append(sets, db.Set{Col: PhotoColExif})
 	}
 	if c.Thumb.Set {
 		r.Thumb = c.Thumb.Val
-		sets = append(sets, db.Set{Col: photoThumb})
+		sets = append(sets, db.Set{Col: PhotoColThumb})
 	}
 	if c.Caption.Set {
 		r.Caption = c.Caption.Val
-		sets = append(sets, db.Set{Col: photoCaption})
+		sets = append(sets, db.Set{Col: PhotoColCaption})
 	}
 	if c.Size.Set {
 		r.Size = c.Size.Val
-		sets = append(sets, db.Set{Col: photoSize})
+		sets = append(sets, db.Set{Col: PhotoColSize})
 	}
 	if c.Taken.Set {
 		r.Taken = c.Taken.Val
-		sets = append(sets, db.Set{Col: photoTaken})
+		sets = append(sets, db.Set{Col: PhotoColTaken})
 	}
 	if c.Secret.Set {
 		r.Secret = c.Secret.Val
-		sets = append(sets, db.Set{Col: photoSecret})
+		sets = append(sets, db.Set{Col: PhotoColSecret})
 	}
 	if c.Moderation.Set {
 		r.Moderation = c.Moderation.Val
-		sets = append(sets, db.Set{Col: photoModeration})
+		sets = append(sets, db.Set{Col: PhotoColModeration})
 	}
 	r.Mtime = now
-	sets = append(sets, db.Set{Col: photoMtime})
+	sets = append(sets, db.Set{Col: PhotoColMtime})
 	for i := range sets {
 		col := sets[i].Col
 		if err := photoCheck(&r, col); err != nil {

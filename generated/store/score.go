@@ -59,13 +59,14 @@ var ScoreCols = struct {
 	Points:  db.Field[int64]{Name: "points"},
 }
 
-// Positions of the columns in ScoreTable.Columns.
+// Positions of the columns in ScoreTable.Columns, which also index the given-column
+// sets of the generated handlers.
 const (
-	scoreID = iota
-	scoreOwnerID
-	scoreTitle
-	scoreNote
-	scorePoints
+	ScoreColID = iota
+	ScoreColOwnerID
+	ScoreColTitle
+	ScoreColNote
+	ScoreColPoints
 )
 
 // ScoreTable describes table "score" to the engine.
@@ -78,7 +79,7 @@ var ScoreTable = &db.Table[Score]{
 		{Name: "note", Kind: db.KindString},
 		{Name: "points", Kind: db.KindInt, Bits: 64, Counter: true},
 	},
-	Keys: []int{scoreID},
+	Keys: []int{ScoreColID},
 	Arg:  scoreArg,
 	Dest: scoreDest,
 }
@@ -86,15 +87,15 @@ var ScoreTable = &db.Table[Score]{
 // scoreArg returns the canonical value of column col of r.
 func scoreArg(r *Score, col int) (any, error) {
 	switch col {
-	case scoreID:
+	case ScoreColID:
 		return r.ID, nil
-	case scoreOwnerID:
+	case ScoreColOwnerID:
 		return r.OwnerID, nil
-	case scoreTitle:
+	case ScoreColTitle:
 		return r.Title, nil
-	case scoreNote:
+	case ScoreColNote:
 		return r.Note, nil
-	case scorePoints:
+	case ScoreColPoints:
 		return r.Points, nil
 	}
 	return nil, fmt.Errorf("score: no column %d", col)
@@ -103,15 +104,15 @@ func scoreArg(r *Score, col int) (any, error) {
 // scoreDest returns the scan target of column col of r.
 func scoreDest(r *Score, col int) any {
 	switch col {
-	case scoreID:
+	case ScoreColID:
 		return db.Str{P: &r.ID}
-	case scoreOwnerID:
+	case ScoreColOwnerID:
 		return db.Str{P: &r.OwnerID}
-	case scoreTitle:
+	case ScoreColTitle:
 		return db.Str{P: &r.Title}
-	case scoreNote:
+	case ScoreColNote:
 		return db.Str{P: &r.Note}
-	case scorePoints:
+	case ScoreColPoints:
 		return db.Int[int64]{P: &r.Points}
 	}
 	return nil
@@ -147,19 +148,19 @@ func scoreSets(c *ScoreChanges, now int64) ([]db.Set, error) {
 	sets := make([]db.Set, 0, 5)
 	if c.OwnerID.Set {
 		r.OwnerID = c.OwnerID.Val
-		sets = append(sets, db.Set{Col: scoreOwnerID})
+		sets = append(sets, db.Set{Col: ScoreColOwnerID})
 	}
 	if c.Title.Set {
 		r.Title = c.Title.Val
-		sets = append(sets, db.Set{Col: scoreTitle})
+		sets = append(sets, db.Set{Col: ScoreColTitle})
 	}
 	if c.Note.Set {
 		r.Note = c.Note.Val
-		sets = append(sets, db.Set{Col: scoreNote})
+		sets = append(sets, db.Set{Col: ScoreColNote})
 	}
 	if c.Points.Set {
 		r.Points = c.Points.Val
-		sets = append(sets, db.Set{Col: scorePoints})
+		sets = append(sets, db.Set{Col: ScoreColPoints})
 	}
 	for i := range sets {
 		col := sets[i].Col

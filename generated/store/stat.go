@@ -54,12 +54,13 @@ var StatCols = struct {
 	Value:   db.Field[int64]{Name: "value"},
 }
 
-// Positions of the columns in StatTable.Columns.
+// Positions of the columns in StatTable.Columns, which also index the given-column
+// sets of the generated handlers.
 const (
-	statOwnerID = iota
-	statName
-	statNote
-	statValue
+	StatColOwnerID = iota
+	StatColName
+	StatColNote
+	StatColValue
 )
 
 // StatTable describes table "stat" to the engine.
@@ -71,7 +72,7 @@ var StatTable = &db.Table[Stat]{
 		{Name: "note", Kind: db.KindString},
 		{Name: "value", Kind: db.KindInt, Bits: 64, Counter: true},
 	},
-	Keys: []int{statOwnerID, statName},
+	Keys: []int{StatColOwnerID, StatColName},
 	Arg:  statArg,
 	Dest: statDest,
 }
@@ -79,13 +80,13 @@ var StatTable = &db.Table[Stat]{
 // statArg returns the canonical value of column col of r.
 func statArg(r *Stat, col int) (any, error) {
 	switch col {
-	case statOwnerID:
+	case StatColOwnerID:
 		return r.OwnerID, nil
-	case statName:
+	case StatColName:
 		return r.Name, nil
-	case statNote:
+	case StatColNote:
 		return r.Note, nil
-	case statValue:
+	case StatColValue:
 		return r.Value, nil
 	}
 	return nil, fmt.Errorf("stat: no column %d", col)
@@ -94,13 +95,13 @@ func statArg(r *Stat, col int) (any, error) {
 // statDest returns the scan target of column col of r.
 func statDest(r *Stat, col int) any {
 	switch col {
-	case statOwnerID:
+	case StatColOwnerID:
 		return db.Str{P: &r.OwnerID}
-	case statName:
+	case StatColName:
 		return db.Str{P: &r.Name}
-	case statNote:
+	case StatColNote:
 		return db.Str{P: &r.Note}
-	case statValue:
+	case StatColValue:
 		return db.Int[int64]{P: &r.Value}
 	}
 	return nil
@@ -139,11 +140,11 @@ func statSets(c *StatChanges, now int64) ([]db.Set, error) {
 	sets := make([]db.Set, 0, 4)
 	if c.Note.Set {
 		r.Note = c.Note.Val
-		sets = append(sets, db.Set{Col: statNote})
+		sets = append(sets, db.Set{Col: StatColNote})
 	}
 	if c.Value.Set {
 		r.Value = c.Value.Val
-		sets = append(sets, db.Set{Col: statValue})
+		sets = append(sets, db.Set{Col: StatColValue})
 	}
 	for i := range sets {
 		col := sets[i].Col

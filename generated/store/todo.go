@@ -57,14 +57,15 @@ var TodoCols = struct {
 	Mtime: db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in TodoTable.Columns.
+// Positions of the columns in TodoTable.Columns, which also index the given-column
+// sets of the generated handlers.
 const (
-	todoID = iota
-	todoName
-	todoDescr
-	todoDue
-	todoDone
-	todoMtime
+	TodoColID = iota
+	TodoColName
+	TodoColDescr
+	TodoColDue
+	TodoColDone
+	TodoColMtime
 )
 
 // TodoTable describes table "todo" to the engine.
@@ -78,7 +79,7 @@ var TodoTable = &db.Table[Todo]{
 		{Name: "done", Kind: db.KindBool},
 		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
 	},
-	Keys: []int{todoID},
+	Keys: []int{TodoColID},
 	Arg:  todoArg,
 	Dest: todoDest,
 }
@@ -86,20 +87,20 @@ var TodoTable = &db.Table[Todo]{
 // todoArg returns the canonical value of column col of r.
 func todoArg(r *Todo, col int) (any, error) {
 	switch col {
-	case todoID:
+	case TodoColID:
 		return r.ID, nil
-	case todoName:
+	case TodoColName:
 		return r.Name, nil
-	case todoDescr:
+	case TodoColDescr:
 		return r.Descr, nil
-	case todoDue:
+	case TodoColDue:
 		if r.Due == nil {
 			return nil, nil
 		}
 		return db.Time(*r.Due), nil
-	case todoDone:
+	case TodoColDone:
 		return r.Done, nil
-	case todoMtime:
+	case TodoColMtime:
 		return r.Mtime, nil
 	}
 	return nil, fmt.Errorf("todo: no column %d", col)
@@ -108,17 +109,17 @@ func todoArg(r *Todo, col int) (any, error) {
 // todoDest returns the scan target of column col of r.
 func todoDest(r *Todo, col int) any {
 	switch col {
-	case todoID:
+	case TodoColID:
 		return db.Str{P: &r.ID}
-	case todoName:
+	case TodoColName:
 		return db.Str{P: &r.Name}
-	case todoDescr:
+	case TodoColDescr:
 		return db.Str{P: &r.Descr}
-	case todoDue:
+	case TodoColDue:
 		return db.NTime{P: &r.Due}
-	case todoDone:
+	case TodoColDone:
 		return db.Bool{P: &r.Done}
-	case todoMtime:
+	case TodoColMtime:
 		return db.Int[int64]{P: &r.Mtime}
 	}
 	return nil
@@ -135,9 +136,9 @@ func todoKeyArgs(k *TodoKey) ([]any, error) {
 // todoCheck validates column col of r with the schema's validators and enum values.
 func todoCheck(r *Todo, col int) error {
 	switch col {
-	case todoName:
+	case TodoColName:
 		return db.Validate("todo", "name", r.Name, todoNameValidators)
-	case todoDescr:
+	case TodoColDescr:
 		return db.Validate("todo", "descr", r.Descr, todoDescrValidators)
 	}
 	return nil
@@ -171,22 +172,22 @@ func todoSets(c *TodoChanges, now int64) ([]db.Set, error) {
 	sets := make([]db.Set, 0, 6)
 	if c.Name.Set {
 		r.Name = c.Name.Val
-		sets = append(sets, db.Set{Col: todoName})
+		sets = append(sets, db.Set{Col: TodoColName})
 	}
 	if c.Descr.Set {
 		r.Descr = c.Descr.Val
-		sets = append(sets, db.Set{Col: todoDescr})
+		sets = append(sets, db.Set{Col: TodoColDescr})
 	}
 	if c.Due.Set {
 		r.Due = c.Due.Val
-		sets = append(sets, db.Set{Col: todoDue})
+		sets = append(sets, db.Set{Col: TodoColDue})
 	}
 	if c.Done.Set {
 		r.Done = c.Done.Val
-		sets = append(sets, db.Set{Col: todoDone})
+		sets = append(sets, db.Set{Col: TodoColDone})
 	}
 	r.Mtime = now
-	sets = append(sets, db.Set{Col: todoMtime})
+	sets = append(sets, db.Set{Col: TodoColMtime})
 	for i := range sets {
 		col := sets[i].Col
 		if err := todoCheck(&r, col); err != nil {
