@@ -8,7 +8,7 @@ import "github.com/dave/jennifer/jen"
 // visibilityFuncs renders the table's visibility rule, its owner accessor
 // and the input guard for callers that are not admins.
 func visibilityFuncs(f *jen.File, t *RestTable) {
-	f.Commentf("%sVis is the column visibility of %q (DESIGN.md §6), shared with GraphQL.", t.GoName, t.Name)
+	f.Commentf("%sVis is the column visibility of %q (docs/api.md), shared with GraphQL.", t.GoName, t.Name)
 	f.Var().Id(t.GoName+"Vis").Op("=").Qual(restPkg, "NewVisibility").Call(jen.Qual(t.Pkg.Store, t.TableVar))
 	owner := t.Owner // the model's one decision (gen/model.go)
 	f.Commentf("%sOwner returns the account id that owns r, or \"\".", t.GoName)

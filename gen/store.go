@@ -522,8 +522,9 @@ func storeType(f *jen.File, t *Table) {
 	}
 
 	f.Commentf("%s reads and writes table %q. Every method behaves the same on every", t.StoreType, t.Name)
-	f.Comment("backend (DESIGN.md §3); errors are db.ErrNotFound, db.ErrExists, db.ErrUnsupported,")
-	f.Comment("*db.ValidationError, or a wrapped database error.")
+	f.Comment("backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,")
+	f.Comment("db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,")
+	f.Comment("or a wrapped database error.")
 	f.Type().Id(t.StoreType).Struct(jen.Id("s").Op("*").Qual(dbPkg, "Store").Types(jen.Id(t.GoName)))
 
 	f.Commentf("New%s returns the store of table %q on pool p.", t.StoreType, t.Name)

@@ -112,7 +112,7 @@ func albumReply(r *store.Album, show []bool) api.AlbumReply {
 	return out
 }
 
-// AlbumVis is the column visibility of "album" (DESIGN.md §6), shared with GraphQL.
+// AlbumVis is the column visibility of "album" (docs/api.md), shared with GraphQL.
 var AlbumVis = rest.NewVisibility(store.AlbumTable)
 
 // AlbumOwner returns the account id that owns r, or "".

@@ -116,7 +116,7 @@ func bookmarkReply(r *store.Bookmark, show []bool) api.BookmarkReply {
 	return out
 }
 
-// BookmarkVis is the column visibility of "bookmark" (DESIGN.md §6), shared with GraphQL.
+// BookmarkVis is the column visibility of "bookmark" (docs/api.md), shared with GraphQL.
 var BookmarkVis = rest.NewVisibility(store.BookmarkTable)
 
 // BookmarkOwner returns the account id that owns r, or "".

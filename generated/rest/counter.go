@@ -123,7 +123,7 @@ func counterReply(r *store.Counter, show []bool) api.CounterReply {
 	return out
 }
 
-// CounterVis is the column visibility of "counter" (DESIGN.md §6), shared with GraphQL.
+// CounterVis is the column visibility of "counter" (docs/api.md), shared with GraphQL.
 var CounterVis = rest.NewVisibility(store.CounterTable)
 
 // CounterOwner returns the account id that owns r, or "".

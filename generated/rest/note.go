@@ -129,7 +129,7 @@ func noteReply(r *store.Note, show []bool) api.NoteReply {
 	return out
 }
 
-// NoteVis is the column visibility of "note" (DESIGN.md §6), shared with GraphQL.
+// NoteVis is the column visibility of "note" (docs/api.md), shared with GraphQL.
 var NoteVis = rest.NewVisibility(store.NoteTable)
 
 // NoteOwner returns the account id that owns r, or "".

@@ -275,7 +275,7 @@ func photoReply(r *store.Photo, show []bool) api.PhotoReply {
 	return out
 }
 
-// PhotoVis is the column visibility of "photo" (DESIGN.md §6), shared with GraphQL.
+// PhotoVis is the column visibility of "photo" (docs/api.md), shared with GraphQL.
 var PhotoVis = rest.NewVisibility(store.PhotoTable)
 
 // PhotoOwner returns the account id that owns r, or "".

@@ -112,7 +112,7 @@ func scoreReply(r *store.Score, show []bool) api.ScoreReply {
 	return out
 }
 
-// ScoreVis is the column visibility of "score" (DESIGN.md §6), shared with GraphQL.
+// ScoreVis is the column visibility of "score" (docs/api.md), shared with GraphQL.
 var ScoreVis = rest.NewVisibility(store.ScoreTable)
 
 // ScoreOwner returns the account id that owns r, or "".

@@ -104,7 +104,7 @@ func statReply(r *store.Stat, show []bool) api.StatReply {
 	return out
 }
 
-// StatVis is the column visibility of "stat" (DESIGN.md §6), shared with GraphQL.
+// StatVis is the column visibility of "stat" (docs/api.md), shared with GraphQL.
 var StatVis = rest.NewVisibility(store.StatTable)
 
 // StatOwner returns the account id that owns r, or "".

@@ -134,7 +134,7 @@ func todoReply(r *store.Todo, show []bool) api.TodoReply {
 	return out
 }
 
-// TodoVis is the column visibility of "todo" (DESIGN.md §6), shared with GraphQL.
+// TodoVis is the column visibility of "todo" (docs/api.md), shared with GraphQL.
 var TodoVis = rest.NewVisibility(store.TodoTable)
 
 // TodoOwner returns the account id that owns r, or "".

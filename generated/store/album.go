@@ -186,8 +186,9 @@ func albumSets(c *AlbumChanges, now int64) ([]db.Set, error) {
 }
 
 // AlbumStore reads and writes table "album". Every method behaves the same on every
-// backend (DESIGN.md §3); errors are db.ErrNotFound, db.ErrExists, db.ErrUnsupported,
-// *db.ValidationError, or a wrapped database error.
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
 type AlbumStore struct {
 	s *db.Store[Album]
 }

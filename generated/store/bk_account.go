@@ -308,8 +308,9 @@ func bkAccountSets(c *BkAccountChanges, now int64) ([]db.Set, error) {
 }
 
 // BkAccountStore reads and writes table "bk_account". Every method behaves the same on every
-// backend (DESIGN.md §3); errors are db.ErrNotFound, db.ErrExists, db.ErrUnsupported,
-// *db.ValidationError, or a wrapped database error.
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
 type BkAccountStore struct {
 	s *db.Store[BkAccount]
 }

@@ -285,8 +285,9 @@ func bkAuthSets(c *BkAuthChanges, now int64) ([]db.Set, error) {
 }
 
 // BkAuthStore reads and writes table "bk_auth". Every method behaves the same on every
-// backend (DESIGN.md §3); errors are db.ErrNotFound, db.ErrExists, db.ErrUnsupported,
-// *db.ValidationError, or a wrapped database error.
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
 type BkAuthStore struct {
 	s *db.Store[BkAuth]
 }

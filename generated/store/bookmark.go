@@ -183,8 +183,9 @@ func bookmarkSets(c *BookmarkChanges, now int64) ([]db.Set, error) {
 }
 
 // BookmarkStore reads and writes table "bookmark". Every method behaves the same on every
-// backend (DESIGN.md §3); errors are db.ErrNotFound, db.ErrExists, db.ErrUnsupported,
-// *db.ValidationError, or a wrapped database error.
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
 type BookmarkStore struct {
 	s *db.Store[Bookmark]
 }

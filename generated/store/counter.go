@@ -195,8 +195,9 @@ func counterSets(c *CounterChanges, now int64) ([]db.Set, error) {
 }
 
 // CounterStore reads and writes table "counter". Every method behaves the same on every
-// backend (DESIGN.md §3); errors are db.ErrNotFound, db.ErrExists, db.ErrUnsupported,
-// *db.ValidationError, or a wrapped database error.
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
 type CounterStore struct {
 	s *db.Store[Counter]
 }

@@ -3,8 +3,11 @@
 // Package store is the typed store of the tables declared in github.com/bkgen/bkgen/schema.
 //
 // Each table has a row struct, a key struct, a Changes struct for partial
-// updates, typed column handles for conditions, and a store whose methods
-// behave the same on SQLite and PostgreSQL:
+// updates, typed column handles for conditions, the positions of its columns
+// (TodoColName), and a store whose methods behave the same on SQLite,
+// PostgreSQL and DynamoDB (the hash key is the first key column, the range
+// key the second; an index is a GSI, or an LSI when it shares the hash key;
+// a Select without a key condition scans only with -db-dynamodb-scan):
 //
 //	| table | Go type | key | counters |
 //	|-------|---------|-----|----------|
@@ -19,7 +22,9 @@
 //	| stat | Stat | owner_id, name | value |
 //	| todo | Todo | id | - |
 //
-// Open a pool with runtime/db, then:
+// Conditional writes (Put and Incr with expected conditions) are one
+// statement on SQL and one conditional write on DynamoDB. Open a pool with
+// runtime/db, then:
 //
 //	st := store.New(pool)
 //	err := st.CreateTables(ctx)

@@ -159,8 +159,9 @@ func noteSets(c *NoteChanges, now int64) ([]db.Set, error) {
 }
 
 // NoteStore reads and writes table "note". Every method behaves the same on every
-// backend (DESIGN.md §3); errors are db.ErrNotFound, db.ErrExists, db.ErrUnsupported,
-// *db.ValidationError, or a wrapped database error.
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
 type NoteStore struct {
 	s *db.Store[Note]
 }

@@ -389,8 +389,9 @@ func photoSets(c *PhotoChanges, now int64) ([]db.Set, error) {
 }
 
 // PhotoStore reads and writes table "photo". Every method behaves the same on every
-// backend (DESIGN.md §3); errors are db.ErrNotFound, db.ErrExists, db.ErrUnsupported,
-// *db.ValidationError, or a wrapped database error.
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
 type PhotoStore struct {
 	s *db.Store[Photo]
 }

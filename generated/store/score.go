@@ -177,8 +177,9 @@ func scoreSets(c *ScoreChanges, now int64) ([]db.Set, error) {
 }
 
 // ScoreStore reads and writes table "score". Every method behaves the same on every
-// backend (DESIGN.md §3); errors are db.ErrNotFound, db.ErrExists, db.ErrUnsupported,
-// *db.ValidationError, or a wrapped database error.
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
 type ScoreStore struct {
 	s *db.Store[Score]
 }

@@ -161,8 +161,9 @@ func statSets(c *StatChanges, now int64) ([]db.Set, error) {
 }
 
 // StatStore reads and writes table "stat". Every method behaves the same on every
-// backend (DESIGN.md §3); errors are db.ErrNotFound, db.ErrExists, db.ErrUnsupported,
-// *db.ValidationError, or a wrapped database error.
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
 type StatStore struct {
 	s *db.Store[Stat]
 }

@@ -203,8 +203,9 @@ func todoSets(c *TodoChanges, now int64) ([]db.Set, error) {
 }
 
 // TodoStore reads and writes table "todo". Every method behaves the same on every
-// backend (DESIGN.md §3); errors are db.ErrNotFound, db.ErrExists, db.ErrUnsupported,
-// *db.ValidationError, or a wrapped database error.
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
 type TodoStore struct {
 	s *db.Store[Todo]
 }

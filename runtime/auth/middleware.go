@@ -95,7 +95,7 @@ func (ch *Checker) Middleware(write func(w http.ResponseWriter, status int, code
 	}
 }
 
-// Check runs the pipeline of backendjs-spec §1.7 on r: path rules, the
+// Check runs backendjs's request check on r: path rules, the
 // signature (header or query), expiry, the account, the HMAC, then the
 // admin rule. It returns the account (nil on an open path) or a *Failure.
 // It may read and restore r.Body (form bodies are signed as the query; other

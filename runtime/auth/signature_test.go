@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// The vectors of backendjs-spec.md §1.12, computed with the original code.
+// Vectors computed with backendjs's own signing code.
 const exp2100 = 4102444800000
 
 func TestVectorV1(t *testing.T) {

@@ -8,6 +8,6 @@
 // row (Arg) and give a scan target for it (Dest). The engine builds SQL from
 // that description, so no reflection runs on any request path.
 //
-// All backends honour one contract (see DESIGN.md §3): the conformance suite in
-// generated/store runs the same cases on each of them.
+// All backends honour one contract: the conformance suite (tests/conformance)
+// runs the same cases on each of them.
 package db

@@ -22,7 +22,7 @@ import (
 	"github.com/aws/smithy-go"
 )
 
-// DynamoDB backend. The mapping (DESIGN.md §3, backendjs spec §2.11):
+// DynamoDB backend. The mapping (docs/schema.md has it per annotation):
 //   - the first key column is the hash key, the second the range key;
 //   - indexes become LSIs when they start with the hash key and have two
 //     columns, GSIs otherwise; only their first two columns are keys, and

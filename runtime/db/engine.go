@@ -6,7 +6,7 @@ import (
 )
 
 // backend is one database's implementation of the table operations; the
-// contract is the same for all (DESIGN.md §3) and the conformance suite
+// contract is the same for all and the conformance suite
 // holds every backend to it.
 type backend[R any] interface {
 	Get(ctx context.Context, key []any) (*R, error)

@@ -10,7 +10,7 @@ import (
 	"github.com/bkgen/bkgen/runtime/web"
 )
 
-// Visibility is the column rule of DESIGN.md §6, one implementation for
+// Visibility is the column rule of docs/api.md (column visibility), one implementation for
 // REST and GraphQL: secure columns never; admin columns to admins; pub
 // columns to every reader; other columns to the row's owner (its owner
 // column equals the caller's account id) and admins, or to every caller

@@ -153,7 +153,7 @@ func Pub() Annotation { return Annotation{Pub: true} }
 // field.String (Optional and Nillable allowed, a key part too), one per
 // table. A caller that is not an admin has it set to its own id on add, put
 // and incr, may update, incr and delete only its own rows, and alone sees
-// the row's columns that are neither Pub nor keys (DESIGN.md §6).
+// the row's columns that are neither Pub nor keys (docs/api.md, column visibility).
 func Owner() Annotation { return Annotation{Owner: true} }
 
 // Secure marks a column that is never returned by any API (same as ent's

@@ -1,5 +1,5 @@
 // Package conformance runs one list of store cases, unchanged, on every
-// backend (DESIGN.md §3 and §8). A backend that cannot do a case by nature
+// backend. A backend that cannot do a case by nature
 // must return the documented error, asserted by the case itself.
 package conformance
 
