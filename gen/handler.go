@@ -46,8 +46,8 @@ func tableHandlers(f *jen.File, t *RestTable) {
 	f.Commentf("%sFromBody reads a JSON or form body.", u)
 	f.Func().Id(u+"FromBody").Params(jen.Id("req").Any()).Parens(jen.List(jen.Id(in), jen.Error())).Block(
 		jen.Switch(jen.Id("b").Op(":=").Id("req").Assert(jen.Type())).Block(
-			jen.Case(jen.Op("*").Qual(t.Pkg.API, t.GoName+"Input")).Block(jen.Return(jen.Id(u+"FromInput").Call(jen.Id("b")))),
-			jen.Case(jen.Op("*").Qual(t.Pkg.API, t.GoName+"Form")).Block(jen.Return(jen.Id(u+"FromForm").Call(jen.Id("b")))),
+			jen.Case(jen.Op("*").Qual(t.Pkg.API, t.GoName+"Input")).Block(jen.Return(reading(fromFails(t, true), jen.Id(u+"FromInput").Call(jen.Id("b"))))),
+			jen.Case(jen.Op("*").Qual(t.Pkg.API, t.GoName+"Form")).Block(jen.Return(reading(fromFails(t, false), jen.Id(u+"FromForm").Call(jen.Id("b"))))),
 		),
 		jen.Return(jen.Id(in).Values(), jen.Qual(dbPkg, "Invalid").Call(jen.Lit(t.Name), jen.Lit(""), jen.Lit("unexpected body %T"), jen.Id("req"))),
 	)
@@ -93,12 +93,17 @@ func tableHandlers(f *jen.File, t *RestTable) {
 			)
 		} else {
 			f.Func().Params(h.Clone()).Id(op.Query).Params(ctx.Clone(), jen.Id("p").Qual(t.Pkg.API, op.Query+"Params")).Parens(jen.List(ret(op), jen.Error())).BlockFunc(func(g *jen.Group) {
-				g.List(jen.Id("x"), jen.Err()).Op(":=").Id(u + "FromForm").Call(jen.Op("&").Qual(t.Pkg.API, t.GoName+"Form").ValuesFunc(func(g *jen.Group) {
+				read := jen.Id(u + "FromForm").Call(jen.Op("&").Qual(t.Pkg.API, t.GoName+"Form").ValuesFunc(func(g *jen.Group) {
 					for _, c := range op.Params {
 						g.Id(c.GoName).Op(":").Id("p").Dot(c.GoName)
 					}
 				}))
-				g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+				if fromFails(t, false) {
+					g.List(jen.Id("x"), jen.Err()).Op(":=").Add(read)
+					g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+				} else {
+					g.Id("x").Op(":=").Add(read)
+				}
 				if op.Name == "get" {
 					g.Return(jen.Id("h").Dot(impl).Call(jen.Id("ctx"), jen.Op("&").Id("x"), jen.Id("p").Dot("CtlSelect").Dot("Or").Call(jen.Lit(""))))
 				} else {
@@ -269,4 +274,13 @@ func handlerFile(m *Model, r *REST) *jen.File {
 		jen.Return(jen.Op("&").Qual(m.Pkg.API, "ErrorStatusCode").Values(jen.Id("StatusCode").Op(":").Id("status"), jen.Id("Response").Op(":").Qual(m.Pkg.API, "Error").Values(jen.Id("Status").Op(":").Id("status"), jen.Id("Message").Op(":").Id("msg"), jen.Id("Code").Op(":").Id("code")))),
 	)
 	return f
+}
+
+// reading is the results of a body reader, with a nil error added when it
+// returns none (fromFails).
+func reading(fails bool, call jen.Code) jen.Code {
+	if fails {
+		return call
+	}
+	return jen.List(call, jen.Nil())
 }

@@ -111,7 +111,12 @@ func gqlTable(f *jen.File, t *RestTable) {
 
 	// input -> row
 	f.Commentf("%sIn reads the columns an input gives into a row, marking them in set.", u)
-	f.Func().Id(u + "In").Params(jen.Id("in").Op("*").Id(t.GoName + "Input")).Parens(jen.List(jen.Qual(t.Pkg.Store, t.GoName), jen.Index().Bool(), jen.Error())).BlockFunc(func(g *jen.Group) {
+	inFails := gqlInFails(t)
+	results := jen.List(jen.Qual(t.Pkg.Store, t.GoName), jen.Index().Bool(), jen.Error())
+	if !inFails {
+		results = jen.List(jen.Qual(t.Pkg.Store, t.GoName), jen.Index().Bool())
+	}
+	f.Func().Id(u + "In").Params(jen.Id("in").Op("*").Id(t.GoName + "Input")).Parens(results).BlockFunc(func(g *jen.Group) {
 		g.Var().Id("r").Qual(t.Pkg.Store, t.GoName)
 		g.Id("set").Op(":=").Make(jen.Index().Bool(), jen.Lit(len(t.Columns)))
 		fail := func(col, msg string, args ...jen.Code) jen.Code {
@@ -158,7 +163,11 @@ func gqlTable(f *jen.File, t *RestTable) {
 			}
 			g.If(src.Clone().Op("!=").Nil()).Block(body...)
 		}
-		g.Return(jen.Id("r"), jen.Id("set"), jen.Nil())
+		if inFails {
+			g.Return(jen.Id("r"), jen.Id("set"), jen.Nil())
+		} else {
+			g.Return(jen.Id("r"), jen.Id("set"))
+		}
 	})
 
 	keyOf := func(g *jen.Group) {
@@ -216,8 +225,12 @@ func gqlTable(f *jen.File, t *RestTable) {
 	mut := func(name string, ret jen.Code, body func(g *jen.Group)) {
 		f.Commentf("%s%s runs the %s of the input through the rules of generated/rest.", name, t.GoName, strings.ToLower(name))
 		f.Func().Params(jen.Id("m").Id("mutationResolver")).Id(name+t.GoName).Params(ctx.Clone(), jen.Id("input").Id(t.GoName+"Input")).Parens(jen.List(ret, jen.Error())).BlockFunc(func(g *jen.Group) {
-			g.List(jen.Id("r"), jen.Id("set"), jen.Err()).Op(":=").Id(u + "In").Call(jen.Op("&").Id("input"))
-			g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(zeroOf(ret), jen.Err()))
+			if gqlInFails(t) {
+				g.List(jen.Id("r"), jen.Id("set"), jen.Err()).Op(":=").Id(u + "In").Call(jen.Op("&").Id("input"))
+				g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(zeroOf(ret), jen.Err()))
+			} else {
+				g.List(jen.Id("r"), jen.Id("set")).Op(":=").Id(u + "In").Call(jen.Op("&").Id("input"))
+			}
 			g.Id("v").Op(":=").Add(viewer())
 			body(g)
 		})
@@ -306,4 +319,16 @@ func gqlKeyConv(c *Column, v jen.Code) jen.Code {
 		return jen.Id(c.Type.Ident).Parens(v)
 	}
 	return v
+}
+
+// gqlInFails reports whether reading a GraphQL input of t can fail: a JSON
+// column, base64 bytes, a uuid or an integer narrower than int64. When none
+// can, the reader returns no error.
+func gqlInFails(t *RestTable) bool {
+	for _, c := range t.In {
+		if c.Type.JSON || c.Kind == KindBytes || c.Type.UUID || (c.Kind == KindInt && c.Type.Ident != "int64") {
+			return true
+		}
+	}
+	return false
 }

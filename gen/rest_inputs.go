@@ -32,6 +32,22 @@ func optGo(t *RestTable, c *Column, v jen.Code, fail func(jen.Code) jen.Code) ([
 	return nil, v
 }
 
+// fromFails reports whether reading the columns of a JSON (or a form) body
+// can fail: a conversion that checks its value. When none can, the reader
+// returns no error.
+func fromFails(t *RestTable, json bool) bool {
+	cols := t.Form
+	if json {
+		cols = t.In
+	}
+	for _, c := range cols {
+		if c.Type.JSON || c.Type.UUID || c.Kind == KindTime || (c.Kind == KindInt && c.Type.Ident != "int64") {
+			return true
+		}
+	}
+	return false
+}
+
 // fromFunc renders todoFromInput / todoFromForm: the columns a body gives.
 func fromFunc(f *jen.File, t *RestTable, json bool) {
 	u := t.Unexported
@@ -41,7 +57,12 @@ func fromFunc(f *jen.File, t *RestTable, json bool) {
 	}
 	fail := func(e jen.Code) jen.Code { return jen.List(jen.Id("x"), e) }
 	f.Commentf("%s reads the columns a %s request gives.", name, map[bool]string{true: "JSON", false: "form or query"}[json])
-	f.Func().Id(name).Params(jen.Id("in").Op("*").Qual(t.Pkg.API, typ)).Parens(jen.List(jen.Id(u+"In"), jen.Error())).BlockFunc(func(g *jen.Group) {
+	results := jen.List(jen.Id(u+"In"), jen.Error())
+	fails := fromFails(t, json)
+	if !fails {
+		results = jen.List(jen.Id(u + "In"))
+	}
+	f.Func().Id(name).Params(jen.Id("in").Op("*").Qual(t.Pkg.API, typ)).Parens(results).BlockFunc(func(g *jen.Group) {
 		g.Var().Id("x").Id(u + "In")
 		for _, c := range cols {
 			fld := jen.Id("in").Dot(c.GoName)
@@ -86,6 +107,10 @@ func fromFunc(f *jen.File, t *RestTable, json bool) {
 				g.If(jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Add(fld.Clone()).Dot("Get").Call(), jen.Id("ok")).Block(body...)
 			}
 		}
-		g.Return(jen.Id("x"), jen.Nil())
+		if fails {
+			g.Return(jen.Id("x"), jen.Nil())
+		} else {
+			g.Return(jen.Id("x"))
+		}
 	})
 }

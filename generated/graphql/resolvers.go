@@ -82,7 +82,7 @@ func albumOut(v auth.Viewer, r *store.Album) *Album {
 }
 
 // albumIn reads the columns an input gives into a row, marking them in set.
-func albumIn(in *AlbumInput) (store.Album, []bool, error) {
+func albumIn(in *AlbumInput) (store.Album, []bool) {
 	var r store.Album
 	set := make([]bool, 5)
 	if in.ID != nil {
@@ -105,7 +105,7 @@ func albumIn(in *AlbumInput) (store.Album, []bool, error) {
 		set[store.AlbumColMtime] = true
 		r.Mtime = *in.Mtime
 	}
-	return r, set, nil
+	return r, set
 }
 
 // Album gets the album row with the key, as the caller may see it.
@@ -166,10 +166,7 @@ func (q queryResolver) Albums(ctx context.Context, where []*AlbumCond, first *in
 
 // AddAlbum runs the add of the input through the rules of generated/rest.
 func (m mutationResolver) AddAlbum(ctx context.Context, input AlbumInput) (*Album, error) {
-	r, set, err := albumIn(&input)
-	if err != nil {
-		return nil, err
-	}
+	r, set := albumIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.AlbumAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
@@ -179,10 +176,7 @@ func (m mutationResolver) AddAlbum(ctx context.Context, input AlbumInput) (*Albu
 
 // PutAlbum runs the put of the input through the rules of generated/rest.
 func (m mutationResolver) PutAlbum(ctx context.Context, input AlbumInput) (*Album, error) {
-	r, set, err := albumIn(&input)
-	if err != nil {
-		return nil, err
-	}
+	r, set := albumIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.AlbumPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
@@ -192,10 +186,7 @@ func (m mutationResolver) PutAlbum(ctx context.Context, input AlbumInput) (*Albu
 
 // UpdateAlbum runs the update of the input through the rules of generated/rest.
 func (m mutationResolver) UpdateAlbum(ctx context.Context, input AlbumInput) (int64, error) {
-	r, set, err := albumIn(&input)
-	if err != nil {
-		return 0, err
-	}
+	r, set := albumIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.AlbumColID] {
 		return 0, db.MissingKey("album", "id")
@@ -267,7 +258,7 @@ func bookmarkOut(v auth.Viewer, r *store.Bookmark) *Bookmark {
 }
 
 // bookmarkIn reads the columns an input gives into a row, marking them in set.
-func bookmarkIn(in *BookmarkInput) (store.Bookmark, []bool, error) {
+func bookmarkIn(in *BookmarkInput) (store.Bookmark, []bool) {
 	var r store.Bookmark
 	set := make([]bool, 5)
 	if in.ID != nil {
@@ -291,7 +282,7 @@ func bookmarkIn(in *BookmarkInput) (store.Bookmark, []bool, error) {
 		set[store.BookmarkColHits] = true
 		r.Hits = *in.Hits
 	}
-	return r, set, nil
+	return r, set
 }
 
 // Bookmark gets the bookmark row with the key, as the caller may see it.
@@ -352,10 +343,7 @@ func (q queryResolver) Bookmarks(ctx context.Context, where []*BookmarkCond, fir
 
 // AddBookmark runs the add of the input through the rules of generated/rest.
 func (m mutationResolver) AddBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
-	r, set, err := bookmarkIn(&input)
-	if err != nil {
-		return nil, err
-	}
+	r, set := bookmarkIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.BookmarkAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
@@ -365,10 +353,7 @@ func (m mutationResolver) AddBookmark(ctx context.Context, input BookmarkInput) 
 
 // PutBookmark runs the put of the input through the rules of generated/rest.
 func (m mutationResolver) PutBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
-	r, set, err := bookmarkIn(&input)
-	if err != nil {
-		return nil, err
-	}
+	r, set := bookmarkIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.BookmarkPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
@@ -378,10 +363,7 @@ func (m mutationResolver) PutBookmark(ctx context.Context, input BookmarkInput) 
 
 // UpdateBookmark runs the update of the input through the rules of generated/rest.
 func (m mutationResolver) UpdateBookmark(ctx context.Context, input BookmarkInput) (int64, error) {
-	r, set, err := bookmarkIn(&input)
-	if err != nil {
-		return 0, err
-	}
+	r, set := bookmarkIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.BookmarkColID] {
 		return 0, db.MissingKey("bookmark", "id")
@@ -391,10 +373,7 @@ func (m mutationResolver) UpdateBookmark(ctx context.Context, input BookmarkInpu
 
 // IncrBookmark runs the incr of the input through the rules of generated/rest.
 func (m mutationResolver) IncrBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
-	r, set, err := bookmarkIn(&input)
-	if err != nil {
-		return nil, err
-	}
+	r, set := bookmarkIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.BookmarkColID] {
 		return nil, db.MissingKey("bookmark", "id")
@@ -474,7 +453,7 @@ func counterOut(v auth.Viewer, r *store.Counter) *Counter {
 }
 
 // counterIn reads the columns an input gives into a row, marking them in set.
-func counterIn(in *CounterInput) (store.Counter, []bool, error) {
+func counterIn(in *CounterInput) (store.Counter, []bool) {
 	var r store.Counter
 	set := make([]bool, 6)
 	if in.ID != nil {
@@ -501,7 +480,7 @@ func counterIn(in *CounterInput) (store.Counter, []bool, error) {
 		set[store.CounterColMtime] = true
 		r.Mtime = *in.Mtime
 	}
-	return r, set, nil
+	return r, set
 }
 
 // Counter gets the counter row with the key, as the caller may see it.
@@ -562,10 +541,7 @@ func (q queryResolver) Counters(ctx context.Context, where []*CounterCond, first
 
 // AddCounter runs the add of the input through the rules of generated/rest.
 func (m mutationResolver) AddCounter(ctx context.Context, input CounterInput) (*Counter, error) {
-	r, set, err := counterIn(&input)
-	if err != nil {
-		return nil, err
-	}
+	r, set := counterIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.CounterAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
@@ -575,10 +551,7 @@ func (m mutationResolver) AddCounter(ctx context.Context, input CounterInput) (*
 
 // PutCounter runs the put of the input through the rules of generated/rest.
 func (m mutationResolver) PutCounter(ctx context.Context, input CounterInput) (*Counter, error) {
-	r, set, err := counterIn(&input)
-	if err != nil {
-		return nil, err
-	}
+	r, set := counterIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.CounterPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
@@ -588,10 +561,7 @@ func (m mutationResolver) PutCounter(ctx context.Context, input CounterInput) (*
 
 // UpdateCounter runs the update of the input through the rules of generated/rest.
 func (m mutationResolver) UpdateCounter(ctx context.Context, input CounterInput) (int64, error) {
-	r, set, err := counterIn(&input)
-	if err != nil {
-		return 0, err
-	}
+	r, set := counterIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.CounterColID] {
 		return 0, db.MissingKey("counter", "id")
@@ -601,10 +571,7 @@ func (m mutationResolver) UpdateCounter(ctx context.Context, input CounterInput)
 
 // IncrCounter runs the incr of the input through the rules of generated/rest.
 func (m mutationResolver) IncrCounter(ctx context.Context, input CounterInput) (*Counter, error) {
-	r, set, err := counterIn(&input)
-	if err != nil {
-		return nil, err
-	}
+	r, set := counterIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.CounterColID] {
 		return nil, db.MissingKey("counter", "id")
@@ -1164,7 +1131,7 @@ func scoreOut(v auth.Viewer, r *store.Score) *Score {
 }
 
 // scoreIn reads the columns an input gives into a row, marking them in set.
-func scoreIn(in *ScoreInput) (store.Score, []bool, error) {
+func scoreIn(in *ScoreInput) (store.Score, []bool) {
 	var r store.Score
 	set := make([]bool, 5)
 	if in.ID != nil {
@@ -1187,7 +1154,7 @@ func scoreIn(in *ScoreInput) (store.Score, []bool, error) {
 		set[store.ScoreColPoints] = true
 		r.Points = *in.Points
 	}
-	return r, set, nil
+	return r, set
 }
 
 // Score gets the score row with the key, as the caller may see it.
@@ -1248,10 +1215,7 @@ func (q queryResolver) Scores(ctx context.Context, where []*ScoreCond, first *in
 
 // AddScore runs the add of the input through the rules of generated/rest.
 func (m mutationResolver) AddScore(ctx context.Context, input ScoreInput) (*Score, error) {
-	r, set, err := scoreIn(&input)
-	if err != nil {
-		return nil, err
-	}
+	r, set := scoreIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.ScoreAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
@@ -1261,10 +1225,7 @@ func (m mutationResolver) AddScore(ctx context.Context, input ScoreInput) (*Scor
 
 // PutScore runs the put of the input through the rules of generated/rest.
 func (m mutationResolver) PutScore(ctx context.Context, input ScoreInput) (*Score, error) {
-	r, set, err := scoreIn(&input)
-	if err != nil {
-		return nil, err
-	}
+	r, set := scoreIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.ScorePut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
@@ -1274,10 +1235,7 @@ func (m mutationResolver) PutScore(ctx context.Context, input ScoreInput) (*Scor
 
 // UpdateScore runs the update of the input through the rules of generated/rest.
 func (m mutationResolver) UpdateScore(ctx context.Context, input ScoreInput) (int64, error) {
-	r, set, err := scoreIn(&input)
-	if err != nil {
-		return 0, err
-	}
+	r, set := scoreIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.ScoreColID] {
 		return 0, db.MissingKey("score", "id")
@@ -1287,10 +1245,7 @@ func (m mutationResolver) UpdateScore(ctx context.Context, input ScoreInput) (in
 
 // IncrScore runs the incr of the input through the rules of generated/rest.
 func (m mutationResolver) IncrScore(ctx context.Context, input ScoreInput) (*Score, error) {
-	r, set, err := scoreIn(&input)
-	if err != nil {
-		return nil, err
-	}
+	r, set := scoreIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.ScoreColID] {
 		return nil, db.MissingKey("score", "id")
@@ -1362,7 +1317,7 @@ func statOut(v auth.Viewer, r *store.Stat) *Stat {
 }
 
 // statIn reads the columns an input gives into a row, marking them in set.
-func statIn(in *StatInput) (store.Stat, []bool, error) {
+func statIn(in *StatInput) (store.Stat, []bool) {
 	var r store.Stat
 	set := make([]bool, 4)
 	if in.OwnerID != nil {
@@ -1381,7 +1336,7 @@ func statIn(in *StatInput) (store.Stat, []bool, error) {
 		set[store.StatColValue] = true
 		r.Value = *in.Value
 	}
-	return r, set, nil
+	return r, set
 }
 
 // Stat gets the stat row with the key, as the caller may see it.
@@ -1442,10 +1397,7 @@ func (q queryResolver) Stats(ctx context.Context, where []*StatCond, first *int,
 
 // AddStat runs the add of the input through the rules of generated/rest.
 func (m mutationResolver) AddStat(ctx context.Context, input StatInput) (*Stat, error) {
-	r, set, err := statIn(&input)
-	if err != nil {
-		return nil, err
-	}
+	r, set := statIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.StatAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
@@ -1455,10 +1407,7 @@ func (m mutationResolver) AddStat(ctx context.Context, input StatInput) (*Stat, 
 
 // PutStat runs the put of the input through the rules of generated/rest.
 func (m mutationResolver) PutStat(ctx context.Context, input StatInput) (*Stat, error) {
-	r, set, err := statIn(&input)
-	if err != nil {
-		return nil, err
-	}
+	r, set := statIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.StatPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
@@ -1468,10 +1417,7 @@ func (m mutationResolver) PutStat(ctx context.Context, input StatInput) (*Stat, 
 
 // UpdateStat runs the update of the input through the rules of generated/rest.
 func (m mutationResolver) UpdateStat(ctx context.Context, input StatInput) (int64, error) {
-	r, set, err := statIn(&input)
-	if err != nil {
-		return 0, err
-	}
+	r, set := statIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.StatColOwnerID] {
 		return 0, db.MissingKey("stat", "owner_id")
@@ -1484,10 +1430,7 @@ func (m mutationResolver) UpdateStat(ctx context.Context, input StatInput) (int6
 
 // IncrStat runs the incr of the input through the rules of generated/rest.
 func (m mutationResolver) IncrStat(ctx context.Context, input StatInput) (*Stat, error) {
-	r, set, err := statIn(&input)
-	if err != nil {
-		return nil, err
-	}
+	r, set := statIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.StatColOwnerID] {
 		return nil, db.MissingKey("stat", "owner_id")
@@ -1573,7 +1516,7 @@ func todoOut(v auth.Viewer, r *store.Todo) *Todo {
 }
 
 // todoIn reads the columns an input gives into a row, marking them in set.
-func todoIn(in *TodoInput) (store.Todo, []bool, error) {
+func todoIn(in *TodoInput) (store.Todo, []bool) {
 	var r store.Todo
 	set := make([]bool, 6)
 	if in.ID != nil {
@@ -1601,7 +1544,7 @@ func todoIn(in *TodoInput) (store.Todo, []bool, error) {
 		set[store.TodoColMtime] = true
 		r.Mtime = *in.Mtime
 	}
-	return r, set, nil
+	return r, set
 }
 
 // Todo gets the todo row with the key, as the caller may see it.
@@ -1662,10 +1605,7 @@ func (q queryResolver) Todos(ctx context.Context, where []*TodoCond, first *int,
 
 // AddTodo runs the add of the input through the rules of generated/rest.
 func (m mutationResolver) AddTodo(ctx context.Context, input TodoInput) (*Todo, error) {
-	r, set, err := todoIn(&input)
-	if err != nil {
-		return nil, err
-	}
+	r, set := todoIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.TodoAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
@@ -1675,10 +1615,7 @@ func (m mutationResolver) AddTodo(ctx context.Context, input TodoInput) (*Todo, 
 
 // PutTodo runs the put of the input through the rules of generated/rest.
 func (m mutationResolver) PutTodo(ctx context.Context, input TodoInput) (*Todo, error) {
-	r, set, err := todoIn(&input)
-	if err != nil {
-		return nil, err
-	}
+	r, set := todoIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.TodoPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
@@ -1688,10 +1625,7 @@ func (m mutationResolver) PutTodo(ctx context.Context, input TodoInput) (*Todo, 
 
 // UpdateTodo runs the update of the input through the rules of generated/rest.
 func (m mutationResolver) UpdateTodo(ctx context.Context, input TodoInput) (int64, error) {
-	r, set, err := todoIn(&input)
-	if err != nil {
-		return 0, err
-	}
+	r, set := todoIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.TodoColID] {
 		return 0, db.MissingKey("todo", "id")

@@ -21,7 +21,7 @@ type albumIn struct {
 }
 
 // albumFromInput reads the columns a JSON request gives.
-func albumFromInput(in *api.AlbumInput) (albumIn, error) {
+func albumFromInput(in *api.AlbumInput) albumIn {
 	var x albumIn
 	if v, ok := in.ID.Get(); ok {
 		x.set[store.AlbumColID] = true
@@ -43,11 +43,11 @@ func albumFromInput(in *api.AlbumInput) (albumIn, error) {
 		x.set[store.AlbumColMtime] = true
 		x.r.Mtime = v
 	}
-	return x, nil
+	return x
 }
 
 // albumFromForm reads the columns a form or query request gives.
-func albumFromForm(in *api.AlbumForm) (albumIn, error) {
+func albumFromForm(in *api.AlbumForm) albumIn {
 	var x albumIn
 	if v, ok := in.ID.Get(); ok {
 		x.set[store.AlbumColID] = true
@@ -69,16 +69,16 @@ func albumFromForm(in *api.AlbumForm) (albumIn, error) {
 		x.set[store.AlbumColMtime] = true
 		x.r.Mtime = v
 	}
-	return x, nil
+	return x
 }
 
 // albumFromBody reads a JSON or form body.
 func albumFromBody(req any) (albumIn, error) {
 	switch b := req.(type) {
 	case *api.AlbumInput:
-		return albumFromInput(b)
+		return albumFromInput(b), nil
 	case *api.AlbumForm:
-		return albumFromForm(b)
+		return albumFromForm(b), nil
 	}
 	return albumIn{}, db.Invalid("album", "", "unexpected body %T", req)
 }
@@ -239,10 +239,7 @@ func AlbumDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 
 // AlbumGetQuery implements GET /album/get.
 func (h *Handler) AlbumGetQuery(ctx context.Context, p api.AlbumGetQueryParams) (*api.AlbumReply, error) {
-	x, err := albumFromForm(&api.AlbumForm{ID: p.ID})
-	if err != nil {
-		return nil, err
-	}
+	x := albumFromForm(&api.AlbumForm{ID: p.ID})
 	return h.albumGet(ctx, &x, p.CtlSelect.Or(""))
 }
 
@@ -384,10 +381,7 @@ func (h *Handler) albumQuery(ctx context.Context, s *rest.Select, c rest.Control
 
 // AlbumAddQuery implements GET /album/add.
 func (h *Handler) AlbumAddQuery(ctx context.Context, p api.AlbumAddQueryParams) (*api.AlbumReply, error) {
-	x, err := albumFromForm(&api.AlbumForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Private: p.Private, Mtime: p.Mtime})
-	if err != nil {
-		return nil, err
-	}
+	x := albumFromForm(&api.AlbumForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Private: p.Private, Mtime: p.Mtime})
 	return h.albumAdd(ctx, &x)
 }
 
@@ -412,10 +406,7 @@ func (h *Handler) albumAdd(ctx context.Context, x *albumIn) (*api.AlbumReply, er
 
 // AlbumPutQuery implements GET /album/put.
 func (h *Handler) AlbumPutQuery(ctx context.Context, p api.AlbumPutQueryParams) (*api.AlbumReply, error) {
-	x, err := albumFromForm(&api.AlbumForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Private: p.Private, Mtime: p.Mtime})
-	if err != nil {
-		return nil, err
-	}
+	x := albumFromForm(&api.AlbumForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Private: p.Private, Mtime: p.Mtime})
 	return h.albumPut(ctx, &x)
 }
 
@@ -440,10 +431,7 @@ func (h *Handler) albumPut(ctx context.Context, x *albumIn) (*api.AlbumReply, er
 
 // AlbumUpdateQuery implements GET /album/update.
 func (h *Handler) AlbumUpdateQuery(ctx context.Context, p api.AlbumUpdateQueryParams) (*api.Info, error) {
-	x, err := albumFromForm(&api.AlbumForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Private: p.Private, Mtime: p.Mtime})
-	if err != nil {
-		return nil, err
-	}
+	x := albumFromForm(&api.AlbumForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Private: p.Private, Mtime: p.Mtime})
 	return h.albumUpdate(ctx, &x)
 }
 
@@ -471,10 +459,7 @@ func (h *Handler) albumUpdate(ctx context.Context, x *albumIn) (*api.Info, error
 
 // AlbumDelQuery implements GET /album/del.
 func (h *Handler) AlbumDelQuery(ctx context.Context, p api.AlbumDelQueryParams) (*api.Info, error) {
-	x, err := albumFromForm(&api.AlbumForm{ID: p.ID})
-	if err != nil {
-		return nil, err
-	}
+	x := albumFromForm(&api.AlbumForm{ID: p.ID})
 	return h.albumDel(ctx, &x)
 }
 

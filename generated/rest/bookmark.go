@@ -21,7 +21,7 @@ type bookmarkIn struct {
 }
 
 // bookmarkFromInput reads the columns a JSON request gives.
-func bookmarkFromInput(in *api.BookmarkInput) (bookmarkIn, error) {
+func bookmarkFromInput(in *api.BookmarkInput) bookmarkIn {
 	var x bookmarkIn
 	if v, ok := in.ID.Get(); ok {
 		x.set[store.BookmarkColID] = true
@@ -46,11 +46,11 @@ func bookmarkFromInput(in *api.BookmarkInput) (bookmarkIn, error) {
 		x.set[store.BookmarkColHits] = true
 		x.r.Hits = v
 	}
-	return x, nil
+	return x
 }
 
 // bookmarkFromForm reads the columns a form or query request gives.
-func bookmarkFromForm(in *api.BookmarkForm) (bookmarkIn, error) {
+func bookmarkFromForm(in *api.BookmarkForm) bookmarkIn {
 	var x bookmarkIn
 	if v, ok := in.ID.Get(); ok {
 		x.set[store.BookmarkColID] = true
@@ -73,16 +73,16 @@ func bookmarkFromForm(in *api.BookmarkForm) (bookmarkIn, error) {
 		x.set[store.BookmarkColHits] = true
 		x.r.Hits = v
 	}
-	return x, nil
+	return x
 }
 
 // bookmarkFromBody reads a JSON or form body.
 func bookmarkFromBody(req any) (bookmarkIn, error) {
 	switch b := req.(type) {
 	case *api.BookmarkInput:
-		return bookmarkFromInput(b)
+		return bookmarkFromInput(b), nil
 	case *api.BookmarkForm:
-		return bookmarkFromForm(b)
+		return bookmarkFromForm(b), nil
 	}
 	return bookmarkIn{}, db.Invalid("bookmark", "", "unexpected body %T", req)
 }
@@ -274,10 +274,7 @@ func BookmarkDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 
 // BookmarkGetQuery implements GET /bookmark/get.
 func (h *Handler) BookmarkGetQuery(ctx context.Context, p api.BookmarkGetQueryParams) (*api.BookmarkReply, error) {
-	x, err := bookmarkFromForm(&api.BookmarkForm{ID: p.ID})
-	if err != nil {
-		return nil, err
-	}
+	x := bookmarkFromForm(&api.BookmarkForm{ID: p.ID})
 	return h.bookmarkGet(ctx, &x, p.CtlSelect.Or(""))
 }
 
@@ -419,10 +416,7 @@ func (h *Handler) bookmarkQuery(ctx context.Context, s *rest.Select, c rest.Cont
 
 // BookmarkAddQuery implements GET /bookmark/add.
 func (h *Handler) BookmarkAddQuery(ctx context.Context, p api.BookmarkAddQueryParams) (*api.BookmarkReply, error) {
-	x, err := bookmarkFromForm(&api.BookmarkForm{ID: p.ID, OwnerID: p.OwnerID, URL: p.URL, Note: p.Note, Hits: p.Hits})
-	if err != nil {
-		return nil, err
-	}
+	x := bookmarkFromForm(&api.BookmarkForm{ID: p.ID, OwnerID: p.OwnerID, URL: p.URL, Note: p.Note, Hits: p.Hits})
 	return h.bookmarkAdd(ctx, &x)
 }
 
@@ -447,10 +441,7 @@ func (h *Handler) bookmarkAdd(ctx context.Context, x *bookmarkIn) (*api.Bookmark
 
 // BookmarkPutQuery implements GET /bookmark/put.
 func (h *Handler) BookmarkPutQuery(ctx context.Context, p api.BookmarkPutQueryParams) (*api.BookmarkReply, error) {
-	x, err := bookmarkFromForm(&api.BookmarkForm{ID: p.ID, OwnerID: p.OwnerID, URL: p.URL, Note: p.Note, Hits: p.Hits})
-	if err != nil {
-		return nil, err
-	}
+	x := bookmarkFromForm(&api.BookmarkForm{ID: p.ID, OwnerID: p.OwnerID, URL: p.URL, Note: p.Note, Hits: p.Hits})
 	return h.bookmarkPut(ctx, &x)
 }
 
@@ -475,10 +466,7 @@ func (h *Handler) bookmarkPut(ctx context.Context, x *bookmarkIn) (*api.Bookmark
 
 // BookmarkUpdateQuery implements GET /bookmark/update.
 func (h *Handler) BookmarkUpdateQuery(ctx context.Context, p api.BookmarkUpdateQueryParams) (*api.Info, error) {
-	x, err := bookmarkFromForm(&api.BookmarkForm{ID: p.ID, OwnerID: p.OwnerID, URL: p.URL, Note: p.Note, Hits: p.Hits})
-	if err != nil {
-		return nil, err
-	}
+	x := bookmarkFromForm(&api.BookmarkForm{ID: p.ID, OwnerID: p.OwnerID, URL: p.URL, Note: p.Note, Hits: p.Hits})
 	return h.bookmarkUpdate(ctx, &x)
 }
 
@@ -506,10 +494,7 @@ func (h *Handler) bookmarkUpdate(ctx context.Context, x *bookmarkIn) (*api.Info,
 
 // BookmarkIncrQuery implements GET /bookmark/incr.
 func (h *Handler) BookmarkIncrQuery(ctx context.Context, p api.BookmarkIncrQueryParams) (*api.BookmarkReply, error) {
-	x, err := bookmarkFromForm(&api.BookmarkForm{ID: p.ID, Hits: p.Hits})
-	if err != nil {
-		return nil, err
-	}
+	x := bookmarkFromForm(&api.BookmarkForm{ID: p.ID, Hits: p.Hits})
 	return h.bookmarkIncr(ctx, &x)
 }
 
@@ -538,10 +523,7 @@ func (h *Handler) bookmarkIncr(ctx context.Context, x *bookmarkIn) (*api.Bookmar
 
 // BookmarkDelQuery implements GET /bookmark/del.
 func (h *Handler) BookmarkDelQuery(ctx context.Context, p api.BookmarkDelQueryParams) (*api.Info, error) {
-	x, err := bookmarkFromForm(&api.BookmarkForm{ID: p.ID})
-	if err != nil {
-		return nil, err
-	}
+	x := bookmarkFromForm(&api.BookmarkForm{ID: p.ID})
 	return h.bookmarkDel(ctx, &x)
 }
 

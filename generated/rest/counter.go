@@ -21,7 +21,7 @@ type counterIn struct {
 }
 
 // counterFromInput reads the columns a JSON request gives.
-func counterFromInput(in *api.CounterInput) (counterIn, error) {
+func counterFromInput(in *api.CounterInput) counterIn {
 	var x counterIn
 	if v, ok := in.ID.Get(); ok {
 		x.set[store.CounterColID] = true
@@ -47,11 +47,11 @@ func counterFromInput(in *api.CounterInput) (counterIn, error) {
 		x.set[store.CounterColMtime] = true
 		x.r.Mtime = v
 	}
-	return x, nil
+	return x
 }
 
 // counterFromForm reads the columns a form or query request gives.
-func counterFromForm(in *api.CounterForm) (counterIn, error) {
+func counterFromForm(in *api.CounterForm) counterIn {
 	var x counterIn
 	if v, ok := in.ID.Get(); ok {
 		x.set[store.CounterColID] = true
@@ -77,16 +77,16 @@ func counterFromForm(in *api.CounterForm) (counterIn, error) {
 		x.set[store.CounterColMtime] = true
 		x.r.Mtime = v
 	}
-	return x, nil
+	return x
 }
 
 // counterFromBody reads a JSON or form body.
 func counterFromBody(req any) (counterIn, error) {
 	switch b := req.(type) {
 	case *api.CounterInput:
-		return counterFromInput(b)
+		return counterFromInput(b), nil
 	case *api.CounterForm:
-		return counterFromForm(b)
+		return counterFromForm(b), nil
 	}
 	return counterIn{}, db.Invalid("counter", "", "unexpected body %T", req)
 }
@@ -242,10 +242,7 @@ func CounterDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 
 // CounterGetQuery implements GET /counter/get.
 func (h *Handler) CounterGetQuery(ctx context.Context, p api.CounterGetQueryParams) (*api.CounterReply, error) {
-	x, err := counterFromForm(&api.CounterForm{ID: p.ID})
-	if err != nil {
-		return nil, err
-	}
+	x := counterFromForm(&api.CounterForm{ID: p.ID})
 	return h.counterGet(ctx, &x, p.CtlSelect.Or(""))
 }
 
@@ -393,10 +390,7 @@ func (h *Handler) counterQuery(ctx context.Context, s *rest.Select, c rest.Contr
 
 // CounterAddQuery implements GET /counter/add.
 func (h *Handler) CounterAddQuery(ctx context.Context, p api.CounterAddQueryParams) (*api.CounterReply, error) {
-	x, err := counterFromForm(&api.CounterForm{ID: p.ID, Likes: p.Likes, Views: p.Views, Score: p.Score, Label: p.Label, Mtime: p.Mtime})
-	if err != nil {
-		return nil, err
-	}
+	x := counterFromForm(&api.CounterForm{ID: p.ID, Likes: p.Likes, Views: p.Views, Score: p.Score, Label: p.Label, Mtime: p.Mtime})
 	return h.counterAdd(ctx, &x)
 }
 
@@ -421,10 +415,7 @@ func (h *Handler) counterAdd(ctx context.Context, x *counterIn) (*api.CounterRep
 
 // CounterPutQuery implements GET /counter/put.
 func (h *Handler) CounterPutQuery(ctx context.Context, p api.CounterPutQueryParams) (*api.CounterReply, error) {
-	x, err := counterFromForm(&api.CounterForm{ID: p.ID, Likes: p.Likes, Views: p.Views, Score: p.Score, Label: p.Label, Mtime: p.Mtime})
-	if err != nil {
-		return nil, err
-	}
+	x := counterFromForm(&api.CounterForm{ID: p.ID, Likes: p.Likes, Views: p.Views, Score: p.Score, Label: p.Label, Mtime: p.Mtime})
 	return h.counterPut(ctx, &x)
 }
 
@@ -449,10 +440,7 @@ func (h *Handler) counterPut(ctx context.Context, x *counterIn) (*api.CounterRep
 
 // CounterUpdateQuery implements GET /counter/update.
 func (h *Handler) CounterUpdateQuery(ctx context.Context, p api.CounterUpdateQueryParams) (*api.Info, error) {
-	x, err := counterFromForm(&api.CounterForm{ID: p.ID, Likes: p.Likes, Views: p.Views, Score: p.Score, Label: p.Label, Mtime: p.Mtime})
-	if err != nil {
-		return nil, err
-	}
+	x := counterFromForm(&api.CounterForm{ID: p.ID, Likes: p.Likes, Views: p.Views, Score: p.Score, Label: p.Label, Mtime: p.Mtime})
 	return h.counterUpdate(ctx, &x)
 }
 
@@ -480,10 +468,7 @@ func (h *Handler) counterUpdate(ctx context.Context, x *counterIn) (*api.Info, e
 
 // CounterIncrQuery implements GET /counter/incr.
 func (h *Handler) CounterIncrQuery(ctx context.Context, p api.CounterIncrQueryParams) (*api.CounterReply, error) {
-	x, err := counterFromForm(&api.CounterForm{ID: p.ID, Likes: p.Likes, Views: p.Views, Score: p.Score})
-	if err != nil {
-		return nil, err
-	}
+	x := counterFromForm(&api.CounterForm{ID: p.ID, Likes: p.Likes, Views: p.Views, Score: p.Score})
 	return h.counterIncr(ctx, &x)
 }
 
@@ -512,10 +497,7 @@ func (h *Handler) counterIncr(ctx context.Context, x *counterIn) (*api.CounterRe
 
 // CounterDelQuery implements GET /counter/del.
 func (h *Handler) CounterDelQuery(ctx context.Context, p api.CounterDelQueryParams) (*api.Info, error) {
-	x, err := counterFromForm(&api.CounterForm{ID: p.ID})
-	if err != nil {
-		return nil, err
-	}
+	x := counterFromForm(&api.CounterForm{ID: p.ID})
 	return h.counterDel(ctx, &x)
 }
 

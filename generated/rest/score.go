@@ -21,7 +21,7 @@ type scoreIn struct {
 }
 
 // scoreFromInput reads the columns a JSON request gives.
-func scoreFromInput(in *api.ScoreInput) (scoreIn, error) {
+func scoreFromInput(in *api.ScoreInput) scoreIn {
 	var x scoreIn
 	if v, ok := in.ID.Get(); ok {
 		x.set[store.ScoreColID] = true
@@ -43,11 +43,11 @@ func scoreFromInput(in *api.ScoreInput) (scoreIn, error) {
 		x.set[store.ScoreColPoints] = true
 		x.r.Points = v
 	}
-	return x, nil
+	return x
 }
 
 // scoreFromForm reads the columns a form or query request gives.
-func scoreFromForm(in *api.ScoreForm) (scoreIn, error) {
+func scoreFromForm(in *api.ScoreForm) scoreIn {
 	var x scoreIn
 	if v, ok := in.ID.Get(); ok {
 		x.set[store.ScoreColID] = true
@@ -69,16 +69,16 @@ func scoreFromForm(in *api.ScoreForm) (scoreIn, error) {
 		x.set[store.ScoreColPoints] = true
 		x.r.Points = v
 	}
-	return x, nil
+	return x
 }
 
 // scoreFromBody reads a JSON or form body.
 func scoreFromBody(req any) (scoreIn, error) {
 	switch b := req.(type) {
 	case *api.ScoreInput:
-		return scoreFromInput(b)
+		return scoreFromInput(b), nil
 	case *api.ScoreForm:
-		return scoreFromForm(b)
+		return scoreFromForm(b), nil
 	}
 	return scoreIn{}, db.Invalid("score", "", "unexpected body %T", req)
 }
@@ -267,10 +267,7 @@ func ScoreDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 
 // ScoreGetQuery implements GET /score/get.
 func (h *Handler) ScoreGetQuery(ctx context.Context, p api.ScoreGetQueryParams) (*api.ScoreReply, error) {
-	x, err := scoreFromForm(&api.ScoreForm{ID: p.ID})
-	if err != nil {
-		return nil, err
-	}
+	x := scoreFromForm(&api.ScoreForm{ID: p.ID})
 	return h.scoreGet(ctx, &x, p.CtlSelect.Or(""))
 }
 
@@ -412,10 +409,7 @@ func (h *Handler) scoreQuery(ctx context.Context, s *rest.Select, c rest.Control
 
 // ScoreAddQuery implements GET /score/add.
 func (h *Handler) ScoreAddQuery(ctx context.Context, p api.ScoreAddQueryParams) (*api.ScoreReply, error) {
-	x, err := scoreFromForm(&api.ScoreForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Note: p.Note, Points: p.Points})
-	if err != nil {
-		return nil, err
-	}
+	x := scoreFromForm(&api.ScoreForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Note: p.Note, Points: p.Points})
 	return h.scoreAdd(ctx, &x)
 }
 
@@ -440,10 +434,7 @@ func (h *Handler) scoreAdd(ctx context.Context, x *scoreIn) (*api.ScoreReply, er
 
 // ScorePutQuery implements GET /score/put.
 func (h *Handler) ScorePutQuery(ctx context.Context, p api.ScorePutQueryParams) (*api.ScoreReply, error) {
-	x, err := scoreFromForm(&api.ScoreForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Note: p.Note, Points: p.Points})
-	if err != nil {
-		return nil, err
-	}
+	x := scoreFromForm(&api.ScoreForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Note: p.Note, Points: p.Points})
 	return h.scorePut(ctx, &x)
 }
 
@@ -468,10 +459,7 @@ func (h *Handler) scorePut(ctx context.Context, x *scoreIn) (*api.ScoreReply, er
 
 // ScoreUpdateQuery implements GET /score/update.
 func (h *Handler) ScoreUpdateQuery(ctx context.Context, p api.ScoreUpdateQueryParams) (*api.Info, error) {
-	x, err := scoreFromForm(&api.ScoreForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Note: p.Note, Points: p.Points})
-	if err != nil {
-		return nil, err
-	}
+	x := scoreFromForm(&api.ScoreForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Note: p.Note, Points: p.Points})
 	return h.scoreUpdate(ctx, &x)
 }
 
@@ -499,10 +487,7 @@ func (h *Handler) scoreUpdate(ctx context.Context, x *scoreIn) (*api.Info, error
 
 // ScoreIncrQuery implements GET /score/incr.
 func (h *Handler) ScoreIncrQuery(ctx context.Context, p api.ScoreIncrQueryParams) (*api.ScoreReply, error) {
-	x, err := scoreFromForm(&api.ScoreForm{ID: p.ID, Points: p.Points})
-	if err != nil {
-		return nil, err
-	}
+	x := scoreFromForm(&api.ScoreForm{ID: p.ID, Points: p.Points})
 	return h.scoreIncr(ctx, &x)
 }
 
@@ -531,10 +516,7 @@ func (h *Handler) scoreIncr(ctx context.Context, x *scoreIn) (*api.ScoreReply, e
 
 // ScoreDelQuery implements GET /score/del.
 func (h *Handler) ScoreDelQuery(ctx context.Context, p api.ScoreDelQueryParams) (*api.Info, error) {
-	x, err := scoreFromForm(&api.ScoreForm{ID: p.ID})
-	if err != nil {
-		return nil, err
-	}
+	x := scoreFromForm(&api.ScoreForm{ID: p.ID})
 	return h.scoreDel(ctx, &x)
 }
 

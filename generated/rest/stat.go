@@ -21,7 +21,7 @@ type statIn struct {
 }
 
 // statFromInput reads the columns a JSON request gives.
-func statFromInput(in *api.StatInput) (statIn, error) {
+func statFromInput(in *api.StatInput) statIn {
 	var x statIn
 	if v, ok := in.OwnerID.Get(); ok {
 		x.set[store.StatColOwnerID] = true
@@ -39,11 +39,11 @@ func statFromInput(in *api.StatInput) (statIn, error) {
 		x.set[store.StatColValue] = true
 		x.r.Value = v
 	}
-	return x, nil
+	return x
 }
 
 // statFromForm reads the columns a form or query request gives.
-func statFromForm(in *api.StatForm) (statIn, error) {
+func statFromForm(in *api.StatForm) statIn {
 	var x statIn
 	if v, ok := in.OwnerID.Get(); ok {
 		x.set[store.StatColOwnerID] = true
@@ -61,16 +61,16 @@ func statFromForm(in *api.StatForm) (statIn, error) {
 		x.set[store.StatColValue] = true
 		x.r.Value = v
 	}
-	return x, nil
+	return x
 }
 
 // statFromBody reads a JSON or form body.
 func statFromBody(req any) (statIn, error) {
 	switch b := req.(type) {
 	case *api.StatInput:
-		return statFromInput(b)
+		return statFromInput(b), nil
 	case *api.StatForm:
-		return statFromForm(b)
+		return statFromForm(b), nil
 	}
 	return statIn{}, db.Invalid("stat", "", "unexpected body %T", req)
 }
@@ -253,10 +253,7 @@ func StatDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 
 // StatGetQuery implements GET /stat/get.
 func (h *Handler) StatGetQuery(ctx context.Context, p api.StatGetQueryParams) (*api.StatReply, error) {
-	x, err := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name})
-	if err != nil {
-		return nil, err
-	}
+	x := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name})
 	return h.statGet(ctx, &x, p.CtlSelect.Or(""))
 }
 
@@ -392,10 +389,7 @@ func (h *Handler) statQuery(ctx context.Context, s *rest.Select, c rest.Control)
 
 // StatAddQuery implements GET /stat/add.
 func (h *Handler) StatAddQuery(ctx context.Context, p api.StatAddQueryParams) (*api.StatReply, error) {
-	x, err := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name, Note: p.Note, Value: p.Value})
-	if err != nil {
-		return nil, err
-	}
+	x := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name, Note: p.Note, Value: p.Value})
 	return h.statAdd(ctx, &x)
 }
 
@@ -420,10 +414,7 @@ func (h *Handler) statAdd(ctx context.Context, x *statIn) (*api.StatReply, error
 
 // StatPutQuery implements GET /stat/put.
 func (h *Handler) StatPutQuery(ctx context.Context, p api.StatPutQueryParams) (*api.StatReply, error) {
-	x, err := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name, Note: p.Note, Value: p.Value})
-	if err != nil {
-		return nil, err
-	}
+	x := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name, Note: p.Note, Value: p.Value})
 	return h.statPut(ctx, &x)
 }
 
@@ -448,10 +439,7 @@ func (h *Handler) statPut(ctx context.Context, x *statIn) (*api.StatReply, error
 
 // StatUpdateQuery implements GET /stat/update.
 func (h *Handler) StatUpdateQuery(ctx context.Context, p api.StatUpdateQueryParams) (*api.Info, error) {
-	x, err := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name, Note: p.Note, Value: p.Value})
-	if err != nil {
-		return nil, err
-	}
+	x := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name, Note: p.Note, Value: p.Value})
 	return h.statUpdate(ctx, &x)
 }
 
@@ -479,10 +467,7 @@ func (h *Handler) statUpdate(ctx context.Context, x *statIn) (*api.Info, error) 
 
 // StatIncrQuery implements GET /stat/incr.
 func (h *Handler) StatIncrQuery(ctx context.Context, p api.StatIncrQueryParams) (*api.StatReply, error) {
-	x, err := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name, Value: p.Value})
-	if err != nil {
-		return nil, err
-	}
+	x := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name, Value: p.Value})
 	return h.statIncr(ctx, &x)
 }
 
@@ -511,10 +496,7 @@ func (h *Handler) statIncr(ctx context.Context, x *statIn) (*api.StatReply, erro
 
 // StatDelQuery implements GET /stat/del.
 func (h *Handler) StatDelQuery(ctx context.Context, p api.StatDelQueryParams) (*api.Info, error) {
-	x, err := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name})
-	if err != nil {
-		return nil, err
-	}
+	x := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name})
 	return h.statDel(ctx, &x)
 }
 
