@@ -163,7 +163,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			g.Add(errRet.Clone())
 			g.List(jen.Id("r"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k"))
 			g.Add(errRet.Clone())
-			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), jen.Id(t.GoName+"Owner").Call(jen.Id("r")), jen.Id("pick"), jen.Nil()))
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), ownerOf(t, "", jen.Id("r")), jen.Id("pick"), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "add", "put":
@@ -171,7 +171,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(t.Pkg.API, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			g.Id("v").Op(":=").Add(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")))
 			g.If(jen.Err().Op(":=").Id(t.GoName+write).Call(jen.Id("ctx"), jen.Id("h").Dot("st"), jen.Id("h").Dot("bus"), jen.Id("v"), jen.Op("&").Id("x").Dot("r"), jen.Id("x").Dot("set").Index(jen.Empty(), jen.Empty())), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
-			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Op("&").Id("x").Dot("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), jen.Id(t.GoName+"Owner").Call(jen.Op("&").Id("x").Dot("r")), jen.Nil(), jen.Nil()))
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Op("&").Id("x").Dot("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), ownerOf(t, "", jen.Op("&").Id("x").Dot("r")), jen.Nil(), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "update":
@@ -190,7 +190,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 				}
 			}))
 			g.Add(errRet.Clone())
-			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), jen.Id(t.GoName+"Owner").Call(jen.Id("r")), jen.Nil(), jen.Nil()))
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), ownerOf(t, "", jen.Id("r")), jen.Nil(), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "del":
@@ -244,7 +244,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			g.Var().Id("show").Index().Bool()
 			g.For(jen.Id("i").Op(":=").Range().Id("res").Dot("Rows")).Block(
 				jen.Id("r").Op(":=").Op("&").Id("res").Dot("Rows").Index(jen.Id("i")),
-				jen.Id("show").Op("=").Id(t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), jen.Id(t.GoName+"Owner").Call(jen.Id("r")), jen.Id("pick"), jen.Id("show")),
+				jen.Id("show").Op("=").Id(t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), ownerOf(t, "", jen.Id("r")), jen.Id("pick"), jen.Id("show")),
 				jen.Id("out").Dot("Data").Index(jen.Id("i")).Op("=").Id(u+"Reply").Call(jen.Id("r"), jen.Id("show")),
 			)
 			g.If(jen.Id("res").Dot("Next").Op("!=").Lit("")).Block(jen.Id("out").Dot("NextToken").Op("=").Qual(t.Pkg.API, "NewOptString").Call(jen.Id("res").Dot("Next")))

@@ -72,7 +72,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 	// row -> model
 	f.Commentf("%sOut is r as the caller may see it: a hidden column is null.", u)
 	f.Func().Id(u+"Out").Params(jen.Id("v").Qual(authPkg, "Viewer"), jen.Id("r").Op("*").Qual(t.Pkg.Store, t.GoName)).Op("*").Id(t.GoName).BlockFunc(func(g *jen.Group) {
-		g.Id("show").Op(":=").Qual(t.Pkg.Rest, t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), jen.Qual(t.Pkg.Rest, t.GoName+"Owner").Call(jen.Id("r")), jen.Nil(), jen.Nil())
+		g.Id("show").Op(":=").Qual(t.Pkg.Rest, t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), ownerOf(t, t.Pkg.Rest, jen.Id("r")), jen.Nil(), jen.Nil())
 		g.Id("out").Op(":=").Op("&").Id(t.GoName).Values()
 		for _, c := range t.Out {
 			fld := jen.Id("r").Dot(c.GoName)

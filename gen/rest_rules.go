@@ -11,28 +11,26 @@ func visibilityFuncs(f *jen.File, t *RestTable) {
 	f.Commentf("%sVis is the column visibility of %q (docs/api.md), shared with GraphQL.", t.GoName, t.Name)
 	f.Var().Id(t.GoName+"Vis").Op("=").Qual(restPkg, "NewVisibility").Call(jen.Qual(t.Pkg.Store, t.TableVar))
 	owner := t.Owner // the model's one decision (gen/model.go)
-	f.Commentf("%sOwner returns the account id that owns r, or \"\".", t.GoName)
-	f.Func().Id(t.GoName + "Owner").Params(jen.Id("r").Op("*").Qual(t.Pkg.Store, t.GoName)).String().BlockFunc(func(g *jen.Group) {
-		switch {
-		case owner == nil:
-			g.Return(jen.Lit(""))
-		case owner.Nillable:
-			g.If(jen.Id("r").Dot(owner.GoName).Op("!=").Nil()).Block(jen.Return(jen.Op("*").Id("r").Dot(owner.GoName)))
-			g.Return(jen.Lit(""))
-		default:
-			g.Return(jen.Id("r").Dot(owner.GoName))
-		}
-	})
-	f.Commentf("%sMine returns the condition that limits writes of a caller that is not an admin", t.GoName)
-	f.Comment("to its own rows: nil for admins and for tables without an owner column.")
-	f.Func().Id(t.GoName+"Mine").Params(jen.Id("v").Qual(authPkg, "Viewer")).Index().Qual(dbPkg, "Cond").BlockFunc(func(g *jen.Group) {
-		if owner == nil {
-			g.Return(jen.Nil())
-			return
-		}
-		g.If(jen.Id("v").Dot("Admin")).Block(jen.Return(jen.Nil()))
-		g.Return(jen.Index().Qual(dbPkg, "Cond").Values(jen.Qual(t.Pkg.Store, t.ColsVar).Dot(owner.GoName).Dot("Eq").Call(jen.Id("v").Dot("ID"))))
-	})
+	if owner != nil { // a table without one has no owner rules to emit
+		f.Commentf("%sOwner returns the account id that owns r, or \"\".", t.GoName)
+		f.Func().Id(t.GoName + "Owner").Params(jen.Id("r").Op("*").Qual(t.Pkg.Store, t.GoName)).String().BlockFunc(func(g *jen.Group) {
+			if owner.Nillable {
+				g.If(jen.Id("r").Dot(owner.GoName).Op("!=").Nil()).Block(jen.Return(jen.Op("*").Id("r").Dot(owner.GoName)))
+				g.Return(jen.Lit(""))
+			} else {
+				g.Return(jen.Id("r").Dot(owner.GoName))
+			}
+		})
+		f.Commentf("%sMine returns the condition that limits writes of a caller that is not an admin", t.GoName)
+		f.Comment("to its own rows: nil for admins.")
+		f.Func().Id(t.GoName+"Mine").Params(jen.Id("v").Qual(authPkg, "Viewer")).Index().Qual(dbPkg, "Cond").Block(
+			jen.If(jen.Id("v").Dot("Admin")).Block(jen.Return(jen.Nil())),
+			jen.Return(jen.Index().Qual(dbPkg, "Cond").Values(jen.Qual(t.Pkg.Store, t.ColsVar).Dot(owner.GoName).Dot("Eq").Call(jen.Id("v").Dot("ID")))),
+		)
+	}
+	if !guarded(t) {
+		return
+	}
 	f.Commentf("%sGuard drops what a caller that is not an admin may not write in r (set marks the", t.GoName)
 	f.Comment("given columns): admin columns, and the owner column, which is set to the caller on add")
 	f.Comment("and put. REST and GraphQL both call it.")
@@ -59,4 +57,39 @@ func visibilityFuncs(f *jen.File, t *RestTable) {
 			)
 		}
 	})
+}
+
+// guarded reports whether t has anything a caller that is not an admin may
+// not write: an admin column, or the owner column. Without, no Guard.
+func guarded(t *RestTable) bool {
+	if t.Owner != nil {
+		return true
+	}
+	for _, c := range t.Columns {
+		if c.Admin && !c.Secure && c.KeyPos == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// ownerOf is the owner of the row r for Vis.Show: "" for a table without an
+// owner column. rules is the package of the rule functions ("" for the one
+// being rendered).
+func ownerOf(t *RestTable, rules string, r jen.Code) jen.Code {
+	if t.Owner == nil {
+		return jen.Lit("")
+	}
+	if rules == "" {
+		return jen.Id(t.GoName + "Owner").Call(r)
+	}
+	return jen.Qual(rules, t.GoName+"Owner").Call(r)
+}
+
+// guard is the call of the table's Guard, nothing when it has none.
+func guard(t *RestTable, create bool) jen.Code {
+	if !guarded(t) {
+		return jen.Null()
+	}
+	return jen.Id(t.GoName+"Guard").Call(jen.Id("r"), jen.Id("set"), jen.Id("v"), jen.Lit(create))
 }

@@ -48,7 +48,7 @@ func writeFuncs(f *jen.File, t *RestTable) {
 	f.Func().Id(t.GoName+"Add").Params(ctx(), stp(), bus(), viewer(), row(), set()).Error().Block(
 		anonymous(t),
 		autoGiven(),
-		jen.Id(t.GoName+"Guard").Call(jen.Id("r"), jen.Id("set"), jen.Id("v"), jen.True()),
+		guard(t, true),
 		jen.If(jen.Err().Op(":=").Add(st()).Dot("Add").Call(jen.Id("ctx"), jen.Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		publish("add", jen.Id("r")),
 		jen.Return(jen.Nil()),
@@ -59,35 +59,38 @@ func writeFuncs(f *jen.File, t *RestTable) {
 	// putting one new key at once, or a stale cached read, cannot hand one
 	// account's row to another.
 	f.Commentf("%sPut stores r for v, who may not take over a row of another account, and publishes it.", t.GoName)
-	f.Func().Id(t.GoName+"Put").Params(ctx(), stp(), bus(), viewer(), row(), set()).Error().Block(
-		anonymous(t),
-		autoExists(),
-		jen.Id(t.GoName+"Guard").Call(jen.Id("r"), jen.Id("set"), jen.Id("v"), jen.True()),
-		jen.Err().Op(":=").Add(st()).Dot("Put").Call(jen.Id("ctx"), jen.Id("r"), jen.Id(t.GoName+"Mine").Call(jen.Id("v")).Op("...")),
-		jen.If(jen.Qual("errors", "Is").Call(jen.Err(), jen.Qual(dbPkg, "ErrCondition"))).Block(jen.Return(jen.Qual(restPkg, "NotOwner").Call(jen.Lit(t.Name)))),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-		publish("put", jen.Id("r")),
-		jen.Return(jen.Nil()),
-	)
+	f.Func().Id(t.GoName+"Put").Params(ctx(), stp(), bus(), viewer(), row(), set()).Error().BlockFunc(func(g *jen.Group) {
+		g.Add(anonymous(t))
+		g.Add(autoExists())
+		g.Add(guard(t, true))
+		putCall(g, t, st())
+		g.Add(publish("put", jen.Id("r")))
+		g.Return(jen.Nil())
+	})
 
 	f.Commentf("%sUpdate changes the columns of r that set marks in the row k, if v may, and", t.GoName)
 	f.Comment("publishes the updated row; it returns the rows changed (0 or 1).")
 	f.Func().Id(t.GoName+"Update").Params(ctx(), stp(), bus(), viewer(), key(), row(), set()).Parens(jen.List(jen.Int64(), jen.Error())).BlockFunc(func(g *jen.Group) {
 		g.Add(anonymous(t, jen.Lit(0)))
-		g.Id(t.GoName+"Guard").Call(jen.Id("r"), jen.Id("set"), jen.Id("v"), jen.False())
+		g.Add(guard(t, false))
 		g.Var().Id("c").Qual(t.Pkg.Store, t.ChangesType)
 		for _, c := range changeable(t.Table) {
 			if !c.Secure {
 				g.If(jen.Id("set").Index(jen.Qual(t.Pkg.Store, c.PosName))).Block(jen.Id("c").Dot(c.GoName).Op("=").Qual(dbPkg, "Some").Call(jen.Id("r").Dot(c.GoName)))
 			}
 		}
-		g.Id("mine").Op(":=").Id(t.GoName + "Mine").Call(jen.Id("v"))
-		g.List(jen.Id("n"), jen.Err()).Op(":=").Add(st()).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"), jen.Id("mine").Op("..."))
-		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("n"), jen.Err()))
-		// a row that is there but not the caller's is a refusal, not "0 rows"
-		g.If(jen.Id("n").Op("==").Lit(0).Op("&&").Id("mine").Op("!=").Nil()).Block(
-			jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("==").Nil()).Block(jen.Return(jen.Lit(0), jen.Qual(restPkg, "NotOwner").Call(jen.Lit(t.Name)))),
-		)
+		if t.Owner == nil {
+			g.List(jen.Id("n"), jen.Err()).Op(":=").Add(st()).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"))
+			g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("n"), jen.Err()))
+		} else {
+			g.Id("mine").Op(":=").Id(t.GoName + "Mine").Call(jen.Id("v"))
+			g.List(jen.Id("n"), jen.Err()).Op(":=").Add(st()).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"), jen.Id("mine").Op("..."))
+			g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("n"), jen.Err()))
+			// a row that is there but not the caller's is a refusal, not "0 rows"
+			g.If(jen.Id("n").Op("==").Lit(0).Op("&&").Id("mine").Op("!=").Nil()).Block(
+				jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("==").Nil()).Block(jen.Return(jen.Lit(0), jen.Qual(restPkg, "NotOwner").Call(jen.Lit(t.Name)))),
+			)
+		}
 		g.If(jen.Id("n").Op(">").Lit(0).Op("&&").Id("bus").Op("!=").Nil()).Block(
 			jen.If(jen.List(jen.Id("row"), jen.Err()).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("==").Nil()).Block(publish("update", jen.Id("row"))),
 		)
@@ -129,25 +132,46 @@ func writeFuncs(f *jen.File, t *RestTable) {
 	f.Comment("publishes its key.")
 	f.Func().Id(t.GoName+"Del").Params(ctx(), stp(), bus(), viewer(), key()).Error().Block(
 		anonymous(t),
-		jen.If(jen.Id("mine").Op(":=").Id(t.GoName+"Mine").Call(jen.Id("v")), jen.Id("mine").Op("!=").Nil()).Block(
-			jen.List(jen.Id("n"), jen.Err()).Op(":=").Add(st()).Dot("DelAll").Call(jen.Id("ctx"), jen.Append(jen.Index().Qual(dbPkg, "Cond").ValuesFunc(func(g *jen.Group) {
-				for _, kc := range t.Keys {
-					g.Qual(t.Pkg.Store, t.ColsVar).Dot(kc.GoName).Dot("Eq").Call(jen.Id("k").Dot(kc.GoName))
-				}
-			}), jen.Id("mine").Op("...")).Op("...")),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-			jen.If(jen.Id("n").Op("==").Lit(0)).BlockFunc(func(g *jen.Group) {
-				g.Comment("a missing row is no error; a row of another account is a refusal")
-				g.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("==").Nil()).Block(jen.Return(jen.Qual(restPkg, "NotOwner").Call(jen.Lit(t.Name))))
-				g.Return(jen.Nil())
-			}),
-			publish("del", jen.Id("k")),
-			jen.Return(jen.Nil()),
-		),
+		ownDel(t, st, publish),
 		jen.If(jen.Err().Op(":=").Add(st()).Dot("Del").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		publish("del", jen.Id("k")),
 		jen.Return(jen.Nil()),
 	)
+}
+
+// ownDel is the owner branch of Del: a caller that is not an admin deletes
+// only its own row. Nothing for a table without an owner.
+func ownDel(t *RestTable, st func() *jen.Statement, publish func(string, jen.Code) jen.Code) jen.Code {
+	if t.Owner == nil {
+		return jen.Null()
+	}
+	return jen.If(jen.Id("mine").Op(":=").Id(t.GoName+"Mine").Call(jen.Id("v")), jen.Id("mine").Op("!=").Nil()).Block(
+		jen.List(jen.Id("n"), jen.Err()).Op(":=").Add(st()).Dot("DelAll").Call(jen.Id("ctx"), jen.Append(jen.Index().Qual(dbPkg, "Cond").ValuesFunc(func(g *jen.Group) {
+			for _, kc := range t.Keys {
+				g.Qual(t.Pkg.Store, t.ColsVar).Dot(kc.GoName).Dot("Eq").Call(jen.Id("k").Dot(kc.GoName))
+			}
+		}), jen.Id("mine").Op("...")).Op("...")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.If(jen.Id("n").Op("==").Lit(0)).BlockFunc(func(g *jen.Group) {
+			g.Comment("a missing row is no error; a row of another account is a refusal")
+			g.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k")), jen.Err().Op("==").Nil()).Block(jen.Return(jen.Qual(restPkg, "NotOwner").Call(jen.Lit(t.Name))))
+			g.Return(jen.Nil())
+		}),
+		publish("del", jen.Id("k")),
+		jen.Return(jen.Nil()),
+	)
+}
+
+// putCall is the store's put in Put: conditional on the caller's ownership
+// (NotOwner when refused) on a table with an owner.
+func putCall(g *jen.Group, t *RestTable, st *jen.Statement) {
+	if t.Owner == nil {
+		g.If(jen.Err().Op(":=").Add(st).Dot("Put").Call(jen.Id("ctx"), jen.Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+		return
+	}
+	g.Err().Op(":=").Add(st).Dot("Put").Call(jen.Id("ctx"), jen.Id("r"), jen.Id(t.GoName+"Mine").Call(jen.Id("v")).Op("..."))
+	g.If(jen.Qual("errors", "Is").Call(jen.Err(), jen.Qual(dbPkg, "ErrCondition"))).Block(jen.Return(jen.Qual(restPkg, "NotOwner").Call(jen.Lit(t.Name))))
+	g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 }
 
 // anonymous refuses the writes of a caller without an account (a path

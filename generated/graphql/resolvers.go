@@ -423,7 +423,7 @@ func (s subscriptionResolver) BookmarkChanged(ctx context.Context, kID *string) 
 
 // counterOut is r as the caller may see it: a hidden column is null.
 func counterOut(v auth.Viewer, r *store.Counter) *Counter {
-	show := rest.CounterVis.Show(v, rest.CounterOwner(r), nil, nil)
+	show := rest.CounterVis.Show(v, "", nil, nil)
 	out := &Counter{}
 	if show[store.CounterColID] {
 		x := r.ID
@@ -621,7 +621,7 @@ func (s subscriptionResolver) CounterChanged(ctx context.Context, kID *string) (
 
 // noteOut is r as the caller may see it: a hidden column is null.
 func noteOut(v auth.Viewer, r *store.Note) *Note {
-	show := rest.NoteVis.Show(v, rest.NoteOwner(r), nil, nil)
+	show := rest.NoteVis.Show(v, "", nil, nil)
 	out := &Note{}
 	if show[store.NoteColID] {
 		x := int64(r.ID)
@@ -1486,7 +1486,7 @@ func (s subscriptionResolver) StatChanged(ctx context.Context, kOwnerID *string,
 
 // todoOut is r as the caller may see it: a hidden column is null.
 func todoOut(v auth.Viewer, r *store.Todo) *Todo {
-	show := rest.TodoVis.Show(v, rest.TodoOwner(r), nil, nil)
+	show := rest.TodoVis.Show(v, "", nil, nil)
 	out := &Todo{}
 	if show[store.TodoColID] {
 		x := r.ID

@@ -121,7 +121,7 @@ func AlbumOwner(r *store.Album) string {
 }
 
 // AlbumMine returns the condition that limits writes of a caller that is not an admin
-// to its own rows: nil for admins and for tables without an owner column.
+// to its own rows: nil for admins.
 func AlbumMine(v auth.Viewer) []db.Cond {
 	if v.Admin {
 		return nil

@@ -128,7 +128,7 @@ func BookmarkOwner(r *store.Bookmark) string {
 }
 
 // BookmarkMine returns the condition that limits writes of a caller that is not an admin
-// to its own rows: nil for admins and for tables without an owner column.
+// to its own rows: nil for admins.
 func BookmarkMine(v auth.Viewer) []db.Cond {
 	if v.Admin {
 		return nil

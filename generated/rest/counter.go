@@ -4,7 +4,6 @@ package rest
 
 import (
 	"context"
-	"errors"
 
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
@@ -126,29 +125,8 @@ func counterReply(r *store.Counter, show []bool) api.CounterReply {
 // CounterVis is the column visibility of "counter" (docs/api.md), shared with GraphQL.
 var CounterVis = rest.NewVisibility(store.CounterTable)
 
-// CounterOwner returns the account id that owns r, or "".
-func CounterOwner(r *store.Counter) string {
-	return ""
-}
-
-// CounterMine returns the condition that limits writes of a caller that is not an admin
-// to its own rows: nil for admins and for tables without an owner column.
-func CounterMine(v auth.Viewer) []db.Cond {
-	return nil
-}
-
-// CounterGuard drops what a caller that is not an admin may not write in r (set marks the
-// given columns): admin columns, and the owner column, which is set to the caller on add
-// and put. REST and GraphQL both call it.
-func CounterGuard(r *store.Counter, set []bool, v auth.Viewer, create bool) {
-	if v.Admin {
-		return
-	}
-}
-
 // CounterAdd adds r for v (set marks the columns given) and publishes it.
 func CounterAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Counter, set []bool) error {
-	CounterGuard(r, set, v, true)
 	if err := st.Counter.Add(ctx, r); err != nil {
 		return err
 	}
@@ -158,12 +136,7 @@ func CounterAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 
 // CounterPut stores r for v, who may not take over a row of another account, and publishes it.
 func CounterPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Counter, set []bool) error {
-	CounterGuard(r, set, v, true)
-	err := st.Counter.Put(ctx, r, CounterMine(v)...)
-	if errors.Is(err, db.ErrCondition) {
-		return rest.NotOwner("counter")
-	}
-	if err != nil {
+	if err := st.Counter.Put(ctx, r); err != nil {
 		return err
 	}
 	pubsub.PublishRow(ctx, bus, "counter", "put", r)
@@ -173,7 +146,6 @@ func CounterPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 // CounterUpdate changes the columns of r that set marks in the row k, if v may, and
 // publishes the updated row; it returns the rows changed (0 or 1).
 func CounterUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.CounterKey, r *store.Counter, set []bool) (int64, error) {
-	CounterGuard(r, set, v, false)
 	var c store.CounterChanges
 	if set[store.CounterColLikes] {
 		c.Likes = db.Some(r.Likes)
@@ -187,15 +159,9 @@ func CounterUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.
 	if set[store.CounterColLabel] {
 		c.Label = db.Some(r.Label)
 	}
-	mine := CounterMine(v)
-	n, err := st.Counter.Update(ctx, k, c, mine...)
+	n, err := st.Counter.Update(ctx, k, c)
 	if err != nil {
 		return n, err
-	}
-	if n == 0 && mine != nil {
-		if _, err := st.Counter.Get(ctx, k); err == nil {
-			return 0, rest.NotOwner("counter")
-		}
 	}
 	if n > 0 && bus != nil {
 		if row, err := st.Counter.Get(ctx, k); err == nil {
@@ -218,21 +184,6 @@ func CounterIncr(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 // CounterDel deletes the row k, only its own for a caller that is not an admin, and
 // publishes its key.
 func CounterDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.CounterKey) error {
-	if mine := CounterMine(v); mine != nil {
-		n, err := st.Counter.DelAll(ctx, append([]db.Cond{store.CounterCols.ID.Eq(k.ID)}, mine...)...)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			// a missing row is no error; a row of another account is a refusal
-			if _, err := st.Counter.Get(ctx, k); err == nil {
-				return rest.NotOwner("counter")
-			}
-			return nil
-		}
-		pubsub.PublishRow(ctx, bus, "counter", "del", k)
-		return nil
-	}
 	if err := st.Counter.Del(ctx, k); err != nil {
 		return err
 	}
@@ -269,7 +220,7 @@ func (h *Handler) counterGet(ctx context.Context, x *counterIn, sel string) (*ap
 	if err != nil {
 		return nil, err
 	}
-	out := counterReply(r, CounterVis.Show(auth.ViewerOf(ctx), CounterOwner(r), pick, nil))
+	out := counterReply(r, CounterVis.Show(auth.ViewerOf(ctx), "", pick, nil))
 	return &out, nil
 }
 
@@ -379,7 +330,7 @@ func (h *Handler) counterQuery(ctx context.Context, s *rest.Select, c rest.Contr
 	var show []bool
 	for i := range res.Rows {
 		r := &res.Rows[i]
-		show = CounterVis.Show(v, CounterOwner(r), pick, show)
+		show = CounterVis.Show(v, "", pick, show)
 		out.Data[i] = counterReply(r, show)
 	}
 	if res.Next != "" {
@@ -409,7 +360,7 @@ func (h *Handler) counterAdd(ctx context.Context, x *counterIn) (*api.CounterRep
 	if err := CounterAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := counterReply(&x.r, CounterVis.Show(v, CounterOwner(&x.r), nil, nil))
+	out := counterReply(&x.r, CounterVis.Show(v, "", nil, nil))
 	return &out, nil
 }
 
@@ -434,7 +385,7 @@ func (h *Handler) counterPut(ctx context.Context, x *counterIn) (*api.CounterRep
 	if err := CounterPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := counterReply(&x.r, CounterVis.Show(v, CounterOwner(&x.r), nil, nil))
+	out := counterReply(&x.r, CounterVis.Show(v, "", nil, nil))
 	return &out, nil
 }
 
@@ -491,7 +442,7 @@ func (h *Handler) counterIncr(ctx context.Context, x *counterIn) (*api.CounterRe
 	if err != nil {
 		return nil, err
 	}
-	out := counterReply(r, CounterVis.Show(auth.ViewerOf(ctx), CounterOwner(r), nil, nil))
+	out := counterReply(r, CounterVis.Show(auth.ViewerOf(ctx), "", nil, nil))
 	return &out, nil
 }
 

@@ -132,32 +132,11 @@ func noteReply(r *store.Note, show []bool) api.NoteReply {
 // NoteVis is the column visibility of "note" (docs/api.md), shared with GraphQL.
 var NoteVis = rest.NewVisibility(store.NoteTable)
 
-// NoteOwner returns the account id that owns r, or "".
-func NoteOwner(r *store.Note) string {
-	return ""
-}
-
-// NoteMine returns the condition that limits writes of a caller that is not an admin
-// to its own rows: nil for admins and for tables without an owner column.
-func NoteMine(v auth.Viewer) []db.Cond {
-	return nil
-}
-
-// NoteGuard drops what a caller that is not an admin may not write in r (set marks the
-// given columns): admin columns, and the owner column, which is set to the caller on add
-// and put. REST and GraphQL both call it.
-func NoteGuard(r *store.Note, set []bool, v auth.Viewer, create bool) {
-	if v.Admin {
-		return
-	}
-}
-
 // NoteAdd adds r for v (set marks the columns given) and publishes it.
 func NoteAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Note, set []bool) error {
 	if set[store.NoteColID] {
 		return db.Invalid("note", "id", "assigned by the database on add: leave it out")
 	}
-	NoteGuard(r, set, v, true)
 	if err := st.Note.Add(ctx, r); err != nil {
 		return err
 	}
@@ -170,12 +149,7 @@ func NotePut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 	if _, err := st.Note.Get(ctx, store.NoteKeyOf(r)); errors.Is(err, db.ErrNotFound) {
 		return &db.Error{Code: "NotFound", Message: "note: put replaces a row that exists; the database assigns id on add"}
 	}
-	NoteGuard(r, set, v, true)
-	err := st.Note.Put(ctx, r, NoteMine(v)...)
-	if errors.Is(err, db.ErrCondition) {
-		return rest.NotOwner("note")
-	}
-	if err != nil {
+	if err := st.Note.Put(ctx, r); err != nil {
 		return err
 	}
 	pubsub.PublishRow(ctx, bus, "note", "put", r)
@@ -185,7 +159,6 @@ func NotePut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 // NoteUpdate changes the columns of r that set marks in the row k, if v may, and
 // publishes the updated row; it returns the rows changed (0 or 1).
 func NoteUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.NoteKey, r *store.Note, set []bool) (int64, error) {
-	NoteGuard(r, set, v, false)
 	var c store.NoteChanges
 	if set[store.NoteColBody] {
 		c.Body = db.Some(r.Body)
@@ -193,15 +166,9 @@ func NoteUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 	if set[store.NoteColUpdatedAt] {
 		c.UpdatedAt = db.Some(r.UpdatedAt)
 	}
-	mine := NoteMine(v)
-	n, err := st.Note.Update(ctx, k, c, mine...)
+	n, err := st.Note.Update(ctx, k, c)
 	if err != nil {
 		return n, err
-	}
-	if n == 0 && mine != nil {
-		if _, err := st.Note.Get(ctx, k); err == nil {
-			return 0, rest.NotOwner("note")
-		}
 	}
 	if n > 0 && bus != nil {
 		if row, err := st.Note.Get(ctx, k); err == nil {
@@ -214,21 +181,6 @@ func NoteUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 // NoteDel deletes the row k, only its own for a caller that is not an admin, and
 // publishes its key.
 func NoteDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.NoteKey) error {
-	if mine := NoteMine(v); mine != nil {
-		n, err := st.Note.DelAll(ctx, append([]db.Cond{store.NoteCols.ID.Eq(k.ID)}, mine...)...)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			// a missing row is no error; a row of another account is a refusal
-			if _, err := st.Note.Get(ctx, k); err == nil {
-				return rest.NotOwner("note")
-			}
-			return nil
-		}
-		pubsub.PublishRow(ctx, bus, "note", "del", k)
-		return nil
-	}
 	if err := st.Note.Del(ctx, k); err != nil {
 		return err
 	}
@@ -268,7 +220,7 @@ func (h *Handler) noteGet(ctx context.Context, x *noteIn, sel string) (*api.Note
 	if err != nil {
 		return nil, err
 	}
-	out := noteReply(r, NoteVis.Show(auth.ViewerOf(ctx), NoteOwner(r), pick, nil))
+	out := noteReply(r, NoteVis.Show(auth.ViewerOf(ctx), "", pick, nil))
 	return &out, nil
 }
 
@@ -366,7 +318,7 @@ func (h *Handler) noteQuery(ctx context.Context, s *rest.Select, c rest.Control)
 	var show []bool
 	for i := range res.Rows {
 		r := &res.Rows[i]
-		show = NoteVis.Show(v, NoteOwner(r), pick, show)
+		show = NoteVis.Show(v, "", pick, show)
 		out.Data[i] = noteReply(r, show)
 	}
 	if res.Next != "" {
@@ -399,7 +351,7 @@ func (h *Handler) noteAdd(ctx context.Context, x *noteIn) (*api.NoteReply, error
 	if err := NoteAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := noteReply(&x.r, NoteVis.Show(v, NoteOwner(&x.r), nil, nil))
+	out := noteReply(&x.r, NoteVis.Show(v, "", nil, nil))
 	return &out, nil
 }
 
@@ -427,7 +379,7 @@ func (h *Handler) notePut(ctx context.Context, x *noteIn) (*api.NoteReply, error
 	if err := NotePut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := noteReply(&x.r, NoteVis.Show(v, NoteOwner(&x.r), nil, nil))
+	out := noteReply(&x.r, NoteVis.Show(v, "", nil, nil))
 	return &out, nil
 }
 

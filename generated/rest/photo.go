@@ -284,7 +284,7 @@ func PhotoOwner(r *store.Photo) string {
 }
 
 // PhotoMine returns the condition that limits writes of a caller that is not an admin
-// to its own rows: nil for admins and for tables without an owner column.
+// to its own rows: nil for admins.
 func PhotoMine(v auth.Viewer) []db.Cond {
 	if v.Admin {
 		return nil

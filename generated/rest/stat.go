@@ -113,7 +113,7 @@ func StatOwner(r *store.Stat) string {
 }
 
 // StatMine returns the condition that limits writes of a caller that is not an admin
-// to its own rows: nil for admins and for tables without an owner column.
+// to its own rows: nil for admins.
 func StatMine(v auth.Viewer) []db.Cond {
 	if v.Admin {
 		return nil

@@ -4,7 +4,6 @@ package rest
 
 import (
 	"context"
-	"errors"
 
 	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
@@ -137,29 +136,8 @@ func todoReply(r *store.Todo, show []bool) api.TodoReply {
 // TodoVis is the column visibility of "todo" (docs/api.md), shared with GraphQL.
 var TodoVis = rest.NewVisibility(store.TodoTable)
 
-// TodoOwner returns the account id that owns r, or "".
-func TodoOwner(r *store.Todo) string {
-	return ""
-}
-
-// TodoMine returns the condition that limits writes of a caller that is not an admin
-// to its own rows: nil for admins and for tables without an owner column.
-func TodoMine(v auth.Viewer) []db.Cond {
-	return nil
-}
-
-// TodoGuard drops what a caller that is not an admin may not write in r (set marks the
-// given columns): admin columns, and the owner column, which is set to the caller on add
-// and put. REST and GraphQL both call it.
-func TodoGuard(r *store.Todo, set []bool, v auth.Viewer, create bool) {
-	if v.Admin {
-		return
-	}
-}
-
 // TodoAdd adds r for v (set marks the columns given) and publishes it.
 func TodoAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Todo, set []bool) error {
-	TodoGuard(r, set, v, true)
 	if err := st.Todo.Add(ctx, r); err != nil {
 		return err
 	}
@@ -169,12 +147,7 @@ func TodoAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 
 // TodoPut stores r for v, who may not take over a row of another account, and publishes it.
 func TodoPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Todo, set []bool) error {
-	TodoGuard(r, set, v, true)
-	err := st.Todo.Put(ctx, r, TodoMine(v)...)
-	if errors.Is(err, db.ErrCondition) {
-		return rest.NotOwner("todo")
-	}
-	if err != nil {
+	if err := st.Todo.Put(ctx, r); err != nil {
 		return err
 	}
 	pubsub.PublishRow(ctx, bus, "todo", "put", r)
@@ -184,7 +157,6 @@ func TodoPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 // TodoUpdate changes the columns of r that set marks in the row k, if v may, and
 // publishes the updated row; it returns the rows changed (0 or 1).
 func TodoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.TodoKey, r *store.Todo, set []bool) (int64, error) {
-	TodoGuard(r, set, v, false)
 	var c store.TodoChanges
 	if set[store.TodoColName] {
 		c.Name = db.Some(r.Name)
@@ -198,15 +170,9 @@ func TodoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 	if set[store.TodoColDone] {
 		c.Done = db.Some(r.Done)
 	}
-	mine := TodoMine(v)
-	n, err := st.Todo.Update(ctx, k, c, mine...)
+	n, err := st.Todo.Update(ctx, k, c)
 	if err != nil {
 		return n, err
-	}
-	if n == 0 && mine != nil {
-		if _, err := st.Todo.Get(ctx, k); err == nil {
-			return 0, rest.NotOwner("todo")
-		}
 	}
 	if n > 0 && bus != nil {
 		if row, err := st.Todo.Get(ctx, k); err == nil {
@@ -219,21 +185,6 @@ func TodoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 // TodoDel deletes the row k, only its own for a caller that is not an admin, and
 // publishes its key.
 func TodoDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.TodoKey) error {
-	if mine := TodoMine(v); mine != nil {
-		n, err := st.Todo.DelAll(ctx, append([]db.Cond{store.TodoCols.ID.Eq(k.ID)}, mine...)...)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			// a missing row is no error; a row of another account is a refusal
-			if _, err := st.Todo.Get(ctx, k); err == nil {
-				return rest.NotOwner("todo")
-			}
-			return nil
-		}
-		pubsub.PublishRow(ctx, bus, "todo", "del", k)
-		return nil
-	}
 	if err := st.Todo.Del(ctx, k); err != nil {
 		return err
 	}
@@ -273,7 +224,7 @@ func (h *Handler) todoGet(ctx context.Context, x *todoIn, sel string) (*api.Todo
 	if err != nil {
 		return nil, err
 	}
-	out := todoReply(r, TodoVis.Show(auth.ViewerOf(ctx), TodoOwner(r), pick, nil))
+	out := todoReply(r, TodoVis.Show(auth.ViewerOf(ctx), "", pick, nil))
 	return &out, nil
 }
 
@@ -383,7 +334,7 @@ func (h *Handler) todoQuery(ctx context.Context, s *rest.Select, c rest.Control)
 	var show []bool
 	for i := range res.Rows {
 		r := &res.Rows[i]
-		show = TodoVis.Show(v, TodoOwner(r), pick, show)
+		show = TodoVis.Show(v, "", pick, show)
 		out.Data[i] = todoReply(r, show)
 	}
 	if res.Next != "" {
@@ -416,7 +367,7 @@ func (h *Handler) todoAdd(ctx context.Context, x *todoIn) (*api.TodoReply, error
 	if err := TodoAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := todoReply(&x.r, TodoVis.Show(v, TodoOwner(&x.r), nil, nil))
+	out := todoReply(&x.r, TodoVis.Show(v, "", nil, nil))
 	return &out, nil
 }
 
@@ -444,7 +395,7 @@ func (h *Handler) todoPut(ctx context.Context, x *todoIn) (*api.TodoReply, error
 	if err := TodoPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := todoReply(&x.r, TodoVis.Show(v, TodoOwner(&x.r), nil, nil))
+	out := todoReply(&x.r, TodoVis.Show(v, "", nil, nil))
 	return &out, nil
 }
 
