@@ -10,7 +10,7 @@ import "github.com/dave/jennifer/jen"
 func visibilityFuncs(f *jen.File, t *RestTable) {
 	f.Commentf("%sVis is the column visibility of %q (docs/api.md), shared with GraphQL.", t.GoName, t.Name)
 	f.Var().Id(t.GoName+"Vis").Op("=").Qual(restPkg, "NewVisibility").Call(jen.Qual(t.Pkg.Store, t.TableVar))
-	owner := t.Owner // the model's one decision (gen/model.go)
+	owner := t.Owner  // the model's one decision (gen/model.go)
 	if owner != nil { // a table without one has no owner rules to emit
 		f.Commentf("%sOwner returns the account id that owns r, or \"\".", t.GoName)
 		f.Func().Id(t.GoName + "Owner").Params(jen.Id("r").Op("*").Qual(t.Pkg.Store, t.GoName)).String().BlockFunc(func(g *jen.Group) {
