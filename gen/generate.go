@@ -317,11 +317,20 @@ func Write(dir string, files map[string][]byte) error {
 			return err
 		}
 	}
-	for d := range dirs {
-		entries, err := os.ReadDir(d)
-		if err != nil {
+	for _, rel := range leftovers(dir, dirs, files) {
+		if err := os.Remove(filepath.Join(dir, rel)); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// leftovers lists, in the directories files are written to, our generated
+// files that files no longer has (a table dropped from the schema).
+func leftovers(dir string, dirs map[string]bool, files map[string][]byte) []string {
+	var out []string
+	for d := range dirs {
+		entries, _ := os.ReadDir(d)
 		for _, e := range entries {
 			p := filepath.Join(d, e.Name())
 			rel, _ := filepath.Rel(dir, p)
@@ -329,13 +338,12 @@ func Write(dir string, files map[string][]byte) error {
 				continue
 			}
 			if b, err := os.ReadFile(p); err == nil && generated(b) {
-				if err := os.Remove(p); err != nil {
-					return err
-				}
+				out = append(out, rel)
 			}
 		}
 	}
-	return nil
+	sort.Strings(out)
+	return out
 }
 
 // Diff compares files with what is under dir and lists the paths that
@@ -351,18 +359,8 @@ func Diff(dir string, files map[string][]byte) []string {
 			diffs = append(diffs, name)
 		}
 	}
-	for d := range dirs {
-		entries, _ := os.ReadDir(d)
-		for _, e := range entries {
-			p := filepath.Join(d, e.Name())
-			rel, _ := filepath.Rel(dir, p)
-			if _, ok := files[rel]; ok || e.IsDir() || strings.HasSuffix(e.Name(), "_test.go") {
-				continue
-			}
-			if b, err := os.ReadFile(p); err == nil && generated(b) {
-				diffs = append(diffs, rel+" (no longer generated)")
-			}
-		}
+	for _, rel := range leftovers(dir, dirs, files) {
+		diffs = append(diffs, rel+" (no longer generated)")
 	}
 	sort.Strings(diffs)
 	return diffs

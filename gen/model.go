@@ -161,11 +161,10 @@ func BuildModel(spec *load.SchemaSpec) (*Model, error) {
 				errs = append(errs, err.Error())
 				continue
 			}
-			if other, ok := jobs[j.Name]; ok {
-				errs = append(errs, (&schemaError{pos: j.Pos, table: s.Name, msg: fmt.Sprintf("job name %q is also used by schema %s", j.Name, other)}).Error())
+			if e := claim(jobs, "job", j.Name, j.Pos, s.Name); e != "" {
+				errs = append(errs, e)
 				continue
 			}
-			jobs[j.Name] = s.Name
 			if reserved := map[string]bool{"Handlers": true, "Specs": true}; reserved[j.GoName] {
 				errs = append(errs, (&schemaError{pos: j.Pos, table: s.Name, msg: fmt.Sprintf("the name %s is reserved by the generated jobs package", j.GoName)}).Error())
 				continue
@@ -178,11 +177,10 @@ func BuildModel(spec *load.SchemaSpec) (*Model, error) {
 			errs = append(errs, err.Error())
 			continue
 		}
-		if other, ok := tables[t.Name]; ok {
-			errs = append(errs, (&schemaError{pos: t.Pos, table: s.Name, msg: fmt.Sprintf("table name %q is also used by schema %s", t.Name, other)}).Error())
+		if e := claim(tables, "table", t.Name, t.Pos, s.Name); e != "" {
+			errs = append(errs, e)
 			continue
 		}
-		tables[t.Name] = s.Name
 		for _, id := range []string{t.GoName, t.KeyType, t.ChangesType, t.IncrType, t.ColsVar, t.TableVar, t.StoreType, t.GoName + "KeyOf"} {
 			if other, ok := names[id]; ok {
 				errs = append(errs, (&schemaError{pos: t.Pos, table: s.Name, msg: fmt.Sprintf("generated name %s clashes with one of schema %s; rename a schema", id, other)}).Error())
@@ -397,6 +395,16 @@ func (t *Table) column(name string) *Column {
 		}
 	}
 	return nil
+}
+
+// claim records that schema uses name (of a job or a table) in seen, or
+// returns the error naming the schema that already does.
+func claim(seen map[string]string, what, name, pos, schema string) string {
+	if other, ok := seen[name]; ok {
+		return (&schemaError{pos: pos, table: schema, msg: fmt.Sprintf("%s name %q is also used by schema %s", what, name, other)}).Error()
+	}
+	seen[name] = schema
+	return ""
 }
 
 // uniqueField is kept on the column while building only.

@@ -109,26 +109,13 @@ func (l *live) set(checker *auth.Checker, guard *web.Guard, c cache.Cache) {
 // interval) and applies the live parameters; a change of another one is
 // logged as needing a restart. Flags and environment keep winning.
 func watchConfig(ctx context.Context, home string, args []string, current *config.Set, l *live, interval time.Duration) {
-	last := config.Stamp(config.Files(home))
 	old := current.Values()
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		st := config.Stamp(config.Files(home))
-		if st == last {
-			continue
-		}
-		last = st
+	config.WatchFiles(ctx, func() []string { return config.Files(home) }, interval, func() {
 		p, s := declare()
 		_, problems, err := p.Load(home, os.Environ(), args)
 		if err != nil {
 			slog.Error("config reload", "err", err)
-			continue
+			return
 		}
 		for _, pr := range problems {
 			slog.Warn("config line skipped", "where", pr.Where, "err", pr.Err)
@@ -146,7 +133,7 @@ func watchConfig(ctx context.Context, home string, args []string, current *confi
 		}
 		old = values
 		slog.Info("config reloaded", "files", strings.Join(config.Files(home), ","))
-	}
+	})
 }
 
 // applyLive hands the live parameters of s to the running parts.

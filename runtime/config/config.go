@@ -8,6 +8,7 @@ package config
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -423,6 +424,26 @@ func Nearest(name string, candidates []string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// WatchFiles calls changed each time the files (as files returns them, so
+// that a file that appears counts) differ from the last look, checked every
+// interval, until ctx ends.
+func WatchFiles(ctx context.Context, files func() []string, interval time.Duration, changed func()) {
+	last := Stamp(files())
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if s := Stamp(files()); s != last {
+			last = s
+			changed()
+		}
+	}
 }
 
 // Stamp sums up the sizes and modification times of files (missing ones

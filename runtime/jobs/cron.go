@@ -237,20 +237,7 @@ func (j *Jobs) Schedule(ctx context.Context, files []string, reload time.Duratio
 	load()
 	c.Start()
 	defer func() { <-c.Stop().Done() }()
-	last := config.Stamp(files)
-	t := time.NewTicker(reload)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if s := config.Stamp(files); s != last {
-				last = s
-				load()
-			}
-		}
-	}
+	config.WatchFiles(ctx, func() []string { return files }, reload, load)
 }
 
 // fire enqueues a due entry, once per second of schedule across schedulers.
