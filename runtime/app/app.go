@@ -44,13 +44,10 @@ type App struct {
 	// Routes registers generated routes outside the OpenAPI server
 	// (/account/*); nil when there are none.
 	Routes func(p *db.Pool, mux *http.ServeMux, accounts auth.Accounts)
-	// Params lists, per generated route, the query parameters it takes: a
-	// GET with any other (a misspelt condition would select every row) is
-	// a 400 naming it.
-	Params map[string][]string
-	// JSONParams lists, per generated write route, the JSON columns its
-	// JSON body takes beside Params (form bodies and queries are flat).
-	JSONParams map[string][]string
+	// Operations are the generated REST routes by path, with the
+	// parameters each takes: the one table the parameter check and the
+	// route metrics read.
+	Operations map[string]Operation
 	Spec       []byte // openapi.yaml
 	Doc        []byte // the API documentation page
 	// Jobs are the background jobs on a pool (generated/jobs.Specs); nil
@@ -70,6 +67,17 @@ var roles = map[string]string{
 	"start":   "the production entry: monitor, refusing a second instance on the same home",
 	"stop":    "stop the instance running on this home (SIGTERM to its monitor or web process)",
 	"shell":   "admin commands: account-add, account-secret, account-list (shell -h)",
+}
+
+// Operation is what one generated route takes.
+type Operation struct {
+	// Params are the query (and form body) parameters: a request with any
+	// other (a misspelt condition would select every row) is a 400 naming
+	// it.
+	Params []string
+	// JSON are the columns a JSON body takes beside Params (JSON columns:
+	// form bodies and queries are flat).
+	JSON []string
 }
 
 // Main runs the binary with args (without the program name) and returns the
@@ -386,7 +394,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 	lc.set(checker, guard, rows)
 
 	mux := http.NewServeMux()
-	mux.Handle("/", strictParams(a.Params, a.JSONParams, api))
+	mux.Handle("/", strictParams(a.Operations, api))
 	a.builtins(mux)
 	cacheRoutes(mux, rows)
 	jobRoutes(mux, s.jobs)
@@ -428,7 +436,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 // other paths count as url_other.
 func (a *App) routeNames() map[string]bool {
 	known := map[string]bool{}
-	for p := range a.Params {
+	for p := range a.Operations {
 		known[web.RouteName(p)] = true
 	}
 	for _, p := range []string{"/ping", "/login", "/logout", "/auth", "/doc", "/openapi.yaml", "/graphql", "/graphql/playground",

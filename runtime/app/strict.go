@@ -20,20 +20,21 @@ import (
 // misspelt condition would otherwise select every row, a misspelt column
 // write nothing, silently. The credentials are always accepted. A bad %
 // escape is refused too (url.ParseQuery would drop the pair).
-func strictParams(params, jsonParams map[string][]string, next http.Handler) http.Handler {
+func strictParams(ops map[string]Operation, next http.Handler) http.Handler {
 	type route struct {
 		names []string
 		query map[string]bool // GET query and form body
 		json  map[string]bool // JSON body
 	}
-	routes := make(map[string]*route, len(params))
-	for path, names := range params {
+	routes := make(map[string]*route, len(ops))
+	for path, op := range ops {
+		names := op.Params
 		rt := &route{names: names, query: map[string]bool{auth.HeaderName: true, auth.TokenName: true}}
 		for _, n := range names {
 			rt.query[n] = true
 		}
 		rt.json = rt.query
-		if extra := jsonParams[path]; len(extra) > 0 {
+		if extra := op.JSON; len(extra) > 0 {
 			rt.json = map[string]bool{}
 			for n := range rt.query {
 				rt.json[n] = true
