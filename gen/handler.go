@@ -231,23 +231,19 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 		f.Commentf("%sQuery runs a select under the read rule of %sVis: what the caller may", u, t.GoName)
 		f.Comment("filter, sort and count by, and the columns of each row it may see.")
 		f.Func().Params(h.Clone()).Id(u+"Query").Params(ctx.Clone(), jen.Id("s").Op("*").Qual(restPkg, "Select"), jen.Id("c").Qual(restPkg, "Control")).Parens(jen.List(page.Clone(), jen.Error())).BlockFunc(func(g *jen.Group) {
-			g.List(jen.Id("q"), jen.Err()).Op(":=").Id("s").Dot("Query").Call(jen.Id("c"))
+			var owner jen.Code = jen.Nil()
+			if t.Owner != nil {
+				owner = jen.Id(t.GoName + "Owner")
+			}
+			g.List(jen.Id("p"), jen.Err()).Op(":=").Qual(restPkg, "RunSelect").Call(jen.Id("ctx"), jen.Id(t.GoName+"Vis"), jen.Qual(t.Pkg.Store, t.TableVar), st.Clone().Dot("Select"), owner, jen.Id("s"), jen.Id("c"))
 			g.Add(errRet.Clone())
-			g.Id("v").Op(":=").Add(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")))
-			g.If(jen.Err().Op(":=").Id(t.GoName+"Vis").Dot("Query").Call(jen.Id("v"), jen.Op("&").Id("q")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
-			g.List(jen.Id("pick"), jen.Err()).Op(":=").Qual(restPkg, "Pick").Call(jen.Id("c").Dot("Select"), jen.Qual(t.Pkg.Store, t.TableVar))
-			g.Add(errRet.Clone())
-			g.List(jen.Id("res"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Select").Call(jen.Id("ctx"), jen.Id("q"))
-			g.Add(errRet.Clone())
-			g.If(jen.Id("q").Dot("Total")).Block(jen.Return(jen.Op("&").Qual(t.Pkg.API, t.GoName+"Page").Values(jen.Id("Count").Op(":").Int().Parens(jen.Id("res").Dot("Total"))), jen.Nil()))
-			g.Id("out").Op(":=").Op("&").Qual(t.Pkg.API, t.GoName+"Page").Values(jen.Id("Count").Op(":").Len(jen.Id("res").Dot("Rows")), jen.Id("Data").Op(":").Make(jen.Index().Qual(t.Pkg.API, t.GoName+"Reply"), jen.Len(jen.Id("res").Dot("Rows"))))
-			g.Var().Id("show").Index().Bool()
-			g.For(jen.Id("i").Op(":=").Range().Id("res").Dot("Rows")).Block(
-				jen.Id("r").Op(":=").Op("&").Id("res").Dot("Rows").Index(jen.Id("i")),
-				jen.Id("show").Op("=").Id(t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), ownerOf(t, "", jen.Id("r")), jen.Id("pick"), jen.Id("show")),
-				jen.Id("out").Dot("Data").Index(jen.Id("i")).Op("=").Id(u+"Reply").Call(jen.Id("r"), jen.Id("show")),
+			g.Id("out").Op(":=").Op("&").Qual(t.Pkg.API, t.GoName+"Page").Values(jen.Id("Count").Op(":").Id("p").Dot("Count"))
+			g.If(jen.Id("p").Dot("Total")).Block(jen.Return(jen.Id("out"), jen.Nil()))
+			g.Id("out").Dot("Data").Op("=").Make(jen.Index().Qual(t.Pkg.API, t.GoName+"Reply"), jen.Len(jen.Id("p").Dot("Rows")))
+			g.For(jen.Id("i").Op(":=").Range().Id("p").Dot("Rows")).Block(
+				jen.Id("out").Dot("Data").Index(jen.Id("i")).Op("=").Id(u+"Reply").Call(jen.Op("&").Id("p").Dot("Rows").Index(jen.Id("i")), jen.Id("p").Dot("Show").Call(jen.Id("i"))),
 			)
-			g.If(jen.Id("res").Dot("Next").Op("!=").Lit("")).Block(jen.Id("out").Dot("NextToken").Op("=").Qual(t.Pkg.API, "NewOptString").Call(jen.Id("res").Dot("Next")))
+			g.If(jen.Id("p").Dot("Next").Op("!=").Lit("")).Block(jen.Id("out").Dot("NextToken").Op("=").Qual(t.Pkg.API, "NewOptString").Call(jen.Id("p").Dot("Next")))
 			g.Return(jen.Id("out"), jen.Nil())
 		})
 	default:

@@ -9,6 +9,7 @@ import (
 
 const (
 	authPkg   = "github.com/bkgen/bkgen/runtime/auth"
+	gqlPkg    = "github.com/bkgen/bkgen/runtime/gql"
 	pubsubPkg = "github.com/bkgen/bkgen/runtime/pubsub"
 )
 
@@ -198,19 +199,13 @@ func gqlTable(f *jen.File, t *RestTable) {
 	)
 	f.Commentf("%s selects %s rows under the read rule of %sVis.", gqlName(Plural(t.Name)), t.Name, t.GoName)
 	f.Func().Params(jen.Id("q").Id("queryResolver")).Id(gqlName(Plural(t.Name))).Params(ctx.Clone(), jen.Id("where").Index().Op("*").Id(t.GoName+"Cond"), jen.Id("first").Op("*").Int(), jen.Id("after").Op("*").String(), jen.Id("desc").Op("*").Bool(), jen.Id("sort").Op("*").Id(t.GoName+"Column")).Parens(jen.List(jen.Op("*").Id(t.GoName+"Connection"), jen.Error())).BlockFunc(func(g *jen.Group) {
-		g.Var().Id("query").Qual(dbPkg, "Query")
-		g.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("where")).Block(
-			jen.Id("op").Op(":=").Qual(dbPkg, "OpEq"),
-			jen.If(jen.Id("c").Dot("Op").Op("!=").Nil()).Block(jen.Id("op").Op("=").Qual(dbPkg, "Op").Call(jen.Op("*").Id("c").Dot("Op"))),
-			jen.If(jen.Id("op").Op("==").Lit("is_null")).Block(jen.Id("op").Op("=").Qual(dbPkg, "OpNull")),
-			jen.Id("vals").Op(":=").Make(jen.Index().Any(), jen.Len(jen.Id("c").Dot("Values"))),
-			jen.For(jen.List(jen.Id("i"), jen.Id("v")).Op(":=").Range().Id("c").Dot("Values")).Block(jen.Id("vals").Index(jen.Id("i")).Op("=").Id("v")),
-			jen.Id("query").Dot("Where").Op("=").Append(jen.Id("query").Dot("Where"), jen.Qual(dbPkg, "Cond").Values(jen.Id("Col").Op(":").String().Parens(jen.Id("c").Dot("Column")), jen.Id("Op").Op(":").Id("op"), jen.Id("Values").Op(":").Id("vals"))),
+		g.Id("query").Op(":=").Qual(gqlPkg, "Query").Call(
+			jen.Id("where"),
+			jen.Func().Params(jen.Id("c").Op("*").Id(t.GoName+"Cond")).Parens(jen.List(jen.String(), jen.Op("*").String(), jen.Index().String())).Block(
+				jen.Return(jen.String().Parens(jen.Id("c").Dot("Column")), jen.Parens(jen.Op("*").String()).Parens(jen.Id("c").Dot("Op")), jen.Id("c").Dot("Values")),
+			),
+			jen.Id("first"), jen.Id("after"), jen.Id("desc"), jen.Parens(jen.Op("*").String()).Parens(jen.Id("sort")),
 		)
-		g.If(jen.Id("first").Op("!=").Nil()).Block(jen.Id("query").Dot("Count").Op("=").Op("*").Id("first"))
-		g.If(jen.Id("after").Op("!=").Nil()).Block(jen.Id("query").Dot("Token").Op("=").Op("*").Id("after"))
-		g.If(jen.Id("desc").Op("!=").Nil()).Block(jen.Id("query").Dot("Desc").Op("=").Op("*").Id("desc"))
-		g.If(jen.Id("sort").Op("!=").Nil()).Block(jen.Id("query").Dot("Sort").Op("=").String().Parens(jen.Op("*").Id("sort")))
 		g.Id("v").Op(":=").Add(viewer())
 		g.If(jen.Err().Op(":=").Qual(t.Pkg.Rest, t.GoName+"Vis").Dot("Query").Call(jen.Id("v"), jen.Op("&").Id("query")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 		g.List(jen.Id("page"), jen.Err()).Op(":=").Id("q").Dot("st").Dot(t.GoName).Dot("Select").Call(jen.Id("ctx"), jen.Id("query"))

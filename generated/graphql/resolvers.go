@@ -11,6 +11,7 @@ import (
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/gql"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	rtrest "github.com/bkgen/bkgen/runtime/rest"
 )
@@ -119,33 +120,9 @@ func (q queryResolver) Album(ctx context.Context, kID string) (*Album, error) {
 
 // Albums selects album rows under the read rule of AlbumVis.
 func (q queryResolver) Albums(ctx context.Context, where []*AlbumCond, first *int, after *string, desc *bool, sort *AlbumColumn) (*AlbumConnection, error) {
-	var query db.Query
-	for _, c := range where {
-		op := db.OpEq
-		if c.Op != nil {
-			op = db.Op(*c.Op)
-		}
-		if op == "is_null" {
-			op = db.OpNull
-		}
-		vals := make([]any, len(c.Values))
-		for i, v := range c.Values {
-			vals[i] = v
-		}
-		query.Where = append(query.Where, db.Cond{Col: string(c.Column), Op: op, Values: vals})
-	}
-	if first != nil {
-		query.Count = *first
-	}
-	if after != nil {
-		query.Token = *after
-	}
-	if desc != nil {
-		query.Desc = *desc
-	}
-	if sort != nil {
-		query.Sort = string(*sort)
-	}
+	query := gql.Query(where, func(c *AlbumCond) (string, *string, []string) {
+		return string(c.Column), (*string)(c.Op), c.Values
+	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
 	if err := rest.AlbumVis.Query(v, &query); err != nil {
 		return nil, err
@@ -296,33 +273,9 @@ func (q queryResolver) Bookmark(ctx context.Context, kID string) (*Bookmark, err
 
 // Bookmarks selects bookmark rows under the read rule of BookmarkVis.
 func (q queryResolver) Bookmarks(ctx context.Context, where []*BookmarkCond, first *int, after *string, desc *bool, sort *BookmarkColumn) (*BookmarkConnection, error) {
-	var query db.Query
-	for _, c := range where {
-		op := db.OpEq
-		if c.Op != nil {
-			op = db.Op(*c.Op)
-		}
-		if op == "is_null" {
-			op = db.OpNull
-		}
-		vals := make([]any, len(c.Values))
-		for i, v := range c.Values {
-			vals[i] = v
-		}
-		query.Where = append(query.Where, db.Cond{Col: string(c.Column), Op: op, Values: vals})
-	}
-	if first != nil {
-		query.Count = *first
-	}
-	if after != nil {
-		query.Token = *after
-	}
-	if desc != nil {
-		query.Desc = *desc
-	}
-	if sort != nil {
-		query.Sort = string(*sort)
-	}
+	query := gql.Query(where, func(c *BookmarkCond) (string, *string, []string) {
+		return string(c.Column), (*string)(c.Op), c.Values
+	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
 	if err := rest.BookmarkVis.Query(v, &query); err != nil {
 		return nil, err
@@ -494,33 +447,9 @@ func (q queryResolver) Counter(ctx context.Context, kID string) (*Counter, error
 
 // Counters selects counter rows under the read rule of CounterVis.
 func (q queryResolver) Counters(ctx context.Context, where []*CounterCond, first *int, after *string, desc *bool, sort *CounterColumn) (*CounterConnection, error) {
-	var query db.Query
-	for _, c := range where {
-		op := db.OpEq
-		if c.Op != nil {
-			op = db.Op(*c.Op)
-		}
-		if op == "is_null" {
-			op = db.OpNull
-		}
-		vals := make([]any, len(c.Values))
-		for i, v := range c.Values {
-			vals[i] = v
-		}
-		query.Where = append(query.Where, db.Cond{Col: string(c.Column), Op: op, Values: vals})
-	}
-	if first != nil {
-		query.Count = *first
-	}
-	if after != nil {
-		query.Token = *after
-	}
-	if desc != nil {
-		query.Desc = *desc
-	}
-	if sort != nil {
-		query.Sort = string(*sort)
-	}
+	query := gql.Query(where, func(c *CounterCond) (string, *string, []string) {
+		return string(c.Column), (*string)(c.Op), c.Values
+	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
 	if err := rest.CounterVis.Query(v, &query); err != nil {
 		return nil, err
@@ -679,33 +608,9 @@ func (q queryResolver) Note(ctx context.Context, kID int64) (*Note, error) {
 
 // Notes selects note rows under the read rule of NoteVis.
 func (q queryResolver) Notes(ctx context.Context, where []*NoteCond, first *int, after *string, desc *bool, sort *NoteColumn) (*NoteConnection, error) {
-	var query db.Query
-	for _, c := range where {
-		op := db.OpEq
-		if c.Op != nil {
-			op = db.Op(*c.Op)
-		}
-		if op == "is_null" {
-			op = db.OpNull
-		}
-		vals := make([]any, len(c.Values))
-		for i, v := range c.Values {
-			vals[i] = v
-		}
-		query.Where = append(query.Where, db.Cond{Col: string(c.Column), Op: op, Values: vals})
-	}
-	if first != nil {
-		query.Count = *first
-	}
-	if after != nil {
-		query.Token = *after
-	}
-	if desc != nil {
-		query.Desc = *desc
-	}
-	if sort != nil {
-		query.Sort = string(*sort)
-	}
+	query := gql.Query(where, func(c *NoteCond) (string, *string, []string) {
+		return string(c.Column), (*string)(c.Op), c.Values
+	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
 	if err := rest.NoteVis.Query(v, &query); err != nil {
 		return nil, err
@@ -977,33 +882,9 @@ func (q queryResolver) Photo(ctx context.Context, kAlbumID string, kID string) (
 
 // Photos selects photo rows under the read rule of PhotoVis.
 func (q queryResolver) Photos(ctx context.Context, where []*PhotoCond, first *int, after *string, desc *bool, sort *PhotoColumn) (*PhotoConnection, error) {
-	var query db.Query
-	for _, c := range where {
-		op := db.OpEq
-		if c.Op != nil {
-			op = db.Op(*c.Op)
-		}
-		if op == "is_null" {
-			op = db.OpNull
-		}
-		vals := make([]any, len(c.Values))
-		for i, v := range c.Values {
-			vals[i] = v
-		}
-		query.Where = append(query.Where, db.Cond{Col: string(c.Column), Op: op, Values: vals})
-	}
-	if first != nil {
-		query.Count = *first
-	}
-	if after != nil {
-		query.Token = *after
-	}
-	if desc != nil {
-		query.Desc = *desc
-	}
-	if sort != nil {
-		query.Sort = string(*sort)
-	}
+	query := gql.Query(where, func(c *PhotoCond) (string, *string, []string) {
+		return string(c.Column), (*string)(c.Op), c.Values
+	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
 	if err := rest.PhotoVis.Query(v, &query); err != nil {
 		return nil, err
@@ -1168,33 +1049,9 @@ func (q queryResolver) Score(ctx context.Context, kID string) (*Score, error) {
 
 // Scores selects score rows under the read rule of ScoreVis.
 func (q queryResolver) Scores(ctx context.Context, where []*ScoreCond, first *int, after *string, desc *bool, sort *ScoreColumn) (*ScoreConnection, error) {
-	var query db.Query
-	for _, c := range where {
-		op := db.OpEq
-		if c.Op != nil {
-			op = db.Op(*c.Op)
-		}
-		if op == "is_null" {
-			op = db.OpNull
-		}
-		vals := make([]any, len(c.Values))
-		for i, v := range c.Values {
-			vals[i] = v
-		}
-		query.Where = append(query.Where, db.Cond{Col: string(c.Column), Op: op, Values: vals})
-	}
-	if first != nil {
-		query.Count = *first
-	}
-	if after != nil {
-		query.Token = *after
-	}
-	if desc != nil {
-		query.Desc = *desc
-	}
-	if sort != nil {
-		query.Sort = string(*sort)
-	}
+	query := gql.Query(where, func(c *ScoreCond) (string, *string, []string) {
+		return string(c.Column), (*string)(c.Op), c.Values
+	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
 	if err := rest.ScoreVis.Query(v, &query); err != nil {
 		return nil, err
@@ -1350,33 +1207,9 @@ func (q queryResolver) Stat(ctx context.Context, kOwnerID string, kName string) 
 
 // Stats selects stat rows under the read rule of StatVis.
 func (q queryResolver) Stats(ctx context.Context, where []*StatCond, first *int, after *string, desc *bool, sort *StatColumn) (*StatConnection, error) {
-	var query db.Query
-	for _, c := range where {
-		op := db.OpEq
-		if c.Op != nil {
-			op = db.Op(*c.Op)
-		}
-		if op == "is_null" {
-			op = db.OpNull
-		}
-		vals := make([]any, len(c.Values))
-		for i, v := range c.Values {
-			vals[i] = v
-		}
-		query.Where = append(query.Where, db.Cond{Col: string(c.Column), Op: op, Values: vals})
-	}
-	if first != nil {
-		query.Count = *first
-	}
-	if after != nil {
-		query.Token = *after
-	}
-	if desc != nil {
-		query.Desc = *desc
-	}
-	if sort != nil {
-		query.Sort = string(*sort)
-	}
+	query := gql.Query(where, func(c *StatCond) (string, *string, []string) {
+		return string(c.Column), (*string)(c.Op), c.Values
+	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
 	if err := rest.StatVis.Query(v, &query); err != nil {
 		return nil, err
@@ -1558,33 +1391,9 @@ func (q queryResolver) Todo(ctx context.Context, kID string) (*Todo, error) {
 
 // Todos selects todo rows under the read rule of TodoVis.
 func (q queryResolver) Todos(ctx context.Context, where []*TodoCond, first *int, after *string, desc *bool, sort *TodoColumn) (*TodoConnection, error) {
-	var query db.Query
-	for _, c := range where {
-		op := db.OpEq
-		if c.Op != nil {
-			op = db.Op(*c.Op)
-		}
-		if op == "is_null" {
-			op = db.OpNull
-		}
-		vals := make([]any, len(c.Values))
-		for i, v := range c.Values {
-			vals[i] = v
-		}
-		query.Where = append(query.Where, db.Cond{Col: string(c.Column), Op: op, Values: vals})
-	}
-	if first != nil {
-		query.Count = *first
-	}
-	if after != nil {
-		query.Token = *after
-	}
-	if desc != nil {
-		query.Desc = *desc
-	}
-	if sort != nil {
-		query.Sort = string(*sort)
-	}
+	query := gql.Query(where, func(c *TodoCond) (string, *string, []string) {
+		return string(c.Column), (*string)(c.Op), c.Values
+	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
 	if err := rest.TodoVis.Query(v, &query); err != nil {
 		return nil, err

@@ -347,34 +347,20 @@ func (h *Handler) albumSelectJSON(ctx context.Context, in *api.AlbumQuery) (*api
 // albumQuery runs a select under the read rule of AlbumVis: what the caller may
 // filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) albumQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.AlbumPage, error) {
-	q, err := s.Query(c)
+	p, err := rest.RunSelect(ctx, AlbumVis, store.AlbumTable, h.st.Album.Select, AlbumOwner, s, c)
 	if err != nil {
 		return nil, err
 	}
-	v := auth.ViewerOf(ctx)
-	if err := AlbumVis.Query(v, &q); err != nil {
-		return nil, err
+	out := &api.AlbumPage{Count: p.Count}
+	if p.Total {
+		return out, nil
 	}
-	pick, err := rest.Pick(c.Select, store.AlbumTable)
-	if err != nil {
-		return nil, err
+	out.Data = make([]api.AlbumReply, len(p.Rows))
+	for i := range p.Rows {
+		out.Data[i] = albumReply(&p.Rows[i], p.Show(i))
 	}
-	res, err := h.st.Album.Select(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if q.Total {
-		return &api.AlbumPage{Count: int(res.Total)}, nil
-	}
-	out := &api.AlbumPage{Count: len(res.Rows), Data: make([]api.AlbumReply, len(res.Rows))}
-	var show []bool
-	for i := range res.Rows {
-		r := &res.Rows[i]
-		show = AlbumVis.Show(v, AlbumOwner(r), pick, show)
-		out.Data[i] = albumReply(r, show)
-	}
-	if res.Next != "" {
-		out.NextToken = api.NewOptString(res.Next)
+	if p.Next != "" {
+		out.NextToken = api.NewOptString(p.Next)
 	}
 	return out, nil
 }

@@ -382,34 +382,20 @@ func (h *Handler) bookmarkSelectJSON(ctx context.Context, in *api.BookmarkQuery)
 // bookmarkQuery runs a select under the read rule of BookmarkVis: what the caller may
 // filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) bookmarkQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.BookmarkPage, error) {
-	q, err := s.Query(c)
+	p, err := rest.RunSelect(ctx, BookmarkVis, store.BookmarkTable, h.st.Bookmark.Select, BookmarkOwner, s, c)
 	if err != nil {
 		return nil, err
 	}
-	v := auth.ViewerOf(ctx)
-	if err := BookmarkVis.Query(v, &q); err != nil {
-		return nil, err
+	out := &api.BookmarkPage{Count: p.Count}
+	if p.Total {
+		return out, nil
 	}
-	pick, err := rest.Pick(c.Select, store.BookmarkTable)
-	if err != nil {
-		return nil, err
+	out.Data = make([]api.BookmarkReply, len(p.Rows))
+	for i := range p.Rows {
+		out.Data[i] = bookmarkReply(&p.Rows[i], p.Show(i))
 	}
-	res, err := h.st.Bookmark.Select(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if q.Total {
-		return &api.BookmarkPage{Count: int(res.Total)}, nil
-	}
-	out := &api.BookmarkPage{Count: len(res.Rows), Data: make([]api.BookmarkReply, len(res.Rows))}
-	var show []bool
-	for i := range res.Rows {
-		r := &res.Rows[i]
-		show = BookmarkVis.Show(v, BookmarkOwner(r), pick, show)
-		out.Data[i] = bookmarkReply(r, show)
-	}
-	if res.Next != "" {
-		out.NextToken = api.NewOptString(res.Next)
+	if p.Next != "" {
+		out.NextToken = api.NewOptString(p.Next)
 	}
 	return out, nil
 }

@@ -307,34 +307,20 @@ func (h *Handler) counterSelectJSON(ctx context.Context, in *api.CounterQuery) (
 // counterQuery runs a select under the read rule of CounterVis: what the caller may
 // filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) counterQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.CounterPage, error) {
-	q, err := s.Query(c)
+	p, err := rest.RunSelect(ctx, CounterVis, store.CounterTable, h.st.Counter.Select, nil, s, c)
 	if err != nil {
 		return nil, err
 	}
-	v := auth.ViewerOf(ctx)
-	if err := CounterVis.Query(v, &q); err != nil {
-		return nil, err
+	out := &api.CounterPage{Count: p.Count}
+	if p.Total {
+		return out, nil
 	}
-	pick, err := rest.Pick(c.Select, store.CounterTable)
-	if err != nil {
-		return nil, err
+	out.Data = make([]api.CounterReply, len(p.Rows))
+	for i := range p.Rows {
+		out.Data[i] = counterReply(&p.Rows[i], p.Show(i))
 	}
-	res, err := h.st.Counter.Select(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if q.Total {
-		return &api.CounterPage{Count: int(res.Total)}, nil
-	}
-	out := &api.CounterPage{Count: len(res.Rows), Data: make([]api.CounterReply, len(res.Rows))}
-	var show []bool
-	for i := range res.Rows {
-		r := &res.Rows[i]
-		show = CounterVis.Show(v, "", pick, show)
-		out.Data[i] = counterReply(r, show)
-	}
-	if res.Next != "" {
-		out.NextToken = api.NewOptString(res.Next)
+	if p.Next != "" {
+		out.NextToken = api.NewOptString(p.Next)
 	}
 	return out, nil
 }

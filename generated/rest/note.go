@@ -295,34 +295,20 @@ func (h *Handler) noteSelectJSON(ctx context.Context, in *api.NoteQuery) (*api.N
 // noteQuery runs a select under the read rule of NoteVis: what the caller may
 // filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) noteQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.NotePage, error) {
-	q, err := s.Query(c)
+	p, err := rest.RunSelect(ctx, NoteVis, store.NoteTable, h.st.Note.Select, nil, s, c)
 	if err != nil {
 		return nil, err
 	}
-	v := auth.ViewerOf(ctx)
-	if err := NoteVis.Query(v, &q); err != nil {
-		return nil, err
+	out := &api.NotePage{Count: p.Count}
+	if p.Total {
+		return out, nil
 	}
-	pick, err := rest.Pick(c.Select, store.NoteTable)
-	if err != nil {
-		return nil, err
+	out.Data = make([]api.NoteReply, len(p.Rows))
+	for i := range p.Rows {
+		out.Data[i] = noteReply(&p.Rows[i], p.Show(i))
 	}
-	res, err := h.st.Note.Select(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if q.Total {
-		return &api.NotePage{Count: int(res.Total)}, nil
-	}
-	out := &api.NotePage{Count: len(res.Rows), Data: make([]api.NoteReply, len(res.Rows))}
-	var show []bool
-	for i := range res.Rows {
-		r := &res.Rows[i]
-		show = NoteVis.Show(v, "", pick, show)
-		out.Data[i] = noteReply(r, show)
-	}
-	if res.Next != "" {
-		out.NextToken = api.NewOptString(res.Next)
+	if p.Next != "" {
+		out.NextToken = api.NewOptString(p.Next)
 	}
 	return out, nil
 }

@@ -620,34 +620,20 @@ func (h *Handler) photoSelectJSON(ctx context.Context, in *api.PhotoQuery) (*api
 // photoQuery runs a select under the read rule of PhotoVis: what the caller may
 // filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) photoQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.PhotoPage, error) {
-	q, err := s.Query(c)
+	p, err := rest.RunSelect(ctx, PhotoVis, store.PhotoTable, h.st.Photo.Select, PhotoOwner, s, c)
 	if err != nil {
 		return nil, err
 	}
-	v := auth.ViewerOf(ctx)
-	if err := PhotoVis.Query(v, &q); err != nil {
-		return nil, err
+	out := &api.PhotoPage{Count: p.Count}
+	if p.Total {
+		return out, nil
 	}
-	pick, err := rest.Pick(c.Select, store.PhotoTable)
-	if err != nil {
-		return nil, err
+	out.Data = make([]api.PhotoReply, len(p.Rows))
+	for i := range p.Rows {
+		out.Data[i] = photoReply(&p.Rows[i], p.Show(i))
 	}
-	res, err := h.st.Photo.Select(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if q.Total {
-		return &api.PhotoPage{Count: int(res.Total)}, nil
-	}
-	out := &api.PhotoPage{Count: len(res.Rows), Data: make([]api.PhotoReply, len(res.Rows))}
-	var show []bool
-	for i := range res.Rows {
-		r := &res.Rows[i]
-		show = PhotoVis.Show(v, PhotoOwner(r), pick, show)
-		out.Data[i] = photoReply(r, show)
-	}
-	if res.Next != "" {
-		out.NextToken = api.NewOptString(res.Next)
+	if p.Next != "" {
+		out.NextToken = api.NewOptString(p.Next)
 	}
 	return out, nil
 }

@@ -375,34 +375,20 @@ func (h *Handler) scoreSelectJSON(ctx context.Context, in *api.ScoreQuery) (*api
 // scoreQuery runs a select under the read rule of ScoreVis: what the caller may
 // filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) scoreQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.ScorePage, error) {
-	q, err := s.Query(c)
+	p, err := rest.RunSelect(ctx, ScoreVis, store.ScoreTable, h.st.Score.Select, ScoreOwner, s, c)
 	if err != nil {
 		return nil, err
 	}
-	v := auth.ViewerOf(ctx)
-	if err := ScoreVis.Query(v, &q); err != nil {
-		return nil, err
+	out := &api.ScorePage{Count: p.Count}
+	if p.Total {
+		return out, nil
 	}
-	pick, err := rest.Pick(c.Select, store.ScoreTable)
-	if err != nil {
-		return nil, err
+	out.Data = make([]api.ScoreReply, len(p.Rows))
+	for i := range p.Rows {
+		out.Data[i] = scoreReply(&p.Rows[i], p.Show(i))
 	}
-	res, err := h.st.Score.Select(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if q.Total {
-		return &api.ScorePage{Count: int(res.Total)}, nil
-	}
-	out := &api.ScorePage{Count: len(res.Rows), Data: make([]api.ScoreReply, len(res.Rows))}
-	var show []bool
-	for i := range res.Rows {
-		r := &res.Rows[i]
-		show = ScoreVis.Show(v, ScoreOwner(r), pick, show)
-		out.Data[i] = scoreReply(r, show)
-	}
-	if res.Next != "" {
-		out.NextToken = api.NewOptString(res.Next)
+	if p.Next != "" {
+		out.NextToken = api.NewOptString(p.Next)
 	}
 	return out, nil
 }

@@ -355,34 +355,20 @@ func (h *Handler) statSelectJSON(ctx context.Context, in *api.StatQuery) (*api.S
 // statQuery runs a select under the read rule of StatVis: what the caller may
 // filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) statQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.StatPage, error) {
-	q, err := s.Query(c)
+	p, err := rest.RunSelect(ctx, StatVis, store.StatTable, h.st.Stat.Select, StatOwner, s, c)
 	if err != nil {
 		return nil, err
 	}
-	v := auth.ViewerOf(ctx)
-	if err := StatVis.Query(v, &q); err != nil {
-		return nil, err
+	out := &api.StatPage{Count: p.Count}
+	if p.Total {
+		return out, nil
 	}
-	pick, err := rest.Pick(c.Select, store.StatTable)
-	if err != nil {
-		return nil, err
+	out.Data = make([]api.StatReply, len(p.Rows))
+	for i := range p.Rows {
+		out.Data[i] = statReply(&p.Rows[i], p.Show(i))
 	}
-	res, err := h.st.Stat.Select(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if q.Total {
-		return &api.StatPage{Count: int(res.Total)}, nil
-	}
-	out := &api.StatPage{Count: len(res.Rows), Data: make([]api.StatReply, len(res.Rows))}
-	var show []bool
-	for i := range res.Rows {
-		r := &res.Rows[i]
-		show = StatVis.Show(v, StatOwner(r), pick, show)
-		out.Data[i] = statReply(r, show)
-	}
-	if res.Next != "" {
-		out.NextToken = api.NewOptString(res.Next)
+	if p.Next != "" {
+		out.NextToken = api.NewOptString(p.Next)
 	}
 	return out, nil
 }

@@ -311,34 +311,20 @@ func (h *Handler) todoSelectJSON(ctx context.Context, in *api.TodoQuery) (*api.T
 // todoQuery runs a select under the read rule of TodoVis: what the caller may
 // filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) todoQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.TodoPage, error) {
-	q, err := s.Query(c)
+	p, err := rest.RunSelect(ctx, TodoVis, store.TodoTable, h.st.Todo.Select, nil, s, c)
 	if err != nil {
 		return nil, err
 	}
-	v := auth.ViewerOf(ctx)
-	if err := TodoVis.Query(v, &q); err != nil {
-		return nil, err
+	out := &api.TodoPage{Count: p.Count}
+	if p.Total {
+		return out, nil
 	}
-	pick, err := rest.Pick(c.Select, store.TodoTable)
-	if err != nil {
-		return nil, err
+	out.Data = make([]api.TodoReply, len(p.Rows))
+	for i := range p.Rows {
+		out.Data[i] = todoReply(&p.Rows[i], p.Show(i))
 	}
-	res, err := h.st.Todo.Select(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if q.Total {
-		return &api.TodoPage{Count: int(res.Total)}, nil
-	}
-	out := &api.TodoPage{Count: len(res.Rows), Data: make([]api.TodoReply, len(res.Rows))}
-	var show []bool
-	for i := range res.Rows {
-		r := &res.Rows[i]
-		show = TodoVis.Show(v, "", pick, show)
-		out.Data[i] = todoReply(r, show)
-	}
-	if res.Next != "" {
-		out.NextToken = api.NewOptString(res.Next)
+	if p.Next != "" {
+		out.NextToken = api.NewOptString(p.Next)
 	}
 	return out, nil
 }
