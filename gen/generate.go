@@ -86,78 +86,113 @@ func (m *Model) decidePackages() {
 // directory, gofmt'ed. Same model, same bytes.
 func Render(m *Model) (map[string][]byte, error) {
 	m.decidePackages()
-	out := map[string][]byte{}
-	files, err := storeFiles(m)
+	r := &rendering{m: m, rest: BuildREST(m), out: map[string][]byte{}}
+	for _, e := range emitters {
+		if err := e.emit(r); err != nil {
+			return nil, fmt.Errorf("%s: %w", e.name, err)
+		}
+	}
+	return r.out, nil
+}
+
+// rendering is what the emitters share: the model, the routes decided from
+// it, the files so far, and the OpenAPI spec (ogen and the server read it).
+type rendering struct {
+	m    *Model
+	rest *REST
+	out  map[string][]byte
+	spec []byte
+}
+
+// emitters are the outputs, in order, each from one file of gen/.
+var emitters = []struct {
+	name string
+	emit func(r *rendering) error
+}{
+	{"store", emitStore},     // store.go: generated/store
+	{"openapi", emitOpenAPI}, // rest.go, ogen.go: openapi.yaml and generated/api
+	{"rest", emitREST},       // handler.go, rest_*.go, writes.go: generated/rest
+	{"graphql", emitGraphQL}, // graphql.go, resolvers.go: generated/graphql
+	{"jobs", emitJobs},       // jobs.go: generated/jobs
+	{"server", emitServer},   // the templates: generated/server
+}
+
+func emitStore(r *rendering) error {
+	files, err := storeFiles(r.m)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := addJen(out, m.Pkg, "store", files); err != nil {
-		return nil, err
+	if err := addJen(r.out, r.m.Pkg, "store", files); err != nil {
+		return err
 	}
-	doc, err := renderTemplateFuncs("store_doc.go.tmpl", m, true)
+	doc, err := renderTemplateFuncs("store_doc.go.tmpl", r.m, true)
+	r.out[filepath.Join("store", "doc.go")] = doc
+	return err
+}
+
+func emitOpenAPI(r *rendering) error {
+	spec, err := renderOpenAPI(r.m)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	out[filepath.Join("store", "doc.go")] = doc
-	spec, err := renderOpenAPI(m)
-	if err != nil {
-		return nil, err
-	}
-	out[OpenAPIFile] = spec
+	r.spec, r.out[OpenAPIFile] = spec, spec
 	api, err := runOgen(spec)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for name, b := range api {
-		out[filepath.Join("api", name)] = b
+		r.out[filepath.Join("api", name)] = b
 	}
-	rest := BuildREST(m)
-	hf := handlerFiles(m, rest)
-	hf["handler.go"] = handlerFile(m, rest)
-	if err := addJen(out, m.Pkg, "rest", hf); err != nil {
-		return nil, err
+	return nil
+}
+
+func emitREST(r *rendering) error {
+	hf := handlerFiles(r.m, r.rest)
+	hf["handler.go"] = handlerFile(r.m, r.rest)
+	return addJen(r.out, r.m.Pkg, "rest", hf)
+}
+
+func emitGraphQL(r *rendering) error {
+	files, err := graphqlFiles(r.m, r.rest)
+	for name, b := range files {
+		r.out[name] = b
 	}
-	gql, err := graphqlFiles(m, rest)
-	if err != nil {
-		return nil, err
-	}
-	for name, b := range gql {
-		out[name] = b
-	}
-	if err := addJen(out, m.Pkg, "jobs", map[string]*jen.File{"jobs.go": jobsFile(m)}); err != nil {
-		return nil, err
-	}
-	// generated/server: the App glue that the binary runs, with the spec
-	// again beside the code that embeds it (go:embed cannot reach the
-	// repository root), the doc page and /account/*.
-	out[filepath.Join("server", "openapi.yaml")] = spec
+	return err
+}
+
+func emitJobs(r *rendering) error {
+	return addJen(r.out, r.m.Pkg, "jobs", map[string]*jen.File{"jobs.go": jobsFile(r.m)})
+}
+
+// emitServer renders generated/server: the App glue that the binary runs,
+// with the spec again beside the code that embeds it (go:embed cannot reach
+// the repository root), the doc page and /account/*.
+func emitServer(r *rendering) error {
+	m := r.m
+	r.out[filepath.Join("server", "openapi.yaml")] = r.spec
 	hasAuth, err := authTable(m)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	profile, err := accountTable(m, hasAuth)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	data := map[string]any{"Gen": genBase(m), "Jobs": m.Jobs, "Name": m.Name, "SchemaPkg": m.SchemaPkg, "REST": rest, "Controls": ControlParams, "HasAuth": hasAuth, "HasAccount": profile != nil, "Profile": profile}
-	if profile != nil {
-		acc, err := renderTemplateFuncs("account.go.tmpl", data, true)
-		if err != nil {
-			return nil, err
+	data := map[string]any{"Gen": genBase(m), "Jobs": m.Jobs, "Name": m.Name, "SchemaPkg": m.SchemaPkg, "REST": r.rest, "Controls": ControlParams, "HasAuth": hasAuth, "HasAccount": profile != nil, "Profile": profile}
+	for _, f := range []struct {
+		tmpl, file string
+		goCode     bool
+	}{{"account.go.tmpl", "account.go", true}, {"doc.html.tmpl", "doc.html", false}, {"app.go.tmpl", "app.go", true}} {
+		if f.file == "account.go" && profile == nil {
+			continue
 		}
-		out[filepath.Join("server", "account.go")] = acc
+		b, err := renderTemplateFuncs(f.tmpl, data, f.goCode)
+		if err != nil {
+			return err
+		}
+		r.out[filepath.Join("server", f.file)] = b
 	}
-	doc, err = renderTemplateFuncs("doc.html.tmpl", data, false)
-	if err != nil {
-		return nil, err
-	}
-	out[filepath.Join("server", "doc.html")] = doc
-	app, err := renderTemplateFuncs("app.go.tmpl", data, true)
-	if err != nil {
-		return nil, err
-	}
-	out[filepath.Join("server", "app.go")] = app
-	return out, nil
+	return nil
 }
 
 var templateFuncs = template.FuncMap{"oasType": OASType, "inType": InType, "doc": Doc, "typeName": TypeName, "gqlType": GQLType, "plural": Plural, "nullable": func(c *Column) bool { return c.Nillable }, "jsonCols": jsonCols, "replyType": replyType}
