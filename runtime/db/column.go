@@ -16,25 +16,31 @@ const (
 	KindJSON  // any JSON value; stored as JSON text, nil is NULL
 )
 
-func (k Kind) String() string {
-	switch k {
-	case KindString:
-		return "string"
-	case KindInt:
-		return "int"
-	case KindFloat:
-		return "float"
-	case KindBool:
-		return "bool"
-	case KindTime:
-		return "time"
-	case KindBytes:
-		return "bytes"
-	case KindJSON:
-		return "json"
-	}
-	return "invalid"
+// kindInfo is what the runtime knows of a kind, one entry per kind.
+type kindInfo struct {
+	name      string // in errors and in /data/columns
+	zero      any    // the canonical zero: what a NOT NULL column added by an upgrade holds in existing rows
+	dynamoKey bool   // can be a DynamoDB key (S, N or B)
 }
+
+var kinds = [...]kindInfo{
+	KindString: {name: "string", zero: "", dynamoKey: true},
+	KindInt:    {name: "int", zero: int64(0), dynamoKey: true},
+	KindFloat:  {name: "float", zero: float64(0), dynamoKey: true},
+	KindBool:   {name: "bool", zero: false},
+	KindTime:   {name: "time", zero: time.Time{}, dynamoKey: true},
+	KindBytes:  {name: "bytes", zero: []byte{}, dynamoKey: true},
+	KindJSON:   {name: "json", zero: nil},
+}
+
+func (k Kind) info() kindInfo {
+	if int(k) < len(kinds) {
+		return kinds[k]
+	}
+	return kindInfo{name: "invalid", zero: ""}
+}
+
+func (k Kind) String() string { return k.info().name }
 
 // Column describes one column of a table; generated code builds them.
 type Column struct {

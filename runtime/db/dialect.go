@@ -199,20 +199,4 @@ func escapeLike(s string) string {
 
 // zeroValue is the canonical zero of a kind: what a NOT NULL column of an
 // existing row gets when the column is added by an upgrade.
-func zeroValue(k Kind) any {
-	switch k {
-	case KindInt:
-		return int64(0)
-	case KindFloat:
-		return float64(0)
-	case KindBool:
-		return false
-	case KindTime:
-		return time.Time{}
-	case KindBytes:
-		return []byte{}
-	case KindJSON:
-		return nil
-	}
-	return ""
-}
+func zeroValue(k Kind) any { return k.info().zero }

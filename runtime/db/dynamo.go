@@ -139,9 +139,8 @@ func newDynStore[R any](p *Pool, t *Table[R]) *dynStore[R] {
 	return s
 }
 
-func dynKeyKind(k Kind) bool {
-	return k == KindString || k == KindInt || k == KindFloat || k == KindTime || k == KindBytes
-}
+// dynKeyKind reports whether a column of kind k can be a DynamoDB key.
+func dynKeyKind(k Kind) bool { return k.info().dynamoKey }
 
 func (s *dynStore[R]) check() error {
 	if s.keyErr != "" {
