@@ -13,6 +13,7 @@ import (
 
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/dynamo"
 )
 
 // The DynamoDB baseline is what one writes by hand with aws-sdk-go-v2:
@@ -22,7 +23,7 @@ import (
 func dynTable(name string) string { return fmt.Sprintf("bench%d_%s", os.Getpid(), name) }
 
 func dynGet(ctx context.Context, t target, id string) (*store.Todo, error) {
-	out, err := t.pool.DynamoDB().GetItem(ctx, &dynamodb.GetItemInput{
+	out, err := dynamo.Client(t.pool).GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: aws.String(dynTable("todo")), ConsistentRead: aws.Bool(true),
 		Key: map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: id}},
 	})
@@ -64,7 +65,7 @@ func dynPut(ctx context.Context, t target, r *store.Todo) error {
 	if r.Due != nil {
 		item["due"] = &types.AttributeValueMemberS{Value: r.Due.UTC().Format(db.TimeFormat)}
 	}
-	_, err := t.pool.DynamoDB().PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(dynTable("todo")), Item: item})
+	_, err := dynamo.Client(t.pool).PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(dynTable("todo")), Item: item})
 	return err
 }
 
@@ -79,7 +80,7 @@ func dynSelect(ctx context.Context, t target, after string) ([]store.Photo, erro
 	if after != "" {
 		in.ExclusiveStartKey = map[string]types.AttributeValue{"album_id": &types.AttributeValueMemberS{Value: "album"}, "id": &types.AttributeValueMemberS{Value: after}}
 	}
-	out, err := t.pool.DynamoDB().Query(ctx, in)
+	out, err := dynamo.Client(t.pool).Query(ctx, in)
 	if err != nil {
 		return nil, err
 	}

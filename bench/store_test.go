@@ -22,6 +22,7 @@ import (
 
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/dynamo"
 )
 
 const rows = 1000
@@ -69,7 +70,7 @@ func TestMain(m *testing.M) {
 	if dynURL == "" {
 		dynURL = "http://127.0.0.1:4567"
 	}
-	dyn, err := db.OpenDynamoDB(ctx, db.DynamoDBOptions{Endpoint: dynURL, TablePrefix: fmt.Sprintf("bench%d_", os.Getpid())}, []byte("k"))
+	dyn, err := dynamo.Open(ctx, dynamo.Options{Endpoint: dynURL, TablePrefix: fmt.Sprintf("bench%d_", os.Getpid())}, []byte("k"))
 	if err != nil {
 		panic(fmt.Sprintf("DynamoDB is required (make services starts dynalite): %v", err))
 	}
@@ -102,7 +103,7 @@ func TestMain(m *testing.M) {
 	lite.Close()
 	pg.Close()
 	for _, name := range []string{"todo", "photo", "album", "counter", "note"} {
-		dyn.DynamoDB().DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(dynTable(name))})
+		dynamo.Client(dyn).DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(dynTable(name))})
 	}
 	dyn.Close()
 	admin.Exec(ctx, "DROP SCHEMA bk_bench CASCADE")
@@ -143,7 +144,7 @@ const (
 )
 
 func baselineGet(ctx context.Context, t target, id string) (*store.Todo, error) {
-	if t.pool.DynamoDB() != nil {
+	if dynamo.Client(t.pool) != nil {
 		return dynGet(ctx, t, id)
 	}
 	r := new(store.Todo)
@@ -165,7 +166,7 @@ func baselineGet(ctx context.Context, t target, id string) (*store.Todo, error) 
 
 func baselinePut(ctx context.Context, t target, r *store.Todo) error {
 	r.Mtime = time.Now().UnixMilli()
-	if t.pool.DynamoDB() != nil {
+	if dynamo.Client(t.pool) != nil {
 		return dynPut(ctx, t, r)
 	}
 	if t.pool.PGX() != nil {
@@ -181,7 +182,7 @@ func baselinePut(ctx context.Context, t target, r *store.Todo) error {
 }
 
 func baselineSelect(ctx context.Context, t target, after string) ([]store.Photo, error) {
-	if t.pool.DynamoDB() != nil {
+	if dynamo.Client(t.pool) != nil {
 		return dynSelect(ctx, t, after)
 	}
 	out := make([]store.Photo, 0, 21)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
 // Album is a row of table "album".
@@ -195,7 +196,7 @@ type AlbumStore struct {
 
 // NewAlbumStore returns the store of table "album" on pool p.
 func NewAlbumStore(p *db.Pool) *AlbumStore {
-	return &AlbumStore{s: db.NewStore(p, AlbumTable)}
+	return &AlbumStore{s: db.NewStore(p, AlbumTable, drivers.For[Album]()...)}
 }
 
 // Get returns the row with key k, or db.ErrNotFound.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
 // BkAccount is a row of table "bk_account".
@@ -317,7 +318,7 @@ type BkAccountStore struct {
 
 // NewBkAccountStore returns the store of table "bk_account" on pool p.
 func NewBkAccountStore(p *db.Pool) *BkAccountStore {
-	return &BkAccountStore{s: db.NewStore(p, BkAccountTable)}
+	return &BkAccountStore{s: db.NewStore(p, BkAccountTable, drivers.For[BkAccount]()...)}
 }
 
 // Get returns the row with key k, or db.ErrNotFound.

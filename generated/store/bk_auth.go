@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
 // BkAuth is a row of table "bk_auth".
@@ -294,7 +295,7 @@ type BkAuthStore struct {
 
 // NewBkAuthStore returns the store of table "bk_auth" on pool p.
 func NewBkAuthStore(p *db.Pool) *BkAuthStore {
-	return &BkAuthStore{s: db.NewStore(p, BkAuthTable)}
+	return &BkAuthStore{s: db.NewStore(p, BkAuthTable, drivers.For[BkAuth]()...)}
 }
 
 // Get returns the row with key k, or db.ErrNotFound.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
 // Bookmark is a row of table "bookmark".
@@ -192,7 +193,7 @@ type BookmarkStore struct {
 
 // NewBookmarkStore returns the store of table "bookmark" on pool p.
 func NewBookmarkStore(p *db.Pool) *BookmarkStore {
-	return &BookmarkStore{s: db.NewStore(p, BookmarkTable)}
+	return &BookmarkStore{s: db.NewStore(p, BookmarkTable, drivers.For[Bookmark]()...)}
 }
 
 // Get returns the row with key k, or db.ErrNotFound.

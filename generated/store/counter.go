@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
 // Counter is a row of table "counter".
@@ -204,7 +205,7 @@ type CounterStore struct {
 
 // NewCounterStore returns the store of table "counter" on pool p.
 func NewCounterStore(p *db.Pool) *CounterStore {
-	return &CounterStore{s: db.NewStore(p, CounterTable)}
+	return &CounterStore{s: db.NewStore(p, CounterTable, drivers.For[Counter]()...)}
 }
 
 // Get returns the row with key k, or db.ErrNotFound.

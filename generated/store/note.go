@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
 // Note is a row of table "note".
@@ -168,7 +169,7 @@ type NoteStore struct {
 
 // NewNoteStore returns the store of table "note" on pool p.
 func NewNoteStore(p *db.Pool) *NoteStore {
-	return &NoteStore{s: db.NewStore(p, NoteTable)}
+	return &NoteStore{s: db.NewStore(p, NoteTable, drivers.For[Note]()...)}
 }
 
 // Get returns the row with key k, or db.ErrNotFound.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
 // Photo is a row of table "photo".
@@ -398,7 +399,7 @@ type PhotoStore struct {
 
 // NewPhotoStore returns the store of table "photo" on pool p.
 func NewPhotoStore(p *db.Pool) *PhotoStore {
-	return &PhotoStore{s: db.NewStore(p, PhotoTable)}
+	return &PhotoStore{s: db.NewStore(p, PhotoTable, drivers.For[Photo]()...)}
 }
 
 // Get returns the row with key k, or db.ErrNotFound.

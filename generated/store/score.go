@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
 // Score is a row of table "score".
@@ -186,7 +187,7 @@ type ScoreStore struct {
 
 // NewScoreStore returns the store of table "score" on pool p.
 func NewScoreStore(p *db.Pool) *ScoreStore {
-	return &ScoreStore{s: db.NewStore(p, ScoreTable)}
+	return &ScoreStore{s: db.NewStore(p, ScoreTable, drivers.For[Score]()...)}
 }
 
 // Get returns the row with key k, or db.ErrNotFound.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
 // Stat is a row of table "stat".
@@ -170,7 +171,7 @@ type StatStore struct {
 
 // NewStatStore returns the store of table "stat" on pool p.
 func NewStatStore(p *db.Pool) *StatStore {
-	return &StatStore{s: db.NewStore(p, StatTable)}
+	return &StatStore{s: db.NewStore(p, StatTable, drivers.For[Stat]()...)}
 }
 
 // Get returns the row with key k, or db.ErrNotFound.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
 // Todo is a row of table "todo".
@@ -212,7 +213,7 @@ type TodoStore struct {
 
 // NewTodoStore returns the store of table "todo" on pool p.
 func NewTodoStore(p *db.Pool) *TodoStore {
-	return &TodoStore{s: db.NewStore(p, TodoTable)}
+	return &TodoStore{s: db.NewStore(p, TodoTable, drivers.For[Todo]()...)}
 }
 
 // Get returns the row with key k, or db.ErrNotFound.

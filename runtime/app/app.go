@@ -25,6 +25,7 @@ import (
 	"github.com/bkgen/bkgen/runtime/cache"
 	"github.com/bkgen/bkgen/runtime/config"
 	"github.com/bkgen/bkgen/runtime/db"
+	_ "github.com/bkgen/bkgen/runtime/db/drivers" // -db-pool dynamodb
 	"github.com/bkgen/bkgen/runtime/gql"
 	"github.com/bkgen/bkgen/runtime/jobs"
 	"github.com/bkgen/bkgen/runtime/metrics"

@@ -40,7 +40,7 @@ type cached[R any] struct {
 	sf  singleflight.Group
 }
 
-func newCached[R any](b backend[R], t *Table[R], c cache.Cache) *cached[R] {
+func newCached[R any](b Backend[R], t *Table[R], c cache.Cache) *cached[R] {
 	cachedViews.Store(t.Name, t.view)
 	return &cached[R]{backend: b, t: t, c: c, ttl: t.CacheTTL}
 }
@@ -71,7 +71,7 @@ func CacheKey(table string, key []any) string {
 func (s *cached[R]) key(vals []any) string { return CacheKey(s.t.Name, vals) }
 
 func (s *cached[R]) rowKey(r *R) (string, error) {
-	vals, err := s.t.orderValues(r, s.t.Keys)
+	vals, err := s.t.OrderValues(r, s.t.Keys)
 	if err != nil {
 		return "", err
 	}

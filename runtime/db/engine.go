@@ -5,10 +5,11 @@ import (
 	"fmt"
 )
 
-// backend is one database's implementation of the table operations; the
-// contract is the same for all and the conformance suite
-// holds every backend to it.
-type backend[R any] interface {
+// Backend is one table's storage on one database: the contract every
+// driver implements, the same for all, to which the conformance suite
+// (tests/conformance) holds each. Keys and values are canonical (Table.Arg);
+// errors are this package's.
+type Backend[R any] interface {
 	Get(ctx context.Context, key []any) (*R, error)
 	Add(ctx context.Context, r *R) error
 	Put(ctx context.Context, r *R, expect []Cond) error
@@ -22,6 +23,10 @@ type backend[R any] interface {
 	CreateTable(ctx context.Context) error
 }
 
+// backend is Backend under the unexported name the stores and decorators
+// embed it by (its methods are theirs; the field is not part of the API).
+type backend[R any] = Backend[R]
+
 // Store runs the operations of one table on one pool, whatever its backend.
 // Generated stores wrap it with typed methods; code that works on any table
 // can use it directly with canonical values.
@@ -31,8 +36,15 @@ type Store[R any] struct {
 	p *Pool
 }
 
-// NewStore returns the store of table t on pool p.
-func NewStore[R any](p *Pool, t *Table[R]) *Store[R] {
+// Opener is how a driver package gives the backend of a table on a pool of
+// its own (ok false for any other pool). Generated stores pass the openers
+// of the drivers they are built with (runtime/db/drivers); SQLite and
+// PostgreSQL are built in.
+type Opener[R any] func(p *Pool, t *Table[R]) (b Backend[R], ok bool)
+
+// NewStore returns the store of table t on pool p: the backend of the first
+// opener that takes p, else the built-in SQL one.
+func NewStore[R any](p *Pool, t *Table[R], openers ...Opener[R]) *Store[R] {
 	t.init()
 	s := &Store[R]{t: t, p: p}
 	for _, name := range t.SkipPools {
@@ -41,9 +53,13 @@ func NewStore[R any](p *Pool, t *Table[R]) *Store[R] {
 			return s
 		}
 	}
-	if p.ddb != nil {
-		s.backend = newDynStore(p, t)
-	} else {
+	for _, open := range openers {
+		if b, ok := open(p, t); ok {
+			s.backend = b
+			break
+		}
+	}
+	if s.backend == nil {
 		s.backend = newSQLStore(p, t)
 	}
 	if p.metrics != nil {
@@ -61,8 +77,8 @@ func (s *Store[R]) Table() *Table[R] { return s.t }
 // Pool returns the pool the store runs on.
 func (s *Store[R]) Pool() *Pool { return s.p }
 
-// pageCount validates Query.Count.
-func pageCount(t string, q *Query) (int, error) {
+// PageCount validates Query.Count and returns the page size (drivers call it).
+func PageCount(t string, q *Query) (int, error) {
 	switch {
 	case q.Count == 0:
 		return DefaultCount, nil
@@ -72,9 +88,9 @@ func pageCount(t string, q *Query) (int, error) {
 	return q.Count, nil
 }
 
-// readSet returns which columns a Select reads: those listed (all when
+// ReadSet returns which columns a Select reads: those listed (all when
 // none) plus the order columns, which the page token needs.
-func (t *Table[R]) readSet(sel []string, order []int) ([]int, error) {
+func (t *Table[R]) ReadSet(sel []string, order []int) ([]int, error) {
 	if len(sel) == 0 {
 		all := make([]int, len(t.Columns))
 		for i := range all {
@@ -102,8 +118,8 @@ func (t *Table[R]) readSet(sel []string, order []int) ([]int, error) {
 	return cols, nil
 }
 
-// sortCol validates Query.Sort and returns its column, or -1.
-func (t *Table[R]) sortCol(q *Query) (int, error) {
+// SortCol validates Query.Sort and returns its column, or -1.
+func (t *Table[R]) SortCol(q *Query) (int, error) {
 	if q.Sort == "" {
 		return -1, nil
 	}
@@ -117,8 +133,8 @@ func (t *Table[R]) sortCol(q *Query) (int, error) {
 	return c, nil
 }
 
-// orderCols returns the values of cols in r, for a page token.
-func (t *Table[R]) orderValues(r *R, cols []int) ([]any, error) {
+// OrderValues returns the values of cols in r, for a page token.
+func (t *Table[R]) OrderValues(r *R, cols []int) ([]any, error) {
 	vals := make([]any, len(cols))
 	for i, c := range cols {
 		v, err := t.Arg(r, c)
@@ -130,20 +146,20 @@ func (t *Table[R]) orderValues(r *R, cols []int) ([]any, error) {
 	return vals, nil
 }
 
-// inKeyOrder returns rows in the order of keys, each once, skipping keys
+// InKeyOrder returns rows in the order of keys, each once, skipping keys
 // with no row.
-func (t *Table[R]) inKeyOrder(rows []R, keys [][]any) ([]R, error) {
+func (t *Table[R]) InKeyOrder(rows []R, keys [][]any) ([]R, error) {
 	found := make(map[string]int, len(rows))
 	for i := range rows {
-		vals, err := t.orderValues(&rows[i], t.Keys)
+		vals, err := t.OrderValues(&rows[i], t.Keys)
 		if err != nil {
 			return nil, err
 		}
-		found[valuesString(vals)] = i
+		found[ValuesString(vals)] = i
 	}
 	out := make([]R, 0, len(rows))
 	for _, k := range keys {
-		ks := valuesString(k)
+		ks := ValuesString(k)
 		if i, ok := found[ks]; ok {
 			out = append(out, rows[i])
 			delete(found, ks) // a key listed twice gives its row once

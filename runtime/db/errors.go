@@ -85,6 +85,10 @@ func MissingKey(table, column string) error {
 	return &ValidationError{Table: table, Column: column, Msg: "primary key part is missing"}
 }
 
+// Unavailable is the error of an operation (what: "get todo (dynamodb)")
+// that failed because the database did not answer (Outage).
+func Unavailable(what string, err error) error { return &unavailable{what: what, err: err} }
+
 // unavailable is an operation that failed because the database did not
 // answer. It is ErrUnavailable to errors.Is and errors.As (so the API replies
 // 503 with ErrUnavailable's message, never the driver's), and keeps the
@@ -97,9 +101,9 @@ type unavailable struct {
 func (u *unavailable) Error() string   { return u.what + ": database unavailable: " + u.err.Error() }
 func (u *unavailable) Unwrap() []error { return []error{ErrUnavailable, u.err} }
 
-// outage reports whether err means that the database could not be reached
+// Outage reports whether err means that the database could not be reached
 // or cannot serve now, rather than that the request was wrong.
-func outage(err error) bool {
+func Outage(err error) bool {
 	var ne net.Error
 	var pe *pgconn.PgError
 	var ce *pgconn.ConnectError

@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
@@ -58,16 +58,27 @@ type Pool struct {
 	// SQLite: one writer connection (SQLite allows one writer; queuing in
 	// Go beats SQLITE_BUSY retries) and a pool of readers (WAL lets them run
 	// beside the writer).
-	sqlW, sqlR    *sql.DB
-	pg            *pgxpool.Pool
-	ddb           *dynamodb.Client
-	ddbScan       bool   // Select may Scan when no key condition is given
-	ddbPrefix     string // before every DynamoDB table name
-	ddbConsistent bool   // strongly consistent reads
-	secret        []byte
-	cache         cache.Cache // read-through cache of bk.Cache tables; nil: none
-	metrics       *metrics.Registry
+	sqlW, sqlR *sql.DB
+	pg         *pgxpool.Pool
+	// conn is a driver package's connection (NewPool), closed by closeConn.
+	conn      any
+	closeConn func()
+	secret    []byte
+	cache     cache.Cache // read-through cache of bk.Cache tables; nil: none
+	metrics   *metrics.Registry
 }
+
+// NewPool is how a driver package makes the pool of one of its
+// connections: name is the driver (the -db-pool value, and what
+// bk.SkipPools names), conn is handed back by Conn to the driver's Opener,
+// close closes it. An empty secret (of the page tokens) gets a random one.
+func NewPool(name string, conn any, close func(), secret []byte) *Pool {
+	return &Pool{Name: name, conn: conn, closeConn: close, secret: tokenSecret(secret)}
+}
+
+// Conn returns the connection a driver package gave NewPool; nil for the
+// built-in SQL pools.
+func (p *Pool) Conn() any { return p.conn }
 
 // Dialect names the pool's database: sqlite, pgsql or dynamodb.
 func (p *Pool) Dialect() string { return p.Name }
@@ -93,6 +104,15 @@ func (p *Pools) Close() {
 	}
 }
 
+// drivers are the pool openers of the driver packages, by -db-pool name.
+var drivers = map[string]func(ctx context.Context, c Config) (*Pool, error){}
+
+// RegisterDriver makes -db-pool name open a pool with open; a driver
+// package calls it from init (runtime/db/drivers imports them all).
+func RegisterDriver(name string, open func(ctx context.Context, c Config) (*Pool, error)) {
+	drivers[name] = open
+}
+
 // Open opens the default pool named by c.Pool.
 func Open(ctx context.Context, c Config) (*Pools, error) {
 	var (
@@ -115,10 +135,17 @@ func Open(ctx context.Context, c Config) (*Pools, error) {
 			return nil, errors.New("db: -db-pool pgsql needs -db-pgsql-pool URL")
 		}
 		p, err = OpenPostgres(ctx, c.PgsqlPool, c.PgsqlMax, secret)
-	case "dynamodb":
-		p, err = OpenDynamoDB(ctx, DynamoDBOptions{Endpoint: c.DynamoDBPool, AllowScan: c.DynamoDBScan, TablePrefix: c.DynamoDBPrefix, EventualReads: c.DynamoDBEventual}, secret)
 	default:
-		return nil, fmt.Errorf("db: unknown pool %q (want sqlite, pgsql or dynamodb)", c.Pool)
+		open, ok := drivers[c.Pool]
+		if !ok {
+			names := []string{"sqlite", "pgsql"}
+			for n := range drivers {
+				names = append(names, n)
+			}
+			sort.Strings(names[2:])
+			return nil, fmt.Errorf("db: unknown pool %q (want %s)", c.Pool, strings.Join(names, ", "))
+		}
+		p, err = open(ctx, c)
 	}
 	if err != nil {
 		return nil, err
@@ -219,19 +246,19 @@ func (p *Pool) Close() {
 	if p.pg != nil {
 		p.pg.Close()
 	}
+	if p.closeConn != nil {
+		p.closeConn()
+	}
 }
 
 // Exec runs a hand-written statement (placeholders in the pool's own style:
 // ? for SQLite, $1 for PostgreSQL) and returns the rows affected.
 func (p *Pool) Exec(ctx context.Context, q string, args ...any) (int64, error) {
-	if p.ddb != nil {
-		return 0, Unsupportedf("dynamodb: no SQL statements")
+	if p.sqlW == nil && p.pg == nil {
+		return 0, Unsupportedf("%s: no SQL statements", p.Name)
 	}
 	return p.exec(ctx, q, args)
 }
-
-// DynamoDB returns the client of a DynamoDB pool; nil for other pools.
-func (p *Pool) DynamoDB() *dynamodb.Client { return p.ddb }
 
 // SQL returns the database/sql handle of a SQLite pool (the writer) for
 // hand-written queries; nil for other pools.

@@ -220,7 +220,9 @@ func (d NBool) ScanBool(v pgtype.Bool) error {
 	return nil
 }
 
-func toTime(src any) (time.Time, bool, error) {
+// ToTime reads a time as a database returns it (time.Time, or text in one
+// of the layouts the backends write); ok false for NULL.
+func ToTime(src any) (time.Time, bool, error) {
 	switch x := src.(type) {
 	case nil:
 		return time.Time{}, false, nil
@@ -233,7 +235,7 @@ func toTime(src any) (time.Time, bool, error) {
 		}
 		return t.UTC(), true, err
 	case []byte:
-		return toTime(string(x))
+		return ToTime(string(x))
 	}
 	return time.Time{}, false, fmt.Errorf("cannot scan %T into a time", src)
 }
@@ -242,7 +244,7 @@ func toTime(src any) (time.Time, bool, error) {
 type TimeDest struct{ P *time.Time }
 
 func (d TimeDest) Scan(src any) error {
-	t, _, err := toTime(src)
+	t, _, err := ToTime(src)
 	*d.P = t
 	return err
 }
@@ -252,7 +254,7 @@ func (d TimeDest) ScanTimestamptz(v pgtype.Timestamptz) error { *d.P = v.Time.UT
 type NTime struct{ P **time.Time }
 
 func (d NTime) Scan(src any) error {
-	t, ok, err := toTime(src)
+	t, ok, err := ToTime(src)
 	if !ok || err != nil {
 		*d.P = nil
 		return err

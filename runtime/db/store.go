@@ -158,7 +158,7 @@ func (s *sqlStore[R]) rowArgs(r *R, skip int) ([]any, error) {
 		}
 		v, err := s.t.Arg(r, c)
 		if err == nil {
-			err = checkText(v)
+			err = CheckText(v)
 		}
 		if err != nil {
 			return nil, &ValidationError{Table: s.t.Name, Column: s.t.Columns[c].Name, Msg: err.Error()}
@@ -170,7 +170,7 @@ func (s *sqlStore[R]) rowArgs(r *R, skip int) ([]any, error) {
 
 func (s *sqlStore[R]) bindKey(vals []any) ([]any, error) {
 	for i, v := range vals {
-		if err := checkText(v); err != nil {
+		if err := CheckText(v); err != nil {
 			return nil, &ValidationError{Table: s.t.Name, Column: s.t.Columns[s.t.Keys[i]].Name, Msg: err.Error()}
 		}
 		vals[i] = s.d.bind(v)
@@ -178,10 +178,10 @@ func (s *sqlStore[R]) bindKey(vals []any) ([]any, error) {
 	return vals, nil
 }
 
-// checkText refuses text that not every database can store: PostgreSQL
+// CheckText refuses text that not every database can store: PostgreSQL
 // rejects NUL bytes and invalid UTF-8 where SQLite would keep them, so both
 // are a ValidationError everywhere.
-func checkText(v any) error {
+func CheckText(v any) error {
 	s, ok := v.(string)
 	if !ok {
 		return nil
@@ -207,7 +207,7 @@ func (s *sqlStore[R]) wrap(op string, err error) error {
 	if errors.As(err, &e) || errors.As(err, &v) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	if outage(err) {
+	if Outage(err) {
 		return &unavailable{what: op + " " + s.t.Name + " (" + s.d.name + ")", err: err}
 	}
 	return fmt.Errorf("%s %s (%s): %w", op, s.t.Name, s.d.name, err)
@@ -427,7 +427,7 @@ func (s *sqlStore[R]) Update(ctx context.Context, key []any, sets []Set, expect 
 		if i > 0 {
 			b.sql.WriteString(" AND ")
 		}
-		if err := checkText(key[i]); err != nil {
+		if err := CheckText(key[i]); err != nil {
 			return 0, &ValidationError{Table: s.t.Name, Column: s.t.Columns[k].Name, Msg: err.Error()}
 		}
 		b.sql.WriteString(quote(s.t.Columns[k].Name) + " = " + b.arg(key[i]))
@@ -449,7 +449,7 @@ func (s *sqlStore[R]) writeSets(b *builder, sets []Set) error {
 		if i > 0 {
 			b.sql.WriteString(", ")
 		}
-		if err := checkText(st.Val); err != nil {
+		if err := CheckText(st.Val); err != nil {
 			return &ValidationError{Table: s.t.Name, Column: s.t.Columns[st.Col].Name, Msg: err.Error()}
 		}
 		b.sql.WriteString(quote(s.t.Columns[st.Col].Name) + " = " + b.arg(st.Val))
@@ -502,7 +502,7 @@ func (s *sqlStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 		chunk := keys[start:min(start+listChunk, len(keys))]
 		for _, k := range chunk {
 			for i, v := range k {
-				if err := checkText(v); err != nil {
+				if err := CheckText(v); err != nil {
 					return nil, &ValidationError{Table: s.t.Name, Column: s.t.Columns[s.t.Keys[i]].Name, Msg: err.Error()}
 				}
 			}
@@ -542,10 +542,11 @@ func (s *sqlStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 			return nil, s.wrap("list", err)
 		}
 	}
-	return s.t.inKeyOrder(rows, keys)
+	return s.t.InKeyOrder(rows, keys)
 }
 
-func valuesString(vals []any) string {
+// ValuesString is a map key for a list of canonical values (a row key).
+func ValuesString(vals []any) string {
 	var b strings.Builder
 	for _, v := range vals {
 		b.WriteString(fmt.Sprintf("%T:%v\x00", v, v))
@@ -627,7 +628,7 @@ func (t *Table[R]) Cond(c Cond) (int, []any, error) {
 		}
 		cv, err := canon(k, v)
 		if err == nil {
-			err = checkText(cv)
+			err = CheckText(cv)
 		}
 		if err != nil {
 			return 0, nil, Invalid(t.Name, c.Col, "%v", err)
@@ -694,13 +695,13 @@ func (s *sqlStore[R]) where(b *builder, conds []Cond, and bool) error {
 // Select returns one page of rows matching q.
 func (s *sqlStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 	t := s.t
-	count, err := pageCount(t.Name, q)
+	count, err := PageCount(t.Name, q)
 	if err != nil {
 		return nil, err
 	}
 	// Order: the sort column, then the key columns, so the order is total
 	// and a token can name a position.
-	sc, err := t.sortCol(q)
+	sc, err := t.SortCol(q)
 	if err != nil {
 		return nil, err
 	}
@@ -713,7 +714,7 @@ func (s *sqlStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 			order = append(order, k)
 		}
 	}
-	cols, err := t.readSet(q.Select, order)
+	cols, err := t.ReadSet(q.Select, order)
 	if err != nil {
 		return nil, err
 	}
@@ -802,7 +803,7 @@ func (s *sqlStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 	page := &Page[R]{Rows: rows}
 	if len(rows) > count {
 		page.Rows = rows[:count]
-		vals, err := t.orderValues(&rows[count-1], order)
+		vals, err := t.OrderValues(&rows[count-1], order)
 		if err != nil {
 			return nil, err
 		}

@@ -19,7 +19,7 @@ type timed[R any] struct {
 	get, add, put, del, incr, update, updateAll, delAll, list, sel *metrics.Timer
 }
 
-func newTimed[R any](b backend[R], r *metrics.Registry, pool string) *timed[R] {
+func newTimed[R any](b Backend[R], r *metrics.Registry, pool string) *timed[R] {
 	t := func(op string) *metrics.Timer { return r.Pool(pool, op) }
 	return &timed[R]{backend: b, get: t("get"), add: t("add"), put: t("put"), del: t("del"), incr: t("incr"),
 		update: t("update"), updateAll: t("update_all"), delAll: t("del_all"), list: t("list"), sel: t("select")}

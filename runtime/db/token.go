@@ -219,3 +219,15 @@ func kindHolds(k Kind, v any) bool {
 // nilOK reports whether a non-nullable column may still have the canonical
 // value nil: empty JSON and bytes values are NULL (JSONArg, BytesArg).
 func (c *Column) nilOK() bool { return c.Kind == KindJSON || c.Kind == KindBytes }
+
+// EncodeToken seals the values that resume a select (the last row's sort
+// values) into an opaque page token bound to scope, with the pool's secret.
+func (p *Pool) EncodeToken(scope string, vals []any) (string, error) {
+	return encodeToken(p.secret, scope, vals)
+}
+
+// DecodeToken opens a page token of EncodeToken: ErrBadToken unless this
+// pool issued it for scope.
+func (p *Pool) DecodeToken(scope, tok string, cols []*Column) ([]any, error) {
+	return decodeToken(p.secret, scope, tok, cols)
+}

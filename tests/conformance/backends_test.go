@@ -14,6 +14,7 @@ import (
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/cache"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/dynamo"
 	"github.com/bkgen/bkgen/tests/testenv"
 )
 
@@ -68,7 +69,7 @@ func backends() []backend {
 		}},
 		{"dynamodb", func(t *testing.T) *db.Pool {
 			// scans allowed, so cases without a key condition run
-			p, err := db.OpenDynamoDB(context.Background(), db.DynamoDBOptions{Endpoint: testenv.DynamoURL(), AllowScan: true, TablePrefix: testenv.DynamoPrefix(t)}, []byte("test-secret"))
+			p, err := dynamo.Open(context.Background(), dynamo.Options{Endpoint: testenv.DynamoURL(), AllowScan: true, TablePrefix: testenv.DynamoPrefix(t)}, []byte("test-secret"))
 			if err != nil {
 				t.Fatalf("DynamoDB is required (run scripts/services.sh for dynalite, or set BK_TEST_DYNAMODB): %v", err)
 			}

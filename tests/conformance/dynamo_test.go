@@ -9,6 +9,7 @@ import (
 
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/dynamo"
 )
 
 // upgradeDynamo is the upgrade case on DynamoDB, which has no columns to
@@ -18,7 +19,7 @@ func upgradeDynamo(t *testing.T, e *env) {
 	prefix := e.uid(t)
 	table := store.TodoTable.Name
 	name := ""
-	out, err := e.pool.DynamoDB().ListTables(e.ctx, &dynamodb.ListTablesInput{})
+	out, err := dynamo.Client(e.pool).ListTables(e.ctx, &dynamodb.ListTablesInput{})
 	ok(t, err)
 	for _, n := range out.TableNames {
 		if len(n) > len(table) && n[len(n)-len(table):] == table && n[len(n)-len(table)-1] == '_' {
@@ -29,7 +30,7 @@ func upgradeDynamo(t *testing.T, e *env) {
 		t.Fatal("todo table not found")
 	}
 	for i := 0; i < 5; i++ {
-		_, err := e.pool.DynamoDB().PutItem(e.ctx, &dynamodb.PutItemInput{TableName: &name, Item: map[string]types.AttributeValue{
+		_, err := dynamo.Client(e.pool).PutItem(e.ctx, &dynamodb.PutItemInput{TableName: &name, Item: map[string]types.AttributeValue{
 			"id": &types.AttributeValueMemberS{Value: fmt.Sprint(prefix, i)}, "name": &types.AttributeValueMemberS{Value: fmt.Sprint("n", i)},
 		}})
 		ok(t, err)

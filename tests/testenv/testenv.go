@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/dynamo"
 )
 
 // PgsqlURL is the PostgreSQL server of the tests: BK_TEST_PGSQL, or the
@@ -78,18 +79,18 @@ func DynamoPrefix(t testing.TB) string {
 	prefix := random("bkt") + "_"
 	t.Cleanup(func() {
 		ctx := context.Background()
-		p, err := db.OpenDynamoDB(ctx, db.DynamoDBOptions{Endpoint: DynamoURL()}, nil)
+		p, err := dynamo.Open(ctx, dynamo.Options{Endpoint: DynamoURL()}, nil)
 		if err != nil {
 			return
 		}
 		defer p.Close()
-		out, err := p.DynamoDB().ListTables(ctx, &dynamodb.ListTablesInput{})
+		out, err := dynamo.Client(p).ListTables(ctx, &dynamodb.ListTablesInput{})
 		if err != nil {
 			return
 		}
 		for _, name := range out.TableNames {
 			if strings.HasPrefix(name, prefix) {
-				p.DynamoDB().DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: &name})
+				dynamo.Client(p).DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: &name})
 			}
 		}
 	})

@@ -1,10 +1,12 @@
-package db
+package dynamo
 
 import (
 	"context"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/bkgen/bkgen/runtime/db"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -17,15 +19,15 @@ type dynPlan struct {
 	scan    bool
 	keyCond string
 	filter  string
-	local   []Cond // conditions on the queried key attributes beyond the key condition: DynamoDB refuses them in a filter, so they are checked here
-	none    bool   // no row can match
-	order   []int  // columns of the page token: the read's keys, then the table's
+	local   []db.Cond // conditions on the queried key attributes beyond the key condition: DynamoDB refuses them in a filter, so they are checked here
+	none    bool      // no row can match
+	order   []int     // columns of the page token: the read's keys, then the table's
 }
 
 // eqValue returns the value of an eq condition on column col, if any.
-func (s *dynStore[R]) eqValue(conds []Cond, col int) (any, bool) {
+func (s *dynStore[R]) eqValue(conds []db.Cond, col int) (any, bool) {
 	for _, c := range conds {
-		if (c.Op == OpEq || c.Op == "") && len(c.Values) == 1 && s.t.Col(c.Col) == col {
+		if (c.Op == db.OpEq || c.Op == "") && len(c.Values) == 1 && s.t.Col(c.Col) == col {
 			_, vals, err := s.t.Cond(c)
 			if err == nil {
 				return vals[0], true
@@ -35,15 +37,15 @@ func (s *dynStore[R]) eqValue(conds []Cond, col int) (any, bool) {
 	return nil, false
 }
 
-func rangeOp(op Op) bool {
+func rangeOp(op db.Op) bool {
 	switch op {
-	case OpEq, "", OpLt, OpLe, OpGt, OpGe, OpBetween, OpBeginsWith:
+	case db.OpEq, "", db.OpLt, db.OpLe, db.OpGt, db.OpGe, db.OpBetween, db.OpBeginsWith:
 		return true
 	}
 	return false
 }
 
-func (s *dynStore[R]) plan(e *dexpr, conds []Cond, sc int, desc bool) (*dynPlan, error) {
+func (s *dynStore[R]) plan(e *dexpr, conds []db.Cond, sc int, desc bool) (*dynPlan, error) {
 	for _, c := range conds { // validate every condition first: one error for everyone
 		if _, _, err := s.t.Cond(c); err != nil {
 			return nil, err
@@ -59,7 +61,7 @@ func (s *dynStore[R]) plan(e *dexpr, conds []Cond, sc int, desc bool) (*dynPlan,
 				}
 			}
 			if p.index == nil {
-				return nil, Unsupportedf("%s: DynamoDB sorts only by the range key (%s) or a local index; no index has %s as its range key", s.t.Name, s.colName(s.rng), s.t.Columns[sc].Name)
+				return nil, db.Unsupportedf("%s: DynamoDB sorts only by the range key (%s) or a local index; no index has %s as its range key", s.t.Name, s.colName(s.rng), s.t.Columns[sc].Name)
 			}
 		}
 		if v == "" {
@@ -77,17 +79,17 @@ func (s *dynStore[R]) plan(e *dexpr, conds []Cond, sc int, desc bool) (*dynPlan,
 			}
 		}
 		if p.index == nil {
-			if !s.p.ddbScan {
-				return nil, Unsupportedf("%s: DynamoDB needs an eq condition on the hash key %s or on an index's hash key; full scans are off (-db-dynamodb-scan)", s.t.Name, s.t.Columns[s.hash].Name)
+			if !s.cn.scan {
+				return nil, db.Unsupportedf("%s: DynamoDB needs an eq condition on the hash key %s or on an index's hash key; full scans are off (-db-dynamodb-scan)", s.t.Name, s.t.Columns[s.hash].Name)
 			}
 			if sc >= 0 || desc {
-				return nil, Unsupportedf("%s: a DynamoDB scan returns rows in no order; sort and desc need an eq condition on the hash key %s", s.t.Name, s.t.Columns[s.hash].Name)
+				return nil, db.Unsupportedf("%s: a DynamoDB scan returns rows in no order; sort and desc need an eq condition on the hash key %s", s.t.Name, s.t.Columns[s.hash].Name)
 			}
 			p.scan = true
 		}
 	}
 	// Key condition: hash eq, plus the first range condition DynamoDB takes.
-	var rest []Cond
+	var rest []db.Cond
 	usedHash, usedRange := false, false
 	var kc []string
 	for _, c := range conds {
@@ -95,7 +97,7 @@ func (s *dynStore[R]) plan(e *dexpr, conds []Cond, sc int, desc bool) (*dynPlan,
 		_, vals, _ := s.t.Cond(c)
 		switch {
 		case p.scan:
-		case col == hash && !usedHash && (c.Op == OpEq || c.Op == "") && vals[0] != "":
+		case col == hash && !usedHash && (c.Op == db.OpEq || c.Op == "") && vals[0] != "":
 			usedHash = true
 			a, err := s.av(col, vals[0])
 			if err != nil {
@@ -156,7 +158,7 @@ func (s *dynStore[R]) colName(c int) string {
 	return s.t.Columns[c].Name
 }
 
-func (p *dynPlan) scope(table string, q *Query) string {
+func (p *dynPlan) scope(table string, q *db.Query) string {
 	idx := ""
 	if p.index != nil {
 		idx = p.index.name
@@ -169,7 +171,7 @@ func (p *dynPlan) scope(table string, q *Query) string {
 }
 
 // pages runs the plan, calling each for every item until it returns false.
-func (s *dynStore[R]) pages(ctx context.Context, e *dexpr, p *dynPlan, q *Query, proj *string, start map[string]types.AttributeValue, limit int32, each func(map[string]types.AttributeValue) bool) error {
+func (s *dynStore[R]) pages(ctx context.Context, e *dexpr, p *dynPlan, q *db.Query, proj *string, start map[string]types.AttributeValue, limit int32, each func(map[string]types.AttributeValue) bool) error {
 	var idx *string
 	if p.index != nil {
 		idx = &p.index.name
@@ -179,7 +181,7 @@ func (s *dynStore[R]) pages(ctx context.Context, e *dexpr, p *dynPlan, q *Query,
 		var last map[string]types.AttributeValue
 		if p.scan {
 			out, err := s.c.Scan(ctx, &dynamodb.ScanInput{
-				TableName: &s.table, ConsistentRead: aws.Bool(s.p.ddbConsistent), ExclusiveStartKey: start, Limit: aws.Int32(limit),
+				TableName: &s.table, ConsistentRead: aws.Bool(s.cn.consistent), ExclusiveStartKey: start, Limit: aws.Int32(limit),
 				FilterExpression: nonEmpty(p.filter), ProjectionExpression: proj,
 				ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil(),
 			})
@@ -189,7 +191,7 @@ func (s *dynStore[R]) pages(ctx context.Context, e *dexpr, p *dynPlan, q *Query,
 			items, last = out.Items, out.LastEvaluatedKey
 		} else {
 			out, err := s.c.Query(ctx, &dynamodb.QueryInput{
-				TableName: &s.table, IndexName: idx, ConsistentRead: aws.Bool(s.p.ddbConsistent && (p.index == nil || p.index.local)),
+				TableName: &s.table, IndexName: idx, ConsistentRead: aws.Bool(s.cn.consistent && (p.index == nil || p.index.local)),
 				ExclusiveStartKey: start, Limit: aws.Int32(limit), ScanIndexForward: aws.Bool(!q.Desc),
 				KeyConditionExpression: &p.keyCond, FilterExpression: nonEmpty(p.filter), ProjectionExpression: proj,
 				ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil(),
@@ -225,15 +227,15 @@ func (s *dynStore[R]) projection(e *dexpr, cols []int) *string {
 	return aws.String(strings.Join(names, ", "))
 }
 
-func (s *dynStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
+func (s *dynStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	count, err := pageCount(s.t.Name, q)
+	count, err := db.PageCount(s.t.Name, q)
 	if err != nil {
 		return nil, err
 	}
-	sc, err := s.t.sortCol(q)
+	sc, err := s.t.SortCol(q)
 	if err != nil {
 		return nil, err
 	}
@@ -245,11 +247,11 @@ func (s *dynStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 	scope := p.scope(s.t.Name, q)
 	var start map[string]types.AttributeValue
 	if q.Token != "" {
-		ocols := make([]*Column, len(p.order))
+		ocols := make([]*db.Column, len(p.order))
 		for i, c := range p.order {
 			ocols[i] = &s.t.Columns[c]
 		}
-		vals, err := decodeToken(s.p.secret, scope, q.Token, ocols)
+		vals, err := s.p.DecodeToken(scope, q.Token, ocols)
 		if err != nil {
 			return nil, err
 		}
@@ -257,7 +259,7 @@ func (s *dynStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 		for i, c := range p.order {
 			a, err := s.av(c, vals[i])
 			if err != nil {
-				return nil, ErrBadToken
+				return nil, db.ErrBadToken
 			}
 			if a != nil {
 				start[s.t.Columns[c].Name] = a
@@ -265,7 +267,7 @@ func (s *dynStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 		}
 	}
 	if p.none {
-		return &Page[R]{}, nil
+		return &db.Page[R]{}, nil
 	}
 	if q.Total {
 		var n int64
@@ -275,9 +277,9 @@ func (s *dynStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 		} else {
 			err = s.countAll(ctx, e, p, q, &n)
 		}
-		return &Page[R]{Total: n}, err
+		return &db.Page[R]{Total: n}, err
 	}
-	cols, err := s.t.readSet(q.Select, p.order)
+	cols, err := s.t.ReadSet(q.Select, p.order)
 	if err != nil {
 		return nil, err
 	}
@@ -296,21 +298,21 @@ func (s *dynStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 	if err != nil {
 		return nil, err
 	}
-	page := &Page[R]{Rows: rows}
+	page := &db.Page[R]{Rows: rows}
 	if len(rows) > count {
 		page.Rows = rows[:count]
-		vals, err := s.t.orderValues(&rows[count-1], p.order)
+		vals, err := s.t.OrderValues(&rows[count-1], p.order)
 		if err != nil {
 			return nil, err
 		}
-		if page.Next, err = encodeToken(s.p.secret, scope, vals); err != nil {
+		if page.Next, err = s.p.EncodeToken(scope, vals); err != nil {
 			return nil, err
 		}
 	}
 	return page, nil
 }
 
-func (s *dynStore[R]) countAll(ctx context.Context, e *dexpr, p *dynPlan, q *Query, n *int64) error {
+func (s *dynStore[R]) countAll(ctx context.Context, e *dexpr, p *dynPlan, q *db.Query, n *int64) error {
 	var idx *string
 	if p.index != nil {
 		idx = &p.index.name
@@ -350,12 +352,12 @@ func (e *dexpr) namesOrNil() map[string]string {
 }
 
 // matchingKeys returns the keys of every row matching conds (at least one).
-func (s *dynStore[R]) matchingKeys(ctx context.Context, op string, conds []Cond) ([]map[string]types.AttributeValue, error) {
+func (s *dynStore[R]) matchingKeys(ctx context.Context, op string, conds []db.Cond) ([]map[string]types.AttributeValue, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
 	if len(conds) == 0 {
-		return nil, Invalid(s.t.Name, "", "%s needs at least one condition", op)
+		return nil, db.Invalid(s.t.Name, "", "%s needs at least one condition", op)
 	}
 	e := s.newExpr()
 	p, err := s.plan(e, conds, -1, false)
@@ -363,7 +365,7 @@ func (s *dynStore[R]) matchingKeys(ctx context.Context, op string, conds []Cond)
 		return nil, err
 	}
 	var keys []map[string]types.AttributeValue
-	err = s.pages(ctx, e, p, &Query{}, s.projection(e, s.t.Keys), nil, 1000, func(it map[string]types.AttributeValue) bool {
+	err = s.pages(ctx, e, p, &db.Query{}, s.projection(e, s.t.Keys), nil, 1000, func(it map[string]types.AttributeValue) bool {
 		k := make(map[string]types.AttributeValue, 2)
 		for _, c := range s.t.Keys {
 			k[s.t.Columns[c].Name] = it[s.t.Columns[c].Name]
@@ -387,7 +389,7 @@ func backoff(ctx context.Context, n int) error {
 
 const batchRetries = 10
 
-func (s *dynStore[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
+func (s *dynStore[R]) DelAll(ctx context.Context, conds []db.Cond) (int64, error) {
 	keys, err := s.matchingKeys(ctx, "DelAll", conds)
 	if err != nil {
 		return 0, err
@@ -417,7 +419,7 @@ func (s *dynStore[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
 	return int64(len(keys)), nil
 }
 
-func (s *dynStore[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error) {
+func (s *dynStore[R]) UpdateAll(ctx context.Context, conds []db.Cond, sets []db.Set) (int64, error) {
 	keys, err := s.matchingKeys(ctx, "UpdateAll", conds)
 	if err != nil {
 		return 0, err
@@ -464,7 +466,7 @@ func (s *dynStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 	seen := map[string]bool{}
 	var all []map[string]types.AttributeValue
 	for _, k := range keys {
-		ks := valuesString(k)
+		ks := db.ValuesString(k)
 		if seen[ks] { // BatchGetItem refuses a key twice
 			continue
 		}
@@ -477,7 +479,7 @@ func (s *dynStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 	}
 	var rows []R
 	for start := 0; start < len(all); start += 100 {
-		pending := map[string]types.KeysAndAttributes{s.table: {Keys: all[start:min(start+100, len(all))], ConsistentRead: aws.Bool(s.p.ddbConsistent)}}
+		pending := map[string]types.KeysAndAttributes{s.table: {Keys: all[start:min(start+100, len(all))], ConsistentRead: aws.Bool(s.cn.consistent)}}
 		for try := 0; len(pending[s.table].Keys) > 0; try++ {
 			if try == batchRetries {
 				return nil, s.wrap("list", fmt.Errorf("%d keys still unprocessed after %d tries", len(pending[s.table].Keys), try))
@@ -500,16 +502,16 @@ func (s *dynStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 			pending = out.UnprocessedKeys
 		}
 	}
-	return s.t.inKeyOrder(rows, keys)
+	return s.t.InKeyOrder(rows, keys)
 }
 
 // --- tables
 
 func (s *dynStore[R]) attrType(c int) types.ScalarAttributeType {
 	switch s.t.Columns[c].Kind {
-	case KindInt, KindFloat:
+	case db.KindInt, db.KindFloat:
 		return types.ScalarAttributeTypeN
-	case KindBytes:
+	case db.KindBytes:
 		return types.ScalarAttributeTypeB
 	}
 	return types.ScalarAttributeTypeS
@@ -536,7 +538,7 @@ func (s *dynStore[R]) CreateTable(ctx context.Context) error {
 	}
 	for _, ix := range s.indexes {
 		if ix.indexError != "" {
-			return Unsupportedf("%s: %s", s.t.Name, ix.indexError)
+			return db.Unsupportedf("%s: %s", s.t.Name, ix.indexError)
 		}
 	}
 	desc, err := s.c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &s.table})
@@ -559,7 +561,7 @@ func (s *dynStore[R]) CreateTable(ctx context.Context) error {
 			continue
 		}
 		if ix.local {
-			return Unsupportedf("%s: local index %s can only be made with the table; DynamoDB cannot add it to an existing table", s.t.Name, ix.name)
+			return db.Unsupportedf("%s: local index %s can only be made with the table; DynamoDB cannot add it to an existing table", s.t.Name, ix.name)
 		}
 		_, err := s.c.UpdateTable(ctx, &dynamodb.UpdateTableInput{
 			TableName:            &s.table,
@@ -637,7 +639,7 @@ func (s *dynStore[R]) waitActive(ctx context.Context) error {
 
 // matchLocal checks conditions on key attributes of an item; key values are
 // never NULL, so only comparisons are involved.
-func (s *dynStore[R]) matchLocal(conds []Cond, item map[string]types.AttributeValue) bool {
+func (s *dynStore[R]) matchLocal(conds []db.Cond, item map[string]types.AttributeValue) bool {
 	for _, c := range conds {
 		col, vals, err := s.t.Cond(c)
 		if err != nil {
@@ -652,7 +654,7 @@ func (s *dynStore[R]) matchLocal(conds []Cond, item map[string]types.AttributeVa
 }
 
 // matches evaluates one condition on a canonical, non-NULL value.
-func matches(op Op, v any, vals []any) bool {
+func matches(op db.Op, v any, vals []any) bool {
 	for _, w := range vals {
 		if compare(v, w) == -2 { // another kind: validated input never gets here
 			return false
@@ -660,40 +662,40 @@ func matches(op Op, v any, vals []any) bool {
 	}
 	cmp := func(w any) int { return compare(v, w) }
 	switch op {
-	case OpEq, "":
+	case db.OpEq, "":
 		return cmp(vals[0]) == 0
-	case OpNe:
+	case db.OpNe:
 		return cmp(vals[0]) != 0
-	case OpGt:
+	case db.OpGt:
 		return cmp(vals[0]) > 0
-	case OpGe:
+	case db.OpGe:
 		return cmp(vals[0]) >= 0
-	case OpLt:
+	case db.OpLt:
 		return cmp(vals[0]) < 0
-	case OpLe:
+	case db.OpLe:
 		return cmp(vals[0]) <= 0
-	case OpBetween:
+	case db.OpBetween:
 		return cmp(vals[0]) >= 0 && cmp(vals[1]) <= 0
-	case OpIn:
+	case db.OpIn:
 		for _, w := range vals {
 			if cmp(w) == 0 {
 				return true
 			}
 		}
 		return false
-	case OpNotNull:
+	case db.OpNotNull:
 		return true
-	case OpNull:
+	case db.OpNull:
 		return false
 	}
 	sv, _ := v.(string)
 	arg, _ := vals[0].(string)
 	switch op {
-	case OpBeginsWith:
+	case db.OpBeginsWith:
 		return strings.HasPrefix(sv, arg)
-	case OpContains:
+	case db.OpContains:
 		return strings.Contains(sv, arg)
-	case OpNotContains:
+	case db.OpNotContains:
 		return !strings.Contains(sv, arg)
 	}
 	return false

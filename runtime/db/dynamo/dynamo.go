@@ -1,4 +1,19 @@
-package db
+// Package dynamo is the DynamoDB driver of runtime/db: a pool (Open, or
+// -db-pool dynamodb once runtime/db/drivers is imported) and the backend of
+// each table on it (Backend). The mapping (docs/schema.md has it per
+// annotation):
+//   - the first key column is the hash key, the second the range key;
+//   - indexes become LSIs when they start with the hash key and have two
+//     columns, GSIs otherwise; only their first two columns are keys, and
+//     every index projects all attributes so a db.Query on it returns rows;
+//   - values: strings, times (db.TimeFormat) and JSON are S, numbers N, bool
+//     BOOL, bytes B; NULL is an absent attribute; an empty string in an
+//     index key column is stored absent too (DynamoDB refuses it there) and
+//     conditions treat that absence as "";
+//   - Select is a db.Query on the table when the hash key is fixed by eq, on an
+//     index when its hash key is, and a Scan otherwise, only where scans are
+//     allowed. What DynamoDB cannot do is ErrUnsupported, never ignored.
+package dynamo
 
 import (
 	"context"
@@ -13,6 +28,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bkgen/bkgen/runtime/db"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -22,21 +39,8 @@ import (
 	"github.com/aws/smithy-go"
 )
 
-// DynamoDB backend. The mapping (docs/schema.md has it per annotation):
-//   - the first key column is the hash key, the second the range key;
-//   - indexes become LSIs when they start with the hash key and have two
-//     columns, GSIs otherwise; only their first two columns are keys, and
-//     every index projects all attributes so a Query on it returns rows;
-//   - values: strings, times (TimeFormat) and JSON are S, numbers N, bool
-//     BOOL, bytes B; NULL is an absent attribute; an empty string in an
-//     index key column is stored absent too (DynamoDB refuses it there) and
-//     conditions treat that absence as "";
-//   - Select is a Query on the table when the hash key is fixed by eq, on an
-//     index when its hash key is, and a Scan otherwise, only where scans are
-//     allowed. What DynamoDB cannot do is ErrUnsupported, never ignored.
-
-// DynamoDBOptions configures a DynamoDB pool.
-type DynamoDBOptions struct {
+// Options configures a DynamoDB pool.
+type Options struct {
 	// Endpoint is a URL (dynalite, DynamoDB local), or "default" for AWS with
 	// the standard credential chain and region (AWS_REGION, else us-east-1).
 	Endpoint string
@@ -52,8 +56,41 @@ type DynamoDBOptions struct {
 	EventualReads bool
 }
 
-// OpenDynamoDB opens a DynamoDB pool.
-func OpenDynamoDB(ctx context.Context, o DynamoDBOptions, secret []byte) (*Pool, error) {
+func init() {
+	db.RegisterDriver("dynamodb", func(ctx context.Context, c db.Config) (*db.Pool, error) {
+		return Open(ctx, Options{Endpoint: c.DynamoDBPool, AllowScan: c.DynamoDBScan, TablePrefix: c.DynamoDBPrefix, EventualReads: c.DynamoDBEventual}, []byte(c.TokenSecret))
+	})
+}
+
+// conn is what a DynamoDB pool holds (db.Pool.Conn): the client and the
+// options its tables use.
+type conn struct {
+	c          *dynamodb.Client
+	scan       bool   // Select may Scan when no key condition is given
+	prefix     string // before every DynamoDB table name
+	consistent bool   // strongly consistent reads
+}
+
+// Client returns the DynamoDB client of a pool Open made; nil for other pools.
+func Client(p *db.Pool) *dynamodb.Client {
+	if c, ok := p.Conn().(*conn); ok {
+		return c.c
+	}
+	return nil
+}
+
+// Backend is the driver's db.Opener: the backend of table t on a pool Open
+// made.
+func Backend[R any](p *db.Pool, t *db.Table[R]) (db.Backend[R], bool) {
+	c, ok := p.Conn().(*conn)
+	if !ok {
+		return nil, false
+	}
+	return newDynStore(p, c, t), true
+}
+
+// Open opens a DynamoDB pool.
+func Open(ctx context.Context, o Options, secret []byte) (*db.Pool, error) {
 	endpoint := o.Endpoint
 	opts := []func(*config.LoadOptions) error{
 		config.WithRetryer(func() aws.Retryer {
@@ -84,7 +121,7 @@ func OpenDynamoDB(ctx context.Context, o DynamoDBOptions, secret []byte) (*Pool,
 	if _, err := client.ListTables(pctx, &dynamodb.ListTablesInput{Limit: aws.Int32(1)}, func(o *dynamodb.Options) { o.RetryMaxAttempts = 3 }); err != nil {
 		return nil, fmt.Errorf("db: dynamodb %s does not answer: %w", endpoint, err)
 	}
-	return &Pool{Name: "dynamodb", ddb: client, ddbScan: o.AllowScan, ddbPrefix: o.TablePrefix, ddbConsistent: !o.EventualReads, secret: tokenSecret(secret)}, nil
+	return db.NewPool("dynamodb", &conn{c: client, scan: o.AllowScan, prefix: o.TablePrefix, consistent: !o.EventualReads}, nil, secret), nil
 }
 
 // dynIndex is a secondary index as DynamoDB holds it.
@@ -97,9 +134,10 @@ type dynIndex struct {
 }
 
 type dynStore[R any] struct {
-	t         *Table[R]
+	t         *db.Table[R]
 	table     string // the DynamoDB table name: the pool's prefix + the table name
-	p         *Pool
+	p         *db.Pool
+	cn        *conn
 	c         *dynamodb.Client
 	hash, rng int // key columns; rng -1
 	indexes   []dynIndex
@@ -108,8 +146,8 @@ type dynStore[R any] struct {
 	names     map[string]string
 }
 
-func newDynStore[R any](p *Pool, t *Table[R]) *dynStore[R] {
-	s := &dynStore[R]{t: t, table: p.ddbPrefix + t.Name, p: p, c: p.ddb, hash: t.Keys[0], rng: -1, sparse: make([]bool, len(t.Columns))}
+func newDynStore[R any](p *db.Pool, cn *conn, t *db.Table[R]) *dynStore[R] {
+	s := &dynStore[R]{t: t, table: cn.prefix + t.Name, p: p, cn: cn, c: cn.c, hash: t.Keys[0], rng: -1, sparse: make([]bool, len(t.Columns))}
 	switch {
 	case len(t.Keys) == 2:
 		s.rng = t.Keys[1]
@@ -126,7 +164,7 @@ func newDynStore[R any](p *Pool, t *Table[R]) *dynStore[R] {
 			if c >= 0 && !dynKeyKind(t.Columns[c].Kind) {
 				d.indexError = fmt.Sprintf("index %s: a %s column cannot be a DynamoDB key", ix.Name, t.Columns[c].Kind)
 			}
-			if c >= 0 && t.Columns[c].Kind == KindString && !t.Columns[c].Nullable {
+			if c >= 0 && t.Columns[c].Kind == db.KindString && !t.Columns[c].Nullable {
 				s.sparse[c] = true
 			}
 		}
@@ -140,11 +178,13 @@ func newDynStore[R any](p *Pool, t *Table[R]) *dynStore[R] {
 }
 
 // dynKeyKind reports whether a column of kind k can be a DynamoDB key.
-func dynKeyKind(k Kind) bool { return k.info().dynamoKey }
+func dynKeyKind(k db.Kind) bool {
+	return k == db.KindString || k == db.KindInt || k == db.KindFloat || k == db.KindTime || k == db.KindBytes
+}
 
 func (s *dynStore[R]) check() error {
 	if s.keyErr != "" {
-		return Unsupportedf("%s", s.keyErr)
+		return db.Unsupportedf("%s", s.keyErr)
 	}
 	return nil
 }
@@ -157,8 +197,8 @@ func (s *dynStore[R]) av(c int, v any) (types.AttributeValue, error) {
 	case nil:
 		return nil, nil
 	case string:
-		if err := checkText(x); err != nil {
-			return nil, &ValidationError{Table: s.t.Name, Column: s.t.Columns[c].Name, Msg: err.Error()}
+		if err := db.CheckText(x); err != nil {
+			return nil, &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[c].Name, Msg: err.Error()}
 		}
 		if x == "" && s.sparse[c] {
 			return nil, nil
@@ -171,7 +211,7 @@ func (s *dynStore[R]) av(c int, v any) (types.AttributeValue, error) {
 	case bool:
 		return &types.AttributeValueMemberBOOL{Value: x}, nil
 	case time.Time:
-		return &types.AttributeValueMemberS{Value: x.UTC().Format(TimeFormat)}, nil
+		return &types.AttributeValueMemberS{Value: x.UTC().Format(db.TimeFormat)}, nil
 	case []byte:
 		return &types.AttributeValueMemberB{Value: x}, nil
 	}
@@ -182,13 +222,13 @@ func (s *dynStore[R]) av(c int, v any) (types.AttributeValue, error) {
 func (s *dynStore[R]) canonical(c int, a types.AttributeValue) (any, error) {
 	switch x := a.(type) {
 	case *types.AttributeValueMemberS:
-		if s.t.Columns[c].Kind == KindTime {
-			t, _, err := toTime(x.Value)
+		if s.t.Columns[c].Kind == db.KindTime {
+			t, _, err := db.ToTime(x.Value)
 			return t, err
 		}
 		return x.Value, nil
 	case *types.AttributeValueMemberN:
-		if s.t.Columns[c].Kind == KindInt {
+		if s.t.Columns[c].Kind == db.KindInt {
 			return strconv.ParseInt(x.Value, 10, 64)
 		}
 		return strconv.ParseFloat(x.Value, 64)
@@ -207,7 +247,7 @@ func (s *dynStore[R]) item(r *R) (map[string]types.AttributeValue, error) {
 	for c := range s.t.Columns {
 		v, err := s.t.Arg(r, c)
 		if err != nil {
-			return nil, &ValidationError{Table: s.t.Name, Column: s.t.Columns[c].Name, Msg: err.Error()}
+			return nil, &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[c].Name, Msg: err.Error()}
 		}
 		a, err := s.av(c, v)
 		if err != nil {
@@ -261,8 +301,8 @@ func (s *dynStore[R]) wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var e *Error
-	var v *ValidationError
+	var e *db.Error
+	var v *db.ValidationError
 	if errors.As(err, &e) || errors.As(err, &v) {
 		return err
 	}
@@ -275,17 +315,17 @@ func (s *dynStore[R]) wrap(op string, err error) error {
 		case "ValidationException":
 			msg := ae.ErrorMessage()
 			if strings.Contains(msg, "size has exceeded") || strings.Contains(msg, "Item size") {
-				return Invalid(s.t.Name, "", "the row is larger than DynamoDB's 400 KB item limit")
+				return db.Invalid(s.t.Name, "", "the row is larger than DynamoDB's 400 KB item limit")
 			}
-			return &Error{Code: "InvalidValue", Message: s.t.Name + ": " + msg}
+			return &db.Error{Code: "InvalidValue", Message: s.t.Name + ": " + msg}
 		case "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded":
-			return &Error{Code: "OverCapacity", Message: s.t.Name + ": DynamoDB is over capacity, try again"}
+			return &db.Error{Code: "OverCapacity", Message: s.t.Name + ": DynamoDB is over capacity, try again"}
 		case "ResourceNotFoundException":
 			return fmt.Errorf("%s %s (dynamodb): table missing; create it with -db-create-tables: %w", op, s.t.Name, err)
 		}
 	}
-	if outage(err) {
-		return &unavailable{what: op + " " + s.t.Name + " (dynamodb)", err: err}
+	if db.Outage(err) {
+		return db.Unavailable(op+" "+s.t.Name+" (dynamodb)", err)
 	}
 	return fmt.Errorf("%s %s (dynamodb): %w", op, s.t.Name, err)
 }
@@ -300,12 +340,12 @@ func (s *dynStore[R]) Get(ctx context.Context, key []any) (*R, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.c.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: k, ConsistentRead: aws.Bool(s.p.ddbConsistent)})
+	out, err := s.c.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: k, ConsistentRead: aws.Bool(s.cn.consistent)})
 	if err != nil {
 		return nil, s.wrap("get", err)
 	}
 	if out.Item == nil {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	r := new(R)
 	return r, s.decode(out.Item, r)
@@ -348,12 +388,12 @@ func (s *dynStore[R]) Add(ctx context.Context, r *R) error {
 		ExpressionAttributeNames: map[string]string{s.hashName(): s.t.Columns[s.hash].Name},
 	})
 	if isCode(err, "ConditionalCheckFailedException") {
-		return ErrExists
+		return db.ErrExists
 	}
 	return s.wrap("add", err)
 }
 
-func (s *dynStore[R]) Put(ctx context.Context, r *R, expect []Cond) error {
+func (s *dynStore[R]) Put(ctx context.Context, r *R, expect []db.Cond) error {
 	if err := s.check(); err != nil {
 		return err
 	}
@@ -378,7 +418,7 @@ func (s *dynStore[R]) Put(ctx context.Context, r *R, expect []Cond) error {
 	}
 	_, err = s.c.PutItem(ctx, in)
 	if isCode(err, "ConditionalCheckFailedException") {
-		return ErrCondition
+		return db.ErrCondition
 	}
 	return s.wrap("put", err)
 }
@@ -396,7 +436,7 @@ func (s *dynStore[R]) Del(ctx context.Context, key []any) error {
 }
 
 // updateExpr renders sets as SET/REMOVE clauses.
-func (s *dynStore[R]) updateExpr(e *dexpr, sets []Set) (string, error) {
+func (s *dynStore[R]) updateExpr(e *dexpr, sets []db.Set) (string, error) {
 	var set, remove []string
 	for _, st := range sets {
 		a, err := s.av(st.Col, st.Val)
@@ -422,7 +462,7 @@ func (s *dynStore[R]) updateExpr(e *dexpr, sets []Set) (string, error) {
 	return b.String(), nil
 }
 
-func (s *dynStore[R]) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
+func (s *dynStore[R]) Update(ctx context.Context, key []any, sets []db.Set, expect []db.Cond) (int64, error) {
 	if err := s.check(); err != nil {
 		return 0, err
 	}
@@ -489,7 +529,7 @@ func nonEmpty(s string) *string {
 // Incr adds the counters with ADD, which creates the item when missing;
 // the other columns of r (defaults, now) are set only where absent, except
 // now columns, which every write bumps.
-func (s *dynStore[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error) {
+func (s *dynStore[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -534,7 +574,7 @@ func (s *dynStore[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error)
 		}
 	}
 	if !hasCounter {
-		return nil, Invalid(s.t.Name, "", "table has no counter columns")
+		return nil, db.Invalid(s.t.Name, "", "table has no counter columns")
 	}
 	upd := "ADD " + strings.Join(add, ", ")
 	if len(set) > 0 {
@@ -562,9 +602,9 @@ func (s *dynStore[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error)
 	out, err := s.c.UpdateItem(ctx, in)
 	if isCode(err, "ConditionalCheckFailedException") {
 		if len(expect) > 0 {
-			return nil, ErrCondition
+			return nil, db.ErrCondition
 		}
-		return nil, ErrOverflow
+		return nil, db.ErrOverflow
 	}
 	if err != nil {
 		return nil, s.wrap("incr", err)
@@ -579,7 +619,7 @@ func (s *dynStore[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error)
 type dexpr struct {
 	names  map[string]string
 	values map[string]types.AttributeValue
-	cols   []Column
+	cols   []db.Column
 }
 
 func (s *dynStore[R]) newExpr() *dexpr {
@@ -607,24 +647,24 @@ func (e *dexpr) valuesOrNil() map[string]types.AttributeValue {
 
 // zeroMatches reports whether "" satisfies a string condition: a sparse
 // column keeps "" as an absent attribute, which DynamoDB never matches.
-func zeroMatches(op Op, vals []any) bool {
+func zeroMatches(op db.Op, vals []any) bool {
 	str := func(i int) string { return vals[i].(string) }
 	switch op {
-	case OpEq, OpGe:
+	case db.OpEq, db.OpGe:
 		return str(0) == ""
-	case OpNe, OpLt:
+	case db.OpNe, db.OpLt:
 		return str(0) != ""
-	case OpLe, OpNotContains, OpNotNull:
-		return op != OpNotContains || str(0) != ""
-	case OpIn:
+	case db.OpLe, db.OpNotContains, db.OpNotNull:
+		return op != db.OpNotContains || str(0) != ""
+	case db.OpIn:
 		for i := range vals {
 			if str(i) == "" {
 				return true
 			}
 		}
-	case OpBetween:
+	case db.OpBetween:
 		return str(0) == ""
-	case OpBeginsWith, OpContains:
+	case db.OpBeginsWith, db.OpContains:
 		return str(0) == ""
 	}
 	return false
@@ -632,7 +672,7 @@ func zeroMatches(op Op, vals []any) bool {
 
 // filter renders conds as a condition expression. none reports a condition
 // no row can meet (null on a column that is never NULL).
-func (s *dynStore[R]) filter(e *dexpr, conds []Cond) (expr string, none bool, err error) {
+func (s *dynStore[R]) filter(e *dexpr, conds []db.Cond) (expr string, none bool, err error) {
 	parts := make([]string, 0, len(conds))
 	for _, c := range conds {
 		p, none, err := s.condExpr(e, c)
@@ -646,7 +686,7 @@ func (s *dynStore[R]) filter(e *dexpr, conds []Cond) (expr string, none bool, er
 	return strings.Join(parts, " AND "), false, nil
 }
 
-func (s *dynStore[R]) condExpr(e *dexpr, c Cond) (string, bool, error) {
+func (s *dynStore[R]) condExpr(e *dexpr, c db.Cond) (string, bool, error) {
 	col, vals, err := s.t.Cond(c)
 	if err != nil {
 		return "", false, err
@@ -654,16 +694,16 @@ func (s *dynStore[R]) condExpr(e *dexpr, c Cond) (string, bool, error) {
 	column := &s.t.Columns[col]
 	op := c.Op
 	if op == "" {
-		op = OpEq
+		op = db.OpEq
 	}
 	n := e.name(col)
 	switch op {
-	case OpNull:
+	case db.OpNull:
 		if !column.Nullable {
 			return "", true, nil
 		}
 		return "attribute_not_exists(" + n + ")", false, nil
-	case OpNotNull:
+	case db.OpNotNull:
 		if !column.Nullable {
 			return "", false, nil
 		}
@@ -683,12 +723,12 @@ func (s *dynStore[R]) condExpr(e *dexpr, c Cond) (string, bool, error) {
 	}
 	var x string
 	switch op {
-	case OpEq:
+	case db.OpEq:
 		if avs[0] == "" {
 			return "attribute_not_exists(" + n + ")", false, nil
 		}
 		x = n + " = " + avs[0]
-	case OpNe: // NULL is "not equal" too
+	case db.OpNe: // NULL is "not equal" too
 		if avs[0] == "" {
 			return "attribute_exists(" + n + ")", false, nil
 		}
@@ -697,15 +737,15 @@ func (s *dynStore[R]) condExpr(e *dexpr, c Cond) (string, bool, error) {
 			x = "(attribute_not_exists(" + n + ") OR " + x + ")"
 		}
 		return x, false, nil
-	case OpGt, OpGe, OpLt, OpLe:
-		sym := map[Op]string{OpGt: " > ", OpGe: " >= ", OpLt: " < ", OpLe: " <= "}[op]
+	case db.OpGt, db.OpGe, db.OpLt, db.OpLe:
+		sym := map[db.Op]string{db.OpGt: " > ", db.OpGe: " >= ", db.OpLt: " < ", db.OpLe: " <= "}[op]
 		if avs[0] == "" {
 			avs[0] = e.value(&types.AttributeValueMemberS{Value: ""})
 		}
 		x = n + sym + avs[0]
-	case OpIn:
+	case db.OpIn:
 		if len(avs) > 100 {
-			return "", false, Unsupportedf("%s.%s: DynamoDB takes at most 100 values in an in condition", s.t.Name, column.Name)
+			return "", false, db.Unsupportedf("%s.%s: DynamoDB takes at most 100 values in an in condition", s.t.Name, column.Name)
 		}
 		var list []string
 		for _, a := range avs {
@@ -717,30 +757,30 @@ func (s *dynStore[R]) condExpr(e *dexpr, c Cond) (string, bool, error) {
 			return "attribute_not_exists(" + n + ")", false, nil
 		}
 		x = n + " IN (" + strings.Join(list, ", ") + ")"
-	case OpBetween:
+	case db.OpBetween:
 		for i := range avs {
 			if avs[i] == "" {
 				avs[i] = e.value(&types.AttributeValueMemberS{Value: ""})
 			}
 		}
 		x = n + " BETWEEN " + avs[0] + " AND " + avs[1]
-	case OpBeginsWith:
+	case db.OpBeginsWith:
 		if avs[0] == "" {
 			return "", false, nil // every string begins with ""
 		}
 		x = "begins_with(" + n + ", " + avs[0] + ")"
-	case OpContains:
+	case db.OpContains:
 		if avs[0] == "" {
 			return "", false, nil
 		}
 		x = "contains(" + n + ", " + avs[0] + ")"
-	case OpNotContains: // an absent attribute contains nothing: NOT contains is true
+	case db.OpNotContains: // an absent attribute contains nothing: NOT contains is true
 		if avs[0] == "" {
 			return "attribute_not_exists(" + n + ") AND attribute_exists(" + n + ")", false, nil
 		}
 		return "NOT contains(" + n + ", " + avs[0] + ")", false, nil
 	}
-	if s.sparse[col] && column.Kind == KindString && zeroMatches(op, vals) {
+	if s.sparse[col] && column.Kind == db.KindString && zeroMatches(op, vals) {
 		x = "(attribute_not_exists(" + n + ") OR " + x + ")"
 	}
 	return x, false, nil
