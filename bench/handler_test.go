@@ -14,6 +14,7 @@ import (
 	"github.com/bkgen/bkgen/generated/server"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/sqldb"
 )
 
 // BenchmarkHandlerSelect is GET /todo/select?_count=20 through the generated
@@ -41,7 +42,7 @@ func BenchmarkHandlerSelectBaseline(b *testing.B) {
 		Mtime int64      `json:"mtime"`
 	}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rs, err := p.SQLRead().QueryContext(r.Context(), `SELECT "id", "name", "descr", "due", "done", "mtime" FROM "todo" ORDER BY "id" LIMIT 20`)
+		rs, err := sqldb.Reader(p).QueryContext(r.Context(), `SELECT "id", "name", "descr", "due", "done", "mtime" FROM "todo" ORDER BY "id" LIMIT 20`)
 		if err != nil {
 			panic(err)
 		}
@@ -66,7 +67,7 @@ func BenchmarkHandlerSelectBaseline(b *testing.B) {
 // todoPool opens a SQLite database in a temporary directory with the tables
 // and n todos, and returns it with the todos' ids.
 func todoPool(b *testing.B, n int) (*db.Pool, []string) {
-	p, err := db.OpenSQLite(filepath.Join(b.TempDir(), "x.db"), nil)
+	p, err := sqldb.OpenSQLite(filepath.Join(b.TempDir(), "x.db"), nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/db/dynamo"
+	"github.com/bkgen/bkgen/runtime/db/sqldb"
 )
 
 const rows = 1000
@@ -42,7 +43,7 @@ func TestMain(m *testing.M) {
 	}
 	ctx := context.Background()
 	dir, _ := os.MkdirTemp("", "bkbench")
-	lite, err := db.OpenSQLite(filepath.Join(dir, "bench.db"), []byte("k"))
+	lite, err := sqldb.OpenSQLite(filepath.Join(dir, "bench.db"), []byte("k"))
 	if err != nil {
 		panic(err)
 	}
@@ -51,17 +52,17 @@ func TestMain(m *testing.M) {
 	if url == "" {
 		url = "postgres://postgres:postgres@127.0.0.1:5432/postgres?sslmode=disable"
 	}
-	admin, err := db.OpenPostgres(ctx, url, 2, nil)
+	admin, err := sqldb.OpenPostgres(ctx, url, 2, nil)
 	if err != nil {
 		panic(fmt.Sprintf("PostgreSQL is required (make services): %v", err))
 	}
-	admin.Exec(ctx, "DROP SCHEMA IF EXISTS bk_bench CASCADE")
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA bk_bench"); err != nil {
+	sqldb.Exec(ctx, admin, "DROP SCHEMA IF EXISTS bk_bench CASCADE")
+	if _, err := sqldb.Exec(ctx, admin, "CREATE SCHEMA bk_bench"); err != nil {
 		panic(err)
 	}
 	// synchronous_commit=off on both sides: a commit's fsync is disk time
 	// that varies by ±20% between runs and would hide the code's cost.
-	pg, err := db.OpenPostgres(ctx, url+"&search_path=bk_bench&synchronous_commit=off", 25, []byte("k"))
+	pg, err := sqldb.OpenPostgres(ctx, url+"&search_path=bk_bench&synchronous_commit=off", 25, []byte("k"))
 	if err != nil {
 		panic(err)
 	}
@@ -106,7 +107,7 @@ func TestMain(m *testing.M) {
 		dynamo.Client(dyn).DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(dynTable(name))})
 	}
 	dyn.Close()
-	admin.Exec(ctx, "DROP SCHEMA bk_bench CASCADE")
+	sqldb.Exec(ctx, admin, "DROP SCHEMA bk_bench CASCADE")
 	admin.Close()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -148,12 +149,12 @@ func baselineGet(ctx context.Context, t target, id string) (*store.Todo, error) 
 		return dynGet(ctx, t, id)
 	}
 	r := new(store.Todo)
-	if t.pool.PGX() != nil {
-		err := t.pool.PGX().QueryRow(ctx, getPG, id).Scan(&r.ID, &r.Name, &r.Descr, &r.Due, &r.Done, &r.Mtime)
+	if sqldb.PGX(t.pool) != nil {
+		err := sqldb.PGX(t.pool).QueryRow(ctx, getPG, id).Scan(&r.ID, &r.Name, &r.Descr, &r.Due, &r.Done, &r.Mtime)
 		return r, err
 	}
 	var due sql.NullString
-	err := t.pool.SQLRead().QueryRowContext(ctx, getSQLite, id).Scan(&r.ID, &r.Name, &r.Descr, &due, &r.Done, &r.Mtime)
+	err := sqldb.Reader(t.pool).QueryRowContext(ctx, getSQLite, id).Scan(&r.ID, &r.Name, &r.Descr, &due, &r.Done, &r.Mtime)
 	if due.Valid {
 		tm, err := time.Parse(db.TimeFormat, due.String)
 		if err != nil {
@@ -169,15 +170,15 @@ func baselinePut(ctx context.Context, t target, r *store.Todo) error {
 	if dynamo.Client(t.pool) != nil {
 		return dynPut(ctx, t, r)
 	}
-	if t.pool.PGX() != nil {
-		_, err := t.pool.PGX().Exec(ctx, putPG, r.ID, r.Name, r.Descr, r.Due, r.Done, r.Mtime)
+	if sqldb.PGX(t.pool) != nil {
+		_, err := sqldb.PGX(t.pool).Exec(ctx, putPG, r.ID, r.Name, r.Descr, r.Due, r.Done, r.Mtime)
 		return err
 	}
 	var due any
 	if r.Due != nil {
 		due = r.Due.UTC().Format(db.TimeFormat)
 	}
-	_, err := t.pool.SQL().ExecContext(ctx, putSQLite, r.ID, r.Name, r.Descr, due, r.Done, r.Mtime)
+	_, err := sqldb.Writer(t.pool).ExecContext(ctx, putSQLite, r.ID, r.Name, r.Descr, due, r.Done, r.Mtime)
 	return err
 }
 
@@ -191,8 +192,8 @@ func baselineSelect(ctx context.Context, t target, after string) ([]store.Photo,
 		p := &out[len(out)-1]
 		return []any{&p.AlbumID, &p.ID, &p.Name, &p.Width, &p.Height}
 	}
-	if t.pool.PGX() != nil {
-		rs, err := t.pool.PGX().Query(ctx, selPG, "album", after)
+	if sqldb.PGX(t.pool) != nil {
+		rs, err := sqldb.PGX(t.pool).Query(ctx, selPG, "album", after)
 		if err != nil {
 			return nil, err
 		}
@@ -200,7 +201,7 @@ func baselineSelect(ctx context.Context, t target, after string) ([]store.Photo,
 		err = db.ScanRows(rs, next)
 		return out, err
 	}
-	rs, err := t.pool.SQLRead().QueryContext(ctx, selSQLite, "album", after)
+	rs, err := sqldb.Reader(t.pool).QueryContext(ctx, selSQLite, "album", after)
 	if err != nil {
 		return nil, err
 	}

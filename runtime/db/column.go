@@ -42,6 +42,10 @@ func (k Kind) info() kindInfo {
 
 func (k Kind) String() string { return k.info().name }
 
+// Zero is the canonical zero of the kind: what a NOT NULL column of an
+// existing row gets when the column is added by an upgrade.
+func (k Kind) Zero() any { return k.info().zero }
+
 // Column describes one column of a table; generated code builds them.
 type Column struct {
 	Name     string

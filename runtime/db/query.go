@@ -1,6 +1,11 @@
 package db
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
 
 // Op is a condition operator of Select, DelAll, UpdateAll and Update's
 // expected conditions.
@@ -132,3 +137,113 @@ type Opt[T any] struct {
 
 // Some returns an Opt that sets the column to v.
 func Some[T any](v T) Opt[T] { return Opt[T]{Val: v, Set: true} }
+
+// CheckText refuses text that not every database can store: PostgreSQL
+// rejects NUL bytes and invalid UTF-8 where SQLite would keep them, so both
+// are a ValidationError everywhere.
+func CheckText(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return nil
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		return errors.New("text may not contain NUL bytes")
+	}
+	if !utf8.ValidString(s) {
+		return errors.New("text is not valid UTF-8")
+	}
+	return nil
+}
+
+// Rows is what pgx.Rows and *sql.Rows have in common.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// ScanRows scans every row into the targets next returns for it.
+func ScanRows(rows Rows, next func() []any) error {
+	for rows.Next() {
+		if err := rows.Scan(next()...); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// ValuesString is a map key for a list of canonical values (a row key).
+func ValuesString(vals []any) string {
+	var b strings.Builder
+	for _, v := range vals {
+		b.WriteString(fmt.Sprintf("%T:%v\x00", v, v))
+	}
+	return b.String()
+}
+
+// Selectable reports which operators apply to a kind: a condition outside
+// this list is a ValidationError on every backend.
+func opAllowed(k Kind, op Op) bool {
+	switch op {
+	case OpNull, OpNotNull:
+		return true
+	case OpBeginsWith, OpContains, OpNotContains:
+		return k == KindString
+	case OpGt, OpGe, OpLt, OpLe, OpBetween:
+		return k == KindString || k == KindInt || k == KindFloat || k == KindTime
+	case OpEq, OpNe, OpIn:
+		return k != KindJSON
+	}
+	return false
+}
+
+// Cond validates c against the table: the column exists, the operator fits
+// its kind and the values are of its type. It returns the column position and
+// canonical values.
+func (t *Table[R]) Cond(c Cond) (int, []any, error) {
+	col := t.Col(c.Col)
+	if col < 0 {
+		return 0, nil, Invalid(t.Name, "", "unknown column %q", c.Col)
+	}
+	k := t.Columns[col].Kind
+	op := c.Op
+	if op == "" {
+		op = OpEq
+	}
+	if !opAllowed(k, op) {
+		return 0, nil, Invalid(t.Name, c.Col, "operator %s does not apply to a %s column", op, k)
+	}
+	want := 1
+	switch op {
+	case OpNull, OpNotNull:
+		want = 0
+	case OpBetween:
+		want = 2
+	case OpIn:
+		if len(c.Values) == 0 {
+			return 0, nil, Invalid(t.Name, c.Col, "operator in needs at least one value")
+		}
+		if len(c.Values) > MaxCount {
+			return 0, nil, Invalid(t.Name, c.Col, "operator in takes at most %d values", MaxCount)
+		}
+		want = len(c.Values)
+	}
+	if len(c.Values) != want {
+		return 0, nil, Invalid(t.Name, c.Col, "operator %s needs %d value(s), got %d", op, want, len(c.Values))
+	}
+	vals := make([]any, len(c.Values))
+	for i, v := range c.Values {
+		if v == nil {
+			return 0, nil, Invalid(t.Name, c.Col, "a nil value: use the null operator")
+		}
+		cv, err := canon(k, v)
+		if err == nil {
+			err = CheckText(cv)
+		}
+		if err != nil {
+			return 0, nil, Invalid(t.Name, c.Col, "%v", err)
+		}
+		vals[i] = cv
+	}
+	return col, vals, nil
+}

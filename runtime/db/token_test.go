@@ -100,12 +100,3 @@ func TestParseOp(t *testing.T) {
 		t.Error("regexp accepted")
 	}
 }
-
-func TestEscapes(t *testing.T) {
-	if got := escapeGlob("a*b?[c"); got != "a[*]b[?][[]c" {
-		t.Error(got)
-	}
-	if got := escapeLike(`50%_\`); got != `50\%\_\\` {
-		t.Error(got)
-	}
-}

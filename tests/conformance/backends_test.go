@@ -15,6 +15,7 @@ import (
 	"github.com/bkgen/bkgen/runtime/cache"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/db/dynamo"
+	"github.com/bkgen/bkgen/runtime/db/sqldb"
 	"github.com/bkgen/bkgen/tests/testenv"
 )
 
@@ -27,7 +28,7 @@ type backend struct {
 func backends() []backend {
 	return []backend{
 		{"sqlite", func(t *testing.T) *db.Pool {
-			p, err := db.OpenSQLite(filepath.Join(t.TempDir(), "conformance.db"), []byte("test-secret"))
+			p, err := sqldb.OpenSQLite(filepath.Join(t.TempDir(), "conformance.db"), []byte("test-secret"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -35,7 +36,7 @@ func backends() []backend {
 			return p
 		}},
 		{"pgsql", func(t *testing.T) *db.Pool {
-			p, err := db.OpenPostgres(context.Background(), testenv.PgsqlSchema(t), 10, []byte("test-secret"))
+			p, err := sqldb.OpenPostgres(context.Background(), testenv.PgsqlSchema(t), 10, []byte("test-secret"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -45,7 +46,7 @@ func backends() []backend {
 		// The same cases through the read-through cache of the cached
 		// tables (album, photo, counter): a cache must not change a result.
 		{"sqlite+cache", func(t *testing.T) *db.Pool {
-			p, err := db.OpenSQLite(filepath.Join(t.TempDir(), "conformance.db"), []byte("test-secret"))
+			p, err := sqldb.OpenSQLite(filepath.Join(t.TempDir(), "conformance.db"), []byte("test-secret"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -54,7 +55,7 @@ func backends() []backend {
 			return p
 		}},
 		{"pgsql+rediscache", func(t *testing.T) *db.Pool {
-			p, err := db.OpenPostgres(context.Background(), testenv.PgsqlSchema(t), 10, []byte("test-secret"))
+			p, err := sqldb.OpenPostgres(context.Background(), testenv.PgsqlSchema(t), 10, []byte("test-secret"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/cache"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/sqldb"
 	"github.com/bkgen/bkgen/tests/testenv"
 )
 
@@ -170,7 +171,7 @@ func TestCacheAcrossProcesses(t *testing.T) {
 	url := testenv.PgsqlSchema(t)
 	ns := fmt.Sprintf("across%d:", time.Now().UnixNano())
 	open := func() *store.Store {
-		p, err := db.OpenPostgres(context.Background(), url, 4, []byte("s"))
+		p, err := sqldb.OpenPostgres(context.Background(), url, 4, []byte("s"))
 		if err != nil {
 			t.Fatal(err)
 		}

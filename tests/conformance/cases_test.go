@@ -15,6 +15,8 @@ import (
 
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
+	"github.com/bkgen/bkgen/runtime/db/sqldb"
 	"github.com/bkgen/bkgen/runtime/web"
 )
 
@@ -906,15 +908,15 @@ var cases = []tcase{
 			}
 			return "?"
 		}
-		_, err := e.pool.Exec(e.ctx, `CREATE TABLE "`+name+`" ("id" text NOT NULL, "name" text, PRIMARY KEY ("id"))`)
+		_, err := sqldb.Exec(e.ctx, e.pool, `CREATE TABLE "`+name+`" ("id" text NOT NULL, "name" text, PRIMARY KEY ("id"))`)
 		ok(t, err)
 		for i := 0; i < 5; i++ {
-			_, err := e.pool.Exec(e.ctx, `INSERT INTO "`+name+`" ("id", "name") VALUES (`+ph(1)+`, `+ph(2)+`)`, fmt.Sprint("k", i), fmt.Sprint("n", i))
+			_, err := sqldb.Exec(e.ctx, e.pool, `INSERT INTO "`+name+`" ("id", "name") VALUES (`+ph(1)+`, `+ph(2)+`)`, fmt.Sprint("k", i), fmt.Sprint("n", i))
 			ok(t, err)
 		}
 		def := *store.TodoTable // the todo description under another name
 		def.Name = name
-		s := db.NewStore(e.pool, &def)
+		s := db.NewStore(e.pool, &def, drivers.For[store.Todo]()...)
 		ok(t, s.CreateTable(e.ctx))
 		ok(t, s.CreateTable(e.ctx))
 		for i := 0; i < 5; i++ {

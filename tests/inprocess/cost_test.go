@@ -14,14 +14,14 @@ import (
 
 	"github.com/bkgen/bkgen/generated/server"
 	"github.com/bkgen/bkgen/generated/store"
-	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/sqldb"
 	"github.com/bkgen/bkgen/runtime/gql"
 )
 
 // gqlHandler is the GraphQL handler of the example schema on a SQLite file
 // of the test's own, with the default limits.
 func gqlHandler(tb testing.TB) http.Handler {
-	p, err := db.OpenSQLite(filepath.Join(tb.TempDir(), "x.db"), nil)
+	p, err := sqldb.OpenSQLite(filepath.Join(tb.TempDir(), "x.db"), nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

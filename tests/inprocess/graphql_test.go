@@ -17,7 +17,7 @@ import (
 
 	"github.com/bkgen/bkgen/generated/server"
 	"github.com/bkgen/bkgen/generated/store"
-	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/sqldb"
 	"github.com/bkgen/bkgen/runtime/gql"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 )
@@ -45,7 +45,7 @@ func subscribe(t *testing.T, ctx context.Context, url string) *websocket.Conn {
 // TestSubscriptionsDoNotLeak: subscriptions that end release their
 // goroutines, and a subscriber that never reads does not stop the others.
 func TestSubscriptionsDoNotLeak(t *testing.T) {
-	p, err := db.OpenSQLite(filepath.Join(t.TempDir(), "x.db"), nil)
+	p, err := sqldb.OpenSQLite(filepath.Join(t.TempDir(), "x.db"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/db/dynamo"
+	"github.com/bkgen/bkgen/runtime/db/sqldb"
 )
 
 // PgsqlURL is the PostgreSQL server of the tests: BK_TEST_PGSQL, or the
@@ -54,16 +54,16 @@ func random(prefix string) string {
 // search_path is that schema; the schema is dropped at the end.
 func PgsqlSchema(t testing.TB) string {
 	ctx := context.Background()
-	admin, err := db.OpenPostgres(ctx, PgsqlURL(), 2, nil)
+	admin, err := sqldb.OpenPostgres(ctx, PgsqlURL(), 2, nil)
 	if err != nil {
 		t.Fatalf("PostgreSQL is required (run scripts/services.sh, or set BK_TEST_PGSQL): %v", err)
 	}
 	schema := random("bkt_")
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+	if _, err := sqldb.Exec(ctx, admin, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
+		sqldb.Exec(ctx, admin, "DROP SCHEMA "+schema+" CASCADE")
 		admin.Close()
 	})
 	sep := "?"

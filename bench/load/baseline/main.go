@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/sqldb"
 )
 
 type todo struct {
@@ -39,9 +40,9 @@ func main() {
 	var p *db.Pool
 	var err error
 	if *pool == "pgsql" {
-		p, err = db.OpenPostgres(ctx, *dsn, 25, nil)
+		p, err = sqldb.OpenPostgres(ctx, *dsn, 25, nil)
 	} else {
-		p, err = db.OpenSQLite(*dsn, nil)
+		p, err = sqldb.OpenSQLite(*dsn, nil)
 	}
 	if err != nil {
 		log.Fatal(err)
@@ -91,9 +92,9 @@ func main() {
 		var t todo
 		var err error
 		if *pool == "pgsql" {
-			err = scan(p.PGX().QueryRow(r.Context(), getSQL, id).Scan, &t)
+			err = scan(sqldb.PGX(p).QueryRow(r.Context(), getSQL, id).Scan, &t)
 		} else {
-			err = scan(p.SQLRead().QueryRowContext(r.Context(), getSQL, id).Scan, &t)
+			err = scan(sqldb.Reader(p).QueryRowContext(r.Context(), getSQL, id).Scan, &t)
 		}
 		if err != nil {
 			fail(w, 404, "not found")
@@ -112,9 +113,9 @@ func main() {
 		}
 		var err error
 		if *pool == "pgsql" {
-			_, err = p.PGX().Exec(r.Context(), addSQL, t.ID, t.Name, t.Descr, t.Done, t.Mtime)
+			_, err = sqldb.PGX(p).Exec(r.Context(), addSQL, t.ID, t.Name, t.Descr, t.Done, t.Mtime)
 		} else {
-			_, err = p.SQL().ExecContext(r.Context(), addSQL, t.ID, t.Name, t.Descr, t.Done, t.Mtime)
+			_, err = sqldb.Writer(p).ExecContext(r.Context(), addSQL, t.ID, t.Name, t.Descr, t.Done, t.Mtime)
 		}
 		if err != nil {
 			fail(w, 500, err.Error())
@@ -129,7 +130,7 @@ func main() {
 		}{Data: make([]todo, 0, 20)}
 		var rows db.Rows
 		if *pool == "pgsql" {
-			rs, err := p.PGX().Query(r.Context(), selSQL)
+			rs, err := sqldb.PGX(p).Query(r.Context(), selSQL)
 			if err != nil {
 				fail(w, 500, err.Error())
 				return
@@ -137,7 +138,7 @@ func main() {
 			defer rs.Close()
 			rows = rs
 		} else {
-			rs, err := p.SQLRead().QueryContext(r.Context(), selSQL)
+			rs, err := sqldb.Reader(p).QueryContext(r.Context(), selSQL)
 			if err != nil {
 				fail(w, 500, err.Error())
 				return

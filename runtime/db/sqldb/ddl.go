@@ -1,8 +1,10 @@
-package db
+package sqldb
 
 import (
 	"context"
 	"strings"
+
+	"github.com/bkgen/bkgen/runtime/db"
 )
 
 // CreateTable creates the table and its indexes when missing; on an existing
@@ -29,7 +31,7 @@ func (s *sqlStore[R]) CreateTable(ctx context.Context) error {
 				continue
 			}
 			if c.Key > 0 {
-				return Invalid(t.Name, c.Name, "cannot add a primary-key column to an existing table")
+				return db.Invalid(t.Name, c.Name, "cannot add a primary-key column to an existing table")
 			}
 			stmts = append(stmts, "ALTER TABLE "+quote(t.Name)+" ADD COLUMN "+s.columnDef(c))
 		}
@@ -42,7 +44,7 @@ func (s *sqlStore[R]) CreateTable(ctx context.Context) error {
 		stmts = append(stmts, "CREATE "+u+"INDEX IF NOT EXISTS "+quote(ix.Name)+" ON "+quote(t.Name)+" ("+s.colList(ix.Columns)+")")
 	}
 	for _, q := range stmts {
-		if _, err := s.p.exec(ctx, q, nil); err != nil {
+		if _, err := s.c.exec(ctx, q, nil); err != nil {
 			return s.wrap("create", err)
 		}
 	}
@@ -52,7 +54,7 @@ func (s *sqlStore[R]) CreateTable(ctx context.Context) error {
 // columnDef is "name type [NOT NULL] [DEFAULT v]". Columns that are not
 // nullable get NOT NULL DEFAULT their default (or zero), so that rows that
 // existed before the column was added read exactly as they compare.
-func (s *sqlStore[R]) columnDef(c *Column) string {
+func (s *sqlStore[R]) columnDef(c *db.Column) string {
 	d := s.d
 	if c.AutoID {
 		return quote(c.Name) + " " + d.autoID
@@ -62,27 +64,27 @@ func (s *sqlStore[R]) columnDef(c *Column) string {
 		return def + " NOT NULL"
 	}
 	v := c.Default
-	if c.Nullable || c.Kind == KindJSON {
+	if c.Nullable || c.Kind == db.KindJSON {
 		if v != nil {
 			def += " DEFAULT " + d.literal(c.Kind, v)
 		}
 		return def
 	}
 	if v == nil {
-		v = zeroValue(c.Kind)
+		v = c.Kind.Zero()
 	}
 	return def + " NOT NULL DEFAULT " + d.literal(c.Kind, v)
 }
 
 func (s *sqlStore[R]) columnsInDB(ctx context.Context) (map[string]bool, error) {
 	q := "SELECT name FROM pragma_table_info(?)"
-	if s.p.pg != nil {
+	if s.c.pg != nil {
 		q = "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1"
 	}
 	var names []string
-	err := s.p.query(ctx, q, []any{s.t.Name}, func() []any {
+	err := s.c.query(ctx, q, []any{s.t.Name}, func() []any {
 		names = append(names, "")
-		return []any{Str{&names[len(names)-1]}}
+		return []any{db.Str{P: &names[len(names)-1]}}
 	})
 	have := make(map[string]bool, len(names))
 	for _, n := range names {

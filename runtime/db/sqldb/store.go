@@ -1,4 +1,4 @@
-package db
+package sqldb
 
 import (
 	"context"
@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/bkgen/bkgen/runtime/db"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -15,9 +16,13 @@ import (
 // sqlStore runs the operations of one table on one SQL pool. Statements that
 // do not depend on the call (get, add, put, del, incr) are built once here.
 type sqlStore[R any] struct {
-	t *Table[R]
-	p *Pool
+	t *db.Table[R]
+	p *db.Pool
+	c *conn
 	d *dialect
+
+	qtable string   // the quoted table name
+	qcols  []string // the quoted column names, by position: built once, not per statement
 
 	cols      string // quoted list of every column
 	keyWhere  string // k1 = ? AND k2 = ? (placeholders from 1)
@@ -34,8 +39,11 @@ type sqlStore[R any] struct {
 	listOne   string // SELECT … WHERE, for List
 }
 
-func newSQLStore[R any](p *Pool, t *Table[R]) *sqlStore[R] {
-	s := &sqlStore[R]{t: t, p: p, d: p.dialect, autoCol: -1}
+func newSQLStore[R any](p *db.Pool, c *conn, t *db.Table[R]) *sqlStore[R] {
+	s := &sqlStore[R]{t: t, p: p, c: c, d: c.d, autoCol: -1, qtable: quote(t.Name), qcols: make([]string, len(t.Columns))}
+	for i := range t.Columns {
+		s.qcols[i] = quote(t.Columns[i].Name)
+	}
 	d := s.d
 	q := quote(t.Name)
 	all := make([]int, len(t.Columns))
@@ -78,7 +86,7 @@ func newSQLStore[R any](p *Pool, t *Table[R]) *sqlStore[R] {
 		switch {
 		case c.Counter:
 			incr = append(incr, n+" = "+q+"."+n+" + excluded."+n)
-			if c.Kind == KindInt {
+			if c.Kind == db.KindInt {
 				// the sum stays a 64-bit integer (SQLite would turn it into a
 				// float, PostgreSQL fail): written so that no part overflows
 				o, d := q+"."+n, "excluded."+n
@@ -116,7 +124,7 @@ func (s *sqlStore[R]) colList(cols []int) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(quote(s.t.Columns[c].Name))
+		b.WriteString(s.qcols[c])
 	}
 	return b.String()
 }
@@ -158,10 +166,10 @@ func (s *sqlStore[R]) rowArgs(r *R, skip int) ([]any, error) {
 		}
 		v, err := s.t.Arg(r, c)
 		if err == nil {
-			err = CheckText(v)
+			err = db.CheckText(v)
 		}
 		if err != nil {
-			return nil, &ValidationError{Table: s.t.Name, Column: s.t.Columns[c].Name, Msg: err.Error()}
+			return nil, &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[c].Name, Msg: err.Error()}
 		}
 		args = append(args, s.d.bind(v))
 	}
@@ -170,29 +178,12 @@ func (s *sqlStore[R]) rowArgs(r *R, skip int) ([]any, error) {
 
 func (s *sqlStore[R]) bindKey(vals []any) ([]any, error) {
 	for i, v := range vals {
-		if err := CheckText(v); err != nil {
-			return nil, &ValidationError{Table: s.t.Name, Column: s.t.Columns[s.t.Keys[i]].Name, Msg: err.Error()}
+		if err := db.CheckText(v); err != nil {
+			return nil, &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[s.t.Keys[i]].Name, Msg: err.Error()}
 		}
 		vals[i] = s.d.bind(v)
 	}
 	return vals, nil
-}
-
-// CheckText refuses text that not every database can store: PostgreSQL
-// rejects NUL bytes and invalid UTF-8 where SQLite would keep them, so both
-// are a ValidationError everywhere.
-func CheckText(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return nil
-	}
-	if strings.IndexByte(s, 0) >= 0 {
-		return errors.New("text may not contain NUL bytes")
-	}
-	if !utf8.ValidString(s) {
-		return errors.New("text is not valid UTF-8")
-	}
-	return nil
 }
 
 func (s *sqlStore[R]) wrap(op string, err error) error {
@@ -200,30 +191,30 @@ func (s *sqlStore[R]) wrap(op string, err error) error {
 		return nil
 	}
 	if s.d.isUnique(err) {
-		return ErrExists
+		return db.ErrExists
 	}
-	var e *Error
-	var v *ValidationError
+	var e *db.Error
+	var v *db.ValidationError
 	if errors.As(err, &e) || errors.As(err, &v) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	if Outage(err) {
-		return &unavailable{what: op + " " + s.t.Name + " (" + s.d.name + ")", err: err}
+	if db.Outage(err) {
+		return db.Unavailable(op+" "+s.t.Name+" ("+s.d.name+")", err)
 	}
 	return fmt.Errorf("%s %s (%s): %w", op, s.t.Name, s.d.name, err)
 }
 
 // --- low-level execution on either driver
 
-func (p *Pool) exec(ctx context.Context, q string, args []any) (int64, error) {
-	if p.pg != nil {
-		tag, err := p.pg.Exec(ctx, q, args...)
+func (c *conn) exec(ctx context.Context, q string, args []any) (int64, error) {
+	if c.pg != nil {
+		tag, err := c.pg.Exec(ctx, q, args...)
 		if err != nil {
 			return 0, err
 		}
 		return tag.RowsAffected(), nil
 	}
-	res, err := p.sqlW.ExecContext(ctx, q, args...)
+	res, err := c.w.ExecContext(ctx, q, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -232,18 +223,18 @@ func (p *Pool) exec(ctx context.Context, q string, args []any) (int64, error) {
 
 var errNoRows = errors.New("no rows")
 
-func (p *Pool) queryRow(ctx context.Context, write bool, q string, args []any, dest []any) error {
+func (c *conn) queryRow(ctx context.Context, write bool, q string, args []any, dest []any) error {
 	var err error
-	if p.pg != nil {
-		err = p.pg.QueryRow(ctx, q, args...).Scan(dest...)
+	if c.pg != nil {
+		err = c.pg.QueryRow(ctx, q, args...).Scan(dest...)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errNoRows
 		}
 		return err
 	}
-	db := p.sqlR
+	db := c.r
 	if write {
-		db = p.sqlW
+		db = c.w
 	}
 	err = db.QueryRowContext(ctx, q, args...).Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -253,44 +244,27 @@ func (p *Pool) queryRow(ctx context.Context, write bool, q string, args []any, d
 }
 
 // query runs q and scans every row into the targets next returns for it.
-func (p *Pool) query(ctx context.Context, q string, args []any, next func() []any) error {
-	if p.pg != nil {
-		rows, err := p.pg.Query(ctx, q, args...)
+func (c *conn) query(ctx context.Context, q string, args []any, next func() []any) error {
+	if c.pg != nil {
+		rows, err := c.pg.Query(ctx, q, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		return ScanRows(rows, next)
+		return db.ScanRows(rows, next)
 	}
-	rows, err := p.sqlR.QueryContext(ctx, q, args...)
+	rows, err := c.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	return ScanRows(rows, next)
-}
-
-// Rows is what pgx.Rows and *sql.Rows have in common.
-type Rows interface {
-	Next() bool
-	Scan(dest ...any) error
-	Err() error
-}
-
-// ScanRows scans every row into the targets next returns for it.
-func ScanRows(rows Rows, next func() []any) error {
-	for rows.Next() {
-		if err := rows.Scan(next()...); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return db.ScanRows(rows, next)
 }
 
 // --- operations
 
 // Get reads the row with the full primary key key (canonical values in key
-// order), or returns ErrNotFound.
+// order), or returns db.ErrNotFound.
 func (s *sqlStore[R]) Get(ctx context.Context, key []any) (*R, error) {
 	key, err := s.bindKey(key)
 	if err != nil {
@@ -298,9 +272,9 @@ func (s *sqlStore[R]) Get(ctx context.Context, key []any) (*R, error) {
 	}
 	r := new(R)
 	var buf [32]any
-	err = s.p.queryRow(ctx, false, s.getSQL, key, s.allDests(r, buf[:0]))
+	err = s.c.queryRow(ctx, false, s.getSQL, key, s.allDests(r, buf[:0]))
 	if err == errNoRows {
-		return nil, ErrNotFound
+		return nil, db.ErrNotFound
 	}
 	if err != nil {
 		return nil, s.wrap("get", err)
@@ -308,7 +282,7 @@ func (s *sqlStore[R]) Get(ctx context.Context, key []any) (*R, error) {
 	return r, nil
 }
 
-// Add inserts r, prepared by the generated code; ErrExists when the key is
+// Add inserts r, prepared by the generated code; db.ErrExists when the key is
 // taken. An AutoID key left at zero is assigned by the database and written
 // back into r.
 func (s *sqlStore[R]) Add(ctx context.Context, r *R) error {
@@ -322,7 +296,7 @@ func (s *sqlStore[R]) Add(ctx context.Context, r *R) error {
 			if err != nil {
 				return err
 			}
-			err = s.p.queryRow(ctx, true, s.insertNoA, args, []any{s.t.Dest(r, s.autoCol)})
+			err = s.c.queryRow(ctx, true, s.insertNoA, args, []any{s.t.Dest(r, s.autoCol)})
 			return s.wrap("add", err)
 		}
 	}
@@ -330,34 +304,34 @@ func (s *sqlStore[R]) Add(ctx context.Context, r *R) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.p.exec(ctx, s.insertSQL, args)
+	_, err = s.c.exec(ctx, s.insertSQL, args)
 	return s.wrap("add", err)
 }
 
 // Put inserts r or replaces every column of the existing row with that key.
 // With expect, an existing row is replaced only when it matches every
 // condition, in the same statement (no read-then-write race): otherwise
-// nothing is written and the error is ErrCondition.
-func (s *sqlStore[R]) Put(ctx context.Context, r *R, expect []Cond) error {
+// nothing is written and the error is db.ErrCondition.
+func (s *sqlStore[R]) Put(ctx context.Context, r *R, expect []db.Cond) error {
 	args, err := s.rowArgs(r, -1)
 	if err != nil {
 		return err
 	}
 	if len(expect) == 0 {
-		_, err = s.p.exec(ctx, s.putSQL, args)
+		_, err = s.c.exec(ctx, s.putSQL, args)
 		return s.wrap("put", err)
 	}
-	b := &builder{d: s.d, args: args, table: quote(s.t.Name) + "."}
+	b := &builder{d: s.d, args: args, table: s.qtable + "."}
 	b.sql.WriteString(s.putIfSQL)
 	if err := s.where(b, expect, false); err != nil {
 		return err
 	}
-	n, err := s.p.exec(ctx, b.sql.String(), b.args)
+	n, err := s.c.exec(ctx, b.sql.String(), b.args)
 	if err != nil {
 		return s.wrap("put", err)
 	}
 	if n == 0 { // the row was there and the WHERE of DO UPDATE refused it
-		return ErrCondition
+		return db.ErrCondition
 	}
 	return nil
 }
@@ -368,7 +342,7 @@ func (s *sqlStore[R]) Del(ctx context.Context, key []any) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.p.exec(ctx, s.delSQL, key)
+	_, err = s.c.exec(ctx, s.delSQL, key)
 	return s.wrap("del", err)
 }
 
@@ -376,10 +350,10 @@ func (s *sqlStore[R]) Del(ctx context.Context, key []any) error {
 // deltas, now columns and defaults) to the stored row, creating it from r
 // when missing, and returns the row as stored. With expect, an existing row
 // is changed only when it matches every condition, in the same statement;
-// otherwise the error is ErrCondition (which then also covers an overflow).
-func (s *sqlStore[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error) {
+// otherwise the error is db.ErrCondition (which then also covers an overflow).
+func (s *sqlStore[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, error) {
 	if s.incrSQL == "" {
-		return nil, Invalid(s.t.Name, "", "table has no counter columns")
+		return nil, db.Invalid(s.t.Name, "", "table has no counter columns")
 	}
 	args, err := s.rowArgs(r, -1)
 	if err != nil {
@@ -387,7 +361,7 @@ func (s *sqlStore[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error)
 	}
 	query := s.incrSQL
 	if len(expect) > 0 {
-		b := &builder{d: s.d, args: args, table: quote(s.t.Name) + "."}
+		b := &builder{d: s.d, args: args, table: s.qtable + "."}
 		b.sql.WriteString(s.incrHead + " WHERE ")
 		if s.incrGuard != "" {
 			b.sql.WriteString(s.incrGuard + " AND ")
@@ -400,12 +374,12 @@ func (s *sqlStore[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error)
 	}
 	out := new(R)
 	var buf [32]any
-	err = s.p.queryRow(ctx, true, query, args, s.allDests(out, buf[:0]))
+	err = s.c.queryRow(ctx, true, query, args, s.allDests(out, buf[:0]))
 	if err == errNoRows { // the row is there and the WHERE of DO UPDATE refused it
 		if len(expect) > 0 {
-			return nil, ErrCondition
+			return nil, db.ErrCondition
 		}
-		return nil, ErrOverflow
+		return nil, db.ErrOverflow
 	}
 	if err != nil {
 		return nil, s.wrap("incr", err)
@@ -416,9 +390,9 @@ func (s *sqlStore[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error)
 // Update sets the given columns of the row with key when it exists and
 // matches every expected condition; it returns the number of rows changed
 // (0 when the row is missing or a condition fails).
-func (s *sqlStore[R]) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
+func (s *sqlStore[R]) Update(ctx context.Context, key []any, sets []db.Set, expect []db.Cond) (int64, error) {
 	b := s.newBuilder()
-	b.sql.WriteString("UPDATE " + quote(s.t.Name) + " SET ")
+	b.sql.WriteString("UPDATE " + s.qtable + " SET ")
 	if err := s.writeSets(b, sets); err != nil {
 		return 0, err
 	}
@@ -427,21 +401,21 @@ func (s *sqlStore[R]) Update(ctx context.Context, key []any, sets []Set, expect 
 		if i > 0 {
 			b.sql.WriteString(" AND ")
 		}
-		if err := CheckText(key[i]); err != nil {
-			return 0, &ValidationError{Table: s.t.Name, Column: s.t.Columns[k].Name, Msg: err.Error()}
+		if err := db.CheckText(key[i]); err != nil {
+			return 0, &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[k].Name, Msg: err.Error()}
 		}
-		b.sql.WriteString(quote(s.t.Columns[k].Name) + " = " + b.arg(key[i]))
+		b.sql.WriteString(s.qcols[k] + " = " + b.arg(key[i]))
 	}
 	if err := s.where(b, expect, true); err != nil {
 		return 0, err
 	}
-	n, err := s.p.exec(ctx, b.sql.String(), b.args)
+	n, err := s.c.exec(ctx, b.sql.String(), b.args)
 	return n, s.wrap("update", err)
 }
 
-func (s *sqlStore[R]) writeSets(b *builder, sets []Set) error {
+func (s *sqlStore[R]) writeSets(b *builder, sets []db.Set) error {
 	if len(sets) == 0 { // nothing to change: still report whether the row matched
-		k := quote(s.t.Columns[s.t.Keys[0]].Name)
+		k := s.qcols[s.t.Keys[0]]
 		b.sql.WriteString(k + " = " + k)
 		return nil
 	}
@@ -449,22 +423,22 @@ func (s *sqlStore[R]) writeSets(b *builder, sets []Set) error {
 		if i > 0 {
 			b.sql.WriteString(", ")
 		}
-		if err := CheckText(st.Val); err != nil {
-			return &ValidationError{Table: s.t.Name, Column: s.t.Columns[st.Col].Name, Msg: err.Error()}
+		if err := db.CheckText(st.Val); err != nil {
+			return &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[st.Col].Name, Msg: err.Error()}
 		}
-		b.sql.WriteString(quote(s.t.Columns[st.Col].Name) + " = " + b.arg(st.Val))
+		b.sql.WriteString(s.qcols[st.Col] + " = " + b.arg(st.Val))
 	}
 	return nil
 }
 
 // UpdateAll sets the given columns on every row matching conds (at least one
 // condition) and returns the number of rows changed.
-func (s *sqlStore[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error) {
+func (s *sqlStore[R]) UpdateAll(ctx context.Context, conds []db.Cond, sets []db.Set) (int64, error) {
 	if len(conds) == 0 {
-		return 0, Invalid(s.t.Name, "", "UpdateAll needs at least one condition")
+		return 0, db.Invalid(s.t.Name, "", "UpdateAll needs at least one condition")
 	}
 	b := s.newBuilder()
-	b.sql.WriteString("UPDATE " + quote(s.t.Name) + " SET ")
+	b.sql.WriteString("UPDATE " + s.qtable + " SET ")
 	if err := s.writeSets(b, sets); err != nil {
 		return 0, err
 	}
@@ -472,22 +446,22 @@ func (s *sqlStore[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (
 	if err := s.where(b, conds, false); err != nil {
 		return 0, err
 	}
-	n, err := s.p.exec(ctx, b.sql.String(), b.args)
+	n, err := s.c.exec(ctx, b.sql.String(), b.args)
 	return n, s.wrap("updateAll", err)
 }
 
 // DelAll deletes every row matching conds (at least one condition) and
 // returns the number of rows deleted.
-func (s *sqlStore[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
+func (s *sqlStore[R]) DelAll(ctx context.Context, conds []db.Cond) (int64, error) {
 	if len(conds) == 0 {
-		return 0, Invalid(s.t.Name, "", "DelAll needs at least one condition")
+		return 0, db.Invalid(s.t.Name, "", "DelAll needs at least one condition")
 	}
 	b := s.newBuilder()
-	b.sql.WriteString("DELETE FROM " + quote(s.t.Name) + " WHERE ")
+	b.sql.WriteString("DELETE FROM " + s.qtable + " WHERE ")
 	if err := s.where(b, conds, false); err != nil {
 		return 0, err
 	}
-	n, err := s.p.exec(ctx, b.sql.String(), b.args)
+	n, err := s.c.exec(ctx, b.sql.String(), b.args)
 	return n, s.wrap("delAll", err)
 }
 
@@ -502,15 +476,15 @@ func (s *sqlStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 		chunk := keys[start:min(start+listChunk, len(keys))]
 		for _, k := range chunk {
 			for i, v := range k {
-				if err := CheckText(v); err != nil {
-					return nil, &ValidationError{Table: s.t.Name, Column: s.t.Columns[s.t.Keys[i]].Name, Msg: err.Error()}
+				if err := db.CheckText(v); err != nil {
+					return nil, &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[s.t.Keys[i]].Name, Msg: err.Error()}
 				}
 			}
 		}
 		b := s.newBuilder()
 		b.sql.WriteString(s.listOne)
 		if len(s.t.Keys) == 1 {
-			b.sql.WriteString(quote(s.t.Columns[s.t.Keys[0]].Name) + " IN (")
+			b.sql.WriteString(s.qcols[s.t.Keys[0]] + " IN (")
 			for i, k := range chunk {
 				if i > 0 {
 					b.sql.WriteString(", ")
@@ -534,7 +508,7 @@ func (s *sqlStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 			}
 		}
 		b.sql.WriteString(")")
-		err := s.p.query(ctx, b.sql.String(), b.args, func() []any {
+		err := s.c.query(ctx, b.sql.String(), b.args, func() []any {
 			rows = append(rows, *new(R))
 			return s.allDests(&rows[len(rows)-1], buf[:0])
 		})
@@ -543,15 +517,6 @@ func (s *sqlStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 		}
 	}
 	return s.t.InKeyOrder(rows, keys)
-}
-
-// ValuesString is a map key for a list of canonical values (a row key).
-func ValuesString(vals []any) string {
-	var b strings.Builder
-	for _, v := range vals {
-		b.WriteString(fmt.Sprintf("%T:%v\x00", v, v))
-	}
-	return b.String()
 }
 
 // --- SQL building
@@ -571,75 +536,8 @@ func (b *builder) arg(v any) string {
 	return b.d.ph(len(b.args))
 }
 
-// Selectable reports which operators apply to a kind: a condition outside
-// this list is a ValidationError on every backend.
-func opAllowed(k Kind, op Op) bool {
-	switch op {
-	case OpNull, OpNotNull:
-		return true
-	case OpBeginsWith, OpContains, OpNotContains:
-		return k == KindString
-	case OpGt, OpGe, OpLt, OpLe, OpBetween:
-		return k == KindString || k == KindInt || k == KindFloat || k == KindTime
-	case OpEq, OpNe, OpIn:
-		return k != KindJSON
-	}
-	return false
-}
-
-// Cond validates c against the table: the column exists, the operator fits
-// its kind and the values are of its type. It returns the column position and
-// canonical values.
-func (t *Table[R]) Cond(c Cond) (int, []any, error) {
-	col := t.Col(c.Col)
-	if col < 0 {
-		return 0, nil, Invalid(t.Name, "", "unknown column %q", c.Col)
-	}
-	k := t.Columns[col].Kind
-	op := c.Op
-	if op == "" {
-		op = OpEq
-	}
-	if !opAllowed(k, op) {
-		return 0, nil, Invalid(t.Name, c.Col, "operator %s does not apply to a %s column", op, k)
-	}
-	want := 1
-	switch op {
-	case OpNull, OpNotNull:
-		want = 0
-	case OpBetween:
-		want = 2
-	case OpIn:
-		if len(c.Values) == 0 {
-			return 0, nil, Invalid(t.Name, c.Col, "operator in needs at least one value")
-		}
-		if len(c.Values) > MaxCount {
-			return 0, nil, Invalid(t.Name, c.Col, "operator in takes at most %d values", MaxCount)
-		}
-		want = len(c.Values)
-	}
-	if len(c.Values) != want {
-		return 0, nil, Invalid(t.Name, c.Col, "operator %s needs %d value(s), got %d", op, want, len(c.Values))
-	}
-	vals := make([]any, len(c.Values))
-	for i, v := range c.Values {
-		if v == nil {
-			return 0, nil, Invalid(t.Name, c.Col, "a nil value: use the null operator")
-		}
-		cv, err := canon(k, v)
-		if err == nil {
-			err = CheckText(cv)
-		}
-		if err != nil {
-			return 0, nil, Invalid(t.Name, c.Col, "%v", err)
-		}
-		vals[i] = cv
-	}
-	return col, vals, nil
-}
-
 // where appends conds joined by AND; with and=true each is prefixed by AND.
-func (s *sqlStore[R]) where(b *builder, conds []Cond, and bool) error {
+func (s *sqlStore[R]) where(b *builder, conds []db.Cond, and bool) error {
 	for i, c := range conds {
 		col, vals, err := s.t.Cond(c)
 		if err != nil {
@@ -648,22 +546,22 @@ func (s *sqlStore[R]) where(b *builder, conds []Cond, and bool) error {
 		if and || i > 0 {
 			b.sql.WriteString(" AND ")
 		}
-		n := b.table + quote(s.t.Columns[col].Name)
+		n := b.table + s.qcols[col]
 		op := c.Op
 		switch op {
-		case OpEq, "":
+		case db.OpEq, "":
 			b.sql.WriteString(n + " = " + b.arg(vals[0]))
-		case OpNe:
+		case db.OpNe:
 			b.sql.WriteString(n + s.d.notEqual + b.arg(vals[0]))
-		case OpGt:
+		case db.OpGt:
 			b.sql.WriteString(n + " > " + b.arg(vals[0]))
-		case OpGe:
+		case db.OpGe:
 			b.sql.WriteString(n + " >= " + b.arg(vals[0]))
-		case OpLt:
+		case db.OpLt:
 			b.sql.WriteString(n + " < " + b.arg(vals[0]))
-		case OpLe:
+		case db.OpLe:
 			b.sql.WriteString(n + " <= " + b.arg(vals[0]))
-		case OpIn:
+		case db.OpIn:
 			b.sql.WriteString(n + " IN (")
 			for j, v := range vals {
 				if j > 0 {
@@ -672,20 +570,20 @@ func (s *sqlStore[R]) where(b *builder, conds []Cond, and bool) error {
 				b.sql.WriteString(b.arg(v))
 			}
 			b.sql.WriteString(")")
-		case OpBetween:
+		case db.OpBetween:
 			b.sql.WriteString(n + " BETWEEN " + b.arg(vals[0]) + " AND " + b.arg(vals[1]))
-		case OpBeginsWith:
+		case db.OpBeginsWith:
 			b.args = append(b.args, nil)
 			frag, v := s.d.beginsWith(n, s.d.ph(len(b.args)), vals[0].(string))
 			b.args[len(b.args)-1] = v
 			b.sql.WriteString(frag)
-		case OpContains:
+		case db.OpContains:
 			b.sql.WriteString(s.d.contains(n, b.arg(vals[0])))
-		case OpNotContains: // NULL contains nothing
+		case db.OpNotContains: // NULL contains nothing
 			b.sql.WriteString("(" + n + " IS NULL OR NOT " + s.d.contains(n, b.arg(vals[0])) + ")")
-		case OpNull:
+		case db.OpNull:
 			b.sql.WriteString(n + " IS NULL")
-		case OpNotNull:
+		case db.OpNotNull:
 			b.sql.WriteString(n + " IS NOT NULL")
 		}
 	}
@@ -693,9 +591,9 @@ func (s *sqlStore[R]) where(b *builder, conds []Cond, and bool) error {
 }
 
 // Select returns one page of rows matching q.
-func (s *sqlStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
+func (s *sqlStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], error) {
 	t := s.t
-	count, err := PageCount(t.Name, q)
+	count, err := db.PageCount(t.Name, q)
 	if err != nil {
 		return nil, err
 	}
@@ -721,7 +619,7 @@ func (s *sqlStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 
 	b := s.newBuilder()
 	if q.Total {
-		b.sql.WriteString("SELECT COUNT(*) FROM " + quote(t.Name))
+		b.sql.WriteString("SELECT COUNT(*) FROM " + s.qtable)
 		if len(q.Where) > 0 {
 			b.sql.WriteString(" WHERE ")
 			if err := s.where(b, q.Where, false); err != nil {
@@ -729,13 +627,13 @@ func (s *sqlStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 			}
 		}
 		var n int64
-		if err := s.p.queryRow(ctx, false, b.sql.String(), b.args, []any{Int[int64]{&n}}); err != nil {
+		if err := s.c.queryRow(ctx, false, b.sql.String(), b.args, []any{db.Int[int64]{P: &n}}); err != nil {
 			return nil, s.wrap("select", err)
 		}
-		return &Page[R]{Total: n}, nil
+		return &db.Page[R]{Total: n}, nil
 	}
 
-	b.sql.WriteString("SELECT " + s.colList(cols) + " FROM " + quote(t.Name))
+	b.sql.WriteString("SELECT " + s.colList(cols) + " FROM " + s.qtable)
 	hasWhere := len(q.Where) > 0
 	if hasWhere {
 		b.sql.WriteString(" WHERE ")
@@ -745,11 +643,11 @@ func (s *sqlStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 	}
 	scope := s.tokenScope(q, order)
 	if q.Token != "" {
-		ocols := make([]*Column, len(order))
+		ocols := make([]*db.Column, len(order))
 		for i, c := range order {
 			ocols[i] = &t.Columns[c]
 		}
-		after, err := decodeToken(s.p.secret, scope, q.Token, ocols)
+		after, err := s.p.DecodeToken(scope, q.Token, ocols)
 		if err != nil {
 			return nil, err
 		}
@@ -777,7 +675,7 @@ func (s *sqlStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 		if i > 0 {
 			b.sql.WriteString(", ")
 		}
-		b.sql.WriteString(quote(t.Columns[c].Name))
+		b.sql.WriteString(s.qcols[c])
 		if q.Desc {
 			b.sql.WriteString(" DESC")
 		}
@@ -793,21 +691,21 @@ func (s *sqlStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 
 	rows := make([]R, 0, min(count+1, 64))
 	var buf [32]any
-	err = s.p.query(ctx, b.sql.String(), b.args, func() []any {
+	err = s.c.query(ctx, b.sql.String(), b.args, func() []any {
 		rows = append(rows, *new(R))
 		return s.dests(&rows[len(rows)-1], cols, buf[:0])
 	})
 	if err != nil {
 		return nil, s.wrap("select", err)
 	}
-	page := &Page[R]{Rows: rows}
+	page := &db.Page[R]{Rows: rows}
 	if len(rows) > count {
 		page.Rows = rows[:count]
 		vals, err := t.OrderValues(&rows[count-1], order)
 		if err != nil {
 			return nil, err
 		}
-		tok, err := encodeToken(s.p.secret, scope, vals)
+		tok, err := s.p.EncodeToken(scope, vals)
 		if err != nil {
 			return nil, err
 		}
@@ -817,16 +715,16 @@ func (s *sqlStore[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 }
 
 // fixed reports whether conds pin column name to a single value.
-func fixed(conds []Cond, name string) bool {
+func fixed(conds []db.Cond, name string) bool {
 	for _, c := range conds {
-		if c.Col == name && (c.Op == OpEq || c.Op == "") && len(c.Values) == 1 {
+		if c.Col == name && (c.Op == db.OpEq || c.Op == "") && len(c.Values) == 1 {
 			return true
 		}
 	}
 	return false
 }
 
-func (s *sqlStore[R]) tokenScope(q *Query, order []int) string {
+func (s *sqlStore[R]) tokenScope(q *db.Query, order []int) string {
 	dir := "asc"
 	if q.Desc {
 		dir = "desc"
@@ -844,7 +742,7 @@ func (s *sqlStore[R]) keyset(b *builder, order []int, vals []any, desc bool) {
 	}
 	tuple := func(cols []int, vs []any) {
 		if len(cols) == 1 {
-			b.sql.WriteString(quote(s.t.Columns[cols[0]].Name) + cmp + b.arg(vs[0]))
+			b.sql.WriteString(s.qcols[cols[0]] + cmp + b.arg(vs[0]))
 			return
 		}
 		b.sql.WriteString("(" + s.colList(cols) + ")" + cmp + "(")
@@ -861,7 +759,7 @@ func (s *sqlStore[R]) keyset(b *builder, order []int, vals []any, desc bool) {
 		tuple(order, vals)
 		return
 	}
-	n := quote(first.Name)
+	n := s.qcols[order[0]]
 	rest, rvals := order[1:], vals[1:]
 	b.sql.WriteString("(")
 	switch {

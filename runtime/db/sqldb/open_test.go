@@ -1,4 +1,4 @@
-package db
+package sqldb
 
 import (
 	"database/sql"
@@ -14,7 +14,7 @@ func TestSQLiteSync(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, conn := range []*sql.DB{p.sqlW, p.sqlR} {
+		for _, conn := range []*sql.DB{Writer(p), Reader(p)} {
 			var got int
 			if err := conn.QueryRow("PRAGMA synchronous").Scan(&got); err != nil || got != want {
 				t.Fatalf("%q: synchronous = %d (%v), want %d", mode, got, err, want)
