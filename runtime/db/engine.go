@@ -134,6 +134,48 @@ func (t *Table[R]) SortCol(q *Query) (int, error) {
 	return c, nil
 }
 
+// Order is the order of a select's rows: the sort column, then the key
+// columns, so that the order is total and a page token can name a position.
+func (t *Table[R]) Order(q *Query) ([]int, error) {
+	sc, err := t.SortCol(q)
+	if err != nil {
+		return nil, err
+	}
+	order := make([]int, 0, len(t.Keys)+1)
+	if sc >= 0 {
+		order = append(order, sc)
+	}
+	for _, k := range t.Keys {
+		if len(order) == 0 || order[0] != k {
+			order = append(order, k)
+		}
+	}
+	return order, nil
+}
+
+// Plan checks a select and decides what it reads: the page size, the order
+// (Order) and the columns (ReadSet).
+func (t *Table[R]) Plan(q *Query) (count int, order, cols []int, err error) {
+	if count, err = PageCount(t.Name, q); err != nil {
+		return 0, nil, nil, err
+	}
+	if order, err = t.Order(q); err != nil {
+		return 0, nil, nil, err
+	}
+	cols, err = t.ReadSet(q.Select, order)
+	return count, order, cols, err
+}
+
+// TokenScope is what a page token of a select in order is bound to: the
+// table, the leading order column and the direction.
+func (t *Table[R]) TokenScope(q *Query, order []int) string {
+	dir := "asc"
+	if q.Desc {
+		dir = "desc"
+	}
+	return t.Name + "|" + t.Columns[order[0]].Name + "|" + dir
+}
+
 // OrderValues returns the values of cols in r, for a page token.
 func (t *Table[R]) OrderValues(r *R, cols []int) ([]any, error) {
 	vals := make([]any, len(cols))

@@ -33,7 +33,7 @@ type Config struct {
 
 // Params declares the pool parameters (backendjs names) on s.
 func (c *Config) Params(s *config.Set) {
-	s.String(&c.Pool, "db-pool", "sqlite", "default database pool: sqlite, pgsql or dynamodb")
+	s.String(&c.Pool, "db-pool", "sqlite", "default database pool: sqlite, pgsql, dynamodb, or memory (nothing kept after the process ends)")
 	s.String(&c.SQLitePool, "db-sqlite-pool", "default", "SQLite database: a file path, or a NAME for HOME/var/NAME.db")
 	s.String(&c.SQLiteSync, "db-sqlite-sync", "normal", "SQLite durability: normal (WAL; an acknowledged write can be lost on power loss or an OS crash, never on a process crash) or full (fsync on every commit)")
 	s.String(&c.PgsqlPool, "db-pgsql-pool", "", "PostgreSQL URL, postgres://user:pass@host:port/db")

@@ -15,6 +15,7 @@ import (
 	"github.com/bkgen/bkgen/runtime/cache"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/db/dynamo"
+	"github.com/bkgen/bkgen/runtime/db/memory"
 	"github.com/bkgen/bkgen/runtime/db/sqldb"
 	"github.com/bkgen/bkgen/tests/testenv"
 )
@@ -77,6 +78,8 @@ func backends() []backend {
 			t.Cleanup(p.Close)
 			return p
 		}},
+		// the reference driver, through the same exported seam as the others
+		{"memory", func(t *testing.T) *db.Pool { return memory.Open([]byte("test-secret")) }},
 	}
 }
 

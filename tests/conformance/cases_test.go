@@ -900,6 +900,10 @@ var cases = []tcase{
 			upgradeDynamo(t, e)
 			return
 		}
+		if e.pool.Name == "memory" {
+			upgradeMemory(t, e)
+			return
+		}
 		name := "legacy_" + strings.ToLower(strings.NewReplacer("-", "_", ".", "_").Replace(e.uid(t)))
 		name = name[:min(len(name), 50)]
 		ph := func(n int) string {

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 	"github.com/bkgen/bkgen/runtime/web"
 )
 
@@ -144,4 +146,31 @@ func all(t *testing.T, e *env, album string, q db.Query) []string {
 		}
 		q.Token = page.Next
 	}
+}
+
+// upgradeMemory: rows a memory table holds under an older schema (todo with
+// only id and name) read under the new one with the new columns' defaults,
+// and conditions on them match those defaults, as after a SQL upgrade.
+func upgradeMemory(t *testing.T, e *env) {
+	name := "legacy_" + strings.NewReplacer("-", "_", ".", "_", "/", "_").Replace(e.uid(t))
+	legacy := *store.TodoTable
+	legacy.Name = name
+	legacy.Columns = legacy.Columns[:2] // id, name: a prefix keeps Arg and Dest positions
+	legacy.Indexes = nil
+	old := db.NewStore(e.pool, &legacy, drivers.For[store.Todo]()...)
+	for i := 0; i < 5; i++ {
+		ok(t, old.Add(e.ctx, &store.Todo{ID: fmt.Sprint("k", i), Name: fmt.Sprint("n", i)}))
+	}
+	def := *store.TodoTable
+	def.Name = name
+	s := db.NewStore(e.pool, &def, drivers.For[store.Todo]()...)
+	ok(t, s.CreateTable(e.ctx))
+	for i := 0; i < 5; i++ {
+		r, err := s.Get(e.ctx, []any{fmt.Sprint("k", i)})
+		ok(t, err)
+		eq(t, [4]any{r.Name, r.Descr, r.Done, r.Due}, [4]any{fmt.Sprint("n", i), "", false, (*time.Time)(nil)}, "row")
+	}
+	page, err := s.Select(e.ctx, &db.Query{Where: []db.Cond{store.TodoCols.Done.Eq(false), store.TodoCols.Mtime.Eq(0)}, Total: true})
+	ok(t, err)
+	eq(t, page.Total, int64(5), "old rows compare as they read")
 }

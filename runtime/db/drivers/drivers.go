@@ -7,10 +7,11 @@ package drivers
 import (
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/db/dynamo"
+	"github.com/bkgen/bkgen/runtime/db/memory"
 	"github.com/bkgen/bkgen/runtime/db/sqldb"
 )
 
 // For returns the table openers of the drivers, for rows of type R.
 func For[R any]() []db.Opener[R] {
-	return []db.Opener[R]{sqldb.Backend[R], dynamo.Backend[R]}
+	return []db.Opener[R]{sqldb.Backend[R], dynamo.Backend[R], memory.Backend[R]}
 }

@@ -593,26 +593,7 @@ func (s *sqlStore[R]) where(b *builder, conds []db.Cond, and bool) error {
 // Select returns one page of rows matching q.
 func (s *sqlStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], error) {
 	t := s.t
-	count, err := db.PageCount(t.Name, q)
-	if err != nil {
-		return nil, err
-	}
-	// Order: the sort column, then the key columns, so the order is total
-	// and a token can name a position.
-	sc, err := t.SortCol(q)
-	if err != nil {
-		return nil, err
-	}
-	order := make([]int, 0, len(t.Keys)+1)
-	if sc >= 0 {
-		order = append(order, sc)
-	}
-	for _, k := range t.Keys {
-		if len(order) == 0 || order[0] != k {
-			order = append(order, k)
-		}
-	}
-	cols, err := t.ReadSet(q.Select, order)
+	count, order, cols, err := t.Plan(q)
 	if err != nil {
 		return nil, err
 	}
@@ -641,7 +622,7 @@ func (s *sqlStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], err
 			return nil, err
 		}
 	}
-	scope := s.tokenScope(q, order)
+	scope := t.TokenScope(q, order)
 	if q.Token != "" {
 		ocols := make([]*db.Column, len(order))
 		for i, c := range order {
@@ -724,13 +705,6 @@ func fixed(conds []db.Cond, name string) bool {
 	return false
 }
 
-func (s *sqlStore[R]) tokenScope(q *db.Query, order []int) string {
-	dir := "asc"
-	if q.Desc {
-		dir = "desc"
-	}
-	return s.t.Name + "|" + s.t.Columns[order[0]].Name + "|" + dir
-}
 
 // keyset writes the condition "after the row with order values vals". Only
 // the first order column may be NULL (key columns never are); NULL sorts

@@ -1,0 +1,584 @@
+// Package memory is the reference storage driver: every table in the
+// process's memory, behind the same contract as SQL and DynamoDB (the
+// conformance suite runs on it too). It is the smallest complete driver, so
+// it is where to read what a driver must do; it also serves tests and
+// -db-pool memory for a throwaway server. Nothing survives the process.
+package memory
+
+import (
+	"context"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/bkgen/bkgen/runtime/db"
+)
+
+func init() {
+	db.RegisterDriver("memory", func(ctx context.Context, c db.Config) (*db.Pool, error) {
+		return Open([]byte(c.TokenSecret)), nil
+	})
+}
+
+// conn is what a memory pool holds: its tables by name.
+type conn struct {
+	mu     sync.Mutex
+	tables map[string]*table
+}
+
+// table is the rows of one table, as canonical values by column, keyed by
+// their key's canonical values (db.ValuesString).
+type table struct {
+	mu   sync.RWMutex
+	cols []string // the column names the rows are stored by, in order
+	rows map[string][]any
+	auto int64 // the last AutoID assigned
+}
+
+// Open returns an empty memory pool; an empty secret (of the page tokens)
+// gets a random one.
+func Open(secret []byte) *db.Pool {
+	return db.NewPool("memory", &conn{tables: map[string]*table{}}, nil, secret)
+}
+
+// Backend is the driver's db.Opener: the backend of table t on a memory pool.
+func Backend[R any](p *db.Pool, t *db.Table[R]) (db.Backend[R], bool) {
+	c, ok := p.Conn().(*conn)
+	if !ok {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	data := c.tables[t.Name]
+	if data == nil {
+		data = &table{rows: map[string][]any{}}
+		c.tables[t.Name] = data
+	}
+	data.upgrade(t.Columns)
+	return &store[R]{t: t, p: p, data: data}, true
+}
+
+// upgrade re-lays the rows out for columns, when a table is opened with
+// other columns than it was stored with (a new schema, as a SQL upgrade
+// adds columns): values move by column name, and a column the rows lack
+// gets its default (NULL when nullable, else its kind's zero).
+func (d *table) upgrade(columns []db.Column) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	names := make([]string, len(columns))
+	for i, c := range columns {
+		names[i] = c.Name
+	}
+	if d.cols == nil || strings.Join(d.cols, "\x00") == strings.Join(names, "\x00") {
+		d.cols = names
+		return
+	}
+	at := make(map[string]int, len(d.cols))
+	for i, n := range d.cols {
+		at[n] = i
+	}
+	for k, old := range d.rows {
+		next := make([]any, len(columns))
+		for i, c := range columns {
+			switch j, ok := at[c.Name]; {
+			case ok:
+				next[i] = old[j]
+			case c.Default != nil:
+				next[i] = c.Default
+			case !c.Nullable:
+				next[i] = c.Kind.Zero()
+			}
+		}
+		d.rows[k] = next
+	}
+	d.cols = names
+}
+
+// store is the backend of one table.
+type store[R any] struct {
+	t    *db.Table[R]
+	p    *db.Pool
+	data *table
+}
+
+// values reads every column of r as canonical values, refusing text no
+// other backend stores (NUL bytes, invalid UTF-8).
+func (s *store[R]) values(r *R) ([]any, error) {
+	vals := make([]any, len(s.t.Columns))
+	for c := range s.t.Columns {
+		v, err := s.t.Arg(r, c)
+		if err != nil {
+			return nil, err
+		}
+		if err := db.CheckText(v); err != nil {
+			return nil, &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[c].Name, Msg: err.Error()}
+		}
+		vals[c] = v
+	}
+	return vals, nil
+}
+
+// row fills r from canonical values (only the columns of cols; all when nil).
+func (s *store[R]) row(vals []any, r *R, cols []int) error {
+	fill := func(c int) error {
+		if vals[c] == nil {
+			return nil // the zero value, or nil for a nillable column
+		}
+		d, ok := s.t.Dest(r, c).(interface{ Scan(any) error })
+		if !ok {
+			return db.Invalid(s.t.Name, s.t.Columns[c].Name, "no scan target")
+		}
+		return d.Scan(vals[c])
+	}
+	if cols == nil {
+		for c := range vals {
+			if err := fill(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, c := range cols {
+		if err := fill(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *store[R]) keyOf(vals []any) string {
+	k := make([]any, len(s.t.Keys))
+	for i, c := range s.t.Keys {
+		k[i] = vals[c]
+	}
+	return db.ValuesString(k)
+}
+
+func (s *store[R]) checkKey(key []any) error {
+	for i, v := range key {
+		if err := db.CheckText(v); err != nil {
+			return &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[s.t.Keys[i]].Name, Msg: err.Error()}
+		}
+	}
+	return nil
+}
+
+// unique reports a row other than key holding the values of a unique index
+// that vals holds.
+func (s *store[R]) unique(vals []any, key string) bool {
+	for _, ix := range s.t.Indexes {
+		if !ix.Unique {
+			continue
+		}
+		for k, other := range s.data.rows {
+			if k == key {
+				continue
+			}
+			same := true
+			for _, c := range ix.Columns {
+				if vals[c] == nil || compareNull(vals[c], other[c]) != 0 {
+					same = false
+					break
+				}
+			}
+			if same {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// matchAll reports whether vals meets every condition.
+func (s *store[R]) matchAll(vals []any, conds []db.Cond) (bool, error) {
+	for _, c := range conds {
+		col, args, err := s.t.Cond(c)
+		if err != nil {
+			return false, err
+		}
+		if !db.Match(c.Op, vals[col], args) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// validConds checks conditions before any row is read, so that a bad one is
+// an error on an empty table too.
+func (s *store[R]) validConds(conds []db.Cond) error {
+	for _, c := range conds {
+		if _, _, err := s.t.Cond(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *store[R]) Get(ctx context.Context, key []any) (*R, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.checkKey(key); err != nil {
+		return nil, err
+	}
+	s.data.mu.RLock()
+	vals, ok := s.data.rows[db.ValuesString(key)]
+	s.data.mu.RUnlock()
+	if !ok {
+		return nil, db.ErrNotFound
+	}
+	r := new(R)
+	return r, s.row(vals, r, nil)
+}
+
+func (s *store[R]) autoCol() int {
+	for _, k := range s.t.Keys {
+		if s.t.Columns[k].AutoID {
+			return k
+		}
+	}
+	return -1
+}
+
+func (s *store[R]) Add(ctx context.Context, r *R) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	vals, err := s.values(r)
+	if err != nil {
+		return err
+	}
+	s.data.mu.Lock()
+	defer s.data.mu.Unlock()
+	if a := s.autoCol(); a >= 0 {
+		if n, _ := vals[a].(int64); n == 0 {
+			s.data.auto++
+			vals[a] = s.data.auto
+			if err := s.row(vals, r, []int{a}); err != nil {
+				return err
+			}
+		} else if n > s.data.auto {
+			s.data.auto = n
+		}
+	}
+	key := s.keyOf(vals)
+	if _, ok := s.data.rows[key]; ok || s.unique(vals, key) {
+		return db.ErrExists
+	}
+	s.data.rows[key] = vals
+	return nil
+}
+
+func (s *store[R]) Put(ctx context.Context, r *R, expect []db.Cond) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	vals, err := s.values(r)
+	if err != nil {
+		return err
+	}
+	if err := s.validConds(expect); err != nil {
+		return err
+	}
+	s.data.mu.Lock()
+	defer s.data.mu.Unlock()
+	key := s.keyOf(vals)
+	if old, ok := s.data.rows[key]; ok && len(expect) > 0 {
+		if m, err := s.matchAll(old, expect); err != nil || !m {
+			if err != nil {
+				return err
+			}
+			return db.ErrCondition
+		}
+	}
+	if s.unique(vals, key) {
+		return db.ErrExists
+	}
+	s.data.rows[key] = vals
+	return nil
+}
+
+func (s *store[R]) Del(ctx context.Context, key []any) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := s.checkKey(key); err != nil {
+		return err
+	}
+	s.data.mu.Lock()
+	delete(s.data.rows, db.ValuesString(key))
+	s.data.mu.Unlock()
+	return nil
+}
+
+// Incr adds the counters of r to the row (made from r when missing); now
+// columns are set, the others kept.
+func (s *store[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	hasCounter := false
+	for _, c := range s.t.Columns {
+		hasCounter = hasCounter || c.Counter
+	}
+	if !hasCounter {
+		return nil, db.Invalid(s.t.Name, "", "table has no counter columns")
+	}
+	vals, err := s.values(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.validConds(expect); err != nil {
+		return nil, err
+	}
+	s.data.mu.Lock()
+	defer s.data.mu.Unlock()
+	key := s.keyOf(vals)
+	old, ok := s.data.rows[key]
+	if !ok {
+		s.data.rows[key] = vals
+		out := new(R)
+		return out, s.row(vals, out, nil)
+	}
+	if len(expect) > 0 {
+		m, err := s.matchAll(old, expect)
+		if err != nil {
+			return nil, err
+		}
+		if !m {
+			return nil, db.ErrCondition
+		}
+	}
+	next := append([]any(nil), old...)
+	for c, col := range s.t.Columns {
+		switch {
+		case col.Counter:
+			switch d := vals[c].(type) {
+			case int64:
+				cur, _ := next[c].(int64)
+				if (d > 0 && cur > math.MaxInt64-d) || (d < 0 && cur < math.MinInt64-d) {
+					if len(expect) > 0 {
+						return nil, db.ErrCondition
+					}
+					return nil, db.ErrOverflow
+				}
+				next[c] = cur + d
+			case float64:
+				cur, _ := next[c].(float64)
+				next[c] = cur + d
+			}
+		case col.Now:
+			next[c] = vals[c]
+		}
+	}
+	s.data.rows[key] = next
+	out := new(R)
+	return out, s.row(next, out, nil)
+}
+
+// set applies sets to a copy of vals.
+func (s *store[R]) set(vals []any, sets []db.Set) ([]any, error) {
+	next := append([]any(nil), vals...)
+	for _, st := range sets {
+		if err := db.CheckText(st.Val); err != nil {
+			return nil, &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[st.Col].Name, Msg: err.Error()}
+		}
+		next[st.Col] = st.Val
+	}
+	return next, nil
+}
+
+func (s *store[R]) Update(ctx context.Context, key []any, sets []db.Set, expect []db.Cond) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if err := s.checkKey(key); err != nil {
+		return 0, err
+	}
+	if err := s.validConds(expect); err != nil {
+		return 0, err
+	}
+	s.data.mu.Lock()
+	defer s.data.mu.Unlock()
+	k := db.ValuesString(key)
+	old, ok := s.data.rows[k]
+	if !ok {
+		return 0, nil
+	}
+	if m, err := s.matchAll(old, expect); err != nil || !m {
+		return 0, err
+	}
+	next, err := s.set(old, sets)
+	if err != nil {
+		return 0, err
+	}
+	if s.unique(next, k) {
+		return 0, db.ErrExists
+	}
+	s.data.rows[k] = next
+	return 1, nil
+}
+
+func (s *store[R]) UpdateAll(ctx context.Context, conds []db.Cond, sets []db.Set) (int64, error) {
+	if _, err := s.set(make([]any, len(s.t.Columns)), sets); err != nil {
+		return 0, err
+	}
+	return s.each(ctx, "UpdateAll", conds, func(k string, vals []any) {
+		s.data.rows[k], _ = s.set(vals, sets)
+	})
+}
+
+func (s *store[R]) DelAll(ctx context.Context, conds []db.Cond) (int64, error) {
+	return s.each(ctx, "DelAll", conds, func(k string, _ []any) { delete(s.data.rows, k) })
+}
+
+// each runs do on every row that meets conds (at least one: a whole-table
+// write is never an accident), under the table's lock, and counts them.
+func (s *store[R]) each(ctx context.Context, what string, conds []db.Cond, do func(key string, vals []any)) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if len(conds) == 0 {
+		return 0, db.Invalid(s.t.Name, "", "%s needs at least one condition", what)
+	}
+	if err := s.validConds(conds); err != nil {
+		return 0, err
+	}
+	s.data.mu.Lock()
+	defer s.data.mu.Unlock()
+	var n int64
+	for k, vals := range s.data.rows {
+		if m, _ := s.matchAll(vals, conds); m {
+			do(k, vals)
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (s *store[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		if len(k) != len(s.t.Keys) {
+			return nil, db.Invalid(s.t.Name, "", "a key has %d parts, want %d", len(k), len(s.t.Keys))
+		}
+		if err := s.checkKey(k); err != nil {
+			return nil, err
+		}
+	}
+	s.data.mu.RLock()
+	defer s.data.mu.RUnlock()
+	out := make([]R, 0, len(keys))
+	seen := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		ks := db.ValuesString(k)
+		vals, ok := s.data.rows[ks]
+		if !ok || seen[ks] {
+			continue
+		}
+		seen[ks] = true
+		out = append(out, *new(R))
+		if err := s.row(vals, &out[len(out)-1], nil); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Select filters every row, orders the matches by the sort column then the
+// key (NULL first ascending), and pages them with tokens that name the last
+// row's position, as the SQL backend's keyset does.
+func (s *store[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	t := s.t
+	count, order, cols, err := t.Plan(q)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.validConds(q.Where); err != nil {
+		return nil, err
+	}
+	scope := t.TokenScope(q, order)
+	var after []any
+	if q.Token != "" {
+		ocols := make([]*db.Column, len(order))
+		for i, c := range order {
+			ocols[i] = &t.Columns[c]
+		}
+		if after, err = s.p.DecodeToken(scope, q.Token, ocols); err != nil {
+			return nil, err
+		}
+	}
+	s.data.mu.RLock()
+	var matched [][]any
+	for _, vals := range s.data.rows {
+		if m, _ := s.matchAll(vals, q.Where); m {
+			matched = append(matched, vals)
+		}
+	}
+	s.data.mu.RUnlock()
+	if q.Total {
+		return &db.Page[R]{Total: int64(len(matched))}, nil
+	}
+	less := func(a, b []any) int { // a before b in the page order
+		for _, c := range order {
+			if d := compareNull(a[c], b[c]); d != 0 {
+				if q.Desc {
+					return -d
+				}
+				return d
+			}
+		}
+		return 0
+	}
+	sort.Slice(matched, func(i, j int) bool { return less(matched[i], matched[j]) < 0 })
+	if after != nil {
+		pos := make([]any, len(t.Columns))
+		for i, c := range order {
+			pos[c] = after[i]
+		}
+		i := sort.Search(len(matched), func(i int) bool { return less(matched[i], pos) > 0 })
+		matched = matched[i:]
+	}
+	page := &db.Page[R]{Rows: make([]R, 0, min(len(matched), count))}
+	for i, vals := range matched {
+		if i == count {
+			last := matched[count-1]
+			vs := make([]any, len(order))
+			for j, c := range order {
+				vs[j] = last[c]
+			}
+			if page.Next, err = s.p.EncodeToken(scope, vs); err != nil {
+				return nil, err
+			}
+			break
+		}
+		page.Rows = append(page.Rows, *new(R))
+		if err := s.row(vals, &page.Rows[len(page.Rows)-1], cols); err != nil {
+			return nil, err
+		}
+	}
+	return page, nil
+}
+
+// CreateTable has nothing to create: a table is there from its first use.
+func (s *store[R]) CreateTable(ctx context.Context) error { return ctx.Err() }
+
+// compareNull orders canonical values with NULL first.
+func compareNull(a, b any) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	}
+	c, _ := db.Compare(a, b)
+	return c
+}
