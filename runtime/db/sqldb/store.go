@@ -705,7 +705,6 @@ func fixed(conds []db.Cond, name string) bool {
 	return false
 }
 
-
 // keyset writes the condition "after the row with order values vals". Only
 // the first order column may be NULL (key columns never are); NULL sorts
 // first ascending, last descending.
