@@ -39,11 +39,7 @@ func accountRoutes(p *db.Pool, mux *http.ServeMux, accounts auth.Accounts) {
 					return
 				}
 			}
-			status, code, msg := web.ErrorOf(err)
-			var f *auth.Failure
-			if errors.As(err, &f) {
-				status, code, msg = f.Status, f.Code, f.Message
-			}
+			status, code, msg := web.ErrorOf(err) // auth.Failure is a web.Problem
 			web.Error(w, status, code, msg)
 		})
 	}

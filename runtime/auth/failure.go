@@ -1,12 +1,8 @@
 package auth
 
-// Failure is an authentication or authorization failure, with backendjs's
-// status and message.
-type Failure struct {
-	Status       int
-	Code         string
-	Message      string
-	ClearSession bool // a session cookie that failed is removed
-}
+import "github.com/bkgen/bkgen/runtime/web"
 
-func (f *Failure) Error() string { return f.Message }
+// Failure is an authentication or authorization failure, with backendjs's
+// status and message: the API's one error type, so that every layer
+// answers it the same way (web.ErrorOf).
+type Failure = web.Problem

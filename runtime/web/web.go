@@ -100,12 +100,15 @@ func Error(w http.ResponseWriter, status int, code, message string) {
 	w.Write(b)
 }
 
-// Problem is an error of the API layers, with the status it is answered
-// with: a refusal by a rule (NotOwner, NotReadable), a bad request.
+// Problem is the error of the API layers, with the status it is answered
+// with: a refusal by a rule (NotOwner, NotReadable), an authentication
+// failure (auth.Failure is this type), a bad request. Storage errors are
+// db.Error, which ErrorOf maps by code.
 type Problem struct {
-	Status  int
-	Code    string
-	Message string
+	Status       int
+	Code         string
+	Message      string
+	ClearSession bool // a session cookie that failed is removed
 }
 
 func (p *Problem) Error() string { return p.Message }
