@@ -422,8 +422,16 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 		}
 		return ""
 	}
-	known := a.routeNames()
-	h := web.Chain(mux, web.Recover, web.Observe(s.metrics, func(n string) bool { return known[n] }, access, login), guard.Middleware,
+	// a route is one the binary serves: a generated operation, or a
+	// pattern of the mux other than its catch-all "/" (the generated API)
+	known := func(r *http.Request) bool {
+		if _, ok := a.Operations[r.URL.Path]; ok {
+			return true
+		}
+		_, pattern := mux.Handler(r)
+		return pattern != "" && pattern != "/"
+	}
+	h := web.Chain(mux, web.Recover, web.Observe(s.metrics, known, access, login), guard.Middleware,
 		web.LimitBody(st.wc.MaxBody, map[string]int64{"/graphql": min(st.gc.MaxBody, st.wc.MaxBody)}), checker.Middleware(web.Error), guard.LoginLimit(login))
 	return web.Serve(ctx, st.wc, h, func(addr string) {
 		log.Info("listening", "addr", addr, "pool", pool.Dialect(), "home", absHome(s.dbc.Home), "pid", os.Getpid())
@@ -431,21 +439,6 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 			ready(addr)
 		}
 	})
-}
-
-// routeNames are the metric names of the routes this binary serves; the
-// other paths count as url_other.
-func (a *App) routeNames() map[string]bool {
-	known := map[string]bool{}
-	for p := range a.Operations {
-		known[web.RouteName(p)] = true
-	}
-	for _, p := range []string{"/ping", "/login", "/logout", "/auth", "/doc", "/openapi.yaml", "/graphql", "/graphql/playground",
-		"/data/columns", "/data/keys", "/metrics", "/system/stats", "/system/restart", "/system/cache", "/system/jobs",
-		"/account/get", "/account/add", "/account/update", "/account/del", "/account/select", "/account/put"} {
-		known[web.RouteName(p)] = true
-	}
-	return known
 }
 
 // accessLog opens -log-access: one line per request.

@@ -72,11 +72,11 @@ func RouteName(path string) string {
 }
 
 // Observe times every request into m under its route name. Only the names
-// of known routes (known(name)) and of paths that were served successfully
+// of routes the binary serves (known) and of paths that were served successfully
 // are kept; failed requests elsewhere count as url_other, so that scanning
 // random paths cannot grow the metrics without bound. With access set,
 // each request also gets one access log line, with the caller's login.
-func Observe(m *metrics.Registry, known func(name string) bool, access *slog.Logger, login func(*http.Request) string) Middleware {
+func Observe(m *metrics.Registry, known func(r *http.Request) bool, access *slog.Logger, login func(*http.Request) string) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
@@ -89,7 +89,7 @@ func Observe(m *metrics.Registry, known func(name string) bool, access *slog.Log
 			// a name is kept for the known routes, and for the application's
 			// own routes once they answer a request successfully
 			name := RouteName(r.URL.Path)
-			if !known(name) && sw.status >= 400 {
+			if sw.status >= 400 && !known(r) {
 				name = "url_other"
 			}
 			m.Request(name, sw.status, d)
