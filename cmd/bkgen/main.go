@@ -87,6 +87,7 @@ func generate(args []string, stdout, stderr io.Writer, check bool) int {
 		fmt.Fprintf(stderr, "Usage: bkgen %s [flags]\n\n%s\n\nFlags:\n", name, what)
 		fs.PrintDefaults()
 	}
+	force := fs.Bool("force", false, "generate even when nothing it reads changed since the last run (see "+stampFile+")")
 	handlers := fs.String("handlers", "", "directory of the application's main package: bkgen creates the job handler files there once (jobs.go, job_NAME.go) and never overwrites them")
 	words, code, ok := parseArgs(fs, args, stderr)
 	if !ok {
@@ -100,6 +101,12 @@ func generate(args []string, stdout, stderr io.Writer, check bool) int {
 	say := func(format string, a ...any) {
 		if !*quiet {
 			fmt.Fprintf(stdout, format, a...)
+		}
+	}
+	if !check && !*force {
+		if inputs, ok := inputsHash(*schemaDir, *outDir, args); ok && upToDate(*outDir, inputs) {
+			say("bkgen: %s is up to date (nothing it reads changed; -force regenerates)\n", *outDir)
+			return 0
 		}
 	}
 	say("bkgen: loading schema %s\n", *schemaDir)
@@ -143,6 +150,7 @@ func generate(args []string, stdout, stderr io.Writer, check bool) int {
 		fmt.Fprintln(stderr, "bkgen:", err)
 		return 1
 	}
+
 	created, err := gen.WriteOwned(*handlers, owned)
 	for _, p := range created {
 		say("bkgen: created %s (yours: never overwritten)\n", p)
@@ -150,6 +158,10 @@ func generate(args []string, stdout, stderr io.Writer, check bool) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "bkgen:", err)
 		return 1
+	}
+	// after the owned files are created: they are inputs next time
+	if inputs, ok := inputsHash(*schemaDir, *outDir, args); ok {
+		writeStamp(*outDir, inputs)
 	}
 	say("bkgen: %d tables, %d jobs, %d files in %s (%s)\n", len(m.Tables), len(m.Jobs), len(files), *outDir, time.Since(start).Round(time.Millisecond))
 	return 0
