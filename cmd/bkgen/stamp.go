@@ -59,15 +59,8 @@ func inputsHash(schemaDir, outDir string, args []string) (string, bool) {
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil || !hashFiles(h, files) {
 		return "", false
-	}
-	sort.Strings(files)
-	for _, f := range files {
-		io.WriteString(h, f+"\x00")
-		if !hashFile(h, f) {
-			return "", false
-		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), true
 }
@@ -86,17 +79,22 @@ func outputsHash(outDir string) (string, bool) {
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil || !hashFiles(h, files) {
 		return "", false
 	}
+	return hex.EncodeToString(h.Sum(nil)), true
+}
+
+// hashFiles writes the names and contents of files, sorted, to h.
+func hashFiles(h io.Writer, files []string) bool {
 	sort.Strings(files)
 	for _, f := range files {
 		io.WriteString(h, f+"\x00")
 		if !hashFile(h, f) {
-			return "", false
+			return false
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), true
+	return true
 }
 
 func hashFile(h io.Writer, path string) bool {
