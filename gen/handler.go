@@ -163,7 +163,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			g.Add(errRet.Clone())
 			g.List(jen.Id("r"), jen.Err()).Op(":=").Add(st.Clone()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k"))
 			g.Add(errRet.Clone())
-			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), ownerOf(t, "", jen.Id("r")), jen.Id("pick"), jen.Nil()))
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(t.GoName+"Policy").Dot("Show").Call(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), ownerOf(t, "", jen.Id("r")), jen.Id("pick"), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "add", "put":
@@ -171,7 +171,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 		f.Func().Params(h).Id(impl).Params(ctx, x).Parens(jen.List(jen.Op("*").Qual(t.Pkg.API, t.GoName+"Reply"), jen.Error())).BlockFunc(func(g *jen.Group) {
 			g.Id("v").Op(":=").Add(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")))
 			g.If(jen.Err().Op(":=").Id(t.GoName+write).Call(jen.Id("ctx"), jen.Id("h").Dot("st"), jen.Id("h").Dot("bus"), jen.Id("v"), jen.Op("&").Id("x").Dot("r"), jen.Id("x").Dot("set").Index(jen.Empty(), jen.Empty())), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
-			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Op("&").Id("x").Dot("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), ownerOf(t, "", jen.Op("&").Id("x").Dot("r")), jen.Nil(), jen.Nil()))
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Op("&").Id("x").Dot("r"), jen.Id(t.GoName+"Policy").Dot("Show").Call(jen.Id("v"), ownerOf(t, "", jen.Op("&").Id("x").Dot("r")), jen.Nil(), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "update":
@@ -190,7 +190,7 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 				}
 			}))
 			g.Add(errRet.Clone())
-			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(t.GoName+"Vis").Dot("Show").Call(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), ownerOf(t, "", jen.Id("r")), jen.Nil(), jen.Nil()))
+			g.Id("out").Op(":=").Id(u+"Reply").Call(jen.Id("r"), jen.Id(t.GoName+"Policy").Dot("Show").Call(jen.Qual(authPkg, "ViewerOf").Call(jen.Id("ctx")), ownerOf(t, "", jen.Id("r")), jen.Nil(), jen.Nil()))
 			g.Return(jen.Op("&").Id("out"), jen.Nil())
 		})
 	case "del":
@@ -228,14 +228,10 @@ func opImpl(f *jen.File, t *RestTable, op *RestOp, impl string) {
 			}
 			g.Return(jen.Id("h").Dot(u+"Query").Call(jen.Id("ctx"), jen.Id("s"), ctl("in")))
 		})
-		f.Commentf("%sQuery runs a select under the read rule of %sVis: what the caller may", u, t.GoName)
+		f.Commentf("%sQuery runs a select under the read rule of %sPolicy: what the caller may", u, t.GoName)
 		f.Comment("filter, sort and count by, and the columns of each row it may see.")
 		f.Func().Params(h.Clone()).Id(u+"Query").Params(ctx.Clone(), jen.Id("s").Op("*").Qual(restPkg, "Select"), jen.Id("c").Qual(restPkg, "Control")).Parens(jen.List(page.Clone(), jen.Error())).BlockFunc(func(g *jen.Group) {
-			var owner jen.Code = jen.Nil()
-			if t.Owner != nil {
-				owner = jen.Id(t.GoName + "Owner")
-			}
-			g.List(jen.Id("p"), jen.Err()).Op(":=").Qual(restPkg, "RunSelect").Call(jen.Id("ctx"), jen.Id(t.GoName+"Vis"), jen.Qual(t.Pkg.Store, t.TableVar), st.Clone().Dot("Select"), owner, jen.Id("s"), jen.Id("c"))
+			g.List(jen.Id("p"), jen.Err()).Op(":=").Qual(restPkg, "RunSelect").Call(jen.Id("ctx"), jen.Id(t.GoName+"Policy"), st.Clone().Dot("Select"), jen.Id("s"), jen.Id("c"))
 			g.Add(errRet.Clone())
 			g.Id("out").Op(":=").Op("&").Qual(t.Pkg.API, t.GoName+"Page").Values(jen.Id("Count").Op(":").Id("p").Dot("Count"))
 			g.If(jen.Id("p").Dot("Total")).Block(jen.Return(jen.Id("out"), jen.Nil()))

@@ -17,7 +17,7 @@ const (
 func gqlName(name string) string { return templates.ToGo(name) }
 
 // resolversFile renders the gqlgen resolvers on the typed store, with the
-// rules of the REST handlers (generated/rest's Vis, Owner, Mine, Guard).
+// rules of the REST handlers (generated/rest's Policy).
 func resolversFile(m *Model, r *REST) *jen.File {
 	f := newFile("graphql")
 	f.ImportName(m.Pkg.Store, "store")
@@ -73,7 +73,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 	// row -> model
 	f.Commentf("%sOut is r as the caller may see it: a hidden column is null.", u)
 	f.Func().Id(u+"Out").Params(jen.Id("v").Qual(authPkg, "Viewer"), jen.Id("r").Op("*").Qual(t.Pkg.Store, t.GoName)).Op("*").Id(t.GoName).BlockFunc(func(g *jen.Group) {
-		g.Id("show").Op(":=").Qual(t.Pkg.Rest, t.GoName+"Vis").Dot("Show").Call(jen.Id("v"), ownerOf(t, t.Pkg.Rest, jen.Id("r")), jen.Nil(), jen.Nil())
+		g.Id("show").Op(":=").Qual(t.Pkg.Rest, t.GoName+"Policy").Dot("Show").Call(jen.Id("v"), ownerOf(t, t.Pkg.Rest, jen.Id("r")), jen.Nil(), jen.Nil())
 		g.Id("out").Op(":=").Op("&").Id(t.GoName).Values()
 		for _, c := range t.Out {
 			fld := jen.Id("r").Dot(c.GoName)
@@ -197,7 +197,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 		errRet.Clone(),
 		jen.Return(jen.Id(u+"Out").Call(viewer(), jen.Id("r")), jen.Nil()),
 	)
-	f.Commentf("%s selects %s rows under the read rule of %sVis.", gqlName(Plural(t.Name)), t.Name, t.GoName)
+	f.Commentf("%s selects %s rows under the read rule of %sPolicy.", gqlName(Plural(t.Name)), t.Name, t.GoName)
 	f.Func().Params(jen.Id("q").Id("queryResolver")).Id(gqlName(Plural(t.Name))).Params(ctx.Clone(), jen.Id("where").Index().Op("*").Id(t.GoName+"Cond"), jen.Id("first").Op("*").Int(), jen.Id("after").Op("*").String(), jen.Id("desc").Op("*").Bool(), jen.Id("sort").Op("*").Id(t.GoName+"Column")).Parens(jen.List(jen.Op("*").Id(t.GoName+"Connection"), jen.Error())).BlockFunc(func(g *jen.Group) {
 		g.Id("query").Op(":=").Qual(gqlPkg, "Query").Call(
 			jen.Id("where"),
@@ -207,7 +207,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 			jen.Id("first"), jen.Id("after"), jen.Id("desc"), jen.Parens(jen.Op("*").String()).Parens(jen.Id("sort")),
 		)
 		g.Id("v").Op(":=").Add(viewer())
-		g.If(jen.Err().Op(":=").Qual(t.Pkg.Rest, t.GoName+"Vis").Dot("Query").Call(jen.Id("v"), jen.Op("&").Id("query")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+		g.If(jen.Err().Op(":=").Qual(t.Pkg.Rest, t.GoName+"Policy").Dot("Query").Call(jen.Id("v"), jen.Op("&").Id("query")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 		g.List(jen.Id("page"), jen.Err()).Op(":=").Id("q").Dot("st").Dot(t.GoName).Dot("Select").Call(jen.Id("ctx"), jen.Id("query"))
 		g.Add(errRet.Clone())
 		g.Id("out").Op(":=").Op("&").Id(t.GoName+"Connection").Values(jen.Id("Nodes").Op(":").Make(jen.Index().Op("*").Id(t.GoName), jen.Len(jen.Id("page").Dot("Rows"))), jen.Id("HasNextPage").Op(":").Id("page").Dot("Next").Op("!=").Lit(""))

@@ -20,7 +20,7 @@ func newOpt(api string, c *Column, v jen.Code) jen.Code {
 // replyFunc renders todoReply: a row as the API shows it (never a secure column).
 func replyFunc(f *jen.File, t *RestTable) {
 	u := t.Unexported
-	f.Commentf("%sReply is r as the API shows it: the columns in show (from %sVis), never a secure one.", u, u)
+	f.Commentf("%sReply is r as the API shows it: the columns in show (from its policy), never a secure one.", u)
 	f.Func().Id(u+"Reply").Params(jen.Id("r").Op("*").Qual(t.Pkg.Store, t.GoName), jen.Id("show").Index().Bool()).Qual(t.Pkg.API, t.GoName+"Reply").BlockFunc(func(g *jen.Group) {
 		g.Var().Id("out").Qual(t.Pkg.API, t.GoName+"Reply")
 		for _, c := range t.Out {

@@ -83,7 +83,7 @@ func writeFuncs(f *jen.File, t *RestTable) {
 			g.List(jen.Id("n"), jen.Err()).Op(":=").Add(st()).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"))
 			g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("n"), jen.Err()))
 		} else {
-			g.Id("mine").Op(":=").Id(t.GoName + "Mine").Call(jen.Id("v"))
+			g.Id("mine").Op(":=").Id(t.GoName + "Policy").Dot("Mine").Call(jen.Id("v"))
 			g.List(jen.Id("n"), jen.Err()).Op(":=").Add(st()).Dot("Update").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("c"), jen.Id("mine").Op("..."))
 			g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("n"), jen.Err()))
 			// a row that is there but not the caller's is a refusal, not "0 rows"
@@ -115,10 +115,10 @@ func writeFuncs(f *jen.File, t *RestTable) {
 				} else {
 					g.If(jen.Op("!").Id("v").Dot("Admin")).Block(jen.Id("inc").Dot(o.GoName).Op("=").Id("v").Dot("ID"))
 				}
-				g.List(jen.Id("r"), jen.Err()).Op(":=").Add(st()).Dot("Incr").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("inc"), jen.Id(t.GoName+"Mine").Call(jen.Id("v")).Op("..."))
+				g.List(jen.Id("r"), jen.Err()).Op(":=").Add(st()).Dot("Incr").Call(jen.Id("ctx"), jen.Id("k"), jen.Id("inc"), jen.Id(t.GoName+"Policy").Dot("Mine").Call(jen.Id("v")).Op("..."))
 				g.If(jen.Qual("errors", "Is").Call(jen.Err(), jen.Qual(dbPkg, "ErrCondition"))).Block(
 					jen.Comment("another account's row, or the caller's own whose counter would overflow"),
-					jen.If(jen.List(jen.Id("row"), jen.Id("gerr")).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k")), jen.Id("gerr").Op("==").Nil().Op("&&").Id(t.GoName+"Owner").Call(jen.Id("row")).Op("==").Id("v").Dot("ID")).Block(jen.Return(jen.Nil(), jen.Qual(dbPkg, "ErrOverflow"))),
+					jen.If(jen.List(jen.Id("row"), jen.Id("gerr")).Op(":=").Add(st()).Dot("Get").Call(jen.Id("ctx"), jen.Id("k")), jen.Id("gerr").Op("==").Nil().Op("&&").Id(t.GoName+"Policy").Dot("Owner").Call(jen.Id("row")).Op("==").Id("v").Dot("ID")).Block(jen.Return(jen.Nil(), jen.Qual(dbPkg, "ErrOverflow"))),
 					jen.Return(jen.Nil(), jen.Qual(restPkg, "NotOwner").Call(jen.Lit(t.Name))),
 				)
 				g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
@@ -145,7 +145,7 @@ func ownDel(t *RestTable, st func() *jen.Statement, publish func(string, jen.Cod
 	if t.Owner == nil {
 		return jen.Null()
 	}
-	return jen.If(jen.Id("mine").Op(":=").Id(t.GoName+"Mine").Call(jen.Id("v")), jen.Id("mine").Op("!=").Nil()).Block(
+	return jen.If(jen.Id("mine").Op(":=").Id(t.GoName+"Policy").Dot("Mine").Call(jen.Id("v")), jen.Id("mine").Op("!=").Nil()).Block(
 		jen.List(jen.Id("n"), jen.Err()).Op(":=").Add(st()).Dot("DelAll").Call(jen.Id("ctx"), jen.Append(jen.Index().Qual(dbPkg, "Cond").ValuesFunc(func(g *jen.Group) {
 			for _, kc := range t.Keys {
 				g.Qual(t.Pkg.Store, t.ColsVar).Dot(kc.GoName).Dot("Eq").Call(jen.Id("k").Dot(kc.GoName))
@@ -169,7 +169,7 @@ func putCall(g *jen.Group, t *RestTable, st *jen.Statement) {
 		g.If(jen.Err().Op(":=").Add(st).Dot("Put").Call(jen.Id("ctx"), jen.Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 		return
 	}
-	g.Err().Op(":=").Add(st).Dot("Put").Call(jen.Id("ctx"), jen.Id("r"), jen.Id(t.GoName+"Mine").Call(jen.Id("v")).Op("..."))
+	g.Err().Op(":=").Add(st).Dot("Put").Call(jen.Id("ctx"), jen.Id("r"), jen.Id(t.GoName+"Policy").Dot("Mine").Call(jen.Id("v")).Op("..."))
 	g.If(jen.Qual("errors", "Is").Call(jen.Err(), jen.Qual(dbPkg, "ErrCondition"))).Block(jen.Return(jen.Qual(restPkg, "NotOwner").Call(jen.Lit(t.Name))))
 	g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 }

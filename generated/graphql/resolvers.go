@@ -57,7 +57,7 @@ var _ ResolverRoot = (*Resolver)(nil)
 
 // albumOut is r as the caller may see it: a hidden column is null.
 func albumOut(v auth.Viewer, r *store.Album) *Album {
-	show := rest.AlbumVis.Show(v, rest.AlbumOwner(r), nil, nil)
+	show := rest.AlbumPolicy.Show(v, rest.AlbumPolicy.Owner(r), nil, nil)
 	out := &Album{}
 	if show[store.AlbumColID] {
 		x := r.ID
@@ -118,13 +118,13 @@ func (q queryResolver) Album(ctx context.Context, kID string) (*Album, error) {
 	return albumOut(auth.ViewerOf(ctx), r), nil
 }
 
-// Albums selects album rows under the read rule of AlbumVis.
+// Albums selects album rows under the read rule of AlbumPolicy.
 func (q queryResolver) Albums(ctx context.Context, where []*AlbumCond, first *int, after *string, desc *bool, sort *AlbumColumn) (*AlbumConnection, error) {
 	query := gql.Query(where, func(c *AlbumCond) (string, *string, []string) {
 		return string(c.Column), (*string)(c.Op), c.Values
 	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
-	if err := rest.AlbumVis.Query(v, &query); err != nil {
+	if err := rest.AlbumPolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Album.Select(ctx, query)
@@ -209,7 +209,7 @@ func (s subscriptionResolver) AlbumChanged(ctx context.Context, kID *string) (<-
 
 // bookmarkOut is r as the caller may see it: a hidden column is null.
 func bookmarkOut(v auth.Viewer, r *store.Bookmark) *Bookmark {
-	show := rest.BookmarkVis.Show(v, rest.BookmarkOwner(r), nil, nil)
+	show := rest.BookmarkPolicy.Show(v, rest.BookmarkPolicy.Owner(r), nil, nil)
 	out := &Bookmark{}
 	if show[store.BookmarkColID] {
 		x := r.ID
@@ -271,13 +271,13 @@ func (q queryResolver) Bookmark(ctx context.Context, kID string) (*Bookmark, err
 	return bookmarkOut(auth.ViewerOf(ctx), r), nil
 }
 
-// Bookmarks selects bookmark rows under the read rule of BookmarkVis.
+// Bookmarks selects bookmark rows under the read rule of BookmarkPolicy.
 func (q queryResolver) Bookmarks(ctx context.Context, where []*BookmarkCond, first *int, after *string, desc *bool, sort *BookmarkColumn) (*BookmarkConnection, error) {
 	query := gql.Query(where, func(c *BookmarkCond) (string, *string, []string) {
 		return string(c.Column), (*string)(c.Op), c.Values
 	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
-	if err := rest.BookmarkVis.Query(v, &query); err != nil {
+	if err := rest.BookmarkPolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Bookmark.Select(ctx, query)
@@ -376,7 +376,7 @@ func (s subscriptionResolver) BookmarkChanged(ctx context.Context, kID *string) 
 
 // counterOut is r as the caller may see it: a hidden column is null.
 func counterOut(v auth.Viewer, r *store.Counter) *Counter {
-	show := rest.CounterVis.Show(v, "", nil, nil)
+	show := rest.CounterPolicy.Show(v, "", nil, nil)
 	out := &Counter{}
 	if show[store.CounterColID] {
 		x := r.ID
@@ -445,13 +445,13 @@ func (q queryResolver) Counter(ctx context.Context, kID string) (*Counter, error
 	return counterOut(auth.ViewerOf(ctx), r), nil
 }
 
-// Counters selects counter rows under the read rule of CounterVis.
+// Counters selects counter rows under the read rule of CounterPolicy.
 func (q queryResolver) Counters(ctx context.Context, where []*CounterCond, first *int, after *string, desc *bool, sort *CounterColumn) (*CounterConnection, error) {
 	query := gql.Query(where, func(c *CounterCond) (string, *string, []string) {
 		return string(c.Column), (*string)(c.Op), c.Values
 	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
-	if err := rest.CounterVis.Query(v, &query); err != nil {
+	if err := rest.CounterPolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Counter.Select(ctx, query)
@@ -550,7 +550,7 @@ func (s subscriptionResolver) CounterChanged(ctx context.Context, kID *string) (
 
 // noteOut is r as the caller may see it: a hidden column is null.
 func noteOut(v auth.Viewer, r *store.Note) *Note {
-	show := rest.NoteVis.Show(v, "", nil, nil)
+	show := rest.NotePolicy.Show(v, "", nil, nil)
 	out := &Note{}
 	if show[store.NoteColID] {
 		x := int64(r.ID)
@@ -606,13 +606,13 @@ func (q queryResolver) Note(ctx context.Context, kID int64) (*Note, error) {
 	return noteOut(auth.ViewerOf(ctx), r), nil
 }
 
-// Notes selects note rows under the read rule of NoteVis.
+// Notes selects note rows under the read rule of NotePolicy.
 func (q queryResolver) Notes(ctx context.Context, where []*NoteCond, first *int, after *string, desc *bool, sort *NoteColumn) (*NoteConnection, error) {
 	query := gql.Query(where, func(c *NoteCond) (string, *string, []string) {
 		return string(c.Column), (*string)(c.Op), c.Values
 	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
-	if err := rest.NoteVis.Query(v, &query); err != nil {
+	if err := rest.NotePolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Note.Select(ctx, query)
@@ -706,7 +706,7 @@ func (s subscriptionResolver) NoteChanged(ctx context.Context, kID *int64) (<-ch
 
 // photoOut is r as the caller may see it: a hidden column is null.
 func photoOut(v auth.Viewer, r *store.Photo) *Photo {
-	show := rest.PhotoVis.Show(v, rest.PhotoOwner(r), nil, nil)
+	show := rest.PhotoPolicy.Show(v, rest.PhotoPolicy.Owner(r), nil, nil)
 	out := &Photo{}
 	if show[store.PhotoColAlbumID] {
 		x := r.AlbumID
@@ -880,13 +880,13 @@ func (q queryResolver) Photo(ctx context.Context, kAlbumID string, kID string) (
 	return photoOut(auth.ViewerOf(ctx), r), nil
 }
 
-// Photos selects photo rows under the read rule of PhotoVis.
+// Photos selects photo rows under the read rule of PhotoPolicy.
 func (q queryResolver) Photos(ctx context.Context, where []*PhotoCond, first *int, after *string, desc *bool, sort *PhotoColumn) (*PhotoConnection, error) {
 	query := gql.Query(where, func(c *PhotoCond) (string, *string, []string) {
 		return string(c.Column), (*string)(c.Op), c.Values
 	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
-	if err := rest.PhotoVis.Query(v, &query); err != nil {
+	if err := rest.PhotoPolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Photo.Select(ctx, query)
@@ -986,7 +986,7 @@ func (s subscriptionResolver) PhotoChanged(ctx context.Context, kAlbumID *string
 
 // scoreOut is r as the caller may see it: a hidden column is null.
 func scoreOut(v auth.Viewer, r *store.Score) *Score {
-	show := rest.ScoreVis.Show(v, rest.ScoreOwner(r), nil, nil)
+	show := rest.ScorePolicy.Show(v, rest.ScorePolicy.Owner(r), nil, nil)
 	out := &Score{}
 	if show[store.ScoreColID] {
 		x := r.ID
@@ -1047,13 +1047,13 @@ func (q queryResolver) Score(ctx context.Context, kID string) (*Score, error) {
 	return scoreOut(auth.ViewerOf(ctx), r), nil
 }
 
-// Scores selects score rows under the read rule of ScoreVis.
+// Scores selects score rows under the read rule of ScorePolicy.
 func (q queryResolver) Scores(ctx context.Context, where []*ScoreCond, first *int, after *string, desc *bool, sort *ScoreColumn) (*ScoreConnection, error) {
 	query := gql.Query(where, func(c *ScoreCond) (string, *string, []string) {
 		return string(c.Column), (*string)(c.Op), c.Values
 	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
-	if err := rest.ScoreVis.Query(v, &query); err != nil {
+	if err := rest.ScorePolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Score.Select(ctx, query)
@@ -1152,7 +1152,7 @@ func (s subscriptionResolver) ScoreChanged(ctx context.Context, kID *string) (<-
 
 // statOut is r as the caller may see it: a hidden column is null.
 func statOut(v auth.Viewer, r *store.Stat) *Stat {
-	show := rest.StatVis.Show(v, rest.StatOwner(r), nil, nil)
+	show := rest.StatPolicy.Show(v, rest.StatPolicy.Owner(r), nil, nil)
 	out := &Stat{}
 	if show[store.StatColOwnerID] {
 		x := r.OwnerID
@@ -1205,13 +1205,13 @@ func (q queryResolver) Stat(ctx context.Context, kOwnerID string, kName string) 
 	return statOut(auth.ViewerOf(ctx), r), nil
 }
 
-// Stats selects stat rows under the read rule of StatVis.
+// Stats selects stat rows under the read rule of StatPolicy.
 func (q queryResolver) Stats(ctx context.Context, where []*StatCond, first *int, after *string, desc *bool, sort *StatColumn) (*StatConnection, error) {
 	query := gql.Query(where, func(c *StatCond) (string, *string, []string) {
 		return string(c.Column), (*string)(c.Op), c.Values
 	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
-	if err := rest.StatVis.Query(v, &query); err != nil {
+	if err := rest.StatPolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Stat.Select(ctx, query)
@@ -1319,7 +1319,7 @@ func (s subscriptionResolver) StatChanged(ctx context.Context, kOwnerID *string,
 
 // todoOut is r as the caller may see it: a hidden column is null.
 func todoOut(v auth.Viewer, r *store.Todo) *Todo {
-	show := rest.TodoVis.Show(v, "", nil, nil)
+	show := rest.TodoPolicy.Show(v, "", nil, nil)
 	out := &Todo{}
 	if show[store.TodoColID] {
 		x := r.ID
@@ -1389,13 +1389,13 @@ func (q queryResolver) Todo(ctx context.Context, kID string) (*Todo, error) {
 	return todoOut(auth.ViewerOf(ctx), r), nil
 }
 
-// Todos selects todo rows under the read rule of TodoVis.
+// Todos selects todo rows under the read rule of TodoPolicy.
 func (q queryResolver) Todos(ctx context.Context, where []*TodoCond, first *int, after *string, desc *bool, sort *TodoColumn) (*TodoConnection, error) {
 	query := gql.Query(where, func(c *TodoCond) (string, *string, []string) {
 		return string(c.Column), (*string)(c.Op), c.Values
 	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
-	if err := rest.TodoVis.Query(v, &query); err != nil {
+	if err := rest.TodoPolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Todo.Select(ctx, query)

@@ -91,7 +91,7 @@ func (x *albumIn) key() (store.AlbumKey, error) {
 	return store.AlbumKeyOf(&x.r), nil
 }
 
-// albumReply is r as the API shows it: the columns in show (from albumVis), never a secure one.
+// albumReply is r as the API shows it: the columns in show (from its policy), never a secure one.
 func albumReply(r *store.Album, show []bool) api.AlbumReply {
 	var out api.AlbumReply
 	if show[store.AlbumColID] {
@@ -112,44 +112,16 @@ func albumReply(r *store.Album, show []bool) api.AlbumReply {
 	return out
 }
 
-// AlbumVis is the column visibility of "album" (docs/api.md), shared with GraphQL.
-var AlbumVis = rest.NewVisibility(store.AlbumTable)
-
-// AlbumOwner returns the account id that owns r, or "".
-func AlbumOwner(r *store.Album) string {
-	return r.OwnerID
-}
-
-// AlbumMine returns the condition that limits writes of a caller that is not an admin
-// to its own rows: nil for admins.
-func AlbumMine(v auth.Viewer) []db.Cond {
-	if v.Admin {
-		return nil
-	}
-	return []db.Cond{store.AlbumCols.OwnerID.Eq(v.ID)}
-}
-
-// AlbumGuard drops what a caller that is not an admin may not write in r (set marks the
-// given columns): admin columns, and the owner column, which is set to the caller on add
-// and put. REST and GraphQL both call it.
-func AlbumGuard(r *store.Album, set []bool, v auth.Viewer, create bool) {
-	if v.Admin {
-		return
-	}
-	if create && v.ID != "" {
-		r.OwnerID = v.ID
-		set[store.AlbumColOwnerID] = true
-	} else {
-		set[store.AlbumColOwnerID] = false
-	}
-}
+// AlbumPolicy is the access rule of "album" (docs/api.md): who sees, filters and writes which
+// column and row. REST and GraphQL both ask it.
+var AlbumPolicy = rest.NewPolicy(store.AlbumTable)
 
 // AlbumAdd adds r for v (set marks the columns given) and publishes it.
 func AlbumAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Album, set []bool) error {
 	if !v.Admin && v.ID == "" {
 		return rest.NoAccount("album")
 	}
-	AlbumGuard(r, set, v, true)
+	AlbumPolicy.Guard(r, set, v, true)
 	if err := st.Album.Add(ctx, r); err != nil {
 		return err
 	}
@@ -162,8 +134,8 @@ func AlbumPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 	if !v.Admin && v.ID == "" {
 		return rest.NoAccount("album")
 	}
-	AlbumGuard(r, set, v, true)
-	err := st.Album.Put(ctx, r, AlbumMine(v)...)
+	AlbumPolicy.Guard(r, set, v, true)
+	err := st.Album.Put(ctx, r, AlbumPolicy.Mine(v)...)
 	if errors.Is(err, db.ErrCondition) {
 		return rest.NotOwner("album")
 	}
@@ -180,7 +152,7 @@ func AlbumUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	if !v.Admin && v.ID == "" {
 		return 0, rest.NoAccount("album")
 	}
-	AlbumGuard(r, set, v, false)
+	AlbumPolicy.Guard(r, set, v, false)
 	var c store.AlbumChanges
 	if set[store.AlbumColOwnerID] {
 		c.OwnerID = db.Some(r.OwnerID)
@@ -191,7 +163,7 @@ func AlbumUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	if set[store.AlbumColPrivate] {
 		c.Private = db.Some(r.Private)
 	}
-	mine := AlbumMine(v)
+	mine := AlbumPolicy.Mine(v)
 	n, err := st.Album.Update(ctx, k, c, mine...)
 	if err != nil {
 		return n, err
@@ -215,7 +187,7 @@ func AlbumDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 	if !v.Admin && v.ID == "" {
 		return rest.NoAccount("album")
 	}
-	if mine := AlbumMine(v); mine != nil {
+	if mine := AlbumPolicy.Mine(v); mine != nil {
 		n, err := st.Album.DelAll(ctx, append([]db.Cond{store.AlbumCols.ID.Eq(k.ID)}, mine...)...)
 		if err != nil {
 			return err
@@ -266,7 +238,7 @@ func (h *Handler) albumGet(ctx context.Context, x *albumIn, sel string) (*api.Al
 	if err != nil {
 		return nil, err
 	}
-	out := albumReply(r, AlbumVis.Show(auth.ViewerOf(ctx), AlbumOwner(r), pick, nil))
+	out := albumReply(r, AlbumPolicy.Show(auth.ViewerOf(ctx), AlbumPolicy.Owner(r), pick, nil))
 	return &out, nil
 }
 
@@ -344,10 +316,10 @@ func (h *Handler) albumSelectJSON(ctx context.Context, in *api.AlbumQuery) (*api
 	})
 }
 
-// albumQuery runs a select under the read rule of AlbumVis: what the caller may
+// albumQuery runs a select under the read rule of AlbumPolicy: what the caller may
 // filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) albumQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.AlbumPage, error) {
-	p, err := rest.RunSelect(ctx, AlbumVis, store.AlbumTable, h.st.Album.Select, AlbumOwner, s, c)
+	p, err := rest.RunSelect(ctx, AlbumPolicy, h.st.Album.Select, s, c)
 	if err != nil {
 		return nil, err
 	}
@@ -386,7 +358,7 @@ func (h *Handler) albumAdd(ctx context.Context, x *albumIn) (*api.AlbumReply, er
 	if err := AlbumAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := albumReply(&x.r, AlbumVis.Show(v, AlbumOwner(&x.r), nil, nil))
+	out := albumReply(&x.r, AlbumPolicy.Show(v, AlbumPolicy.Owner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -411,7 +383,7 @@ func (h *Handler) albumPut(ctx context.Context, x *albumIn) (*api.AlbumReply, er
 	if err := AlbumPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := albumReply(&x.r, AlbumVis.Show(v, AlbumOwner(&x.r), nil, nil))
+	out := albumReply(&x.r, AlbumPolicy.Show(v, AlbumPolicy.Owner(&x.r), nil, nil))
 	return &out, nil
 }
 

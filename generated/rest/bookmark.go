@@ -95,7 +95,7 @@ func (x *bookmarkIn) key() (store.BookmarkKey, error) {
 	return store.BookmarkKeyOf(&x.r), nil
 }
 
-// bookmarkReply is r as the API shows it: the columns in show (from bookmarkVis), never a secure one.
+// bookmarkReply is r as the API shows it: the columns in show (from its policy), never a secure one.
 func bookmarkReply(r *store.Bookmark, show []bool) api.BookmarkReply {
 	var out api.BookmarkReply
 	if show[store.BookmarkColID] {
@@ -116,47 +116,16 @@ func bookmarkReply(r *store.Bookmark, show []bool) api.BookmarkReply {
 	return out
 }
 
-// BookmarkVis is the column visibility of "bookmark" (docs/api.md), shared with GraphQL.
-var BookmarkVis = rest.NewVisibility(store.BookmarkTable)
-
-// BookmarkOwner returns the account id that owns r, or "".
-func BookmarkOwner(r *store.Bookmark) string {
-	if r.OwnerID != nil {
-		return *r.OwnerID
-	}
-	return ""
-}
-
-// BookmarkMine returns the condition that limits writes of a caller that is not an admin
-// to its own rows: nil for admins.
-func BookmarkMine(v auth.Viewer) []db.Cond {
-	if v.Admin {
-		return nil
-	}
-	return []db.Cond{store.BookmarkCols.OwnerID.Eq(v.ID)}
-}
-
-// BookmarkGuard drops what a caller that is not an admin may not write in r (set marks the
-// given columns): admin columns, and the owner column, which is set to the caller on add
-// and put. REST and GraphQL both call it.
-func BookmarkGuard(r *store.Bookmark, set []bool, v auth.Viewer, create bool) {
-	if v.Admin {
-		return
-	}
-	if create && v.ID != "" {
-		r.OwnerID = &v.ID
-		set[store.BookmarkColOwnerID] = true
-	} else {
-		set[store.BookmarkColOwnerID] = false
-	}
-}
+// BookmarkPolicy is the access rule of "bookmark" (docs/api.md): who sees, filters and writes which
+// column and row. REST and GraphQL both ask it.
+var BookmarkPolicy = rest.NewPolicy(store.BookmarkTable)
 
 // BookmarkAdd adds r for v (set marks the columns given) and publishes it.
 func BookmarkAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Bookmark, set []bool) error {
 	if !v.Admin && v.ID == "" {
 		return rest.NoAccount("bookmark")
 	}
-	BookmarkGuard(r, set, v, true)
+	BookmarkPolicy.Guard(r, set, v, true)
 	if err := st.Bookmark.Add(ctx, r); err != nil {
 		return err
 	}
@@ -169,8 +138,8 @@ func BookmarkPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	if !v.Admin && v.ID == "" {
 		return rest.NoAccount("bookmark")
 	}
-	BookmarkGuard(r, set, v, true)
-	err := st.Bookmark.Put(ctx, r, BookmarkMine(v)...)
+	BookmarkPolicy.Guard(r, set, v, true)
+	err := st.Bookmark.Put(ctx, r, BookmarkPolicy.Mine(v)...)
 	if errors.Is(err, db.ErrCondition) {
 		return rest.NotOwner("bookmark")
 	}
@@ -187,7 +156,7 @@ func BookmarkUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth
 	if !v.Admin && v.ID == "" {
 		return 0, rest.NoAccount("bookmark")
 	}
-	BookmarkGuard(r, set, v, false)
+	BookmarkPolicy.Guard(r, set, v, false)
 	var c store.BookmarkChanges
 	if set[store.BookmarkColOwnerID] {
 		c.OwnerID = db.Some(r.OwnerID)
@@ -201,7 +170,7 @@ func BookmarkUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth
 	if set[store.BookmarkColHits] {
 		c.Hits = db.Some(r.Hits)
 	}
-	mine := BookmarkMine(v)
+	mine := BookmarkPolicy.Mine(v)
 	n, err := st.Bookmark.Update(ctx, k, c, mine...)
 	if err != nil {
 		return n, err
@@ -229,10 +198,10 @@ func BookmarkIncr(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.V
 	if !v.Admin {
 		inc.OwnerID = v.ID
 	}
-	r, err := st.Bookmark.Incr(ctx, k, inc, BookmarkMine(v)...)
+	r, err := st.Bookmark.Incr(ctx, k, inc, BookmarkPolicy.Mine(v)...)
 	if errors.Is(err, db.ErrCondition) {
 		// another account's row, or the caller's own whose counter would overflow
-		if row, gerr := st.Bookmark.Get(ctx, k); gerr == nil && BookmarkOwner(row) == v.ID {
+		if row, gerr := st.Bookmark.Get(ctx, k); gerr == nil && BookmarkPolicy.Owner(row) == v.ID {
 			return nil, db.ErrOverflow
 		}
 		return nil, rest.NotOwner("bookmark")
@@ -250,7 +219,7 @@ func BookmarkDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	if !v.Admin && v.ID == "" {
 		return rest.NoAccount("bookmark")
 	}
-	if mine := BookmarkMine(v); mine != nil {
+	if mine := BookmarkPolicy.Mine(v); mine != nil {
 		n, err := st.Bookmark.DelAll(ctx, append([]db.Cond{store.BookmarkCols.ID.Eq(k.ID)}, mine...)...)
 		if err != nil {
 			return err
@@ -301,7 +270,7 @@ func (h *Handler) bookmarkGet(ctx context.Context, x *bookmarkIn, sel string) (*
 	if err != nil {
 		return nil, err
 	}
-	out := bookmarkReply(r, BookmarkVis.Show(auth.ViewerOf(ctx), BookmarkOwner(r), pick, nil))
+	out := bookmarkReply(r, BookmarkPolicy.Show(auth.ViewerOf(ctx), BookmarkPolicy.Owner(r), pick, nil))
 	return &out, nil
 }
 
@@ -379,10 +348,10 @@ func (h *Handler) bookmarkSelectJSON(ctx context.Context, in *api.BookmarkQuery)
 	})
 }
 
-// bookmarkQuery runs a select under the read rule of BookmarkVis: what the caller may
+// bookmarkQuery runs a select under the read rule of BookmarkPolicy: what the caller may
 // filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) bookmarkQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.BookmarkPage, error) {
-	p, err := rest.RunSelect(ctx, BookmarkVis, store.BookmarkTable, h.st.Bookmark.Select, BookmarkOwner, s, c)
+	p, err := rest.RunSelect(ctx, BookmarkPolicy, h.st.Bookmark.Select, s, c)
 	if err != nil {
 		return nil, err
 	}
@@ -421,7 +390,7 @@ func (h *Handler) bookmarkAdd(ctx context.Context, x *bookmarkIn) (*api.Bookmark
 	if err := BookmarkAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := bookmarkReply(&x.r, BookmarkVis.Show(v, BookmarkOwner(&x.r), nil, nil))
+	out := bookmarkReply(&x.r, BookmarkPolicy.Show(v, BookmarkPolicy.Owner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -446,7 +415,7 @@ func (h *Handler) bookmarkPut(ctx context.Context, x *bookmarkIn) (*api.Bookmark
 	if err := BookmarkPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := bookmarkReply(&x.r, BookmarkVis.Show(v, BookmarkOwner(&x.r), nil, nil))
+	out := bookmarkReply(&x.r, BookmarkPolicy.Show(v, BookmarkPolicy.Owner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -503,7 +472,7 @@ func (h *Handler) bookmarkIncr(ctx context.Context, x *bookmarkIn) (*api.Bookmar
 	if err != nil {
 		return nil, err
 	}
-	out := bookmarkReply(r, BookmarkVis.Show(auth.ViewerOf(ctx), BookmarkOwner(r), nil, nil))
+	out := bookmarkReply(r, BookmarkPolicy.Show(auth.ViewerOf(ctx), BookmarkPolicy.Owner(r), nil, nil))
 	return &out, nil
 }
 

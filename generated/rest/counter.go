@@ -98,7 +98,7 @@ func (x *counterIn) key() (store.CounterKey, error) {
 	return store.CounterKeyOf(&x.r), nil
 }
 
-// counterReply is r as the API shows it: the columns in show (from counterVis), never a secure one.
+// counterReply is r as the API shows it: the columns in show (from its policy), never a secure one.
 func counterReply(r *store.Counter, show []bool) api.CounterReply {
 	var out api.CounterReply
 	if show[store.CounterColID] {
@@ -122,8 +122,9 @@ func counterReply(r *store.Counter, show []bool) api.CounterReply {
 	return out
 }
 
-// CounterVis is the column visibility of "counter" (docs/api.md), shared with GraphQL.
-var CounterVis = rest.NewVisibility(store.CounterTable)
+// CounterPolicy is the access rule of "counter" (docs/api.md): who sees, filters and writes which
+// column and row. REST and GraphQL both ask it.
+var CounterPolicy = rest.NewPolicy(store.CounterTable)
 
 // CounterAdd adds r for v (set marks the columns given) and publishes it.
 func CounterAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Counter, set []bool) error {
@@ -220,7 +221,7 @@ func (h *Handler) counterGet(ctx context.Context, x *counterIn, sel string) (*ap
 	if err != nil {
 		return nil, err
 	}
-	out := counterReply(r, CounterVis.Show(auth.ViewerOf(ctx), "", pick, nil))
+	out := counterReply(r, CounterPolicy.Show(auth.ViewerOf(ctx), "", pick, nil))
 	return &out, nil
 }
 
@@ -304,10 +305,10 @@ func (h *Handler) counterSelectJSON(ctx context.Context, in *api.CounterQuery) (
 	})
 }
 
-// counterQuery runs a select under the read rule of CounterVis: what the caller may
+// counterQuery runs a select under the read rule of CounterPolicy: what the caller may
 // filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) counterQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.CounterPage, error) {
-	p, err := rest.RunSelect(ctx, CounterVis, store.CounterTable, h.st.Counter.Select, nil, s, c)
+	p, err := rest.RunSelect(ctx, CounterPolicy, h.st.Counter.Select, s, c)
 	if err != nil {
 		return nil, err
 	}
@@ -346,7 +347,7 @@ func (h *Handler) counterAdd(ctx context.Context, x *counterIn) (*api.CounterRep
 	if err := CounterAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := counterReply(&x.r, CounterVis.Show(v, "", nil, nil))
+	out := counterReply(&x.r, CounterPolicy.Show(v, "", nil, nil))
 	return &out, nil
 }
 
@@ -371,7 +372,7 @@ func (h *Handler) counterPut(ctx context.Context, x *counterIn) (*api.CounterRep
 	if err := CounterPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := counterReply(&x.r, CounterVis.Show(v, "", nil, nil))
+	out := counterReply(&x.r, CounterPolicy.Show(v, "", nil, nil))
 	return &out, nil
 }
 
@@ -428,7 +429,7 @@ func (h *Handler) counterIncr(ctx context.Context, x *counterIn) (*api.CounterRe
 	if err != nil {
 		return nil, err
 	}
-	out := counterReply(r, CounterVis.Show(auth.ViewerOf(ctx), "", nil, nil))
+	out := counterReply(r, CounterPolicy.Show(auth.ViewerOf(ctx), "", nil, nil))
 	return &out, nil
 }
 

@@ -111,7 +111,7 @@ func (x *noteIn) key() (store.NoteKey, error) {
 	return store.NoteKeyOf(&x.r), nil
 }
 
-// noteReply is r as the API shows it: the columns in show (from noteVis), never a secure one.
+// noteReply is r as the API shows it: the columns in show (from its policy), never a secure one.
 func noteReply(r *store.Note, show []bool) api.NoteReply {
 	var out api.NoteReply
 	if show[store.NoteColID] {
@@ -129,8 +129,9 @@ func noteReply(r *store.Note, show []bool) api.NoteReply {
 	return out
 }
 
-// NoteVis is the column visibility of "note" (docs/api.md), shared with GraphQL.
-var NoteVis = rest.NewVisibility(store.NoteTable)
+// NotePolicy is the access rule of "note" (docs/api.md): who sees, filters and writes which
+// column and row. REST and GraphQL both ask it.
+var NotePolicy = rest.NewPolicy(store.NoteTable)
 
 // NoteAdd adds r for v (set marks the columns given) and publishes it.
 func NoteAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Note, set []bool) error {
@@ -220,7 +221,7 @@ func (h *Handler) noteGet(ctx context.Context, x *noteIn, sel string) (*api.Note
 	if err != nil {
 		return nil, err
 	}
-	out := noteReply(r, NoteVis.Show(auth.ViewerOf(ctx), "", pick, nil))
+	out := noteReply(r, NotePolicy.Show(auth.ViewerOf(ctx), "", pick, nil))
 	return &out, nil
 }
 
@@ -292,10 +293,10 @@ func (h *Handler) noteSelectJSON(ctx context.Context, in *api.NoteQuery) (*api.N
 	})
 }
 
-// noteQuery runs a select under the read rule of NoteVis: what the caller may
+// noteQuery runs a select under the read rule of NotePolicy: what the caller may
 // filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) noteQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.NotePage, error) {
-	p, err := rest.RunSelect(ctx, NoteVis, store.NoteTable, h.st.Note.Select, nil, s, c)
+	p, err := rest.RunSelect(ctx, NotePolicy, h.st.Note.Select, s, c)
 	if err != nil {
 		return nil, err
 	}
@@ -337,7 +338,7 @@ func (h *Handler) noteAdd(ctx context.Context, x *noteIn) (*api.NoteReply, error
 	if err := NoteAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := noteReply(&x.r, NoteVis.Show(v, "", nil, nil))
+	out := noteReply(&x.r, NotePolicy.Show(v, "", nil, nil))
 	return &out, nil
 }
 
@@ -365,7 +366,7 @@ func (h *Handler) notePut(ctx context.Context, x *noteIn) (*api.NoteReply, error
 	if err := NotePut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := noteReply(&x.r, NoteVis.Show(v, "", nil, nil))
+	out := noteReply(&x.r, NotePolicy.Show(v, "", nil, nil))
 	return &out, nil
 }
 

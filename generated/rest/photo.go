@@ -218,7 +218,7 @@ func (x *photoIn) key() (store.PhotoKey, error) {
 	return store.PhotoKeyOf(&x.r), nil
 }
 
-// photoReply is r as the API shows it: the columns in show (from photoVis), never a secure one.
+// photoReply is r as the API shows it: the columns in show (from its policy), never a secure one.
 func photoReply(r *store.Photo, show []bool) api.PhotoReply {
 	var out api.PhotoReply
 	if show[store.PhotoColAlbumID] {
@@ -275,46 +275,16 @@ func photoReply(r *store.Photo, show []bool) api.PhotoReply {
 	return out
 }
 
-// PhotoVis is the column visibility of "photo" (docs/api.md), shared with GraphQL.
-var PhotoVis = rest.NewVisibility(store.PhotoTable)
-
-// PhotoOwner returns the account id that owns r, or "".
-func PhotoOwner(r *store.Photo) string {
-	return r.OwnerID
-}
-
-// PhotoMine returns the condition that limits writes of a caller that is not an admin
-// to its own rows: nil for admins.
-func PhotoMine(v auth.Viewer) []db.Cond {
-	if v.Admin {
-		return nil
-	}
-	return []db.Cond{store.PhotoCols.OwnerID.Eq(v.ID)}
-}
-
-// PhotoGuard drops what a caller that is not an admin may not write in r (set marks the
-// given columns): admin columns, and the owner column, which is set to the caller on add
-// and put. REST and GraphQL both call it.
-func PhotoGuard(r *store.Photo, set []bool, v auth.Viewer, create bool) {
-	if v.Admin {
-		return
-	}
-	set[store.PhotoColModeration] = false
-	r.Moderation = store.Photo{}.Moderation
-	if create && v.ID != "" {
-		r.OwnerID = v.ID
-		set[store.PhotoColOwnerID] = true
-	} else {
-		set[store.PhotoColOwnerID] = false
-	}
-}
+// PhotoPolicy is the access rule of "photo" (docs/api.md): who sees, filters and writes which
+// column and row. REST and GraphQL both ask it.
+var PhotoPolicy = rest.NewPolicy(store.PhotoTable)
 
 // PhotoAdd adds r for v (set marks the columns given) and publishes it.
 func PhotoAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Photo, set []bool) error {
 	if !v.Admin && v.ID == "" {
 		return rest.NoAccount("photo")
 	}
-	PhotoGuard(r, set, v, true)
+	PhotoPolicy.Guard(r, set, v, true)
 	if err := st.Photo.Add(ctx, r); err != nil {
 		return err
 	}
@@ -327,8 +297,8 @@ func PhotoPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 	if !v.Admin && v.ID == "" {
 		return rest.NoAccount("photo")
 	}
-	PhotoGuard(r, set, v, true)
-	err := st.Photo.Put(ctx, r, PhotoMine(v)...)
+	PhotoPolicy.Guard(r, set, v, true)
+	err := st.Photo.Put(ctx, r, PhotoPolicy.Mine(v)...)
 	if errors.Is(err, db.ErrCondition) {
 		return rest.NotOwner("photo")
 	}
@@ -345,7 +315,7 @@ func PhotoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	if !v.Admin && v.ID == "" {
 		return 0, rest.NoAccount("photo")
 	}
-	PhotoGuard(r, set, v, false)
+	PhotoPolicy.Guard(r, set, v, false)
 	var c store.PhotoChanges
 	if set[store.PhotoColName] {
 		c.Name = db.Some(r.Name)
@@ -389,7 +359,7 @@ func PhotoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	if set[store.PhotoColModeration] {
 		c.Moderation = db.Some(r.Moderation)
 	}
-	mine := PhotoMine(v)
+	mine := PhotoPolicy.Mine(v)
 	n, err := st.Photo.Update(ctx, k, c, mine...)
 	if err != nil {
 		return n, err
@@ -413,7 +383,7 @@ func PhotoDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 	if !v.Admin && v.ID == "" {
 		return rest.NoAccount("photo")
 	}
-	if mine := PhotoMine(v); mine != nil {
+	if mine := PhotoPolicy.Mine(v); mine != nil {
 		n, err := st.Photo.DelAll(ctx, append([]db.Cond{store.PhotoCols.AlbumID.Eq(k.AlbumID), store.PhotoCols.ID.Eq(k.ID)}, mine...)...)
 		if err != nil {
 			return err
@@ -467,7 +437,7 @@ func (h *Handler) photoGet(ctx context.Context, x *photoIn, sel string) (*api.Ph
 	if err != nil {
 		return nil, err
 	}
-	out := photoReply(r, PhotoVis.Show(auth.ViewerOf(ctx), PhotoOwner(r), pick, nil))
+	out := photoReply(r, PhotoPolicy.Show(auth.ViewerOf(ctx), PhotoPolicy.Owner(r), pick, nil))
 	return &out, nil
 }
 
@@ -617,10 +587,10 @@ func (h *Handler) photoSelectJSON(ctx context.Context, in *api.PhotoQuery) (*api
 	})
 }
 
-// photoQuery runs a select under the read rule of PhotoVis: what the caller may
+// photoQuery runs a select under the read rule of PhotoPolicy: what the caller may
 // filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) photoQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.PhotoPage, error) {
-	p, err := rest.RunSelect(ctx, PhotoVis, store.PhotoTable, h.st.Photo.Select, PhotoOwner, s, c)
+	p, err := rest.RunSelect(ctx, PhotoPolicy, h.st.Photo.Select, s, c)
 	if err != nil {
 		return nil, err
 	}
@@ -662,7 +632,7 @@ func (h *Handler) photoAdd(ctx context.Context, x *photoIn) (*api.PhotoReply, er
 	if err := PhotoAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := photoReply(&x.r, PhotoVis.Show(v, PhotoOwner(&x.r), nil, nil))
+	out := photoReply(&x.r, PhotoPolicy.Show(v, PhotoPolicy.Owner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -690,7 +660,7 @@ func (h *Handler) photoPut(ctx context.Context, x *photoIn) (*api.PhotoReply, er
 	if err := PhotoPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := photoReply(&x.r, PhotoVis.Show(v, PhotoOwner(&x.r), nil, nil))
+	out := photoReply(&x.r, PhotoPolicy.Show(v, PhotoPolicy.Owner(&x.r), nil, nil))
 	return &out, nil
 }
 

@@ -91,7 +91,7 @@ func (x *scoreIn) key() (store.ScoreKey, error) {
 	return store.ScoreKeyOf(&x.r), nil
 }
 
-// scoreReply is r as the API shows it: the columns in show (from scoreVis), never a secure one.
+// scoreReply is r as the API shows it: the columns in show (from its policy), never a secure one.
 func scoreReply(r *store.Score, show []bool) api.ScoreReply {
 	var out api.ScoreReply
 	if show[store.ScoreColID] {
@@ -112,44 +112,16 @@ func scoreReply(r *store.Score, show []bool) api.ScoreReply {
 	return out
 }
 
-// ScoreVis is the column visibility of "score" (docs/api.md), shared with GraphQL.
-var ScoreVis = rest.NewVisibility(store.ScoreTable)
-
-// ScoreOwner returns the account id that owns r, or "".
-func ScoreOwner(r *store.Score) string {
-	return r.OwnerID
-}
-
-// ScoreMine returns the condition that limits writes of a caller that is not an admin
-// to its own rows: nil for admins.
-func ScoreMine(v auth.Viewer) []db.Cond {
-	if v.Admin {
-		return nil
-	}
-	return []db.Cond{store.ScoreCols.OwnerID.Eq(v.ID)}
-}
-
-// ScoreGuard drops what a caller that is not an admin may not write in r (set marks the
-// given columns): admin columns, and the owner column, which is set to the caller on add
-// and put. REST and GraphQL both call it.
-func ScoreGuard(r *store.Score, set []bool, v auth.Viewer, create bool) {
-	if v.Admin {
-		return
-	}
-	if create && v.ID != "" {
-		r.OwnerID = v.ID
-		set[store.ScoreColOwnerID] = true
-	} else {
-		set[store.ScoreColOwnerID] = false
-	}
-}
+// ScorePolicy is the access rule of "score" (docs/api.md): who sees, filters and writes which
+// column and row. REST and GraphQL both ask it.
+var ScorePolicy = rest.NewPolicy(store.ScoreTable)
 
 // ScoreAdd adds r for v (set marks the columns given) and publishes it.
 func ScoreAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Score, set []bool) error {
 	if !v.Admin && v.ID == "" {
 		return rest.NoAccount("score")
 	}
-	ScoreGuard(r, set, v, true)
+	ScorePolicy.Guard(r, set, v, true)
 	if err := st.Score.Add(ctx, r); err != nil {
 		return err
 	}
@@ -162,8 +134,8 @@ func ScorePut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 	if !v.Admin && v.ID == "" {
 		return rest.NoAccount("score")
 	}
-	ScoreGuard(r, set, v, true)
-	err := st.Score.Put(ctx, r, ScoreMine(v)...)
+	ScorePolicy.Guard(r, set, v, true)
+	err := st.Score.Put(ctx, r, ScorePolicy.Mine(v)...)
 	if errors.Is(err, db.ErrCondition) {
 		return rest.NotOwner("score")
 	}
@@ -180,7 +152,7 @@ func ScoreUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	if !v.Admin && v.ID == "" {
 		return 0, rest.NoAccount("score")
 	}
-	ScoreGuard(r, set, v, false)
+	ScorePolicy.Guard(r, set, v, false)
 	var c store.ScoreChanges
 	if set[store.ScoreColOwnerID] {
 		c.OwnerID = db.Some(r.OwnerID)
@@ -194,7 +166,7 @@ func ScoreUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	if set[store.ScoreColPoints] {
 		c.Points = db.Some(r.Points)
 	}
-	mine := ScoreMine(v)
+	mine := ScorePolicy.Mine(v)
 	n, err := st.Score.Update(ctx, k, c, mine...)
 	if err != nil {
 		return n, err
@@ -222,10 +194,10 @@ func ScoreIncr(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.View
 	if !v.Admin {
 		inc.OwnerID = v.ID
 	}
-	r, err := st.Score.Incr(ctx, k, inc, ScoreMine(v)...)
+	r, err := st.Score.Incr(ctx, k, inc, ScorePolicy.Mine(v)...)
 	if errors.Is(err, db.ErrCondition) {
 		// another account's row, or the caller's own whose counter would overflow
-		if row, gerr := st.Score.Get(ctx, k); gerr == nil && ScoreOwner(row) == v.ID {
+		if row, gerr := st.Score.Get(ctx, k); gerr == nil && ScorePolicy.Owner(row) == v.ID {
 			return nil, db.ErrOverflow
 		}
 		return nil, rest.NotOwner("score")
@@ -243,7 +215,7 @@ func ScoreDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 	if !v.Admin && v.ID == "" {
 		return rest.NoAccount("score")
 	}
-	if mine := ScoreMine(v); mine != nil {
+	if mine := ScorePolicy.Mine(v); mine != nil {
 		n, err := st.Score.DelAll(ctx, append([]db.Cond{store.ScoreCols.ID.Eq(k.ID)}, mine...)...)
 		if err != nil {
 			return err
@@ -294,7 +266,7 @@ func (h *Handler) scoreGet(ctx context.Context, x *scoreIn, sel string) (*api.Sc
 	if err != nil {
 		return nil, err
 	}
-	out := scoreReply(r, ScoreVis.Show(auth.ViewerOf(ctx), ScoreOwner(r), pick, nil))
+	out := scoreReply(r, ScorePolicy.Show(auth.ViewerOf(ctx), ScorePolicy.Owner(r), pick, nil))
 	return &out, nil
 }
 
@@ -372,10 +344,10 @@ func (h *Handler) scoreSelectJSON(ctx context.Context, in *api.ScoreQuery) (*api
 	})
 }
 
-// scoreQuery runs a select under the read rule of ScoreVis: what the caller may
+// scoreQuery runs a select under the read rule of ScorePolicy: what the caller may
 // filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) scoreQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.ScorePage, error) {
-	p, err := rest.RunSelect(ctx, ScoreVis, store.ScoreTable, h.st.Score.Select, ScoreOwner, s, c)
+	p, err := rest.RunSelect(ctx, ScorePolicy, h.st.Score.Select, s, c)
 	if err != nil {
 		return nil, err
 	}
@@ -414,7 +386,7 @@ func (h *Handler) scoreAdd(ctx context.Context, x *scoreIn) (*api.ScoreReply, er
 	if err := ScoreAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := scoreReply(&x.r, ScoreVis.Show(v, ScoreOwner(&x.r), nil, nil))
+	out := scoreReply(&x.r, ScorePolicy.Show(v, ScorePolicy.Owner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -439,7 +411,7 @@ func (h *Handler) scorePut(ctx context.Context, x *scoreIn) (*api.ScoreReply, er
 	if err := ScorePut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := scoreReply(&x.r, ScoreVis.Show(v, ScoreOwner(&x.r), nil, nil))
+	out := scoreReply(&x.r, ScorePolicy.Show(v, ScorePolicy.Owner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -496,7 +468,7 @@ func (h *Handler) scoreIncr(ctx context.Context, x *scoreIn) (*api.ScoreReply, e
 	if err != nil {
 		return nil, err
 	}
-	out := scoreReply(r, ScoreVis.Show(auth.ViewerOf(ctx), ScoreOwner(r), nil, nil))
+	out := scoreReply(r, ScorePolicy.Show(auth.ViewerOf(ctx), ScorePolicy.Owner(r), nil, nil))
 	return &out, nil
 }
 

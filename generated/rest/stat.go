@@ -86,7 +86,7 @@ func (x *statIn) key() (store.StatKey, error) {
 	return store.StatKeyOf(&x.r), nil
 }
 
-// statReply is r as the API shows it: the columns in show (from statVis), never a secure one.
+// statReply is r as the API shows it: the columns in show (from its policy), never a secure one.
 func statReply(r *store.Stat, show []bool) api.StatReply {
 	var out api.StatReply
 	if show[store.StatColOwnerID] {
@@ -104,44 +104,16 @@ func statReply(r *store.Stat, show []bool) api.StatReply {
 	return out
 }
 
-// StatVis is the column visibility of "stat" (docs/api.md), shared with GraphQL.
-var StatVis = rest.NewVisibility(store.StatTable)
-
-// StatOwner returns the account id that owns r, or "".
-func StatOwner(r *store.Stat) string {
-	return r.OwnerID
-}
-
-// StatMine returns the condition that limits writes of a caller that is not an admin
-// to its own rows: nil for admins.
-func StatMine(v auth.Viewer) []db.Cond {
-	if v.Admin {
-		return nil
-	}
-	return []db.Cond{store.StatCols.OwnerID.Eq(v.ID)}
-}
-
-// StatGuard drops what a caller that is not an admin may not write in r (set marks the
-// given columns): admin columns, and the owner column, which is set to the caller on add
-// and put. REST and GraphQL both call it.
-func StatGuard(r *store.Stat, set []bool, v auth.Viewer, create bool) {
-	if v.Admin {
-		return
-	}
-	if create && v.ID != "" {
-		r.OwnerID = v.ID
-		set[store.StatColOwnerID] = true
-	} else {
-		set[store.StatColOwnerID] = false
-	}
-}
+// StatPolicy is the access rule of "stat" (docs/api.md): who sees, filters and writes which
+// column and row. REST and GraphQL both ask it.
+var StatPolicy = rest.NewPolicy(store.StatTable)
 
 // StatAdd adds r for v (set marks the columns given) and publishes it.
 func StatAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Stat, set []bool) error {
 	if !v.Admin && v.ID == "" {
 		return rest.NoAccount("stat")
 	}
-	StatGuard(r, set, v, true)
+	StatPolicy.Guard(r, set, v, true)
 	if err := st.Stat.Add(ctx, r); err != nil {
 		return err
 	}
@@ -154,8 +126,8 @@ func StatPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 	if !v.Admin && v.ID == "" {
 		return rest.NoAccount("stat")
 	}
-	StatGuard(r, set, v, true)
-	err := st.Stat.Put(ctx, r, StatMine(v)...)
+	StatPolicy.Guard(r, set, v, true)
+	err := st.Stat.Put(ctx, r, StatPolicy.Mine(v)...)
 	if errors.Is(err, db.ErrCondition) {
 		return rest.NotOwner("stat")
 	}
@@ -172,7 +144,7 @@ func StatUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 	if !v.Admin && v.ID == "" {
 		return 0, rest.NoAccount("stat")
 	}
-	StatGuard(r, set, v, false)
+	StatPolicy.Guard(r, set, v, false)
 	var c store.StatChanges
 	if set[store.StatColNote] {
 		c.Note = db.Some(r.Note)
@@ -180,7 +152,7 @@ func StatUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 	if set[store.StatColValue] {
 		c.Value = db.Some(r.Value)
 	}
-	mine := StatMine(v)
+	mine := StatPolicy.Mine(v)
 	n, err := st.Stat.Update(ctx, k, c, mine...)
 	if err != nil {
 		return n, err
@@ -208,10 +180,10 @@ func StatIncr(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 	if !v.Admin && k.OwnerID != v.ID {
 		return nil, rest.NotOwner("stat")
 	}
-	r, err := st.Stat.Incr(ctx, k, inc, StatMine(v)...)
+	r, err := st.Stat.Incr(ctx, k, inc, StatPolicy.Mine(v)...)
 	if errors.Is(err, db.ErrCondition) {
 		// another account's row, or the caller's own whose counter would overflow
-		if row, gerr := st.Stat.Get(ctx, k); gerr == nil && StatOwner(row) == v.ID {
+		if row, gerr := st.Stat.Get(ctx, k); gerr == nil && StatPolicy.Owner(row) == v.ID {
 			return nil, db.ErrOverflow
 		}
 		return nil, rest.NotOwner("stat")
@@ -229,7 +201,7 @@ func StatDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 	if !v.Admin && v.ID == "" {
 		return rest.NoAccount("stat")
 	}
-	if mine := StatMine(v); mine != nil {
+	if mine := StatPolicy.Mine(v); mine != nil {
 		n, err := st.Stat.DelAll(ctx, append([]db.Cond{store.StatCols.OwnerID.Eq(k.OwnerID), store.StatCols.Name.Eq(k.Name)}, mine...)...)
 		if err != nil {
 			return err
@@ -280,7 +252,7 @@ func (h *Handler) statGet(ctx context.Context, x *statIn, sel string) (*api.Stat
 	if err != nil {
 		return nil, err
 	}
-	out := statReply(r, StatVis.Show(auth.ViewerOf(ctx), StatOwner(r), pick, nil))
+	out := statReply(r, StatPolicy.Show(auth.ViewerOf(ctx), StatPolicy.Owner(r), pick, nil))
 	return &out, nil
 }
 
@@ -352,10 +324,10 @@ func (h *Handler) statSelectJSON(ctx context.Context, in *api.StatQuery) (*api.S
 	})
 }
 
-// statQuery runs a select under the read rule of StatVis: what the caller may
+// statQuery runs a select under the read rule of StatPolicy: what the caller may
 // filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) statQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.StatPage, error) {
-	p, err := rest.RunSelect(ctx, StatVis, store.StatTable, h.st.Stat.Select, StatOwner, s, c)
+	p, err := rest.RunSelect(ctx, StatPolicy, h.st.Stat.Select, s, c)
 	if err != nil {
 		return nil, err
 	}
@@ -394,7 +366,7 @@ func (h *Handler) statAdd(ctx context.Context, x *statIn) (*api.StatReply, error
 	if err := StatAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := statReply(&x.r, StatVis.Show(v, StatOwner(&x.r), nil, nil))
+	out := statReply(&x.r, StatPolicy.Show(v, StatPolicy.Owner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -419,7 +391,7 @@ func (h *Handler) statPut(ctx context.Context, x *statIn) (*api.StatReply, error
 	if err := StatPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := statReply(&x.r, StatVis.Show(v, StatOwner(&x.r), nil, nil))
+	out := statReply(&x.r, StatPolicy.Show(v, StatPolicy.Owner(&x.r), nil, nil))
 	return &out, nil
 }
 
@@ -476,7 +448,7 @@ func (h *Handler) statIncr(ctx context.Context, x *statIn) (*api.StatReply, erro
 	if err != nil {
 		return nil, err
 	}
-	out := statReply(r, StatVis.Show(auth.ViewerOf(ctx), StatOwner(r), nil, nil))
+	out := statReply(r, StatPolicy.Show(auth.ViewerOf(ctx), StatPolicy.Owner(r), nil, nil))
 	return &out, nil
 }
 

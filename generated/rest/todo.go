@@ -109,7 +109,7 @@ func (x *todoIn) key() (store.TodoKey, error) {
 	return store.TodoKeyOf(&x.r), nil
 }
 
-// todoReply is r as the API shows it: the columns in show (from todoVis), never a secure one.
+// todoReply is r as the API shows it: the columns in show (from its policy), never a secure one.
 func todoReply(r *store.Todo, show []bool) api.TodoReply {
 	var out api.TodoReply
 	if show[store.TodoColID] {
@@ -133,8 +133,9 @@ func todoReply(r *store.Todo, show []bool) api.TodoReply {
 	return out
 }
 
-// TodoVis is the column visibility of "todo" (docs/api.md), shared with GraphQL.
-var TodoVis = rest.NewVisibility(store.TodoTable)
+// TodoPolicy is the access rule of "todo" (docs/api.md): who sees, filters and writes which
+// column and row. REST and GraphQL both ask it.
+var TodoPolicy = rest.NewPolicy(store.TodoTable)
 
 // TodoAdd adds r for v (set marks the columns given) and publishes it.
 func TodoAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Todo, set []bool) error {
@@ -224,7 +225,7 @@ func (h *Handler) todoGet(ctx context.Context, x *todoIn, sel string) (*api.Todo
 	if err != nil {
 		return nil, err
 	}
-	out := todoReply(r, TodoVis.Show(auth.ViewerOf(ctx), "", pick, nil))
+	out := todoReply(r, TodoPolicy.Show(auth.ViewerOf(ctx), "", pick, nil))
 	return &out, nil
 }
 
@@ -308,10 +309,10 @@ func (h *Handler) todoSelectJSON(ctx context.Context, in *api.TodoQuery) (*api.T
 	})
 }
 
-// todoQuery runs a select under the read rule of TodoVis: what the caller may
+// todoQuery runs a select under the read rule of TodoPolicy: what the caller may
 // filter, sort and count by, and the columns of each row it may see.
 func (h *Handler) todoQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.TodoPage, error) {
-	p, err := rest.RunSelect(ctx, TodoVis, store.TodoTable, h.st.Todo.Select, nil, s, c)
+	p, err := rest.RunSelect(ctx, TodoPolicy, h.st.Todo.Select, s, c)
 	if err != nil {
 		return nil, err
 	}
@@ -353,7 +354,7 @@ func (h *Handler) todoAdd(ctx context.Context, x *todoIn) (*api.TodoReply, error
 	if err := TodoAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := todoReply(&x.r, TodoVis.Show(v, "", nil, nil))
+	out := todoReply(&x.r, TodoPolicy.Show(v, "", nil, nil))
 	return &out, nil
 }
 
@@ -381,7 +382,7 @@ func (h *Handler) todoPut(ctx context.Context, x *todoIn) (*api.TodoReply, error
 	if err := TodoPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
 		return nil, err
 	}
-	out := todoReply(&x.r, TodoVis.Show(v, "", nil, nil))
+	out := todoReply(&x.r, TodoPolicy.Show(v, "", nil, nil))
 	return &out, nil
 }
 

@@ -17,26 +17,25 @@ type Page[R any] struct {
 	Total bool
 
 	viewer auth.Viewer
-	vis    *Visibility
-	owner  func(*R) string
+	pol    *Policy[R]
 	pick   []bool
 	show   []bool
 }
 
 // RunSelect runs the select s with the controls c for the caller of ctx
-// under vis: what it may filter, sort and count by (Visibility.Query), then
-// the store's select (sel). owner reads a row's owner (nil: the table has
-// none). The generated handlers of every table share it.
-func RunSelect[R any](ctx context.Context, vis *Visibility, t *db.Table[R], sel func(context.Context, db.Query) (*db.Page[R], error), owner func(*R) string, s *Select, c Control) (*Page[R], error) {
+// under the table's policy: what it may filter, sort and count by
+// (Visibility.Query), then the store's select (sel). The generated handlers
+// of every table share it.
+func RunSelect[R any](ctx context.Context, pol *Policy[R], sel func(context.Context, db.Query) (*db.Page[R], error), s *Select, c Control) (*Page[R], error) {
 	q, err := s.Query(c)
 	if err != nil {
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	if err := vis.Query(v, &q); err != nil {
+	if err := pol.Query(v, &q); err != nil {
 		return nil, err
 	}
-	pick, err := Pick(c.Select, t)
+	pick, err := Pick(c.Select, pol.t)
 	if err != nil {
 		return nil, err
 	}
@@ -47,16 +46,12 @@ func RunSelect[R any](ctx context.Context, vis *Visibility, t *db.Table[R], sel 
 	if q.Total {
 		return &Page[R]{Count: int(res.Total), Total: true}, nil
 	}
-	return &Page[R]{Rows: res.Rows, Count: len(res.Rows), Next: res.Next, viewer: v, vis: vis, owner: owner, pick: pick}, nil
+	return &Page[R]{Rows: res.Rows, Count: len(res.Rows), Next: res.Next, viewer: v, pol: pol, pick: pick}, nil
 }
 
 // Show returns the columns of row i its caller may see; the slice is
 // reused by the next call.
 func (p *Page[R]) Show(i int) []bool {
-	owner := ""
-	if p.owner != nil {
-		owner = p.owner(&p.Rows[i])
-	}
-	p.show = p.vis.Show(p.viewer, owner, p.pick, p.show)
+	p.show = p.pol.Show(p.viewer, p.pol.Owner(&p.Rows[i]), p.pick, p.show)
 	return p.show
 }
