@@ -14,20 +14,6 @@ func visibilityFuncs(f *jen.File, t *RestTable) {
 	f.Var().Id(t.GoName+"Policy").Op("=").Qual(restPkg, "NewPolicy").Call(jen.Qual(t.Pkg.Store, t.TableVar))
 }
 
-// guarded reports whether t has anything a caller that is not an admin may
-// not write: an admin column, or the owner column. Without, no Guard call.
-func guarded(t *RestTable) bool {
-	if t.Owner != nil {
-		return true
-	}
-	for _, c := range t.Columns {
-		if c.Admin && !c.Secure && c.KeyPos == 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // ownerOf is the owner of the row r for Policy.Show: "" for a table without an
 // owner column. rules is the package of the rule functions ("" for the one
 // being rendered).
@@ -41,10 +27,9 @@ func ownerOf(t *RestTable, rules string, r jen.Code) jen.Code {
 	return jen.Qual(rules, t.GoName+"Policy").Dot("Owner").Call(r)
 }
 
-// guard is the call of the policy's Guard, nothing when the table has nothing to guard.
+// guard is the call of the policy's Guard. It is emitted on every table:
+// what there is to guard is the policy's to decide (runtime/rest), not a
+// second copy of the rule here.
 func guard(t *RestTable, create bool) jen.Code {
-	if !guarded(t) {
-		return jen.Null()
-	}
 	return jen.Id(t.GoName+"Policy").Dot("Guard").Call(jen.Id("r"), jen.Id("set"), jen.Id("v"), jen.Lit(create))
 }

@@ -128,6 +128,7 @@ var CounterPolicy = rest.NewPolicy(store.CounterTable)
 
 // CounterAdd adds r for v (set marks the columns given) and publishes it.
 func CounterAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Counter, set []bool) error {
+	CounterPolicy.Guard(r, set, v, true)
 	if err := st.Counter.Add(ctx, r); err != nil {
 		return err
 	}
@@ -137,6 +138,7 @@ func CounterAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 
 // CounterPut stores r for v, who may not take over a row of another account, and publishes it.
 func CounterPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Counter, set []bool) error {
+	CounterPolicy.Guard(r, set, v, true)
 	if err := st.Counter.Put(ctx, r); err != nil {
 		return err
 	}
@@ -147,6 +149,7 @@ func CounterPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 // CounterUpdate changes the columns of r that set marks in the row k, if v may, and
 // publishes the updated row; it returns the rows changed (0 or 1).
 func CounterUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.CounterKey, r *store.Counter, set []bool) (int64, error) {
+	CounterPolicy.Guard(r, set, v, false)
 	var c store.CounterChanges
 	if set[store.CounterColLikes] {
 		c.Likes = db.Some(r.Likes)

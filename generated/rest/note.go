@@ -138,6 +138,7 @@ func NoteAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 	if set[store.NoteColID] {
 		return db.Invalid("note", "id", "assigned by the database on add: leave it out")
 	}
+	NotePolicy.Guard(r, set, v, true)
 	if err := st.Note.Add(ctx, r); err != nil {
 		return err
 	}
@@ -150,6 +151,7 @@ func NotePut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 	if _, err := st.Note.Get(ctx, store.NoteKeyOf(r)); errors.Is(err, db.ErrNotFound) {
 		return &db.Error{Code: "NotFound", Message: "note: put replaces a row that exists; the database assigns id on add"}
 	}
+	NotePolicy.Guard(r, set, v, true)
 	if err := st.Note.Put(ctx, r); err != nil {
 		return err
 	}
@@ -160,6 +162,7 @@ func NotePut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 // NoteUpdate changes the columns of r that set marks in the row k, if v may, and
 // publishes the updated row; it returns the rows changed (0 or 1).
 func NoteUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.NoteKey, r *store.Note, set []bool) (int64, error) {
+	NotePolicy.Guard(r, set, v, false)
 	var c store.NoteChanges
 	if set[store.NoteColBody] {
 		c.Body = db.Some(r.Body)

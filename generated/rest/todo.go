@@ -139,6 +139,7 @@ var TodoPolicy = rest.NewPolicy(store.TodoTable)
 
 // TodoAdd adds r for v (set marks the columns given) and publishes it.
 func TodoAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Todo, set []bool) error {
+	TodoPolicy.Guard(r, set, v, true)
 	if err := st.Todo.Add(ctx, r); err != nil {
 		return err
 	}
@@ -148,6 +149,7 @@ func TodoAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 
 // TodoPut stores r for v, who may not take over a row of another account, and publishes it.
 func TodoPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Todo, set []bool) error {
+	TodoPolicy.Guard(r, set, v, true)
 	if err := st.Todo.Put(ctx, r); err != nil {
 		return err
 	}
@@ -158,6 +160,7 @@ func TodoPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 // TodoUpdate changes the columns of r that set marks in the row k, if v may, and
 // publishes the updated row; it returns the rows changed (0 or 1).
 func TodoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.TodoKey, r *store.Todo, set []bool) (int64, error) {
+	TodoPolicy.Guard(r, set, v, false)
 	var c store.TodoChanges
 	if set[store.TodoColName] {
 		c.Name = db.Some(r.Name)

@@ -31,7 +31,12 @@ func checkBody(r *http.Request) (string, bool) {
 	return bodyProblem(b)
 }
 
-var requestFields = []string{"query", "operationName", "variables", "extensions"}
+// requestFields are the fields of a GraphQL request and the JSON type of
+// each; requestNames lists them for suggestions.
+var (
+	requestFields = map[string]jx.Type{"query": jx.String, "operationName": jx.String, "variables": jx.Object, "extensions": jx.Object}
+	requestNames  = []string{"query", "operationName", "variables", "extensions"}
+)
 
 // bodyProblem is what is wrong with a GraphQL request body, if anything.
 func bodyProblem(b []byte) (string, bool) {
@@ -51,10 +56,10 @@ func bodyProblem(b []byte) (string, bool) {
 		if problem != "" {
 			return d.Skip()
 		}
-		want, ok := map[string]jx.Type{"query": jx.String, "operationName": jx.String, "variables": jx.Object, "extensions": jx.Object}[string(key)]
+		want, ok := requestFields[string(key)]
 		if !ok {
 			problem = fmt.Sprintf("unknown field %s in the request body", strconv.Quote(string(key)))
-			if best, ok := config.Nearest(string(key), requestFields); ok {
+			if best, ok := config.Nearest(string(key), requestNames); ok {
 				problem += fmt.Sprintf("; did you mean %q?", best)
 			}
 			return d.Skip()
