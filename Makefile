@@ -47,6 +47,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzCanon -fuzztime $${FUZZTIME:-30s} ./runtime/db/
 	$(GO) test -run '^$$' -fuzz FuzzConfigFile -fuzztime $${FUZZTIME:-30s} ./runtime/config/
 	$(GO) test -run '^$$' -fuzz FuzzSelect -fuzztime $${FUZZTIME:-30s} ./runtime/rest/
+	$(GO) test -run '^$$' -fuzz FuzzInput -fuzztime $${FUZZTIME:-30s} ./runtime/rest/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s} ./runtime/auth/
 	$(GO) test -run '^$$' -fuzz FuzzCanonicalQuery -fuzztime $${FUZZTIME:-30s} ./runtime/auth/
 	$(GO) test -run '^$$' -fuzz FuzzParseCrontab -fuzztime $${FUZZTIME:-30s} ./runtime/jobs/

@@ -18,7 +18,7 @@ import (
 )
 
 // BenchmarkHandlerSelect is GET /todo/select?_count=20 through the generated
-// ogen server and handler, in process (no network), next to
+// REST handler (runtime/rest.Table over generated/rest), in process (no network), next to
 // BenchmarkHandlerSelectBaseline: the same query and reply hand-written with
 // database/sql and encoding/json. The load test (bench/load) measures the
 // same over HTTP with many clients.

@@ -34,8 +34,8 @@ func addJen(out map[string][]byte, pkg *Packages, dir string, files map[string]*
 		// have to guess the name of (it imports only what a file uses); the two
 		// rest packages are named where they meet (gen/handler.go, resolvers.go)
 		f.ImportNames(map[string]string{
-			dbPkg: "db", authPkg: "auth", webPkg: "web", gqlPkg: "gql", driversPkg: "drivers", pubsubPkg: "pubsub", uuidPkg: "uuid", jxPkg: "jx",
-			pkg.API: "api", pkg.Store: "store",
+			dbPkg: "db", authPkg: "auth", webPkg: "web", gqlPkg: "gql", driversPkg: "drivers", pubsubPkg: "pubsub", "github.com/google/uuid": "uuid", jxPkg: "jx",
+			pkg.Store: "store",
 		})
 		var buf bytes.Buffer
 		if err := f.Render(&buf); err != nil {
@@ -67,7 +67,7 @@ const DefaultGenPkg = "github.com/bkgen/bkgen/generated"
 // emitters: decided from Model.GenPkg before any of them runs, and reached
 // through the model and its tables (Model.Pkg, Table.Pkg).
 type Packages struct {
-	API, Store, Rest, Jobs string
+	Store, Rest, Jobs string
 }
 
 // decidePackages sets m.Pkg and each table's Pkg from m.GenPkg.
@@ -76,7 +76,7 @@ func (m *Model) decidePackages() {
 	if base == "" {
 		base = DefaultGenPkg
 	}
-	m.Pkg = &Packages{API: base + "/api", Store: base + "/store", Rest: base + "/rest", Jobs: base + "/jobs"}
+	m.Pkg = &Packages{Store: base + "/store", Rest: base + "/rest", Jobs: base + "/jobs"}
 	for _, t := range m.Tables {
 		t.Pkg = m.Pkg
 	}
@@ -110,7 +110,7 @@ var emitters = []struct {
 	emit func(r *rendering) error
 }{
 	{"store", emitStore},     // store.go: generated/store
-	{"openapi", emitOpenAPI}, // rest.go, ogen.go: openapi.yaml and generated/api
+	{"openapi", emitOpenAPI}, // rest.go: openapi.yaml, the documented API
 	{"rest", emitREST},       // handler.go, rest_*.go, writes.go: generated/rest
 	{"graphql", emitGraphQL}, // graphql.go, resolvers.go: generated/graphql
 	{"jobs", emitJobs},       // jobs.go: generated/jobs
@@ -136,13 +136,6 @@ func emitOpenAPI(r *rendering) error {
 		return err
 	}
 	r.spec, r.out[OpenAPIFile] = spec, spec
-	api, err := runOgen(spec)
-	if err != nil {
-		return err
-	}
-	for name, b := range api {
-		r.out[filepath.Join("api", name)] = b
-	}
 	return nil
 }
 
@@ -356,6 +349,7 @@ func Write(dir string, files map[string][]byte) error {
 		if err := os.Remove(filepath.Join(dir, rel)); err != nil {
 			return err
 		}
+		os.Remove(filepath.Dir(filepath.Join(dir, rel))) // only if now empty
 	}
 	return nil
 }
@@ -363,6 +357,15 @@ func Write(dir string, files map[string][]byte) error {
 // leftovers lists, in the directories files are written to, our generated
 // files that files no longer has (a table dropped from the schema).
 func leftovers(dir string, dirs map[string]bool, files map[string][]byte) []string {
+	// a package no longer generated at all (generated/api, which ogen made
+	// before issue 16) is a directory of dir that nothing is written to
+	if entries, err := os.ReadDir(dir); err == nil {
+		for _, e := range entries {
+			if e.IsDir() {
+				dirs[filepath.Join(dir, e.Name())] = true
+			}
+		}
+	}
 	var out []string
 	for d := range dirs {
 		entries, _ := os.ReadDir(d)

@@ -2,42 +2,52 @@ package gen
 
 import "github.com/dave/jennifer/jen"
 
-// The reply half of generated/rest: a row as the API shows it.
+// The reply half of generated/rest: a row as the API shows it, written
+// straight into the reply's JSON encoder.
 
-// newOpt is ogen's optional reply value of v, a value of c's Go type (api
-// is the ogen package).
-func newOpt(api string, c *Column, v jen.Code) jen.Code {
-	k := kinds[c.Kind]
+// encodeValue writes v, a value of column c's Go type, with e.
+func encodeValue(c *Column, v *jen.Statement) jen.Code {
+	e := jen.Id("e")
 	switch {
+	case c.Type.JSON:
+		return jen.Qual(restPkg, "EncodeJSONValue").Call(e, v)
+	case c.Kind == KindBytes:
+		return e.Dot("Base64").Call(v)
 	case c.Type.UUID:
-		v = jen.Add(v).Dot("String").Call()
-	case (c.Kind == KindInt || c.Kind == KindFloat) && c.Type.Ident != k.wire: // int32, float32, …
-		v = jen.Id(k.wire).Parens(v)
+		return e.Dot("Str").Call(v.Dot("String").Call())
+	case c.Kind == KindTime:
+		return jen.Qual(restPkg, "EncodeTime").Call(e, v)
+	case c.Kind == KindInt && c.Type.Ident != "int64":
+		v = jen.Int64().Parens(v)
+	case c.Kind == KindFloat && c.Type.Ident != "float64":
+		v = jen.Float64().Parens(v)
+	case c.Kind == KindString && c.Type.Ident != "string":
+		v = jen.String().Parens(v)
 	}
-	return jen.Qual(api, k.opt).Call(v)
+	return e.Dot(map[Kind]string{KindString: "Str", KindInt: "Int64", KindFloat: "Float64", KindBool: "Bool"}[c.Kind]).Call(v)
 }
 
-// replyFunc renders todoReply: a row as the API shows it (never a secure column).
-func replyFunc(f *jen.File, t *RestTable) {
+// encodeFunc renders albumEncode: a row as the API shows it (never a secure
+// column; a null value is left out).
+func encodeFunc(f *jen.File, t *RestTable) {
 	u := t.Unexported
-	f.Commentf("%sReply is r as the API shows it: the columns in show (from its policy), never a secure one.", u)
-	f.Func().Id(u+"Reply").Params(jen.Id("r").Op("*").Qual(t.Pkg.Store, t.GoName), jen.Id("show").Index().Bool()).Qual(t.Pkg.API, t.GoName+"Reply").BlockFunc(func(g *jen.Group) {
-		g.Var().Id("out").Qual(t.Pkg.API, t.GoName+"Reply")
+	f.Commentf("%sEncode writes r as the API shows it: the columns in show (from its policy), never a", u)
+	f.Comment("secure one; a null value is left out.")
+	f.Func().Id(u+"Encode").Params(jen.Id("e").Op("*").Qual(jxPkg, "Encoder"), jen.Id("r").Op("*").Qual(t.Pkg.Store, t.GoName), jen.Id("show").Index().Bool()).BlockFunc(func(g *jen.Group) {
+		g.Id("e").Dot("ObjStart").Call()
 		for _, c := range t.Out {
 			fld := jen.Id("r").Dot(c.GoName)
-			dst := jen.Id("out").Dot(c.GoName)
 			shown := jen.Id("show").Index(jen.Qual(t.Pkg.Store, c.PosName))
+			start := jen.Id("e").Dot("FieldStart").Call(jen.Lit(c.Name))
 			switch {
-			case c.Type.JSON:
-				g.If(shown.Clone().Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Qual(restPkg, "EncodeJSON").Call(fld.Clone()))
-			case c.Kind == KindBytes:
-				g.If(shown.Clone().Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Qual(t.Pkg.API, "NewOptString").Call(jen.Qual("encoding/base64", "StdEncoding").Dot("EncodeToString").Call(fld.Clone())))
 			case c.Nillable:
-				g.If(shown.Clone().Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Add(newOpt(t.Pkg.API, c, jen.Op("*").Add(fld.Clone()))))
+				g.If(shown.Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(start, encodeValue(c, jen.Op("*").Add(fld)))
+			case c.Type.JSON || c.Kind == KindBytes:
+				g.If(shown.Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(start, encodeValue(c, fld))
 			default:
-				g.If(shown.Clone()).Block(dst.Clone().Op("=").Add(newOpt(t.Pkg.API, c, fld.Clone())))
+				g.If(shown).Block(start, encodeValue(c, fld))
 			}
 		}
-		g.Return(jen.Id("out"))
+		g.Id("e").Dot("ObjEnd").Call()
 	})
 }

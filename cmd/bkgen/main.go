@@ -124,7 +124,7 @@ func generate(args []string, stdout, stderr io.Writer, check bool) int {
 		fmt.Fprintln(stderr, "bkgen:", err)
 		return 1
 	}
-	say("bkgen: rendering %d tables and %d jobs (ogen, gqlgen)\n", len(m.Tables), len(m.Jobs))
+	say("bkgen: rendering %d tables and %d jobs\n", len(m.Tables), len(m.Jobs))
 	files, err := gen.Render(m)
 	if err != nil {
 		fmt.Fprintln(stderr, "bkgen:", err)

@@ -6,110 +6,48 @@ import (
 	"context"
 	"errors"
 
-	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
+	"github.com/go-faster/jx"
 )
 
-// albumIn is what a request gives for table "album": a row and which of its columns were given.
-type albumIn struct {
-	r   store.Album
-	set [5]bool
+// albumDecode reads the columns of "album" that in gives into r, marking them in set.
+func albumDecode(in *rest.Input, r *store.Album, set []bool) {
+	rest.Str(in, "id", &r.ID, &set[store.AlbumColID])
+	rest.Str(in, "owner_id", &r.OwnerID, &set[store.AlbumColOwnerID])
+	rest.Str(in, "title", &r.Title, &set[store.AlbumColTitle])
+	rest.Bool(in, "private", &r.Private, &set[store.AlbumColPrivate])
+	rest.Int(in, "mtime", &r.Mtime, &set[store.AlbumColMtime])
 }
 
-// albumFromInput reads the columns a JSON request gives.
-func albumFromInput(in *api.AlbumInput) albumIn {
-	var x albumIn
-	if v, ok := in.ID.Get(); ok {
-		x.set[store.AlbumColID] = true
-		x.r.ID = v
-	}
-	if v, ok := in.OwnerID.Get(); ok {
-		x.set[store.AlbumColOwnerID] = true
-		x.r.OwnerID = v
-	}
-	if v, ok := in.Title.Get(); ok {
-		x.set[store.AlbumColTitle] = true
-		x.r.Title = v
-	}
-	if v, ok := in.Private.Get(); ok {
-		x.set[store.AlbumColPrivate] = true
-		x.r.Private = v
-	}
-	if v, ok := in.Mtime.Get(); ok {
-		x.set[store.AlbumColMtime] = true
-		x.r.Mtime = v
-	}
-	return x
-}
-
-// albumFromForm reads the columns a form or query request gives.
-func albumFromForm(in *api.AlbumForm) albumIn {
-	var x albumIn
-	if v, ok := in.ID.Get(); ok {
-		x.set[store.AlbumColID] = true
-		x.r.ID = v
-	}
-	if v, ok := in.OwnerID.Get(); ok {
-		x.set[store.AlbumColOwnerID] = true
-		x.r.OwnerID = v
-	}
-	if v, ok := in.Title.Get(); ok {
-		x.set[store.AlbumColTitle] = true
-		x.r.Title = v
-	}
-	if v, ok := in.Private.Get(); ok {
-		x.set[store.AlbumColPrivate] = true
-		x.r.Private = v
-	}
-	if v, ok := in.Mtime.Get(); ok {
-		x.set[store.AlbumColMtime] = true
-		x.r.Mtime = v
-	}
-	return x
-}
-
-// albumFromBody reads a JSON or form body.
-func albumFromBody(req any) (albumIn, error) {
-	switch b := req.(type) {
-	case *api.AlbumInput:
-		return albumFromInput(b), nil
-	case *api.AlbumForm:
-		return albumFromForm(b), nil
-	}
-	return albumIn{}, db.Invalid("album", "", "unexpected body %T", req)
-}
-
-// key returns the key of the row, checking that the request gave every part.
-func (x *albumIn) key() (store.AlbumKey, error) {
-	if err := rest.Need(x.set[store.AlbumColID], "album", "id"); err != nil {
-		return store.AlbumKey{}, err
-	}
-	return store.AlbumKeyOf(&x.r), nil
-}
-
-// albumReply is r as the API shows it: the columns in show (from its policy), never a secure one.
-func albumReply(r *store.Album, show []bool) api.AlbumReply {
-	var out api.AlbumReply
+// albumEncode writes r as the API shows it: the columns in show (from its policy), never a
+// secure one; a null value is left out.
+func albumEncode(e *jx.Encoder, r *store.Album, show []bool) {
+	e.ObjStart()
 	if show[store.AlbumColID] {
-		out.ID = api.NewOptString(r.ID)
+		e.FieldStart("id")
+		e.Str(r.ID)
 	}
 	if show[store.AlbumColOwnerID] {
-		out.OwnerID = api.NewOptString(r.OwnerID)
+		e.FieldStart("owner_id")
+		e.Str(r.OwnerID)
 	}
 	if show[store.AlbumColTitle] {
-		out.Title = api.NewOptString(r.Title)
+		e.FieldStart("title")
+		e.Str(r.Title)
 	}
 	if show[store.AlbumColPrivate] {
-		out.Private = api.NewOptBool(r.Private)
+		e.FieldStart("private")
+		e.Bool(r.Private)
 	}
 	if show[store.AlbumColMtime] {
-		out.Mtime = api.NewOptInt64(r.Mtime)
+		e.FieldStart("mtime")
+		e.Int64(r.Mtime)
 	}
-	return out
+	e.ObjEnd()
 }
 
 // AlbumPolicy is the access rule of "album" (docs/api.md): who sees, filters and writes which
@@ -209,235 +147,28 @@ func AlbumDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 	return nil
 }
 
-// AlbumGetQuery implements GET /album/get.
-func (h *Handler) AlbumGetQuery(ctx context.Context, p api.AlbumGetQueryParams) (*api.AlbumReply, error) {
-	x := albumFromForm(&api.AlbumForm{ID: p.ID})
-	return h.albumGet(ctx, &x, p.CtlSelect.Or(""))
-}
-
-// AlbumGetBody implements POST /album/get.
-func (h *Handler) AlbumGetBody(ctx context.Context, req api.AlbumGetBodyReq) (*api.AlbumReply, error) {
-	x, err := albumFromBody(req)
-	if err != nil {
-		return nil, err
+// albumTable is the REST routes of "album" on h's store: what they do is rest.Table's,
+// the same for every table, over this table's decoder, encoder, policy and writes.
+func (h *Handler) albumTable() *rest.Table[store.Album] {
+	return &rest.Table[store.Album]{
+		Add: func(ctx context.Context, v auth.Viewer, r *store.Album, set []bool) error {
+			return AlbumAdd(ctx, h.st, h.bus, v, r, set)
+		},
+		Decode: albumDecode,
+		Del: func(ctx context.Context, v auth.Viewer, r *store.Album) error {
+			return AlbumDel(ctx, h.st, h.bus, v, store.AlbumKeyOf(r))
+		},
+		Encode: albumEncode,
+		Get: func(ctx context.Context, r *store.Album) (*store.Album, error) {
+			return h.st.Album.Get(ctx, store.AlbumKeyOf(r))
+		},
+		Policy: AlbumPolicy,
+		Put: func(ctx context.Context, v auth.Viewer, r *store.Album, set []bool) error {
+			return AlbumPut(ctx, h.st, h.bus, v, r, set)
+		},
+		Select: h.st.Album.Select,
+		Update: func(ctx context.Context, v auth.Viewer, r *store.Album, set []bool) (int64, error) {
+			return AlbumUpdate(ctx, h.st, h.bus, v, store.AlbumKeyOf(r), r, set)
+		},
 	}
-	return h.albumGet(ctx, &x, "")
-}
-
-// albumGet runs album/get (a row as the caller may see it) for both its forms (GET parameters, POST body).
-func (h *Handler) albumGet(ctx context.Context, x *albumIn, sel string) (*api.AlbumReply, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	pick, err := rest.Pick(sel, store.AlbumTable)
-	if err != nil {
-		return nil, err
-	}
-	r, err := h.st.Album.Get(ctx, k)
-	if err != nil {
-		return nil, err
-	}
-	out := albumReply(r, AlbumPolicy.Show(auth.ViewerOf(ctx), AlbumPolicy.Owner(r), pick, nil))
-	return &out, nil
-}
-
-// AlbumSelectQuery implements GET /album/select.
-func (h *Handler) AlbumSelectQuery(ctx context.Context, p api.AlbumSelectQueryParams) (*api.AlbumPage, error) {
-	return h.albumSelect(ctx, &api.AlbumQueryForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Private: p.Private, Mtime: p.Mtime, CtlOps: p.CtlOps, CtlCount: p.CtlCount, CtlToken: p.CtlToken, CtlSelect: p.CtlSelect, CtlDesc: p.CtlDesc, CtlSort: p.CtlSort, CtlTotal: p.CtlTotal})
-}
-
-// AlbumSelectBody implements POST /album/select.
-func (h *Handler) AlbumSelectBody(ctx context.Context, req api.AlbumSelectBodyReq) (*api.AlbumPage, error) {
-	switch b := req.(type) {
-	case *api.AlbumQueryForm:
-		return h.albumSelect(ctx, b)
-	case *api.AlbumQuery:
-		return h.albumSelectJSON(ctx, b)
-	}
-	return nil, db.Invalid("album", "", "unexpected body %T", req)
-}
-
-// albumSelect runs a select given as query parameters or a form.
-func (h *Handler) albumSelect(ctx context.Context, in *api.AlbumQueryForm) (*api.AlbumPage, error) {
-	s := rest.NewSelect("album")
-	if v, ok := in.ID.Get(); ok {
-		s.Str("id", v)
-	}
-	if v, ok := in.OwnerID.Get(); ok {
-		s.Str("owner_id", v)
-	}
-	if v, ok := in.Title.Get(); ok {
-		s.Str("title", v)
-	}
-	if v, ok := in.Private.Get(); ok {
-		s.Str("private", v)
-	}
-	if v, ok := in.Mtime.Get(); ok {
-		s.Str("mtime", v)
-	}
-	return h.albumQuery(ctx, s, rest.Control{
-		Count:  in.CtlCount.Or(0),
-		Desc:   in.CtlDesc.Or(false),
-		Ops:    in.CtlOps.Or(""),
-		Select: in.CtlSelect.Or(""),
-		Sort:   in.CtlSort.Or(""),
-		Token:  in.CtlToken.Or(""),
-		Total:  in.CtlTotal.Or(false),
-	})
-}
-
-// albumSelectJSON runs a select given as a JSON body.
-func (h *Handler) albumSelectJSON(ctx context.Context, in *api.AlbumQuery) (*api.AlbumPage, error) {
-	s := rest.NewSelect("album")
-	if err := s.Raw("id", in.ID); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("owner_id", in.OwnerID); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("title", in.Title); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("private", in.Private); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("mtime", in.Mtime); err != nil {
-		return nil, err
-	}
-	return h.albumQuery(ctx, s, rest.Control{
-		Count:  in.CtlCount.Or(0),
-		Desc:   in.CtlDesc.Or(false),
-		Ops:    in.CtlOps.Or(""),
-		Select: in.CtlSelect.Or(""),
-		Sort:   in.CtlSort.Or(""),
-		Token:  in.CtlToken.Or(""),
-		Total:  in.CtlTotal.Or(false),
-	})
-}
-
-// albumQuery runs a select under the read rule of AlbumPolicy: what the caller may
-// filter, sort and count by, and the columns of each row it may see.
-func (h *Handler) albumQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.AlbumPage, error) {
-	p, err := rest.RunSelect(ctx, AlbumPolicy, h.st.Album.Select, s, c)
-	if err != nil {
-		return nil, err
-	}
-	out := &api.AlbumPage{Count: p.Count}
-	if p.Total {
-		return out, nil
-	}
-	out.Data = make([]api.AlbumReply, len(p.Rows))
-	for i := range p.Rows {
-		out.Data[i] = albumReply(&p.Rows[i], p.Show(i))
-	}
-	if p.Next != "" {
-		out.NextToken = api.NewOptString(p.Next)
-	}
-	return out, nil
-}
-
-// AlbumAddQuery implements GET /album/add.
-func (h *Handler) AlbumAddQuery(ctx context.Context, p api.AlbumAddQueryParams) (*api.AlbumReply, error) {
-	x := albumFromForm(&api.AlbumForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Private: p.Private, Mtime: p.Mtime})
-	return h.albumAdd(ctx, &x)
-}
-
-// AlbumAddBody implements POST /album/add.
-func (h *Handler) AlbumAddBody(ctx context.Context, req api.AlbumAddBodyReq) (*api.AlbumReply, error) {
-	x, err := albumFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.albumAdd(ctx, &x)
-}
-
-// albumAdd runs album/add (a new row) for both its forms (GET parameters, POST body).
-func (h *Handler) albumAdd(ctx context.Context, x *albumIn) (*api.AlbumReply, error) {
-	v := auth.ViewerOf(ctx)
-	if err := AlbumAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
-		return nil, err
-	}
-	out := albumReply(&x.r, AlbumPolicy.Show(v, AlbumPolicy.Owner(&x.r), nil, nil))
-	return &out, nil
-}
-
-// AlbumPutQuery implements GET /album/put.
-func (h *Handler) AlbumPutQuery(ctx context.Context, p api.AlbumPutQueryParams) (*api.AlbumReply, error) {
-	x := albumFromForm(&api.AlbumForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Private: p.Private, Mtime: p.Mtime})
-	return h.albumPut(ctx, &x)
-}
-
-// AlbumPutBody implements POST /album/put.
-func (h *Handler) AlbumPutBody(ctx context.Context, req api.AlbumPutBodyReq) (*api.AlbumReply, error) {
-	x, err := albumFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.albumPut(ctx, &x)
-}
-
-// albumPut runs album/put (a row added or replaced) for both its forms (GET parameters, POST body).
-func (h *Handler) albumPut(ctx context.Context, x *albumIn) (*api.AlbumReply, error) {
-	v := auth.ViewerOf(ctx)
-	if err := AlbumPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
-		return nil, err
-	}
-	out := albumReply(&x.r, AlbumPolicy.Show(v, AlbumPolicy.Owner(&x.r), nil, nil))
-	return &out, nil
-}
-
-// AlbumUpdateQuery implements GET /album/update.
-func (h *Handler) AlbumUpdateQuery(ctx context.Context, p api.AlbumUpdateQueryParams) (*api.Info, error) {
-	x := albumFromForm(&api.AlbumForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Private: p.Private, Mtime: p.Mtime})
-	return h.albumUpdate(ctx, &x)
-}
-
-// AlbumUpdateBody implements POST /album/update.
-func (h *Handler) AlbumUpdateBody(ctx context.Context, req api.AlbumUpdateBodyReq) (*api.Info, error) {
-	x, err := albumFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.albumUpdate(ctx, &x)
-}
-
-// albumUpdate runs album/update (the columns given of a row) for both its forms (GET parameters, POST body).
-func (h *Handler) albumUpdate(ctx context.Context, x *albumIn) (*api.Info, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	n, err := AlbumUpdate(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, &x.r, x.set[:])
-	if err != nil {
-		return nil, err
-	}
-	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
-}
-
-// AlbumDelQuery implements GET /album/del.
-func (h *Handler) AlbumDelQuery(ctx context.Context, p api.AlbumDelQueryParams) (*api.Info, error) {
-	x := albumFromForm(&api.AlbumForm{ID: p.ID})
-	return h.albumDel(ctx, &x)
-}
-
-// AlbumDelBody implements POST /album/del.
-func (h *Handler) AlbumDelBody(ctx context.Context, req api.AlbumDelBodyReq) (*api.Info, error) {
-	x, err := albumFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.albumDel(ctx, &x)
-}
-
-// albumDel runs album/del (a row deleted) for both its forms (GET parameters, POST body).
-func (h *Handler) albumDel(ctx context.Context, x *albumIn) (*api.Info, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	if err := AlbumDel(ctx, h.st, h.bus, auth.ViewerOf(ctx), k); err != nil {
-		return nil, err
-	}
-	return &api.Info{}, nil
 }

@@ -6,114 +6,48 @@ import (
 	"context"
 	"errors"
 
-	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
+	"github.com/go-faster/jx"
 )
 
-// bookmarkIn is what a request gives for table "bookmark": a row and which of its columns were given.
-type bookmarkIn struct {
-	r   store.Bookmark
-	set [5]bool
+// bookmarkDecode reads the columns of "bookmark" that in gives into r, marking them in set.
+func bookmarkDecode(in *rest.Input, r *store.Bookmark, set []bool) {
+	rest.Str(in, "id", &r.ID, &set[store.BookmarkColID])
+	rest.NStr(in, "owner_id", &r.OwnerID, &set[store.BookmarkColOwnerID])
+	rest.Str(in, "url", &r.URL, &set[store.BookmarkColURL])
+	rest.Str(in, "note", &r.Note, &set[store.BookmarkColNote])
+	rest.Int(in, "hits", &r.Hits, &set[store.BookmarkColHits])
 }
 
-// bookmarkFromInput reads the columns a JSON request gives.
-func bookmarkFromInput(in *api.BookmarkInput) bookmarkIn {
-	var x bookmarkIn
-	if v, ok := in.ID.Get(); ok {
-		x.set[store.BookmarkColID] = true
-		x.r.ID = v
-	}
-	if in.OwnerID.Set {
-		x.set[store.BookmarkColOwnerID] = true
-		if !in.OwnerID.Null {
-			v := in.OwnerID.Value
-			x.r.OwnerID = &v
-		}
-	}
-	if v, ok := in.URL.Get(); ok {
-		x.set[store.BookmarkColURL] = true
-		x.r.URL = v
-	}
-	if v, ok := in.Note.Get(); ok {
-		x.set[store.BookmarkColNote] = true
-		x.r.Note = v
-	}
-	if v, ok := in.Hits.Get(); ok {
-		x.set[store.BookmarkColHits] = true
-		x.r.Hits = v
-	}
-	return x
-}
-
-// bookmarkFromForm reads the columns a form or query request gives.
-func bookmarkFromForm(in *api.BookmarkForm) bookmarkIn {
-	var x bookmarkIn
-	if v, ok := in.ID.Get(); ok {
-		x.set[store.BookmarkColID] = true
-		x.r.ID = v
-	}
-	if v, ok := in.OwnerID.Get(); ok {
-		x.set[store.BookmarkColOwnerID] = true
-		w := v
-		x.r.OwnerID = &w
-	}
-	if v, ok := in.URL.Get(); ok {
-		x.set[store.BookmarkColURL] = true
-		x.r.URL = v
-	}
-	if v, ok := in.Note.Get(); ok {
-		x.set[store.BookmarkColNote] = true
-		x.r.Note = v
-	}
-	if v, ok := in.Hits.Get(); ok {
-		x.set[store.BookmarkColHits] = true
-		x.r.Hits = v
-	}
-	return x
-}
-
-// bookmarkFromBody reads a JSON or form body.
-func bookmarkFromBody(req any) (bookmarkIn, error) {
-	switch b := req.(type) {
-	case *api.BookmarkInput:
-		return bookmarkFromInput(b), nil
-	case *api.BookmarkForm:
-		return bookmarkFromForm(b), nil
-	}
-	return bookmarkIn{}, db.Invalid("bookmark", "", "unexpected body %T", req)
-}
-
-// key returns the key of the row, checking that the request gave every part.
-func (x *bookmarkIn) key() (store.BookmarkKey, error) {
-	if err := rest.Need(x.set[store.BookmarkColID], "bookmark", "id"); err != nil {
-		return store.BookmarkKey{}, err
-	}
-	return store.BookmarkKeyOf(&x.r), nil
-}
-
-// bookmarkReply is r as the API shows it: the columns in show (from its policy), never a secure one.
-func bookmarkReply(r *store.Bookmark, show []bool) api.BookmarkReply {
-	var out api.BookmarkReply
+// bookmarkEncode writes r as the API shows it: the columns in show (from its policy), never a
+// secure one; a null value is left out.
+func bookmarkEncode(e *jx.Encoder, r *store.Bookmark, show []bool) {
+	e.ObjStart()
 	if show[store.BookmarkColID] {
-		out.ID = api.NewOptString(r.ID)
+		e.FieldStart("id")
+		e.Str(r.ID)
 	}
 	if show[store.BookmarkColOwnerID] && r.OwnerID != nil {
-		out.OwnerID = api.NewOptString(*r.OwnerID)
+		e.FieldStart("owner_id")
+		e.Str(*r.OwnerID)
 	}
 	if show[store.BookmarkColURL] {
-		out.URL = api.NewOptString(r.URL)
+		e.FieldStart("url")
+		e.Str(r.URL)
 	}
 	if show[store.BookmarkColNote] {
-		out.Note = api.NewOptString(r.Note)
+		e.FieldStart("note")
+		e.Str(r.Note)
 	}
 	if show[store.BookmarkColHits] {
-		out.Hits = api.NewOptInt64(r.Hits)
+		e.FieldStart("hits")
+		e.Int64(r.Hits)
 	}
-	return out
+	e.ObjEnd()
 }
 
 // BookmarkPolicy is the access rule of "bookmark" (docs/api.md): who sees, filters and writes which
@@ -241,264 +175,31 @@ func BookmarkDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	return nil
 }
 
-// BookmarkGetQuery implements GET /bookmark/get.
-func (h *Handler) BookmarkGetQuery(ctx context.Context, p api.BookmarkGetQueryParams) (*api.BookmarkReply, error) {
-	x := bookmarkFromForm(&api.BookmarkForm{ID: p.ID})
-	return h.bookmarkGet(ctx, &x, p.CtlSelect.Or(""))
-}
-
-// BookmarkGetBody implements POST /bookmark/get.
-func (h *Handler) BookmarkGetBody(ctx context.Context, req api.BookmarkGetBodyReq) (*api.BookmarkReply, error) {
-	x, err := bookmarkFromBody(req)
-	if err != nil {
-		return nil, err
+// bookmarkTable is the REST routes of "bookmark" on h's store: what they do is rest.Table's,
+// the same for every table, over this table's decoder, encoder, policy and writes.
+func (h *Handler) bookmarkTable() *rest.Table[store.Bookmark] {
+	return &rest.Table[store.Bookmark]{
+		Add: func(ctx context.Context, v auth.Viewer, r *store.Bookmark, set []bool) error {
+			return BookmarkAdd(ctx, h.st, h.bus, v, r, set)
+		},
+		Decode: bookmarkDecode,
+		Del: func(ctx context.Context, v auth.Viewer, r *store.Bookmark) error {
+			return BookmarkDel(ctx, h.st, h.bus, v, store.BookmarkKeyOf(r))
+		},
+		Encode: bookmarkEncode,
+		Get: func(ctx context.Context, r *store.Bookmark) (*store.Bookmark, error) {
+			return h.st.Bookmark.Get(ctx, store.BookmarkKeyOf(r))
+		},
+		Incr: func(ctx context.Context, v auth.Viewer, r *store.Bookmark) (*store.Bookmark, error) {
+			return BookmarkIncr(ctx, h.st, h.bus, v, store.BookmarkKeyOf(r), store.BookmarkIncr{Hits: r.Hits})
+		},
+		Policy: BookmarkPolicy,
+		Put: func(ctx context.Context, v auth.Viewer, r *store.Bookmark, set []bool) error {
+			return BookmarkPut(ctx, h.st, h.bus, v, r, set)
+		},
+		Select: h.st.Bookmark.Select,
+		Update: func(ctx context.Context, v auth.Viewer, r *store.Bookmark, set []bool) (int64, error) {
+			return BookmarkUpdate(ctx, h.st, h.bus, v, store.BookmarkKeyOf(r), r, set)
+		},
 	}
-	return h.bookmarkGet(ctx, &x, "")
-}
-
-// bookmarkGet runs bookmark/get (a row as the caller may see it) for both its forms (GET parameters, POST body).
-func (h *Handler) bookmarkGet(ctx context.Context, x *bookmarkIn, sel string) (*api.BookmarkReply, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	pick, err := rest.Pick(sel, store.BookmarkTable)
-	if err != nil {
-		return nil, err
-	}
-	r, err := h.st.Bookmark.Get(ctx, k)
-	if err != nil {
-		return nil, err
-	}
-	out := bookmarkReply(r, BookmarkPolicy.Show(auth.ViewerOf(ctx), BookmarkPolicy.Owner(r), pick, nil))
-	return &out, nil
-}
-
-// BookmarkSelectQuery implements GET /bookmark/select.
-func (h *Handler) BookmarkSelectQuery(ctx context.Context, p api.BookmarkSelectQueryParams) (*api.BookmarkPage, error) {
-	return h.bookmarkSelect(ctx, &api.BookmarkQueryForm{ID: p.ID, OwnerID: p.OwnerID, URL: p.URL, Note: p.Note, Hits: p.Hits, CtlOps: p.CtlOps, CtlCount: p.CtlCount, CtlToken: p.CtlToken, CtlSelect: p.CtlSelect, CtlDesc: p.CtlDesc, CtlSort: p.CtlSort, CtlTotal: p.CtlTotal})
-}
-
-// BookmarkSelectBody implements POST /bookmark/select.
-func (h *Handler) BookmarkSelectBody(ctx context.Context, req api.BookmarkSelectBodyReq) (*api.BookmarkPage, error) {
-	switch b := req.(type) {
-	case *api.BookmarkQueryForm:
-		return h.bookmarkSelect(ctx, b)
-	case *api.BookmarkQuery:
-		return h.bookmarkSelectJSON(ctx, b)
-	}
-	return nil, db.Invalid("bookmark", "", "unexpected body %T", req)
-}
-
-// bookmarkSelect runs a select given as query parameters or a form.
-func (h *Handler) bookmarkSelect(ctx context.Context, in *api.BookmarkQueryForm) (*api.BookmarkPage, error) {
-	s := rest.NewSelect("bookmark")
-	if v, ok := in.ID.Get(); ok {
-		s.Str("id", v)
-	}
-	if v, ok := in.OwnerID.Get(); ok {
-		s.Str("owner_id", v)
-	}
-	if v, ok := in.URL.Get(); ok {
-		s.Str("url", v)
-	}
-	if v, ok := in.Note.Get(); ok {
-		s.Str("note", v)
-	}
-	if v, ok := in.Hits.Get(); ok {
-		s.Str("hits", v)
-	}
-	return h.bookmarkQuery(ctx, s, rest.Control{
-		Count:  in.CtlCount.Or(0),
-		Desc:   in.CtlDesc.Or(false),
-		Ops:    in.CtlOps.Or(""),
-		Select: in.CtlSelect.Or(""),
-		Sort:   in.CtlSort.Or(""),
-		Token:  in.CtlToken.Or(""),
-		Total:  in.CtlTotal.Or(false),
-	})
-}
-
-// bookmarkSelectJSON runs a select given as a JSON body.
-func (h *Handler) bookmarkSelectJSON(ctx context.Context, in *api.BookmarkQuery) (*api.BookmarkPage, error) {
-	s := rest.NewSelect("bookmark")
-	if err := s.Raw("id", in.ID); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("owner_id", in.OwnerID); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("url", in.URL); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("note", in.Note); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("hits", in.Hits); err != nil {
-		return nil, err
-	}
-	return h.bookmarkQuery(ctx, s, rest.Control{
-		Count:  in.CtlCount.Or(0),
-		Desc:   in.CtlDesc.Or(false),
-		Ops:    in.CtlOps.Or(""),
-		Select: in.CtlSelect.Or(""),
-		Sort:   in.CtlSort.Or(""),
-		Token:  in.CtlToken.Or(""),
-		Total:  in.CtlTotal.Or(false),
-	})
-}
-
-// bookmarkQuery runs a select under the read rule of BookmarkPolicy: what the caller may
-// filter, sort and count by, and the columns of each row it may see.
-func (h *Handler) bookmarkQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.BookmarkPage, error) {
-	p, err := rest.RunSelect(ctx, BookmarkPolicy, h.st.Bookmark.Select, s, c)
-	if err != nil {
-		return nil, err
-	}
-	out := &api.BookmarkPage{Count: p.Count}
-	if p.Total {
-		return out, nil
-	}
-	out.Data = make([]api.BookmarkReply, len(p.Rows))
-	for i := range p.Rows {
-		out.Data[i] = bookmarkReply(&p.Rows[i], p.Show(i))
-	}
-	if p.Next != "" {
-		out.NextToken = api.NewOptString(p.Next)
-	}
-	return out, nil
-}
-
-// BookmarkAddQuery implements GET /bookmark/add.
-func (h *Handler) BookmarkAddQuery(ctx context.Context, p api.BookmarkAddQueryParams) (*api.BookmarkReply, error) {
-	x := bookmarkFromForm(&api.BookmarkForm{ID: p.ID, OwnerID: p.OwnerID, URL: p.URL, Note: p.Note, Hits: p.Hits})
-	return h.bookmarkAdd(ctx, &x)
-}
-
-// BookmarkAddBody implements POST /bookmark/add.
-func (h *Handler) BookmarkAddBody(ctx context.Context, req api.BookmarkAddBodyReq) (*api.BookmarkReply, error) {
-	x, err := bookmarkFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.bookmarkAdd(ctx, &x)
-}
-
-// bookmarkAdd runs bookmark/add (a new row) for both its forms (GET parameters, POST body).
-func (h *Handler) bookmarkAdd(ctx context.Context, x *bookmarkIn) (*api.BookmarkReply, error) {
-	v := auth.ViewerOf(ctx)
-	if err := BookmarkAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
-		return nil, err
-	}
-	out := bookmarkReply(&x.r, BookmarkPolicy.Show(v, BookmarkPolicy.Owner(&x.r), nil, nil))
-	return &out, nil
-}
-
-// BookmarkPutQuery implements GET /bookmark/put.
-func (h *Handler) BookmarkPutQuery(ctx context.Context, p api.BookmarkPutQueryParams) (*api.BookmarkReply, error) {
-	x := bookmarkFromForm(&api.BookmarkForm{ID: p.ID, OwnerID: p.OwnerID, URL: p.URL, Note: p.Note, Hits: p.Hits})
-	return h.bookmarkPut(ctx, &x)
-}
-
-// BookmarkPutBody implements POST /bookmark/put.
-func (h *Handler) BookmarkPutBody(ctx context.Context, req api.BookmarkPutBodyReq) (*api.BookmarkReply, error) {
-	x, err := bookmarkFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.bookmarkPut(ctx, &x)
-}
-
-// bookmarkPut runs bookmark/put (a row added or replaced) for both its forms (GET parameters, POST body).
-func (h *Handler) bookmarkPut(ctx context.Context, x *bookmarkIn) (*api.BookmarkReply, error) {
-	v := auth.ViewerOf(ctx)
-	if err := BookmarkPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
-		return nil, err
-	}
-	out := bookmarkReply(&x.r, BookmarkPolicy.Show(v, BookmarkPolicy.Owner(&x.r), nil, nil))
-	return &out, nil
-}
-
-// BookmarkUpdateQuery implements GET /bookmark/update.
-func (h *Handler) BookmarkUpdateQuery(ctx context.Context, p api.BookmarkUpdateQueryParams) (*api.Info, error) {
-	x := bookmarkFromForm(&api.BookmarkForm{ID: p.ID, OwnerID: p.OwnerID, URL: p.URL, Note: p.Note, Hits: p.Hits})
-	return h.bookmarkUpdate(ctx, &x)
-}
-
-// BookmarkUpdateBody implements POST /bookmark/update.
-func (h *Handler) BookmarkUpdateBody(ctx context.Context, req api.BookmarkUpdateBodyReq) (*api.Info, error) {
-	x, err := bookmarkFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.bookmarkUpdate(ctx, &x)
-}
-
-// bookmarkUpdate runs bookmark/update (the columns given of a row) for both its forms (GET parameters, POST body).
-func (h *Handler) bookmarkUpdate(ctx context.Context, x *bookmarkIn) (*api.Info, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	n, err := BookmarkUpdate(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, &x.r, x.set[:])
-	if err != nil {
-		return nil, err
-	}
-	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
-}
-
-// BookmarkIncrQuery implements GET /bookmark/incr.
-func (h *Handler) BookmarkIncrQuery(ctx context.Context, p api.BookmarkIncrQueryParams) (*api.BookmarkReply, error) {
-	x := bookmarkFromForm(&api.BookmarkForm{ID: p.ID, Hits: p.Hits})
-	return h.bookmarkIncr(ctx, &x)
-}
-
-// BookmarkIncrBody implements POST /bookmark/incr.
-func (h *Handler) BookmarkIncrBody(ctx context.Context, req api.BookmarkIncrBodyReq) (*api.BookmarkReply, error) {
-	x, err := bookmarkFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.bookmarkIncr(ctx, &x)
-}
-
-// bookmarkIncr runs bookmark/incr (counters added to) for both its forms (GET parameters, POST body).
-func (h *Handler) bookmarkIncr(ctx context.Context, x *bookmarkIn) (*api.BookmarkReply, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	r, err := BookmarkIncr(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, store.BookmarkIncr{Hits: x.r.Hits})
-	if err != nil {
-		return nil, err
-	}
-	out := bookmarkReply(r, BookmarkPolicy.Show(auth.ViewerOf(ctx), BookmarkPolicy.Owner(r), nil, nil))
-	return &out, nil
-}
-
-// BookmarkDelQuery implements GET /bookmark/del.
-func (h *Handler) BookmarkDelQuery(ctx context.Context, p api.BookmarkDelQueryParams) (*api.Info, error) {
-	x := bookmarkFromForm(&api.BookmarkForm{ID: p.ID})
-	return h.bookmarkDel(ctx, &x)
-}
-
-// BookmarkDelBody implements POST /bookmark/del.
-func (h *Handler) BookmarkDelBody(ctx context.Context, req api.BookmarkDelBodyReq) (*api.Info, error) {
-	x, err := bookmarkFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.bookmarkDel(ctx, &x)
-}
-
-// bookmarkDel runs bookmark/del (a row deleted) for both its forms (GET parameters, POST body).
-func (h *Handler) bookmarkDel(ctx context.Context, x *bookmarkIn) (*api.Info, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	if err := BookmarkDel(ctx, h.st, h.bus, auth.ViewerOf(ctx), k); err != nil {
-		return nil, err
-	}
-	return &api.Info{}, nil
 }

@@ -5,121 +5,53 @@ package rest
 import (
 	"context"
 
-	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
+	"github.com/go-faster/jx"
 )
 
-// counterIn is what a request gives for table "counter": a row and which of its columns were given.
-type counterIn struct {
-	r   store.Counter
-	set [6]bool
+// counterDecode reads the columns of "counter" that in gives into r, marking them in set.
+func counterDecode(in *rest.Input, r *store.Counter, set []bool) {
+	rest.Str(in, "id", &r.ID, &set[store.CounterColID])
+	rest.Int(in, "likes", &r.Likes, &set[store.CounterColLikes])
+	rest.Int(in, "views", &r.Views, &set[store.CounterColViews])
+	rest.Float(in, "score", &r.Score, &set[store.CounterColScore])
+	rest.Str(in, "label", &r.Label, &set[store.CounterColLabel])
+	rest.Int(in, "mtime", &r.Mtime, &set[store.CounterColMtime])
 }
 
-// counterFromInput reads the columns a JSON request gives.
-func counterFromInput(in *api.CounterInput) counterIn {
-	var x counterIn
-	if v, ok := in.ID.Get(); ok {
-		x.set[store.CounterColID] = true
-		x.r.ID = v
-	}
-	if v, ok := in.Likes.Get(); ok {
-		x.set[store.CounterColLikes] = true
-		x.r.Likes = v
-	}
-	if v, ok := in.Views.Get(); ok {
-		x.set[store.CounterColViews] = true
-		x.r.Views = v
-	}
-	if v, ok := in.Score.Get(); ok {
-		x.set[store.CounterColScore] = true
-		x.r.Score = v
-	}
-	if v, ok := in.Label.Get(); ok {
-		x.set[store.CounterColLabel] = true
-		x.r.Label = v
-	}
-	if v, ok := in.Mtime.Get(); ok {
-		x.set[store.CounterColMtime] = true
-		x.r.Mtime = v
-	}
-	return x
-}
-
-// counterFromForm reads the columns a form or query request gives.
-func counterFromForm(in *api.CounterForm) counterIn {
-	var x counterIn
-	if v, ok := in.ID.Get(); ok {
-		x.set[store.CounterColID] = true
-		x.r.ID = v
-	}
-	if v, ok := in.Likes.Get(); ok {
-		x.set[store.CounterColLikes] = true
-		x.r.Likes = v
-	}
-	if v, ok := in.Views.Get(); ok {
-		x.set[store.CounterColViews] = true
-		x.r.Views = v
-	}
-	if v, ok := in.Score.Get(); ok {
-		x.set[store.CounterColScore] = true
-		x.r.Score = v
-	}
-	if v, ok := in.Label.Get(); ok {
-		x.set[store.CounterColLabel] = true
-		x.r.Label = v
-	}
-	if v, ok := in.Mtime.Get(); ok {
-		x.set[store.CounterColMtime] = true
-		x.r.Mtime = v
-	}
-	return x
-}
-
-// counterFromBody reads a JSON or form body.
-func counterFromBody(req any) (counterIn, error) {
-	switch b := req.(type) {
-	case *api.CounterInput:
-		return counterFromInput(b), nil
-	case *api.CounterForm:
-		return counterFromForm(b), nil
-	}
-	return counterIn{}, db.Invalid("counter", "", "unexpected body %T", req)
-}
-
-// key returns the key of the row, checking that the request gave every part.
-func (x *counterIn) key() (store.CounterKey, error) {
-	if err := rest.Need(x.set[store.CounterColID], "counter", "id"); err != nil {
-		return store.CounterKey{}, err
-	}
-	return store.CounterKeyOf(&x.r), nil
-}
-
-// counterReply is r as the API shows it: the columns in show (from its policy), never a secure one.
-func counterReply(r *store.Counter, show []bool) api.CounterReply {
-	var out api.CounterReply
+// counterEncode writes r as the API shows it: the columns in show (from its policy), never a
+// secure one; a null value is left out.
+func counterEncode(e *jx.Encoder, r *store.Counter, show []bool) {
+	e.ObjStart()
 	if show[store.CounterColID] {
-		out.ID = api.NewOptString(r.ID)
+		e.FieldStart("id")
+		e.Str(r.ID)
 	}
 	if show[store.CounterColLikes] {
-		out.Likes = api.NewOptInt64(r.Likes)
+		e.FieldStart("likes")
+		e.Int64(r.Likes)
 	}
 	if show[store.CounterColViews] {
-		out.Views = api.NewOptInt64(r.Views)
+		e.FieldStart("views")
+		e.Int64(r.Views)
 	}
 	if show[store.CounterColScore] {
-		out.Score = api.NewOptFloat64(r.Score)
+		e.FieldStart("score")
+		e.Float64(r.Score)
 	}
 	if show[store.CounterColLabel] {
-		out.Label = api.NewOptString(r.Label)
+		e.FieldStart("label")
+		e.Str(r.Label)
 	}
 	if show[store.CounterColMtime] {
-		out.Mtime = api.NewOptInt64(r.Mtime)
+		e.FieldStart("mtime")
+		e.Int64(r.Mtime)
 	}
-	return out
+	e.ObjEnd()
 }
 
 // CounterPolicy is the access rule of "counter" (docs/api.md): who sees, filters and writes which
@@ -195,270 +127,31 @@ func CounterDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 	return nil
 }
 
-// CounterGetQuery implements GET /counter/get.
-func (h *Handler) CounterGetQuery(ctx context.Context, p api.CounterGetQueryParams) (*api.CounterReply, error) {
-	x := counterFromForm(&api.CounterForm{ID: p.ID})
-	return h.counterGet(ctx, &x, p.CtlSelect.Or(""))
-}
-
-// CounterGetBody implements POST /counter/get.
-func (h *Handler) CounterGetBody(ctx context.Context, req api.CounterGetBodyReq) (*api.CounterReply, error) {
-	x, err := counterFromBody(req)
-	if err != nil {
-		return nil, err
+// counterTable is the REST routes of "counter" on h's store: what they do is rest.Table's,
+// the same for every table, over this table's decoder, encoder, policy and writes.
+func (h *Handler) counterTable() *rest.Table[store.Counter] {
+	return &rest.Table[store.Counter]{
+		Add: func(ctx context.Context, v auth.Viewer, r *store.Counter, set []bool) error {
+			return CounterAdd(ctx, h.st, h.bus, v, r, set)
+		},
+		Decode: counterDecode,
+		Del: func(ctx context.Context, v auth.Viewer, r *store.Counter) error {
+			return CounterDel(ctx, h.st, h.bus, v, store.CounterKeyOf(r))
+		},
+		Encode: counterEncode,
+		Get: func(ctx context.Context, r *store.Counter) (*store.Counter, error) {
+			return h.st.Counter.Get(ctx, store.CounterKeyOf(r))
+		},
+		Incr: func(ctx context.Context, v auth.Viewer, r *store.Counter) (*store.Counter, error) {
+			return CounterIncr(ctx, h.st, h.bus, v, store.CounterKeyOf(r), store.CounterIncr{Likes: r.Likes, Views: r.Views, Score: r.Score})
+		},
+		Policy: CounterPolicy,
+		Put: func(ctx context.Context, v auth.Viewer, r *store.Counter, set []bool) error {
+			return CounterPut(ctx, h.st, h.bus, v, r, set)
+		},
+		Select: h.st.Counter.Select,
+		Update: func(ctx context.Context, v auth.Viewer, r *store.Counter, set []bool) (int64, error) {
+			return CounterUpdate(ctx, h.st, h.bus, v, store.CounterKeyOf(r), r, set)
+		},
 	}
-	return h.counterGet(ctx, &x, "")
-}
-
-// counterGet runs counter/get (a row as the caller may see it) for both its forms (GET parameters, POST body).
-func (h *Handler) counterGet(ctx context.Context, x *counterIn, sel string) (*api.CounterReply, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	pick, err := rest.Pick(sel, store.CounterTable)
-	if err != nil {
-		return nil, err
-	}
-	r, err := h.st.Counter.Get(ctx, k)
-	if err != nil {
-		return nil, err
-	}
-	out := counterReply(r, CounterPolicy.Show(auth.ViewerOf(ctx), "", pick, nil))
-	return &out, nil
-}
-
-// CounterSelectQuery implements GET /counter/select.
-func (h *Handler) CounterSelectQuery(ctx context.Context, p api.CounterSelectQueryParams) (*api.CounterPage, error) {
-	return h.counterSelect(ctx, &api.CounterQueryForm{ID: p.ID, Likes: p.Likes, Views: p.Views, Score: p.Score, Label: p.Label, Mtime: p.Mtime, CtlOps: p.CtlOps, CtlCount: p.CtlCount, CtlToken: p.CtlToken, CtlSelect: p.CtlSelect, CtlDesc: p.CtlDesc, CtlSort: p.CtlSort, CtlTotal: p.CtlTotal})
-}
-
-// CounterSelectBody implements POST /counter/select.
-func (h *Handler) CounterSelectBody(ctx context.Context, req api.CounterSelectBodyReq) (*api.CounterPage, error) {
-	switch b := req.(type) {
-	case *api.CounterQueryForm:
-		return h.counterSelect(ctx, b)
-	case *api.CounterQuery:
-		return h.counterSelectJSON(ctx, b)
-	}
-	return nil, db.Invalid("counter", "", "unexpected body %T", req)
-}
-
-// counterSelect runs a select given as query parameters or a form.
-func (h *Handler) counterSelect(ctx context.Context, in *api.CounterQueryForm) (*api.CounterPage, error) {
-	s := rest.NewSelect("counter")
-	if v, ok := in.ID.Get(); ok {
-		s.Str("id", v)
-	}
-	if v, ok := in.Likes.Get(); ok {
-		s.Str("likes", v)
-	}
-	if v, ok := in.Views.Get(); ok {
-		s.Str("views", v)
-	}
-	if v, ok := in.Score.Get(); ok {
-		s.Str("score", v)
-	}
-	if v, ok := in.Label.Get(); ok {
-		s.Str("label", v)
-	}
-	if v, ok := in.Mtime.Get(); ok {
-		s.Str("mtime", v)
-	}
-	return h.counterQuery(ctx, s, rest.Control{
-		Count:  in.CtlCount.Or(0),
-		Desc:   in.CtlDesc.Or(false),
-		Ops:    in.CtlOps.Or(""),
-		Select: in.CtlSelect.Or(""),
-		Sort:   in.CtlSort.Or(""),
-		Token:  in.CtlToken.Or(""),
-		Total:  in.CtlTotal.Or(false),
-	})
-}
-
-// counterSelectJSON runs a select given as a JSON body.
-func (h *Handler) counterSelectJSON(ctx context.Context, in *api.CounterQuery) (*api.CounterPage, error) {
-	s := rest.NewSelect("counter")
-	if err := s.Raw("id", in.ID); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("likes", in.Likes); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("views", in.Views); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("score", in.Score); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("label", in.Label); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("mtime", in.Mtime); err != nil {
-		return nil, err
-	}
-	return h.counterQuery(ctx, s, rest.Control{
-		Count:  in.CtlCount.Or(0),
-		Desc:   in.CtlDesc.Or(false),
-		Ops:    in.CtlOps.Or(""),
-		Select: in.CtlSelect.Or(""),
-		Sort:   in.CtlSort.Or(""),
-		Token:  in.CtlToken.Or(""),
-		Total:  in.CtlTotal.Or(false),
-	})
-}
-
-// counterQuery runs a select under the read rule of CounterPolicy: what the caller may
-// filter, sort and count by, and the columns of each row it may see.
-func (h *Handler) counterQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.CounterPage, error) {
-	p, err := rest.RunSelect(ctx, CounterPolicy, h.st.Counter.Select, s, c)
-	if err != nil {
-		return nil, err
-	}
-	out := &api.CounterPage{Count: p.Count}
-	if p.Total {
-		return out, nil
-	}
-	out.Data = make([]api.CounterReply, len(p.Rows))
-	for i := range p.Rows {
-		out.Data[i] = counterReply(&p.Rows[i], p.Show(i))
-	}
-	if p.Next != "" {
-		out.NextToken = api.NewOptString(p.Next)
-	}
-	return out, nil
-}
-
-// CounterAddQuery implements GET /counter/add.
-func (h *Handler) CounterAddQuery(ctx context.Context, p api.CounterAddQueryParams) (*api.CounterReply, error) {
-	x := counterFromForm(&api.CounterForm{ID: p.ID, Likes: p.Likes, Views: p.Views, Score: p.Score, Label: p.Label, Mtime: p.Mtime})
-	return h.counterAdd(ctx, &x)
-}
-
-// CounterAddBody implements POST /counter/add.
-func (h *Handler) CounterAddBody(ctx context.Context, req api.CounterAddBodyReq) (*api.CounterReply, error) {
-	x, err := counterFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.counterAdd(ctx, &x)
-}
-
-// counterAdd runs counter/add (a new row) for both its forms (GET parameters, POST body).
-func (h *Handler) counterAdd(ctx context.Context, x *counterIn) (*api.CounterReply, error) {
-	v := auth.ViewerOf(ctx)
-	if err := CounterAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
-		return nil, err
-	}
-	out := counterReply(&x.r, CounterPolicy.Show(v, "", nil, nil))
-	return &out, nil
-}
-
-// CounterPutQuery implements GET /counter/put.
-func (h *Handler) CounterPutQuery(ctx context.Context, p api.CounterPutQueryParams) (*api.CounterReply, error) {
-	x := counterFromForm(&api.CounterForm{ID: p.ID, Likes: p.Likes, Views: p.Views, Score: p.Score, Label: p.Label, Mtime: p.Mtime})
-	return h.counterPut(ctx, &x)
-}
-
-// CounterPutBody implements POST /counter/put.
-func (h *Handler) CounterPutBody(ctx context.Context, req api.CounterPutBodyReq) (*api.CounterReply, error) {
-	x, err := counterFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.counterPut(ctx, &x)
-}
-
-// counterPut runs counter/put (a row added or replaced) for both its forms (GET parameters, POST body).
-func (h *Handler) counterPut(ctx context.Context, x *counterIn) (*api.CounterReply, error) {
-	v := auth.ViewerOf(ctx)
-	if err := CounterPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
-		return nil, err
-	}
-	out := counterReply(&x.r, CounterPolicy.Show(v, "", nil, nil))
-	return &out, nil
-}
-
-// CounterUpdateQuery implements GET /counter/update.
-func (h *Handler) CounterUpdateQuery(ctx context.Context, p api.CounterUpdateQueryParams) (*api.Info, error) {
-	x := counterFromForm(&api.CounterForm{ID: p.ID, Likes: p.Likes, Views: p.Views, Score: p.Score, Label: p.Label, Mtime: p.Mtime})
-	return h.counterUpdate(ctx, &x)
-}
-
-// CounterUpdateBody implements POST /counter/update.
-func (h *Handler) CounterUpdateBody(ctx context.Context, req api.CounterUpdateBodyReq) (*api.Info, error) {
-	x, err := counterFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.counterUpdate(ctx, &x)
-}
-
-// counterUpdate runs counter/update (the columns given of a row) for both its forms (GET parameters, POST body).
-func (h *Handler) counterUpdate(ctx context.Context, x *counterIn) (*api.Info, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	n, err := CounterUpdate(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, &x.r, x.set[:])
-	if err != nil {
-		return nil, err
-	}
-	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
-}
-
-// CounterIncrQuery implements GET /counter/incr.
-func (h *Handler) CounterIncrQuery(ctx context.Context, p api.CounterIncrQueryParams) (*api.CounterReply, error) {
-	x := counterFromForm(&api.CounterForm{ID: p.ID, Likes: p.Likes, Views: p.Views, Score: p.Score})
-	return h.counterIncr(ctx, &x)
-}
-
-// CounterIncrBody implements POST /counter/incr.
-func (h *Handler) CounterIncrBody(ctx context.Context, req api.CounterIncrBodyReq) (*api.CounterReply, error) {
-	x, err := counterFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.counterIncr(ctx, &x)
-}
-
-// counterIncr runs counter/incr (counters added to) for both its forms (GET parameters, POST body).
-func (h *Handler) counterIncr(ctx context.Context, x *counterIn) (*api.CounterReply, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	r, err := CounterIncr(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, store.CounterIncr{Likes: x.r.Likes, Views: x.r.Views, Score: x.r.Score})
-	if err != nil {
-		return nil, err
-	}
-	out := counterReply(r, CounterPolicy.Show(auth.ViewerOf(ctx), "", nil, nil))
-	return &out, nil
-}
-
-// CounterDelQuery implements GET /counter/del.
-func (h *Handler) CounterDelQuery(ctx context.Context, p api.CounterDelQueryParams) (*api.Info, error) {
-	x := counterFromForm(&api.CounterForm{ID: p.ID})
-	return h.counterDel(ctx, &x)
-}
-
-// CounterDelBody implements POST /counter/del.
-func (h *Handler) CounterDelBody(ctx context.Context, req api.CounterDelBodyReq) (*api.Info, error) {
-	x, err := counterFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.counterDel(ctx, &x)
-}
-
-// counterDel runs counter/del (a row deleted) for both its forms (GET parameters, POST body).
-func (h *Handler) counterDel(ctx context.Context, x *counterIn) (*api.Info, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	if err := CounterDel(ctx, h.st, h.bus, auth.ViewerOf(ctx), k); err != nil {
-		return nil, err
-	}
-	return &api.Info{}, nil
 }

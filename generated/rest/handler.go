@@ -3,35 +3,40 @@
 package rest
 
 import (
-	"context"
+	"net/http"
 
-	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/pubsub"
+	rest "github.com/bkgen/bkgen/runtime/rest"
 	"github.com/bkgen/bkgen/runtime/web"
 )
 
-// Handler implements the ogen server of openapi.yaml on the typed store; every
-// write is published on bus (the table's topic) for subscribers.
+// Handler serves the REST API of openapi.yaml on the typed store: /ping and the
+// routes of every table. Every write is published on bus (the table's topic) for
+// subscribers.
 type Handler struct {
 	st  *store.Store
 	bus pubsub.Bus
+	mux *http.ServeMux
 }
-
-var _ api.Handler = (*Handler)(nil)
 
 // NewHandler returns the REST handler on st, publishing writes on bus (nil: none).
 func NewHandler(st *store.Store, bus pubsub.Bus) *Handler {
-	return &Handler{st: st, bus: bus}
+	h := &Handler{st: st, bus: bus, mux: http.NewServeMux()}
+	h.mux.HandleFunc("/ping", rest.Ping)
+	h.albumTable().Routes(h.mux)
+	h.bookmarkTable().Routes(h.mux)
+	h.counterTable().Routes(h.mux)
+	h.noteTable().Routes(h.mux)
+	h.photoTable().Routes(h.mux)
+	h.scoreTable().Routes(h.mux)
+	h.statTable().Routes(h.mux)
+	h.todoTable().Routes(h.mux)
+	h.mux.HandleFunc("/", web.NotFound)
+	return h
 }
 
-// Ping implements GET /ping.
-func (h *Handler) Ping(ctx context.Context) (*api.Info, error) {
-	return &api.Info{}, nil
-}
-
-// NewError maps an error of a handler to the one error shape (web.ErrorOf logs the 5xx ones).
-func (h *Handler) NewError(ctx context.Context, err error) *api.ErrorStatusCode {
-	status, code, msg := web.ErrorOf(err)
-	return &api.ErrorStatusCode{StatusCode: status, Response: api.Error{Status: status, Message: msg, Code: code}}
+// ServeHTTP serves a request to one of the routes.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mux.ServeHTTP(w, r)
 }

@@ -6,127 +6,43 @@ import (
 	"context"
 	"errors"
 
-	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
+	"github.com/go-faster/jx"
 )
 
-// noteIn is what a request gives for table "note": a row and which of its columns were given.
-type noteIn struct {
-	r   store.Note
-	set [4]bool
+// noteDecode reads the columns of "note" that in gives into r, marking them in set.
+func noteDecode(in *rest.Input, r *store.Note, set []bool) {
+	rest.Int(in, "id", &r.ID, &set[store.NoteColID])
+	rest.Str(in, "body", &r.Body, &set[store.NoteColBody])
+	rest.Time(in, "created_at", &r.CreatedAt, &set[store.NoteColCreatedAt])
+	rest.Time(in, "updated_at", &r.UpdatedAt, &set[store.NoteColUpdatedAt])
 }
 
-// noteFromInput reads the columns a JSON request gives.
-func noteFromInput(in *api.NoteInput) (noteIn, error) {
-	var x noteIn
-	if v, ok := in.ID.Get(); ok {
-		x.set[store.NoteColID] = true
-		if int64(int(v)) != v {
-			return x, db.Invalid("note", "id", "%d is out of range for int", v)
-		}
-		x.r.ID = int(v)
-	}
-	if v, ok := in.Body.Get(); ok {
-		x.set[store.NoteColBody] = true
-		x.r.Body = v
-	}
-	if in.CreatedAt != nil {
-		x.set[store.NoteColCreatedAt] = true
-		t, null, err := rest.DecodeTime("note", "created_at", in.CreatedAt)
-		if err != nil {
-			return x, err
-		}
-		if null {
-			return x, db.Invalid("note", "created_at", "cannot be null")
-		}
-		x.r.CreatedAt = t
-	}
-	if in.UpdatedAt != nil {
-		x.set[store.NoteColUpdatedAt] = true
-		t, null, err := rest.DecodeTime("note", "updated_at", in.UpdatedAt)
-		if err != nil {
-			return x, err
-		}
-		if null {
-			return x, db.Invalid("note", "updated_at", "cannot be null")
-		}
-		x.r.UpdatedAt = t
-	}
-	return x, nil
-}
-
-// noteFromForm reads the columns a form or query request gives.
-func noteFromForm(in *api.NoteForm) (noteIn, error) {
-	var x noteIn
-	if v, ok := in.ID.Get(); ok {
-		x.set[store.NoteColID] = true
-		if int64(int(v)) != v {
-			return x, db.Invalid("note", "id", "%d is out of range for int", v)
-		}
-		x.r.ID = int(v)
-	}
-	if v, ok := in.Body.Get(); ok {
-		x.set[store.NoteColBody] = true
-		x.r.Body = v
-	}
-	if v, ok := in.CreatedAt.Get(); ok {
-		x.set[store.NoteColCreatedAt] = true
-		t, err := rest.ParseTime("note", "created_at", v)
-		if err != nil {
-			return x, err
-		}
-		x.r.CreatedAt = t
-	}
-	if v, ok := in.UpdatedAt.Get(); ok {
-		x.set[store.NoteColUpdatedAt] = true
-		t, err := rest.ParseTime("note", "updated_at", v)
-		if err != nil {
-			return x, err
-		}
-		x.r.UpdatedAt = t
-	}
-	return x, nil
-}
-
-// noteFromBody reads a JSON or form body.
-func noteFromBody(req any) (noteIn, error) {
-	switch b := req.(type) {
-	case *api.NoteInput:
-		return noteFromInput(b)
-	case *api.NoteForm:
-		return noteFromForm(b)
-	}
-	return noteIn{}, db.Invalid("note", "", "unexpected body %T", req)
-}
-
-// key returns the key of the row, checking that the request gave every part.
-func (x *noteIn) key() (store.NoteKey, error) {
-	if err := rest.Need(x.set[store.NoteColID], "note", "id"); err != nil {
-		return store.NoteKey{}, err
-	}
-	return store.NoteKeyOf(&x.r), nil
-}
-
-// noteReply is r as the API shows it: the columns in show (from its policy), never a secure one.
-func noteReply(r *store.Note, show []bool) api.NoteReply {
-	var out api.NoteReply
+// noteEncode writes r as the API shows it: the columns in show (from its policy), never a
+// secure one; a null value is left out.
+func noteEncode(e *jx.Encoder, r *store.Note, show []bool) {
+	e.ObjStart()
 	if show[store.NoteColID] {
-		out.ID = api.NewOptInt64(int64(r.ID))
+		e.FieldStart("id")
+		e.Int64(int64(r.ID))
 	}
 	if show[store.NoteColBody] {
-		out.Body = api.NewOptString(r.Body)
+		e.FieldStart("body")
+		e.Str(r.Body)
 	}
 	if show[store.NoteColCreatedAt] {
-		out.CreatedAt = api.NewOptDateTime(r.CreatedAt)
+		e.FieldStart("created_at")
+		rest.EncodeTime(e, r.CreatedAt)
 	}
 	if show[store.NoteColUpdatedAt] {
-		out.UpdatedAt = api.NewOptDateTime(r.UpdatedAt)
+		e.FieldStart("updated_at")
+		rest.EncodeTime(e, r.UpdatedAt)
 	}
-	return out
+	e.ObjEnd()
 }
 
 // NotePolicy is the access rule of "note" (docs/api.md): who sees, filters and writes which
@@ -192,244 +108,28 @@ func NoteDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 	return nil
 }
 
-// NoteGetQuery implements GET /note/get.
-func (h *Handler) NoteGetQuery(ctx context.Context, p api.NoteGetQueryParams) (*api.NoteReply, error) {
-	x, err := noteFromForm(&api.NoteForm{ID: p.ID})
-	if err != nil {
-		return nil, err
+// noteTable is the REST routes of "note" on h's store: what they do is rest.Table's,
+// the same for every table, over this table's decoder, encoder, policy and writes.
+func (h *Handler) noteTable() *rest.Table[store.Note] {
+	return &rest.Table[store.Note]{
+		Add: func(ctx context.Context, v auth.Viewer, r *store.Note, set []bool) error {
+			return NoteAdd(ctx, h.st, h.bus, v, r, set)
+		},
+		Decode: noteDecode,
+		Del: func(ctx context.Context, v auth.Viewer, r *store.Note) error {
+			return NoteDel(ctx, h.st, h.bus, v, store.NoteKeyOf(r))
+		},
+		Encode: noteEncode,
+		Get: func(ctx context.Context, r *store.Note) (*store.Note, error) {
+			return h.st.Note.Get(ctx, store.NoteKeyOf(r))
+		},
+		Policy: NotePolicy,
+		Put: func(ctx context.Context, v auth.Viewer, r *store.Note, set []bool) error {
+			return NotePut(ctx, h.st, h.bus, v, r, set)
+		},
+		Select: h.st.Note.Select,
+		Update: func(ctx context.Context, v auth.Viewer, r *store.Note, set []bool) (int64, error) {
+			return NoteUpdate(ctx, h.st, h.bus, v, store.NoteKeyOf(r), r, set)
+		},
 	}
-	return h.noteGet(ctx, &x, p.CtlSelect.Or(""))
-}
-
-// NoteGetBody implements POST /note/get.
-func (h *Handler) NoteGetBody(ctx context.Context, req api.NoteGetBodyReq) (*api.NoteReply, error) {
-	x, err := noteFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.noteGet(ctx, &x, "")
-}
-
-// noteGet runs note/get (a row as the caller may see it) for both its forms (GET parameters, POST body).
-func (h *Handler) noteGet(ctx context.Context, x *noteIn, sel string) (*api.NoteReply, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	pick, err := rest.Pick(sel, store.NoteTable)
-	if err != nil {
-		return nil, err
-	}
-	r, err := h.st.Note.Get(ctx, k)
-	if err != nil {
-		return nil, err
-	}
-	out := noteReply(r, NotePolicy.Show(auth.ViewerOf(ctx), "", pick, nil))
-	return &out, nil
-}
-
-// NoteSelectQuery implements GET /note/select.
-func (h *Handler) NoteSelectQuery(ctx context.Context, p api.NoteSelectQueryParams) (*api.NotePage, error) {
-	return h.noteSelect(ctx, &api.NoteQueryForm{ID: p.ID, Body: p.Body, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, CtlOps: p.CtlOps, CtlCount: p.CtlCount, CtlToken: p.CtlToken, CtlSelect: p.CtlSelect, CtlDesc: p.CtlDesc, CtlSort: p.CtlSort, CtlTotal: p.CtlTotal})
-}
-
-// NoteSelectBody implements POST /note/select.
-func (h *Handler) NoteSelectBody(ctx context.Context, req api.NoteSelectBodyReq) (*api.NotePage, error) {
-	switch b := req.(type) {
-	case *api.NoteQueryForm:
-		return h.noteSelect(ctx, b)
-	case *api.NoteQuery:
-		return h.noteSelectJSON(ctx, b)
-	}
-	return nil, db.Invalid("note", "", "unexpected body %T", req)
-}
-
-// noteSelect runs a select given as query parameters or a form.
-func (h *Handler) noteSelect(ctx context.Context, in *api.NoteQueryForm) (*api.NotePage, error) {
-	s := rest.NewSelect("note")
-	if v, ok := in.ID.Get(); ok {
-		s.Str("id", v)
-	}
-	if v, ok := in.Body.Get(); ok {
-		s.Str("body", v)
-	}
-	if v, ok := in.CreatedAt.Get(); ok {
-		s.Str("created_at", v)
-	}
-	if v, ok := in.UpdatedAt.Get(); ok {
-		s.Str("updated_at", v)
-	}
-	return h.noteQuery(ctx, s, rest.Control{
-		Count:  in.CtlCount.Or(0),
-		Desc:   in.CtlDesc.Or(false),
-		Ops:    in.CtlOps.Or(""),
-		Select: in.CtlSelect.Or(""),
-		Sort:   in.CtlSort.Or(""),
-		Token:  in.CtlToken.Or(""),
-		Total:  in.CtlTotal.Or(false),
-	})
-}
-
-// noteSelectJSON runs a select given as a JSON body.
-func (h *Handler) noteSelectJSON(ctx context.Context, in *api.NoteQuery) (*api.NotePage, error) {
-	s := rest.NewSelect("note")
-	if err := s.Raw("id", in.ID); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("body", in.Body); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("created_at", in.CreatedAt); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("updated_at", in.UpdatedAt); err != nil {
-		return nil, err
-	}
-	return h.noteQuery(ctx, s, rest.Control{
-		Count:  in.CtlCount.Or(0),
-		Desc:   in.CtlDesc.Or(false),
-		Ops:    in.CtlOps.Or(""),
-		Select: in.CtlSelect.Or(""),
-		Sort:   in.CtlSort.Or(""),
-		Token:  in.CtlToken.Or(""),
-		Total:  in.CtlTotal.Or(false),
-	})
-}
-
-// noteQuery runs a select under the read rule of NotePolicy: what the caller may
-// filter, sort and count by, and the columns of each row it may see.
-func (h *Handler) noteQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.NotePage, error) {
-	p, err := rest.RunSelect(ctx, NotePolicy, h.st.Note.Select, s, c)
-	if err != nil {
-		return nil, err
-	}
-	out := &api.NotePage{Count: p.Count}
-	if p.Total {
-		return out, nil
-	}
-	out.Data = make([]api.NoteReply, len(p.Rows))
-	for i := range p.Rows {
-		out.Data[i] = noteReply(&p.Rows[i], p.Show(i))
-	}
-	if p.Next != "" {
-		out.NextToken = api.NewOptString(p.Next)
-	}
-	return out, nil
-}
-
-// NoteAddQuery implements GET /note/add.
-func (h *Handler) NoteAddQuery(ctx context.Context, p api.NoteAddQueryParams) (*api.NoteReply, error) {
-	x, err := noteFromForm(&api.NoteForm{ID: p.ID, Body: p.Body, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt})
-	if err != nil {
-		return nil, err
-	}
-	return h.noteAdd(ctx, &x)
-}
-
-// NoteAddBody implements POST /note/add.
-func (h *Handler) NoteAddBody(ctx context.Context, req api.NoteAddBodyReq) (*api.NoteReply, error) {
-	x, err := noteFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.noteAdd(ctx, &x)
-}
-
-// noteAdd runs note/add (a new row) for both its forms (GET parameters, POST body).
-func (h *Handler) noteAdd(ctx context.Context, x *noteIn) (*api.NoteReply, error) {
-	v := auth.ViewerOf(ctx)
-	if err := NoteAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
-		return nil, err
-	}
-	out := noteReply(&x.r, NotePolicy.Show(v, "", nil, nil))
-	return &out, nil
-}
-
-// NotePutQuery implements GET /note/put.
-func (h *Handler) NotePutQuery(ctx context.Context, p api.NotePutQueryParams) (*api.NoteReply, error) {
-	x, err := noteFromForm(&api.NoteForm{ID: p.ID, Body: p.Body, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt})
-	if err != nil {
-		return nil, err
-	}
-	return h.notePut(ctx, &x)
-}
-
-// NotePutBody implements POST /note/put.
-func (h *Handler) NotePutBody(ctx context.Context, req api.NotePutBodyReq) (*api.NoteReply, error) {
-	x, err := noteFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.notePut(ctx, &x)
-}
-
-// notePut runs note/put (a row added or replaced) for both its forms (GET parameters, POST body).
-func (h *Handler) notePut(ctx context.Context, x *noteIn) (*api.NoteReply, error) {
-	v := auth.ViewerOf(ctx)
-	if err := NotePut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
-		return nil, err
-	}
-	out := noteReply(&x.r, NotePolicy.Show(v, "", nil, nil))
-	return &out, nil
-}
-
-// NoteUpdateQuery implements GET /note/update.
-func (h *Handler) NoteUpdateQuery(ctx context.Context, p api.NoteUpdateQueryParams) (*api.Info, error) {
-	x, err := noteFromForm(&api.NoteForm{ID: p.ID, Body: p.Body, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt})
-	if err != nil {
-		return nil, err
-	}
-	return h.noteUpdate(ctx, &x)
-}
-
-// NoteUpdateBody implements POST /note/update.
-func (h *Handler) NoteUpdateBody(ctx context.Context, req api.NoteUpdateBodyReq) (*api.Info, error) {
-	x, err := noteFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.noteUpdate(ctx, &x)
-}
-
-// noteUpdate runs note/update (the columns given of a row) for both its forms (GET parameters, POST body).
-func (h *Handler) noteUpdate(ctx context.Context, x *noteIn) (*api.Info, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	n, err := NoteUpdate(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, &x.r, x.set[:])
-	if err != nil {
-		return nil, err
-	}
-	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
-}
-
-// NoteDelQuery implements GET /note/del.
-func (h *Handler) NoteDelQuery(ctx context.Context, p api.NoteDelQueryParams) (*api.Info, error) {
-	x, err := noteFromForm(&api.NoteForm{ID: p.ID})
-	if err != nil {
-		return nil, err
-	}
-	return h.noteDel(ctx, &x)
-}
-
-// NoteDelBody implements POST /note/del.
-func (h *Handler) NoteDelBody(ctx context.Context, req api.NoteDelBodyReq) (*api.Info, error) {
-	x, err := noteFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.noteDel(ctx, &x)
-}
-
-// noteDel runs note/del (a row deleted) for both its forms (GET parameters, POST body).
-func (h *Handler) noteDel(ctx context.Context, x *noteIn) (*api.Info, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	if err := NoteDel(ctx, h.st, h.bus, auth.ViewerOf(ctx), k); err != nil {
-		return nil, err
-	}
-	return &api.Info{}, nil
 }

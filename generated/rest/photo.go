@@ -4,275 +4,110 @@ package rest
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 
-	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
+	"github.com/go-faster/jx"
 )
 
-// photoIn is what a request gives for table "photo": a row and which of its columns were given.
-type photoIn struct {
-	r   store.Photo
-	set [18]bool
+// photoDecode reads the columns of "photo" that in gives into r, marking them in set.
+func photoDecode(in *rest.Input, r *store.Photo, set []bool) {
+	rest.Str(in, "album_id", &r.AlbumID, &set[store.PhotoColAlbumID])
+	rest.Str(in, "id", &r.ID, &set[store.PhotoColID])
+	rest.Str(in, "name", &r.Name, &set[store.PhotoColName])
+	rest.Str(in, "owner_id", &r.OwnerID, &set[store.PhotoColOwnerID])
+	rest.Str(in, "kind", &r.Kind, &set[store.PhotoColKind])
+	rest.Int(in, "width", &r.Width, &set[store.PhotoColWidth])
+	rest.Int(in, "height", &r.Height, &set[store.PhotoColHeight])
+	rest.Float(in, "rating", &r.Rating, &set[store.PhotoColRating])
+	rest.Bool(in, "hidden", &r.Hidden, &set[store.PhotoColHidden])
+	rest.JSON(in, "tags", &r.Tags, &set[store.PhotoColTags])
+	rest.JSON(in, "exif", &r.Exif, &set[store.PhotoColExif])
+	rest.Bytes(in, "thumb", &r.Thumb, &set[store.PhotoColThumb])
+	rest.NStr(in, "caption", &r.Caption, &set[store.PhotoColCaption])
+	rest.NInt(in, "size", &r.Size, &set[store.PhotoColSize])
+	rest.NTime(in, "taken", &r.Taken, &set[store.PhotoColTaken])
+	rest.Str(in, "moderation", &r.Moderation, &set[store.PhotoColModeration])
+	rest.Int(in, "mtime", &r.Mtime, &set[store.PhotoColMtime])
 }
 
-// photoFromInput reads the columns a JSON request gives.
-func photoFromInput(in *api.PhotoInput) (photoIn, error) {
-	var x photoIn
-	if v, ok := in.AlbumID.Get(); ok {
-		x.set[store.PhotoColAlbumID] = true
-		x.r.AlbumID = v
-	}
-	if v, ok := in.ID.Get(); ok {
-		x.set[store.PhotoColID] = true
-		x.r.ID = v
-	}
-	if v, ok := in.Name.Get(); ok {
-		x.set[store.PhotoColName] = true
-		x.r.Name = v
-	}
-	if v, ok := in.OwnerID.Get(); ok {
-		x.set[store.PhotoColOwnerID] = true
-		x.r.OwnerID = v
-	}
-	if v, ok := in.Kind.Get(); ok {
-		x.set[store.PhotoColKind] = true
-		x.r.Kind = v
-	}
-	if v, ok := in.Width.Get(); ok {
-		x.set[store.PhotoColWidth] = true
-		if int64(int(v)) != v {
-			return x, db.Invalid("photo", "width", "%d is out of range for int", v)
-		}
-		x.r.Width = int(v)
-	}
-	if v, ok := in.Height.Get(); ok {
-		x.set[store.PhotoColHeight] = true
-		if int64(int(v)) != v {
-			return x, db.Invalid("photo", "height", "%d is out of range for int", v)
-		}
-		x.r.Height = int(v)
-	}
-	if v, ok := in.Rating.Get(); ok {
-		x.set[store.PhotoColRating] = true
-		x.r.Rating = v
-	}
-	if v, ok := in.Hidden.Get(); ok {
-		x.set[store.PhotoColHidden] = true
-		x.r.Hidden = v
-	}
-	if in.Tags != nil {
-		x.set[store.PhotoColTags] = true
-		if err := rest.DecodeJSON("photo", "tags", in.Tags, &x.r.Tags); err != nil {
-			return x, err
-		}
-	}
-	if in.Exif != nil {
-		x.set[store.PhotoColExif] = true
-		if err := rest.DecodeJSON("photo", "exif", in.Exif, &x.r.Exif); err != nil {
-			return x, err
-		}
-	}
-	if in.Thumb != nil {
-		x.set[store.PhotoColThumb] = true
-		x.r.Thumb = in.Thumb
-	}
-	if in.Caption.Set {
-		x.set[store.PhotoColCaption] = true
-		if !in.Caption.Null {
-			v := in.Caption.Value
-			x.r.Caption = &v
-		}
-	}
-	if in.Size.Set {
-		x.set[store.PhotoColSize] = true
-		if !in.Size.Null {
-			v := in.Size.Value
-			x.r.Size = &v
-		}
-	}
-	if in.Taken != nil {
-		x.set[store.PhotoColTaken] = true
-		t, null, err := rest.DecodeTime("photo", "taken", in.Taken)
-		if err != nil {
-			return x, err
-		}
-		if !null {
-			x.r.Taken = &t
-		}
-	}
-	if v, ok := in.Moderation.Get(); ok {
-		x.set[store.PhotoColModeration] = true
-		x.r.Moderation = v
-	}
-	if v, ok := in.Mtime.Get(); ok {
-		x.set[store.PhotoColMtime] = true
-		x.r.Mtime = v
-	}
-	return x, nil
-}
-
-// photoFromForm reads the columns a form or query request gives.
-func photoFromForm(in *api.PhotoForm) (photoIn, error) {
-	var x photoIn
-	if v, ok := in.AlbumID.Get(); ok {
-		x.set[store.PhotoColAlbumID] = true
-		x.r.AlbumID = v
-	}
-	if v, ok := in.ID.Get(); ok {
-		x.set[store.PhotoColID] = true
-		x.r.ID = v
-	}
-	if v, ok := in.Name.Get(); ok {
-		x.set[store.PhotoColName] = true
-		x.r.Name = v
-	}
-	if v, ok := in.OwnerID.Get(); ok {
-		x.set[store.PhotoColOwnerID] = true
-		x.r.OwnerID = v
-	}
-	if v, ok := in.Kind.Get(); ok {
-		x.set[store.PhotoColKind] = true
-		x.r.Kind = v
-	}
-	if v, ok := in.Width.Get(); ok {
-		x.set[store.PhotoColWidth] = true
-		if int64(int(v)) != v {
-			return x, db.Invalid("photo", "width", "%d is out of range for int", v)
-		}
-		x.r.Width = int(v)
-	}
-	if v, ok := in.Height.Get(); ok {
-		x.set[store.PhotoColHeight] = true
-		if int64(int(v)) != v {
-			return x, db.Invalid("photo", "height", "%d is out of range for int", v)
-		}
-		x.r.Height = int(v)
-	}
-	if v, ok := in.Rating.Get(); ok {
-		x.set[store.PhotoColRating] = true
-		x.r.Rating = v
-	}
-	if v, ok := in.Hidden.Get(); ok {
-		x.set[store.PhotoColHidden] = true
-		x.r.Hidden = v
-	}
-	if in.Thumb != nil {
-		x.set[store.PhotoColThumb] = true
-		x.r.Thumb = in.Thumb
-	}
-	if v, ok := in.Caption.Get(); ok {
-		x.set[store.PhotoColCaption] = true
-		w := v
-		x.r.Caption = &w
-	}
-	if v, ok := in.Size.Get(); ok {
-		x.set[store.PhotoColSize] = true
-		w := v
-		x.r.Size = &w
-	}
-	if v, ok := in.Taken.Get(); ok {
-		x.set[store.PhotoColTaken] = true
-		t, err := rest.ParseTime("photo", "taken", v)
-		if err != nil {
-			return x, err
-		}
-		w := t
-		x.r.Taken = &w
-	}
-	if v, ok := in.Moderation.Get(); ok {
-		x.set[store.PhotoColModeration] = true
-		x.r.Moderation = v
-	}
-	if v, ok := in.Mtime.Get(); ok {
-		x.set[store.PhotoColMtime] = true
-		x.r.Mtime = v
-	}
-	return x, nil
-}
-
-// photoFromBody reads a JSON or form body.
-func photoFromBody(req any) (photoIn, error) {
-	switch b := req.(type) {
-	case *api.PhotoInput:
-		return photoFromInput(b)
-	case *api.PhotoForm:
-		return photoFromForm(b)
-	}
-	return photoIn{}, db.Invalid("photo", "", "unexpected body %T", req)
-}
-
-// key returns the key of the row, checking that the request gave every part.
-func (x *photoIn) key() (store.PhotoKey, error) {
-	if err := rest.Need(x.set[store.PhotoColAlbumID], "photo", "album_id"); err != nil {
-		return store.PhotoKey{}, err
-	}
-	if err := rest.Need(x.set[store.PhotoColID], "photo", "id"); err != nil {
-		return store.PhotoKey{}, err
-	}
-	return store.PhotoKeyOf(&x.r), nil
-}
-
-// photoReply is r as the API shows it: the columns in show (from its policy), never a secure one.
-func photoReply(r *store.Photo, show []bool) api.PhotoReply {
-	var out api.PhotoReply
+// photoEncode writes r as the API shows it: the columns in show (from its policy), never a
+// secure one; a null value is left out.
+func photoEncode(e *jx.Encoder, r *store.Photo, show []bool) {
+	e.ObjStart()
 	if show[store.PhotoColAlbumID] {
-		out.AlbumID = api.NewOptString(r.AlbumID)
+		e.FieldStart("album_id")
+		e.Str(r.AlbumID)
 	}
 	if show[store.PhotoColID] {
-		out.ID = api.NewOptString(r.ID)
+		e.FieldStart("id")
+		e.Str(r.ID)
 	}
 	if show[store.PhotoColName] {
-		out.Name = api.NewOptString(r.Name)
+		e.FieldStart("name")
+		e.Str(r.Name)
 	}
 	if show[store.PhotoColOwnerID] {
-		out.OwnerID = api.NewOptString(r.OwnerID)
+		e.FieldStart("owner_id")
+		e.Str(r.OwnerID)
 	}
 	if show[store.PhotoColKind] {
-		out.Kind = api.NewOptString(r.Kind)
+		e.FieldStart("kind")
+		e.Str(r.Kind)
 	}
 	if show[store.PhotoColWidth] {
-		out.Width = api.NewOptInt64(int64(r.Width))
+		e.FieldStart("width")
+		e.Int64(int64(r.Width))
 	}
 	if show[store.PhotoColHeight] {
-		out.Height = api.NewOptInt64(int64(r.Height))
+		e.FieldStart("height")
+		e.Int64(int64(r.Height))
 	}
 	if show[store.PhotoColRating] {
-		out.Rating = api.NewOptFloat64(r.Rating)
+		e.FieldStart("rating")
+		e.Float64(r.Rating)
 	}
 	if show[store.PhotoColHidden] {
-		out.Hidden = api.NewOptBool(r.Hidden)
+		e.FieldStart("hidden")
+		e.Bool(r.Hidden)
 	}
 	if show[store.PhotoColTags] && r.Tags != nil {
-		out.Tags = rest.EncodeJSON(r.Tags)
+		e.FieldStart("tags")
+		rest.EncodeJSONValue(e, r.Tags)
 	}
 	if show[store.PhotoColExif] && r.Exif != nil {
-		out.Exif = rest.EncodeJSON(r.Exif)
+		e.FieldStart("exif")
+		rest.EncodeJSONValue(e, r.Exif)
 	}
 	if show[store.PhotoColThumb] && r.Thumb != nil {
-		out.Thumb = api.NewOptString(base64.StdEncoding.EncodeToString(r.Thumb))
+		e.FieldStart("thumb")
+		e.Base64(r.Thumb)
 	}
 	if show[store.PhotoColCaption] && r.Caption != nil {
-		out.Caption = api.NewOptString(*r.Caption)
+		e.FieldStart("caption")
+		e.Str(*r.Caption)
 	}
 	if show[store.PhotoColSize] && r.Size != nil {
-		out.Size = api.NewOptInt64(*r.Size)
+		e.FieldStart("size")
+		e.Int64(*r.Size)
 	}
 	if show[store.PhotoColTaken] && r.Taken != nil {
-		out.Taken = api.NewOptDateTime(*r.Taken)
+		e.FieldStart("taken")
+		rest.EncodeTime(e, *r.Taken)
 	}
 	if show[store.PhotoColModeration] {
-		out.Moderation = api.NewOptString(r.Moderation)
+		e.FieldStart("moderation")
+		e.Str(r.Moderation)
 	}
 	if show[store.PhotoColMtime] {
-		out.Mtime = api.NewOptInt64(r.Mtime)
+		e.FieldStart("mtime")
+		e.Int64(r.Mtime)
 	}
-	return out
+	e.ObjEnd()
 }
 
 // PhotoPolicy is the access rule of "photo" (docs/api.md): who sees, filters and writes which
@@ -405,322 +240,28 @@ func PhotoDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 	return nil
 }
 
-// PhotoGetQuery implements GET /photo/get.
-func (h *Handler) PhotoGetQuery(ctx context.Context, p api.PhotoGetQueryParams) (*api.PhotoReply, error) {
-	x, err := photoFromForm(&api.PhotoForm{AlbumID: p.AlbumID, ID: p.ID})
-	if err != nil {
-		return nil, err
+// photoTable is the REST routes of "photo" on h's store: what they do is rest.Table's,
+// the same for every table, over this table's decoder, encoder, policy and writes.
+func (h *Handler) photoTable() *rest.Table[store.Photo] {
+	return &rest.Table[store.Photo]{
+		Add: func(ctx context.Context, v auth.Viewer, r *store.Photo, set []bool) error {
+			return PhotoAdd(ctx, h.st, h.bus, v, r, set)
+		},
+		Decode: photoDecode,
+		Del: func(ctx context.Context, v auth.Viewer, r *store.Photo) error {
+			return PhotoDel(ctx, h.st, h.bus, v, store.PhotoKeyOf(r))
+		},
+		Encode: photoEncode,
+		Get: func(ctx context.Context, r *store.Photo) (*store.Photo, error) {
+			return h.st.Photo.Get(ctx, store.PhotoKeyOf(r))
+		},
+		Policy: PhotoPolicy,
+		Put: func(ctx context.Context, v auth.Viewer, r *store.Photo, set []bool) error {
+			return PhotoPut(ctx, h.st, h.bus, v, r, set)
+		},
+		Select: h.st.Photo.Select,
+		Update: func(ctx context.Context, v auth.Viewer, r *store.Photo, set []bool) (int64, error) {
+			return PhotoUpdate(ctx, h.st, h.bus, v, store.PhotoKeyOf(r), r, set)
+		},
 	}
-	return h.photoGet(ctx, &x, p.CtlSelect.Or(""))
-}
-
-// PhotoGetBody implements POST /photo/get.
-func (h *Handler) PhotoGetBody(ctx context.Context, req api.PhotoGetBodyReq) (*api.PhotoReply, error) {
-	x, err := photoFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.photoGet(ctx, &x, "")
-}
-
-// photoGet runs photo/get (a row as the caller may see it) for both its forms (GET parameters, POST body).
-func (h *Handler) photoGet(ctx context.Context, x *photoIn, sel string) (*api.PhotoReply, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	pick, err := rest.Pick(sel, store.PhotoTable)
-	if err != nil {
-		return nil, err
-	}
-	r, err := h.st.Photo.Get(ctx, k)
-	if err != nil {
-		return nil, err
-	}
-	out := photoReply(r, PhotoPolicy.Show(auth.ViewerOf(ctx), PhotoPolicy.Owner(r), pick, nil))
-	return &out, nil
-}
-
-// PhotoSelectQuery implements GET /photo/select.
-func (h *Handler) PhotoSelectQuery(ctx context.Context, p api.PhotoSelectQueryParams) (*api.PhotoPage, error) {
-	return h.photoSelect(ctx, &api.PhotoQueryForm{AlbumID: p.AlbumID, ID: p.ID, Name: p.Name, OwnerID: p.OwnerID, Kind: p.Kind, Width: p.Width, Height: p.Height, Rating: p.Rating, Hidden: p.Hidden, Tags: p.Tags, Exif: p.Exif, Thumb: p.Thumb, Caption: p.Caption, Size: p.Size, Taken: p.Taken, Moderation: p.Moderation, Mtime: p.Mtime, CtlOps: p.CtlOps, CtlCount: p.CtlCount, CtlToken: p.CtlToken, CtlSelect: p.CtlSelect, CtlDesc: p.CtlDesc, CtlSort: p.CtlSort, CtlTotal: p.CtlTotal})
-}
-
-// PhotoSelectBody implements POST /photo/select.
-func (h *Handler) PhotoSelectBody(ctx context.Context, req api.PhotoSelectBodyReq) (*api.PhotoPage, error) {
-	switch b := req.(type) {
-	case *api.PhotoQueryForm:
-		return h.photoSelect(ctx, b)
-	case *api.PhotoQuery:
-		return h.photoSelectJSON(ctx, b)
-	}
-	return nil, db.Invalid("photo", "", "unexpected body %T", req)
-}
-
-// photoSelect runs a select given as query parameters or a form.
-func (h *Handler) photoSelect(ctx context.Context, in *api.PhotoQueryForm) (*api.PhotoPage, error) {
-	s := rest.NewSelect("photo")
-	if v, ok := in.AlbumID.Get(); ok {
-		s.Str("album_id", v)
-	}
-	if v, ok := in.ID.Get(); ok {
-		s.Str("id", v)
-	}
-	if v, ok := in.Name.Get(); ok {
-		s.Str("name", v)
-	}
-	if v, ok := in.OwnerID.Get(); ok {
-		s.Str("owner_id", v)
-	}
-	if v, ok := in.Kind.Get(); ok {
-		s.Str("kind", v)
-	}
-	if v, ok := in.Width.Get(); ok {
-		s.Str("width", v)
-	}
-	if v, ok := in.Height.Get(); ok {
-		s.Str("height", v)
-	}
-	if v, ok := in.Rating.Get(); ok {
-		s.Str("rating", v)
-	}
-	if v, ok := in.Hidden.Get(); ok {
-		s.Str("hidden", v)
-	}
-	if v, ok := in.Tags.Get(); ok {
-		s.Str("tags", v)
-	}
-	if v, ok := in.Exif.Get(); ok {
-		s.Str("exif", v)
-	}
-	if v, ok := in.Thumb.Get(); ok {
-		s.Str("thumb", v)
-	}
-	if v, ok := in.Caption.Get(); ok {
-		s.Str("caption", v)
-	}
-	if v, ok := in.Size.Get(); ok {
-		s.Str("size", v)
-	}
-	if v, ok := in.Taken.Get(); ok {
-		s.Str("taken", v)
-	}
-	if v, ok := in.Moderation.Get(); ok {
-		s.Str("moderation", v)
-	}
-	if v, ok := in.Mtime.Get(); ok {
-		s.Str("mtime", v)
-	}
-	return h.photoQuery(ctx, s, rest.Control{
-		Count:  in.CtlCount.Or(0),
-		Desc:   in.CtlDesc.Or(false),
-		Ops:    in.CtlOps.Or(""),
-		Select: in.CtlSelect.Or(""),
-		Sort:   in.CtlSort.Or(""),
-		Token:  in.CtlToken.Or(""),
-		Total:  in.CtlTotal.Or(false),
-	})
-}
-
-// photoSelectJSON runs a select given as a JSON body.
-func (h *Handler) photoSelectJSON(ctx context.Context, in *api.PhotoQuery) (*api.PhotoPage, error) {
-	s := rest.NewSelect("photo")
-	if err := s.Raw("album_id", in.AlbumID); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("id", in.ID); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("name", in.Name); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("owner_id", in.OwnerID); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("kind", in.Kind); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("width", in.Width); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("height", in.Height); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("rating", in.Rating); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("hidden", in.Hidden); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("tags", in.Tags); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("exif", in.Exif); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("thumb", in.Thumb); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("caption", in.Caption); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("size", in.Size); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("taken", in.Taken); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("moderation", in.Moderation); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("mtime", in.Mtime); err != nil {
-		return nil, err
-	}
-	return h.photoQuery(ctx, s, rest.Control{
-		Count:  in.CtlCount.Or(0),
-		Desc:   in.CtlDesc.Or(false),
-		Ops:    in.CtlOps.Or(""),
-		Select: in.CtlSelect.Or(""),
-		Sort:   in.CtlSort.Or(""),
-		Token:  in.CtlToken.Or(""),
-		Total:  in.CtlTotal.Or(false),
-	})
-}
-
-// photoQuery runs a select under the read rule of PhotoPolicy: what the caller may
-// filter, sort and count by, and the columns of each row it may see.
-func (h *Handler) photoQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.PhotoPage, error) {
-	p, err := rest.RunSelect(ctx, PhotoPolicy, h.st.Photo.Select, s, c)
-	if err != nil {
-		return nil, err
-	}
-	out := &api.PhotoPage{Count: p.Count}
-	if p.Total {
-		return out, nil
-	}
-	out.Data = make([]api.PhotoReply, len(p.Rows))
-	for i := range p.Rows {
-		out.Data[i] = photoReply(&p.Rows[i], p.Show(i))
-	}
-	if p.Next != "" {
-		out.NextToken = api.NewOptString(p.Next)
-	}
-	return out, nil
-}
-
-// PhotoAddQuery implements GET /photo/add.
-func (h *Handler) PhotoAddQuery(ctx context.Context, p api.PhotoAddQueryParams) (*api.PhotoReply, error) {
-	x, err := photoFromForm(&api.PhotoForm{AlbumID: p.AlbumID, ID: p.ID, Name: p.Name, OwnerID: p.OwnerID, Kind: p.Kind, Width: p.Width, Height: p.Height, Rating: p.Rating, Hidden: p.Hidden, Thumb: p.Thumb, Caption: p.Caption, Size: p.Size, Taken: p.Taken, Moderation: p.Moderation, Mtime: p.Mtime})
-	if err != nil {
-		return nil, err
-	}
-	return h.photoAdd(ctx, &x)
-}
-
-// PhotoAddBody implements POST /photo/add.
-func (h *Handler) PhotoAddBody(ctx context.Context, req api.PhotoAddBodyReq) (*api.PhotoReply, error) {
-	x, err := photoFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.photoAdd(ctx, &x)
-}
-
-// photoAdd runs photo/add (a new row) for both its forms (GET parameters, POST body).
-func (h *Handler) photoAdd(ctx context.Context, x *photoIn) (*api.PhotoReply, error) {
-	v := auth.ViewerOf(ctx)
-	if err := PhotoAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
-		return nil, err
-	}
-	out := photoReply(&x.r, PhotoPolicy.Show(v, PhotoPolicy.Owner(&x.r), nil, nil))
-	return &out, nil
-}
-
-// PhotoPutQuery implements GET /photo/put.
-func (h *Handler) PhotoPutQuery(ctx context.Context, p api.PhotoPutQueryParams) (*api.PhotoReply, error) {
-	x, err := photoFromForm(&api.PhotoForm{AlbumID: p.AlbumID, ID: p.ID, Name: p.Name, OwnerID: p.OwnerID, Kind: p.Kind, Width: p.Width, Height: p.Height, Rating: p.Rating, Hidden: p.Hidden, Thumb: p.Thumb, Caption: p.Caption, Size: p.Size, Taken: p.Taken, Moderation: p.Moderation, Mtime: p.Mtime})
-	if err != nil {
-		return nil, err
-	}
-	return h.photoPut(ctx, &x)
-}
-
-// PhotoPutBody implements POST /photo/put.
-func (h *Handler) PhotoPutBody(ctx context.Context, req api.PhotoPutBodyReq) (*api.PhotoReply, error) {
-	x, err := photoFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.photoPut(ctx, &x)
-}
-
-// photoPut runs photo/put (a row added or replaced) for both its forms (GET parameters, POST body).
-func (h *Handler) photoPut(ctx context.Context, x *photoIn) (*api.PhotoReply, error) {
-	v := auth.ViewerOf(ctx)
-	if err := PhotoPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
-		return nil, err
-	}
-	out := photoReply(&x.r, PhotoPolicy.Show(v, PhotoPolicy.Owner(&x.r), nil, nil))
-	return &out, nil
-}
-
-// PhotoUpdateQuery implements GET /photo/update.
-func (h *Handler) PhotoUpdateQuery(ctx context.Context, p api.PhotoUpdateQueryParams) (*api.Info, error) {
-	x, err := photoFromForm(&api.PhotoForm{AlbumID: p.AlbumID, ID: p.ID, Name: p.Name, OwnerID: p.OwnerID, Kind: p.Kind, Width: p.Width, Height: p.Height, Rating: p.Rating, Hidden: p.Hidden, Thumb: p.Thumb, Caption: p.Caption, Size: p.Size, Taken: p.Taken, Moderation: p.Moderation, Mtime: p.Mtime})
-	if err != nil {
-		return nil, err
-	}
-	return h.photoUpdate(ctx, &x)
-}
-
-// PhotoUpdateBody implements POST /photo/update.
-func (h *Handler) PhotoUpdateBody(ctx context.Context, req api.PhotoUpdateBodyReq) (*api.Info, error) {
-	x, err := photoFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.photoUpdate(ctx, &x)
-}
-
-// photoUpdate runs photo/update (the columns given of a row) for both its forms (GET parameters, POST body).
-func (h *Handler) photoUpdate(ctx context.Context, x *photoIn) (*api.Info, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	n, err := PhotoUpdate(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, &x.r, x.set[:])
-	if err != nil {
-		return nil, err
-	}
-	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
-}
-
-// PhotoDelQuery implements GET /photo/del.
-func (h *Handler) PhotoDelQuery(ctx context.Context, p api.PhotoDelQueryParams) (*api.Info, error) {
-	x, err := photoFromForm(&api.PhotoForm{AlbumID: p.AlbumID, ID: p.ID})
-	if err != nil {
-		return nil, err
-	}
-	return h.photoDel(ctx, &x)
-}
-
-// PhotoDelBody implements POST /photo/del.
-func (h *Handler) PhotoDelBody(ctx context.Context, req api.PhotoDelBodyReq) (*api.Info, error) {
-	x, err := photoFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.photoDel(ctx, &x)
-}
-
-// photoDel runs photo/del (a row deleted) for both its forms (GET parameters, POST body).
-func (h *Handler) photoDel(ctx context.Context, x *photoIn) (*api.Info, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	if err := PhotoDel(ctx, h.st, h.bus, auth.ViewerOf(ctx), k); err != nil {
-		return nil, err
-	}
-	return &api.Info{}, nil
 }

@@ -6,110 +6,48 @@ import (
 	"context"
 	"errors"
 
-	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
+	"github.com/go-faster/jx"
 )
 
-// scoreIn is what a request gives for table "score": a row and which of its columns were given.
-type scoreIn struct {
-	r   store.Score
-	set [5]bool
+// scoreDecode reads the columns of "score" that in gives into r, marking them in set.
+func scoreDecode(in *rest.Input, r *store.Score, set []bool) {
+	rest.Str(in, "id", &r.ID, &set[store.ScoreColID])
+	rest.Str(in, "owner_id", &r.OwnerID, &set[store.ScoreColOwnerID])
+	rest.Str(in, "title", &r.Title, &set[store.ScoreColTitle])
+	rest.Str(in, "note", &r.Note, &set[store.ScoreColNote])
+	rest.Int(in, "points", &r.Points, &set[store.ScoreColPoints])
 }
 
-// scoreFromInput reads the columns a JSON request gives.
-func scoreFromInput(in *api.ScoreInput) scoreIn {
-	var x scoreIn
-	if v, ok := in.ID.Get(); ok {
-		x.set[store.ScoreColID] = true
-		x.r.ID = v
-	}
-	if v, ok := in.OwnerID.Get(); ok {
-		x.set[store.ScoreColOwnerID] = true
-		x.r.OwnerID = v
-	}
-	if v, ok := in.Title.Get(); ok {
-		x.set[store.ScoreColTitle] = true
-		x.r.Title = v
-	}
-	if v, ok := in.Note.Get(); ok {
-		x.set[store.ScoreColNote] = true
-		x.r.Note = v
-	}
-	if v, ok := in.Points.Get(); ok {
-		x.set[store.ScoreColPoints] = true
-		x.r.Points = v
-	}
-	return x
-}
-
-// scoreFromForm reads the columns a form or query request gives.
-func scoreFromForm(in *api.ScoreForm) scoreIn {
-	var x scoreIn
-	if v, ok := in.ID.Get(); ok {
-		x.set[store.ScoreColID] = true
-		x.r.ID = v
-	}
-	if v, ok := in.OwnerID.Get(); ok {
-		x.set[store.ScoreColOwnerID] = true
-		x.r.OwnerID = v
-	}
-	if v, ok := in.Title.Get(); ok {
-		x.set[store.ScoreColTitle] = true
-		x.r.Title = v
-	}
-	if v, ok := in.Note.Get(); ok {
-		x.set[store.ScoreColNote] = true
-		x.r.Note = v
-	}
-	if v, ok := in.Points.Get(); ok {
-		x.set[store.ScoreColPoints] = true
-		x.r.Points = v
-	}
-	return x
-}
-
-// scoreFromBody reads a JSON or form body.
-func scoreFromBody(req any) (scoreIn, error) {
-	switch b := req.(type) {
-	case *api.ScoreInput:
-		return scoreFromInput(b), nil
-	case *api.ScoreForm:
-		return scoreFromForm(b), nil
-	}
-	return scoreIn{}, db.Invalid("score", "", "unexpected body %T", req)
-}
-
-// key returns the key of the row, checking that the request gave every part.
-func (x *scoreIn) key() (store.ScoreKey, error) {
-	if err := rest.Need(x.set[store.ScoreColID], "score", "id"); err != nil {
-		return store.ScoreKey{}, err
-	}
-	return store.ScoreKeyOf(&x.r), nil
-}
-
-// scoreReply is r as the API shows it: the columns in show (from its policy), never a secure one.
-func scoreReply(r *store.Score, show []bool) api.ScoreReply {
-	var out api.ScoreReply
+// scoreEncode writes r as the API shows it: the columns in show (from its policy), never a
+// secure one; a null value is left out.
+func scoreEncode(e *jx.Encoder, r *store.Score, show []bool) {
+	e.ObjStart()
 	if show[store.ScoreColID] {
-		out.ID = api.NewOptString(r.ID)
+		e.FieldStart("id")
+		e.Str(r.ID)
 	}
 	if show[store.ScoreColOwnerID] {
-		out.OwnerID = api.NewOptString(r.OwnerID)
+		e.FieldStart("owner_id")
+		e.Str(r.OwnerID)
 	}
 	if show[store.ScoreColTitle] {
-		out.Title = api.NewOptString(r.Title)
+		e.FieldStart("title")
+		e.Str(r.Title)
 	}
 	if show[store.ScoreColNote] {
-		out.Note = api.NewOptString(r.Note)
+		e.FieldStart("note")
+		e.Str(r.Note)
 	}
 	if show[store.ScoreColPoints] {
-		out.Points = api.NewOptInt64(r.Points)
+		e.FieldStart("points")
+		e.Int64(r.Points)
 	}
-	return out
+	e.ObjEnd()
 }
 
 // ScorePolicy is the access rule of "score" (docs/api.md): who sees, filters and writes which
@@ -237,264 +175,31 @@ func ScoreDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 	return nil
 }
 
-// ScoreGetQuery implements GET /score/get.
-func (h *Handler) ScoreGetQuery(ctx context.Context, p api.ScoreGetQueryParams) (*api.ScoreReply, error) {
-	x := scoreFromForm(&api.ScoreForm{ID: p.ID})
-	return h.scoreGet(ctx, &x, p.CtlSelect.Or(""))
-}
-
-// ScoreGetBody implements POST /score/get.
-func (h *Handler) ScoreGetBody(ctx context.Context, req api.ScoreGetBodyReq) (*api.ScoreReply, error) {
-	x, err := scoreFromBody(req)
-	if err != nil {
-		return nil, err
+// scoreTable is the REST routes of "score" on h's store: what they do is rest.Table's,
+// the same for every table, over this table's decoder, encoder, policy and writes.
+func (h *Handler) scoreTable() *rest.Table[store.Score] {
+	return &rest.Table[store.Score]{
+		Add: func(ctx context.Context, v auth.Viewer, r *store.Score, set []bool) error {
+			return ScoreAdd(ctx, h.st, h.bus, v, r, set)
+		},
+		Decode: scoreDecode,
+		Del: func(ctx context.Context, v auth.Viewer, r *store.Score) error {
+			return ScoreDel(ctx, h.st, h.bus, v, store.ScoreKeyOf(r))
+		},
+		Encode: scoreEncode,
+		Get: func(ctx context.Context, r *store.Score) (*store.Score, error) {
+			return h.st.Score.Get(ctx, store.ScoreKeyOf(r))
+		},
+		Incr: func(ctx context.Context, v auth.Viewer, r *store.Score) (*store.Score, error) {
+			return ScoreIncr(ctx, h.st, h.bus, v, store.ScoreKeyOf(r), store.ScoreIncr{Points: r.Points})
+		},
+		Policy: ScorePolicy,
+		Put: func(ctx context.Context, v auth.Viewer, r *store.Score, set []bool) error {
+			return ScorePut(ctx, h.st, h.bus, v, r, set)
+		},
+		Select: h.st.Score.Select,
+		Update: func(ctx context.Context, v auth.Viewer, r *store.Score, set []bool) (int64, error) {
+			return ScoreUpdate(ctx, h.st, h.bus, v, store.ScoreKeyOf(r), r, set)
+		},
 	}
-	return h.scoreGet(ctx, &x, "")
-}
-
-// scoreGet runs score/get (a row as the caller may see it) for both its forms (GET parameters, POST body).
-func (h *Handler) scoreGet(ctx context.Context, x *scoreIn, sel string) (*api.ScoreReply, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	pick, err := rest.Pick(sel, store.ScoreTable)
-	if err != nil {
-		return nil, err
-	}
-	r, err := h.st.Score.Get(ctx, k)
-	if err != nil {
-		return nil, err
-	}
-	out := scoreReply(r, ScorePolicy.Show(auth.ViewerOf(ctx), ScorePolicy.Owner(r), pick, nil))
-	return &out, nil
-}
-
-// ScoreSelectQuery implements GET /score/select.
-func (h *Handler) ScoreSelectQuery(ctx context.Context, p api.ScoreSelectQueryParams) (*api.ScorePage, error) {
-	return h.scoreSelect(ctx, &api.ScoreQueryForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Note: p.Note, Points: p.Points, CtlOps: p.CtlOps, CtlCount: p.CtlCount, CtlToken: p.CtlToken, CtlSelect: p.CtlSelect, CtlDesc: p.CtlDesc, CtlSort: p.CtlSort, CtlTotal: p.CtlTotal})
-}
-
-// ScoreSelectBody implements POST /score/select.
-func (h *Handler) ScoreSelectBody(ctx context.Context, req api.ScoreSelectBodyReq) (*api.ScorePage, error) {
-	switch b := req.(type) {
-	case *api.ScoreQueryForm:
-		return h.scoreSelect(ctx, b)
-	case *api.ScoreQuery:
-		return h.scoreSelectJSON(ctx, b)
-	}
-	return nil, db.Invalid("score", "", "unexpected body %T", req)
-}
-
-// scoreSelect runs a select given as query parameters or a form.
-func (h *Handler) scoreSelect(ctx context.Context, in *api.ScoreQueryForm) (*api.ScorePage, error) {
-	s := rest.NewSelect("score")
-	if v, ok := in.ID.Get(); ok {
-		s.Str("id", v)
-	}
-	if v, ok := in.OwnerID.Get(); ok {
-		s.Str("owner_id", v)
-	}
-	if v, ok := in.Title.Get(); ok {
-		s.Str("title", v)
-	}
-	if v, ok := in.Note.Get(); ok {
-		s.Str("note", v)
-	}
-	if v, ok := in.Points.Get(); ok {
-		s.Str("points", v)
-	}
-	return h.scoreQuery(ctx, s, rest.Control{
-		Count:  in.CtlCount.Or(0),
-		Desc:   in.CtlDesc.Or(false),
-		Ops:    in.CtlOps.Or(""),
-		Select: in.CtlSelect.Or(""),
-		Sort:   in.CtlSort.Or(""),
-		Token:  in.CtlToken.Or(""),
-		Total:  in.CtlTotal.Or(false),
-	})
-}
-
-// scoreSelectJSON runs a select given as a JSON body.
-func (h *Handler) scoreSelectJSON(ctx context.Context, in *api.ScoreQuery) (*api.ScorePage, error) {
-	s := rest.NewSelect("score")
-	if err := s.Raw("id", in.ID); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("owner_id", in.OwnerID); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("title", in.Title); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("note", in.Note); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("points", in.Points); err != nil {
-		return nil, err
-	}
-	return h.scoreQuery(ctx, s, rest.Control{
-		Count:  in.CtlCount.Or(0),
-		Desc:   in.CtlDesc.Or(false),
-		Ops:    in.CtlOps.Or(""),
-		Select: in.CtlSelect.Or(""),
-		Sort:   in.CtlSort.Or(""),
-		Token:  in.CtlToken.Or(""),
-		Total:  in.CtlTotal.Or(false),
-	})
-}
-
-// scoreQuery runs a select under the read rule of ScorePolicy: what the caller may
-// filter, sort and count by, and the columns of each row it may see.
-func (h *Handler) scoreQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.ScorePage, error) {
-	p, err := rest.RunSelect(ctx, ScorePolicy, h.st.Score.Select, s, c)
-	if err != nil {
-		return nil, err
-	}
-	out := &api.ScorePage{Count: p.Count}
-	if p.Total {
-		return out, nil
-	}
-	out.Data = make([]api.ScoreReply, len(p.Rows))
-	for i := range p.Rows {
-		out.Data[i] = scoreReply(&p.Rows[i], p.Show(i))
-	}
-	if p.Next != "" {
-		out.NextToken = api.NewOptString(p.Next)
-	}
-	return out, nil
-}
-
-// ScoreAddQuery implements GET /score/add.
-func (h *Handler) ScoreAddQuery(ctx context.Context, p api.ScoreAddQueryParams) (*api.ScoreReply, error) {
-	x := scoreFromForm(&api.ScoreForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Note: p.Note, Points: p.Points})
-	return h.scoreAdd(ctx, &x)
-}
-
-// ScoreAddBody implements POST /score/add.
-func (h *Handler) ScoreAddBody(ctx context.Context, req api.ScoreAddBodyReq) (*api.ScoreReply, error) {
-	x, err := scoreFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.scoreAdd(ctx, &x)
-}
-
-// scoreAdd runs score/add (a new row) for both its forms (GET parameters, POST body).
-func (h *Handler) scoreAdd(ctx context.Context, x *scoreIn) (*api.ScoreReply, error) {
-	v := auth.ViewerOf(ctx)
-	if err := ScoreAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
-		return nil, err
-	}
-	out := scoreReply(&x.r, ScorePolicy.Show(v, ScorePolicy.Owner(&x.r), nil, nil))
-	return &out, nil
-}
-
-// ScorePutQuery implements GET /score/put.
-func (h *Handler) ScorePutQuery(ctx context.Context, p api.ScorePutQueryParams) (*api.ScoreReply, error) {
-	x := scoreFromForm(&api.ScoreForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Note: p.Note, Points: p.Points})
-	return h.scorePut(ctx, &x)
-}
-
-// ScorePutBody implements POST /score/put.
-func (h *Handler) ScorePutBody(ctx context.Context, req api.ScorePutBodyReq) (*api.ScoreReply, error) {
-	x, err := scoreFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.scorePut(ctx, &x)
-}
-
-// scorePut runs score/put (a row added or replaced) for both its forms (GET parameters, POST body).
-func (h *Handler) scorePut(ctx context.Context, x *scoreIn) (*api.ScoreReply, error) {
-	v := auth.ViewerOf(ctx)
-	if err := ScorePut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
-		return nil, err
-	}
-	out := scoreReply(&x.r, ScorePolicy.Show(v, ScorePolicy.Owner(&x.r), nil, nil))
-	return &out, nil
-}
-
-// ScoreUpdateQuery implements GET /score/update.
-func (h *Handler) ScoreUpdateQuery(ctx context.Context, p api.ScoreUpdateQueryParams) (*api.Info, error) {
-	x := scoreFromForm(&api.ScoreForm{ID: p.ID, OwnerID: p.OwnerID, Title: p.Title, Note: p.Note, Points: p.Points})
-	return h.scoreUpdate(ctx, &x)
-}
-
-// ScoreUpdateBody implements POST /score/update.
-func (h *Handler) ScoreUpdateBody(ctx context.Context, req api.ScoreUpdateBodyReq) (*api.Info, error) {
-	x, err := scoreFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.scoreUpdate(ctx, &x)
-}
-
-// scoreUpdate runs score/update (the columns given of a row) for both its forms (GET parameters, POST body).
-func (h *Handler) scoreUpdate(ctx context.Context, x *scoreIn) (*api.Info, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	n, err := ScoreUpdate(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, &x.r, x.set[:])
-	if err != nil {
-		return nil, err
-	}
-	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
-}
-
-// ScoreIncrQuery implements GET /score/incr.
-func (h *Handler) ScoreIncrQuery(ctx context.Context, p api.ScoreIncrQueryParams) (*api.ScoreReply, error) {
-	x := scoreFromForm(&api.ScoreForm{ID: p.ID, Points: p.Points})
-	return h.scoreIncr(ctx, &x)
-}
-
-// ScoreIncrBody implements POST /score/incr.
-func (h *Handler) ScoreIncrBody(ctx context.Context, req api.ScoreIncrBodyReq) (*api.ScoreReply, error) {
-	x, err := scoreFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.scoreIncr(ctx, &x)
-}
-
-// scoreIncr runs score/incr (counters added to) for both its forms (GET parameters, POST body).
-func (h *Handler) scoreIncr(ctx context.Context, x *scoreIn) (*api.ScoreReply, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	r, err := ScoreIncr(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, store.ScoreIncr{Points: x.r.Points})
-	if err != nil {
-		return nil, err
-	}
-	out := scoreReply(r, ScorePolicy.Show(auth.ViewerOf(ctx), ScorePolicy.Owner(r), nil, nil))
-	return &out, nil
-}
-
-// ScoreDelQuery implements GET /score/del.
-func (h *Handler) ScoreDelQuery(ctx context.Context, p api.ScoreDelQueryParams) (*api.Info, error) {
-	x := scoreFromForm(&api.ScoreForm{ID: p.ID})
-	return h.scoreDel(ctx, &x)
-}
-
-// ScoreDelBody implements POST /score/del.
-func (h *Handler) ScoreDelBody(ctx context.Context, req api.ScoreDelBodyReq) (*api.Info, error) {
-	x, err := scoreFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.scoreDel(ctx, &x)
-}
-
-// scoreDel runs score/del (a row deleted) for both its forms (GET parameters, POST body).
-func (h *Handler) scoreDel(ctx context.Context, x *scoreIn) (*api.Info, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	if err := ScoreDel(ctx, h.st, h.bus, auth.ViewerOf(ctx), k); err != nil {
-		return nil, err
-	}
-	return &api.Info{}, nil
 }

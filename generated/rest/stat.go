@@ -6,102 +6,43 @@ import (
 	"context"
 	"errors"
 
-	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
+	"github.com/go-faster/jx"
 )
 
-// statIn is what a request gives for table "stat": a row and which of its columns were given.
-type statIn struct {
-	r   store.Stat
-	set [4]bool
+// statDecode reads the columns of "stat" that in gives into r, marking them in set.
+func statDecode(in *rest.Input, r *store.Stat, set []bool) {
+	rest.Str(in, "owner_id", &r.OwnerID, &set[store.StatColOwnerID])
+	rest.Str(in, "name", &r.Name, &set[store.StatColName])
+	rest.Str(in, "note", &r.Note, &set[store.StatColNote])
+	rest.Int(in, "value", &r.Value, &set[store.StatColValue])
 }
 
-// statFromInput reads the columns a JSON request gives.
-func statFromInput(in *api.StatInput) statIn {
-	var x statIn
-	if v, ok := in.OwnerID.Get(); ok {
-		x.set[store.StatColOwnerID] = true
-		x.r.OwnerID = v
-	}
-	if v, ok := in.Name.Get(); ok {
-		x.set[store.StatColName] = true
-		x.r.Name = v
-	}
-	if v, ok := in.Note.Get(); ok {
-		x.set[store.StatColNote] = true
-		x.r.Note = v
-	}
-	if v, ok := in.Value.Get(); ok {
-		x.set[store.StatColValue] = true
-		x.r.Value = v
-	}
-	return x
-}
-
-// statFromForm reads the columns a form or query request gives.
-func statFromForm(in *api.StatForm) statIn {
-	var x statIn
-	if v, ok := in.OwnerID.Get(); ok {
-		x.set[store.StatColOwnerID] = true
-		x.r.OwnerID = v
-	}
-	if v, ok := in.Name.Get(); ok {
-		x.set[store.StatColName] = true
-		x.r.Name = v
-	}
-	if v, ok := in.Note.Get(); ok {
-		x.set[store.StatColNote] = true
-		x.r.Note = v
-	}
-	if v, ok := in.Value.Get(); ok {
-		x.set[store.StatColValue] = true
-		x.r.Value = v
-	}
-	return x
-}
-
-// statFromBody reads a JSON or form body.
-func statFromBody(req any) (statIn, error) {
-	switch b := req.(type) {
-	case *api.StatInput:
-		return statFromInput(b), nil
-	case *api.StatForm:
-		return statFromForm(b), nil
-	}
-	return statIn{}, db.Invalid("stat", "", "unexpected body %T", req)
-}
-
-// key returns the key of the row, checking that the request gave every part.
-func (x *statIn) key() (store.StatKey, error) {
-	if err := rest.Need(x.set[store.StatColOwnerID], "stat", "owner_id"); err != nil {
-		return store.StatKey{}, err
-	}
-	if err := rest.Need(x.set[store.StatColName], "stat", "name"); err != nil {
-		return store.StatKey{}, err
-	}
-	return store.StatKeyOf(&x.r), nil
-}
-
-// statReply is r as the API shows it: the columns in show (from its policy), never a secure one.
-func statReply(r *store.Stat, show []bool) api.StatReply {
-	var out api.StatReply
+// statEncode writes r as the API shows it: the columns in show (from its policy), never a
+// secure one; a null value is left out.
+func statEncode(e *jx.Encoder, r *store.Stat, show []bool) {
+	e.ObjStart()
 	if show[store.StatColOwnerID] {
-		out.OwnerID = api.NewOptString(r.OwnerID)
+		e.FieldStart("owner_id")
+		e.Str(r.OwnerID)
 	}
 	if show[store.StatColName] {
-		out.Name = api.NewOptString(r.Name)
+		e.FieldStart("name")
+		e.Str(r.Name)
 	}
 	if show[store.StatColNote] {
-		out.Note = api.NewOptString(r.Note)
+		e.FieldStart("note")
+		e.Str(r.Note)
 	}
 	if show[store.StatColValue] {
-		out.Value = api.NewOptInt64(r.Value)
+		e.FieldStart("value")
+		e.Int64(r.Value)
 	}
-	return out
+	e.ObjEnd()
 }
 
 // StatPolicy is the access rule of "stat" (docs/api.md): who sees, filters and writes which
@@ -223,258 +164,31 @@ func StatDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 	return nil
 }
 
-// StatGetQuery implements GET /stat/get.
-func (h *Handler) StatGetQuery(ctx context.Context, p api.StatGetQueryParams) (*api.StatReply, error) {
-	x := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name})
-	return h.statGet(ctx, &x, p.CtlSelect.Or(""))
-}
-
-// StatGetBody implements POST /stat/get.
-func (h *Handler) StatGetBody(ctx context.Context, req api.StatGetBodyReq) (*api.StatReply, error) {
-	x, err := statFromBody(req)
-	if err != nil {
-		return nil, err
+// statTable is the REST routes of "stat" on h's store: what they do is rest.Table's,
+// the same for every table, over this table's decoder, encoder, policy and writes.
+func (h *Handler) statTable() *rest.Table[store.Stat] {
+	return &rest.Table[store.Stat]{
+		Add: func(ctx context.Context, v auth.Viewer, r *store.Stat, set []bool) error {
+			return StatAdd(ctx, h.st, h.bus, v, r, set)
+		},
+		Decode: statDecode,
+		Del: func(ctx context.Context, v auth.Viewer, r *store.Stat) error {
+			return StatDel(ctx, h.st, h.bus, v, store.StatKeyOf(r))
+		},
+		Encode: statEncode,
+		Get: func(ctx context.Context, r *store.Stat) (*store.Stat, error) {
+			return h.st.Stat.Get(ctx, store.StatKeyOf(r))
+		},
+		Incr: func(ctx context.Context, v auth.Viewer, r *store.Stat) (*store.Stat, error) {
+			return StatIncr(ctx, h.st, h.bus, v, store.StatKeyOf(r), store.StatIncr{Value: r.Value})
+		},
+		Policy: StatPolicy,
+		Put: func(ctx context.Context, v auth.Viewer, r *store.Stat, set []bool) error {
+			return StatPut(ctx, h.st, h.bus, v, r, set)
+		},
+		Select: h.st.Stat.Select,
+		Update: func(ctx context.Context, v auth.Viewer, r *store.Stat, set []bool) (int64, error) {
+			return StatUpdate(ctx, h.st, h.bus, v, store.StatKeyOf(r), r, set)
+		},
 	}
-	return h.statGet(ctx, &x, "")
-}
-
-// statGet runs stat/get (a row as the caller may see it) for both its forms (GET parameters, POST body).
-func (h *Handler) statGet(ctx context.Context, x *statIn, sel string) (*api.StatReply, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	pick, err := rest.Pick(sel, store.StatTable)
-	if err != nil {
-		return nil, err
-	}
-	r, err := h.st.Stat.Get(ctx, k)
-	if err != nil {
-		return nil, err
-	}
-	out := statReply(r, StatPolicy.Show(auth.ViewerOf(ctx), StatPolicy.Owner(r), pick, nil))
-	return &out, nil
-}
-
-// StatSelectQuery implements GET /stat/select.
-func (h *Handler) StatSelectQuery(ctx context.Context, p api.StatSelectQueryParams) (*api.StatPage, error) {
-	return h.statSelect(ctx, &api.StatQueryForm{OwnerID: p.OwnerID, Name: p.Name, Note: p.Note, Value: p.Value, CtlOps: p.CtlOps, CtlCount: p.CtlCount, CtlToken: p.CtlToken, CtlSelect: p.CtlSelect, CtlDesc: p.CtlDesc, CtlSort: p.CtlSort, CtlTotal: p.CtlTotal})
-}
-
-// StatSelectBody implements POST /stat/select.
-func (h *Handler) StatSelectBody(ctx context.Context, req api.StatSelectBodyReq) (*api.StatPage, error) {
-	switch b := req.(type) {
-	case *api.StatQueryForm:
-		return h.statSelect(ctx, b)
-	case *api.StatQuery:
-		return h.statSelectJSON(ctx, b)
-	}
-	return nil, db.Invalid("stat", "", "unexpected body %T", req)
-}
-
-// statSelect runs a select given as query parameters or a form.
-func (h *Handler) statSelect(ctx context.Context, in *api.StatQueryForm) (*api.StatPage, error) {
-	s := rest.NewSelect("stat")
-	if v, ok := in.OwnerID.Get(); ok {
-		s.Str("owner_id", v)
-	}
-	if v, ok := in.Name.Get(); ok {
-		s.Str("name", v)
-	}
-	if v, ok := in.Note.Get(); ok {
-		s.Str("note", v)
-	}
-	if v, ok := in.Value.Get(); ok {
-		s.Str("value", v)
-	}
-	return h.statQuery(ctx, s, rest.Control{
-		Count:  in.CtlCount.Or(0),
-		Desc:   in.CtlDesc.Or(false),
-		Ops:    in.CtlOps.Or(""),
-		Select: in.CtlSelect.Or(""),
-		Sort:   in.CtlSort.Or(""),
-		Token:  in.CtlToken.Or(""),
-		Total:  in.CtlTotal.Or(false),
-	})
-}
-
-// statSelectJSON runs a select given as a JSON body.
-func (h *Handler) statSelectJSON(ctx context.Context, in *api.StatQuery) (*api.StatPage, error) {
-	s := rest.NewSelect("stat")
-	if err := s.Raw("owner_id", in.OwnerID); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("name", in.Name); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("note", in.Note); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("value", in.Value); err != nil {
-		return nil, err
-	}
-	return h.statQuery(ctx, s, rest.Control{
-		Count:  in.CtlCount.Or(0),
-		Desc:   in.CtlDesc.Or(false),
-		Ops:    in.CtlOps.Or(""),
-		Select: in.CtlSelect.Or(""),
-		Sort:   in.CtlSort.Or(""),
-		Token:  in.CtlToken.Or(""),
-		Total:  in.CtlTotal.Or(false),
-	})
-}
-
-// statQuery runs a select under the read rule of StatPolicy: what the caller may
-// filter, sort and count by, and the columns of each row it may see.
-func (h *Handler) statQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.StatPage, error) {
-	p, err := rest.RunSelect(ctx, StatPolicy, h.st.Stat.Select, s, c)
-	if err != nil {
-		return nil, err
-	}
-	out := &api.StatPage{Count: p.Count}
-	if p.Total {
-		return out, nil
-	}
-	out.Data = make([]api.StatReply, len(p.Rows))
-	for i := range p.Rows {
-		out.Data[i] = statReply(&p.Rows[i], p.Show(i))
-	}
-	if p.Next != "" {
-		out.NextToken = api.NewOptString(p.Next)
-	}
-	return out, nil
-}
-
-// StatAddQuery implements GET /stat/add.
-func (h *Handler) StatAddQuery(ctx context.Context, p api.StatAddQueryParams) (*api.StatReply, error) {
-	x := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name, Note: p.Note, Value: p.Value})
-	return h.statAdd(ctx, &x)
-}
-
-// StatAddBody implements POST /stat/add.
-func (h *Handler) StatAddBody(ctx context.Context, req api.StatAddBodyReq) (*api.StatReply, error) {
-	x, err := statFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.statAdd(ctx, &x)
-}
-
-// statAdd runs stat/add (a new row) for both its forms (GET parameters, POST body).
-func (h *Handler) statAdd(ctx context.Context, x *statIn) (*api.StatReply, error) {
-	v := auth.ViewerOf(ctx)
-	if err := StatAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
-		return nil, err
-	}
-	out := statReply(&x.r, StatPolicy.Show(v, StatPolicy.Owner(&x.r), nil, nil))
-	return &out, nil
-}
-
-// StatPutQuery implements GET /stat/put.
-func (h *Handler) StatPutQuery(ctx context.Context, p api.StatPutQueryParams) (*api.StatReply, error) {
-	x := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name, Note: p.Note, Value: p.Value})
-	return h.statPut(ctx, &x)
-}
-
-// StatPutBody implements POST /stat/put.
-func (h *Handler) StatPutBody(ctx context.Context, req api.StatPutBodyReq) (*api.StatReply, error) {
-	x, err := statFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.statPut(ctx, &x)
-}
-
-// statPut runs stat/put (a row added or replaced) for both its forms (GET parameters, POST body).
-func (h *Handler) statPut(ctx context.Context, x *statIn) (*api.StatReply, error) {
-	v := auth.ViewerOf(ctx)
-	if err := StatPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
-		return nil, err
-	}
-	out := statReply(&x.r, StatPolicy.Show(v, StatPolicy.Owner(&x.r), nil, nil))
-	return &out, nil
-}
-
-// StatUpdateQuery implements GET /stat/update.
-func (h *Handler) StatUpdateQuery(ctx context.Context, p api.StatUpdateQueryParams) (*api.Info, error) {
-	x := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name, Note: p.Note, Value: p.Value})
-	return h.statUpdate(ctx, &x)
-}
-
-// StatUpdateBody implements POST /stat/update.
-func (h *Handler) StatUpdateBody(ctx context.Context, req api.StatUpdateBodyReq) (*api.Info, error) {
-	x, err := statFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.statUpdate(ctx, &x)
-}
-
-// statUpdate runs stat/update (the columns given of a row) for both its forms (GET parameters, POST body).
-func (h *Handler) statUpdate(ctx context.Context, x *statIn) (*api.Info, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	n, err := StatUpdate(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, &x.r, x.set[:])
-	if err != nil {
-		return nil, err
-	}
-	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
-}
-
-// StatIncrQuery implements GET /stat/incr.
-func (h *Handler) StatIncrQuery(ctx context.Context, p api.StatIncrQueryParams) (*api.StatReply, error) {
-	x := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name, Value: p.Value})
-	return h.statIncr(ctx, &x)
-}
-
-// StatIncrBody implements POST /stat/incr.
-func (h *Handler) StatIncrBody(ctx context.Context, req api.StatIncrBodyReq) (*api.StatReply, error) {
-	x, err := statFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.statIncr(ctx, &x)
-}
-
-// statIncr runs stat/incr (counters added to) for both its forms (GET parameters, POST body).
-func (h *Handler) statIncr(ctx context.Context, x *statIn) (*api.StatReply, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	r, err := StatIncr(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, store.StatIncr{Value: x.r.Value})
-	if err != nil {
-		return nil, err
-	}
-	out := statReply(r, StatPolicy.Show(auth.ViewerOf(ctx), StatPolicy.Owner(r), nil, nil))
-	return &out, nil
-}
-
-// StatDelQuery implements GET /stat/del.
-func (h *Handler) StatDelQuery(ctx context.Context, p api.StatDelQueryParams) (*api.Info, error) {
-	x := statFromForm(&api.StatForm{OwnerID: p.OwnerID, Name: p.Name})
-	return h.statDel(ctx, &x)
-}
-
-// StatDelBody implements POST /stat/del.
-func (h *Handler) StatDelBody(ctx context.Context, req api.StatDelBodyReq) (*api.Info, error) {
-	x, err := statFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.statDel(ctx, &x)
-}
-
-// statDel runs stat/del (a row deleted) for both its forms (GET parameters, POST body).
-func (h *Handler) statDel(ctx context.Context, x *statIn) (*api.Info, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	if err := StatDel(ctx, h.st, h.bus, auth.ViewerOf(ctx), k); err != nil {
-		return nil, err
-	}
-	return &api.Info{}, nil
 }

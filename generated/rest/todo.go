@@ -5,132 +5,53 @@ package rest
 import (
 	"context"
 
-	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
+	"github.com/go-faster/jx"
 )
 
-// todoIn is what a request gives for table "todo": a row and which of its columns were given.
-type todoIn struct {
-	r   store.Todo
-	set [6]bool
+// todoDecode reads the columns of "todo" that in gives into r, marking them in set.
+func todoDecode(in *rest.Input, r *store.Todo, set []bool) {
+	rest.Str(in, "id", &r.ID, &set[store.TodoColID])
+	rest.Str(in, "name", &r.Name, &set[store.TodoColName])
+	rest.Str(in, "descr", &r.Descr, &set[store.TodoColDescr])
+	rest.NTime(in, "due", &r.Due, &set[store.TodoColDue])
+	rest.Bool(in, "done", &r.Done, &set[store.TodoColDone])
+	rest.Int(in, "mtime", &r.Mtime, &set[store.TodoColMtime])
 }
 
-// todoFromInput reads the columns a JSON request gives.
-func todoFromInput(in *api.TodoInput) (todoIn, error) {
-	var x todoIn
-	if v, ok := in.ID.Get(); ok {
-		x.set[store.TodoColID] = true
-		x.r.ID = v
-	}
-	if v, ok := in.Name.Get(); ok {
-		x.set[store.TodoColName] = true
-		x.r.Name = v
-	}
-	if v, ok := in.Descr.Get(); ok {
-		x.set[store.TodoColDescr] = true
-		x.r.Descr = v
-	}
-	if in.Due != nil {
-		x.set[store.TodoColDue] = true
-		t, null, err := rest.DecodeTime("todo", "due", in.Due)
-		if err != nil {
-			return x, err
-		}
-		if !null {
-			x.r.Due = &t
-		}
-	}
-	if v, ok := in.Done.Get(); ok {
-		x.set[store.TodoColDone] = true
-		x.r.Done = v
-	}
-	if v, ok := in.Mtime.Get(); ok {
-		x.set[store.TodoColMtime] = true
-		x.r.Mtime = v
-	}
-	return x, nil
-}
-
-// todoFromForm reads the columns a form or query request gives.
-func todoFromForm(in *api.TodoForm) (todoIn, error) {
-	var x todoIn
-	if v, ok := in.ID.Get(); ok {
-		x.set[store.TodoColID] = true
-		x.r.ID = v
-	}
-	if v, ok := in.Name.Get(); ok {
-		x.set[store.TodoColName] = true
-		x.r.Name = v
-	}
-	if v, ok := in.Descr.Get(); ok {
-		x.set[store.TodoColDescr] = true
-		x.r.Descr = v
-	}
-	if v, ok := in.Due.Get(); ok {
-		x.set[store.TodoColDue] = true
-		t, err := rest.ParseTime("todo", "due", v)
-		if err != nil {
-			return x, err
-		}
-		w := t
-		x.r.Due = &w
-	}
-	if v, ok := in.Done.Get(); ok {
-		x.set[store.TodoColDone] = true
-		x.r.Done = v
-	}
-	if v, ok := in.Mtime.Get(); ok {
-		x.set[store.TodoColMtime] = true
-		x.r.Mtime = v
-	}
-	return x, nil
-}
-
-// todoFromBody reads a JSON or form body.
-func todoFromBody(req any) (todoIn, error) {
-	switch b := req.(type) {
-	case *api.TodoInput:
-		return todoFromInput(b)
-	case *api.TodoForm:
-		return todoFromForm(b)
-	}
-	return todoIn{}, db.Invalid("todo", "", "unexpected body %T", req)
-}
-
-// key returns the key of the row, checking that the request gave every part.
-func (x *todoIn) key() (store.TodoKey, error) {
-	if err := rest.Need(x.set[store.TodoColID], "todo", "id"); err != nil {
-		return store.TodoKey{}, err
-	}
-	return store.TodoKeyOf(&x.r), nil
-}
-
-// todoReply is r as the API shows it: the columns in show (from its policy), never a secure one.
-func todoReply(r *store.Todo, show []bool) api.TodoReply {
-	var out api.TodoReply
+// todoEncode writes r as the API shows it: the columns in show (from its policy), never a
+// secure one; a null value is left out.
+func todoEncode(e *jx.Encoder, r *store.Todo, show []bool) {
+	e.ObjStart()
 	if show[store.TodoColID] {
-		out.ID = api.NewOptString(r.ID)
+		e.FieldStart("id")
+		e.Str(r.ID)
 	}
 	if show[store.TodoColName] {
-		out.Name = api.NewOptString(r.Name)
+		e.FieldStart("name")
+		e.Str(r.Name)
 	}
 	if show[store.TodoColDescr] {
-		out.Descr = api.NewOptString(r.Descr)
+		e.FieldStart("descr")
+		e.Str(r.Descr)
 	}
 	if show[store.TodoColDue] && r.Due != nil {
-		out.Due = api.NewOptDateTime(*r.Due)
+		e.FieldStart("due")
+		rest.EncodeTime(e, *r.Due)
 	}
 	if show[store.TodoColDone] {
-		out.Done = api.NewOptBool(r.Done)
+		e.FieldStart("done")
+		e.Bool(r.Done)
 	}
 	if show[store.TodoColMtime] {
-		out.Mtime = api.NewOptInt64(r.Mtime)
+		e.FieldStart("mtime")
+		e.Int64(r.Mtime)
 	}
-	return out
+	e.ObjEnd()
 }
 
 // TodoPolicy is the access rule of "todo" (docs/api.md): who sees, filters and writes which
@@ -196,256 +117,28 @@ func TodoDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 	return nil
 }
 
-// TodoGetQuery implements GET /todo/get.
-func (h *Handler) TodoGetQuery(ctx context.Context, p api.TodoGetQueryParams) (*api.TodoReply, error) {
-	x, err := todoFromForm(&api.TodoForm{ID: p.ID})
-	if err != nil {
-		return nil, err
+// todoTable is the REST routes of "todo" on h's store: what they do is rest.Table's,
+// the same for every table, over this table's decoder, encoder, policy and writes.
+func (h *Handler) todoTable() *rest.Table[store.Todo] {
+	return &rest.Table[store.Todo]{
+		Add: func(ctx context.Context, v auth.Viewer, r *store.Todo, set []bool) error {
+			return TodoAdd(ctx, h.st, h.bus, v, r, set)
+		},
+		Decode: todoDecode,
+		Del: func(ctx context.Context, v auth.Viewer, r *store.Todo) error {
+			return TodoDel(ctx, h.st, h.bus, v, store.TodoKeyOf(r))
+		},
+		Encode: todoEncode,
+		Get: func(ctx context.Context, r *store.Todo) (*store.Todo, error) {
+			return h.st.Todo.Get(ctx, store.TodoKeyOf(r))
+		},
+		Policy: TodoPolicy,
+		Put: func(ctx context.Context, v auth.Viewer, r *store.Todo, set []bool) error {
+			return TodoPut(ctx, h.st, h.bus, v, r, set)
+		},
+		Select: h.st.Todo.Select,
+		Update: func(ctx context.Context, v auth.Viewer, r *store.Todo, set []bool) (int64, error) {
+			return TodoUpdate(ctx, h.st, h.bus, v, store.TodoKeyOf(r), r, set)
+		},
 	}
-	return h.todoGet(ctx, &x, p.CtlSelect.Or(""))
-}
-
-// TodoGetBody implements POST /todo/get.
-func (h *Handler) TodoGetBody(ctx context.Context, req api.TodoGetBodyReq) (*api.TodoReply, error) {
-	x, err := todoFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.todoGet(ctx, &x, "")
-}
-
-// todoGet runs todo/get (a row as the caller may see it) for both its forms (GET parameters, POST body).
-func (h *Handler) todoGet(ctx context.Context, x *todoIn, sel string) (*api.TodoReply, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	pick, err := rest.Pick(sel, store.TodoTable)
-	if err != nil {
-		return nil, err
-	}
-	r, err := h.st.Todo.Get(ctx, k)
-	if err != nil {
-		return nil, err
-	}
-	out := todoReply(r, TodoPolicy.Show(auth.ViewerOf(ctx), "", pick, nil))
-	return &out, nil
-}
-
-// TodoSelectQuery implements GET /todo/select.
-func (h *Handler) TodoSelectQuery(ctx context.Context, p api.TodoSelectQueryParams) (*api.TodoPage, error) {
-	return h.todoSelect(ctx, &api.TodoQueryForm{ID: p.ID, Name: p.Name, Descr: p.Descr, Due: p.Due, Done: p.Done, Mtime: p.Mtime, CtlOps: p.CtlOps, CtlCount: p.CtlCount, CtlToken: p.CtlToken, CtlSelect: p.CtlSelect, CtlDesc: p.CtlDesc, CtlSort: p.CtlSort, CtlTotal: p.CtlTotal})
-}
-
-// TodoSelectBody implements POST /todo/select.
-func (h *Handler) TodoSelectBody(ctx context.Context, req api.TodoSelectBodyReq) (*api.TodoPage, error) {
-	switch b := req.(type) {
-	case *api.TodoQueryForm:
-		return h.todoSelect(ctx, b)
-	case *api.TodoQuery:
-		return h.todoSelectJSON(ctx, b)
-	}
-	return nil, db.Invalid("todo", "", "unexpected body %T", req)
-}
-
-// todoSelect runs a select given as query parameters or a form.
-func (h *Handler) todoSelect(ctx context.Context, in *api.TodoQueryForm) (*api.TodoPage, error) {
-	s := rest.NewSelect("todo")
-	if v, ok := in.ID.Get(); ok {
-		s.Str("id", v)
-	}
-	if v, ok := in.Name.Get(); ok {
-		s.Str("name", v)
-	}
-	if v, ok := in.Descr.Get(); ok {
-		s.Str("descr", v)
-	}
-	if v, ok := in.Due.Get(); ok {
-		s.Str("due", v)
-	}
-	if v, ok := in.Done.Get(); ok {
-		s.Str("done", v)
-	}
-	if v, ok := in.Mtime.Get(); ok {
-		s.Str("mtime", v)
-	}
-	return h.todoQuery(ctx, s, rest.Control{
-		Count:  in.CtlCount.Or(0),
-		Desc:   in.CtlDesc.Or(false),
-		Ops:    in.CtlOps.Or(""),
-		Select: in.CtlSelect.Or(""),
-		Sort:   in.CtlSort.Or(""),
-		Token:  in.CtlToken.Or(""),
-		Total:  in.CtlTotal.Or(false),
-	})
-}
-
-// todoSelectJSON runs a select given as a JSON body.
-func (h *Handler) todoSelectJSON(ctx context.Context, in *api.TodoQuery) (*api.TodoPage, error) {
-	s := rest.NewSelect("todo")
-	if err := s.Raw("id", in.ID); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("name", in.Name); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("descr", in.Descr); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("due", in.Due); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("done", in.Done); err != nil {
-		return nil, err
-	}
-	if err := s.Raw("mtime", in.Mtime); err != nil {
-		return nil, err
-	}
-	return h.todoQuery(ctx, s, rest.Control{
-		Count:  in.CtlCount.Or(0),
-		Desc:   in.CtlDesc.Or(false),
-		Ops:    in.CtlOps.Or(""),
-		Select: in.CtlSelect.Or(""),
-		Sort:   in.CtlSort.Or(""),
-		Token:  in.CtlToken.Or(""),
-		Total:  in.CtlTotal.Or(false),
-	})
-}
-
-// todoQuery runs a select under the read rule of TodoPolicy: what the caller may
-// filter, sort and count by, and the columns of each row it may see.
-func (h *Handler) todoQuery(ctx context.Context, s *rest.Select, c rest.Control) (*api.TodoPage, error) {
-	p, err := rest.RunSelect(ctx, TodoPolicy, h.st.Todo.Select, s, c)
-	if err != nil {
-		return nil, err
-	}
-	out := &api.TodoPage{Count: p.Count}
-	if p.Total {
-		return out, nil
-	}
-	out.Data = make([]api.TodoReply, len(p.Rows))
-	for i := range p.Rows {
-		out.Data[i] = todoReply(&p.Rows[i], p.Show(i))
-	}
-	if p.Next != "" {
-		out.NextToken = api.NewOptString(p.Next)
-	}
-	return out, nil
-}
-
-// TodoAddQuery implements GET /todo/add.
-func (h *Handler) TodoAddQuery(ctx context.Context, p api.TodoAddQueryParams) (*api.TodoReply, error) {
-	x, err := todoFromForm(&api.TodoForm{ID: p.ID, Name: p.Name, Descr: p.Descr, Due: p.Due, Done: p.Done, Mtime: p.Mtime})
-	if err != nil {
-		return nil, err
-	}
-	return h.todoAdd(ctx, &x)
-}
-
-// TodoAddBody implements POST /todo/add.
-func (h *Handler) TodoAddBody(ctx context.Context, req api.TodoAddBodyReq) (*api.TodoReply, error) {
-	x, err := todoFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.todoAdd(ctx, &x)
-}
-
-// todoAdd runs todo/add (a new row) for both its forms (GET parameters, POST body).
-func (h *Handler) todoAdd(ctx context.Context, x *todoIn) (*api.TodoReply, error) {
-	v := auth.ViewerOf(ctx)
-	if err := TodoAdd(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
-		return nil, err
-	}
-	out := todoReply(&x.r, TodoPolicy.Show(v, "", nil, nil))
-	return &out, nil
-}
-
-// TodoPutQuery implements GET /todo/put.
-func (h *Handler) TodoPutQuery(ctx context.Context, p api.TodoPutQueryParams) (*api.TodoReply, error) {
-	x, err := todoFromForm(&api.TodoForm{ID: p.ID, Name: p.Name, Descr: p.Descr, Due: p.Due, Done: p.Done, Mtime: p.Mtime})
-	if err != nil {
-		return nil, err
-	}
-	return h.todoPut(ctx, &x)
-}
-
-// TodoPutBody implements POST /todo/put.
-func (h *Handler) TodoPutBody(ctx context.Context, req api.TodoPutBodyReq) (*api.TodoReply, error) {
-	x, err := todoFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.todoPut(ctx, &x)
-}
-
-// todoPut runs todo/put (a row added or replaced) for both its forms (GET parameters, POST body).
-func (h *Handler) todoPut(ctx context.Context, x *todoIn) (*api.TodoReply, error) {
-	v := auth.ViewerOf(ctx)
-	if err := TodoPut(ctx, h.st, h.bus, v, &x.r, x.set[:]); err != nil {
-		return nil, err
-	}
-	out := todoReply(&x.r, TodoPolicy.Show(v, "", nil, nil))
-	return &out, nil
-}
-
-// TodoUpdateQuery implements GET /todo/update.
-func (h *Handler) TodoUpdateQuery(ctx context.Context, p api.TodoUpdateQueryParams) (*api.Info, error) {
-	x, err := todoFromForm(&api.TodoForm{ID: p.ID, Name: p.Name, Descr: p.Descr, Due: p.Due, Done: p.Done, Mtime: p.Mtime})
-	if err != nil {
-		return nil, err
-	}
-	return h.todoUpdate(ctx, &x)
-}
-
-// TodoUpdateBody implements POST /todo/update.
-func (h *Handler) TodoUpdateBody(ctx context.Context, req api.TodoUpdateBodyReq) (*api.Info, error) {
-	x, err := todoFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.todoUpdate(ctx, &x)
-}
-
-// todoUpdate runs todo/update (the columns given of a row) for both its forms (GET parameters, POST body).
-func (h *Handler) todoUpdate(ctx context.Context, x *todoIn) (*api.Info, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	n, err := TodoUpdate(ctx, h.st, h.bus, auth.ViewerOf(ctx), k, &x.r, x.set[:])
-	if err != nil {
-		return nil, err
-	}
-	return &api.Info{AffectedRows: api.NewOptInt64(n)}, nil
-}
-
-// TodoDelQuery implements GET /todo/del.
-func (h *Handler) TodoDelQuery(ctx context.Context, p api.TodoDelQueryParams) (*api.Info, error) {
-	x, err := todoFromForm(&api.TodoForm{ID: p.ID})
-	if err != nil {
-		return nil, err
-	}
-	return h.todoDel(ctx, &x)
-}
-
-// TodoDelBody implements POST /todo/del.
-func (h *Handler) TodoDelBody(ctx context.Context, req api.TodoDelBodyReq) (*api.Info, error) {
-	x, err := todoFromBody(req)
-	if err != nil {
-		return nil, err
-	}
-	return h.todoDel(ctx, &x)
-}
-
-// todoDel runs todo/del (a row deleted) for both its forms (GET parameters, POST body).
-func (h *Handler) todoDel(ctx context.Context, x *todoIn) (*api.Info, error) {
-	k, err := x.key()
-	if err != nil {
-		return nil, err
-	}
-	if err := TodoDel(ctx, h.st, h.bus, auth.ViewerOf(ctx), k); err != nil {
-		return nil, err
-	}
-	return &api.Info{}, nil
 }

@@ -10,7 +10,6 @@ import (
 
 	gqlgen "github.com/99designs/gqlgen/graphql"
 
-	"github.com/bkgen/bkgen/generated/api"
 	"github.com/bkgen/bkgen/generated/graphql"
 	"github.com/bkgen/bkgen/generated/jobs"
 	"github.com/bkgen/bkgen/generated/rest"
@@ -20,8 +19,6 @@ import (
 	"github.com/bkgen/bkgen/runtime/db"
 	rtjobs "github.com/bkgen/bkgen/runtime/jobs"
 	"github.com/bkgen/bkgen/runtime/pubsub"
-	rtrest "github.com/bkgen/bkgen/runtime/rest"
-	"github.com/bkgen/bkgen/runtime/web"
 )
 
 // Spec is openapi.yaml, served at /openapi.yaml.
@@ -44,11 +41,7 @@ func App(h jobs.Handlers) *app.App {
 			return store.New(p).CreateTables(ctx)
 		},
 		API: func(p *db.Pool, bus pubsub.Bus) (http.Handler, error) {
-			return api.NewServer(rest.NewHandler(store.New(p), bus),
-				api.WithErrorHandler(rtrest.DecodeErrors(store.Infos())),
-				api.WithNotFound(web.NotFound),
-				api.WithMethodNotAllowed(web.MethodNotAllowed),
-			)
+			return rest.NewHandler(store.New(p), bus), nil
 		},
 		Accounts: func(p *db.Pool) auth.Accounts { return accounts{store.NewBkAuthStore(p)} },
 		Routes:   accountRoutes,

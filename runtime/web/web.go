@@ -21,21 +21,9 @@ import (
 	"syscall"
 	"time"
 
-	goerrors "github.com/go-faster/errors"
-	"github.com/ogen-go/ogen/ogenerrors"
-	"github.com/ogen-go/ogen/validate"
-
 	"github.com/bkgen/bkgen/runtime/config"
 	"github.com/bkgen/bkgen/runtime/db"
 )
-
-func init() {
-	// ogen reports every absent optional parameter as an error made with
-	// go-faster/errors, which captures a stack frame each time: 16% of the
-	// CPU of a select request with its 13 optional parameters. Nothing
-	// reads those traces.
-	goerrors.DisableTrace()
-}
 
 // Config holds the server parameters.
 type Config struct {
@@ -113,6 +101,11 @@ type Problem struct {
 
 func (p *Problem) Error() string { return p.Message }
 
+// BadRequest is a 400 Problem: what the client sent cannot be read.
+func BadRequest(code, message string) *Problem {
+	return &Problem{Status: http.StatusBadRequest, Code: code, Message: message}
+}
+
 // storageStatus is the HTTP status of each code of the storage errors
 // (db.Error): the storage layer knows nothing of HTTP.
 var storageStatus = map[string]int{
@@ -141,7 +134,6 @@ func StatusOf(code string) int {
 // which it logs with the whole error so that none goes unseen.
 func ErrorOf(err error) (int, string, string) {
 	var mbe *http.MaxBytesError
-	var ct *validate.InvalidContentTypeError
 	var de *db.Error
 	var pr *Problem
 	var ve *db.ValidationError
@@ -150,8 +142,6 @@ func ErrorOf(err error) (int, string, string) {
 		return pr.Status, pr.Code, pr.Message
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge, "TooLarge", fmt.Sprintf("request body is larger than %d bytes", mbe.Limit)
-	case errors.As(err, &ct):
-		return http.StatusUnsupportedMediaType, "UnsupportedMediaType", "content type must be application/json or application/x-www-form-urlencoded"
 	case errors.Is(err, context.Canceled):
 		return 499, "Canceled", "request canceled"
 	case errors.Is(err, context.DeadlineExceeded):
@@ -170,37 +160,14 @@ func ErrorOf(err error) (int, string, string) {
 		// details (addresses, syscalls) are not the client's business
 		return http.StatusBadRequest, "BadBody", "cannot read the request body"
 	}
-	var oe ogenerrors.Error
-	if errors.As(err, &oe) {
-		status := oe.Code()
-		if status >= 400 && status < 500 {
-			return status, "InvalidRequest", err.Error()
-		}
-	}
 	slog.Error("request failed", "err", err)
 	return http.StatusInternalServerError, "Error", "internal error"
-}
-
-// Transport reports an error of the request's transport, not of its values:
-// a body over the limit, a content type no route takes, a connection that
-// failed or went away. ErrorOf gives each its own status.
-func Transport(err error) bool {
-	var mbe *http.MaxBytesError
-	var ct *validate.InvalidContentTypeError
-	return errors.As(err, &mbe) || errors.As(err, &ct) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || isSocket(err)
 }
 
 // isSocket reports an error of the connection itself.
 func isSocket(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
-}
-
-// OgenErrors is the ogen error handler: request decoding and validation
-// failures in the one shape.
-func OgenErrors(ctx context.Context, w http.ResponseWriter, r *http.Request, err error) {
-	status, code, msg := ErrorOf(err) // logs the 5xx ones
-	Error(w, status, code, msg)
 }
 
 // NotFound answers unknown routes.
