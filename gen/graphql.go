@@ -78,6 +78,10 @@ func runGqlgen(schema []byte, outDir string) (exec, models []byte, err error) {
 	cfg.Exec = gqlconfig.ExecConfig{Filename: filepath.Join(dir, "exec.go"), Package: "graphql"}
 	cfg.Model = gqlconfig.PackageConfig{Filename: filepath.Join(dir, "models.go"), Package: "graphql"}
 	cfg.SkipModTidy = true // go.mod is the user's: gqlgen must not rewrite it (and the app may not build before generate)
+	// the one complexity rule (a list costs its children times its page
+	// size) is runtime/gql's, decided from the schema: gqlgen's per-field
+	// complexity table would be ~170 lines per table (issue 16)
+	cfg.OmitComplexity = true
 	cfg.Models = gqlconfig.TypeMap{
 		// errors in our words, and times take what REST takes (a date,
 		// Unix ms): runtime/gql/scalars.go

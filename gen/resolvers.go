@@ -43,22 +43,10 @@ func resolversFile(m *Model, r *REST) *jen.File {
 		gqlTable(f, t)
 		gqlSubscription(f, t)
 	}
-	f.Comment("NewConfig returns the executable schema's configuration: the resolvers, and list")
-	f.Comment("complexity as the children's times the page size, so that the complexity limit")
-	f.Comment("bounds the rows a query can ask for.")
-	f.Func().Id("NewConfig").Params(jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Id("Config").BlockFunc(func(g *jen.Group) {
-		g.Id("c").Op(":=").Id("Config").Values(jen.Id("Resolvers").Op(":").Id("NewResolver").Call(jen.Id("st"), jen.Id("bus")))
-		for _, t := range r.Tables {
-			g.Id("c").Dot("Complexity").Dot("Query").Dot(gqlName(Plural(t.Name))).Op("=").Func().Params(
-				jen.Id("child").Int(), jen.Id("_").Index().Op("*").Id(t.GoName+"Cond"), jen.Id("first").Op("*").Int(), jen.Id("_").Op("*").String(), jen.Id("_").Op("*").Bool(), jen.Id("_").Op("*").Id(t.GoName+"Column"),
-			).Int().Block(jen.Return(jen.Id("child").Op("*").Id("pageSize").Call(jen.Id("first"))))
-		}
-		g.Return(jen.Id("c"))
-	})
-	f.Comment("pageSize is the rows a list asks for: first, else the store's default, at most its maximum.")
-	f.Func().Id("pageSize").Params(jen.Id("first").Op("*").Int()).Int().Block(
-		jen.If(jen.Id("first").Op("==").Nil().Op("||").Op("*").Id("first").Op("<=").Lit(0)).Block(jen.Return(jen.Qual(dbPkg, "DefaultCount"))),
-		jen.Return(jen.Min(jen.Op("*").Id("first"), jen.Qual(dbPkg, "MaxCount"))),
+	f.Comment("NewConfig returns the executable schema's configuration: the resolvers (the")
+	f.Comment("complexity of lists is runtime/gql's, the same rule for every table).")
+	f.Func().Id("NewConfig").Params(jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Id("Config").Block(
+		jen.Return(jen.Id("Config").Values(jen.Id("Resolvers").Op(":").Id("NewResolver").Call(jen.Id("st"), jen.Id("bus")))),
 	)
 	return f
 }

@@ -1478,42 +1478,8 @@ func (s subscriptionResolver) TodoChanged(ctx context.Context, kID *string) (<-c
 	return out, nil
 }
 
-// NewConfig returns the executable schema's configuration: the resolvers, and list
-// complexity as the children's times the page size, so that the complexity limit
-// bounds the rows a query can ask for.
+// NewConfig returns the executable schema's configuration: the resolvers (the
+// complexity of lists is runtime/gql's, the same rule for every table).
 func NewConfig(st *store.Store, bus pubsub.Bus) Config {
-	c := Config{Resolvers: NewResolver(st, bus)}
-	c.Complexity.Query.Albums = func(child int, _ []*AlbumCond, first *int, _ *string, _ *bool, _ *AlbumColumn) int {
-		return child * pageSize(first)
-	}
-	c.Complexity.Query.Bookmarks = func(child int, _ []*BookmarkCond, first *int, _ *string, _ *bool, _ *BookmarkColumn) int {
-		return child * pageSize(first)
-	}
-	c.Complexity.Query.Counters = func(child int, _ []*CounterCond, first *int, _ *string, _ *bool, _ *CounterColumn) int {
-		return child * pageSize(first)
-	}
-	c.Complexity.Query.Notes = func(child int, _ []*NoteCond, first *int, _ *string, _ *bool, _ *NoteColumn) int {
-		return child * pageSize(first)
-	}
-	c.Complexity.Query.Photos = func(child int, _ []*PhotoCond, first *int, _ *string, _ *bool, _ *PhotoColumn) int {
-		return child * pageSize(first)
-	}
-	c.Complexity.Query.Scores = func(child int, _ []*ScoreCond, first *int, _ *string, _ *bool, _ *ScoreColumn) int {
-		return child * pageSize(first)
-	}
-	c.Complexity.Query.Stats = func(child int, _ []*StatCond, first *int, _ *string, _ *bool, _ *StatColumn) int {
-		return child * pageSize(first)
-	}
-	c.Complexity.Query.Todos = func(child int, _ []*TodoCond, first *int, _ *string, _ *bool, _ *TodoColumn) int {
-		return child * pageSize(first)
-	}
-	return c
-}
-
-// pageSize is the rows a list asks for: first, else the store's default, at most its maximum.
-func pageSize(first *int) int {
-	if first == nil || *first <= 0 {
-		return db.DefaultCount
-	}
-	return min(*first, db.MaxCount)
+	return Config{Resolvers: NewResolver(st, bus)}
 }

@@ -99,7 +99,7 @@ func server(es graphql.ExecutableSchema, c Config) *handler.Server {
 	if c.Depth <= 0 {
 		c.Depth = 10
 	}
-	srv := handler.New(es)
+	srv := handler.New(withPageComplexity(es))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.SSE{}) // before POST: it takes POSTs that accept text/event-stream
