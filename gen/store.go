@@ -146,6 +146,24 @@ func tableFile(f *jen.File, t *Table) {
 	// Table description.
 	f.Commentf("%s describes table %q to the engine.", t.TableVar, t.Name)
 	f.Var().Id(t.TableVar).Op("=").Op("&").Qual(dbPkg, "Table").Types(jen.Id(t.GoName)).Add(literal([]kv{
+		{"Schema", jen.Qual(dbPkg, "Schema").Add(literal(schemaFields(t)))},
+		{"Arg", jen.Id(u + "Arg")},
+		{"Dest", jen.Id(u + "Dest")},
+	}))
+
+	argFunc(f, t)
+	destFunc(f, t)
+	keyArgsFunc(f, t)
+	checkFunc(f, t)
+	prepareFunc(f, t)
+	setsFunc(f, t)
+	storeType(f, t)
+}
+
+// schemaFields are the fields of the table's db.Schema: what it is,
+// whatever the Go type of its rows.
+func schemaFields(t *Table) []kv {
+	return []kv{
 		{"Name", jen.Lit(t.Name)},
 		{"Columns", jen.Index().Qual(dbPkg, "Column").CustomFunc(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, func(g *jen.Group) {
 			for _, c := range t.Columns {
@@ -160,17 +178,7 @@ func tableFile(f *jen.File, t *Table) {
 		{"Indexes", indexesCode(t)},
 		{"SkipPools", skipPoolsCode(t)},
 		{"CacheTTL", cacheTTLCode(t)},
-		{"Arg", jen.Id(u + "Arg")},
-		{"Dest", jen.Id(u + "Dest")},
-	}))
-
-	argFunc(f, t)
-	destFunc(f, t)
-	keyArgsFunc(f, t)
-	checkFunc(f, t)
-	prepareFunc(f, t)
-	setsFunc(f, t)
-	storeType(f, t)
+	}
 }
 
 func columnDoc(c *Column) string {

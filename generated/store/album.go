@@ -66,19 +66,21 @@ const (
 
 // AlbumTable describes table "album" to the engine.
 var AlbumTable = &db.Table[Album]{
-	Name: "album",
-	Columns: []db.Column{
-		{Name: "id", Kind: db.KindString, Key: 1, UUID: true},
-		{Name: "owner_id", Kind: db.KindString, Owner: true},
-		{Name: "title", Kind: db.KindString, Pub: true},
-		{Name: "private", Kind: db.KindBool},
-		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
+	Schema: db.Schema{
+		Name: "album",
+		Columns: []db.Column{
+			{Name: "id", Kind: db.KindString, Key: 1, UUID: true},
+			{Name: "owner_id", Kind: db.KindString, Owner: true},
+			{Name: "title", Kind: db.KindString, Pub: true},
+			{Name: "private", Kind: db.KindBool},
+			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
+		},
+		Keys:     []int{AlbumColID},
+		Indexes:  []db.Index{{Name: "album_owner_id_mtime_idx", Columns: []int{AlbumColOwnerID, AlbumColMtime}}},
+		CacheTTL: 60000 * time.Millisecond,
 	},
-	Keys:     []int{AlbumColID},
-	Indexes:  []db.Index{{Name: "album_owner_id_mtime_idx", Columns: []int{AlbumColOwnerID, AlbumColMtime}}},
-	CacheTTL: 60000 * time.Millisecond,
-	Arg:      albumArg,
-	Dest:     albumDest,
+	Arg:  albumArg,
+	Dest: albumDest,
 }
 
 // albumArg returns the canonical value of column col of r.

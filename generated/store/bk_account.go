@@ -104,23 +104,25 @@ const (
 
 // BkAccountTable describes table "bk_account" to the engine.
 var BkAccountTable = &db.Table[BkAccount]{
-	Name: "bk_account",
-	Columns: []db.Column{
-		{Name: "id", Kind: db.KindString, Key: 1, Pub: true, Owner: true},
-		{Name: "login", Kind: db.KindString},
-		{Name: "name", Kind: db.KindString, Pub: true},
-		{Name: "first_name", Kind: db.KindString, Pub: true},
-		{Name: "last_name", Kind: db.KindString, Pub: true},
-		{Name: "email", Kind: db.KindString},
-		{Name: "phone", Kind: db.KindString},
-		{Name: "website", Kind: db.KindString},
-		{Name: "company", Kind: db.KindString},
-		{Name: "country", Kind: db.KindString},
-		{Name: "status", Kind: db.KindString, Admin: true},
-		{Name: "ctime", Kind: db.KindInt, Bits: 64},
-		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
+	Schema: db.Schema{
+		Name: "bk_account",
+		Columns: []db.Column{
+			{Name: "id", Kind: db.KindString, Key: 1, Pub: true, Owner: true},
+			{Name: "login", Kind: db.KindString},
+			{Name: "name", Kind: db.KindString, Pub: true},
+			{Name: "first_name", Kind: db.KindString, Pub: true},
+			{Name: "last_name", Kind: db.KindString, Pub: true},
+			{Name: "email", Kind: db.KindString},
+			{Name: "phone", Kind: db.KindString},
+			{Name: "website", Kind: db.KindString},
+			{Name: "company", Kind: db.KindString},
+			{Name: "country", Kind: db.KindString},
+			{Name: "status", Kind: db.KindString, Admin: true},
+			{Name: "ctime", Kind: db.KindInt, Bits: 64},
+			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
+		},
+		Keys: []int{BkAccountColID},
 	},
-	Keys: []int{BkAccountColID},
 	Arg:  bkAccountArg,
 	Dest: bkAccountDest,
 }

@@ -99,22 +99,24 @@ const (
 
 // BkAuthTable describes table "bk_auth" to the engine.
 var BkAuthTable = &db.Table[BkAuth]{
-	Name: "bk_auth",
-	Columns: []db.Column{
-		{Name: "login", Kind: db.KindString, Key: 1},
-		{Name: "id", Kind: db.KindString, UUID: true},
-		{Name: "name", Kind: db.KindString},
-		{Name: "type", Kind: db.KindString, Admin: true},
-		{Name: "secret", Kind: db.KindString, Secure: true},
-		{Name: "password", Kind: db.KindString, Secure: true},
-		{Name: "auth_secret", Kind: db.KindString, Secure: true, Admin: true},
-		{Name: "token_secret", Kind: db.KindString, Secure: true, Admin: true},
-		{Name: "expires", Kind: db.KindInt, Bits: 64, Secure: true, Admin: true},
-		{Name: "session_epoch", Kind: db.KindInt, Bits: 64, Secure: true, Admin: true},
-		{Name: "ctime", Kind: db.KindInt, Bits: 64},
-		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
+	Schema: db.Schema{
+		Name: "bk_auth",
+		Columns: []db.Column{
+			{Name: "login", Kind: db.KindString, Key: 1},
+			{Name: "id", Kind: db.KindString, UUID: true},
+			{Name: "name", Kind: db.KindString},
+			{Name: "type", Kind: db.KindString, Admin: true},
+			{Name: "secret", Kind: db.KindString, Secure: true},
+			{Name: "password", Kind: db.KindString, Secure: true},
+			{Name: "auth_secret", Kind: db.KindString, Secure: true, Admin: true},
+			{Name: "token_secret", Kind: db.KindString, Secure: true, Admin: true},
+			{Name: "expires", Kind: db.KindInt, Bits: 64, Secure: true, Admin: true},
+			{Name: "session_epoch", Kind: db.KindInt, Bits: 64, Secure: true, Admin: true},
+			{Name: "ctime", Kind: db.KindInt, Bits: 64},
+			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
+		},
+		Keys: []int{BkAuthColLogin},
 	},
-	Keys: []int{BkAuthColLogin},
 	Arg:  bkAuthArg,
 	Dest: bkAuthDest,
 }

@@ -72,15 +72,17 @@ const (
 
 // BookmarkTable describes table "bookmark" to the engine.
 var BookmarkTable = &db.Table[Bookmark]{
-	Name: "bookmark",
-	Columns: []db.Column{
-		{Name: "id", Kind: db.KindString, Key: 1, UUID: true},
-		{Name: "owner_id", Kind: db.KindString, Nullable: true, Owner: true},
-		{Name: "url", Kind: db.KindString, Pub: true},
-		{Name: "note", Kind: db.KindString},
-		{Name: "hits", Kind: db.KindInt, Bits: 64, Counter: true},
+	Schema: db.Schema{
+		Name: "bookmark",
+		Columns: []db.Column{
+			{Name: "id", Kind: db.KindString, Key: 1, UUID: true},
+			{Name: "owner_id", Kind: db.KindString, Nullable: true, Owner: true},
+			{Name: "url", Kind: db.KindString, Pub: true},
+			{Name: "note", Kind: db.KindString},
+			{Name: "hits", Kind: db.KindInt, Bits: 64, Counter: true},
+		},
+		Keys: []int{BookmarkColID},
 	},
-	Keys: []int{BookmarkColID},
 	Arg:  bookmarkArg,
 	Dest: bookmarkDest,
 }

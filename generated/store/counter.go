@@ -78,19 +78,21 @@ const (
 
 // CounterTable describes table "counter" to the engine.
 var CounterTable = &db.Table[Counter]{
-	Name: "counter",
-	Columns: []db.Column{
-		{Name: "id", Kind: db.KindString, Key: 1},
-		{Name: "likes", Kind: db.KindInt, Bits: 64, Counter: true},
-		{Name: "views", Kind: db.KindInt, Bits: 64, Counter: true},
-		{Name: "score", Kind: db.KindFloat, Counter: true},
-		{Name: "label", Kind: db.KindString, Default: "new"},
-		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
+	Schema: db.Schema{
+		Name: "counter",
+		Columns: []db.Column{
+			{Name: "id", Kind: db.KindString, Key: 1},
+			{Name: "likes", Kind: db.KindInt, Bits: 64, Counter: true},
+			{Name: "views", Kind: db.KindInt, Bits: 64, Counter: true},
+			{Name: "score", Kind: db.KindFloat, Counter: true},
+			{Name: "label", Kind: db.KindString, Default: "new"},
+			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
+		},
+		Keys:     []int{CounterColID},
+		CacheTTL: 10000 * time.Millisecond,
 	},
-	Keys:     []int{CounterColID},
-	CacheTTL: 10000 * time.Millisecond,
-	Arg:      counterArg,
-	Dest:     counterDest,
+	Arg:  counterArg,
+	Dest: counterDest,
 }
 
 // counterArg returns the canonical value of column col of r.

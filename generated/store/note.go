@@ -61,14 +61,16 @@ const (
 
 // NoteTable describes table "note" to the engine.
 var NoteTable = &db.Table[Note]{
-	Name: "note",
-	Columns: []db.Column{
-		{Name: "id", Kind: db.KindInt, Bits: 64, Key: 1, AutoID: true},
-		{Name: "body", Kind: db.KindString},
-		{Name: "created_at", Kind: db.KindTime},
-		{Name: "updated_at", Kind: db.KindTime},
+	Schema: db.Schema{
+		Name: "note",
+		Columns: []db.Column{
+			{Name: "id", Kind: db.KindInt, Bits: 64, Key: 1, AutoID: true},
+			{Name: "body", Kind: db.KindString},
+			{Name: "created_at", Kind: db.KindTime},
+			{Name: "updated_at", Kind: db.KindTime},
+		},
+		Keys: []int{NoteColID},
 	},
-	Keys: []int{NoteColID},
 	Arg:  noteArg,
 	Dest: noteDest,
 }

@@ -72,15 +72,17 @@ const (
 
 // ScoreTable describes table "score" to the engine.
 var ScoreTable = &db.Table[Score]{
-	Name: "score",
-	Columns: []db.Column{
-		{Name: "id", Kind: db.KindString, Key: 1},
-		{Name: "owner_id", Kind: db.KindString, Owner: true},
-		{Name: "title", Kind: db.KindString, Pub: true},
-		{Name: "note", Kind: db.KindString},
-		{Name: "points", Kind: db.KindInt, Bits: 64, Counter: true},
+	Schema: db.Schema{
+		Name: "score",
+		Columns: []db.Column{
+			{Name: "id", Kind: db.KindString, Key: 1},
+			{Name: "owner_id", Kind: db.KindString, Owner: true},
+			{Name: "title", Kind: db.KindString, Pub: true},
+			{Name: "note", Kind: db.KindString},
+			{Name: "points", Kind: db.KindInt, Bits: 64, Counter: true},
+		},
+		Keys: []int{ScoreColID},
 	},
-	Keys: []int{ScoreColID},
 	Arg:  scoreArg,
 	Dest: scoreDest,
 }

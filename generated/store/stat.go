@@ -66,14 +66,16 @@ const (
 
 // StatTable describes table "stat" to the engine.
 var StatTable = &db.Table[Stat]{
-	Name: "stat",
-	Columns: []db.Column{
-		{Name: "owner_id", Kind: db.KindString, Key: 1, Owner: true},
-		{Name: "name", Kind: db.KindString, Key: 2, Pub: true},
-		{Name: "note", Kind: db.KindString},
-		{Name: "value", Kind: db.KindInt, Bits: 64, Counter: true},
+	Schema: db.Schema{
+		Name: "stat",
+		Columns: []db.Column{
+			{Name: "owner_id", Kind: db.KindString, Key: 1, Owner: true},
+			{Name: "name", Kind: db.KindString, Key: 2, Pub: true},
+			{Name: "note", Kind: db.KindString},
+			{Name: "value", Kind: db.KindInt, Bits: 64, Counter: true},
+		},
+		Keys: []int{StatColOwnerID, StatColName},
 	},
-	Keys: []int{StatColOwnerID, StatColName},
 	Arg:  statArg,
 	Dest: statDest,
 }

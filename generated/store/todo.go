@@ -71,16 +71,18 @@ const (
 
 // TodoTable describes table "todo" to the engine.
 var TodoTable = &db.Table[Todo]{
-	Name: "todo",
-	Columns: []db.Column{
-		{Name: "id", Kind: db.KindString, Key: 1, UUID: true},
-		{Name: "name", Kind: db.KindString},
-		{Name: "descr", Kind: db.KindString},
-		{Name: "due", Kind: db.KindTime, Nullable: true},
-		{Name: "done", Kind: db.KindBool},
-		{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
+	Schema: db.Schema{
+		Name: "todo",
+		Columns: []db.Column{
+			{Name: "id", Kind: db.KindString, Key: 1, UUID: true},
+			{Name: "name", Kind: db.KindString},
+			{Name: "descr", Kind: db.KindString},
+			{Name: "due", Kind: db.KindTime, Nullable: true},
+			{Name: "done", Kind: db.KindBool},
+			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
+		},
+		Keys: []int{TodoColID},
 	},
-	Keys: []int{TodoColID},
 	Arg:  todoArg,
 	Dest: todoDest,
 }

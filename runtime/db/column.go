@@ -93,6 +93,22 @@ const (
 // Table is the static description of one table that generated code hands to
 // the engine, with the typed accessors that keep reflection off the hot path.
 type Table[R any] struct {
+	Schema
+	// Arg returns the canonical value of column col of r: string, int64,
+	// float64, bool, time.Time, []byte, JSON text as string, or nil for NULL.
+	Arg func(r *R, col int) (any, error)
+	// Dest returns a scan target writing column col into r.
+	Dest func(r *R, col int) any
+}
+
+// Schema is what a table is, whatever the Go type of its rows: its name,
+// columns, keys and indexes. Table[R] adds the typed accessors of the rows.
+// What needs no row (column lookups, plans, SQL text, conditions) is
+// written on Schema, not on Table[R] or a driver's store[R]: Go compiles a
+// generic type's methods once per row struct (its GC shape), so code there
+// is in the binary, and compiled, once per table (issue 16 measured 160 KB
+// and most of generated/store's compile time in such copies).
+type Schema struct {
 	Name    string
 	Columns []Column
 	Keys    []int // column positions in key order
@@ -102,18 +118,13 @@ type Table[R any] struct {
 	// CacheTTL (bk.Cache) makes Get read through the pool's cache, keeping
 	// rows this long; 0 means no cache.
 	CacheTTL time.Duration
-	// Arg returns the canonical value of column col of r: string, int64,
-	// float64, bool, time.Time, []byte, JSON text as string, or nil for NULL.
-	Arg func(r *R, col int) (any, error)
-	// Dest returns a scan target writing column col into r.
-	Dest func(r *R, col int) any
 
 	colIndex map[string]int
 	colPtrs  []*Column
 }
 
 // Col returns the position of the named column, or -1.
-func (t *Table[R]) Col(name string) int {
+func (t *Schema) Col(name string) int {
 	if t.colIndex == nil {
 		return t.findCol(name)
 	}
@@ -123,7 +134,7 @@ func (t *Table[R]) Col(name string) int {
 	return -1
 }
 
-func (t *Table[R]) findCol(name string) int {
+func (t *Schema) findCol(name string) int {
 	for i := range t.Columns {
 		if t.Columns[i].Name == name {
 			return i
@@ -132,7 +143,7 @@ func (t *Table[R]) findCol(name string) int {
 	return -1
 }
 
-func (t *Table[R]) init() {
+func (t *Schema) init() {
 	if t.colIndex != nil {
 		return
 	}
@@ -147,7 +158,7 @@ func (t *Table[R]) init() {
 	t.colIndex = m
 }
 
-func (t *Table[R]) isKey(col int) bool { return t.Columns[col].Key > 0 }
+func (t *Schema) isKey(col int) bool { return t.Columns[col].Key > 0 }
 
 // TableInfo is a table's description for introspection (/data/columns).
 type TableInfo struct {
@@ -182,7 +193,7 @@ type IndexInfo struct {
 }
 
 // Info describes t.
-func (t *Table[R]) Info() TableInfo {
+func (t *Schema) Info() TableInfo {
 	ti := TableInfo{Name: t.Name}
 	for _, k := range t.Keys {
 		ti.Keys = append(ti.Keys, t.Columns[k].Name)

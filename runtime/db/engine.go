@@ -91,7 +91,7 @@ func PageCount(t string, q *Query) (int, error) {
 
 // ReadSet returns which columns a Select reads: those listed (all when
 // none) plus the order columns, which the page token needs.
-func (t *Table[R]) ReadSet(sel []string, order []int) ([]int, error) {
+func (t *Schema) ReadSet(sel []string, order []int) ([]int, error) {
 	if len(sel) == 0 {
 		all := make([]int, len(t.Columns))
 		for i := range all {
@@ -120,7 +120,7 @@ func (t *Table[R]) ReadSet(sel []string, order []int) ([]int, error) {
 }
 
 // SortCol validates Query.Sort and returns its column, or -1.
-func (t *Table[R]) SortCol(q *Query) (int, error) {
+func (t *Schema) SortCol(q *Query) (int, error) {
 	if q.Sort == "" {
 		return -1, nil
 	}
@@ -136,7 +136,7 @@ func (t *Table[R]) SortCol(q *Query) (int, error) {
 
 // Order is the order of a select's rows: the sort column, then the key
 // columns, so that the order is total and a page token can name a position.
-func (t *Table[R]) Order(q *Query) ([]int, error) {
+func (t *Schema) Order(q *Query) ([]int, error) {
 	sc, err := t.SortCol(q)
 	if err != nil {
 		return nil, err
@@ -155,7 +155,7 @@ func (t *Table[R]) Order(q *Query) ([]int, error) {
 
 // Plan checks a select and decides what it reads: the page size, the order
 // (Order) and the columns (ReadSet).
-func (t *Table[R]) Plan(q *Query) (count int, order, cols []int, err error) {
+func (t *Schema) Plan(q *Query) (count int, order, cols []int, err error) {
 	if count, err = PageCount(t.Name, q); err != nil {
 		return 0, nil, nil, err
 	}
@@ -168,7 +168,7 @@ func (t *Table[R]) Plan(q *Query) (count int, order, cols []int, err error) {
 
 // TokenScope is what a page token of a select in order is bound to: the
 // table, the leading order column and the direction.
-func (t *Table[R]) TokenScope(q *Query, order []int) string {
+func (t *Schema) TokenScope(q *Query, order []int) string {
 	dir := "asc"
 	if q.Desc {
 		dir = "desc"

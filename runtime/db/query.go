@@ -200,7 +200,7 @@ func opAllowed(k Kind, op Op) bool {
 // Cond validates c against the table: the column exists, the operator fits
 // its kind and the values are of its type. It returns the column position and
 // canonical values.
-func (t *Table[R]) Cond(c Cond) (int, []any, error) {
+func (t *Schema) Cond(c Cond) (int, []any, error) {
 	col := t.Col(c.Col)
 	if col < 0 {
 		return 0, nil, Invalid(t.Name, "", "unknown column %q", c.Col)

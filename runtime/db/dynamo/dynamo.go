@@ -133,8 +133,18 @@ type dynIndex struct {
 	indexError string // why DynamoDB cannot hold it, when it cannot
 }
 
+// dynStore is a table's backend on a DynamoDB pool: the typed operations,
+// over dynTable, which has everything that needs no row type (expressions,
+// plans, attribute values, the table's creation), so that it is compiled
+// once and not once per table (db.Schema says why).
 type dynStore[R any] struct {
-	t         *db.Table[R]
+	*dynTable
+	rt *db.Table[R]
+}
+
+// dynTable is the part of a table's DynamoDB backend that needs no row type.
+type dynTable struct {
+	t         *db.Schema
 	table     string // the DynamoDB table name: the pool's prefix + the table name
 	p         *db.Pool
 	cn        *conn
@@ -147,7 +157,12 @@ type dynStore[R any] struct {
 }
 
 func newDynStore[R any](p *db.Pool, cn *conn, t *db.Table[R]) *dynStore[R] {
-	s := &dynStore[R]{t: t, table: cn.prefix + t.Name, p: p, cn: cn, c: cn.c, hash: t.Keys[0], rng: -1, sparse: make([]bool, len(t.Columns))}
+	return &dynStore[R]{dynTable: newDynTable(p, cn, &t.Schema), rt: t}
+}
+
+// newDynTable decides how table t is kept in DynamoDB, once.
+func newDynTable(p *db.Pool, cn *conn, t *db.Schema) *dynTable {
+	s := &dynTable{t: t, table: cn.prefix + t.Name, p: p, cn: cn, c: cn.c, hash: t.Keys[0], rng: -1, sparse: make([]bool, len(t.Columns))}
 	switch {
 	case len(t.Keys) == 2:
 		s.rng = t.Keys[1]
@@ -182,7 +197,7 @@ func dynKeyKind(k db.Kind) bool {
 	return k == db.KindString || k == db.KindInt || k == db.KindFloat || k == db.KindTime || k == db.KindBytes
 }
 
-func (s *dynStore[R]) check() error {
+func (s *dynTable) check() error {
 	if s.keyErr != "" {
 		return db.Unsupportedf("%s", s.keyErr)
 	}
@@ -192,7 +207,7 @@ func (s *dynStore[R]) check() error {
 // --- values
 
 // av converts a canonical value of column c; nil means "no attribute".
-func (s *dynStore[R]) av(c int, v any) (types.AttributeValue, error) {
+func (s *dynTable) av(c int, v any) (types.AttributeValue, error) {
 	switch x := v.(type) {
 	case nil:
 		return nil, nil
@@ -219,7 +234,7 @@ func (s *dynStore[R]) av(c int, v any) (types.AttributeValue, error) {
 }
 
 // canonical converts an attribute back to the canonical value of column c.
-func (s *dynStore[R]) canonical(c int, a types.AttributeValue) (any, error) {
+func (s *dynTable) canonical(c int, a types.AttributeValue) (any, error) {
 	switch x := a.(type) {
 	case *types.AttributeValueMemberS:
 		if s.t.Columns[c].Kind == db.KindTime {
@@ -245,7 +260,7 @@ func (s *dynStore[R]) canonical(c int, a types.AttributeValue) (any, error) {
 func (s *dynStore[R]) item(r *R) (map[string]types.AttributeValue, error) {
 	item := make(map[string]types.AttributeValue, len(s.t.Columns))
 	for c := range s.t.Columns {
-		v, err := s.t.Arg(r, c)
+		v, err := s.rt.Arg(r, c)
 		if err != nil {
 			return nil, &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[c].Name, Msg: err.Error()}
 		}
@@ -271,14 +286,14 @@ func (s *dynStore[R]) decode(item map[string]types.AttributeValue, r *R) error {
 				return err
 			}
 		}
-		if err := s.t.Dest(r, c).(sql.Scanner).Scan(v); err != nil {
+		if err := s.rt.Dest(r, c).(sql.Scanner).Scan(v); err != nil {
 			return fmt.Errorf("%s.%s: %w", s.t.Name, s.t.Columns[c].Name, err)
 		}
 	}
 	return nil
 }
 
-func (s *dynStore[R]) key(vals []any) (map[string]types.AttributeValue, error) {
+func (s *dynTable) key(vals []any) (map[string]types.AttributeValue, error) {
 	k := make(map[string]types.AttributeValue, 2)
 	for i, c := range s.t.Keys {
 		a, err := s.av(c, vals[i])
@@ -297,7 +312,7 @@ func isCode(err error, code string) bool {
 	return errors.As(err, &ae) && ae.ErrorCode() == code
 }
 
-func (s *dynStore[R]) wrap(op string, err error) error {
+func (s *dynTable) wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -351,7 +366,7 @@ func (s *dynStore[R]) Get(ctx context.Context, key []any) (*R, error) {
 	return r, s.decode(out.Item, r)
 }
 
-func (s *dynStore[R]) hashName() string { return "#" + strconv.Itoa(s.hash) }
+func (s *dynTable) hashName() string { return "#" + strconv.Itoa(s.hash) }
 
 // assignID gives an AutoID key left at zero a random positive id below
 // 2^53 (exact in JSON): DynamoDB has no sequences.
@@ -360,13 +375,13 @@ func (s *dynStore[R]) assignID(r *R) error {
 		if !s.t.Columns[c].AutoID {
 			continue
 		}
-		if v, err := s.t.Arg(r, c); err != nil || v != int64(0) {
+		if v, err := s.rt.Arg(r, c); err != nil || v != int64(0) {
 			return err
 		}
 		var b [8]byte
 		rand.Read(b[:])
 		id := int64(binary.BigEndian.Uint64(b[:])>>11) | 1
-		return s.t.Dest(r, c).(sql.Scanner).Scan(id)
+		return s.rt.Dest(r, c).(sql.Scanner).Scan(id)
 	}
 	return nil
 }
@@ -423,7 +438,7 @@ func (s *dynStore[R]) Put(ctx context.Context, r *R, expect []db.Cond) error {
 	return s.wrap("put", err)
 }
 
-func (s *dynStore[R]) Del(ctx context.Context, key []any) error {
+func (s *dynTable) Del(ctx context.Context, key []any) error {
 	if err := s.check(); err != nil {
 		return err
 	}
@@ -436,7 +451,7 @@ func (s *dynStore[R]) Del(ctx context.Context, key []any) error {
 }
 
 // updateExpr renders sets as SET/REMOVE clauses.
-func (s *dynStore[R]) updateExpr(e *dexpr, sets []db.Set) (string, error) {
+func (s *dynTable) updateExpr(e *dexpr, sets []db.Set) (string, error) {
 	var set, remove []string
 	for _, st := range sets {
 		a, err := s.av(st.Col, st.Val)
@@ -462,7 +477,7 @@ func (s *dynStore[R]) updateExpr(e *dexpr, sets []db.Set) (string, error) {
 	return b.String(), nil
 }
 
-func (s *dynStore[R]) Update(ctx context.Context, key []any, sets []db.Set, expect []db.Cond) (int64, error) {
+func (s *dynTable) Update(ctx context.Context, key []any, sets []db.Set, expect []db.Cond) (int64, error) {
 	if err := s.check(); err != nil {
 		return 0, err
 	}
@@ -510,7 +525,7 @@ func (s *dynStore[R]) Update(ctx context.Context, key []any, sets []db.Set, expe
 	return 1, nil
 }
 
-func (s *dynStore[R]) keyCondition(e *dexpr, key []any) string {
+func (s *dynTable) keyCondition(e *dexpr, key []any) string {
 	parts := make([]string, len(s.t.Keys))
 	for i, c := range s.t.Keys {
 		a, _ := s.av(c, key[i]) // keys were checked by the caller
@@ -538,7 +553,7 @@ func (s *dynStore[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, err
 	key := make(map[string]types.AttributeValue, 2)
 	hasCounter := false
 	for c, col := range s.t.Columns {
-		v, err := s.t.Arg(r, c)
+		v, err := s.rt.Arg(r, c)
 		if err != nil {
 			return nil, err
 		}
@@ -622,7 +637,7 @@ type dexpr struct {
 	cols   []db.Column
 }
 
-func (s *dynStore[R]) newExpr() *dexpr {
+func (s *dynTable) newExpr() *dexpr {
 	return &dexpr{names: map[string]string{}, values: map[string]types.AttributeValue{}, cols: s.t.Columns}
 }
 
@@ -672,7 +687,7 @@ func zeroMatches(op db.Op, vals []any) bool {
 
 // filter renders conds as a condition expression. none reports a condition
 // no row can meet (null on a column that is never NULL).
-func (s *dynStore[R]) filter(e *dexpr, conds []db.Cond) (expr string, none bool, err error) {
+func (s *dynTable) filter(e *dexpr, conds []db.Cond) (expr string, none bool, err error) {
 	parts := make([]string, 0, len(conds))
 	for _, c := range conds {
 		p, none, err := s.condExpr(e, c)
@@ -686,7 +701,7 @@ func (s *dynStore[R]) filter(e *dexpr, conds []db.Cond) (expr string, none bool,
 	return strings.Join(parts, " AND "), false, nil
 }
 
-func (s *dynStore[R]) condExpr(e *dexpr, c db.Cond) (string, bool, error) {
+func (s *dynTable) condExpr(e *dexpr, c db.Cond) (string, bool, error) {
 	col, vals, err := s.t.Cond(c)
 	if err != nil {
 		return "", false, err

@@ -25,7 +25,7 @@ type dynPlan struct {
 }
 
 // eqValue returns the value of an eq condition on column col, if any.
-func (s *dynStore[R]) eqValue(conds []db.Cond, col int) (any, bool) {
+func (s *dynTable) eqValue(conds []db.Cond, col int) (any, bool) {
 	for _, c := range conds {
 		if (c.Op == db.OpEq || c.Op == "") && len(c.Values) == 1 && s.t.Col(c.Col) == col {
 			_, vals, err := s.t.Cond(c)
@@ -45,7 +45,7 @@ func rangeOp(op db.Op) bool {
 	return false
 }
 
-func (s *dynStore[R]) plan(e *dexpr, conds []db.Cond, sc int, desc bool) (*dynPlan, error) {
+func (s *dynTable) plan(e *dexpr, conds []db.Cond, sc int, desc bool) (*dynPlan, error) {
 	for _, c := range conds { // validate every condition first: one error for everyone
 		if _, _, err := s.t.Cond(c); err != nil {
 			return nil, err
@@ -151,7 +151,7 @@ func containsInt(xs []int, x int) bool {
 	return false
 }
 
-func (s *dynStore[R]) colName(c int) string {
+func (s *dynTable) colName(c int) string {
 	if c < 0 {
 		return "none"
 	}
@@ -171,7 +171,7 @@ func (p *dynPlan) scope(table string, q *db.Query) string {
 }
 
 // pages runs the plan, calling each for every item until it returns false.
-func (s *dynStore[R]) pages(ctx context.Context, e *dexpr, p *dynPlan, q *db.Query, proj *string, start map[string]types.AttributeValue, limit int32, each func(map[string]types.AttributeValue) bool) error {
+func (s *dynTable) pages(ctx context.Context, e *dexpr, p *dynPlan, q *db.Query, proj *string, start map[string]types.AttributeValue, limit int32, each func(map[string]types.AttributeValue) bool) error {
 	var idx *string
 	if p.index != nil {
 		idx = &p.index.name
@@ -216,7 +216,7 @@ func (s *dynStore[R]) pages(ctx context.Context, e *dexpr, p *dynPlan, q *db.Que
 	}
 }
 
-func (s *dynStore[R]) projection(e *dexpr, cols []int) *string {
+func (s *dynTable) projection(e *dexpr, cols []int) *string {
 	if len(cols) == len(s.t.Columns) {
 		return nil
 	}
@@ -301,7 +301,7 @@ func (s *dynStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], err
 	page := &db.Page[R]{Rows: rows}
 	if len(rows) > count {
 		page.Rows = rows[:count]
-		vals, err := s.t.OrderValues(&rows[count-1], p.order)
+		vals, err := s.rt.OrderValues(&rows[count-1], p.order)
 		if err != nil {
 			return nil, err
 		}
@@ -312,7 +312,7 @@ func (s *dynStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], err
 	return page, nil
 }
 
-func (s *dynStore[R]) countAll(ctx context.Context, e *dexpr, p *dynPlan, q *db.Query, n *int64) error {
+func (s *dynTable) countAll(ctx context.Context, e *dexpr, p *dynPlan, q *db.Query, n *int64) error {
 	var idx *string
 	if p.index != nil {
 		idx = &p.index.name
@@ -352,7 +352,7 @@ func (e *dexpr) namesOrNil() map[string]string {
 }
 
 // matchingKeys returns the keys of every row matching conds (at least one).
-func (s *dynStore[R]) matchingKeys(ctx context.Context, op string, conds []db.Cond) ([]map[string]types.AttributeValue, error) {
+func (s *dynTable) matchingKeys(ctx context.Context, op string, conds []db.Cond) ([]map[string]types.AttributeValue, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -389,7 +389,7 @@ func backoff(ctx context.Context, n int) error {
 
 const batchRetries = 10
 
-func (s *dynStore[R]) DelAll(ctx context.Context, conds []db.Cond) (int64, error) {
+func (s *dynTable) DelAll(ctx context.Context, conds []db.Cond) (int64, error) {
 	keys, err := s.matchingKeys(ctx, "DelAll", conds)
 	if err != nil {
 		return 0, err
@@ -419,7 +419,7 @@ func (s *dynStore[R]) DelAll(ctx context.Context, conds []db.Cond) (int64, error
 	return int64(len(keys)), nil
 }
 
-func (s *dynStore[R]) UpdateAll(ctx context.Context, conds []db.Cond, sets []db.Set) (int64, error) {
+func (s *dynTable) UpdateAll(ctx context.Context, conds []db.Cond, sets []db.Set) (int64, error) {
 	keys, err := s.matchingKeys(ctx, "UpdateAll", conds)
 	if err != nil {
 		return 0, err
@@ -502,12 +502,12 @@ func (s *dynStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 			pending = out.UnprocessedKeys
 		}
 	}
-	return s.t.InKeyOrder(rows, keys)
+	return s.rt.InKeyOrder(rows, keys)
 }
 
 // --- tables
 
-func (s *dynStore[R]) attrType(c int) types.ScalarAttributeType {
+func (s *dynTable) attrType(c int) types.ScalarAttributeType {
 	switch s.t.Columns[c].Kind {
 	case db.KindInt, db.KindFloat:
 		return types.ScalarAttributeTypeN
@@ -517,7 +517,7 @@ func (s *dynStore[R]) attrType(c int) types.ScalarAttributeType {
 	return types.ScalarAttributeTypeS
 }
 
-func (s *dynStore[R]) keySchema(hash, rng int) []types.KeySchemaElement {
+func (s *dynTable) keySchema(hash, rng int) []types.KeySchemaElement {
 	ks := []types.KeySchemaElement{{AttributeName: &s.t.Columns[hash].Name, KeyType: types.KeyTypeHash}}
 	if rng >= 0 {
 		ks = append(ks, types.KeySchemaElement{AttributeName: &s.t.Columns[rng].Name, KeyType: types.KeyTypeRange})
@@ -525,14 +525,14 @@ func (s *dynStore[R]) keySchema(hash, rng int) []types.KeySchemaElement {
 	return ks
 }
 
-func (s *dynStore[R]) gsi(ix *dynIndex) types.GlobalSecondaryIndex {
+func (s *dynTable) gsi(ix *dynIndex) types.GlobalSecondaryIndex {
 	return types.GlobalSecondaryIndex{IndexName: aws.String(ix.name), KeySchema: s.keySchema(ix.hash, ix.rng), Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll}}
 }
 
 // CreateTable creates the table with its indexes and waits until it is
 // active; on an existing table it adds missing global indexes (DynamoDB
 // adds local ones only at creation). Attributes need no upgrade.
-func (s *dynStore[R]) CreateTable(ctx context.Context) error {
+func (s *dynTable) CreateTable(ctx context.Context) error {
 	if err := s.check(); err != nil {
 		return err
 	}
@@ -580,7 +580,7 @@ func (s *dynStore[R]) CreateTable(ctx context.Context) error {
 	return nil
 }
 
-func (s *dynStore[R]) attrDefs(cols ...int) []types.AttributeDefinition {
+func (s *dynTable) attrDefs(cols ...int) []types.AttributeDefinition {
 	var defs []types.AttributeDefinition
 	seen := map[int]bool{}
 	for _, c := range cols {
@@ -593,7 +593,7 @@ func (s *dynStore[R]) attrDefs(cols ...int) []types.AttributeDefinition {
 	return defs
 }
 
-func (s *dynStore[R]) create(ctx context.Context) error {
+func (s *dynTable) create(ctx context.Context) error {
 	cols := []int{s.hash, s.rng}
 	in := &dynamodb.CreateTableInput{TableName: &s.table, KeySchema: s.keySchema(s.hash, s.rng), BillingMode: types.BillingModePayPerRequest}
 	for i := range s.indexes {
@@ -613,7 +613,7 @@ func (s *dynStore[R]) create(ctx context.Context) error {
 }
 
 // waitActive waits until the table and its indexes are active.
-func (s *dynStore[R]) waitActive(ctx context.Context) error {
+func (s *dynTable) waitActive(ctx context.Context) error {
 	for try := 0; ; try++ {
 		out, err := s.c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &s.table})
 		if err != nil && !isCode(err, "ResourceNotFoundException") {
@@ -639,7 +639,7 @@ func (s *dynStore[R]) waitActive(ctx context.Context) error {
 
 // matchLocal checks conditions on key attributes of an item; key values are
 // never NULL, so only comparisons are involved.
-func (s *dynStore[R]) matchLocal(conds []db.Cond, item map[string]types.AttributeValue) bool {
+func (s *dynTable) matchLocal(conds []db.Cond, item map[string]types.AttributeValue) bool {
 	for _, c := range conds {
 		col, vals, err := s.t.Cond(c)
 		if err != nil {

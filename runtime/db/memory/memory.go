@@ -56,7 +56,7 @@ func Backend[R any](p *db.Pool, t *db.Table[R]) (db.Backend[R], bool) {
 		c.tables[t.Name] = data
 	}
 	data.upgrade(t.Columns)
-	return &store[R]{t: t, p: p, data: data}, true
+	return &store[R]{memTable: &memTable{t: &t.Schema, p: p, data: data}, rt: t}, true
 }
 
 // upgrade re-lays the rows out for columns, when a table is opened with
@@ -95,9 +95,17 @@ func (d *table) upgrade(columns []db.Column) {
 	d.cols = names
 }
 
-// store is the backend of one table.
+// store is the backend of one table: the typed operations, over memTable,
+// which has everything that needs no row type, so that it is compiled once
+// and not once per table (db.Schema says why).
 type store[R any] struct {
-	t    *db.Table[R]
+	*memTable
+	rt *db.Table[R]
+}
+
+// memTable is the part of a table's backend that needs no row type.
+type memTable struct {
+	t    *db.Schema
 	p    *db.Pool
 	data *table
 }
@@ -107,7 +115,7 @@ type store[R any] struct {
 func (s *store[R]) values(r *R) ([]any, error) {
 	vals := make([]any, len(s.t.Columns))
 	for c := range s.t.Columns {
-		v, err := s.t.Arg(r, c)
+		v, err := s.rt.Arg(r, c)
 		if err != nil {
 			return nil, err
 		}
@@ -125,7 +133,7 @@ func (s *store[R]) row(vals []any, r *R, cols []int) error {
 		if vals[c] == nil {
 			return nil // the zero value, or nil for a nillable column
 		}
-		d, ok := s.t.Dest(r, c).(interface{ Scan(any) error })
+		d, ok := s.rt.Dest(r, c).(interface{ Scan(any) error })
 		if !ok {
 			return db.Invalid(s.t.Name, s.t.Columns[c].Name, "no scan target")
 		}
@@ -147,7 +155,7 @@ func (s *store[R]) row(vals []any, r *R, cols []int) error {
 	return nil
 }
 
-func (s *store[R]) keyOf(vals []any) string {
+func (s *memTable) keyOf(vals []any) string {
 	k := make([]any, len(s.t.Keys))
 	for i, c := range s.t.Keys {
 		k[i] = vals[c]
@@ -155,7 +163,7 @@ func (s *store[R]) keyOf(vals []any) string {
 	return db.ValuesString(k)
 }
 
-func (s *store[R]) checkKey(key []any) error {
+func (s *memTable) checkKey(key []any) error {
 	for i, v := range key {
 		if err := db.CheckText(v); err != nil {
 			return &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[s.t.Keys[i]].Name, Msg: err.Error()}
@@ -166,7 +174,7 @@ func (s *store[R]) checkKey(key []any) error {
 
 // unique reports a row other than key holding the values of a unique index
 // that vals holds.
-func (s *store[R]) unique(vals []any, key string) bool {
+func (s *memTable) unique(vals []any, key string) bool {
 	for _, ix := range s.t.Indexes {
 		if !ix.Unique {
 			continue
@@ -191,7 +199,7 @@ func (s *store[R]) unique(vals []any, key string) bool {
 }
 
 // matchAll reports whether vals meets every condition.
-func (s *store[R]) matchAll(vals []any, conds []db.Cond) (bool, error) {
+func (s *memTable) matchAll(vals []any, conds []db.Cond) (bool, error) {
 	for _, c := range conds {
 		col, args, err := s.t.Cond(c)
 		if err != nil {
@@ -206,7 +214,7 @@ func (s *store[R]) matchAll(vals []any, conds []db.Cond) (bool, error) {
 
 // validConds checks conditions before any row is read, so that a bad one is
 // an error on an empty table too.
-func (s *store[R]) validConds(conds []db.Cond) error {
+func (s *memTable) validConds(conds []db.Cond) error {
 	for _, c := range conds {
 		if _, _, err := s.t.Cond(c); err != nil {
 			return err
@@ -232,7 +240,7 @@ func (s *store[R]) Get(ctx context.Context, key []any) (*R, error) {
 	return r, s.row(vals, r, nil)
 }
 
-func (s *store[R]) autoCol() int {
+func (s *memTable) autoCol() int {
 	for _, k := range s.t.Keys {
 		if s.t.Columns[k].AutoID {
 			return k
@@ -299,7 +307,7 @@ func (s *store[R]) Put(ctx context.Context, r *R, expect []db.Cond) error {
 	return nil
 }
 
-func (s *store[R]) Del(ctx context.Context, key []any) error {
+func (s *memTable) Del(ctx context.Context, key []any) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -378,7 +386,7 @@ func (s *store[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, error)
 }
 
 // set applies sets to a copy of vals.
-func (s *store[R]) set(vals []any, sets []db.Set) ([]any, error) {
+func (s *memTable) set(vals []any, sets []db.Set) ([]any, error) {
 	next := append([]any(nil), vals...)
 	for _, st := range sets {
 		if err := db.CheckText(st.Val); err != nil {
@@ -389,7 +397,7 @@ func (s *store[R]) set(vals []any, sets []db.Set) ([]any, error) {
 	return next, nil
 }
 
-func (s *store[R]) Update(ctx context.Context, key []any, sets []db.Set, expect []db.Cond) (int64, error) {
+func (s *memTable) Update(ctx context.Context, key []any, sets []db.Set, expect []db.Cond) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -420,7 +428,7 @@ func (s *store[R]) Update(ctx context.Context, key []any, sets []db.Set, expect 
 	return 1, nil
 }
 
-func (s *store[R]) UpdateAll(ctx context.Context, conds []db.Cond, sets []db.Set) (int64, error) {
+func (s *memTable) UpdateAll(ctx context.Context, conds []db.Cond, sets []db.Set) (int64, error) {
 	if _, err := s.set(make([]any, len(s.t.Columns)), sets); err != nil {
 		return 0, err
 	}
@@ -429,13 +437,13 @@ func (s *store[R]) UpdateAll(ctx context.Context, conds []db.Cond, sets []db.Set
 	})
 }
 
-func (s *store[R]) DelAll(ctx context.Context, conds []db.Cond) (int64, error) {
+func (s *memTable) DelAll(ctx context.Context, conds []db.Cond) (int64, error) {
 	return s.each(ctx, "DelAll", conds, func(k string, _ []any) { delete(s.data.rows, k) })
 }
 
 // each runs do on every row that meets conds (at least one: a whole-table
 // write is never an accident), under the table's lock, and counts them.
-func (s *store[R]) each(ctx context.Context, what string, conds []db.Cond, do func(key string, vals []any)) (int64, error) {
+func (s *memTable) each(ctx context.Context, what string, conds []db.Cond, do func(key string, vals []any)) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -567,7 +575,7 @@ func (s *store[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], error)
 }
 
 // CreateTable has nothing to create: a table is there from its first use.
-func (s *store[R]) CreateTable(ctx context.Context) error { return ctx.Err() }
+func (s *memTable) CreateTable(ctx context.Context) error { return ctx.Err() }
 
 // compareNull orders canonical values with NULL first.
 func compareNull(a, b any) int {

@@ -10,7 +10,7 @@ import (
 // CreateTable creates the table and its indexes when missing; on an existing
 // table it adds the missing columns and indexes. Nothing is ever dropped or
 // retyped, so existing rows keep every value.
-func (s *sqlStore[R]) CreateTable(ctx context.Context) error {
+func (s *sqlTable) CreateTable(ctx context.Context) error {
 	t := s.t
 	have, err := s.columnsInDB(ctx)
 	if err != nil {
@@ -54,7 +54,7 @@ func (s *sqlStore[R]) CreateTable(ctx context.Context) error {
 // columnDef is "name type [NOT NULL] [DEFAULT v]". Columns that are not
 // nullable get NOT NULL DEFAULT their default (or zero), so that rows that
 // existed before the column was added read exactly as they compare.
-func (s *sqlStore[R]) columnDef(c *db.Column) string {
+func (s *sqlTable) columnDef(c *db.Column) string {
 	d := s.d
 	if c.AutoID {
 		return quote(c.Name) + " " + d.autoID
@@ -76,7 +76,7 @@ func (s *sqlStore[R]) columnDef(c *db.Column) string {
 	return def + " NOT NULL DEFAULT " + d.literal(c.Kind, v)
 }
 
-func (s *sqlStore[R]) columnsInDB(ctx context.Context) (map[string]bool, error) {
+func (s *sqlTable) columnsInDB(ctx context.Context) (map[string]bool, error) {
 	q := "SELECT name FROM pragma_table_info(?)"
 	if s.c.pg != nil {
 		q = "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1"

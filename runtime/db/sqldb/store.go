@@ -15,8 +15,18 @@ import (
 
 // sqlStore runs the operations of one table on one SQL pool. Statements that
 // do not depend on the call (get, add, put, del, incr) are built once here.
+// sqlStore is a table's backend on a SQL pool: the typed operations, over
+// sqlTable, which has everything that needs no row type (the statements,
+// conditions, keysets), so that it is compiled once and not once per table
+// (db.Schema says why).
 type sqlStore[R any] struct {
-	t *db.Table[R]
+	*sqlTable
+	rt *db.Table[R]
+}
+
+// sqlTable is the part of a table's SQL backend that needs no row type.
+type sqlTable struct {
+	t *db.Schema
 	p *db.Pool
 	c *conn
 	d *dialect
@@ -40,7 +50,12 @@ type sqlStore[R any] struct {
 }
 
 func newSQLStore[R any](p *db.Pool, c *conn, t *db.Table[R]) *sqlStore[R] {
-	s := &sqlStore[R]{t: t, p: p, c: c, d: c.d, autoCol: -1, qtable: quote(t.Name), qcols: make([]string, len(t.Columns))}
+	return &sqlStore[R]{sqlTable: newSQLTable(p, c, &t.Schema), rt: t}
+}
+
+// newSQLTable builds the statements of table t once.
+func newSQLTable(p *db.Pool, c *conn, t *db.Schema) *sqlTable {
+	s := &sqlTable{t: t, p: p, c: c, d: c.d, autoCol: -1, qtable: quote(t.Name), qcols: make([]string, len(t.Columns))}
 	for i := range t.Columns {
 		s.qcols[i] = quote(t.Columns[i].Name)
 	}
@@ -118,7 +133,7 @@ func newSQLStore[R any](p *db.Pool, c *conn, t *db.Table[R]) *sqlStore[R] {
 	return s
 }
 
-func (s *sqlStore[R]) colList(cols []int) string {
+func (s *sqlTable) colList(cols []int) string {
 	var b strings.Builder
 	for i, c := range cols {
 		if i > 0 {
@@ -129,7 +144,7 @@ func (s *sqlStore[R]) colList(cols []int) string {
 	return b.String()
 }
 
-func (s *sqlStore[R]) phList(from, n int) string {
+func (s *sqlTable) phList(from, n int) string {
 	var b strings.Builder
 	for i := 0; i < n; i++ {
 		if i > 0 {
@@ -144,7 +159,7 @@ func (s *sqlStore[R]) phList(from, n int) string {
 func (s *sqlStore[R]) dests(r *R, cols []int, buf []any) []any {
 	buf = buf[:0]
 	for _, c := range cols {
-		buf = append(buf, s.t.Dest(r, c))
+		buf = append(buf, s.rt.Dest(r, c))
 	}
 	return buf
 }
@@ -152,7 +167,7 @@ func (s *sqlStore[R]) dests(r *R, cols []int, buf []any) []any {
 func (s *sqlStore[R]) allDests(r *R, buf []any) []any {
 	buf = buf[:0]
 	for c := range s.t.Columns {
-		buf = append(buf, s.t.Dest(r, c))
+		buf = append(buf, s.rt.Dest(r, c))
 	}
 	return buf
 }
@@ -164,7 +179,7 @@ func (s *sqlStore[R]) rowArgs(r *R, skip int) ([]any, error) {
 		if c == skip {
 			continue
 		}
-		v, err := s.t.Arg(r, c)
+		v, err := s.rt.Arg(r, c)
 		if err == nil {
 			err = db.CheckText(v)
 		}
@@ -176,7 +191,7 @@ func (s *sqlStore[R]) rowArgs(r *R, skip int) ([]any, error) {
 	return args, nil
 }
 
-func (s *sqlStore[R]) bindKey(vals []any) ([]any, error) {
+func (s *sqlTable) bindKey(vals []any) ([]any, error) {
 	for i, v := range vals {
 		if err := db.CheckText(v); err != nil {
 			return nil, &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[s.t.Keys[i]].Name, Msg: err.Error()}
@@ -186,7 +201,7 @@ func (s *sqlStore[R]) bindKey(vals []any) ([]any, error) {
 	return vals, nil
 }
 
-func (s *sqlStore[R]) wrap(op string, err error) error {
+func (s *sqlTable) wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -287,7 +302,7 @@ func (s *sqlStore[R]) Get(ctx context.Context, key []any) (*R, error) {
 // back into r.
 func (s *sqlStore[R]) Add(ctx context.Context, r *R) error {
 	if s.autoCol >= 0 {
-		v, err := s.t.Arg(r, s.autoCol)
+		v, err := s.rt.Arg(r, s.autoCol)
 		if err != nil {
 			return err
 		}
@@ -296,7 +311,7 @@ func (s *sqlStore[R]) Add(ctx context.Context, r *R) error {
 			if err != nil {
 				return err
 			}
-			err = s.c.queryRow(ctx, true, s.insertNoA, args, []any{s.t.Dest(r, s.autoCol)})
+			err = s.c.queryRow(ctx, true, s.insertNoA, args, []any{s.rt.Dest(r, s.autoCol)})
 			return s.wrap("add", err)
 		}
 	}
@@ -337,7 +352,7 @@ func (s *sqlStore[R]) Put(ctx context.Context, r *R, expect []db.Cond) error {
 }
 
 // Del deletes the row with key; a missing row is not an error.
-func (s *sqlStore[R]) Del(ctx context.Context, key []any) error {
+func (s *sqlTable) Del(ctx context.Context, key []any) error {
 	key, err := s.bindKey(key)
 	if err != nil {
 		return err
@@ -390,7 +405,7 @@ func (s *sqlStore[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, err
 // Update sets the given columns of the row with key when it exists and
 // matches every expected condition; it returns the number of rows changed
 // (0 when the row is missing or a condition fails).
-func (s *sqlStore[R]) Update(ctx context.Context, key []any, sets []db.Set, expect []db.Cond) (int64, error) {
+func (s *sqlTable) Update(ctx context.Context, key []any, sets []db.Set, expect []db.Cond) (int64, error) {
 	b := s.newBuilder()
 	b.sql.WriteString("UPDATE " + s.qtable + " SET ")
 	if err := s.writeSets(b, sets); err != nil {
@@ -413,7 +428,7 @@ func (s *sqlStore[R]) Update(ctx context.Context, key []any, sets []db.Set, expe
 	return n, s.wrap("update", err)
 }
 
-func (s *sqlStore[R]) writeSets(b *builder, sets []db.Set) error {
+func (s *sqlTable) writeSets(b *builder, sets []db.Set) error {
 	if len(sets) == 0 { // nothing to change: still report whether the row matched
 		k := s.qcols[s.t.Keys[0]]
 		b.sql.WriteString(k + " = " + k)
@@ -433,7 +448,7 @@ func (s *sqlStore[R]) writeSets(b *builder, sets []db.Set) error {
 
 // UpdateAll sets the given columns on every row matching conds (at least one
 // condition) and returns the number of rows changed.
-func (s *sqlStore[R]) UpdateAll(ctx context.Context, conds []db.Cond, sets []db.Set) (int64, error) {
+func (s *sqlTable) UpdateAll(ctx context.Context, conds []db.Cond, sets []db.Set) (int64, error) {
 	if len(conds) == 0 {
 		return 0, db.Invalid(s.t.Name, "", "UpdateAll needs at least one condition")
 	}
@@ -452,7 +467,7 @@ func (s *sqlStore[R]) UpdateAll(ctx context.Context, conds []db.Cond, sets []db.
 
 // DelAll deletes every row matching conds (at least one condition) and
 // returns the number of rows deleted.
-func (s *sqlStore[R]) DelAll(ctx context.Context, conds []db.Cond) (int64, error) {
+func (s *sqlTable) DelAll(ctx context.Context, conds []db.Cond) (int64, error) {
 	if len(conds) == 0 {
 		return 0, db.Invalid(s.t.Name, "", "DelAll needs at least one condition")
 	}
@@ -516,7 +531,7 @@ func (s *sqlStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 			return nil, s.wrap("list", err)
 		}
 	}
-	return s.t.InKeyOrder(rows, keys)
+	return s.rt.InKeyOrder(rows, keys)
 }
 
 // --- SQL building
@@ -528,7 +543,7 @@ type builder struct {
 	table string // qualifies the columns of conditions ("t".); empty: none
 }
 
-func (s *sqlStore[R]) newBuilder() *builder { return &builder{d: s.d} }
+func (s *sqlTable) newBuilder() *builder { return &builder{d: s.d} }
 
 // arg binds a canonical value and returns its placeholder.
 func (b *builder) arg(v any) string {
@@ -537,7 +552,7 @@ func (b *builder) arg(v any) string {
 }
 
 // where appends conds joined by AND; with and=true each is prefixed by AND.
-func (s *sqlStore[R]) where(b *builder, conds []db.Cond, and bool) error {
+func (s *sqlTable) where(b *builder, conds []db.Cond, and bool) error {
 	for i, c := range conds {
 		col, vals, err := s.t.Cond(c)
 		if err != nil {
@@ -590,8 +605,18 @@ func (s *sqlStore[R]) where(b *builder, conds []db.Cond, and bool) error {
 	return nil
 }
 
-// Select returns one page of rows matching q.
-func (s *sqlStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], error) {
+// selectPlan is a select's statement and what reading its rows needs; for
+// a total, the count itself.
+type selectPlan struct {
+	b           *builder
+	count       int
+	order, cols []int
+	scope       string
+	total       int64
+}
+
+// selectSQL builds the statement of a select (and runs it for a total).
+func (s *sqlTable) selectSQL(ctx context.Context, q *db.Query) (*selectPlan, error) {
 	t := s.t
 	count, order, cols, err := t.Plan(q)
 	if err != nil {
@@ -611,7 +636,7 @@ func (s *sqlStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], err
 		if err := s.c.queryRow(ctx, false, b.sql.String(), b.args, []any{db.Int[int64]{P: &n}}); err != nil {
 			return nil, s.wrap("select", err)
 		}
-		return &db.Page[R]{Total: n}, nil
+		return &selectPlan{total: n}, nil
 	}
 
 	b.sql.WriteString("SELECT " + s.colList(cols) + " FROM " + s.qtable)
@@ -669,7 +694,19 @@ func (s *sqlStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], err
 		}
 	}
 	b.sql.WriteString(" LIMIT " + strconv.Itoa(count+1)) // one more tells whether a next page exists
+	return &selectPlan{b: b, count: count, order: order, cols: cols, scope: scope}, nil
+}
 
+// Select returns one page of rows matching q.
+func (s *sqlStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], error) {
+	plan, err := s.selectSQL(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if q.Total {
+		return &db.Page[R]{Total: plan.total}, nil
+	}
+	b, count, order, cols, scope := plan.b, plan.count, plan.order, plan.cols, plan.scope
 	rows := make([]R, 0, min(count+1, 64))
 	var buf [32]any
 	err = s.c.query(ctx, b.sql.String(), b.args, func() []any {
@@ -682,7 +719,7 @@ func (s *sqlStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], err
 	page := &db.Page[R]{Rows: rows}
 	if len(rows) > count {
 		page.Rows = rows[:count]
-		vals, err := t.OrderValues(&rows[count-1], order)
+		vals, err := s.rt.OrderValues(&rows[count-1], order)
 		if err != nil {
 			return nil, err
 		}
@@ -708,7 +745,7 @@ func fixed(conds []db.Cond, name string) bool {
 // keyset writes the condition "after the row with order values vals". Only
 // the first order column may be NULL (key columns never are); NULL sorts
 // first ascending, last descending.
-func (s *sqlStore[R]) keyset(b *builder, order []int, vals []any, desc bool) {
+func (s *sqlTable) keyset(b *builder, order []int, vals []any, desc bool) {
 	cmp := " > "
 	if desc {
 		cmp = " < "
