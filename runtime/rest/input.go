@@ -151,259 +151,209 @@ func quoteValue(s string) string {
 	return strconv.Quote(s)
 }
 
-// Str reads a string column (an enum's value too).
-func Str[T ~string](in *Input, col string, p *T, set *bool) {
-	if s, null, ok := in.str(col); null {
+// keep stores a value read for a column that cannot be null (ok: the
+// request has one; null: it is JSON null, which such a column refuses).
+func keep[T any](in *Input, col string, v T, null, ok bool, p *T, set *bool) {
+	switch {
+	case !ok:
+	case null:
 		in.fail(col, "cannot be null")
-	} else if ok {
-		*p, *set = T(s), true
+	default:
+		*p, *set = v, true
 	}
 }
 
-// NStr reads a nullable string column: null (JSON) clears it.
-func NStr[T ~string](in *Input, col string, p **T, set *bool) {
-	if s, null, ok := in.str(col); ok {
-		*set = true
-		if null {
-			*p = nil
-			return
-		}
-		v := T(s)
-		*p = &v
+// keepNull stores a value read for a nullable column: JSON null clears it.
+func keepNull[T any](v T, null, ok bool, p **T, set *bool) {
+	if !ok {
+		return
 	}
+	*set = true
+	if null {
+		*p = nil
+		return
+	}
+	*p = &v
 }
 
-// str is a string value, from a query, a form or a JSON string.
-func (in *Input) str(col string) (s string, null, ok bool) {
+// scalar reads col's value: a query or form value with text, which says
+// what is wrong with it ("" when nothing is), or a JSON value with raw,
+// which reports whether it is one of its kind (else jsonBad).
+func scalar[T any](in *Input, col string, text func(string) (T, string), raw func(*jx.Decoder, jx.Type) (T, bool), jsonBad string) (v T, null, ok bool) {
 	if in.json == nil {
-		s, ok = in.text(col)
-		return s, false, ok
+		s, ok := in.text(col)
+		if !ok {
+			return v, false, false
+		}
+		v, bad := text(s)
+		if bad != "" {
+			in.fail(col, "%s %s", quoteValue(s), bad)
+			return v, false, false
+		}
+		return v, false, true
 	}
 	d, typ, ok := in.raw(col)
 	switch {
 	case !ok:
-		return "", false, false
+		return v, false, false
 	case typ == jx.Null:
-		return "", true, true
-	case typ != jx.String:
-		in.fail(col, "not a JSON string")
-		return "", false, false
+		return v, true, true
 	}
-	s, err := d.Str()
-	if err != nil {
-		in.fail(col, "not a JSON string")
-		return "", false, false
+	if v, ok := raw(d, typ); ok {
+		return v, false, true
 	}
-	return s, false, true
+	in.fail(col, "%s", jsonBad)
+	return v, false, false
+}
+
+// Str reads a string column (an enum's value too).
+func Str[T ~string](in *Input, col string, p *T, set *bool) {
+	s, null, ok := in.str(col)
+	keep(in, col, T(s), null, ok, p, set)
+}
+
+// NStr reads a nullable string column: null (JSON) clears it.
+func NStr[T ~string](in *Input, col string, p **T, set *bool) {
+	s, null, ok := in.str(col)
+	keepNull(T(s), null, ok, p, set)
+}
+
+// str is a string value, from a query, a form or a JSON string.
+func (in *Input) str(col string) (string, bool, bool) {
+	return scalar(in, col, func(s string) (string, string) { return s, "" }, func(d *jx.Decoder, typ jx.Type) (string, bool) {
+		if typ != jx.String {
+			return "", false
+		}
+		s, err := d.Str()
+		return s, err == nil
+	}, "not a JSON string")
 }
 
 // UUID reads a uuid column.
 func UUID(in *Input, col string, p *uuid.UUID, set *bool) {
-	if s, null, ok := in.str(col); null {
-		in.fail(col, "cannot be null")
-	} else if ok {
+	s, null, ok := in.str(col)
+	if ok && !null {
 		u, err := uuid.Parse(s)
 		if err != nil {
 			in.fail(col, "not a uuid: %s", quoteValue(s))
 			return
 		}
-		*p, *set = u, true
+		keep(in, col, u, false, true, p, set)
+		return
 	}
+	keep(in, col, uuid.UUID{}, null, ok, p, set)
 }
 
 // Int reads an integer column of any Go integer type, refusing a value the
 // type cannot hold.
 func Int[T db.Integer](in *Input, col string, p *T, set *bool) {
-	if n, null, ok := in.int(col); ok {
-		if null {
-			in.fail(col, "cannot be null")
-			return
-		}
-		if int64(T(n)) != n {
-			in.fail(col, "%d is out of range for %T", n, *p)
-			return
-		}
-		*p, *set = T(n), true
+	n, null, ok := in.int(col)
+	if ok && !null && int64(T(n)) != n {
+		in.fail(col, "%d is out of range for %T", n, *p)
+		return
 	}
+	keep(in, col, T(n), null, ok, p, set)
 }
 
 // NInt reads a nullable integer column: null (JSON) clears it.
 func NInt[T db.Integer](in *Input, col string, p **T, set *bool) {
-	if n, null, ok := in.int(col); ok {
-		*set = true
-		if null {
-			*p = nil
-			return
-		}
-		v := T(n)
-		if int64(v) != n {
-			in.fail(col, "%d is out of range for %T", n, v)
-			return
-		}
-		*p = &v
+	n, null, ok := in.int(col)
+	if ok && !null && int64(T(n)) != n {
+		in.fail(col, "%d is out of range for %T", n, T(n))
+		return
 	}
+	keepNull(T(n), null, ok, p, set)
 }
 
 // int is an integer value: digits in a query or form, a JSON integer.
-func (in *Input) int(col string) (n int64, null, ok bool) {
-	if in.json == nil {
-		s, ok := in.text(col)
-		if !ok {
-			return 0, false, false
-		}
+func (in *Input) int(col string) (int64, bool, bool) {
+	return scalar(in, col, func(s string) (int64, string) {
 		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			if errors.Is(err, strconv.ErrRange) {
-				in.fail(col, "%s is out of range", quoteValue(s))
-			} else {
-				in.fail(col, "%s is not an integer", quoteValue(s))
-			}
-			return 0, false, false
+		switch {
+		case errors.Is(err, strconv.ErrRange):
+			return 0, "is out of range"
+		case err != nil:
+			return 0, "is not an integer"
 		}
-		return n, false, true
-	}
-	d, typ, ok := in.raw(col)
-	switch {
-	case !ok:
-		return 0, false, false
-	case typ == jx.Null:
-		return 0, true, true
-	case typ == jx.Number:
-		if n, err := d.Int64(); err == nil {
-			return n, false, true
+		return n, ""
+	}, func(d *jx.Decoder, typ jx.Type) (int64, bool) {
+		if typ != jx.Number {
+			return 0, false
 		}
-	}
-	in.fail(col, "not an integer")
-	return 0, false, false
+		n, err := d.Int64()
+		return n, err == nil
+	}, "not an integer")
 }
 
 // Float reads a floating-point column; NaN and the infinities are refused
 // (no backend keeps them, and JSON cannot show them).
 func Float[T db.Floating](in *Input, col string, p *T, set *bool) {
-	if f, null, ok := in.float(col); ok {
-		if null {
-			in.fail(col, "cannot be null")
-			return
-		}
-		*p, *set = T(f), true
-	}
+	f, null, ok := in.float(col)
+	keep(in, col, T(f), null, ok, p, set)
 }
 
 // NFloat reads a nullable floating-point column: null (JSON) clears it.
 func NFloat[T db.Floating](in *Input, col string, p **T, set *bool) {
-	if f, null, ok := in.float(col); ok {
-		*set = true
-		if null {
-			*p = nil
-			return
-		}
-		v := T(f)
-		*p = &v
-	}
+	f, null, ok := in.float(col)
+	keepNull(T(f), null, ok, p, set)
 }
 
-func (in *Input) float(col string) (f float64, null, ok bool) {
-	if in.json == nil {
-		s, ok := in.text(col)
-		if !ok {
-			return 0, false, false
-		}
+func (in *Input) float(col string) (float64, bool, bool) {
+	return scalar(in, col, func(s string) (float64, string) {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			in.fail(col, "%s is not a number", quoteValue(s))
-			return 0, false, false
+			return 0, "is not a number"
 		}
-		return f, false, true
-	}
-	d, typ, ok := in.raw(col)
-	switch {
-	case !ok:
-		return 0, false, false
-	case typ == jx.Null:
-		return 0, true, true
-	case typ == jx.Number:
-		if f, err := d.Float64(); err == nil && !math.IsInf(f, 0) {
-			return f, false, true
+		return f, ""
+	}, func(d *jx.Decoder, typ jx.Type) (float64, bool) {
+		if typ != jx.Number {
+			return 0, false
 		}
-	}
-	in.fail(col, "not a number")
-	return 0, false, false
+		f, err := d.Float64()
+		return f, err == nil && !math.IsInf(f, 0)
+	}, "not a number")
 }
 
 // Bool reads a boolean column: true or false (1, 0, t, f in a query, as
 // strconv.ParseBool takes them).
 func Bool(in *Input, col string, p *bool, set *bool) {
-	if b, null, ok := in.bool(col); ok {
-		if null {
-			in.fail(col, "cannot be null")
-			return
-		}
-		*p, *set = b, true
-	}
+	b, null, ok := in.bool(col)
+	keep(in, col, b, null, ok, p, set)
 }
 
 // NBool reads a nullable boolean column: null (JSON) clears it.
 func NBool(in *Input, col string, p **bool, set *bool) {
-	if b, null, ok := in.bool(col); ok {
-		*set = true
-		if null {
-			*p = nil
-			return
-		}
-		*p = &b
-	}
+	b, null, ok := in.bool(col)
+	keepNull(b, null, ok, p, set)
 }
 
-func (in *Input) bool(col string) (b, null, ok bool) {
-	if in.json == nil {
-		s, ok := in.text(col)
-		if !ok {
-			return false, false, false
-		}
+func (in *Input) bool(col string) (bool, bool, bool) {
+	return scalar(in, col, func(s string) (bool, string) {
 		b, err := strconv.ParseBool(s)
 		if err != nil {
-			in.fail(col, "%s is not true or false", quoteValue(s))
-			return false, false, false
+			return false, "is not true or false"
 		}
-		return b, false, true
-	}
-	d, typ, ok := in.raw(col)
-	switch {
-	case !ok:
-		return false, false, false
-	case typ == jx.Null:
-		return false, true, true
-	case typ == jx.Bool:
-		if b, err := d.Bool(); err == nil {
-			return b, false, true
+		return b, ""
+	}, func(d *jx.Decoder, typ jx.Type) (bool, bool) {
+		if typ != jx.Bool {
+			return false, false
 		}
-	}
-	in.fail(col, "not true or false")
-	return false, false, false
+		b, err := d.Bool()
+		return b, err == nil
+	}, "not true or false")
 }
 
 // Time reads a time column: what db.ParseTime takes, or Unix milliseconds
 // as a JSON number.
 func Time(in *Input, col string, p *time.Time, set *bool) {
-	if t, null, ok := in.time(col); ok {
-		if null {
-			in.fail(col, "cannot be null")
-			return
-		}
-		*p, *set = t, true
-	}
+	t, null, ok := in.time(col)
+	keep(in, col, t, null, ok, p, set)
 }
 
 // NTime reads a nullable time column: null (JSON) clears it.
 func NTime(in *Input, col string, p **time.Time, set *bool) {
-	if t, null, ok := in.time(col); ok {
-		*set = true
-		if null {
-			*p = nil
-			return
-		}
-		*p = &t
-	}
+	t, null, ok := in.time(col)
+	keepNull(t, null, ok, p, set)
 }
 
 func (in *Input) time(col string) (t time.Time, null, ok bool) {
