@@ -34,7 +34,7 @@ func addJen(out map[string][]byte, pkg *Packages, dir string, files map[string]*
 		// have to guess the name of (it imports only what a file uses); the two
 		// rest packages are named where they meet (gen/handler.go, resolvers.go)
 		f.ImportNames(map[string]string{
-			dbPkg: "db", authPkg: "auth", webPkg: "web", gqlPkg: "gql", driversPkg: "drivers", pubsubPkg: "pubsub", "github.com/google/uuid": "uuid", jxPkg: "jx",
+			dbPkg: "db", authPkg: "auth", webPkg: "web", gqlPkg: "gql", driversPkg: "drivers", pubsubPkg: "pubsub", uuidPkg: "uuid", jxPkg: "jx",
 			pkg.Store: "store",
 		})
 		var buf bytes.Buffer

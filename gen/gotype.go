@@ -48,7 +48,7 @@ func (c *Column) zeroTest(v *jen.Statement) *jen.Statement {
 	switch c.Kind {
 	case KindString:
 		if c.Type.UUID {
-			return v.Op("==").Parens(jen.Qual("github.com/google/uuid", "UUID").Values())
+			return v.Op("==").Parens(jen.Qual(uuidPkg, "UUID").Values())
 		}
 		return v.Op("==").Lit("")
 	case KindInt, KindFloat:

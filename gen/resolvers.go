@@ -135,7 +135,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 				val = jen.Id("b")
 			case c.Type.UUID:
 				body = append(body,
-					jen.List(jen.Id("u"), jen.Err()).Op(":=").Qual("github.com/google/uuid", "Parse").Call(v),
+					jen.List(jen.Id("u"), jen.Err()).Op(":=").Qual(uuidPkg, "Parse").Call(v),
 					jen.If(jen.Err().Op("!=").Nil()).Block(fail(c.Name, "not a uuid")))
 				val = jen.Id("u")
 			case c.Kind == KindInt && c.Type.Ident != "int64":

@@ -39,8 +39,7 @@ func accountRoutes(p *db.Pool, mux *http.ServeMux, accounts auth.Accounts) {
 					return
 				}
 			}
-			status, code, msg := web.ErrorOf(err) // auth.Failure is a web.Problem
-			web.Error(w, status, code, msg)
+			web.Fail(w, err) // auth.Failure is a web.Problem
 		})
 	}
 }

@@ -69,8 +69,7 @@ func strictParams(ops map[string]Operation, next http.Handler) http.Handler {
 			body, err := io.ReadAll(r.Body)
 			r.Body.Close()
 			if err != nil {
-				status, code, msg := web.ErrorOf(err)
-				web.Error(w, status, code, msg)
+				web.Fail(w, err)
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))

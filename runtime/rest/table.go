@@ -68,8 +68,7 @@ func (t *Table[R]) route(op func(context.Context, *Input) (reply, error)) http.H
 			out, err = op(r.Context(), in)
 		}
 		if err != nil {
-			status, code, msg := web.ErrorOf(err) // logs the 5xx ones
-			web.Error(w, status, code, msg)
+			web.Fail(w, err)
 			return
 		}
 		e := jx.GetEncoder()

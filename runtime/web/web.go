@@ -88,6 +88,13 @@ func Error(w http.ResponseWriter, status int, code, message string) {
 	w.Write(b)
 }
 
+// Fail answers err in the one error shape, with the status, code and
+// message ErrorOf gives it (which logs the 5xx ones).
+func Fail(w http.ResponseWriter, err error) {
+	status, code, msg := ErrorOf(err)
+	Error(w, status, code, msg)
+}
+
 // Problem is the error of the API layers, with the status it is answered
 // with: a refusal by a rule (NotOwner, NotReadable), an authentication
 // failure (auth.Failure is this type), a bad request. Storage errors are
