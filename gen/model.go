@@ -47,6 +47,7 @@ type Table struct {
 
 	// Go names.
 	GoName, KeyType, ChangesType, IncrType, ColsVar, TableVar, StoreType string
+	HooksType, WriteType                                                 string // the row hooks (db.Hooks) and what a write hook sees (db.Write)
 	Unexported                                                           string // prefix of unexported identifiers
 }
 
@@ -181,7 +182,7 @@ func BuildModel(spec *load.SchemaSpec) (*Model, error) {
 			errs = append(errs, e)
 			continue
 		}
-		for _, id := range []string{t.GoName, t.KeyType, t.ChangesType, t.IncrType, t.ColsVar, t.TableVar, t.StoreType, t.GoName + "KeyOf"} {
+		for _, id := range []string{t.GoName, t.KeyType, t.ChangesType, t.IncrType, t.ColsVar, t.TableVar, t.StoreType, t.HooksType, t.WriteType, t.GoName + "KeyOf"} {
 			if other, ok := names[id]; ok {
 				errs = append(errs, (&schemaError{pos: t.Pos, table: s.Name, msg: fmt.Sprintf("generated name %s clashes with one of schema %s; rename a schema", id, other)}).Error())
 			}
@@ -189,7 +190,7 @@ func BuildModel(spec *load.SchemaSpec) (*Model, error) {
 		}
 		m.Tables = append(m.Tables, t)
 	}
-	if reserved := map[string]bool{"Store": true, "New": true}; true {
+	if reserved := map[string]bool{"Store": true, "New": true, "Hooks": true}; true {
 		for _, t := range m.Tables {
 			if reserved[t.GoName] {
 				errs = append(errs, (&schemaError{pos: t.Pos, table: t.Schema, msg: fmt.Sprintf("the name %s is reserved by the generated package", t.GoName)}).Error())
@@ -242,6 +243,7 @@ func buildTable(s *load.Schema) (*Table, error) {
 		Schema: s.Name, Name: name, Pos: s.Pos, CacheTTL: ta.CacheTTL, NoAPI: ta.NoAPI, SkipPools: ta.SkipPools,
 		GoName: goName, KeyType: goName + "Key", ChangesType: goName + "Changes", IncrType: goName + "Incr",
 		ColsVar: goName + "Cols", TableVar: goName + "Table", StoreType: goName + "Store",
+		HooksType: goName + "Hooks", WriteType: goName + "Write",
 		Unexported: strings.ToLower(goName[:1]) + goName[1:],
 	}
 	bkIndexes := map[string]map[int]*Column{}

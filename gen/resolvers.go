@@ -43,6 +43,22 @@ func resolversFile(m *Model, r *REST) *jen.File {
 		gqlTable(f, t)
 		gqlSubscription(f, t)
 	}
+	f.Comment("Paths are the REST paths of the top-level fields: the path rules, access checks and")
+	f.Comment("request hooks of a path hold for its GraphQL field too (runtime/gql).")
+	f.Var().Id("Paths").Op("=").Map(jen.String()).String().Values(jen.DictFunc(func(d jen.Dict) {
+		for _, t := range r.Tables {
+			path := func(op string) jen.Code { return jen.Lit("/" + t.Name + "/" + op) }
+			d[jen.Lit("Query."+t.Name)] = path("get")
+			d[jen.Lit("Query."+Plural(t.Name))] = path("select")
+			for _, op := range []string{"add", "put", "update", "del"} {
+				d[jen.Lit("Mutation."+op+t.GoName)] = path(op)
+			}
+			if len(t.Counters) > 0 {
+				d[jen.Lit("Mutation.incr"+t.GoName)] = path("incr")
+			}
+			d[jen.Lit("Subscription."+t.Name+"Changed")] = path("select")
+		}
+	}))
 	f.Comment("NewConfig returns the executable schema's configuration: the resolvers (the")
 	f.Comment("complexity of lists is runtime/gql's, the same rule for every table).")
 	f.Func().Id("NewConfig").Params(jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Id("Config").Block(
@@ -273,6 +289,10 @@ func gqlSubscription(f *jen.File, t *RestTable) {
 				for _, k := range t.Keys {
 					g.If(jen.Id("k" + k.GoName).Op("!=").Nil().Op("&&").Id("r").Dot(k.GoName).Op("!=").Add(gqlKeyConv(k, jen.Op("*").Id("k"+k.GoName)))).Block(jen.Continue())
 				}
+				// the read hooks see the row as the subscriber (a del carries the key only)
+				g.If(jen.Id("ev").Dot("Op").Op("!=").Lit("del")).Block(
+					jen.If(jen.List(jen.Id("keep"), jen.Err()).Op(":=").Id("s").Dot("st").Dot(t.GoName).Dot("Read").Call(jen.Id("ctx"), jen.Op("&").Id("r")), jen.Err().Op("!=").Nil().Op("||").Op("!").Id("keep")).Block(jen.Continue()),
+				)
 				g.Select().Block(
 					jen.Case(jen.Id("out").Op("<-").Op("&").Id(t.GoName+"Event").Values(jen.Id("Op").Op(":").Id("ev").Dot("Op"), jen.Id(gqlName(t.Name)).Op(":").Id(u+"Out").Call(jen.Id("v"), jen.Op("&").Id("r")))),
 					jen.Case(jen.Op("<-").Id("ctx").Dot("Done").Call()).Block(jen.Return()),

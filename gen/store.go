@@ -152,6 +152,13 @@ func tableFile(f *jen.File, t *Table) {
 		{"Dest", jen.Id(u + "Dest")},
 	}))
 
+	// Row hooks.
+	f.Commentf("%s are the application's row hooks of table %q (db.Hooks): register them", t.HooksType, t.Name)
+	f.Comment("at start on HooksOn(pool); the table's store runs them on every path.")
+	f.Type().Id(t.HooksType).Op("=").Qual(dbPkg, "Hooks").Types(jen.Id(t.GoName), jen.Id(t.KeyType), jen.Id(t.ChangesType))
+	f.Commentf("%s is a write of table %q as its write hooks see it.", t.WriteType, t.Name)
+	f.Type().Id(t.WriteType).Op("=").Qual(dbPkg, "Write").Types(jen.Id(t.GoName), jen.Id(t.KeyType), jen.Id(t.ChangesType))
+
 	argFunc(f, t)
 	destFunc(f, t)
 	keyArgsFunc(f, t)
@@ -536,37 +543,69 @@ func storeType(f *jen.File, t *Table) {
 	f.Comment("backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,")
 	f.Comment("db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,")
 	f.Comment("or a wrapped database error.")
-	f.Type().Id(t.StoreType).Struct(jen.Id("s").Op("*").Qual(dbPkg, "Store").Types(jen.Id(t.GoName)))
-
-	f.Commentf("New%s returns the store of table %q on pool p.", t.StoreType, t.Name)
-	f.Func().Id("New" + t.StoreType).Params(jen.Id("p").Op("*").Qual(dbPkg, "Pool")).Op("*").Id(t.StoreType).Block(
-		jen.Return(jen.Op("&").Id(t.StoreType).Values(jen.Id("s").Op(":").Qual(dbPkg, "NewStore").Call(jen.Id("p"), jen.Id(t.TableVar), jen.Qual(driversPkg, "For").Types(jen.Id(t.GoName)).Call().Op("...")))),
+	f.Type().Id(t.StoreType).Struct(
+		jen.Id("s").Op("*").Qual(dbPkg, "Store").Types(jen.Id(t.GoName)),
+		jen.Id("h").Op("*").Id(t.HooksType).Comment("the application's rules on the table, run on every path"),
 	)
 
-	f.Comment("Get returns the row with key k, or db.ErrNotFound.")
+	f.Commentf("New%s returns the store of table %q on pool p, with the pool's hooks of the table.", t.StoreType, t.Name)
+	f.Func().Id("New" + t.StoreType).Params(jen.Id("p").Op("*").Qual(dbPkg, "Pool")).Op("*").Id(t.StoreType).Block(
+		jen.Return(jen.Op("&").Id(t.StoreType).Values(
+			jen.Id("s").Op(":").Qual(dbPkg, "NewStore").Call(jen.Id("p"), jen.Id(t.TableVar), jen.Qual(driversPkg, "For").Types(jen.Id(t.GoName)).Call().Op("...")),
+			jen.Id("h").Op(":").Add(hooksOf(t)),
+		)),
+	)
+
+	// before runs the write hooks on a write made of fields (Op, Key, Row,
+	// Changes, Where) when any is registered: the Write is built only then.
+	before := func(g *jen.Group, fields []kv, ret ...jen.Code) {
+		g.If(jen.Id("s").Dot("h").Dot("Writing").Call()).Block(
+			jen.If(jen.Err().Op(":=").Id("s").Dot("h").Dot("Write").Call(jen.Id("ctx"), jen.Op("&").Id(t.WriteType).Add(literal(fields))), jen.Err().Op("!=").Nil()).Block(jen.Return(append(ret, jen.Err())...)),
+		)
+	}
+	// beforeChanges runs the write hooks on changes c, which they may
+	// change: c is copied so that it stays off the heap when none is.
+	beforeChanges := func(g *jen.Group, op string, key jen.Code, where string) {
+		g.If(jen.Id("s").Dot("h").Dot("Writing").Call()).Block(
+			jen.Var().Err().Error(),
+			jen.If(jen.List(jen.Id("c"), jen.Err()).Op("=").Id("s").Dot("h").Dot("Changes").Call(jen.Id("ctx"), jen.Qual(dbPkg, op), key, jen.Id("c"), jen.Id(where)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(0), jen.Err())),
+		)
+	}
+	op := func(name string) jen.Code { return jen.Qual(dbPkg, name) }
+
+	f.Comment("Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).")
 	f.Func().Params(st.Clone()).Id("Get").Params(ctx.Clone(), jen.Id("k").Id(t.KeyType)).Parens(jen.List(row.Clone(), jen.Error())).BlockFunc(func(g *jen.Group) {
 		keyArgs(g, jen.Nil())
-		g.Return(jen.Id("s").Dot("s").Dot("Get").Call(jen.Id("ctx"), jen.Id("args")))
+		g.List(jen.Id("r"), jen.Err()).Op(":=").Id("s").Dot("s").Dot("Get").Call(jen.Id("ctx"), jen.Id("args"))
+		g.Return(jen.Id("s").Dot("h").Dot("Got").Call(jen.Id("ctx"), jen.Id("r"), jen.Err()))
 	})
+
+	written := func(g *jen.Group, call jen.Code) {
+		g.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+		g.Return(jen.Id("s").Dot("h").Dot("Written").Call(jen.Id("ctx"), jen.Id("r")))
+	}
 
 	f.Comment("Add inserts r, filling its generated columns (uuid, now, defaults, database id);")
 	f.Comment("db.ErrExists when a row with its key exists.")
-	f.Func().Params(st.Clone()).Id("Add").Params(ctx.Clone(), jen.Id("r").Add(row.Clone())).Error().Block(
-		jen.If(jen.Err().Op(":=").Id(u+"Prepare").Call(jen.Id("r"), jen.Qual(dbPkg, "OpAdd"), jen.Qual(dbPkg, "NowMS").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-		jen.Return(jen.Id("s").Dot("s").Dot("Add").Call(jen.Id("ctx"), jen.Id("r"))),
-	)
+	f.Func().Params(st.Clone()).Id("Add").Params(ctx.Clone(), jen.Id("r").Add(row.Clone())).Error().BlockFunc(func(g *jen.Group) {
+		before(g, []kv{{"Op", op("OpAdd")}, {"Key", jen.Id(t.GoName + "KeyOf").Call(jen.Id("r"))}, {"Row", jen.Id("r")}})
+		g.If(jen.Err().Op(":=").Id(u+"Prepare").Call(jen.Id("r"), jen.Qual(dbPkg, "OpAdd"), jen.Qual(dbPkg, "NowMS").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+		written(g, jen.Id("s").Dot("s").Dot("Add").Call(jen.Id("ctx"), jen.Id("r")))
+	})
 
 	f.Comment("Put inserts r or replaces the whole row with its key; with expect, an existing row")
 	f.Comment("is replaced only when it matches every condition (in the same write), else the")
 	f.Comment("error is db.ErrCondition and nothing is written.")
-	f.Func().Params(st.Clone()).Id("Put").Params(ctx.Clone(), jen.Id("r").Add(row.Clone()), jen.Id("expect").Op("...").Qual(dbPkg, "Cond")).Error().Block(
-		jen.If(jen.Err().Op(":=").Id(u+"Prepare").Call(jen.Id("r"), jen.Qual(dbPkg, "OpPut"), jen.Qual(dbPkg, "NowMS").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-		jen.Return(jen.Id("s").Dot("s").Dot("Put").Call(jen.Id("ctx"), jen.Id("r"), jen.Id("expect"))),
-	)
+	f.Func().Params(st.Clone()).Id("Put").Params(ctx.Clone(), jen.Id("r").Add(row.Clone()), jen.Id("expect").Op("...").Qual(dbPkg, "Cond")).Error().BlockFunc(func(g *jen.Group) {
+		before(g, []kv{{"Op", op("OpPut")}, {"Key", jen.Id(t.GoName + "KeyOf").Call(jen.Id("r"))}, {"Row", jen.Id("r")}, {"Where", jen.Id("expect")}})
+		g.If(jen.Err().Op(":=").Id(u+"Prepare").Call(jen.Id("r"), jen.Qual(dbPkg, "OpPut"), jen.Qual(dbPkg, "NowMS").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+		written(g, jen.Id("s").Dot("s").Dot("Put").Call(jen.Id("ctx"), jen.Id("r"), jen.Id("expect")))
+	})
 
 	f.Comment("Update writes the columns set in c to the row with key k when it exists and")
 	f.Comment("matches every expected condition; it returns the rows changed (0 or 1).")
 	f.Func().Params(st.Clone()).Id("Update").Params(ctx.Clone(), jen.Id("k").Id(t.KeyType), jen.Id("c").Id(t.ChangesType), jen.Id("expect").Op("...").Qual(dbPkg, "Cond")).Parens(jen.List(jen.Int64(), jen.Error())).BlockFunc(func(g *jen.Group) {
+		beforeChanges(g, "OpUpdate", jen.Id("k"), "expect")
 		keyArgs(g, jen.Lit(0))
 		g.List(jen.Id("sets"), jen.Err()).Op(":=").Id(u+"Sets").Call(jen.Op("&").Id("c"), jen.Qual(dbPkg, "NowMS").Call())
 		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(0), jen.Err()))
@@ -593,23 +632,36 @@ func storeType(f *jen.File, t *Table) {
 			if o := t.Owner; o != nil && o.KeyPos == 0 && o.Nillable {
 				g.If(jen.Id("d").Dot(o.GoName).Op("!=").Lit("")).Block(jen.Id("r").Dot(o.GoName).Op("=").Op("&").Id("d").Dot(o.GoName))
 			}
+			before(g, []kv{{"Op", op("OpIncr")}, {"Key", jen.Id("k")}, {"Row", jen.Op("&").Id("r")}, {"Where", jen.Id("expect")}}, jen.Nil())
 			g.If(jen.Err().Op(":=").Id(u+"Prepare").Call(jen.Op("&").Id("r"), jen.Qual(dbPkg, "OpIncr"), jen.Qual(dbPkg, "NowMS").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
-			g.Return(jen.Id("s").Dot("s").Dot("Incr").Call(jen.Id("ctx"), jen.Op("&").Id("r"), jen.Id("expect")))
+			g.List(jen.Id("got"), jen.Err()).Op(":=").Id("s").Dot("s").Dot("Incr").Call(jen.Id("ctx"), jen.Op("&").Id("r"), jen.Id("expect"))
+			g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+			g.Return(jen.Id("got"), jen.Id("s").Dot("h").Dot("Written").Call(jen.Id("ctx"), jen.Id("got")))
 		})
 	}
 
 	f.Comment("Del deletes the row with key k; a missing row is not an error.")
 	f.Func().Params(st.Clone()).Id("Del").Params(ctx.Clone(), jen.Id("k").Id(t.KeyType)).Error().BlockFunc(func(g *jen.Group) {
+		before(g, []kv{{"Op", op("OpDel")}, {"Key", jen.Id("k")}})
 		keyArgs(g)
 		g.Return(jen.Id("s").Dot("s").Dot("Del").Call(jen.Id("ctx"), jen.Id("args")))
 	})
 
-	f.Comment("Select returns one page of the rows matching q.")
+	f.Comment("Select returns one page of the rows matching q (without those a read hook hides).")
 	f.Func().Params(st.Clone()).Id("Select").Params(ctx.Clone(), jen.Id("q").Qual(dbPkg, "Query")).Parens(jen.List(jen.Op("*").Qual(dbPkg, "Page").Types(jen.Id(t.GoName)), jen.Error())).Block(
-		jen.Return(jen.Id("s").Dot("s").Dot("Select").Call(jen.Id("ctx"), jen.Op("&").Id("q"))),
+		jen.If(jen.Err().Op(":=").Id("s").Dot("h").Dot("Query").Call(jen.Op("&").Id("q")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		jen.List(jen.Id("page"), jen.Err()).Op(":=").Id("s").Dot("s").Dot("Select").Call(jen.Id("ctx"), jen.Op("&").Id("q")),
+		jen.Return(jen.Id("s").Dot("h").Dot("Page").Call(jen.Id("ctx"), jen.Id("page"), jen.Err())),
 	)
 
-	f.Comment("List returns the rows with the given keys, in the order of keys; missing rows are skipped.")
+	f.Comment("Read runs the read hooks on r, a row read elsewhere (an event of a subscription):")
+	f.Comment("keep false when one hides it from the caller of ctx.")
+	f.Func().Params(st.Clone()).Id("Read").Params(ctx.Clone(), jen.Id("r").Add(row.Clone())).Parens(jen.List(jen.Id("keep").Bool(), jen.Err().Error())).Block(
+		jen.Return(jen.Id("s").Dot("h").Dot("Read").Call(jen.Id("ctx"), jen.Id("r"))),
+	)
+
+	f.Comment("List returns the rows with the given keys, in the order of keys; missing rows (and")
+	f.Comment("those a read hook hides) are skipped.")
 	f.Func().Params(st.Clone()).Id("List").Params(ctx.Clone(), jen.Id("keys").Index().Id(t.KeyType)).Parens(jen.List(jen.Index().Id(t.GoName), jen.Error())).Block(
 		jen.Id("all").Op(":=").Make(jen.Index().Index().Any(), jen.Len(jen.Id("keys"))),
 		jen.For(jen.Id("i").Op(":=").Range().Id("keys")).Block(
@@ -617,22 +669,25 @@ func storeType(f *jen.File, t *Table) {
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 			jen.Id("all").Index(jen.Id("i")).Op("=").Id("args"),
 		),
-		jen.Return(jen.Id("s").Dot("s").Dot("List").Call(jen.Id("ctx"), jen.Id("all"))),
+		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("s").Dot("s").Dot("List").Call(jen.Id("ctx"), jen.Id("all")),
+		jen.Return(jen.Id("s").Dot("h").Dot("List").Call(jen.Id("ctx"), jen.Id("rows"), jen.Err())),
 	)
 
 	f.Comment("UpdateAll writes the columns set in c to every row matching where (at least one")
 	f.Comment("condition) and returns the number of rows changed.")
-	f.Func().Params(st.Clone()).Id("UpdateAll").Params(ctx.Clone(), jen.Id("c").Id(t.ChangesType), jen.Id("where").Op("...").Qual(dbPkg, "Cond")).Parens(jen.List(jen.Int64(), jen.Error())).Block(
-		jen.List(jen.Id("sets"), jen.Err()).Op(":=").Id(u+"Sets").Call(jen.Op("&").Id("c"), jen.Qual(dbPkg, "NowMS").Call()),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(0), jen.Err())),
-		jen.Return(jen.Id("s").Dot("s").Dot("UpdateAll").Call(jen.Id("ctx"), jen.Id("where"), jen.Id("sets"))),
-	)
+	f.Func().Params(st.Clone()).Id("UpdateAll").Params(ctx.Clone(), jen.Id("c").Id(t.ChangesType), jen.Id("where").Op("...").Qual(dbPkg, "Cond")).Parens(jen.List(jen.Int64(), jen.Error())).BlockFunc(func(g *jen.Group) {
+		beforeChanges(g, "OpUpdateAll", jen.Id(t.KeyType).Values(), "where")
+		g.List(jen.Id("sets"), jen.Err()).Op(":=").Id(u+"Sets").Call(jen.Op("&").Id("c"), jen.Qual(dbPkg, "NowMS").Call())
+		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(0), jen.Err()))
+		g.Return(jen.Id("s").Dot("s").Dot("UpdateAll").Call(jen.Id("ctx"), jen.Id("where"), jen.Id("sets")))
+	})
 
 	f.Comment("DelAll deletes every row matching where (at least one condition) and returns")
 	f.Comment("the number of rows deleted.")
-	f.Func().Params(st.Clone()).Id("DelAll").Params(ctx.Clone(), jen.Id("where").Op("...").Qual(dbPkg, "Cond")).Parens(jen.List(jen.Int64(), jen.Error())).Block(
-		jen.Return(jen.Id("s").Dot("s").Dot("DelAll").Call(jen.Id("ctx"), jen.Id("where"))),
-	)
+	f.Func().Params(st.Clone()).Id("DelAll").Params(ctx.Clone(), jen.Id("where").Op("...").Qual(dbPkg, "Cond")).Parens(jen.List(jen.Int64(), jen.Error())).BlockFunc(func(g *jen.Group) {
+		before(g, []kv{{"Op", op("OpDelAll")}, {"Where", jen.Id("where")}}, jen.Lit(0))
+		g.Return(jen.Id("s").Dot("s").Dot("DelAll").Call(jen.Id("ctx"), jen.Id("where")))
+	})
 
 	f.Comment("CreateTable creates the table and indexes when missing, and adds missing columns.")
 	f.Func().Params(st.Clone()).Id("CreateTable").Params(ctx.Clone()).Error().Block(
@@ -643,8 +698,28 @@ func storeType(f *jen.File, t *Table) {
 	f.Func().Params(st.Clone()).Id("Engine").Params().Op("*").Qual(dbPkg, "Store").Types(jen.Id(t.GoName)).Block(jen.Return(jen.Id("s").Dot("s")))
 }
 
+// hooksOf is the pool's hooks of table t.
+func hooksOf(t *Table) *jen.Statement {
+	return jen.Qual(dbPkg, "HooksOf").Types(jen.Id(t.GoName), jen.Id(t.KeyType), jen.Id(t.ChangesType)).Call(jen.Id("p"), jen.Lit(t.Name))
+}
+
 func storeFile(m *Model) *jen.File {
 	f := newFile("store")
+	f.Comment("Hooks are the row hooks of every table on one pool: an application registers its")
+	f.Comment("rules on them at start, before the first request (the hooks file of its main package).")
+	f.Type().Id("Hooks").StructFunc(func(g *jen.Group) {
+		for _, t := range m.Tables {
+			g.Id(t.GoName).Op("*").Id(t.HooksType)
+		}
+	})
+	f.Comment("HooksOn returns the row hooks of the tables on pool p: the same hooks every store on p runs.")
+	f.Func().Id("HooksOn").Params(jen.Id("p").Op("*").Qual(dbPkg, "Pool")).Op("*").Id("Hooks").Block(
+		jen.Return(jen.Op("&").Id("Hooks").Values(jen.DictFunc(func(d jen.Dict) {
+			for _, t := range m.Tables {
+				d[jen.Id(t.GoName)] = hooksOf(t)
+			}
+		}))),
+	)
 	f.Comment("Store holds the store of every table on one pool.")
 	f.Type().Id("Store").StructFunc(func(g *jen.Group) {
 		g.Id("Pool").Op("*").Qual(dbPkg, "Pool")

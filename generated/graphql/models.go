@@ -227,6 +227,46 @@ type PhotoInput struct {
 	Mtime      *int64     `json:"mtime,omitempty"`
 }
 
+// A row of post.
+type Post struct {
+	ID      *string `json:"id,omitempty"`
+	OwnerID *string `json:"owner_id,omitempty"`
+	Title   *string `json:"title,omitempty"`
+	Body    *string `json:"body,omitempty"`
+	Words   *int64  `json:"words,omitempty"`
+	Mtime   *int64  `json:"mtime,omitempty"`
+}
+
+// One condition on post: values are parsed by the column's type (in and between take several).
+type PostCond struct {
+	Column PostColumn `json:"column"`
+	Op     *Op        `json:"op,omitempty"`
+	Values []string   `json:"values,omitempty"`
+}
+
+// A page of post rows; endCursor is the store's opaque page token.
+type PostConnection struct {
+	Nodes       []*Post `json:"nodes"`
+	EndCursor   *string `json:"endCursor,omitempty"`
+	HasNextPage bool    `json:"hasNextPage"`
+}
+
+// A write to post: op is add, put, update, incr or del (del carries only the key).
+type PostEvent struct {
+	Op   string `json:"op"`
+	Post *Post  `json:"post"`
+}
+
+// Columns of post to write.
+type PostInput struct {
+	ID      *string `json:"id,omitempty"`
+	OwnerID *string `json:"owner_id,omitempty"`
+	Title   *string `json:"title,omitempty"`
+	Body    *string `json:"body,omitempty"`
+	Words   *int64  `json:"words,omitempty"`
+	Mtime   *int64  `json:"mtime,omitempty"`
+}
+
 type Query struct {
 }
 
@@ -754,6 +794,70 @@ func (e *PhotoColumn) UnmarshalJSON(b []byte) error {
 }
 
 func (e PhotoColumn) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Columns of post, for conditions and sorting.
+type PostColumn string
+
+const (
+	PostColumnID      PostColumn = "id"
+	PostColumnOwnerID PostColumn = "owner_id"
+	PostColumnTitle   PostColumn = "title"
+	PostColumnBody    PostColumn = "body"
+	PostColumnWords   PostColumn = "words"
+	PostColumnMtime   PostColumn = "mtime"
+)
+
+var AllPostColumn = []PostColumn{
+	PostColumnID,
+	PostColumnOwnerID,
+	PostColumnTitle,
+	PostColumnBody,
+	PostColumnWords,
+	PostColumnMtime,
+}
+
+func (e PostColumn) IsValid() bool {
+	switch e {
+	case PostColumnID, PostColumnOwnerID, PostColumnTitle, PostColumnBody, PostColumnWords, PostColumnMtime:
+		return true
+	}
+	return false
+}
+
+func (e PostColumn) String() string {
+	return string(e)
+}
+
+func (e *PostColumn) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PostColumn(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PostColumn", str)
+	}
+	return nil
+}
+
+func (e PostColumn) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PostColumn) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PostColumn) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

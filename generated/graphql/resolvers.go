@@ -197,6 +197,11 @@ func (s subscriptionResolver) AlbumChanged(ctx context.Context, kID *string) (<-
 			if kID != nil && r.ID != *kID {
 				continue
 			}
+			if ev.Op != "del" {
+				if keep, err := s.st.Album.Read(ctx, &r); err != nil || !keep {
+					continue
+				}
+			}
 			select {
 			case out <- &AlbumEvent{Op: ev.Op, Album: albumOut(v, &r)}:
 			case <-ctx.Done():
@@ -363,6 +368,11 @@ func (s subscriptionResolver) BookmarkChanged(ctx context.Context, kID *string) 
 			}
 			if kID != nil && r.ID != *kID {
 				continue
+			}
+			if ev.Op != "del" {
+				if keep, err := s.st.Bookmark.Read(ctx, &r); err != nil || !keep {
+					continue
+				}
 			}
 			select {
 			case out <- &BookmarkEvent{Op: ev.Op, Bookmark: bookmarkOut(v, &r)}:
@@ -538,6 +548,11 @@ func (s subscriptionResolver) CounterChanged(ctx context.Context, kID *string) (
 			if kID != nil && r.ID != *kID {
 				continue
 			}
+			if ev.Op != "del" {
+				if keep, err := s.st.Counter.Read(ctx, &r); err != nil || !keep {
+					continue
+				}
+			}
 			select {
 			case out <- &CounterEvent{Op: ev.Op, Counter: counterOut(v, &r)}:
 			case <-ctx.Done():
@@ -693,6 +708,11 @@ func (s subscriptionResolver) NoteChanged(ctx context.Context, kID *int64) (<-ch
 			}
 			if kID != nil && r.ID != int(*kID) {
 				continue
+			}
+			if ev.Op != "del" {
+				if keep, err := s.st.Note.Read(ctx, &r); err != nil || !keep {
+					continue
+				}
 			}
 			select {
 			case out <- &NoteEvent{Op: ev.Op, Note: noteOut(v, &r)}:
@@ -974,8 +994,178 @@ func (s subscriptionResolver) PhotoChanged(ctx context.Context, kAlbumID *string
 			if kID != nil && r.ID != *kID {
 				continue
 			}
+			if ev.Op != "del" {
+				if keep, err := s.st.Photo.Read(ctx, &r); err != nil || !keep {
+					continue
+				}
+			}
 			select {
 			case out <- &PhotoEvent{Op: ev.Op, Photo: photoOut(v, &r)}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
+// postOut is r as the caller may see it: a hidden column is null.
+func postOut(v auth.Viewer, r *store.Post) *Post {
+	show := rest.PostPolicy.Show(v, rest.PostPolicy.Owner(r), nil, nil)
+	out := &Post{}
+	if show[store.PostColID] {
+		x := r.ID
+		out.ID = &x
+	}
+	if show[store.PostColOwnerID] {
+		x := r.OwnerID
+		out.OwnerID = &x
+	}
+	if show[store.PostColTitle] {
+		x := r.Title
+		out.Title = &x
+	}
+	if show[store.PostColBody] {
+		x := r.Body
+		out.Body = &x
+	}
+	if show[store.PostColWords] {
+		x := r.Words
+		out.Words = &x
+	}
+	if show[store.PostColMtime] {
+		x := r.Mtime
+		out.Mtime = &x
+	}
+	return out
+}
+
+// postIn reads the columns an input gives into a row, marking them in set.
+func postIn(in *PostInput) (store.Post, []bool) {
+	var r store.Post
+	set := make([]bool, 6)
+	if in.ID != nil {
+		set[store.PostColID] = true
+		r.ID = *in.ID
+	}
+	if in.OwnerID != nil {
+		set[store.PostColOwnerID] = true
+		r.OwnerID = *in.OwnerID
+	}
+	if in.Title != nil {
+		set[store.PostColTitle] = true
+		r.Title = *in.Title
+	}
+	if in.Body != nil {
+		set[store.PostColBody] = true
+		r.Body = *in.Body
+	}
+	if in.Words != nil {
+		set[store.PostColWords] = true
+		r.Words = *in.Words
+	}
+	if in.Mtime != nil {
+		set[store.PostColMtime] = true
+		r.Mtime = *in.Mtime
+	}
+	return r, set
+}
+
+// Post gets the post row with the key, as the caller may see it.
+func (q queryResolver) Post(ctx context.Context, kID string) (*Post, error) {
+	r, err := q.st.Post.Get(ctx, store.PostKey{ID: kID})
+	if err != nil {
+		return nil, err
+	}
+	return postOut(auth.ViewerOf(ctx), r), nil
+}
+
+// Posts selects post rows under the read rule of PostPolicy.
+func (q queryResolver) Posts(ctx context.Context, where []*PostCond, first *int, after *string, desc *bool, sort *PostColumn) (*PostConnection, error) {
+	query := gql.Query(where, func(c *PostCond) (string, *string, []string) {
+		return string(c.Column), (*string)(c.Op), c.Values
+	}, first, after, desc, (*string)(sort))
+	v := auth.ViewerOf(ctx)
+	if err := rest.PostPolicy.Query(v, &query); err != nil {
+		return nil, err
+	}
+	page, err := q.st.Post.Select(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	out := &PostConnection{Nodes: make([]*Post, len(page.Rows)), HasNextPage: page.Next != ""}
+	for i := range page.Rows {
+		out.Nodes[i] = postOut(v, &page.Rows[i])
+	}
+	if page.Next != "" {
+		out.EndCursor = &page.Next
+	}
+	return out, nil
+}
+
+// AddPost runs the add of the input through the rules of generated/rest.
+func (m mutationResolver) AddPost(ctx context.Context, input PostInput) (*Post, error) {
+	r, set := postIn(&input)
+	v := auth.ViewerOf(ctx)
+	if err := rest.PostAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
+		return nil, err
+	}
+	return postOut(v, &r), nil
+}
+
+// PutPost runs the put of the input through the rules of generated/rest.
+func (m mutationResolver) PutPost(ctx context.Context, input PostInput) (*Post, error) {
+	r, set := postIn(&input)
+	v := auth.ViewerOf(ctx)
+	if err := rest.PostPut(ctx, m.st, m.bus, v, &r, set); err != nil {
+		return nil, err
+	}
+	return postOut(v, &r), nil
+}
+
+// UpdatePost runs the update of the input through the rules of generated/rest.
+func (m mutationResolver) UpdatePost(ctx context.Context, input PostInput) (int64, error) {
+	r, set := postIn(&input)
+	v := auth.ViewerOf(ctx)
+	if !set[store.PostColID] {
+		return 0, db.MissingKey("post", "id")
+	}
+	return rest.PostUpdate(ctx, m.st, m.bus, v, store.PostKeyOf(&r), &r, set)
+}
+
+// DelPost deletes the post row with the key through the rules of generated/rest.
+func (m mutationResolver) DelPost(ctx context.Context, kID string) (bool, error) {
+	err := rest.PostDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.PostKey{ID: kID})
+	return err == nil, err
+}
+
+// PostChanged delivers the writes to "post"; it ends with the subscription's context.
+func (s subscriptionResolver) PostChanged(ctx context.Context, kID *string) (<-chan *PostEvent, error) {
+	if s.bus == nil {
+		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
+	}
+	v := auth.ViewerOf(ctx)
+	msgs, cancel := s.bus.Subscribe(ctx, "post")
+	out := make(chan *PostEvent, 1)
+	go func() {
+		defer close(out)
+		defer cancel()
+		for m := range msgs {
+			var ev pubsub.Event
+			var r store.Post
+			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
+				continue
+			}
+			if kID != nil && r.ID != *kID {
+				continue
+			}
+			if ev.Op != "del" {
+				if keep, err := s.st.Post.Read(ctx, &r); err != nil || !keep {
+					continue
+				}
+			}
+			select {
+			case out <- &PostEvent{Op: ev.Op, Post: postOut(v, &r)}:
 			case <-ctx.Done():
 				return
 			}
@@ -1139,6 +1329,11 @@ func (s subscriptionResolver) ScoreChanged(ctx context.Context, kID *string) (<-
 			}
 			if kID != nil && r.ID != *kID {
 				continue
+			}
+			if ev.Op != "del" {
+				if keep, err := s.st.Score.Read(ctx, &r); err != nil || !keep {
+					continue
+				}
 			}
 			select {
 			case out <- &ScoreEvent{Op: ev.Op, Score: scoreOut(v, &r)}:
@@ -1307,6 +1502,11 @@ func (s subscriptionResolver) StatChanged(ctx context.Context, kOwnerID *string,
 			if kName != nil && r.Name != *kName {
 				continue
 			}
+			if ev.Op != "del" {
+				if keep, err := s.st.Stat.Read(ctx, &r); err != nil || !keep {
+					continue
+				}
+			}
 			select {
 			case out <- &StatEvent{Op: ev.Op, Stat: statOut(v, &r)}:
 			case <-ctx.Done():
@@ -1468,6 +1668,11 @@ func (s subscriptionResolver) TodoChanged(ctx context.Context, kID *string) (<-c
 			if kID != nil && r.ID != *kID {
 				continue
 			}
+			if ev.Op != "del" {
+				if keep, err := s.st.Todo.Read(ctx, &r); err != nil || !keep {
+					continue
+				}
+			}
 			select {
 			case out <- &TodoEvent{Op: ev.Op, Todo: todoOut(v, &r)}:
 			case <-ctx.Done():
@@ -1476,6 +1681,78 @@ func (s subscriptionResolver) TodoChanged(ctx context.Context, kID *string) (<-c
 		}
 	}()
 	return out, nil
+}
+
+// Paths are the REST paths of the top-level fields: the path rules, access checks and
+// request hooks of a path hold for its GraphQL field too (runtime/gql).
+var Paths = map[string]string{
+	"Mutation.addAlbum":            "/album/add",
+	"Mutation.addBookmark":         "/bookmark/add",
+	"Mutation.addCounter":          "/counter/add",
+	"Mutation.addNote":             "/note/add",
+	"Mutation.addPhoto":            "/photo/add",
+	"Mutation.addPost":             "/post/add",
+	"Mutation.addScore":            "/score/add",
+	"Mutation.addStat":             "/stat/add",
+	"Mutation.addTodo":             "/todo/add",
+	"Mutation.delAlbum":            "/album/del",
+	"Mutation.delBookmark":         "/bookmark/del",
+	"Mutation.delCounter":          "/counter/del",
+	"Mutation.delNote":             "/note/del",
+	"Mutation.delPhoto":            "/photo/del",
+	"Mutation.delPost":             "/post/del",
+	"Mutation.delScore":            "/score/del",
+	"Mutation.delStat":             "/stat/del",
+	"Mutation.delTodo":             "/todo/del",
+	"Mutation.incrBookmark":        "/bookmark/incr",
+	"Mutation.incrCounter":         "/counter/incr",
+	"Mutation.incrScore":           "/score/incr",
+	"Mutation.incrStat":            "/stat/incr",
+	"Mutation.putAlbum":            "/album/put",
+	"Mutation.putBookmark":         "/bookmark/put",
+	"Mutation.putCounter":          "/counter/put",
+	"Mutation.putNote":             "/note/put",
+	"Mutation.putPhoto":            "/photo/put",
+	"Mutation.putPost":             "/post/put",
+	"Mutation.putScore":            "/score/put",
+	"Mutation.putStat":             "/stat/put",
+	"Mutation.putTodo":             "/todo/put",
+	"Mutation.updateAlbum":         "/album/update",
+	"Mutation.updateBookmark":      "/bookmark/update",
+	"Mutation.updateCounter":       "/counter/update",
+	"Mutation.updateNote":          "/note/update",
+	"Mutation.updatePhoto":         "/photo/update",
+	"Mutation.updatePost":          "/post/update",
+	"Mutation.updateScore":         "/score/update",
+	"Mutation.updateStat":          "/stat/update",
+	"Mutation.updateTodo":          "/todo/update",
+	"Query.album":                  "/album/get",
+	"Query.albums":                 "/album/select",
+	"Query.bookmark":               "/bookmark/get",
+	"Query.bookmarks":              "/bookmark/select",
+	"Query.counter":                "/counter/get",
+	"Query.counters":               "/counter/select",
+	"Query.note":                   "/note/get",
+	"Query.notes":                  "/note/select",
+	"Query.photo":                  "/photo/get",
+	"Query.photos":                 "/photo/select",
+	"Query.post":                   "/post/get",
+	"Query.posts":                  "/post/select",
+	"Query.score":                  "/score/get",
+	"Query.scores":                 "/score/select",
+	"Query.stat":                   "/stat/get",
+	"Query.stats":                  "/stat/select",
+	"Query.todo":                   "/todo/get",
+	"Query.todos":                  "/todo/select",
+	"Subscription.albumChanged":    "/album/select",
+	"Subscription.bookmarkChanged": "/bookmark/select",
+	"Subscription.counterChanged":  "/counter/select",
+	"Subscription.noteChanged":     "/note/select",
+	"Subscription.photoChanged":    "/photo/select",
+	"Subscription.postChanged":     "/post/select",
+	"Subscription.scoreChanged":    "/score/select",
+	"Subscription.statChanged":     "/stat/select",
+	"Subscription.todoChanged":     "/todo/select",
 }
 
 // NewConfig returns the executable schema's configuration: the resolvers (the

@@ -29,6 +29,7 @@ func NewHandler(st *store.Store, bus pubsub.Bus) *Handler {
 	h.counterTable().Routes(h.mux)
 	h.noteTable().Routes(h.mux)
 	h.photoTable().Routes(h.mux)
+	h.postTable().Routes(h.mux)
 	h.scoreTable().Routes(h.mux)
 	h.statTable().Routes(h.mux)
 	h.todoTable().Routes(h.mux)

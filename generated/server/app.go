@@ -78,6 +78,12 @@ func App(h jobs.Handlers) *app.App {
 			"/photo/put":       {Params: []string{"album_id", "id", "name", "owner_id", "kind", "width", "height", "rating", "hidden", "thumb", "caption", "size", "taken", "moderation", "mtime"}, JSON: []string{"tags", "exif"}},
 			"/photo/update":    {Params: []string{"album_id", "id", "name", "owner_id", "kind", "width", "height", "rating", "hidden", "thumb", "caption", "size", "taken", "moderation", "mtime"}, JSON: []string{"tags", "exif"}},
 			"/photo/del":       {Params: []string{"album_id", "id"}},
+			"/post/get":        {Params: []string{"id", "_select"}},
+			"/post/select":     {Params: []string{"id", "owner_id", "title", "body", "words", "mtime", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
+			"/post/add":        {Params: []string{"id", "owner_id", "title", "body", "words", "mtime"}},
+			"/post/put":        {Params: []string{"id", "owner_id", "title", "body", "words", "mtime"}},
+			"/post/update":     {Params: []string{"id", "owner_id", "title", "body", "words", "mtime"}},
+			"/post/del":        {Params: []string{"id"}},
 			"/score/get":       {Params: []string{"id", "_select"}},
 			"/score/select":    {Params: []string{"id", "owner_id", "title", "note", "points", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
 			"/score/add":       {Params: []string{"id", "owner_id", "title", "note", "points"}},
@@ -102,9 +108,10 @@ func App(h jobs.Handlers) *app.App {
 		GraphQL: func(p *db.Pool, bus pubsub.Bus) gqlgen.ExecutableSchema {
 			return graphql.NewExecutableSchema(graphql.NewConfig(store.New(p), bus))
 		},
-		Jobs: func(p *db.Pool) []rtjobs.Spec { return jobs.Specs(h, store.New(p)) },
-		Spec: Spec,
-		Doc:  Doc,
+		GraphQLPaths: graphql.Paths,
+		Jobs:         func(p *db.Pool) []rtjobs.Spec { return jobs.Specs(h, store.New(p)) },
+		Spec:         Spec,
+		Doc:          Doc,
 	}
 }
 

@@ -83,6 +83,13 @@ var AlbumTable = &db.Table[Album]{
 	Dest: albumDest,
 }
 
+// AlbumHooks are the application's row hooks of table "album" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type AlbumHooks = db.Hooks[Album, AlbumKey, AlbumChanges]
+
+// AlbumWrite is a write of table "album" as its write hooks see it.
+type AlbumWrite = db.Write[Album, AlbumKey, AlbumChanges]
+
 // albumArg returns the canonical value of column col of r.
 func albumArg(r *Album, col int) (any, error) {
 	switch col {
@@ -194,44 +201,77 @@ func albumSets(c *AlbumChanges, now int64) ([]db.Set, error) {
 // or a wrapped database error.
 type AlbumStore struct {
 	s *db.Store[Album]
+	h *AlbumHooks // the application's rules on the table, run on every path
 }
 
-// NewAlbumStore returns the store of table "album" on pool p.
+// NewAlbumStore returns the store of table "album" on pool p, with the pool's hooks of the table.
 func NewAlbumStore(p *db.Pool) *AlbumStore {
-	return &AlbumStore{s: db.NewStore(p, AlbumTable, drivers.For[Album]()...)}
+	return &AlbumStore{s: db.NewStore(p, AlbumTable, drivers.For[Album]()...), h: db.HooksOf[Album, AlbumKey, AlbumChanges](p, "album")}
 }
 
-// Get returns the row with key k, or db.ErrNotFound.
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *AlbumStore) Get(ctx context.Context, k AlbumKey) (*Album, error) {
 	args, err := albumKeyArgs(&k)
 	if err != nil {
 		return nil, err
 	}
-	return s.s.Get(ctx, args)
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *AlbumStore) Add(ctx context.Context, r *Album) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &AlbumWrite{
+			Op:  db.OpAdd,
+			Key: AlbumKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := albumPrepare(r, db.OpAdd, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Add(ctx, r)
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *AlbumStore) Put(ctx context.Context, r *Album, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &AlbumWrite{
+			Op:    db.OpPut,
+			Key:   AlbumKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := albumPrepare(r, db.OpPut, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Put(ctx, r, expect)
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *AlbumStore) Update(ctx context.Context, k AlbumKey, c AlbumChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
 	args, err := albumKeyArgs(&k)
 	if err != nil {
 		return 0, err
@@ -245,6 +285,14 @@ func (s *AlbumStore) Update(ctx context.Context, k AlbumKey, c AlbumChanges, exp
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *AlbumStore) Del(ctx context.Context, k AlbumKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &AlbumWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
 	args, err := albumKeyArgs(&k)
 	if err != nil {
 		return err
@@ -252,12 +300,23 @@ func (s *AlbumStore) Del(ctx context.Context, k AlbumKey) error {
 	return s.s.Del(ctx, args)
 }
 
-// Select returns one page of the rows matching q.
+// Select returns one page of the rows matching q (without those a read hook hides).
 func (s *AlbumStore) Select(ctx context.Context, q db.Query) (*db.Page[Album], error) {
-	return s.s.Select(ctx, &q)
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
 }
 
-// List returns the rows with the given keys, in the order of keys; missing rows are skipped.
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *AlbumStore) Read(ctx context.Context, r *Album) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
 func (s *AlbumStore) List(ctx context.Context, keys []AlbumKey) ([]Album, error) {
 	all := make([][]any, len(keys))
 	for i := range keys {
@@ -267,12 +326,19 @@ func (s *AlbumStore) List(ctx context.Context, keys []AlbumKey) ([]Album, error)
 		}
 		all[i] = args
 	}
-	return s.s.List(ctx, all)
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *AlbumStore) UpdateAll(ctx context.Context, c AlbumChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, AlbumKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
 	sets, err := albumSets(&c, db.NowMS())
 	if err != nil {
 		return 0, err
@@ -283,6 +349,14 @@ func (s *AlbumStore) UpdateAll(ctx context.Context, c AlbumChanges, where ...db.
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *AlbumStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &AlbumWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
 	return s.s.DelAll(ctx, where)
 }
 

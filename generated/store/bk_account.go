@@ -127,6 +127,13 @@ var BkAccountTable = &db.Table[BkAccount]{
 	Dest: bkAccountDest,
 }
 
+// BkAccountHooks are the application's row hooks of table "bk_account" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type BkAccountHooks = db.Hooks[BkAccount, BkAccountKey, BkAccountChanges]
+
+// BkAccountWrite is a write of table "bk_account" as its write hooks see it.
+type BkAccountWrite = db.Write[BkAccount, BkAccountKey, BkAccountChanges]
+
 // bkAccountArg returns the canonical value of column col of r.
 func bkAccountArg(r *BkAccount, col int) (any, error) {
 	switch col {
@@ -316,44 +323,77 @@ func bkAccountSets(c *BkAccountChanges, now int64) ([]db.Set, error) {
 // or a wrapped database error.
 type BkAccountStore struct {
 	s *db.Store[BkAccount]
+	h *BkAccountHooks // the application's rules on the table, run on every path
 }
 
-// NewBkAccountStore returns the store of table "bk_account" on pool p.
+// NewBkAccountStore returns the store of table "bk_account" on pool p, with the pool's hooks of the table.
 func NewBkAccountStore(p *db.Pool) *BkAccountStore {
-	return &BkAccountStore{s: db.NewStore(p, BkAccountTable, drivers.For[BkAccount]()...)}
+	return &BkAccountStore{s: db.NewStore(p, BkAccountTable, drivers.For[BkAccount]()...), h: db.HooksOf[BkAccount, BkAccountKey, BkAccountChanges](p, "bk_account")}
 }
 
-// Get returns the row with key k, or db.ErrNotFound.
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *BkAccountStore) Get(ctx context.Context, k BkAccountKey) (*BkAccount, error) {
 	args, err := bkAccountKeyArgs(&k)
 	if err != nil {
 		return nil, err
 	}
-	return s.s.Get(ctx, args)
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *BkAccountStore) Add(ctx context.Context, r *BkAccount) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkAccountWrite{
+			Op:  db.OpAdd,
+			Key: BkAccountKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := bkAccountPrepare(r, db.OpAdd, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Add(ctx, r)
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *BkAccountStore) Put(ctx context.Context, r *BkAccount, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkAccountWrite{
+			Op:    db.OpPut,
+			Key:   BkAccountKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := bkAccountPrepare(r, db.OpPut, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Put(ctx, r, expect)
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *BkAccountStore) Update(ctx context.Context, k BkAccountKey, c BkAccountChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
 	args, err := bkAccountKeyArgs(&k)
 	if err != nil {
 		return 0, err
@@ -367,6 +407,14 @@ func (s *BkAccountStore) Update(ctx context.Context, k BkAccountKey, c BkAccount
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *BkAccountStore) Del(ctx context.Context, k BkAccountKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkAccountWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
 	args, err := bkAccountKeyArgs(&k)
 	if err != nil {
 		return err
@@ -374,12 +422,23 @@ func (s *BkAccountStore) Del(ctx context.Context, k BkAccountKey) error {
 	return s.s.Del(ctx, args)
 }
 
-// Select returns one page of the rows matching q.
+// Select returns one page of the rows matching q (without those a read hook hides).
 func (s *BkAccountStore) Select(ctx context.Context, q db.Query) (*db.Page[BkAccount], error) {
-	return s.s.Select(ctx, &q)
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
 }
 
-// List returns the rows with the given keys, in the order of keys; missing rows are skipped.
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *BkAccountStore) Read(ctx context.Context, r *BkAccount) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
 func (s *BkAccountStore) List(ctx context.Context, keys []BkAccountKey) ([]BkAccount, error) {
 	all := make([][]any, len(keys))
 	for i := range keys {
@@ -389,12 +448,19 @@ func (s *BkAccountStore) List(ctx context.Context, keys []BkAccountKey) ([]BkAcc
 		}
 		all[i] = args
 	}
-	return s.s.List(ctx, all)
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *BkAccountStore) UpdateAll(ctx context.Context, c BkAccountChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BkAccountKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
 	sets, err := bkAccountSets(&c, db.NowMS())
 	if err != nil {
 		return 0, err
@@ -405,6 +471,14 @@ func (s *BkAccountStore) UpdateAll(ctx context.Context, c BkAccountChanges, wher
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *BkAccountStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkAccountWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
 	return s.s.DelAll(ctx, where)
 }
 

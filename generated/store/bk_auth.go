@@ -121,6 +121,13 @@ var BkAuthTable = &db.Table[BkAuth]{
 	Dest: bkAuthDest,
 }
 
+// BkAuthHooks are the application's row hooks of table "bk_auth" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type BkAuthHooks = db.Hooks[BkAuth, BkAuthKey, BkAuthChanges]
+
+// BkAuthWrite is a write of table "bk_auth" as its write hooks see it.
+type BkAuthWrite = db.Write[BkAuth, BkAuthKey, BkAuthChanges]
+
 // bkAuthArg returns the canonical value of column col of r.
 func bkAuthArg(r *BkAuth, col int) (any, error) {
 	switch col {
@@ -293,44 +300,77 @@ func bkAuthSets(c *BkAuthChanges, now int64) ([]db.Set, error) {
 // or a wrapped database error.
 type BkAuthStore struct {
 	s *db.Store[BkAuth]
+	h *BkAuthHooks // the application's rules on the table, run on every path
 }
 
-// NewBkAuthStore returns the store of table "bk_auth" on pool p.
+// NewBkAuthStore returns the store of table "bk_auth" on pool p, with the pool's hooks of the table.
 func NewBkAuthStore(p *db.Pool) *BkAuthStore {
-	return &BkAuthStore{s: db.NewStore(p, BkAuthTable, drivers.For[BkAuth]()...)}
+	return &BkAuthStore{s: db.NewStore(p, BkAuthTable, drivers.For[BkAuth]()...), h: db.HooksOf[BkAuth, BkAuthKey, BkAuthChanges](p, "bk_auth")}
 }
 
-// Get returns the row with key k, or db.ErrNotFound.
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *BkAuthStore) Get(ctx context.Context, k BkAuthKey) (*BkAuth, error) {
 	args, err := bkAuthKeyArgs(&k)
 	if err != nil {
 		return nil, err
 	}
-	return s.s.Get(ctx, args)
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *BkAuthStore) Add(ctx context.Context, r *BkAuth) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkAuthWrite{
+			Op:  db.OpAdd,
+			Key: BkAuthKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := bkAuthPrepare(r, db.OpAdd, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Add(ctx, r)
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *BkAuthStore) Put(ctx context.Context, r *BkAuth, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkAuthWrite{
+			Op:    db.OpPut,
+			Key:   BkAuthKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := bkAuthPrepare(r, db.OpPut, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Put(ctx, r, expect)
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *BkAuthStore) Update(ctx context.Context, k BkAuthKey, c BkAuthChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
 	args, err := bkAuthKeyArgs(&k)
 	if err != nil {
 		return 0, err
@@ -344,6 +384,14 @@ func (s *BkAuthStore) Update(ctx context.Context, k BkAuthKey, c BkAuthChanges, 
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *BkAuthStore) Del(ctx context.Context, k BkAuthKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkAuthWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
 	args, err := bkAuthKeyArgs(&k)
 	if err != nil {
 		return err
@@ -351,12 +399,23 @@ func (s *BkAuthStore) Del(ctx context.Context, k BkAuthKey) error {
 	return s.s.Del(ctx, args)
 }
 
-// Select returns one page of the rows matching q.
+// Select returns one page of the rows matching q (without those a read hook hides).
 func (s *BkAuthStore) Select(ctx context.Context, q db.Query) (*db.Page[BkAuth], error) {
-	return s.s.Select(ctx, &q)
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
 }
 
-// List returns the rows with the given keys, in the order of keys; missing rows are skipped.
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *BkAuthStore) Read(ctx context.Context, r *BkAuth) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
 func (s *BkAuthStore) List(ctx context.Context, keys []BkAuthKey) ([]BkAuth, error) {
 	all := make([][]any, len(keys))
 	for i := range keys {
@@ -366,12 +425,19 @@ func (s *BkAuthStore) List(ctx context.Context, keys []BkAuthKey) ([]BkAuth, err
 		}
 		all[i] = args
 	}
-	return s.s.List(ctx, all)
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *BkAuthStore) UpdateAll(ctx context.Context, c BkAuthChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BkAuthKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
 	sets, err := bkAuthSets(&c, db.NowMS())
 	if err != nil {
 		return 0, err
@@ -382,6 +448,14 @@ func (s *BkAuthStore) UpdateAll(ctx context.Context, c BkAuthChanges, where ...d
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *BkAuthStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkAuthWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
 	return s.s.DelAll(ctx, where)
 }
 

@@ -87,6 +87,13 @@ var BookmarkTable = &db.Table[Bookmark]{
 	Dest: bookmarkDest,
 }
 
+// BookmarkHooks are the application's row hooks of table "bookmark" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type BookmarkHooks = db.Hooks[Bookmark, BookmarkKey, BookmarkChanges]
+
+// BookmarkWrite is a write of table "bookmark" as its write hooks see it.
+type BookmarkWrite = db.Write[Bookmark, BookmarkKey, BookmarkChanges]
+
 // bookmarkArg returns the canonical value of column col of r.
 func bookmarkArg(r *Bookmark, col int) (any, error) {
 	switch col {
@@ -191,44 +198,77 @@ func bookmarkSets(c *BookmarkChanges, now int64) ([]db.Set, error) {
 // or a wrapped database error.
 type BookmarkStore struct {
 	s *db.Store[Bookmark]
+	h *BookmarkHooks // the application's rules on the table, run on every path
 }
 
-// NewBookmarkStore returns the store of table "bookmark" on pool p.
+// NewBookmarkStore returns the store of table "bookmark" on pool p, with the pool's hooks of the table.
 func NewBookmarkStore(p *db.Pool) *BookmarkStore {
-	return &BookmarkStore{s: db.NewStore(p, BookmarkTable, drivers.For[Bookmark]()...)}
+	return &BookmarkStore{s: db.NewStore(p, BookmarkTable, drivers.For[Bookmark]()...), h: db.HooksOf[Bookmark, BookmarkKey, BookmarkChanges](p, "bookmark")}
 }
 
-// Get returns the row with key k, or db.ErrNotFound.
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *BookmarkStore) Get(ctx context.Context, k BookmarkKey) (*Bookmark, error) {
 	args, err := bookmarkKeyArgs(&k)
 	if err != nil {
 		return nil, err
 	}
-	return s.s.Get(ctx, args)
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *BookmarkStore) Add(ctx context.Context, r *Bookmark) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BookmarkWrite{
+			Op:  db.OpAdd,
+			Key: BookmarkKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := bookmarkPrepare(r, db.OpAdd, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Add(ctx, r)
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *BookmarkStore) Put(ctx context.Context, r *Bookmark, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BookmarkWrite{
+			Op:    db.OpPut,
+			Key:   BookmarkKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := bookmarkPrepare(r, db.OpPut, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Put(ctx, r, expect)
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *BookmarkStore) Update(ctx context.Context, k BookmarkKey, c BookmarkChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
 	args, err := bookmarkKeyArgs(&k)
 	if err != nil {
 		return 0, err
@@ -249,14 +289,36 @@ func (s *BookmarkStore) Incr(ctx context.Context, k BookmarkKey, d BookmarkIncr,
 	if d.OwnerID != "" {
 		r.OwnerID = &d.OwnerID
 	}
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BookmarkWrite{
+			Op:    db.OpIncr,
+			Key:   k,
+			Row:   &r,
+			Where: expect,
+		}); err != nil {
+			return nil, err
+		}
+	}
 	if err := bookmarkPrepare(&r, db.OpIncr, db.NowMS()); err != nil {
 		return nil, err
 	}
-	return s.s.Incr(ctx, &r, expect)
+	got, err := s.s.Incr(ctx, &r, expect)
+	if err != nil {
+		return nil, err
+	}
+	return got, s.h.Written(ctx, got)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *BookmarkStore) Del(ctx context.Context, k BookmarkKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BookmarkWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
 	args, err := bookmarkKeyArgs(&k)
 	if err != nil {
 		return err
@@ -264,12 +326,23 @@ func (s *BookmarkStore) Del(ctx context.Context, k BookmarkKey) error {
 	return s.s.Del(ctx, args)
 }
 
-// Select returns one page of the rows matching q.
+// Select returns one page of the rows matching q (without those a read hook hides).
 func (s *BookmarkStore) Select(ctx context.Context, q db.Query) (*db.Page[Bookmark], error) {
-	return s.s.Select(ctx, &q)
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
 }
 
-// List returns the rows with the given keys, in the order of keys; missing rows are skipped.
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *BookmarkStore) Read(ctx context.Context, r *Bookmark) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
 func (s *BookmarkStore) List(ctx context.Context, keys []BookmarkKey) ([]Bookmark, error) {
 	all := make([][]any, len(keys))
 	for i := range keys {
@@ -279,12 +352,19 @@ func (s *BookmarkStore) List(ctx context.Context, keys []BookmarkKey) ([]Bookmar
 		}
 		all[i] = args
 	}
-	return s.s.List(ctx, all)
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *BookmarkStore) UpdateAll(ctx context.Context, c BookmarkChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BookmarkKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
 	sets, err := bookmarkSets(&c, db.NowMS())
 	if err != nil {
 		return 0, err
@@ -295,6 +375,14 @@ func (s *BookmarkStore) UpdateAll(ctx context.Context, c BookmarkChanges, where 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *BookmarkStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BookmarkWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
 	return s.s.DelAll(ctx, where)
 }
 

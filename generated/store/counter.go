@@ -95,6 +95,13 @@ var CounterTable = &db.Table[Counter]{
 	Dest: counterDest,
 }
 
+// CounterHooks are the application's row hooks of table "counter" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type CounterHooks = db.Hooks[Counter, CounterKey, CounterChanges]
+
+// CounterWrite is a write of table "counter" as its write hooks see it.
+type CounterWrite = db.Write[Counter, CounterKey, CounterChanges]
+
 // counterArg returns the canonical value of column col of r.
 func counterArg(r *Counter, col int) (any, error) {
 	switch col {
@@ -203,44 +210,77 @@ func counterSets(c *CounterChanges, now int64) ([]db.Set, error) {
 // or a wrapped database error.
 type CounterStore struct {
 	s *db.Store[Counter]
+	h *CounterHooks // the application's rules on the table, run on every path
 }
 
-// NewCounterStore returns the store of table "counter" on pool p.
+// NewCounterStore returns the store of table "counter" on pool p, with the pool's hooks of the table.
 func NewCounterStore(p *db.Pool) *CounterStore {
-	return &CounterStore{s: db.NewStore(p, CounterTable, drivers.For[Counter]()...)}
+	return &CounterStore{s: db.NewStore(p, CounterTable, drivers.For[Counter]()...), h: db.HooksOf[Counter, CounterKey, CounterChanges](p, "counter")}
 }
 
-// Get returns the row with key k, or db.ErrNotFound.
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *CounterStore) Get(ctx context.Context, k CounterKey) (*Counter, error) {
 	args, err := counterKeyArgs(&k)
 	if err != nil {
 		return nil, err
 	}
-	return s.s.Get(ctx, args)
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *CounterStore) Add(ctx context.Context, r *Counter) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &CounterWrite{
+			Op:  db.OpAdd,
+			Key: CounterKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := counterPrepare(r, db.OpAdd, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Add(ctx, r)
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *CounterStore) Put(ctx context.Context, r *Counter, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &CounterWrite{
+			Op:    db.OpPut,
+			Key:   CounterKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := counterPrepare(r, db.OpPut, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Put(ctx, r, expect)
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *CounterStore) Update(ctx context.Context, k CounterKey, c CounterChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
 	args, err := counterKeyArgs(&k)
 	if err != nil {
 		return 0, err
@@ -258,14 +298,36 @@ func (s *CounterStore) Update(ctx context.Context, k CounterKey, c CounterChange
 // error is db.ErrCondition and nothing is written.
 func (s *CounterStore) Incr(ctx context.Context, k CounterKey, d CounterIncr, expect ...db.Cond) (*Counter, error) {
 	r := Counter{ID: k.ID, Likes: d.Likes, Views: d.Views, Score: d.Score}
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &CounterWrite{
+			Op:    db.OpIncr,
+			Key:   k,
+			Row:   &r,
+			Where: expect,
+		}); err != nil {
+			return nil, err
+		}
+	}
 	if err := counterPrepare(&r, db.OpIncr, db.NowMS()); err != nil {
 		return nil, err
 	}
-	return s.s.Incr(ctx, &r, expect)
+	got, err := s.s.Incr(ctx, &r, expect)
+	if err != nil {
+		return nil, err
+	}
+	return got, s.h.Written(ctx, got)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *CounterStore) Del(ctx context.Context, k CounterKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &CounterWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
 	args, err := counterKeyArgs(&k)
 	if err != nil {
 		return err
@@ -273,12 +335,23 @@ func (s *CounterStore) Del(ctx context.Context, k CounterKey) error {
 	return s.s.Del(ctx, args)
 }
 
-// Select returns one page of the rows matching q.
+// Select returns one page of the rows matching q (without those a read hook hides).
 func (s *CounterStore) Select(ctx context.Context, q db.Query) (*db.Page[Counter], error) {
-	return s.s.Select(ctx, &q)
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
 }
 
-// List returns the rows with the given keys, in the order of keys; missing rows are skipped.
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *CounterStore) Read(ctx context.Context, r *Counter) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
 func (s *CounterStore) List(ctx context.Context, keys []CounterKey) ([]Counter, error) {
 	all := make([][]any, len(keys))
 	for i := range keys {
@@ -288,12 +361,19 @@ func (s *CounterStore) List(ctx context.Context, keys []CounterKey) ([]Counter, 
 		}
 		all[i] = args
 	}
-	return s.s.List(ctx, all)
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *CounterStore) UpdateAll(ctx context.Context, c CounterChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, CounterKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
 	sets, err := counterSets(&c, db.NowMS())
 	if err != nil {
 		return 0, err
@@ -304,6 +384,14 @@ func (s *CounterStore) UpdateAll(ctx context.Context, c CounterChanges, where ..
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *CounterStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &CounterWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
 	return s.s.DelAll(ctx, where)
 }
 

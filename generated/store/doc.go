@@ -18,6 +18,7 @@
 //	| counter | Counter | id | likes, views, score |
 //	| note | Note | id | - |
 //	| photo | Photo | album_id, id | - |
+//	| post | Post | id | - |
 //	| score | Score | id | points |
 //	| stat | Stat | owner_id, name | value |
 //	| todo | Todo | id | - |

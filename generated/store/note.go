@@ -75,6 +75,13 @@ var NoteTable = &db.Table[Note]{
 	Dest: noteDest,
 }
 
+// NoteHooks are the application's row hooks of table "note" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type NoteHooks = db.Hooks[Note, NoteKey, NoteChanges]
+
+// NoteWrite is a write of table "note" as its write hooks see it.
+type NoteWrite = db.Write[Note, NoteKey, NoteChanges]
+
 // noteArg returns the canonical value of column col of r.
 func noteArg(r *Note, col int) (any, error) {
 	switch col {
@@ -167,44 +174,77 @@ func noteSets(c *NoteChanges, now int64) ([]db.Set, error) {
 // or a wrapped database error.
 type NoteStore struct {
 	s *db.Store[Note]
+	h *NoteHooks // the application's rules on the table, run on every path
 }
 
-// NewNoteStore returns the store of table "note" on pool p.
+// NewNoteStore returns the store of table "note" on pool p, with the pool's hooks of the table.
 func NewNoteStore(p *db.Pool) *NoteStore {
-	return &NoteStore{s: db.NewStore(p, NoteTable, drivers.For[Note]()...)}
+	return &NoteStore{s: db.NewStore(p, NoteTable, drivers.For[Note]()...), h: db.HooksOf[Note, NoteKey, NoteChanges](p, "note")}
 }
 
-// Get returns the row with key k, or db.ErrNotFound.
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *NoteStore) Get(ctx context.Context, k NoteKey) (*Note, error) {
 	args, err := noteKeyArgs(&k)
 	if err != nil {
 		return nil, err
 	}
-	return s.s.Get(ctx, args)
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *NoteStore) Add(ctx context.Context, r *Note) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &NoteWrite{
+			Op:  db.OpAdd,
+			Key: NoteKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := notePrepare(r, db.OpAdd, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Add(ctx, r)
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *NoteStore) Put(ctx context.Context, r *Note, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &NoteWrite{
+			Op:    db.OpPut,
+			Key:   NoteKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := notePrepare(r, db.OpPut, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Put(ctx, r, expect)
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *NoteStore) Update(ctx context.Context, k NoteKey, c NoteChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
 	args, err := noteKeyArgs(&k)
 	if err != nil {
 		return 0, err
@@ -218,6 +258,14 @@ func (s *NoteStore) Update(ctx context.Context, k NoteKey, c NoteChanges, expect
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *NoteStore) Del(ctx context.Context, k NoteKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &NoteWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
 	args, err := noteKeyArgs(&k)
 	if err != nil {
 		return err
@@ -225,12 +273,23 @@ func (s *NoteStore) Del(ctx context.Context, k NoteKey) error {
 	return s.s.Del(ctx, args)
 }
 
-// Select returns one page of the rows matching q.
+// Select returns one page of the rows matching q (without those a read hook hides).
 func (s *NoteStore) Select(ctx context.Context, q db.Query) (*db.Page[Note], error) {
-	return s.s.Select(ctx, &q)
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
 }
 
-// List returns the rows with the given keys, in the order of keys; missing rows are skipped.
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *NoteStore) Read(ctx context.Context, r *Note) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
 func (s *NoteStore) List(ctx context.Context, keys []NoteKey) ([]Note, error) {
 	all := make([][]any, len(keys))
 	for i := range keys {
@@ -240,12 +299,19 @@ func (s *NoteStore) List(ctx context.Context, keys []NoteKey) ([]Note, error) {
 		}
 		all[i] = args
 	}
-	return s.s.List(ctx, all)
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *NoteStore) UpdateAll(ctx context.Context, c NoteChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, NoteKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
 	sets, err := noteSets(&c, db.NowMS())
 	if err != nil {
 		return 0, err
@@ -256,6 +322,14 @@ func (s *NoteStore) UpdateAll(ctx context.Context, c NoteChanges, where ...db.Co
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *NoteStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &NoteWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
 	return s.s.DelAll(ctx, where)
 }
 

@@ -161,6 +161,13 @@ var PhotoTable = &db.Table[Photo]{
 	Dest: photoDest,
 }
 
+// PhotoHooks are the application's row hooks of table "photo" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type PhotoHooks = db.Hooks[Photo, PhotoKey, PhotoChanges]
+
+// PhotoWrite is a write of table "photo" as its write hooks see it.
+type PhotoWrite = db.Write[Photo, PhotoKey, PhotoChanges]
+
 // photoArg returns the canonical value of column col of r.
 func photoArg(r *Photo, col int) (any, error) {
 	switch col {
@@ -397,44 +404,77 @@ func photoSets(c *PhotoChanges, now int64) ([]db.Set, error) {
 // or a wrapped database error.
 type PhotoStore struct {
 	s *db.Store[Photo]
+	h *PhotoHooks // the application's rules on the table, run on every path
 }
 
-// NewPhotoStore returns the store of table "photo" on pool p.
+// NewPhotoStore returns the store of table "photo" on pool p, with the pool's hooks of the table.
 func NewPhotoStore(p *db.Pool) *PhotoStore {
-	return &PhotoStore{s: db.NewStore(p, PhotoTable, drivers.For[Photo]()...)}
+	return &PhotoStore{s: db.NewStore(p, PhotoTable, drivers.For[Photo]()...), h: db.HooksOf[Photo, PhotoKey, PhotoChanges](p, "photo")}
 }
 
-// Get returns the row with key k, or db.ErrNotFound.
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *PhotoStore) Get(ctx context.Context, k PhotoKey) (*Photo, error) {
 	args, err := photoKeyArgs(&k)
 	if err != nil {
 		return nil, err
 	}
-	return s.s.Get(ctx, args)
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *PhotoStore) Add(ctx context.Context, r *Photo) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &PhotoWrite{
+			Op:  db.OpAdd,
+			Key: PhotoKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := photoPrepare(r, db.OpAdd, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Add(ctx, r)
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *PhotoStore) Put(ctx context.Context, r *Photo, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &PhotoWrite{
+			Op:    db.OpPut,
+			Key:   PhotoKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := photoPrepare(r, db.OpPut, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Put(ctx, r, expect)
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *PhotoStore) Update(ctx context.Context, k PhotoKey, c PhotoChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
 	args, err := photoKeyArgs(&k)
 	if err != nil {
 		return 0, err
@@ -448,6 +488,14 @@ func (s *PhotoStore) Update(ctx context.Context, k PhotoKey, c PhotoChanges, exp
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *PhotoStore) Del(ctx context.Context, k PhotoKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &PhotoWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
 	args, err := photoKeyArgs(&k)
 	if err != nil {
 		return err
@@ -455,12 +503,23 @@ func (s *PhotoStore) Del(ctx context.Context, k PhotoKey) error {
 	return s.s.Del(ctx, args)
 }
 
-// Select returns one page of the rows matching q.
+// Select returns one page of the rows matching q (without those a read hook hides).
 func (s *PhotoStore) Select(ctx context.Context, q db.Query) (*db.Page[Photo], error) {
-	return s.s.Select(ctx, &q)
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
 }
 
-// List returns the rows with the given keys, in the order of keys; missing rows are skipped.
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *PhotoStore) Read(ctx context.Context, r *Photo) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
 func (s *PhotoStore) List(ctx context.Context, keys []PhotoKey) ([]Photo, error) {
 	all := make([][]any, len(keys))
 	for i := range keys {
@@ -470,12 +529,19 @@ func (s *PhotoStore) List(ctx context.Context, keys []PhotoKey) ([]Photo, error)
 		}
 		all[i] = args
 	}
-	return s.s.List(ctx, all)
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *PhotoStore) UpdateAll(ctx context.Context, c PhotoChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, PhotoKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
 	sets, err := photoSets(&c, db.NowMS())
 	if err != nil {
 		return 0, err
@@ -486,6 +552,14 @@ func (s *PhotoStore) UpdateAll(ctx context.Context, c PhotoChanges, where ...db.
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *PhotoStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &PhotoWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
 	return s.s.DelAll(ctx, where)
 }
 

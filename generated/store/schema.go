@@ -36,6 +36,7 @@ var (
 	photoKindDefault             func() string
 	photoWidthValidators         []func(int) error
 	photoHeightValidators        []func(int) error
+	postTitleValidators          []func(string) error
 	todoNameValidators           []func(string) error
 	todoDescrValidators          []func(string) error
 )
@@ -72,6 +73,8 @@ func init() {
 	photoKindDefault = db.Default[string]("photo", "kind", photoFields0[4].Descriptor().Default)
 	photoWidthValidators = db.Validators[int]("photo", "width", photoFields0[5].Descriptor().Validators)
 	photoHeightValidators = db.Validators[int]("photo", "height", photoFields0[6].Descriptor().Validators)
+	postFields0 := schema.Post{}.Fields()
+	postTitleValidators = db.Validators[string]("post", "title", postFields0[2].Descriptor().Validators)
 	todoFields0 := schema.Todo{}.Fields()
 	todoNameValidators = db.Validators[string]("todo", "name", todoFields0[1].Descriptor().Validators)
 	todoDescrValidators = db.Validators[string]("todo", "descr", todoFields0[2].Descriptor().Validators)

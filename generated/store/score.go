@@ -87,6 +87,13 @@ var ScoreTable = &db.Table[Score]{
 	Dest: scoreDest,
 }
 
+// ScoreHooks are the application's row hooks of table "score" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type ScoreHooks = db.Hooks[Score, ScoreKey, ScoreChanges]
+
+// ScoreWrite is a write of table "score" as its write hooks see it.
+type ScoreWrite = db.Write[Score, ScoreKey, ScoreChanges]
+
 // scoreArg returns the canonical value of column col of r.
 func scoreArg(r *Score, col int) (any, error) {
 	switch col {
@@ -185,44 +192,77 @@ func scoreSets(c *ScoreChanges, now int64) ([]db.Set, error) {
 // or a wrapped database error.
 type ScoreStore struct {
 	s *db.Store[Score]
+	h *ScoreHooks // the application's rules on the table, run on every path
 }
 
-// NewScoreStore returns the store of table "score" on pool p.
+// NewScoreStore returns the store of table "score" on pool p, with the pool's hooks of the table.
 func NewScoreStore(p *db.Pool) *ScoreStore {
-	return &ScoreStore{s: db.NewStore(p, ScoreTable, drivers.For[Score]()...)}
+	return &ScoreStore{s: db.NewStore(p, ScoreTable, drivers.For[Score]()...), h: db.HooksOf[Score, ScoreKey, ScoreChanges](p, "score")}
 }
 
-// Get returns the row with key k, or db.ErrNotFound.
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *ScoreStore) Get(ctx context.Context, k ScoreKey) (*Score, error) {
 	args, err := scoreKeyArgs(&k)
 	if err != nil {
 		return nil, err
 	}
-	return s.s.Get(ctx, args)
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *ScoreStore) Add(ctx context.Context, r *Score) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &ScoreWrite{
+			Op:  db.OpAdd,
+			Key: ScoreKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := scorePrepare(r, db.OpAdd, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Add(ctx, r)
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *ScoreStore) Put(ctx context.Context, r *Score, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &ScoreWrite{
+			Op:    db.OpPut,
+			Key:   ScoreKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := scorePrepare(r, db.OpPut, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Put(ctx, r, expect)
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *ScoreStore) Update(ctx context.Context, k ScoreKey, c ScoreChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
 	args, err := scoreKeyArgs(&k)
 	if err != nil {
 		return 0, err
@@ -240,14 +280,36 @@ func (s *ScoreStore) Update(ctx context.Context, k ScoreKey, c ScoreChanges, exp
 // error is db.ErrCondition and nothing is written.
 func (s *ScoreStore) Incr(ctx context.Context, k ScoreKey, d ScoreIncr, expect ...db.Cond) (*Score, error) {
 	r := Score{ID: k.ID, Points: d.Points, OwnerID: d.OwnerID}
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &ScoreWrite{
+			Op:    db.OpIncr,
+			Key:   k,
+			Row:   &r,
+			Where: expect,
+		}); err != nil {
+			return nil, err
+		}
+	}
 	if err := scorePrepare(&r, db.OpIncr, db.NowMS()); err != nil {
 		return nil, err
 	}
-	return s.s.Incr(ctx, &r, expect)
+	got, err := s.s.Incr(ctx, &r, expect)
+	if err != nil {
+		return nil, err
+	}
+	return got, s.h.Written(ctx, got)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *ScoreStore) Del(ctx context.Context, k ScoreKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &ScoreWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
 	args, err := scoreKeyArgs(&k)
 	if err != nil {
 		return err
@@ -255,12 +317,23 @@ func (s *ScoreStore) Del(ctx context.Context, k ScoreKey) error {
 	return s.s.Del(ctx, args)
 }
 
-// Select returns one page of the rows matching q.
+// Select returns one page of the rows matching q (without those a read hook hides).
 func (s *ScoreStore) Select(ctx context.Context, q db.Query) (*db.Page[Score], error) {
-	return s.s.Select(ctx, &q)
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
 }
 
-// List returns the rows with the given keys, in the order of keys; missing rows are skipped.
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *ScoreStore) Read(ctx context.Context, r *Score) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
 func (s *ScoreStore) List(ctx context.Context, keys []ScoreKey) ([]Score, error) {
 	all := make([][]any, len(keys))
 	for i := range keys {
@@ -270,12 +343,19 @@ func (s *ScoreStore) List(ctx context.Context, keys []ScoreKey) ([]Score, error)
 		}
 		all[i] = args
 	}
-	return s.s.List(ctx, all)
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *ScoreStore) UpdateAll(ctx context.Context, c ScoreChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, ScoreKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
 	sets, err := scoreSets(&c, db.NowMS())
 	if err != nil {
 		return 0, err
@@ -286,6 +366,14 @@ func (s *ScoreStore) UpdateAll(ctx context.Context, c ScoreChanges, where ...db.
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *ScoreStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &ScoreWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
 	return s.s.DelAll(ctx, where)
 }
 

@@ -80,6 +80,13 @@ var StatTable = &db.Table[Stat]{
 	Dest: statDest,
 }
 
+// StatHooks are the application's row hooks of table "stat" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type StatHooks = db.Hooks[Stat, StatKey, StatChanges]
+
+// StatWrite is a write of table "stat" as its write hooks see it.
+type StatWrite = db.Write[Stat, StatKey, StatChanges]
+
 // statArg returns the canonical value of column col of r.
 func statArg(r *Stat, col int) (any, error) {
 	switch col {
@@ -169,44 +176,77 @@ func statSets(c *StatChanges, now int64) ([]db.Set, error) {
 // or a wrapped database error.
 type StatStore struct {
 	s *db.Store[Stat]
+	h *StatHooks // the application's rules on the table, run on every path
 }
 
-// NewStatStore returns the store of table "stat" on pool p.
+// NewStatStore returns the store of table "stat" on pool p, with the pool's hooks of the table.
 func NewStatStore(p *db.Pool) *StatStore {
-	return &StatStore{s: db.NewStore(p, StatTable, drivers.For[Stat]()...)}
+	return &StatStore{s: db.NewStore(p, StatTable, drivers.For[Stat]()...), h: db.HooksOf[Stat, StatKey, StatChanges](p, "stat")}
 }
 
-// Get returns the row with key k, or db.ErrNotFound.
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *StatStore) Get(ctx context.Context, k StatKey) (*Stat, error) {
 	args, err := statKeyArgs(&k)
 	if err != nil {
 		return nil, err
 	}
-	return s.s.Get(ctx, args)
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *StatStore) Add(ctx context.Context, r *Stat) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &StatWrite{
+			Op:  db.OpAdd,
+			Key: StatKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := statPrepare(r, db.OpAdd, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Add(ctx, r)
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *StatStore) Put(ctx context.Context, r *Stat, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &StatWrite{
+			Op:    db.OpPut,
+			Key:   StatKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := statPrepare(r, db.OpPut, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Put(ctx, r, expect)
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *StatStore) Update(ctx context.Context, k StatKey, c StatChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
 	args, err := statKeyArgs(&k)
 	if err != nil {
 		return 0, err
@@ -224,14 +264,36 @@ func (s *StatStore) Update(ctx context.Context, k StatKey, c StatChanges, expect
 // error is db.ErrCondition and nothing is written.
 func (s *StatStore) Incr(ctx context.Context, k StatKey, d StatIncr, expect ...db.Cond) (*Stat, error) {
 	r := Stat{OwnerID: k.OwnerID, Name: k.Name, Value: d.Value}
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &StatWrite{
+			Op:    db.OpIncr,
+			Key:   k,
+			Row:   &r,
+			Where: expect,
+		}); err != nil {
+			return nil, err
+		}
+	}
 	if err := statPrepare(&r, db.OpIncr, db.NowMS()); err != nil {
 		return nil, err
 	}
-	return s.s.Incr(ctx, &r, expect)
+	got, err := s.s.Incr(ctx, &r, expect)
+	if err != nil {
+		return nil, err
+	}
+	return got, s.h.Written(ctx, got)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *StatStore) Del(ctx context.Context, k StatKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &StatWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
 	args, err := statKeyArgs(&k)
 	if err != nil {
 		return err
@@ -239,12 +301,23 @@ func (s *StatStore) Del(ctx context.Context, k StatKey) error {
 	return s.s.Del(ctx, args)
 }
 
-// Select returns one page of the rows matching q.
+// Select returns one page of the rows matching q (without those a read hook hides).
 func (s *StatStore) Select(ctx context.Context, q db.Query) (*db.Page[Stat], error) {
-	return s.s.Select(ctx, &q)
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
 }
 
-// List returns the rows with the given keys, in the order of keys; missing rows are skipped.
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *StatStore) Read(ctx context.Context, r *Stat) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
 func (s *StatStore) List(ctx context.Context, keys []StatKey) ([]Stat, error) {
 	all := make([][]any, len(keys))
 	for i := range keys {
@@ -254,12 +327,19 @@ func (s *StatStore) List(ctx context.Context, keys []StatKey) ([]Stat, error) {
 		}
 		all[i] = args
 	}
-	return s.s.List(ctx, all)
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *StatStore) UpdateAll(ctx context.Context, c StatChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, StatKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
 	sets, err := statSets(&c, db.NowMS())
 	if err != nil {
 		return 0, err
@@ -270,6 +350,14 @@ func (s *StatStore) UpdateAll(ctx context.Context, c StatChanges, where ...db.Co
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *StatStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &StatWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
 	return s.s.DelAll(ctx, where)
 }
 

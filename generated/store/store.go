@@ -8,6 +8,39 @@ import (
 	"github.com/bkgen/bkgen/runtime/db"
 )
 
+// Hooks are the row hooks of every table on one pool: an application registers its
+// rules on them at start, before the first request (the hooks file of its main package).
+type Hooks struct {
+	Album     *AlbumHooks
+	BkAccount *BkAccountHooks
+	BkAuth    *BkAuthHooks
+	Bookmark  *BookmarkHooks
+	Counter   *CounterHooks
+	Note      *NoteHooks
+	Photo     *PhotoHooks
+	Post      *PostHooks
+	Score     *ScoreHooks
+	Stat      *StatHooks
+	Todo      *TodoHooks
+}
+
+// HooksOn returns the row hooks of the tables on pool p: the same hooks every store on p runs.
+func HooksOn(p *db.Pool) *Hooks {
+	return &Hooks{
+		Album:     db.HooksOf[Album, AlbumKey, AlbumChanges](p, "album"),
+		BkAccount: db.HooksOf[BkAccount, BkAccountKey, BkAccountChanges](p, "bk_account"),
+		BkAuth:    db.HooksOf[BkAuth, BkAuthKey, BkAuthChanges](p, "bk_auth"),
+		Bookmark:  db.HooksOf[Bookmark, BookmarkKey, BookmarkChanges](p, "bookmark"),
+		Counter:   db.HooksOf[Counter, CounterKey, CounterChanges](p, "counter"),
+		Note:      db.HooksOf[Note, NoteKey, NoteChanges](p, "note"),
+		Photo:     db.HooksOf[Photo, PhotoKey, PhotoChanges](p, "photo"),
+		Post:      db.HooksOf[Post, PostKey, PostChanges](p, "post"),
+		Score:     db.HooksOf[Score, ScoreKey, ScoreChanges](p, "score"),
+		Stat:      db.HooksOf[Stat, StatKey, StatChanges](p, "stat"),
+		Todo:      db.HooksOf[Todo, TodoKey, TodoChanges](p, "todo"),
+	}
+}
+
 // Store holds the store of every table on one pool.
 type Store struct {
 	Pool      *db.Pool
@@ -18,6 +51,7 @@ type Store struct {
 	Counter   *CounterStore
 	Note      *NoteStore
 	Photo     *PhotoStore
+	Post      *PostStore
 	Score     *ScoreStore
 	Stat      *StatStore
 	Todo      *TodoStore
@@ -34,6 +68,7 @@ func New(p *db.Pool) *Store {
 		Note:      NewNoteStore(p),
 		Photo:     NewPhotoStore(p),
 		Pool:      p,
+		Post:      NewPostStore(p),
 		Score:     NewScoreStore(p),
 		Stat:      NewStatStore(p),
 		Todo:      NewTodoStore(p),
@@ -63,6 +98,9 @@ func (s *Store) CreateTables(ctx context.Context) error {
 	if err := s.Photo.CreateTable(ctx); err != nil {
 		return err
 	}
+	if err := s.Post.CreateTable(ctx); err != nil {
+		return err
+	}
 	if err := s.Score.CreateTable(ctx); err != nil {
 		return err
 	}
@@ -77,8 +115,8 @@ func (s *Store) CreateTables(ctx context.Context) error {
 
 // Infos describes every table, for introspection.
 func Infos() []db.TableInfo {
-	return []db.TableInfo{AlbumTable.Info(), BkAccountTable.Info(), BkAuthTable.Info(), BookmarkTable.Info(), CounterTable.Info(), NoteTable.Info(), PhotoTable.Info(), ScoreTable.Info(), StatTable.Info(), TodoTable.Info()}
+	return []db.TableInfo{AlbumTable.Info(), BkAccountTable.Info(), BkAuthTable.Info(), BookmarkTable.Info(), CounterTable.Info(), NoteTable.Info(), PhotoTable.Info(), PostTable.Info(), ScoreTable.Info(), StatTable.Info(), TodoTable.Info()}
 }
 
 // Tables lists the names of the tables, in schema order.
-var Tables = []string{"album", "bk_account", "bk_auth", "bookmark", "counter", "note", "photo", "score", "stat", "todo"}
+var Tables = []string{"album", "bk_account", "bk_auth", "bookmark", "counter", "note", "photo", "post", "score", "stat", "todo"}

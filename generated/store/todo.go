@@ -87,6 +87,13 @@ var TodoTable = &db.Table[Todo]{
 	Dest: todoDest,
 }
 
+// TodoHooks are the application's row hooks of table "todo" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type TodoHooks = db.Hooks[Todo, TodoKey, TodoChanges]
+
+// TodoWrite is a write of table "todo" as its write hooks see it.
+type TodoWrite = db.Write[Todo, TodoKey, TodoChanges]
+
 // todoArg returns the canonical value of column col of r.
 func todoArg(r *Todo, col int) (any, error) {
 	switch col {
@@ -211,44 +218,77 @@ func todoSets(c *TodoChanges, now int64) ([]db.Set, error) {
 // or a wrapped database error.
 type TodoStore struct {
 	s *db.Store[Todo]
+	h *TodoHooks // the application's rules on the table, run on every path
 }
 
-// NewTodoStore returns the store of table "todo" on pool p.
+// NewTodoStore returns the store of table "todo" on pool p, with the pool's hooks of the table.
 func NewTodoStore(p *db.Pool) *TodoStore {
-	return &TodoStore{s: db.NewStore(p, TodoTable, drivers.For[Todo]()...)}
+	return &TodoStore{s: db.NewStore(p, TodoTable, drivers.For[Todo]()...), h: db.HooksOf[Todo, TodoKey, TodoChanges](p, "todo")}
 }
 
-// Get returns the row with key k, or db.ErrNotFound.
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *TodoStore) Get(ctx context.Context, k TodoKey) (*Todo, error) {
 	args, err := todoKeyArgs(&k)
 	if err != nil {
 		return nil, err
 	}
-	return s.s.Get(ctx, args)
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *TodoStore) Add(ctx context.Context, r *Todo) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &TodoWrite{
+			Op:  db.OpAdd,
+			Key: TodoKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := todoPrepare(r, db.OpAdd, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Add(ctx, r)
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *TodoStore) Put(ctx context.Context, r *Todo, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &TodoWrite{
+			Op:    db.OpPut,
+			Key:   TodoKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
 	if err := todoPrepare(r, db.OpPut, db.NowMS()); err != nil {
 		return err
 	}
-	return s.s.Put(ctx, r, expect)
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	return s.h.Written(ctx, r)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *TodoStore) Update(ctx context.Context, k TodoKey, c TodoChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
 	args, err := todoKeyArgs(&k)
 	if err != nil {
 		return 0, err
@@ -262,6 +302,14 @@ func (s *TodoStore) Update(ctx context.Context, k TodoKey, c TodoChanges, expect
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *TodoStore) Del(ctx context.Context, k TodoKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &TodoWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
 	args, err := todoKeyArgs(&k)
 	if err != nil {
 		return err
@@ -269,12 +317,23 @@ func (s *TodoStore) Del(ctx context.Context, k TodoKey) error {
 	return s.s.Del(ctx, args)
 }
 
-// Select returns one page of the rows matching q.
+// Select returns one page of the rows matching q (without those a read hook hides).
 func (s *TodoStore) Select(ctx context.Context, q db.Query) (*db.Page[Todo], error) {
-	return s.s.Select(ctx, &q)
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
 }
 
-// List returns the rows with the given keys, in the order of keys; missing rows are skipped.
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *TodoStore) Read(ctx context.Context, r *Todo) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
 func (s *TodoStore) List(ctx context.Context, keys []TodoKey) ([]Todo, error) {
 	all := make([][]any, len(keys))
 	for i := range keys {
@@ -284,12 +343,19 @@ func (s *TodoStore) List(ctx context.Context, keys []TodoKey) ([]Todo, error) {
 		}
 		all[i] = args
 	}
-	return s.s.List(ctx, all)
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *TodoStore) UpdateAll(ctx context.Context, c TodoChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, TodoKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
 	sets, err := todoSets(&c, db.NowMS())
 	if err != nil {
 		return 0, err
@@ -300,6 +366,14 @@ func (s *TodoStore) UpdateAll(ctx context.Context, c TodoChanges, where ...db.Co
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *TodoStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &TodoWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
 	return s.s.DelAll(ctx, where)
 }
 

@@ -27,6 +27,7 @@ import (
 	"github.com/bkgen/bkgen/runtime/db"
 	_ "github.com/bkgen/bkgen/runtime/db/drivers" // -db-pool dynamodb
 	"github.com/bkgen/bkgen/runtime/gql"
+	"github.com/bkgen/bkgen/runtime/hook"
 	"github.com/bkgen/bkgen/runtime/jobs"
 	"github.com/bkgen/bkgen/runtime/metrics"
 	"github.com/bkgen/bkgen/runtime/pubsub"
@@ -57,6 +58,22 @@ type App struct {
 	// Custom registers the application's own routes (cmd/NAME/hooks.go),
 	// served behind the same middleware as the generated ones; nil: none.
 	Custom func(p *db.Pool, mux *http.ServeMux)
+	// RowHooks registers the application's row hooks on a pool
+	// (store.HooksOn(p)) before any store on it is made, in every role:
+	// web, worker, shell. nil: none.
+	RowHooks func(p *db.Pool)
+	// RequestHooks registers the application's request hooks (access
+	// checks, before and after the handlers, by path) for the web role.
+	// nil: none.
+	RequestHooks func(h *hook.Hooks, p *db.Pool)
+	// GraphQLPaths are the REST paths of the GraphQL top-level fields
+	// (generated graphql.Paths): the path rules and request hooks of a
+	// path apply to its field too.
+	GraphQLPaths map[string]string
+	// Params are the application's own parameters (config.NewInt, …): in
+	// -help beside the runtime's, from the same flags, environment and
+	// files; the live ones follow the config files while it runs.
+	Params []config.Var
 }
 
 // roles are the commands of the binary.
@@ -93,7 +110,7 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	lv := new(slog.LevelVar)
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
 	slog.SetDefault(logger)
-	params, st := declare()
+	params, st := declare(a.Params)
 	home := homeOf(args)
 	rest, problems, err := params.Load(home, os.Environ(), args)
 	flags := args[:len(args)-len(rest)]
@@ -138,6 +155,7 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return 2
 	}
 	lv.Set(l)
+	st.commitVars(false)
 	for _, p := range problems {
 		logger.Warn("config line skipped", "where", p.Where, "err", p.Err)
 	}
@@ -176,7 +194,7 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		}
 		defer unlock()
 	}
-	go watchConfig(ctx, home, flags, params, lc, time.Second)
+	go watchConfig(ctx, home, flags, params, a.Params, lc, time.Second)
 	switch role {
 	case "worker", "master":
 		err = a.worker(ctx, srv)
@@ -231,6 +249,9 @@ func (a *App) open(ctx context.Context, dbc db.Config) (*db.Pools, error) {
 	pools, err := db.Open(ctx, dbc)
 	if err != nil {
 		return nil, err
+	}
+	if a.RowHooks != nil {
+		a.RowHooks(pools.Default)
 	}
 	if dbc.CreateTables || pools.Default.Dialect() == "sqlite" {
 		if err := a.CreateTables(ctx, pools.Default); err != nil {
@@ -390,6 +411,15 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 	if err != nil {
 		return err
 	}
+	hooks := &hook.Hooks{}
+	if a.RequestHooks != nil {
+		a.RequestHooks(hooks, pool)
+	}
+	if hooks.Checks() {
+		checker.SetAccess(func(r *http.Request, acc *auth.Account, refused error) (*auth.Account, error) {
+			return hooks.CheckAccess(r, r.URL.Path, acc, refused)
+		})
+	}
 	guard := web.NewGuard(st.limits, st.maxLatency, s.metrics)
 	defer guard.Close()
 	lc.set(checker, guard, rows)
@@ -408,7 +438,12 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 		a.Custom(pool, mux)
 	}
 	if a.GraphQL != nil {
-		mux.Handle("/graphql", gql.Handler(a.GraphQL(pool, bus), st.gc))
+		gc := st.gc
+		gc.Paths = a.GraphQLPaths
+		gc.Guard = func(ctx context.Context, r *http.Request, field, path string, next func(context.Context) (any, error)) (any, error) {
+			return hooks.Field(ctx, r, field, path, checker.Authorize(auth.FromContext(ctx), path), next)
+		}
+		mux.Handle("/graphql", gql.Handler(a.GraphQL(pool, bus), gc))
 		mux.HandleFunc("GET /graphql/playground", gql.Playground)
 	}
 	access, closeAccess, err := accessLog(st)
@@ -432,7 +467,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 		return pattern != "" && pattern != "/"
 	}
 	h := web.Chain(mux, web.Recover, web.Observe(s.metrics, known, access, login), guard.Middleware,
-		web.LimitBody(st.wc.MaxBody, map[string]int64{"/graphql": min(st.gc.MaxBody, st.wc.MaxBody)}), checker.Middleware(web.Error), guard.LoginLimit(login))
+		web.LimitBody(st.wc.MaxBody, map[string]int64{"/graphql": min(st.gc.MaxBody, st.wc.MaxBody)}), checker.Middleware(web.Error), guard.LoginLimit(login), hooks.Middleware)
 	return web.Serve(ctx, st.wc, h, func(addr string) {
 		log.Info("listening", "addr", addr, "pool", pool.Dialect(), "home", absHome(s.dbc.Home), "pid", os.Getpid())
 		if ready != nil {

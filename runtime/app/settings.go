@@ -34,6 +34,24 @@ type settings struct {
 	pc         pubsub.Config
 	cc         cache.Config
 	jc         jobs.Config
+	// the application's own parameters (App.Params): each one's commit,
+	// and whether it is live
+	vars []appVar
+}
+
+type appVar struct {
+	commit func()
+	live   bool
+}
+
+// commitVars makes the values loaded the application's parameters' (with
+// live, only those of the live ones).
+func (s *settings) commitVars(liveOnly bool) {
+	for _, v := range s.vars {
+		if v.live || !liveOnly {
+			v.commit()
+		}
+	}
 }
 
 // serverConfig drives the monitor (backendjs's server-* parameters).
@@ -54,8 +72,9 @@ var liveParams = []string{
 	"api-rlimits-rate-login", "api-rlimits-max-login", "api-rlimits-interval-login",
 }
 
-// declare returns a parameter set bound to a fresh settings.
-func declare() (*config.Set, *settings) {
+// declare returns a parameter set bound to a fresh settings, with the
+// application's own parameters.
+func declare(vars []config.Var) (*config.Set, *settings) {
 	s := &settings{}
 	p := config.New()
 	p.String(&s.home, "home", "", "application home: etc/config is read from it, the SQLite file goes to var/ (env BKJS_HOME; default the current directory)")
@@ -76,6 +95,9 @@ func declare() (*config.Set, *settings) {
 	s.cc.Params(p)
 	s.jc.Params(p)
 	p.Live(liveParams...)
+	for _, v := range vars {
+		s.vars = append(s.vars, appVar{commit: v.Declare(p), live: v.IsLive()})
+	}
 	return p, s
 }
 
@@ -108,10 +130,10 @@ func (l *live) set(checker *auth.Checker, guard *web.Guard, c cache.Cache) {
 // watchConfig re-reads the config files when they change (checked every
 // interval) and applies the live parameters; a change of another one is
 // logged as needing a restart. Flags and environment keep winning.
-func watchConfig(ctx context.Context, home string, args []string, current *config.Set, l *live, interval time.Duration) {
+func watchConfig(ctx context.Context, home string, args []string, current *config.Set, vars []config.Var, l *live, interval time.Duration) {
 	old := current.Values()
 	config.WatchFiles(ctx, func() []string { return config.Files(home) }, interval, func() {
-		p, s := declare()
+		p, s := declare(vars)
 		_, problems, err := p.Load(home, os.Environ(), args)
 		if err != nil {
 			slog.Error("config reload", "err", err)
@@ -121,6 +143,7 @@ func watchConfig(ctx context.Context, home string, args []string, current *confi
 			slog.Warn("config line skipped", "where", pr.Where, "err", pr.Err)
 		}
 		applyLive(s, l)
+		s.commitVars(true)
 		values := p.Values()
 		var restart []string
 		for name, v := range values {

@@ -42,7 +42,17 @@ type Checker struct {
 	limits           *limit.Limiter // login attempts, per login and per address
 	now              func() time.Time
 	maxBody          int64
+	access           AccessCheck // nil: none
 }
+
+// AccessCheck is the application's last word on a request (SetAccess): it
+// gets the account the check found (nil: anonymous) and the check's
+// refusal (nil: allowed) and returns the account to serve the request as
+// and the refusal to answer, if any.
+type AccessCheck func(r *http.Request, acc *Account, refused error) (*Account, error)
+
+// SetAccess installs the application's access check; call it before serving.
+func (ch *Checker) SetAccess(f AccessCheck) { ch.access = f }
 
 // NewChecker compiles the rules; a bad regexp is an error naming it.
 func NewChecker(c Config, accounts Accounts, maxBody int64) (*Checker, error) {
@@ -72,6 +82,12 @@ func (ch *Checker) Middleware(write func(w http.ResponseWriter, status int, code
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			acc, err := ch.Check(r)
+			if ch.access != nil {
+				// the application's access checks decide last (backendjs's
+				// registerAccessCheck): they may open what the rules refuse,
+				// or refuse what they allow
+				acc, err = ch.access(r, acc, err)
+			}
 			if err != nil {
 				var f *Failure
 				if errors.As(err, &f) {
@@ -97,7 +113,8 @@ func (ch *Checker) Middleware(write func(w http.ResponseWriter, status int, code
 
 // Check runs backendjs's request check on r: path rules, the
 // signature (header or query), expiry, the account, the HMAC, then the
-// admin rule. It returns the account (nil on an open path) or a *Failure.
+// admin rule. It returns the account (nil on an open path) or a *Failure
+// (with the account when the signature was good and a path rule refuses).
 // It may read and restore r.Body (form bodies are signed as the query; other
 // bodies carry a checksum).
 func (ch *Checker) Check(r *http.Request) (*Account, error) {
@@ -215,13 +232,31 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 			return nil, &Failure{Status: http.StatusUnauthorized, Code: "NOAUTH", Message: "The session has ended, log in again", ClearSession: true}
 		}
 	}
-	if acc.IsAdmin() {
-		return acc, nil
+	// a refusal of the path rules comes with the account it refuses, for
+	// the application's access check (SetAccess) to weigh
+	return acc, ch.Authorize(acc, path)
+}
+
+// Authorize applies the path rules that depend on the account to acc (nil:
+// anonymous) calling path: api-deny-path, api-allow-admin and the account
+// type rules. The signature check runs them on the URL path; GraphQL on the
+// REST path of each field (/todo/add for addTodo), so a rule on a path holds
+// over both APIs.
+func (ch *Checker) Authorize(acc *Account, path string) error {
+	rl := ch.rules.Load()
+	if match(rl.deny, path) {
+		return &Failure{Status: http.StatusForbidden, Code: "DENY", Message: "Access denied"}
 	}
-	if match(ch.rules.Load().admin, path) {
-		return nil, &Failure{Status: http.StatusUnauthorized, Code: "ADMIN", Message: "Restricted access"}
+	if acc != nil && acc.IsAdmin() {
+		return nil
 	}
-	return acc, ch.checkTypes(acc, path)
+	if match(rl.admin, path) {
+		return &Failure{Status: http.StatusUnauthorized, Code: "ADMIN", Message: "Restricted access"}
+	}
+	if acc == nil {
+		return nil
+	}
+	return ch.checkTypes(acc, path)
 }
 
 // crossOrigin reports a request a browser sent for another origin: its

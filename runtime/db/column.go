@@ -1,6 +1,9 @@
 package db
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Kind is how a column is stored and compared; every Go type of the schema
 // maps to one kind, and each backend has one storage type per kind.
@@ -81,14 +84,28 @@ type Set struct {
 	Val any
 }
 
-// WriteOp tells a generated prepare function which write it fills a row for.
+// WriteOp names a write: the generated prepare functions fill a row for
+// one, and row hooks (Hooks) see which one they run before.
 type WriteOp uint8
 
 const (
 	OpAdd WriteOp = iota + 1
 	OpPut
 	OpIncr
+	OpUpdate
+	OpDel
+	OpUpdateAll
+	OpDelAll
 )
+
+var opNames = [...]string{OpAdd: "add", OpPut: "put", OpIncr: "incr", OpUpdate: "update", OpDel: "del", OpUpdateAll: "updateAll", OpDelAll: "delAll"}
+
+func (op WriteOp) String() string {
+	if int(op) < len(opNames) && opNames[op] != "" {
+		return opNames[op]
+	}
+	return fmt.Sprintf("WriteOp(%d)", op)
+}
 
 // Table is the static description of one table that generated code hands to
 // the engine, with the typed accessors that keep reflection off the hot path.

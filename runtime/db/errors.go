@@ -31,6 +31,9 @@ var (
 	// ErrOverflow: an increment would take a counter past the 64-bit
 	// integer range; nothing was written.
 	ErrOverflow = &Error{Code: "Overflow", Message: "the counter would go past the 64-bit integer range"}
+	// ErrRefused: an application rule (a row hook) refused the write or
+	// the read; Refuse gives the reason.
+	ErrRefused = &Error{Code: "Refused", Message: "refused"}
 	// ErrBadToken: a page token that was not issued by this table and query, or was altered.
 	ErrBadToken = &Error{Code: "InvalidToken", Message: "invalid page token"}
 )
@@ -55,6 +58,12 @@ func (e *Error) Is(target error) bool {
 // Unsupportedf returns an ErrUnsupported carrying the reason.
 func Unsupportedf(format string, args ...any) error {
 	return &Error{Code: ErrUnsupported.Code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Refuse returns an ErrRefused carrying the reason, in words the caller may
+// read: what a row hook returns to refuse a write (a 403 over HTTP).
+func Refuse(format string, args ...any) error {
+	return &Error{Code: ErrRefused.Code, Message: fmt.Sprintf(format, args...)}
 }
 
 // ValidationError reports input that breaks the schema: a wrong type, an

@@ -56,6 +56,7 @@ type Pool struct {
 	secret    []byte
 	cache     cache.Cache // read-through cache of bk.Cache tables; nil: none
 	metrics   *metrics.Registry
+	hooks     poolHooks // the tables' row hooks (HooksOf)
 }
 
 // NewPool is how a driver package makes the pool of one of its

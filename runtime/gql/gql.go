@@ -36,7 +36,23 @@ type Config struct {
 	MaxTokens  int
 	MaxFields  int
 	Timeout    time.Duration
+
+	// Paths are the REST paths of the top-level fields ("Mutation.addTodo":
+	// "/todo/add", the generated graphql.Paths), and Guard what runs before
+	// each of them: the path rules, access checks and request hooks of its
+	// path, so that they hold over GraphQL as over REST. nil: none.
+	Paths map[string]string
+	Guard Guard
 }
+
+// Guard runs before a top-level field: r is the /graphql request (its
+// context is the caller's), field the field ("Mutation.addTodo"), path its
+// REST path. It calls next with the context the resolver is to see, or
+// returns an error instead (the field's error, in the API's shape).
+type Guard func(ctx context.Context, r *http.Request, field, path string, next func(context.Context) (any, error)) (any, error)
+
+// requestKey carries the /graphql request to the guard.
+type requestKey struct{}
 
 // Defaults of the limits, also used where a Config leaves them at zero.
 const (
@@ -70,6 +86,9 @@ func Handler(es graphql.ExecutableSchema, c Config) http.Handler {
 		if msg, ok := checkBody(r); !ok {
 			writeError(w, http.StatusBadRequest, "BadRequest", msg)
 			return
+		}
+		if c.Guard != nil {
+			r = r.WithContext(context.WithValue(r.Context(), requestKey{}, r))
 		}
 		srv.ServeHTTP(w, r)
 	})
@@ -112,6 +131,9 @@ func server(es graphql.ExecutableSchema, c Config) *handler.Server {
 	srv.Use(costGuard{cache: queries, maxTokens: c.MaxTokens, maxFields: c.MaxFields, maxDepth: c.Depth})
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.FixedComplexityLimit(c.Complexity))
+	if c.Guard != nil {
+		srv.AroundFields(guardFields(c.Paths, c.Guard))
+	}
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		e := graphql.DefaultErrorPresenter(ctx, err)
 		inner := err
@@ -157,4 +179,23 @@ func Playground(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'self'")
 	h.Set("X-Frame-Options", "DENY")
 	w.Write(playground)
+}
+
+// guardFields runs guard before the top-level fields that have a REST path.
+func guardFields(paths map[string]string, guard Guard) graphql.FieldMiddleware {
+	return func(ctx context.Context, next graphql.Resolver) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		switch fc.Object {
+		case "Query", "Mutation", "Subscription":
+		default:
+			return next(ctx)
+		}
+		field := fc.Object + "." + fc.Field.Name
+		path, ok := paths[field]
+		r, _ := ctx.Value(requestKey{}).(*http.Request)
+		if !ok || r == nil {
+			return next(ctx) // __schema, __typename
+		}
+		return guard(ctx, r, field, path, func(ctx context.Context) (any, error) { return next(ctx) })
+	}
 }

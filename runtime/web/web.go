@@ -123,6 +123,7 @@ var storageStatus = map[string]int{
 	"InvalidValue":    http.StatusBadRequest,
 	"InvalidToken":    http.StatusBadRequest,
 	"Overflow":        http.StatusBadRequest,
+	"Refused":         http.StatusForbidden,
 	"Unavailable":     http.StatusServiceUnavailable,
 	"OverCapacity":    http.StatusServiceUnavailable,
 }
