@@ -51,6 +51,7 @@ func routesFunc(f *jen.File, t *RestTable) {
 		jen.Id("Get"): jen.Func().Params(ctx.Clone(), r.Clone()).Parens(jen.List(row.Clone(), jen.Error())).Block(
 			jen.Return(st.Clone().Dot(t.GoName).Dot("Get").Call(jen.Id("ctx"), key.Clone()))),
 		jen.Id("Select"): st.Clone().Dot(t.GoName).Dot("Select"),
+		jen.Id("Read"):   st.Clone().Dot(t.GoName).Dot("Read"),
 		jen.Id("Add"):    write("Add"),
 		jen.Id("Put"):    write("Put"),
 		jen.Id("Update"): jen.Func().Params(ctx.Clone(), v.Clone(), r.Clone(), set.Clone()).Parens(jen.List(jen.Int64(), jen.Error())).Block(
@@ -84,17 +85,26 @@ func handlerFile(m *Model, r *REST) *jen.File {
 		jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"),
 		jen.Id("bus").Qual(pubsubPkg, "Bus"),
 		jen.Id("mux").Op("*").Qual("net/http", "ServeMux"),
+		jen.Id("tables").Map(jen.String()).Qual(restPkg, "Watcher").Comment("by table name, for Watch"),
 	)
 	f.Comment("NewHandler returns the REST handler on st, publishing writes on bus (nil: none).")
 	f.Func().Id("NewHandler").Params(jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Op("*").Id("Handler").BlockFunc(func(g *jen.Group) {
-		g.Id("h").Op(":=").Op("&").Id("Handler").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"), jen.Id("mux").Op(":").Qual("net/http", "NewServeMux").Call())
+		g.Id("h").Op(":=").Op("&").Id("Handler").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"), jen.Id("mux").Op(":").Qual("net/http", "NewServeMux").Call(), jen.Id("tables").Op(":").Map(jen.String()).Qual(restPkg, "Watcher").Values())
 		g.Id("h").Dot("mux").Dot("HandleFunc").Call(jen.Lit("/ping"), jen.Qual(restPkg, "Ping"))
 		for _, t := range r.Tables {
-			g.Id("h").Dot(t.Unexported + "Table").Call().Dot("Routes").Call(jen.Id("h").Dot("mux"))
+			tv := t.Unexported
+			g.Id(tv).Op(":=").Id("h").Dot(t.Unexported + "Table").Call()
+			g.Id(tv).Dot("Routes").Call(jen.Id("h").Dot("mux"))
+			g.Id("h").Dot("tables").Index(jen.Lit(t.Name)).Op("=").Id(tv)
 		}
 		g.Id("h").Dot("mux").Dot("HandleFunc").Call(jen.Lit("/"), jen.Qual(webPkg, "NotFound"))
 		g.Return(jen.Id("h"))
 	})
+	f.Comment("Watch delivers the writes to table as the caller of ctx may see them (the rows a")
+	f.Comment("get would show it), until ctx ends or stop is called: the pushes of REST over WebSocket.")
+	f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id("Watch").Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("table").String()).Parens(jen.List(jen.Op("<-").Chan().Index().Byte(), jen.Func().Params(), jen.Error())).Block(
+		jen.Return(jen.Qual(restPkg, "Watch").Call(jen.Id("ctx"), jen.Id("h").Dot("bus"), jen.Id("table"), jen.Id("h").Dot("tables").Index(jen.Id("table")))),
+	)
 	f.Comment("ServeHTTP serves a request to one of the routes.")
 	f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id("ServeHTTP").Params(jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request")).Block(
 		jen.Id("h").Dot("mux").Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("r")),

@@ -166,6 +166,7 @@ func (h *Handler) albumTable() *rest.Table[store.Album] {
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Album, set []bool) error {
 			return AlbumPut(ctx, h.st, h.bus, v, r, set)
 		},
+		Read:   h.st.Album.Read,
 		Select: h.st.Album.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Album, set []bool) (int64, error) {
 			return AlbumUpdate(ctx, h.st, h.bus, v, store.AlbumKeyOf(r), r, set)

@@ -197,6 +197,7 @@ func (h *Handler) bookmarkTable() *rest.Table[store.Bookmark] {
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Bookmark, set []bool) error {
 			return BookmarkPut(ctx, h.st, h.bus, v, r, set)
 		},
+		Read:   h.st.Bookmark.Read,
 		Select: h.st.Bookmark.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Bookmark, set []bool) (int64, error) {
 			return BookmarkUpdate(ctx, h.st, h.bus, v, store.BookmarkKeyOf(r), r, set)

@@ -149,6 +149,7 @@ func (h *Handler) counterTable() *rest.Table[store.Counter] {
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Counter, set []bool) error {
 			return CounterPut(ctx, h.st, h.bus, v, r, set)
 		},
+		Read:   h.st.Counter.Read,
 		Select: h.st.Counter.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Counter, set []bool) (int64, error) {
 			return CounterUpdate(ctx, h.st, h.bus, v, store.CounterKeyOf(r), r, set)

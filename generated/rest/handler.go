@@ -3,6 +3,7 @@
 package rest
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/bkgen/bkgen/generated/store"
@@ -15,26 +16,51 @@ import (
 // routes of every table. Every write is published on bus (the table's topic) for
 // subscribers.
 type Handler struct {
-	st  *store.Store
-	bus pubsub.Bus
-	mux *http.ServeMux
+	st     *store.Store
+	bus    pubsub.Bus
+	mux    *http.ServeMux
+	tables map[string]rest.Watcher // by table name, for Watch
 }
 
 // NewHandler returns the REST handler on st, publishing writes on bus (nil: none).
 func NewHandler(st *store.Store, bus pubsub.Bus) *Handler {
-	h := &Handler{st: st, bus: bus, mux: http.NewServeMux()}
+	h := &Handler{st: st, bus: bus, mux: http.NewServeMux(), tables: map[string]rest.Watcher{}}
 	h.mux.HandleFunc("/ping", rest.Ping)
-	h.albumTable().Routes(h.mux)
-	h.bookmarkTable().Routes(h.mux)
-	h.counterTable().Routes(h.mux)
-	h.noteTable().Routes(h.mux)
-	h.photoTable().Routes(h.mux)
-	h.postTable().Routes(h.mux)
-	h.scoreTable().Routes(h.mux)
-	h.statTable().Routes(h.mux)
-	h.todoTable().Routes(h.mux)
+	album := h.albumTable()
+	album.Routes(h.mux)
+	h.tables["album"] = album
+	bookmark := h.bookmarkTable()
+	bookmark.Routes(h.mux)
+	h.tables["bookmark"] = bookmark
+	counter := h.counterTable()
+	counter.Routes(h.mux)
+	h.tables["counter"] = counter
+	note := h.noteTable()
+	note.Routes(h.mux)
+	h.tables["note"] = note
+	photo := h.photoTable()
+	photo.Routes(h.mux)
+	h.tables["photo"] = photo
+	post := h.postTable()
+	post.Routes(h.mux)
+	h.tables["post"] = post
+	score := h.scoreTable()
+	score.Routes(h.mux)
+	h.tables["score"] = score
+	stat := h.statTable()
+	stat.Routes(h.mux)
+	h.tables["stat"] = stat
+	todo := h.todoTable()
+	todo.Routes(h.mux)
+	h.tables["todo"] = todo
 	h.mux.HandleFunc("/", web.NotFound)
 	return h
+}
+
+// Watch delivers the writes to table as the caller of ctx may see them (the rows a
+// get would show it), until ctx ends or stop is called: the pushes of REST over WebSocket.
+func (h *Handler) Watch(ctx context.Context, table string) (<-chan []byte, func(), error) {
+	return rest.Watch(ctx, h.bus, table, h.tables[table])
 }
 
 // ServeHTTP serves a request to one of the routes.

@@ -127,6 +127,7 @@ func (h *Handler) noteTable() *rest.Table[store.Note] {
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Note, set []bool) error {
 			return NotePut(ctx, h.st, h.bus, v, r, set)
 		},
+		Read:   h.st.Note.Read,
 		Select: h.st.Note.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Note, set []bool) (int64, error) {
 			return NoteUpdate(ctx, h.st, h.bus, v, store.NoteKeyOf(r), r, set)

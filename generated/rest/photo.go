@@ -259,6 +259,7 @@ func (h *Handler) photoTable() *rest.Table[store.Photo] {
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Photo, set []bool) error {
 			return PhotoPut(ctx, h.st, h.bus, v, r, set)
 		},
+		Read:   h.st.Photo.Read,
 		Select: h.st.Photo.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Photo, set []bool) (int64, error) {
 			return PhotoUpdate(ctx, h.st, h.bus, v, store.PhotoKeyOf(r), r, set)

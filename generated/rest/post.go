@@ -174,6 +174,7 @@ func (h *Handler) postTable() *rest.Table[store.Post] {
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Post, set []bool) error {
 			return PostPut(ctx, h.st, h.bus, v, r, set)
 		},
+		Read:   h.st.Post.Read,
 		Select: h.st.Post.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Post, set []bool) (int64, error) {
 			return PostUpdate(ctx, h.st, h.bus, v, store.PostKeyOf(r), r, set)

@@ -197,6 +197,7 @@ func (h *Handler) scoreTable() *rest.Table[store.Score] {
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Score, set []bool) error {
 			return ScorePut(ctx, h.st, h.bus, v, r, set)
 		},
+		Read:   h.st.Score.Read,
 		Select: h.st.Score.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Score, set []bool) (int64, error) {
 			return ScoreUpdate(ctx, h.st, h.bus, v, store.ScoreKeyOf(r), r, set)

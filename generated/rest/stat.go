@@ -186,6 +186,7 @@ func (h *Handler) statTable() *rest.Table[store.Stat] {
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Stat, set []bool) error {
 			return StatPut(ctx, h.st, h.bus, v, r, set)
 		},
+		Read:   h.st.Stat.Read,
 		Select: h.st.Stat.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Stat, set []bool) (int64, error) {
 			return StatUpdate(ctx, h.st, h.bus, v, store.StatKeyOf(r), r, set)

@@ -136,6 +136,7 @@ func (h *Handler) todoTable() *rest.Table[store.Todo] {
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Todo, set []bool) error {
 			return TodoPut(ctx, h.st, h.bus, v, r, set)
 		},
+		Read:   h.st.Todo.Read,
 		Select: h.st.Todo.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Todo, set []bool) (int64, error) {
 			return TodoUpdate(ctx, h.st, h.bus, v, store.TodoKeyOf(r), r, set)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
@@ -74,6 +75,9 @@ type App struct {
 	// -help beside the runtime's, from the same flags, environment and
 	// files; the live ones follow the config files while it runs.
 	Params []config.Var
+	// Web are the browser client's files embedded in the binary (go:embed),
+	// served after those of -api-web-dir; nil: none.
+	Web fs.FS
 }
 
 // roles are the commands of the binary.
@@ -424,8 +428,18 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 	defer guard.Close()
 	lc.set(checker, guard, rows)
 
+	cors, err := web.NewCORS(st.wc.CORSOrigins)
+	if err != nil {
+		return err
+	}
+	checker.TrustOrigins(cors.Trusted)
+	root, err := a.webFiles(st, strictParams(a.Operations, api))
+	if err != nil {
+		return err
+	}
+
 	mux := http.NewServeMux()
-	mux.Handle("/", strictParams(a.Operations, api))
+	mux.Handle("/", root)
 	a.builtins(mux)
 	cacheRoutes(mux, rows)
 	jobRoutes(mux, s.jobs)
@@ -445,6 +459,25 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 		}
 		mux.Handle("/graphql", gql.Handler(a.GraphQL(pool, bus), gc))
 		mux.HandleFunc("GET /graphql/playground", gql.Playground)
+	}
+	// REST over WebSocket: each frame goes through the whole chain, h
+	var h http.Handler
+	mux.Handle(web.WSPath, web.WebSocket(func() http.Handler { return h }))
+	if w, ok := api.(watcher); ok {
+		mux.Handle(web.WSSubscribePath, web.Subscribe(func(r *http.Request, table string) (<-chan []byte, func(), error) {
+			// the rules of the table's select hold for its pushes, as for
+			// its GraphQL subscription
+			path := "/" + table + "/select"
+			var events <-chan []byte
+			var stop func()
+			ctx := r.Context()
+			_, err := hooks.Field(ctx, r, "ws.subscribe", path, checker.Authorize(auth.FromContext(ctx), path), func(ctx context.Context) (any, error) {
+				var err error
+				events, stop, err = w.Watch(ctx, table)
+				return nil, err
+			})
+			return events, stop, err
+		}))
 	}
 	access, closeAccess, err := accessLog(st)
 	if err != nil {
@@ -466,7 +499,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 		_, pattern := mux.Handler(r)
 		return pattern != "" && pattern != "/"
 	}
-	h := web.Chain(mux, web.Recover, web.Observe(s.metrics, known, access, login), guard.Middleware,
+	h = web.Chain(mux, web.Recover, web.Observe(s.metrics, known, access, login), cors.Middleware, guard.Middleware,
 		web.LimitBody(st.wc.MaxBody, map[string]int64{"/graphql": min(st.gc.MaxBody, st.wc.MaxBody)}), checker.Middleware(web.Error), guard.LoginLimit(login), hooks.Middleware)
 	return web.Serve(ctx, st.wc, h, func(addr string) {
 		log.Info("listening", "addr", addr, "pool", pool.Dialect(), "home", absHome(s.dbc.Home), "pid", os.Getpid())
@@ -474,6 +507,38 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 			ready(addr)
 		}
 	})
+}
+
+// watcher is the generated REST handler's pushes (generated/rest.Handler.Watch).
+type watcher interface {
+	Watch(ctx context.Context, table string) (<-chan []byte, func(), error)
+}
+
+// webFiles puts the browser client's files (-api-web-dir, then a.Web) in
+// front of the generated API, which answers the paths they do not have.
+func (a *App) webFiles(st *settings, api http.Handler) (http.Handler, error) {
+	dir := st.wc.WebDir
+	if dir != "" && !filepath.IsAbs(dir) {
+		dir = filepath.Join(st.home, dir)
+	}
+	var files fs.FS
+	if dir != "" {
+		var err error
+		if files, err = web.DirFS(dir); err != nil {
+			return nil, fmt.Errorf("-api-web-dir: %w", err)
+		}
+	}
+	static := web.NewStatic(api, st.wc.SPA, files, a.Web)
+	if static.Empty() {
+		return api, nil
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := a.Operations[r.URL.Path]; ok {
+			api.ServeHTTP(w, r) // an API route is never a file
+			return
+		}
+		static.ServeHTTP(w, r)
+	}), nil
 }
 
 // accessLog opens -log-access: one line per request.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -79,4 +80,19 @@ func (t *Transport) request(r *http.Request, body []byte, s *Signature) Request 
 func IsForm(contentType string) bool {
 	mt, _, _ := mime.ParseMediaType(contentType)
 	return mt == "application/x-www-form-urlencoded"
+}
+
+// SignURL returns uri (a path and query) with a GET signature for host in
+// its query: what REST over WebSocket takes as a frame, or a link that
+// works for the signature's lifetime.
+func (t *Transport) SignURL(host, uri string) (string, error) {
+	r, err := http.NewRequest(http.MethodGet, "http://"+host+uri, nil)
+	if err != nil {
+		return "", err
+	}
+	sep := "?"
+	if r.URL.RawQuery != "" {
+		sep = "&"
+	}
+	return uri + sep + HeaderName + "=" + url.QueryEscape(t.Signature(r, nil).String()), nil
 }

@@ -32,6 +32,8 @@ type Table[R any] struct {
 	// Get reads the row with r's key.
 	Get    func(ctx context.Context, r *R) (*R, error)
 	Select func(ctx context.Context, q db.Query) (*db.Page[R], error)
+	// Read runs the table's read hooks on a row from an event (Event).
+	Read func(ctx context.Context, r *R) (keep bool, err error)
 	// The writes of generated/rest, for the caller v.
 	Add, Put func(ctx context.Context, v auth.Viewer, r *R, set []bool) error
 	Update   func(ctx context.Context, v auth.Viewer, r *R, set []bool) (int64, error)

@@ -35,6 +35,13 @@ type Config struct {
 	IdleTimeout     time.Duration
 	ShutdownTimeout time.Duration
 	DrainTimeout    time.Duration
+	WebDir          string   // the browser client's files, relative to HOME
+	SPA             bool     // unknown pages get index.html
+	CORSOrigins     []string // origins that may call the API from a browser
+	SSLPort         int      // HTTPS port; 0 with no certificate: none
+	SSLCert, SSLKey string   // PEM files, reloaded when they change
+	RedirectSSL     bool     // plain HTTP requests get a redirect to HTTPS
+	HSTS            time.Duration
 }
 
 // Params declares the server parameters on s.
@@ -46,6 +53,14 @@ func (c *Config) Params(s *config.Set) {
 	s.Duration(&c.WriteTimeout, "api-write-timeout", 60*time.Second, "time to write a reply")
 	s.Duration(&c.IdleTimeout, "api-idle-timeout", 120*time.Second, "keep-alive time of an idle connection")
 	s.Duration(&c.ShutdownTimeout, "api-shutdown-timeout", 30*time.Second, "time in-flight requests get to finish on shutdown")
+	s.String(&c.WebDir, "api-web-dir", "web", "directory of the browser client's files (relative to HOME), served without a signature for the asset paths of api-allow-path's defaults; none when missing")
+	s.Bool(&c.SPA, "api-web-spa", false, "answer a GET for an unknown page (no extension, accepting HTML) with index.html, for a single-page app's router")
+	s.List(&c.CORSOrigins, "api-cors-origin", "origin that may call the API from a browser: https://app.example.com, a regexp starting with ^, or * (any origin, without cookies); preflight OPTIONS get 204")
+	s.Int(&c.SSLPort, "api-ssl-port", 0, "HTTPS port (0 with a certificate: a free port); needs -api-ssl-cert and -api-ssl-key")
+	s.String(&c.SSLCert, "api-ssl-cert", "", "certificate file (PEM, the chain after the leaf) of HTTPS; read again when it changes")
+	s.String(&c.SSLKey, "api-ssl-key", "", "private key file (PEM) of HTTPS; read again when it changes")
+	s.Bool(&c.RedirectSSL, "api-redirect-ssl", false, "answer plain HTTP requests (but /ping) with a redirect to HTTPS")
+	s.Duration(&c.HSTS, "api-hsts", 0, "max-age of the Strict-Transport-Security header on HTTPS replies; 0: none")
 	s.Duration(&c.DrainTimeout, "api-drain-timeout", time.Second, "on shutdown, how long keep-alive connections are still served (each reply then closes its connection) before idle ones are closed")
 }
 
@@ -236,6 +251,14 @@ func Serve(ctx context.Context, c Config, h http.Handler, ready func(addr string
 	if err != nil {
 		return err
 	}
+	tln, err := listenTLS(c)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if tln != nil {
+		h = secureHeaders(c, tln.Addr().String(), h)
+	}
 	// On shutdown, the connections a client keeps alive are drained rather
 	// than cut: each next request on one is still served, with
 	// "Connection: close", so the client reconnects (to the new process
@@ -258,8 +281,14 @@ func Serve(ctx context.Context, c Config, h http.Handler, ready func(addr string
 		IdleTimeout:       c.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if tln != nil {
+		// the same server on the TLS listener: the same handler, timeouts
+		// and drain; Shutdown closes both
+		go func() { errc <- srv.Serve(tln) }()
+		slog.Info("listening https", "addr", tln.Addr().String())
+	}
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -276,6 +305,9 @@ func Serve(ctx context.Context, c Config, h http.Handler, ready func(addr string
 	// shared with a new process, the old one accepts up to the last
 	// moment.)
 	closeListener(ln)
+	if tln != nil {
+		tln.Close()
+	}
 	time.Sleep(100 * time.Millisecond)
 	draining.Store(true)
 	conns.waitNone(c.DrainTimeout)
