@@ -433,10 +433,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 		return err
 	}
 	checker.TrustOrigins(cors.Trusted)
-	root, err := a.webFiles(st, strictParams(a.Operations, api))
-	if err != nil {
-		return err
-	}
+	root := a.webFiles(st, strictParams(a.Operations, api))
 
 	mux := http.NewServeMux()
 	mux.Handle("/", root)
@@ -516,21 +513,18 @@ type watcher interface {
 
 // webFiles puts the browser client's files (-api-web-dir, then a.Web) in
 // front of the generated API, which answers the paths they do not have.
-func (a *App) webFiles(st *settings, api http.Handler) (http.Handler, error) {
+func (a *App) webFiles(st *settings, api http.Handler) http.Handler {
 	dir := st.wc.WebDir
 	if dir != "" && !filepath.IsAbs(dir) {
 		dir = filepath.Join(st.home, dir)
 	}
 	var files fs.FS
 	if dir != "" {
-		var err error
-		if files, err = web.DirFS(dir); err != nil {
-			return nil, fmt.Errorf("-api-web-dir: %w", err)
-		}
+		files = web.DirFS(dir)
 	}
 	static := web.NewStatic(api, st.wc.SPA, files, a.Web)
 	if static.Empty() {
-		return api, nil
+		return api
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := a.Operations[r.URL.Path]; ok {
@@ -538,7 +532,7 @@ func (a *App) webFiles(st *settings, api http.Handler) (http.Handler, error) {
 			return
 		}
 		static.ServeHTTP(w, r)
-	}), nil
+	})
 }
 
 // accessLog opens -log-access: one line per request.

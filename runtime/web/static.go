@@ -2,7 +2,6 @@ package web
 
 import (
 	"compress/gzip"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -200,15 +199,29 @@ func notModified(r *http.Request, etag string, mod time.Time) bool {
 }
 
 // DirFS is the files under dir, none outside it (symbolic links that lead
-// out are refused: os.Root), or nil when dir does not exist (nothing to
-// serve). The directory stays open for the life of the process.
-func DirFS(dir string) (fs.FS, error) {
-	root, err := os.OpenRoot(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+// out are refused: os.Root). A directory that does not exist yet is looked
+// for again at each request until it does (an application's web/ may be
+// made after the server starts); it then stays open for the life of the
+// process.
+func DirFS(dir string) fs.FS { return &lazyDir{dir: dir} }
+
+type lazyDir struct {
+	dir  string
+	mu   sync.Mutex
+	root fs.FS
+}
+
+func (d *lazyDir) Open(name string) (fs.File, error) {
+	d.mu.Lock()
+	root := d.root
+	if root == nil {
+		if r, err := os.OpenRoot(d.dir); err == nil {
+			d.root, root = r.FS(), r.FS()
+		}
 	}
-	if err != nil {
-		return nil, err
+	d.mu.Unlock()
+	if root == nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
-	return root.FS(), nil
+	return root.Open(name)
 }

@@ -119,6 +119,10 @@ func TestTutorial(t *testing.T) {
 		`"nodes":[`, `"addTodo":{`,
 		`200 {"id":`, `"name":"signed todo"`, `"title":"from go"`,
 		`"code":"NOLOGIN"`,
+		`-todo-banned regexp`, `"code":"Refused"`, `"descr":"(no description)"`, `"message":"\"green tea\" is not a todo here"`,
+		`<h1>todo</h1>`, `preflight 204 http://localhost:3000`,
+		`{"subscribed":"todo"}`, `"table":"todo","op":"add","row":{`,
+		`strict-transport-security: max-age=86400`,
 	} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the tutorial's output lacks %s", want)
