@@ -88,6 +88,11 @@ func TestNewApp(t *testing.T) {
 
 	// the scaffolded test passes as is
 	run(t, app, "go", "test", "./...")
+	// the application's own parameters are in its docs/config.md
+	run(t, app, "make", "docs")
+	if doc := string(must(os.ReadFile(filepath.Join(app, "docs", "config.md")))); !strings.Contains(doc, "-task-banned regexp") || !strings.Contains(doc, "-db-pool string") {
+		t.Fatalf("docs/config.md lacks the parameters:\n%s", doc)
+	}
 
 	// a user edit of a handler file survives generation; a new table just works
 	handler := filepath.Join(app, "cmd", "demo", "job_remind.go")
