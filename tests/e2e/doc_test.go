@@ -25,20 +25,28 @@ func chromium(t *testing.T) string {
 	return browser
 }
 
-// TestDocInChromium loads /doc in headless Chromium and checks the rendered
-// page: a section per table with its routes.
-func TestDocInChromium(t *testing.T) {
-	browser := chromium(t)
-	s := start(t, "-home", t.TempDir())
+// dumpDOM loads url in headless Chromium, lets its scripts run for budget
+// (virtual time: fetches finish, timers fire) and returns the page as
+// rendered.
+func dumpDOM(t *testing.T, browser, url string, budget time.Duration) string {
+	t.Helper()
 	cmd := exec.Command(browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--virtual-time-budget=3000", "--dump-dom", s.base+"/doc")
+		"--user-data-dir="+t.TempDir(), fmt.Sprintf("--virtual-time-budget=%d", budget.Milliseconds()), "--dump-dom", url)
 	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
 	out, err := runWithTimeout(cmd, 60*time.Second)
 	if err != nil {
 		t.Fatalf("chromium: %v", err)
 	}
-	dom := string(out)
+	return string(out)
+}
+
+// TestDocInChromium loads /doc in headless Chromium and checks the rendered
+// page: a section per table with its routes.
+func TestDocInChromium(t *testing.T) {
+	browser := chromium(t)
+	s := start(t, "-home", t.TempDir())
+	dom := dumpDOM(t, browser, s.base+"/doc", 3*time.Second)
 	for _, want := range []string{"<title>bkapp API</title>", `<section id="photo">`, "/photo/select", "/counter/incr", `href="/openapi.yaml"`} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("the rendered page lacks %q", want)
@@ -55,15 +63,8 @@ func TestPlaygroundInChromium(t *testing.T) {
 	s := start(t, "-home", t.TempDir(), "-api-allow-path", "^/graphql$")
 	want(t, s.get("/todo/add", q("name", "seen in chromium")), 200)
 	page := s.base + "/graphql/playground?query=" + url.QueryEscape("{ todos { nodes { name } } }")
-	cmd := exec.Command(browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--virtual-time-budget=5000", "--dump-dom", page)
-	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
-	out, err := runWithTimeout(cmd, 60*time.Second)
-	if err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
-	if !strings.Contains(string(out), "seen in chromium") || !strings.Contains(string(out), `id="result"`) {
+	out := dumpDOM(t, browser, page, 5*time.Second)
+	if !strings.Contains(out, "seen in chromium") || !strings.Contains(out, `id="result"`) {
 		t.Fatalf("the playground did not show the query's result:\n%s", out)
 	}
 }
