@@ -44,8 +44,8 @@ func buildJob(s *load.Schema, a bk.Annotation) (*Job, error) {
 	fail := func(fieldName, format string, args ...any) error {
 		return &schemaError{pos: s.Pos, table: s.Name, field: fieldName, msg: fmt.Sprintf(format, args...)}
 	}
-	if a.Table != "" || a.CacheTTL != 0 || a.NoAPI || len(a.SkipPools) > 0 {
-		return nil, fail("", "a job is not a table: Table, Cache, NoAPI and SkipPools do not apply")
+	if a.Table != "" || a.CacheTTL != 0 || a.NoAPI || len(a.SkipPools) > 0 || a.Pool != "" {
+		return nil, fail("", "a job is not a table: Table, Cache, NoAPI, SkipPools and Pool do not apply")
 	}
 	if len(s.Edges) > 0 || len(s.Indexes) > 0 {
 		return nil, fail("", "a job has no edges or indexes")

@@ -44,6 +44,7 @@ type Table struct {
 	CacheTTL  int64
 	NoAPI     bool
 	SkipPools []string
+	Pool      string // bk.Pool: the named pool that keeps the table
 
 	// Go names.
 	GoName, KeyType, ChangesType, IncrType, ColsVar, TableVar, StoreType string
@@ -222,6 +223,9 @@ func buildTable(s *load.Schema) (*Table, error) {
 			return nil, fail("", "SkipPools(%q): the pools are sqlite, pgsql and dynamodb", p)
 		}
 	}
+	if ta.Pool != "" && (!identRE.MatchString(ta.Pool) || ta.Pool == "default") {
+		return nil, fail("", "Pool(%q): a pool name is a NAME of -db-DRIVER-pool-NAME (letters, digits, _), not default", ta.Pool)
+	}
 	if ta.Primary != 0 || ta.Pub || ta.Owner || ta.Secure || ta.Admin || ta.Now || ta.Counter || ta.UUID || len(ta.Indexes) > 0 {
 		return nil, fail("", "field annotations (Primary, Pub, Owner, Secure, Admin, Now, Counter, UUID, Index) belong on fields, not on the schema")
 	}
@@ -240,7 +244,7 @@ func buildTable(s *load.Schema) (*Table, error) {
 	}
 	goName := s.Name
 	t := &Table{
-		Schema: s.Name, Name: name, Pos: s.Pos, CacheTTL: ta.CacheTTL, NoAPI: ta.NoAPI, SkipPools: ta.SkipPools,
+		Schema: s.Name, Name: name, Pos: s.Pos, CacheTTL: ta.CacheTTL, NoAPI: ta.NoAPI, SkipPools: ta.SkipPools, Pool: ta.Pool,
 		GoName: goName, KeyType: goName + "Key", ChangesType: goName + "Changes", IncrType: goName + "Incr",
 		ColsVar: goName + "Cols", TableVar: goName + "Table", StoreType: goName + "Store",
 		HooksType: goName + "Hooks", WriteType: goName + "Write",

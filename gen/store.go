@@ -185,6 +185,7 @@ func schemaFields(t *Table) []kv {
 		})},
 		{"Indexes", indexesCode(t)},
 		{"SkipPools", skipPoolsCode(t)},
+		{"Pool", poolCode(t)},
 		{"CacheTTL", cacheTTLCode(t)},
 	}
 }
@@ -262,6 +263,13 @@ func indexesCode(t *Table) jen.Code {
 			g.Values(vals...)
 		}
 	})
+}
+
+func poolCode(t *Table) jen.Code {
+	if t.Pool == "" {
+		return nil
+	}
+	return jen.Lit(t.Pool)
 }
 
 func skipPoolsCode(t *Table) jen.Code {

@@ -254,16 +254,31 @@ func (a *App) open(ctx context.Context, dbc db.Config) (*db.Pools, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := pools.Check(a.Tables); err != nil {
+		pools.Close()
+		return nil, err
+	}
 	if a.RowHooks != nil {
 		a.RowHooks(pools.Default)
 	}
-	if dbc.CreateTables || pools.Default.Dialect() == "sqlite" {
+	if dbc.CreateTables || pools.Default.Dialect() == "sqlite" || routedToSQLite(pools, a.Tables) {
 		if err := a.CreateTables(ctx, pools.Default); err != nil {
 			pools.Close()
 			return nil, fmt.Errorf("creating tables: %w", err)
 		}
 	}
 	return pools, nil
+}
+
+// routedToSQLite reports a table kept in a named SQLite pool: SQLite's
+// tables are made at start, as the default pool's are.
+func routedToSQLite(pools *db.Pools, tables []db.TableInfo) bool {
+	for _, t := range tables {
+		if p := pools.Get(pools.PoolOf(&db.Schema{Name: t.Name, Pool: t.Pool})); p != nil && p != pools.Default && p.Dialect() == "sqlite" {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *App) accounts(p *db.Pool) auth.Accounts {
@@ -327,7 +342,7 @@ func (s *services) open(ctx context.Context, a *App) error {
 	s.pool = pools.Default
 	s.metrics = metrics.New()
 	s.stop = append(s.stop, s.metrics.Close)
-	s.pool.UseMetrics(s.metrics)
+	pools.UseMetrics(s.metrics)
 	if s.bus, err = pubsub.Open(s.pc); err != nil {
 		return fmt.Errorf("pubsub: %w", err)
 	}
@@ -336,7 +351,7 @@ func (s *services) open(ctx context.Context, a *App) error {
 		return err
 	}
 	s.stop = append(s.stop, func() { s.rows.Close() })
-	s.pool.UseCache(s.rows) // before any store is made
+	pools.UseCache(s.rows) // before any store is made
 	var specs []jobs.Spec
 	if a.Jobs != nil {
 		specs = a.Jobs(s.pool)

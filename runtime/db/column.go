@@ -132,6 +132,9 @@ type Schema struct {
 	Indexes []Index
 	// SkipPools names the pools (sqlite, pgsql, dynamodb) the table is not in.
 	SkipPools []string
+	// Pool (bk.Pool) names the pool that keeps the table; "" is the
+	// default. -db-table-TABLE wins over it.
+	Pool string
 	// CacheTTL (bk.Cache) makes Get read through the pool's cache, keeping
 	// rows this long; 0 means no cache.
 	CacheTTL time.Duration
@@ -183,6 +186,10 @@ type TableInfo struct {
 	Keys    []string     `json:"keys"`
 	Columns []ColumnInfo `json:"columns"`
 	Indexes []IndexInfo  `json:"indexes,omitempty"`
+	// where the table is kept: for the start-up check of the pools, not
+	// for clients
+	Pool      string   `json:"-"`
+	SkipPools []string `json:"-"`
 }
 
 // ColumnInfo describes a column the backendjs way.
@@ -211,7 +218,7 @@ type IndexInfo struct {
 
 // Info describes t.
 func (t *Schema) Info() TableInfo {
-	ti := TableInfo{Name: t.Name}
+	ti := TableInfo{Name: t.Name, Pool: t.Pool, SkipPools: t.SkipPools}
 	for _, k := range t.Keys {
 		ti.Keys = append(ti.Keys, t.Columns[k].Name)
 	}

@@ -46,6 +46,11 @@ type Opener[R any] func(p *Pool, t *Table[R]) (b Backend[R], ok bool)
 // opener that takes p.
 func NewStore[R any](p *Pool, t *Table[R], openers ...Opener[R]) *Store[R] {
 	t.init()
+	routed := p.route(&t.Schema)
+	if routed == nil {
+		return &Store[R]{t: t, p: p, backend: skipped[R]{fmt.Sprintf("table %s is kept in pool %q, which is not configured", t.Name, p.set.PoolOf(&t.Schema))}}
+	}
+	p = routed
 	s := &Store[R]{t: t, p: p}
 	for _, name := range t.SkipPools {
 		if name == p.Name {
@@ -64,7 +69,7 @@ func NewStore[R any](p *Pool, t *Table[R], openers ...Opener[R]) *Store[R] {
 		return s
 	}
 	if p.metrics != nil {
-		s.backend = newTimed(s.backend, p.metrics, p.Name)
+		s.backend = newTimed(s.backend, p.metrics, p.metricsName())
 	}
 	if t.CacheTTL > 0 && p.cache != nil {
 		s.backend = newCached(s.backend, t, p.cache)

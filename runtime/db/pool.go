@@ -29,6 +29,27 @@ type Config struct {
 	DynamoDBEventual bool   // eventually consistent reads
 	TokenSecret      string // key of the page-token MAC; random per process when empty
 	Home             string // application home; the SQLite file defaults to HOME/var/default.db
+	// Named are the pools beside the default one, by name: each with its
+	// driver and what that driver's -db-DRIVER-pool takes (a URL, a file).
+	Named map[string]NamedPool
+	// Tables routes a table to a named pool (-db-table-TABLE NAME); it wins
+	// over the table's bk.Pool annotation.
+	Tables map[string]string
+}
+
+// NamedPool is one pool beside the default: -db-DRIVER-pool-NAME VALUE.
+type NamedPool struct {
+	Driver string
+	URL    string
+}
+
+// namedDrivers are the drivers a named pool may have, and the field of
+// Config their value sets.
+var namedDrivers = map[string]func(c *Config, v string){
+	"sqlite":   func(c *Config, v string) { c.SQLitePool = v },
+	"pgsql":    func(c *Config, v string) { c.PgsqlPool = v },
+	"dynamodb": func(c *Config, v string) { c.DynamoDBPool = v },
+	"memory":   func(c *Config, v string) {},
 }
 
 // Params declares the pool parameters (backendjs names) on s.
@@ -44,6 +65,27 @@ func (c *Config) Params(s *config.Set) {
 	s.Bool(&c.DynamoDBEventual, "db-dynamodb-eventual", false, "eventually consistent DynamoDB reads (cheaper; a read right after a write may miss it)")
 	s.Bool(&c.CreateTables, "db-create-tables", false, "create missing tables, indexes and columns at start (never drops); always on for SQLite")
 	s.String(&c.TokenSecret, "db-token-secret", "", "secret that signs page tokens; set it when several processes serve one database")
+	c.Named, c.Tables = map[string]NamedPool{}, map[string]string{}
+	for _, driver := range []string{"sqlite", "pgsql", "dynamodb", "memory"} {
+		takes := "what -db-" + driver + "-pool takes"
+		if driver == "memory" {
+			takes = "any value (nothing is kept after the process ends)"
+		}
+		s.Prefix("db-"+driver+"-pool-", "a "+driver+" pool named NAME beside the default, with "+takes+"; tables go to it with -db-table-TABLE NAME or bk.Pool(NAME)", func(name, v string) error {
+			if name == "" || name == "default" {
+				return fmt.Errorf("a named pool needs a name other than default")
+			}
+			c.Named[name] = NamedPool{Driver: driver, URL: v}
+			return nil
+		})
+	}
+	s.Prefix("db-table-", "the pool that keeps table NAME: the NAME of a -db-DRIVER-pool-NAME, or default; wins over the table's bk.Pool, so a table moves without a rebuild", func(table, v string) error {
+		if table == "" || v == "" {
+			return fmt.Errorf("-db-table-TABLE takes a pool name")
+		}
+		c.Tables[table] = v
+		return nil
+	})
 }
 
 // Pool is one database connection pool: a driver's connection (Conn), the
@@ -57,6 +99,11 @@ type Pool struct {
 	cache     cache.Cache // read-through cache of bk.Cache tables; nil: none
 	metrics   *metrics.Registry
 	hooks     poolHooks // the tables' row hooks (HooksOf)
+	// label is the pool's name in its Pools ("default", or the NAME of a
+	// named pool); set is that registry, through which a store made on the
+	// default pool finds the pool its table is routed to.
+	label string
+	set   *Pools
 }
 
 // NewPool is how a driver package makes the pool of one of its
@@ -74,18 +121,32 @@ func (p *Pool) Conn() any { return p.conn }
 // Dialect names the pool's database: sqlite, pgsql or dynamodb.
 func (p *Pool) Dialect() string { return p.Name }
 
-// Pools is the registry of open pools by name.
+// Pools is the registry of open pools by name: the default one and the
+// named ones (Config.Named), with the routes of tables to them.
 type Pools struct {
 	Default *Pool
 	byName  map[string]*Pool
+	routes  map[string]string // table -> pool name, from Config.Tables
 }
 
-// Get returns the pool with that name, or nil.
+// Get returns the pool with that name ("" or "default": the default), or nil.
 func (p *Pools) Get(name string) *Pool {
-	if name == "" {
+	if name == "" || name == "default" {
 		return p.Default
 	}
 	return p.byName[name]
+}
+
+// Names lists the pools by name, the default first.
+func (p *Pools) Names() []string {
+	names := []string{"default"}
+	for n := range p.byName {
+		if n != "default" {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names[1:])
+	return names
 }
 
 // Close closes every pool.
@@ -93,6 +154,75 @@ func (p *Pools) Close() {
 	for _, x := range p.byName {
 		x.Close()
 	}
+}
+
+// Label is the pool's name among the pools: "default" or a named pool's NAME.
+func (p *Pool) Label() string {
+	if p.label == "" {
+		return "default"
+	}
+	return p.label
+}
+
+// PoolOf is the name of the pool that keeps table t: the -db-table-TABLE
+// route, else its bk.Pool annotation, else the default.
+func (p *Pools) PoolOf(t *Schema) string { return p.poolOf(t.Name, t.Pool) }
+
+func (p *Pools) poolOf(table, annotated string) string {
+	if name, ok := p.routes[table]; ok {
+		return name
+	}
+	if annotated != "" {
+		return annotated
+	}
+	return "default"
+}
+
+// Check refuses, before anything is served, a table routed to a pool that
+// is not configured, and a route naming no table of the application.
+func (p *Pools) Check(tables []TableInfo) error {
+	known := map[string]bool{}
+	var errs []string
+	for _, t := range tables {
+		known[t.Name] = true
+		name := p.poolOf(t.Name, t.Pool)
+		pool := p.Get(name)
+		if pool == nil {
+			errs = append(errs, fmt.Sprintf("table %s is kept in pool %q, which is not configured (-db-DRIVER-pool-%s URL)", t.Name, name, name))
+			continue
+		}
+		for _, skip := range t.SkipPools {
+			if skip == pool.Name && name != "default" {
+				errs = append(errs, fmt.Sprintf("table %s cannot be kept in pool %q: the table is not kept in %s pools (bk.SkipPools)", t.Name, name, pool.Name))
+			}
+		}
+	}
+	for table := range p.routes {
+		if !known[table] {
+			errs = append(errs, fmt.Sprintf("-db-table-%s: there is no table %s", table, table))
+		}
+	}
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		return fmt.Errorf("db: %s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// route is the pool that keeps table t when stores are made on p: p
+// itself unless p is the default of a registry that keeps t elsewhere.
+func (p *Pool) route(t *Schema) *Pool {
+	if p.set == nil || p != p.set.Default {
+		return p
+	}
+	name := p.set.PoolOf(t)
+	if name == "default" {
+		return p
+	}
+	if other := p.set.byName[name]; other != nil {
+		return other
+	}
+	return nil // refused at start by Check; a store made anyway says so
 }
 
 // drivers are the pool openers of the driver packages, by -db-pool name.
@@ -124,7 +254,50 @@ func Open(ctx context.Context, c Config) (*Pools, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Pools{Default: p, byName: map[string]*Pool{p.Name: p}}, nil
+	set := &Pools{Default: p, byName: map[string]*Pool{"default": p}, routes: c.Tables}
+	p.label, p.set = "default", set
+	names := make([]string, 0, len(c.Named))
+	for n := range c.Named {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		np := c.Named[name]
+		setURL, ok := namedDrivers[np.Driver]
+		open := drivers[np.Driver]
+		if !ok || open == nil {
+			set.Close()
+			return nil, fmt.Errorf("db: pool %s: no driver %q in this build", name, np.Driver)
+		}
+		nc := c
+		nc.Pool, nc.Named, nc.Tables = np.Driver, nil, nil
+		setURL(&nc, np.URL)
+		if np.Driver == "sqlite" && np.URL == "" {
+			nc.SQLitePool = name // HOME/var/NAME.db
+		}
+		q, err := open(ctx, nc)
+		if err != nil {
+			set.Close()
+			return nil, fmt.Errorf("db: pool %s: %w", name, err)
+		}
+		q.label, q.set = name, set
+		set.byName[name] = q
+	}
+	return set, nil
+}
+
+// UseCache gives every pool of the registry the row cache.
+func (p *Pools) UseCache(c cache.Cache) {
+	for _, x := range p.byName {
+		x.UseCache(c)
+	}
+}
+
+// UseMetrics gives every pool of the registry the metrics registry.
+func (p *Pools) UseMetrics(r *metrics.Registry) {
+	for _, x := range p.byName {
+		x.UseMetrics(r)
+	}
 }
 
 func tokenSecret(s []byte) []byte {

@@ -12,6 +12,15 @@ import (
 // operations in r (per pool and operation: pool_get, …); nil: none.
 func (p *Pool) UseMetrics(r *metrics.Registry) { p.metrics = r }
 
+// metricsName is the pool's name in the metrics: its driver for the
+// default pool (as before named pools), NAME for a named pool.
+func (p *Pool) metricsName() string {
+	if p.label == "" || p.label == "default" {
+		return p.Name
+	}
+	return p.label
+}
+
 // timed is a backend timing each operation. Expected outcomes (not found,
 // exists, invalid input) are not failures; anything else is.
 type timed[R any] struct {

@@ -45,6 +45,9 @@ type Annotation struct {
 	// SkipPools lists the pools (sqlite, pgsql, dynamodb) the table does not
 	// exist in, like backendjs's skip_pools.
 	SkipPools []string `json:"skip_pools,omitempty"`
+	// Pool names the pool that keeps the table (a named pool,
+	// -db-DRIVER-pool-NAME); -db-table-TABLE wins over it.
+	Pool string `json:"pool,omitempty"`
 
 	// Job makes the schema a background job instead of a table: its fields
 	// are the job's typed payload.
@@ -116,6 +119,9 @@ func (a Annotation) Merge(other schema.Annotation) schema.Annotation {
 		out.CacheTTL = b.CacheTTL
 	}
 	out.NoAPI = out.NoAPI || b.NoAPI
+	if b.Pool != "" {
+		out.Pool = b.Pool
+	}
 	if b.Job != nil {
 		if out.Job == nil {
 			j := *b.Job
@@ -186,6 +192,11 @@ func Table(name string) Annotation { return Annotation{Table: name} }
 
 // Cache makes reads of the table go through the cache for ttl.
 func Cache(ttl time.Duration) Annotation { return Annotation{CacheTTL: ttl.Milliseconds()} }
+
+// Pool keeps the table in the named pool (-db-DRIVER-pool-NAME URL) instead
+// of the default one; the server refuses to start when that pool is not
+// configured. -db-table-TABLE POOL moves it without a rebuild.
+func Pool(name string) Annotation { return Annotation{Pool: name} }
 
 // NoAPI keeps the table out of REST and GraphQL: store access only.
 func NoAPI() Annotation { return Annotation{NoAPI: true} }

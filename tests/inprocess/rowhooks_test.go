@@ -149,3 +149,40 @@ func TestRowHookReads(t *testing.T) {
 		t.Fatalf("Read of a hidden row: %v %v", keep, err)
 	}
 }
+
+// TestNamedPoolRouting: a table routed to a named pool keeps its rows
+// there, and the hooks registered on the default pool still run for it.
+func TestNamedPoolRouting(t *testing.T) {
+	ctx := context.Background()
+	pools, err := db.Open(ctx, db.Config{Pool: "memory", Named: map[string]db.NamedPool{"other": {Driver: "memory"}}, Tables: map[string]string{"todo": "other"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pools.Close()
+	if err := pools.Check(store.Infos()); err != nil {
+		t.Fatal(err)
+	}
+	hooked := 0
+	store.HooksOn(pools.Default).Todo.OnWrite(func(ctx context.Context, w *store.TodoWrite) error { hooked++; return nil })
+	st := store.New(pools.Default)
+	if err := st.CreateTables(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r := &store.Todo{Name: "routed"}
+	if err := st.Todo.Add(ctx, r); err != nil || hooked != 1 {
+		t.Fatalf("add: %v, hooks run %d", err, hooked)
+	}
+	if st.Todo.Engine().Pool() != pools.Get("other") {
+		t.Fatal("the todo store is not on the other pool")
+	}
+	if _, err := store.NewTodoStore(pools.Get("other")).Get(ctx, store.TodoKeyOf(r)); err != nil {
+		t.Fatalf("the row is not in the other pool: %v", err)
+	}
+	if st.Note.Engine().Pool() != pools.Default {
+		t.Fatal("note left the default pool")
+	}
+	bad, _ := db.Open(ctx, db.Config{Pool: "memory", Tables: map[string]string{"todo": "nowhere"}})
+	if err := bad.Check(store.Infos()); err == nil || !strings.Contains(err.Error(), `table todo is kept in pool "nowhere"`) {
+		t.Fatalf("check: %v", err)
+	}
+}
