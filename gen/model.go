@@ -219,8 +219,8 @@ func buildTable(s *load.Schema) (*Table, error) {
 		return nil, fail("", "contradictory annotations: %s", strings.Join(ta.Conflicts, "; "))
 	}
 	for _, p := range ta.SkipPools {
-		if p != "sqlite" && p != "pgsql" && p != "dynamodb" {
-			return nil, fail("", "SkipPools(%q): the pools are sqlite, pgsql and dynamodb", p)
+		if p != "sqlite" && p != "pgsql" && p != "mysql" && p != "dynamodb" {
+			return nil, fail("", "SkipPools(%q): the pools are sqlite, pgsql, mysql and dynamodb", p)
 		}
 	}
 	if ta.Pool != "" && (!identRE.MatchString(ta.Pool) || ta.Pool == "default") {

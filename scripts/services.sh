@@ -5,11 +5,13 @@
 #
 #   PostgreSQL  127.0.0.1:5432  user postgres, password postgres (trust works too)
 #   Redis       127.0.0.1:6379  no persistence
+#   MariaDB     127.0.0.1:3306  root without a password, database test
 #   dynalite    127.0.0.1:4567  DynamoDB API in memory (npm package, in $DYN_DIR)
 #   chromium    /usr/bin/chromium, for the browser tests (Debian's package)
 #
 # The tests read BK_TEST_PGSQL (default postgres://postgres:postgres@127.0.0.1:5432/postgres)
-# and BK_TEST_DYNAMODB (default http://127.0.0.1:4567).
+# BK_TEST_MYSQL (default mysql://root@127.0.0.1:3306/test) and BK_TEST_DYNAMODB
+# (default http://127.0.0.1:4567).
 set -euo pipefail
 
 log() { echo "services: $*"; }
@@ -38,6 +40,28 @@ start_postgres() {
   pg_up || { log "postgresql did not start"; exit 1; }
   runuser -u postgres -- psql -qtAc "ALTER ROLE postgres PASSWORD 'postgres'" >/dev/null
   log "postgresql $ver started"
+}
+
+maria_up() { mariadb-admin -h 127.0.0.1 -P 3306 -uroot --connect-timeout=2 ping >/dev/null 2>&1; }
+
+start_mariadb() {
+  if command -v mariadb-admin >/dev/null && maria_up; then
+    log "mariadb already up"
+    return
+  fi
+  if ! command -v mariadbd-safe >/dev/null; then
+    log "installing mariadb (apt-get)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server >/dev/null
+  fi
+  # no systemd as PID 1: the init script, else the server's own wrapper
+  service mariadb start >/dev/null 2>&1 || (nohup mariadbd-safe --bind-address=127.0.0.1 >/tmp/bkgen-mariadb.log 2>&1 &)
+  for _ in $(seq 1 150); do mariadb-admin -uroot --connect-timeout=2 ping >/dev/null 2>&1 && break; sleep 0.2; done
+  # Debian's root logs in through the socket only: let the tests in over
+  # TCP without a password (a test machine), and give them their database
+  mariadb -uroot -e "ALTER USER root@localhost IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD(''); CREATE USER IF NOT EXISTS root@'127.0.0.1' IDENTIFIED BY ''; GRANT ALL ON *.* TO root@'127.0.0.1' WITH GRANT OPTION; CREATE DATABASE IF NOT EXISTS test; FLUSH PRIVILEGES" 2>/dev/null || true
+  maria_up || { log "mariadb did not start; see /tmp/bkgen-mariadb.log"; exit 1; }
+  log "mariadb started"
 }
 
 DYN_PORT=${DYN_PORT:-4567}
@@ -104,6 +128,7 @@ install_chromium() {
 }
 
 start_postgres
+start_mariadb
 start_redis
 start_dynalite
 install_chromium

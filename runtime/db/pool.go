@@ -22,6 +22,8 @@ type Config struct {
 	SQLiteSync       string // normal or full: SQLite's synchronous pragma
 	PgsqlPool        string // PostgreSQL URL
 	PgsqlMax         int    // PostgreSQL connections (default 25, like backendjs SQL pools)
+	MySQLPool        string // MySQL or MariaDB URL
+	MySQLMax         int    // MySQL connections
 	CreateTables     bool   // create missing tables, indexes and columns at start
 	DynamoDBPool     string // DynamoDB endpoint URL, or "default" for the AWS endpoint of the region
 	DynamoDBScan     bool   // let Select scan a whole table when no key condition is given
@@ -48,17 +50,20 @@ type NamedPool struct {
 var namedDrivers = map[string]func(c *Config, v string){
 	"sqlite":   func(c *Config, v string) { c.SQLitePool = v },
 	"pgsql":    func(c *Config, v string) { c.PgsqlPool = v },
+	"mysql":    func(c *Config, v string) { c.MySQLPool = v },
 	"dynamodb": func(c *Config, v string) { c.DynamoDBPool = v },
 	"memory":   func(c *Config, v string) {},
 }
 
 // Params declares the pool parameters (backendjs names) on s.
 func (c *Config) Params(s *config.Set) {
-	s.String(&c.Pool, "db-pool", "sqlite", "default database pool: sqlite, pgsql, dynamodb, or memory (nothing kept after the process ends)")
+	s.String(&c.Pool, "db-pool", "sqlite", "default database pool: sqlite, pgsql, mysql (MySQL or MariaDB), dynamodb, or memory (nothing kept after the process ends)")
 	s.String(&c.SQLitePool, "db-sqlite-pool", "default", "SQLite database: a file path, or a NAME for HOME/var/NAME.db")
 	s.String(&c.SQLiteSync, "db-sqlite-sync", "normal", "SQLite durability: normal (WAL; an acknowledged write can be lost on power loss or an OS crash, never on a process crash) or full (fsync on every commit)")
 	s.String(&c.PgsqlPool, "db-pgsql-pool", "", "PostgreSQL URL, postgres://user:pass@host:port/db")
 	s.Int(&c.PgsqlMax, "db-pgsql-max", 25, "PostgreSQL pool size (connections)")
+	s.String(&c.MySQLPool, "db-mysql-pool", "", "MySQL or MariaDB URL, mysql://user:pass@host:port/db")
+	s.Int(&c.MySQLMax, "db-mysql-max", 25, "MySQL pool size (connections)")
 	s.String(&c.DynamoDBPool, "db-dynamodb-pool", "default", "DynamoDB endpoint URL (http://127.0.0.1:4567 for dynalite), or default for AWS with the standard credential chain and region")
 	s.Bool(&c.DynamoDBScan, "db-dynamodb-scan", false, "let DynamoDB selects without a key condition scan the whole table")
 	s.String(&c.DynamoDBPrefix, "db-dynamodb-prefix", "", "prefix of every DynamoDB table name")
@@ -66,7 +71,7 @@ func (c *Config) Params(s *config.Set) {
 	s.Bool(&c.CreateTables, "db-create-tables", false, "create missing tables, indexes and columns at start (never drops); always on for SQLite")
 	s.String(&c.TokenSecret, "db-token-secret", "", "secret that signs page tokens; set it when several processes serve one database")
 	c.Named, c.Tables = map[string]NamedPool{}, map[string]string{}
-	for _, driver := range []string{"sqlite", "pgsql", "dynamodb", "memory"} {
+	for _, driver := range []string{"sqlite", "pgsql", "mysql", "dynamodb", "memory"} {
 		takes := "what -db-" + driver + "-pool takes"
 		if driver == "memory" {
 			takes = "any value (nothing is kept after the process ends)"

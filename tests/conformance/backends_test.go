@@ -69,6 +69,23 @@ func backends() []backend {
 			p.UseCache(c)
 			return p
 		}},
+		{"mysql", func(t *testing.T) *db.Pool {
+			p, err := sqldb.OpenMySQL(context.Background(), testenv.MySQLDatabase(t), 10, []byte("test-secret"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(p.Close)
+			return p
+		}},
+		{"mysql+cache", func(t *testing.T) *db.Pool {
+			p, err := sqldb.OpenMySQL(context.Background(), testenv.MySQLDatabase(t), 10, []byte("test-secret"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(p.Close)
+			p.UseCache(cache.NewLocal(1000))
+			return p
+		}},
 		{"dynamodb", func(t *testing.T) *db.Pool {
 			// scans allowed, so cases without a key condition run
 			p, err := dynamo.Open(context.Background(), dynamo.Options{Endpoint: testenv.DynamoURL(), AllowScan: true, TablePrefix: testenv.DynamoPrefix(t)}, []byte("test-secret"))

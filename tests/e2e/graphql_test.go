@@ -46,7 +46,7 @@ func path(m map[string]any, keys ...string) any {
 }
 
 func TestGraphQL(t *testing.T) {
-	for _, name := range []string{"sqlite", "pgsql", "dynamodb"} {
+	for _, name := range []string{"sqlite", "pgsql", "mysql", "dynamodb"} {
 		t.Run(name, func(t *testing.T) {
 			args := backendArgs(t)[name]
 			s := start(t, args...)

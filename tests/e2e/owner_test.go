@@ -183,7 +183,7 @@ func (a gqlAPI) count(o ownedTable, col, val string) int {
 // owner-only columns; another account's writes are 403 NotOwner and change
 // nothing.
 func TestOwnerMatrix(t *testing.T) {
-	for _, backend := range []string{"sqlite", "pgsql"} {
+	for _, backend := range []string{"sqlite", "pgsql", "mysql"} {
 		t.Run(backend, func(t *testing.T) {
 			args := backendArgs(t)[backend]
 			s := start(t, args...)

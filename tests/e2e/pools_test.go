@@ -18,15 +18,18 @@ func TestNamedPools(t *testing.T) {
 	t.Parallel()
 	pg := testenv.PgsqlSchema(t)
 	dyn, prefix := testenv.DynamoURL(), testenv.DynamoPrefix(t)
+	maria := testenv.MySQLDatabase(t)
 	home := t.TempDir()
 	named := []string{"-home", home,
 		"-db-pgsql-pool-archive", pg, "-db-table-note", "archive",
 		"-db-dynamodb-pool-fast", dyn, "-db-dynamodb-prefix", prefix, "-db-dynamodb-scan", "-db-table-stat", "fast",
+		"-db-mysql-pool-maria", maria, "-db-table-bookmark", "maria",
 		"-db-create-tables"}
 	s := start(t, named...)
 	want(t, s.postJSON("/note/add", map[string]any{"body": "kept in postgres"}), 200)
 	want(t, s.postJSON("/stat/add", map[string]any{"owner_id": "o1", "name": "kept in dynamodb", "value": 1}), 200)
 	want(t, s.get("/todo/add", q("name", "kept in sqlite")), 200)
+	want(t, s.postJSON("/bookmark/add", map[string]any{"url": "https://kept.in/mariadb"}), 200)
 	if r := s.get("/note/select", nil); r.num("count") != 1 {
 		t.Fatalf("notes through the routed pool: %s", r.raw)
 	}
@@ -47,6 +50,11 @@ func TestNamedPools(t *testing.T) {
 		t.Fatalf("the stat is not in DynamoDB: %s", r.raw)
 	}
 
+	inMaria := start(t, "-home", t.TempDir(), "-db-pool", "mysql", "-db-mysql-pool", maria, "-db-create-tables")
+	if r := inMaria.get("/bookmark/select", nil); r.num("count") != 1 || !strings.Contains(r.raw, "kept.in/mariadb") {
+		t.Fatalf("the bookmark is not in MariaDB: %s", r.raw)
+	}
+
 	// without the parameter, note is the default pool's again: empty there
 	s.cmd.Process.Signal(syscall.SIGTERM) // one server per home
 	s.cmd.Wait()
@@ -58,11 +66,20 @@ func TestNamedPools(t *testing.T) {
 		t.Fatalf("the default pool's todo: %s", r.raw)
 	}
 
-	// a route to nowhere stops the server before it serves
-	for _, bad := range [][]string{{"-db-table-note", "nowhere"}, {"-db-table-nosuch", "default"}, {"-db-sqlite-pool-", "x"}} {
-		out, err := exec.Command(bin, append([]string{"-home", t.TempDir(), "-api-port", "0"}, bad...)...).CombinedOutput()
-		if err == nil || !strings.Contains(string(out), strings.TrimPrefix(bad[0], "-")) && !strings.Contains(string(out), bad[1]) {
-			t.Errorf("%v: %v\n%s", bad, err, out)
+	// a route to nowhere, or a pool that does not answer, stops the server
+	// before it serves, with a message that names them
+	for _, bad := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"-db-table-note", "nowhere"}, "table note is kept in pool"},
+		{[]string{"-db-table-nosuch", "default"}, "there is no table nosuch"},
+		{[]string{"-db-sqlite-pool-", "x"}, "unknown parameter"},
+		{[]string{"-db-mysql-pool-down", "mysql://root@127.0.0.1:1/test"}, "pool down: db: mysql root@127.0.0.1:1/test"},
+	} {
+		out, err := exec.Command(bin, append([]string{"-home", t.TempDir(), "-api-port", "0"}, bad.args...)...).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), bad.says) {
+			t.Errorf("%v: %v\n%s", bad.args, err, out)
 		}
 	}
 }

@@ -232,12 +232,13 @@ func backendArgs(t testing.TB) map[string][]string {
 	return map[string][]string{
 		"sqlite":   {"-home", t.TempDir()},
 		"pgsql":    {"-home", t.TempDir(), "-db-pool", "pgsql", "-db-pgsql-pool", testenv.PgsqlSchema(t), "-db-create-tables"},
+		"mysql":    {"-home", t.TempDir(), "-db-pool", "mysql", "-db-mysql-pool", testenv.MySQLDatabase(t), "-db-create-tables"},
 		"dynamodb": {"-home", t.TempDir(), "-db-pool", "dynamodb", "-db-dynamodb-pool", testenv.DynamoURL(), "-db-dynamodb-prefix", testenv.DynamoPrefix(t), "-db-dynamodb-scan", "-db-create-tables"},
 	}
 }
 
 func TestREST(t *testing.T) {
-	for _, name := range []string{"sqlite", "pgsql", "dynamodb"} {
+	for _, name := range []string{"sqlite", "pgsql", "mysql", "dynamodb"} {
 		t.Run(name, func(t *testing.T) {
 			s := start(t, backendArgs(t)[name]...)
 			for _, c := range restCases {

@@ -13,7 +13,7 @@ import (
 // literal or a variable); replies are RFC 3339. A bad one is a 400 naming
 // the column and what it takes, in our words.
 func TestTimeInputs(t *testing.T) {
-	for _, backend := range []string{"sqlite", "pgsql"} {
+	for _, backend := range []string{"sqlite", "pgsql", "mysql"} {
 		t.Run(backend, func(t *testing.T) {
 			s := start(t, backendArgs(t)[backend]...)
 			const want = "2030-01-01T00:00:00Z"

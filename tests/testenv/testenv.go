@@ -96,3 +96,38 @@ func DynamoPrefix(t testing.TB) string {
 	})
 	return prefix
 }
+
+// MySQLURL is the MySQL or MariaDB server of the tests: BK_TEST_MYSQL, or
+// the local MariaDB that scripts/services.sh starts (root, no password).
+func MySQLURL() string {
+	if u := os.Getenv("BK_TEST_MYSQL"); u != "" {
+		return u
+	}
+	return "mysql://root@127.0.0.1:3306/test"
+}
+
+// MySQLDatabase creates a database of its own and returns its URL; the
+// database is dropped at the end.
+func MySQLDatabase(t testing.TB) string {
+	ctx := context.Background()
+	admin, err := sqldb.OpenMySQL(ctx, MySQLURL(), 2, nil)
+	if err != nil {
+		t.Fatalf("MySQL or MariaDB is required (run scripts/services.sh, or set BK_TEST_MYSQL): %v", err)
+	}
+	defer admin.Close()
+	name := random("bkt")
+	if _, err := sqldb.Exec(ctx, admin, "CREATE DATABASE "+name+" CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if a, err := sqldb.OpenMySQL(context.Background(), MySQLURL(), 1, nil); err == nil {
+			sqldb.Exec(context.Background(), a, "DROP DATABASE IF EXISTS "+name)
+			a.Close()
+		}
+	})
+	base := MySQLURL()
+	if i := strings.LastIndex(base, "/"); i > len("mysql://") {
+		base = base[:i]
+	}
+	return base + "/" + name
+}

@@ -59,7 +59,7 @@ func (s *sqlTable) columnDef(c *db.Column) string {
 	if c.AutoID {
 		return quote(c.Name) + " " + d.autoID
 	}
-	def := quote(c.Name) + " " + d.colType(c)
+	def := quote(c.Name) + " " + d.colType(c, s.indexed(c))
 	if c.Key > 0 {
 		return def + " NOT NULL"
 	}
@@ -76,10 +76,30 @@ func (s *sqlTable) columnDef(c *db.Column) string {
 	return def + " NOT NULL DEFAULT " + d.literal(c.Kind, v)
 }
 
+// indexed reports a column of the primary key or of an index.
+func (s *sqlTable) indexed(c *db.Column) bool {
+	for _, k := range s.t.Keys {
+		if &s.t.Columns[k] == c {
+			return true
+		}
+	}
+	for _, ix := range s.t.Indexes {
+		for _, col := range ix.Columns {
+			if &s.t.Columns[col] == c {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (s *sqlTable) columnsInDB(ctx context.Context) (map[string]bool, error) {
 	q := "SELECT name FROM pragma_table_info(?)"
-	if s.c.pg != nil {
+	switch {
+	case s.c.pg != nil:
 		q = "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1"
+	case s.c.my:
+		q = "SELECT column_name FROM information_schema.columns WHERE table_schema = database() AND table_name = ?"
 	}
 	var names []string
 	err := s.c.query(ctx, q, []any{s.t.Name}, func() []any {

@@ -20,8 +20,13 @@ import (
 type dialect struct {
 	name     string
 	numbered bool // $1, $2 … instead of ?
-	// colType is the column type in CREATE/ALTER.
-	colType func(c *db.Column) string
+	// colType is the column type in CREATE/ALTER; indexed tells a column
+	// of the primary key or of an index (MySQL must bound its length).
+	colType func(c *db.Column, indexed bool) string
+	// duplicate: upserts are INSERT … ON DUPLICATE KEY UPDATE, and there
+	// is no RETURNING nor a WHERE on the update (MySQL, MariaDB): those
+	// writes run as transactions (upsert.go).
+	duplicate bool
 	// autoID is the column type of an integer key the database assigns.
 	autoID string
 	// bind converts a canonical value to what the driver stores.
@@ -32,8 +37,10 @@ type dialect struct {
 	// placeholder ph and give the argument to bind.
 	beginsWith func(c, ph, v string) (string, any)
 	contains   func(c, ph string) string
-	// notEqual is ne: true also when the column is NULL.
-	notEqual string
+	// notEqual is ne: true also when the column is NULL; notEqualFn the
+	// same for a database with no such infix operator.
+	notEqual   string
+	notEqualFn func(c, ph string) string
 	// nullsOrder is appended to ORDER BY terms of nullable columns.
 	nullsFirst, nullsLast string
 	isUnique              func(error) bool
@@ -50,7 +57,7 @@ func (d *dialect) ph(n int) string {
 
 var sqliteDialect = &dialect{
 	name: "sqlite",
-	colType: func(c *db.Column) string {
+	colType: func(c *db.Column, _ bool) string {
 		switch c.Kind {
 		case db.KindInt, db.KindBool:
 			return "INTEGER"
@@ -106,7 +113,7 @@ var sqliteDialect = &dialect{
 var pgsqlDialect = &dialect{
 	name:     "pgsql",
 	numbered: true,
-	colType: func(c *db.Column) string {
+	colType: func(c *db.Column, _ bool) string {
 		switch c.Kind {
 		case db.KindInt:
 			switch c.Bits {

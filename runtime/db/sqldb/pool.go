@@ -21,12 +21,15 @@ type conn struct {
 	d    *dialect
 	w, r *sql.DB
 	pg   *pgxpool.Pool
+	my   bool // MySQL, MariaDB: w and r are the one pool of connections
 }
 
 func (c *conn) close() {
 	if c.w != nil {
 		c.w.Close()
-		c.r.Close()
+		if c.r != c.w {
+			c.r.Close()
+		}
 	}
 	if c.pg != nil {
 		c.pg.Close()

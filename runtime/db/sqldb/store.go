@@ -86,7 +86,10 @@ func newSQLTable(p *db.Pool, c *conn, t *db.Schema) *sqlTable {
 					rest = append(rest, c)
 				}
 			}
-			s.insertNoA = "INSERT INTO " + q + " (" + s.colList(rest) + ") VALUES (" + s.phList(1, len(rest)) + ") RETURNING " + quote(t.Columns[i].Name)
+			s.insertNoA = "INSERT INTO " + q + " (" + s.colList(rest) + ") VALUES (" + s.phList(1, len(rest)) + ")"
+			if !d.duplicate {
+				s.insertNoA += " RETURNING " + quote(t.Columns[i].Name)
+			}
 		}
 	}
 	keys := s.colList(t.Keys)
@@ -110,6 +113,11 @@ func newSQLTable(p *db.Pool, c *conn, t *db.Schema) *sqlTable {
 		case c.Now:
 			incr = append(incr, n+" = excluded."+n)
 		}
+	}
+	if d.duplicate {
+		s.duplicateStatements(q, put, incr)
+		s.listOne = "SELECT " + s.cols + " FROM " + q + " WHERE "
+		return s
 	}
 	if len(put) == 0 {
 		s.putSQL = s.insertSQL + " ON CONFLICT (" + keys + ") DO NOTHING"
@@ -207,6 +215,11 @@ func (s *sqlTable) wrap(op string, err error) error {
 	}
 	if s.d.isUnique(err) {
 		return db.ErrExists
+	}
+	if s.c.my {
+		if e := mysqlError(s.t.Name, err); e != nil {
+			return e
+		}
 	}
 	var e *db.Error
 	var v *db.ValidationError
@@ -311,6 +324,9 @@ func (s *sqlStore[R]) Add(ctx context.Context, r *R) error {
 			if err != nil {
 				return err
 			}
+			if s.d.duplicate {
+				return s.wrap("add", s.addAuto(ctx, args, s.rt.Dest(r, s.autoCol)))
+			}
 			err = s.c.queryRow(ctx, true, s.insertNoA, args, []any{s.rt.Dest(r, s.autoCol)})
 			return s.wrap("add", err)
 		}
@@ -335,6 +351,9 @@ func (s *sqlStore[R]) Put(ctx context.Context, r *R, expect []db.Cond) error {
 	if len(expect) == 0 {
 		_, err = s.c.exec(ctx, s.putSQL, args)
 		return s.wrap("put", err)
+	}
+	if s.d.duplicate {
+		return s.wrap("put", s.putIf(ctx, args, expect))
 	}
 	b := &builder{d: s.d, args: args, table: s.qtable + "."}
 	b.sql.WriteString(s.putIfSQL)
@@ -373,6 +392,14 @@ func (s *sqlStore[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, err
 	args, err := s.rowArgs(r, -1)
 	if err != nil {
 		return nil, err
+	}
+	if s.d.duplicate {
+		out := new(R)
+		var buf [32]any
+		if err := s.incrTx(ctx, args, expect, s.allDests(out, buf[:0])); err != nil {
+			return nil, s.wrap("incr", err)
+		}
+		return out, nil
 	}
 	query := s.incrSQL
 	if len(expect) > 0 {
@@ -567,7 +594,11 @@ func (s *sqlTable) where(b *builder, conds []db.Cond, and bool) error {
 		case db.OpEq, "":
 			b.sql.WriteString(n + " = " + b.arg(vals[0]))
 		case db.OpNe:
-			b.sql.WriteString(n + s.d.notEqual + b.arg(vals[0]))
+			if s.d.notEqualFn != nil {
+				b.sql.WriteString(s.d.notEqualFn(n, b.arg(vals[0])))
+			} else {
+				b.sql.WriteString(n + s.d.notEqual + b.arg(vals[0]))
+			}
 		case db.OpGt:
 			b.sql.WriteString(n + " > " + b.arg(vals[0]))
 		case db.OpGe:
