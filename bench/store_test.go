@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,6 +68,23 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	targets = append(targets, target{"pgsql", pg, store.New(pg)})
+	myURL := os.Getenv("BK_TEST_MYSQL")
+	if myURL == "" {
+		myURL = "mysql://root@127.0.0.1:3306/test"
+	}
+	myAdmin, err := sqldb.OpenMySQL(ctx, myURL, 2, nil)
+	if err != nil {
+		panic(fmt.Sprintf("MySQL or MariaDB is required (make services): %v", err))
+	}
+	sqldb.Exec(ctx, myAdmin, "DROP DATABASE IF EXISTS bk_bench")
+	if _, err := sqldb.Exec(ctx, myAdmin, "CREATE DATABASE bk_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"); err != nil {
+		panic(err)
+	}
+	my, err := sqldb.OpenMySQL(ctx, myURL[:strings.LastIndex(myURL, "/")]+"/bk_bench", 25, []byte("k"))
+	if err != nil {
+		panic(err)
+	}
+	targets = append(targets, target{"mysql", my, store.New(my)})
 	dynURL := os.Getenv("BK_TEST_DYNAMODB")
 	if dynURL == "" {
 		dynURL = "http://127.0.0.1:4567"
@@ -103,6 +121,9 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	lite.Close()
 	pg.Close()
+	my.Close()
+	sqldb.Exec(ctx, myAdmin, "DROP DATABASE bk_bench")
+	myAdmin.Close()
 	for _, name := range []string{"todo", "photo", "album", "counter", "note"} {
 		dynamo.Client(dyn).DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(dynTable(name))})
 	}
@@ -142,7 +163,11 @@ const (
 	putPG     = `INSERT INTO "todo" ("id", "name", "descr", "due", "done", "mtime") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT ("id") DO UPDATE SET "name" = excluded."name", "descr" = excluded."descr", "due" = excluded."due", "done" = excluded."done", "mtime" = excluded."mtime"`
 	selSQLite = `SELECT "album_id", "id", "name", "width", "height" FROM "photo" WHERE "album_id" = ? AND "id" > ? ORDER BY "album_id", "id" LIMIT 21`
 	selPG     = `SELECT "album_id", "id", "name", "width", "height" FROM "photo" WHERE "album_id" = $1 AND "id" > $2 ORDER BY "album_id", "id" LIMIT 21`
+	// MySQL takes SQLite's statements but its upsert (ANSI_QUOTES on, as the store's sessions have)
+	putMySQL = `INSERT INTO "todo" ("id", "name", "descr", "due", "done", "mtime") VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "name" = VALUES("name"), "descr" = VALUES("descr"), "due" = VALUES("due"), "done" = VALUES("done"), "mtime" = VALUES("mtime")`
 )
+
+func isMySQL(t target) bool { return t.pool.Dialect() == "mysql" }
 
 func baselineGet(ctx context.Context, t target, id string) (*store.Todo, error) {
 	if dynamo.Client(t.pool) != nil {
@@ -151,6 +176,14 @@ func baselineGet(ctx context.Context, t target, id string) (*store.Todo, error) 
 	r := new(store.Todo)
 	if sqldb.PGX(t.pool) != nil {
 		err := sqldb.PGX(t.pool).QueryRow(ctx, getPG, id).Scan(&r.ID, &r.Name, &r.Descr, &r.Due, &r.Done, &r.Mtime)
+		return r, err
+	}
+	if isMySQL(t) {
+		var due sql.NullTime
+		err := sqldb.Reader(t.pool).QueryRowContext(ctx, getSQLite, id).Scan(&r.ID, &r.Name, &r.Descr, &due, &r.Done, &r.Mtime)
+		if due.Valid {
+			r.Due = &due.Time
+		}
 		return r, err
 	}
 	var due sql.NullString
@@ -175,6 +208,13 @@ func baselinePut(ctx context.Context, t target, r *store.Todo) error {
 		return err
 	}
 	var due any
+	if isMySQL(t) {
+		if r.Due != nil {
+			due = r.Due.UTC()
+		}
+		_, err := sqldb.Writer(t.pool).ExecContext(ctx, putMySQL, r.ID, r.Name, r.Descr, due, r.Done, r.Mtime)
+		return err
+	}
 	if r.Due != nil {
 		due = r.Due.UTC().Format(db.TimeFormat)
 	}
