@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -22,9 +23,58 @@ type conn struct {
 	w, r *sql.DB
 	pg   *pgxpool.Pool
 	my   bool // MySQL, MariaDB: w and r are the one pool of connections
+	// stmts are MySQL's prepared statements by text: a statement with
+	// arguments would otherwise be prepared, run and closed on every call
+	// (three round trips). database/sql prepares each on a connection the
+	// first time it runs there.
+	stmts stmtCache
+}
+
+// stmtCache holds prepared statements, at most maxStmts of them (the
+// statements of a table's fixed operations and its common selects; text
+// past that runs unprepared rather than filling the server's statement
+// table).
+type stmtCache struct {
+	mu sync.RWMutex
+	m  map[string]*sql.Stmt
+}
+
+const maxStmts = 512
+
+// prepared returns the prepared statement of q, preparing it on first use;
+// nil when the cache is full or q does not prepare (the caller then runs q
+// as it is).
+func (c *conn) prepared(ctx context.Context, q string) *sql.Stmt {
+	c.stmts.mu.RLock()
+	st := c.stmts.m[q]
+	n := len(c.stmts.m)
+	c.stmts.mu.RUnlock()
+	if st != nil || n >= maxStmts {
+		return st
+	}
+	c.stmts.mu.Lock()
+	defer c.stmts.mu.Unlock()
+	if st = c.stmts.m[q]; st != nil {
+		return st
+	}
+	st, err := c.w.PrepareContext(ctx, q)
+	if err != nil {
+		return nil
+	}
+	if c.stmts.m == nil {
+		c.stmts.m = map[string]*sql.Stmt{}
+	}
+	c.stmts.m[q] = st
+	return st
 }
 
 func (c *conn) close() {
+	c.stmts.mu.Lock()
+	for _, st := range c.stmts.m {
+		st.Close()
+	}
+	c.stmts.m = nil
+	c.stmts.mu.Unlock()
 	if c.w != nil {
 		c.w.Close()
 		if c.r != c.w {

@@ -242,11 +242,26 @@ func (c *conn) exec(ctx context.Context, q string, args []any) (int64, error) {
 		}
 		return tag.RowsAffected(), nil
 	}
-	res, err := c.w.ExecContext(ctx, q, args...)
+	var res sql.Result
+	var err error
+	if st := c.preparedFor(ctx, q, args); st != nil {
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		res, err = c.w.ExecContext(ctx, q, args...)
+	}
 	if err != nil {
 		return 0, err
 	}
 	return res.RowsAffected()
+}
+
+// preparedFor is MySQL's prepared statement of q when it takes arguments
+// (SQLite prepares in process, pgx caches its statements itself).
+func (c *conn) preparedFor(ctx context.Context, q string, args []any) *sql.Stmt {
+	if !c.my || len(args) == 0 {
+		return nil
+	}
+	return c.prepared(ctx, q)
 }
 
 var errNoRows = errors.New("no rows")
@@ -264,7 +279,11 @@ func (c *conn) queryRow(ctx context.Context, write bool, q string, args []any, d
 	if write {
 		db = c.w
 	}
-	err = db.QueryRowContext(ctx, q, args...).Scan(dest...)
+	if st := c.preparedFor(ctx, q, args); st != nil {
+		err = st.QueryRowContext(ctx, args...).Scan(dest...)
+	} else {
+		err = db.QueryRowContext(ctx, q, args...).Scan(dest...)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return errNoRows
 	}
@@ -281,7 +300,13 @@ func (c *conn) query(ctx context.Context, q string, args []any, next func() []an
 		defer rows.Close()
 		return db.ScanRows(rows, next)
 	}
-	rows, err := c.r.QueryContext(ctx, q, args...)
+	var rows *sql.Rows
+	var err error
+	if st := c.preparedFor(ctx, q, args); st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = c.r.QueryContext(ctx, q, args...)
+	}
 	if err != nil {
 		return err
 	}
