@@ -41,6 +41,21 @@ func (s *sqlTable) CreateTable(ctx context.Context) error {
 		if ix.Unique {
 			u = "UNIQUE "
 		}
+		if s.c.my {
+			// MySQL 8 has no CREATE INDEX IF NOT EXISTS (MariaDB has)
+			var found []string
+			err := s.c.query(ctx, "SELECT index_name FROM information_schema.statistics WHERE table_schema = database() AND table_name = ? AND index_name = ?", []any{t.Name, ix.Name}, func() []any {
+				found = append(found, "")
+				return []any{db.Str{P: &found[len(found)-1]}}
+			})
+			if err != nil {
+				return s.wrap("create", err)
+			}
+			if len(found) == 0 {
+				stmts = append(stmts, "CREATE "+u+"INDEX "+quote(ix.Name)+" ON "+quote(t.Name)+" ("+s.colList(ix.Columns)+")")
+			}
+			continue
+		}
 		stmts = append(stmts, "CREATE "+u+"INDEX IF NOT EXISTS "+quote(ix.Name)+" ON "+quote(t.Name)+" ("+s.colList(ix.Columns)+")")
 	}
 	for _, q := range stmts {

@@ -64,25 +64,33 @@ var mysqlDialect = &dialect{
 	autoID: "bigint AUTO_INCREMENT",
 	bind: func(v any) any {
 		if t, ok := v.(time.Time); ok {
-			// as text: the driver would send the zero time as 0000-00-00,
-			// which is no date (NO_ZERO_DATE)
-			return t.UTC().Format("2006-01-02 15:04:05.999999")
+			if t.IsZero() {
+				// as text: the driver sends the zero time as 0000-00-00,
+				// which is no date (NO_ZERO_DATE)
+				return "0001-01-01 00:00:00"
+			}
+			return t.UTC()
 		}
 		return v
 	},
+	// in parentheses: MySQL 8 takes a literal default on a TEXT or BLOB
+	// column only as an expression (MariaDB takes both)
 	literal: func(k db.Kind, v any) string {
 		switch x := v.(type) {
 		case bool:
 			if x {
-				return "1"
+				return "(1)"
 			}
-			return "0"
+			return "(0)"
 		case []byte:
-			return "X'" + hex.EncodeToString(x) + "'"
+			return "(X'" + hex.EncodeToString(x) + "')"
 		case time.Time:
+			if x.IsZero() {
+				return "'0001-01-01 00:00:00'"
+			}
 			return sqlString(x.UTC().Format("2006-01-02 15:04:05.999999"))
 		}
-		return literal(v)
+		return "(" + literal(v) + ")"
 	},
 	// LIKE on a utf8mb4_bin column is case-sensitive and uses the index
 	beginsWith: func(c, ph, v string) (string, any) {
