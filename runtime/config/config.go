@@ -11,8 +11,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -482,12 +484,7 @@ func Distance(a, b string) int {
 
 // Help writes every parameter with its type, default and description.
 func (s *Set) Help(w io.Writer) {
-	names := make([]string, 0, len(s.params))
-	for n := range s.params {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(s.params)) {
 		p := s.params[n]
 		def := p.Default
 		if def == "" {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -248,12 +250,7 @@ func Open(ctx context.Context, c Config) (*Pools, error) {
 	}
 	open, ok := drivers[name]
 	if !ok {
-		names := make([]string, 0, len(drivers))
-		for n := range drivers {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		return nil, fmt.Errorf("db: unknown pool %q (want %s)", c.Pool, strings.Join(names, ", "))
+		return nil, fmt.Errorf("db: unknown pool %q (want %s)", c.Pool, strings.Join(slices.Sorted(maps.Keys(drivers)), ", "))
 	}
 	p, err := open(ctx, c)
 	if err != nil {
@@ -261,12 +258,7 @@ func Open(ctx context.Context, c Config) (*Pools, error) {
 	}
 	set := &Pools{Default: p, byName: map[string]*Pool{"default": p}, routes: c.Tables}
 	p.label, p.set = "default", set
-	names := make([]string, 0, len(c.Named))
-	for n := range c.Named {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(c.Named)) {
 		np := c.Named[name]
 		setURL, ok := namedDrivers[np.Driver]
 		open := drivers[np.Driver]
