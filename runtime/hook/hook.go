@@ -151,9 +151,10 @@ func (e *Request) Next() error {
 	return last(e)
 }
 
-// ErrNoResponse is what Redirect returns on a GraphQL field, which has no
-// HTTP response of its own.
-var ErrNoResponse = &web.Problem{Status: http.StatusBadRequest, Code: "Refused", Message: "this operation cannot be redirected over GraphQL"}
+// ErrNoResponse is a GraphQL field's error when a before hook answers
+// instead of going on (Redirect, or no Next): a field has no HTTP response
+// of its own to carry that answer.
+var ErrNoResponse = &web.Problem{Status: http.StatusBadRequest, Code: "Refused", Message: "a request hook answered this operation itself, which a GraphQL field cannot carry (use the REST route)"}
 
 // Redirect answers the request with a redirect to url (302) instead of the
 // handler; return its result from the hook.
