@@ -17,18 +17,11 @@ import (
 // CreateTable on the existing table keeps them.
 func upgradeDynamo(t *testing.T, e *env) {
 	prefix := e.uid(t)
-	table := store.TodoTable.Name
-	name := ""
-	out, err := dynamo.Client(e.pool).ListTables(e.ctx, &dynamodb.ListTablesInput{})
+	// the table by its name (ListTables pages by 100, and parallel tests
+	// make more than that)
+	name := dynamo.TableName(e.pool, store.TodoTable.Name)
+	_, err := dynamo.Client(e.pool).DescribeTable(e.ctx, &dynamodb.DescribeTableInput{TableName: &name})
 	ok(t, err)
-	for _, n := range out.TableNames {
-		if len(n) > len(table) && n[len(n)-len(table):] == table && n[len(n)-len(table)-1] == '_' {
-			name = n
-		}
-	}
-	if name == "" {
-		t.Fatal("todo table not found")
-	}
 	for i := 0; i < 5; i++ {
 		_, err := dynamo.Client(e.pool).PutItem(e.ctx, &dynamodb.PutItemInput{TableName: &name, Item: map[string]types.AttributeValue{
 			"id": &types.AttributeValueMemberS{Value: fmt.Sprint(prefix, i)}, "name": &types.AttributeValueMemberS{Value: fmt.Sprint("n", i)},

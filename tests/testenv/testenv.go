@@ -84,14 +84,23 @@ func DynamoPrefix(t testing.TB) string {
 			return
 		}
 		defer p.Close()
-		out, err := dynamo.Client(p).ListTables(ctx, &dynamodb.ListTablesInput{})
-		if err != nil {
-			return
-		}
-		for _, name := range out.TableNames {
-			if strings.HasPrefix(name, prefix) {
+		// the names sort after the prefix itself; a page holds 100 at most
+		start := prefix
+		for {
+			out, err := dynamo.Client(p).ListTables(ctx, &dynamodb.ListTablesInput{ExclusiveStartTableName: &start})
+			if err != nil {
+				return
+			}
+			for _, name := range out.TableNames {
+				if !strings.HasPrefix(name, prefix) {
+					return
+				}
 				dynamo.Client(p).DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: &name})
 			}
+			if out.LastEvaluatedTableName == nil {
+				return
+			}
+			start = *out.LastEvaluatedTableName
 		}
 	})
 	return prefix

@@ -71,6 +71,16 @@ type conn struct {
 	consistent bool   // strongly consistent reads
 }
 
+// TableName is the DynamoDB name of table on pool p (its -db-dynamodb-prefix
+// and the table's name), for code that calls the client itself; "" for
+// other pools.
+func TableName(p *db.Pool, table string) string {
+	if c, ok := p.Conn().(*conn); ok {
+		return c.prefix + table
+	}
+	return ""
+}
+
 // Client returns the DynamoDB client of a pool Open made; nil for other pools.
 func Client(p *db.Pool) *dynamodb.Client {
 	if c, ok := p.Conn().(*conn); ok {
