@@ -16,6 +16,14 @@ set -euo pipefail
 
 log() { echo "services: $*"; }
 
+# apt_install WHAT PACKAGE...: installs Debian packages, quietly
+apt_install() {
+  log "installing $1 (apt-get)"
+  shift
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
 
 start_postgres() {
@@ -24,9 +32,7 @@ start_postgres() {
     return
   fi
   if ! command -v pg_ctlcluster >/dev/null; then
-    log "installing postgresql (apt-get)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    apt_install "postgresql" postgresql
   fi
   local ver
   ver=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -1 || true)
@@ -50,9 +56,7 @@ start_mariadb() {
     return
   fi
   if ! command -v mariadbd-safe >/dev/null; then
-    log "installing mariadb (apt-get)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server >/dev/null
+    apt_install "mariadb" mariadb-server
   fi
   # no systemd as PID 1: the init script, else the server's own wrapper
   service mariadb start >/dev/null 2>&1 || (nohup mariadbd-safe --bind-address=127.0.0.1 >/tmp/bkgen-mariadb.log 2>&1 &)
@@ -75,9 +79,7 @@ start_dynalite() {
     return
   fi
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-    log "installing nodejs and npm (apt-get)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+    apt_install "nodejs and npm" nodejs npm
   fi
   if [ ! -x "$DYN_DIR/node_modules/.bin/dynalite" ]; then
     log "installing dynalite 4.0.0 (npm)"
@@ -105,9 +107,7 @@ start_redis() {
     return
   fi
   if ! command -v redis-server >/dev/null; then
-    log "installing redis (apt-get)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    apt_install "redis" redis-server
   fi
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no --logfile /tmp/bkgen-redis.log
   for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.1; done
@@ -120,9 +120,7 @@ install_chromium() {
     log "chromium already installed"
     return
   fi
-  log "installing chromium (apt-get)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  apt_install "chromium" chromium
   command -v chromium >/dev/null || { log "chromium did not install"; exit 1; }
   log "chromium installed"
 }
