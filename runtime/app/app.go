@@ -448,7 +448,11 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 		return err
 	}
 	checker.TrustOrigins(cors.Trusted)
-	root := a.webFiles(st, strictParams(a.Operations, api))
+	static := a.webFiles(st)
+	root := strictParams(a.Operations, api)
+	if !static.Empty() {
+		root = a.filesOrAPI(static, root)
+	}
 
 	mux := http.NewServeMux()
 	mux.Handle("/", root)
@@ -511,7 +515,15 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 		_, pattern := mux.Handler(r)
 		return pattern != "" && pattern != "/"
 	}
-	h = web.Chain(mux, web.Recover, web.Observe(s.metrics, known, access, login), cors.Middleware, guard.Middleware,
+	// the public files before the signature check; a route is never one
+	public := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !static.ServePublic(w, r, known) {
+				next.ServeHTTP(w, r)
+			}
+		})
+	}
+	h = web.Chain(mux, web.Recover, web.Observe(s.metrics, known, access, login), cors.Middleware, guard.Middleware, public,
 		web.LimitBody(st.wc.MaxBody, map[string]int64{"/graphql": min(st.gc.MaxBody, st.wc.MaxBody)}), checker.Middleware(web.Error), guard.LoginLimit(login), hooks.Middleware)
 	return web.Serve(ctx, st.wc, h, func(addr string) {
 		log.Info("listening", "addr", addr, "pool", pool.Dialect(), "home", absHome(s.dbc.Home), "pid", os.Getpid())
@@ -526,9 +538,8 @@ type watcher interface {
 	Watch(ctx context.Context, table string) (<-chan []byte, func(), error)
 }
 
-// webFiles puts the browser client's files (-api-web-dir, then a.Web) in
-// front of the generated API, which answers the paths they do not have.
-func (a *App) webFiles(st *settings, api http.Handler) http.Handler {
+// webFiles are the browser client's files: -api-web-dir, then a.Web.
+func (a *App) webFiles(st *settings) *web.Static {
 	dir := st.wc.WebDir
 	if dir != "" && !filepath.IsAbs(dir) {
 		dir = filepath.Join(st.home, dir)
@@ -537,16 +548,19 @@ func (a *App) webFiles(st *settings, api http.Handler) http.Handler {
 	if dir != "" {
 		files = web.DirFS(dir)
 	}
-	static := web.NewStatic(api, st.wc.SPA, files, a.Web)
-	if static.Empty() {
-		return api
-	}
+	return web.NewStatic(st.wc.SPA, files, a.Web)
+}
+
+// filesOrAPI serves the signed requests the API does not route from the
+// files (the public ones were served before the signature check).
+func (a *App) filesOrAPI(static *web.Static, api http.Handler) http.Handler {
+	files := static.Then(api)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := a.Operations[r.URL.Path]; ok {
 			api.ServeHTTP(w, r) // an API route is never a file
 			return
 		}
-		static.ServeHTTP(w, r)
+		files.ServeHTTP(w, r)
 	})
 }
 

@@ -34,9 +34,7 @@ type Config struct {
 // DefaultAllow are the paths open without a signature.
 var DefaultAllow = []string{`^/ping$`, `^/login$`, `^/logout$`, `^/doc$`, `^/openapi\.yaml$`, `^/favicon\.ico$`, `^/graphql/playground$`,
 	// REST over WebSocket: every frame carries its own signature
-	`^/ws$`,
-	// the browser client's files (api-web-dir), as backendjs's allow list
-	`^/$`, `\.(html|ico|gif|png|jpg|jpeg|webp|svg|ttf|eot|woff|woff2|js|mjs|css|map|txt)$`, `^/(js|css|fonts|public)/`}
+	`^/ws$`}
 
 // DefaultAdmin are the paths only admins may use whatever the parameters:
 // the /system/ endpoints (cache, jobs, …) of the runtime.

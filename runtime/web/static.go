@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -21,16 +22,19 @@ import (
 // climb). A request for a file it does not have goes to next (the API's
 // 404); with spa, a GET for a page (no extension, accepting HTML) gets
 // index.html instead, for a client-side router.
+//
+// The files PublicFiles names are served before the signature check
+// (ServePublic); the others, as ServeHTTP, after it. Opening those paths
+// in the path rules instead would open every route that ends in .js too.
 type Static struct {
 	roots []fs.FS
 	spa   bool
-	next  http.Handler
 	gz    sync.Pool
 }
 
-// NewStatic serves roots, in order, in front of next.
-func NewStatic(next http.Handler, spa bool, roots ...fs.FS) *Static {
-	s := &Static{spa: spa, next: next}
+// NewStatic serves the files of roots, the first that has one.
+func NewStatic(spa bool, roots ...fs.FS) *Static {
+	s := &Static{spa: spa}
 	for _, r := range roots {
 		if r != nil {
 			s.roots = append(s.roots, r)
@@ -42,19 +46,53 @@ func NewStatic(next http.Handler, spa bool, roots ...fs.FS) *Static {
 // Empty reports whether there is nothing to serve.
 func (s *Static) Empty() bool { return len(s.roots) == 0 }
 
-func (s *Static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		s.next.ServeHTTP(w, r)
-		return
+// PublicFiles are the files served without a signature: backendjs's
+// default allow list of asset paths.
+var PublicFiles = regexp.MustCompile(`^/$|\.(html|ico|gif|png|jpg|jpeg|webp|svg|ttf|eot|woff|woff2|js|mjs|css|map|txt)$|^/(js|css|fonts|public)/`)
+
+// ServePublic serves r when it asks for a public file that exists (or,
+// with spa, for a page: index.html) and reports whether it did; route
+// tells a path the server routes elsewhere, which is never a file.
+func (s *Static) ServePublic(w http.ResponseWriter, r *http.Request, route func(*http.Request) bool) bool {
+	if s.Empty() || r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
 	}
 	name, ok := cleanName(r.URL.Path)
-	if ok && s.serve(w, r, name) {
-		return
+	if !ok {
+		return false
 	}
-	if ok && s.spa && path.Ext(name) == "" && strings.Contains(r.Header.Get("Accept"), "text/html") && s.serve(w, r, "index.html") {
-		return
+	public, page := PublicFiles.MatchString(r.URL.Path), s.page(r, name)
+	if !public && !page || route(r) {
+		return false
 	}
-	s.next.ServeHTTP(w, r)
+	return public && s.serve(w, r, name) || page && s.serve(w, r, "index.html")
+}
+
+// Then serves the files, and next the requests for what they do not have.
+func (s *Static) Then(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.serveAny(w, r) {
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+// serveAny serves the file r asks for (or, with spa, index.html for a
+// page) and reports whether there was one.
+func (s *Static) serveAny(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	name, ok := cleanName(r.URL.Path)
+	if !ok {
+		return false
+	}
+	return s.serve(w, r, name) || s.page(r, name) && s.serve(w, r, "index.html")
+}
+
+// page reports a request a single-page app's index.html answers.
+func (s *Static) page(r *http.Request, name string) bool {
+	return s.spa && path.Ext(name) == "" && strings.Contains(r.Header.Get("Accept"), "text/html")
 }
 
 // cleanName is the fs.FS name of a URL path; false for a dot file or

@@ -25,7 +25,7 @@ func TestStatic(t *testing.T) {
 	files := DirFS(dir)
 	embedded := fstest.MapFS{"logo.svg": {Data: []byte("<svg/>")}, "index.html": {Data: []byte("embedded")}}
 	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { Error(w, 404, "NotFound", "no route "+r.URL.Path) })
-	get := func(s *Static, path string, hdr ...string) *httptest.ResponseRecorder {
+	get := func(s http.Handler, path string, hdr ...string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest("GET", path, nil)
 		for i := 0; i+1 < len(hdr); i += 2 {
 			req.Header.Set(hdr[i], hdr[i+1])
@@ -34,7 +34,7 @@ func TestStatic(t *testing.T) {
 		s.ServeHTTP(w, req)
 		return w
 	}
-	s := NewStatic(api, false, files, embedded)
+	s := NewStatic(false, files, embedded).Then(api)
 	w := get(s, "/")
 	if w.Code != 200 || w.Body.String() != "<p>home</p>" || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
 		t.Fatalf("/: %d %q %v", w.Code, w.Body, w.Header())
@@ -65,12 +65,28 @@ func TestStatic(t *testing.T) {
 			t.Errorf("%s: %d %q", p, w.Code, w.Body)
 		}
 	}
-	spa := NewStatic(api, true, files)
+	spa := NewStatic(true, files).Then(api)
 	if w = get(spa, "/settings/profile", "Accept", "text/html"); w.Code != 200 || w.Body.String() != "<p>home</p>" {
 		t.Fatalf("spa page: %d %q", w.Code, w.Body)
 	}
 	if w = get(spa, "/todo/missing.json", "Accept", "text/html"); w.Code != 404 {
 		t.Fatalf("spa asset: %d", w.Code)
+	}
+}
+
+// TestServePublic: only the public files are served before the signature
+// check, never a path the server routes.
+func TestServePublic(t *testing.T) {
+	files := fstest.MapFS{"index.html": {Data: []byte("home")}, "app.js": {Data: []byte("js")}, "data.json": {Data: []byte("{}")}, "tasks/x.js": {Data: []byte("shadow")}}
+	s := NewStatic(true, files)
+	routed := func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/tasks/") }
+	for path, want := range map[string]bool{"/": true, "/app.js": true, "/data.json": false, "/tasks/x.js": false, "/missing.js": false, "/settings": true} {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Accept", "text/html")
+		w := httptest.NewRecorder()
+		if got := s.ServePublic(w, req, routed); got != want {
+			t.Errorf("%s: served %v, want %v", path, got, want)
+		}
 	}
 }
 

@@ -100,6 +100,19 @@ func TestBrowserCORS(t *testing.T) {
 	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 304 {
 		t.Fatalf("If-None-Match: %v %v", err, res)
 	}
+	// only the public files (backendjs's asset list) go unsigned: another
+	// file needs a signature, and a route ending in .js is still a route
+	os.WriteFile(filepath.Join(home, "web", "data.json"), []byte(`{"private":true}`), 0o644)
+	anon := &server{t: t, base: s.base}
+	if r := anon.get("/data.json", nil); r.status != 417 {
+		t.Errorf("unsigned /data.json: %d %s", r.status, r.raw)
+	}
+	if r := s.get("/data.json", nil); r.status != 200 || r.body["private"] != true {
+		t.Errorf("signed /data.json: %d %s", r.status, r.raw)
+	}
+	if r := anon.get("/data/columns/todo.js", nil); r.status != 417 {
+		t.Errorf("a route ending in .js went unsigned: %d %s", r.status, r.raw)
+	}
 	for _, p := range []string{"/js/", "/.env"} {
 		if r := (&server{t: t, base: s.base}).get(p, nil); r.status != 404 && r.status != 417 {
 			t.Errorf("%s: %d %s", p, r.status, r.raw)
