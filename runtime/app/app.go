@@ -274,7 +274,7 @@ func (a *App) open(ctx context.Context, dbc db.Config) (*db.Pools, error) {
 // tables are made at start, as the default pool's are.
 func routedToSQLite(pools *db.Pools, tables []db.TableInfo) bool {
 	for _, t := range tables {
-		if p := pools.Get(pools.PoolOf(&db.Schema{Name: t.Name, Pool: t.Pool})); p != nil && p != pools.Default && p.Dialect() == "sqlite" {
+		if p := pools.Get(pools.PoolOf(t.Name, t.Pool)); p != nil && p != pools.Default && p.Dialect() == "sqlite" {
 			return true
 		}
 	}
@@ -467,12 +467,15 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 	if a.Custom != nil {
 		a.Custom(pool, mux)
 	}
+	// guardPath runs the path rules, access checks and before hooks of path
+	// for what is not a request of its own: a GraphQL field, a subscription
+	guardPath := func(ctx context.Context, r *http.Request, field, path string, next func(context.Context) (any, error)) (any, error) {
+		return hooks.Field(ctx, r, field, path, checker.Authorize(auth.FromContext(ctx), path), next)
+	}
 	if a.GraphQL != nil {
 		gc := st.gc
 		gc.Paths = a.GraphQLPaths
-		gc.Guard = func(ctx context.Context, r *http.Request, field, path string, next func(context.Context) (any, error)) (any, error) {
-			return hooks.Field(ctx, r, field, path, checker.Authorize(auth.FromContext(ctx), path), next)
-		}
+		gc.Guard = guardPath
 		mux.Handle("/graphql", gql.Handler(a.GraphQL(pool, bus), gc))
 		mux.HandleFunc("GET /graphql/playground", gql.Playground)
 	}
@@ -486,8 +489,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 			path := "/" + table + "/select"
 			var events <-chan []byte
 			var stop func()
-			ctx := r.Context()
-			_, err := hooks.Field(ctx, r, "ws.subscribe", path, checker.Authorize(auth.FromContext(ctx), path), func(ctx context.Context) (any, error) {
+			_, err := guardPath(r.Context(), r, "ws.subscribe", path, func(ctx context.Context) (any, error) {
 				var err error
 				events, stop, err = w.Watch(ctx, table)
 				return nil, err

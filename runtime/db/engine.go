@@ -48,7 +48,7 @@ func NewStore[R any](p *Pool, t *Table[R], openers ...Opener[R]) *Store[R] {
 	t.init()
 	routed := p.route(&t.Schema)
 	if routed == nil {
-		return &Store[R]{t: t, p: p, backend: skipped[R]{fmt.Sprintf("table %s is kept in pool %q, which is not configured", t.Name, p.set.PoolOf(&t.Schema))}}
+		return &Store[R]{t: t, p: p, backend: skipped[R]{fmt.Sprintf("table %s is kept in pool %q, which is not configured", t.Name, p.set.PoolOf(t.Name, t.Pool))}}
 	}
 	p = routed
 	s := &Store[R]{t: t, p: p}

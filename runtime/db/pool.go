@@ -125,7 +125,7 @@ func NewPool(name string, conn any, close func(), secret []byte) *Pool {
 // built-in SQL pools.
 func (p *Pool) Conn() any { return p.conn }
 
-// Dialect names the pool's database: sqlite, pgsql or dynamodb.
+// Dialect names the pool's database: sqlite, pgsql, mysql, dynamodb or memory.
 func (p *Pool) Dialect() string { return p.Name }
 
 // Pools is the registry of open pools by name: the default one and the
@@ -144,18 +144,6 @@ func (p *Pools) Get(name string) *Pool {
 	return p.byName[name]
 }
 
-// Names lists the pools by name, the default first.
-func (p *Pools) Names() []string {
-	names := []string{"default"}
-	for n := range p.byName {
-		if n != "default" {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names[1:])
-	return names
-}
-
 // Close closes every pool.
 func (p *Pools) Close() {
 	for _, x := range p.byName {
@@ -163,19 +151,9 @@ func (p *Pools) Close() {
 	}
 }
 
-// Label is the pool's name among the pools: "default" or a named pool's NAME.
-func (p *Pool) Label() string {
-	if p.label == "" {
-		return "default"
-	}
-	return p.label
-}
-
-// PoolOf is the name of the pool that keeps table t: the -db-table-TABLE
-// route, else its bk.Pool annotation, else the default.
-func (p *Pools) PoolOf(t *Schema) string { return p.poolOf(t.Name, t.Pool) }
-
-func (p *Pools) poolOf(table, annotated string) string {
+// PoolOf is the name of the pool that keeps table: its -db-table-TABLE
+// route, else the pool its schema names (bk.Pool), else the default.
+func (p *Pools) PoolOf(table, annotated string) string {
 	if name, ok := p.routes[table]; ok {
 		return name
 	}
@@ -192,7 +170,7 @@ func (p *Pools) Check(tables []TableInfo) error {
 	var errs []string
 	for _, t := range tables {
 		known[t.Name] = true
-		name := p.poolOf(t.Name, t.Pool)
+		name := p.PoolOf(t.Name, t.Pool)
 		pool := p.Get(name)
 		if pool == nil {
 			errs = append(errs, fmt.Sprintf("table %s is kept in pool %q, which is not configured (-db-DRIVER-pool-%s URL)", t.Name, name, name))
@@ -222,7 +200,7 @@ func (p *Pool) route(t *Schema) *Pool {
 	if p.set == nil || p != p.set.Default {
 		return p
 	}
-	name := p.set.PoolOf(t)
+	name := p.set.PoolOf(t.Name, t.Pool)
 	if name == "default" {
 		return p
 	}

@@ -206,10 +206,10 @@ func (h *Hooks) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		var rec *recorder
+		var rec *web.Recorder
 		out := w
 		if after && !longLived(r) {
-			rec = &recorder{header: http.Header{}, status: http.StatusOK}
+			rec = web.NewRecorder()
 			out = rec
 		}
 		e := &Request{W: out, R: r, Path: path, hooks: h.before, last: func(e *Request) error {
@@ -223,21 +223,19 @@ func (h *Hooks) Middleware(next http.Handler) http.Handler {
 			}
 			return
 		}
-		reply := &Reply{R: e.R, Path: path, Status: rec.status, Header: rec.header, Body: rec.body}
-		if err != nil {
-			web.Fail(rec.reset(), err)
-			reply.Status, reply.Header, reply.Body = rec.status, rec.header, rec.body
-		} else {
-			for _, a := range h.after {
-				if !a.re.MatchString(path) {
-					continue
-				}
-				if err := a.f(reply); err != nil {
-					web.Fail(rec.reset(), err)
-					reply.Status, reply.Header, reply.Body = rec.status, rec.header, rec.body
-					break
-				}
+		reply := &Reply{R: e.R, Path: path, Status: rec.Status, Header: rec.Head, Body: rec.Body}
+		for _, a := range h.after {
+			if err != nil {
+				break
 			}
+			if a.re.MatchString(path) {
+				err = a.f(reply)
+			}
+		}
+		if err != nil { // the error in place of the reply
+			rec = web.NewRecorder()
+			web.Fail(rec, err)
+			reply.Status, reply.Header, reply.Body = rec.Status, rec.Head, rec.Body
 		}
 		for k, v := range reply.Header {
 			w.Header()[k] = v
@@ -261,34 +259,6 @@ func matching[F any](list []entry[F], path string) bool {
 // that cannot be held for the after hooks.
 func longLived(r *http.Request) bool {
 	return r.Header.Get("Upgrade") != "" || strings.Contains(r.Header.Get("Accept"), "text/event-stream")
-}
-
-// recorder holds a handler's reply for the after hooks.
-type recorder struct {
-	header http.Header
-	status int
-	wrote  bool
-	body   []byte
-}
-
-func (r *recorder) Header() http.Header { return r.header }
-
-func (r *recorder) WriteHeader(status int) {
-	if !r.wrote {
-		r.status, r.wrote = status, true
-	}
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	r.wrote = true
-	r.body = append(r.body, b...)
-	return len(b), nil
-}
-
-// reset drops what was recorded, for an error reply in its place.
-func (r *recorder) reset() *recorder {
-	*r = recorder{header: http.Header{}, status: http.StatusOK}
-	return r
 }
 
 // Field runs the access checks and before hooks of path for a GraphQL

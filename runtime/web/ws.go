@@ -109,26 +109,16 @@ func (c *wsConn) serve(ctx context.Context, h http.Handler, frame string) []byte
 	}
 	req.Host, req.RemoteAddr, req.RequestURI, req.Body = c.host, c.remote, frame, http.NoBody
 	req.Header.Set("User-Agent", c.ua)
-	rec := &frameReply{header: http.Header{}}
+	rec := NewRecorder()
 	h.ServeHTTP(rec, req)
-	return rec.body
+	return rec.Body
 }
 
 func errorBody(status int, code, msg string) []byte {
-	rec := &frameReply{header: http.Header{}}
+	rec := NewRecorder()
 	Error(rec, status, code, msg)
-	return rec.body
+	return rec.Body
 }
-
-// frameReply holds a reply for its frame.
-type frameReply struct {
-	header http.Header
-	body   []byte
-}
-
-func (f *frameReply) Header() http.Header         { return f.header }
-func (f *frameReply) WriteHeader(int)             {}
-func (f *frameReply) Write(b []byte) (int, error) { f.body = append(f.body, b...); return len(b), nil }
 
 // Subscribe is the handler of WSSubscribePath: watch opens the events of
 // the table the request names, as its caller may see them, for as long as

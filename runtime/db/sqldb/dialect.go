@@ -37,10 +37,12 @@ type dialect struct {
 	// placeholder ph and give the argument to bind.
 	beginsWith func(c, ph, v string) (string, any)
 	contains   func(c, ph string) string
-	// notEqual is ne: true also when the column is NULL; notEqualFn the
-	// same for a database with no such infix operator.
-	notEqual   string
-	notEqualFn func(c, ph string) string
+	// notEqual is ne of column c and placeholder ph: true also when the
+	// column is NULL.
+	notEqual func(c, ph string) string
+	// incoming is, in an upsert's update part, the value the INSERT
+	// carried for column c.
+	incoming func(c string) string
 	// nullsOrder is appended to ORDER BY terms of nullable columns.
 	nullsFirst, nullsLast string
 	isUnique              func(error) bool
@@ -100,7 +102,8 @@ var sqliteDialect = &dialect{
 		return c + " GLOB " + ph, escapeGlob(v) + "*"
 	},
 	contains:   func(c, ph string) string { return "instr(" + c + ", " + ph + ") > 0" },
-	notEqual:   " IS NOT ",
+	notEqual:   func(c, ph string) string { return c + " IS NOT " + ph },
+	incoming:   excluded,
 	nullsFirst: " NULLS FIRST",
 	nullsLast:  " NULLS LAST",
 	isUnique: func(err error) bool {
@@ -157,7 +160,8 @@ var pgsqlDialect = &dialect{
 		return c + ` LIKE ` + ph, escapeLike(v) + "%"
 	},
 	contains:   func(c, ph string) string { return "strpos(" + c + ", " + ph + ") > 0" },
-	notEqual:   " IS DISTINCT FROM ",
+	notEqual:   func(c, ph string) string { return c + " IS DISTINCT FROM " + ph },
+	incoming:   excluded,
 	nullsFirst: " NULLS FIRST",
 	nullsLast:  " NULLS LAST",
 	isUnique: func(err error) bool {
@@ -165,6 +169,9 @@ var pgsqlDialect = &dialect{
 		return errors.As(err, &e) && e.Code == "23505" // unique_violation
 	},
 }
+
+// excluded is ON CONFLICT's name of the value an INSERT carried.
+func excluded(c string) string { return "excluded." + c }
 
 func literal(v any) string {
 	switch x := v.(type) {

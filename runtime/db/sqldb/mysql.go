@@ -97,9 +97,8 @@ var mysqlDialect = &dialect{
 		return c + ` LIKE ` + ph, escapeLike(v) + "%"
 	},
 	contains: func(c, ph string) string { return "instr(" + c + ", " + ph + ") > 0" },
-	notEqualFn: func(c, ph string) string {
-		return "NOT (" + c + " <=> " + ph + ")"
-	},
+	notEqual: func(c, ph string) string { return "NOT (" + c + " <=> " + ph + ")" },
+	incoming: func(c string) string { return "VALUES(" + c + ")" },
 	// NULL is the smallest value in MySQL's order already
 	nullsFirst: "",
 	nullsLast:  "",
@@ -194,7 +193,6 @@ func mysqlConfig(url string) (*mysql.Config, error) {
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
 	cfg.ClientFoundRows = true // UPDATE counts the rows matched, as the other databases do
-	cfg.InterpolateParams = false
 	cfg.Timeout = 5 * time.Second
 	if cfg.Params == nil {
 		cfg.Params = map[string]string{}

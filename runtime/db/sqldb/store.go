@@ -100,22 +100,23 @@ func newSQLTable(p *db.Pool, c *conn, t *db.Schema) *sqlTable {
 			continue
 		}
 		n := quote(c.Name)
-		put = append(put, n+" = excluded."+n)
+		in := d.incoming(n)
+		put = append(put, n+" = "+in)
 		switch {
 		case c.Counter:
-			incr = append(incr, n+" = "+q+"."+n+" + excluded."+n)
+			incr = append(incr, n+" = "+q+"."+n+" + "+in)
 			if c.Kind == db.KindInt {
 				// the sum stays a 64-bit integer (SQLite would turn it into a
 				// float, PostgreSQL fail): written so that no part overflows
-				o, d := q+"."+n, "excluded."+n
+				o, d := q+"."+n, in
 				guard = append(guard, "("+o+" IS NULL OR "+d+" >= 0 AND "+o+" <= 9223372036854775807 - "+d+" OR "+d+" < 0 AND "+o+" >= (-9223372036854775807 - 1) - "+d+")")
 			}
 		case c.Now:
-			incr = append(incr, n+" = excluded."+n)
+			incr = append(incr, n+" = "+in)
 		}
 	}
 	if d.duplicate {
-		s.duplicateStatements(q, put, incr)
+		s.duplicateStatements(put, incr)
 		s.listOne = "SELECT " + s.cols + " FROM " + q + " WHERE "
 		return s
 	}
@@ -619,11 +620,7 @@ func (s *sqlTable) where(b *builder, conds []db.Cond, and bool) error {
 		case db.OpEq, "":
 			b.sql.WriteString(n + " = " + b.arg(vals[0]))
 		case db.OpNe:
-			if s.d.notEqualFn != nil {
-				b.sql.WriteString(s.d.notEqualFn(n, b.arg(vals[0])))
-			} else {
-				b.sql.WriteString(n + s.d.notEqual + b.arg(vals[0]))
-			}
+			b.sql.WriteString(s.d.notEqual(n, b.arg(vals[0])))
 		case db.OpGt:
 			b.sql.WriteString(n + " > " + b.arg(vals[0]))
 		case db.OpGe:

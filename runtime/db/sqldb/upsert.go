@@ -14,43 +14,17 @@ import (
 // transaction that locks the row (SELECT … FOR UPDATE) and then writes, so
 // that a concurrent writer waits instead of slipping in between.
 
-// duplicateStatements builds put and incr for ON DUPLICATE KEY UPDATE.
-// In its UPDATE part, a column name is the stored value and VALUES(c) the
-// one the INSERT carried.
-func (s *sqlTable) duplicateStatements(q string, put, incr []string) {
-	fix := func(list []string) []string {
-		out := make([]string, len(list))
-		for i, a := range list {
-			// n = excluded.n → n = VALUES(n); "t"."n" + excluded."n" the same
-			out[i] = excludedRE.Replace(a)
-		}
-		return out
-	}
+// duplicateStatements builds put and incr for ON DUPLICATE KEY UPDATE
+// (the dialect's incoming value is VALUES(c)).
+func (s *sqlTable) duplicateStatements(put, incr []string) {
 	k := quote(s.t.Columns[s.t.Keys[0]].Name)
 	if len(put) == 0 {
 		s.putSQL = s.insertSQL + " ON DUPLICATE KEY UPDATE " + k + " = " + k
 	} else {
-		s.putSQL = s.insertSQL + " ON DUPLICATE KEY UPDATE " + strings.Join(fix(put), ", ")
+		s.putSQL = s.insertSQL + " ON DUPLICATE KEY UPDATE " + strings.Join(put, ", ")
 	}
 	if len(incr) > 0 {
-		s.incrSQL = s.insertSQL + " ON DUPLICATE KEY UPDATE " + strings.Join(fix(incr), ", ")
-	}
-}
-
-// excludedRE turns PostgreSQL's and SQLite's excluded."n" into VALUES("n").
-var excludedRE = excludedReplacer{}
-
-type excludedReplacer struct{}
-
-func (excludedReplacer) Replace(a string) string {
-	for {
-		i := strings.Index(a, "excluded.")
-		if i < 0 {
-			return a
-		}
-		rest := a[i+len("excluded."):]
-		end := strings.Index(rest[1:], `"`) + 2 // the quoted name
-		a = a[:i] + "VALUES(" + rest[:end] + ")" + rest[end:]
+		s.incrSQL = s.insertSQL + " ON DUPLICATE KEY UPDATE " + strings.Join(incr, ", ")
 	}
 }
 
