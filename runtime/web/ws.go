@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/coder/websocket"
 )
@@ -86,9 +87,16 @@ type wsConn struct {
 	subs             int
 }
 
+// wsWriteTimeout bounds one frame's write: a client that stops reading
+// loses its connection instead of holding the server's goroutines.
+const wsWriteTimeout = 10 * time.Second
+
 func (c *wsConn) send(ctx context.Context, b []byte) {
+	ctx, cancel := context.WithTimeout(ctx, wsWriteTimeout)
+	defer cancel()
 	if err := c.c.Write(ctx, websocket.MessageText, b); err != nil {
 		slog.Debug("websocket write", "err", err)
+		c.c.CloseNow() // the reader loop and the pushes end with it
 	}
 }
 
