@@ -25,7 +25,7 @@ func BenchmarkCachedGet(b *testing.B) {
 	}
 	for _, t := range targets {
 		for i := 0; i < rows; i++ {
-			if _, err := t.st.Counter.Incr(ctx, store.CounterKey{ID: key(i)}, store.CounterIncr{Likes: 1}); err != nil {
+			if _, err := t.st.Meter.Incr(ctx, store.MeterKey{ID: key(i)}, store.MeterIncr{Likes: 1}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -45,22 +45,22 @@ func BenchmarkCachedGet(b *testing.B) {
 		for _, d := range drivers {
 			c := d.open()
 			t.pool.UseCache(c)
-			cached := store.NewCounterStore(t.pool) // reads through c
+			cached := store.NewMeterStore(t.pool) // reads through c
 			t.pool.UseCache(nil)
 			for i := 0; i < rows; i++ { // warm: every row cached
-				cached.Get(ctx, store.CounterKey{ID: key(i)})
+				cached.Get(ctx, store.MeterKey{ID: key(i)})
 			}
 			pair(b, t.name+"-"+d.name, func(b *testing.B) {
 				b.ReportAllocs()
 				for i := 0; b.Loop(); i++ {
-					if _, err := cached.Get(ctx, store.CounterKey{ID: key(i % rows)}); err != nil {
+					if _, err := cached.Get(ctx, store.MeterKey{ID: key(i % rows)}); err != nil {
 						b.Fatal(err)
 					}
 				}
 			}, func(b *testing.B) {
 				b.ReportAllocs()
 				for i := 0; b.Loop(); i++ {
-					if _, err := t.st.Counter.Get(ctx, store.CounterKey{ID: key(i % rows)}); err != nil {
+					if _, err := t.st.Meter.Get(ctx, store.MeterKey{ID: key(i % rows)}); err != nil {
 						b.Fatal(err)
 					}
 				}

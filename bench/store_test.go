@@ -131,7 +131,7 @@ func TestMain(m *testing.M) {
 	my.Close()
 	sqldb.Exec(ctx, myAdmin, "DROP DATABASE bk_bench")
 	myAdmin.Close()
-	for _, name := range []string{"todo", "photo", "album", "counter", "note"} {
+	for _, name := range []string{"todo", "photo", "album", "meter", "note"} {
 		dynamo.Client(dyn).DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(dynTable(name))})
 	}
 	dyn.Close()

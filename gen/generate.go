@@ -171,12 +171,16 @@ func emitServer(r *rendering) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Gen": genBase(m), "Jobs": m.Jobs, "Name": m.Name, "SchemaPkg": m.SchemaPkg, "REST": r.rest, "Controls": ControlParams, "HasAuth": hasAuth, "HasAccount": profile != nil, "Profile": profile}
+	mods, err := modulesOf(m, profile != nil)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Gen": genBase(m), "Jobs": m.Jobs, "Name": m.Name, "SchemaPkg": m.SchemaPkg, "REST": r.rest, "Controls": ControlParams, "HasAuth": hasAuth, "HasAccount": profile != nil, "Profile": profile, "Mod": mods}
 	for _, f := range []struct {
 		tmpl, file string
 		goCode     bool
-	}{{"account.go.tmpl", "account.go", true}, {"doc.html.tmpl", "doc.html", false}, {"app.go.tmpl", "app.go", true}} {
-		if f.file == "account.go" && profile == nil {
+	}{{"account.go.tmpl", "account.go", true}, {"modules.go.tmpl", "modules.go", true}, {"doc.html.tmpl", "doc.html", false}, {"app.go.tmpl", "app.go", true}} {
+		if f.file == "account.go" && profile == nil || f.file == "modules.go" && !mods.Any() {
 			continue
 		}
 		b, err := renderTemplateFuncs(f.tmpl, data, f.goCode)

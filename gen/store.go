@@ -579,6 +579,21 @@ func storeType(f *jen.File, t *Table) {
 			jen.If(jen.List(jen.Id("c"), jen.Err()).Op("=").Id("s").Dot("h").Dot("Changes").Call(jen.Id("ctx"), jen.Qual(dbPkg, op), key, jen.Id("c"), jen.Id(where)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(0), jen.Err())),
 		)
 	}
+	// after runs the AfterWrite hooks on a write that succeeded, when any
+	// is registered.
+	after := func(g *jen.Group, fields []kv, ret ...jen.Code) {
+		var copyC jen.Code = jen.Null()
+		for _, f := range fields {
+			if f.k == "Changes" {
+				// a copy made here, so that c stays off the heap when no hook is
+				copyC = jen.Id("c").Op(":=").Id("c")
+			}
+		}
+		g.If(jen.Id("s").Dot("h").Dot("Afters").Call()).Block(
+			copyC,
+			jen.If(jen.Err().Op(":=").Id("s").Dot("h").Dot("After").Call(jen.Id("ctx"), jen.Op("&").Id(t.WriteType).Add(literal(fields))), jen.Err().Op("!=").Nil()).Block(jen.Return(append(ret, jen.Err())...)),
+		)
+	}
 	op := func(name string) jen.Code { return jen.Qual(dbPkg, name) }
 
 	f.Comment("Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).")
@@ -588,8 +603,9 @@ func storeType(f *jen.File, t *Table) {
 		g.Return(jen.Id("s").Dot("h").Dot("Got").Call(jen.Id("ctx"), jen.Id("r"), jen.Err()))
 	})
 
-	written := func(g *jen.Group, call jen.Code) {
+	written := func(g *jen.Group, call jen.Code, fields []kv) {
 		g.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+		after(g, append(fields, kv{"Affected", jen.Lit(1)}))
 		g.Return(jen.Id("s").Dot("h").Dot("Written").Call(jen.Id("ctx"), jen.Id("r")))
 	}
 
@@ -598,7 +614,7 @@ func storeType(f *jen.File, t *Table) {
 	f.Func().Params(st.Clone()).Id("Add").Params(ctx.Clone(), jen.Id("r").Add(row.Clone())).Error().BlockFunc(func(g *jen.Group) {
 		before(g, []kv{{"Op", op("OpAdd")}, {"Key", jen.Id(t.GoName + "KeyOf").Call(jen.Id("r"))}, {"Row", jen.Id("r")}})
 		g.If(jen.Err().Op(":=").Id(u+"Prepare").Call(jen.Id("r"), jen.Qual(dbPkg, "OpAdd"), jen.Qual(dbPkg, "NowMS").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
-		written(g, jen.Id("s").Dot("s").Dot("Add").Call(jen.Id("ctx"), jen.Id("r")))
+		written(g, jen.Id("s").Dot("s").Dot("Add").Call(jen.Id("ctx"), jen.Id("r")), []kv{{"Op", op("OpAdd")}, {"Key", jen.Id(t.GoName + "KeyOf").Call(jen.Id("r"))}, {"Row", jen.Id("r")}})
 	})
 
 	f.Comment("Put inserts r or replaces the whole row with its key; with expect, an existing row")
@@ -607,7 +623,7 @@ func storeType(f *jen.File, t *Table) {
 	f.Func().Params(st.Clone()).Id("Put").Params(ctx.Clone(), jen.Id("r").Add(row.Clone()), jen.Id("expect").Op("...").Qual(dbPkg, "Cond")).Error().BlockFunc(func(g *jen.Group) {
 		before(g, []kv{{"Op", op("OpPut")}, {"Key", jen.Id(t.GoName + "KeyOf").Call(jen.Id("r"))}, {"Row", jen.Id("r")}, {"Where", jen.Id("expect")}})
 		g.If(jen.Err().Op(":=").Id(u+"Prepare").Call(jen.Id("r"), jen.Qual(dbPkg, "OpPut"), jen.Qual(dbPkg, "NowMS").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
-		written(g, jen.Id("s").Dot("s").Dot("Put").Call(jen.Id("ctx"), jen.Id("r"), jen.Id("expect")))
+		written(g, jen.Id("s").Dot("s").Dot("Put").Call(jen.Id("ctx"), jen.Id("r"), jen.Id("expect")), []kv{{"Op", op("OpPut")}, {"Key", jen.Id(t.GoName + "KeyOf").Call(jen.Id("r"))}, {"Row", jen.Id("r")}, {"Where", jen.Id("expect")}})
 	})
 
 	f.Comment("Update writes the columns set in c to the row with key k when it exists and")
@@ -617,7 +633,10 @@ func storeType(f *jen.File, t *Table) {
 		keyArgs(g, jen.Lit(0))
 		g.List(jen.Id("sets"), jen.Err()).Op(":=").Id(u+"Sets").Call(jen.Op("&").Id("c"), jen.Qual(dbPkg, "NowMS").Call())
 		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(0), jen.Err()))
-		g.Return(jen.Id("s").Dot("s").Dot("Update").Call(jen.Id("ctx"), jen.Id("args"), jen.Id("sets"), jen.Id("expect")))
+		g.List(jen.Id("n"), jen.Err()).Op(":=").Id("s").Dot("s").Dot("Update").Call(jen.Id("ctx"), jen.Id("args"), jen.Id("sets"), jen.Id("expect"))
+		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("n"), jen.Err()))
+		after(g, []kv{{"Op", op("OpUpdate")}, {"Key", jen.Id("k")}, {"Changes", jen.Op("&").Id("c")}, {"Where", jen.Id("expect")}, {"Affected", jen.Id("n")}}, jen.Id("n"))
+		g.Return(jen.Id("n"), jen.Nil())
 	})
 
 	if counters := t.Counters(); len(counters) > 0 {
@@ -644,6 +663,7 @@ func storeType(f *jen.File, t *Table) {
 			g.If(jen.Err().Op(":=").Id(u+"Prepare").Call(jen.Op("&").Id("r"), jen.Qual(dbPkg, "OpIncr"), jen.Qual(dbPkg, "NowMS").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 			g.List(jen.Id("got"), jen.Err()).Op(":=").Id("s").Dot("s").Dot("Incr").Call(jen.Id("ctx"), jen.Op("&").Id("r"), jen.Id("expect"))
 			g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+			after(g, []kv{{"Op", op("OpIncr")}, {"Key", jen.Id("k")}, {"Row", jen.Id("got")}, {"Where", jen.Id("expect")}, {"Affected", jen.Lit(1)}}, jen.Nil())
 			g.Return(jen.Id("got"), jen.Id("s").Dot("h").Dot("Written").Call(jen.Id("ctx"), jen.Id("got")))
 		})
 	}
@@ -652,7 +672,9 @@ func storeType(f *jen.File, t *Table) {
 	f.Func().Params(st.Clone()).Id("Del").Params(ctx.Clone(), jen.Id("k").Id(t.KeyType)).Error().BlockFunc(func(g *jen.Group) {
 		before(g, []kv{{"Op", op("OpDel")}, {"Key", jen.Id("k")}})
 		keyArgs(g)
-		g.Return(jen.Id("s").Dot("s").Dot("Del").Call(jen.Id("ctx"), jen.Id("args")))
+		g.If(jen.Err().Op(":=").Id("s").Dot("s").Dot("Del").Call(jen.Id("ctx"), jen.Id("args")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+		after(g, []kv{{"Op", op("OpDel")}, {"Key", jen.Id("k")}, {"Affected", jen.Lit(1)}})
+		g.Return(jen.Nil())
 	})
 
 	f.Comment("Select returns one page of the rows matching q (without those a read hook hides).")
@@ -687,14 +709,20 @@ func storeType(f *jen.File, t *Table) {
 		beforeChanges(g, "OpUpdateAll", jen.Id(t.KeyType).Values(), "where")
 		g.List(jen.Id("sets"), jen.Err()).Op(":=").Id(u+"Sets").Call(jen.Op("&").Id("c"), jen.Qual(dbPkg, "NowMS").Call())
 		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(0), jen.Err()))
-		g.Return(jen.Id("s").Dot("s").Dot("UpdateAll").Call(jen.Id("ctx"), jen.Id("where"), jen.Id("sets")))
+		g.List(jen.Id("n"), jen.Err()).Op(":=").Id("s").Dot("s").Dot("UpdateAll").Call(jen.Id("ctx"), jen.Id("where"), jen.Id("sets"))
+		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("n"), jen.Err()))
+		after(g, []kv{{"Op", op("OpUpdateAll")}, {"Changes", jen.Op("&").Id("c")}, {"Where", jen.Id("where")}, {"Affected", jen.Id("n")}}, jen.Id("n"))
+		g.Return(jen.Id("n"), jen.Nil())
 	})
 
 	f.Comment("DelAll deletes every row matching where (at least one condition) and returns")
 	f.Comment("the number of rows deleted.")
 	f.Func().Params(st.Clone()).Id("DelAll").Params(ctx.Clone(), jen.Id("where").Op("...").Qual(dbPkg, "Cond")).Parens(jen.List(jen.Int64(), jen.Error())).BlockFunc(func(g *jen.Group) {
 		before(g, []kv{{"Op", op("OpDelAll")}, {"Where", jen.Id("where")}}, jen.Lit(0))
-		g.Return(jen.Id("s").Dot("s").Dot("DelAll").Call(jen.Id("ctx"), jen.Id("where")))
+		g.List(jen.Id("n"), jen.Err()).Op(":=").Id("s").Dot("s").Dot("DelAll").Call(jen.Id("ctx"), jen.Id("where"))
+		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("n"), jen.Err()))
+		after(g, []kv{{"Op", op("OpDelAll")}, {"Where", jen.Id("where")}, {"Affected", jen.Id("n")}}, jen.Id("n"))
+		g.Return(jen.Id("n"), jen.Nil())
 	})
 
 	f.Comment("CreateTable creates the table and indexes when missing, and adds missing columns.")

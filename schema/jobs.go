@@ -10,7 +10,7 @@ import (
 	"github.com/bkgen/bkgen/schema/bk"
 )
 
-// Tally adds n to the likes of a counter row. It runs in a worker, as
+// Tally adds n to the likes of a meter row. It runs in a worker, as
 // heavy work should; sleep_ms and fail let you watch slow and failing jobs
 // (retries, the failed list) in a running app.
 type Tally struct{ ent.Schema }
@@ -21,7 +21,7 @@ func (Tally) Annotations() []schema.Annotation {
 
 func (Tally) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("id").Comment("counter row"),
+		field.String("id").Comment("meter row"),
 		field.Int64("n").Comment("added to likes"),
 		field.Int64("sleep_ms").Optional().Comment("sleep this long first"),
 		field.Bool("fail").Optional().Comment("fail instead of counting"),

@@ -13,7 +13,7 @@ import (
 )
 
 // Tally runs job "tally" (queue default, 2 retries, timeout 1m0s): it adds
-// p.N to the likes of counter p.ID, after sleeping p.SleepMs; p.Fail makes
+// p.N to the likes of meter row p.ID, after sleeping p.SleepMs; p.Fail makes
 // it fail, to watch retries and the failed list.
 func (jobHandlers) Tally(ctx context.Context, st *store.Store, p *jobs.Tally) error {
 	if p.ID == "" {
@@ -29,6 +29,6 @@ func (jobHandlers) Tally(ctx context.Context, st *store.Store, p *jobs.Tally) er
 	if p.Fail {
 		return errors.New("tally: failing as asked")
 	}
-	_, err := st.Counter.Incr(ctx, store.CounterKey{ID: p.ID}, store.CounterIncr{Likes: p.N})
+	_, err := st.Meter.Incr(ctx, store.MeterKey{ID: p.ID}, store.MeterIncr{Likes: p.N})
 	return err
 }

@@ -54,11 +54,11 @@ type MutationResolver interface {
 	UpdateBookmark(ctx context.Context, input BookmarkInput) (int64, error)
 	IncrBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error)
 	DelBookmark(ctx context.Context, id string) (bool, error)
-	AddCounter(ctx context.Context, input CounterInput) (*Counter, error)
-	PutCounter(ctx context.Context, input CounterInput) (*Counter, error)
-	UpdateCounter(ctx context.Context, input CounterInput) (int64, error)
-	IncrCounter(ctx context.Context, input CounterInput) (*Counter, error)
-	DelCounter(ctx context.Context, id string) (bool, error)
+	AddMeter(ctx context.Context, input MeterInput) (*Meter, error)
+	PutMeter(ctx context.Context, input MeterInput) (*Meter, error)
+	UpdateMeter(ctx context.Context, input MeterInput) (int64, error)
+	IncrMeter(ctx context.Context, input MeterInput) (*Meter, error)
+	DelMeter(ctx context.Context, id string) (bool, error)
 	AddNote(ctx context.Context, input NoteInput) (*Note, error)
 	PutNote(ctx context.Context, input NoteInput) (*Note, error)
 	UpdateNote(ctx context.Context, input NoteInput) (int64, error)
@@ -91,8 +91,8 @@ type QueryResolver interface {
 	Albums(ctx context.Context, where []*AlbumCond, first *int, after *string, desc *bool, sort *AlbumColumn) (*AlbumConnection, error)
 	Bookmark(ctx context.Context, id string) (*Bookmark, error)
 	Bookmarks(ctx context.Context, where []*BookmarkCond, first *int, after *string, desc *bool, sort *BookmarkColumn) (*BookmarkConnection, error)
-	Counter(ctx context.Context, id string) (*Counter, error)
-	Counters(ctx context.Context, where []*CounterCond, first *int, after *string, desc *bool, sort *CounterColumn) (*CounterConnection, error)
+	Meter(ctx context.Context, id string) (*Meter, error)
+	Meters(ctx context.Context, where []*MeterCond, first *int, after *string, desc *bool, sort *MeterColumn) (*MeterConnection, error)
 	Note(ctx context.Context, id int64) (*Note, error)
 	Notes(ctx context.Context, where []*NoteCond, first *int, after *string, desc *bool, sort *NoteColumn) (*NoteConnection, error)
 	Photo(ctx context.Context, albumID string, id string) (*Photo, error)
@@ -109,7 +109,7 @@ type QueryResolver interface {
 type SubscriptionResolver interface {
 	AlbumChanged(ctx context.Context, id *string) (<-chan *AlbumEvent, error)
 	BookmarkChanged(ctx context.Context, id *string) (<-chan *BookmarkEvent, error)
-	CounterChanged(ctx context.Context, id *string) (<-chan *CounterEvent, error)
+	MeterChanged(ctx context.Context, id *string) (<-chan *MeterEvent, error)
 	NoteChanged(ctx context.Context, id *int64) (<-chan *NoteEvent, error)
 	PhotoChanged(ctx context.Context, albumID *string, id *string) (<-chan *PhotoEvent, error)
 	PostChanged(ctx context.Context, id *string) (<-chan *PostEvent, error)
@@ -145,8 +145,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAlbumInput,
 		ec.unmarshalInputBookmarkCond,
 		ec.unmarshalInputBookmarkInput,
-		ec.unmarshalInputCounterCond,
-		ec.unmarshalInputCounterInput,
+		ec.unmarshalInputMeterCond,
+		ec.unmarshalInputMeterInput,
 		ec.unmarshalInputNoteCond,
 		ec.unmarshalInputNoteInput,
 		ec.unmarshalInputPhotoCond,
@@ -345,8 +345,8 @@ type BookmarkConnection {
   hasNextPage: Boolean!
 }
 
-"A row of counter."
-type Counter {
+"A row of meter."
+type Meter {
   id: String
   likes: Int64
   views: Int64
@@ -355,18 +355,18 @@ type Counter {
   mtime: Int64
 }
 
-"Columns of counter, for conditions and sorting."
-enum CounterColumn { id likes views score label mtime }
+"Columns of meter, for conditions and sorting."
+enum MeterColumn { id likes views score label mtime }
 
-"One condition on counter: values are parsed by the column's type (in and between take several)."
-input CounterCond {
-  column: CounterColumn!
+"One condition on meter: values are parsed by the column's type (in and between take several)."
+input MeterCond {
+  column: MeterColumn!
   op: Op = eq
   values: [String!]
 }
 
-"Columns of counter to write."
-input CounterInput {
+"Columns of meter to write."
+input MeterInput {
   id: String
   likes: Int64
   views: Int64
@@ -375,15 +375,15 @@ input CounterInput {
   mtime: Int64
 }
 
-"A write to counter: op is add, put, update, incr or del (del carries only the key)."
-type CounterEvent {
+"A write to meter: op is add, put, update, incr or del (del carries only the key)."
+type MeterEvent {
   op: String!
-  counter: Counter!
+  meter: Meter!
 }
 
-"A page of counter rows; endCursor is the store's opaque page token."
-type CounterConnection {
-  nodes: [Counter!]!
+"A page of meter rows; endCursor is the store's opaque page token."
+type MeterConnection {
+  nodes: [Meter!]!
   endCursor: String
   hasNextPage: Boolean!
 }
@@ -667,10 +667,10 @@ type Query {
   bookmark(id: String!): Bookmark
   "Select bookmark rows: conditions ANDed, first (1..1000, default 50) rows after the cursor."
   bookmarks(where: [BookmarkCond!], first: Int, after: String, desc: Boolean, sort: BookmarkColumn): BookmarkConnection!
-  "Get the counter row with the key."
-  counter(id: String!): Counter
-  "Select counter rows: conditions ANDed, first (1..1000, default 50) rows after the cursor."
-  counters(where: [CounterCond!], first: Int, after: String, desc: Boolean, sort: CounterColumn): CounterConnection!
+  "Get the meter row with the key."
+  meter(id: String!): Meter
+  "Select meter rows: conditions ANDed, first (1..1000, default 50) rows after the cursor."
+  meters(where: [MeterCond!], first: Int, after: String, desc: Boolean, sort: MeterColumn): MeterConnection!
   "Get the note row with the key."
   note(id: Int64!): Note
   "Select note rows: conditions ANDed, first (1..1000, default 50) rows after the cursor."
@@ -709,12 +709,12 @@ type Mutation {
   updateBookmark(input: BookmarkInput!): Int64!
   incrBookmark(input: BookmarkInput!): Bookmark!
   delBookmark(id: String!): Boolean!
-  addCounter(input: CounterInput!): Counter!
-  putCounter(input: CounterInput!): Counter!
+  addMeter(input: MeterInput!): Meter!
+  putMeter(input: MeterInput!): Meter!
   "Update the given columns; returns the rows changed (0 when missing, or another account's row)."
-  updateCounter(input: CounterInput!): Int64!
-  incrCounter(input: CounterInput!): Counter!
-  delCounter(id: String!): Boolean!
+  updateMeter(input: MeterInput!): Int64!
+  incrMeter(input: MeterInput!): Meter!
+  delMeter(id: String!): Boolean!
   addNote(input: NoteInput!): Note!
   putNote(input: NoteInput!): Note!
   "Update the given columns; returns the rows changed (0 when missing, or another account's row)."
@@ -754,8 +754,8 @@ type Subscription {
   albumChanged(id: String): AlbumEvent!
   "Every write to bookmark (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
   bookmarkChanged(id: String): BookmarkEvent!
-  "Every write to counter (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
-  counterChanged(id: String): CounterEvent!
+  "Every write to meter (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
+  meterChanged(id: String): MeterEvent!
   "Every write to note (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
   noteChanged(id: Int64): NoteEvent!
   "Every write to photo (through REST or GraphQL, in every process sharing the pub/sub), for the key parts given or all rows."
@@ -853,44 +853,44 @@ func (ec *executionContext) childFields_BookmarkEvent(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type BookmarkEvent", field.Name)
 }
 
-func (ec *executionContext) childFields_Counter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_Meter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
-		return ec.fieldContext_Counter_id(ctx, field)
+		return ec.fieldContext_Meter_id(ctx, field)
 	case "likes":
-		return ec.fieldContext_Counter_likes(ctx, field)
+		return ec.fieldContext_Meter_likes(ctx, field)
 	case "views":
-		return ec.fieldContext_Counter_views(ctx, field)
+		return ec.fieldContext_Meter_views(ctx, field)
 	case "score":
-		return ec.fieldContext_Counter_score(ctx, field)
+		return ec.fieldContext_Meter_score(ctx, field)
 	case "label":
-		return ec.fieldContext_Counter_label(ctx, field)
+		return ec.fieldContext_Meter_label(ctx, field)
 	case "mtime":
-		return ec.fieldContext_Counter_mtime(ctx, field)
+		return ec.fieldContext_Meter_mtime(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type Counter", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type Meter", field.Name)
 }
 
-func (ec *executionContext) childFields_CounterConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_MeterConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "nodes":
-		return ec.fieldContext_CounterConnection_nodes(ctx, field)
+		return ec.fieldContext_MeterConnection_nodes(ctx, field)
 	case "endCursor":
-		return ec.fieldContext_CounterConnection_endCursor(ctx, field)
+		return ec.fieldContext_MeterConnection_endCursor(ctx, field)
 	case "hasNextPage":
-		return ec.fieldContext_CounterConnection_hasNextPage(ctx, field)
+		return ec.fieldContext_MeterConnection_hasNextPage(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type CounterConnection", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type MeterConnection", field.Name)
 }
 
-func (ec *executionContext) childFields_CounterEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_MeterEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "op":
-		return ec.fieldContext_CounterEvent_op(ctx, field)
-	case "counter":
-		return ec.fieldContext_CounterEvent_counter(ctx, field)
+		return ec.fieldContext_MeterEvent_op(ctx, field)
+	case "meter":
+		return ec.fieldContext_MeterEvent_meter(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type CounterEvent", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type MeterEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1289,12 +1289,12 @@ func (ec *executionContext) field_Mutation_addBookmark_args(ctx context.Context,
 	return args, nil
 }
 
-func (ec *executionContext) field_Mutation_addCounter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Mutation_addMeter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (CounterInput, error) {
-			return ec.unmarshalNCounterInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterInput(ctx, v)
+		func(ctx context.Context, v any) (MeterInput, error) {
+			return ec.unmarshalNMeterInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1415,7 +1415,7 @@ func (ec *executionContext) field_Mutation_delBookmark_args(ctx context.Context,
 	return args, nil
 }
 
-func (ec *executionContext) field_Mutation_delCounter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Mutation_delMeter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -1543,12 +1543,12 @@ func (ec *executionContext) field_Mutation_incrBookmark_args(ctx context.Context
 	return args, nil
 }
 
-func (ec *executionContext) field_Mutation_incrCounter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Mutation_incrMeter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (CounterInput, error) {
-			return ec.unmarshalNCounterInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterInput(ctx, v)
+		func(ctx context.Context, v any) (MeterInput, error) {
+			return ec.unmarshalNMeterInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1613,12 +1613,12 @@ func (ec *executionContext) field_Mutation_putBookmark_args(ctx context.Context,
 	return args, nil
 }
 
-func (ec *executionContext) field_Mutation_putCounter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Mutation_putMeter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (CounterInput, error) {
-			return ec.unmarshalNCounterInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterInput(ctx, v)
+		func(ctx context.Context, v any) (MeterInput, error) {
+			return ec.unmarshalNMeterInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1739,12 +1739,12 @@ func (ec *executionContext) field_Mutation_updateBookmark_args(ctx context.Conte
 	return args, nil
 }
 
-func (ec *executionContext) field_Mutation_updateCounter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Mutation_updateMeter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (CounterInput, error) {
-			return ec.unmarshalNCounterInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterInput(ctx, v)
+		func(ctx context.Context, v any) (MeterInput, error) {
+			return ec.unmarshalNMeterInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1971,7 +1971,7 @@ func (ec *executionContext) field_Query_bookmarks_args(ctx context.Context, rawA
 	return args, nil
 }
 
-func (ec *executionContext) field_Query_counter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Query_meter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -1985,12 +1985,12 @@ func (ec *executionContext) field_Query_counter_args(ctx context.Context, rawArg
 	return args, nil
 }
 
-func (ec *executionContext) field_Query_counters_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Query_meters_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*CounterCond, error) {
-			return ec.unmarshalOCounterCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterCondᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]*MeterCond, error) {
+			return ec.unmarshalOMeterCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterCondᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2021,8 +2021,8 @@ func (ec *executionContext) field_Query_counters_args(ctx context.Context, rawAr
 	}
 	args["desc"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*CounterColumn, error) {
-			return ec.unmarshalOCounterColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterColumn(ctx, v)
+		func(ctx context.Context, v any) (*MeterColumn, error) {
+			return ec.unmarshalOMeterColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterColumn(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2435,7 +2435,7 @@ func (ec *executionContext) field_Subscription_bookmarkChanged_args(ctx context.
 	return args, nil
 }
 
-func (ec *executionContext) field_Subscription_counterChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+func (ec *executionContext) field_Subscription_meterChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -3105,13 +3105,13 @@ func (ec *executionContext) fieldContext_BookmarkEvent_bookmark(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Counter_id(ctx context.Context, field graphql.CollectedField, obj *Counter) (ret graphql.Marshaler) {
+func (ec *executionContext) _Meter_id(ctx context.Context, field graphql.CollectedField, obj *Meter) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Counter_id(ctx, field)
+			return ec.fieldContext_Meter_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.ID, nil
@@ -3124,17 +3124,17 @@ func (ec *executionContext) _Counter_id(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Counter_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Counter", field, false, false, errors.New("field of type String does not have child fields"))
+func (ec *executionContext) fieldContext_Meter_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Counter_likes(ctx context.Context, field graphql.CollectedField, obj *Counter) (ret graphql.Marshaler) {
+func (ec *executionContext) _Meter_likes(ctx context.Context, field graphql.CollectedField, obj *Meter) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Counter_likes(ctx, field)
+			return ec.fieldContext_Meter_likes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Likes, nil
@@ -3147,17 +3147,17 @@ func (ec *executionContext) _Counter_likes(ctx context.Context, field graphql.Co
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Counter_likes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Counter", field, false, false, errors.New("field of type Int64 does not have child fields"))
+func (ec *executionContext) fieldContext_Meter_likes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
 
-func (ec *executionContext) _Counter_views(ctx context.Context, field graphql.CollectedField, obj *Counter) (ret graphql.Marshaler) {
+func (ec *executionContext) _Meter_views(ctx context.Context, field graphql.CollectedField, obj *Meter) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Counter_views(ctx, field)
+			return ec.fieldContext_Meter_views(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Views, nil
@@ -3170,17 +3170,17 @@ func (ec *executionContext) _Counter_views(ctx context.Context, field graphql.Co
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Counter_views(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Counter", field, false, false, errors.New("field of type Int64 does not have child fields"))
+func (ec *executionContext) fieldContext_Meter_views(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
 
-func (ec *executionContext) _Counter_score(ctx context.Context, field graphql.CollectedField, obj *Counter) (ret graphql.Marshaler) {
+func (ec *executionContext) _Meter_score(ctx context.Context, field graphql.CollectedField, obj *Meter) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Counter_score(ctx, field)
+			return ec.fieldContext_Meter_score(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Score, nil
@@ -3193,17 +3193,17 @@ func (ec *executionContext) _Counter_score(ctx context.Context, field graphql.Co
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Counter_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Counter", field, false, false, errors.New("field of type Float does not have child fields"))
+func (ec *executionContext) fieldContext_Meter_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
-func (ec *executionContext) _Counter_label(ctx context.Context, field graphql.CollectedField, obj *Counter) (ret graphql.Marshaler) {
+func (ec *executionContext) _Meter_label(ctx context.Context, field graphql.CollectedField, obj *Meter) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Counter_label(ctx, field)
+			return ec.fieldContext_Meter_label(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Label, nil
@@ -3216,17 +3216,17 @@ func (ec *executionContext) _Counter_label(ctx context.Context, field graphql.Co
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Counter_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Counter", field, false, false, errors.New("field of type String does not have child fields"))
+func (ec *executionContext) fieldContext_Meter_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _Counter_mtime(ctx context.Context, field graphql.CollectedField, obj *Counter) (ret graphql.Marshaler) {
+func (ec *executionContext) _Meter_mtime(ctx context.Context, field graphql.CollectedField, obj *Meter) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Counter_mtime(ctx, field)
+			return ec.fieldContext_Meter_mtime(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Mtime, nil
@@ -3239,49 +3239,49 @@ func (ec *executionContext) _Counter_mtime(ctx context.Context, field graphql.Co
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Counter_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Counter", field, false, false, errors.New("field of type Int64 does not have child fields"))
+func (ec *executionContext) fieldContext_Meter_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
 
-func (ec *executionContext) _CounterConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *CounterConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MeterConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *MeterConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CounterConnection_nodes(ctx, field)
+			return ec.fieldContext_MeterConnection_nodes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*Counter) graphql.Marshaler {
-			return ec.marshalNCounter2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*Meter) graphql.Marshaler {
+			return ec.marshalNMeter2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CounterConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_MeterConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "CounterConnection",
+		Object:     "MeterConnection",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Counter(ctx, field)
+			return ec.childFields_Meter(ctx, field)
 		},
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _CounterConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *CounterConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MeterConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *MeterConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CounterConnection_endCursor(ctx, field)
+			return ec.fieldContext_MeterConnection_endCursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.EndCursor, nil
@@ -3294,17 +3294,17 @@ func (ec *executionContext) _CounterConnection_endCursor(ctx context.Context, fi
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_CounterConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CounterConnection", field, false, false, errors.New("field of type String does not have child fields"))
+func (ec *executionContext) fieldContext_MeterConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeterConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _CounterConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *CounterConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MeterConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *MeterConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CounterConnection_hasNextPage(ctx, field)
+			return ec.fieldContext_MeterConnection_hasNextPage(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.HasNextPage, nil
@@ -3317,17 +3317,17 @@ func (ec *executionContext) _CounterConnection_hasNextPage(ctx context.Context, 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CounterConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CounterConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+func (ec *executionContext) fieldContext_MeterConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeterConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
-func (ec *executionContext) _CounterEvent_op(ctx context.Context, field graphql.CollectedField, obj *CounterEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _MeterEvent_op(ctx context.Context, field graphql.CollectedField, obj *MeterEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CounterEvent_op(ctx, field)
+			return ec.fieldContext_MeterEvent_op(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Op, nil
@@ -3340,37 +3340,37 @@ func (ec *executionContext) _CounterEvent_op(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CounterEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CounterEvent", field, false, false, errors.New("field of type String does not have child fields"))
+func (ec *executionContext) fieldContext_MeterEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeterEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _CounterEvent_counter(ctx context.Context, field graphql.CollectedField, obj *CounterEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _MeterEvent_meter(ctx context.Context, field graphql.CollectedField, obj *MeterEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CounterEvent_counter(ctx, field)
+			return ec.fieldContext_MeterEvent_meter(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Counter, nil
+			return obj.Meter, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *Counter) graphql.Marshaler {
-			return ec.marshalNCounter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounter(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *Meter) graphql.Marshaler {
+			return ec.marshalNMeter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeter(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CounterEvent_counter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_MeterEvent_meter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
-		Object:     "CounterEvent",
+		Object:     "MeterEvent",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Counter(ctx, field)
+			return ec.childFields_Meter(ctx, field)
 		},
 	}
 	return fc, nil
@@ -3772,34 +3772,34 @@ func (ec *executionContext) fieldContext_Mutation_delBookmark(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_addCounter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mutation_addMeter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_addCounter(ctx, field)
+			return ec.fieldContext_Mutation_addMeter(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AddCounter(ctx, fc.Args["input"].(CounterInput))
+			return ec.Resolvers.Mutation().AddMeter(ctx, fc.Args["input"].(MeterInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *Counter) graphql.Marshaler {
-			return ec.marshalNCounter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounter(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *Meter) graphql.Marshaler {
+			return ec.marshalNMeter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeter(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Mutation_addCounter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Mutation_addMeter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Counter(ctx, field)
+			return ec.childFields_Meter(ctx, field)
 		},
 	}
 	defer func() {
@@ -3809,41 +3809,41 @@ func (ec *executionContext) fieldContext_Mutation_addCounter(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_addCounter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_addMeter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_putCounter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mutation_putMeter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_putCounter(ctx, field)
+			return ec.fieldContext_Mutation_putMeter(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().PutCounter(ctx, fc.Args["input"].(CounterInput))
+			return ec.Resolvers.Mutation().PutMeter(ctx, fc.Args["input"].(MeterInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *Counter) graphql.Marshaler {
-			return ec.marshalNCounter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounter(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *Meter) graphql.Marshaler {
+			return ec.marshalNMeter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeter(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Mutation_putCounter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Mutation_putMeter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Counter(ctx, field)
+			return ec.childFields_Meter(ctx, field)
 		},
 	}
 	defer func() {
@@ -3853,24 +3853,24 @@ func (ec *executionContext) fieldContext_Mutation_putCounter(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_putCounter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_putMeter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_updateCounter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mutation_updateMeter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_updateCounter(ctx, field)
+			return ec.fieldContext_Mutation_updateMeter(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateCounter(ctx, fc.Args["input"].(CounterInput))
+			return ec.Resolvers.Mutation().UpdateMeter(ctx, fc.Args["input"].(MeterInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
@@ -3880,7 +3880,7 @@ func (ec *executionContext) _Mutation_updateCounter(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Mutation_updateCounter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Mutation_updateMeter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
@@ -3897,41 +3897,41 @@ func (ec *executionContext) fieldContext_Mutation_updateCounter(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateCounter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_updateMeter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_incrCounter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mutation_incrMeter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_incrCounter(ctx, field)
+			return ec.fieldContext_Mutation_incrMeter(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().IncrCounter(ctx, fc.Args["input"].(CounterInput))
+			return ec.Resolvers.Mutation().IncrMeter(ctx, fc.Args["input"].(MeterInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *Counter) graphql.Marshaler {
-			return ec.marshalNCounter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounter(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *Meter) graphql.Marshaler {
+			return ec.marshalNMeter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeter(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Mutation_incrCounter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Mutation_incrMeter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Counter(ctx, field)
+			return ec.childFields_Meter(ctx, field)
 		},
 	}
 	defer func() {
@@ -3941,24 +3941,24 @@ func (ec *executionContext) fieldContext_Mutation_incrCounter(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_incrCounter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_incrMeter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_delCounter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mutation_delMeter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_delCounter(ctx, field)
+			return ec.fieldContext_Mutation_delMeter(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DelCounter(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().DelMeter(ctx, fc.Args["id"].(string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -3968,7 +3968,7 @@ func (ec *executionContext) _Mutation_delCounter(ctx context.Context, field grap
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Mutation_delCounter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Mutation_delMeter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
@@ -3985,7 +3985,7 @@ func (ec *executionContext) fieldContext_Mutation_delCounter(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_delCounter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_delMeter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6332,34 +6332,34 @@ func (ec *executionContext) fieldContext_Query_bookmarks(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_counter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Query_meter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_counter(ctx, field)
+			return ec.fieldContext_Query_meter(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Counter(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Meter(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *Counter) graphql.Marshaler {
-			return ec.marshalOCounter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounter(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *Meter) graphql.Marshaler {
+			return ec.marshalOMeter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeter(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Query_counter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_meter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Counter(ctx, field)
+			return ec.childFields_Meter(ctx, field)
 		},
 	}
 	defer func() {
@@ -6369,41 +6369,41 @@ func (ec *executionContext) fieldContext_Query_counter(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_counter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_meter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_counters(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Query_meters(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_counters(ctx, field)
+			return ec.fieldContext_Query_meters(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Counters(ctx, fc.Args["where"].([]*CounterCond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*CounterColumn))
+			return ec.Resolvers.Query().Meters(ctx, fc.Args["where"].([]*MeterCond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*MeterColumn))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *CounterConnection) graphql.Marshaler {
-			return ec.marshalNCounterConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *MeterConnection) graphql.Marshaler {
+			return ec.marshalNMeterConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_counters(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_meters(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CounterConnection(ctx, field)
+			return ec.childFields_MeterConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -6413,7 +6413,7 @@ func (ec *executionContext) fieldContext_Query_counters(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_counters_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_meters_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7585,34 +7585,34 @@ func (ec *executionContext) fieldContext_Subscription_bookmarkChanged(ctx contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Subscription_counterChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+func (ec *executionContext) _Subscription_meterChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Subscription_counterChanged(ctx, field)
+			return ec.fieldContext_Subscription_meterChanged(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().CounterChanged(ctx, fc.Args["id"].(*string))
+			return ec.Resolvers.Subscription().MeterChanged(ctx, fc.Args["id"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *CounterEvent) graphql.Marshaler {
-			return ec.marshalNCounterEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterEvent(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *MeterEvent) graphql.Marshaler {
+			return ec.marshalNMeterEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterEvent(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Subscription_counterChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Subscription_meterChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CounterEvent(ctx, field)
+			return ec.childFields_MeterEvent(ctx, field)
 		},
 	}
 	defer func() {
@@ -7622,7 +7622,7 @@ func (ec *executionContext) fieldContext_Subscription_counterChanged(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Subscription_counterChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Subscription_meterChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9435,8 +9435,8 @@ func (ec *executionContext) unmarshalInputBookmarkInput(ctx context.Context, obj
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputCounterCond(ctx context.Context, obj any) (CounterCond, error) {
-	var it CounterCond
+func (ec *executionContext) unmarshalInputMeterCond(ctx context.Context, obj any) (MeterCond, error) {
+	var it MeterCond
 	if obj == nil {
 		return it, nil
 	}
@@ -9459,7 +9459,7 @@ func (ec *executionContext) unmarshalInputCounterCond(ctx context.Context, obj a
 		switch k {
 		case "column":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNCounterColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterColumn(ctx, v)
+			data, err := ec.unmarshalNMeterColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterColumn(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -9483,8 +9483,8 @@ func (ec *executionContext) unmarshalInputCounterCond(ctx context.Context, obj a
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputCounterInput(ctx context.Context, obj any) (CounterInput, error) {
-	var it CounterInput
+func (ec *executionContext) unmarshalInputMeterInput(ctx context.Context, obj any) (MeterInput, error) {
+	var it MeterInput
 	if obj == nil {
 		return it, nil
 	}
@@ -10574,10 +10574,10 @@ func (ec *executionContext) _BookmarkEvent(ctx context.Context, sel ast.Selectio
 	return out
 }
 
-var counterImplementors = []string{"Counter"}
+var meterImplementors = []string{"Meter"}
 
-func (ec *executionContext) _Counter(ctx context.Context, sel ast.SelectionSet, obj *Counter) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, counterImplementors)
+func (ec *executionContext) _Meter(ctx context.Context, sel ast.SelectionSet, obj *Meter) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, meterImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
@@ -10585,34 +10585,34 @@ func (ec *executionContext) _Counter(ctx context.Context, sel ast.SelectionSet, 
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("Counter")
+			out.Values[i] = graphql.MarshalString("Meter")
 		case "id":
-			out.Values[i] = ec._Counter_id(ctx, field, obj)
+			out.Values[i] = ec._Meter_id(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "likes":
-			out.Values[i] = ec._Counter_likes(ctx, field, obj)
+			out.Values[i] = ec._Meter_likes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "views":
-			out.Values[i] = ec._Counter_views(ctx, field, obj)
+			out.Values[i] = ec._Meter_views(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "score":
-			out.Values[i] = ec._Counter_score(ctx, field, obj)
+			out.Values[i] = ec._Meter_score(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "label":
-			out.Values[i] = ec._Counter_label(ctx, field, obj)
+			out.Values[i] = ec._Meter_label(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "mtime":
-			out.Values[i] = ec._Counter_mtime(ctx, field, obj)
+			out.Values[i] = ec._Meter_mtime(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -10637,10 +10637,10 @@ func (ec *executionContext) _Counter(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
-var counterConnectionImplementors = []string{"CounterConnection"}
+var meterConnectionImplementors = []string{"MeterConnection"}
 
-func (ec *executionContext) _CounterConnection(ctx context.Context, sel ast.SelectionSet, obj *CounterConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, counterConnectionImplementors)
+func (ec *executionContext) _MeterConnection(ctx context.Context, sel ast.SelectionSet, obj *MeterConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, meterConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
@@ -10648,19 +10648,19 @@ func (ec *executionContext) _CounterConnection(ctx context.Context, sel ast.Sele
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CounterConnection")
+			out.Values[i] = graphql.MarshalString("MeterConnection")
 		case "nodes":
-			out.Values[i] = ec._CounterConnection_nodes(ctx, field, obj)
+			out.Values[i] = ec._MeterConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "endCursor":
-			out.Values[i] = ec._CounterConnection_endCursor(ctx, field, obj)
+			out.Values[i] = ec._MeterConnection_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "hasNextPage":
-			out.Values[i] = ec._CounterConnection_hasNextPage(ctx, field, obj)
+			out.Values[i] = ec._MeterConnection_hasNextPage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10685,10 +10685,10 @@ func (ec *executionContext) _CounterConnection(ctx context.Context, sel ast.Sele
 	return out
 }
 
-var counterEventImplementors = []string{"CounterEvent"}
+var meterEventImplementors = []string{"MeterEvent"}
 
-func (ec *executionContext) _CounterEvent(ctx context.Context, sel ast.SelectionSet, obj *CounterEvent) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, counterEventImplementors)
+func (ec *executionContext) _MeterEvent(ctx context.Context, sel ast.SelectionSet, obj *MeterEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, meterEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferredFieldSet := graphql.NewFieldSet(nil)
@@ -10696,14 +10696,14 @@ func (ec *executionContext) _CounterEvent(ctx context.Context, sel ast.Selection
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("CounterEvent")
+			out.Values[i] = graphql.MarshalString("MeterEvent")
 		case "op":
-			out.Values[i] = ec._CounterEvent_op(ctx, field, obj)
+			out.Values[i] = ec._MeterEvent_op(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "counter":
-			out.Values[i] = ec._CounterEvent_counter(ctx, field, obj)
+		case "meter":
+			out.Values[i] = ec._MeterEvent_meter(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10811,37 +10811,37 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "addCounter":
+		case "addMeter":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_addCounter(ctx, field)
+				return ec._Mutation_addMeter(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "putCounter":
+		case "putMeter":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_putCounter(ctx, field)
+				return ec._Mutation_putMeter(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "updateCounter":
+		case "updateMeter":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_updateCounter(ctx, field)
+				return ec._Mutation_updateMeter(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "incrCounter":
+		case "incrMeter":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_incrCounter(ctx, field)
+				return ec._Mutation_incrMeter(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "delCounter":
+		case "delMeter":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_delCounter(ctx, field)
+				return ec._Mutation_delMeter(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -11664,7 +11664,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "counter":
+		case "meter":
 			field := field
 
 			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
@@ -11673,7 +11673,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 						ec.Error(ctx, ec.Recover(ctx, r))
 					}
 				}()
-				res = ec._Query_counter(ctx, field)
+				res = ec._Query_meter(ctx, field)
 				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -11686,7 +11686,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "counters":
+		case "meters":
 			field := field
 
 			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
@@ -11695,7 +11695,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 						ec.Error(ctx, ec.Recover(ctx, r))
 					}
 				}()
-				res = ec._Query_counters(ctx, field)
+				res = ec._Query_meters(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -12317,8 +12317,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_albumChanged(ctx, fields[0])
 	case "bookmarkChanged":
 		return ec._Subscription_bookmarkChanged(ctx, fields[0])
-	case "counterChanged":
-		return ec._Subscription_counterChanged(ctx, fields[0])
+	case "meterChanged":
+		return ec._Subscription_meterChanged(ctx, fields[0])
 	case "noteChanged":
 		return ec._Subscription_noteChanged(ctx, fields[0])
 	case "photoChanged":
@@ -13030,72 +13030,6 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) marshalNCounter2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterᚄ(ctx context.Context, sel ast.SelectionSet, v []*Counter) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNCounter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounter(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNCounter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounter(ctx context.Context, sel ast.SelectionSet, v *Counter) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._Counter(ctx, sel, v)
-}
-
-func (ec *executionContext) unmarshalNCounterColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterColumn(ctx context.Context, v any) (CounterColumn, error) {
-	var res CounterColumn
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNCounterColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterColumn(ctx context.Context, sel ast.SelectionSet, v CounterColumn) graphql.Marshaler {
-	return v
-}
-
-func (ec *executionContext) unmarshalNCounterCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterCond(ctx context.Context, v any) (*CounterCond, error) {
-	res, err := ec.unmarshalInputCounterCond(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNCounterConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterConnection(ctx context.Context, sel ast.SelectionSet, v *CounterConnection) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._CounterConnection(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNCounterEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterEvent(ctx context.Context, sel ast.SelectionSet, v *CounterEvent) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._CounterEvent(ctx, sel, v)
-}
-
-func (ec *executionContext) unmarshalNCounterInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterInput(ctx context.Context, v any) (CounterInput, error) {
-	res, err := ec.unmarshalInputCounterInput(ctx, v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
 func (ec *executionContext) unmarshalNInt642int64(ctx context.Context, v any) (int64, error) {
 	res, err := gql.UnmarshalInt64(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13110,6 +13044,72 @@ func (ec *executionContext) marshalNInt642int64(ctx context.Context, sel ast.Sel
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNMeter2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterᚄ(ctx context.Context, sel ast.SelectionSet, v []*Meter) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMeter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeter(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMeter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeter(ctx context.Context, sel ast.SelectionSet, v *Meter) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Meter(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMeterColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterColumn(ctx context.Context, v any) (MeterColumn, error) {
+	var res MeterColumn
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMeterColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterColumn(ctx context.Context, sel ast.SelectionSet, v MeterColumn) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNMeterCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterCond(ctx context.Context, v any) (*MeterCond, error) {
+	res, err := ec.unmarshalInputMeterCond(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMeterConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterConnection(ctx context.Context, sel ast.SelectionSet, v *MeterConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MeterConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMeterEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterEvent(ctx context.Context, sel ast.SelectionSet, v *MeterEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MeterEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMeterInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterInput(ctx context.Context, v any) (MeterInput, error) {
+	res, err := ec.unmarshalInputMeterInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNNote2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteᚄ(ctx context.Context, sel ast.SelectionSet, v []*Note) graphql.Marshaler {
@@ -13792,46 +13792,6 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) marshalOCounter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounter(ctx context.Context, sel ast.SelectionSet, v *Counter) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._Counter(ctx, sel, v)
-}
-
-func (ec *executionContext) unmarshalOCounterColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterColumn(ctx context.Context, v any) (*CounterColumn, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(CounterColumn)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOCounterColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterColumn(ctx context.Context, sel ast.SelectionSet, v *CounterColumn) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return v
-}
-
-func (ec *executionContext) unmarshalOCounterCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterCondᚄ(ctx context.Context, v any) ([]*CounterCond, error) {
-	if v == nil {
-		return nil, nil
-	}
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]*CounterCond, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNCounterCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐCounterCond(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -13883,6 +13843,46 @@ func (ec *executionContext) marshalOInt642ᚖint64(ctx context.Context, sel ast.
 	_ = ctx
 	res := gql.MarshalInt64(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOMeter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeter(ctx context.Context, sel ast.SelectionSet, v *Meter) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Meter(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMeterColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterColumn(ctx context.Context, v any) (*MeterColumn, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(MeterColumn)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMeterColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterColumn(ctx context.Context, sel ast.SelectionSet, v *MeterColumn) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOMeterCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterCondᚄ(ctx context.Context, v any) ([]*MeterCond, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*MeterCond, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMeterCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterCond(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalONote2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNote(ctx context.Context, sel ast.SelectionSet, v *Note) graphql.Marshaler {

@@ -86,8 +86,8 @@ type BookmarkInput struct {
 	Hits    *int64  `json:"hits,omitempty"`
 }
 
-// A row of counter.
-type Counter struct {
+// A row of meter.
+type Meter struct {
 	ID    *string  `json:"id,omitempty"`
 	Likes *int64   `json:"likes,omitempty"`
 	Views *int64   `json:"views,omitempty"`
@@ -96,28 +96,28 @@ type Counter struct {
 	Mtime *int64   `json:"mtime,omitempty"`
 }
 
-// One condition on counter: values are parsed by the column's type (in and between take several).
-type CounterCond struct {
-	Column CounterColumn `json:"column"`
-	Op     *Op           `json:"op,omitempty"`
-	Values []string      `json:"values,omitempty"`
+// One condition on meter: values are parsed by the column's type (in and between take several).
+type MeterCond struct {
+	Column MeterColumn `json:"column"`
+	Op     *Op         `json:"op,omitempty"`
+	Values []string    `json:"values,omitempty"`
 }
 
-// A page of counter rows; endCursor is the store's opaque page token.
-type CounterConnection struct {
-	Nodes       []*Counter `json:"nodes"`
-	EndCursor   *string    `json:"endCursor,omitempty"`
-	HasNextPage bool       `json:"hasNextPage"`
+// A page of meter rows; endCursor is the store's opaque page token.
+type MeterConnection struct {
+	Nodes       []*Meter `json:"nodes"`
+	EndCursor   *string  `json:"endCursor,omitempty"`
+	HasNextPage bool     `json:"hasNextPage"`
 }
 
-// A write to counter: op is add, put, update, incr or del (del carries only the key).
-type CounterEvent struct {
-	Op      string   `json:"op"`
-	Counter *Counter `json:"counter"`
+// A write to meter: op is add, put, update, incr or del (del carries only the key).
+type MeterEvent struct {
+	Op    string `json:"op"`
+	Meter *Meter `json:"meter"`
 }
 
-// Columns of counter to write.
-type CounterInput struct {
+// Columns of meter to write.
+type MeterInput struct {
 	ID    *string  `json:"id,omitempty"`
 	Likes *int64   `json:"likes,omitempty"`
 	Views *int64   `json:"views,omitempty"`
@@ -511,57 +511,57 @@ func (e BookmarkColumn) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Columns of counter, for conditions and sorting.
-type CounterColumn string
+// Columns of meter, for conditions and sorting.
+type MeterColumn string
 
 const (
-	CounterColumnID    CounterColumn = "id"
-	CounterColumnLikes CounterColumn = "likes"
-	CounterColumnViews CounterColumn = "views"
-	CounterColumnScore CounterColumn = "score"
-	CounterColumnLabel CounterColumn = "label"
-	CounterColumnMtime CounterColumn = "mtime"
+	MeterColumnID    MeterColumn = "id"
+	MeterColumnLikes MeterColumn = "likes"
+	MeterColumnViews MeterColumn = "views"
+	MeterColumnScore MeterColumn = "score"
+	MeterColumnLabel MeterColumn = "label"
+	MeterColumnMtime MeterColumn = "mtime"
 )
 
-var AllCounterColumn = []CounterColumn{
-	CounterColumnID,
-	CounterColumnLikes,
-	CounterColumnViews,
-	CounterColumnScore,
-	CounterColumnLabel,
-	CounterColumnMtime,
+var AllMeterColumn = []MeterColumn{
+	MeterColumnID,
+	MeterColumnLikes,
+	MeterColumnViews,
+	MeterColumnScore,
+	MeterColumnLabel,
+	MeterColumnMtime,
 }
 
-func (e CounterColumn) IsValid() bool {
+func (e MeterColumn) IsValid() bool {
 	switch e {
-	case CounterColumnID, CounterColumnLikes, CounterColumnViews, CounterColumnScore, CounterColumnLabel, CounterColumnMtime:
+	case MeterColumnID, MeterColumnLikes, MeterColumnViews, MeterColumnScore, MeterColumnLabel, MeterColumnMtime:
 		return true
 	}
 	return false
 }
 
-func (e CounterColumn) String() string {
+func (e MeterColumn) String() string {
 	return string(e)
 }
 
-func (e *CounterColumn) UnmarshalGQL(v any) error {
+func (e *MeterColumn) UnmarshalGQL(v any) error {
 	str, ok := v.(string)
 	if !ok {
 		return fmt.Errorf("enums must be strings")
 	}
 
-	*e = CounterColumn(str)
+	*e = MeterColumn(str)
 	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid CounterColumn", str)
+		return fmt.Errorf("%s is not a valid MeterColumn", str)
 	}
 	return nil
 }
 
-func (e CounterColumn) MarshalGQL(w io.Writer) {
+func (e MeterColumn) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *CounterColumn) UnmarshalJSON(b []byte) error {
+func (e *MeterColumn) UnmarshalJSON(b []byte) error {
 	s, err := strconv.Unquote(string(b))
 	if err != nil {
 		return err
@@ -569,7 +569,7 @@ func (e *CounterColumn) UnmarshalJSON(b []byte) error {
 	return e.UnmarshalGQL(s)
 }
 
-func (e CounterColumn) MarshalJSON() ([]byte, error) {
+func (e MeterColumn) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

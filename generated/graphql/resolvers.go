@@ -384,93 +384,93 @@ func (s subscriptionResolver) BookmarkChanged(ctx context.Context, kID *string) 
 	return out, nil
 }
 
-// counterOut is r as the caller may see it: a hidden column is null.
-func counterOut(v auth.Viewer, r *store.Counter) *Counter {
-	show := rest.CounterPolicy.Show(v, "", nil, nil)
-	out := &Counter{}
-	if show[store.CounterColID] {
+// meterOut is r as the caller may see it: a hidden column is null.
+func meterOut(v auth.Viewer, r *store.Meter) *Meter {
+	show := rest.MeterPolicy.Show(v, "", nil, nil)
+	out := &Meter{}
+	if show[store.MeterColID] {
 		x := r.ID
 		out.ID = &x
 	}
-	if show[store.CounterColLikes] {
+	if show[store.MeterColLikes] {
 		x := r.Likes
 		out.Likes = &x
 	}
-	if show[store.CounterColViews] {
+	if show[store.MeterColViews] {
 		x := r.Views
 		out.Views = &x
 	}
-	if show[store.CounterColScore] {
+	if show[store.MeterColScore] {
 		x := r.Score
 		out.Score = &x
 	}
-	if show[store.CounterColLabel] {
+	if show[store.MeterColLabel] {
 		x := r.Label
 		out.Label = &x
 	}
-	if show[store.CounterColMtime] {
+	if show[store.MeterColMtime] {
 		x := r.Mtime
 		out.Mtime = &x
 	}
 	return out
 }
 
-// counterIn reads the columns an input gives into a row, marking them in set.
-func counterIn(in *CounterInput) (store.Counter, []bool) {
-	var r store.Counter
+// meterIn reads the columns an input gives into a row, marking them in set.
+func meterIn(in *MeterInput) (store.Meter, []bool) {
+	var r store.Meter
 	set := make([]bool, 6)
 	if in.ID != nil {
-		set[store.CounterColID] = true
+		set[store.MeterColID] = true
 		r.ID = *in.ID
 	}
 	if in.Likes != nil {
-		set[store.CounterColLikes] = true
+		set[store.MeterColLikes] = true
 		r.Likes = *in.Likes
 	}
 	if in.Views != nil {
-		set[store.CounterColViews] = true
+		set[store.MeterColViews] = true
 		r.Views = *in.Views
 	}
 	if in.Score != nil {
-		set[store.CounterColScore] = true
+		set[store.MeterColScore] = true
 		r.Score = *in.Score
 	}
 	if in.Label != nil {
-		set[store.CounterColLabel] = true
+		set[store.MeterColLabel] = true
 		r.Label = *in.Label
 	}
 	if in.Mtime != nil {
-		set[store.CounterColMtime] = true
+		set[store.MeterColMtime] = true
 		r.Mtime = *in.Mtime
 	}
 	return r, set
 }
 
-// Counter gets the counter row with the key, as the caller may see it.
-func (q queryResolver) Counter(ctx context.Context, kID string) (*Counter, error) {
-	r, err := q.st.Counter.Get(ctx, store.CounterKey{ID: kID})
+// Meter gets the meter row with the key, as the caller may see it.
+func (q queryResolver) Meter(ctx context.Context, kID string) (*Meter, error) {
+	r, err := q.st.Meter.Get(ctx, store.MeterKey{ID: kID})
 	if err != nil {
 		return nil, err
 	}
-	return counterOut(auth.ViewerOf(ctx), r), nil
+	return meterOut(auth.ViewerOf(ctx), r), nil
 }
 
-// Counters selects counter rows under the read rule of CounterPolicy.
-func (q queryResolver) Counters(ctx context.Context, where []*CounterCond, first *int, after *string, desc *bool, sort *CounterColumn) (*CounterConnection, error) {
-	query := gql.Query(where, func(c *CounterCond) (string, *string, []string) {
+// Meters selects meter rows under the read rule of MeterPolicy.
+func (q queryResolver) Meters(ctx context.Context, where []*MeterCond, first *int, after *string, desc *bool, sort *MeterColumn) (*MeterConnection, error) {
+	query := gql.Query(where, func(c *MeterCond) (string, *string, []string) {
 		return string(c.Column), (*string)(c.Op), c.Values
 	}, first, after, desc, (*string)(sort))
 	v := auth.ViewerOf(ctx)
-	if err := rest.CounterPolicy.Query(v, &query); err != nil {
+	if err := rest.MeterPolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
-	page, err := q.st.Counter.Select(ctx, query)
+	page, err := q.st.Meter.Select(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	out := &CounterConnection{Nodes: make([]*Counter, len(page.Rows)), HasNextPage: page.Next != ""}
+	out := &MeterConnection{Nodes: make([]*Meter, len(page.Rows)), HasNextPage: page.Next != ""}
 	for i := range page.Rows {
-		out.Nodes[i] = counterOut(v, &page.Rows[i])
+		out.Nodes[i] = meterOut(v, &page.Rows[i])
 	}
 	if page.Next != "" {
 		out.EndCursor = &page.Next
@@ -478,70 +478,70 @@ func (q queryResolver) Counters(ctx context.Context, where []*CounterCond, first
 	return out, nil
 }
 
-// AddCounter runs the add of the input through the rules of generated/rest.
-func (m mutationResolver) AddCounter(ctx context.Context, input CounterInput) (*Counter, error) {
-	r, set := counterIn(&input)
+// AddMeter runs the add of the input through the rules of generated/rest.
+func (m mutationResolver) AddMeter(ctx context.Context, input MeterInput) (*Meter, error) {
+	r, set := meterIn(&input)
 	v := auth.ViewerOf(ctx)
-	if err := rest.CounterAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rest.MeterAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
-	return counterOut(v, &r), nil
+	return meterOut(v, &r), nil
 }
 
-// PutCounter runs the put of the input through the rules of generated/rest.
-func (m mutationResolver) PutCounter(ctx context.Context, input CounterInput) (*Counter, error) {
-	r, set := counterIn(&input)
+// PutMeter runs the put of the input through the rules of generated/rest.
+func (m mutationResolver) PutMeter(ctx context.Context, input MeterInput) (*Meter, error) {
+	r, set := meterIn(&input)
 	v := auth.ViewerOf(ctx)
-	if err := rest.CounterPut(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rest.MeterPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
-	return counterOut(v, &r), nil
+	return meterOut(v, &r), nil
 }
 
-// UpdateCounter runs the update of the input through the rules of generated/rest.
-func (m mutationResolver) UpdateCounter(ctx context.Context, input CounterInput) (int64, error) {
-	r, set := counterIn(&input)
+// UpdateMeter runs the update of the input through the rules of generated/rest.
+func (m mutationResolver) UpdateMeter(ctx context.Context, input MeterInput) (int64, error) {
+	r, set := meterIn(&input)
 	v := auth.ViewerOf(ctx)
-	if !set[store.CounterColID] {
-		return 0, db.MissingKey("counter", "id")
+	if !set[store.MeterColID] {
+		return 0, db.MissingKey("meter", "id")
 	}
-	return rest.CounterUpdate(ctx, m.st, m.bus, v, store.CounterKeyOf(&r), &r, set)
+	return rest.MeterUpdate(ctx, m.st, m.bus, v, store.MeterKeyOf(&r), &r, set)
 }
 
-// IncrCounter runs the incr of the input through the rules of generated/rest.
-func (m mutationResolver) IncrCounter(ctx context.Context, input CounterInput) (*Counter, error) {
-	r, set := counterIn(&input)
+// IncrMeter runs the incr of the input through the rules of generated/rest.
+func (m mutationResolver) IncrMeter(ctx context.Context, input MeterInput) (*Meter, error) {
+	r, set := meterIn(&input)
 	v := auth.ViewerOf(ctx)
-	if !set[store.CounterColID] {
-		return nil, db.MissingKey("counter", "id")
+	if !set[store.MeterColID] {
+		return nil, db.MissingKey("meter", "id")
 	}
-	row, err := rest.CounterIncr(ctx, m.st, m.bus, v, store.CounterKeyOf(&r), store.CounterIncr{Likes: r.Likes, Views: r.Views, Score: r.Score})
+	row, err := rest.MeterIncr(ctx, m.st, m.bus, v, store.MeterKeyOf(&r), store.MeterIncr{Likes: r.Likes, Views: r.Views, Score: r.Score})
 	if err != nil {
 		return nil, err
 	}
-	return counterOut(v, row), nil
+	return meterOut(v, row), nil
 }
 
-// DelCounter deletes the counter row with the key through the rules of generated/rest.
-func (m mutationResolver) DelCounter(ctx context.Context, kID string) (bool, error) {
-	err := rest.CounterDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.CounterKey{ID: kID})
+// DelMeter deletes the meter row with the key through the rules of generated/rest.
+func (m mutationResolver) DelMeter(ctx context.Context, kID string) (bool, error) {
+	err := rest.MeterDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.MeterKey{ID: kID})
 	return err == nil, err
 }
 
-// CounterChanged delivers the writes to "counter"; it ends with the subscription's context.
-func (s subscriptionResolver) CounterChanged(ctx context.Context, kID *string) (<-chan *CounterEvent, error) {
+// MeterChanged delivers the writes to "meter"; it ends with the subscription's context.
+func (s subscriptionResolver) MeterChanged(ctx context.Context, kID *string) (<-chan *MeterEvent, error) {
 	if s.bus == nil {
 		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
 	}
 	v := auth.ViewerOf(ctx)
-	msgs, cancel := s.bus.Subscribe(ctx, "counter")
-	out := make(chan *CounterEvent, 1)
+	msgs, cancel := s.bus.Subscribe(ctx, "meter")
+	out := make(chan *MeterEvent, 1)
 	go func() {
 		defer close(out)
 		defer cancel()
 		for m := range msgs {
 			var ev pubsub.Event
-			var r store.Counter
+			var r store.Meter
 			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
 				continue
 			}
@@ -549,12 +549,12 @@ func (s subscriptionResolver) CounterChanged(ctx context.Context, kID *string) (
 				continue
 			}
 			if ev.Op != "del" {
-				if keep, err := s.st.Counter.Read(ctx, &r); err != nil || !keep {
+				if keep, err := s.st.Meter.Read(ctx, &r); err != nil || !keep {
 					continue
 				}
 			}
 			select {
-			case out <- &CounterEvent{Op: ev.Op, Counter: counterOut(v, &r)}:
+			case out <- &MeterEvent{Op: ev.Op, Meter: meterOut(v, &r)}:
 			case <-ctx.Done():
 				return
 			}
@@ -1688,7 +1688,7 @@ func (s subscriptionResolver) TodoChanged(ctx context.Context, kID *string) (<-c
 var Paths = map[string]string{
 	"Mutation.addAlbum":            "/album/add",
 	"Mutation.addBookmark":         "/bookmark/add",
-	"Mutation.addCounter":          "/counter/add",
+	"Mutation.addMeter":            "/meter/add",
 	"Mutation.addNote":             "/note/add",
 	"Mutation.addPhoto":            "/photo/add",
 	"Mutation.addPost":             "/post/add",
@@ -1697,7 +1697,7 @@ var Paths = map[string]string{
 	"Mutation.addTodo":             "/todo/add",
 	"Mutation.delAlbum":            "/album/del",
 	"Mutation.delBookmark":         "/bookmark/del",
-	"Mutation.delCounter":          "/counter/del",
+	"Mutation.delMeter":            "/meter/del",
 	"Mutation.delNote":             "/note/del",
 	"Mutation.delPhoto":            "/photo/del",
 	"Mutation.delPost":             "/post/del",
@@ -1705,12 +1705,12 @@ var Paths = map[string]string{
 	"Mutation.delStat":             "/stat/del",
 	"Mutation.delTodo":             "/todo/del",
 	"Mutation.incrBookmark":        "/bookmark/incr",
-	"Mutation.incrCounter":         "/counter/incr",
+	"Mutation.incrMeter":           "/meter/incr",
 	"Mutation.incrScore":           "/score/incr",
 	"Mutation.incrStat":            "/stat/incr",
 	"Mutation.putAlbum":            "/album/put",
 	"Mutation.putBookmark":         "/bookmark/put",
-	"Mutation.putCounter":          "/counter/put",
+	"Mutation.putMeter":            "/meter/put",
 	"Mutation.putNote":             "/note/put",
 	"Mutation.putPhoto":            "/photo/put",
 	"Mutation.putPost":             "/post/put",
@@ -1719,7 +1719,7 @@ var Paths = map[string]string{
 	"Mutation.putTodo":             "/todo/put",
 	"Mutation.updateAlbum":         "/album/update",
 	"Mutation.updateBookmark":      "/bookmark/update",
-	"Mutation.updateCounter":       "/counter/update",
+	"Mutation.updateMeter":         "/meter/update",
 	"Mutation.updateNote":          "/note/update",
 	"Mutation.updatePhoto":         "/photo/update",
 	"Mutation.updatePost":          "/post/update",
@@ -1730,8 +1730,8 @@ var Paths = map[string]string{
 	"Query.albums":                 "/album/select",
 	"Query.bookmark":               "/bookmark/get",
 	"Query.bookmarks":              "/bookmark/select",
-	"Query.counter":                "/counter/get",
-	"Query.counters":               "/counter/select",
+	"Query.meter":                  "/meter/get",
+	"Query.meters":                 "/meter/select",
 	"Query.note":                   "/note/get",
 	"Query.notes":                  "/note/select",
 	"Query.photo":                  "/photo/get",
@@ -1746,7 +1746,7 @@ var Paths = map[string]string{
 	"Query.todos":                  "/todo/select",
 	"Subscription.albumChanged":    "/album/select",
 	"Subscription.bookmarkChanged": "/bookmark/select",
-	"Subscription.counterChanged":  "/counter/select",
+	"Subscription.meterChanged":    "/meter/select",
 	"Subscription.noteChanged":     "/note/select",
 	"Subscription.photoChanged":    "/photo/select",
 	"Subscription.postChanged":     "/post/select",

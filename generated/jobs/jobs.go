@@ -41,7 +41,7 @@ func checkCleanup(b []byte, p *Cleanup) error {
 
 // Tally is the payload of job "tally".
 type Tally struct {
-	ID      string `json:"id"`                 // counter row
+	ID      string `json:"id"`                 // meter row
 	N       int64  `json:"n"`                  // added to likes
 	SleepMs int64  `json:"sleep_ms,omitempty"` // sleep this long first
 	Fail    bool   `json:"fail,omitempty"`     // fail instead of counting

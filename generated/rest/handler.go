@@ -32,9 +32,9 @@ func NewHandler(st *store.Store, bus pubsub.Bus) *Handler {
 	bookmark := h.bookmarkTable()
 	bookmark.Routes(h.mux)
 	h.tables["bookmark"] = bookmark
-	counter := h.counterTable()
-	counter.Routes(h.mux)
-	h.tables["counter"] = counter
+	meter := h.meterTable()
+	meter.Routes(h.mux)
+	h.tables["meter"] = meter
 	note := h.noteTable()
 	note.Routes(h.mux)
 	h.tables["note"] = note

@@ -59,13 +59,13 @@ func App(h jobs.Handlers) *app.App {
 			"/bookmark/update": {Params: []string{"id", "owner_id", "url", "note", "hits"}},
 			"/bookmark/incr":   {Params: []string{"id", "hits"}},
 			"/bookmark/del":    {Params: []string{"id"}},
-			"/counter/get":     {Params: []string{"id", "_select"}},
-			"/counter/select":  {Params: []string{"id", "likes", "views", "score", "label", "mtime", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
-			"/counter/add":     {Params: []string{"id", "likes", "views", "score", "label", "mtime"}},
-			"/counter/put":     {Params: []string{"id", "likes", "views", "score", "label", "mtime"}},
-			"/counter/update":  {Params: []string{"id", "likes", "views", "score", "label", "mtime"}},
-			"/counter/incr":    {Params: []string{"id", "likes", "views", "score"}},
-			"/counter/del":     {Params: []string{"id"}},
+			"/meter/get":       {Params: []string{"id", "_select"}},
+			"/meter/select":    {Params: []string{"id", "likes", "views", "score", "label", "mtime", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
+			"/meter/add":       {Params: []string{"id", "likes", "views", "score", "label", "mtime"}},
+			"/meter/put":       {Params: []string{"id", "likes", "views", "score", "label", "mtime"}},
+			"/meter/update":    {Params: []string{"id", "likes", "views", "score", "label", "mtime"}},
+			"/meter/incr":      {Params: []string{"id", "likes", "views", "score"}},
+			"/meter/del":       {Params: []string{"id"}},
 			"/note/get":        {Params: []string{"id", "_select"}},
 			"/note/select":     {Params: []string{"id", "body", "created_at", "updated_at", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
 			"/note/add":        {Params: []string{"id", "body", "created_at", "updated_at"}},
@@ -112,6 +112,7 @@ func App(h jobs.Handlers) *app.App {
 		Jobs:         func(p *db.Pool) []rtjobs.Spec { return jobs.Specs(h, store.New(p)) },
 		Spec:         Spec,
 		Doc:          Doc,
+		Modules:      &app.Modules{Params: moduleParams.Vars(), Hooks: moduleHooks, Routes: moduleRoutes},
 	}
 }
 

@@ -237,6 +237,16 @@ func (s *AlbumStore) Add(ctx context.Context, r *Album) error {
 	if err := s.s.Add(ctx, r); err != nil {
 		return err
 	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &AlbumWrite{
+			Op:       db.OpAdd,
+			Key:      AlbumKeyOf(r),
+			Row:      r,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
 	return s.h.Written(ctx, r)
 }
 
@@ -260,6 +270,17 @@ func (s *AlbumStore) Put(ctx context.Context, r *Album, expect ...db.Cond) error
 	if err := s.s.Put(ctx, r, expect); err != nil {
 		return err
 	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &AlbumWrite{
+			Op:       db.OpPut,
+			Key:      AlbumKeyOf(r),
+			Row:      r,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
 	return s.h.Written(ctx, r)
 }
 
@@ -280,7 +301,23 @@ func (s *AlbumStore) Update(ctx context.Context, k AlbumKey, c AlbumChanges, exp
 	if err != nil {
 		return 0, err
 	}
-	return s.s.Update(ctx, args, sets, expect)
+	n, err := s.s.Update(ctx, args, sets, expect)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &AlbumWrite{
+			Op:       db.OpUpdate,
+			Key:      k,
+			Changes:  &c,
+			Where:    expect,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // Del deletes the row with key k; a missing row is not an error.
@@ -297,7 +334,19 @@ func (s *AlbumStore) Del(ctx context.Context, k AlbumKey) error {
 	if err != nil {
 		return err
 	}
-	return s.s.Del(ctx, args)
+	if err := s.s.Del(ctx, args); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &AlbumWrite{
+			Op:       db.OpDel,
+			Key:      k,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
@@ -343,7 +392,22 @@ func (s *AlbumStore) UpdateAll(ctx context.Context, c AlbumChanges, where ...db.
 	if err != nil {
 		return 0, err
 	}
-	return s.s.UpdateAll(ctx, where, sets)
+	n, err := s.s.UpdateAll(ctx, where, sets)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &AlbumWrite{
+			Op:       db.OpUpdateAll,
+			Changes:  &c,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
@@ -357,7 +421,20 @@ func (s *AlbumStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error
 			return 0, err
 		}
 	}
-	return s.s.DelAll(ctx, where)
+	n, err := s.s.DelAll(ctx, where)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &AlbumWrite{
+			Op:       db.OpDelAll,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.

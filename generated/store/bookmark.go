@@ -234,6 +234,16 @@ func (s *BookmarkStore) Add(ctx context.Context, r *Bookmark) error {
 	if err := s.s.Add(ctx, r); err != nil {
 		return err
 	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BookmarkWrite{
+			Op:       db.OpAdd,
+			Key:      BookmarkKeyOf(r),
+			Row:      r,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
 	return s.h.Written(ctx, r)
 }
 
@@ -257,6 +267,17 @@ func (s *BookmarkStore) Put(ctx context.Context, r *Bookmark, expect ...db.Cond)
 	if err := s.s.Put(ctx, r, expect); err != nil {
 		return err
 	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BookmarkWrite{
+			Op:       db.OpPut,
+			Key:      BookmarkKeyOf(r),
+			Row:      r,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
 	return s.h.Written(ctx, r)
 }
 
@@ -277,7 +298,23 @@ func (s *BookmarkStore) Update(ctx context.Context, k BookmarkKey, c BookmarkCha
 	if err != nil {
 		return 0, err
 	}
-	return s.s.Update(ctx, args, sets, expect)
+	n, err := s.s.Update(ctx, args, sets, expect)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &BookmarkWrite{
+			Op:       db.OpUpdate,
+			Key:      k,
+			Changes:  &c,
+			Where:    expect,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // Incr adds d to the counter columns of the row with key k, creating the row
@@ -306,6 +343,17 @@ func (s *BookmarkStore) Incr(ctx context.Context, k BookmarkKey, d BookmarkIncr,
 	if err != nil {
 		return nil, err
 	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BookmarkWrite{
+			Op:       db.OpIncr,
+			Key:      k,
+			Row:      got,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return nil, err
+		}
+	}
 	return got, s.h.Written(ctx, got)
 }
 
@@ -323,7 +371,19 @@ func (s *BookmarkStore) Del(ctx context.Context, k BookmarkKey) error {
 	if err != nil {
 		return err
 	}
-	return s.s.Del(ctx, args)
+	if err := s.s.Del(ctx, args); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BookmarkWrite{
+			Op:       db.OpDel,
+			Key:      k,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
@@ -369,7 +429,22 @@ func (s *BookmarkStore) UpdateAll(ctx context.Context, c BookmarkChanges, where 
 	if err != nil {
 		return 0, err
 	}
-	return s.s.UpdateAll(ctx, where, sets)
+	n, err := s.s.UpdateAll(ctx, where, sets)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &BookmarkWrite{
+			Op:       db.OpUpdateAll,
+			Changes:  &c,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
@@ -383,7 +458,20 @@ func (s *BookmarkStore) DelAll(ctx context.Context, where ...db.Cond) (int64, er
 			return 0, err
 		}
 	}
-	return s.s.DelAll(ctx, where)
+	n, err := s.s.DelAll(ctx, where)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BookmarkWrite{
+			Op:       db.OpDelAll,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.

@@ -13,9 +13,16 @@
 //	|-------|---------|-----|----------|
 //	| album | Album | id | - |
 //	| bk_account | BkAccount | id | - |
+//	| bk_archive | BkArchive | id, mid | - |
 //	| bk_auth | BkAuth | login | - |
+//	| bk_connection | BkConnection | id, ref | - |
+//	| bk_counter | BkCounter | id | ping, like0, like1, follow0, follow1, msg_count, msg_unread |
+//	| bk_location | BkLocation | id | - |
+//	| bk_message | BkMessage | id, mid | - |
+//	| bk_reference | BkReference | id, ref | - |
+//	| bk_sent | BkSent | id, mid | - |
 //	| bookmark | Bookmark | id | hits |
-//	| counter | Counter | id | likes, views, score |
+//	| meter | Meter | id | likes, views, score |
 //	| note | Note | id | - |
 //	| photo | Photo | album_id, id | - |
 //	| post | Post | id | - |

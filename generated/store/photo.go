@@ -440,6 +440,16 @@ func (s *PhotoStore) Add(ctx context.Context, r *Photo) error {
 	if err := s.s.Add(ctx, r); err != nil {
 		return err
 	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &PhotoWrite{
+			Op:       db.OpAdd,
+			Key:      PhotoKeyOf(r),
+			Row:      r,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
 	return s.h.Written(ctx, r)
 }
 
@@ -463,6 +473,17 @@ func (s *PhotoStore) Put(ctx context.Context, r *Photo, expect ...db.Cond) error
 	if err := s.s.Put(ctx, r, expect); err != nil {
 		return err
 	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &PhotoWrite{
+			Op:       db.OpPut,
+			Key:      PhotoKeyOf(r),
+			Row:      r,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
 	return s.h.Written(ctx, r)
 }
 
@@ -483,7 +504,23 @@ func (s *PhotoStore) Update(ctx context.Context, k PhotoKey, c PhotoChanges, exp
 	if err != nil {
 		return 0, err
 	}
-	return s.s.Update(ctx, args, sets, expect)
+	n, err := s.s.Update(ctx, args, sets, expect)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &PhotoWrite{
+			Op:       db.OpUpdate,
+			Key:      k,
+			Changes:  &c,
+			Where:    expect,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // Del deletes the row with key k; a missing row is not an error.
@@ -500,7 +537,19 @@ func (s *PhotoStore) Del(ctx context.Context, k PhotoKey) error {
 	if err != nil {
 		return err
 	}
-	return s.s.Del(ctx, args)
+	if err := s.s.Del(ctx, args); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &PhotoWrite{
+			Op:       db.OpDel,
+			Key:      k,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
@@ -546,7 +595,22 @@ func (s *PhotoStore) UpdateAll(ctx context.Context, c PhotoChanges, where ...db.
 	if err != nil {
 		return 0, err
 	}
-	return s.s.UpdateAll(ctx, where, sets)
+	n, err := s.s.UpdateAll(ctx, where, sets)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &PhotoWrite{
+			Op:       db.OpUpdateAll,
+			Changes:  &c,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
@@ -560,7 +624,20 @@ func (s *PhotoStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error
 			return 0, err
 		}
 	}
-	return s.s.DelAll(ctx, where)
+	n, err := s.s.DelAll(ctx, where)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &PhotoWrite{
+			Op:       db.OpDelAll,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.

@@ -248,6 +248,16 @@ func (s *PostStore) Add(ctx context.Context, r *Post) error {
 	if err := s.s.Add(ctx, r); err != nil {
 		return err
 	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &PostWrite{
+			Op:       db.OpAdd,
+			Key:      PostKeyOf(r),
+			Row:      r,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
 	return s.h.Written(ctx, r)
 }
 
@@ -271,6 +281,17 @@ func (s *PostStore) Put(ctx context.Context, r *Post, expect ...db.Cond) error {
 	if err := s.s.Put(ctx, r, expect); err != nil {
 		return err
 	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &PostWrite{
+			Op:       db.OpPut,
+			Key:      PostKeyOf(r),
+			Row:      r,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
 	return s.h.Written(ctx, r)
 }
 
@@ -291,7 +312,23 @@ func (s *PostStore) Update(ctx context.Context, k PostKey, c PostChanges, expect
 	if err != nil {
 		return 0, err
 	}
-	return s.s.Update(ctx, args, sets, expect)
+	n, err := s.s.Update(ctx, args, sets, expect)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &PostWrite{
+			Op:       db.OpUpdate,
+			Key:      k,
+			Changes:  &c,
+			Where:    expect,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // Del deletes the row with key k; a missing row is not an error.
@@ -308,7 +345,19 @@ func (s *PostStore) Del(ctx context.Context, k PostKey) error {
 	if err != nil {
 		return err
 	}
-	return s.s.Del(ctx, args)
+	if err := s.s.Del(ctx, args); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &PostWrite{
+			Op:       db.OpDel,
+			Key:      k,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
@@ -354,7 +403,22 @@ func (s *PostStore) UpdateAll(ctx context.Context, c PostChanges, where ...db.Co
 	if err != nil {
 		return 0, err
 	}
-	return s.s.UpdateAll(ctx, where, sets)
+	n, err := s.s.UpdateAll(ctx, where, sets)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &PostWrite{
+			Op:       db.OpUpdateAll,
+			Changes:  &c,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
@@ -368,7 +432,20 @@ func (s *PostStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error)
 			return 0, err
 		}
 	}
-	return s.s.DelAll(ctx, where)
+	n, err := s.s.DelAll(ctx, where)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &PostWrite{
+			Op:       db.OpDelAll,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.

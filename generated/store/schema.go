@@ -23,12 +23,43 @@ var (
 	bkAccountCountryValidators   []func(string) error
 	bkAccountStatusValidators    []func(string) error
 	bkAccountCtimeDefault        func() int64
+	bkArchiveIDValidators        []func(string) error
+	bkArchiveMidValidators       []func(string) error
+	bkArchiveSenderValidators    []func(string) error
+	bkArchiveNameValidators      []func(string) error
+	bkArchiveMsgValidators       []func(string) error
 	bkAuthLoginValidators        []func(string) error
 	bkAuthNameValidators         []func(string) error
 	bkAuthTypeValidators         []func(string) error
 	bkAuthSecretValidators       []func(string) error
 	bkAuthCtimeDefault           func() int64
-	counterLabelDefault          func() string
+	bkConnectionIDValidators     []func(string) error
+	bkConnectionRefValidators    []func(string) error
+	bkConnectionTypeValidators   []func(string) error
+	bkConnectionPeerValidators   []func(string) error
+	bkConnectionNameValidators   []func(string) error
+	bkConnectionStatusValidators []func(string) error
+	bkCounterIDValidators        []func(string) error
+	bkLocationIDValidators       []func(string) error
+	bkLocationCellValidators     []func(string) error
+	bkLocationGeohashValidators  []func(string) error
+	bkMessageIDValidators        []func(string) error
+	bkMessageMidValidators       []func(string) error
+	bkMessageSenderValidators    []func(string) error
+	bkMessageNameValidators      []func(string) error
+	bkMessageMsgValidators       []func(string) error
+	bkReferenceIDValidators      []func(string) error
+	bkReferenceRefValidators     []func(string) error
+	bkReferenceTypeValidators    []func(string) error
+	bkReferencePeerValidators    []func(string) error
+	bkReferenceNameValidators    []func(string) error
+	bkReferenceStatusValidators  []func(string) error
+	bkSentIDValidators           []func(string) error
+	bkSentMidValidators          []func(string) error
+	bkSentRecipientValidators    []func(string) error
+	bkSentNameValidators         []func(string) error
+	bkSentMsgValidators          []func(string) error
+	meterLabelDefault            func() string
 	noteCreatedAtDefault         func() time.Time
 	noteUpdatedAtDefault         func() time.Time
 	noteUpdatedAtUpdateDefault   func() time.Time
@@ -56,14 +87,52 @@ func init() {
 	bkAccountCountryValidators = db.Validators[string]("bk_account", "country", bkAccountFields0[9].Descriptor().Validators)
 	bkAccountStatusValidators = db.Validators[string]("bk_account", "status", bkAccountFields0[10].Descriptor().Validators)
 	bkAccountCtimeDefault = db.Default[int64]("bk_account", "ctime", bkAccountFields0[11].Descriptor().Default)
+	bkArchiveFields0 := schema.BkArchive{}.Fields()
+	bkArchiveIDValidators = db.Validators[string]("bk_archive", "id", bkArchiveFields0[0].Descriptor().Validators)
+	bkArchiveMidValidators = db.Validators[string]("bk_archive", "mid", bkArchiveFields0[1].Descriptor().Validators)
+	bkArchiveSenderValidators = db.Validators[string]("bk_archive", "sender", bkArchiveFields0[2].Descriptor().Validators)
+	bkArchiveNameValidators = db.Validators[string]("bk_archive", "name", bkArchiveFields0[3].Descriptor().Validators)
+	bkArchiveMsgValidators = db.Validators[string]("bk_archive", "msg", bkArchiveFields0[4].Descriptor().Validators)
 	bkAuthFields0 := schema.BkAuth{}.Fields()
 	bkAuthLoginValidators = db.Validators[string]("bk_auth", "login", bkAuthFields0[0].Descriptor().Validators)
 	bkAuthNameValidators = db.Validators[string]("bk_auth", "name", bkAuthFields0[2].Descriptor().Validators)
 	bkAuthTypeValidators = db.Validators[string]("bk_auth", "type", bkAuthFields0[3].Descriptor().Validators)
 	bkAuthSecretValidators = db.Validators[string]("bk_auth", "secret", bkAuthFields0[4].Descriptor().Validators)
 	bkAuthCtimeDefault = db.Default[int64]("bk_auth", "ctime", bkAuthFields0[10].Descriptor().Default)
-	counterFields0 := schema.Counter{}.Fields()
-	counterLabelDefault = db.Default[string]("counter", "label", counterFields0[4].Descriptor().Default)
+	bkConnectionFields0 := schema.BkConnection{}.Fields()
+	bkConnectionIDValidators = db.Validators[string]("bk_connection", "id", bkConnectionFields0[0].Descriptor().Validators)
+	bkConnectionRefValidators = db.Validators[string]("bk_connection", "ref", bkConnectionFields0[1].Descriptor().Validators)
+	bkConnectionTypeValidators = db.Validators[string]("bk_connection", "type", bkConnectionFields0[2].Descriptor().Validators)
+	bkConnectionPeerValidators = db.Validators[string]("bk_connection", "peer", bkConnectionFields0[3].Descriptor().Validators)
+	bkConnectionNameValidators = db.Validators[string]("bk_connection", "name", bkConnectionFields0[4].Descriptor().Validators)
+	bkConnectionStatusValidators = db.Validators[string]("bk_connection", "status", bkConnectionFields0[5].Descriptor().Validators)
+	bkCounterFields0 := schema.BkCounter{}.Fields()
+	bkCounterIDValidators = db.Validators[string]("bk_counter", "id", bkCounterFields0[0].Descriptor().Validators)
+	bkLocationFields0 := schema.BkLocation{}.Fields()
+	bkLocationIDValidators = db.Validators[string]("bk_location", "id", bkLocationFields0[0].Descriptor().Validators)
+	bkLocationCellValidators = db.Validators[string]("bk_location", "cell", bkLocationFields0[1].Descriptor().Validators)
+	bkLocationGeohashValidators = db.Validators[string]("bk_location", "geohash", bkLocationFields0[2].Descriptor().Validators)
+	bkMessageFields0 := schema.BkMessage{}.Fields()
+	bkMessageIDValidators = db.Validators[string]("bk_message", "id", bkMessageFields0[0].Descriptor().Validators)
+	bkMessageMidValidators = db.Validators[string]("bk_message", "mid", bkMessageFields0[1].Descriptor().Validators)
+	bkMessageSenderValidators = db.Validators[string]("bk_message", "sender", bkMessageFields0[2].Descriptor().Validators)
+	bkMessageNameValidators = db.Validators[string]("bk_message", "name", bkMessageFields0[3].Descriptor().Validators)
+	bkMessageMsgValidators = db.Validators[string]("bk_message", "msg", bkMessageFields0[4].Descriptor().Validators)
+	bkReferenceFields0 := schema.BkReference{}.Fields()
+	bkReferenceIDValidators = db.Validators[string]("bk_reference", "id", bkReferenceFields0[0].Descriptor().Validators)
+	bkReferenceRefValidators = db.Validators[string]("bk_reference", "ref", bkReferenceFields0[1].Descriptor().Validators)
+	bkReferenceTypeValidators = db.Validators[string]("bk_reference", "type", bkReferenceFields0[2].Descriptor().Validators)
+	bkReferencePeerValidators = db.Validators[string]("bk_reference", "peer", bkReferenceFields0[3].Descriptor().Validators)
+	bkReferenceNameValidators = db.Validators[string]("bk_reference", "name", bkReferenceFields0[4].Descriptor().Validators)
+	bkReferenceStatusValidators = db.Validators[string]("bk_reference", "status", bkReferenceFields0[5].Descriptor().Validators)
+	bkSentFields0 := schema.BkSent{}.Fields()
+	bkSentIDValidators = db.Validators[string]("bk_sent", "id", bkSentFields0[0].Descriptor().Validators)
+	bkSentMidValidators = db.Validators[string]("bk_sent", "mid", bkSentFields0[1].Descriptor().Validators)
+	bkSentRecipientValidators = db.Validators[string]("bk_sent", "recipient", bkSentFields0[2].Descriptor().Validators)
+	bkSentNameValidators = db.Validators[string]("bk_sent", "name", bkSentFields0[3].Descriptor().Validators)
+	bkSentMsgValidators = db.Validators[string]("bk_sent", "msg", bkSentFields0[4].Descriptor().Validators)
+	meterFields0 := schema.Meter{}.Fields()
+	meterLabelDefault = db.Default[string]("meter", "label", meterFields0[4].Descriptor().Default)
 	noteFields0 := schema.Note{}.Fields()
 	noteCreatedAtDefault = db.Default[time.Time]("note", "created_at", noteFields0[1].Descriptor().Default)
 	noteUpdatedAtDefault = db.Default[time.Time]("note", "updated_at", noteFields0[2].Descriptor().Default)

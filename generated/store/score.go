@@ -228,6 +228,16 @@ func (s *ScoreStore) Add(ctx context.Context, r *Score) error {
 	if err := s.s.Add(ctx, r); err != nil {
 		return err
 	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &ScoreWrite{
+			Op:       db.OpAdd,
+			Key:      ScoreKeyOf(r),
+			Row:      r,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
 	return s.h.Written(ctx, r)
 }
 
@@ -251,6 +261,17 @@ func (s *ScoreStore) Put(ctx context.Context, r *Score, expect ...db.Cond) error
 	if err := s.s.Put(ctx, r, expect); err != nil {
 		return err
 	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &ScoreWrite{
+			Op:       db.OpPut,
+			Key:      ScoreKeyOf(r),
+			Row:      r,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
 	return s.h.Written(ctx, r)
 }
 
@@ -271,7 +292,23 @@ func (s *ScoreStore) Update(ctx context.Context, k ScoreKey, c ScoreChanges, exp
 	if err != nil {
 		return 0, err
 	}
-	return s.s.Update(ctx, args, sets, expect)
+	n, err := s.s.Update(ctx, args, sets, expect)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &ScoreWrite{
+			Op:       db.OpUpdate,
+			Key:      k,
+			Changes:  &c,
+			Where:    expect,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // Incr adds d to the counter columns of the row with key k, creating the row
@@ -297,6 +334,17 @@ func (s *ScoreStore) Incr(ctx context.Context, k ScoreKey, d ScoreIncr, expect .
 	if err != nil {
 		return nil, err
 	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &ScoreWrite{
+			Op:       db.OpIncr,
+			Key:      k,
+			Row:      got,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return nil, err
+		}
+	}
 	return got, s.h.Written(ctx, got)
 }
 
@@ -314,7 +362,19 @@ func (s *ScoreStore) Del(ctx context.Context, k ScoreKey) error {
 	if err != nil {
 		return err
 	}
-	return s.s.Del(ctx, args)
+	if err := s.s.Del(ctx, args); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &ScoreWrite{
+			Op:       db.OpDel,
+			Key:      k,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
@@ -360,7 +420,22 @@ func (s *ScoreStore) UpdateAll(ctx context.Context, c ScoreChanges, where ...db.
 	if err != nil {
 		return 0, err
 	}
-	return s.s.UpdateAll(ctx, where, sets)
+	n, err := s.s.UpdateAll(ctx, where, sets)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &ScoreWrite{
+			Op:       db.OpUpdateAll,
+			Changes:  &c,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
@@ -374,7 +449,20 @@ func (s *ScoreStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error
 			return 0, err
 		}
 	}
-	return s.s.DelAll(ctx, where)
+	n, err := s.s.DelAll(ctx, where)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &ScoreWrite{
+			Op:       db.OpDelAll,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.

@@ -212,6 +212,16 @@ func (s *StatStore) Add(ctx context.Context, r *Stat) error {
 	if err := s.s.Add(ctx, r); err != nil {
 		return err
 	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &StatWrite{
+			Op:       db.OpAdd,
+			Key:      StatKeyOf(r),
+			Row:      r,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
 	return s.h.Written(ctx, r)
 }
 
@@ -235,6 +245,17 @@ func (s *StatStore) Put(ctx context.Context, r *Stat, expect ...db.Cond) error {
 	if err := s.s.Put(ctx, r, expect); err != nil {
 		return err
 	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &StatWrite{
+			Op:       db.OpPut,
+			Key:      StatKeyOf(r),
+			Row:      r,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
 	return s.h.Written(ctx, r)
 }
 
@@ -255,7 +276,23 @@ func (s *StatStore) Update(ctx context.Context, k StatKey, c StatChanges, expect
 	if err != nil {
 		return 0, err
 	}
-	return s.s.Update(ctx, args, sets, expect)
+	n, err := s.s.Update(ctx, args, sets, expect)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &StatWrite{
+			Op:       db.OpUpdate,
+			Key:      k,
+			Changes:  &c,
+			Where:    expect,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // Incr adds d to the counter columns of the row with key k, creating the row
@@ -281,6 +318,17 @@ func (s *StatStore) Incr(ctx context.Context, k StatKey, d StatIncr, expect ...d
 	if err != nil {
 		return nil, err
 	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &StatWrite{
+			Op:       db.OpIncr,
+			Key:      k,
+			Row:      got,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return nil, err
+		}
+	}
 	return got, s.h.Written(ctx, got)
 }
 
@@ -298,7 +346,19 @@ func (s *StatStore) Del(ctx context.Context, k StatKey) error {
 	if err != nil {
 		return err
 	}
-	return s.s.Del(ctx, args)
+	if err := s.s.Del(ctx, args); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &StatWrite{
+			Op:       db.OpDel,
+			Key:      k,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
@@ -344,7 +404,22 @@ func (s *StatStore) UpdateAll(ctx context.Context, c StatChanges, where ...db.Co
 	if err != nil {
 		return 0, err
 	}
-	return s.s.UpdateAll(ctx, where, sets)
+	n, err := s.s.UpdateAll(ctx, where, sets)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &StatWrite{
+			Op:       db.OpUpdateAll,
+			Changes:  &c,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
@@ -358,7 +433,20 @@ func (s *StatStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error)
 			return 0, err
 		}
 	}
-	return s.s.DelAll(ctx, where)
+	n, err := s.s.DelAll(ctx, where)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &StatWrite{
+			Op:       db.OpDelAll,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.

@@ -11,67 +11,95 @@ import (
 // Hooks are the row hooks of every table on one pool: an application registers its
 // rules on them at start, before the first request (the hooks file of its main package).
 type Hooks struct {
-	Album     *AlbumHooks
-	BkAccount *BkAccountHooks
-	BkAuth    *BkAuthHooks
-	Bookmark  *BookmarkHooks
-	Counter   *CounterHooks
-	Note      *NoteHooks
-	Photo     *PhotoHooks
-	Post      *PostHooks
-	Score     *ScoreHooks
-	Stat      *StatHooks
-	Todo      *TodoHooks
+	Album        *AlbumHooks
+	BkAccount    *BkAccountHooks
+	BkArchive    *BkArchiveHooks
+	BkAuth       *BkAuthHooks
+	BkConnection *BkConnectionHooks
+	BkCounter    *BkCounterHooks
+	BkLocation   *BkLocationHooks
+	BkMessage    *BkMessageHooks
+	BkReference  *BkReferenceHooks
+	BkSent       *BkSentHooks
+	Bookmark     *BookmarkHooks
+	Meter        *MeterHooks
+	Note         *NoteHooks
+	Photo        *PhotoHooks
+	Post         *PostHooks
+	Score        *ScoreHooks
+	Stat         *StatHooks
+	Todo         *TodoHooks
 }
 
 // HooksOn returns the row hooks of the tables on pool p: the same hooks every store on p runs.
 func HooksOn(p *db.Pool) *Hooks {
 	return &Hooks{
-		Album:     db.HooksOf[Album, AlbumKey, AlbumChanges](p, "album"),
-		BkAccount: db.HooksOf[BkAccount, BkAccountKey, BkAccountChanges](p, "bk_account"),
-		BkAuth:    db.HooksOf[BkAuth, BkAuthKey, BkAuthChanges](p, "bk_auth"),
-		Bookmark:  db.HooksOf[Bookmark, BookmarkKey, BookmarkChanges](p, "bookmark"),
-		Counter:   db.HooksOf[Counter, CounterKey, CounterChanges](p, "counter"),
-		Note:      db.HooksOf[Note, NoteKey, NoteChanges](p, "note"),
-		Photo:     db.HooksOf[Photo, PhotoKey, PhotoChanges](p, "photo"),
-		Post:      db.HooksOf[Post, PostKey, PostChanges](p, "post"),
-		Score:     db.HooksOf[Score, ScoreKey, ScoreChanges](p, "score"),
-		Stat:      db.HooksOf[Stat, StatKey, StatChanges](p, "stat"),
-		Todo:      db.HooksOf[Todo, TodoKey, TodoChanges](p, "todo"),
+		Album:        db.HooksOf[Album, AlbumKey, AlbumChanges](p, "album"),
+		BkAccount:    db.HooksOf[BkAccount, BkAccountKey, BkAccountChanges](p, "bk_account"),
+		BkArchive:    db.HooksOf[BkArchive, BkArchiveKey, BkArchiveChanges](p, "bk_archive"),
+		BkAuth:       db.HooksOf[BkAuth, BkAuthKey, BkAuthChanges](p, "bk_auth"),
+		BkConnection: db.HooksOf[BkConnection, BkConnectionKey, BkConnectionChanges](p, "bk_connection"),
+		BkCounter:    db.HooksOf[BkCounter, BkCounterKey, BkCounterChanges](p, "bk_counter"),
+		BkLocation:   db.HooksOf[BkLocation, BkLocationKey, BkLocationChanges](p, "bk_location"),
+		BkMessage:    db.HooksOf[BkMessage, BkMessageKey, BkMessageChanges](p, "bk_message"),
+		BkReference:  db.HooksOf[BkReference, BkReferenceKey, BkReferenceChanges](p, "bk_reference"),
+		BkSent:       db.HooksOf[BkSent, BkSentKey, BkSentChanges](p, "bk_sent"),
+		Bookmark:     db.HooksOf[Bookmark, BookmarkKey, BookmarkChanges](p, "bookmark"),
+		Meter:        db.HooksOf[Meter, MeterKey, MeterChanges](p, "meter"),
+		Note:         db.HooksOf[Note, NoteKey, NoteChanges](p, "note"),
+		Photo:        db.HooksOf[Photo, PhotoKey, PhotoChanges](p, "photo"),
+		Post:         db.HooksOf[Post, PostKey, PostChanges](p, "post"),
+		Score:        db.HooksOf[Score, ScoreKey, ScoreChanges](p, "score"),
+		Stat:         db.HooksOf[Stat, StatKey, StatChanges](p, "stat"),
+		Todo:         db.HooksOf[Todo, TodoKey, TodoChanges](p, "todo"),
 	}
 }
 
 // Store holds the store of every table on one pool.
 type Store struct {
-	Pool      *db.Pool
-	Album     *AlbumStore
-	BkAccount *BkAccountStore
-	BkAuth    *BkAuthStore
-	Bookmark  *BookmarkStore
-	Counter   *CounterStore
-	Note      *NoteStore
-	Photo     *PhotoStore
-	Post      *PostStore
-	Score     *ScoreStore
-	Stat      *StatStore
-	Todo      *TodoStore
+	Pool         *db.Pool
+	Album        *AlbumStore
+	BkAccount    *BkAccountStore
+	BkArchive    *BkArchiveStore
+	BkAuth       *BkAuthStore
+	BkConnection *BkConnectionStore
+	BkCounter    *BkCounterStore
+	BkLocation   *BkLocationStore
+	BkMessage    *BkMessageStore
+	BkReference  *BkReferenceStore
+	BkSent       *BkSentStore
+	Bookmark     *BookmarkStore
+	Meter        *MeterStore
+	Note         *NoteStore
+	Photo        *PhotoStore
+	Post         *PostStore
+	Score        *ScoreStore
+	Stat         *StatStore
+	Todo         *TodoStore
 }
 
 // New returns the stores of every table on pool p.
 func New(p *db.Pool) *Store {
 	return &Store{
-		Album:     NewAlbumStore(p),
-		BkAccount: NewBkAccountStore(p),
-		BkAuth:    NewBkAuthStore(p),
-		Bookmark:  NewBookmarkStore(p),
-		Counter:   NewCounterStore(p),
-		Note:      NewNoteStore(p),
-		Photo:     NewPhotoStore(p),
-		Pool:      p,
-		Post:      NewPostStore(p),
-		Score:     NewScoreStore(p),
-		Stat:      NewStatStore(p),
-		Todo:      NewTodoStore(p),
+		Album:        NewAlbumStore(p),
+		BkAccount:    NewBkAccountStore(p),
+		BkArchive:    NewBkArchiveStore(p),
+		BkAuth:       NewBkAuthStore(p),
+		BkConnection: NewBkConnectionStore(p),
+		BkCounter:    NewBkCounterStore(p),
+		BkLocation:   NewBkLocationStore(p),
+		BkMessage:    NewBkMessageStore(p),
+		BkReference:  NewBkReferenceStore(p),
+		BkSent:       NewBkSentStore(p),
+		Bookmark:     NewBookmarkStore(p),
+		Meter:        NewMeterStore(p),
+		Note:         NewNoteStore(p),
+		Photo:        NewPhotoStore(p),
+		Pool:         p,
+		Post:         NewPostStore(p),
+		Score:        NewScoreStore(p),
+		Stat:         NewStatStore(p),
+		Todo:         NewTodoStore(p),
 	}
 }
 
@@ -83,13 +111,34 @@ func (s *Store) CreateTables(ctx context.Context) error {
 	if err := s.BkAccount.CreateTable(ctx); err != nil {
 		return err
 	}
+	if err := s.BkArchive.CreateTable(ctx); err != nil {
+		return err
+	}
 	if err := s.BkAuth.CreateTable(ctx); err != nil {
+		return err
+	}
+	if err := s.BkConnection.CreateTable(ctx); err != nil {
+		return err
+	}
+	if err := s.BkCounter.CreateTable(ctx); err != nil {
+		return err
+	}
+	if err := s.BkLocation.CreateTable(ctx); err != nil {
+		return err
+	}
+	if err := s.BkMessage.CreateTable(ctx); err != nil {
+		return err
+	}
+	if err := s.BkReference.CreateTable(ctx); err != nil {
+		return err
+	}
+	if err := s.BkSent.CreateTable(ctx); err != nil {
 		return err
 	}
 	if err := s.Bookmark.CreateTable(ctx); err != nil {
 		return err
 	}
-	if err := s.Counter.CreateTable(ctx); err != nil {
+	if err := s.Meter.CreateTable(ctx); err != nil {
 		return err
 	}
 	if err := s.Note.CreateTable(ctx); err != nil {
@@ -115,8 +164,8 @@ func (s *Store) CreateTables(ctx context.Context) error {
 
 // Infos describes every table, for introspection.
 func Infos() []db.TableInfo {
-	return []db.TableInfo{AlbumTable.Info(), BkAccountTable.Info(), BkAuthTable.Info(), BookmarkTable.Info(), CounterTable.Info(), NoteTable.Info(), PhotoTable.Info(), PostTable.Info(), ScoreTable.Info(), StatTable.Info(), TodoTable.Info()}
+	return []db.TableInfo{AlbumTable.Info(), BkAccountTable.Info(), BkArchiveTable.Info(), BkAuthTable.Info(), BkConnectionTable.Info(), BkCounterTable.Info(), BkLocationTable.Info(), BkMessageTable.Info(), BkReferenceTable.Info(), BkSentTable.Info(), BookmarkTable.Info(), MeterTable.Info(), NoteTable.Info(), PhotoTable.Info(), PostTable.Info(), ScoreTable.Info(), StatTable.Info(), TodoTable.Info()}
 }
 
 // Tables lists the names of the tables, in schema order.
-var Tables = []string{"album", "bk_account", "bk_auth", "bookmark", "counter", "note", "photo", "post", "score", "stat", "todo"}
+var Tables = []string{"album", "bk_account", "bk_archive", "bk_auth", "bk_connection", "bk_counter", "bk_location", "bk_message", "bk_reference", "bk_sent", "bookmark", "meter", "note", "photo", "post", "score", "stat", "todo"}

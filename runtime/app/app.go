@@ -78,6 +78,29 @@ type App struct {
 	// Web are the browser client's files embedded in the binary (go:embed),
 	// served after those of -api-web-dir; nil: none.
 	Web fs.FS
+	// Modules are the backendjs modules the schema opts into (generated:
+	// counters, connections, messages, locations, account events); nil:
+	// none.
+	Modules *Modules
+}
+
+// Modules is what the generated modules give the runtime.
+type Modules struct {
+	Params []config.Var // theirs, beside the application's
+	// Hooks registers their row hooks on a pool (what follows from an
+	// account's creation, change and deletion), in every role, once the
+	// bus their events go on is open.
+	Hooks func(p *db.Pool, bus pubsub.Bus)
+	// Routes registers their routes (web role).
+	Routes func(p *db.Pool, bus pubsub.Bus, mux *http.ServeMux)
+}
+
+// params are the application's parameters and its modules'.
+func (a *App) params() []config.Var {
+	if a.Modules == nil {
+		return a.Params
+	}
+	return append(append([]config.Var(nil), a.Params...), a.Modules.Params...)
 }
 
 // roles are the commands of the binary.
@@ -114,7 +137,8 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	lv := new(slog.LevelVar)
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
 	slog.SetDefault(logger)
-	params, st := declare(a.Params)
+	appParams := a.params()
+	params, st := declare(appParams)
 	home := homeOf(args)
 	rest, problems, err := params.Load(home, os.Environ(), args)
 	flags := args[:len(args)-len(rest)]
@@ -198,7 +222,7 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		}
 		defer unlock()
 	}
-	go watchConfig(ctx, home, flags, params, a.Params, lc, time.Second)
+	go watchConfig(ctx, home, flags, params, appParams, lc, time.Second)
 	switch role {
 	case "worker", "master":
 		err = a.worker(ctx, srv)
@@ -352,6 +376,9 @@ func (s *services) open(ctx context.Context, a *App) error {
 	}
 	s.stop = append(s.stop, func() { s.rows.Close() })
 	pools.UseCache(s.rows) // before any store is made
+	if a.Modules != nil && a.Modules.Hooks != nil {
+		a.Modules.Hooks(s.pool, s.bus)
+	}
 	var specs []jobs.Spec
 	if a.Jobs != nil {
 		specs = a.Jobs(s.pool)
@@ -463,6 +490,9 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 	checker.Routes(mux, web.Error)
 	if a.Routes != nil {
 		a.Routes(pool, mux, accounts) // changes through /account/* update the cache at once
+	}
+	if a.Modules != nil && a.Modules.Routes != nil {
+		a.Modules.Routes(pool, bus, mux)
 	}
 	if a.Custom != nil {
 		a.Custom(pool, mux)

@@ -188,6 +188,9 @@ func (a *App) shell(ctx context.Context, dbc db.Config, pc pubsub.Config, jc job
 	if err != nil {
 		return fail(fmt.Errorf("pubsub: %w", err))
 	}
+	if a.Modules != nil && a.Modules.Hooks != nil {
+		a.Modules.Hooks(pools.Default, bus)
+	}
 	defer bus.Close()
 	accounts := a.sharedAccounts(pools.Default, bus)
 	hash := ""
@@ -322,6 +325,9 @@ func (a *App) shellJob(ctx context.Context, cmd string, dbc db.Config, jc jobs.C
 		return err
 	}
 	defer pools.Close()
+	if a.Modules != nil && a.Modules.Hooks != nil {
+		a.Modules.Hooks(pools.Default, nil) // a job's writes: no events from the shell
+	}
 	var specs []jobs.Spec
 	if a.Jobs != nil {
 		specs = a.Jobs(pools.Default)

@@ -21,6 +21,9 @@ type Write[R, K, C any] struct {
 	// Where are the rows UpdateAll and DelAll change, or the conditions a
 	// Put, Update or Incr expects.
 	Where []Cond
+	// Affected is, for the hooks after a write (AfterWrite), the rows it
+	// changed: Update, UpdateAll and DelAll count them; the others are 1.
+	Affected int64
 }
 
 // Hooks are the application's rules on one table, run by its generated
@@ -31,6 +34,7 @@ type Write[R, K, C any] struct {
 type Hooks[R, K, C any] struct {
 	table   string
 	writes  []writeHook[R, K, C]
+	afters  []writeHook[R, K, C]
 	fills   []func(ctx context.Context, r *R) error
 	filters []func(ctx context.Context, r *R) (keep bool, err error)
 }
@@ -48,6 +52,29 @@ func (h *Hooks[R, K, C]) OnWrite(f func(ctx context.Context, w *Write[R, K, C]) 
 		bits |= 1 << op
 	}
 	h.writes = append(h.writes, writeHook[R, K, C]{ops: bits, f: f})
+}
+
+// AfterWrite runs f after every write of the table that succeeded, or
+// after those of ops only, with the write as the store made it (Row with
+// its generated columns, Affected): for what follows from a write, such as
+// a row of another table created with this one. The write is made; an
+// error of f is the caller's error all the same (the first one stops the
+// others).
+func (h *Hooks[R, K, C]) AfterWrite(f func(ctx context.Context, w *Write[R, K, C]) error, ops ...WriteOp) {
+	var bits uint16
+	for _, op := range ops {
+		bits |= 1 << op
+	}
+	h.afters = append(h.afters, writeHook[R, K, C]{ops: bits, f: f})
+}
+
+// Afters reports whether any AfterWrite hook is registered (generated
+// stores build the Write only then).
+func (h *Hooks[R, K, C]) Afters() bool { return h != nil && len(h.afters) > 0 }
+
+// After runs the AfterWrite hooks of w.Op.
+func (h *Hooks[R, K, C]) After(ctx context.Context, w *Write[R, K, C]) error {
+	return run(ctx, h.afters, w)
 }
 
 // OnRead runs f on every row the store returns (Get, List, Select, and
@@ -74,7 +101,11 @@ func (h *Hooks[R, K, C]) reading() bool { return h != nil && len(h.fills)+len(h.
 
 // Write runs the write hooks of w.Op in the order they were registered.
 func (h *Hooks[R, K, C]) Write(ctx context.Context, w *Write[R, K, C]) error {
-	for _, wh := range h.writes {
+	return run(ctx, h.writes, w)
+}
+
+func run[R, K, C any](ctx context.Context, hooks []writeHook[R, K, C], w *Write[R, K, C]) error {
+	for _, wh := range hooks {
 		if wh.ops != 0 && wh.ops&(1<<w.Op) == 0 {
 			continue
 		}

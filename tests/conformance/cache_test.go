@@ -33,12 +33,12 @@ func TestCache(t *testing.T) {
 			}
 			c := p.Cache()
 			id := fmt.Sprintf("c%d", time.Now().UnixNano())
-			key := store.CounterKey{ID: id}
+			key := store.MeterKey{ID: id}
 			// get reports the row and whether it came from the cache
-			get := func(want string) *store.Counter {
+			get := func(want string) *store.Meter {
 				t.Helper()
 				before := c.Stats().Hits
-				r, err := st.Counter.Get(ctx, key)
+				r, err := st.Meter.Get(ctx, key)
 				if err != nil {
 					t.Fatalf("%s: %v", want, err)
 				}
@@ -48,7 +48,7 @@ func TestCache(t *testing.T) {
 				return r
 			}
 
-			if _, err := st.Counter.Incr(ctx, key, store.CounterIncr{Likes: 1}); err != nil {
+			if _, err := st.Meter.Incr(ctx, key, store.MeterIncr{Likes: 1}); err != nil {
 				t.Fatal(err)
 			}
 			if r := get("miss"); r.Likes != 1 {
@@ -67,23 +67,23 @@ func TestCache(t *testing.T) {
 			writes := []struct {
 				name  string
 				write func() error
-				check func(r *store.Counter) bool
+				check func(r *store.Meter) bool
 			}{
 				{"incr", func() error {
-					_, err := st.Counter.Incr(ctx, key, store.CounterIncr{Likes: 10})
+					_, err := st.Meter.Incr(ctx, key, store.MeterIncr{Likes: 10})
 					return err
-				}, func(r *store.Counter) bool { return r.Likes == 11 }},
+				}, func(r *store.Meter) bool { return r.Likes == 11 }},
 				{"update", func() error {
-					_, err := st.Counter.Update(ctx, key, store.CounterChanges{Label: db.Some("updated")})
+					_, err := st.Meter.Update(ctx, key, store.MeterChanges{Label: db.Some("updated")})
 					return err
-				}, func(r *store.Counter) bool { return r.Label == "updated" }},
+				}, func(r *store.Meter) bool { return r.Label == "updated" }},
 				{"put", func() error {
-					return st.Counter.Put(ctx, &store.Counter{ID: id, Likes: 5, Label: "put"})
-				}, func(r *store.Counter) bool { return r.Likes == 5 && r.Label == "put" }},
+					return st.Meter.Put(ctx, &store.Meter{ID: id, Likes: 5, Label: "put"})
+				}, func(r *store.Meter) bool { return r.Likes == 5 && r.Label == "put" }},
 				{"update-all", func() error {
-					_, err := st.Counter.UpdateAll(ctx, store.CounterChanges{Label: db.Some("all")}, store.CounterCols.ID.Eq(id))
+					_, err := st.Meter.UpdateAll(ctx, store.MeterChanges{Label: db.Some("all")}, store.MeterCols.ID.Eq(id))
 					return err
-				}, func(r *store.Counter) bool { return r.Label == "all" }},
+				}, func(r *store.Meter) bool { return r.Label == "all" }},
 			}
 			for _, w := range writes {
 				get("hit")
@@ -95,19 +95,19 @@ func TestCache(t *testing.T) {
 				}
 			}
 			get("hit")
-			if err := st.Counter.Del(ctx, key); err != nil {
+			if err := st.Meter.Del(ctx, key); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.Counter.Get(ctx, key); !errors.Is(err, db.ErrNotFound) {
+			if _, err := st.Meter.Get(ctx, key); !errors.Is(err, db.ErrNotFound) {
 				t.Fatalf("after del: %v", err)
 			}
-			st.Counter.Incr(ctx, key, store.CounterIncr{Likes: 1})
+			st.Meter.Incr(ctx, key, store.MeterIncr{Likes: 1})
 			get("miss")
 			get("hit")
-			if _, err := st.Counter.DelAll(ctx, store.CounterCols.ID.Eq(id)); err != nil {
+			if _, err := st.Meter.DelAll(ctx, store.MeterCols.ID.Eq(id)); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.Counter.Get(ctx, key); !errors.Is(err, db.ErrNotFound) {
+			if _, err := st.Meter.Get(ctx, key); !errors.Is(err, db.ErrNotFound) {
 				t.Fatalf("after del-all: %v", err)
 			}
 		})
@@ -129,8 +129,8 @@ func TestCacheSingleFlight(t *testing.T) {
 	if err := st.CreateTables(ctx); err != nil {
 		t.Fatal(err)
 	}
-	key := store.CounterKey{ID: "sf"}
-	st.Counter.Incr(ctx, key, store.CounterIncr{Likes: 1})
+	key := store.MeterKey{ID: "sf"}
+	st.Meter.Incr(ctx, key, store.MeterIncr{Likes: 1})
 	synctest.Test(t, func(t *testing.T) {
 		c.release = make(chan struct{})
 		var wg sync.WaitGroup
@@ -138,7 +138,7 @@ func TestCacheSingleFlight(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if r, err := st.Counter.Get(ctx, key); err != nil || r.Likes != 1 {
+				if r, err := st.Meter.Get(ctx, key); err != nil || r.Likes != 1 {
 					t.Errorf("get: %v %v", r, err)
 				}
 			}()

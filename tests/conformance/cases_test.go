@@ -408,19 +408,19 @@ var cases = []tcase{
 	// --- Incr
 	{"incr/creates a missing row", func(t *testing.T, e *env) {
 		id := e.uid(t)
-		r, err := e.st.Counter.Incr(e.ctx, store.CounterKey{ID: id}, store.CounterIncr{Likes: 2})
+		r, err := e.st.Meter.Incr(e.ctx, store.MeterKey{ID: id}, store.MeterIncr{Likes: 2})
 		ok(t, err)
 		eq(t, [3]any{r.Likes, r.Views, r.Score}, [3]any{int64(2), int64(0), 0.0}, "counters")
 		eq(t, r.Label, "new", "label default")
-		got, err := e.st.Counter.Get(e.ctx, store.CounterKey{ID: id})
+		got, err := e.st.Meter.Get(e.ctx, store.MeterKey{ID: id})
 		ok(t, err)
 		eq(t, got.Likes, int64(2), "stored likes")
 	}},
 	{"incr/adds and subtracts", func(t *testing.T, e *env) {
-		k := store.CounterKey{ID: e.uid(t)}
-		_, err := e.st.Counter.Incr(e.ctx, k, store.CounterIncr{Likes: 5, Views: 1, Score: 0.5})
+		k := store.MeterKey{ID: e.uid(t)}
+		_, err := e.st.Meter.Incr(e.ctx, k, store.MeterIncr{Likes: 5, Views: 1, Score: 0.5})
 		ok(t, err)
-		r, err := e.st.Counter.Incr(e.ctx, k, store.CounterIncr{Likes: -2, Views: 10, Score: 0.25})
+		r, err := e.st.Meter.Incr(e.ctx, k, store.MeterIncr{Likes: -2, Views: 10, Score: 0.25})
 		ok(t, err)
 		eq(t, [3]any{r.Likes, r.Views, r.Score}, [3]any{int64(3), int64(11), 0.75}, "counters")
 	}},
@@ -485,10 +485,10 @@ var cases = []tcase{
 	}},
 	{"incr/keeps other columns and bumps now", func(t *testing.T, e *env) {
 		id := e.uid(t)
-		c := &store.Counter{ID: id, Label: "mine", Likes: 1}
-		ok(t, e.st.Counter.Add(e.ctx, c))
+		c := &store.Meter{ID: id, Label: "mine", Likes: 1}
+		ok(t, e.st.Meter.Add(e.ctx, c))
 		time.Sleep(2 * time.Millisecond)
-		r, err := e.st.Counter.Incr(e.ctx, store.CounterKey{ID: id}, store.CounterIncr{Likes: 1})
+		r, err := e.st.Meter.Incr(e.ctx, store.MeterKey{ID: id}, store.MeterIncr{Likes: 1})
 		ok(t, err)
 		eq(t, r.Label, "mine", "label")
 		eq(t, r.Likes, int64(2), "likes")
@@ -497,38 +497,38 @@ var cases = []tcase{
 		}
 	}},
 	{"incr/concurrent increments are all counted", func(t *testing.T, e *env) {
-		k := store.CounterKey{ID: e.uid(t)}
+		k := store.MeterKey{ID: e.uid(t)}
 		var wg sync.WaitGroup
 		for i := 0; i < 20; i++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := e.st.Counter.Incr(e.ctx, k, store.CounterIncr{Views: 1}); err != nil {
+				if _, err := e.st.Meter.Incr(e.ctx, k, store.MeterIncr{Views: 1}); err != nil {
 					t.Error(err)
 				}
 			}()
 		}
 		wg.Wait()
-		got, err := e.st.Counter.Get(e.ctx, k)
+		got, err := e.st.Meter.Get(e.ctx, k)
 		ok(t, err)
 		eq(t, got.Views, int64(20), "views")
 	}},
 	{"incr/overflow is refused and writes nothing", func(t *testing.T, e *env) {
-		k := store.CounterKey{ID: e.uid(t)}
-		_, err := e.st.Counter.Incr(e.ctx, k, store.CounterIncr{Likes: math.MaxInt64 - 1})
+		k := store.MeterKey{ID: e.uid(t)}
+		_, err := e.st.Meter.Incr(e.ctx, k, store.MeterIncr{Likes: math.MaxInt64 - 1})
 		ok(t, err)
-		_, err = e.st.Counter.Incr(e.ctx, k, store.CounterIncr{Likes: 2, Views: 1})
+		_, err = e.st.Meter.Incr(e.ctx, k, store.MeterIncr{Likes: 2, Views: 1})
 		isErr(t, err, db.ErrOverflow)
-		r, err := e.st.Counter.Incr(e.ctx, k, store.CounterIncr{Likes: 1})
+		r, err := e.st.Meter.Incr(e.ctx, k, store.MeterIncr{Likes: 1})
 		ok(t, err)
 		eq(t, [2]int64{r.Likes, r.Views}, [2]int64{math.MaxInt64, 0}, "counters")
-		_, err = e.st.Counter.Incr(e.ctx, k, store.CounterIncr{Likes: math.MinInt64})
+		_, err = e.st.Meter.Incr(e.ctx, k, store.MeterIncr{Likes: math.MinInt64})
 		ok(t, err) // -1
-		_, err = e.st.Counter.Incr(e.ctx, k, store.CounterIncr{Likes: math.MinInt64})
+		_, err = e.st.Meter.Incr(e.ctx, k, store.MeterIncr{Likes: math.MinInt64})
 		isErr(t, err, db.ErrOverflow)
 	}},
 	{"incr/missing key", func(t *testing.T, e *env) {
-		_, err := e.st.Counter.Incr(e.ctx, store.CounterKey{}, store.CounterIncr{Likes: 1})
+		_, err := e.st.Meter.Incr(e.ctx, store.MeterKey{}, store.MeterIncr{Likes: 1})
 		invalid(t, err, "id")
 	}},
 

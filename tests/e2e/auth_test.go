@@ -45,7 +45,7 @@ func (s *server) signed(t *testing.T, login, secret, method, path, ctype string,
 }
 
 func TestAuth(t *testing.T) {
-	args := []string{"-home", t.TempDir(), "-api-allow-admin", "^/counter/", "-api-deny-path", "^/note/", "-api-allow-path", "^/album/get$",
+	args := []string{"-home", t.TempDir(), "-api-allow-admin", "^/meter/", "-api-deny-path", "^/note/", "-api-allow-path", "^/album/get$",
 		"-api-allow-account-editor", "^/album/", "-api-deny-account-guest", "^/photo/"}
 	s := start(t, args...)
 	shell(t, args, "account-add", "-login", "bob", "-secret", "bobs-secret")
@@ -133,10 +133,10 @@ func TestAuth(t *testing.T) {
 			return unsigned.do(req)
 		}, 416, "Invalid request"},
 		{"admin path, not an admin", func(t *testing.T) reply {
-			return s.signed(t, "bob", "bobs-secret", "GET", "/counter/incr?id=c&likes=1", "", nil, sec, nil)
+			return s.signed(t, "bob", "bobs-secret", "GET", "/meter/incr?id=c&likes=1", "", nil, sec, nil)
 		}, 401, "Restricted access"},
 		{"admin path, admin", func(t *testing.T) reply {
-			return s.signed(t, adminLogin, adminSecret, "GET", "/counter/incr?id=c&likes=1", "", nil, sec, nil)
+			return s.signed(t, adminLogin, adminSecret, "GET", "/meter/incr?id=c&likes=1", "", nil, sec, nil)
 		}, 200, ""},
 		{"allow-account: not of the type", func(t *testing.T) reply {
 			return s.signed(t, "bob", "bobs-secret", "GET", "/album/select?id=x", "", nil, sec, nil)

@@ -215,8 +215,8 @@ var restCases = []restCase{
 	}},
 	{"counters", func(t *testing.T, s *server, _ string) {
 		id := uniq(t, "c")
-		want(t, s.get("/counter/incr", q("id", id, "likes", "2")), 200)
-		r := s.postJSON("/counter/incr", map[string]any{"id": id, "likes": -1, "views": 5, "score": 0.5})
+		want(t, s.get("/meter/incr", q("id", id, "likes", "2")), 200)
+		r := s.postJSON("/meter/incr", map[string]any{"id": id, "likes": -1, "views": 5, "score": 0.5})
 		want(t, r, 200)
 		if r.num("likes") != 1 || r.num("views") != 5 || r.num("score") != 0.5 || r.str("label") != "new" {
 			t.Fatalf("incr %s", r.raw)

@@ -42,7 +42,7 @@ func TestDecodeErrors(t *testing.T) {
 				{"query twice", s.get("/photo/add", url.Values{"album_id": {"a"}, "width": {"1", "2"}}), "photo.width: given more than once"},
 				{"query control", s.get("/photo/select", url.Values{"_count": {"abc"}}), `_count: "abc" is not an integer`},
 				{"query control bool", s.get("/photo/select", url.Values{"_total": {"2"}}), `_total: "2" is not true or false`},
-				{"query counter", s.get("/counter/incr", url.Values{"id": {"x"}, "likes": {"abc"}}), `counter.likes: "abc" is not an integer`},
+				{"query counter", s.get("/meter/incr", url.Values{"id": {"x"}, "likes": {"abc"}}), `meter.likes: "abc" is not an integer`},
 				{"form int", form("width=abc"), `photo.width: "abc" is not an integer`},
 				{"form range", form("size=99999999999999999999999"), "photo.size: \"99999999999999999999999\" is out of range"},
 				{"form twice", form("width=1&width=2"), "photo.width: given more than once"},

@@ -47,7 +47,7 @@ func TestDocInChromium(t *testing.T) {
 	browser := chromium(t)
 	s := start(t, "-home", t.TempDir())
 	dom := dumpDOM(t, browser, s.base+"/doc", 3*time.Second)
-	for _, want := range []string{"<title>bkapp API</title>", `<section id="photo">`, "/photo/select", "/counter/incr", `href="/openapi.yaml"`} {
+	for _, want := range []string{"<title>bkapp API</title>", `<section id="photo">`, "/photo/select", "/meter/incr", `href="/openapi.yaml"`} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("the rendered page lacks %q", want)
 		}

@@ -348,12 +348,12 @@ func TestBadInputIsA4xx(t *testing.T) {
 		t.Run(backend, func(t *testing.T) {
 			s, dan, _, _ := hostileSetup(t, backend)
 			id := uniq(t, "c")
-			want(t, s.get("/counter/incr", q("id", id, "likes", fmt.Sprint(int64(math.MaxInt64)))), 200)
-			r := s.get("/counter/incr", q("id", id, "likes", "1"))
+			want(t, s.get("/meter/incr", q("id", id, "likes", fmt.Sprint(int64(math.MaxInt64)))), 200)
+			r := s.get("/meter/incr", q("id", id, "likes", "1"))
 			if want(t, r, 400); r.str("code") != "Overflow" {
 				t.Fatalf("overflow: %s", r.raw)
 			}
-			if r := s.get("/counter/get", q("id", id)); r.num("likes") != math.MaxInt64 {
+			if r := s.get("/meter/get", q("id", id)); r.num("likes") != math.MaxInt64 {
 				t.Fatalf("after the refused overflow: %s", r.raw)
 			}
 			if backend == "dynamodb" {

@@ -62,7 +62,7 @@ func (s *server) waitLikes(t *testing.T, id string, want float64, within time.Du
 	t.Helper()
 	var got float64
 	for end := time.Now().Add(within); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
-		if r := s.get("/counter/get", url.Values{"id": {id}}); r.status == 200 {
+		if r := s.get("/meter/get", url.Values{"id": {id}}); r.status == 200 {
 			if got = r.num("likes"); got >= want {
 				return got
 			}
@@ -85,7 +85,7 @@ func TestJobsLocal(t *testing.T) {
 	}
 	s.waitLikes(t, "j1", 2, 10*time.Second)
 	time.Sleep(200 * time.Millisecond)
-	if got := s.get("/counter/get", url.Values{"id": {"j1"}}).num("likes"); got != 2 {
+	if got := s.get("/meter/get", url.Values{"id": {"j1"}}).num("likes"); got != 2 {
 		t.Fatalf("the job ran more than once: likes %v", got)
 	}
 	// form style, as backendjs clients send it
@@ -184,12 +184,12 @@ func TestJobsRedisWorkers(t *testing.T) {
 	time.Sleep(1500 * time.Millisecond) // taken and running
 	w1.cmd.Process.Kill()
 	w1.cmd.Wait()
-	if got := s.get("/counter/get", map[string][]string{"id": {"killed"}}); got.status != 404 {
+	if got := s.get("/meter/get", map[string][]string{"id": {"killed"}}); got.status != 404 {
 		t.Fatalf("the job finished before its worker was killed: %s", got.raw)
 	}
 	startWorker(t, args...)
 	s.waitLikes(t, "killed", 1, 150*time.Second)
-	if got := s.get("/counter/get", map[string][]string{"id": {"once"}}).num("likes"); got != 1 {
+	if got := s.get("/meter/get", map[string][]string{"id": {"once"}}).num("likes"); got != 1 {
 		t.Fatalf("the first job ran %v times", got)
 	}
 }
@@ -232,7 +232,7 @@ func TestShellJobs(t *testing.T) {
 		}
 	}
 	s := start(t, args...)
-	if got := s.get("/counter/get", map[string][]string{"id": {"sh"}}).num("likes"); got != 4 {
+	if got := s.get("/meter/get", map[string][]string{"id": {"sh"}}).num("likes"); got != 4 {
 		t.Fatalf("likes after job-run: %v", got)
 	}
 }

@@ -389,34 +389,39 @@ func backoff(ctx context.Context, n int) error {
 
 const batchRetries = 10
 
+// DelAll deletes the rows matching conds, each with a delete conditional
+// on them again: a row changed since the query (or deleted by another
+// caller) is not counted, so the count is exact as SQL's DELETE … WHERE
+// (the modules count by it). One call per row, as UpdateAll.
 func (s *dynTable) DelAll(ctx context.Context, conds []db.Cond) (int64, error) {
 	keys, err := s.matchingKeys(ctx, "DelAll", conds)
 	if err != nil {
 		return 0, err
 	}
-	for start := 0; start < len(keys); start += 25 {
-		reqs := make([]types.WriteRequest, 0, 25)
-		for _, k := range keys[start:min(start+25, len(keys))] {
-			reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: k}})
-		}
-		pending := map[string][]types.WriteRequest{s.table: reqs}
-		for try := 0; len(pending[s.table]) > 0; try++ {
-			if try == batchRetries {
-				return int64(start), s.wrap("delAll", fmt.Errorf("%d deletes still unprocessed after %d tries", len(pending[s.table]), try))
-			}
-			if try > 0 {
-				if err := backoff(ctx, try); err != nil {
-					return int64(start), err
-				}
-			}
-			out, err := s.c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending})
-			if err != nil {
-				return int64(start), s.wrap("delAll", err)
-			}
-			pending = out.UnprocessedItems
-		}
+	e := s.newExpr()
+	filter, _, err := s.filter(e, conds)
+	if err != nil {
+		return 0, err
 	}
-	return int64(len(keys)), nil
+	cond := "attribute_exists(" + e.name(s.hash) + ")"
+	if filter != "" {
+		cond += " AND " + filter
+	}
+	var n int64
+	for _, k := range keys {
+		_, err := s.c.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+			TableName: &s.table, Key: k, ConditionExpression: &cond,
+			ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil(),
+		})
+		if isCode(err, "ConditionalCheckFailedException") {
+			continue
+		}
+		if err != nil {
+			return n, s.wrap("delAll", err)
+		}
+		n++
+	}
+	return n, nil
 }
 
 func (s *dynTable) UpdateAll(ctx context.Context, conds []db.Cond, sets []db.Set) (int64, error) {

@@ -10,16 +10,16 @@ import (
 	"github.com/bkgen/bkgen/schema/bk"
 )
 
-// Counter keeps per-item counters, like backendjs's bk_counter: Incr adds to
+// Meter keeps per-item counters, like backendjs's bk_counter: Incr adds to
 // them and creates the row on first use.
-type Counter struct{ ent.Schema }
+type Meter struct{ ent.Schema }
 
 // Annotations: counters are read through the cache; Incr invalidates.
-func (Counter) Annotations() []schema.Annotation {
+func (Meter) Annotations() []schema.Annotation {
 	return []schema.Annotation{bk.Cache(10 * time.Second)}
 }
 
-func (Counter) Fields() []ent.Field {
+func (Meter) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("id").Annotations(bk.Primary()),
 		field.Int64("likes").Annotations(bk.Counter()),
