@@ -64,7 +64,7 @@ func edgeFields() []ent.Field {
 // connected to peer with type). Each has its mirror in bk_reference.
 type ConnectionSchema struct{ ent.Schema }
 
-func (ConnectionSchema) Fields() []ent.Field                { return edgeFields() }
+func (ConnectionSchema) Fields() []ent.Field              { return edgeFields() }
 func (ConnectionSchema) Annotations() []schema.Annotation { return []schema.Annotation{NoAPI()} }
 
 // ReferenceSchema is bk_reference: the connections made to an account (id
@@ -72,7 +72,7 @@ func (ConnectionSchema) Annotations() []schema.Annotation { return []schema.Anno
 // only by the connections module.
 type ReferenceSchema struct{ ent.Schema }
 
-func (ReferenceSchema) Fields() []ent.Field                { return edgeFields() }
+func (ReferenceSchema) Fields() []ent.Field              { return edgeFields() }
 func (ReferenceSchema) Annotations() []schema.Annotation { return []schema.Annotation{NoAPI()} }
 
 // MessageSchema is bk_message, an account's inbox. The key is the
@@ -91,14 +91,14 @@ func (MessageSchema) Annotations() []schema.Annotation { return []schema.Annotat
 // inbox.
 type ArchiveSchema struct{ ent.Schema }
 
-func (ArchiveSchema) Fields() []ent.Field                { return messageFields("sender") }
+func (ArchiveSchema) Fields() []ent.Field              { return messageFields("sender") }
 func (ArchiveSchema) Annotations() []schema.Annotation { return []schema.Annotation{NoAPI()} }
 
 // SentSchema is bk_sent, the messages an account sent, one row per
 // recipient (mid joins the time and the recipient).
 type SentSchema struct{ ent.Schema }
 
-func (SentSchema) Fields() []ent.Field                { return messageFields("recipient") }
+func (SentSchema) Fields() []ent.Field              { return messageFields("recipient") }
 func (SentSchema) Annotations() []schema.Annotation { return []schema.Annotation{NoAPI()} }
 
 func messageFields(other string) []ent.Field {
