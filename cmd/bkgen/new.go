@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"text/template"
 	"time"
@@ -32,6 +34,7 @@ func newApp(args []string, stdout, stderr io.Writer) int {
 	force := fs.Bool("force", false, "write into a directory that is not empty (existing files are replaced)")
 	framework := fs.String("framework", "", "a checkout of "+frameworkModule+" to use through a replace line (default: the one this bkgen runs from, when it is a checkout)")
 	noGenerate := fs.Bool("no-generate", false, "only write the files: skip go mod tidy and go generate")
+	mods := fs.String("modules", "", "backendjs modules to opt into, comma-separated: counters, connections, messages, locations, or all (connections and messages bring counters); later, embed their schemas in schema/modules.go (docs/modules.md)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: bkgen new app MODULE [flags]\n\nCreates a Go module MODULE (e.g. example.com/demo, or demo) with a schema, a main package\nand tests, then runs go mod tidy and go generate in it.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -66,6 +69,11 @@ func newApp(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "bkgen new app: the last element of the module, %q, names the binary: it must match %s\n", name, binaryNameRE)
 		return 2
 	}
+	chosen := map[string]string{}
+	if err := chooseModules(chosen, *mods); err != nil {
+		fmt.Fprintln(stderr, "bkgen new app:", err)
+		return 2
+	}
 	if *dir == "" {
 		*dir = name
 	}
@@ -93,6 +101,7 @@ func newApp(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	data := map[string]string{"Module": module, "Name": name, "Framework": fw, "GoVersion": goVersion(fw)}
+	maps.Copy(data, chosen)
 	start := time.Now()
 	files, err := scaffold(data)
 	if err != nil {
@@ -139,6 +148,30 @@ func newApp(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// moduleNames are the modules -modules takes.
+var moduleNames = []string{"counters", "connections", "messages", "locations"}
+
+// chooseModules marks the modules of list in data (Mod_counters: "1", …).
+func chooseModules(data map[string]string, list string) error {
+	for _, m := range strings.Split(list, ",") {
+		switch m = strings.TrimSpace(m); {
+		case m == "":
+		case m == "all":
+			for _, n := range moduleNames {
+				data["Mod_"+n] = "1"
+			}
+		case slices.Contains(moduleNames, m):
+			data["Mod_"+m] = "1"
+		default:
+			return fmt.Errorf("-modules: no module %q (%s, or all)", m, strings.Join(moduleNames, ", "))
+		}
+	}
+	if data["Mod_connections"] != "" || data["Mod_messages"] != "" {
+		data["Mod_counters"] = "1" // they count in bk_counter
+	}
+	return nil
+}
+
 // scaffold renders templates/newapp for data.
 func scaffold(data map[string]string) (map[string][]byte, error) {
 	out := map[string][]byte{}
@@ -155,6 +188,9 @@ func scaffold(data map[string]string) (map[string][]byte, error) {
 			return fmt.Errorf("%s: %w", p, err)
 		}
 		rel := strings.TrimSuffix(strings.TrimPrefix(p, "newapp/"), ".tmpl")
+		if strings.TrimSpace(b.String()) == "" {
+			return nil // a file the choices leave out (schema/modules.go without -modules)
+		}
 		switch {
 		case rel == "gitignore":
 			rel = ".gitignore"

@@ -83,8 +83,8 @@ func TestGraphQL(t *testing.T) {
 			if r = s.gql(t, admin, `query($id: String!) { todo(id: $id) { id } }`, map[string]any{"id": gone}); len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "NotFound" {
 				t.Fatalf("deleted row: %+v", r)
 			}
-			r = s.gql(t, admin, `mutation { incrCounter(input: {id: "c", likes: 3}) { likes label } }`, nil)
-			if path(r.Data, "incrCounter", "likes") != float64(3) || path(r.Data, "incrCounter", "label") != "new" {
+			r = s.gql(t, admin, `mutation { incrMeter(input: {id: "c", likes: 3}) { likes label } }`, nil)
+			if path(r.Data, "incrMeter", "likes") != float64(3) || path(r.Data, "incrMeter", "label") != "new" {
 				t.Fatalf("incr: %+v", r)
 			}
 

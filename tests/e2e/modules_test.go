@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bkgen/bkgen/tests/testenv"
 )
@@ -281,7 +282,7 @@ func modules(t *testing.T, s *server) {
 	t.Run("events", func(t *testing.T) {
 		events := subscribe(t, s.base, ann, "")
 		want(t, bob.get("/message/add", q("id", annID, "msg", "ping")), 200)
-		got := <-events
+		got := next(t, events)
 		if len(got) == 0 || got[0]["type"] != "message" || got[0]["from"] != bobID {
 			t.Fatalf("event: %v", got)
 		}
@@ -289,7 +290,7 @@ func modules(t *testing.T, s *server) {
 		events = subscribe(t, s.base, ann, "^reference:")
 		want(t, bob.get("/message/add", q("id", annID, "msg", "not this")), 200)
 		want(t, cat.get("/connection/add", q("peer", annID, "type", "like")), 200)
-		got = <-events
+		got = next(t, events)
 		if len(got) != 1 || got[0]["type"] != "reference" || got[0]["from"] != catID {
 			t.Fatalf("matched events: %v", got)
 		}
@@ -344,6 +345,22 @@ func subscribe(t *testing.T, base string, c *server, match string) <-chan []map[
 	return out
 }
 
+// next is the next value of ch; a minute without one fails the test
+// rather than hanging it (the events come within milliseconds).
+func next[T any](t *testing.T, ch <-chan T) T {
+	t.Helper()
+	select {
+	case v, ok := <-ch:
+		if !ok {
+			t.Fatal("the event stream ended")
+		}
+		return v
+	case <-time.After(time.Minute):
+		t.Fatal("no event in a minute")
+	}
+	panic("unreachable")
+}
+
 // stream opens /account/subscribe as server-sent events.
 func stream(t *testing.T, base string, c *server) <-chan map[string]any {
 	t.Helper()
@@ -387,24 +404,43 @@ func TestModuleEvents(t *testing.T) {
 	ann, annID := addAccount(t, a, "ann")
 	bob, bobID := addAccount(t, a, "bob")
 	bobOnB := b.as(t, "bob", "bob-secret")
-	_ = bob
-
 	events := stream(t, a.base, ann)
 	want(t, bobOnB.get("/connection/add", q("peer", annID, "type", "follow")), 200)
 	want(t, bobOnB.get("/message/add", q("id", annID, "msg", "from b")), 200)
 	for _, want := range []string{"reference:add", "message:add"} {
-		e, ok := <-events
-		if !ok {
-			t.Fatal("stream ended")
-		}
+		e := next(t, events)
 		if e["type"].(string)+":"+e["op"].(string) != want || e["from"] != bobID {
 			t.Fatalf("event %v, want %s from bob", e, want)
 		}
 	}
+	// counters stay exact with writers in both processes
+	var wg sync.WaitGroup
+	codes := make([]int, 16)
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			on := []*server{bob, bobOnB}[i%2]
+			if r := on.get("/counter/incr", q("ping", "1")); r.status != 200 {
+				t.Errorf("incr: %s", r.raw)
+			}
+			codes[i] = on.get("/connection/add", q("peer", annID, "type", "like")).status
+		}()
+	}
+	wg.Wait()
+	if r := bob.get("/counter/get", nil); r.num("ping") != 16 || r.num("like0") != 1 || r.num("follow0") != 1 {
+		t.Fatalf("counters after writes from two processes: %s", r.raw)
+	}
+	if n := strings.Count(fmt.Sprint(codes), "200"); n != 1 {
+		t.Fatalf("one connection added %d times: %v", n, codes)
+	}
+	if e := next(t, events); e["type"] != "reference" || e["op"] != "add" { // the like's
+		t.Fatalf("event %v", e)
+	}
 	// the long poll too, across processes
 	poll := subscribe(t, b.base, b.as(t, "ann", "ann-secret"), "")
 	want(t, bob.get("/message/add", q("id", annID, "msg", "from a")), 200)
-	if got := <-poll; len(got) != 1 || got[0]["type"] != "message" {
+	if got := next(t, poll); len(got) != 1 || got[0]["type"] != "message" {
 		t.Fatalf("long poll across processes: %v", got)
 	}
 }

@@ -75,12 +75,13 @@ func TestNewApp(t *testing.T) {
 	bk := bkgen(t)
 	work := t.TempDir()
 	app := filepath.Join(work, "demo")
-	out := run(t, work, bk, "new", "app", "example.com/demo", "-framework", root(t))
+	out := run(t, work, bk, "new", "app", "example.com/demo", "-framework", root(t), "-modules", "connections,locations")
 	if !strings.Contains(out, "example.com/demo is ready") {
 		t.Fatalf("new app:\n%s", out)
 	}
 	for _, f := range []string{"go.mod", "go.sum", "Makefile", "README.md", ".gitignore", "schema/generate.go", "schema/task.go", "schema/jobs.go",
-		"cmd/demo/main.go", "cmd/demo/hooks.go", "cmd/demo/jobs.go", "cmd/demo/job_remind.go", "cmd/demo/app_test.go", "generated/store/task.go", "openapi.yaml"} {
+		"cmd/demo/main.go", "cmd/demo/hooks.go", "cmd/demo/jobs.go", "cmd/demo/job_remind.go", "cmd/demo/app_test.go", "generated/store/task.go", "openapi.yaml",
+		"schema/modules.go", "generated/store/bk_counter.go", "generated/store/bk_connection.go", "generated/store/bk_location.go"} {
 		if _, err := os.Stat(filepath.Join(app, f)); err != nil {
 			t.Errorf("the new app lacks %s", f)
 		}
@@ -162,6 +163,12 @@ func TestNewApp(t *testing.T) {
 		t.Fatalf("get: %v %v", err, res)
 	}
 	res.Body.Close()
+	// the modules it opted into
+	post("/counter/incr", `{"ping":2}`)
+	if got := post("/counter/get", `{}`); got["ping"] != 2.0 {
+		t.Fatalf("counter: %v", got)
+	}
+	post("/location/put", `{"latitude":48.85,"longitude":2.35}`)
 	g := post("/graphql", `{"query":"{ notes { nodes { text } } }"}`)
 	if b, _ := json.Marshal(g); !strings.Contains(string(b), "hello from the newcomer path") {
 		t.Fatalf("graphql: %s", b)
@@ -204,6 +211,7 @@ func TestNewAppBadInput(t *testing.T) {
 		{[]string{"new", "app", "Example.com/Demo!", "-no-generate"}, "not a valid module path"},
 		{[]string{"new", "app", "example.com/9lives", "-no-generate"}, "names the binary"},
 		{[]string{"new", "thing", "x"}, "want `bkgen new app MODULE`"},
+		{[]string{"new", "app", "demo", "-modules", "counters,chat", "-no-generate"}, `no module "chat"`},
 		{[]string{"new", "app"}, "Usage: bkgen new app MODULE"},
 		{[]string{"new", "app", "demo", "-framework", work, "-no-generate"}, "is not a checkout"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
