@@ -34,6 +34,11 @@ func graphqlFiles(m *Model, r *REST) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	mods, err := modulesOf(m, true) // the server's emitter says when bk_account is missing
+	if err != nil {
+		return nil, err
+	}
+	schema = append(schema, moduleSchema(mods)...)
 	exec, models, err := runGqlgen(schema, m.OutDir)
 	if err != nil {
 		return nil, err
@@ -43,7 +48,7 @@ func graphqlFiles(m *Model, r *REST) (map[string][]byte, error) {
 		filepath.Join("graphql", "exec.go"):         exec,
 		filepath.Join("graphql", "models.go"):       models,
 	}
-	if err := addJen(out, m.Pkg, "graphql", map[string]*jen.File{"resolvers.go": resolversFile(m, r)}); err != nil {
+	if err := addJen(out, m.Pkg, "graphql", map[string]*jen.File{"resolvers.go": resolversFile(m, r, mods)}); err != nil {
 		return nil, err
 	}
 	return out, nil

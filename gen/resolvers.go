@@ -18,7 +18,7 @@ func gqlName(name string) string { return templates.ToGo(name) }
 
 // resolversFile renders the gqlgen resolvers on the typed store, with the
 // rules of the REST handlers (generated/rest's Policy).
-func resolversFile(m *Model, r *REST) *jen.File {
+func resolversFile(m *Model, r *REST, mods *Modules) *jen.File {
 	f := newFile("graphql")
 	f.ImportName(m.Pkg.Store, "store")
 	f.ImportName(m.Pkg.Rest, "rest")
@@ -26,7 +26,14 @@ func resolversFile(m *Model, r *REST) *jen.File {
 	f.ImportName(authPkg, "auth")
 	f.Comment("Resolver implements the GraphQL schema on the typed store; writes are published")
 	f.Comment("on bus, and subscriptions read from it.")
-	f.Type().Id("Resolver").Struct(jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus"))
+	f.Type().Id("Resolver").StructFunc(func(g *jen.Group) {
+		g.Id("st").Op("*").Qual(m.Pkg.Store, "Store")
+		g.Id("bus").Qual(pubsubPkg, "Bus")
+		if mods.Any() {
+			g.Comment("Modules are the module routes by path (generated/server), which the module fields call.")
+			g.Id("Modules").Map(jen.String()).Qual(modulePkg, "Handler")
+		}
+	})
 	f.Comment("NewResolver returns the resolvers on st and bus (nil: no subscriptions).")
 	f.Func().Id("NewResolver").Params(jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Op("*").Id("Resolver").Block(jen.Return(jen.Op("&").Id("Resolver").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"))))
 	f.Comment("Query returns the resolvers of the queries.")
@@ -43,6 +50,7 @@ func resolversFile(m *Model, r *REST) *jen.File {
 		gqlTable(f, t)
 		gqlSubscription(f, t)
 	}
+	moduleResolvers(f, mods)
 	f.Comment("Paths are the REST paths of the top-level fields: the path rules, access checks and")
 	f.Comment("request hooks of a path hold for its GraphQL field too (runtime/gql).")
 	f.Var().Id("Paths").Op("=").Map(jen.String()).String().Values(jen.DictFunc(func(d jen.Dict) {
@@ -57,6 +65,9 @@ func resolversFile(m *Model, r *REST) *jen.File {
 				d[jen.Lit("Mutation.incr"+t.GoName)] = path("incr")
 			}
 			d[jen.Lit("Subscription."+t.Name+"Changed")] = path("select")
+		}
+		for _, fl := range moduleFields(mods) {
+			d[jen.Lit(fl.root+"."+fl.name)] = jen.Lit(fl.path)
 		}
 	}))
 	f.Comment("NewConfig returns the executable schema's configuration: the resolvers (the")

@@ -48,6 +48,140 @@ type AlbumInput struct {
 	Mtime   *int64  `json:"mtime,omitempty"`
 }
 
+// A row of bk_archive, as the caller may see it: a hidden column is null.
+type BkArchive struct {
+	ID     *string `json:"id,omitempty"`
+	Mid    *string `json:"mid,omitempty"`
+	Sender *string `json:"sender,omitempty"`
+	Name   *string `json:"name,omitempty"`
+	Msg    *string `json:"msg,omitempty"`
+	Mtime  *int64  `json:"mtime,omitempty"`
+}
+
+// A page of bk_archive rows.
+type BkArchivePage struct {
+	Nodes       []*BkArchive `json:"nodes"`
+	EndCursor   *string      `json:"endCursor,omitempty"`
+	HasNextPage bool         `json:"hasNextPage"`
+}
+
+// A row of bk_connection, as the caller may see it: a hidden column is null.
+type BkConnection struct {
+	ID     *string `json:"id,omitempty"`
+	Ref    *string `json:"ref,omitempty"`
+	Type   *string `json:"type,omitempty"`
+	Peer   *string `json:"peer,omitempty"`
+	Name   *string `json:"name,omitempty"`
+	Status *string `json:"status,omitempty"`
+	Mtime  *int64  `json:"mtime,omitempty"`
+}
+
+// A page of bk_connection rows.
+type BkConnectionPage struct {
+	Nodes       []*BkConnection `json:"nodes"`
+	EndCursor   *string         `json:"endCursor,omitempty"`
+	HasNextPage bool            `json:"hasNextPage"`
+}
+
+// A row of bk_counter, as the caller may see it: a hidden column is null.
+type BkCounter struct {
+	ID        *string `json:"id,omitempty"`
+	Ping      *int64  `json:"ping,omitempty"`
+	Like0     *int64  `json:"like0,omitempty"`
+	Like1     *int64  `json:"like1,omitempty"`
+	Follow0   *int64  `json:"follow0,omitempty"`
+	Follow1   *int64  `json:"follow1,omitempty"`
+	MsgCount  *int64  `json:"msg_count,omitempty"`
+	MsgUnread *int64  `json:"msg_unread,omitempty"`
+	Mtime     *int64  `json:"mtime,omitempty"`
+}
+
+// A page of bk_counter rows.
+type BkCounterPage struct {
+	Nodes       []*BkCounter `json:"nodes"`
+	EndCursor   *string      `json:"endCursor,omitempty"`
+	HasNextPage bool         `json:"hasNextPage"`
+}
+
+// A row of bk_location, as the caller may see it: a hidden column is null.
+type BkLocation struct {
+	ID        *string  `json:"id,omitempty"`
+	Cell      *string  `json:"cell,omitempty"`
+	Geohash   *string  `json:"geohash,omitempty"`
+	Latitude  *float64 `json:"latitude,omitempty"`
+	Longitude *float64 `json:"longitude,omitempty"`
+	Mtime     *int64   `json:"mtime,omitempty"`
+	// km from the point of a search
+	Distance *float64 `json:"distance,omitempty"`
+}
+
+// A page of bk_location rows.
+type BkLocationPage struct {
+	Nodes       []*BkLocation `json:"nodes"`
+	EndCursor   *string       `json:"endCursor,omitempty"`
+	HasNextPage bool          `json:"hasNextPage"`
+}
+
+// A row of bk_message, as the caller may see it: a hidden column is null.
+type BkMessage struct {
+	ID     *string `json:"id,omitempty"`
+	Mid    *string `json:"mid,omitempty"`
+	Sender *string `json:"sender,omitempty"`
+	Name   *string `json:"name,omitempty"`
+	Msg    *string `json:"msg,omitempty"`
+	Mtime  *int64  `json:"mtime,omitempty"`
+	Read   *bool   `json:"read,omitempty"`
+}
+
+// A page of bk_message rows.
+type BkMessagePage struct {
+	Nodes       []*BkMessage `json:"nodes"`
+	EndCursor   *string      `json:"endCursor,omitempty"`
+	HasNextPage bool         `json:"hasNextPage"`
+}
+
+// A message sent: to id, at mtime.
+type BkMessageSent struct {
+	ID     string `json:"id"`
+	Mtime  int64  `json:"mtime"`
+	Sender string `json:"sender"`
+}
+
+// A row of bk_reference, as the caller may see it: a hidden column is null.
+type BkReference struct {
+	ID     *string `json:"id,omitempty"`
+	Ref    *string `json:"ref,omitempty"`
+	Type   *string `json:"type,omitempty"`
+	Peer   *string `json:"peer,omitempty"`
+	Name   *string `json:"name,omitempty"`
+	Status *string `json:"status,omitempty"`
+	Mtime  *int64  `json:"mtime,omitempty"`
+}
+
+// A page of bk_reference rows.
+type BkReferencePage struct {
+	Nodes       []*BkReference `json:"nodes"`
+	EndCursor   *string        `json:"endCursor,omitempty"`
+	HasNextPage bool           `json:"hasNextPage"`
+}
+
+// A row of bk_sent, as the caller may see it: a hidden column is null.
+type BkSent struct {
+	ID        *string `json:"id,omitempty"`
+	Mid       *string `json:"mid,omitempty"`
+	Recipient *string `json:"recipient,omitempty"`
+	Name      *string `json:"name,omitempty"`
+	Msg       *string `json:"msg,omitempty"`
+	Mtime     *int64  `json:"mtime,omitempty"`
+}
+
+// A page of bk_sent rows.
+type BkSentPage struct {
+	Nodes       []*BkSent `json:"nodes"`
+	EndCursor   *string   `json:"endCursor,omitempty"`
+	HasNextPage bool      `json:"hasNextPage"`
+}
+
 // A row of bookmark.
 type Bookmark struct {
 	ID      *string `json:"id,omitempty"`

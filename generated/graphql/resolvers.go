@@ -6,12 +6,15 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"strconv"
+	"strings"
 
 	"github.com/bkgen/bkgen/generated/rest"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/gql"
+	module "github.com/bkgen/bkgen/runtime/module"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	rtrest "github.com/bkgen/bkgen/runtime/rest"
 )
@@ -21,6 +24,8 @@ import (
 type Resolver struct {
 	st  *store.Store
 	bus pubsub.Bus
+	// Modules are the module routes by path (generated/server), which the module fields call.
+	Modules map[string]module.Handler
 }
 
 // NewResolver returns the resolvers on st and bus (nil: no subscriptions).
@@ -1683,6 +1688,500 @@ func (s subscriptionResolver) TodoChanged(ctx context.Context, kID *string) (<-c
 	return out, nil
 }
 
+// module runs the module route of path (its reply as the REST route gives it).
+func (r *Resolver) module(ctx context.Context, path string, p map[string]string) (any, error) {
+	h := r.Modules[path]
+	if h == nil {
+		return nil, db.Unsupportedf("%s is not served", path)
+	}
+	return h(ctx, p)
+}
+
+// bkCounterFrom is a bk_counter row of a module reply.
+func bkCounterFrom(m map[string]any) *BkCounter {
+	return &BkCounter{ID: module.Get[string](m, "id"), Ping: module.Get[int64](m, "ping"), Like0: module.Get[int64](m, "like0"), Like1: module.Get[int64](m, "like1"), Follow0: module.Get[int64](m, "follow0"), Follow1: module.Get[int64](m, "follow1"), MsgCount: module.Get[int64](m, "msg_count"), MsgUnread: module.Get[int64](m, "msg_unread"), Mtime: module.Get[int64](m, "mtime")}
+}
+
+// bkCounterPageFrom is a page of bk_counter rows of a module reply.
+func bkCounterPageFrom(out any) *BkCounterPage {
+	rows, next := module.Rows(out)
+	page := &BkCounterPage{
+		HasNextPage: next != "",
+		Nodes:       make([]*BkCounter, 0, len(rows)),
+	}
+	for _, m := range rows {
+		page.Nodes = append(page.Nodes, bkCounterFrom(m))
+	}
+	if next != "" {
+		page.EndCursor = &next
+	}
+	return page
+}
+
+// bkConnectionFrom is a bk_connection row of a module reply.
+func bkConnectionFrom(m map[string]any) *BkConnection {
+	return &BkConnection{ID: module.Get[string](m, "id"), Ref: module.Get[string](m, "ref"), Type: module.Get[string](m, "type"), Peer: module.Get[string](m, "peer"), Name: module.Get[string](m, "name"), Status: module.Get[string](m, "status"), Mtime: module.Get[int64](m, "mtime")}
+}
+
+// bkConnectionPageFrom is a page of bk_connection rows of a module reply.
+func bkConnectionPageFrom(out any) *BkConnectionPage {
+	rows, next := module.Rows(out)
+	page := &BkConnectionPage{
+		HasNextPage: next != "",
+		Nodes:       make([]*BkConnection, 0, len(rows)),
+	}
+	for _, m := range rows {
+		page.Nodes = append(page.Nodes, bkConnectionFrom(m))
+	}
+	if next != "" {
+		page.EndCursor = &next
+	}
+	return page
+}
+
+// bkReferenceFrom is a bk_reference row of a module reply.
+func bkReferenceFrom(m map[string]any) *BkReference {
+	return &BkReference{ID: module.Get[string](m, "id"), Ref: module.Get[string](m, "ref"), Type: module.Get[string](m, "type"), Peer: module.Get[string](m, "peer"), Name: module.Get[string](m, "name"), Status: module.Get[string](m, "status"), Mtime: module.Get[int64](m, "mtime")}
+}
+
+// bkReferencePageFrom is a page of bk_reference rows of a module reply.
+func bkReferencePageFrom(out any) *BkReferencePage {
+	rows, next := module.Rows(out)
+	page := &BkReferencePage{
+		HasNextPage: next != "",
+		Nodes:       make([]*BkReference, 0, len(rows)),
+	}
+	for _, m := range rows {
+		page.Nodes = append(page.Nodes, bkReferenceFrom(m))
+	}
+	if next != "" {
+		page.EndCursor = &next
+	}
+	return page
+}
+
+// bkMessageFrom is a bk_message row of a module reply.
+func bkMessageFrom(m map[string]any) *BkMessage {
+	return &BkMessage{ID: module.Get[string](m, "id"), Mid: module.Get[string](m, "mid"), Sender: module.Get[string](m, "sender"), Name: module.Get[string](m, "name"), Msg: module.Get[string](m, "msg"), Mtime: module.Get[int64](m, "mtime"), Read: module.Get[bool](m, "read")}
+}
+
+// bkMessagePageFrom is a page of bk_message rows of a module reply.
+func bkMessagePageFrom(out any) *BkMessagePage {
+	rows, next := module.Rows(out)
+	page := &BkMessagePage{
+		HasNextPage: next != "",
+		Nodes:       make([]*BkMessage, 0, len(rows)),
+	}
+	for _, m := range rows {
+		page.Nodes = append(page.Nodes, bkMessageFrom(m))
+	}
+	if next != "" {
+		page.EndCursor = &next
+	}
+	return page
+}
+
+// bkArchiveFrom is a bk_archive row of a module reply.
+func bkArchiveFrom(m map[string]any) *BkArchive {
+	return &BkArchive{ID: module.Get[string](m, "id"), Mid: module.Get[string](m, "mid"), Sender: module.Get[string](m, "sender"), Name: module.Get[string](m, "name"), Msg: module.Get[string](m, "msg"), Mtime: module.Get[int64](m, "mtime")}
+}
+
+// bkArchivePageFrom is a page of bk_archive rows of a module reply.
+func bkArchivePageFrom(out any) *BkArchivePage {
+	rows, next := module.Rows(out)
+	page := &BkArchivePage{
+		HasNextPage: next != "",
+		Nodes:       make([]*BkArchive, 0, len(rows)),
+	}
+	for _, m := range rows {
+		page.Nodes = append(page.Nodes, bkArchiveFrom(m))
+	}
+	if next != "" {
+		page.EndCursor = &next
+	}
+	return page
+}
+
+// bkSentFrom is a bk_sent row of a module reply.
+func bkSentFrom(m map[string]any) *BkSent {
+	return &BkSent{ID: module.Get[string](m, "id"), Mid: module.Get[string](m, "mid"), Recipient: module.Get[string](m, "recipient"), Name: module.Get[string](m, "name"), Msg: module.Get[string](m, "msg"), Mtime: module.Get[int64](m, "mtime")}
+}
+
+// bkSentPageFrom is a page of bk_sent rows of a module reply.
+func bkSentPageFrom(out any) *BkSentPage {
+	rows, next := module.Rows(out)
+	page := &BkSentPage{
+		HasNextPage: next != "",
+		Nodes:       make([]*BkSent, 0, len(rows)),
+	}
+	for _, m := range rows {
+		page.Nodes = append(page.Nodes, bkSentFrom(m))
+	}
+	if next != "" {
+		page.EndCursor = &next
+	}
+	return page
+}
+
+// bkLocationFrom is a bk_location row of a module reply.
+func bkLocationFrom(m map[string]any) *BkLocation {
+	return &BkLocation{ID: module.Get[string](m, "id"), Cell: module.Get[string](m, "cell"), Geohash: module.Get[string](m, "geohash"), Latitude: module.Get[float64](m, "latitude"), Longitude: module.Get[float64](m, "longitude"), Mtime: module.Get[int64](m, "mtime"), Distance: module.Get[float64](m, "distance")}
+}
+
+// bkLocationPageFrom is a page of bk_location rows of a module reply.
+func bkLocationPageFrom(out any) *BkLocationPage {
+	rows, next := module.Rows(out)
+	page := &BkLocationPage{
+		HasNextPage: next != "",
+		Nodes:       make([]*BkLocation, 0, len(rows)),
+	}
+	for _, m := range rows {
+		page.Nodes = append(page.Nodes, bkLocationFrom(m))
+	}
+	if next != "" {
+		page.EndCursor = &next
+	}
+	return page
+}
+
+// Counter is /counter/get.
+func (r queryResolver) Counter(ctx context.Context, id *string) (*BkCounter, error) {
+	p := map[string]string{}
+	if id != nil {
+		p["id"] = *id
+	}
+	out, err := r.module(ctx, "/counter/get", p)
+	if err != nil {
+		return nil, err
+	}
+	m, _ := out.(map[string]any)
+	return bkCounterFrom(m), nil
+}
+
+// IncrCounters is /counter/incr.
+func (r mutationResolver) IncrCounters(ctx context.Context, ping *int64, like0 *int64, like1 *int64, follow0 *int64, follow1 *int64, msg_count *int64, msg_unread *int64) (*BkCounter, error) {
+	p := map[string]string{}
+	if ping != nil {
+		p["ping"] = strconv.FormatInt(*ping, 10)
+	}
+	if like0 != nil {
+		p["like0"] = strconv.FormatInt(*like0, 10)
+	}
+	if like1 != nil {
+		p["like1"] = strconv.FormatInt(*like1, 10)
+	}
+	if follow0 != nil {
+		p["follow0"] = strconv.FormatInt(*follow0, 10)
+	}
+	if follow1 != nil {
+		p["follow1"] = strconv.FormatInt(*follow1, 10)
+	}
+	if msg_count != nil {
+		p["msg_count"] = strconv.FormatInt(*msg_count, 10)
+	}
+	if msg_unread != nil {
+		p["msg_unread"] = strconv.FormatInt(*msg_unread, 10)
+	}
+	out, err := r.module(ctx, "/counter/incr", p)
+	if err != nil {
+		return nil, err
+	}
+	m, _ := out.(map[string]any)
+	return bkCounterFrom(m), nil
+}
+
+// Connection is /connection/get.
+func (r queryResolver) Connection(ctx context.Context, peer string, typ string) (*BkConnection, error) {
+	p := map[string]string{}
+	p["peer"] = peer
+	p["type"] = typ
+	out, err := r.module(ctx, "/connection/get", p)
+	if err != nil {
+		return nil, err
+	}
+	m, _ := out.(map[string]any)
+	return bkConnectionFrom(m), nil
+}
+
+// Connections is /connection/select.
+func (r queryResolver) Connections(ctx context.Context, typ *string, first *int, after *string, desc *bool) (*BkConnectionPage, error) {
+	p := map[string]string{}
+	if typ != nil {
+		p["type"] = *typ
+	}
+	if first != nil {
+		p["_count"] = strconv.Itoa(*first)
+	}
+	if after != nil {
+		p["_token"] = *after
+	}
+	if desc != nil {
+		p["_desc"] = strconv.FormatBool(*desc)
+	}
+	out, err := r.module(ctx, "/connection/select", p)
+	if err != nil {
+		return nil, err
+	}
+	return bkConnectionPageFrom(out), nil
+}
+
+// Reference is /reference/get.
+func (r queryResolver) Reference(ctx context.Context, peer string, typ string) (*BkReference, error) {
+	p := map[string]string{}
+	p["peer"] = peer
+	p["type"] = typ
+	out, err := r.module(ctx, "/reference/get", p)
+	if err != nil {
+		return nil, err
+	}
+	m, _ := out.(map[string]any)
+	return bkReferenceFrom(m), nil
+}
+
+// References is /reference/select.
+func (r queryResolver) References(ctx context.Context, typ *string, first *int, after *string, desc *bool) (*BkReferencePage, error) {
+	p := map[string]string{}
+	if typ != nil {
+		p["type"] = *typ
+	}
+	if first != nil {
+		p["_count"] = strconv.Itoa(*first)
+	}
+	if after != nil {
+		p["_token"] = *after
+	}
+	if desc != nil {
+		p["_desc"] = strconv.FormatBool(*desc)
+	}
+	out, err := r.module(ctx, "/reference/select", p)
+	if err != nil {
+		return nil, err
+	}
+	return bkReferencePageFrom(out), nil
+}
+
+// Connect is /connection/add.
+func (r mutationResolver) Connect(ctx context.Context, peer string, typ string, name *string, status *string) (*BkConnection, error) {
+	p := map[string]string{}
+	p["peer"] = peer
+	p["type"] = typ
+	if name != nil {
+		p["name"] = *name
+	}
+	if status != nil {
+		p["status"] = *status
+	}
+	out, err := r.module(ctx, "/connection/add", p)
+	if err != nil {
+		return nil, err
+	}
+	m, _ := out.(map[string]any)
+	return bkConnectionFrom(m), nil
+}
+
+// UpdateConnection is /connection/update.
+func (r mutationResolver) UpdateConnection(ctx context.Context, peer string, typ string, name *string, status *string) (int64, error) {
+	p := map[string]string{}
+	p["peer"] = peer
+	p["type"] = typ
+	if name != nil {
+		p["name"] = *name
+	}
+	if status != nil {
+		p["status"] = *status
+	}
+	out, err := r.module(ctx, "/connection/update", p)
+	if err != nil {
+		return 0, err
+	}
+	return module.Count(out, "affected_rows"), nil
+}
+
+// Disconnect is /connection/del.
+func (r mutationResolver) Disconnect(ctx context.Context, peer string, typ string) (int64, error) {
+	p := map[string]string{}
+	p["peer"] = peer
+	p["type"] = typ
+	out, err := r.module(ctx, "/connection/del", p)
+	if err != nil {
+		return 0, err
+	}
+	return module.Count(out, "affected_rows"), nil
+}
+
+// Inbox is /message/get.
+func (r queryResolver) Inbox(ctx context.Context, sender *string, read *bool, first *int, after *string, desc *bool) (*BkMessagePage, error) {
+	p := map[string]string{}
+	if sender != nil {
+		p["sender"] = *sender
+	}
+	if read != nil {
+		p["read"] = strconv.FormatBool(*read)
+	}
+	if first != nil {
+		p["_count"] = strconv.Itoa(*first)
+	}
+	if after != nil {
+		p["_token"] = *after
+	}
+	if desc != nil {
+		p["_desc"] = strconv.FormatBool(*desc)
+	}
+	out, err := r.module(ctx, "/message/get", p)
+	if err != nil {
+		return nil, err
+	}
+	return bkMessagePageFrom(out), nil
+}
+
+// Unread is /message/get/unread.
+func (r queryResolver) Unread(ctx context.Context) (int64, error) {
+	p := map[string]string{}
+	out, err := r.module(ctx, "/message/get/unread", p)
+	if err != nil {
+		return 0, err
+	}
+	return module.Count(out, "count"), nil
+}
+
+// Archived is /message/get/archive.
+func (r queryResolver) Archived(ctx context.Context, first *int, after *string, desc *bool) (*BkArchivePage, error) {
+	p := map[string]string{}
+	if first != nil {
+		p["_count"] = strconv.Itoa(*first)
+	}
+	if after != nil {
+		p["_token"] = *after
+	}
+	if desc != nil {
+		p["_desc"] = strconv.FormatBool(*desc)
+	}
+	out, err := r.module(ctx, "/message/get/archive", p)
+	if err != nil {
+		return nil, err
+	}
+	return bkArchivePageFrom(out), nil
+}
+
+// Sent is /message/get/sent.
+func (r queryResolver) Sent(ctx context.Context, first *int, after *string, desc *bool) (*BkSentPage, error) {
+	p := map[string]string{}
+	if first != nil {
+		p["_count"] = strconv.Itoa(*first)
+	}
+	if after != nil {
+		p["_token"] = *after
+	}
+	if desc != nil {
+		p["_desc"] = strconv.FormatBool(*desc)
+	}
+	out, err := r.module(ctx, "/message/get/sent", p)
+	if err != nil {
+		return nil, err
+	}
+	return bkSentPageFrom(out), nil
+}
+
+// SendMessage is /message/add.
+func (r mutationResolver) SendMessage(ctx context.Context, to []string, msg string, name *string, nosent *bool) ([]*BkMessageSent, error) {
+	p := map[string]string{}
+	p["id"] = strings.Join(to, ",")
+	p["msg"] = msg
+	if name != nil {
+		p["name"] = *name
+	}
+	if nosent != nil {
+		p["_nosent"] = strconv.FormatBool(*nosent)
+	}
+	out, err := r.module(ctx, "/message/add", p)
+	if err != nil {
+		return nil, err
+	}
+	sent := []*BkMessageSent{}
+	for _, m := range module.List(out) {
+		sent = append(sent, &BkMessageSent{
+			ID:     module.Value[string](m, "id"),
+			Mtime:  module.Value[int64](m, "mtime"),
+			Sender: module.Value[string](m, "sender"),
+		})
+	}
+	return sent, nil
+}
+
+// ReadMessage is /message/read.
+func (r mutationResolver) ReadMessage(ctx context.Context, sender string, mtime int64) (int64, error) {
+	p := map[string]string{}
+	p["sender"] = sender
+	p["mtime"] = strconv.FormatInt(mtime, 10)
+	out, err := r.module(ctx, "/message/read", p)
+	if err != nil {
+		return 0, err
+	}
+	return module.Count(out, "affected_rows"), nil
+}
+
+// ArchiveMessage is /message/archive.
+func (r mutationResolver) ArchiveMessage(ctx context.Context, sender string, mtime int64) (int64, error) {
+	p := map[string]string{}
+	p["sender"] = sender
+	p["mtime"] = strconv.FormatInt(mtime, 10)
+	out, err := r.module(ctx, "/message/archive", p)
+	if err != nil {
+		return 0, err
+	}
+	return module.Count(out, "affected_rows"), nil
+}
+
+// DeleteMessage is /message/del.
+func (r mutationResolver) DeleteMessage(ctx context.Context, sender string, mtime int64) (int64, error) {
+	p := map[string]string{}
+	p["sender"] = sender
+	p["mtime"] = strconv.FormatInt(mtime, 10)
+	out, err := r.module(ctx, "/message/del", p)
+	if err != nil {
+		return 0, err
+	}
+	return module.Count(out, "affected_rows"), nil
+}
+
+// Nearby is /location/get.
+func (r queryResolver) Nearby(ctx context.Context, latitude *float64, longitude *float64, distance *float64, first *int, after *string) (*BkLocationPage, error) {
+	p := map[string]string{}
+	if latitude != nil {
+		p["latitude"] = strconv.FormatFloat(*latitude, 'g', -1, 64)
+	}
+	if longitude != nil {
+		p["longitude"] = strconv.FormatFloat(*longitude, 'g', -1, 64)
+	}
+	if distance != nil {
+		p["distance"] = strconv.FormatFloat(*distance, 'g', -1, 64)
+	}
+	if first != nil {
+		p["_count"] = strconv.Itoa(*first)
+	}
+	if after != nil {
+		p["_token"] = *after
+	}
+	out, err := r.module(ctx, "/location/get", p)
+	if err != nil {
+		return nil, err
+	}
+	return bkLocationPageFrom(out), nil
+}
+
+// PutLocation is /location/put.
+func (r mutationResolver) PutLocation(ctx context.Context, latitude float64, longitude float64) (*BkLocation, error) {
+	p := map[string]string{}
+	p["latitude"] = strconv.FormatFloat(latitude, 'g', -1, 64)
+	p["longitude"] = strconv.FormatFloat(longitude, 'g', -1, 64)
+	out, err := r.module(ctx, "/location/put", p)
+	if err != nil {
+		return nil, err
+	}
+	m, _ := out.(map[string]any)
+	return bkLocationFrom(m), nil
+}
+
 // Paths are the REST paths of the top-level fields: the path rules, access checks and
 // request hooks of a path hold for its GraphQL field too (runtime/gql).
 var Paths = map[string]string{
@@ -1695,6 +2194,8 @@ var Paths = map[string]string{
 	"Mutation.addScore":            "/score/add",
 	"Mutation.addStat":             "/stat/add",
 	"Mutation.addTodo":             "/todo/add",
+	"Mutation.archiveMessage":      "/message/archive",
+	"Mutation.connect":             "/connection/add",
 	"Mutation.delAlbum":            "/album/del",
 	"Mutation.delBookmark":         "/bookmark/del",
 	"Mutation.delMeter":            "/meter/del",
@@ -1704,12 +2205,16 @@ var Paths = map[string]string{
 	"Mutation.delScore":            "/score/del",
 	"Mutation.delStat":             "/stat/del",
 	"Mutation.delTodo":             "/todo/del",
+	"Mutation.deleteMessage":       "/message/del",
+	"Mutation.disconnect":          "/connection/del",
 	"Mutation.incrBookmark":        "/bookmark/incr",
+	"Mutation.incrCounters":        "/counter/incr",
 	"Mutation.incrMeter":           "/meter/incr",
 	"Mutation.incrScore":           "/score/incr",
 	"Mutation.incrStat":            "/stat/incr",
 	"Mutation.putAlbum":            "/album/put",
 	"Mutation.putBookmark":         "/bookmark/put",
+	"Mutation.putLocation":         "/location/put",
 	"Mutation.putMeter":            "/meter/put",
 	"Mutation.putNote":             "/note/put",
 	"Mutation.putPhoto":            "/photo/put",
@@ -1717,8 +2222,11 @@ var Paths = map[string]string{
 	"Mutation.putScore":            "/score/put",
 	"Mutation.putStat":             "/stat/put",
 	"Mutation.putTodo":             "/todo/put",
+	"Mutation.readMessage":         "/message/read",
+	"Mutation.sendMessage":         "/message/add",
 	"Mutation.updateAlbum":         "/album/update",
 	"Mutation.updateBookmark":      "/bookmark/update",
+	"Mutation.updateConnection":    "/connection/update",
 	"Mutation.updateMeter":         "/meter/update",
 	"Mutation.updateNote":          "/note/update",
 	"Mutation.updatePhoto":         "/photo/update",
@@ -1728,22 +2236,32 @@ var Paths = map[string]string{
 	"Mutation.updateTodo":          "/todo/update",
 	"Query.album":                  "/album/get",
 	"Query.albums":                 "/album/select",
+	"Query.archived":               "/message/get/archive",
 	"Query.bookmark":               "/bookmark/get",
 	"Query.bookmarks":              "/bookmark/select",
+	"Query.connection":             "/connection/get",
+	"Query.connections":            "/connection/select",
+	"Query.counter":                "/counter/get",
+	"Query.inbox":                  "/message/get",
 	"Query.meter":                  "/meter/get",
 	"Query.meters":                 "/meter/select",
+	"Query.nearby":                 "/location/get",
 	"Query.note":                   "/note/get",
 	"Query.notes":                  "/note/select",
 	"Query.photo":                  "/photo/get",
 	"Query.photos":                 "/photo/select",
 	"Query.post":                   "/post/get",
 	"Query.posts":                  "/post/select",
+	"Query.reference":              "/reference/get",
+	"Query.references":             "/reference/select",
 	"Query.score":                  "/score/get",
 	"Query.scores":                 "/score/select",
+	"Query.sent":                   "/message/get/sent",
 	"Query.stat":                   "/stat/get",
 	"Query.stats":                  "/stat/select",
 	"Query.todo":                   "/todo/get",
 	"Query.todos":                  "/todo/select",
+	"Query.unread":                 "/message/get/unread",
 	"Subscription.albumChanged":    "/album/select",
 	"Subscription.bookmarkChanged": "/bookmark/select",
 	"Subscription.meterChanged":    "/meter/select",

@@ -106,7 +106,9 @@ func App(h jobs.Handlers) *app.App {
 			"/todo/del":        {Params: []string{"id"}},
 		},
 		GraphQL: func(p *db.Pool, bus pubsub.Bus) gqlgen.ExecutableSchema {
-			return graphql.NewExecutableSchema(graphql.NewConfig(store.New(p), bus))
+			cfg := graphql.NewConfig(store.New(p), bus)
+			cfg.Resolvers.(*graphql.Resolver).Modules = newModules(p, bus).handlers()
+			return graphql.NewExecutableSchema(cfg)
 		},
 		GraphQLPaths: graphql.Paths,
 		Jobs:         func(p *db.Pool) []rtjobs.Spec { return jobs.Specs(h, store.New(p)) },

@@ -65,7 +65,15 @@ func moduleHooks(p *db.Pool, bus pubsub.Bus) {
 func moduleRoutes(p *db.Pool, bus pubsub.Bus, mux *http.ServeMux) {
 	m := newModules(p, bus)
 	mux.HandleFunc("/account/subscribe", m.subscribe)
-	for path, h := range map[string]module.Handler{
+	for path, h := range m.handlers() {
+		module.Route(mux, path, h)
+	}
+}
+
+// handlers are the module routes by path: REST serves them, and the
+// module fields of GraphQL call them.
+func (m *modules) handlers() map[string]module.Handler {
+	return map[string]module.Handler{
 		"/counter/get": m.counterGet, "/counter/incr": m.counterIncr,
 		"/connection/add": m.connectionAdd, "/connection/put": m.connectionPut, "/connection/update": m.connectionUpdate,
 		"/connection/del": m.connectionDel, "/connection/get": m.connectionGet, "/connection/select": m.connectionSelect,
@@ -75,8 +83,6 @@ func moduleRoutes(p *db.Pool, bus pubsub.Bus, mux *http.ServeMux) {
 		"/message/read": m.messageRead, "/message/update": m.messageUpdate, "/message/archive": m.messageArchive,
 		"/message/del": m.messageDel, "/message/del/archive": m.messageDelArchive, "/message/del/sent": m.messageDelSent,
 		"/location/put": m.locationPut, "/location/get": m.locationGet,
-	} {
-		module.Route(mux, path, h)
 	}
 }
 

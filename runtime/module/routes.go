@@ -148,3 +148,53 @@ func IDs(table, name, s string, max int) ([]string, error) {
 	}
 	return out, nil
 }
+
+// The readers of module replies for the GraphQL resolvers, which call the
+// same routes.
+
+// Get is the value of k in a row reply as a T, nil when it is hidden.
+func Get[T any](m map[string]any, k string) *T {
+	v, ok := m[k].(T)
+	if !ok {
+		return nil
+	}
+	return &v
+}
+
+// Value is the value of k in a row reply, the zero value when absent.
+func Value[T any](m map[string]any, k string) T {
+	v, _ := m[k].(T)
+	return v
+}
+
+// Rows are the rows and the next token of a page reply.
+func Rows(out any) ([]map[string]any, string) {
+	m, _ := out.(map[string]any)
+	rows, _ := m["data"].([]map[string]any)
+	next, _ := m["next_token"].(string)
+	return rows, next
+}
+
+// List is a reply that is a list of rows.
+func List(out any) []map[string]any {
+	rows, _ := out.([]map[string]any)
+	return rows
+}
+
+// Count is the number k of a reply such as {"affected_rows": 1}.
+func Count(out any, k string) int64 {
+	switch m := out.(type) {
+	case map[string]int64:
+		return m[k]
+	case map[string]int:
+		return int64(m[k])
+	case map[string]any:
+		switch n := m[k].(type) {
+		case int:
+			return int64(n)
+		case int64:
+			return n
+		}
+	}
+	return 0
+}

@@ -881,6 +881,39 @@ var cases = []tcase{
 		eq(t, n, int64(2), "deleted")
 		eq(t, ids(t, e, a, db.Query{}), expect(10, func(i int) bool { return i%5 != 0 }), "left")
 	}},
+	{"delAll/concurrent deletes of one row count it once", func(t *testing.T, e *env) {
+		// what the modules count by: a connection or a message deleted by
+		// several requests at once is counted out once
+		for round := range 4 {
+			a := seed(t, e, 3)
+			var wg sync.WaitGroup
+			counts := make([]int64, 8)
+			for i := range counts {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					n, err := e.st.Photo.DelAll(e.ctx, store.PhotoCols.AlbumID.Eq(a), store.PhotoCols.ID.Eq("p001"))
+					if err != nil {
+						t.Error(err)
+					}
+					counts[i] = n
+				}()
+			}
+			wg.Wait()
+			var total int64
+			for _, n := range counts {
+				total += n
+			}
+			eq(t, total, int64(1), fmt.Sprintf("round %d: rows counted by concurrent deletes %v", round, counts))
+		}
+	}},
+	{"delAll/a condition that no longer holds leaves the row", func(t *testing.T, e *env) {
+		a := seed(t, e, 3)
+		n, err := e.st.Photo.DelAll(e.ctx, store.PhotoCols.AlbumID.Eq(a), store.PhotoCols.ID.Eq("p001"), store.PhotoCols.Width.Eq(12345))
+		ok(t, err)
+		eq(t, n, int64(0), "deleted")
+		eq(t, len(ids(t, e, a, db.Query{})), 3, "left")
+	}},
 	{"delAll/needs a condition", func(t *testing.T, e *env) {
 		_, err := e.st.Photo.DelAll(e.ctx)
 		invalid(t, err, "")

@@ -297,6 +297,64 @@ func modules(t *testing.T, s *server) {
 		want(t, ann.get("/account/subscribe", q("match", "(")), 400)
 	})
 
+	t.Run("graphql", func(t *testing.T) {
+		// the same routes, so the same rules and counts
+		g := func(c *server, query string, vars map[string]any) gqlReply {
+			t.Helper()
+			return s.gql(t, c.client, query, vars)
+		}
+		r := g(cat, `mutation($p: String!) { connect(peer: $p, type: "follow", name: "Bob") { id type peer name mtime } }`, map[string]any{"p": bobID})
+		if len(r.Errors) > 0 || path(r.Data, "connect", "peer") != bobID || path(r.Data, "connect", "id") != catID {
+			t.Fatalf("connect: %+v", r)
+		}
+		r = g(cat, `mutation($p: String!) { connect(peer: $p, type: "follow") { id } }`, map[string]any{"p": bobID})
+		if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "AlreadyExists" {
+			t.Fatalf("connect twice: %+v", r)
+		}
+		r = g(cat, `mutation($p: String!) { connect(peer: $p, type: "hug") { id } }`, map[string]any{"p": bobID})
+		if len(r.Errors) != 1 || r.Errors[0].Extensions["status"] != 400.0 {
+			t.Fatalf("unknown type: %+v", r)
+		}
+		r = g(bob, `{ references(type: "follow", first: 10) { nodes { peer type } hasNextPage } counter { follow1 msg_unread } }`, nil)
+		if len(r.Errors) > 0 || path(r.Data, "counter", "follow1") != 1.0 {
+			t.Fatalf("bob's references and counters: %+v", r)
+		}
+		nodes, _ := path(r.Data, "references", "nodes").([]any)
+		if len(nodes) != 1 || path(nodes[0].(map[string]any), "peer") != catID {
+			t.Fatalf("references: %+v", r.Data)
+		}
+		// another's private counters are null
+		r = g(cat, `query($id: String) { counter(id: $id) { id like1 like0 msg_unread } }`, map[string]any{"id": bobID})
+		if len(r.Errors) > 0 || path(r.Data, "counter", "like0") != nil || path(r.Data, "counter", "msg_unread") != nil || path(r.Data, "counter", "id") != bobID {
+			t.Fatalf("another's counters: %+v", r)
+		}
+		r = g(cat, `mutation($to: [String!]!) { sendMessage(to: $to, msg: "gql") { id mtime sender } }`, map[string]any{"to": []string{bobID}})
+		sent, _ := path(r.Data, "sendMessage").([]any)
+		if len(r.Errors) > 0 || len(sent) != 1 || path(sent[0].(map[string]any), "sender") != catID {
+			t.Fatalf("sendMessage: %+v", r)
+		}
+		mtime := path(sent[0].(map[string]any), "mtime")
+		r = g(bob, `query { unread inbox(first: 1, desc: true) { nodes { sender msg read } endCursor } }`, nil)
+		if len(r.Errors) > 0 || r.Data["unread"] != 1.0 || path(r.Data["inbox"].(map[string]any)["nodes"].([]any)[0].(map[string]any), "msg") != "gql" {
+			t.Fatalf("inbox: %+v", r)
+		}
+		r = g(bob, `mutation($s: String!, $m: Int64!) { readMessage(sender: $s, mtime: $m) }`, map[string]any{"s": catID, "m": mtime})
+		if len(r.Errors) > 0 || r.Data["readMessage"] != 1.0 {
+			t.Fatalf("readMessage: %+v", r)
+		}
+		r = g(ann, `{ nearby(distance: 10) { nodes { id distance } } }`, nil)
+		if nodes, _ := path(r.Data, "nearby", "nodes").([]any); len(r.Errors) > 0 || len(nodes) != 2 {
+			t.Fatalf("nearby: %+v", r)
+		}
+		r = g(cat, `mutation($p: String!) { disconnect(peer: $p, type: "follow") }`, map[string]any{"p": bobID})
+		if len(r.Errors) > 0 || r.Data["disconnect"] != 1.0 {
+			t.Fatalf("disconnect: %+v", r)
+		}
+		if r := bob.get("/counter/get", nil); r.num("follow1") != 0 || r.num("msg_unread") != 0 {
+			t.Fatalf("bob's counters after GraphQL: %s", r.raw)
+		}
+	})
+
 	t.Run("delete", func(t *testing.T) {
 		want(t, bob.get("/account/del", nil), 200)
 		if got := rows(t, ann.get("/connection/select", nil)); len(got) != 0 {

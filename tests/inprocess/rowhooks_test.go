@@ -186,3 +186,58 @@ func TestNamedPoolRouting(t *testing.T) {
 		t.Fatalf("check: %v", err)
 	}
 }
+
+// TestAfterWrite: the hooks after a write see it as made (generated
+// columns, rows changed), run only when it succeeded, and their error is
+// the caller's; a refused write runs none.
+func TestAfterWrite(t *testing.T) {
+	ctx := context.Background()
+	st, h := memoryStore(t)
+	var seen []string
+	h.Todo.AfterWrite(func(ctx context.Context, w *store.TodoWrite) error {
+		id := ""
+		if w.Row != nil {
+			id = w.Row.ID
+		}
+		seen = append(seen, strings.Join(strings.Fields(w.Op.String()+" "+id+" "+string(rune('0'+w.Affected))), " "))
+		if w.Row != nil && w.Row.Name == "after-fails" {
+			return errors.New("after failed")
+		}
+		return nil
+	})
+	h.Todo.OnWrite(func(ctx context.Context, w *store.TodoWrite) error {
+		if w.Row != nil && w.Row.Name == "refuse" {
+			return db.Refuse("no")
+		}
+		return nil
+	}, db.OpAdd)
+	r := &store.Todo{Name: "a"}
+	if err := st.Todo.Add(ctx, r); err != nil || r.ID == "" {
+		t.Fatal(err)
+	}
+	if err := st.Todo.Add(ctx, &store.Todo{Name: "refuse"}); !errors.Is(err, db.ErrRefused) {
+		t.Fatalf("refused add: %v", err)
+	}
+	if err := st.Todo.Add(ctx, &store.Todo{ID: r.ID, Name: "dup"}); !errors.Is(err, db.ErrExists) {
+		t.Fatalf("duplicate add: %v", err)
+	}
+	if n, err := st.Todo.Update(ctx, store.TodoKey{ID: r.ID}, store.TodoChanges{Name: db.Some("b")}); n != 1 || err != nil {
+		t.Fatal(n, err)
+	}
+	if n, err := st.Todo.Update(ctx, store.TodoKey{ID: "missing"}, store.TodoChanges{Name: db.Some("b")}); n != 0 || err != nil {
+		t.Fatal(n, err)
+	}
+	if err := st.Todo.Put(ctx, &store.Todo{Name: "after-fails"}); err == nil || err.Error() != "after failed" {
+		t.Fatalf("after hook's error: %v", err)
+	}
+	if n, err := st.Todo.DelAll(ctx, store.TodoCols.Name.Eq("after-fails")); n != 1 || err != nil {
+		t.Fatalf("the write before a failing after hook is made: %v %v", n, err)
+	}
+	if err := st.Todo.Del(ctx, store.TodoKey{ID: r.ID}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"add " + r.ID + " 1", "update 1", "update 0", "put", "delAll 1", "del 1"}
+	if len(seen) != len(want) || seen[0] != want[0] || seen[1] != want[1] || seen[2] != want[2] || !strings.HasPrefix(seen[3], "put ") || seen[4] != want[4] || seen[5] != want[5] {
+		t.Fatalf("after hooks saw %q, want %q", seen, want)
+	}
+}
