@@ -200,8 +200,9 @@ func (h *accountAPI) add(ctx context.Context, p map[string]string) (any, error) 
 		return nil, err
 	}
 	r.ID = acc.ID
-	if err := h.st.Add(ctx, r); err != nil {
-		h.accounts.Del(ctx, login) // no account without its profile
+	if err := h.st.Put(ctx, r); err != nil { // over the profile the account got made with
+		h.accounts.Del(ctx, login) // no account without its profile, nor the reverse
+		h.st.Del(ctx, store.BkAccountKey{ID: acc.ID})
 		return nil, err
 	}
 	return accountShow(auth.Viewer{ID: acc.ID, Admin: v.Admin}, r), nil

@@ -43,8 +43,10 @@ func App(h jobs.Handlers) *app.App {
 		API: func(p *db.Pool, bus pubsub.Bus) (http.Handler, error) {
 			return rest.NewHandler(store.New(p), bus), nil
 		},
-		Accounts: func(p *db.Pool) auth.Accounts { return accounts{store.NewBkAuthStore(p)} },
-		Routes:   accountRoutes,
+		Accounts: func(p *db.Pool) auth.Accounts {
+			return accounts{s: store.NewBkAuthStore(p), profiles: store.NewBkAccountStore(p)}
+		},
+		Routes: accountRoutes,
 		Operations: map[string]app.Operation{
 			"/album/get":       {Params: []string{"id", "_select"}},
 			"/album/select":    {Params: []string{"id", "owner_id", "title", "private", "mtime", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
@@ -118,8 +120,12 @@ func App(h jobs.Handlers) *app.App {
 	}
 }
 
-// accounts keeps the accounts that sign requests in the bk_auth table.
-type accounts struct{ s *store.BkAuthStore }
+// accounts keeps the accounts that sign requests in the bk_auth table, each
+// with its bk_account profile.
+type accounts struct {
+	s        *store.BkAuthStore
+	profiles *store.BkAccountStore
+}
 
 // Get reads the account of login.
 func (a accounts) Get(ctx context.Context, login string) (*auth.Account, error) {
@@ -156,6 +162,11 @@ func (a accounts) Put(ctx context.Context, acc *auth.Account) error {
 		return err
 	}
 	acc.ID = r.ID
+	// every account has its profile, whoever made it (the shell too), so
+	// that the modules and /account/get find it
+	if err := a.profiles.Add(ctx, &store.BkAccount{ID: r.ID, Login: r.Login, Name: r.Name}); err != nil && !errors.Is(err, db.ErrExists) {
+		return err
+	}
 	return nil
 }
 

@@ -106,6 +106,10 @@ func TestTutorial(t *testing.T) {
 	cmd := exec.CommandContext(ctx, "bash", "-c", script.String())
 	cmd.Dir, cmd.Env = root, env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// a failing step leaves the server running with the output pipe: kill
+	// the whole group, and stop waiting for the pipe soon after
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 10 * time.Second
 	out, err := cmd.CombinedOutput()
 	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // the server, if the script stopped early
 	log := string(out)
@@ -123,6 +127,7 @@ func TestTutorial(t *testing.T) {
 		`<h1>todo</h1>`, `preflight 204 http://localhost:3000`,
 		`{"subscribed":"todo"}`, `"table":"todo","op":"add","row":{`,
 		`strict-transport-security: max-age=86400`,
+		`"type":"message","op":"add"`, `unread {"count":1}`, `"msg":"buy milk"`,
 	} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the tutorial's output lacks %s", want)
