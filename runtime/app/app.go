@@ -31,6 +31,7 @@ import (
 	"github.com/bkgen/bkgen/runtime/hook"
 	"github.com/bkgen/bkgen/runtime/jobs"
 	"github.com/bkgen/bkgen/runtime/metrics"
+	"github.com/bkgen/bkgen/runtime/module"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/web"
 )
@@ -512,8 +513,27 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 	// REST over WebSocket: each frame goes through the whole chain, h
 	var h http.Handler
 	mux.Handle(web.WSPath, web.WebSocket(func() http.Handler { return h }))
-	if w, ok := api.(watcher); ok {
+	w, watches := api.(watcher)
+	if watches || a.Modules != nil {
 		mux.Handle(web.WSSubscribePath, web.Subscribe(func(r *http.Request, table string) (<-chan []byte, func(), error) {
+			if table == "account" && a.Modules != nil {
+				// the caller's account events (docs/modules.md), under the
+				// rules of /account/subscribe
+				var events <-chan []byte
+				var stop func()
+				_, err := guardPath(r.Context(), r, "ws.subscribe", "/account/subscribe", func(ctx context.Context) (any, error) {
+					v := auth.ViewerOf(ctx)
+					if v.ID == "" {
+						return nil, &auth.Failure{Status: http.StatusExpectationFailed, Code: "NOLOGIN", Message: "No login provided"}
+					}
+					events, stop = bus.Subscribe(ctx, module.Topic(v.ID))
+					return nil, nil
+				})
+				return events, stop, err
+			}
+			if !watches {
+				return nil, nil, db.Invalid("ws", "table", "no table %q to subscribe to", table)
+			}
 			// the rules of the table's select hold for its pushes, as for
 			// its GraphQL subscription
 			path := "/" + table + "/select"

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+
+	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/tests/testenv"
 )
 
@@ -494,6 +498,29 @@ func TestModuleEvents(t *testing.T) {
 	}
 	if e := next(t, events); e["type"] != "reference" || e["op"] != "add" { // the like's
 		t.Fatalf("event %v", e)
+	}
+	// and over WebSocket: a signed frame subscribes to the account's events
+	host := strings.TrimPrefix(b.base, "http://")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, "ws://"+host+"/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	frame, err := (&auth.Transport{Login: "ann", Secret: "ann-secret"}).SignURL(host, "/ws/subscribe?table=account")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := wsFrame(t, ctx, ws, frame); m["subscribed"] != "account" {
+		t.Fatalf("ws subscribe: %v", m)
+	}
+	if m := wsFrame(t, ctx, ws, "/ws/subscribe?table=account"); m["status"] != 417.0 {
+		t.Fatalf("an unsigned subscription: %v", m)
+	}
+	want(t, bob.get("/message/add", q("id", annID, "msg", "over ws")), 200)
+	if m := wsRead(t, ctx, ws); m["type"] != "message" || m["from"] != bobID {
+		t.Fatalf("ws event: %v", m)
 	}
 	// the long poll too, across processes
 	poll := subscribe(t, b.base, b.as(t, "ann", "ann-secret"), "")
