@@ -12,8 +12,8 @@ import (
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/module"
 	"github.com/bkgen/bkgen/runtime/rest"
-	"github.com/bkgen/bkgen/runtime/web"
 )
 
 // The /account/* endpoints of backendjs on bk_auth and bk_account: an
@@ -25,22 +25,11 @@ var accountVis = rest.NewVisibility(store.BkAccountTable)
 // accountRoutes registers /account/get, /add, /update, /del, /select and /put/secret.
 func accountRoutes(p *db.Pool, mux *http.ServeMux, accounts auth.Accounts) {
 	h := &accountAPI{st: store.NewBkAccountStore(p), accounts: accounts}
-	for path, f := range map[string]func(context.Context, map[string]string) (any, error){
+	for path, f := range map[string]module.Handler{
 		"/account/get": h.get, "/account/add": h.add, "/account/update": h.update,
 		"/account/del": h.del, "/account/select": h.list, "/account/put/secret": h.putSecret,
 	} {
-		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
-			p, err := auth.Params(r)
-			if err == nil {
-				var out any
-				if out, err = f(r.Context(), p); err == nil {
-					w.Header().Set("Cache-Control", "no-store")
-					web.JSON(w, out)
-					return
-				}
-			}
-			web.Fail(w, err) // auth.Failure is a web.Problem
-		})
+		module.Route(mux, path, f) // as the modules' routes: signed parameters in, JSON out
 	}
 }
 

@@ -3,7 +3,8 @@
 // their parameters, the key formats of their tables, the geohash search
 // (geo.go) and the account event stream (events.go). The modules' routes
 // and row hooks are generated for the application's own tables
-// (templates/modules.go.tmpl → generated/server/modules.go), over these.
+// (templates/modules.go.tmpl → generated/server/modules.go), over these;
+// /account/* is served with the same Route.
 package module
 
 import (

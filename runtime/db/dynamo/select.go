@@ -399,29 +399,13 @@ func (s *dynTable) DelAll(ctx context.Context, conds []db.Cond) (int64, error) {
 		return 0, err
 	}
 	e := s.newExpr()
-	filter, _, err := s.filter(e, conds)
-	if err != nil {
-		return 0, err
-	}
-	cond := "attribute_exists(" + e.name(s.hash) + ")"
-	if filter != "" {
-		cond += " AND " + filter
-	}
-	var n int64
-	for _, k := range keys {
+	return s.eachMatching(e, conds, keys, "delAll", func(k map[string]types.AttributeValue, cond *string) error {
 		_, err := s.c.DeleteItem(ctx, &dynamodb.DeleteItemInput{
-			TableName: &s.table, Key: k, ConditionExpression: &cond,
+			TableName: &s.table, Key: k, ConditionExpression: cond,
 			ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil(),
 		})
-		if isCode(err, "ConditionalCheckFailedException") {
-			continue
-		}
-		if err != nil {
-			return n, s.wrap("delAll", err)
-		}
-		n++
-	}
-	return n, nil
+		return err
+	})
 }
 
 func (s *dynTable) UpdateAll(ctx context.Context, conds []db.Cond, sets []db.Set) (int64, error) {
@@ -437,8 +421,19 @@ func (s *dynTable) UpdateAll(ctx context.Context, conds []db.Cond, sets []db.Set
 	if upd == "" {
 		return int64(len(keys)), nil
 	}
-	// The conditions are checked again per row: one that changed since the
-	// scan is left alone, as the SQL UPDATE … WHERE would.
+	return s.eachMatching(e, conds, keys, "updateAll", func(k map[string]types.AttributeValue, cond *string) error {
+		_, err := s.c.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+			TableName: &s.table, Key: k, UpdateExpression: &upd, ConditionExpression: cond,
+			ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil(),
+		})
+		return err
+	})
+}
+
+// eachMatching runs write on each of keys with the condition that the row
+// still exists and matches conds (as SQL's … WHERE would: one that changed
+// since the query is left alone), and counts the rows written.
+func (s *dynTable) eachMatching(e *dexpr, conds []db.Cond, keys []map[string]types.AttributeValue, op string, write func(k map[string]types.AttributeValue, cond *string) error) (int64, error) {
 	filter, _, err := s.filter(e, conds)
 	if err != nil {
 		return 0, err
@@ -449,15 +444,12 @@ func (s *dynTable) UpdateAll(ctx context.Context, conds []db.Cond, sets []db.Set
 	}
 	var n int64
 	for _, k := range keys {
-		_, err := s.c.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-			TableName: &s.table, Key: k, UpdateExpression: &upd, ConditionExpression: &cond,
-			ExpressionAttributeNames: e.namesOrNil(), ExpressionAttributeValues: e.valuesOrNil(),
-		})
+		err := write(k, &cond)
 		if isCode(err, "ConditionalCheckFailedException") {
 			continue
 		}
 		if err != nil {
-			return n, s.wrap("updateAll", err)
+			return n, s.wrap(op, err)
 		}
 		n++
 	}
