@@ -7,11 +7,13 @@
 #   Redis       127.0.0.1:6379  no persistence
 #   MariaDB     127.0.0.1:3306  root without a password, database test
 #   dynalite    127.0.0.1:4567  DynamoDB API in memory (npm package, in $DYN_DIR)
+#   gofakes3    127.0.0.1:9878  an S3-protocol server in memory (github.com/johannesboyne/gofakes3, MIT;
+#               go install into $S3_BIN), for the file storage's S3 driver
 #   chromium    /usr/bin/chromium, for the browser tests (Debian's package)
 #
 # The tests read BK_TEST_PGSQL (default postgres://postgres:postgres@127.0.0.1:5432/postgres)
 # BK_TEST_MYSQL (default mysql://root@127.0.0.1:3306/test) and BK_TEST_DYNAMODB
-# (default http://127.0.0.1:4567).
+# (default http://127.0.0.1:4567), BK_TEST_S3 (default http://127.0.0.1:9878).
 set -euo pipefail
 
 log() { echo "services: $*"; }
@@ -115,6 +117,26 @@ start_redis() {
   log "redis started"
 }
 
+S3_PORT=${S3_PORT:-9878}
+S3_BIN=${S3_BIN:-/tmp/bkgen-gofakes3}
+
+s3_up() { curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" 2>/dev/null; }
+
+start_s3() {
+  if s3_up; then
+    log "gofakes3 already up on :$S3_PORT"
+    return
+  fi
+  if [ ! -x "$S3_BIN/gofakes3" ]; then
+    log "installing gofakes3 v1.2.0 (go install)"
+    GOBIN="$S3_BIN" go install github.com/johannesboyne/gofakes3/cmd/gofakes3@v1.2.0
+  fi
+  nohup "$S3_BIN/gofakes3" -backend memory -autobucket -host "127.0.0.1:$S3_PORT" >/tmp/bkgen-gofakes3.log 2>&1 &
+  for _ in $(seq 1 100); do s3_up && break; sleep 0.1; done
+  s3_up || { log "gofakes3 did not start; see /tmp/bkgen-gofakes3.log"; exit 1; }
+  log "gofakes3 started on :$S3_PORT"
+}
+
 install_chromium() {
   if command -v chromium >/dev/null; then
     log "chromium already installed"
@@ -129,4 +151,5 @@ start_postgres
 start_mariadb
 start_redis
 start_dynalite
+start_s3
 install_chromium

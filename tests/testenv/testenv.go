@@ -140,3 +140,12 @@ func MySQLDatabase(t testing.TB) string {
 	}
 	return base + "/" + name
 }
+
+// S3URL is the S3-protocol endpoint of the tests: BK_TEST_S3, or the
+// gofakes3 that scripts/services.sh starts (buckets made on first use).
+func S3URL() string {
+	if u := os.Getenv("BK_TEST_S3"); u != "" {
+		return u
+	}
+	return "http://127.0.0.1:9878"
+}
