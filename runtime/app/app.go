@@ -492,6 +492,11 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 	if a.Routes != nil {
 		a.Routes(pool, mux, accounts) // changes through /account/* update the cache at once
 	}
+	fileStore, err := openFiles(ctx, st.fc, st.home)
+	if err != nil {
+		return err
+	}
+	fileRoutes(mux, fileStore, min(st.fc.MaxSize, st.wc.MaxBody))
 	if a.Modules != nil && a.Modules.Routes != nil {
 		a.Modules.Routes(pool, bus, mux)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/bkgen/bkgen/runtime/cache"
 	"github.com/bkgen/bkgen/runtime/config"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/files"
 	"github.com/bkgen/bkgen/runtime/gql"
 	"github.com/bkgen/bkgen/runtime/jobs"
 	"github.com/bkgen/bkgen/runtime/pubsub"
@@ -34,6 +35,7 @@ type settings struct {
 	pc         pubsub.Config
 	cc         cache.Config
 	jc         jobs.Config
+	fc         files.Config
 	// the application's own parameters (App.Params): each one's commit,
 	// and whether it is live
 	vars []appVar
@@ -94,6 +96,7 @@ func declare(vars []config.Var) (*config.Set, *settings) {
 	s.pc.Params(p)
 	s.cc.Params(p)
 	s.jc.Params(p)
+	s.fc.Params(p)
 	p.Live(liveParams...)
 	for _, v := range vars {
 		s.vars = append(s.vars, appVar{commit: v.Declare(p), live: v.IsLive()})

@@ -83,11 +83,14 @@ type Config struct {
 	Driver string // local or s3
 	Dir    string // local: the directory (default HOME/var/files)
 	S3     S3Options
+	// MaxSize bounds one file (an upload is also bounded by -api-max-body).
+	MaxSize int64
 }
 
 // Params declares the storage parameters on s.
 func (c *Config) Params(s *config.Set) {
 	s.String(&c.Driver, "files-store", "local", "where files (icons, uploads) are kept: local (a directory, -files-dir) or s3 (-files-s3-*)")
+	s.Size(&c.MaxSize, "files-max-size", 10<<20, "largest file /file/put takes (bounded by -api-max-body too)")
 	s.String(&c.Dir, "files-dir", "", "local file storage directory (default HOME/var/files)")
 	s.String(&c.S3.Bucket, "files-s3-bucket", "", "S3 bucket of the files")
 	s.String(&c.S3.Prefix, "files-s3-prefix", "", "key prefix of the files in the bucket")
