@@ -245,7 +245,7 @@ func (c *conn) exec(ctx context.Context, q string, args []any) (int64, error) {
 	}
 	var res sql.Result
 	var err error
-	if st := c.preparedFor(ctx, q, args); st != nil {
+	if st := c.preparedFor(ctx, true, q, args); st != nil {
 		res, err = st.ExecContext(ctx, args...)
 	} else {
 		res, err = c.w.ExecContext(ctx, q, args...)
@@ -256,13 +256,16 @@ func (c *conn) exec(ctx context.Context, q string, args []any) (int64, error) {
 	return res.RowsAffected()
 }
 
-// preparedFor is MySQL's prepared statement of q when it takes arguments
-// (SQLite prepares in process, pgx caches its statements itself).
-func (c *conn) preparedFor(ctx context.Context, q string, args []any) *sql.Stmt {
-	if !c.my || len(args) == 0 {
+// preparedFor is the prepared statement of q when it takes arguments, on
+// the writer or the readers (pgx caches its statements itself).
+func (c *conn) preparedFor(ctx context.Context, write bool, q string, args []any) *sql.Stmt {
+	switch {
+	case len(args) == 0:
 		return nil
+	case write || c.my:
+		return c.stmts.prepared(ctx, c.w, q)
 	}
-	return c.prepared(ctx, q)
+	return c.rstmts.prepared(ctx, c.r, q)
 }
 
 var errNoRows = errors.New("no rows")
@@ -280,7 +283,7 @@ func (c *conn) queryRow(ctx context.Context, write bool, q string, args []any, d
 	if write {
 		db = c.w
 	}
-	if st := c.preparedFor(ctx, q, args); st != nil {
+	if st := c.preparedFor(ctx, write, q, args); st != nil {
 		err = st.QueryRowContext(ctx, args...).Scan(dest...)
 	} else {
 		err = db.QueryRowContext(ctx, q, args...).Scan(dest...)
@@ -303,7 +306,7 @@ func (c *conn) query(ctx context.Context, q string, args []any, next func() []an
 	}
 	var rows *sql.Rows
 	var err error
-	if st := c.preparedFor(ctx, q, args); st != nil {
+	if st := c.preparedFor(ctx, false, q, args); st != nil {
 		rows, err = st.QueryContext(ctx, args...)
 	} else {
 		rows, err = c.r.QueryContext(ctx, q, args...)
