@@ -22,6 +22,10 @@ type Modules struct {
 	// Types are the default connection types: TYPE where bk_counter has
 	// TYPE0 and TYPE1.
 	Types []string
+	// Free are the counters a client may change with /counter/incr: not
+	// those the modules keep (TYPE0, TYPE1, msg_count, msg_unread), which
+	// a client could otherwise set to anything, such as its public like1.
+	Free []*Column
 }
 
 // Any reports whether the schema has a module.
@@ -121,6 +125,15 @@ func modulesOf(m *Model, hasAccount bool) (*Modules, error) {
 			}
 		}
 		sort.Strings(mods.Types)
+		kept := map[string]bool{"msg_count": mods.Message != nil, "msg_unread": mods.Message != nil}
+		for _, t := range mods.Types {
+			kept[t+"0"], kept[t+"1"] = true, true
+		}
+		for _, c := range mods.Counters {
+			if !kept[c.Name] {
+				mods.Free = append(mods.Free, c)
+			}
+		}
 		if mods.Message != nil && (!has["msg_count"] || !has["msg_unread"]) {
 			return nil, fmt.Errorf("%s: bk_counter needs the counters msg_count and msg_unread for the messages module", mods.Counter.Pos)
 		}

@@ -68,7 +68,7 @@ func moduleFields(mods *Modules) []modField {
 
 func counterArgs(mods *Modules) []modArg {
 	var out []modArg
-	for _, c := range mods.Counters {
+	for _, c := range mods.Free {
 		out = append(out, arg(c.Name, "Int64"))
 	}
 	return out

@@ -85,7 +85,7 @@ type MutationResolver interface {
 	PutTodo(ctx context.Context, input TodoInput) (*Todo, error)
 	UpdateTodo(ctx context.Context, input TodoInput) (int64, error)
 	DelTodo(ctx context.Context, id string) (bool, error)
-	IncrCounters(ctx context.Context, ping *int64, like0 *int64, like1 *int64, follow0 *int64, follow1 *int64, msgCount *int64, msgUnread *int64) (*BkCounter, error)
+	IncrCounters(ctx context.Context, ping *int64) (*BkCounter, error)
 	Connect(ctx context.Context, peer string, typeArg string, name *string, status *string) (*BkConnection, error)
 	UpdateConnection(ctx context.Context, peer string, typeArg string, name *string, status *string) (int64, error)
 	Disconnect(ctx context.Context, peer string, typeArg string) (int64, error)
@@ -950,7 +950,7 @@ extend type Query {
 
 extend type Mutation {
   "Add to my counters (negative subtracts). (/counter/incr)"
-  incrCounters(ping: Int64, like0: Int64, like1: Int64, follow0: Int64, follow1: Int64, msg_count: Int64, msg_unread: Int64): BkCounter!
+  incrCounters(ping: Int64): BkCounter!
   "Connect to peer (its reference and both counters follow). (/connection/add)"
   connect(peer: String!, type: String!, name: String, status: String): BkConnection!
   "The name and status of my connection; the rows changed. (/connection/update)"
@@ -2081,54 +2081,6 @@ func (ec *executionContext) field_Mutation_incrCounters_args(ctx context.Context
 		return nil, err
 	}
 	args["ping"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "like0",
-		func(ctx context.Context, v any) (*int64, error) {
-			return ec.unmarshalOInt642ᚖint64(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["like0"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "like1",
-		func(ctx context.Context, v any) (*int64, error) {
-			return ec.unmarshalOInt642ᚖint64(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["like1"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "follow0",
-		func(ctx context.Context, v any) (*int64, error) {
-			return ec.unmarshalOInt642ᚖint64(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["follow0"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "follow1",
-		func(ctx context.Context, v any) (*int64, error) {
-			return ec.unmarshalOInt642ᚖint64(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["follow1"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "msg_count",
-		func(ctx context.Context, v any) (*int64, error) {
-			return ec.unmarshalOInt642ᚖint64(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["msg_count"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "msg_unread",
-		func(ctx context.Context, v any) (*int64, error) {
-			return ec.unmarshalOInt642ᚖint64(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["msg_unread"] = arg6
 	return args, nil
 }
 
@@ -7883,7 +7835,7 @@ func (ec *executionContext) _Mutation_incrCounters(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().IncrCounters(ctx, fc.Args["ping"].(*int64), fc.Args["like0"].(*int64), fc.Args["like1"].(*int64), fc.Args["follow0"].(*int64), fc.Args["follow1"].(*int64), fc.Args["msg_count"].(*int64), fc.Args["msg_unread"].(*int64))
+			return ec.Resolvers.Mutation().IncrCounters(ctx, fc.Args["ping"].(*int64))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *BkCounter) graphql.Marshaler {

@@ -1859,28 +1859,10 @@ func (r queryResolver) Counter(ctx context.Context, id *string) (*BkCounter, err
 }
 
 // IncrCounters is /counter/incr.
-func (r mutationResolver) IncrCounters(ctx context.Context, ping *int64, like0 *int64, like1 *int64, follow0 *int64, follow1 *int64, msg_count *int64, msg_unread *int64) (*BkCounter, error) {
+func (r mutationResolver) IncrCounters(ctx context.Context, ping *int64) (*BkCounter, error) {
 	p := map[string]string{}
 	if ping != nil {
 		p["ping"] = strconv.FormatInt(*ping, 10)
-	}
-	if like0 != nil {
-		p["like0"] = strconv.FormatInt(*like0, 10)
-	}
-	if like1 != nil {
-		p["like1"] = strconv.FormatInt(*like1, 10)
-	}
-	if follow0 != nil {
-		p["follow0"] = strconv.FormatInt(*follow0, 10)
-	}
-	if follow1 != nil {
-		p["follow1"] = strconv.FormatInt(*follow1, 10)
-	}
-	if msg_count != nil {
-		p["msg_count"] = strconv.FormatInt(*msg_count, 10)
-	}
-	if msg_unread != nil {
-		p["msg_unread"] = strconv.FormatInt(*msg_unread, 10)
 	}
 	out, err := r.module(ctx, "/counter/incr", p)
 	if err != nil {

@@ -239,6 +239,10 @@ func counterDelta(col string, n int64) (store.BkCounterIncr, bool) {
 	return d, true
 }
 
+// freeCounters are the counters /counter/incr takes: not those the modules
+// keep, which a client could otherwise set (its public like1, say).
+var freeCounters = map[string]bool{"ping": true}
+
 // bump adds n to counter col of account id, when bk_counter has it.
 func (m *modules) bump(ctx context.Context, id, col string, n int64) error {
 	d, ok := counterDelta(col, n)
@@ -285,6 +289,9 @@ func (m *modules) counterIncr(ctx context.Context, p map[string]string) (any, er
 		}
 		if _, isCounter := counterDelta(name, 0); !isCounter {
 			return nil, db.Invalid("bk_counter", name, "not a counter")
+		}
+		if !freeCounters[name] {
+			return nil, db.Invalid("bk_counter", name, "is kept by the modules (connections, messages), not set by a client")
 		}
 		n, ok, err := module.Int(p, "bk_counter", name)
 		if err != nil {
@@ -982,7 +989,9 @@ func (m *modules) locationGet(ctx context.Context, p map[string]string) (any, er
 	if count < 1 || count > 100 {
 		return nil, db.Invalid("bk_location", "_count", "must be between 1 and 100")
 	}
-	after, err := module.ParseMark(p["_token"])
+	pool := m.locations.Engine().Pool()
+	scope := module.NearScope(v.ID, lat, lon, km)
+	after, err := module.OpenMark(pool, scope, p["_token"])
 	if err != nil {
 		return nil, err
 	}
@@ -1014,13 +1023,17 @@ func (m *modules) locationGet(ctx context.Context, p map[string]string) (any, er
 	data := make([]map[string]any, 0, len(found))
 	for i := range found {
 		row := module.Row(store.BkLocationTable, locationVis, v, found[i].ID, &found[i].Row)
-		row["distance"] = found[i].Dist
+		row["distance"] = module.Rounded(found[i].Dist)
 		data = append(data, row)
 	}
 	out := map[string]any{"count": len(data), "data": data}
 	if more && len(found) > 0 {
 		last := found[len(found)-1]
-		out["next_token"] = module.Mark{Dist: last.Dist, ID: last.ID}.Token()
+		tok, err := module.Mark{Dist: last.Dist, ID: last.ID}.Seal(pool, scope)
+		if err != nil {
+			return nil, err
+		}
+		out["next_token"] = tok
 	}
 	return out, nil
 }

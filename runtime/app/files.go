@@ -51,6 +51,11 @@ func fileKey(ctx context.Context, p map[string]string) (string, error) {
 	if prefix == "" || name == "" {
 		return "", db.Invalid("file", "", "prefix and name are required")
 	}
+	if strings.Contains(prefix, "/") {
+		// one segment: PREFIX/ACCOUNT/NAME reads one way only, so nobody
+		// writes into another account's names with prefix=p/THEIR-ID
+		return "", db.Invalid("file", "prefix", "one name, without /")
+	}
 	owner := acc.ID
 	if id := p["id"]; id != "" && acc.IsAdmin() {
 		owner = id

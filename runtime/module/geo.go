@@ -2,12 +2,9 @@ package module
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"math"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/mmcloughlin/geohash"
 
@@ -166,28 +163,39 @@ func (m Mark) before(dist float64, id string) bool {
 	return m.Dist < dist || m.Dist == dist && m.ID < id
 }
 
-// Token encodes m for next_token.
-func (m Mark) Token() string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatFloat(m.Dist, 'g', -1, 64) + "," + m.ID))
+// markCols are the kinds of a mark's values in its token.
+var markCols = []*db.Column{{Name: "distance", Kind: db.KindFloat}, {Name: "id", Kind: db.KindString}}
+
+// Seal is m as a next_token: sealed with the pool's token secret and bound
+// to scope (the caller and the search), so a client reads nothing from it
+// (the exact distance of the last row) and cannot make one.
+func (m Mark) Seal(p *db.Pool, scope string) (string, error) {
+	return p.EncodeToken(scope, []any{m.Dist, m.ID})
 }
 
-// ParseMark reads a next_token of a search ("" is the first page).
-func ParseMark(token string) (*Mark, error) {
+// OpenMark reads a next_token of Seal ("" is the first page).
+func OpenMark(p *db.Pool, scope, token string) (*Mark, error) {
 	if token == "" {
 		return nil, nil
 	}
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	bad := db.Invalid("location", "_token", "not a token of this search")
-	if err != nil || len(b) > 256 {
-		return nil, bad
+	vals, err := p.DecodeToken(scope, token, markCols)
+	if err != nil {
+		return nil, db.Invalid("location", "_token", "not a token of this search")
 	}
-	d, id, ok := strings.Cut(string(b), ",")
-	dist, err := strconv.ParseFloat(d, 64)
-	if !ok || err != nil || math.IsNaN(dist) || math.IsInf(dist, 0) || dist < 0 {
-		return nil, bad
-	}
+	dist, _ := vals[0].(float64)
+	id, _ := vals[1].(string)
 	return &Mark{Dist: dist, ID: id}, nil
 }
+
+// NearScope is the scope of the tokens of one account's search: a token
+// resumes that search only.
+func NearScope(id string, lat, lon, km float64) string {
+	return fmt.Sprintf("bk_location.near\x00%s\x00%g,%g,%g", id, lat, lon, km)
+}
+
+// Rounded is a distance as the API shows it: to 0.1 km, so that a reply
+// does not give an account's position to the metre.
+func Rounded(km float64) float64 { return math.Round(km*10) / 10 }
 
 // Near is a search: the accounts within Km of the point, nearest first,
 // Count of them after After.

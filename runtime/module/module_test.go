@@ -16,6 +16,8 @@ import (
 
 	"github.com/mmcloughlin/geohash"
 
+	"github.com/bkgen/bkgen/runtime/db"
+	_ "github.com/bkgen/bkgen/runtime/db/drivers"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 )
 
@@ -131,6 +133,7 @@ func TestNearest(t *testing.T) {
 		return nil
 	}
 	pos := func(p *place) (string, float64, float64) { return p.id, p.lat, p.lon }
+	pool := memoryPool(t)
 	for _, km := range []float64{0.5, 3, 10} {
 		var want []string
 		for _, p := range places {
@@ -155,7 +158,11 @@ func TestNearest(t *testing.T) {
 			if !more || len(found) == 0 {
 				break
 			}
-			m, err := ParseMark(Mark{Dist: found[len(found)-1].Dist, ID: found[len(found)-1].ID}.Token())
+			tok, err := Mark{Dist: found[len(found)-1].Dist, ID: found[len(found)-1].ID}.Seal(pool, "s")
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := OpenMark(pool, "s", tok)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -178,27 +185,43 @@ func idx(id string) int {
 	return n
 }
 
-func TestParseMark(t *testing.T) {
-	for _, bad := range []string{"!", "eA", Mark{Dist: 1, ID: "x"}.Token()[1:], "LTEseA"} {
-		if _, err := ParseMark(bad); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
+func memoryPool(t *testing.T) *db.Pool {
+	pools, err := db.Open(context.Background(), db.Config{Pool: "memory"})
+	if err != nil {
+		t.Fatal(err)
 	}
-	m, err := ParseMark(Mark{Dist: 2.5, ID: "a,b"}.Token())
+	t.Cleanup(pools.Close)
+	return pools.Default
+}
+
+// TestMarkToken: a search's token is sealed: it round-trips, says nothing,
+// and is refused for another search or when changed.
+func TestMarkToken(t *testing.T) {
+	p := memoryPool(t)
+	tok, err := Mark{Dist: 2.5, ID: "a,b"}.Seal(p, NearScope("me", 1, 2, 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(tok, "2.5") {
+		t.Fatalf("the token shows the distance: %s", tok)
+	}
+	m, err := OpenMark(p, NearScope("me", 1, 2, 10), tok)
 	if err != nil || m.Dist != 2.5 || m.ID != "a,b" {
 		t.Fatalf("round trip: %v %v", m, err)
 	}
-}
-
-func FuzzParseMark(f *testing.F) {
-	f.Add(Mark{Dist: 1.5, ID: "abc"}.Token())
-	f.Add("")
-	f.Fuzz(func(t *testing.T, s string) {
-		m, err := ParseMark(s)
-		if err == nil && m != nil && (m.Dist < 0 || math.IsNaN(m.Dist) || math.IsInf(m.Dist, 0)) {
-			t.Fatalf("%q gave %v", s, m)
+	for _, c := range []struct{ scope, tok string }{
+		{NearScope("other", 1, 2, 10), tok}, {NearScope("me", 1, 2, 11), tok}, {NearScope("me", 1, 2, 10), tok[:len(tok)-2] + "AA"}, {NearScope("me", 1, 2, 10), "garbage!"},
+	} {
+		if _, err := OpenMark(p, c.scope, c.tok); err == nil {
+			t.Errorf("%q accepted for %q", c.tok, c.scope)
 		}
-	})
+	}
+	if m, err := OpenMark(p, "x", ""); m != nil || err != nil {
+		t.Fatalf("no token: %v %v", m, err)
+	}
+	if Rounded(1.26) != 1.3 || Rounded(0.04) != 0 {
+		t.Fatal("Rounded")
+	}
 }
 
 func TestMID(t *testing.T) {

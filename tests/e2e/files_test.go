@@ -101,6 +101,7 @@ func TestFiles(t *testing.T) {
 			want(t, ann.postJSON("/file/put", map[string]any{"name": "x", "data": "aGk="}), 400)
 			want(t, ann.postJSON("/file/put", map[string]any{"prefix": "p", "name": "../../etc/passwd", "data": "aGk="}), 400)
 			want(t, ann.postJSON("/file/put", map[string]any{"prefix": "p", "name": "x", "data": "not base64!"}), 400)
+			want(t, bob.postJSON("/file/put", map[string]any{"prefix": "notes/" + annID, "name": "x", "data": "aGk="}), 400)
 			want(t, ann.postJSON("/file/put", map[string]any{"prefix": "p", "name": "x"}), 400)
 			big := base64.StdEncoding.EncodeToString(make([]byte, 100001))
 			want(t, ann.postJSON("/file/put", map[string]any{"prefix": "p", "name": "x", "data": big}), 413)
