@@ -537,15 +537,7 @@ func (m *modules) connectionSelect(ctx context.Context, p map[string]string) (an
 	if t := p["type"]; t != "" {
 		conds = append(conds, store.BkConnectionCols.Ref.BeginsWith(t+":"))
 	}
-	q, err := module.Query(store.BkConnectionTable, connectionVis, v, p, []string{"ref"}, conds...)
-	if err != nil {
-		return nil, err
-	}
-	page, err := m.connections.Select(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	return module.Page(store.BkConnectionTable, connectionVis, v, q, page, func(r *store.BkConnection) string { return r.ID }), nil
+	return module.Select(ctx, store.BkConnectionTable, connectionVis, v, p, []string{"ref"}, m.connections.Select, func(r *store.BkConnection) string { return r.ID }, conds...)
 }
 
 // referenceGet is /reference/get: the connection of type that peer made to me.
@@ -571,15 +563,7 @@ func (m *modules) referenceSelect(ctx context.Context, p map[string]string) (any
 	if t := p["type"]; t != "" {
 		conds = append(conds, store.BkReferenceCols.Ref.BeginsWith(t+":"))
 	}
-	q, err := module.Query(store.BkReferenceTable, referenceVis, v, p, []string{"ref"}, conds...)
-	if err != nil {
-		return nil, err
-	}
-	page, err := m.references.Select(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	return module.Page(store.BkReferenceTable, referenceVis, v, q, page, func(r *store.BkReference) string { return r.ID }), nil
+	return module.Select(ctx, store.BkReferenceTable, referenceVis, v, p, []string{"ref"}, m.references.Select, func(r *store.BkReference) string { return r.ID }, conds...)
 }
 
 // Messages: /message/add writes into each recipient's inbox (bk_message)
@@ -707,15 +691,7 @@ func (m *modules) messageGetArchive(ctx context.Context, p map[string]string) (a
 	if err != nil {
 		return nil, err
 	}
-	q, err := module.Query(store.BkArchiveTable, archiveVis, v, p, []string{"mid"}, store.BkArchiveCols.ID.Eq(v.ID))
-	if err != nil {
-		return nil, err
-	}
-	page, err := m.archive.Select(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	return module.Page(store.BkArchiveTable, archiveVis, v, q, page, func(r *store.BkArchive) string { return r.ID }), nil
+	return module.Select(ctx, store.BkArchiveTable, archiveVis, v, p, []string{"mid"}, m.archive.Select, func(r *store.BkArchive) string { return r.ID }, store.BkArchiveCols.ID.Eq(v.ID))
 }
 
 func (m *modules) messageGetSent(ctx context.Context, p map[string]string) (any, error) {
@@ -723,23 +699,20 @@ func (m *modules) messageGetSent(ctx context.Context, p map[string]string) (any,
 	if err != nil {
 		return nil, err
 	}
-	q, err := module.Query(store.BkSentTable, sentVis, v, p, []string{"mid"}, store.BkSentCols.ID.Eq(v.ID))
-	if err != nil {
-		return nil, err
-	}
-	page, err := m.sent.Select(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	return module.Page(store.BkSentTable, sentVis, v, q, page, func(r *store.BkSent) string { return r.ID }), nil
+	return module.Select(ctx, store.BkSentTable, sentVis, v, p, []string{"mid"}, m.sent.Select, func(r *store.BkSent) string { return r.ID }, store.BkSentCols.ID.Eq(v.ID))
 }
 
 // setRead marks my message mid read (or unread) and counts msg_unread
 // when it changed: the update is conditional on the other value.
+// db.ErrNotFound when there is no such message.
 func (m *modules) setRead(ctx context.Context, id, mid string, read bool) (int64, error) {
 	n, err := m.inbox.Update(ctx, store.BkMessageKey{ID: id, Mid: mid}, store.BkMessageChanges{Read: db.Some(read)}, store.BkMessageCols.Read.Ne(read))
-	if err != nil || n == 0 {
+	if err != nil {
 		return n, err
+	}
+	if n == 0 { // already so, or no such message: only then read it, to say which
+		_, err := m.inbox.Get(ctx, store.BkMessageKey{ID: id, Mid: mid})
+		return 0, err
 	}
 	delta := int64(-1)
 	if !read {
@@ -762,9 +735,6 @@ func (m *modules) messageRead(ctx context.Context, p map[string]string) (any, er
 	if err != nil {
 		return nil, err
 	}
-	if _, err := m.inbox.Get(ctx, store.BkMessageKey{ID: v.ID, Mid: mid}); err != nil {
-		return nil, err
-	}
 	n, err := m.setRead(ctx, v.ID, mid, true)
 	if err != nil {
 		return nil, err
@@ -784,9 +754,6 @@ func (m *modules) messageUpdate(ctx context.Context, p map[string]string) (any, 
 	}
 	if _, ok := p["read"]; !ok {
 		return nil, db.Invalid("bk_message", "read", "is required")
-	}
-	if _, err := m.inbox.Get(ctx, store.BkMessageKey{ID: v.ID, Mid: mid}); err != nil {
-		return nil, err
 	}
 	n, err := m.setRead(ctx, v.ID, mid, module.Bool(p, "read"))
 	if err != nil {

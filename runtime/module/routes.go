@@ -94,6 +94,21 @@ func Query[R any](t *db.Table[R], vis *rest.Visibility, v auth.Viewer, p map[str
 	return q, vis.Query(v, &q)
 }
 
+// Select is a module route's select of table t for v: Query, the store's
+// select sel, and the Page reply.
+func Select[R any](ctx context.Context, t *db.Table[R], vis *rest.Visibility, v auth.Viewer, p map[string]string, drop []string,
+	sel func(context.Context, db.Query) (*db.Page[R], error), owner func(*R) string, conds ...db.Cond) (map[string]any, error) {
+	q, err := Query(t, vis, v, p, drop, conds...)
+	if err != nil {
+		return nil, err
+	}
+	page, err := sel(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return Page(t, vis, v, q, page, owner), nil
+}
+
 // Float reads a number parameter (ok false when absent).
 func Float(p map[string]string, table, name string) (v float64, ok bool, err error) {
 	s, ok := p[name]
