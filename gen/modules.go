@@ -16,6 +16,7 @@ type Modules struct {
 	Connection, Reference  *Table // bk_connection, bk_reference
 	Message, Archive, Sent *Table // bk_message, bk_archive, bk_sent
 	Location               *Table // bk_location
+	Icon                   *Table // bk_icon
 	// Counters are bk_counter's counter columns, which /counter/incr takes
 	// and the other modules bump by name.
 	Counters []*Column
@@ -30,7 +31,7 @@ type Modules struct {
 
 // Any reports whether the schema has a module.
 func (m *Modules) Any() bool {
-	return m.Counter != nil || m.Connection != nil || m.Message != nil || m.Location != nil
+	return m.Counter != nil || m.Connection != nil || m.Message != nil || m.Location != nil || m.Icon != nil
 }
 
 // moduleColumn is a column a module needs: its name and Go type.
@@ -62,6 +63,7 @@ var (
 		{"bk_archive", "messages", messageColumns("sender"), func(m *Modules) **Table { return &m.Archive }},
 		{"bk_sent", "messages", messageColumns("recipient"), func(m *Modules) **Table { return &m.Sent }},
 		{"bk_location", "locations", cols("id:string cell:string geohash:string latitude:float64 longitude:float64 mtime:int64"), func(m *Modules) **Table { return &m.Location }},
+		{"bk_icon", "icons", cols("id:string ref:string prefix:string type:string descr:string acl_allow:string ext:string width:int64 height:int64 size:int64 ver:int64 mtime:int64"), func(m *Modules) **Table { return &m.Icon }},
 	}
 )
 
@@ -87,6 +89,24 @@ func modulesOf(m *Model, hasAccount bool) (*Modules, error) {
 				return nil, fmt.Errorf("%s: %s (module %s) must keep the key of its bk schema", t.Pos, t.Name, mt.module)
 			}
 			*mt.pick(mods) = t
+		}
+	}
+	// the module routes are /NAME/*: no table of the API may be NAME
+	taken := map[string]string{"file": "files (/file/*)"}
+	for _, r := range []struct {
+		on    bool
+		names string
+	}{{mods.Counter != nil, "counter"}, {mods.Connection != nil, "connection reference"}, {mods.Message != nil, "message"},
+		{mods.Location != nil, "location"}, {mods.Icon != nil, "icon image"}} {
+		for _, n := range strings.Fields(r.names) {
+			if r.on {
+				taken[n] = "a module (/" + n + "/*)"
+			}
+		}
+	}
+	for _, t := range m.Tables {
+		if by, ok := taken[t.Name]; ok && !t.NoAPI {
+			return nil, fmt.Errorf("%s: the table %s would have the routes of %s: rename it (bk.Table) or make it bk.NoAPI()", t.Pos, t.Name, by)
 		}
 	}
 	for _, pair := range []struct {

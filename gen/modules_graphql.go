@@ -63,6 +63,12 @@ func moduleFields(mods *Modules) []modField {
 	add(mods.Location != nil,
 		modField{"Query", "nearby", "/location/get", "The other accounts within distance km (default 10) of the point (default: mine), nearest first.", []modArg{arg("latitude", "Float"), arg("longitude", "Float"), arg("distance", "Float"), {"first", "Int", "_count"}, {"after", "String", "_token"}}, "page BkLocation"},
 		modField{"Mutation", "putLocation", "/location/put", "Set my position.", []modArg{arg("latitude", "Float!"), arg("longitude", "Float!")}, "row BkLocation"})
+	add(mods.Icon != nil,
+		modField{"Query", "icons", "/icon/select", "The icons of the account id (default: mine), of prefix when given: of another account's, those I may see.", append([]modArg{arg("prefix", "String"), arg("id", "String")}, pageArgs...), "page BkIcon"},
+		modField{"Mutation", "putIcon", "/icon/put", "Store my icon of prefix and type (default 0): icon is the image, base64; width and height (a box, aspect kept), ext and quality shape what is stored; aclAllow: all, auth or account ids.",
+			[]modArg{arg("prefix", "String!"), arg("type", "String"), arg("icon", "String!"), {"aclAllow", "String", "acl_allow"}, arg("descr", "String"),
+				{"width", "Int", "_width"}, {"height", "Int", "_height"}, {"ext", "String", "_ext"}, {"quality", "Int", "_quality"}}, "row BkIcon"},
+		modField{"Mutation", "deleteIcon", "/icon/del", "Delete my icon of prefix and type (default 0); the rows removed.", []modArg{arg("prefix", "String!"), arg("type", "String")}, "count affected_rows"})
 	return out
 }
 
@@ -77,7 +83,7 @@ func counterArgs(mods *Modules) []modArg {
 // typedModuleTables are the module tables shown as GraphQL types.
 func typedModuleTables(mods *Modules) []*Table {
 	var out []*Table
-	for _, t := range []*Table{mods.Counter, mods.Connection, mods.Reference, mods.Message, mods.Archive, mods.Sent, mods.Location} {
+	for _, t := range []*Table{mods.Counter, mods.Connection, mods.Reference, mods.Message, mods.Archive, mods.Sent, mods.Location, mods.Icon} {
 		if t != nil {
 			out = append(out, t)
 		}

@@ -27,3 +27,6 @@ type (
 
 // BkLocation is bk_location: the last position of each account.
 type BkLocation struct{ bk.LocationSchema }
+
+// BkIcon is bk_icon: the icons of accounts and of their objects.
+type BkIcon struct{ bk.IconSchema }

@@ -103,6 +103,29 @@ type BkCounterPage struct {
 	HasNextPage bool         `json:"hasNextPage"`
 }
 
+// A row of bk_icon, as the caller may see it: a hidden column is null.
+type BkIcon struct {
+	ID       *string `json:"id,omitempty"`
+	Ref      *string `json:"ref,omitempty"`
+	Prefix   *string `json:"prefix,omitempty"`
+	Type     *string `json:"type,omitempty"`
+	Descr    *string `json:"descr,omitempty"`
+	ACLAllow *string `json:"acl_allow,omitempty"`
+	Ext      *string `json:"ext,omitempty"`
+	Width    *int64  `json:"width,omitempty"`
+	Height   *int64  `json:"height,omitempty"`
+	Size     *int64  `json:"size,omitempty"`
+	Ver      *int64  `json:"ver,omitempty"`
+	Mtime    *int64  `json:"mtime,omitempty"`
+}
+
+// A page of bk_icon rows.
+type BkIconPage struct {
+	Nodes       []*BkIcon `json:"nodes"`
+	EndCursor   *string   `json:"endCursor,omitempty"`
+	HasNextPage bool      `json:"hasNextPage"`
+}
+
 // A row of bk_location, as the caller may see it: a hidden column is null.
 type BkLocation struct {
 	ID        *string  `json:"id,omitempty"`

@@ -1844,6 +1844,27 @@ func bkLocationPageFrom(out any) *BkLocationPage {
 	return page
 }
 
+// bkIconFrom is a bk_icon row of a module reply.
+func bkIconFrom(m map[string]any) *BkIcon {
+	return &BkIcon{ID: module.Get[string](m, "id"), Ref: module.Get[string](m, "ref"), Prefix: module.Get[string](m, "prefix"), Type: module.Get[string](m, "type"), Descr: module.Get[string](m, "descr"), ACLAllow: module.Get[string](m, "acl_allow"), Ext: module.Get[string](m, "ext"), Width: module.Get[int64](m, "width"), Height: module.Get[int64](m, "height"), Size: module.Get[int64](m, "size"), Ver: module.Get[int64](m, "ver"), Mtime: module.Get[int64](m, "mtime")}
+}
+
+// bkIconPageFrom is a page of bk_icon rows of a module reply.
+func bkIconPageFrom(out any) *BkIconPage {
+	rows, next := module.Rows(out)
+	page := &BkIconPage{
+		HasNextPage: next != "",
+		Nodes:       make([]*BkIcon, 0, len(rows)),
+	}
+	for _, m := range rows {
+		page.Nodes = append(page.Nodes, bkIconFrom(m))
+	}
+	if next != "" {
+		page.EndCursor = &next
+	}
+	return page
+}
+
 // Counter is /counter/get.
 func (r queryResolver) Counter(ctx context.Context, id *string) (*BkCounter, error) {
 	p := map[string]string{}
@@ -2164,6 +2185,79 @@ func (r mutationResolver) PutLocation(ctx context.Context, latitude float64, lon
 	return bkLocationFrom(m), nil
 }
 
+// Icons is /icon/select.
+func (r queryResolver) Icons(ctx context.Context, prefix *string, id *string, first *int, after *string, desc *bool) (*BkIconPage, error) {
+	p := map[string]string{}
+	if prefix != nil {
+		p["prefix"] = *prefix
+	}
+	if id != nil {
+		p["id"] = *id
+	}
+	if first != nil {
+		p["_count"] = strconv.Itoa(*first)
+	}
+	if after != nil {
+		p["_token"] = *after
+	}
+	if desc != nil {
+		p["_desc"] = strconv.FormatBool(*desc)
+	}
+	out, err := r.module(ctx, "/icon/select", p)
+	if err != nil {
+		return nil, err
+	}
+	return bkIconPageFrom(out), nil
+}
+
+// PutIcon is /icon/put.
+func (r mutationResolver) PutIcon(ctx context.Context, prefix string, typ *string, icon string, aclAllow *string, descr *string, width *int, height *int, ext *string, quality *int) (*BkIcon, error) {
+	p := map[string]string{}
+	p["prefix"] = prefix
+	if typ != nil {
+		p["type"] = *typ
+	}
+	p["icon"] = icon
+	if aclAllow != nil {
+		p["acl_allow"] = *aclAllow
+	}
+	if descr != nil {
+		p["descr"] = *descr
+	}
+	if width != nil {
+		p["_width"] = strconv.Itoa(*width)
+	}
+	if height != nil {
+		p["_height"] = strconv.Itoa(*height)
+	}
+	if ext != nil {
+		p["_ext"] = *ext
+	}
+	if quality != nil {
+		p["_quality"] = strconv.Itoa(*quality)
+	}
+	out, err := r.module(ctx, "/icon/put", p)
+	if err != nil {
+		return nil, err
+	}
+	m, _ := out.(map[string]any)
+	return bkIconFrom(m), nil
+}
+
+// DeleteIcon is /icon/del.
+func (r mutationResolver) DeleteIcon(ctx context.Context, prefix string, typ *string) (int64, error) {
+	p := map[string]string{}
+	p["prefix"] = prefix
+	if typ != nil {
+		p["type"] = *typ
+	}
+	out, err := r.module(ctx, "/icon/del", p)
+	if err != nil {
+		return 0, err
+	}
+	return module.Count(out, "affected_rows"), nil
+}
+
 // Paths are the REST paths of the top-level fields: the path rules, access checks and
 // request hooks of a path hold for its GraphQL field too (runtime/gql).
 var Paths = map[string]string{
@@ -2187,6 +2281,7 @@ var Paths = map[string]string{
 	"Mutation.delScore":            "/score/del",
 	"Mutation.delStat":             "/stat/del",
 	"Mutation.delTodo":             "/todo/del",
+	"Mutation.deleteIcon":          "/icon/del",
 	"Mutation.deleteMessage":       "/message/del",
 	"Mutation.disconnect":          "/connection/del",
 	"Mutation.incrBookmark":        "/bookmark/incr",
@@ -2196,6 +2291,7 @@ var Paths = map[string]string{
 	"Mutation.incrStat":            "/stat/incr",
 	"Mutation.putAlbum":            "/album/put",
 	"Mutation.putBookmark":         "/bookmark/put",
+	"Mutation.putIcon":             "/icon/put",
 	"Mutation.putLocation":         "/location/put",
 	"Mutation.putMeter":            "/meter/put",
 	"Mutation.putNote":             "/note/put",
@@ -2224,6 +2320,7 @@ var Paths = map[string]string{
 	"Query.connection":             "/connection/get",
 	"Query.connections":            "/connection/select",
 	"Query.counter":                "/counter/get",
+	"Query.icons":                  "/icon/select",
 	"Query.inbox":                  "/message/get",
 	"Query.meter":                  "/meter/get",
 	"Query.meters":                 "/meter/select",

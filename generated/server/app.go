@@ -18,6 +18,7 @@ import (
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	rtjobs "github.com/bkgen/bkgen/runtime/jobs"
+	"github.com/bkgen/bkgen/runtime/module"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 )
 
@@ -107,9 +108,9 @@ func App(h jobs.Handlers) *app.App {
 			"/todo/update":     {Params: []string{"id", "name", "descr", "due", "done", "mtime"}},
 			"/todo/del":        {Params: []string{"id"}},
 		},
-		GraphQL: func(p *db.Pool, bus pubsub.Bus) gqlgen.ExecutableSchema {
-			cfg := graphql.NewConfig(store.New(p), bus)
-			cfg.Resolvers.(*graphql.Resolver).Modules = newModules(p, bus).handlers()
+		GraphQL: func(env module.Env) gqlgen.ExecutableSchema {
+			cfg := graphql.NewConfig(store.New(env.Pool), env.Bus)
+			cfg.Resolvers.(*graphql.Resolver).Modules = newModules(env).handlers()
 			return graphql.NewExecutableSchema(cfg)
 		},
 		GraphQLPaths: graphql.Paths,

@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/imaging"
 	"github.com/bkgen/bkgen/runtime/module"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
@@ -31,6 +33,7 @@ var moduleParams = module.NewParams([]string{"follow", "like"})
 type modules struct {
 	p           *module.Params
 	bus         pubsub.Bus
+	maxUpload   int64
 	accounts    *store.BkAccountStore
 	counters    *store.BkCounterStore
 	connections *store.BkConnectionStore
@@ -39,35 +42,50 @@ type modules struct {
 	archive     *store.BkArchiveStore
 	sent        *store.BkSentStore
 	locations   *store.BkLocationStore
+	icons       *store.BkIconStore
+	images      *module.Images
 }
 
-func newModules(p *db.Pool, bus pubsub.Bus) *modules {
-	return &modules{p: moduleParams, bus: bus, accounts: store.NewBkAccountStore(p),
+func newModules(env module.Env) *modules {
+	p := env.Pool
+	return &modules{p: moduleParams, bus: env.Bus, maxUpload: env.MaxUpload, accounts: store.NewBkAccountStore(p),
 		counters:    store.NewBkCounterStore(p),
 		connections: store.NewBkConnectionStore(p), references: store.NewBkReferenceStore(p),
 		inbox: store.NewBkMessageStore(p), archive: store.NewBkArchiveStore(p), sent: store.NewBkSentStore(p),
 		locations: store.NewBkLocationStore(p),
+		icons:     store.NewBkIconStore(p), images: &module.Images{Files: env.Files, Limits: imaging.DefaultLimits},
 	}
 }
 
 // moduleHooks registers what follows from an account's writes, whoever
 // makes them: its counters row is made with it, its change is an event for
 // it, and its deletion removes its module rows.
-func moduleHooks(p *db.Pool, bus pubsub.Bus) {
-	m := newModules(p, bus)
-	h := store.HooksOn(p)
+func moduleHooks(env module.Env) {
+	m := newModules(env)
+	h := store.HooksOn(env.Pool)
 	h.BkAccount.AfterWrite(m.accountAdded, db.OpAdd)
 	h.BkAccount.AfterWrite(m.accountChanged, db.OpUpdate, db.OpPut)
 	h.BkAccount.AfterWrite(m.accountDeleted, db.OpDel)
 }
 
 // moduleRoutes registers the module routes.
-func moduleRoutes(p *db.Pool, bus pubsub.Bus, mux *http.ServeMux) {
-	m := newModules(p, bus)
+func moduleRoutes(env module.Env, mux *http.ServeMux) {
+	m := newModules(env)
 	mux.HandleFunc("/account/subscribe", m.subscribe)
 	for path, h := range m.handlers() {
+		if iconRaw[path] {
+			continue
+		}
 		module.Route(mux, path, h)
 	}
+	// the routes that take or give image bytes (the handlers above serve
+	// GraphQL, with base64)
+	mux.HandleFunc("/icon/put", m.iconUpload(""))
+	mux.HandleFunc("/icon/upload", m.iconUpload(""))
+	mux.HandleFunc("/icon/get", m.iconGet(""))
+	mux.HandleFunc("/account/put/icon", m.iconUpload("account"))
+	mux.HandleFunc("/account/get/icon", m.iconGet("account"))
+	mux.HandleFunc("/image/", m.image)
 }
 
 // handlers are the module routes by path: REST serves them, and the
@@ -83,6 +101,9 @@ func (m *modules) handlers() map[string]module.Handler {
 		"/message/read": m.messageRead, "/message/update": m.messageUpdate, "/message/archive": m.messageArchive,
 		"/message/del": m.messageDel, "/message/del/archive": m.messageDelArchive, "/message/del/sent": m.messageDelSent,
 		"/location/put": m.locationPut, "/location/get": m.locationGet,
+		"/icon/del": m.iconDel(""), "/icon/select": m.iconSelect(""),
+		"/account/del/icon": m.iconDel("account"), "/account/select/icon": m.iconSelect("account"),
+		"/icon/put": m.iconPutBase64(""), "/account/put/icon": m.iconPutBase64("account"),
 	}
 }
 
@@ -170,6 +191,20 @@ func (m *modules) accountDeleted(ctx context.Context, w *store.BkAccountWrite) e
 	}
 	if err := m.locations.Del(ctx, store.BkLocationKey{ID: id}); err != nil {
 		return err
+	}
+	for {
+		page, err := m.icons.Select(ctx, db.Query{Where: []db.Cond{store.BkIconCols.ID.Eq(id)}, Count: db.MaxCount})
+		if err != nil {
+			return err
+		}
+		for _, ic := range page.Rows {
+			if err := m.delIcon(ctx, &ic); err != nil {
+				return err
+			}
+		}
+		if page.Next == "" {
+			break
+		}
 	}
 	if err := m.counters.Del(ctx, store.BkCounterKey{ID: id}); err != nil {
 		return err
@@ -1003,4 +1038,321 @@ func (m *modules) locationGet(ctx context.Context, p map[string]string) (any, er
 		out["next_token"] = tok
 	}
 	return out, nil
+}
+
+// Icons: each is a row of bk_icon and an image in the file storage
+// (module.Images), by account, prefix and type. /account/*/icon are the
+// icons of the prefix "account"; the public /image/PREFIX/ID/TYPE serves
+// those whose acl_allow is all, without a signature.
+
+var iconVis = rest.NewVisibility(store.BkIconTable)
+
+// iconRaw are the routes that read image bytes (multipart, raw body or
+// base64): REST serves them with iconUpload; their handlers serve GraphQL.
+var iconRaw = map[string]bool{"/icon/put": true, "/account/put/icon": true}
+
+var errNotYourIcon = &web.Problem{Status: http.StatusForbidden, Code: "NOACCESS", Message: "an account changes its own icons only"}
+
+// iconOf reads the icon a request names: prefix (fixed for
+// /account/*/icon), type (default 0) and the account id (default the
+// caller; another's is read only, unless the caller is an admin).
+func iconOf(ctx context.Context, p map[string]string, prefix string, write bool) (v auth.Viewer, id, pre, typ string, err error) {
+	if v, err = me(ctx); err != nil {
+		return v, "", "", "", err
+	}
+	pre, typ = prefix, p["type"]
+	if pre == "" {
+		pre = p["prefix"]
+	}
+	if typ == "" {
+		typ = "0"
+	}
+	if err = module.IconName("prefix", pre); err != nil {
+		return v, "", "", "", err
+	}
+	if err = module.IconName("type", typ); err != nil {
+		return v, "", "", "", err
+	}
+	id = v.ID
+	if o := p["id"]; o != "" && o != v.ID {
+		if write && !v.Admin {
+			return v, "", "", "", errNotYourIcon
+		}
+		id = o
+	}
+	return v, id, pre, typ, nil
+}
+
+// showIcon is an icon as v may see it, with its public address.
+func showIcon(v auth.Viewer, r *store.BkIcon) map[string]any {
+	out := module.Row(store.BkIconTable, iconVis, v, r.ID, r)
+	out["url"] = module.IconURL(r.Prefix, r.ID, r.Type)
+	return out
+}
+
+// viewable is the icon when v may see it; one v may not see is not found,
+// as a missing one, so that a refusal tells nothing of it.
+func (m *modules) viewable(ctx context.Context, v auth.Viewer, id, pre, typ string) (*store.BkIcon, error) {
+	r, err := m.icons.Get(ctx, store.BkIconKey{ID: id, Ref: module.IconRef(pre, typ)})
+	if err != nil {
+		return nil, err
+	}
+	if !module.MayView(r.ACLAllow, v, r.ID) {
+		return nil, db.ErrNotFound
+	}
+	return r, nil
+}
+
+// iconPut stores data as the icon p names: the image is read, bounded and
+// encoded again (_width, _height, _ext, _quality), written as a new
+// version, then the row names it and the versions it replaced go.
+func (m *modules) iconPut(ctx context.Context, p map[string]string, prefix string, data []byte) (any, error) {
+	v, id, pre, typ, err := iconOf(ctx, p, prefix, true)
+	if err != nil {
+		return nil, err
+	}
+	acl, err := module.ACL(p["acl_allow"], m.p.MaxRecipients.Get())
+	if err != nil {
+		return nil, err
+	}
+	o, err := module.ImageOptions(p)
+	if err != nil {
+		return nil, err
+	}
+	key := store.BkIconKey{ID: id, Ref: module.IconRef(pre, typ)}
+	old, err := m.icons.Get(ctx, key)
+	switch {
+	case errors.Is(err, db.ErrNotFound):
+		old = nil
+		n, err := m.icons.Select(ctx, db.Query{Where: []db.Cond{store.BkIconCols.ID.Eq(id)}, Total: true})
+		if err != nil {
+			return nil, err
+		}
+		if max := m.p.MaxIcons.Get(); n.Total >= int64(max) {
+			return nil, db.Invalid("icon", "", "an account keeps at most %d icons (-icon-max-per-account)", max)
+		}
+	case err != nil:
+		return nil, err
+	}
+	ver := time.Now().UnixNano()
+	img, file, err := m.images.Store(ctx, pre, id, typ, ver, data, o)
+	if err != nil {
+		return nil, err
+	}
+	r := &store.BkIcon{ID: id, Ref: key.Ref, Prefix: pre, Type: typ, Descr: p["descr"], ACLAllow: acl,
+		Ext: img.Ext, Width: int64(img.Width), Height: int64(img.Height), Size: int64(len(img.Data)), Ver: ver}
+	if old != nil {
+		// a new image keeps what was not given again
+		if _, given := p["descr"]; !given {
+			r.Descr = old.Descr
+		}
+		if _, given := p["acl_allow"]; !given {
+			r.ACLAllow = old.ACLAllow
+		}
+	}
+	if err := m.icons.Put(ctx, r); err != nil {
+		if derr := m.images.Files.Del(context.WithoutCancel(ctx), file); derr != nil {
+			slog.WarnContext(ctx, "icon image of a failed put not removed", "key", file, "err", derr)
+		}
+		return nil, err
+	}
+	current := int64(0) // the version the row names now: another put may have won
+	if now, err := m.icons.Get(ctx, key); err == nil {
+		current = now.Ver
+	} else if !errors.Is(err, db.ErrNotFound) {
+		current = ver
+	}
+	if err := m.images.Tidy(context.WithoutCancel(ctx), pre, id, typ, current, ver); err != nil {
+		slog.WarnContext(ctx, "replaced icon images not removed", "prefix", pre, "id", id, "type", typ, "err", err)
+	}
+	return showIcon(v, r), nil
+}
+
+// iconUpload is /icon/put (/icon/upload) and /account/put/icon: the image
+// as a multipart part named icon, the raw body or base64 in icon.
+func (m *modules) iconUpload(prefix string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodPost {
+			web.MethodNotAllowed(w, r, "GET, POST")
+			return
+		}
+		p, data, err := module.Upload(r, "icon", "icon", m.maxUpload)
+		var out any
+		if err == nil {
+			out, err = m.iconPut(r.Context(), p, prefix, data)
+		}
+		if err != nil {
+			web.Fail(w, err)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		web.JSON(w, out)
+	}
+}
+
+// iconPutBase64 is the put of GraphQL: the image is base64 in icon.
+func (m *modules) iconPutBase64(prefix string) module.Handler {
+	return func(ctx context.Context, p map[string]string) (any, error) {
+		data, err := module.Base64(p, "icon", "icon", m.maxUpload)
+		if err != nil {
+			return nil, err
+		}
+		return m.iconPut(ctx, p, prefix, data)
+	}
+}
+
+// iconGet is /icon/get and /account/get/icon: the image of an icon the
+// caller may see, scaled or converted when asked.
+func (m *modules) iconGet(prefix string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodPost {
+			web.MethodNotAllowed(w, r, "GET, POST")
+			return
+		}
+		p, err := auth.Params(r)
+		if err != nil {
+			web.Fail(w, err)
+			return
+		}
+		v, id, pre, typ, err := iconOf(r.Context(), p, prefix, false)
+		if err != nil {
+			web.Fail(w, err)
+			return
+		}
+		o, err := module.ImageOptions(p)
+		if err != nil {
+			web.Fail(w, err)
+			return
+		}
+		ic, err := m.viewable(r.Context(), v, id, pre, typ)
+		if err != nil {
+			web.Fail(w, err)
+			return
+		}
+		m.images.Serve(w, r, pre, id, typ, ic.Ver, ic.Ext, o, "private, no-cache")
+	}
+}
+
+// image is the public /image/PREFIX/ID/TYPE: the stored image of an icon
+// whose acl_allow is all, to anyone, cached by browsers and proxies for
+// -image-max-age (its ETag changes with the icon). It is not scaled: an
+// unsigned request does no work beyond reading it.
+func (m *modules) image(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		web.MethodNotAllowed(w, r, "GET, HEAD")
+		return
+	}
+	pre, id, typ, ok := module.ParseImagePath(r.URL.Path)
+	if !ok {
+		web.Fail(w, db.ErrNotFound)
+		return
+	}
+	ic, err := m.icons.Get(r.Context(), store.BkIconKey{ID: id, Ref: module.IconRef(pre, typ)})
+	if err == nil && ic.ACLAllow != "all" {
+		err = db.ErrNotFound
+	}
+	if err != nil {
+		web.Fail(w, err)
+		return
+	}
+	m.images.Serve(w, r, pre, id, typ, ic.Ver, ic.Ext, imaging.Options{}, "public, max-age="+strconv.Itoa(int(m.p.ImageMaxAge.Get().Seconds())))
+}
+
+// delIcon deletes an icon: its row, then its images (which nobody can
+// read once the row is gone: storage that fails then only keeps them).
+func (m *modules) delIcon(ctx context.Context, r *store.BkIcon) error {
+	if err := m.icons.Del(ctx, store.BkIconKey{ID: r.ID, Ref: r.Ref}); err != nil {
+		return err
+	}
+	if err := m.images.Remove(context.WithoutCancel(ctx), r.Prefix, r.ID, r.Type); err != nil {
+		slog.WarnContext(ctx, "images of a deleted icon not removed", "prefix", r.Prefix, "id", r.ID, "type", r.Type, "err", err)
+	}
+	return nil
+}
+
+// iconDel is /icon/del and /account/del/icon: the rows deleted (0 or 1).
+func (m *modules) iconDel(prefix string) module.Handler {
+	return func(ctx context.Context, p map[string]string) (any, error) {
+		_, id, pre, typ, err := iconOf(ctx, p, prefix, true)
+		if err != nil {
+			return nil, err
+		}
+		r, err := m.icons.Get(ctx, store.BkIconKey{ID: id, Ref: module.IconRef(pre, typ)})
+		if errors.Is(err, db.ErrNotFound) {
+			return map[string]int64{"affected_rows": 0}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := m.delIcon(ctx, r); err != nil {
+			return nil, err
+		}
+		return map[string]int64{"affected_rows": 1}, nil
+	}
+}
+
+// iconSelect is /icon/select and /account/select/icon: the icons of the
+// account id (default the caller), of prefix when given. Of another
+// account's icons only those the caller may see are read out, a page at a
+// time, so that neither the rows, their count nor the page tokens (which
+// are sealed) tell anything of the others.
+func (m *modules) iconSelect(prefix string) module.Handler {
+	return func(ctx context.Context, p map[string]string) (any, error) {
+		v, err := me(ctx)
+		if err != nil {
+			return nil, err
+		}
+		id, pre := v.ID, prefix
+		if p["id"] != "" {
+			id = p["id"]
+		}
+		if pre == "" {
+			pre = p["prefix"]
+		}
+		conds := []db.Cond{store.BkIconCols.ID.Eq(id)}
+		if pre != "" {
+			if err := module.IconName("prefix", pre); err != nil {
+				return nil, err
+			}
+			conds = append(conds, store.BkIconCols.Ref.BeginsWith(pre+":"))
+		}
+		q, err := module.Query(store.BkIconTable, iconVis, v, p, []string{"ref", "prefix", "id"}, conds...)
+		if err != nil {
+			return nil, err
+		}
+		own := v.Admin || id == v.ID
+		if q.Total && !own {
+			return nil, db.Invalid("icon", "_total", "counts the caller's own icons only")
+		}
+		want := q.Count
+		if want <= 0 {
+			want = db.DefaultCount
+		}
+		data := make([]map[string]any, 0, want)
+		next := ""
+		for scanned := 0; ; {
+			q.Count = want - len(data)
+			page, err := m.icons.Select(ctx, q)
+			if err != nil {
+				return nil, err
+			}
+			if q.Total {
+				return map[string]any{"count": page.Total}, nil
+			}
+			for i := range page.Rows {
+				if own || module.MayView(page.Rows[i].ACLAllow, v, page.Rows[i].ID) {
+					data = append(data, showIcon(v, &page.Rows[i]))
+				}
+			}
+			next, q.Token = page.Next, page.Next
+			if scanned += len(page.Rows); next == "" || len(data) >= want || scanned >= 10*want {
+				break
+			}
+		}
+		out := map[string]any{"count": len(data), "data": data}
+		if next != "" {
+			out["next_token"] = next
+		}
+		return out, nil
+	}
 }

@@ -17,6 +17,7 @@
 //	| bk_auth | BkAuth | login | - |
 //	| bk_connection | BkConnection | id, ref | - |
 //	| bk_counter | BkCounter | id | ping, like0, like1, follow0, follow1, msg_count, msg_unread |
+//	| bk_icon | BkIcon | id, ref | - |
 //	| bk_location | BkLocation | id | - |
 //	| bk_message | BkMessage | id, mid | - |
 //	| bk_reference | BkReference | id, ref | - |

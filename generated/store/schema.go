@@ -40,6 +40,13 @@ var (
 	bkConnectionNameValidators   []func(string) error
 	bkConnectionStatusValidators []func(string) error
 	bkCounterIDValidators        []func(string) error
+	bkIconIDValidators           []func(string) error
+	bkIconRefValidators          []func(string) error
+	bkIconPrefixValidators       []func(string) error
+	bkIconTypeValidators         []func(string) error
+	bkIconDescrValidators        []func(string) error
+	bkIconACLAllowValidators     []func(string) error
+	bkIconExtValidators          []func(string) error
 	bkLocationIDValidators       []func(string) error
 	bkLocationCellValidators     []func(string) error
 	bkLocationGeohashValidators  []func(string) error
@@ -108,6 +115,14 @@ func init() {
 	bkConnectionStatusValidators = db.Validators[string]("bk_connection", "status", bkConnectionFields0[5].Descriptor().Validators)
 	bkCounterFields0 := schema.BkCounter{}.Fields()
 	bkCounterIDValidators = db.Validators[string]("bk_counter", "id", bkCounterFields0[0].Descriptor().Validators)
+	bkIconFields0 := schema.BkIcon{}.Fields()
+	bkIconIDValidators = db.Validators[string]("bk_icon", "id", bkIconFields0[0].Descriptor().Validators)
+	bkIconRefValidators = db.Validators[string]("bk_icon", "ref", bkIconFields0[1].Descriptor().Validators)
+	bkIconPrefixValidators = db.Validators[string]("bk_icon", "prefix", bkIconFields0[2].Descriptor().Validators)
+	bkIconTypeValidators = db.Validators[string]("bk_icon", "type", bkIconFields0[3].Descriptor().Validators)
+	bkIconDescrValidators = db.Validators[string]("bk_icon", "descr", bkIconFields0[4].Descriptor().Validators)
+	bkIconACLAllowValidators = db.Validators[string]("bk_icon", "acl_allow", bkIconFields0[5].Descriptor().Validators)
+	bkIconExtValidators = db.Validators[string]("bk_icon", "ext", bkIconFields0[6].Descriptor().Validators)
 	bkLocationFields0 := schema.BkLocation{}.Fields()
 	bkLocationIDValidators = db.Validators[string]("bk_location", "id", bkLocationFields0[0].Descriptor().Validators)
 	bkLocationCellValidators = db.Validators[string]("bk_location", "cell", bkLocationFields0[1].Descriptor().Validators)

@@ -17,6 +17,7 @@ type Hooks struct {
 	BkAuth       *BkAuthHooks
 	BkConnection *BkConnectionHooks
 	BkCounter    *BkCounterHooks
+	BkIcon       *BkIconHooks
 	BkLocation   *BkLocationHooks
 	BkMessage    *BkMessageHooks
 	BkReference  *BkReferenceHooks
@@ -40,6 +41,7 @@ func HooksOn(p *db.Pool) *Hooks {
 		BkAuth:       db.HooksOf[BkAuth, BkAuthKey, BkAuthChanges](p, "bk_auth"),
 		BkConnection: db.HooksOf[BkConnection, BkConnectionKey, BkConnectionChanges](p, "bk_connection"),
 		BkCounter:    db.HooksOf[BkCounter, BkCounterKey, BkCounterChanges](p, "bk_counter"),
+		BkIcon:       db.HooksOf[BkIcon, BkIconKey, BkIconChanges](p, "bk_icon"),
 		BkLocation:   db.HooksOf[BkLocation, BkLocationKey, BkLocationChanges](p, "bk_location"),
 		BkMessage:    db.HooksOf[BkMessage, BkMessageKey, BkMessageChanges](p, "bk_message"),
 		BkReference:  db.HooksOf[BkReference, BkReferenceKey, BkReferenceChanges](p, "bk_reference"),
@@ -64,6 +66,7 @@ type Store struct {
 	BkAuth       *BkAuthStore
 	BkConnection *BkConnectionStore
 	BkCounter    *BkCounterStore
+	BkIcon       *BkIconStore
 	BkLocation   *BkLocationStore
 	BkMessage    *BkMessageStore
 	BkReference  *BkReferenceStore
@@ -87,6 +90,7 @@ func New(p *db.Pool) *Store {
 		BkAuth:       NewBkAuthStore(p),
 		BkConnection: NewBkConnectionStore(p),
 		BkCounter:    NewBkCounterStore(p),
+		BkIcon:       NewBkIconStore(p),
 		BkLocation:   NewBkLocationStore(p),
 		BkMessage:    NewBkMessageStore(p),
 		BkReference:  NewBkReferenceStore(p),
@@ -121,6 +125,9 @@ func (s *Store) CreateTables(ctx context.Context) error {
 		return err
 	}
 	if err := s.BkCounter.CreateTable(ctx); err != nil {
+		return err
+	}
+	if err := s.BkIcon.CreateTable(ctx); err != nil {
 		return err
 	}
 	if err := s.BkLocation.CreateTable(ctx); err != nil {
@@ -164,8 +171,8 @@ func (s *Store) CreateTables(ctx context.Context) error {
 
 // Infos describes every table, for introspection.
 func Infos() []db.TableInfo {
-	return []db.TableInfo{AlbumTable.Info(), BkAccountTable.Info(), BkArchiveTable.Info(), BkAuthTable.Info(), BkConnectionTable.Info(), BkCounterTable.Info(), BkLocationTable.Info(), BkMessageTable.Info(), BkReferenceTable.Info(), BkSentTable.Info(), BookmarkTable.Info(), MeterTable.Info(), NoteTable.Info(), PhotoTable.Info(), PostTable.Info(), ScoreTable.Info(), StatTable.Info(), TodoTable.Info()}
+	return []db.TableInfo{AlbumTable.Info(), BkAccountTable.Info(), BkArchiveTable.Info(), BkAuthTable.Info(), BkConnectionTable.Info(), BkCounterTable.Info(), BkIconTable.Info(), BkLocationTable.Info(), BkMessageTable.Info(), BkReferenceTable.Info(), BkSentTable.Info(), BookmarkTable.Info(), MeterTable.Info(), NoteTable.Info(), PhotoTable.Info(), PostTable.Info(), ScoreTable.Info(), StatTable.Info(), TodoTable.Info()}
 }
 
 // Tables lists the names of the tables, in schema order.
-var Tables = []string{"album", "bk_account", "bk_archive", "bk_auth", "bk_connection", "bk_counter", "bk_location", "bk_message", "bk_reference", "bk_sent", "bookmark", "meter", "note", "photo", "post", "score", "stat", "todo"}
+var Tables = []string{"album", "bk_account", "bk_archive", "bk_auth", "bk_connection", "bk_counter", "bk_icon", "bk_location", "bk_message", "bk_reference", "bk_sent", "bookmark", "meter", "note", "photo", "post", "score", "stat", "todo"}

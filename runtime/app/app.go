@@ -27,6 +27,7 @@ import (
 	"github.com/bkgen/bkgen/runtime/config"
 	"github.com/bkgen/bkgen/runtime/db"
 	_ "github.com/bkgen/bkgen/runtime/db/drivers" // -db-pool dynamodb
+	"github.com/bkgen/bkgen/runtime/files"
 	"github.com/bkgen/bkgen/runtime/gql"
 	"github.com/bkgen/bkgen/runtime/hook"
 	"github.com/bkgen/bkgen/runtime/jobs"
@@ -43,8 +44,10 @@ type App struct {
 	CreateTables func(ctx context.Context, p *db.Pool) error
 	API          func(p *db.Pool, bus pubsub.Bus) (http.Handler, error) // the generated REST server
 	Accounts     func(p *db.Pool) auth.Accounts                         // bk_auth; nil when the schema has none
-	// GraphQL is the generated executable schema on a pool; nil when none.
-	GraphQL func(p *db.Pool, bus pubsub.Bus) gqlgen.ExecutableSchema
+	// GraphQL is the generated executable schema on a pool (env: the
+	// pool, the bus of subscriptions, what the modules' fields need); nil
+	// when none.
+	GraphQL func(env module.Env) gqlgen.ExecutableSchema
 	// Routes registers generated routes outside the OpenAPI server
 	// (/account/*); nil when there are none.
 	Routes func(p *db.Pool, mux *http.ServeMux, accounts auth.Accounts)
@@ -90,10 +93,10 @@ type Modules struct {
 	Params []config.Var // theirs, beside the application's
 	// Hooks registers their row hooks on a pool (what follows from an
 	// account's creation, change and deletion), in every role, once the
-	// bus their events go on is open.
-	Hooks func(p *db.Pool, bus pubsub.Bus)
+	// bus their events go on and the file storage are open.
+	Hooks func(env module.Env)
 	// Routes registers their routes (web role).
-	Routes func(p *db.Pool, bus pubsub.Bus, mux *http.ServeMux)
+	Routes func(env module.Env, mux *http.ServeMux)
 }
 
 // params are the application's parameters and its modules'.
@@ -206,13 +209,13 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	defer stop()
 	switch role {
 	case "shell":
-		return a.shell(ctx, st.dbc, st.pc, st.jc, rest[1:], stdout, stderr)
+		return a.shell(ctx, st, rest[1:], stdout, stderr)
 	case "stop":
 		return a.stopInstance(home, stderr)
 	case "monitor", "start":
 		return a.monitor(ctx, st, flags, stderr)
 	}
-	srv := &services{dbc: st.dbc, pc: st.pc, cc: st.cc, jc: st.jc, role: role}
+	srv := &services{dbc: st.dbc, pc: st.pc, cc: st.cc, jc: st.jc, fc: st.fc, home: home, maxUpload: min(st.fc.MaxSize, st.wc.MaxBody), role: role}
 	lc := &live{level: lv}
 	if os.Getenv(childEnv) == "" && role == "web" {
 		// a web process on its own is an instance: one per home
@@ -345,17 +348,22 @@ func forgetAnnounced(ctx context.Context, bus pubsub.Bus, accounts auth.Accounts
 // services are what every serving role opens: the database pool, the
 // bus, the cache in front of the pool, and the job service.
 type services struct {
-	role    string
-	dbc     db.Config
-	pc      pubsub.Config
-	cc      cache.Config
-	jc      jobs.Config
-	pool    *db.Pool
-	bus     pubsub.Bus
-	rows    cache.Cache
-	jobs    *jobs.Jobs
-	metrics *metrics.Registry
-	stop    []func()
+	role string
+	dbc  db.Config
+	pc   pubsub.Config
+	cc   cache.Config
+	jc   jobs.Config
+	fc   files.Config
+	home string
+	// maxUpload bounds one upload: -files-max-size and -api-max-body
+	maxUpload int64
+	pool      *db.Pool
+	bus       pubsub.Bus
+	files     files.Store
+	rows      cache.Cache
+	jobs      *jobs.Jobs
+	metrics   *metrics.Registry
+	stop      []func()
 }
 
 func (s *services) open(ctx context.Context, a *App) error {
@@ -377,8 +385,11 @@ func (s *services) open(ctx context.Context, a *App) error {
 	}
 	s.stop = append(s.stop, func() { s.rows.Close() })
 	pools.UseCache(s.rows) // before any store is made
+	if s.files, err = openFiles(ctx, s.fc, s.home); err != nil {
+		return err
+	}
 	if a.Modules != nil && a.Modules.Hooks != nil {
-		a.Modules.Hooks(s.pool, s.bus)
+		a.Modules.Hooks(s.env())
 	}
 	var specs []jobs.Spec
 	if a.Jobs != nil {
@@ -390,6 +401,11 @@ func (s *services) open(ctx context.Context, a *App) error {
 	s.stop = append(s.stop, func() { s.jobs.Close() })
 	jobs.SetDefault(s.jobs)
 	return nil
+}
+
+// env is what the modules work with.
+func (s *services) env() module.Env {
+	return module.Env{Pool: s.pool, Bus: s.bus, Files: s.files, MaxUpload: s.maxUpload}
 }
 
 func (s *services) close() {
@@ -492,13 +508,9 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 	if a.Routes != nil {
 		a.Routes(pool, mux, accounts) // changes through /account/* update the cache at once
 	}
-	fileStore, err := openFiles(ctx, st.fc, st.home)
-	if err != nil {
-		return err
-	}
-	fileRoutes(mux, fileStore, min(st.fc.MaxSize, st.wc.MaxBody))
+	fileRoutes(mux, s.files, s.maxUpload)
 	if a.Modules != nil && a.Modules.Routes != nil {
-		a.Modules.Routes(pool, bus, mux)
+		a.Modules.Routes(s.env(), mux)
 	}
 	if a.Custom != nil {
 		a.Custom(pool, mux)
@@ -512,7 +524,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 		gc := st.gc
 		gc.Paths = a.GraphQLPaths
 		gc.Guard = guardPath
-		mux.Handle("/graphql", gql.Handler(a.GraphQL(pool, bus), gc))
+		mux.Handle("/graphql", gql.Handler(a.GraphQL(s.env()), gc))
 		mux.HandleFunc("GET /graphql/playground", gql.Playground)
 	}
 	// REST over WebSocket: each frame goes through the whole chain, h

@@ -3,11 +3,9 @@ package app
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,12 +13,13 @@ import (
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/files"
+	"github.com/bkgen/bkgen/runtime/module"
 	"github.com/bkgen/bkgen/runtime/web"
 )
 
 // /file/put, /file/get and /file/del (backendjs's bk_file): an account's
 // own files, by prefix and name, in the -files-store storage. A file is the
-// account's: it is kept under PREFIX/ACCOUNT/NAME, so nobody else reads,
+// account's: it is kept under file/PREFIX/ACCOUNT/NAME, so nobody else reads,
 // replaces or deletes it (an admin names another account with id). Its
 // content type is sniffed from its bytes, never taken from the client, and
 // it is served as an attachment unless it is an image, so that an uploaded
@@ -60,7 +59,7 @@ func fileKey(ctx context.Context, p map[string]string) (string, error) {
 	if id := p["id"]; id != "" && acc.IsAdmin() {
 		owner = id
 	}
-	key := prefix + "/" + owner + "/" + name
+	key := "file/" + prefix + "/" + owner + "/" + name // beside icon/, never in it
 	if err := files.CheckKey(key); err != nil || strings.Contains(prefix+name, "..") {
 		return "", db.Invalid("file", "name", "prefix and name are paths of letters, digits, . _ - and /")
 	}
@@ -70,87 +69,7 @@ func fileKey(ctx context.Context, p map[string]string) (string, error) {
 // upload reads the file of a request: a multipart part (field _name,
 // default data), a JSON or form field of base64, or the raw body.
 func (h *fileAPI) upload(r *http.Request) (map[string]string, []byte, error) {
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	tooLarge := &web.Problem{Status: http.StatusRequestEntityTooLarge, Code: "TooLarge", Message: fmt.Sprintf("a file is at most %d bytes (-files-max-size)", h.max)}
-	switch {
-	case r.Method == http.MethodPost && ct == "multipart/form-data":
-		p, err := auth.Params(r) // the query
-		if err != nil {
-			return nil, nil, err
-		}
-		mr, err := r.MultipartReader()
-		if err != nil {
-			return nil, nil, web.BadRequest("InvalidRequest", "the multipart body cannot be read")
-		}
-		field := p["_name"]
-		if field == "" {
-			field = "data"
-		}
-		var data []byte
-		for {
-			part, err := mr.NextPart()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, nil, web.BadRequest("InvalidRequest", "the multipart body cannot be read")
-			}
-			b, err := io.ReadAll(io.LimitReader(part, h.max+1))
-			if err != nil {
-				return nil, nil, web.BadRequest("InvalidRequest", "the multipart body cannot be read")
-			}
-			if int64(len(b)) > h.max {
-				return nil, nil, tooLarge
-			}
-			if part.FormName() == field {
-				data = b
-			} else if part.FileName() == "" && len(b) <= 4096 {
-				p[part.FormName()] = string(b)
-			}
-		}
-		if data == nil {
-			return nil, nil, db.Invalid("file", field, "the file is required (a part named %s)", field)
-		}
-		return p, data, nil
-	case r.Method == http.MethodPost && ct != "" && !auth.IsForm(ct) && ct != "application/json":
-		p, err := auth.Params(r) // the query only: the body is the file
-		if err != nil {
-			return nil, nil, err
-		}
-		b, err := io.ReadAll(io.LimitReader(r.Body, h.max+1))
-		if err != nil {
-			return nil, nil, web.BadRequest("InvalidRequest", "the body cannot be read")
-		}
-		if int64(len(b)) > h.max {
-			return nil, nil, tooLarge
-		}
-		return p, b, nil
-	}
-	p, err := auth.Params(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	field := p["_name"]
-	if field == "" {
-		field = "data"
-	}
-	s, ok := p[field]
-	if !ok {
-		return nil, nil, db.Invalid("file", field, "the file is required (base64 in %s, a multipart part, or the body)", field)
-	}
-	if int64(base64.StdEncoding.DecodedLen(len(s))) > h.max+3 {
-		return nil, nil, tooLarge
-	}
-	b, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
-		if b, err = base64.RawURLEncoding.DecodeString(s); err != nil {
-			return nil, nil, db.Invalid("file", field, "is not base64")
-		}
-	}
-	if int64(len(b)) > h.max {
-		return nil, nil, tooLarge
-	}
-	return p, b, nil
+	return module.Upload(r, "file", "data", h.max)
 }
 
 func (h *fileAPI) put(w http.ResponseWriter, r *http.Request) {

@@ -20,6 +20,7 @@ import (
 	"github.com/bkgen/bkgen/runtime/config"
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/jobs"
+	"github.com/bkgen/bkgen/runtime/module"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 )
 
@@ -119,7 +120,8 @@ func splitShellArgs(params *config.Set, cmd string, args []string) ([]string, er
 }
 
 // shell runs one admin command against the database.
-func (a *App) shell(ctx context.Context, dbc db.Config, pc pubsub.Config, jc jobs.Config, args []string, stdout, stderr io.Writer) int {
+func (a *App) shell(ctx context.Context, st *settings, args []string, stdout, stderr io.Writer) int {
+	dbc, pc := st.dbc, st.pc
 	if len(args) == 0 || args[0] == "-h" || args[0] == "help" {
 		fmt.Fprint(stdout, shellUsage)
 		return 0
@@ -167,7 +169,7 @@ func (a *App) shell(ctx context.Context, dbc db.Config, pc pubsub.Config, jc job
 		fmt.Fprintln(stdout, "tables created or up to date")
 		return 0
 	case "job-run", "job-submit":
-		if err := a.shellJob(ctx, cmd, dbc, jc, *job, []byte(*jobArgs), stdout); err != nil {
+		if err := a.shellJob(ctx, cmd, st, *job, []byte(*jobArgs), stdout); err != nil {
 			return fail(err)
 		}
 		return 0
@@ -189,7 +191,11 @@ func (a *App) shell(ctx context.Context, dbc db.Config, pc pubsub.Config, jc job
 		return fail(fmt.Errorf("pubsub: %w", err))
 	}
 	if a.Modules != nil && a.Modules.Hooks != nil {
-		a.Modules.Hooks(pools.Default, bus)
+		fs, err := openFiles(ctx, st.fc, st.home) // an account's icons go with it
+		if err != nil {
+			return fail(err)
+		}
+		a.Modules.Hooks(module.Env{Pool: pools.Default, Bus: bus, Files: fs})
 	}
 	defer bus.Close()
 	accounts := a.sharedAccounts(pools.Default, bus)
@@ -316,7 +322,8 @@ func parseExpires(v string, now time.Time) (int64, error) {
 }
 
 // shellJob runs a job in this process (job-run) or enqueues it (job-submit).
-func (a *App) shellJob(ctx context.Context, cmd string, dbc db.Config, jc jobs.Config, name string, payload []byte, stdout io.Writer) error {
+func (a *App) shellJob(ctx context.Context, cmd string, st *settings, name string, payload []byte, stdout io.Writer) error {
+	dbc, jc := st.dbc, st.jc
 	if name == "" {
 		return errors.New("-job is required")
 	}
@@ -326,7 +333,11 @@ func (a *App) shellJob(ctx context.Context, cmd string, dbc db.Config, jc jobs.C
 	}
 	defer pools.Close()
 	if a.Modules != nil && a.Modules.Hooks != nil {
-		a.Modules.Hooks(pools.Default, nil) // a job's writes: no events from the shell
+		fs, err := openFiles(ctx, st.fc, st.home)
+		if err != nil {
+			return err
+		}
+		a.Modules.Hooks(module.Env{Pool: pools.Default, Files: fs}) // a job's writes: no events from the shell
 	}
 	var specs []jobs.Spec
 	if a.Jobs != nil {

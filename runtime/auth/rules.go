@@ -34,7 +34,10 @@ type Config struct {
 // DefaultAllow are the paths open without a signature.
 var DefaultAllow = []string{`^/ping$`, `^/login$`, `^/logout$`, `^/doc$`, `^/openapi\.yaml$`, `^/favicon\.ico$`, `^/graphql/playground$`,
 	// REST over WebSocket: every frame carries its own signature
-	`^/ws$`}
+	`^/ws$`,
+	// the public icons (/image/PREFIX/ID/TYPE; the route serves those
+	// whose acl_allow is all); no table route has four segments
+	`^/image/[^/]+/[^/]+/[^/]+$`}
 
 // DefaultAdmin are the paths only admins may use whatever the parameters:
 // the /system/ endpoints (cache, jobs, …) of the runtime.

@@ -8,6 +8,7 @@ package imaging
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/gif"
@@ -17,6 +18,7 @@ import (
 
 	"golang.org/x/image/draw"
 	_ "golang.org/x/image/webp" // decoding only: x/image has no WebP encoder
+	"golang.org/x/sync/semaphore"
 
 	"github.com/bkgen/bkgen/runtime/db"
 )
@@ -26,6 +28,10 @@ type Options struct {
 	Width, Height int    // bounding box; 0: that side follows the other (aspect kept); both 0: the size as is
 	Ext           string // png, jpeg (jpg), gif; "": the input's format
 	Quality       int    // jpeg 1..100; 0: 85
+	// NoUpscale keeps the output within the input's size (a box larger
+	// than the image gives it as is): what serving a stored image asks, so
+	// that a request cannot turn a small image into a large amount of work.
+	NoUpscale bool
 }
 
 // Limits bound the work of one image.
@@ -36,6 +42,19 @@ type Limits struct {
 
 // DefaultLimits: 40 megapixels in (a 50-megapixel image is refused), 4096 out.
 var DefaultLimits = Limits{MaxPixels: 40_000_000, MaxSide: 4096}
+
+// inflight bounds the pixels being decoded, scaled and encoded at once in
+// the process (each costs 4 bytes or more of memory): two images of the
+// default limit, or many small ones. A request past it waits its turn (or
+// its context's end), so that concurrent uploads cannot exhaust memory.
+var inflight = semaphore.NewWeighted(2 * DefaultLimits.MaxPixels)
+
+// Busy is the error of an image that waited for its turn until its
+// context ended.
+type Busy struct{ Err error }
+
+func (b *Busy) Error() string { return "imaging: too many images at once: " + b.Err.Error() }
+func (b *Busy) Unwrap() error { return b.Err }
 
 // Result is an encoded image.
 type Result struct {
@@ -50,7 +69,9 @@ var formats = map[string]string{"image/png": "png", "image/jpeg": "jpeg", "image
 func invalid(format string, args ...any) error { return db.Invalid("image", "", format, args...) }
 
 // Process reads data as an image and returns it scaled and encoded again.
-func Process(data []byte, o Options, l Limits) (*Result, error) {
+// It waits while too many pixels are in flight in the process, until ctx
+// ends (*Busy).
+func Process(ctx context.Context, data []byte, o Options, l Limits) (*Result, error) {
 	sniffed, ok := formats[http.DetectContentType(data)]
 	if !ok {
 		return nil, invalid("not an image (PNG, JPEG, GIF or WebP)")
@@ -62,13 +83,18 @@ func Process(data []byte, o Options, l Limits) (*Result, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > l.MaxPixels {
 		return nil, invalid("%d×%d is more than %d pixels", cfg.Width, cfg.Height, l.MaxPixels)
 	}
-	src, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, invalid("not a readable %s image", sniffed)
-	}
 	w, h, err := size(cfg.Width, cfg.Height, o, l)
 	if err != nil {
 		return nil, err
+	}
+	weight := min(max(int64(cfg.Width)*int64(cfg.Height), int64(w)*int64(h)), 2*DefaultLimits.MaxPixels)
+	if err := inflight.Acquire(ctx, weight); err != nil {
+		return nil, &Busy{err}
+	}
+	defer inflight.Release(weight)
+	src, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, invalid("not a readable %s image", sniffed)
 	}
 	img := src
 	if w != cfg.Width || h != cfg.Height {
@@ -110,7 +136,8 @@ func Process(data []byte, o Options, l Limits) (*Result, error) {
 }
 
 // size is the output size for a w×h input: within the box of o, aspect
-// kept, at least 1 pixel, at most l.MaxSide a side.
+// kept, at least 1 pixel, at most l.MaxSide a side. An image larger than
+// that with no box asked is scaled down to fit.
 func size(w, h int, o Options, l Limits) (int, int, error) {
 	if o.Width < 0 || o.Height < 0 || o.Width > l.MaxSide || o.Height > l.MaxSide {
 		return 0, 0, db.Invalid("image", "_width", "_width and _height are between 0 and %d", l.MaxSide)
@@ -119,13 +146,16 @@ func size(w, h int, o Options, l Limits) (int, int, error) {
 	var f float64
 	switch {
 	case o.Width == 0 && o.Height == 0:
-		f = 1
+		f = min(1, float64(l.MaxSide)/float64(w), float64(l.MaxSide)/float64(h))
 	case o.Width == 0:
 		f = fh
 	case o.Height == 0:
 		f = fw
 	default:
 		f = min(fw, fh)
+	}
+	if o.NoUpscale {
+		f = min(f, 1)
 	}
 	nw, nh := max(1, int(float64(w)*f+0.5)), max(1, int(float64(h)*f+0.5))
 	if nw > l.MaxSide || nh > l.MaxSide {

@@ -1,7 +1,8 @@
 // Package module holds what backendjs's application modules (counters,
-// connections, messages, locations, account events) share at run time:
-// their parameters, the key formats of their tables, the geohash search
-// (geo.go) and the account event stream (events.go). The modules' routes
+// connections, messages, locations, account events, icons) share at run
+// time: their parameters, the key formats of their tables, the geohash
+// search (geo.go), the account event stream (events.go), uploads
+// (upload.go) and the images of icons (icons.go). The modules' routes
 // and row hooks are generated for the application's own tables
 // (templates/modules.go.tmpl → generated/server/modules.go), over these;
 // /account/* is served with the same Route.
@@ -16,6 +17,8 @@ import (
 
 	"github.com/bkgen/bkgen/runtime/config"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/files"
+	"github.com/bkgen/bkgen/runtime/pubsub"
 )
 
 // Params are the modules' parameters.
@@ -26,6 +29,8 @@ type Params struct {
 	MaxScan         *config.Value[int]
 	SubInterval     *config.Value[time.Duration]
 	SubTimeout      *config.Value[time.Duration]
+	MaxIcons        *config.Value[int]
+	ImageMaxAge     *config.Value[time.Duration]
 }
 
 // NewParams declares the parameters; types are the default connection
@@ -38,12 +43,14 @@ func NewParams(types []string) *Params {
 		MaxScan:         config.NewInt("location-max-scan", 10000, "most rows one /location/get page reads; past it the search is refused (use a smaller distance)").Live(),
 		SubInterval:     config.NewDuration("api-subscribe-interval", 3*time.Second, "a /account/subscribe long poll replies this long after the last event (backendjs's debounce; 0: at once)").Live(),
 		SubTimeout:      config.NewDuration("api-subscribe-timeout", 10*time.Minute, "a /account/subscribe long poll replies [] after this; a stream ends").Live(),
+		MaxIcons:        config.NewInt("icon-max-per-account", 1000, "most icons (bk_icon rows) one account keeps; a new one past it is refused").Live(),
+		ImageMaxAge:     config.NewDuration("image-max-age", time.Hour, "how long browsers and proxies may keep a public /image/ reply (Cache-Control max-age); a changed icon has a new ETag").Live(),
 	}
 }
 
 // Vars lists the parameters for app.App.Params.
 func (p *Params) Vars() []config.Var {
-	return []config.Var{p.ConnectionTypes, p.MaxRecipients, p.MaxDistance, p.MaxScan, p.SubInterval, p.SubTimeout}
+	return []config.Var{p.ConnectionTypes, p.MaxRecipients, p.MaxDistance, p.MaxScan, p.SubInterval, p.SubTimeout, p.MaxIcons, p.ImageMaxAge}
 }
 
 var typeName = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
@@ -78,4 +85,15 @@ func ParseMID(mid string) (mtime int64, other string, ok bool) {
 	}
 	n, err := strconv.ParseInt(t, 10, 64)
 	return n, other, err == nil && n >= 0
+}
+
+// Env is what the modules' hooks and routes work with, in every role.
+type Env struct {
+	Pool *db.Pool
+	Bus  pubsub.Bus // nil: no account events (a job run from the shell)
+	// Files keeps the images of icons (-files-store); nil: no storage,
+	// and the icon routes answer 503.
+	Files files.Store
+	// MaxUpload bounds one upload (-files-max-size and -api-max-body).
+	MaxUpload int64
 }

@@ -131,3 +131,30 @@ func (LocationSchema) Fields() []ent.Field {
 }
 
 func (LocationSchema) Annotations() []schema.Annotation { return []schema.Annotation{NoAPI()} }
+
+// IconSchema is bk_icon, the icons of an account: its own ("account"
+// prefix) and those of its objects (any other prefix), each an image in
+// the file storage (-files-store). The key is the account (id) and ref,
+// which joins prefix and type ("account:0"). acl_allow says who else sees
+// it: all (also at the public /image/PREFIX/ID/TYPE), auth (any signed
+// account), account ids, or nobody (""). ver names the stored image.
+type IconSchema struct{ ent.Schema }
+
+func (IconSchema) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("id").MaxLen(128).Annotations(Primary(1), Pub(), Owner()),
+		field.String("ref").MaxLen(130).Annotations(Primary(2)),
+		field.String("prefix").MaxLen(64).Annotations(Pub()),
+		field.String("type").MaxLen(64).Annotations(Pub()),
+		field.String("descr").Optional().MaxLen(1024).Annotations(Pub()),
+		field.String("acl_allow").Optional().MaxLen(4096),
+		field.String("ext").MaxLen(8).Annotations(Pub()),
+		field.Int64("width").Annotations(Pub()),
+		field.Int64("height").Annotations(Pub()),
+		field.Int64("size").Annotations(Pub()),
+		field.Int64("ver"),
+		field.Int64("mtime").Annotations(Now(), Pub()),
+	}
+}
+
+func (IconSchema) Annotations() []schema.Annotation { return []schema.Annotation{NoAPI()} }

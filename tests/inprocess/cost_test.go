@@ -16,6 +16,7 @@ import (
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/db/sqldb"
 	"github.com/bkgen/bkgen/runtime/gql"
+	"github.com/bkgen/bkgen/runtime/module"
 )
 
 // gqlHandler is the GraphQL handler of the example schema on a SQLite file
@@ -29,7 +30,7 @@ func gqlHandler(tb testing.TB) http.Handler {
 	if err := store.New(p).CreateTables(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
-	return gql.Handler(server.App(nil).GraphQL(p, nil), gql.Config{Complexity: 10000, Depth: 10, CacheSize: 100})
+	return gql.Handler(server.App(nil).GraphQL(module.Env{Pool: p}), gql.Config{Complexity: 10000, Depth: 10, CacheSize: 100})
 }
 
 func post(h http.Handler, query string) *httptest.ResponseRecorder {

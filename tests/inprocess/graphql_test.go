@@ -19,6 +19,7 @@ import (
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/db/sqldb"
 	"github.com/bkgen/bkgen/runtime/gql"
+	"github.com/bkgen/bkgen/runtime/module"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 )
 
@@ -54,7 +55,7 @@ func TestSubscriptionsDoNotLeak(t *testing.T) {
 	ctx := context.Background()
 	st.CreateTables(ctx)
 	bus := pubsub.NewLocal()
-	srv := httptest.NewServer(gql.Handler(server.App(nil).GraphQL(p, bus), gql.Config{Complexity: 10000, Depth: 10, CacheSize: 10}))
+	srv := httptest.NewServer(gql.Handler(server.App(nil).GraphQL(module.Env{Pool: p, Bus: bus}), gql.Config{Complexity: 10000, Depth: 10, CacheSize: 10}))
 	defer srv.Close()
 	url := strings.Replace(srv.URL, "http", "ws", 1)
 
