@@ -52,6 +52,8 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzCanonicalQuery -fuzztime $${FUZZTIME:-30s} ./runtime/auth/
 	$(GO) test -run '^$$' -fuzz FuzzCheckKey -fuzztime $${FUZZTIME:-30s} ./runtime/files/
 	$(GO) test -run '^$$' -fuzz FuzzProcess -fuzztime $${FUZZTIME:-30s} ./runtime/imaging/
+	$(GO) test -run '^$$' -fuzz FuzzParseImagePath -fuzztime $${FUZZTIME:-30s} ./runtime/module/
+	$(GO) test -run '^$$' -fuzz FuzzACL -fuzztime $${FUZZTIME:-30s} ./runtime/module/
 	$(GO) test -run '^$$' -fuzz FuzzParseCrontab -fuzztime $${FUZZTIME:-30s} ./runtime/jobs/
 	$(GO) test -run '^$$' -fuzz FuzzBodyProblem -fuzztime $${FUZZTIME:-30s} ./runtime/gql/
 	$(GO) test -run '^$$' -fuzz FuzzGraphQL -fuzztime $${FUZZTIME:-30s} ./tests/inprocess/

@@ -18,6 +18,7 @@ func TestModulesRejects(t *testing.T) {
 	type BkReference struct{ bk.ReferenceSchema }
 	type BkMessage struct{ bk.MessageSchema }
 	type BkLocation struct{ bk.LocationSchema }
+	type BkIcon struct{ bk.IconSchema }
 	check := func(t *testing.T, want string, account bool, schemas ...ent.Interface) *Modules {
 		t.Helper()
 		m, err := BuildModel(spec(t, schemas...))
@@ -43,6 +44,23 @@ func TestModulesRejects(t *testing.T) {
 		}
 	})
 	t.Run("no account", func(t *testing.T) { check(t, "needs the bk_account table", false, BkCounter{}) })
+	t.Run("icons", func(t *testing.T) {
+		if mods := check(t, "", true, BkIcon{}); mods.Icon == nil || mods.Counter != nil || !mods.Any() {
+			t.Fatalf("%+v", mods)
+		}
+	})
+	t.Run("a table on a module's routes", func(t *testing.T) {
+		type Image struct{ testSchema }
+		check(t, "the table image would have the routes of a module (/image/*)", true, BkIcon{}, Image{testSchema{fields: []ent.Field{field.String("id").Annotations(bk.Primary())}}})
+		type File struct{ testSchema }
+		check(t, "the table file would have the routes of files (/file/*)", true, File{testSchema{fields: []ent.Field{field.String("id").Annotations(bk.Primary())}}})
+	})
+	t.Run("an icon column of another type", func(t *testing.T) {
+		type BkIcon struct{ testSchema }
+		f := bk.IconSchema{}.Fields()
+		f[6] = field.Int("ext")
+		check(t, "needs the column ext of Go type string", true, BkIcon{testSchema{fields: f}})
+	})
 	t.Run("connection without reference", func(t *testing.T) {
 		check(t, "the module needs all of bk_connection and bk_reference", true, BkCounter{}, BkConnection{})
 	})

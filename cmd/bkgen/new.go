@@ -34,7 +34,7 @@ func newApp(args []string, stdout, stderr io.Writer) int {
 	force := fs.Bool("force", false, "write into a directory that is not empty (existing files are replaced)")
 	framework := fs.String("framework", "", "a checkout of "+frameworkModule+" to use through a replace line (default: the one this bkgen runs from, when it is a checkout)")
 	noGenerate := fs.Bool("no-generate", false, "only write the files: skip go mod tidy and go generate")
-	mods := fs.String("modules", "", "backendjs modules to opt into, comma-separated: counters, connections, messages, locations, or all (connections and messages bring counters); later, embed their schemas in schema/modules.go (docs/modules.md)")
+	mods := fs.String("modules", "", "backendjs modules to opt into, comma-separated: counters, connections, messages, locations, icons, or all (connections and messages bring counters); later, embed their schemas in schema/modules.go (docs/modules.md)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: bkgen new app MODULE [flags]\n\nCreates a Go module MODULE (e.g. example.com/demo, or demo) with a schema, a main package\nand tests, then runs go mod tidy and go generate in it.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -149,7 +149,7 @@ func newApp(args []string, stdout, stderr io.Writer) int {
 }
 
 // moduleNames are the modules -modules takes.
-var moduleNames = []string{"counters", "connections", "messages", "locations"}
+var moduleNames = []string{"counters", "connections", "messages", "locations", "icons"}
 
 // chooseModules marks the modules of list in data (Mod_counters: "1", …).
 func chooseModules(data map[string]string, list string) error {

@@ -75,13 +75,13 @@ func TestNewApp(t *testing.T) {
 	bk := bkgen(t)
 	work := t.TempDir()
 	app := filepath.Join(work, "demo")
-	out := run(t, work, bk, "new", "app", "example.com/demo", "-framework", root(t), "-modules", "connections,locations")
+	out := run(t, work, bk, "new", "app", "example.com/demo", "-framework", root(t), "-modules", "connections,locations,icons")
 	if !strings.Contains(out, "example.com/demo is ready") {
 		t.Fatalf("new app:\n%s", out)
 	}
 	for _, f := range []string{"go.mod", "go.sum", "Makefile", "README.md", ".gitignore", "schema/generate.go", "schema/task.go", "schema/jobs.go",
 		"cmd/demo/main.go", "cmd/demo/hooks.go", "cmd/demo/jobs.go", "cmd/demo/job_remind.go", "cmd/demo/app_test.go", "generated/store/task.go", "openapi.yaml",
-		"schema/modules.go", "generated/store/bk_counter.go", "generated/store/bk_connection.go", "generated/store/bk_location.go"} {
+		"schema/modules.go", "generated/store/bk_counter.go", "generated/store/bk_connection.go", "generated/store/bk_location.go", "generated/store/bk_icon.go"} {
 		if _, err := os.Stat(filepath.Join(app, f)); err != nil {
 			t.Errorf("the new app lacks %s", f)
 		}
