@@ -62,21 +62,22 @@ func scaleByHand(b *testing.B, data []byte, w int) []byte {
 	return out.Bytes()
 }
 
-// iconStores are the storages of the benchmark: local always, S3 when
-// its server answers (scripts/services.sh starts one).
-func iconStores(b *testing.B) map[string]files.Store {
-	dir := b.TempDir()
-	local, err := files.NewLocal(dir)
+// eachIconStore calls fn with each storage of the benchmark and a
+// directory of the baseline: local always, S3 when its server answers
+// (scripts/services.sh starts one).
+func eachIconStore(b *testing.B, fn func(name string, st files.Store, dir string)) {
+	local, err := files.NewLocal(b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
-	out := map[string]files.Store{"local": local}
+	fn("local", local, b.TempDir())
 	s3, err := files.NewS3(context.Background(), files.S3Options{Bucket: "bkgen-bench", Endpoint: testenv.S3URL(), PathStyle: true,
 		Region: "us-east-1", AccessKey: "k", SecretKey: "s", Prefix: "bench"})
-	if err == nil && s3.Put(context.Background(), "probe", bytes.NewReader([]byte("x")), 1, "text/plain") == nil {
-		out["s3"] = s3
+	if err != nil || s3.Put(context.Background(), "probe", bytes.NewReader([]byte("x")), 1, "text/plain") != nil {
+		b.Logf("s3: no S3 server at %s (scripts/services.sh)", testenv.S3URL())
+		return
 	}
-	return out
+	fn("s3", s3, b.TempDir())
 }
 
 // iconBaselinePut writes key in place.
@@ -95,14 +96,7 @@ func iconBaselinePut(b *testing.B, name string, st files.Store, dir, key string,
 func BenchmarkIconPut(b *testing.B) {
 	ctx := context.Background()
 	data := photo(b)
-	for _, name := range []string{"local", "s3"} {
-		stores := iconStores(b)
-		st, ok := stores[name]
-		if !ok {
-			b.Logf("%s: no S3 server at %s (scripts/services.sh)", name, testenv.S3URL())
-			continue
-		}
-		dir := b.TempDir()
+	eachIconStore(b, func(name string, st files.Store, dir string) {
 		b.Run(name+"/generated", func(b *testing.B) {
 			im := &module.Images{Files: st, Limits: imaging.DefaultLimits}
 			ver := int64(1)
@@ -121,20 +115,13 @@ func BenchmarkIconPut(b *testing.B) {
 				iconBaselinePut(b, name, st, dir, "base.png", scaleByHand(b, data, 128))
 			}
 		})
-	}
+	})
 }
 
 func BenchmarkIconGetScaled(b *testing.B) {
 	ctx := context.Background()
 	data := photo(b)
-	for _, name := range []string{"local", "s3"} {
-		stores := iconStores(b)
-		st, ok := stores[name]
-		if !ok {
-			b.Logf("%s: no S3 server at %s (scripts/services.sh)", name, testenv.S3URL())
-			continue
-		}
-		dir := b.TempDir()
+	eachIconStore(b, func(name string, st files.Store, dir string) {
 		im := &module.Images{Files: st, Limits: imaging.DefaultLimits}
 		if _, _, err := im.Store(ctx, "bench", "id", "g", 7, data, imaging.Options{}); err != nil {
 			b.Fatal(err)
@@ -176,5 +163,5 @@ func BenchmarkIconGetScaled(b *testing.B) {
 				w.Write(scaleByHand(b, in, 64))
 			}
 		})
-	}
+	})
 }

@@ -242,11 +242,15 @@ func (im *Images) Serve(w http.ResponseWriter, r *http.Request, prefix, id, typ 
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	rc, info, err := im.Files.Get(r.Context(), IconFile(prefix, id, typ, ver, ext))
-	if err != nil {
+	// an error is never cached as the image, nor kept under its ETag
+	fail := func(err error) {
 		h.Del("ETag")
 		h.Set("Cache-Control", "no-store")
 		web.Fail(w, err)
+	}
+	rc, info, err := im.Files.Get(r.Context(), IconFile(prefix, id, typ, ver, ext))
+	if err != nil {
+		fail(err)
 		return
 	}
 	defer rc.Close()
@@ -260,15 +264,12 @@ func (im *Images) Serve(w http.ResponseWriter, r *http.Request, prefix, id, typ 
 	}
 	data, err := io.ReadAll(io.LimitReader(rc, 64<<20))
 	if err != nil {
-		h.Del("ETag")
-		web.Fail(w, db.Unavailable("files: get", err))
+		fail(db.Unavailable("files: get", err))
 		return
 	}
 	res, err := imaging.Process(r.Context(), data, o, im.Limits)
 	if err != nil {
-		h.Del("ETag")
-		h.Set("Cache-Control", "no-store")
-		web.Fail(w, busy(err))
+		fail(busy(err))
 		return
 	}
 	h.Set("Content-Type", res.ContentType)
