@@ -1321,8 +1321,15 @@ func (m *modules) iconSelect(prefix string) module.Handler {
 			return nil, err
 		}
 		own := v.Admin || id == v.ID
-		if q.Total && !own {
-			return nil, db.Invalid("icon", "_total", "counts the caller's own icons only")
+		if q.Total {
+			if !own {
+				return nil, db.Invalid("icon", "_total", "counts the caller's own icons only")
+			}
+			page, err := m.icons.Select(ctx, q)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]any{"count": page.Total}, nil
 		}
 		want := q.Count
 		if want <= 0 {
@@ -1335,9 +1342,6 @@ func (m *modules) iconSelect(prefix string) module.Handler {
 			page, err := m.icons.Select(ctx, q)
 			if err != nil {
 				return nil, err
-			}
-			if q.Total {
-				return map[string]any{"count": page.Total}, nil
 			}
 			for i := range page.Rows {
 				if own || module.MayView(page.Rows[i].ACLAllow, v, page.Rows[i].ID) {

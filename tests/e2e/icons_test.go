@@ -197,6 +197,9 @@ func icons(t *testing.T, s *server, home string, local bool) {
 	// refused, with nothing written: a 50-megapixel bomb, a file that
 	// lies about its type, a bad name, a box past the limit
 	before := rows(t, ann.get("/icon/select", nil))
+	if r := ann.get("/icon/select", q("_total", "1")); r.status != 200 || r.num("count") != float64(len(before)) || len(before) != 2 {
+		t.Fatalf("own total: %s (%d rows)", r.raw, len(before))
+	}
 	for _, bad := range []struct {
 		path, ctype string
 		data        []byte
