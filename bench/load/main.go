@@ -1,11 +1,16 @@
-// Command load runs bkapp and the hand-written baseline server, one after
-// the other, on the same database, and loads each with the same requests
-// from a bounded pool of loopback clients: get a todo by key, add a todo,
-// select 20 todos. It prints req/s, p50/p99 latency and peak RSS of both and
-// their ratios.
+// Command load measures bkapp against the hand-written baseline server
+// (bench/load/baseline) over HTTP on loopback: get a todo by key, add a
+// todo, select a page of 20; open and signed; and GraphQL's get by key
+// against REST's. Four servers run on one database: bkapp open (the todo
+// routes in -api-allow-path), bkapp signed, the baseline open and the
+// baseline with its hand-written signature check. Each measurement of a
+// pair runs both sides in turn, the side that goes first alternating, for
+// -rounds rounds; the table gives medians of the per-round ratios, so that a
+// slow moment of the shared machine costs both sides alike. README.md in
+// this directory has the method.
 //
-//	go run ./bench/load                 # SQLite and PostgreSQL, 5 s per operation
-//	go run ./bench/load -d 10s -c 32 -pools sqlite
+//	go run ./bench/load                       # SQLite and PostgreSQL
+//	go run ./bench/load -d 5s -rounds 5 -pools sqlite
 package main
 
 import (
@@ -31,12 +36,17 @@ import (
 )
 
 var (
-	dur     = flag.Duration("d", 5*time.Second, "load time per operation and server")
-	conc    = flag.Int("c", 16, "concurrent clients")
+	dur     = flag.Duration("d", 3*time.Second, "load time of one side of a pair in one round")
+	rounds  = flag.Int("rounds", 3, "rounds; the table gives medians of the per-round ratios")
+	conc    = flag.Int("c", 32, "concurrent clients")
 	pools   = flag.String("pools", "sqlite,pgsql", "databases to run on")
 	pgURL   = flag.String("pgsql", envOr("BK_TEST_PGSQL", "postgres://postgres:postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL URL")
-	seedN   = flag.Int("rows", 2000, "todos in the table before the run")
+	seedN   = flag.Int("rows", 10000, "todos in the table before the run")
+	only    = flag.String("only", "", "run only the pairs whose name contains this")
+	versus  = flag.String("versus", "", "a baseline binary to put in bkapp's place (open pairs only): measures a change to the baseline itself")
+	cpuprof = flag.String("cpuprofile", "", "write bkapp's CPU profile of the last round of each pair to this file (PAIR is replaced by a pair's number)")
 	workdir string
+	signer  = &auth.Transport{Login: "load", Secret: "load-secret", TTL: 50 * time.Minute}
 )
 
 func envOr(k, d string) string {
@@ -46,11 +56,33 @@ func envOr(k, d string) string {
 	return d
 }
 
+// op is one kind of request: its paths, used in turn.
+type op struct {
+	name  string
+	paths []string
+}
+
+// side is one server under one op; signed sides send a signature made
+// before the run (signing in the load generator would charge its HMACs to
+// the server, which shares the cores).
+type side struct {
+	srv    *server
+	op     *op
+	signed bool
+	sigs   []string
+}
+
+// pair is one row of the table: a (bkapp) against b (the baseline, or REST).
+type pair struct {
+	name string
+	a, b *side
+	res  [][2]result // per round
+}
+
 type result struct {
-	reqs     int64
-	errs     int64
-	rps      float64
-	p50, p99 time.Duration
+	reqs, errs int64
+	rps        float64
+	p50, p99   time.Duration
 }
 
 func main() {
@@ -61,87 +93,195 @@ func main() {
 	defer os.RemoveAll(workdir)
 	build("bkapp", "github.com/bkgen/bkgen/cmd/bkapp")
 	build("baseline", "github.com/bkgen/bkgen/bench/load/baseline")
-
-	fmt.Printf("load: %d clients, %s per operation and server, %d rows, loopback\n\n", *conc, *dur, *seedN)
-	fmt.Printf("| pool | operation | bkapp req/s | baseline req/s | ratio | bkapp p50 / p99 | baseline p50 / p99 |\n|---|---|---|---|---|---|---|\n")
-	var rss []string
+	fmt.Printf("load: %d clients, %s a side, %d rounds, %d rows, loopback; ratios are medians of rounds (min–max)\n\n", *conc, *dur, *rounds, *seedN)
+	var tables, mem []string
 	for _, pool := range strings.Split(*pools, ",") {
-		home := filepath.Join(workdir, pool)
-		os.MkdirAll(home, 0o755)
-		// the todo routes open, as the baseline's are; the signed run below
-		// measures the signature check
-		appArgs := []string{"-home", home, "-api-bind", "127.0.0.1", "-api-port", "0", "-api-allow-path", "^/todo/(get|add|select)$"}
-		baseArgs := []string{"-pool", pool}
-		switch pool {
-		case "sqlite":
-			baseArgs = append(baseArgs, "-dsn", filepath.Join(home, "var", "default.db"))
-		case "pgsql":
-			schema := fmt.Sprintf("bk_load_%d", os.Getpid())
-			psql("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema)
-			defer psql("DROP SCHEMA IF EXISTS " + schema + " CASCADE")
-			url := *pgURL + "&search_path=" + schema
-			appArgs = append(appArgs, "-db-pool", "pgsql", "-db-pgsql-pool", url, "-db-create-tables")
-			baseArgs = append(baseArgs, "-dsn", url)
-		}
-		// bkapp creates the tables and the seed rows; both then read them.
-		shell := exec.Command(filepath.Join(workdir, "bkapp"), append(append([]string{}, appArgs...), "shell", "account-add", "-login", "load", "-secret", "load-secret")...)
-		shell.Stderr = os.Stderr
-		check(shell.Run())
-		app := startServer("bkapp", appArgs...)
-		seed(app.base)
-		resA := runOps(app.base)
-		rssA, anonA := app.peak(), app.anon() // after the same operations as the baseline's
-		// Requests signed before the run (valid for the max age of 1 h): the
-		// load generator shares the two cores with the server, and signing
-		// there would charge the client's HMACs to the server.
-		signer := &auth.Transport{Login: "load", Secret: "load-secret", TTL: 50 * time.Minute}
-		signed = make([]string, len(keys))
-		for i, k := range keys {
-			req, _ := http.NewRequest("GET", app.base+"/todo/get?id="+k, nil)
-			signed[i] = signer.Signature(req, nil).String()
-		}
-		signedPath := func(i int64) string { return "/todo/get?id=" + keys[i%int64(len(keys))] }
-		loadFor(app.base, signedPath, time.Second, client)
-		resSigned := loadFor(app.base, signedPath, *dur, client)
-		// GraphQL: the same get by key, as a GET query (signed likewise)
-		gqlPath := func(i int64) string {
-			return "/graphql?query=" + url.QueryEscape(`query($id: String!) { todo(id: $id) { id name descr due done mtime } }`) +
-				"&variables=" + url.QueryEscape(`{"id":"`+keys[i%int64(len(keys))]+`"}`)
-		}
-		for i, k := range keys {
-			req, _ := http.NewRequest("GET", app.base+gqlPath(int64(i)), nil)
-			signed[i] = signer.Signature(req, nil).String()
-			_ = k
-		}
-		loadFor(app.base, gqlPath, time.Second, client)
-		resGQL := loadFor(app.base, gqlPath, *dur, client)
-		signed = nil
-		rssAll := app.stop() // and after the signed and GraphQL runs too
-		base := startServer("baseline", baseArgs...)
-		resB := runOps(base.base)
-		anonB := base.anon()
-		rssB := base.stop()
-		b := resB[ops[0].name]
-		fmt.Printf("| %s | get by key, signed (bkapp) vs unsigned (baseline) | %.0f | %.0f | %.2f× | %s / %s | %s / %s |\n", pool, resSigned.rps, b.rps, resSigned.rps/b.rps, ms(resSigned.p50), ms(resSigned.p99), ms(b.p50), ms(b.p99))
-		fmt.Printf("| %s | get by key, GraphQL vs REST (both bkapp, signed) | %.0f | %.0f | %.2f× | %s / %s | %s / %s |\n", pool, resGQL.rps, resSigned.rps, resGQL.rps/resSigned.rps, ms(resGQL.p50), ms(resGQL.p99), ms(resSigned.p50), ms(resSigned.p99))
-		for _, op := range ops {
-			a, b := resA[op.name], resB[op.name]
-			fmt.Printf("| %s | %s | %.0f | %.0f | %.2f× | %s / %s | %s / %s |\n", pool, op.name, a.rps, b.rps, a.rps/b.rps, ms(a.p50), ms(a.p99), ms(b.p50), ms(b.p99))
-			if a.errs+b.errs > 0 {
-				fmt.Printf("|   | errors | %d | %d |  |  |  |\n", a.errs, b.errs)
-			}
-		}
-		rss = append(rss, fmt.Sprintf("| %s | %.1f MB | %.1f MB | %.2f× | %.1f / %.1f MB (%.2f×) | %.1f MB |", pool, float64(rssA)/1024, float64(rssB)/1024, float64(rssA)/float64(rssB),
-			float64(anonA)/1024, float64(anonB)/1024, float64(anonA)/float64(anonB), float64(rssAll)/1024))
+		t, m := runPool(pool)
+		tables = append(tables, t...)
+		mem = append(mem, m...)
 	}
-	fmt.Printf("\n| pool | bkapp peak RSS | baseline peak RSS | ratio | anonymous RSS bkapp / baseline | bkapp peak after signed + GraphQL runs |\n|---|---|---|---|---|---|\n%s\n", strings.Join(rss, "\n"))
+	fmt.Printf("| pool | operation | bkapp req/s | baseline req/s | ratio | p99 bkapp / baseline | p99 ratio |\n|---|---|---|---|---|---|---|\n%s\n\n", strings.Join(tables, "\n"))
+	fmt.Printf("| pool | servers | bkapp peak RSS | baseline peak RSS | ratio | anonymous RSS bkapp / baseline |\n|---|---|---|---|---|---|\n%s\n", strings.Join(mem, "\n"))
 }
 
-func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+func runPool(pool string) (table, mem []string) {
+	home := filepath.Join(workdir, pool)
+	check(os.MkdirAll(home, 0o755))
+	appArgs := []string{"-home", home, "-api-bind", "127.0.0.1", "-api-port", "0", "-debug-pprof", "127.0.0.1:0"}
+	baseArgs := []string{"-pool", pool}
+	switch pool {
+	case "sqlite":
+		baseArgs = append(baseArgs, "-dsn", filepath.Join(home, "var", "default.db"))
+	case "pgsql":
+		schema := fmt.Sprintf("bk_load_%d", os.Getpid())
+		psql("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema)
+		defer psql("DROP SCHEMA IF EXISTS " + schema + " CASCADE")
+		url := *pgURL + "&search_path=" + schema
+		appArgs = append(appArgs, "-db-pool", "pgsql", "-db-pgsql-pool", url, "-db-create-tables")
+		baseArgs = append(baseArgs, "-dsn", url)
+	default:
+		check(fmt.Errorf("pool %q: sqlite or pgsql", pool))
+	}
+	// bkapp creates the tables and the account; the open bkapp the rows
+	shell := exec.Command(filepath.Join(workdir, "bkapp"), append(append([]string{}, appArgs...), "shell", "account-add", "-login", signer.Login, "-secret", signer.Secret)...)
+	shell.Stderr = os.Stderr
+	check(shell.Run())
+	appOpen := startServer("bkapp", append(append([]string{}, appArgs...), "-api-allow-path", "^/todo/(get|add|select)$")...)
+	defer appOpen.stop()
+	// its own home (one bkapp per home), the same database
+	signedArgs := append([]string{}, appArgs...)
+	signedArgs[1] = filepath.Join(workdir, pool+"-signed")
+	if pool == "sqlite" {
+		signedArgs = append(signedArgs, "-db-sqlite-pool", filepath.Join(home, "var", "default.db"))
+	}
+	appSigned := startServer("bkapp", signedArgs...)
+	defer appSigned.stop()
+	baseOpen := startServer("baseline", baseArgs...)
+	defer baseOpen.stop()
+	baseSigned := startServer("baseline", append(append([]string{}, baseArgs...), "-signed")...)
+	defer baseSigned.stop()
+	if *versus != "" {
+		appOpen = startServerAt(*versus, baseArgs...)
+		defer appOpen.stop()
+	}
+
+	keys := seed(appOpen.base)
+	get := &op{name: "get by key"}
+	add := &op{name: "insert"}
+	sel := &op{name: "select 20 (keyset)"}
+	gqlVar := &op{name: "GraphQL get, variables"}
+	gqlLit := &op{name: "GraphQL get, literal"}
+	const gqlFields = `{ id name descr due done mtime }`
+	for i, k := range keys {
+		get.paths = append(get.paths, "/todo/get?id="+k)
+		add.paths = append(add.paths, fmt.Sprintf("/todo/add?name=load%d&descr=x", i))
+		gqlVar.paths = append(gqlVar.paths, "/graphql?query="+url.QueryEscape(`query($id: String!) { todo(id: $id) `+gqlFields+` }`)+
+			"&variables="+url.QueryEscape(`{"id":"`+k+`"}`))
+		gqlLit.paths = append(gqlLit.paths, "/graphql?query="+url.QueryEscape(`{ todo(id: "`+k+`") `+gqlFields+` }`))
+	}
+	sel.paths = []string{"/todo/select?_count=20"}
+	open := func(s *server, o *op) *side { return &side{srv: s, op: o} }
+	signed := func(s *server, o *op) *side { return &side{srv: s, op: o, signed: true} }
+	restSigned := signed(appSigned, get)
+	pairs := []*pair{
+		{name: "get by key", a: open(appOpen, get), b: open(baseOpen, get)},
+		{name: "insert", a: open(appOpen, add), b: open(baseOpen, add)},
+		{name: "select 20 (keyset)", a: open(appOpen, sel), b: open(baseOpen, sel)},
+	}
+	if *versus == "" {
+		pairs = append(pairs,
+			&pair{name: "get by key, signed", a: restSigned, b: signed(baseSigned, get)},
+			&pair{name: "insert, signed", a: signed(appSigned, add), b: signed(baseSigned, add)},
+			&pair{name: "select 20, signed", a: signed(appSigned, sel), b: signed(baseSigned, sel)},
+			&pair{name: "GraphQL ÷ REST get, signed, variables", a: signed(appSigned, gqlVar), b: restSigned},
+			&pair{name: "GraphQL ÷ REST get, signed, literal id", a: signed(appSigned, gqlLit), b: restSigned},
+		)
+	}
+	var run []*pair
+	for _, p := range pairs {
+		if strings.Contains(p.name, *only) {
+			run = append(run, p)
+		}
+	}
+	for _, p := range run {
+		for _, s := range []*side{p.a, p.b} {
+			if s.signed && s.sigs == nil {
+				for _, path := range s.op.paths {
+					req, _ := http.NewRequest("GET", s.srv.base+path, nil)
+					s.sigs = append(s.sigs, signer.Signature(req, nil).String())
+				}
+			}
+			s.load(time.Second) // warm connections, caches and statements
+		}
+	}
+	for r := 0; r < *rounds; r++ {
+		for pi, p := range run {
+			first, second := p.a, p.b
+			if r%2 == 1 {
+				first, second = p.b, p.a
+			}
+			var prof func()
+			if *cpuprof != "" && r == *rounds-1 {
+				prof = p.a.srv.profile(strings.ReplaceAll(*cpuprof, "PAIR", fmt.Sprint(pi)), *dur)
+			}
+			r1 := first.load(*dur)
+			if prof != nil {
+				prof()
+				prof = nil
+			}
+			r2 := second.load(*dur)
+			if first != p.a {
+				r1, r2 = r2, r1
+			}
+			p.res = append(p.res, [2]result{r1, r2})
+		}
+	}
+	for _, p := range run {
+		table = append(table, p.row(pool))
+	}
+	ra, rb := appOpen.status("VmHWM:"), baseOpen.status("VmHWM:")
+	aa, ab := appOpen.status("RssAnon:"), baseOpen.status("RssAnon:")
+	mem = append(mem, fmt.Sprintf("| %s | open | %.1f MB | %.1f MB | %.2f× | %.1f / %.1f MB (%.2f×) |", pool, mb(ra), mb(rb), float64(ra)/float64(rb), mb(aa), mb(ab), float64(aa)/float64(ab)))
+	if *versus == "" {
+		ra, rb = appSigned.status("VmHWM:"), baseSigned.status("VmHWM:")
+		aa, ab = appSigned.status("RssAnon:"), baseSigned.status("RssAnon:")
+		mem = append(mem, fmt.Sprintf("| %s | signed (bkapp's with GraphQL too) | %.1f MB | %.1f MB | %.2f× | %.1f / %.1f MB (%.2f×) |", pool, mb(ra), mb(rb), float64(ra)/float64(rb), mb(aa), mb(ab), float64(aa)/float64(ab)))
+	}
+	return table, mem
+}
+
+// row formats a pair's medians.
+func (p *pair) row(pool string) string {
+	var rps, p99 []float64
+	var ra, rb, pa, pb []float64
+	var errs [2]int64
+	for _, r := range p.res {
+		rps = append(rps, r[0].rps/r[1].rps)
+		p99 = append(p99, float64(r[0].p99)/float64(r[1].p99))
+		ra, rb = append(ra, r[0].rps), append(rb, r[1].rps)
+		pa, pb = append(pa, float64(r[0].p99)), append(pb, float64(r[1].p99))
+		errs[0] += r[0].errs
+		errs[1] += r[1].errs
+	}
+	s := fmt.Sprintf("| %s | %s | %.0f | %.0f | %.2f× (%.2f–%.2f) | %s / %s | %.2f× |", pool, p.name, median(ra), median(rb),
+		median(rps), min(rps), max(rps), ms(median(pa)), ms(median(pb)), median(p99))
+	if errs[0]+errs[1] > 0 {
+		s += fmt.Sprintf("\n| %s | ↑ failed requests | %d | %d | | | |", pool, errs[0], errs[1])
+	}
+	return s
+}
+
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func min(v []float64) float64 { s := append([]float64(nil), v...); sort.Float64s(s); return s[0] }
+func max(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	return s[len(s)-1]
+}
+
+func ms(ns float64) string { return fmt.Sprintf("%.2f ms", ns/1e6) }
+func mb(kb int64) float64  { return float64(kb) / 1024 }
+
+// started are the servers running, killed when the run fails.
+var started []*server
 
 func check(err error) {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
+		for _, s := range started {
+			s.cmd.Process.Kill()
+		}
 		os.Exit(1)
 	}
 }
@@ -153,45 +293,52 @@ func build(name, pkg string) {
 }
 
 func psql(sql string) {
-	cmd := exec.Command("psql", *pgURL, "-qc", sql)
+	cmd := exec.Command("psql", *pgURL, "-qc", "SET client_min_messages = warning; "+sql)
 	cmd.Stderr = os.Stderr
 	check(cmd.Run())
 }
 
 type server struct {
-	cmd  *exec.Cmd
-	base string
+	cmd   *exec.Cmd
+	base  string
+	pprof string // bkapp's -debug-pprof address
 }
 
-var listening = regexp.MustCompile(`msg=listening addr=(\S+)`)
+var (
+	listening      = regexp.MustCompile(`msg=listening addr=(\S+)`)
+	pprofListening = regexp.MustCompile(`msg="pprof listening" addr=(\S+)`)
+)
 
 func startServer(name string, args ...string) *server {
-	cmd := exec.Command(filepath.Join(workdir, name), args...)
+	return startServerAt(filepath.Join(workdir, name), args...)
+}
+
+func startServerAt(bin string, args ...string) *server {
+	cmd := exec.Command(bin, args...)
 	stderr, err := cmd.StderrPipe()
 	check(err)
 	check(cmd.Start())
 	sc := bufio.NewScanner(stderr)
 	deadline := time.AfterFunc(60*time.Second, func() { cmd.Process.Kill() })
 	defer deadline.Stop()
+	var pprof string
 	for sc.Scan() {
+		if m := pprofListening.FindStringSubmatch(sc.Text()); m != nil {
+			pprof = m[1]
+		}
 		if m := listening.FindStringSubmatch(sc.Text()); m != nil {
 			go io.Copy(io.Discard, stderr)
-			return &server{cmd: cmd, base: "http://" + m[1]}
+			s := &server{cmd: cmd, base: "http://" + m[1], pprof: pprof}
+			started = append(started, s)
+			return s
 		}
 	}
-	check(fmt.Errorf("%s did not start", name))
+	check(fmt.Errorf("%s did not start", bin))
 	return nil
 }
 
-// peak is the server's peak RSS so far, in KB.
-func (s *server) peak() int64 { return s.status("VmHWM:") }
-
-// anon is the server's current anonymous (heap, stacks) RSS, in KB: RSS
-// without the pages of the mapped executable, which is 55 MB for bkapp
-// against 23 MB for the baseline.
-func (s *server) anon() int64 { return s.status("RssAnon:") }
-
-// status reads one KB field of /proc/PID/status.
+// status reads one KB field of /proc/PID/status: VmHWM (peak RSS), RssAnon
+// (heap and stacks, without the pages of the mapped executable).
 func (s *server) status(field string) int64 {
 	var kb int64
 	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid)); err == nil {
@@ -204,9 +351,34 @@ func (s *server) status(field string) int64 {
 	return kb
 }
 
-// stop ends the server and returns its peak RSS in KB.
-func (s *server) stop() int64 {
-	kb := s.peak()
+// profile starts a CPU profile of a bkapp (its -debug-pprof) for d and
+// returns a function that waits for it and writes it to file.
+func (s *server) profile(file string, d time.Duration) func() {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if s.pprof == "" {
+			return // the baseline
+		}
+		res, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", s.pprof, int(d.Seconds())))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "load: profile:", err)
+			return
+		}
+		defer res.Body.Close()
+		f, err := os.Create(file)
+		check(err)
+		io.Copy(f, res.Body)
+		f.Close()
+		if res.StatusCode != 200 {
+			fmt.Fprintln(os.Stderr, "load: profile: status", res.Status)
+		}
+	}()
+	return func() { <-done }
+}
+
+// stop ends the server.
+func (s *server) stop() {
 	s.cmd.Process.Signal(os.Interrupt)
 	done := make(chan struct{})
 	go func() { s.cmd.Wait(); close(done) }()
@@ -215,18 +387,12 @@ func (s *server) stop() int64 {
 	case <-time.After(10 * time.Second):
 		s.cmd.Process.Kill()
 	}
-	return kb
 }
 
-var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}, Timeout: 10 * time.Second}
+var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 512}, Timeout: 10 * time.Second}
 
-var keys []string
-
-// signed holds a signature per key, for the signed run (nil otherwise).
-var signed []string
-
-func seed(base string) {
-	keys = keys[:0]
+func seed(base string) []string {
+	keys := make([]string, 0, *seedN)
 	for i := 0; i < *seedN; i++ {
 		res, err := client.Get(fmt.Sprintf("%s/todo/add?name=seed%d&descr=some+description", base, i))
 		check(err)
@@ -235,30 +401,12 @@ func seed(base string) {
 		res.Body.Close()
 		keys = append(keys, row.ID)
 	}
+	return keys
 }
 
-var ops = []struct {
-	name string
-	path func(i int64) string
-}{
-	{"get by key", func(i int64) string { return "/todo/get?id=" + keys[i%int64(len(keys))] }},
-	{"insert", func(i int64) string { return fmt.Sprintf("/todo/add?name=load%d&descr=x", i) }},
-	{"select 20 rows", func(int64) string { return "/todo/select?_count=20" }},
-}
-
-func runOps(base string) map[string]result {
-	out := map[string]result{}
-	for _, op := range ops {
-		// warm up connections and server caches
-		loadFor(base, op.path, time.Second, client)
-		out[op.name] = loadFor(base, op.path, *dur, client)
-	}
-	return out
-}
-
-// loadFor runs conc clients for d; the loop is bounded by time and each
-// request by the client timeout.
-func loadFor(base string, path func(int64) string, d time.Duration, client *http.Client) result {
+// load runs conc clients against the side for d; the loop is bounded by
+// time and each request by the client timeout.
+func (s *side) load(d time.Duration) result {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	var n, errs atomic.Int64
@@ -270,11 +418,11 @@ func loadFor(base string, path func(int64) string, d time.Duration, client *http
 		go func(w int) {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				i := n.Add(1)
+				i := n.Add(1) % int64(len(s.op.paths))
 				t0 := time.Now()
-				req, _ := http.NewRequest("GET", base+path(i), nil)
-				if signed != nil {
-					req.Header.Set(auth.HeaderName, signed[i%int64(len(signed))])
+				req, _ := http.NewRequest("GET", s.srv.base+s.op.paths[i], nil)
+				if s.signed {
+					req.Header.Set(auth.HeaderName, s.sigs[i])
 				}
 				res, err := client.Do(req)
 				if err != nil {

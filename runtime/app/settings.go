@@ -25,6 +25,7 @@ type settings struct {
 	home       string
 	log        string // level
 	accessLog  string // "", stderr or a file
+	pprof      string // -debug-pprof
 	maxLatency time.Duration
 	limits     web.Limits
 	server     serverConfig
@@ -82,6 +83,7 @@ func declare(vars []config.Var) (*config.Set, *settings) {
 	p.String(&s.home, "home", "", "application home: etc/config is read from it, the SQLite file goes to var/ (env BKJS_HOME; default the current directory)")
 	p.String(&s.log, "log", "info", "log level: debug, info, warn or error")
 	p.String(&s.accessLog, "log-access", "", "access log, one line per request: stderr, or a file (relative to HOME/log); empty: none")
+	p.String(&s.pprof, "debug-pprof", "", "loopback host:port to serve Go's profiles on (/debug/pprof/, for go tool pprof); empty: none")
 	p.Duration(&s.maxLatency, "api-max-latency", time.Second, "answer 503 while the process lags behind by more than this (scheduling latency, as backendjs's toobusy); 0: never")
 	s.limits.Params(p)
 	p.List(&s.server.Roles, "server-roles", "roles the monitor runs (web, master, worker); default web, plus master when -jobs-queue is shared")
