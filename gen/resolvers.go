@@ -24,6 +24,7 @@ func resolversFile(m *Model, r *REST, mods *Modules) *jen.File {
 	f.ImportName(m.Pkg.Rest, "rest")
 	f.ImportAlias(restPkg, "rtrest") // runtime/rest, beside the generated rules package
 	f.ImportName(authPkg, "auth")
+	f.ImportName("github.com/99designs/gqlgen/graphql", "graphql") // gqlgen's, as in exec.go
 	f.Comment("Resolver implements the GraphQL schema on the typed store; writes are published")
 	f.Comment("on bus, and subscriptions read from it.")
 	f.Type().Id("Resolver").StructFunc(func(g *jen.Group) {
@@ -48,8 +49,10 @@ func resolversFile(m *Model, r *REST, mods *Modules) *jen.File {
 	f.Var().Id("_").Id("ResolverRoot").Op("=").Parens(jen.Op("*").Id("Resolver")).Parens(jen.Nil())
 	for _, t := range r.Tables {
 		gqlTable(f, t)
+		gqlFastWriter(f, t)
 		gqlSubscription(f, t)
 	}
+	gqlSchema(f, r)
 	moduleResolvers(f, mods)
 	f.Comment("Paths are the REST paths of the top-level fields: the path rules, access checks and")
 	f.Comment("request hooks of a path hold for its GraphQL field too (runtime/gql).")

@@ -6,9 +6,11 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"strconv"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/bkgen/bkgen/generated/rest"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
@@ -182,6 +184,22 @@ func (m mutationResolver) DelAlbum(ctx context.Context, kID string) (bool, error
 	return err == nil, err
 }
 
+// WriteGQLField writes a field of Album for runtime/gql's fast path.
+func (o *Album) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "id":
+		gql.WriteString(w, o.ID)
+	case "owner_id":
+		gql.WriteString(w, o.OwnerID)
+	case "title":
+		gql.WriteString(w, o.Title)
+	case "private":
+		gql.WriteBool(w, o.Private)
+	case "mtime":
+		gql.WriteInt64(w, o.Mtime)
+	}
+}
+
 // AlbumChanged delivers the writes to "album"; it ends with the subscription's context.
 func (s subscriptionResolver) AlbumChanged(ctx context.Context, kID *string) (<-chan *AlbumEvent, error) {
 	if s.bus == nil {
@@ -352,6 +370,22 @@ func (m mutationResolver) IncrBookmark(ctx context.Context, input BookmarkInput)
 func (m mutationResolver) DelBookmark(ctx context.Context, kID string) (bool, error) {
 	err := rest.BookmarkDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.BookmarkKey{ID: kID})
 	return err == nil, err
+}
+
+// WriteGQLField writes a field of Bookmark for runtime/gql's fast path.
+func (o *Bookmark) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "id":
+		gql.WriteString(w, o.ID)
+	case "owner_id":
+		gql.WriteString(w, o.OwnerID)
+	case "url":
+		gql.WriteString(w, o.URL)
+	case "note":
+		gql.WriteString(w, o.Note)
+	case "hits":
+		gql.WriteInt64(w, o.Hits)
+	}
 }
 
 // BookmarkChanged delivers the writes to "bookmark"; it ends with the subscription's context.
@@ -531,6 +565,22 @@ func (m mutationResolver) IncrMeter(ctx context.Context, input MeterInput) (*Met
 func (m mutationResolver) DelMeter(ctx context.Context, kID string) (bool, error) {
 	err := rest.MeterDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.MeterKey{ID: kID})
 	return err == nil, err
+}
+
+// WriteGQLField writes a field of Meter for runtime/gql's fast path.
+func (o *Meter) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "id":
+		gql.WriteString(w, o.ID)
+	case "likes":
+		gql.WriteInt64(w, o.Likes)
+	case "views":
+		gql.WriteInt64(w, o.Views)
+	case "label":
+		gql.WriteString(w, o.Label)
+	case "mtime":
+		gql.WriteInt64(w, o.Mtime)
+	}
 }
 
 // MeterChanged delivers the writes to "meter"; it ends with the subscription's context.
@@ -976,6 +1026,40 @@ func (m mutationResolver) DelPhoto(ctx context.Context, kAlbumID string, kID str
 	return err == nil, err
 }
 
+// WriteGQLField writes a field of Photo for runtime/gql's fast path.
+func (o *Photo) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "album_id":
+		gql.WriteString(w, o.AlbumID)
+	case "id":
+		gql.WriteString(w, o.ID)
+	case "name":
+		gql.WriteString(w, o.Name)
+	case "owner_id":
+		gql.WriteString(w, o.OwnerID)
+	case "kind":
+		gql.WriteString(w, o.Kind)
+	case "width":
+		gql.WriteInt64(w, o.Width)
+	case "height":
+		gql.WriteInt64(w, o.Height)
+	case "hidden":
+		gql.WriteBool(w, o.Hidden)
+	case "thumb":
+		gql.WriteString(w, o.Thumb)
+	case "caption":
+		gql.WriteString(w, o.Caption)
+	case "size":
+		gql.WriteInt64(w, o.Size)
+	case "taken":
+		gql.WriteTime(w, o.Taken)
+	case "moderation":
+		gql.WriteString(w, o.Moderation)
+	case "mtime":
+		gql.WriteInt64(w, o.Mtime)
+	}
+}
+
 // PhotoChanged delivers the writes to "photo"; it ends with the subscription's context.
 func (s subscriptionResolver) PhotoChanged(ctx context.Context, kAlbumID *string, kID *string) (<-chan *PhotoEvent, error) {
 	if s.bus == nil {
@@ -1142,6 +1226,24 @@ func (m mutationResolver) UpdatePost(ctx context.Context, input PostInput) (int6
 func (m mutationResolver) DelPost(ctx context.Context, kID string) (bool, error) {
 	err := rest.PostDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.PostKey{ID: kID})
 	return err == nil, err
+}
+
+// WriteGQLField writes a field of Post for runtime/gql's fast path.
+func (o *Post) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "id":
+		gql.WriteString(w, o.ID)
+	case "owner_id":
+		gql.WriteString(w, o.OwnerID)
+	case "title":
+		gql.WriteString(w, o.Title)
+	case "body":
+		gql.WriteString(w, o.Body)
+	case "words":
+		gql.WriteInt64(w, o.Words)
+	case "mtime":
+		gql.WriteInt64(w, o.Mtime)
+	}
 }
 
 // PostChanged delivers the writes to "post"; it ends with the subscription's context.
@@ -1315,6 +1417,22 @@ func (m mutationResolver) DelScore(ctx context.Context, kID string) (bool, error
 	return err == nil, err
 }
 
+// WriteGQLField writes a field of Score for runtime/gql's fast path.
+func (o *Score) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "id":
+		gql.WriteString(w, o.ID)
+	case "owner_id":
+		gql.WriteString(w, o.OwnerID)
+	case "title":
+		gql.WriteString(w, o.Title)
+	case "note":
+		gql.WriteString(w, o.Note)
+	case "points":
+		gql.WriteInt64(w, o.Points)
+	}
+}
+
 // ScoreChanged delivers the writes to "score"; it ends with the subscription's context.
 func (s subscriptionResolver) ScoreChanged(ctx context.Context, kID *string) (<-chan *ScoreEvent, error) {
 	if s.bus == nil {
@@ -1482,6 +1600,20 @@ func (m mutationResolver) IncrStat(ctx context.Context, input StatInput) (*Stat,
 func (m mutationResolver) DelStat(ctx context.Context, kOwnerID string, kName string) (bool, error) {
 	err := rest.StatDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.StatKey{OwnerID: kOwnerID, Name: kName})
 	return err == nil, err
+}
+
+// WriteGQLField writes a field of Stat for runtime/gql's fast path.
+func (o *Stat) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "owner_id":
+		gql.WriteString(w, o.OwnerID)
+	case "name":
+		gql.WriteString(w, o.Name)
+	case "note":
+		gql.WriteString(w, o.Note)
+	case "value":
+		gql.WriteInt64(w, o.Value)
+	}
 }
 
 // StatChanged delivers the writes to "stat"; it ends with the subscription's context.
@@ -1653,6 +1785,24 @@ func (m mutationResolver) DelTodo(ctx context.Context, kID string) (bool, error)
 	return err == nil, err
 }
 
+// WriteGQLField writes a field of Todo for runtime/gql's fast path.
+func (o *Todo) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "id":
+		gql.WriteString(w, o.ID)
+	case "name":
+		gql.WriteString(w, o.Name)
+	case "descr":
+		gql.WriteString(w, o.Descr)
+	case "due":
+		gql.WriteTime(w, o.Due)
+	case "done":
+		gql.WriteBool(w, o.Done)
+	case "mtime":
+		gql.WriteInt64(w, o.Mtime)
+	}
+}
+
 // TodoChanged delivers the writes to "todo"; it ends with the subscription's context.
 func (s subscriptionResolver) TodoChanged(ctx context.Context, kID *string) (<-chan *TodoEvent, error) {
 	if s.bus == nil {
@@ -1686,6 +1836,171 @@ func (s subscriptionResolver) TodoChanged(ctx context.Context, kID *string) (<-c
 		}
 	}()
 	return out, nil
+}
+
+// Schema is the executable schema with the gets by key that runtime/gql serves without
+// gqlgen's executor (through the same guard and resolvers).
+type Schema struct {
+	graphql.ExecutableSchema
+	r *Resolver
+}
+
+// NewSchema returns the executable schema of cfg.
+func NewSchema(cfg Config) Schema {
+	return Schema{NewExecutableSchema(cfg), cfg.Resolvers.(*Resolver)}
+}
+
+// FastGets are the gets by key of the tables whose keys are strings.
+func (s Schema) FastGets() map[string]gql.FastGet {
+	q := queryResolver{s.r}
+	return map[string]gql.FastGet{
+		"album": {
+			Args: []string{"id"},
+			Fields: map[string]bool{
+				"id":       true,
+				"mtime":    true,
+				"owner_id": true,
+				"private":  true,
+				"title":    true,
+			},
+			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
+				o, err := q.Album(ctx, a[0])
+				if o == nil {
+					return nil, err
+				}
+				return o, err
+			},
+		},
+		"bookmark": {
+			Args: []string{"id"},
+			Fields: map[string]bool{
+				"hits":     true,
+				"id":       true,
+				"note":     true,
+				"owner_id": true,
+				"url":      true,
+			},
+			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
+				o, err := q.Bookmark(ctx, a[0])
+				if o == nil {
+					return nil, err
+				}
+				return o, err
+			},
+		},
+		"meter": {
+			Args: []string{"id"},
+			Fields: map[string]bool{
+				"id":    true,
+				"label": true,
+				"likes": true,
+				"mtime": true,
+				"views": true,
+			},
+			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
+				o, err := q.Meter(ctx, a[0])
+				if o == nil {
+					return nil, err
+				}
+				return o, err
+			},
+		},
+		"photo": {
+			Args: []string{"album_id", "id"},
+			Fields: map[string]bool{
+				"album_id":   true,
+				"caption":    true,
+				"height":     true,
+				"hidden":     true,
+				"id":         true,
+				"kind":       true,
+				"moderation": true,
+				"mtime":      true,
+				"name":       true,
+				"owner_id":   true,
+				"size":       true,
+				"taken":      true,
+				"thumb":      true,
+				"width":      true,
+			},
+			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
+				o, err := q.Photo(ctx, a[0], a[1])
+				if o == nil {
+					return nil, err
+				}
+				return o, err
+			},
+		},
+		"post": {
+			Args: []string{"id"},
+			Fields: map[string]bool{
+				"body":     true,
+				"id":       true,
+				"mtime":    true,
+				"owner_id": true,
+				"title":    true,
+				"words":    true,
+			},
+			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
+				o, err := q.Post(ctx, a[0])
+				if o == nil {
+					return nil, err
+				}
+				return o, err
+			},
+		},
+		"score": {
+			Args: []string{"id"},
+			Fields: map[string]bool{
+				"id":       true,
+				"note":     true,
+				"owner_id": true,
+				"points":   true,
+				"title":    true,
+			},
+			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
+				o, err := q.Score(ctx, a[0])
+				if o == nil {
+					return nil, err
+				}
+				return o, err
+			},
+		},
+		"stat": {
+			Args: []string{"owner_id", "name"},
+			Fields: map[string]bool{
+				"name":     true,
+				"note":     true,
+				"owner_id": true,
+				"value":    true,
+			},
+			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
+				o, err := q.Stat(ctx, a[0], a[1])
+				if o == nil {
+					return nil, err
+				}
+				return o, err
+			},
+		},
+		"todo": {
+			Args: []string{"id"},
+			Fields: map[string]bool{
+				"descr": true,
+				"done":  true,
+				"due":   true,
+				"id":    true,
+				"mtime": true,
+				"name":  true,
+			},
+			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
+				o, err := q.Todo(ctx, a[0])
+				if o == nil {
+					return nil, err
+				}
+				return o, err
+			},
+		},
+	}
 }
 
 // module runs the module route of path (its reply as the REST route gives it).

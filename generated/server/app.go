@@ -111,7 +111,7 @@ func App(h jobs.Handlers) *app.App {
 		GraphQL: func(env module.Env) gqlgen.ExecutableSchema {
 			cfg := graphql.NewConfig(store.New(env.Pool), env.Bus)
 			cfg.Resolvers.(*graphql.Resolver).Modules = newModules(env).handlers()
-			return graphql.NewExecutableSchema(cfg)
+			return graphql.NewSchema(cfg)
 		},
 		GraphQLPaths: graphql.Paths,
 		Jobs:         func(p *db.Pool) []rtjobs.Spec { return jobs.Specs(h, store.New(p)) },

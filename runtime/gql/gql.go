@@ -9,7 +9,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
-
 	"log/slog"
 	"net/http"
 	"strings"
@@ -18,7 +17,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -43,6 +41,10 @@ type Config struct {
 	// path, so that they hold over GraphQL as over REST. nil: none.
 	Paths map[string]string
 	Guard Guard
+
+	// NoFastPath sends every request through gqlgen's executor (tests
+	// compare the two).
+	NoFastPath bool
 }
 
 // Guard runs before a top-level field: r is the /graphql request (its
@@ -74,7 +76,11 @@ func (c *Config) Params(s *config.Set) {
 
 // Handler serves es at /graphql.
 func Handler(es graphql.ExecutableSchema, c Config) http.Handler {
-	srv := server(es, c)
+	srv, queries := server(es, c)
+	var fast *fastPath
+	if fg, ok := es.(FastGets); ok && !c.NoFastPath {
+		fast = &fastPath{gets: fg.FastGets(), cache: queries, schema: es.Schema(), complexity: c.Complexity, paths: c.Paths, guard: c.Guard}
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if c.Timeout > 0 && !longLived(r) {
 			// resolvers and the store honour the context; the cost guard
@@ -85,6 +91,9 @@ func Handler(es graphql.ExecutableSchema, c Config) http.Handler {
 		}
 		if msg, ok := checkBody(r); !ok {
 			writeError(w, http.StatusBadRequest, "BadRequest", msg)
+			return
+		}
+		if fast != nil && !longLived(r) && fast.serve(w, r) {
 			return
 		}
 		if c.Guard != nil {
@@ -108,7 +117,7 @@ func longLived(r *http.Request) bool {
 	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") || strings.Contains(r.Header.Get("Accept"), "text/event-stream")
 }
 
-func server(es graphql.ExecutableSchema, c Config) *handler.Server {
+func server(es graphql.ExecutableSchema, c Config) (*handler.Server, *queryCache) {
 	if c.MaxTokens <= 0 {
 		c.MaxTokens = DefaultMaxTokens
 	}
@@ -125,7 +134,7 @@ func server(es graphql.ExecutableSchema, c Config) *handler.Server {
 	srv.AddTransport(transport.POST{})
 	// graphql-transport-ws (and the older graphql-ws); pings find dead clients
 	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitTimeout: 10 * time.Second})
-	queries := lru.New[*ast.QueryDocument](max(c.CacheSize, 1))
+	queries := newQueryCache(es.Schema(), c.CacheSize, c.MaxTokens)
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(c.MaxTokens)
 	srv.Use(costGuard{cache: queries, maxTokens: c.MaxTokens, maxFields: c.MaxFields, maxDepth: c.Depth})
@@ -134,38 +143,42 @@ func server(es graphql.ExecutableSchema, c Config) *handler.Server {
 	if c.Guard != nil {
 		srv.AroundFields(guardFields(c.Paths, c.Guard))
 	}
-	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
-		e := graphql.DefaultErrorPresenter(ctx, err)
-		inner := err
-		var ge *gqlerror.Error
-		if errors.As(err, &ge) {
-			if ge.Err == nil {
-				return e // parse and validation errors from gqlparser, as they are
-			}
-			inner = ge.Err // the resolver's error, without gqlgen's location prefix
-		}
-		var se *scalarError
-		if errors.As(inner, &se) {
-			// a value our scalars refused: a 400 naming its field
-			e.Message = se.msg
-			if n := len(e.Path); n > 0 {
-				if name, ok := e.Path[n-1].(ast.PathName); ok {
-					e.Message = string(name) + ": " + se.msg
-				}
-			}
-			e.Extensions = map[string]any{"code": "InvalidValue", "status": http.StatusBadRequest}
-			return e
-		}
-		status, code, msg := web.ErrorOf(inner) // logs the 5xx ones
-		e.Message = msg
-		e.Extensions = map[string]any{"code": code, "status": status}
-		return e
-	})
+	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		slog.ErrorContext(ctx, "graphql panic", "panic", v)
 		return errors.New("internal error")
 	})
-	return srv
+	return srv, queries
+}
+
+// presentError gives an error the API's message, code and status (the
+// fast path's errors too).
+func presentError(ctx context.Context, err error) *gqlerror.Error {
+	e := graphql.DefaultErrorPresenter(ctx, err)
+	inner := err
+	var ge *gqlerror.Error
+	if errors.As(err, &ge) {
+		if ge.Err == nil {
+			return e // parse and validation errors from gqlparser, as they are
+		}
+		inner = ge.Err // the resolver's error, without gqlgen's location prefix
+	}
+	var se *scalarError
+	if errors.As(inner, &se) {
+		// a value our scalars refused: a 400 naming its field
+		e.Message = se.msg
+		if n := len(e.Path); n > 0 {
+			if name, ok := e.Path[n-1].(ast.PathName); ok {
+				e.Message = string(name) + ": " + se.msg
+			}
+		}
+		e.Extensions = map[string]any{"code": "InvalidValue", "status": http.StatusBadRequest}
+		return e
+	}
+	status, code, msg := web.ErrorOf(inner) // logs the 5xx ones
+	e.Message = msg
+	e.Extensions = map[string]any{"code": code, "status": status}
+	return e
 }
 
 //go:embed playground.html

@@ -1,0 +1,94 @@
+package gen
+
+import "github.com/dave/jennifer/jen"
+
+// fastWriters are the runtime/gql writers of the column kinds the GraphQL
+// fast path writes itself, as gqlgen's marshalers of their scalars would.
+// Floats (gqlgen refuses NaN there, a field error) and JSON are left to
+// gqlgen: a selection of one of them is not served fast.
+var fastWriters = map[Kind]string{
+	KindString: "WriteString",
+	KindBytes:  "WriteString", // the model holds them base64 already
+	KindInt:    "WriteInt64",
+	KindBool:   "WriteBool",
+	KindTime:   "WriteTime",
+}
+
+// fastGet reports whether t's get by key can be served by the fast path:
+// every key a string (the fast path reads String! arguments only).
+func fastGet(t *RestTable) bool {
+	for _, k := range t.Keys {
+		if k.Kind != KindString {
+			return false
+		}
+	}
+	return true
+}
+
+// fastColumns are the columns of t's model the fast path writes.
+func fastColumns(t *RestTable) []*Column {
+	var out []*Column
+	for _, c := range t.Out {
+		if _, ok := fastWriters[c.Kind]; ok && !c.Type.JSON {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// gqlFastWriter renders the model's WriteGQLField (runtime/gql.FastObject).
+func gqlFastWriter(f *jen.File, t *RestTable) {
+	if !fastGet(t) {
+		return
+	}
+	f.Commentf("WriteGQLField writes a field of %s for runtime/gql's fast path.", t.GoName)
+	f.Func().Params(jen.Id("o").Op("*").Id(t.GoName)).Id("WriteGQLField").Params(jen.Id("w").Qual("io", "Writer"), jen.Id("name").String()).Block(
+		jen.Switch(jen.Id("name")).BlockFunc(func(g *jen.Group) {
+			for _, c := range fastColumns(t) {
+				g.Case(jen.Lit(c.Name)).Block(jen.Qual(gqlPkg, fastWriters[c.Kind]).Call(jen.Id("w"), jen.Id("o").Dot(gqlName(c.Name))))
+			}
+		}),
+	)
+}
+
+// gqlSchema renders Schema: the executable schema with the gets by key the
+// fast path serves (runtime/gql.FastGets).
+func gqlSchema(f *jen.File, r *REST) {
+	f.Comment("Schema is the executable schema with the gets by key that runtime/gql serves without")
+	f.Comment("gqlgen's executor (through the same guard and resolvers).")
+	f.Type().Id("Schema").Struct(jen.Qual("github.com/99designs/gqlgen/graphql", "ExecutableSchema"), jen.Id("r").Op("*").Id("Resolver"))
+	f.Comment("NewSchema returns the executable schema of cfg.")
+	f.Func().Id("NewSchema").Params(jen.Id("cfg").Id("Config")).Id("Schema").Block(
+		jen.Return(jen.Id("Schema").Values(jen.Id("NewExecutableSchema").Call(jen.Id("cfg")), jen.Id("cfg").Dot("Resolvers").Assert(jen.Op("*").Id("Resolver")))),
+	)
+	f.Comment("FastGets are the gets by key of the tables whose keys are strings.")
+	f.Func().Params(jen.Id("s").Id("Schema")).Id("FastGets").Params().Map(jen.String()).Qual(gqlPkg, "FastGet").Block(
+		jen.Id("q").Op(":=").Id("queryResolver").Values(jen.Id("s").Dot("r")),
+		jen.Return(jen.Map(jen.String()).Qual(gqlPkg, "FastGet").Values(jen.DictFunc(func(d jen.Dict) {
+			for _, t := range r.Tables {
+				if !fastGet(t) {
+					continue
+				}
+				var args, call []jen.Code
+				call = append(call, jen.Id("ctx"))
+				for i, k := range t.Keys {
+					args = append(args, jen.Lit(k.Name))
+					call = append(call, jen.Id("a").Index(jen.Lit(i)))
+				}
+				d[jen.Lit(t.Name)] = jen.Values(jen.Dict{
+					jen.Id("Args"): jen.Index().String().Values(args...),
+					jen.Id("Fields"): jen.Map(jen.String()).Bool().Values(jen.DictFunc(func(fd jen.Dict) {
+						for _, c := range fastColumns(t) {
+							fd[jen.Lit(c.Name)] = jen.True()
+						}
+					})),
+					jen.Id("Get"): jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("a").Index().String()).Parens(jen.List(jen.Qual(gqlPkg, "FastObject"), jen.Error())).Block(
+						jen.List(jen.Id("o"), jen.Err()).Op(":=").Id("q").Dot(gqlName(t.Name)).Call(call...),
+						jen.If(jen.Id("o").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Err())), // no typed nil in the interface
+						jen.Return(jen.Id("o"), jen.Err()),
+					),
+				})
+			}
+		}))),
+	)
+}

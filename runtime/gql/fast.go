@@ -1,0 +1,271 @@
+package gql
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator"
+)
+
+// The fast path serves the commonest GraphQL request, a get by key that
+// selects plain columns (`{ todo(id: $id) { id name } }`), without gqlgen's
+// executor, whose per-field contexts, middleware calls and boxed values cost
+// more than the store call itself. It serves only documents the query cache
+// holds (parsed, validated and measured by the cost guard already), runs
+// the same guard as every other top-level field (path rules, access checks,
+// hooks) and the same resolver, and writes the same bytes gqlgen would:
+// anything else it declines and gqlgen serves.
+
+// FastObject is a generated model that writes its own scalar fields.
+type FastObject interface {
+	// WriteGQLField writes the value of the field name as gqlgen's
+	// marshalers would; the name is one of the FastGet's Fields.
+	WriteGQLField(w io.Writer, name string)
+}
+
+// FastGet is a top-level query field the fast path may serve: its String!
+// arguments (the key), the scalar fields of its object, and the resolver.
+type FastGet struct {
+	Args   []string
+	Fields map[string]bool
+	Get    func(ctx context.Context, args []string) (FastObject, error)
+}
+
+// FastGets is what a generated executable schema implements to offer its
+// fast gets, by field name.
+type FastGets interface {
+	FastGets() map[string]FastGet
+}
+
+// fastPath is the fast path of one handler.
+type fastPath struct {
+	gets       map[string]FastGet
+	cache      *queryCache
+	schema     *ast.Schema
+	complexity int
+	paths      map[string]string
+	guard      Guard
+}
+
+// plan is what the fast path runs for one document.
+type plan struct {
+	get    FastGet
+	field  *ast.Field
+	op     *ast.OperationDefinition
+	fields []string // the selected fields, in order
+	keys   []string // their response names
+}
+
+// serve answers r when it can, and reports whether it did.
+func (f *fastPath) serve(w http.ResponseWriter, r *http.Request) bool {
+	if accept := r.Header.Get("Accept"); strings.Contains(accept, "graphql-response") || strings.Contains(accept, "text/event-stream") {
+		return false
+	}
+	var p graphql.RawParams
+	switch r.Method {
+	case http.MethodGet:
+		q := r.URL.Query()
+		p.Query, p.OperationName = q.Get("query"), q.Get("operationName")
+		if v := q.Get("variables"); v != "" && decode(strings.NewReader(v), &p.Variables) != nil {
+			return false
+		}
+		if q.Has("extensions") {
+			return false
+		}
+	case http.MethodPost:
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+			return false
+		}
+		body, err := io.ReadAll(r.Body) // bounded by the handler's body limit
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if err != nil || decode(bytes.NewReader(body), &p) != nil || p.Extensions != nil {
+			return false
+		}
+	default:
+		return false
+	}
+	doc, ok := f.cache.Get(r.Context(), p.Query)
+	if !ok {
+		return false // gqlgen validates it, and caches it for the next time
+	}
+	pl, ok := f.plan(doc, p.OperationName)
+	if !ok {
+		return false
+	}
+	vars, verr := validator.VariableValues(f.schema, pl.op, p.Variables)
+	if verr != nil {
+		return false
+	}
+	args := make([]string, len(pl.get.Args))
+	for i, name := range pl.get.Args {
+		a := pl.field.Arguments.ForName(name)
+		if a == nil {
+			return false
+		}
+		v, err := a.Value.Value(vars)
+		s, isString := v.(string)
+		if err != nil || !isString {
+			return false
+		}
+		args[i] = s
+	}
+	f.run(w, r, pl, args)
+	return true
+}
+
+// decode reads JSON as gqlgen's transports do (numbers kept as json.Number).
+func decode(r io.Reader, v any) error {
+	d := json.NewDecoder(r)
+	d.UseNumber()
+	return d.Decode(v)
+}
+
+// plan accepts one query operation of one fast field, without directives,
+// whose selection is plain fields of its object.
+func (f *fastPath) plan(doc *ast.QueryDocument, name string) (plan, bool) {
+	var pl plan
+	if len(doc.Operations) != 1 || len(doc.Fragments) > 0 {
+		return pl, false
+	}
+	op := doc.Operations[0]
+	if op.Operation != ast.Query || len(op.Directives) > 0 || (name != "" && name != op.Name) || len(op.SelectionSet) != 1 {
+		return pl, false
+	}
+	field, ok := op.SelectionSet[0].(*ast.Field)
+	if !ok || len(field.Directives) > 0 || field.Definition == nil {
+		return pl, false
+	}
+	get, ok := f.gets[field.Name]
+	if !ok || len(field.Arguments) != len(get.Args) || (f.complexity > 0 && 1+len(field.SelectionSet) > f.complexity) {
+		return pl, false
+	}
+	pl = plan{get: get, field: field, op: op}
+	for _, s := range field.SelectionSet {
+		sub, ok := s.(*ast.Field)
+		if !ok || len(sub.Arguments) > 0 || len(sub.Directives) > 0 || len(sub.SelectionSet) > 0 || !get.Fields[sub.Name] {
+			return pl, false
+		}
+		pl.fields = append(pl.fields, sub.Name)
+		pl.keys = append(pl.keys, sub.Alias)
+	}
+	return pl, true
+}
+
+// run resolves the field through the guard and writes the response.
+func (f *fastPath) run(w http.ResponseWriter, r *http.Request, pl plan, args []string) {
+	field := "Query." + pl.field.Name
+	obj, err := func() (obj FastObject, err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				slog.ErrorContext(r.Context(), "graphql panic", "panic", v)
+				obj, err = nil, errors.New("internal error")
+			}
+		}()
+		resolve := func(ctx context.Context) (any, error) { return pl.get.Get(ctx, args) }
+		var res any
+		if path, ok := f.paths[field]; ok && f.guard != nil {
+			res, err = f.guard(r.Context(), r, field, path, resolve)
+		} else {
+			res, err = resolve(r.Context())
+		}
+		obj, _ = res.(FastObject)
+		return obj, err
+	}()
+	var data bytes.Buffer
+	data.WriteString(`{`)
+	graphql.MarshalString(pl.field.Alias).MarshalGQL(&data)
+	data.WriteString(`:`)
+	var resp graphql.Response
+	switch {
+	case err != nil:
+		e := &gqlerror.Error{Err: err, Message: err.Error(), Path: ast.Path{ast.PathName(pl.field.Alias)}}
+		if pos := pl.field.Position; pos != nil && pos.Line != 0 {
+			e.Locations = []gqlerror.Location{{Line: pos.Line, Column: pos.Column}}
+		}
+		resp.Errors = gqlerror.List{presentError(r.Context(), e)}
+		data.WriteString(`null`)
+	case obj == nil:
+		data.WriteString(`null`)
+	default:
+		data.WriteString(`{`)
+		for i, name := range pl.fields {
+			if i > 0 {
+				data.WriteString(`,`)
+			}
+			graphql.MarshalString(pl.keys[i]).MarshalGQL(&data)
+			data.WriteString(`:`)
+			obj.WriteGQLField(&data, name)
+		}
+		data.WriteString(`}`)
+	}
+	data.WriteString(`}`)
+	w.Header().Set("Content-Type", "application/json")
+	if resp.Errors == nil {
+		// what json.Marshal of the response writes (gqlgen's transports
+		// marshal it so): the data, compact already, HTML-escaped
+		var out bytes.Buffer
+		out.Grow(data.Len() + 16)
+		out.WriteString(`{"data":`)
+		json.HTMLEscape(&out, data.Bytes())
+		out.WriteString(`}`)
+		w.Write(out.Bytes())
+		return
+	}
+	resp.Data = data.Bytes()
+	b, merr := json.Marshal(&resp)
+	if merr != nil {
+		writeError(w, http.StatusInternalServerError, "Internal", "internal error")
+		return
+	}
+	w.Write(b)
+}
+
+// The writers of the generated WriteGQLField methods: null for a hidden
+// (nil) value, else what gqlgen's marshaler of the scalar writes.
+
+// WriteString writes a String.
+func WriteString(w io.Writer, v *string) {
+	if v == nil {
+		io.WriteString(w, "null")
+		return
+	}
+	graphql.MarshalString(*v).MarshalGQL(w)
+}
+
+// WriteInt64 writes an Int64.
+func WriteInt64(w io.Writer, v *int64) {
+	if v == nil {
+		io.WriteString(w, "null")
+		return
+	}
+	MarshalInt64(*v).MarshalGQL(w)
+}
+
+// WriteBool writes a Boolean.
+func WriteBool(w io.Writer, v *bool) {
+	if v == nil {
+		io.WriteString(w, "null")
+		return
+	}
+	graphql.MarshalBoolean(*v).MarshalGQL(w)
+}
+
+// WriteTime writes a Time.
+func WriteTime(w io.Writer, v *time.Time) {
+	if v == nil {
+		io.WriteString(w, "null")
+		return
+	}
+	MarshalTime(*v).MarshalGQL(w)
+}
