@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/bkgen/bkgen/runtime/db"
@@ -749,7 +748,9 @@ func (s *sqlTable) selectSQL(ctx context.Context, q *db.Query) (*selectPlan, err
 			}
 		}
 	}
-	b.sql.WriteString(" LIMIT " + strconv.Itoa(count+1)) // one more tells whether a next page exists
+	// one more tells whether a next page exists; a placeholder, so that one
+	// prepared statement serves every page size
+	b.sql.WriteString(" LIMIT " + b.arg(int64(count+1)))
 	return &selectPlan{b: b, count: count, order: order, cols: cols, scope: scope}, nil
 }
 
