@@ -36,17 +36,18 @@ import (
 )
 
 var (
-	dur     = flag.Duration("d", 3*time.Second, "load time of one side of a pair in one round")
-	rounds  = flag.Int("rounds", 3, "rounds; the table gives medians of the per-round ratios")
-	conc    = flag.Int("c", 32, "concurrent clients")
-	pools   = flag.String("pools", "sqlite,pgsql", "databases to run on")
-	pgURL   = flag.String("pgsql", envOr("BK_TEST_PGSQL", "postgres://postgres:postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL URL")
-	seedN   = flag.Int("rows", 10000, "todos in the table before the run")
-	only    = flag.String("only", "", "run only the pairs whose name contains this")
-	versus  = flag.String("versus", "", "a baseline binary to put in bkapp's place (open pairs only): measures a change to the baseline itself")
-	cpuprof = flag.String("cpuprofile", "", "write bkapp's CPU profile of the last round of each pair to this file (PAIR is replaced by a pair's number)")
-	workdir string
-	signer  = &auth.Transport{Login: "load", Secret: "load-secret", TTL: 50 * time.Minute}
+	dur      = flag.Duration("d", 3*time.Second, "load time of one side of a pair in one round")
+	rounds   = flag.Int("rounds", 3, "rounds; the table gives medians of the per-round ratios")
+	conc     = flag.Int("c", 32, "concurrent clients")
+	pools    = flag.String("pools", "sqlite,pgsql", "databases to run on")
+	pgURL    = flag.String("pgsql", envOr("BK_TEST_PGSQL", "postgres://postgres:postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL URL")
+	seedN    = flag.Int("rows", 10000, "todos in the table before the run")
+	only     = flag.String("only", "", "run only the pairs whose name contains this")
+	versus   = flag.String("versus", "", "a baseline binary to put in bkapp's place (open pairs only): measures a change to the baseline itself")
+	cpuprof  = flag.String("cpuprofile", "", "write bkapp's CPU profile of the last round of each pair to this file (PAIR is replaced by a pair's number)")
+	heapprof = flag.String("heapprofile", "", "write the heap profiles of both bkapps at the end of each pool to this file (POOL and SERVER replaced)")
+	workdir  string
+	signer   = &auth.Transport{Login: "load", Secret: "load-secret", TTL: 50 * time.Minute}
 )
 
 func envOr(k, d string) string {
@@ -219,6 +220,11 @@ func runPool(pool string) (table, mem []string) {
 	for _, p := range run {
 		table = append(table, p.row(pool))
 	}
+	if *heapprof != "" {
+		for name, s := range map[string]*server{"open": appOpen, "signed": appSigned} {
+			s.fetch("/debug/pprof/heap?debug=1", strings.NewReplacer("POOL", pool, "SERVER", name).Replace(*heapprof))
+		}
+	}
 	ra, rb := appOpen.status("VmHWM:"), baseOpen.status("VmHWM:")
 	aa, ab := appOpen.status("RssAnon:"), baseOpen.status("RssAnon:")
 	mem = append(mem, fmt.Sprintf("| %s | open | %.1f MB | %.1f MB | %.2f× | %.1f / %.1f MB (%.2f×) |", pool, mb(ra), mb(rb), float64(ra)/float64(rb), mb(aa), mb(ab), float64(aa)/float64(ab)))
@@ -375,6 +381,23 @@ func (s *server) profile(file string, d time.Duration) func() {
 		}
 	}()
 	return func() { <-done }
+}
+
+// fetch writes what the server's -debug-pprof answers at path to file.
+func (s *server) fetch(path, file string) {
+	if s.pprof == "" {
+		return
+	}
+	res, err := http.Get("http://" + s.pprof + path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		return
+	}
+	defer res.Body.Close()
+	f, err := os.Create(file)
+	check(err)
+	io.Copy(f, res.Body)
+	check(f.Close())
 }
 
 // stop ends the server.

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/config"
@@ -70,8 +72,8 @@ func (c *Config) Params(s *config.Set) {
 
 // rules are the compiled path rules of the access check.
 type rules struct {
-	allow, deny, admin, anonymous *regexp.Regexp
-	allowType, denyType           map[string]*regexp.Regexp
+	allow, deny, admin, anonymous *pathRule
+	allowType, denyType           map[string]*pathRule
 }
 
 // SetRules compiles the path rules of c (api-allow-path, api-deny-path,
@@ -95,7 +97,7 @@ func (ch *Checker) SetRules(c Config) error {
 	if r.anonymous, err = compile("api-allow-anonymous", c.AllowAnonymous); err != nil {
 		return err
 	}
-	r.allowType, r.denyType = map[string]*regexp.Regexp{}, map[string]*regexp.Regexp{}
+	r.allowType, r.denyType = map[string]*pathRule{}, map[string]*pathRule{}
 	for typ, list := range c.AllowAccount {
 		if r.allowType[typ], err = compile("api-allow-account-"+typ, list); err != nil {
 			return err
@@ -111,7 +113,7 @@ func (ch *Checker) SetRules(c Config) error {
 }
 
 // compile joins a list of regexps as backendjs does: (a)|(b)|…; nil for none.
-func compile(name string, list []string) (*regexp.Regexp, error) {
+func compile(name string, list []string) (*pathRule, error) {
 	var parts []string
 	for _, r := range list {
 		if r = strings.TrimSpace(r); r == "" {
@@ -125,10 +127,41 @@ func compile(name string, list []string) (*regexp.Regexp, error) {
 	if len(parts) == 0 {
 		return nil, nil
 	}
-	return regexp.Compile(strings.Join(parts, "|"))
+	re, err := regexp.Compile(strings.Join(parts, "|"))
+	if err != nil {
+		return nil, err
+	}
+	return &pathRule{re: re}, nil
 }
 
-func match(re *regexp.Regexp, path string) bool { return re != nil && re.MatchString(path) }
+// pathRule is one compiled rule that remembers its answer for each path it
+// was asked about, up to maxRememberedPaths of them. The alternation of
+// every regexp of a rule (the defaults and the operator's) costs more than
+// the rest of a signed request's check, while the paths a server is asked
+// about are mostly its few routes. Past the bound (a client inventing
+// paths) a path is matched each time, as before. A new set of rules
+// (SetRules) starts with nothing remembered.
+type pathRule struct {
+	re   *regexp.Regexp
+	seen sync.Map // path → bool
+	n    atomic.Int64
+}
+
+const maxRememberedPaths = 4096
+
+func match(r *pathRule, path string) bool {
+	if r == nil {
+		return false
+	}
+	if v, ok := r.seen.Load(path); ok {
+		return v.(bool)
+	}
+	m := r.re.MatchString(path)
+	if r.n.Add(1) <= maxRememberedPaths {
+		r.seen.Store(path, m)
+	}
+	return m
+}
 
 // checkTypes applies the per-type rules to a non-admin account: a
 // deny-account rule of one of its types refuses the path; when allow-account

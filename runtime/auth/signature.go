@@ -123,6 +123,9 @@ func CanonicalQuery(raw string) string {
 func Canonical(s Signature, r Request) string {
 	exp := strconv.FormatInt(s.Expires, 10)
 	var b strings.Builder
+	// one allocation: the fields, their newlines and some room for the
+	// canonical forms of the host and query
+	b.Grow(len(s.Tag) + len(s.Login) + len(r.Method) + len(r.Host) + len(r.Path) + len(r.Query) + len(r.ContentType) + len(s.Checksum) + len(exp) + 16)
 	line := func(v string) { b.WriteString(v); b.WriteByte('\n') }
 	switch s.Version {
 	case 1:
