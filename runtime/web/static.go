@@ -57,12 +57,17 @@ func (s *Static) ServePublic(w http.ResponseWriter, r *http.Request, route func(
 	if s.Empty() || r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false
 	}
+	// a route first: it is one map lookup for the API's operations, the
+	// requests that matter, where the pattern of public files is not
+	if route(r) {
+		return false
+	}
 	name, ok := cleanName(r.URL.Path)
 	if !ok {
 		return false
 	}
 	public, page := PublicFiles.MatchString(r.URL.Path), s.page(r, name)
-	if !public && !page || route(r) {
+	if !public && !page {
 		return false
 	}
 	return public && s.serve(w, r, name) || page && s.serve(w, r, "index.html")
