@@ -47,9 +47,12 @@ func newQueryCache(schema *ast.Schema, size, maxTokens int) *queryCache {
 
 // Get returns the validated document of query: the cached one, or one
 // parsed now when a document of its shape validated before.
-func (c *queryCache) Get(_ context.Context, query string) (*ast.QueryDocument, bool) {
+func (c *queryCache) Get(ctx context.Context, query string) (*ast.QueryDocument, bool) {
 	if doc, ok := c.exact.Get(query); ok {
 		return doc, true
+	}
+	if m, ok := ctx.Value(memoKey{}).(*docMemo); ok && m.doc != nil && m.query == query {
+		return m.doc, true
 	}
 	key, ok := c.shape(query)
 	if !ok || !c.shapes.Contains(key) {
@@ -60,9 +63,29 @@ func (c *queryCache) Get(_ context.Context, query string) (*ast.QueryDocument, b
 		return nil, false // cannot happen for a shape that parsed; let gqlgen report it
 	}
 	validator.Walk(c.schema, doc, &validator.Events{})
-	// the cost guard and then gqlgen's executor ask for the same text
-	c.exact.Add(query, doc)
+	// the fast path, the cost guard and gqlgen's executor ask for the same
+	// text: the request's memo keeps the document for them, so that one-off
+	// literals do not push the cached documents out (and hold their memory);
+	// without one (a websocket's messages) the text cache does
+	if m, ok := ctx.Value(memoKey{}).(*docMemo); ok {
+		m.query, m.doc = query, doc
+	} else {
+		c.exact.Add(query, doc)
+	}
 	return doc, true
+}
+
+// docMemo is one request's document found by its shape.
+type docMemo struct {
+	query string
+	doc   *ast.QueryDocument
+}
+
+type memoKey struct{}
+
+// withMemo gives an HTTP request's context its docMemo.
+func withMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, memoKey{}, &docMemo{})
 }
 
 // Add keeps a document gqlgen parsed and validated, and its shape.

@@ -137,3 +137,26 @@ func BenchmarkQueryCache(b *testing.B) {
 		}
 	})
 }
+
+// TestQueryCacheMemo: within a request, a document found by its shape is
+// kept in the request's memo, not in the cache, so one-off literals do not
+// push the cached documents out.
+func TestQueryCacheMemo(t *testing.T) {
+	c := newQueryCache(cacheSchema, 10, DefaultMaxTokens)
+	load(t, c, `{ todo(id: "a") { id } }`)
+	ctx := withMemo(context.Background())
+	q := `{ todo(id: "b") { id } }`
+	first, ok := c.Get(ctx, q)
+	if !ok {
+		t.Fatal("missed the shape")
+	}
+	if again, ok := c.Get(ctx, q); !ok || again != first {
+		t.Fatal("the request's second ask parsed again")
+	}
+	if c.exact.Contains(q) || c.exact.Len() != 1 {
+		t.Fatalf("the one-off document went into the cache (%d documents)", c.exact.Len())
+	}
+	if other, ok := c.Get(withMemo(context.Background()), q); !ok || other == first {
+		t.Fatal("another request got this request's document, or none")
+	}
+}

@@ -93,8 +93,11 @@ func Handler(es graphql.ExecutableSchema, c Config) http.Handler {
 			writeError(w, http.StatusBadRequest, "BadRequest", msg)
 			return
 		}
-		if fast != nil && !longLived(r) && fast.serve(w, r) {
-			return
+		if !longLived(r) {
+			r = r.WithContext(withMemo(r.Context()))
+			if fast != nil && fast.serve(w, r) {
+				return
+			}
 		}
 		if c.Guard != nil {
 			r = r.WithContext(context.WithValue(r.Context(), requestKey{}, r))
