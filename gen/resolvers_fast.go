@@ -83,9 +83,7 @@ func gqlSchema(f *jen.File, r *REST) {
 						}
 					})),
 					jen.Id("Get"): jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("a").Index().String()).Parens(jen.List(jen.Qual(gqlPkg, "FastObject"), jen.Error())).Block(
-						jen.List(jen.Id("o"), jen.Err()).Op(":=").Id("q").Dot(gqlName(t.Name)).Call(call...),
-						jen.If(jen.Id("o").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Err())), // no typed nil in the interface
-						jen.Return(jen.Id("o"), jen.Err()),
+						jen.Return(jen.Qual(gqlPkg, "FastOf").Call(jen.Id("q").Dot(gqlName(t.Name)).Call(call...))),
 					),
 				})
 			}

@@ -1864,11 +1864,7 @@ func (s Schema) FastGets() map[string]gql.FastGet {
 				"title":    true,
 			},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
-				o, err := q.Album(ctx, a[0])
-				if o == nil {
-					return nil, err
-				}
-				return o, err
+				return gql.FastOf(q.Album(ctx, a[0]))
 			},
 		},
 		"bookmark": {
@@ -1881,11 +1877,7 @@ func (s Schema) FastGets() map[string]gql.FastGet {
 				"url":      true,
 			},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
-				o, err := q.Bookmark(ctx, a[0])
-				if o == nil {
-					return nil, err
-				}
-				return o, err
+				return gql.FastOf(q.Bookmark(ctx, a[0]))
 			},
 		},
 		"meter": {
@@ -1898,11 +1890,7 @@ func (s Schema) FastGets() map[string]gql.FastGet {
 				"views": true,
 			},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
-				o, err := q.Meter(ctx, a[0])
-				if o == nil {
-					return nil, err
-				}
-				return o, err
+				return gql.FastOf(q.Meter(ctx, a[0]))
 			},
 		},
 		"photo": {
@@ -1924,11 +1912,7 @@ func (s Schema) FastGets() map[string]gql.FastGet {
 				"width":      true,
 			},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
-				o, err := q.Photo(ctx, a[0], a[1])
-				if o == nil {
-					return nil, err
-				}
-				return o, err
+				return gql.FastOf(q.Photo(ctx, a[0], a[1]))
 			},
 		},
 		"post": {
@@ -1942,11 +1926,7 @@ func (s Schema) FastGets() map[string]gql.FastGet {
 				"words":    true,
 			},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
-				o, err := q.Post(ctx, a[0])
-				if o == nil {
-					return nil, err
-				}
-				return o, err
+				return gql.FastOf(q.Post(ctx, a[0]))
 			},
 		},
 		"score": {
@@ -1959,11 +1939,7 @@ func (s Schema) FastGets() map[string]gql.FastGet {
 				"title":    true,
 			},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
-				o, err := q.Score(ctx, a[0])
-				if o == nil {
-					return nil, err
-				}
-				return o, err
+				return gql.FastOf(q.Score(ctx, a[0]))
 			},
 		},
 		"stat": {
@@ -1975,11 +1951,7 @@ func (s Schema) FastGets() map[string]gql.FastGet {
 				"value":    true,
 			},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
-				o, err := q.Stat(ctx, a[0], a[1])
-				if o == nil {
-					return nil, err
-				}
-				return o, err
+				return gql.FastOf(q.Stat(ctx, a[0], a[1]))
 			},
 		},
 		"todo": {
@@ -1993,11 +1965,7 @@ func (s Schema) FastGets() map[string]gql.FastGet {
 				"name":  true,
 			},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
-				o, err := q.Todo(ctx, a[0])
-				if o == nil {
-					return nil, err
-				}
-				return o, err
+				return gql.FastOf(q.Todo(ctx, a[0]))
 			},
 		},
 	}

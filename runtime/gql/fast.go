@@ -269,3 +269,15 @@ func WriteTime(w io.Writer, v *time.Time) {
 	}
 	MarshalTime(*v).MarshalGQL(w)
 }
+
+// FastOf is a generated get's answer as a FastObject: nil (not a typed nil
+// in the interface) when there is no row.
+func FastOf[T any, P interface {
+	*T
+	FastObject
+}](o P, err error) (FastObject, error) {
+	if o == nil {
+		return nil, err
+	}
+	return o, err
+}
