@@ -15,20 +15,23 @@ import (
 
 // checkBody refuses, in our words, a POST body that is not one GraphQL
 // request ({"query": "...", "operationName", "variables", "extensions"}):
-// gqlgen's own message names its Go types and echoes the body back.
-func checkBody(r *http.Request) (string, bool) {
+// gqlgen's own message names its Go types and echoes the body back. body
+// is the JSON body it read (nil for any other request, or one whose read
+// failed: gqlgen reports that), which r carries again for gqlgen.
+func checkBody(r *http.Request) (body []byte, msg string, ok bool) {
 	if r.Method != http.MethodPost || r.Body == nil {
-		return "", true
+		return nil, "", true
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		return "", true // gqlgen answers other types (and SSE negotiates its own)
+		return nil, "", true // gqlgen answers other types (and SSE negotiates its own)
 	}
 	b, err := io.ReadAll(r.Body) // bounded by -graphql-max-body
 	if err != nil {
-		return "", true // gqlgen reports the read error (413 included)
+		return nil, "", true // gqlgen reports the read error (413 included)
 	}
 	r.Body = io.NopCloser(bytes.NewReader(b))
-	return bodyProblem(b)
+	msg, ok = bodyProblem(b)
+	return b, msg, ok
 }
 
 // requestFields are the fields of a GraphQL request and the JSON type of

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -67,29 +66,28 @@ type plan struct {
 	keys   []string // their response names
 }
 
-// serve answers r when it can, and reports whether it did.
-func (f *fastPath) serve(w http.ResponseWriter, r *http.Request) bool {
+// serve answers r when it can, and reports whether it did; body is the
+// JSON body checkBody read (nil: not a JSON POST, or not readable).
+func (f *fastPath) serve(w http.ResponseWriter, r *http.Request, body []byte) bool {
 	if accept := r.Header.Get("Accept"); strings.Contains(accept, "graphql-response") || strings.Contains(accept, "text/event-stream") {
 		return false
 	}
-	var p graphql.RawParams
-	switch r.Method {
-	case http.MethodGet:
+	// the variables are decoded only for a document the fast path serves
+	var p struct {
+		Query         string          `json:"query"`
+		OperationName string          `json:"operationName"`
+		Variables     json.RawMessage `json:"variables"`
+		Extensions    json.RawMessage `json:"extensions"`
+	}
+	switch {
+	case r.Method == http.MethodGet:
 		q := r.URL.Query()
-		p.Query, p.OperationName = q.Get("query"), q.Get("operationName")
-		if v := q.Get("variables"); v != "" && decode(strings.NewReader(v), &p.Variables) != nil {
-			return false
-		}
 		if q.Has("extensions") {
 			return false
 		}
-	case http.MethodPost:
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-			return false
-		}
-		body, err := io.ReadAll(r.Body) // bounded by the handler's body limit
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		if err != nil || decode(bytes.NewReader(body), &p) != nil || p.Extensions != nil {
+		p.Query, p.OperationName, p.Variables = q.Get("query"), q.Get("operationName"), json.RawMessage(q.Get("variables"))
+	case r.Method == http.MethodPost && body != nil:
+		if json.Unmarshal(body, &p) != nil || p.Extensions != nil {
 			return false
 		}
 	default:
@@ -103,7 +101,11 @@ func (f *fastPath) serve(w http.ResponseWriter, r *http.Request) bool {
 	if !ok {
 		return false
 	}
-	vars, verr := validator.VariableValues(f.schema, pl.op, p.Variables)
+	var raw map[string]any
+	if len(p.Variables) > 0 && decode(bytes.NewReader(p.Variables), &raw) != nil {
+		return false
+	}
+	vars, verr := validator.VariableValues(f.schema, pl.op, raw)
 	if verr != nil {
 		return false
 	}

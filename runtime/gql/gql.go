@@ -89,13 +89,14 @@ func Handler(es graphql.ExecutableSchema, c Config) http.Handler {
 			defer cancel()
 			r = r.WithContext(ctx)
 		}
-		if msg, ok := checkBody(r); !ok {
+		body, msg, ok := checkBody(r)
+		if !ok {
 			writeError(w, http.StatusBadRequest, "BadRequest", msg)
 			return
 		}
 		if !longLived(r) {
 			r = r.WithContext(withMemo(r.Context()))
-			if fast != nil && fast.serve(w, r) {
+			if fast != nil && fast.serve(w, r, body) {
 				return
 			}
 		}

@@ -21,7 +21,10 @@ import (
 
 // gqlHandler is the GraphQL handler of the example schema on a SQLite file
 // of the test's own, with the default limits.
-func gqlHandler(tb testing.TB) http.Handler {
+func gqlHandler(tb testing.TB) http.Handler { return gqlHandlerWith(tb, false) }
+
+// gqlHandlerWith is gqlHandler, with or without the fast path.
+func gqlHandlerWith(tb testing.TB, noFastPath bool) http.Handler {
 	p, err := sqldb.OpenSQLite(filepath.Join(tb.TempDir(), "x.db"), nil)
 	if err != nil {
 		tb.Fatal(err)
@@ -30,7 +33,7 @@ func gqlHandler(tb testing.TB) http.Handler {
 	if err := store.New(p).CreateTables(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
-	return gql.Handler(server.App(nil).GraphQL(module.Env{Pool: p}), gql.Config{Complexity: 10000, Depth: 10, CacheSize: 100})
+	return gql.Handler(server.App(nil).GraphQL(module.Env{Pool: p}), gql.Config{Complexity: 10000, Depth: 10, CacheSize: 100, NoFastPath: noFastPath})
 }
 
 func post(h http.Handler, query string) *httptest.ResponseRecorder {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -147,5 +148,26 @@ func TestGraphQLFastPath(t *testing.T) {
 	viaExecutor.Store(0)
 	if _, _, body := do(fast, req{query: `{ t: todo(id: "other") { mtime n: name due id } }`}); viaExecutor.Load() != 0 || guarded.Load() != 1 {
 		t.Fatalf("a new literal went through the executor: %s", body)
+	}
+}
+
+// TestGraphQLFastPathBodyLimit: a JSON body cut by the body limit (sent
+// chunked, so no Content-Length refused it first) gets the executor's
+// answer, not one made from the part read.
+func TestGraphQLFastPathBodyLimit(t *testing.T) {
+	h := gqlHandler(t)
+	do := func(h http.Handler) (int, string) {
+		body := `{"query":"{ todo(id: \"` + strings.Repeat("x", 200) + `\") { id } }"}`
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		r.ContentLength = -1
+		r.Body = http.MaxBytesReader(w, r.Body, 64)
+		h.ServeHTTP(w, r)
+		return w.Code, w.Body.String()
+	}
+	slowCode, slowBody := do(gqlHandlerWith(t, true))
+	if code, body := do(h); code != slowCode || body != slowBody {
+		t.Fatalf("fast path %d %s\nexecutor %d %s", code, body, slowCode, slowBody)
 	}
 }
