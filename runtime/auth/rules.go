@@ -135,23 +135,30 @@ func compile(name string, list []string) (*pathRule, error) {
 }
 
 // pathRule is one compiled rule that remembers its answer for each path it
-// was asked about, up to maxRememberedPaths of them. The alternation of
-// every regexp of a rule (the defaults and the operator's) costs more than
-// the rest of a signed request's check, while the paths a server is asked
-// about are mostly its few routes. Past the bound (a client inventing
-// paths) a path is matched each time, as before. A new set of rules
-// (SetRules) starts with nothing remembered.
+// was asked about, up to maxRememberedPaths paths of at most
+// maxRememberedLen bytes (under 1 MiB in all, whatever clients send). The
+// alternation of every regexp of a rule (the defaults and the operator's)
+// costs more than the rest of a signed request's check, while the paths a
+// server is asked about are mostly its few routes. Any other path (a
+// client inventing them) is matched each time, as before. A new set of
+// rules (SetRules) starts with nothing remembered.
 type pathRule struct {
 	re   *regexp.Regexp
 	seen sync.Map // path → bool
 	n    atomic.Int64
 }
 
-const maxRememberedPaths = 4096
+const (
+	maxRememberedPaths = 4096
+	maxRememberedLen   = 128
+)
 
 func match(r *pathRule, path string) bool {
 	if r == nil {
 		return false
+	}
+	if len(path) > maxRememberedLen {
+		return r.re.MatchString(path)
 	}
 	if v, ok := r.seen.Load(path); ok {
 		return v.(bool)
