@@ -51,8 +51,9 @@ func (c *queryCache) Get(ctx context.Context, query string) (*ast.QueryDocument,
 	if doc, ok := c.exact.Get(query); ok {
 		return doc, true
 	}
-	if m, ok := ctx.Value(memoKey{}).(*docMemo); ok && m.doc != nil && m.query == query {
-		return m.doc, true
+	memo, _ := ctx.Value(memoKey{}).(*docMemo)
+	if memo != nil && memo.doc != nil && memo.query == query {
+		return memo.doc, true
 	}
 	key, ok := c.shape(query)
 	if !ok || !c.shapes.Contains(key) {
@@ -67,8 +68,8 @@ func (c *queryCache) Get(ctx context.Context, query string) (*ast.QueryDocument,
 	// text: the request's memo keeps the document for them, so that one-off
 	// literals do not push the cached documents out (and hold their memory);
 	// without one (a websocket's messages) the text cache does
-	if m, ok := ctx.Value(memoKey{}).(*docMemo); ok {
-		m.query, m.doc = query, doc
+	if memo != nil {
+		memo.query, memo.doc = query, doc
 	} else {
 		c.exact.Add(query, doc)
 	}
