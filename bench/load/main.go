@@ -363,27 +363,13 @@ func (s *server) profile(file string, d time.Duration) func() {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if s.pprof == "" {
-			return // the baseline
-		}
-		res, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", s.pprof, int(d.Seconds())))
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "load: profile:", err)
-			return
-		}
-		defer res.Body.Close()
-		f, err := os.Create(file)
-		check(err)
-		io.Copy(f, res.Body)
-		f.Close()
-		if res.StatusCode != 200 {
-			fmt.Fprintln(os.Stderr, "load: profile: status", res.Status)
-		}
+		s.fetch(fmt.Sprintf("/debug/pprof/profile?seconds=%d", int(d.Seconds())), file)
 	}()
 	return func() { <-done }
 }
 
-// fetch writes what the server's -debug-pprof answers at path to file.
+// fetch writes what the server's -debug-pprof answers at path to file
+// (nothing for the baseline, which has none).
 func (s *server) fetch(path, file string) {
 	if s.pprof == "" {
 		return
@@ -394,6 +380,9 @@ func (s *server) fetch(path, file string) {
 		return
 	}
 	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		fmt.Fprintln(os.Stderr, "load:", path, res.Status)
+	}
 	f, err := os.Create(file)
 	check(err)
 	io.Copy(f, res.Body)

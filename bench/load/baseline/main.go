@@ -295,14 +295,7 @@ func (s *sqliteStore) page(ctx context.Context, after string, n int, out []todo)
 		return nil, err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var t todo
-		if err := scanSQLite(rows.Scan, &t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return collect(rows, scanSQLite, out)
 }
 
 func (s *sqliteStore) secret(ctx context.Context, login string) (string, string, error) {
@@ -353,14 +346,26 @@ func (s *pgStore) page(ctx context.Context, after string, n int, out []todo) ([]
 		return nil, err
 	}
 	defer rows.Close()
-	for rows.Next() {
+	return collect(rows, scanPG, out)
+}
+
+// rows is what database/sql's and pgx's rows both have.
+type rows interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+}
+
+// collect appends the rows read with scan to out.
+func collect(rs rows, scan func(func(...any) error, *todo) error, out []todo) ([]todo, error) {
+	for rs.Next() {
 		var t todo
-		if err := scanPG(rows.Scan, &t); err != nil {
+		if err := scan(rs.Scan, &t); err != nil {
 			return nil, err
 		}
 		out = append(out, t)
 	}
-	return out, rows.Err()
+	return out, rs.Err()
 }
 
 func (s *pgStore) secret(ctx context.Context, login string) (string, string, error) {
