@@ -3,8 +3,9 @@ GO      ?= go
 PKGS    ?= ./...
 BENCH   ?= .
 COUNT   ?= 5
+TAGS    ?=
 
-.PHONY: help run load test services generate check vet build bench fuzz docs clean
+.PHONY: help run load test services generate check vet build release bench fuzz docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -31,6 +32,9 @@ vet: ## gofmt and go vet
 
 build: ## build bkgen into bin/
 	$(GO) build -o bin/bkgen ./cmd/bkgen
+
+release: ## bin/bkapp for production: stripped, -trimpath; TAGS=bk_nodynamodb,bk_nos3 leaves the AWS SDK out (docs/deployment.md)
+	$(GO) build -trimpath -ldflags='-s -w' -tags '$(TAGS)' -o bin/bkapp ./cmd/bkapp
 
 bench: services ## store benchmarks: generated code vs hand-written baseline
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(COUNT) ./bench/

@@ -4,7 +4,9 @@
 # into a temporary copy of this repository, then prints, for each N given
 # (default 10 50), the generated Go lines, the time of `go generate ./...`,
 # of a second one with nothing changed, the build time and peak memory of
-# the application and its binary size.
+# the application and its binary size: plain (go build), as `make release`
+# links it (-s -w), and that without the AWS SDK (-tags bk_nodynamodb,bk_nos3,
+# which recompiles the generated packages: the slowest part of the run).
 #
 #   bash bench/scale.sh 10 50 300
 set -euo pipefail
@@ -54,7 +56,7 @@ synth() { # synth N DIR: the schema files of N tables
 	done
 }
 
-printf '| tables | generated Go lines | go generate | again, unchanged | build | build peak RSS | binary |\n|---|---|---|---|---|---|---|\n'
+printf '| tables | generated Go lines | go generate | again, unchanged | build | build peak RSS | binary: plain / -s -w / without AWS |\n|---|---|---|---|---|---|---|\n'
 for n in "${sizes[@]}"; do
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
@@ -68,11 +70,16 @@ for n in "${sizes[@]}"; do
 	t2=$(date +%s.%N)
 	/usr/bin/time -f '%e %M' -o "$tmp/build.time" go build -o "$tmp/bkapp" ./cmd/bkapp
 	read -r bsecs bkb <"$tmp/build.time"
+	go build -ldflags='-s -w' -o "$tmp/bkapp.s" ./cmd/bkapp
+	go build -ldflags='-s -w' -tags bk_nodynamodb,bk_nos3 -o "$tmp/bkapp.min" ./cmd/bkapp
 	lines=$(find generated -name '*.go' -print0 | xargs -0 cat | wc -l)
 	size=$(stat -c %s "$tmp/bkapp")
+	ssize=$(stat -c %s "$tmp/bkapp.s")
+	msize=$(stat -c %s "$tmp/bkapp.min")
 	total=$((n + 10)) # the example schema has 10 tables
-	printf '| %d (+10) | %d (%d per table) | %.1f s | %.1f s | %s s | %d MiB | %d MiB |\n' "$n" "$lines" $((lines / total)) \
-		"$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)" "$bsecs" $((bkb / 1024)) $((size / 1048576))
+	printf '| %d (+10) | %d (%d per table) | %.1f s | %.1f s | %s s | %d MiB | %d / %d / %d MiB |\n' "$n" "$lines" $((lines / total)) \
+		"$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)" "$bsecs" $((bkb / 1024)) \
+		$((size / 1048576)) $((ssize / 1048576)) $((msize / 1048576))
 	cd "$root"
 	rm -rf "$tmp"
 done

@@ -844,6 +844,7 @@ func schemaFile(m *Model) *jen.File {
 	if len(vars) > 0 {
 		f.Comment("Validators and defaults of the schema, taken from its descriptors at init.")
 		f.Var().Defs(vars...)
+		f.Comment("init takes the validators and defaults from the schema's descriptors once.")
 		f.Func().Id("init").Params().Block(inits...)
 	}
 	return f

@@ -46,6 +46,7 @@ type modules struct {
 	images      *module.Images
 }
 
+// newModules opens the modules' stores on the pools of env.
 func newModules(env module.Env) *modules {
 	p := env.Pool
 	return &modules{p: moduleParams, bus: env.Bus, maxUpload: env.MaxUpload, accounts: store.NewBkAccountStore(p),
@@ -133,12 +134,16 @@ func (m *modules) event(ctx context.Context, to, typ, op string, row map[string]
 	module.Publish(ctx, m.bus, e)
 }
 
+// accountAdded is the row hook of a new account: its module rows and its
+// account event.
 func (m *modules) accountAdded(ctx context.Context, w *store.BkAccountWrite) error {
 	// Incr makes the row when missing and keeps one made by an earlier counter call
 	_, err := m.counters.Incr(ctx, store.BkCounterKey{ID: w.Row.ID}, store.BkCounterIncr{})
 	return err
 }
 
+// accountChanged is the row hook of an updated or deleted account: its
+// account event.
 func (m *modules) accountChanged(ctx context.Context, w *store.BkAccountWrite) error {
 	if w.Affected > 0 {
 		m.event(ctx, w.Key.ID, "account", w.Op.String(), nil)
@@ -347,6 +352,7 @@ func (m *modules) counterIncr(ctx context.Context, p map[string]string) (any, er
 	return module.Row(store.BkCounterTable, counterVis, v, r.ID, r), nil
 }
 
+// addIncr adds the increments of one to d, counter by counter.
 func addIncr(d, one *store.BkCounterIncr) {
 	d.Ping += one.Ping
 	d.Like0 += one.Like0
@@ -441,6 +447,7 @@ func (m *modules) unconnect(ctx context.Context, id, typ, peer string) (bool, er
 	return true, nil
 }
 
+// showConnection is connection c as viewer v may see it.
 func (m *modules) showConnection(v auth.Viewer, c *store.BkConnection) map[string]any {
 	return module.Row(store.BkConnectionTable, connectionVis, v, c.ID, c)
 }
@@ -721,6 +728,7 @@ func (m *modules) messageUnread(ctx context.Context, p map[string]string) (any, 
 	return map[string]int64{"count": r.MsgUnread}, nil
 }
 
+// messageGetArchive is /message/get/archive: the caller's archived messages.
 func (m *modules) messageGetArchive(ctx context.Context, p map[string]string) (any, error) {
 	v, err := me(ctx)
 	if err != nil {
@@ -729,6 +737,7 @@ func (m *modules) messageGetArchive(ctx context.Context, p map[string]string) (a
 	return module.Select(ctx, store.BkArchiveTable, archiveVis, v, p, []string{"mid"}, m.archive.Select, func(r *store.BkArchive) string { return r.ID }, store.BkArchiveCols.ID.Eq(v.ID))
 }
 
+// messageGetSent is /message/get/sent: the messages the caller sent.
 func (m *modules) messageGetSent(ctx context.Context, p map[string]string) (any, error) {
 	v, err := me(ctx)
 	if err != nil {
@@ -880,6 +889,7 @@ func (m *modules) messageDel(ctx context.Context, p map[string]string) (any, err
 	return map[string]int64{"affected_rows": n}, nil
 }
 
+// messageDelArchive is /message/del/archive: deletes one of the caller's archived messages.
 func (m *modules) messageDelArchive(ctx context.Context, p map[string]string) (any, error) {
 	v, err := me(ctx)
 	if err != nil {
@@ -896,6 +906,7 @@ func (m *modules) messageDelArchive(ctx context.Context, p map[string]string) (a
 	return map[string]int64{"affected_rows": n}, nil
 }
 
+// messageDelSent is /message/del/sent: deletes one of the messages the caller sent.
 func (m *modules) messageDelSent(ctx context.Context, p map[string]string) (any, error) {
 	v, err := me(ctx)
 	if err != nil {

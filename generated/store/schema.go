@@ -79,6 +79,7 @@ var (
 	todoDescrValidators          []func(string) error
 )
 
+// init takes the validators and defaults from the schema's descriptors once.
 func init() {
 	albumFields0 := schema.Album{}.Fields()
 	albumTitleValidators = db.Validators[string]("album", "title", albumFields0[2].Descriptor().Validators)

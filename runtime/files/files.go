@@ -101,6 +101,13 @@ func (c *Config) Params(s *config.Set) {
 	s.String(&c.S3.SecretKey, "files-s3-secret-key", "", "S3 secret key, with -files-s3-access-key")
 }
 
+// S3Options reach a bucket of S3 or of an S3-compatible server.
+type S3Options struct {
+	Bucket, Prefix, Endpoint, Region string
+	PathStyle                        bool
+	AccessKey, SecretKey             string // empty: the standard AWS credential chain
+}
+
 // Open returns the configured storage; home is the application's home.
 func Open(ctx context.Context, c Config, home string) (Store, error) {
 	switch c.Driver {
@@ -111,7 +118,7 @@ func Open(ctx context.Context, c Config, home string) (Store, error) {
 		}
 		return NewLocal(dir)
 	case "s3":
-		return NewS3(ctx, c.S3)
+		return openS3(ctx, c.S3)
 	}
 	return nil, errors.New("files: -files-store is local or s3, not " + fmt.Sprintf("%q", c.Driver))
 }

@@ -1,3 +1,9 @@
+//go:build !bk_nos3
+
+// The S3 driver brings the AWS SDK (about 12 MB of a stripped binary with
+// DynamoDB's, which shares most of it): an application that keeps its files
+// on local disk builds with -tags bk_nos3 (s3_off.go).
+
 package files
 
 import (
@@ -19,19 +25,21 @@ import (
 	"github.com/bkgen/bkgen/runtime/db"
 )
 
-// S3Options reach a bucket of S3 or of an S3-compatible server.
-type S3Options struct {
-	Bucket, Prefix, Endpoint, Region string
-	PathStyle                        bool
-	AccessKey, SecretKey             string // empty: the standard AWS credential chain
-}
-
 // S3 keeps the files in a bucket, under Prefix. A PUT of S3 is atomic, so
 // a reader sees the old object or the new one.
 type S3 struct {
 	c      *s3.Client
 	bucket string
 	prefix string
+}
+
+// openS3 is Open's S3 case.
+func openS3(ctx context.Context, o S3Options) (Store, error) {
+	s, err := NewS3(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // NewS3 returns the store on the bucket of o.

@@ -1,17 +1,23 @@
 // Package drivers names the storage drivers an application is built with:
 // importing it registers their -db-pool names (db.Open), and For gives
-// their table openers, which the generated stores pass to db.NewStore. A new driver is a package with a
-// pool opener registered from init and a db.Opener, and one line in For.
+// their table openers, which the generated stores pass to db.NewStore. A new
+// driver is a package with a pool opener registered from init and a
+// db.Opener, and one line in For.
+//
+// SQLite, PostgreSQL, MySQL and the in-memory driver are always built in.
+// DynamoDB brings the AWS SDK (about 12 MB of a stripped binary and its
+// package initialisation at start): an application that does not use it
+// builds with -tags bk_nodynamodb (dynamodb_off.go), and -db-pool dynamodb
+// then fails at start with a message naming the tag.
 package drivers
 
 import (
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/dynamo"
 	"github.com/bkgen/bkgen/runtime/db/memory"
 	"github.com/bkgen/bkgen/runtime/db/sqldb"
 )
 
 // For returns the table openers of the drivers, for rows of type R.
 func For[R any]() []db.Opener[R] {
-	return []db.Opener[R]{sqldb.Backend[R], dynamo.Backend[R], memory.Backend[R]}
+	return append([]db.Opener[R]{sqldb.Backend[R], memory.Backend[R]}, dynamoDB[R]()...)
 }
