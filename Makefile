@@ -52,8 +52,8 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzConfigFile -fuzztime $${FUZZTIME:-30s} ./runtime/config/
 	$(GO) test -run '^$$' -fuzz FuzzSelect -fuzztime $${FUZZTIME:-30s} ./runtime/rest/
 	$(GO) test -run '^$$' -fuzz FuzzInput -fuzztime $${FUZZTIME:-30s} ./runtime/rest/
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s} ./runtime/auth/
-	$(GO) test -run '^$$' -fuzz FuzzCanonicalQuery -fuzztime $${FUZZTIME:-30s} ./runtime/auth/
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s} ./runtime/sign/
+	$(GO) test -run '^$$' -fuzz FuzzCanonicalQuery -fuzztime $${FUZZTIME:-30s} ./runtime/sign/
 	$(GO) test -run '^$$' -fuzz FuzzCheckKey -fuzztime $${FUZZTIME:-30s} ./runtime/files/
 	$(GO) test -run '^$$' -fuzz FuzzProcess -fuzztime $${FUZZTIME:-30s} ./runtime/imaging/
 	$(GO) test -run '^$$' -fuzz FuzzParseImagePath -fuzztime $${FUZZTIME:-30s} ./runtime/module/

@@ -115,6 +115,7 @@ var emitters = []struct {
 	{"graphql", emitGraphQL}, // graphql.go, resolvers.go: generated/graphql
 	{"jobs", emitJobs},       // jobs.go: generated/jobs
 	{"server", emitServer},   // the templates: generated/server
+	{"client", emitClient},   // client.go: generated/client
 }
 
 func emitStore(r *rendering) error {

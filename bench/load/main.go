@@ -32,7 +32,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/sign"
 )
 
 var (
@@ -47,7 +47,7 @@ var (
 	cpuprof  = flag.String("cpuprofile", "", "write bkapp's CPU profile of the last round of each pair to this file (PAIR is replaced by a pair's number)")
 	heapprof = flag.String("heapprofile", "", "write the heap profiles of both bkapps at the end of each pool to this file (POOL and SERVER replaced)")
 	workdir  string
-	signer   = &auth.Transport{Login: "load", Secret: "load-secret", TTL: 50 * time.Minute}
+	signer   = &sign.Transport{Login: "load", Secret: "load-secret", TTL: 50 * time.Minute}
 )
 
 func envOr(k, d string) string {
@@ -434,7 +434,7 @@ func (s *side) load(d time.Duration) result {
 				t0 := time.Now()
 				req, _ := http.NewRequest("GET", s.srv.base+s.op.paths[i], nil)
 				if s.signed {
-					req.Header.Set(auth.HeaderName, s.sigs[i])
+					req.Header.Set(sign.HeaderName, s.sigs[i])
 				}
 				res, err := client.Do(req)
 				if err != nil {

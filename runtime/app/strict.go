@@ -12,6 +12,7 @@ import (
 	"github.com/go-faster/jx"
 
 	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/sign"
 	"github.com/bkgen/bkgen/runtime/web"
 )
 
@@ -29,7 +30,7 @@ func strictParams(ops map[string]Operation, next http.Handler) http.Handler {
 	routes := make(map[string]*route, len(ops))
 	for path, op := range ops {
 		names := op.Params
-		rt := &route{names: names, query: map[string]bool{auth.HeaderName: true, auth.TokenName: true}}
+		rt := &route{names: names, query: map[string]bool{sign.HeaderName: true, auth.TokenName: true}}
 		for _, n := range names {
 			rt.query[n] = true
 		}
@@ -74,7 +75,7 @@ func strictParams(ops map[string]Operation, next http.Handler) http.Handler {
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			switch ct := r.Header.Get("Content-Type"); {
-			case auth.IsForm(ct):
+			case sign.IsForm(ct):
 				if err := web.CheckEscapes(string(body)); err != nil {
 					web.Error(w, http.StatusBadRequest, "BadEscape", "the form body "+err.Error())
 					return

@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/bkgen/bkgen/runtime/sign"
 )
 
 type countingAccounts struct {
@@ -98,7 +100,7 @@ func BenchmarkCheck(b *testing.B) {
 		b.Fatal(err)
 	}
 	req := httptest.NewRequest("GET", "http://127.0.0.1:8000/todo/get?id=0123456789abcdef0123456789abcdef", nil)
-	req.Header.Set(HeaderName, (&Transport{Login: "load", Secret: "load-secret", TTL: time.Hour}).Signature(req, nil).String())
+	req.Header.Set(sign.HeaderName, (&sign.Transport{Login: "load", Secret: "load-secret", TTL: time.Hour}).Signature(req, nil).String())
 	b.ReportAllocs()
 	for b.Loop() {
 		if acc, err := ch.Check(req); err != nil || acc == nil {

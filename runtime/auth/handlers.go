@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/bkgen/bkgen/runtime/limit"
+	"github.com/bkgen/bkgen/runtime/sign"
 )
 
 // Writer writes the application's one error shape.
@@ -73,7 +74,7 @@ func (ch *Checker) Routes(mux *http.ServeMux, write Writer) {
 			}
 			ok = CheckPassword(hash, password)
 		} else {
-			ok = subtleEqual(secret, want)
+			ok = sign.Equal(secret, want)
 		}
 		if !ok || acc == nil || (acc.Expires > 0 && acc.Expires < ch.now().UnixMilli()) {
 			write(w, http.StatusUnauthorized, "NOAUTH", "Not authenticated")
@@ -166,7 +167,7 @@ func params(r *http.Request) (map[string]string, *Failure) {
 	}
 	ct := r.Header.Get("Content-Type")
 	switch {
-	case IsForm(ct):
+	case sign.IsForm(ct):
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
 			return nil, bodyFailure(err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/limit"
+	"github.com/bkgen/bkgen/runtime/sign"
 )
 
 // Params reads the parameters of a request: the query, and a form body or
@@ -129,12 +130,12 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 	if match(rl.deny, path) {
 		return nil, &Failure{Status: http.StatusForbidden, Code: "DENY", Message: "Access denied"}
 	}
-	raw := queryValue(r.URL.RawQuery, HeaderName)
+	raw := queryValue(r.URL.RawQuery, sign.HeaderName)
 	if raw == "" {
-		raw = r.Header.Get(HeaderName)
+		raw = r.Header.Get(sign.HeaderName)
 	}
 	source := "signature"
-	var sig Signature
+	var sig sign.Signature
 	var sealed string
 	if raw == "" {
 		if sealed = queryValue(r.URL.RawQuery, TokenName); sealed == "" {
@@ -162,7 +163,7 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 	var err error
 	switch source {
 	case "signature":
-		sig, err = Parse(raw)
+		sig, err = sign.Parse(raw)
 	case "token":
 		if ch.tokens == nil {
 			err = ErrBadSeal
@@ -199,21 +200,21 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 	if sig.Expires > now+maxAge.Milliseconds() {
 		return nil, &Failure{Status: http.StatusNotAcceptable, Code: "EXPIRED", Message: fmt.Sprintf("The request expires too far in the future (more than %s ahead)", maxAge)}
 	}
-	req := Request{Method: r.Method, Host: r.Host, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, ContentType: r.Header.Get("Content-Type")}
+	req := sign.Request{Method: r.Method, Host: r.Host, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, ContentType: r.Header.Get("Content-Type")}
 	if sig.Version == 4 || sig.Version == 1 {
 		// Only what the signature covers is used: a form POST is signed by
 		// its body, so its URL may carry nothing but the signature; any
 		// other body is covered by the checksum, which it must then have.
 		if body, err := ch.body(r); err != nil {
 			return nil, err
-		} else if IsForm(req.ContentType) && r.Method == http.MethodPost {
+		} else if sign.IsForm(req.ContentType) && r.Method == http.MethodPost {
 			req.Query = string(body)
 			if name := unsignedParam(r.URL.RawQuery); name != "" {
-				return nil, &Failure{Status: http.StatusBadRequest, Code: "UNSIGNED", Message: fmt.Sprintf("The URL of a signed form POST may carry only %s: its body is what is signed, and %q is not in it", HeaderName, name)}
+				return nil, &Failure{Status: http.StatusBadRequest, Code: "UNSIGNED", Message: fmt.Sprintf("The URL of a signed form POST may carry only %s: its body is what is signed, and %q is not in it", sign.HeaderName, name)}
 			}
 		} else if len(body) > 0 && sig.Checksum == "" {
 			return nil, &Failure{Status: http.StatusBadRequest, Code: "UNSIGNED", Message: "A signed request with a body needs the body's checksum in its signature"}
-		} else if sig.Checksum != "" && !subtleEqual(sig.Checksum, Checksum(body)) {
+		} else if sig.Checksum != "" && !sign.Equal(sig.Checksum, sign.Checksum(body)) {
 			return nil, &Failure{Status: http.StatusBadRequest, Code: "CHECKSUM", Message: "The body does not match the signature's checksum"}
 		}
 	}
@@ -221,7 +222,7 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 	if errors.Is(err, ErrNoAccount) {
 		// the same work as a real account, so that timing does not tell
 		// which logins exist
-		Valid(sig, req, "x")
+		sign.Valid(sig, req, "x")
 		return nil, &Failure{Status: http.StatusNotFound, Code: "NOLOGIN", Message: "No account record found", ClearSession: source == "session"}
 	}
 	if err != nil {
@@ -230,7 +231,7 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 	if acc.Expires > 0 && acc.Expires < now {
 		return nil, &Failure{Status: http.StatusPreconditionFailed, Code: "EXPIRED", Message: "This account has expired", ClearSession: source == "session"}
 	}
-	if !Valid(sig, req, Key(sig.Version, acc.Secret, acc.AuthSecret, acc.TokenSecret)) {
+	if !sign.Valid(sig, req, sign.Key(sig.Version, acc.Secret, acc.AuthSecret, acc.TokenSecret)) {
 		return nil, &Failure{Status: http.StatusUnauthorized, Code: "NOAUTH", Message: "Not authenticated", ClearSession: source == "session"}
 	}
 	if source == "session" && acc.SessionEpoch > 0 {
@@ -307,7 +308,7 @@ func unsignedParam(raw string) string {
 	for raw != "" {
 		var kv string
 		kv, raw, _ = strings.Cut(raw, "&")
-		if kv == "" || strings.HasPrefix(kv, HeaderName) {
+		if kv == "" || strings.HasPrefix(kv, sign.HeaderName) {
 			continue
 		}
 		name, _, _ := strings.Cut(kv, "=")

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"strconv"
 	"time"
+
+	"github.com/bkgen/bkgen/runtime/sign"
 )
 
 // Sessions (signature version 2) and access tokens (version 3) carry a
@@ -37,7 +39,7 @@ func NewSealer(secret string) *Sealer {
 }
 
 // Seal returns base64url(nonce ‖ ciphertext) of s.
-func (x *Sealer) Seal(s Signature) string {
+func (x *Sealer) Seal(s sign.Signature) string {
 	nonce := make([]byte, x.aead.NonceSize())
 	rand.Read(nonce)
 	return base64.RawURLEncoding.EncodeToString(x.aead.Seal(nonce, nonce, []byte(s.String()), nil))
@@ -47,20 +49,20 @@ func (x *Sealer) Seal(s Signature) string {
 var ErrBadSeal = errors.New("invalid token")
 
 // Open returns the signature sealed in v.
-func (x *Sealer) Open(v string) (Signature, error) {
-	if len(v) > 2*MaxSignatureLen {
-		return Signature{}, ErrBadSeal
+func (x *Sealer) Open(v string) (sign.Signature, error) {
+	if len(v) > 2*sign.MaxSignatureLen {
+		return sign.Signature{}, ErrBadSeal
 	}
 	b, err := base64.RawURLEncoding.DecodeString(v)
 	n := x.aead.NonceSize()
 	if err != nil || len(b) < n+x.aead.Overhead() {
-		return Signature{}, ErrBadSeal
+		return sign.Signature{}, ErrBadSeal
 	}
 	plain, err := x.aead.Open(nil, b[:n], b[n:], nil)
 	if err != nil {
-		return Signature{}, ErrBadSeal
+		return sign.Signature{}, ErrBadSeal
 	}
-	return Parse(string(plain))
+	return sign.Parse(string(plain))
 }
 
 // Issue makes the version 2 (session) or 3 (access token) signature of acc
@@ -68,7 +70,7 @@ func (x *Sealer) Open(v string) (Signature, error) {
 //
 // The tag holds the time of issue (ms), checked against the account's
 // session_epoch: /logout ends the sessions issued before it.
-func Issue(version int, acc *Account, host string, age time.Duration, now time.Time) Signature {
-	s := Signature{Version: version, Tag: strconv.FormatInt(now.UnixMilli(), 10), Login: acc.Login, Expires: now.Add(age).UnixMilli()}
-	return Sign(s, Request{Host: host}, Key(version, acc.Secret, acc.AuthSecret, acc.TokenSecret))
+func Issue(version int, acc *Account, host string, age time.Duration, now time.Time) sign.Signature {
+	s := sign.Signature{Version: version, Tag: strconv.FormatInt(now.UnixMilli(), 10), Login: acc.Login, Expires: now.Add(age).UnixMilli()}
+	return sign.Sign(s, sign.Request{Host: host}, sign.Key(version, acc.Secret, acc.AuthSecret, acc.TokenSecret))
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bkgen/bkgen/runtime/sign"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -17,10 +18,10 @@ func TestSealRoundTrip(t *testing.T) {
 	if err != nil || got != sig {
 		t.Fatalf("open: %+v %v", got, err)
 	}
-	if !Valid(got, Request{Host: "www.example.com"}, Key(3, "s", "", "t1")) {
+	if !sign.Valid(got, sign.Request{Host: "www.example.com"}, sign.Key(3, "s", "", "t1")) {
 		t.Fatal("token signature does not verify for the domain")
 	}
-	if Valid(got, Request{Host: "www.example.com"}, Key(3, "s", "", "t2")) {
+	if sign.Valid(got, sign.Request{Host: "www.example.com"}, sign.Key(3, "s", "", "t2")) {
 		t.Fatal("a new token_secret must revoke the token")
 	}
 	if _, err := NewSealer("other").Open(tok); err == nil {
@@ -39,7 +40,7 @@ func TestSealRoundTrip(t *testing.T) {
 // FuzzOpen: any token is opened or refused, never a panic.
 func FuzzOpen(f *testing.F) {
 	x := NewSealer("k")
-	f.Add(x.Seal(Signature{Version: 3, Login: "a", HMAC: "h", Expires: 1}))
+	f.Add(x.Seal(sign.Signature{Version: 3, Login: "a", HMAC: "h", Expires: 1}))
 	f.Add("")
 	f.Add(strings.Repeat("A", 100))
 	f.Fuzz(func(t *testing.T, v string) { x.Open(v) })

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/sign"
 	"github.com/bkgen/bkgen/runtime/web"
 )
 
@@ -63,7 +64,7 @@ func Upload(r *http.Request, table, def string, max int64) (map[string]string, [
 			return nil, nil, db.Invalid(table, field, "the file is required (a part named %s)", field)
 		}
 		return p, data, nil
-	case r.Method == http.MethodPost && ct != "" && !auth.IsForm(ct) && ct != "application/json":
+	case r.Method == http.MethodPost && ct != "" && !sign.IsForm(ct) && ct != "application/json":
 		p, err := auth.Params(r) // the query only: the body is the file
 		if err != nil {
 			return nil, nil, err

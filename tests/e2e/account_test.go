@@ -6,14 +6,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/sign"
 )
 
 func TestAccounts(t *testing.T) {
 	args := []string{"-home", t.TempDir(), "-api-allow-path", "^/account/add$"}
 	s := start(t, args...) // s signs as the admin
 	as := func(login, secret string) *server {
-		return &server{t: t, base: s.base, client: &http.Client{Transport: &auth.Transport{Login: login, Secret: secret}}}
+		return &server{t: t, base: s.base, client: &http.Client{Transport: &sign.Transport{Login: login, Secret: secret}}}
 	}
 	anon := &server{t: t, base: s.base}
 
@@ -107,7 +107,7 @@ func TestShellAccounts(t *testing.T) {
 			// an auth_secret: the secret alone no longer signs
 			shell(t, args, "account-secret", "-login", "zed", "-auth-secret", "zeds-second")
 			want(t, zed.get("/auth", nil), 401)
-			both := &server{t: t, base: s.base, client: &http.Client{Transport: &auth.Transport{Login: "zed", Secret: "zeds-secret", AuthSecret: "zeds-second"}}}
+			both := &server{t: t, base: s.base, client: &http.Client{Transport: &sign.Transport{Login: "zed", Secret: "zeds-secret", AuthSecret: "zeds-second"}}}
 			want(t, both.get("/auth", nil), 200)
 			shell(t, args, "account-secret", "-login", "zed", "-auth-secret", "-")
 			want(t, zed.get("/auth", nil), 200)

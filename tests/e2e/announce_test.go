@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/sign"
 )
 
 // TestAccountChangeReachesServers: a new secret set by the shell, another
@@ -17,7 +17,7 @@ func TestAccountChangeReachesServers(t *testing.T) {
 	s := start(t, args...)
 	shell(t, args, "account-add", "-login", "dave", "-secret", "daves-old-secret")
 	as := func(secret string) *server {
-		return &server{t: t, base: s.base, client: &http.Client{Transport: &auth.Transport{Login: "dave", Secret: secret}}}
+		return &server{t: t, base: s.base, client: &http.Client{Transport: &sign.Transport{Login: "dave", Secret: secret}}}
 	}
 	old := as("daves-old-secret")
 	if r := old.get("/todo/select", nil); r.status != 200 {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/sign"
 )
 
 // signed builds a request signed by login/secret, then lets tamper change it
@@ -20,12 +20,12 @@ func (s *server) signed(t *testing.T, login, secret, method, path, ctype string,
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
 	}
-	tr := &auth.Transport{Login: login, Secret: secret, TTL: ttl}
+	tr := &sign.Transport{Login: login, Secret: secret, TTL: ttl}
 	if ttl < 0 {
 		tr.TTL = time.Millisecond
 		tr.Now = func() time.Time { return time.Now().Add(-time.Minute) }
 	}
-	req.Header.Set(auth.HeaderName, tr.Signature(req, body).String())
+	req.Header.Set(sign.HeaderName, tr.Signature(req, body).String())
 	if tamper != nil {
 		tamper(req)
 	}
@@ -79,7 +79,7 @@ func TestAuth(t *testing.T) {
 		}, 200, ""},
 		{"signature in the query", func(t *testing.T) reply {
 			req, _ := http.NewRequest("GET", s.base+"/todo/select?_count=1", nil)
-			sig := (&auth.Transport{Login: "bob", Secret: "bobs-secret"}).Signature(req, nil)
+			sig := (&sign.Transport{Login: "bob", Secret: "bobs-secret"}).Signature(req, nil)
 			return unsigned.get("/todo/select", url.Values{"_count": {"1"}, "bk-signature": {sig.String()}})
 		}, 200, ""},
 		{"duplicate query keys: signed as sent, then refused clearly", func(t *testing.T) reply {
@@ -127,7 +127,7 @@ func TestAuth(t *testing.T) {
 			return s.signed(t, "bob", "bobs-secret", "GET", "/todo/select", "", nil, 30*24*time.Hour, nil)
 		}, 406, "too far in the future"},
 		{"session version in a header", func(t *testing.T) reply {
-			sig := auth.Sign(auth.Signature{Version: 2, Login: "bob", Expires: time.Now().Add(sec).UnixMilli()}, auth.Request{Host: "127.0.0.1"}, "bobs-secret")
+			sig := sign.Sign(sign.Signature{Version: 2, Login: "bob", Expires: time.Now().Add(sec).UnixMilli()}, sign.Request{Host: "127.0.0.1"}, "bobs-secret")
 			req, _ := http.NewRequest("GET", s.base+"/todo/select", nil)
 			req.Header.Set("bk-signature", sig.String())
 			return unsigned.do(req)

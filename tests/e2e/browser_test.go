@@ -21,9 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bkgen/bkgen/runtime/sign"
 	"github.com/coder/websocket"
-
-	"github.com/bkgen/bkgen/runtime/auth"
 )
 
 // page is the browser client of TestBrowserCORS, served from HOME/web: its
@@ -150,7 +149,7 @@ func TestWebSocketREST(t *testing.T) {
 	_, dan, eve, _ := hostileSetup(t, "sqlite")
 	host := strings.TrimPrefix(dan.base, "http://")
 	signer := func(login, secret string) func(string) string {
-		tr := &auth.Transport{Login: login, Secret: secret}
+		tr := &sign.Transport{Login: login, Secret: secret}
 		return func(uri string) string {
 			u, err := tr.SignURL(host, uri)
 			if err != nil {
@@ -255,7 +254,7 @@ func TestHTTPS(t *testing.T) {
 		pool := x509.NewCertPool()
 		pool.AddCert(c)
 		return &http.Client{
-			Transport:     &auth.Transport{Login: adminLogin, Secret: adminSecret, Base: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}},
+			Transport:     &sign.Transport{Login: adminLogin, Secret: adminSecret, Base: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}},
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}
 	}

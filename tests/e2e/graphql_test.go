@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/sign"
 )
 
 type gqlReply struct {
@@ -53,8 +53,8 @@ func TestGraphQL(t *testing.T) {
 			admin := s.client
 			shell(t, args, "account-add", "-login", "gina", "-secret", "ginas-secret")
 			shell(t, args, "account-add", "-login", "hank", "-secret", "hanks-secret")
-			gina := &http.Client{Transport: &auth.Transport{Login: "gina", Secret: "ginas-secret"}}
-			hank := &http.Client{Transport: &auth.Transport{Login: "hank", Secret: "hanks-secret"}}
+			gina := &http.Client{Transport: &sign.Transport{Login: "gina", Secret: "ginas-secret"}}
+			hank := &http.Client{Transport: &sign.Transport{Login: "hank", Secret: "hanks-secret"}}
 
 			// mutations and a query by key
 			r := s.gql(t, admin, `mutation($n: String) { addTodo(input: {name: $n, descr: "2 l"}) { id name mtime } }`, map[string]any{"n": "milk"})

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/sign"
 )
 
 // TestHooks: the example application's hooks (cmd/bkapp/hooks.go) seen
@@ -29,7 +29,7 @@ func TestHooks(t *testing.T) {
 	shell(t, args, "account-add", "-login", "rd", "-secret", "rd-secret", "-type", "reader")
 	wri, rd := admin.as(t, "wri", "wri-secret"), admin.as(t, "rd", "rd-secret")
 	gqlAs := func(login, secret string) *http.Client {
-		return &http.Client{Transport: &auth.Transport{Login: login, Secret: secret}}
+		return &http.Client{Transport: &sign.Transport{Login: login, Secret: secret}}
 	}
 
 	// the row hook over REST: computed and refused

@@ -17,12 +17,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/sign"
 )
 
 // as returns a client of s signing as login.
 func (s *server) as(t *testing.T, login, secret string) *server {
-	return &server{t: t, base: s.base, client: &http.Client{Transport: &auth.Transport{Login: login, Secret: secret}}}
+	return &server{t: t, base: s.base, client: &http.Client{Transport: &sign.Transport{Login: login, Secret: secret}}}
 }
 
 // hostileSetup starts a server on backend with two plain accounts, dan and
@@ -250,8 +250,8 @@ func TestOnlySignedParameters(t *testing.T) {
 			body := []byte(`{"name":"forged"}`)
 			req, _ := http.NewRequest(http.MethodPost, admin.base+"/todo/add", nil)
 			req.Header.Set("Content-Type", "application/json")
-			tr := &auth.Transport{Login: "dan", Secret: "dans-secret"}
-			req.Header.Set(auth.HeaderName, tr.Signature(req, nil).String())
+			tr := &sign.Transport{Login: "dan", Secret: "dans-secret"}
+			req.Header.Set(sign.HeaderName, tr.Signature(req, nil).String())
 			req.Body, req.ContentLength = ioNop(string(body)), int64(len(body))
 			if r := (&server{t: t, base: admin.base}).do(req); r.status != 400 || r.str("code") != "UNSIGNED" {
 				t.Fatalf("a body without its checksum: %d %s", r.status, r.raw)

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/sign"
 	"github.com/bkgen/bkgen/tests/testenv"
 )
 
@@ -143,7 +143,7 @@ func TestJobsLocal(t *testing.T) {
 	home := t.TempDir()
 	s2 := start(t, "-home", home)
 	shell(t, []string{"-home", home}, "account-add", "-login", "plain", "-secret", "plain-secret")
-	plain := &server{t: t, base: s2.base, client: &http.Client{Transport: &auth.Transport{Login: "plain", Secret: "plain-secret"}}}
+	plain := &server{t: t, base: s2.base, client: &http.Client{Transport: &sign.Transport{Login: "plain", Secret: "plain-secret"}}}
 	if r := plain.postJSON("/system/jobs/submit?name=tally", map[string]any{"id": "x", "n": 1}); r.status != 401 || r.str("code") != "ADMIN" {
 		t.Errorf("a non-admin's submit: %d %s", r.status, r.raw)
 	}

@@ -15,7 +15,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/sign"
 	"github.com/bkgen/bkgen/tests/testenv"
 )
 
@@ -512,7 +512,7 @@ func TestModuleEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.CloseNow()
-	frame, err := (&auth.Transport{Login: "ann", Secret: "ann-secret"}).SignURL(host, "/ws/subscribe?table=account")
+	frame, err := (&sign.Transport{Login: "ann", Secret: "ann-secret"}).SignURL(host, "/ws/subscribe?table=account")
 	if err != nil {
 		t.Fatal(err)
 	}

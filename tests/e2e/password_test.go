@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/sign"
 )
 
 func TestPasswordLogin(t *testing.T) {
@@ -25,7 +25,7 @@ func TestPasswordLogin(t *testing.T) {
 	want(t, anon.postForm("/login", url.Values{"login": {"nobody"}, "password": {"correct horse"}}), 401)
 
 	// the account changes its password; the old one stops working
-	hal := &server{t: t, base: s.base, client: &http.Client{Transport: &auth.Transport{Login: "hal", Secret: "hals-secret"}}}
+	hal := &server{t: t, base: s.base, client: &http.Client{Transport: &sign.Transport{Login: "hal", Secret: "hals-secret"}}}
 	want(t, hal.postForm("/account/put/secret", url.Values{"password": {"short"}}), 400)
 	want(t, hal.postForm("/account/put/secret", url.Values{"password": {"battery staple"}}), 200)
 	want(t, anon.postForm("/login", url.Values{"login": {"hal"}, "password": {"correct horse"}}), 401)

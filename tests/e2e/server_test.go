@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/sign"
 	"github.com/bkgen/bkgen/tests/testenv"
 )
 
@@ -84,7 +84,7 @@ func start(t testing.TB, args ...string) *server {
 	if out, err := exec.Command(bin, append(append([]string{}, shellArgs...), "shell", "account-add", "-login", adminLogin, "-secret", adminSecret, "-type", "admin")...).CombinedOutput(); err != nil && !strings.Contains(string(out), "exists") {
 		t.Fatalf("bkapp shell account-add: %v\n%s", err, out)
 	}
-	s := &server{t: t, client: &http.Client{Transport: &auth.Transport{Login: adminLogin, Secret: adminSecret}}}
+	s := &server{t: t, client: &http.Client{Transport: &sign.Transport{Login: adminLogin, Secret: adminSecret}}}
 	s.cmd = exec.Command(bin, append([]string{"-api-bind", "127.0.0.1", "-api-port", "0"}, args...)...)
 	stderr, err := s.cmd.StderrPipe()
 	if err != nil {

@@ -9,9 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bkgen/bkgen/runtime/sign"
 	"github.com/coder/websocket"
-
-	"github.com/bkgen/bkgen/runtime/auth"
 )
 
 // TestSubscriptions: a websocket subscription (graphql-transport-ws) on one
@@ -24,7 +23,7 @@ func TestSubscriptions(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 
-	signed := &http.Client{Transport: &auth.Transport{Login: adminLogin, Secret: adminSecret}}
+	signed := &http.Client{Transport: &sign.Transport{Login: adminLogin, Secret: adminSecret}}
 	ws, _, err := websocket.Dial(ctx, strings.Replace(a.base, "http", "ws", 1)+"/graphql", &websocket.DialOptions{
 		HTTPClient: signed, Subprotocols: []string{"graphql-transport-ws"},
 	})

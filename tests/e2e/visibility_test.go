@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/sign"
 )
 
 // TestVisibility: photo has owner_id (owner), name (pub), secret (secure)
@@ -17,7 +17,7 @@ func TestVisibility(t *testing.T) {
 	shell(t, args, "account-add", "-login", "dan", "-secret", "dans-secret")
 	shell(t, args, "account-add", "-login", "eve", "-secret", "eves-secret")
 	as := func(login, secret string) *server {
-		return &server{t: t, base: s.base, client: &http.Client{Transport: &auth.Transport{Login: login, Secret: secret}}}
+		return &server{t: t, base: s.base, client: &http.Client{Transport: &sign.Transport{Login: login, Secret: secret}}}
 	}
 	dan, eve := as("dan", "dans-secret"), as("eve", "eves-secret")
 	admin := s

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bkgen/bkgen/runtime/auth"
+	"github.com/bkgen/bkgen/runtime/sign"
 )
 
 // root is the framework checkout (two levels up).
@@ -65,6 +65,40 @@ func (Note) Fields() []ent.Field {
 		field.String("text").MaxLen(1000).Annotations(bk.Pub()),
 		field.Int64("mtime").Annotations(bk.Now()),
 	}
+}
+`
+
+// noteClient is a program of the new app that uses its generated Go client.
+const noteClient = `package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"example.com/demo/generated/client"
+)
+
+func main() {
+	ctx := context.Background()
+	c, err := client.New(os.Args[1], client.Signed("newcomer", "newcomer-secret"))
+	if err != nil {
+		panic(err)
+	}
+	if _, err := c.Note.Add(ctx, &client.Note{Text: "from the client"}); err != nil {
+		panic(err)
+	}
+	var texts []string
+	for note, err := range c.Note.Select(ctx, client.Query{Where: []client.Cond{client.NoteCols.Text.Ne("")}}) {
+		if err != nil {
+			panic(err)
+		}
+		texts = append(texts, note.Text)
+	}
+	slices.Sort(texts)
+	fmt.Printf("%d notes: %s\n", len(texts), strings.Join(texts, "; "))
 }
 `
 
@@ -139,7 +173,7 @@ func TestNewApp(t *testing.T) {
 		srv.Process.Kill()
 		t.Fatal("the app did not start")
 	}
-	c := &http.Client{Transport: &auth.Transport{Login: "newcomer", Secret: "newcomer-secret"}}
+	c := &http.Client{Transport: &sign.Transport{Login: "newcomer", Secret: "newcomer-secret"}}
 	post := func(path, body string) map[string]any {
 		t.Helper()
 		res, err := c.Post(base+path, "application/json", strings.NewReader(body))
@@ -173,6 +207,13 @@ func TestNewApp(t *testing.T) {
 	if b, _ := json.Marshal(g); !strings.Contains(string(b), "hello from the newcomer path") {
 		t.Fatalf("graphql: %s", b)
 	}
+	// the app's generated Go client, from a program of its own
+	prog := filepath.Join(app, "tools", "noteclient")
+	os.MkdirAll(prog, 0o755)
+	os.WriteFile(filepath.Join(prog, "main.go"), []byte(noteClient), 0o644)
+	if out := run(t, app, "go", "run", "./tools/noteclient", base); !strings.Contains(out, "2 notes: from the client; hello from the newcomer path") {
+		t.Fatalf("the client program: %s", out)
+	}
 	srv.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)
 	go func() { done <- srv.Wait() }()
@@ -184,6 +225,16 @@ func TestNewApp(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		srv.Process.Kill()
 		t.Fatal("the app did not stop on SIGTERM")
+	}
+
+	// the generated Go client follows the schema: code using a column that
+	// is renamed stops compiling, naming the column
+	os.WriteFile(filepath.Join(app, "schema", "note.go"), []byte(strings.Replace(noteSchema, `field.String("text")`, `field.String("body")`, 1)), 0o644)
+	run(t, app, "go", "generate", "./...")
+	cmd0 := exec.Command("go", "build", "./tools/noteclient")
+	cmd0.Dir = app
+	if msg, err := cmd0.CombinedOutput(); err == nil || !strings.Contains(string(msg), "Text") || !strings.Contains(string(msg), "main.go") {
+		t.Fatalf("old client code after a column was renamed: %v\n%s", err, msg)
 	}
 
 	// a schema with a syntax error: the compiler's message with file:line

@@ -6,7 +6,7 @@
 // writer and -readers reader connections, every statement prepared once), or
 // a pgxpool (which prepares and caches its statements itself). It shares no
 // code with bkgen's runtime except, with -signed, the backendjs signature
-// primitives (auth.Parse, auth.Valid), which both servers must compute alike.
+// primitives (sign.Parse, sign.Valid), which both servers must compute alike.
 //
 // The replies have the shapes bkapp's have: the row as an object without
 // absent fields, {"count","data","next_token"} for a page, and
@@ -30,11 +30,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bkgen/bkgen/runtime/sign"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "modernc.org/sqlite"
-
-	"github.com/bkgen/bkgen/runtime/auth"
 )
 
 type todo struct {
@@ -184,7 +183,7 @@ func requireSignature(st store, next http.Handler) http.Handler {
 	var mu sync.RWMutex
 	cache := map[string]entry{}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sig, err := auth.Parse(r.Header.Get(auth.HeaderName))
+		sig, err := sign.Parse(r.Header.Get(sign.HeaderName))
 		if err != nil || sig.Version != 4 {
 			fail(w, 417, "no signature", "NoSignature")
 			return
@@ -203,13 +202,13 @@ func requireSignature(st store, next http.Handler) http.Handler {
 				fail(w, 401, "bad signature", "BadSignature")
 				return
 			}
-			e = entry{key: auth.Key(4, secret, authSecret, ""), when: now}
+			e = entry{key: sign.Key(4, secret, authSecret, ""), when: now}
 			mu.Lock()
 			cache[sig.Login] = e
 			mu.Unlock()
 		}
-		req := auth.Request{Method: r.Method, Host: r.Host, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, ContentType: r.Header.Get("Content-Type")}
-		if !auth.Valid(sig, req, e.key) {
+		req := sign.Request{Method: r.Method, Host: r.Host, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, ContentType: r.Header.Get("Content-Type")}
+		if !sign.Valid(sig, req, e.key) {
 			fail(w, 401, "bad signature", "BadSignature")
 			return
 		}

@@ -1,9 +1,11 @@
-// Package auth implements backendjs request signatures (the bk-signature
+// Package sign implements backendjs request signatures (the bk-signature
 // header, versions 1 to 4, spec §1) wire-compatibly, so existing backendjs
 // clients keep working, with the holes closed on purpose: comparisons are
-// constant-time, an expiry too far in the future is refused, and version 1
-// (HMAC-SHA1) works only when enabled.
-package auth
+// constant-time, an expiry too far in the future is refused (runtime/auth,
+// which checks requests), and version 1 (HMAC-SHA1) works only when enabled.
+// Transport is the client side. The package imports only the standard
+// library, so that a client (generated/client) does not link the server.
+package sign
 
 import (
 	"crypto/hmac"
@@ -186,4 +188,5 @@ func Checksum(body []byte) string {
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
 
-func subtleEqual(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }
+// Equal compares two secrets or checksums in constant time.
+func Equal(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }
