@@ -236,6 +236,7 @@ func clientTable(t *RestTable) *jen.File {
 				jen.Return(call("/"+t.Name+"/del", jen.Id("k").Dot("body").Call(), jen.Nil())),
 			)
 		case "select":
+			clientChanged(f, t, recv, ctx.Clone())
 			path := "/" + t.Name + "/select"
 			f.Comment("Select iterates over the rows of q, page after page; it stops at the first error, which it yields.")
 			f.Func().Add(recv()).Id("Select").Params(ctx.Clone(), jen.Id("q").Id("Query")).Qual("iter", "Seq2").Types(jen.Op("*").Id(g), jen.Error()).Block(
@@ -252,4 +253,54 @@ func clientTable(t *RestTable) *jen.File {
 		}
 	}
 	return f
+}
+
+// clientChanged is the table's subscription: its event type and Changed,
+// over the GraphQL subscription {table}Changed.
+func clientChanged(f *jen.File, t *RestTable, recv func() *jen.Statement, ctx *jen.Statement) {
+	g, ev, field := t.GoName, t.GoName+"Event", t.Name+"Changed"
+	f.Commentf("%s is a write to %q: its operation (add, put, update, incr, del) and the row", ev, t.Name)
+	f.Comment("as the subscriber may see it (a deleted row has its key only).")
+	f.Type().Id(ev).Struct(
+		jen.Id("Op").String().Tag(map[string]string{"json": "op"}),
+		jen.Id("Row").Id(g).Tag(map[string]string{"json": t.Name}),
+	)
+	var params, args, cols []string
+	for _, c := range t.Keys {
+		params = append(params, "$"+c.Name+": "+GQLType(c))
+		args = append(args, c.Name+": $"+c.Name)
+	}
+	for _, c := range t.Out {
+		cols = append(cols, c.Name)
+	}
+	doc := "subscription(" + strings.Join(params, ", ") + ") { " + field + "(" + strings.Join(args, ", ") + ") { op " + t.Name + " { " + strings.Join(cols, " ") + " } } }"
+	f.Commentf("%sSubscription is the document of Changed.", t.Unexported)
+	f.Const().Id(t.Unexported+"Subscription").Op("=").Lit(doc)
+	f.Commentf("Changed yields every write to the rows of %q whose key has the parts of k that are", t.Name)
+	f.Comment("not zero (every row for a zero k), made through REST or GraphQL by any server")
+	f.Comment("sharing the pub/sub, until ctx ends or an error, which it yields last.")
+	f.Func().Add(recv()).Id("Changed").Params(ctx, jen.Id("k").Id(t.GoName+"Key")).Qual("iter", "Seq2").Types(jen.Op("*").Id(ev), jen.Error()).BlockFunc(func(b *jen.Group) {
+		b.Id("vars").Op(":=").Map(jen.String()).Any().Values()
+		for _, c := range t.Keys {
+			b.If(nonZero(c, jen.Id("k").Dot(c.GoName))).Block(jen.Id("vars").Index(jen.Lit(c.Name)).Op("=").Id("k").Dot(c.GoName))
+		}
+		b.Return(jen.Qual(clientPkg, "Subscribe").Types(jen.Id(ev)).Call(jen.Id("ctx"), jen.Id("t").Dot("c"), jen.Lit(field), jen.Id(t.Unexported+"Subscription"), jen.Id("vars")))
+	})
+}
+
+// nonZero is the test that key part v of column c is given.
+func nonZero(c *Column, v *jen.Statement) *jen.Statement {
+	switch {
+	case c.Type.UUID:
+		return v.Op("!=").Parens(jen.Qual(uuidPkg, "UUID").Values())
+	case c.Kind == KindString:
+		return v.Op("!=").Lit("")
+	case c.Kind == KindInt || c.Kind == KindFloat:
+		return v.Op("!=").Lit(0)
+	case c.Kind == KindTime:
+		return jen.Op("!").Add(v).Dot("IsZero").Call()
+	case c.Kind == KindBool:
+		return v
+	}
+	return v.Op("!=").Nil()
 }

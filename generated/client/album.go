@@ -66,6 +66,27 @@ func (t AlbumTable) Get(ctx context.Context, k AlbumKey) (*Album, error) {
 	return &out, nil
 }
 
+// AlbumEvent is a write to "album": its operation (add, put, update, incr, del) and the row
+// as the subscriber may see it (a deleted row has its key only).
+type AlbumEvent struct {
+	Op  string `json:"op"`
+	Row Album  `json:"album"`
+}
+
+// albumSubscription is the document of Changed.
+const albumSubscription = "subscription($id: String) { albumChanged(id: $id) { op album { id owner_id title private mtime } } }"
+
+// Changed yields every write to the rows of "album" whose key has the parts of k that are
+// not zero (every row for a zero k), made through REST or GraphQL by any server
+// sharing the pub/sub, until ctx ends or an error, which it yields last.
+func (t AlbumTable) Changed(ctx context.Context, k AlbumKey) iter.Seq2[*AlbumEvent, error] {
+	vars := map[string]any{}
+	if k.ID != "" {
+		vars["id"] = k.ID
+	}
+	return bkclient.Subscribe[AlbumEvent](ctx, t.c, "albumChanged", albumSubscription, vars)
+}
+
 // Select iterates over the rows of q, page after page; it stops at the first error, which it yields.
 func (t AlbumTable) Select(ctx context.Context, q Query) iter.Seq2[*Album, error] {
 	return bkclient.Select[Album](ctx, t.c, "/album/select", q)

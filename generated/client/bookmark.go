@@ -72,6 +72,27 @@ func (t BookmarkTable) Get(ctx context.Context, k BookmarkKey) (*Bookmark, error
 	return &out, nil
 }
 
+// BookmarkEvent is a write to "bookmark": its operation (add, put, update, incr, del) and the row
+// as the subscriber may see it (a deleted row has its key only).
+type BookmarkEvent struct {
+	Op  string   `json:"op"`
+	Row Bookmark `json:"bookmark"`
+}
+
+// bookmarkSubscription is the document of Changed.
+const bookmarkSubscription = "subscription($id: String) { bookmarkChanged(id: $id) { op bookmark { id owner_id url note hits } } }"
+
+// Changed yields every write to the rows of "bookmark" whose key has the parts of k that are
+// not zero (every row for a zero k), made through REST or GraphQL by any server
+// sharing the pub/sub, until ctx ends or an error, which it yields last.
+func (t BookmarkTable) Changed(ctx context.Context, k BookmarkKey) iter.Seq2[*BookmarkEvent, error] {
+	vars := map[string]any{}
+	if k.ID != "" {
+		vars["id"] = k.ID
+	}
+	return bkclient.Subscribe[BookmarkEvent](ctx, t.c, "bookmarkChanged", bookmarkSubscription, vars)
+}
+
 // Select iterates over the rows of q, page after page; it stops at the first error, which it yields.
 func (t BookmarkTable) Select(ctx context.Context, q Query) iter.Seq2[*Bookmark, error] {
 	return bkclient.Select[Bookmark](ctx, t.c, "/bookmark/select", q)

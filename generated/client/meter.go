@@ -77,6 +77,27 @@ func (t MeterTable) Get(ctx context.Context, k MeterKey) (*Meter, error) {
 	return &out, nil
 }
 
+// MeterEvent is a write to "meter": its operation (add, put, update, incr, del) and the row
+// as the subscriber may see it (a deleted row has its key only).
+type MeterEvent struct {
+	Op  string `json:"op"`
+	Row Meter  `json:"meter"`
+}
+
+// meterSubscription is the document of Changed.
+const meterSubscription = "subscription($id: String) { meterChanged(id: $id) { op meter { id likes views score label mtime } } }"
+
+// Changed yields every write to the rows of "meter" whose key has the parts of k that are
+// not zero (every row for a zero k), made through REST or GraphQL by any server
+// sharing the pub/sub, until ctx ends or an error, which it yields last.
+func (t MeterTable) Changed(ctx context.Context, k MeterKey) iter.Seq2[*MeterEvent, error] {
+	vars := map[string]any{}
+	if k.ID != "" {
+		vars["id"] = k.ID
+	}
+	return bkclient.Subscribe[MeterEvent](ctx, t.c, "meterChanged", meterSubscription, vars)
+}
+
 // Select iterates over the rows of q, page after page; it stops at the first error, which it yields.
 func (t MeterTable) Select(ctx context.Context, q Query) iter.Seq2[*Meter, error] {
 	return bkclient.Select[Meter](ctx, t.c, "/meter/select", q)

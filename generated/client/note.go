@@ -64,6 +64,27 @@ func (t NoteTable) Get(ctx context.Context, k NoteKey) (*Note, error) {
 	return &out, nil
 }
 
+// NoteEvent is a write to "note": its operation (add, put, update, incr, del) and the row
+// as the subscriber may see it (a deleted row has its key only).
+type NoteEvent struct {
+	Op  string `json:"op"`
+	Row Note   `json:"note"`
+}
+
+// noteSubscription is the document of Changed.
+const noteSubscription = "subscription($id: Int64) { noteChanged(id: $id) { op note { id body created_at updated_at } } }"
+
+// Changed yields every write to the rows of "note" whose key has the parts of k that are
+// not zero (every row for a zero k), made through REST or GraphQL by any server
+// sharing the pub/sub, until ctx ends or an error, which it yields last.
+func (t NoteTable) Changed(ctx context.Context, k NoteKey) iter.Seq2[*NoteEvent, error] {
+	vars := map[string]any{}
+	if k.ID != 0 {
+		vars["id"] = k.ID
+	}
+	return bkclient.Subscribe[NoteEvent](ctx, t.c, "noteChanged", noteSubscription, vars)
+}
+
 // Select iterates over the rows of q, page after page; it stops at the first error, which it yields.
 func (t NoteTable) Select(ctx context.Context, q Query) iter.Seq2[*Note, error] {
 	return bkclient.Select[Note](ctx, t.c, "/note/select", q)

@@ -111,6 +111,30 @@ func (t PhotoTable) Get(ctx context.Context, k PhotoKey) (*Photo, error) {
 	return &out, nil
 }
 
+// PhotoEvent is a write to "photo": its operation (add, put, update, incr, del) and the row
+// as the subscriber may see it (a deleted row has its key only).
+type PhotoEvent struct {
+	Op  string `json:"op"`
+	Row Photo  `json:"photo"`
+}
+
+// photoSubscription is the document of Changed.
+const photoSubscription = "subscription($album_id: String, $id: String) { photoChanged(album_id: $album_id, id: $id) { op photo { album_id id name owner_id kind width height rating hidden tags exif thumb caption size taken moderation mtime } } }"
+
+// Changed yields every write to the rows of "photo" whose key has the parts of k that are
+// not zero (every row for a zero k), made through REST or GraphQL by any server
+// sharing the pub/sub, until ctx ends or an error, which it yields last.
+func (t PhotoTable) Changed(ctx context.Context, k PhotoKey) iter.Seq2[*PhotoEvent, error] {
+	vars := map[string]any{}
+	if k.AlbumID != "" {
+		vars["album_id"] = k.AlbumID
+	}
+	if k.ID != "" {
+		vars["id"] = k.ID
+	}
+	return bkclient.Subscribe[PhotoEvent](ctx, t.c, "photoChanged", photoSubscription, vars)
+}
+
 // Select iterates over the rows of q, page after page; it stops at the first error, which it yields.
 func (t PhotoTable) Select(ctx context.Context, q Query) iter.Seq2[*Photo, error] {
 	return bkclient.Select[Photo](ctx, t.c, "/photo/select", q)

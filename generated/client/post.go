@@ -70,6 +70,27 @@ func (t PostTable) Get(ctx context.Context, k PostKey) (*Post, error) {
 	return &out, nil
 }
 
+// PostEvent is a write to "post": its operation (add, put, update, incr, del) and the row
+// as the subscriber may see it (a deleted row has its key only).
+type PostEvent struct {
+	Op  string `json:"op"`
+	Row Post   `json:"post"`
+}
+
+// postSubscription is the document of Changed.
+const postSubscription = "subscription($id: String) { postChanged(id: $id) { op post { id owner_id title body words mtime } } }"
+
+// Changed yields every write to the rows of "post" whose key has the parts of k that are
+// not zero (every row for a zero k), made through REST or GraphQL by any server
+// sharing the pub/sub, until ctx ends or an error, which it yields last.
+func (t PostTable) Changed(ctx context.Context, k PostKey) iter.Seq2[*PostEvent, error] {
+	vars := map[string]any{}
+	if k.ID != "" {
+		vars["id"] = k.ID
+	}
+	return bkclient.Subscribe[PostEvent](ctx, t.c, "postChanged", postSubscription, vars)
+}
+
 // Select iterates over the rows of q, page after page; it stops at the first error, which it yields.
 func (t PostTable) Select(ctx context.Context, q Query) iter.Seq2[*Post, error] {
 	return bkclient.Select[Post](ctx, t.c, "/post/select", q)

@@ -72,6 +72,27 @@ func (t ScoreTable) Get(ctx context.Context, k ScoreKey) (*Score, error) {
 	return &out, nil
 }
 
+// ScoreEvent is a write to "score": its operation (add, put, update, incr, del) and the row
+// as the subscriber may see it (a deleted row has its key only).
+type ScoreEvent struct {
+	Op  string `json:"op"`
+	Row Score  `json:"score"`
+}
+
+// scoreSubscription is the document of Changed.
+const scoreSubscription = "subscription($id: String) { scoreChanged(id: $id) { op score { id owner_id title note points } } }"
+
+// Changed yields every write to the rows of "score" whose key has the parts of k that are
+// not zero (every row for a zero k), made through REST or GraphQL by any server
+// sharing the pub/sub, until ctx ends or an error, which it yields last.
+func (t ScoreTable) Changed(ctx context.Context, k ScoreKey) iter.Seq2[*ScoreEvent, error] {
+	vars := map[string]any{}
+	if k.ID != "" {
+		vars["id"] = k.ID
+	}
+	return bkclient.Subscribe[ScoreEvent](ctx, t.c, "scoreChanged", scoreSubscription, vars)
+}
+
 // Select iterates over the rows of q, page after page; it stops at the first error, which it yields.
 func (t ScoreTable) Select(ctx context.Context, q Query) iter.Seq2[*Score, error] {
 	return bkclient.Select[Score](ctx, t.c, "/score/select", q)

@@ -68,6 +68,30 @@ func (t StatTable) Get(ctx context.Context, k StatKey) (*Stat, error) {
 	return &out, nil
 }
 
+// StatEvent is a write to "stat": its operation (add, put, update, incr, del) and the row
+// as the subscriber may see it (a deleted row has its key only).
+type StatEvent struct {
+	Op  string `json:"op"`
+	Row Stat   `json:"stat"`
+}
+
+// statSubscription is the document of Changed.
+const statSubscription = "subscription($owner_id: String, $name: String) { statChanged(owner_id: $owner_id, name: $name) { op stat { owner_id name note value } } }"
+
+// Changed yields every write to the rows of "stat" whose key has the parts of k that are
+// not zero (every row for a zero k), made through REST or GraphQL by any server
+// sharing the pub/sub, until ctx ends or an error, which it yields last.
+func (t StatTable) Changed(ctx context.Context, k StatKey) iter.Seq2[*StatEvent, error] {
+	vars := map[string]any{}
+	if k.OwnerID != "" {
+		vars["owner_id"] = k.OwnerID
+	}
+	if k.Name != "" {
+		vars["name"] = k.Name
+	}
+	return bkclient.Subscribe[StatEvent](ctx, t.c, "statChanged", statSubscription, vars)
+}
+
 // Select iterates over the rows of q, page after page; it stops at the first error, which it yields.
 func (t StatTable) Select(ctx context.Context, q Query) iter.Seq2[*Stat, error] {
 	return bkclient.Select[Stat](ctx, t.c, "/stat/select", q)

@@ -71,6 +71,27 @@ func (t TodoTable) Get(ctx context.Context, k TodoKey) (*Todo, error) {
 	return &out, nil
 }
 
+// TodoEvent is a write to "todo": its operation (add, put, update, incr, del) and the row
+// as the subscriber may see it (a deleted row has its key only).
+type TodoEvent struct {
+	Op  string `json:"op"`
+	Row Todo   `json:"todo"`
+}
+
+// todoSubscription is the document of Changed.
+const todoSubscription = "subscription($id: String) { todoChanged(id: $id) { op todo { id name descr due done mtime } } }"
+
+// Changed yields every write to the rows of "todo" whose key has the parts of k that are
+// not zero (every row for a zero k), made through REST or GraphQL by any server
+// sharing the pub/sub, until ctx ends or an error, which it yields last.
+func (t TodoTable) Changed(ctx context.Context, k TodoKey) iter.Seq2[*TodoEvent, error] {
+	vars := map[string]any{}
+	if k.ID != "" {
+		vars["id"] = k.ID
+	}
+	return bkclient.Subscribe[TodoEvent](ctx, t.c, "todoChanged", todoSubscription, vars)
+}
+
 // Select iterates over the rows of q, page after page; it stops at the first error, which it yields.
 func (t TodoTable) Select(ctx context.Context, q Query) iter.Seq2[*Todo, error] {
 	return bkclient.Select[Todo](ctx, t.c, "/todo/select", q)

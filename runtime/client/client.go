@@ -137,6 +137,23 @@ func (c *Client) Logout(ctx context.Context) error {
 	return c.Call(ctx, "/logout", map[string]any{}, nil)
 }
 
+// problem is the *Error of a reply with status st and body data: the
+// server's JSON error, or the status text when the body is not one.
+func problem(st int, data []byte) *Error {
+	e := &Error{}
+	if json.Unmarshal(data, e) != nil || e.Message == "" {
+		e.Message = http.StatusText(st)
+	}
+	e.Status = st
+	return e
+}
+
+// replyError reads a failed reply (at most 64 KiB of it) as an *Error.
+func replyError(res *http.Response) *Error {
+	data, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+	return problem(res.StatusCode, data)
+}
+
 // Call posts body as JSON to path and decodes the reply into out (nil: the
 // reply is read and dropped). A reply that is not 2xx is an *Error.
 func (c *Client) Call(ctx context.Context, path string, body, out any) error {
@@ -165,12 +182,7 @@ func (c *Client) Call(ctx context.Context, path string, body, out any) error {
 		return fmt.Errorf("client: %s: reply over %d bytes", path, maxReply)
 	}
 	if res.StatusCode/100 != 2 {
-		e := &Error{Status: res.StatusCode}
-		if json.Unmarshal(data, e) != nil || e.Message == "" {
-			e.Message = http.StatusText(res.StatusCode)
-		}
-		e.Status = res.StatusCode
-		return e
+		return problem(res.StatusCode, data)
 	}
 	if out == nil {
 		return nil

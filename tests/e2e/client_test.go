@@ -123,6 +123,55 @@ func TestGoClient(t *testing.T) {
 				t.Fatalf("add with a bad enum: %v, want 400 InvalidValue", err)
 			}
 
+			// a subscription sees the client's writes: the writer repeats its
+			// write until the first event arrives (the subscription is live
+			// from then on), so nothing depends on how soon it is registered
+			subCtx, stop := context.WithCancel(ctx)
+			events := make(chan *client.PhotoEvent, 64)
+			go func() {
+				defer close(events)
+				for ev, err := range cal.Photo.Changed(subCtx, client.PhotoKey{AlbumID: album}) {
+					if err != nil {
+						if subCtx.Err() == nil {
+							t.Errorf("subscription: %v", err)
+						}
+						return
+					}
+					events <- ev
+				}
+			}()
+			var first *client.PhotoEvent
+			for i := 0; first == nil; i++ {
+				if i == 100 {
+					t.Fatal("no event after 100 writes")
+				}
+				if _, err := cal.Photo.Put(ctx, &client.Photo{AlbumID: album, ID: "live", Name: fmt.Sprint("w", i)}); err != nil {
+					t.Fatal(err)
+				}
+				select {
+				case first = <-events:
+				case <-time.After(time.Second):
+				}
+			}
+			if first.Op != "put" || first.Row.AlbumID != album || first.Row.ID != "live" || first.Row.Name == "" {
+				t.Fatalf("first event: %+v", first)
+			}
+			if _, err := cal.Photo.Update(ctx, client.PhotoKey{AlbumID: album, ID: "live"}, client.PhotoChanges{Name: client.Some("last")}); err != nil {
+				t.Fatal(err)
+			}
+			updated := false
+			for ev := range events {
+				if updated = ev.Op == "update" && ev.Row.Name == "last"; updated {
+					break
+				}
+			}
+			if !updated {
+				t.Fatal("the subscription ended before the update's event")
+			}
+			stop()
+			for range events { // the iterator ends with the context
+			}
+
 			// counters
 			mk := client.MeterKey{ID: uniq(t, "m")}
 			if _, err := cal.Meter.Incr(ctx, mk, client.MeterIncr{Likes: 2}); err != nil {
