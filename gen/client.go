@@ -265,15 +265,7 @@ func clientChanged(f *jen.File, t *RestTable, recv func() *jen.Statement, ctx *j
 		jen.Id("Op").String().Tag(map[string]string{"json": "op"}),
 		jen.Id("Row").Id(g).Tag(map[string]string{"json": t.Name}),
 	)
-	var params, args, cols []string
-	for _, c := range t.Keys {
-		params = append(params, "$"+c.Name+": "+GQLType(c))
-		args = append(args, c.Name+": $"+c.Name)
-	}
-	for _, c := range t.Out {
-		cols = append(cols, c.Name)
-	}
-	doc := "subscription(" + strings.Join(params, ", ") + ") { " + field + "(" + strings.Join(args, ", ") + ") { op " + t.Name + " { " + strings.Join(cols, " ") + " } } }"
+	doc := subscriptionDoc(t)
 	f.Commentf("%sSubscription is the document of Changed.", t.Unexported)
 	f.Const().Id(t.Unexported+"Subscription").Op("=").Lit(doc)
 	f.Commentf("Changed yields every write to the rows of %q whose key has the parts of k that are", t.Name)
@@ -303,4 +295,19 @@ func nonZero(c *Column, v *jen.Statement) *jen.Statement {
 		return v
 	}
 	return v.Op("!=").Nil()
+}
+
+// subscriptionDoc is the GraphQL document of a table's subscription, with
+// its key parts as variables and every column of a reply selected; the Go
+// and TypeScript clients send the same one.
+func subscriptionDoc(t *RestTable) string {
+	var params, args, cols []string
+	for _, c := range t.Keys {
+		params = append(params, "$"+c.Name+": "+GQLType(c))
+		args = append(args, c.Name+": $"+c.Name)
+	}
+	for _, c := range t.Out {
+		cols = append(cols, c.Name)
+	}
+	return "subscription(" + strings.Join(params, ", ") + ") { " + t.Name + "Changed(" + strings.Join(args, ", ") + ") { op " + t.Name + " { " + strings.Join(cols, " ") + " } } }"
 }

@@ -109,13 +109,14 @@ var emitters = []struct {
 	name string
 	emit func(r *rendering) error
 }{
-	{"store", emitStore},     // store.go: generated/store
-	{"openapi", emitOpenAPI}, // rest.go: openapi.yaml, the documented API
-	{"rest", emitREST},       // handler.go, rest_*.go, writes.go: generated/rest
-	{"graphql", emitGraphQL}, // graphql.go, resolvers.go: generated/graphql
-	{"jobs", emitJobs},       // jobs.go: generated/jobs
-	{"server", emitServer},   // the templates: generated/server
-	{"client", emitClient},   // client.go: generated/client
+	{"store", emitStore},        // store.go: generated/store
+	{"openapi", emitOpenAPI},    // rest.go: openapi.yaml, the documented API
+	{"rest", emitREST},          // handler.go, rest_*.go, writes.go: generated/rest
+	{"graphql", emitGraphQL},    // graphql.go, resolvers.go: generated/graphql
+	{"jobs", emitJobs},          // jobs.go: generated/jobs
+	{"server", emitServer},      // the templates: generated/server
+	{"client", emitClient},      // client.go: generated/client
+	{"client-ts", emitClientTS}, // client_ts.go: generated/client/ts
 }
 
 func emitStore(r *rendering) error {

@@ -10,6 +10,7 @@
 #   gofakes3    127.0.0.1:9878  an S3-protocol server in memory (github.com/johannesboyne/gofakes3, MIT;
 #               go install into $S3_BIN), for the file storage's S3 driver
 #   chromium    /usr/bin/chromium, for the browser tests (Debian's package)
+#   typescript  5.9.3 (npm, in $TS_DIR): tsc for the generated TypeScript client's tests
 #
 # The tests read BK_TEST_PGSQL (default postgres://postgres:postgres@127.0.0.1:5432/postgres)
 # BK_TEST_MYSQL (default mysql://root@127.0.0.1:3306/test) and BK_TEST_DYNAMODB
@@ -147,9 +148,25 @@ install_chromium() {
   log "chromium installed"
 }
 
+TS_DIR=${TS_DIR:-/tmp/bkgen-typescript}
+
+install_typescript() {
+  if [ -x "$TS_DIR/node_modules/.bin/tsc" ] && "$TS_DIR/node_modules/.bin/tsc" --version | grep -q '5.9.3'; then
+    log "typescript already installed in $TS_DIR"
+    return
+  fi
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    apt_install "nodejs and npm" nodejs npm
+  fi
+  log "installing typescript 5.9.3 (npm)"
+  npm install --prefix "$TS_DIR" --no-audit --no-fund --loglevel=error typescript@5.9.3 >/dev/null
+  "$TS_DIR/node_modules/.bin/tsc" --version >/dev/null || { log "typescript did not install"; exit 1; }
+}
+
 start_postgres
 start_mariadb
 start_redis
 start_dynalite
 start_s3
 install_chromium
+install_typescript

@@ -7,5 +7,5 @@ import "embed"
 
 // FS holds every template.
 //
-//go:embed *.tmpl newapp
+//go:embed *.tmpl newapp clientts
 var FS embed.FS

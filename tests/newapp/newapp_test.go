@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/sign"
+	"github.com/bkgen/bkgen/tests/testenv"
 )
 
 // root is the framework checkout (two levels up).
@@ -99,6 +100,18 @@ func main() {
 	}
 	slices.Sort(texts)
 	fmt.Printf("%d notes: %s\n", len(texts), strings.Join(texts, "; "))
+}
+`
+
+// noteClientTS is the same program for the TypeScript client.
+const noteClientTS = `import { Client, NoteCols } from "./index.js";
+
+export async function notes(base: string): Promise<string[]> {
+  const c = new Client(base, { login: "newcomer", secret: "newcomer-secret" });
+  await c.note.add({ text: "from the client" });
+  const texts: string[] = [];
+  for await (const n of c.note.select({ where: [NoteCols.text.ne("")] })) texts.push(n.text ?? "");
+  return texts;
 }
 `
 
@@ -229,12 +242,30 @@ func TestNewApp(t *testing.T) {
 
 	// the generated Go client follows the schema: code using a column that
 	// is renamed stops compiling, naming the column
+	// (TypeScript too: the same program's calls type-check against the client)
+	compiler := testenv.TSC(t)
+	tsDir := t.TempDir()
+	tsCheck := func() ([]byte, error) {
+		for _, f := range []string{"core.ts", "index.ts", "tsconfig.json"} {
+			os.WriteFile(filepath.Join(tsDir, f), must(os.ReadFile(filepath.Join(app, "generated", "client", "ts", f))), 0o644)
+		}
+		os.WriteFile(filepath.Join(tsDir, "notes.ts"), []byte(noteClientTS), 0o644)
+		cmd := exec.Command(compiler, "-p", ".", "--noEmit", "--strict")
+		cmd.Dir = tsDir
+		return cmd.CombinedOutput()
+	}
+	if msg, err := tsCheck(); err != nil {
+		t.Fatalf("tsc on the TypeScript client and a program using it: %v\n%s", err, msg)
+	}
 	os.WriteFile(filepath.Join(app, "schema", "note.go"), []byte(strings.Replace(noteSchema, `field.String("text")`, `field.String("body")`, 1)), 0o644)
 	run(t, app, "go", "generate", "./...")
 	cmd0 := exec.Command("go", "build", "./tools/noteclient")
 	cmd0.Dir = app
 	if msg, err := cmd0.CombinedOutput(); err == nil || !strings.Contains(string(msg), "Text") || !strings.Contains(string(msg), "main.go") {
 		t.Fatalf("old client code after a column was renamed: %v\n%s", err, msg)
+	}
+	if msg, err := tsCheck(); err == nil || !strings.Contains(string(msg), "notes.ts") || !strings.Contains(string(msg), "text") {
+		t.Fatalf("old TypeScript client code after a column was renamed: %v\n%s", err, msg)
 	}
 
 	// a schema with a syntax error: the compiler's message with file:line
