@@ -267,7 +267,7 @@ func clientChanged(f *jen.File, t *RestTable, recv func() *jen.Statement, ctx *j
 	)
 	doc := subscriptionDoc(t)
 	f.Commentf("%sSubscription is the document of Changed.", t.Unexported)
-	f.Const().Id(t.Unexported+"Subscription").Op("=").Lit(doc)
+	f.Const().Id(t.Unexported + "Subscription").Op("=").Lit(doc)
 	f.Commentf("Changed yields every write to the rows of %q whose key has the parts of k that are", t.Name)
 	f.Comment("not zero (every row for a zero k), made through REST or GraphQL by any server")
 	f.Comment("sharing the pub/sub, until ctx ends or an error, which it yields last.")
