@@ -1,8 +1,8 @@
 // Package client is the hand-written core of the generated clients
 // (generated/client): the HTTP calls, authentication (backendjs signatures,
 // sessions, access tokens), the error type, typed conditions and paging.
-// It imports only the standard library and runtime/sign, so that a program
-// using the client does not link the server.
+// It imports only the standard library, runtime/sign and runtime/problem,
+// so that a program using the client does not link the server.
 package client
 
 import (
@@ -17,31 +17,13 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/bkgen/bkgen/runtime/problem"
 	"github.com/bkgen/bkgen/runtime/sign"
 )
 
-// Error is what the server answers when a request fails: its JSON error
-// {"status":..,"message":..,"code":..}, the same status and code the
-// server's web.Problem carries.
-type Error struct {
-	Status  int    `json:"status"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-func (e *Error) Error() string {
-	if e.Code == "" {
-		return fmt.Sprintf("%d: %s", e.Status, e.Message)
-	}
-	return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message)
-}
-
-// Is matches an *Error with the same code (and status, when the target
-// gives one), so that errors.Is(err, client.ErrNotFound) reads as intended.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Code == e.Code && (t.Status == 0 || t.Status == e.Status)
-}
+// Error is what the server answers when a request fails, its JSON error
+// {"status":..,"message":..,"code":..}: the server's own type (web.Problem).
+type Error = problem.Problem
 
 // Errors to test with errors.Is; the codes are the server's (docs/api.md).
 var (
@@ -137,9 +119,9 @@ func (c *Client) Logout(ctx context.Context) error {
 	return c.Call(ctx, "/logout", map[string]any{}, nil)
 }
 
-// problem is the *Error of a reply with status st and body data: the
+// failure is the *Error of a reply with status st and body data: the
 // server's JSON error, or the status text when the body is not one.
-func problem(st int, data []byte) *Error {
+func failure(st int, data []byte) *Error {
 	e := &Error{}
 	if json.Unmarshal(data, e) != nil || e.Message == "" {
 		e.Message = http.StatusText(st)
@@ -151,7 +133,7 @@ func problem(st int, data []byte) *Error {
 // replyError reads a failed reply (at most 64 KiB of it) as an *Error.
 func replyError(res *http.Response) *Error {
 	data, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
-	return problem(res.StatusCode, data)
+	return failure(res.StatusCode, data)
 }
 
 // Call posts body as JSON to path and decodes the reply into out (nil: the
@@ -182,7 +164,7 @@ func (c *Client) Call(ctx context.Context, path string, body, out any) error {
 		return fmt.Errorf("client: %s: reply over %d bytes", path, maxReply)
 	}
 	if res.StatusCode/100 != 2 {
-		return problem(res.StatusCode, data)
+		return failure(res.StatusCode, data)
 	}
 	if out == nil {
 		return nil

@@ -23,6 +23,7 @@ import (
 
 	"github.com/bkgen/bkgen/runtime/config"
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/problem"
 )
 
 // Config holds the server parameters.
@@ -113,15 +114,8 @@ func Fail(w http.ResponseWriter, err error) {
 // Problem is the error of the API layers, with the status it is answered
 // with: a refusal by a rule (NotOwner, NotReadable), an authentication
 // failure (auth.Failure is this type), a bad request. Storage errors are
-// db.Error, which ErrorOf maps by code.
-type Problem struct {
-	Status       int
-	Code         string
-	Message      string
-	ClearSession bool // a session cookie that failed is removed
-}
-
-func (p *Problem) Error() string { return p.Message }
+// db.Error, which ErrorOf maps by code. The Go client returns the same type.
+type Problem = problem.Problem
 
 // BadRequest is a 400 Problem: what the client sent cannot be read.
 func BadRequest(code, message string) *Problem {
