@@ -190,6 +190,7 @@ func jobsFile(m *Model) *jen.File {
 					{"Retries", jen.Lit(j.Retries)},
 					{"Timeout", msOrNil(j.Timeout)},
 					{"Unique", msOrNil(j.Unique)},
+					{"Fields", jobFields(j)},
 					{"Check", jen.Func().Params(jen.Id("b").Index().Byte()).Error().Block(
 						jen.Return(jen.Id(j.CheckFunc).Call(jen.Id("b"), jen.Op("&").Id(j.GoName).Values())))},
 					{"Run", jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("b").Index().Byte()).Error().Block(
@@ -283,4 +284,50 @@ type jobHandlers struct{}
 		out[j.HandlerFile] = []byte(f.GoString())
 	}
 	return out
+}
+
+// jobFields is the description of a job's payload fields (Spec.Fields), or
+// nil for a job without fields.
+func jobFields(j *Job) jen.Code {
+	if len(j.Fields) == 0 {
+		return nil
+	}
+	return jen.Index().Qual(jobsPkg, "Field").CustomFunc(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, func(g *jen.Group) {
+		for _, c := range j.Fields {
+			d := []jen.Code{jen.Id("Name").Op(":").Lit(c.Name), jen.Id("Type").Op(":").Lit(kindName(c))}
+			if !c.Optional && !c.Nillable {
+				d = append(d, jen.Id("Required").Op(":").True())
+			}
+			if len(c.Enums) > 0 {
+				d = append(d, jen.Id("Values").Op(":").Index().String().ValuesFunc(func(g *jen.Group) {
+					for _, e := range c.Enums {
+						g.Lit(e)
+					}
+				}))
+			}
+			if c.Comment != "" {
+				d = append(d, jen.Id("Help").Op(":").Lit(c.Comment))
+			}
+			g.Values(d...)
+		}
+	})
+}
+
+// kindName is the payload field type a form asks for.
+func kindName(c *Column) string {
+	switch {
+	case c.Type.JSON:
+		return "JSON"
+	case c.Kind == KindInt:
+		return "int"
+	case c.Kind == KindFloat:
+		return "float"
+	case c.Kind == KindBool:
+		return "bool"
+	case c.Kind == KindTime:
+		return "time"
+	case c.Kind == KindBytes:
+		return "bytes"
+	}
+	return "string"
 }

@@ -82,6 +82,9 @@ func Specs(h Handlers, st *store.Store) []rtjobs.Spec {
 			Cron:    "0 0 3 * * *",
 			Retries: 3,
 			Unique:  3600000 * time.Millisecond,
+			Fields: []rtjobs.Field{
+				{Name: "days", Type: "int"},
+			},
 			Check: func(b []byte) error {
 				return checkCleanup(b, &Cleanup{})
 			},
@@ -97,6 +100,12 @@ func Specs(h Handlers, st *store.Store) []rtjobs.Spec {
 			Name:    "tally",
 			Retries: 2,
 			Timeout: 60000 * time.Millisecond,
+			Fields: []rtjobs.Field{
+				{Name: "id", Type: "string", Required: true, Help: "meter row"},
+				{Name: "n", Type: "int", Required: true, Help: "added to likes"},
+				{Name: "sleep_ms", Type: "int", Help: "sleep this long first"},
+				{Name: "fail", Type: "bool", Help: "fail instead of counting"},
+			},
 			Check: func(b []byte) error {
 				return checkTally(b, &Tally{})
 			},

@@ -22,6 +22,7 @@ import (
 
 	gqlgen "github.com/99designs/gqlgen/graphql"
 
+	"github.com/bkgen/bkgen/runtime/admin"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/cache"
 	"github.com/bkgen/bkgen/runtime/config"
@@ -216,7 +217,7 @@ func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return a.monitor(ctx, st, flags, stderr)
 	}
 	srv := &services{dbc: st.dbc, pc: st.pc, cc: st.cc, jc: st.jc, fc: st.fc, home: home, maxUpload: min(st.fc.MaxSize, st.wc.MaxBody), role: role}
-	lc := &live{level: lv}
+	lc := &live{level: lv, params: params}
 	if os.Getenv(childEnv) == "" && role == "web" {
 		// a web process on its own is an instance: one per home
 		unlock, err := lockHome(a.Name, home)
@@ -363,6 +364,7 @@ type services struct {
 	rows      cache.Cache
 	jobs      *jobs.Jobs
 	metrics   *metrics.Registry
+	history   *metrics.History // the admin console's charts
 	stop      []func()
 }
 
@@ -502,8 +504,16 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 	mux.Handle("/", root)
 	a.builtins(mux)
 	cacheRoutes(mux, rows)
-	jobRoutes(mux, s.jobs)
-	a.systemRoutes(mux, s, guard)
+	jobRoutes(mux, s.jobs, s.home)
+	s.history = s.metrics.StartHistory(st.adm.SampleInterval, 720, func() metrics.Totals {
+		c, j := s.rows.Stats(), jobs.Counts()
+		return metrics.Totals{CacheHits: c.Hits, CacheMisses: c.Misses, JobsOK: j.Succeeded, JobsFailed: j.Failed}
+	})
+	a.systemRoutes(mux, s, guard, lc)
+	if !st.adm.Off {
+		mux.Handle("/admin", admin.Handler())
+		mux.Handle("/admin/", admin.Handler())
+	}
 	checker.Routes(mux, web.Error)
 	if a.Routes != nil {
 		a.Routes(pool, mux, accounts) // changes through /account/* update the cache at once

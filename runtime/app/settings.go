@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bkgen/bkgen/runtime/admin"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/cache"
 	"github.com/bkgen/bkgen/runtime/config"
@@ -37,6 +38,7 @@ type settings struct {
 	cc         cache.Config
 	jc         jobs.Config
 	fc         files.Config
+	adm        admin.Config
 	// the application's own parameters (App.Params): each one's commit,
 	// and whether it is live
 	vars []appVar
@@ -99,6 +101,7 @@ func declare(vars []config.Var) (*config.Set, *settings) {
 	s.cc.Params(p)
 	s.jc.Params(p)
 	s.fc.Params(p)
+	s.adm.Params(p)
 	p.Live(liveParams...)
 	for _, v := range vars {
 		s.vars = append(s.vars, appVar{commit: v.Declare(p), live: v.IsLive()})
@@ -119,11 +122,13 @@ func level(s string) (slog.Level, error) {
 // live are the parts of a running process that take new settings; the
 // role sets them once they exist, the config watcher reads them.
 type live struct {
-	mu      sync.Mutex
-	level   *slog.LevelVar
-	checker *auth.Checker
-	guard   *web.Guard
-	cache   cache.Cache
+	mu       sync.Mutex
+	params   *config.Set // as loaded at start
+	reloaded *config.Set // as the config files were last read (nil: never)
+	level    *slog.LevelVar
+	checker  *auth.Checker
+	guard    *web.Guard
+	cache    cache.Cache
 }
 
 func (l *live) set(checker *auth.Checker, guard *web.Guard, c cache.Cache) {
@@ -149,6 +154,9 @@ func watchConfig(ctx context.Context, home string, args []string, current *confi
 		}
 		applyLive(s, l)
 		s.commitVars(true)
+		l.mu.Lock()
+		l.reloaded = p
+		l.mu.Unlock()
 		values := p.Values()
 		var restart []string
 		for name, v := range values {
@@ -184,4 +192,47 @@ func applyLive(s *settings, l *live) {
 	if c, ok := l.cache.(interface{ Resize(int) }); ok {
 		c.Resize(s.cc.MaxEntries)
 	}
+}
+
+// paramView is one parameter as the admin console shows it.
+type paramView struct {
+	Name    string `json:"name"`
+	Type    string `json:"type"`
+	Value   string `json:"value"`  // masked when secret
+	Source  string `json:"source"` // default, a file, env or flag
+	Default string `json:"default"`
+	Help    string `json:"help"`
+	Live    bool   `json:"live"`
+	Secret  bool   `json:"secret,omitempty"`
+	// Pending: the config files now say otherwise, which applies at the
+	// next restart (not a live parameter)
+	Pending bool `json:"pending,omitempty"`
+}
+
+// paramViews lists every parameter with the value in force: for a live
+// one the config files' latest, for the others the value at start.
+func (l *live) paramViews() []paramView {
+	l.mu.Lock()
+	start, now := l.params, l.reloaded
+	l.mu.Unlock()
+	var out []paramView
+	if start == nil {
+		return out
+	}
+	for _, p := range start.Params() {
+		cur := p
+		pending := false
+		if now != nil {
+			if q := now.Lookup(p.Name); q != nil {
+				if p.Live {
+					cur = q
+				} else {
+					pending = q.Value != p.Value
+				}
+			}
+		}
+		out = append(out, paramView{Name: p.Name, Type: p.Type, Value: config.Masked(p.Name, cur.Value), Source: cur.Source,
+			Default: config.Masked(p.Name, p.Default), Help: p.Help, Live: p.Live, Secret: config.IsSecret(p.Name), Pending: pending})
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -107,20 +108,57 @@ func cacheRoutes(mux *http.ServeMux, c cache.Cache) {
 // jobRoutes registers the admin endpoints of the jobs: submit (enqueue a
 // job by name with JSON args), failed (the jobs that used up their
 // retries) and list (the jobs and their settings).
-func jobRoutes(mux *http.ServeMux, j *jobs.Jobs) {
+func jobRoutes(mux *http.ServeMux, j *jobs.Jobs, home string) {
+	mux.HandleFunc("/system/jobs/get", func(w http.ResponseWriter, r *http.Request) {
+		state := r.FormValue("state")
+		limit := 100
+		if v := r.FormValue("limit"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				web.Error(w, http.StatusBadRequest, "BadLimit", "limit must be a number from 1 to 1000")
+				return
+			}
+			limit = n
+		}
+		if !slices.Contains(jobs.States, state) {
+			web.Error(w, http.StatusBadRequest, "BadState", "state is one of "+strings.Join(jobs.States, ", "))
+			return
+		}
+		list, err := j.List(r.Context(), state, limit)
+		if err != nil {
+			web.Error(w, http.StatusServiceUnavailable, "QueueUnavailable", err.Error())
+			return
+		}
+		if list == nil {
+			list = []jobs.Info{}
+		}
+		web.JSON(w, map[string]any{"state": state, "count": len(list), "data": list, "counts": jobs.Counts()})
+	})
+	mux.HandleFunc("/system/jobs/cron", func(w http.ResponseWriter, r *http.Request) {
+		entries, problems := j.CronEntries(jobs.CrontabFiles(home), time.Now())
+		skipped := make([]string, 0, len(problems))
+		for _, p := range problems {
+			skipped = append(skipped, p.Error())
+		}
+		web.JSON(w, map[string]any{"count": len(entries), "data": entries, "skipped": skipped})
+	})
 	mux.HandleFunc("/system/jobs/list", func(w http.ResponseWriter, r *http.Request) {
 		type spec struct {
-			Name    string `json:"name"`
-			Queue   string `json:"queue"`
-			Cron    string `json:"cron,omitempty"`
-			Retries int    `json:"retries"`
-			Timeout string `json:"timeout"`
-			Unique  string `json:"unique,omitempty"`
+			Name    string       `json:"name"`
+			Queue   string       `json:"queue"`
+			Cron    string       `json:"cron,omitempty"`
+			Retries int          `json:"retries"`
+			Timeout string       `json:"timeout"`
+			Unique  string       `json:"unique,omitempty"`
+			Fields  []jobs.Field `json:"fields"`
 		}
 		out := []spec{}
 		for _, n := range j.Names() {
 			s := j.Spec(n)
-			sp := spec{Name: n, Queue: s.Queue, Cron: s.Cron, Retries: s.Retries, Timeout: s.Timeout.String()}
+			sp := spec{Name: n, Queue: s.Queue, Cron: s.Cron, Retries: s.Retries, Timeout: s.Timeout.String(), Fields: s.Fields}
+			if sp.Fields == nil {
+				sp.Fields = []jobs.Field{}
+			}
 			if s.Unique > 0 {
 				sp.Unique = s.Unique.String()
 			}
@@ -204,7 +242,7 @@ func jobRoutes(mux *http.ServeMux, j *jobs.Jobs) {
 
 // systemRoutes registers /metrics (Prometheus), /system/stats/get
 // (backendjs's flat statistics) and /system/restart.
-func (a *App) systemRoutes(mux *http.ServeMux, s *services, guard *web.Guard) {
+func (a *App) systemRoutes(mux *http.ServeMux, s *services, guard *web.Guard, lc *live) {
 	cacheStat := func(f func(cache.Stats) int64) func() float64 {
 		return func() float64 { return float64(f(s.rows.Stats())) }
 	}
@@ -233,6 +271,21 @@ func (a *App) systemRoutes(mux *http.ServeMux, s *services, guard *web.Guard) {
 		}}
 	mux.HandleFunc("/system/stats/get", func(w http.ResponseWriter, r *http.Request) {
 		web.JSON(w, s.metrics.Stats(info))
+	})
+	mux.HandleFunc("/system/metrics/history", func(w http.ResponseWriter, r *http.Request) {
+		var since int64
+		if v := r.FormValue("since"); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				web.Error(w, http.StatusBadRequest, "BadSince", "since is a time in Unix milliseconds")
+				return
+			}
+			since = n
+		}
+		web.JSON(w, map[string]any{"interval_ms": s.history.Interval().Milliseconds(), "data": s.history.Samples(since)})
+	})
+	mux.HandleFunc("/system/config/get", func(w http.ResponseWriter, r *http.Request) {
+		web.JSON(w, map[string]any{"data": lc.paramViews()})
 	})
 	mux.HandleFunc("/system/restart", func(w http.ResponseWriter, r *http.Request) {
 		if os.Getenv(childEnv) == "" {

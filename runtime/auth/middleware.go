@@ -16,6 +16,7 @@ import (
 
 	"github.com/bkgen/bkgen/runtime/limit"
 	"github.com/bkgen/bkgen/runtime/sign"
+	"github.com/bkgen/bkgen/runtime/web"
 )
 
 // Params reads the parameters of a request: the query, and a form body or
@@ -112,6 +113,7 @@ func (ch *Checker) Middleware(write func(w http.ResponseWriter, status int, code
 			}
 			if acc != nil {
 				r = r.WithContext(WithAccount(r.Context(), acc))
+				web.NoteLogin(w, acc.Login)
 			}
 			next.ServeHTTP(w, r)
 		})

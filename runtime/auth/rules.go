@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/bkgen/bkgen/runtime/admin"
 	"github.com/bkgen/bkgen/runtime/config"
 )
 
@@ -37,6 +38,8 @@ type Config struct {
 var DefaultAllow = []string{`^/ping$`, `^/login$`, `^/logout$`, `^/doc$`, `^/openapi\.yaml$`, `^/favicon\.ico$`, `^/graphql/playground$`,
 	// REST over WebSocket: every frame carries its own signature
 	`^/ws$`,
+	// the admin console's files (its data comes from the API, as an admin)
+	admin.Allow,
 	// the public icons (/image/PREFIX/ID/TYPE; the route serves those
 	// whose acl_allow is all); no table route has four segments
 	`^/image/[^/]+/[^/]+/[^/]+$`}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -502,4 +503,51 @@ func liveText(live bool) string {
 		return "a change in etc/config applies live"
 	}
 	return "a change needs a restart"
+}
+
+// secretWords mark a parameter whose value is a secret by its name.
+var secretWords = []string{"secret", "password", "passwd", "-key", "token"}
+
+// IsSecret reports a parameter whose value must not be shown: its name
+// says secret, password or key.
+func IsSecret(name string) bool {
+	for _, w := range secretWords {
+		if strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// Masked is a value as it may be shown (the admin console): a secret's is
+// "********" when set, and the password of a URL (a database DSN) is
+// replaced, in every line of a list.
+func Masked(name, value string) string {
+	if value == "" {
+		return ""
+	}
+	if IsSecret(name) {
+		return "********"
+	}
+	lines := strings.Split(value, "\n")
+	for i, l := range lines {
+		if u, err := url.Parse(l); err == nil && u.User != nil {
+			if _, has := u.User.Password(); has {
+				u.User = url.UserPassword(u.User.Username(), "xxxxx")
+				lines[i] = strings.Replace(u.String(), "xxxxx", "********", 1)
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Params returns the declared parameters, sorted by name.
+func (s *Set) Params() []*Param {
+	out := make([]*Param, 0, len(s.params))
+	for _, n := range s.Names() {
+		if p := s.params[n]; p != nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -135,3 +135,19 @@ func TestNearest(t *testing.T) {
 		t.Errorf("Nearest(database) = %q: nothing is close", got)
 	}
 }
+
+func TestMasked(t *testing.T) {
+	for _, c := range []struct{ name, value, want string }{
+		{"api-access-token-secret", "abc", "********"},
+		{"files-s3-secret-key", "abc", "********"},
+		{"db-pgsql-pool", "postgres://u:pw@h:5432/db", "postgres://u:********@h:5432/db"},
+		{"db-pgsql-pool", "postgres://u@h/db", "postgres://u@h/db"},
+		{"api-port", "8000", "8000"},
+		{"api-access-token-secret", "", ""},
+		{"db-mysql-pool-x", "a\nmysql://r:s@h/d", "a\nmysql://r:********@h/d"},
+	} {
+		if got := Masked(c.name, c.value); got != c.want {
+			t.Errorf("Masked(%s, %q) = %q, want %q", c.name, c.value, got, c.want)
+		}
+	}
+}

@@ -119,21 +119,32 @@ func (q *asynqQueue) work(ctx context.Context, specs map[string]*Spec, queues []
 	return nil
 }
 
-func (q *asynqQueue) failed(_ context.Context, limit int) ([]Info, error) {
+func (q *asynqQueue) list(_ context.Context, state string, limit int) ([]Info, error) {
 	queues, err := q.insp.Queues()
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	// each state of ours is one or more of asynq's
+	lists := map[string][]func(string, ...asynq.ListOption) ([]*asynq.TaskInfo, error){
+		"pending":   {q.insp.ListPendingTasks, q.insp.ListScheduledTasks, q.insp.ListRetryTasks},
+		"running":   {q.insp.ListActiveTasks},
+		"failed":    {q.insp.ListArchivedTasks},
+		"succeeded": {q.insp.ListCompletedTasks},
+	}[state]
 	var out []Info
 	for _, name := range queues {
-		tasks, err := q.insp.ListArchivedTasks(name, asynq.PageSize(limit))
-		if err != nil {
-			return nil, fmt.Errorf("jobs: %w", err)
-		}
-		for _, t := range tasks {
-			i := info(t)
-			i.State = "failed"
-			out = append(out, *i)
+		for _, ls := range lists {
+			tasks, err := ls(name, asynq.PageSize(limit))
+			if err != nil {
+				return nil, fmt.Errorf("jobs: %w", err)
+			}
+			for _, t := range tasks {
+				i := info(t)
+				if state == "failed" || state == "succeeded" || state == "running" {
+					i.State = state
+				}
+				out = append(out, *i)
+			}
 		}
 	}
 	if len(out) > limit {

@@ -271,3 +271,26 @@ func (j *Jobs) fire(ctx context.Context, e Entry) {
 	}
 	slog.Info("cron fired", "where", e.Where, "job", e.Job, "id", info.ID, "at", at)
 }
+
+// CronInfo is a cron entry with its next run, as the admin console lists it.
+type CronInfo struct {
+	Where   string    `json:"where"`
+	Spec    string    `json:"cron"`
+	Job     string    `json:"job"`
+	Payload string    `json:"payload,omitempty"`
+	Queue   string    `json:"queue,omitempty"`
+	Next    time.Time `json:"next"`
+}
+
+// CronEntries lists the schema's schedules and those of the crontab files
+// with their next run after now (what Schedule runs, read again).
+func (j *Jobs) CronEntries(files []string, now time.Time) ([]CronInfo, []Problem) {
+	entries, problems := j.schemaEntries()
+	fe, fp := j.LoadCrontabs(files)
+	entries, problems = append(entries, fe...), append(problems, fp...)
+	out := make([]CronInfo, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, CronInfo{Where: e.Where, Spec: e.Spec, Job: e.Job, Payload: string(e.Payload), Queue: e.Queue, Next: e.sched.Next(now.In(time.Local))})
+	}
+	return out, problems
+}

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -30,10 +31,21 @@ type Spec struct {
 	Retries int           // retries after a failure
 	Timeout time.Duration // bound of one run
 	Unique  time.Duration // an identical job enqueued within this is refused
+	// Fields describe the payload, for forms (the admin console).
+	Fields []Field
 	// Check validates a payload (JSON) against the job's fields.
 	Check func(payload []byte) error
 	// Run decodes the payload and calls the handler.
 	Run func(ctx context.Context, payload []byte) error
+}
+
+// Field is one field of a job's payload.
+type Field struct {
+	Name     string   `json:"name"`
+	Type     string   `json:"type"` // string, int, float, bool, time, bytes, JSON
+	Required bool     `json:"required,omitempty"`
+	Values   []string `json:"values,omitempty"` // an enum's
+	Help     string   `json:"help,omitempty"`
 }
 
 // Defaults of a job without its own settings.
@@ -166,7 +178,10 @@ type Jobs struct {
 type queue interface {
 	enqueue(ctx context.Context, s *Spec, payload []byte, o Options) (*Info, error)
 	work(ctx context.Context, specs map[string]*Spec, queues []string) error
-	failed(ctx context.Context, limit int) ([]Info, error)
+	// list returns up to limit jobs in a state: pending (waiting, delayed
+	// or between retries), running, failed (their retries used up) or
+	// succeeded (the recent ones, where the queue keeps them).
+	list(ctx context.Context, state string, limit int) ([]Info, error)
 	close() error
 }
 
@@ -315,10 +330,22 @@ func (j *Jobs) RunNow(ctx context.Context, name string, payload []byte) error {
 
 // Failed lists up to limit jobs that failed their last retry.
 func (j *Jobs) Failed(ctx context.Context, limit int) ([]Info, error) {
+	return j.List(ctx, "failed", limit)
+}
+
+// States are the states List takes.
+var States = []string{"pending", "running", "failed", "succeeded"}
+
+// List lists up to limit (1..1000, else 100) jobs in state (one of
+// States), newest first where the queue knows the order.
+func (j *Jobs) List(ctx context.Context, state string, limit int) ([]Info, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	return j.q.failed(ctx, limit)
+	if !slices.Contains(States, state) {
+		return nil, fmt.Errorf("jobs: no state %q (want %s)", state, strings.Join(States, ", "))
+	}
+	return j.q.list(ctx, state, limit)
 }
 
 // Close releases the queue's connections.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"sort"
 	"sync"
 	"time"
 )
@@ -25,9 +26,14 @@ type local struct {
 	unique  map[string]time.Time
 	ids     map[string]bool
 	failedL []Info // newest last, at most maxFailed
+	doneL   []Info // succeeded, newest last, at most maxDone
+	running map[string]Info
 }
 
-const maxFailed = 1000
+const (
+	maxFailed = 1000
+	maxDone   = 100
+)
 
 type task struct {
 	info    Info
@@ -52,7 +58,7 @@ func (h *taskHeap) Pop() any {
 }
 
 func newLocal(cfg Config) *local {
-	return &local{cfg: cfg, wake: make(chan struct{}, 1), unique: map[string]time.Time{}, ids: map[string]bool{}}
+	return &local{cfg: cfg, wake: make(chan struct{}, 1), unique: map[string]time.Time{}, ids: map[string]bool{}, running: map[string]Info{}}
 }
 
 func uniqueKey(name, queue string, payload []byte) string {
@@ -172,11 +178,27 @@ func (l *local) work(ctx context.Context, specs map[string]*Spec, queues []strin
 }
 
 func (l *local) run(ctx context.Context, t *task) {
+	l.mu.Lock()
+	running := t.info
+	running.State = "running"
+	l.running[t.info.ID] = running
+	l.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, t.timeout)
 	err := safeRun(ctx, t.spec, t.payload)
 	cancel()
+	l.mu.Lock()
+	delete(l.running, t.info.ID)
+	l.mu.Unlock()
 	if err == nil {
 		succeeded.Add(1)
+		done := t.info
+		done.State, done.NextAt = "succeeded", time.Time{}
+		l.mu.Lock()
+		l.doneL = append(l.doneL, done)
+		if len(l.doneL) > maxDone {
+			l.doneL = l.doneL[len(l.doneL)-maxDone:]
+		}
+		l.mu.Unlock()
 		l.finish(t)
 		return
 	}
@@ -231,12 +253,33 @@ func safeRun(ctx context.Context, s *Spec, payload []byte) (err error) {
 	return s.Run(ctx, payload)
 }
 
-func (l *local) failed(_ context.Context, limit int) ([]Info, error) {
+func (l *local) list(_ context.Context, state string, limit int) ([]Info, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	out := make([]Info, 0, min(limit, len(l.failedL)))
-	for i := len(l.failedL) - 1; i >= 0 && len(out) < limit; i-- {
-		out = append(out, l.failedL[i])
+	var out []Info
+	newest := func(list []Info) {
+		for i := len(list) - 1; i >= 0 && len(out) < limit; i-- {
+			out = append(out, list[i])
+		}
+	}
+	switch state {
+	case "failed":
+		newest(l.failedL)
+	case "succeeded":
+		newest(l.doneL)
+	case "running":
+		for _, i := range l.running {
+			out = append(out, i)
+		}
+		sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
+	case "pending":
+		for _, t := range l.tasks {
+			out = append(out, t.info)
+		}
+		sort.Slice(out, func(a, b int) bool { return out[a].NextAt.Before(out[b].NextAt) })
+	}
+	if len(out) > limit {
+		out = out[:limit]
 	}
 	return out, nil
 }

@@ -17,6 +17,24 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	size   int
+	login  string // who made the request, once the access check knows (NoteLogin)
+}
+
+// NoteLogin tells the access log who made the request w answers: the
+// access check runs inside Observe, on a request of its own (the account is
+// in a context Observe does not see), so it notes the login on the writer.
+func NoteLogin(w http.ResponseWriter, login string) {
+	for w != nil {
+		if sw, ok := w.(*statusWriter); ok {
+			sw.login = login
+			return
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return
+		}
+		w = u.Unwrap()
+	}
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -94,9 +112,13 @@ func Observe(m *metrics.Registry, known func(r *http.Request) bool, access *slog
 			}
 			m.Request(name, sw.status, d)
 			if access != nil {
+				who := sw.login
+				if who == "" {
+					who = login(r)
+				}
 				access.LogAttrs(r.Context(), slog.LevelInfo, "request",
 					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
-					slog.Int("bytes", sw.size), slog.Duration("took", d), slog.String("ip", limit.ClientIP(r)), slog.String("login", login(r)))
+					slog.Int("bytes", sw.size), slog.Duration("took", d), slog.String("ip", limit.ClientIP(r)), slog.String("login", who))
 			}
 		})
 	}
