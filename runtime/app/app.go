@@ -513,6 +513,8 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 	if !st.adm.Off {
 		mux.Handle("/admin", admin.Handler())
 		mux.Handle("/admin/", admin.Handler())
+	} else {
+		mux.Handle("/admin/doc-try.js", admin.Handler()) // /doc's "try it" stays
 	}
 	checker.Routes(mux, web.Error)
 	if a.Routes != nil {
@@ -714,7 +716,7 @@ func (a *App) builtins(mux *http.ServeMux) {
 	}))
 	mux.HandleFunc("/doc", only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; form-action 'none'")
 		w.Write(a.Doc)
 	}))
 }

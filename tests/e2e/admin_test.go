@@ -212,3 +212,47 @@ func TestAdminConsole(t *testing.T) {
 	}
 	t.Logf("screenshots in %s; rate peak %s req/s", shots, rate)
 }
+
+// TestDocTryIt: /doc's "try it" sends a POST signed in the page (WebCrypto)
+// for the login and secret typed there; the row it adds is in the API, and
+// without them the same request is refused.
+func TestDocTryIt(t *testing.T) {
+	browser := chromium(t)
+	s := start(t, "-home", t.TempDir())
+	addAccount(t, s, "tryer")
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()), chromedp.Env("HOME="+t.TempDir()))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelA()
+	ctx, cancelB := chromedp.NewContext(actx)
+	defer cancelB()
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	send := func(body string, out *string) chromedp.Action {
+		sel := `details.try[data-path="/todo/add"]`
+		return chromedp.Tasks{
+			chromedp.Evaluate(fmt.Sprintf(`(() => { const d = document.querySelector(%q); d.open = true; d.querySelector(".out").textContent = ""; d.querySelector("textarea").value = %q; return true; })()`, sel, body), nil),
+			chromedp.Click(sel+" button.send", chromedp.ByQuery),
+			chromedp.Poll(fmt.Sprintf(`/^\d{3} /.test(document.querySelector(%q).textContent)`, sel+" .out"), nil, chromedp.WithPollingTimeout(30*time.Second)),
+			chromedp.Text(sel+" .out", out, chromedp.ByQuery),
+		}
+	}
+	var signed, unsigned string
+	err := chromedp.Run(ctx, chromedp.Navigate(s.base+"/doc"), chromedp.WaitVisible("#try-login", chromedp.ByQuery),
+		chromedp.SendKeys("#try-login", "tryer", chromedp.ByQuery), chromedp.SendKeys("#try-secret", "tryer-secret", chromedp.ByQuery),
+		send(`{"id": "doc-try-1", "name": "from the doc page"}`, &signed),
+		chromedp.Evaluate(`document.getElementById("try-login").value = ""`, nil),
+		send(`{"id": "doc-try-2", "name": "unsigned"}`, &unsigned))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(signed, "200 ") || !strings.Contains(signed, "from the doc page") {
+		t.Fatalf("the signed try: %q", signed)
+	}
+	if got := s.get("/todo/get", q("id", "doc-try-1")).str("name"); got != "from the doc page" {
+		t.Fatalf("the row added from /doc: %q", got)
+	}
+	if !strings.HasPrefix(unsigned, "417 ") {
+		t.Fatalf("the try without a login: %q, want 417", unsigned)
+	}
+}
