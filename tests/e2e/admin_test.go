@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -254,5 +255,36 @@ func TestDocTryIt(t *testing.T) {
 	}
 	if !strings.HasPrefix(unsigned, "417 ") {
 		t.Fatalf("the try without a login: %q, want 417", unsigned)
+	}
+}
+
+// TestPlaygroundInChromium: /graphql/playground is GraphiQL; a plain
+// account logs in from its bar and runs the query given in the URL.
+func TestPlaygroundInChromium(t *testing.T) {
+	browser := chromium(t)
+	s := start(t, "-home", t.TempDir())
+	addAccount(t, s, "player")
+	want(t, s.get("/todo/add", q("name", "seen in chromium")), 200)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()), chromedp.Env("HOME="+t.TempDir()))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelA()
+	ctx, cancelB := chromedp.NewContext(actx)
+	defer cancelB()
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	var who, result string
+	err := chromedp.Run(ctx, chromedp.Navigate(s.base+"/graphql/playground?query="+url.QueryEscape("{ todos { nodes { name } } }")),
+		chromedp.WaitVisible("#gql-login", chromedp.ByQuery),
+		chromedp.SendKeys(`#gql-login input[name="login"]`, "player", chromedp.ByQuery),
+		chromedp.SendKeys(`#gql-login input[name="secret"]`, "player-secret", chromedp.ByQuery),
+		chromedp.Click(`#gql-login button`, chromedp.ByQuery),
+		chromedp.Poll(`document.getElementById("gql-who").textContent.includes("player")`, nil, chromedp.WithPollingTimeout(30*time.Second)),
+		chromedp.Text("#gql-who", &who, chromedp.ByQuery),
+		chromedp.WaitVisible(".graphiql-execute-button", chromedp.ByQuery), chromedp.Click(".graphiql-execute-button", chromedp.ByQuery),
+		chromedp.Poll(`(document.querySelector(".result-window")?.textContent || "").includes("seen in chromium")`, nil, chromedp.WithPollingTimeout(60*time.Second)),
+		chromedp.Text(".result-window", &result, chromedp.ByQuery))
+	if err != nil {
+		t.Fatalf("%v (bar %q, result %q)", err, who, result)
 	}
 }
