@@ -17,11 +17,12 @@ import (
 )
 
 // artifacts is where the browser tests keep their screenshots:
-// BK_ARTIFACTS, or a directory under the system's temporary one.
+// BK_ARTIFACTS, or tests/e2e/artifacts in the checkout (ignored by git, kept
+// after the run for CI to collect).
 func artifacts(t *testing.T, name string) string {
 	dir := os.Getenv("BK_ARTIFACTS")
 	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "bkgen-artifacts")
+		dir = "artifacts"
 	}
 	dir = filepath.Join(dir, name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
