@@ -151,7 +151,22 @@ func TestAdminConsole(t *testing.T) {
 	}
 
 	// accounts
-	run("accounts", chromedp.Navigate(s.base+"/admin/#/accounts"), chromedp.WaitVisible(`tr.account[data-login="plain"]`, chromedp.ByQuery), shot("accounts"))
+	var newSecret string
+	row := `tr.account[data-login="plain"]`
+	run("accounts", chromedp.Navigate(s.base+"/admin/#/accounts"), chromedp.WaitVisible(row, chromedp.ByQuery),
+		fill(row+" input.type", "member"), chromedp.Click(row+" button.set-type", chromedp.ByQuery),
+		chromedp.Poll(`(document.querySelector("#account-msg .ok")?.textContent || "").includes("member")`, nil, chromedp.WithPollingTimeout(30*time.Second)),
+		chromedp.Click(row+" button.reset-secret", chromedp.ByQuery), chromedp.WaitVisible("#new-secret", chromedp.ByQuery),
+		chromedp.Text("#new-secret", &newSecret, chromedp.ByQuery), shot("accounts"))
+	if r := s.as(t, "plain", newSecret).get("/todo/select", nil); r.status != 200 {
+		t.Fatalf("the secret the console set: %d %s", r.status, r.raw)
+	}
+	if r := plain.get("/todo/select", nil); r.status == 200 {
+		t.Fatal("the old secret still works after the console reset it")
+	}
+	if r := s.as(t, "plain", newSecret).postJSON("/auth", map[string]any{}); r.str("type") != "member" {
+		t.Fatalf("the type the console set: %q", r.str("type"))
+	}
 
 	// submit a job, see it succeed (and its effect through the API)
 	run("a job", chromedp.Navigate(s.base+"/admin/#/jobs"), chromedp.WaitVisible(`form[data-job="tally"]`, chromedp.ByQuery),
