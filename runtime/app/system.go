@@ -106,11 +106,12 @@ func cacheRoutes(mux *http.ServeMux, c cache.Cache) {
 }
 
 // jobRoutes registers the admin endpoints of the jobs: submit (enqueue a
-// job by name with JSON args), failed (the jobs that used up their
-// retries) and list (the jobs and their settings).
+// job by name with JSON args), get (the jobs in a state: pending, running,
+// failed, succeeded), failed (get?state=failed), cron (the entries with
+// their next run) and list (the jobs, their settings and payload fields).
 func jobRoutes(mux *http.ServeMux, j *jobs.Jobs, home string) {
-	mux.HandleFunc("/system/jobs/get", func(w http.ResponseWriter, r *http.Request) {
-		state := r.FormValue("state")
+	// list answers up to ?limit= (1..1000, default 100) jobs in state
+	list := func(w http.ResponseWriter, r *http.Request, state string) {
 		limit := 100
 		if v := r.FormValue("limit"); v != "" {
 			n, err := strconv.Atoi(v)
@@ -133,7 +134,9 @@ func jobRoutes(mux *http.ServeMux, j *jobs.Jobs, home string) {
 			list = []jobs.Info{}
 		}
 		web.JSON(w, map[string]any{"state": state, "count": len(list), "data": list, "counts": jobs.Counts()})
-	})
+	}
+	mux.HandleFunc("/system/jobs/get", func(w http.ResponseWriter, r *http.Request) { list(w, r, r.FormValue("state")) })
+	mux.HandleFunc("/system/jobs/failed", func(w http.ResponseWriter, r *http.Request) { list(w, r, "failed") })
 	mux.HandleFunc("/system/jobs/cron", func(w http.ResponseWriter, r *http.Request) {
 		entries, problems := j.CronEntries(jobs.CrontabFiles(home), time.Now())
 		skipped := make([]string, 0, len(problems))
@@ -165,26 +168,6 @@ func jobRoutes(mux *http.ServeMux, j *jobs.Jobs, home string) {
 			out = append(out, sp)
 		}
 		web.JSON(w, map[string]any{"jobs": out, "local": j.Local()})
-	})
-	mux.HandleFunc("/system/jobs/failed", func(w http.ResponseWriter, r *http.Request) {
-		limit := 100
-		if v := r.FormValue("limit"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 1000 {
-				web.Error(w, http.StatusBadRequest, "BadLimit", "limit must be a number from 1 to 1000")
-				return
-			}
-			limit = n
-		}
-		list, err := j.Failed(r.Context(), limit)
-		if err != nil {
-			web.Error(w, http.StatusServiceUnavailable, "QueueUnavailable", err.Error())
-			return
-		}
-		if list == nil {
-			list = []jobs.Info{}
-		}
-		web.JSON(w, map[string]any{"count": len(list), "data": list})
 	})
 	mux.HandleFunc("/system/jobs/submit", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost && r.Method != http.MethodGet {

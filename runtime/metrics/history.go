@@ -67,18 +67,7 @@ func (r *Registry) StartHistory(interval time.Duration, size int, extra func() T
 	}
 	h := &History{ring: make([]Sample, size), every: interval}
 	h.prev = r.totals(extra)
-	go func() {
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-r.done:
-				return
-			case <-t.C:
-				h.add(r.totals(extra))
-			}
-		}
-	}()
+	r.every(interval, func() { h.add(r.totals(extra)) })
 	return h
 }
 

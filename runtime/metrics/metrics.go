@@ -126,20 +126,27 @@ func New() *Registry {
 	r := &Registry{Start: time.Now(), routes: map[string]*Timer{}, pools: map[[2]string]*Timer{},
 		counters: map[string]*atomic.Int64{}, status: map[[2]string]*atomic.Int64{}, samples: map[string]*samples{}, done: make(chan struct{})}
 	r.sample()
+	r.every(tickEvery, func() {
+		r.tick()
+		r.sample()
+	})
+	return r
+}
+
+// every runs f every d, until Close.
+func (r *Registry) every(d time.Duration, f func()) {
 	go func() {
-		t := time.NewTicker(tickEvery)
+		t := time.NewTicker(d)
 		defer t.Stop()
 		for {
 			select {
 			case <-r.done:
 				return
 			case <-t.C:
-				r.tick()
-				r.sample()
+				f()
 			}
 		}
 	}()
-	return r
 }
 
 // Close stops the ticker.

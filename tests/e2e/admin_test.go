@@ -31,6 +31,18 @@ func artifacts(t *testing.T, name string) string {
 	return dir
 }
 
+// browse starts headless Chromium for chromedp, stopped when the test ends;
+// its context ends after budget.
+func browse(t *testing.T, browser string, budget time.Duration) context.Context {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900), chromedp.Env("HOME="+t.TempDir()))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelB := chromedp.NewContext(actx)
+	ctx, cancel := context.WithTimeout(ctx, budget)
+	t.Cleanup(func() { cancel(); cancelB(); cancelA() })
+	return ctx
+}
+
 // TestAdminConsole drives /admin/ in headless Chromium as an operator
 // would: a plain account is refused; the admin logs in, finds a row by a
 // condition and edits it (seen through the API), sees the API's refusal
@@ -63,14 +75,7 @@ func TestAdminConsole(t *testing.T) {
 		t.Fatalf("/admin/: %d, CSP %q", res.StatusCode, csp)
 	}
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900), chromedp.Env("HOME="+t.TempDir()))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancelB := chromedp.NewContext(actx)
-	defer cancelB()
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
+	ctx := browse(t, browser, 3*time.Minute)
 	shots := artifacts(t, "admin")
 	shot := func(name string) chromedp.Action {
 		return chromedp.ActionFunc(func(ctx context.Context) error {
@@ -237,14 +242,7 @@ func TestDocTryIt(t *testing.T) {
 	browser := chromium(t)
 	s := start(t, "-home", t.TempDir())
 	addAccount(t, s, "tryer")
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()), chromedp.Env("HOME="+t.TempDir()))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancelB := chromedp.NewContext(actx)
-	defer cancelB()
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
+	ctx := browse(t, browser, 2*time.Minute)
 	send := func(body string, out *string) chromedp.Action {
 		sel := `details.try[data-path="/todo/add"]`
 		return chromedp.Tasks{
@@ -281,14 +279,7 @@ func TestPlaygroundInChromium(t *testing.T) {
 	s := start(t, "-home", t.TempDir())
 	addAccount(t, s, "player")
 	want(t, s.get("/todo/add", q("name", "seen in chromium")), 200)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()), chromedp.Env("HOME="+t.TempDir()))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancelB := chromedp.NewContext(actx)
-	defer cancelB()
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
+	ctx := browse(t, browser, 2*time.Minute)
 	var who, result string
 	err := chromedp.Run(ctx, chromedp.Navigate(s.base+"/graphql/playground?query="+url.QueryEscape("{ todos { nodes { name } } }")),
 		chromedp.WaitVisible("#gql-login", chromedp.ByQuery),
