@@ -33,7 +33,7 @@ vet: ## gofmt and go vet
 build: ## build bkgen into bin/
 	$(GO) build -o bin/bkgen ./cmd/bkgen
 
-release: ## bin/bkapp for production: stripped, -trimpath; TAGS=bk_nodynamodb,bk_nos3 leaves the AWS SDK out (docs/deployment.md)
+release: ## bin/bkapp for production: stripped, -trimpath; TAGS=bk_nodynamodb,bk_nos3,bk_noredis leaves the AWS SDK and Redis out (docs/deployment.md)
 	$(GO) build -trimpath -ldflags='-s -w' -tags '$(TAGS)' -o bin/bkapp ./cmd/bkapp
 
 bench: services ## store benchmarks: generated code vs hand-written baseline

@@ -5,7 +5,7 @@
 # (default 10 50), the generated Go lines, the time of `go generate ./...`,
 # of a second one with nothing changed, the build time and peak memory of
 # the application and its binary size: plain (go build), as `make release`
-# links it (-s -w), and that without the AWS SDK (-tags bk_nodynamodb,bk_nos3,
+# links it (-s -w), and that without the AWS SDK and Redis (-tags bk_nodynamodb,bk_nos3,bk_noredis,
 # which recompiles the generated packages: the slowest part of the run).
 #
 #   bash bench/scale.sh 10 50 300
@@ -56,7 +56,7 @@ synth() { # synth N DIR: the schema files of N tables
 	done
 }
 
-printf '| tables | generated Go lines | go generate | again, unchanged | build | build peak RSS | binary: plain / -s -w / without AWS |\n|---|---|---|---|---|---|---|\n'
+printf '| tables | generated Go lines | go generate | again, unchanged | build | build peak RSS | binary: plain / -s -w / without AWS and Redis |\n|---|---|---|---|---|---|---|\n'
 # the example schema's tables: one generated store file each, but for doc.go, schema.go and store.go
 example=$(find "$root/generated/store" -name '*.go' ! -name doc.go ! -name schema.go ! -name store.go | wc -l)
 for n in "${sizes[@]}"; do
@@ -73,7 +73,7 @@ for n in "${sizes[@]}"; do
 	/usr/bin/time -f '%e %M' -o "$tmp/build.time" go build -o "$tmp/bkapp" ./cmd/bkapp
 	read -r bsecs bkb <"$tmp/build.time"
 	go build -ldflags='-s -w' -o "$tmp/bkapp.s" ./cmd/bkapp
-	go build -ldflags='-s -w' -tags bk_nodynamodb,bk_nos3 -o "$tmp/bkapp.min" ./cmd/bkapp
+	go build -ldflags='-s -w' -tags bk_nodynamodb,bk_nos3,bk_noredis -o "$tmp/bkapp.min" ./cmd/bkapp
 	lines=$(find generated -name '*.go' -print0 | xargs -0 cat | wc -l)
 	size=$(stat -c %s "$tmp/bkapp")
 	ssize=$(stat -c %s "$tmp/bkapp.s")

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/config"
@@ -56,8 +57,9 @@ type file struct {
 	etag  string
 }
 
-// files are the assets by URL path, read once.
-var files = func() map[string]*file {
+// files are the assets by URL path, read at the first request (not at
+// start: a process that serves no console page keeps them out of memory).
+var files = sync.OnceValue(func() map[string]*file {
 	out := map[string]*file{}
 	fs.WalkDir(assets, "assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -80,12 +82,12 @@ var files = func() map[string]*file {
 	})
 	out["/admin/"] = out["/admin/index.html"]
 	return out
-}()
+})
 
 // Size is the bytes the console adds to the binary.
 func Size() int {
 	n := 0
-	for p, f := range files {
+	for p, f := range files() {
 		if p != "/admin/" {
 			n += len(f.data)
 		}
@@ -105,7 +107,7 @@ func Handler() http.Handler {
 			http.Redirect(w, r, "/admin/", http.StatusMovedPermanently)
 			return
 		}
-		f := files[r.URL.Path]
+		f := files()[r.URL.Path]
 		if f == nil {
 			http.NotFound(w, r)
 			return

@@ -55,7 +55,7 @@ func TestHandler(t *testing.T) {
 	}
 	// the path rule that opens the files matches them and nothing else
 	allow := regexp.MustCompile(Allow)
-	for p := range files {
+	for p := range files() {
 		if !allow.MatchString(p) {
 			t.Errorf("Allow does not open %s", p)
 		}

@@ -31,7 +31,7 @@ func openCache(ctx context.Context, cc cache.Config, bus pubsub.Bus) (cache.Cach
 		return nil, err
 	}
 	if l, ok := c.(*cache.Local); ok {
-		if _, shared := bus.(*pubsub.Redis); shared {
+		if pubsub.Shared(bus) {
 			return cache.NewBroadcast(ctx, l, bus), nil
 		}
 	}

@@ -17,7 +17,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -95,17 +94,7 @@ func Open(c Config) (Cache, error) {
 	case c.URL == "" || c.URL == "local":
 		return NewLocal(c.MaxEntries), nil
 	case strings.HasPrefix(c.URL, "redis://") || strings.HasPrefix(c.URL, "rediss://"):
-		r, err := NewRedis(c.URL, c.Namespace)
-		if err == nil {
-			return r, nil
-		}
-		// The cache is an optimisation: serve from the database while
-		// Redis is away rather than refuse to start.
-		if r, perr := newRedis(c.URL, c.Namespace); perr == nil {
-			slog.Warn("cache: Redis does not answer; reading the database until it does", "url", c.URL, "err", err)
-			return r, nil
-		}
-		return nil, fmt.Errorf("cache: -ipc-cache %q: %w", c.URL, err)
+		return openRedis(c) // redis_off.go: refused with -tags bk_noredis
 	}
 	return nil, fmt.Errorf("cache: -ipc-cache %q: want local or redis://host:port/db", c.URL)
 }

@@ -1,3 +1,5 @@
+//go:build !bk_noredis
+
 package cache
 
 import (
@@ -20,7 +22,7 @@ func redisURL() string {
 	return "redis://127.0.0.1:6379/3"
 }
 
-func openRedis(t *testing.T) *Redis {
+func testRedis(t *testing.T) *Redis {
 	t.Helper()
 	c, err := NewRedis(redisURL(), "")
 	if err != nil {
@@ -111,10 +113,10 @@ func testCache(t *testing.T, c Cache, prefix string) {
 func TestLocal(t *testing.T) { testCache(t, NewLocal(100), "t") }
 
 func TestRedis(t *testing.T) {
-	c := openRedis(t)
+	c := testRedis(t)
 	testCache(t, c, fmt.Sprintf("t%d", time.Now().UnixNano()))
 	// a second process sees the first's invalidation at once
-	c2 := openRedis(t)
+	c2 := testRedis(t)
 	ctx := context.Background()
 	k := Key(fmt.Sprintf("x%d", time.Now().UnixNano()), "1")
 	_, _, tk, _ := c.Load(ctx, k)
@@ -202,7 +204,7 @@ func TestBroadcast(t *testing.T) {
 // TestRedisDown: calls fail fast with a clear error, and an invalidation
 // that could not be sent is replayed (as a prefix clear) when Redis answers.
 func TestRedisDown(t *testing.T) {
-	c := openRedis(t)
+	c := testRedis(t)
 	ctx := context.Background()
 	prefix := fmt.Sprintf("down%d", time.Now().UnixNano())
 	k := Key(prefix, "1")
@@ -238,7 +240,7 @@ func TestRedisDown(t *testing.T) {
 // TestConcurrentFills: with writers invalidating and readers filling at
 // the same time, once the writes stop the cache never holds an old value.
 func TestConcurrentFills(t *testing.T) {
-	for _, c := range []Cache{NewLocal(1000), openRedis(t)} {
+	for _, c := range []Cache{NewLocal(1000), testRedis(t)} {
 		t.Run(c.Name(), func(t *testing.T) {
 			ctx := context.Background()
 			k := Key(fmt.Sprintf("cf%d", time.Now().UnixNano()), "1")

@@ -1,8 +1,12 @@
+//go:build !bk_noredis
+
 package cache
 
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -47,6 +51,20 @@ const verTTL = 10 * time.Minute
 // redisTimeout bounds each call: the cache is an optimisation, the
 // database answers when Redis does not.
 const redisTimeout = 500 * time.Millisecond
+
+// openRedis is Open's Redis cache. The cache is an optimisation: while Redis
+// is away it serves from the database rather than refuse to start.
+func openRedis(c Config) (Cache, error) {
+	r, err := NewRedis(c.URL, c.Namespace)
+	if err == nil {
+		return r, nil
+	}
+	if r, perr := newRedis(c.URL, c.Namespace); perr == nil {
+		slog.Warn("cache: Redis does not answer; reading the database until it does", "url", c.URL, "err", err)
+		return r, nil
+	}
+	return nil, fmt.Errorf("cache: -ipc-cache %q: %w", c.URL, err)
+}
 
 // NewRedis connects to the Redis at url (redis://host:port/db); namespace
 // keeps this application's keys apart from others sharing the Redis.

@@ -1,3 +1,5 @@
+//go:build !bk_noredis
+
 package jobs
 
 import (
@@ -151,6 +153,11 @@ func (q *asynqQueue) list(_ context.Context, state string, limit int) ([]Info, e
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// fireLock takes a cron firing's lock in Redis, kept an hour.
+func (q *asynqQueue) fireLock(ctx context.Context, key string) (bool, error) {
+	return q.rdb.SetNX(ctx, key, "1", time.Hour).Result()
 }
 
 func (q *asynqQueue) close() error {

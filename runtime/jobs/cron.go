@@ -243,11 +243,11 @@ func (j *Jobs) Schedule(ctx context.Context, files []string, reload time.Duratio
 // fire enqueues a due entry, once per second of schedule across schedulers.
 func (j *Jobs) fire(ctx context.Context, e Entry) {
 	at := time.Now().Truncate(time.Second)
-	if q, ok := j.q.(*asynqQueue); ok {
+	if q, ok := j.q.(cronLocker); ok {
 		h := sha256.Sum256([]byte(e.Spec + "\x00" + e.Job + "\x00" + string(e.Payload) + "\x00" + e.Queue))
 		key := fmt.Sprintf("bk:cron:%s:%d", hex.EncodeToString(h[:12]), at.Unix())
 		lctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		won, err := q.rdb.SetNX(lctx, key, "1", time.Hour).Result()
+		won, err := q.fireLock(lctx, key)
 		cancel()
 		if err != nil {
 			slog.Error("cron: cannot take the fire lock; not enqueued", "where", e.Where, "job", e.Job, "err", err)

@@ -185,6 +185,12 @@ type queue interface {
 	close() error
 }
 
+// cronLocker is a queue shared by several schedulers: fireLock takes the
+// lock of one firing (key) for one of them.
+type cronLocker interface {
+	fireLock(ctx context.Context, key string) (bool, error)
+}
+
 // Open returns the job service for specs.
 func Open(cfg Config, specs []Spec) (*Jobs, error) {
 	if cfg.Workers <= 0 {
@@ -215,7 +221,7 @@ func Open(cfg Config, specs []Spec) (*Jobs, error) {
 		if err != nil {
 			return nil, err
 		}
-		j.q = q
+		j.q = q // asynq_off.go: refused in a binary built with -tags bk_noredis
 	default:
 		return nil, fmt.Errorf("jobs: -jobs-queue %q: want local or redis://host:port/db", cfg.Queue)
 	}

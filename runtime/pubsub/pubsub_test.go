@@ -1,3 +1,5 @@
+//go:build !bk_noredis
+
 package pubsub
 
 import (

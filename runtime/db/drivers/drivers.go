@@ -8,7 +8,9 @@
 // DynamoDB brings the AWS SDK (about 12 MB of a stripped binary and its
 // package initialisation at start): an application that does not use it
 // builds with -tags bk_nodynamodb (dynamodb_off.go), and -db-pool dynamodb
-// then fails at start with a message naming the tag.
+// then fails at start with a message naming the tag. (bk_nos3 and bk_noredis
+// do the same for the S3 file store and for Redis: runtime/files,
+// runtime/cache, runtime/pubsub, runtime/jobs.)
 package drivers
 
 import (

@@ -6,12 +6,13 @@ import (
 	"testing"
 )
 
-// offTags are the build tags that leave the AWS SDK out of a binary.
-const offTags = "bk_nodynamodb,bk_nos3"
+// offTags are the build tags that leave the AWS SDK and Redis out of a binary.
+const offTags = "bk_nodynamodb,bk_nos3,bk_noredis"
 
-// TestBuildTags checks that the tags keep the AWS SDK out of the example
-// application's binary (and that without them it is in, so that the first
-// check can fail), then runs the tests of the refusals (*Off) built with them.
+// TestBuildTags checks that the tags keep the AWS SDK and the Redis clients
+// out of the example application's binary (and that without them they are
+// in, so that the check can fail), then runs the tests of the refusals
+// (*Off) built with them.
 func TestBuildTags(t *testing.T) {
 	deps := func(tags string) string {
 		out, err := exec.Command("go", "list", "-tags", tags, "-deps", "github.com/bkgen/bkgen/cmd/bkapp").CombinedOutput()
@@ -20,23 +21,29 @@ func TestBuildTags(t *testing.T) {
 		}
 		return string(out)
 	}
-	const sdk = "github.com/aws/aws-sdk-go-v2/"
-	if !strings.Contains(deps(""), sdk) {
-		t.Fatal("without tags bkapp does not import the AWS SDK: this test no longer checks anything")
+	left := []string{"github.com/aws/aws-sdk-go-v2/", "github.com/aws/smithy-go", "github.com/redis/go-redis/", "github.com/hibiken/asynq"}
+	all := deps("")
+	for _, p := range left {
+		if !strings.Contains(all, p) {
+			t.Fatalf("without tags bkapp does not import %s: this test no longer checks it", p)
+		}
 	}
 	for _, line := range strings.Split(deps(offTags), "\n") {
-		if strings.HasPrefix(line, sdk) || strings.HasPrefix(line, "github.com/aws/smithy-go") {
-			t.Errorf("-tags %s: bkapp still imports %s", offTags, line)
+		for _, p := range left {
+			if strings.HasPrefix(line, p) {
+				t.Errorf("-tags %s: bkapp still imports %s", offTags, line)
+			}
 		}
 	}
 	out, err := exec.Command("go", "test", "-count=1", "-tags", offTags, "-run", "Off$", "-v",
-		"github.com/bkgen/bkgen/runtime/db/drivers", "github.com/bkgen/bkgen/runtime/files").CombinedOutput()
+		"github.com/bkgen/bkgen/runtime/db/drivers", "github.com/bkgen/bkgen/runtime/files", "github.com/bkgen/bkgen/runtime/cache",
+		"github.com/bkgen/bkgen/runtime/pubsub", "github.com/bkgen/bkgen/runtime/jobs").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go test -tags %s: %v\n%s", offTags, err, out)
 	}
-	for _, name := range []string{"TestDynamoDBOff", "TestS3Off"} {
-		if !strings.Contains(string(out), "--- PASS: "+name) {
-			t.Errorf("%s did not run with -tags %s:\n%s", name, offTags, out)
+	for name, n := range map[string]int{"TestDynamoDBOff": 1, "TestS3Off": 1, "TestRedisOff": 3} { // cache, pubsub, jobs
+		if got := strings.Count(string(out), "--- PASS: "+name); got != n {
+			t.Errorf("%s passed %d times with -tags %s, want %d:\n%s", name, got, offTags, n, out)
 		}
 	}
 }

@@ -1,0 +1,18 @@
+//go:build bk_noredis
+
+package pubsub
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestRedisOff: without Redis, a Redis bus is refused with the tag named.
+func TestRedisOff(t *testing.T) {
+	if _, err := Open(Config{URL: "redis://127.0.0.1:6379/0"}); err == nil || !strings.Contains(err.Error(), "bk_noredis") {
+		t.Fatalf("-pubsub redis://: %v", err)
+	}
+	if Shared(NewLocal()) {
+		t.Fatal("the local bus counts as shared")
+	}
+}
