@@ -39,8 +39,8 @@ release: ## bin/bkapp for production: stripped, -trimpath; TAGS=bk_nodynamodb,bk
 bench: services ## store benchmarks: generated code vs hand-written baseline
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(COUNT) ./bench/
 
-load: services ## HTTP load: bkapp vs a hand-written net/http server (LOADTIME per operation, default 5s)
-	$(GO) run ./bench/load -d $${LOADTIME:-5s}
+load: services ## HTTP load: bkapp vs a hand-written net/http server (LOADTIME per operation, default 5s; TAGS for bkapp's build)
+	$(GO) run ./bench/load -d $${LOADTIME:-5s} -tags '$(TAGS)'
 
 docs: ## regenerate the parameter list of docs/config.md from bkapp -help
 	bash scripts/config-doc.sh

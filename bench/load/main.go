@@ -45,6 +45,7 @@ var (
 	only     = flag.String("only", "", "run only the pairs whose name contains this")
 	versus   = flag.String("versus", "", "a baseline binary to put in bkapp's place (open pairs only): measures a change to the baseline itself")
 	cpuprof  = flag.String("cpuprofile", "", "write bkapp's CPU profile of the last round of each pair to this file (PAIR is replaced by a pair's number)")
+	tags     = flag.String("tags", "", "build tags of bkapp: bk_nodynamodb,bk_nos3,bk_noredis leave out the drivers a run does not use (docs/deployment.md)")
 	heapprof = flag.String("heapprofile", "", "write the heap profiles of both bkapps at the end of each pool to this file (POOL and SERVER replaced)")
 	workdir  string
 	signer   = &sign.Transport{Login: "load", Secret: "load-secret", TTL: 50 * time.Minute}
@@ -92,8 +93,8 @@ func main() {
 	workdir, err = os.MkdirTemp("", "bkload")
 	check(err)
 	defer os.RemoveAll(workdir)
-	build("bkapp", "github.com/bkgen/bkgen/cmd/bkapp")
-	build("baseline", "github.com/bkgen/bkgen/bench/load/baseline")
+	build("bkapp", "github.com/bkgen/bkgen/cmd/bkapp", *tags)
+	build("baseline", "github.com/bkgen/bkgen/bench/load/baseline", "")
 	fmt.Printf("load: %d clients, %s a side, %d rounds, %d rows, loopback; ratios are medians of rounds (min–max)\n\n", *conc, *dur, *rounds, *seedN)
 	var tables, mem []string
 	for _, pool := range strings.Split(*pools, ",") {
@@ -292,8 +293,8 @@ func check(err error) {
 	}
 }
 
-func build(name, pkg string) {
-	cmd := exec.Command("go", "build", "-o", filepath.Join(workdir, name), pkg)
+func build(name, pkg, tags string) {
+	cmd := exec.Command("go", "build", "-tags", tags, "-o", filepath.Join(workdir, name), pkg)
 	cmd.Stderr = os.Stderr
 	check(cmd.Run())
 }
