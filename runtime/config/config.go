@@ -12,9 +12,9 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -520,8 +520,9 @@ func IsSecret(name string) bool {
 }
 
 // Masked is a value as it may be shown (the admin console): a secret's is
-// "********" when set, and the password of a URL (a database DSN) is
-// replaced, in every line of a list.
+// "********" when set; in any other value (a DSN, every line of a list) the
+// password of a URL's user and the values of password, secret, token and key
+// settings, as query parameters or as keyword=value fields, are replaced.
 func Masked(name, value string) string {
 	if value == "" {
 		return ""
@@ -529,17 +530,16 @@ func Masked(name, value string) string {
 	if IsSecret(name) {
 		return "********"
 	}
-	lines := strings.Split(value, "\n")
-	for i, l := range lines {
-		if u, err := url.Parse(l); err == nil && u.User != nil {
-			if _, has := u.User.Password(); has {
-				u.User = url.UserPassword(u.User.Username(), "xxxxx")
-				lines[i] = strings.Replace(u.String(), "xxxxx", "********", 1)
-			}
-		}
-	}
-	return strings.Join(lines, "\n")
+	value = userPassword.ReplaceAllString(value, "${1}********@")
+	return secretSetting.ReplaceAllString(value, "${1}=********")
 }
+
+var (
+	// the password of scheme://user:password@host
+	userPassword = regexp.MustCompile(`(://[^/@:\s]*:)[^@/\s]*@`)
+	// password=… in a query or a keyword DSN (host=h password=p)
+	secretSetting = regexp.MustCompile(`(?i)\b(password|passwd|pwd|sslpassword|secret|[a-z_]*token|[a-z_]*key)=[^&\s]*`)
+)
 
 // Params returns the declared parameters, sorted by name.
 func (s *Set) Params() []*Param {

@@ -145,6 +145,10 @@ func TestMasked(t *testing.T) {
 		{"api-port", "8000", "8000"},
 		{"api-access-token-secret", "", ""},
 		{"db-mysql-pool-x", "a\nmysql://r:s@h/d", "a\nmysql://r:********@h/d"},
+		{"db-pgsql-pool", "postgres://u@h/db?sslmode=disable&password=pw", "postgres://u@h/db?sslmode=disable&password=********"},
+		{"db-pgsql-pool", "host=h user=u password=pw dbname=d", "host=h user=u password=******** dbname=d"},
+		{"jobs-queue", "redis://:pw@h:6379/0", "redis://:********@h:6379/0"},
+		{"files-s3-endpoint", "http://h:9000/?X-Amz-Security-Token=t", "http://h:9000/?X-Amz-Security-Token=********"},
 	} {
 		if got := Masked(c.name, c.value); got != c.want {
 			t.Errorf("Masked(%s, %q) = %q, want %q", c.name, c.value, got, c.want)
