@@ -93,8 +93,9 @@ func RouteName(path string) string {
 // of routes the binary serves (known) and of paths that were served successfully
 // are kept; failed requests elsewhere count as url_other, so that scanning
 // random paths cannot grow the metrics without bound. With access set,
-// each request also gets one access log line, with the caller's login.
-func Observe(m *metrics.Registry, known func(r *http.Request) bool, access *slog.Logger, login func(*http.Request) string) Middleware {
+// each request also gets one access log line, with the caller's login (which
+// the access check notes on the writer: NoteLogin).
+func Observe(m *metrics.Registry, known func(r *http.Request) bool, access *slog.Logger) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
@@ -112,13 +113,9 @@ func Observe(m *metrics.Registry, known func(r *http.Request) bool, access *slog
 			}
 			m.Request(name, sw.status, d)
 			if access != nil {
-				who := sw.login
-				if who == "" {
-					who = login(r)
-				}
 				access.LogAttrs(r.Context(), slog.LevelInfo, "request",
 					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
-					slog.Int("bytes", sw.size), slog.Duration("took", d), slog.String("ip", limit.ClientIP(r)), slog.String("login", who))
+					slog.Int("bytes", sw.size), slog.Duration("took", d), slog.String("ip", limit.ClientIP(r)), slog.String("login", sw.login))
 			}
 		})
 	}
