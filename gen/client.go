@@ -81,10 +81,6 @@ func clientMain(rest *REST) *jen.File {
 	return f
 }
 
-// clientField is the Go type of column c in a client row: its schema type,
-// a pointer when nullable.
-func clientField(c *Column) *jen.Statement { return c.field() }
-
 // jsonTag is c's struct tag: absent from a body when it has no value, so
 // that the server applies its defaults and rules to what is not given.
 func jsonTag(c *Column) map[string]string {
@@ -130,7 +126,7 @@ func clientTable(t *RestTable) *jen.File {
 	f.Comment("absent (its zero value). As the body of Add and Put, a zero column is left out.")
 	f.Type().Id(g).StructFunc(func(s *jen.Group) {
 		for _, c := range t.Out {
-			s.Id(c.GoName).Add(clientField(c)).Tag(jsonTag(c))
+			s.Id(c.GoName).Add(c.field()).Tag(jsonTag(c))
 		}
 	})
 	f.Commentf("%s is the key of a row of %q.", key, t.Name)
@@ -153,7 +149,7 @@ func clientTable(t *RestTable) *jen.File {
 		f.Type().Id(ch).StructFunc(func(s *jen.Group) {
 			for _, c := range t.In {
 				if !keys[c] && !c.Now {
-					s.Id(c.GoName).Qual(clientPkg, "Opt").Types(clientField(c))
+					s.Id(c.GoName).Qual(clientPkg, "Opt").Types(c.field())
 				}
 			}
 		})

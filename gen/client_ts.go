@@ -24,9 +24,8 @@ type tsCol struct {
 	Nullable       bool
 }
 
-// tsType is the TypeScript type of c's JSON value: numbers for every
-// integer (beyond 2^53 they lose precision, as JSON.parse does), strings for
-// times (RFC 3339) and bytes (base64), the enum's values as a union.
+// tsType is the TypeScript type of c's JSON value: the kind's (gen/kind.go),
+// a list of strings, or the enum's values as a union.
 func tsType(c *Column) string {
 	switch {
 	case c.Type.Ident == "[]string":
@@ -41,22 +40,14 @@ func tsType(c *Column) string {
 		}
 		return strings.Join(vals, " | ")
 	}
-	switch c.Kind {
-	case KindInt, KindFloat:
-		return "number"
-	case KindBool:
-		return "boolean"
-	}
-	return "string"
+	return kinds[c.Kind].ts
 }
-
-func lowerFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
 
 // buildTS decides the names and types of the TypeScript client.
 func buildTS(rest *REST) []tsTable {
 	var out []tsTable
 	for _, t := range rest.Tables {
-		tt := tsTable{Name: t.Name, Type: t.GoName, Field: lowerFirst(t.GoName), Subscription: subscriptionDoc(t)}
+		tt := tsTable{Name: t.Name, Type: t.GoName, Field: t.Unexported, Subscription: subscriptionDoc(t)}
 		keys := map[*Column]bool{}
 		for _, c := range t.Keys {
 			keys[c] = true

@@ -294,7 +294,7 @@ func jobFields(j *Job) jen.Code {
 	}
 	return jen.Index().Qual(jobsPkg, "Field").CustomFunc(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, func(g *jen.Group) {
 		for _, c := range j.Fields {
-			d := []jen.Code{jen.Id("Name").Op(":").Lit(c.Name), jen.Id("Type").Op(":").Lit(kindName(c))}
+			d := []jen.Code{jen.Id("Name").Op(":").Lit(c.Name), jen.Id("Type").Op(":").Lit(kinds[c.Kind].name)}
 			if !c.Optional && !c.Nillable {
 				d = append(d, jen.Id("Required").Op(":").True())
 			}
@@ -311,23 +311,4 @@ func jobFields(j *Job) jen.Code {
 			g.Values(d...)
 		}
 	})
-}
-
-// kindName is the payload field type a form asks for.
-func kindName(c *Column) string {
-	switch {
-	case c.Type.JSON:
-		return "JSON"
-	case c.Kind == KindInt:
-		return "int"
-	case c.Kind == KindFloat:
-		return "float"
-	case c.Kind == KindBool:
-		return "bool"
-	case c.Kind == KindTime:
-		return "time"
-	case c.Kind == KindBytes:
-		return "bytes"
-	}
-	return "string"
 }

@@ -25,18 +25,21 @@ type kindInfo struct {
 	gql      string // its GraphQL scalar
 	wire     string // the Go type ogen and gqlgen give its values: int64, time.Time, …
 	opt      string // the ogen constructor of an optional reply value
+	name     string // its runtime/db name (/data/columns, job payload fields)
+	ts       string // the TypeScript type of its JSON values (integers are numbers: past 2^53 they lose precision, as JSON.parse)
 }
 
 var kinds = map[Kind]kindInfo{
-	KindString: {db: "KindString", oas: "type: string", typeName: "string", gql: "String", wire: "string", opt: "NewOptString"},
-	KindInt:    {db: "KindInt", oas: "type: integer, format: int64", typeName: "integer", gql: "Int64", wire: "int64", opt: "NewOptInt64"},
-	KindFloat:  {db: "KindFloat", oas: "type: number, format: double", typeName: "number", gql: "Float", wire: "float64", opt: "NewOptFloat64"},
-	KindBool:   {db: "KindBool", oas: "type: boolean", typeName: "boolean", gql: "Boolean", wire: "bool", opt: "NewOptBool"},
+	KindString: {db: "KindString", oas: "type: string", typeName: "string", gql: "String", wire: "string", opt: "NewOptString", name: "string", ts: "string"},
+	KindInt:    {db: "KindInt", oas: "type: integer, format: int64", typeName: "integer", gql: "Int64", wire: "int64", opt: "NewOptInt64", name: "int", ts: "number"},
+	KindFloat:  {db: "KindFloat", oas: "type: number, format: double", typeName: "number", gql: "Float", wire: "float64", opt: "NewOptFloat64", name: "float", ts: "number"},
+	KindBool:   {db: "KindBool", oas: "type: boolean", typeName: "boolean", gql: "Boolean", wire: "bool", opt: "NewOptBool", name: "bool", ts: "boolean"},
 	KindTime: {db: "KindTime", oas: `type: string, format: date-time, x-ogen-time-format: "2006-01-02T15:04:05.999999Z07:00"`,
-		typeName: "time (RFC 3339 in replies; also a date or Unix ms in requests)", gql: "Time", wire: "time.Time", opt: "NewOptDateTime"},
+		typeName: "time (RFC 3339 in replies; also a date or Unix ms in requests)", gql: "Time", wire: "time.Time", opt: "NewOptDateTime",
+		name: "time", ts: "string"},
 	// bytes are base64 strings on the wire; JSON values have no one type
-	KindBytes: {db: "KindBytes", oas: "type: string, format: byte", typeName: "bytes (base64)", gql: "String", wire: "string", opt: "NewOptString"},
-	KindJSON:  {db: "KindJSON", oas: "", typeName: "JSON", gql: "Any", wire: "string", opt: "NewOptString"},
+	KindBytes: {db: "KindBytes", oas: "type: string, format: byte", typeName: "bytes (base64)", gql: "String", wire: "string", opt: "NewOptString", name: "bytes", ts: "string"},
+	KindJSON:  {db: "KindJSON", oas: "", typeName: "JSON", gql: "Any", wire: "string", opt: "NewOptString", name: "json", ts: "unknown"},
 }
 
 // String is the runtime/db constant of the kind.

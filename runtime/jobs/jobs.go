@@ -42,7 +42,7 @@ type Spec struct {
 // Field is one field of a job's payload.
 type Field struct {
 	Name     string   `json:"name"`
-	Type     string   `json:"type"` // string, int, float, bool, time, bytes, JSON
+	Type     string   `json:"type"` // the column kind's name: string, int, float, bool, time, bytes, json
 	Required bool     `json:"required,omitempty"`
 	Values   []string `json:"values,omitempty"` // an enum's
 	Help     string   `json:"help,omitempty"`

@@ -408,7 +408,7 @@ function jobForm(j, msg) {
         continue;
       }
       if (el.value === "") continue;
-      args[f.name] = f.type === "int" || f.type === "float" ? Number(el.value) : f.type === "JSON" ? JSON.parse(el.value) : el.value;
+      args[f.name] = f.type === "int" || f.type === "float" ? Number(el.value) : f.type === "json" ? JSON.parse(el.value) : el.value;
     }
     try {
       const res = await fetch(`/system/jobs/submit?name=${encodeURIComponent(j.name)}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(args), credentials: "same-origin" });
