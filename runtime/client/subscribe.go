@@ -80,7 +80,10 @@ func Subscribe[E any](ctx context.Context, c *Client, field, query string, vars 
 			case strings.HasPrefix(line, "event:"):
 				event = strings.TrimSpace(line[len("event:"):])
 			case strings.HasPrefix(line, "data:"):
-				data += strings.TrimSpace(line[len("data:"):])
+				if data += strings.TrimSpace(line[len("data:"):]); len(data) > maxEvent {
+					yield(nil, fmt.Errorf("client: a subscription event over %d bytes", maxEvent))
+					return
+				}
 			case line == "":
 				if event == "complete" {
 					return
