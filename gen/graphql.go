@@ -39,7 +39,7 @@ func graphqlFiles(m *Model, r *REST) (map[string][]byte, error) {
 		return nil, err
 	}
 	schema = append(schema, moduleSchema(mods)...)
-	exec, models, err := runGqlgen(schema, m.OutDir)
+	exec, models, err := runGqlgen(schema, m.OutDir, sharedModels(r))
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func graphqlFiles(m *Model, r *REST) (map[string][]byte, error) {
 // the module, so it runs in a scratch directory under generated/graphql; the
 // scratch path, which gqlgen puts in some function names, is replaced by the
 // real one, so the output is byte-identical to a run in place.
-func runGqlgen(schema []byte, outDir string) (exec, models []byte, err error) {
+func runGqlgen(schema []byte, outDir string, shared map[string]string) (exec, models []byte, err error) {
 	if outDir == "" {
 		root, err := moduleRoot()
 		if err != nil {
@@ -87,11 +87,18 @@ func runGqlgen(schema []byte, outDir string) (exec, models []byte, err error) {
 	// size) is runtime/gql's, decided from the schema: gqlgen's per-field
 	// complexity table would be ~170 lines per table (issue 16)
 	cfg.OmitComplexity = true
+	// the generated package is compiled right after (and by the stale
+	// test): gqlgen's own build of it in the scratch directory is a second
+	// compile of the largest package, never cached (the path is new)
+	cfg.SkipValidation = true
 	cfg.Models = gqlconfig.TypeMap{
 		// errors in our words, and times take what REST takes (a date,
 		// Unix ms): runtime/gql/scalars.go
 		"Int64": {Model: gqlconfig.StringList{"github.com/bkgen/bkgen/runtime/gql.Int64"}},
 		"Time":  {Model: gqlconfig.StringList{"github.com/bkgen/bkgen/runtime/gql.Time"}},
+	}
+	for name, model := range shared {
+		cfg.Models[name] = gqlconfig.TypeMapEntry{Model: gqlconfig.StringList{model}}
 	}
 	if err := gqlconfig.CompleteConfig(cfg); err != nil {
 		return nil, nil, fmt.Errorf("gqlgen config: %w", err)
@@ -112,6 +119,23 @@ func runGqlgen(schema []byte, outDir string) (exec, models []byte, err error) {
 	}
 	return fix(exec), fix(models), nil
 }
+
+// sharedModels binds the GraphQL types that are the same for every table
+// to one Go type each, so that gqlgen writes no Go type of them per table:
+// the column enums and the operators are strings (the schema's validation
+// keeps them to the enum's values, and the store refuses an unknown
+// column), the condition inputs are gql.Cond.
+func sharedModels(r *REST) map[string]string {
+	out := map[string]string{"Op": gqlStringModel}
+	for _, t := range r.Tables {
+		out[t.GoName+"Column"] = gqlStringModel
+		out[t.GoName+"Cond"] = gqlPkg + ".Cond"
+	}
+	return out
+}
+
+// gqlStringModel is gqlgen's Go model of the String scalar.
+const gqlStringModel = "github.com/99designs/gqlgen/graphql.String"
 
 var sourceName = regexp.MustCompile(`\{Name: "[^"]*schema\.graphqls"`)
 

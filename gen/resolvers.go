@@ -88,47 +88,30 @@ func gqlTable(f *jen.File, t *RestTable) {
 	ctx := jen.Id("ctx").Qual("context", "Context")
 	errRet := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 
-	// row -> model
+	// row -> model: a column is a call of runtime/gql's Show helpers (one
+	// line each); the few shapes they do not cover keep an if of their own
 	f.Commentf("%sOut is r as the caller may see it: a hidden column is null.", u)
 	f.Func().Id(u+"Out").Params(jen.Id("v").Qual(authPkg, "Viewer"), jen.Id("r").Op("*").Qual(t.Pkg.Store, t.GoName)).Op("*").Id(t.GoName).BlockFunc(func(g *jen.Group) {
 		g.Id("show").Op(":=").Qual(t.Pkg.Rest, t.GoName+"Policy").Dot("Show").Call(jen.Id("v"), ownerOf(t, t.Pkg.Rest, jen.Id("r")), jen.Nil(), jen.Nil())
-		g.Id("out").Op(":=").Op("&").Id(t.GoName).Values()
+		var fields, rest []jen.Code
 		for _, c := range t.Out {
-			fld := jen.Id("r").Dot(c.GoName)
-			dst := jen.Id("out").Dot(gqlName(c.Name))
-			val := fld.Clone()
-			if c.Nillable {
-				val = jen.Op("*").Add(fld.Clone())
+			if e := gqlShow(t, c); e != nil {
+				fields = append(fields, jen.Line().Id(gqlName(c.Name)).Op(":").Add(e))
+			} else {
+				rest = append(rest, gqlShowStmt(t, c))
 			}
-			var conv jen.Code
-			switch {
-			case c.Type.JSON:
-				g.If(jen.Id("show").Index(jen.Qual(t.Pkg.Store, c.PosName)).Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Clone().Op("=").Add(fld.Clone()))
-				continue
-			case c.Kind == KindBytes:
-				g.If(jen.Id("show").Index(jen.Qual(t.Pkg.Store, c.PosName)).Op("&&").Len(fld.Clone()).Op(">").Lit(0)).Block(
-					jen.Id("s").Op(":=").Qual("encoding/base64", "StdEncoding").Dot("EncodeToString").Call(fld.Clone()),
-					dst.Clone().Op("=").Op("&").Id("s"))
-				continue
-			case c.Type.UUID:
-				conv = jen.Add(val).Dot("String").Call()
-			case c.Kind == KindInt && c.Type.Ident != "int64":
-				conv = jen.Int64().Parens(val)
-			case c.Kind == KindFloat && c.Type.Ident != "float64":
-				conv = jen.Float64().Parens(val)
-			default:
-				conv = val
-			}
-			cond := jen.Id("show").Index(jen.Qual(t.Pkg.Store, c.PosName))
-			if c.Nillable {
-				cond = cond.Op("&&").Add(fld.Clone()).Op("!=").Nil()
-			}
-			g.If(cond).Block(jen.Id("x").Op(":=").Add(conv), dst.Clone().Op("=").Op("&").Id("x"))
+		}
+		if len(fields) > 0 {
+			fields = append(fields, jen.Line())
+		}
+		g.Id("out").Op(":=").Op("&").Id(t.GoName).Values(fields...)
+		for _, st := range rest {
+			g.Add(st)
 		}
 		g.Return(jen.Id("out"))
 	})
 
-	// input -> row
+	// input -> row: Take helpers too, an error return where one can fail
 	f.Commentf("%sIn reads the columns an input gives into a row, marking them in set.", u)
 	inFails := gqlInFails(t)
 	results := jen.List(jen.Qual(t.Pkg.Store, t.GoName), jen.Index().Bool(), jen.Error())
@@ -138,49 +121,8 @@ func gqlTable(f *jen.File, t *RestTable) {
 	f.Func().Id(u + "In").Params(jen.Id("in").Op("*").Id(t.GoName + "Input")).Parens(results).BlockFunc(func(g *jen.Group) {
 		g.Var().Id("r").Qual(t.Pkg.Store, t.GoName)
 		g.Id("set").Op(":=").Make(jen.Index().Bool(), jen.Lit(len(t.Columns)))
-		fail := func(col, msg string, args ...jen.Code) jen.Code {
-			return jen.Return(jen.Id("r"), jen.Nil(), jen.Qual(dbPkg, "Invalid").Call(append([]jen.Code{jen.Lit(t.Name), jen.Lit(col), jen.Lit(msg)}, args...)...))
-		}
 		for _, c := range t.In {
-			src := jen.Id("in").Dot(gqlName(c.Name))
-			dst := jen.Id("r").Dot(c.GoName)
-			mark := jen.Id("set").Index(jen.Qual(t.Pkg.Store, c.PosName)).Op("=").True()
-			if c.Type.JSON {
-				g.If(src.Clone().Op("!=").Nil()).Block(
-					mark,
-					jen.List(jen.Id("b"), jen.Id("_")).Op(":=").Qual("encoding/json", "Marshal").Call(src.Clone()),
-					// the words of REST's JSON columns
-					jen.If(jen.Err().Op(":=").Qual("github.com/bkgen/bkgen/runtime/rest", "DecodeJSON").Call(jen.Lit(t.Name), jen.Lit(c.Name), jen.Id("b"), jen.Op("&").Add(dst.Clone())), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("r"), jen.Nil(), jen.Err())),
-				)
-				continue
-			}
-			var body []jen.Code
-			v := jen.Op("*").Add(src.Clone())
-			var val jen.Code = v
-			switch {
-			case c.Kind == KindBytes:
-				body = append(body,
-					jen.List(jen.Id("b"), jen.Err()).Op(":=").Qual("encoding/base64", "StdEncoding").Dot("DecodeString").Call(v),
-					jen.If(jen.Err().Op("!=").Nil()).Block(fail(c.Name, "not base64 bytes")))
-				val = jen.Id("b")
-			case c.Type.UUID:
-				body = append(body,
-					jen.List(jen.Id("u"), jen.Err()).Op(":=").Qual(uuidPkg, "Parse").Call(v),
-					jen.If(jen.Err().Op("!=").Nil()).Block(fail(c.Name, "not a uuid")))
-				val = jen.Id("u")
-			case c.Kind == KindInt && c.Type.Ident != "int64":
-				body = append(body, jen.If(jen.Int64().Parens(jen.Id(c.Type.Ident).Parens(v)).Op("!=").Add(jen.Op("*").Add(src.Clone()))).Block(fail(c.Name, "%d is out of range for "+c.Type.Ident, jen.Op("*").Add(src.Clone()))))
-				val = jen.Id(c.Type.Ident).Parens(jen.Op("*").Add(src.Clone()))
-			case c.Kind == KindFloat && c.Type.Ident != "float64":
-				val = jen.Id(c.Type.Ident).Parens(v)
-			}
-			body = append(body, mark)
-			if c.Nillable {
-				body = append(body, jen.Id("x").Op(":=").Add(val), dst.Clone().Op("=").Op("&").Id("x"))
-			} else {
-				body = append(body, dst.Clone().Op("=").Add(val))
-			}
-			g.If(src.Clone().Op("!=").Nil()).Block(body...)
+			g.Add(gqlTake(t, c))
 		}
 		if inFails {
 			g.Return(jen.Id("r"), jen.Id("set"), jen.Nil())
@@ -216,14 +158,8 @@ func gqlTable(f *jen.File, t *RestTable) {
 		jen.Return(jen.Id(u+"Out").Call(viewer(), jen.Id("r")), jen.Nil()),
 	)
 	f.Commentf("%s selects %s rows under the read rule of %sPolicy.", gqlName(Plural(t.Name)), t.Name, t.GoName)
-	f.Func().Params(jen.Id("q").Id("queryResolver")).Id(gqlName(Plural(t.Name))).Params(ctx.Clone(), jen.Id("where").Index().Op("*").Id(t.GoName+"Cond"), jen.Id("first").Op("*").Int(), jen.Id("after").Op("*").String(), jen.Id("desc").Op("*").Bool(), jen.Id("sort").Op("*").Id(t.GoName+"Column")).Parens(jen.List(jen.Op("*").Id(t.GoName+"Connection"), jen.Error())).BlockFunc(func(g *jen.Group) {
-		g.Id("query").Op(":=").Qual(gqlPkg, "Query").Call(
-			jen.Id("where"),
-			jen.Func().Params(jen.Id("c").Op("*").Id(t.GoName+"Cond")).Parens(jen.List(jen.String(), jen.Op("*").String(), jen.Index().String())).Block(
-				jen.Return(jen.String().Parens(jen.Id("c").Dot("Column")), jen.Parens(jen.Op("*").String()).Parens(jen.Id("c").Dot("Op")), jen.Id("c").Dot("Values")),
-			),
-			jen.Id("first"), jen.Id("after"), jen.Id("desc"), jen.Parens(jen.Op("*").String()).Parens(jen.Id("sort")),
-		)
+	f.Func().Params(jen.Id("q").Id("queryResolver")).Id(gqlName(Plural(t.Name))).Params(ctx.Clone(), jen.Id("where").Index().Op("*").Qual(gqlPkg, "Cond"), jen.Id("first").Op("*").Int(), jen.Id("after").Op("*").String(), jen.Id("desc").Op("*").Bool(), jen.Id("sort").Op("*").String()).Parens(jen.List(jen.Op("*").Id(t.GoName+"Connection"), jen.Error())).BlockFunc(func(g *jen.Group) {
+		g.Id("query").Op(":=").Qual(gqlPkg, "Query").Call(jen.Id("where"), jen.Id("first"), jen.Id("after"), jen.Id("desc"), jen.Id("sort"))
 		g.Id("v").Op(":=").Add(viewer())
 		g.If(jen.Err().Op(":=").Qual(t.Pkg.Rest, t.GoName+"Policy").Dot("Query").Call(jen.Id("v"), jen.Op("&").Id("query")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 		g.List(jen.Id("page"), jen.Err()).Op(":=").Id("q").Dot("st").Dot(t.GoName).Dot("Select").Call(jen.Id("ctx"), jen.Id("query"))
@@ -289,32 +225,152 @@ func gqlSubscription(f *jen.File, t *RestTable) {
 	}
 	f.Commentf("%sChanged delivers the writes to %q; it ends with the subscription's context.", gqlName(t.Name), t.Name)
 	f.Func().Params(jen.Id("s").Id("subscriptionResolver")).Id(gqlName(t.Name) + "Changed").Params(params...).Parens(jen.List(jen.Op("<-").Chan().Op("*").Id(t.GoName+"Event"), jen.Error())).BlockFunc(func(g *jen.Group) {
-		g.If(jen.Id("s").Dot("bus").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Qual(dbPkg, "Unsupportedf").Call(jen.Lit("subscriptions need a pub/sub bus"))))
 		g.Id("v").Op(":=").Add(viewer())
-		g.List(jen.Id("msgs"), jen.Id("cancel")).Op(":=").Id("s").Dot("bus").Dot("Subscribe").Call(jen.Id("ctx"), jen.Lit(t.Name))
-		g.Id("out").Op(":=").Make(jen.Chan().Op("*").Id(t.GoName+"Event"), jen.Lit(1))
-		g.Go().Func().Params().BlockFunc(func(g *jen.Group) {
-			g.Defer().Close(jen.Id("out"))
-			g.Defer().Id("cancel").Call()
-			g.For(jen.Id("m").Op(":=").Range().Id("msgs")).BlockFunc(func(g *jen.Group) {
-				g.Var().Id("ev").Qual(pubsubPkg, "Event")
-				g.Var().Id("r").Qual(t.Pkg.Store, t.GoName)
-				g.If(jen.Qual("encoding/json", "Unmarshal").Call(jen.Id("m"), jen.Op("&").Id("ev")).Op("!=").Nil().Op("||").Qual("encoding/json", "Unmarshal").Call(jen.Id("ev").Dot("Row"), jen.Op("&").Id("r")).Op("!=").Nil()).Block(jen.Continue())
-				for _, k := range t.Keys {
-					g.If(jen.Id("k" + k.GoName).Op("!=").Nil().Op("&&").Id("r").Dot(k.GoName).Op("!=").Add(gqlKeyConv(k, jen.Op("*").Id("k"+k.GoName)))).Block(jen.Continue())
-				}
-				// the read hooks see the row as the subscriber (a del carries the key only)
-				g.If(jen.Id("ev").Dot("Op").Op("!=").Lit("del")).Block(
-					jen.If(jen.List(jen.Id("keep"), jen.Err()).Op(":=").Id("s").Dot("st").Dot(t.GoName).Dot("Read").Call(jen.Id("ctx"), jen.Op("&").Id("r")), jen.Err().Op("!=").Nil().Op("||").Op("!").Id("keep")).Block(jen.Continue()),
-				)
-				g.Select().Block(
-					jen.Case(jen.Id("out").Op("<-").Op("&").Id(t.GoName+"Event").Values(jen.Id("Op").Op(":").Id("ev").Dot("Op"), jen.Id(gqlName(t.Name)).Op(":").Id(u+"Out").Call(jen.Id("v"), jen.Op("&").Id("r")))),
-					jen.Case(jen.Op("<-").Id("ctx").Dot("Done").Call()).Block(jen.Return()),
-				)
-			})
-		}).Call()
-		g.Return(jen.Id("out"), jen.Nil())
+		row := jen.Op("*").Qual(t.Pkg.Store, t.GoName)
+		g.Return(jen.Qual(gqlPkg, "Changes").Call(
+			jen.Id("ctx"), jen.Id("s").Dot("bus"), jen.Lit(t.Name),
+			jen.Func().Params(jen.Id("r").Add(row.Clone())).Bool().Block(jen.Return(jen.Add(gqlKeyMatch(t)))),
+			jen.Id("s").Dot("st").Dot(t.GoName).Dot("Read"),
+			jen.Func().Params(jen.Id("op").String(), jen.Id("r").Add(row.Clone())).Op("*").Id(t.GoName+"Event").Block(
+				jen.Return(jen.Op("&").Id(t.GoName+"Event").Values(jen.Id("Op").Op(":").Id("op"), jen.Id(gqlName(t.Name)).Op(":").Id(u+"Out").Call(jen.Id("v"), jen.Id("r"))))),
+		))
 	})
+}
+
+// gqlKeyMatch is whether a published row r matches the key parts a
+// subscriber gave (kX, nil when not given).
+func gqlKeyMatch(t *RestTable) jen.Code {
+	if len(t.Keys) == 0 {
+		return jen.True()
+	}
+	var all *jen.Statement
+	for _, k := range t.Keys {
+		c := jen.Parens(jen.Id("k" + k.GoName).Op("==").Nil().Op("||").Id("r").Dot(k.GoName).Op("==").Add(gqlKeyConv(k, jen.Op("*").Id("k"+k.GoName))))
+		if all == nil {
+			all = c
+		} else {
+			all = all.Op("&&").Add(c)
+		}
+	}
+	return all
+}
+
+// gqlShow is the value of column c in the model of a reply: a call of
+// runtime/gql's Show helpers, or nil for the shapes they do not cover (a
+// JSON value; a nullable column whose Go type is not gqlgen's), which
+// gqlShowStmt writes.
+func gqlShow(t *RestTable, c *Column) jen.Code {
+	show := jen.Id("show").Index(jen.Qual(t.Pkg.Store, c.PosName))
+	fld := jen.Id("r").Dot(c.GoName)
+	conv := gqlOutConv(c)
+	switch {
+	case c.Type.JSON:
+		return nil
+	case c.Kind == KindBytes:
+		return jen.Qual(gqlPkg, "ShowBytes").Call(show, fld)
+	case c.Nillable && conv != nil:
+		return nil
+	case c.Nillable:
+		return jen.Qual(gqlPkg, "ShowNullable").Call(show, fld)
+	case conv != nil:
+		return jen.Qual(gqlPkg, "Show").Call(show, conv(fld))
+	}
+	return jen.Qual(gqlPkg, "Show").Call(show, fld)
+}
+
+// gqlOutConv converts a field to gqlgen's Go type of its scalar, or is nil
+// when the types are the same.
+func gqlOutConv(c *Column) func(v jen.Code) jen.Code {
+	switch {
+	case c.Type.UUID:
+		return func(v jen.Code) jen.Code { return jen.Add(v).Dot("String").Call() }
+	case c.Kind == KindInt && c.Type.Ident != "int64":
+		return func(v jen.Code) jen.Code { return jen.Int64().Parens(v) }
+	case c.Kind == KindFloat && c.Type.Ident != "float64":
+		return func(v jen.Code) jen.Code { return jen.Float64().Parens(v) }
+	}
+	return nil
+}
+
+// gqlShowStmt sets column c of out where gqlShow has no expression.
+func gqlShowStmt(t *RestTable, c *Column) jen.Code {
+	show := jen.Id("show").Index(jen.Qual(t.Pkg.Store, c.PosName))
+	fld := jen.Id("r").Dot(c.GoName)
+	dst := jen.Id("out").Dot(gqlName(c.Name))
+	if c.Type.JSON {
+		return jen.If(show.Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Op("=").Add(fld))
+	}
+	return jen.If(show.Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(
+		jen.Id("x").Op(":=").Add(gqlOutConv(c)(jen.Op("*").Add(fld))), dst.Op("=").Op("&").Id("x"))
+}
+
+// narrowInts are the integer types runtime/gql.TakeInt reads an Int64 into.
+var narrowInts = map[string]bool{"int": true, "int8": true, "int16": true, "int32": true, "uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true}
+
+// gqlTake reads column c of an input into the row r and marks it in set:
+// a call of runtime/gql's Take helpers (with an error return where reading
+// can fail), or an if block of its own for the shapes they do not cover.
+func gqlTake(t *RestTable, c *Column) jen.Code {
+	src := jen.Id("in").Dot(gqlName(c.Name))
+	dst := jen.Op("&").Id("r").Dot(c.GoName)
+	pos := jen.Qual(t.Pkg.Store, c.PosName)
+	failing := func(helper string) jen.Code {
+		return jen.If(jen.Err().Op(":=").Qual(gqlPkg, helper).Call(dst, src, jen.Id("set"), pos, jen.Lit(t.Name), jen.Lit(c.Name)), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Id("r"), jen.Nil(), jen.Err()))
+	}
+	switch {
+	case c.Type.JSON || c.Type.UUID || (c.Kind == KindInt && c.Type.Ident != "int64" && (c.Nillable || !narrowInts[c.Type.Ident])) ||
+		(c.Kind == KindFloat && c.Type.Ident != "float64"):
+		return gqlTakeBlock(t, c)
+	case c.Kind == KindBytes:
+		return failing("TakeBytes")
+	case c.Kind == KindInt && c.Type.Ident != "int64":
+		return failing("TakeInt")
+	case c.Nillable:
+		return jen.Qual(gqlPkg, "TakeNullable").Call(dst, src, jen.Id("set"), pos)
+	}
+	return jen.Qual(gqlPkg, "Take").Call(dst, src, jen.Id("set"), pos)
+}
+
+// gqlTakeBlock is gqlTake's if block for a JSON value, a uuid, and a
+// nullable or named narrower number.
+func gqlTakeBlock(t *RestTable, c *Column) jen.Code {
+	fail := func(col, msg string, args ...jen.Code) jen.Code {
+		return jen.Return(jen.Id("r"), jen.Nil(), jen.Qual(dbPkg, "Invalid").Call(append([]jen.Code{jen.Lit(t.Name), jen.Lit(col), jen.Lit(msg)}, args...)...))
+	}
+	src := jen.Id("in").Dot(gqlName(c.Name))
+	dst := jen.Id("r").Dot(c.GoName)
+	mark := jen.Id("set").Index(jen.Qual(t.Pkg.Store, c.PosName)).Op("=").True()
+	if c.Type.JSON {
+		return jen.If(src.Clone().Op("!=").Nil()).Block(
+			mark,
+			jen.List(jen.Id("b"), jen.Id("_")).Op(":=").Qual("encoding/json", "Marshal").Call(src.Clone()),
+			// the words of REST's JSON columns
+			jen.If(jen.Err().Op(":=").Qual("github.com/bkgen/bkgen/runtime/rest", "DecodeJSON").Call(jen.Lit(t.Name), jen.Lit(c.Name), jen.Id("b"), jen.Op("&").Add(dst.Clone())), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("r"), jen.Nil(), jen.Err())),
+		)
+	}
+	var body []jen.Code
+	v := jen.Op("*").Add(src.Clone())
+	var val jen.Code = v
+	switch {
+	case c.Type.UUID:
+		body = append(body,
+			jen.List(jen.Id("u"), jen.Err()).Op(":=").Qual(uuidPkg, "Parse").Call(v),
+			jen.If(jen.Err().Op("!=").Nil()).Block(fail(c.Name, "not a uuid")))
+		val = jen.Id("u")
+	case c.Kind == KindInt:
+		body = append(body, jen.If(jen.Int64().Parens(jen.Id(c.Type.Ident).Parens(v)).Op("!=").Add(jen.Op("*").Add(src.Clone()))).Block(fail(c.Name, "%d is out of range for "+c.Type.Ident, jen.Op("*").Add(src.Clone()))))
+		val = jen.Id(c.Type.Ident).Parens(jen.Op("*").Add(src.Clone()))
+	case c.Kind == KindFloat:
+		val = jen.Id(c.Type.Ident).Parens(v)
+	}
+	body = append(body, mark)
+	if c.Nillable {
+		body = append(body, jen.Id("x").Op(":=").Add(val), dst.Clone().Op("=").Op("&").Id("x"))
+	} else {
+		body = append(body, dst.Clone().Op("=").Add(val))
+	}
+	return jen.If(src.Clone().Op("!=").Nil()).Block(body...)
 }
 
 func zeroOf(ret jen.Code) jen.Code {

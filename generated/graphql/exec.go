@@ -99,23 +99,23 @@ type MutationResolver interface {
 }
 type QueryResolver interface {
 	Album(ctx context.Context, id string) (*Album, error)
-	Albums(ctx context.Context, where []*AlbumCond, first *int, after *string, desc *bool, sort *AlbumColumn) (*AlbumConnection, error)
+	Albums(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*AlbumConnection, error)
 	Bookmark(ctx context.Context, id string) (*Bookmark, error)
-	Bookmarks(ctx context.Context, where []*BookmarkCond, first *int, after *string, desc *bool, sort *BookmarkColumn) (*BookmarkConnection, error)
+	Bookmarks(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*BookmarkConnection, error)
 	Meter(ctx context.Context, id string) (*Meter, error)
-	Meters(ctx context.Context, where []*MeterCond, first *int, after *string, desc *bool, sort *MeterColumn) (*MeterConnection, error)
+	Meters(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*MeterConnection, error)
 	Note(ctx context.Context, id int64) (*Note, error)
-	Notes(ctx context.Context, where []*NoteCond, first *int, after *string, desc *bool, sort *NoteColumn) (*NoteConnection, error)
+	Notes(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*NoteConnection, error)
 	Photo(ctx context.Context, albumID string, id string) (*Photo, error)
-	Photos(ctx context.Context, where []*PhotoCond, first *int, after *string, desc *bool, sort *PhotoColumn) (*PhotoConnection, error)
+	Photos(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*PhotoConnection, error)
 	Post(ctx context.Context, id string) (*Post, error)
-	Posts(ctx context.Context, where []*PostCond, first *int, after *string, desc *bool, sort *PostColumn) (*PostConnection, error)
+	Posts(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*PostConnection, error)
 	Score(ctx context.Context, id string) (*Score, error)
-	Scores(ctx context.Context, where []*ScoreCond, first *int, after *string, desc *bool, sort *ScoreColumn) (*ScoreConnection, error)
+	Scores(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*ScoreConnection, error)
 	Stat(ctx context.Context, ownerID string, name string) (*Stat, error)
-	Stats(ctx context.Context, where []*StatCond, first *int, after *string, desc *bool, sort *StatColumn) (*StatConnection, error)
+	Stats(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*StatConnection, error)
 	Todo(ctx context.Context, id string) (*Todo, error)
-	Todos(ctx context.Context, where []*TodoCond, first *int, after *string, desc *bool, sort *TodoColumn) (*TodoConnection, error)
+	Todos(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*TodoConnection, error)
 	Counter(ctx context.Context, id *string) (*BkCounter, error)
 	Connection(ctx context.Context, peer string, typeArg string) (*BkConnection, error)
 	Connections(ctx context.Context, typeArg *string, first *int, after *string, desc *bool) (*BkConnectionPage, error)
@@ -2704,8 +2704,8 @@ func (ec *executionContext) field_Query_albums_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*AlbumCond, error) {
-			return ec.unmarshalOAlbumCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumCondᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]*gql.Cond, error) {
+			return ec.unmarshalOAlbumCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2736,8 +2736,8 @@ func (ec *executionContext) field_Query_albums_args(ctx context.Context, rawArgs
 	}
 	args["desc"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*AlbumColumn, error) {
-			return ec.unmarshalOAlbumColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumColumn(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2794,8 +2794,8 @@ func (ec *executionContext) field_Query_bookmarks_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*BookmarkCond, error) {
-			return ec.unmarshalOBookmarkCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkCondᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]*gql.Cond, error) {
+			return ec.unmarshalOBookmarkCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2826,8 +2826,8 @@ func (ec *executionContext) field_Query_bookmarks_args(ctx context.Context, rawA
 	}
 	args["desc"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*BookmarkColumn, error) {
-			return ec.unmarshalOBookmarkColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkColumn(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOBookmarkColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3020,8 +3020,8 @@ func (ec *executionContext) field_Query_meters_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*MeterCond, error) {
-			return ec.unmarshalOMeterCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterCondᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]*gql.Cond, error) {
+			return ec.unmarshalOMeterCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3052,8 +3052,8 @@ func (ec *executionContext) field_Query_meters_args(ctx context.Context, rawArgs
 	}
 	args["desc"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*MeterColumn, error) {
-			return ec.unmarshalOMeterColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterColumn(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOMeterColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3126,8 +3126,8 @@ func (ec *executionContext) field_Query_notes_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*NoteCond, error) {
-			return ec.unmarshalONoteCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteCondᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]*gql.Cond, error) {
+			return ec.unmarshalONoteCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3158,8 +3158,8 @@ func (ec *executionContext) field_Query_notes_args(ctx context.Context, rawArgs 
 	}
 	args["desc"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*NoteColumn, error) {
-			return ec.unmarshalONoteColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteColumn(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalONoteColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3194,8 +3194,8 @@ func (ec *executionContext) field_Query_photos_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*PhotoCond, error) {
-			return ec.unmarshalOPhotoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoCondᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]*gql.Cond, error) {
+			return ec.unmarshalOPhotoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3226,8 +3226,8 @@ func (ec *executionContext) field_Query_photos_args(ctx context.Context, rawArgs
 	}
 	args["desc"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*PhotoColumn, error) {
-			return ec.unmarshalOPhotoColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoColumn(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOPhotoColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3254,8 +3254,8 @@ func (ec *executionContext) field_Query_posts_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*PostCond, error) {
-			return ec.unmarshalOPostCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostCondᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]*gql.Cond, error) {
+			return ec.unmarshalOPostCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3286,8 +3286,8 @@ func (ec *executionContext) field_Query_posts_args(ctx context.Context, rawArgs 
 	}
 	args["desc"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*PostColumn, error) {
-			return ec.unmarshalOPostColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostColumn(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOPostColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3374,8 +3374,8 @@ func (ec *executionContext) field_Query_scores_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*ScoreCond, error) {
-			return ec.unmarshalOScoreCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreCondᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]*gql.Cond, error) {
+			return ec.unmarshalOScoreCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3406,8 +3406,8 @@ func (ec *executionContext) field_Query_scores_args(ctx context.Context, rawArgs
 	}
 	args["desc"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*ScoreColumn, error) {
-			return ec.unmarshalOScoreColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreColumn(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOScoreColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3472,8 +3472,8 @@ func (ec *executionContext) field_Query_stats_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*StatCond, error) {
-			return ec.unmarshalOStatCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatCondᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]*gql.Cond, error) {
+			return ec.unmarshalOStatCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3504,8 +3504,8 @@ func (ec *executionContext) field_Query_stats_args(ctx context.Context, rawArgs 
 	}
 	args["desc"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*StatColumn, error) {
-			return ec.unmarshalOStatColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatColumn(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOStatColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3532,8 +3532,8 @@ func (ec *executionContext) field_Query_todos_args(ctx context.Context, rawArgs 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*TodoCond, error) {
-			return ec.unmarshalOTodoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoCondᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]*gql.Cond, error) {
+			return ec.unmarshalOTodoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3564,8 +3564,8 @@ func (ec *executionContext) field_Query_todos_args(ctx context.Context, rawArgs 
 	}
 	args["desc"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*TodoColumn, error) {
-			return ec.unmarshalOTodoColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoColumn(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOTodoColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9957,7 +9957,7 @@ func (ec *executionContext) _Query_albums(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Albums(ctx, fc.Args["where"].([]*AlbumCond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*AlbumColumn))
+			return ec.Resolvers.Query().Albums(ctx, fc.Args["where"].([]*gql.Cond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *AlbumConnection) graphql.Marshaler {
@@ -10045,7 +10045,7 @@ func (ec *executionContext) _Query_bookmarks(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Bookmarks(ctx, fc.Args["where"].([]*BookmarkCond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*BookmarkColumn))
+			return ec.Resolvers.Query().Bookmarks(ctx, fc.Args["where"].([]*gql.Cond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *BookmarkConnection) graphql.Marshaler {
@@ -10133,7 +10133,7 @@ func (ec *executionContext) _Query_meters(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Meters(ctx, fc.Args["where"].([]*MeterCond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*MeterColumn))
+			return ec.Resolvers.Query().Meters(ctx, fc.Args["where"].([]*gql.Cond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *MeterConnection) graphql.Marshaler {
@@ -10221,7 +10221,7 @@ func (ec *executionContext) _Query_notes(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Notes(ctx, fc.Args["where"].([]*NoteCond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*NoteColumn))
+			return ec.Resolvers.Query().Notes(ctx, fc.Args["where"].([]*gql.Cond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *NoteConnection) graphql.Marshaler {
@@ -10309,7 +10309,7 @@ func (ec *executionContext) _Query_photos(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Photos(ctx, fc.Args["where"].([]*PhotoCond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*PhotoColumn))
+			return ec.Resolvers.Query().Photos(ctx, fc.Args["where"].([]*gql.Cond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *PhotoConnection) graphql.Marshaler {
@@ -10397,7 +10397,7 @@ func (ec *executionContext) _Query_posts(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Posts(ctx, fc.Args["where"].([]*PostCond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*PostColumn))
+			return ec.Resolvers.Query().Posts(ctx, fc.Args["where"].([]*gql.Cond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *PostConnection) graphql.Marshaler {
@@ -10485,7 +10485,7 @@ func (ec *executionContext) _Query_scores(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Scores(ctx, fc.Args["where"].([]*ScoreCond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*ScoreColumn))
+			return ec.Resolvers.Query().Scores(ctx, fc.Args["where"].([]*gql.Cond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ScoreConnection) graphql.Marshaler {
@@ -10573,7 +10573,7 @@ func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Stats(ctx, fc.Args["where"].([]*StatCond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*StatColumn))
+			return ec.Resolvers.Query().Stats(ctx, fc.Args["where"].([]*gql.Cond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *StatConnection) graphql.Marshaler {
@@ -10661,7 +10661,7 @@ func (ec *executionContext) _Query_todos(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Todos(ctx, fc.Args["where"].([]*TodoCond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*TodoColumn))
+			return ec.Resolvers.Query().Todos(ctx, fc.Args["where"].([]*gql.Cond), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["desc"].(*bool), fc.Args["sort"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *TodoConnection) graphql.Marshaler {
@@ -13433,8 +13433,8 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
-func (ec *executionContext) unmarshalInputAlbumCond(ctx context.Context, obj any) (AlbumCond, error) {
-	var it AlbumCond
+func (ec *executionContext) unmarshalInputAlbumCond(ctx context.Context, obj any) (gql.Cond, error) {
+	var it gql.Cond
 	if obj == nil {
 		return it, nil
 	}
@@ -13457,14 +13457,14 @@ func (ec *executionContext) unmarshalInputAlbumCond(ctx context.Context, obj any
 		switch k {
 		case "column":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNAlbumColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumColumn(ctx, v)
+			data, err := ec.unmarshalNAlbumColumn2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Column = data
 		case "op":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐOp(ctx, v)
+			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13539,8 +13539,8 @@ func (ec *executionContext) unmarshalInputAlbumInput(ctx context.Context, obj an
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputBookmarkCond(ctx context.Context, obj any) (BookmarkCond, error) {
-	var it BookmarkCond
+func (ec *executionContext) unmarshalInputBookmarkCond(ctx context.Context, obj any) (gql.Cond, error) {
+	var it gql.Cond
 	if obj == nil {
 		return it, nil
 	}
@@ -13563,14 +13563,14 @@ func (ec *executionContext) unmarshalInputBookmarkCond(ctx context.Context, obj 
 		switch k {
 		case "column":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNBookmarkColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkColumn(ctx, v)
+			data, err := ec.unmarshalNBookmarkColumn2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Column = data
 		case "op":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐOp(ctx, v)
+			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13645,8 +13645,8 @@ func (ec *executionContext) unmarshalInputBookmarkInput(ctx context.Context, obj
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputMeterCond(ctx context.Context, obj any) (MeterCond, error) {
-	var it MeterCond
+func (ec *executionContext) unmarshalInputMeterCond(ctx context.Context, obj any) (gql.Cond, error) {
+	var it gql.Cond
 	if obj == nil {
 		return it, nil
 	}
@@ -13669,14 +13669,14 @@ func (ec *executionContext) unmarshalInputMeterCond(ctx context.Context, obj any
 		switch k {
 		case "column":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNMeterColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterColumn(ctx, v)
+			data, err := ec.unmarshalNMeterColumn2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Column = data
 		case "op":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐOp(ctx, v)
+			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13758,8 +13758,8 @@ func (ec *executionContext) unmarshalInputMeterInput(ctx context.Context, obj an
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputNoteCond(ctx context.Context, obj any) (NoteCond, error) {
-	var it NoteCond
+func (ec *executionContext) unmarshalInputNoteCond(ctx context.Context, obj any) (gql.Cond, error) {
+	var it gql.Cond
 	if obj == nil {
 		return it, nil
 	}
@@ -13782,14 +13782,14 @@ func (ec *executionContext) unmarshalInputNoteCond(ctx context.Context, obj any)
 		switch k {
 		case "column":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNNoteColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteColumn(ctx, v)
+			data, err := ec.unmarshalNNoteColumn2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Column = data
 		case "op":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐOp(ctx, v)
+			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13857,8 +13857,8 @@ func (ec *executionContext) unmarshalInputNoteInput(ctx context.Context, obj any
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputPhotoCond(ctx context.Context, obj any) (PhotoCond, error) {
-	var it PhotoCond
+func (ec *executionContext) unmarshalInputPhotoCond(ctx context.Context, obj any) (gql.Cond, error) {
+	var it gql.Cond
 	if obj == nil {
 		return it, nil
 	}
@@ -13881,14 +13881,14 @@ func (ec *executionContext) unmarshalInputPhotoCond(ctx context.Context, obj any
 		switch k {
 		case "column":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNPhotoColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoColumn(ctx, v)
+			data, err := ec.unmarshalNPhotoColumn2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Column = data
 		case "op":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐOp(ctx, v)
+			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14047,8 +14047,8 @@ func (ec *executionContext) unmarshalInputPhotoInput(ctx context.Context, obj an
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputPostCond(ctx context.Context, obj any) (PostCond, error) {
-	var it PostCond
+func (ec *executionContext) unmarshalInputPostCond(ctx context.Context, obj any) (gql.Cond, error) {
+	var it gql.Cond
 	if obj == nil {
 		return it, nil
 	}
@@ -14071,14 +14071,14 @@ func (ec *executionContext) unmarshalInputPostCond(ctx context.Context, obj any)
 		switch k {
 		case "column":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNPostColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostColumn(ctx, v)
+			data, err := ec.unmarshalNPostColumn2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Column = data
 		case "op":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐOp(ctx, v)
+			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14160,8 +14160,8 @@ func (ec *executionContext) unmarshalInputPostInput(ctx context.Context, obj any
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputScoreCond(ctx context.Context, obj any) (ScoreCond, error) {
-	var it ScoreCond
+func (ec *executionContext) unmarshalInputScoreCond(ctx context.Context, obj any) (gql.Cond, error) {
+	var it gql.Cond
 	if obj == nil {
 		return it, nil
 	}
@@ -14184,14 +14184,14 @@ func (ec *executionContext) unmarshalInputScoreCond(ctx context.Context, obj any
 		switch k {
 		case "column":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNScoreColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreColumn(ctx, v)
+			data, err := ec.unmarshalNScoreColumn2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Column = data
 		case "op":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐOp(ctx, v)
+			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14266,8 +14266,8 @@ func (ec *executionContext) unmarshalInputScoreInput(ctx context.Context, obj an
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputStatCond(ctx context.Context, obj any) (StatCond, error) {
-	var it StatCond
+func (ec *executionContext) unmarshalInputStatCond(ctx context.Context, obj any) (gql.Cond, error) {
+	var it gql.Cond
 	if obj == nil {
 		return it, nil
 	}
@@ -14290,14 +14290,14 @@ func (ec *executionContext) unmarshalInputStatCond(ctx context.Context, obj any)
 		switch k {
 		case "column":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNStatColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatColumn(ctx, v)
+			data, err := ec.unmarshalNStatColumn2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Column = data
 		case "op":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐOp(ctx, v)
+			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14365,8 +14365,8 @@ func (ec *executionContext) unmarshalInputStatInput(ctx context.Context, obj any
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputTodoCond(ctx context.Context, obj any) (TodoCond, error) {
-	var it TodoCond
+func (ec *executionContext) unmarshalInputTodoCond(ctx context.Context, obj any) (gql.Cond, error) {
+	var it gql.Cond
 	if obj == nil {
 		return it, nil
 	}
@@ -14389,14 +14389,14 @@ func (ec *executionContext) unmarshalInputTodoCond(ctx context.Context, obj any)
 		switch k {
 		case "column":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNTodoColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoColumn(ctx, v)
+			data, err := ec.unmarshalNTodoColumn2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Column = data
 		case "op":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐOp(ctx, v)
+			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18438,17 +18438,23 @@ func (ec *executionContext) marshalNAlbum2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Album(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNAlbumColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumColumn(ctx context.Context, v any) (AlbumColumn, error) {
-	var res AlbumColumn
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNAlbumColumn2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNAlbumColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumColumn(ctx context.Context, sel ast.SelectionSet, v AlbumColumn) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNAlbumColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNAlbumCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumCond(ctx context.Context, v any) (*AlbumCond, error) {
+func (ec *executionContext) unmarshalNAlbumCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputAlbumCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -18808,17 +18814,23 @@ func (ec *executionContext) marshalNBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋg
 	return ec._Bookmark(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNBookmarkColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkColumn(ctx context.Context, v any) (BookmarkColumn, error) {
-	var res BookmarkColumn
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNBookmarkColumn2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNBookmarkColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkColumn(ctx context.Context, sel ast.SelectionSet, v BookmarkColumn) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNBookmarkColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNBookmarkCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkCond(ctx context.Context, v any) (*BookmarkCond, error) {
+func (ec *executionContext) unmarshalNBookmarkCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputBookmarkCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -18922,17 +18934,23 @@ func (ec *executionContext) marshalNMeter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Meter(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNMeterColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterColumn(ctx context.Context, v any) (MeterColumn, error) {
-	var res MeterColumn
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNMeterColumn2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNMeterColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterColumn(ctx context.Context, sel ast.SelectionSet, v MeterColumn) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNMeterColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNMeterCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterCond(ctx context.Context, v any) (*MeterCond, error) {
+func (ec *executionContext) unmarshalNMeterCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputMeterCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -18988,17 +19006,23 @@ func (ec *executionContext) marshalNNote2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 	return ec._Note(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNNoteColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteColumn(ctx context.Context, v any) (NoteColumn, error) {
-	var res NoteColumn
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNNoteColumn2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNNoteColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteColumn(ctx context.Context, sel ast.SelectionSet, v NoteColumn) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNNoteColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNNoteCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteCond(ctx context.Context, v any) (*NoteCond, error) {
+func (ec *executionContext) unmarshalNNoteCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputNoteCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19054,17 +19078,23 @@ func (ec *executionContext) marshalNPhoto2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Photo(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNPhotoColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoColumn(ctx context.Context, v any) (PhotoColumn, error) {
-	var res PhotoColumn
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNPhotoColumn2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPhotoColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoColumn(ctx context.Context, sel ast.SelectionSet, v PhotoColumn) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNPhotoColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNPhotoCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoCond(ctx context.Context, v any) (*PhotoCond, error) {
+func (ec *executionContext) unmarshalNPhotoCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputPhotoCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19120,17 +19150,23 @@ func (ec *executionContext) marshalNPost2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 	return ec._Post(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNPostColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostColumn(ctx context.Context, v any) (PostColumn, error) {
-	var res PostColumn
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNPostColumn2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPostColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostColumn(ctx context.Context, sel ast.SelectionSet, v PostColumn) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNPostColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNPostCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostCond(ctx context.Context, v any) (*PostCond, error) {
+func (ec *executionContext) unmarshalNPostCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputPostCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19186,17 +19222,23 @@ func (ec *executionContext) marshalNScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Score(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNScoreColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreColumn(ctx context.Context, v any) (ScoreColumn, error) {
-	var res ScoreColumn
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNScoreColumn2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNScoreColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreColumn(ctx context.Context, sel ast.SelectionSet, v ScoreColumn) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNScoreColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNScoreCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreCond(ctx context.Context, v any) (*ScoreCond, error) {
+func (ec *executionContext) unmarshalNScoreCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputScoreCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19252,17 +19294,23 @@ func (ec *executionContext) marshalNStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 	return ec._Stat(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNStatColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatColumn(ctx context.Context, v any) (StatColumn, error) {
-	var res StatColumn
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNStatColumn2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNStatColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatColumn(ctx context.Context, sel ast.SelectionSet, v StatColumn) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNStatColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNStatCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatCond(ctx context.Context, v any) (*StatCond, error) {
+func (ec *executionContext) unmarshalNStatCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputStatCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19363,17 +19411,23 @@ func (ec *executionContext) marshalNTodo2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 	return ec._Todo(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNTodoColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoColumn(ctx context.Context, v any) (TodoColumn, error) {
-	var res TodoColumn
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNTodoColumn2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNTodoColumn2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoColumn(ctx context.Context, sel ast.SelectionSet, v TodoColumn) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNTodoColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNTodoCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoCond(ctx context.Context, v any) (*TodoCond, error) {
+func (ec *executionContext) unmarshalNTodoCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputTodoCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -19550,32 +19604,34 @@ func (ec *executionContext) marshalOAlbum2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Album(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOAlbumColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumColumn(ctx context.Context, v any) (*AlbumColumn, error) {
+func (ec *executionContext) unmarshalOAlbumColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(AlbumColumn)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOAlbumColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumColumn(ctx context.Context, sel ast.SelectionSet, v *AlbumColumn) graphql.Marshaler {
+func (ec *executionContext) marshalOAlbumColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
-func (ec *executionContext) unmarshalOAlbumCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumCondᚄ(ctx context.Context, v any) ([]*AlbumCond, error) {
+func (ec *executionContext) unmarshalOAlbumCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*AlbumCond, len(vSlice))
+	res := make([]*gql.Cond, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNAlbumCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumCond(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNAlbumCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -19629,32 +19685,34 @@ func (ec *executionContext) marshalOBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋg
 	return ec._Bookmark(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOBookmarkColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkColumn(ctx context.Context, v any) (*BookmarkColumn, error) {
+func (ec *executionContext) unmarshalOBookmarkColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(BookmarkColumn)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOBookmarkColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkColumn(ctx context.Context, sel ast.SelectionSet, v *BookmarkColumn) graphql.Marshaler {
+func (ec *executionContext) marshalOBookmarkColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
-func (ec *executionContext) unmarshalOBookmarkCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkCondᚄ(ctx context.Context, v any) ([]*BookmarkCond, error) {
+func (ec *executionContext) unmarshalOBookmarkCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*BookmarkCond, len(vSlice))
+	res := make([]*gql.Cond, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNBookmarkCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkCond(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNBookmarkCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -19752,32 +19810,34 @@ func (ec *executionContext) marshalOMeter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Meter(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOMeterColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterColumn(ctx context.Context, v any) (*MeterColumn, error) {
+func (ec *executionContext) unmarshalOMeterColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(MeterColumn)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOMeterColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterColumn(ctx context.Context, sel ast.SelectionSet, v *MeterColumn) graphql.Marshaler {
+func (ec *executionContext) marshalOMeterColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
-func (ec *executionContext) unmarshalOMeterCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterCondᚄ(ctx context.Context, v any) ([]*MeterCond, error) {
+func (ec *executionContext) unmarshalOMeterCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*MeterCond, len(vSlice))
+	res := make([]*gql.Cond, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNMeterCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterCond(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNMeterCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -19792,32 +19852,34 @@ func (ec *executionContext) marshalONote2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 	return ec._Note(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalONoteColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteColumn(ctx context.Context, v any) (*NoteColumn, error) {
+func (ec *executionContext) unmarshalONoteColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(NoteColumn)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalONoteColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteColumn(ctx context.Context, sel ast.SelectionSet, v *NoteColumn) graphql.Marshaler {
+func (ec *executionContext) marshalONoteColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
-func (ec *executionContext) unmarshalONoteCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteCondᚄ(ctx context.Context, v any) ([]*NoteCond, error) {
+func (ec *executionContext) unmarshalONoteCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*NoteCond, len(vSlice))
+	res := make([]*gql.Cond, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNNoteCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteCond(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNNoteCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -19825,20 +19887,22 @@ func (ec *executionContext) unmarshalONoteCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkge
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOOp2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐOp(ctx context.Context, v any) (*Op, error) {
+func (ec *executionContext) unmarshalOOp2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(Op)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOOp2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐOp(ctx context.Context, sel ast.SelectionSet, v *Op) graphql.Marshaler {
+func (ec *executionContext) marshalOOp2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) marshalOPhoto2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhoto(ctx context.Context, sel ast.SelectionSet, v *Photo) graphql.Marshaler {
@@ -19848,32 +19912,34 @@ func (ec *executionContext) marshalOPhoto2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Photo(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOPhotoColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoColumn(ctx context.Context, v any) (*PhotoColumn, error) {
+func (ec *executionContext) unmarshalOPhotoColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(PhotoColumn)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPhotoColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoColumn(ctx context.Context, sel ast.SelectionSet, v *PhotoColumn) graphql.Marshaler {
+func (ec *executionContext) marshalOPhotoColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
-func (ec *executionContext) unmarshalOPhotoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoCondᚄ(ctx context.Context, v any) ([]*PhotoCond, error) {
+func (ec *executionContext) unmarshalOPhotoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*PhotoCond, len(vSlice))
+	res := make([]*gql.Cond, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPhotoCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoCond(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPhotoCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -19888,32 +19954,34 @@ func (ec *executionContext) marshalOPost2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 	return ec._Post(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOPostColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostColumn(ctx context.Context, v any) (*PostColumn, error) {
+func (ec *executionContext) unmarshalOPostColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(PostColumn)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPostColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostColumn(ctx context.Context, sel ast.SelectionSet, v *PostColumn) graphql.Marshaler {
+func (ec *executionContext) marshalOPostColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
-func (ec *executionContext) unmarshalOPostCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostCondᚄ(ctx context.Context, v any) ([]*PostCond, error) {
+func (ec *executionContext) unmarshalOPostCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*PostCond, len(vSlice))
+	res := make([]*gql.Cond, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPostCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostCond(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPostCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -19928,32 +19996,34 @@ func (ec *executionContext) marshalOScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Score(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOScoreColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreColumn(ctx context.Context, v any) (*ScoreColumn, error) {
+func (ec *executionContext) unmarshalOScoreColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(ScoreColumn)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOScoreColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreColumn(ctx context.Context, sel ast.SelectionSet, v *ScoreColumn) graphql.Marshaler {
+func (ec *executionContext) marshalOScoreColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
-func (ec *executionContext) unmarshalOScoreCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreCondᚄ(ctx context.Context, v any) ([]*ScoreCond, error) {
+func (ec *executionContext) unmarshalOScoreCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*ScoreCond, len(vSlice))
+	res := make([]*gql.Cond, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNScoreCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreCond(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNScoreCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -19968,32 +20038,34 @@ func (ec *executionContext) marshalOStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 	return ec._Stat(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOStatColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatColumn(ctx context.Context, v any) (*StatColumn, error) {
+func (ec *executionContext) unmarshalOStatColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(StatColumn)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOStatColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatColumn(ctx context.Context, sel ast.SelectionSet, v *StatColumn) graphql.Marshaler {
+func (ec *executionContext) marshalOStatColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
-func (ec *executionContext) unmarshalOStatCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatCondᚄ(ctx context.Context, v any) ([]*StatCond, error) {
+func (ec *executionContext) unmarshalOStatCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*StatCond, len(vSlice))
+	res := make([]*gql.Cond, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNStatCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatCond(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNStatCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -20079,32 +20151,34 @@ func (ec *executionContext) marshalOTodo2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 	return ec._Todo(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOTodoColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoColumn(ctx context.Context, v any) (*TodoColumn, error) {
+func (ec *executionContext) unmarshalOTodoColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(TodoColumn)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOTodoColumn2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoColumn(ctx context.Context, sel ast.SelectionSet, v *TodoColumn) graphql.Marshaler {
+func (ec *executionContext) marshalOTodoColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
-func (ec *executionContext) unmarshalOTodoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoCondᚄ(ctx context.Context, v any) ([]*TodoCond, error) {
+func (ec *executionContext) unmarshalOTodoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]*TodoCond, len(vSlice))
+	res := make([]*gql.Cond, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNTodoCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoCond(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNTodoCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}

@@ -4,7 +4,6 @@ package graphql
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"strconv"
@@ -65,26 +64,12 @@ var _ ResolverRoot = (*Resolver)(nil)
 // albumOut is r as the caller may see it: a hidden column is null.
 func albumOut(v auth.Viewer, r *store.Album) *Album {
 	show := rest.AlbumPolicy.Show(v, rest.AlbumPolicy.Owner(r), nil, nil)
-	out := &Album{}
-	if show[store.AlbumColID] {
-		x := r.ID
-		out.ID = &x
-	}
-	if show[store.AlbumColOwnerID] {
-		x := r.OwnerID
-		out.OwnerID = &x
-	}
-	if show[store.AlbumColTitle] {
-		x := r.Title
-		out.Title = &x
-	}
-	if show[store.AlbumColPrivate] {
-		x := r.Private
-		out.Private = &x
-	}
-	if show[store.AlbumColMtime] {
-		x := r.Mtime
-		out.Mtime = &x
+	out := &Album{
+		ID:      gql.Show(show[store.AlbumColID], r.ID),
+		OwnerID: gql.Show(show[store.AlbumColOwnerID], r.OwnerID),
+		Title:   gql.Show(show[store.AlbumColTitle], r.Title),
+		Private: gql.Show(show[store.AlbumColPrivate], r.Private),
+		Mtime:   gql.Show(show[store.AlbumColMtime], r.Mtime),
 	}
 	return out
 }
@@ -93,26 +78,11 @@ func albumOut(v auth.Viewer, r *store.Album) *Album {
 func albumIn(in *AlbumInput) (store.Album, []bool) {
 	var r store.Album
 	set := make([]bool, 5)
-	if in.ID != nil {
-		set[store.AlbumColID] = true
-		r.ID = *in.ID
-	}
-	if in.OwnerID != nil {
-		set[store.AlbumColOwnerID] = true
-		r.OwnerID = *in.OwnerID
-	}
-	if in.Title != nil {
-		set[store.AlbumColTitle] = true
-		r.Title = *in.Title
-	}
-	if in.Private != nil {
-		set[store.AlbumColPrivate] = true
-		r.Private = *in.Private
-	}
-	if in.Mtime != nil {
-		set[store.AlbumColMtime] = true
-		r.Mtime = *in.Mtime
-	}
+	gql.Take(&r.ID, in.ID, set, store.AlbumColID)
+	gql.Take(&r.OwnerID, in.OwnerID, set, store.AlbumColOwnerID)
+	gql.Take(&r.Title, in.Title, set, store.AlbumColTitle)
+	gql.Take(&r.Private, in.Private, set, store.AlbumColPrivate)
+	gql.Take(&r.Mtime, in.Mtime, set, store.AlbumColMtime)
 	return r, set
 }
 
@@ -126,10 +96,8 @@ func (q queryResolver) Album(ctx context.Context, kID string) (*Album, error) {
 }
 
 // Albums selects album rows under the read rule of AlbumPolicy.
-func (q queryResolver) Albums(ctx context.Context, where []*AlbumCond, first *int, after *string, desc *bool, sort *AlbumColumn) (*AlbumConnection, error) {
-	query := gql.Query(where, func(c *AlbumCond) (string, *string, []string) {
-		return string(c.Column), (*string)(c.Op), c.Values
-	}, first, after, desc, (*string)(sort))
+func (q queryResolver) Albums(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*AlbumConnection, error) {
+	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.AlbumPolicy.Query(v, &query); err != nil {
 		return nil, err
@@ -202,62 +170,23 @@ func (o *Album) WriteGQLField(w io.Writer, name string) {
 
 // AlbumChanged delivers the writes to "album"; it ends with the subscription's context.
 func (s subscriptionResolver) AlbumChanged(ctx context.Context, kID *string) (<-chan *AlbumEvent, error) {
-	if s.bus == nil {
-		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
-	}
 	v := auth.ViewerOf(ctx)
-	msgs, cancel := s.bus.Subscribe(ctx, "album")
-	out := make(chan *AlbumEvent, 1)
-	go func() {
-		defer close(out)
-		defer cancel()
-		for m := range msgs {
-			var ev pubsub.Event
-			var r store.Album
-			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
-				continue
-			}
-			if kID != nil && r.ID != *kID {
-				continue
-			}
-			if ev.Op != "del" {
-				if keep, err := s.st.Album.Read(ctx, &r); err != nil || !keep {
-					continue
-				}
-			}
-			select {
-			case out <- &AlbumEvent{Op: ev.Op, Album: albumOut(v, &r)}:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	return gql.Changes(ctx, s.bus, "album", func(r *store.Album) bool {
+		return (kID == nil || r.ID == *kID)
+	}, s.st.Album.Read, func(op string, r *store.Album) *AlbumEvent {
+		return &AlbumEvent{Op: op, Album: albumOut(v, r)}
+	})
 }
 
 // bookmarkOut is r as the caller may see it: a hidden column is null.
 func bookmarkOut(v auth.Viewer, r *store.Bookmark) *Bookmark {
 	show := rest.BookmarkPolicy.Show(v, rest.BookmarkPolicy.Owner(r), nil, nil)
-	out := &Bookmark{}
-	if show[store.BookmarkColID] {
-		x := r.ID
-		out.ID = &x
-	}
-	if show[store.BookmarkColOwnerID] && r.OwnerID != nil {
-		x := *r.OwnerID
-		out.OwnerID = &x
-	}
-	if show[store.BookmarkColURL] {
-		x := r.URL
-		out.URL = &x
-	}
-	if show[store.BookmarkColNote] {
-		x := r.Note
-		out.Note = &x
-	}
-	if show[store.BookmarkColHits] {
-		x := r.Hits
-		out.Hits = &x
+	out := &Bookmark{
+		ID:      gql.Show(show[store.BookmarkColID], r.ID),
+		OwnerID: gql.ShowNullable(show[store.BookmarkColOwnerID], r.OwnerID),
+		URL:     gql.Show(show[store.BookmarkColURL], r.URL),
+		Note:    gql.Show(show[store.BookmarkColNote], r.Note),
+		Hits:    gql.Show(show[store.BookmarkColHits], r.Hits),
 	}
 	return out
 }
@@ -266,27 +195,11 @@ func bookmarkOut(v auth.Viewer, r *store.Bookmark) *Bookmark {
 func bookmarkIn(in *BookmarkInput) (store.Bookmark, []bool) {
 	var r store.Bookmark
 	set := make([]bool, 5)
-	if in.ID != nil {
-		set[store.BookmarkColID] = true
-		r.ID = *in.ID
-	}
-	if in.OwnerID != nil {
-		set[store.BookmarkColOwnerID] = true
-		x := *in.OwnerID
-		r.OwnerID = &x
-	}
-	if in.URL != nil {
-		set[store.BookmarkColURL] = true
-		r.URL = *in.URL
-	}
-	if in.Note != nil {
-		set[store.BookmarkColNote] = true
-		r.Note = *in.Note
-	}
-	if in.Hits != nil {
-		set[store.BookmarkColHits] = true
-		r.Hits = *in.Hits
-	}
+	gql.Take(&r.ID, in.ID, set, store.BookmarkColID)
+	gql.TakeNullable(&r.OwnerID, in.OwnerID, set, store.BookmarkColOwnerID)
+	gql.Take(&r.URL, in.URL, set, store.BookmarkColURL)
+	gql.Take(&r.Note, in.Note, set, store.BookmarkColNote)
+	gql.Take(&r.Hits, in.Hits, set, store.BookmarkColHits)
 	return r, set
 }
 
@@ -300,10 +213,8 @@ func (q queryResolver) Bookmark(ctx context.Context, kID string) (*Bookmark, err
 }
 
 // Bookmarks selects bookmark rows under the read rule of BookmarkPolicy.
-func (q queryResolver) Bookmarks(ctx context.Context, where []*BookmarkCond, first *int, after *string, desc *bool, sort *BookmarkColumn) (*BookmarkConnection, error) {
-	query := gql.Query(where, func(c *BookmarkCond) (string, *string, []string) {
-		return string(c.Column), (*string)(c.Op), c.Values
-	}, first, after, desc, (*string)(sort))
+func (q queryResolver) Bookmarks(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*BookmarkConnection, error) {
+	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.BookmarkPolicy.Query(v, &query); err != nil {
 		return nil, err
@@ -390,66 +301,24 @@ func (o *Bookmark) WriteGQLField(w io.Writer, name string) {
 
 // BookmarkChanged delivers the writes to "bookmark"; it ends with the subscription's context.
 func (s subscriptionResolver) BookmarkChanged(ctx context.Context, kID *string) (<-chan *BookmarkEvent, error) {
-	if s.bus == nil {
-		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
-	}
 	v := auth.ViewerOf(ctx)
-	msgs, cancel := s.bus.Subscribe(ctx, "bookmark")
-	out := make(chan *BookmarkEvent, 1)
-	go func() {
-		defer close(out)
-		defer cancel()
-		for m := range msgs {
-			var ev pubsub.Event
-			var r store.Bookmark
-			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
-				continue
-			}
-			if kID != nil && r.ID != *kID {
-				continue
-			}
-			if ev.Op != "del" {
-				if keep, err := s.st.Bookmark.Read(ctx, &r); err != nil || !keep {
-					continue
-				}
-			}
-			select {
-			case out <- &BookmarkEvent{Op: ev.Op, Bookmark: bookmarkOut(v, &r)}:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	return gql.Changes(ctx, s.bus, "bookmark", func(r *store.Bookmark) bool {
+		return (kID == nil || r.ID == *kID)
+	}, s.st.Bookmark.Read, func(op string, r *store.Bookmark) *BookmarkEvent {
+		return &BookmarkEvent{Op: op, Bookmark: bookmarkOut(v, r)}
+	})
 }
 
 // meterOut is r as the caller may see it: a hidden column is null.
 func meterOut(v auth.Viewer, r *store.Meter) *Meter {
 	show := rest.MeterPolicy.Show(v, "", nil, nil)
-	out := &Meter{}
-	if show[store.MeterColID] {
-		x := r.ID
-		out.ID = &x
-	}
-	if show[store.MeterColLikes] {
-		x := r.Likes
-		out.Likes = &x
-	}
-	if show[store.MeterColViews] {
-		x := r.Views
-		out.Views = &x
-	}
-	if show[store.MeterColScore] {
-		x := r.Score
-		out.Score = &x
-	}
-	if show[store.MeterColLabel] {
-		x := r.Label
-		out.Label = &x
-	}
-	if show[store.MeterColMtime] {
-		x := r.Mtime
-		out.Mtime = &x
+	out := &Meter{
+		ID:    gql.Show(show[store.MeterColID], r.ID),
+		Likes: gql.Show(show[store.MeterColLikes], r.Likes),
+		Views: gql.Show(show[store.MeterColViews], r.Views),
+		Score: gql.Show(show[store.MeterColScore], r.Score),
+		Label: gql.Show(show[store.MeterColLabel], r.Label),
+		Mtime: gql.Show(show[store.MeterColMtime], r.Mtime),
 	}
 	return out
 }
@@ -458,30 +327,12 @@ func meterOut(v auth.Viewer, r *store.Meter) *Meter {
 func meterIn(in *MeterInput) (store.Meter, []bool) {
 	var r store.Meter
 	set := make([]bool, 6)
-	if in.ID != nil {
-		set[store.MeterColID] = true
-		r.ID = *in.ID
-	}
-	if in.Likes != nil {
-		set[store.MeterColLikes] = true
-		r.Likes = *in.Likes
-	}
-	if in.Views != nil {
-		set[store.MeterColViews] = true
-		r.Views = *in.Views
-	}
-	if in.Score != nil {
-		set[store.MeterColScore] = true
-		r.Score = *in.Score
-	}
-	if in.Label != nil {
-		set[store.MeterColLabel] = true
-		r.Label = *in.Label
-	}
-	if in.Mtime != nil {
-		set[store.MeterColMtime] = true
-		r.Mtime = *in.Mtime
-	}
+	gql.Take(&r.ID, in.ID, set, store.MeterColID)
+	gql.Take(&r.Likes, in.Likes, set, store.MeterColLikes)
+	gql.Take(&r.Views, in.Views, set, store.MeterColViews)
+	gql.Take(&r.Score, in.Score, set, store.MeterColScore)
+	gql.Take(&r.Label, in.Label, set, store.MeterColLabel)
+	gql.Take(&r.Mtime, in.Mtime, set, store.MeterColMtime)
 	return r, set
 }
 
@@ -495,10 +346,8 @@ func (q queryResolver) Meter(ctx context.Context, kID string) (*Meter, error) {
 }
 
 // Meters selects meter rows under the read rule of MeterPolicy.
-func (q queryResolver) Meters(ctx context.Context, where []*MeterCond, first *int, after *string, desc *bool, sort *MeterColumn) (*MeterConnection, error) {
-	query := gql.Query(where, func(c *MeterCond) (string, *string, []string) {
-		return string(c.Column), (*string)(c.Op), c.Values
-	}, first, after, desc, (*string)(sort))
+func (q queryResolver) Meters(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*MeterConnection, error) {
+	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.MeterPolicy.Query(v, &query); err != nil {
 		return nil, err
@@ -585,58 +434,22 @@ func (o *Meter) WriteGQLField(w io.Writer, name string) {
 
 // MeterChanged delivers the writes to "meter"; it ends with the subscription's context.
 func (s subscriptionResolver) MeterChanged(ctx context.Context, kID *string) (<-chan *MeterEvent, error) {
-	if s.bus == nil {
-		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
-	}
 	v := auth.ViewerOf(ctx)
-	msgs, cancel := s.bus.Subscribe(ctx, "meter")
-	out := make(chan *MeterEvent, 1)
-	go func() {
-		defer close(out)
-		defer cancel()
-		for m := range msgs {
-			var ev pubsub.Event
-			var r store.Meter
-			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
-				continue
-			}
-			if kID != nil && r.ID != *kID {
-				continue
-			}
-			if ev.Op != "del" {
-				if keep, err := s.st.Meter.Read(ctx, &r); err != nil || !keep {
-					continue
-				}
-			}
-			select {
-			case out <- &MeterEvent{Op: ev.Op, Meter: meterOut(v, &r)}:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	return gql.Changes(ctx, s.bus, "meter", func(r *store.Meter) bool {
+		return (kID == nil || r.ID == *kID)
+	}, s.st.Meter.Read, func(op string, r *store.Meter) *MeterEvent {
+		return &MeterEvent{Op: op, Meter: meterOut(v, r)}
+	})
 }
 
 // noteOut is r as the caller may see it: a hidden column is null.
 func noteOut(v auth.Viewer, r *store.Note) *Note {
 	show := rest.NotePolicy.Show(v, "", nil, nil)
-	out := &Note{}
-	if show[store.NoteColID] {
-		x := int64(r.ID)
-		out.ID = &x
-	}
-	if show[store.NoteColBody] {
-		x := r.Body
-		out.Body = &x
-	}
-	if show[store.NoteColCreatedAt] {
-		x := r.CreatedAt
-		out.CreatedAt = &x
-	}
-	if show[store.NoteColUpdatedAt] {
-		x := r.UpdatedAt
-		out.UpdatedAt = &x
+	out := &Note{
+		ID:        gql.Show(show[store.NoteColID], int64(r.ID)),
+		Body:      gql.Show(show[store.NoteColBody], r.Body),
+		CreatedAt: gql.Show(show[store.NoteColCreatedAt], r.CreatedAt),
+		UpdatedAt: gql.Show(show[store.NoteColUpdatedAt], r.UpdatedAt),
 	}
 	return out
 }
@@ -645,25 +458,12 @@ func noteOut(v auth.Viewer, r *store.Note) *Note {
 func noteIn(in *NoteInput) (store.Note, []bool, error) {
 	var r store.Note
 	set := make([]bool, 4)
-	if in.ID != nil {
-		if int64(int(*in.ID)) != *in.ID {
-			return r, nil, db.Invalid("note", "id", "%d is out of range for int", *in.ID)
-		}
-		set[store.NoteColID] = true
-		r.ID = int(*in.ID)
+	if err := gql.TakeInt(&r.ID, in.ID, set, store.NoteColID, "note", "id"); err != nil {
+		return r, nil, err
 	}
-	if in.Body != nil {
-		set[store.NoteColBody] = true
-		r.Body = *in.Body
-	}
-	if in.CreatedAt != nil {
-		set[store.NoteColCreatedAt] = true
-		r.CreatedAt = *in.CreatedAt
-	}
-	if in.UpdatedAt != nil {
-		set[store.NoteColUpdatedAt] = true
-		r.UpdatedAt = *in.UpdatedAt
-	}
+	gql.Take(&r.Body, in.Body, set, store.NoteColBody)
+	gql.Take(&r.CreatedAt, in.CreatedAt, set, store.NoteColCreatedAt)
+	gql.Take(&r.UpdatedAt, in.UpdatedAt, set, store.NoteColUpdatedAt)
 	return r, set, nil
 }
 
@@ -677,10 +477,8 @@ func (q queryResolver) Note(ctx context.Context, kID int64) (*Note, error) {
 }
 
 // Notes selects note rows under the read rule of NotePolicy.
-func (q queryResolver) Notes(ctx context.Context, where []*NoteCond, first *int, after *string, desc *bool, sort *NoteColumn) (*NoteConnection, error) {
-	query := gql.Query(where, func(c *NoteCond) (string, *string, []string) {
-		return string(c.Column), (*string)(c.Op), c.Values
-	}, first, after, desc, (*string)(sort))
+func (q queryResolver) Notes(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*NoteConnection, error) {
+	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.NotePolicy.Query(v, &query); err != nil {
 		return nil, err
@@ -746,108 +544,39 @@ func (m mutationResolver) DelNote(ctx context.Context, kID int64) (bool, error) 
 
 // NoteChanged delivers the writes to "note"; it ends with the subscription's context.
 func (s subscriptionResolver) NoteChanged(ctx context.Context, kID *int64) (<-chan *NoteEvent, error) {
-	if s.bus == nil {
-		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
-	}
 	v := auth.ViewerOf(ctx)
-	msgs, cancel := s.bus.Subscribe(ctx, "note")
-	out := make(chan *NoteEvent, 1)
-	go func() {
-		defer close(out)
-		defer cancel()
-		for m := range msgs {
-			var ev pubsub.Event
-			var r store.Note
-			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
-				continue
-			}
-			if kID != nil && r.ID != int(*kID) {
-				continue
-			}
-			if ev.Op != "del" {
-				if keep, err := s.st.Note.Read(ctx, &r); err != nil || !keep {
-					continue
-				}
-			}
-			select {
-			case out <- &NoteEvent{Op: ev.Op, Note: noteOut(v, &r)}:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	return gql.Changes(ctx, s.bus, "note", func(r *store.Note) bool {
+		return (kID == nil || r.ID == int(*kID))
+	}, s.st.Note.Read, func(op string, r *store.Note) *NoteEvent {
+		return &NoteEvent{Op: op, Note: noteOut(v, r)}
+	})
 }
 
 // photoOut is r as the caller may see it: a hidden column is null.
 func photoOut(v auth.Viewer, r *store.Photo) *Photo {
 	show := rest.PhotoPolicy.Show(v, rest.PhotoPolicy.Owner(r), nil, nil)
-	out := &Photo{}
-	if show[store.PhotoColAlbumID] {
-		x := r.AlbumID
-		out.AlbumID = &x
-	}
-	if show[store.PhotoColID] {
-		x := r.ID
-		out.ID = &x
-	}
-	if show[store.PhotoColName] {
-		x := r.Name
-		out.Name = &x
-	}
-	if show[store.PhotoColOwnerID] {
-		x := r.OwnerID
-		out.OwnerID = &x
-	}
-	if show[store.PhotoColKind] {
-		x := r.Kind
-		out.Kind = &x
-	}
-	if show[store.PhotoColWidth] {
-		x := int64(r.Width)
-		out.Width = &x
-	}
-	if show[store.PhotoColHeight] {
-		x := int64(r.Height)
-		out.Height = &x
-	}
-	if show[store.PhotoColRating] {
-		x := r.Rating
-		out.Rating = &x
-	}
-	if show[store.PhotoColHidden] {
-		x := r.Hidden
-		out.Hidden = &x
+	out := &Photo{
+		AlbumID:    gql.Show(show[store.PhotoColAlbumID], r.AlbumID),
+		ID:         gql.Show(show[store.PhotoColID], r.ID),
+		Name:       gql.Show(show[store.PhotoColName], r.Name),
+		OwnerID:    gql.Show(show[store.PhotoColOwnerID], r.OwnerID),
+		Kind:       gql.Show(show[store.PhotoColKind], r.Kind),
+		Width:      gql.Show(show[store.PhotoColWidth], int64(r.Width)),
+		Height:     gql.Show(show[store.PhotoColHeight], int64(r.Height)),
+		Rating:     gql.Show(show[store.PhotoColRating], r.Rating),
+		Hidden:     gql.Show(show[store.PhotoColHidden], r.Hidden),
+		Thumb:      gql.ShowBytes(show[store.PhotoColThumb], r.Thumb),
+		Caption:    gql.ShowNullable(show[store.PhotoColCaption], r.Caption),
+		Size:       gql.ShowNullable(show[store.PhotoColSize], r.Size),
+		Taken:      gql.ShowNullable(show[store.PhotoColTaken], r.Taken),
+		Moderation: gql.Show(show[store.PhotoColModeration], r.Moderation),
+		Mtime:      gql.Show(show[store.PhotoColMtime], r.Mtime),
 	}
 	if show[store.PhotoColTags] && r.Tags != nil {
 		out.Tags = r.Tags
 	}
 	if show[store.PhotoColExif] && r.Exif != nil {
 		out.Exif = r.Exif
-	}
-	if show[store.PhotoColThumb] && len(r.Thumb) > 0 {
-		s := base64.StdEncoding.EncodeToString(r.Thumb)
-		out.Thumb = &s
-	}
-	if show[store.PhotoColCaption] && r.Caption != nil {
-		x := *r.Caption
-		out.Caption = &x
-	}
-	if show[store.PhotoColSize] && r.Size != nil {
-		x := *r.Size
-		out.Size = &x
-	}
-	if show[store.PhotoColTaken] && r.Taken != nil {
-		x := *r.Taken
-		out.Taken = &x
-	}
-	if show[store.PhotoColModeration] {
-		x := r.Moderation
-		out.Moderation = &x
-	}
-	if show[store.PhotoColMtime] {
-		x := r.Mtime
-		out.Mtime = &x
 	}
 	return out
 }
@@ -856,48 +585,19 @@ func photoOut(v auth.Viewer, r *store.Photo) *Photo {
 func photoIn(in *PhotoInput) (store.Photo, []bool, error) {
 	var r store.Photo
 	set := make([]bool, 18)
-	if in.AlbumID != nil {
-		set[store.PhotoColAlbumID] = true
-		r.AlbumID = *in.AlbumID
+	gql.Take(&r.AlbumID, in.AlbumID, set, store.PhotoColAlbumID)
+	gql.Take(&r.ID, in.ID, set, store.PhotoColID)
+	gql.Take(&r.Name, in.Name, set, store.PhotoColName)
+	gql.Take(&r.OwnerID, in.OwnerID, set, store.PhotoColOwnerID)
+	gql.Take(&r.Kind, in.Kind, set, store.PhotoColKind)
+	if err := gql.TakeInt(&r.Width, in.Width, set, store.PhotoColWidth, "photo", "width"); err != nil {
+		return r, nil, err
 	}
-	if in.ID != nil {
-		set[store.PhotoColID] = true
-		r.ID = *in.ID
+	if err := gql.TakeInt(&r.Height, in.Height, set, store.PhotoColHeight, "photo", "height"); err != nil {
+		return r, nil, err
 	}
-	if in.Name != nil {
-		set[store.PhotoColName] = true
-		r.Name = *in.Name
-	}
-	if in.OwnerID != nil {
-		set[store.PhotoColOwnerID] = true
-		r.OwnerID = *in.OwnerID
-	}
-	if in.Kind != nil {
-		set[store.PhotoColKind] = true
-		r.Kind = *in.Kind
-	}
-	if in.Width != nil {
-		if int64(int(*in.Width)) != *in.Width {
-			return r, nil, db.Invalid("photo", "width", "%d is out of range for int", *in.Width)
-		}
-		set[store.PhotoColWidth] = true
-		r.Width = int(*in.Width)
-	}
-	if in.Height != nil {
-		if int64(int(*in.Height)) != *in.Height {
-			return r, nil, db.Invalid("photo", "height", "%d is out of range for int", *in.Height)
-		}
-		set[store.PhotoColHeight] = true
-		r.Height = int(*in.Height)
-	}
-	if in.Rating != nil {
-		set[store.PhotoColRating] = true
-		r.Rating = *in.Rating
-	}
-	if in.Hidden != nil {
-		set[store.PhotoColHidden] = true
-		r.Hidden = *in.Hidden
-	}
+	gql.Take(&r.Rating, in.Rating, set, store.PhotoColRating)
+	gql.Take(&r.Hidden, in.Hidden, set, store.PhotoColHidden)
 	if in.Tags != nil {
 		set[store.PhotoColTags] = true
 		b, _ := json.Marshal(in.Tags)
@@ -912,37 +612,14 @@ func photoIn(in *PhotoInput) (store.Photo, []bool, error) {
 			return r, nil, err
 		}
 	}
-	if in.Thumb != nil {
-		b, err := base64.StdEncoding.DecodeString(*in.Thumb)
-		if err != nil {
-			return r, nil, db.Invalid("photo", "thumb", "not base64 bytes")
-		}
-		set[store.PhotoColThumb] = true
-		r.Thumb = b
+	if err := gql.TakeBytes(&r.Thumb, in.Thumb, set, store.PhotoColThumb, "photo", "thumb"); err != nil {
+		return r, nil, err
 	}
-	if in.Caption != nil {
-		set[store.PhotoColCaption] = true
-		x := *in.Caption
-		r.Caption = &x
-	}
-	if in.Size != nil {
-		set[store.PhotoColSize] = true
-		x := *in.Size
-		r.Size = &x
-	}
-	if in.Taken != nil {
-		set[store.PhotoColTaken] = true
-		x := *in.Taken
-		r.Taken = &x
-	}
-	if in.Moderation != nil {
-		set[store.PhotoColModeration] = true
-		r.Moderation = *in.Moderation
-	}
-	if in.Mtime != nil {
-		set[store.PhotoColMtime] = true
-		r.Mtime = *in.Mtime
-	}
+	gql.TakeNullable(&r.Caption, in.Caption, set, store.PhotoColCaption)
+	gql.TakeNullable(&r.Size, in.Size, set, store.PhotoColSize)
+	gql.TakeNullable(&r.Taken, in.Taken, set, store.PhotoColTaken)
+	gql.Take(&r.Moderation, in.Moderation, set, store.PhotoColModeration)
+	gql.Take(&r.Mtime, in.Mtime, set, store.PhotoColMtime)
 	return r, set, nil
 }
 
@@ -956,10 +633,8 @@ func (q queryResolver) Photo(ctx context.Context, kAlbumID string, kID string) (
 }
 
 // Photos selects photo rows under the read rule of PhotoPolicy.
-func (q queryResolver) Photos(ctx context.Context, where []*PhotoCond, first *int, after *string, desc *bool, sort *PhotoColumn) (*PhotoConnection, error) {
-	query := gql.Query(where, func(c *PhotoCond) (string, *string, []string) {
-		return string(c.Column), (*string)(c.Op), c.Values
-	}, first, after, desc, (*string)(sort))
+func (q queryResolver) Photos(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*PhotoConnection, error) {
+	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.PhotoPolicy.Query(v, &query); err != nil {
 		return nil, err
@@ -1062,69 +737,24 @@ func (o *Photo) WriteGQLField(w io.Writer, name string) {
 
 // PhotoChanged delivers the writes to "photo"; it ends with the subscription's context.
 func (s subscriptionResolver) PhotoChanged(ctx context.Context, kAlbumID *string, kID *string) (<-chan *PhotoEvent, error) {
-	if s.bus == nil {
-		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
-	}
 	v := auth.ViewerOf(ctx)
-	msgs, cancel := s.bus.Subscribe(ctx, "photo")
-	out := make(chan *PhotoEvent, 1)
-	go func() {
-		defer close(out)
-		defer cancel()
-		for m := range msgs {
-			var ev pubsub.Event
-			var r store.Photo
-			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
-				continue
-			}
-			if kAlbumID != nil && r.AlbumID != *kAlbumID {
-				continue
-			}
-			if kID != nil && r.ID != *kID {
-				continue
-			}
-			if ev.Op != "del" {
-				if keep, err := s.st.Photo.Read(ctx, &r); err != nil || !keep {
-					continue
-				}
-			}
-			select {
-			case out <- &PhotoEvent{Op: ev.Op, Photo: photoOut(v, &r)}:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	return gql.Changes(ctx, s.bus, "photo", func(r *store.Photo) bool {
+		return (kAlbumID == nil || r.AlbumID == *kAlbumID) && (kID == nil || r.ID == *kID)
+	}, s.st.Photo.Read, func(op string, r *store.Photo) *PhotoEvent {
+		return &PhotoEvent{Op: op, Photo: photoOut(v, r)}
+	})
 }
 
 // postOut is r as the caller may see it: a hidden column is null.
 func postOut(v auth.Viewer, r *store.Post) *Post {
 	show := rest.PostPolicy.Show(v, rest.PostPolicy.Owner(r), nil, nil)
-	out := &Post{}
-	if show[store.PostColID] {
-		x := r.ID
-		out.ID = &x
-	}
-	if show[store.PostColOwnerID] {
-		x := r.OwnerID
-		out.OwnerID = &x
-	}
-	if show[store.PostColTitle] {
-		x := r.Title
-		out.Title = &x
-	}
-	if show[store.PostColBody] {
-		x := r.Body
-		out.Body = &x
-	}
-	if show[store.PostColWords] {
-		x := r.Words
-		out.Words = &x
-	}
-	if show[store.PostColMtime] {
-		x := r.Mtime
-		out.Mtime = &x
+	out := &Post{
+		ID:      gql.Show(show[store.PostColID], r.ID),
+		OwnerID: gql.Show(show[store.PostColOwnerID], r.OwnerID),
+		Title:   gql.Show(show[store.PostColTitle], r.Title),
+		Body:    gql.Show(show[store.PostColBody], r.Body),
+		Words:   gql.Show(show[store.PostColWords], r.Words),
+		Mtime:   gql.Show(show[store.PostColMtime], r.Mtime),
 	}
 	return out
 }
@@ -1133,30 +763,12 @@ func postOut(v auth.Viewer, r *store.Post) *Post {
 func postIn(in *PostInput) (store.Post, []bool) {
 	var r store.Post
 	set := make([]bool, 6)
-	if in.ID != nil {
-		set[store.PostColID] = true
-		r.ID = *in.ID
-	}
-	if in.OwnerID != nil {
-		set[store.PostColOwnerID] = true
-		r.OwnerID = *in.OwnerID
-	}
-	if in.Title != nil {
-		set[store.PostColTitle] = true
-		r.Title = *in.Title
-	}
-	if in.Body != nil {
-		set[store.PostColBody] = true
-		r.Body = *in.Body
-	}
-	if in.Words != nil {
-		set[store.PostColWords] = true
-		r.Words = *in.Words
-	}
-	if in.Mtime != nil {
-		set[store.PostColMtime] = true
-		r.Mtime = *in.Mtime
-	}
+	gql.Take(&r.ID, in.ID, set, store.PostColID)
+	gql.Take(&r.OwnerID, in.OwnerID, set, store.PostColOwnerID)
+	gql.Take(&r.Title, in.Title, set, store.PostColTitle)
+	gql.Take(&r.Body, in.Body, set, store.PostColBody)
+	gql.Take(&r.Words, in.Words, set, store.PostColWords)
+	gql.Take(&r.Mtime, in.Mtime, set, store.PostColMtime)
 	return r, set
 }
 
@@ -1170,10 +782,8 @@ func (q queryResolver) Post(ctx context.Context, kID string) (*Post, error) {
 }
 
 // Posts selects post rows under the read rule of PostPolicy.
-func (q queryResolver) Posts(ctx context.Context, where []*PostCond, first *int, after *string, desc *bool, sort *PostColumn) (*PostConnection, error) {
-	query := gql.Query(where, func(c *PostCond) (string, *string, []string) {
-		return string(c.Column), (*string)(c.Op), c.Values
-	}, first, after, desc, (*string)(sort))
+func (q queryResolver) Posts(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*PostConnection, error) {
+	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.PostPolicy.Query(v, &query); err != nil {
 		return nil, err
@@ -1248,62 +858,23 @@ func (o *Post) WriteGQLField(w io.Writer, name string) {
 
 // PostChanged delivers the writes to "post"; it ends with the subscription's context.
 func (s subscriptionResolver) PostChanged(ctx context.Context, kID *string) (<-chan *PostEvent, error) {
-	if s.bus == nil {
-		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
-	}
 	v := auth.ViewerOf(ctx)
-	msgs, cancel := s.bus.Subscribe(ctx, "post")
-	out := make(chan *PostEvent, 1)
-	go func() {
-		defer close(out)
-		defer cancel()
-		for m := range msgs {
-			var ev pubsub.Event
-			var r store.Post
-			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
-				continue
-			}
-			if kID != nil && r.ID != *kID {
-				continue
-			}
-			if ev.Op != "del" {
-				if keep, err := s.st.Post.Read(ctx, &r); err != nil || !keep {
-					continue
-				}
-			}
-			select {
-			case out <- &PostEvent{Op: ev.Op, Post: postOut(v, &r)}:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	return gql.Changes(ctx, s.bus, "post", func(r *store.Post) bool {
+		return (kID == nil || r.ID == *kID)
+	}, s.st.Post.Read, func(op string, r *store.Post) *PostEvent {
+		return &PostEvent{Op: op, Post: postOut(v, r)}
+	})
 }
 
 // scoreOut is r as the caller may see it: a hidden column is null.
 func scoreOut(v auth.Viewer, r *store.Score) *Score {
 	show := rest.ScorePolicy.Show(v, rest.ScorePolicy.Owner(r), nil, nil)
-	out := &Score{}
-	if show[store.ScoreColID] {
-		x := r.ID
-		out.ID = &x
-	}
-	if show[store.ScoreColOwnerID] {
-		x := r.OwnerID
-		out.OwnerID = &x
-	}
-	if show[store.ScoreColTitle] {
-		x := r.Title
-		out.Title = &x
-	}
-	if show[store.ScoreColNote] {
-		x := r.Note
-		out.Note = &x
-	}
-	if show[store.ScoreColPoints] {
-		x := r.Points
-		out.Points = &x
+	out := &Score{
+		ID:      gql.Show(show[store.ScoreColID], r.ID),
+		OwnerID: gql.Show(show[store.ScoreColOwnerID], r.OwnerID),
+		Title:   gql.Show(show[store.ScoreColTitle], r.Title),
+		Note:    gql.Show(show[store.ScoreColNote], r.Note),
+		Points:  gql.Show(show[store.ScoreColPoints], r.Points),
 	}
 	return out
 }
@@ -1312,26 +883,11 @@ func scoreOut(v auth.Viewer, r *store.Score) *Score {
 func scoreIn(in *ScoreInput) (store.Score, []bool) {
 	var r store.Score
 	set := make([]bool, 5)
-	if in.ID != nil {
-		set[store.ScoreColID] = true
-		r.ID = *in.ID
-	}
-	if in.OwnerID != nil {
-		set[store.ScoreColOwnerID] = true
-		r.OwnerID = *in.OwnerID
-	}
-	if in.Title != nil {
-		set[store.ScoreColTitle] = true
-		r.Title = *in.Title
-	}
-	if in.Note != nil {
-		set[store.ScoreColNote] = true
-		r.Note = *in.Note
-	}
-	if in.Points != nil {
-		set[store.ScoreColPoints] = true
-		r.Points = *in.Points
-	}
+	gql.Take(&r.ID, in.ID, set, store.ScoreColID)
+	gql.Take(&r.OwnerID, in.OwnerID, set, store.ScoreColOwnerID)
+	gql.Take(&r.Title, in.Title, set, store.ScoreColTitle)
+	gql.Take(&r.Note, in.Note, set, store.ScoreColNote)
+	gql.Take(&r.Points, in.Points, set, store.ScoreColPoints)
 	return r, set
 }
 
@@ -1345,10 +901,8 @@ func (q queryResolver) Score(ctx context.Context, kID string) (*Score, error) {
 }
 
 // Scores selects score rows under the read rule of ScorePolicy.
-func (q queryResolver) Scores(ctx context.Context, where []*ScoreCond, first *int, after *string, desc *bool, sort *ScoreColumn) (*ScoreConnection, error) {
-	query := gql.Query(where, func(c *ScoreCond) (string, *string, []string) {
-		return string(c.Column), (*string)(c.Op), c.Values
-	}, first, after, desc, (*string)(sort))
+func (q queryResolver) Scores(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*ScoreConnection, error) {
+	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.ScorePolicy.Query(v, &query); err != nil {
 		return nil, err
@@ -1435,58 +989,22 @@ func (o *Score) WriteGQLField(w io.Writer, name string) {
 
 // ScoreChanged delivers the writes to "score"; it ends with the subscription's context.
 func (s subscriptionResolver) ScoreChanged(ctx context.Context, kID *string) (<-chan *ScoreEvent, error) {
-	if s.bus == nil {
-		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
-	}
 	v := auth.ViewerOf(ctx)
-	msgs, cancel := s.bus.Subscribe(ctx, "score")
-	out := make(chan *ScoreEvent, 1)
-	go func() {
-		defer close(out)
-		defer cancel()
-		for m := range msgs {
-			var ev pubsub.Event
-			var r store.Score
-			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
-				continue
-			}
-			if kID != nil && r.ID != *kID {
-				continue
-			}
-			if ev.Op != "del" {
-				if keep, err := s.st.Score.Read(ctx, &r); err != nil || !keep {
-					continue
-				}
-			}
-			select {
-			case out <- &ScoreEvent{Op: ev.Op, Score: scoreOut(v, &r)}:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	return gql.Changes(ctx, s.bus, "score", func(r *store.Score) bool {
+		return (kID == nil || r.ID == *kID)
+	}, s.st.Score.Read, func(op string, r *store.Score) *ScoreEvent {
+		return &ScoreEvent{Op: op, Score: scoreOut(v, r)}
+	})
 }
 
 // statOut is r as the caller may see it: a hidden column is null.
 func statOut(v auth.Viewer, r *store.Stat) *Stat {
 	show := rest.StatPolicy.Show(v, rest.StatPolicy.Owner(r), nil, nil)
-	out := &Stat{}
-	if show[store.StatColOwnerID] {
-		x := r.OwnerID
-		out.OwnerID = &x
-	}
-	if show[store.StatColName] {
-		x := r.Name
-		out.Name = &x
-	}
-	if show[store.StatColNote] {
-		x := r.Note
-		out.Note = &x
-	}
-	if show[store.StatColValue] {
-		x := r.Value
-		out.Value = &x
+	out := &Stat{
+		OwnerID: gql.Show(show[store.StatColOwnerID], r.OwnerID),
+		Name:    gql.Show(show[store.StatColName], r.Name),
+		Note:    gql.Show(show[store.StatColNote], r.Note),
+		Value:   gql.Show(show[store.StatColValue], r.Value),
 	}
 	return out
 }
@@ -1495,22 +1013,10 @@ func statOut(v auth.Viewer, r *store.Stat) *Stat {
 func statIn(in *StatInput) (store.Stat, []bool) {
 	var r store.Stat
 	set := make([]bool, 4)
-	if in.OwnerID != nil {
-		set[store.StatColOwnerID] = true
-		r.OwnerID = *in.OwnerID
-	}
-	if in.Name != nil {
-		set[store.StatColName] = true
-		r.Name = *in.Name
-	}
-	if in.Note != nil {
-		set[store.StatColNote] = true
-		r.Note = *in.Note
-	}
-	if in.Value != nil {
-		set[store.StatColValue] = true
-		r.Value = *in.Value
-	}
+	gql.Take(&r.OwnerID, in.OwnerID, set, store.StatColOwnerID)
+	gql.Take(&r.Name, in.Name, set, store.StatColName)
+	gql.Take(&r.Note, in.Note, set, store.StatColNote)
+	gql.Take(&r.Value, in.Value, set, store.StatColValue)
 	return r, set
 }
 
@@ -1524,10 +1030,8 @@ func (q queryResolver) Stat(ctx context.Context, kOwnerID string, kName string) 
 }
 
 // Stats selects stat rows under the read rule of StatPolicy.
-func (q queryResolver) Stats(ctx context.Context, where []*StatCond, first *int, after *string, desc *bool, sort *StatColumn) (*StatConnection, error) {
-	query := gql.Query(where, func(c *StatCond) (string, *string, []string) {
-		return string(c.Column), (*string)(c.Op), c.Values
-	}, first, after, desc, (*string)(sort))
+func (q queryResolver) Stats(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*StatConnection, error) {
+	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.StatPolicy.Query(v, &query); err != nil {
 		return nil, err
@@ -1618,69 +1122,24 @@ func (o *Stat) WriteGQLField(w io.Writer, name string) {
 
 // StatChanged delivers the writes to "stat"; it ends with the subscription's context.
 func (s subscriptionResolver) StatChanged(ctx context.Context, kOwnerID *string, kName *string) (<-chan *StatEvent, error) {
-	if s.bus == nil {
-		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
-	}
 	v := auth.ViewerOf(ctx)
-	msgs, cancel := s.bus.Subscribe(ctx, "stat")
-	out := make(chan *StatEvent, 1)
-	go func() {
-		defer close(out)
-		defer cancel()
-		for m := range msgs {
-			var ev pubsub.Event
-			var r store.Stat
-			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
-				continue
-			}
-			if kOwnerID != nil && r.OwnerID != *kOwnerID {
-				continue
-			}
-			if kName != nil && r.Name != *kName {
-				continue
-			}
-			if ev.Op != "del" {
-				if keep, err := s.st.Stat.Read(ctx, &r); err != nil || !keep {
-					continue
-				}
-			}
-			select {
-			case out <- &StatEvent{Op: ev.Op, Stat: statOut(v, &r)}:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	return gql.Changes(ctx, s.bus, "stat", func(r *store.Stat) bool {
+		return (kOwnerID == nil || r.OwnerID == *kOwnerID) && (kName == nil || r.Name == *kName)
+	}, s.st.Stat.Read, func(op string, r *store.Stat) *StatEvent {
+		return &StatEvent{Op: op, Stat: statOut(v, r)}
+	})
 }
 
 // todoOut is r as the caller may see it: a hidden column is null.
 func todoOut(v auth.Viewer, r *store.Todo) *Todo {
 	show := rest.TodoPolicy.Show(v, "", nil, nil)
-	out := &Todo{}
-	if show[store.TodoColID] {
-		x := r.ID
-		out.ID = &x
-	}
-	if show[store.TodoColName] {
-		x := r.Name
-		out.Name = &x
-	}
-	if show[store.TodoColDescr] {
-		x := r.Descr
-		out.Descr = &x
-	}
-	if show[store.TodoColDue] && r.Due != nil {
-		x := *r.Due
-		out.Due = &x
-	}
-	if show[store.TodoColDone] {
-		x := r.Done
-		out.Done = &x
-	}
-	if show[store.TodoColMtime] {
-		x := r.Mtime
-		out.Mtime = &x
+	out := &Todo{
+		ID:    gql.Show(show[store.TodoColID], r.ID),
+		Name:  gql.Show(show[store.TodoColName], r.Name),
+		Descr: gql.Show(show[store.TodoColDescr], r.Descr),
+		Due:   gql.ShowNullable(show[store.TodoColDue], r.Due),
+		Done:  gql.Show(show[store.TodoColDone], r.Done),
+		Mtime: gql.Show(show[store.TodoColMtime], r.Mtime),
 	}
 	return out
 }
@@ -1689,31 +1148,12 @@ func todoOut(v auth.Viewer, r *store.Todo) *Todo {
 func todoIn(in *TodoInput) (store.Todo, []bool) {
 	var r store.Todo
 	set := make([]bool, 6)
-	if in.ID != nil {
-		set[store.TodoColID] = true
-		r.ID = *in.ID
-	}
-	if in.Name != nil {
-		set[store.TodoColName] = true
-		r.Name = *in.Name
-	}
-	if in.Descr != nil {
-		set[store.TodoColDescr] = true
-		r.Descr = *in.Descr
-	}
-	if in.Due != nil {
-		set[store.TodoColDue] = true
-		x := *in.Due
-		r.Due = &x
-	}
-	if in.Done != nil {
-		set[store.TodoColDone] = true
-		r.Done = *in.Done
-	}
-	if in.Mtime != nil {
-		set[store.TodoColMtime] = true
-		r.Mtime = *in.Mtime
-	}
+	gql.Take(&r.ID, in.ID, set, store.TodoColID)
+	gql.Take(&r.Name, in.Name, set, store.TodoColName)
+	gql.Take(&r.Descr, in.Descr, set, store.TodoColDescr)
+	gql.TakeNullable(&r.Due, in.Due, set, store.TodoColDue)
+	gql.Take(&r.Done, in.Done, set, store.TodoColDone)
+	gql.Take(&r.Mtime, in.Mtime, set, store.TodoColMtime)
 	return r, set
 }
 
@@ -1727,10 +1167,8 @@ func (q queryResolver) Todo(ctx context.Context, kID string) (*Todo, error) {
 }
 
 // Todos selects todo rows under the read rule of TodoPolicy.
-func (q queryResolver) Todos(ctx context.Context, where []*TodoCond, first *int, after *string, desc *bool, sort *TodoColumn) (*TodoConnection, error) {
-	query := gql.Query(where, func(c *TodoCond) (string, *string, []string) {
-		return string(c.Column), (*string)(c.Op), c.Values
-	}, first, after, desc, (*string)(sort))
+func (q queryResolver) Todos(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*TodoConnection, error) {
+	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.TodoPolicy.Query(v, &query); err != nil {
 		return nil, err
@@ -1805,37 +1243,12 @@ func (o *Todo) WriteGQLField(w io.Writer, name string) {
 
 // TodoChanged delivers the writes to "todo"; it ends with the subscription's context.
 func (s subscriptionResolver) TodoChanged(ctx context.Context, kID *string) (<-chan *TodoEvent, error) {
-	if s.bus == nil {
-		return nil, db.Unsupportedf("subscriptions need a pub/sub bus")
-	}
 	v := auth.ViewerOf(ctx)
-	msgs, cancel := s.bus.Subscribe(ctx, "todo")
-	out := make(chan *TodoEvent, 1)
-	go func() {
-		defer close(out)
-		defer cancel()
-		for m := range msgs {
-			var ev pubsub.Event
-			var r store.Todo
-			if json.Unmarshal(m, &ev) != nil || json.Unmarshal(ev.Row, &r) != nil {
-				continue
-			}
-			if kID != nil && r.ID != *kID {
-				continue
-			}
-			if ev.Op != "del" {
-				if keep, err := s.st.Todo.Read(ctx, &r); err != nil || !keep {
-					continue
-				}
-			}
-			select {
-			case out <- &TodoEvent{Op: ev.Op, Todo: todoOut(v, &r)}:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	return gql.Changes(ctx, s.bus, "todo", func(r *store.Todo) bool {
+		return (kID == nil || r.ID == *kID)
+	}, s.st.Todo.Read, func(op string, r *store.Todo) *TodoEvent {
+		return &TodoEvent{Op: op, Todo: todoOut(v, r)}
+	})
 }
 
 // Schema is the executable schema with the gets by key that runtime/gql serves without

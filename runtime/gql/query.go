@@ -4,25 +4,23 @@ import "github.com/bkgen/bkgen/runtime/db"
 
 // Query builds the store query of a generated list field from its
 // arguments: the conditions (GraphQL's is_null is REST's null), the page
-// size, the cursor and the order. cond reads one generated condition type
-// (its column, operator and values); the resolvers of every table share
-// this instead of a copy each.
-func Query[C any](where []*C, cond func(*C) (col string, op *string, vals []string), first *int, after *string, desc *bool, sort *string) db.Query {
+// size, the cursor and the order. The resolvers of every table share this
+// instead of a copy each (their condition inputs are all bound to Cond).
+func Query(where []*Cond, first *int, after *string, desc *bool, sort *string) db.Query {
 	var q db.Query
 	for _, c := range where {
-		col, o, vals := cond(c)
 		op := db.OpEq
-		if o != nil {
-			op = db.Op(*o)
+		if c.Op != nil {
+			op = db.Op(*c.Op)
 		}
 		if op == "is_null" {
 			op = db.OpNull
 		}
-		values := make([]any, len(vals))
-		for i, v := range vals {
+		values := make([]any, len(c.Values))
+		for i, v := range c.Values {
 			values[i] = v
 		}
-		q.Where = append(q.Where, db.Cond{Col: col, Op: op, Values: values})
+		q.Where = append(q.Where, db.Cond{Col: c.Column, Op: op, Values: values})
 	}
 	if first != nil {
 		q.Count = *first
