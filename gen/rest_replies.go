@@ -38,6 +38,14 @@ func encodeFunc(f *jen.File, t *RestTable) {
 		for _, c := range t.Out {
 			fld := jen.Id("r").Dot(c.GoName)
 			shown := jen.Id("show").Index(jen.Qual(t.Pkg.Store, c.PosName))
+			if w := fieldWriter(c); w != "" {
+				v := fld.Clone()
+				if !c.Nillable {
+					v = wireConv(c, v)
+				}
+				g.Qual(restPkg, w).Call(jen.Id("e"), shown, jen.Lit(c.Name), v)
+				continue
+			}
 			start := jen.Id("e").Dot("FieldStart").Call(jen.Lit(c.Name))
 			switch {
 			case c.Nillable:
@@ -50,4 +58,37 @@ func encodeFunc(f *jen.File, t *RestTable) {
 		}
 		g.Id("e").Dot("ObjEnd").Call()
 	})
+}
+
+// fieldWriter is the runtime/rest field writer of column c in an encoder
+// (FieldStr, FieldNTime, …), or "" for the columns that keep an if block of
+// their own: JSON values, uuids (made text only when shown) and nullable
+// columns of another Go type than their wire type.
+func fieldWriter(c *Column) string {
+	if c.Type.JSON || c.Type.UUID {
+		return ""
+	}
+	name := map[Kind]string{KindString: "Str", KindInt: "Int", KindFloat: "Float", KindBool: "Bool", KindTime: "Time", KindBytes: "Bytes"}[c.Kind]
+	if !c.Nillable {
+		return "Field" + name
+	}
+	if c.Type.Ident != kinds[c.Kind].wire { // bytes too: their wire type is base64 text
+
+		return ""
+	}
+	return "FieldN" + name
+}
+
+// wireConv converts v, a value of column c's Go type, to its wire type
+// (int64, float64, string) where they differ.
+func wireConv(c *Column, v *jen.Statement) *jen.Statement {
+	switch {
+	case c.Kind == KindInt && c.Type.Ident != "int64":
+		return jen.Int64().Parens(v)
+	case c.Kind == KindFloat && c.Type.Ident != "float64":
+		return jen.Float64().Parens(v)
+	case c.Kind == KindString && c.Type.Ident != "string":
+		return jen.String().Parens(v)
+	}
+	return v
 }

@@ -516,7 +516,7 @@ func setsFunc(f *jen.File, t *Table) {
 					jen.Id("sets").Op("=").Append(jen.Id("sets"), jen.Qual(dbPkg, "Set").Values(jen.Id("Col").Op(":").Id(c.PosName))),
 				)
 			} else {
-				g.If(jen.Id("c").Dot(c.GoName).Dot("Set")).Block(blk...)
+				g.Id("sets").Op("=").Id("c").Dot(c.GoName).Dot("Into").Call(jen.Op("&").Id("r").Dot(c.GoName), jen.Id("sets"), jen.Id(c.PosName))
 			}
 		}
 		for _, c := range t.Columns {

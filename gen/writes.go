@@ -76,7 +76,7 @@ func writeFuncs(f *jen.File, t *RestTable) {
 		g.Var().Id("c").Qual(t.Pkg.Store, t.ChangesType)
 		for _, c := range changeable(t.Table) {
 			if !c.Secure {
-				g.If(jen.Id("set").Index(jen.Qual(t.Pkg.Store, c.PosName))).Block(jen.Id("c").Dot(c.GoName).Op("=").Qual(dbPkg, "Some").Call(jen.Id("r").Dot(c.GoName)))
+				g.Id("c").Dot(c.GoName).Op("=").Qual(dbPkg, "SomeIf").Call(jen.Id("set").Index(jen.Qual(t.Pkg.Store, c.PosName)), jen.Id("r").Dot(c.GoName))
 			}
 		}
 		if t.Owner == nil {

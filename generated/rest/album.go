@@ -27,26 +27,11 @@ func albumDecode(in *rest.Input, r *store.Album, set []bool) {
 // secure one; a null value is left out.
 func albumEncode(e *jx.Encoder, r *store.Album, show []bool) {
 	e.ObjStart()
-	if show[store.AlbumColID] {
-		e.FieldStart("id")
-		e.Str(r.ID)
-	}
-	if show[store.AlbumColOwnerID] {
-		e.FieldStart("owner_id")
-		e.Str(r.OwnerID)
-	}
-	if show[store.AlbumColTitle] {
-		e.FieldStart("title")
-		e.Str(r.Title)
-	}
-	if show[store.AlbumColPrivate] {
-		e.FieldStart("private")
-		e.Bool(r.Private)
-	}
-	if show[store.AlbumColMtime] {
-		e.FieldStart("mtime")
-		e.Int64(r.Mtime)
-	}
+	rest.FieldStr(e, show[store.AlbumColID], "id", r.ID)
+	rest.FieldStr(e, show[store.AlbumColOwnerID], "owner_id", r.OwnerID)
+	rest.FieldStr(e, show[store.AlbumColTitle], "title", r.Title)
+	rest.FieldBool(e, show[store.AlbumColPrivate], "private", r.Private)
+	rest.FieldInt(e, show[store.AlbumColMtime], "mtime", r.Mtime)
 	e.ObjEnd()
 }
 
@@ -92,15 +77,9 @@ func AlbumUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	}
 	AlbumPolicy.Guard(r, set, v, false)
 	var c store.AlbumChanges
-	if set[store.AlbumColOwnerID] {
-		c.OwnerID = db.Some(r.OwnerID)
-	}
-	if set[store.AlbumColTitle] {
-		c.Title = db.Some(r.Title)
-	}
-	if set[store.AlbumColPrivate] {
-		c.Private = db.Some(r.Private)
-	}
+	c.OwnerID = db.SomeIf(set[store.AlbumColOwnerID], r.OwnerID)
+	c.Title = db.SomeIf(set[store.AlbumColTitle], r.Title)
+	c.Private = db.SomeIf(set[store.AlbumColPrivate], r.Private)
 	mine := AlbumPolicy.Mine(v)
 	n, err := st.Album.Update(ctx, k, c, mine...)
 	if err != nil {

@@ -27,26 +27,11 @@ func bookmarkDecode(in *rest.Input, r *store.Bookmark, set []bool) {
 // secure one; a null value is left out.
 func bookmarkEncode(e *jx.Encoder, r *store.Bookmark, show []bool) {
 	e.ObjStart()
-	if show[store.BookmarkColID] {
-		e.FieldStart("id")
-		e.Str(r.ID)
-	}
-	if show[store.BookmarkColOwnerID] && r.OwnerID != nil {
-		e.FieldStart("owner_id")
-		e.Str(*r.OwnerID)
-	}
-	if show[store.BookmarkColURL] {
-		e.FieldStart("url")
-		e.Str(r.URL)
-	}
-	if show[store.BookmarkColNote] {
-		e.FieldStart("note")
-		e.Str(r.Note)
-	}
-	if show[store.BookmarkColHits] {
-		e.FieldStart("hits")
-		e.Int64(r.Hits)
-	}
+	rest.FieldStr(e, show[store.BookmarkColID], "id", r.ID)
+	rest.FieldNStr(e, show[store.BookmarkColOwnerID], "owner_id", r.OwnerID)
+	rest.FieldStr(e, show[store.BookmarkColURL], "url", r.URL)
+	rest.FieldStr(e, show[store.BookmarkColNote], "note", r.Note)
+	rest.FieldInt(e, show[store.BookmarkColHits], "hits", r.Hits)
 	e.ObjEnd()
 }
 
@@ -92,18 +77,10 @@ func BookmarkUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth
 	}
 	BookmarkPolicy.Guard(r, set, v, false)
 	var c store.BookmarkChanges
-	if set[store.BookmarkColOwnerID] {
-		c.OwnerID = db.Some(r.OwnerID)
-	}
-	if set[store.BookmarkColURL] {
-		c.URL = db.Some(r.URL)
-	}
-	if set[store.BookmarkColNote] {
-		c.Note = db.Some(r.Note)
-	}
-	if set[store.BookmarkColHits] {
-		c.Hits = db.Some(r.Hits)
-	}
+	c.OwnerID = db.SomeIf(set[store.BookmarkColOwnerID], r.OwnerID)
+	c.URL = db.SomeIf(set[store.BookmarkColURL], r.URL)
+	c.Note = db.SomeIf(set[store.BookmarkColNote], r.Note)
+	c.Hits = db.SomeIf(set[store.BookmarkColHits], r.Hits)
 	mine := BookmarkPolicy.Mine(v)
 	n, err := st.Bookmark.Update(ctx, k, c, mine...)
 	if err != nil {

@@ -27,30 +27,12 @@ func meterDecode(in *rest.Input, r *store.Meter, set []bool) {
 // secure one; a null value is left out.
 func meterEncode(e *jx.Encoder, r *store.Meter, show []bool) {
 	e.ObjStart()
-	if show[store.MeterColID] {
-		e.FieldStart("id")
-		e.Str(r.ID)
-	}
-	if show[store.MeterColLikes] {
-		e.FieldStart("likes")
-		e.Int64(r.Likes)
-	}
-	if show[store.MeterColViews] {
-		e.FieldStart("views")
-		e.Int64(r.Views)
-	}
-	if show[store.MeterColScore] {
-		e.FieldStart("score")
-		e.Float64(r.Score)
-	}
-	if show[store.MeterColLabel] {
-		e.FieldStart("label")
-		e.Str(r.Label)
-	}
-	if show[store.MeterColMtime] {
-		e.FieldStart("mtime")
-		e.Int64(r.Mtime)
-	}
+	rest.FieldStr(e, show[store.MeterColID], "id", r.ID)
+	rest.FieldInt(e, show[store.MeterColLikes], "likes", r.Likes)
+	rest.FieldInt(e, show[store.MeterColViews], "views", r.Views)
+	rest.FieldFloat(e, show[store.MeterColScore], "score", r.Score)
+	rest.FieldStr(e, show[store.MeterColLabel], "label", r.Label)
+	rest.FieldInt(e, show[store.MeterColMtime], "mtime", r.Mtime)
 	e.ObjEnd()
 }
 
@@ -83,18 +65,10 @@ func MeterPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 func MeterUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.MeterKey, r *store.Meter, set []bool) (int64, error) {
 	MeterPolicy.Guard(r, set, v, false)
 	var c store.MeterChanges
-	if set[store.MeterColLikes] {
-		c.Likes = db.Some(r.Likes)
-	}
-	if set[store.MeterColViews] {
-		c.Views = db.Some(r.Views)
-	}
-	if set[store.MeterColScore] {
-		c.Score = db.Some(r.Score)
-	}
-	if set[store.MeterColLabel] {
-		c.Label = db.Some(r.Label)
-	}
+	c.Likes = db.SomeIf(set[store.MeterColLikes], r.Likes)
+	c.Views = db.SomeIf(set[store.MeterColViews], r.Views)
+	c.Score = db.SomeIf(set[store.MeterColScore], r.Score)
+	c.Label = db.SomeIf(set[store.MeterColLabel], r.Label)
 	n, err := st.Meter.Update(ctx, k, c)
 	if err != nil {
 		return n, err

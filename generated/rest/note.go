@@ -26,22 +26,10 @@ func noteDecode(in *rest.Input, r *store.Note, set []bool) {
 // secure one; a null value is left out.
 func noteEncode(e *jx.Encoder, r *store.Note, show []bool) {
 	e.ObjStart()
-	if show[store.NoteColID] {
-		e.FieldStart("id")
-		e.Int64(int64(r.ID))
-	}
-	if show[store.NoteColBody] {
-		e.FieldStart("body")
-		e.Str(r.Body)
-	}
-	if show[store.NoteColCreatedAt] {
-		e.FieldStart("created_at")
-		rest.EncodeTime(e, r.CreatedAt)
-	}
-	if show[store.NoteColUpdatedAt] {
-		e.FieldStart("updated_at")
-		rest.EncodeTime(e, r.UpdatedAt)
-	}
+	rest.FieldInt(e, show[store.NoteColID], "id", int64(r.ID))
+	rest.FieldStr(e, show[store.NoteColBody], "body", r.Body)
+	rest.FieldTime(e, show[store.NoteColCreatedAt], "created_at", r.CreatedAt)
+	rest.FieldTime(e, show[store.NoteColUpdatedAt], "updated_at", r.UpdatedAt)
 	e.ObjEnd()
 }
 
@@ -80,12 +68,8 @@ func NotePut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 func NoteUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.NoteKey, r *store.Note, set []bool) (int64, error) {
 	NotePolicy.Guard(r, set, v, false)
 	var c store.NoteChanges
-	if set[store.NoteColBody] {
-		c.Body = db.Some(r.Body)
-	}
-	if set[store.NoteColUpdatedAt] {
-		c.UpdatedAt = db.Some(r.UpdatedAt)
-	}
+	c.Body = db.SomeIf(set[store.NoteColBody], r.Body)
+	c.UpdatedAt = db.SomeIf(set[store.NoteColUpdatedAt], r.UpdatedAt)
 	n, err := st.Note.Update(ctx, k, c)
 	if err != nil {
 		return n, err

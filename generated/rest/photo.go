@@ -39,42 +39,15 @@ func photoDecode(in *rest.Input, r *store.Photo, set []bool) {
 // secure one; a null value is left out.
 func photoEncode(e *jx.Encoder, r *store.Photo, show []bool) {
 	e.ObjStart()
-	if show[store.PhotoColAlbumID] {
-		e.FieldStart("album_id")
-		e.Str(r.AlbumID)
-	}
-	if show[store.PhotoColID] {
-		e.FieldStart("id")
-		e.Str(r.ID)
-	}
-	if show[store.PhotoColName] {
-		e.FieldStart("name")
-		e.Str(r.Name)
-	}
-	if show[store.PhotoColOwnerID] {
-		e.FieldStart("owner_id")
-		e.Str(r.OwnerID)
-	}
-	if show[store.PhotoColKind] {
-		e.FieldStart("kind")
-		e.Str(r.Kind)
-	}
-	if show[store.PhotoColWidth] {
-		e.FieldStart("width")
-		e.Int64(int64(r.Width))
-	}
-	if show[store.PhotoColHeight] {
-		e.FieldStart("height")
-		e.Int64(int64(r.Height))
-	}
-	if show[store.PhotoColRating] {
-		e.FieldStart("rating")
-		e.Float64(r.Rating)
-	}
-	if show[store.PhotoColHidden] {
-		e.FieldStart("hidden")
-		e.Bool(r.Hidden)
-	}
+	rest.FieldStr(e, show[store.PhotoColAlbumID], "album_id", r.AlbumID)
+	rest.FieldStr(e, show[store.PhotoColID], "id", r.ID)
+	rest.FieldStr(e, show[store.PhotoColName], "name", r.Name)
+	rest.FieldStr(e, show[store.PhotoColOwnerID], "owner_id", r.OwnerID)
+	rest.FieldStr(e, show[store.PhotoColKind], "kind", r.Kind)
+	rest.FieldInt(e, show[store.PhotoColWidth], "width", int64(r.Width))
+	rest.FieldInt(e, show[store.PhotoColHeight], "height", int64(r.Height))
+	rest.FieldFloat(e, show[store.PhotoColRating], "rating", r.Rating)
+	rest.FieldBool(e, show[store.PhotoColHidden], "hidden", r.Hidden)
 	if show[store.PhotoColTags] && r.Tags != nil {
 		e.FieldStart("tags")
 		rest.EncodeJSONValue(e, r.Tags)
@@ -83,30 +56,12 @@ func photoEncode(e *jx.Encoder, r *store.Photo, show []bool) {
 		e.FieldStart("exif")
 		rest.EncodeJSONValue(e, r.Exif)
 	}
-	if show[store.PhotoColThumb] && r.Thumb != nil {
-		e.FieldStart("thumb")
-		e.Base64(r.Thumb)
-	}
-	if show[store.PhotoColCaption] && r.Caption != nil {
-		e.FieldStart("caption")
-		e.Str(*r.Caption)
-	}
-	if show[store.PhotoColSize] && r.Size != nil {
-		e.FieldStart("size")
-		e.Int64(*r.Size)
-	}
-	if show[store.PhotoColTaken] && r.Taken != nil {
-		e.FieldStart("taken")
-		rest.EncodeTime(e, *r.Taken)
-	}
-	if show[store.PhotoColModeration] {
-		e.FieldStart("moderation")
-		e.Str(r.Moderation)
-	}
-	if show[store.PhotoColMtime] {
-		e.FieldStart("mtime")
-		e.Int64(r.Mtime)
-	}
+	rest.FieldBytes(e, show[store.PhotoColThumb], "thumb", r.Thumb)
+	rest.FieldNStr(e, show[store.PhotoColCaption], "caption", r.Caption)
+	rest.FieldNInt(e, show[store.PhotoColSize], "size", r.Size)
+	rest.FieldNTime(e, show[store.PhotoColTaken], "taken", r.Taken)
+	rest.FieldStr(e, show[store.PhotoColModeration], "moderation", r.Moderation)
+	rest.FieldInt(e, show[store.PhotoColMtime], "mtime", r.Mtime)
 	e.ObjEnd()
 }
 
@@ -152,48 +107,20 @@ func PhotoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	}
 	PhotoPolicy.Guard(r, set, v, false)
 	var c store.PhotoChanges
-	if set[store.PhotoColName] {
-		c.Name = db.Some(r.Name)
-	}
-	if set[store.PhotoColOwnerID] {
-		c.OwnerID = db.Some(r.OwnerID)
-	}
-	if set[store.PhotoColKind] {
-		c.Kind = db.Some(r.Kind)
-	}
-	if set[store.PhotoColWidth] {
-		c.Width = db.Some(r.Width)
-	}
-	if set[store.PhotoColHeight] {
-		c.Height = db.Some(r.Height)
-	}
-	if set[store.PhotoColRating] {
-		c.Rating = db.Some(r.Rating)
-	}
-	if set[store.PhotoColHidden] {
-		c.Hidden = db.Some(r.Hidden)
-	}
-	if set[store.PhotoColTags] {
-		c.Tags = db.Some(r.Tags)
-	}
-	if set[store.PhotoColExif] {
-		c.Exif = db.Some(r.Exif)
-	}
-	if set[store.PhotoColThumb] {
-		c.Thumb = db.Some(r.Thumb)
-	}
-	if set[store.PhotoColCaption] {
-		c.Caption = db.Some(r.Caption)
-	}
-	if set[store.PhotoColSize] {
-		c.Size = db.Some(r.Size)
-	}
-	if set[store.PhotoColTaken] {
-		c.Taken = db.Some(r.Taken)
-	}
-	if set[store.PhotoColModeration] {
-		c.Moderation = db.Some(r.Moderation)
-	}
+	c.Name = db.SomeIf(set[store.PhotoColName], r.Name)
+	c.OwnerID = db.SomeIf(set[store.PhotoColOwnerID], r.OwnerID)
+	c.Kind = db.SomeIf(set[store.PhotoColKind], r.Kind)
+	c.Width = db.SomeIf(set[store.PhotoColWidth], r.Width)
+	c.Height = db.SomeIf(set[store.PhotoColHeight], r.Height)
+	c.Rating = db.SomeIf(set[store.PhotoColRating], r.Rating)
+	c.Hidden = db.SomeIf(set[store.PhotoColHidden], r.Hidden)
+	c.Tags = db.SomeIf(set[store.PhotoColTags], r.Tags)
+	c.Exif = db.SomeIf(set[store.PhotoColExif], r.Exif)
+	c.Thumb = db.SomeIf(set[store.PhotoColThumb], r.Thumb)
+	c.Caption = db.SomeIf(set[store.PhotoColCaption], r.Caption)
+	c.Size = db.SomeIf(set[store.PhotoColSize], r.Size)
+	c.Taken = db.SomeIf(set[store.PhotoColTaken], r.Taken)
+	c.Moderation = db.SomeIf(set[store.PhotoColModeration], r.Moderation)
 	mine := PhotoPolicy.Mine(v)
 	n, err := st.Photo.Update(ctx, k, c, mine...)
 	if err != nil {

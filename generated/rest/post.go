@@ -28,30 +28,12 @@ func postDecode(in *rest.Input, r *store.Post, set []bool) {
 // secure one; a null value is left out.
 func postEncode(e *jx.Encoder, r *store.Post, show []bool) {
 	e.ObjStart()
-	if show[store.PostColID] {
-		e.FieldStart("id")
-		e.Str(r.ID)
-	}
-	if show[store.PostColOwnerID] {
-		e.FieldStart("owner_id")
-		e.Str(r.OwnerID)
-	}
-	if show[store.PostColTitle] {
-		e.FieldStart("title")
-		e.Str(r.Title)
-	}
-	if show[store.PostColBody] {
-		e.FieldStart("body")
-		e.Str(r.Body)
-	}
-	if show[store.PostColWords] {
-		e.FieldStart("words")
-		e.Int64(r.Words)
-	}
-	if show[store.PostColMtime] {
-		e.FieldStart("mtime")
-		e.Int64(r.Mtime)
-	}
+	rest.FieldStr(e, show[store.PostColID], "id", r.ID)
+	rest.FieldStr(e, show[store.PostColOwnerID], "owner_id", r.OwnerID)
+	rest.FieldStr(e, show[store.PostColTitle], "title", r.Title)
+	rest.FieldStr(e, show[store.PostColBody], "body", r.Body)
+	rest.FieldInt(e, show[store.PostColWords], "words", r.Words)
+	rest.FieldInt(e, show[store.PostColMtime], "mtime", r.Mtime)
 	e.ObjEnd()
 }
 
@@ -97,18 +79,10 @@ func PostUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 	}
 	PostPolicy.Guard(r, set, v, false)
 	var c store.PostChanges
-	if set[store.PostColOwnerID] {
-		c.OwnerID = db.Some(r.OwnerID)
-	}
-	if set[store.PostColTitle] {
-		c.Title = db.Some(r.Title)
-	}
-	if set[store.PostColBody] {
-		c.Body = db.Some(r.Body)
-	}
-	if set[store.PostColWords] {
-		c.Words = db.Some(r.Words)
-	}
+	c.OwnerID = db.SomeIf(set[store.PostColOwnerID], r.OwnerID)
+	c.Title = db.SomeIf(set[store.PostColTitle], r.Title)
+	c.Body = db.SomeIf(set[store.PostColBody], r.Body)
+	c.Words = db.SomeIf(set[store.PostColWords], r.Words)
 	mine := PostPolicy.Mine(v)
 	n, err := st.Post.Update(ctx, k, c, mine...)
 	if err != nil {

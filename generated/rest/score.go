@@ -27,26 +27,11 @@ func scoreDecode(in *rest.Input, r *store.Score, set []bool) {
 // secure one; a null value is left out.
 func scoreEncode(e *jx.Encoder, r *store.Score, show []bool) {
 	e.ObjStart()
-	if show[store.ScoreColID] {
-		e.FieldStart("id")
-		e.Str(r.ID)
-	}
-	if show[store.ScoreColOwnerID] {
-		e.FieldStart("owner_id")
-		e.Str(r.OwnerID)
-	}
-	if show[store.ScoreColTitle] {
-		e.FieldStart("title")
-		e.Str(r.Title)
-	}
-	if show[store.ScoreColNote] {
-		e.FieldStart("note")
-		e.Str(r.Note)
-	}
-	if show[store.ScoreColPoints] {
-		e.FieldStart("points")
-		e.Int64(r.Points)
-	}
+	rest.FieldStr(e, show[store.ScoreColID], "id", r.ID)
+	rest.FieldStr(e, show[store.ScoreColOwnerID], "owner_id", r.OwnerID)
+	rest.FieldStr(e, show[store.ScoreColTitle], "title", r.Title)
+	rest.FieldStr(e, show[store.ScoreColNote], "note", r.Note)
+	rest.FieldInt(e, show[store.ScoreColPoints], "points", r.Points)
 	e.ObjEnd()
 }
 
@@ -92,18 +77,10 @@ func ScoreUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 	}
 	ScorePolicy.Guard(r, set, v, false)
 	var c store.ScoreChanges
-	if set[store.ScoreColOwnerID] {
-		c.OwnerID = db.Some(r.OwnerID)
-	}
-	if set[store.ScoreColTitle] {
-		c.Title = db.Some(r.Title)
-	}
-	if set[store.ScoreColNote] {
-		c.Note = db.Some(r.Note)
-	}
-	if set[store.ScoreColPoints] {
-		c.Points = db.Some(r.Points)
-	}
+	c.OwnerID = db.SomeIf(set[store.ScoreColOwnerID], r.OwnerID)
+	c.Title = db.SomeIf(set[store.ScoreColTitle], r.Title)
+	c.Note = db.SomeIf(set[store.ScoreColNote], r.Note)
+	c.Points = db.SomeIf(set[store.ScoreColPoints], r.Points)
 	mine := ScorePolicy.Mine(v)
 	n, err := st.Score.Update(ctx, k, c, mine...)
 	if err != nil {

@@ -26,22 +26,10 @@ func statDecode(in *rest.Input, r *store.Stat, set []bool) {
 // secure one; a null value is left out.
 func statEncode(e *jx.Encoder, r *store.Stat, show []bool) {
 	e.ObjStart()
-	if show[store.StatColOwnerID] {
-		e.FieldStart("owner_id")
-		e.Str(r.OwnerID)
-	}
-	if show[store.StatColName] {
-		e.FieldStart("name")
-		e.Str(r.Name)
-	}
-	if show[store.StatColNote] {
-		e.FieldStart("note")
-		e.Str(r.Note)
-	}
-	if show[store.StatColValue] {
-		e.FieldStart("value")
-		e.Int64(r.Value)
-	}
+	rest.FieldStr(e, show[store.StatColOwnerID], "owner_id", r.OwnerID)
+	rest.FieldStr(e, show[store.StatColName], "name", r.Name)
+	rest.FieldStr(e, show[store.StatColNote], "note", r.Note)
+	rest.FieldInt(e, show[store.StatColValue], "value", r.Value)
 	e.ObjEnd()
 }
 
@@ -87,12 +75,8 @@ func StatUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vie
 	}
 	StatPolicy.Guard(r, set, v, false)
 	var c store.StatChanges
-	if set[store.StatColNote] {
-		c.Note = db.Some(r.Note)
-	}
-	if set[store.StatColValue] {
-		c.Value = db.Some(r.Value)
-	}
+	c.Note = db.SomeIf(set[store.StatColNote], r.Note)
+	c.Value = db.SomeIf(set[store.StatColValue], r.Value)
 	mine := StatPolicy.Mine(v)
 	n, err := st.Stat.Update(ctx, k, c, mine...)
 	if err != nil {

@@ -27,30 +27,12 @@ func todoDecode(in *rest.Input, r *store.Todo, set []bool) {
 // secure one; a null value is left out.
 func todoEncode(e *jx.Encoder, r *store.Todo, show []bool) {
 	e.ObjStart()
-	if show[store.TodoColID] {
-		e.FieldStart("id")
-		e.Str(r.ID)
-	}
-	if show[store.TodoColName] {
-		e.FieldStart("name")
-		e.Str(r.Name)
-	}
-	if show[store.TodoColDescr] {
-		e.FieldStart("descr")
-		e.Str(r.Descr)
-	}
-	if show[store.TodoColDue] && r.Due != nil {
-		e.FieldStart("due")
-		rest.EncodeTime(e, *r.Due)
-	}
-	if show[store.TodoColDone] {
-		e.FieldStart("done")
-		e.Bool(r.Done)
-	}
-	if show[store.TodoColMtime] {
-		e.FieldStart("mtime")
-		e.Int64(r.Mtime)
-	}
+	rest.FieldStr(e, show[store.TodoColID], "id", r.ID)
+	rest.FieldStr(e, show[store.TodoColName], "name", r.Name)
+	rest.FieldStr(e, show[store.TodoColDescr], "descr", r.Descr)
+	rest.FieldNTime(e, show[store.TodoColDue], "due", r.Due)
+	rest.FieldBool(e, show[store.TodoColDone], "done", r.Done)
+	rest.FieldInt(e, show[store.TodoColMtime], "mtime", r.Mtime)
 	e.ObjEnd()
 }
 
@@ -83,18 +65,10 @@ func TodoPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 func TodoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.TodoKey, r *store.Todo, set []bool) (int64, error) {
 	TodoPolicy.Guard(r, set, v, false)
 	var c store.TodoChanges
-	if set[store.TodoColName] {
-		c.Name = db.Some(r.Name)
-	}
-	if set[store.TodoColDescr] {
-		c.Descr = db.Some(r.Descr)
-	}
-	if set[store.TodoColDue] {
-		c.Due = db.Some(r.Due)
-	}
-	if set[store.TodoColDone] {
-		c.Done = db.Some(r.Done)
-	}
+	c.Name = db.SomeIf(set[store.TodoColName], r.Name)
+	c.Descr = db.SomeIf(set[store.TodoColDescr], r.Descr)
+	c.Due = db.SomeIf(set[store.TodoColDue], r.Due)
+	c.Done = db.SomeIf(set[store.TodoColDone], r.Done)
 	n, err := st.Todo.Update(ctx, k, c)
 	if err != nil {
 		return n, err

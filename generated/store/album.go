@@ -167,18 +167,9 @@ func albumPrepare(r *Album, op db.WriteOp, now int64) error {
 func albumSets(c *AlbumChanges, now int64) ([]db.Set, error) {
 	var r Album
 	sets := make([]db.Set, 0, 5)
-	if c.OwnerID.Set {
-		r.OwnerID = c.OwnerID.Val
-		sets = append(sets, db.Set{Col: AlbumColOwnerID})
-	}
-	if c.Title.Set {
-		r.Title = c.Title.Val
-		sets = append(sets, db.Set{Col: AlbumColTitle})
-	}
-	if c.Private.Set {
-		r.Private = c.Private.Val
-		sets = append(sets, db.Set{Col: AlbumColPrivate})
-	}
+	sets = c.OwnerID.Into(&r.OwnerID, sets, AlbumColOwnerID)
+	sets = c.Title.Into(&r.Title, sets, AlbumColTitle)
+	sets = c.Private.Into(&r.Private, sets, AlbumColPrivate)
 	r.Mtime = now
 	sets = append(sets, db.Set{Col: AlbumColMtime})
 	for i := range sets {

@@ -261,46 +261,16 @@ func bkAccountPrepare(r *BkAccount, op db.WriteOp, now int64) error {
 func bkAccountSets(c *BkAccountChanges, now int64) ([]db.Set, error) {
 	var r BkAccount
 	sets := make([]db.Set, 0, 13)
-	if c.Login.Set {
-		r.Login = c.Login.Val
-		sets = append(sets, db.Set{Col: BkAccountColLogin})
-	}
-	if c.Name.Set {
-		r.Name = c.Name.Val
-		sets = append(sets, db.Set{Col: BkAccountColName})
-	}
-	if c.FirstName.Set {
-		r.FirstName = c.FirstName.Val
-		sets = append(sets, db.Set{Col: BkAccountColFirstName})
-	}
-	if c.LastName.Set {
-		r.LastName = c.LastName.Val
-		sets = append(sets, db.Set{Col: BkAccountColLastName})
-	}
-	if c.Email.Set {
-		r.Email = c.Email.Val
-		sets = append(sets, db.Set{Col: BkAccountColEmail})
-	}
-	if c.Phone.Set {
-		r.Phone = c.Phone.Val
-		sets = append(sets, db.Set{Col: BkAccountColPhone})
-	}
-	if c.Website.Set {
-		r.Website = c.Website.Val
-		sets = append(sets, db.Set{Col: BkAccountColWebsite})
-	}
-	if c.Company.Set {
-		r.Company = c.Company.Val
-		sets = append(sets, db.Set{Col: BkAccountColCompany})
-	}
-	if c.Country.Set {
-		r.Country = c.Country.Val
-		sets = append(sets, db.Set{Col: BkAccountColCountry})
-	}
-	if c.Status.Set {
-		r.Status = c.Status.Val
-		sets = append(sets, db.Set{Col: BkAccountColStatus})
-	}
+	sets = c.Login.Into(&r.Login, sets, BkAccountColLogin)
+	sets = c.Name.Into(&r.Name, sets, BkAccountColName)
+	sets = c.FirstName.Into(&r.FirstName, sets, BkAccountColFirstName)
+	sets = c.LastName.Into(&r.LastName, sets, BkAccountColLastName)
+	sets = c.Email.Into(&r.Email, sets, BkAccountColEmail)
+	sets = c.Phone.Into(&r.Phone, sets, BkAccountColPhone)
+	sets = c.Website.Into(&r.Website, sets, BkAccountColWebsite)
+	sets = c.Company.Into(&r.Company, sets, BkAccountColCompany)
+	sets = c.Country.Into(&r.Country, sets, BkAccountColCountry)
+	sets = c.Status.Into(&r.Status, sets, BkAccountColStatus)
 	r.Mtime = now
 	sets = append(sets, db.Set{Col: BkAccountColMtime})
 	for i := range sets {

@@ -182,22 +182,10 @@ func bkArchivePrepare(r *BkArchive, op db.WriteOp, now int64) error {
 func bkArchiveSets(c *BkArchiveChanges, now int64) ([]db.Set, error) {
 	var r BkArchive
 	sets := make([]db.Set, 0, 6)
-	if c.Sender.Set {
-		r.Sender = c.Sender.Val
-		sets = append(sets, db.Set{Col: BkArchiveColSender})
-	}
-	if c.Name.Set {
-		r.Name = c.Name.Val
-		sets = append(sets, db.Set{Col: BkArchiveColName})
-	}
-	if c.Msg.Set {
-		r.Msg = c.Msg.Val
-		sets = append(sets, db.Set{Col: BkArchiveColMsg})
-	}
-	if c.Mtime.Set {
-		r.Mtime = c.Mtime.Val
-		sets = append(sets, db.Set{Col: BkArchiveColMtime})
-	}
+	sets = c.Sender.Into(&r.Sender, sets, BkArchiveColSender)
+	sets = c.Name.Into(&r.Name, sets, BkArchiveColName)
+	sets = c.Msg.Into(&r.Msg, sets, BkArchiveColMsg)
+	sets = c.Mtime.Into(&r.Mtime, sets, BkArchiveColMtime)
 	for i := range sets {
 		col := sets[i].Col
 		if err := bkArchiveCheck(&r, col); err != nil {

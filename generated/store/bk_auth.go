@@ -242,42 +242,15 @@ func bkAuthPrepare(r *BkAuth, op db.WriteOp, now int64) error {
 func bkAuthSets(c *BkAuthChanges, now int64) ([]db.Set, error) {
 	var r BkAuth
 	sets := make([]db.Set, 0, 12)
-	if c.ID.Set {
-		r.ID = c.ID.Val
-		sets = append(sets, db.Set{Col: BkAuthColID})
-	}
-	if c.Name.Set {
-		r.Name = c.Name.Val
-		sets = append(sets, db.Set{Col: BkAuthColName})
-	}
-	if c.Type.Set {
-		r.Type = c.Type.Val
-		sets = append(sets, db.Set{Col: BkAuthColType})
-	}
-	if c.Secret.Set {
-		r.Secret = c.Secret.Val
-		sets = append(sets, db.Set{Col: BkAuthColSecret})
-	}
-	if c.Password.Set {
-		r.Password = c.Password.Val
-		sets = append(sets, db.Set{Col: BkAuthColPassword})
-	}
-	if c.AuthSecret.Set {
-		r.AuthSecret = c.AuthSecret.Val
-		sets = append(sets, db.Set{Col: BkAuthColAuthSecret})
-	}
-	if c.TokenSecret.Set {
-		r.TokenSecret = c.TokenSecret.Val
-		sets = append(sets, db.Set{Col: BkAuthColTokenSecret})
-	}
-	if c.Expires.Set {
-		r.Expires = c.Expires.Val
-		sets = append(sets, db.Set{Col: BkAuthColExpires})
-	}
-	if c.SessionEpoch.Set {
-		r.SessionEpoch = c.SessionEpoch.Val
-		sets = append(sets, db.Set{Col: BkAuthColSessionEpoch})
-	}
+	sets = c.ID.Into(&r.ID, sets, BkAuthColID)
+	sets = c.Name.Into(&r.Name, sets, BkAuthColName)
+	sets = c.Type.Into(&r.Type, sets, BkAuthColType)
+	sets = c.Secret.Into(&r.Secret, sets, BkAuthColSecret)
+	sets = c.Password.Into(&r.Password, sets, BkAuthColPassword)
+	sets = c.AuthSecret.Into(&r.AuthSecret, sets, BkAuthColAuthSecret)
+	sets = c.TokenSecret.Into(&r.TokenSecret, sets, BkAuthColTokenSecret)
+	sets = c.Expires.Into(&r.Expires, sets, BkAuthColExpires)
+	sets = c.SessionEpoch.Into(&r.SessionEpoch, sets, BkAuthColSessionEpoch)
 	r.Mtime = now
 	sets = append(sets, db.Set{Col: BkAuthColMtime})
 	for i := range sets {

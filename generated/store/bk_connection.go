@@ -194,22 +194,10 @@ func bkConnectionPrepare(r *BkConnection, op db.WriteOp, now int64) error {
 func bkConnectionSets(c *BkConnectionChanges, now int64) ([]db.Set, error) {
 	var r BkConnection
 	sets := make([]db.Set, 0, 7)
-	if c.Type.Set {
-		r.Type = c.Type.Val
-		sets = append(sets, db.Set{Col: BkConnectionColType})
-	}
-	if c.Peer.Set {
-		r.Peer = c.Peer.Val
-		sets = append(sets, db.Set{Col: BkConnectionColPeer})
-	}
-	if c.Name.Set {
-		r.Name = c.Name.Val
-		sets = append(sets, db.Set{Col: BkConnectionColName})
-	}
-	if c.Status.Set {
-		r.Status = c.Status.Val
-		sets = append(sets, db.Set{Col: BkConnectionColStatus})
-	}
+	sets = c.Type.Into(&r.Type, sets, BkConnectionColType)
+	sets = c.Peer.Into(&r.Peer, sets, BkConnectionColPeer)
+	sets = c.Name.Into(&r.Name, sets, BkConnectionColName)
+	sets = c.Status.Into(&r.Status, sets, BkConnectionColStatus)
 	r.Mtime = now
 	sets = append(sets, db.Set{Col: BkConnectionColMtime})
 	for i := range sets {

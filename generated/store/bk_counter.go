@@ -212,34 +212,13 @@ func bkCounterPrepare(r *BkCounter, op db.WriteOp, now int64) error {
 func bkCounterSets(c *BkCounterChanges, now int64) ([]db.Set, error) {
 	var r BkCounter
 	sets := make([]db.Set, 0, 9)
-	if c.Ping.Set {
-		r.Ping = c.Ping.Val
-		sets = append(sets, db.Set{Col: BkCounterColPing})
-	}
-	if c.Like0.Set {
-		r.Like0 = c.Like0.Val
-		sets = append(sets, db.Set{Col: BkCounterColLike0})
-	}
-	if c.Like1.Set {
-		r.Like1 = c.Like1.Val
-		sets = append(sets, db.Set{Col: BkCounterColLike1})
-	}
-	if c.Follow0.Set {
-		r.Follow0 = c.Follow0.Val
-		sets = append(sets, db.Set{Col: BkCounterColFollow0})
-	}
-	if c.Follow1.Set {
-		r.Follow1 = c.Follow1.Val
-		sets = append(sets, db.Set{Col: BkCounterColFollow1})
-	}
-	if c.MsgCount.Set {
-		r.MsgCount = c.MsgCount.Val
-		sets = append(sets, db.Set{Col: BkCounterColMsgCount})
-	}
-	if c.MsgUnread.Set {
-		r.MsgUnread = c.MsgUnread.Val
-		sets = append(sets, db.Set{Col: BkCounterColMsgUnread})
-	}
+	sets = c.Ping.Into(&r.Ping, sets, BkCounterColPing)
+	sets = c.Like0.Into(&r.Like0, sets, BkCounterColLike0)
+	sets = c.Like1.Into(&r.Like1, sets, BkCounterColLike1)
+	sets = c.Follow0.Into(&r.Follow0, sets, BkCounterColFollow0)
+	sets = c.Follow1.Into(&r.Follow1, sets, BkCounterColFollow1)
+	sets = c.MsgCount.Into(&r.MsgCount, sets, BkCounterColMsgCount)
+	sets = c.MsgUnread.Into(&r.MsgUnread, sets, BkCounterColMsgUnread)
 	r.Mtime = now
 	sets = append(sets, db.Set{Col: BkCounterColMtime})
 	for i := range sets {

@@ -246,42 +246,15 @@ func bkIconPrepare(r *BkIcon, op db.WriteOp, now int64) error {
 func bkIconSets(c *BkIconChanges, now int64) ([]db.Set, error) {
 	var r BkIcon
 	sets := make([]db.Set, 0, 12)
-	if c.Prefix.Set {
-		r.Prefix = c.Prefix.Val
-		sets = append(sets, db.Set{Col: BkIconColPrefix})
-	}
-	if c.Type.Set {
-		r.Type = c.Type.Val
-		sets = append(sets, db.Set{Col: BkIconColType})
-	}
-	if c.Descr.Set {
-		r.Descr = c.Descr.Val
-		sets = append(sets, db.Set{Col: BkIconColDescr})
-	}
-	if c.ACLAllow.Set {
-		r.ACLAllow = c.ACLAllow.Val
-		sets = append(sets, db.Set{Col: BkIconColACLAllow})
-	}
-	if c.Ext.Set {
-		r.Ext = c.Ext.Val
-		sets = append(sets, db.Set{Col: BkIconColExt})
-	}
-	if c.Width.Set {
-		r.Width = c.Width.Val
-		sets = append(sets, db.Set{Col: BkIconColWidth})
-	}
-	if c.Height.Set {
-		r.Height = c.Height.Val
-		sets = append(sets, db.Set{Col: BkIconColHeight})
-	}
-	if c.Size.Set {
-		r.Size = c.Size.Val
-		sets = append(sets, db.Set{Col: BkIconColSize})
-	}
-	if c.Ver.Set {
-		r.Ver = c.Ver.Val
-		sets = append(sets, db.Set{Col: BkIconColVer})
-	}
+	sets = c.Prefix.Into(&r.Prefix, sets, BkIconColPrefix)
+	sets = c.Type.Into(&r.Type, sets, BkIconColType)
+	sets = c.Descr.Into(&r.Descr, sets, BkIconColDescr)
+	sets = c.ACLAllow.Into(&r.ACLAllow, sets, BkIconColACLAllow)
+	sets = c.Ext.Into(&r.Ext, sets, BkIconColExt)
+	sets = c.Width.Into(&r.Width, sets, BkIconColWidth)
+	sets = c.Height.Into(&r.Height, sets, BkIconColHeight)
+	sets = c.Size.Into(&r.Size, sets, BkIconColSize)
+	sets = c.Ver.Into(&r.Ver, sets, BkIconColVer)
 	r.Mtime = now
 	sets = append(sets, db.Set{Col: BkIconColMtime})
 	for i := range sets {

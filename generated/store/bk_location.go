@@ -176,22 +176,10 @@ func bkLocationPrepare(r *BkLocation, op db.WriteOp, now int64) error {
 func bkLocationSets(c *BkLocationChanges, now int64) ([]db.Set, error) {
 	var r BkLocation
 	sets := make([]db.Set, 0, 6)
-	if c.Cell.Set {
-		r.Cell = c.Cell.Val
-		sets = append(sets, db.Set{Col: BkLocationColCell})
-	}
-	if c.Geohash.Set {
-		r.Geohash = c.Geohash.Val
-		sets = append(sets, db.Set{Col: BkLocationColGeohash})
-	}
-	if c.Latitude.Set {
-		r.Latitude = c.Latitude.Val
-		sets = append(sets, db.Set{Col: BkLocationColLatitude})
-	}
-	if c.Longitude.Set {
-		r.Longitude = c.Longitude.Val
-		sets = append(sets, db.Set{Col: BkLocationColLongitude})
-	}
+	sets = c.Cell.Into(&r.Cell, sets, BkLocationColCell)
+	sets = c.Geohash.Into(&r.Geohash, sets, BkLocationColGeohash)
+	sets = c.Latitude.Into(&r.Latitude, sets, BkLocationColLatitude)
+	sets = c.Longitude.Into(&r.Longitude, sets, BkLocationColLongitude)
 	r.Mtime = now
 	sets = append(sets, db.Set{Col: BkLocationColMtime})
 	for i := range sets {

@@ -192,26 +192,11 @@ func bkMessagePrepare(r *BkMessage, op db.WriteOp, now int64) error {
 func bkMessageSets(c *BkMessageChanges, now int64) ([]db.Set, error) {
 	var r BkMessage
 	sets := make([]db.Set, 0, 7)
-	if c.Sender.Set {
-		r.Sender = c.Sender.Val
-		sets = append(sets, db.Set{Col: BkMessageColSender})
-	}
-	if c.Name.Set {
-		r.Name = c.Name.Val
-		sets = append(sets, db.Set{Col: BkMessageColName})
-	}
-	if c.Msg.Set {
-		r.Msg = c.Msg.Val
-		sets = append(sets, db.Set{Col: BkMessageColMsg})
-	}
-	if c.Mtime.Set {
-		r.Mtime = c.Mtime.Val
-		sets = append(sets, db.Set{Col: BkMessageColMtime})
-	}
-	if c.Read.Set {
-		r.Read = c.Read.Val
-		sets = append(sets, db.Set{Col: BkMessageColRead})
-	}
+	sets = c.Sender.Into(&r.Sender, sets, BkMessageColSender)
+	sets = c.Name.Into(&r.Name, sets, BkMessageColName)
+	sets = c.Msg.Into(&r.Msg, sets, BkMessageColMsg)
+	sets = c.Mtime.Into(&r.Mtime, sets, BkMessageColMtime)
+	sets = c.Read.Into(&r.Read, sets, BkMessageColRead)
 	for i := range sets {
 		col := sets[i].Col
 		if err := bkMessageCheck(&r, col); err != nil {

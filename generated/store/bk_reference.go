@@ -194,22 +194,10 @@ func bkReferencePrepare(r *BkReference, op db.WriteOp, now int64) error {
 func bkReferenceSets(c *BkReferenceChanges, now int64) ([]db.Set, error) {
 	var r BkReference
 	sets := make([]db.Set, 0, 7)
-	if c.Type.Set {
-		r.Type = c.Type.Val
-		sets = append(sets, db.Set{Col: BkReferenceColType})
-	}
-	if c.Peer.Set {
-		r.Peer = c.Peer.Val
-		sets = append(sets, db.Set{Col: BkReferenceColPeer})
-	}
-	if c.Name.Set {
-		r.Name = c.Name.Val
-		sets = append(sets, db.Set{Col: BkReferenceColName})
-	}
-	if c.Status.Set {
-		r.Status = c.Status.Val
-		sets = append(sets, db.Set{Col: BkReferenceColStatus})
-	}
+	sets = c.Type.Into(&r.Type, sets, BkReferenceColType)
+	sets = c.Peer.Into(&r.Peer, sets, BkReferenceColPeer)
+	sets = c.Name.Into(&r.Name, sets, BkReferenceColName)
+	sets = c.Status.Into(&r.Status, sets, BkReferenceColStatus)
 	r.Mtime = now
 	sets = append(sets, db.Set{Col: BkReferenceColMtime})
 	for i := range sets {

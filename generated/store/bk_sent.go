@@ -182,22 +182,10 @@ func bkSentPrepare(r *BkSent, op db.WriteOp, now int64) error {
 func bkSentSets(c *BkSentChanges, now int64) ([]db.Set, error) {
 	var r BkSent
 	sets := make([]db.Set, 0, 6)
-	if c.Recipient.Set {
-		r.Recipient = c.Recipient.Val
-		sets = append(sets, db.Set{Col: BkSentColRecipient})
-	}
-	if c.Name.Set {
-		r.Name = c.Name.Val
-		sets = append(sets, db.Set{Col: BkSentColName})
-	}
-	if c.Msg.Set {
-		r.Msg = c.Msg.Val
-		sets = append(sets, db.Set{Col: BkSentColMsg})
-	}
-	if c.Mtime.Set {
-		r.Mtime = c.Mtime.Val
-		sets = append(sets, db.Set{Col: BkSentColMtime})
-	}
+	sets = c.Recipient.Into(&r.Recipient, sets, BkSentColRecipient)
+	sets = c.Name.Into(&r.Name, sets, BkSentColName)
+	sets = c.Msg.Into(&r.Msg, sets, BkSentColMsg)
+	sets = c.Mtime.Into(&r.Mtime, sets, BkSentColMtime)
 	for i := range sets {
 		col := sets[i].Col
 		if err := bkSentCheck(&r, col); err != nil {

@@ -162,22 +162,10 @@ func bookmarkPrepare(r *Bookmark, op db.WriteOp, now int64) error {
 func bookmarkSets(c *BookmarkChanges, now int64) ([]db.Set, error) {
 	var r Bookmark
 	sets := make([]db.Set, 0, 5)
-	if c.OwnerID.Set {
-		r.OwnerID = c.OwnerID.Val
-		sets = append(sets, db.Set{Col: BookmarkColOwnerID})
-	}
-	if c.URL.Set {
-		r.URL = c.URL.Val
-		sets = append(sets, db.Set{Col: BookmarkColURL})
-	}
-	if c.Note.Set {
-		r.Note = c.Note.Val
-		sets = append(sets, db.Set{Col: BookmarkColNote})
-	}
-	if c.Hits.Set {
-		r.Hits = c.Hits.Val
-		sets = append(sets, db.Set{Col: BookmarkColHits})
-	}
+	sets = c.OwnerID.Into(&r.OwnerID, sets, BookmarkColOwnerID)
+	sets = c.URL.Into(&r.URL, sets, BookmarkColURL)
+	sets = c.Note.Into(&r.Note, sets, BookmarkColNote)
+	sets = c.Hits.Into(&r.Hits, sets, BookmarkColHits)
 	for i := range sets {
 		col := sets[i].Col
 		if err := bookmarkCheck(&r, col); err != nil {

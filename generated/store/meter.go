@@ -172,22 +172,10 @@ func meterPrepare(r *Meter, op db.WriteOp, now int64) error {
 func meterSets(c *MeterChanges, now int64) ([]db.Set, error) {
 	var r Meter
 	sets := make([]db.Set, 0, 6)
-	if c.Likes.Set {
-		r.Likes = c.Likes.Val
-		sets = append(sets, db.Set{Col: MeterColLikes})
-	}
-	if c.Views.Set {
-		r.Views = c.Views.Val
-		sets = append(sets, db.Set{Col: MeterColViews})
-	}
-	if c.Score.Set {
-		r.Score = c.Score.Val
-		sets = append(sets, db.Set{Col: MeterColScore})
-	}
-	if c.Label.Set {
-		r.Label = c.Label.Val
-		sets = append(sets, db.Set{Col: MeterColLabel})
-	}
+	sets = c.Likes.Into(&r.Likes, sets, MeterColLikes)
+	sets = c.Views.Into(&r.Views, sets, MeterColViews)
+	sets = c.Score.Into(&r.Score, sets, MeterColScore)
+	sets = c.Label.Into(&r.Label, sets, MeterColLabel)
 	r.Mtime = now
 	sets = append(sets, db.Set{Col: MeterColMtime})
 	for i := range sets {

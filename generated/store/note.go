@@ -143,10 +143,7 @@ func notePrepare(r *Note, op db.WriteOp, now int64) error {
 func noteSets(c *NoteChanges, now int64) ([]db.Set, error) {
 	var r Note
 	sets := make([]db.Set, 0, 4)
-	if c.Body.Set {
-		r.Body = c.Body.Val
-		sets = append(sets, db.Set{Col: NoteColBody})
-	}
+	sets = c.Body.Into(&r.Body, sets, NoteColBody)
 	if c.UpdatedAt.Set {
 		r.UpdatedAt = c.UpdatedAt.Val
 		sets = append(sets, db.Set{Col: NoteColUpdatedAt})

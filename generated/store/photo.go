@@ -322,66 +322,21 @@ func photoPrepare(r *Photo, op db.WriteOp, now int64) error {
 func photoSets(c *PhotoChanges, now int64) ([]db.Set, error) {
 	var r Photo
 	sets := make([]db.Set, 0, 18)
-	if c.Name.Set {
-		r.Name = c.Name.Val
-		sets = append(sets, db.Set{Col: PhotoColName})
-	}
-	if c.OwnerID.Set {
-		r.OwnerID = c.OwnerID.Val
-		sets = append(sets, db.Set{Col: PhotoColOwnerID})
-	}
-	if c.Kind.Set {
-		r.Kind = c.Kind.Val
-		sets = append(sets, db.Set{Col: PhotoColKind})
-	}
-	if c.Width.Set {
-		r.Width = c.Width.Val
-		sets = append(sets, db.Set{Col: PhotoColWidth})
-	}
-	if c.Height.Set {
-		r.Height = c.Height.Val
-		sets = append(sets, db.Set{Col: PhotoColHeight})
-	}
-	if c.Rating.Set {
-		r.Rating = c.Rating.Val
-		sets = append(sets, db.Set{Col: PhotoColRating})
-	}
-	if c.Hidden.Set {
-		r.Hidden = c.Hidden.Val
-		sets = append(sets, db.Set{Col: PhotoColHidden})
-	}
-	if c.Tags.Set {
-		r.Tags = c.Tags.Val
-		sets = append(sets, db.Set{Col: PhotoColTags})
-	}
-	if c.Exif.Set {
-		r.Exif = c.Exif.Val
-		sets = append(sets, db.Set{Col: PhotoColExif})
-	}
-	if c.Thumb.Set {
-		r.Thumb = c.Thumb.Val
-		sets = append(sets, db.Set{Col: PhotoColThumb})
-	}
-	if c.Caption.Set {
-		r.Caption = c.Caption.Val
-		sets = append(sets, db.Set{Col: PhotoColCaption})
-	}
-	if c.Size.Set {
-		r.Size = c.Size.Val
-		sets = append(sets, db.Set{Col: PhotoColSize})
-	}
-	if c.Taken.Set {
-		r.Taken = c.Taken.Val
-		sets = append(sets, db.Set{Col: PhotoColTaken})
-	}
-	if c.Secret.Set {
-		r.Secret = c.Secret.Val
-		sets = append(sets, db.Set{Col: PhotoColSecret})
-	}
-	if c.Moderation.Set {
-		r.Moderation = c.Moderation.Val
-		sets = append(sets, db.Set{Col: PhotoColModeration})
-	}
+	sets = c.Name.Into(&r.Name, sets, PhotoColName)
+	sets = c.OwnerID.Into(&r.OwnerID, sets, PhotoColOwnerID)
+	sets = c.Kind.Into(&r.Kind, sets, PhotoColKind)
+	sets = c.Width.Into(&r.Width, sets, PhotoColWidth)
+	sets = c.Height.Into(&r.Height, sets, PhotoColHeight)
+	sets = c.Rating.Into(&r.Rating, sets, PhotoColRating)
+	sets = c.Hidden.Into(&r.Hidden, sets, PhotoColHidden)
+	sets = c.Tags.Into(&r.Tags, sets, PhotoColTags)
+	sets = c.Exif.Into(&r.Exif, sets, PhotoColExif)
+	sets = c.Thumb.Into(&r.Thumb, sets, PhotoColThumb)
+	sets = c.Caption.Into(&r.Caption, sets, PhotoColCaption)
+	sets = c.Size.Into(&r.Size, sets, PhotoColSize)
+	sets = c.Taken.Into(&r.Taken, sets, PhotoColTaken)
+	sets = c.Secret.Into(&r.Secret, sets, PhotoColSecret)
+	sets = c.Moderation.Into(&r.Moderation, sets, PhotoColModeration)
 	r.Mtime = now
 	sets = append(sets, db.Set{Col: PhotoColMtime})
 	for i := range sets {

@@ -174,22 +174,10 @@ func postPrepare(r *Post, op db.WriteOp, now int64) error {
 func postSets(c *PostChanges, now int64) ([]db.Set, error) {
 	var r Post
 	sets := make([]db.Set, 0, 6)
-	if c.OwnerID.Set {
-		r.OwnerID = c.OwnerID.Val
-		sets = append(sets, db.Set{Col: PostColOwnerID})
-	}
-	if c.Title.Set {
-		r.Title = c.Title.Val
-		sets = append(sets, db.Set{Col: PostColTitle})
-	}
-	if c.Body.Set {
-		r.Body = c.Body.Val
-		sets = append(sets, db.Set{Col: PostColBody})
-	}
-	if c.Words.Set {
-		r.Words = c.Words.Val
-		sets = append(sets, db.Set{Col: PostColWords})
-	}
+	sets = c.OwnerID.Into(&r.OwnerID, sets, PostColOwnerID)
+	sets = c.Title.Into(&r.Title, sets, PostColTitle)
+	sets = c.Body.Into(&r.Body, sets, PostColBody)
+	sets = c.Words.Into(&r.Words, sets, PostColWords)
 	r.Mtime = now
 	sets = append(sets, db.Set{Col: PostColMtime})
 	for i := range sets {

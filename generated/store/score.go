@@ -156,22 +156,10 @@ func scorePrepare(r *Score, op db.WriteOp, now int64) error {
 func scoreSets(c *ScoreChanges, now int64) ([]db.Set, error) {
 	var r Score
 	sets := make([]db.Set, 0, 5)
-	if c.OwnerID.Set {
-		r.OwnerID = c.OwnerID.Val
-		sets = append(sets, db.Set{Col: ScoreColOwnerID})
-	}
-	if c.Title.Set {
-		r.Title = c.Title.Val
-		sets = append(sets, db.Set{Col: ScoreColTitle})
-	}
-	if c.Note.Set {
-		r.Note = c.Note.Val
-		sets = append(sets, db.Set{Col: ScoreColNote})
-	}
-	if c.Points.Set {
-		r.Points = c.Points.Val
-		sets = append(sets, db.Set{Col: ScoreColPoints})
-	}
+	sets = c.OwnerID.Into(&r.OwnerID, sets, ScoreColOwnerID)
+	sets = c.Title.Into(&r.Title, sets, ScoreColTitle)
+	sets = c.Note.Into(&r.Note, sets, ScoreColNote)
+	sets = c.Points.Into(&r.Points, sets, ScoreColPoints)
 	for i := range sets {
 		col := sets[i].Col
 		if err := scoreCheck(&r, col); err != nil {

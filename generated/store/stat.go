@@ -148,14 +148,8 @@ func statPrepare(r *Stat, op db.WriteOp, now int64) error {
 func statSets(c *StatChanges, now int64) ([]db.Set, error) {
 	var r Stat
 	sets := make([]db.Set, 0, 4)
-	if c.Note.Set {
-		r.Note = c.Note.Val
-		sets = append(sets, db.Set{Col: StatColNote})
-	}
-	if c.Value.Set {
-		r.Value = c.Value.Val
-		sets = append(sets, db.Set{Col: StatColValue})
-	}
+	sets = c.Note.Into(&r.Note, sets, StatColNote)
+	sets = c.Value.Into(&r.Value, sets, StatColValue)
 	for i := range sets {
 		col := sets[i].Col
 		if err := statCheck(&r, col); err != nil {

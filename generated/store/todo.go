@@ -180,22 +180,10 @@ func todoPrepare(r *Todo, op db.WriteOp, now int64) error {
 func todoSets(c *TodoChanges, now int64) ([]db.Set, error) {
 	var r Todo
 	sets := make([]db.Set, 0, 6)
-	if c.Name.Set {
-		r.Name = c.Name.Val
-		sets = append(sets, db.Set{Col: TodoColName})
-	}
-	if c.Descr.Set {
-		r.Descr = c.Descr.Val
-		sets = append(sets, db.Set{Col: TodoColDescr})
-	}
-	if c.Due.Set {
-		r.Due = c.Due.Val
-		sets = append(sets, db.Set{Col: TodoColDue})
-	}
-	if c.Done.Set {
-		r.Done = c.Done.Val
-		sets = append(sets, db.Set{Col: TodoColDone})
-	}
+	sets = c.Name.Into(&r.Name, sets, TodoColName)
+	sets = c.Descr.Into(&r.Descr, sets, TodoColDescr)
+	sets = c.Due.Into(&r.Due, sets, TodoColDue)
+	sets = c.Done.Into(&r.Done, sets, TodoColDone)
 	r.Mtime = now
 	sets = append(sets, db.Set{Col: TodoColMtime})
 	for i := range sets {

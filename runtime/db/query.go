@@ -138,6 +138,25 @@ type Opt[T any] struct {
 // Some returns an Opt that sets the column to v.
 func Some[T any](v T) Opt[T] { return Opt[T]{Val: v, Set: true} }
 
+// SomeIf is Some(v) when ok, else an Opt that leaves the column alone.
+func SomeIf[T any](ok bool, v T) Opt[T] {
+	if !ok {
+		return Opt[T]{}
+	}
+	return Opt[T]{Val: v, Set: true}
+}
+
+// Into is how a generated store reads a change: when o is set, its value
+// goes into the row's field and col onto sets (a line per column, and one
+// instantiation per Go type rather than a block per column of every table).
+func (o Opt[T]) Into(field *T, sets []Set, col int) []Set {
+	if !o.Set {
+		return sets
+	}
+	*field = o.Val
+	return append(sets, Set{Col: col})
+}
+
 // CheckText refuses text that not every database can store: PostgreSQL
 // rejects NUL bytes and invalid UTF-8 where SQLite would keep them, so both
 // are a ValidationError everywhere.
