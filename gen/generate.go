@@ -365,21 +365,10 @@ func Write(dir string, files map[string][]byte) error {
 func leftovers(dir string, dirs map[string]bool, files map[string][]byte) []string {
 	// a package no longer generated at all (generated/api, which ogen made
 	// before issue 16) is a directory of dir that nothing is written to
-	// and so is a table's package under generated/store once the table is
-	// dropped: the directories one level under those are looked at too
 	if entries, err := os.ReadDir(dir); err == nil {
 		for _, e := range entries {
-			if !e.IsDir() {
-				continue
-			}
-			sub := filepath.Join(dir, e.Name())
-			dirs[sub] = true
-			if subs, err := os.ReadDir(sub); err == nil {
-				for _, s := range subs {
-					if s.IsDir() {
-						dirs[filepath.Join(sub, s.Name())] = true
-					}
-				}
+			if e.IsDir() {
+				dirs[filepath.Join(dir, e.Name())] = true
 			}
 		}
 	}

@@ -2,9 +2,6 @@ package gen
 
 import (
 	"fmt"
-	"go/token"
-	"go/types"
-	"path/filepath"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -26,75 +23,19 @@ func newFile(pkg string) *jen.File {
 	return f
 }
 
-// storeFiles renders generated/store: a package of its own per table
-// (generated/store/todo: the row, key, store and rules of "todo", with the
-// validators and defaults it takes from the schema package), and the store
-// package, which names each table's types, constants and constructors again
-// (aliases) and holds the Store of every table. The table packages compile
-// in parallel and apart: a change to one table recompiles its package, not
-// every table's (issue 16); code keeps using store.Todo, store.TodoCols, ….
+// storeFiles renders generated/store: one file per table, the Store that
+// holds them, and the init code that takes validators and defaults from the
+// schema package.
 func storeFiles(m *Model) (map[string]*jen.File, error) {
 	out := map[string]*jen.File{}
 	for _, t := range m.Tables {
-		name := tablePkgName(t)
-		f := newFile(name)
-		f.PackageComment(fmt.Sprintf("Package %s is the typed store of table %q: its row, key and changes, and a store", name, t.Name))
-		f.PackageComment("whose methods behave the same on every backend. Package store names all of it again")
-		f.PackageComment(fmt.Sprintf("(store.%s, store.%s, …), which is how code uses it.", t.GoName, t.StoreType))
+		f := newFile("store")
 		tableFile(f, t)
-		schemaInit(f, m, t)
-		out[filepath.Join(name, t.Name+".go")] = f
-		a := newFile("store")
-		a.ImportName(m.Pkg.Store+"/"+name, name)
-		aliasFile(a, t, m.Pkg.Store+"/"+name)
-		out[t.Name+".go"] = a
+		out[t.Name+".go"] = f
 	}
 	out["store.go"] = storeFile(m)
+	out["schema.go"] = schemaFile(m)
 	return out, nil
-}
-
-// tablePkgName is the name of table t's package under generated/store:
-// its Go name in lower case, unless that is a name its file uses already
-// (a keyword, a predeclared identifier or an import), then with "table".
-func tablePkgName(t *Table) string {
-	name := strings.ToLower(t.GoName)
-	if token.IsKeyword(name) || types.Universe.Lookup(name) != nil || tableImports[name] {
-		name += "table"
-	}
-	return name
-}
-
-// tableImports are the names a table package's file may import.
-var tableImports = map[string]bool{"context": true, "db": true, "drivers": true, "errors": true, "fmt": true, "json": true, "time": true, "uuid": true, "schema": true, "store": true}
-
-// aliasFile names again in package store what table t's package declares
-// (at pkg): the types, the column positions, the column handles and table
-// description, and the constructors.
-func aliasFile(f *jen.File, t *Table, pkg string) {
-	f.Commentf("The names of table %q, declared in %s.", t.Name, pkg)
-	f.Type().DefsFunc(func(g *jen.Group) {
-		for _, name := range []string{t.GoName, t.KeyType, t.ChangesType, t.IncrType, t.HooksType, t.WriteType, t.StoreType} {
-			if name == t.IncrType && len(t.Counters()) == 0 {
-				continue
-			}
-			g.Id(name).Op("=").Qual(pkg, name)
-		}
-	})
-	f.Const().DefsFunc(func(g *jen.Group) {
-		for _, c := range t.Columns {
-			g.Id(c.PosName).Op("=").Qual(pkg, c.PosName)
-		}
-	})
-	f.Var().Defs(
-		jen.Id(t.ColsVar).Op("=").Qual(pkg, t.ColsVar),
-		jen.Id(t.TableVar).Op("=").Qual(pkg, t.TableVar),
-	)
-	f.Commentf("New%s returns the store of table %q on pool p, with the pool's hooks of the table.", t.StoreType, t.Name)
-	f.Func().Id("New" + t.StoreType).Params(jen.Id("p").Op("*").Qual(dbPkg, "Pool")).Op("*").Id(t.StoreType).Block(
-		jen.Return(jen.Qual(pkg, "New"+t.StoreType).Call(jen.Id("p"))))
-	f.Commentf("%sKeyOf returns the primary key of r.", t.GoName)
-	f.Func().Id(t.GoName + "KeyOf").Params(jen.Id("r").Op("*").Id(t.GoName)).Id(t.KeyType).Block(
-		jen.Return(jen.Qual(pkg, t.GoName+"KeyOf").Call(jen.Id("r"))))
 }
 
 func kind(c *Column) *jen.Statement { return jen.Qual(dbPkg, c.Kind.String()) }
@@ -855,46 +796,49 @@ func storeFile(m *Model) *jen.File {
 	return f
 }
 
-// schemaInit takes the validators and defaults of table t that entc/load
-// cannot carry (they are Go functions) from the schema package itself, once
-// at init, the way ent's own generated runtime does.
-func schemaInit(f *jen.File, m *Model, t *Table) {
+// schemaFile takes the validators and defaults that entc/load cannot carry
+// (they are Go functions) from the schema package itself, once at init, the
+// way ent's own generated runtime does.
+func schemaFile(m *Model) *jen.File {
+	f := newFile("store")
 	var vars []jen.Code
 	var inits []jen.Code
-	u := t.Unexported
-	fieldsVar := map[int]string{}
-	desc := func(c *Column) *jen.Statement {
-		v, ok := fieldsVar[c.Mixin]
-		if !ok {
-			v = fmt.Sprintf("fields%d", c.Mixin+1)
-			fieldsVar[c.Mixin] = v
-			src := jen.Qual(m.SchemaPkg, t.Schema).Values().Dot("Fields").Call()
-			if c.Mixin >= 0 {
-				src = jen.Qual(m.SchemaPkg, t.Schema).Values().Dot("Mixin").Call().Index(jen.Lit(c.Mixin)).Dot("Fields").Call()
+	for _, t := range m.Tables {
+		u := t.Unexported
+		fieldsVar := map[int]string{}
+		desc := func(c *Column) *jen.Statement {
+			v, ok := fieldsVar[c.Mixin]
+			if !ok {
+				v = fmt.Sprintf("%sFields%d", u, c.Mixin+1)
+				fieldsVar[c.Mixin] = v
+				src := jen.Qual(m.SchemaPkg, t.Schema).Values().Dot("Fields").Call()
+				if c.Mixin >= 0 {
+					src = jen.Qual(m.SchemaPkg, t.Schema).Values().Dot("Mixin").Call().Index(jen.Lit(c.Mixin)).Dot("Fields").Call()
+				}
+				inits = append(inits, jen.Id(v).Op(":=").Add(src))
 			}
-			inits = append(inits, jen.Id(v).Op(":=").Add(src))
+			return jen.Id(v).Index(jen.Lit(c.FieldIndex)).Dot("Descriptor").Call()
 		}
-		return jen.Id(v).Index(jen.Lit(c.FieldIndex)).Dot("Descriptor").Call()
-	}
-	for _, c := range t.Columns {
-		if c.Implicit {
-			continue
-		}
-		typ := c.Type.code()
-		if c.Validators > 0 {
-			name := u + c.GoName + "Validators"
-			vars = append(vars, jen.Id(name).Index().Func().Params(typ.Clone()).Error())
-			inits = append(inits, jen.Id(name).Op("=").Qual(dbPkg, "Validators").Types(typ.Clone()).Call(jen.Lit(t.Name), jen.Lit(c.Name), desc(c).Dot("Validators")))
-		}
-		if c.Default && !c.Now && !c.UUID {
-			name := u + c.GoName + "Default"
-			vars = append(vars, jen.Id(name).Func().Params().Add(typ.Clone()))
-			inits = append(inits, jen.Id(name).Op("=").Qual(dbPkg, "Default").Types(typ.Clone()).Call(jen.Lit(t.Name), jen.Lit(c.Name), desc(c).Dot("Default")))
-		}
-		if c.UpdateDefault {
-			name := u + c.GoName + "UpdateDefault"
-			vars = append(vars, jen.Id(name).Func().Params().Add(typ.Clone()))
-			inits = append(inits, jen.Id(name).Op("=").Qual(dbPkg, "Default").Types(typ.Clone()).Call(jen.Lit(t.Name), jen.Lit(c.Name), desc(c).Dot("UpdateDefault")))
+		for _, c := range t.Columns {
+			if c.Implicit {
+				continue
+			}
+			typ := c.Type.code()
+			if c.Validators > 0 {
+				name := u + c.GoName + "Validators"
+				vars = append(vars, jen.Id(name).Index().Func().Params(typ.Clone()).Error())
+				inits = append(inits, jen.Id(name).Op("=").Qual(dbPkg, "Validators").Types(typ.Clone()).Call(jen.Lit(t.Name), jen.Lit(c.Name), desc(c).Dot("Validators")))
+			}
+			if c.Default && !c.Now && !c.UUID {
+				name := u + c.GoName + "Default"
+				vars = append(vars, jen.Id(name).Func().Params().Add(typ.Clone()))
+				inits = append(inits, jen.Id(name).Op("=").Qual(dbPkg, "Default").Types(typ.Clone()).Call(jen.Lit(t.Name), jen.Lit(c.Name), desc(c).Dot("Default")))
+			}
+			if c.UpdateDefault {
+				name := u + c.GoName + "UpdateDefault"
+				vars = append(vars, jen.Id(name).Func().Params().Add(typ.Clone()))
+				inits = append(inits, jen.Id(name).Op("=").Qual(dbPkg, "Default").Types(typ.Clone()).Call(jen.Lit(t.Name), jen.Lit(c.Name), desc(c).Dot("UpdateDefault")))
+			}
 		}
 	}
 	if len(vars) > 0 {
@@ -903,4 +847,5 @@ func schemaInit(f *jen.File, m *Model, t *Table) {
 		f.Comment("init takes the validators and defaults from the schema's descriptors once.")
 		f.Func().Id("init").Params().Block(inits...)
 	}
+	return f
 }

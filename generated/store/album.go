@@ -3,39 +3,437 @@
 package store
 
 import (
-	"github.com/bkgen/bkgen/generated/store/album"
+	"context"
+	"fmt"
+	"time"
+
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// The names of table "album", declared in github.com/bkgen/bkgen/generated/store/album.
-type (
-	Album        = album.Album
-	AlbumKey     = album.AlbumKey
-	AlbumChanges = album.AlbumChanges
-	AlbumHooks   = album.AlbumHooks
-	AlbumWrite   = album.AlbumWrite
-	AlbumStore   = album.AlbumStore
-)
+// Album is a row of table "album".
+type Album struct {
+	ID      string `json:"id"`       // key part 1; uuid generated when empty
+	OwnerID string `json:"owner_id"` // owner
+	Title   string `json:"title"`    // pub
+	Private bool   `json:"private"`
+	Mtime   int64  `json:"mtime"` // now (ms, set on every write)
+}
 
-const (
-	AlbumColID      = album.AlbumColID
-	AlbumColOwnerID = album.AlbumColOwnerID
-	AlbumColTitle   = album.AlbumColTitle
-	AlbumColPrivate = album.AlbumColPrivate
-	AlbumColMtime   = album.AlbumColMtime
-)
-
-var (
-	AlbumCols  = album.AlbumCols
-	AlbumTable = album.AlbumTable
-)
-
-// NewAlbumStore returns the store of table "album" on pool p, with the pool's hooks of the table.
-func NewAlbumStore(p *db.Pool) *AlbumStore {
-	return album.NewAlbumStore(p)
+// AlbumKey is the primary key of table "album".
+type AlbumKey struct {
+	ID string `json:"id"`
 }
 
 // AlbumKeyOf returns the primary key of r.
 func AlbumKeyOf(r *Album) AlbumKey {
-	return album.AlbumKeyOf(r)
+	return AlbumKey{ID: r.ID}
+}
+
+// AlbumChanges lists the columns Update and UpdateAll write: only fields with Set true.
+// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
+// set by every write.
+type AlbumChanges struct {
+	OwnerID db.Opt[string]
+	Title   db.Opt[string]
+	Private db.Opt[bool]
+}
+
+// AlbumCols are typed handles of the columns of "album" for conditions, sorting and select lists.
+var AlbumCols = struct {
+	ID      db.Field[string]
+	OwnerID db.Field[string]
+	Title   db.Field[string]
+	Private db.Field[bool]
+	Mtime   db.Field[int64]
+}{
+	ID:      db.Field[string]{Name: "id"},
+	OwnerID: db.Field[string]{Name: "owner_id"},
+	Title:   db.Field[string]{Name: "title"},
+	Private: db.Field[bool]{Name: "private"},
+	Mtime:   db.Field[int64]{Name: "mtime"},
+}
+
+// Positions of the columns in AlbumTable.Columns, which also index the given-column
+// sets of the generated handlers.
+const (
+	AlbumColID = iota
+	AlbumColOwnerID
+	AlbumColTitle
+	AlbumColPrivate
+	AlbumColMtime
+)
+
+// AlbumTable describes table "album" to the engine.
+var AlbumTable = &db.Table[Album]{
+	Schema: db.Schema{
+		Name: "album",
+		Columns: []db.Column{
+			{Name: "id", Kind: db.KindString, Key: 1, UUID: true},
+			{Name: "owner_id", Kind: db.KindString, Owner: true},
+			{Name: "title", Kind: db.KindString, Pub: true},
+			{Name: "private", Kind: db.KindBool},
+			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
+		},
+		Keys:     []int{AlbumColID},
+		Indexes:  []db.Index{{Name: "album_owner_id_mtime_idx", Columns: []int{AlbumColOwnerID, AlbumColMtime}}},
+		CacheTTL: 60000 * time.Millisecond,
+	},
+	Arg:  albumArg,
+	Dest: albumDest,
+}
+
+// AlbumHooks are the application's row hooks of table "album" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type AlbumHooks = db.Hooks[Album, AlbumKey, AlbumChanges]
+
+// AlbumWrite is a write of table "album" as its write hooks see it.
+type AlbumWrite = db.Write[Album, AlbumKey, AlbumChanges]
+
+// albumArg returns the canonical value of column col of r.
+func albumArg(r *Album, col int) (any, error) {
+	switch col {
+	case AlbumColID:
+		return r.ID, nil
+	case AlbumColOwnerID:
+		return r.OwnerID, nil
+	case AlbumColTitle:
+		return r.Title, nil
+	case AlbumColPrivate:
+		return r.Private, nil
+	case AlbumColMtime:
+		return r.Mtime, nil
+	}
+	return nil, fmt.Errorf("album: no column %d", col)
+}
+
+// albumDest returns the scan target of column col of r.
+func albumDest(r *Album, col int) any {
+	switch col {
+	case AlbumColID:
+		return db.Str{P: &r.ID}
+	case AlbumColOwnerID:
+		return db.Str{P: &r.OwnerID}
+	case AlbumColTitle:
+		return db.Str{P: &r.Title}
+	case AlbumColPrivate:
+		return db.Bool{P: &r.Private}
+	case AlbumColMtime:
+		return db.Int[int64]{P: &r.Mtime}
+	}
+	return nil
+}
+
+// albumKeyArgs checks that every part of k is given and returns its canonical values.
+func albumKeyArgs(k *AlbumKey) ([]any, error) {
+	if k.ID == "" {
+		return nil, db.MissingKey("album", "id")
+	}
+	return []any{k.ID}, nil
+}
+
+// albumCheck validates column col of r with the schema's validators and enum values.
+func albumCheck(r *Album, col int) error {
+	switch col {
+	case AlbumColTitle:
+		return db.Validate("album", "title", r.Title, albumTitleValidators)
+	}
+	return nil
+}
+
+// albumPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
+func albumPrepare(r *Album, op db.WriteOp, now int64) error {
+	if op != db.OpIncr && r.ID == "" {
+		r.ID = db.NewUUID()
+	}
+	r.Mtime = now
+	key := AlbumKeyOf(r)
+	if _, err := albumKeyArgs(&key); err != nil {
+		return err
+	}
+	if op == db.OpIncr {
+		// only the key and counters were given
+		return nil
+	}
+	for col := range AlbumTable.Columns {
+		if err := albumCheck(r, col); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// albumSets turns c into validated assignments, adding the Now and UpdateDefault columns.
+func albumSets(c *AlbumChanges, now int64) ([]db.Set, error) {
+	var r Album
+	sets := make([]db.Set, 0, 5)
+	sets = c.OwnerID.Into(&r.OwnerID, sets, AlbumColOwnerID)
+	sets = c.Title.Into(&r.Title, sets, AlbumColTitle)
+	sets = c.Private.Into(&r.Private, sets, AlbumColPrivate)
+	r.Mtime = now
+	sets = append(sets, db.Set{Col: AlbumColMtime})
+	for i := range sets {
+		col := sets[i].Col
+		if err := albumCheck(&r, col); err != nil {
+			return nil, err
+		}
+		v, err := albumArg(&r, col)
+		if err != nil {
+			return nil, db.Invalid("album", AlbumTable.Columns[col].Name, "%v", err)
+		}
+		sets[i].Val = v
+	}
+	return sets, nil
+}
+
+// AlbumStore reads and writes table "album". Every method behaves the same on every
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
+type AlbumStore struct {
+	s *db.Store[Album]
+	h *AlbumHooks // the application's rules on the table, run on every path
+}
+
+// NewAlbumStore returns the store of table "album" on pool p, with the pool's hooks of the table.
+func NewAlbumStore(p *db.Pool) *AlbumStore {
+	return &AlbumStore{s: db.NewStore(p, AlbumTable, drivers.For[Album]()...), h: db.HooksOf[Album, AlbumKey, AlbumChanges](p, "album")}
+}
+
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
+func (s *AlbumStore) Get(ctx context.Context, k AlbumKey) (*Album, error) {
+	args, err := albumKeyArgs(&k)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
+}
+
+// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
+// db.ErrExists when a row with its key exists.
+func (s *AlbumStore) Add(ctx context.Context, r *Album) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &AlbumWrite{
+			Op:  db.OpAdd,
+			Key: AlbumKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := albumPrepare(r, db.OpAdd, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &AlbumWrite{
+			Op:       db.OpAdd,
+			Key:      AlbumKeyOf(r),
+			Row:      r,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Put inserts r or replaces the whole row with its key; with expect, an existing row
+// is replaced only when it matches every condition (in the same write), else the
+// error is db.ErrCondition and nothing is written.
+func (s *AlbumStore) Put(ctx context.Context, r *Album, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &AlbumWrite{
+			Op:    db.OpPut,
+			Key:   AlbumKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := albumPrepare(r, db.OpPut, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &AlbumWrite{
+			Op:       db.OpPut,
+			Key:      AlbumKeyOf(r),
+			Row:      r,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Update writes the columns set in c to the row with key k when it exists and
+// matches every expected condition; it returns the rows changed (0 or 1).
+func (s *AlbumStore) Update(ctx context.Context, k AlbumKey, c AlbumChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
+	args, err := albumKeyArgs(&k)
+	if err != nil {
+		return 0, err
+	}
+	sets, err := albumSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.Update(ctx, args, sets, expect)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &AlbumWrite{
+			Op:       db.OpUpdate,
+			Key:      k,
+			Changes:  &c,
+			Where:    expect,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// Del deletes the row with key k; a missing row is not an error.
+func (s *AlbumStore) Del(ctx context.Context, k AlbumKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &AlbumWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
+	args, err := albumKeyArgs(&k)
+	if err != nil {
+		return err
+	}
+	if err := s.s.Del(ctx, args); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &AlbumWrite{
+			Op:       db.OpDel,
+			Key:      k,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Select returns one page of the rows matching q (without those a read hook hides).
+func (s *AlbumStore) Select(ctx context.Context, q db.Query) (*db.Page[Album], error) {
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
+}
+
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *AlbumStore) Read(ctx context.Context, r *Album) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
+func (s *AlbumStore) List(ctx context.Context, keys []AlbumKey) ([]Album, error) {
+	all := make([][]any, len(keys))
+	for i := range keys {
+		args, err := albumKeyArgs(&keys[i])
+		if err != nil {
+			return nil, err
+		}
+		all[i] = args
+	}
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
+}
+
+// UpdateAll writes the columns set in c to every row matching where (at least one
+// condition) and returns the number of rows changed.
+func (s *AlbumStore) UpdateAll(ctx context.Context, c AlbumChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, AlbumKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
+	sets, err := albumSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.UpdateAll(ctx, where, sets)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &AlbumWrite{
+			Op:       db.OpUpdateAll,
+			Changes:  &c,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// DelAll deletes every row matching where (at least one condition) and returns
+// the number of rows deleted.
+func (s *AlbumStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &AlbumWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
+	n, err := s.s.DelAll(ctx, where)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &AlbumWrite{
+			Op:       db.OpDelAll,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// CreateTable creates the table and indexes when missing, and adds missing columns.
+func (s *AlbumStore) CreateTable(ctx context.Context) error {
+	return s.s.CreateTable(ctx)
+}
+
+// Engine returns the generic engine behind the store, for code that works on any table.
+func (s *AlbumStore) Engine() *db.Store[Album] {
+	return s.s
 }

@@ -3,41 +3,465 @@
 package store
 
 import (
-	"github.com/bkgen/bkgen/generated/store/bkconnection"
+	"context"
+	"fmt"
+
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// The names of table "bk_connection", declared in github.com/bkgen/bkgen/generated/store/bkconnection.
-type (
-	BkConnection        = bkconnection.BkConnection
-	BkConnectionKey     = bkconnection.BkConnectionKey
-	BkConnectionChanges = bkconnection.BkConnectionChanges
-	BkConnectionHooks   = bkconnection.BkConnectionHooks
-	BkConnectionWrite   = bkconnection.BkConnectionWrite
-	BkConnectionStore   = bkconnection.BkConnectionStore
-)
+// BkConnection is a row of table "bk_connection".
+type BkConnection struct {
+	ID     string `json:"id"`   // key part 1; pub; owner
+	Ref    string `json:"ref"`  // key part 2
+	Type   string `json:"type"` // pub
+	Peer   string `json:"peer"` // pub
+	Name   string `json:"name"` // pub
+	Status string `json:"status"`
+	Mtime  int64  `json:"mtime"` // now (ms, set on every write); pub
+}
 
-const (
-	BkConnectionColID     = bkconnection.BkConnectionColID
-	BkConnectionColRef    = bkconnection.BkConnectionColRef
-	BkConnectionColType   = bkconnection.BkConnectionColType
-	BkConnectionColPeer   = bkconnection.BkConnectionColPeer
-	BkConnectionColName   = bkconnection.BkConnectionColName
-	BkConnectionColStatus = bkconnection.BkConnectionColStatus
-	BkConnectionColMtime  = bkconnection.BkConnectionColMtime
-)
-
-var (
-	BkConnectionCols  = bkconnection.BkConnectionCols
-	BkConnectionTable = bkconnection.BkConnectionTable
-)
-
-// NewBkConnectionStore returns the store of table "bk_connection" on pool p, with the pool's hooks of the table.
-func NewBkConnectionStore(p *db.Pool) *BkConnectionStore {
-	return bkconnection.NewBkConnectionStore(p)
+// BkConnectionKey is the primary key of table "bk_connection".
+type BkConnectionKey struct {
+	ID  string `json:"id"`
+	Ref string `json:"ref"`
 }
 
 // BkConnectionKeyOf returns the primary key of r.
 func BkConnectionKeyOf(r *BkConnection) BkConnectionKey {
-	return bkconnection.BkConnectionKeyOf(r)
+	return BkConnectionKey{ID: r.ID, Ref: r.Ref}
+}
+
+// BkConnectionChanges lists the columns Update and UpdateAll write: only fields with Set true.
+// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
+// set by every write.
+type BkConnectionChanges struct {
+	Type   db.Opt[string]
+	Peer   db.Opt[string]
+	Name   db.Opt[string]
+	Status db.Opt[string]
+}
+
+// BkConnectionCols are typed handles of the columns of "bk_connection" for conditions, sorting and select lists.
+var BkConnectionCols = struct {
+	ID     db.Field[string]
+	Ref    db.Field[string]
+	Type   db.Field[string]
+	Peer   db.Field[string]
+	Name   db.Field[string]
+	Status db.Field[string]
+	Mtime  db.Field[int64]
+}{
+	ID:     db.Field[string]{Name: "id"},
+	Ref:    db.Field[string]{Name: "ref"},
+	Type:   db.Field[string]{Name: "type"},
+	Peer:   db.Field[string]{Name: "peer"},
+	Name:   db.Field[string]{Name: "name"},
+	Status: db.Field[string]{Name: "status"},
+	Mtime:  db.Field[int64]{Name: "mtime"},
+}
+
+// Positions of the columns in BkConnectionTable.Columns, which also index the given-column
+// sets of the generated handlers.
+const (
+	BkConnectionColID = iota
+	BkConnectionColRef
+	BkConnectionColType
+	BkConnectionColPeer
+	BkConnectionColName
+	BkConnectionColStatus
+	BkConnectionColMtime
+)
+
+// BkConnectionTable describes table "bk_connection" to the engine.
+var BkConnectionTable = &db.Table[BkConnection]{
+	Schema: db.Schema{
+		Name: "bk_connection",
+		Columns: []db.Column{
+			{Name: "id", Kind: db.KindString, Key: 1, Pub: true, Owner: true},
+			{Name: "ref", Kind: db.KindString, Key: 2},
+			{Name: "type", Kind: db.KindString, Pub: true},
+			{Name: "peer", Kind: db.KindString, Pub: true},
+			{Name: "name", Kind: db.KindString, Pub: true},
+			{Name: "status", Kind: db.KindString},
+			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true, Pub: true},
+		},
+		Keys: []int{BkConnectionColID, BkConnectionColRef},
+	},
+	Arg:  bkConnectionArg,
+	Dest: bkConnectionDest,
+}
+
+// BkConnectionHooks are the application's row hooks of table "bk_connection" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type BkConnectionHooks = db.Hooks[BkConnection, BkConnectionKey, BkConnectionChanges]
+
+// BkConnectionWrite is a write of table "bk_connection" as its write hooks see it.
+type BkConnectionWrite = db.Write[BkConnection, BkConnectionKey, BkConnectionChanges]
+
+// bkConnectionArg returns the canonical value of column col of r.
+func bkConnectionArg(r *BkConnection, col int) (any, error) {
+	switch col {
+	case BkConnectionColID:
+		return r.ID, nil
+	case BkConnectionColRef:
+		return r.Ref, nil
+	case BkConnectionColType:
+		return r.Type, nil
+	case BkConnectionColPeer:
+		return r.Peer, nil
+	case BkConnectionColName:
+		return r.Name, nil
+	case BkConnectionColStatus:
+		return r.Status, nil
+	case BkConnectionColMtime:
+		return r.Mtime, nil
+	}
+	return nil, fmt.Errorf("bk_connection: no column %d", col)
+}
+
+// bkConnectionDest returns the scan target of column col of r.
+func bkConnectionDest(r *BkConnection, col int) any {
+	switch col {
+	case BkConnectionColID:
+		return db.Str{P: &r.ID}
+	case BkConnectionColRef:
+		return db.Str{P: &r.Ref}
+	case BkConnectionColType:
+		return db.Str{P: &r.Type}
+	case BkConnectionColPeer:
+		return db.Str{P: &r.Peer}
+	case BkConnectionColName:
+		return db.Str{P: &r.Name}
+	case BkConnectionColStatus:
+		return db.Str{P: &r.Status}
+	case BkConnectionColMtime:
+		return db.Int[int64]{P: &r.Mtime}
+	}
+	return nil
+}
+
+// bkConnectionKeyArgs checks that every part of k is given and returns its canonical values.
+func bkConnectionKeyArgs(k *BkConnectionKey) ([]any, error) {
+	if k.ID == "" {
+		return nil, db.MissingKey("bk_connection", "id")
+	}
+	if k.Ref == "" {
+		return nil, db.MissingKey("bk_connection", "ref")
+	}
+	return []any{k.ID, k.Ref}, nil
+}
+
+// bkConnectionCheck validates column col of r with the schema's validators and enum values.
+func bkConnectionCheck(r *BkConnection, col int) error {
+	switch col {
+	case BkConnectionColID:
+		return db.Validate("bk_connection", "id", r.ID, bkConnectionIDValidators)
+	case BkConnectionColRef:
+		return db.Validate("bk_connection", "ref", r.Ref, bkConnectionRefValidators)
+	case BkConnectionColType:
+		return db.Validate("bk_connection", "type", r.Type, bkConnectionTypeValidators)
+	case BkConnectionColPeer:
+		return db.Validate("bk_connection", "peer", r.Peer, bkConnectionPeerValidators)
+	case BkConnectionColName:
+		return db.Validate("bk_connection", "name", r.Name, bkConnectionNameValidators)
+	case BkConnectionColStatus:
+		return db.Validate("bk_connection", "status", r.Status, bkConnectionStatusValidators)
+	}
+	return nil
+}
+
+// bkConnectionPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
+func bkConnectionPrepare(r *BkConnection, op db.WriteOp, now int64) error {
+	r.Mtime = now
+	key := BkConnectionKeyOf(r)
+	if _, err := bkConnectionKeyArgs(&key); err != nil {
+		return err
+	}
+	if op == db.OpIncr {
+		// only the key and counters were given
+		return nil
+	}
+	for col := range BkConnectionTable.Columns {
+		if err := bkConnectionCheck(r, col); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bkConnectionSets turns c into validated assignments, adding the Now and UpdateDefault columns.
+func bkConnectionSets(c *BkConnectionChanges, now int64) ([]db.Set, error) {
+	var r BkConnection
+	sets := make([]db.Set, 0, 7)
+	sets = c.Type.Into(&r.Type, sets, BkConnectionColType)
+	sets = c.Peer.Into(&r.Peer, sets, BkConnectionColPeer)
+	sets = c.Name.Into(&r.Name, sets, BkConnectionColName)
+	sets = c.Status.Into(&r.Status, sets, BkConnectionColStatus)
+	r.Mtime = now
+	sets = append(sets, db.Set{Col: BkConnectionColMtime})
+	for i := range sets {
+		col := sets[i].Col
+		if err := bkConnectionCheck(&r, col); err != nil {
+			return nil, err
+		}
+		v, err := bkConnectionArg(&r, col)
+		if err != nil {
+			return nil, db.Invalid("bk_connection", BkConnectionTable.Columns[col].Name, "%v", err)
+		}
+		sets[i].Val = v
+	}
+	return sets, nil
+}
+
+// BkConnectionStore reads and writes table "bk_connection". Every method behaves the same on every
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
+type BkConnectionStore struct {
+	s *db.Store[BkConnection]
+	h *BkConnectionHooks // the application's rules on the table, run on every path
+}
+
+// NewBkConnectionStore returns the store of table "bk_connection" on pool p, with the pool's hooks of the table.
+func NewBkConnectionStore(p *db.Pool) *BkConnectionStore {
+	return &BkConnectionStore{s: db.NewStore(p, BkConnectionTable, drivers.For[BkConnection]()...), h: db.HooksOf[BkConnection, BkConnectionKey, BkConnectionChanges](p, "bk_connection")}
+}
+
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
+func (s *BkConnectionStore) Get(ctx context.Context, k BkConnectionKey) (*BkConnection, error) {
+	args, err := bkConnectionKeyArgs(&k)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
+}
+
+// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
+// db.ErrExists when a row with its key exists.
+func (s *BkConnectionStore) Add(ctx context.Context, r *BkConnection) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkConnectionWrite{
+			Op:  db.OpAdd,
+			Key: BkConnectionKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := bkConnectionPrepare(r, db.OpAdd, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BkConnectionWrite{
+			Op:       db.OpAdd,
+			Key:      BkConnectionKeyOf(r),
+			Row:      r,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Put inserts r or replaces the whole row with its key; with expect, an existing row
+// is replaced only when it matches every condition (in the same write), else the
+// error is db.ErrCondition and nothing is written.
+func (s *BkConnectionStore) Put(ctx context.Context, r *BkConnection, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkConnectionWrite{
+			Op:    db.OpPut,
+			Key:   BkConnectionKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := bkConnectionPrepare(r, db.OpPut, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BkConnectionWrite{
+			Op:       db.OpPut,
+			Key:      BkConnectionKeyOf(r),
+			Row:      r,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Update writes the columns set in c to the row with key k when it exists and
+// matches every expected condition; it returns the rows changed (0 or 1).
+func (s *BkConnectionStore) Update(ctx context.Context, k BkConnectionKey, c BkConnectionChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
+	args, err := bkConnectionKeyArgs(&k)
+	if err != nil {
+		return 0, err
+	}
+	sets, err := bkConnectionSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.Update(ctx, args, sets, expect)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &BkConnectionWrite{
+			Op:       db.OpUpdate,
+			Key:      k,
+			Changes:  &c,
+			Where:    expect,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// Del deletes the row with key k; a missing row is not an error.
+func (s *BkConnectionStore) Del(ctx context.Context, k BkConnectionKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkConnectionWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
+	args, err := bkConnectionKeyArgs(&k)
+	if err != nil {
+		return err
+	}
+	if err := s.s.Del(ctx, args); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BkConnectionWrite{
+			Op:       db.OpDel,
+			Key:      k,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Select returns one page of the rows matching q (without those a read hook hides).
+func (s *BkConnectionStore) Select(ctx context.Context, q db.Query) (*db.Page[BkConnection], error) {
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
+}
+
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *BkConnectionStore) Read(ctx context.Context, r *BkConnection) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
+func (s *BkConnectionStore) List(ctx context.Context, keys []BkConnectionKey) ([]BkConnection, error) {
+	all := make([][]any, len(keys))
+	for i := range keys {
+		args, err := bkConnectionKeyArgs(&keys[i])
+		if err != nil {
+			return nil, err
+		}
+		all[i] = args
+	}
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
+}
+
+// UpdateAll writes the columns set in c to every row matching where (at least one
+// condition) and returns the number of rows changed.
+func (s *BkConnectionStore) UpdateAll(ctx context.Context, c BkConnectionChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BkConnectionKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
+	sets, err := bkConnectionSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.UpdateAll(ctx, where, sets)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &BkConnectionWrite{
+			Op:       db.OpUpdateAll,
+			Changes:  &c,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// DelAll deletes every row matching where (at least one condition) and returns
+// the number of rows deleted.
+func (s *BkConnectionStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkConnectionWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
+	n, err := s.s.DelAll(ctx, where)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BkConnectionWrite{
+			Op:       db.OpDelAll,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// CreateTable creates the table and indexes when missing, and adds missing columns.
+func (s *BkConnectionStore) CreateTable(ctx context.Context) error {
+	return s.s.CreateTable(ctx)
+}
+
+// Engine returns the generic engine behind the store, for code that works on any table.
+func (s *BkConnectionStore) Engine() *db.Store[BkConnection] {
+	return s.s
 }

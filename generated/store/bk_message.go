@@ -3,41 +3,462 @@
 package store
 
 import (
-	"github.com/bkgen/bkgen/generated/store/bkmessage"
+	"context"
+	"fmt"
+
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// The names of table "bk_message", declared in github.com/bkgen/bkgen/generated/store/bkmessage.
-type (
-	BkMessage        = bkmessage.BkMessage
-	BkMessageKey     = bkmessage.BkMessageKey
-	BkMessageChanges = bkmessage.BkMessageChanges
-	BkMessageHooks   = bkmessage.BkMessageHooks
-	BkMessageWrite   = bkmessage.BkMessageWrite
-	BkMessageStore   = bkmessage.BkMessageStore
-)
+// BkMessage is a row of table "bk_message".
+type BkMessage struct {
+	ID     string `json:"id"`  // key part 1; owner
+	Mid    string `json:"mid"` // key part 2
+	Sender string `json:"sender"`
+	Name   string `json:"name"`
+	Msg    string `json:"msg"`
+	Mtime  int64  `json:"mtime"`
+	Read   bool   `json:"read"`
+}
 
-const (
-	BkMessageColID     = bkmessage.BkMessageColID
-	BkMessageColMid    = bkmessage.BkMessageColMid
-	BkMessageColSender = bkmessage.BkMessageColSender
-	BkMessageColName   = bkmessage.BkMessageColName
-	BkMessageColMsg    = bkmessage.BkMessageColMsg
-	BkMessageColMtime  = bkmessage.BkMessageColMtime
-	BkMessageColRead   = bkmessage.BkMessageColRead
-)
-
-var (
-	BkMessageCols  = bkmessage.BkMessageCols
-	BkMessageTable = bkmessage.BkMessageTable
-)
-
-// NewBkMessageStore returns the store of table "bk_message" on pool p, with the pool's hooks of the table.
-func NewBkMessageStore(p *db.Pool) *BkMessageStore {
-	return bkmessage.NewBkMessageStore(p)
+// BkMessageKey is the primary key of table "bk_message".
+type BkMessageKey struct {
+	ID  string `json:"id"`
+	Mid string `json:"mid"`
 }
 
 // BkMessageKeyOf returns the primary key of r.
 func BkMessageKeyOf(r *BkMessage) BkMessageKey {
-	return bkmessage.BkMessageKeyOf(r)
+	return BkMessageKey{ID: r.ID, Mid: r.Mid}
+}
+
+// BkMessageChanges lists the columns Update and UpdateAll write: only fields with Set true.
+// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
+// set by every write.
+type BkMessageChanges struct {
+	Sender db.Opt[string]
+	Name   db.Opt[string]
+	Msg    db.Opt[string]
+	Mtime  db.Opt[int64]
+	Read   db.Opt[bool]
+}
+
+// BkMessageCols are typed handles of the columns of "bk_message" for conditions, sorting and select lists.
+var BkMessageCols = struct {
+	ID     db.Field[string]
+	Mid    db.Field[string]
+	Sender db.Field[string]
+	Name   db.Field[string]
+	Msg    db.Field[string]
+	Mtime  db.Field[int64]
+	Read   db.Field[bool]
+}{
+	ID:     db.Field[string]{Name: "id"},
+	Mid:    db.Field[string]{Name: "mid"},
+	Sender: db.Field[string]{Name: "sender"},
+	Name:   db.Field[string]{Name: "name"},
+	Msg:    db.Field[string]{Name: "msg"},
+	Mtime:  db.Field[int64]{Name: "mtime"},
+	Read:   db.Field[bool]{Name: "read"},
+}
+
+// Positions of the columns in BkMessageTable.Columns, which also index the given-column
+// sets of the generated handlers.
+const (
+	BkMessageColID = iota
+	BkMessageColMid
+	BkMessageColSender
+	BkMessageColName
+	BkMessageColMsg
+	BkMessageColMtime
+	BkMessageColRead
+)
+
+// BkMessageTable describes table "bk_message" to the engine.
+var BkMessageTable = &db.Table[BkMessage]{
+	Schema: db.Schema{
+		Name: "bk_message",
+		Columns: []db.Column{
+			{Name: "id", Kind: db.KindString, Key: 1, Owner: true},
+			{Name: "mid", Kind: db.KindString, Key: 2},
+			{Name: "sender", Kind: db.KindString},
+			{Name: "name", Kind: db.KindString},
+			{Name: "msg", Kind: db.KindString},
+			{Name: "mtime", Kind: db.KindInt, Bits: 64},
+			{Name: "read", Kind: db.KindBool},
+		},
+		Keys: []int{BkMessageColID, BkMessageColMid},
+	},
+	Arg:  bkMessageArg,
+	Dest: bkMessageDest,
+}
+
+// BkMessageHooks are the application's row hooks of table "bk_message" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type BkMessageHooks = db.Hooks[BkMessage, BkMessageKey, BkMessageChanges]
+
+// BkMessageWrite is a write of table "bk_message" as its write hooks see it.
+type BkMessageWrite = db.Write[BkMessage, BkMessageKey, BkMessageChanges]
+
+// bkMessageArg returns the canonical value of column col of r.
+func bkMessageArg(r *BkMessage, col int) (any, error) {
+	switch col {
+	case BkMessageColID:
+		return r.ID, nil
+	case BkMessageColMid:
+		return r.Mid, nil
+	case BkMessageColSender:
+		return r.Sender, nil
+	case BkMessageColName:
+		return r.Name, nil
+	case BkMessageColMsg:
+		return r.Msg, nil
+	case BkMessageColMtime:
+		return r.Mtime, nil
+	case BkMessageColRead:
+		return r.Read, nil
+	}
+	return nil, fmt.Errorf("bk_message: no column %d", col)
+}
+
+// bkMessageDest returns the scan target of column col of r.
+func bkMessageDest(r *BkMessage, col int) any {
+	switch col {
+	case BkMessageColID:
+		return db.Str{P: &r.ID}
+	case BkMessageColMid:
+		return db.Str{P: &r.Mid}
+	case BkMessageColSender:
+		return db.Str{P: &r.Sender}
+	case BkMessageColName:
+		return db.Str{P: &r.Name}
+	case BkMessageColMsg:
+		return db.Str{P: &r.Msg}
+	case BkMessageColMtime:
+		return db.Int[int64]{P: &r.Mtime}
+	case BkMessageColRead:
+		return db.Bool{P: &r.Read}
+	}
+	return nil
+}
+
+// bkMessageKeyArgs checks that every part of k is given and returns its canonical values.
+func bkMessageKeyArgs(k *BkMessageKey) ([]any, error) {
+	if k.ID == "" {
+		return nil, db.MissingKey("bk_message", "id")
+	}
+	if k.Mid == "" {
+		return nil, db.MissingKey("bk_message", "mid")
+	}
+	return []any{k.ID, k.Mid}, nil
+}
+
+// bkMessageCheck validates column col of r with the schema's validators and enum values.
+func bkMessageCheck(r *BkMessage, col int) error {
+	switch col {
+	case BkMessageColID:
+		return db.Validate("bk_message", "id", r.ID, bkMessageIDValidators)
+	case BkMessageColMid:
+		return db.Validate("bk_message", "mid", r.Mid, bkMessageMidValidators)
+	case BkMessageColSender:
+		return db.Validate("bk_message", "sender", r.Sender, bkMessageSenderValidators)
+	case BkMessageColName:
+		return db.Validate("bk_message", "name", r.Name, bkMessageNameValidators)
+	case BkMessageColMsg:
+		return db.Validate("bk_message", "msg", r.Msg, bkMessageMsgValidators)
+	}
+	return nil
+}
+
+// bkMessagePrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
+func bkMessagePrepare(r *BkMessage, op db.WriteOp, now int64) error {
+	key := BkMessageKeyOf(r)
+	if _, err := bkMessageKeyArgs(&key); err != nil {
+		return err
+	}
+	if op == db.OpIncr {
+		// only the key and counters were given
+		return nil
+	}
+	for col := range BkMessageTable.Columns {
+		if err := bkMessageCheck(r, col); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bkMessageSets turns c into validated assignments, adding the Now and UpdateDefault columns.
+func bkMessageSets(c *BkMessageChanges, now int64) ([]db.Set, error) {
+	var r BkMessage
+	sets := make([]db.Set, 0, 7)
+	sets = c.Sender.Into(&r.Sender, sets, BkMessageColSender)
+	sets = c.Name.Into(&r.Name, sets, BkMessageColName)
+	sets = c.Msg.Into(&r.Msg, sets, BkMessageColMsg)
+	sets = c.Mtime.Into(&r.Mtime, sets, BkMessageColMtime)
+	sets = c.Read.Into(&r.Read, sets, BkMessageColRead)
+	for i := range sets {
+		col := sets[i].Col
+		if err := bkMessageCheck(&r, col); err != nil {
+			return nil, err
+		}
+		v, err := bkMessageArg(&r, col)
+		if err != nil {
+			return nil, db.Invalid("bk_message", BkMessageTable.Columns[col].Name, "%v", err)
+		}
+		sets[i].Val = v
+	}
+	return sets, nil
+}
+
+// BkMessageStore reads and writes table "bk_message". Every method behaves the same on every
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
+type BkMessageStore struct {
+	s *db.Store[BkMessage]
+	h *BkMessageHooks // the application's rules on the table, run on every path
+}
+
+// NewBkMessageStore returns the store of table "bk_message" on pool p, with the pool's hooks of the table.
+func NewBkMessageStore(p *db.Pool) *BkMessageStore {
+	return &BkMessageStore{s: db.NewStore(p, BkMessageTable, drivers.For[BkMessage]()...), h: db.HooksOf[BkMessage, BkMessageKey, BkMessageChanges](p, "bk_message")}
+}
+
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
+func (s *BkMessageStore) Get(ctx context.Context, k BkMessageKey) (*BkMessage, error) {
+	args, err := bkMessageKeyArgs(&k)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
+}
+
+// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
+// db.ErrExists when a row with its key exists.
+func (s *BkMessageStore) Add(ctx context.Context, r *BkMessage) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkMessageWrite{
+			Op:  db.OpAdd,
+			Key: BkMessageKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := bkMessagePrepare(r, db.OpAdd, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BkMessageWrite{
+			Op:       db.OpAdd,
+			Key:      BkMessageKeyOf(r),
+			Row:      r,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Put inserts r or replaces the whole row with its key; with expect, an existing row
+// is replaced only when it matches every condition (in the same write), else the
+// error is db.ErrCondition and nothing is written.
+func (s *BkMessageStore) Put(ctx context.Context, r *BkMessage, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkMessageWrite{
+			Op:    db.OpPut,
+			Key:   BkMessageKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := bkMessagePrepare(r, db.OpPut, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BkMessageWrite{
+			Op:       db.OpPut,
+			Key:      BkMessageKeyOf(r),
+			Row:      r,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Update writes the columns set in c to the row with key k when it exists and
+// matches every expected condition; it returns the rows changed (0 or 1).
+func (s *BkMessageStore) Update(ctx context.Context, k BkMessageKey, c BkMessageChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
+	args, err := bkMessageKeyArgs(&k)
+	if err != nil {
+		return 0, err
+	}
+	sets, err := bkMessageSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.Update(ctx, args, sets, expect)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &BkMessageWrite{
+			Op:       db.OpUpdate,
+			Key:      k,
+			Changes:  &c,
+			Where:    expect,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// Del deletes the row with key k; a missing row is not an error.
+func (s *BkMessageStore) Del(ctx context.Context, k BkMessageKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkMessageWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
+	args, err := bkMessageKeyArgs(&k)
+	if err != nil {
+		return err
+	}
+	if err := s.s.Del(ctx, args); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BkMessageWrite{
+			Op:       db.OpDel,
+			Key:      k,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Select returns one page of the rows matching q (without those a read hook hides).
+func (s *BkMessageStore) Select(ctx context.Context, q db.Query) (*db.Page[BkMessage], error) {
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
+}
+
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *BkMessageStore) Read(ctx context.Context, r *BkMessage) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
+func (s *BkMessageStore) List(ctx context.Context, keys []BkMessageKey) ([]BkMessage, error) {
+	all := make([][]any, len(keys))
+	for i := range keys {
+		args, err := bkMessageKeyArgs(&keys[i])
+		if err != nil {
+			return nil, err
+		}
+		all[i] = args
+	}
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
+}
+
+// UpdateAll writes the columns set in c to every row matching where (at least one
+// condition) and returns the number of rows changed.
+func (s *BkMessageStore) UpdateAll(ctx context.Context, c BkMessageChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BkMessageKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
+	sets, err := bkMessageSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.UpdateAll(ctx, where, sets)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &BkMessageWrite{
+			Op:       db.OpUpdateAll,
+			Changes:  &c,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// DelAll deletes every row matching where (at least one condition) and returns
+// the number of rows deleted.
+func (s *BkMessageStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkMessageWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
+	n, err := s.s.DelAll(ctx, where)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BkMessageWrite{
+			Op:       db.OpDelAll,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// CreateTable creates the table and indexes when missing, and adds missing columns.
+func (s *BkMessageStore) CreateTable(ctx context.Context) error {
+	return s.s.CreateTable(ctx)
+}
+
+// Engine returns the generic engine behind the store, for code that works on any table.
+func (s *BkMessageStore) Engine() *db.Store[BkMessage] {
+	return s.s
 }

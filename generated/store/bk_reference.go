@@ -3,41 +3,465 @@
 package store
 
 import (
-	"github.com/bkgen/bkgen/generated/store/bkreference"
+	"context"
+	"fmt"
+
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// The names of table "bk_reference", declared in github.com/bkgen/bkgen/generated/store/bkreference.
-type (
-	BkReference        = bkreference.BkReference
-	BkReferenceKey     = bkreference.BkReferenceKey
-	BkReferenceChanges = bkreference.BkReferenceChanges
-	BkReferenceHooks   = bkreference.BkReferenceHooks
-	BkReferenceWrite   = bkreference.BkReferenceWrite
-	BkReferenceStore   = bkreference.BkReferenceStore
-)
+// BkReference is a row of table "bk_reference".
+type BkReference struct {
+	ID     string `json:"id"`   // key part 1; pub; owner
+	Ref    string `json:"ref"`  // key part 2
+	Type   string `json:"type"` // pub
+	Peer   string `json:"peer"` // pub
+	Name   string `json:"name"` // pub
+	Status string `json:"status"`
+	Mtime  int64  `json:"mtime"` // now (ms, set on every write); pub
+}
 
-const (
-	BkReferenceColID     = bkreference.BkReferenceColID
-	BkReferenceColRef    = bkreference.BkReferenceColRef
-	BkReferenceColType   = bkreference.BkReferenceColType
-	BkReferenceColPeer   = bkreference.BkReferenceColPeer
-	BkReferenceColName   = bkreference.BkReferenceColName
-	BkReferenceColStatus = bkreference.BkReferenceColStatus
-	BkReferenceColMtime  = bkreference.BkReferenceColMtime
-)
-
-var (
-	BkReferenceCols  = bkreference.BkReferenceCols
-	BkReferenceTable = bkreference.BkReferenceTable
-)
-
-// NewBkReferenceStore returns the store of table "bk_reference" on pool p, with the pool's hooks of the table.
-func NewBkReferenceStore(p *db.Pool) *BkReferenceStore {
-	return bkreference.NewBkReferenceStore(p)
+// BkReferenceKey is the primary key of table "bk_reference".
+type BkReferenceKey struct {
+	ID  string `json:"id"`
+	Ref string `json:"ref"`
 }
 
 // BkReferenceKeyOf returns the primary key of r.
 func BkReferenceKeyOf(r *BkReference) BkReferenceKey {
-	return bkreference.BkReferenceKeyOf(r)
+	return BkReferenceKey{ID: r.ID, Ref: r.Ref}
+}
+
+// BkReferenceChanges lists the columns Update and UpdateAll write: only fields with Set true.
+// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
+// set by every write.
+type BkReferenceChanges struct {
+	Type   db.Opt[string]
+	Peer   db.Opt[string]
+	Name   db.Opt[string]
+	Status db.Opt[string]
+}
+
+// BkReferenceCols are typed handles of the columns of "bk_reference" for conditions, sorting and select lists.
+var BkReferenceCols = struct {
+	ID     db.Field[string]
+	Ref    db.Field[string]
+	Type   db.Field[string]
+	Peer   db.Field[string]
+	Name   db.Field[string]
+	Status db.Field[string]
+	Mtime  db.Field[int64]
+}{
+	ID:     db.Field[string]{Name: "id"},
+	Ref:    db.Field[string]{Name: "ref"},
+	Type:   db.Field[string]{Name: "type"},
+	Peer:   db.Field[string]{Name: "peer"},
+	Name:   db.Field[string]{Name: "name"},
+	Status: db.Field[string]{Name: "status"},
+	Mtime:  db.Field[int64]{Name: "mtime"},
+}
+
+// Positions of the columns in BkReferenceTable.Columns, which also index the given-column
+// sets of the generated handlers.
+const (
+	BkReferenceColID = iota
+	BkReferenceColRef
+	BkReferenceColType
+	BkReferenceColPeer
+	BkReferenceColName
+	BkReferenceColStatus
+	BkReferenceColMtime
+)
+
+// BkReferenceTable describes table "bk_reference" to the engine.
+var BkReferenceTable = &db.Table[BkReference]{
+	Schema: db.Schema{
+		Name: "bk_reference",
+		Columns: []db.Column{
+			{Name: "id", Kind: db.KindString, Key: 1, Pub: true, Owner: true},
+			{Name: "ref", Kind: db.KindString, Key: 2},
+			{Name: "type", Kind: db.KindString, Pub: true},
+			{Name: "peer", Kind: db.KindString, Pub: true},
+			{Name: "name", Kind: db.KindString, Pub: true},
+			{Name: "status", Kind: db.KindString},
+			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true, Pub: true},
+		},
+		Keys: []int{BkReferenceColID, BkReferenceColRef},
+	},
+	Arg:  bkReferenceArg,
+	Dest: bkReferenceDest,
+}
+
+// BkReferenceHooks are the application's row hooks of table "bk_reference" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type BkReferenceHooks = db.Hooks[BkReference, BkReferenceKey, BkReferenceChanges]
+
+// BkReferenceWrite is a write of table "bk_reference" as its write hooks see it.
+type BkReferenceWrite = db.Write[BkReference, BkReferenceKey, BkReferenceChanges]
+
+// bkReferenceArg returns the canonical value of column col of r.
+func bkReferenceArg(r *BkReference, col int) (any, error) {
+	switch col {
+	case BkReferenceColID:
+		return r.ID, nil
+	case BkReferenceColRef:
+		return r.Ref, nil
+	case BkReferenceColType:
+		return r.Type, nil
+	case BkReferenceColPeer:
+		return r.Peer, nil
+	case BkReferenceColName:
+		return r.Name, nil
+	case BkReferenceColStatus:
+		return r.Status, nil
+	case BkReferenceColMtime:
+		return r.Mtime, nil
+	}
+	return nil, fmt.Errorf("bk_reference: no column %d", col)
+}
+
+// bkReferenceDest returns the scan target of column col of r.
+func bkReferenceDest(r *BkReference, col int) any {
+	switch col {
+	case BkReferenceColID:
+		return db.Str{P: &r.ID}
+	case BkReferenceColRef:
+		return db.Str{P: &r.Ref}
+	case BkReferenceColType:
+		return db.Str{P: &r.Type}
+	case BkReferenceColPeer:
+		return db.Str{P: &r.Peer}
+	case BkReferenceColName:
+		return db.Str{P: &r.Name}
+	case BkReferenceColStatus:
+		return db.Str{P: &r.Status}
+	case BkReferenceColMtime:
+		return db.Int[int64]{P: &r.Mtime}
+	}
+	return nil
+}
+
+// bkReferenceKeyArgs checks that every part of k is given and returns its canonical values.
+func bkReferenceKeyArgs(k *BkReferenceKey) ([]any, error) {
+	if k.ID == "" {
+		return nil, db.MissingKey("bk_reference", "id")
+	}
+	if k.Ref == "" {
+		return nil, db.MissingKey("bk_reference", "ref")
+	}
+	return []any{k.ID, k.Ref}, nil
+}
+
+// bkReferenceCheck validates column col of r with the schema's validators and enum values.
+func bkReferenceCheck(r *BkReference, col int) error {
+	switch col {
+	case BkReferenceColID:
+		return db.Validate("bk_reference", "id", r.ID, bkReferenceIDValidators)
+	case BkReferenceColRef:
+		return db.Validate("bk_reference", "ref", r.Ref, bkReferenceRefValidators)
+	case BkReferenceColType:
+		return db.Validate("bk_reference", "type", r.Type, bkReferenceTypeValidators)
+	case BkReferenceColPeer:
+		return db.Validate("bk_reference", "peer", r.Peer, bkReferencePeerValidators)
+	case BkReferenceColName:
+		return db.Validate("bk_reference", "name", r.Name, bkReferenceNameValidators)
+	case BkReferenceColStatus:
+		return db.Validate("bk_reference", "status", r.Status, bkReferenceStatusValidators)
+	}
+	return nil
+}
+
+// bkReferencePrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
+func bkReferencePrepare(r *BkReference, op db.WriteOp, now int64) error {
+	r.Mtime = now
+	key := BkReferenceKeyOf(r)
+	if _, err := bkReferenceKeyArgs(&key); err != nil {
+		return err
+	}
+	if op == db.OpIncr {
+		// only the key and counters were given
+		return nil
+	}
+	for col := range BkReferenceTable.Columns {
+		if err := bkReferenceCheck(r, col); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bkReferenceSets turns c into validated assignments, adding the Now and UpdateDefault columns.
+func bkReferenceSets(c *BkReferenceChanges, now int64) ([]db.Set, error) {
+	var r BkReference
+	sets := make([]db.Set, 0, 7)
+	sets = c.Type.Into(&r.Type, sets, BkReferenceColType)
+	sets = c.Peer.Into(&r.Peer, sets, BkReferenceColPeer)
+	sets = c.Name.Into(&r.Name, sets, BkReferenceColName)
+	sets = c.Status.Into(&r.Status, sets, BkReferenceColStatus)
+	r.Mtime = now
+	sets = append(sets, db.Set{Col: BkReferenceColMtime})
+	for i := range sets {
+		col := sets[i].Col
+		if err := bkReferenceCheck(&r, col); err != nil {
+			return nil, err
+		}
+		v, err := bkReferenceArg(&r, col)
+		if err != nil {
+			return nil, db.Invalid("bk_reference", BkReferenceTable.Columns[col].Name, "%v", err)
+		}
+		sets[i].Val = v
+	}
+	return sets, nil
+}
+
+// BkReferenceStore reads and writes table "bk_reference". Every method behaves the same on every
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
+type BkReferenceStore struct {
+	s *db.Store[BkReference]
+	h *BkReferenceHooks // the application's rules on the table, run on every path
+}
+
+// NewBkReferenceStore returns the store of table "bk_reference" on pool p, with the pool's hooks of the table.
+func NewBkReferenceStore(p *db.Pool) *BkReferenceStore {
+	return &BkReferenceStore{s: db.NewStore(p, BkReferenceTable, drivers.For[BkReference]()...), h: db.HooksOf[BkReference, BkReferenceKey, BkReferenceChanges](p, "bk_reference")}
+}
+
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
+func (s *BkReferenceStore) Get(ctx context.Context, k BkReferenceKey) (*BkReference, error) {
+	args, err := bkReferenceKeyArgs(&k)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
+}
+
+// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
+// db.ErrExists when a row with its key exists.
+func (s *BkReferenceStore) Add(ctx context.Context, r *BkReference) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkReferenceWrite{
+			Op:  db.OpAdd,
+			Key: BkReferenceKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := bkReferencePrepare(r, db.OpAdd, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BkReferenceWrite{
+			Op:       db.OpAdd,
+			Key:      BkReferenceKeyOf(r),
+			Row:      r,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Put inserts r or replaces the whole row with its key; with expect, an existing row
+// is replaced only when it matches every condition (in the same write), else the
+// error is db.ErrCondition and nothing is written.
+func (s *BkReferenceStore) Put(ctx context.Context, r *BkReference, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkReferenceWrite{
+			Op:    db.OpPut,
+			Key:   BkReferenceKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := bkReferencePrepare(r, db.OpPut, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BkReferenceWrite{
+			Op:       db.OpPut,
+			Key:      BkReferenceKeyOf(r),
+			Row:      r,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Update writes the columns set in c to the row with key k when it exists and
+// matches every expected condition; it returns the rows changed (0 or 1).
+func (s *BkReferenceStore) Update(ctx context.Context, k BkReferenceKey, c BkReferenceChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
+	args, err := bkReferenceKeyArgs(&k)
+	if err != nil {
+		return 0, err
+	}
+	sets, err := bkReferenceSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.Update(ctx, args, sets, expect)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &BkReferenceWrite{
+			Op:       db.OpUpdate,
+			Key:      k,
+			Changes:  &c,
+			Where:    expect,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// Del deletes the row with key k; a missing row is not an error.
+func (s *BkReferenceStore) Del(ctx context.Context, k BkReferenceKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkReferenceWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
+	args, err := bkReferenceKeyArgs(&k)
+	if err != nil {
+		return err
+	}
+	if err := s.s.Del(ctx, args); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BkReferenceWrite{
+			Op:       db.OpDel,
+			Key:      k,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Select returns one page of the rows matching q (without those a read hook hides).
+func (s *BkReferenceStore) Select(ctx context.Context, q db.Query) (*db.Page[BkReference], error) {
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
+}
+
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *BkReferenceStore) Read(ctx context.Context, r *BkReference) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
+func (s *BkReferenceStore) List(ctx context.Context, keys []BkReferenceKey) ([]BkReference, error) {
+	all := make([][]any, len(keys))
+	for i := range keys {
+		args, err := bkReferenceKeyArgs(&keys[i])
+		if err != nil {
+			return nil, err
+		}
+		all[i] = args
+	}
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
+}
+
+// UpdateAll writes the columns set in c to every row matching where (at least one
+// condition) and returns the number of rows changed.
+func (s *BkReferenceStore) UpdateAll(ctx context.Context, c BkReferenceChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BkReferenceKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
+	sets, err := bkReferenceSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.UpdateAll(ctx, where, sets)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &BkReferenceWrite{
+			Op:       db.OpUpdateAll,
+			Changes:  &c,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// DelAll deletes every row matching where (at least one condition) and returns
+// the number of rows deleted.
+func (s *BkReferenceStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkReferenceWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
+	n, err := s.s.DelAll(ctx, where)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BkReferenceWrite{
+			Op:       db.OpDelAll,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// CreateTable creates the table and indexes when missing, and adds missing columns.
+func (s *BkReferenceStore) CreateTable(ctx context.Context) error {
+	return s.s.CreateTable(ctx)
+}
+
+// Engine returns the generic engine behind the store, for code that works on any table.
+func (s *BkReferenceStore) Engine() *db.Store[BkReference] {
+	return s.s
 }

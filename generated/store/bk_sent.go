@@ -3,40 +3,451 @@
 package store
 
 import (
-	"github.com/bkgen/bkgen/generated/store/bksent"
+	"context"
+	"fmt"
+
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// The names of table "bk_sent", declared in github.com/bkgen/bkgen/generated/store/bksent.
-type (
-	BkSent        = bksent.BkSent
-	BkSentKey     = bksent.BkSentKey
-	BkSentChanges = bksent.BkSentChanges
-	BkSentHooks   = bksent.BkSentHooks
-	BkSentWrite   = bksent.BkSentWrite
-	BkSentStore   = bksent.BkSentStore
-)
+// BkSent is a row of table "bk_sent".
+type BkSent struct {
+	ID        string `json:"id"`  // key part 1; owner
+	Mid       string `json:"mid"` // key part 2
+	Recipient string `json:"recipient"`
+	Name      string `json:"name"`
+	Msg       string `json:"msg"`
+	Mtime     int64  `json:"mtime"`
+}
 
-const (
-	BkSentColID        = bksent.BkSentColID
-	BkSentColMid       = bksent.BkSentColMid
-	BkSentColRecipient = bksent.BkSentColRecipient
-	BkSentColName      = bksent.BkSentColName
-	BkSentColMsg       = bksent.BkSentColMsg
-	BkSentColMtime     = bksent.BkSentColMtime
-)
-
-var (
-	BkSentCols  = bksent.BkSentCols
-	BkSentTable = bksent.BkSentTable
-)
-
-// NewBkSentStore returns the store of table "bk_sent" on pool p, with the pool's hooks of the table.
-func NewBkSentStore(p *db.Pool) *BkSentStore {
-	return bksent.NewBkSentStore(p)
+// BkSentKey is the primary key of table "bk_sent".
+type BkSentKey struct {
+	ID  string `json:"id"`
+	Mid string `json:"mid"`
 }
 
 // BkSentKeyOf returns the primary key of r.
 func BkSentKeyOf(r *BkSent) BkSentKey {
-	return bksent.BkSentKeyOf(r)
+	return BkSentKey{ID: r.ID, Mid: r.Mid}
+}
+
+// BkSentChanges lists the columns Update and UpdateAll write: only fields with Set true.
+// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
+// set by every write.
+type BkSentChanges struct {
+	Recipient db.Opt[string]
+	Name      db.Opt[string]
+	Msg       db.Opt[string]
+	Mtime     db.Opt[int64]
+}
+
+// BkSentCols are typed handles of the columns of "bk_sent" for conditions, sorting and select lists.
+var BkSentCols = struct {
+	ID        db.Field[string]
+	Mid       db.Field[string]
+	Recipient db.Field[string]
+	Name      db.Field[string]
+	Msg       db.Field[string]
+	Mtime     db.Field[int64]
+}{
+	ID:        db.Field[string]{Name: "id"},
+	Mid:       db.Field[string]{Name: "mid"},
+	Recipient: db.Field[string]{Name: "recipient"},
+	Name:      db.Field[string]{Name: "name"},
+	Msg:       db.Field[string]{Name: "msg"},
+	Mtime:     db.Field[int64]{Name: "mtime"},
+}
+
+// Positions of the columns in BkSentTable.Columns, which also index the given-column
+// sets of the generated handlers.
+const (
+	BkSentColID = iota
+	BkSentColMid
+	BkSentColRecipient
+	BkSentColName
+	BkSentColMsg
+	BkSentColMtime
+)
+
+// BkSentTable describes table "bk_sent" to the engine.
+var BkSentTable = &db.Table[BkSent]{
+	Schema: db.Schema{
+		Name: "bk_sent",
+		Columns: []db.Column{
+			{Name: "id", Kind: db.KindString, Key: 1, Owner: true},
+			{Name: "mid", Kind: db.KindString, Key: 2},
+			{Name: "recipient", Kind: db.KindString},
+			{Name: "name", Kind: db.KindString},
+			{Name: "msg", Kind: db.KindString},
+			{Name: "mtime", Kind: db.KindInt, Bits: 64},
+		},
+		Keys: []int{BkSentColID, BkSentColMid},
+	},
+	Arg:  bkSentArg,
+	Dest: bkSentDest,
+}
+
+// BkSentHooks are the application's row hooks of table "bk_sent" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type BkSentHooks = db.Hooks[BkSent, BkSentKey, BkSentChanges]
+
+// BkSentWrite is a write of table "bk_sent" as its write hooks see it.
+type BkSentWrite = db.Write[BkSent, BkSentKey, BkSentChanges]
+
+// bkSentArg returns the canonical value of column col of r.
+func bkSentArg(r *BkSent, col int) (any, error) {
+	switch col {
+	case BkSentColID:
+		return r.ID, nil
+	case BkSentColMid:
+		return r.Mid, nil
+	case BkSentColRecipient:
+		return r.Recipient, nil
+	case BkSentColName:
+		return r.Name, nil
+	case BkSentColMsg:
+		return r.Msg, nil
+	case BkSentColMtime:
+		return r.Mtime, nil
+	}
+	return nil, fmt.Errorf("bk_sent: no column %d", col)
+}
+
+// bkSentDest returns the scan target of column col of r.
+func bkSentDest(r *BkSent, col int) any {
+	switch col {
+	case BkSentColID:
+		return db.Str{P: &r.ID}
+	case BkSentColMid:
+		return db.Str{P: &r.Mid}
+	case BkSentColRecipient:
+		return db.Str{P: &r.Recipient}
+	case BkSentColName:
+		return db.Str{P: &r.Name}
+	case BkSentColMsg:
+		return db.Str{P: &r.Msg}
+	case BkSentColMtime:
+		return db.Int[int64]{P: &r.Mtime}
+	}
+	return nil
+}
+
+// bkSentKeyArgs checks that every part of k is given and returns its canonical values.
+func bkSentKeyArgs(k *BkSentKey) ([]any, error) {
+	if k.ID == "" {
+		return nil, db.MissingKey("bk_sent", "id")
+	}
+	if k.Mid == "" {
+		return nil, db.MissingKey("bk_sent", "mid")
+	}
+	return []any{k.ID, k.Mid}, nil
+}
+
+// bkSentCheck validates column col of r with the schema's validators and enum values.
+func bkSentCheck(r *BkSent, col int) error {
+	switch col {
+	case BkSentColID:
+		return db.Validate("bk_sent", "id", r.ID, bkSentIDValidators)
+	case BkSentColMid:
+		return db.Validate("bk_sent", "mid", r.Mid, bkSentMidValidators)
+	case BkSentColRecipient:
+		return db.Validate("bk_sent", "recipient", r.Recipient, bkSentRecipientValidators)
+	case BkSentColName:
+		return db.Validate("bk_sent", "name", r.Name, bkSentNameValidators)
+	case BkSentColMsg:
+		return db.Validate("bk_sent", "msg", r.Msg, bkSentMsgValidators)
+	}
+	return nil
+}
+
+// bkSentPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
+func bkSentPrepare(r *BkSent, op db.WriteOp, now int64) error {
+	key := BkSentKeyOf(r)
+	if _, err := bkSentKeyArgs(&key); err != nil {
+		return err
+	}
+	if op == db.OpIncr {
+		// only the key and counters were given
+		return nil
+	}
+	for col := range BkSentTable.Columns {
+		if err := bkSentCheck(r, col); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bkSentSets turns c into validated assignments, adding the Now and UpdateDefault columns.
+func bkSentSets(c *BkSentChanges, now int64) ([]db.Set, error) {
+	var r BkSent
+	sets := make([]db.Set, 0, 6)
+	sets = c.Recipient.Into(&r.Recipient, sets, BkSentColRecipient)
+	sets = c.Name.Into(&r.Name, sets, BkSentColName)
+	sets = c.Msg.Into(&r.Msg, sets, BkSentColMsg)
+	sets = c.Mtime.Into(&r.Mtime, sets, BkSentColMtime)
+	for i := range sets {
+		col := sets[i].Col
+		if err := bkSentCheck(&r, col); err != nil {
+			return nil, err
+		}
+		v, err := bkSentArg(&r, col)
+		if err != nil {
+			return nil, db.Invalid("bk_sent", BkSentTable.Columns[col].Name, "%v", err)
+		}
+		sets[i].Val = v
+	}
+	return sets, nil
+}
+
+// BkSentStore reads and writes table "bk_sent". Every method behaves the same on every
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
+type BkSentStore struct {
+	s *db.Store[BkSent]
+	h *BkSentHooks // the application's rules on the table, run on every path
+}
+
+// NewBkSentStore returns the store of table "bk_sent" on pool p, with the pool's hooks of the table.
+func NewBkSentStore(p *db.Pool) *BkSentStore {
+	return &BkSentStore{s: db.NewStore(p, BkSentTable, drivers.For[BkSent]()...), h: db.HooksOf[BkSent, BkSentKey, BkSentChanges](p, "bk_sent")}
+}
+
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
+func (s *BkSentStore) Get(ctx context.Context, k BkSentKey) (*BkSent, error) {
+	args, err := bkSentKeyArgs(&k)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
+}
+
+// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
+// db.ErrExists when a row with its key exists.
+func (s *BkSentStore) Add(ctx context.Context, r *BkSent) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkSentWrite{
+			Op:  db.OpAdd,
+			Key: BkSentKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := bkSentPrepare(r, db.OpAdd, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BkSentWrite{
+			Op:       db.OpAdd,
+			Key:      BkSentKeyOf(r),
+			Row:      r,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Put inserts r or replaces the whole row with its key; with expect, an existing row
+// is replaced only when it matches every condition (in the same write), else the
+// error is db.ErrCondition and nothing is written.
+func (s *BkSentStore) Put(ctx context.Context, r *BkSent, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkSentWrite{
+			Op:    db.OpPut,
+			Key:   BkSentKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := bkSentPrepare(r, db.OpPut, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BkSentWrite{
+			Op:       db.OpPut,
+			Key:      BkSentKeyOf(r),
+			Row:      r,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Update writes the columns set in c to the row with key k when it exists and
+// matches every expected condition; it returns the rows changed (0 or 1).
+func (s *BkSentStore) Update(ctx context.Context, k BkSentKey, c BkSentChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
+	args, err := bkSentKeyArgs(&k)
+	if err != nil {
+		return 0, err
+	}
+	sets, err := bkSentSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.Update(ctx, args, sets, expect)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &BkSentWrite{
+			Op:       db.OpUpdate,
+			Key:      k,
+			Changes:  &c,
+			Where:    expect,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// Del deletes the row with key k; a missing row is not an error.
+func (s *BkSentStore) Del(ctx context.Context, k BkSentKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkSentWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
+	args, err := bkSentKeyArgs(&k)
+	if err != nil {
+		return err
+	}
+	if err := s.s.Del(ctx, args); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BkSentWrite{
+			Op:       db.OpDel,
+			Key:      k,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Select returns one page of the rows matching q (without those a read hook hides).
+func (s *BkSentStore) Select(ctx context.Context, q db.Query) (*db.Page[BkSent], error) {
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
+}
+
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *BkSentStore) Read(ctx context.Context, r *BkSent) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
+func (s *BkSentStore) List(ctx context.Context, keys []BkSentKey) ([]BkSent, error) {
+	all := make([][]any, len(keys))
+	for i := range keys {
+		args, err := bkSentKeyArgs(&keys[i])
+		if err != nil {
+			return nil, err
+		}
+		all[i] = args
+	}
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
+}
+
+// UpdateAll writes the columns set in c to every row matching where (at least one
+// condition) and returns the number of rows changed.
+func (s *BkSentStore) UpdateAll(ctx context.Context, c BkSentChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BkSentKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
+	sets, err := bkSentSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.UpdateAll(ctx, where, sets)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &BkSentWrite{
+			Op:       db.OpUpdateAll,
+			Changes:  &c,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// DelAll deletes every row matching where (at least one condition) and returns
+// the number of rows deleted.
+func (s *BkSentStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BkSentWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
+	n, err := s.s.DelAll(ctx, where)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BkSentWrite{
+			Op:       db.OpDelAll,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// CreateTable creates the table and indexes when missing, and adds missing columns.
+func (s *BkSentStore) CreateTable(ctx context.Context) error {
+	return s.s.CreateTable(ctx)
+}
+
+// Engine returns the generic engine behind the store, for code that works on any table.
+func (s *BkSentStore) Engine() *db.Store[BkSent] {
+	return s.s
 }

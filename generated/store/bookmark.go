@@ -3,40 +3,471 @@
 package store
 
 import (
-	"github.com/bkgen/bkgen/generated/store/bookmark"
+	"context"
+	"fmt"
+
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// The names of table "bookmark", declared in github.com/bkgen/bkgen/generated/store/bookmark.
-type (
-	Bookmark        = bookmark.Bookmark
-	BookmarkKey     = bookmark.BookmarkKey
-	BookmarkChanges = bookmark.BookmarkChanges
-	BookmarkIncr    = bookmark.BookmarkIncr
-	BookmarkHooks   = bookmark.BookmarkHooks
-	BookmarkWrite   = bookmark.BookmarkWrite
-	BookmarkStore   = bookmark.BookmarkStore
-)
+// Bookmark is a row of table "bookmark".
+type Bookmark struct {
+	ID      string  `json:"id"`                 // key part 1; uuid generated when empty
+	OwnerID *string `json:"owner_id,omitempty"` // owner
+	URL     string  `json:"url"`                // pub
+	Note    string  `json:"note"`
+	Hits    int64   `json:"hits"` // counter
+}
 
-const (
-	BookmarkColID      = bookmark.BookmarkColID
-	BookmarkColOwnerID = bookmark.BookmarkColOwnerID
-	BookmarkColURL     = bookmark.BookmarkColURL
-	BookmarkColNote    = bookmark.BookmarkColNote
-	BookmarkColHits    = bookmark.BookmarkColHits
-)
-
-var (
-	BookmarkCols  = bookmark.BookmarkCols
-	BookmarkTable = bookmark.BookmarkTable
-)
-
-// NewBookmarkStore returns the store of table "bookmark" on pool p, with the pool's hooks of the table.
-func NewBookmarkStore(p *db.Pool) *BookmarkStore {
-	return bookmark.NewBookmarkStore(p)
+// BookmarkKey is the primary key of table "bookmark".
+type BookmarkKey struct {
+	ID string `json:"id"`
 }
 
 // BookmarkKeyOf returns the primary key of r.
 func BookmarkKeyOf(r *Bookmark) BookmarkKey {
-	return bookmark.BookmarkKeyOf(r)
+	return BookmarkKey{ID: r.ID}
+}
+
+// BookmarkChanges lists the columns Update and UpdateAll write: only fields with Set true.
+// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
+// set by every write.
+type BookmarkChanges struct {
+	OwnerID db.Opt[*string]
+	URL     db.Opt[string]
+	Note    db.Opt[string]
+	Hits    db.Opt[int64]
+}
+
+// BookmarkIncr holds what Incr adds to each counter column (negative subtracts).
+type BookmarkIncr struct {
+	Hits    int64
+	OwnerID string // the owner of a row Incr creates (an existing row keeps its own)
+}
+
+// BookmarkCols are typed handles of the columns of "bookmark" for conditions, sorting and select lists.
+var BookmarkCols = struct {
+	ID      db.Field[string]
+	OwnerID db.Field[string]
+	URL     db.Field[string]
+	Note    db.Field[string]
+	Hits    db.Field[int64]
+}{
+	ID:      db.Field[string]{Name: "id"},
+	OwnerID: db.Field[string]{Name: "owner_id"},
+	URL:     db.Field[string]{Name: "url"},
+	Note:    db.Field[string]{Name: "note"},
+	Hits:    db.Field[int64]{Name: "hits"},
+}
+
+// Positions of the columns in BookmarkTable.Columns, which also index the given-column
+// sets of the generated handlers.
+const (
+	BookmarkColID = iota
+	BookmarkColOwnerID
+	BookmarkColURL
+	BookmarkColNote
+	BookmarkColHits
+)
+
+// BookmarkTable describes table "bookmark" to the engine.
+var BookmarkTable = &db.Table[Bookmark]{
+	Schema: db.Schema{
+		Name: "bookmark",
+		Columns: []db.Column{
+			{Name: "id", Kind: db.KindString, Key: 1, UUID: true},
+			{Name: "owner_id", Kind: db.KindString, Nullable: true, Owner: true},
+			{Name: "url", Kind: db.KindString, Pub: true},
+			{Name: "note", Kind: db.KindString},
+			{Name: "hits", Kind: db.KindInt, Bits: 64, Counter: true},
+		},
+		Keys: []int{BookmarkColID},
+	},
+	Arg:  bookmarkArg,
+	Dest: bookmarkDest,
+}
+
+// BookmarkHooks are the application's row hooks of table "bookmark" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type BookmarkHooks = db.Hooks[Bookmark, BookmarkKey, BookmarkChanges]
+
+// BookmarkWrite is a write of table "bookmark" as its write hooks see it.
+type BookmarkWrite = db.Write[Bookmark, BookmarkKey, BookmarkChanges]
+
+// bookmarkArg returns the canonical value of column col of r.
+func bookmarkArg(r *Bookmark, col int) (any, error) {
+	switch col {
+	case BookmarkColID:
+		return r.ID, nil
+	case BookmarkColOwnerID:
+		if r.OwnerID == nil {
+			return nil, nil
+		}
+		return *r.OwnerID, nil
+	case BookmarkColURL:
+		return r.URL, nil
+	case BookmarkColNote:
+		return r.Note, nil
+	case BookmarkColHits:
+		return r.Hits, nil
+	}
+	return nil, fmt.Errorf("bookmark: no column %d", col)
+}
+
+// bookmarkDest returns the scan target of column col of r.
+func bookmarkDest(r *Bookmark, col int) any {
+	switch col {
+	case BookmarkColID:
+		return db.Str{P: &r.ID}
+	case BookmarkColOwnerID:
+		return db.NStr{P: &r.OwnerID}
+	case BookmarkColURL:
+		return db.Str{P: &r.URL}
+	case BookmarkColNote:
+		return db.Str{P: &r.Note}
+	case BookmarkColHits:
+		return db.Int[int64]{P: &r.Hits}
+	}
+	return nil
+}
+
+// bookmarkKeyArgs checks that every part of k is given and returns its canonical values.
+func bookmarkKeyArgs(k *BookmarkKey) ([]any, error) {
+	if k.ID == "" {
+		return nil, db.MissingKey("bookmark", "id")
+	}
+	return []any{k.ID}, nil
+}
+
+// bookmarkCheck validates column col of r with the schema's validators and enum values.
+func bookmarkCheck(r *Bookmark, col int) error {
+	switch col {
+	}
+	return nil
+}
+
+// bookmarkPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
+func bookmarkPrepare(r *Bookmark, op db.WriteOp, now int64) error {
+	if op != db.OpIncr && r.ID == "" {
+		r.ID = db.NewUUID()
+	}
+	key := BookmarkKeyOf(r)
+	if _, err := bookmarkKeyArgs(&key); err != nil {
+		return err
+	}
+	return nil
+}
+
+// bookmarkSets turns c into validated assignments, adding the Now and UpdateDefault columns.
+func bookmarkSets(c *BookmarkChanges, now int64) ([]db.Set, error) {
+	var r Bookmark
+	sets := make([]db.Set, 0, 5)
+	sets = c.OwnerID.Into(&r.OwnerID, sets, BookmarkColOwnerID)
+	sets = c.URL.Into(&r.URL, sets, BookmarkColURL)
+	sets = c.Note.Into(&r.Note, sets, BookmarkColNote)
+	sets = c.Hits.Into(&r.Hits, sets, BookmarkColHits)
+	for i := range sets {
+		col := sets[i].Col
+		if err := bookmarkCheck(&r, col); err != nil {
+			return nil, err
+		}
+		v, err := bookmarkArg(&r, col)
+		if err != nil {
+			return nil, db.Invalid("bookmark", BookmarkTable.Columns[col].Name, "%v", err)
+		}
+		sets[i].Val = v
+	}
+	return sets, nil
+}
+
+// BookmarkStore reads and writes table "bookmark". Every method behaves the same on every
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
+type BookmarkStore struct {
+	s *db.Store[Bookmark]
+	h *BookmarkHooks // the application's rules on the table, run on every path
+}
+
+// NewBookmarkStore returns the store of table "bookmark" on pool p, with the pool's hooks of the table.
+func NewBookmarkStore(p *db.Pool) *BookmarkStore {
+	return &BookmarkStore{s: db.NewStore(p, BookmarkTable, drivers.For[Bookmark]()...), h: db.HooksOf[Bookmark, BookmarkKey, BookmarkChanges](p, "bookmark")}
+}
+
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
+func (s *BookmarkStore) Get(ctx context.Context, k BookmarkKey) (*Bookmark, error) {
+	args, err := bookmarkKeyArgs(&k)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
+}
+
+// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
+// db.ErrExists when a row with its key exists.
+func (s *BookmarkStore) Add(ctx context.Context, r *Bookmark) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BookmarkWrite{
+			Op:  db.OpAdd,
+			Key: BookmarkKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := bookmarkPrepare(r, db.OpAdd, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BookmarkWrite{
+			Op:       db.OpAdd,
+			Key:      BookmarkKeyOf(r),
+			Row:      r,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Put inserts r or replaces the whole row with its key; with expect, an existing row
+// is replaced only when it matches every condition (in the same write), else the
+// error is db.ErrCondition and nothing is written.
+func (s *BookmarkStore) Put(ctx context.Context, r *Bookmark, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BookmarkWrite{
+			Op:    db.OpPut,
+			Key:   BookmarkKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := bookmarkPrepare(r, db.OpPut, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BookmarkWrite{
+			Op:       db.OpPut,
+			Key:      BookmarkKeyOf(r),
+			Row:      r,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Update writes the columns set in c to the row with key k when it exists and
+// matches every expected condition; it returns the rows changed (0 or 1).
+func (s *BookmarkStore) Update(ctx context.Context, k BookmarkKey, c BookmarkChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
+	args, err := bookmarkKeyArgs(&k)
+	if err != nil {
+		return 0, err
+	}
+	sets, err := bookmarkSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.Update(ctx, args, sets, expect)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &BookmarkWrite{
+			Op:       db.OpUpdate,
+			Key:      k,
+			Changes:  &c,
+			Where:    expect,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// Incr adds d to the counter columns of the row with key k, creating the row
+// when missing, and returns the row as stored. With expect, an existing row is
+// changed only when it matches every condition (in the same write), else the
+// error is db.ErrCondition and nothing is written.
+func (s *BookmarkStore) Incr(ctx context.Context, k BookmarkKey, d BookmarkIncr, expect ...db.Cond) (*Bookmark, error) {
+	r := Bookmark{ID: k.ID, Hits: d.Hits}
+	if d.OwnerID != "" {
+		r.OwnerID = &d.OwnerID
+	}
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BookmarkWrite{
+			Op:    db.OpIncr,
+			Key:   k,
+			Row:   &r,
+			Where: expect,
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if err := bookmarkPrepare(&r, db.OpIncr, db.NowMS()); err != nil {
+		return nil, err
+	}
+	got, err := s.s.Incr(ctx, &r, expect)
+	if err != nil {
+		return nil, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BookmarkWrite{
+			Op:       db.OpIncr,
+			Key:      k,
+			Row:      got,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return got, s.h.Written(ctx, got)
+}
+
+// Del deletes the row with key k; a missing row is not an error.
+func (s *BookmarkStore) Del(ctx context.Context, k BookmarkKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BookmarkWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
+	args, err := bookmarkKeyArgs(&k)
+	if err != nil {
+		return err
+	}
+	if err := s.s.Del(ctx, args); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BookmarkWrite{
+			Op:       db.OpDel,
+			Key:      k,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Select returns one page of the rows matching q (without those a read hook hides).
+func (s *BookmarkStore) Select(ctx context.Context, q db.Query) (*db.Page[Bookmark], error) {
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
+}
+
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *BookmarkStore) Read(ctx context.Context, r *Bookmark) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
+func (s *BookmarkStore) List(ctx context.Context, keys []BookmarkKey) ([]Bookmark, error) {
+	all := make([][]any, len(keys))
+	for i := range keys {
+		args, err := bookmarkKeyArgs(&keys[i])
+		if err != nil {
+			return nil, err
+		}
+		all[i] = args
+	}
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
+}
+
+// UpdateAll writes the columns set in c to every row matching where (at least one
+// condition) and returns the number of rows changed.
+func (s *BookmarkStore) UpdateAll(ctx context.Context, c BookmarkChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BookmarkKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
+	sets, err := bookmarkSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.UpdateAll(ctx, where, sets)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &BookmarkWrite{
+			Op:       db.OpUpdateAll,
+			Changes:  &c,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// DelAll deletes every row matching where (at least one condition) and returns
+// the number of rows deleted.
+func (s *BookmarkStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &BookmarkWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
+	n, err := s.s.DelAll(ctx, where)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &BookmarkWrite{
+			Op:       db.OpDelAll,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// CreateTable creates the table and indexes when missing, and adds missing columns.
+func (s *BookmarkStore) CreateTable(ctx context.Context) error {
+	return s.s.CreateTable(ctx)
+}
+
+// Engine returns the generic engine behind the store, for code that works on any table.
+func (s *BookmarkStore) Engine() *db.Store[Bookmark] {
+	return s.s
 }

@@ -3,38 +3,416 @@
 package store
 
 import (
-	"github.com/bkgen/bkgen/generated/store/note"
+	"context"
+	"fmt"
+	"time"
+
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// The names of table "note", declared in github.com/bkgen/bkgen/generated/store/note.
-type (
-	Note        = note.Note
-	NoteKey     = note.NoteKey
-	NoteChanges = note.NoteChanges
-	NoteHooks   = note.NoteHooks
-	NoteWrite   = note.NoteWrite
-	NoteStore   = note.NoteStore
-)
+// Note is a row of table "note".
+type Note struct {
+	ID        int       `json:"id"` // ID is the implicit ent id, assigned by the database on Add when zero. (key part 1; assigned by the database when zero)
+	Body      string    `json:"body"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
 
-const (
-	NoteColID        = note.NoteColID
-	NoteColBody      = note.NoteColBody
-	NoteColCreatedAt = note.NoteColCreatedAt
-	NoteColUpdatedAt = note.NoteColUpdatedAt
-)
-
-var (
-	NoteCols  = note.NoteCols
-	NoteTable = note.NoteTable
-)
-
-// NewNoteStore returns the store of table "note" on pool p, with the pool's hooks of the table.
-func NewNoteStore(p *db.Pool) *NoteStore {
-	return note.NewNoteStore(p)
+// NoteKey is the primary key of table "note".
+type NoteKey struct {
+	ID int `json:"id"`
 }
 
 // NoteKeyOf returns the primary key of r.
 func NoteKeyOf(r *Note) NoteKey {
-	return note.NoteKeyOf(r)
+	return NoteKey{ID: r.ID}
+}
+
+// NoteChanges lists the columns Update and UpdateAll write: only fields with Set true.
+// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
+// set by every write.
+type NoteChanges struct {
+	Body      db.Opt[string]
+	UpdatedAt db.Opt[time.Time]
+}
+
+// NoteCols are typed handles of the columns of "note" for conditions, sorting and select lists.
+var NoteCols = struct {
+	ID        db.Field[int]
+	Body      db.Field[string]
+	CreatedAt db.Field[time.Time]
+	UpdatedAt db.Field[time.Time]
+}{
+	ID:        db.Field[int]{Name: "id"},
+	Body:      db.Field[string]{Name: "body"},
+	CreatedAt: db.Field[time.Time]{Name: "created_at"},
+	UpdatedAt: db.Field[time.Time]{Name: "updated_at"},
+}
+
+// Positions of the columns in NoteTable.Columns, which also index the given-column
+// sets of the generated handlers.
+const (
+	NoteColID = iota
+	NoteColBody
+	NoteColCreatedAt
+	NoteColUpdatedAt
+)
+
+// NoteTable describes table "note" to the engine.
+var NoteTable = &db.Table[Note]{
+	Schema: db.Schema{
+		Name: "note",
+		Columns: []db.Column{
+			{Name: "id", Kind: db.KindInt, Bits: 64, Key: 1, AutoID: true},
+			{Name: "body", Kind: db.KindString},
+			{Name: "created_at", Kind: db.KindTime},
+			{Name: "updated_at", Kind: db.KindTime},
+		},
+		Keys: []int{NoteColID},
+	},
+	Arg:  noteArg,
+	Dest: noteDest,
+}
+
+// NoteHooks are the application's row hooks of table "note" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type NoteHooks = db.Hooks[Note, NoteKey, NoteChanges]
+
+// NoteWrite is a write of table "note" as its write hooks see it.
+type NoteWrite = db.Write[Note, NoteKey, NoteChanges]
+
+// noteArg returns the canonical value of column col of r.
+func noteArg(r *Note, col int) (any, error) {
+	switch col {
+	case NoteColID:
+		return int64(r.ID), nil
+	case NoteColBody:
+		return r.Body, nil
+	case NoteColCreatedAt:
+		return db.Time(r.CreatedAt), nil
+	case NoteColUpdatedAt:
+		return db.Time(r.UpdatedAt), nil
+	}
+	return nil, fmt.Errorf("note: no column %d", col)
+}
+
+// noteDest returns the scan target of column col of r.
+func noteDest(r *Note, col int) any {
+	switch col {
+	case NoteColID:
+		return db.Int[int]{P: &r.ID}
+	case NoteColBody:
+		return db.Str{P: &r.Body}
+	case NoteColCreatedAt:
+		return db.TimeDest{P: &r.CreatedAt}
+	case NoteColUpdatedAt:
+		return db.TimeDest{P: &r.UpdatedAt}
+	}
+	return nil
+}
+
+// noteKeyArgs checks that every part of k is given and returns its canonical values.
+func noteKeyArgs(k *NoteKey) ([]any, error) {
+	return []any{int64(k.ID)}, nil
+}
+
+// noteCheck validates column col of r with the schema's validators and enum values.
+func noteCheck(r *Note, col int) error {
+	switch col {
+	}
+	return nil
+}
+
+// notePrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
+func notePrepare(r *Note, op db.WriteOp, now int64) error {
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = noteCreatedAtDefault()
+	}
+	if r.UpdatedAt.IsZero() {
+		r.UpdatedAt = noteUpdatedAtDefault()
+	}
+	key := NoteKeyOf(r)
+	if _, err := noteKeyArgs(&key); err != nil {
+		return err
+	}
+	return nil
+}
+
+// noteSets turns c into validated assignments, adding the Now and UpdateDefault columns.
+func noteSets(c *NoteChanges, now int64) ([]db.Set, error) {
+	var r Note
+	sets := make([]db.Set, 0, 4)
+	sets = c.Body.Into(&r.Body, sets, NoteColBody)
+	if c.UpdatedAt.Set {
+		r.UpdatedAt = c.UpdatedAt.Val
+		sets = append(sets, db.Set{Col: NoteColUpdatedAt})
+	} else {
+		r.UpdatedAt = noteUpdatedAtUpdateDefault()
+		sets = append(sets, db.Set{Col: NoteColUpdatedAt})
+	}
+	for i := range sets {
+		col := sets[i].Col
+		if err := noteCheck(&r, col); err != nil {
+			return nil, err
+		}
+		v, err := noteArg(&r, col)
+		if err != nil {
+			return nil, db.Invalid("note", NoteTable.Columns[col].Name, "%v", err)
+		}
+		sets[i].Val = v
+	}
+	return sets, nil
+}
+
+// NoteStore reads and writes table "note". Every method behaves the same on every
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
+type NoteStore struct {
+	s *db.Store[Note]
+	h *NoteHooks // the application's rules on the table, run on every path
+}
+
+// NewNoteStore returns the store of table "note" on pool p, with the pool's hooks of the table.
+func NewNoteStore(p *db.Pool) *NoteStore {
+	return &NoteStore{s: db.NewStore(p, NoteTable, drivers.For[Note]()...), h: db.HooksOf[Note, NoteKey, NoteChanges](p, "note")}
+}
+
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
+func (s *NoteStore) Get(ctx context.Context, k NoteKey) (*Note, error) {
+	args, err := noteKeyArgs(&k)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
+}
+
+// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
+// db.ErrExists when a row with its key exists.
+func (s *NoteStore) Add(ctx context.Context, r *Note) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &NoteWrite{
+			Op:  db.OpAdd,
+			Key: NoteKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := notePrepare(r, db.OpAdd, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &NoteWrite{
+			Op:       db.OpAdd,
+			Key:      NoteKeyOf(r),
+			Row:      r,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Put inserts r or replaces the whole row with its key; with expect, an existing row
+// is replaced only when it matches every condition (in the same write), else the
+// error is db.ErrCondition and nothing is written.
+func (s *NoteStore) Put(ctx context.Context, r *Note, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &NoteWrite{
+			Op:    db.OpPut,
+			Key:   NoteKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := notePrepare(r, db.OpPut, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &NoteWrite{
+			Op:       db.OpPut,
+			Key:      NoteKeyOf(r),
+			Row:      r,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Update writes the columns set in c to the row with key k when it exists and
+// matches every expected condition; it returns the rows changed (0 or 1).
+func (s *NoteStore) Update(ctx context.Context, k NoteKey, c NoteChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
+	args, err := noteKeyArgs(&k)
+	if err != nil {
+		return 0, err
+	}
+	sets, err := noteSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.Update(ctx, args, sets, expect)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &NoteWrite{
+			Op:       db.OpUpdate,
+			Key:      k,
+			Changes:  &c,
+			Where:    expect,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// Del deletes the row with key k; a missing row is not an error.
+func (s *NoteStore) Del(ctx context.Context, k NoteKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &NoteWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
+	args, err := noteKeyArgs(&k)
+	if err != nil {
+		return err
+	}
+	if err := s.s.Del(ctx, args); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &NoteWrite{
+			Op:       db.OpDel,
+			Key:      k,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Select returns one page of the rows matching q (without those a read hook hides).
+func (s *NoteStore) Select(ctx context.Context, q db.Query) (*db.Page[Note], error) {
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
+}
+
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *NoteStore) Read(ctx context.Context, r *Note) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
+func (s *NoteStore) List(ctx context.Context, keys []NoteKey) ([]Note, error) {
+	all := make([][]any, len(keys))
+	for i := range keys {
+		args, err := noteKeyArgs(&keys[i])
+		if err != nil {
+			return nil, err
+		}
+		all[i] = args
+	}
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
+}
+
+// UpdateAll writes the columns set in c to every row matching where (at least one
+// condition) and returns the number of rows changed.
+func (s *NoteStore) UpdateAll(ctx context.Context, c NoteChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, NoteKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
+	sets, err := noteSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.UpdateAll(ctx, where, sets)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &NoteWrite{
+			Op:       db.OpUpdateAll,
+			Changes:  &c,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// DelAll deletes every row matching where (at least one condition) and returns
+// the number of rows deleted.
+func (s *NoteStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &NoteWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
+	n, err := s.s.DelAll(ctx, where)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &NoteWrite{
+			Op:       db.OpDelAll,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// CreateTable creates the table and indexes when missing, and adds missing columns.
+func (s *NoteStore) CreateTable(ctx context.Context) error {
+	return s.s.CreateTable(ctx)
+}
+
+// Engine returns the generic engine behind the store, for code that works on any table.
+func (s *NoteStore) Engine() *db.Store[Note] {
+	return s.s
 }

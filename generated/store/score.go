@@ -3,40 +3,462 @@
 package store
 
 import (
-	"github.com/bkgen/bkgen/generated/store/score"
+	"context"
+	"fmt"
+
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// The names of table "score", declared in github.com/bkgen/bkgen/generated/store/score.
-type (
-	Score        = score.Score
-	ScoreKey     = score.ScoreKey
-	ScoreChanges = score.ScoreChanges
-	ScoreIncr    = score.ScoreIncr
-	ScoreHooks   = score.ScoreHooks
-	ScoreWrite   = score.ScoreWrite
-	ScoreStore   = score.ScoreStore
-)
+// Score is a row of table "score".
+type Score struct {
+	ID      string `json:"id"`       // key part 1
+	OwnerID string `json:"owner_id"` // owner
+	Title   string `json:"title"`    // pub
+	Note    string `json:"note"`
+	Points  int64  `json:"points"` // counter
+}
 
-const (
-	ScoreColID      = score.ScoreColID
-	ScoreColOwnerID = score.ScoreColOwnerID
-	ScoreColTitle   = score.ScoreColTitle
-	ScoreColNote    = score.ScoreColNote
-	ScoreColPoints  = score.ScoreColPoints
-)
-
-var (
-	ScoreCols  = score.ScoreCols
-	ScoreTable = score.ScoreTable
-)
-
-// NewScoreStore returns the store of table "score" on pool p, with the pool's hooks of the table.
-func NewScoreStore(p *db.Pool) *ScoreStore {
-	return score.NewScoreStore(p)
+// ScoreKey is the primary key of table "score".
+type ScoreKey struct {
+	ID string `json:"id"`
 }
 
 // ScoreKeyOf returns the primary key of r.
 func ScoreKeyOf(r *Score) ScoreKey {
-	return score.ScoreKeyOf(r)
+	return ScoreKey{ID: r.ID}
+}
+
+// ScoreChanges lists the columns Update and UpdateAll write: only fields with Set true.
+// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
+// set by every write.
+type ScoreChanges struct {
+	OwnerID db.Opt[string]
+	Title   db.Opt[string]
+	Note    db.Opt[string]
+	Points  db.Opt[int64]
+}
+
+// ScoreIncr holds what Incr adds to each counter column (negative subtracts).
+type ScoreIncr struct {
+	Points  int64
+	OwnerID string // the owner of a row Incr creates (an existing row keeps its own)
+}
+
+// ScoreCols are typed handles of the columns of "score" for conditions, sorting and select lists.
+var ScoreCols = struct {
+	ID      db.Field[string]
+	OwnerID db.Field[string]
+	Title   db.Field[string]
+	Note    db.Field[string]
+	Points  db.Field[int64]
+}{
+	ID:      db.Field[string]{Name: "id"},
+	OwnerID: db.Field[string]{Name: "owner_id"},
+	Title:   db.Field[string]{Name: "title"},
+	Note:    db.Field[string]{Name: "note"},
+	Points:  db.Field[int64]{Name: "points"},
+}
+
+// Positions of the columns in ScoreTable.Columns, which also index the given-column
+// sets of the generated handlers.
+const (
+	ScoreColID = iota
+	ScoreColOwnerID
+	ScoreColTitle
+	ScoreColNote
+	ScoreColPoints
+)
+
+// ScoreTable describes table "score" to the engine.
+var ScoreTable = &db.Table[Score]{
+	Schema: db.Schema{
+		Name: "score",
+		Columns: []db.Column{
+			{Name: "id", Kind: db.KindString, Key: 1},
+			{Name: "owner_id", Kind: db.KindString, Owner: true},
+			{Name: "title", Kind: db.KindString, Pub: true},
+			{Name: "note", Kind: db.KindString},
+			{Name: "points", Kind: db.KindInt, Bits: 64, Counter: true},
+		},
+		Keys: []int{ScoreColID},
+	},
+	Arg:  scoreArg,
+	Dest: scoreDest,
+}
+
+// ScoreHooks are the application's row hooks of table "score" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type ScoreHooks = db.Hooks[Score, ScoreKey, ScoreChanges]
+
+// ScoreWrite is a write of table "score" as its write hooks see it.
+type ScoreWrite = db.Write[Score, ScoreKey, ScoreChanges]
+
+// scoreArg returns the canonical value of column col of r.
+func scoreArg(r *Score, col int) (any, error) {
+	switch col {
+	case ScoreColID:
+		return r.ID, nil
+	case ScoreColOwnerID:
+		return r.OwnerID, nil
+	case ScoreColTitle:
+		return r.Title, nil
+	case ScoreColNote:
+		return r.Note, nil
+	case ScoreColPoints:
+		return r.Points, nil
+	}
+	return nil, fmt.Errorf("score: no column %d", col)
+}
+
+// scoreDest returns the scan target of column col of r.
+func scoreDest(r *Score, col int) any {
+	switch col {
+	case ScoreColID:
+		return db.Str{P: &r.ID}
+	case ScoreColOwnerID:
+		return db.Str{P: &r.OwnerID}
+	case ScoreColTitle:
+		return db.Str{P: &r.Title}
+	case ScoreColNote:
+		return db.Str{P: &r.Note}
+	case ScoreColPoints:
+		return db.Int[int64]{P: &r.Points}
+	}
+	return nil
+}
+
+// scoreKeyArgs checks that every part of k is given and returns its canonical values.
+func scoreKeyArgs(k *ScoreKey) ([]any, error) {
+	if k.ID == "" {
+		return nil, db.MissingKey("score", "id")
+	}
+	return []any{k.ID}, nil
+}
+
+// scoreCheck validates column col of r with the schema's validators and enum values.
+func scoreCheck(r *Score, col int) error {
+	switch col {
+	}
+	return nil
+}
+
+// scorePrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
+func scorePrepare(r *Score, op db.WriteOp, now int64) error {
+	key := ScoreKeyOf(r)
+	if _, err := scoreKeyArgs(&key); err != nil {
+		return err
+	}
+	return nil
+}
+
+// scoreSets turns c into validated assignments, adding the Now and UpdateDefault columns.
+func scoreSets(c *ScoreChanges, now int64) ([]db.Set, error) {
+	var r Score
+	sets := make([]db.Set, 0, 5)
+	sets = c.OwnerID.Into(&r.OwnerID, sets, ScoreColOwnerID)
+	sets = c.Title.Into(&r.Title, sets, ScoreColTitle)
+	sets = c.Note.Into(&r.Note, sets, ScoreColNote)
+	sets = c.Points.Into(&r.Points, sets, ScoreColPoints)
+	for i := range sets {
+		col := sets[i].Col
+		if err := scoreCheck(&r, col); err != nil {
+			return nil, err
+		}
+		v, err := scoreArg(&r, col)
+		if err != nil {
+			return nil, db.Invalid("score", ScoreTable.Columns[col].Name, "%v", err)
+		}
+		sets[i].Val = v
+	}
+	return sets, nil
+}
+
+// ScoreStore reads and writes table "score". Every method behaves the same on every
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
+type ScoreStore struct {
+	s *db.Store[Score]
+	h *ScoreHooks // the application's rules on the table, run on every path
+}
+
+// NewScoreStore returns the store of table "score" on pool p, with the pool's hooks of the table.
+func NewScoreStore(p *db.Pool) *ScoreStore {
+	return &ScoreStore{s: db.NewStore(p, ScoreTable, drivers.For[Score]()...), h: db.HooksOf[Score, ScoreKey, ScoreChanges](p, "score")}
+}
+
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
+func (s *ScoreStore) Get(ctx context.Context, k ScoreKey) (*Score, error) {
+	args, err := scoreKeyArgs(&k)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
+}
+
+// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
+// db.ErrExists when a row with its key exists.
+func (s *ScoreStore) Add(ctx context.Context, r *Score) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &ScoreWrite{
+			Op:  db.OpAdd,
+			Key: ScoreKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := scorePrepare(r, db.OpAdd, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &ScoreWrite{
+			Op:       db.OpAdd,
+			Key:      ScoreKeyOf(r),
+			Row:      r,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Put inserts r or replaces the whole row with its key; with expect, an existing row
+// is replaced only when it matches every condition (in the same write), else the
+// error is db.ErrCondition and nothing is written.
+func (s *ScoreStore) Put(ctx context.Context, r *Score, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &ScoreWrite{
+			Op:    db.OpPut,
+			Key:   ScoreKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := scorePrepare(r, db.OpPut, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &ScoreWrite{
+			Op:       db.OpPut,
+			Key:      ScoreKeyOf(r),
+			Row:      r,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Update writes the columns set in c to the row with key k when it exists and
+// matches every expected condition; it returns the rows changed (0 or 1).
+func (s *ScoreStore) Update(ctx context.Context, k ScoreKey, c ScoreChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
+	args, err := scoreKeyArgs(&k)
+	if err != nil {
+		return 0, err
+	}
+	sets, err := scoreSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.Update(ctx, args, sets, expect)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &ScoreWrite{
+			Op:       db.OpUpdate,
+			Key:      k,
+			Changes:  &c,
+			Where:    expect,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// Incr adds d to the counter columns of the row with key k, creating the row
+// when missing, and returns the row as stored. With expect, an existing row is
+// changed only when it matches every condition (in the same write), else the
+// error is db.ErrCondition and nothing is written.
+func (s *ScoreStore) Incr(ctx context.Context, k ScoreKey, d ScoreIncr, expect ...db.Cond) (*Score, error) {
+	r := Score{ID: k.ID, Points: d.Points, OwnerID: d.OwnerID}
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &ScoreWrite{
+			Op:    db.OpIncr,
+			Key:   k,
+			Row:   &r,
+			Where: expect,
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if err := scorePrepare(&r, db.OpIncr, db.NowMS()); err != nil {
+		return nil, err
+	}
+	got, err := s.s.Incr(ctx, &r, expect)
+	if err != nil {
+		return nil, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &ScoreWrite{
+			Op:       db.OpIncr,
+			Key:      k,
+			Row:      got,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return got, s.h.Written(ctx, got)
+}
+
+// Del deletes the row with key k; a missing row is not an error.
+func (s *ScoreStore) Del(ctx context.Context, k ScoreKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &ScoreWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
+	args, err := scoreKeyArgs(&k)
+	if err != nil {
+		return err
+	}
+	if err := s.s.Del(ctx, args); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &ScoreWrite{
+			Op:       db.OpDel,
+			Key:      k,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Select returns one page of the rows matching q (without those a read hook hides).
+func (s *ScoreStore) Select(ctx context.Context, q db.Query) (*db.Page[Score], error) {
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
+}
+
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *ScoreStore) Read(ctx context.Context, r *Score) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
+func (s *ScoreStore) List(ctx context.Context, keys []ScoreKey) ([]Score, error) {
+	all := make([][]any, len(keys))
+	for i := range keys {
+		args, err := scoreKeyArgs(&keys[i])
+		if err != nil {
+			return nil, err
+		}
+		all[i] = args
+	}
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
+}
+
+// UpdateAll writes the columns set in c to every row matching where (at least one
+// condition) and returns the number of rows changed.
+func (s *ScoreStore) UpdateAll(ctx context.Context, c ScoreChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, ScoreKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
+	sets, err := scoreSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.UpdateAll(ctx, where, sets)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &ScoreWrite{
+			Op:       db.OpUpdateAll,
+			Changes:  &c,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// DelAll deletes every row matching where (at least one condition) and returns
+// the number of rows deleted.
+func (s *ScoreStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &ScoreWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
+	n, err := s.s.DelAll(ctx, where)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &ScoreWrite{
+			Op:       db.OpDelAll,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// CreateTable creates the table and indexes when missing, and adds missing columns.
+func (s *ScoreStore) CreateTable(ctx context.Context) error {
+	return s.s.CreateTable(ctx)
+}
+
+// Engine returns the generic engine behind the store, for code that works on any table.
+func (s *ScoreStore) Engine() *db.Store[Score] {
+	return s.s
 }

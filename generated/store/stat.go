@@ -3,39 +3,452 @@
 package store
 
 import (
-	"github.com/bkgen/bkgen/generated/store/stat"
+	"context"
+	"fmt"
+
 	"github.com/bkgen/bkgen/runtime/db"
+	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// The names of table "stat", declared in github.com/bkgen/bkgen/generated/store/stat.
-type (
-	Stat        = stat.Stat
-	StatKey     = stat.StatKey
-	StatChanges = stat.StatChanges
-	StatIncr    = stat.StatIncr
-	StatHooks   = stat.StatHooks
-	StatWrite   = stat.StatWrite
-	StatStore   = stat.StatStore
-)
+// Stat is a row of table "stat".
+type Stat struct {
+	OwnerID string `json:"owner_id"` // key part 1; owner
+	Name    string `json:"name"`     // key part 2; pub
+	Note    string `json:"note"`
+	Value   int64  `json:"value"` // counter
+}
 
-const (
-	StatColOwnerID = stat.StatColOwnerID
-	StatColName    = stat.StatColName
-	StatColNote    = stat.StatColNote
-	StatColValue   = stat.StatColValue
-)
-
-var (
-	StatCols  = stat.StatCols
-	StatTable = stat.StatTable
-)
-
-// NewStatStore returns the store of table "stat" on pool p, with the pool's hooks of the table.
-func NewStatStore(p *db.Pool) *StatStore {
-	return stat.NewStatStore(p)
+// StatKey is the primary key of table "stat".
+type StatKey struct {
+	OwnerID string `json:"owner_id"`
+	Name    string `json:"name"`
 }
 
 // StatKeyOf returns the primary key of r.
 func StatKeyOf(r *Stat) StatKey {
-	return stat.StatKeyOf(r)
+	return StatKey{OwnerID: r.OwnerID, Name: r.Name}
+}
+
+// StatChanges lists the columns Update and UpdateAll write: only fields with Set true.
+// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
+// set by every write.
+type StatChanges struct {
+	Note  db.Opt[string]
+	Value db.Opt[int64]
+}
+
+// StatIncr holds what Incr adds to each counter column (negative subtracts).
+type StatIncr struct {
+	Value int64
+}
+
+// StatCols are typed handles of the columns of "stat" for conditions, sorting and select lists.
+var StatCols = struct {
+	OwnerID db.Field[string]
+	Name    db.Field[string]
+	Note    db.Field[string]
+	Value   db.Field[int64]
+}{
+	OwnerID: db.Field[string]{Name: "owner_id"},
+	Name:    db.Field[string]{Name: "name"},
+	Note:    db.Field[string]{Name: "note"},
+	Value:   db.Field[int64]{Name: "value"},
+}
+
+// Positions of the columns in StatTable.Columns, which also index the given-column
+// sets of the generated handlers.
+const (
+	StatColOwnerID = iota
+	StatColName
+	StatColNote
+	StatColValue
+)
+
+// StatTable describes table "stat" to the engine.
+var StatTable = &db.Table[Stat]{
+	Schema: db.Schema{
+		Name: "stat",
+		Columns: []db.Column{
+			{Name: "owner_id", Kind: db.KindString, Key: 1, Owner: true},
+			{Name: "name", Kind: db.KindString, Key: 2, Pub: true},
+			{Name: "note", Kind: db.KindString},
+			{Name: "value", Kind: db.KindInt, Bits: 64, Counter: true},
+		},
+		Keys: []int{StatColOwnerID, StatColName},
+	},
+	Arg:  statArg,
+	Dest: statDest,
+}
+
+// StatHooks are the application's row hooks of table "stat" (db.Hooks): register them
+// at start on HooksOn(pool); the table's store runs them on every path.
+type StatHooks = db.Hooks[Stat, StatKey, StatChanges]
+
+// StatWrite is a write of table "stat" as its write hooks see it.
+type StatWrite = db.Write[Stat, StatKey, StatChanges]
+
+// statArg returns the canonical value of column col of r.
+func statArg(r *Stat, col int) (any, error) {
+	switch col {
+	case StatColOwnerID:
+		return r.OwnerID, nil
+	case StatColName:
+		return r.Name, nil
+	case StatColNote:
+		return r.Note, nil
+	case StatColValue:
+		return r.Value, nil
+	}
+	return nil, fmt.Errorf("stat: no column %d", col)
+}
+
+// statDest returns the scan target of column col of r.
+func statDest(r *Stat, col int) any {
+	switch col {
+	case StatColOwnerID:
+		return db.Str{P: &r.OwnerID}
+	case StatColName:
+		return db.Str{P: &r.Name}
+	case StatColNote:
+		return db.Str{P: &r.Note}
+	case StatColValue:
+		return db.Int[int64]{P: &r.Value}
+	}
+	return nil
+}
+
+// statKeyArgs checks that every part of k is given and returns its canonical values.
+func statKeyArgs(k *StatKey) ([]any, error) {
+	if k.OwnerID == "" {
+		return nil, db.MissingKey("stat", "owner_id")
+	}
+	if k.Name == "" {
+		return nil, db.MissingKey("stat", "name")
+	}
+	return []any{k.OwnerID, k.Name}, nil
+}
+
+// statCheck validates column col of r with the schema's validators and enum values.
+func statCheck(r *Stat, col int) error {
+	switch col {
+	}
+	return nil
+}
+
+// statPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
+func statPrepare(r *Stat, op db.WriteOp, now int64) error {
+	key := StatKeyOf(r)
+	if _, err := statKeyArgs(&key); err != nil {
+		return err
+	}
+	return nil
+}
+
+// statSets turns c into validated assignments, adding the Now and UpdateDefault columns.
+func statSets(c *StatChanges, now int64) ([]db.Set, error) {
+	var r Stat
+	sets := make([]db.Set, 0, 4)
+	sets = c.Note.Into(&r.Note, sets, StatColNote)
+	sets = c.Value.Into(&r.Value, sets, StatColValue)
+	for i := range sets {
+		col := sets[i].Col
+		if err := statCheck(&r, col); err != nil {
+			return nil, err
+		}
+		v, err := statArg(&r, col)
+		if err != nil {
+			return nil, db.Invalid("stat", StatTable.Columns[col].Name, "%v", err)
+		}
+		sets[i].Val = v
+	}
+	return sets, nil
+}
+
+// StatStore reads and writes table "stat". Every method behaves the same on every
+// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
+// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
+// or a wrapped database error.
+type StatStore struct {
+	s *db.Store[Stat]
+	h *StatHooks // the application's rules on the table, run on every path
+}
+
+// NewStatStore returns the store of table "stat" on pool p, with the pool's hooks of the table.
+func NewStatStore(p *db.Pool) *StatStore {
+	return &StatStore{s: db.NewStore(p, StatTable, drivers.For[Stat]()...), h: db.HooksOf[Stat, StatKey, StatChanges](p, "stat")}
+}
+
+// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
+func (s *StatStore) Get(ctx context.Context, k StatKey) (*Stat, error) {
+	args, err := statKeyArgs(&k)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.s.Get(ctx, args)
+	return s.h.Got(ctx, r, err)
+}
+
+// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
+// db.ErrExists when a row with its key exists.
+func (s *StatStore) Add(ctx context.Context, r *Stat) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &StatWrite{
+			Op:  db.OpAdd,
+			Key: StatKeyOf(r),
+			Row: r,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := statPrepare(r, db.OpAdd, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Add(ctx, r); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &StatWrite{
+			Op:       db.OpAdd,
+			Key:      StatKeyOf(r),
+			Row:      r,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Put inserts r or replaces the whole row with its key; with expect, an existing row
+// is replaced only when it matches every condition (in the same write), else the
+// error is db.ErrCondition and nothing is written.
+func (s *StatStore) Put(ctx context.Context, r *Stat, expect ...db.Cond) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &StatWrite{
+			Op:    db.OpPut,
+			Key:   StatKeyOf(r),
+			Row:   r,
+			Where: expect,
+		}); err != nil {
+			return err
+		}
+	}
+	if err := statPrepare(r, db.OpPut, db.NowMS()); err != nil {
+		return err
+	}
+	if err := s.s.Put(ctx, r, expect); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &StatWrite{
+			Op:       db.OpPut,
+			Key:      StatKeyOf(r),
+			Row:      r,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return s.h.Written(ctx, r)
+}
+
+// Update writes the columns set in c to the row with key k when it exists and
+// matches every expected condition; it returns the rows changed (0 or 1).
+func (s *StatStore) Update(ctx context.Context, k StatKey, c StatChanges, expect ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
+			return 0, err
+		}
+	}
+	args, err := statKeyArgs(&k)
+	if err != nil {
+		return 0, err
+	}
+	sets, err := statSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.Update(ctx, args, sets, expect)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &StatWrite{
+			Op:       db.OpUpdate,
+			Key:      k,
+			Changes:  &c,
+			Where:    expect,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// Incr adds d to the counter columns of the row with key k, creating the row
+// when missing, and returns the row as stored. With expect, an existing row is
+// changed only when it matches every condition (in the same write), else the
+// error is db.ErrCondition and nothing is written.
+func (s *StatStore) Incr(ctx context.Context, k StatKey, d StatIncr, expect ...db.Cond) (*Stat, error) {
+	r := Stat{OwnerID: k.OwnerID, Name: k.Name, Value: d.Value}
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &StatWrite{
+			Op:    db.OpIncr,
+			Key:   k,
+			Row:   &r,
+			Where: expect,
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if err := statPrepare(&r, db.OpIncr, db.NowMS()); err != nil {
+		return nil, err
+	}
+	got, err := s.s.Incr(ctx, &r, expect)
+	if err != nil {
+		return nil, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &StatWrite{
+			Op:       db.OpIncr,
+			Key:      k,
+			Row:      got,
+			Where:    expect,
+			Affected: 1,
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return got, s.h.Written(ctx, got)
+}
+
+// Del deletes the row with key k; a missing row is not an error.
+func (s *StatStore) Del(ctx context.Context, k StatKey) error {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &StatWrite{
+			Op:  db.OpDel,
+			Key: k,
+		}); err != nil {
+			return err
+		}
+	}
+	args, err := statKeyArgs(&k)
+	if err != nil {
+		return err
+	}
+	if err := s.s.Del(ctx, args); err != nil {
+		return err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &StatWrite{
+			Op:       db.OpDel,
+			Key:      k,
+			Affected: 1,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Select returns one page of the rows matching q (without those a read hook hides).
+func (s *StatStore) Select(ctx context.Context, q db.Query) (*db.Page[Stat], error) {
+	if err := s.h.Query(&q); err != nil {
+		return nil, err
+	}
+	page, err := s.s.Select(ctx, &q)
+	return s.h.Page(ctx, page, err)
+}
+
+// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
+// keep false when one hides it from the caller of ctx.
+func (s *StatStore) Read(ctx context.Context, r *Stat) (keep bool, err error) {
+	return s.h.Read(ctx, r)
+}
+
+// List returns the rows with the given keys, in the order of keys; missing rows (and
+// those a read hook hides) are skipped.
+func (s *StatStore) List(ctx context.Context, keys []StatKey) ([]Stat, error) {
+	all := make([][]any, len(keys))
+	for i := range keys {
+		args, err := statKeyArgs(&keys[i])
+		if err != nil {
+			return nil, err
+		}
+		all[i] = args
+	}
+	rows, err := s.s.List(ctx, all)
+	return s.h.List(ctx, rows, err)
+}
+
+// UpdateAll writes the columns set in c to every row matching where (at least one
+// condition) and returns the number of rows changed.
+func (s *StatStore) UpdateAll(ctx context.Context, c StatChanges, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		var err error
+		if c, err = s.h.Changes(ctx, db.OpUpdateAll, StatKey{}, c, where); err != nil {
+			return 0, err
+		}
+	}
+	sets, err := statSets(&c, db.NowMS())
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.s.UpdateAll(ctx, where, sets)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		c := c
+		if err := s.h.After(ctx, &StatWrite{
+			Op:       db.OpUpdateAll,
+			Changes:  &c,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// DelAll deletes every row matching where (at least one condition) and returns
+// the number of rows deleted.
+func (s *StatStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
+	if s.h.Writing() {
+		if err := s.h.Write(ctx, &StatWrite{
+			Op:    db.OpDelAll,
+			Where: where,
+		}); err != nil {
+			return 0, err
+		}
+	}
+	n, err := s.s.DelAll(ctx, where)
+	if err != nil {
+		return n, err
+	}
+	if s.h.Afters() {
+		if err := s.h.After(ctx, &StatWrite{
+			Op:       db.OpDelAll,
+			Where:    where,
+			Affected: n,
+		}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// CreateTable creates the table and indexes when missing, and adds missing columns.
+func (s *StatStore) CreateTable(ctx context.Context) error {
+	return s.s.CreateTable(ctx)
+}
+
+// Engine returns the generic engine behind the store, for code that works on any table.
+func (s *StatStore) Engine() *db.Store[Stat] {
+	return s.s
 }
