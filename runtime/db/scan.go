@@ -259,7 +259,8 @@ func (d NTime) Scan(src any) error {
 		*d.P = nil
 		return err
 	}
-	*d.P = &t
+	x := t // a copy: &t would put t on the heap for a NULL too
+	*d.P = &x
 	return nil
 }
 func (d NTime) ScanTimestamptz(v pgtype.Timestamptz) error {

@@ -173,7 +173,8 @@ func keepNull[T any](v T, null, ok bool, p **T, set *bool) {
 		*p = nil
 		return
 	}
-	*p = &v
+	x := v // a copy made here: taking v's address would move v to the heap on every call, given or not
+	*p = &x
 }
 
 // scalar reads col's value: a query or form value with text, which says

@@ -162,3 +162,26 @@ func FuzzInput(f *testing.F) {
 		}
 	})
 }
+
+// TestNullableNotGivenAllocs: reading a nullable column a request does not
+// give allocates nothing (a get reads every column of its table's input).
+func TestNullableNotGivenAllocs(t *testing.T) {
+	in, err := ReadInput(httptest.NewRequest("GET", "/x/get?id=1", nil), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var due *time.Time
+	var name *string
+	var set bool
+	if n := testing.AllocsPerRun(100, func() {
+		NTime(in, "due", &due, &set)
+		NStr(in, "name", &name, &set)
+	}); n != 0 || set {
+		t.Fatalf("%v allocations reading columns not given (set %v), want 0", n, set)
+	}
+	in, _ = ReadInput(httptest.NewRequest("GET", "/x/get?due=2026-12-01", nil), "x")
+	NTime(in, "due", &due, &set)
+	if !set || due == nil || due.Day() != 1 {
+		t.Fatalf("a given time: %v, set %v", due, set)
+	}
+}

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,5 +110,31 @@ func TestRouteName(t *testing.T) {
 		if got := RouteName(path); got != want {
 			t.Errorf("%s: %s, want %s", path, got, want)
 		}
+	}
+}
+
+// TestLimitBody: a body past the limit is refused by its length, a body
+// within it is read through the limit, and a request without one keeps
+// http.NoBody (nothing to wrap).
+func TestLimitBody(t *testing.T) {
+	var seen io.ReadCloser
+	h := LimitBody(4, nil)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen = r.Body }))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("POST", "/x", strings.NewReader("12345")))
+	if w.Code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("5 bytes past a limit of 4: %d", w.Code)
+	}
+	r := httptest.NewRequest("POST", "/x", strings.NewReader("1234"))
+	r.ContentLength = -1 // unknown: the limit is the reader's
+	orig := r.Body
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	if seen == orig || seen == http.NoBody {
+		t.Fatal("a body was not wrapped in the limit")
+	}
+	r = httptest.NewRequest("GET", "/x", nil)
+	r.Body = http.NoBody
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	if seen != http.NoBody {
+		t.Fatalf("a request without a body got %T", seen)
 	}
 }

@@ -228,7 +228,9 @@ func LimitBody(max int64, paths map[string]int64) Middleware {
 				Error(w, http.StatusRequestEntityTooLarge, "TooLarge", "request body is larger than "+strconv.FormatInt(max, 10)+" bytes")
 				return
 			}
-			r.Body = http.MaxBytesReader(w, r.Body, max)
+			if r.Body != http.NoBody { // the server's body of a request without one: nothing to limit
+				r.Body = http.MaxBytesReader(w, r.Body, max)
+			}
 			next.ServeHTTP(w, r)
 		})
 	}
