@@ -83,6 +83,18 @@ func TestPageTokensRevealNothing(t *testing.T) {
 			if len(g.Errors) == 0 || g.Errors[0].Extensions["code"] != "NotReadable" {
 				t.Fatalf("GraphQL sort by a hidden column: %+v", g)
 			}
+			// gqlparser takes a variable's enum value in any case ("CAPTION"): the column
+			// enums are strings in Go, so the other spelling must not get past the rule
+			for _, v := range []map[string]any{
+				{"a": album, "s": "CAPTION", "c": "album_id", "o": "eq", "v": album},
+				{"a": album, "s": "id", "c": "CAPTION", "o": "begins_with", "v": "hush"},
+				{"a": album, "s": "id", "c": "caption", "o": "BEGINS_WITH", "v": "hush"},
+			} {
+				g := admin.gql(t, eve.client, `query($a: String!, $s: PhotoColumn, $c: PhotoColumn!, $o: Op, $v: String!) { photos(where: [{column: album_id, values: [$a]}, {column: $c, op: $o, values: [$v]}], sort: $s, first: 5) { nodes { id caption } } }`, v)
+				if len(g.Errors) == 0 || (g.Errors[0].Extensions["code"] != "InvalidValue" && g.Errors[0].Extensions["code"] != "NotReadable") {
+					t.Fatalf("GraphQL with %v: %+v", v, g)
+				}
+			}
 		})
 	}
 }
