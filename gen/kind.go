@@ -27,19 +27,20 @@ type kindInfo struct {
 	opt      string // the ogen constructor of an optional reply value
 	name     string // its runtime/db name (/data/columns, job payload fields)
 	ts       string // the TypeScript type of its JSON values (integers are numbers: past 2^53 they lose precision, as JSON.parse)
+	rest     string // its runtime/rest reader (Str, or NStr for a nullable column) and reply field writer (FieldStr, FieldNStr)
 }
 
 var kinds = map[Kind]kindInfo{
-	KindString: {db: "KindString", oas: "type: string", typeName: "string", gql: "String", wire: "string", opt: "NewOptString", name: "string", ts: "string"},
-	KindInt:    {db: "KindInt", oas: "type: integer, format: int64", typeName: "integer", gql: "Int64", wire: "int64", opt: "NewOptInt64", name: "int", ts: "number"},
-	KindFloat:  {db: "KindFloat", oas: "type: number, format: double", typeName: "number", gql: "Float", wire: "float64", opt: "NewOptFloat64", name: "float", ts: "number"},
-	KindBool:   {db: "KindBool", oas: "type: boolean", typeName: "boolean", gql: "Boolean", wire: "bool", opt: "NewOptBool", name: "bool", ts: "boolean"},
+	KindString: {db: "KindString", oas: "type: string", typeName: "string", gql: "String", wire: "string", opt: "NewOptString", name: "string", ts: "string", rest: "Str"},
+	KindInt:    {db: "KindInt", oas: "type: integer, format: int64", typeName: "integer", gql: "Int64", wire: "int64", opt: "NewOptInt64", name: "int", ts: "number", rest: "Int"},
+	KindFloat:  {db: "KindFloat", oas: "type: number, format: double", typeName: "number", gql: "Float", wire: "float64", opt: "NewOptFloat64", name: "float", ts: "number", rest: "Float"},
+	KindBool:   {db: "KindBool", oas: "type: boolean", typeName: "boolean", gql: "Boolean", wire: "bool", opt: "NewOptBool", name: "bool", ts: "boolean", rest: "Bool"},
 	KindTime: {db: "KindTime", oas: `type: string, format: date-time, x-ogen-time-format: "2006-01-02T15:04:05.999999Z07:00"`,
 		typeName: "time (RFC 3339 in replies; also a date or Unix ms in requests)", gql: "Time", wire: "time.Time", opt: "NewOptDateTime",
-		name: "time", ts: "string"},
+		name: "time", ts: "string", rest: "Time"},
 	// bytes are base64 strings on the wire; JSON values have no one type
-	KindBytes: {db: "KindBytes", oas: "type: string, format: byte", typeName: "bytes (base64)", gql: "String", wire: "string", opt: "NewOptString", name: "bytes", ts: "string"},
-	KindJSON:  {db: "KindJSON", oas: "", typeName: "JSON", gql: "Any", wire: "string", opt: "NewOptString", name: "json", ts: "unknown"},
+	KindBytes: {db: "KindBytes", oas: "type: string, format: byte", typeName: "bytes (base64)", gql: "String", wire: "string", opt: "NewOptString", name: "bytes", ts: "string", rest: "Bytes"},
+	KindJSON:  {db: "KindJSON", oas: "", typeName: "JSON", gql: "Any", wire: "string", opt: "NewOptString", name: "json", ts: "unknown", rest: "JSON"},
 }
 
 // String is the runtime/db constant of the kind.

@@ -264,7 +264,7 @@ func gqlShow(t *RestTable, c *Column) jen.Code {
 	fld := jen.Id("r").Dot(c.GoName)
 	conv := gqlOutConv(c)
 	switch {
-	case c.Type.JSON:
+	case c.Type.JSON, c.Type.UUID: // a uuid is made text only when shown
 		return nil
 	case c.Kind == KindBytes:
 		return jen.Qual(gqlPkg, "ShowBytes").Call(show, fld)
@@ -292,7 +292,8 @@ func gqlOutConv(c *Column) func(v jen.Code) jen.Code {
 	return nil
 }
 
-// gqlShowStmt sets column c of out where gqlShow has no expression.
+// gqlShowStmt sets column c of out where gqlShow has no expression: a JSON
+// value, a uuid, a nullable column converted to gqlgen's type.
 func gqlShowStmt(t *RestTable, c *Column) jen.Code {
 	show := jen.Id("show").Index(jen.Qual(t.Pkg.Store, c.PosName))
 	fld := jen.Id("r").Dot(c.GoName)
@@ -300,12 +301,16 @@ func gqlShowStmt(t *RestTable, c *Column) jen.Code {
 	if c.Type.JSON {
 		return jen.If(show.Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(dst.Op("=").Add(fld))
 	}
+	if !c.Nillable {
+		return jen.If(show).Block(jen.Id("x").Op(":=").Add(gqlOutConv(c)(fld)), dst.Op("=").Op("&").Id("x"))
+	}
 	return jen.If(show.Op("&&").Add(fld.Clone()).Op("!=").Nil()).Block(
 		jen.Id("x").Op(":=").Add(gqlOutConv(c)(jen.Op("*").Add(fld))), dst.Op("=").Op("&").Id("x"))
 }
 
-// narrowInts are the integer types runtime/gql.TakeInt reads an Int64 into.
-var narrowInts = map[string]bool{"int": true, "int8": true, "int16": true, "int32": true, "uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true}
+// narrowInts are the integer types runtime/gql.TakeInt reads an Int64 into
+// (db.Integer's, which are the Go types gen/model.go gives integer columns).
+var narrowInts = map[string]bool{"int": true, "int8": true, "int16": true, "int32": true, "uint8": true, "uint16": true, "uint32": true}
 
 // gqlTake reads column c of an input into the row r and marks it in set:
 // a call of runtime/gql's Take helpers (with an error return where reading

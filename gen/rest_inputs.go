@@ -8,7 +8,7 @@ import "github.com/dave/jennifer/jen"
 // reader is the runtime/rest reader of column c's values: one per kind, and
 // its N variant for nullable columns (rest.Str, rest.NStr, rest.Int, …).
 func reader(c *Column) string {
-	name := map[Kind]string{KindString: "Str", KindInt: "Int", KindFloat: "Float", KindBool: "Bool", KindTime: "Time", KindBytes: "Bytes", KindJSON: "JSON"}[c.Kind]
+	name := kinds[c.Kind].rest
 	switch {
 	case c.Type.JSON:
 		return "JSON"

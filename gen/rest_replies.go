@@ -65,10 +65,10 @@ func encodeFunc(f *jen.File, t *RestTable) {
 // their own: JSON values, uuids (made text only when shown) and nullable
 // columns of another Go type than their wire type.
 func fieldWriter(c *Column) string {
+	name := kinds[c.Kind].rest
 	if c.Type.JSON || c.Type.UUID {
 		return ""
 	}
-	name := map[Kind]string{KindString: "Str", KindInt: "Int", KindFloat: "Float", KindBool: "Bool", KindTime: "Time", KindBytes: "Bytes"}[c.Kind]
 	if !c.Nillable {
 		return "Field" + name
 	}

@@ -60,14 +60,10 @@ func TakeNullable[T any](dst **T, v *T, set []bool, col int) {
 	}
 }
 
-// Int is the integer types of columns narrower than GraphQL's Int64.
-type Int interface {
-	~int | ~int8 | ~int16 | ~int32 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64
-}
-
-// TakeInt is Take of an Int64 input into a narrower integer field: a value
-// the field cannot hold is an error naming the column (table, name).
-func TakeInt[T Int](dst *T, v *int64, set []bool, col int, table, name string) error {
+// TakeInt is Take of an Int64 input into a narrower integer field (the
+// column types of db.Integer): a value the field cannot hold is an error
+// naming the column (table, name).
+func TakeInt[T db.Integer](dst *T, v *int64, set []bool, col int, table, name string) error {
 	if v == nil {
 		return nil
 	}
