@@ -60,3 +60,10 @@ func (c *Column) zeroTest(v *jen.Statement) *jen.Statement {
 	}
 	return nil
 }
+
+// uuidText is the text of v, a uuid.UUID value, as a method expression:
+// uuid.UUID.String(*r.Ref) needs no parentheses where v is a dereference
+// (*r.Ref.String() would call String on the pointer's field).
+func uuidText(v jen.Code) *jen.Statement {
+	return jen.Qual(uuidPkg, "UUID").Dot("String").Call(v)
+}

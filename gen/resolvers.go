@@ -283,7 +283,7 @@ func gqlShow(t *RestTable, c *Column) jen.Code {
 func gqlOutConv(c *Column) func(v jen.Code) jen.Code {
 	switch {
 	case c.Type.UUID:
-		return func(v jen.Code) jen.Code { return jen.Add(v).Dot("String").Call() }
+		return func(v jen.Code) jen.Code { return uuidText(v) }
 	case c.Kind == KindInt && c.Type.Ident != "int64":
 		return func(v jen.Code) jen.Code { return jen.Int64().Parens(v) }
 	case c.Kind == KindFloat && c.Type.Ident != "float64":

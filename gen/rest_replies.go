@@ -14,7 +14,7 @@ func encodeValue(c *Column, v *jen.Statement) jen.Code {
 	case c.Kind == KindBytes:
 		return e.Dot("Base64").Call(v)
 	case c.Type.UUID:
-		return e.Dot("Str").Call(v.Dot("String").Call())
+		return e.Dot("Str").Call(uuidText(v))
 	case c.Kind == KindTime:
 		return jen.Qual(restPkg, "EncodeTime").Call(e, v)
 	case c.Kind == KindInt && c.Type.Ident != "int64":

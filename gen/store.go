@@ -306,7 +306,7 @@ func changeable(t *Table) []*Column {
 func argValue(c *Column, v *jen.Statement) *jen.Statement {
 	switch {
 	case c.Type.UUID:
-		return v.Dot("String").Call()
+		return uuidText(v)
 	case c.Kind == KindInt && c.Type.Ident != "int64":
 		return jen.Int64().Parens(v)
 	case c.Kind == KindFloat && c.Type.Ident != "float64":

@@ -245,6 +245,21 @@ func UUID(in *Input, col string, p *uuid.UUID, set *bool) {
 	keep(in, col, uuid.UUID{}, null, ok, p, set)
 }
 
+// NUUID reads a nullable uuid column: null (JSON) clears it.
+func NUUID(in *Input, col string, p **uuid.UUID, set *bool) {
+	s, null, ok := in.str(col)
+	if ok && !null {
+		u, err := uuid.Parse(s)
+		if err != nil {
+			in.fail(col, "not a uuid: %s", quoteValue(s))
+			return
+		}
+		keepNull(u, false, true, p, set)
+		return
+	}
+	keepNull(uuid.UUID{}, null, ok, p, set)
+}
+
 // Int reads an integer column of any Go integer type, refusing a value the
 // type cannot hold.
 func Int[T db.Integer](in *Input, col string, p *T, set *bool) {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/web"
 )
@@ -183,5 +185,30 @@ func TestNullableNotGivenAllocs(t *testing.T) {
 	NTime(in, "due", &due, &set)
 	if !set || due == nil || due.Day() != 1 {
 		t.Fatalf("a given time: %v, set %v", due, set)
+	}
+}
+
+// TestNUUID: a nullable uuid column reads a uuid, refuses other text in our
+// words, and leaves the field alone when not given.
+func TestNUUID(t *testing.T) {
+	read := func(query string) (*uuid.UUID, bool, error) {
+		in, err := ReadInput(httptest.NewRequest("GET", "/x/add?"+query, nil), "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p *uuid.UUID
+		var set bool
+		NUUID(in, "ref", &p, &set)
+		return p, set, in.Err()
+	}
+	id := uuid.New()
+	if p, set, err := read("ref=" + id.String()); err != nil || !set || p == nil || *p != id {
+		t.Fatalf("a uuid: %v %v %v", p, set, err)
+	}
+	if _, set, err := read("ref=nope"); err == nil || set || !strings.Contains(err.Error(), "not a uuid") {
+		t.Fatalf("bad text: set %v, %v", set, err)
+	}
+	if p, set, err := read("other=1"); err != nil || set || p != nil {
+		t.Fatalf("not given: %v %v %v", p, set, err)
 	}
 }

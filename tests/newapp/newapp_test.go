@@ -53,6 +53,7 @@ const noteSchema = `package schema
 import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema/field"
+	"github.com/google/uuid"
 
 	"github.com/bkgen/bkgen/schema/bk"
 )
@@ -65,6 +66,10 @@ func (Note) Fields() []ent.Field {
 		field.String("id").Annotations(bk.Primary(), bk.UUID()),
 		field.String("text").MaxLen(1000).Annotations(bk.Pub()),
 		field.Int64("mtime").Annotations(bk.Now()),
+		// shapes the example schema lacks, so that their generated code is compiled
+		field.UUID("ref", uuid.UUID{}).Optional().Nillable(),
+		field.UUID("batch", uuid.UUID{}).Optional(),
+		field.Uint8("level").Optional().Nillable(),
 	}
 }
 `
