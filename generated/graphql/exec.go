@@ -3795,6 +3795,8 @@ func (ec *executionContext) _Album_id(ctx context.Context, field graphql.Collect
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Album_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -3818,6 +3820,8 @@ func (ec *executionContext) _Album_owner_id(ctx context.Context, field graphql.C
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Album_owner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -3841,6 +3845,8 @@ func (ec *executionContext) _Album_title(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Album_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -3864,6 +3870,8 @@ func (ec *executionContext) _Album_private(ctx context.Context, field graphql.Co
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Album_private(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -3887,6 +3895,8 @@ func (ec *executionContext) _Album_mtime(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Album_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -3910,6 +3920,8 @@ func (ec *executionContext) _AlbumConnection_nodes(ctx context.Context, field gr
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_AlbumConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "AlbumConnection",
@@ -3942,6 +3954,8 @@ func (ec *executionContext) _AlbumConnection_endCursor(ctx context.Context, fiel
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_AlbumConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AlbumConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -3965,6 +3979,8 @@ func (ec *executionContext) _AlbumConnection_hasNextPage(ctx context.Context, fi
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_AlbumConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AlbumConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -3988,6 +4004,8 @@ func (ec *executionContext) _AlbumEvent_op(ctx context.Context, field graphql.Co
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_AlbumEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AlbumEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4011,6 +4029,8 @@ func (ec *executionContext) _AlbumEvent_album(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_AlbumEvent_album(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "AlbumEvent",
@@ -4043,6 +4063,8 @@ func (ec *executionContext) _BkArchive_id(ctx context.Context, field graphql.Col
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkArchive_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkArchive", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4066,6 +4088,8 @@ func (ec *executionContext) _BkArchive_mid(ctx context.Context, field graphql.Co
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkArchive_mid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkArchive", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4089,6 +4113,8 @@ func (ec *executionContext) _BkArchive_sender(ctx context.Context, field graphql
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkArchive_sender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkArchive", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4112,6 +4138,8 @@ func (ec *executionContext) _BkArchive_name(ctx context.Context, field graphql.C
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkArchive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkArchive", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4135,6 +4163,8 @@ func (ec *executionContext) _BkArchive_msg(ctx context.Context, field graphql.Co
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkArchive_msg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkArchive", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4158,6 +4188,8 @@ func (ec *executionContext) _BkArchive_mtime(ctx context.Context, field graphql.
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkArchive_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkArchive", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -4181,6 +4213,8 @@ func (ec *executionContext) _BkArchivePage_nodes(ctx context.Context, field grap
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkArchivePage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "BkArchivePage",
@@ -4213,6 +4247,8 @@ func (ec *executionContext) _BkArchivePage_endCursor(ctx context.Context, field 
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkArchivePage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkArchivePage", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4236,6 +4272,8 @@ func (ec *executionContext) _BkArchivePage_hasNextPage(ctx context.Context, fiel
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkArchivePage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkArchivePage", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -4259,6 +4297,8 @@ func (ec *executionContext) _BkConnection_id(ctx context.Context, field graphql.
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkConnection_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4282,6 +4322,8 @@ func (ec *executionContext) _BkConnection_ref(ctx context.Context, field graphql
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkConnection_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4305,6 +4347,8 @@ func (ec *executionContext) _BkConnection_type(ctx context.Context, field graphq
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkConnection_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4328,6 +4372,8 @@ func (ec *executionContext) _BkConnection_peer(ctx context.Context, field graphq
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkConnection_peer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4351,6 +4397,8 @@ func (ec *executionContext) _BkConnection_name(ctx context.Context, field graphq
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkConnection_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4374,6 +4422,8 @@ func (ec *executionContext) _BkConnection_status(ctx context.Context, field grap
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkConnection_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4397,6 +4447,8 @@ func (ec *executionContext) _BkConnection_mtime(ctx context.Context, field graph
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkConnection_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkConnection", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -4420,6 +4472,8 @@ func (ec *executionContext) _BkConnectionPage_nodes(ctx context.Context, field g
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkConnectionPage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "BkConnectionPage",
@@ -4452,6 +4506,8 @@ func (ec *executionContext) _BkConnectionPage_endCursor(ctx context.Context, fie
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkConnectionPage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkConnectionPage", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4475,6 +4531,8 @@ func (ec *executionContext) _BkConnectionPage_hasNextPage(ctx context.Context, f
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkConnectionPage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkConnectionPage", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -4498,6 +4556,8 @@ func (ec *executionContext) _BkCounter_id(ctx context.Context, field graphql.Col
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkCounter_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4521,6 +4581,8 @@ func (ec *executionContext) _BkCounter_ping(ctx context.Context, field graphql.C
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkCounter_ping(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -4544,6 +4606,8 @@ func (ec *executionContext) _BkCounter_like0(ctx context.Context, field graphql.
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkCounter_like0(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -4567,6 +4631,8 @@ func (ec *executionContext) _BkCounter_like1(ctx context.Context, field graphql.
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkCounter_like1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -4590,6 +4656,8 @@ func (ec *executionContext) _BkCounter_follow0(ctx context.Context, field graphq
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkCounter_follow0(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -4613,6 +4681,8 @@ func (ec *executionContext) _BkCounter_follow1(ctx context.Context, field graphq
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkCounter_follow1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -4636,6 +4706,8 @@ func (ec *executionContext) _BkCounter_msg_count(ctx context.Context, field grap
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkCounter_msg_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -4659,6 +4731,8 @@ func (ec *executionContext) _BkCounter_msg_unread(ctx context.Context, field gra
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkCounter_msg_unread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -4682,6 +4756,8 @@ func (ec *executionContext) _BkCounter_mtime(ctx context.Context, field graphql.
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkCounter_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -4705,6 +4781,8 @@ func (ec *executionContext) _BkCounterPage_nodes(ctx context.Context, field grap
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkCounterPage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "BkCounterPage",
@@ -4737,6 +4815,8 @@ func (ec *executionContext) _BkCounterPage_endCursor(ctx context.Context, field 
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkCounterPage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkCounterPage", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4760,6 +4840,8 @@ func (ec *executionContext) _BkCounterPage_hasNextPage(ctx context.Context, fiel
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkCounterPage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkCounterPage", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -4783,6 +4865,8 @@ func (ec *executionContext) _BkIcon_id(ctx context.Context, field graphql.Collec
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkIcon_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4806,6 +4890,8 @@ func (ec *executionContext) _BkIcon_ref(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkIcon_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4829,6 +4915,8 @@ func (ec *executionContext) _BkIcon_prefix(ctx context.Context, field graphql.Co
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkIcon_prefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4852,6 +4940,8 @@ func (ec *executionContext) _BkIcon_type(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkIcon_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4875,6 +4965,8 @@ func (ec *executionContext) _BkIcon_descr(ctx context.Context, field graphql.Col
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkIcon_descr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4898,6 +4990,8 @@ func (ec *executionContext) _BkIcon_acl_allow(ctx context.Context, field graphql
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkIcon_acl_allow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4921,6 +5015,8 @@ func (ec *executionContext) _BkIcon_ext(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkIcon_ext(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -4944,6 +5040,8 @@ func (ec *executionContext) _BkIcon_width(ctx context.Context, field graphql.Col
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkIcon_width(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -4967,6 +5065,8 @@ func (ec *executionContext) _BkIcon_height(ctx context.Context, field graphql.Co
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkIcon_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -4990,6 +5090,8 @@ func (ec *executionContext) _BkIcon_size(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkIcon_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -5013,6 +5115,8 @@ func (ec *executionContext) _BkIcon_ver(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkIcon_ver(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -5036,6 +5140,8 @@ func (ec *executionContext) _BkIcon_mtime(ctx context.Context, field graphql.Col
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkIcon_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -5059,6 +5165,8 @@ func (ec *executionContext) _BkIconPage_nodes(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkIconPage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "BkIconPage",
@@ -5091,6 +5199,8 @@ func (ec *executionContext) _BkIconPage_endCursor(ctx context.Context, field gra
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkIconPage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkIconPage", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5114,6 +5224,8 @@ func (ec *executionContext) _BkIconPage_hasNextPage(ctx context.Context, field g
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkIconPage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkIconPage", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -5137,6 +5249,8 @@ func (ec *executionContext) _BkLocation_id(ctx context.Context, field graphql.Co
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkLocation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkLocation", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5160,6 +5274,8 @@ func (ec *executionContext) _BkLocation_cell(ctx context.Context, field graphql.
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkLocation_cell(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkLocation", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5183,6 +5299,8 @@ func (ec *executionContext) _BkLocation_geohash(ctx context.Context, field graph
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkLocation_geohash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkLocation", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5206,6 +5324,8 @@ func (ec *executionContext) _BkLocation_latitude(ctx context.Context, field grap
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkLocation_latitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkLocation", field, false, false, errors.New("field of type Float does not have child fields"))
 }
@@ -5229,6 +5349,8 @@ func (ec *executionContext) _BkLocation_longitude(ctx context.Context, field gra
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkLocation_longitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkLocation", field, false, false, errors.New("field of type Float does not have child fields"))
 }
@@ -5252,6 +5374,8 @@ func (ec *executionContext) _BkLocation_mtime(ctx context.Context, field graphql
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkLocation_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkLocation", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -5275,6 +5399,8 @@ func (ec *executionContext) _BkLocation_distance(ctx context.Context, field grap
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkLocation_distance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkLocation", field, false, false, errors.New("field of type Float does not have child fields"))
 }
@@ -5298,6 +5424,8 @@ func (ec *executionContext) _BkLocationPage_nodes(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkLocationPage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "BkLocationPage",
@@ -5330,6 +5458,8 @@ func (ec *executionContext) _BkLocationPage_endCursor(ctx context.Context, field
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkLocationPage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkLocationPage", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5353,6 +5483,8 @@ func (ec *executionContext) _BkLocationPage_hasNextPage(ctx context.Context, fie
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkLocationPage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkLocationPage", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -5376,6 +5508,8 @@ func (ec *executionContext) _BkMessage_id(ctx context.Context, field graphql.Col
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkMessage", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5399,6 +5533,8 @@ func (ec *executionContext) _BkMessage_mid(ctx context.Context, field graphql.Co
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkMessage_mid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkMessage", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5422,6 +5558,8 @@ func (ec *executionContext) _BkMessage_sender(ctx context.Context, field graphql
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkMessage_sender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkMessage", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5445,6 +5583,8 @@ func (ec *executionContext) _BkMessage_name(ctx context.Context, field graphql.C
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkMessage_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkMessage", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5468,6 +5608,8 @@ func (ec *executionContext) _BkMessage_msg(ctx context.Context, field graphql.Co
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkMessage_msg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkMessage", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5491,6 +5633,8 @@ func (ec *executionContext) _BkMessage_mtime(ctx context.Context, field graphql.
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkMessage_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkMessage", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -5514,6 +5658,8 @@ func (ec *executionContext) _BkMessage_read(ctx context.Context, field graphql.C
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkMessage_read(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkMessage", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -5537,6 +5683,8 @@ func (ec *executionContext) _BkMessagePage_nodes(ctx context.Context, field grap
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkMessagePage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "BkMessagePage",
@@ -5569,6 +5717,8 @@ func (ec *executionContext) _BkMessagePage_endCursor(ctx context.Context, field 
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkMessagePage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkMessagePage", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5592,6 +5742,8 @@ func (ec *executionContext) _BkMessagePage_hasNextPage(ctx context.Context, fiel
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkMessagePage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkMessagePage", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -5615,6 +5767,8 @@ func (ec *executionContext) _BkMessageSent_id(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkMessageSent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkMessageSent", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5638,6 +5792,8 @@ func (ec *executionContext) _BkMessageSent_mtime(ctx context.Context, field grap
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkMessageSent_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkMessageSent", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -5661,6 +5817,8 @@ func (ec *executionContext) _BkMessageSent_sender(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkMessageSent_sender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkMessageSent", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5684,6 +5842,8 @@ func (ec *executionContext) _BkReference_id(ctx context.Context, field graphql.C
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkReference_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkReference", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5707,6 +5867,8 @@ func (ec *executionContext) _BkReference_ref(ctx context.Context, field graphql.
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkReference_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkReference", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5730,6 +5892,8 @@ func (ec *executionContext) _BkReference_type(ctx context.Context, field graphql
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkReference_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkReference", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5753,6 +5917,8 @@ func (ec *executionContext) _BkReference_peer(ctx context.Context, field graphql
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkReference_peer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkReference", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5776,6 +5942,8 @@ func (ec *executionContext) _BkReference_name(ctx context.Context, field graphql
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkReference_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkReference", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5799,6 +5967,8 @@ func (ec *executionContext) _BkReference_status(ctx context.Context, field graph
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkReference_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkReference", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5822,6 +5992,8 @@ func (ec *executionContext) _BkReference_mtime(ctx context.Context, field graphq
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkReference_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkReference", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -5845,6 +6017,8 @@ func (ec *executionContext) _BkReferencePage_nodes(ctx context.Context, field gr
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkReferencePage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "BkReferencePage",
@@ -5877,6 +6051,8 @@ func (ec *executionContext) _BkReferencePage_endCursor(ctx context.Context, fiel
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkReferencePage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkReferencePage", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5900,6 +6076,8 @@ func (ec *executionContext) _BkReferencePage_hasNextPage(ctx context.Context, fi
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkReferencePage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkReferencePage", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -5923,6 +6101,8 @@ func (ec *executionContext) _BkSent_id(ctx context.Context, field graphql.Collec
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkSent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkSent", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5946,6 +6126,8 @@ func (ec *executionContext) _BkSent_mid(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkSent_mid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkSent", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5969,6 +6151,8 @@ func (ec *executionContext) _BkSent_recipient(ctx context.Context, field graphql
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkSent_recipient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkSent", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -5992,6 +6176,8 @@ func (ec *executionContext) _BkSent_name(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkSent_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkSent", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -6015,6 +6201,8 @@ func (ec *executionContext) _BkSent_msg(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkSent_msg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkSent", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -6038,6 +6226,8 @@ func (ec *executionContext) _BkSent_mtime(ctx context.Context, field graphql.Col
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkSent_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkSent", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -6061,6 +6251,8 @@ func (ec *executionContext) _BkSentPage_nodes(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkSentPage_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "BkSentPage",
@@ -6093,6 +6285,8 @@ func (ec *executionContext) _BkSentPage_endCursor(ctx context.Context, field gra
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkSentPage_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkSentPage", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -6116,6 +6310,8 @@ func (ec *executionContext) _BkSentPage_hasNextPage(ctx context.Context, field g
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BkSentPage_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkSentPage", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -6139,6 +6335,8 @@ func (ec *executionContext) _Bookmark_id(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Bookmark_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -6162,6 +6360,8 @@ func (ec *executionContext) _Bookmark_owner_id(ctx context.Context, field graphq
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Bookmark_owner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -6185,6 +6385,8 @@ func (ec *executionContext) _Bookmark_url(ctx context.Context, field graphql.Col
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Bookmark_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -6208,6 +6410,8 @@ func (ec *executionContext) _Bookmark_note(ctx context.Context, field graphql.Co
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Bookmark_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -6231,6 +6435,8 @@ func (ec *executionContext) _Bookmark_hits(ctx context.Context, field graphql.Co
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Bookmark_hits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -6254,6 +6460,8 @@ func (ec *executionContext) _BookmarkConnection_nodes(ctx context.Context, field
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BookmarkConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "BookmarkConnection",
@@ -6286,6 +6494,8 @@ func (ec *executionContext) _BookmarkConnection_endCursor(ctx context.Context, f
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BookmarkConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BookmarkConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -6309,6 +6519,8 @@ func (ec *executionContext) _BookmarkConnection_hasNextPage(ctx context.Context,
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BookmarkConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BookmarkConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -6332,6 +6544,8 @@ func (ec *executionContext) _BookmarkEvent_op(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BookmarkEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BookmarkEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -6355,6 +6569,8 @@ func (ec *executionContext) _BookmarkEvent_bookmark(ctx context.Context, field g
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_BookmarkEvent_bookmark(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "BookmarkEvent",
@@ -6387,6 +6603,8 @@ func (ec *executionContext) _Meter_id(ctx context.Context, field graphql.Collect
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Meter_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -6410,6 +6628,8 @@ func (ec *executionContext) _Meter_likes(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Meter_likes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -6433,6 +6653,8 @@ func (ec *executionContext) _Meter_views(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Meter_views(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -6456,6 +6678,8 @@ func (ec *executionContext) _Meter_score(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Meter_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Float does not have child fields"))
 }
@@ -6479,6 +6703,8 @@ func (ec *executionContext) _Meter_label(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Meter_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -6502,6 +6728,8 @@ func (ec *executionContext) _Meter_mtime(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Meter_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -6525,6 +6753,8 @@ func (ec *executionContext) _MeterConnection_nodes(ctx context.Context, field gr
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_MeterConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "MeterConnection",
@@ -6557,6 +6787,8 @@ func (ec *executionContext) _MeterConnection_endCursor(ctx context.Context, fiel
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_MeterConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MeterConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -6580,6 +6812,8 @@ func (ec *executionContext) _MeterConnection_hasNextPage(ctx context.Context, fi
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_MeterConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MeterConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -6603,6 +6837,8 @@ func (ec *executionContext) _MeterEvent_op(ctx context.Context, field graphql.Co
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_MeterEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MeterEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -6626,6 +6862,8 @@ func (ec *executionContext) _MeterEvent_meter(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_MeterEvent_meter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "MeterEvent",
@@ -6659,6 +6897,8 @@ func (ec *executionContext) _Mutation_addAlbum(ctx context.Context, field graphq
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_addAlbum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -6703,6 +6943,8 @@ func (ec *executionContext) _Mutation_putAlbum(ctx context.Context, field graphq
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_putAlbum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -6747,6 +6989,8 @@ func (ec *executionContext) _Mutation_updateAlbum(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_updateAlbum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -6791,6 +7035,8 @@ func (ec *executionContext) _Mutation_delAlbum(ctx context.Context, field graphq
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_delAlbum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -6835,6 +7081,8 @@ func (ec *executionContext) _Mutation_addBookmark(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_addBookmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -6879,6 +7127,8 @@ func (ec *executionContext) _Mutation_putBookmark(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_putBookmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -6923,6 +7173,8 @@ func (ec *executionContext) _Mutation_updateBookmark(ctx context.Context, field 
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_updateBookmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -6967,6 +7219,8 @@ func (ec *executionContext) _Mutation_incrBookmark(ctx context.Context, field gr
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_incrBookmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7011,6 +7265,8 @@ func (ec *executionContext) _Mutation_delBookmark(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_delBookmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7055,6 +7311,8 @@ func (ec *executionContext) _Mutation_addMeter(ctx context.Context, field graphq
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_addMeter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7099,6 +7357,8 @@ func (ec *executionContext) _Mutation_putMeter(ctx context.Context, field graphq
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_putMeter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7143,6 +7403,8 @@ func (ec *executionContext) _Mutation_updateMeter(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_updateMeter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7187,6 +7449,8 @@ func (ec *executionContext) _Mutation_incrMeter(ctx context.Context, field graph
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_incrMeter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7231,6 +7495,8 @@ func (ec *executionContext) _Mutation_delMeter(ctx context.Context, field graphq
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_delMeter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7275,6 +7541,8 @@ func (ec *executionContext) _Mutation_addNote(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_addNote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7319,6 +7587,8 @@ func (ec *executionContext) _Mutation_putNote(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_putNote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7363,6 +7633,8 @@ func (ec *executionContext) _Mutation_updateNote(ctx context.Context, field grap
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_updateNote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7407,6 +7679,8 @@ func (ec *executionContext) _Mutation_delNote(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_delNote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7451,6 +7725,8 @@ func (ec *executionContext) _Mutation_addPhoto(ctx context.Context, field graphq
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_addPhoto(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7495,6 +7771,8 @@ func (ec *executionContext) _Mutation_putPhoto(ctx context.Context, field graphq
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_putPhoto(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7539,6 +7817,8 @@ func (ec *executionContext) _Mutation_updatePhoto(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_updatePhoto(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7583,6 +7863,8 @@ func (ec *executionContext) _Mutation_delPhoto(ctx context.Context, field graphq
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_delPhoto(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7627,6 +7909,8 @@ func (ec *executionContext) _Mutation_addPost(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_addPost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7671,6 +7955,8 @@ func (ec *executionContext) _Mutation_putPost(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_putPost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7715,6 +8001,8 @@ func (ec *executionContext) _Mutation_updatePost(ctx context.Context, field grap
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_updatePost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7759,6 +8047,8 @@ func (ec *executionContext) _Mutation_delPost(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_delPost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7803,6 +8093,8 @@ func (ec *executionContext) _Mutation_addScore(ctx context.Context, field graphq
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_addScore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7847,6 +8139,8 @@ func (ec *executionContext) _Mutation_putScore(ctx context.Context, field graphq
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_putScore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7891,6 +8185,8 @@ func (ec *executionContext) _Mutation_updateScore(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_updateScore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7935,6 +8231,8 @@ func (ec *executionContext) _Mutation_incrScore(ctx context.Context, field graph
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_incrScore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -7979,6 +8277,8 @@ func (ec *executionContext) _Mutation_delScore(ctx context.Context, field graphq
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_delScore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8023,6 +8323,8 @@ func (ec *executionContext) _Mutation_addStat(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_addStat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8067,6 +8369,8 @@ func (ec *executionContext) _Mutation_putStat(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_putStat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8111,6 +8415,8 @@ func (ec *executionContext) _Mutation_updateStat(ctx context.Context, field grap
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_updateStat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8155,6 +8461,8 @@ func (ec *executionContext) _Mutation_incrStat(ctx context.Context, field graphq
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_incrStat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8199,6 +8507,8 @@ func (ec *executionContext) _Mutation_delStat(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_delStat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8243,6 +8553,8 @@ func (ec *executionContext) _Mutation_addTodo(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_addTodo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8287,6 +8599,8 @@ func (ec *executionContext) _Mutation_putTodo(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_putTodo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8331,6 +8645,8 @@ func (ec *executionContext) _Mutation_updateTodo(ctx context.Context, field grap
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_updateTodo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8375,6 +8691,8 @@ func (ec *executionContext) _Mutation_delTodo(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_delTodo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8419,6 +8737,8 @@ func (ec *executionContext) _Mutation_incrCounters(ctx context.Context, field gr
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_incrCounters(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8463,6 +8783,8 @@ func (ec *executionContext) _Mutation_connect(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_connect(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8507,6 +8829,8 @@ func (ec *executionContext) _Mutation_updateConnection(ctx context.Context, fiel
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_updateConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8551,6 +8875,8 @@ func (ec *executionContext) _Mutation_disconnect(ctx context.Context, field grap
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_disconnect(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8595,6 +8921,8 @@ func (ec *executionContext) _Mutation_sendMessage(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_sendMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8639,6 +8967,8 @@ func (ec *executionContext) _Mutation_readMessage(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_readMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8683,6 +9013,8 @@ func (ec *executionContext) _Mutation_archiveMessage(ctx context.Context, field 
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_archiveMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8727,6 +9059,8 @@ func (ec *executionContext) _Mutation_deleteMessage(ctx context.Context, field g
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_deleteMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8771,6 +9105,8 @@ func (ec *executionContext) _Mutation_putLocation(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_putLocation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8815,6 +9151,8 @@ func (ec *executionContext) _Mutation_putIcon(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_putIcon(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8859,6 +9197,8 @@ func (ec *executionContext) _Mutation_deleteIcon(ctx context.Context, field grap
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Mutation_deleteIcon(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
@@ -8902,6 +9242,8 @@ func (ec *executionContext) _Note_id(ctx context.Context, field graphql.Collecte
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Note_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Note", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -8925,6 +9267,8 @@ func (ec *executionContext) _Note_body(ctx context.Context, field graphql.Collec
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Note_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Note", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -8948,6 +9292,8 @@ func (ec *executionContext) _Note_created_at(ctx context.Context, field graphql.
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Note_created_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Note", field, false, false, errors.New("field of type Time does not have child fields"))
 }
@@ -8971,6 +9317,8 @@ func (ec *executionContext) _Note_updated_at(ctx context.Context, field graphql.
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Note_updated_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Note", field, false, false, errors.New("field of type Time does not have child fields"))
 }
@@ -8994,6 +9342,8 @@ func (ec *executionContext) _NoteConnection_nodes(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_NoteConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "NoteConnection",
@@ -9026,6 +9376,8 @@ func (ec *executionContext) _NoteConnection_endCursor(ctx context.Context, field
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_NoteConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NoteConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9049,6 +9401,8 @@ func (ec *executionContext) _NoteConnection_hasNextPage(ctx context.Context, fie
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_NoteConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NoteConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -9072,6 +9426,8 @@ func (ec *executionContext) _NoteEvent_op(ctx context.Context, field graphql.Col
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_NoteEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NoteEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9095,6 +9451,8 @@ func (ec *executionContext) _NoteEvent_note(ctx context.Context, field graphql.C
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_NoteEvent_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "NoteEvent",
@@ -9127,6 +9485,8 @@ func (ec *executionContext) _Photo_album_id(ctx context.Context, field graphql.C
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_album_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9150,6 +9510,8 @@ func (ec *executionContext) _Photo_id(ctx context.Context, field graphql.Collect
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9173,6 +9535,8 @@ func (ec *executionContext) _Photo_name(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9196,6 +9560,8 @@ func (ec *executionContext) _Photo_owner_id(ctx context.Context, field graphql.C
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_owner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9219,6 +9585,8 @@ func (ec *executionContext) _Photo_kind(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9242,6 +9610,8 @@ func (ec *executionContext) _Photo_width(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_width(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -9265,6 +9635,8 @@ func (ec *executionContext) _Photo_height(ctx context.Context, field graphql.Col
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -9288,6 +9660,8 @@ func (ec *executionContext) _Photo_rating(ctx context.Context, field graphql.Col
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_rating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Float does not have child fields"))
 }
@@ -9311,6 +9685,8 @@ func (ec *executionContext) _Photo_hidden(ctx context.Context, field graphql.Col
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_hidden(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -9334,6 +9710,8 @@ func (ec *executionContext) _Photo_tags(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Any does not have child fields"))
 }
@@ -9357,6 +9735,8 @@ func (ec *executionContext) _Photo_exif(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_exif(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Any does not have child fields"))
 }
@@ -9380,6 +9760,8 @@ func (ec *executionContext) _Photo_thumb(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_thumb(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9403,6 +9785,8 @@ func (ec *executionContext) _Photo_caption(ctx context.Context, field graphql.Co
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_caption(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9426,6 +9810,8 @@ func (ec *executionContext) _Photo_size(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -9449,6 +9835,8 @@ func (ec *executionContext) _Photo_taken(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_taken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Time does not have child fields"))
 }
@@ -9472,6 +9860,8 @@ func (ec *executionContext) _Photo_moderation(ctx context.Context, field graphql
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_moderation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9495,6 +9885,8 @@ func (ec *executionContext) _Photo_mtime(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Photo_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -9518,6 +9910,8 @@ func (ec *executionContext) _PhotoConnection_nodes(ctx context.Context, field gr
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_PhotoConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "PhotoConnection",
@@ -9550,6 +9944,8 @@ func (ec *executionContext) _PhotoConnection_endCursor(ctx context.Context, fiel
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_PhotoConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PhotoConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9573,6 +9969,8 @@ func (ec *executionContext) _PhotoConnection_hasNextPage(ctx context.Context, fi
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_PhotoConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PhotoConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -9596,6 +9994,8 @@ func (ec *executionContext) _PhotoEvent_op(ctx context.Context, field graphql.Co
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_PhotoEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PhotoEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9619,6 +10019,8 @@ func (ec *executionContext) _PhotoEvent_photo(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_PhotoEvent_photo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "PhotoEvent",
@@ -9651,6 +10053,8 @@ func (ec *executionContext) _Post_id(ctx context.Context, field graphql.Collecte
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Post_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9674,6 +10078,8 @@ func (ec *executionContext) _Post_owner_id(ctx context.Context, field graphql.Co
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Post_owner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9697,6 +10103,8 @@ func (ec *executionContext) _Post_title(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Post_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9720,6 +10128,8 @@ func (ec *executionContext) _Post_body(ctx context.Context, field graphql.Collec
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Post_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9743,6 +10153,8 @@ func (ec *executionContext) _Post_words(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Post_words(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -9766,6 +10178,8 @@ func (ec *executionContext) _Post_mtime(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Post_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -9789,6 +10203,8 @@ func (ec *executionContext) _PostConnection_nodes(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_PostConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "PostConnection",
@@ -9821,6 +10237,8 @@ func (ec *executionContext) _PostConnection_endCursor(ctx context.Context, field
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_PostConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PostConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9844,6 +10262,8 @@ func (ec *executionContext) _PostConnection_hasNextPage(ctx context.Context, fie
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_PostConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PostConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -9867,6 +10287,8 @@ func (ec *executionContext) _PostEvent_op(ctx context.Context, field graphql.Col
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_PostEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PostEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -9890,6 +10312,8 @@ func (ec *executionContext) _PostEvent_post(ctx context.Context, field graphql.C
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_PostEvent_post(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "PostEvent",
@@ -9923,6 +10347,8 @@ func (ec *executionContext) _Query_album(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_album(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -9967,6 +10393,8 @@ func (ec *executionContext) _Query_albums(ctx context.Context, field graphql.Col
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_albums(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10011,6 +10439,8 @@ func (ec *executionContext) _Query_bookmark(ctx context.Context, field graphql.C
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_bookmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10055,6 +10485,8 @@ func (ec *executionContext) _Query_bookmarks(ctx context.Context, field graphql.
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_bookmarks(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10099,6 +10531,8 @@ func (ec *executionContext) _Query_meter(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_meter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10143,6 +10577,8 @@ func (ec *executionContext) _Query_meters(ctx context.Context, field graphql.Col
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_meters(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10187,6 +10623,8 @@ func (ec *executionContext) _Query_note(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10231,6 +10669,8 @@ func (ec *executionContext) _Query_notes(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_notes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10275,6 +10715,8 @@ func (ec *executionContext) _Query_photo(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_photo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10319,6 +10761,8 @@ func (ec *executionContext) _Query_photos(ctx context.Context, field graphql.Col
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_photos(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10363,6 +10807,8 @@ func (ec *executionContext) _Query_post(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_post(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10407,6 +10853,8 @@ func (ec *executionContext) _Query_posts(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_posts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10451,6 +10899,8 @@ func (ec *executionContext) _Query_score(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_score(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10495,6 +10945,8 @@ func (ec *executionContext) _Query_scores(ctx context.Context, field graphql.Col
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_scores(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10539,6 +10991,8 @@ func (ec *executionContext) _Query_stat(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_stat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10583,6 +11037,8 @@ func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_stats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10627,6 +11083,8 @@ func (ec *executionContext) _Query_todo(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_todo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10671,6 +11129,8 @@ func (ec *executionContext) _Query_todos(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_todos(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10715,6 +11175,8 @@ func (ec *executionContext) _Query_counter(ctx context.Context, field graphql.Co
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_counter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10759,6 +11221,8 @@ func (ec *executionContext) _Query_connection(ctx context.Context, field graphql
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_connection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10803,6 +11267,8 @@ func (ec *executionContext) _Query_connections(ctx context.Context, field graphq
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_connections(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10847,6 +11313,8 @@ func (ec *executionContext) _Query_reference(ctx context.Context, field graphql.
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_reference(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10891,6 +11359,8 @@ func (ec *executionContext) _Query_references(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_references(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10935,6 +11405,8 @@ func (ec *executionContext) _Query_inbox(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_inbox(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -10978,6 +11450,8 @@ func (ec *executionContext) _Query_unread(ctx context.Context, field graphql.Col
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_unread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Query", field, true, true, errors.New("field of type Int64 does not have child fields"))
 }
@@ -11002,6 +11476,8 @@ func (ec *executionContext) _Query_archived(ctx context.Context, field graphql.C
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_archived(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -11046,6 +11522,8 @@ func (ec *executionContext) _Query_sent(ctx context.Context, field graphql.Colle
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_sent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -11090,6 +11568,8 @@ func (ec *executionContext) _Query_nearby(ctx context.Context, field graphql.Col
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_nearby(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -11134,6 +11614,8 @@ func (ec *executionContext) _Query_icons(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query_icons(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -11178,6 +11660,8 @@ func (ec *executionContext) _Query___type(ctx context.Context, field graphql.Col
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -11221,6 +11705,8 @@ func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.C
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
@@ -11253,6 +11739,8 @@ func (ec *executionContext) _Score_id(ctx context.Context, field graphql.Collect
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Score_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -11276,6 +11764,8 @@ func (ec *executionContext) _Score_owner_id(ctx context.Context, field graphql.C
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Score_owner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -11299,6 +11789,8 @@ func (ec *executionContext) _Score_title(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Score_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -11322,6 +11814,8 @@ func (ec *executionContext) _Score_note(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Score_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -11345,6 +11839,8 @@ func (ec *executionContext) _Score_points(ctx context.Context, field graphql.Col
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Score_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -11368,6 +11864,8 @@ func (ec *executionContext) _ScoreConnection_nodes(ctx context.Context, field gr
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_ScoreConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ScoreConnection",
@@ -11400,6 +11898,8 @@ func (ec *executionContext) _ScoreConnection_endCursor(ctx context.Context, fiel
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_ScoreConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ScoreConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -11423,6 +11923,8 @@ func (ec *executionContext) _ScoreConnection_hasNextPage(ctx context.Context, fi
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_ScoreConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ScoreConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -11446,6 +11948,8 @@ func (ec *executionContext) _ScoreEvent_op(ctx context.Context, field graphql.Co
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_ScoreEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ScoreEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -11469,6 +11973,8 @@ func (ec *executionContext) _ScoreEvent_score(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_ScoreEvent_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ScoreEvent",
@@ -11501,6 +12007,8 @@ func (ec *executionContext) _Stat_owner_id(ctx context.Context, field graphql.Co
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Stat_owner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -11524,6 +12032,8 @@ func (ec *executionContext) _Stat_name(ctx context.Context, field graphql.Collec
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Stat_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -11547,6 +12057,8 @@ func (ec *executionContext) _Stat_note(ctx context.Context, field graphql.Collec
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Stat_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -11570,6 +12082,8 @@ func (ec *executionContext) _Stat_value(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Stat_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -11593,6 +12107,8 @@ func (ec *executionContext) _StatConnection_nodes(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_StatConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "StatConnection",
@@ -11625,6 +12141,8 @@ func (ec *executionContext) _StatConnection_endCursor(ctx context.Context, field
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_StatConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -11648,6 +12166,8 @@ func (ec *executionContext) _StatConnection_hasNextPage(ctx context.Context, fie
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_StatConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -11671,6 +12191,8 @@ func (ec *executionContext) _StatEvent_op(ctx context.Context, field graphql.Col
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_StatEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -11694,6 +12216,8 @@ func (ec *executionContext) _StatEvent_stat(ctx context.Context, field graphql.C
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_StatEvent_stat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "StatEvent",
@@ -11727,6 +12251,8 @@ func (ec *executionContext) _Subscription_albumChanged(ctx context.Context, fiel
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Subscription_albumChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
@@ -11771,6 +12297,8 @@ func (ec *executionContext) _Subscription_bookmarkChanged(ctx context.Context, f
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Subscription_bookmarkChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
@@ -11815,6 +12343,8 @@ func (ec *executionContext) _Subscription_meterChanged(ctx context.Context, fiel
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Subscription_meterChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
@@ -11859,6 +12389,8 @@ func (ec *executionContext) _Subscription_noteChanged(ctx context.Context, field
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Subscription_noteChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
@@ -11903,6 +12435,8 @@ func (ec *executionContext) _Subscription_photoChanged(ctx context.Context, fiel
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Subscription_photoChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
@@ -11947,6 +12481,8 @@ func (ec *executionContext) _Subscription_postChanged(ctx context.Context, field
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Subscription_postChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
@@ -11991,6 +12527,8 @@ func (ec *executionContext) _Subscription_scoreChanged(ctx context.Context, fiel
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Subscription_scoreChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
@@ -12035,6 +12573,8 @@ func (ec *executionContext) _Subscription_statChanged(ctx context.Context, field
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Subscription_statChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
@@ -12079,6 +12619,8 @@ func (ec *executionContext) _Subscription_todoChanged(ctx context.Context, field
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Subscription_todoChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Subscription",
@@ -12122,6 +12664,8 @@ func (ec *executionContext) _Todo_id(ctx context.Context, field graphql.Collecte
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Todo_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -12145,6 +12689,8 @@ func (ec *executionContext) _Todo_name(ctx context.Context, field graphql.Collec
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Todo_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -12168,6 +12714,8 @@ func (ec *executionContext) _Todo_descr(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Todo_descr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -12191,6 +12739,8 @@ func (ec *executionContext) _Todo_due(ctx context.Context, field graphql.Collect
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Todo_due(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type Time does not have child fields"))
 }
@@ -12214,6 +12764,8 @@ func (ec *executionContext) _Todo_done(ctx context.Context, field graphql.Collec
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Todo_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -12237,6 +12789,8 @@ func (ec *executionContext) _Todo_mtime(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_Todo_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
@@ -12260,6 +12814,8 @@ func (ec *executionContext) _TodoConnection_nodes(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_TodoConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "TodoConnection",
@@ -12292,6 +12848,8 @@ func (ec *executionContext) _TodoConnection_endCursor(ctx context.Context, field
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_TodoConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TodoConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -12315,6 +12873,8 @@ func (ec *executionContext) _TodoConnection_hasNextPage(ctx context.Context, fie
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_TodoConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TodoConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -12338,6 +12898,8 @@ func (ec *executionContext) _TodoEvent_op(ctx context.Context, field graphql.Col
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_TodoEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TodoEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -12361,6 +12923,8 @@ func (ec *executionContext) _TodoEvent_todo(ctx context.Context, field graphql.C
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext_TodoEvent_todo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "TodoEvent",
@@ -12393,6 +12957,8 @@ func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -12416,6 +12982,8 @@ func (ec *executionContext) ___Directive_description(ctx context.Context, field 
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, true, false, errors.New("field of type String does not have child fields"))
 }
@@ -12439,6 +13007,8 @@ func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -12462,6 +13032,8 @@ func (ec *executionContext) ___Directive_locations(ctx context.Context, field gr
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type __DirectiveLocation does not have child fields"))
 }
@@ -12485,6 +13057,8 @@ func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Directive",
@@ -12528,6 +13102,8 @@ func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -12551,6 +13127,8 @@ func (ec *executionContext) ___EnumValue_description(ctx context.Context, field 
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
 }
@@ -12574,6 +13152,8 @@ func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -12597,6 +13177,8 @@ func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, 
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
 }
@@ -12620,6 +13202,8 @@ func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.Col
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -12643,6 +13227,8 @@ func (ec *executionContext) ___Field_description(ctx context.Context, field grap
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
 }
@@ -12666,6 +13252,8 @@ func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.Col
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Field",
@@ -12709,6 +13297,8 @@ func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.Col
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Field_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Field",
@@ -12741,6 +13331,8 @@ func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field gra
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -12764,6 +13356,8 @@ func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, fiel
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
 }
@@ -12787,6 +13381,8 @@ func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphq
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -12810,6 +13406,8 @@ func (ec *executionContext) ___InputValue_description(ctx context.Context, field
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
 }
@@ -12833,6 +13431,8 @@ func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphq
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__InputValue",
@@ -12865,6 +13465,8 @@ func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, fiel
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
 }
@@ -12888,6 +13490,8 @@ func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, fiel
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -12911,6 +13515,8 @@ func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context,
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
 }
@@ -12934,6 +13540,8 @@ func (ec *executionContext) ___Schema_description(ctx context.Context, field gra
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Schema", field, true, false, errors.New("field of type String does not have child fields"))
 }
@@ -12957,6 +13565,8 @@ func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.C
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Schema",
@@ -12989,6 +13599,8 @@ func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graph
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Schema",
@@ -13021,6 +13633,8 @@ func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field gr
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Schema",
@@ -13053,6 +13667,8 @@ func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, fiel
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Schema",
@@ -13085,6 +13701,8 @@ func (ec *executionContext) ___Schema_directives(ctx context.Context, field grap
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Schema",
@@ -13117,6 +13735,8 @@ func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type __TypeKind does not have child fields"))
 }
@@ -13140,6 +13760,8 @@ func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.Coll
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
 }
@@ -13163,6 +13785,8 @@ func (ec *executionContext) ___Type_description(ctx context.Context, field graph
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
 }
@@ -13186,6 +13810,8 @@ func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field gr
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
 }
@@ -13210,6 +13836,8 @@ func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.Co
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Type",
@@ -13253,6 +13881,8 @@ func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphq
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Type",
@@ -13285,6 +13915,8 @@ func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field gra
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Type",
@@ -13318,6 +13950,8 @@ func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphq
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Type",
@@ -13361,6 +13995,8 @@ func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graph
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Type_inputFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Type",
@@ -13393,6 +14029,8 @@ func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.Co
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Type",
@@ -13425,6 +14063,8 @@ func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.C
 		false,
 	)
 }
+
+//go:noinline
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
@@ -13433,6 +14073,7 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+//go:noinline
 func (ec *executionContext) unmarshalInputAlbumCond(ctx context.Context, obj any) (gql.Cond, error) {
 	var it gql.Cond
 	if obj == nil {
@@ -13481,6 +14122,7 @@ func (ec *executionContext) unmarshalInputAlbumCond(ctx context.Context, obj any
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputAlbumInput(ctx context.Context, obj any) (AlbumInput, error) {
 	var it AlbumInput
 	if obj == nil {
@@ -13539,6 +14181,7 @@ func (ec *executionContext) unmarshalInputAlbumInput(ctx context.Context, obj an
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputBookmarkCond(ctx context.Context, obj any) (gql.Cond, error) {
 	var it gql.Cond
 	if obj == nil {
@@ -13587,6 +14230,7 @@ func (ec *executionContext) unmarshalInputBookmarkCond(ctx context.Context, obj 
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputBookmarkInput(ctx context.Context, obj any) (BookmarkInput, error) {
 	var it BookmarkInput
 	if obj == nil {
@@ -13645,6 +14289,7 @@ func (ec *executionContext) unmarshalInputBookmarkInput(ctx context.Context, obj
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputMeterCond(ctx context.Context, obj any) (gql.Cond, error) {
 	var it gql.Cond
 	if obj == nil {
@@ -13693,6 +14338,7 @@ func (ec *executionContext) unmarshalInputMeterCond(ctx context.Context, obj any
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputMeterInput(ctx context.Context, obj any) (MeterInput, error) {
 	var it MeterInput
 	if obj == nil {
@@ -13758,6 +14404,7 @@ func (ec *executionContext) unmarshalInputMeterInput(ctx context.Context, obj an
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputNoteCond(ctx context.Context, obj any) (gql.Cond, error) {
 	var it gql.Cond
 	if obj == nil {
@@ -13806,6 +14453,7 @@ func (ec *executionContext) unmarshalInputNoteCond(ctx context.Context, obj any)
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputNoteInput(ctx context.Context, obj any) (NoteInput, error) {
 	var it NoteInput
 	if obj == nil {
@@ -13857,6 +14505,7 @@ func (ec *executionContext) unmarshalInputNoteInput(ctx context.Context, obj any
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputPhotoCond(ctx context.Context, obj any) (gql.Cond, error) {
 	var it gql.Cond
 	if obj == nil {
@@ -13905,6 +14554,7 @@ func (ec *executionContext) unmarshalInputPhotoCond(ctx context.Context, obj any
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputPhotoInput(ctx context.Context, obj any) (PhotoInput, error) {
 	var it PhotoInput
 	if obj == nil {
@@ -14047,6 +14697,7 @@ func (ec *executionContext) unmarshalInputPhotoInput(ctx context.Context, obj an
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputPostCond(ctx context.Context, obj any) (gql.Cond, error) {
 	var it gql.Cond
 	if obj == nil {
@@ -14095,6 +14746,7 @@ func (ec *executionContext) unmarshalInputPostCond(ctx context.Context, obj any)
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputPostInput(ctx context.Context, obj any) (PostInput, error) {
 	var it PostInput
 	if obj == nil {
@@ -14160,6 +14812,7 @@ func (ec *executionContext) unmarshalInputPostInput(ctx context.Context, obj any
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputScoreCond(ctx context.Context, obj any) (gql.Cond, error) {
 	var it gql.Cond
 	if obj == nil {
@@ -14208,6 +14861,7 @@ func (ec *executionContext) unmarshalInputScoreCond(ctx context.Context, obj any
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputScoreInput(ctx context.Context, obj any) (ScoreInput, error) {
 	var it ScoreInput
 	if obj == nil {
@@ -14266,6 +14920,7 @@ func (ec *executionContext) unmarshalInputScoreInput(ctx context.Context, obj an
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputStatCond(ctx context.Context, obj any) (gql.Cond, error) {
 	var it gql.Cond
 	if obj == nil {
@@ -14314,6 +14969,7 @@ func (ec *executionContext) unmarshalInputStatCond(ctx context.Context, obj any)
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputStatInput(ctx context.Context, obj any) (StatInput, error) {
 	var it StatInput
 	if obj == nil {
@@ -14365,6 +15021,7 @@ func (ec *executionContext) unmarshalInputStatInput(ctx context.Context, obj any
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputTodoCond(ctx context.Context, obj any) (gql.Cond, error) {
 	var it gql.Cond
 	if obj == nil {
@@ -14413,6 +15070,7 @@ func (ec *executionContext) unmarshalInputTodoCond(ctx context.Context, obj any)
 	return it, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalInputTodoInput(ctx context.Context, obj any) (TodoInput, error) {
 	var it TodoInput
 	if obj == nil {
@@ -18412,6 +19070,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+//go:noinline
 func (ec *executionContext) marshalNAlbum2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumᚄ(ctx context.Context, sel ast.SelectionSet, v []*Album) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18428,6 +19087,7 @@ func (ec *executionContext) marshalNAlbum2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋg
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNAlbum2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbum(ctx context.Context, sel ast.SelectionSet, v *Album) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18438,11 +19098,13 @@ func (ec *executionContext) marshalNAlbum2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Album(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNAlbumColumn2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNAlbumColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(v)
@@ -18454,11 +19116,13 @@ func (ec *executionContext) marshalNAlbumColumn2string(ctx context.Context, sel 
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNAlbumCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputAlbumCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNAlbumConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumConnection(ctx context.Context, sel ast.SelectionSet, v *AlbumConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18469,6 +19133,7 @@ func (ec *executionContext) marshalNAlbumConnection2ᚖgithubᚗcomᚋbkgenᚋbk
 	return ec._AlbumConnection(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNAlbumEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumEvent(ctx context.Context, sel ast.SelectionSet, v *AlbumEvent) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18479,11 +19144,13 @@ func (ec *executionContext) marshalNAlbumEvent2ᚖgithubᚗcomᚋbkgenᚋbkgen�
 	return ec._AlbumEvent(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNAlbumInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumInput(ctx context.Context, v any) (AlbumInput, error) {
 	res, err := ec.unmarshalInputAlbumInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkArchive2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkArchiveᚄ(ctx context.Context, sel ast.SelectionSet, v []*BkArchive) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18500,6 +19167,7 @@ func (ec *executionContext) marshalNBkArchive2ᚕᚖgithubᚗcomᚋbkgenᚋbkgen
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkArchive2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkArchive(ctx context.Context, sel ast.SelectionSet, v *BkArchive) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18510,6 +19178,7 @@ func (ec *executionContext) marshalNBkArchive2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋ
 	return ec._BkArchive(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkArchivePage2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkArchivePage(ctx context.Context, sel ast.SelectionSet, v *BkArchivePage) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18520,6 +19189,7 @@ func (ec *executionContext) marshalNBkArchivePage2ᚖgithubᚗcomᚋbkgenᚋbkge
 	return ec._BkArchivePage(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkConnection2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkConnectionᚄ(ctx context.Context, sel ast.SelectionSet, v []*BkConnection) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18536,6 +19206,7 @@ func (ec *executionContext) marshalNBkConnection2ᚕᚖgithubᚗcomᚋbkgenᚋbk
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkConnection(ctx context.Context, sel ast.SelectionSet, v *BkConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18546,6 +19217,7 @@ func (ec *executionContext) marshalNBkConnection2ᚖgithubᚗcomᚋbkgenᚋbkgen
 	return ec._BkConnection(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkConnectionPage2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkConnectionPage(ctx context.Context, sel ast.SelectionSet, v *BkConnectionPage) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18556,6 +19228,7 @@ func (ec *executionContext) marshalNBkConnectionPage2ᚖgithubᚗcomᚋbkgenᚋb
 	return ec._BkConnectionPage(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkCounter2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkCounterᚄ(ctx context.Context, sel ast.SelectionSet, v []*BkCounter) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18572,6 +19245,7 @@ func (ec *executionContext) marshalNBkCounter2ᚕᚖgithubᚗcomᚋbkgenᚋbkgen
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkCounter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkCounter(ctx context.Context, sel ast.SelectionSet, v *BkCounter) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18582,6 +19256,7 @@ func (ec *executionContext) marshalNBkCounter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋ
 	return ec._BkCounter(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkIcon2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkIconᚄ(ctx context.Context, sel ast.SelectionSet, v []*BkIcon) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18598,6 +19273,7 @@ func (ec *executionContext) marshalNBkIcon2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋ
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkIcon2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkIcon(ctx context.Context, sel ast.SelectionSet, v *BkIcon) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18608,6 +19284,7 @@ func (ec *executionContext) marshalNBkIcon2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgen
 	return ec._BkIcon(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkIconPage2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkIconPage(ctx context.Context, sel ast.SelectionSet, v *BkIconPage) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18618,6 +19295,7 @@ func (ec *executionContext) marshalNBkIconPage2ᚖgithubᚗcomᚋbkgenᚋbkgen�
 	return ec._BkIconPage(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkLocation2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkLocationᚄ(ctx context.Context, sel ast.SelectionSet, v []*BkLocation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18634,6 +19312,7 @@ func (ec *executionContext) marshalNBkLocation2ᚕᚖgithubᚗcomᚋbkgenᚋbkge
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkLocation2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkLocation(ctx context.Context, sel ast.SelectionSet, v *BkLocation) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18644,6 +19323,7 @@ func (ec *executionContext) marshalNBkLocation2ᚖgithubᚗcomᚋbkgenᚋbkgen�
 	return ec._BkLocation(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkLocationPage2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkLocationPage(ctx context.Context, sel ast.SelectionSet, v *BkLocationPage) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18654,6 +19334,7 @@ func (ec *executionContext) marshalNBkLocationPage2ᚖgithubᚗcomᚋbkgenᚋbkg
 	return ec._BkLocationPage(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkMessage2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []*BkMessage) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18670,6 +19351,7 @@ func (ec *executionContext) marshalNBkMessage2ᚕᚖgithubᚗcomᚋbkgenᚋbkgen
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkMessage2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkMessage(ctx context.Context, sel ast.SelectionSet, v *BkMessage) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18680,6 +19362,7 @@ func (ec *executionContext) marshalNBkMessage2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋ
 	return ec._BkMessage(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkMessagePage2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkMessagePage(ctx context.Context, sel ast.SelectionSet, v *BkMessagePage) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18690,6 +19373,7 @@ func (ec *executionContext) marshalNBkMessagePage2ᚖgithubᚗcomᚋbkgenᚋbkge
 	return ec._BkMessagePage(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkMessageSent2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkMessageSentᚄ(ctx context.Context, sel ast.SelectionSet, v []*BkMessageSent) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18706,6 +19390,7 @@ func (ec *executionContext) marshalNBkMessageSent2ᚕᚖgithubᚗcomᚋbkgenᚋb
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkMessageSent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkMessageSent(ctx context.Context, sel ast.SelectionSet, v *BkMessageSent) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18716,6 +19401,7 @@ func (ec *executionContext) marshalNBkMessageSent2ᚖgithubᚗcomᚋbkgenᚋbkge
 	return ec._BkMessageSent(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkReference2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkReferenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*BkReference) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18732,6 +19418,7 @@ func (ec *executionContext) marshalNBkReference2ᚕᚖgithubᚗcomᚋbkgenᚋbkg
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkReference2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkReference(ctx context.Context, sel ast.SelectionSet, v *BkReference) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18742,6 +19429,7 @@ func (ec *executionContext) marshalNBkReference2ᚖgithubᚗcomᚋbkgenᚋbkgen�
 	return ec._BkReference(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkReferencePage2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkReferencePage(ctx context.Context, sel ast.SelectionSet, v *BkReferencePage) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18752,6 +19440,7 @@ func (ec *executionContext) marshalNBkReferencePage2ᚖgithubᚗcomᚋbkgenᚋbk
 	return ec._BkReferencePage(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkSent2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkSentᚄ(ctx context.Context, sel ast.SelectionSet, v []*BkSent) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18768,6 +19457,7 @@ func (ec *executionContext) marshalNBkSent2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋ
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkSent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkSent(ctx context.Context, sel ast.SelectionSet, v *BkSent) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18778,6 +19468,7 @@ func (ec *executionContext) marshalNBkSent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgen
 	return ec._BkSent(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBkSentPage2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkSentPage(ctx context.Context, sel ast.SelectionSet, v *BkSentPage) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18788,6 +19479,7 @@ func (ec *executionContext) marshalNBkSentPage2ᚖgithubᚗcomᚋbkgenᚋbkgen�
 	return ec._BkSentPage(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBookmark2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkᚄ(ctx context.Context, sel ast.SelectionSet, v []*Bookmark) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18804,6 +19496,7 @@ func (ec *executionContext) marshalNBookmark2ᚕᚖgithubᚗcomᚋbkgenᚋbkgen�
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmark(ctx context.Context, sel ast.SelectionSet, v *Bookmark) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18814,11 +19507,13 @@ func (ec *executionContext) marshalNBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋg
 	return ec._Bookmark(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNBookmarkColumn2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBookmarkColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(v)
@@ -18830,11 +19525,13 @@ func (ec *executionContext) marshalNBookmarkColumn2string(ctx context.Context, s
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNBookmarkCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputBookmarkCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBookmarkConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkConnection(ctx context.Context, sel ast.SelectionSet, v *BookmarkConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18845,6 +19542,7 @@ func (ec *executionContext) marshalNBookmarkConnection2ᚖgithubᚗcomᚋbkgen�
 	return ec._BookmarkConnection(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBookmarkEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkEvent(ctx context.Context, sel ast.SelectionSet, v *BookmarkEvent) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18855,16 +19553,19 @@ func (ec *executionContext) marshalNBookmarkEvent2ᚖgithubᚗcomᚋbkgenᚋbkge
 	return ec._BookmarkEvent(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNBookmarkInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkInput(ctx context.Context, v any) (BookmarkInput, error) {
 	res, err := ec.unmarshalInputBookmarkInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.SelectionSet, v bool) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalBoolean(v)
@@ -18876,11 +19577,13 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalFloatContext(v)
@@ -18892,11 +19595,13 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNInt642int64(ctx context.Context, v any) (int64, error) {
 	res, err := gql.UnmarshalInt64(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNInt642int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
 	_ = sel
 	res := gql.MarshalInt64(v)
@@ -18908,6 +19613,7 @@ func (ec *executionContext) marshalNInt642int64(ctx context.Context, sel ast.Sel
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) marshalNMeter2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterᚄ(ctx context.Context, sel ast.SelectionSet, v []*Meter) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18924,6 +19630,7 @@ func (ec *executionContext) marshalNMeter2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋg
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNMeter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeter(ctx context.Context, sel ast.SelectionSet, v *Meter) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18934,11 +19641,13 @@ func (ec *executionContext) marshalNMeter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Meter(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNMeterColumn2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNMeterColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(v)
@@ -18950,11 +19659,13 @@ func (ec *executionContext) marshalNMeterColumn2string(ctx context.Context, sel 
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNMeterCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputMeterCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNMeterConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterConnection(ctx context.Context, sel ast.SelectionSet, v *MeterConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18965,6 +19676,7 @@ func (ec *executionContext) marshalNMeterConnection2ᚖgithubᚗcomᚋbkgenᚋbk
 	return ec._MeterConnection(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNMeterEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterEvent(ctx context.Context, sel ast.SelectionSet, v *MeterEvent) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18975,11 +19687,13 @@ func (ec *executionContext) marshalNMeterEvent2ᚖgithubᚗcomᚋbkgenᚋbkgen�
 	return ec._MeterEvent(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNMeterInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterInput(ctx context.Context, v any) (MeterInput, error) {
 	res, err := ec.unmarshalInputMeterInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNNote2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteᚄ(ctx context.Context, sel ast.SelectionSet, v []*Note) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18996,6 +19710,7 @@ func (ec *executionContext) marshalNNote2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋge
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNNote2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNote(ctx context.Context, sel ast.SelectionSet, v *Note) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19006,11 +19721,13 @@ func (ec *executionContext) marshalNNote2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 	return ec._Note(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNNoteColumn2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNNoteColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(v)
@@ -19022,11 +19739,13 @@ func (ec *executionContext) marshalNNoteColumn2string(ctx context.Context, sel a
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNNoteCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputNoteCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNNoteConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteConnection(ctx context.Context, sel ast.SelectionSet, v *NoteConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19037,6 +19756,7 @@ func (ec *executionContext) marshalNNoteConnection2ᚖgithubᚗcomᚋbkgenᚋbkg
 	return ec._NoteConnection(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNNoteEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteEvent(ctx context.Context, sel ast.SelectionSet, v *NoteEvent) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19047,11 +19767,13 @@ func (ec *executionContext) marshalNNoteEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋ
 	return ec._NoteEvent(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNNoteInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteInput(ctx context.Context, v any) (NoteInput, error) {
 	res, err := ec.unmarshalInputNoteInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNPhoto2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoᚄ(ctx context.Context, sel ast.SelectionSet, v []*Photo) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19068,6 +19790,7 @@ func (ec *executionContext) marshalNPhoto2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋg
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNPhoto2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhoto(ctx context.Context, sel ast.SelectionSet, v *Photo) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19078,11 +19801,13 @@ func (ec *executionContext) marshalNPhoto2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Photo(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNPhotoColumn2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNPhotoColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(v)
@@ -19094,11 +19819,13 @@ func (ec *executionContext) marshalNPhotoColumn2string(ctx context.Context, sel 
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNPhotoCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputPhotoCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNPhotoConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoConnection(ctx context.Context, sel ast.SelectionSet, v *PhotoConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19109,6 +19836,7 @@ func (ec *executionContext) marshalNPhotoConnection2ᚖgithubᚗcomᚋbkgenᚋbk
 	return ec._PhotoConnection(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNPhotoEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoEvent(ctx context.Context, sel ast.SelectionSet, v *PhotoEvent) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19119,11 +19847,13 @@ func (ec *executionContext) marshalNPhotoEvent2ᚖgithubᚗcomᚋbkgenᚋbkgen�
 	return ec._PhotoEvent(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNPhotoInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoInput(ctx context.Context, v any) (PhotoInput, error) {
 	res, err := ec.unmarshalInputPhotoInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNPost2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostᚄ(ctx context.Context, sel ast.SelectionSet, v []*Post) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19140,6 +19870,7 @@ func (ec *executionContext) marshalNPost2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋge
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNPost2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPost(ctx context.Context, sel ast.SelectionSet, v *Post) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19150,11 +19881,13 @@ func (ec *executionContext) marshalNPost2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 	return ec._Post(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNPostColumn2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNPostColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(v)
@@ -19166,11 +19899,13 @@ func (ec *executionContext) marshalNPostColumn2string(ctx context.Context, sel a
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNPostCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputPostCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNPostConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostConnection(ctx context.Context, sel ast.SelectionSet, v *PostConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19181,6 +19916,7 @@ func (ec *executionContext) marshalNPostConnection2ᚖgithubᚗcomᚋbkgenᚋbkg
 	return ec._PostConnection(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNPostEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostEvent(ctx context.Context, sel ast.SelectionSet, v *PostEvent) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19191,11 +19927,13 @@ func (ec *executionContext) marshalNPostEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋ
 	return ec._PostEvent(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNPostInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostInput(ctx context.Context, v any) (PostInput, error) {
 	res, err := ec.unmarshalInputPostInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNScore2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*Score) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19212,6 +19950,7 @@ func (ec *executionContext) marshalNScore2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋg
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScore(ctx context.Context, sel ast.SelectionSet, v *Score) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19222,11 +19961,13 @@ func (ec *executionContext) marshalNScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Score(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNScoreColumn2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNScoreColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(v)
@@ -19238,11 +19979,13 @@ func (ec *executionContext) marshalNScoreColumn2string(ctx context.Context, sel 
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNScoreCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputScoreCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNScoreConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreConnection(ctx context.Context, sel ast.SelectionSet, v *ScoreConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19253,6 +19996,7 @@ func (ec *executionContext) marshalNScoreConnection2ᚖgithubᚗcomᚋbkgenᚋbk
 	return ec._ScoreConnection(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNScoreEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreEvent(ctx context.Context, sel ast.SelectionSet, v *ScoreEvent) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19263,11 +20007,13 @@ func (ec *executionContext) marshalNScoreEvent2ᚖgithubᚗcomᚋbkgenᚋbkgen�
 	return ec._ScoreEvent(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNScoreInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreInput(ctx context.Context, v any) (ScoreInput, error) {
 	res, err := ec.unmarshalInputScoreInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNStat2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatᚄ(ctx context.Context, sel ast.SelectionSet, v []*Stat) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19284,6 +20030,7 @@ func (ec *executionContext) marshalNStat2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋge
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStat(ctx context.Context, sel ast.SelectionSet, v *Stat) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19294,11 +20041,13 @@ func (ec *executionContext) marshalNStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 	return ec._Stat(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNStatColumn2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNStatColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(v)
@@ -19310,11 +20059,13 @@ func (ec *executionContext) marshalNStatColumn2string(ctx context.Context, sel a
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNStatCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputStatCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNStatConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatConnection(ctx context.Context, sel ast.SelectionSet, v *StatConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19325,6 +20076,7 @@ func (ec *executionContext) marshalNStatConnection2ᚖgithubᚗcomᚋbkgenᚋbkg
 	return ec._StatConnection(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNStatEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatEvent(ctx context.Context, sel ast.SelectionSet, v *StatEvent) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19335,16 +20087,19 @@ func (ec *executionContext) marshalNStatEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋ
 	return ec._StatEvent(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNStatInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatInput(ctx context.Context, v any) (StatInput, error) {
 	res, err := ec.unmarshalInputStatInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(v)
@@ -19356,6 +20111,7 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -19370,6 +20126,7 @@ func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v
 	return res, nil
 }
 
+//go:noinline
 func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	for i := range v {
@@ -19385,6 +20142,7 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNTodo2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoᚄ(ctx context.Context, sel ast.SelectionSet, v []*Todo) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19401,6 +20159,7 @@ func (ec *executionContext) marshalNTodo2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋge
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalNTodo2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodo(ctx context.Context, sel ast.SelectionSet, v *Todo) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19411,11 +20170,13 @@ func (ec *executionContext) marshalNTodo2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 	return ec._Todo(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNTodoColumn2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNTodoColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(v)
@@ -19427,11 +20188,13 @@ func (ec *executionContext) marshalNTodoColumn2string(ctx context.Context, sel a
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNTodoCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputTodoCond(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNTodoConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoConnection(ctx context.Context, sel ast.SelectionSet, v *TodoConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19442,6 +20205,7 @@ func (ec *executionContext) marshalNTodoConnection2ᚖgithubᚗcomᚋbkgenᚋbkg
 	return ec._TodoConnection(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalNTodoEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoEvent(ctx context.Context, sel ast.SelectionSet, v *TodoEvent) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19452,15 +20216,18 @@ func (ec *executionContext) marshalNTodoEvent2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋ
 	return ec._TodoEvent(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalNTodoInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoInput(ctx context.Context, v any) (TodoInput, error) {
 	res, err := ec.unmarshalInputTodoInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19477,11 +20244,13 @@ func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgq
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalN__DirectiveLocation2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalN__DirectiveLocation2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(v)
@@ -19493,6 +20262,7 @@ func (ec *executionContext) marshalN__DirectiveLocation2string(ctx context.Conte
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -19507,6 +20277,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 	return res, nil
 }
 
+//go:noinline
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19523,18 +20294,22 @@ func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx context.Context, sel ast.SelectionSet, v introspection.EnumValue) graphql.Marshaler {
 	return ec.___EnumValue(ctx, sel, &v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx context.Context, sel ast.SelectionSet, v introspection.Field) graphql.Marshaler {
 	return ec.___Field(ctx, sel, &v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx context.Context, sel ast.SelectionSet, v introspection.InputValue) graphql.Marshaler {
 	return ec.___InputValue(ctx, sel, &v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19551,10 +20326,12 @@ func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx context.Context, sel ast.SelectionSet, v introspection.Type) graphql.Marshaler {
 	return ec.___Type(ctx, sel, &v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19571,6 +20348,7 @@ func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx context.Context, sel ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19581,11 +20359,13 @@ func (ec *executionContext) marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 	return ec.___Type(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalN__TypeKind2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(v)
@@ -19597,6 +20377,7 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) marshalOAlbum2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbum(ctx context.Context, sel ast.SelectionSet, v *Album) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19604,6 +20385,7 @@ func (ec *executionContext) marshalOAlbum2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Album(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOAlbumColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -19612,6 +20394,7 @@ func (ec *executionContext) unmarshalOAlbumColumn2ᚖstring(ctx context.Context,
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOAlbumColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19622,6 +20405,7 @@ func (ec *executionContext) marshalOAlbumColumn2ᚖstring(ctx context.Context, s
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOAlbumCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
@@ -19639,6 +20423,7 @@ func (ec *executionContext) unmarshalOAlbumCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkg
 	return res, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOAny2interface(ctx context.Context, v any) (any, error) {
 	if v == nil {
 		return nil, nil
@@ -19647,6 +20432,7 @@ func (ec *executionContext) unmarshalOAny2interface(ctx context.Context, v any) 
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOAny2interface(ctx context.Context, sel ast.SelectionSet, v any) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19657,6 +20443,7 @@ func (ec *executionContext) marshalOAny2interface(ctx context.Context, sel ast.S
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) marshalOBkConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkConnection(ctx context.Context, sel ast.SelectionSet, v *BkConnection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19664,6 +20451,7 @@ func (ec *executionContext) marshalOBkConnection2ᚖgithubᚗcomᚋbkgenᚋbkgen
 	return ec._BkConnection(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOBkCounter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkCounter(ctx context.Context, sel ast.SelectionSet, v *BkCounter) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19671,6 +20459,7 @@ func (ec *executionContext) marshalOBkCounter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋ
 	return ec._BkCounter(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOBkReference2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBkReference(ctx context.Context, sel ast.SelectionSet, v *BkReference) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19678,6 +20467,7 @@ func (ec *executionContext) marshalOBkReference2ᚖgithubᚗcomᚋbkgenᚋbkgen�
 	return ec._BkReference(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmark(ctx context.Context, sel ast.SelectionSet, v *Bookmark) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19685,6 +20475,7 @@ func (ec *executionContext) marshalOBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋg
 	return ec._Bookmark(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOBookmarkColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -19693,6 +20484,7 @@ func (ec *executionContext) unmarshalOBookmarkColumn2ᚖstring(ctx context.Conte
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOBookmarkColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19703,6 +20495,7 @@ func (ec *executionContext) marshalOBookmarkColumn2ᚖstring(ctx context.Context
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOBookmarkCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
@@ -19720,11 +20513,13 @@ func (ec *executionContext) unmarshalOBookmarkCond2ᚕᚖgithubᚗcomᚋbkgenᚋ
 	return res, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOBoolean2bool(ctx context.Context, sel ast.SelectionSet, v bool) graphql.Marshaler {
 	_ = sel
 	_ = ctx
@@ -19732,6 +20527,7 @@ func (ec *executionContext) marshalOBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOBoolean2ᚖbool(ctx context.Context, v any) (*bool, error) {
 	if v == nil {
 		return nil, nil
@@ -19740,6 +20536,7 @@ func (ec *executionContext) unmarshalOBoolean2ᚖbool(ctx context.Context, v any
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast.SelectionSet, v *bool) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19750,6 +20547,7 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -19758,6 +20556,7 @@ func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v an
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19767,6 +20566,7 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -19775,6 +20575,7 @@ func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*i
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.SelectionSet, v *int) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19785,6 +20586,7 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOInt642ᚖint64(ctx context.Context, v any) (*int64, error) {
 	if v == nil {
 		return nil, nil
@@ -19793,6 +20595,7 @@ func (ec *executionContext) unmarshalOInt642ᚖint64(ctx context.Context, v any)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOInt642ᚖint64(ctx context.Context, sel ast.SelectionSet, v *int64) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19803,6 +20606,7 @@ func (ec *executionContext) marshalOInt642ᚖint64(ctx context.Context, sel ast.
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) marshalOMeter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeter(ctx context.Context, sel ast.SelectionSet, v *Meter) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19810,6 +20614,7 @@ func (ec *executionContext) marshalOMeter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Meter(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOMeterColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -19818,6 +20623,7 @@ func (ec *executionContext) unmarshalOMeterColumn2ᚖstring(ctx context.Context,
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOMeterColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19828,6 +20634,7 @@ func (ec *executionContext) marshalOMeterColumn2ᚖstring(ctx context.Context, s
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOMeterCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
@@ -19845,6 +20652,7 @@ func (ec *executionContext) unmarshalOMeterCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkg
 	return res, nil
 }
 
+//go:noinline
 func (ec *executionContext) marshalONote2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNote(ctx context.Context, sel ast.SelectionSet, v *Note) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19852,6 +20660,7 @@ func (ec *executionContext) marshalONote2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 	return ec._Note(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalONoteColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -19860,6 +20669,7 @@ func (ec *executionContext) unmarshalONoteColumn2ᚖstring(ctx context.Context, 
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalONoteColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19870,6 +20680,7 @@ func (ec *executionContext) marshalONoteColumn2ᚖstring(ctx context.Context, se
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalONoteCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
@@ -19887,6 +20698,7 @@ func (ec *executionContext) unmarshalONoteCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkge
 	return res, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOOp2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -19895,6 +20707,7 @@ func (ec *executionContext) unmarshalOOp2ᚖstring(ctx context.Context, v any) (
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOOp2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19905,6 +20718,7 @@ func (ec *executionContext) marshalOOp2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) marshalOPhoto2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhoto(ctx context.Context, sel ast.SelectionSet, v *Photo) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19912,6 +20726,7 @@ func (ec *executionContext) marshalOPhoto2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Photo(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOPhotoColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -19920,6 +20735,7 @@ func (ec *executionContext) unmarshalOPhotoColumn2ᚖstring(ctx context.Context,
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOPhotoColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19930,6 +20746,7 @@ func (ec *executionContext) marshalOPhotoColumn2ᚖstring(ctx context.Context, s
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOPhotoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
@@ -19947,6 +20764,7 @@ func (ec *executionContext) unmarshalOPhotoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkg
 	return res, nil
 }
 
+//go:noinline
 func (ec *executionContext) marshalOPost2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPost(ctx context.Context, sel ast.SelectionSet, v *Post) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19954,6 +20772,7 @@ func (ec *executionContext) marshalOPost2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 	return ec._Post(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOPostColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -19962,6 +20781,7 @@ func (ec *executionContext) unmarshalOPostColumn2ᚖstring(ctx context.Context, 
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOPostColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19972,6 +20792,7 @@ func (ec *executionContext) marshalOPostColumn2ᚖstring(ctx context.Context, se
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOPostCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
@@ -19989,6 +20810,7 @@ func (ec *executionContext) unmarshalOPostCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkge
 	return res, nil
 }
 
+//go:noinline
 func (ec *executionContext) marshalOScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScore(ctx context.Context, sel ast.SelectionSet, v *Score) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19996,6 +20818,7 @@ func (ec *executionContext) marshalOScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Score(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOScoreColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -20004,6 +20827,7 @@ func (ec *executionContext) unmarshalOScoreColumn2ᚖstring(ctx context.Context,
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOScoreColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20014,6 +20838,7 @@ func (ec *executionContext) marshalOScoreColumn2ᚖstring(ctx context.Context, s
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOScoreCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
@@ -20031,6 +20856,7 @@ func (ec *executionContext) unmarshalOScoreCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkg
 	return res, nil
 }
 
+//go:noinline
 func (ec *executionContext) marshalOStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStat(ctx context.Context, sel ast.SelectionSet, v *Stat) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20038,6 +20864,7 @@ func (ec *executionContext) marshalOStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 	return ec._Stat(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOStatColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -20046,6 +20873,7 @@ func (ec *executionContext) unmarshalOStatColumn2ᚖstring(ctx context.Context, 
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOStatColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20056,6 +20884,7 @@ func (ec *executionContext) marshalOStatColumn2ᚖstring(ctx context.Context, se
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOStatCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
@@ -20073,6 +20902,7 @@ func (ec *executionContext) unmarshalOStatCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkge
 	return res, nil
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -20090,6 +20920,7 @@ func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v
 	return res, nil
 }
 
+//go:noinline
 func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20108,6 +20939,7 @@ func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -20116,6 +20948,7 @@ func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v an
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20126,6 +20959,7 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -20134,6 +20968,7 @@ func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20144,6 +20979,7 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) marshalOTodo2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodo(ctx context.Context, sel ast.SelectionSet, v *Todo) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20151,6 +20987,7 @@ func (ec *executionContext) marshalOTodo2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 	return ec._Todo(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOTodoColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -20159,6 +20996,7 @@ func (ec *executionContext) unmarshalOTodoColumn2ᚖstring(ctx context.Context, 
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+//go:noinline
 func (ec *executionContext) marshalOTodoColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20169,6 +21007,7 @@ func (ec *executionContext) marshalOTodoColumn2ᚖstring(ctx context.Context, se
 	return res
 }
 
+//go:noinline
 func (ec *executionContext) unmarshalOTodoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
 		return nil, nil
@@ -20186,6 +21025,7 @@ func (ec *executionContext) unmarshalOTodoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkge
 	return res, nil
 }
 
+//go:noinline
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20205,6 +21045,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Field) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20224,6 +21065,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20243,6 +21085,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalO__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐSchema(ctx context.Context, sel ast.SelectionSet, v *introspection.Schema) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20250,6 +21093,7 @@ func (ec *executionContext) marshalO__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlge
 	return ec.___Schema(ctx, sel, v)
 }
 
+//go:noinline
 func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20269,6 +21113,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	return ret
 }
 
+//go:noinline
 func (ec *executionContext) marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx context.Context, sel ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null

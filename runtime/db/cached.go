@@ -33,7 +33,7 @@ func (p *Pool) Cache() cache.Cache { return p.cache }
 // A cache failure never fails a call: reads fall back to the database, and
 // a failed invalidation is logged (the Redis driver also replays it).
 type cached[R any] struct {
-	backend[R]
+	b   Backend[R] // the next backend: the driver's, or the timing decorator
 	t   *Table[R]
 	c   cache.Cache
 	ttl time.Duration
@@ -42,7 +42,7 @@ type cached[R any] struct {
 
 func newCached[R any](b Backend[R], t *Table[R], c cache.Cache) *cached[R] {
 	cachedViews.Store(t.Name, t.view)
-	return &cached[R]{backend: b, t: t, c: c, ttl: t.CacheTTL}
+	return &cached[R]{b: b, t: t, c: c, ttl: t.CacheTTL}
 }
 
 // CacheKey returns the cache key of the row with the given key values
@@ -92,7 +92,7 @@ func (s *cached[R]) Get(ctx context.Context, key []any) (*R, error) {
 		slog.WarnContext(ctx, "cache read failed; reading the database", "key", k, "err", err)
 	}
 	v, err, _ := s.sf.Do(k, func() (any, error) {
-		r, err := s.backend.Get(ctx, key)
+		r, err := s.b.Get(ctx, key)
 		if err != nil || ticket.Gen == "" {
 			return r, err
 		}
@@ -109,6 +109,17 @@ func (s *cached[R]) Get(ctx context.Context, key []any) (*R, error) {
 }
 
 // invalidate drops keys after a write; the write stands whatever happens.
+// Add, List, Select and CreateTable go straight to the backend (see cached).
+
+func (s *cached[R]) Add(ctx context.Context, r *R) error { return s.b.Add(ctx, r) }
+func (s *cached[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
+	return s.b.List(ctx, keys)
+}
+func (s *cached[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
+	return s.b.Select(ctx, q)
+}
+func (s *cached[R]) CreateTable(ctx context.Context) error { return s.b.CreateTable(ctx) }
+
 func (s *cached[R]) invalidate(ctx context.Context, keys ...string) {
 	if err := s.c.Del(context.WithoutCancel(ctx), keys...); err != nil {
 		slog.WarnContext(ctx, "cache invalidation failed", "table", s.t.Name, "keys", keys, "err", err)
@@ -123,7 +134,7 @@ func (s *cached[R]) clear(ctx context.Context) {
 
 func (s *cached[R]) Put(ctx context.Context, r *R, expect []Cond) error {
 	k, kerr := s.rowKey(r)
-	err := s.backend.Put(ctx, r, expect)
+	err := s.b.Put(ctx, r, expect)
 	if kerr == nil {
 		s.invalidate(ctx, k)
 	}
@@ -131,14 +142,14 @@ func (s *cached[R]) Put(ctx context.Context, r *R, expect []Cond) error {
 }
 
 func (s *cached[R]) Del(ctx context.Context, key []any) error {
-	err := s.backend.Del(ctx, key)
+	err := s.b.Del(ctx, key)
 	s.invalidate(ctx, s.key(key))
 	return err
 }
 
 func (s *cached[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error) {
 	k, kerr := s.rowKey(r)
-	out, err := s.backend.Incr(ctx, r, expect)
+	out, err := s.b.Incr(ctx, r, expect)
 	if kerr == nil {
 		s.invalidate(ctx, k)
 	}
@@ -146,7 +157,7 @@ func (s *cached[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error) {
 }
 
 func (s *cached[R]) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
-	n, err := s.backend.Update(ctx, key, sets, expect)
+	n, err := s.b.Update(ctx, key, sets, expect)
 	if n > 0 || err != nil {
 		s.invalidate(ctx, s.key(key))
 	}
@@ -154,7 +165,7 @@ func (s *cached[R]) Update(ctx context.Context, key []any, sets []Set, expect []
 }
 
 func (s *cached[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error) {
-	n, err := s.backend.UpdateAll(ctx, conds, sets)
+	n, err := s.b.UpdateAll(ctx, conds, sets)
 	if n > 0 || err != nil {
 		s.clear(ctx)
 	}
@@ -162,7 +173,7 @@ func (s *cached[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (in
 }
 
 func (s *cached[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
-	n, err := s.backend.DelAll(ctx, conds)
+	n, err := s.b.DelAll(ctx, conds)
 	if n > 0 || err != nil {
 		s.clear(ctx)
 	}

@@ -23,16 +23,25 @@ type Backend[R any] interface {
 	CreateTable(ctx context.Context) error
 }
 
-// backend is Backend under the unexported name the stores and decorators
-// embed it by (its methods are theirs; the field is not part of the API).
-type backend[R any] = Backend[R]
+// RowlessOps are the operations of Backend that need no row type. A driver's
+// typed store embeds its untyped table by this interface rather than by its
+// struct: Go writes a wrapper of every promoted method for every table's
+// instantiation, and the untyped tables have dozens of methods (at 50 tables
+// those wrappers were most of what generated/store compiled; issue 16).
+type RowlessOps interface {
+	Del(ctx context.Context, key []any) error
+	Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error)
+	UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error)
+	DelAll(ctx context.Context, conds []Cond) (int64, error)
+	CreateTable(ctx context.Context) error
+}
 
 // Store runs the operations of one table on one pool, whatever its backend.
 // Generated stores wrap it with typed methods; code that works on any table
 // can use it directly with canonical values (db.NewStore(p, t,
 // drivers.For[R]()...)).
 type Store[R any] struct {
-	backend[R]
+	b Backend[R] // the driver's backend, under the decorators the pool adds
 	t *Table[R]
 	p *Pool
 }
@@ -48,34 +57,62 @@ func NewStore[R any](p *Pool, t *Table[R], openers ...Opener[R]) *Store[R] {
 	t.init()
 	routed := p.route(&t.Schema)
 	if routed == nil {
-		return &Store[R]{t: t, p: p, backend: skipped[R]{fmt.Sprintf("table %s is kept in pool %q, which is not configured", t.Name, p.set.PoolOf(t.Name, t.Pool))}}
+		return &Store[R]{t: t, p: p, b: &skipped[R]{fmt.Sprintf("table %s is kept in pool %q, which is not configured", t.Name, p.set.PoolOf(t.Name, t.Pool))}}
 	}
 	p = routed
 	s := &Store[R]{t: t, p: p}
 	for _, name := range t.SkipPools {
 		if name == p.Name {
-			s.backend = skipped[R]{fmt.Sprintf("table %s is not kept in the %s pool (SkipPools)", t.Name, p.Name)}
+			s.b = &skipped[R]{fmt.Sprintf("table %s is not kept in the %s pool (SkipPools)", t.Name, p.Name)}
 			return s
 		}
 	}
 	for _, open := range openers {
 		if b, ok := open(p, t); ok {
-			s.backend = b
+			s.b = b
 			break
 		}
 	}
-	if s.backend == nil {
-		s.backend = skipped[R]{fmt.Sprintf("no driver of this build serves the %s pool (runtime/db/drivers)", p.Name)}
+	if s.b == nil {
+		s.b = &skipped[R]{fmt.Sprintf("no driver of this build serves the %s pool (runtime/db/drivers)", p.Name)}
 		return s
 	}
 	if p.metrics != nil {
-		s.backend = newTimed(s.backend, p.metrics, p.metricsName())
+		s.b = newTimed(s.b, p.metrics, p.metricsName())
 	}
 	if t.CacheTTL > 0 && p.cache != nil {
-		s.backend = newCached(s.backend, t, p.cache)
+		s.b = newCached(s.b, t, p.cache)
 	}
 	return s
 }
+
+// The operations of Backend, on the store's backend. They are written out,
+// not promoted from an embedded Backend, so that Go does not also make a
+// wrapper of each for the Store value type of every table (issue 16).
+
+func (s *Store[R]) Get(ctx context.Context, key []any) (*R, error) { return s.b.Get(ctx, key) }
+func (s *Store[R]) Add(ctx context.Context, r *R) error            { return s.b.Add(ctx, r) }
+func (s *Store[R]) Put(ctx context.Context, r *R, expect []Cond) error {
+	return s.b.Put(ctx, r, expect)
+}
+func (s *Store[R]) Del(ctx context.Context, key []any) error { return s.b.Del(ctx, key) }
+func (s *Store[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error) {
+	return s.b.Incr(ctx, r, expect)
+}
+func (s *Store[R]) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
+	return s.b.Update(ctx, key, sets, expect)
+}
+func (s *Store[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error) {
+	return s.b.UpdateAll(ctx, conds, sets)
+}
+func (s *Store[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
+	return s.b.DelAll(ctx, conds)
+}
+func (s *Store[R]) List(ctx context.Context, keys [][]any) ([]R, error) { return s.b.List(ctx, keys) }
+func (s *Store[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
+	return s.b.Select(ctx, q)
+}
+func (s *Store[R]) CreateTable(ctx context.Context) error { return s.b.CreateTable(ctx) }
 
 // Table returns the table description.
 func (s *Store[R]) Table() *Table[R] { return s.t }
@@ -194,6 +231,74 @@ func (t *Table[R]) OrderValues(r *R, cols []int) ([]any, error) {
 	return vals, nil
 }
 
+// Values returns the canonical values of every column of r (Arg), what the
+// drivers work on: the typed part of a driver is then only Values on the way
+// in and Fill on the way out, and the rest of each operation is written once
+// for all tables (see Schema on why that matters).
+func (t *Table[R]) Values(r *R) ([]any, error) {
+	vals := make([]any, len(t.Columns))
+	for c := range t.Columns {
+		v, err := t.Arg(r, c)
+		if err != nil {
+			return nil, &ValidationError{Table: t.Name, Column: t.Columns[c].Name, Msg: err.Error()}
+		}
+		vals[c] = v
+	}
+	return vals, nil
+}
+
+// Fill sets the columns cols of r (every column when cols is nil) from
+// canonical values through the generated scan targets, so that every driver
+// converts to Go types the way the SQL drivers' scans do. A nil value leaves
+// its field as it is: the zero value, or nil, in a new row.
+func (t *Table[R]) Fill(r *R, vals []any, cols []int) error {
+	if cols == nil {
+		for c := range vals {
+			if err := t.fill(r, vals, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, c := range cols {
+		if err := t.fill(r, vals, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *Table[R]) fill(r *R, vals []any, c int) error {
+	if vals[c] == nil {
+		return nil
+	}
+	d, ok := t.Dest(r, c).(interface{ Scan(any) error })
+	if !ok {
+		return fmt.Errorf("%s.%s: no scan target", t.Name, t.Columns[c].Name)
+	}
+	if err := d.Scan(vals[c]); err != nil {
+		return fmt.Errorf("%s.%s: %w", t.Name, t.Columns[c].Name, err)
+	}
+	return nil
+}
+
+// New returns a new row made from canonical values.
+func (t *Table[R]) New(vals []any) (*R, error) {
+	r := new(R)
+	if err := t.Fill(r, vals, nil); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Append adds a row made from the canonical values of cols (all when nil)
+// to *rows.
+func (t *Table[R]) Append(rows *[]R, vals []any, cols []int) error {
+	var zero R
+	*rows = append(*rows, zero)
+	return t.Fill(&(*rows)[len(*rows)-1], vals, cols)
+}
+
 // InKeyOrder returns rows in the order of keys, each once, skipping keys
 // with no row.
 func (t *Table[R]) InKeyOrder(rows []R, keys [][]any) ([]R, error) {
@@ -219,19 +324,19 @@ func (t *Table[R]) InKeyOrder(rows []R, keys [][]any) ([]R, error) {
 // skipped is the backend of a table on a pool it is not kept in.
 type skipped[R any] struct{ why string }
 
-func (k skipped[R]) err() error                                       { return Unsupportedf("%s", k.why) }
-func (k skipped[R]) Get(context.Context, []any) (*R, error)           { return nil, k.err() }
-func (k skipped[R]) Add(context.Context, *R) error                    { return k.err() }
-func (k skipped[R]) Put(context.Context, *R, []Cond) error            { return k.err() }
-func (k skipped[R]) Del(context.Context, []any) error                 { return k.err() }
-func (k skipped[R]) Incr(context.Context, *R, []Cond) (*R, error)     { return nil, k.err() }
-func (k skipped[R]) List(context.Context, [][]any) ([]R, error)       { return nil, k.err() }
-func (k skipped[R]) Select(context.Context, *Query) (*Page[R], error) { return nil, k.err() }
-func (k skipped[R]) DelAll(context.Context, []Cond) (int64, error)    { return 0, k.err() }
-func (k skipped[R]) Update(context.Context, []any, []Set, []Cond) (int64, error) {
+func (k *skipped[R]) err() error                                       { return Unsupportedf("%s", k.why) }
+func (k *skipped[R]) Get(context.Context, []any) (*R, error)           { return nil, k.err() }
+func (k *skipped[R]) Add(context.Context, *R) error                    { return k.err() }
+func (k *skipped[R]) Put(context.Context, *R, []Cond) error            { return k.err() }
+func (k *skipped[R]) Del(context.Context, []any) error                 { return k.err() }
+func (k *skipped[R]) Incr(context.Context, *R, []Cond) (*R, error)     { return nil, k.err() }
+func (k *skipped[R]) List(context.Context, [][]any) ([]R, error)       { return nil, k.err() }
+func (k *skipped[R]) Select(context.Context, *Query) (*Page[R], error) { return nil, k.err() }
+func (k *skipped[R]) DelAll(context.Context, []Cond) (int64, error)    { return 0, k.err() }
+func (k *skipped[R]) Update(context.Context, []any, []Set, []Cond) (int64, error) {
 	return 0, k.err()
 }
-func (k skipped[R]) UpdateAll(context.Context, []Cond, []Set) (int64, error) { return 0, k.err() }
+func (k *skipped[R]) UpdateAll(context.Context, []Cond, []Set) (int64, error) { return 0, k.err() }
 
 // CreateTable on a skipped pool does nothing: the table is not meant to be there.
-func (k skipped[R]) CreateTable(context.Context) error { return nil }
+func (k *skipped[R]) CreateTable(context.Context) error { return nil }

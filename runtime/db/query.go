@@ -174,6 +174,17 @@ func CheckText(v any) error {
 	return nil
 }
 
+// CheckTexts runs CheckText on the canonical values of a whole row (by
+// column position) and names the column of the first it refuses.
+func (t *Schema) CheckTexts(vals []any) error {
+	for c, v := range vals {
+		if err := CheckText(v); err != nil {
+			return &ValidationError{Table: t.Name, Column: t.Columns[c].Name, Msg: err.Error()}
+		}
+	}
+	return nil
+}
+
 // Rows is what pgx.Rows and *sql.Rows have in common.
 type Rows interface {
 	Next() bool

@@ -24,13 +24,14 @@ func (p *Pool) metricsName() string {
 // timed is a backend timing each operation. Expected outcomes (not found,
 // exists, invalid input) are not failures; anything else is.
 type timed[R any] struct {
-	backend[R]
+	b Backend[R] // the driver's backend
+
 	get, add, put, del, incr, update, updateAll, delAll, list, sel *metrics.Timer
 }
 
 func newTimed[R any](b Backend[R], r *metrics.Registry, pool string) *timed[R] {
 	t := func(op string) *metrics.Timer { return r.Pool(pool, op) }
-	return &timed[R]{backend: b, get: t("get"), add: t("add"), put: t("put"), del: t("del"), incr: t("incr"),
+	return &timed[R]{b: b, get: t("get"), add: t("add"), put: t("put"), del: t("del"), incr: t("incr"),
 		update: t("update"), updateAll: t("update_all"), delAll: t("del_all"), list: t("list"), sel: t("select")}
 }
 
@@ -44,70 +45,72 @@ func failed(err error) bool {
 
 func (s *timed[R]) Get(ctx context.Context, key []any) (*R, error) {
 	start := time.Now()
-	r, err := s.backend.Get(ctx, key)
+	r, err := s.b.Get(ctx, key)
 	s.get.Observe(time.Since(start), failed(err))
 	return r, err
 }
 
 func (s *timed[R]) Add(ctx context.Context, r *R) error {
 	start := time.Now()
-	err := s.backend.Add(ctx, r)
+	err := s.b.Add(ctx, r)
 	s.add.Observe(time.Since(start), failed(err))
 	return err
 }
 
 func (s *timed[R]) Put(ctx context.Context, r *R, expect []Cond) error {
 	start := time.Now()
-	err := s.backend.Put(ctx, r, expect)
+	err := s.b.Put(ctx, r, expect)
 	s.put.Observe(time.Since(start), failed(err))
 	return err
 }
 
 func (s *timed[R]) Del(ctx context.Context, key []any) error {
 	start := time.Now()
-	err := s.backend.Del(ctx, key)
+	err := s.b.Del(ctx, key)
 	s.del.Observe(time.Since(start), failed(err))
 	return err
 }
 
 func (s *timed[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error) {
 	start := time.Now()
-	out, err := s.backend.Incr(ctx, r, expect)
+	out, err := s.b.Incr(ctx, r, expect)
 	s.incr.Observe(time.Since(start), failed(err))
 	return out, err
 }
 
 func (s *timed[R]) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
 	start := time.Now()
-	n, err := s.backend.Update(ctx, key, sets, expect)
+	n, err := s.b.Update(ctx, key, sets, expect)
 	s.update.Observe(time.Since(start), failed(err))
 	return n, err
 }
 
 func (s *timed[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error) {
 	start := time.Now()
-	n, err := s.backend.UpdateAll(ctx, conds, sets)
+	n, err := s.b.UpdateAll(ctx, conds, sets)
 	s.updateAll.Observe(time.Since(start), failed(err))
 	return n, err
 }
 
 func (s *timed[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
 	start := time.Now()
-	n, err := s.backend.DelAll(ctx, conds)
+	n, err := s.b.DelAll(ctx, conds)
 	s.delAll.Observe(time.Since(start), failed(err))
 	return n, err
 }
 
 func (s *timed[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 	start := time.Now()
-	rows, err := s.backend.List(ctx, keys)
+	rows, err := s.b.List(ctx, keys)
 	s.list.Observe(time.Since(start), failed(err))
 	return rows, err
 }
 
 func (s *timed[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 	start := time.Now()
-	p, err := s.backend.Select(ctx, q)
+	p, err := s.b.Select(ctx, q)
 	s.sel.Observe(time.Since(start), failed(err))
 	return p, err
 }
+
+func (s *timed[R]) CreateTable(ctx context.Context) error { return s.b.CreateTable(ctx) }

@@ -18,7 +18,6 @@ package dynamo
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -146,10 +145,11 @@ type dynIndex struct {
 // dynStore is a table's backend on a DynamoDB pool: the typed operations,
 // over dynTable, which has everything that needs no row type (expressions,
 // plans, attribute values, the table's creation), so that it is compiled
-// once and not once per table (db.Schema says why).
+// once and not once per table (db.Schema and db.RowlessOps say why).
 type dynStore[R any] struct {
-	*dynTable
-	rt *db.Table[R]
+	db.RowlessOps
+	tab *dynTable
+	rt  *db.Table[R]
 }
 
 // dynTable is the part of a table's DynamoDB backend that needs no row type.
@@ -167,7 +167,8 @@ type dynTable struct {
 }
 
 func newDynStore[R any](p *db.Pool, cn *conn, t *db.Table[R]) *dynStore[R] {
-	return &dynStore[R]{dynTable: newDynTable(p, cn, &t.Schema), rt: t}
+	tab := newDynTable(p, cn, &t.Schema)
+	return &dynStore[R]{RowlessOps: tab, tab: tab, rt: t}
 }
 
 // newDynTable decides how table t is kept in DynamoDB, once.
@@ -267,13 +268,10 @@ func (s *dynTable) canonical(c int, a types.AttributeValue) (any, error) {
 	return nil, fmt.Errorf("column %s: unexpected DynamoDB attribute %T", s.t.Columns[c].Name, a)
 }
 
-func (s *dynStore[R]) item(r *R) (map[string]types.AttributeValue, error) {
+// item is the DynamoDB item of a row's canonical values.
+func (s *dynTable) item(vals []any) (map[string]types.AttributeValue, error) {
 	item := make(map[string]types.AttributeValue, len(s.t.Columns))
-	for c := range s.t.Columns {
-		v, err := s.rt.Arg(r, c)
-		if err != nil {
-			return nil, &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[c].Name, Msg: err.Error()}
-		}
+	for c, v := range vals {
 		a, err := s.av(c, v)
 		if err != nil {
 			return nil, err
@@ -285,22 +283,30 @@ func (s *dynStore[R]) item(r *R) (map[string]types.AttributeValue, error) {
 	return item, nil
 }
 
-// decode fills r from item through the generated scan targets, so the
+// values sets vals (one per column) to the canonical values of item, nil
+// where it has no attribute; db.Table.Fill makes the row of them, so the
 // conversion to Go types is the one the SQL backends use.
-func (s *dynStore[R]) decode(item map[string]types.AttributeValue, r *R) error {
+func (s *dynTable) values(item map[string]types.AttributeValue, vals []any) error {
 	for c := range s.t.Columns {
-		var v any
+		vals[c] = nil
 		if a, ok := item[s.t.Columns[c].Name]; ok {
-			var err error
-			if v, err = s.canonical(c, a); err != nil {
+			v, err := s.canonical(c, a)
+			if err != nil {
 				return err
 			}
-		}
-		if err := s.rt.Dest(r, c).(sql.Scanner).Scan(v); err != nil {
-			return fmt.Errorf("%s.%s: %w", s.t.Name, s.t.Columns[c].Name, err)
+			vals[c] = v
 		}
 	}
 	return nil
+}
+
+// row returns the row of item.
+func (s *dynStore[R]) row(item map[string]types.AttributeValue) (*R, error) {
+	vals := make([]any, len(s.tab.t.Columns))
+	if err := s.tab.values(item, vals); err != nil {
+		return nil, err
+	}
+	return s.rt.New(vals)
 }
 
 func (s *dynTable) key(vals []any) (map[string]types.AttributeValue, error) {
@@ -358,6 +364,14 @@ func (s *dynTable) wrap(op string, err error) error {
 // --- single-row operations
 
 func (s *dynStore[R]) Get(ctx context.Context, key []any) (*R, error) {
+	item, err := s.tab.get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	return s.row(item)
+}
+
+func (s *dynTable) get(ctx context.Context, key []any) (map[string]types.AttributeValue, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -372,38 +386,49 @@ func (s *dynStore[R]) Get(ctx context.Context, key []any) (*R, error) {
 	if out.Item == nil {
 		return nil, db.ErrNotFound
 	}
-	r := new(R)
-	return r, s.decode(out.Item, r)
+	return out.Item, nil
 }
 
 func (s *dynTable) hashName() string { return "#" + strconv.Itoa(s.hash) }
 
 // assignID gives an AutoID key left at zero a random positive id below
-// 2^53 (exact in JSON): DynamoDB has no sequences.
-func (s *dynStore[R]) assignID(r *R) error {
+// 2^53 (exact in JSON): DynamoDB has no sequences. It returns the column
+// it set, or -1.
+func (s *dynTable) assignID(vals []any) int {
 	for c := range s.t.Columns {
 		if !s.t.Columns[c].AutoID {
 			continue
 		}
-		if v, err := s.rt.Arg(r, c); err != nil || v != int64(0) {
-			return err
+		if vals[c] != int64(0) {
+			return -1
 		}
 		var b [8]byte
 		rand.Read(b[:])
-		id := int64(binary.BigEndian.Uint64(b[:])>>11) | 1
-		return s.rt.Dest(r, c).(sql.Scanner).Scan(id)
+		vals[c] = int64(binary.BigEndian.Uint64(b[:])>>11) | 1
+		return c
 	}
-	return nil
+	return -1
 }
 
+// Add stores r; an AutoID key left at zero gets a random id, written back
+// into r.
 func (s *dynStore[R]) Add(ctx context.Context, r *R) error {
-	if err := s.check(); err != nil {
+	if err := s.tab.check(); err != nil {
 		return err
 	}
-	if err := s.assignID(r); err != nil {
+	vals, err := s.rt.Values(r)
+	if err != nil {
 		return err
 	}
-	item, err := s.item(r)
+	auto := s.tab.assignID(vals)
+	if err := s.tab.add(ctx, vals); err != nil || auto < 0 {
+		return err
+	}
+	return s.rt.Fill(r, vals, []int{auto})
+}
+
+func (s *dynTable) add(ctx context.Context, vals []any) error {
+	item, err := s.item(vals)
 	if err != nil {
 		return err
 	}
@@ -419,10 +444,18 @@ func (s *dynStore[R]) Add(ctx context.Context, r *R) error {
 }
 
 func (s *dynStore[R]) Put(ctx context.Context, r *R, expect []db.Cond) error {
-	if err := s.check(); err != nil {
+	if err := s.tab.check(); err != nil {
 		return err
 	}
-	item, err := s.item(r)
+	vals, err := s.rt.Values(r)
+	if err != nil {
+		return err
+	}
+	return s.tab.put(ctx, vals, expect)
+}
+
+func (s *dynTable) put(ctx context.Context, vals []any, expect []db.Cond) error {
+	item, err := s.item(vals)
 	if err != nil {
 		return err
 	}
@@ -555,18 +588,28 @@ func nonEmpty(s string) *string {
 // the other columns of r (defaults, now) are set only where absent, except
 // now columns, which every write bumps.
 func (s *dynStore[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, error) {
-	if err := s.check(); err != nil {
+	if err := s.tab.check(); err != nil {
 		return nil, err
 	}
+	vals, err := s.rt.Values(r)
+	if err != nil {
+		return nil, err
+	}
+	item, err := s.tab.incr(ctx, vals, expect)
+	if err != nil {
+		return nil, err
+	}
+	return s.row(item)
+}
+
+// incr writes the counters of vals and returns the item as stored.
+func (s *dynTable) incr(ctx context.Context, vals []any, expect []db.Cond) (map[string]types.AttributeValue, error) {
 	e := s.newExpr()
 	var add, set, guard []string
 	key := make(map[string]types.AttributeValue, 2)
 	hasCounter := false
 	for c, col := range s.t.Columns {
-		v, err := s.rt.Arg(r, c)
-		if err != nil {
-			return nil, err
-		}
+		v := vals[c]
 		a, err := s.av(c, v)
 		if err != nil {
 			return nil, err
@@ -634,8 +677,7 @@ func (s *dynStore[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, err
 	if err != nil {
 		return nil, s.wrap("incr", err)
 	}
-	row := new(R)
-	return row, s.decode(out.Attributes, row)
+	return out.Attributes, nil
 }
 
 // --- expressions

@@ -228,21 +228,42 @@ func (s *dynTable) projection(e *dexpr, cols []int) *string {
 }
 
 func (s *dynStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], error) {
-	if err := s.check(); err != nil {
+	count, err := db.PageCount(s.tab.t.Name, q)
+	if err != nil {
 		return nil, err
+	}
+	page := &db.Page[R]{}
+	if !q.Total {
+		page.Rows = make([]R, 0, min(count, 64))
+	}
+	page.Total, page.Next, err = s.tab.sel(ctx, q, func(vals []any) error {
+		return s.rt.Append(&page.Rows, vals, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// sel runs q: it gives the canonical values of each row of the page to add
+// (a buffer used again for the next row), and returns the page's next token,
+// or with q.Total the number of rows.
+func (s *dynTable) sel(ctx context.Context, q *db.Query, add func(vals []any) error) (total int64, next string, err error) {
+	if err := s.check(); err != nil {
+		return 0, "", err
 	}
 	count, err := db.PageCount(s.t.Name, q)
 	if err != nil {
-		return nil, err
+		return 0, "", err
 	}
 	sc, err := s.t.SortCol(q)
 	if err != nil {
-		return nil, err
+		return 0, "", err
 	}
 	e := s.newExpr()
 	p, err := s.plan(e, q.Where, sc, q.Desc)
 	if err != nil {
-		return nil, err
+		return 0, "", err
 	}
 	scope := p.scope(s.t.Name, q)
 	var start map[string]types.AttributeValue
@@ -253,13 +274,13 @@ func (s *dynStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], err
 		}
 		vals, err := s.p.DecodeToken(scope, q.Token, ocols)
 		if err != nil {
-			return nil, err
+			return 0, "", err
 		}
 		start = make(map[string]types.AttributeValue, len(vals))
 		for i, c := range p.order {
 			a, err := s.av(c, vals[i])
 			if err != nil {
-				return nil, db.ErrBadToken
+				return 0, "", db.ErrBadToken
 			}
 			if a != nil {
 				start[s.t.Columns[c].Name] = a
@@ -267,7 +288,7 @@ func (s *dynStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], err
 		}
 	}
 	if p.none {
-		return &db.Page[R]{}, nil
+		return 0, "", nil
 	}
 	if q.Total {
 		var n int64
@@ -277,39 +298,47 @@ func (s *dynStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], err
 		} else {
 			err = s.countAll(ctx, e, p, q, &n)
 		}
-		return &db.Page[R]{Total: n}, err
+		return n, "", err
 	}
 	cols, err := s.t.ReadSet(q.Select, p.order)
 	if err != nil {
-		return nil, err
+		return 0, "", err
 	}
-	rows := make([]R, 0, min(count+1, 64))
+	vals := make([]any, len(s.t.Columns))
+	var last []any // the order values of the page's last row
+	n := 0
 	var derr error
 	err = s.pages(ctx, e, p, q, s.projection(e, cols), start, int32(count+1), func(it map[string]types.AttributeValue) bool {
-		rows = append(rows, *new(R))
-		if derr = s.decode(it, &rows[len(rows)-1]); derr != nil {
+		if n == count { // one more row than the page: there is a next page
+			n++
 			return false
 		}
-		return len(rows) <= count
+		if derr = s.values(it, vals); derr != nil {
+			return false
+		}
+		if derr = add(vals); derr != nil {
+			return false
+		}
+		if n++; n == count {
+			last = make([]any, len(p.order))
+			for i, c := range p.order {
+				last[i] = vals[c]
+			}
+		}
+		return true
 	})
 	if err == nil {
 		err = derr
 	}
 	if err != nil {
-		return nil, err
+		return 0, "", err
 	}
-	page := &db.Page[R]{Rows: rows}
-	if len(rows) > count {
-		page.Rows = rows[:count]
-		vals, err := s.rt.OrderValues(&rows[count-1], p.order)
-		if err != nil {
-			return nil, err
-		}
-		if page.Next, err = s.p.EncodeToken(scope, vals); err != nil {
-			return nil, err
+	if n > count {
+		if next, err = s.p.EncodeToken(scope, last); err != nil {
+			return 0, "", err
 		}
 	}
-	return page, nil
+	return 0, next, nil
 }
 
 func (s *dynTable) countAll(ctx context.Context, e *dexpr, p *dynPlan, q *db.Query, n *int64) error {
@@ -457,7 +486,7 @@ func (s *dynTable) eachMatching(e *dexpr, conds []db.Cond, keys []map[string]typ
 }
 
 func (s *dynStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
-	if err := s.check(); err != nil {
+	if err := s.tab.check(); err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
@@ -468,31 +497,34 @@ func (s *dynStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 			continue
 		}
 		seen[ks] = true
-		m, err := s.key(k)
+		m, err := s.tab.key(k)
 		if err != nil {
 			return nil, err
 		}
 		all = append(all, m)
 	}
 	var rows []R
+	vals := make([]any, len(s.tab.t.Columns))
 	for start := 0; start < len(all); start += 100 {
-		pending := map[string]types.KeysAndAttributes{s.table: {Keys: all[start:min(start+100, len(all))], ConsistentRead: aws.Bool(s.cn.consistent)}}
-		for try := 0; len(pending[s.table].Keys) > 0; try++ {
+		pending := map[string]types.KeysAndAttributes{s.tab.table: {Keys: all[start:min(start+100, len(all))], ConsistentRead: aws.Bool(s.tab.cn.consistent)}}
+		for try := 0; len(pending[s.tab.table].Keys) > 0; try++ {
 			if try == batchRetries {
-				return nil, s.wrap("list", fmt.Errorf("%d keys still unprocessed after %d tries", len(pending[s.table].Keys), try))
+				return nil, s.tab.wrap("list", fmt.Errorf("%d keys still unprocessed after %d tries", len(pending[s.tab.table].Keys), try))
 			}
 			if try > 0 {
 				if err := backoff(ctx, try); err != nil {
 					return nil, err
 				}
 			}
-			out, err := s.c.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
+			out, err := s.tab.c.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
 			if err != nil {
-				return nil, s.wrap("list", err)
+				return nil, s.tab.wrap("list", err)
 			}
-			for _, it := range out.Responses[s.table] {
-				rows = append(rows, *new(R))
-				if err := s.decode(it, &rows[len(rows)-1]); err != nil {
+			for _, it := range out.Responses[s.tab.table] {
+				if err := s.tab.values(it, vals); err != nil {
+					return nil, err
+				}
+				if err := s.rt.Append(&rows, vals, nil); err != nil {
 					return nil, err
 				}
 			}

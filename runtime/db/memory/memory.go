@@ -44,9 +44,18 @@ func Open(secret []byte) *db.Pool {
 
 // Backend is the driver's db.Opener: the backend of table t on a memory pool.
 func Backend[R any](p *db.Pool, t *db.Table[R]) (db.Backend[R], bool) {
+	m := open(p, &t.Schema)
+	if m == nil {
+		return nil, false
+	}
+	return &store[R]{RowlessOps: m, tab: m, rt: t}, true
+}
+
+// open returns the rows of table t on pool p, or nil when p is not a memory pool.
+func open(p *db.Pool, t *db.Schema) *memTable {
 	c, ok := p.Conn().(*conn)
 	if !ok {
-		return nil, false
+		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -56,7 +65,7 @@ func Backend[R any](p *db.Pool, t *db.Table[R]) (db.Backend[R], bool) {
 		c.tables[t.Name] = data
 	}
 	data.upgrade(t.Columns)
-	return &store[R]{memTable: &memTable{t: &t.Schema, p: p, data: data}, rt: t}, true
+	return &memTable{t: t, p: p, data: data}
 }
 
 // upgrade re-lays the rows out for columns, when a table is opened with
@@ -97,10 +106,11 @@ func (d *table) upgrade(columns []db.Column) {
 
 // store is the backend of one table: the typed operations, over memTable,
 // which has everything that needs no row type, so that it is compiled once
-// and not once per table (db.Schema says why).
+// and not once per table (db.Schema and db.RowlessOps say why).
 type store[R any] struct {
-	*memTable
-	rt *db.Table[R]
+	db.RowlessOps
+	tab *memTable
+	rt  *db.Table[R]
 }
 
 // memTable is the part of a table's backend that needs no row type.
@@ -113,46 +123,11 @@ type memTable struct {
 // values reads every column of r as canonical values, refusing text no
 // other backend stores (NUL bytes, invalid UTF-8).
 func (s *store[R]) values(r *R) ([]any, error) {
-	vals := make([]any, len(s.t.Columns))
-	for c := range s.t.Columns {
-		v, err := s.rt.Arg(r, c)
-		if err != nil {
-			return nil, err
-		}
-		if err := db.CheckText(v); err != nil {
-			return nil, &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[c].Name, Msg: err.Error()}
-		}
-		vals[c] = v
+	vals, err := s.rt.Values(r)
+	if err != nil {
+		return nil, err
 	}
-	return vals, nil
-}
-
-// row fills r from canonical values (only the columns of cols; all when nil).
-func (s *store[R]) row(vals []any, r *R, cols []int) error {
-	fill := func(c int) error {
-		if vals[c] == nil {
-			return nil // the zero value, or nil for a nillable column
-		}
-		d, ok := s.rt.Dest(r, c).(interface{ Scan(any) error })
-		if !ok {
-			return db.Invalid(s.t.Name, s.t.Columns[c].Name, "no scan target")
-		}
-		return d.Scan(vals[c])
-	}
-	if cols == nil {
-		for c := range vals {
-			if err := fill(c); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	for _, c := range cols {
-		if err := fill(c); err != nil {
-			return err
-		}
-	}
-	return nil
+	return vals, s.tab.t.CheckTexts(vals)
 }
 
 func (s *memTable) keyOf(vals []any) string {
@@ -224,6 +199,14 @@ func (s *memTable) validConds(conds []db.Cond) error {
 }
 
 func (s *store[R]) Get(ctx context.Context, key []any) (*R, error) {
+	vals, err := s.tab.get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	return s.rt.New(vals)
+}
+
+func (s *memTable) get(ctx context.Context, key []any) ([]any, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -236,8 +219,7 @@ func (s *store[R]) Get(ctx context.Context, key []any) (*R, error) {
 	if !ok {
 		return nil, db.ErrNotFound
 	}
-	r := new(R)
-	return r, s.row(vals, r, nil)
+	return vals, nil
 }
 
 func (s *memTable) autoCol() int {
@@ -249,6 +231,8 @@ func (s *memTable) autoCol() int {
 	return -1
 }
 
+// Add stores r; an AutoID key left at zero gets the next number, written
+// back into r.
 func (s *store[R]) Add(ctx context.Context, r *R) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -257,25 +241,35 @@ func (s *store[R]) Add(ctx context.Context, r *R) error {
 	if err != nil {
 		return err
 	}
+	auto, err := s.tab.add(vals)
+	if err != nil || auto < 0 {
+		return err
+	}
+	return s.rt.Fill(r, vals, []int{auto})
+}
+
+// add stores vals and returns the column of the AutoID it assigned, or -1.
+func (s *memTable) add(vals []any) (int, error) {
 	s.data.mu.Lock()
 	defer s.data.mu.Unlock()
+	assigned := -1
 	if a := s.autoCol(); a >= 0 {
 		if n, _ := vals[a].(int64); n == 0 {
-			s.data.auto++
-			vals[a] = s.data.auto
-			if err := s.row(vals, r, []int{a}); err != nil {
-				return err
-			}
+			vals[a] = s.data.auto + 1
+			assigned = a
 		} else if n > s.data.auto {
 			s.data.auto = n
 		}
 	}
 	key := s.keyOf(vals)
 	if _, ok := s.data.rows[key]; ok || s.unique(vals, key) {
-		return db.ErrExists
+		return -1, db.ErrExists
+	}
+	if assigned >= 0 {
+		s.data.auto++
 	}
 	s.data.rows[key] = vals
-	return nil
+	return assigned, nil
 }
 
 func (s *store[R]) Put(ctx context.Context, r *R, expect []db.Cond) error {
@@ -286,6 +280,10 @@ func (s *store[R]) Put(ctx context.Context, r *R, expect []db.Cond) error {
 	if err != nil {
 		return err
 	}
+	return s.tab.put(vals, expect)
+}
+
+func (s *memTable) put(vals []any, expect []db.Cond) error {
 	if err := s.validConds(expect); err != nil {
 		return err
 	}
@@ -326,17 +324,31 @@ func (s *store[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, error)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	hasCounter := false
-	for _, c := range s.t.Columns {
-		hasCounter = hasCounter || c.Counter
-	}
-	if !hasCounter {
-		return nil, db.Invalid(s.t.Name, "", "table has no counter columns")
+	if !s.tab.hasCounter() {
+		return nil, db.Invalid(s.tab.t.Name, "", "table has no counter columns")
 	}
 	vals, err := s.values(r)
 	if err != nil {
 		return nil, err
 	}
+	if vals, err = s.tab.incr(vals, expect); err != nil {
+		return nil, err
+	}
+	return s.rt.New(vals)
+}
+
+func (s *memTable) hasCounter() bool {
+	for _, c := range s.t.Columns {
+		if c.Counter {
+			return true
+		}
+	}
+	return false
+}
+
+// incr adds the counters of vals to the stored row, or stores vals, and
+// returns the row as stored.
+func (s *memTable) incr(vals []any, expect []db.Cond) ([]any, error) {
 	if err := s.validConds(expect); err != nil {
 		return nil, err
 	}
@@ -346,8 +358,7 @@ func (s *store[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, error)
 	old, ok := s.data.rows[key]
 	if !ok {
 		s.data.rows[key] = vals
-		out := new(R)
-		return out, s.row(vals, out, nil)
+		return vals, nil
 	}
 	if len(expect) > 0 {
 		m, err := s.matchAll(old, expect)
@@ -381,8 +392,7 @@ func (s *store[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, error)
 		}
 	}
 	s.data.rows[key] = next
-	out := new(R)
-	return out, s.row(next, out, nil)
+	return next, nil
 }
 
 // set applies sets to a copy of vals.
@@ -466,6 +476,21 @@ func (s *memTable) each(ctx context.Context, what string, conds []db.Cond, do fu
 }
 
 func (s *store[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
+	found, err := s.tab.list(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]R, 0, len(found))
+	for _, vals := range found {
+		if err := s.rt.Append(&out, vals, nil); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// list returns the stored rows of keys, in their order, each once.
+func (s *memTable) list(ctx context.Context, keys [][]any) ([][]any, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -479,7 +504,7 @@ func (s *store[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 	}
 	s.data.mu.RLock()
 	defer s.data.mu.RUnlock()
-	out := make([]R, 0, len(keys))
+	out := make([][]any, 0, len(keys))
 	seen := make(map[string]bool, len(keys))
 	for _, k := range keys {
 		ks := db.ValuesString(k)
@@ -488,10 +513,7 @@ func (s *store[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 			continue
 		}
 		seen[ks] = true
-		out = append(out, *new(R))
-		if err := s.row(vals, &out[len(out)-1], nil); err != nil {
-			return nil, err
-		}
+		out = append(out, vals)
 	}
 	return out, nil
 }
@@ -500,16 +522,35 @@ func (s *store[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 // key (NULL first ascending), and pages them with tokens that name the last
 // row's position, as the SQL backend's keyset does.
 func (s *store[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], error) {
-	if err := ctx.Err(); err != nil {
+	rows, cols, total, next, err := s.tab.sel(ctx, q)
+	if err != nil {
 		return nil, err
+	}
+	page := &db.Page[R]{Total: total, Next: next}
+	if !q.Total {
+		page.Rows = make([]R, 0, len(rows))
+	}
+	for _, vals := range rows {
+		if err := s.rt.Append(&page.Rows, vals, cols); err != nil {
+			return nil, err
+		}
+	}
+	return page, nil
+}
+
+// sel returns the stored rows of one page of q and the columns to read of
+// them, or q's total, and the next page's token.
+func (s *memTable) sel(ctx context.Context, q *db.Query) (rows [][]any, cols []int, total int64, next string, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, 0, "", err
 	}
 	t := s.t
 	count, order, cols, err := t.Plan(q)
 	if err != nil {
-		return nil, err
+		return nil, nil, 0, "", err
 	}
 	if err := s.validConds(q.Where); err != nil {
-		return nil, err
+		return nil, nil, 0, "", err
 	}
 	scope := t.TokenScope(q, order)
 	var after []any
@@ -519,7 +560,7 @@ func (s *store[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], error)
 			ocols[i] = &t.Columns[c]
 		}
 		if after, err = s.p.DecodeToken(scope, q.Token, ocols); err != nil {
-			return nil, err
+			return nil, nil, 0, "", err
 		}
 	}
 	s.data.mu.RLock()
@@ -531,7 +572,7 @@ func (s *store[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], error)
 	}
 	s.data.mu.RUnlock()
 	if q.Total {
-		return &db.Page[R]{Total: int64(len(matched))}, nil
+		return nil, nil, int64(len(matched)), "", nil
 	}
 	less := func(a, b []any) int { // a before b in the page order
 		for _, c := range order {
@@ -553,25 +594,18 @@ func (s *store[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], error)
 		i := sort.Search(len(matched), func(i int) bool { return less(matched[i], pos) > 0 })
 		matched = matched[i:]
 	}
-	page := &db.Page[R]{Rows: make([]R, 0, min(len(matched), count))}
-	for i, vals := range matched {
-		if i == count {
-			last := matched[count-1]
-			vs := make([]any, len(order))
-			for j, c := range order {
-				vs[j] = last[c]
-			}
-			if page.Next, err = s.p.EncodeToken(scope, vs); err != nil {
-				return nil, err
-			}
-			break
+	if len(matched) > count {
+		last := matched[count-1]
+		vs := make([]any, len(order))
+		for j, c := range order {
+			vs[j] = last[c]
 		}
-		page.Rows = append(page.Rows, *new(R))
-		if err := s.row(vals, &page.Rows[len(page.Rows)-1], cols); err != nil {
-			return nil, err
+		if next, err = s.p.EncodeToken(scope, vs); err != nil {
+			return nil, nil, 0, "", err
 		}
+		matched = matched[:count]
 	}
-	return page, nil
+	return matched, cols, 0, next, nil
 }
 
 // CreateTable has nothing to create: a table is there from its first use.

@@ -12,15 +12,14 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// sqlStore runs the operations of one table on one SQL pool. Statements that
-// do not depend on the call (get, add, put, del, incr) are built once here.
 // sqlStore is a table's backend on a SQL pool: the typed operations, over
 // sqlTable, which has everything that needs no row type (the statements,
-// conditions, keysets), so that it is compiled once and not once per table
-// (db.Schema says why).
+// conditions, keysets, built once), so that it is compiled once and not once
+// per table (db.Schema and db.RowlessOps say why).
 type sqlStore[R any] struct {
-	*sqlTable
-	rt *db.Table[R]
+	db.RowlessOps
+	tab *sqlTable
+	rt  *db.Table[R]
 }
 
 // sqlTable is the part of a table's SQL backend that needs no row type.
@@ -49,7 +48,8 @@ type sqlTable struct {
 }
 
 func newSQLStore[R any](p *db.Pool, c *conn, t *db.Table[R]) *sqlStore[R] {
-	return &sqlStore[R]{sqlTable: newSQLTable(p, c, &t.Schema), rt: t}
+	tab := newSQLTable(p, c, &t.Schema)
+	return &sqlStore[R]{RowlessOps: tab, tab: tab, rt: t}
 }
 
 // newSQLTable builds the statements of table t once.
@@ -174,27 +174,23 @@ func (s *sqlStore[R]) dests(r *R, cols []int, buf []any) []any {
 
 func (s *sqlStore[R]) allDests(r *R, buf []any) []any {
 	buf = buf[:0]
-	for c := range s.t.Columns {
+	for c := range s.tab.t.Columns {
 		buf = append(buf, s.rt.Dest(r, c))
 	}
 	return buf
 }
 
-// rowArgs returns the bound values of every column of r.
-func (s *sqlStore[R]) rowArgs(r *R, skip int) ([]any, error) {
-	args := make([]any, 0, len(s.t.Columns))
-	for c := range s.t.Columns {
-		if c == skip {
-			continue
+// binds turns a row's canonical values into the bound values of its
+// columns, in place, leaving out column skip (-1: none).
+func (s *sqlTable) binds(vals []any, skip int) ([]any, error) {
+	if err := s.t.CheckTexts(vals); err != nil {
+		return nil, err
+	}
+	args := vals[:0]
+	for c, v := range vals {
+		if c != skip {
+			args = append(args, s.d.bind(v))
 		}
-		v, err := s.rt.Arg(r, c)
-		if err == nil {
-			err = db.CheckText(v)
-		}
-		if err != nil {
-			return nil, &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[c].Name, Msg: err.Error()}
-		}
-		args = append(args, s.d.bind(v))
 	}
 	return args, nil
 }
@@ -322,18 +318,18 @@ func (c *conn) query(ctx context.Context, q string, args []any, next func() []an
 // Get reads the row with the full primary key key (canonical values in key
 // order), or returns db.ErrNotFound.
 func (s *sqlStore[R]) Get(ctx context.Context, key []any) (*R, error) {
-	key, err := s.bindKey(key)
+	key, err := s.tab.bindKey(key)
 	if err != nil {
 		return nil, err
 	}
 	r := new(R)
 	var buf [32]any
-	err = s.c.queryRow(ctx, false, s.getSQL, key, s.allDests(r, buf[:0]))
+	err = s.tab.c.queryRow(ctx, false, s.tab.getSQL, key, s.allDests(r, buf[:0]))
 	if err == errNoRows {
 		return nil, db.ErrNotFound
 	}
 	if err != nil {
-		return nil, s.wrap("get", err)
+		return nil, s.tab.wrap("get", err)
 	}
 	return r, nil
 }
@@ -342,29 +338,29 @@ func (s *sqlStore[R]) Get(ctx context.Context, key []any) (*R, error) {
 // taken. An AutoID key left at zero is assigned by the database and written
 // back into r.
 func (s *sqlStore[R]) Add(ctx context.Context, r *R) error {
-	if s.autoCol >= 0 {
-		v, err := s.rt.Arg(r, s.autoCol)
-		if err != nil {
-			return err
-		}
-		if v == int64(0) {
-			args, err := s.rowArgs(r, s.autoCol)
-			if err != nil {
-				return err
-			}
-			if s.d.duplicate {
-				return s.wrap("add", s.addAuto(ctx, args, s.rt.Dest(r, s.autoCol)))
-			}
-			err = s.c.queryRow(ctx, true, s.insertNoA, args, []any{s.rt.Dest(r, s.autoCol)})
-			return s.wrap("add", err)
-		}
-	}
-	args, err := s.rowArgs(r, -1)
+	vals, err := s.rt.Values(r)
 	if err != nil {
 		return err
 	}
-	_, err = s.c.exec(ctx, s.insertSQL, args)
-	return s.wrap("add", err)
+	if s.tab.autoCol >= 0 {
+		if vals[s.tab.autoCol] == int64(0) {
+			args, err := s.tab.binds(vals, s.tab.autoCol)
+			if err != nil {
+				return err
+			}
+			if s.tab.d.duplicate {
+				return s.tab.wrap("add", s.tab.addAuto(ctx, args, s.rt.Dest(r, s.tab.autoCol)))
+			}
+			err = s.tab.c.queryRow(ctx, true, s.tab.insertNoA, args, []any{s.rt.Dest(r, s.tab.autoCol)})
+			return s.tab.wrap("add", err)
+		}
+	}
+	args, err := s.tab.binds(vals, -1)
+	if err != nil {
+		return err
+	}
+	_, err = s.tab.c.exec(ctx, s.tab.insertSQL, args)
+	return s.tab.wrap("add", err)
 }
 
 // Put inserts r or replaces every column of the existing row with that key.
@@ -372,7 +368,15 @@ func (s *sqlStore[R]) Add(ctx context.Context, r *R) error {
 // condition, in the same statement (no read-then-write race): otherwise
 // nothing is written and the error is db.ErrCondition.
 func (s *sqlStore[R]) Put(ctx context.Context, r *R, expect []db.Cond) error {
-	args, err := s.rowArgs(r, -1)
+	vals, err := s.rt.Values(r)
+	if err != nil {
+		return err
+	}
+	return s.tab.put(ctx, vals, expect)
+}
+
+func (s *sqlTable) put(ctx context.Context, vals []any, expect []db.Cond) error {
+	args, err := s.binds(vals, -1)
 	if err != nil {
 		return err
 	}
@@ -414,20 +418,30 @@ func (s *sqlTable) Del(ctx context.Context, key []any) error {
 // is changed only when it matches every condition, in the same statement;
 // otherwise the error is db.ErrCondition (which then also covers an overflow).
 func (s *sqlStore[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, error) {
-	if s.incrSQL == "" {
-		return nil, db.Invalid(s.t.Name, "", "table has no counter columns")
+	if s.tab.incrSQL == "" {
+		return nil, db.Invalid(s.tab.t.Name, "", "table has no counter columns")
 	}
-	args, err := s.rowArgs(r, -1)
+	vals, err := s.rt.Values(r)
 	if err != nil {
 		return nil, err
 	}
+	out := new(R)
+	var buf [32]any
+	if err := s.tab.incr(ctx, vals, expect, s.allDests(out, buf[:0])); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// incr runs Incr on a row's canonical values and scans the row as stored
+// into dest.
+func (s *sqlTable) incr(ctx context.Context, vals []any, expect []db.Cond, dest []any) error {
+	args, err := s.binds(vals, -1)
+	if err != nil {
+		return err
+	}
 	if s.d.duplicate {
-		out := new(R)
-		var buf [32]any
-		if err := s.incrTx(ctx, args, expect, s.allDests(out, buf[:0])); err != nil {
-			return nil, s.wrap("incr", err)
-		}
-		return out, nil
+		return s.wrap("incr", s.incrTx(ctx, args, expect, dest))
 	}
 	query := s.incrSQL
 	if len(expect) > 0 {
@@ -437,24 +451,19 @@ func (s *sqlStore[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, err
 			b.sql.WriteString(s.incrGuard + " AND ")
 		}
 		if err := s.where(b, expect, false); err != nil {
-			return nil, err
+			return err
 		}
 		b.sql.WriteString(" RETURNING " + s.cols)
 		query, args = b.sql.String(), b.args
 	}
-	out := new(R)
-	var buf [32]any
-	err = s.c.queryRow(ctx, true, query, args, s.allDests(out, buf[:0]))
+	err = s.c.queryRow(ctx, true, query, args, dest)
 	if err == errNoRows { // the row is there and the WHERE of DO UPDATE refused it
 		if len(expect) > 0 {
-			return nil, db.ErrCondition
+			return db.ErrCondition
 		}
-		return nil, db.ErrOverflow
+		return db.ErrOverflow
 	}
-	if err != nil {
-		return nil, s.wrap("incr", err)
-	}
-	return out, nil
+	return s.wrap("incr", err)
 }
 
 // Update sets the given columns of the row with key when it exists and
@@ -543,50 +552,58 @@ func (s *sqlStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 	var rows []R
 	var buf [32]any
 	for start := 0; start < len(keys); start += listChunk {
-		chunk := keys[start:min(start+listChunk, len(keys))]
-		for _, k := range chunk {
-			for i, v := range k {
-				if err := db.CheckText(v); err != nil {
-					return nil, &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[s.t.Keys[i]].Name, Msg: err.Error()}
-				}
-			}
+		query, args, err := s.tab.listSQL(keys[start:min(start+listChunk, len(keys))])
+		if err != nil {
+			return nil, err
 		}
-		b := s.newBuilder()
-		b.sql.WriteString(s.listOne)
-		if len(s.t.Keys) == 1 {
-			b.sql.WriteString(s.qcols[s.t.Keys[0]] + " IN (")
-			for i, k := range chunk {
-				if i > 0 {
-					b.sql.WriteString(", ")
-				}
-				b.sql.WriteString(b.arg(k[0]))
-			}
-		} else {
-			b.sql.WriteString("(" + s.colList(s.t.Keys) + ") IN (")
-			for i, k := range chunk {
-				if i > 0 {
-					b.sql.WriteString(", ")
-				}
-				b.sql.WriteString("(")
-				for j, v := range k {
-					if j > 0 {
-						b.sql.WriteString(", ")
-					}
-					b.sql.WriteString(b.arg(v))
-				}
-				b.sql.WriteString(")")
-			}
-		}
-		b.sql.WriteString(")")
-		err := s.c.query(ctx, b.sql.String(), b.args, func() []any {
+		err = s.tab.c.query(ctx, query, args, func() []any {
 			rows = append(rows, *new(R))
 			return s.allDests(&rows[len(rows)-1], buf[:0])
 		})
 		if err != nil {
-			return nil, s.wrap("list", err)
+			return nil, s.tab.wrap("list", err)
 		}
 	}
 	return s.rt.InKeyOrder(rows, keys)
+}
+
+// listSQL is the query of the rows of one chunk of keys.
+func (s *sqlTable) listSQL(chunk [][]any) (string, []any, error) {
+	for _, k := range chunk {
+		for i, v := range k {
+			if err := db.CheckText(v); err != nil {
+				return "", nil, &db.ValidationError{Table: s.t.Name, Column: s.t.Columns[s.t.Keys[i]].Name, Msg: err.Error()}
+			}
+		}
+	}
+	b := s.newBuilder()
+	b.sql.WriteString(s.listOne)
+	if len(s.t.Keys) == 1 {
+		b.sql.WriteString(s.qcols[s.t.Keys[0]] + " IN (")
+		for i, k := range chunk {
+			if i > 0 {
+				b.sql.WriteString(", ")
+			}
+			b.sql.WriteString(b.arg(k[0]))
+		}
+	} else {
+		b.sql.WriteString("(" + s.colList(s.t.Keys) + ") IN (")
+		for i, k := range chunk {
+			if i > 0 {
+				b.sql.WriteString(", ")
+			}
+			b.sql.WriteString("(")
+			for j, v := range k {
+				if j > 0 {
+					b.sql.WriteString(", ")
+				}
+				b.sql.WriteString(b.arg(v))
+			}
+			b.sql.WriteString(")")
+		}
+	}
+	b.sql.WriteString(")")
+	return b.sql.String(), b.args, nil
 }
 
 // --- SQL building
@@ -756,7 +773,7 @@ func (s *sqlTable) selectSQL(ctx context.Context, q *db.Query) (*selectPlan, err
 
 // Select returns one page of rows matching q.
 func (s *sqlStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], error) {
-	plan, err := s.selectSQL(ctx, q)
+	plan, err := s.tab.selectSQL(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -766,12 +783,12 @@ func (s *sqlStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], err
 	b, count, order, cols, scope := plan.b, plan.count, plan.order, plan.cols, plan.scope
 	rows := make([]R, 0, min(count+1, 64))
 	var buf [32]any
-	err = s.c.query(ctx, b.sql.String(), b.args, func() []any {
+	err = s.tab.c.query(ctx, b.sql.String(), b.args, func() []any {
 		rows = append(rows, *new(R))
 		return s.dests(&rows[len(rows)-1], cols, buf[:0])
 	})
 	if err != nil {
-		return nil, s.wrap("select", err)
+		return nil, s.tab.wrap("select", err)
 	}
 	page := &db.Page[R]{Rows: rows}
 	if len(rows) > count {
@@ -780,7 +797,7 @@ func (s *sqlStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], err
 		if err != nil {
 			return nil, err
 		}
-		tok, err := s.p.EncodeToken(scope, vals)
+		tok, err := s.tab.p.EncodeToken(scope, vals)
 		if err != nil {
 			return nil, err
 		}
