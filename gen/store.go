@@ -58,6 +58,18 @@ func literal(pairs []kv) *jen.Statement {
 	})
 }
 
+// literalLine renders {k: v, …} on one line, for the short Write values
+// of the hooks (a line each, not one per field: issue 16 counts lines).
+func literalLine(pairs []kv) *jen.Statement {
+	return jen.CustomFunc(jen.Options{Open: "{", Close: "}", Separator: ","}, func(g *jen.Group) {
+		for _, p := range pairs {
+			if p.v != nil {
+				g.Id(p.k).Op(":").Add(p.v)
+			}
+		}
+	})
+}
+
 func tableFile(f *jen.File, t *Table) {
 	u := t.Unexported
 	// Row struct.
@@ -392,7 +404,7 @@ func destFunc(f *jen.File, t *Table) {
 func keyArgsFunc(f *jen.File, t *Table) {
 	u := t.Unexported
 	f.Commentf("%sKeyArgs checks that every part of k is given and returns its canonical values.", u)
-	f.Func().Id(u + "KeyArgs").Params(jen.Id("k").Op("*").Id(t.KeyType)).Parens(jen.List(jen.Index().Any(), jen.Error())).BlockFunc(func(g *jen.Group) {
+	f.Func().Id(u + "KeyArgs").Params(jen.Id("k").Id(t.KeyType)).Parens(jen.List(jen.Index().Any(), jen.Error())).BlockFunc(func(g *jen.Group) {
 		for _, c := range t.Keys {
 			if c.Kind == KindString || c.Kind == KindTime {
 				g.If(c.zeroTest(jen.Id("k").Dot(c.GoName))).Block(jen.Return(jen.Nil(), jen.Qual(dbPkg, "MissingKey").Call(jen.Lit(t.Name), jen.Lit(c.Name))))
@@ -475,7 +487,7 @@ func prepareFunc(f *jen.File, t *Table) {
 			}
 		}
 		g.Id("key").Op(":=").Id(t.GoName + "KeyOf").Call(jen.Id("r"))
-		g.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id(u+"KeyArgs").Call(jen.Op("&").Id("key")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+		g.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id(u+"KeyArgs").Call(jen.Id("key")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 		if hasValidated(t) {
 			g.If(jen.Id("op").Op("==").Qual(dbPkg, "OpIncr")).Block(jen.Comment("only the key and counters were given"), jen.Return(jen.Nil()))
 			g.For(jen.Id("col").Op(":=").Range().Id(t.TableVar).Dot("Columns")).Block(
@@ -498,7 +510,7 @@ func hasValidated(t *Table) bool {
 func setsFunc(f *jen.File, t *Table) {
 	u := t.Unexported
 	f.Commentf("%sSets turns c into validated assignments, adding the Now and UpdateDefault columns.", u)
-	f.Func().Id(u+"Sets").Params(jen.Id("c").Op("*").Id(t.ChangesType), jen.Id("now").Int64()).Parens(jen.List(jen.Index().Qual(dbPkg, "Set"), jen.Error())).BlockFunc(func(g *jen.Group) {
+	f.Func().Id(u+"Sets").Params(jen.Id("c").Id(t.ChangesType), jen.Id("now").Int64()).Parens(jen.List(jen.Index().Qual(dbPkg, "Set"), jen.Error())).BlockFunc(func(g *jen.Group) {
 		g.Var().Id("r").Id(t.GoName)
 		g.Id("sets").Op(":=").Make(jen.Index().Qual(dbPkg, "Set"), jen.Lit(0), jen.Lit(len(t.Columns)))
 		for _, c := range changeable(t) {
@@ -539,107 +551,75 @@ func setsFunc(f *jen.File, t *Table) {
 
 func storeType(f *jen.File, t *Table) {
 	u := t.Unexported
+	ops := u + "Ops"
 	st := jen.Id("s").Op("*").Id(t.StoreType)
 	ctx := jen.Id("ctx").Qual("context", "Context")
 	row := jen.Op("*").Id(t.GoName)
-	keyArgs := func(g *jen.Group, ret ...jen.Code) {
-		g.List(jen.Id("args"), jen.Err()).Op(":=").Id(u + "KeyArgs").Call(jen.Op("&").Id("k"))
-		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(append(ret, jen.Err())...))
-	}
+	cond := jen.Index().Qual(dbPkg, "Cond")
+	page := jen.Op("*").Qual(dbPkg, "Page").Types(jen.Id(t.GoName))
+	counters := t.Counters()
 
 	f.Commentf("%s reads and writes table %q. Every method behaves the same on every", t.StoreType, t.Name)
 	f.Comment("backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,")
 	f.Comment("db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,")
-	f.Comment("or a wrapped database error.")
-	f.Type().Id(t.StoreType).Struct(
-		jen.Id("s").Op("*").Qual(dbPkg, "Store").Types(jen.Id(t.GoName)),
-		jen.Id("h").Op("*").Id(t.HooksType).Comment("the application's rules on the table, run on every path"),
-	)
+	f.Comment("or a wrapped database error. The work is db.Typed's, with the hooks of the table.")
+	f.Type().Id(t.StoreType).Struct(jen.Id("t").Id(ops))
+
+	f.Commentf("%s is db.Typed of table %q, held by an interface so that a package", ops, t.Name)
+	f.Comment("importing this one does not compile db.Typed again (db.Typed says why).")
+	f.Type().Id(ops).InterfaceFunc(func(g *jen.Group) {
+		g.Id("Get").Params(jen.Qual("context", "Context"), jen.Id(t.KeyType)).Parens(jen.List(row.Clone(), jen.Error()))
+		g.Id("Add").Params(jen.Qual("context", "Context"), row.Clone()).Error()
+		g.Id("Put").Params(jen.Qual("context", "Context"), row.Clone(), cond.Clone()).Error()
+		g.Id("Update").Params(jen.Qual("context", "Context"), jen.Id(t.KeyType), jen.Id(t.ChangesType), cond.Clone()).Parens(jen.List(jen.Int64(), jen.Error()))
+		if len(counters) > 0 {
+			g.Id("Incr").Params(jen.Qual("context", "Context"), jen.Id(t.KeyType), row.Clone(), cond.Clone()).Parens(jen.List(row.Clone(), jen.Error()))
+		}
+		g.Id("Del").Params(jen.Qual("context", "Context"), jen.Id(t.KeyType)).Error()
+		g.Id("Select").Params(jen.Qual("context", "Context"), jen.Qual(dbPkg, "Query")).Parens(jen.List(page.Clone(), jen.Error()))
+		g.Id("Read").Params(jen.Qual("context", "Context"), row.Clone()).Parens(jen.List(jen.Bool(), jen.Error()))
+		g.Id("List").Params(jen.Qual("context", "Context"), jen.Index().Id(t.KeyType)).Parens(jen.List(jen.Index().Id(t.GoName), jen.Error()))
+		g.Id("UpdateAll").Params(jen.Qual("context", "Context"), jen.Id(t.ChangesType), cond.Clone()).Parens(jen.List(jen.Int64(), jen.Error()))
+		g.Id("DelAll").Params(jen.Qual("context", "Context"), cond.Clone()).Parens(jen.List(jen.Int64(), jen.Error()))
+		g.Id("CreateTable").Params(jen.Qual("context", "Context")).Error()
+		g.Id("Pool").Params().Op("*").Qual(dbPkg, "Pool")
+	})
 
 	f.Commentf("New%s returns the store of table %q on pool p, with the pool's hooks of the table.", t.StoreType, t.Name)
 	f.Func().Id("New" + t.StoreType).Params(jen.Id("p").Op("*").Qual(dbPkg, "Pool")).Op("*").Id(t.StoreType).Block(
-		jen.Return(jen.Op("&").Id(t.StoreType).Values(
-			jen.Id("s").Op(":").Qual(dbPkg, "NewStore").Call(jen.Id("p"), jen.Id(t.TableVar), jen.Qual(driversPkg, "For").Types(jen.Id(t.GoName)).Call().Op("...")),
-			jen.Id("h").Op(":").Add(hooksOf(t)),
-		)),
+		jen.Return(jen.Op("&").Id(t.StoreType).Values(jen.Id("t").Op(":").Op("&").Qual(dbPkg, "Typed").Types(jen.Id(t.GoName), jen.Id(t.KeyType), jen.Id(t.ChangesType)).Add(literal([]kv{
+			{"Store", jen.Qual(dbPkg, "NewStore").Call(jen.Id("p"), jen.Id(t.TableVar), jen.Qual(driversPkg, "For").Types(jen.Id(t.GoName)).Call().Op("..."))},
+			{"Hooks", hooksOf(t)},
+			{"KeyArgs", jen.Id(u + "KeyArgs")},
+			{"KeyOf", jen.Id(t.GoName + "KeyOf")},
+			{"Prepare", jen.Id(u + "Prepare")},
+			{"Sets", jen.Id(u + "Sets")},
+		})))),
 	)
 
-	// before runs the write hooks on a write made of fields (Op, Key, Row,
-	// Changes, Where) when any is registered: the Write is built only then.
-	before := func(g *jen.Group, fields []kv, ret ...jen.Code) {
-		g.If(jen.Id("s").Dot("h").Dot("Writing").Call()).Block(
-			jen.If(jen.Err().Op(":=").Id("s").Dot("h").Dot("Write").Call(jen.Id("ctx"), jen.Op("&").Id(t.WriteType).Add(literal(fields))), jen.Err().Op("!=").Nil()).Block(jen.Return(append(ret, jen.Err())...)),
-		)
-	}
-	// beforeChanges runs the write hooks on changes c, which they may
-	// change: c is copied so that it stays off the heap when none is.
-	beforeChanges := func(g *jen.Group, op string, key jen.Code, where string) {
-		g.If(jen.Id("s").Dot("h").Dot("Writing").Call()).Block(
-			jen.Var().Err().Error(),
-			jen.If(jen.List(jen.Id("c"), jen.Err()).Op("=").Id("s").Dot("h").Dot("Changes").Call(jen.Id("ctx"), jen.Qual(dbPkg, op), key, jen.Id("c"), jen.Id(where)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(0), jen.Err())),
-		)
-	}
-	// after runs the AfterWrite hooks on a write that succeeded, when any
-	// is registered.
-	after := func(g *jen.Group, fields []kv, ret ...jen.Code) {
-		var copyC jen.Code = jen.Null()
-		for _, f := range fields {
-			if f.k == "Changes" {
-				// a copy made here, so that c stays off the heap when no hook is
-				copyC = jen.Id("c").Op(":=").Id("c")
-			}
+	// method writes a one-line method of the store that forwards to ops.
+	method := func(doc []string, name string, params []jen.Code, results jen.Code, args ...jen.Code) {
+		for _, d := range doc {
+			f.Comment(d)
 		}
-		g.If(jen.Id("s").Dot("h").Dot("Afters").Call()).Block(
-			copyC,
-			jen.If(jen.Err().Op(":=").Id("s").Dot("h").Dot("After").Call(jen.Id("ctx"), jen.Op("&").Id(t.WriteType).Add(literal(fields))), jen.Err().Op("!=").Nil()).Block(jen.Return(append(ret, jen.Err())...)),
-		)
+		f.Func().Params(st.Clone()).Id(name).Params(params...).Add(results).Block(jen.Return(jen.Id("s").Dot("t").Dot(name).Call(args...)))
 	}
-	op := func(name string) jen.Code { return jen.Qual(dbPkg, name) }
+	c, k := jen.Id("ctx"), jen.Id("k")
+	method([]string{"Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it)."},
+		"Get", []jen.Code{ctx.Clone(), jen.Id("k").Id(t.KeyType)}, jen.Parens(jen.List(row.Clone(), jen.Error())), c, k)
+	method([]string{"Add inserts r, filling its generated columns (uuid, now, defaults, database id);",
+		"db.ErrExists when a row with its key exists."},
+		"Add", []jen.Code{ctx.Clone(), jen.Id("r").Add(row.Clone())}, jen.Error(), c, jen.Id("r"))
+	method([]string{"Put inserts r or replaces the whole row with its key; with expect, an existing row",
+		"is replaced only when it matches every condition (in the same write), else the",
+		"error is db.ErrCondition and nothing is written."},
+		"Put", []jen.Code{ctx.Clone(), jen.Id("r").Add(row.Clone()), jen.Id("expect").Op("...").Qual(dbPkg, "Cond")}, jen.Error(), c, jen.Id("r"), jen.Id("expect"))
+	method([]string{"Update writes the columns set in c to the row with key k when it exists and",
+		"matches every expected condition; it returns the rows changed (0 or 1)."},
+		"Update", []jen.Code{ctx.Clone(), jen.Id("k").Id(t.KeyType), jen.Id("c").Id(t.ChangesType), jen.Id("expect").Op("...").Qual(dbPkg, "Cond")},
+		jen.Parens(jen.List(jen.Int64(), jen.Error())), c, k, jen.Id("c"), jen.Id("expect"))
 
-	f.Comment("Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).")
-	f.Func().Params(st.Clone()).Id("Get").Params(ctx.Clone(), jen.Id("k").Id(t.KeyType)).Parens(jen.List(row.Clone(), jen.Error())).BlockFunc(func(g *jen.Group) {
-		keyArgs(g, jen.Nil())
-		g.List(jen.Id("r"), jen.Err()).Op(":=").Id("s").Dot("s").Dot("Get").Call(jen.Id("ctx"), jen.Id("args"))
-		g.Return(jen.Id("s").Dot("h").Dot("Got").Call(jen.Id("ctx"), jen.Id("r"), jen.Err()))
-	})
-
-	written := func(g *jen.Group, call jen.Code, fields []kv) {
-		g.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
-		after(g, append(fields, kv{"Affected", jen.Lit(1)}))
-		g.Return(jen.Id("s").Dot("h").Dot("Written").Call(jen.Id("ctx"), jen.Id("r")))
-	}
-
-	f.Comment("Add inserts r, filling its generated columns (uuid, now, defaults, database id);")
-	f.Comment("db.ErrExists when a row with its key exists.")
-	f.Func().Params(st.Clone()).Id("Add").Params(ctx.Clone(), jen.Id("r").Add(row.Clone())).Error().BlockFunc(func(g *jen.Group) {
-		before(g, []kv{{"Op", op("OpAdd")}, {"Key", jen.Id(t.GoName + "KeyOf").Call(jen.Id("r"))}, {"Row", jen.Id("r")}})
-		g.If(jen.Err().Op(":=").Id(u+"Prepare").Call(jen.Id("r"), jen.Qual(dbPkg, "OpAdd"), jen.Qual(dbPkg, "NowMS").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
-		written(g, jen.Id("s").Dot("s").Dot("Add").Call(jen.Id("ctx"), jen.Id("r")), []kv{{"Op", op("OpAdd")}, {"Key", jen.Id(t.GoName + "KeyOf").Call(jen.Id("r"))}, {"Row", jen.Id("r")}})
-	})
-
-	f.Comment("Put inserts r or replaces the whole row with its key; with expect, an existing row")
-	f.Comment("is replaced only when it matches every condition (in the same write), else the")
-	f.Comment("error is db.ErrCondition and nothing is written.")
-	f.Func().Params(st.Clone()).Id("Put").Params(ctx.Clone(), jen.Id("r").Add(row.Clone()), jen.Id("expect").Op("...").Qual(dbPkg, "Cond")).Error().BlockFunc(func(g *jen.Group) {
-		before(g, []kv{{"Op", op("OpPut")}, {"Key", jen.Id(t.GoName + "KeyOf").Call(jen.Id("r"))}, {"Row", jen.Id("r")}, {"Where", jen.Id("expect")}})
-		g.If(jen.Err().Op(":=").Id(u+"Prepare").Call(jen.Id("r"), jen.Qual(dbPkg, "OpPut"), jen.Qual(dbPkg, "NowMS").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
-		written(g, jen.Id("s").Dot("s").Dot("Put").Call(jen.Id("ctx"), jen.Id("r"), jen.Id("expect")), []kv{{"Op", op("OpPut")}, {"Key", jen.Id(t.GoName + "KeyOf").Call(jen.Id("r"))}, {"Row", jen.Id("r")}, {"Where", jen.Id("expect")}})
-	})
-
-	f.Comment("Update writes the columns set in c to the row with key k when it exists and")
-	f.Comment("matches every expected condition; it returns the rows changed (0 or 1).")
-	f.Func().Params(st.Clone()).Id("Update").Params(ctx.Clone(), jen.Id("k").Id(t.KeyType), jen.Id("c").Id(t.ChangesType), jen.Id("expect").Op("...").Qual(dbPkg, "Cond")).Parens(jen.List(jen.Int64(), jen.Error())).BlockFunc(func(g *jen.Group) {
-		beforeChanges(g, "OpUpdate", jen.Id("k"), "expect")
-		keyArgs(g, jen.Lit(0))
-		g.List(jen.Id("sets"), jen.Err()).Op(":=").Id(u+"Sets").Call(jen.Op("&").Id("c"), jen.Qual(dbPkg, "NowMS").Call())
-		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(0), jen.Err()))
-		g.List(jen.Id("n"), jen.Err()).Op(":=").Id("s").Dot("s").Dot("Update").Call(jen.Id("ctx"), jen.Id("args"), jen.Id("sets"), jen.Id("expect"))
-		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("n"), jen.Err()))
-		after(g, []kv{{"Op", op("OpUpdate")}, {"Key", jen.Id("k")}, {"Changes", jen.Op("&").Id("c")}, {"Where", jen.Id("expect")}, {"Affected", jen.Id("n")}}, jen.Id("n"))
-		g.Return(jen.Id("n"), jen.Nil())
-	})
-
-	if counters := t.Counters(); len(counters) > 0 {
+	if len(counters) > 0 {
 		f.Comment("Incr adds d to the counter columns of the row with key k, creating the row")
 		f.Comment("when missing, and returns the row as stored. With expect, an existing row is")
 		f.Comment("changed only when it matches every condition (in the same write), else the")
@@ -659,79 +639,30 @@ func storeType(f *jen.File, t *Table) {
 			if o := t.Owner; o != nil && o.KeyPos == 0 && o.Nillable {
 				g.If(jen.Id("d").Dot(o.GoName).Op("!=").Lit("")).Block(jen.Id("r").Dot(o.GoName).Op("=").Op("&").Id("d").Dot(o.GoName))
 			}
-			before(g, []kv{{"Op", op("OpIncr")}, {"Key", jen.Id("k")}, {"Row", jen.Op("&").Id("r")}, {"Where", jen.Id("expect")}}, jen.Nil())
-			g.If(jen.Err().Op(":=").Id(u+"Prepare").Call(jen.Op("&").Id("r"), jen.Qual(dbPkg, "OpIncr"), jen.Qual(dbPkg, "NowMS").Call()), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
-			g.List(jen.Id("got"), jen.Err()).Op(":=").Id("s").Dot("s").Dot("Incr").Call(jen.Id("ctx"), jen.Op("&").Id("r"), jen.Id("expect"))
-			g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
-			after(g, []kv{{"Op", op("OpIncr")}, {"Key", jen.Id("k")}, {"Row", jen.Id("got")}, {"Where", jen.Id("expect")}, {"Affected", jen.Lit(1)}}, jen.Nil())
-			g.Return(jen.Id("got"), jen.Id("s").Dot("h").Dot("Written").Call(jen.Id("ctx"), jen.Id("got")))
+			g.Return(jen.Id("s").Dot("t").Dot("Incr").Call(jen.Id("ctx"), jen.Id("k"), jen.Op("&").Id("r"), jen.Id("expect")))
 		})
 	}
 
-	f.Comment("Del deletes the row with key k; a missing row is not an error.")
-	f.Func().Params(st.Clone()).Id("Del").Params(ctx.Clone(), jen.Id("k").Id(t.KeyType)).Error().BlockFunc(func(g *jen.Group) {
-		before(g, []kv{{"Op", op("OpDel")}, {"Key", jen.Id("k")}})
-		keyArgs(g)
-		g.If(jen.Err().Op(":=").Id("s").Dot("s").Dot("Del").Call(jen.Id("ctx"), jen.Id("args")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
-		after(g, []kv{{"Op", op("OpDel")}, {"Key", jen.Id("k")}, {"Affected", jen.Lit(1)}})
-		g.Return(jen.Nil())
-	})
-
-	f.Comment("Select returns one page of the rows matching q (without those a read hook hides).")
-	f.Func().Params(st.Clone()).Id("Select").Params(ctx.Clone(), jen.Id("q").Qual(dbPkg, "Query")).Parens(jen.List(jen.Op("*").Qual(dbPkg, "Page").Types(jen.Id(t.GoName)), jen.Error())).Block(
-		jen.If(jen.Err().Op(":=").Id("s").Dot("h").Dot("Query").Call(jen.Op("&").Id("q")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-		jen.List(jen.Id("page"), jen.Err()).Op(":=").Id("s").Dot("s").Dot("Select").Call(jen.Id("ctx"), jen.Op("&").Id("q")),
-		jen.Return(jen.Id("s").Dot("h").Dot("Page").Call(jen.Id("ctx"), jen.Id("page"), jen.Err())),
-	)
-
-	f.Comment("Read runs the read hooks on r, a row read elsewhere (an event of a subscription):")
-	f.Comment("keep false when one hides it from the caller of ctx.")
-	f.Func().Params(st.Clone()).Id("Read").Params(ctx.Clone(), jen.Id("r").Add(row.Clone())).Parens(jen.List(jen.Id("keep").Bool(), jen.Err().Error())).Block(
-		jen.Return(jen.Id("s").Dot("h").Dot("Read").Call(jen.Id("ctx"), jen.Id("r"))),
-	)
-
-	f.Comment("List returns the rows with the given keys, in the order of keys; missing rows (and")
-	f.Comment("those a read hook hides) are skipped.")
-	f.Func().Params(st.Clone()).Id("List").Params(ctx.Clone(), jen.Id("keys").Index().Id(t.KeyType)).Parens(jen.List(jen.Index().Id(t.GoName), jen.Error())).Block(
-		jen.Id("all").Op(":=").Make(jen.Index().Index().Any(), jen.Len(jen.Id("keys"))),
-		jen.For(jen.Id("i").Op(":=").Range().Id("keys")).Block(
-			jen.List(jen.Id("args"), jen.Err()).Op(":=").Id(u+"KeyArgs").Call(jen.Op("&").Id("keys").Index(jen.Id("i"))),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-			jen.Id("all").Index(jen.Id("i")).Op("=").Id("args"),
-		),
-		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("s").Dot("s").Dot("List").Call(jen.Id("ctx"), jen.Id("all")),
-		jen.Return(jen.Id("s").Dot("h").Dot("List").Call(jen.Id("ctx"), jen.Id("rows"), jen.Err())),
-	)
-
-	f.Comment("UpdateAll writes the columns set in c to every row matching where (at least one")
-	f.Comment("condition) and returns the number of rows changed.")
-	f.Func().Params(st.Clone()).Id("UpdateAll").Params(ctx.Clone(), jen.Id("c").Id(t.ChangesType), jen.Id("where").Op("...").Qual(dbPkg, "Cond")).Parens(jen.List(jen.Int64(), jen.Error())).BlockFunc(func(g *jen.Group) {
-		beforeChanges(g, "OpUpdateAll", jen.Id(t.KeyType).Values(), "where")
-		g.List(jen.Id("sets"), jen.Err()).Op(":=").Id(u+"Sets").Call(jen.Op("&").Id("c"), jen.Qual(dbPkg, "NowMS").Call())
-		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(0), jen.Err()))
-		g.List(jen.Id("n"), jen.Err()).Op(":=").Id("s").Dot("s").Dot("UpdateAll").Call(jen.Id("ctx"), jen.Id("where"), jen.Id("sets"))
-		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("n"), jen.Err()))
-		after(g, []kv{{"Op", op("OpUpdateAll")}, {"Changes", jen.Op("&").Id("c")}, {"Where", jen.Id("where")}, {"Affected", jen.Id("n")}}, jen.Id("n"))
-		g.Return(jen.Id("n"), jen.Nil())
-	})
-
-	f.Comment("DelAll deletes every row matching where (at least one condition) and returns")
-	f.Comment("the number of rows deleted.")
-	f.Func().Params(st.Clone()).Id("DelAll").Params(ctx.Clone(), jen.Id("where").Op("...").Qual(dbPkg, "Cond")).Parens(jen.List(jen.Int64(), jen.Error())).BlockFunc(func(g *jen.Group) {
-		before(g, []kv{{"Op", op("OpDelAll")}, {"Where", jen.Id("where")}}, jen.Lit(0))
-		g.List(jen.Id("n"), jen.Err()).Op(":=").Id("s").Dot("s").Dot("DelAll").Call(jen.Id("ctx"), jen.Id("where"))
-		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Id("n"), jen.Err()))
-		after(g, []kv{{"Op", op("OpDelAll")}, {"Where", jen.Id("where")}, {"Affected", jen.Id("n")}}, jen.Id("n"))
-		g.Return(jen.Id("n"), jen.Nil())
-	})
-
-	f.Comment("CreateTable creates the table and indexes when missing, and adds missing columns.")
-	f.Func().Params(st.Clone()).Id("CreateTable").Params(ctx.Clone()).Error().Block(
-		jen.Return(jen.Id("s").Dot("s").Dot("CreateTable").Call(jen.Id("ctx"))),
-	)
-
-	f.Comment("Engine returns the generic engine behind the store, for code that works on any table.")
-	f.Func().Params(st.Clone()).Id("Engine").Params().Op("*").Qual(dbPkg, "Store").Types(jen.Id(t.GoName)).Block(jen.Return(jen.Id("s").Dot("s")))
+	method([]string{"Del deletes the row with key k; a missing row is not an error."},
+		"Del", []jen.Code{ctx.Clone(), jen.Id("k").Id(t.KeyType)}, jen.Error(), c, k)
+	method([]string{"Select returns one page of the rows matching q (without those a read hook hides)."},
+		"Select", []jen.Code{ctx.Clone(), jen.Id("q").Qual(dbPkg, "Query")}, jen.Parens(jen.List(page.Clone(), jen.Error())), c, jen.Id("q"))
+	method([]string{"Read runs the read hooks on r, a row read elsewhere (an event of a subscription):",
+		"keep false when one hides it from the caller of ctx."},
+		"Read", []jen.Code{ctx.Clone(), jen.Id("r").Add(row.Clone())}, jen.Parens(jen.List(jen.Id("keep").Bool(), jen.Err().Error())), c, jen.Id("r"))
+	method([]string{"List returns the rows with the given keys, in the order of keys; missing rows (and",
+		"those a read hook hides) are skipped."},
+		"List", []jen.Code{ctx.Clone(), jen.Id("keys").Index().Id(t.KeyType)}, jen.Parens(jen.List(jen.Index().Id(t.GoName), jen.Error())), c, jen.Id("keys"))
+	method([]string{"UpdateAll writes the columns set in c to every row matching where (at least one",
+		"condition) and returns the number of rows changed."},
+		"UpdateAll", []jen.Code{ctx.Clone(), jen.Id("c").Id(t.ChangesType), jen.Id("where").Op("...").Qual(dbPkg, "Cond")}, jen.Parens(jen.List(jen.Int64(), jen.Error())), c, jen.Id("c"), jen.Id("where"))
+	method([]string{"DelAll deletes every row matching where (at least one condition) and returns",
+		"the number of rows deleted."},
+		"DelAll", []jen.Code{ctx.Clone(), jen.Id("where").Op("...").Qual(dbPkg, "Cond")}, jen.Parens(jen.List(jen.Int64(), jen.Error())), c, jen.Id("where"))
+	method([]string{"CreateTable creates the table and indexes when missing, and adds missing columns."},
+		"CreateTable", []jen.Code{ctx.Clone()}, jen.Error(), c)
+	method([]string{"Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE)."},
+		"Pool", nil, jen.Op("*").Qual(dbPkg, "Pool"))
 }
 
 // hooksOf is the pool's hooks of table t.

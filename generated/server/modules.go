@@ -1002,7 +1002,7 @@ func (m *modules) locationGet(ctx context.Context, p map[string]string) (any, er
 	if count < 1 || count > 100 {
 		return nil, db.Invalid("bk_location", "_count", "must be between 1 and 100")
 	}
-	pool := m.locations.Engine().Pool()
+	pool := m.locations.Pool()
 	scope := module.NearScope(v.ID, lat, lon, km)
 	after, err := module.OpenMark(pool, scope, p["_token"])
 	if err != nil {

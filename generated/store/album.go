@@ -125,7 +125,7 @@ func albumDest(r *Album, col int) any {
 }
 
 // albumKeyArgs checks that every part of k is given and returns its canonical values.
-func albumKeyArgs(k *AlbumKey) ([]any, error) {
+func albumKeyArgs(k AlbumKey) ([]any, error) {
 	if k.ID == "" {
 		return nil, db.MissingKey("album", "id")
 	}
@@ -148,7 +148,7 @@ func albumPrepare(r *Album, op db.WriteOp, now int64) error {
 	}
 	r.Mtime = now
 	key := AlbumKeyOf(r)
-	if _, err := albumKeyArgs(&key); err != nil {
+	if _, err := albumKeyArgs(key); err != nil {
 		return err
 	}
 	if op == db.OpIncr {
@@ -164,7 +164,7 @@ func albumPrepare(r *Album, op db.WriteOp, now int64) error {
 }
 
 // albumSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func albumSets(c *AlbumChanges, now int64) ([]db.Set, error) {
+func albumSets(c AlbumChanges, now int64) ([]db.Set, error) {
 	var r Album
 	sets := make([]db.Set, 0, 5)
 	sets = c.OwnerID.Into(&r.OwnerID, sets, AlbumColOwnerID)
@@ -189,251 +189,104 @@ func albumSets(c *AlbumChanges, now int64) ([]db.Set, error) {
 // AlbumStore reads and writes table "album". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type AlbumStore struct {
-	s *db.Store[Album]
-	h *AlbumHooks // the application's rules on the table, run on every path
+	t albumOps
+}
+
+// albumOps is db.Typed of table "album", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type albumOps interface {
+	Get(context.Context, AlbumKey) (*Album, error)
+	Add(context.Context, *Album) error
+	Put(context.Context, *Album, []db.Cond) error
+	Update(context.Context, AlbumKey, AlbumChanges, []db.Cond) (int64, error)
+	Del(context.Context, AlbumKey) error
+	Select(context.Context, db.Query) (*db.Page[Album], error)
+	Read(context.Context, *Album) (bool, error)
+	List(context.Context, []AlbumKey) ([]Album, error)
+	UpdateAll(context.Context, AlbumChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewAlbumStore returns the store of table "album" on pool p, with the pool's hooks of the table.
 func NewAlbumStore(p *db.Pool) *AlbumStore {
-	return &AlbumStore{s: db.NewStore(p, AlbumTable, drivers.For[Album]()...), h: db.HooksOf[Album, AlbumKey, AlbumChanges](p, "album")}
+	return &AlbumStore{t: &db.Typed[Album, AlbumKey, AlbumChanges]{
+		Store:   db.NewStore(p, AlbumTable, drivers.For[Album]()...),
+		Hooks:   db.HooksOf[Album, AlbumKey, AlbumChanges](p, "album"),
+		KeyArgs: albumKeyArgs,
+		KeyOf:   AlbumKeyOf,
+		Prepare: albumPrepare,
+		Sets:    albumSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *AlbumStore) Get(ctx context.Context, k AlbumKey) (*Album, error) {
-	args, err := albumKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *AlbumStore) Add(ctx context.Context, r *Album) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &AlbumWrite{
-			Op:  db.OpAdd,
-			Key: AlbumKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := albumPrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &AlbumWrite{
-			Op:       db.OpAdd,
-			Key:      AlbumKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *AlbumStore) Put(ctx context.Context, r *Album, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &AlbumWrite{
-			Op:    db.OpPut,
-			Key:   AlbumKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := albumPrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &AlbumWrite{
-			Op:       db.OpPut,
-			Key:      AlbumKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *AlbumStore) Update(ctx context.Context, k AlbumKey, c AlbumChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := albumKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := albumSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &AlbumWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *AlbumStore) Del(ctx context.Context, k AlbumKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &AlbumWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := albumKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &AlbumWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *AlbumStore) Select(ctx context.Context, q db.Query) (*db.Page[Album], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *AlbumStore) Read(ctx context.Context, r *Album) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *AlbumStore) List(ctx context.Context, keys []AlbumKey) ([]Album, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := albumKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *AlbumStore) UpdateAll(ctx context.Context, c AlbumChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, AlbumKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := albumSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &AlbumWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *AlbumStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &AlbumWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &AlbumWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *AlbumStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *AlbumStore) Engine() *db.Store[Album] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *AlbumStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

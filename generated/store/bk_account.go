@@ -201,7 +201,7 @@ func bkAccountDest(r *BkAccount, col int) any {
 }
 
 // bkAccountKeyArgs checks that every part of k is given and returns its canonical values.
-func bkAccountKeyArgs(k *BkAccountKey) ([]any, error) {
+func bkAccountKeyArgs(k BkAccountKey) ([]any, error) {
 	if k.ID == "" {
 		return nil, db.MissingKey("bk_account", "id")
 	}
@@ -242,7 +242,7 @@ func bkAccountPrepare(r *BkAccount, op db.WriteOp, now int64) error {
 	}
 	r.Mtime = now
 	key := BkAccountKeyOf(r)
-	if _, err := bkAccountKeyArgs(&key); err != nil {
+	if _, err := bkAccountKeyArgs(key); err != nil {
 		return err
 	}
 	if op == db.OpIncr {
@@ -258,7 +258,7 @@ func bkAccountPrepare(r *BkAccount, op db.WriteOp, now int64) error {
 }
 
 // bkAccountSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkAccountSets(c *BkAccountChanges, now int64) ([]db.Set, error) {
+func bkAccountSets(c BkAccountChanges, now int64) ([]db.Set, error) {
 	var r BkAccount
 	sets := make([]db.Set, 0, 13)
 	sets = c.Login.Into(&r.Login, sets, BkAccountColLogin)
@@ -290,251 +290,104 @@ func bkAccountSets(c *BkAccountChanges, now int64) ([]db.Set, error) {
 // BkAccountStore reads and writes table "bk_account". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type BkAccountStore struct {
-	s *db.Store[BkAccount]
-	h *BkAccountHooks // the application's rules on the table, run on every path
+	t bkAccountOps
+}
+
+// bkAccountOps is db.Typed of table "bk_account", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type bkAccountOps interface {
+	Get(context.Context, BkAccountKey) (*BkAccount, error)
+	Add(context.Context, *BkAccount) error
+	Put(context.Context, *BkAccount, []db.Cond) error
+	Update(context.Context, BkAccountKey, BkAccountChanges, []db.Cond) (int64, error)
+	Del(context.Context, BkAccountKey) error
+	Select(context.Context, db.Query) (*db.Page[BkAccount], error)
+	Read(context.Context, *BkAccount) (bool, error)
+	List(context.Context, []BkAccountKey) ([]BkAccount, error)
+	UpdateAll(context.Context, BkAccountChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewBkAccountStore returns the store of table "bk_account" on pool p, with the pool's hooks of the table.
 func NewBkAccountStore(p *db.Pool) *BkAccountStore {
-	return &BkAccountStore{s: db.NewStore(p, BkAccountTable, drivers.For[BkAccount]()...), h: db.HooksOf[BkAccount, BkAccountKey, BkAccountChanges](p, "bk_account")}
+	return &BkAccountStore{t: &db.Typed[BkAccount, BkAccountKey, BkAccountChanges]{
+		Store:   db.NewStore(p, BkAccountTable, drivers.For[BkAccount]()...),
+		Hooks:   db.HooksOf[BkAccount, BkAccountKey, BkAccountChanges](p, "bk_account"),
+		KeyArgs: bkAccountKeyArgs,
+		KeyOf:   BkAccountKeyOf,
+		Prepare: bkAccountPrepare,
+		Sets:    bkAccountSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *BkAccountStore) Get(ctx context.Context, k BkAccountKey) (*BkAccount, error) {
-	args, err := bkAccountKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *BkAccountStore) Add(ctx context.Context, r *BkAccount) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkAccountWrite{
-			Op:  db.OpAdd,
-			Key: BkAccountKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkAccountPrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkAccountWrite{
-			Op:       db.OpAdd,
-			Key:      BkAccountKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *BkAccountStore) Put(ctx context.Context, r *BkAccount, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkAccountWrite{
-			Op:    db.OpPut,
-			Key:   BkAccountKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkAccountPrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkAccountWrite{
-			Op:       db.OpPut,
-			Key:      BkAccountKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *BkAccountStore) Update(ctx context.Context, k BkAccountKey, c BkAccountChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := bkAccountKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := bkAccountSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkAccountWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *BkAccountStore) Del(ctx context.Context, k BkAccountKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkAccountWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := bkAccountKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkAccountWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *BkAccountStore) Select(ctx context.Context, q db.Query) (*db.Page[BkAccount], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *BkAccountStore) Read(ctx context.Context, r *BkAccount) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *BkAccountStore) List(ctx context.Context, keys []BkAccountKey) ([]BkAccount, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := bkAccountKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *BkAccountStore) UpdateAll(ctx context.Context, c BkAccountChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BkAccountKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := bkAccountSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkAccountWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *BkAccountStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkAccountWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkAccountWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *BkAccountStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *BkAccountStore) Engine() *db.Store[BkAccount] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *BkAccountStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

@@ -133,7 +133,7 @@ func bkArchiveDest(r *BkArchive, col int) any {
 }
 
 // bkArchiveKeyArgs checks that every part of k is given and returns its canonical values.
-func bkArchiveKeyArgs(k *BkArchiveKey) ([]any, error) {
+func bkArchiveKeyArgs(k BkArchiveKey) ([]any, error) {
 	if k.ID == "" {
 		return nil, db.MissingKey("bk_archive", "id")
 	}
@@ -163,7 +163,7 @@ func bkArchiveCheck(r *BkArchive, col int) error {
 // bkArchivePrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
 func bkArchivePrepare(r *BkArchive, op db.WriteOp, now int64) error {
 	key := BkArchiveKeyOf(r)
-	if _, err := bkArchiveKeyArgs(&key); err != nil {
+	if _, err := bkArchiveKeyArgs(key); err != nil {
 		return err
 	}
 	if op == db.OpIncr {
@@ -179,7 +179,7 @@ func bkArchivePrepare(r *BkArchive, op db.WriteOp, now int64) error {
 }
 
 // bkArchiveSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkArchiveSets(c *BkArchiveChanges, now int64) ([]db.Set, error) {
+func bkArchiveSets(c BkArchiveChanges, now int64) ([]db.Set, error) {
 	var r BkArchive
 	sets := make([]db.Set, 0, 6)
 	sets = c.Sender.Into(&r.Sender, sets, BkArchiveColSender)
@@ -203,251 +203,104 @@ func bkArchiveSets(c *BkArchiveChanges, now int64) ([]db.Set, error) {
 // BkArchiveStore reads and writes table "bk_archive". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type BkArchiveStore struct {
-	s *db.Store[BkArchive]
-	h *BkArchiveHooks // the application's rules on the table, run on every path
+	t bkArchiveOps
+}
+
+// bkArchiveOps is db.Typed of table "bk_archive", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type bkArchiveOps interface {
+	Get(context.Context, BkArchiveKey) (*BkArchive, error)
+	Add(context.Context, *BkArchive) error
+	Put(context.Context, *BkArchive, []db.Cond) error
+	Update(context.Context, BkArchiveKey, BkArchiveChanges, []db.Cond) (int64, error)
+	Del(context.Context, BkArchiveKey) error
+	Select(context.Context, db.Query) (*db.Page[BkArchive], error)
+	Read(context.Context, *BkArchive) (bool, error)
+	List(context.Context, []BkArchiveKey) ([]BkArchive, error)
+	UpdateAll(context.Context, BkArchiveChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewBkArchiveStore returns the store of table "bk_archive" on pool p, with the pool's hooks of the table.
 func NewBkArchiveStore(p *db.Pool) *BkArchiveStore {
-	return &BkArchiveStore{s: db.NewStore(p, BkArchiveTable, drivers.For[BkArchive]()...), h: db.HooksOf[BkArchive, BkArchiveKey, BkArchiveChanges](p, "bk_archive")}
+	return &BkArchiveStore{t: &db.Typed[BkArchive, BkArchiveKey, BkArchiveChanges]{
+		Store:   db.NewStore(p, BkArchiveTable, drivers.For[BkArchive]()...),
+		Hooks:   db.HooksOf[BkArchive, BkArchiveKey, BkArchiveChanges](p, "bk_archive"),
+		KeyArgs: bkArchiveKeyArgs,
+		KeyOf:   BkArchiveKeyOf,
+		Prepare: bkArchivePrepare,
+		Sets:    bkArchiveSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *BkArchiveStore) Get(ctx context.Context, k BkArchiveKey) (*BkArchive, error) {
-	args, err := bkArchiveKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *BkArchiveStore) Add(ctx context.Context, r *BkArchive) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkArchiveWrite{
-			Op:  db.OpAdd,
-			Key: BkArchiveKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkArchivePrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkArchiveWrite{
-			Op:       db.OpAdd,
-			Key:      BkArchiveKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *BkArchiveStore) Put(ctx context.Context, r *BkArchive, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkArchiveWrite{
-			Op:    db.OpPut,
-			Key:   BkArchiveKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkArchivePrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkArchiveWrite{
-			Op:       db.OpPut,
-			Key:      BkArchiveKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *BkArchiveStore) Update(ctx context.Context, k BkArchiveKey, c BkArchiveChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := bkArchiveKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := bkArchiveSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkArchiveWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *BkArchiveStore) Del(ctx context.Context, k BkArchiveKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkArchiveWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := bkArchiveKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkArchiveWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *BkArchiveStore) Select(ctx context.Context, q db.Query) (*db.Page[BkArchive], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *BkArchiveStore) Read(ctx context.Context, r *BkArchive) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *BkArchiveStore) List(ctx context.Context, keys []BkArchiveKey) ([]BkArchive, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := bkArchiveKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *BkArchiveStore) UpdateAll(ctx context.Context, c BkArchiveChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BkArchiveKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := bkArchiveSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkArchiveWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *BkArchiveStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkArchiveWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkArchiveWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *BkArchiveStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *BkArchiveStore) Engine() *db.Store[BkArchive] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *BkArchiveStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

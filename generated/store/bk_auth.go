@@ -191,7 +191,7 @@ func bkAuthDest(r *BkAuth, col int) any {
 }
 
 // bkAuthKeyArgs checks that every part of k is given and returns its canonical values.
-func bkAuthKeyArgs(k *BkAuthKey) ([]any, error) {
+func bkAuthKeyArgs(k BkAuthKey) ([]any, error) {
 	if k.Login == "" {
 		return nil, db.MissingKey("bk_auth", "login")
 	}
@@ -223,7 +223,7 @@ func bkAuthPrepare(r *BkAuth, op db.WriteOp, now int64) error {
 	}
 	r.Mtime = now
 	key := BkAuthKeyOf(r)
-	if _, err := bkAuthKeyArgs(&key); err != nil {
+	if _, err := bkAuthKeyArgs(key); err != nil {
 		return err
 	}
 	if op == db.OpIncr {
@@ -239,7 +239,7 @@ func bkAuthPrepare(r *BkAuth, op db.WriteOp, now int64) error {
 }
 
 // bkAuthSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkAuthSets(c *BkAuthChanges, now int64) ([]db.Set, error) {
+func bkAuthSets(c BkAuthChanges, now int64) ([]db.Set, error) {
 	var r BkAuth
 	sets := make([]db.Set, 0, 12)
 	sets = c.ID.Into(&r.ID, sets, BkAuthColID)
@@ -270,251 +270,104 @@ func bkAuthSets(c *BkAuthChanges, now int64) ([]db.Set, error) {
 // BkAuthStore reads and writes table "bk_auth". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type BkAuthStore struct {
-	s *db.Store[BkAuth]
-	h *BkAuthHooks // the application's rules on the table, run on every path
+	t bkAuthOps
+}
+
+// bkAuthOps is db.Typed of table "bk_auth", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type bkAuthOps interface {
+	Get(context.Context, BkAuthKey) (*BkAuth, error)
+	Add(context.Context, *BkAuth) error
+	Put(context.Context, *BkAuth, []db.Cond) error
+	Update(context.Context, BkAuthKey, BkAuthChanges, []db.Cond) (int64, error)
+	Del(context.Context, BkAuthKey) error
+	Select(context.Context, db.Query) (*db.Page[BkAuth], error)
+	Read(context.Context, *BkAuth) (bool, error)
+	List(context.Context, []BkAuthKey) ([]BkAuth, error)
+	UpdateAll(context.Context, BkAuthChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewBkAuthStore returns the store of table "bk_auth" on pool p, with the pool's hooks of the table.
 func NewBkAuthStore(p *db.Pool) *BkAuthStore {
-	return &BkAuthStore{s: db.NewStore(p, BkAuthTable, drivers.For[BkAuth]()...), h: db.HooksOf[BkAuth, BkAuthKey, BkAuthChanges](p, "bk_auth")}
+	return &BkAuthStore{t: &db.Typed[BkAuth, BkAuthKey, BkAuthChanges]{
+		Store:   db.NewStore(p, BkAuthTable, drivers.For[BkAuth]()...),
+		Hooks:   db.HooksOf[BkAuth, BkAuthKey, BkAuthChanges](p, "bk_auth"),
+		KeyArgs: bkAuthKeyArgs,
+		KeyOf:   BkAuthKeyOf,
+		Prepare: bkAuthPrepare,
+		Sets:    bkAuthSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *BkAuthStore) Get(ctx context.Context, k BkAuthKey) (*BkAuth, error) {
-	args, err := bkAuthKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *BkAuthStore) Add(ctx context.Context, r *BkAuth) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkAuthWrite{
-			Op:  db.OpAdd,
-			Key: BkAuthKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkAuthPrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkAuthWrite{
-			Op:       db.OpAdd,
-			Key:      BkAuthKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *BkAuthStore) Put(ctx context.Context, r *BkAuth, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkAuthWrite{
-			Op:    db.OpPut,
-			Key:   BkAuthKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkAuthPrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkAuthWrite{
-			Op:       db.OpPut,
-			Key:      BkAuthKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *BkAuthStore) Update(ctx context.Context, k BkAuthKey, c BkAuthChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := bkAuthKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := bkAuthSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkAuthWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *BkAuthStore) Del(ctx context.Context, k BkAuthKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkAuthWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := bkAuthKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkAuthWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *BkAuthStore) Select(ctx context.Context, q db.Query) (*db.Page[BkAuth], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *BkAuthStore) Read(ctx context.Context, r *BkAuth) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *BkAuthStore) List(ctx context.Context, keys []BkAuthKey) ([]BkAuth, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := bkAuthKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *BkAuthStore) UpdateAll(ctx context.Context, c BkAuthChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BkAuthKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := bkAuthSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkAuthWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *BkAuthStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkAuthWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkAuthWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *BkAuthStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *BkAuthStore) Engine() *db.Store[BkAuth] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *BkAuthStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

@@ -142,7 +142,7 @@ func bkConnectionDest(r *BkConnection, col int) any {
 }
 
 // bkConnectionKeyArgs checks that every part of k is given and returns its canonical values.
-func bkConnectionKeyArgs(k *BkConnectionKey) ([]any, error) {
+func bkConnectionKeyArgs(k BkConnectionKey) ([]any, error) {
 	if k.ID == "" {
 		return nil, db.MissingKey("bk_connection", "id")
 	}
@@ -175,7 +175,7 @@ func bkConnectionCheck(r *BkConnection, col int) error {
 func bkConnectionPrepare(r *BkConnection, op db.WriteOp, now int64) error {
 	r.Mtime = now
 	key := BkConnectionKeyOf(r)
-	if _, err := bkConnectionKeyArgs(&key); err != nil {
+	if _, err := bkConnectionKeyArgs(key); err != nil {
 		return err
 	}
 	if op == db.OpIncr {
@@ -191,7 +191,7 @@ func bkConnectionPrepare(r *BkConnection, op db.WriteOp, now int64) error {
 }
 
 // bkConnectionSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkConnectionSets(c *BkConnectionChanges, now int64) ([]db.Set, error) {
+func bkConnectionSets(c BkConnectionChanges, now int64) ([]db.Set, error) {
 	var r BkConnection
 	sets := make([]db.Set, 0, 7)
 	sets = c.Type.Into(&r.Type, sets, BkConnectionColType)
@@ -217,251 +217,104 @@ func bkConnectionSets(c *BkConnectionChanges, now int64) ([]db.Set, error) {
 // BkConnectionStore reads and writes table "bk_connection". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type BkConnectionStore struct {
-	s *db.Store[BkConnection]
-	h *BkConnectionHooks // the application's rules on the table, run on every path
+	t bkConnectionOps
+}
+
+// bkConnectionOps is db.Typed of table "bk_connection", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type bkConnectionOps interface {
+	Get(context.Context, BkConnectionKey) (*BkConnection, error)
+	Add(context.Context, *BkConnection) error
+	Put(context.Context, *BkConnection, []db.Cond) error
+	Update(context.Context, BkConnectionKey, BkConnectionChanges, []db.Cond) (int64, error)
+	Del(context.Context, BkConnectionKey) error
+	Select(context.Context, db.Query) (*db.Page[BkConnection], error)
+	Read(context.Context, *BkConnection) (bool, error)
+	List(context.Context, []BkConnectionKey) ([]BkConnection, error)
+	UpdateAll(context.Context, BkConnectionChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewBkConnectionStore returns the store of table "bk_connection" on pool p, with the pool's hooks of the table.
 func NewBkConnectionStore(p *db.Pool) *BkConnectionStore {
-	return &BkConnectionStore{s: db.NewStore(p, BkConnectionTable, drivers.For[BkConnection]()...), h: db.HooksOf[BkConnection, BkConnectionKey, BkConnectionChanges](p, "bk_connection")}
+	return &BkConnectionStore{t: &db.Typed[BkConnection, BkConnectionKey, BkConnectionChanges]{
+		Store:   db.NewStore(p, BkConnectionTable, drivers.For[BkConnection]()...),
+		Hooks:   db.HooksOf[BkConnection, BkConnectionKey, BkConnectionChanges](p, "bk_connection"),
+		KeyArgs: bkConnectionKeyArgs,
+		KeyOf:   BkConnectionKeyOf,
+		Prepare: bkConnectionPrepare,
+		Sets:    bkConnectionSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *BkConnectionStore) Get(ctx context.Context, k BkConnectionKey) (*BkConnection, error) {
-	args, err := bkConnectionKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *BkConnectionStore) Add(ctx context.Context, r *BkConnection) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkConnectionWrite{
-			Op:  db.OpAdd,
-			Key: BkConnectionKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkConnectionPrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkConnectionWrite{
-			Op:       db.OpAdd,
-			Key:      BkConnectionKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *BkConnectionStore) Put(ctx context.Context, r *BkConnection, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkConnectionWrite{
-			Op:    db.OpPut,
-			Key:   BkConnectionKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkConnectionPrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkConnectionWrite{
-			Op:       db.OpPut,
-			Key:      BkConnectionKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *BkConnectionStore) Update(ctx context.Context, k BkConnectionKey, c BkConnectionChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := bkConnectionKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := bkConnectionSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkConnectionWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *BkConnectionStore) Del(ctx context.Context, k BkConnectionKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkConnectionWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := bkConnectionKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkConnectionWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *BkConnectionStore) Select(ctx context.Context, q db.Query) (*db.Page[BkConnection], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *BkConnectionStore) Read(ctx context.Context, r *BkConnection) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *BkConnectionStore) List(ctx context.Context, keys []BkConnectionKey) ([]BkConnection, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := bkConnectionKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *BkConnectionStore) UpdateAll(ctx context.Context, c BkConnectionChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BkConnectionKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := bkConnectionSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkConnectionWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *BkConnectionStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkConnectionWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkConnectionWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *BkConnectionStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *BkConnectionStore) Engine() *db.Store[BkConnection] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *BkConnectionStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

@@ -173,7 +173,7 @@ func bkCounterDest(r *BkCounter, col int) any {
 }
 
 // bkCounterKeyArgs checks that every part of k is given and returns its canonical values.
-func bkCounterKeyArgs(k *BkCounterKey) ([]any, error) {
+func bkCounterKeyArgs(k BkCounterKey) ([]any, error) {
 	if k.ID == "" {
 		return nil, db.MissingKey("bk_counter", "id")
 	}
@@ -193,7 +193,7 @@ func bkCounterCheck(r *BkCounter, col int) error {
 func bkCounterPrepare(r *BkCounter, op db.WriteOp, now int64) error {
 	r.Mtime = now
 	key := BkCounterKeyOf(r)
-	if _, err := bkCounterKeyArgs(&key); err != nil {
+	if _, err := bkCounterKeyArgs(key); err != nil {
 		return err
 	}
 	if op == db.OpIncr {
@@ -209,7 +209,7 @@ func bkCounterPrepare(r *BkCounter, op db.WriteOp, now int64) error {
 }
 
 // bkCounterSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkCounterSets(c *BkCounterChanges, now int64) ([]db.Set, error) {
+func bkCounterSets(c BkCounterChanges, now int64) ([]db.Set, error) {
 	var r BkCounter
 	sets := make([]db.Set, 0, 9)
 	sets = c.Ping.Into(&r.Ping, sets, BkCounterColPing)
@@ -238,126 +238,63 @@ func bkCounterSets(c *BkCounterChanges, now int64) ([]db.Set, error) {
 // BkCounterStore reads and writes table "bk_counter". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type BkCounterStore struct {
-	s *db.Store[BkCounter]
-	h *BkCounterHooks // the application's rules on the table, run on every path
+	t bkCounterOps
+}
+
+// bkCounterOps is db.Typed of table "bk_counter", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type bkCounterOps interface {
+	Get(context.Context, BkCounterKey) (*BkCounter, error)
+	Add(context.Context, *BkCounter) error
+	Put(context.Context, *BkCounter, []db.Cond) error
+	Update(context.Context, BkCounterKey, BkCounterChanges, []db.Cond) (int64, error)
+	Incr(context.Context, BkCounterKey, *BkCounter, []db.Cond) (*BkCounter, error)
+	Del(context.Context, BkCounterKey) error
+	Select(context.Context, db.Query) (*db.Page[BkCounter], error)
+	Read(context.Context, *BkCounter) (bool, error)
+	List(context.Context, []BkCounterKey) ([]BkCounter, error)
+	UpdateAll(context.Context, BkCounterChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewBkCounterStore returns the store of table "bk_counter" on pool p, with the pool's hooks of the table.
 func NewBkCounterStore(p *db.Pool) *BkCounterStore {
-	return &BkCounterStore{s: db.NewStore(p, BkCounterTable, drivers.For[BkCounter]()...), h: db.HooksOf[BkCounter, BkCounterKey, BkCounterChanges](p, "bk_counter")}
+	return &BkCounterStore{t: &db.Typed[BkCounter, BkCounterKey, BkCounterChanges]{
+		Store:   db.NewStore(p, BkCounterTable, drivers.For[BkCounter]()...),
+		Hooks:   db.HooksOf[BkCounter, BkCounterKey, BkCounterChanges](p, "bk_counter"),
+		KeyArgs: bkCounterKeyArgs,
+		KeyOf:   BkCounterKeyOf,
+		Prepare: bkCounterPrepare,
+		Sets:    bkCounterSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *BkCounterStore) Get(ctx context.Context, k BkCounterKey) (*BkCounter, error) {
-	args, err := bkCounterKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *BkCounterStore) Add(ctx context.Context, r *BkCounter) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkCounterWrite{
-			Op:  db.OpAdd,
-			Key: BkCounterKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkCounterPrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkCounterWrite{
-			Op:       db.OpAdd,
-			Key:      BkCounterKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *BkCounterStore) Put(ctx context.Context, r *BkCounter, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkCounterWrite{
-			Op:    db.OpPut,
-			Key:   BkCounterKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkCounterPrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkCounterWrite{
-			Op:       db.OpPut,
-			Key:      BkCounterKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *BkCounterStore) Update(ctx context.Context, k BkCounterKey, c BkCounterChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := bkCounterKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := bkCounterSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkCounterWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Incr adds d to the counter columns of the row with key k, creating the row
@@ -366,160 +303,49 @@ func (s *BkCounterStore) Update(ctx context.Context, k BkCounterKey, c BkCounter
 // error is db.ErrCondition and nothing is written.
 func (s *BkCounterStore) Incr(ctx context.Context, k BkCounterKey, d BkCounterIncr, expect ...db.Cond) (*BkCounter, error) {
 	r := BkCounter{ID: k.ID, Ping: d.Ping, Like0: d.Like0, Like1: d.Like1, Follow0: d.Follow0, Follow1: d.Follow1, MsgCount: d.MsgCount, MsgUnread: d.MsgUnread}
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkCounterWrite{
-			Op:    db.OpIncr,
-			Key:   k,
-			Row:   &r,
-			Where: expect,
-		}); err != nil {
-			return nil, err
-		}
-	}
-	if err := bkCounterPrepare(&r, db.OpIncr, db.NowMS()); err != nil {
-		return nil, err
-	}
-	got, err := s.s.Incr(ctx, &r, expect)
-	if err != nil {
-		return nil, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkCounterWrite{
-			Op:       db.OpIncr,
-			Key:      k,
-			Row:      got,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return nil, err
-		}
-	}
-	return got, s.h.Written(ctx, got)
+	return s.t.Incr(ctx, k, &r, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *BkCounterStore) Del(ctx context.Context, k BkCounterKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkCounterWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := bkCounterKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkCounterWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *BkCounterStore) Select(ctx context.Context, q db.Query) (*db.Page[BkCounter], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *BkCounterStore) Read(ctx context.Context, r *BkCounter) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *BkCounterStore) List(ctx context.Context, keys []BkCounterKey) ([]BkCounter, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := bkCounterKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *BkCounterStore) UpdateAll(ctx context.Context, c BkCounterChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BkCounterKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := bkCounterSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkCounterWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *BkCounterStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkCounterWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkCounterWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *BkCounterStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *BkCounterStore) Engine() *db.Store[BkCounter] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *BkCounterStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

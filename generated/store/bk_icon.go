@@ -192,7 +192,7 @@ func bkIconDest(r *BkIcon, col int) any {
 }
 
 // bkIconKeyArgs checks that every part of k is given and returns its canonical values.
-func bkIconKeyArgs(k *BkIconKey) ([]any, error) {
+func bkIconKeyArgs(k BkIconKey) ([]any, error) {
 	if k.ID == "" {
 		return nil, db.MissingKey("bk_icon", "id")
 	}
@@ -227,7 +227,7 @@ func bkIconCheck(r *BkIcon, col int) error {
 func bkIconPrepare(r *BkIcon, op db.WriteOp, now int64) error {
 	r.Mtime = now
 	key := BkIconKeyOf(r)
-	if _, err := bkIconKeyArgs(&key); err != nil {
+	if _, err := bkIconKeyArgs(key); err != nil {
 		return err
 	}
 	if op == db.OpIncr {
@@ -243,7 +243,7 @@ func bkIconPrepare(r *BkIcon, op db.WriteOp, now int64) error {
 }
 
 // bkIconSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkIconSets(c *BkIconChanges, now int64) ([]db.Set, error) {
+func bkIconSets(c BkIconChanges, now int64) ([]db.Set, error) {
 	var r BkIcon
 	sets := make([]db.Set, 0, 12)
 	sets = c.Prefix.Into(&r.Prefix, sets, BkIconColPrefix)
@@ -274,251 +274,104 @@ func bkIconSets(c *BkIconChanges, now int64) ([]db.Set, error) {
 // BkIconStore reads and writes table "bk_icon". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type BkIconStore struct {
-	s *db.Store[BkIcon]
-	h *BkIconHooks // the application's rules on the table, run on every path
+	t bkIconOps
+}
+
+// bkIconOps is db.Typed of table "bk_icon", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type bkIconOps interface {
+	Get(context.Context, BkIconKey) (*BkIcon, error)
+	Add(context.Context, *BkIcon) error
+	Put(context.Context, *BkIcon, []db.Cond) error
+	Update(context.Context, BkIconKey, BkIconChanges, []db.Cond) (int64, error)
+	Del(context.Context, BkIconKey) error
+	Select(context.Context, db.Query) (*db.Page[BkIcon], error)
+	Read(context.Context, *BkIcon) (bool, error)
+	List(context.Context, []BkIconKey) ([]BkIcon, error)
+	UpdateAll(context.Context, BkIconChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewBkIconStore returns the store of table "bk_icon" on pool p, with the pool's hooks of the table.
 func NewBkIconStore(p *db.Pool) *BkIconStore {
-	return &BkIconStore{s: db.NewStore(p, BkIconTable, drivers.For[BkIcon]()...), h: db.HooksOf[BkIcon, BkIconKey, BkIconChanges](p, "bk_icon")}
+	return &BkIconStore{t: &db.Typed[BkIcon, BkIconKey, BkIconChanges]{
+		Store:   db.NewStore(p, BkIconTable, drivers.For[BkIcon]()...),
+		Hooks:   db.HooksOf[BkIcon, BkIconKey, BkIconChanges](p, "bk_icon"),
+		KeyArgs: bkIconKeyArgs,
+		KeyOf:   BkIconKeyOf,
+		Prepare: bkIconPrepare,
+		Sets:    bkIconSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *BkIconStore) Get(ctx context.Context, k BkIconKey) (*BkIcon, error) {
-	args, err := bkIconKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *BkIconStore) Add(ctx context.Context, r *BkIcon) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkIconWrite{
-			Op:  db.OpAdd,
-			Key: BkIconKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkIconPrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkIconWrite{
-			Op:       db.OpAdd,
-			Key:      BkIconKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *BkIconStore) Put(ctx context.Context, r *BkIcon, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkIconWrite{
-			Op:    db.OpPut,
-			Key:   BkIconKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkIconPrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkIconWrite{
-			Op:       db.OpPut,
-			Key:      BkIconKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *BkIconStore) Update(ctx context.Context, k BkIconKey, c BkIconChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := bkIconKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := bkIconSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkIconWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *BkIconStore) Del(ctx context.Context, k BkIconKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkIconWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := bkIconKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkIconWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *BkIconStore) Select(ctx context.Context, q db.Query) (*db.Page[BkIcon], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *BkIconStore) Read(ctx context.Context, r *BkIcon) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *BkIconStore) List(ctx context.Context, keys []BkIconKey) ([]BkIcon, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := bkIconKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *BkIconStore) UpdateAll(ctx context.Context, c BkIconChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BkIconKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := bkIconSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkIconWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *BkIconStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkIconWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkIconWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *BkIconStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *BkIconStore) Engine() *db.Store[BkIcon] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *BkIconStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

@@ -133,7 +133,7 @@ func bkLocationDest(r *BkLocation, col int) any {
 }
 
 // bkLocationKeyArgs checks that every part of k is given and returns its canonical values.
-func bkLocationKeyArgs(k *BkLocationKey) ([]any, error) {
+func bkLocationKeyArgs(k BkLocationKey) ([]any, error) {
 	if k.ID == "" {
 		return nil, db.MissingKey("bk_location", "id")
 	}
@@ -157,7 +157,7 @@ func bkLocationCheck(r *BkLocation, col int) error {
 func bkLocationPrepare(r *BkLocation, op db.WriteOp, now int64) error {
 	r.Mtime = now
 	key := BkLocationKeyOf(r)
-	if _, err := bkLocationKeyArgs(&key); err != nil {
+	if _, err := bkLocationKeyArgs(key); err != nil {
 		return err
 	}
 	if op == db.OpIncr {
@@ -173,7 +173,7 @@ func bkLocationPrepare(r *BkLocation, op db.WriteOp, now int64) error {
 }
 
 // bkLocationSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkLocationSets(c *BkLocationChanges, now int64) ([]db.Set, error) {
+func bkLocationSets(c BkLocationChanges, now int64) ([]db.Set, error) {
 	var r BkLocation
 	sets := make([]db.Set, 0, 6)
 	sets = c.Cell.Into(&r.Cell, sets, BkLocationColCell)
@@ -199,251 +199,104 @@ func bkLocationSets(c *BkLocationChanges, now int64) ([]db.Set, error) {
 // BkLocationStore reads and writes table "bk_location". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type BkLocationStore struct {
-	s *db.Store[BkLocation]
-	h *BkLocationHooks // the application's rules on the table, run on every path
+	t bkLocationOps
+}
+
+// bkLocationOps is db.Typed of table "bk_location", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type bkLocationOps interface {
+	Get(context.Context, BkLocationKey) (*BkLocation, error)
+	Add(context.Context, *BkLocation) error
+	Put(context.Context, *BkLocation, []db.Cond) error
+	Update(context.Context, BkLocationKey, BkLocationChanges, []db.Cond) (int64, error)
+	Del(context.Context, BkLocationKey) error
+	Select(context.Context, db.Query) (*db.Page[BkLocation], error)
+	Read(context.Context, *BkLocation) (bool, error)
+	List(context.Context, []BkLocationKey) ([]BkLocation, error)
+	UpdateAll(context.Context, BkLocationChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewBkLocationStore returns the store of table "bk_location" on pool p, with the pool's hooks of the table.
 func NewBkLocationStore(p *db.Pool) *BkLocationStore {
-	return &BkLocationStore{s: db.NewStore(p, BkLocationTable, drivers.For[BkLocation]()...), h: db.HooksOf[BkLocation, BkLocationKey, BkLocationChanges](p, "bk_location")}
+	return &BkLocationStore{t: &db.Typed[BkLocation, BkLocationKey, BkLocationChanges]{
+		Store:   db.NewStore(p, BkLocationTable, drivers.For[BkLocation]()...),
+		Hooks:   db.HooksOf[BkLocation, BkLocationKey, BkLocationChanges](p, "bk_location"),
+		KeyArgs: bkLocationKeyArgs,
+		KeyOf:   BkLocationKeyOf,
+		Prepare: bkLocationPrepare,
+		Sets:    bkLocationSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *BkLocationStore) Get(ctx context.Context, k BkLocationKey) (*BkLocation, error) {
-	args, err := bkLocationKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *BkLocationStore) Add(ctx context.Context, r *BkLocation) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkLocationWrite{
-			Op:  db.OpAdd,
-			Key: BkLocationKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkLocationPrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkLocationWrite{
-			Op:       db.OpAdd,
-			Key:      BkLocationKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *BkLocationStore) Put(ctx context.Context, r *BkLocation, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkLocationWrite{
-			Op:    db.OpPut,
-			Key:   BkLocationKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkLocationPrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkLocationWrite{
-			Op:       db.OpPut,
-			Key:      BkLocationKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *BkLocationStore) Update(ctx context.Context, k BkLocationKey, c BkLocationChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := bkLocationKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := bkLocationSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkLocationWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *BkLocationStore) Del(ctx context.Context, k BkLocationKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkLocationWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := bkLocationKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkLocationWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *BkLocationStore) Select(ctx context.Context, q db.Query) (*db.Page[BkLocation], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *BkLocationStore) Read(ctx context.Context, r *BkLocation) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *BkLocationStore) List(ctx context.Context, keys []BkLocationKey) ([]BkLocation, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := bkLocationKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *BkLocationStore) UpdateAll(ctx context.Context, c BkLocationChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BkLocationKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := bkLocationSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkLocationWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *BkLocationStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkLocationWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkLocationWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *BkLocationStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *BkLocationStore) Engine() *db.Store[BkLocation] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *BkLocationStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

@@ -143,7 +143,7 @@ func bkMessageDest(r *BkMessage, col int) any {
 }
 
 // bkMessageKeyArgs checks that every part of k is given and returns its canonical values.
-func bkMessageKeyArgs(k *BkMessageKey) ([]any, error) {
+func bkMessageKeyArgs(k BkMessageKey) ([]any, error) {
 	if k.ID == "" {
 		return nil, db.MissingKey("bk_message", "id")
 	}
@@ -173,7 +173,7 @@ func bkMessageCheck(r *BkMessage, col int) error {
 // bkMessagePrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
 func bkMessagePrepare(r *BkMessage, op db.WriteOp, now int64) error {
 	key := BkMessageKeyOf(r)
-	if _, err := bkMessageKeyArgs(&key); err != nil {
+	if _, err := bkMessageKeyArgs(key); err != nil {
 		return err
 	}
 	if op == db.OpIncr {
@@ -189,7 +189,7 @@ func bkMessagePrepare(r *BkMessage, op db.WriteOp, now int64) error {
 }
 
 // bkMessageSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkMessageSets(c *BkMessageChanges, now int64) ([]db.Set, error) {
+func bkMessageSets(c BkMessageChanges, now int64) ([]db.Set, error) {
 	var r BkMessage
 	sets := make([]db.Set, 0, 7)
 	sets = c.Sender.Into(&r.Sender, sets, BkMessageColSender)
@@ -214,251 +214,104 @@ func bkMessageSets(c *BkMessageChanges, now int64) ([]db.Set, error) {
 // BkMessageStore reads and writes table "bk_message". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type BkMessageStore struct {
-	s *db.Store[BkMessage]
-	h *BkMessageHooks // the application's rules on the table, run on every path
+	t bkMessageOps
+}
+
+// bkMessageOps is db.Typed of table "bk_message", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type bkMessageOps interface {
+	Get(context.Context, BkMessageKey) (*BkMessage, error)
+	Add(context.Context, *BkMessage) error
+	Put(context.Context, *BkMessage, []db.Cond) error
+	Update(context.Context, BkMessageKey, BkMessageChanges, []db.Cond) (int64, error)
+	Del(context.Context, BkMessageKey) error
+	Select(context.Context, db.Query) (*db.Page[BkMessage], error)
+	Read(context.Context, *BkMessage) (bool, error)
+	List(context.Context, []BkMessageKey) ([]BkMessage, error)
+	UpdateAll(context.Context, BkMessageChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewBkMessageStore returns the store of table "bk_message" on pool p, with the pool's hooks of the table.
 func NewBkMessageStore(p *db.Pool) *BkMessageStore {
-	return &BkMessageStore{s: db.NewStore(p, BkMessageTable, drivers.For[BkMessage]()...), h: db.HooksOf[BkMessage, BkMessageKey, BkMessageChanges](p, "bk_message")}
+	return &BkMessageStore{t: &db.Typed[BkMessage, BkMessageKey, BkMessageChanges]{
+		Store:   db.NewStore(p, BkMessageTable, drivers.For[BkMessage]()...),
+		Hooks:   db.HooksOf[BkMessage, BkMessageKey, BkMessageChanges](p, "bk_message"),
+		KeyArgs: bkMessageKeyArgs,
+		KeyOf:   BkMessageKeyOf,
+		Prepare: bkMessagePrepare,
+		Sets:    bkMessageSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *BkMessageStore) Get(ctx context.Context, k BkMessageKey) (*BkMessage, error) {
-	args, err := bkMessageKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *BkMessageStore) Add(ctx context.Context, r *BkMessage) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkMessageWrite{
-			Op:  db.OpAdd,
-			Key: BkMessageKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkMessagePrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkMessageWrite{
-			Op:       db.OpAdd,
-			Key:      BkMessageKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *BkMessageStore) Put(ctx context.Context, r *BkMessage, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkMessageWrite{
-			Op:    db.OpPut,
-			Key:   BkMessageKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkMessagePrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkMessageWrite{
-			Op:       db.OpPut,
-			Key:      BkMessageKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *BkMessageStore) Update(ctx context.Context, k BkMessageKey, c BkMessageChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := bkMessageKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := bkMessageSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkMessageWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *BkMessageStore) Del(ctx context.Context, k BkMessageKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkMessageWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := bkMessageKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkMessageWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *BkMessageStore) Select(ctx context.Context, q db.Query) (*db.Page[BkMessage], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *BkMessageStore) Read(ctx context.Context, r *BkMessage) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *BkMessageStore) List(ctx context.Context, keys []BkMessageKey) ([]BkMessage, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := bkMessageKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *BkMessageStore) UpdateAll(ctx context.Context, c BkMessageChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BkMessageKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := bkMessageSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkMessageWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *BkMessageStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkMessageWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkMessageWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *BkMessageStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *BkMessageStore) Engine() *db.Store[BkMessage] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *BkMessageStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

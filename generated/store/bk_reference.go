@@ -142,7 +142,7 @@ func bkReferenceDest(r *BkReference, col int) any {
 }
 
 // bkReferenceKeyArgs checks that every part of k is given and returns its canonical values.
-func bkReferenceKeyArgs(k *BkReferenceKey) ([]any, error) {
+func bkReferenceKeyArgs(k BkReferenceKey) ([]any, error) {
 	if k.ID == "" {
 		return nil, db.MissingKey("bk_reference", "id")
 	}
@@ -175,7 +175,7 @@ func bkReferenceCheck(r *BkReference, col int) error {
 func bkReferencePrepare(r *BkReference, op db.WriteOp, now int64) error {
 	r.Mtime = now
 	key := BkReferenceKeyOf(r)
-	if _, err := bkReferenceKeyArgs(&key); err != nil {
+	if _, err := bkReferenceKeyArgs(key); err != nil {
 		return err
 	}
 	if op == db.OpIncr {
@@ -191,7 +191,7 @@ func bkReferencePrepare(r *BkReference, op db.WriteOp, now int64) error {
 }
 
 // bkReferenceSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkReferenceSets(c *BkReferenceChanges, now int64) ([]db.Set, error) {
+func bkReferenceSets(c BkReferenceChanges, now int64) ([]db.Set, error) {
 	var r BkReference
 	sets := make([]db.Set, 0, 7)
 	sets = c.Type.Into(&r.Type, sets, BkReferenceColType)
@@ -217,251 +217,104 @@ func bkReferenceSets(c *BkReferenceChanges, now int64) ([]db.Set, error) {
 // BkReferenceStore reads and writes table "bk_reference". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type BkReferenceStore struct {
-	s *db.Store[BkReference]
-	h *BkReferenceHooks // the application's rules on the table, run on every path
+	t bkReferenceOps
+}
+
+// bkReferenceOps is db.Typed of table "bk_reference", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type bkReferenceOps interface {
+	Get(context.Context, BkReferenceKey) (*BkReference, error)
+	Add(context.Context, *BkReference) error
+	Put(context.Context, *BkReference, []db.Cond) error
+	Update(context.Context, BkReferenceKey, BkReferenceChanges, []db.Cond) (int64, error)
+	Del(context.Context, BkReferenceKey) error
+	Select(context.Context, db.Query) (*db.Page[BkReference], error)
+	Read(context.Context, *BkReference) (bool, error)
+	List(context.Context, []BkReferenceKey) ([]BkReference, error)
+	UpdateAll(context.Context, BkReferenceChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewBkReferenceStore returns the store of table "bk_reference" on pool p, with the pool's hooks of the table.
 func NewBkReferenceStore(p *db.Pool) *BkReferenceStore {
-	return &BkReferenceStore{s: db.NewStore(p, BkReferenceTable, drivers.For[BkReference]()...), h: db.HooksOf[BkReference, BkReferenceKey, BkReferenceChanges](p, "bk_reference")}
+	return &BkReferenceStore{t: &db.Typed[BkReference, BkReferenceKey, BkReferenceChanges]{
+		Store:   db.NewStore(p, BkReferenceTable, drivers.For[BkReference]()...),
+		Hooks:   db.HooksOf[BkReference, BkReferenceKey, BkReferenceChanges](p, "bk_reference"),
+		KeyArgs: bkReferenceKeyArgs,
+		KeyOf:   BkReferenceKeyOf,
+		Prepare: bkReferencePrepare,
+		Sets:    bkReferenceSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *BkReferenceStore) Get(ctx context.Context, k BkReferenceKey) (*BkReference, error) {
-	args, err := bkReferenceKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *BkReferenceStore) Add(ctx context.Context, r *BkReference) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkReferenceWrite{
-			Op:  db.OpAdd,
-			Key: BkReferenceKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkReferencePrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkReferenceWrite{
-			Op:       db.OpAdd,
-			Key:      BkReferenceKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *BkReferenceStore) Put(ctx context.Context, r *BkReference, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkReferenceWrite{
-			Op:    db.OpPut,
-			Key:   BkReferenceKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkReferencePrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkReferenceWrite{
-			Op:       db.OpPut,
-			Key:      BkReferenceKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *BkReferenceStore) Update(ctx context.Context, k BkReferenceKey, c BkReferenceChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := bkReferenceKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := bkReferenceSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkReferenceWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *BkReferenceStore) Del(ctx context.Context, k BkReferenceKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkReferenceWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := bkReferenceKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkReferenceWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *BkReferenceStore) Select(ctx context.Context, q db.Query) (*db.Page[BkReference], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *BkReferenceStore) Read(ctx context.Context, r *BkReference) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *BkReferenceStore) List(ctx context.Context, keys []BkReferenceKey) ([]BkReference, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := bkReferenceKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *BkReferenceStore) UpdateAll(ctx context.Context, c BkReferenceChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BkReferenceKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := bkReferenceSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkReferenceWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *BkReferenceStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkReferenceWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkReferenceWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *BkReferenceStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *BkReferenceStore) Engine() *db.Store[BkReference] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *BkReferenceStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

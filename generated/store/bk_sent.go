@@ -133,7 +133,7 @@ func bkSentDest(r *BkSent, col int) any {
 }
 
 // bkSentKeyArgs checks that every part of k is given and returns its canonical values.
-func bkSentKeyArgs(k *BkSentKey) ([]any, error) {
+func bkSentKeyArgs(k BkSentKey) ([]any, error) {
 	if k.ID == "" {
 		return nil, db.MissingKey("bk_sent", "id")
 	}
@@ -163,7 +163,7 @@ func bkSentCheck(r *BkSent, col int) error {
 // bkSentPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
 func bkSentPrepare(r *BkSent, op db.WriteOp, now int64) error {
 	key := BkSentKeyOf(r)
-	if _, err := bkSentKeyArgs(&key); err != nil {
+	if _, err := bkSentKeyArgs(key); err != nil {
 		return err
 	}
 	if op == db.OpIncr {
@@ -179,7 +179,7 @@ func bkSentPrepare(r *BkSent, op db.WriteOp, now int64) error {
 }
 
 // bkSentSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkSentSets(c *BkSentChanges, now int64) ([]db.Set, error) {
+func bkSentSets(c BkSentChanges, now int64) ([]db.Set, error) {
 	var r BkSent
 	sets := make([]db.Set, 0, 6)
 	sets = c.Recipient.Into(&r.Recipient, sets, BkSentColRecipient)
@@ -203,251 +203,104 @@ func bkSentSets(c *BkSentChanges, now int64) ([]db.Set, error) {
 // BkSentStore reads and writes table "bk_sent". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type BkSentStore struct {
-	s *db.Store[BkSent]
-	h *BkSentHooks // the application's rules on the table, run on every path
+	t bkSentOps
+}
+
+// bkSentOps is db.Typed of table "bk_sent", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type bkSentOps interface {
+	Get(context.Context, BkSentKey) (*BkSent, error)
+	Add(context.Context, *BkSent) error
+	Put(context.Context, *BkSent, []db.Cond) error
+	Update(context.Context, BkSentKey, BkSentChanges, []db.Cond) (int64, error)
+	Del(context.Context, BkSentKey) error
+	Select(context.Context, db.Query) (*db.Page[BkSent], error)
+	Read(context.Context, *BkSent) (bool, error)
+	List(context.Context, []BkSentKey) ([]BkSent, error)
+	UpdateAll(context.Context, BkSentChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewBkSentStore returns the store of table "bk_sent" on pool p, with the pool's hooks of the table.
 func NewBkSentStore(p *db.Pool) *BkSentStore {
-	return &BkSentStore{s: db.NewStore(p, BkSentTable, drivers.For[BkSent]()...), h: db.HooksOf[BkSent, BkSentKey, BkSentChanges](p, "bk_sent")}
+	return &BkSentStore{t: &db.Typed[BkSent, BkSentKey, BkSentChanges]{
+		Store:   db.NewStore(p, BkSentTable, drivers.For[BkSent]()...),
+		Hooks:   db.HooksOf[BkSent, BkSentKey, BkSentChanges](p, "bk_sent"),
+		KeyArgs: bkSentKeyArgs,
+		KeyOf:   BkSentKeyOf,
+		Prepare: bkSentPrepare,
+		Sets:    bkSentSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *BkSentStore) Get(ctx context.Context, k BkSentKey) (*BkSent, error) {
-	args, err := bkSentKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *BkSentStore) Add(ctx context.Context, r *BkSent) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkSentWrite{
-			Op:  db.OpAdd,
-			Key: BkSentKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkSentPrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkSentWrite{
-			Op:       db.OpAdd,
-			Key:      BkSentKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *BkSentStore) Put(ctx context.Context, r *BkSent, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkSentWrite{
-			Op:    db.OpPut,
-			Key:   BkSentKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bkSentPrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkSentWrite{
-			Op:       db.OpPut,
-			Key:      BkSentKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *BkSentStore) Update(ctx context.Context, k BkSentKey, c BkSentChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := bkSentKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := bkSentSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkSentWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *BkSentStore) Del(ctx context.Context, k BkSentKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkSentWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := bkSentKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkSentWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *BkSentStore) Select(ctx context.Context, q db.Query) (*db.Page[BkSent], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *BkSentStore) Read(ctx context.Context, r *BkSent) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *BkSentStore) List(ctx context.Context, keys []BkSentKey) ([]BkSent, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := bkSentKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *BkSentStore) UpdateAll(ctx context.Context, c BkSentChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BkSentKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := bkSentSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BkSentWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *BkSentStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BkSentWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BkSentWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *BkSentStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *BkSentStore) Engine() *db.Store[BkSent] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *BkSentStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

@@ -132,7 +132,7 @@ func bookmarkDest(r *Bookmark, col int) any {
 }
 
 // bookmarkKeyArgs checks that every part of k is given and returns its canonical values.
-func bookmarkKeyArgs(k *BookmarkKey) ([]any, error) {
+func bookmarkKeyArgs(k BookmarkKey) ([]any, error) {
 	if k.ID == "" {
 		return nil, db.MissingKey("bookmark", "id")
 	}
@@ -152,14 +152,14 @@ func bookmarkPrepare(r *Bookmark, op db.WriteOp, now int64) error {
 		r.ID = db.NewUUID()
 	}
 	key := BookmarkKeyOf(r)
-	if _, err := bookmarkKeyArgs(&key); err != nil {
+	if _, err := bookmarkKeyArgs(key); err != nil {
 		return err
 	}
 	return nil
 }
 
 // bookmarkSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bookmarkSets(c *BookmarkChanges, now int64) ([]db.Set, error) {
+func bookmarkSets(c BookmarkChanges, now int64) ([]db.Set, error) {
 	var r Bookmark
 	sets := make([]db.Set, 0, 5)
 	sets = c.OwnerID.Into(&r.OwnerID, sets, BookmarkColOwnerID)
@@ -183,126 +183,63 @@ func bookmarkSets(c *BookmarkChanges, now int64) ([]db.Set, error) {
 // BookmarkStore reads and writes table "bookmark". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type BookmarkStore struct {
-	s *db.Store[Bookmark]
-	h *BookmarkHooks // the application's rules on the table, run on every path
+	t bookmarkOps
+}
+
+// bookmarkOps is db.Typed of table "bookmark", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type bookmarkOps interface {
+	Get(context.Context, BookmarkKey) (*Bookmark, error)
+	Add(context.Context, *Bookmark) error
+	Put(context.Context, *Bookmark, []db.Cond) error
+	Update(context.Context, BookmarkKey, BookmarkChanges, []db.Cond) (int64, error)
+	Incr(context.Context, BookmarkKey, *Bookmark, []db.Cond) (*Bookmark, error)
+	Del(context.Context, BookmarkKey) error
+	Select(context.Context, db.Query) (*db.Page[Bookmark], error)
+	Read(context.Context, *Bookmark) (bool, error)
+	List(context.Context, []BookmarkKey) ([]Bookmark, error)
+	UpdateAll(context.Context, BookmarkChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewBookmarkStore returns the store of table "bookmark" on pool p, with the pool's hooks of the table.
 func NewBookmarkStore(p *db.Pool) *BookmarkStore {
-	return &BookmarkStore{s: db.NewStore(p, BookmarkTable, drivers.For[Bookmark]()...), h: db.HooksOf[Bookmark, BookmarkKey, BookmarkChanges](p, "bookmark")}
+	return &BookmarkStore{t: &db.Typed[Bookmark, BookmarkKey, BookmarkChanges]{
+		Store:   db.NewStore(p, BookmarkTable, drivers.For[Bookmark]()...),
+		Hooks:   db.HooksOf[Bookmark, BookmarkKey, BookmarkChanges](p, "bookmark"),
+		KeyArgs: bookmarkKeyArgs,
+		KeyOf:   BookmarkKeyOf,
+		Prepare: bookmarkPrepare,
+		Sets:    bookmarkSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *BookmarkStore) Get(ctx context.Context, k BookmarkKey) (*Bookmark, error) {
-	args, err := bookmarkKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *BookmarkStore) Add(ctx context.Context, r *Bookmark) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BookmarkWrite{
-			Op:  db.OpAdd,
-			Key: BookmarkKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bookmarkPrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BookmarkWrite{
-			Op:       db.OpAdd,
-			Key:      BookmarkKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *BookmarkStore) Put(ctx context.Context, r *Bookmark, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BookmarkWrite{
-			Op:    db.OpPut,
-			Key:   BookmarkKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := bookmarkPrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BookmarkWrite{
-			Op:       db.OpPut,
-			Key:      BookmarkKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *BookmarkStore) Update(ctx context.Context, k BookmarkKey, c BookmarkChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := bookmarkKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := bookmarkSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BookmarkWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Incr adds d to the counter columns of the row with key k, creating the row
@@ -314,160 +251,49 @@ func (s *BookmarkStore) Incr(ctx context.Context, k BookmarkKey, d BookmarkIncr,
 	if d.OwnerID != "" {
 		r.OwnerID = &d.OwnerID
 	}
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BookmarkWrite{
-			Op:    db.OpIncr,
-			Key:   k,
-			Row:   &r,
-			Where: expect,
-		}); err != nil {
-			return nil, err
-		}
-	}
-	if err := bookmarkPrepare(&r, db.OpIncr, db.NowMS()); err != nil {
-		return nil, err
-	}
-	got, err := s.s.Incr(ctx, &r, expect)
-	if err != nil {
-		return nil, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BookmarkWrite{
-			Op:       db.OpIncr,
-			Key:      k,
-			Row:      got,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return nil, err
-		}
-	}
-	return got, s.h.Written(ctx, got)
+	return s.t.Incr(ctx, k, &r, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *BookmarkStore) Del(ctx context.Context, k BookmarkKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BookmarkWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := bookmarkKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BookmarkWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *BookmarkStore) Select(ctx context.Context, q db.Query) (*db.Page[Bookmark], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *BookmarkStore) Read(ctx context.Context, r *Bookmark) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *BookmarkStore) List(ctx context.Context, keys []BookmarkKey) ([]Bookmark, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := bookmarkKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *BookmarkStore) UpdateAll(ctx context.Context, c BookmarkChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, BookmarkKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := bookmarkSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &BookmarkWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *BookmarkStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &BookmarkWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &BookmarkWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *BookmarkStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *BookmarkStore) Engine() *db.Store[Bookmark] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *BookmarkStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

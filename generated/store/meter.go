@@ -141,7 +141,7 @@ func meterDest(r *Meter, col int) any {
 }
 
 // meterKeyArgs checks that every part of k is given and returns its canonical values.
-func meterKeyArgs(k *MeterKey) ([]any, error) {
+func meterKeyArgs(k MeterKey) ([]any, error) {
 	if k.ID == "" {
 		return nil, db.MissingKey("meter", "id")
 	}
@@ -162,14 +162,14 @@ func meterPrepare(r *Meter, op db.WriteOp, now int64) error {
 	}
 	r.Mtime = now
 	key := MeterKeyOf(r)
-	if _, err := meterKeyArgs(&key); err != nil {
+	if _, err := meterKeyArgs(key); err != nil {
 		return err
 	}
 	return nil
 }
 
 // meterSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func meterSets(c *MeterChanges, now int64) ([]db.Set, error) {
+func meterSets(c MeterChanges, now int64) ([]db.Set, error) {
 	var r Meter
 	sets := make([]db.Set, 0, 6)
 	sets = c.Likes.Into(&r.Likes, sets, MeterColLikes)
@@ -195,126 +195,63 @@ func meterSets(c *MeterChanges, now int64) ([]db.Set, error) {
 // MeterStore reads and writes table "meter". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type MeterStore struct {
-	s *db.Store[Meter]
-	h *MeterHooks // the application's rules on the table, run on every path
+	t meterOps
+}
+
+// meterOps is db.Typed of table "meter", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type meterOps interface {
+	Get(context.Context, MeterKey) (*Meter, error)
+	Add(context.Context, *Meter) error
+	Put(context.Context, *Meter, []db.Cond) error
+	Update(context.Context, MeterKey, MeterChanges, []db.Cond) (int64, error)
+	Incr(context.Context, MeterKey, *Meter, []db.Cond) (*Meter, error)
+	Del(context.Context, MeterKey) error
+	Select(context.Context, db.Query) (*db.Page[Meter], error)
+	Read(context.Context, *Meter) (bool, error)
+	List(context.Context, []MeterKey) ([]Meter, error)
+	UpdateAll(context.Context, MeterChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewMeterStore returns the store of table "meter" on pool p, with the pool's hooks of the table.
 func NewMeterStore(p *db.Pool) *MeterStore {
-	return &MeterStore{s: db.NewStore(p, MeterTable, drivers.For[Meter]()...), h: db.HooksOf[Meter, MeterKey, MeterChanges](p, "meter")}
+	return &MeterStore{t: &db.Typed[Meter, MeterKey, MeterChanges]{
+		Store:   db.NewStore(p, MeterTable, drivers.For[Meter]()...),
+		Hooks:   db.HooksOf[Meter, MeterKey, MeterChanges](p, "meter"),
+		KeyArgs: meterKeyArgs,
+		KeyOf:   MeterKeyOf,
+		Prepare: meterPrepare,
+		Sets:    meterSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *MeterStore) Get(ctx context.Context, k MeterKey) (*Meter, error) {
-	args, err := meterKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *MeterStore) Add(ctx context.Context, r *Meter) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &MeterWrite{
-			Op:  db.OpAdd,
-			Key: MeterKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := meterPrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &MeterWrite{
-			Op:       db.OpAdd,
-			Key:      MeterKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *MeterStore) Put(ctx context.Context, r *Meter, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &MeterWrite{
-			Op:    db.OpPut,
-			Key:   MeterKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := meterPrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &MeterWrite{
-			Op:       db.OpPut,
-			Key:      MeterKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *MeterStore) Update(ctx context.Context, k MeterKey, c MeterChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := meterKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := meterSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &MeterWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Incr adds d to the counter columns of the row with key k, creating the row
@@ -323,160 +260,49 @@ func (s *MeterStore) Update(ctx context.Context, k MeterKey, c MeterChanges, exp
 // error is db.ErrCondition and nothing is written.
 func (s *MeterStore) Incr(ctx context.Context, k MeterKey, d MeterIncr, expect ...db.Cond) (*Meter, error) {
 	r := Meter{ID: k.ID, Likes: d.Likes, Views: d.Views, Score: d.Score}
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &MeterWrite{
-			Op:    db.OpIncr,
-			Key:   k,
-			Row:   &r,
-			Where: expect,
-		}); err != nil {
-			return nil, err
-		}
-	}
-	if err := meterPrepare(&r, db.OpIncr, db.NowMS()); err != nil {
-		return nil, err
-	}
-	got, err := s.s.Incr(ctx, &r, expect)
-	if err != nil {
-		return nil, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &MeterWrite{
-			Op:       db.OpIncr,
-			Key:      k,
-			Row:      got,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return nil, err
-		}
-	}
-	return got, s.h.Written(ctx, got)
+	return s.t.Incr(ctx, k, &r, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *MeterStore) Del(ctx context.Context, k MeterKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &MeterWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := meterKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &MeterWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *MeterStore) Select(ctx context.Context, q db.Query) (*db.Page[Meter], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *MeterStore) Read(ctx context.Context, r *Meter) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *MeterStore) List(ctx context.Context, keys []MeterKey) ([]Meter, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := meterKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *MeterStore) UpdateAll(ctx context.Context, c MeterChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, MeterKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := meterSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &MeterWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *MeterStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &MeterWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &MeterWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *MeterStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *MeterStore) Engine() *db.Store[Meter] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *MeterStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

@@ -113,7 +113,7 @@ func noteDest(r *Note, col int) any {
 }
 
 // noteKeyArgs checks that every part of k is given and returns its canonical values.
-func noteKeyArgs(k *NoteKey) ([]any, error) {
+func noteKeyArgs(k NoteKey) ([]any, error) {
 	return []any{int64(k.ID)}, nil
 }
 
@@ -133,14 +133,14 @@ func notePrepare(r *Note, op db.WriteOp, now int64) error {
 		r.UpdatedAt = noteUpdatedAtDefault()
 	}
 	key := NoteKeyOf(r)
-	if _, err := noteKeyArgs(&key); err != nil {
+	if _, err := noteKeyArgs(key); err != nil {
 		return err
 	}
 	return nil
 }
 
 // noteSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func noteSets(c *NoteChanges, now int64) ([]db.Set, error) {
+func noteSets(c NoteChanges, now int64) ([]db.Set, error) {
 	var r Note
 	sets := make([]db.Set, 0, 4)
 	sets = c.Body.Into(&r.Body, sets, NoteColBody)
@@ -168,251 +168,104 @@ func noteSets(c *NoteChanges, now int64) ([]db.Set, error) {
 // NoteStore reads and writes table "note". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type NoteStore struct {
-	s *db.Store[Note]
-	h *NoteHooks // the application's rules on the table, run on every path
+	t noteOps
+}
+
+// noteOps is db.Typed of table "note", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type noteOps interface {
+	Get(context.Context, NoteKey) (*Note, error)
+	Add(context.Context, *Note) error
+	Put(context.Context, *Note, []db.Cond) error
+	Update(context.Context, NoteKey, NoteChanges, []db.Cond) (int64, error)
+	Del(context.Context, NoteKey) error
+	Select(context.Context, db.Query) (*db.Page[Note], error)
+	Read(context.Context, *Note) (bool, error)
+	List(context.Context, []NoteKey) ([]Note, error)
+	UpdateAll(context.Context, NoteChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewNoteStore returns the store of table "note" on pool p, with the pool's hooks of the table.
 func NewNoteStore(p *db.Pool) *NoteStore {
-	return &NoteStore{s: db.NewStore(p, NoteTable, drivers.For[Note]()...), h: db.HooksOf[Note, NoteKey, NoteChanges](p, "note")}
+	return &NoteStore{t: &db.Typed[Note, NoteKey, NoteChanges]{
+		Store:   db.NewStore(p, NoteTable, drivers.For[Note]()...),
+		Hooks:   db.HooksOf[Note, NoteKey, NoteChanges](p, "note"),
+		KeyArgs: noteKeyArgs,
+		KeyOf:   NoteKeyOf,
+		Prepare: notePrepare,
+		Sets:    noteSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *NoteStore) Get(ctx context.Context, k NoteKey) (*Note, error) {
-	args, err := noteKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *NoteStore) Add(ctx context.Context, r *Note) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &NoteWrite{
-			Op:  db.OpAdd,
-			Key: NoteKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := notePrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &NoteWrite{
-			Op:       db.OpAdd,
-			Key:      NoteKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *NoteStore) Put(ctx context.Context, r *Note, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &NoteWrite{
-			Op:    db.OpPut,
-			Key:   NoteKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := notePrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &NoteWrite{
-			Op:       db.OpPut,
-			Key:      NoteKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *NoteStore) Update(ctx context.Context, k NoteKey, c NoteChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := noteKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := noteSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &NoteWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *NoteStore) Del(ctx context.Context, k NoteKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &NoteWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := noteKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &NoteWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *NoteStore) Select(ctx context.Context, q db.Query) (*db.Page[Note], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *NoteStore) Read(ctx context.Context, r *Note) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *NoteStore) List(ctx context.Context, keys []NoteKey) ([]Note, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := noteKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *NoteStore) UpdateAll(ctx context.Context, c NoteChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, NoteKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := noteSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &NoteWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *NoteStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &NoteWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &NoteWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *NoteStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *NoteStore) Engine() *db.Store[Note] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *NoteStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

@@ -264,7 +264,7 @@ func photoDest(r *Photo, col int) any {
 }
 
 // photoKeyArgs checks that every part of k is given and returns its canonical values.
-func photoKeyArgs(k *PhotoKey) ([]any, error) {
+func photoKeyArgs(k PhotoKey) ([]any, error) {
 	if k.AlbumID == "" {
 		return nil, db.MissingKey("photo", "album_id")
 	}
@@ -303,7 +303,7 @@ func photoPrepare(r *Photo, op db.WriteOp, now int64) error {
 	}
 	r.Mtime = now
 	key := PhotoKeyOf(r)
-	if _, err := photoKeyArgs(&key); err != nil {
+	if _, err := photoKeyArgs(key); err != nil {
 		return err
 	}
 	if op == db.OpIncr {
@@ -319,7 +319,7 @@ func photoPrepare(r *Photo, op db.WriteOp, now int64) error {
 }
 
 // photoSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func photoSets(c *PhotoChanges, now int64) ([]db.Set, error) {
+func photoSets(c PhotoChanges, now int64) ([]db.Set, error) {
 	var r Photo
 	sets := make([]db.Set, 0, 18)
 	sets = c.Name.Into(&r.Name, sets, PhotoColName)
@@ -356,251 +356,104 @@ func photoSets(c *PhotoChanges, now int64) ([]db.Set, error) {
 // PhotoStore reads and writes table "photo". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type PhotoStore struct {
-	s *db.Store[Photo]
-	h *PhotoHooks // the application's rules on the table, run on every path
+	t photoOps
+}
+
+// photoOps is db.Typed of table "photo", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type photoOps interface {
+	Get(context.Context, PhotoKey) (*Photo, error)
+	Add(context.Context, *Photo) error
+	Put(context.Context, *Photo, []db.Cond) error
+	Update(context.Context, PhotoKey, PhotoChanges, []db.Cond) (int64, error)
+	Del(context.Context, PhotoKey) error
+	Select(context.Context, db.Query) (*db.Page[Photo], error)
+	Read(context.Context, *Photo) (bool, error)
+	List(context.Context, []PhotoKey) ([]Photo, error)
+	UpdateAll(context.Context, PhotoChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewPhotoStore returns the store of table "photo" on pool p, with the pool's hooks of the table.
 func NewPhotoStore(p *db.Pool) *PhotoStore {
-	return &PhotoStore{s: db.NewStore(p, PhotoTable, drivers.For[Photo]()...), h: db.HooksOf[Photo, PhotoKey, PhotoChanges](p, "photo")}
+	return &PhotoStore{t: &db.Typed[Photo, PhotoKey, PhotoChanges]{
+		Store:   db.NewStore(p, PhotoTable, drivers.For[Photo]()...),
+		Hooks:   db.HooksOf[Photo, PhotoKey, PhotoChanges](p, "photo"),
+		KeyArgs: photoKeyArgs,
+		KeyOf:   PhotoKeyOf,
+		Prepare: photoPrepare,
+		Sets:    photoSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *PhotoStore) Get(ctx context.Context, k PhotoKey) (*Photo, error) {
-	args, err := photoKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *PhotoStore) Add(ctx context.Context, r *Photo) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &PhotoWrite{
-			Op:  db.OpAdd,
-			Key: PhotoKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := photoPrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &PhotoWrite{
-			Op:       db.OpAdd,
-			Key:      PhotoKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *PhotoStore) Put(ctx context.Context, r *Photo, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &PhotoWrite{
-			Op:    db.OpPut,
-			Key:   PhotoKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := photoPrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &PhotoWrite{
-			Op:       db.OpPut,
-			Key:      PhotoKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *PhotoStore) Update(ctx context.Context, k PhotoKey, c PhotoChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := photoKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := photoSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &PhotoWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *PhotoStore) Del(ctx context.Context, k PhotoKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &PhotoWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := photoKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &PhotoWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *PhotoStore) Select(ctx context.Context, q db.Query) (*db.Page[Photo], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *PhotoStore) Read(ctx context.Context, r *Photo) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *PhotoStore) List(ctx context.Context, keys []PhotoKey) ([]Photo, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := photoKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *PhotoStore) UpdateAll(ctx context.Context, c PhotoChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, PhotoKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := photoSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &PhotoWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *PhotoStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &PhotoWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &PhotoWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *PhotoStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *PhotoStore) Engine() *db.Store[Photo] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *PhotoStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

@@ -132,7 +132,7 @@ func postDest(r *Post, col int) any {
 }
 
 // postKeyArgs checks that every part of k is given and returns its canonical values.
-func postKeyArgs(k *PostKey) ([]any, error) {
+func postKeyArgs(k PostKey) ([]any, error) {
 	if k.ID == "" {
 		return nil, db.MissingKey("post", "id")
 	}
@@ -155,7 +155,7 @@ func postPrepare(r *Post, op db.WriteOp, now int64) error {
 	}
 	r.Mtime = now
 	key := PostKeyOf(r)
-	if _, err := postKeyArgs(&key); err != nil {
+	if _, err := postKeyArgs(key); err != nil {
 		return err
 	}
 	if op == db.OpIncr {
@@ -171,7 +171,7 @@ func postPrepare(r *Post, op db.WriteOp, now int64) error {
 }
 
 // postSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func postSets(c *PostChanges, now int64) ([]db.Set, error) {
+func postSets(c PostChanges, now int64) ([]db.Set, error) {
 	var r Post
 	sets := make([]db.Set, 0, 6)
 	sets = c.OwnerID.Into(&r.OwnerID, sets, PostColOwnerID)
@@ -197,251 +197,104 @@ func postSets(c *PostChanges, now int64) ([]db.Set, error) {
 // PostStore reads and writes table "post". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type PostStore struct {
-	s *db.Store[Post]
-	h *PostHooks // the application's rules on the table, run on every path
+	t postOps
+}
+
+// postOps is db.Typed of table "post", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type postOps interface {
+	Get(context.Context, PostKey) (*Post, error)
+	Add(context.Context, *Post) error
+	Put(context.Context, *Post, []db.Cond) error
+	Update(context.Context, PostKey, PostChanges, []db.Cond) (int64, error)
+	Del(context.Context, PostKey) error
+	Select(context.Context, db.Query) (*db.Page[Post], error)
+	Read(context.Context, *Post) (bool, error)
+	List(context.Context, []PostKey) ([]Post, error)
+	UpdateAll(context.Context, PostChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewPostStore returns the store of table "post" on pool p, with the pool's hooks of the table.
 func NewPostStore(p *db.Pool) *PostStore {
-	return &PostStore{s: db.NewStore(p, PostTable, drivers.For[Post]()...), h: db.HooksOf[Post, PostKey, PostChanges](p, "post")}
+	return &PostStore{t: &db.Typed[Post, PostKey, PostChanges]{
+		Store:   db.NewStore(p, PostTable, drivers.For[Post]()...),
+		Hooks:   db.HooksOf[Post, PostKey, PostChanges](p, "post"),
+		KeyArgs: postKeyArgs,
+		KeyOf:   PostKeyOf,
+		Prepare: postPrepare,
+		Sets:    postSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *PostStore) Get(ctx context.Context, k PostKey) (*Post, error) {
-	args, err := postKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *PostStore) Add(ctx context.Context, r *Post) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &PostWrite{
-			Op:  db.OpAdd,
-			Key: PostKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := postPrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &PostWrite{
-			Op:       db.OpAdd,
-			Key:      PostKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *PostStore) Put(ctx context.Context, r *Post, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &PostWrite{
-			Op:    db.OpPut,
-			Key:   PostKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := postPrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &PostWrite{
-			Op:       db.OpPut,
-			Key:      PostKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *PostStore) Update(ctx context.Context, k PostKey, c PostChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := postKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := postSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &PostWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *PostStore) Del(ctx context.Context, k PostKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &PostWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := postKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &PostWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *PostStore) Select(ctx context.Context, q db.Query) (*db.Page[Post], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *PostStore) Read(ctx context.Context, r *Post) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *PostStore) List(ctx context.Context, keys []PostKey) ([]Post, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := postKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *PostStore) UpdateAll(ctx context.Context, c PostChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, PostKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := postSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &PostWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *PostStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &PostWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &PostWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *PostStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *PostStore) Engine() *db.Store[Post] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *PostStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

@@ -129,7 +129,7 @@ func scoreDest(r *Score, col int) any {
 }
 
 // scoreKeyArgs checks that every part of k is given and returns its canonical values.
-func scoreKeyArgs(k *ScoreKey) ([]any, error) {
+func scoreKeyArgs(k ScoreKey) ([]any, error) {
 	if k.ID == "" {
 		return nil, db.MissingKey("score", "id")
 	}
@@ -146,14 +146,14 @@ func scoreCheck(r *Score, col int) error {
 // scorePrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
 func scorePrepare(r *Score, op db.WriteOp, now int64) error {
 	key := ScoreKeyOf(r)
-	if _, err := scoreKeyArgs(&key); err != nil {
+	if _, err := scoreKeyArgs(key); err != nil {
 		return err
 	}
 	return nil
 }
 
 // scoreSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func scoreSets(c *ScoreChanges, now int64) ([]db.Set, error) {
+func scoreSets(c ScoreChanges, now int64) ([]db.Set, error) {
 	var r Score
 	sets := make([]db.Set, 0, 5)
 	sets = c.OwnerID.Into(&r.OwnerID, sets, ScoreColOwnerID)
@@ -177,126 +177,63 @@ func scoreSets(c *ScoreChanges, now int64) ([]db.Set, error) {
 // ScoreStore reads and writes table "score". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type ScoreStore struct {
-	s *db.Store[Score]
-	h *ScoreHooks // the application's rules on the table, run on every path
+	t scoreOps
+}
+
+// scoreOps is db.Typed of table "score", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type scoreOps interface {
+	Get(context.Context, ScoreKey) (*Score, error)
+	Add(context.Context, *Score) error
+	Put(context.Context, *Score, []db.Cond) error
+	Update(context.Context, ScoreKey, ScoreChanges, []db.Cond) (int64, error)
+	Incr(context.Context, ScoreKey, *Score, []db.Cond) (*Score, error)
+	Del(context.Context, ScoreKey) error
+	Select(context.Context, db.Query) (*db.Page[Score], error)
+	Read(context.Context, *Score) (bool, error)
+	List(context.Context, []ScoreKey) ([]Score, error)
+	UpdateAll(context.Context, ScoreChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewScoreStore returns the store of table "score" on pool p, with the pool's hooks of the table.
 func NewScoreStore(p *db.Pool) *ScoreStore {
-	return &ScoreStore{s: db.NewStore(p, ScoreTable, drivers.For[Score]()...), h: db.HooksOf[Score, ScoreKey, ScoreChanges](p, "score")}
+	return &ScoreStore{t: &db.Typed[Score, ScoreKey, ScoreChanges]{
+		Store:   db.NewStore(p, ScoreTable, drivers.For[Score]()...),
+		Hooks:   db.HooksOf[Score, ScoreKey, ScoreChanges](p, "score"),
+		KeyArgs: scoreKeyArgs,
+		KeyOf:   ScoreKeyOf,
+		Prepare: scorePrepare,
+		Sets:    scoreSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *ScoreStore) Get(ctx context.Context, k ScoreKey) (*Score, error) {
-	args, err := scoreKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *ScoreStore) Add(ctx context.Context, r *Score) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &ScoreWrite{
-			Op:  db.OpAdd,
-			Key: ScoreKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := scorePrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &ScoreWrite{
-			Op:       db.OpAdd,
-			Key:      ScoreKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *ScoreStore) Put(ctx context.Context, r *Score, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &ScoreWrite{
-			Op:    db.OpPut,
-			Key:   ScoreKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := scorePrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &ScoreWrite{
-			Op:       db.OpPut,
-			Key:      ScoreKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *ScoreStore) Update(ctx context.Context, k ScoreKey, c ScoreChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := scoreKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := scoreSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &ScoreWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Incr adds d to the counter columns of the row with key k, creating the row
@@ -305,160 +242,49 @@ func (s *ScoreStore) Update(ctx context.Context, k ScoreKey, c ScoreChanges, exp
 // error is db.ErrCondition and nothing is written.
 func (s *ScoreStore) Incr(ctx context.Context, k ScoreKey, d ScoreIncr, expect ...db.Cond) (*Score, error) {
 	r := Score{ID: k.ID, Points: d.Points, OwnerID: d.OwnerID}
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &ScoreWrite{
-			Op:    db.OpIncr,
-			Key:   k,
-			Row:   &r,
-			Where: expect,
-		}); err != nil {
-			return nil, err
-		}
-	}
-	if err := scorePrepare(&r, db.OpIncr, db.NowMS()); err != nil {
-		return nil, err
-	}
-	got, err := s.s.Incr(ctx, &r, expect)
-	if err != nil {
-		return nil, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &ScoreWrite{
-			Op:       db.OpIncr,
-			Key:      k,
-			Row:      got,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return nil, err
-		}
-	}
-	return got, s.h.Written(ctx, got)
+	return s.t.Incr(ctx, k, &r, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *ScoreStore) Del(ctx context.Context, k ScoreKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &ScoreWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := scoreKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &ScoreWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *ScoreStore) Select(ctx context.Context, q db.Query) (*db.Page[Score], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *ScoreStore) Read(ctx context.Context, r *Score) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *ScoreStore) List(ctx context.Context, keys []ScoreKey) ([]Score, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := scoreKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *ScoreStore) UpdateAll(ctx context.Context, c ScoreChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, ScoreKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := scoreSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &ScoreWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *ScoreStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &ScoreWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &ScoreWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *ScoreStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *ScoreStore) Engine() *db.Store[Score] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *ScoreStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

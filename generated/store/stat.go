@@ -118,7 +118,7 @@ func statDest(r *Stat, col int) any {
 }
 
 // statKeyArgs checks that every part of k is given and returns its canonical values.
-func statKeyArgs(k *StatKey) ([]any, error) {
+func statKeyArgs(k StatKey) ([]any, error) {
 	if k.OwnerID == "" {
 		return nil, db.MissingKey("stat", "owner_id")
 	}
@@ -138,14 +138,14 @@ func statCheck(r *Stat, col int) error {
 // statPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
 func statPrepare(r *Stat, op db.WriteOp, now int64) error {
 	key := StatKeyOf(r)
-	if _, err := statKeyArgs(&key); err != nil {
+	if _, err := statKeyArgs(key); err != nil {
 		return err
 	}
 	return nil
 }
 
 // statSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func statSets(c *StatChanges, now int64) ([]db.Set, error) {
+func statSets(c StatChanges, now int64) ([]db.Set, error) {
 	var r Stat
 	sets := make([]db.Set, 0, 4)
 	sets = c.Note.Into(&r.Note, sets, StatColNote)
@@ -167,126 +167,63 @@ func statSets(c *StatChanges, now int64) ([]db.Set, error) {
 // StatStore reads and writes table "stat". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type StatStore struct {
-	s *db.Store[Stat]
-	h *StatHooks // the application's rules on the table, run on every path
+	t statOps
+}
+
+// statOps is db.Typed of table "stat", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type statOps interface {
+	Get(context.Context, StatKey) (*Stat, error)
+	Add(context.Context, *Stat) error
+	Put(context.Context, *Stat, []db.Cond) error
+	Update(context.Context, StatKey, StatChanges, []db.Cond) (int64, error)
+	Incr(context.Context, StatKey, *Stat, []db.Cond) (*Stat, error)
+	Del(context.Context, StatKey) error
+	Select(context.Context, db.Query) (*db.Page[Stat], error)
+	Read(context.Context, *Stat) (bool, error)
+	List(context.Context, []StatKey) ([]Stat, error)
+	UpdateAll(context.Context, StatChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewStatStore returns the store of table "stat" on pool p, with the pool's hooks of the table.
 func NewStatStore(p *db.Pool) *StatStore {
-	return &StatStore{s: db.NewStore(p, StatTable, drivers.For[Stat]()...), h: db.HooksOf[Stat, StatKey, StatChanges](p, "stat")}
+	return &StatStore{t: &db.Typed[Stat, StatKey, StatChanges]{
+		Store:   db.NewStore(p, StatTable, drivers.For[Stat]()...),
+		Hooks:   db.HooksOf[Stat, StatKey, StatChanges](p, "stat"),
+		KeyArgs: statKeyArgs,
+		KeyOf:   StatKeyOf,
+		Prepare: statPrepare,
+		Sets:    statSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *StatStore) Get(ctx context.Context, k StatKey) (*Stat, error) {
-	args, err := statKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *StatStore) Add(ctx context.Context, r *Stat) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &StatWrite{
-			Op:  db.OpAdd,
-			Key: StatKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := statPrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &StatWrite{
-			Op:       db.OpAdd,
-			Key:      StatKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *StatStore) Put(ctx context.Context, r *Stat, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &StatWrite{
-			Op:    db.OpPut,
-			Key:   StatKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := statPrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &StatWrite{
-			Op:       db.OpPut,
-			Key:      StatKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *StatStore) Update(ctx context.Context, k StatKey, c StatChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := statKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := statSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &StatWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Incr adds d to the counter columns of the row with key k, creating the row
@@ -295,160 +232,49 @@ func (s *StatStore) Update(ctx context.Context, k StatKey, c StatChanges, expect
 // error is db.ErrCondition and nothing is written.
 func (s *StatStore) Incr(ctx context.Context, k StatKey, d StatIncr, expect ...db.Cond) (*Stat, error) {
 	r := Stat{OwnerID: k.OwnerID, Name: k.Name, Value: d.Value}
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &StatWrite{
-			Op:    db.OpIncr,
-			Key:   k,
-			Row:   &r,
-			Where: expect,
-		}); err != nil {
-			return nil, err
-		}
-	}
-	if err := statPrepare(&r, db.OpIncr, db.NowMS()); err != nil {
-		return nil, err
-	}
-	got, err := s.s.Incr(ctx, &r, expect)
-	if err != nil {
-		return nil, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &StatWrite{
-			Op:       db.OpIncr,
-			Key:      k,
-			Row:      got,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return nil, err
-		}
-	}
-	return got, s.h.Written(ctx, got)
+	return s.t.Incr(ctx, k, &r, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *StatStore) Del(ctx context.Context, k StatKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &StatWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := statKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &StatWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *StatStore) Select(ctx context.Context, q db.Query) (*db.Page[Stat], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *StatStore) Read(ctx context.Context, r *Stat) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *StatStore) List(ctx context.Context, keys []StatKey) ([]Stat, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := statKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *StatStore) UpdateAll(ctx context.Context, c StatChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, StatKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := statSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &StatWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *StatStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &StatWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &StatWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *StatStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *StatStore) Engine() *db.Store[Stat] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *StatStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

@@ -136,7 +136,7 @@ func todoDest(r *Todo, col int) any {
 }
 
 // todoKeyArgs checks that every part of k is given and returns its canonical values.
-func todoKeyArgs(k *TodoKey) ([]any, error) {
+func todoKeyArgs(k TodoKey) ([]any, error) {
 	if k.ID == "" {
 		return nil, db.MissingKey("todo", "id")
 	}
@@ -161,7 +161,7 @@ func todoPrepare(r *Todo, op db.WriteOp, now int64) error {
 	}
 	r.Mtime = now
 	key := TodoKeyOf(r)
-	if _, err := todoKeyArgs(&key); err != nil {
+	if _, err := todoKeyArgs(key); err != nil {
 		return err
 	}
 	if op == db.OpIncr {
@@ -177,7 +177,7 @@ func todoPrepare(r *Todo, op db.WriteOp, now int64) error {
 }
 
 // todoSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func todoSets(c *TodoChanges, now int64) ([]db.Set, error) {
+func todoSets(c TodoChanges, now int64) ([]db.Set, error) {
 	var r Todo
 	sets := make([]db.Set, 0, 6)
 	sets = c.Name.Into(&r.Name, sets, TodoColName)
@@ -203,251 +203,104 @@ func todoSets(c *TodoChanges, now int64) ([]db.Set, error) {
 // TodoStore reads and writes table "todo". Every method behaves the same on every
 // backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
 // db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error.
+// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
 type TodoStore struct {
-	s *db.Store[Todo]
-	h *TodoHooks // the application's rules on the table, run on every path
+	t todoOps
+}
+
+// todoOps is db.Typed of table "todo", held by an interface so that a package
+// importing this one does not compile db.Typed again (db.Typed says why).
+type todoOps interface {
+	Get(context.Context, TodoKey) (*Todo, error)
+	Add(context.Context, *Todo) error
+	Put(context.Context, *Todo, []db.Cond) error
+	Update(context.Context, TodoKey, TodoChanges, []db.Cond) (int64, error)
+	Del(context.Context, TodoKey) error
+	Select(context.Context, db.Query) (*db.Page[Todo], error)
+	Read(context.Context, *Todo) (bool, error)
+	List(context.Context, []TodoKey) ([]Todo, error)
+	UpdateAll(context.Context, TodoChanges, []db.Cond) (int64, error)
+	DelAll(context.Context, []db.Cond) (int64, error)
+	CreateTable(context.Context) error
+	Pool() *db.Pool
 }
 
 // NewTodoStore returns the store of table "todo" on pool p, with the pool's hooks of the table.
 func NewTodoStore(p *db.Pool) *TodoStore {
-	return &TodoStore{s: db.NewStore(p, TodoTable, drivers.For[Todo]()...), h: db.HooksOf[Todo, TodoKey, TodoChanges](p, "todo")}
+	return &TodoStore{t: &db.Typed[Todo, TodoKey, TodoChanges]{
+		Store:   db.NewStore(p, TodoTable, drivers.For[Todo]()...),
+		Hooks:   db.HooksOf[Todo, TodoKey, TodoChanges](p, "todo"),
+		KeyArgs: todoKeyArgs,
+		KeyOf:   TodoKeyOf,
+		Prepare: todoPrepare,
+		Sets:    todoSets,
+	}}
 }
 
 // Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
 func (s *TodoStore) Get(ctx context.Context, k TodoKey) (*Todo, error) {
-	args, err := todoKeyArgs(&k)
-	if err != nil {
-		return nil, err
-	}
-	r, err := s.s.Get(ctx, args)
-	return s.h.Got(ctx, r, err)
+	return s.t.Get(ctx, k)
 }
 
 // Add inserts r, filling its generated columns (uuid, now, defaults, database id);
 // db.ErrExists when a row with its key exists.
 func (s *TodoStore) Add(ctx context.Context, r *Todo) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &TodoWrite{
-			Op:  db.OpAdd,
-			Key: TodoKeyOf(r),
-			Row: r,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := todoPrepare(r, db.OpAdd, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Add(ctx, r); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &TodoWrite{
-			Op:       db.OpAdd,
-			Key:      TodoKeyOf(r),
-			Row:      r,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Add(ctx, r)
 }
 
 // Put inserts r or replaces the whole row with its key; with expect, an existing row
 // is replaced only when it matches every condition (in the same write), else the
 // error is db.ErrCondition and nothing is written.
 func (s *TodoStore) Put(ctx context.Context, r *Todo, expect ...db.Cond) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &TodoWrite{
-			Op:    db.OpPut,
-			Key:   TodoKeyOf(r),
-			Row:   r,
-			Where: expect,
-		}); err != nil {
-			return err
-		}
-	}
-	if err := todoPrepare(r, db.OpPut, db.NowMS()); err != nil {
-		return err
-	}
-	if err := s.s.Put(ctx, r, expect); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &TodoWrite{
-			Op:       db.OpPut,
-			Key:      TodoKeyOf(r),
-			Row:      r,
-			Where:    expect,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return s.h.Written(ctx, r)
+	return s.t.Put(ctx, r, expect)
 }
 
 // Update writes the columns set in c to the row with key k when it exists and
 // matches every expected condition; it returns the rows changed (0 or 1).
 func (s *TodoStore) Update(ctx context.Context, k TodoKey, c TodoChanges, expect ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdate, k, c, expect); err != nil {
-			return 0, err
-		}
-	}
-	args, err := todoKeyArgs(&k)
-	if err != nil {
-		return 0, err
-	}
-	sets, err := todoSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.Update(ctx, args, sets, expect)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &TodoWrite{
-			Op:       db.OpUpdate,
-			Key:      k,
-			Changes:  &c,
-			Where:    expect,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.Update(ctx, k, c, expect)
 }
 
 // Del deletes the row with key k; a missing row is not an error.
 func (s *TodoStore) Del(ctx context.Context, k TodoKey) error {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &TodoWrite{
-			Op:  db.OpDel,
-			Key: k,
-		}); err != nil {
-			return err
-		}
-	}
-	args, err := todoKeyArgs(&k)
-	if err != nil {
-		return err
-	}
-	if err := s.s.Del(ctx, args); err != nil {
-		return err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &TodoWrite{
-			Op:       db.OpDel,
-			Key:      k,
-			Affected: 1,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.t.Del(ctx, k)
 }
 
 // Select returns one page of the rows matching q (without those a read hook hides).
 func (s *TodoStore) Select(ctx context.Context, q db.Query) (*db.Page[Todo], error) {
-	if err := s.h.Query(&q); err != nil {
-		return nil, err
-	}
-	page, err := s.s.Select(ctx, &q)
-	return s.h.Page(ctx, page, err)
+	return s.t.Select(ctx, q)
 }
 
 // Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
 // keep false when one hides it from the caller of ctx.
 func (s *TodoStore) Read(ctx context.Context, r *Todo) (keep bool, err error) {
-	return s.h.Read(ctx, r)
+	return s.t.Read(ctx, r)
 }
 
 // List returns the rows with the given keys, in the order of keys; missing rows (and
 // those a read hook hides) are skipped.
 func (s *TodoStore) List(ctx context.Context, keys []TodoKey) ([]Todo, error) {
-	all := make([][]any, len(keys))
-	for i := range keys {
-		args, err := todoKeyArgs(&keys[i])
-		if err != nil {
-			return nil, err
-		}
-		all[i] = args
-	}
-	rows, err := s.s.List(ctx, all)
-	return s.h.List(ctx, rows, err)
+	return s.t.List(ctx, keys)
 }
 
 // UpdateAll writes the columns set in c to every row matching where (at least one
 // condition) and returns the number of rows changed.
 func (s *TodoStore) UpdateAll(ctx context.Context, c TodoChanges, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		var err error
-		if c, err = s.h.Changes(ctx, db.OpUpdateAll, TodoKey{}, c, where); err != nil {
-			return 0, err
-		}
-	}
-	sets, err := todoSets(&c, db.NowMS())
-	if err != nil {
-		return 0, err
-	}
-	n, err := s.s.UpdateAll(ctx, where, sets)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		c := c
-		if err := s.h.After(ctx, &TodoWrite{
-			Op:       db.OpUpdateAll,
-			Changes:  &c,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.UpdateAll(ctx, c, where)
 }
 
 // DelAll deletes every row matching where (at least one condition) and returns
 // the number of rows deleted.
 func (s *TodoStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	if s.h.Writing() {
-		if err := s.h.Write(ctx, &TodoWrite{
-			Op:    db.OpDelAll,
-			Where: where,
-		}); err != nil {
-			return 0, err
-		}
-	}
-	n, err := s.s.DelAll(ctx, where)
-	if err != nil {
-		return n, err
-	}
-	if s.h.Afters() {
-		if err := s.h.After(ctx, &TodoWrite{
-			Op:       db.OpDelAll,
-			Where:    where,
-			Affected: n,
-		}); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return s.t.DelAll(ctx, where)
 }
 
 // CreateTable creates the table and indexes when missing, and adds missing columns.
 func (s *TodoStore) CreateTable(ctx context.Context) error {
-	return s.s.CreateTable(ctx)
+	return s.t.CreateTable(ctx)
 }
 
-// Engine returns the generic engine behind the store, for code that works on any table.
-func (s *TodoStore) Engine() *db.Store[Todo] {
-	return s.s
+// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
+func (s *TodoStore) Pool() *db.Pool {
+	return s.t.Pool()
 }

@@ -41,7 +41,7 @@ type cached[R any] struct {
 }
 
 func newCached[R any](b Backend[R], t *Table[R], c cache.Cache) *cached[R] {
-	cachedViews.Store(t.Name, t.view)
+	cachedViews.Store(t.Name, func(b []byte) (map[string]any, error) { return viewRow(t, b) })
 	return &cached[R]{b: b, t: t, c: c, ttl: t.CacheTTL}
 }
 
@@ -71,7 +71,7 @@ func CacheKey(table string, key []any) string {
 func (s *cached[R]) key(vals []any) string { return CacheKey(s.t.Name, vals) }
 
 func (s *cached[R]) rowKey(r *R) (string, error) {
-	vals, err := s.t.OrderValues(r, s.t.Keys)
+	vals, err := OrderValues(s.t, r, s.t.Keys)
 	if err != nil {
 		return "", err
 	}
@@ -82,7 +82,7 @@ func (s *cached[R]) Get(ctx context.Context, key []any) (*R, error) {
 	k := s.key(key)
 	val, hit, ticket, err := s.c.Load(ctx, k)
 	if err == nil && hit {
-		if r, derr := s.t.decodeRow(val); derr == nil {
+		if r, derr := decodeRow(s.t, val); derr == nil {
 			return r, nil
 		}
 		// a value we cannot read (another version of the table): drop it
@@ -96,7 +96,7 @@ func (s *cached[R]) Get(ctx context.Context, key []any) (*R, error) {
 		if err != nil || ticket.Gen == "" {
 			return r, err
 		}
-		if enc, err := s.t.encodeRow(r); err == nil {
+		if enc, err := encodeRow(s.t, r); err == nil {
 			s.c.Fill(context.WithoutCancel(ctx), k, enc, s.ttl, ticket)
 		}
 		return r, nil
@@ -182,7 +182,7 @@ func (s *cached[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
 
 // encodeRow is the cached form of a row: every column's canonical value
 // in the compact binary encoding of page tokens (no reflection).
-func (t *Table[R]) encodeRow(r *R) ([]byte, error) {
+func encodeRow[R any](t *Table[R], r *R) ([]byte, error) {
 	vals := make([]any, len(t.Columns))
 	for i := range t.Columns {
 		v, err := t.Arg(r, i)
@@ -195,7 +195,7 @@ func (t *Table[R]) encodeRow(r *R) ([]byte, error) {
 }
 
 // decodeRow reads what encodeRow wrote.
-func (t *Table[R]) decodeRow(b []byte) (*R, error) {
+func decodeRow[R any](t *Table[R], b []byte) (*R, error) {
 	r := new(R)
 	var err error
 	ok := decodeValues(b, t.colPtrs, func(i int, v any) bool {
@@ -224,7 +224,7 @@ func CachedView(key string, val []byte) (row map[string]any, ok bool, err error)
 	return row, true, err
 }
 
-func (t *Table[R]) view(b []byte) (map[string]any, error) {
+func viewRow[R any](t *Table[R], b []byte) (map[string]any, error) {
 	row := make(map[string]any, len(t.Columns))
 	if !decodeValues(b, t.colPtrs, func(i int, v any) bool {
 		if c := &t.Columns[i]; !c.Secure {

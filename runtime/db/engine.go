@@ -219,7 +219,7 @@ func (t *Schema) TokenScope(q *Query, order []int) string {
 }
 
 // OrderValues returns the values of cols in r, for a page token.
-func (t *Table[R]) OrderValues(r *R, cols []int) ([]any, error) {
+func OrderValues[R any](t *Table[R], r *R, cols []int) ([]any, error) {
 	vals := make([]any, len(cols))
 	for i, c := range cols {
 		v, err := t.Arg(r, c)
@@ -231,11 +231,16 @@ func (t *Table[R]) OrderValues(r *R, cols []int) ([]any, error) {
 	return vals, nil
 }
 
-// Values returns the canonical values of every column of r (Arg), what the
-// drivers work on: the typed part of a driver is then only Values on the way
-// in and Fill on the way out, and the rest of each operation is written once
-// for all tables (see Schema on why that matters).
-func (t *Table[R]) Values(r *R) ([]any, error) {
+// RowValues returns the canonical values of every column of r (Arg), what
+// the drivers work on: the typed part of a driver is then only RowValues on
+// the way in and FillRow on the way out, and the rest of each operation is
+// written once for all tables (see Schema on why that matters).
+//
+// These helpers of Table are functions, not methods: Go compiles every
+// method of a generic type for each of its instantiations in every package
+// that sees the type (a generated store's declarations show Table[R] to
+// every package that imports it), and a function only where it is called.
+func RowValues[R any](t *Table[R], r *R) ([]any, error) {
 	vals := make([]any, len(t.Columns))
 	for c := range t.Columns {
 		v, err := t.Arg(r, c)
@@ -247,28 +252,28 @@ func (t *Table[R]) Values(r *R) ([]any, error) {
 	return vals, nil
 }
 
-// Fill sets the columns cols of r (every column when cols is nil) from
+// FillRow sets the columns cols of r (every column when cols is nil) from
 // canonical values through the generated scan targets, so that every driver
 // converts to Go types the way the SQL drivers' scans do. A nil value leaves
 // its field as it is: the zero value, or nil, in a new row.
-func (t *Table[R]) Fill(r *R, vals []any, cols []int) error {
+func FillRow[R any](t *Table[R], r *R, vals []any, cols []int) error {
 	if cols == nil {
 		for c := range vals {
-			if err := t.fill(r, vals, c); err != nil {
+			if err := fillCol(t, r, vals, c); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
 	for _, c := range cols {
-		if err := t.fill(r, vals, c); err != nil {
+		if err := fillCol(t, r, vals, c); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (t *Table[R]) fill(r *R, vals []any, c int) error {
+func fillCol[R any](t *Table[R], r *R, vals []any, c int) error {
 	if vals[c] == nil {
 		return nil
 	}
@@ -282,29 +287,29 @@ func (t *Table[R]) fill(r *R, vals []any, c int) error {
 	return nil
 }
 
-// New returns a new row made from canonical values.
-func (t *Table[R]) New(vals []any) (*R, error) {
+// NewRow returns a new row made from canonical values.
+func NewRow[R any](t *Table[R], vals []any) (*R, error) {
 	r := new(R)
-	if err := t.Fill(r, vals, nil); err != nil {
+	if err := FillRow(t, r, vals, nil); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// Append adds a row made from the canonical values of cols (all when nil)
+// AppendRow adds a row made from the canonical values of cols (all when nil)
 // to *rows.
-func (t *Table[R]) Append(rows *[]R, vals []any, cols []int) error {
+func AppendRow[R any](t *Table[R], rows *[]R, vals []any, cols []int) error {
 	var zero R
 	*rows = append(*rows, zero)
-	return t.Fill(&(*rows)[len(*rows)-1], vals, cols)
+	return FillRow(t, &(*rows)[len(*rows)-1], vals, cols)
 }
 
 // InKeyOrder returns rows in the order of keys, each once, skipping keys
 // with no row.
-func (t *Table[R]) InKeyOrder(rows []R, keys [][]any) ([]R, error) {
+func InKeyOrder[R any](t *Table[R], rows []R, keys [][]any) ([]R, error) {
 	found := make(map[string]int, len(rows))
 	for i := range rows {
-		vals, err := t.OrderValues(&rows[i], t.Keys)
+		vals, err := OrderValues(t, &rows[i], t.Keys)
 		if err != nil {
 			return nil, err
 		}

@@ -68,12 +68,18 @@ func (h *Hooks[R, K, C]) AfterWrite(f func(ctx context.Context, w *Write[R, K, C
 	h.afters = append(h.afters, writeHook[R, K, C]{ops: bits, f: f})
 }
 
-// Afters reports whether any AfterWrite hook is registered (generated
-// stores build the Write only then).
-func (h *Hooks[R, K, C]) Afters() bool { return h != nil && len(h.afters) > 0 }
+// The functions below run a table's hooks for its generated store. They
+// are functions, not methods of Hooks, because Go compiles every method of a
+// generic type for each table in every package that sees the type (all the
+// packages that import generated/store), and a function only where it is
+// called: the generated store (issue 16).
 
-// After runs the AfterWrite hooks of w.Op.
-func (h *Hooks[R, K, C]) After(ctx context.Context, w *Write[R, K, C]) error {
+// AfterHooks reports whether any AfterWrite hook is registered (generated
+// stores build the Write only then).
+func AfterHooks[R, K, C any](h *Hooks[R, K, C]) bool { return h != nil && len(h.afters) > 0 }
+
+// RunAfter runs the AfterWrite hooks of w.Op.
+func RunAfter[R, K, C any](ctx context.Context, h *Hooks[R, K, C], w *Write[R, K, C]) error {
 	return run(ctx, h.afters, w)
 }
 
@@ -93,14 +99,14 @@ func (h *Hooks[R, K, C]) Filter(f func(ctx context.Context, r *R) (keep bool, er
 	h.filters = append(h.filters, f)
 }
 
-// Writing reports whether any write hook is registered (generated stores
+// WriteHooks reports whether any write hook is registered (generated stores
 // build a Write only then).
-func (h *Hooks[R, K, C]) Writing() bool { return h != nil && len(h.writes) > 0 }
+func WriteHooks[R, K, C any](h *Hooks[R, K, C]) bool { return h != nil && len(h.writes) > 0 }
 
-func (h *Hooks[R, K, C]) reading() bool { return h != nil && len(h.fills)+len(h.filters) > 0 }
+func reading[R, K, C any](h *Hooks[R, K, C]) bool { return h != nil && len(h.fills)+len(h.filters) > 0 }
 
-// Write runs the write hooks of w.Op in the order they were registered.
-func (h *Hooks[R, K, C]) Write(ctx context.Context, w *Write[R, K, C]) error {
+// RunWrite runs the write hooks of w.Op in the order they were registered.
+func RunWrite[R, K, C any](ctx context.Context, h *Hooks[R, K, C], w *Write[R, K, C]) error {
 	return run(ctx, h.writes, w)
 }
 
@@ -116,15 +122,15 @@ func run[R, K, C any](ctx context.Context, hooks []writeHook[R, K, C], w *Write[
 	return nil
 }
 
-// Changes runs the write hooks of an Update or UpdateAll and returns the
+// RunChanges runs the write hooks of an Update or UpdateAll and returns the
 // changes as they leave them.
-func (h *Hooks[R, K, C]) Changes(ctx context.Context, op WriteOp, k K, c C, where []Cond) (C, error) {
-	err := h.Write(ctx, &Write[R, K, C]{Op: op, Key: k, Changes: &c, Where: where})
+func RunChanges[R, K, C any](ctx context.Context, h *Hooks[R, K, C], op WriteOp, k K, c C, where []Cond) (C, error) {
+	err := RunWrite(ctx, h, &Write[R, K, C]{Op: op, Key: k, Changes: &c, Where: where})
 	return c, err
 }
 
-// read runs the OnRead hooks and, with filter, the filters on r.
-func (h *Hooks[R, K, C]) read(ctx context.Context, r *R, filter bool) (keep bool, err error) {
+// readRow runs the OnRead hooks and, with filter, the filters on r.
+func readRow[R, K, C any](ctx context.Context, h *Hooks[R, K, C], r *R, filter bool) (keep bool, err error) {
 	for _, f := range h.fills {
 		if err := f(ctx, r); err != nil {
 			return false, err
@@ -141,12 +147,12 @@ func (h *Hooks[R, K, C]) read(ctx context.Context, r *R, filter bool) (keep bool
 	return true, nil
 }
 
-// Got runs the read hooks on the row a Get read.
-func (h *Hooks[R, K, C]) Got(ctx context.Context, r *R, err error) (*R, error) {
-	if err != nil || !h.reading() {
+// RunGot runs the read hooks on the row a Get read.
+func RunGot[R, K, C any](ctx context.Context, h *Hooks[R, K, C], r *R, err error) (*R, error) {
+	if err != nil || !reading(h) {
 		return r, err
 	}
-	keep, err := h.read(ctx, r, true)
+	keep, err := readRow(ctx, h, r, true)
 	switch {
 	case err != nil:
 		return nil, err
@@ -156,59 +162,59 @@ func (h *Hooks[R, K, C]) Got(ctx context.Context, r *R, err error) (*R, error) {
 	return r, nil
 }
 
-// Read runs the read hooks on r, a row read elsewhere (from an event).
-func (h *Hooks[R, K, C]) Read(ctx context.Context, r *R) (keep bool, err error) {
-	if !h.reading() {
+// RunRead runs the read hooks on r, a row read elsewhere (from an event).
+func RunRead[R, K, C any](ctx context.Context, h *Hooks[R, K, C], r *R) (keep bool, err error) {
+	if !reading(h) {
 		return true, nil
 	}
-	return h.read(ctx, r, true)
+	return readRow(ctx, h, r, true)
 }
 
-// Written runs the OnRead hooks on the row a write leaves (not the
+// RunWritten runs the OnRead hooks on the row a write leaves (not the
 // filters: the writer has just written it).
-func (h *Hooks[R, K, C]) Written(ctx context.Context, r *R) error {
-	if !h.reading() || r == nil {
+func RunWritten[R, K, C any](ctx context.Context, h *Hooks[R, K, C], r *R) error {
+	if !reading(h) || r == nil {
 		return nil
 	}
-	_, err := h.read(ctx, r, false)
+	_, err := readRow(ctx, h, r, false)
 	return err
 }
 
-// Query refuses what the hooks make impossible to answer: a count of a
+// CheckQuery refuses what the hooks make impossible to answer: a count of a
 // filtered table.
-func (h *Hooks[R, K, C]) Query(q *Query) error {
+func CheckQuery[R, K, C any](h *Hooks[R, K, C], q *Query) error {
 	if q.Total && h != nil && len(h.filters) > 0 {
 		return Unsupportedf("%s: rows are counted only on tables without a read filter; page through the rows instead", h.table)
 	}
 	return nil
 }
 
-// Page runs the read hooks on a page's rows; the page token stays the
+// RunPage runs the read hooks on a page's rows; the page token stays the
 // driver's, so paging goes on past hidden rows.
-func (h *Hooks[R, K, C]) Page(ctx context.Context, page *Page[R], err error) (*Page[R], error) {
-	if err != nil || !h.reading() {
+func RunPage[R, K, C any](ctx context.Context, h *Hooks[R, K, C], page *Page[R], err error) (*Page[R], error) {
+	if err != nil || !reading(h) {
 		return page, err
 	}
-	if page.Rows, err = h.rows(ctx, page.Rows); err != nil {
+	if page.Rows, err = readRows(ctx, h, page.Rows); err != nil {
 		return nil, err
 	}
 	return page, nil
 }
 
-// List runs the read hooks on the rows a List read.
-func (h *Hooks[R, K, C]) List(ctx context.Context, rows []R, err error) ([]R, error) {
-	if err != nil || !h.reading() {
+// RunList runs the read hooks on the rows a List read.
+func RunList[R, K, C any](ctx context.Context, h *Hooks[R, K, C], rows []R, err error) ([]R, error) {
+	if err != nil || !reading(h) {
 		return rows, err
 	}
-	return h.rows(ctx, rows)
+	return readRows(ctx, h, rows)
 }
 
-// rows runs the read hooks on each row and returns those kept, in order
+// readRows runs the read hooks on each row and returns those kept, in order
 // (in rows' own array).
-func (h *Hooks[R, K, C]) rows(ctx context.Context, rows []R) ([]R, error) {
+func readRows[R, K, C any](ctx context.Context, h *Hooks[R, K, C], rows []R) ([]R, error) {
 	kept := rows[:0]
 	for i := range rows {
-		keep, err := h.read(ctx, &rows[i], true)
+		keep, err := readRow(ctx, h, &rows[i], true)
 		if err != nil {
 			return nil, err
 		}

@@ -172,13 +172,13 @@ func TestNamedPoolRouting(t *testing.T) {
 	if err := st.Todo.Add(ctx, r); err != nil || hooked != 1 {
 		t.Fatalf("add: %v, hooks run %d", err, hooked)
 	}
-	if st.Todo.Engine().Pool() != pools.Get("other") {
+	if st.Todo.Pool() != pools.Get("other") {
 		t.Fatal("the todo store is not on the other pool")
 	}
 	if _, err := store.NewTodoStore(pools.Get("other")).Get(ctx, store.TodoKeyOf(r)); err != nil {
 		t.Fatalf("the row is not in the other pool: %v", err)
 	}
-	if st.Note.Engine().Pool() != pools.Default {
+	if st.Note.Pool() != pools.Default {
 		t.Fatal("note left the default pool")
 	}
 	bad, _ := db.Open(ctx, db.Config{Pool: "memory", Tables: map[string]string{"todo": "nowhere"}})

@@ -284,7 +284,7 @@ func (s *dynTable) item(vals []any) (map[string]types.AttributeValue, error) {
 }
 
 // values sets vals (one per column) to the canonical values of item, nil
-// where it has no attribute; db.Table.Fill makes the row of them, so the
+// where it has no attribute; db.FillRow makes the row of them, so the
 // conversion to Go types is the one the SQL backends use.
 func (s *dynTable) values(item map[string]types.AttributeValue, vals []any) error {
 	for c := range s.t.Columns {
@@ -306,7 +306,7 @@ func (s *dynStore[R]) row(item map[string]types.AttributeValue) (*R, error) {
 	if err := s.tab.values(item, vals); err != nil {
 		return nil, err
 	}
-	return s.rt.New(vals)
+	return db.NewRow(s.rt, vals)
 }
 
 func (s *dynTable) key(vals []any) (map[string]types.AttributeValue, error) {
@@ -416,7 +416,7 @@ func (s *dynStore[R]) Add(ctx context.Context, r *R) error {
 	if err := s.tab.check(); err != nil {
 		return err
 	}
-	vals, err := s.rt.Values(r)
+	vals, err := db.RowValues(s.rt, r)
 	if err != nil {
 		return err
 	}
@@ -424,7 +424,7 @@ func (s *dynStore[R]) Add(ctx context.Context, r *R) error {
 	if err := s.tab.add(ctx, vals); err != nil || auto < 0 {
 		return err
 	}
-	return s.rt.Fill(r, vals, []int{auto})
+	return db.FillRow(s.rt, r, vals, []int{auto})
 }
 
 func (s *dynTable) add(ctx context.Context, vals []any) error {
@@ -447,7 +447,7 @@ func (s *dynStore[R]) Put(ctx context.Context, r *R, expect []db.Cond) error {
 	if err := s.tab.check(); err != nil {
 		return err
 	}
-	vals, err := s.rt.Values(r)
+	vals, err := db.RowValues(s.rt, r)
 	if err != nil {
 		return err
 	}
@@ -591,7 +591,7 @@ func (s *dynStore[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, err
 	if err := s.tab.check(); err != nil {
 		return nil, err
 	}
-	vals, err := s.rt.Values(r)
+	vals, err := db.RowValues(s.rt, r)
 	if err != nil {
 		return nil, err
 	}

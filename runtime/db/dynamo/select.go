@@ -237,7 +237,7 @@ func (s *dynStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], err
 		page.Rows = make([]R, 0, min(count, 64))
 	}
 	page.Total, page.Next, err = s.tab.sel(ctx, q, func(vals []any) error {
-		return s.rt.Append(&page.Rows, vals, nil)
+		return db.AppendRow(s.rt, &page.Rows, vals, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -524,14 +524,14 @@ func (s *dynStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 				if err := s.tab.values(it, vals); err != nil {
 					return nil, err
 				}
-				if err := s.rt.Append(&rows, vals, nil); err != nil {
+				if err := db.AppendRow(s.rt, &rows, vals, nil); err != nil {
 					return nil, err
 				}
 			}
 			pending = out.UnprocessedKeys
 		}
 	}
-	return s.rt.InKeyOrder(rows, keys)
+	return db.InKeyOrder(s.rt, rows, keys)
 }
 
 // --- tables

@@ -123,7 +123,7 @@ type memTable struct {
 // values reads every column of r as canonical values, refusing text no
 // other backend stores (NUL bytes, invalid UTF-8).
 func (s *store[R]) values(r *R) ([]any, error) {
-	vals, err := s.rt.Values(r)
+	vals, err := db.RowValues(s.rt, r)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +203,7 @@ func (s *store[R]) Get(ctx context.Context, key []any) (*R, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.rt.New(vals)
+	return db.NewRow(s.rt, vals)
 }
 
 func (s *memTable) get(ctx context.Context, key []any) ([]any, error) {
@@ -245,7 +245,7 @@ func (s *store[R]) Add(ctx context.Context, r *R) error {
 	if err != nil || auto < 0 {
 		return err
 	}
-	return s.rt.Fill(r, vals, []int{auto})
+	return db.FillRow(s.rt, r, vals, []int{auto})
 }
 
 // add stores vals and returns the column of the AutoID it assigned, or -1.
@@ -334,7 +334,7 @@ func (s *store[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, error)
 	if vals, err = s.tab.incr(vals, expect); err != nil {
 		return nil, err
 	}
-	return s.rt.New(vals)
+	return db.NewRow(s.rt, vals)
 }
 
 func (s *memTable) hasCounter() bool {
@@ -482,7 +482,7 @@ func (s *store[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 	}
 	out := make([]R, 0, len(found))
 	for _, vals := range found {
-		if err := s.rt.Append(&out, vals, nil); err != nil {
+		if err := db.AppendRow(s.rt, &out, vals, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -531,7 +531,7 @@ func (s *store[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], error)
 		page.Rows = make([]R, 0, len(rows))
 	}
 	for _, vals := range rows {
-		if err := s.rt.Append(&page.Rows, vals, cols); err != nil {
+		if err := db.AppendRow(s.rt, &page.Rows, vals, cols); err != nil {
 			return nil, err
 		}
 	}

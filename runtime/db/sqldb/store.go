@@ -338,7 +338,7 @@ func (s *sqlStore[R]) Get(ctx context.Context, key []any) (*R, error) {
 // taken. An AutoID key left at zero is assigned by the database and written
 // back into r.
 func (s *sqlStore[R]) Add(ctx context.Context, r *R) error {
-	vals, err := s.rt.Values(r)
+	vals, err := db.RowValues(s.rt, r)
 	if err != nil {
 		return err
 	}
@@ -368,7 +368,7 @@ func (s *sqlStore[R]) Add(ctx context.Context, r *R) error {
 // condition, in the same statement (no read-then-write race): otherwise
 // nothing is written and the error is db.ErrCondition.
 func (s *sqlStore[R]) Put(ctx context.Context, r *R, expect []db.Cond) error {
-	vals, err := s.rt.Values(r)
+	vals, err := db.RowValues(s.rt, r)
 	if err != nil {
 		return err
 	}
@@ -421,7 +421,7 @@ func (s *sqlStore[R]) Incr(ctx context.Context, r *R, expect []db.Cond) (*R, err
 	if s.tab.incrSQL == "" {
 		return nil, db.Invalid(s.tab.t.Name, "", "table has no counter columns")
 	}
-	vals, err := s.rt.Values(r)
+	vals, err := db.RowValues(s.rt, r)
 	if err != nil {
 		return nil, err
 	}
@@ -564,7 +564,7 @@ func (s *sqlStore[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 			return nil, s.tab.wrap("list", err)
 		}
 	}
-	return s.rt.InKeyOrder(rows, keys)
+	return db.InKeyOrder(s.rt, rows, keys)
 }
 
 // listSQL is the query of the rows of one chunk of keys.
@@ -793,7 +793,7 @@ func (s *sqlStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], err
 	page := &db.Page[R]{Rows: rows}
 	if len(rows) > count {
 		page.Rows = rows[:count]
-		vals, err := s.rt.OrderValues(&rows[count-1], order)
+		vals, err := db.OrderValues(s.rt, &rows[count-1], order)
 		if err != nil {
 			return nil, err
 		}
