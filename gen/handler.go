@@ -69,7 +69,9 @@ func routesFunc(f *jen.File, t *RestTable) {
 	}
 	f.Commentf("%sTable is the REST routes of %q on h's store: what they do is rest.Table's,", t.Unexported, t.Name)
 	f.Comment("the same for every table, over this table's decoder, encoder, policy and writes.")
-	f.Func().Params(jen.Id("h").Op("*").Id("Handler")).Id(t.Unexported+"Table").Params().Op("*").Qual(restPkg, "Table").Types(jen.Qual(t.Pkg.Store, t.GoName)).Block(
+	f.Comment("(A function, not a method of Handler: a package importing this one would see")
+	f.Comment("rest.Table of every table in Handler's methods and compile it again.)")
+	f.Func().Id(t.Unexported+"Table").Params(jen.Id("h").Op("*").Id("Handler")).Op("*").Qual(restPkg, "Table").Types(jen.Qual(t.Pkg.Store, t.GoName)).Block(
 		jen.Return(jen.Op("&").Qual(restPkg, "Table").Types(jen.Qual(t.Pkg.Store, t.GoName)).Values(fields)),
 	)
 }
@@ -93,9 +95,9 @@ func handlerFile(m *Model, r *REST) *jen.File {
 		g.Id("h").Dot("mux").Dot("HandleFunc").Call(jen.Lit("/ping"), jen.Qual(restPkg, "Ping"))
 		for _, t := range r.Tables {
 			tv := t.Unexported
-			g.Id(tv).Op(":=").Id("h").Dot(t.Unexported + "Table").Call()
-			g.Id(tv).Dot("Routes").Call(jen.Id("h").Dot("mux"))
-			g.Id("h").Dot("tables").Index(jen.Lit(t.Name)).Op("=").Id(tv)
+			g.Id(tv).Op(":=").Id(t.Unexported + "Table").Call(jen.Id("h"))
+			g.Qual(restPkg, "Routes").Call(jen.Id("h").Dot("mux"), jen.Id(tv))
+			g.Id("h").Dot("tables").Index(jen.Lit(t.Name)).Op("=").Qual(restPkg, "Events").Call(jen.Id(tv))
 		}
 		g.Id("h").Dot("mux").Dot("HandleFunc").Call(jen.Lit("/"), jen.Qual(webPkg, "NotFound"))
 		g.Return(jen.Id("h"))

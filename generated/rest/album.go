@@ -128,7 +128,9 @@ func AlbumDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 
 // albumTable is the REST routes of "album" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
-func (h *Handler) albumTable() *rest.Table[store.Album] {
+// (A function, not a method of Handler: a package importing this one would see
+// rest.Table of every table in Handler's methods and compile it again.)
+func albumTable(h *Handler) *rest.Table[store.Album] {
 	return &rest.Table[store.Album]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Album, set []bool) error {
 			return AlbumAdd(ctx, h.st, h.bus, v, r, set)

@@ -154,7 +154,9 @@ func BookmarkDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 
 // bookmarkTable is the REST routes of "bookmark" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
-func (h *Handler) bookmarkTable() *rest.Table[store.Bookmark] {
+// (A function, not a method of Handler: a package importing this one would see
+// rest.Table of every table in Handler's methods and compile it again.)
+func bookmarkTable(h *Handler) *rest.Table[store.Bookmark] {
 	return &rest.Table[store.Bookmark]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Bookmark, set []bool) error {
 			return BookmarkAdd(ctx, h.st, h.bus, v, r, set)

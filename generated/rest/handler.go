@@ -26,33 +26,33 @@ type Handler struct {
 func NewHandler(st *store.Store, bus pubsub.Bus) *Handler {
 	h := &Handler{st: st, bus: bus, mux: http.NewServeMux(), tables: map[string]rest.Watcher{}}
 	h.mux.HandleFunc("/ping", rest.Ping)
-	album := h.albumTable()
-	album.Routes(h.mux)
-	h.tables["album"] = album
-	bookmark := h.bookmarkTable()
-	bookmark.Routes(h.mux)
-	h.tables["bookmark"] = bookmark
-	meter := h.meterTable()
-	meter.Routes(h.mux)
-	h.tables["meter"] = meter
-	note := h.noteTable()
-	note.Routes(h.mux)
-	h.tables["note"] = note
-	photo := h.photoTable()
-	photo.Routes(h.mux)
-	h.tables["photo"] = photo
-	post := h.postTable()
-	post.Routes(h.mux)
-	h.tables["post"] = post
-	score := h.scoreTable()
-	score.Routes(h.mux)
-	h.tables["score"] = score
-	stat := h.statTable()
-	stat.Routes(h.mux)
-	h.tables["stat"] = stat
-	todo := h.todoTable()
-	todo.Routes(h.mux)
-	h.tables["todo"] = todo
+	album := albumTable(h)
+	rest.Routes(h.mux, album)
+	h.tables["album"] = rest.Events(album)
+	bookmark := bookmarkTable(h)
+	rest.Routes(h.mux, bookmark)
+	h.tables["bookmark"] = rest.Events(bookmark)
+	meter := meterTable(h)
+	rest.Routes(h.mux, meter)
+	h.tables["meter"] = rest.Events(meter)
+	note := noteTable(h)
+	rest.Routes(h.mux, note)
+	h.tables["note"] = rest.Events(note)
+	photo := photoTable(h)
+	rest.Routes(h.mux, photo)
+	h.tables["photo"] = rest.Events(photo)
+	post := postTable(h)
+	rest.Routes(h.mux, post)
+	h.tables["post"] = rest.Events(post)
+	score := scoreTable(h)
+	rest.Routes(h.mux, score)
+	h.tables["score"] = rest.Events(score)
+	stat := statTable(h)
+	rest.Routes(h.mux, stat)
+	h.tables["stat"] = rest.Events(stat)
+	todo := todoTable(h)
+	rest.Routes(h.mux, todo)
+	h.tables["todo"] = rest.Events(todo)
 	h.mux.HandleFunc("/", web.NotFound)
 	return h
 }

@@ -103,7 +103,9 @@ func MeterDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 
 // meterTable is the REST routes of "meter" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
-func (h *Handler) meterTable() *rest.Table[store.Meter] {
+// (A function, not a method of Handler: a package importing this one would see
+// rest.Table of every table in Handler's methods and compile it again.)
+func meterTable(h *Handler) *rest.Table[store.Meter] {
 	return &rest.Table[store.Meter]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Meter, set []bool) error {
 			return MeterAdd(ctx, h.st, h.bus, v, r, set)

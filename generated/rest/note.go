@@ -94,7 +94,9 @@ func NoteDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 
 // noteTable is the REST routes of "note" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
-func (h *Handler) noteTable() *rest.Table[store.Note] {
+// (A function, not a method of Handler: a package importing this one would see
+// rest.Table of every table in Handler's methods and compile it again.)
+func noteTable(h *Handler) *rest.Table[store.Note] {
 	return &rest.Table[store.Note]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Note, set []bool) error {
 			return NoteAdd(ctx, h.st, h.bus, v, r, set)

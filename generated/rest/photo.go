@@ -169,7 +169,9 @@ func PhotoDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 
 // photoTable is the REST routes of "photo" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
-func (h *Handler) photoTable() *rest.Table[store.Photo] {
+// (A function, not a method of Handler: a package importing this one would see
+// rest.Table of every table in Handler's methods and compile it again.)
+func photoTable(h *Handler) *rest.Table[store.Photo] {
 	return &rest.Table[store.Photo]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Photo, set []bool) error {
 			return PhotoAdd(ctx, h.st, h.bus, v, r, set)

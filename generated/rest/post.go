@@ -131,7 +131,9 @@ func PostDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 
 // postTable is the REST routes of "post" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
-func (h *Handler) postTable() *rest.Table[store.Post] {
+// (A function, not a method of Handler: a package importing this one would see
+// rest.Table of every table in Handler's methods and compile it again.)
+func postTable(h *Handler) *rest.Table[store.Post] {
 	return &rest.Table[store.Post]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Post, set []bool) error {
 			return PostAdd(ctx, h.st, h.bus, v, r, set)

@@ -154,7 +154,9 @@ func ScoreDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 
 // scoreTable is the REST routes of "score" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
-func (h *Handler) scoreTable() *rest.Table[store.Score] {
+// (A function, not a method of Handler: a package importing this one would see
+// rest.Table of every table in Handler's methods and compile it again.)
+func scoreTable(h *Handler) *rest.Table[store.Score] {
 	return &rest.Table[store.Score]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Score, set []bool) error {
 			return ScoreAdd(ctx, h.st, h.bus, v, r, set)

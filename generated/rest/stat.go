@@ -150,7 +150,9 @@ func StatDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 
 // statTable is the REST routes of "stat" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
-func (h *Handler) statTable() *rest.Table[store.Stat] {
+// (A function, not a method of Handler: a package importing this one would see
+// rest.Table of every table in Handler's methods and compile it again.)
+func statTable(h *Handler) *rest.Table[store.Stat] {
 	return &rest.Table[store.Stat]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Stat, set []bool) error {
 			return StatAdd(ctx, h.st, h.bus, v, r, set)

@@ -93,7 +93,9 @@ func TodoDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 
 // todoTable is the REST routes of "todo" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
-func (h *Handler) todoTable() *rest.Table[store.Todo] {
+// (A function, not a method of Handler: a package importing this one would see
+// rest.Table of every table in Handler's methods and compile it again.)
+func todoTable(h *Handler) *rest.Table[store.Todo] {
 	return &rest.Table[store.Todo]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Todo, set []bool) error {
 			return TodoAdd(ctx, h.st, h.bus, v, r, set)

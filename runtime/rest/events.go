@@ -16,15 +16,18 @@ import (
 // caller of a context may see of them: the server pushes of REST over
 // WebSocket go through it, as GraphQL subscriptions go through their
 // resolvers, so both show a row as a get would.
-type Watcher interface {
-	Event(ctx context.Context, msg []byte) ([]byte, bool)
+type Watcher func(ctx context.Context, msg []byte) ([]byte, bool)
+
+// Events is the Watcher of table t (a function of it, as Routes is).
+func Events[R any](t *Table[R]) Watcher {
+	return func(ctx context.Context, msg []byte) ([]byte, bool) { return event(ctx, t, msg) }
 }
 
-// Event is one write event of the table as the caller of ctx may see it:
+// event is one write event of the table as the caller of ctx may see it:
 // {"table":…,"op":…,"row":{…}} with the columns a get would show it (a del
 // carries the key only); false when the caller may not see the row (a read
 // filter hides it) or the message is not an event.
-func (t *Table[R]) Event(ctx context.Context, msg []byte) ([]byte, bool) {
+func event[R any](ctx context.Context, t *Table[R], msg []byte) ([]byte, bool) {
 	var ev pubsub.Event
 	r := new(R)
 	if json.Unmarshal(msg, &ev) != nil || json.Unmarshal(ev.Row, r) != nil {
@@ -72,7 +75,7 @@ func Watch(ctx context.Context, bus pubsub.Bus, table string, w Watcher) (events
 	go func() {
 		defer close(out)
 		for m := range msgs {
-			b, ok := w.Event(ctx, m)
+			b, ok := w(ctx, m)
 			if !ok {
 				continue
 			}

@@ -41,24 +41,29 @@ type Table[R any] struct {
 	Del      func(ctx context.Context, v auth.Viewer, r *R) error
 }
 
-// Routes registers the table's routes on mux.
-func (t *Table[R]) Routes(mux *http.ServeMux) {
+// Routes registers the routes of table t on mux.
+//
+// What a Table does is written as functions of it, not as its methods: Go
+// compiles every method of a generic type for each table in every package
+// that sees the type (generated/rest's Handler shows it to every importer),
+// and a function only where it is called (issue 16).
+func Routes[R any](mux *http.ServeMux, t *Table[R]) {
 	name := t.Policy.t.Name
-	for op, h := range map[string]func(context.Context, *Input) (reply, error){
-		"get": t.get, "select": t.query, "add": t.add, "put": t.put, "update": t.update, "del": t.del,
+	for op, h := range map[string]func(context.Context, *Table[R], *Input) (reply, error){
+		"get": opGet[R], "select": opSelect[R], "add": opAdd[R], "put": opPut[R], "update": opUpdate[R], "del": opDel[R],
 	} {
-		mux.Handle("/"+name+"/"+op, t.route(h))
+		mux.Handle("/"+name+"/"+op, handler(t, h))
 	}
 	if t.Incr != nil {
-		mux.Handle("/"+name+"/incr", t.route(t.incr))
+		mux.Handle("/"+name+"/incr", handler(t, opIncr[R]))
 	}
 }
 
 // reply writes a route's result into e.
 type reply func(e *jx.Encoder)
 
-// route serves one operation for both its methods.
-func (t *Table[R]) route(op func(context.Context, *Input) (reply, error)) http.Handler {
+// handler serves one operation for both its methods.
+func handler[R any](t *Table[R], op func(context.Context, *Table[R], *Input) (reply, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodPost {
 			web.MethodNotAllowed(w, r, "GET, POST")
@@ -67,7 +72,7 @@ func (t *Table[R]) route(op func(context.Context, *Input) (reply, error)) http.H
 		in, err := ReadInput(r, t.Policy.t.Name)
 		var out reply
 		if err == nil {
-			out, err = op(r.Context(), in)
+			out, err = op(r.Context(), t, in)
 		}
 		if err != nil {
 			web.Fail(w, err)
@@ -83,9 +88,9 @@ func (t *Table[R]) route(op func(context.Context, *Input) (reply, error)) http.H
 	})
 }
 
-// row reads the columns the request gives; with key, every key column must
+// requestRow reads the columns the request gives; with key, every key column must
 // be among them.
-func (t *Table[R]) row(in *Input, key bool) (*R, []bool, error) {
+func requestRow[R any](t *Table[R], in *Input, key bool) (*R, []bool, error) {
 	r := new(R)
 	set := make([]bool, len(t.Policy.t.Columns))
 	t.Decode(in, r, set)
@@ -103,15 +108,15 @@ func (t *Table[R]) row(in *Input, key bool) (*R, []bool, error) {
 }
 
 // shown is the reply of one row, with the columns v may see of it.
-func (t *Table[R]) shown(v auth.Viewer, r *R, pick []bool) reply {
+func shown[R any](t *Table[R], v auth.Viewer, r *R, pick []bool) reply {
 	show := t.Policy.Show(v, t.Policy.Owner(r), pick, nil)
 	return func(e *jx.Encoder) { t.Encode(e, r, show) }
 }
 
-func (t *Table[R]) get(ctx context.Context, in *Input) (reply, error) {
+func opGet[R any](ctx context.Context, t *Table[R], in *Input) (reply, error) {
 	var sel string
 	ctlStr(in, "_select", &sel)
-	r, _, err := t.row(in, true)
+	r, _, err := requestRow(t, in, true)
 	if err != nil {
 		return nil, err
 	}
@@ -122,12 +127,12 @@ func (t *Table[R]) get(ctx context.Context, in *Input) (reply, error) {
 	if r, err = t.Get(ctx, r); err != nil {
 		return nil, err
 	}
-	return t.shown(auth.ViewerOf(ctx), r, pick), nil
+	return shown(t, auth.ViewerOf(ctx), r, pick), nil
 }
 
-// query runs a select: every column the caller may see is a condition
+// opSelect runs a select: every column the caller may see is a condition
 // (RunSelect applies the read rule: what it may filter, sort and count by).
-func (t *Table[R]) query(ctx context.Context, in *Input) (reply, error) {
+func opSelect[R any](ctx context.Context, t *Table[R], in *Input) (reply, error) {
 	s := NewSelect(t.Policy.t.Name)
 	for i := range t.Policy.t.Columns {
 		if c := &t.Policy.t.Columns[i]; !c.Secure {
@@ -162,10 +167,10 @@ func (t *Table[R]) query(ctx context.Context, in *Input) (reply, error) {
 	}, nil
 }
 
-// write runs add or put: the reply is the row as written, as the caller
+// opWrite runs add or put: the reply is the row as written, as the caller
 // may see it.
-func (t *Table[R]) write(ctx context.Context, in *Input, w func(context.Context, auth.Viewer, *R, []bool) error) (reply, error) {
-	r, set, err := t.row(in, false)
+func opWrite[R any](ctx context.Context, t *Table[R], in *Input, w func(context.Context, auth.Viewer, *R, []bool) error) (reply, error) {
+	r, set, err := requestRow(t, in, false)
 	if err != nil {
 		return nil, err
 	}
@@ -173,19 +178,19 @@ func (t *Table[R]) write(ctx context.Context, in *Input, w func(context.Context,
 	if err := w(ctx, v, r, set); err != nil {
 		return nil, err
 	}
-	return t.shown(v, r, nil), nil
+	return shown(t, v, r, nil), nil
 }
 
-func (t *Table[R]) add(ctx context.Context, in *Input) (reply, error) {
-	return t.write(ctx, in, t.Add)
+func opAdd[R any](ctx context.Context, t *Table[R], in *Input) (reply, error) {
+	return opWrite(ctx, t, in, t.Add)
 }
 
-func (t *Table[R]) put(ctx context.Context, in *Input) (reply, error) {
-	return t.write(ctx, in, t.Put)
+func opPut[R any](ctx context.Context, t *Table[R], in *Input) (reply, error) {
+	return opWrite(ctx, t, in, t.Put)
 }
 
-func (t *Table[R]) update(ctx context.Context, in *Input) (reply, error) {
-	r, set, err := t.row(in, true)
+func opUpdate[R any](ctx context.Context, t *Table[R], in *Input) (reply, error) {
+	r, set, err := requestRow(t, in, true)
 	if err != nil {
 		return nil, err
 	}
@@ -201,8 +206,8 @@ func (t *Table[R]) update(ctx context.Context, in *Input) (reply, error) {
 	}, nil
 }
 
-func (t *Table[R]) incr(ctx context.Context, in *Input) (reply, error) {
-	r, _, err := t.row(in, true)
+func opIncr[R any](ctx context.Context, t *Table[R], in *Input) (reply, error) {
+	r, _, err := requestRow(t, in, true)
 	if err != nil {
 		return nil, err
 	}
@@ -210,11 +215,11 @@ func (t *Table[R]) incr(ctx context.Context, in *Input) (reply, error) {
 	if r, err = t.Incr(ctx, v, r); err != nil {
 		return nil, err
 	}
-	return t.shown(v, r, nil), nil
+	return shown(t, v, r, nil), nil
 }
 
-func (t *Table[R]) del(ctx context.Context, in *Input) (reply, error) {
-	r, _, err := t.row(in, true)
+func opDel[R any](ctx context.Context, t *Table[R], in *Input) (reply, error) {
+	r, _, err := requestRow(t, in, true)
 	if err != nil {
 		return nil, err
 	}
