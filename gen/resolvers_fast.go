@@ -77,11 +77,11 @@ func gqlSchema(f *jen.File, r *REST) {
 				}
 				d[jen.Lit(t.Name)] = jen.Values(jen.Dict{
 					jen.Id("Args"): jen.Index().String().Values(args...),
-					jen.Id("Fields"): jen.Map(jen.String()).Bool().Values(jen.DictFunc(func(fd jen.Dict) {
+					jen.Id("Fields"): jen.Index().String().ValuesFunc(func(g *jen.Group) {
 						for _, c := range fastColumns(t) {
-							fd[jen.Lit(c.Name)] = jen.True()
+							g.Lit(c.Name)
 						}
-					})),
+					}),
 					jen.Id("Get"): jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("a").Index().String()).Parens(jen.List(jen.Qual(gqlPkg, "FastObject"), jen.Error())).Block(
 						jen.Return(jen.Qual(gqlPkg, "FastOf").Call(jen.Id("q").Dot(gqlName(t.Name)).Call(call...))),
 					),

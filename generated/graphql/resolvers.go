@@ -1268,115 +1268,57 @@ func (s Schema) FastGets() map[string]gql.FastGet {
 	q := queryResolver{s.r}
 	return map[string]gql.FastGet{
 		"album": {
-			Args: []string{"id"},
-			Fields: map[string]bool{
-				"id":       true,
-				"mtime":    true,
-				"owner_id": true,
-				"private":  true,
-				"title":    true,
-			},
+			Args:   []string{"id"},
+			Fields: []string{"id", "owner_id", "title", "private", "mtime"},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
 				return gql.FastOf(q.Album(ctx, a[0]))
 			},
 		},
 		"bookmark": {
-			Args: []string{"id"},
-			Fields: map[string]bool{
-				"hits":     true,
-				"id":       true,
-				"note":     true,
-				"owner_id": true,
-				"url":      true,
-			},
+			Args:   []string{"id"},
+			Fields: []string{"id", "owner_id", "url", "note", "hits"},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
 				return gql.FastOf(q.Bookmark(ctx, a[0]))
 			},
 		},
 		"meter": {
-			Args: []string{"id"},
-			Fields: map[string]bool{
-				"id":    true,
-				"label": true,
-				"likes": true,
-				"mtime": true,
-				"views": true,
-			},
+			Args:   []string{"id"},
+			Fields: []string{"id", "likes", "views", "label", "mtime"},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
 				return gql.FastOf(q.Meter(ctx, a[0]))
 			},
 		},
 		"photo": {
-			Args: []string{"album_id", "id"},
-			Fields: map[string]bool{
-				"album_id":   true,
-				"caption":    true,
-				"height":     true,
-				"hidden":     true,
-				"id":         true,
-				"kind":       true,
-				"moderation": true,
-				"mtime":      true,
-				"name":       true,
-				"owner_id":   true,
-				"size":       true,
-				"taken":      true,
-				"thumb":      true,
-				"width":      true,
-			},
+			Args:   []string{"album_id", "id"},
+			Fields: []string{"album_id", "id", "name", "owner_id", "kind", "width", "height", "hidden", "thumb", "caption", "size", "taken", "moderation", "mtime"},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
 				return gql.FastOf(q.Photo(ctx, a[0], a[1]))
 			},
 		},
 		"post": {
-			Args: []string{"id"},
-			Fields: map[string]bool{
-				"body":     true,
-				"id":       true,
-				"mtime":    true,
-				"owner_id": true,
-				"title":    true,
-				"words":    true,
-			},
+			Args:   []string{"id"},
+			Fields: []string{"id", "owner_id", "title", "body", "words", "mtime"},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
 				return gql.FastOf(q.Post(ctx, a[0]))
 			},
 		},
 		"score": {
-			Args: []string{"id"},
-			Fields: map[string]bool{
-				"id":       true,
-				"note":     true,
-				"owner_id": true,
-				"points":   true,
-				"title":    true,
-			},
+			Args:   []string{"id"},
+			Fields: []string{"id", "owner_id", "title", "note", "points"},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
 				return gql.FastOf(q.Score(ctx, a[0]))
 			},
 		},
 		"stat": {
-			Args: []string{"owner_id", "name"},
-			Fields: map[string]bool{
-				"name":     true,
-				"note":     true,
-				"owner_id": true,
-				"value":    true,
-			},
+			Args:   []string{"owner_id", "name"},
+			Fields: []string{"owner_id", "name", "note", "value"},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
 				return gql.FastOf(q.Stat(ctx, a[0], a[1]))
 			},
 		},
 		"todo": {
-			Args: []string{"id"},
-			Fields: map[string]bool{
-				"descr": true,
-				"done":  true,
-				"due":   true,
-				"id":    true,
-				"mtime": true,
-				"name":  true,
-			},
+			Args:   []string{"id"},
+			Fields: []string{"id", "name", "descr", "due", "done", "mtime"},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
 				return gql.FastOf(q.Todo(ctx, a[0]))
 			},

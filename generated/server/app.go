@@ -22,14 +22,15 @@ import (
 	"github.com/bkgen/bkgen/runtime/pubsub"
 )
 
-// Spec is openapi.yaml, served at /openapi.yaml.
+// Spec is openapi.yaml, gzip-compressed (it grows with every table, and
+// compresses ~15 times), served at /openapi.yaml.
 //
-//go:embed openapi.yaml
+//go:embed openapi.yaml.gz
 var Spec []byte
 
-// Doc is the API documentation page, served at /doc.
+// Doc is the API documentation page, gzip-compressed, served at /doc.
 //
-//go:embed doc.html
+//go:embed doc.html.gz
 var Doc []byte
 
 // App returns the application: its tables, REST and GraphQL APIs, its
@@ -47,67 +48,8 @@ func App(h jobs.Handlers) *app.App {
 		Accounts: func(p *db.Pool) auth.Accounts {
 			return accounts{s: store.NewBkAuthStore(p), profiles: store.NewBkAccountStore(p)}
 		},
-		Routes: accountRoutes,
-		Operations: map[string]app.Operation{
-			"/album/get":       {Params: []string{"id", "_select"}},
-			"/album/select":    {Params: []string{"id", "owner_id", "title", "private", "mtime", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
-			"/album/add":       {Params: []string{"id", "owner_id", "title", "private", "mtime"}},
-			"/album/put":       {Params: []string{"id", "owner_id", "title", "private", "mtime"}},
-			"/album/update":    {Params: []string{"id", "owner_id", "title", "private", "mtime"}},
-			"/album/del":       {Params: []string{"id"}},
-			"/bookmark/get":    {Params: []string{"id", "_select"}},
-			"/bookmark/select": {Params: []string{"id", "owner_id", "url", "note", "hits", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
-			"/bookmark/add":    {Params: []string{"id", "owner_id", "url", "note", "hits"}},
-			"/bookmark/put":    {Params: []string{"id", "owner_id", "url", "note", "hits"}},
-			"/bookmark/update": {Params: []string{"id", "owner_id", "url", "note", "hits"}},
-			"/bookmark/incr":   {Params: []string{"id", "hits"}},
-			"/bookmark/del":    {Params: []string{"id"}},
-			"/meter/get":       {Params: []string{"id", "_select"}},
-			"/meter/select":    {Params: []string{"id", "likes", "views", "score", "label", "mtime", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
-			"/meter/add":       {Params: []string{"id", "likes", "views", "score", "label", "mtime"}},
-			"/meter/put":       {Params: []string{"id", "likes", "views", "score", "label", "mtime"}},
-			"/meter/update":    {Params: []string{"id", "likes", "views", "score", "label", "mtime"}},
-			"/meter/incr":      {Params: []string{"id", "likes", "views", "score"}},
-			"/meter/del":       {Params: []string{"id"}},
-			"/note/get":        {Params: []string{"id", "_select"}},
-			"/note/select":     {Params: []string{"id", "body", "created_at", "updated_at", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
-			"/note/add":        {Params: []string{"id", "body", "created_at", "updated_at"}},
-			"/note/put":        {Params: []string{"id", "body", "created_at", "updated_at"}},
-			"/note/update":     {Params: []string{"id", "body", "created_at", "updated_at"}},
-			"/note/del":        {Params: []string{"id"}},
-			"/photo/get":       {Params: []string{"album_id", "id", "_select"}},
-			"/photo/select":    {Params: []string{"album_id", "id", "name", "owner_id", "kind", "width", "height", "rating", "hidden", "tags", "exif", "thumb", "caption", "size", "taken", "moderation", "mtime", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
-			"/photo/add":       {Params: []string{"album_id", "id", "name", "owner_id", "kind", "width", "height", "rating", "hidden", "thumb", "caption", "size", "taken", "moderation", "mtime"}, JSON: []string{"tags", "exif"}},
-			"/photo/put":       {Params: []string{"album_id", "id", "name", "owner_id", "kind", "width", "height", "rating", "hidden", "thumb", "caption", "size", "taken", "moderation", "mtime"}, JSON: []string{"tags", "exif"}},
-			"/photo/update":    {Params: []string{"album_id", "id", "name", "owner_id", "kind", "width", "height", "rating", "hidden", "thumb", "caption", "size", "taken", "moderation", "mtime"}, JSON: []string{"tags", "exif"}},
-			"/photo/del":       {Params: []string{"album_id", "id"}},
-			"/post/get":        {Params: []string{"id", "_select"}},
-			"/post/select":     {Params: []string{"id", "owner_id", "title", "body", "words", "mtime", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
-			"/post/add":        {Params: []string{"id", "owner_id", "title", "body", "words", "mtime"}},
-			"/post/put":        {Params: []string{"id", "owner_id", "title", "body", "words", "mtime"}},
-			"/post/update":     {Params: []string{"id", "owner_id", "title", "body", "words", "mtime"}},
-			"/post/del":        {Params: []string{"id"}},
-			"/score/get":       {Params: []string{"id", "_select"}},
-			"/score/select":    {Params: []string{"id", "owner_id", "title", "note", "points", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
-			"/score/add":       {Params: []string{"id", "owner_id", "title", "note", "points"}},
-			"/score/put":       {Params: []string{"id", "owner_id", "title", "note", "points"}},
-			"/score/update":    {Params: []string{"id", "owner_id", "title", "note", "points"}},
-			"/score/incr":      {Params: []string{"id", "points"}},
-			"/score/del":       {Params: []string{"id"}},
-			"/stat/get":        {Params: []string{"owner_id", "name", "_select"}},
-			"/stat/select":     {Params: []string{"owner_id", "name", "note", "value", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
-			"/stat/add":        {Params: []string{"owner_id", "name", "note", "value"}},
-			"/stat/put":        {Params: []string{"owner_id", "name", "note", "value"}},
-			"/stat/update":     {Params: []string{"owner_id", "name", "note", "value"}},
-			"/stat/incr":       {Params: []string{"owner_id", "name", "value"}},
-			"/stat/del":        {Params: []string{"owner_id", "name"}},
-			"/todo/get":        {Params: []string{"id", "_select"}},
-			"/todo/select":     {Params: []string{"id", "name", "descr", "due", "done", "mtime", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
-			"/todo/add":        {Params: []string{"id", "name", "descr", "due", "done", "mtime"}},
-			"/todo/put":        {Params: []string{"id", "name", "descr", "due", "done", "mtime"}},
-			"/todo/update":     {Params: []string{"id", "name", "descr", "due", "done", "mtime"}},
-			"/todo/del":        {Params: []string{"id"}},
-		},
+		Routes:     accountRoutes,
+		Operations: app.OperationsByPath(operations),
 		GraphQL: func(env module.Env) gqlgen.ExecutableSchema {
 			cfg := graphql.NewConfig(store.New(env.Pool), env.Bus)
 			cfg.Resolvers.(*graphql.Resolver).Modules = newModules(env).handlers()
@@ -193,4 +135,68 @@ func (a accounts) List(ctx context.Context) ([]auth.Account, error) {
 		}
 		q.Token = page.Next
 	}
+}
+
+// operations are the REST routes and the parameters each takes (runtime/app/strict.go refuses
+// any other). A slice, which Go lays out as data; a map literal would be code run at start,
+// ~2 KB of it per table.
+var operations = []app.Operation{
+	{Path: "/album/get", Params: []string{"id", "_select"}},
+	{Path: "/album/select", Params: []string{"id", "owner_id", "title", "private", "mtime", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
+	{Path: "/album/add", Params: []string{"id", "owner_id", "title", "private", "mtime"}},
+	{Path: "/album/put", Params: []string{"id", "owner_id", "title", "private", "mtime"}},
+	{Path: "/album/update", Params: []string{"id", "owner_id", "title", "private", "mtime"}},
+	{Path: "/album/del", Params: []string{"id"}},
+	{Path: "/bookmark/get", Params: []string{"id", "_select"}},
+	{Path: "/bookmark/select", Params: []string{"id", "owner_id", "url", "note", "hits", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
+	{Path: "/bookmark/add", Params: []string{"id", "owner_id", "url", "note", "hits"}},
+	{Path: "/bookmark/put", Params: []string{"id", "owner_id", "url", "note", "hits"}},
+	{Path: "/bookmark/update", Params: []string{"id", "owner_id", "url", "note", "hits"}},
+	{Path: "/bookmark/incr", Params: []string{"id", "hits"}},
+	{Path: "/bookmark/del", Params: []string{"id"}},
+	{Path: "/meter/get", Params: []string{"id", "_select"}},
+	{Path: "/meter/select", Params: []string{"id", "likes", "views", "score", "label", "mtime", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
+	{Path: "/meter/add", Params: []string{"id", "likes", "views", "score", "label", "mtime"}},
+	{Path: "/meter/put", Params: []string{"id", "likes", "views", "score", "label", "mtime"}},
+	{Path: "/meter/update", Params: []string{"id", "likes", "views", "score", "label", "mtime"}},
+	{Path: "/meter/incr", Params: []string{"id", "likes", "views", "score"}},
+	{Path: "/meter/del", Params: []string{"id"}},
+	{Path: "/note/get", Params: []string{"id", "_select"}},
+	{Path: "/note/select", Params: []string{"id", "body", "created_at", "updated_at", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
+	{Path: "/note/add", Params: []string{"id", "body", "created_at", "updated_at"}},
+	{Path: "/note/put", Params: []string{"id", "body", "created_at", "updated_at"}},
+	{Path: "/note/update", Params: []string{"id", "body", "created_at", "updated_at"}},
+	{Path: "/note/del", Params: []string{"id"}},
+	{Path: "/photo/get", Params: []string{"album_id", "id", "_select"}},
+	{Path: "/photo/select", Params: []string{"album_id", "id", "name", "owner_id", "kind", "width", "height", "rating", "hidden", "tags", "exif", "thumb", "caption", "size", "taken", "moderation", "mtime", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
+	{Path: "/photo/add", Params: []string{"album_id", "id", "name", "owner_id", "kind", "width", "height", "rating", "hidden", "thumb", "caption", "size", "taken", "moderation", "mtime"}, JSON: []string{"tags", "exif"}},
+	{Path: "/photo/put", Params: []string{"album_id", "id", "name", "owner_id", "kind", "width", "height", "rating", "hidden", "thumb", "caption", "size", "taken", "moderation", "mtime"}, JSON: []string{"tags", "exif"}},
+	{Path: "/photo/update", Params: []string{"album_id", "id", "name", "owner_id", "kind", "width", "height", "rating", "hidden", "thumb", "caption", "size", "taken", "moderation", "mtime"}, JSON: []string{"tags", "exif"}},
+	{Path: "/photo/del", Params: []string{"album_id", "id"}},
+	{Path: "/post/get", Params: []string{"id", "_select"}},
+	{Path: "/post/select", Params: []string{"id", "owner_id", "title", "body", "words", "mtime", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
+	{Path: "/post/add", Params: []string{"id", "owner_id", "title", "body", "words", "mtime"}},
+	{Path: "/post/put", Params: []string{"id", "owner_id", "title", "body", "words", "mtime"}},
+	{Path: "/post/update", Params: []string{"id", "owner_id", "title", "body", "words", "mtime"}},
+	{Path: "/post/del", Params: []string{"id"}},
+	{Path: "/score/get", Params: []string{"id", "_select"}},
+	{Path: "/score/select", Params: []string{"id", "owner_id", "title", "note", "points", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
+	{Path: "/score/add", Params: []string{"id", "owner_id", "title", "note", "points"}},
+	{Path: "/score/put", Params: []string{"id", "owner_id", "title", "note", "points"}},
+	{Path: "/score/update", Params: []string{"id", "owner_id", "title", "note", "points"}},
+	{Path: "/score/incr", Params: []string{"id", "points"}},
+	{Path: "/score/del", Params: []string{"id"}},
+	{Path: "/stat/get", Params: []string{"owner_id", "name", "_select"}},
+	{Path: "/stat/select", Params: []string{"owner_id", "name", "note", "value", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
+	{Path: "/stat/add", Params: []string{"owner_id", "name", "note", "value"}},
+	{Path: "/stat/put", Params: []string{"owner_id", "name", "note", "value"}},
+	{Path: "/stat/update", Params: []string{"owner_id", "name", "note", "value"}},
+	{Path: "/stat/incr", Params: []string{"owner_id", "name", "value"}},
+	{Path: "/stat/del", Params: []string{"owner_id", "name"}},
+	{Path: "/todo/get", Params: []string{"id", "_select"}},
+	{Path: "/todo/select", Params: []string{"id", "name", "descr", "due", "done", "mtime", "_ops", "_count", "_token", "_select", "_desc", "_sort", "_total"}},
+	{Path: "/todo/add", Params: []string{"id", "name", "descr", "due", "done", "mtime"}},
+	{Path: "/todo/put", Params: []string{"id", "name", "descr", "due", "done", "mtime"}},
+	{Path: "/todo/update", Params: []string{"id", "name", "descr", "due", "done", "mtime"}},
+	{Path: "/todo/del", Params: []string{"id"}},
 }

@@ -56,8 +56,8 @@ type App struct {
 	// parameters each takes: the one table the parameter check and the
 	// route metrics read.
 	Operations map[string]Operation
-	Spec       []byte // openapi.yaml
-	Doc        []byte // the API documentation page
+	Spec       []byte // openapi.yaml, gzip-compressed
+	Doc        []byte // the API documentation page, gzip-compressed
 	// Jobs are the background jobs on a pool (generated/jobs.Specs); nil
 	// when none.
 	Jobs func(p *db.Pool) []jobs.Spec
@@ -121,6 +121,7 @@ var roles = map[string]string{
 
 // Operation is what one generated route takes.
 type Operation struct {
+	Path string // the route: /TABLE/OP
 	// Params are the query (and form body) parameters: a request with any
 	// other (a misspelt condition would select every row) is a 400 naming
 	// it.
@@ -128,6 +129,15 @@ type Operation struct {
 	// JSON are the columns a JSON body takes beside Params (JSON columns:
 	// form bodies and queries are flat).
 	JSON []string
+}
+
+// OperationsByPath indexes ops by their Path (App.Operations).
+func OperationsByPath(ops []Operation) map[string]Operation {
+	m := make(map[string]Operation, len(ops))
+	for _, op := range ops {
+		m[op.Path] = op
+	}
+	return m
 }
 
 // Main runs the binary with args (without the program name) and returns the
@@ -712,12 +722,12 @@ func (a *App) builtins(mux *http.ServeMux) {
 	mux.HandleFunc("/data/keys/{table}", table(func(t db.TableInfo) any { return t.Keys }))
 	mux.HandleFunc("/openapi.yaml", only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
-		w.Write(a.Spec)
+		web.Gzipped(w, r, a.Spec)
 	}))
 	mux.HandleFunc("/doc", only(http.MethodGet, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; form-action 'none'")
-		w.Write(a.Doc)
+		web.Gzipped(w, r, a.Doc)
 	}))
 }
 

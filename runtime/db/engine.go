@@ -55,26 +55,21 @@ type Opener[R any] func(p *Pool, t *Table[R]) (b Backend[R], ok bool)
 // opener that takes p.
 func NewStore[R any](p *Pool, t *Table[R], openers ...Opener[R]) *Store[R] {
 	t.init()
-	routed := p.route(&t.Schema)
-	if routed == nil {
-		return &Store[R]{t: t, p: p, b: &skipped[R]{fmt.Sprintf("table %s is kept in pool %q, which is not configured", t.Name, p.set.PoolOf(t.Name, t.Pool))}}
-	}
-	p = routed
+	p, why := p.place(&t.Schema)
 	s := &Store[R]{t: t, p: p}
-	for _, name := range t.SkipPools {
-		if name == p.Name {
-			s.b = &skipped[R]{fmt.Sprintf("table %s is not kept in the %s pool (SkipPools)", t.Name, p.Name)}
-			return s
+	if why == "" {
+		for _, open := range openers {
+			if b, ok := open(p, t); ok {
+				s.b = b
+				break
+			}
+		}
+		if s.b == nil {
+			why = fmt.Sprintf("no driver of this build serves the %s pool (runtime/db/drivers)", p.Name)
 		}
 	}
-	for _, open := range openers {
-		if b, ok := open(p, t); ok {
-			s.b = b
-			break
-		}
-	}
-	if s.b == nil {
-		s.b = &skipped[R]{fmt.Sprintf("no driver of this build serves the %s pool (runtime/db/drivers)", p.Name)}
+	if why != "" {
+		s.b = &skipped[R]{why}
 		return s
 	}
 	if p.metrics != nil {
@@ -84,6 +79,22 @@ func NewStore[R any](p *Pool, t *Table[R], openers ...Opener[R]) *Store[R] {
 		s.b = newCached(s.b, t, p.cache)
 	}
 	return s
+}
+
+// place returns the pool that keeps table t (p, or the named pool t is
+// routed to), or why no pool does: the part of NewStore that needs no row
+// type, written once rather than once per table.
+func (p *Pool) place(t *Schema) (*Pool, string) {
+	routed := p.route(t)
+	if routed == nil {
+		return p, fmt.Sprintf("table %s is kept in pool %q, which is not configured", t.Name, p.set.PoolOf(t.Name, t.Pool))
+	}
+	for _, name := range t.SkipPools {
+		if name == routed.Name {
+			return routed, fmt.Sprintf("table %s is not kept in the %s pool (SkipPools)", t.Name, routed.Name)
+		}
+	}
+	return routed, ""
 }
 
 // The operations of Backend, on the store's backend. They are written out,

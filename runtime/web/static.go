@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"compress/gzip"
 	"fmt"
 	"io"
@@ -267,4 +268,25 @@ func (d *lazyDir) Open(name string) (fs.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
 	return root.Open(name)
+}
+
+// Gzipped writes body, which is gzip-compressed (an asset embedded that way:
+// generated/server's spec and documentation page), as it is to a client that
+// accepts gzip and decompressed to one that does not. The caller sets the
+// Content-Type.
+func Gzipped(w http.ResponseWriter, r *http.Request, body []byte) {
+	h := w.Header()
+	h.Add("Vary", "Accept-Encoding")
+	if acceptsGzip(r) {
+		h.Set("Content-Encoding", "gzip")
+		h.Set("Content-Length", fmt.Sprint(len(body)))
+		w.Write(body)
+		return
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		Error(w, http.StatusInternalServerError, "Internal", "the embedded asset is not gzip")
+		return
+	}
+	io.Copy(w, zr)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"compress/gzip"
 	"io"
 	"net/http"
@@ -130,5 +131,37 @@ func TestCORS(t *testing.T) {
 	any, _ := NewCORS([]string{"*"})
 	if any.Trusted("https://x.com") {
 		t.Fatal("* must not carry credentials")
+	}
+}
+
+// TestGzipped: an asset embedded gzip-compressed goes as it is to a client
+// that takes gzip, and decompressed to one that does not.
+func TestGzipped(t *testing.T) {
+	page := strings.Repeat("<p>the documentation page</p>\n", 100)
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write([]byte(page))
+	zw.Close()
+	for accept, want := range map[string]bool{"gzip, deflate": true, "br;q=1, gzip;q=0.5": true, "": false, "gzip;q=0": false, "identity": false} {
+		r := httptest.NewRequest(http.MethodGet, "/doc", nil)
+		if accept != "" {
+			r.Header.Set("Accept-Encoding", accept)
+		}
+		w := httptest.NewRecorder()
+		Gzipped(w, r, z.Bytes())
+		gz := w.Header().Get("Content-Encoding") == "gzip"
+		if gz != want {
+			t.Fatalf("Accept-Encoding %q: gzip %v, want %v", accept, gz, want)
+		}
+		body := w.Body.Bytes()
+		if gz {
+			if !bytes.Equal(body, z.Bytes()) {
+				t.Fatalf("Accept-Encoding %q: the gzip bytes were not sent as they are", accept)
+			}
+			continue
+		}
+		if string(body) != page {
+			t.Fatalf("Accept-Encoding %q: got %d bytes, want the page decompressed", accept, len(body))
+		}
 	}
 }
