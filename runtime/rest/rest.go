@@ -176,7 +176,7 @@ func splitList(s string) []string {
 
 // Pick returns which columns of t a reply shows for a _select list: nil
 // (all) when empty; the key columns always.
-func Pick[R any](sel string, t *db.Table[R]) ([]bool, error) {
+func Pick(sel string, t *db.Schema) ([]bool, error) {
 	if sel == "" {
 		return nil, nil
 	}
