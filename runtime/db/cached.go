@@ -108,7 +108,6 @@ func (s *cached[R]) Get(ctx context.Context, key []any) (*R, error) {
 	return &r, nil
 }
 
-// invalidate drops keys after a write; the write stands whatever happens.
 // Add, List, Select and CreateTable go straight to the backend (see cached).
 
 func (s *cached[R]) Add(ctx context.Context, r *R) error { return s.b.Add(ctx, r) }
@@ -120,6 +119,7 @@ func (s *cached[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 }
 func (s *cached[R]) CreateTable(ctx context.Context) error { return s.b.CreateTable(ctx) }
 
+// invalidate drops keys after a write; the write stands whatever happens.
 func (s *cached[R]) invalidate(ctx context.Context, keys ...string) {
 	if err := s.c.Del(context.WithoutCancel(ctx), keys...); err != nil {
 		slog.WarnContext(ctx, "cache invalidation failed", "table", s.t.Name, "keys", keys, "err", err)
@@ -183,13 +183,9 @@ func (s *cached[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
 // encodeRow is the cached form of a row: every column's canonical value
 // in the compact binary encoding of page tokens (no reflection).
 func encodeRow[R any](t *Table[R], r *R) ([]byte, error) {
-	vals := make([]any, len(t.Columns))
-	for i := range t.Columns {
-		v, err := t.Arg(r, i)
-		if err != nil {
-			return nil, err
-		}
-		vals[i] = v
+	vals, err := RowValues(t, r)
+	if err != nil {
+		return nil, err
 	}
 	return appendValues(make([]byte, 0, 128), vals)
 }

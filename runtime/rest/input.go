@@ -232,32 +232,27 @@ func (in *Input) str(col string) (string, bool, bool) {
 
 // UUID reads a uuid column.
 func UUID(in *Input, col string, p *uuid.UUID, set *bool) {
-	s, null, ok := in.str(col)
-	if ok && !null {
-		u, err := uuid.Parse(s)
-		if err != nil {
-			in.fail(col, "not a uuid: %s", quoteValue(s))
-			return
-		}
-		keep(in, col, u, false, true, p, set)
-		return
-	}
-	keep(in, col, uuid.UUID{}, null, ok, p, set)
+	u, null, ok := in.uuid(col)
+	keep(in, col, u, null, ok, p, set)
 }
 
 // NUUID reads a nullable uuid column: null (JSON) clears it.
 func NUUID(in *Input, col string, p **uuid.UUID, set *bool) {
+	u, null, ok := in.uuid(col)
+	keepNull(u, null, ok, p, set)
+}
+
+func (in *Input) uuid(col string) (uuid.UUID, bool, bool) {
 	s, null, ok := in.str(col)
-	if ok && !null {
-		u, err := uuid.Parse(s)
-		if err != nil {
-			in.fail(col, "not a uuid: %s", quoteValue(s))
-			return
-		}
-		keepNull(u, false, true, p, set)
-		return
+	if !ok || null {
+		return uuid.UUID{}, null, ok
 	}
-	keepNull(uuid.UUID{}, null, ok, p, set)
+	u, err := uuid.Parse(s)
+	if err != nil {
+		in.fail(col, "not a uuid: %s", quoteValue(s))
+		return uuid.UUID{}, false, false
+	}
+	return u, false, true
 }
 
 // Int reads an integer column of any Go integer type, refusing a value the

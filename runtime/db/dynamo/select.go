@@ -228,6 +228,9 @@ func (s *dynTable) projection(e *dexpr, cols []int) *string {
 }
 
 func (s *dynStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], error) {
+	if err := s.tab.check(); err != nil {
+		return nil, err
+	}
 	count, err := db.PageCount(s.tab.t.Name, q)
 	if err != nil {
 		return nil, err
@@ -236,7 +239,7 @@ func (s *dynStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], err
 	if !q.Total {
 		page.Rows = make([]R, 0, min(count, 64))
 	}
-	page.Total, page.Next, err = s.tab.sel(ctx, q, func(vals []any) error {
+	page.Total, page.Next, err = s.tab.sel(ctx, q, count, func(vals []any) error {
 		return db.AppendRow(s.rt, &page.Rows, vals, nil)
 	})
 	if err != nil {
@@ -245,17 +248,11 @@ func (s *dynStore[R]) Select(ctx context.Context, q *db.Query) (*db.Page[R], err
 	return page, nil
 }
 
-// sel runs q: it gives the canonical values of each row of the page to add
-// (a buffer used again for the next row), and returns the page's next token,
-// or with q.Total the number of rows.
-func (s *dynTable) sel(ctx context.Context, q *db.Query, add func(vals []any) error) (total int64, next string, err error) {
-	if err := s.check(); err != nil {
-		return 0, "", err
-	}
-	count, err := db.PageCount(s.t.Name, q)
-	if err != nil {
-		return 0, "", err
-	}
+// sel runs q, whose page size is count (Select checked both): it gives the
+// canonical values of each row of the page to add (a buffer used again for
+// the next row), and returns the page's next token, or with q.Total the
+// number of rows.
+func (s *dynTable) sel(ctx context.Context, q *db.Query, count int, add func(vals []any) error) (total int64, next string, err error) {
 	sc, err := s.t.SortCol(q)
 	if err != nil {
 		return 0, "", err

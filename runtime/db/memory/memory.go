@@ -255,8 +255,8 @@ func (s *memTable) add(vals []any) (int, error) {
 	assigned := -1
 	if a := s.autoCol(); a >= 0 {
 		if n, _ := vals[a].(int64); n == 0 {
-			vals[a] = s.data.auto + 1
-			assigned = a
+			s.data.auto++
+			vals[a], assigned = s.data.auto, a
 		} else if n > s.data.auto {
 			s.data.auto = n
 		}
@@ -264,9 +264,6 @@ func (s *memTable) add(vals []any) (int, error) {
 	key := s.keyOf(vals)
 	if _, ok := s.data.rows[key]; ok || s.unique(vals, key) {
 		return -1, db.ErrExists
-	}
-	if assigned >= 0 {
-		s.data.auto++
 	}
 	s.data.rows[key] = vals
 	return assigned, nil
