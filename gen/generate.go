@@ -26,7 +26,14 @@ func Load(path string) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading schema %s: %w", path, err)
 	}
-	return BuildModel(spec)
+	m, err := BuildModel(spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.readFieldSources(path); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // addJen renders each jennifer file of files into out, under dir.

@@ -29,6 +29,9 @@ type Model struct {
 	Tables    []*Table
 	Jobs      []*Job    // schemas annotated bk.Job()
 	Pkg       *Packages // import paths of the generated packages (set by Render from GenPkg)
+	// Notes are what bkgen tells the developer without failing: the fields
+	// whose validators or defaults make the server call the schema's Fields().
+	Notes []string
 }
 
 // Table is one table with every name the generated code uses.
@@ -89,6 +92,10 @@ type Column struct {
 	// the mixin index (-1 for the schema itself) and the field index.
 	Mixin, FieldIndex int
 	Implicit          bool // the implicit ent id: no descriptor
+	// Src is the field's builder chain read from the schema's source, when
+	// generated code can build its validators and defaults again without
+	// the schema package (gen/fieldsrc.go); nil: from Fields() at init.
+	Src *FieldSource
 
 	uniqueField bool // ent Unique(): becomes a unique index
 }

@@ -727,9 +727,13 @@ func storeFile(m *Model) *jen.File {
 	return f
 }
 
-// schemaFile takes the validators and defaults that entc/load cannot carry
-// (they are Go functions) from the schema package itself, once at init, the
-// way ent's own generated runtime does.
+// schemaFile declares the validators and defaults that entc/load cannot
+// carry (they are Go functions). Those of a field whose builder chain bkgen
+// read from the schema's source (Column.Src) are written out: runtime/db's
+// copies of ent's validators and the functions the schema names. Any other
+// is taken at init from the schema's Fields(), the way ent's own generated
+// runtime does, which links all of the schema's builders (gen/fieldsrc.go
+// says what that costs).
 func schemaFile(m *Model) *jen.File {
 	f := newFile("store")
 	var vars []jen.Code
@@ -737,7 +741,7 @@ func schemaFile(m *Model) *jen.File {
 	for _, t := range m.Tables {
 		u := t.Unexported
 		fieldsVar := map[int]string{}
-		desc := func(c *Column) *jen.Statement {
+		fromFields := func(c *Column) *jen.Statement {
 			v, ok := fieldsVar[c.Mixin]
 			if !ok {
 				v = fmt.Sprintf("%sFields%d", u, c.Mixin+1)
@@ -754,28 +758,45 @@ func schemaFile(m *Model) *jen.File {
 			if c.Implicit {
 				continue
 			}
-			typ := c.Type.code()
-			if c.Validators > 0 {
-				name := u + c.GoName + "Validators"
-				vars = append(vars, jen.Id(name).Index().Func().Params(typ.Clone()).Error())
-				inits = append(inits, jen.Id(name).Op("=").Qual(dbPkg, "Validators").Types(typ.Clone()).Call(jen.Lit(t.Name), jen.Lit(c.Name), desc(c).Dot("Validators")))
+			validators := c.Validators > 0
+			def := c.Default && !c.Now && !c.UUID
+			if !validators && !def && !c.UpdateDefault {
+				continue
 			}
-			if c.Default && !c.Now && !c.UUID {
-				name := u + c.GoName + "Default"
-				vars = append(vars, jen.Id(name).Func().Params().Add(typ.Clone()))
-				inits = append(inits, jen.Id(name).Op("=").Qual(dbPkg, "Default").Types(typ.Clone()).Call(jen.Lit(t.Name), jen.Lit(c.Name), desc(c).Dot("Default")))
+			typ := c.Type.code()
+			set := func(name string, typ jen.Code, code func() *jen.Statement, from string) {
+				if c.Src != nil && from == "Validators" { // the literal has the type
+					vars = append(vars, jen.Id(name).Op("=").Add(code()))
+					return
+				}
+				if c.Src != nil {
+					vars = append(vars, jen.Id(name).Add(typ).Op("=").Add(code()))
+					return
+				}
+				vars = append(vars, jen.Id(name).Add(typ))
+				fn := "Default"
+				if from == "Validators" {
+					fn = "Validators"
+				}
+				inits = append(inits, jen.Id(name).Op("=").Qual(dbPkg, fn).Types(c.Type.code()).Call(jen.Lit(t.Name), jen.Lit(c.Name), fromFields(c).Dot(from)))
+			}
+			if validators {
+				set(u+c.GoName+"Validators", jen.Index().Func().Params(typ.Clone()).Error(), func() *jen.Statement { return c.Src.validatorsCode(c) }, "Validators")
+			}
+			if def {
+				set(u+c.GoName+"Default", jen.Func().Params().Add(typ.Clone()), func() *jen.Statement { return c.Src.defaultCode(c, c.Src.Default) }, "Default")
 			}
 			if c.UpdateDefault {
-				name := u + c.GoName + "UpdateDefault"
-				vars = append(vars, jen.Id(name).Func().Params().Add(typ.Clone()))
-				inits = append(inits, jen.Id(name).Op("=").Qual(dbPkg, "Default").Types(typ.Clone()).Call(jen.Lit(t.Name), jen.Lit(c.Name), desc(c).Dot("UpdateDefault")))
+				set(u+c.GoName+"UpdateDefault", jen.Func().Params().Add(typ.Clone()), func() *jen.Statement { return c.Src.defaultCode(c, c.Src.UpdateDefault) }, "UpdateDefault")
 			}
 		}
 	}
 	if len(vars) > 0 {
-		f.Comment("Validators and defaults of the schema, taken from its descriptors at init.")
+		f.Comment("Validators and defaults of the schema's fields.")
 		f.Var().Defs(vars...)
-		f.Comment("init takes the validators and defaults from the schema's descriptors once.")
+	}
+	if len(inits) > 0 {
+		f.Comment("init takes the validators and defaults bkgen could not write above from the schema's Fields(), once.")
 		f.Func().Id("init").Params().Block(inits...)
 	}
 	return f

@@ -115,6 +115,9 @@ func generate(args []string, stdout, stderr io.Writer, check bool) int {
 		fmt.Fprintln(stderr, "bkgen:", strings.TrimSpace(err.Error()))
 		return 1
 	}
+	for _, n := range m.Notes {
+		fmt.Fprintln(stderr, "bkgen: note:", n)
+	}
 	m.Name = *appName
 	if m.GenPkg, err = gen.ImportPath(*outDir); err != nil {
 		fmt.Fprintln(stderr, "bkgen:", err)

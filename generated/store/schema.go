@@ -6,161 +6,75 @@ import (
 	"time"
 
 	"github.com/bkgen/bkgen/runtime/db"
-	schema "github.com/bkgen/bkgen/schema"
+	bk "github.com/bkgen/bkgen/schema/bk"
 )
 
-// Validators and defaults of the schema, taken from its descriptors at init.
+// Validators and defaults of the schema's fields.
 var (
-	albumTitleValidators         []func(string) error
-	bkAccountLoginValidators     []func(string) error
-	bkAccountNameValidators      []func(string) error
-	bkAccountFirstNameValidators []func(string) error
-	bkAccountLastNameValidators  []func(string) error
-	bkAccountEmailValidators     []func(string) error
-	bkAccountPhoneValidators     []func(string) error
-	bkAccountWebsiteValidators   []func(string) error
-	bkAccountCompanyValidators   []func(string) error
-	bkAccountCountryValidators   []func(string) error
-	bkAccountStatusValidators    []func(string) error
-	bkAccountCtimeDefault        func() int64
-	bkArchiveIDValidators        []func(string) error
-	bkArchiveMidValidators       []func(string) error
-	bkArchiveSenderValidators    []func(string) error
-	bkArchiveNameValidators      []func(string) error
-	bkArchiveMsgValidators       []func(string) error
-	bkAuthLoginValidators        []func(string) error
-	bkAuthNameValidators         []func(string) error
-	bkAuthTypeValidators         []func(string) error
-	bkAuthSecretValidators       []func(string) error
-	bkAuthCtimeDefault           func() int64
-	bkConnectionIDValidators     []func(string) error
-	bkConnectionRefValidators    []func(string) error
-	bkConnectionTypeValidators   []func(string) error
-	bkConnectionPeerValidators   []func(string) error
-	bkConnectionNameValidators   []func(string) error
-	bkConnectionStatusValidators []func(string) error
-	bkCounterIDValidators        []func(string) error
-	bkIconIDValidators           []func(string) error
-	bkIconRefValidators          []func(string) error
-	bkIconPrefixValidators       []func(string) error
-	bkIconTypeValidators         []func(string) error
-	bkIconDescrValidators        []func(string) error
-	bkIconACLAllowValidators     []func(string) error
-	bkIconExtValidators          []func(string) error
-	bkLocationIDValidators       []func(string) error
-	bkLocationCellValidators     []func(string) error
-	bkLocationGeohashValidators  []func(string) error
-	bkMessageIDValidators        []func(string) error
-	bkMessageMidValidators       []func(string) error
-	bkMessageSenderValidators    []func(string) error
-	bkMessageNameValidators      []func(string) error
-	bkMessageMsgValidators       []func(string) error
-	bkReferenceIDValidators      []func(string) error
-	bkReferenceRefValidators     []func(string) error
-	bkReferenceTypeValidators    []func(string) error
-	bkReferencePeerValidators    []func(string) error
-	bkReferenceNameValidators    []func(string) error
-	bkReferenceStatusValidators  []func(string) error
-	bkSentIDValidators           []func(string) error
-	bkSentMidValidators          []func(string) error
-	bkSentRecipientValidators    []func(string) error
-	bkSentNameValidators         []func(string) error
-	bkSentMsgValidators          []func(string) error
-	meterLabelDefault            func() string
-	noteCreatedAtDefault         func() time.Time
-	noteUpdatedAtDefault         func() time.Time
-	noteUpdatedAtUpdateDefault   func() time.Time
-	photoNameValidators          []func(string) error
-	photoKindDefault             func() string
-	photoWidthValidators         []func(int) error
-	photoHeightValidators        []func(int) error
-	postTitleValidators          []func(string) error
-	todoNameValidators           []func(string) error
-	todoDescrValidators          []func(string) error
+	albumTitleValidators                          = []func(string) error{db.MinLen[string](1), db.MaxLen[string](256)}
+	bkAccountLoginValidators                      = []func(string) error{db.MaxLen[string](256)}
+	bkAccountNameValidators                       = []func(string) error{db.MaxLen[string](256)}
+	bkAccountFirstNameValidators                  = []func(string) error{db.MaxLen[string](256)}
+	bkAccountLastNameValidators                   = []func(string) error{db.MaxLen[string](256)}
+	bkAccountEmailValidators                      = []func(string) error{db.MaxLen[string](256)}
+	bkAccountPhoneValidators                      = []func(string) error{db.MaxLen[string](64)}
+	bkAccountWebsiteValidators                    = []func(string) error{db.MaxLen[string](1024)}
+	bkAccountCompanyValidators                    = []func(string) error{db.MaxLen[string](256)}
+	bkAccountCountryValidators                    = []func(string) error{db.MaxLen[string](64)}
+	bkAccountStatusValidators                     = []func(string) error{db.MaxLen[string](64)}
+	bkAccountCtimeDefault        func() int64     = bk.UnixMilliNow
+	bkArchiveIDValidators                         = []func(string) error{db.MaxLen[string](128)}
+	bkArchiveMidValidators                        = []func(string) error{db.MaxLen[string](160)}
+	bkArchiveSenderValidators                     = []func(string) error{db.MaxLen[string](128)}
+	bkArchiveNameValidators                       = []func(string) error{db.MaxLen[string](256)}
+	bkArchiveMsgValidators                        = []func(string) error{db.MaxLen[string](8192)}
+	bkAuthLoginValidators                         = []func(string) error{db.MinLen[string](1), db.MaxLen[string](256)}
+	bkAuthNameValidators                          = []func(string) error{db.MaxLen[string](256)}
+	bkAuthTypeValidators                          = []func(string) error{db.MaxLen[string](256)}
+	bkAuthSecretValidators                        = []func(string) error{db.MinLen[string](1)}
+	bkAuthCtimeDefault           func() int64     = bk.UnixMilliNow
+	bkConnectionIDValidators                      = []func(string) error{db.MaxLen[string](128)}
+	bkConnectionRefValidators                     = []func(string) error{db.MaxLen[string](256)}
+	bkConnectionTypeValidators                    = []func(string) error{db.MaxLen[string](32)}
+	bkConnectionPeerValidators                    = []func(string) error{db.MaxLen[string](128)}
+	bkConnectionNameValidators                    = []func(string) error{db.MaxLen[string](256)}
+	bkConnectionStatusValidators                  = []func(string) error{db.MaxLen[string](64)}
+	bkCounterIDValidators                         = []func(string) error{db.MaxLen[string](128)}
+	bkIconIDValidators                            = []func(string) error{db.MaxLen[string](128)}
+	bkIconRefValidators                           = []func(string) error{db.MaxLen[string](130)}
+	bkIconPrefixValidators                        = []func(string) error{db.MaxLen[string](64)}
+	bkIconTypeValidators                          = []func(string) error{db.MaxLen[string](64)}
+	bkIconDescrValidators                         = []func(string) error{db.MaxLen[string](1024)}
+	bkIconACLAllowValidators                      = []func(string) error{db.MaxLen[string](4096)}
+	bkIconExtValidators                           = []func(string) error{db.MaxLen[string](8)}
+	bkLocationIDValidators                        = []func(string) error{db.MaxLen[string](128)}
+	bkLocationCellValidators                      = []func(string) error{db.MaxLen[string](4)}
+	bkLocationGeohashValidators                   = []func(string) error{db.MaxLen[string](12)}
+	bkMessageIDValidators                         = []func(string) error{db.MaxLen[string](128)}
+	bkMessageMidValidators                        = []func(string) error{db.MaxLen[string](160)}
+	bkMessageSenderValidators                     = []func(string) error{db.MaxLen[string](128)}
+	bkMessageNameValidators                       = []func(string) error{db.MaxLen[string](256)}
+	bkMessageMsgValidators                        = []func(string) error{db.MaxLen[string](8192)}
+	bkReferenceIDValidators                       = []func(string) error{db.MaxLen[string](128)}
+	bkReferenceRefValidators                      = []func(string) error{db.MaxLen[string](256)}
+	bkReferenceTypeValidators                     = []func(string) error{db.MaxLen[string](32)}
+	bkReferencePeerValidators                     = []func(string) error{db.MaxLen[string](128)}
+	bkReferenceNameValidators                     = []func(string) error{db.MaxLen[string](256)}
+	bkReferenceStatusValidators                   = []func(string) error{db.MaxLen[string](64)}
+	bkSentIDValidators                            = []func(string) error{db.MaxLen[string](128)}
+	bkSentMidValidators                           = []func(string) error{db.MaxLen[string](160)}
+	bkSentRecipientValidators                     = []func(string) error{db.MaxLen[string](128)}
+	bkSentNameValidators                          = []func(string) error{db.MaxLen[string](256)}
+	bkSentMsgValidators                           = []func(string) error{db.MaxLen[string](8192)}
+	meterLabelDefault            func() string    = db.Constant[string]("new")
+	noteCreatedAtDefault         func() time.Time = time.Now
+	noteUpdatedAtDefault         func() time.Time = time.Now
+	noteUpdatedAtUpdateDefault   func() time.Time = time.Now
+	photoNameValidators                           = []func(string) error{db.MaxLen[string](256)}
+	photoKindDefault             func() string    = db.Constant[string]("jpeg")
+	photoWidthValidators                          = []func(int) error{db.Min[int](0)}
+	photoHeightValidators                         = []func(int) error{db.Min[int](0)}
+	postTitleValidators                           = []func(string) error{db.MinLen[string](1), db.MaxLen[string](200)}
+	todoNameValidators                            = []func(string) error{db.MinLen[string](1), db.MaxLen[string](128)}
+	todoDescrValidators                           = []func(string) error{db.MaxLen[string](4096)}
 )
-
-// init takes the validators and defaults from the schema's descriptors once.
-func init() {
-	albumFields0 := schema.Album{}.Fields()
-	albumTitleValidators = db.Validators[string]("album", "title", albumFields0[2].Descriptor().Validators)
-	bkAccountFields0 := schema.BkAccount{}.Fields()
-	bkAccountLoginValidators = db.Validators[string]("bk_account", "login", bkAccountFields0[1].Descriptor().Validators)
-	bkAccountNameValidators = db.Validators[string]("bk_account", "name", bkAccountFields0[2].Descriptor().Validators)
-	bkAccountFirstNameValidators = db.Validators[string]("bk_account", "first_name", bkAccountFields0[3].Descriptor().Validators)
-	bkAccountLastNameValidators = db.Validators[string]("bk_account", "last_name", bkAccountFields0[4].Descriptor().Validators)
-	bkAccountEmailValidators = db.Validators[string]("bk_account", "email", bkAccountFields0[5].Descriptor().Validators)
-	bkAccountPhoneValidators = db.Validators[string]("bk_account", "phone", bkAccountFields0[6].Descriptor().Validators)
-	bkAccountWebsiteValidators = db.Validators[string]("bk_account", "website", bkAccountFields0[7].Descriptor().Validators)
-	bkAccountCompanyValidators = db.Validators[string]("bk_account", "company", bkAccountFields0[8].Descriptor().Validators)
-	bkAccountCountryValidators = db.Validators[string]("bk_account", "country", bkAccountFields0[9].Descriptor().Validators)
-	bkAccountStatusValidators = db.Validators[string]("bk_account", "status", bkAccountFields0[10].Descriptor().Validators)
-	bkAccountCtimeDefault = db.Default[int64]("bk_account", "ctime", bkAccountFields0[11].Descriptor().Default)
-	bkArchiveFields0 := schema.BkArchive{}.Fields()
-	bkArchiveIDValidators = db.Validators[string]("bk_archive", "id", bkArchiveFields0[0].Descriptor().Validators)
-	bkArchiveMidValidators = db.Validators[string]("bk_archive", "mid", bkArchiveFields0[1].Descriptor().Validators)
-	bkArchiveSenderValidators = db.Validators[string]("bk_archive", "sender", bkArchiveFields0[2].Descriptor().Validators)
-	bkArchiveNameValidators = db.Validators[string]("bk_archive", "name", bkArchiveFields0[3].Descriptor().Validators)
-	bkArchiveMsgValidators = db.Validators[string]("bk_archive", "msg", bkArchiveFields0[4].Descriptor().Validators)
-	bkAuthFields0 := schema.BkAuth{}.Fields()
-	bkAuthLoginValidators = db.Validators[string]("bk_auth", "login", bkAuthFields0[0].Descriptor().Validators)
-	bkAuthNameValidators = db.Validators[string]("bk_auth", "name", bkAuthFields0[2].Descriptor().Validators)
-	bkAuthTypeValidators = db.Validators[string]("bk_auth", "type", bkAuthFields0[3].Descriptor().Validators)
-	bkAuthSecretValidators = db.Validators[string]("bk_auth", "secret", bkAuthFields0[4].Descriptor().Validators)
-	bkAuthCtimeDefault = db.Default[int64]("bk_auth", "ctime", bkAuthFields0[10].Descriptor().Default)
-	bkConnectionFields0 := schema.BkConnection{}.Fields()
-	bkConnectionIDValidators = db.Validators[string]("bk_connection", "id", bkConnectionFields0[0].Descriptor().Validators)
-	bkConnectionRefValidators = db.Validators[string]("bk_connection", "ref", bkConnectionFields0[1].Descriptor().Validators)
-	bkConnectionTypeValidators = db.Validators[string]("bk_connection", "type", bkConnectionFields0[2].Descriptor().Validators)
-	bkConnectionPeerValidators = db.Validators[string]("bk_connection", "peer", bkConnectionFields0[3].Descriptor().Validators)
-	bkConnectionNameValidators = db.Validators[string]("bk_connection", "name", bkConnectionFields0[4].Descriptor().Validators)
-	bkConnectionStatusValidators = db.Validators[string]("bk_connection", "status", bkConnectionFields0[5].Descriptor().Validators)
-	bkCounterFields0 := schema.BkCounter{}.Fields()
-	bkCounterIDValidators = db.Validators[string]("bk_counter", "id", bkCounterFields0[0].Descriptor().Validators)
-	bkIconFields0 := schema.BkIcon{}.Fields()
-	bkIconIDValidators = db.Validators[string]("bk_icon", "id", bkIconFields0[0].Descriptor().Validators)
-	bkIconRefValidators = db.Validators[string]("bk_icon", "ref", bkIconFields0[1].Descriptor().Validators)
-	bkIconPrefixValidators = db.Validators[string]("bk_icon", "prefix", bkIconFields0[2].Descriptor().Validators)
-	bkIconTypeValidators = db.Validators[string]("bk_icon", "type", bkIconFields0[3].Descriptor().Validators)
-	bkIconDescrValidators = db.Validators[string]("bk_icon", "descr", bkIconFields0[4].Descriptor().Validators)
-	bkIconACLAllowValidators = db.Validators[string]("bk_icon", "acl_allow", bkIconFields0[5].Descriptor().Validators)
-	bkIconExtValidators = db.Validators[string]("bk_icon", "ext", bkIconFields0[6].Descriptor().Validators)
-	bkLocationFields0 := schema.BkLocation{}.Fields()
-	bkLocationIDValidators = db.Validators[string]("bk_location", "id", bkLocationFields0[0].Descriptor().Validators)
-	bkLocationCellValidators = db.Validators[string]("bk_location", "cell", bkLocationFields0[1].Descriptor().Validators)
-	bkLocationGeohashValidators = db.Validators[string]("bk_location", "geohash", bkLocationFields0[2].Descriptor().Validators)
-	bkMessageFields0 := schema.BkMessage{}.Fields()
-	bkMessageIDValidators = db.Validators[string]("bk_message", "id", bkMessageFields0[0].Descriptor().Validators)
-	bkMessageMidValidators = db.Validators[string]("bk_message", "mid", bkMessageFields0[1].Descriptor().Validators)
-	bkMessageSenderValidators = db.Validators[string]("bk_message", "sender", bkMessageFields0[2].Descriptor().Validators)
-	bkMessageNameValidators = db.Validators[string]("bk_message", "name", bkMessageFields0[3].Descriptor().Validators)
-	bkMessageMsgValidators = db.Validators[string]("bk_message", "msg", bkMessageFields0[4].Descriptor().Validators)
-	bkReferenceFields0 := schema.BkReference{}.Fields()
-	bkReferenceIDValidators = db.Validators[string]("bk_reference", "id", bkReferenceFields0[0].Descriptor().Validators)
-	bkReferenceRefValidators = db.Validators[string]("bk_reference", "ref", bkReferenceFields0[1].Descriptor().Validators)
-	bkReferenceTypeValidators = db.Validators[string]("bk_reference", "type", bkReferenceFields0[2].Descriptor().Validators)
-	bkReferencePeerValidators = db.Validators[string]("bk_reference", "peer", bkReferenceFields0[3].Descriptor().Validators)
-	bkReferenceNameValidators = db.Validators[string]("bk_reference", "name", bkReferenceFields0[4].Descriptor().Validators)
-	bkReferenceStatusValidators = db.Validators[string]("bk_reference", "status", bkReferenceFields0[5].Descriptor().Validators)
-	bkSentFields0 := schema.BkSent{}.Fields()
-	bkSentIDValidators = db.Validators[string]("bk_sent", "id", bkSentFields0[0].Descriptor().Validators)
-	bkSentMidValidators = db.Validators[string]("bk_sent", "mid", bkSentFields0[1].Descriptor().Validators)
-	bkSentRecipientValidators = db.Validators[string]("bk_sent", "recipient", bkSentFields0[2].Descriptor().Validators)
-	bkSentNameValidators = db.Validators[string]("bk_sent", "name", bkSentFields0[3].Descriptor().Validators)
-	bkSentMsgValidators = db.Validators[string]("bk_sent", "msg", bkSentFields0[4].Descriptor().Validators)
-	meterFields0 := schema.Meter{}.Fields()
-	meterLabelDefault = db.Default[string]("meter", "label", meterFields0[4].Descriptor().Default)
-	noteFields0 := schema.Note{}.Fields()
-	noteCreatedAtDefault = db.Default[time.Time]("note", "created_at", noteFields0[1].Descriptor().Default)
-	noteUpdatedAtDefault = db.Default[time.Time]("note", "updated_at", noteFields0[2].Descriptor().Default)
-	noteUpdatedAtUpdateDefault = db.Default[time.Time]("note", "updated_at", noteFields0[2].Descriptor().UpdateDefault)
-	photoFields0 := schema.Photo{}.Fields()
-	photoNameValidators = db.Validators[string]("photo", "name", photoFields0[2].Descriptor().Validators)
-	photoKindDefault = db.Default[string]("photo", "kind", photoFields0[4].Descriptor().Default)
-	photoWidthValidators = db.Validators[int]("photo", "width", photoFields0[5].Descriptor().Validators)
-	photoHeightValidators = db.Validators[int]("photo", "height", photoFields0[6].Descriptor().Validators)
-	postFields0 := schema.Post{}.Fields()
-	postTitleValidators = db.Validators[string]("post", "title", postFields0[2].Descriptor().Validators)
-	todoFields0 := schema.Todo{}.Fields()
-	todoNameValidators = db.Validators[string]("todo", "name", todoFields0[1].Descriptor().Validators)
-	todoDescrValidators = db.Validators[string]("todo", "descr", todoFields0[2].Descriptor().Validators)
-}

@@ -223,6 +223,9 @@ func Default[T any](table, column string, d any) func() T {
 	panic(fmt.Sprintf("bkgen: default of %s.%s is %T, want %T or func() %T", table, column, d, *new(T), *new(T)))
 }
 
+// Constant is a default given as a value, as a function.
+func Constant[T any](v T) func() T { return func() T { return v } }
+
 // CheckEnum reports a value that is not one of the column's enum values.
 func CheckEnum(table, column, v string, values []string) error {
 	for _, e := range values {

@@ -32,7 +32,7 @@ func (AuthSchema) Fields() []ent.Field {
 		// ms; sessions issued before it are over (/logout sets it, so that a
 		// copied session cookie stops working)
 		field.Int64("session_epoch").Optional().Annotations(Admin(), Secure()),
-		field.Int64("ctime").Immutable().DefaultFunc(func() int64 { return time.Now().UnixMilli() }),
+		field.Int64("ctime").Immutable().DefaultFunc(UnixMilliNow),
 		field.Int64("mtime").Annotations(Now()),
 	}
 }
@@ -62,9 +62,15 @@ func (AccountSchema) Fields() []ent.Field {
 		field.String("company").Optional().MaxLen(256),
 		field.String("country").Optional().MaxLen(64),
 		field.String("status").Optional().MaxLen(64).Annotations(Admin()),
-		field.Int64("ctime").Immutable().DefaultFunc(func() int64 { return time.Now().UnixMilli() }),
+		field.Int64("ctime").Immutable().DefaultFunc(UnixMilliNow),
 		field.Int64("mtime").Annotations(Now()),
 	}
 }
 
 func (AccountSchema) Annotations() []schema.Annotation { return []schema.Annotation{NoAPI()} }
+
+// UnixMilliNow is the time in milliseconds, the default of the ctime
+// columns. It is a named function rather than a closure so that the
+// generated store can refer to it without calling the schema's Fields()
+// (gen/fieldsrc.go).
+func UnixMilliNow() int64 { return time.Now().UnixMilli() }
