@@ -8,7 +8,6 @@ import (
 	"go/token"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -31,7 +30,7 @@ import (
 // client's commands, the AWS SDK's operations).
 //
 // A field whose chain this cannot read (a validator written as a closure, a
-// default that is not a literal or a package-level name, a mixin, a GoType)
+// default that is not a literal or a package-level name, a GoType)
 // keeps the old way for its table, and bkgen says so (Model.Notes). The
 // counts are checked against entc/load's: a chain read wrong falls back too.
 
@@ -39,7 +38,8 @@ import (
 // its validators in the schema's order and its defaults (the last call of
 // each wins, as in ent).
 type FieldSource struct {
-	Float, Time            bool // the builder's kind: Positive differs for floats, Default takes a func for times
+	Float       bool // Positive and Negative are ±1e-06 for floats, ±1 for integers
+	FuncDefault bool // the builder's Default takes a function (times, UUIDs)
 	Validators             []builderCall
 	Default, UpdateDefault *builderCall
 }
@@ -62,12 +62,13 @@ type srcArg struct {
 const entFieldPkg = "entgo.io/ent/schema/field"
 
 // fieldCtors are the constructors of the builders whose validators and
-// defaults generated code can write again.
+// defaults generated code can write again (it writes no constructor: a
+// UUID's second argument only gives the type, which the model has).
 var fieldCtors = map[string]bool{
 	"String": true, "Text": true, "Bytes": true, "Bool": true, "Time": true, "Enum": true,
 	"Int": true, "Int8": true, "Int16": true, "Int32": true, "Int64": true,
 	"Uint": true, "Uint8": true, "Uint16": true, "Uint32": true, "Uint64": true,
-	"Float": true, "Float32": true,
+	"Float": true, "Float32": true, "UUID": true,
 }
 
 // validatorMethods are the builder methods that add one validator each.
@@ -90,23 +91,25 @@ type srcPackage struct {
 // directory or an import path) and of the packages it imports from the
 // same module or its dependencies, on demand.
 type schemaSource struct {
-	dirs map[string]string // import path -> directory
-	pkgs map[string]*srcPackage
-	fset *token.FileSet
+	files map[string][]string // import path -> its Go files in this build
+	pkgs  map[string]*srcPackage
+	fset  *token.FileSet
 }
 
 func newSchemaSource(path string) (*schemaSource, error) {
-	cmd := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}\t{{.Dir}}", path)
+	cmd := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}\t{{.Dir}}\t{{join .GoFiles \",\"}}", path)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
 		return nil, fmt.Errorf("go list %s: %v: %s", path, err, strings.TrimSpace(stderr.String()))
 	}
-	s := &schemaSource{dirs: map[string]string{}, pkgs: map[string]*srcPackage{}, fset: token.NewFileSet()}
+	s := &schemaSource{files: map[string][]string{}, pkgs: map[string]*srcPackage{}, fset: token.NewFileSet()}
 	for _, l := range strings.Split(string(out), "\n") {
-		if p, d, ok := strings.Cut(l, "\t"); ok {
-			s.dirs[p] = d
+		if f := strings.Split(l, "\t"); len(f) == 3 && f[2] != "" {
+			for _, name := range strings.Split(f[2], ",") {
+				s.files[f[0]] = append(s.files[f[0]], filepath.Join(f[1], name))
+			}
 		}
 	}
 	return s, nil
@@ -118,14 +121,9 @@ func (s *schemaSource) pkg(path string) *srcPackage {
 		return p
 	}
 	var p *srcPackage
-	if dir, ok := s.dirs[path]; ok {
-		names, _ := filepath.Glob(filepath.Join(dir, "*.go"))
-		sort.Strings(names)
+	if names, ok := s.files[path]; ok {
 		p = &srcPackage{path: path}
 		for _, n := range names {
-			if strings.HasSuffix(n, "_test.go") {
-				continue
-			}
 			f, err := parser.ParseFile(s.fset, n, nil, parser.SkipObjectResolution)
 			if err != nil {
 				p = nil
@@ -155,6 +153,45 @@ func fileImports(f *ast.File) map[string]string {
 // fieldsOf returns the element expressions of the []ent.Field that type
 // typ's Fields() returns, each with its file; nil when it cannot tell.
 func (s *schemaSource) fieldsOf(pkgPath, typ string) []srcExpr {
+	return s.listOf(pkgPath, typ, "Fields")
+}
+
+// mixinFieldsOf returns the fields of the i-th mixin of type typ.
+func (s *schemaSource) mixinFieldsOf(pkgPath, typ string, i int) []srcExpr {
+	ms := s.listOf(pkgPath, typ, "Mixin")
+	if i < 0 || i >= len(ms) {
+		return nil
+	}
+	if pkg, name := literalType(ms[i]); name != "" {
+		return s.fieldsOf(pkg, name)
+	}
+	return nil
+}
+
+// literalType is the type of a composite literal (T{}, &T{}, pkg.T{}).
+func literalType(x srcExpr) (pkg, name string) {
+	e := x.e
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = u.X
+	}
+	cl, ok := e.(*ast.CompositeLit)
+	if !ok {
+		return "", ""
+	}
+	switch t := cl.Type.(type) {
+	case *ast.Ident:
+		return x.pkg.path, t.Name
+	case *ast.SelectorExpr:
+		if id, ok := t.X.(*ast.Ident); ok {
+			return fileImports(x.file)[id.Name], t.Sel.Name
+		}
+	}
+	return "", ""
+}
+
+// listOf returns the element expressions of the list that type typ's method
+// (Fields or Mixin) returns; nil when it cannot tell.
+func (s *schemaSource) listOf(pkgPath, typ, method string) []srcExpr {
 	p := s.pkg(pkgPath)
 	if p == nil {
 		return nil
@@ -162,7 +199,7 @@ func (s *schemaSource) fieldsOf(pkgPath, typ string) []srcExpr {
 	for _, f := range p.files {
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Name.Name != "Fields" || fd.Recv == nil || len(fd.Recv.List) != 1 || recvName(fd.Recv.List[0].Type) != typ {
+			if !ok || fd.Name.Name != method || fd.Recv == nil || len(fd.Recv.List) != 1 || recvName(fd.Recv.List[0].Type) != typ {
 				continue
 			}
 			return s.returned(p, f, fd, 0)
@@ -191,13 +228,13 @@ func (s *schemaSource) fieldsOf(pkgPath, typ string) []srcExpr {
 					}
 					switch e := t.(type) {
 					case *ast.Ident:
-						if r := s.fieldsOf(pkgPath, e.Name); r != nil {
+						if r := s.listOf(pkgPath, e.Name, method); r != nil {
 							return r
 						}
 					case *ast.SelectorExpr:
 						if x, ok := e.X.(*ast.Ident); ok {
 							if ip, ok := fileImports(f)[x.Name]; ok && ip != "entgo.io/ent" {
-								if r := s.fieldsOf(ip, e.Sel.Name); r != nil {
+								if r := s.listOf(ip, e.Sel.Name, method); r != nil {
 									return r
 								}
 							}
@@ -250,17 +287,34 @@ func (s *schemaSource) list(p *srcPackage, f *ast.File, e ast.Expr, depth int) [
 		}
 		return out
 	case *ast.CallExpr:
+		if sel, ok := e.Fun.(*ast.SelectorExpr); ok && len(e.Args) == 0 {
+			// T{}.Fields(): another type's list
+			if pkg, name := literalType(srcExpr{sel.X, p, f}); name != "" {
+				return s.listOf(pkg, name, sel.Sel.Name)
+			}
+			return nil
+		}
 		id, ok := e.Fun.(*ast.Ident)
 		if !ok {
 			return nil
 		}
 		if id.Name == "append" {
-			if len(e.Args) == 0 || e.Ellipsis.IsValid() {
+			if len(e.Args) == 0 {
 				return nil
 			}
 			head := s.list(p, f, e.Args[0], depth+1)
 			if head == nil {
 				return nil
+			}
+			if e.Ellipsis.IsValid() { // append(a, b...)
+				if len(e.Args) != 2 {
+					return nil
+				}
+				tail := s.list(p, f, e.Args[1], depth+1)
+				if tail == nil {
+					return nil
+				}
+				return append(head, tail...)
 			}
 			for _, a := range e.Args[1:] {
 				head = append(head, srcExpr{a, p, f})
@@ -298,7 +352,7 @@ func fieldSource(x srcExpr) (*FieldSource, bool) {
 			if !fieldCtors[ctor] {
 				return nil, false
 			}
-			src.Float, src.Time = ctor == "Float" || ctor == "Float32", ctor == "Time"
+			src.Float, src.FuncDefault = ctor == "Float" || ctor == "Float32", ctor == "Time" || ctor == "UUID"
 			// the schema's order: the chain was read from its end
 			v := src.Validators
 			for i, j := 0, len(v)-1; i < j; i, j = i+1, j-1 {
@@ -355,10 +409,10 @@ func (s *FieldSource) writable() bool {
 	return true
 }
 
-// takesFunc: DefaultFunc and UpdateDefault take a function, and so does a
-// time field's Default; every other Default takes a value.
+// takesFunc: DefaultFunc and UpdateDefault take a function, and so does the
+// Default of a time or a UUID; every other Default takes a value.
 func (s *FieldSource) takesFunc(d *builderCall) bool {
-	return d.Method != "Default" || s.Time
+	return d.Method != "Default" || s.FuncDefault
 }
 
 // argSource reads an argument generated code can write again.
@@ -424,34 +478,38 @@ func (m *Model) readFieldSources(path string) error {
 // useFieldSources sets Column.Src from s for the columns that need it.
 func (m *Model) useFieldSources(s *schemaSource, need func(*Column) bool) {
 	for _, t := range m.Tables {
-		var fields []srcExpr
+		var own []srcExpr // the table's own Fields(), read once
 		read := false
 		for _, c := range t.Columns {
 			if !need(c) {
 				continue
 			}
 			why := ""
+			var fields []srcExpr
 			if c.Mixin >= 0 {
-				why = "it comes from a mixin"
+				fields = s.mixinFieldsOf(m.SchemaPkg, t.Schema, c.Mixin)
 			} else {
 				if !read {
-					fields, read = s.fieldsOf(m.SchemaPkg, t.Schema), true
+					own, read = s.fieldsOf(m.SchemaPkg, t.Schema), true
 				}
+				fields = own
+			}
+			switch {
+			case fields == nil && c.Mixin >= 0:
+				why = fmt.Sprintf("the fields of %s's mixin %d are not a list bkgen can read", t.Schema, c.Mixin)
+			case fields == nil:
+				why = fmt.Sprintf("%s.Fields() is not a field list bkgen can read", t.Schema)
+			case c.FieldIndex < 0 || c.FieldIndex >= len(fields):
+				why = "its position in Fields() is unknown"
+			default:
+				src, ok := fieldSource(fields[c.FieldIndex])
 				switch {
-				case fields == nil:
-					why = fmt.Sprintf("%s.Fields() is not a field list bkgen can read", t.Schema)
-				case c.FieldIndex < 0 || c.FieldIndex >= len(fields):
-					why = "its position in Fields() is unknown"
+				case !ok:
+					why = "its validators or defaults are not literals or package-level names"
+				case src.validators() != c.Validators:
+					why = fmt.Sprintf("bkgen reads %d validators where ent counts %d", src.validators(), c.Validators)
 				default:
-					src, ok := fieldSource(fields[c.FieldIndex])
-					switch {
-					case !ok:
-						why = "its validators or defaults are not literals or package-level names"
-					case src.validators() != c.Validators:
-						why = fmt.Sprintf("bkgen reads %d validators where ent counts %d", src.validators(), c.Validators)
-					default:
-						c.Src = src
-					}
+					c.Src = src
 				}
 			}
 			if why != "" {

@@ -17,11 +17,12 @@ func testSource(t *testing.T) *schemaSource {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &schemaSource{
-		dirs: map[string]string{"example.com/schema": filepath.Join(dir, "schema"), "example.com/base": filepath.Join(dir, "base")},
-		pkgs: map[string]*srcPackage{},
-		fset: token.NewFileSet(),
+	s := &schemaSource{files: map[string][]string{}, pkgs: map[string]*srcPackage{}, fset: token.NewFileSet()}
+	for _, p := range []string{"schema", "base"} {
+		names, _ := filepath.Glob(filepath.Join(dir, p, "*.go"))
+		s.files["example.com/"+p] = names
 	}
+	return s
 }
 
 // render writes what generated code would for one column.
@@ -66,8 +67,8 @@ func TestFieldSources(t *testing.T) {
 		{5, str, ""}, // a closure
 		{6, tm, `var ( d = time.Now u = time.Now )`},
 		{7, i64, `var ( d = db.Constant[int64](-7) )`}, // the last Default wins, as in ent
-		{8, i64, ""},  // a closure
-		{9, str, ""},  // field.UUID reaches ent's GoType code
+		{8, i64, ""}, // a closure
+		{9, GoType{Ident: "uuid.UUID", PkgPath: "github.com/google/uuid", UUID: true}, `var ( d = uuid.New )`},
 		{10, str, ""}, // a GoType
 		{11, str, `var ( d = db.Constant[string]("a") )`},
 	} {
@@ -112,6 +113,34 @@ func TestFieldSources(t *testing.T) {
 	if s.fieldsOf("example.com/schema", "Missing") != nil {
 		t.Error("a type without Fields() was read")
 	}
+
+	// mixins: T{}.Fields() and append(a, b...), as ent's mixin.Time writes them
+	for i, want := range []string{`var ( d = time.Now )`, `var ( d = time.Now u = time.Now )`} {
+		ms := s.mixinFieldsOf("example.com/schema", "Mixed", 1)
+		if len(ms) != 2 {
+			t.Fatalf("Mixed's mixin 1: %d fields read, want 2", len(ms))
+		}
+		src, ok := fieldSource(ms[i])
+		if got := render(t, src, &Column{Type: GoType{Ident: "time.Time", PkgPath: "time"}}); !ok || got != want {
+			t.Errorf("Mixed's mixin 1, field %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+	if ms := s.mixinFieldsOf("example.com/schema", "Mixed", 0); len(ms) != 1 {
+		t.Errorf("Mixed's mixin 0: %d fields read, want 1", len(ms))
+	}
+
+	// ent's own mixin.Time, from the module cache
+	ent, err := newSchemaSource("entgo.io/ent/schema/mixin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt := ent.fieldsOf("entgo.io/ent/schema/mixin", "Time")
+	if len(mt) != 2 {
+		t.Fatalf("mixin.Time: %d fields read, want 2", len(mt))
+	}
+	if src, ok := fieldSource(mt[1]); !ok || src.UpdateDefault == nil || src.UpdateDefault.Args[0] != (srcArg{Pkg: "time", Name: "Now"}) {
+		t.Errorf("mixin.Time's update_time: %+v %v", src, ok)
+	}
 }
 
 // TestFieldSourceNotes: a field bkgen cannot write, or whose validators it
@@ -133,7 +162,7 @@ func TestFieldSourceNotes(t *testing.T) {
 		}
 	}
 	notes := strings.Join(m.Notes, "\n")
-	for _, want := range []string{"item.free: the server calls Item.Fields()", "item.sku: ", "bkgen reads 1 validators where ent counts 2", "item.m: ", "mixin"} {
+	for _, want := range []string{"item.free: the server calls Item.Fields()", "item.sku: ", "bkgen reads 1 validators where ent counts 2", "item.m: ", "the fields of Item's mixin 0 are not a list"} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("notes lack %q:\n%s", want, notes)
 		}

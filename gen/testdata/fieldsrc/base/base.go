@@ -1,6 +1,8 @@
 package base
 
 import (
+	"time"
+
 	"entgo.io/ent"
 	"entgo.io/ent/schema/field"
 )
@@ -12,3 +14,17 @@ func (Schema) Fields() []ent.Field {
 }
 
 func Blob() []byte { return nil }
+
+type Created struct{}
+
+func (Created) Fields() []ent.Field { return []ent.Field{field.Time("created").Default(time.Now)} }
+
+type Updated struct{}
+
+func (Updated) Fields() []ent.Field {
+	return []ent.Field{field.Time("updated").Default(time.Now).UpdateDefault(time.Now)}
+}
+
+type Time struct{}
+
+func (Time) Fields() []ent.Field { return append(Created{}.Fields(), Updated{}.Fields()...) }

@@ -43,3 +43,7 @@ func common(n int) []ent.Field {
 }
 
 type Embedded struct{ base.Schema }
+
+type Mixed struct{ ent.Schema }
+
+func (Mixed) Mixin() []ent.Mixin { return []ent.Mixin{&base.Schema{}, base.Time{}} }
