@@ -38,8 +38,8 @@ import (
 // its validators in the schema's order and its defaults (the last call of
 // each wins, as in ent).
 type FieldSource struct {
-	Float       bool // Positive and Negative are ±1e-06 for floats, ±1 for integers
-	FuncDefault bool // the builder's Default takes a function (times, UUIDs)
+	Float                  bool // Positive and Negative are ±1e-06 for floats, ±1 for integers
+	FuncDefault            bool // the builder's Default takes a function (times, UUIDs)
 	Validators             []builderCall
 	Default, UpdateDefault *builderCall
 }
