@@ -37,16 +37,16 @@ func fastColumns(t *RestTable) []*Column {
 }
 
 // gqlFastWriter renders the model's WriteGQLField (runtime/gql.FastObject).
+// Every table has one: the object marshaler in exec.go writes these columns
+// through it (gen/graphql_rows.go); a name it does not write is null.
 func gqlFastWriter(f *jen.File, t *RestTable) {
-	if !fastGet(t) {
-		return
-	}
-	f.Commentf("WriteGQLField writes a field of %s for runtime/gql's fast path.", t.GoName)
+	f.Commentf("WriteGQLField writes a column of %s as gqlgen would (runtime/gql.FastObject).", t.GoName)
 	f.Func().Params(jen.Id("o").Op("*").Id(t.GoName)).Id("WriteGQLField").Params(jen.Id("w").Qual("io", "Writer"), jen.Id("name").String()).Block(
 		jen.Switch(jen.Id("name")).BlockFunc(func(g *jen.Group) {
 			for _, c := range fastColumns(t) {
 				g.Case(jen.Lit(c.Name)).Block(jen.Qual(gqlPkg, fastWriters[c.Kind]).Call(jen.Id("w"), jen.Id("o").Dot(gqlName(c.Name))))
 			}
+			g.Default().Block(jen.Qual("io", "WriteString").Call(jen.Id("w"), jen.Lit("null")))
 		}),
 	)
 }

@@ -1011,15 +1011,15 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 func (ec *executionContext) childFields_Album(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
-		return ec.fieldContext_Album_id(ctx, field)
+		return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type String does not have child fields"))
 	case "owner_id":
-		return ec.fieldContext_Album_owner_id(ctx, field)
+		return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type String does not have child fields"))
 	case "title":
-		return ec.fieldContext_Album_title(ctx, field)
+		return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type String does not have child fields"))
 	case "private":
-		return ec.fieldContext_Album_private(ctx, field)
+		return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type Boolean does not have child fields"))
 	case "mtime":
-		return ec.fieldContext_Album_mtime(ctx, field)
+		return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Album", field.Name)
 }
@@ -1315,15 +1315,15 @@ func (ec *executionContext) childFields_BkSentPage(ctx context.Context, field gr
 func (ec *executionContext) childFields_Bookmark(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
-		return ec.fieldContext_Bookmark_id(ctx, field)
+		return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
 	case "owner_id":
-		return ec.fieldContext_Bookmark_owner_id(ctx, field)
+		return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
 	case "url":
-		return ec.fieldContext_Bookmark_url(ctx, field)
+		return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
 	case "note":
-		return ec.fieldContext_Bookmark_note(ctx, field)
+		return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
 	case "hits":
-		return ec.fieldContext_Bookmark_hits(ctx, field)
+		return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Bookmark", field.Name)
 }
@@ -1353,17 +1353,17 @@ func (ec *executionContext) childFields_BookmarkEvent(ctx context.Context, field
 func (ec *executionContext) childFields_Meter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
-		return ec.fieldContext_Meter_id(ctx, field)
+		return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type String does not have child fields"))
 	case "likes":
-		return ec.fieldContext_Meter_likes(ctx, field)
+		return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	case "views":
-		return ec.fieldContext_Meter_views(ctx, field)
+		return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	case "score":
 		return ec.fieldContext_Meter_score(ctx, field)
 	case "label":
-		return ec.fieldContext_Meter_label(ctx, field)
+		return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type String does not have child fields"))
 	case "mtime":
-		return ec.fieldContext_Meter_mtime(ctx, field)
+		return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Meter", field.Name)
 }
@@ -1393,13 +1393,13 @@ func (ec *executionContext) childFields_MeterEvent(ctx context.Context, field gr
 func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
-		return ec.fieldContext_Note_id(ctx, field)
+		return graphql.NewScalarFieldContext("Note", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	case "body":
-		return ec.fieldContext_Note_body(ctx, field)
+		return graphql.NewScalarFieldContext("Note", field, false, false, errors.New("field of type String does not have child fields"))
 	case "created_at":
-		return ec.fieldContext_Note_created_at(ctx, field)
+		return graphql.NewScalarFieldContext("Note", field, false, false, errors.New("field of type Time does not have child fields"))
 	case "updated_at":
-		return ec.fieldContext_Note_updated_at(ctx, field)
+		return graphql.NewScalarFieldContext("Note", field, false, false, errors.New("field of type Time does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Note", field.Name)
 }
@@ -1429,39 +1429,39 @@ func (ec *executionContext) childFields_NoteEvent(ctx context.Context, field gra
 func (ec *executionContext) childFields_Photo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "album_id":
-		return ec.fieldContext_Photo_album_id(ctx, field)
+		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 	case "id":
-		return ec.fieldContext_Photo_id(ctx, field)
+		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 	case "name":
-		return ec.fieldContext_Photo_name(ctx, field)
+		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 	case "owner_id":
-		return ec.fieldContext_Photo_owner_id(ctx, field)
+		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 	case "kind":
-		return ec.fieldContext_Photo_kind(ctx, field)
+		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 	case "width":
-		return ec.fieldContext_Photo_width(ctx, field)
+		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	case "height":
-		return ec.fieldContext_Photo_height(ctx, field)
+		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	case "rating":
 		return ec.fieldContext_Photo_rating(ctx, field)
 	case "hidden":
-		return ec.fieldContext_Photo_hidden(ctx, field)
+		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Boolean does not have child fields"))
 	case "tags":
 		return ec.fieldContext_Photo_tags(ctx, field)
 	case "exif":
 		return ec.fieldContext_Photo_exif(ctx, field)
 	case "thumb":
-		return ec.fieldContext_Photo_thumb(ctx, field)
+		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 	case "caption":
-		return ec.fieldContext_Photo_caption(ctx, field)
+		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 	case "size":
-		return ec.fieldContext_Photo_size(ctx, field)
+		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	case "taken":
-		return ec.fieldContext_Photo_taken(ctx, field)
+		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Time does not have child fields"))
 	case "moderation":
-		return ec.fieldContext_Photo_moderation(ctx, field)
+		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 	case "mtime":
-		return ec.fieldContext_Photo_mtime(ctx, field)
+		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Photo", field.Name)
 }
@@ -1491,17 +1491,17 @@ func (ec *executionContext) childFields_PhotoEvent(ctx context.Context, field gr
 func (ec *executionContext) childFields_Post(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
-		return ec.fieldContext_Post_id(ctx, field)
+		return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type String does not have child fields"))
 	case "owner_id":
-		return ec.fieldContext_Post_owner_id(ctx, field)
+		return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type String does not have child fields"))
 	case "title":
-		return ec.fieldContext_Post_title(ctx, field)
+		return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type String does not have child fields"))
 	case "body":
-		return ec.fieldContext_Post_body(ctx, field)
+		return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type String does not have child fields"))
 	case "words":
-		return ec.fieldContext_Post_words(ctx, field)
+		return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	case "mtime":
-		return ec.fieldContext_Post_mtime(ctx, field)
+		return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Post", field.Name)
 }
@@ -1531,15 +1531,15 @@ func (ec *executionContext) childFields_PostEvent(ctx context.Context, field gra
 func (ec *executionContext) childFields_Score(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
-		return ec.fieldContext_Score_id(ctx, field)
+		return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
 	case "owner_id":
-		return ec.fieldContext_Score_owner_id(ctx, field)
+		return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
 	case "title":
-		return ec.fieldContext_Score_title(ctx, field)
+		return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
 	case "note":
-		return ec.fieldContext_Score_note(ctx, field)
+		return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
 	case "points":
-		return ec.fieldContext_Score_points(ctx, field)
+		return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Score", field.Name)
 }
@@ -1569,13 +1569,13 @@ func (ec *executionContext) childFields_ScoreEvent(ctx context.Context, field gr
 func (ec *executionContext) childFields_Stat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "owner_id":
-		return ec.fieldContext_Stat_owner_id(ctx, field)
+		return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type String does not have child fields"))
 	case "name":
-		return ec.fieldContext_Stat_name(ctx, field)
+		return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type String does not have child fields"))
 	case "note":
-		return ec.fieldContext_Stat_note(ctx, field)
+		return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type String does not have child fields"))
 	case "value":
-		return ec.fieldContext_Stat_value(ctx, field)
+		return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Stat", field.Name)
 }
@@ -1605,17 +1605,17 @@ func (ec *executionContext) childFields_StatEvent(ctx context.Context, field gra
 func (ec *executionContext) childFields_Todo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
-		return ec.fieldContext_Todo_id(ctx, field)
+		return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type String does not have child fields"))
 	case "name":
-		return ec.fieldContext_Todo_name(ctx, field)
+		return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type String does not have child fields"))
 	case "descr":
-		return ec.fieldContext_Todo_descr(ctx, field)
+		return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type String does not have child fields"))
 	case "due":
-		return ec.fieldContext_Todo_due(ctx, field)
+		return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type Time does not have child fields"))
 	case "done":
-		return ec.fieldContext_Todo_done(ctx, field)
+		return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type Boolean does not have child fields"))
 	case "mtime":
-		return ec.fieldContext_Todo_mtime(ctx, field)
+		return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Todo", field.Name)
 }
@@ -3775,131 +3775,6 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
-
-func (ec *executionContext) _Album_id(ctx context.Context, field graphql.CollectedField, obj *Album) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Album_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Album_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Album_owner_id(ctx context.Context, field graphql.CollectedField, obj *Album) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Album_owner_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OwnerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Album_owner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Album_title(ctx context.Context, field graphql.CollectedField, obj *Album) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Album_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Album_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Album_private(ctx context.Context, field graphql.CollectedField, obj *Album) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Album_private(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Private, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Album_private(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type Boolean does not have child fields"))
-}
-
-func (ec *executionContext) _Album_mtime(ctx context.Context, field graphql.CollectedField, obj *Album) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Album_mtime(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mtime, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt642ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Album_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
 
 func (ec *executionContext) _AlbumConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *AlbumConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6316,131 +6191,6 @@ func (ec *executionContext) fieldContext_BkSentPage_hasNextPage(_ context.Contex
 	return graphql.NewScalarFieldContext("BkSentPage", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
-func (ec *executionContext) _Bookmark_id(ctx context.Context, field graphql.CollectedField, obj *Bookmark) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Bookmark_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Bookmark_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Bookmark_owner_id(ctx context.Context, field graphql.CollectedField, obj *Bookmark) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Bookmark_owner_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OwnerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Bookmark_owner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Bookmark_url(ctx context.Context, field graphql.CollectedField, obj *Bookmark) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Bookmark_url(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.URL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Bookmark_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Bookmark_note(ctx context.Context, field graphql.CollectedField, obj *Bookmark) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Bookmark_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Bookmark_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Bookmark_hits(ctx context.Context, field graphql.CollectedField, obj *Bookmark) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Bookmark_hits(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Hits, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt642ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Bookmark_hits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
 func (ec *executionContext) _BookmarkConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *BookmarkConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6584,81 +6334,6 @@ func (ec *executionContext) fieldContext_BookmarkEvent_bookmark(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Meter_id(ctx context.Context, field graphql.CollectedField, obj *Meter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Meter_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Meter_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Meter_likes(ctx context.Context, field graphql.CollectedField, obj *Meter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Meter_likes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Likes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt642ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Meter_likes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
-func (ec *executionContext) _Meter_views(ctx context.Context, field graphql.CollectedField, obj *Meter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Meter_views(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Views, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt642ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Meter_views(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
 func (ec *executionContext) _Meter_score(ctx context.Context, field graphql.CollectedField, obj *Meter) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6682,56 +6357,6 @@ func (ec *executionContext) _Meter_score(ctx context.Context, field graphql.Coll
 //go:noinline
 func (ec *executionContext) fieldContext_Meter_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Float does not have child fields"))
-}
-
-func (ec *executionContext) _Meter_label(ctx context.Context, field graphql.CollectedField, obj *Meter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Meter_label(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Label, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Meter_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Meter_mtime(ctx context.Context, field graphql.CollectedField, obj *Meter) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Meter_mtime(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mtime, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt642ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Meter_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
 
 func (ec *executionContext) _MeterConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *MeterConnection) (ret graphql.Marshaler) {
@@ -9223,106 +8848,6 @@ func (ec *executionContext) fieldContext_Mutation_deleteIcon(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Note_id(ctx context.Context, field graphql.CollectedField, obj *Note) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Note_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt642ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Note_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Note", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
-func (ec *executionContext) _Note_body(ctx context.Context, field graphql.CollectedField, obj *Note) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Note_body(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Body, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Note_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Note", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Note_created_at(ctx context.Context, field graphql.CollectedField, obj *Note) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Note_created_at(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Note_created_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Note", field, false, false, errors.New("field of type Time does not have child fields"))
-}
-
-func (ec *executionContext) _Note_updated_at(ctx context.Context, field graphql.CollectedField, obj *Note) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Note_updated_at(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Note_updated_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Note", field, false, false, errors.New("field of type Time does not have child fields"))
-}
-
 func (ec *executionContext) _NoteConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *NoteConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9466,181 +8991,6 @@ func (ec *executionContext) fieldContext_NoteEvent_note(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Photo_album_id(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Photo_album_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AlbumID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Photo_album_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Photo_id(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Photo_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Photo_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Photo_name(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Photo_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Photo_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Photo_owner_id(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Photo_owner_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OwnerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Photo_owner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Photo_kind(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Photo_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Photo_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Photo_width(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Photo_width(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Width, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt642ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Photo_width(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
-func (ec *executionContext) _Photo_height(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Photo_height(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Height, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt642ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Photo_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
 func (ec *executionContext) _Photo_rating(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9664,31 +9014,6 @@ func (ec *executionContext) _Photo_rating(ctx context.Context, field graphql.Col
 //go:noinline
 func (ec *executionContext) fieldContext_Photo_rating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Float does not have child fields"))
-}
-
-func (ec *executionContext) _Photo_hidden(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Photo_hidden(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Hidden, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Photo_hidden(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Photo_tags(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
@@ -9739,156 +9064,6 @@ func (ec *executionContext) _Photo_exif(ctx context.Context, field graphql.Colle
 //go:noinline
 func (ec *executionContext) fieldContext_Photo_exif(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Any does not have child fields"))
-}
-
-func (ec *executionContext) _Photo_thumb(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Photo_thumb(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Thumb, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Photo_thumb(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Photo_caption(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Photo_caption(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Caption, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Photo_caption(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Photo_size(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Photo_size(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Size, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt642ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Photo_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
-func (ec *executionContext) _Photo_taken(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Photo_taken(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Taken, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Photo_taken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Time does not have child fields"))
-}
-
-func (ec *executionContext) _Photo_moderation(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Photo_moderation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Moderation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Photo_moderation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Photo_mtime(ctx context.Context, field graphql.CollectedField, obj *Photo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Photo_mtime(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mtime, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt642ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Photo_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
 
 func (ec *executionContext) _PhotoConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *PhotoConnection) (ret graphql.Marshaler) {
@@ -10032,156 +9207,6 @@ func (ec *executionContext) fieldContext_PhotoEvent_photo(_ context.Context, fie
 		},
 	}
 	return fc, nil
-}
-
-func (ec *executionContext) _Post_id(ctx context.Context, field graphql.CollectedField, obj *Post) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Post_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Post_owner_id(ctx context.Context, field graphql.CollectedField, obj *Post) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_owner_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OwnerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Post_owner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Post_title(ctx context.Context, field graphql.CollectedField, obj *Post) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Post_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Post_body(ctx context.Context, field graphql.CollectedField, obj *Post) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_body(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Body, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Post_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Post_words(ctx context.Context, field graphql.CollectedField, obj *Post) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_words(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Words, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt642ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Post_words(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
-func (ec *executionContext) _Post_mtime(ctx context.Context, field graphql.CollectedField, obj *Post) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_mtime(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mtime, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt642ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Post_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
 
 func (ec *executionContext) _PostConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *PostConnection) (ret graphql.Marshaler) {
@@ -11720,131 +10745,6 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Score_id(ctx context.Context, field graphql.CollectedField, obj *Score) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Score_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Score_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Score_owner_id(ctx context.Context, field graphql.CollectedField, obj *Score) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Score_owner_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OwnerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Score_owner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Score_title(ctx context.Context, field graphql.CollectedField, obj *Score) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Score_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Score_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Score_note(ctx context.Context, field graphql.CollectedField, obj *Score) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Score_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Score_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Score_points(ctx context.Context, field graphql.CollectedField, obj *Score) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Score_points(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Points, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt642ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Score_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
 func (ec *executionContext) _ScoreConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *ScoreConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11986,106 +10886,6 @@ func (ec *executionContext) fieldContext_ScoreEvent_score(_ context.Context, fie
 		},
 	}
 	return fc, nil
-}
-
-func (ec *executionContext) _Stat_owner_id(ctx context.Context, field graphql.CollectedField, obj *Stat) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stat_owner_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OwnerID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Stat_owner_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Stat_name(ctx context.Context, field graphql.CollectedField, obj *Stat) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stat_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Stat_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Stat_note(ctx context.Context, field graphql.CollectedField, obj *Stat) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stat_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Stat_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Stat_value(ctx context.Context, field graphql.CollectedField, obj *Stat) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stat_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt642ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Stat_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
 
 func (ec *executionContext) _StatConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *StatConnection) (ret graphql.Marshaler) {
@@ -12643,156 +11443,6 @@ func (ec *executionContext) fieldContext_Subscription_todoChanged(ctx context.Co
 		return fc, err
 	}
 	return fc, nil
-}
-
-func (ec *executionContext) _Todo_id(ctx context.Context, field graphql.CollectedField, obj *Todo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Todo_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Todo_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Todo_name(ctx context.Context, field graphql.CollectedField, obj *Todo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Todo_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Todo_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Todo_descr(ctx context.Context, field graphql.CollectedField, obj *Todo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Todo_descr(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Descr, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Todo_descr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _Todo_due(ctx context.Context, field graphql.CollectedField, obj *Todo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Todo_due(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Due, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Todo_due(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type Time does not have child fields"))
-}
-
-func (ec *executionContext) _Todo_done(ctx context.Context, field graphql.CollectedField, obj *Todo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Todo_done(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Done, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
-			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Todo_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type Boolean does not have child fields"))
-}
-
-func (ec *executionContext) _Todo_mtime(ctx context.Context, field graphql.CollectedField, obj *Todo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Todo_mtime(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mtime, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
-			return ec.marshalOInt642ᚖint64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Todo_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
 
 func (ec *executionContext) _TodoConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *TodoConnection) (ret graphql.Marshaler) {
@@ -15148,57 +13798,15 @@ var albumImplementors = []string{"Album"}
 
 func (ec *executionContext) _Album(ctx context.Context, sel ast.SelectionSet, obj *Album) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, albumImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Album")
-		case "id":
-			out.Values[i] = ec._Album_id(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "owner_id":
-			out.Values[i] = ec._Album_owner_id(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "title":
-			out.Values[i] = ec._Album_title(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "private":
-			out.Values[i] = ec._Album_private(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "mtime":
-			out.Values[i] = ec._Album_mtime(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -16298,57 +14906,15 @@ var bookmarkImplementors = []string{"Bookmark"}
 
 func (ec *executionContext) _Bookmark(ctx context.Context, sel ast.SelectionSet, obj *Bookmark) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, bookmarkImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Bookmark")
-		case "id":
-			out.Values[i] = ec._Bookmark_id(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "owner_id":
-			out.Values[i] = ec._Bookmark_owner_id(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "url":
-			out.Values[i] = ec._Bookmark_url(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "note":
-			out.Values[i] = ec._Bookmark_note(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "hits":
-			out.Values[i] = ec._Bookmark_hits(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -16447,62 +15013,24 @@ var meterImplementors = []string{"Meter"}
 
 func (ec *executionContext) _Meter(ctx context.Context, sel ast.SelectionSet, obj *Meter) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, meterImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Meter")
-		case "id":
-			out.Values[i] = ec._Meter_id(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "likes":
-			out.Values[i] = ec._Meter_likes(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "views":
-			out.Values[i] = ec._Meter_views(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
 		case "score":
 			out.Values[i] = ec._Meter_score(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "label":
-			out.Values[i] = ec._Meter_label(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "mtime":
-			out.Values[i] = ec._Meter_mtime(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -16999,52 +15527,15 @@ var noteImplementors = []string{"Note"}
 
 func (ec *executionContext) _Note(ctx context.Context, sel ast.SelectionSet, obj *Note) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, noteImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Note")
-		case "id":
-			out.Values[i] = ec._Note_id(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "body":
-			out.Values[i] = ec._Note_body(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "created_at":
-			out.Values[i] = ec._Note_created_at(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "updated_at":
-			out.Values[i] = ec._Note_updated_at(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -17143,56 +15634,13 @@ var photoImplementors = []string{"Photo"}
 
 func (ec *executionContext) _Photo(ctx context.Context, sel ast.SelectionSet, obj *Photo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, photoImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Photo")
-		case "album_id":
-			out.Values[i] = ec._Photo_album_id(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "id":
-			out.Values[i] = ec._Photo_id(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "name":
-			out.Values[i] = ec._Photo_name(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "owner_id":
-			out.Values[i] = ec._Photo_owner_id(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "kind":
-			out.Values[i] = ec._Photo_kind(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "width":
-			out.Values[i] = ec._Photo_width(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "height":
-			out.Values[i] = ec._Photo_height(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
 		case "rating":
 			out.Values[i] = ec._Photo_rating(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "hidden":
-			out.Values[i] = ec._Photo_hidden(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -17206,54 +15654,14 @@ func (ec *executionContext) _Photo(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "thumb":
-			out.Values[i] = ec._Photo_thumb(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "caption":
-			out.Values[i] = ec._Photo_caption(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "size":
-			out.Values[i] = ec._Photo_size(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "taken":
-			out.Values[i] = ec._Photo_taken(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "moderation":
-			out.Values[i] = ec._Photo_moderation(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "mtime":
-			out.Values[i] = ec._Photo_mtime(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -17352,62 +15760,15 @@ var postImplementors = []string{"Post"}
 
 func (ec *executionContext) _Post(ctx context.Context, sel ast.SelectionSet, obj *Post) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, postImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Post")
-		case "id":
-			out.Values[i] = ec._Post_id(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "owner_id":
-			out.Values[i] = ec._Post_owner_id(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "title":
-			out.Values[i] = ec._Post_title(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "body":
-			out.Values[i] = ec._Post_body(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "words":
-			out.Values[i] = ec._Post_words(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "mtime":
-			out.Values[i] = ec._Post_mtime(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -18199,57 +16560,15 @@ var scoreImplementors = []string{"Score"}
 
 func (ec *executionContext) _Score(ctx context.Context, sel ast.SelectionSet, obj *Score) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, scoreImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Score")
-		case "id":
-			out.Values[i] = ec._Score_id(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "owner_id":
-			out.Values[i] = ec._Score_owner_id(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "title":
-			out.Values[i] = ec._Score_title(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "note":
-			out.Values[i] = ec._Score_note(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "points":
-			out.Values[i] = ec._Score_points(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -18348,52 +16667,15 @@ var statImplementors = []string{"Stat"}
 
 func (ec *executionContext) _Stat(ctx context.Context, sel ast.SelectionSet, obj *Stat) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, statImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Stat")
-		case "owner_id":
-			out.Values[i] = ec._Stat_owner_id(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "name":
-			out.Values[i] = ec._Stat_name(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "note":
-			out.Values[i] = ec._Stat_note(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "value":
-			out.Values[i] = ec._Stat_value(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -18528,62 +16810,15 @@ var todoImplementors = []string{"Todo"}
 
 func (ec *executionContext) _Todo(ctx context.Context, sel ast.SelectionSet, obj *Todo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, todoImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Todo")
-		case "id":
-			out.Values[i] = ec._Todo_id(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "name":
-			out.Values[i] = ec._Todo_name(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "descr":
-			out.Values[i] = ec._Todo_descr(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "due":
-			out.Values[i] = ec._Todo_due(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "done":
-			out.Values[i] = ec._Todo_done(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "mtime":
-			out.Values[i] = ec._Todo_mtime(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 

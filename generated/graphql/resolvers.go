@@ -152,7 +152,7 @@ func (m mutationResolver) DelAlbum(ctx context.Context, kID string) (bool, error
 	return err == nil, err
 }
 
-// WriteGQLField writes a field of Album for runtime/gql's fast path.
+// WriteGQLField writes a column of Album as gqlgen would (runtime/gql.FastObject).
 func (o *Album) WriteGQLField(w io.Writer, name string) {
 	switch name {
 	case "id":
@@ -165,6 +165,8 @@ func (o *Album) WriteGQLField(w io.Writer, name string) {
 		gql.WriteBool(w, o.Private)
 	case "mtime":
 		gql.WriteInt64(w, o.Mtime)
+	default:
+		io.WriteString(w, "null")
 	}
 }
 
@@ -283,7 +285,7 @@ func (m mutationResolver) DelBookmark(ctx context.Context, kID string) (bool, er
 	return err == nil, err
 }
 
-// WriteGQLField writes a field of Bookmark for runtime/gql's fast path.
+// WriteGQLField writes a column of Bookmark as gqlgen would (runtime/gql.FastObject).
 func (o *Bookmark) WriteGQLField(w io.Writer, name string) {
 	switch name {
 	case "id":
@@ -296,6 +298,8 @@ func (o *Bookmark) WriteGQLField(w io.Writer, name string) {
 		gql.WriteString(w, o.Note)
 	case "hits":
 		gql.WriteInt64(w, o.Hits)
+	default:
+		io.WriteString(w, "null")
 	}
 }
 
@@ -416,7 +420,7 @@ func (m mutationResolver) DelMeter(ctx context.Context, kID string) (bool, error
 	return err == nil, err
 }
 
-// WriteGQLField writes a field of Meter for runtime/gql's fast path.
+// WriteGQLField writes a column of Meter as gqlgen would (runtime/gql.FastObject).
 func (o *Meter) WriteGQLField(w io.Writer, name string) {
 	switch name {
 	case "id":
@@ -429,6 +433,8 @@ func (o *Meter) WriteGQLField(w io.Writer, name string) {
 		gql.WriteString(w, o.Label)
 	case "mtime":
 		gql.WriteInt64(w, o.Mtime)
+	default:
+		io.WriteString(w, "null")
 	}
 }
 
@@ -540,6 +546,22 @@ func (m mutationResolver) UpdateNote(ctx context.Context, input NoteInput) (int6
 func (m mutationResolver) DelNote(ctx context.Context, kID int64) (bool, error) {
 	err := rest.NoteDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.NoteKey{ID: int(kID)})
 	return err == nil, err
+}
+
+// WriteGQLField writes a column of Note as gqlgen would (runtime/gql.FastObject).
+func (o *Note) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "id":
+		gql.WriteInt64(w, o.ID)
+	case "body":
+		gql.WriteString(w, o.Body)
+	case "created_at":
+		gql.WriteTime(w, o.CreatedAt)
+	case "updated_at":
+		gql.WriteTime(w, o.UpdatedAt)
+	default:
+		io.WriteString(w, "null")
+	}
 }
 
 // NoteChanged delivers the writes to "note"; it ends with the subscription's context.
@@ -701,7 +723,7 @@ func (m mutationResolver) DelPhoto(ctx context.Context, kAlbumID string, kID str
 	return err == nil, err
 }
 
-// WriteGQLField writes a field of Photo for runtime/gql's fast path.
+// WriteGQLField writes a column of Photo as gqlgen would (runtime/gql.FastObject).
 func (o *Photo) WriteGQLField(w io.Writer, name string) {
 	switch name {
 	case "album_id":
@@ -732,6 +754,8 @@ func (o *Photo) WriteGQLField(w io.Writer, name string) {
 		gql.WriteString(w, o.Moderation)
 	case "mtime":
 		gql.WriteInt64(w, o.Mtime)
+	default:
+		io.WriteString(w, "null")
 	}
 }
 
@@ -838,7 +862,7 @@ func (m mutationResolver) DelPost(ctx context.Context, kID string) (bool, error)
 	return err == nil, err
 }
 
-// WriteGQLField writes a field of Post for runtime/gql's fast path.
+// WriteGQLField writes a column of Post as gqlgen would (runtime/gql.FastObject).
 func (o *Post) WriteGQLField(w io.Writer, name string) {
 	switch name {
 	case "id":
@@ -853,6 +877,8 @@ func (o *Post) WriteGQLField(w io.Writer, name string) {
 		gql.WriteInt64(w, o.Words)
 	case "mtime":
 		gql.WriteInt64(w, o.Mtime)
+	default:
+		io.WriteString(w, "null")
 	}
 }
 
@@ -971,7 +997,7 @@ func (m mutationResolver) DelScore(ctx context.Context, kID string) (bool, error
 	return err == nil, err
 }
 
-// WriteGQLField writes a field of Score for runtime/gql's fast path.
+// WriteGQLField writes a column of Score as gqlgen would (runtime/gql.FastObject).
 func (o *Score) WriteGQLField(w io.Writer, name string) {
 	switch name {
 	case "id":
@@ -984,6 +1010,8 @@ func (o *Score) WriteGQLField(w io.Writer, name string) {
 		gql.WriteString(w, o.Note)
 	case "points":
 		gql.WriteInt64(w, o.Points)
+	default:
+		io.WriteString(w, "null")
 	}
 }
 
@@ -1106,7 +1134,7 @@ func (m mutationResolver) DelStat(ctx context.Context, kOwnerID string, kName st
 	return err == nil, err
 }
 
-// WriteGQLField writes a field of Stat for runtime/gql's fast path.
+// WriteGQLField writes a column of Stat as gqlgen would (runtime/gql.FastObject).
 func (o *Stat) WriteGQLField(w io.Writer, name string) {
 	switch name {
 	case "owner_id":
@@ -1117,6 +1145,8 @@ func (o *Stat) WriteGQLField(w io.Writer, name string) {
 		gql.WriteString(w, o.Note)
 	case "value":
 		gql.WriteInt64(w, o.Value)
+	default:
+		io.WriteString(w, "null")
 	}
 }
 
@@ -1223,7 +1253,7 @@ func (m mutationResolver) DelTodo(ctx context.Context, kID string) (bool, error)
 	return err == nil, err
 }
 
-// WriteGQLField writes a field of Todo for runtime/gql's fast path.
+// WriteGQLField writes a column of Todo as gqlgen would (runtime/gql.FastObject).
 func (o *Todo) WriteGQLField(w io.Writer, name string) {
 	switch name {
 	case "id":
@@ -1238,6 +1268,8 @@ func (o *Todo) WriteGQLField(w io.Writer, name string) {
 		gql.WriteBool(w, o.Done)
 	case "mtime":
 		gql.WriteInt64(w, o.Mtime)
+	default:
+		io.WriteString(w, "null")
 	}
 }
 
