@@ -25,8 +25,10 @@ import (
 // resolver, no arguments and no directives; every column is nullable (a
 // hidden one is nil), so no column makes its object null.
 //
-// A column the model does not write (floats, JSON: fastWriters) keeps its
-// gqlgen field function. An object whose marshaler is not in the shape
+// An object whose fields the model writes, all of them, is one gql.Row;
+// one with a column the model does not write (floats, JSON: fastWriters)
+// keeps gqlgen's field set, with that column's field function, and writes
+// the others through gql.Column. An object whose marshaler is not in the shape
 // this expects is left as gqlgen wrote it, and so are its fields.
 func rowObjects(exec []byte, r *REST) []byte {
 	for _, t := range r.Tables {
@@ -62,25 +64,35 @@ func rowObject(exec []byte, name string, own map[string]bool) []byte {
 		return exec
 	}
 	var keep, drop []string // gqlgen's field functions kept and dropped
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s\tfields := graphql.CollectFields(ec.OperationContext, sel, %s)\n", head, impl[1])
-	b.WriteString("\tout := graphql.NewFieldSet(fields)\n")
-	b.WriteString("\tfor i, field := range fields {\n\t\tswitch field.Name {\n")
-	fmt.Fprintf(&b, "\t\tcase \"__typename\":\n\t\t\tout.Values[i] = graphql.MarshalString(%q)\n", name)
 	for _, c := range cases {
-		field, fn := string(c[1]), string(c[2])
-		if own[field] {
-			drop = append(drop, fn)
-			continue
+		if !own[string(c[1])] {
+			keep = append(keep, string(c[1]))
 		}
-		keep = append(keep, field)
-		b.Write(c[0])
 	}
-	b.WriteString("\t\tdefault:\n\t\t\tout.Values[i] = gql.Column(obj, field.Name)\n\t\t}\n\t}\n")
-	if len(keep) > 0 {
+	var b strings.Builder
+	if len(keep) == 0 { // the model writes every field
+		fmt.Fprintf(&b, "%s\treturn gql.Row(graphql.CollectFields(ec.OperationContext, sel, %s), %q, obj)\n}\n", head, impl[1], name)
+	} else {
+		fmt.Fprintf(&b, "%s\tfields := graphql.CollectFields(ec.OperationContext, sel, %s)\n", head, impl[1])
+	}
+	for _, c := range cases {
+		if own[string(c[1])] {
+			drop = append(drop, string(c[2]))
+		}
+	}
+	if len(keep) > 0 { // gqlgen's field set, with the columns the model writes through gql.Column
+		b.WriteString("\tout := graphql.NewFieldSet(fields)\n")
+		b.WriteString("\tfor i, field := range fields {\n\t\tswitch field.Name {\n")
+		fmt.Fprintf(&b, "\t\tcase \"__typename\":\n\t\t\tout.Values[i] = graphql.MarshalString(%q)\n", name)
+		for _, c := range cases {
+			if !own[string(c[1])] {
+				b.Write(c[0])
+			}
+		}
+		b.WriteString("\t\tdefault:\n\t\t\tout.Values[i] = gql.Column(obj, field.Name)\n\t\t}\n\t}\n")
 		b.WriteString("\tout.Dispatch(ctx)\n\tif out.Invalids > 0 {\n\t\treturn graphql.Null\n\t}\n")
+		b.WriteString("\treturn out\n}\n")
 	}
-	b.WriteString("\treturn out\n}\n")
 	out := slices.Concat(exec[:start], []byte(b.String()), exec[end:])
 	for _, fn := range drop {
 		out = dropFunc(out, fmt.Sprintf("func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj *%s) (ret graphql.Marshaler) {\n", fn, name))

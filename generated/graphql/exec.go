@@ -13797,17 +13797,7 @@ func (ec *executionContext) unmarshalInputTodoInput(ctx context.Context, obj any
 var albumImplementors = []string{"Album"}
 
 func (ec *executionContext) _Album(ctx context.Context, sel ast.SelectionSet, obj *Album) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, albumImplementors)
-	out := graphql.NewFieldSet(fields)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("Album")
-		default:
-			out.Values[i] = gql.Column(obj, field.Name)
-		}
-	}
-	return out
+	return gql.Row(graphql.CollectFields(ec.OperationContext, sel, albumImplementors), "Album", obj)
 }
 
 var albumConnectionImplementors = []string{"AlbumConnection"}
@@ -14905,17 +14895,7 @@ func (ec *executionContext) _BkSentPage(ctx context.Context, sel ast.SelectionSe
 var bookmarkImplementors = []string{"Bookmark"}
 
 func (ec *executionContext) _Bookmark(ctx context.Context, sel ast.SelectionSet, obj *Bookmark) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, bookmarkImplementors)
-	out := graphql.NewFieldSet(fields)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("Bookmark")
-		default:
-			out.Values[i] = gql.Column(obj, field.Name)
-		}
-	}
-	return out
+	return gql.Row(graphql.CollectFields(ec.OperationContext, sel, bookmarkImplementors), "Bookmark", obj)
 }
 
 var bookmarkConnectionImplementors = []string{"BookmarkConnection"}
@@ -15526,17 +15506,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 var noteImplementors = []string{"Note"}
 
 func (ec *executionContext) _Note(ctx context.Context, sel ast.SelectionSet, obj *Note) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, noteImplementors)
-	out := graphql.NewFieldSet(fields)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("Note")
-		default:
-			out.Values[i] = gql.Column(obj, field.Name)
-		}
-	}
-	return out
+	return gql.Row(graphql.CollectFields(ec.OperationContext, sel, noteImplementors), "Note", obj)
 }
 
 var noteConnectionImplementors = []string{"NoteConnection"}
@@ -15759,17 +15729,7 @@ func (ec *executionContext) _PhotoEvent(ctx context.Context, sel ast.SelectionSe
 var postImplementors = []string{"Post"}
 
 func (ec *executionContext) _Post(ctx context.Context, sel ast.SelectionSet, obj *Post) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, postImplementors)
-	out := graphql.NewFieldSet(fields)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("Post")
-		default:
-			out.Values[i] = gql.Column(obj, field.Name)
-		}
-	}
-	return out
+	return gql.Row(graphql.CollectFields(ec.OperationContext, sel, postImplementors), "Post", obj)
 }
 
 var postConnectionImplementors = []string{"PostConnection"}
@@ -16559,17 +16519,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 var scoreImplementors = []string{"Score"}
 
 func (ec *executionContext) _Score(ctx context.Context, sel ast.SelectionSet, obj *Score) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, scoreImplementors)
-	out := graphql.NewFieldSet(fields)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("Score")
-		default:
-			out.Values[i] = gql.Column(obj, field.Name)
-		}
-	}
-	return out
+	return gql.Row(graphql.CollectFields(ec.OperationContext, sel, scoreImplementors), "Score", obj)
 }
 
 var scoreConnectionImplementors = []string{"ScoreConnection"}
@@ -16666,17 +16616,7 @@ func (ec *executionContext) _ScoreEvent(ctx context.Context, sel ast.SelectionSe
 var statImplementors = []string{"Stat"}
 
 func (ec *executionContext) _Stat(ctx context.Context, sel ast.SelectionSet, obj *Stat) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, statImplementors)
-	out := graphql.NewFieldSet(fields)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("Stat")
-		default:
-			out.Values[i] = gql.Column(obj, field.Name)
-		}
-	}
-	return out
+	return gql.Row(graphql.CollectFields(ec.OperationContext, sel, statImplementors), "Stat", obj)
 }
 
 var statConnectionImplementors = []string{"StatConnection"}
@@ -16809,17 +16749,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 var todoImplementors = []string{"Todo"}
 
 func (ec *executionContext) _Todo(ctx context.Context, sel ast.SelectionSet, obj *Todo) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, todoImplementors)
-	out := graphql.NewFieldSet(fields)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("Todo")
-		default:
-			out.Values[i] = gql.Column(obj, field.Name)
-		}
-	}
-	return out
+	return gql.Row(graphql.CollectFields(ec.OperationContext, sel, todoImplementors), "Todo", obj)
 }
 
 var todoConnectionImplementors = []string{"TodoConnection"}

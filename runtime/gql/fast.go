@@ -50,6 +50,43 @@ type column struct {
 
 func (c column) MarshalGQL(w io.Writer) { c.obj.WriteGQLField(w, c.name) }
 
+// Row is the object of obj when the model writes every field of its type
+// (gen/graphql_rows.go): it writes {"alias":value,...} as gqlgen's field set
+// does, one allocation per row where gqlgen's makes a field set, its values,
+// a map of the aliases written and a value per field.
+func Row(fields []graphql.CollectedField, typeName string, obj FastObject) graphql.Marshaler {
+	return &row{fields, typeName, obj}
+}
+
+type row struct {
+	fields   []graphql.CollectedField
+	typeName string
+	obj      FastObject
+}
+
+func (r *row) MarshalGQL(w io.Writer) {
+	io.WriteString(w, "{")
+fields:
+	for i, f := range r.fields {
+		for _, prev := range r.fields[:i] {
+			if prev.Alias == f.Alias {
+				continue fields // gqlgen writes an alias once
+			}
+		}
+		if i > 0 {
+			io.WriteString(w, ",")
+		}
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		io.WriteString(w, ":")
+		if f.Name == "__typename" {
+			graphql.MarshalString(r.typeName).MarshalGQL(w)
+		} else {
+			r.obj.WriteGQLField(w, f.Name)
+		}
+	}
+	io.WriteString(w, "}")
+}
+
 // FastGet is a top-level query field the fast path may serve: its String!
 // arguments (the key), the scalar fields of its object, and the resolver.
 type FastGet struct {
