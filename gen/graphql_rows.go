@@ -72,6 +72,8 @@ func rowObject(exec []byte, name string, own map[string]bool) []byte {
 	var b strings.Builder
 	if len(keep) == 0 { // the model writes every field
 		fmt.Fprintf(&b, "%s\treturn gql.Row(graphql.CollectFields(ec.OperationContext, sel, %s), %q, obj)\n}\n", head, impl[1], name)
+		exec = rowList(exec, name, string(impl[1]))
+		start, end = funcSpan(exec, head)
 	} else {
 		fmt.Fprintf(&b, "%s\tfields := graphql.CollectFields(ec.OperationContext, sel, %s)\n", head, impl[1])
 	}
@@ -101,6 +103,19 @@ func rowObject(exec []byte, name string, own map[string]bool) []byte {
 		out = inlineFieldContext(out, name, field)
 	}
 	return out
+}
+
+// rowList rewrites gqlgen's marshaler of a non-null list of the object
+// name ([Todo!]!, a page's nodes) to gql.Rows, which writes the objects in
+// order, without a goroutine and a field context for each.
+func rowList(exec []byte, name, implementors string) []byte {
+	head := regexp.MustCompile(fmt.Sprintf(`(?m)^func \(ec \*executionContext\) marshalN%s2ᚕᚖ\S+ᚐ%sᚄ\(ctx context\.Context, sel ast\.SelectionSet, v \[\]\*%s\) graphql\.Marshaler \{\n`, name, name, name)).Find(exec)
+	if head == nil {
+		return exec
+	}
+	start, end := funcSpan(exec, string(head))
+	body := fmt.Sprintf("%s\treturn gql.Rows(ctx, ec.OperationContext, sel, %s, %q, v)\n}\n", head, implementors, name)
+	return slices.Concat(exec[:start], []byte(body), exec[end:])
 }
 
 // inlineFieldContext puts the field context of a column the model writes

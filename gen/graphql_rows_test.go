@@ -43,6 +43,13 @@ func (ec *executionContext) fieldContext_T_score(_ context.Context, field graphq
 	return graphql.NewScalarFieldContext("T", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
+func (ec *executionContext) marshalNT2ᚕᚖgithubᚗcomᚋxᚐTᚄ(ctx context.Context, sel ast.SelectionSet, v []*T) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		return ec.marshalNT2ᚖgithubᚗcomᚋxᚐT(ctx, sel, v[i])
+	})
+	return ret
+}
+
 var tImplementors = []string{"T"}
 
 func (ec *executionContext) _T(ctx context.Context, sel ast.SelectionSet, obj *T) graphql.Marshaler {
@@ -76,7 +83,7 @@ func (ec *executionContext) _T(ctx context.Context, sel ast.SelectionSet, obj *T
 
 func TestRowObject(t *testing.T) {
 	got := string(rowObject([]byte(gqlgenObject), "T", map[string]bool{"name": true}))
-	for _, gone := range []string{"_T_name(", "fieldContext_T_name(", "panic(", "deferLabelToView"} {
+	for _, gone := range []string{"_T_name(", "fieldContext_T_name(", "panic(", "deferLabelToView", "gql.Rows("} {
 		if strings.Contains(got, gone) {
 			t.Errorf("%s is still there:\n%s", gone, got)
 		}
@@ -104,6 +111,11 @@ func TestRowObject(t *testing.T) {
 		"\treturn gql.Row(graphql.CollectFields(ec.OperationContext, sel, tImplementors), \"T\", obj)\n}\n"
 	if !strings.Contains(got, want) || strings.Contains(got, "_T_score(") || strings.Contains(got, "fieldContext_T_score(") {
 		t.Errorf("want %q and no field functions in:\n%s", want, got)
+	}
+	list := "func (ec *executionContext) marshalNT2ᚕᚖgithubᚗcomᚋxᚐTᚄ(ctx context.Context, sel ast.SelectionSet, v []*T) graphql.Marshaler {\n" +
+		"\treturn gql.Rows(ctx, ec.OperationContext, sel, tImplementors, \"T\", v)\n}\n"
+	if !strings.Contains(got, list) || strings.Contains(got, "MarshalSliceConcurrently") {
+		t.Errorf("want %q in:\n%s", list, got)
 	}
 
 	// a field gqlgen resolves concurrently (or any case of another shape):

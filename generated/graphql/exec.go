@@ -17237,19 +17237,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 //go:noinline
 func (ec *executionContext) marshalNAlbum2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumᚄ(ctx context.Context, sel ast.SelectionSet, v []*Album) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNAlbum2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbum(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
+	return gql.Rows(ctx, ec.OperationContext, sel, albumImplementors, "Album", v)
 }
 
 //go:noinline
@@ -17646,19 +17634,7 @@ func (ec *executionContext) marshalNBkSentPage2ᚖgithubᚗcomᚋbkgenᚋbkgen�
 
 //go:noinline
 func (ec *executionContext) marshalNBookmark2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkᚄ(ctx context.Context, sel ast.SelectionSet, v []*Bookmark) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmark(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
+	return gql.Rows(ctx, ec.OperationContext, sel, bookmarkImplementors, "Bookmark", v)
 }
 
 //go:noinline
@@ -17860,19 +17836,7 @@ func (ec *executionContext) unmarshalNMeterInput2githubᚗcomᚋbkgenᚋbkgenᚋ
 
 //go:noinline
 func (ec *executionContext) marshalNNote2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteᚄ(ctx context.Context, sel ast.SelectionSet, v []*Note) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNNote2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNote(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
+	return gql.Rows(ctx, ec.OperationContext, sel, noteImplementors, "Note", v)
 }
 
 //go:noinline
@@ -18020,19 +17984,7 @@ func (ec *executionContext) unmarshalNPhotoInput2githubᚗcomᚋbkgenᚋbkgenᚋ
 
 //go:noinline
 func (ec *executionContext) marshalNPost2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostᚄ(ctx context.Context, sel ast.SelectionSet, v []*Post) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNPost2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPost(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
+	return gql.Rows(ctx, ec.OperationContext, sel, postImplementors, "Post", v)
 }
 
 //go:noinline
@@ -18100,19 +18052,7 @@ func (ec *executionContext) unmarshalNPostInput2githubᚗcomᚋbkgenᚋbkgenᚋg
 
 //go:noinline
 func (ec *executionContext) marshalNScore2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*Score) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScore(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
+	return gql.Rows(ctx, ec.OperationContext, sel, scoreImplementors, "Score", v)
 }
 
 //go:noinline
@@ -18180,19 +18120,7 @@ func (ec *executionContext) unmarshalNScoreInput2githubᚗcomᚋbkgenᚋbkgenᚋ
 
 //go:noinline
 func (ec *executionContext) marshalNStat2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatᚄ(ctx context.Context, sel ast.SelectionSet, v []*Stat) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStat(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
+	return gql.Rows(ctx, ec.OperationContext, sel, statImplementors, "Stat", v)
 }
 
 //go:noinline
@@ -18309,19 +18237,7 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 
 //go:noinline
 func (ec *executionContext) marshalNTodo2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoᚄ(ctx context.Context, sel ast.SelectionSet, v []*Todo) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNTodo2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodo(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
+	return gql.Rows(ctx, ec.OperationContext, sel, todoImplementors, "Todo", v)
 }
 
 //go:noinline

@@ -2,6 +2,7 @@ package gql
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"testing"
 
@@ -47,5 +48,39 @@ func TestRowAsFieldSet(t *testing.T) {
 		if got.String() != want.String() {
 			t.Errorf("Row wrote %s, gqlgen's field set %s", got.String(), want.String())
 		}
+	}
+}
+
+type fakeModel struct{ name string }
+
+func (m *fakeModel) WriteGQLField(w io.Writer, name string) { graphql.MarshalString(m.name).MarshalGQL(w) }
+
+// TestRows: a list is gqlgen's array of the objects; a nil element makes it
+// null with an error at its index.
+func TestRows(t *testing.T) {
+	fields := []graphql.CollectedField{{Field: &ast.Field{Alias: "name", Name: "name"}}}
+	oc := &graphql.OperationContext{}
+	sel := ast.SelectionSet{&ast.Field{Alias: "name", Name: "name", Definition: &ast.FieldDefinition{Name: "name"}}}
+	for _, v := range [][]*fakeModel{nil, {{"a"}}, {{"a"}, {"b"}, {"c"}}} {
+		want := graphql.Array{}
+		for _, m := range v {
+			want = append(want, Row(fields, "T", m))
+		}
+		var wb, gb bytes.Buffer
+		want.MarshalGQL(&wb)
+		ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, nil)
+		Rows(ctx, oc, sel, []string{"T"}, "T", v).MarshalGQL(&gb)
+		if gb.String() != wb.String() {
+			t.Errorf("Rows wrote %s, want %s", gb.String(), wb.String())
+		}
+	}
+	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, nil)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "nodes"}}})
+	if m := Rows(ctx, oc, sel, []string{"T"}, "T", []*fakeModel{{"a"}, nil}); m != graphql.Null {
+		t.Errorf("a list with a nil element is not null")
+	}
+	errs := graphql.GetErrors(ctx)
+	if len(errs) != 1 || errs[0].Path.String() != "nodes[1]" {
+		t.Errorf("errors %v, want one at nodes[1]", errs)
 	}
 }
