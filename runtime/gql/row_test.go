@@ -53,7 +53,9 @@ func TestRowAsFieldSet(t *testing.T) {
 
 type fakeModel struct{ name string }
 
-func (m *fakeModel) WriteGQLField(w io.Writer, name string) { graphql.MarshalString(m.name).MarshalGQL(w) }
+func (m *fakeModel) WriteGQLField(w io.Writer, name string) {
+	graphql.MarshalString(m.name).MarshalGQL(w)
+}
 
 // TestRows: a list is gqlgen's array of the objects; a nil element makes it
 // null with an error at its index.
