@@ -94,9 +94,11 @@ func gqlTable(f *jen.File, t *RestTable) {
 	f.Func().Id(u+"Out").Params(jen.Id("v").Qual(authPkg, "Viewer"), jen.Id("r").Op("*").Qual(t.Pkg.Store, t.GoName)).Op("*").Id(t.GoName).BlockFunc(func(g *jen.Group) {
 		g.Id("show").Op(":=").Qual(t.Pkg.Rest, t.GoName+"Policy").Dot("Show").Call(jen.Id("v"), ownerOf(t, t.Pkg.Rest, jen.Id("r")), jen.Nil(), jen.Nil())
 		var fields, rest []jen.Code
+		inRow := false // a column shown as a pointer into the row's copy
 		for _, c := range t.Out {
 			if e := gqlShow(t, c); e != nil {
 				fields = append(fields, jen.Line().Id(gqlName(c.Name)).Op(":").Add(e))
+				inRow = inRow || gqlShowsInRow(c)
 			} else {
 				rest = append(rest, gqlShowStmt(t, c))
 			}
@@ -104,7 +106,17 @@ func gqlTable(f *jen.File, t *RestTable) {
 		if len(fields) > 0 {
 			fields = append(fields, jen.Line())
 		}
-		g.Id("out").Op(":=").Op("&").Id(t.GoName).Values(fields...)
+		if inRow {
+			// the model and a copy of the row in one allocation, the model's
+			// columns pointing into the copy: one allocation per row where a
+			// copy of each column would be one per column (a page of 20 rows
+			// of 6 columns: 120 fewer)
+			g.Id("o").Op(":=").Op("&").Struct(jen.Id("out").Id(t.GoName), jen.Id("row").Qual(t.Pkg.Store, t.GoName)).Values(jen.Id("row").Op(":").Op("*").Id("r"))
+			g.Id("out").Op(":=").Op("&").Id("o").Dot("out")
+			g.Op("*").Id("out").Op("=").Id(t.GoName).Values(fields...)
+		} else {
+			g.Id("out").Op(":=").Op("&").Id(t.GoName).Values(fields...)
+		}
 		for _, st := range rest {
 			g.Add(st)
 		}
@@ -275,7 +287,13 @@ func gqlShow(t *RestTable, c *Column) jen.Code {
 	case conv != nil:
 		return jen.Qual(gqlPkg, "Show").Call(show, conv(fld))
 	}
-	return jen.Qual(gqlPkg, "Show").Call(show, fld)
+	return jen.Qual(gqlPkg, "ShowAt").Call(show, jen.Op("&").Id("o").Dot("row").Dot(c.GoName))
+}
+
+// gqlShowsInRow reports whether gqlShow shows c as a pointer into the
+// row's copy (a column whose Go type is gqlgen's, not null).
+func gqlShowsInRow(c *Column) bool {
+	return !c.Type.JSON && !c.Type.UUID && c.Kind != KindBytes && !c.Nillable && gqlOutConv(c) == nil
 }
 
 // gqlOutConv converts a field to gqlgen's Go type of its scalar, or is nil

@@ -1,7 +1,7 @@
 // Command load measures bkapp against the hand-written baseline server
 // (bench/load/baseline) over HTTP on loopback: get a todo by key, add a
-// todo, select a page of 20; open and signed; and GraphQL's get by key
-// against REST's. Four servers run on one database: bkapp open (the todo
+// todo, select a page of 20; open and signed; and GraphQL's get by key and
+// page of 20 against REST's. Four servers run on one database: bkapp open (the todo
 // routes in -api-allow-path), bkapp signed, the baseline open and the
 // baseline with its hand-written signature check. Each measurement of a
 // pair runs both sides in turn, the side that goes first alternating, for
@@ -162,6 +162,8 @@ func runPool(pool string) (table, mem []string) {
 		gqlLit.paths = append(gqlLit.paths, "/graphql?query="+url.QueryEscape(`{ todo(id: "`+k+`") `+gqlFields+` }`))
 	}
 	sel.paths = []string{"/todo/select?_count=20"}
+	// the same page through gqlgen's executor (the fast path serves gets only)
+	gqlSel := &op{name: "GraphQL select 20", paths: []string{"/graphql?query=" + url.QueryEscape(`{ todos(first: 20) { nodes `+gqlFields+` endCursor hasNextPage } }`)}}
 	open := func(s *server, o *op) *side { return &side{srv: s, op: o} }
 	signed := func(s *server, o *op) *side { return &side{srv: s, op: o, signed: true} }
 	restSigned := signed(appSigned, get)
@@ -177,6 +179,7 @@ func runPool(pool string) (table, mem []string) {
 			&pair{name: "select 20, signed", a: signed(appSigned, sel), b: signed(baseSigned, sel)},
 			&pair{name: "GraphQL ÷ REST get, signed, variables", a: signed(appSigned, gqlVar), b: restSigned},
 			&pair{name: "GraphQL ÷ REST get, signed, literal id", a: signed(appSigned, gqlLit), b: restSigned},
+			&pair{name: "GraphQL ÷ REST select 20, signed", a: signed(appSigned, gqlSel), b: signed(appSigned, sel)},
 		)
 	}
 	var run []*pair

@@ -64,12 +64,17 @@ var _ ResolverRoot = (*Resolver)(nil)
 // albumOut is r as the caller may see it: a hidden column is null.
 func albumOut(v auth.Viewer, r *store.Album) *Album {
 	show := rest.AlbumPolicy.Show(v, rest.AlbumPolicy.Owner(r), nil, nil)
-	out := &Album{
-		ID:      gql.Show(show[store.AlbumColID], r.ID),
-		OwnerID: gql.Show(show[store.AlbumColOwnerID], r.OwnerID),
-		Title:   gql.Show(show[store.AlbumColTitle], r.Title),
-		Private: gql.Show(show[store.AlbumColPrivate], r.Private),
-		Mtime:   gql.Show(show[store.AlbumColMtime], r.Mtime),
+	o := &struct {
+		out Album
+		row store.Album
+	}{row: *r}
+	out := &o.out
+	*out = Album{
+		ID:      gql.ShowAt(show[store.AlbumColID], &o.row.ID),
+		OwnerID: gql.ShowAt(show[store.AlbumColOwnerID], &o.row.OwnerID),
+		Title:   gql.ShowAt(show[store.AlbumColTitle], &o.row.Title),
+		Private: gql.ShowAt(show[store.AlbumColPrivate], &o.row.Private),
+		Mtime:   gql.ShowAt(show[store.AlbumColMtime], &o.row.Mtime),
 	}
 	return out
 }
@@ -183,12 +188,17 @@ func (s subscriptionResolver) AlbumChanged(ctx context.Context, kID *string) (<-
 // bookmarkOut is r as the caller may see it: a hidden column is null.
 func bookmarkOut(v auth.Viewer, r *store.Bookmark) *Bookmark {
 	show := rest.BookmarkPolicy.Show(v, rest.BookmarkPolicy.Owner(r), nil, nil)
-	out := &Bookmark{
-		ID:      gql.Show(show[store.BookmarkColID], r.ID),
+	o := &struct {
+		out Bookmark
+		row store.Bookmark
+	}{row: *r}
+	out := &o.out
+	*out = Bookmark{
+		ID:      gql.ShowAt(show[store.BookmarkColID], &o.row.ID),
 		OwnerID: gql.ShowNullable(show[store.BookmarkColOwnerID], r.OwnerID),
-		URL:     gql.Show(show[store.BookmarkColURL], r.URL),
-		Note:    gql.Show(show[store.BookmarkColNote], r.Note),
-		Hits:    gql.Show(show[store.BookmarkColHits], r.Hits),
+		URL:     gql.ShowAt(show[store.BookmarkColURL], &o.row.URL),
+		Note:    gql.ShowAt(show[store.BookmarkColNote], &o.row.Note),
+		Hits:    gql.ShowAt(show[store.BookmarkColHits], &o.row.Hits),
 	}
 	return out
 }
@@ -316,13 +326,18 @@ func (s subscriptionResolver) BookmarkChanged(ctx context.Context, kID *string) 
 // meterOut is r as the caller may see it: a hidden column is null.
 func meterOut(v auth.Viewer, r *store.Meter) *Meter {
 	show := rest.MeterPolicy.Show(v, "", nil, nil)
-	out := &Meter{
-		ID:    gql.Show(show[store.MeterColID], r.ID),
-		Likes: gql.Show(show[store.MeterColLikes], r.Likes),
-		Views: gql.Show(show[store.MeterColViews], r.Views),
-		Score: gql.Show(show[store.MeterColScore], r.Score),
-		Label: gql.Show(show[store.MeterColLabel], r.Label),
-		Mtime: gql.Show(show[store.MeterColMtime], r.Mtime),
+	o := &struct {
+		out Meter
+		row store.Meter
+	}{row: *r}
+	out := &o.out
+	*out = Meter{
+		ID:    gql.ShowAt(show[store.MeterColID], &o.row.ID),
+		Likes: gql.ShowAt(show[store.MeterColLikes], &o.row.Likes),
+		Views: gql.ShowAt(show[store.MeterColViews], &o.row.Views),
+		Score: gql.ShowAt(show[store.MeterColScore], &o.row.Score),
+		Label: gql.ShowAt(show[store.MeterColLabel], &o.row.Label),
+		Mtime: gql.ShowAt(show[store.MeterColMtime], &o.row.Mtime),
 	}
 	return out
 }
@@ -451,11 +466,16 @@ func (s subscriptionResolver) MeterChanged(ctx context.Context, kID *string) (<-
 // noteOut is r as the caller may see it: a hidden column is null.
 func noteOut(v auth.Viewer, r *store.Note) *Note {
 	show := rest.NotePolicy.Show(v, "", nil, nil)
-	out := &Note{
+	o := &struct {
+		out Note
+		row store.Note
+	}{row: *r}
+	out := &o.out
+	*out = Note{
 		ID:        gql.Show(show[store.NoteColID], int64(r.ID)),
-		Body:      gql.Show(show[store.NoteColBody], r.Body),
-		CreatedAt: gql.Show(show[store.NoteColCreatedAt], r.CreatedAt),
-		UpdatedAt: gql.Show(show[store.NoteColUpdatedAt], r.UpdatedAt),
+		Body:      gql.ShowAt(show[store.NoteColBody], &o.row.Body),
+		CreatedAt: gql.ShowAt(show[store.NoteColCreatedAt], &o.row.CreatedAt),
+		UpdatedAt: gql.ShowAt(show[store.NoteColUpdatedAt], &o.row.UpdatedAt),
 	}
 	return out
 }
@@ -577,22 +597,27 @@ func (s subscriptionResolver) NoteChanged(ctx context.Context, kID *int64) (<-ch
 // photoOut is r as the caller may see it: a hidden column is null.
 func photoOut(v auth.Viewer, r *store.Photo) *Photo {
 	show := rest.PhotoPolicy.Show(v, rest.PhotoPolicy.Owner(r), nil, nil)
-	out := &Photo{
-		AlbumID:    gql.Show(show[store.PhotoColAlbumID], r.AlbumID),
-		ID:         gql.Show(show[store.PhotoColID], r.ID),
-		Name:       gql.Show(show[store.PhotoColName], r.Name),
-		OwnerID:    gql.Show(show[store.PhotoColOwnerID], r.OwnerID),
-		Kind:       gql.Show(show[store.PhotoColKind], r.Kind),
+	o := &struct {
+		out Photo
+		row store.Photo
+	}{row: *r}
+	out := &o.out
+	*out = Photo{
+		AlbumID:    gql.ShowAt(show[store.PhotoColAlbumID], &o.row.AlbumID),
+		ID:         gql.ShowAt(show[store.PhotoColID], &o.row.ID),
+		Name:       gql.ShowAt(show[store.PhotoColName], &o.row.Name),
+		OwnerID:    gql.ShowAt(show[store.PhotoColOwnerID], &o.row.OwnerID),
+		Kind:       gql.ShowAt(show[store.PhotoColKind], &o.row.Kind),
 		Width:      gql.Show(show[store.PhotoColWidth], int64(r.Width)),
 		Height:     gql.Show(show[store.PhotoColHeight], int64(r.Height)),
-		Rating:     gql.Show(show[store.PhotoColRating], r.Rating),
-		Hidden:     gql.Show(show[store.PhotoColHidden], r.Hidden),
+		Rating:     gql.ShowAt(show[store.PhotoColRating], &o.row.Rating),
+		Hidden:     gql.ShowAt(show[store.PhotoColHidden], &o.row.Hidden),
 		Thumb:      gql.ShowBytes(show[store.PhotoColThumb], r.Thumb),
 		Caption:    gql.ShowNullable(show[store.PhotoColCaption], r.Caption),
 		Size:       gql.ShowNullable(show[store.PhotoColSize], r.Size),
 		Taken:      gql.ShowNullable(show[store.PhotoColTaken], r.Taken),
-		Moderation: gql.Show(show[store.PhotoColModeration], r.Moderation),
-		Mtime:      gql.Show(show[store.PhotoColMtime], r.Mtime),
+		Moderation: gql.ShowAt(show[store.PhotoColModeration], &o.row.Moderation),
+		Mtime:      gql.ShowAt(show[store.PhotoColMtime], &o.row.Mtime),
 	}
 	if show[store.PhotoColTags] && r.Tags != nil {
 		out.Tags = r.Tags
@@ -772,13 +797,18 @@ func (s subscriptionResolver) PhotoChanged(ctx context.Context, kAlbumID *string
 // postOut is r as the caller may see it: a hidden column is null.
 func postOut(v auth.Viewer, r *store.Post) *Post {
 	show := rest.PostPolicy.Show(v, rest.PostPolicy.Owner(r), nil, nil)
-	out := &Post{
-		ID:      gql.Show(show[store.PostColID], r.ID),
-		OwnerID: gql.Show(show[store.PostColOwnerID], r.OwnerID),
-		Title:   gql.Show(show[store.PostColTitle], r.Title),
-		Body:    gql.Show(show[store.PostColBody], r.Body),
-		Words:   gql.Show(show[store.PostColWords], r.Words),
-		Mtime:   gql.Show(show[store.PostColMtime], r.Mtime),
+	o := &struct {
+		out Post
+		row store.Post
+	}{row: *r}
+	out := &o.out
+	*out = Post{
+		ID:      gql.ShowAt(show[store.PostColID], &o.row.ID),
+		OwnerID: gql.ShowAt(show[store.PostColOwnerID], &o.row.OwnerID),
+		Title:   gql.ShowAt(show[store.PostColTitle], &o.row.Title),
+		Body:    gql.ShowAt(show[store.PostColBody], &o.row.Body),
+		Words:   gql.ShowAt(show[store.PostColWords], &o.row.Words),
+		Mtime:   gql.ShowAt(show[store.PostColMtime], &o.row.Mtime),
 	}
 	return out
 }
@@ -895,12 +925,17 @@ func (s subscriptionResolver) PostChanged(ctx context.Context, kID *string) (<-c
 // scoreOut is r as the caller may see it: a hidden column is null.
 func scoreOut(v auth.Viewer, r *store.Score) *Score {
 	show := rest.ScorePolicy.Show(v, rest.ScorePolicy.Owner(r), nil, nil)
-	out := &Score{
-		ID:      gql.Show(show[store.ScoreColID], r.ID),
-		OwnerID: gql.Show(show[store.ScoreColOwnerID], r.OwnerID),
-		Title:   gql.Show(show[store.ScoreColTitle], r.Title),
-		Note:    gql.Show(show[store.ScoreColNote], r.Note),
-		Points:  gql.Show(show[store.ScoreColPoints], r.Points),
+	o := &struct {
+		out Score
+		row store.Score
+	}{row: *r}
+	out := &o.out
+	*out = Score{
+		ID:      gql.ShowAt(show[store.ScoreColID], &o.row.ID),
+		OwnerID: gql.ShowAt(show[store.ScoreColOwnerID], &o.row.OwnerID),
+		Title:   gql.ShowAt(show[store.ScoreColTitle], &o.row.Title),
+		Note:    gql.ShowAt(show[store.ScoreColNote], &o.row.Note),
+		Points:  gql.ShowAt(show[store.ScoreColPoints], &o.row.Points),
 	}
 	return out
 }
@@ -1028,11 +1063,16 @@ func (s subscriptionResolver) ScoreChanged(ctx context.Context, kID *string) (<-
 // statOut is r as the caller may see it: a hidden column is null.
 func statOut(v auth.Viewer, r *store.Stat) *Stat {
 	show := rest.StatPolicy.Show(v, rest.StatPolicy.Owner(r), nil, nil)
-	out := &Stat{
-		OwnerID: gql.Show(show[store.StatColOwnerID], r.OwnerID),
-		Name:    gql.Show(show[store.StatColName], r.Name),
-		Note:    gql.Show(show[store.StatColNote], r.Note),
-		Value:   gql.Show(show[store.StatColValue], r.Value),
+	o := &struct {
+		out Stat
+		row store.Stat
+	}{row: *r}
+	out := &o.out
+	*out = Stat{
+		OwnerID: gql.ShowAt(show[store.StatColOwnerID], &o.row.OwnerID),
+		Name:    gql.ShowAt(show[store.StatColName], &o.row.Name),
+		Note:    gql.ShowAt(show[store.StatColNote], &o.row.Note),
+		Value:   gql.ShowAt(show[store.StatColValue], &o.row.Value),
 	}
 	return out
 }
@@ -1163,13 +1203,18 @@ func (s subscriptionResolver) StatChanged(ctx context.Context, kOwnerID *string,
 // todoOut is r as the caller may see it: a hidden column is null.
 func todoOut(v auth.Viewer, r *store.Todo) *Todo {
 	show := rest.TodoPolicy.Show(v, "", nil, nil)
-	out := &Todo{
-		ID:    gql.Show(show[store.TodoColID], r.ID),
-		Name:  gql.Show(show[store.TodoColName], r.Name),
-		Descr: gql.Show(show[store.TodoColDescr], r.Descr),
+	o := &struct {
+		out Todo
+		row store.Todo
+	}{row: *r}
+	out := &o.out
+	*out = Todo{
+		ID:    gql.ShowAt(show[store.TodoColID], &o.row.ID),
+		Name:  gql.ShowAt(show[store.TodoColName], &o.row.Name),
+		Descr: gql.ShowAt(show[store.TodoColDescr], &o.row.Descr),
 		Due:   gql.ShowNullable(show[store.TodoColDue], r.Due),
-		Done:  gql.Show(show[store.TodoColDone], r.Done),
-		Mtime: gql.Show(show[store.TodoColMtime], r.Mtime),
+		Done:  gql.ShowAt(show[store.TodoColDone], &o.row.Done),
+		Mtime: gql.ShowAt(show[store.TodoColMtime], &o.row.Mtime),
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -346,6 +347,10 @@ func WriteInt64(w io.Writer, v *int64) {
 		io.WriteString(w, "null")
 		return
 	}
+	if b, ok := w.(*bytes.Buffer); ok { // the executor's and the fast path's: no string per value
+		b.Write(strconv.AppendInt(b.AvailableBuffer(), *v, 10))
+		return
+	}
 	MarshalInt64(*v).MarshalGQL(w)
 }
 
@@ -355,7 +360,11 @@ func WriteBool(w io.Writer, v *bool) {
 		io.WriteString(w, "null")
 		return
 	}
-	graphql.MarshalBoolean(*v).MarshalGQL(w)
+	if *v { // gqlgen's MarshalBoolean makes a closure per value
+		io.WriteString(w, "true")
+	} else {
+		io.WriteString(w, "false")
+	}
 }
 
 // WriteTime writes a Time.

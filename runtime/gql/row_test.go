@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"math"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -84,5 +85,27 @@ func TestRows(t *testing.T) {
 	errs := graphql.GetErrors(ctx)
 	if len(errs) != 1 || errs[0].Path.String() != "nodes[1]" {
 		t.Errorf("errors %v, want one at nodes[1]", errs)
+	}
+}
+
+// TestWritersAsGqlgen: the writers that do not call gqlgen's marshalers
+// write what they write.
+func TestWritersAsGqlgen(t *testing.T) {
+	for _, v := range []int64{0, 7, -1, 99, 100, 1733500000000, math.MaxInt64, math.MinInt64} {
+		var want, got, other bytes.Buffer
+		graphql.MarshalInt64(v).MarshalGQL(&want)
+		WriteInt64(&got, &v)
+		WriteInt64(struct{ io.Writer }{&other}, &v) // not a bytes.Buffer
+		if got.String() != want.String() || other.String() != want.String() {
+			t.Errorf("WriteInt64(%d) = %s, %s; gqlgen %s", v, got.String(), other.String(), want.String())
+		}
+	}
+	for _, v := range []bool{true, false} {
+		var want, got bytes.Buffer
+		graphql.MarshalBoolean(v).MarshalGQL(&want)
+		WriteBool(&got, &v)
+		if got.String() != want.String() {
+			t.Errorf("WriteBool(%v) = %s; gqlgen %s", v, got.String(), want.String())
+		}
 	}
 }

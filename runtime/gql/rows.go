@@ -24,6 +24,15 @@ func Show[T any](ok bool, v T) *T {
 	return &v
 }
 
+// ShowAt is Show of a column the caller has copied already: p when the
+// viewer may see it, else null.
+func ShowAt[T any](ok bool, p *T) *T {
+	if !ok {
+		return nil
+	}
+	return p
+}
+
 // ShowNullable is Show of a nullable column: null also when p is.
 func ShowNullable[T any](ok bool, p *T) *T {
 	if !ok || p == nil {
