@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 )
 
@@ -18,27 +17,105 @@ import (
 // runs the field middleware and boxes the value, for a column that is a
 // pointer in the model and cannot fail. At 50 synthetic tables (+19) those
 // were 2,244 of the 15,169 functions of generated/graphql and, with their
-// share of the binary's function table, ~1.5 MB of the binary (issue 16),
+// share of the binary's function table, ~1 MB of the binary (issue 16),
 // and each selected column of each row cost an executor call (issue 21).
 // The one field middleware of ours (runtime/gql's guard) acts on the
 // top-level fields only, which stay gqlgen's; a column field has no
 // resolver, no arguments and no directives; every column is nullable (a
 // hidden one is nil), so no column makes its object null.
 //
-// An object whose fields the model writes, all of them, is one gql.Row;
-// one with a column the model does not write (floats, JSON: fastWriters)
-// keeps gqlgen's field set, with that column's field function, and writes
-// the others through gql.Column. An object whose marshaler is not in the shape
+// An object whose fields the model writes, all of them, is one gql.Row,
+// and a list of it ([Todo!]!, a page's nodes) one gql.Rows; one with a
+// column the model does not write (floats, JSON: fastWriters) keeps
+// gqlgen's field set, with that column's field function, and writes the
+// others through gql.Column. An object whose marshaler is not in the shape
 // this expects is left as gqlgen wrote it, and so are its fields.
+//
+// The file is cut into its functions once (execFuncs): at 300 tables it is
+// ~30 MB, and a search of the whole of it per table and column took minutes.
 func rowObjects(exec []byte, r *REST) []byte {
+	f := execFuncs(exec)
 	for _, t := range r.Tables {
 		own := map[string]bool{}
 		for _, c := range fastColumns(t) {
 			own[c.Name] = true
 		}
-		exec = rowObject(exec, t.GoName, own)
+		f.rowObject(t.GoName, own)
 	}
-	return exec
+	return f.join()
+}
+
+// execFile is gqlgen's exec.go cut before each top-level function (and its
+// //go:noinline mark): the pieces joined are the file.
+type execFile struct {
+	pieces [][]byte
+	funcs  map[string]int // the piece of each executionContext method, by name
+	calls  map[string]int // how many times each method is called (ec.NAME()
+}
+
+const ecMethod = "func (ec *executionContext) "
+
+var ecCall = regexp.MustCompile(`\bec\.(\w+)\(`)
+
+func execFuncs(exec []byte) *execFile {
+	f := &execFile{funcs: map[string]int{}, calls: map[string]int{}}
+	for len(exec) > 0 {
+		from := 1 // past this piece's own line of func
+		if bytes.HasPrefix(exec, []byte("//go:noinline\n")) {
+			from += len("//go:noinline\n")
+		}
+		next := bytes.Index(exec[from:], []byte("\nfunc "))
+		if next < 0 {
+			next = len(exec)
+		} else {
+			next += from + 1 // the line of func, in the next piece
+			if bytes.HasSuffix(exec[:next], []byte("\n//go:noinline\n")) {
+				next -= len("//go:noinline\n") // with its mark
+			}
+		}
+		piece := exec[:next]
+		exec = exec[next:]
+		if i := bytes.Index(piece, []byte(ecMethod)); i >= 0 && (i == 0 || piece[i-1] == '\n') {
+			name := piece[i+len(ecMethod):]
+			name = name[:bytes.IndexByte(name, '(')]
+			f.funcs[string(name)] = len(f.pieces)
+		}
+		for _, m := range ecCall.FindAllSubmatch(piece, -1) {
+			f.calls[string(m[1])]++
+		}
+		f.pieces = append(f.pieces, piece)
+	}
+	return f
+}
+
+func (f *execFile) join() []byte { return bytes.Join(f.pieces, nil) }
+
+// body is the method name's piece, or nil.
+func (f *execFile) body(name string) []byte {
+	if i, ok := f.funcs[name]; ok {
+		return f.pieces[i]
+	}
+	return nil
+}
+
+func (f *execFile) set(name string, piece []byte) { f.pieces[f.funcs[name]] = piece }
+
+// drop removes the method name (with its mark) and the blank line after
+// it; what follows it up to the next function stays.
+func (f *execFile) drop(name string) {
+	i, ok := f.funcs[name]
+	if !ok {
+		return
+	}
+	fn, tail, ok := bytes.Cut(f.pieces[i], []byte("\n}\n"))
+	if !ok {
+		return
+	}
+	for _, m := range ecCall.FindAllSubmatch(fn, -1) {
+		f.calls[string(m[1])]-- // its calls are gone with it
+	}
+	f.pieces[i] = bytes.TrimPrefix(tail, []byte("\n"))
+	delete(f.funcs, name)
 }
 
 var (
@@ -50,39 +127,33 @@ var (
 
 // rowObject rewrites the marshaler of the object name (see rowObjects);
 // own are the fields the model writes.
-func rowObject(exec []byte, name string, own map[string]bool) []byte {
-	head := fmt.Sprintf("func (ec *executionContext) _%s(ctx context.Context, sel ast.SelectionSet, obj *%s) graphql.Marshaler {\n", name, name)
-	start, end := funcSpan(exec, head)
-	if start < 0 {
-		return exec
+func (f *execFile) rowObject(name string, own map[string]bool) {
+	head := fmt.Sprintf("%s_%s(ctx context.Context, sel ast.SelectionSet, obj *%s) graphql.Marshaler {\n", ecMethod, name, name)
+	body := f.body("_" + name)
+	if !bytes.HasPrefix(body, []byte(head)) {
+		return
 	}
-	body := exec[start:end]
-	impl := objectImplementors.FindSubmatch(body)
-	cases := objectCase.FindAllSubmatch(body, -1)
+	fn, tail, ok := bytes.Cut(body, []byte("\n}\n"))
+	if !ok {
+		return
+	}
+	impl := objectImplementors.FindSubmatch(fn)
+	cases := objectCase.FindAllSubmatch(fn, -1)
 	// every case but __typename and the default must be a plain field
-	if impl == nil || len(cases) != bytes.Count(body, []byte("\n\t\tcase \""))-1 {
-		return exec
+	if impl == nil || len(cases) != bytes.Count(fn, []byte("\n\t\tcase \""))-1 {
+		return
 	}
-	var keep, drop []string // gqlgen's field functions kept and dropped
+	var keep bool // a field gqlgen's function writes
 	for _, c := range cases {
-		if !own[string(c[1])] {
-			keep = append(keep, string(c[1]))
-		}
+		keep = keep || !own[string(c[1])]
 	}
 	var b strings.Builder
-	if len(keep) == 0 { // the model writes every field
-		fmt.Fprintf(&b, "%s\treturn gql.Row(graphql.CollectFields(ec.OperationContext, sel, %s), %q, obj)\n}\n", head, impl[1], name)
-		exec = rowList(exec, name, string(impl[1]))
-		start, end = funcSpan(exec, head)
-	} else {
-		fmt.Fprintf(&b, "%s\tfields := graphql.CollectFields(ec.OperationContext, sel, %s)\n", head, impl[1])
-	}
-	for _, c := range cases {
-		if own[string(c[1])] {
-			drop = append(drop, string(c[2]))
-		}
-	}
-	if len(keep) > 0 { // gqlgen's field set, with the columns the model writes through gql.Column
+	b.WriteString(head)
+	if !keep {
+		fmt.Fprintf(&b, "\treturn gql.Row(graphql.CollectFields(ec.OperationContext, sel, %s), %q, obj)\n", impl[1], name)
+		f.rowList(name, string(impl[1]))
+	} else { // gqlgen's field set, with the columns the model writes through gql.Column
+		fmt.Fprintf(&b, "\tfields := graphql.CollectFields(ec.OperationContext, sel, %s)\n", impl[1])
 		b.WriteString("\tout := graphql.NewFieldSet(fields)\n")
 		b.WriteString("\tfor i, field := range fields {\n\t\tswitch field.Name {\n")
 		fmt.Fprintf(&b, "\t\tcase \"__typename\":\n\t\t\tout.Values[i] = graphql.MarshalString(%q)\n", name)
@@ -93,81 +164,61 @@ func rowObject(exec []byte, name string, own map[string]bool) []byte {
 		}
 		b.WriteString("\t\tdefault:\n\t\t\tout.Values[i] = gql.Column(obj, field.Name)\n\t\t}\n\t}\n")
 		b.WriteString("\tout.Dispatch(ctx)\n\tif out.Invalids > 0 {\n\t\treturn graphql.Null\n\t}\n")
-		b.WriteString("\treturn out\n}\n")
+		b.WriteString("\treturn out\n")
 	}
-	out := slices.Concat(exec[:start], []byte(b.String()), exec[end:])
-	for _, fn := range drop {
-		out = dropFunc(out, fmt.Sprintf("func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj *%s) (ret graphql.Marshaler) {\n", fn, name))
+	b.WriteString("}\n")
+	b.Write(tail)
+	f.set("_"+name, []byte(b.String()))
+	for _, c := range cases {
+		if field := string(c[1]); own[field] {
+			f.drop(string(c[2]))
+			f.inlineFieldContext(name, field)
+		}
 	}
-	for field := range own {
-		out = inlineFieldContext(out, name, field)
-	}
-	return out
 }
 
 // rowList rewrites gqlgen's marshaler of a non-null list of the object
 // name ([Todo!]!, a page's nodes) to gql.Rows, which writes the objects in
 // order, without a goroutine and a field context for each.
-func rowList(exec []byte, name, implementors string) []byte {
-	head := regexp.MustCompile(fmt.Sprintf(`(?m)^func \(ec \*executionContext\) marshalN%s2ᚕᚖ\S+ᚐ%sᚄ\(ctx context\.Context, sel ast\.SelectionSet, v \[\]\*%s\) graphql\.Marshaler \{\n`, name, name, name)).Find(exec)
-	if head == nil {
-		return exec
+func (f *execFile) rowList(name, implementors string) {
+	// marshalNTodo2ᚕᚖ<the package's path>ᚐTodoᚄ
+	prefix, suffix := "marshalN"+name+"2ᚕᚖ", "ᚐ"+name+"ᚄ"
+	for fn := range f.funcs {
+		if !strings.HasPrefix(fn, prefix) || !strings.HasSuffix(fn, suffix) || strings.ContainsAny(fn[len(prefix):len(fn)-len(suffix)], "ᚐᚕᚖᚄ") {
+			continue
+		}
+		head := fmt.Sprintf("%s%s(ctx context.Context, sel ast.SelectionSet, v []*%s) graphql.Marshaler {\n", ecMethod, fn, name)
+		body := f.body(fn)
+		mark := ""
+		if rest, ok := bytes.CutPrefix(body, []byte("//go:noinline\n")); ok {
+			mark, body = "//go:noinline\n", rest
+		}
+		_, tail, ok := bytes.Cut(body, []byte("\n}\n"))
+		if !bytes.HasPrefix(body, []byte(head)) || !ok {
+			return
+		}
+		f.set(fn, []byte(fmt.Sprintf("%s%s\treturn gql.Rows(ctx, ec.OperationContext, sel, %s, %q, v)\n}\n%s", mark, head, implementors, name, tail)))
+		return
 	}
-	start, end := funcSpan(exec, string(head))
-	body := fmt.Sprintf("%s\treturn gql.Rows(ctx, ec.OperationContext, sel, %s, %q, v)\n}\n", head, implementors, name)
-	return slices.Concat(exec[:start], []byte(body), exec[end:])
 }
 
 // inlineFieldContext puts the field context of a column the model writes
 // into its one caller, the object's child switch (childFields_Todo), and
 // removes its function: a function per column less.
-func inlineFieldContext(exec []byte, object, field string) []byte {
+func (f *execFile) inlineFieldContext(object, field string) {
 	fn := fmt.Sprintf("fieldContext_%s_%s", object, field)
-	head := fmt.Sprintf("func (ec *executionContext) %s(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {\n", fn)
-	start, end := funcSpan(exec, head)
-	if start < 0 {
-		return exec
+	head := fmt.Sprintf("%s%s(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {\n", ecMethod, fn)
+	body := bytes.TrimPrefix(f.body(fn), []byte("//go:noinline\n"))
+	ret, ok := bytes.CutPrefix(body, []byte(head+"\treturn graphql.NewScalarFieldContext("))
+	if !ok || !bytes.HasSuffix(ret, []byte("\n}\n\n")) || bytes.Count(ret, []byte("\n")) != 3 {
+		return // not the one-line scalar context this expects
 	}
-	ret, ok := bytes.CutPrefix(exec[start+len(head):end], []byte("\treturn graphql.NewScalarFieldContext("))
-	if !ok || bytes.Count(ret, []byte("\n")) != 2 {
-		return exec // not the one-line scalar context this expects
+	expr := "graphql.NewScalarFieldContext(" + string(bytes.TrimSuffix(ret, []byte("\n}\n\n")))
+	call := []byte(fmt.Sprintf("\t\treturn ec.%s(ctx, field)\n", fn))
+	parent := "childFields_" + object
+	if f.calls[fn] != 1 || !bytes.Contains(f.body(parent), call) {
+		return // called from elsewhere too
 	}
-	expr := "graphql.NewScalarFieldContext(" + string(bytes.TrimSuffix(ret, []byte("\n}\n")))
-	call := fmt.Sprintf("\t\treturn ec.%s(ctx, field)\n", fn)
-	if bytes.Count(exec, []byte("ec."+fn+"(")) != 1 || !bytes.Contains(exec, []byte(call)) {
-		return exec // called from elsewhere too
-	}
-	exec = bytes.Replace(exec, []byte(call), []byte("\t\treturn "+expr+"\n"), 1)
-	return dropFunc(exec, head)
-}
-
-// funcSpan is where the top-level function that starts with the line head
-// begins and ends (after its closing brace's newline), or -1, -1.
-func funcSpan(src []byte, head string) (int, int) {
-	start := bytes.Index(src, []byte("\n"+head))
-	if start < 0 {
-		return -1, -1
-	}
-	start++
-	end := bytes.Index(src[start:], []byte("\n}\n"))
-	if end < 0 {
-		return -1, -1
-	}
-	return start, start + end + 3
-}
-
-// dropFunc removes the function that starts with the line head and the
-// blank line after it.
-func dropFunc(src []byte, head string) []byte {
-	start, end := funcSpan(src, head)
-	if start < 0 {
-		return src
-	}
-	if end < len(src) && src[end] == '\n' {
-		end++
-	}
-	if bytes.HasSuffix(src[:start], []byte("\n//go:noinline\n")) {
-		start -= len("//go:noinline\n") // noInline's mark of it
-	}
-	return slices.Concat(src[:start], src[end:])
+	f.set(parent, bytes.Replace(f.body(parent), call, []byte("\t\treturn "+expr+"\n"), 1))
+	f.drop(fn)
 }

@@ -82,7 +82,7 @@ func (ec *executionContext) _T(ctx context.Context, sel ast.SelectionSet, obj *T
 `
 
 func TestRowObject(t *testing.T) {
-	got := string(rowObject([]byte(gqlgenObject), "T", map[string]bool{"name": true}))
+	got := rewriteObject(gqlgenObject, "T", map[string]bool{"name": true})
 	for _, gone := range []string{"_T_name(", "fieldContext_T_name(", "panic(", "deferLabelToView", "gql.Rows("} {
 		if strings.Contains(got, gone) {
 			t.Errorf("%s is still there:\n%s", gone, got)
@@ -106,7 +106,7 @@ func TestRowObject(t *testing.T) {
 	}
 
 	// every field the model's: one gql.Row
-	got = string(rowObject([]byte(gqlgenObject), "T", map[string]bool{"name": true, "score": true}))
+	got = rewriteObject(gqlgenObject, "T", map[string]bool{"name": true, "score": true})
 	want := "func (ec *executionContext) _T(ctx context.Context, sel ast.SelectionSet, obj *T) graphql.Marshaler {\n" +
 		"\treturn gql.Row(graphql.CollectFields(ec.OperationContext, sel, tImplementors), \"T\", obj)\n}\n"
 	if !strings.Contains(got, want) || strings.Contains(got, "_T_score(") || strings.Contains(got, "fieldContext_T_score(") {
@@ -122,7 +122,7 @@ func TestRowObject(t *testing.T) {
 	// the object is left as it is
 	odd := strings.Replace(gqlgenObject, "\t\tcase \"score\":\n\t\t\tout.Values[i] = ec._T_score(ctx, field, obj)\n",
 		"\t\tcase \"score\":\n\t\t\tout.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return ec._T_score(ctx, field, obj) })\n", 1)
-	if got := string(rowObject([]byte(odd), "T", map[string]bool{"name": true})); got != odd {
+	if got := rewriteObject(odd, "T", map[string]bool{"name": true}); got != odd {
 		t.Errorf("an object of another shape was rewritten:\n%s", got)
 	}
 }
@@ -143,15 +143,40 @@ func TestRowObjectsOfExample(t *testing.T) {
 	if len(models) == 0 {
 		t.Fatal("no WriteGQLField in generated/graphql/resolvers.go")
 	}
+	funcs := execFuncs(exec)
 	for _, m := range models {
 		head := "func (ec *executionContext) _" + m[1] + "(ctx context.Context, sel ast.SelectionSet, obj *" + m[1] + ") graphql.Marshaler {\n"
-		start, end := funcSpan(exec, head)
-		if start < 0 {
+		body := string(funcs.body("_" + m[1]))
+		if !strings.HasPrefix(body, head) {
 			t.Errorf("no marshaler of %s", m[1])
 			continue
 		}
-		if body := string(exec[start:end]); !strings.Contains(body, "gql.Column(obj, field.Name)") && !strings.Contains(body, "return gql.Row(") {
-			t.Errorf("the marshaler of %s is gqlgen's:\n%s", m[1], exec[start:end])
+		if !strings.Contains(body, "gql.Column(obj, field.Name)") && !strings.Contains(body, "return gql.Row(") {
+			t.Errorf("the marshaler of %s is gqlgen's:\n%s", m[1], body)
 		}
+	}
+}
+
+func rewriteObject(src, name string, own map[string]bool) string {
+	f := execFuncs([]byte(src))
+	f.rowObject(name, own)
+	return string(f.join())
+}
+
+// TestExecFuncs: the pieces are the file, each method's piece starts with
+// its mark or its line of func.
+func TestExecFuncs(t *testing.T) {
+	f := execFuncs([]byte(gqlgenObject))
+	if got := string(f.join()); got != gqlgenObject {
+		t.Fatalf("the pieces joined are not the file:\n%s", got)
+	}
+	for _, name := range []string{"childFields_T", "_T_name", "fieldContext_T_name", "_T_score", "fieldContext_T_score", "marshalNT2ᚕᚖgithubᚗcomᚋxᚐTᚄ", "_T"} {
+		body := string(f.body(name))
+		if !strings.HasPrefix(strings.TrimPrefix(body, "//go:noinline\n"), "func (ec *executionContext) "+name+"(") {
+			t.Errorf("the piece of %s is:\n%s", name, body)
+		}
+	}
+	if f.calls["fieldContext_T_name"] != 1 || f.calls["_T_score"] != 1 {
+		t.Errorf("calls %v", f.calls)
 	}
 }
