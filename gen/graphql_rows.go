@@ -50,7 +50,7 @@ func rowObjects(exec []byte, r *REST) []byte {
 type execFile struct {
 	pieces [][]byte
 	funcs  map[string]int // the piece of each executionContext method, by name
-	calls  map[string]int // how many times each method is called (ec.NAME()
+	calls  map[string]int // how many times each method is called (ec.NAME(); \w: exact for the ASCII names of field contexts, not for gqlgen's mangled marshalers)
 }
 
 const ecMethod = "func (ec *executionContext) "
