@@ -56,7 +56,7 @@ func (c column) MarshalGQL(w io.Writer) { c.obj.WriteGQLField(w, c.name) }
 // does, one allocation per row where gqlgen's makes a field set, its values,
 // a map of the aliases written and a value per field.
 func Row(fields []graphql.CollectedField, typeName string, obj FastObject) graphql.Marshaler {
-	return &row{fields, typeName, obj}
+	return &row{distinct(fields), typeName, obj}
 }
 
 type row struct {
@@ -82,7 +82,7 @@ func Rows[T any, P interface {
 			return graphql.Null
 		}
 	}
-	return &rows[T, P]{graphql.CollectFields(oc, sel, implementors), typeName, v}
+	return &rows[T, P]{distinct(graphql.CollectFields(oc, sel, implementors)), typeName, v}
 }
 
 type rows[T any, P interface {
@@ -105,16 +105,30 @@ func (r *rows[T, P]) MarshalGQL(w io.Writer) {
 	io.WriteString(w, "]")
 }
 
-// writeRow writes obj's fields as gqlgen's field set writes them.
+// distinct is fields without a repeated alias, which gqlgen's field set
+// writes once: fields itself when none repeats. Row and Rows call it once
+// per object and per list, so that writing a row is linear in its fields.
+func distinct(fields []graphql.CollectedField) []graphql.CollectedField {
+	var out []graphql.CollectedField // nil until an alias repeats
+	for i, f := range fields {
+		repeated := slices.ContainsFunc(fields[:i], func(prev graphql.CollectedField) bool { return prev.Alias == f.Alias })
+		if repeated && out == nil {
+			out = slices.Clone(fields[:i])
+		}
+		if out != nil && !repeated {
+			out = append(out, f)
+		}
+	}
+	if out == nil {
+		return fields
+	}
+	return out
+}
+
+// writeRow writes obj's fields (distinct) as gqlgen's field set writes them.
 func writeRow(w io.Writer, fields []graphql.CollectedField, typeName string, obj FastObject) {
 	io.WriteString(w, "{")
-fields:
 	for i, f := range fields {
-		for _, prev := range fields[:i] {
-			if prev.Alias == f.Alias {
-				continue fields // gqlgen writes an alias once
-			}
-		}
 		if i > 0 {
 			io.WriteString(w, ",")
 		}
