@@ -172,8 +172,7 @@ type plan struct {
 	get    FastGet
 	field  *ast.Field
 	op     *ast.OperationDefinition
-	fields []string // the selected fields, in order
-	keys   []string // their response names
+	fields []graphql.CollectedField // the selected columns, in order (distinct)
 }
 
 // serve answers r when it can, and reports whether it did; body is the
@@ -268,9 +267,9 @@ func (f *fastPath) plan(doc *ast.QueryDocument, name string) (plan, bool) {
 		if !ok || len(sub.Arguments) > 0 || len(sub.Directives) > 0 || len(sub.SelectionSet) > 0 || !slices.Contains(get.Fields, sub.Name) {
 			return pl, false
 		}
-		pl.fields = append(pl.fields, sub.Name)
-		pl.keys = append(pl.keys, sub.Alias)
+		pl.fields = append(pl.fields, graphql.CollectedField{Field: sub})
 	}
+	pl.fields = distinct(pl.fields)
 	return pl, true
 }
 
@@ -310,16 +309,7 @@ func (f *fastPath) run(w http.ResponseWriter, r *http.Request, pl plan, args []s
 	case obj == nil:
 		data.WriteString(`null`)
 	default:
-		data.WriteString(`{`)
-		for i, name := range pl.fields {
-			if i > 0 {
-				data.WriteString(`,`)
-			}
-			graphql.MarshalString(pl.keys[i]).MarshalGQL(&data)
-			data.WriteString(`:`)
-			obj.WriteGQLField(&data, name)
-		}
-		data.WriteString(`}`)
+		writeRow(&data, pl.fields, "", obj) // the plan selects no __typename
 	}
 	data.WriteString(`}`)
 	w.Header().Set("Content-Type", "application/json")

@@ -83,6 +83,7 @@ func TestGraphQLFastPath(t *testing.T) {
 	cases := []req{
 		{name: "variables", query: `query($id: String!) { todo(id: $id) { id name descr due done mtime } }`, vars: `{"id":"` + todo.ID + `"}`, fast: true},
 		{name: "literal, aliases, order", query: `{ t: todo(id: "` + todo.ID + `") { mtime n: name due id } }`, fast: true},
+		{name: "a field twice", query: `{ todo(id: "` + todo.ID + `") { id name id } }`, fast: true},
 		{name: "post", query: `query Get($id: String!) { todo(id: $id) { name } }`, vars: `{"id":"` + todo.ID + `"}`, post: true, fast: true},
 		{name: "not found", query: "{\n  todo(id: \"nope\") { id } }", fast: true},
 		{name: "refused", query: `{ todo(id: "` + todo.ID + `") { id } }`, refuse: true, fast: true},
