@@ -45,7 +45,7 @@ func graphqlFiles(m *Model, r *REST) (map[string][]byte, error) {
 	}
 	out := map[string][]byte{
 		filepath.Join("graphql", "schema.graphqls"): schema,
-		filepath.Join("graphql", "exec.go"):         rowObjects(exec, r),
+		filepath.Join("graphql", "exec.go"):         rewriteExec(exec, r),
 		filepath.Join("graphql", "models.go"):       models,
 	}
 	if err := addJen(out, m.Pkg, "graphql", map[string]*jen.File{"resolvers.go": resolversFile(m, r, mods)}); err != nil {

@@ -33,8 +33,7 @@ import (
 //
 // The file is cut into its functions once (execFuncs): at 300 tables it is
 // ~30 MB, and a search of the whole of it per table and column took minutes.
-func rowObjects(exec []byte, r *REST) []byte {
-	f := execFuncs(exec)
+func rowObjects(f *execFile, r *REST) {
 	for _, t := range r.Tables {
 		own := map[string]bool{}
 		for _, c := range fastColumns(t) {
@@ -42,7 +41,6 @@ func rowObjects(exec []byte, r *REST) []byte {
 		}
 		f.rowObject(t.GoName, own)
 	}
-	return f.join()
 }
 
 // execFile is gqlgen's exec.go cut before each top-level function (and its

@@ -179,9 +179,9 @@ func moduleResolvers(f *jen.File, mods *Modules) {
 		return
 	}
 	ctx := jen.Id("ctx").Qual("context", "Context")
-	f.Comment("module runs the module route of path (its reply as the REST route gives it).")
-	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("module").Params(ctx.Clone(), jen.Id("path").String(), jen.Id("p").Map(jen.String()).String()).Parens(jen.List(jen.Any(), jen.Error())).Block(
-		jen.Id("h").Op(":=").Id("r").Dot("Modules").Index(jen.Id("path")),
+	f.Comment("runModule runs the module route of path among mods (its reply as the REST route gives it).")
+	f.Func().Id("runModule").Params(ctx.Clone(), jen.Id("mods").Map(jen.String()).Qual(modulePkg, "Handler"), jen.Id("path").String(), jen.Id("p").Map(jen.String()).String()).Parens(jen.List(jen.Any(), jen.Error())).Block(
+		jen.Id("h").Op(":=").Id("mods").Index(jen.Id("path")),
 		jen.If(jen.Id("h").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Qual(dbPkg, "Unsupportedf").Call(jen.Lit("%s is not served"), jen.Id("path")))),
 		jen.Return(jen.Id("h").Call(jen.Id("ctx"), jen.Id("p"))),
 	)
@@ -229,7 +229,7 @@ func moduleResolvers(f *jen.File, mods *Modules) {
 			ret = jen.Index().Op("*").Id("BkMessageSent")
 		}
 		f.Commentf("%s is %s.", gqlName(fl.name), fl.path)
-		f.Func().Params(jen.Id("r").Id(recv)).Id(gqlName(fl.name)).Params(params...).Parens(jen.List(ret, jen.Error())).BlockFunc(func(g *jen.Group) {
+		f.Func().Params(jen.Id("r").Op("*").Id(recv)).Id(gqlName(fl.name)).Params(params...).Parens(jen.List(ret, jen.Error())).BlockFunc(func(g *jen.Group) {
 			g.Id("p").Op(":=").Map(jen.String()).String().Values()
 			for _, a := range fl.args {
 				set := func(v jen.Code) jen.Code { return jen.Id("p").Index(jen.Lit(a.param)).Op("=").Add(v) }
@@ -259,7 +259,7 @@ func moduleResolvers(f *jen.File, mods *Modules) {
 					g.If(jen.Id(goArg(a.name)).Op("!=").Nil()).Block(set(conv))
 				}
 			}
-			g.List(jen.Id("out"), jen.Err()).Op(":=").Id("r").Dot("module").Call(jen.Id("ctx"), jen.Lit(fl.path), jen.Id("p"))
+			g.List(jen.Id("out"), jen.Err()).Op(":=").Id("runModule").Call(jen.Id("ctx"), jen.Id("r").Dot("Modules"), jen.Lit(fl.path), jen.Id("p"))
 			switch kind {
 			case "row":
 				from := strings.ToLower(typ[:1]) + typ[1:] + "From"

@@ -38,14 +38,17 @@ func resolversFile(m *Model, r *REST, mods *Modules) *jen.File {
 	f.Comment("NewResolver returns the resolvers on st and bus (nil: no subscriptions).")
 	f.Func().Id("NewResolver").Params(jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Op("*").Id("Resolver").Block(jen.Return(jen.Op("&").Id("Resolver").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"))))
 	f.Comment("Query returns the resolvers of the queries.")
-	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Query").Params().Id("QueryResolver").Block(jen.Return(jen.Id("queryResolver").Values(jen.Id("r"))))
+	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Query").Params().Id("QueryResolver").Block(jen.Return(jen.Parens(jen.Op("*").Id("queryResolver")).Call(jen.Id("r"))))
 	f.Comment("Mutation returns the resolvers of the mutations.")
-	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Mutation").Params().Id("MutationResolver").Block(jen.Return(jen.Id("mutationResolver").Values(jen.Id("r"))))
+	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Mutation").Params().Id("MutationResolver").Block(jen.Return(jen.Parens(jen.Op("*").Id("mutationResolver")).Call(jen.Id("r"))))
 	f.Comment("Subscription returns the resolvers of the subscriptions.")
-	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Subscription").Params().Id("SubscriptionResolver").Block(jen.Return(jen.Id("subscriptionResolver").Values(jen.Id("r"))))
-	f.Type().Id("queryResolver").Struct(jen.Op("*").Id("Resolver"))
-	f.Type().Id("mutationResolver").Struct(jen.Op("*").Id("Resolver"))
-	f.Type().Id("subscriptionResolver").Struct(jen.Op("*").Id("Resolver"))
+	f.Func().Params(jen.Id("r").Op("*").Id("Resolver")).Id("Subscription").Params().Id("SubscriptionResolver").Block(jen.Return(jen.Parens(jen.Op("*").Id("subscriptionResolver")).Call(jen.Id("r"))))
+	f.Comment("The roots are the Resolver under other method sets, with pointer receivers:")
+	f.Comment("a value receiver would cost a second copy of each method (Go's wrapper for the")
+	f.Comment("pointer), a few hundred bytes a table in the binary.")
+	f.Type().Id("queryResolver").Id("Resolver")
+	f.Type().Id("mutationResolver").Id("Resolver")
+	f.Type().Id("subscriptionResolver").Id("Resolver")
 	f.Var().Id("_").Id("ResolverRoot").Op("=").Parens(jen.Op("*").Id("Resolver")).Parens(jen.Nil())
 	for _, t := range r.Tables {
 		gqlTable(f, t)
@@ -164,13 +167,13 @@ func gqlTable(f *jen.File, t *RestTable) {
 
 	// queries
 	f.Commentf("%s gets the %s row with the key, as the caller may see it.", gqlName(t.Name), t.Name)
-	f.Func().Params(jen.Id("q").Id("queryResolver")).Id(gqlName(t.Name)).Params(keyParams()...).Parens(jen.List(jen.Op("*").Id(t.GoName), jen.Error())).Block(
+	f.Func().Params(jen.Id("q").Op("*").Id("queryResolver")).Id(gqlName(t.Name)).Params(keyParams()...).Parens(jen.List(jen.Op("*").Id(t.GoName), jen.Error())).Block(
 		jen.List(jen.Id("r"), jen.Err()).Op(":=").Id("q").Dot("st").Dot(t.GoName).Dot("Get").Call(jen.Id("ctx"), keyValue),
 		errRet.Clone(),
 		jen.Return(jen.Id(u+"Out").Call(viewer(), jen.Id("r")), jen.Nil()),
 	)
 	f.Commentf("%s selects %s rows under the read rule of %sPolicy.", gqlName(Plural(t.Name)), t.Name, t.GoName)
-	f.Func().Params(jen.Id("q").Id("queryResolver")).Id(gqlName(Plural(t.Name))).Params(ctx.Clone(), jen.Id("where").Index().Op("*").Qual(gqlPkg, "Cond"), jen.Id("first").Op("*").Int(), jen.Id("after").Op("*").String(), jen.Id("desc").Op("*").Bool(), jen.Id("sort").Op("*").String()).Parens(jen.List(jen.Op("*").Id(t.GoName+"Connection"), jen.Error())).BlockFunc(func(g *jen.Group) {
+	f.Func().Params(jen.Id("q").Op("*").Id("queryResolver")).Id(gqlName(Plural(t.Name))).Params(ctx.Clone(), jen.Id("where").Index().Op("*").Qual(gqlPkg, "Cond"), jen.Id("first").Op("*").Int(), jen.Id("after").Op("*").String(), jen.Id("desc").Op("*").Bool(), jen.Id("sort").Op("*").String()).Parens(jen.List(jen.Op("*").Id(t.GoName+"Connection"), jen.Error())).BlockFunc(func(g *jen.Group) {
 		g.Id("query").Op(":=").Qual(gqlPkg, "Query").Call(jen.Id("where"), jen.Id("first"), jen.Id("after"), jen.Id("desc"), jen.Id("sort"))
 		g.Id("v").Op(":=").Add(viewer())
 		g.If(jen.Err().Op(":=").Qual(t.Pkg.Rest, t.GoName+"Policy").Dot("Query").Call(jen.Id("v"), jen.Op("&").Id("query")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
@@ -185,7 +188,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 	// mutations
 	mut := func(name string, ret jen.Code, body func(g *jen.Group)) {
 		f.Commentf("%s%s runs the %s of the input through the rules of generated/rest.", name, t.GoName, strings.ToLower(name))
-		f.Func().Params(jen.Id("m").Id("mutationResolver")).Id(name+t.GoName).Params(ctx.Clone(), jen.Id("input").Id(t.GoName+"Input")).Parens(jen.List(ret, jen.Error())).BlockFunc(func(g *jen.Group) {
+		f.Func().Params(jen.Id("m").Op("*").Id("mutationResolver")).Id(name+t.GoName).Params(ctx.Clone(), jen.Id("input").Id(t.GoName+"Input")).Parens(jen.List(ret, jen.Error())).BlockFunc(func(g *jen.Group) {
 			if gqlInFails(t) {
 				g.List(jen.Id("r"), jen.Id("set"), jen.Err()).Op(":=").Id(u + "In").Call(jen.Op("&").Id("input"))
 				g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(zeroOf(ret), jen.Err()))
@@ -221,7 +224,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 		})
 	}
 	f.Commentf("Del%s deletes the %s row with the key through the rules of generated/rest.", t.GoName, t.Name)
-	f.Func().Params(jen.Id("m").Id("mutationResolver")).Id("Del"+t.GoName).Params(keyParams()...).Parens(jen.List(jen.Bool(), jen.Error())).Block(
+	f.Func().Params(jen.Id("m").Op("*").Id("mutationResolver")).Id("Del"+t.GoName).Params(keyParams()...).Parens(jen.List(jen.Bool(), jen.Error())).Block(
 		jen.Err().Op(":=").Qual(t.Pkg.Rest, t.GoName+"Del").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), viewer(), keyValue),
 		jen.Return(jen.Err().Op("==").Nil(), jen.Err()),
 	)
@@ -236,7 +239,7 @@ func gqlSubscription(f *jen.File, t *RestTable) {
 		params = append(params, jen.Id("k"+k.GoName).Op("*").Add(gqlGoType(k)))
 	}
 	f.Commentf("%sChanged delivers the writes to %q; it ends with the subscription's context.", gqlName(t.Name), t.Name)
-	f.Func().Params(jen.Id("s").Id("subscriptionResolver")).Id(gqlName(t.Name) + "Changed").Params(params...).Parens(jen.List(jen.Op("<-").Chan().Op("*").Id(t.GoName+"Event"), jen.Error())).BlockFunc(func(g *jen.Group) {
+	f.Func().Params(jen.Id("s").Op("*").Id("subscriptionResolver")).Id(gqlName(t.Name) + "Changed").Params(params...).Parens(jen.List(jen.Op("<-").Chan().Op("*").Id(t.GoName+"Event"), jen.Error())).BlockFunc(func(g *jen.Group) {
 		g.Id("v").Op(":=").Add(viewer())
 		row := jen.Op("*").Qual(t.Pkg.Store, t.GoName)
 		g.Return(jen.Qual(gqlPkg, "Changes").Call(

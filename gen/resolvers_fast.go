@@ -63,7 +63,7 @@ func gqlSchema(f *jen.File, r *REST) {
 	)
 	f.Comment("FastGets are the gets by key of the tables whose keys are strings.")
 	f.Func().Params(jen.Id("s").Id("Schema")).Id("FastGets").Params().Map(jen.String()).Qual(gqlPkg, "FastGet").Block(
-		jen.Id("q").Op(":=").Id("queryResolver").Values(jen.Id("s").Dot("r")),
+		jen.Id("q").Op(":=").Parens(jen.Op("*").Id("queryResolver")).Call(jen.Id("s").Dot("r")),
 		jen.Return(jen.Map(jen.String()).Qual(gqlPkg, "FastGet").Values(jen.DictFunc(func(d jen.Dict) {
 			for _, t := range r.Tables {
 				if !fastGet(t) {

@@ -165,21 +165,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
 		ec.unmarshalInputAlbumCond,
 		ec.unmarshalInputAlbumInput,
-		ec.unmarshalInputBookmarkCond,
+		ec.unmarshalInputAlbumCond,
 		ec.unmarshalInputBookmarkInput,
-		ec.unmarshalInputMeterCond,
+		ec.unmarshalInputAlbumCond,
 		ec.unmarshalInputMeterInput,
-		ec.unmarshalInputNoteCond,
+		ec.unmarshalInputAlbumCond,
 		ec.unmarshalInputNoteInput,
-		ec.unmarshalInputPhotoCond,
+		ec.unmarshalInputAlbumCond,
 		ec.unmarshalInputPhotoInput,
-		ec.unmarshalInputPostCond,
+		ec.unmarshalInputAlbumCond,
 		ec.unmarshalInputPostInput,
-		ec.unmarshalInputScoreCond,
+		ec.unmarshalInputAlbumCond,
 		ec.unmarshalInputScoreInput,
-		ec.unmarshalInputStatCond,
+		ec.unmarshalInputAlbumCond,
 		ec.unmarshalInputStatInput,
-		ec.unmarshalInputTodoCond,
+		ec.unmarshalInputAlbumCond,
 		ec.unmarshalInputTodoInput,
 	)
 	first := true
@@ -1051,13 +1051,13 @@ func (ec *executionContext) childFields_BkArchive(ctx context.Context, field gra
 	case "id":
 		return ec.fieldContext_BkArchive_id(ctx, field)
 	case "mid":
-		return ec.fieldContext_BkArchive_mid(ctx, field)
+		return ec.fieldContext_BkArchive_id(ctx, field)
 	case "sender":
-		return ec.fieldContext_BkArchive_sender(ctx, field)
+		return ec.fieldContext_BkArchive_id(ctx, field)
 	case "name":
-		return ec.fieldContext_BkArchive_name(ctx, field)
+		return ec.fieldContext_BkArchive_id(ctx, field)
 	case "msg":
-		return ec.fieldContext_BkArchive_msg(ctx, field)
+		return ec.fieldContext_BkArchive_id(ctx, field)
 	case "mtime":
 		return ec.fieldContext_BkArchive_mtime(ctx, field)
 	}
@@ -1081,15 +1081,15 @@ func (ec *executionContext) childFields_BkConnection(ctx context.Context, field 
 	case "id":
 		return ec.fieldContext_BkConnection_id(ctx, field)
 	case "ref":
-		return ec.fieldContext_BkConnection_ref(ctx, field)
+		return ec.fieldContext_BkConnection_id(ctx, field)
 	case "type":
-		return ec.fieldContext_BkConnection_type(ctx, field)
+		return ec.fieldContext_BkConnection_id(ctx, field)
 	case "peer":
-		return ec.fieldContext_BkConnection_peer(ctx, field)
+		return ec.fieldContext_BkConnection_id(ctx, field)
 	case "name":
-		return ec.fieldContext_BkConnection_name(ctx, field)
+		return ec.fieldContext_BkConnection_id(ctx, field)
 	case "status":
-		return ec.fieldContext_BkConnection_status(ctx, field)
+		return ec.fieldContext_BkConnection_id(ctx, field)
 	case "mtime":
 		return ec.fieldContext_BkConnection_mtime(ctx, field)
 	}
@@ -1115,19 +1115,19 @@ func (ec *executionContext) childFields_BkCounter(ctx context.Context, field gra
 	case "ping":
 		return ec.fieldContext_BkCounter_ping(ctx, field)
 	case "like0":
-		return ec.fieldContext_BkCounter_like0(ctx, field)
+		return ec.fieldContext_BkCounter_ping(ctx, field)
 	case "like1":
-		return ec.fieldContext_BkCounter_like1(ctx, field)
+		return ec.fieldContext_BkCounter_ping(ctx, field)
 	case "follow0":
-		return ec.fieldContext_BkCounter_follow0(ctx, field)
+		return ec.fieldContext_BkCounter_ping(ctx, field)
 	case "follow1":
-		return ec.fieldContext_BkCounter_follow1(ctx, field)
+		return ec.fieldContext_BkCounter_ping(ctx, field)
 	case "msg_count":
-		return ec.fieldContext_BkCounter_msg_count(ctx, field)
+		return ec.fieldContext_BkCounter_ping(ctx, field)
 	case "msg_unread":
-		return ec.fieldContext_BkCounter_msg_unread(ctx, field)
+		return ec.fieldContext_BkCounter_ping(ctx, field)
 	case "mtime":
-		return ec.fieldContext_BkCounter_mtime(ctx, field)
+		return ec.fieldContext_BkCounter_ping(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BkCounter", field.Name)
 }
@@ -1137,27 +1137,27 @@ func (ec *executionContext) childFields_BkIcon(ctx context.Context, field graphq
 	case "id":
 		return ec.fieldContext_BkIcon_id(ctx, field)
 	case "ref":
-		return ec.fieldContext_BkIcon_ref(ctx, field)
+		return ec.fieldContext_BkIcon_id(ctx, field)
 	case "prefix":
-		return ec.fieldContext_BkIcon_prefix(ctx, field)
+		return ec.fieldContext_BkIcon_id(ctx, field)
 	case "type":
-		return ec.fieldContext_BkIcon_type(ctx, field)
+		return ec.fieldContext_BkIcon_id(ctx, field)
 	case "descr":
-		return ec.fieldContext_BkIcon_descr(ctx, field)
+		return ec.fieldContext_BkIcon_id(ctx, field)
 	case "acl_allow":
-		return ec.fieldContext_BkIcon_acl_allow(ctx, field)
+		return ec.fieldContext_BkIcon_id(ctx, field)
 	case "ext":
-		return ec.fieldContext_BkIcon_ext(ctx, field)
+		return ec.fieldContext_BkIcon_id(ctx, field)
 	case "width":
 		return ec.fieldContext_BkIcon_width(ctx, field)
 	case "height":
-		return ec.fieldContext_BkIcon_height(ctx, field)
+		return ec.fieldContext_BkIcon_width(ctx, field)
 	case "size":
-		return ec.fieldContext_BkIcon_size(ctx, field)
+		return ec.fieldContext_BkIcon_width(ctx, field)
 	case "ver":
-		return ec.fieldContext_BkIcon_ver(ctx, field)
+		return ec.fieldContext_BkIcon_width(ctx, field)
 	case "mtime":
-		return ec.fieldContext_BkIcon_mtime(ctx, field)
+		return ec.fieldContext_BkIcon_width(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BkIcon", field.Name)
 }
@@ -1179,17 +1179,17 @@ func (ec *executionContext) childFields_BkLocation(ctx context.Context, field gr
 	case "id":
 		return ec.fieldContext_BkLocation_id(ctx, field)
 	case "cell":
-		return ec.fieldContext_BkLocation_cell(ctx, field)
+		return ec.fieldContext_BkLocation_id(ctx, field)
 	case "geohash":
-		return ec.fieldContext_BkLocation_geohash(ctx, field)
+		return ec.fieldContext_BkLocation_id(ctx, field)
 	case "latitude":
 		return ec.fieldContext_BkLocation_latitude(ctx, field)
 	case "longitude":
-		return ec.fieldContext_BkLocation_longitude(ctx, field)
+		return ec.fieldContext_BkLocation_latitude(ctx, field)
 	case "mtime":
 		return ec.fieldContext_BkLocation_mtime(ctx, field)
 	case "distance":
-		return ec.fieldContext_BkLocation_distance(ctx, field)
+		return ec.fieldContext_BkLocation_latitude(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BkLocation", field.Name)
 }
@@ -1211,13 +1211,13 @@ func (ec *executionContext) childFields_BkMessage(ctx context.Context, field gra
 	case "id":
 		return ec.fieldContext_BkMessage_id(ctx, field)
 	case "mid":
-		return ec.fieldContext_BkMessage_mid(ctx, field)
+		return ec.fieldContext_BkMessage_id(ctx, field)
 	case "sender":
-		return ec.fieldContext_BkMessage_sender(ctx, field)
+		return ec.fieldContext_BkMessage_id(ctx, field)
 	case "name":
-		return ec.fieldContext_BkMessage_name(ctx, field)
+		return ec.fieldContext_BkMessage_id(ctx, field)
 	case "msg":
-		return ec.fieldContext_BkMessage_msg(ctx, field)
+		return ec.fieldContext_BkMessage_id(ctx, field)
 	case "mtime":
 		return ec.fieldContext_BkMessage_mtime(ctx, field)
 	case "read":
@@ -1245,7 +1245,7 @@ func (ec *executionContext) childFields_BkMessageSent(ctx context.Context, field
 	case "mtime":
 		return ec.fieldContext_BkMessageSent_mtime(ctx, field)
 	case "sender":
-		return ec.fieldContext_BkMessageSent_sender(ctx, field)
+		return ec.fieldContext_BkMessageSent_id(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BkMessageSent", field.Name)
 }
@@ -1255,15 +1255,15 @@ func (ec *executionContext) childFields_BkReference(ctx context.Context, field g
 	case "id":
 		return ec.fieldContext_BkReference_id(ctx, field)
 	case "ref":
-		return ec.fieldContext_BkReference_ref(ctx, field)
+		return ec.fieldContext_BkReference_id(ctx, field)
 	case "type":
-		return ec.fieldContext_BkReference_type(ctx, field)
+		return ec.fieldContext_BkReference_id(ctx, field)
 	case "peer":
-		return ec.fieldContext_BkReference_peer(ctx, field)
+		return ec.fieldContext_BkReference_id(ctx, field)
 	case "name":
-		return ec.fieldContext_BkReference_name(ctx, field)
+		return ec.fieldContext_BkReference_id(ctx, field)
 	case "status":
-		return ec.fieldContext_BkReference_status(ctx, field)
+		return ec.fieldContext_BkReference_id(ctx, field)
 	case "mtime":
 		return ec.fieldContext_BkReference_mtime(ctx, field)
 	}
@@ -1287,13 +1287,13 @@ func (ec *executionContext) childFields_BkSent(ctx context.Context, field graphq
 	case "id":
 		return ec.fieldContext_BkSent_id(ctx, field)
 	case "mid":
-		return ec.fieldContext_BkSent_mid(ctx, field)
+		return ec.fieldContext_BkSent_id(ctx, field)
 	case "recipient":
-		return ec.fieldContext_BkSent_recipient(ctx, field)
+		return ec.fieldContext_BkSent_id(ctx, field)
 	case "name":
-		return ec.fieldContext_BkSent_name(ctx, field)
+		return ec.fieldContext_BkSent_id(ctx, field)
 	case "msg":
-		return ec.fieldContext_BkSent_msg(ctx, field)
+		return ec.fieldContext_BkSent_id(ctx, field)
 	case "mtime":
 		return ec.fieldContext_BkSent_mtime(ctx, field)
 	}
@@ -1449,7 +1449,7 @@ func (ec *executionContext) childFields_Photo(ctx context.Context, field graphql
 	case "tags":
 		return ec.fieldContext_Photo_tags(ctx, field)
 	case "exif":
-		return ec.fieldContext_Photo_exif(ctx, field)
+		return ec.fieldContext_Photo_tags(ctx, field)
 	case "thumb":
 		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
 	case "caption":
@@ -1667,7 +1667,7 @@ func (ec *executionContext) childFields___EnumValue(ctx context.Context, field g
 	case "isDeprecated":
 		return ec.fieldContext___EnumValue_isDeprecated(ctx, field)
 	case "deprecationReason":
-		return ec.fieldContext___EnumValue_deprecationReason(ctx, field)
+		return ec.fieldContext___EnumValue_description(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type __EnumValue", field.Name)
 }
@@ -1685,7 +1685,7 @@ func (ec *executionContext) childFields___Field(ctx context.Context, field graph
 	case "isDeprecated":
 		return ec.fieldContext___Field_isDeprecated(ctx, field)
 	case "deprecationReason":
-		return ec.fieldContext___Field_deprecationReason(ctx, field)
+		return ec.fieldContext___Field_description(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type __Field", field.Name)
 }
@@ -1699,11 +1699,11 @@ func (ec *executionContext) childFields___InputValue(ctx context.Context, field 
 	case "type":
 		return ec.fieldContext___InputValue_type(ctx, field)
 	case "defaultValue":
-		return ec.fieldContext___InputValue_defaultValue(ctx, field)
+		return ec.fieldContext___InputValue_name(ctx, field)
 	case "isDeprecated":
 		return ec.fieldContext___InputValue_isDeprecated(ctx, field)
 	case "deprecationReason":
-		return ec.fieldContext___InputValue_deprecationReason(ctx, field)
+		return ec.fieldContext___InputValue_description(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type __InputValue", field.Name)
 }
@@ -1715,11 +1715,11 @@ func (ec *executionContext) childFields___Schema(ctx context.Context, field grap
 	case "types":
 		return ec.fieldContext___Schema_types(ctx, field)
 	case "queryType":
-		return ec.fieldContext___Schema_queryType(ctx, field)
+		return ec.fieldContext___Schema_types(ctx, field)
 	case "mutationType":
-		return ec.fieldContext___Schema_mutationType(ctx, field)
+		return ec.fieldContext___Schema_types(ctx, field)
 	case "subscriptionType":
-		return ec.fieldContext___Schema_subscriptionType(ctx, field)
+		return ec.fieldContext___Schema_types(ctx, field)
 	case "directives":
 		return ec.fieldContext___Schema_directives(ctx, field)
 	}
@@ -1733,21 +1733,21 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 	case "name":
 		return ec.fieldContext___Type_name(ctx, field)
 	case "description":
-		return ec.fieldContext___Type_description(ctx, field)
+		return ec.fieldContext___Type_name(ctx, field)
 	case "specifiedByURL":
-		return ec.fieldContext___Type_specifiedByURL(ctx, field)
+		return ec.fieldContext___Type_name(ctx, field)
 	case "fields":
 		return ec.fieldContext___Type_fields(ctx, field)
 	case "interfaces":
 		return ec.fieldContext___Type_interfaces(ctx, field)
 	case "possibleTypes":
-		return ec.fieldContext___Type_possibleTypes(ctx, field)
+		return ec.fieldContext___Type_interfaces(ctx, field)
 	case "enumValues":
 		return ec.fieldContext___Type_enumValues(ctx, field)
 	case "inputFields":
 		return ec.fieldContext___Type_inputFields(ctx, field)
 	case "ofType":
-		return ec.fieldContext___Type_ofType(ctx, field)
+		return ec.fieldContext___Type_interfaces(ctx, field)
 	case "isOneOf":
 		return ec.fieldContext___Type_isOneOf(ctx, field)
 	}
@@ -1758,6 +1758,7 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+// field_Mutation_addAlbum_args is also field_Mutation_putAlbum_args, field_Mutation_updateAlbum_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Mutation_addAlbum_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1772,6 +1773,7 @@ func (ec *executionContext) field_Mutation_addAlbum_args(ctx context.Context, ra
 	return args, nil
 }
 
+// field_Mutation_addBookmark_args is also field_Mutation_incrBookmark_args, field_Mutation_putBookmark_args, field_Mutation_updateBookmark_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Mutation_addBookmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1786,6 +1788,7 @@ func (ec *executionContext) field_Mutation_addBookmark_args(ctx context.Context,
 	return args, nil
 }
 
+// field_Mutation_addMeter_args is also field_Mutation_incrMeter_args, field_Mutation_putMeter_args, field_Mutation_updateMeter_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Mutation_addMeter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1800,6 +1803,7 @@ func (ec *executionContext) field_Mutation_addMeter_args(ctx context.Context, ra
 	return args, nil
 }
 
+// field_Mutation_addNote_args is also field_Mutation_putNote_args, field_Mutation_updateNote_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Mutation_addNote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1814,6 +1818,7 @@ func (ec *executionContext) field_Mutation_addNote_args(ctx context.Context, raw
 	return args, nil
 }
 
+// field_Mutation_addPhoto_args is also field_Mutation_putPhoto_args, field_Mutation_updatePhoto_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Mutation_addPhoto_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1828,6 +1833,7 @@ func (ec *executionContext) field_Mutation_addPhoto_args(ctx context.Context, ra
 	return args, nil
 }
 
+// field_Mutation_addPost_args is also field_Mutation_putPost_args, field_Mutation_updatePost_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Mutation_addPost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1842,6 +1848,7 @@ func (ec *executionContext) field_Mutation_addPost_args(ctx context.Context, raw
 	return args, nil
 }
 
+// field_Mutation_addScore_args is also field_Mutation_incrScore_args, field_Mutation_putScore_args, field_Mutation_updateScore_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Mutation_addScore_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1856,6 +1863,7 @@ func (ec *executionContext) field_Mutation_addScore_args(ctx context.Context, ra
 	return args, nil
 }
 
+// field_Mutation_addStat_args is also field_Mutation_incrStat_args, field_Mutation_putStat_args, field_Mutation_updateStat_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Mutation_addStat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1870,6 +1878,7 @@ func (ec *executionContext) field_Mutation_addStat_args(ctx context.Context, raw
 	return args, nil
 }
 
+// field_Mutation_addTodo_args is also field_Mutation_putTodo_args, field_Mutation_updateTodo_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Mutation_addTodo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1884,12 +1893,13 @@ func (ec *executionContext) field_Mutation_addTodo_args(ctx context.Context, raw
 	return args, nil
 }
 
+// field_Mutation_archiveMessage_args is also field_Mutation_deleteMessage_args, field_Mutation_readMessage_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Mutation_archiveMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sender",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+			return ec.unmarshalNAlbumColumn2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1906,12 +1916,13 @@ func (ec *executionContext) field_Mutation_archiveMessage_args(ctx context.Conte
 	return args, nil
 }
 
+// field_Mutation_connect_args is also field_Mutation_updateConnection_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Mutation_connect_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "peer",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+			return ec.unmarshalNAlbumColumn2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1919,7 +1930,7 @@ func (ec *executionContext) field_Mutation_connect_args(ctx context.Context, raw
 	args["peer"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "type",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+			return ec.unmarshalNAlbumColumn2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1927,7 +1938,7 @@ func (ec *executionContext) field_Mutation_connect_args(ctx context.Context, raw
 	args["type"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "name",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1935,7 +1946,7 @@ func (ec *executionContext) field_Mutation_connect_args(ctx context.Context, raw
 	args["name"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "status",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1944,12 +1955,13 @@ func (ec *executionContext) field_Mutation_connect_args(ctx context.Context, raw
 	return args, nil
 }
 
+// field_Mutation_delAlbum_args is also field_Mutation_delBookmark_args, field_Mutation_delMeter_args, field_Mutation_delPost_args, field_Mutation_delScore_args and 7 more: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Mutation_delAlbum_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+			return ec.unmarshalNAlbumColumn2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1958,34 +1970,7 @@ func (ec *executionContext) field_Mutation_delAlbum_args(ctx context.Context, ra
 	return args, nil
 }
 
-func (ec *executionContext) field_Mutation_delBookmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_delMeter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
+// field_Mutation_delNote_args is also field_Query_note_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Mutation_delNote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2000,12 +1985,13 @@ func (ec *executionContext) field_Mutation_delNote_args(ctx context.Context, raw
 	return args, nil
 }
 
+// field_Mutation_delPhoto_args is also field_Query_photo_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Mutation_delPhoto_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "album_id",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+			return ec.unmarshalNAlbumColumn2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2013,7 +1999,7 @@ func (ec *executionContext) field_Mutation_delPhoto_args(ctx context.Context, ra
 	args["album_id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+			return ec.unmarshalNAlbumColumn2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2022,40 +2008,13 @@ func (ec *executionContext) field_Mutation_delPhoto_args(ctx context.Context, ra
 	return args, nil
 }
 
-func (ec *executionContext) field_Mutation_delPost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_delScore_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
+// field_Mutation_delStat_args is also field_Query_stat_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Mutation_delStat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "owner_id",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+			return ec.unmarshalNAlbumColumn2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2063,7 +2022,7 @@ func (ec *executionContext) field_Mutation_delStat_args(ctx context.Context, raw
 	args["owner_id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+			return ec.unmarshalNAlbumColumn2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2072,26 +2031,12 @@ func (ec *executionContext) field_Mutation_delStat_args(ctx context.Context, raw
 	return args, nil
 }
 
-func (ec *executionContext) field_Mutation_delTodo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
 func (ec *executionContext) field_Mutation_deleteIcon_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "prefix",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+			return ec.unmarshalNAlbumColumn2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2099,7 +2044,7 @@ func (ec *executionContext) field_Mutation_deleteIcon_args(ctx context.Context, 
 	args["prefix"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "type",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2108,34 +2053,13 @@ func (ec *executionContext) field_Mutation_deleteIcon_args(ctx context.Context, 
 	return args, nil
 }
 
-func (ec *executionContext) field_Mutation_deleteMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sender",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["sender"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mtime",
-		func(ctx context.Context, v any) (int64, error) {
-			return ec.unmarshalNInt642int64(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["mtime"] = arg1
-	return args, nil
-}
-
+// field_Mutation_disconnect_args is also field_Query_connection_args, field_Query_reference_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Mutation_disconnect_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "peer",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+			return ec.unmarshalNAlbumColumn2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2143,26 +2067,12 @@ func (ec *executionContext) field_Mutation_disconnect_args(ctx context.Context, 
 	args["peer"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "type",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+			return ec.unmarshalNAlbumColumn2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["type"] = arg1
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_incrBookmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (BookmarkInput, error) {
-			return ec.unmarshalNBookmarkInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
 	return args, nil
 }
 
@@ -2180,82 +2090,12 @@ func (ec *executionContext) field_Mutation_incrCounters_args(ctx context.Context
 	return args, nil
 }
 
-func (ec *executionContext) field_Mutation_incrMeter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (MeterInput, error) {
-			return ec.unmarshalNMeterInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_incrScore_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (ScoreInput, error) {
-			return ec.unmarshalNScoreInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_incrStat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (StatInput, error) {
-			return ec.unmarshalNStatInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_putAlbum_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (AlbumInput, error) {
-			return ec.unmarshalNAlbumInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_putBookmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (BookmarkInput, error) {
-			return ec.unmarshalNBookmarkInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
 func (ec *executionContext) field_Mutation_putIcon_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "prefix",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+			return ec.unmarshalNAlbumColumn2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2263,7 +2103,7 @@ func (ec *executionContext) field_Mutation_putIcon_args(ctx context.Context, raw
 	args["prefix"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "type",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2271,7 +2111,7 @@ func (ec *executionContext) field_Mutation_putIcon_args(ctx context.Context, raw
 	args["type"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "icon",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+			return ec.unmarshalNAlbumColumn2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2279,7 +2119,7 @@ func (ec *executionContext) field_Mutation_putIcon_args(ctx context.Context, raw
 	args["icon"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "aclAllow",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2287,7 +2127,7 @@ func (ec *executionContext) field_Mutation_putIcon_args(ctx context.Context, raw
 	args["aclAllow"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "descr",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2311,7 +2151,7 @@ func (ec *executionContext) field_Mutation_putIcon_args(ctx context.Context, raw
 	args["height"] = arg6
 	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "ext",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2350,126 +2190,6 @@ func (ec *executionContext) field_Mutation_putLocation_args(ctx context.Context,
 	return args, nil
 }
 
-func (ec *executionContext) field_Mutation_putMeter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (MeterInput, error) {
-			return ec.unmarshalNMeterInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_putNote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (NoteInput, error) {
-			return ec.unmarshalNNoteInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_putPhoto_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (PhotoInput, error) {
-			return ec.unmarshalNPhotoInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_putPost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (PostInput, error) {
-			return ec.unmarshalNPostInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_putScore_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (ScoreInput, error) {
-			return ec.unmarshalNScoreInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_putStat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (StatInput, error) {
-			return ec.unmarshalNStatInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_putTodo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (TodoInput, error) {
-			return ec.unmarshalNTodoInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_readMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sender",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["sender"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mtime",
-		func(ctx context.Context, v any) (int64, error) {
-			return ec.unmarshalNInt642int64(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["mtime"] = arg1
-	return args, nil
-}
-
 func (ec *executionContext) field_Mutation_sendMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2483,7 +2203,7 @@ func (ec *executionContext) field_Mutation_sendMessage_args(ctx context.Context,
 	args["to"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "msg",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+			return ec.unmarshalNAlbumColumn2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2491,7 +2211,7 @@ func (ec *executionContext) field_Mutation_sendMessage_args(ctx context.Context,
 	args["msg"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "name",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2508,176 +2228,12 @@ func (ec *executionContext) field_Mutation_sendMessage_args(ctx context.Context,
 	return args, nil
 }
 
-func (ec *executionContext) field_Mutation_updateAlbum_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (AlbumInput, error) {
-			return ec.unmarshalNAlbumInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbumInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_updateBookmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (BookmarkInput, error) {
-			return ec.unmarshalNBookmarkInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_updateConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "peer",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["peer"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "type",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["type"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "name",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["name"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "status",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["status"] = arg3
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_updateMeter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (MeterInput, error) {
-			return ec.unmarshalNMeterInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_updateNote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (NoteInput, error) {
-			return ec.unmarshalNNoteInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNoteInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_updatePhoto_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (PhotoInput, error) {
-			return ec.unmarshalNPhotoInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_updatePost_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (PostInput, error) {
-			return ec.unmarshalNPostInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPostInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_updateScore_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (ScoreInput, error) {
-			return ec.unmarshalNScoreInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_updateStat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (StatInput, error) {
-			return ec.unmarshalNStatInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_updateTodo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (TodoInput, error) {
-			return ec.unmarshalNTodoInput2githubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐTodoInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
 		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+			return ec.unmarshalNAlbumColumn2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2686,20 +2242,7 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
-func (ec *executionContext) field_Query_album_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
+// field_Query_albums_args is also field_Query_bookmarks_args, field_Query_meters_args, field_Query_notes_args, field_Query_photos_args and 4 more: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Query_albums_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2721,7 +2264,7 @@ func (ec *executionContext) field_Query_albums_args(ctx context.Context, rawArgs
 	args["first"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2746,6 +2289,7 @@ func (ec *executionContext) field_Query_albums_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+// field_Query_archived_args is also field_Query_sent_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Query_archived_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2759,7 +2303,7 @@ func (ec *executionContext) field_Query_archived_args(ctx context.Context, rawAr
 	args["first"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2776,94 +2320,13 @@ func (ec *executionContext) field_Query_archived_args(ctx context.Context, rawAr
 	return args, nil
 }
 
-func (ec *executionContext) field_Query_bookmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_bookmarks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*gql.Cond, error) {
-			return ec.unmarshalOBookmarkCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["after"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "desc",
-		func(ctx context.Context, v any) (*bool, error) {
-			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["desc"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOBookmarkColumn2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["sort"] = arg4
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_connection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "peer",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["peer"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "type",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["type"] = arg1
-	return args, nil
-}
-
+// field_Query_connections_args is also field_Query_references_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Query_connections_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "type",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2879,7 +2342,7 @@ func (ec *executionContext) field_Query_connections_args(ctx context.Context, ra
 	args["first"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2896,12 +2359,13 @@ func (ec *executionContext) field_Query_connections_args(ctx context.Context, ra
 	return args, nil
 }
 
+// field_Query_counter_args is also field_Subscription_albumChanged_args, field_Subscription_bookmarkChanged_args, field_Subscription_meterChanged_args, field_Subscription_postChanged_args and 2 more: their text was the same (bkgen merges twins).
 func (ec *executionContext) field_Query_counter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2915,7 +2379,7 @@ func (ec *executionContext) field_Query_icons_args(ctx context.Context, rawArgs 
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "prefix",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2923,7 +2387,7 @@ func (ec *executionContext) field_Query_icons_args(ctx context.Context, rawArgs 
 	args["prefix"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2939,7 +2403,7 @@ func (ec *executionContext) field_Query_icons_args(ctx context.Context, rawArgs 
 	args["first"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2961,7 +2425,7 @@ func (ec *executionContext) field_Query_inbox_args(ctx context.Context, rawArgs 
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sender",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2985,7 +2449,7 @@ func (ec *executionContext) field_Query_inbox_args(ctx context.Context, rawArgs 
 	args["first"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2999,66 +2463,6 @@ func (ec *executionContext) field_Query_inbox_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["desc"] = arg4
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_meter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_meters_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*gql.Cond, error) {
-			return ec.unmarshalOMeterCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["after"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "desc",
-		func(ctx context.Context, v any) (*bool, error) {
-			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["desc"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOMeterColumn2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["sort"] = arg4
 	return args, nil
 }
 
@@ -3099,520 +2503,12 @@ func (ec *executionContext) field_Query_nearby_args(ctx context.Context, rawArgs
 	args["first"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["after"] = arg4
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (int64, error) {
-			return ec.unmarshalNInt642int64(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_notes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*gql.Cond, error) {
-			return ec.unmarshalONoteCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["after"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "desc",
-		func(ctx context.Context, v any) (*bool, error) {
-			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["desc"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalONoteColumn2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["sort"] = arg4
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_photo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "album_id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["album_id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg1
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_photos_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*gql.Cond, error) {
-			return ec.unmarshalOPhotoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["after"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "desc",
-		func(ctx context.Context, v any) (*bool, error) {
-			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["desc"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOPhotoColumn2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["sort"] = arg4
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_post_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_posts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*gql.Cond, error) {
-			return ec.unmarshalOPostCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["after"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "desc",
-		func(ctx context.Context, v any) (*bool, error) {
-			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["desc"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOPostColumn2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["sort"] = arg4
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_reference_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "peer",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["peer"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "type",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["type"] = arg1
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_references_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "type",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["type"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["after"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "desc",
-		func(ctx context.Context, v any) (*bool, error) {
-			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["desc"] = arg3
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_score_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_scores_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*gql.Cond, error) {
-			return ec.unmarshalOScoreCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["after"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "desc",
-		func(ctx context.Context, v any) (*bool, error) {
-			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["desc"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOScoreColumn2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["sort"] = arg4
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_sent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "desc",
-		func(ctx context.Context, v any) (*bool, error) {
-			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["desc"] = arg2
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_stat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "owner_id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["owner_id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["name"] = arg1
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_stats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*gql.Cond, error) {
-			return ec.unmarshalOStatCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["after"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "desc",
-		func(ctx context.Context, v any) (*bool, error) {
-			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["desc"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOStatColumn2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["sort"] = arg4
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_todo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_todos_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) ([]*gql.Cond, error) {
-			return ec.unmarshalOTodoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["after"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "desc",
-		func(ctx context.Context, v any) (*bool, error) {
-			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["desc"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOTodoColumn2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["sort"] = arg4
-	return args, nil
-}
-
-func (ec *executionContext) field_Subscription_albumChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Subscription_bookmarkChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Subscription_meterChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
 	return args, nil
 }
 
@@ -3635,7 +2531,7 @@ func (ec *executionContext) field_Subscription_photoChanged_args(ctx context.Con
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "album_id",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3643,7 +2539,7 @@ func (ec *executionContext) field_Subscription_photoChanged_args(ctx context.Con
 	args["album_id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3652,40 +2548,12 @@ func (ec *executionContext) field_Subscription_photoChanged_args(ctx context.Con
 	return args, nil
 }
 
-func (ec *executionContext) field_Subscription_postChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Subscription_scoreChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
 func (ec *executionContext) field_Subscription_statChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "owner_id",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3693,7 +2561,7 @@ func (ec *executionContext) field_Subscription_statChanged_args(ctx context.Cont
 	args["owner_id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
 		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+			return ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3702,20 +2570,7 @@ func (ec *executionContext) field_Subscription_statChanged_args(ctx context.Cont
 	return args, nil
 }
 
-func (ec *executionContext) field_Subscription_todoChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["id"] = arg0
-	return args, nil
-}
-
+// field___Directive_args_args is also field___Field_args_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field___Directive_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3730,40 +2585,13 @@ func (ec *executionContext) field___Directive_args_args(ctx context.Context, raw
 	return args, nil
 }
 
-func (ec *executionContext) field___Field_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
-		func(ctx context.Context, v any) (*bool, error) {
-			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["includeDeprecated"] = arg0
-	return args, nil
-}
-
+// field___Type_enumValues_args is also field___Type_fields_args: their text was the same (bkgen merges twins).
 func (ec *executionContext) field___Type_enumValues_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
 		func(ctx context.Context, v any) (bool, error) {
-			return ec.unmarshalOBoolean2bool(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["includeDeprecated"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
-		func(ctx context.Context, v any) (bool, error) {
-			return ec.unmarshalOBoolean2bool(ctx, v)
+			return ec.unmarshalNBoolean2bool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3823,7 +2651,7 @@ func (ec *executionContext) _AlbumConnection_endCursor(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -3873,7 +2701,7 @@ func (ec *executionContext) _AlbumEvent_op(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNAlbumColumn2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3932,13 +2760,15 @@ func (ec *executionContext) _BkArchive_id(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 
+// fieldContext_BkArchive_id is also fieldContext_BkArchive_mid, fieldContext_BkArchive_msg, fieldContext_BkArchive_name, fieldContext_BkArchive_sender: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_BkArchive_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkArchive", field, false, false, errors.New("field of type String does not have child fields"))
@@ -3950,23 +2780,18 @@ func (ec *executionContext) _BkArchive_mid(ctx context.Context, field graphql.Co
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkArchive_mid(ctx, field)
+			return ec.fieldContext_BkArchive_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Mid, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkArchive_mid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkArchive", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkArchive_sender(ctx context.Context, field graphql.CollectedField, obj *BkArchive) (ret graphql.Marshaler) {
@@ -3975,23 +2800,18 @@ func (ec *executionContext) _BkArchive_sender(ctx context.Context, field graphql
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkArchive_sender(ctx, field)
+			return ec.fieldContext_BkArchive_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Sender, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkArchive_sender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkArchive", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkArchive_name(ctx context.Context, field graphql.CollectedField, obj *BkArchive) (ret graphql.Marshaler) {
@@ -4000,23 +2820,18 @@ func (ec *executionContext) _BkArchive_name(ctx context.Context, field graphql.C
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkArchive_name(ctx, field)
+			return ec.fieldContext_BkArchive_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Name, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkArchive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkArchive", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkArchive_msg(ctx context.Context, field graphql.CollectedField, obj *BkArchive) (ret graphql.Marshaler) {
@@ -4025,23 +2840,18 @@ func (ec *executionContext) _BkArchive_msg(ctx context.Context, field graphql.Co
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkArchive_msg(ctx, field)
+			return ec.fieldContext_BkArchive_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Msg, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkArchive_msg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkArchive", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkArchive_mtime(ctx context.Context, field graphql.CollectedField, obj *BkArchive) (ret graphql.Marshaler) {
@@ -4116,7 +2926,7 @@ func (ec *executionContext) _BkArchivePage_endCursor(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -4166,13 +2976,15 @@ func (ec *executionContext) _BkConnection_id(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 
+// fieldContext_BkConnection_id is also fieldContext_BkConnection_name, fieldContext_BkConnection_peer, fieldContext_BkConnection_ref, fieldContext_BkConnection_status and 1 more: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_BkConnection_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkConnection", field, false, false, errors.New("field of type String does not have child fields"))
@@ -4184,23 +2996,18 @@ func (ec *executionContext) _BkConnection_ref(ctx context.Context, field graphql
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkConnection_ref(ctx, field)
+			return ec.fieldContext_BkConnection_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Ref, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkConnection_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkConnection_type(ctx context.Context, field graphql.CollectedField, obj *BkConnection) (ret graphql.Marshaler) {
@@ -4209,23 +3016,18 @@ func (ec *executionContext) _BkConnection_type(ctx context.Context, field graphq
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkConnection_type(ctx, field)
+			return ec.fieldContext_BkConnection_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Type, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkConnection_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkConnection_peer(ctx context.Context, field graphql.CollectedField, obj *BkConnection) (ret graphql.Marshaler) {
@@ -4234,23 +3036,18 @@ func (ec *executionContext) _BkConnection_peer(ctx context.Context, field graphq
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkConnection_peer(ctx, field)
+			return ec.fieldContext_BkConnection_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Peer, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkConnection_peer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkConnection_name(ctx context.Context, field graphql.CollectedField, obj *BkConnection) (ret graphql.Marshaler) {
@@ -4259,23 +3056,18 @@ func (ec *executionContext) _BkConnection_name(ctx context.Context, field graphq
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkConnection_name(ctx, field)
+			return ec.fieldContext_BkConnection_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Name, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkConnection_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkConnection_status(ctx context.Context, field graphql.CollectedField, obj *BkConnection) (ret graphql.Marshaler) {
@@ -4284,23 +3076,18 @@ func (ec *executionContext) _BkConnection_status(ctx context.Context, field grap
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkConnection_status(ctx, field)
+			return ec.fieldContext_BkConnection_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Status, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkConnection_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkConnection", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkConnection_mtime(ctx context.Context, field graphql.CollectedField, obj *BkConnection) (ret graphql.Marshaler) {
@@ -4375,7 +3162,7 @@ func (ec *executionContext) _BkConnectionPage_endCursor(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -4425,7 +3212,7 @@ func (ec *executionContext) _BkCounter_id(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -4457,6 +3244,8 @@ func (ec *executionContext) _BkCounter_ping(ctx context.Context, field graphql.C
 	)
 }
 
+// fieldContext_BkCounter_ping is also fieldContext_BkCounter_follow0, fieldContext_BkCounter_follow1, fieldContext_BkCounter_like0, fieldContext_BkCounter_like1 and 3 more: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_BkCounter_ping(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type Int64 does not have child fields"))
@@ -4468,7 +3257,7 @@ func (ec *executionContext) _BkCounter_like0(ctx context.Context, field graphql.
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkCounter_like0(ctx, field)
+			return ec.fieldContext_BkCounter_ping(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Like0, nil
@@ -4482,18 +3271,13 @@ func (ec *executionContext) _BkCounter_like0(ctx context.Context, field graphql.
 	)
 }
 
-//go:noinline
-func (ec *executionContext) fieldContext_BkCounter_like0(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
 func (ec *executionContext) _BkCounter_like1(ctx context.Context, field graphql.CollectedField, obj *BkCounter) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkCounter_like1(ctx, field)
+			return ec.fieldContext_BkCounter_ping(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Like1, nil
@@ -4507,18 +3291,13 @@ func (ec *executionContext) _BkCounter_like1(ctx context.Context, field graphql.
 	)
 }
 
-//go:noinline
-func (ec *executionContext) fieldContext_BkCounter_like1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
 func (ec *executionContext) _BkCounter_follow0(ctx context.Context, field graphql.CollectedField, obj *BkCounter) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkCounter_follow0(ctx, field)
+			return ec.fieldContext_BkCounter_ping(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Follow0, nil
@@ -4532,18 +3311,13 @@ func (ec *executionContext) _BkCounter_follow0(ctx context.Context, field graphq
 	)
 }
 
-//go:noinline
-func (ec *executionContext) fieldContext_BkCounter_follow0(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
 func (ec *executionContext) _BkCounter_follow1(ctx context.Context, field graphql.CollectedField, obj *BkCounter) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkCounter_follow1(ctx, field)
+			return ec.fieldContext_BkCounter_ping(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Follow1, nil
@@ -4557,18 +3331,13 @@ func (ec *executionContext) _BkCounter_follow1(ctx context.Context, field graphq
 	)
 }
 
-//go:noinline
-func (ec *executionContext) fieldContext_BkCounter_follow1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
 func (ec *executionContext) _BkCounter_msg_count(ctx context.Context, field graphql.CollectedField, obj *BkCounter) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkCounter_msg_count(ctx, field)
+			return ec.fieldContext_BkCounter_ping(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.MsgCount, nil
@@ -4582,18 +3351,13 @@ func (ec *executionContext) _BkCounter_msg_count(ctx context.Context, field grap
 	)
 }
 
-//go:noinline
-func (ec *executionContext) fieldContext_BkCounter_msg_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
 func (ec *executionContext) _BkCounter_msg_unread(ctx context.Context, field graphql.CollectedField, obj *BkCounter) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkCounter_msg_unread(ctx, field)
+			return ec.fieldContext_BkCounter_ping(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.MsgUnread, nil
@@ -4607,18 +3371,13 @@ func (ec *executionContext) _BkCounter_msg_unread(ctx context.Context, field gra
 	)
 }
 
-//go:noinline
-func (ec *executionContext) fieldContext_BkCounter_msg_unread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
 func (ec *executionContext) _BkCounter_mtime(ctx context.Context, field graphql.CollectedField, obj *BkCounter) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkCounter_mtime(ctx, field)
+			return ec.fieldContext_BkCounter_ping(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Mtime, nil
@@ -4630,11 +3389,6 @@ func (ec *executionContext) _BkCounter_mtime(ctx context.Context, field graphql.
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkCounter_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkCounter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
 
 func (ec *executionContext) _BkCounterPage_nodes(ctx context.Context, field graphql.CollectedField, obj *BkCounterPage) (ret graphql.Marshaler) {
@@ -4684,7 +3438,7 @@ func (ec *executionContext) _BkCounterPage_endCursor(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -4734,13 +3488,15 @@ func (ec *executionContext) _BkIcon_id(ctx context.Context, field graphql.Collec
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 
+// fieldContext_BkIcon_id is also fieldContext_BkIcon_acl_allow, fieldContext_BkIcon_descr, fieldContext_BkIcon_ext, fieldContext_BkIcon_prefix and 2 more: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_BkIcon_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type String does not have child fields"))
@@ -4752,23 +3508,18 @@ func (ec *executionContext) _BkIcon_ref(ctx context.Context, field graphql.Colle
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkIcon_ref(ctx, field)
+			return ec.fieldContext_BkIcon_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Ref, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkIcon_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkIcon_prefix(ctx context.Context, field graphql.CollectedField, obj *BkIcon) (ret graphql.Marshaler) {
@@ -4777,23 +3528,18 @@ func (ec *executionContext) _BkIcon_prefix(ctx context.Context, field graphql.Co
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkIcon_prefix(ctx, field)
+			return ec.fieldContext_BkIcon_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Prefix, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkIcon_prefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkIcon_type(ctx context.Context, field graphql.CollectedField, obj *BkIcon) (ret graphql.Marshaler) {
@@ -4802,23 +3548,18 @@ func (ec *executionContext) _BkIcon_type(ctx context.Context, field graphql.Coll
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkIcon_type(ctx, field)
+			return ec.fieldContext_BkIcon_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Type, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkIcon_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkIcon_descr(ctx context.Context, field graphql.CollectedField, obj *BkIcon) (ret graphql.Marshaler) {
@@ -4827,23 +3568,18 @@ func (ec *executionContext) _BkIcon_descr(ctx context.Context, field graphql.Col
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkIcon_descr(ctx, field)
+			return ec.fieldContext_BkIcon_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Descr, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkIcon_descr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkIcon_acl_allow(ctx context.Context, field graphql.CollectedField, obj *BkIcon) (ret graphql.Marshaler) {
@@ -4852,23 +3588,18 @@ func (ec *executionContext) _BkIcon_acl_allow(ctx context.Context, field graphql
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkIcon_acl_allow(ctx, field)
+			return ec.fieldContext_BkIcon_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.ACLAllow, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkIcon_acl_allow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkIcon_ext(ctx context.Context, field graphql.CollectedField, obj *BkIcon) (ret graphql.Marshaler) {
@@ -4877,23 +3608,18 @@ func (ec *executionContext) _BkIcon_ext(ctx context.Context, field graphql.Colle
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkIcon_ext(ctx, field)
+			return ec.fieldContext_BkIcon_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Ext, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkIcon_ext(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkIcon_width(ctx context.Context, field graphql.CollectedField, obj *BkIcon) (ret graphql.Marshaler) {
@@ -4916,6 +3642,8 @@ func (ec *executionContext) _BkIcon_width(ctx context.Context, field graphql.Col
 	)
 }
 
+// fieldContext_BkIcon_width is also fieldContext_BkIcon_height, fieldContext_BkIcon_mtime, fieldContext_BkIcon_size, fieldContext_BkIcon_ver: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_BkIcon_width(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type Int64 does not have child fields"))
@@ -4927,7 +3655,7 @@ func (ec *executionContext) _BkIcon_height(ctx context.Context, field graphql.Co
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkIcon_height(ctx, field)
+			return ec.fieldContext_BkIcon_width(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Height, nil
@@ -4941,18 +3669,13 @@ func (ec *executionContext) _BkIcon_height(ctx context.Context, field graphql.Co
 	)
 }
 
-//go:noinline
-func (ec *executionContext) fieldContext_BkIcon_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
 func (ec *executionContext) _BkIcon_size(ctx context.Context, field graphql.CollectedField, obj *BkIcon) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkIcon_size(ctx, field)
+			return ec.fieldContext_BkIcon_width(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Size, nil
@@ -4966,18 +3689,13 @@ func (ec *executionContext) _BkIcon_size(ctx context.Context, field graphql.Coll
 	)
 }
 
-//go:noinline
-func (ec *executionContext) fieldContext_BkIcon_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
 func (ec *executionContext) _BkIcon_ver(ctx context.Context, field graphql.CollectedField, obj *BkIcon) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkIcon_ver(ctx, field)
+			return ec.fieldContext_BkIcon_width(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Ver, nil
@@ -4991,18 +3709,13 @@ func (ec *executionContext) _BkIcon_ver(ctx context.Context, field graphql.Colle
 	)
 }
 
-//go:noinline
-func (ec *executionContext) fieldContext_BkIcon_ver(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type Int64 does not have child fields"))
-}
-
 func (ec *executionContext) _BkIcon_mtime(ctx context.Context, field graphql.CollectedField, obj *BkIcon) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkIcon_mtime(ctx, field)
+			return ec.fieldContext_BkIcon_width(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Mtime, nil
@@ -5014,11 +3727,6 @@ func (ec *executionContext) _BkIcon_mtime(ctx context.Context, field graphql.Col
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkIcon_mtime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkIcon", field, false, false, errors.New("field of type Int64 does not have child fields"))
 }
 
 func (ec *executionContext) _BkIconPage_nodes(ctx context.Context, field graphql.CollectedField, obj *BkIconPage) (ret graphql.Marshaler) {
@@ -5068,7 +3776,7 @@ func (ec *executionContext) _BkIconPage_endCursor(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -5118,13 +3826,15 @@ func (ec *executionContext) _BkLocation_id(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 
+// fieldContext_BkLocation_id is also fieldContext_BkLocation_cell, fieldContext_BkLocation_geohash: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_BkLocation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkLocation", field, false, false, errors.New("field of type String does not have child fields"))
@@ -5136,23 +3846,18 @@ func (ec *executionContext) _BkLocation_cell(ctx context.Context, field graphql.
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkLocation_cell(ctx, field)
+			return ec.fieldContext_BkLocation_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Cell, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkLocation_cell(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkLocation", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkLocation_geohash(ctx context.Context, field graphql.CollectedField, obj *BkLocation) (ret graphql.Marshaler) {
@@ -5161,23 +3866,18 @@ func (ec *executionContext) _BkLocation_geohash(ctx context.Context, field graph
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkLocation_geohash(ctx, field)
+			return ec.fieldContext_BkLocation_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Geohash, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkLocation_geohash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkLocation", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkLocation_latitude(ctx context.Context, field graphql.CollectedField, obj *BkLocation) (ret graphql.Marshaler) {
@@ -5200,6 +3900,8 @@ func (ec *executionContext) _BkLocation_latitude(ctx context.Context, field grap
 	)
 }
 
+// fieldContext_BkLocation_latitude is also fieldContext_BkLocation_distance, fieldContext_BkLocation_longitude: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_BkLocation_latitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkLocation", field, false, false, errors.New("field of type Float does not have child fields"))
@@ -5211,7 +3913,7 @@ func (ec *executionContext) _BkLocation_longitude(ctx context.Context, field gra
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkLocation_longitude(ctx, field)
+			return ec.fieldContext_BkLocation_latitude(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Longitude, nil
@@ -5223,11 +3925,6 @@ func (ec *executionContext) _BkLocation_longitude(ctx context.Context, field gra
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkLocation_longitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkLocation", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _BkLocation_mtime(ctx context.Context, field graphql.CollectedField, obj *BkLocation) (ret graphql.Marshaler) {
@@ -5261,7 +3958,7 @@ func (ec *executionContext) _BkLocation_distance(ctx context.Context, field grap
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkLocation_distance(ctx, field)
+			return ec.fieldContext_BkLocation_latitude(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Distance, nil
@@ -5273,11 +3970,6 @@ func (ec *executionContext) _BkLocation_distance(ctx context.Context, field grap
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkLocation_distance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkLocation", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _BkLocationPage_nodes(ctx context.Context, field graphql.CollectedField, obj *BkLocationPage) (ret graphql.Marshaler) {
@@ -5327,7 +4019,7 @@ func (ec *executionContext) _BkLocationPage_endCursor(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -5377,13 +4069,15 @@ func (ec *executionContext) _BkMessage_id(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 
+// fieldContext_BkMessage_id is also fieldContext_BkMessage_mid, fieldContext_BkMessage_msg, fieldContext_BkMessage_name, fieldContext_BkMessage_sender: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_BkMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkMessage", field, false, false, errors.New("field of type String does not have child fields"))
@@ -5395,23 +4089,18 @@ func (ec *executionContext) _BkMessage_mid(ctx context.Context, field graphql.Co
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkMessage_mid(ctx, field)
+			return ec.fieldContext_BkMessage_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Mid, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkMessage_mid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkMessage", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkMessage_sender(ctx context.Context, field graphql.CollectedField, obj *BkMessage) (ret graphql.Marshaler) {
@@ -5420,23 +4109,18 @@ func (ec *executionContext) _BkMessage_sender(ctx context.Context, field graphql
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkMessage_sender(ctx, field)
+			return ec.fieldContext_BkMessage_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Sender, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkMessage_sender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkMessage", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkMessage_name(ctx context.Context, field graphql.CollectedField, obj *BkMessage) (ret graphql.Marshaler) {
@@ -5445,23 +4129,18 @@ func (ec *executionContext) _BkMessage_name(ctx context.Context, field graphql.C
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkMessage_name(ctx, field)
+			return ec.fieldContext_BkMessage_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Name, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkMessage_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkMessage", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkMessage_msg(ctx context.Context, field graphql.CollectedField, obj *BkMessage) (ret graphql.Marshaler) {
@@ -5470,23 +4149,18 @@ func (ec *executionContext) _BkMessage_msg(ctx context.Context, field graphql.Co
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkMessage_msg(ctx, field)
+			return ec.fieldContext_BkMessage_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Msg, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkMessage_msg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkMessage", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkMessage_mtime(ctx context.Context, field graphql.CollectedField, obj *BkMessage) (ret graphql.Marshaler) {
@@ -5586,7 +4260,7 @@ func (ec *executionContext) _BkMessagePage_endCursor(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -5636,13 +4310,15 @@ func (ec *executionContext) _BkMessageSent_id(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNAlbumColumn2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 
+// fieldContext_BkMessageSent_id is also fieldContext_BkMessageSent_sender: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_BkMessageSent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkMessageSent", field, false, false, errors.New("field of type String does not have child fields"))
@@ -5679,23 +4355,18 @@ func (ec *executionContext) _BkMessageSent_sender(ctx context.Context, field gra
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkMessageSent_sender(ctx, field)
+			return ec.fieldContext_BkMessageSent_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Sender, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNAlbumColumn2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkMessageSent_sender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkMessageSent", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkReference_id(ctx context.Context, field graphql.CollectedField, obj *BkReference) (ret graphql.Marshaler) {
@@ -5711,13 +4382,15 @@ func (ec *executionContext) _BkReference_id(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 
+// fieldContext_BkReference_id is also fieldContext_BkReference_name, fieldContext_BkReference_peer, fieldContext_BkReference_ref, fieldContext_BkReference_status and 1 more: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_BkReference_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkReference", field, false, false, errors.New("field of type String does not have child fields"))
@@ -5729,23 +4402,18 @@ func (ec *executionContext) _BkReference_ref(ctx context.Context, field graphql.
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkReference_ref(ctx, field)
+			return ec.fieldContext_BkReference_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Ref, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkReference_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkReference", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkReference_type(ctx context.Context, field graphql.CollectedField, obj *BkReference) (ret graphql.Marshaler) {
@@ -5754,23 +4422,18 @@ func (ec *executionContext) _BkReference_type(ctx context.Context, field graphql
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkReference_type(ctx, field)
+			return ec.fieldContext_BkReference_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Type, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkReference_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkReference", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkReference_peer(ctx context.Context, field graphql.CollectedField, obj *BkReference) (ret graphql.Marshaler) {
@@ -5779,23 +4442,18 @@ func (ec *executionContext) _BkReference_peer(ctx context.Context, field graphql
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkReference_peer(ctx, field)
+			return ec.fieldContext_BkReference_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Peer, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkReference_peer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkReference", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkReference_name(ctx context.Context, field graphql.CollectedField, obj *BkReference) (ret graphql.Marshaler) {
@@ -5804,23 +4462,18 @@ func (ec *executionContext) _BkReference_name(ctx context.Context, field graphql
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkReference_name(ctx, field)
+			return ec.fieldContext_BkReference_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Name, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkReference_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkReference", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkReference_status(ctx context.Context, field graphql.CollectedField, obj *BkReference) (ret graphql.Marshaler) {
@@ -5829,23 +4482,18 @@ func (ec *executionContext) _BkReference_status(ctx context.Context, field graph
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkReference_status(ctx, field)
+			return ec.fieldContext_BkReference_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Status, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkReference_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkReference", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkReference_mtime(ctx context.Context, field graphql.CollectedField, obj *BkReference) (ret graphql.Marshaler) {
@@ -5920,7 +4568,7 @@ func (ec *executionContext) _BkReferencePage_endCursor(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -5970,13 +4618,15 @@ func (ec *executionContext) _BkSent_id(ctx context.Context, field graphql.Collec
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 
+// fieldContext_BkSent_id is also fieldContext_BkSent_mid, fieldContext_BkSent_msg, fieldContext_BkSent_name, fieldContext_BkSent_recipient: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_BkSent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BkSent", field, false, false, errors.New("field of type String does not have child fields"))
@@ -5988,23 +4638,18 @@ func (ec *executionContext) _BkSent_mid(ctx context.Context, field graphql.Colle
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkSent_mid(ctx, field)
+			return ec.fieldContext_BkSent_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Mid, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkSent_mid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkSent", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkSent_recipient(ctx context.Context, field graphql.CollectedField, obj *BkSent) (ret graphql.Marshaler) {
@@ -6013,23 +4658,18 @@ func (ec *executionContext) _BkSent_recipient(ctx context.Context, field graphql
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkSent_recipient(ctx, field)
+			return ec.fieldContext_BkSent_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Recipient, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkSent_recipient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkSent", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkSent_name(ctx context.Context, field graphql.CollectedField, obj *BkSent) (ret graphql.Marshaler) {
@@ -6038,23 +4678,18 @@ func (ec *executionContext) _BkSent_name(ctx context.Context, field graphql.Coll
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkSent_name(ctx, field)
+			return ec.fieldContext_BkSent_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Name, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkSent_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkSent", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkSent_msg(ctx context.Context, field graphql.CollectedField, obj *BkSent) (ret graphql.Marshaler) {
@@ -6063,23 +4698,18 @@ func (ec *executionContext) _BkSent_msg(ctx context.Context, field graphql.Colle
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BkSent_msg(ctx, field)
+			return ec.fieldContext_BkSent_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Msg, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BkSent_msg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BkSent", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BkSent_mtime(ctx context.Context, field graphql.CollectedField, obj *BkSent) (ret graphql.Marshaler) {
@@ -6154,7 +4784,7 @@ func (ec *executionContext) _BkSentPage_endCursor(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6238,7 +4868,7 @@ func (ec *executionContext) _BookmarkConnection_endCursor(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6288,7 +4918,7 @@ func (ec *executionContext) _BookmarkEvent_op(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNAlbumColumn2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6406,7 +5036,7 @@ func (ec *executionContext) _MeterConnection_endCursor(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6456,7 +5086,7 @@ func (ec *executionContext) _MeterEvent_op(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNAlbumColumn2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6523,6 +5153,8 @@ func (ec *executionContext) _Mutation_addAlbum(ctx context.Context, field graphq
 	)
 }
 
+// fieldContext_Mutation_addAlbum is also fieldContext_Mutation_putAlbum: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_Mutation_addAlbum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6554,7 +5186,7 @@ func (ec *executionContext) _Mutation_putAlbum(ctx context.Context, field graphq
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_putAlbum(ctx, field)
+			return ec.fieldContext_Mutation_addAlbum(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -6567,31 +5199,6 @@ func (ec *executionContext) _Mutation_putAlbum(ctx context.Context, field graphq
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_putAlbum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Album(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_putAlbum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_updateAlbum(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -6633,7 +5240,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAlbum(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateAlbum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_addAlbum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6661,6 +5268,8 @@ func (ec *executionContext) _Mutation_delAlbum(ctx context.Context, field graphq
 	)
 }
 
+// fieldContext_Mutation_delAlbum is also fieldContext_Mutation_delBookmark, fieldContext_Mutation_delMeter, fieldContext_Mutation_delPost, fieldContext_Mutation_delScore and 1 more: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_Mutation_delAlbum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6707,6 +5316,8 @@ func (ec *executionContext) _Mutation_addBookmark(ctx context.Context, field gra
 	)
 }
 
+// fieldContext_Mutation_addBookmark is also fieldContext_Mutation_incrBookmark, fieldContext_Mutation_putBookmark: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_Mutation_addBookmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6738,7 +5349,7 @@ func (ec *executionContext) _Mutation_putBookmark(ctx context.Context, field gra
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_putBookmark(ctx, field)
+			return ec.fieldContext_Mutation_addBookmark(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -6751,31 +5362,6 @@ func (ec *executionContext) _Mutation_putBookmark(ctx context.Context, field gra
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_putBookmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Bookmark(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_putBookmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_updateBookmark(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -6817,7 +5403,7 @@ func (ec *executionContext) fieldContext_Mutation_updateBookmark(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateBookmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_addBookmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6830,7 +5416,7 @@ func (ec *executionContext) _Mutation_incrBookmark(ctx context.Context, field gr
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_incrBookmark(ctx, field)
+			return ec.fieldContext_Mutation_addBookmark(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -6845,38 +5431,13 @@ func (ec *executionContext) _Mutation_incrBookmark(ctx context.Context, field gr
 	)
 }
 
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_incrBookmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Bookmark(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_incrBookmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Mutation_delBookmark(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_delBookmark(ctx, field)
+			return ec.fieldContext_Mutation_delAlbum(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -6889,31 +5450,6 @@ func (ec *executionContext) _Mutation_delBookmark(ctx context.Context, field gra
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_delBookmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Boolean does not have child fields")
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_delBookmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_addMeter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -6937,6 +5473,8 @@ func (ec *executionContext) _Mutation_addMeter(ctx context.Context, field graphq
 	)
 }
 
+// fieldContext_Mutation_addMeter is also fieldContext_Mutation_incrMeter, fieldContext_Mutation_putMeter: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_Mutation_addMeter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6968,7 +5506,7 @@ func (ec *executionContext) _Mutation_putMeter(ctx context.Context, field graphq
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_putMeter(ctx, field)
+			return ec.fieldContext_Mutation_addMeter(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -6981,31 +5519,6 @@ func (ec *executionContext) _Mutation_putMeter(ctx context.Context, field graphq
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_putMeter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Meter(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_putMeter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_updateMeter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -7047,7 +5560,7 @@ func (ec *executionContext) fieldContext_Mutation_updateMeter(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateMeter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_addMeter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7060,7 +5573,7 @@ func (ec *executionContext) _Mutation_incrMeter(ctx context.Context, field graph
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_incrMeter(ctx, field)
+			return ec.fieldContext_Mutation_addMeter(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -7075,38 +5588,13 @@ func (ec *executionContext) _Mutation_incrMeter(ctx context.Context, field graph
 	)
 }
 
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_incrMeter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Meter(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_incrMeter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Mutation_delMeter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_delMeter(ctx, field)
+			return ec.fieldContext_Mutation_delAlbum(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -7119,31 +5607,6 @@ func (ec *executionContext) _Mutation_delMeter(ctx context.Context, field graphq
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_delMeter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Boolean does not have child fields")
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_delMeter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_addNote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -7167,6 +5630,8 @@ func (ec *executionContext) _Mutation_addNote(ctx context.Context, field graphql
 	)
 }
 
+// fieldContext_Mutation_addNote is also fieldContext_Mutation_putNote: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_Mutation_addNote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7198,7 +5663,7 @@ func (ec *executionContext) _Mutation_putNote(ctx context.Context, field graphql
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_putNote(ctx, field)
+			return ec.fieldContext_Mutation_addNote(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -7211,31 +5676,6 @@ func (ec *executionContext) _Mutation_putNote(ctx context.Context, field graphql
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_putNote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Note(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_putNote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_updateNote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -7277,7 +5717,7 @@ func (ec *executionContext) fieldContext_Mutation_updateNote(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateNote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_addNote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7351,6 +5791,8 @@ func (ec *executionContext) _Mutation_addPhoto(ctx context.Context, field graphq
 	)
 }
 
+// fieldContext_Mutation_addPhoto is also fieldContext_Mutation_putPhoto: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_Mutation_addPhoto(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7382,7 +5824,7 @@ func (ec *executionContext) _Mutation_putPhoto(ctx context.Context, field graphq
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_putPhoto(ctx, field)
+			return ec.fieldContext_Mutation_addPhoto(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -7395,31 +5837,6 @@ func (ec *executionContext) _Mutation_putPhoto(ctx context.Context, field graphq
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_putPhoto(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Photo(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_putPhoto_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_updatePhoto(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -7461,7 +5878,7 @@ func (ec *executionContext) fieldContext_Mutation_updatePhoto(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePhoto_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_addPhoto_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7535,6 +5952,8 @@ func (ec *executionContext) _Mutation_addPost(ctx context.Context, field graphql
 	)
 }
 
+// fieldContext_Mutation_addPost is also fieldContext_Mutation_putPost: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_Mutation_addPost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7566,7 +5985,7 @@ func (ec *executionContext) _Mutation_putPost(ctx context.Context, field graphql
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_putPost(ctx, field)
+			return ec.fieldContext_Mutation_addPost(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -7579,31 +5998,6 @@ func (ec *executionContext) _Mutation_putPost(ctx context.Context, field graphql
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_putPost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Post(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_putPost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_updatePost(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -7645,7 +6039,7 @@ func (ec *executionContext) fieldContext_Mutation_updatePost(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_addPost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7658,7 +6052,7 @@ func (ec *executionContext) _Mutation_delPost(ctx context.Context, field graphql
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_delPost(ctx, field)
+			return ec.fieldContext_Mutation_delAlbum(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -7671,31 +6065,6 @@ func (ec *executionContext) _Mutation_delPost(ctx context.Context, field graphql
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_delPost(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Boolean does not have child fields")
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_delPost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_addScore(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -7719,6 +6088,8 @@ func (ec *executionContext) _Mutation_addScore(ctx context.Context, field graphq
 	)
 }
 
+// fieldContext_Mutation_addScore is also fieldContext_Mutation_incrScore, fieldContext_Mutation_putScore: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_Mutation_addScore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7750,7 +6121,7 @@ func (ec *executionContext) _Mutation_putScore(ctx context.Context, field graphq
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_putScore(ctx, field)
+			return ec.fieldContext_Mutation_addScore(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -7763,31 +6134,6 @@ func (ec *executionContext) _Mutation_putScore(ctx context.Context, field graphq
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_putScore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Score(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_putScore_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_updateScore(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -7829,7 +6175,7 @@ func (ec *executionContext) fieldContext_Mutation_updateScore(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateScore_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_addScore_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7842,7 +6188,7 @@ func (ec *executionContext) _Mutation_incrScore(ctx context.Context, field graph
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_incrScore(ctx, field)
+			return ec.fieldContext_Mutation_addScore(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -7857,38 +6203,13 @@ func (ec *executionContext) _Mutation_incrScore(ctx context.Context, field graph
 	)
 }
 
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_incrScore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Score(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_incrScore_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Mutation_delScore(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_delScore(ctx, field)
+			return ec.fieldContext_Mutation_delAlbum(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -7901,31 +6222,6 @@ func (ec *executionContext) _Mutation_delScore(ctx context.Context, field graphq
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_delScore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Boolean does not have child fields")
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_delScore_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_addStat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -7949,6 +6245,8 @@ func (ec *executionContext) _Mutation_addStat(ctx context.Context, field graphql
 	)
 }
 
+// fieldContext_Mutation_addStat is also fieldContext_Mutation_incrStat, fieldContext_Mutation_putStat: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_Mutation_addStat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7980,7 +6278,7 @@ func (ec *executionContext) _Mutation_putStat(ctx context.Context, field graphql
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_putStat(ctx, field)
+			return ec.fieldContext_Mutation_addStat(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -7993,31 +6291,6 @@ func (ec *executionContext) _Mutation_putStat(ctx context.Context, field graphql
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_putStat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Stat(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_putStat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_updateStat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -8059,7 +6332,7 @@ func (ec *executionContext) fieldContext_Mutation_updateStat(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateStat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_addStat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8072,7 +6345,7 @@ func (ec *executionContext) _Mutation_incrStat(ctx context.Context, field graphq
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_incrStat(ctx, field)
+			return ec.fieldContext_Mutation_addStat(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -8085,31 +6358,6 @@ func (ec *executionContext) _Mutation_incrStat(ctx context.Context, field graphq
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_incrStat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Stat(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_incrStat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_delStat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -8179,6 +6427,8 @@ func (ec *executionContext) _Mutation_addTodo(ctx context.Context, field graphql
 	)
 }
 
+// fieldContext_Mutation_addTodo is also fieldContext_Mutation_putTodo: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_Mutation_addTodo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8210,7 +6460,7 @@ func (ec *executionContext) _Mutation_putTodo(ctx context.Context, field graphql
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_putTodo(ctx, field)
+			return ec.fieldContext_Mutation_addTodo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -8223,31 +6473,6 @@ func (ec *executionContext) _Mutation_putTodo(ctx context.Context, field graphql
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_putTodo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Todo(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_putTodo_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_updateTodo(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -8289,7 +6514,7 @@ func (ec *executionContext) fieldContext_Mutation_updateTodo(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateTodo_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_addTodo_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8302,7 +6527,7 @@ func (ec *executionContext) _Mutation_delTodo(ctx context.Context, field graphql
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_delTodo(ctx, field)
+			return ec.fieldContext_Mutation_delAlbum(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -8315,31 +6540,6 @@ func (ec *executionContext) _Mutation_delTodo(ctx context.Context, field graphql
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_delTodo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Boolean does not have child fields")
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_delTodo_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_incrCounters(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -8473,7 +6673,7 @@ func (ec *executionContext) fieldContext_Mutation_updateConnection(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_connect_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8593,54 +6793,10 @@ func (ec *executionContext) _Mutation_readMessage(ctx context.Context, field gra
 	)
 }
 
+// fieldContext_Mutation_readMessage is also fieldContext_Mutation_archiveMessage, fieldContext_Mutation_deleteMessage: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_Mutation_readMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Int64 does not have child fields")
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_readMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_archiveMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_archiveMessage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ArchiveMessage(ctx, fc.Args["sender"].(string), fc.Args["mtime"].(int64))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt642int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_archiveMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
@@ -8664,13 +6820,34 @@ func (ec *executionContext) fieldContext_Mutation_archiveMessage(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_archiveMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_readMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveMessage(ctx, fc.Args["sender"].(string), fc.Args["mtime"].(int64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt642int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+
 func (ec *executionContext) _Mutation_deleteMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_deleteMessage(ctx, field)
+			return ec.fieldContext_Mutation_readMessage(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
@@ -8683,31 +6860,6 @@ func (ec *executionContext) _Mutation_deleteMessage(ctx context.Context, field g
 		true,
 		true,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Mutation_deleteMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Int64 does not have child fields")
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_putLocation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -8895,7 +7047,7 @@ func (ec *executionContext) _NoteConnection_endCursor(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8945,7 +7097,7 @@ func (ec *executionContext) _NoteEvent_op(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNAlbumColumn2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9036,6 +7188,8 @@ func (ec *executionContext) _Photo_tags(ctx context.Context, field graphql.Colle
 	)
 }
 
+// fieldContext_Photo_tags is also fieldContext_Photo_exif: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext_Photo_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Any does not have child fields"))
@@ -9047,7 +7201,7 @@ func (ec *executionContext) _Photo_exif(ctx context.Context, field graphql.Colle
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Photo_exif(ctx, field)
+			return ec.fieldContext_Photo_tags(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Exif, nil
@@ -9059,11 +7213,6 @@ func (ec *executionContext) _Photo_exif(ctx context.Context, field graphql.Colle
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_Photo_exif(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Any does not have child fields"))
 }
 
 func (ec *executionContext) _PhotoConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *PhotoConnection) (ret graphql.Marshaler) {
@@ -9113,7 +7262,7 @@ func (ec *executionContext) _PhotoConnection_endCursor(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9163,7 +7312,7 @@ func (ec *executionContext) _PhotoEvent_op(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNAlbumColumn2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9256,7 +7405,7 @@ func (ec *executionContext) _PostConnection_endCursor(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9306,7 +7455,7 @@ func (ec *executionContext) _PostEvent_op(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNAlbumColumn2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9391,7 +7540,7 @@ func (ec *executionContext) fieldContext_Query_album(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_album_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_delAlbum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9483,7 +7632,7 @@ func (ec *executionContext) fieldContext_Query_bookmark(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_bookmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_delAlbum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9529,7 +7678,7 @@ func (ec *executionContext) fieldContext_Query_bookmarks(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_bookmarks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_albums_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9575,7 +7724,7 @@ func (ec *executionContext) fieldContext_Query_meter(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_meter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_delAlbum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9621,7 +7770,7 @@ func (ec *executionContext) fieldContext_Query_meters(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_meters_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_albums_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9667,7 +7816,7 @@ func (ec *executionContext) fieldContext_Query_note(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_delNote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9713,7 +7862,7 @@ func (ec *executionContext) fieldContext_Query_notes(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_notes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_albums_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9759,7 +7908,7 @@ func (ec *executionContext) fieldContext_Query_photo(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_photo_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_delPhoto_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9805,7 +7954,7 @@ func (ec *executionContext) fieldContext_Query_photos(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_photos_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_albums_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9851,7 +8000,7 @@ func (ec *executionContext) fieldContext_Query_post(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_post_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_delAlbum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9897,7 +8046,7 @@ func (ec *executionContext) fieldContext_Query_posts(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_posts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_albums_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9943,7 +8092,7 @@ func (ec *executionContext) fieldContext_Query_score(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_score_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_delAlbum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9989,7 +8138,7 @@ func (ec *executionContext) fieldContext_Query_scores(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_scores_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_albums_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10035,7 +8184,7 @@ func (ec *executionContext) fieldContext_Query_stat(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_stat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_delStat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10081,7 +8230,7 @@ func (ec *executionContext) fieldContext_Query_stats(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_stats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_albums_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10127,7 +8276,7 @@ func (ec *executionContext) fieldContext_Query_todo(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_todo_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_delAlbum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10173,7 +8322,7 @@ func (ec *executionContext) fieldContext_Query_todos(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_todos_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_albums_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10265,7 +8414,7 @@ func (ec *executionContext) fieldContext_Query_connection(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_connection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_disconnect_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10357,7 +8506,7 @@ func (ec *executionContext) fieldContext_Query_reference(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_reference_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_disconnect_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10403,7 +8552,7 @@ func (ec *executionContext) fieldContext_Query_references(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_references_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_connections_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10566,7 +8715,7 @@ func (ec *executionContext) fieldContext_Query_sent(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_sent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_archived_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10792,7 +8941,7 @@ func (ec *executionContext) _ScoreConnection_endCursor(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10842,7 +8991,7 @@ func (ec *executionContext) _ScoreEvent_op(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNAlbumColumn2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10935,7 +9084,7 @@ func (ec *executionContext) _StatConnection_endCursor(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10985,7 +9134,7 @@ func (ec *executionContext) _StatEvent_op(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNAlbumColumn2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11070,7 +9219,7 @@ func (ec *executionContext) fieldContext_Subscription_albumChanged(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Subscription_albumChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_counter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11116,7 +9265,7 @@ func (ec *executionContext) fieldContext_Subscription_bookmarkChanged(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Subscription_bookmarkChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_counter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11162,7 +9311,7 @@ func (ec *executionContext) fieldContext_Subscription_meterChanged(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Subscription_meterChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_counter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11300,7 +9449,7 @@ func (ec *executionContext) fieldContext_Subscription_postChanged(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Subscription_postChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_counter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11346,7 +9495,7 @@ func (ec *executionContext) fieldContext_Subscription_scoreChanged(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Subscription_scoreChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_counter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11438,7 +9587,7 @@ func (ec *executionContext) fieldContext_Subscription_todoChanged(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Subscription_todoChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Query_counter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11492,7 +9641,7 @@ func (ec *executionContext) _TodoConnection_endCursor(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11542,7 +9691,7 @@ func (ec *executionContext) _TodoEvent_op(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNAlbumColumn2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11601,7 +9750,7 @@ func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNAlbumColumn2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11626,7 +9775,7 @@ func (ec *executionContext) ___Directive_description(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11746,7 +9895,7 @@ func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNAlbumColumn2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11771,13 +9920,15 @@ func (ec *executionContext) ___EnumValue_description(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 
+// fieldContext___EnumValue_description is also fieldContext___EnumValue_deprecationReason: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
@@ -11814,23 +9965,18 @@ func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, 
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_deprecationReason(ctx, field)
+			return ec.fieldContext___EnumValue_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.DeprecationReason(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -11846,7 +9992,7 @@ func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.Col
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNAlbumColumn2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11871,13 +10017,15 @@ func (ec *executionContext) ___Field_description(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 
+// fieldContext___Field_description is also fieldContext___Field_deprecationReason: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
@@ -11921,7 +10069,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11993,23 +10141,18 @@ func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, fiel
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_deprecationReason(ctx, field)
+			return ec.fieldContext___Field_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.DeprecationReason(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -12025,13 +10168,15 @@ func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalNAlbumColumn2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 
+// fieldContext___InputValue_name is also fieldContext___InputValue_defaultValue: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
@@ -12050,13 +10195,15 @@ func (ec *executionContext) ___InputValue_description(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 
+// fieldContext___InputValue_description is also fieldContext___InputValue_deprecationReason: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
@@ -12102,23 +10249,18 @@ func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, fiel
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_defaultValue(ctx, field)
+			return ec.fieldContext___InputValue_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.DefaultValue, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -12152,23 +10294,18 @@ func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_deprecationReason(ctx, field)
+			return ec.fieldContext___InputValue_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.DeprecationReason(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -12184,7 +10321,7 @@ func (ec *executionContext) ___Schema_description(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12216,6 +10353,8 @@ func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.C
 	)
 }
 
+// fieldContext___Schema_types is also fieldContext___Schema_mutationType, fieldContext___Schema_queryType, fieldContext___Schema_subscriptionType: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12236,7 +10375,7 @@ func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graph
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_queryType(ctx, field)
+			return ec.fieldContext___Schema_types(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.QueryType(), nil
@@ -12250,27 +10389,13 @@ func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graph
 	)
 }
 
-//go:noinline
-func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "__Schema",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields___Type(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_mutationType(ctx, field)
+			return ec.fieldContext___Schema_types(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.MutationType(), nil
@@ -12284,27 +10409,13 @@ func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field gr
 	)
 }
 
-//go:noinline
-func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "__Schema",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields___Type(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_subscriptionType(ctx, field)
+			return ec.fieldContext___Schema_types(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.SubscriptionType(), nil
@@ -12316,20 +10427,6 @@ func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, fiel
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "__Schema",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields___Type(ctx, field)
-		},
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -12379,7 +10476,7 @@ func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalN__TypeKind2string(ctx, selections, v)
+			return ec.marshalNAlbumColumn2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12404,13 +10501,15 @@ func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 
+// fieldContext___Type_name is also fieldContext___Type_description, fieldContext___Type_specifiedByURL: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
@@ -12422,23 +10521,18 @@ func (ec *executionContext) ___Type_description(ctx context.Context, field graph
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_description(ctx, field)
+			return ec.fieldContext___Type_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -12447,23 +10541,18 @@ func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field gr
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_specifiedByURL(ctx, field)
+			return ec.fieldContext___Type_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.SpecifiedByURL(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -12505,7 +10594,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12532,6 +10621,8 @@ func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphq
 	)
 }
 
+// fieldContext___Type_interfaces is also fieldContext___Type_ofType, fieldContext___Type_possibleTypes: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12552,7 +10643,7 @@ func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field gra
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_possibleTypes(ctx, field)
+			return ec.fieldContext___Type_interfaces(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.PossibleTypes(), nil
@@ -12564,20 +10655,6 @@ func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field gra
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "__Type",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields___Type(ctx, field)
-		},
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -12666,7 +10743,7 @@ func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.Co
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_ofType(ctx, field)
+			return ec.fieldContext___Type_interfaces(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.OfType(), nil
@@ -12678,20 +10755,6 @@ func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.Co
 		true,
 		false,
 	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "__Type",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields___Type(ctx, field)
-		},
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -12723,6 +10786,8 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+// unmarshalInputAlbumCond is also unmarshalInputBookmarkCond, unmarshalInputMeterCond, unmarshalInputNoteCond, unmarshalInputPhotoCond and 4 more: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) unmarshalInputAlbumCond(ctx context.Context, obj any) (gql.Cond, error) {
 	var it gql.Cond
@@ -12755,7 +10820,7 @@ func (ec *executionContext) unmarshalInputAlbumCond(ctx context.Context, obj any
 			it.Column = data
 		case "op":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12793,21 +10858,21 @@ func (ec *executionContext) unmarshalInputAlbumInput(ctx context.Context, obj an
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "owner_id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner_id"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OwnerID = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12826,55 +10891,6 @@ func (ec *executionContext) unmarshalInputAlbumInput(ctx context.Context, obj an
 				return it, err
 			}
 			it.Mtime = data
-		}
-	}
-	return it, nil
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalInputBookmarkCond(ctx context.Context, obj any) (gql.Cond, error) {
-	var it gql.Cond
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["op"]; !present {
-		asMap["op"] = "eq"
-	}
-
-	fieldsInOrder := [...]string{"column", "op", "values"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "column":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNBookmarkColumn2string(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Column = data
-		case "op":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Op = data
-		case "values":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Values = data
 		}
 	}
 	return it, nil
@@ -12901,28 +10917,28 @@ func (ec *executionContext) unmarshalInputBookmarkInput(ctx context.Context, obj
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "owner_id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner_id"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OwnerID = data
 		case "url":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.URL = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12934,55 +10950,6 @@ func (ec *executionContext) unmarshalInputBookmarkInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Hits = data
-		}
-	}
-	return it, nil
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalInputMeterCond(ctx context.Context, obj any) (gql.Cond, error) {
-	var it gql.Cond
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["op"]; !present {
-		asMap["op"] = "eq"
-	}
-
-	fieldsInOrder := [...]string{"column", "op", "values"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "column":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNMeterColumn2string(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Column = data
-		case "op":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Op = data
-		case "values":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Values = data
 		}
 	}
 	return it, nil
@@ -13009,7 +10976,7 @@ func (ec *executionContext) unmarshalInputMeterInput(ctx context.Context, obj an
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13037,7 +11004,7 @@ func (ec *executionContext) unmarshalInputMeterInput(ctx context.Context, obj an
 			it.Score = data
 		case "label":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13049,55 +11016,6 @@ func (ec *executionContext) unmarshalInputMeterInput(ctx context.Context, obj an
 				return it, err
 			}
 			it.Mtime = data
-		}
-	}
-	return it, nil
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalInputNoteCond(ctx context.Context, obj any) (gql.Cond, error) {
-	var it gql.Cond
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["op"]; !present {
-		asMap["op"] = "eq"
-	}
-
-	fieldsInOrder := [...]string{"column", "op", "values"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "column":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNNoteColumn2string(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Column = data
-		case "op":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Op = data
-		case "values":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Values = data
 		}
 	}
 	return it, nil
@@ -13131,7 +11049,7 @@ func (ec *executionContext) unmarshalInputNoteInput(ctx context.Context, obj any
 			it.ID = data
 		case "body":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13150,55 +11068,6 @@ func (ec *executionContext) unmarshalInputNoteInput(ctx context.Context, obj any
 				return it, err
 			}
 			it.UpdatedAt = data
-		}
-	}
-	return it, nil
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalInputPhotoCond(ctx context.Context, obj any) (gql.Cond, error) {
-	var it gql.Cond
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["op"]; !present {
-		asMap["op"] = "eq"
-	}
-
-	fieldsInOrder := [...]string{"column", "op", "values"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "column":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNPhotoColumn2string(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Column = data
-		case "op":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Op = data
-		case "values":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Values = data
 		}
 	}
 	return it, nil
@@ -13225,35 +11094,35 @@ func (ec *executionContext) unmarshalInputPhotoInput(ctx context.Context, obj an
 		switch k {
 		case "album_id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("album_id"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AlbumID = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Name = data
 		case "owner_id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner_id"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OwnerID = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13302,14 +11171,14 @@ func (ec *executionContext) unmarshalInputPhotoInput(ctx context.Context, obj an
 			it.Exif = data
 		case "thumb":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thumb"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Thumb = data
 		case "caption":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caption"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13330,7 +11199,7 @@ func (ec *executionContext) unmarshalInputPhotoInput(ctx context.Context, obj an
 			it.Taken = data
 		case "moderation":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("moderation"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13342,55 +11211,6 @@ func (ec *executionContext) unmarshalInputPhotoInput(ctx context.Context, obj an
 				return it, err
 			}
 			it.Mtime = data
-		}
-	}
-	return it, nil
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalInputPostCond(ctx context.Context, obj any) (gql.Cond, error) {
-	var it gql.Cond
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["op"]; !present {
-		asMap["op"] = "eq"
-	}
-
-	fieldsInOrder := [...]string{"column", "op", "values"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "column":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNPostColumn2string(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Column = data
-		case "op":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Op = data
-		case "values":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Values = data
 		}
 	}
 	return it, nil
@@ -13417,28 +11237,28 @@ func (ec *executionContext) unmarshalInputPostInput(ctx context.Context, obj any
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "owner_id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner_id"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OwnerID = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Title = data
 		case "body":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13457,55 +11277,6 @@ func (ec *executionContext) unmarshalInputPostInput(ctx context.Context, obj any
 				return it, err
 			}
 			it.Mtime = data
-		}
-	}
-	return it, nil
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalInputScoreCond(ctx context.Context, obj any) (gql.Cond, error) {
-	var it gql.Cond
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["op"]; !present {
-		asMap["op"] = "eq"
-	}
-
-	fieldsInOrder := [...]string{"column", "op", "values"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "column":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNScoreColumn2string(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Column = data
-		case "op":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Op = data
-		case "values":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Values = data
 		}
 	}
 	return it, nil
@@ -13532,28 +11303,28 @@ func (ec *executionContext) unmarshalInputScoreInput(ctx context.Context, obj an
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "owner_id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner_id"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OwnerID = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Title = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13565,55 +11336,6 @@ func (ec *executionContext) unmarshalInputScoreInput(ctx context.Context, obj an
 				return it, err
 			}
 			it.Points = data
-		}
-	}
-	return it, nil
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalInputStatCond(ctx context.Context, obj any) (gql.Cond, error) {
-	var it gql.Cond
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["op"]; !present {
-		asMap["op"] = "eq"
-	}
-
-	fieldsInOrder := [...]string{"column", "op", "values"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "column":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNStatColumn2string(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Column = data
-		case "op":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Op = data
-		case "values":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Values = data
 		}
 	}
 	return it, nil
@@ -13640,21 +11362,21 @@ func (ec *executionContext) unmarshalInputStatInput(ctx context.Context, obj any
 		switch k {
 		case "owner_id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner_id"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OwnerID = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Name = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13666,55 +11388,6 @@ func (ec *executionContext) unmarshalInputStatInput(ctx context.Context, obj any
 				return it, err
 			}
 			it.Value = data
-		}
-	}
-	return it, nil
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalInputTodoCond(ctx context.Context, obj any) (gql.Cond, error) {
-	var it gql.Cond
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["op"]; !present {
-		asMap["op"] = "eq"
-	}
-
-	fieldsInOrder := [...]string{"column", "op", "values"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "column":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
-			data, err := ec.unmarshalNTodoColumn2string(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Column = data
-		case "op":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("op"))
-			data, err := ec.unmarshalOOp2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Op = data
-		case "values":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Values = data
 		}
 	}
 	return it, nil
@@ -13741,21 +11414,21 @@ func (ec *executionContext) unmarshalInputTodoInput(ctx context.Context, obj any
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Name = data
 		case "descr":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descr"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17251,12 +14924,16 @@ func (ec *executionContext) marshalNAlbum2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Album(ctx, sel, v)
 }
 
+// unmarshalNAlbumColumn2string is also unmarshalNBookmarkColumn2string, unmarshalNMeterColumn2string, unmarshalNNoteColumn2string, unmarshalNPhotoColumn2string and 7 more: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) unmarshalNAlbumColumn2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+// marshalNAlbumColumn2string is also marshalNBookmarkColumn2string, marshalNMeterColumn2string, marshalNNoteColumn2string, marshalNPhotoColumn2string and 7 more: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) marshalNAlbumColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
@@ -17269,6 +14946,8 @@ func (ec *executionContext) marshalNAlbumColumn2string(ctx context.Context, sel 
 	return res
 }
 
+// unmarshalNAlbumCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond is also unmarshalNBookmarkCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond, unmarshalNMeterCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond, unmarshalNNoteCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond, unmarshalNPhotoCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond and 4 more: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) unmarshalNAlbumCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
 	res, err := ec.unmarshalInputAlbumCond(ctx, v)
@@ -17649,30 +15328,6 @@ func (ec *executionContext) marshalNBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋg
 }
 
 //go:noinline
-func (ec *executionContext) unmarshalNBookmarkColumn2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalNBookmarkColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(v)
-	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-	}
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalNBookmarkCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
-	res, err := ec.unmarshalInputBookmarkCond(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
 func (ec *executionContext) marshalNBookmarkConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐBookmarkConnection(ctx context.Context, sel ast.SelectionSet, v *BookmarkConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -17700,6 +15355,8 @@ func (ec *executionContext) unmarshalNBookmarkInput2githubᚗcomᚋbkgenᚋbkgen
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+// unmarshalNBoolean2bool is also unmarshalOBoolean2bool: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
@@ -17783,30 +15440,6 @@ func (ec *executionContext) marshalNMeter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 }
 
 //go:noinline
-func (ec *executionContext) unmarshalNMeterColumn2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalNMeterColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(v)
-	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-	}
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalNMeterCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
-	res, err := ec.unmarshalInputMeterCond(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
 func (ec *executionContext) marshalNMeterConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐMeterConnection(ctx context.Context, sel ast.SelectionSet, v *MeterConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -17848,30 +15481,6 @@ func (ec *executionContext) marshalNNote2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 		return graphql.Null
 	}
 	return ec._Note(ctx, sel, v)
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalNNoteColumn2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalNNoteColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(v)
-	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-	}
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalNNoteCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
-	res, err := ec.unmarshalInputNoteCond(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 //go:noinline
@@ -17931,30 +15540,6 @@ func (ec *executionContext) marshalNPhoto2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 }
 
 //go:noinline
-func (ec *executionContext) unmarshalNPhotoColumn2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalNPhotoColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(v)
-	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-	}
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalNPhotoCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
-	res, err := ec.unmarshalInputPhotoCond(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
 func (ec *executionContext) marshalNPhotoConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPhotoConnection(ctx context.Context, sel ast.SelectionSet, v *PhotoConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -17996,30 +15581,6 @@ func (ec *executionContext) marshalNPost2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 		return graphql.Null
 	}
 	return ec._Post(ctx, sel, v)
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalNPostColumn2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalNPostColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(v)
-	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-	}
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalNPostCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
-	res, err := ec.unmarshalInputPostCond(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 //go:noinline
@@ -18067,30 +15628,6 @@ func (ec *executionContext) marshalNScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 }
 
 //go:noinline
-func (ec *executionContext) unmarshalNScoreColumn2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalNScoreColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(v)
-	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-	}
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalNScoreCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
-	res, err := ec.unmarshalInputScoreCond(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
 func (ec *executionContext) marshalNScoreConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐScoreConnection(ctx context.Context, sel ast.SelectionSet, v *ScoreConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18135,30 +15672,6 @@ func (ec *executionContext) marshalNStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 }
 
 //go:noinline
-func (ec *executionContext) unmarshalNStatColumn2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalNStatColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(v)
-	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-	}
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalNStatCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
-	res, err := ec.unmarshalInputStatCond(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
 func (ec *executionContext) marshalNStatConnection2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStatConnection(ctx context.Context, sel ast.SelectionSet, v *StatConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18186,24 +15699,8 @@ func (ec *executionContext) unmarshalNStatInput2githubᚗcomᚋbkgenᚋbkgenᚋg
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-//go:noinline
-func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(v)
-	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-	}
-	return res
-}
-
+// unmarshalNString2ᚕstringᚄ is also unmarshalN__DirectiveLocation2ᚕstringᚄ: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	vSlice := graphql.CoerceList(v)
@@ -18211,7 +15708,7 @@ func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v
 	res := make([]string, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNAlbumColumn2string(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -18223,7 +15720,7 @@ func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v
 func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	for i := range v {
-		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+		ret[i] = ec.marshalNAlbumColumn2string(ctx, sel, v[i])
 	}
 
 	for _, e := range ret {
@@ -18249,30 +15746,6 @@ func (ec *executionContext) marshalNTodo2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 		return graphql.Null
 	}
 	return ec._Todo(ctx, sel, v)
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalNTodoColumn2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalNTodoColumn2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(v)
-	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-	}
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalNTodoCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx context.Context, v any) (*gql.Cond, error) {
-	res, err := ec.unmarshalInputTodoCond(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 //go:noinline
@@ -18326,44 +15799,11 @@ func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgq
 }
 
 //go:noinline
-func (ec *executionContext) unmarshalN__DirectiveLocation2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalN__DirectiveLocation2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(v)
-	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-	}
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]string, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalN__DirectiveLocation2string(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-//go:noinline
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
+		return ec.marshalNAlbumColumn2string(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -18441,24 +15881,6 @@ func (ec *executionContext) marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 }
 
 //go:noinline
-func (ec *executionContext) unmarshalN__TypeKind2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(v)
-	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-	}
-	return res
-}
-
-//go:noinline
 func (ec *executionContext) marshalOAlbum2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐAlbum(ctx context.Context, sel ast.SelectionSet, v *Album) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -18466,6 +15888,8 @@ func (ec *executionContext) marshalOAlbum2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 	return ec._Album(ctx, sel, v)
 }
 
+// unmarshalOAlbumColumn2ᚖstring is also unmarshalOBookmarkColumn2ᚖstring, unmarshalOMeterColumn2ᚖstring, unmarshalONoteColumn2ᚖstring, unmarshalOOp2ᚖstring and 6 more: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) unmarshalOAlbumColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
@@ -18475,6 +15899,8 @@ func (ec *executionContext) unmarshalOAlbumColumn2ᚖstring(ctx context.Context,
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+// marshalOAlbumColumn2ᚖstring is also marshalOBookmarkColumn2ᚖstring, marshalOMeterColumn2ᚖstring, marshalONoteColumn2ᚖstring, marshalOOp2ᚖstring and 6 more: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) marshalOAlbumColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
@@ -18486,6 +15912,8 @@ func (ec *executionContext) marshalOAlbumColumn2ᚖstring(ctx context.Context, s
 	return res
 }
 
+// unmarshalOAlbumCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ is also unmarshalOBookmarkCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ, unmarshalOMeterCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ, unmarshalONoteCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ, unmarshalOPhotoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ and 4 more: their text was the same (bkgen merges twins).
+//
 //go:noinline
 func (ec *executionContext) unmarshalOAlbumCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
 	if v == nil {
@@ -18554,50 +15982,6 @@ func (ec *executionContext) marshalOBookmark2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋg
 		return graphql.Null
 	}
 	return ec._Bookmark(ctx, sel, v)
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalOBookmarkColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalString(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalOBookmarkColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(*v)
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalOBookmarkCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
-	if v == nil {
-		return nil, nil
-	}
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]*gql.Cond, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNBookmarkCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
-	res, err := graphql.UnmarshalBoolean(v)
-	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 //go:noinline
@@ -18696,107 +16080,11 @@ func (ec *executionContext) marshalOMeter2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 }
 
 //go:noinline
-func (ec *executionContext) unmarshalOMeterColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalString(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalOMeterColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(*v)
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalOMeterCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
-	if v == nil {
-		return nil, nil
-	}
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]*gql.Cond, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNMeterCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-//go:noinline
 func (ec *executionContext) marshalONote2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐNote(ctx context.Context, sel ast.SelectionSet, v *Note) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Note(ctx, sel, v)
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalONoteColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalString(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalONoteColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(*v)
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalONoteCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
-	if v == nil {
-		return nil, nil
-	}
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]*gql.Cond, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNNoteCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalOOp2ᚖstring(ctx context.Context, v any) (*string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalString(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalOOp2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(*v)
-	return res
 }
 
 //go:noinline
@@ -18808,87 +16096,11 @@ func (ec *executionContext) marshalOPhoto2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 }
 
 //go:noinline
-func (ec *executionContext) unmarshalOPhotoColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalString(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalOPhotoColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(*v)
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalOPhotoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
-	if v == nil {
-		return nil, nil
-	}
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]*gql.Cond, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPhotoCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-//go:noinline
 func (ec *executionContext) marshalOPost2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐPost(ctx context.Context, sel ast.SelectionSet, v *Post) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Post(ctx, sel, v)
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalOPostColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalString(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalOPostColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(*v)
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalOPostCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
-	if v == nil {
-		return nil, nil
-	}
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]*gql.Cond, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPostCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
 }
 
 //go:noinline
@@ -18900,87 +16112,11 @@ func (ec *executionContext) marshalOScore2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgene
 }
 
 //go:noinline
-func (ec *executionContext) unmarshalOScoreColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalString(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalOScoreColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(*v)
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalOScoreCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
-	if v == nil {
-		return nil, nil
-	}
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]*gql.Cond, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNScoreCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-//go:noinline
 func (ec *executionContext) marshalOStat2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgeneratedᚋgraphqlᚐStat(ctx context.Context, sel ast.SelectionSet, v *Stat) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Stat(ctx, sel, v)
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalOStatColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalString(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalOStatColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(*v)
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalOStatCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
-	if v == nil {
-		return nil, nil
-	}
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]*gql.Cond, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNStatCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
 }
 
 //go:noinline
@@ -18993,7 +16129,7 @@ func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v
 	res := make([]string, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNAlbumColumn2string(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -19008,7 +16144,7 @@ func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel
 	}
 	ret := make(graphql.Array, len(v))
 	for i := range v {
-		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+		ret[i] = ec.marshalNAlbumColumn2string(ctx, sel, v[i])
 	}
 
 	for _, e := range ret {
@@ -19018,26 +16154,6 @@ func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalString(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(*v)
-	return res
 }
 
 //go:noinline
@@ -19066,44 +16182,6 @@ func (ec *executionContext) marshalOTodo2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋgener
 		return graphql.Null
 	}
 	return ec._Todo(ctx, sel, v)
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalOTodoColumn2ᚖstring(ctx context.Context, v any) (*string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalString(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-//go:noinline
-func (ec *executionContext) marshalOTodoColumn2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(*v)
-	return res
-}
-
-//go:noinline
-func (ec *executionContext) unmarshalOTodoCond2ᚕᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCondᚄ(ctx context.Context, v any) ([]*gql.Cond, error) {
-	if v == nil {
-		return nil, nil
-	}
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]*gql.Cond, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNTodoCond2ᚖgithubᚗcomᚋbkgenᚋbkgenᚋruntimeᚋgqlᚐCond(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
 }
 
 //go:noinline

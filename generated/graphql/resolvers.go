@@ -36,28 +36,25 @@ func NewResolver(st *store.Store, bus pubsub.Bus) *Resolver {
 
 // Query returns the resolvers of the queries.
 func (r *Resolver) Query() QueryResolver {
-	return queryResolver{r}
+	return (*queryResolver)(r)
 }
 
 // Mutation returns the resolvers of the mutations.
 func (r *Resolver) Mutation() MutationResolver {
-	return mutationResolver{r}
+	return (*mutationResolver)(r)
 }
 
 // Subscription returns the resolvers of the subscriptions.
 func (r *Resolver) Subscription() SubscriptionResolver {
-	return subscriptionResolver{r}
+	return (*subscriptionResolver)(r)
 }
 
-type queryResolver struct {
-	*Resolver
-}
-type mutationResolver struct {
-	*Resolver
-}
-type subscriptionResolver struct {
-	*Resolver
-}
+// The roots are the Resolver under other method sets, with pointer receivers:
+// a value receiver would cost a second copy of each method (Go's wrapper for the
+// pointer), a few hundred bytes a table in the binary.
+type queryResolver Resolver
+type mutationResolver Resolver
+type subscriptionResolver Resolver
 
 var _ ResolverRoot = (*Resolver)(nil)
 
@@ -92,7 +89,7 @@ func albumIn(in *AlbumInput) (store.Album, []bool) {
 }
 
 // Album gets the album row with the key, as the caller may see it.
-func (q queryResolver) Album(ctx context.Context, kID string) (*Album, error) {
+func (q *queryResolver) Album(ctx context.Context, kID string) (*Album, error) {
 	r, err := q.st.Album.Get(ctx, store.AlbumKey{ID: kID})
 	if err != nil {
 		return nil, err
@@ -101,7 +98,7 @@ func (q queryResolver) Album(ctx context.Context, kID string) (*Album, error) {
 }
 
 // Albums selects album rows under the read rule of AlbumPolicy.
-func (q queryResolver) Albums(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*AlbumConnection, error) {
+func (q *queryResolver) Albums(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*AlbumConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.AlbumPolicy.Query(v, &query); err != nil {
@@ -122,7 +119,7 @@ func (q queryResolver) Albums(ctx context.Context, where []*gql.Cond, first *int
 }
 
 // AddAlbum runs the add of the input through the rules of generated/rest.
-func (m mutationResolver) AddAlbum(ctx context.Context, input AlbumInput) (*Album, error) {
+func (m *mutationResolver) AddAlbum(ctx context.Context, input AlbumInput) (*Album, error) {
 	r, set := albumIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.AlbumAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
@@ -132,7 +129,7 @@ func (m mutationResolver) AddAlbum(ctx context.Context, input AlbumInput) (*Albu
 }
 
 // PutAlbum runs the put of the input through the rules of generated/rest.
-func (m mutationResolver) PutAlbum(ctx context.Context, input AlbumInput) (*Album, error) {
+func (m *mutationResolver) PutAlbum(ctx context.Context, input AlbumInput) (*Album, error) {
 	r, set := albumIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.AlbumPut(ctx, m.st, m.bus, v, &r, set); err != nil {
@@ -142,7 +139,7 @@ func (m mutationResolver) PutAlbum(ctx context.Context, input AlbumInput) (*Albu
 }
 
 // UpdateAlbum runs the update of the input through the rules of generated/rest.
-func (m mutationResolver) UpdateAlbum(ctx context.Context, input AlbumInput) (int64, error) {
+func (m *mutationResolver) UpdateAlbum(ctx context.Context, input AlbumInput) (int64, error) {
 	r, set := albumIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.AlbumColID] {
@@ -152,7 +149,7 @@ func (m mutationResolver) UpdateAlbum(ctx context.Context, input AlbumInput) (in
 }
 
 // DelAlbum deletes the album row with the key through the rules of generated/rest.
-func (m mutationResolver) DelAlbum(ctx context.Context, kID string) (bool, error) {
+func (m *mutationResolver) DelAlbum(ctx context.Context, kID string) (bool, error) {
 	err := rest.AlbumDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.AlbumKey{ID: kID})
 	return err == nil, err
 }
@@ -176,7 +173,7 @@ func (o *Album) WriteGQLField(w io.Writer, name string) {
 }
 
 // AlbumChanged delivers the writes to "album"; it ends with the subscription's context.
-func (s subscriptionResolver) AlbumChanged(ctx context.Context, kID *string) (<-chan *AlbumEvent, error) {
+func (s *subscriptionResolver) AlbumChanged(ctx context.Context, kID *string) (<-chan *AlbumEvent, error) {
 	v := auth.ViewerOf(ctx)
 	return gql.Changes(ctx, s.bus, "album", func(r *store.Album) bool {
 		return (kID == nil || r.ID == *kID)
@@ -216,7 +213,7 @@ func bookmarkIn(in *BookmarkInput) (store.Bookmark, []bool) {
 }
 
 // Bookmark gets the bookmark row with the key, as the caller may see it.
-func (q queryResolver) Bookmark(ctx context.Context, kID string) (*Bookmark, error) {
+func (q *queryResolver) Bookmark(ctx context.Context, kID string) (*Bookmark, error) {
 	r, err := q.st.Bookmark.Get(ctx, store.BookmarkKey{ID: kID})
 	if err != nil {
 		return nil, err
@@ -225,7 +222,7 @@ func (q queryResolver) Bookmark(ctx context.Context, kID string) (*Bookmark, err
 }
 
 // Bookmarks selects bookmark rows under the read rule of BookmarkPolicy.
-func (q queryResolver) Bookmarks(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*BookmarkConnection, error) {
+func (q *queryResolver) Bookmarks(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*BookmarkConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.BookmarkPolicy.Query(v, &query); err != nil {
@@ -246,7 +243,7 @@ func (q queryResolver) Bookmarks(ctx context.Context, where []*gql.Cond, first *
 }
 
 // AddBookmark runs the add of the input through the rules of generated/rest.
-func (m mutationResolver) AddBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
+func (m *mutationResolver) AddBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
 	r, set := bookmarkIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.BookmarkAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
@@ -256,7 +253,7 @@ func (m mutationResolver) AddBookmark(ctx context.Context, input BookmarkInput) 
 }
 
 // PutBookmark runs the put of the input through the rules of generated/rest.
-func (m mutationResolver) PutBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
+func (m *mutationResolver) PutBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
 	r, set := bookmarkIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.BookmarkPut(ctx, m.st, m.bus, v, &r, set); err != nil {
@@ -266,7 +263,7 @@ func (m mutationResolver) PutBookmark(ctx context.Context, input BookmarkInput) 
 }
 
 // UpdateBookmark runs the update of the input through the rules of generated/rest.
-func (m mutationResolver) UpdateBookmark(ctx context.Context, input BookmarkInput) (int64, error) {
+func (m *mutationResolver) UpdateBookmark(ctx context.Context, input BookmarkInput) (int64, error) {
 	r, set := bookmarkIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.BookmarkColID] {
@@ -276,7 +273,7 @@ func (m mutationResolver) UpdateBookmark(ctx context.Context, input BookmarkInpu
 }
 
 // IncrBookmark runs the incr of the input through the rules of generated/rest.
-func (m mutationResolver) IncrBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
+func (m *mutationResolver) IncrBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
 	r, set := bookmarkIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.BookmarkColID] {
@@ -290,7 +287,7 @@ func (m mutationResolver) IncrBookmark(ctx context.Context, input BookmarkInput)
 }
 
 // DelBookmark deletes the bookmark row with the key through the rules of generated/rest.
-func (m mutationResolver) DelBookmark(ctx context.Context, kID string) (bool, error) {
+func (m *mutationResolver) DelBookmark(ctx context.Context, kID string) (bool, error) {
 	err := rest.BookmarkDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.BookmarkKey{ID: kID})
 	return err == nil, err
 }
@@ -314,7 +311,7 @@ func (o *Bookmark) WriteGQLField(w io.Writer, name string) {
 }
 
 // BookmarkChanged delivers the writes to "bookmark"; it ends with the subscription's context.
-func (s subscriptionResolver) BookmarkChanged(ctx context.Context, kID *string) (<-chan *BookmarkEvent, error) {
+func (s *subscriptionResolver) BookmarkChanged(ctx context.Context, kID *string) (<-chan *BookmarkEvent, error) {
 	v := auth.ViewerOf(ctx)
 	return gql.Changes(ctx, s.bus, "bookmark", func(r *store.Bookmark) bool {
 		return (kID == nil || r.ID == *kID)
@@ -356,7 +353,7 @@ func meterIn(in *MeterInput) (store.Meter, []bool) {
 }
 
 // Meter gets the meter row with the key, as the caller may see it.
-func (q queryResolver) Meter(ctx context.Context, kID string) (*Meter, error) {
+func (q *queryResolver) Meter(ctx context.Context, kID string) (*Meter, error) {
 	r, err := q.st.Meter.Get(ctx, store.MeterKey{ID: kID})
 	if err != nil {
 		return nil, err
@@ -365,7 +362,7 @@ func (q queryResolver) Meter(ctx context.Context, kID string) (*Meter, error) {
 }
 
 // Meters selects meter rows under the read rule of MeterPolicy.
-func (q queryResolver) Meters(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*MeterConnection, error) {
+func (q *queryResolver) Meters(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*MeterConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.MeterPolicy.Query(v, &query); err != nil {
@@ -386,7 +383,7 @@ func (q queryResolver) Meters(ctx context.Context, where []*gql.Cond, first *int
 }
 
 // AddMeter runs the add of the input through the rules of generated/rest.
-func (m mutationResolver) AddMeter(ctx context.Context, input MeterInput) (*Meter, error) {
+func (m *mutationResolver) AddMeter(ctx context.Context, input MeterInput) (*Meter, error) {
 	r, set := meterIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.MeterAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
@@ -396,7 +393,7 @@ func (m mutationResolver) AddMeter(ctx context.Context, input MeterInput) (*Mete
 }
 
 // PutMeter runs the put of the input through the rules of generated/rest.
-func (m mutationResolver) PutMeter(ctx context.Context, input MeterInput) (*Meter, error) {
+func (m *mutationResolver) PutMeter(ctx context.Context, input MeterInput) (*Meter, error) {
 	r, set := meterIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.MeterPut(ctx, m.st, m.bus, v, &r, set); err != nil {
@@ -406,7 +403,7 @@ func (m mutationResolver) PutMeter(ctx context.Context, input MeterInput) (*Mete
 }
 
 // UpdateMeter runs the update of the input through the rules of generated/rest.
-func (m mutationResolver) UpdateMeter(ctx context.Context, input MeterInput) (int64, error) {
+func (m *mutationResolver) UpdateMeter(ctx context.Context, input MeterInput) (int64, error) {
 	r, set := meterIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.MeterColID] {
@@ -416,7 +413,7 @@ func (m mutationResolver) UpdateMeter(ctx context.Context, input MeterInput) (in
 }
 
 // IncrMeter runs the incr of the input through the rules of generated/rest.
-func (m mutationResolver) IncrMeter(ctx context.Context, input MeterInput) (*Meter, error) {
+func (m *mutationResolver) IncrMeter(ctx context.Context, input MeterInput) (*Meter, error) {
 	r, set := meterIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.MeterColID] {
@@ -430,7 +427,7 @@ func (m mutationResolver) IncrMeter(ctx context.Context, input MeterInput) (*Met
 }
 
 // DelMeter deletes the meter row with the key through the rules of generated/rest.
-func (m mutationResolver) DelMeter(ctx context.Context, kID string) (bool, error) {
+func (m *mutationResolver) DelMeter(ctx context.Context, kID string) (bool, error) {
 	err := rest.MeterDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.MeterKey{ID: kID})
 	return err == nil, err
 }
@@ -454,7 +451,7 @@ func (o *Meter) WriteGQLField(w io.Writer, name string) {
 }
 
 // MeterChanged delivers the writes to "meter"; it ends with the subscription's context.
-func (s subscriptionResolver) MeterChanged(ctx context.Context, kID *string) (<-chan *MeterEvent, error) {
+func (s *subscriptionResolver) MeterChanged(ctx context.Context, kID *string) (<-chan *MeterEvent, error) {
 	v := auth.ViewerOf(ctx)
 	return gql.Changes(ctx, s.bus, "meter", func(r *store.Meter) bool {
 		return (kID == nil || r.ID == *kID)
@@ -494,7 +491,7 @@ func noteIn(in *NoteInput) (store.Note, []bool, error) {
 }
 
 // Note gets the note row with the key, as the caller may see it.
-func (q queryResolver) Note(ctx context.Context, kID int64) (*Note, error) {
+func (q *queryResolver) Note(ctx context.Context, kID int64) (*Note, error) {
 	r, err := q.st.Note.Get(ctx, store.NoteKey{ID: int(kID)})
 	if err != nil {
 		return nil, err
@@ -503,7 +500,7 @@ func (q queryResolver) Note(ctx context.Context, kID int64) (*Note, error) {
 }
 
 // Notes selects note rows under the read rule of NotePolicy.
-func (q queryResolver) Notes(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*NoteConnection, error) {
+func (q *queryResolver) Notes(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*NoteConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.NotePolicy.Query(v, &query); err != nil {
@@ -524,7 +521,7 @@ func (q queryResolver) Notes(ctx context.Context, where []*gql.Cond, first *int,
 }
 
 // AddNote runs the add of the input through the rules of generated/rest.
-func (m mutationResolver) AddNote(ctx context.Context, input NoteInput) (*Note, error) {
+func (m *mutationResolver) AddNote(ctx context.Context, input NoteInput) (*Note, error) {
 	r, set, err := noteIn(&input)
 	if err != nil {
 		return nil, err
@@ -537,7 +534,7 @@ func (m mutationResolver) AddNote(ctx context.Context, input NoteInput) (*Note, 
 }
 
 // PutNote runs the put of the input through the rules of generated/rest.
-func (m mutationResolver) PutNote(ctx context.Context, input NoteInput) (*Note, error) {
+func (m *mutationResolver) PutNote(ctx context.Context, input NoteInput) (*Note, error) {
 	r, set, err := noteIn(&input)
 	if err != nil {
 		return nil, err
@@ -550,7 +547,7 @@ func (m mutationResolver) PutNote(ctx context.Context, input NoteInput) (*Note, 
 }
 
 // UpdateNote runs the update of the input through the rules of generated/rest.
-func (m mutationResolver) UpdateNote(ctx context.Context, input NoteInput) (int64, error) {
+func (m *mutationResolver) UpdateNote(ctx context.Context, input NoteInput) (int64, error) {
 	r, set, err := noteIn(&input)
 	if err != nil {
 		return 0, err
@@ -563,7 +560,7 @@ func (m mutationResolver) UpdateNote(ctx context.Context, input NoteInput) (int6
 }
 
 // DelNote deletes the note row with the key through the rules of generated/rest.
-func (m mutationResolver) DelNote(ctx context.Context, kID int64) (bool, error) {
+func (m *mutationResolver) DelNote(ctx context.Context, kID int64) (bool, error) {
 	err := rest.NoteDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.NoteKey{ID: int(kID)})
 	return err == nil, err
 }
@@ -585,7 +582,7 @@ func (o *Note) WriteGQLField(w io.Writer, name string) {
 }
 
 // NoteChanged delivers the writes to "note"; it ends with the subscription's context.
-func (s subscriptionResolver) NoteChanged(ctx context.Context, kID *int64) (<-chan *NoteEvent, error) {
+func (s *subscriptionResolver) NoteChanged(ctx context.Context, kID *int64) (<-chan *NoteEvent, error) {
 	v := auth.ViewerOf(ctx)
 	return gql.Changes(ctx, s.bus, "note", func(r *store.Note) bool {
 		return (kID == nil || r.ID == int(*kID))
@@ -671,7 +668,7 @@ func photoIn(in *PhotoInput) (store.Photo, []bool, error) {
 }
 
 // Photo gets the photo row with the key, as the caller may see it.
-func (q queryResolver) Photo(ctx context.Context, kAlbumID string, kID string) (*Photo, error) {
+func (q *queryResolver) Photo(ctx context.Context, kAlbumID string, kID string) (*Photo, error) {
 	r, err := q.st.Photo.Get(ctx, store.PhotoKey{AlbumID: kAlbumID, ID: kID})
 	if err != nil {
 		return nil, err
@@ -680,7 +677,7 @@ func (q queryResolver) Photo(ctx context.Context, kAlbumID string, kID string) (
 }
 
 // Photos selects photo rows under the read rule of PhotoPolicy.
-func (q queryResolver) Photos(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*PhotoConnection, error) {
+func (q *queryResolver) Photos(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*PhotoConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.PhotoPolicy.Query(v, &query); err != nil {
@@ -701,7 +698,7 @@ func (q queryResolver) Photos(ctx context.Context, where []*gql.Cond, first *int
 }
 
 // AddPhoto runs the add of the input through the rules of generated/rest.
-func (m mutationResolver) AddPhoto(ctx context.Context, input PhotoInput) (*Photo, error) {
+func (m *mutationResolver) AddPhoto(ctx context.Context, input PhotoInput) (*Photo, error) {
 	r, set, err := photoIn(&input)
 	if err != nil {
 		return nil, err
@@ -714,7 +711,7 @@ func (m mutationResolver) AddPhoto(ctx context.Context, input PhotoInput) (*Phot
 }
 
 // PutPhoto runs the put of the input through the rules of generated/rest.
-func (m mutationResolver) PutPhoto(ctx context.Context, input PhotoInput) (*Photo, error) {
+func (m *mutationResolver) PutPhoto(ctx context.Context, input PhotoInput) (*Photo, error) {
 	r, set, err := photoIn(&input)
 	if err != nil {
 		return nil, err
@@ -727,7 +724,7 @@ func (m mutationResolver) PutPhoto(ctx context.Context, input PhotoInput) (*Phot
 }
 
 // UpdatePhoto runs the update of the input through the rules of generated/rest.
-func (m mutationResolver) UpdatePhoto(ctx context.Context, input PhotoInput) (int64, error) {
+func (m *mutationResolver) UpdatePhoto(ctx context.Context, input PhotoInput) (int64, error) {
 	r, set, err := photoIn(&input)
 	if err != nil {
 		return 0, err
@@ -743,7 +740,7 @@ func (m mutationResolver) UpdatePhoto(ctx context.Context, input PhotoInput) (in
 }
 
 // DelPhoto deletes the photo row with the key through the rules of generated/rest.
-func (m mutationResolver) DelPhoto(ctx context.Context, kAlbumID string, kID string) (bool, error) {
+func (m *mutationResolver) DelPhoto(ctx context.Context, kAlbumID string, kID string) (bool, error) {
 	err := rest.PhotoDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.PhotoKey{AlbumID: kAlbumID, ID: kID})
 	return err == nil, err
 }
@@ -785,7 +782,7 @@ func (o *Photo) WriteGQLField(w io.Writer, name string) {
 }
 
 // PhotoChanged delivers the writes to "photo"; it ends with the subscription's context.
-func (s subscriptionResolver) PhotoChanged(ctx context.Context, kAlbumID *string, kID *string) (<-chan *PhotoEvent, error) {
+func (s *subscriptionResolver) PhotoChanged(ctx context.Context, kAlbumID *string, kID *string) (<-chan *PhotoEvent, error) {
 	v := auth.ViewerOf(ctx)
 	return gql.Changes(ctx, s.bus, "photo", func(r *store.Photo) bool {
 		return (kAlbumID == nil || r.AlbumID == *kAlbumID) && (kID == nil || r.ID == *kID)
@@ -827,7 +824,7 @@ func postIn(in *PostInput) (store.Post, []bool) {
 }
 
 // Post gets the post row with the key, as the caller may see it.
-func (q queryResolver) Post(ctx context.Context, kID string) (*Post, error) {
+func (q *queryResolver) Post(ctx context.Context, kID string) (*Post, error) {
 	r, err := q.st.Post.Get(ctx, store.PostKey{ID: kID})
 	if err != nil {
 		return nil, err
@@ -836,7 +833,7 @@ func (q queryResolver) Post(ctx context.Context, kID string) (*Post, error) {
 }
 
 // Posts selects post rows under the read rule of PostPolicy.
-func (q queryResolver) Posts(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*PostConnection, error) {
+func (q *queryResolver) Posts(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*PostConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.PostPolicy.Query(v, &query); err != nil {
@@ -857,7 +854,7 @@ func (q queryResolver) Posts(ctx context.Context, where []*gql.Cond, first *int,
 }
 
 // AddPost runs the add of the input through the rules of generated/rest.
-func (m mutationResolver) AddPost(ctx context.Context, input PostInput) (*Post, error) {
+func (m *mutationResolver) AddPost(ctx context.Context, input PostInput) (*Post, error) {
 	r, set := postIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.PostAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
@@ -867,7 +864,7 @@ func (m mutationResolver) AddPost(ctx context.Context, input PostInput) (*Post, 
 }
 
 // PutPost runs the put of the input through the rules of generated/rest.
-func (m mutationResolver) PutPost(ctx context.Context, input PostInput) (*Post, error) {
+func (m *mutationResolver) PutPost(ctx context.Context, input PostInput) (*Post, error) {
 	r, set := postIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.PostPut(ctx, m.st, m.bus, v, &r, set); err != nil {
@@ -877,7 +874,7 @@ func (m mutationResolver) PutPost(ctx context.Context, input PostInput) (*Post, 
 }
 
 // UpdatePost runs the update of the input through the rules of generated/rest.
-func (m mutationResolver) UpdatePost(ctx context.Context, input PostInput) (int64, error) {
+func (m *mutationResolver) UpdatePost(ctx context.Context, input PostInput) (int64, error) {
 	r, set := postIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.PostColID] {
@@ -887,7 +884,7 @@ func (m mutationResolver) UpdatePost(ctx context.Context, input PostInput) (int6
 }
 
 // DelPost deletes the post row with the key through the rules of generated/rest.
-func (m mutationResolver) DelPost(ctx context.Context, kID string) (bool, error) {
+func (m *mutationResolver) DelPost(ctx context.Context, kID string) (bool, error) {
 	err := rest.PostDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.PostKey{ID: kID})
 	return err == nil, err
 }
@@ -913,7 +910,7 @@ func (o *Post) WriteGQLField(w io.Writer, name string) {
 }
 
 // PostChanged delivers the writes to "post"; it ends with the subscription's context.
-func (s subscriptionResolver) PostChanged(ctx context.Context, kID *string) (<-chan *PostEvent, error) {
+func (s *subscriptionResolver) PostChanged(ctx context.Context, kID *string) (<-chan *PostEvent, error) {
 	v := auth.ViewerOf(ctx)
 	return gql.Changes(ctx, s.bus, "post", func(r *store.Post) bool {
 		return (kID == nil || r.ID == *kID)
@@ -953,7 +950,7 @@ func scoreIn(in *ScoreInput) (store.Score, []bool) {
 }
 
 // Score gets the score row with the key, as the caller may see it.
-func (q queryResolver) Score(ctx context.Context, kID string) (*Score, error) {
+func (q *queryResolver) Score(ctx context.Context, kID string) (*Score, error) {
 	r, err := q.st.Score.Get(ctx, store.ScoreKey{ID: kID})
 	if err != nil {
 		return nil, err
@@ -962,7 +959,7 @@ func (q queryResolver) Score(ctx context.Context, kID string) (*Score, error) {
 }
 
 // Scores selects score rows under the read rule of ScorePolicy.
-func (q queryResolver) Scores(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*ScoreConnection, error) {
+func (q *queryResolver) Scores(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*ScoreConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.ScorePolicy.Query(v, &query); err != nil {
@@ -983,7 +980,7 @@ func (q queryResolver) Scores(ctx context.Context, where []*gql.Cond, first *int
 }
 
 // AddScore runs the add of the input through the rules of generated/rest.
-func (m mutationResolver) AddScore(ctx context.Context, input ScoreInput) (*Score, error) {
+func (m *mutationResolver) AddScore(ctx context.Context, input ScoreInput) (*Score, error) {
 	r, set := scoreIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.ScoreAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
@@ -993,7 +990,7 @@ func (m mutationResolver) AddScore(ctx context.Context, input ScoreInput) (*Scor
 }
 
 // PutScore runs the put of the input through the rules of generated/rest.
-func (m mutationResolver) PutScore(ctx context.Context, input ScoreInput) (*Score, error) {
+func (m *mutationResolver) PutScore(ctx context.Context, input ScoreInput) (*Score, error) {
 	r, set := scoreIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.ScorePut(ctx, m.st, m.bus, v, &r, set); err != nil {
@@ -1003,7 +1000,7 @@ func (m mutationResolver) PutScore(ctx context.Context, input ScoreInput) (*Scor
 }
 
 // UpdateScore runs the update of the input through the rules of generated/rest.
-func (m mutationResolver) UpdateScore(ctx context.Context, input ScoreInput) (int64, error) {
+func (m *mutationResolver) UpdateScore(ctx context.Context, input ScoreInput) (int64, error) {
 	r, set := scoreIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.ScoreColID] {
@@ -1013,7 +1010,7 @@ func (m mutationResolver) UpdateScore(ctx context.Context, input ScoreInput) (in
 }
 
 // IncrScore runs the incr of the input through the rules of generated/rest.
-func (m mutationResolver) IncrScore(ctx context.Context, input ScoreInput) (*Score, error) {
+func (m *mutationResolver) IncrScore(ctx context.Context, input ScoreInput) (*Score, error) {
 	r, set := scoreIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.ScoreColID] {
@@ -1027,7 +1024,7 @@ func (m mutationResolver) IncrScore(ctx context.Context, input ScoreInput) (*Sco
 }
 
 // DelScore deletes the score row with the key through the rules of generated/rest.
-func (m mutationResolver) DelScore(ctx context.Context, kID string) (bool, error) {
+func (m *mutationResolver) DelScore(ctx context.Context, kID string) (bool, error) {
 	err := rest.ScoreDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.ScoreKey{ID: kID})
 	return err == nil, err
 }
@@ -1051,7 +1048,7 @@ func (o *Score) WriteGQLField(w io.Writer, name string) {
 }
 
 // ScoreChanged delivers the writes to "score"; it ends with the subscription's context.
-func (s subscriptionResolver) ScoreChanged(ctx context.Context, kID *string) (<-chan *ScoreEvent, error) {
+func (s *subscriptionResolver) ScoreChanged(ctx context.Context, kID *string) (<-chan *ScoreEvent, error) {
 	v := auth.ViewerOf(ctx)
 	return gql.Changes(ctx, s.bus, "score", func(r *store.Score) bool {
 		return (kID == nil || r.ID == *kID)
@@ -1089,7 +1086,7 @@ func statIn(in *StatInput) (store.Stat, []bool) {
 }
 
 // Stat gets the stat row with the key, as the caller may see it.
-func (q queryResolver) Stat(ctx context.Context, kOwnerID string, kName string) (*Stat, error) {
+func (q *queryResolver) Stat(ctx context.Context, kOwnerID string, kName string) (*Stat, error) {
 	r, err := q.st.Stat.Get(ctx, store.StatKey{OwnerID: kOwnerID, Name: kName})
 	if err != nil {
 		return nil, err
@@ -1098,7 +1095,7 @@ func (q queryResolver) Stat(ctx context.Context, kOwnerID string, kName string) 
 }
 
 // Stats selects stat rows under the read rule of StatPolicy.
-func (q queryResolver) Stats(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*StatConnection, error) {
+func (q *queryResolver) Stats(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*StatConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.StatPolicy.Query(v, &query); err != nil {
@@ -1119,7 +1116,7 @@ func (q queryResolver) Stats(ctx context.Context, where []*gql.Cond, first *int,
 }
 
 // AddStat runs the add of the input through the rules of generated/rest.
-func (m mutationResolver) AddStat(ctx context.Context, input StatInput) (*Stat, error) {
+func (m *mutationResolver) AddStat(ctx context.Context, input StatInput) (*Stat, error) {
 	r, set := statIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.StatAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
@@ -1129,7 +1126,7 @@ func (m mutationResolver) AddStat(ctx context.Context, input StatInput) (*Stat, 
 }
 
 // PutStat runs the put of the input through the rules of generated/rest.
-func (m mutationResolver) PutStat(ctx context.Context, input StatInput) (*Stat, error) {
+func (m *mutationResolver) PutStat(ctx context.Context, input StatInput) (*Stat, error) {
 	r, set := statIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.StatPut(ctx, m.st, m.bus, v, &r, set); err != nil {
@@ -1139,7 +1136,7 @@ func (m mutationResolver) PutStat(ctx context.Context, input StatInput) (*Stat, 
 }
 
 // UpdateStat runs the update of the input through the rules of generated/rest.
-func (m mutationResolver) UpdateStat(ctx context.Context, input StatInput) (int64, error) {
+func (m *mutationResolver) UpdateStat(ctx context.Context, input StatInput) (int64, error) {
 	r, set := statIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.StatColOwnerID] {
@@ -1152,7 +1149,7 @@ func (m mutationResolver) UpdateStat(ctx context.Context, input StatInput) (int6
 }
 
 // IncrStat runs the incr of the input through the rules of generated/rest.
-func (m mutationResolver) IncrStat(ctx context.Context, input StatInput) (*Stat, error) {
+func (m *mutationResolver) IncrStat(ctx context.Context, input StatInput) (*Stat, error) {
 	r, set := statIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.StatColOwnerID] {
@@ -1169,7 +1166,7 @@ func (m mutationResolver) IncrStat(ctx context.Context, input StatInput) (*Stat,
 }
 
 // DelStat deletes the stat row with the key through the rules of generated/rest.
-func (m mutationResolver) DelStat(ctx context.Context, kOwnerID string, kName string) (bool, error) {
+func (m *mutationResolver) DelStat(ctx context.Context, kOwnerID string, kName string) (bool, error) {
 	err := rest.StatDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.StatKey{OwnerID: kOwnerID, Name: kName})
 	return err == nil, err
 }
@@ -1191,7 +1188,7 @@ func (o *Stat) WriteGQLField(w io.Writer, name string) {
 }
 
 // StatChanged delivers the writes to "stat"; it ends with the subscription's context.
-func (s subscriptionResolver) StatChanged(ctx context.Context, kOwnerID *string, kName *string) (<-chan *StatEvent, error) {
+func (s *subscriptionResolver) StatChanged(ctx context.Context, kOwnerID *string, kName *string) (<-chan *StatEvent, error) {
 	v := auth.ViewerOf(ctx)
 	return gql.Changes(ctx, s.bus, "stat", func(r *store.Stat) bool {
 		return (kOwnerID == nil || r.OwnerID == *kOwnerID) && (kName == nil || r.Name == *kName)
@@ -1233,7 +1230,7 @@ func todoIn(in *TodoInput) (store.Todo, []bool) {
 }
 
 // Todo gets the todo row with the key, as the caller may see it.
-func (q queryResolver) Todo(ctx context.Context, kID string) (*Todo, error) {
+func (q *queryResolver) Todo(ctx context.Context, kID string) (*Todo, error) {
 	r, err := q.st.Todo.Get(ctx, store.TodoKey{ID: kID})
 	if err != nil {
 		return nil, err
@@ -1242,7 +1239,7 @@ func (q queryResolver) Todo(ctx context.Context, kID string) (*Todo, error) {
 }
 
 // Todos selects todo rows under the read rule of TodoPolicy.
-func (q queryResolver) Todos(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*TodoConnection, error) {
+func (q *queryResolver) Todos(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*TodoConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
 	if err := rest.TodoPolicy.Query(v, &query); err != nil {
@@ -1263,7 +1260,7 @@ func (q queryResolver) Todos(ctx context.Context, where []*gql.Cond, first *int,
 }
 
 // AddTodo runs the add of the input through the rules of generated/rest.
-func (m mutationResolver) AddTodo(ctx context.Context, input TodoInput) (*Todo, error) {
+func (m *mutationResolver) AddTodo(ctx context.Context, input TodoInput) (*Todo, error) {
 	r, set := todoIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.TodoAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
@@ -1273,7 +1270,7 @@ func (m mutationResolver) AddTodo(ctx context.Context, input TodoInput) (*Todo, 
 }
 
 // PutTodo runs the put of the input through the rules of generated/rest.
-func (m mutationResolver) PutTodo(ctx context.Context, input TodoInput) (*Todo, error) {
+func (m *mutationResolver) PutTodo(ctx context.Context, input TodoInput) (*Todo, error) {
 	r, set := todoIn(&input)
 	v := auth.ViewerOf(ctx)
 	if err := rest.TodoPut(ctx, m.st, m.bus, v, &r, set); err != nil {
@@ -1283,7 +1280,7 @@ func (m mutationResolver) PutTodo(ctx context.Context, input TodoInput) (*Todo, 
 }
 
 // UpdateTodo runs the update of the input through the rules of generated/rest.
-func (m mutationResolver) UpdateTodo(ctx context.Context, input TodoInput) (int64, error) {
+func (m *mutationResolver) UpdateTodo(ctx context.Context, input TodoInput) (int64, error) {
 	r, set := todoIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.TodoColID] {
@@ -1293,7 +1290,7 @@ func (m mutationResolver) UpdateTodo(ctx context.Context, input TodoInput) (int6
 }
 
 // DelTodo deletes the todo row with the key through the rules of generated/rest.
-func (m mutationResolver) DelTodo(ctx context.Context, kID string) (bool, error) {
+func (m *mutationResolver) DelTodo(ctx context.Context, kID string) (bool, error) {
 	err := rest.TodoDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.TodoKey{ID: kID})
 	return err == nil, err
 }
@@ -1319,7 +1316,7 @@ func (o *Todo) WriteGQLField(w io.Writer, name string) {
 }
 
 // TodoChanged delivers the writes to "todo"; it ends with the subscription's context.
-func (s subscriptionResolver) TodoChanged(ctx context.Context, kID *string) (<-chan *TodoEvent, error) {
+func (s *subscriptionResolver) TodoChanged(ctx context.Context, kID *string) (<-chan *TodoEvent, error) {
 	v := auth.ViewerOf(ctx)
 	return gql.Changes(ctx, s.bus, "todo", func(r *store.Todo) bool {
 		return (kID == nil || r.ID == *kID)
@@ -1342,7 +1339,7 @@ func NewSchema(cfg Config) Schema {
 
 // FastGets are the gets by key of the tables whose keys are strings.
 func (s Schema) FastGets() map[string]gql.FastGet {
-	q := queryResolver{s.r}
+	q := (*queryResolver)(s.r)
 	return map[string]gql.FastGet{
 		"album": {
 			Args:   []string{"id"},
@@ -1403,9 +1400,9 @@ func (s Schema) FastGets() map[string]gql.FastGet {
 	}
 }
 
-// module runs the module route of path (its reply as the REST route gives it).
-func (r *Resolver) module(ctx context.Context, path string, p map[string]string) (any, error) {
-	h := r.Modules[path]
+// runModule runs the module route of path among mods (its reply as the REST route gives it).
+func runModule(ctx context.Context, mods map[string]module.Handler, path string, p map[string]string) (any, error) {
+	h := mods[path]
 	if h == nil {
 		return nil, db.Unsupportedf("%s is not served", path)
 	}
@@ -1581,12 +1578,12 @@ func bkIconPageFrom(out any) *BkIconPage {
 }
 
 // Counter is /counter/get.
-func (r queryResolver) Counter(ctx context.Context, id *string) (*BkCounter, error) {
+func (r *queryResolver) Counter(ctx context.Context, id *string) (*BkCounter, error) {
 	p := map[string]string{}
 	if id != nil {
 		p["id"] = *id
 	}
-	out, err := r.module(ctx, "/counter/get", p)
+	out, err := runModule(ctx, r.Modules, "/counter/get", p)
 	if err != nil {
 		return nil, err
 	}
@@ -1595,12 +1592,12 @@ func (r queryResolver) Counter(ctx context.Context, id *string) (*BkCounter, err
 }
 
 // IncrCounters is /counter/incr.
-func (r mutationResolver) IncrCounters(ctx context.Context, ping *int64) (*BkCounter, error) {
+func (r *mutationResolver) IncrCounters(ctx context.Context, ping *int64) (*BkCounter, error) {
 	p := map[string]string{}
 	if ping != nil {
 		p["ping"] = strconv.FormatInt(*ping, 10)
 	}
-	out, err := r.module(ctx, "/counter/incr", p)
+	out, err := runModule(ctx, r.Modules, "/counter/incr", p)
 	if err != nil {
 		return nil, err
 	}
@@ -1609,11 +1606,11 @@ func (r mutationResolver) IncrCounters(ctx context.Context, ping *int64) (*BkCou
 }
 
 // Connection is /connection/get.
-func (r queryResolver) Connection(ctx context.Context, peer string, typ string) (*BkConnection, error) {
+func (r *queryResolver) Connection(ctx context.Context, peer string, typ string) (*BkConnection, error) {
 	p := map[string]string{}
 	p["peer"] = peer
 	p["type"] = typ
-	out, err := r.module(ctx, "/connection/get", p)
+	out, err := runModule(ctx, r.Modules, "/connection/get", p)
 	if err != nil {
 		return nil, err
 	}
@@ -1622,7 +1619,7 @@ func (r queryResolver) Connection(ctx context.Context, peer string, typ string) 
 }
 
 // Connections is /connection/select.
-func (r queryResolver) Connections(ctx context.Context, typ *string, first *int, after *string, desc *bool) (*BkConnectionPage, error) {
+func (r *queryResolver) Connections(ctx context.Context, typ *string, first *int, after *string, desc *bool) (*BkConnectionPage, error) {
 	p := map[string]string{}
 	if typ != nil {
 		p["type"] = *typ
@@ -1636,7 +1633,7 @@ func (r queryResolver) Connections(ctx context.Context, typ *string, first *int,
 	if desc != nil {
 		p["_desc"] = strconv.FormatBool(*desc)
 	}
-	out, err := r.module(ctx, "/connection/select", p)
+	out, err := runModule(ctx, r.Modules, "/connection/select", p)
 	if err != nil {
 		return nil, err
 	}
@@ -1644,11 +1641,11 @@ func (r queryResolver) Connections(ctx context.Context, typ *string, first *int,
 }
 
 // Reference is /reference/get.
-func (r queryResolver) Reference(ctx context.Context, peer string, typ string) (*BkReference, error) {
+func (r *queryResolver) Reference(ctx context.Context, peer string, typ string) (*BkReference, error) {
 	p := map[string]string{}
 	p["peer"] = peer
 	p["type"] = typ
-	out, err := r.module(ctx, "/reference/get", p)
+	out, err := runModule(ctx, r.Modules, "/reference/get", p)
 	if err != nil {
 		return nil, err
 	}
@@ -1657,7 +1654,7 @@ func (r queryResolver) Reference(ctx context.Context, peer string, typ string) (
 }
 
 // References is /reference/select.
-func (r queryResolver) References(ctx context.Context, typ *string, first *int, after *string, desc *bool) (*BkReferencePage, error) {
+func (r *queryResolver) References(ctx context.Context, typ *string, first *int, after *string, desc *bool) (*BkReferencePage, error) {
 	p := map[string]string{}
 	if typ != nil {
 		p["type"] = *typ
@@ -1671,7 +1668,7 @@ func (r queryResolver) References(ctx context.Context, typ *string, first *int, 
 	if desc != nil {
 		p["_desc"] = strconv.FormatBool(*desc)
 	}
-	out, err := r.module(ctx, "/reference/select", p)
+	out, err := runModule(ctx, r.Modules, "/reference/select", p)
 	if err != nil {
 		return nil, err
 	}
@@ -1679,7 +1676,7 @@ func (r queryResolver) References(ctx context.Context, typ *string, first *int, 
 }
 
 // Connect is /connection/add.
-func (r mutationResolver) Connect(ctx context.Context, peer string, typ string, name *string, status *string) (*BkConnection, error) {
+func (r *mutationResolver) Connect(ctx context.Context, peer string, typ string, name *string, status *string) (*BkConnection, error) {
 	p := map[string]string{}
 	p["peer"] = peer
 	p["type"] = typ
@@ -1689,7 +1686,7 @@ func (r mutationResolver) Connect(ctx context.Context, peer string, typ string, 
 	if status != nil {
 		p["status"] = *status
 	}
-	out, err := r.module(ctx, "/connection/add", p)
+	out, err := runModule(ctx, r.Modules, "/connection/add", p)
 	if err != nil {
 		return nil, err
 	}
@@ -1698,7 +1695,7 @@ func (r mutationResolver) Connect(ctx context.Context, peer string, typ string, 
 }
 
 // UpdateConnection is /connection/update.
-func (r mutationResolver) UpdateConnection(ctx context.Context, peer string, typ string, name *string, status *string) (int64, error) {
+func (r *mutationResolver) UpdateConnection(ctx context.Context, peer string, typ string, name *string, status *string) (int64, error) {
 	p := map[string]string{}
 	p["peer"] = peer
 	p["type"] = typ
@@ -1708,7 +1705,7 @@ func (r mutationResolver) UpdateConnection(ctx context.Context, peer string, typ
 	if status != nil {
 		p["status"] = *status
 	}
-	out, err := r.module(ctx, "/connection/update", p)
+	out, err := runModule(ctx, r.Modules, "/connection/update", p)
 	if err != nil {
 		return 0, err
 	}
@@ -1716,11 +1713,11 @@ func (r mutationResolver) UpdateConnection(ctx context.Context, peer string, typ
 }
 
 // Disconnect is /connection/del.
-func (r mutationResolver) Disconnect(ctx context.Context, peer string, typ string) (int64, error) {
+func (r *mutationResolver) Disconnect(ctx context.Context, peer string, typ string) (int64, error) {
 	p := map[string]string{}
 	p["peer"] = peer
 	p["type"] = typ
-	out, err := r.module(ctx, "/connection/del", p)
+	out, err := runModule(ctx, r.Modules, "/connection/del", p)
 	if err != nil {
 		return 0, err
 	}
@@ -1728,7 +1725,7 @@ func (r mutationResolver) Disconnect(ctx context.Context, peer string, typ strin
 }
 
 // Inbox is /message/get.
-func (r queryResolver) Inbox(ctx context.Context, sender *string, read *bool, first *int, after *string, desc *bool) (*BkMessagePage, error) {
+func (r *queryResolver) Inbox(ctx context.Context, sender *string, read *bool, first *int, after *string, desc *bool) (*BkMessagePage, error) {
 	p := map[string]string{}
 	if sender != nil {
 		p["sender"] = *sender
@@ -1745,7 +1742,7 @@ func (r queryResolver) Inbox(ctx context.Context, sender *string, read *bool, fi
 	if desc != nil {
 		p["_desc"] = strconv.FormatBool(*desc)
 	}
-	out, err := r.module(ctx, "/message/get", p)
+	out, err := runModule(ctx, r.Modules, "/message/get", p)
 	if err != nil {
 		return nil, err
 	}
@@ -1753,9 +1750,9 @@ func (r queryResolver) Inbox(ctx context.Context, sender *string, read *bool, fi
 }
 
 // Unread is /message/get/unread.
-func (r queryResolver) Unread(ctx context.Context) (int64, error) {
+func (r *queryResolver) Unread(ctx context.Context) (int64, error) {
 	p := map[string]string{}
-	out, err := r.module(ctx, "/message/get/unread", p)
+	out, err := runModule(ctx, r.Modules, "/message/get/unread", p)
 	if err != nil {
 		return 0, err
 	}
@@ -1763,7 +1760,7 @@ func (r queryResolver) Unread(ctx context.Context) (int64, error) {
 }
 
 // Archived is /message/get/archive.
-func (r queryResolver) Archived(ctx context.Context, first *int, after *string, desc *bool) (*BkArchivePage, error) {
+func (r *queryResolver) Archived(ctx context.Context, first *int, after *string, desc *bool) (*BkArchivePage, error) {
 	p := map[string]string{}
 	if first != nil {
 		p["_count"] = strconv.Itoa(*first)
@@ -1774,7 +1771,7 @@ func (r queryResolver) Archived(ctx context.Context, first *int, after *string, 
 	if desc != nil {
 		p["_desc"] = strconv.FormatBool(*desc)
 	}
-	out, err := r.module(ctx, "/message/get/archive", p)
+	out, err := runModule(ctx, r.Modules, "/message/get/archive", p)
 	if err != nil {
 		return nil, err
 	}
@@ -1782,7 +1779,7 @@ func (r queryResolver) Archived(ctx context.Context, first *int, after *string, 
 }
 
 // Sent is /message/get/sent.
-func (r queryResolver) Sent(ctx context.Context, first *int, after *string, desc *bool) (*BkSentPage, error) {
+func (r *queryResolver) Sent(ctx context.Context, first *int, after *string, desc *bool) (*BkSentPage, error) {
 	p := map[string]string{}
 	if first != nil {
 		p["_count"] = strconv.Itoa(*first)
@@ -1793,7 +1790,7 @@ func (r queryResolver) Sent(ctx context.Context, first *int, after *string, desc
 	if desc != nil {
 		p["_desc"] = strconv.FormatBool(*desc)
 	}
-	out, err := r.module(ctx, "/message/get/sent", p)
+	out, err := runModule(ctx, r.Modules, "/message/get/sent", p)
 	if err != nil {
 		return nil, err
 	}
@@ -1801,7 +1798,7 @@ func (r queryResolver) Sent(ctx context.Context, first *int, after *string, desc
 }
 
 // SendMessage is /message/add.
-func (r mutationResolver) SendMessage(ctx context.Context, to []string, msg string, name *string, nosent *bool) ([]*BkMessageSent, error) {
+func (r *mutationResolver) SendMessage(ctx context.Context, to []string, msg string, name *string, nosent *bool) ([]*BkMessageSent, error) {
 	p := map[string]string{}
 	p["id"] = strings.Join(to, ",")
 	p["msg"] = msg
@@ -1811,7 +1808,7 @@ func (r mutationResolver) SendMessage(ctx context.Context, to []string, msg stri
 	if nosent != nil {
 		p["_nosent"] = strconv.FormatBool(*nosent)
 	}
-	out, err := r.module(ctx, "/message/add", p)
+	out, err := runModule(ctx, r.Modules, "/message/add", p)
 	if err != nil {
 		return nil, err
 	}
@@ -1827,11 +1824,11 @@ func (r mutationResolver) SendMessage(ctx context.Context, to []string, msg stri
 }
 
 // ReadMessage is /message/read.
-func (r mutationResolver) ReadMessage(ctx context.Context, sender string, mtime int64) (int64, error) {
+func (r *mutationResolver) ReadMessage(ctx context.Context, sender string, mtime int64) (int64, error) {
 	p := map[string]string{}
 	p["sender"] = sender
 	p["mtime"] = strconv.FormatInt(mtime, 10)
-	out, err := r.module(ctx, "/message/read", p)
+	out, err := runModule(ctx, r.Modules, "/message/read", p)
 	if err != nil {
 		return 0, err
 	}
@@ -1839,11 +1836,11 @@ func (r mutationResolver) ReadMessage(ctx context.Context, sender string, mtime 
 }
 
 // ArchiveMessage is /message/archive.
-func (r mutationResolver) ArchiveMessage(ctx context.Context, sender string, mtime int64) (int64, error) {
+func (r *mutationResolver) ArchiveMessage(ctx context.Context, sender string, mtime int64) (int64, error) {
 	p := map[string]string{}
 	p["sender"] = sender
 	p["mtime"] = strconv.FormatInt(mtime, 10)
-	out, err := r.module(ctx, "/message/archive", p)
+	out, err := runModule(ctx, r.Modules, "/message/archive", p)
 	if err != nil {
 		return 0, err
 	}
@@ -1851,11 +1848,11 @@ func (r mutationResolver) ArchiveMessage(ctx context.Context, sender string, mti
 }
 
 // DeleteMessage is /message/del.
-func (r mutationResolver) DeleteMessage(ctx context.Context, sender string, mtime int64) (int64, error) {
+func (r *mutationResolver) DeleteMessage(ctx context.Context, sender string, mtime int64) (int64, error) {
 	p := map[string]string{}
 	p["sender"] = sender
 	p["mtime"] = strconv.FormatInt(mtime, 10)
-	out, err := r.module(ctx, "/message/del", p)
+	out, err := runModule(ctx, r.Modules, "/message/del", p)
 	if err != nil {
 		return 0, err
 	}
@@ -1863,7 +1860,7 @@ func (r mutationResolver) DeleteMessage(ctx context.Context, sender string, mtim
 }
 
 // Nearby is /location/get.
-func (r queryResolver) Nearby(ctx context.Context, latitude *float64, longitude *float64, distance *float64, first *int, after *string) (*BkLocationPage, error) {
+func (r *queryResolver) Nearby(ctx context.Context, latitude *float64, longitude *float64, distance *float64, first *int, after *string) (*BkLocationPage, error) {
 	p := map[string]string{}
 	if latitude != nil {
 		p["latitude"] = strconv.FormatFloat(*latitude, 'g', -1, 64)
@@ -1880,7 +1877,7 @@ func (r queryResolver) Nearby(ctx context.Context, latitude *float64, longitude 
 	if after != nil {
 		p["_token"] = *after
 	}
-	out, err := r.module(ctx, "/location/get", p)
+	out, err := runModule(ctx, r.Modules, "/location/get", p)
 	if err != nil {
 		return nil, err
 	}
@@ -1888,11 +1885,11 @@ func (r queryResolver) Nearby(ctx context.Context, latitude *float64, longitude 
 }
 
 // PutLocation is /location/put.
-func (r mutationResolver) PutLocation(ctx context.Context, latitude float64, longitude float64) (*BkLocation, error) {
+func (r *mutationResolver) PutLocation(ctx context.Context, latitude float64, longitude float64) (*BkLocation, error) {
 	p := map[string]string{}
 	p["latitude"] = strconv.FormatFloat(latitude, 'g', -1, 64)
 	p["longitude"] = strconv.FormatFloat(longitude, 'g', -1, 64)
-	out, err := r.module(ctx, "/location/put", p)
+	out, err := runModule(ctx, r.Modules, "/location/put", p)
 	if err != nil {
 		return nil, err
 	}
@@ -1901,7 +1898,7 @@ func (r mutationResolver) PutLocation(ctx context.Context, latitude float64, lon
 }
 
 // Icons is /icon/select.
-func (r queryResolver) Icons(ctx context.Context, prefix *string, id *string, first *int, after *string, desc *bool) (*BkIconPage, error) {
+func (r *queryResolver) Icons(ctx context.Context, prefix *string, id *string, first *int, after *string, desc *bool) (*BkIconPage, error) {
 	p := map[string]string{}
 	if prefix != nil {
 		p["prefix"] = *prefix
@@ -1918,7 +1915,7 @@ func (r queryResolver) Icons(ctx context.Context, prefix *string, id *string, fi
 	if desc != nil {
 		p["_desc"] = strconv.FormatBool(*desc)
 	}
-	out, err := r.module(ctx, "/icon/select", p)
+	out, err := runModule(ctx, r.Modules, "/icon/select", p)
 	if err != nil {
 		return nil, err
 	}
@@ -1926,7 +1923,7 @@ func (r queryResolver) Icons(ctx context.Context, prefix *string, id *string, fi
 }
 
 // PutIcon is /icon/put.
-func (r mutationResolver) PutIcon(ctx context.Context, prefix string, typ *string, icon string, aclAllow *string, descr *string, width *int, height *int, ext *string, quality *int) (*BkIcon, error) {
+func (r *mutationResolver) PutIcon(ctx context.Context, prefix string, typ *string, icon string, aclAllow *string, descr *string, width *int, height *int, ext *string, quality *int) (*BkIcon, error) {
 	p := map[string]string{}
 	p["prefix"] = prefix
 	if typ != nil {
@@ -1951,7 +1948,7 @@ func (r mutationResolver) PutIcon(ctx context.Context, prefix string, typ *strin
 	if quality != nil {
 		p["_quality"] = strconv.Itoa(*quality)
 	}
-	out, err := r.module(ctx, "/icon/put", p)
+	out, err := runModule(ctx, r.Modules, "/icon/put", p)
 	if err != nil {
 		return nil, err
 	}
@@ -1960,13 +1957,13 @@ func (r mutationResolver) PutIcon(ctx context.Context, prefix string, typ *strin
 }
 
 // DeleteIcon is /icon/del.
-func (r mutationResolver) DeleteIcon(ctx context.Context, prefix string, typ *string) (int64, error) {
+func (r *mutationResolver) DeleteIcon(ctx context.Context, prefix string, typ *string) (int64, error) {
 	p := map[string]string{}
 	p["prefix"] = prefix
 	if typ != nil {
 		p["type"] = *typ
 	}
-	out, err := r.module(ctx, "/icon/del", p)
+	out, err := runModule(ctx, r.Modules, "/icon/del", p)
 	if err != nil {
 		return 0, err
 	}
