@@ -34,15 +34,23 @@ func (p *Pool) Cache() cache.Cache { return p.cache }
 // a failed invalidation is logged (the Redis driver also replays it).
 type cached[R any] struct {
 	b   Backend[R] // the next backend: the driver's, or the timing decorator
+	rb  *cachedRowless
 	t   *Table[R]
 	c   cache.Cache
 	ttl time.Duration
 	sf  singleflight.Group
 }
 
+// cachedRowless invalidates after the operations of Backend.Rowless.
+type cachedRowless struct {
+	b     RowlessOps
+	table string
+	c     cache.Cache
+}
+
 func newCached[R any](b Backend[R], t *Table[R], c cache.Cache) *cached[R] {
 	cachedViews.Store(t.Name, func(b []byte) (map[string]any, error) { return viewRow(t, b) })
-	return &cached[R]{b: b, t: t, c: c, ttl: t.CacheTTL}
+	return &cached[R]{b: b, rb: &cachedRowless{b: b.Rowless(), table: t.Name, c: c}, t: t, c: c, ttl: t.CacheTTL}
 }
 
 // CacheKey returns the cache key of the row with the given key values
@@ -117,18 +125,19 @@ func (s *cached[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
 func (s *cached[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 	return s.b.Select(ctx, q)
 }
-func (s *cached[R]) CreateTable(ctx context.Context) error { return s.b.CreateTable(ctx) }
+func (s *cached[R]) Rowless() RowlessOps                       { return s.rb }
+func (s *cachedRowless) CreateTable(ctx context.Context) error { return s.b.CreateTable(ctx) }
 
 // invalidate drops keys after a write; the write stands whatever happens.
-func (s *cached[R]) invalidate(ctx context.Context, keys ...string) {
+func (s *cachedRowless) invalidate(ctx context.Context, keys ...string) {
 	if err := s.c.Del(context.WithoutCancel(ctx), keys...); err != nil {
-		slog.WarnContext(ctx, "cache invalidation failed", "table", s.t.Name, "keys", keys, "err", err)
+		slog.WarnContext(ctx, "cache invalidation failed", "table", s.table, "keys", keys, "err", err)
 	}
 }
 
-func (s *cached[R]) clear(ctx context.Context) {
-	if err := s.c.Clear(context.WithoutCancel(ctx), s.t.Name); err != nil {
-		slog.WarnContext(ctx, "cache invalidation failed", "table", s.t.Name, "err", err)
+func (s *cachedRowless) clear(ctx context.Context) {
+	if err := s.c.Clear(context.WithoutCancel(ctx), s.table); err != nil {
+		slog.WarnContext(ctx, "cache invalidation failed", "table", s.table, "err", err)
 	}
 }
 
@@ -136,14 +145,14 @@ func (s *cached[R]) Put(ctx context.Context, r *R, expect []Cond) error {
 	k, kerr := s.rowKey(r)
 	err := s.b.Put(ctx, r, expect)
 	if kerr == nil {
-		s.invalidate(ctx, k)
+		s.rb.invalidate(ctx, k)
 	}
 	return err
 }
 
-func (s *cached[R]) Del(ctx context.Context, key []any) error {
+func (s *cachedRowless) Del(ctx context.Context, key []any) error {
 	err := s.b.Del(ctx, key)
-	s.invalidate(ctx, s.key(key))
+	s.invalidate(ctx, CacheKey(s.table, key))
 	return err
 }
 
@@ -151,20 +160,20 @@ func (s *cached[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error) {
 	k, kerr := s.rowKey(r)
 	out, err := s.b.Incr(ctx, r, expect)
 	if kerr == nil {
-		s.invalidate(ctx, k)
+		s.rb.invalidate(ctx, k)
 	}
 	return out, err
 }
 
-func (s *cached[R]) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
+func (s *cachedRowless) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
 	n, err := s.b.Update(ctx, key, sets, expect)
 	if n > 0 || err != nil {
-		s.invalidate(ctx, s.key(key))
+		s.invalidate(ctx, CacheKey(s.table, key))
 	}
 	return n, err
 }
 
-func (s *cached[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error) {
+func (s *cachedRowless) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error) {
 	n, err := s.b.UpdateAll(ctx, conds, sets)
 	if n > 0 || err != nil {
 		s.clear(ctx)
@@ -172,7 +181,7 @@ func (s *cached[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (in
 	return n, err
 }
 
-func (s *cached[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
+func (s *cachedRowless) DelAll(ctx context.Context, conds []Cond) (int64, error) {
 	n, err := s.b.DelAll(ctx, conds)
 	if n > 0 || err != nil {
 		s.clear(ctx)

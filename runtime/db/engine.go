@@ -9,25 +9,24 @@ import (
 // driver implements, the same for all, to which the conformance suite
 // (tests/conformance) holds each. Keys and values are canonical (Table.Arg);
 // errors are this package's.
+//
+// The operations that need no row type are not methods of Backend but of
+// its Rowless: a generic type's methods reached through an interface cost
+// a wrapper each for every table, and each layer of a store (the driver,
+// timing, the cache) is one (issue 16). Rowless is called once, when the
+// store is made.
 type Backend[R any] interface {
 	Get(ctx context.Context, key []any) (*R, error)
 	Add(ctx context.Context, r *R) error
 	Put(ctx context.Context, r *R, expect []Cond) error
-	Del(ctx context.Context, key []any) error
 	Incr(ctx context.Context, r *R, expect []Cond) (*R, error)
-	Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error)
-	UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error)
-	DelAll(ctx context.Context, conds []Cond) (int64, error)
 	List(ctx context.Context, keys [][]any) ([]R, error)
 	Select(ctx context.Context, q *Query) (*Page[R], error)
-	CreateTable(ctx context.Context) error
+	Rowless() RowlessOps
 }
 
-// RowlessOps are the operations of Backend that need no row type. A driver's
-// typed store embeds its untyped table by this interface rather than by its
-// struct: Go writes a wrapper of every promoted method for every table's
-// instantiation, and the untyped tables have dozens of methods (at 50 tables
-// those wrappers were most of what generated/store compiled; issue 16).
+// RowlessOps are the operations of a table's storage that need no row
+// type (see Backend).
 type RowlessOps interface {
 	Del(ctx context.Context, key []any) error
 	Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error)
@@ -41,9 +40,10 @@ type RowlessOps interface {
 // can use it directly with canonical values (db.NewStore(p, t,
 // drivers.For[R]()...)).
 type Store[R any] struct {
-	b Backend[R] // the driver's backend, under the decorators the pool adds
-	t *Table[R]
-	p *Pool
+	b  Backend[R] // the driver's backend, under the decorators the pool adds
+	rb RowlessOps // b.Rowless()
+	t  *Table[R]
+	p  *Pool
 }
 
 // Opener is how a driver package gives the backend of a table on a pool of
@@ -69,15 +69,16 @@ func NewStore[R any](p *Pool, t *Table[R], openers ...Opener[R]) *Store[R] {
 		}
 	}
 	if why != "" {
-		s.b = &skipped[R]{why}
-		return s
+		s.b = &skipped[R]{skippedRowless{why}}
+	} else {
+		if p.metrics != nil {
+			s.b = newTimed(s.b, p.metrics, p.metricsName())
+		}
+		if t.CacheTTL > 0 && p.cache != nil {
+			s.b = newCached(s.b, t, p.cache)
+		}
 	}
-	if p.metrics != nil {
-		s.b = newTimed(s.b, p.metrics, p.metricsName())
-	}
-	if t.CacheTTL > 0 && p.cache != nil {
-		s.b = newCached(s.b, t, p.cache)
-	}
+	s.rb = s.b.Rowless()
 	return s
 }
 
@@ -106,24 +107,24 @@ func (s *Store[R]) Add(ctx context.Context, r *R) error            { return s.b.
 func (s *Store[R]) Put(ctx context.Context, r *R, expect []Cond) error {
 	return s.b.Put(ctx, r, expect)
 }
-func (s *Store[R]) Del(ctx context.Context, key []any) error { return s.b.Del(ctx, key) }
+func (s *Store[R]) Del(ctx context.Context, key []any) error { return s.rb.Del(ctx, key) }
 func (s *Store[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error) {
 	return s.b.Incr(ctx, r, expect)
 }
 func (s *Store[R]) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
-	return s.b.Update(ctx, key, sets, expect)
+	return s.rb.Update(ctx, key, sets, expect)
 }
 func (s *Store[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error) {
-	return s.b.UpdateAll(ctx, conds, sets)
+	return s.rb.UpdateAll(ctx, conds, sets)
 }
 func (s *Store[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
-	return s.b.DelAll(ctx, conds)
+	return s.rb.DelAll(ctx, conds)
 }
 func (s *Store[R]) List(ctx context.Context, keys [][]any) ([]R, error) { return s.b.List(ctx, keys) }
 func (s *Store[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 	return s.b.Select(ctx, q)
 }
-func (s *Store[R]) CreateTable(ctx context.Context) error { return s.b.CreateTable(ctx) }
+func (s *Store[R]) CreateTable(ctx context.Context) error { return s.rb.CreateTable(ctx) }
 
 // Table returns the table description.
 func (s *Store[R]) Table() *Table[R] { return s.t }
@@ -338,21 +339,25 @@ func InKeyOrder[R any](t *Table[R], rows []R, keys [][]any) ([]R, error) {
 }
 
 // skipped is the backend of a table on a pool it is not kept in.
-type skipped[R any] struct{ why string }
+type skipped[R any] struct{ rb skippedRowless }
 
-func (k *skipped[R]) err() error                                       { return Unsupportedf("%s", k.why) }
-func (k *skipped[R]) Get(context.Context, []any) (*R, error)           { return nil, k.err() }
-func (k *skipped[R]) Add(context.Context, *R) error                    { return k.err() }
-func (k *skipped[R]) Put(context.Context, *R, []Cond) error            { return k.err() }
-func (k *skipped[R]) Del(context.Context, []any) error                 { return k.err() }
-func (k *skipped[R]) Incr(context.Context, *R, []Cond) (*R, error)     { return nil, k.err() }
-func (k *skipped[R]) List(context.Context, [][]any) ([]R, error)       { return nil, k.err() }
-func (k *skipped[R]) Select(context.Context, *Query) (*Page[R], error) { return nil, k.err() }
-func (k *skipped[R]) DelAll(context.Context, []Cond) (int64, error)    { return 0, k.err() }
-func (k *skipped[R]) Update(context.Context, []any, []Set, []Cond) (int64, error) {
+func (k *skipped[R]) Get(context.Context, []any) (*R, error)           { return nil, k.rb.err() }
+func (k *skipped[R]) Add(context.Context, *R) error                    { return k.rb.err() }
+func (k *skipped[R]) Put(context.Context, *R, []Cond) error            { return k.rb.err() }
+func (k *skipped[R]) Incr(context.Context, *R, []Cond) (*R, error)     { return nil, k.rb.err() }
+func (k *skipped[R]) List(context.Context, [][]any) ([]R, error)       { return nil, k.rb.err() }
+func (k *skipped[R]) Select(context.Context, *Query) (*Page[R], error) { return nil, k.rb.err() }
+func (k *skipped[R]) Rowless() RowlessOps                              { return k.rb }
+
+type skippedRowless struct{ why string }
+
+func (k skippedRowless) err() error                                    { return Unsupportedf("%s", k.why) }
+func (k skippedRowless) Del(context.Context, []any) error              { return k.err() }
+func (k skippedRowless) DelAll(context.Context, []Cond) (int64, error) { return 0, k.err() }
+func (k skippedRowless) Update(context.Context, []any, []Set, []Cond) (int64, error) {
 	return 0, k.err()
 }
-func (k *skipped[R]) UpdateAll(context.Context, []Cond, []Set) (int64, error) { return 0, k.err() }
+func (k skippedRowless) UpdateAll(context.Context, []Cond, []Set) (int64, error) { return 0, k.err() }
 
 // CreateTable on a skipped pool does nothing: the table is not meant to be there.
-func (k *skipped[R]) CreateTable(context.Context) error { return nil }
+func (k skippedRowless) CreateTable(context.Context) error { return nil }

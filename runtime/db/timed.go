@@ -24,15 +24,23 @@ func (p *Pool) metricsName() string {
 // timed is a backend timing each operation. Expected outcomes (not found,
 // exists, invalid input) are not failures; anything else is.
 type timed[R any] struct {
-	b Backend[R] // the driver's backend
+	b  Backend[R] // the driver's backend
+	rb *timedRowless
 
-	get, add, put, del, incr, update, updateAll, delAll, list, sel *metrics.Timer
+	get, add, put, incr, list, sel *metrics.Timer
+}
+
+// timedRowless times the operations of Backend.Rowless.
+type timedRowless struct {
+	b RowlessOps
+
+	del, update, updateAll, delAll *metrics.Timer
 }
 
 func newTimed[R any](b Backend[R], r *metrics.Registry, pool string) *timed[R] {
 	t := func(op string) *metrics.Timer { return r.Pool(pool, op) }
-	return &timed[R]{b: b, get: t("get"), add: t("add"), put: t("put"), del: t("del"), incr: t("incr"),
-		update: t("update"), updateAll: t("update_all"), delAll: t("del_all"), list: t("list"), sel: t("select")}
+	rb := &timedRowless{b: b.Rowless(), del: t("del"), update: t("update"), updateAll: t("update_all"), delAll: t("del_all")}
+	return &timed[R]{b: b, rb: rb, get: t("get"), add: t("add"), put: t("put"), incr: t("incr"), list: t("list"), sel: t("select")}
 }
 
 func failed(err error) bool {
@@ -64,7 +72,9 @@ func (s *timed[R]) Put(ctx context.Context, r *R, expect []Cond) error {
 	return err
 }
 
-func (s *timed[R]) Del(ctx context.Context, key []any) error {
+func (s *timed[R]) Rowless() RowlessOps { return s.rb }
+
+func (s *timedRowless) Del(ctx context.Context, key []any) error {
 	start := time.Now()
 	err := s.b.Del(ctx, key)
 	s.del.Observe(time.Since(start), failed(err))
@@ -78,21 +88,21 @@ func (s *timed[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error) {
 	return out, err
 }
 
-func (s *timed[R]) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
+func (s *timedRowless) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
 	start := time.Now()
 	n, err := s.b.Update(ctx, key, sets, expect)
 	s.update.Observe(time.Since(start), failed(err))
 	return n, err
 }
 
-func (s *timed[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error) {
+func (s *timedRowless) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int64, error) {
 	start := time.Now()
 	n, err := s.b.UpdateAll(ctx, conds, sets)
 	s.updateAll.Observe(time.Since(start), failed(err))
 	return n, err
 }
 
-func (s *timed[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
+func (s *timedRowless) DelAll(ctx context.Context, conds []Cond) (int64, error) {
 	start := time.Now()
 	n, err := s.b.DelAll(ctx, conds)
 	s.delAll.Observe(time.Since(start), failed(err))
@@ -113,4 +123,4 @@ func (s *timed[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
 	return p, err
 }
 
-func (s *timed[R]) CreateTable(ctx context.Context) error { return s.b.CreateTable(ctx) }
+func (s *timedRowless) CreateTable(ctx context.Context) error { return s.b.CreateTable(ctx) }

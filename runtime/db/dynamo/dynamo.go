@@ -145,12 +145,14 @@ type dynIndex struct {
 // dynStore is a table's backend on a DynamoDB pool: the typed operations,
 // over dynTable, which has everything that needs no row type (expressions,
 // plans, attribute values, the table's creation), so that it is compiled
-// once and not once per table (db.Schema and db.RowlessOps say why).
+// once and not once per table (db.Schema and db.Backend say why).
 type dynStore[R any] struct {
-	db.RowlessOps
-	tab *dynTable
+	tab *dynTable // its Rowless
 	rt  *db.Table[R]
 }
+
+// Rowless is the table's operations that need no row type (db.Backend).
+func (s *dynStore[R]) Rowless() db.RowlessOps { return s.tab }
 
 // dynTable is the part of a table's DynamoDB backend that needs no row type.
 type dynTable struct {
@@ -168,7 +170,7 @@ type dynTable struct {
 
 func newDynStore[R any](p *db.Pool, cn *conn, t *db.Table[R]) *dynStore[R] {
 	tab := newDynTable(p, cn, &t.Schema)
-	return &dynStore[R]{RowlessOps: tab, tab: tab, rt: t}
+	return &dynStore[R]{tab: tab, rt: t}
 }
 
 // newDynTable decides how table t is kept in DynamoDB, once.

@@ -48,7 +48,7 @@ func Backend[R any](p *db.Pool, t *db.Table[R]) (db.Backend[R], bool) {
 	if m == nil {
 		return nil, false
 	}
-	return &store[R]{RowlessOps: m, tab: m, rt: t}, true
+	return &store[R]{tab: m, rt: t}, true
 }
 
 // open returns the rows of table t on pool p, or nil when p is not a memory pool.
@@ -106,12 +106,14 @@ func (d *table) upgrade(columns []db.Column) {
 
 // store is the backend of one table: the typed operations, over memTable,
 // which has everything that needs no row type, so that it is compiled once
-// and not once per table (db.Schema and db.RowlessOps say why).
+// and not once per table (db.Schema and db.Backend say why).
 type store[R any] struct {
-	db.RowlessOps
-	tab *memTable
+	tab *memTable // its Rowless
 	rt  *db.Table[R]
 }
+
+// Rowless is the table's operations that need no row type (db.Backend).
+func (s *store[R]) Rowless() db.RowlessOps { return s.tab }
 
 // memTable is the part of a table's backend that needs no row type.
 type memTable struct {

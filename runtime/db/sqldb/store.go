@@ -15,12 +15,14 @@ import (
 // sqlStore is a table's backend on a SQL pool: the typed operations, over
 // sqlTable, which has everything that needs no row type (the statements,
 // conditions, keysets, built once), so that it is compiled once and not once
-// per table (db.Schema and db.RowlessOps say why).
+// per table (db.Schema and db.Backend say why).
 type sqlStore[R any] struct {
-	db.RowlessOps
-	tab *sqlTable
+	tab *sqlTable // its Rowless
 	rt  *db.Table[R]
 }
+
+// Rowless is the table's operations that need no row type (db.Backend).
+func (s *sqlStore[R]) Rowless() db.RowlessOps { return s.tab }
 
 // sqlTable is the part of a table's SQL backend that needs no row type.
 type sqlTable struct {
@@ -49,7 +51,7 @@ type sqlTable struct {
 
 func newSQLStore[R any](p *db.Pool, c *conn, t *db.Table[R]) *sqlStore[R] {
 	tab := newSQLTable(p, c, &t.Schema)
-	return &sqlStore[R]{RowlessOps: tab, tab: tab, rt: t}
+	return &sqlStore[R]{tab: tab, rt: t}
 }
 
 // newSQLTable builds the statements of table t once.
