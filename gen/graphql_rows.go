@@ -8,7 +8,7 @@ import (
 )
 
 // rowObjects rewrites gqlgen's marshaler of each table's object type
-// (`_Todo`) so that the columns the model writes itself (WriteGQLField,
+// (`_Todo`, and its page and change objects) so that the columns the model writes itself (WriteGQLField,
 // the writers the GraphQL fast path uses) are written by it, and removes
 // gqlgen's per-column field functions (`_Todo_name`) it no longer calls.
 //
@@ -23,6 +23,10 @@ import (
 // top-level fields only, which stay gqlgen's; a column field has no
 // resolver, no arguments and no directives; every column is nullable (a
 // hidden one is nil), so no column makes its object null.
+//
+// The same goes for the scalar fields of each table's page and change
+// objects (pageObjects: TodoConnection's endCursor and hasNextPage,
+// TodoEvent's op), whose non-null ones are values in the model, never nil.
 //
 // An object whose fields the model writes, all of them, is one gql.Row,
 // and a list of it ([Todo!]!, a page's nodes) one gql.Rows; one with a
@@ -40,6 +44,13 @@ func rowObjects(f *execFile, r *REST) {
 			own[c.Name] = true
 		}
 		f.rowObject(t.GoName, own)
+		for _, o := range pageObjects(t) {
+			own := map[string]bool{}
+			for _, fl := range o.fields {
+				own[fl.name] = true
+			}
+			f.rowObject(o.goName, own)
+		}
 	}
 }
 
@@ -117,8 +128,9 @@ func (f *execFile) drop(name string) {
 }
 
 var (
-	// a case of gqlgen's object marshaler: a field and its function
-	objectCase = regexp.MustCompile(`(?m)^\t\tcase "(\w+)":\n\t\t\tout\.Values\[i\] = ec\.(_\w+)\(ctx, field, obj\)\n\t\t\tif out\.Values\[i\] == graphql\.RequiredNull \{\n\t\t\t\tout\.Invalids\+\+\n\t\t\t\}\n`)
+	// a case of gqlgen's object marshaler: a field and its function (a
+	// nullable field's null is RequiredNull, a non-null one's Null)
+	objectCase = regexp.MustCompile(`(?m)^\t\tcase "(\w+)":\n\t\t\tout\.Values\[i\] = ec\.(_\w+)\(ctx, field, obj\)\n\t\t\tif out\.Values\[i\] == graphql\.(?:Required)?Null \{\n\t\t\t\tout\.Invalids\+\+\n\t\t\t\}\n`)
 	// the implementors gqlgen collects the object's fields by
 	objectImplementors = regexp.MustCompile(`graphql\.CollectFields\(ec\.OperationContext, sel, (\w+Implementors)\)`)
 )

@@ -49,6 +49,42 @@ func gqlFastWriter(f *jen.File, t *RestTable) {
 			g.Default().Block(jen.Qual("io", "WriteString").Call(jen.Id("w"), jen.Lit("null")))
 		}),
 	)
+	for _, o := range pageObjects(t) {
+		f.Commentf("WriteGQLField writes the fields of %s that are not objects (gql.Column).", o.goName)
+		f.Func().Params(jen.Id("o").Op("*").Id(o.goName)).Id("WriteGQLField").Params(jen.Id("w").Qual("io", "Writer"), jen.Id("name").String()).Block(
+			jen.Switch(jen.Id("name")).BlockFunc(func(g *jen.Group) {
+				for _, fl := range o.fields {
+					v := jen.Id("o").Dot(fl.goName)
+					if !fl.pointer {
+						v = jen.Op("&").Add(v)
+					}
+					g.Case(jen.Lit(fl.name)).Block(jen.Qual(gqlPkg, fl.writer).Call(jen.Id("w"), v))
+				}
+				g.Default().Block(jen.Qual("io", "WriteString").Call(jen.Id("w"), jen.Lit("null")))
+			}),
+		)
+	}
+}
+
+// pageObject is an object type the schema has for each table besides the
+// table's own (its page, TodoConnection, and its change, TodoEvent), with
+// its fields that are scalars: written by the model (gql.Column) rather
+// than by a function of gqlgen's for each (gen/graphql_rows.go).
+type pageObject struct {
+	goName string
+	fields []pageField
+}
+
+type pageField struct {
+	name, goName, writer string
+	pointer              bool // the model's field is a pointer (a nullable scalar)
+}
+
+func pageObjects(t *RestTable) []pageObject {
+	return []pageObject{
+		{t.GoName + "Connection", []pageField{{"endCursor", "EndCursor", "WriteString", true}, {"hasNextPage", "HasNextPage", "WriteBool", false}}},
+		{t.GoName + "Event", []pageField{{"op", "Op", "WriteString", false}}},
+	}
 }
 
 // gqlSchema renders Schema: the executable schema with the gets by key the

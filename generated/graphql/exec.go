@@ -1029,9 +1029,9 @@ func (ec *executionContext) childFields_AlbumConnection(ctx context.Context, fie
 	case "nodes":
 		return ec.fieldContext_AlbumConnection_nodes(ctx, field)
 	case "endCursor":
-		return ec.fieldContext_AlbumConnection_endCursor(ctx, field)
+		return graphql.NewScalarFieldContext("AlbumConnection", field, false, false, errors.New("field of type String does not have child fields"))
 	case "hasNextPage":
-		return ec.fieldContext_AlbumConnection_hasNextPage(ctx, field)
+		return graphql.NewScalarFieldContext("AlbumConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AlbumConnection", field.Name)
 }
@@ -1039,7 +1039,7 @@ func (ec *executionContext) childFields_AlbumConnection(ctx context.Context, fie
 func (ec *executionContext) childFields_AlbumEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "op":
-		return ec.fieldContext_AlbumEvent_op(ctx, field)
+		return graphql.NewScalarFieldContext("AlbumEvent", field, false, false, errors.New("field of type String does not have child fields"))
 	case "album":
 		return ec.fieldContext_AlbumEvent_album(ctx, field)
 	}
@@ -1333,9 +1333,9 @@ func (ec *executionContext) childFields_BookmarkConnection(ctx context.Context, 
 	case "nodes":
 		return ec.fieldContext_BookmarkConnection_nodes(ctx, field)
 	case "endCursor":
-		return ec.fieldContext_BookmarkConnection_endCursor(ctx, field)
+		return graphql.NewScalarFieldContext("BookmarkConnection", field, false, false, errors.New("field of type String does not have child fields"))
 	case "hasNextPage":
-		return ec.fieldContext_BookmarkConnection_hasNextPage(ctx, field)
+		return graphql.NewScalarFieldContext("BookmarkConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BookmarkConnection", field.Name)
 }
@@ -1343,7 +1343,7 @@ func (ec *executionContext) childFields_BookmarkConnection(ctx context.Context, 
 func (ec *executionContext) childFields_BookmarkEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "op":
-		return ec.fieldContext_BookmarkEvent_op(ctx, field)
+		return graphql.NewScalarFieldContext("BookmarkEvent", field, false, false, errors.New("field of type String does not have child fields"))
 	case "bookmark":
 		return ec.fieldContext_BookmarkEvent_bookmark(ctx, field)
 	}
@@ -1373,9 +1373,9 @@ func (ec *executionContext) childFields_MeterConnection(ctx context.Context, fie
 	case "nodes":
 		return ec.fieldContext_MeterConnection_nodes(ctx, field)
 	case "endCursor":
-		return ec.fieldContext_MeterConnection_endCursor(ctx, field)
+		return graphql.NewScalarFieldContext("MeterConnection", field, false, false, errors.New("field of type String does not have child fields"))
 	case "hasNextPage":
-		return ec.fieldContext_MeterConnection_hasNextPage(ctx, field)
+		return graphql.NewScalarFieldContext("MeterConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MeterConnection", field.Name)
 }
@@ -1383,7 +1383,7 @@ func (ec *executionContext) childFields_MeterConnection(ctx context.Context, fie
 func (ec *executionContext) childFields_MeterEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "op":
-		return ec.fieldContext_MeterEvent_op(ctx, field)
+		return graphql.NewScalarFieldContext("MeterEvent", field, false, false, errors.New("field of type String does not have child fields"))
 	case "meter":
 		return ec.fieldContext_MeterEvent_meter(ctx, field)
 	}
@@ -1409,9 +1409,9 @@ func (ec *executionContext) childFields_NoteConnection(ctx context.Context, fiel
 	case "nodes":
 		return ec.fieldContext_NoteConnection_nodes(ctx, field)
 	case "endCursor":
-		return ec.fieldContext_NoteConnection_endCursor(ctx, field)
+		return graphql.NewScalarFieldContext("NoteConnection", field, false, false, errors.New("field of type String does not have child fields"))
 	case "hasNextPage":
-		return ec.fieldContext_NoteConnection_hasNextPage(ctx, field)
+		return graphql.NewScalarFieldContext("NoteConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NoteConnection", field.Name)
 }
@@ -1419,7 +1419,7 @@ func (ec *executionContext) childFields_NoteConnection(ctx context.Context, fiel
 func (ec *executionContext) childFields_NoteEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "op":
-		return ec.fieldContext_NoteEvent_op(ctx, field)
+		return graphql.NewScalarFieldContext("NoteEvent", field, false, false, errors.New("field of type String does not have child fields"))
 	case "note":
 		return ec.fieldContext_NoteEvent_note(ctx, field)
 	}
@@ -1471,9 +1471,9 @@ func (ec *executionContext) childFields_PhotoConnection(ctx context.Context, fie
 	case "nodes":
 		return ec.fieldContext_PhotoConnection_nodes(ctx, field)
 	case "endCursor":
-		return ec.fieldContext_PhotoConnection_endCursor(ctx, field)
+		return graphql.NewScalarFieldContext("PhotoConnection", field, false, false, errors.New("field of type String does not have child fields"))
 	case "hasNextPage":
-		return ec.fieldContext_PhotoConnection_hasNextPage(ctx, field)
+		return graphql.NewScalarFieldContext("PhotoConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PhotoConnection", field.Name)
 }
@@ -1481,7 +1481,7 @@ func (ec *executionContext) childFields_PhotoConnection(ctx context.Context, fie
 func (ec *executionContext) childFields_PhotoEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "op":
-		return ec.fieldContext_PhotoEvent_op(ctx, field)
+		return graphql.NewScalarFieldContext("PhotoEvent", field, false, false, errors.New("field of type String does not have child fields"))
 	case "photo":
 		return ec.fieldContext_PhotoEvent_photo(ctx, field)
 	}
@@ -1511,9 +1511,9 @@ func (ec *executionContext) childFields_PostConnection(ctx context.Context, fiel
 	case "nodes":
 		return ec.fieldContext_PostConnection_nodes(ctx, field)
 	case "endCursor":
-		return ec.fieldContext_PostConnection_endCursor(ctx, field)
+		return graphql.NewScalarFieldContext("PostConnection", field, false, false, errors.New("field of type String does not have child fields"))
 	case "hasNextPage":
-		return ec.fieldContext_PostConnection_hasNextPage(ctx, field)
+		return graphql.NewScalarFieldContext("PostConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PostConnection", field.Name)
 }
@@ -1521,7 +1521,7 @@ func (ec *executionContext) childFields_PostConnection(ctx context.Context, fiel
 func (ec *executionContext) childFields_PostEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "op":
-		return ec.fieldContext_PostEvent_op(ctx, field)
+		return graphql.NewScalarFieldContext("PostEvent", field, false, false, errors.New("field of type String does not have child fields"))
 	case "post":
 		return ec.fieldContext_PostEvent_post(ctx, field)
 	}
@@ -1549,9 +1549,9 @@ func (ec *executionContext) childFields_ScoreConnection(ctx context.Context, fie
 	case "nodes":
 		return ec.fieldContext_ScoreConnection_nodes(ctx, field)
 	case "endCursor":
-		return ec.fieldContext_ScoreConnection_endCursor(ctx, field)
+		return graphql.NewScalarFieldContext("ScoreConnection", field, false, false, errors.New("field of type String does not have child fields"))
 	case "hasNextPage":
-		return ec.fieldContext_ScoreConnection_hasNextPage(ctx, field)
+		return graphql.NewScalarFieldContext("ScoreConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ScoreConnection", field.Name)
 }
@@ -1559,7 +1559,7 @@ func (ec *executionContext) childFields_ScoreConnection(ctx context.Context, fie
 func (ec *executionContext) childFields_ScoreEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "op":
-		return ec.fieldContext_ScoreEvent_op(ctx, field)
+		return graphql.NewScalarFieldContext("ScoreEvent", field, false, false, errors.New("field of type String does not have child fields"))
 	case "score":
 		return ec.fieldContext_ScoreEvent_score(ctx, field)
 	}
@@ -1585,9 +1585,9 @@ func (ec *executionContext) childFields_StatConnection(ctx context.Context, fiel
 	case "nodes":
 		return ec.fieldContext_StatConnection_nodes(ctx, field)
 	case "endCursor":
-		return ec.fieldContext_StatConnection_endCursor(ctx, field)
+		return graphql.NewScalarFieldContext("StatConnection", field, false, false, errors.New("field of type String does not have child fields"))
 	case "hasNextPage":
-		return ec.fieldContext_StatConnection_hasNextPage(ctx, field)
+		return graphql.NewScalarFieldContext("StatConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatConnection", field.Name)
 }
@@ -1595,7 +1595,7 @@ func (ec *executionContext) childFields_StatConnection(ctx context.Context, fiel
 func (ec *executionContext) childFields_StatEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "op":
-		return ec.fieldContext_StatEvent_op(ctx, field)
+		return graphql.NewScalarFieldContext("StatEvent", field, false, false, errors.New("field of type String does not have child fields"))
 	case "stat":
 		return ec.fieldContext_StatEvent_stat(ctx, field)
 	}
@@ -1625,9 +1625,9 @@ func (ec *executionContext) childFields_TodoConnection(ctx context.Context, fiel
 	case "nodes":
 		return ec.fieldContext_TodoConnection_nodes(ctx, field)
 	case "endCursor":
-		return ec.fieldContext_TodoConnection_endCursor(ctx, field)
+		return graphql.NewScalarFieldContext("TodoConnection", field, false, false, errors.New("field of type String does not have child fields"))
 	case "hasNextPage":
-		return ec.fieldContext_TodoConnection_hasNextPage(ctx, field)
+		return graphql.NewScalarFieldContext("TodoConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TodoConnection", field.Name)
 }
@@ -1635,7 +1635,7 @@ func (ec *executionContext) childFields_TodoConnection(ctx context.Context, fiel
 func (ec *executionContext) childFields_TodoEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "op":
-		return ec.fieldContext_TodoEvent_op(ctx, field)
+		return graphql.NewScalarFieldContext("TodoEvent", field, false, false, errors.New("field of type String does not have child fields"))
 	case "todo":
 		return ec.fieldContext_TodoEvent_todo(ctx, field)
 	}
@@ -2636,81 +2636,6 @@ func (ec *executionContext) fieldContext_AlbumConnection_nodes(_ context.Context
 		},
 	}
 	return fc, nil
-}
-
-func (ec *executionContext) _AlbumConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *AlbumConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AlbumConnection_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_AlbumConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AlbumConnection", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _AlbumConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *AlbumConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AlbumConnection_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_AlbumConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AlbumConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
-}
-
-func (ec *executionContext) _AlbumEvent_op(ctx context.Context, field graphql.CollectedField, obj *AlbumEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AlbumEvent_op(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Op, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNAlbumColumn2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_AlbumEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AlbumEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _AlbumEvent_album(ctx context.Context, field graphql.CollectedField, obj *AlbumEvent) (ret graphql.Marshaler) {
@@ -4855,81 +4780,6 @@ func (ec *executionContext) fieldContext_BookmarkConnection_nodes(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _BookmarkConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *BookmarkConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookmarkConnection_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BookmarkConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookmarkConnection", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _BookmarkConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *BookmarkConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookmarkConnection_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BookmarkConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookmarkConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
-}
-
-func (ec *executionContext) _BookmarkEvent_op(ctx context.Context, field graphql.CollectedField, obj *BookmarkEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BookmarkEvent_op(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Op, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNAlbumColumn2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_BookmarkEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookmarkEvent", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
 func (ec *executionContext) _BookmarkEvent_bookmark(ctx context.Context, field graphql.CollectedField, obj *BookmarkEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5021,81 +4871,6 @@ func (ec *executionContext) fieldContext_MeterConnection_nodes(_ context.Context
 		},
 	}
 	return fc, nil
-}
-
-func (ec *executionContext) _MeterConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *MeterConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MeterConnection_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_MeterConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MeterConnection", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _MeterConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *MeterConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MeterConnection_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_MeterConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MeterConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
-}
-
-func (ec *executionContext) _MeterEvent_op(ctx context.Context, field graphql.CollectedField, obj *MeterEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MeterEvent_op(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Op, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNAlbumColumn2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_MeterEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MeterEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _MeterEvent_meter(ctx context.Context, field graphql.CollectedField, obj *MeterEvent) (ret graphql.Marshaler) {
@@ -7034,81 +6809,6 @@ func (ec *executionContext) fieldContext_NoteConnection_nodes(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _NoteConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *NoteConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NoteConnection_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_NoteConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NoteConnection", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _NoteConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *NoteConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NoteConnection_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_NoteConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NoteConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
-}
-
-func (ec *executionContext) _NoteEvent_op(ctx context.Context, field graphql.CollectedField, obj *NoteEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NoteEvent_op(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Op, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNAlbumColumn2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_NoteEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NoteEvent", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
 func (ec *executionContext) _NoteEvent_note(ctx context.Context, field graphql.CollectedField, obj *NoteEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7249,81 +6949,6 @@ func (ec *executionContext) fieldContext_PhotoConnection_nodes(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _PhotoConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *PhotoConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PhotoConnection_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_PhotoConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhotoConnection", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _PhotoConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *PhotoConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PhotoConnection_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_PhotoConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhotoConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
-}
-
-func (ec *executionContext) _PhotoEvent_op(ctx context.Context, field graphql.CollectedField, obj *PhotoEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PhotoEvent_op(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Op, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNAlbumColumn2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_PhotoEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PhotoEvent", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
 func (ec *executionContext) _PhotoEvent_photo(ctx context.Context, field graphql.CollectedField, obj *PhotoEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7390,81 +7015,6 @@ func (ec *executionContext) fieldContext_PostConnection_nodes(_ context.Context,
 		},
 	}
 	return fc, nil
-}
-
-func (ec *executionContext) _PostConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *PostConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PostConnection_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_PostConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PostConnection", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _PostConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *PostConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PostConnection_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_PostConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PostConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
-}
-
-func (ec *executionContext) _PostEvent_op(ctx context.Context, field graphql.CollectedField, obj *PostEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PostEvent_op(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Op, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNAlbumColumn2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_PostEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PostEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PostEvent_post(ctx context.Context, field graphql.CollectedField, obj *PostEvent) (ret graphql.Marshaler) {
@@ -8928,81 +8478,6 @@ func (ec *executionContext) fieldContext_ScoreConnection_nodes(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _ScoreConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *ScoreConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScoreConnection_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_ScoreConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScoreConnection", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _ScoreConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *ScoreConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScoreConnection_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_ScoreConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScoreConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
-}
-
-func (ec *executionContext) _ScoreEvent_op(ctx context.Context, field graphql.CollectedField, obj *ScoreEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ScoreEvent_op(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Op, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNAlbumColumn2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_ScoreEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScoreEvent", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
 func (ec *executionContext) _ScoreEvent_score(ctx context.Context, field graphql.CollectedField, obj *ScoreEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9069,81 +8544,6 @@ func (ec *executionContext) fieldContext_StatConnection_nodes(_ context.Context,
 		},
 	}
 	return fc, nil
-}
-
-func (ec *executionContext) _StatConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *StatConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatConnection_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_StatConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatConnection", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _StatConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *StatConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatConnection_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_StatConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
-}
-
-func (ec *executionContext) _StatEvent_op(ctx context.Context, field graphql.CollectedField, obj *StatEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatEvent_op(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Op, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNAlbumColumn2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_StatEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _StatEvent_stat(ctx context.Context, field graphql.CollectedField, obj *StatEvent) (ret graphql.Marshaler) {
@@ -9626,81 +9026,6 @@ func (ec *executionContext) fieldContext_TodoConnection_nodes(_ context.Context,
 		},
 	}
 	return fc, nil
-}
-
-func (ec *executionContext) _TodoConnection_endCursor(ctx context.Context, field graphql.CollectedField, obj *TodoConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TodoConnection_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOAlbumColumn2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_TodoConnection_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TodoConnection", field, false, false, errors.New("field of type String does not have child fields"))
-}
-
-func (ec *executionContext) _TodoConnection_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *TodoConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TodoConnection_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_TodoConnection_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TodoConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
-}
-
-func (ec *executionContext) _TodoEvent_op(ctx context.Context, field graphql.CollectedField, obj *TodoEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TodoEvent_op(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Op, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNAlbumColumn2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-
-//go:noinline
-func (ec *executionContext) fieldContext_TodoEvent_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TodoEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _TodoEvent_todo(ctx context.Context, field graphql.CollectedField, obj *TodoEvent) (ret graphql.Marshaler) {
@@ -11477,10 +10802,7 @@ var albumConnectionImplementors = []string{"AlbumConnection"}
 
 func (ec *executionContext) _AlbumConnection(ctx context.Context, sel ast.SelectionSet, obj *AlbumConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, albumConnectionImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -11490,34 +10812,14 @@ func (ec *executionContext) _AlbumConnection(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "endCursor":
-			out.Values[i] = ec._AlbumConnection_endCursor(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "hasNextPage":
-			out.Values[i] = ec._AlbumConnection_hasNextPage(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -11525,42 +10827,24 @@ var albumEventImplementors = []string{"AlbumEvent"}
 
 func (ec *executionContext) _AlbumEvent(ctx context.Context, sel ast.SelectionSet, obj *AlbumEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, albumEventImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("AlbumEvent")
-		case "op":
-			out.Values[i] = ec._AlbumEvent_op(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "album":
 			out.Values[i] = ec._AlbumEvent_album(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -12575,10 +11859,7 @@ var bookmarkConnectionImplementors = []string{"BookmarkConnection"}
 
 func (ec *executionContext) _BookmarkConnection(ctx context.Context, sel ast.SelectionSet, obj *BookmarkConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, bookmarkConnectionImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12588,34 +11869,14 @@ func (ec *executionContext) _BookmarkConnection(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "endCursor":
-			out.Values[i] = ec._BookmarkConnection_endCursor(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "hasNextPage":
-			out.Values[i] = ec._BookmarkConnection_hasNextPage(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -12623,42 +11884,24 @@ var bookmarkEventImplementors = []string{"BookmarkEvent"}
 
 func (ec *executionContext) _BookmarkEvent(ctx context.Context, sel ast.SelectionSet, obj *BookmarkEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, bookmarkEventImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("BookmarkEvent")
-		case "op":
-			out.Values[i] = ec._BookmarkEvent_op(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "bookmark":
 			out.Values[i] = ec._BookmarkEvent_bookmark(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -12691,10 +11934,7 @@ var meterConnectionImplementors = []string{"MeterConnection"}
 
 func (ec *executionContext) _MeterConnection(ctx context.Context, sel ast.SelectionSet, obj *MeterConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, meterConnectionImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12704,34 +11944,14 @@ func (ec *executionContext) _MeterConnection(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "endCursor":
-			out.Values[i] = ec._MeterConnection_endCursor(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "hasNextPage":
-			out.Values[i] = ec._MeterConnection_hasNextPage(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -12739,42 +11959,24 @@ var meterEventImplementors = []string{"MeterEvent"}
 
 func (ec *executionContext) _MeterEvent(ctx context.Context, sel ast.SelectionSet, obj *MeterEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, meterEventImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("MeterEvent")
-		case "op":
-			out.Values[i] = ec._MeterEvent_op(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "meter":
 			out.Values[i] = ec._MeterEvent_meter(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -13186,10 +12388,7 @@ var noteConnectionImplementors = []string{"NoteConnection"}
 
 func (ec *executionContext) _NoteConnection(ctx context.Context, sel ast.SelectionSet, obj *NoteConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, noteConnectionImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13199,34 +12398,14 @@ func (ec *executionContext) _NoteConnection(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "endCursor":
-			out.Values[i] = ec._NoteConnection_endCursor(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "hasNextPage":
-			out.Values[i] = ec._NoteConnection_hasNextPage(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -13234,42 +12413,24 @@ var noteEventImplementors = []string{"NoteEvent"}
 
 func (ec *executionContext) _NoteEvent(ctx context.Context, sel ast.SelectionSet, obj *NoteEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, noteEventImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("NoteEvent")
-		case "op":
-			out.Values[i] = ec._NoteEvent_op(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "note":
 			out.Values[i] = ec._NoteEvent_note(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -13312,10 +12473,7 @@ var photoConnectionImplementors = []string{"PhotoConnection"}
 
 func (ec *executionContext) _PhotoConnection(ctx context.Context, sel ast.SelectionSet, obj *PhotoConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, photoConnectionImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13325,34 +12483,14 @@ func (ec *executionContext) _PhotoConnection(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "endCursor":
-			out.Values[i] = ec._PhotoConnection_endCursor(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "hasNextPage":
-			out.Values[i] = ec._PhotoConnection_hasNextPage(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -13360,42 +12498,24 @@ var photoEventImplementors = []string{"PhotoEvent"}
 
 func (ec *executionContext) _PhotoEvent(ctx context.Context, sel ast.SelectionSet, obj *PhotoEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, photoEventImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PhotoEvent")
-		case "op":
-			out.Values[i] = ec._PhotoEvent_op(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "photo":
 			out.Values[i] = ec._PhotoEvent_photo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -13409,10 +12529,7 @@ var postConnectionImplementors = []string{"PostConnection"}
 
 func (ec *executionContext) _PostConnection(ctx context.Context, sel ast.SelectionSet, obj *PostConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, postConnectionImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13422,34 +12539,14 @@ func (ec *executionContext) _PostConnection(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "endCursor":
-			out.Values[i] = ec._PostConnection_endCursor(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "hasNextPage":
-			out.Values[i] = ec._PostConnection_hasNextPage(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -13457,42 +12554,24 @@ var postEventImplementors = []string{"PostEvent"}
 
 func (ec *executionContext) _PostEvent(ctx context.Context, sel ast.SelectionSet, obj *PostEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, postEventImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PostEvent")
-		case "op":
-			out.Values[i] = ec._PostEvent_op(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "post":
 			out.Values[i] = ec._PostEvent_post(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -14199,10 +13278,7 @@ var scoreConnectionImplementors = []string{"ScoreConnection"}
 
 func (ec *executionContext) _ScoreConnection(ctx context.Context, sel ast.SelectionSet, obj *ScoreConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, scoreConnectionImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14212,34 +13288,14 @@ func (ec *executionContext) _ScoreConnection(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "endCursor":
-			out.Values[i] = ec._ScoreConnection_endCursor(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "hasNextPage":
-			out.Values[i] = ec._ScoreConnection_hasNextPage(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -14247,42 +13303,24 @@ var scoreEventImplementors = []string{"ScoreEvent"}
 
 func (ec *executionContext) _ScoreEvent(ctx context.Context, sel ast.SelectionSet, obj *ScoreEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, scoreEventImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ScoreEvent")
-		case "op":
-			out.Values[i] = ec._ScoreEvent_op(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "score":
 			out.Values[i] = ec._ScoreEvent_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -14296,10 +13334,7 @@ var statConnectionImplementors = []string{"StatConnection"}
 
 func (ec *executionContext) _StatConnection(ctx context.Context, sel ast.SelectionSet, obj *StatConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, statConnectionImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14309,34 +13344,14 @@ func (ec *executionContext) _StatConnection(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "endCursor":
-			out.Values[i] = ec._StatConnection_endCursor(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "hasNextPage":
-			out.Values[i] = ec._StatConnection_hasNextPage(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -14344,42 +13359,24 @@ var statEventImplementors = []string{"StatEvent"}
 
 func (ec *executionContext) _StatEvent(ctx context.Context, sel ast.SelectionSet, obj *StatEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, statEventImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("StatEvent")
-		case "op":
-			out.Values[i] = ec._StatEvent_op(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "stat":
 			out.Values[i] = ec._StatEvent_stat(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -14429,10 +13426,7 @@ var todoConnectionImplementors = []string{"TodoConnection"}
 
 func (ec *executionContext) _TodoConnection(ctx context.Context, sel ast.SelectionSet, obj *TodoConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, todoConnectionImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14442,34 +13436,14 @@ func (ec *executionContext) _TodoConnection(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "endCursor":
-			out.Values[i] = ec._TodoConnection_endCursor(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "hasNextPage":
-			out.Values[i] = ec._TodoConnection_hasNextPage(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 
@@ -14477,42 +13451,24 @@ var todoEventImplementors = []string{"TodoEvent"}
 
 func (ec *executionContext) _TodoEvent(ctx context.Context, sel ast.SelectionSet, obj *TodoEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, todoEventImplementors)
-
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("TodoEvent")
-		case "op":
-			out.Values[i] = ec._TodoEvent_op(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "todo":
 			out.Values[i] = ec._TodoEvent_todo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
-			panic("unknown field " + strconv.Quote(field.Name))
+			out.Values[i] = gql.Column(obj, field.Name)
 		}
 	}
 	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
 	}
-
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
-
 	return out
 }
 

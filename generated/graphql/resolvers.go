@@ -172,6 +172,28 @@ func (o *Album) WriteGQLField(w io.Writer, name string) {
 	}
 }
 
+// WriteGQLField writes the fields of AlbumConnection that are not objects (gql.Column).
+func (o *AlbumConnection) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "endCursor":
+		gql.WriteString(w, o.EndCursor)
+	case "hasNextPage":
+		gql.WriteBool(w, &o.HasNextPage)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
+// WriteGQLField writes the fields of AlbumEvent that are not objects (gql.Column).
+func (o *AlbumEvent) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "op":
+		gql.WriteString(w, &o.Op)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
 // AlbumChanged delivers the writes to "album"; it ends with the subscription's context.
 func (s *subscriptionResolver) AlbumChanged(ctx context.Context, kID *string) (<-chan *AlbumEvent, error) {
 	v := auth.ViewerOf(ctx)
@@ -305,6 +327,28 @@ func (o *Bookmark) WriteGQLField(w io.Writer, name string) {
 		gql.WriteString(w, o.Note)
 	case "hits":
 		gql.WriteInt64(w, o.Hits)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
+// WriteGQLField writes the fields of BookmarkConnection that are not objects (gql.Column).
+func (o *BookmarkConnection) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "endCursor":
+		gql.WriteString(w, o.EndCursor)
+	case "hasNextPage":
+		gql.WriteBool(w, &o.HasNextPage)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
+// WriteGQLField writes the fields of BookmarkEvent that are not objects (gql.Column).
+func (o *BookmarkEvent) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "op":
+		gql.WriteString(w, &o.Op)
 	default:
 		io.WriteString(w, "null")
 	}
@@ -450,6 +494,28 @@ func (o *Meter) WriteGQLField(w io.Writer, name string) {
 	}
 }
 
+// WriteGQLField writes the fields of MeterConnection that are not objects (gql.Column).
+func (o *MeterConnection) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "endCursor":
+		gql.WriteString(w, o.EndCursor)
+	case "hasNextPage":
+		gql.WriteBool(w, &o.HasNextPage)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
+// WriteGQLField writes the fields of MeterEvent that are not objects (gql.Column).
+func (o *MeterEvent) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "op":
+		gql.WriteString(w, &o.Op)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
 // MeterChanged delivers the writes to "meter"; it ends with the subscription's context.
 func (s *subscriptionResolver) MeterChanged(ctx context.Context, kID *string) (<-chan *MeterEvent, error) {
 	v := auth.ViewerOf(ctx)
@@ -576,6 +642,28 @@ func (o *Note) WriteGQLField(w io.Writer, name string) {
 		gql.WriteTime(w, o.CreatedAt)
 	case "updated_at":
 		gql.WriteTime(w, o.UpdatedAt)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
+// WriteGQLField writes the fields of NoteConnection that are not objects (gql.Column).
+func (o *NoteConnection) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "endCursor":
+		gql.WriteString(w, o.EndCursor)
+	case "hasNextPage":
+		gql.WriteBool(w, &o.HasNextPage)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
+// WriteGQLField writes the fields of NoteEvent that are not objects (gql.Column).
+func (o *NoteEvent) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "op":
+		gql.WriteString(w, &o.Op)
 	default:
 		io.WriteString(w, "null")
 	}
@@ -781,6 +869,28 @@ func (o *Photo) WriteGQLField(w io.Writer, name string) {
 	}
 }
 
+// WriteGQLField writes the fields of PhotoConnection that are not objects (gql.Column).
+func (o *PhotoConnection) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "endCursor":
+		gql.WriteString(w, o.EndCursor)
+	case "hasNextPage":
+		gql.WriteBool(w, &o.HasNextPage)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
+// WriteGQLField writes the fields of PhotoEvent that are not objects (gql.Column).
+func (o *PhotoEvent) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "op":
+		gql.WriteString(w, &o.Op)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
 // PhotoChanged delivers the writes to "photo"; it ends with the subscription's context.
 func (s *subscriptionResolver) PhotoChanged(ctx context.Context, kAlbumID *string, kID *string) (<-chan *PhotoEvent, error) {
 	v := auth.ViewerOf(ctx)
@@ -904,6 +1014,28 @@ func (o *Post) WriteGQLField(w io.Writer, name string) {
 		gql.WriteInt64(w, o.Words)
 	case "mtime":
 		gql.WriteInt64(w, o.Mtime)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
+// WriteGQLField writes the fields of PostConnection that are not objects (gql.Column).
+func (o *PostConnection) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "endCursor":
+		gql.WriteString(w, o.EndCursor)
+	case "hasNextPage":
+		gql.WriteBool(w, &o.HasNextPage)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
+// WriteGQLField writes the fields of PostEvent that are not objects (gql.Column).
+func (o *PostEvent) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "op":
+		gql.WriteString(w, &o.Op)
 	default:
 		io.WriteString(w, "null")
 	}
@@ -1042,6 +1174,28 @@ func (o *Score) WriteGQLField(w io.Writer, name string) {
 		gql.WriteString(w, o.Note)
 	case "points":
 		gql.WriteInt64(w, o.Points)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
+// WriteGQLField writes the fields of ScoreConnection that are not objects (gql.Column).
+func (o *ScoreConnection) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "endCursor":
+		gql.WriteString(w, o.EndCursor)
+	case "hasNextPage":
+		gql.WriteBool(w, &o.HasNextPage)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
+// WriteGQLField writes the fields of ScoreEvent that are not objects (gql.Column).
+func (o *ScoreEvent) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "op":
+		gql.WriteString(w, &o.Op)
 	default:
 		io.WriteString(w, "null")
 	}
@@ -1187,6 +1341,28 @@ func (o *Stat) WriteGQLField(w io.Writer, name string) {
 	}
 }
 
+// WriteGQLField writes the fields of StatConnection that are not objects (gql.Column).
+func (o *StatConnection) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "endCursor":
+		gql.WriteString(w, o.EndCursor)
+	case "hasNextPage":
+		gql.WriteBool(w, &o.HasNextPage)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
+// WriteGQLField writes the fields of StatEvent that are not objects (gql.Column).
+func (o *StatEvent) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "op":
+		gql.WriteString(w, &o.Op)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
 // StatChanged delivers the writes to "stat"; it ends with the subscription's context.
 func (s *subscriptionResolver) StatChanged(ctx context.Context, kOwnerID *string, kName *string) (<-chan *StatEvent, error) {
 	v := auth.ViewerOf(ctx)
@@ -1310,6 +1486,28 @@ func (o *Todo) WriteGQLField(w io.Writer, name string) {
 		gql.WriteBool(w, o.Done)
 	case "mtime":
 		gql.WriteInt64(w, o.Mtime)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
+// WriteGQLField writes the fields of TodoConnection that are not objects (gql.Column).
+func (o *TodoConnection) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "endCursor":
+		gql.WriteString(w, o.EndCursor)
+	case "hasNextPage":
+		gql.WriteBool(w, &o.HasNextPage)
+	default:
+		io.WriteString(w, "null")
+	}
+}
+
+// WriteGQLField writes the fields of TodoEvent that are not objects (gql.Column).
+func (o *TodoEvent) WriteGQLField(w io.Writer, name string) {
+	switch name {
+	case "op":
+		gql.WriteString(w, &o.Op)
 	default:
 		io.WriteString(w, "null")
 	}
