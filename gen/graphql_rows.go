@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -44,12 +45,15 @@ func rowObjects(f *execFile, r *REST) {
 			own[c.Name] = true
 		}
 		f.rowObject(t.GoName, own)
+		f.groupChildCases(t.GoName)
+		f.inputFields(t.GoName + "Input")
 		for _, o := range pageObjects(t) {
 			own := map[string]bool{}
 			for _, fl := range o.fields {
 				own[fl.name] = true
 			}
 			f.rowObject(o.goName, own)
+			f.groupChildCases(o.goName)
 		}
 	}
 }
@@ -231,4 +235,69 @@ func (f *execFile) inlineFieldContext(object, field string) {
 	}
 	f.set(parent, bytes.Replace(f.body(parent), call, []byte("\t\treturn "+expr+"\n"), 1))
 	f.drop(fn)
+}
+
+// childCase is a case of an object's child switch that returns at once.
+var childCase = regexp.MustCompile(`(?m)^\tcase "(\w+)":\n\t\treturn (.+)\n`)
+
+// groupChildCases merges the cases of the child switch of object
+// (childFields_Todo) that return the same thing, as its columns of one type
+// do once their field contexts are inlined, into one case each ("id",
+// "name", "descr"), in the order of their first: the switch of a table of
+// 16 columns of 10 types shrinks by a third. A switch with any other
+// statement is left as it is.
+func (f *execFile) groupChildCases(object string) {
+	fn := "childFields_" + object
+	body := f.body(fn)
+	const head, end = "\tswitch field.Name {\n", "\t}\n\treturn nil, fmt.Errorf("
+	from, to := bytes.Index(body, []byte(head)), bytes.Index(body, []byte(end))
+	if from < 0 || to < from {
+		return
+	}
+	sw := body[from+len(head) : to]
+	cases := childCase.FindAllSubmatch(sw, -1)
+	var n int
+	var order []string
+	names := map[string][]string{}
+	for _, c := range cases {
+		n += len(c[0])
+		ret := string(c[2])
+		if names[ret] == nil {
+			order = append(order, ret)
+		}
+		names[ret] = append(names[ret], strconv.Quote(string(c[1])))
+	}
+	if n != len(sw) || len(order) == len(cases) {
+		return // another statement, or nothing to merge
+	}
+	var b bytes.Buffer
+	b.Write(body[:from+len(head)])
+	for _, ret := range order {
+		fmt.Fprintf(&b, "\tcase %s:\n\t\treturn %s\n", strings.Join(names[ret], ", "), ret)
+	}
+	b.Write(body[to:])
+	f.set(fn, b.Bytes())
+}
+
+// inputField is a field of gqlgen's decoder of an input object: five
+// statements, the same for every field but its name, decoder and target.
+var inputField = regexp.MustCompile(`(?m)^\t\tcase "(\w+)":\n\t\t\tctx := graphql\.WithPathContext\(ctx, graphql\.NewPathWithField\("(\w+)"\)\)\n\t\t\tdata, err := ec\.(\S+)\(ctx, v\)\n\t\t\tif err != nil \{\n\t\t\t\treturn it, err\n\t\t\t\}\n\t\t\tit\.(\w+) = data\n`)
+
+// inputFields rewrites each field of gqlgen's decoder of the input object
+// name (unmarshalInputTodoInput) as one call of gql.InputField, which does
+// the same: about two thirds less code for a table's input (issue 16).
+func (f *execFile) inputFields(name string) {
+	fn := "unmarshalInput" + name
+	body := f.body(fn)
+	if body == nil {
+		return
+	}
+	out := inputField.ReplaceAllFunc(body, func(c []byte) []byte {
+		m := inputField.FindSubmatch(c)
+		if !bytes.Equal(m[1], m[2]) {
+			return c // a path that is not the field's own: not this shape
+		}
+		return []byte(fmt.Sprintf("\t\tcase %q:\n\t\t\tif err := gql.InputField(ctx, %q, v, ec.%s, &it.%s); err != nil {\n\t\t\t\treturn it, err\n\t\t\t}\n", m[1], m[1], m[3], m[4]))
+	})
+	f.set(fn, out)
 }

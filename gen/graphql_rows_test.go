@@ -180,3 +180,85 @@ func TestExecFuncs(t *testing.T) {
 		t.Errorf("calls %v", f.calls)
 	}
 }
+
+// TestGroupChildCases: the cases of a child switch that return the same are
+// one case, in the order of their first; a switch with anything else stays.
+func TestGroupChildCases(t *testing.T) {
+	const before = `func (ec *executionContext) childFields_T(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return graphql.NewScalarFieldContext("T", field, false, false, errors.New("field of type String does not have child fields"))
+	case "b":
+		return graphql.NewScalarFieldContext("T", field, false, false, errors.New("field of type String does not have child fields"))
+	case "c":
+		return ec.fieldContext_T_c(ctx, field)
+	case "d":
+		return graphql.NewScalarFieldContext("T", field, false, false, errors.New("field of type String does not have child fields"))
+	}
+	return nil, fmt.Errorf("no field named %q was found under type T", field.Name)
+}
+`
+	const after = `func (ec *executionContext) childFields_T(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a", "b", "d":
+		return graphql.NewScalarFieldContext("T", field, false, false, errors.New("field of type String does not have child fields"))
+	case "c":
+		return ec.fieldContext_T_c(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type T", field.Name)
+}
+`
+	f := execFuncs([]byte(before))
+	f.groupChildCases("T")
+	if got := string(f.join()); got != after {
+		t.Errorf("grouped:\n%s\nwant:\n%s", got, after)
+	}
+	other := strings.Replace(before, "\tcase \"c\":\n", "\tcase \"c\":\n\t\tlog.Print(\"c\")\n", 1)
+	f = execFuncs([]byte(other))
+	f.groupChildCases("T")
+	if got := string(f.join()); got != other {
+		t.Errorf("a switch with another statement changed:\n%s", got)
+	}
+}
+
+// TestInputFields: each field of gqlgen's input decoder becomes one call of
+// gql.InputField with its name, decoder and target; other statements stay.
+func TestInputFields(t *testing.T) {
+	const before = `func (ec *executionContext) unmarshalInputTInput(ctx context.Context, obj any) (TInput, error) {
+	for _, k := range fieldsInOrder {
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "odd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("other"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Odd = data
+		}
+	}
+	return it, nil
+}
+`
+	want := strings.Replace(before, `			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+`, `			if err := gql.InputField(ctx, "name", v, ec.unmarshalOString2ᚖstring, &it.Name); err != nil {
+				return it, err
+			}
+`, 1)
+	f := execFuncs([]byte(before))
+	f.inputFields("TInput")
+	if got := string(f.join()); got != want {
+		t.Errorf("rewritten:\n%s\nwant:\n%s", got, want)
+	}
+}

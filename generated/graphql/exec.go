@@ -1010,11 +1010,7 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 func (ec *executionContext) childFields_Album(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "id":
-		return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type String does not have child fields"))
-	case "owner_id":
-		return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type String does not have child fields"))
-	case "title":
+	case "id", "owner_id", "title":
 		return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type String does not have child fields"))
 	case "private":
 		return graphql.NewScalarFieldContext("Album", field, false, false, errors.New("field of type Boolean does not have child fields"))
@@ -1314,13 +1310,7 @@ func (ec *executionContext) childFields_BkSentPage(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_Bookmark(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "id":
-		return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
-	case "owner_id":
-		return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
-	case "url":
-		return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
-	case "note":
+	case "id", "owner_id", "url", "note":
 		return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type String does not have child fields"))
 	case "hits":
 		return graphql.NewScalarFieldContext("Bookmark", field, false, false, errors.New("field of type Int64 does not have child fields"))
@@ -1352,18 +1342,12 @@ func (ec *executionContext) childFields_BookmarkEvent(ctx context.Context, field
 
 func (ec *executionContext) childFields_Meter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "id":
+	case "id", "label":
 		return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type String does not have child fields"))
-	case "likes":
-		return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Int64 does not have child fields"))
-	case "views":
+	case "likes", "views", "mtime":
 		return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	case "score":
 		return ec.fieldContext_Meter_score(ctx, field)
-	case "label":
-		return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type String does not have child fields"))
-	case "mtime":
-		return graphql.NewScalarFieldContext("Meter", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Meter", field.Name)
 }
@@ -1396,9 +1380,7 @@ func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.
 		return graphql.NewScalarFieldContext("Note", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	case "body":
 		return graphql.NewScalarFieldContext("Note", field, false, false, errors.New("field of type String does not have child fields"))
-	case "created_at":
-		return graphql.NewScalarFieldContext("Note", field, false, false, errors.New("field of type Time does not have child fields"))
-	case "updated_at":
+	case "created_at", "updated_at":
 		return graphql.NewScalarFieldContext("Note", field, false, false, errors.New("field of type Time does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Note", field.Name)
@@ -1428,19 +1410,9 @@ func (ec *executionContext) childFields_NoteEvent(ctx context.Context, field gra
 
 func (ec *executionContext) childFields_Photo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "album_id":
+	case "album_id", "id", "name", "owner_id", "kind", "thumb", "caption", "moderation":
 		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
-	case "id":
-		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
-	case "name":
-		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
-	case "owner_id":
-		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
-	case "kind":
-		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
-	case "width":
-		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Int64 does not have child fields"))
-	case "height":
+	case "width", "height", "size", "mtime":
 		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	case "rating":
 		return ec.fieldContext_Photo_rating(ctx, field)
@@ -1450,18 +1422,8 @@ func (ec *executionContext) childFields_Photo(ctx context.Context, field graphql
 		return ec.fieldContext_Photo_tags(ctx, field)
 	case "exif":
 		return ec.fieldContext_Photo_tags(ctx, field)
-	case "thumb":
-		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
-	case "caption":
-		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
-	case "size":
-		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	case "taken":
 		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Time does not have child fields"))
-	case "moderation":
-		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type String does not have child fields"))
-	case "mtime":
-		return graphql.NewScalarFieldContext("Photo", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Photo", field.Name)
 }
@@ -1490,17 +1452,9 @@ func (ec *executionContext) childFields_PhotoEvent(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_Post(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "id":
+	case "id", "owner_id", "title", "body":
 		return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type String does not have child fields"))
-	case "owner_id":
-		return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type String does not have child fields"))
-	case "title":
-		return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type String does not have child fields"))
-	case "body":
-		return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type String does not have child fields"))
-	case "words":
-		return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type Int64 does not have child fields"))
-	case "mtime":
+	case "words", "mtime":
 		return graphql.NewScalarFieldContext("Post", field, false, false, errors.New("field of type Int64 does not have child fields"))
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Post", field.Name)
@@ -1530,13 +1484,7 @@ func (ec *executionContext) childFields_PostEvent(ctx context.Context, field gra
 
 func (ec *executionContext) childFields_Score(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "id":
-		return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
-	case "owner_id":
-		return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
-	case "title":
-		return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
-	case "note":
+	case "id", "owner_id", "title", "note":
 		return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type String does not have child fields"))
 	case "points":
 		return graphql.NewScalarFieldContext("Score", field, false, false, errors.New("field of type Int64 does not have child fields"))
@@ -1568,11 +1516,7 @@ func (ec *executionContext) childFields_ScoreEvent(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_Stat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "owner_id":
-		return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type String does not have child fields"))
-	case "name":
-		return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type String does not have child fields"))
-	case "note":
+	case "owner_id", "name", "note":
 		return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type String does not have child fields"))
 	case "value":
 		return graphql.NewScalarFieldContext("Stat", field, false, false, errors.New("field of type Int64 does not have child fields"))
@@ -1604,11 +1548,7 @@ func (ec *executionContext) childFields_StatEvent(ctx context.Context, field gra
 
 func (ec *executionContext) childFields_Todo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "id":
-		return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type String does not have child fields"))
-	case "name":
-		return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type String does not have child fields"))
-	case "descr":
+	case "id", "name", "descr":
 		return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type String does not have child fields"))
 	case "due":
 		return graphql.NewScalarFieldContext("Todo", field, false, false, errors.New("field of type Time does not have child fields"))
@@ -10182,40 +10122,25 @@ func (ec *executionContext) unmarshalInputAlbumInput(ctx context.Context, obj an
 		}
 		switch k {
 		case "id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "id", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.ID); err != nil {
 				return it, err
 			}
-			it.ID = data
 		case "owner_id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner_id"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "owner_id", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.OwnerID); err != nil {
 				return it, err
 			}
-			it.OwnerID = data
 		case "title":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "title", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Title); err != nil {
 				return it, err
 			}
-			it.Title = data
 		case "private":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("private"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "private", v, ec.unmarshalOBoolean2ᚖbool, &it.Private); err != nil {
 				return it, err
 			}
-			it.Private = data
 		case "mtime":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mtime"))
-			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "mtime", v, ec.unmarshalOInt642ᚖint64, &it.Mtime); err != nil {
 				return it, err
 			}
-			it.Mtime = data
 		}
 	}
 	return it, nil
@@ -10241,40 +10166,25 @@ func (ec *executionContext) unmarshalInputBookmarkInput(ctx context.Context, obj
 		}
 		switch k {
 		case "id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "id", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.ID); err != nil {
 				return it, err
 			}
-			it.ID = data
 		case "owner_id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner_id"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "owner_id", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.OwnerID); err != nil {
 				return it, err
 			}
-			it.OwnerID = data
 		case "url":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "url", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.URL); err != nil {
 				return it, err
 			}
-			it.URL = data
 		case "note":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "note", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Note); err != nil {
 				return it, err
 			}
-			it.Note = data
 		case "hits":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hits"))
-			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "hits", v, ec.unmarshalOInt642ᚖint64, &it.Hits); err != nil {
 				return it, err
 			}
-			it.Hits = data
 		}
 	}
 	return it, nil
@@ -10300,47 +10210,29 @@ func (ec *executionContext) unmarshalInputMeterInput(ctx context.Context, obj an
 		}
 		switch k {
 		case "id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "id", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.ID); err != nil {
 				return it, err
 			}
-			it.ID = data
 		case "likes":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("likes"))
-			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "likes", v, ec.unmarshalOInt642ᚖint64, &it.Likes); err != nil {
 				return it, err
 			}
-			it.Likes = data
 		case "views":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("views"))
-			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "views", v, ec.unmarshalOInt642ᚖint64, &it.Views); err != nil {
 				return it, err
 			}
-			it.Views = data
 		case "score":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("score"))
-			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "score", v, ec.unmarshalOFloat2ᚖfloat64, &it.Score); err != nil {
 				return it, err
 			}
-			it.Score = data
 		case "label":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("label"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "label", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Label); err != nil {
 				return it, err
 			}
-			it.Label = data
 		case "mtime":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mtime"))
-			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "mtime", v, ec.unmarshalOInt642ᚖint64, &it.Mtime); err != nil {
 				return it, err
 			}
-			it.Mtime = data
 		}
 	}
 	return it, nil
@@ -10366,33 +10258,21 @@ func (ec *executionContext) unmarshalInputNoteInput(ctx context.Context, obj any
 		}
 		switch k {
 		case "id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "id", v, ec.unmarshalOInt642ᚖint64, &it.ID); err != nil {
 				return it, err
 			}
-			it.ID = data
 		case "body":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "body", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Body); err != nil {
 				return it, err
 			}
-			it.Body = data
 		case "created_at":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("created_at"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "created_at", v, ec.unmarshalOTime2ᚖtimeᚐTime, &it.CreatedAt); err != nil {
 				return it, err
 			}
-			it.CreatedAt = data
 		case "updated_at":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updated_at"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "updated_at", v, ec.unmarshalOTime2ᚖtimeᚐTime, &it.UpdatedAt); err != nil {
 				return it, err
 			}
-			it.UpdatedAt = data
 		}
 	}
 	return it, nil
@@ -10418,124 +10298,73 @@ func (ec *executionContext) unmarshalInputPhotoInput(ctx context.Context, obj an
 		}
 		switch k {
 		case "album_id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("album_id"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "album_id", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.AlbumID); err != nil {
 				return it, err
 			}
-			it.AlbumID = data
 		case "id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "id", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.ID); err != nil {
 				return it, err
 			}
-			it.ID = data
 		case "name":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "name", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Name); err != nil {
 				return it, err
 			}
-			it.Name = data
 		case "owner_id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner_id"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "owner_id", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.OwnerID); err != nil {
 				return it, err
 			}
-			it.OwnerID = data
 		case "kind":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "kind", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Kind); err != nil {
 				return it, err
 			}
-			it.Kind = data
 		case "width":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("width"))
-			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "width", v, ec.unmarshalOInt642ᚖint64, &it.Width); err != nil {
 				return it, err
 			}
-			it.Width = data
 		case "height":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("height"))
-			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "height", v, ec.unmarshalOInt642ᚖint64, &it.Height); err != nil {
 				return it, err
 			}
-			it.Height = data
 		case "rating":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rating"))
-			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "rating", v, ec.unmarshalOFloat2ᚖfloat64, &it.Rating); err != nil {
 				return it, err
 			}
-			it.Rating = data
 		case "hidden":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hidden"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "hidden", v, ec.unmarshalOBoolean2ᚖbool, &it.Hidden); err != nil {
 				return it, err
 			}
-			it.Hidden = data
 		case "tags":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
-			data, err := ec.unmarshalOAny2interface(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "tags", v, ec.unmarshalOAny2interface, &it.Tags); err != nil {
 				return it, err
 			}
-			it.Tags = data
 		case "exif":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exif"))
-			data, err := ec.unmarshalOAny2interface(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "exif", v, ec.unmarshalOAny2interface, &it.Exif); err != nil {
 				return it, err
 			}
-			it.Exif = data
 		case "thumb":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thumb"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "thumb", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Thumb); err != nil {
 				return it, err
 			}
-			it.Thumb = data
 		case "caption":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caption"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "caption", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Caption); err != nil {
 				return it, err
 			}
-			it.Caption = data
 		case "size":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("size"))
-			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "size", v, ec.unmarshalOInt642ᚖint64, &it.Size); err != nil {
 				return it, err
 			}
-			it.Size = data
 		case "taken":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taken"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "taken", v, ec.unmarshalOTime2ᚖtimeᚐTime, &it.Taken); err != nil {
 				return it, err
 			}
-			it.Taken = data
 		case "moderation":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("moderation"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "moderation", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Moderation); err != nil {
 				return it, err
 			}
-			it.Moderation = data
 		case "mtime":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mtime"))
-			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "mtime", v, ec.unmarshalOInt642ᚖint64, &it.Mtime); err != nil {
 				return it, err
 			}
-			it.Mtime = data
 		}
 	}
 	return it, nil
@@ -10561,47 +10390,29 @@ func (ec *executionContext) unmarshalInputPostInput(ctx context.Context, obj any
 		}
 		switch k {
 		case "id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "id", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.ID); err != nil {
 				return it, err
 			}
-			it.ID = data
 		case "owner_id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner_id"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "owner_id", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.OwnerID); err != nil {
 				return it, err
 			}
-			it.OwnerID = data
 		case "title":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "title", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Title); err != nil {
 				return it, err
 			}
-			it.Title = data
 		case "body":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "body", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Body); err != nil {
 				return it, err
 			}
-			it.Body = data
 		case "words":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("words"))
-			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "words", v, ec.unmarshalOInt642ᚖint64, &it.Words); err != nil {
 				return it, err
 			}
-			it.Words = data
 		case "mtime":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mtime"))
-			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "mtime", v, ec.unmarshalOInt642ᚖint64, &it.Mtime); err != nil {
 				return it, err
 			}
-			it.Mtime = data
 		}
 	}
 	return it, nil
@@ -10627,40 +10438,25 @@ func (ec *executionContext) unmarshalInputScoreInput(ctx context.Context, obj an
 		}
 		switch k {
 		case "id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "id", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.ID); err != nil {
 				return it, err
 			}
-			it.ID = data
 		case "owner_id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner_id"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "owner_id", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.OwnerID); err != nil {
 				return it, err
 			}
-			it.OwnerID = data
 		case "title":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "title", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Title); err != nil {
 				return it, err
 			}
-			it.Title = data
 		case "note":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "note", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Note); err != nil {
 				return it, err
 			}
-			it.Note = data
 		case "points":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("points"))
-			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "points", v, ec.unmarshalOInt642ᚖint64, &it.Points); err != nil {
 				return it, err
 			}
-			it.Points = data
 		}
 	}
 	return it, nil
@@ -10686,33 +10482,21 @@ func (ec *executionContext) unmarshalInputStatInput(ctx context.Context, obj any
 		}
 		switch k {
 		case "owner_id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner_id"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "owner_id", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.OwnerID); err != nil {
 				return it, err
 			}
-			it.OwnerID = data
 		case "name":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "name", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Name); err != nil {
 				return it, err
 			}
-			it.Name = data
 		case "note":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "note", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Note); err != nil {
 				return it, err
 			}
-			it.Note = data
 		case "value":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
-			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "value", v, ec.unmarshalOInt642ᚖint64, &it.Value); err != nil {
 				return it, err
 			}
-			it.Value = data
 		}
 	}
 	return it, nil
@@ -10738,47 +10522,29 @@ func (ec *executionContext) unmarshalInputTodoInput(ctx context.Context, obj any
 		}
 		switch k {
 		case "id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "id", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.ID); err != nil {
 				return it, err
 			}
-			it.ID = data
 		case "name":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "name", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Name); err != nil {
 				return it, err
 			}
-			it.Name = data
 		case "descr":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descr"))
-			data, err := ec.unmarshalOAlbumColumn2ᚖstring(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "descr", v, ec.unmarshalOAlbumColumn2ᚖstring, &it.Descr); err != nil {
 				return it, err
 			}
-			it.Descr = data
 		case "due":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("due"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "due", v, ec.unmarshalOTime2ᚖtimeᚐTime, &it.Due); err != nil {
 				return it, err
 			}
-			it.Due = data
 		case "done":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("done"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "done", v, ec.unmarshalOBoolean2ᚖbool, &it.Done); err != nil {
 				return it, err
 			}
-			it.Done = data
 		case "mtime":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mtime"))
-			data, err := ec.unmarshalOInt642ᚖint64(ctx, v)
-			if err != nil {
+			if err := gql.InputField(ctx, "mtime", v, ec.unmarshalOInt642ᚖint64, &it.Mtime); err != nil {
 				return it, err
 			}
-			it.Mtime = data
 		}
 	}
 	return it, nil

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 )
@@ -141,4 +143,19 @@ type Cond struct {
 	Column string   `json:"column"`
 	Op     *string  `json:"op,omitempty"`
 	Values []string `json:"values,omitempty"`
+}
+
+// InputField decodes the value v of an input object's field name into dst
+// with dec, under the field's path (for the errors dec returns), as each
+// field of gqlgen's input decoders does; generated/graphql calls it for each
+// field of a table's input (gen/graphql_rows.go), one call where gqlgen
+// writes the same five statements out for every field of every table.
+func InputField[T any](ctx context.Context, name string, v any, dec func(context.Context, any) (T, error), dst *T) error {
+	ctx = graphql.WithPathContext(ctx, graphql.NewPathWithField(name))
+	data, err := dec(ctx, v)
+	if err != nil {
+		return err
+	}
+	*dst = data
+	return nil
 }

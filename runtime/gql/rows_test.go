@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/bkgen/bkgen/runtime/db"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 )
@@ -117,5 +119,31 @@ func TestChanges(t *testing.T) {
 
 	if _, err := Changes(ctx, nil, "t", func(*row) bool { return true }, read, func(string, *row) string { return "" }); !errors.Is(err, db.ErrUnsupported) {
 		t.Fatalf("without a bus: %v, want db.ErrUnsupported", err)
+	}
+}
+
+// TestInputField: the value decoded lands in dst; the decoder runs under the
+// field's path, as gqlgen's own decoders do, and its error is returned with
+// dst untouched.
+func TestInputField(t *testing.T) {
+	ctx := graphql.WithPathContext(context.Background(), graphql.NewPathWithField("input"))
+	var at string
+	dec := func(ctx context.Context, v any) (*int64, error) {
+		at = graphql.GetPath(ctx).String()
+		n, ok := v.(int64)
+		if !ok {
+			return nil, errors.New("not an int")
+		}
+		return &n, nil
+	}
+	var dst *int64
+	if err := InputField(ctx, "likes", int64(3), dec, &dst); err != nil || dst == nil || *dst != 3 {
+		t.Fatalf("decoded %v, %v", dst, err)
+	}
+	if at != "input.likes" {
+		t.Errorf("decoded at %q, want input.likes", at)
+	}
+	if err := InputField(ctx, "likes", "x", dec, &dst); err == nil || *dst != 3 {
+		t.Errorf("a bad value: %v, and dst %v", err, *dst)
 	}
 }
