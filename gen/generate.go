@@ -95,13 +95,36 @@ func (m *Model) decidePackages() {
 // directory, gofmt'ed. Same model, same bytes.
 func Render(m *Model) (map[string][]byte, error) {
 	m.decidePackages()
-	r := &rendering{m: m, rest: BuildREST(m), out: map[string][]byte{}}
+	r := &rendering{m: m, rest: BuildREST(m), out: map[string][]byte{}, graphql: make(chan graphqlOut, 1)}
+	// generated/graphql takes most of the time, half of it waiting for
+	// gqlgen's loading of packages (go list): it reads only the model and the
+	// routes, so it runs beside the other emitters and its files join the
+	// output in its place. Render waits for it whatever happens, since gqlgen
+	// works in a scratch directory under the output that it removes at the end.
+	go func() {
+		files, err := graphqlFiles(r.m, r.rest)
+		r.graphql <- graphqlOut{files, err}
+	}()
+	waited := false
+	defer func() {
+		if !waited {
+			<-r.graphql
+		}
+	}()
 	for _, e := range emitters {
+		if e.name == "graphql" {
+			waited = true
+		}
 		if err := e.emit(r); err != nil {
 			return nil, fmt.Errorf("%s: %w", e.name, err)
 		}
 	}
 	return r.out, nil
+}
+
+type graphqlOut struct {
+	files map[string][]byte
+	err   error
 }
 
 // rendering is what the emitters share: the model, the routes decided from
@@ -111,6 +134,8 @@ type rendering struct {
 	rest *REST
 	out  map[string][]byte
 	spec []byte
+	// graphql delivers generated/graphql, rendered beside the other emitters
+	graphql chan graphqlOut
 }
 
 // emitters are the outputs, in order, each from one file of gen/.
@@ -157,11 +182,11 @@ func emitREST(r *rendering) error {
 }
 
 func emitGraphQL(r *rendering) error {
-	files, err := graphqlFiles(r.m, r.rest)
-	for name, b := range files {
+	g := <-r.graphql
+	for name, b := range g.files {
 		r.out[name] = b
 	}
-	return err
+	return g.err
 }
 
 func emitJobs(r *rendering) error {
