@@ -69,14 +69,16 @@ func NewStore[R any](p *Pool, t *Table[R], openers ...Opener[R]) *Store[R] {
 		}
 	}
 	if why != "" {
-		s.b = &skipped[R]{skippedRowless{why}}
-	} else {
-		if p.metrics != nil {
-			s.b = newTimed(s.b, p.metrics, p.metricsName())
-		}
-		if t.CacheTTL > 0 && p.cache != nil {
-			s.b = newCached(s.b, t, p.cache)
-		}
+		// no backend: every operation says why (a backend type of its own
+		// would cost its methods' wrappers for every table)
+		s.b, s.rb = nil, skippedRowless{why}
+		return s
+	}
+	if p.metrics != nil {
+		s.b = newTimed(s.b, p.metrics, p.metricsName())
+	}
+	if t.CacheTTL > 0 && p.cache != nil {
+		s.b = newCached(s.b, t, p.cache)
 	}
 	s.rb = s.b.Rowless()
 	return s
@@ -102,13 +104,29 @@ func (p *Pool) place(t *Schema) (*Pool, string) {
 // not promoted from an embedded Backend, so that Go does not also make a
 // wrapper of each for the Store value type of every table (issue 16).
 
-func (s *Store[R]) Get(ctx context.Context, key []any) (*R, error) { return s.b.Get(ctx, key) }
-func (s *Store[R]) Add(ctx context.Context, r *R) error            { return s.b.Add(ctx, r) }
+func (s *Store[R]) Get(ctx context.Context, key []any) (*R, error) {
+	if s.b == nil {
+		return nil, s.skipped()
+	}
+	return s.b.Get(ctx, key)
+}
+func (s *Store[R]) Add(ctx context.Context, r *R) error {
+	if s.b == nil {
+		return s.skipped()
+	}
+	return s.b.Add(ctx, r)
+}
 func (s *Store[R]) Put(ctx context.Context, r *R, expect []Cond) error {
+	if s.b == nil {
+		return s.skipped()
+	}
 	return s.b.Put(ctx, r, expect)
 }
 func (s *Store[R]) Del(ctx context.Context, key []any) error { return s.rb.Del(ctx, key) }
 func (s *Store[R]) Incr(ctx context.Context, r *R, expect []Cond) (*R, error) {
+	if s.b == nil {
+		return nil, s.skipped()
+	}
 	return s.b.Incr(ctx, r, expect)
 }
 func (s *Store[R]) Update(ctx context.Context, key []any, sets []Set, expect []Cond) (int64, error) {
@@ -120,10 +138,23 @@ func (s *Store[R]) UpdateAll(ctx context.Context, conds []Cond, sets []Set) (int
 func (s *Store[R]) DelAll(ctx context.Context, conds []Cond) (int64, error) {
 	return s.rb.DelAll(ctx, conds)
 }
-func (s *Store[R]) List(ctx context.Context, keys [][]any) ([]R, error) { return s.b.List(ctx, keys) }
+func (s *Store[R]) List(ctx context.Context, keys [][]any) ([]R, error) {
+	if s.b == nil {
+		return nil, s.skipped()
+	}
+	return s.b.List(ctx, keys)
+}
 func (s *Store[R]) Select(ctx context.Context, q *Query) (*Page[R], error) {
+	if s.b == nil {
+		return nil, s.skipped()
+	}
 	return s.b.Select(ctx, q)
 }
+
+// skipped is the error of every operation of a table on a pool it is not
+// kept in (NewStore leaves such a store without a backend).
+func (s *Store[R]) skipped() error { return s.rb.(skippedRowless).err() }
+
 func (s *Store[R]) CreateTable(ctx context.Context) error { return s.rb.CreateTable(ctx) }
 
 // Table returns the table description.
@@ -338,17 +369,8 @@ func InKeyOrder[R any](t *Table[R], rows []R, keys [][]any) ([]R, error) {
 	return out, nil
 }
 
-// skipped is the backend of a table on a pool it is not kept in.
-type skipped[R any] struct{ rb skippedRowless }
-
-func (k *skipped[R]) Get(context.Context, []any) (*R, error)           { return nil, k.rb.err() }
-func (k *skipped[R]) Add(context.Context, *R) error                    { return k.rb.err() }
-func (k *skipped[R]) Put(context.Context, *R, []Cond) error            { return k.rb.err() }
-func (k *skipped[R]) Incr(context.Context, *R, []Cond) (*R, error)     { return nil, k.rb.err() }
-func (k *skipped[R]) List(context.Context, [][]any) ([]R, error)       { return nil, k.rb.err() }
-func (k *skipped[R]) Select(context.Context, *Query) (*Page[R], error) { return nil, k.rb.err() }
-func (k *skipped[R]) Rowless() RowlessOps                              { return k.rb }
-
+// skippedRowless is the row-free operations of a table on a pool it is not
+// kept in.
 type skippedRowless struct{ why string }
 
 func (k skippedRowless) err() error                                    { return Unsupportedf("%s", k.why) }
