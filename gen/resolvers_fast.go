@@ -40,30 +40,44 @@ func fastColumns(t *RestTable) []*Column {
 // Every table has one: the object marshaler in exec.go writes these columns
 // through it (gen/graphql_rows.go); a name it does not write is null.
 func gqlFastWriter(f *jen.File, t *RestTable) {
+	var cases []fieldWrite
+	for _, c := range fastColumns(t) {
+		cases = append(cases, fieldWrite{c.Name, fastWriters[c.Kind], jen.Id("o").Dot(gqlName(c.Name))})
+	}
 	f.Commentf("WriteGQLField writes a column of %s as gqlgen would (runtime/gql.FastObject).", t.GoName)
-	f.Func().Params(jen.Id("o").Op("*").Id(t.GoName)).Id("WriteGQLField").Params(jen.Id("w").Qual("io", "Writer"), jen.Id("name").String()).Block(
+	writeGQLField(f, t.GoName, cases)
+	for _, o := range pageObjects(t) {
+		cases = cases[:0]
+		for _, fl := range o.fields {
+			v := jen.Id("o").Dot(fl.goName)
+			if !fl.pointer {
+				v = jen.Op("&").Add(v)
+			}
+			cases = append(cases, fieldWrite{fl.name, fl.writer, v})
+		}
+		f.Commentf("WriteGQLField writes the fields of %s that are not objects (gql.Column).", o.goName)
+		writeGQLField(f, o.goName, cases)
+	}
+}
+
+// fieldWrite is a case of a WriteGQLField: the field, the runtime/gql
+// writer and the pointer it writes.
+type fieldWrite struct {
+	name, writer string
+	value        jen.Code
+}
+
+// writeGQLField renders typeName's WriteGQLField: each case's writer, and
+// null for any other name.
+func writeGQLField(f *jen.File, typeName string, cases []fieldWrite) {
+	f.Func().Params(jen.Id("o").Op("*").Id(typeName)).Id("WriteGQLField").Params(jen.Id("w").Qual("io", "Writer"), jen.Id("name").String()).Block(
 		jen.Switch(jen.Id("name")).BlockFunc(func(g *jen.Group) {
-			for _, c := range fastColumns(t) {
-				g.Case(jen.Lit(c.Name)).Block(jen.Qual(gqlPkg, fastWriters[c.Kind]).Call(jen.Id("w"), jen.Id("o").Dot(gqlName(c.Name))))
+			for _, c := range cases {
+				g.Case(jen.Lit(c.name)).Block(jen.Qual(gqlPkg, c.writer).Call(jen.Id("w"), c.value))
 			}
 			g.Default().Block(jen.Qual("io", "WriteString").Call(jen.Id("w"), jen.Lit("null")))
 		}),
 	)
-	for _, o := range pageObjects(t) {
-		f.Commentf("WriteGQLField writes the fields of %s that are not objects (gql.Column).", o.goName)
-		f.Func().Params(jen.Id("o").Op("*").Id(o.goName)).Id("WriteGQLField").Params(jen.Id("w").Qual("io", "Writer"), jen.Id("name").String()).Block(
-			jen.Switch(jen.Id("name")).BlockFunc(func(g *jen.Group) {
-				for _, fl := range o.fields {
-					v := jen.Id("o").Dot(fl.goName)
-					if !fl.pointer {
-						v = jen.Op("&").Add(v)
-					}
-					g.Case(jen.Lit(fl.name)).Block(jen.Qual(gqlPkg, fl.writer).Call(jen.Id("w"), v))
-				}
-				g.Default().Block(jen.Qual("io", "WriteString").Call(jen.Id("w"), jen.Lit("null")))
-			}),
-		)
-	}
 }
 
 // pageObject is an object type the schema has for each table besides the
