@@ -33,10 +33,9 @@ func (p *Pool) Cache() cache.Cache { return p.cache }
 // A cache failure never fails a call: reads fall back to the database, and
 // a failed invalidation is logged (the Redis driver also replays it).
 type cached[R any] struct {
-	b   Backend[R] // the next backend: the driver's, or the timing decorator
-	rb  *cachedRowless
+	b   Backend[R]     // the next backend: the driver's, or the timing decorator
+	rb  *cachedRowless // its Rowless, and the cache
 	t   *Table[R]
-	c   cache.Cache
 	ttl time.Duration
 	sf  singleflight.Group
 }
@@ -50,7 +49,7 @@ type cachedRowless struct {
 
 func newCached[R any](b Backend[R], t *Table[R], c cache.Cache) *cached[R] {
 	cachedViews.Store(t.Name, func(b []byte) (map[string]any, error) { return viewRow(t, b) })
-	return &cached[R]{b: b, rb: &cachedRowless{b: b.Rowless(), table: t.Name, c: c}, t: t, c: c, ttl: t.CacheTTL}
+	return &cached[R]{b: b, rb: &cachedRowless{b: b.Rowless(), table: t.Name, c: c}, t: t, ttl: t.CacheTTL}
 }
 
 // CacheKey returns the cache key of the row with the given key values
@@ -88,13 +87,13 @@ func (s *cached[R]) rowKey(r *R) (string, error) {
 
 func (s *cached[R]) Get(ctx context.Context, key []any) (*R, error) {
 	k := s.key(key)
-	val, hit, ticket, err := s.c.Load(ctx, k)
+	val, hit, ticket, err := s.rb.c.Load(ctx, k)
 	if err == nil && hit {
 		if r, derr := decodeRow(s.t, val); derr == nil {
 			return r, nil
 		}
 		// a value we cannot read (another version of the table): drop it
-		s.c.Del(ctx, k)
+		s.rb.c.Del(ctx, k)
 	}
 	if err != nil && !errors.Is(err, cache.ErrUnavailable) {
 		slog.WarnContext(ctx, "cache read failed; reading the database", "key", k, "err", err)
@@ -105,7 +104,7 @@ func (s *cached[R]) Get(ctx context.Context, key []any) (*R, error) {
 			return r, err
 		}
 		if enc, err := encodeRow(s.t, r); err == nil {
-			s.c.Fill(context.WithoutCancel(ctx), k, enc, s.ttl, ticket)
+			s.rb.c.Fill(context.WithoutCancel(ctx), k, enc, s.ttl, ticket)
 		}
 		return r, nil
 	})
