@@ -56,6 +56,7 @@ func resolversFile(m *Model, r *REST, mods *Modules) *jen.File {
 		gqlSubscription(f, t)
 	}
 	gqlSchema(f, r)
+	gqlFastLists(f, r)
 	moduleResolvers(f, mods)
 	f.Comment("Paths are the REST paths of the top-level fields: the path rules, access checks and")
 	f.Comment("request hooks of a path hold for its GraphQL field too (runtime/gql).")

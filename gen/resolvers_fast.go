@@ -104,8 +104,8 @@ func pageObjects(t *RestTable) []pageObject {
 // gqlSchema renders Schema: the executable schema with the gets by key the
 // fast path serves (runtime/gql.FastGets).
 func gqlSchema(f *jen.File, r *REST) {
-	f.Comment("Schema is the executable schema with the gets by key that runtime/gql serves without")
-	f.Comment("gqlgen's executor (through the same guard and resolvers).")
+	f.Comment("Schema is the executable schema with the gets by key and the pages that runtime/gql")
+	f.Comment("serves without gqlgen's executor (through the same guard and resolvers).")
 	f.Type().Id("Schema").Struct(jen.Qual("github.com/99designs/gqlgen/graphql", "ExecutableSchema"), jen.Id("r").Op("*").Id("Resolver"))
 	f.Comment("NewSchema returns the executable schema of cfg.")
 	f.Func().Id("NewSchema").Params(jen.Id("cfg").Id("Config")).Id("Schema").Block(
@@ -126,14 +126,40 @@ func gqlSchema(f *jen.File, r *REST) {
 					call = append(call, jen.Id("a").Index(jen.Lit(i)))
 				}
 				d[jen.Lit(t.Name)] = jen.Values(jen.Dict{
-					jen.Id("Args"): jen.Index().String().Values(args...),
-					jen.Id("Fields"): jen.Index().String().ValuesFunc(func(g *jen.Group) {
-						for _, c := range fastColumns(t) {
-							g.Lit(c.Name)
-						}
-					}),
+					jen.Id("Args"):   jen.Index().String().Values(args...),
+					jen.Id("Fields"): fastFieldNames(t),
 					jen.Id("Get"): jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("a").Index().String()).Parens(jen.List(jen.Qual(gqlPkg, "FastObject"), jen.Error())).Block(
 						jen.Return(jen.Qual(gqlPkg, "FastOf").Call(jen.Id("q").Dot(gqlName(t.Name)).Call(call...))),
+					),
+				})
+			}
+		}))),
+	)
+}
+
+// fastFieldNames is the literal list of the columns the fast path writes.
+func fastFieldNames(t *RestTable) jen.Code {
+	return jen.Index().String().ValuesFunc(func(g *jen.Group) {
+		for _, c := range fastColumns(t) {
+			g.Lit(c.Name)
+		}
+	})
+}
+
+// gqlFastLists renders Schema.FastLists: every table's page (runtime/gql.FastList),
+// through the list resolver gqlgen's executor calls.
+func gqlFastLists(f *jen.File, r *REST) {
+	f.Comment("FastLists are the pages of the tables, asked without a where.")
+	f.Func().Params(jen.Id("s").Id("Schema")).Id("FastLists").Params().Map(jen.String()).Qual(gqlPkg, "FastList").Block(
+		jen.Id("q").Op(":=").Parens(jen.Op("*").Id("queryResolver")).Call(jen.Id("s").Dot("r")),
+		jen.Return(jen.Map(jen.String()).Qual(gqlPkg, "FastList").Values(jen.DictFunc(func(d jen.Dict) {
+			for _, t := range r.Tables {
+				d[jen.Lit(Plural(t.Name))] = jen.Values(jen.Dict{
+					jen.Id("Fields"): fastFieldNames(t),
+					jen.Id("List"): jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("a").Qual(gqlPkg, "ListArgs")).Parens(jen.List(jen.Qual(gqlPkg, "FastPage"), jen.Error())).Block(
+						jen.List(jen.Id("c"), jen.Err()).Op(":=").Id("q").Dot(gqlName(Plural(t.Name))).Call(jen.Id("ctx"), jen.Nil(), jen.Id("a").Dot("First"), jen.Id("a").Dot("After"), jen.Id("a").Dot("Desc"), jen.Id("a").Dot("Sort")),
+						jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(gqlPkg, "FastPage").Values(), jen.Err())),
+						jen.Return(jen.Qual(gqlPkg, "PageOf").Call(jen.Id("c").Dot("Nodes"), jen.Id("c").Dot("EndCursor"), jen.Id("c").Dot("HasNextPage")), jen.Nil()),
 					),
 				})
 			}

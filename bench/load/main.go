@@ -205,16 +205,15 @@ func runPool(pool string) (table, mem []string) {
 			if r%2 == 1 {
 				first, second = p.b, p.a
 			}
-			var prof func()
-			if *cpuprof != "" && r == *rounds-1 {
-				prof = p.a.srv.profile(strings.ReplaceAll(*cpuprof, "PAIR", fmt.Sprint(pi)), *dur)
+			// The profile covers bkapp's side (p.a), whichever goes first.
+			load := func(s *side) result {
+				if *cpuprof != "" && r == *rounds-1 && s == p.a {
+					defer s.srv.profile(strings.ReplaceAll(*cpuprof, "PAIR", fmt.Sprint(pi)), *dur)()
+				}
+				return s.load(*dur)
 			}
-			r1 := first.load(*dur)
-			if prof != nil {
-				prof()
-				prof = nil
-			}
-			r2 := second.load(*dur)
+			r1 := load(first)
+			r2 := load(second)
 			if first != p.a {
 				r1, r2 = r2, r1
 			}

@@ -1523,8 +1523,8 @@ func (s *subscriptionResolver) TodoChanged(ctx context.Context, kID *string) (<-
 	})
 }
 
-// Schema is the executable schema with the gets by key that runtime/gql serves without
-// gqlgen's executor (through the same guard and resolvers).
+// Schema is the executable schema with the gets by key and the pages that runtime/gql
+// serves without gqlgen's executor (through the same guard and resolvers).
 type Schema struct {
 	graphql.ExecutableSchema
 	r *Resolver
@@ -1593,6 +1593,103 @@ func (s Schema) FastGets() map[string]gql.FastGet {
 			Fields: []string{"id", "name", "descr", "due", "done", "mtime"},
 			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
 				return gql.FastOf(q.Todo(ctx, a[0]))
+			},
+		},
+	}
+}
+
+// FastLists are the pages of the tables, asked without a where.
+func (s Schema) FastLists() map[string]gql.FastList {
+	q := (*queryResolver)(s.r)
+	return map[string]gql.FastList{
+		"albums": {
+			Fields: []string{"id", "owner_id", "title", "private", "mtime"},
+			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
+				c, err := q.Albums(ctx, nil, a.First, a.After, a.Desc, a.Sort)
+				if err != nil {
+					return gql.FastPage{}, err
+				}
+				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
+			},
+		},
+		"bookmarks": {
+			Fields: []string{"id", "owner_id", "url", "note", "hits"},
+			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
+				c, err := q.Bookmarks(ctx, nil, a.First, a.After, a.Desc, a.Sort)
+				if err != nil {
+					return gql.FastPage{}, err
+				}
+				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
+			},
+		},
+		"meters": {
+			Fields: []string{"id", "likes", "views", "label", "mtime"},
+			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
+				c, err := q.Meters(ctx, nil, a.First, a.After, a.Desc, a.Sort)
+				if err != nil {
+					return gql.FastPage{}, err
+				}
+				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
+			},
+		},
+		"notes": {
+			Fields: []string{"id", "body", "created_at", "updated_at"},
+			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
+				c, err := q.Notes(ctx, nil, a.First, a.After, a.Desc, a.Sort)
+				if err != nil {
+					return gql.FastPage{}, err
+				}
+				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
+			},
+		},
+		"photos": {
+			Fields: []string{"album_id", "id", "name", "owner_id", "kind", "width", "height", "hidden", "thumb", "caption", "size", "taken", "moderation", "mtime"},
+			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
+				c, err := q.Photos(ctx, nil, a.First, a.After, a.Desc, a.Sort)
+				if err != nil {
+					return gql.FastPage{}, err
+				}
+				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
+			},
+		},
+		"posts": {
+			Fields: []string{"id", "owner_id", "title", "body", "words", "mtime"},
+			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
+				c, err := q.Posts(ctx, nil, a.First, a.After, a.Desc, a.Sort)
+				if err != nil {
+					return gql.FastPage{}, err
+				}
+				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
+			},
+		},
+		"scores": {
+			Fields: []string{"id", "owner_id", "title", "note", "points"},
+			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
+				c, err := q.Scores(ctx, nil, a.First, a.After, a.Desc, a.Sort)
+				if err != nil {
+					return gql.FastPage{}, err
+				}
+				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
+			},
+		},
+		"stats": {
+			Fields: []string{"owner_id", "name", "note", "value"},
+			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
+				c, err := q.Stats(ctx, nil, a.First, a.After, a.Desc, a.Sort)
+				if err != nil {
+					return gql.FastPage{}, err
+				}
+				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
+			},
+		},
+		"todos": {
+			Fields: []string{"id", "name", "descr", "due", "done", "mtime"},
+			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
+				c, err := q.Todos(ctx, nil, a.First, a.After, a.Desc, a.Sort)
+				if err != nil {
+					return gql.FastPage{}, err
+				}
+				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
 			},
 		},
 	}

@@ -11,17 +11,20 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator"
 )
 
-// The fast path serves the commonest GraphQL request, a get by key that
-// selects plain columns (`{ todo(id: $id) { id name } }`), without gqlgen's
-// executor, whose per-field contexts, middleware calls and boxed values cost
+// The fast path serves the commonest GraphQL requests, a get by key that
+// selects plain columns (`{ todo(id: $id) { id name } }`) and a page of a
+// table (`{ todos(first: 20) { nodes { id name } endCursor } }`), without
+// gqlgen's executor, whose per-field contexts, middleware calls and boxed values cost
 // more than the store call itself. It serves only documents the query cache
 // holds (parsed, validated and measured by the cost guard already), runs
 // the same guard as every other top-level field (path rules, access checks,
@@ -157,22 +160,84 @@ type FastGets interface {
 	FastGets() map[string]FastGet
 }
 
+// FastList is a table's list query the fast path may serve: a page asked by
+// first, after, desc and sort (a where is left to gqlgen), whose selection
+// is plain columns of its nodes, endCursor and hasNextPage.
+type FastList struct {
+	Fields []string // the columns of the nodes it writes
+	List   func(ctx context.Context, a ListArgs) (FastPage, error)
+}
+
+// ListArgs are a list's arguments as gqlgen's decoders give them to its
+// resolver (nil: not given).
+type ListArgs struct {
+	First       *int
+	After, Sort *string
+	Desc        *bool
+}
+
+// FastPage is the page a FastList's resolver answered.
+type FastPage struct {
+	Nodes       []FastObject
+	EndCursor   *string
+	HasNextPage bool
+}
+
+// PageOf is a generated connection's fields as a FastPage.
+func PageOf[T any, P interface {
+	*T
+	FastObject
+}](nodes []P, endCursor *string, hasNextPage bool) FastPage {
+	out := FastPage{Nodes: make([]FastObject, len(nodes)), EndCursor: endCursor, HasNextPage: hasNextPage}
+	for i, n := range nodes {
+		if n != nil {
+			out.Nodes[i] = n
+		}
+	}
+	return out
+}
+
+// FastLists is what a generated executable schema implements to offer its
+// fast lists, by field name.
+type FastLists interface {
+	FastLists() map[string]FastList
+}
+
 // fastPath is the fast path of one handler.
 type fastPath struct {
 	gets       map[string]FastGet
+	lists      map[string]FastList
 	cache      *queryCache
+	es         graphql.ExecutableSchema // with the complexity rule of lists (paged)
 	schema     *ast.Schema
 	complexity int
 	paths      map[string]string
 	guard      Guard
 }
 
-// plan is what the fast path runs for one document.
+// newFastPath is the fast path of es, nil when es offers none.
+func newFastPath(es graphql.ExecutableSchema, cache *queryCache, c Config) *fastPath {
+	f := &fastPath{cache: cache, es: withPageComplexity(es), schema: es.Schema(), complexity: c.Complexity, paths: c.Paths, guard: c.Guard}
+	if fg, ok := es.(FastGets); ok {
+		f.gets = fg.FastGets()
+	}
+	if fl, ok := es.(FastLists); ok {
+		f.lists = fl.FastLists()
+	}
+	if f.gets == nil && f.lists == nil {
+		return nil
+	}
+	return f
+}
+
+// plan is what the fast path runs for one document: a get or a list.
 type plan struct {
-	get    FastGet
+	get    *FastGet
+	list   *FastList
 	field  *ast.Field
 	op     *ast.OperationDefinition
-	fields []graphql.CollectedField // the selected columns, in order (distinct)
+	fields []graphql.CollectedField   // a get's columns, or a page's fields, in order (distinct)
+	nodes  [][]graphql.CollectedField // a page: the columns of its field i when it is nodes
 }
 
 // serve answers r when it can, and reports whether it did; body is the
@@ -218,21 +283,93 @@ func (f *fastPath) serve(w http.ResponseWriter, r *http.Request, body []byte) bo
 	if verr != nil {
 		return false
 	}
+	var resolve func(ctx context.Context) (any, error)
+	if pl.get != nil {
+		args, ok := getArgs(pl, vars)
+		if !ok {
+			return false
+		}
+		resolve = func(ctx context.Context) (any, error) { return pl.get.Get(ctx, args) }
+	} else {
+		args, ok := listArgs(pl.field, vars)
+		// a page's cost depends on first, which a variable may give: the
+		// limit gqlgen's executor would apply, with the same rule (paged)
+		if !ok || (f.complexity > 0 && complexity.Calculate(r.Context(), f.es, pl.op, vars) > f.complexity) {
+			return false
+		}
+		resolve = func(ctx context.Context) (any, error) { return pl.list.List(ctx, args) }
+	}
+	f.run(w, r, pl, resolve)
+	return true
+}
+
+// getArgs are the String! key arguments of a get.
+func getArgs(pl plan, vars map[string]any) ([]string, bool) {
 	args := make([]string, len(pl.get.Args))
 	for i, name := range pl.get.Args {
 		a := pl.field.Arguments.ForName(name)
 		if a == nil {
-			return false
+			return nil, false
 		}
 		v, err := a.Value.Value(vars)
 		s, isString := v.(string)
 		if err != nil || !isString {
-			return false
+			return nil, false
 		}
 		args[i] = s
 	}
-	f.run(w, r, pl, args)
-	return true
+	return args, true
+}
+
+// listArgs decodes a list's arguments as its generated decoders do
+// (gqlgen's scalar unmarshalers); a where, or anything else, is declined.
+func listArgs(field *ast.Field, vars map[string]any) (a ListArgs, ok bool) {
+	for _, def := range field.Definition.Arguments {
+		// what gqlgen's ArgumentMap gives, without its map: the argument's
+		// value, a variable's (absent: not given), else the default
+		var v any
+		if arg := field.Arguments.ForName(def.Name); arg != nil && arg.Value.Kind == ast.Variable {
+			v = vars[arg.Value.Raw]
+		} else if arg != nil {
+			var err error
+			if v, err = arg.Value.Value(vars); err != nil {
+				return a, false
+			}
+		} else if def.DefaultValue != nil {
+			var err error
+			if v, err = def.DefaultValue.Value(vars); err != nil {
+				return a, false
+			}
+		}
+		if v == nil {
+			continue
+		}
+		var err error
+		switch name := def.Name; name {
+		case "first":
+			var n int
+			n, err = graphql.UnmarshalInt(v)
+			a.First = &n
+		case "after", "sort":
+			var s string
+			s, err = graphql.UnmarshalString(v)
+			if name == "after" {
+				a.After = &s
+			} else {
+				a.Sort = &s
+			}
+		case "desc":
+			var b bool
+			b, err = graphql.UnmarshalBoolean(v)
+			a.Desc = &b
+		default:
+			return a, false
+		}
+		if err != nil {
+			return a, false
+		}
+	}
+	return a, true
 }
 
 // decode reads JSON as gqlgen's transports do (numbers kept as json.Number).
@@ -257,47 +394,94 @@ func (f *fastPath) plan(doc *ast.QueryDocument, name string) (plan, bool) {
 	if !ok || len(field.Directives) > 0 || field.Definition == nil {
 		return pl, false
 	}
+	pl = plan{field: field, op: op}
+	if list, ok := f.lists[field.Name]; ok {
+		pl.list = &list
+		return pl, planPage(&pl, field.SelectionSet, list.Fields)
+	}
 	get, ok := f.gets[field.Name]
 	if !ok || len(field.Arguments) != len(get.Args) || (f.complexity > 0 && 1+len(field.SelectionSet) > f.complexity) {
 		return pl, false
 	}
-	pl = plan{get: get, field: field, op: op}
-	for _, s := range field.SelectionSet {
+	pl.get = &get
+	pl.fields, ok = plainColumns(field.SelectionSet, get.Fields)
+	return pl, ok
+}
+
+// plainColumns are sel's fields when each is a column of names without
+// arguments, directives or a selection of its own (distinct).
+func plainColumns(sel ast.SelectionSet, names []string) ([]graphql.CollectedField, bool) {
+	var out []graphql.CollectedField
+	for _, s := range sel {
 		sub, ok := s.(*ast.Field)
-		if !ok || len(sub.Arguments) > 0 || len(sub.Directives) > 0 || len(sub.SelectionSet) > 0 || !slices.Contains(get.Fields, sub.Name) {
-			return pl, false
+		if !ok || len(sub.Arguments) > 0 || len(sub.Directives) > 0 || len(sub.SelectionSet) > 0 || !slices.Contains(names, sub.Name) {
+			return nil, false
+		}
+		out = append(out, graphql.CollectedField{Field: sub})
+	}
+	return distinct(out), true
+}
+
+// planPage accepts a page's selection: nodes of plain columns, endCursor
+// and hasNextPage, each alias once (gqlgen merges the selections of a
+// repeated one: left to it).
+func planPage(pl *plan, sel ast.SelectionSet, columns []string) bool {
+	for _, s := range sel {
+		sub, ok := s.(*ast.Field)
+		if !ok || len(sub.Arguments) > 0 || len(sub.Directives) > 0 {
+			return false
+		}
+		for _, prev := range pl.fields {
+			if prev.Alias == sub.Alias {
+				return false
+			}
+		}
+		var cols []graphql.CollectedField
+		switch sub.Name {
+		case "nodes":
+			if cols, ok = plainColumns(sub.SelectionSet, columns); !ok || len(cols) == 0 {
+				return false
+			}
+		case "endCursor", "hasNextPage":
+			if len(sub.SelectionSet) > 0 {
+				return false
+			}
+		default:
+			return false
 		}
 		pl.fields = append(pl.fields, graphql.CollectedField{Field: sub})
+		pl.nodes = append(pl.nodes, cols)
 	}
-	pl.fields = distinct(pl.fields)
-	return pl, true
+	return len(pl.fields) > 0
 }
 
 // run resolves the field through the guard and writes the response.
-func (f *fastPath) run(w http.ResponseWriter, r *http.Request, pl plan, args []string) {
+func (f *fastPath) run(w http.ResponseWriter, r *http.Request, pl plan, resolve func(context.Context) (any, error)) {
 	field := "Query." + pl.field.Name
-	obj, err := func() (obj FastObject, err error) {
+	res, err := func() (res any, err error) {
 		defer func() {
 			if v := recover(); v != nil {
 				slog.ErrorContext(r.Context(), "graphql panic", "panic", v)
-				obj, err = nil, errors.New("internal error")
+				res, err = nil, errors.New("internal error")
 			}
 		}()
-		resolve := func(ctx context.Context) (any, error) { return pl.get.Get(ctx, args) }
-		var res any
 		if path, ok := f.paths[field]; ok && f.guard != nil {
-			res, err = f.guard(r.Context(), r, field, path, resolve)
-		} else {
-			res, err = resolve(r.Context())
+			return f.guard(r.Context(), r, field, path, resolve)
 		}
-		obj, _ = res.(FastObject)
-		return obj, err
+		return resolve(r.Context())
 	}()
-	var data bytes.Buffer
+	data := getBuffer()
+	defer putBuffer(data)
 	data.WriteString(`{`)
-	graphql.MarshalString(pl.field.Alias).MarshalGQL(&data)
+	graphql.MarshalString(pl.field.Alias).MarshalGQL(data)
 	data.WriteString(`:`)
 	var resp graphql.Response
+	obj, _ := res.(FastObject)
+	page, isPage := res.(FastPage)
+	if err == nil && pl.list != nil && !isPage {
+		// what gqlgen's executor says of a null page: the field is non-null
+		err = errors.New("the requested element is null which the schema does not allow")
+	}
 	switch {
 	case err != nil:
 		e := &gqlerror.Error{Err: err, Message: err.Error(), Path: ast.Path{ast.PathName(pl.field.Alias)}}
@@ -306,20 +490,28 @@ func (f *fastPath) run(w http.ResponseWriter, r *http.Request, pl plan, args []s
 		}
 		resp.Errors = gqlerror.List{presentError(r.Context(), e)}
 		data.WriteString(`null`)
+	case pl.list != nil:
+		writePage(data, pl, page)
 	case obj == nil:
 		data.WriteString(`null`)
 	default:
-		writeRow(&data, pl.fields, "", obj) // the plan selects no __typename
+		writeRow(data, pl.fields, "", obj) // the plan selects no __typename
 	}
 	data.WriteString(`}`)
+	if err != nil && pl.list != nil {
+		// a page is non-null: its error nulls the whole data, as gqlgen's
+		data.Reset()
+		data.WriteString(`null`)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if resp.Errors == nil {
 		// what json.Marshal of the response writes (gqlgen's transports
 		// marshal it so): the data, compact already, HTML-escaped
-		var out bytes.Buffer
+		out := getBuffer()
+		defer putBuffer(out)
 		out.Grow(data.Len() + 16)
 		out.WriteString(`{"data":`)
-		json.HTMLEscape(&out, data.Bytes())
+		json.HTMLEscape(out, data.Bytes())
 		out.WriteString(`}`)
 		w.Write(out.Bytes())
 		return
@@ -331,6 +523,53 @@ func (f *fastPath) run(w http.ResponseWriter, r *http.Request, pl plan, args []s
 		return
 	}
 	w.Write(b)
+}
+
+// buffers are the fast path's response buffers: a page's grows through a
+// dozen sizes when each request starts from nothing.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
+
+// putBuffer keeps b for another request unless it grew past what a usual
+// page takes (a few big answers would hold their memory in the pool).
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 64<<10 {
+		b.Reset()
+		buffers.Put(b)
+	}
+}
+
+// writePage writes a page's selected fields as gqlgen's executor does.
+func writePage(w *bytes.Buffer, pl plan, page FastPage) {
+	w.WriteString(`{`)
+	for i, f := range pl.fields {
+		if i > 0 {
+			w.WriteString(`,`)
+		}
+		graphql.MarshalString(f.Alias).MarshalGQL(w)
+		w.WriteString(`:`)
+		switch f.Name {
+		case "nodes":
+			w.WriteString(`[`)
+			for j, n := range page.Nodes {
+				if j > 0 {
+					w.WriteString(`,`)
+				}
+				if n == nil { // PageOf's nil node; a generated page has none
+					w.WriteString(`null`)
+					continue
+				}
+				writeRow(w, pl.nodes[i], "", n)
+			}
+			w.WriteString(`]`)
+		case "endCursor":
+			WriteString(w, page.EndCursor)
+		case "hasNextPage":
+			WriteBool(w, &page.HasNextPage)
+		}
+	}
+	w.WriteString(`}`)
 }
 
 // The writers of the generated WriteGQLField methods: null for a hidden

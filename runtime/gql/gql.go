@@ -78,8 +78,8 @@ func (c *Config) Params(s *config.Set) {
 func Handler(es graphql.ExecutableSchema, c Config) http.Handler {
 	srv, queries := server(es, c)
 	var fast *fastPath
-	if fg, ok := es.(FastGets); ok && !c.NoFastPath {
-		fast = &fastPath{gets: fg.FastGets(), cache: queries, schema: es.Schema(), complexity: c.Complexity, paths: c.Paths, guard: c.Guard}
+	if !c.NoFastPath {
+		fast = newFastPath(es, queries, c)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if c.Timeout > 0 && !longLived(r) {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -25,52 +26,15 @@ import (
 	"github.com/bkgen/bkgen/runtime/module"
 )
 
-// TestGraphQLFastPath: the fast path answers a get by key with the bytes
-// gqlgen's executor writes (values, hidden columns, aliases, escaping,
-// errors and their locations, the guard's refusals), runs the guard once,
-// and leaves every other document to gqlgen.
+// TestGraphQLFastPath: the fast path answers a get by key and a page with
+// the bytes gqlgen's executor writes (values, hidden columns, aliases,
+// escaping, errors and their locations, the guard's refusals, the cost limit
+// of a page by its variables), runs the guard once, and leaves every other
+// document to gqlgen.
 func TestGraphQLFastPath(t *testing.T) {
-	p, err := sqldb.OpenSQLite(filepath.Join(t.TempDir(), "x.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Close)
-	ctx := context.Background()
-	st := store.New(p)
-	if err := st.CreateTables(ctx); err != nil {
-		t.Fatal(err)
-	}
-	due := time.Date(2026, 12, 3, 10, 0, 0, 123456000, time.UTC)
-	todo := &store.Todo{Name: `a "<b>" & ü`, Descr: "line\nbreak", Due: &due}
-	if err := st.Todo.Add(ctx, todo); err != nil {
-		t.Fatal(err)
-	}
-	owner := "owner-1"
-	mark := &store.Bookmark{OwnerID: &owner, URL: "https://x", Note: "private note"}
-	if err := st.Bookmark.Add(ctx, mark); err != nil {
-		t.Fatal(err)
-	}
-
-	// the guard refuses one path and notes whether gqlgen's executor called it
-	var guarded, viaExecutor atomic.Int64
-	guard := func(ctx context.Context, r *http.Request, field, path string, next func(context.Context) (any, error)) (any, error) {
-		guarded.Add(1)
-		if graphql.GetFieldContext(ctx) != nil {
-			viaExecutor.Add(1)
-		}
-		if r.Header.Get("X-Refuse") != "" {
-			return nil, db.Refuse("not for you")
-		}
-		return next(ctx)
-	}
-	es := server.App(nil).GraphQL(module.Env{Pool: p})
-	if _, ok := es.(gql.FastGets); !ok {
-		t.Fatal("the generated schema offers no fast gets")
-	}
-	cfg := gql.Config{Complexity: 10000, Depth: 10, CacheSize: 100, Paths: bkgraphql.Paths, Guard: guard}
-	fast := gql.Handler(es, cfg)
-	cfg.NoFastPath = true
-	slow := gql.Handler(es, cfg)
+	fx := newFastFixture(t)
+	fast, slow, todo, mark, owner := fx.fast, fx.slow, fx.todo, fx.mark, fx.owner
+	guarded, viaExecutor := &fx.guarded, &fx.viaExecutor
 
 	type req struct {
 		name, query, vars string
@@ -96,7 +60,22 @@ func TestGraphQLFastPath(t *testing.T) {
 		{name: "directive", query: `{ todo(id: "` + todo.ID + `") { id @include(if: true) } }`},
 		{name: "fragment", query: `{ todo(id: "` + todo.ID + `") { ...F } } fragment F on Todo { id }`},
 		{name: "two fields", query: `{ a: todo(id: "` + todo.ID + `") { id } b: todo(id: "nope") { id } }`},
-		{name: "a list", query: `{ todos(first: 1) { nodes { id } } }`},
+		{name: "a page", query: `{ todos(first: 1) { nodes { id name descr due done mtime } endCursor hasNextPage } }`, fast: true},
+		{name: "a page, aliases, order", query: `{ p: todos { more: hasNextPage n: nodes { mtime x: name id name } c: endCursor } }`, fast: true},
+		{name: "a page, variables", query: `query($n: Int, $d: Boolean, $s: TodoColumn) { todos(first: $n, desc: $d, sort: $s) { nodes { name } hasNextPage } }`, vars: `{"n":1,"d":true,"s":"name"}`, fast: true},
+		{name: "a page, post", query: `query P($n: Int) { todos(first: $n) { nodes { id } } }`, vars: `{"n":5}`, post: true, fast: true},
+		{name: "a page, null where", query: `{ todos(where: null, first: 1, sort: name) { nodes { id } } }`, fast: true},
+		{name: "a page of nothing", query: `{ todos(first: 1, after: "nope") { nodes { id } endCursor } }`, fast: true},
+		{name: "a page refused", query: `{ todos { nodes { id } } }`, refuse: true, fast: true},
+		{name: "a page, owner", query: `{ bookmarks { nodes { id note owner_id } } }`, account: owned, fast: true},
+		{name: "a page, another", query: `{ bookmarks { nodes { id note owner_id } } }`, account: other, fast: true},
+		{name: "a page under the cost limit", query: `query($n: Int) { todos(first: $n) { a: nodes { id name descr due done mtime } b: nodes { id name descr due done mtime } } }`, vars: `{"n":10}`, fast: true},
+		{name: "a page over it", query: `query($n: Int) { todos(first: $n) { a: nodes { id name descr due done mtime } b: nodes { id name descr due done mtime } } }`, vars: `{"n":1000}`},
+		{name: "a page, bad variable", query: `query($n: Int) { todos(first: $n) { nodes { id } } }`, vars: `{"n":"x"}`},
+		{name: "a page with where", query: `{ todos(where: [{column: name, values: ["second"]}]) { nodes { id } } }`},
+		{name: "a page, nodes twice", query: `{ todos { nodes { id } nodes { name } } }`},
+		{name: "a page, typename", query: `{ todos { __typename nodes { id } } }`},
+		{name: "a page, nothing of nodes", query: `{ todos { hasNextPage nodes { __typename } } }`},
 		{name: "a mutation", query: `mutation { delTodo(id: "nope") }`, post: true},
 		{name: "invalid", query: `{ todo(id: "x") { nosuch } }`},
 	}
@@ -125,7 +104,8 @@ func TestGraphQLFastPath(t *testing.T) {
 		}
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
-		return w.Code, w.Header().Get("Content-Type"), w.Body.String()
+		// a cursor is sealed with a nonce: no two are alike
+		return w.Code, w.Header().Get("Content-Type"), sealed.ReplaceAllString(w.Body.String(), `"CURSOR"`)
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -144,6 +124,28 @@ func TestGraphQLFastPath(t *testing.T) {
 			}
 		})
 	}
+	// the cursor of a page served fast reads the next page
+	r := httptest.NewRequest(http.MethodGet, "/graphql?query="+url.QueryEscape(`{ todos(first: 1) { nodes { name } endCursor } }`), nil)
+	w := httptest.NewRecorder()
+	fast.ServeHTTP(w, r)
+	var first struct {
+		Data struct {
+			Todos struct {
+				Nodes     []struct{ Name string }
+				EndCursor string
+			}
+		}
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &first); err != nil || first.Data.Todos.EndCursor == "" || len(first.Data.Todos.Nodes) != 1 {
+		t.Fatalf("no cursor: %s", w.Body.String())
+	}
+	next := req{query: `query($c: String) { todos(first: 1, after: $c) { nodes { name } endCursor } }`, vars: `{"c":"` + first.Data.Todos.EndCursor + `"}`}
+	_, _, want := do(slow, next)
+	firstName, _ := json.Marshal(first.Data.Todos.Nodes[0].Name)
+	if _, _, got := do(fast, next); got != want || strings.Contains(got, string(firstName)) || !strings.Contains(got, `"name"`) {
+		t.Fatalf("the page after a fast cursor (the first held %s): %s, the executor's %s", firstName, got, want)
+	}
+
 	// a literal of a new value is served fast from its shape at once
 	guarded.Store(0)
 	viaExecutor.Store(0)
@@ -151,6 +153,121 @@ func TestGraphQLFastPath(t *testing.T) {
 		t.Fatalf("a new literal went through the executor: %s", body)
 	}
 }
+
+// fastFixture is a pool with two todos and an owned bookmark, and the
+// GraphQL handler over it with and without the fast path. The guard refuses
+// requests with X-Refuse and counts its runs, and those from gqlgen's
+// executor: one run, none from the executor, is a request served fast.
+type fastFixture struct {
+	fast, slow           http.Handler
+	todo                 *store.Todo
+	mark                 *store.Bookmark
+	owner                string
+	guarded, viaExecutor atomic.Int64
+}
+
+func newFastFixture(tb testing.TB) *fastFixture {
+	p, err := sqldb.OpenSQLite(filepath.Join(tb.TempDir(), "x.db"), nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(p.Close)
+	ctx := context.Background()
+	st := store.New(p)
+	if err := st.CreateTables(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	due := time.Date(2026, 12, 3, 10, 0, 0, 123456000, time.UTC)
+	fx := &fastFixture{owner: "owner-1"}
+	fx.todo = &store.Todo{Name: `a "<b>" & ü`, Descr: "line\nbreak", Due: &due}
+	if err := st.Todo.Add(ctx, fx.todo); err != nil {
+		tb.Fatal(err)
+	}
+	if err := st.Todo.Add(ctx, &store.Todo{Name: "second"}); err != nil {
+		tb.Fatal(err)
+	}
+	fx.mark = &store.Bookmark{OwnerID: &fx.owner, URL: "https://x", Note: "private note"}
+	if err := st.Bookmark.Add(ctx, fx.mark); err != nil {
+		tb.Fatal(err)
+	}
+	guard := func(ctx context.Context, r *http.Request, field, path string, next func(context.Context) (any, error)) (any, error) {
+		fx.guarded.Add(1)
+		if graphql.GetFieldContext(ctx) != nil {
+			fx.viaExecutor.Add(1)
+		}
+		if r.Header.Get("X-Refuse") != "" {
+			return nil, db.Refuse("not for you")
+		}
+		return next(ctx)
+	}
+	es := server.App(nil).GraphQL(module.Env{Pool: p})
+	for _, ok := range []bool{is[gql.FastGets](es), is[gql.FastLists](es)} {
+		if !ok {
+			tb.Fatal("the generated schema offers no fast gets or lists")
+		}
+	}
+	cfg := gql.Config{Complexity: 10000, Depth: 10, CacheSize: 100, Paths: bkgraphql.Paths, Guard: guard}
+	fx.fast = gql.Handler(es, cfg)
+	cfg.NoFastPath = true
+	fx.slow = gql.Handler(es, cfg)
+	return fx
+}
+
+func is[T any](v any) bool {
+	_, ok := v.(T)
+	return ok
+}
+
+// FuzzGraphQLFastPath: whatever document and variables a client sends, a
+// request the fast path serves gets the bytes gqlgen's executor writes.
+func FuzzGraphQLFastPath(f *testing.F) {
+	fx := newFastFixture(f)
+	for _, s := range [][2]string{
+		{`{ todos(first: 1) { nodes { id name due } endCursor hasNextPage } }`, ``},
+		{`query($n: Int, $s: TodoColumn, $d: Boolean) { p: todos(first: $n, sort: $s, desc: $d) { h: hasNextPage nodes { mtime } } }`, `{"n":2,"s":"name","d":true}`},
+		{`query($a: String) { todos(after: $a) { nodes { id } } }`, `{"a":"x"}`},
+		{`{ bookmarks { nodes { note url } } }`, ``},
+		{`query($id: String!) { todo(id: $id) { id name descr } }`, `{"id":"` + fx.todo.ID + `"}`},
+		{`{ t: todo(id: "` + fx.todo.ID + `") { mtime n: name } }`, ``},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, doc, vars string) {
+		if strings.Contains(doc, "mutation") || strings.Contains(doc, "subscription") {
+			return // writes: two handlers would see different rows
+		}
+		do := func(h http.Handler) *httptest.ResponseRecorder {
+			body := map[string]any{"query": doc}
+			if json.Valid([]byte(vars)) {
+				body["variables"] = json.RawMessage(vars)
+			}
+			b, _ := json.Marshal(body)
+			r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(b))
+			r.Header.Set("Content-Type", "application/json")
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			return w
+		}
+		want := do(fx.slow)
+		do(fx.fast) // gqlgen's, which caches the document
+		fx.guarded.Store(0)
+		fx.viaExecutor.Store(0)
+		got := do(fx.fast)
+		if got.Code >= 500 || !json.Valid(got.Body.Bytes()) {
+			t.Fatalf("%d for %q: %s", got.Code, doc, got.Body.String())
+		}
+		if fx.guarded.Load() != 1 || fx.viaExecutor.Load() != 0 {
+			return // not served fast
+		}
+		g, w := sealed.ReplaceAllString(got.Body.String(), `"CURSOR"`), sealed.ReplaceAllString(want.Body.String(), `"CURSOR"`)
+		if got.Code != want.Code || g != w {
+			t.Fatalf("%q %s:\nfast path %d %s\nexecutor  %d %s", doc, vars, got.Code, g, want.Code, w)
+		}
+	})
+}
+
+// sealed is a sealed cursor in a response.
+var sealed = regexp.MustCompile(`"[A-Za-z0-9_-]{60,}"`)
 
 // TestGraphQLFastPathBodyLimit: a JSON body cut by the body limit (sent
 // chunked, so no Content-Length refused it first) gets the executor's
