@@ -47,6 +47,7 @@ var (
 	cpuprof  = flag.String("cpuprofile", "", "write bkapp's CPU profile of the last round of each pair to this file (PAIR is replaced by a pair's number)")
 	tags     = flag.String("tags", "", "build tags of bkapp: bk_nodynamodb,bk_nos3,bk_noredis leave out the drivers a run does not use (docs/deployment.md)")
 	heapprof = flag.String("heapprofile", "", "write the heap profiles of both bkapps at the end of each pool to this file (POOL and SERVER replaced)")
+	resident = flag.String("resident", "", "write which pages of each server's executable are in memory at the end of each pool, by package, to this file (POOL and SERVER replaced)")
 	workdir  string
 	signer   = &sign.Transport{Login: "load", Secret: "load-secret", TTL: 50 * time.Minute}
 )
@@ -226,6 +227,11 @@ func runPool(pool string) (table, mem []string) {
 	if *heapprof != "" {
 		for name, s := range map[string]*server{"open": appOpen, "signed": appSigned} {
 			s.fetch("/debug/pprof/heap?debug=1", strings.NewReplacer("POOL", pool, "SERVER", name).Replace(*heapprof))
+		}
+	}
+	if *resident != "" {
+		for name, s := range map[string]*server{"open": appOpen, "signed": appSigned, "baseline": baseOpen} {
+			s.writeResident(strings.NewReplacer("POOL", pool, "SERVER", name).Replace(*resident))
 		}
 	}
 	ra, rb := appOpen.status("VmHWM:"), baseOpen.status("VmHWM:")
