@@ -60,6 +60,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzACL -fuzztime $${FUZZTIME:-30s} ./runtime/module/
 	$(GO) test -run '^$$' -fuzz FuzzParseCrontab -fuzztime $${FUZZTIME:-30s} ./runtime/jobs/
 	$(GO) test -run '^$$' -fuzz FuzzBodyProblem -fuzztime $${FUZZTIME:-30s} ./runtime/gql/
+	$(GO) test -run '^$$' -fuzz FuzzDecodeVariables -fuzztime $${FUZZTIME:-30s} ./runtime/gql/
 	$(GO) test -run '^$$' -fuzz '^FuzzGraphQL$$' -fuzztime $${FUZZTIME:-30s} ./tests/inprocess/
 	$(GO) test -run '^$$' -fuzz FuzzGraphQLFastPath -fuzztime $${FUZZTIME:-30s} ./tests/inprocess/
 

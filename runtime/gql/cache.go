@@ -48,9 +48,23 @@ func newQueryCache(schema *ast.Schema, size, maxTokens int) *queryCache {
 // Get returns the validated document of query: the cached one, or one
 // parsed now when a document of its shape validated before.
 func (c *queryCache) Get(ctx context.Context, query string) (*ast.QueryDocument, bool) {
+	doc, _, ok := c.lookup(ctx, query)
+	return doc, ok
+}
+
+// lookup is Get, and whether the document is the one the text cache holds
+// for every request of this text (kept: what is worked out from it may be
+// kept too) rather than one parsed for this request alone.
+func (c *queryCache) lookup(ctx context.Context, query string) (doc *ast.QueryDocument, kept, ok bool) {
 	if doc, ok := c.exact.Get(query); ok {
-		return doc, true
+		return doc, true, true
 	}
+	doc, ok = c.byShape(ctx, query)
+	return doc, false, ok
+}
+
+// byShape is the document of a query whose shape validated before.
+func (c *queryCache) byShape(ctx context.Context, query string) (*ast.QueryDocument, bool) {
 	memo, _ := ctx.Value(memoKey{}).(*docMemo)
 	if memo != nil && memo.doc != nil && memo.query == query {
 		return memo.doc, true

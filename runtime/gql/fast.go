@@ -13,9 +13,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator"
@@ -208,6 +210,7 @@ type fastPath struct {
 	gets       map[string]FastGet
 	lists      map[string]FastList
 	cache      *queryCache
+	plans      *lru.Cache[planKey, planned]
 	es         graphql.ExecutableSchema // with the complexity rule of lists (paged)
 	schema     *ast.Schema
 	complexity int
@@ -217,7 +220,8 @@ type fastPath struct {
 
 // newFastPath is the fast path of es, nil when es offers none.
 func newFastPath(es graphql.ExecutableSchema, cache *queryCache, c Config) *fastPath {
-	f := &fastPath{cache: cache, es: withPageComplexity(es), schema: es.Schema(), complexity: c.Complexity, paths: c.Paths, guard: c.Guard}
+	plans, _ := lru.New[planKey, planned](max(c.CacheSize, 1)) // as many as the documents kept
+	f := &fastPath{cache: cache, plans: plans, es: withPageComplexity(es), schema: es.Schema(), complexity: c.Complexity, paths: c.Paths, guard: c.Guard}
 	if fg, ok := es.(FastGets); ok {
 		f.gets = fg.FastGets()
 	}
@@ -267,17 +271,20 @@ func (f *fastPath) serve(w http.ResponseWriter, r *http.Request, body []byte) bo
 	default:
 		return false
 	}
-	doc, ok := f.cache.Get(r.Context(), p.Query)
+	doc, kept, ok := f.cache.lookup(r.Context(), p.Query)
 	if !ok {
 		return false // gqlgen validates it, and caches it for the next time
 	}
-	pl, ok := f.plan(doc, p.OperationName)
+	pl, ok := f.planOf(doc, kept, p.OperationName)
 	if !ok {
 		return false
 	}
 	var raw map[string]any
-	if len(p.Variables) > 0 && decode(bytes.NewReader(p.Variables), &raw) != nil {
-		return false
+	if len(p.Variables) > 0 {
+		var err error
+		if raw, err = decodeVariables(p.Variables); err != nil {
+			return false
+		}
 	}
 	vars, verr := validator.VariableValues(f.schema, pl.op, raw)
 	if verr != nil {
@@ -377,6 +384,79 @@ func decode(r io.Reader, v any) error {
 	d := json.NewDecoder(r)
 	d.UseNumber()
 	return d.Decode(v)
+}
+
+// planKey is a document the query cache keeps, and the operation asked.
+type planKey struct {
+	doc  *ast.QueryDocument
+	name string
+}
+
+// planned is plan's answer for a planKey.
+type planned struct {
+	pl plan
+	ok bool
+}
+
+// planOf is plan, kept for the documents the query cache keeps (the plan
+// is read-only, shared by the requests of that text); a document parsed
+// for one request (a literal found by its shape) is planned each time.
+// The plans are as many as the documents, and hold theirs: no address of
+// a document the cache dropped can come back as another's.
+func (f *fastPath) planOf(doc *ast.QueryDocument, kept bool, name string) (plan, bool) {
+	if !kept {
+		return f.plan(doc, name)
+	}
+	key := planKey{doc, name}
+	if p, ok := f.plans.Get(key); ok {
+		return p.pl, p.ok
+	}
+	pl, ok := f.plan(doc, name)
+	f.plans.Add(key, planned{pl, ok})
+	return pl, ok
+}
+
+// decodeVariables reads a request's variables as decode does (numbers as
+// json.Number), in one pass for the usual object of strings, numbers,
+// booleans and nulls; a nested value is decoded by decode. Where the two
+// could differ (text after the object, which decode ignores), it errs and
+// the fast path leaves the request to gqlgen.
+func decodeVariables(b []byte) (map[string]any, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return nil, err
+	}
+	if fields == nil {
+		return nil, nil
+	}
+	vars := make(map[string]any, len(fields))
+	for name, v := range fields {
+		switch v[0] {
+		case '"':
+			if bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
+				vars[name] = string(v[1 : len(v)-1])
+				continue
+			}
+			var s string
+			if err := json.Unmarshal(v, &s); err != nil {
+				return nil, err
+			}
+			vars[name] = s
+		case 't', 'f':
+			vars[name] = v[0] == 't'
+		case 'n':
+			vars[name] = nil
+		case '{', '[':
+			var x any
+			if err := decode(bytes.NewReader(v), &x); err != nil {
+				return nil, err
+			}
+			vars[name] = x
+		default:
+			vars[name] = json.Number(v)
+		}
+	}
+	return vars, nil
 }
 
 // plan accepts one query operation of one fast field, without directives,
