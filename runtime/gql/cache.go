@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -56,23 +57,33 @@ func (c *queryCache) Get(ctx context.Context, query string) (*ast.QueryDocument,
 // for every request of this text (kept: what is worked out from it may be
 // kept too) rather than one parsed for this request alone.
 func (c *queryCache) lookup(ctx context.Context, query string) (doc *ast.QueryDocument, kept, ok bool) {
-	if doc, ok := c.exact.Get(query); ok {
-		return doc, true, true
+	if doc, kept, ok = c.held(ctx, query); ok {
+		return doc, kept, true
 	}
-	doc, ok = c.byShape(ctx, query)
+	key, _, ok := c.shape(query)
+	if !ok || !c.shapes.Contains(key) {
+		return nil, false, false
+	}
+	doc, ok = c.parseShaped(ctx, query)
 	return doc, false, ok
 }
 
-// byShape is the document of a query whose shape validated before.
-func (c *queryCache) byShape(ctx context.Context, query string) (*ast.QueryDocument, bool) {
+// held is the document of query the text cache keeps (kept), or the one
+// parsed for this request already.
+func (c *queryCache) held(ctx context.Context, query string) (doc *ast.QueryDocument, kept, ok bool) {
+	if doc, ok := c.exact.Get(query); ok {
+		return doc, true, true
+	}
 	memo, _ := ctx.Value(memoKey{}).(*docMemo)
 	if memo != nil && memo.doc != nil && memo.query == query {
-		return memo.doc, true
+		return memo.doc, false, true
 	}
-	key, ok := c.shape(query)
-	if !ok || !c.shapes.Contains(key) {
-		return nil, false
-	}
+	return nil, false, false
+}
+
+// parseShaped parses a query whose shape validated before.
+func (c *queryCache) parseShaped(ctx context.Context, query string) (*ast.QueryDocument, bool) {
+	memo, _ := ctx.Value(memoKey{}).(*docMemo)
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, c.maxTokens)
 	if err != nil {
 		return nil, false // cannot happen for a shape that parsed; let gqlgen report it
@@ -106,26 +117,29 @@ func withMemo(ctx context.Context) context.Context {
 // Add keeps a document gqlgen parsed and validated, and its shape.
 func (c *queryCache) Add(_ context.Context, query string, doc *ast.QueryDocument) {
 	c.exact.Add(query, doc)
-	if key, ok := c.shape(query); ok {
+	if key, _, ok := c.shape(query); ok {
 		c.shapes.Add(key, struct{}{})
 	}
 }
 
+// shapeKey is a document's shape (queryCache.shape).
+type shapeKey = [sha256.Size]byte
+
 // shape hashes query's tokens, string literals as the ordinal of their
-// first occurrence; ok is false for a query that does not lex or has more
-// tokens than the limit.
-func (c *queryCache) shape(query string) (key [sha256.Size]byte, ok bool) {
+// first occurrence, and returns the literals by ordinal; ok is false for a
+// query that does not lex or has more tokens than the limit.
+func (c *queryCache) shape(query string) (key shapeKey, strs []string, ok bool) {
 	h := sha256.New()
 	lx := lexer.New(&ast.Source{Input: query})
-	strs := map[string]int{}
 	var buf [binary.MaxVarintLen64 + 1]byte
+	var index map[string]int // strs' ordinals, once they are many
 	for n := 0; ; n++ {
 		if n > c.maxTokens {
-			return key, false
+			return key, nil, false
 		}
 		t, err := lx.ReadToken()
 		if err != nil {
-			return key, false
+			return key, nil, false
 		}
 		buf[0] = byte(t.Kind)
 		switch t.Kind {
@@ -134,12 +148,30 @@ func (c *queryCache) shape(query string) (key [sha256.Size]byte, ok bool) {
 		case lexer.EOF:
 			h.Write(buf[:1])
 			h.Sum(key[:0])
-			return key, true
+			return key, strs, true
 		case lexer.String, lexer.BlockString:
-			i, seen := strs[t.Value]
-			if !seen {
+			// a document has a few literals, a list is as quick as a map;
+			// past a few, a map (a hostile one has thousands)
+			var i int
+			if index != nil {
+				var seen bool
+				if i, seen = index[t.Value]; !seen {
+					i = -1
+				}
+			} else {
+				i = slices.Index(strs, t.Value)
+			}
+			if i < 0 {
 				i = len(strs)
-				strs[t.Value] = i
+				strs = append(strs, t.Value)
+				if index != nil {
+					index[t.Value] = i
+				} else if len(strs) == 8 {
+					index = make(map[string]int, 16)
+					for j, s := range strs {
+						index[s] = j
+					}
+				}
 			}
 			h.Write(binary.AppendUvarint(buf[:1], uint64(i)))
 		default:

@@ -108,13 +108,13 @@ func TestQueryCacheValidates(t *testing.T) {
 
 func TestQueryCacheBounds(t *testing.T) {
 	c := newQueryCache(cacheSchema, 10, 8)
-	if _, ok := c.shape(`{ todo(id: "a") { id name } }`); ok {
+	if _, _, ok := c.shape(`{ todo(id: "a") { id name } }`); ok {
 		t.Fatal("a shape past the token limit")
 	}
-	if _, ok := c.shape(`{ todo(id: "a`); ok {
+	if _, _, ok := c.shape(`{ todo(id: "a`); ok {
 		t.Fatal("a shape of a document that does not lex")
 	}
-	if _, ok := c.shape(`{ todo }`); !ok {
+	if _, _, ok := c.shape(`{ todo }`); !ok {
 		t.Fatal("no shape within the limit")
 	}
 }

@@ -20,6 +20,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/lexer"
 	"github.com/vektah/gqlparser/v2/validator"
 )
 
@@ -211,6 +212,7 @@ type fastPath struct {
 	lists      map[string]FastList
 	cache      *queryCache
 	plans      *lru.Cache[planKey, planned]
+	templates  *lru.Cache[templateKey, *template]
 	es         graphql.ExecutableSchema // with the complexity rule of lists (paged)
 	schema     *ast.Schema
 	complexity int
@@ -221,7 +223,8 @@ type fastPath struct {
 // newFastPath is the fast path of es, nil when es offers none.
 func newFastPath(es graphql.ExecutableSchema, cache *queryCache, c Config) *fastPath {
 	plans, _ := lru.New[planKey, planned](max(c.CacheSize, 1)) // as many as the documents kept
-	f := &fastPath{cache: cache, plans: plans, es: withPageComplexity(es), schema: es.Schema(), complexity: c.Complexity, paths: c.Paths, guard: c.Guard}
+	templates, _ := lru.New[templateKey, *template](max(c.CacheSize, 1))
+	f := &fastPath{cache: cache, plans: plans, templates: templates, es: withPageComplexity(es), schema: es.Schema(), complexity: c.Complexity, paths: c.Paths, guard: c.Guard}
 	if fg, ok := es.(FastGets); ok {
 		f.gets = fg.FastGets()
 	}
@@ -271,23 +274,30 @@ func (f *fastPath) serve(w http.ResponseWriter, r *http.Request, body []byte) bo
 	default:
 		return false
 	}
-	doc, kept, ok := f.cache.lookup(r.Context(), p.Query)
+	doc, kept, ok := f.cache.held(r.Context(), p.Query)
+	var shape shapeKey
+	var literals []string
 	if !ok {
-		return false // gqlgen validates it, and caches it for the next time
+		// a text not seen: served from its shape when one validated before
+		if shape, literals, ok = f.cache.shape(p.Query); !ok || !f.cache.shapes.Contains(shape) {
+			return false // gqlgen validates it, and caches it for the next time
+		}
+		if t, found := f.templates.Get(templateKey{shape, p.OperationName}); found {
+			return f.serveTemplate(w, r, t, literals, p.Query, p.Variables)
+		}
+		if doc, ok = f.cache.parseShaped(r.Context(), p.Query); !ok {
+			return false
+		}
 	}
 	pl, ok := f.planOf(doc, kept, p.OperationName)
 	if !ok {
 		return false
 	}
-	var raw map[string]any
-	if len(p.Variables) > 0 {
-		var err error
-		if raw, err = decodeVariables(p.Variables); err != nil {
-			return false
-		}
+	if literals != nil && pl.get != nil {
+		f.addTemplate(shape, p.OperationName, p.Query, pl)
 	}
-	vars, verr := validator.VariableValues(f.schema, pl.op, raw)
-	if verr != nil {
+	vars, ok := f.variables(pl.op, p.Variables)
+	if !ok {
 		return false
 	}
 	var resolve func(ctx context.Context) (any, error)
@@ -306,8 +316,123 @@ func (f *fastPath) serve(w http.ResponseWriter, r *http.Request, body []byte) bo
 		}
 		resolve = func(ctx context.Context) (any, error) { return pl.list.List(ctx, args) }
 	}
-	f.run(w, r, pl, resolve)
+	f.run(w, r, pl, resolve, func() *ast.Position { return pl.field.Position })
 	return true
+}
+
+// variables are a request's variables, validated for op.
+func (f *fastPath) variables(op *ast.OperationDefinition, text json.RawMessage) (map[string]any, bool) {
+	var raw map[string]any
+	if len(text) > 0 {
+		var err error
+		if raw, err = decodeVariables(text); err != nil {
+			return nil, false
+		}
+	}
+	vars, err := validator.VariableValues(f.schema, op, raw)
+	return vars, err == nil
+}
+
+// templateKey is a document's shape and the operation asked.
+type templateKey struct {
+	shape shapeKey
+	name  string
+}
+
+// template is the plan of a get whose key arguments are string literals,
+// for every text of its shape (`{ todo(id: "a") { id } }`, then "b", ...):
+// a text of that shape is served from its literals without being parsed.
+// The shape holds everything of a text but what its string literals say
+// and where its tokens stand: the literals are the request's, and so is
+// the position of an error (its field's token, found again in the text).
+type template struct {
+	pl       plan
+	literal  []int // each key argument's literal, by its ordinal in the text
+	fieldTok int   // the field's first token, counted as shape counts them
+}
+
+// addTemplate keeps pl, a get planned from query, as its shape's template
+// when each key argument is a string literal.
+func (f *fastPath) addTemplate(shape shapeKey, name, query string, pl plan) {
+	t := &template{pl: pl, fieldTok: -1}
+	ordinal := map[int]int{} // a literal's offset in query -> its ordinal
+	strs := map[string]int{} // a literal -> its ordinal, as shape numbers them
+	lx := lexer.New(&ast.Source{Input: query})
+	for n := 0; ; {
+		tok, err := lx.ReadToken()
+		if err != nil {
+			return
+		}
+		if tok.Kind == lexer.EOF {
+			break
+		}
+		if tok.Kind == lexer.Comment {
+			continue
+		}
+		if tok.Kind == lexer.String || tok.Kind == lexer.BlockString {
+			i, seen := strs[tok.Value]
+			if !seen {
+				i = len(strs)
+				strs[tok.Value] = i
+			}
+			ordinal[tok.Pos.Start] = i
+		}
+		if pl.field.Position != nil && tok.Pos.Start == pl.field.Position.Start {
+			t.fieldTok = n
+		}
+		n++
+	}
+	if t.fieldTok < 0 {
+		return
+	}
+	for _, name := range pl.get.Args {
+		a := pl.field.Arguments.ForName(name)
+		if a == nil || (a.Value.Kind != ast.StringValue && a.Value.Kind != ast.BlockValue) || a.Value.Position == nil {
+			return // a variable: not from the text
+		}
+		i, ok := ordinal[a.Value.Position.Start]
+		if !ok {
+			return
+		}
+		t.literal = append(t.literal, i)
+	}
+	f.templates.Add(templateKey{shape, name}, t)
+}
+
+// serveTemplate serves a text of t's shape whose string literals are
+// literals.
+func (f *fastPath) serveTemplate(w http.ResponseWriter, r *http.Request, t *template, literals []string, query string, variables json.RawMessage) bool {
+	if _, ok := f.variables(t.pl.op, variables); !ok {
+		return false
+	}
+	args := make([]string, len(t.literal))
+	for i, o := range t.literal {
+		if o >= len(literals) {
+			return false // cannot be: the same shape has the same literals
+		}
+		args[i] = literals[o]
+	}
+	get := t.pl.get
+	f.run(w, r, t.pl, func(ctx context.Context) (any, error) { return get.Get(ctx, args) }, func() *ast.Position { return tokenAt(query, t.fieldTok) })
+	return true
+}
+
+// tokenAt is the position of query's token n (comments not counted).
+func tokenAt(query string, n int) *ast.Position {
+	lx := lexer.New(&ast.Source{Input: query})
+	for i := 0; ; {
+		tok, err := lx.ReadToken()
+		if err != nil || tok.Kind == lexer.EOF {
+			return nil
+		}
+		if tok.Kind == lexer.Comment {
+			continue
+		}
+		if i == n {
+			return &tok.Pos
+		}
+		i++
+	}
 }
 
 // getArgs are the String! key arguments of a get.
@@ -536,7 +661,7 @@ func planPage(pl *plan, sel ast.SelectionSet, columns []string) bool {
 }
 
 // run resolves the field through the guard and writes the response.
-func (f *fastPath) run(w http.ResponseWriter, r *http.Request, pl plan, resolve func(context.Context) (any, error)) {
+func (f *fastPath) run(w http.ResponseWriter, r *http.Request, pl plan, resolve func(context.Context) (any, error), position func() *ast.Position) {
 	field := "Query." + pl.field.Name
 	res, err := func() (res any, err error) {
 		defer func() {
@@ -565,7 +690,7 @@ func (f *fastPath) run(w http.ResponseWriter, r *http.Request, pl plan, resolve 
 	switch {
 	case err != nil:
 		e := &gqlerror.Error{Err: err, Message: err.Error(), Path: ast.Path{ast.PathName(pl.field.Alias)}}
-		if pos := pl.field.Position; pos != nil && pos.Line != 0 {
+		if pos := position(); pos != nil && pos.Line != 0 {
 			e.Locations = []gqlerror.Location{{Line: pos.Line, Column: pos.Column}}
 		}
 		resp.Errors = gqlerror.List{presentError(r.Context(), e)}

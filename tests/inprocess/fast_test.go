@@ -162,6 +162,7 @@ type fastFixture struct {
 	fast, slow           http.Handler
 	todo                 *store.Todo
 	mark                 *store.Bookmark
+	photo                *store.Photo
 	owner                string
 	guarded, viaExecutor atomic.Int64
 }
@@ -188,6 +189,10 @@ func newFastFixture(tb testing.TB) *fastFixture {
 	}
 	fx.mark = &store.Bookmark{OwnerID: &fx.owner, URL: "https://x", Note: "private note"}
 	if err := st.Bookmark.Add(ctx, fx.mark); err != nil {
+		tb.Fatal(err)
+	}
+	fx.photo = &store.Photo{AlbumID: "album-1", Name: "p", OwnerID: fx.owner, Kind: "png"}
+	if err := st.Photo.Add(ctx, fx.photo); err != nil {
 		tb.Fatal(err)
 	}
 	guard := func(ctx context.Context, r *http.Request, field, path string, next func(context.Context) (any, error)) (any, error) {
@@ -287,5 +292,58 @@ func TestGraphQLFastPathBodyLimit(t *testing.T) {
 	slowCode, slowBody := do(gqlHandlerWith(t, true))
 	if code, body := do(h); code != slowCode || body != slowBody {
 		t.Fatalf("fast path %d %s\nexecutor %d %s", code, body, slowCode, slowBody)
+	}
+}
+
+// TestGraphQLFastPathShapes: once two texts of a get's shape have come, the
+// next texts of that shape are served from their string literals (the
+// shape's template), with the bytes gqlgen's executor writes: the row, a
+// miss, a refusal located in that text (not in the first one's), escapes,
+// a literal used twice, comments that shift every token.
+func TestGraphQLFastPathShapes(t *testing.T) {
+	fx := newFastFixture(t)
+	do := func(h http.Handler, query string, refuse bool) (int, string) {
+		r := httptest.NewRequest(http.MethodGet, "/graphql?query="+url.QueryEscape(query), nil)
+		if refuse {
+			r.Header.Set("X-Refuse", "1")
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Code, w.Body.String()
+	}
+	shapes := []struct{ first, second string }{
+		{`{ t: todo(id: "a") { id n: name due } }`, `{ t: todo(id: "b") { id n: name due } }`},
+		{`{ photo(album_id: "a", id: "a") { id } }`, `{ photo(album_id: "b", id: "b") { id } }`},
+		{`{ photo(album_id: "a", id: "b") { id name } }`, `{ photo(album_id: "c", id: "d") { id name } }`},
+	}
+	for _, s := range shapes {
+		do(fx.fast, s.first, false)  // gqlgen's: the shape is kept
+		do(fx.fast, s.second, false) // parsed by its shape: the template is made
+	}
+	cases := []struct {
+		name, query string
+		refuse      bool
+	}{
+		{"found", `{ t: todo(id: "` + fx.todo.ID + `") { id n: name due } }`, false},
+		{"missing", `{t:todo(id:"nope"){id n:name due}}`, false},
+		{"refused, elsewhere", "# a comment\n\n   { t: todo(id: \"" + fx.todo.ID + "\") { id n: name due } }", true},
+		{"escapes", `{ t: todo(id: "a\"b\\c\u00e9") { id n: name due } }`, false},
+		{"a literal twice", `{ photo(album_id: "z", id: "z") { id } }`, false},
+		{"refused twice", "{\n photo(album_id: \"q\",\n id: \"q\") { id } }", true},
+		{"two keys", `{ photo(album_id: "` + fx.photo.AlbumID + `", id: "` + fx.photo.ID + `") { id name } }`, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			wantCode, want := do(fx.slow, c.query, c.refuse)
+			fx.guarded.Store(0)
+			fx.viaExecutor.Store(0)
+			code, got := do(fx.fast, c.query, c.refuse)
+			if code != wantCode || got != want {
+				t.Fatalf("fast path %d %s\nexecutor  %d %s", code, got, wantCode, want)
+			}
+			if fx.guarded.Load() != 1 || fx.viaExecutor.Load() != 0 {
+				t.Fatalf("not served fast (guard ran %d times, %d in the executor)", fx.guarded.Load(), fx.viaExecutor.Load())
+			}
+		})
 	}
 }
