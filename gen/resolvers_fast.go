@@ -58,6 +58,11 @@ func gqlFastWriter(f *jen.File, t *RestTable) {
 		f.Commentf("WriteGQLField writes the fields of %s that are not objects (gql.Column).", o.goName)
 		writeGQLField(f, o.goName, cases)
 	}
+	conn := t.GoName + "Connection"
+	f.Commentf("FastPage is the page for runtime/gql's fast path (gql.ListOf).")
+	f.Func().Params(jen.Id("o").Op("*").Id(conn)).Id("FastPage").Params().Qual(gqlPkg, "FastPage").Block(
+		jen.Return(jen.Qual(gqlPkg, "PageOf").Call(jen.Id("o").Dot("Nodes"), jen.Id("o").Dot("EndCursor"), jen.Id("o").Dot("HasNextPage"))),
+	)
 }
 
 // fieldWrite is a case of a WriteGQLField: the field, the runtime/gql
@@ -147,21 +152,15 @@ func fastFieldNames(t *RestTable) jen.Code {
 }
 
 // gqlFastLists renders Schema.FastLists: every table's page (runtime/gql.FastList),
-// through the list resolver gqlgen's executor calls.
+// through the list resolver gqlgen's executor calls (gql.ListOf, one instantiation
+// for every table: the connections are pointers).
 func gqlFastLists(f *jen.File, r *REST) {
 	f.Comment("FastLists are the pages of the tables, asked without a where.")
 	f.Func().Params(jen.Id("s").Id("Schema")).Id("FastLists").Params().Map(jen.String()).Qual(gqlPkg, "FastList").Block(
 		jen.Id("q").Op(":=").Parens(jen.Op("*").Id("queryResolver")).Call(jen.Id("s").Dot("r")),
 		jen.Return(jen.Map(jen.String()).Qual(gqlPkg, "FastList").Values(jen.DictFunc(func(d jen.Dict) {
 			for _, t := range r.Tables {
-				d[jen.Lit(Plural(t.Name))] = jen.Values(jen.Dict{
-					jen.Id("Fields"): fastFieldNames(t),
-					jen.Id("List"): jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("a").Qual(gqlPkg, "ListArgs")).Parens(jen.List(jen.Qual(gqlPkg, "FastPage"), jen.Error())).Block(
-						jen.List(jen.Id("c"), jen.Err()).Op(":=").Id("q").Dot(gqlName(Plural(t.Name))).Call(jen.Id("ctx"), jen.Nil(), jen.Id("a").Dot("First"), jen.Id("a").Dot("After"), jen.Id("a").Dot("Desc"), jen.Id("a").Dot("Sort")),
-						jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(gqlPkg, "FastPage").Values(), jen.Err())),
-						jen.Return(jen.Qual(gqlPkg, "PageOf").Call(jen.Id("c").Dot("Nodes"), jen.Id("c").Dot("EndCursor"), jen.Id("c").Dot("HasNextPage")), jen.Nil()),
-					),
-				})
+				d[jen.Lit(Plural(t.Name))] = jen.Qual(gqlPkg, "ListOf").Call(fastFieldNames(t), jen.Id("q").Dot(gqlName(Plural(t.Name))))
 			}
 		}))),
 	)

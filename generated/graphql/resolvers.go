@@ -194,6 +194,11 @@ func (o *AlbumEvent) WriteGQLField(w io.Writer, name string) {
 	}
 }
 
+// FastPage is the page for runtime/gql's fast path (gql.ListOf).
+func (o *AlbumConnection) FastPage() gql.FastPage {
+	return gql.PageOf(o.Nodes, o.EndCursor, o.HasNextPage)
+}
+
 // AlbumChanged delivers the writes to "album"; it ends with the subscription's context.
 func (s *subscriptionResolver) AlbumChanged(ctx context.Context, kID *string) (<-chan *AlbumEvent, error) {
 	v := auth.ViewerOf(ctx)
@@ -352,6 +357,11 @@ func (o *BookmarkEvent) WriteGQLField(w io.Writer, name string) {
 	default:
 		io.WriteString(w, "null")
 	}
+}
+
+// FastPage is the page for runtime/gql's fast path (gql.ListOf).
+func (o *BookmarkConnection) FastPage() gql.FastPage {
+	return gql.PageOf(o.Nodes, o.EndCursor, o.HasNextPage)
 }
 
 // BookmarkChanged delivers the writes to "bookmark"; it ends with the subscription's context.
@@ -516,6 +526,11 @@ func (o *MeterEvent) WriteGQLField(w io.Writer, name string) {
 	}
 }
 
+// FastPage is the page for runtime/gql's fast path (gql.ListOf).
+func (o *MeterConnection) FastPage() gql.FastPage {
+	return gql.PageOf(o.Nodes, o.EndCursor, o.HasNextPage)
+}
+
 // MeterChanged delivers the writes to "meter"; it ends with the subscription's context.
 func (s *subscriptionResolver) MeterChanged(ctx context.Context, kID *string) (<-chan *MeterEvent, error) {
 	v := auth.ViewerOf(ctx)
@@ -667,6 +682,11 @@ func (o *NoteEvent) WriteGQLField(w io.Writer, name string) {
 	default:
 		io.WriteString(w, "null")
 	}
+}
+
+// FastPage is the page for runtime/gql's fast path (gql.ListOf).
+func (o *NoteConnection) FastPage() gql.FastPage {
+	return gql.PageOf(o.Nodes, o.EndCursor, o.HasNextPage)
 }
 
 // NoteChanged delivers the writes to "note"; it ends with the subscription's context.
@@ -891,6 +911,11 @@ func (o *PhotoEvent) WriteGQLField(w io.Writer, name string) {
 	}
 }
 
+// FastPage is the page for runtime/gql's fast path (gql.ListOf).
+func (o *PhotoConnection) FastPage() gql.FastPage {
+	return gql.PageOf(o.Nodes, o.EndCursor, o.HasNextPage)
+}
+
 // PhotoChanged delivers the writes to "photo"; it ends with the subscription's context.
 func (s *subscriptionResolver) PhotoChanged(ctx context.Context, kAlbumID *string, kID *string) (<-chan *PhotoEvent, error) {
 	v := auth.ViewerOf(ctx)
@@ -1039,6 +1064,11 @@ func (o *PostEvent) WriteGQLField(w io.Writer, name string) {
 	default:
 		io.WriteString(w, "null")
 	}
+}
+
+// FastPage is the page for runtime/gql's fast path (gql.ListOf).
+func (o *PostConnection) FastPage() gql.FastPage {
+	return gql.PageOf(o.Nodes, o.EndCursor, o.HasNextPage)
 }
 
 // PostChanged delivers the writes to "post"; it ends with the subscription's context.
@@ -1199,6 +1229,11 @@ func (o *ScoreEvent) WriteGQLField(w io.Writer, name string) {
 	default:
 		io.WriteString(w, "null")
 	}
+}
+
+// FastPage is the page for runtime/gql's fast path (gql.ListOf).
+func (o *ScoreConnection) FastPage() gql.FastPage {
+	return gql.PageOf(o.Nodes, o.EndCursor, o.HasNextPage)
 }
 
 // ScoreChanged delivers the writes to "score"; it ends with the subscription's context.
@@ -1363,6 +1398,11 @@ func (o *StatEvent) WriteGQLField(w io.Writer, name string) {
 	}
 }
 
+// FastPage is the page for runtime/gql's fast path (gql.ListOf).
+func (o *StatConnection) FastPage() gql.FastPage {
+	return gql.PageOf(o.Nodes, o.EndCursor, o.HasNextPage)
+}
+
 // StatChanged delivers the writes to "stat"; it ends with the subscription's context.
 func (s *subscriptionResolver) StatChanged(ctx context.Context, kOwnerID *string, kName *string) (<-chan *StatEvent, error) {
 	v := auth.ViewerOf(ctx)
@@ -1513,6 +1553,11 @@ func (o *TodoEvent) WriteGQLField(w io.Writer, name string) {
 	}
 }
 
+// FastPage is the page for runtime/gql's fast path (gql.ListOf).
+func (o *TodoConnection) FastPage() gql.FastPage {
+	return gql.PageOf(o.Nodes, o.EndCursor, o.HasNextPage)
+}
+
 // TodoChanged delivers the writes to "todo"; it ends with the subscription's context.
 func (s *subscriptionResolver) TodoChanged(ctx context.Context, kID *string) (<-chan *TodoEvent, error) {
 	v := auth.ViewerOf(ctx)
@@ -1602,96 +1647,15 @@ func (s Schema) FastGets() map[string]gql.FastGet {
 func (s Schema) FastLists() map[string]gql.FastList {
 	q := (*queryResolver)(s.r)
 	return map[string]gql.FastList{
-		"albums": {
-			Fields: []string{"id", "owner_id", "title", "private", "mtime"},
-			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
-				c, err := q.Albums(ctx, nil, a.First, a.After, a.Desc, a.Sort)
-				if err != nil {
-					return gql.FastPage{}, err
-				}
-				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
-			},
-		},
-		"bookmarks": {
-			Fields: []string{"id", "owner_id", "url", "note", "hits"},
-			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
-				c, err := q.Bookmarks(ctx, nil, a.First, a.After, a.Desc, a.Sort)
-				if err != nil {
-					return gql.FastPage{}, err
-				}
-				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
-			},
-		},
-		"meters": {
-			Fields: []string{"id", "likes", "views", "label", "mtime"},
-			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
-				c, err := q.Meters(ctx, nil, a.First, a.After, a.Desc, a.Sort)
-				if err != nil {
-					return gql.FastPage{}, err
-				}
-				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
-			},
-		},
-		"notes": {
-			Fields: []string{"id", "body", "created_at", "updated_at"},
-			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
-				c, err := q.Notes(ctx, nil, a.First, a.After, a.Desc, a.Sort)
-				if err != nil {
-					return gql.FastPage{}, err
-				}
-				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
-			},
-		},
-		"photos": {
-			Fields: []string{"album_id", "id", "name", "owner_id", "kind", "width", "height", "hidden", "thumb", "caption", "size", "taken", "moderation", "mtime"},
-			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
-				c, err := q.Photos(ctx, nil, a.First, a.After, a.Desc, a.Sort)
-				if err != nil {
-					return gql.FastPage{}, err
-				}
-				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
-			},
-		},
-		"posts": {
-			Fields: []string{"id", "owner_id", "title", "body", "words", "mtime"},
-			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
-				c, err := q.Posts(ctx, nil, a.First, a.After, a.Desc, a.Sort)
-				if err != nil {
-					return gql.FastPage{}, err
-				}
-				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
-			},
-		},
-		"scores": {
-			Fields: []string{"id", "owner_id", "title", "note", "points"},
-			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
-				c, err := q.Scores(ctx, nil, a.First, a.After, a.Desc, a.Sort)
-				if err != nil {
-					return gql.FastPage{}, err
-				}
-				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
-			},
-		},
-		"stats": {
-			Fields: []string{"owner_id", "name", "note", "value"},
-			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
-				c, err := q.Stats(ctx, nil, a.First, a.After, a.Desc, a.Sort)
-				if err != nil {
-					return gql.FastPage{}, err
-				}
-				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
-			},
-		},
-		"todos": {
-			Fields: []string{"id", "name", "descr", "due", "done", "mtime"},
-			List: func(ctx context.Context, a gql.ListArgs) (gql.FastPage, error) {
-				c, err := q.Todos(ctx, nil, a.First, a.After, a.Desc, a.Sort)
-				if err != nil {
-					return gql.FastPage{}, err
-				}
-				return gql.PageOf(c.Nodes, c.EndCursor, c.HasNextPage), nil
-			},
-		},
+		"albums":    gql.ListOf([]string{"id", "owner_id", "title", "private", "mtime"}, q.Albums),
+		"bookmarks": gql.ListOf([]string{"id", "owner_id", "url", "note", "hits"}, q.Bookmarks),
+		"meters":    gql.ListOf([]string{"id", "likes", "views", "label", "mtime"}, q.Meters),
+		"notes":     gql.ListOf([]string{"id", "body", "created_at", "updated_at"}, q.Notes),
+		"photos":    gql.ListOf([]string{"album_id", "id", "name", "owner_id", "kind", "width", "height", "hidden", "thumb", "caption", "size", "taken", "moderation", "mtime"}, q.Photos),
+		"posts":     gql.ListOf([]string{"id", "owner_id", "title", "body", "words", "mtime"}, q.Posts),
+		"scores":    gql.ListOf([]string{"id", "owner_id", "title", "note", "points"}, q.Scores),
+		"stats":     gql.ListOf([]string{"owner_id", "name", "note", "value"}, q.Stats),
+		"todos":     gql.ListOf([]string{"id", "name", "descr", "due", "done", "mtime"}, q.Todos),
 	}
 }
 

@@ -200,6 +200,23 @@ func PageOf[T any, P interface {
 	return out
 }
 
+// Paged is a generated connection (TodoConnection) as a FastPage.
+type Paged interface {
+	FastPage() FastPage
+}
+
+// ListOf is the FastList of a generated list resolver (Query.todos): its
+// page asked with the arguments a FastList takes, without a where.
+func ListOf[C Paged](fields []string, list func(ctx context.Context, where []*Cond, first *int, after *string, desc *bool, sort *string) (C, error)) FastList {
+	return FastList{Fields: fields, List: func(ctx context.Context, a ListArgs) (FastPage, error) {
+		c, err := list(ctx, nil, a.First, a.After, a.Desc, a.Sort)
+		if err != nil {
+			return FastPage{}, err
+		}
+		return c.FastPage(), nil
+	}}
+}
+
 // FastLists is what a generated executable schema implements to offer its
 // fast lists, by field name.
 type FastLists interface {
