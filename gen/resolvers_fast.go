@@ -155,7 +155,7 @@ func fastFieldNames(t *RestTable) jen.Code {
 // through the list resolver gqlgen's executor calls (gql.ListOf, one instantiation
 // for every table: the connections are pointers).
 func gqlFastLists(f *jen.File, r *REST) {
-	f.Comment("FastLists are the pages of the tables, asked without a where.")
+	f.Comment("FastLists are the pages of the tables.")
 	f.Func().Params(jen.Id("s").Id("Schema")).Id("FastLists").Params().Map(jen.String()).Qual(gqlPkg, "FastList").Block(
 		jen.Id("q").Op(":=").Parens(jen.Op("*").Id("queryResolver")).Call(jen.Id("s").Dot("r")),
 		jen.Return(jen.Map(jen.String()).Qual(gqlPkg, "FastList").Values(jen.DictFunc(func(d jen.Dict) {

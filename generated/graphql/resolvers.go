@@ -1643,7 +1643,7 @@ func (s Schema) FastGets() map[string]gql.FastGet {
 	}
 }
 
-// FastLists are the pages of the tables, asked without a where.
+// FastLists are the pages of the tables.
 func (s Schema) FastLists() map[string]gql.FastList {
 	q := (*queryResolver)(s.r)
 	return map[string]gql.FastList{

@@ -164,8 +164,8 @@ type FastGets interface {
 }
 
 // FastList is a table's list query the fast path may serve: a page asked by
-// first, after, desc and sort (a where is left to gqlgen), whose selection
-// is plain columns of its nodes, endCursor and hasNextPage.
+// where, first, after, desc and sort, whose selection is plain columns of
+// its nodes, endCursor and hasNextPage.
 type FastList struct {
 	Fields []string // the columns of the nodes it writes
 	List   func(ctx context.Context, a ListArgs) (FastPage, error)
@@ -174,6 +174,7 @@ type FastList struct {
 // ListArgs are a list's arguments as gqlgen's decoders give them to its
 // resolver (nil: not given).
 type ListArgs struct {
+	Where       []*Cond
 	First       *int
 	After, Sort *string
 	Desc        *bool
@@ -205,11 +206,10 @@ type Paged interface {
 	FastPage() FastPage
 }
 
-// ListOf is the FastList of a generated list resolver (Query.todos): its
-// page asked with the arguments a FastList takes, without a where.
+// ListOf is the FastList of a generated list resolver (Query.todos).
 func ListOf[C Paged](fields []string, list func(ctx context.Context, where []*Cond, first *int, after *string, desc *bool, sort *string) (C, error)) FastList {
 	return FastList{Fields: fields, List: func(ctx context.Context, a ListArgs) (FastPage, error) {
-		c, err := list(ctx, nil, a.First, a.After, a.Desc, a.Sort)
+		c, err := list(ctx, a.Where, a.First, a.After, a.Desc, a.Sort)
 		if err != nil {
 			return FastPage{}, err
 		}
@@ -471,7 +471,7 @@ func getArgs(pl plan, vars map[string]any) ([]string, bool) {
 }
 
 // listArgs decodes a list's arguments as its generated decoders do
-// (gqlgen's scalar unmarshalers); a where, or anything else, is declined.
+// (gqlgen's unmarshalers); anything else is declined.
 func listArgs(field *ast.Field, vars map[string]any) (a ListArgs, ok bool) {
 	for _, def := range field.Definition.Arguments {
 		// what gqlgen's ArgumentMap gives, without its map: the argument's
@@ -511,6 +511,10 @@ func listArgs(field *ast.Field, vars map[string]any) (a ListArgs, ok bool) {
 			var b bool
 			b, err = graphql.UnmarshalBoolean(v)
 			a.Desc = &b
+		case "where":
+			if a.Where, ok = conds(v); !ok {
+				return a, false
+			}
 		default:
 			return a, false
 		}
@@ -599,6 +603,55 @@ func decodeVariables(b []byte) (map[string]any, error) {
 		}
 	}
 	return vars, nil
+}
+
+// conds decodes a where as the generated decoder of a table's condition
+// input does (column; op, eq when not given; values, one value standing for
+// a list of one); an element it would not decode the same way is declined.
+func conds(v any) ([]*Cond, bool) {
+	items := graphql.CoerceList(v)
+	out := make([]*Cond, len(items))
+	for i, item := range items {
+		m, ok := item.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		c := &Cond{}
+		if _, given := m["op"]; !given {
+			eq := "eq"
+			c.Op = &eq
+		}
+		for k, x := range m {
+			var err error
+			switch k {
+			case "column":
+				c.Column, err = graphql.UnmarshalString(x)
+			case "op":
+				if x != nil {
+					var op string
+					op, err = graphql.UnmarshalString(x)
+					c.Op = &op
+				}
+			case "values":
+				if x != nil {
+					list := graphql.CoerceList(x)
+					c.Values = make([]string, len(list))
+					for j, s := range list {
+						if c.Values[j], err = graphql.UnmarshalString(s); err != nil {
+							break
+						}
+					}
+				}
+			default:
+				return nil, false
+			}
+			if err != nil {
+				return nil, false
+			}
+		}
+		out[i] = c
+	}
+	return out, true
 }
 
 // plan accepts one query operation of one fast field, without directives,
