@@ -15,8 +15,12 @@ var fastWriters = map[Kind]string{
 }
 
 // fastGet reports whether t's get by key can be served by the fast path:
-// every key a string (the fast path reads String! arguments only).
+// a key of one or two columns (gql.GetOf, gql.GetOf2), every one a string
+// (the fast path reads String! arguments only).
 func fastGet(t *RestTable) bool {
+	if len(t.Keys) > 2 {
+		return false
+	}
 	for _, k := range t.Keys {
 		if k.Kind != KindString {
 			return false
@@ -124,19 +128,16 @@ func gqlSchema(f *jen.File, r *REST) {
 				if !fastGet(t) {
 					continue
 				}
-				var args, call []jen.Code
-				call = append(call, jen.Id("ctx"))
-				for i, k := range t.Keys {
-					args = append(args, jen.Lit(k.Name))
-					call = append(call, jen.Id("a").Index(jen.Lit(i)))
+				var keys []jen.Code
+				for _, k := range t.Keys {
+					keys = append(keys, jen.Lit(k.Name))
 				}
-				d[jen.Lit(t.Name)] = jen.Values(jen.Dict{
-					jen.Id("Args"):   jen.Index().String().Values(args...),
-					jen.Id("Fields"): fastFieldNames(t),
-					jen.Id("Get"): jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("a").Index().String()).Parens(jen.List(jen.Qual(gqlPkg, "FastObject"), jen.Error())).Block(
-						jen.Return(jen.Qual(gqlPkg, "FastOf").Call(jen.Id("q").Dot(gqlName(t.Name)).Call(call...))),
-					),
-				})
+				method := jen.Id("q").Dot(gqlName(t.Name))
+				if len(keys) == 1 {
+					d[jen.Lit(t.Name)] = jen.Qual(gqlPkg, "GetOf").Call(fastFieldNames(t), keys[0], method)
+				} else {
+					d[jen.Lit(t.Name)] = jen.Qual(gqlPkg, "GetOf2").Call(fastFieldNames(t), keys[0], keys[1], method)
+				}
 			}
 		}))),
 	)

@@ -1584,62 +1584,14 @@ func NewSchema(cfg Config) Schema {
 func (s Schema) FastGets() map[string]gql.FastGet {
 	q := (*queryResolver)(s.r)
 	return map[string]gql.FastGet{
-		"album": {
-			Args:   []string{"id"},
-			Fields: []string{"id", "owner_id", "title", "private", "mtime"},
-			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
-				return gql.FastOf(q.Album(ctx, a[0]))
-			},
-		},
-		"bookmark": {
-			Args:   []string{"id"},
-			Fields: []string{"id", "owner_id", "url", "note", "hits"},
-			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
-				return gql.FastOf(q.Bookmark(ctx, a[0]))
-			},
-		},
-		"meter": {
-			Args:   []string{"id"},
-			Fields: []string{"id", "likes", "views", "label", "mtime"},
-			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
-				return gql.FastOf(q.Meter(ctx, a[0]))
-			},
-		},
-		"photo": {
-			Args:   []string{"album_id", "id"},
-			Fields: []string{"album_id", "id", "name", "owner_id", "kind", "width", "height", "hidden", "thumb", "caption", "size", "taken", "moderation", "mtime"},
-			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
-				return gql.FastOf(q.Photo(ctx, a[0], a[1]))
-			},
-		},
-		"post": {
-			Args:   []string{"id"},
-			Fields: []string{"id", "owner_id", "title", "body", "words", "mtime"},
-			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
-				return gql.FastOf(q.Post(ctx, a[0]))
-			},
-		},
-		"score": {
-			Args:   []string{"id"},
-			Fields: []string{"id", "owner_id", "title", "note", "points"},
-			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
-				return gql.FastOf(q.Score(ctx, a[0]))
-			},
-		},
-		"stat": {
-			Args:   []string{"owner_id", "name"},
-			Fields: []string{"owner_id", "name", "note", "value"},
-			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
-				return gql.FastOf(q.Stat(ctx, a[0], a[1]))
-			},
-		},
-		"todo": {
-			Args:   []string{"id"},
-			Fields: []string{"id", "name", "descr", "due", "done", "mtime"},
-			Get: func(ctx context.Context, a []string) (gql.FastObject, error) {
-				return gql.FastOf(q.Todo(ctx, a[0]))
-			},
-		},
+		"album":    gql.GetOf([]string{"id", "owner_id", "title", "private", "mtime"}, "id", q.Album),
+		"bookmark": gql.GetOf([]string{"id", "owner_id", "url", "note", "hits"}, "id", q.Bookmark),
+		"meter":    gql.GetOf([]string{"id", "likes", "views", "label", "mtime"}, "id", q.Meter),
+		"photo":    gql.GetOf2([]string{"album_id", "id", "name", "owner_id", "kind", "width", "height", "hidden", "thumb", "caption", "size", "taken", "moderation", "mtime"}, "album_id", "id", q.Photo),
+		"post":     gql.GetOf([]string{"id", "owner_id", "title", "body", "words", "mtime"}, "id", q.Post),
+		"score":    gql.GetOf([]string{"id", "owner_id", "title", "note", "points"}, "id", q.Score),
+		"stat":     gql.GetOf2([]string{"owner_id", "name", "note", "value"}, "owner_id", "name", q.Stat),
+		"todo":     gql.GetOf([]string{"id", "name", "descr", "due", "done", "mtime"}, "id", q.Todo),
 	}
 }
 

@@ -157,6 +157,27 @@ type FastGet struct {
 	Get    func(ctx context.Context, args []string) (FastObject, error)
 }
 
+// GetOf is the FastGet of a generated get resolver of one key (Query.todo),
+// one instantiation for every table (the models are pointers).
+func GetOf[T any, P interface {
+	*T
+	FastObject
+}](fields []string, key string, get func(ctx context.Context, key string) (P, error)) FastGet {
+	return FastGet{Args: []string{key}, Fields: fields, Get: func(ctx context.Context, a []string) (FastObject, error) {
+		return FastOf(get(ctx, a[0]))
+	}}
+}
+
+// GetOf2 is GetOf for a key of two columns (Query.photo).
+func GetOf2[T any, P interface {
+	*T
+	FastObject
+}](fields []string, key1, key2 string, get func(ctx context.Context, key1, key2 string) (P, error)) FastGet {
+	return FastGet{Args: []string{key1, key2}, Fields: fields, Get: func(ctx context.Context, a []string) (FastObject, error) {
+		return FastOf(get(ctx, a[0], a[1]))
+	}}
+}
+
 // FastGets is what a generated executable schema implements to offer its
 // fast gets, by field name.
 type FastGets interface {
