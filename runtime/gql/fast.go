@@ -766,38 +766,37 @@ func (f *fastPath) run(w http.ResponseWriter, r *http.Request, pl plan, resolve 
 		}
 		return resolve(r.Context())
 	}()
-	data := getBuffer()
-	defer putBuffer(data)
-	data.WriteString(`{`)
-	graphql.MarshalString(pl.field.Alias).MarshalGQL(data)
-	data.WriteString(`:`)
-	var resp graphql.Response
 	obj, _ := res.(FastObject)
 	page, isPage := res.(FastPage)
 	if err == nil && pl.list != nil && !isPage {
 		// what gqlgen's executor says of a null page: the field is non-null
 		err = errors.New("the requested element is null which the schema does not allow")
 	}
-	switch {
-	case err != nil:
+	var resp graphql.Response
+	if err != nil {
 		e := &gqlerror.Error{Err: err, Message: err.Error(), Path: ast.Path{ast.PathName(pl.field.Alias)}}
 		if pos := position(); pos != nil && pos.Line != 0 {
 			e.Locations = []gqlerror.Location{{Line: pos.Line, Column: pos.Column}}
 		}
 		resp.Errors = gqlerror.List{presentError(r.Context(), e)}
-		data.WriteString(`null`)
-	case pl.list != nil:
-		writePage(data, pl, page)
-	case obj == nil:
-		data.WriteString(`null`)
-	default:
-		writeRow(data, pl.fields, "", obj) // the plan selects no __typename
 	}
-	data.WriteString(`}`)
+	data := getBuffer()
+	defer putBuffer(data)
 	if err != nil && pl.list != nil {
-		// a page is non-null: its error nulls the whole data, as gqlgen's
-		data.Reset()
-		data.WriteString(`null`)
+		data.WriteString(`null`) // a page is non-null: its error nulls the whole data, as gqlgen's
+	} else {
+		data.WriteString(`{`)
+		graphql.MarshalString(pl.field.Alias).MarshalGQL(data)
+		data.WriteString(`:`)
+		switch {
+		case err != nil, pl.list == nil && obj == nil:
+			data.WriteString(`null`)
+		case pl.list != nil:
+			writePage(data, pl, page)
+		default:
+			writeRow(data, pl.fields, "", obj) // the plan selects no __typename
+		}
+		data.WriteString(`}`)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	if resp.Errors == nil {
