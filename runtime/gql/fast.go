@@ -332,7 +332,7 @@ func (f *fastPath) serve(w http.ResponseWriter, r *http.Request, body []byte) bo
 		return false
 	}
 	if literals != nil && pl.get != nil {
-		f.addTemplate(shape, p.OperationName, p.Query, pl)
+		f.addTemplate(shape, p.OperationName, p.Query, literals, pl)
 	}
 	vars, ok := f.variables(pl.op, p.Variables)
 	if !ok {
@@ -386,55 +386,37 @@ type templateKey struct {
 type template struct {
 	pl       plan
 	literal  []int // each key argument's literal, by its ordinal in the text
-	fieldTok int   // the field's first token, counted as shape counts them
+	fieldTok int   // the field's first token (eachToken's numbering)
 }
 
 // addTemplate keeps pl, a get planned from query, as its shape's template
-// when each key argument is a string literal.
-func (f *fastPath) addTemplate(shape shapeKey, name, query string, pl plan) {
+// when each key argument is a string literal; literals are query's, as
+// shape numbers them (a literal's ordinal is its index there).
+func (f *fastPath) addTemplate(shape shapeKey, name, query string, literals []string, pl plan) {
 	t := &template{pl: pl, fieldTok: -1}
-	ordinal := map[int]int{} // a literal's offset in query -> its ordinal
-	strs := map[string]int{} // a literal -> its ordinal, as shape numbers them
-	lx := lexer.New(&ast.Source{Input: query})
-	for n := 0; ; {
-		tok, err := lx.ReadToken()
-		if err != nil {
-			return
-		}
-		if tok.Kind == lexer.EOF {
-			break
-		}
-		if tok.Kind == lexer.Comment {
-			continue
-		}
-		if tok.Kind == lexer.String || tok.Kind == lexer.BlockString {
-			i, seen := strs[tok.Value]
-			if !seen {
-				i = len(strs)
-				strs[tok.Value] = i
-			}
-			ordinal[tok.Pos.Start] = i
-		}
-		if pl.field.Position != nil && tok.Pos.Start == pl.field.Position.Start {
-			t.fieldTok = n
-		}
-		n++
-	}
-	if t.fieldTok < 0 {
-		return
-	}
 	for _, name := range pl.get.Args {
 		a := pl.field.Arguments.ForName(name)
-		if a == nil || (a.Value.Kind != ast.StringValue && a.Value.Kind != ast.BlockValue) || a.Value.Position == nil {
+		if a == nil || (a.Value.Kind != ast.StringValue && a.Value.Kind != ast.BlockValue) {
 			return // a variable: not from the text
 		}
-		i, ok := ordinal[a.Value.Position.Start]
-		if !ok {
+		i := slices.Index(literals, a.Value.Raw)
+		if i < 0 {
 			return
 		}
 		t.literal = append(t.literal, i)
 	}
-	f.templates.Add(templateKey{shape, name}, t)
+	if pl.field.Position == nil {
+		return
+	}
+	eachToken(query, func(n int, tok lexer.Token) bool {
+		if tok.Pos.Start == pl.field.Position.Start {
+			t.fieldTok = n
+		}
+		return t.fieldTok < 0
+	})
+	if t.fieldTok >= 0 {
+		f.templates.Add(templateKey{shape, name}, t)
+	}
 }
 
 // serveTemplate serves a text of t's shape whose string literals are
@@ -455,21 +437,35 @@ func (f *fastPath) serveTemplate(w http.ResponseWriter, r *http.Request, t *temp
 	return true
 }
 
-// tokenAt is the position of query's token n (comments not counted).
+// tokenAt is the position of query's token n (eachToken's numbering).
 func tokenAt(query string, n int) *ast.Position {
+	var pos *ast.Position
+	eachToken(query, func(i int, tok lexer.Token) bool {
+		if i == n {
+			pos = &tok.Pos
+		}
+		return pos == nil
+	})
+	return pos
+}
+
+// eachToken calls each with query's tokens but comments (which shape does
+// not hash either), numbered from 0, until it returns false or the text
+// ends or does not lex.
+func eachToken(query string, each func(n int, tok lexer.Token) bool) {
 	lx := lexer.New(&ast.Source{Input: query})
-	for i := 0; ; {
+	for n := 0; ; {
 		tok, err := lx.ReadToken()
 		if err != nil || tok.Kind == lexer.EOF {
-			return nil
+			return
 		}
 		if tok.Kind == lexer.Comment {
 			continue
 		}
-		if i == n {
-			return &tok.Pos
+		if !each(n, tok) {
+			return
 		}
-		i++
+		n++
 	}
 }
 
