@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -132,7 +131,7 @@ func (c *queryCache) shape(query string) (key shapeKey, strs []string, ok bool) 
 	h := sha256.New()
 	lx := lexer.New(&ast.Source{Input: query})
 	var buf [binary.MaxVarintLen64 + 1]byte
-	var index map[string]int // strs' ordinals, once they are many
+	index := map[string]int{} // strs' ordinals
 	for n := 0; ; n++ {
 		if n > c.maxTokens {
 			return key, nil, false
@@ -150,28 +149,11 @@ func (c *queryCache) shape(query string) (key shapeKey, strs []string, ok bool) 
 			h.Sum(key[:0])
 			return key, strs, true
 		case lexer.String, lexer.BlockString:
-			// a document has a few literals, a list is as quick as a map;
-			// past a few, a map (a hostile one has thousands)
-			var i int
-			if index != nil {
-				var seen bool
-				if i, seen = index[t.Value]; !seen {
-					i = -1
-				}
-			} else {
-				i = slices.Index(strs, t.Value)
-			}
-			if i < 0 {
+			i, seen := index[t.Value]
+			if !seen {
 				i = len(strs)
+				index[t.Value] = i
 				strs = append(strs, t.Value)
-				if index != nil {
-					index[t.Value] = i
-				} else if len(strs) == 8 {
-					index = make(map[string]int, 16)
-					for j, s := range strs {
-						index[s] = j
-					}
-				}
 			}
 			h.Write(binary.AppendUvarint(buf[:1], uint64(i)))
 		default:
