@@ -258,11 +258,12 @@ type fastPath struct {
 	guard      Guard
 }
 
-// newFastPath is the fast path of es, nil when es offers none.
-func newFastPath(es graphql.ExecutableSchema, cache *queryCache, c Config) *fastPath {
+// newFastPath is the fast path of es, nil when es offers none; paged is es
+// with the complexity rule of lists.
+func newFastPath(es, paged graphql.ExecutableSchema, cache *queryCache, c Config) *fastPath {
 	plans, _ := lru.New[planKey, planned](max(c.CacheSize, 1)) // as many as the documents kept
 	templates, _ := lru.New[templateKey, *template](max(c.CacheSize, 1))
-	f := &fastPath{cache: cache, plans: plans, templates: templates, es: withPageComplexity(es), schema: es.Schema(), complexity: c.Complexity, paths: c.Paths, guard: c.Guard}
+	f := &fastPath{cache: cache, plans: plans, templates: templates, es: paged, schema: es.Schema(), complexity: c.Complexity, paths: c.Paths, guard: c.Guard}
 	if fg, ok := es.(FastGets); ok {
 		f.gets = fg.FastGets()
 	}

@@ -76,10 +76,11 @@ func (c *Config) Params(s *config.Set) {
 
 // Handler serves es at /graphql.
 func Handler(es graphql.ExecutableSchema, c Config) http.Handler {
-	srv, queries := server(es, c)
+	paged := withPageComplexity(es) // gqlgen's executor and the fast path measure pages alike
+	srv, queries := server(paged, c)
 	var fast *fastPath
 	if !c.NoFastPath {
-		fast = newFastPath(es, queries, c)
+		fast = newFastPath(es, paged, queries, c)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if c.Timeout > 0 && !longLived(r) {
@@ -121,6 +122,7 @@ func longLived(r *http.Request) bool {
 	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") || strings.Contains(r.Header.Get("Accept"), "text/event-stream")
 }
 
+// server is gqlgen's server of es (with the complexity rule of lists).
 func server(es graphql.ExecutableSchema, c Config) (*handler.Server, *queryCache) {
 	if c.MaxTokens <= 0 {
 		c.MaxTokens = DefaultMaxTokens
@@ -131,7 +133,7 @@ func server(es graphql.ExecutableSchema, c Config) (*handler.Server, *queryCache
 	if c.Depth <= 0 {
 		c.Depth = 10
 	}
-	srv := handler.New(withPageComplexity(es))
+	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.SSE{}) // before POST: it takes POSTs that accept text/event-stream
