@@ -15,6 +15,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -27,6 +28,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -86,6 +88,10 @@ type result struct {
 	reqs, errs int64
 	rps        float64
 	p50, p99   time.Duration
+	// cpu is the server's CPU time (user and system) per request: what a
+	// request costs it, which the load generator's share of the cores moves
+	// less than it moves the rate
+	cpu time.Duration
 }
 
 func main() {
@@ -103,7 +109,7 @@ func main() {
 		tables = append(tables, t...)
 		mem = append(mem, m...)
 	}
-	fmt.Printf("| pool | operation | bkapp req/s | baseline req/s | ratio | p99 bkapp / baseline | p99 ratio |\n|---|---|---|---|---|---|---|\n%s\n\n", strings.Join(tables, "\n"))
+	fmt.Printf("| pool | operation | bkapp req/s | baseline req/s | ratio | p99 bkapp / baseline | p99 ratio | CPU per request bkapp / baseline | CPU ratio |\n|---|---|---|---|---|---|---|---|---|\n%s\n\n", strings.Join(tables, "\n"))
 	fmt.Printf("| pool | servers | bkapp peak RSS | baseline peak RSS | ratio | anonymous RSS bkapp / baseline |\n|---|---|---|---|---|---|\n%s\n", strings.Join(mem, "\n"))
 }
 
@@ -247,21 +253,23 @@ func runPool(pool string) (table, mem []string) {
 
 // row formats a pair's medians.
 func (p *pair) row(pool string) string {
-	var rps, p99 []float64
-	var ra, rb, pa, pb []float64
+	var rps, p99, cpu []float64
+	var ra, rb, pa, pb, ca, cb []float64
 	var errs [2]int64
 	for _, r := range p.res {
 		rps = append(rps, r[0].rps/r[1].rps)
 		p99 = append(p99, float64(r[0].p99)/float64(r[1].p99))
 		ra, rb = append(ra, r[0].rps), append(rb, r[1].rps)
 		pa, pb = append(pa, float64(r[0].p99)), append(pb, float64(r[1].p99))
+		cpu = append(cpu, float64(r[0].cpu)/float64(r[1].cpu))
+		ca, cb = append(ca, float64(r[0].cpu)), append(cb, float64(r[1].cpu))
 		errs[0] += r[0].errs
 		errs[1] += r[1].errs
 	}
-	s := fmt.Sprintf("| %s | %s | %.0f | %.0f | %.2f× (%.2f–%.2f) | %s / %s | %.2f× |", pool, p.name, median(ra), median(rb),
-		median(rps), min(rps), max(rps), ms(median(pa)), ms(median(pb)), median(p99))
+	s := fmt.Sprintf("| %s | %s | %.0f | %.0f | %.2f× (%.2f–%.2f) | %s / %s | %.2f× | %.0f / %.0f µs | %.2f× |", pool, p.name, median(ra), median(rb),
+		median(rps), min(rps), max(rps), ms(median(pa)), ms(median(pb)), median(p99), median(ca)/1e3, median(cb)/1e3, median(cpu))
 	if errs[0]+errs[1] > 0 {
-		s += fmt.Sprintf("\n| %s | ↑ failed requests | %d | %d | | | |", pool, errs[0], errs[1])
+		s += fmt.Sprintf("\n| %s | ↑ failed requests | %d | %d | | | | | |", pool, errs[0], errs[1])
 	}
 	return s
 }
@@ -366,6 +374,24 @@ func (s *server) status(field string) int64 {
 	return kb
 }
 
+// cpu is the CPU time the server has used (utime and stime of
+// /proc/PID/stat, in clock ticks of 10 ms: a 5 s side at one core is 500).
+func (s *server) cpu() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// the fields after the command's name, which is in parentheses and may
+	// hold spaces: state is field 3, utime 14 and stime 15
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
 // profile starts a CPU profile of a bkapp (its -debug-pprof) for d and
 // returns a function that waits for it and writes it to file.
 func (s *server) profile(file string, d time.Duration) func() {
@@ -433,6 +459,7 @@ func (s *side) load(d time.Duration) result {
 	var n, errs atomic.Int64
 	lat := make([][]time.Duration, *conc)
 	var wg sync.WaitGroup
+	cpu0 := s.srv.cpu()
 	start := time.Now()
 	for w := 0; w < *conc; w++ {
 		wg.Add(1)
@@ -461,6 +488,7 @@ func (s *side) load(d time.Duration) result {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := s.srv.cpu() - cpu0
 	var all []time.Duration
 	for _, l := range lat {
 		all = append(all, l...)
@@ -469,6 +497,7 @@ func (s *side) load(d time.Duration) result {
 	r := result{reqs: int64(len(all)), errs: errs.Load(), rps: float64(len(all)) / elapsed.Seconds()}
 	if len(all) > 0 {
 		r.p50, r.p99 = all[len(all)/2], all[len(all)*99/100]
+		r.cpu = cpu / time.Duration(len(all))
 	}
 	return r
 }
