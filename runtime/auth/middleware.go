@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
@@ -34,6 +35,22 @@ const (
 	SessionCookie = "bk-session"
 	TokenName     = "bk-access-token"
 )
+
+// The two credentials' header names as net/http keeps them: Header.Get
+// canonicalises a lower-case name on every call, and for a name it does not
+// know allocates the result, twice per request on every request (issue 21).
+var (
+	signatureHeader = textproto.CanonicalMIMEHeaderKey(sign.HeaderName)
+	tokenHeader     = textproto.CanonicalMIMEHeaderKey(TokenName)
+)
+
+// header is r's first value of a canonical header name.
+func header(r *http.Request, canonical string) string {
+	if v := r.Header[canonical]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
 
 // Checker verifies requests against the rules and the accounts.
 type Checker struct {
@@ -134,14 +151,14 @@ func (ch *Checker) Check(r *http.Request) (*Account, error) {
 	}
 	raw := queryValue(r.URL.RawQuery, sign.HeaderName)
 	if raw == "" {
-		raw = r.Header.Get(sign.HeaderName)
+		raw = header(r, signatureHeader)
 	}
 	source := "signature"
 	var sig sign.Signature
 	var sealed string
 	if raw == "" {
 		if sealed = queryValue(r.URL.RawQuery, TokenName); sealed == "" {
-			sealed = r.Header.Get(TokenName)
+			sealed = header(r, tokenHeader)
 		}
 		if sealed != "" {
 			source = "token"
