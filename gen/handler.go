@@ -86,12 +86,12 @@ func handlerFile(m *Model, r *REST) *jen.File {
 	f.Type().Id("Handler").Struct(
 		jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"),
 		jen.Id("bus").Qual(pubsubPkg, "Bus"),
-		jen.Id("mux").Op("*").Qual("net/http", "ServeMux"),
+		jen.Id("mux").Op("*").Qual(restPkg, "Mux"),
 		jen.Id("tables").Map(jen.String()).Qual(restPkg, "Watcher").Comment("by table name, for Watch"),
 	)
 	f.Comment("NewHandler returns the REST handler on st, publishing writes on bus (nil: none).")
 	f.Func().Id("NewHandler").Params(jen.Id("st").Op("*").Qual(m.Pkg.Store, "Store"), jen.Id("bus").Qual(pubsubPkg, "Bus")).Op("*").Id("Handler").BlockFunc(func(g *jen.Group) {
-		g.Id("h").Op(":=").Op("&").Id("Handler").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"), jen.Id("mux").Op(":").Qual("net/http", "NewServeMux").Call(), jen.Id("tables").Op(":").Map(jen.String()).Qual(restPkg, "Watcher").Values())
+		g.Id("h").Op(":=").Op("&").Id("Handler").Values(jen.Id("st").Op(":").Id("st"), jen.Id("bus").Op(":").Id("bus"), jen.Id("mux").Op(":").Qual(restPkg, "NewMux").Call(), jen.Id("tables").Op(":").Map(jen.String()).Qual(restPkg, "Watcher").Values())
 		g.Id("h").Dot("mux").Dot("HandleFunc").Call(jen.Lit("/ping"), jen.Qual(restPkg, "Ping"))
 		for _, t := range r.Tables {
 			tv := t.Unexported
@@ -99,7 +99,6 @@ func handlerFile(m *Model, r *REST) *jen.File {
 			g.Qual(restPkg, "Routes").Call(jen.Id("h").Dot("mux"), jen.Id(tv))
 			g.Id("h").Dot("tables").Index(jen.Lit(t.Name)).Op("=").Qual(restPkg, "Events").Call(jen.Id(tv))
 		}
-		g.Id("h").Dot("mux").Dot("HandleFunc").Call(jen.Lit("/"), jen.Qual(webPkg, "NotFound"))
 		g.Return(jen.Id("h"))
 	})
 	f.Comment("Watch delivers the writes to table as the caller of ctx may see them (the rows a")

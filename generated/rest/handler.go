@@ -9,7 +9,6 @@ import (
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/pubsub"
 	rest "github.com/bkgen/bkgen/runtime/rest"
-	"github.com/bkgen/bkgen/runtime/web"
 )
 
 // Handler serves the REST API of openapi.yaml on the typed store: /ping and the
@@ -18,13 +17,13 @@ import (
 type Handler struct {
 	st     *store.Store
 	bus    pubsub.Bus
-	mux    *http.ServeMux
+	mux    *rest.Mux
 	tables map[string]rest.Watcher // by table name, for Watch
 }
 
 // NewHandler returns the REST handler on st, publishing writes on bus (nil: none).
 func NewHandler(st *store.Store, bus pubsub.Bus) *Handler {
-	h := &Handler{st: st, bus: bus, mux: http.NewServeMux(), tables: map[string]rest.Watcher{}}
+	h := &Handler{st: st, bus: bus, mux: rest.NewMux(), tables: map[string]rest.Watcher{}}
 	h.mux.HandleFunc("/ping", rest.Ping)
 	album := albumTable(h)
 	rest.Routes(h.mux, album)
@@ -53,7 +52,6 @@ func NewHandler(st *store.Store, bus pubsub.Bus) *Handler {
 	todo := todoTable(h)
 	rest.Routes(h.mux, todo)
 	h.tables["todo"] = rest.Events(todo)
-	h.mux.HandleFunc("/", web.NotFound)
 	return h
 }
 

@@ -47,7 +47,7 @@ type Table[R any] struct {
 // compiles every method of a generic type for each table in every package
 // that sees the type (generated/rest's Handler shows it to every importer),
 // and a function only where it is called (issue 16).
-func Routes[R any](mux *http.ServeMux, t *Table[R]) {
+func Routes[R any](mux *Mux, t *Table[R]) {
 	name := t.Policy.t.Name
 	for op, h := range map[string]func(context.Context, *Table[R], *Input) (reply, error){
 		"get": opGet[R], "select": opSelect[R], "add": opAdd[R], "put": opPut[R], "update": opUpdate[R], "del": opDel[R],
