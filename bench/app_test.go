@@ -12,8 +12,8 @@ import (
 )
 
 // BenchmarkAppGet is GET /todo/get through the whole binary in process: the
-// application's middleware chain, its ServeMux and net/http's server and
-// client over loopback, one request at a time. BenchmarkRESTGet measures the
+// application's middleware chain, its routing and net/http's server and
+// client over loopback. BenchmarkRESTGet measures the
 // generated handler alone; the difference is what the layers in front cost
 // (with the client's share, the same in every run). It runs 32 clients at
 // once, as bench/load does, so that ns/op is the two cores' work per request

@@ -505,9 +505,10 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 	}
 	checker.TrustOrigins(cors.Trusted)
 	static := a.webFiles(st)
-	root := strictParams(a.Operations, api)
+	strict := strictParams(a.Operations, api)
+	root := strict
 	if !static.Empty() {
-		root = a.filesOrAPI(static, root)
+		root = a.filesOrAPI(static, strict)
 	}
 
 	mux := http.NewServeMux()
@@ -619,7 +620,7 @@ func (a *App) web(ctx context.Context, log *slog.Logger, s *services, st *settin
 			return err
 		}
 	}
-	h = web.Chain(operationsFirst(mux, root, a.Operations), web.Recover, web.Observe(s.metrics, known, access), cors.Middleware, guard.Middleware, public,
+	h = web.Chain(operationsFirst(mux, strict, a.Operations), web.Recover, web.Observe(s.metrics, known, access), cors.Middleware, guard.Middleware, public,
 		web.LimitBody(st.wc.MaxBody, map[string]int64{"/graphql": min(st.gc.MaxBody, st.wc.MaxBody)}), checker.Middleware(web.Error), guard.LoginLimit(login), hooks.Middleware)
 	return web.Serve(ctx, st.wc, h, func(addr string) {
 		log.Info("listening", "addr", addr, "pool", pool.Dialect(), "home", absHome(s.dbc.Home), "pid", os.Getpid())
