@@ -53,6 +53,12 @@ type Table struct {
 	GoName, KeyType, ChangesType, IncrType, ColsVar, TableVar, StoreType string
 	HooksType, WriteType                                                 string // the row hooks (db.Hooks) and what a write hook sees (db.Write)
 	Unexported                                                           string // prefix of unexported identifiers
+	// OwnPkg and OwnPkgName are the package under generated/store that holds
+	// the table's code (its row, key and store; generated/store names them
+	// again), one of a few that share the tables, so that a change to one
+	// table compiles a part of them again and not every table's (set by
+	// Render: ownPkgName).
+	OwnPkg, OwnPkgName string
 }
 
 // Counters returns the counter columns.

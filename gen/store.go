@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -23,19 +24,83 @@ func newFile(pkg string) *jen.File {
 	return f
 }
 
-// storeFiles renders generated/store: one file per table, the Store that
-// holds them, and the init code that takes validators and defaults from the
-// schema package.
+// storeFiles renders generated/store: each table's code (the row, key,
+// store, and the validators and defaults of its fields) in one of the
+// packages under it (generated/store/tables07/todo.go), a file of
+// generated/store that names it again (store.Todo), and the Store that holds
+// every table's store. The names are what applications and the other
+// generated packages use; the packages are what the compiler builds, each
+// cached on its own: a change to one table compiles its part of the tables
+// again, where one package of every table compiled them all (issue 16).
 func storeFiles(m *Model) (map[string]*jen.File, error) {
 	out := map[string]*jen.File{}
 	for _, t := range m.Tables {
-		f := newFile("store")
+		f := newFile(t.OwnPkgName)
 		tableFile(f, t)
-		out[t.Name+".go"] = f
+		schemaDecls(f, m, t)
+		out[filepath.Join(t.OwnPkgName, t.Name+".go")] = f
+		out[t.Name+".go"] = namesFile(t)
 	}
 	out["store.go"] = storeFile(m)
-	out["schema.go"] = schemaFile(m)
 	return out, nil
+}
+
+// namesFile declares in generated/store every exported name of table t's
+// own package, as aliases, constants and functions that forward: store.Todo
+// is todo.Todo.
+func namesFile(t *Table) *jen.File {
+	f := newFile("store")
+	p := t.OwnPkg
+	f.ImportName(p, t.OwnPkgName)
+	f.Commentf("The names of table %q, whose code is in package %s (gen/generate.go: ownPkgName).", t.Name, t.OwnPkgName)
+	f.Type().DefsFunc(func(g *jen.Group) {
+		alias := func(name, doc string) {
+			g.Comment(doc)
+			g.Id(name).Op("=").Qual(p, name)
+		}
+		alias(t.GoName, fmt.Sprintf("%s is a row of table %q.", t.GoName, t.Name))
+		alias(t.KeyType, fmt.Sprintf("%s is the primary key of table %q.", t.KeyType, t.Name))
+		alias(t.ChangesType, fmt.Sprintf("%s lists the columns Update and UpdateAll write.", t.ChangesType))
+		if len(t.Counters()) > 0 {
+			alias(t.IncrType, fmt.Sprintf("%s holds what Incr adds to each counter column.", t.IncrType))
+		}
+		alias(t.HooksType, fmt.Sprintf("%s are the application's row hooks of table %q.", t.HooksType, t.Name))
+		alias(t.WriteType, fmt.Sprintf("%s is a write of table %q as its write hooks see it.", t.WriteType, t.Name))
+		alias(t.StoreType, fmt.Sprintf("%s reads and writes table %q.", t.StoreType, t.Name))
+	})
+	f.Commentf("Positions of the columns in %s.Columns.", t.TableVar)
+	f.Const().DefsFunc(func(g *jen.Group) {
+		for _, c := range t.Columns {
+			g.Id(c.PosName).Op("=").Qual(p, c.PosName)
+		}
+	})
+	f.Commentf("%s describes table %q to the engine.", t.TableVar, t.Name)
+	f.Var().Id(t.TableVar).Op("=").Qual(p, t.TableVar)
+	// declared here and not in the table's package, which does not use
+	// them: a package that declares db.Field[string] compiles every method of
+	// it again, ~14 per column type, and the table's package would then
+	// compile ~340 functions that one package can compile for every table
+	f.Commentf("%s are typed handles of the columns of %q for conditions, sorting and select lists.", t.ColsVar, t.Name)
+	f.Var().Id(t.ColsVar).Op("=").StructFunc(func(g *jen.Group) {
+		for _, c := range t.Columns {
+			g.Id(c.GoName).Qual(dbPkg, "Field").Types(c.Type.code())
+		}
+	}).Add(literal(func() []kv {
+		var ps []kv
+		for _, c := range t.Columns {
+			ps = append(ps, kv{c.GoName, jen.Qual(dbPkg, "Field").Types(c.Type.code()).Values(jen.Id("Name").Op(":").Lit(c.Name))})
+		}
+		return ps
+	}()))
+	f.Commentf("%sKeyOf returns the primary key of r.", t.GoName)
+	f.Func().Id(t.GoName + "KeyOf").Params(jen.Id("r").Op("*").Id(t.GoName)).Id(t.KeyType).Block(
+		jen.Return(jen.Qual(p, t.GoName+"KeyOf").Call(jen.Id("r"))),
+	)
+	f.Commentf("New%s returns the store of table %q on pool p.", t.StoreType, t.Name)
+	f.Func().Id("New" + t.StoreType).Params(jen.Id("p").Op("*").Qual(dbPkg, "Pool")).Op("*").Id(t.StoreType).Block(
+		jen.Return(jen.Qual(p, "New"+t.StoreType).Call(jen.Id("p"))),
+	)
+	return f
 }
 
 func kind(c *Column) *jen.Statement { return jen.Qual(dbPkg, c.Kind.String()) }
@@ -128,20 +193,6 @@ func tableFile(f *jen.File, t *Table) {
 			}
 		})
 	}
-
-	// Typed columns.
-	f.Commentf("%s are typed handles of the columns of %q for conditions, sorting and select lists.", t.ColsVar, t.Name)
-	f.Var().Id(t.ColsVar).Op("=").StructFunc(func(g *jen.Group) {
-		for _, c := range t.Columns {
-			g.Id(c.GoName).Qual(dbPkg, "Field").Types(c.Type.code())
-		}
-	}).Add(literal(func() []kv {
-		var ps []kv
-		for _, c := range t.Columns {
-			ps = append(ps, kv{c.GoName, jen.Qual(dbPkg, "Field").Types(c.Type.code()).Values(jen.Id("Name").Op(":").Lit(c.Name))})
-		}
-		return ps
-	}()))
 
 	// Column positions.
 	f.Commentf("Positions of the columns in %s.Columns, which also index the given-column", t.TableVar)
@@ -727,68 +778,66 @@ func storeFile(m *Model) *jen.File {
 	return f
 }
 
-// schemaFile declares the validators and defaults that entc/load cannot
-// carry (they are Go functions). Those of a field whose builder chain bkgen
-// read from the schema's source (Column.Src) are written out: runtime/db's
-// copies of ent's validators and the functions the schema names. Any other
-// is taken at init from the schema's Fields(), the way ent's own generated
-// runtime does, which links all of the schema's builders (gen/fieldsrc.go
-// says what that costs).
-func schemaFile(m *Model) *jen.File {
-	f := newFile("store")
+// schemaDecls declares in f, the file of table t's own package, the
+// validators and defaults of its fields that entc/load cannot carry (they
+// are Go functions). Those of a field whose builder chain bkgen read from
+// the schema's source (Column.Src) are written out: runtime/db's copies of
+// ent's validators and the functions the schema names. Any other is taken
+// at init from the schema's Fields(), the way ent's own generated runtime
+// does, which links all of the schema's builders (gen/fieldsrc.go says what
+// that costs).
+func schemaDecls(f *jen.File, m *Model, t *Table) {
 	var vars []jen.Code
 	var inits []jen.Code
-	for _, t := range m.Tables {
-		u := t.Unexported
-		fieldsVar := map[int]string{}
-		fromFields := func(c *Column) *jen.Statement {
-			v, ok := fieldsVar[c.Mixin]
-			if !ok {
-				v = fmt.Sprintf("%sFields%d", u, c.Mixin+1)
-				fieldsVar[c.Mixin] = v
-				src := jen.Qual(m.SchemaPkg, t.Schema).Values().Dot("Fields").Call()
-				if c.Mixin >= 0 {
-					src = jen.Qual(m.SchemaPkg, t.Schema).Values().Dot("Mixin").Call().Index(jen.Lit(c.Mixin)).Dot("Fields").Call()
-				}
-				inits = append(inits, jen.Id(v).Op(":=").Add(src))
+	u := t.Unexported
+	fieldsVar := map[int]string{}
+	fromFields := func(c *Column) *jen.Statement {
+		v, ok := fieldsVar[c.Mixin]
+		if !ok {
+			v = fmt.Sprintf("%sFields%d", u, c.Mixin+1)
+			fieldsVar[c.Mixin] = v
+			src := jen.Qual(m.SchemaPkg, t.Schema).Values().Dot("Fields").Call()
+			if c.Mixin >= 0 {
+				src = jen.Qual(m.SchemaPkg, t.Schema).Values().Dot("Mixin").Call().Index(jen.Lit(c.Mixin)).Dot("Fields").Call()
 			}
-			return jen.Id(v).Index(jen.Lit(c.FieldIndex)).Dot("Descriptor").Call()
+			inits = append(inits, jen.Id(v).Op(":=").Add(src))
 		}
-		for _, c := range t.Columns {
-			if c.Implicit {
-				continue
+		return jen.Id(v).Index(jen.Lit(c.FieldIndex)).Dot("Descriptor").Call()
+	}
+	for _, c := range t.Columns {
+		if c.Implicit {
+			continue
+		}
+		validators := c.Validators > 0
+		def := c.Default && !c.Now && !c.UUID
+		if !validators && !def && !c.UpdateDefault {
+			continue
+		}
+		typ := c.Type.code()
+		set := func(name string, typ jen.Code, code func() *jen.Statement, from string) {
+			if c.Src != nil && from == "Validators" { // the literal has the type
+				vars = append(vars, jen.Id(name).Op("=").Add(code()))
+				return
 			}
-			validators := c.Validators > 0
-			def := c.Default && !c.Now && !c.UUID
-			if !validators && !def && !c.UpdateDefault {
-				continue
+			if c.Src != nil {
+				vars = append(vars, jen.Id(name).Add(typ).Op("=").Add(code()))
+				return
 			}
-			typ := c.Type.code()
-			set := func(name string, typ jen.Code, code func() *jen.Statement, from string) {
-				if c.Src != nil && from == "Validators" { // the literal has the type
-					vars = append(vars, jen.Id(name).Op("=").Add(code()))
-					return
-				}
-				if c.Src != nil {
-					vars = append(vars, jen.Id(name).Add(typ).Op("=").Add(code()))
-					return
-				}
-				vars = append(vars, jen.Id(name).Add(typ))
-				fn := "Default"
-				if from == "Validators" {
-					fn = "Validators"
-				}
-				inits = append(inits, jen.Id(name).Op("=").Qual(dbPkg, fn).Types(c.Type.code()).Call(jen.Lit(t.Name), jen.Lit(c.Name), fromFields(c).Dot(from)))
+			vars = append(vars, jen.Id(name).Add(typ))
+			fn := "Default"
+			if from == "Validators" {
+				fn = "Validators"
 			}
-			if validators {
-				set(u+c.GoName+"Validators", jen.Index().Func().Params(typ.Clone()).Error(), func() *jen.Statement { return c.Src.validatorsCode(c) }, "Validators")
-			}
-			if def {
-				set(u+c.GoName+"Default", jen.Func().Params().Add(typ.Clone()), func() *jen.Statement { return c.Src.defaultCode(c, c.Src.Default) }, "Default")
-			}
-			if c.UpdateDefault {
-				set(u+c.GoName+"UpdateDefault", jen.Func().Params().Add(typ.Clone()), func() *jen.Statement { return c.Src.defaultCode(c, c.Src.UpdateDefault) }, "UpdateDefault")
-			}
+			inits = append(inits, jen.Id(name).Op("=").Qual(dbPkg, fn).Types(c.Type.code()).Call(jen.Lit(t.Name), jen.Lit(c.Name), fromFields(c).Dot(from)))
+		}
+		if validators {
+			set(u+c.GoName+"Validators", jen.Index().Func().Params(typ.Clone()).Error(), func() *jen.Statement { return c.Src.validatorsCode(c) }, "Validators")
+		}
+		if def {
+			set(u+c.GoName+"Default", jen.Func().Params().Add(typ.Clone()), func() *jen.Statement { return c.Src.defaultCode(c, c.Src.Default) }, "Default")
+		}
+		if c.UpdateDefault {
+			set(u+c.GoName+"UpdateDefault", jen.Func().Params().Add(typ.Clone()), func() *jen.Statement { return c.Src.defaultCode(c, c.Src.UpdateDefault) }, "UpdateDefault")
 		}
 	}
 	if len(vars) > 0 {
@@ -799,5 +848,4 @@ func schemaFile(m *Model) *jen.File {
 		f.Comment("init takes the validators and defaults bkgen could not write above from the schema's Fields(), once.")
 		f.Func().Id("init").Params().Block(inits...)
 	}
-	return f
 }

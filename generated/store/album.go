@@ -3,41 +3,37 @@
 package store
 
 import (
-	"context"
-	"fmt"
-	"time"
-
+	"github.com/bkgen/bkgen/generated/store/tables12"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// Album is a row of table "album".
-type Album struct {
-	ID      string `json:"id"`       // key part 1; uuid generated when empty
-	OwnerID string `json:"owner_id"` // owner
-	Title   string `json:"title"`    // pub
-	Private bool   `json:"private"`
-	Mtime   int64  `json:"mtime"` // now (ms, set on every write)
-}
+// The names of table "album", whose code is in package tables12 (gen/generate.go: ownPkgName).
+type (
+	// Album is a row of table "album".
+	Album = tables12.Album
+	// AlbumKey is the primary key of table "album".
+	AlbumKey = tables12.AlbumKey
+	// AlbumChanges lists the columns Update and UpdateAll write.
+	AlbumChanges = tables12.AlbumChanges
+	// AlbumHooks are the application's row hooks of table "album".
+	AlbumHooks = tables12.AlbumHooks
+	// AlbumWrite is a write of table "album" as its write hooks see it.
+	AlbumWrite = tables12.AlbumWrite
+	// AlbumStore reads and writes table "album".
+	AlbumStore = tables12.AlbumStore
+)
 
-// AlbumKey is the primary key of table "album".
-type AlbumKey struct {
-	ID string `json:"id"`
-}
+// Positions of the columns in AlbumTable.Columns.
+const (
+	AlbumColID      = tables12.AlbumColID
+	AlbumColOwnerID = tables12.AlbumColOwnerID
+	AlbumColTitle   = tables12.AlbumColTitle
+	AlbumColPrivate = tables12.AlbumColPrivate
+	AlbumColMtime   = tables12.AlbumColMtime
+)
 
-// AlbumKeyOf returns the primary key of r.
-func AlbumKeyOf(r *Album) AlbumKey {
-	return AlbumKey{ID: r.ID}
-}
-
-// AlbumChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type AlbumChanges struct {
-	OwnerID db.Opt[string]
-	Title   db.Opt[string]
-	Private db.Opt[bool]
-}
+// AlbumTable describes table "album" to the engine.
+var AlbumTable = tables12.AlbumTable
 
 // AlbumCols are typed handles of the columns of "album" for conditions, sorting and select lists.
 var AlbumCols = struct {
@@ -54,239 +50,12 @@ var AlbumCols = struct {
 	Mtime:   db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in AlbumTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	AlbumColID = iota
-	AlbumColOwnerID
-	AlbumColTitle
-	AlbumColPrivate
-	AlbumColMtime
-)
-
-// AlbumTable describes table "album" to the engine.
-var AlbumTable = &db.Table[Album]{
-	Schema: db.Schema{
-		Name: "album",
-		Columns: []db.Column{
-			{Name: "id", Kind: db.KindString, Key: 1, UUID: true},
-			{Name: "owner_id", Kind: db.KindString, Owner: true},
-			{Name: "title", Kind: db.KindString, Pub: true},
-			{Name: "private", Kind: db.KindBool},
-			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
-		},
-		Keys:     []int{AlbumColID},
-		Indexes:  []db.Index{{Name: "album_owner_id_mtime_idx", Columns: []int{AlbumColOwnerID, AlbumColMtime}}},
-		CacheTTL: 60000 * time.Millisecond,
-	},
-	Arg:  albumArg,
-	Dest: albumDest,
+// AlbumKeyOf returns the primary key of r.
+func AlbumKeyOf(r *Album) AlbumKey {
+	return tables12.AlbumKeyOf(r)
 }
 
-// AlbumHooks are the application's row hooks of table "album" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type AlbumHooks = db.Hooks[Album, AlbumKey, AlbumChanges]
-
-// AlbumWrite is a write of table "album" as its write hooks see it.
-type AlbumWrite = db.Write[Album, AlbumKey, AlbumChanges]
-
-// albumArg returns the canonical value of column col of r.
-func albumArg(r *Album, col int) (any, error) {
-	switch col {
-	case AlbumColID:
-		return r.ID, nil
-	case AlbumColOwnerID:
-		return r.OwnerID, nil
-	case AlbumColTitle:
-		return r.Title, nil
-	case AlbumColPrivate:
-		return r.Private, nil
-	case AlbumColMtime:
-		return r.Mtime, nil
-	}
-	return nil, fmt.Errorf("album: no column %d", col)
-}
-
-// albumDest returns the scan target of column col of r.
-func albumDest(r *Album, col int) any {
-	switch col {
-	case AlbumColID:
-		return db.Str{P: &r.ID}
-	case AlbumColOwnerID:
-		return db.Str{P: &r.OwnerID}
-	case AlbumColTitle:
-		return db.Str{P: &r.Title}
-	case AlbumColPrivate:
-		return db.Bool{P: &r.Private}
-	case AlbumColMtime:
-		return db.Int[int64]{P: &r.Mtime}
-	}
-	return nil
-}
-
-// albumKeyArgs checks that every part of k is given and returns its canonical values.
-func albumKeyArgs(k AlbumKey) ([]any, error) {
-	if k.ID == "" {
-		return nil, db.MissingKey("album", "id")
-	}
-	return []any{k.ID}, nil
-}
-
-// albumCheck validates column col of r with the schema's validators and enum values.
-func albumCheck(r *Album, col int) error {
-	switch col {
-	case AlbumColTitle:
-		return db.Validate("album", "title", r.Title, albumTitleValidators)
-	}
-	return nil
-}
-
-// albumPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func albumPrepare(r *Album, op db.WriteOp, now int64) error {
-	if op != db.OpIncr && r.ID == "" {
-		r.ID = db.NewUUID()
-	}
-	r.Mtime = now
-	key := AlbumKeyOf(r)
-	if _, err := albumKeyArgs(key); err != nil {
-		return err
-	}
-	if op == db.OpIncr {
-		// only the key and counters were given
-		return nil
-	}
-	for col := range AlbumTable.Columns {
-		if err := albumCheck(r, col); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// albumSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func albumSets(c AlbumChanges, now int64) ([]db.Set, error) {
-	var r Album
-	sets := make([]db.Set, 0, 5)
-	sets = c.OwnerID.Into(&r.OwnerID, sets, AlbumColOwnerID)
-	sets = c.Title.Into(&r.Title, sets, AlbumColTitle)
-	sets = c.Private.Into(&r.Private, sets, AlbumColPrivate)
-	r.Mtime = now
-	sets = append(sets, db.Set{Col: AlbumColMtime})
-	for i := range sets {
-		col := sets[i].Col
-		if err := albumCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := albumArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("album", AlbumTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// AlbumStore reads and writes table "album". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type AlbumStore struct {
-	t albumOps
-}
-
-// albumOps is db.Typed of table "album", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type albumOps interface {
-	Get(context.Context, AlbumKey) (*Album, error)
-	Add(context.Context, *Album) error
-	Put(context.Context, *Album, []db.Cond) error
-	Update(context.Context, AlbumKey, AlbumChanges, []db.Cond) (int64, error)
-	Del(context.Context, AlbumKey) error
-	Select(context.Context, db.Query) (*db.Page[Album], error)
-	Read(context.Context, *Album) (bool, error)
-	List(context.Context, []AlbumKey) ([]Album, error)
-	UpdateAll(context.Context, AlbumChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewAlbumStore returns the store of table "album" on pool p, with the pool's hooks of the table.
+// NewAlbumStore returns the store of table "album" on pool p.
 func NewAlbumStore(p *db.Pool) *AlbumStore {
-	return &AlbumStore{t: &db.Typed[Album, AlbumKey, AlbumChanges]{
-		Store:   db.NewStore(p, AlbumTable, drivers.For[Album]()...),
-		Hooks:   db.HooksOf[Album, AlbumKey, AlbumChanges](p, "album"),
-		KeyArgs: albumKeyArgs,
-		KeyOf:   AlbumKeyOf,
-		Prepare: albumPrepare,
-		Sets:    albumSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *AlbumStore) Get(ctx context.Context, k AlbumKey) (*Album, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *AlbumStore) Add(ctx context.Context, r *Album) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *AlbumStore) Put(ctx context.Context, r *Album, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *AlbumStore) Update(ctx context.Context, k AlbumKey, c AlbumChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *AlbumStore) Del(ctx context.Context, k AlbumKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *AlbumStore) Select(ctx context.Context, q db.Query) (*db.Page[Album], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *AlbumStore) Read(ctx context.Context, r *Album) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *AlbumStore) List(ctx context.Context, keys []AlbumKey) ([]Album, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *AlbumStore) UpdateAll(ctx context.Context, c AlbumChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *AlbumStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *AlbumStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *AlbumStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables12.NewAlbumStore(p)
 }

@@ -3,55 +3,45 @@
 package store
 
 import (
-	"context"
-	"fmt"
-
+	"github.com/bkgen/bkgen/generated/store/tables10"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// BkAccount is a row of table "bk_account".
-type BkAccount struct {
-	ID        string `json:"id"` // key part 1; pub; owner
-	Login     string `json:"login"`
-	Name      string `json:"name"`       // pub
-	FirstName string `json:"first_name"` // pub
-	LastName  string `json:"last_name"`  // pub
-	Email     string `json:"email"`
-	Phone     string `json:"phone"`
-	Website   string `json:"website"`
-	Company   string `json:"company"`
-	Country   string `json:"country"`
-	Status    string `json:"status"` // admin only
-	Ctime     int64  `json:"ctime"`
-	Mtime     int64  `json:"mtime"` // now (ms, set on every write)
-}
+// The names of table "bk_account", whose code is in package tables10 (gen/generate.go: ownPkgName).
+type (
+	// BkAccount is a row of table "bk_account".
+	BkAccount = tables10.BkAccount
+	// BkAccountKey is the primary key of table "bk_account".
+	BkAccountKey = tables10.BkAccountKey
+	// BkAccountChanges lists the columns Update and UpdateAll write.
+	BkAccountChanges = tables10.BkAccountChanges
+	// BkAccountHooks are the application's row hooks of table "bk_account".
+	BkAccountHooks = tables10.BkAccountHooks
+	// BkAccountWrite is a write of table "bk_account" as its write hooks see it.
+	BkAccountWrite = tables10.BkAccountWrite
+	// BkAccountStore reads and writes table "bk_account".
+	BkAccountStore = tables10.BkAccountStore
+)
 
-// BkAccountKey is the primary key of table "bk_account".
-type BkAccountKey struct {
-	ID string `json:"id"`
-}
+// Positions of the columns in BkAccountTable.Columns.
+const (
+	BkAccountColID        = tables10.BkAccountColID
+	BkAccountColLogin     = tables10.BkAccountColLogin
+	BkAccountColName      = tables10.BkAccountColName
+	BkAccountColFirstName = tables10.BkAccountColFirstName
+	BkAccountColLastName  = tables10.BkAccountColLastName
+	BkAccountColEmail     = tables10.BkAccountColEmail
+	BkAccountColPhone     = tables10.BkAccountColPhone
+	BkAccountColWebsite   = tables10.BkAccountColWebsite
+	BkAccountColCompany   = tables10.BkAccountColCompany
+	BkAccountColCountry   = tables10.BkAccountColCountry
+	BkAccountColStatus    = tables10.BkAccountColStatus
+	BkAccountColCtime     = tables10.BkAccountColCtime
+	BkAccountColMtime     = tables10.BkAccountColMtime
+)
 
-// BkAccountKeyOf returns the primary key of r.
-func BkAccountKeyOf(r *BkAccount) BkAccountKey {
-	return BkAccountKey{ID: r.ID}
-}
-
-// BkAccountChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type BkAccountChanges struct {
-	Login     db.Opt[string]
-	Name      db.Opt[string]
-	FirstName db.Opt[string]
-	LastName  db.Opt[string]
-	Email     db.Opt[string]
-	Phone     db.Opt[string]
-	Website   db.Opt[string]
-	Company   db.Opt[string]
-	Country   db.Opt[string]
-	Status    db.Opt[string]
-}
+// BkAccountTable describes table "bk_account" to the engine.
+var BkAccountTable = tables10.BkAccountTable
 
 // BkAccountCols are typed handles of the columns of "bk_account" for conditions, sorting and select lists.
 var BkAccountCols = struct {
@@ -84,310 +74,12 @@ var BkAccountCols = struct {
 	Mtime:     db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in BkAccountTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	BkAccountColID = iota
-	BkAccountColLogin
-	BkAccountColName
-	BkAccountColFirstName
-	BkAccountColLastName
-	BkAccountColEmail
-	BkAccountColPhone
-	BkAccountColWebsite
-	BkAccountColCompany
-	BkAccountColCountry
-	BkAccountColStatus
-	BkAccountColCtime
-	BkAccountColMtime
-)
-
-// BkAccountTable describes table "bk_account" to the engine.
-var BkAccountTable = &db.Table[BkAccount]{
-	Schema: db.Schema{
-		Name: "bk_account",
-		Columns: []db.Column{
-			{Name: "id", Kind: db.KindString, Key: 1, Pub: true, Owner: true},
-			{Name: "login", Kind: db.KindString},
-			{Name: "name", Kind: db.KindString, Pub: true},
-			{Name: "first_name", Kind: db.KindString, Pub: true},
-			{Name: "last_name", Kind: db.KindString, Pub: true},
-			{Name: "email", Kind: db.KindString},
-			{Name: "phone", Kind: db.KindString},
-			{Name: "website", Kind: db.KindString},
-			{Name: "company", Kind: db.KindString},
-			{Name: "country", Kind: db.KindString},
-			{Name: "status", Kind: db.KindString, Admin: true},
-			{Name: "ctime", Kind: db.KindInt, Bits: 64},
-			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
-		},
-		Keys: []int{BkAccountColID},
-	},
-	Arg:  bkAccountArg,
-	Dest: bkAccountDest,
+// BkAccountKeyOf returns the primary key of r.
+func BkAccountKeyOf(r *BkAccount) BkAccountKey {
+	return tables10.BkAccountKeyOf(r)
 }
 
-// BkAccountHooks are the application's row hooks of table "bk_account" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type BkAccountHooks = db.Hooks[BkAccount, BkAccountKey, BkAccountChanges]
-
-// BkAccountWrite is a write of table "bk_account" as its write hooks see it.
-type BkAccountWrite = db.Write[BkAccount, BkAccountKey, BkAccountChanges]
-
-// bkAccountArg returns the canonical value of column col of r.
-func bkAccountArg(r *BkAccount, col int) (any, error) {
-	switch col {
-	case BkAccountColID:
-		return r.ID, nil
-	case BkAccountColLogin:
-		return r.Login, nil
-	case BkAccountColName:
-		return r.Name, nil
-	case BkAccountColFirstName:
-		return r.FirstName, nil
-	case BkAccountColLastName:
-		return r.LastName, nil
-	case BkAccountColEmail:
-		return r.Email, nil
-	case BkAccountColPhone:
-		return r.Phone, nil
-	case BkAccountColWebsite:
-		return r.Website, nil
-	case BkAccountColCompany:
-		return r.Company, nil
-	case BkAccountColCountry:
-		return r.Country, nil
-	case BkAccountColStatus:
-		return r.Status, nil
-	case BkAccountColCtime:
-		return r.Ctime, nil
-	case BkAccountColMtime:
-		return r.Mtime, nil
-	}
-	return nil, fmt.Errorf("bk_account: no column %d", col)
-}
-
-// bkAccountDest returns the scan target of column col of r.
-func bkAccountDest(r *BkAccount, col int) any {
-	switch col {
-	case BkAccountColID:
-		return db.Str{P: &r.ID}
-	case BkAccountColLogin:
-		return db.Str{P: &r.Login}
-	case BkAccountColName:
-		return db.Str{P: &r.Name}
-	case BkAccountColFirstName:
-		return db.Str{P: &r.FirstName}
-	case BkAccountColLastName:
-		return db.Str{P: &r.LastName}
-	case BkAccountColEmail:
-		return db.Str{P: &r.Email}
-	case BkAccountColPhone:
-		return db.Str{P: &r.Phone}
-	case BkAccountColWebsite:
-		return db.Str{P: &r.Website}
-	case BkAccountColCompany:
-		return db.Str{P: &r.Company}
-	case BkAccountColCountry:
-		return db.Str{P: &r.Country}
-	case BkAccountColStatus:
-		return db.Str{P: &r.Status}
-	case BkAccountColCtime:
-		return db.Int[int64]{P: &r.Ctime}
-	case BkAccountColMtime:
-		return db.Int[int64]{P: &r.Mtime}
-	}
-	return nil
-}
-
-// bkAccountKeyArgs checks that every part of k is given and returns its canonical values.
-func bkAccountKeyArgs(k BkAccountKey) ([]any, error) {
-	if k.ID == "" {
-		return nil, db.MissingKey("bk_account", "id")
-	}
-	return []any{k.ID}, nil
-}
-
-// bkAccountCheck validates column col of r with the schema's validators and enum values.
-func bkAccountCheck(r *BkAccount, col int) error {
-	switch col {
-	case BkAccountColLogin:
-		return db.Validate("bk_account", "login", r.Login, bkAccountLoginValidators)
-	case BkAccountColName:
-		return db.Validate("bk_account", "name", r.Name, bkAccountNameValidators)
-	case BkAccountColFirstName:
-		return db.Validate("bk_account", "first_name", r.FirstName, bkAccountFirstNameValidators)
-	case BkAccountColLastName:
-		return db.Validate("bk_account", "last_name", r.LastName, bkAccountLastNameValidators)
-	case BkAccountColEmail:
-		return db.Validate("bk_account", "email", r.Email, bkAccountEmailValidators)
-	case BkAccountColPhone:
-		return db.Validate("bk_account", "phone", r.Phone, bkAccountPhoneValidators)
-	case BkAccountColWebsite:
-		return db.Validate("bk_account", "website", r.Website, bkAccountWebsiteValidators)
-	case BkAccountColCompany:
-		return db.Validate("bk_account", "company", r.Company, bkAccountCompanyValidators)
-	case BkAccountColCountry:
-		return db.Validate("bk_account", "country", r.Country, bkAccountCountryValidators)
-	case BkAccountColStatus:
-		return db.Validate("bk_account", "status", r.Status, bkAccountStatusValidators)
-	}
-	return nil
-}
-
-// bkAccountPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func bkAccountPrepare(r *BkAccount, op db.WriteOp, now int64) error {
-	if r.Ctime == 0 {
-		r.Ctime = bkAccountCtimeDefault()
-	}
-	r.Mtime = now
-	key := BkAccountKeyOf(r)
-	if _, err := bkAccountKeyArgs(key); err != nil {
-		return err
-	}
-	if op == db.OpIncr {
-		// only the key and counters were given
-		return nil
-	}
-	for col := range BkAccountTable.Columns {
-		if err := bkAccountCheck(r, col); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// bkAccountSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkAccountSets(c BkAccountChanges, now int64) ([]db.Set, error) {
-	var r BkAccount
-	sets := make([]db.Set, 0, 13)
-	sets = c.Login.Into(&r.Login, sets, BkAccountColLogin)
-	sets = c.Name.Into(&r.Name, sets, BkAccountColName)
-	sets = c.FirstName.Into(&r.FirstName, sets, BkAccountColFirstName)
-	sets = c.LastName.Into(&r.LastName, sets, BkAccountColLastName)
-	sets = c.Email.Into(&r.Email, sets, BkAccountColEmail)
-	sets = c.Phone.Into(&r.Phone, sets, BkAccountColPhone)
-	sets = c.Website.Into(&r.Website, sets, BkAccountColWebsite)
-	sets = c.Company.Into(&r.Company, sets, BkAccountColCompany)
-	sets = c.Country.Into(&r.Country, sets, BkAccountColCountry)
-	sets = c.Status.Into(&r.Status, sets, BkAccountColStatus)
-	r.Mtime = now
-	sets = append(sets, db.Set{Col: BkAccountColMtime})
-	for i := range sets {
-		col := sets[i].Col
-		if err := bkAccountCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := bkAccountArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("bk_account", BkAccountTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// BkAccountStore reads and writes table "bk_account". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type BkAccountStore struct {
-	t bkAccountOps
-}
-
-// bkAccountOps is db.Typed of table "bk_account", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type bkAccountOps interface {
-	Get(context.Context, BkAccountKey) (*BkAccount, error)
-	Add(context.Context, *BkAccount) error
-	Put(context.Context, *BkAccount, []db.Cond) error
-	Update(context.Context, BkAccountKey, BkAccountChanges, []db.Cond) (int64, error)
-	Del(context.Context, BkAccountKey) error
-	Select(context.Context, db.Query) (*db.Page[BkAccount], error)
-	Read(context.Context, *BkAccount) (bool, error)
-	List(context.Context, []BkAccountKey) ([]BkAccount, error)
-	UpdateAll(context.Context, BkAccountChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewBkAccountStore returns the store of table "bk_account" on pool p, with the pool's hooks of the table.
+// NewBkAccountStore returns the store of table "bk_account" on pool p.
 func NewBkAccountStore(p *db.Pool) *BkAccountStore {
-	return &BkAccountStore{t: &db.Typed[BkAccount, BkAccountKey, BkAccountChanges]{
-		Store:   db.NewStore(p, BkAccountTable, drivers.For[BkAccount]()...),
-		Hooks:   db.HooksOf[BkAccount, BkAccountKey, BkAccountChanges](p, "bk_account"),
-		KeyArgs: bkAccountKeyArgs,
-		KeyOf:   BkAccountKeyOf,
-		Prepare: bkAccountPrepare,
-		Sets:    bkAccountSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *BkAccountStore) Get(ctx context.Context, k BkAccountKey) (*BkAccount, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *BkAccountStore) Add(ctx context.Context, r *BkAccount) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *BkAccountStore) Put(ctx context.Context, r *BkAccount, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *BkAccountStore) Update(ctx context.Context, k BkAccountKey, c BkAccountChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *BkAccountStore) Del(ctx context.Context, k BkAccountKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *BkAccountStore) Select(ctx context.Context, q db.Query) (*db.Page[BkAccount], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *BkAccountStore) Read(ctx context.Context, r *BkAccount) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *BkAccountStore) List(ctx context.Context, keys []BkAccountKey) ([]BkAccount, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *BkAccountStore) UpdateAll(ctx context.Context, c BkAccountChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *BkAccountStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *BkAccountStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *BkAccountStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables10.NewBkAccountStore(p)
 }

@@ -3,43 +3,38 @@
 package store
 
 import (
-	"context"
-	"fmt"
-
+	"github.com/bkgen/bkgen/generated/store/tables15"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// BkArchive is a row of table "bk_archive".
-type BkArchive struct {
-	ID     string `json:"id"`  // key part 1; owner
-	Mid    string `json:"mid"` // key part 2
-	Sender string `json:"sender"`
-	Name   string `json:"name"`
-	Msg    string `json:"msg"`
-	Mtime  int64  `json:"mtime"`
-}
+// The names of table "bk_archive", whose code is in package tables15 (gen/generate.go: ownPkgName).
+type (
+	// BkArchive is a row of table "bk_archive".
+	BkArchive = tables15.BkArchive
+	// BkArchiveKey is the primary key of table "bk_archive".
+	BkArchiveKey = tables15.BkArchiveKey
+	// BkArchiveChanges lists the columns Update and UpdateAll write.
+	BkArchiveChanges = tables15.BkArchiveChanges
+	// BkArchiveHooks are the application's row hooks of table "bk_archive".
+	BkArchiveHooks = tables15.BkArchiveHooks
+	// BkArchiveWrite is a write of table "bk_archive" as its write hooks see it.
+	BkArchiveWrite = tables15.BkArchiveWrite
+	// BkArchiveStore reads and writes table "bk_archive".
+	BkArchiveStore = tables15.BkArchiveStore
+)
 
-// BkArchiveKey is the primary key of table "bk_archive".
-type BkArchiveKey struct {
-	ID  string `json:"id"`
-	Mid string `json:"mid"`
-}
+// Positions of the columns in BkArchiveTable.Columns.
+const (
+	BkArchiveColID     = tables15.BkArchiveColID
+	BkArchiveColMid    = tables15.BkArchiveColMid
+	BkArchiveColSender = tables15.BkArchiveColSender
+	BkArchiveColName   = tables15.BkArchiveColName
+	BkArchiveColMsg    = tables15.BkArchiveColMsg
+	BkArchiveColMtime  = tables15.BkArchiveColMtime
+)
 
-// BkArchiveKeyOf returns the primary key of r.
-func BkArchiveKeyOf(r *BkArchive) BkArchiveKey {
-	return BkArchiveKey{ID: r.ID, Mid: r.Mid}
-}
-
-// BkArchiveChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type BkArchiveChanges struct {
-	Sender db.Opt[string]
-	Name   db.Opt[string]
-	Msg    db.Opt[string]
-	Mtime  db.Opt[int64]
-}
+// BkArchiveTable describes table "bk_archive" to the engine.
+var BkArchiveTable = tables15.BkArchiveTable
 
 // BkArchiveCols are typed handles of the columns of "bk_archive" for conditions, sorting and select lists.
 var BkArchiveCols = struct {
@@ -58,249 +53,12 @@ var BkArchiveCols = struct {
 	Mtime:  db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in BkArchiveTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	BkArchiveColID = iota
-	BkArchiveColMid
-	BkArchiveColSender
-	BkArchiveColName
-	BkArchiveColMsg
-	BkArchiveColMtime
-)
-
-// BkArchiveTable describes table "bk_archive" to the engine.
-var BkArchiveTable = &db.Table[BkArchive]{
-	Schema: db.Schema{
-		Name: "bk_archive",
-		Columns: []db.Column{
-			{Name: "id", Kind: db.KindString, Key: 1, Owner: true},
-			{Name: "mid", Kind: db.KindString, Key: 2},
-			{Name: "sender", Kind: db.KindString},
-			{Name: "name", Kind: db.KindString},
-			{Name: "msg", Kind: db.KindString},
-			{Name: "mtime", Kind: db.KindInt, Bits: 64},
-		},
-		Keys: []int{BkArchiveColID, BkArchiveColMid},
-	},
-	Arg:  bkArchiveArg,
-	Dest: bkArchiveDest,
+// BkArchiveKeyOf returns the primary key of r.
+func BkArchiveKeyOf(r *BkArchive) BkArchiveKey {
+	return tables15.BkArchiveKeyOf(r)
 }
 
-// BkArchiveHooks are the application's row hooks of table "bk_archive" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type BkArchiveHooks = db.Hooks[BkArchive, BkArchiveKey, BkArchiveChanges]
-
-// BkArchiveWrite is a write of table "bk_archive" as its write hooks see it.
-type BkArchiveWrite = db.Write[BkArchive, BkArchiveKey, BkArchiveChanges]
-
-// bkArchiveArg returns the canonical value of column col of r.
-func bkArchiveArg(r *BkArchive, col int) (any, error) {
-	switch col {
-	case BkArchiveColID:
-		return r.ID, nil
-	case BkArchiveColMid:
-		return r.Mid, nil
-	case BkArchiveColSender:
-		return r.Sender, nil
-	case BkArchiveColName:
-		return r.Name, nil
-	case BkArchiveColMsg:
-		return r.Msg, nil
-	case BkArchiveColMtime:
-		return r.Mtime, nil
-	}
-	return nil, fmt.Errorf("bk_archive: no column %d", col)
-}
-
-// bkArchiveDest returns the scan target of column col of r.
-func bkArchiveDest(r *BkArchive, col int) any {
-	switch col {
-	case BkArchiveColID:
-		return db.Str{P: &r.ID}
-	case BkArchiveColMid:
-		return db.Str{P: &r.Mid}
-	case BkArchiveColSender:
-		return db.Str{P: &r.Sender}
-	case BkArchiveColName:
-		return db.Str{P: &r.Name}
-	case BkArchiveColMsg:
-		return db.Str{P: &r.Msg}
-	case BkArchiveColMtime:
-		return db.Int[int64]{P: &r.Mtime}
-	}
-	return nil
-}
-
-// bkArchiveKeyArgs checks that every part of k is given and returns its canonical values.
-func bkArchiveKeyArgs(k BkArchiveKey) ([]any, error) {
-	if k.ID == "" {
-		return nil, db.MissingKey("bk_archive", "id")
-	}
-	if k.Mid == "" {
-		return nil, db.MissingKey("bk_archive", "mid")
-	}
-	return []any{k.ID, k.Mid}, nil
-}
-
-// bkArchiveCheck validates column col of r with the schema's validators and enum values.
-func bkArchiveCheck(r *BkArchive, col int) error {
-	switch col {
-	case BkArchiveColID:
-		return db.Validate("bk_archive", "id", r.ID, bkArchiveIDValidators)
-	case BkArchiveColMid:
-		return db.Validate("bk_archive", "mid", r.Mid, bkArchiveMidValidators)
-	case BkArchiveColSender:
-		return db.Validate("bk_archive", "sender", r.Sender, bkArchiveSenderValidators)
-	case BkArchiveColName:
-		return db.Validate("bk_archive", "name", r.Name, bkArchiveNameValidators)
-	case BkArchiveColMsg:
-		return db.Validate("bk_archive", "msg", r.Msg, bkArchiveMsgValidators)
-	}
-	return nil
-}
-
-// bkArchivePrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func bkArchivePrepare(r *BkArchive, op db.WriteOp, now int64) error {
-	key := BkArchiveKeyOf(r)
-	if _, err := bkArchiveKeyArgs(key); err != nil {
-		return err
-	}
-	if op == db.OpIncr {
-		// only the key and counters were given
-		return nil
-	}
-	for col := range BkArchiveTable.Columns {
-		if err := bkArchiveCheck(r, col); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// bkArchiveSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkArchiveSets(c BkArchiveChanges, now int64) ([]db.Set, error) {
-	var r BkArchive
-	sets := make([]db.Set, 0, 6)
-	sets = c.Sender.Into(&r.Sender, sets, BkArchiveColSender)
-	sets = c.Name.Into(&r.Name, sets, BkArchiveColName)
-	sets = c.Msg.Into(&r.Msg, sets, BkArchiveColMsg)
-	sets = c.Mtime.Into(&r.Mtime, sets, BkArchiveColMtime)
-	for i := range sets {
-		col := sets[i].Col
-		if err := bkArchiveCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := bkArchiveArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("bk_archive", BkArchiveTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// BkArchiveStore reads and writes table "bk_archive". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type BkArchiveStore struct {
-	t bkArchiveOps
-}
-
-// bkArchiveOps is db.Typed of table "bk_archive", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type bkArchiveOps interface {
-	Get(context.Context, BkArchiveKey) (*BkArchive, error)
-	Add(context.Context, *BkArchive) error
-	Put(context.Context, *BkArchive, []db.Cond) error
-	Update(context.Context, BkArchiveKey, BkArchiveChanges, []db.Cond) (int64, error)
-	Del(context.Context, BkArchiveKey) error
-	Select(context.Context, db.Query) (*db.Page[BkArchive], error)
-	Read(context.Context, *BkArchive) (bool, error)
-	List(context.Context, []BkArchiveKey) ([]BkArchive, error)
-	UpdateAll(context.Context, BkArchiveChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewBkArchiveStore returns the store of table "bk_archive" on pool p, with the pool's hooks of the table.
+// NewBkArchiveStore returns the store of table "bk_archive" on pool p.
 func NewBkArchiveStore(p *db.Pool) *BkArchiveStore {
-	return &BkArchiveStore{t: &db.Typed[BkArchive, BkArchiveKey, BkArchiveChanges]{
-		Store:   db.NewStore(p, BkArchiveTable, drivers.For[BkArchive]()...),
-		Hooks:   db.HooksOf[BkArchive, BkArchiveKey, BkArchiveChanges](p, "bk_archive"),
-		KeyArgs: bkArchiveKeyArgs,
-		KeyOf:   BkArchiveKeyOf,
-		Prepare: bkArchivePrepare,
-		Sets:    bkArchiveSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *BkArchiveStore) Get(ctx context.Context, k BkArchiveKey) (*BkArchive, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *BkArchiveStore) Add(ctx context.Context, r *BkArchive) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *BkArchiveStore) Put(ctx context.Context, r *BkArchive, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *BkArchiveStore) Update(ctx context.Context, k BkArchiveKey, c BkArchiveChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *BkArchiveStore) Del(ctx context.Context, k BkArchiveKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *BkArchiveStore) Select(ctx context.Context, q db.Query) (*db.Page[BkArchive], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *BkArchiveStore) Read(ctx context.Context, r *BkArchive) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *BkArchiveStore) List(ctx context.Context, keys []BkArchiveKey) ([]BkArchive, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *BkArchiveStore) UpdateAll(ctx context.Context, c BkArchiveChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *BkArchiveStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *BkArchiveStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *BkArchiveStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables15.NewBkArchiveStore(p)
 }

@@ -3,53 +3,44 @@
 package store
 
 import (
-	"context"
-	"fmt"
-
+	"github.com/bkgen/bkgen/generated/store/tables09"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// BkAuth is a row of table "bk_auth".
-type BkAuth struct {
-	Login        string `json:"login"` // key part 1
-	ID           string `json:"id"`    // uuid generated when empty
-	Name         string `json:"name"`
-	Type         string `json:"type"` // admin only
-	Secret       string `json:"-"`    // secure: never returned
-	Password     string `json:"-"`    // secure: never returned
-	AuthSecret   string `json:"-"`    // secure: never returned; admin only
-	TokenSecret  string `json:"-"`    // secure: never returned; admin only
-	Expires      int64  `json:"-"`    // secure: never returned; admin only
-	SessionEpoch int64  `json:"-"`    // secure: never returned; admin only
-	Ctime        int64  `json:"ctime"`
-	Mtime        int64  `json:"mtime"` // now (ms, set on every write)
-}
+// The names of table "bk_auth", whose code is in package tables09 (gen/generate.go: ownPkgName).
+type (
+	// BkAuth is a row of table "bk_auth".
+	BkAuth = tables09.BkAuth
+	// BkAuthKey is the primary key of table "bk_auth".
+	BkAuthKey = tables09.BkAuthKey
+	// BkAuthChanges lists the columns Update and UpdateAll write.
+	BkAuthChanges = tables09.BkAuthChanges
+	// BkAuthHooks are the application's row hooks of table "bk_auth".
+	BkAuthHooks = tables09.BkAuthHooks
+	// BkAuthWrite is a write of table "bk_auth" as its write hooks see it.
+	BkAuthWrite = tables09.BkAuthWrite
+	// BkAuthStore reads and writes table "bk_auth".
+	BkAuthStore = tables09.BkAuthStore
+)
 
-// BkAuthKey is the primary key of table "bk_auth".
-type BkAuthKey struct {
-	Login string `json:"login"`
-}
+// Positions of the columns in BkAuthTable.Columns.
+const (
+	BkAuthColLogin        = tables09.BkAuthColLogin
+	BkAuthColID           = tables09.BkAuthColID
+	BkAuthColName         = tables09.BkAuthColName
+	BkAuthColType         = tables09.BkAuthColType
+	BkAuthColSecret       = tables09.BkAuthColSecret
+	BkAuthColPassword     = tables09.BkAuthColPassword
+	BkAuthColAuthSecret   = tables09.BkAuthColAuthSecret
+	BkAuthColTokenSecret  = tables09.BkAuthColTokenSecret
+	BkAuthColExpires      = tables09.BkAuthColExpires
+	BkAuthColSessionEpoch = tables09.BkAuthColSessionEpoch
+	BkAuthColCtime        = tables09.BkAuthColCtime
+	BkAuthColMtime        = tables09.BkAuthColMtime
+)
 
-// BkAuthKeyOf returns the primary key of r.
-func BkAuthKeyOf(r *BkAuth) BkAuthKey {
-	return BkAuthKey{Login: r.Login}
-}
-
-// BkAuthChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type BkAuthChanges struct {
-	ID           db.Opt[string]
-	Name         db.Opt[string]
-	Type         db.Opt[string]
-	Secret       db.Opt[string]
-	Password     db.Opt[string]
-	AuthSecret   db.Opt[string]
-	TokenSecret  db.Opt[string]
-	Expires      db.Opt[int64]
-	SessionEpoch db.Opt[int64]
-}
+// BkAuthTable describes table "bk_auth" to the engine.
+var BkAuthTable = tables09.BkAuthTable
 
 // BkAuthCols are typed handles of the columns of "bk_auth" for conditions, sorting and select lists.
 var BkAuthCols = struct {
@@ -80,294 +71,12 @@ var BkAuthCols = struct {
 	Mtime:        db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in BkAuthTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	BkAuthColLogin = iota
-	BkAuthColID
-	BkAuthColName
-	BkAuthColType
-	BkAuthColSecret
-	BkAuthColPassword
-	BkAuthColAuthSecret
-	BkAuthColTokenSecret
-	BkAuthColExpires
-	BkAuthColSessionEpoch
-	BkAuthColCtime
-	BkAuthColMtime
-)
-
-// BkAuthTable describes table "bk_auth" to the engine.
-var BkAuthTable = &db.Table[BkAuth]{
-	Schema: db.Schema{
-		Name: "bk_auth",
-		Columns: []db.Column{
-			{Name: "login", Kind: db.KindString, Key: 1},
-			{Name: "id", Kind: db.KindString, UUID: true},
-			{Name: "name", Kind: db.KindString},
-			{Name: "type", Kind: db.KindString, Admin: true},
-			{Name: "secret", Kind: db.KindString, Secure: true},
-			{Name: "password", Kind: db.KindString, Secure: true},
-			{Name: "auth_secret", Kind: db.KindString, Secure: true, Admin: true},
-			{Name: "token_secret", Kind: db.KindString, Secure: true, Admin: true},
-			{Name: "expires", Kind: db.KindInt, Bits: 64, Secure: true, Admin: true},
-			{Name: "session_epoch", Kind: db.KindInt, Bits: 64, Secure: true, Admin: true},
-			{Name: "ctime", Kind: db.KindInt, Bits: 64},
-			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
-		},
-		Keys: []int{BkAuthColLogin},
-	},
-	Arg:  bkAuthArg,
-	Dest: bkAuthDest,
+// BkAuthKeyOf returns the primary key of r.
+func BkAuthKeyOf(r *BkAuth) BkAuthKey {
+	return tables09.BkAuthKeyOf(r)
 }
 
-// BkAuthHooks are the application's row hooks of table "bk_auth" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type BkAuthHooks = db.Hooks[BkAuth, BkAuthKey, BkAuthChanges]
-
-// BkAuthWrite is a write of table "bk_auth" as its write hooks see it.
-type BkAuthWrite = db.Write[BkAuth, BkAuthKey, BkAuthChanges]
-
-// bkAuthArg returns the canonical value of column col of r.
-func bkAuthArg(r *BkAuth, col int) (any, error) {
-	switch col {
-	case BkAuthColLogin:
-		return r.Login, nil
-	case BkAuthColID:
-		return r.ID, nil
-	case BkAuthColName:
-		return r.Name, nil
-	case BkAuthColType:
-		return r.Type, nil
-	case BkAuthColSecret:
-		return r.Secret, nil
-	case BkAuthColPassword:
-		return r.Password, nil
-	case BkAuthColAuthSecret:
-		return r.AuthSecret, nil
-	case BkAuthColTokenSecret:
-		return r.TokenSecret, nil
-	case BkAuthColExpires:
-		return r.Expires, nil
-	case BkAuthColSessionEpoch:
-		return r.SessionEpoch, nil
-	case BkAuthColCtime:
-		return r.Ctime, nil
-	case BkAuthColMtime:
-		return r.Mtime, nil
-	}
-	return nil, fmt.Errorf("bk_auth: no column %d", col)
-}
-
-// bkAuthDest returns the scan target of column col of r.
-func bkAuthDest(r *BkAuth, col int) any {
-	switch col {
-	case BkAuthColLogin:
-		return db.Str{P: &r.Login}
-	case BkAuthColID:
-		return db.Str{P: &r.ID}
-	case BkAuthColName:
-		return db.Str{P: &r.Name}
-	case BkAuthColType:
-		return db.Str{P: &r.Type}
-	case BkAuthColSecret:
-		return db.Str{P: &r.Secret}
-	case BkAuthColPassword:
-		return db.Str{P: &r.Password}
-	case BkAuthColAuthSecret:
-		return db.Str{P: &r.AuthSecret}
-	case BkAuthColTokenSecret:
-		return db.Str{P: &r.TokenSecret}
-	case BkAuthColExpires:
-		return db.Int[int64]{P: &r.Expires}
-	case BkAuthColSessionEpoch:
-		return db.Int[int64]{P: &r.SessionEpoch}
-	case BkAuthColCtime:
-		return db.Int[int64]{P: &r.Ctime}
-	case BkAuthColMtime:
-		return db.Int[int64]{P: &r.Mtime}
-	}
-	return nil
-}
-
-// bkAuthKeyArgs checks that every part of k is given and returns its canonical values.
-func bkAuthKeyArgs(k BkAuthKey) ([]any, error) {
-	if k.Login == "" {
-		return nil, db.MissingKey("bk_auth", "login")
-	}
-	return []any{k.Login}, nil
-}
-
-// bkAuthCheck validates column col of r with the schema's validators and enum values.
-func bkAuthCheck(r *BkAuth, col int) error {
-	switch col {
-	case BkAuthColLogin:
-		return db.Validate("bk_auth", "login", r.Login, bkAuthLoginValidators)
-	case BkAuthColName:
-		return db.Validate("bk_auth", "name", r.Name, bkAuthNameValidators)
-	case BkAuthColType:
-		return db.Validate("bk_auth", "type", r.Type, bkAuthTypeValidators)
-	case BkAuthColSecret:
-		return db.Validate("bk_auth", "secret", r.Secret, bkAuthSecretValidators)
-	}
-	return nil
-}
-
-// bkAuthPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func bkAuthPrepare(r *BkAuth, op db.WriteOp, now int64) error {
-	if r.ID == "" {
-		r.ID = db.NewUUID()
-	}
-	if r.Ctime == 0 {
-		r.Ctime = bkAuthCtimeDefault()
-	}
-	r.Mtime = now
-	key := BkAuthKeyOf(r)
-	if _, err := bkAuthKeyArgs(key); err != nil {
-		return err
-	}
-	if op == db.OpIncr {
-		// only the key and counters were given
-		return nil
-	}
-	for col := range BkAuthTable.Columns {
-		if err := bkAuthCheck(r, col); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// bkAuthSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkAuthSets(c BkAuthChanges, now int64) ([]db.Set, error) {
-	var r BkAuth
-	sets := make([]db.Set, 0, 12)
-	sets = c.ID.Into(&r.ID, sets, BkAuthColID)
-	sets = c.Name.Into(&r.Name, sets, BkAuthColName)
-	sets = c.Type.Into(&r.Type, sets, BkAuthColType)
-	sets = c.Secret.Into(&r.Secret, sets, BkAuthColSecret)
-	sets = c.Password.Into(&r.Password, sets, BkAuthColPassword)
-	sets = c.AuthSecret.Into(&r.AuthSecret, sets, BkAuthColAuthSecret)
-	sets = c.TokenSecret.Into(&r.TokenSecret, sets, BkAuthColTokenSecret)
-	sets = c.Expires.Into(&r.Expires, sets, BkAuthColExpires)
-	sets = c.SessionEpoch.Into(&r.SessionEpoch, sets, BkAuthColSessionEpoch)
-	r.Mtime = now
-	sets = append(sets, db.Set{Col: BkAuthColMtime})
-	for i := range sets {
-		col := sets[i].Col
-		if err := bkAuthCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := bkAuthArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("bk_auth", BkAuthTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// BkAuthStore reads and writes table "bk_auth". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type BkAuthStore struct {
-	t bkAuthOps
-}
-
-// bkAuthOps is db.Typed of table "bk_auth", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type bkAuthOps interface {
-	Get(context.Context, BkAuthKey) (*BkAuth, error)
-	Add(context.Context, *BkAuth) error
-	Put(context.Context, *BkAuth, []db.Cond) error
-	Update(context.Context, BkAuthKey, BkAuthChanges, []db.Cond) (int64, error)
-	Del(context.Context, BkAuthKey) error
-	Select(context.Context, db.Query) (*db.Page[BkAuth], error)
-	Read(context.Context, *BkAuth) (bool, error)
-	List(context.Context, []BkAuthKey) ([]BkAuth, error)
-	UpdateAll(context.Context, BkAuthChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewBkAuthStore returns the store of table "bk_auth" on pool p, with the pool's hooks of the table.
+// NewBkAuthStore returns the store of table "bk_auth" on pool p.
 func NewBkAuthStore(p *db.Pool) *BkAuthStore {
-	return &BkAuthStore{t: &db.Typed[BkAuth, BkAuthKey, BkAuthChanges]{
-		Store:   db.NewStore(p, BkAuthTable, drivers.For[BkAuth]()...),
-		Hooks:   db.HooksOf[BkAuth, BkAuthKey, BkAuthChanges](p, "bk_auth"),
-		KeyArgs: bkAuthKeyArgs,
-		KeyOf:   BkAuthKeyOf,
-		Prepare: bkAuthPrepare,
-		Sets:    bkAuthSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *BkAuthStore) Get(ctx context.Context, k BkAuthKey) (*BkAuth, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *BkAuthStore) Add(ctx context.Context, r *BkAuth) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *BkAuthStore) Put(ctx context.Context, r *BkAuth, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *BkAuthStore) Update(ctx context.Context, k BkAuthKey, c BkAuthChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *BkAuthStore) Del(ctx context.Context, k BkAuthKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *BkAuthStore) Select(ctx context.Context, q db.Query) (*db.Page[BkAuth], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *BkAuthStore) Read(ctx context.Context, r *BkAuth) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *BkAuthStore) List(ctx context.Context, keys []BkAuthKey) ([]BkAuth, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *BkAuthStore) UpdateAll(ctx context.Context, c BkAuthChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *BkAuthStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *BkAuthStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *BkAuthStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables09.NewBkAuthStore(p)
 }

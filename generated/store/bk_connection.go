@@ -3,44 +3,39 @@
 package store
 
 import (
-	"context"
-	"fmt"
-
+	"github.com/bkgen/bkgen/generated/store/tables07"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// BkConnection is a row of table "bk_connection".
-type BkConnection struct {
-	ID     string `json:"id"`   // key part 1; pub; owner
-	Ref    string `json:"ref"`  // key part 2
-	Type   string `json:"type"` // pub
-	Peer   string `json:"peer"` // pub
-	Name   string `json:"name"` // pub
-	Status string `json:"status"`
-	Mtime  int64  `json:"mtime"` // now (ms, set on every write); pub
-}
+// The names of table "bk_connection", whose code is in package tables07 (gen/generate.go: ownPkgName).
+type (
+	// BkConnection is a row of table "bk_connection".
+	BkConnection = tables07.BkConnection
+	// BkConnectionKey is the primary key of table "bk_connection".
+	BkConnectionKey = tables07.BkConnectionKey
+	// BkConnectionChanges lists the columns Update and UpdateAll write.
+	BkConnectionChanges = tables07.BkConnectionChanges
+	// BkConnectionHooks are the application's row hooks of table "bk_connection".
+	BkConnectionHooks = tables07.BkConnectionHooks
+	// BkConnectionWrite is a write of table "bk_connection" as its write hooks see it.
+	BkConnectionWrite = tables07.BkConnectionWrite
+	// BkConnectionStore reads and writes table "bk_connection".
+	BkConnectionStore = tables07.BkConnectionStore
+)
 
-// BkConnectionKey is the primary key of table "bk_connection".
-type BkConnectionKey struct {
-	ID  string `json:"id"`
-	Ref string `json:"ref"`
-}
+// Positions of the columns in BkConnectionTable.Columns.
+const (
+	BkConnectionColID     = tables07.BkConnectionColID
+	BkConnectionColRef    = tables07.BkConnectionColRef
+	BkConnectionColType   = tables07.BkConnectionColType
+	BkConnectionColPeer   = tables07.BkConnectionColPeer
+	BkConnectionColName   = tables07.BkConnectionColName
+	BkConnectionColStatus = tables07.BkConnectionColStatus
+	BkConnectionColMtime  = tables07.BkConnectionColMtime
+)
 
-// BkConnectionKeyOf returns the primary key of r.
-func BkConnectionKeyOf(r *BkConnection) BkConnectionKey {
-	return BkConnectionKey{ID: r.ID, Ref: r.Ref}
-}
-
-// BkConnectionChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type BkConnectionChanges struct {
-	Type   db.Opt[string]
-	Peer   db.Opt[string]
-	Name   db.Opt[string]
-	Status db.Opt[string]
-}
+// BkConnectionTable describes table "bk_connection" to the engine.
+var BkConnectionTable = tables07.BkConnectionTable
 
 // BkConnectionCols are typed handles of the columns of "bk_connection" for conditions, sorting and select lists.
 var BkConnectionCols = struct {
@@ -61,260 +56,12 @@ var BkConnectionCols = struct {
 	Mtime:  db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in BkConnectionTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	BkConnectionColID = iota
-	BkConnectionColRef
-	BkConnectionColType
-	BkConnectionColPeer
-	BkConnectionColName
-	BkConnectionColStatus
-	BkConnectionColMtime
-)
-
-// BkConnectionTable describes table "bk_connection" to the engine.
-var BkConnectionTable = &db.Table[BkConnection]{
-	Schema: db.Schema{
-		Name: "bk_connection",
-		Columns: []db.Column{
-			{Name: "id", Kind: db.KindString, Key: 1, Pub: true, Owner: true},
-			{Name: "ref", Kind: db.KindString, Key: 2},
-			{Name: "type", Kind: db.KindString, Pub: true},
-			{Name: "peer", Kind: db.KindString, Pub: true},
-			{Name: "name", Kind: db.KindString, Pub: true},
-			{Name: "status", Kind: db.KindString},
-			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true, Pub: true},
-		},
-		Keys: []int{BkConnectionColID, BkConnectionColRef},
-	},
-	Arg:  bkConnectionArg,
-	Dest: bkConnectionDest,
+// BkConnectionKeyOf returns the primary key of r.
+func BkConnectionKeyOf(r *BkConnection) BkConnectionKey {
+	return tables07.BkConnectionKeyOf(r)
 }
 
-// BkConnectionHooks are the application's row hooks of table "bk_connection" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type BkConnectionHooks = db.Hooks[BkConnection, BkConnectionKey, BkConnectionChanges]
-
-// BkConnectionWrite is a write of table "bk_connection" as its write hooks see it.
-type BkConnectionWrite = db.Write[BkConnection, BkConnectionKey, BkConnectionChanges]
-
-// bkConnectionArg returns the canonical value of column col of r.
-func bkConnectionArg(r *BkConnection, col int) (any, error) {
-	switch col {
-	case BkConnectionColID:
-		return r.ID, nil
-	case BkConnectionColRef:
-		return r.Ref, nil
-	case BkConnectionColType:
-		return r.Type, nil
-	case BkConnectionColPeer:
-		return r.Peer, nil
-	case BkConnectionColName:
-		return r.Name, nil
-	case BkConnectionColStatus:
-		return r.Status, nil
-	case BkConnectionColMtime:
-		return r.Mtime, nil
-	}
-	return nil, fmt.Errorf("bk_connection: no column %d", col)
-}
-
-// bkConnectionDest returns the scan target of column col of r.
-func bkConnectionDest(r *BkConnection, col int) any {
-	switch col {
-	case BkConnectionColID:
-		return db.Str{P: &r.ID}
-	case BkConnectionColRef:
-		return db.Str{P: &r.Ref}
-	case BkConnectionColType:
-		return db.Str{P: &r.Type}
-	case BkConnectionColPeer:
-		return db.Str{P: &r.Peer}
-	case BkConnectionColName:
-		return db.Str{P: &r.Name}
-	case BkConnectionColStatus:
-		return db.Str{P: &r.Status}
-	case BkConnectionColMtime:
-		return db.Int[int64]{P: &r.Mtime}
-	}
-	return nil
-}
-
-// bkConnectionKeyArgs checks that every part of k is given and returns its canonical values.
-func bkConnectionKeyArgs(k BkConnectionKey) ([]any, error) {
-	if k.ID == "" {
-		return nil, db.MissingKey("bk_connection", "id")
-	}
-	if k.Ref == "" {
-		return nil, db.MissingKey("bk_connection", "ref")
-	}
-	return []any{k.ID, k.Ref}, nil
-}
-
-// bkConnectionCheck validates column col of r with the schema's validators and enum values.
-func bkConnectionCheck(r *BkConnection, col int) error {
-	switch col {
-	case BkConnectionColID:
-		return db.Validate("bk_connection", "id", r.ID, bkConnectionIDValidators)
-	case BkConnectionColRef:
-		return db.Validate("bk_connection", "ref", r.Ref, bkConnectionRefValidators)
-	case BkConnectionColType:
-		return db.Validate("bk_connection", "type", r.Type, bkConnectionTypeValidators)
-	case BkConnectionColPeer:
-		return db.Validate("bk_connection", "peer", r.Peer, bkConnectionPeerValidators)
-	case BkConnectionColName:
-		return db.Validate("bk_connection", "name", r.Name, bkConnectionNameValidators)
-	case BkConnectionColStatus:
-		return db.Validate("bk_connection", "status", r.Status, bkConnectionStatusValidators)
-	}
-	return nil
-}
-
-// bkConnectionPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func bkConnectionPrepare(r *BkConnection, op db.WriteOp, now int64) error {
-	r.Mtime = now
-	key := BkConnectionKeyOf(r)
-	if _, err := bkConnectionKeyArgs(key); err != nil {
-		return err
-	}
-	if op == db.OpIncr {
-		// only the key and counters were given
-		return nil
-	}
-	for col := range BkConnectionTable.Columns {
-		if err := bkConnectionCheck(r, col); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// bkConnectionSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkConnectionSets(c BkConnectionChanges, now int64) ([]db.Set, error) {
-	var r BkConnection
-	sets := make([]db.Set, 0, 7)
-	sets = c.Type.Into(&r.Type, sets, BkConnectionColType)
-	sets = c.Peer.Into(&r.Peer, sets, BkConnectionColPeer)
-	sets = c.Name.Into(&r.Name, sets, BkConnectionColName)
-	sets = c.Status.Into(&r.Status, sets, BkConnectionColStatus)
-	r.Mtime = now
-	sets = append(sets, db.Set{Col: BkConnectionColMtime})
-	for i := range sets {
-		col := sets[i].Col
-		if err := bkConnectionCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := bkConnectionArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("bk_connection", BkConnectionTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// BkConnectionStore reads and writes table "bk_connection". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type BkConnectionStore struct {
-	t bkConnectionOps
-}
-
-// bkConnectionOps is db.Typed of table "bk_connection", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type bkConnectionOps interface {
-	Get(context.Context, BkConnectionKey) (*BkConnection, error)
-	Add(context.Context, *BkConnection) error
-	Put(context.Context, *BkConnection, []db.Cond) error
-	Update(context.Context, BkConnectionKey, BkConnectionChanges, []db.Cond) (int64, error)
-	Del(context.Context, BkConnectionKey) error
-	Select(context.Context, db.Query) (*db.Page[BkConnection], error)
-	Read(context.Context, *BkConnection) (bool, error)
-	List(context.Context, []BkConnectionKey) ([]BkConnection, error)
-	UpdateAll(context.Context, BkConnectionChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewBkConnectionStore returns the store of table "bk_connection" on pool p, with the pool's hooks of the table.
+// NewBkConnectionStore returns the store of table "bk_connection" on pool p.
 func NewBkConnectionStore(p *db.Pool) *BkConnectionStore {
-	return &BkConnectionStore{t: &db.Typed[BkConnection, BkConnectionKey, BkConnectionChanges]{
-		Store:   db.NewStore(p, BkConnectionTable, drivers.For[BkConnection]()...),
-		Hooks:   db.HooksOf[BkConnection, BkConnectionKey, BkConnectionChanges](p, "bk_connection"),
-		KeyArgs: bkConnectionKeyArgs,
-		KeyOf:   BkConnectionKeyOf,
-		Prepare: bkConnectionPrepare,
-		Sets:    bkConnectionSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *BkConnectionStore) Get(ctx context.Context, k BkConnectionKey) (*BkConnection, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *BkConnectionStore) Add(ctx context.Context, r *BkConnection) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *BkConnectionStore) Put(ctx context.Context, r *BkConnection, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *BkConnectionStore) Update(ctx context.Context, k BkConnectionKey, c BkConnectionChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *BkConnectionStore) Del(ctx context.Context, k BkConnectionKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *BkConnectionStore) Select(ctx context.Context, q db.Query) (*db.Page[BkConnection], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *BkConnectionStore) Read(ctx context.Context, r *BkConnection) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *BkConnectionStore) List(ctx context.Context, keys []BkConnectionKey) ([]BkConnection, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *BkConnectionStore) UpdateAll(ctx context.Context, c BkConnectionChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *BkConnectionStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *BkConnectionStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *BkConnectionStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables07.NewBkConnectionStore(p)
 }

@@ -3,59 +3,43 @@
 package store
 
 import (
-	"context"
-	"fmt"
-
+	"github.com/bkgen/bkgen/generated/store/tables01"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// BkCounter is a row of table "bk_counter".
-type BkCounter struct {
-	ID        string `json:"id"`         // key part 1; pub; owner
-	Ping      int64  `json:"ping"`       // counter; pub
-	Like0     int64  `json:"like0"`      // counter
-	Like1     int64  `json:"like1"`      // counter; pub
-	Follow0   int64  `json:"follow0"`    // counter
-	Follow1   int64  `json:"follow1"`    // counter; pub
-	MsgCount  int64  `json:"msg_count"`  // counter
-	MsgUnread int64  `json:"msg_unread"` // counter
-	Mtime     int64  `json:"mtime"`      // now (ms, set on every write)
-}
+// The names of table "bk_counter", whose code is in package tables01 (gen/generate.go: ownPkgName).
+type (
+	// BkCounter is a row of table "bk_counter".
+	BkCounter = tables01.BkCounter
+	// BkCounterKey is the primary key of table "bk_counter".
+	BkCounterKey = tables01.BkCounterKey
+	// BkCounterChanges lists the columns Update and UpdateAll write.
+	BkCounterChanges = tables01.BkCounterChanges
+	// BkCounterIncr holds what Incr adds to each counter column.
+	BkCounterIncr = tables01.BkCounterIncr
+	// BkCounterHooks are the application's row hooks of table "bk_counter".
+	BkCounterHooks = tables01.BkCounterHooks
+	// BkCounterWrite is a write of table "bk_counter" as its write hooks see it.
+	BkCounterWrite = tables01.BkCounterWrite
+	// BkCounterStore reads and writes table "bk_counter".
+	BkCounterStore = tables01.BkCounterStore
+)
 
-// BkCounterKey is the primary key of table "bk_counter".
-type BkCounterKey struct {
-	ID string `json:"id"`
-}
+// Positions of the columns in BkCounterTable.Columns.
+const (
+	BkCounterColID        = tables01.BkCounterColID
+	BkCounterColPing      = tables01.BkCounterColPing
+	BkCounterColLike0     = tables01.BkCounterColLike0
+	BkCounterColLike1     = tables01.BkCounterColLike1
+	BkCounterColFollow0   = tables01.BkCounterColFollow0
+	BkCounterColFollow1   = tables01.BkCounterColFollow1
+	BkCounterColMsgCount  = tables01.BkCounterColMsgCount
+	BkCounterColMsgUnread = tables01.BkCounterColMsgUnread
+	BkCounterColMtime     = tables01.BkCounterColMtime
+)
 
-// BkCounterKeyOf returns the primary key of r.
-func BkCounterKeyOf(r *BkCounter) BkCounterKey {
-	return BkCounterKey{ID: r.ID}
-}
-
-// BkCounterChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type BkCounterChanges struct {
-	Ping      db.Opt[int64]
-	Like0     db.Opt[int64]
-	Like1     db.Opt[int64]
-	Follow0   db.Opt[int64]
-	Follow1   db.Opt[int64]
-	MsgCount  db.Opt[int64]
-	MsgUnread db.Opt[int64]
-}
-
-// BkCounterIncr holds what Incr adds to each counter column (negative subtracts).
-type BkCounterIncr struct {
-	Ping      int64
-	Like0     int64
-	Like1     int64
-	Follow0   int64
-	Follow1   int64
-	MsgCount  int64
-	MsgUnread int64
-}
+// BkCounterTable describes table "bk_counter" to the engine.
+var BkCounterTable = tables01.BkCounterTable
 
 // BkCounterCols are typed handles of the columns of "bk_counter" for conditions, sorting and select lists.
 var BkCounterCols = struct {
@@ -80,272 +64,12 @@ var BkCounterCols = struct {
 	Mtime:     db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in BkCounterTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	BkCounterColID = iota
-	BkCounterColPing
-	BkCounterColLike0
-	BkCounterColLike1
-	BkCounterColFollow0
-	BkCounterColFollow1
-	BkCounterColMsgCount
-	BkCounterColMsgUnread
-	BkCounterColMtime
-)
-
-// BkCounterTable describes table "bk_counter" to the engine.
-var BkCounterTable = &db.Table[BkCounter]{
-	Schema: db.Schema{
-		Name: "bk_counter",
-		Columns: []db.Column{
-			{Name: "id", Kind: db.KindString, Key: 1, Pub: true, Owner: true},
-			{Name: "ping", Kind: db.KindInt, Bits: 64, Counter: true, Pub: true},
-			{Name: "like0", Kind: db.KindInt, Bits: 64, Counter: true},
-			{Name: "like1", Kind: db.KindInt, Bits: 64, Counter: true, Pub: true},
-			{Name: "follow0", Kind: db.KindInt, Bits: 64, Counter: true},
-			{Name: "follow1", Kind: db.KindInt, Bits: 64, Counter: true, Pub: true},
-			{Name: "msg_count", Kind: db.KindInt, Bits: 64, Counter: true},
-			{Name: "msg_unread", Kind: db.KindInt, Bits: 64, Counter: true},
-			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
-		},
-		Keys: []int{BkCounterColID},
-	},
-	Arg:  bkCounterArg,
-	Dest: bkCounterDest,
+// BkCounterKeyOf returns the primary key of r.
+func BkCounterKeyOf(r *BkCounter) BkCounterKey {
+	return tables01.BkCounterKeyOf(r)
 }
 
-// BkCounterHooks are the application's row hooks of table "bk_counter" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type BkCounterHooks = db.Hooks[BkCounter, BkCounterKey, BkCounterChanges]
-
-// BkCounterWrite is a write of table "bk_counter" as its write hooks see it.
-type BkCounterWrite = db.Write[BkCounter, BkCounterKey, BkCounterChanges]
-
-// bkCounterArg returns the canonical value of column col of r.
-func bkCounterArg(r *BkCounter, col int) (any, error) {
-	switch col {
-	case BkCounterColID:
-		return r.ID, nil
-	case BkCounterColPing:
-		return r.Ping, nil
-	case BkCounterColLike0:
-		return r.Like0, nil
-	case BkCounterColLike1:
-		return r.Like1, nil
-	case BkCounterColFollow0:
-		return r.Follow0, nil
-	case BkCounterColFollow1:
-		return r.Follow1, nil
-	case BkCounterColMsgCount:
-		return r.MsgCount, nil
-	case BkCounterColMsgUnread:
-		return r.MsgUnread, nil
-	case BkCounterColMtime:
-		return r.Mtime, nil
-	}
-	return nil, fmt.Errorf("bk_counter: no column %d", col)
-}
-
-// bkCounterDest returns the scan target of column col of r.
-func bkCounterDest(r *BkCounter, col int) any {
-	switch col {
-	case BkCounterColID:
-		return db.Str{P: &r.ID}
-	case BkCounterColPing:
-		return db.Int[int64]{P: &r.Ping}
-	case BkCounterColLike0:
-		return db.Int[int64]{P: &r.Like0}
-	case BkCounterColLike1:
-		return db.Int[int64]{P: &r.Like1}
-	case BkCounterColFollow0:
-		return db.Int[int64]{P: &r.Follow0}
-	case BkCounterColFollow1:
-		return db.Int[int64]{P: &r.Follow1}
-	case BkCounterColMsgCount:
-		return db.Int[int64]{P: &r.MsgCount}
-	case BkCounterColMsgUnread:
-		return db.Int[int64]{P: &r.MsgUnread}
-	case BkCounterColMtime:
-		return db.Int[int64]{P: &r.Mtime}
-	}
-	return nil
-}
-
-// bkCounterKeyArgs checks that every part of k is given and returns its canonical values.
-func bkCounterKeyArgs(k BkCounterKey) ([]any, error) {
-	if k.ID == "" {
-		return nil, db.MissingKey("bk_counter", "id")
-	}
-	return []any{k.ID}, nil
-}
-
-// bkCounterCheck validates column col of r with the schema's validators and enum values.
-func bkCounterCheck(r *BkCounter, col int) error {
-	switch col {
-	case BkCounterColID:
-		return db.Validate("bk_counter", "id", r.ID, bkCounterIDValidators)
-	}
-	return nil
-}
-
-// bkCounterPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func bkCounterPrepare(r *BkCounter, op db.WriteOp, now int64) error {
-	r.Mtime = now
-	key := BkCounterKeyOf(r)
-	if _, err := bkCounterKeyArgs(key); err != nil {
-		return err
-	}
-	if op == db.OpIncr {
-		// only the key and counters were given
-		return nil
-	}
-	for col := range BkCounterTable.Columns {
-		if err := bkCounterCheck(r, col); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// bkCounterSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkCounterSets(c BkCounterChanges, now int64) ([]db.Set, error) {
-	var r BkCounter
-	sets := make([]db.Set, 0, 9)
-	sets = c.Ping.Into(&r.Ping, sets, BkCounterColPing)
-	sets = c.Like0.Into(&r.Like0, sets, BkCounterColLike0)
-	sets = c.Like1.Into(&r.Like1, sets, BkCounterColLike1)
-	sets = c.Follow0.Into(&r.Follow0, sets, BkCounterColFollow0)
-	sets = c.Follow1.Into(&r.Follow1, sets, BkCounterColFollow1)
-	sets = c.MsgCount.Into(&r.MsgCount, sets, BkCounterColMsgCount)
-	sets = c.MsgUnread.Into(&r.MsgUnread, sets, BkCounterColMsgUnread)
-	r.Mtime = now
-	sets = append(sets, db.Set{Col: BkCounterColMtime})
-	for i := range sets {
-		col := sets[i].Col
-		if err := bkCounterCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := bkCounterArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("bk_counter", BkCounterTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// BkCounterStore reads and writes table "bk_counter". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type BkCounterStore struct {
-	t bkCounterOps
-}
-
-// bkCounterOps is db.Typed of table "bk_counter", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type bkCounterOps interface {
-	Get(context.Context, BkCounterKey) (*BkCounter, error)
-	Add(context.Context, *BkCounter) error
-	Put(context.Context, *BkCounter, []db.Cond) error
-	Update(context.Context, BkCounterKey, BkCounterChanges, []db.Cond) (int64, error)
-	Incr(context.Context, BkCounterKey, *BkCounter, []db.Cond) (*BkCounter, error)
-	Del(context.Context, BkCounterKey) error
-	Select(context.Context, db.Query) (*db.Page[BkCounter], error)
-	Read(context.Context, *BkCounter) (bool, error)
-	List(context.Context, []BkCounterKey) ([]BkCounter, error)
-	UpdateAll(context.Context, BkCounterChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewBkCounterStore returns the store of table "bk_counter" on pool p, with the pool's hooks of the table.
+// NewBkCounterStore returns the store of table "bk_counter" on pool p.
 func NewBkCounterStore(p *db.Pool) *BkCounterStore {
-	return &BkCounterStore{t: &db.Typed[BkCounter, BkCounterKey, BkCounterChanges]{
-		Store:   db.NewStore(p, BkCounterTable, drivers.For[BkCounter]()...),
-		Hooks:   db.HooksOf[BkCounter, BkCounterKey, BkCounterChanges](p, "bk_counter"),
-		KeyArgs: bkCounterKeyArgs,
-		KeyOf:   BkCounterKeyOf,
-		Prepare: bkCounterPrepare,
-		Sets:    bkCounterSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *BkCounterStore) Get(ctx context.Context, k BkCounterKey) (*BkCounter, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *BkCounterStore) Add(ctx context.Context, r *BkCounter) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *BkCounterStore) Put(ctx context.Context, r *BkCounter, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *BkCounterStore) Update(ctx context.Context, k BkCounterKey, c BkCounterChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Incr adds d to the counter columns of the row with key k, creating the row
-// when missing, and returns the row as stored. With expect, an existing row is
-// changed only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *BkCounterStore) Incr(ctx context.Context, k BkCounterKey, d BkCounterIncr, expect ...db.Cond) (*BkCounter, error) {
-	r := BkCounter{ID: k.ID, Ping: d.Ping, Like0: d.Like0, Like1: d.Like1, Follow0: d.Follow0, Follow1: d.Follow1, MsgCount: d.MsgCount, MsgUnread: d.MsgUnread}
-	return s.t.Incr(ctx, k, &r, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *BkCounterStore) Del(ctx context.Context, k BkCounterKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *BkCounterStore) Select(ctx context.Context, q db.Query) (*db.Page[BkCounter], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *BkCounterStore) Read(ctx context.Context, r *BkCounter) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *BkCounterStore) List(ctx context.Context, keys []BkCounterKey) ([]BkCounter, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *BkCounterStore) UpdateAll(ctx context.Context, c BkCounterChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *BkCounterStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *BkCounterStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *BkCounterStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables01.NewBkCounterStore(p)
 }

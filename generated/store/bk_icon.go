@@ -3,54 +3,44 @@
 package store
 
 import (
-	"context"
-	"fmt"
-
+	"github.com/bkgen/bkgen/generated/store/tables14"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// BkIcon is a row of table "bk_icon".
-type BkIcon struct {
-	ID       string `json:"id"`     // key part 1; pub; owner
-	Ref      string `json:"ref"`    // key part 2
-	Prefix   string `json:"prefix"` // pub
-	Type     string `json:"type"`   // pub
-	Descr    string `json:"descr"`  // pub
-	ACLAllow string `json:"acl_allow"`
-	Ext      string `json:"ext"`    // pub
-	Width    int64  `json:"width"`  // pub
-	Height   int64  `json:"height"` // pub
-	Size     int64  `json:"size"`   // pub
-	Ver      int64  `json:"ver"`
-	Mtime    int64  `json:"mtime"` // now (ms, set on every write); pub
-}
+// The names of table "bk_icon", whose code is in package tables14 (gen/generate.go: ownPkgName).
+type (
+	// BkIcon is a row of table "bk_icon".
+	BkIcon = tables14.BkIcon
+	// BkIconKey is the primary key of table "bk_icon".
+	BkIconKey = tables14.BkIconKey
+	// BkIconChanges lists the columns Update and UpdateAll write.
+	BkIconChanges = tables14.BkIconChanges
+	// BkIconHooks are the application's row hooks of table "bk_icon".
+	BkIconHooks = tables14.BkIconHooks
+	// BkIconWrite is a write of table "bk_icon" as its write hooks see it.
+	BkIconWrite = tables14.BkIconWrite
+	// BkIconStore reads and writes table "bk_icon".
+	BkIconStore = tables14.BkIconStore
+)
 
-// BkIconKey is the primary key of table "bk_icon".
-type BkIconKey struct {
-	ID  string `json:"id"`
-	Ref string `json:"ref"`
-}
+// Positions of the columns in BkIconTable.Columns.
+const (
+	BkIconColID       = tables14.BkIconColID
+	BkIconColRef      = tables14.BkIconColRef
+	BkIconColPrefix   = tables14.BkIconColPrefix
+	BkIconColType     = tables14.BkIconColType
+	BkIconColDescr    = tables14.BkIconColDescr
+	BkIconColACLAllow = tables14.BkIconColACLAllow
+	BkIconColExt      = tables14.BkIconColExt
+	BkIconColWidth    = tables14.BkIconColWidth
+	BkIconColHeight   = tables14.BkIconColHeight
+	BkIconColSize     = tables14.BkIconColSize
+	BkIconColVer      = tables14.BkIconColVer
+	BkIconColMtime    = tables14.BkIconColMtime
+)
 
-// BkIconKeyOf returns the primary key of r.
-func BkIconKeyOf(r *BkIcon) BkIconKey {
-	return BkIconKey{ID: r.ID, Ref: r.Ref}
-}
-
-// BkIconChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type BkIconChanges struct {
-	Prefix   db.Opt[string]
-	Type     db.Opt[string]
-	Descr    db.Opt[string]
-	ACLAllow db.Opt[string]
-	Ext      db.Opt[string]
-	Width    db.Opt[int64]
-	Height   db.Opt[int64]
-	Size     db.Opt[int64]
-	Ver      db.Opt[int64]
-}
+// BkIconTable describes table "bk_icon" to the engine.
+var BkIconTable = tables14.BkIconTable
 
 // BkIconCols are typed handles of the columns of "bk_icon" for conditions, sorting and select lists.
 var BkIconCols = struct {
@@ -81,297 +71,12 @@ var BkIconCols = struct {
 	Mtime:    db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in BkIconTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	BkIconColID = iota
-	BkIconColRef
-	BkIconColPrefix
-	BkIconColType
-	BkIconColDescr
-	BkIconColACLAllow
-	BkIconColExt
-	BkIconColWidth
-	BkIconColHeight
-	BkIconColSize
-	BkIconColVer
-	BkIconColMtime
-)
-
-// BkIconTable describes table "bk_icon" to the engine.
-var BkIconTable = &db.Table[BkIcon]{
-	Schema: db.Schema{
-		Name: "bk_icon",
-		Columns: []db.Column{
-			{Name: "id", Kind: db.KindString, Key: 1, Pub: true, Owner: true},
-			{Name: "ref", Kind: db.KindString, Key: 2},
-			{Name: "prefix", Kind: db.KindString, Pub: true},
-			{Name: "type", Kind: db.KindString, Pub: true},
-			{Name: "descr", Kind: db.KindString, Pub: true},
-			{Name: "acl_allow", Kind: db.KindString},
-			{Name: "ext", Kind: db.KindString, Pub: true},
-			{Name: "width", Kind: db.KindInt, Bits: 64, Pub: true},
-			{Name: "height", Kind: db.KindInt, Bits: 64, Pub: true},
-			{Name: "size", Kind: db.KindInt, Bits: 64, Pub: true},
-			{Name: "ver", Kind: db.KindInt, Bits: 64},
-			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true, Pub: true},
-		},
-		Keys: []int{BkIconColID, BkIconColRef},
-	},
-	Arg:  bkIconArg,
-	Dest: bkIconDest,
+// BkIconKeyOf returns the primary key of r.
+func BkIconKeyOf(r *BkIcon) BkIconKey {
+	return tables14.BkIconKeyOf(r)
 }
 
-// BkIconHooks are the application's row hooks of table "bk_icon" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type BkIconHooks = db.Hooks[BkIcon, BkIconKey, BkIconChanges]
-
-// BkIconWrite is a write of table "bk_icon" as its write hooks see it.
-type BkIconWrite = db.Write[BkIcon, BkIconKey, BkIconChanges]
-
-// bkIconArg returns the canonical value of column col of r.
-func bkIconArg(r *BkIcon, col int) (any, error) {
-	switch col {
-	case BkIconColID:
-		return r.ID, nil
-	case BkIconColRef:
-		return r.Ref, nil
-	case BkIconColPrefix:
-		return r.Prefix, nil
-	case BkIconColType:
-		return r.Type, nil
-	case BkIconColDescr:
-		return r.Descr, nil
-	case BkIconColACLAllow:
-		return r.ACLAllow, nil
-	case BkIconColExt:
-		return r.Ext, nil
-	case BkIconColWidth:
-		return r.Width, nil
-	case BkIconColHeight:
-		return r.Height, nil
-	case BkIconColSize:
-		return r.Size, nil
-	case BkIconColVer:
-		return r.Ver, nil
-	case BkIconColMtime:
-		return r.Mtime, nil
-	}
-	return nil, fmt.Errorf("bk_icon: no column %d", col)
-}
-
-// bkIconDest returns the scan target of column col of r.
-func bkIconDest(r *BkIcon, col int) any {
-	switch col {
-	case BkIconColID:
-		return db.Str{P: &r.ID}
-	case BkIconColRef:
-		return db.Str{P: &r.Ref}
-	case BkIconColPrefix:
-		return db.Str{P: &r.Prefix}
-	case BkIconColType:
-		return db.Str{P: &r.Type}
-	case BkIconColDescr:
-		return db.Str{P: &r.Descr}
-	case BkIconColACLAllow:
-		return db.Str{P: &r.ACLAllow}
-	case BkIconColExt:
-		return db.Str{P: &r.Ext}
-	case BkIconColWidth:
-		return db.Int[int64]{P: &r.Width}
-	case BkIconColHeight:
-		return db.Int[int64]{P: &r.Height}
-	case BkIconColSize:
-		return db.Int[int64]{P: &r.Size}
-	case BkIconColVer:
-		return db.Int[int64]{P: &r.Ver}
-	case BkIconColMtime:
-		return db.Int[int64]{P: &r.Mtime}
-	}
-	return nil
-}
-
-// bkIconKeyArgs checks that every part of k is given and returns its canonical values.
-func bkIconKeyArgs(k BkIconKey) ([]any, error) {
-	if k.ID == "" {
-		return nil, db.MissingKey("bk_icon", "id")
-	}
-	if k.Ref == "" {
-		return nil, db.MissingKey("bk_icon", "ref")
-	}
-	return []any{k.ID, k.Ref}, nil
-}
-
-// bkIconCheck validates column col of r with the schema's validators and enum values.
-func bkIconCheck(r *BkIcon, col int) error {
-	switch col {
-	case BkIconColID:
-		return db.Validate("bk_icon", "id", r.ID, bkIconIDValidators)
-	case BkIconColRef:
-		return db.Validate("bk_icon", "ref", r.Ref, bkIconRefValidators)
-	case BkIconColPrefix:
-		return db.Validate("bk_icon", "prefix", r.Prefix, bkIconPrefixValidators)
-	case BkIconColType:
-		return db.Validate("bk_icon", "type", r.Type, bkIconTypeValidators)
-	case BkIconColDescr:
-		return db.Validate("bk_icon", "descr", r.Descr, bkIconDescrValidators)
-	case BkIconColACLAllow:
-		return db.Validate("bk_icon", "acl_allow", r.ACLAllow, bkIconACLAllowValidators)
-	case BkIconColExt:
-		return db.Validate("bk_icon", "ext", r.Ext, bkIconExtValidators)
-	}
-	return nil
-}
-
-// bkIconPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func bkIconPrepare(r *BkIcon, op db.WriteOp, now int64) error {
-	r.Mtime = now
-	key := BkIconKeyOf(r)
-	if _, err := bkIconKeyArgs(key); err != nil {
-		return err
-	}
-	if op == db.OpIncr {
-		// only the key and counters were given
-		return nil
-	}
-	for col := range BkIconTable.Columns {
-		if err := bkIconCheck(r, col); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// bkIconSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkIconSets(c BkIconChanges, now int64) ([]db.Set, error) {
-	var r BkIcon
-	sets := make([]db.Set, 0, 12)
-	sets = c.Prefix.Into(&r.Prefix, sets, BkIconColPrefix)
-	sets = c.Type.Into(&r.Type, sets, BkIconColType)
-	sets = c.Descr.Into(&r.Descr, sets, BkIconColDescr)
-	sets = c.ACLAllow.Into(&r.ACLAllow, sets, BkIconColACLAllow)
-	sets = c.Ext.Into(&r.Ext, sets, BkIconColExt)
-	sets = c.Width.Into(&r.Width, sets, BkIconColWidth)
-	sets = c.Height.Into(&r.Height, sets, BkIconColHeight)
-	sets = c.Size.Into(&r.Size, sets, BkIconColSize)
-	sets = c.Ver.Into(&r.Ver, sets, BkIconColVer)
-	r.Mtime = now
-	sets = append(sets, db.Set{Col: BkIconColMtime})
-	for i := range sets {
-		col := sets[i].Col
-		if err := bkIconCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := bkIconArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("bk_icon", BkIconTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// BkIconStore reads and writes table "bk_icon". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type BkIconStore struct {
-	t bkIconOps
-}
-
-// bkIconOps is db.Typed of table "bk_icon", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type bkIconOps interface {
-	Get(context.Context, BkIconKey) (*BkIcon, error)
-	Add(context.Context, *BkIcon) error
-	Put(context.Context, *BkIcon, []db.Cond) error
-	Update(context.Context, BkIconKey, BkIconChanges, []db.Cond) (int64, error)
-	Del(context.Context, BkIconKey) error
-	Select(context.Context, db.Query) (*db.Page[BkIcon], error)
-	Read(context.Context, *BkIcon) (bool, error)
-	List(context.Context, []BkIconKey) ([]BkIcon, error)
-	UpdateAll(context.Context, BkIconChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewBkIconStore returns the store of table "bk_icon" on pool p, with the pool's hooks of the table.
+// NewBkIconStore returns the store of table "bk_icon" on pool p.
 func NewBkIconStore(p *db.Pool) *BkIconStore {
-	return &BkIconStore{t: &db.Typed[BkIcon, BkIconKey, BkIconChanges]{
-		Store:   db.NewStore(p, BkIconTable, drivers.For[BkIcon]()...),
-		Hooks:   db.HooksOf[BkIcon, BkIconKey, BkIconChanges](p, "bk_icon"),
-		KeyArgs: bkIconKeyArgs,
-		KeyOf:   BkIconKeyOf,
-		Prepare: bkIconPrepare,
-		Sets:    bkIconSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *BkIconStore) Get(ctx context.Context, k BkIconKey) (*BkIcon, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *BkIconStore) Add(ctx context.Context, r *BkIcon) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *BkIconStore) Put(ctx context.Context, r *BkIcon, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *BkIconStore) Update(ctx context.Context, k BkIconKey, c BkIconChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *BkIconStore) Del(ctx context.Context, k BkIconKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *BkIconStore) Select(ctx context.Context, q db.Query) (*db.Page[BkIcon], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *BkIconStore) Read(ctx context.Context, r *BkIcon) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *BkIconStore) List(ctx context.Context, keys []BkIconKey) ([]BkIcon, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *BkIconStore) UpdateAll(ctx context.Context, c BkIconChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *BkIconStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *BkIconStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *BkIconStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables14.NewBkIconStore(p)
 }

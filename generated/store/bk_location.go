@@ -3,42 +3,38 @@
 package store
 
 import (
-	"context"
-	"fmt"
-
+	"github.com/bkgen/bkgen/generated/store/tables08"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// BkLocation is a row of table "bk_location".
-type BkLocation struct {
-	ID        string  `json:"id"` // key part 1; pub; owner
-	Cell      string  `json:"cell"`
-	Geohash   string  `json:"geohash"`
-	Latitude  float64 `json:"latitude"`
-	Longitude float64 `json:"longitude"`
-	Mtime     int64   `json:"mtime"` // now (ms, set on every write); pub
-}
+// The names of table "bk_location", whose code is in package tables08 (gen/generate.go: ownPkgName).
+type (
+	// BkLocation is a row of table "bk_location".
+	BkLocation = tables08.BkLocation
+	// BkLocationKey is the primary key of table "bk_location".
+	BkLocationKey = tables08.BkLocationKey
+	// BkLocationChanges lists the columns Update and UpdateAll write.
+	BkLocationChanges = tables08.BkLocationChanges
+	// BkLocationHooks are the application's row hooks of table "bk_location".
+	BkLocationHooks = tables08.BkLocationHooks
+	// BkLocationWrite is a write of table "bk_location" as its write hooks see it.
+	BkLocationWrite = tables08.BkLocationWrite
+	// BkLocationStore reads and writes table "bk_location".
+	BkLocationStore = tables08.BkLocationStore
+)
 
-// BkLocationKey is the primary key of table "bk_location".
-type BkLocationKey struct {
-	ID string `json:"id"`
-}
+// Positions of the columns in BkLocationTable.Columns.
+const (
+	BkLocationColID        = tables08.BkLocationColID
+	BkLocationColCell      = tables08.BkLocationColCell
+	BkLocationColGeohash   = tables08.BkLocationColGeohash
+	BkLocationColLatitude  = tables08.BkLocationColLatitude
+	BkLocationColLongitude = tables08.BkLocationColLongitude
+	BkLocationColMtime     = tables08.BkLocationColMtime
+)
 
-// BkLocationKeyOf returns the primary key of r.
-func BkLocationKeyOf(r *BkLocation) BkLocationKey {
-	return BkLocationKey{ID: r.ID}
-}
-
-// BkLocationChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type BkLocationChanges struct {
-	Cell      db.Opt[string]
-	Geohash   db.Opt[string]
-	Latitude  db.Opt[float64]
-	Longitude db.Opt[float64]
-}
+// BkLocationTable describes table "bk_location" to the engine.
+var BkLocationTable = tables08.BkLocationTable
 
 // BkLocationCols are typed handles of the columns of "bk_location" for conditions, sorting and select lists.
 var BkLocationCols = struct {
@@ -57,246 +53,12 @@ var BkLocationCols = struct {
 	Mtime:     db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in BkLocationTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	BkLocationColID = iota
-	BkLocationColCell
-	BkLocationColGeohash
-	BkLocationColLatitude
-	BkLocationColLongitude
-	BkLocationColMtime
-)
-
-// BkLocationTable describes table "bk_location" to the engine.
-var BkLocationTable = &db.Table[BkLocation]{
-	Schema: db.Schema{
-		Name: "bk_location",
-		Columns: []db.Column{
-			{Name: "id", Kind: db.KindString, Key: 1, Pub: true, Owner: true},
-			{Name: "cell", Kind: db.KindString},
-			{Name: "geohash", Kind: db.KindString},
-			{Name: "latitude", Kind: db.KindFloat},
-			{Name: "longitude", Kind: db.KindFloat},
-			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true, Pub: true},
-		},
-		Keys:    []int{BkLocationColID},
-		Indexes: []db.Index{{Name: "bk_location_cell_geohash_idx", Columns: []int{BkLocationColCell, BkLocationColGeohash}}},
-	},
-	Arg:  bkLocationArg,
-	Dest: bkLocationDest,
+// BkLocationKeyOf returns the primary key of r.
+func BkLocationKeyOf(r *BkLocation) BkLocationKey {
+	return tables08.BkLocationKeyOf(r)
 }
 
-// BkLocationHooks are the application's row hooks of table "bk_location" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type BkLocationHooks = db.Hooks[BkLocation, BkLocationKey, BkLocationChanges]
-
-// BkLocationWrite is a write of table "bk_location" as its write hooks see it.
-type BkLocationWrite = db.Write[BkLocation, BkLocationKey, BkLocationChanges]
-
-// bkLocationArg returns the canonical value of column col of r.
-func bkLocationArg(r *BkLocation, col int) (any, error) {
-	switch col {
-	case BkLocationColID:
-		return r.ID, nil
-	case BkLocationColCell:
-		return r.Cell, nil
-	case BkLocationColGeohash:
-		return r.Geohash, nil
-	case BkLocationColLatitude:
-		return r.Latitude, nil
-	case BkLocationColLongitude:
-		return r.Longitude, nil
-	case BkLocationColMtime:
-		return r.Mtime, nil
-	}
-	return nil, fmt.Errorf("bk_location: no column %d", col)
-}
-
-// bkLocationDest returns the scan target of column col of r.
-func bkLocationDest(r *BkLocation, col int) any {
-	switch col {
-	case BkLocationColID:
-		return db.Str{P: &r.ID}
-	case BkLocationColCell:
-		return db.Str{P: &r.Cell}
-	case BkLocationColGeohash:
-		return db.Str{P: &r.Geohash}
-	case BkLocationColLatitude:
-		return db.Float[float64]{P: &r.Latitude}
-	case BkLocationColLongitude:
-		return db.Float[float64]{P: &r.Longitude}
-	case BkLocationColMtime:
-		return db.Int[int64]{P: &r.Mtime}
-	}
-	return nil
-}
-
-// bkLocationKeyArgs checks that every part of k is given and returns its canonical values.
-func bkLocationKeyArgs(k BkLocationKey) ([]any, error) {
-	if k.ID == "" {
-		return nil, db.MissingKey("bk_location", "id")
-	}
-	return []any{k.ID}, nil
-}
-
-// bkLocationCheck validates column col of r with the schema's validators and enum values.
-func bkLocationCheck(r *BkLocation, col int) error {
-	switch col {
-	case BkLocationColID:
-		return db.Validate("bk_location", "id", r.ID, bkLocationIDValidators)
-	case BkLocationColCell:
-		return db.Validate("bk_location", "cell", r.Cell, bkLocationCellValidators)
-	case BkLocationColGeohash:
-		return db.Validate("bk_location", "geohash", r.Geohash, bkLocationGeohashValidators)
-	}
-	return nil
-}
-
-// bkLocationPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func bkLocationPrepare(r *BkLocation, op db.WriteOp, now int64) error {
-	r.Mtime = now
-	key := BkLocationKeyOf(r)
-	if _, err := bkLocationKeyArgs(key); err != nil {
-		return err
-	}
-	if op == db.OpIncr {
-		// only the key and counters were given
-		return nil
-	}
-	for col := range BkLocationTable.Columns {
-		if err := bkLocationCheck(r, col); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// bkLocationSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkLocationSets(c BkLocationChanges, now int64) ([]db.Set, error) {
-	var r BkLocation
-	sets := make([]db.Set, 0, 6)
-	sets = c.Cell.Into(&r.Cell, sets, BkLocationColCell)
-	sets = c.Geohash.Into(&r.Geohash, sets, BkLocationColGeohash)
-	sets = c.Latitude.Into(&r.Latitude, sets, BkLocationColLatitude)
-	sets = c.Longitude.Into(&r.Longitude, sets, BkLocationColLongitude)
-	r.Mtime = now
-	sets = append(sets, db.Set{Col: BkLocationColMtime})
-	for i := range sets {
-		col := sets[i].Col
-		if err := bkLocationCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := bkLocationArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("bk_location", BkLocationTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// BkLocationStore reads and writes table "bk_location". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type BkLocationStore struct {
-	t bkLocationOps
-}
-
-// bkLocationOps is db.Typed of table "bk_location", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type bkLocationOps interface {
-	Get(context.Context, BkLocationKey) (*BkLocation, error)
-	Add(context.Context, *BkLocation) error
-	Put(context.Context, *BkLocation, []db.Cond) error
-	Update(context.Context, BkLocationKey, BkLocationChanges, []db.Cond) (int64, error)
-	Del(context.Context, BkLocationKey) error
-	Select(context.Context, db.Query) (*db.Page[BkLocation], error)
-	Read(context.Context, *BkLocation) (bool, error)
-	List(context.Context, []BkLocationKey) ([]BkLocation, error)
-	UpdateAll(context.Context, BkLocationChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewBkLocationStore returns the store of table "bk_location" on pool p, with the pool's hooks of the table.
+// NewBkLocationStore returns the store of table "bk_location" on pool p.
 func NewBkLocationStore(p *db.Pool) *BkLocationStore {
-	return &BkLocationStore{t: &db.Typed[BkLocation, BkLocationKey, BkLocationChanges]{
-		Store:   db.NewStore(p, BkLocationTable, drivers.For[BkLocation]()...),
-		Hooks:   db.HooksOf[BkLocation, BkLocationKey, BkLocationChanges](p, "bk_location"),
-		KeyArgs: bkLocationKeyArgs,
-		KeyOf:   BkLocationKeyOf,
-		Prepare: bkLocationPrepare,
-		Sets:    bkLocationSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *BkLocationStore) Get(ctx context.Context, k BkLocationKey) (*BkLocation, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *BkLocationStore) Add(ctx context.Context, r *BkLocation) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *BkLocationStore) Put(ctx context.Context, r *BkLocation, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *BkLocationStore) Update(ctx context.Context, k BkLocationKey, c BkLocationChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *BkLocationStore) Del(ctx context.Context, k BkLocationKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *BkLocationStore) Select(ctx context.Context, q db.Query) (*db.Page[BkLocation], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *BkLocationStore) Read(ctx context.Context, r *BkLocation) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *BkLocationStore) List(ctx context.Context, keys []BkLocationKey) ([]BkLocation, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *BkLocationStore) UpdateAll(ctx context.Context, c BkLocationChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *BkLocationStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *BkLocationStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *BkLocationStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables08.NewBkLocationStore(p)
 }

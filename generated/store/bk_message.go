@@ -3,45 +3,39 @@
 package store
 
 import (
-	"context"
-	"fmt"
-
+	"github.com/bkgen/bkgen/generated/store/tables14"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// BkMessage is a row of table "bk_message".
-type BkMessage struct {
-	ID     string `json:"id"`  // key part 1; owner
-	Mid    string `json:"mid"` // key part 2
-	Sender string `json:"sender"`
-	Name   string `json:"name"`
-	Msg    string `json:"msg"`
-	Mtime  int64  `json:"mtime"`
-	Read   bool   `json:"read"`
-}
+// The names of table "bk_message", whose code is in package tables14 (gen/generate.go: ownPkgName).
+type (
+	// BkMessage is a row of table "bk_message".
+	BkMessage = tables14.BkMessage
+	// BkMessageKey is the primary key of table "bk_message".
+	BkMessageKey = tables14.BkMessageKey
+	// BkMessageChanges lists the columns Update and UpdateAll write.
+	BkMessageChanges = tables14.BkMessageChanges
+	// BkMessageHooks are the application's row hooks of table "bk_message".
+	BkMessageHooks = tables14.BkMessageHooks
+	// BkMessageWrite is a write of table "bk_message" as its write hooks see it.
+	BkMessageWrite = tables14.BkMessageWrite
+	// BkMessageStore reads and writes table "bk_message".
+	BkMessageStore = tables14.BkMessageStore
+)
 
-// BkMessageKey is the primary key of table "bk_message".
-type BkMessageKey struct {
-	ID  string `json:"id"`
-	Mid string `json:"mid"`
-}
+// Positions of the columns in BkMessageTable.Columns.
+const (
+	BkMessageColID     = tables14.BkMessageColID
+	BkMessageColMid    = tables14.BkMessageColMid
+	BkMessageColSender = tables14.BkMessageColSender
+	BkMessageColName   = tables14.BkMessageColName
+	BkMessageColMsg    = tables14.BkMessageColMsg
+	BkMessageColMtime  = tables14.BkMessageColMtime
+	BkMessageColRead   = tables14.BkMessageColRead
+)
 
-// BkMessageKeyOf returns the primary key of r.
-func BkMessageKeyOf(r *BkMessage) BkMessageKey {
-	return BkMessageKey{ID: r.ID, Mid: r.Mid}
-}
-
-// BkMessageChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type BkMessageChanges struct {
-	Sender db.Opt[string]
-	Name   db.Opt[string]
-	Msg    db.Opt[string]
-	Mtime  db.Opt[int64]
-	Read   db.Opt[bool]
-}
+// BkMessageTable describes table "bk_message" to the engine.
+var BkMessageTable = tables14.BkMessageTable
 
 // BkMessageCols are typed handles of the columns of "bk_message" for conditions, sorting and select lists.
 var BkMessageCols = struct {
@@ -62,256 +56,12 @@ var BkMessageCols = struct {
 	Read:   db.Field[bool]{Name: "read"},
 }
 
-// Positions of the columns in BkMessageTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	BkMessageColID = iota
-	BkMessageColMid
-	BkMessageColSender
-	BkMessageColName
-	BkMessageColMsg
-	BkMessageColMtime
-	BkMessageColRead
-)
-
-// BkMessageTable describes table "bk_message" to the engine.
-var BkMessageTable = &db.Table[BkMessage]{
-	Schema: db.Schema{
-		Name: "bk_message",
-		Columns: []db.Column{
-			{Name: "id", Kind: db.KindString, Key: 1, Owner: true},
-			{Name: "mid", Kind: db.KindString, Key: 2},
-			{Name: "sender", Kind: db.KindString},
-			{Name: "name", Kind: db.KindString},
-			{Name: "msg", Kind: db.KindString},
-			{Name: "mtime", Kind: db.KindInt, Bits: 64},
-			{Name: "read", Kind: db.KindBool},
-		},
-		Keys: []int{BkMessageColID, BkMessageColMid},
-	},
-	Arg:  bkMessageArg,
-	Dest: bkMessageDest,
+// BkMessageKeyOf returns the primary key of r.
+func BkMessageKeyOf(r *BkMessage) BkMessageKey {
+	return tables14.BkMessageKeyOf(r)
 }
 
-// BkMessageHooks are the application's row hooks of table "bk_message" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type BkMessageHooks = db.Hooks[BkMessage, BkMessageKey, BkMessageChanges]
-
-// BkMessageWrite is a write of table "bk_message" as its write hooks see it.
-type BkMessageWrite = db.Write[BkMessage, BkMessageKey, BkMessageChanges]
-
-// bkMessageArg returns the canonical value of column col of r.
-func bkMessageArg(r *BkMessage, col int) (any, error) {
-	switch col {
-	case BkMessageColID:
-		return r.ID, nil
-	case BkMessageColMid:
-		return r.Mid, nil
-	case BkMessageColSender:
-		return r.Sender, nil
-	case BkMessageColName:
-		return r.Name, nil
-	case BkMessageColMsg:
-		return r.Msg, nil
-	case BkMessageColMtime:
-		return r.Mtime, nil
-	case BkMessageColRead:
-		return r.Read, nil
-	}
-	return nil, fmt.Errorf("bk_message: no column %d", col)
-}
-
-// bkMessageDest returns the scan target of column col of r.
-func bkMessageDest(r *BkMessage, col int) any {
-	switch col {
-	case BkMessageColID:
-		return db.Str{P: &r.ID}
-	case BkMessageColMid:
-		return db.Str{P: &r.Mid}
-	case BkMessageColSender:
-		return db.Str{P: &r.Sender}
-	case BkMessageColName:
-		return db.Str{P: &r.Name}
-	case BkMessageColMsg:
-		return db.Str{P: &r.Msg}
-	case BkMessageColMtime:
-		return db.Int[int64]{P: &r.Mtime}
-	case BkMessageColRead:
-		return db.Bool{P: &r.Read}
-	}
-	return nil
-}
-
-// bkMessageKeyArgs checks that every part of k is given and returns its canonical values.
-func bkMessageKeyArgs(k BkMessageKey) ([]any, error) {
-	if k.ID == "" {
-		return nil, db.MissingKey("bk_message", "id")
-	}
-	if k.Mid == "" {
-		return nil, db.MissingKey("bk_message", "mid")
-	}
-	return []any{k.ID, k.Mid}, nil
-}
-
-// bkMessageCheck validates column col of r with the schema's validators and enum values.
-func bkMessageCheck(r *BkMessage, col int) error {
-	switch col {
-	case BkMessageColID:
-		return db.Validate("bk_message", "id", r.ID, bkMessageIDValidators)
-	case BkMessageColMid:
-		return db.Validate("bk_message", "mid", r.Mid, bkMessageMidValidators)
-	case BkMessageColSender:
-		return db.Validate("bk_message", "sender", r.Sender, bkMessageSenderValidators)
-	case BkMessageColName:
-		return db.Validate("bk_message", "name", r.Name, bkMessageNameValidators)
-	case BkMessageColMsg:
-		return db.Validate("bk_message", "msg", r.Msg, bkMessageMsgValidators)
-	}
-	return nil
-}
-
-// bkMessagePrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func bkMessagePrepare(r *BkMessage, op db.WriteOp, now int64) error {
-	key := BkMessageKeyOf(r)
-	if _, err := bkMessageKeyArgs(key); err != nil {
-		return err
-	}
-	if op == db.OpIncr {
-		// only the key and counters were given
-		return nil
-	}
-	for col := range BkMessageTable.Columns {
-		if err := bkMessageCheck(r, col); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// bkMessageSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkMessageSets(c BkMessageChanges, now int64) ([]db.Set, error) {
-	var r BkMessage
-	sets := make([]db.Set, 0, 7)
-	sets = c.Sender.Into(&r.Sender, sets, BkMessageColSender)
-	sets = c.Name.Into(&r.Name, sets, BkMessageColName)
-	sets = c.Msg.Into(&r.Msg, sets, BkMessageColMsg)
-	sets = c.Mtime.Into(&r.Mtime, sets, BkMessageColMtime)
-	sets = c.Read.Into(&r.Read, sets, BkMessageColRead)
-	for i := range sets {
-		col := sets[i].Col
-		if err := bkMessageCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := bkMessageArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("bk_message", BkMessageTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// BkMessageStore reads and writes table "bk_message". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type BkMessageStore struct {
-	t bkMessageOps
-}
-
-// bkMessageOps is db.Typed of table "bk_message", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type bkMessageOps interface {
-	Get(context.Context, BkMessageKey) (*BkMessage, error)
-	Add(context.Context, *BkMessage) error
-	Put(context.Context, *BkMessage, []db.Cond) error
-	Update(context.Context, BkMessageKey, BkMessageChanges, []db.Cond) (int64, error)
-	Del(context.Context, BkMessageKey) error
-	Select(context.Context, db.Query) (*db.Page[BkMessage], error)
-	Read(context.Context, *BkMessage) (bool, error)
-	List(context.Context, []BkMessageKey) ([]BkMessage, error)
-	UpdateAll(context.Context, BkMessageChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewBkMessageStore returns the store of table "bk_message" on pool p, with the pool's hooks of the table.
+// NewBkMessageStore returns the store of table "bk_message" on pool p.
 func NewBkMessageStore(p *db.Pool) *BkMessageStore {
-	return &BkMessageStore{t: &db.Typed[BkMessage, BkMessageKey, BkMessageChanges]{
-		Store:   db.NewStore(p, BkMessageTable, drivers.For[BkMessage]()...),
-		Hooks:   db.HooksOf[BkMessage, BkMessageKey, BkMessageChanges](p, "bk_message"),
-		KeyArgs: bkMessageKeyArgs,
-		KeyOf:   BkMessageKeyOf,
-		Prepare: bkMessagePrepare,
-		Sets:    bkMessageSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *BkMessageStore) Get(ctx context.Context, k BkMessageKey) (*BkMessage, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *BkMessageStore) Add(ctx context.Context, r *BkMessage) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *BkMessageStore) Put(ctx context.Context, r *BkMessage, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *BkMessageStore) Update(ctx context.Context, k BkMessageKey, c BkMessageChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *BkMessageStore) Del(ctx context.Context, k BkMessageKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *BkMessageStore) Select(ctx context.Context, q db.Query) (*db.Page[BkMessage], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *BkMessageStore) Read(ctx context.Context, r *BkMessage) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *BkMessageStore) List(ctx context.Context, keys []BkMessageKey) ([]BkMessage, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *BkMessageStore) UpdateAll(ctx context.Context, c BkMessageChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *BkMessageStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *BkMessageStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *BkMessageStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables14.NewBkMessageStore(p)
 }

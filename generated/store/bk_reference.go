@@ -3,44 +3,39 @@
 package store
 
 import (
-	"context"
-	"fmt"
-
+	"github.com/bkgen/bkgen/generated/store/tables12"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// BkReference is a row of table "bk_reference".
-type BkReference struct {
-	ID     string `json:"id"`   // key part 1; pub; owner
-	Ref    string `json:"ref"`  // key part 2
-	Type   string `json:"type"` // pub
-	Peer   string `json:"peer"` // pub
-	Name   string `json:"name"` // pub
-	Status string `json:"status"`
-	Mtime  int64  `json:"mtime"` // now (ms, set on every write); pub
-}
+// The names of table "bk_reference", whose code is in package tables12 (gen/generate.go: ownPkgName).
+type (
+	// BkReference is a row of table "bk_reference".
+	BkReference = tables12.BkReference
+	// BkReferenceKey is the primary key of table "bk_reference".
+	BkReferenceKey = tables12.BkReferenceKey
+	// BkReferenceChanges lists the columns Update and UpdateAll write.
+	BkReferenceChanges = tables12.BkReferenceChanges
+	// BkReferenceHooks are the application's row hooks of table "bk_reference".
+	BkReferenceHooks = tables12.BkReferenceHooks
+	// BkReferenceWrite is a write of table "bk_reference" as its write hooks see it.
+	BkReferenceWrite = tables12.BkReferenceWrite
+	// BkReferenceStore reads and writes table "bk_reference".
+	BkReferenceStore = tables12.BkReferenceStore
+)
 
-// BkReferenceKey is the primary key of table "bk_reference".
-type BkReferenceKey struct {
-	ID  string `json:"id"`
-	Ref string `json:"ref"`
-}
+// Positions of the columns in BkReferenceTable.Columns.
+const (
+	BkReferenceColID     = tables12.BkReferenceColID
+	BkReferenceColRef    = tables12.BkReferenceColRef
+	BkReferenceColType   = tables12.BkReferenceColType
+	BkReferenceColPeer   = tables12.BkReferenceColPeer
+	BkReferenceColName   = tables12.BkReferenceColName
+	BkReferenceColStatus = tables12.BkReferenceColStatus
+	BkReferenceColMtime  = tables12.BkReferenceColMtime
+)
 
-// BkReferenceKeyOf returns the primary key of r.
-func BkReferenceKeyOf(r *BkReference) BkReferenceKey {
-	return BkReferenceKey{ID: r.ID, Ref: r.Ref}
-}
-
-// BkReferenceChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type BkReferenceChanges struct {
-	Type   db.Opt[string]
-	Peer   db.Opt[string]
-	Name   db.Opt[string]
-	Status db.Opt[string]
-}
+// BkReferenceTable describes table "bk_reference" to the engine.
+var BkReferenceTable = tables12.BkReferenceTable
 
 // BkReferenceCols are typed handles of the columns of "bk_reference" for conditions, sorting and select lists.
 var BkReferenceCols = struct {
@@ -61,260 +56,12 @@ var BkReferenceCols = struct {
 	Mtime:  db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in BkReferenceTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	BkReferenceColID = iota
-	BkReferenceColRef
-	BkReferenceColType
-	BkReferenceColPeer
-	BkReferenceColName
-	BkReferenceColStatus
-	BkReferenceColMtime
-)
-
-// BkReferenceTable describes table "bk_reference" to the engine.
-var BkReferenceTable = &db.Table[BkReference]{
-	Schema: db.Schema{
-		Name: "bk_reference",
-		Columns: []db.Column{
-			{Name: "id", Kind: db.KindString, Key: 1, Pub: true, Owner: true},
-			{Name: "ref", Kind: db.KindString, Key: 2},
-			{Name: "type", Kind: db.KindString, Pub: true},
-			{Name: "peer", Kind: db.KindString, Pub: true},
-			{Name: "name", Kind: db.KindString, Pub: true},
-			{Name: "status", Kind: db.KindString},
-			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true, Pub: true},
-		},
-		Keys: []int{BkReferenceColID, BkReferenceColRef},
-	},
-	Arg:  bkReferenceArg,
-	Dest: bkReferenceDest,
+// BkReferenceKeyOf returns the primary key of r.
+func BkReferenceKeyOf(r *BkReference) BkReferenceKey {
+	return tables12.BkReferenceKeyOf(r)
 }
 
-// BkReferenceHooks are the application's row hooks of table "bk_reference" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type BkReferenceHooks = db.Hooks[BkReference, BkReferenceKey, BkReferenceChanges]
-
-// BkReferenceWrite is a write of table "bk_reference" as its write hooks see it.
-type BkReferenceWrite = db.Write[BkReference, BkReferenceKey, BkReferenceChanges]
-
-// bkReferenceArg returns the canonical value of column col of r.
-func bkReferenceArg(r *BkReference, col int) (any, error) {
-	switch col {
-	case BkReferenceColID:
-		return r.ID, nil
-	case BkReferenceColRef:
-		return r.Ref, nil
-	case BkReferenceColType:
-		return r.Type, nil
-	case BkReferenceColPeer:
-		return r.Peer, nil
-	case BkReferenceColName:
-		return r.Name, nil
-	case BkReferenceColStatus:
-		return r.Status, nil
-	case BkReferenceColMtime:
-		return r.Mtime, nil
-	}
-	return nil, fmt.Errorf("bk_reference: no column %d", col)
-}
-
-// bkReferenceDest returns the scan target of column col of r.
-func bkReferenceDest(r *BkReference, col int) any {
-	switch col {
-	case BkReferenceColID:
-		return db.Str{P: &r.ID}
-	case BkReferenceColRef:
-		return db.Str{P: &r.Ref}
-	case BkReferenceColType:
-		return db.Str{P: &r.Type}
-	case BkReferenceColPeer:
-		return db.Str{P: &r.Peer}
-	case BkReferenceColName:
-		return db.Str{P: &r.Name}
-	case BkReferenceColStatus:
-		return db.Str{P: &r.Status}
-	case BkReferenceColMtime:
-		return db.Int[int64]{P: &r.Mtime}
-	}
-	return nil
-}
-
-// bkReferenceKeyArgs checks that every part of k is given and returns its canonical values.
-func bkReferenceKeyArgs(k BkReferenceKey) ([]any, error) {
-	if k.ID == "" {
-		return nil, db.MissingKey("bk_reference", "id")
-	}
-	if k.Ref == "" {
-		return nil, db.MissingKey("bk_reference", "ref")
-	}
-	return []any{k.ID, k.Ref}, nil
-}
-
-// bkReferenceCheck validates column col of r with the schema's validators and enum values.
-func bkReferenceCheck(r *BkReference, col int) error {
-	switch col {
-	case BkReferenceColID:
-		return db.Validate("bk_reference", "id", r.ID, bkReferenceIDValidators)
-	case BkReferenceColRef:
-		return db.Validate("bk_reference", "ref", r.Ref, bkReferenceRefValidators)
-	case BkReferenceColType:
-		return db.Validate("bk_reference", "type", r.Type, bkReferenceTypeValidators)
-	case BkReferenceColPeer:
-		return db.Validate("bk_reference", "peer", r.Peer, bkReferencePeerValidators)
-	case BkReferenceColName:
-		return db.Validate("bk_reference", "name", r.Name, bkReferenceNameValidators)
-	case BkReferenceColStatus:
-		return db.Validate("bk_reference", "status", r.Status, bkReferenceStatusValidators)
-	}
-	return nil
-}
-
-// bkReferencePrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func bkReferencePrepare(r *BkReference, op db.WriteOp, now int64) error {
-	r.Mtime = now
-	key := BkReferenceKeyOf(r)
-	if _, err := bkReferenceKeyArgs(key); err != nil {
-		return err
-	}
-	if op == db.OpIncr {
-		// only the key and counters were given
-		return nil
-	}
-	for col := range BkReferenceTable.Columns {
-		if err := bkReferenceCheck(r, col); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// bkReferenceSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkReferenceSets(c BkReferenceChanges, now int64) ([]db.Set, error) {
-	var r BkReference
-	sets := make([]db.Set, 0, 7)
-	sets = c.Type.Into(&r.Type, sets, BkReferenceColType)
-	sets = c.Peer.Into(&r.Peer, sets, BkReferenceColPeer)
-	sets = c.Name.Into(&r.Name, sets, BkReferenceColName)
-	sets = c.Status.Into(&r.Status, sets, BkReferenceColStatus)
-	r.Mtime = now
-	sets = append(sets, db.Set{Col: BkReferenceColMtime})
-	for i := range sets {
-		col := sets[i].Col
-		if err := bkReferenceCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := bkReferenceArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("bk_reference", BkReferenceTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// BkReferenceStore reads and writes table "bk_reference". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type BkReferenceStore struct {
-	t bkReferenceOps
-}
-
-// bkReferenceOps is db.Typed of table "bk_reference", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type bkReferenceOps interface {
-	Get(context.Context, BkReferenceKey) (*BkReference, error)
-	Add(context.Context, *BkReference) error
-	Put(context.Context, *BkReference, []db.Cond) error
-	Update(context.Context, BkReferenceKey, BkReferenceChanges, []db.Cond) (int64, error)
-	Del(context.Context, BkReferenceKey) error
-	Select(context.Context, db.Query) (*db.Page[BkReference], error)
-	Read(context.Context, *BkReference) (bool, error)
-	List(context.Context, []BkReferenceKey) ([]BkReference, error)
-	UpdateAll(context.Context, BkReferenceChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewBkReferenceStore returns the store of table "bk_reference" on pool p, with the pool's hooks of the table.
+// NewBkReferenceStore returns the store of table "bk_reference" on pool p.
 func NewBkReferenceStore(p *db.Pool) *BkReferenceStore {
-	return &BkReferenceStore{t: &db.Typed[BkReference, BkReferenceKey, BkReferenceChanges]{
-		Store:   db.NewStore(p, BkReferenceTable, drivers.For[BkReference]()...),
-		Hooks:   db.HooksOf[BkReference, BkReferenceKey, BkReferenceChanges](p, "bk_reference"),
-		KeyArgs: bkReferenceKeyArgs,
-		KeyOf:   BkReferenceKeyOf,
-		Prepare: bkReferencePrepare,
-		Sets:    bkReferenceSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *BkReferenceStore) Get(ctx context.Context, k BkReferenceKey) (*BkReference, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *BkReferenceStore) Add(ctx context.Context, r *BkReference) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *BkReferenceStore) Put(ctx context.Context, r *BkReference, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *BkReferenceStore) Update(ctx context.Context, k BkReferenceKey, c BkReferenceChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *BkReferenceStore) Del(ctx context.Context, k BkReferenceKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *BkReferenceStore) Select(ctx context.Context, q db.Query) (*db.Page[BkReference], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *BkReferenceStore) Read(ctx context.Context, r *BkReference) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *BkReferenceStore) List(ctx context.Context, keys []BkReferenceKey) ([]BkReference, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *BkReferenceStore) UpdateAll(ctx context.Context, c BkReferenceChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *BkReferenceStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *BkReferenceStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *BkReferenceStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables12.NewBkReferenceStore(p)
 }

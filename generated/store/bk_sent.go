@@ -3,43 +3,38 @@
 package store
 
 import (
-	"context"
-	"fmt"
-
+	"github.com/bkgen/bkgen/generated/store/tables09"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// BkSent is a row of table "bk_sent".
-type BkSent struct {
-	ID        string `json:"id"`  // key part 1; owner
-	Mid       string `json:"mid"` // key part 2
-	Recipient string `json:"recipient"`
-	Name      string `json:"name"`
-	Msg       string `json:"msg"`
-	Mtime     int64  `json:"mtime"`
-}
+// The names of table "bk_sent", whose code is in package tables09 (gen/generate.go: ownPkgName).
+type (
+	// BkSent is a row of table "bk_sent".
+	BkSent = tables09.BkSent
+	// BkSentKey is the primary key of table "bk_sent".
+	BkSentKey = tables09.BkSentKey
+	// BkSentChanges lists the columns Update and UpdateAll write.
+	BkSentChanges = tables09.BkSentChanges
+	// BkSentHooks are the application's row hooks of table "bk_sent".
+	BkSentHooks = tables09.BkSentHooks
+	// BkSentWrite is a write of table "bk_sent" as its write hooks see it.
+	BkSentWrite = tables09.BkSentWrite
+	// BkSentStore reads and writes table "bk_sent".
+	BkSentStore = tables09.BkSentStore
+)
 
-// BkSentKey is the primary key of table "bk_sent".
-type BkSentKey struct {
-	ID  string `json:"id"`
-	Mid string `json:"mid"`
-}
+// Positions of the columns in BkSentTable.Columns.
+const (
+	BkSentColID        = tables09.BkSentColID
+	BkSentColMid       = tables09.BkSentColMid
+	BkSentColRecipient = tables09.BkSentColRecipient
+	BkSentColName      = tables09.BkSentColName
+	BkSentColMsg       = tables09.BkSentColMsg
+	BkSentColMtime     = tables09.BkSentColMtime
+)
 
-// BkSentKeyOf returns the primary key of r.
-func BkSentKeyOf(r *BkSent) BkSentKey {
-	return BkSentKey{ID: r.ID, Mid: r.Mid}
-}
-
-// BkSentChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type BkSentChanges struct {
-	Recipient db.Opt[string]
-	Name      db.Opt[string]
-	Msg       db.Opt[string]
-	Mtime     db.Opt[int64]
-}
+// BkSentTable describes table "bk_sent" to the engine.
+var BkSentTable = tables09.BkSentTable
 
 // BkSentCols are typed handles of the columns of "bk_sent" for conditions, sorting and select lists.
 var BkSentCols = struct {
@@ -58,249 +53,12 @@ var BkSentCols = struct {
 	Mtime:     db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in BkSentTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	BkSentColID = iota
-	BkSentColMid
-	BkSentColRecipient
-	BkSentColName
-	BkSentColMsg
-	BkSentColMtime
-)
-
-// BkSentTable describes table "bk_sent" to the engine.
-var BkSentTable = &db.Table[BkSent]{
-	Schema: db.Schema{
-		Name: "bk_sent",
-		Columns: []db.Column{
-			{Name: "id", Kind: db.KindString, Key: 1, Owner: true},
-			{Name: "mid", Kind: db.KindString, Key: 2},
-			{Name: "recipient", Kind: db.KindString},
-			{Name: "name", Kind: db.KindString},
-			{Name: "msg", Kind: db.KindString},
-			{Name: "mtime", Kind: db.KindInt, Bits: 64},
-		},
-		Keys: []int{BkSentColID, BkSentColMid},
-	},
-	Arg:  bkSentArg,
-	Dest: bkSentDest,
+// BkSentKeyOf returns the primary key of r.
+func BkSentKeyOf(r *BkSent) BkSentKey {
+	return tables09.BkSentKeyOf(r)
 }
 
-// BkSentHooks are the application's row hooks of table "bk_sent" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type BkSentHooks = db.Hooks[BkSent, BkSentKey, BkSentChanges]
-
-// BkSentWrite is a write of table "bk_sent" as its write hooks see it.
-type BkSentWrite = db.Write[BkSent, BkSentKey, BkSentChanges]
-
-// bkSentArg returns the canonical value of column col of r.
-func bkSentArg(r *BkSent, col int) (any, error) {
-	switch col {
-	case BkSentColID:
-		return r.ID, nil
-	case BkSentColMid:
-		return r.Mid, nil
-	case BkSentColRecipient:
-		return r.Recipient, nil
-	case BkSentColName:
-		return r.Name, nil
-	case BkSentColMsg:
-		return r.Msg, nil
-	case BkSentColMtime:
-		return r.Mtime, nil
-	}
-	return nil, fmt.Errorf("bk_sent: no column %d", col)
-}
-
-// bkSentDest returns the scan target of column col of r.
-func bkSentDest(r *BkSent, col int) any {
-	switch col {
-	case BkSentColID:
-		return db.Str{P: &r.ID}
-	case BkSentColMid:
-		return db.Str{P: &r.Mid}
-	case BkSentColRecipient:
-		return db.Str{P: &r.Recipient}
-	case BkSentColName:
-		return db.Str{P: &r.Name}
-	case BkSentColMsg:
-		return db.Str{P: &r.Msg}
-	case BkSentColMtime:
-		return db.Int[int64]{P: &r.Mtime}
-	}
-	return nil
-}
-
-// bkSentKeyArgs checks that every part of k is given and returns its canonical values.
-func bkSentKeyArgs(k BkSentKey) ([]any, error) {
-	if k.ID == "" {
-		return nil, db.MissingKey("bk_sent", "id")
-	}
-	if k.Mid == "" {
-		return nil, db.MissingKey("bk_sent", "mid")
-	}
-	return []any{k.ID, k.Mid}, nil
-}
-
-// bkSentCheck validates column col of r with the schema's validators and enum values.
-func bkSentCheck(r *BkSent, col int) error {
-	switch col {
-	case BkSentColID:
-		return db.Validate("bk_sent", "id", r.ID, bkSentIDValidators)
-	case BkSentColMid:
-		return db.Validate("bk_sent", "mid", r.Mid, bkSentMidValidators)
-	case BkSentColRecipient:
-		return db.Validate("bk_sent", "recipient", r.Recipient, bkSentRecipientValidators)
-	case BkSentColName:
-		return db.Validate("bk_sent", "name", r.Name, bkSentNameValidators)
-	case BkSentColMsg:
-		return db.Validate("bk_sent", "msg", r.Msg, bkSentMsgValidators)
-	}
-	return nil
-}
-
-// bkSentPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func bkSentPrepare(r *BkSent, op db.WriteOp, now int64) error {
-	key := BkSentKeyOf(r)
-	if _, err := bkSentKeyArgs(key); err != nil {
-		return err
-	}
-	if op == db.OpIncr {
-		// only the key and counters were given
-		return nil
-	}
-	for col := range BkSentTable.Columns {
-		if err := bkSentCheck(r, col); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// bkSentSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bkSentSets(c BkSentChanges, now int64) ([]db.Set, error) {
-	var r BkSent
-	sets := make([]db.Set, 0, 6)
-	sets = c.Recipient.Into(&r.Recipient, sets, BkSentColRecipient)
-	sets = c.Name.Into(&r.Name, sets, BkSentColName)
-	sets = c.Msg.Into(&r.Msg, sets, BkSentColMsg)
-	sets = c.Mtime.Into(&r.Mtime, sets, BkSentColMtime)
-	for i := range sets {
-		col := sets[i].Col
-		if err := bkSentCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := bkSentArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("bk_sent", BkSentTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// BkSentStore reads and writes table "bk_sent". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type BkSentStore struct {
-	t bkSentOps
-}
-
-// bkSentOps is db.Typed of table "bk_sent", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type bkSentOps interface {
-	Get(context.Context, BkSentKey) (*BkSent, error)
-	Add(context.Context, *BkSent) error
-	Put(context.Context, *BkSent, []db.Cond) error
-	Update(context.Context, BkSentKey, BkSentChanges, []db.Cond) (int64, error)
-	Del(context.Context, BkSentKey) error
-	Select(context.Context, db.Query) (*db.Page[BkSent], error)
-	Read(context.Context, *BkSent) (bool, error)
-	List(context.Context, []BkSentKey) ([]BkSent, error)
-	UpdateAll(context.Context, BkSentChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewBkSentStore returns the store of table "bk_sent" on pool p, with the pool's hooks of the table.
+// NewBkSentStore returns the store of table "bk_sent" on pool p.
 func NewBkSentStore(p *db.Pool) *BkSentStore {
-	return &BkSentStore{t: &db.Typed[BkSent, BkSentKey, BkSentChanges]{
-		Store:   db.NewStore(p, BkSentTable, drivers.For[BkSent]()...),
-		Hooks:   db.HooksOf[BkSent, BkSentKey, BkSentChanges](p, "bk_sent"),
-		KeyArgs: bkSentKeyArgs,
-		KeyOf:   BkSentKeyOf,
-		Prepare: bkSentPrepare,
-		Sets:    bkSentSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *BkSentStore) Get(ctx context.Context, k BkSentKey) (*BkSent, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *BkSentStore) Add(ctx context.Context, r *BkSent) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *BkSentStore) Put(ctx context.Context, r *BkSent, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *BkSentStore) Update(ctx context.Context, k BkSentKey, c BkSentChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *BkSentStore) Del(ctx context.Context, k BkSentKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *BkSentStore) Select(ctx context.Context, q db.Query) (*db.Page[BkSent], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *BkSentStore) Read(ctx context.Context, r *BkSent) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *BkSentStore) List(ctx context.Context, keys []BkSentKey) ([]BkSent, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *BkSentStore) UpdateAll(ctx context.Context, c BkSentChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *BkSentStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *BkSentStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *BkSentStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables09.NewBkSentStore(p)
 }

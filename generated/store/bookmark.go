@@ -3,47 +3,39 @@
 package store
 
 import (
-	"context"
-	"fmt"
-
+	"github.com/bkgen/bkgen/generated/store/tables09"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// Bookmark is a row of table "bookmark".
-type Bookmark struct {
-	ID      string  `json:"id"`                 // key part 1; uuid generated when empty
-	OwnerID *string `json:"owner_id,omitempty"` // owner
-	URL     string  `json:"url"`                // pub
-	Note    string  `json:"note"`
-	Hits    int64   `json:"hits"` // counter
-}
+// The names of table "bookmark", whose code is in package tables09 (gen/generate.go: ownPkgName).
+type (
+	// Bookmark is a row of table "bookmark".
+	Bookmark = tables09.Bookmark
+	// BookmarkKey is the primary key of table "bookmark".
+	BookmarkKey = tables09.BookmarkKey
+	// BookmarkChanges lists the columns Update and UpdateAll write.
+	BookmarkChanges = tables09.BookmarkChanges
+	// BookmarkIncr holds what Incr adds to each counter column.
+	BookmarkIncr = tables09.BookmarkIncr
+	// BookmarkHooks are the application's row hooks of table "bookmark".
+	BookmarkHooks = tables09.BookmarkHooks
+	// BookmarkWrite is a write of table "bookmark" as its write hooks see it.
+	BookmarkWrite = tables09.BookmarkWrite
+	// BookmarkStore reads and writes table "bookmark".
+	BookmarkStore = tables09.BookmarkStore
+)
 
-// BookmarkKey is the primary key of table "bookmark".
-type BookmarkKey struct {
-	ID string `json:"id"`
-}
+// Positions of the columns in BookmarkTable.Columns.
+const (
+	BookmarkColID      = tables09.BookmarkColID
+	BookmarkColOwnerID = tables09.BookmarkColOwnerID
+	BookmarkColURL     = tables09.BookmarkColURL
+	BookmarkColNote    = tables09.BookmarkColNote
+	BookmarkColHits    = tables09.BookmarkColHits
+)
 
-// BookmarkKeyOf returns the primary key of r.
-func BookmarkKeyOf(r *Bookmark) BookmarkKey {
-	return BookmarkKey{ID: r.ID}
-}
-
-// BookmarkChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type BookmarkChanges struct {
-	OwnerID db.Opt[*string]
-	URL     db.Opt[string]
-	Note    db.Opt[string]
-	Hits    db.Opt[int64]
-}
-
-// BookmarkIncr holds what Incr adds to each counter column (negative subtracts).
-type BookmarkIncr struct {
-	Hits    int64
-	OwnerID string // the owner of a row Incr creates (an existing row keeps its own)
-}
+// BookmarkTable describes table "bookmark" to the engine.
+var BookmarkTable = tables09.BookmarkTable
 
 // BookmarkCols are typed handles of the columns of "bookmark" for conditions, sorting and select lists.
 var BookmarkCols = struct {
@@ -60,240 +52,12 @@ var BookmarkCols = struct {
 	Hits:    db.Field[int64]{Name: "hits"},
 }
 
-// Positions of the columns in BookmarkTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	BookmarkColID = iota
-	BookmarkColOwnerID
-	BookmarkColURL
-	BookmarkColNote
-	BookmarkColHits
-)
-
-// BookmarkTable describes table "bookmark" to the engine.
-var BookmarkTable = &db.Table[Bookmark]{
-	Schema: db.Schema{
-		Name: "bookmark",
-		Columns: []db.Column{
-			{Name: "id", Kind: db.KindString, Key: 1, UUID: true},
-			{Name: "owner_id", Kind: db.KindString, Nullable: true, Owner: true},
-			{Name: "url", Kind: db.KindString, Pub: true},
-			{Name: "note", Kind: db.KindString},
-			{Name: "hits", Kind: db.KindInt, Bits: 64, Counter: true},
-		},
-		Keys: []int{BookmarkColID},
-	},
-	Arg:  bookmarkArg,
-	Dest: bookmarkDest,
+// BookmarkKeyOf returns the primary key of r.
+func BookmarkKeyOf(r *Bookmark) BookmarkKey {
+	return tables09.BookmarkKeyOf(r)
 }
 
-// BookmarkHooks are the application's row hooks of table "bookmark" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type BookmarkHooks = db.Hooks[Bookmark, BookmarkKey, BookmarkChanges]
-
-// BookmarkWrite is a write of table "bookmark" as its write hooks see it.
-type BookmarkWrite = db.Write[Bookmark, BookmarkKey, BookmarkChanges]
-
-// bookmarkArg returns the canonical value of column col of r.
-func bookmarkArg(r *Bookmark, col int) (any, error) {
-	switch col {
-	case BookmarkColID:
-		return r.ID, nil
-	case BookmarkColOwnerID:
-		if r.OwnerID == nil {
-			return nil, nil
-		}
-		return *r.OwnerID, nil
-	case BookmarkColURL:
-		return r.URL, nil
-	case BookmarkColNote:
-		return r.Note, nil
-	case BookmarkColHits:
-		return r.Hits, nil
-	}
-	return nil, fmt.Errorf("bookmark: no column %d", col)
-}
-
-// bookmarkDest returns the scan target of column col of r.
-func bookmarkDest(r *Bookmark, col int) any {
-	switch col {
-	case BookmarkColID:
-		return db.Str{P: &r.ID}
-	case BookmarkColOwnerID:
-		return db.NStr{P: &r.OwnerID}
-	case BookmarkColURL:
-		return db.Str{P: &r.URL}
-	case BookmarkColNote:
-		return db.Str{P: &r.Note}
-	case BookmarkColHits:
-		return db.Int[int64]{P: &r.Hits}
-	}
-	return nil
-}
-
-// bookmarkKeyArgs checks that every part of k is given and returns its canonical values.
-func bookmarkKeyArgs(k BookmarkKey) ([]any, error) {
-	if k.ID == "" {
-		return nil, db.MissingKey("bookmark", "id")
-	}
-	return []any{k.ID}, nil
-}
-
-// bookmarkCheck validates column col of r with the schema's validators and enum values.
-func bookmarkCheck(r *Bookmark, col int) error {
-	switch col {
-	}
-	return nil
-}
-
-// bookmarkPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func bookmarkPrepare(r *Bookmark, op db.WriteOp, now int64) error {
-	if op != db.OpIncr && r.ID == "" {
-		r.ID = db.NewUUID()
-	}
-	key := BookmarkKeyOf(r)
-	if _, err := bookmarkKeyArgs(key); err != nil {
-		return err
-	}
-	return nil
-}
-
-// bookmarkSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func bookmarkSets(c BookmarkChanges, now int64) ([]db.Set, error) {
-	var r Bookmark
-	sets := make([]db.Set, 0, 5)
-	sets = c.OwnerID.Into(&r.OwnerID, sets, BookmarkColOwnerID)
-	sets = c.URL.Into(&r.URL, sets, BookmarkColURL)
-	sets = c.Note.Into(&r.Note, sets, BookmarkColNote)
-	sets = c.Hits.Into(&r.Hits, sets, BookmarkColHits)
-	for i := range sets {
-		col := sets[i].Col
-		if err := bookmarkCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := bookmarkArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("bookmark", BookmarkTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// BookmarkStore reads and writes table "bookmark". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type BookmarkStore struct {
-	t bookmarkOps
-}
-
-// bookmarkOps is db.Typed of table "bookmark", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type bookmarkOps interface {
-	Get(context.Context, BookmarkKey) (*Bookmark, error)
-	Add(context.Context, *Bookmark) error
-	Put(context.Context, *Bookmark, []db.Cond) error
-	Update(context.Context, BookmarkKey, BookmarkChanges, []db.Cond) (int64, error)
-	Incr(context.Context, BookmarkKey, *Bookmark, []db.Cond) (*Bookmark, error)
-	Del(context.Context, BookmarkKey) error
-	Select(context.Context, db.Query) (*db.Page[Bookmark], error)
-	Read(context.Context, *Bookmark) (bool, error)
-	List(context.Context, []BookmarkKey) ([]Bookmark, error)
-	UpdateAll(context.Context, BookmarkChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewBookmarkStore returns the store of table "bookmark" on pool p, with the pool's hooks of the table.
+// NewBookmarkStore returns the store of table "bookmark" on pool p.
 func NewBookmarkStore(p *db.Pool) *BookmarkStore {
-	return &BookmarkStore{t: &db.Typed[Bookmark, BookmarkKey, BookmarkChanges]{
-		Store:   db.NewStore(p, BookmarkTable, drivers.For[Bookmark]()...),
-		Hooks:   db.HooksOf[Bookmark, BookmarkKey, BookmarkChanges](p, "bookmark"),
-		KeyArgs: bookmarkKeyArgs,
-		KeyOf:   BookmarkKeyOf,
-		Prepare: bookmarkPrepare,
-		Sets:    bookmarkSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *BookmarkStore) Get(ctx context.Context, k BookmarkKey) (*Bookmark, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *BookmarkStore) Add(ctx context.Context, r *Bookmark) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *BookmarkStore) Put(ctx context.Context, r *Bookmark, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *BookmarkStore) Update(ctx context.Context, k BookmarkKey, c BookmarkChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Incr adds d to the counter columns of the row with key k, creating the row
-// when missing, and returns the row as stored. With expect, an existing row is
-// changed only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *BookmarkStore) Incr(ctx context.Context, k BookmarkKey, d BookmarkIncr, expect ...db.Cond) (*Bookmark, error) {
-	r := Bookmark{ID: k.ID, Hits: d.Hits}
-	if d.OwnerID != "" {
-		r.OwnerID = &d.OwnerID
-	}
-	return s.t.Incr(ctx, k, &r, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *BookmarkStore) Del(ctx context.Context, k BookmarkKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *BookmarkStore) Select(ctx context.Context, q db.Query) (*db.Page[Bookmark], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *BookmarkStore) Read(ctx context.Context, r *Bookmark) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *BookmarkStore) List(ctx context.Context, keys []BookmarkKey) ([]Bookmark, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *BookmarkStore) UpdateAll(ctx context.Context, c BookmarkChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *BookmarkStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *BookmarkStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *BookmarkStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables09.NewBookmarkStore(p)
 }

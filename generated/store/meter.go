@@ -3,50 +3,40 @@
 package store
 
 import (
-	"context"
-	"fmt"
-	"time"
-
+	"github.com/bkgen/bkgen/generated/store/tables02"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// Meter is a row of table "meter".
-type Meter struct {
-	ID    string  `json:"id"`    // key part 1
-	Likes int64   `json:"likes"` // counter
-	Views int64   `json:"views"` // counter
-	Score float64 `json:"score"` // counter
-	Label string  `json:"label"`
-	Mtime int64   `json:"mtime"` // now (ms, set on every write)
-}
+// The names of table "meter", whose code is in package tables02 (gen/generate.go: ownPkgName).
+type (
+	// Meter is a row of table "meter".
+	Meter = tables02.Meter
+	// MeterKey is the primary key of table "meter".
+	MeterKey = tables02.MeterKey
+	// MeterChanges lists the columns Update and UpdateAll write.
+	MeterChanges = tables02.MeterChanges
+	// MeterIncr holds what Incr adds to each counter column.
+	MeterIncr = tables02.MeterIncr
+	// MeterHooks are the application's row hooks of table "meter".
+	MeterHooks = tables02.MeterHooks
+	// MeterWrite is a write of table "meter" as its write hooks see it.
+	MeterWrite = tables02.MeterWrite
+	// MeterStore reads and writes table "meter".
+	MeterStore = tables02.MeterStore
+)
 
-// MeterKey is the primary key of table "meter".
-type MeterKey struct {
-	ID string `json:"id"`
-}
+// Positions of the columns in MeterTable.Columns.
+const (
+	MeterColID    = tables02.MeterColID
+	MeterColLikes = tables02.MeterColLikes
+	MeterColViews = tables02.MeterColViews
+	MeterColScore = tables02.MeterColScore
+	MeterColLabel = tables02.MeterColLabel
+	MeterColMtime = tables02.MeterColMtime
+)
 
-// MeterKeyOf returns the primary key of r.
-func MeterKeyOf(r *Meter) MeterKey {
-	return MeterKey{ID: r.ID}
-}
-
-// MeterChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type MeterChanges struct {
-	Likes db.Opt[int64]
-	Views db.Opt[int64]
-	Score db.Opt[float64]
-	Label db.Opt[string]
-}
-
-// MeterIncr holds what Incr adds to each counter column (negative subtracts).
-type MeterIncr struct {
-	Likes int64
-	Views int64
-	Score float64
-}
+// MeterTable describes table "meter" to the engine.
+var MeterTable = tables02.MeterTable
 
 // MeterCols are typed handles of the columns of "meter" for conditions, sorting and select lists.
 var MeterCols = struct {
@@ -65,244 +55,12 @@ var MeterCols = struct {
 	Mtime: db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in MeterTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	MeterColID = iota
-	MeterColLikes
-	MeterColViews
-	MeterColScore
-	MeterColLabel
-	MeterColMtime
-)
-
-// MeterTable describes table "meter" to the engine.
-var MeterTable = &db.Table[Meter]{
-	Schema: db.Schema{
-		Name: "meter",
-		Columns: []db.Column{
-			{Name: "id", Kind: db.KindString, Key: 1},
-			{Name: "likes", Kind: db.KindInt, Bits: 64, Counter: true},
-			{Name: "views", Kind: db.KindInt, Bits: 64, Counter: true},
-			{Name: "score", Kind: db.KindFloat, Counter: true},
-			{Name: "label", Kind: db.KindString, Default: "new"},
-			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
-		},
-		Keys:     []int{MeterColID},
-		CacheTTL: 10000 * time.Millisecond,
-	},
-	Arg:  meterArg,
-	Dest: meterDest,
+// MeterKeyOf returns the primary key of r.
+func MeterKeyOf(r *Meter) MeterKey {
+	return tables02.MeterKeyOf(r)
 }
 
-// MeterHooks are the application's row hooks of table "meter" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type MeterHooks = db.Hooks[Meter, MeterKey, MeterChanges]
-
-// MeterWrite is a write of table "meter" as its write hooks see it.
-type MeterWrite = db.Write[Meter, MeterKey, MeterChanges]
-
-// meterArg returns the canonical value of column col of r.
-func meterArg(r *Meter, col int) (any, error) {
-	switch col {
-	case MeterColID:
-		return r.ID, nil
-	case MeterColLikes:
-		return r.Likes, nil
-	case MeterColViews:
-		return r.Views, nil
-	case MeterColScore:
-		return r.Score, nil
-	case MeterColLabel:
-		return r.Label, nil
-	case MeterColMtime:
-		return r.Mtime, nil
-	}
-	return nil, fmt.Errorf("meter: no column %d", col)
-}
-
-// meterDest returns the scan target of column col of r.
-func meterDest(r *Meter, col int) any {
-	switch col {
-	case MeterColID:
-		return db.Str{P: &r.ID}
-	case MeterColLikes:
-		return db.Int[int64]{P: &r.Likes}
-	case MeterColViews:
-		return db.Int[int64]{P: &r.Views}
-	case MeterColScore:
-		return db.Float[float64]{P: &r.Score}
-	case MeterColLabel:
-		return db.Str{P: &r.Label}
-	case MeterColMtime:
-		return db.Int[int64]{P: &r.Mtime}
-	}
-	return nil
-}
-
-// meterKeyArgs checks that every part of k is given and returns its canonical values.
-func meterKeyArgs(k MeterKey) ([]any, error) {
-	if k.ID == "" {
-		return nil, db.MissingKey("meter", "id")
-	}
-	return []any{k.ID}, nil
-}
-
-// meterCheck validates column col of r with the schema's validators and enum values.
-func meterCheck(r *Meter, col int) error {
-	switch col {
-	}
-	return nil
-}
-
-// meterPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func meterPrepare(r *Meter, op db.WriteOp, now int64) error {
-	if r.Label == "" {
-		r.Label = meterLabelDefault()
-	}
-	r.Mtime = now
-	key := MeterKeyOf(r)
-	if _, err := meterKeyArgs(key); err != nil {
-		return err
-	}
-	return nil
-}
-
-// meterSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func meterSets(c MeterChanges, now int64) ([]db.Set, error) {
-	var r Meter
-	sets := make([]db.Set, 0, 6)
-	sets = c.Likes.Into(&r.Likes, sets, MeterColLikes)
-	sets = c.Views.Into(&r.Views, sets, MeterColViews)
-	sets = c.Score.Into(&r.Score, sets, MeterColScore)
-	sets = c.Label.Into(&r.Label, sets, MeterColLabel)
-	r.Mtime = now
-	sets = append(sets, db.Set{Col: MeterColMtime})
-	for i := range sets {
-		col := sets[i].Col
-		if err := meterCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := meterArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("meter", MeterTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// MeterStore reads and writes table "meter". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type MeterStore struct {
-	t meterOps
-}
-
-// meterOps is db.Typed of table "meter", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type meterOps interface {
-	Get(context.Context, MeterKey) (*Meter, error)
-	Add(context.Context, *Meter) error
-	Put(context.Context, *Meter, []db.Cond) error
-	Update(context.Context, MeterKey, MeterChanges, []db.Cond) (int64, error)
-	Incr(context.Context, MeterKey, *Meter, []db.Cond) (*Meter, error)
-	Del(context.Context, MeterKey) error
-	Select(context.Context, db.Query) (*db.Page[Meter], error)
-	Read(context.Context, *Meter) (bool, error)
-	List(context.Context, []MeterKey) ([]Meter, error)
-	UpdateAll(context.Context, MeterChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewMeterStore returns the store of table "meter" on pool p, with the pool's hooks of the table.
+// NewMeterStore returns the store of table "meter" on pool p.
 func NewMeterStore(p *db.Pool) *MeterStore {
-	return &MeterStore{t: &db.Typed[Meter, MeterKey, MeterChanges]{
-		Store:   db.NewStore(p, MeterTable, drivers.For[Meter]()...),
-		Hooks:   db.HooksOf[Meter, MeterKey, MeterChanges](p, "meter"),
-		KeyArgs: meterKeyArgs,
-		KeyOf:   MeterKeyOf,
-		Prepare: meterPrepare,
-		Sets:    meterSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *MeterStore) Get(ctx context.Context, k MeterKey) (*Meter, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *MeterStore) Add(ctx context.Context, r *Meter) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *MeterStore) Put(ctx context.Context, r *Meter, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *MeterStore) Update(ctx context.Context, k MeterKey, c MeterChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Incr adds d to the counter columns of the row with key k, creating the row
-// when missing, and returns the row as stored. With expect, an existing row is
-// changed only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *MeterStore) Incr(ctx context.Context, k MeterKey, d MeterIncr, expect ...db.Cond) (*Meter, error) {
-	r := Meter{ID: k.ID, Likes: d.Likes, Views: d.Views, Score: d.Score}
-	return s.t.Incr(ctx, k, &r, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *MeterStore) Del(ctx context.Context, k MeterKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *MeterStore) Select(ctx context.Context, q db.Query) (*db.Page[Meter], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *MeterStore) Read(ctx context.Context, r *Meter) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *MeterStore) List(ctx context.Context, keys []MeterKey) ([]Meter, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *MeterStore) UpdateAll(ctx context.Context, c MeterChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *MeterStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *MeterStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *MeterStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables02.NewMeterStore(p)
 }

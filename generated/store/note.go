@@ -3,39 +3,38 @@
 package store
 
 import (
-	"context"
-	"fmt"
 	"time"
 
+	"github.com/bkgen/bkgen/generated/store/tables13"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// Note is a row of table "note".
-type Note struct {
-	ID        int       `json:"id"` // ID is the implicit ent id, assigned by the database on Add when zero. (key part 1; assigned by the database when zero)
-	Body      string    `json:"body"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
-}
+// The names of table "note", whose code is in package tables13 (gen/generate.go: ownPkgName).
+type (
+	// Note is a row of table "note".
+	Note = tables13.Note
+	// NoteKey is the primary key of table "note".
+	NoteKey = tables13.NoteKey
+	// NoteChanges lists the columns Update and UpdateAll write.
+	NoteChanges = tables13.NoteChanges
+	// NoteHooks are the application's row hooks of table "note".
+	NoteHooks = tables13.NoteHooks
+	// NoteWrite is a write of table "note" as its write hooks see it.
+	NoteWrite = tables13.NoteWrite
+	// NoteStore reads and writes table "note".
+	NoteStore = tables13.NoteStore
+)
 
-// NoteKey is the primary key of table "note".
-type NoteKey struct {
-	ID int `json:"id"`
-}
+// Positions of the columns in NoteTable.Columns.
+const (
+	NoteColID        = tables13.NoteColID
+	NoteColBody      = tables13.NoteColBody
+	NoteColCreatedAt = tables13.NoteColCreatedAt
+	NoteColUpdatedAt = tables13.NoteColUpdatedAt
+)
 
-// NoteKeyOf returns the primary key of r.
-func NoteKeyOf(r *Note) NoteKey {
-	return NoteKey{ID: r.ID}
-}
-
-// NoteChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type NoteChanges struct {
-	Body      db.Opt[string]
-	UpdatedAt db.Opt[time.Time]
-}
+// NoteTable describes table "note" to the engine.
+var NoteTable = tables13.NoteTable
 
 // NoteCols are typed handles of the columns of "note" for conditions, sorting and select lists.
 var NoteCols = struct {
@@ -50,222 +49,12 @@ var NoteCols = struct {
 	UpdatedAt: db.Field[time.Time]{Name: "updated_at"},
 }
 
-// Positions of the columns in NoteTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	NoteColID = iota
-	NoteColBody
-	NoteColCreatedAt
-	NoteColUpdatedAt
-)
-
-// NoteTable describes table "note" to the engine.
-var NoteTable = &db.Table[Note]{
-	Schema: db.Schema{
-		Name: "note",
-		Columns: []db.Column{
-			{Name: "id", Kind: db.KindInt, Bits: 64, Key: 1, AutoID: true},
-			{Name: "body", Kind: db.KindString},
-			{Name: "created_at", Kind: db.KindTime},
-			{Name: "updated_at", Kind: db.KindTime},
-		},
-		Keys: []int{NoteColID},
-	},
-	Arg:  noteArg,
-	Dest: noteDest,
+// NoteKeyOf returns the primary key of r.
+func NoteKeyOf(r *Note) NoteKey {
+	return tables13.NoteKeyOf(r)
 }
 
-// NoteHooks are the application's row hooks of table "note" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type NoteHooks = db.Hooks[Note, NoteKey, NoteChanges]
-
-// NoteWrite is a write of table "note" as its write hooks see it.
-type NoteWrite = db.Write[Note, NoteKey, NoteChanges]
-
-// noteArg returns the canonical value of column col of r.
-func noteArg(r *Note, col int) (any, error) {
-	switch col {
-	case NoteColID:
-		return int64(r.ID), nil
-	case NoteColBody:
-		return r.Body, nil
-	case NoteColCreatedAt:
-		return db.Time(r.CreatedAt), nil
-	case NoteColUpdatedAt:
-		return db.Time(r.UpdatedAt), nil
-	}
-	return nil, fmt.Errorf("note: no column %d", col)
-}
-
-// noteDest returns the scan target of column col of r.
-func noteDest(r *Note, col int) any {
-	switch col {
-	case NoteColID:
-		return db.Int[int]{P: &r.ID}
-	case NoteColBody:
-		return db.Str{P: &r.Body}
-	case NoteColCreatedAt:
-		return db.TimeDest{P: &r.CreatedAt}
-	case NoteColUpdatedAt:
-		return db.TimeDest{P: &r.UpdatedAt}
-	}
-	return nil
-}
-
-// noteKeyArgs checks that every part of k is given and returns its canonical values.
-func noteKeyArgs(k NoteKey) ([]any, error) {
-	return []any{int64(k.ID)}, nil
-}
-
-// noteCheck validates column col of r with the schema's validators and enum values.
-func noteCheck(r *Note, col int) error {
-	switch col {
-	}
-	return nil
-}
-
-// notePrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func notePrepare(r *Note, op db.WriteOp, now int64) error {
-	if r.CreatedAt.IsZero() {
-		r.CreatedAt = noteCreatedAtDefault()
-	}
-	if r.UpdatedAt.IsZero() {
-		r.UpdatedAt = noteUpdatedAtDefault()
-	}
-	key := NoteKeyOf(r)
-	if _, err := noteKeyArgs(key); err != nil {
-		return err
-	}
-	return nil
-}
-
-// noteSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func noteSets(c NoteChanges, now int64) ([]db.Set, error) {
-	var r Note
-	sets := make([]db.Set, 0, 4)
-	sets = c.Body.Into(&r.Body, sets, NoteColBody)
-	if c.UpdatedAt.Set {
-		r.UpdatedAt = c.UpdatedAt.Val
-		sets = append(sets, db.Set{Col: NoteColUpdatedAt})
-	} else {
-		r.UpdatedAt = noteUpdatedAtUpdateDefault()
-		sets = append(sets, db.Set{Col: NoteColUpdatedAt})
-	}
-	for i := range sets {
-		col := sets[i].Col
-		if err := noteCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := noteArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("note", NoteTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// NoteStore reads and writes table "note". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type NoteStore struct {
-	t noteOps
-}
-
-// noteOps is db.Typed of table "note", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type noteOps interface {
-	Get(context.Context, NoteKey) (*Note, error)
-	Add(context.Context, *Note) error
-	Put(context.Context, *Note, []db.Cond) error
-	Update(context.Context, NoteKey, NoteChanges, []db.Cond) (int64, error)
-	Del(context.Context, NoteKey) error
-	Select(context.Context, db.Query) (*db.Page[Note], error)
-	Read(context.Context, *Note) (bool, error)
-	List(context.Context, []NoteKey) ([]Note, error)
-	UpdateAll(context.Context, NoteChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewNoteStore returns the store of table "note" on pool p, with the pool's hooks of the table.
+// NewNoteStore returns the store of table "note" on pool p.
 func NewNoteStore(p *db.Pool) *NoteStore {
-	return &NoteStore{t: &db.Typed[Note, NoteKey, NoteChanges]{
-		Store:   db.NewStore(p, NoteTable, drivers.For[Note]()...),
-		Hooks:   db.HooksOf[Note, NoteKey, NoteChanges](p, "note"),
-		KeyArgs: noteKeyArgs,
-		KeyOf:   NoteKeyOf,
-		Prepare: notePrepare,
-		Sets:    noteSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *NoteStore) Get(ctx context.Context, k NoteKey) (*Note, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *NoteStore) Add(ctx context.Context, r *Note) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *NoteStore) Put(ctx context.Context, r *Note, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *NoteStore) Update(ctx context.Context, k NoteKey, c NoteChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *NoteStore) Del(ctx context.Context, k NoteKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *NoteStore) Select(ctx context.Context, q db.Query) (*db.Page[Note], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *NoteStore) Read(ctx context.Context, r *Note) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *NoteStore) List(ctx context.Context, keys []NoteKey) ([]Note, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *NoteStore) UpdateAll(ctx context.Context, c NoteChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *NoteStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *NoteStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *NoteStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables13.NewNoteStore(p)
 }

@@ -3,67 +3,52 @@
 package store
 
 import (
-	"context"
-	"fmt"
 	"time"
 
+	"github.com/bkgen/bkgen/generated/store/tables03"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// Photo is a row of table "photo".
-type Photo struct {
-	AlbumID    string         `json:"album_id"` // key part 1
-	ID         string         `json:"id"`       // key part 2; uuid generated when empty
-	Name       string         `json:"name"`     // pub
-	OwnerID    string         `json:"owner_id"` // owner
-	Kind       string         `json:"kind"`     // one of jpeg, png, gif
-	Width      int            `json:"width"`
-	Height     int            `json:"height"`
-	Rating     float64        `json:"rating"`
-	Hidden     bool           `json:"hidden"`
-	Tags       []string       `json:"tags,omitempty"`
-	Exif       map[string]any `json:"exif,omitempty"`
-	Thumb      []byte         `json:"thumb,omitempty"`
-	Caption    *string        `json:"caption,omitempty"`
-	Size       *int64         `json:"size,omitempty"`
-	Taken      *time.Time     `json:"taken,omitempty"`
-	Secret     string         `json:"-"`          // secure: never returned
-	Moderation string         `json:"moderation"` // admin only
-	Mtime      int64          `json:"mtime"`      // now (ms, set on every write)
-}
+// The names of table "photo", whose code is in package tables03 (gen/generate.go: ownPkgName).
+type (
+	// Photo is a row of table "photo".
+	Photo = tables03.Photo
+	// PhotoKey is the primary key of table "photo".
+	PhotoKey = tables03.PhotoKey
+	// PhotoChanges lists the columns Update and UpdateAll write.
+	PhotoChanges = tables03.PhotoChanges
+	// PhotoHooks are the application's row hooks of table "photo".
+	PhotoHooks = tables03.PhotoHooks
+	// PhotoWrite is a write of table "photo" as its write hooks see it.
+	PhotoWrite = tables03.PhotoWrite
+	// PhotoStore reads and writes table "photo".
+	PhotoStore = tables03.PhotoStore
+)
 
-// PhotoKey is the primary key of table "photo".
-type PhotoKey struct {
-	AlbumID string `json:"album_id"`
-	ID      string `json:"id"`
-}
+// Positions of the columns in PhotoTable.Columns.
+const (
+	PhotoColAlbumID    = tables03.PhotoColAlbumID
+	PhotoColID         = tables03.PhotoColID
+	PhotoColName       = tables03.PhotoColName
+	PhotoColOwnerID    = tables03.PhotoColOwnerID
+	PhotoColKind       = tables03.PhotoColKind
+	PhotoColWidth      = tables03.PhotoColWidth
+	PhotoColHeight     = tables03.PhotoColHeight
+	PhotoColRating     = tables03.PhotoColRating
+	PhotoColHidden     = tables03.PhotoColHidden
+	PhotoColTags       = tables03.PhotoColTags
+	PhotoColExif       = tables03.PhotoColExif
+	PhotoColThumb      = tables03.PhotoColThumb
+	PhotoColCaption    = tables03.PhotoColCaption
+	PhotoColSize       = tables03.PhotoColSize
+	PhotoColTaken      = tables03.PhotoColTaken
+	PhotoColSecret     = tables03.PhotoColSecret
+	PhotoColModeration = tables03.PhotoColModeration
+	PhotoColMtime      = tables03.PhotoColMtime
+)
 
-// PhotoKeyOf returns the primary key of r.
-func PhotoKeyOf(r *Photo) PhotoKey {
-	return PhotoKey{AlbumID: r.AlbumID, ID: r.ID}
-}
-
-// PhotoChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type PhotoChanges struct {
-	Name       db.Opt[string]
-	OwnerID    db.Opt[string]
-	Kind       db.Opt[string]
-	Width      db.Opt[int]
-	Height     db.Opt[int]
-	Rating     db.Opt[float64]
-	Hidden     db.Opt[bool]
-	Tags       db.Opt[[]string]
-	Exif       db.Opt[map[string]any]
-	Thumb      db.Opt[[]byte]
-	Caption    db.Opt[*string]
-	Size       db.Opt[*int64]
-	Taken      db.Opt[*time.Time]
-	Secret     db.Opt[string]
-	Moderation db.Opt[string]
-}
+// PhotoTable describes table "photo" to the engine.
+var PhotoTable = tables03.PhotoTable
 
 // PhotoCols are typed handles of the columns of "photo" for conditions, sorting and select lists.
 var PhotoCols = struct {
@@ -106,354 +91,12 @@ var PhotoCols = struct {
 	Mtime:      db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in PhotoTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	PhotoColAlbumID = iota
-	PhotoColID
-	PhotoColName
-	PhotoColOwnerID
-	PhotoColKind
-	PhotoColWidth
-	PhotoColHeight
-	PhotoColRating
-	PhotoColHidden
-	PhotoColTags
-	PhotoColExif
-	PhotoColThumb
-	PhotoColCaption
-	PhotoColSize
-	PhotoColTaken
-	PhotoColSecret
-	PhotoColModeration
-	PhotoColMtime
-)
-
-// PhotoTable describes table "photo" to the engine.
-var PhotoTable = &db.Table[Photo]{
-	Schema: db.Schema{
-		Name: "photo",
-		Columns: []db.Column{
-			{Name: "album_id", Kind: db.KindString, Key: 1},
-			{Name: "id", Kind: db.KindString, Key: 2, UUID: true},
-			{Name: "name", Kind: db.KindString, Pub: true},
-			{Name: "owner_id", Kind: db.KindString, Owner: true},
-			{Name: "kind", Kind: db.KindString, Enums: photoKindValues, Default: "jpeg"},
-			{Name: "width", Kind: db.KindInt, Bits: 64},
-			{Name: "height", Kind: db.KindInt, Bits: 64},
-			{Name: "rating", Kind: db.KindFloat},
-			{Name: "hidden", Kind: db.KindBool},
-			{Name: "tags", Kind: db.KindJSON, Nullable: true},
-			{Name: "exif", Kind: db.KindJSON, Nullable: true},
-			{Name: "thumb", Kind: db.KindBytes, Nullable: true},
-			{Name: "caption", Kind: db.KindString, Nullable: true},
-			{Name: "size", Kind: db.KindInt, Bits: 64, Nullable: true},
-			{Name: "taken", Kind: db.KindTime, Nullable: true},
-			{Name: "secret", Kind: db.KindString, Secure: true},
-			{Name: "moderation", Kind: db.KindString, Admin: true},
-			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
-		},
-		Keys:     []int{PhotoColAlbumID, PhotoColID},
-		Indexes:  []db.Index{{Name: "photo_name_idx", Columns: []int{PhotoColName}}},
-		CacheTTL: 60000 * time.Millisecond,
-	},
-	Arg:  photoArg,
-	Dest: photoDest,
+// PhotoKeyOf returns the primary key of r.
+func PhotoKeyOf(r *Photo) PhotoKey {
+	return tables03.PhotoKeyOf(r)
 }
 
-// PhotoHooks are the application's row hooks of table "photo" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type PhotoHooks = db.Hooks[Photo, PhotoKey, PhotoChanges]
-
-// PhotoWrite is a write of table "photo" as its write hooks see it.
-type PhotoWrite = db.Write[Photo, PhotoKey, PhotoChanges]
-
-// photoArg returns the canonical value of column col of r.
-func photoArg(r *Photo, col int) (any, error) {
-	switch col {
-	case PhotoColAlbumID:
-		return r.AlbumID, nil
-	case PhotoColID:
-		return r.ID, nil
-	case PhotoColName:
-		return r.Name, nil
-	case PhotoColOwnerID:
-		return r.OwnerID, nil
-	case PhotoColKind:
-		return r.Kind, nil
-	case PhotoColWidth:
-		return int64(r.Width), nil
-	case PhotoColHeight:
-		return int64(r.Height), nil
-	case PhotoColRating:
-		return r.Rating, nil
-	case PhotoColHidden:
-		return r.Hidden, nil
-	case PhotoColTags:
-		return db.JSONArg(r.Tags, r.Tags == nil)
-	case PhotoColExif:
-		return db.JSONArg(r.Exif, r.Exif == nil)
-	case PhotoColThumb:
-		return db.BytesArg(r.Thumb), nil
-	case PhotoColCaption:
-		if r.Caption == nil {
-			return nil, nil
-		}
-		return *r.Caption, nil
-	case PhotoColSize:
-		if r.Size == nil {
-			return nil, nil
-		}
-		return *r.Size, nil
-	case PhotoColTaken:
-		if r.Taken == nil {
-			return nil, nil
-		}
-		return db.Time(*r.Taken), nil
-	case PhotoColSecret:
-		return r.Secret, nil
-	case PhotoColModeration:
-		return r.Moderation, nil
-	case PhotoColMtime:
-		return r.Mtime, nil
-	}
-	return nil, fmt.Errorf("photo: no column %d", col)
-}
-
-// photoDest returns the scan target of column col of r.
-func photoDest(r *Photo, col int) any {
-	switch col {
-	case PhotoColAlbumID:
-		return db.Str{P: &r.AlbumID}
-	case PhotoColID:
-		return db.Str{P: &r.ID}
-	case PhotoColName:
-		return db.Str{P: &r.Name}
-	case PhotoColOwnerID:
-		return db.Str{P: &r.OwnerID}
-	case PhotoColKind:
-		return db.Str{P: &r.Kind}
-	case PhotoColWidth:
-		return db.Int[int]{P: &r.Width}
-	case PhotoColHeight:
-		return db.Int[int]{P: &r.Height}
-	case PhotoColRating:
-		return db.Float[float64]{P: &r.Rating}
-	case PhotoColHidden:
-		return db.Bool{P: &r.Hidden}
-	case PhotoColTags:
-		return db.JSON[[]string]{P: &r.Tags}
-	case PhotoColExif:
-		return db.JSON[map[string]any]{P: &r.Exif}
-	case PhotoColThumb:
-		return db.Bytes{P: &r.Thumb}
-	case PhotoColCaption:
-		return db.NStr{P: &r.Caption}
-	case PhotoColSize:
-		return db.NInt[int64]{P: &r.Size}
-	case PhotoColTaken:
-		return db.NTime{P: &r.Taken}
-	case PhotoColSecret:
-		return db.Str{P: &r.Secret}
-	case PhotoColModeration:
-		return db.Str{P: &r.Moderation}
-	case PhotoColMtime:
-		return db.Int[int64]{P: &r.Mtime}
-	}
-	return nil
-}
-
-// photoKeyArgs checks that every part of k is given and returns its canonical values.
-func photoKeyArgs(k PhotoKey) ([]any, error) {
-	if k.AlbumID == "" {
-		return nil, db.MissingKey("photo", "album_id")
-	}
-	if k.ID == "" {
-		return nil, db.MissingKey("photo", "id")
-	}
-	return []any{k.AlbumID, k.ID}, nil
-}
-
-// photoCheck validates column col of r with the schema's validators and enum values.
-func photoCheck(r *Photo, col int) error {
-	switch col {
-	case PhotoColName:
-		return db.Validate("photo", "name", r.Name, photoNameValidators)
-	case PhotoColKind:
-		if err := db.CheckEnum("photo", "kind", r.Kind, photoKindValues); err != nil {
-			return err
-		}
-	case PhotoColWidth:
-		return db.Validate("photo", "width", r.Width, photoWidthValidators)
-	case PhotoColHeight:
-		return db.Validate("photo", "height", r.Height, photoHeightValidators)
-	}
-	return nil
-}
-
-var photoKindValues = []string{"jpeg", "png", "gif"}
-
-// photoPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func photoPrepare(r *Photo, op db.WriteOp, now int64) error {
-	if op != db.OpIncr && r.ID == "" {
-		r.ID = db.NewUUID()
-	}
-	if r.Kind == "" {
-		r.Kind = photoKindDefault()
-	}
-	r.Mtime = now
-	key := PhotoKeyOf(r)
-	if _, err := photoKeyArgs(key); err != nil {
-		return err
-	}
-	if op == db.OpIncr {
-		// only the key and counters were given
-		return nil
-	}
-	for col := range PhotoTable.Columns {
-		if err := photoCheck(r, col); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// photoSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func photoSets(c PhotoChanges, now int64) ([]db.Set, error) {
-	var r Photo
-	sets := make([]db.Set, 0, 18)
-	sets = c.Name.Into(&r.Name, sets, PhotoColName)
-	sets = c.OwnerID.Into(&r.OwnerID, sets, PhotoColOwnerID)
-	sets = c.Kind.Into(&r.Kind, sets, PhotoColKind)
-	sets = c.Width.Into(&r.Width, sets, PhotoColWidth)
-	sets = c.Height.Into(&r.Height, sets, PhotoColHeight)
-	sets = c.Rating.Into(&r.Rating, sets, PhotoColRating)
-	sets = c.Hidden.Into(&r.Hidden, sets, PhotoColHidden)
-	sets = c.Tags.Into(&r.Tags, sets, PhotoColTags)
-	sets = c.Exif.Into(&r.Exif, sets, PhotoColExif)
-	sets = c.Thumb.Into(&r.Thumb, sets, PhotoColThumb)
-	sets = c.Caption.Into(&r.Caption, sets, PhotoColCaption)
-	sets = c.Size.Into(&r.Size, sets, PhotoColSize)
-	sets = c.Taken.Into(&r.Taken, sets, PhotoColTaken)
-	sets = c.Secret.Into(&r.Secret, sets, PhotoColSecret)
-	sets = c.Moderation.Into(&r.Moderation, sets, PhotoColModeration)
-	r.Mtime = now
-	sets = append(sets, db.Set{Col: PhotoColMtime})
-	for i := range sets {
-		col := sets[i].Col
-		if err := photoCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := photoArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("photo", PhotoTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// PhotoStore reads and writes table "photo". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type PhotoStore struct {
-	t photoOps
-}
-
-// photoOps is db.Typed of table "photo", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type photoOps interface {
-	Get(context.Context, PhotoKey) (*Photo, error)
-	Add(context.Context, *Photo) error
-	Put(context.Context, *Photo, []db.Cond) error
-	Update(context.Context, PhotoKey, PhotoChanges, []db.Cond) (int64, error)
-	Del(context.Context, PhotoKey) error
-	Select(context.Context, db.Query) (*db.Page[Photo], error)
-	Read(context.Context, *Photo) (bool, error)
-	List(context.Context, []PhotoKey) ([]Photo, error)
-	UpdateAll(context.Context, PhotoChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewPhotoStore returns the store of table "photo" on pool p, with the pool's hooks of the table.
+// NewPhotoStore returns the store of table "photo" on pool p.
 func NewPhotoStore(p *db.Pool) *PhotoStore {
-	return &PhotoStore{t: &db.Typed[Photo, PhotoKey, PhotoChanges]{
-		Store:   db.NewStore(p, PhotoTable, drivers.For[Photo]()...),
-		Hooks:   db.HooksOf[Photo, PhotoKey, PhotoChanges](p, "photo"),
-		KeyArgs: photoKeyArgs,
-		KeyOf:   PhotoKeyOf,
-		Prepare: photoPrepare,
-		Sets:    photoSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *PhotoStore) Get(ctx context.Context, k PhotoKey) (*Photo, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *PhotoStore) Add(ctx context.Context, r *Photo) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *PhotoStore) Put(ctx context.Context, r *Photo, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *PhotoStore) Update(ctx context.Context, k PhotoKey, c PhotoChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *PhotoStore) Del(ctx context.Context, k PhotoKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *PhotoStore) Select(ctx context.Context, q db.Query) (*db.Page[Photo], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *PhotoStore) Read(ctx context.Context, r *Photo) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *PhotoStore) List(ctx context.Context, keys []PhotoKey) ([]Photo, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *PhotoStore) UpdateAll(ctx context.Context, c PhotoChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *PhotoStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *PhotoStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *PhotoStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables03.NewPhotoStore(p)
 }

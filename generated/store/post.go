@@ -3,42 +3,38 @@
 package store
 
 import (
-	"context"
-	"fmt"
-
+	"github.com/bkgen/bkgen/generated/store/tables07"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// Post is a row of table "post".
-type Post struct {
-	ID      string `json:"id"`       // key part 1; uuid generated when empty
-	OwnerID string `json:"owner_id"` // owner
-	Title   string `json:"title"`    // pub
-	Body    string `json:"body"`     // pub
-	Words   int64  `json:"words"`    // pub
-	Mtime   int64  `json:"mtime"`    // now (ms, set on every write); pub
-}
+// The names of table "post", whose code is in package tables07 (gen/generate.go: ownPkgName).
+type (
+	// Post is a row of table "post".
+	Post = tables07.Post
+	// PostKey is the primary key of table "post".
+	PostKey = tables07.PostKey
+	// PostChanges lists the columns Update and UpdateAll write.
+	PostChanges = tables07.PostChanges
+	// PostHooks are the application's row hooks of table "post".
+	PostHooks = tables07.PostHooks
+	// PostWrite is a write of table "post" as its write hooks see it.
+	PostWrite = tables07.PostWrite
+	// PostStore reads and writes table "post".
+	PostStore = tables07.PostStore
+)
 
-// PostKey is the primary key of table "post".
-type PostKey struct {
-	ID string `json:"id"`
-}
+// Positions of the columns in PostTable.Columns.
+const (
+	PostColID      = tables07.PostColID
+	PostColOwnerID = tables07.PostColOwnerID
+	PostColTitle   = tables07.PostColTitle
+	PostColBody    = tables07.PostColBody
+	PostColWords   = tables07.PostColWords
+	PostColMtime   = tables07.PostColMtime
+)
 
-// PostKeyOf returns the primary key of r.
-func PostKeyOf(r *Post) PostKey {
-	return PostKey{ID: r.ID}
-}
-
-// PostChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type PostChanges struct {
-	OwnerID db.Opt[string]
-	Title   db.Opt[string]
-	Body    db.Opt[string]
-	Words   db.Opt[int64]
-}
+// PostTable describes table "post" to the engine.
+var PostTable = tables07.PostTable
 
 // PostCols are typed handles of the columns of "post" for conditions, sorting and select lists.
 var PostCols = struct {
@@ -57,244 +53,12 @@ var PostCols = struct {
 	Mtime:   db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in PostTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	PostColID = iota
-	PostColOwnerID
-	PostColTitle
-	PostColBody
-	PostColWords
-	PostColMtime
-)
-
-// PostTable describes table "post" to the engine.
-var PostTable = &db.Table[Post]{
-	Schema: db.Schema{
-		Name: "post",
-		Columns: []db.Column{
-			{Name: "id", Kind: db.KindString, Key: 1, UUID: true},
-			{Name: "owner_id", Kind: db.KindString, Owner: true},
-			{Name: "title", Kind: db.KindString, Pub: true},
-			{Name: "body", Kind: db.KindString, Pub: true},
-			{Name: "words", Kind: db.KindInt, Bits: 64, Pub: true},
-			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true, Pub: true},
-		},
-		Keys: []int{PostColID},
-	},
-	Arg:  postArg,
-	Dest: postDest,
+// PostKeyOf returns the primary key of r.
+func PostKeyOf(r *Post) PostKey {
+	return tables07.PostKeyOf(r)
 }
 
-// PostHooks are the application's row hooks of table "post" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type PostHooks = db.Hooks[Post, PostKey, PostChanges]
-
-// PostWrite is a write of table "post" as its write hooks see it.
-type PostWrite = db.Write[Post, PostKey, PostChanges]
-
-// postArg returns the canonical value of column col of r.
-func postArg(r *Post, col int) (any, error) {
-	switch col {
-	case PostColID:
-		return r.ID, nil
-	case PostColOwnerID:
-		return r.OwnerID, nil
-	case PostColTitle:
-		return r.Title, nil
-	case PostColBody:
-		return r.Body, nil
-	case PostColWords:
-		return r.Words, nil
-	case PostColMtime:
-		return r.Mtime, nil
-	}
-	return nil, fmt.Errorf("post: no column %d", col)
-}
-
-// postDest returns the scan target of column col of r.
-func postDest(r *Post, col int) any {
-	switch col {
-	case PostColID:
-		return db.Str{P: &r.ID}
-	case PostColOwnerID:
-		return db.Str{P: &r.OwnerID}
-	case PostColTitle:
-		return db.Str{P: &r.Title}
-	case PostColBody:
-		return db.Str{P: &r.Body}
-	case PostColWords:
-		return db.Int[int64]{P: &r.Words}
-	case PostColMtime:
-		return db.Int[int64]{P: &r.Mtime}
-	}
-	return nil
-}
-
-// postKeyArgs checks that every part of k is given and returns its canonical values.
-func postKeyArgs(k PostKey) ([]any, error) {
-	if k.ID == "" {
-		return nil, db.MissingKey("post", "id")
-	}
-	return []any{k.ID}, nil
-}
-
-// postCheck validates column col of r with the schema's validators and enum values.
-func postCheck(r *Post, col int) error {
-	switch col {
-	case PostColTitle:
-		return db.Validate("post", "title", r.Title, postTitleValidators)
-	}
-	return nil
-}
-
-// postPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func postPrepare(r *Post, op db.WriteOp, now int64) error {
-	if op != db.OpIncr && r.ID == "" {
-		r.ID = db.NewUUID()
-	}
-	r.Mtime = now
-	key := PostKeyOf(r)
-	if _, err := postKeyArgs(key); err != nil {
-		return err
-	}
-	if op == db.OpIncr {
-		// only the key and counters were given
-		return nil
-	}
-	for col := range PostTable.Columns {
-		if err := postCheck(r, col); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// postSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func postSets(c PostChanges, now int64) ([]db.Set, error) {
-	var r Post
-	sets := make([]db.Set, 0, 6)
-	sets = c.OwnerID.Into(&r.OwnerID, sets, PostColOwnerID)
-	sets = c.Title.Into(&r.Title, sets, PostColTitle)
-	sets = c.Body.Into(&r.Body, sets, PostColBody)
-	sets = c.Words.Into(&r.Words, sets, PostColWords)
-	r.Mtime = now
-	sets = append(sets, db.Set{Col: PostColMtime})
-	for i := range sets {
-		col := sets[i].Col
-		if err := postCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := postArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("post", PostTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// PostStore reads and writes table "post". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type PostStore struct {
-	t postOps
-}
-
-// postOps is db.Typed of table "post", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type postOps interface {
-	Get(context.Context, PostKey) (*Post, error)
-	Add(context.Context, *Post) error
-	Put(context.Context, *Post, []db.Cond) error
-	Update(context.Context, PostKey, PostChanges, []db.Cond) (int64, error)
-	Del(context.Context, PostKey) error
-	Select(context.Context, db.Query) (*db.Page[Post], error)
-	Read(context.Context, *Post) (bool, error)
-	List(context.Context, []PostKey) ([]Post, error)
-	UpdateAll(context.Context, PostChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewPostStore returns the store of table "post" on pool p, with the pool's hooks of the table.
+// NewPostStore returns the store of table "post" on pool p.
 func NewPostStore(p *db.Pool) *PostStore {
-	return &PostStore{t: &db.Typed[Post, PostKey, PostChanges]{
-		Store:   db.NewStore(p, PostTable, drivers.For[Post]()...),
-		Hooks:   db.HooksOf[Post, PostKey, PostChanges](p, "post"),
-		KeyArgs: postKeyArgs,
-		KeyOf:   PostKeyOf,
-		Prepare: postPrepare,
-		Sets:    postSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *PostStore) Get(ctx context.Context, k PostKey) (*Post, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *PostStore) Add(ctx context.Context, r *Post) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *PostStore) Put(ctx context.Context, r *Post, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *PostStore) Update(ctx context.Context, k PostKey, c PostChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *PostStore) Del(ctx context.Context, k PostKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *PostStore) Select(ctx context.Context, q db.Query) (*db.Page[Post], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *PostStore) Read(ctx context.Context, r *Post) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *PostStore) List(ctx context.Context, keys []PostKey) ([]Post, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *PostStore) UpdateAll(ctx context.Context, c PostChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *PostStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *PostStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *PostStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables07.NewPostStore(p)
 }

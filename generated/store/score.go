@@ -3,47 +3,39 @@
 package store
 
 import (
-	"context"
-	"fmt"
-
+	"github.com/bkgen/bkgen/generated/store/tables05"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// Score is a row of table "score".
-type Score struct {
-	ID      string `json:"id"`       // key part 1
-	OwnerID string `json:"owner_id"` // owner
-	Title   string `json:"title"`    // pub
-	Note    string `json:"note"`
-	Points  int64  `json:"points"` // counter
-}
+// The names of table "score", whose code is in package tables05 (gen/generate.go: ownPkgName).
+type (
+	// Score is a row of table "score".
+	Score = tables05.Score
+	// ScoreKey is the primary key of table "score".
+	ScoreKey = tables05.ScoreKey
+	// ScoreChanges lists the columns Update and UpdateAll write.
+	ScoreChanges = tables05.ScoreChanges
+	// ScoreIncr holds what Incr adds to each counter column.
+	ScoreIncr = tables05.ScoreIncr
+	// ScoreHooks are the application's row hooks of table "score".
+	ScoreHooks = tables05.ScoreHooks
+	// ScoreWrite is a write of table "score" as its write hooks see it.
+	ScoreWrite = tables05.ScoreWrite
+	// ScoreStore reads and writes table "score".
+	ScoreStore = tables05.ScoreStore
+)
 
-// ScoreKey is the primary key of table "score".
-type ScoreKey struct {
-	ID string `json:"id"`
-}
+// Positions of the columns in ScoreTable.Columns.
+const (
+	ScoreColID      = tables05.ScoreColID
+	ScoreColOwnerID = tables05.ScoreColOwnerID
+	ScoreColTitle   = tables05.ScoreColTitle
+	ScoreColNote    = tables05.ScoreColNote
+	ScoreColPoints  = tables05.ScoreColPoints
+)
 
-// ScoreKeyOf returns the primary key of r.
-func ScoreKeyOf(r *Score) ScoreKey {
-	return ScoreKey{ID: r.ID}
-}
-
-// ScoreChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type ScoreChanges struct {
-	OwnerID db.Opt[string]
-	Title   db.Opt[string]
-	Note    db.Opt[string]
-	Points  db.Opt[int64]
-}
-
-// ScoreIncr holds what Incr adds to each counter column (negative subtracts).
-type ScoreIncr struct {
-	Points  int64
-	OwnerID string // the owner of a row Incr creates (an existing row keeps its own)
-}
+// ScoreTable describes table "score" to the engine.
+var ScoreTable = tables05.ScoreTable
 
 // ScoreCols are typed handles of the columns of "score" for conditions, sorting and select lists.
 var ScoreCols = struct {
@@ -60,231 +52,12 @@ var ScoreCols = struct {
 	Points:  db.Field[int64]{Name: "points"},
 }
 
-// Positions of the columns in ScoreTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	ScoreColID = iota
-	ScoreColOwnerID
-	ScoreColTitle
-	ScoreColNote
-	ScoreColPoints
-)
-
-// ScoreTable describes table "score" to the engine.
-var ScoreTable = &db.Table[Score]{
-	Schema: db.Schema{
-		Name: "score",
-		Columns: []db.Column{
-			{Name: "id", Kind: db.KindString, Key: 1},
-			{Name: "owner_id", Kind: db.KindString, Owner: true},
-			{Name: "title", Kind: db.KindString, Pub: true},
-			{Name: "note", Kind: db.KindString},
-			{Name: "points", Kind: db.KindInt, Bits: 64, Counter: true},
-		},
-		Keys: []int{ScoreColID},
-	},
-	Arg:  scoreArg,
-	Dest: scoreDest,
+// ScoreKeyOf returns the primary key of r.
+func ScoreKeyOf(r *Score) ScoreKey {
+	return tables05.ScoreKeyOf(r)
 }
 
-// ScoreHooks are the application's row hooks of table "score" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type ScoreHooks = db.Hooks[Score, ScoreKey, ScoreChanges]
-
-// ScoreWrite is a write of table "score" as its write hooks see it.
-type ScoreWrite = db.Write[Score, ScoreKey, ScoreChanges]
-
-// scoreArg returns the canonical value of column col of r.
-func scoreArg(r *Score, col int) (any, error) {
-	switch col {
-	case ScoreColID:
-		return r.ID, nil
-	case ScoreColOwnerID:
-		return r.OwnerID, nil
-	case ScoreColTitle:
-		return r.Title, nil
-	case ScoreColNote:
-		return r.Note, nil
-	case ScoreColPoints:
-		return r.Points, nil
-	}
-	return nil, fmt.Errorf("score: no column %d", col)
-}
-
-// scoreDest returns the scan target of column col of r.
-func scoreDest(r *Score, col int) any {
-	switch col {
-	case ScoreColID:
-		return db.Str{P: &r.ID}
-	case ScoreColOwnerID:
-		return db.Str{P: &r.OwnerID}
-	case ScoreColTitle:
-		return db.Str{P: &r.Title}
-	case ScoreColNote:
-		return db.Str{P: &r.Note}
-	case ScoreColPoints:
-		return db.Int[int64]{P: &r.Points}
-	}
-	return nil
-}
-
-// scoreKeyArgs checks that every part of k is given and returns its canonical values.
-func scoreKeyArgs(k ScoreKey) ([]any, error) {
-	if k.ID == "" {
-		return nil, db.MissingKey("score", "id")
-	}
-	return []any{k.ID}, nil
-}
-
-// scoreCheck validates column col of r with the schema's validators and enum values.
-func scoreCheck(r *Score, col int) error {
-	switch col {
-	}
-	return nil
-}
-
-// scorePrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func scorePrepare(r *Score, op db.WriteOp, now int64) error {
-	key := ScoreKeyOf(r)
-	if _, err := scoreKeyArgs(key); err != nil {
-		return err
-	}
-	return nil
-}
-
-// scoreSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func scoreSets(c ScoreChanges, now int64) ([]db.Set, error) {
-	var r Score
-	sets := make([]db.Set, 0, 5)
-	sets = c.OwnerID.Into(&r.OwnerID, sets, ScoreColOwnerID)
-	sets = c.Title.Into(&r.Title, sets, ScoreColTitle)
-	sets = c.Note.Into(&r.Note, sets, ScoreColNote)
-	sets = c.Points.Into(&r.Points, sets, ScoreColPoints)
-	for i := range sets {
-		col := sets[i].Col
-		if err := scoreCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := scoreArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("score", ScoreTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// ScoreStore reads and writes table "score". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type ScoreStore struct {
-	t scoreOps
-}
-
-// scoreOps is db.Typed of table "score", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type scoreOps interface {
-	Get(context.Context, ScoreKey) (*Score, error)
-	Add(context.Context, *Score) error
-	Put(context.Context, *Score, []db.Cond) error
-	Update(context.Context, ScoreKey, ScoreChanges, []db.Cond) (int64, error)
-	Incr(context.Context, ScoreKey, *Score, []db.Cond) (*Score, error)
-	Del(context.Context, ScoreKey) error
-	Select(context.Context, db.Query) (*db.Page[Score], error)
-	Read(context.Context, *Score) (bool, error)
-	List(context.Context, []ScoreKey) ([]Score, error)
-	UpdateAll(context.Context, ScoreChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewScoreStore returns the store of table "score" on pool p, with the pool's hooks of the table.
+// NewScoreStore returns the store of table "score" on pool p.
 func NewScoreStore(p *db.Pool) *ScoreStore {
-	return &ScoreStore{t: &db.Typed[Score, ScoreKey, ScoreChanges]{
-		Store:   db.NewStore(p, ScoreTable, drivers.For[Score]()...),
-		Hooks:   db.HooksOf[Score, ScoreKey, ScoreChanges](p, "score"),
-		KeyArgs: scoreKeyArgs,
-		KeyOf:   ScoreKeyOf,
-		Prepare: scorePrepare,
-		Sets:    scoreSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *ScoreStore) Get(ctx context.Context, k ScoreKey) (*Score, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *ScoreStore) Add(ctx context.Context, r *Score) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *ScoreStore) Put(ctx context.Context, r *Score, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *ScoreStore) Update(ctx context.Context, k ScoreKey, c ScoreChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Incr adds d to the counter columns of the row with key k, creating the row
-// when missing, and returns the row as stored. With expect, an existing row is
-// changed only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *ScoreStore) Incr(ctx context.Context, k ScoreKey, d ScoreIncr, expect ...db.Cond) (*Score, error) {
-	r := Score{ID: k.ID, Points: d.Points, OwnerID: d.OwnerID}
-	return s.t.Incr(ctx, k, &r, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *ScoreStore) Del(ctx context.Context, k ScoreKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *ScoreStore) Select(ctx context.Context, q db.Query) (*db.Page[Score], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *ScoreStore) Read(ctx context.Context, r *Score) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *ScoreStore) List(ctx context.Context, keys []ScoreKey) ([]Score, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *ScoreStore) UpdateAll(ctx context.Context, c ScoreChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *ScoreStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *ScoreStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *ScoreStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables05.NewScoreStore(p)
 }

@@ -3,44 +3,38 @@
 package store
 
 import (
-	"context"
-	"fmt"
-
+	"github.com/bkgen/bkgen/generated/store/tables07"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// Stat is a row of table "stat".
-type Stat struct {
-	OwnerID string `json:"owner_id"` // key part 1; owner
-	Name    string `json:"name"`     // key part 2; pub
-	Note    string `json:"note"`
-	Value   int64  `json:"value"` // counter
-}
+// The names of table "stat", whose code is in package tables07 (gen/generate.go: ownPkgName).
+type (
+	// Stat is a row of table "stat".
+	Stat = tables07.Stat
+	// StatKey is the primary key of table "stat".
+	StatKey = tables07.StatKey
+	// StatChanges lists the columns Update and UpdateAll write.
+	StatChanges = tables07.StatChanges
+	// StatIncr holds what Incr adds to each counter column.
+	StatIncr = tables07.StatIncr
+	// StatHooks are the application's row hooks of table "stat".
+	StatHooks = tables07.StatHooks
+	// StatWrite is a write of table "stat" as its write hooks see it.
+	StatWrite = tables07.StatWrite
+	// StatStore reads and writes table "stat".
+	StatStore = tables07.StatStore
+)
 
-// StatKey is the primary key of table "stat".
-type StatKey struct {
-	OwnerID string `json:"owner_id"`
-	Name    string `json:"name"`
-}
+// Positions of the columns in StatTable.Columns.
+const (
+	StatColOwnerID = tables07.StatColOwnerID
+	StatColName    = tables07.StatColName
+	StatColNote    = tables07.StatColNote
+	StatColValue   = tables07.StatColValue
+)
 
-// StatKeyOf returns the primary key of r.
-func StatKeyOf(r *Stat) StatKey {
-	return StatKey{OwnerID: r.OwnerID, Name: r.Name}
-}
-
-// StatChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type StatChanges struct {
-	Note  db.Opt[string]
-	Value db.Opt[int64]
-}
-
-// StatIncr holds what Incr adds to each counter column (negative subtracts).
-type StatIncr struct {
-	Value int64
-}
+// StatTable describes table "stat" to the engine.
+var StatTable = tables07.StatTable
 
 // StatCols are typed handles of the columns of "stat" for conditions, sorting and select lists.
 var StatCols = struct {
@@ -55,226 +49,12 @@ var StatCols = struct {
 	Value:   db.Field[int64]{Name: "value"},
 }
 
-// Positions of the columns in StatTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	StatColOwnerID = iota
-	StatColName
-	StatColNote
-	StatColValue
-)
-
-// StatTable describes table "stat" to the engine.
-var StatTable = &db.Table[Stat]{
-	Schema: db.Schema{
-		Name: "stat",
-		Columns: []db.Column{
-			{Name: "owner_id", Kind: db.KindString, Key: 1, Owner: true},
-			{Name: "name", Kind: db.KindString, Key: 2, Pub: true},
-			{Name: "note", Kind: db.KindString},
-			{Name: "value", Kind: db.KindInt, Bits: 64, Counter: true},
-		},
-		Keys: []int{StatColOwnerID, StatColName},
-	},
-	Arg:  statArg,
-	Dest: statDest,
+// StatKeyOf returns the primary key of r.
+func StatKeyOf(r *Stat) StatKey {
+	return tables07.StatKeyOf(r)
 }
 
-// StatHooks are the application's row hooks of table "stat" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type StatHooks = db.Hooks[Stat, StatKey, StatChanges]
-
-// StatWrite is a write of table "stat" as its write hooks see it.
-type StatWrite = db.Write[Stat, StatKey, StatChanges]
-
-// statArg returns the canonical value of column col of r.
-func statArg(r *Stat, col int) (any, error) {
-	switch col {
-	case StatColOwnerID:
-		return r.OwnerID, nil
-	case StatColName:
-		return r.Name, nil
-	case StatColNote:
-		return r.Note, nil
-	case StatColValue:
-		return r.Value, nil
-	}
-	return nil, fmt.Errorf("stat: no column %d", col)
-}
-
-// statDest returns the scan target of column col of r.
-func statDest(r *Stat, col int) any {
-	switch col {
-	case StatColOwnerID:
-		return db.Str{P: &r.OwnerID}
-	case StatColName:
-		return db.Str{P: &r.Name}
-	case StatColNote:
-		return db.Str{P: &r.Note}
-	case StatColValue:
-		return db.Int[int64]{P: &r.Value}
-	}
-	return nil
-}
-
-// statKeyArgs checks that every part of k is given and returns its canonical values.
-func statKeyArgs(k StatKey) ([]any, error) {
-	if k.OwnerID == "" {
-		return nil, db.MissingKey("stat", "owner_id")
-	}
-	if k.Name == "" {
-		return nil, db.MissingKey("stat", "name")
-	}
-	return []any{k.OwnerID, k.Name}, nil
-}
-
-// statCheck validates column col of r with the schema's validators and enum values.
-func statCheck(r *Stat, col int) error {
-	switch col {
-	}
-	return nil
-}
-
-// statPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func statPrepare(r *Stat, op db.WriteOp, now int64) error {
-	key := StatKeyOf(r)
-	if _, err := statKeyArgs(key); err != nil {
-		return err
-	}
-	return nil
-}
-
-// statSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func statSets(c StatChanges, now int64) ([]db.Set, error) {
-	var r Stat
-	sets := make([]db.Set, 0, 4)
-	sets = c.Note.Into(&r.Note, sets, StatColNote)
-	sets = c.Value.Into(&r.Value, sets, StatColValue)
-	for i := range sets {
-		col := sets[i].Col
-		if err := statCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := statArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("stat", StatTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// StatStore reads and writes table "stat". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type StatStore struct {
-	t statOps
-}
-
-// statOps is db.Typed of table "stat", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type statOps interface {
-	Get(context.Context, StatKey) (*Stat, error)
-	Add(context.Context, *Stat) error
-	Put(context.Context, *Stat, []db.Cond) error
-	Update(context.Context, StatKey, StatChanges, []db.Cond) (int64, error)
-	Incr(context.Context, StatKey, *Stat, []db.Cond) (*Stat, error)
-	Del(context.Context, StatKey) error
-	Select(context.Context, db.Query) (*db.Page[Stat], error)
-	Read(context.Context, *Stat) (bool, error)
-	List(context.Context, []StatKey) ([]Stat, error)
-	UpdateAll(context.Context, StatChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewStatStore returns the store of table "stat" on pool p, with the pool's hooks of the table.
+// NewStatStore returns the store of table "stat" on pool p.
 func NewStatStore(p *db.Pool) *StatStore {
-	return &StatStore{t: &db.Typed[Stat, StatKey, StatChanges]{
-		Store:   db.NewStore(p, StatTable, drivers.For[Stat]()...),
-		Hooks:   db.HooksOf[Stat, StatKey, StatChanges](p, "stat"),
-		KeyArgs: statKeyArgs,
-		KeyOf:   StatKeyOf,
-		Prepare: statPrepare,
-		Sets:    statSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *StatStore) Get(ctx context.Context, k StatKey) (*Stat, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *StatStore) Add(ctx context.Context, r *Stat) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *StatStore) Put(ctx context.Context, r *Stat, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *StatStore) Update(ctx context.Context, k StatKey, c StatChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Incr adds d to the counter columns of the row with key k, creating the row
-// when missing, and returns the row as stored. With expect, an existing row is
-// changed only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *StatStore) Incr(ctx context.Context, k StatKey, d StatIncr, expect ...db.Cond) (*Stat, error) {
-	r := Stat{OwnerID: k.OwnerID, Name: k.Name, Value: d.Value}
-	return s.t.Incr(ctx, k, &r, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *StatStore) Del(ctx context.Context, k StatKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *StatStore) Select(ctx context.Context, q db.Query) (*db.Page[Stat], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *StatStore) Read(ctx context.Context, r *Stat) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *StatStore) List(ctx context.Context, keys []StatKey) ([]Stat, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *StatStore) UpdateAll(ctx context.Context, c StatChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *StatStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *StatStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *StatStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables07.NewStatStore(p)
 }

@@ -3,43 +3,40 @@
 package store
 
 import (
-	"context"
-	"fmt"
 	"time"
 
+	"github.com/bkgen/bkgen/generated/store/tables13"
 	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/db/drivers"
 )
 
-// Todo is a row of table "todo".
-type Todo struct {
-	ID    string     `json:"id"` // key part 1; uuid generated when empty
-	Name  string     `json:"name"`
-	Descr string     `json:"descr"`
-	Due   *time.Time `json:"due,omitempty"`
-	Done  bool       `json:"done"`
-	Mtime int64      `json:"mtime"` // now (ms, set on every write)
-}
+// The names of table "todo", whose code is in package tables13 (gen/generate.go: ownPkgName).
+type (
+	// Todo is a row of table "todo".
+	Todo = tables13.Todo
+	// TodoKey is the primary key of table "todo".
+	TodoKey = tables13.TodoKey
+	// TodoChanges lists the columns Update and UpdateAll write.
+	TodoChanges = tables13.TodoChanges
+	// TodoHooks are the application's row hooks of table "todo".
+	TodoHooks = tables13.TodoHooks
+	// TodoWrite is a write of table "todo" as its write hooks see it.
+	TodoWrite = tables13.TodoWrite
+	// TodoStore reads and writes table "todo".
+	TodoStore = tables13.TodoStore
+)
 
-// TodoKey is the primary key of table "todo".
-type TodoKey struct {
-	ID string `json:"id"`
-}
+// Positions of the columns in TodoTable.Columns.
+const (
+	TodoColID    = tables13.TodoColID
+	TodoColName  = tables13.TodoColName
+	TodoColDescr = tables13.TodoColDescr
+	TodoColDue   = tables13.TodoColDue
+	TodoColDone  = tables13.TodoColDone
+	TodoColMtime = tables13.TodoColMtime
+)
 
-// TodoKeyOf returns the primary key of r.
-func TodoKeyOf(r *Todo) TodoKey {
-	return TodoKey{ID: r.ID}
-}
-
-// TodoChanges lists the columns Update and UpdateAll write: only fields with Set true.
-// Key, Now and Immutable columns are not here: keys identify the row, Now columns are
-// set by every write.
-type TodoChanges struct {
-	Name  db.Opt[string]
-	Descr db.Opt[string]
-	Due   db.Opt[*time.Time]
-	Done  db.Opt[bool]
-}
+// TodoTable describes table "todo" to the engine.
+var TodoTable = tables13.TodoTable
 
 // TodoCols are typed handles of the columns of "todo" for conditions, sorting and select lists.
 var TodoCols = struct {
@@ -58,249 +55,12 @@ var TodoCols = struct {
 	Mtime: db.Field[int64]{Name: "mtime"},
 }
 
-// Positions of the columns in TodoTable.Columns, which also index the given-column
-// sets of the generated handlers.
-const (
-	TodoColID = iota
-	TodoColName
-	TodoColDescr
-	TodoColDue
-	TodoColDone
-	TodoColMtime
-)
-
-// TodoTable describes table "todo" to the engine.
-var TodoTable = &db.Table[Todo]{
-	Schema: db.Schema{
-		Name: "todo",
-		Columns: []db.Column{
-			{Name: "id", Kind: db.KindString, Key: 1, UUID: true},
-			{Name: "name", Kind: db.KindString},
-			{Name: "descr", Kind: db.KindString},
-			{Name: "due", Kind: db.KindTime, Nullable: true},
-			{Name: "done", Kind: db.KindBool},
-			{Name: "mtime", Kind: db.KindInt, Bits: 64, Now: true},
-		},
-		Keys: []int{TodoColID},
-	},
-	Arg:  todoArg,
-	Dest: todoDest,
+// TodoKeyOf returns the primary key of r.
+func TodoKeyOf(r *Todo) TodoKey {
+	return tables13.TodoKeyOf(r)
 }
 
-// TodoHooks are the application's row hooks of table "todo" (db.Hooks): register them
-// at start on HooksOn(pool); the table's store runs them on every path.
-type TodoHooks = db.Hooks[Todo, TodoKey, TodoChanges]
-
-// TodoWrite is a write of table "todo" as its write hooks see it.
-type TodoWrite = db.Write[Todo, TodoKey, TodoChanges]
-
-// todoArg returns the canonical value of column col of r.
-func todoArg(r *Todo, col int) (any, error) {
-	switch col {
-	case TodoColID:
-		return r.ID, nil
-	case TodoColName:
-		return r.Name, nil
-	case TodoColDescr:
-		return r.Descr, nil
-	case TodoColDue:
-		if r.Due == nil {
-			return nil, nil
-		}
-		return db.Time(*r.Due), nil
-	case TodoColDone:
-		return r.Done, nil
-	case TodoColMtime:
-		return r.Mtime, nil
-	}
-	return nil, fmt.Errorf("todo: no column %d", col)
-}
-
-// todoDest returns the scan target of column col of r.
-func todoDest(r *Todo, col int) any {
-	switch col {
-	case TodoColID:
-		return db.Str{P: &r.ID}
-	case TodoColName:
-		return db.Str{P: &r.Name}
-	case TodoColDescr:
-		return db.Str{P: &r.Descr}
-	case TodoColDue:
-		return db.NTime{P: &r.Due}
-	case TodoColDone:
-		return db.Bool{P: &r.Done}
-	case TodoColMtime:
-		return db.Int[int64]{P: &r.Mtime}
-	}
-	return nil
-}
-
-// todoKeyArgs checks that every part of k is given and returns its canonical values.
-func todoKeyArgs(k TodoKey) ([]any, error) {
-	if k.ID == "" {
-		return nil, db.MissingKey("todo", "id")
-	}
-	return []any{k.ID}, nil
-}
-
-// todoCheck validates column col of r with the schema's validators and enum values.
-func todoCheck(r *Todo, col int) error {
-	switch col {
-	case TodoColName:
-		return db.Validate("todo", "name", r.Name, todoNameValidators)
-	case TodoColDescr:
-		return db.Validate("todo", "descr", r.Descr, todoDescrValidators)
-	}
-	return nil
-}
-
-// todoPrepare fills the generated values of r (uuid, now, defaults) and validates it before op.
-func todoPrepare(r *Todo, op db.WriteOp, now int64) error {
-	if op != db.OpIncr && r.ID == "" {
-		r.ID = db.NewUUID()
-	}
-	r.Mtime = now
-	key := TodoKeyOf(r)
-	if _, err := todoKeyArgs(key); err != nil {
-		return err
-	}
-	if op == db.OpIncr {
-		// only the key and counters were given
-		return nil
-	}
-	for col := range TodoTable.Columns {
-		if err := todoCheck(r, col); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// todoSets turns c into validated assignments, adding the Now and UpdateDefault columns.
-func todoSets(c TodoChanges, now int64) ([]db.Set, error) {
-	var r Todo
-	sets := make([]db.Set, 0, 6)
-	sets = c.Name.Into(&r.Name, sets, TodoColName)
-	sets = c.Descr.Into(&r.Descr, sets, TodoColDescr)
-	sets = c.Due.Into(&r.Due, sets, TodoColDue)
-	sets = c.Done.Into(&r.Done, sets, TodoColDone)
-	r.Mtime = now
-	sets = append(sets, db.Set{Col: TodoColMtime})
-	for i := range sets {
-		col := sets[i].Col
-		if err := todoCheck(&r, col); err != nil {
-			return nil, err
-		}
-		v, err := todoArg(&r, col)
-		if err != nil {
-			return nil, db.Invalid("todo", TodoTable.Columns[col].Name, "%v", err)
-		}
-		sets[i].Val = v
-	}
-	return sets, nil
-}
-
-// TodoStore reads and writes table "todo". Every method behaves the same on every
-// backend (tests/conformance holds them to it); errors are db.ErrNotFound, db.ErrExists,
-// db.ErrCondition, db.ErrOverflow, db.ErrUnsupported, db.ErrUnavailable, *db.ValidationError,
-// or a wrapped database error. The work is db.Typed's, with the hooks of the table.
-type TodoStore struct {
-	t todoOps
-}
-
-// todoOps is db.Typed of table "todo", held by an interface so that a package
-// importing this one does not compile db.Typed again (db.Typed says why).
-type todoOps interface {
-	Get(context.Context, TodoKey) (*Todo, error)
-	Add(context.Context, *Todo) error
-	Put(context.Context, *Todo, []db.Cond) error
-	Update(context.Context, TodoKey, TodoChanges, []db.Cond) (int64, error)
-	Del(context.Context, TodoKey) error
-	Select(context.Context, db.Query) (*db.Page[Todo], error)
-	Read(context.Context, *Todo) (bool, error)
-	List(context.Context, []TodoKey) ([]Todo, error)
-	UpdateAll(context.Context, TodoChanges, []db.Cond) (int64, error)
-	DelAll(context.Context, []db.Cond) (int64, error)
-	CreateTable(context.Context) error
-	Pool() *db.Pool
-}
-
-// NewTodoStore returns the store of table "todo" on pool p, with the pool's hooks of the table.
+// NewTodoStore returns the store of table "todo" on pool p.
 func NewTodoStore(p *db.Pool) *TodoStore {
-	return &TodoStore{t: &db.Typed[Todo, TodoKey, TodoChanges]{
-		Store:   db.NewStore(p, TodoTable, drivers.For[Todo]()...),
-		Hooks:   db.HooksOf[Todo, TodoKey, TodoChanges](p, "todo"),
-		KeyArgs: todoKeyArgs,
-		KeyOf:   TodoKeyOf,
-		Prepare: todoPrepare,
-		Sets:    todoSets,
-	}}
-}
-
-// Get returns the row with key k, or db.ErrNotFound (also when a read hook hides it).
-func (s *TodoStore) Get(ctx context.Context, k TodoKey) (*Todo, error) {
-	return s.t.Get(ctx, k)
-}
-
-// Add inserts r, filling its generated columns (uuid, now, defaults, database id);
-// db.ErrExists when a row with its key exists.
-func (s *TodoStore) Add(ctx context.Context, r *Todo) error {
-	return s.t.Add(ctx, r)
-}
-
-// Put inserts r or replaces the whole row with its key; with expect, an existing row
-// is replaced only when it matches every condition (in the same write), else the
-// error is db.ErrCondition and nothing is written.
-func (s *TodoStore) Put(ctx context.Context, r *Todo, expect ...db.Cond) error {
-	return s.t.Put(ctx, r, expect)
-}
-
-// Update writes the columns set in c to the row with key k when it exists and
-// matches every expected condition; it returns the rows changed (0 or 1).
-func (s *TodoStore) Update(ctx context.Context, k TodoKey, c TodoChanges, expect ...db.Cond) (int64, error) {
-	return s.t.Update(ctx, k, c, expect)
-}
-
-// Del deletes the row with key k; a missing row is not an error.
-func (s *TodoStore) Del(ctx context.Context, k TodoKey) error {
-	return s.t.Del(ctx, k)
-}
-
-// Select returns one page of the rows matching q (without those a read hook hides).
-func (s *TodoStore) Select(ctx context.Context, q db.Query) (*db.Page[Todo], error) {
-	return s.t.Select(ctx, q)
-}
-
-// Read runs the read hooks on r, a row read elsewhere (an event of a subscription):
-// keep false when one hides it from the caller of ctx.
-func (s *TodoStore) Read(ctx context.Context, r *Todo) (keep bool, err error) {
-	return s.t.Read(ctx, r)
-}
-
-// List returns the rows with the given keys, in the order of keys; missing rows (and
-// those a read hook hides) are skipped.
-func (s *TodoStore) List(ctx context.Context, keys []TodoKey) ([]Todo, error) {
-	return s.t.List(ctx, keys)
-}
-
-// UpdateAll writes the columns set in c to every row matching where (at least one
-// condition) and returns the number of rows changed.
-func (s *TodoStore) UpdateAll(ctx context.Context, c TodoChanges, where ...db.Cond) (int64, error) {
-	return s.t.UpdateAll(ctx, c, where)
-}
-
-// DelAll deletes every row matching where (at least one condition) and returns
-// the number of rows deleted.
-func (s *TodoStore) DelAll(ctx context.Context, where ...db.Cond) (int64, error) {
-	return s.t.DelAll(ctx, where)
-}
-
-// CreateTable creates the table and indexes when missing, and adds missing columns.
-func (s *TodoStore) CreateTable(ctx context.Context) error {
-	return s.t.CreateTable(ctx)
-}
-
-// Pool returns the pool the table is kept in (its bk.Pool, or -db-table-TABLE).
-func (s *TodoStore) Pool() *db.Pool {
-	return s.t.Pool()
+	return tables13.NewTodoStore(p)
 }
