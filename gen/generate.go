@@ -46,7 +46,7 @@ func addJen(out map[string][]byte, pkg *Packages, dir string, files map[string]*
 		// rest packages are named where they meet (gen/handler.go, resolvers.go)
 		f.ImportNames(map[string]string{
 			dbPkg: "db", authPkg: "auth", webPkg: "web", gqlPkg: "gql", driversPkg: "drivers", pubsubPkg: "pubsub", uuidPkg: "uuid", jxPkg: "jx",
-			pkg.Store: "store",
+			pkg.Store: "store", pkg.Rules: "rules",
 		})
 		var buf bytes.Buffer
 		if err := f.Render(&buf); err != nil {
@@ -78,7 +78,7 @@ const DefaultGenPkg = "github.com/bkgen/bkgen/generated"
 // emitters: decided from Model.GenPkg before any of them runs, and reached
 // through the model and its tables (Model.Pkg, Table.Pkg).
 type Packages struct {
-	Store, Rest, Jobs string
+	Store, Rules, Rest, Jobs string
 }
 
 // decidePackages sets m.Pkg and each table's Pkg and own package from
@@ -88,7 +88,7 @@ func (m *Model) decidePackages() {
 	if base == "" {
 		base = DefaultGenPkg
 	}
-	m.Pkg = &Packages{Store: base + "/store", Rest: base + "/rest", Jobs: base + "/jobs"}
+	m.Pkg = &Packages{Store: base + "/store", Rules: base + "/rules", Rest: base + "/rest", Jobs: base + "/jobs"}
 	for _, t := range m.Tables {
 		t.Pkg = m.Pkg
 		t.OwnPkgName = ownPkgName(t.Name)
@@ -166,7 +166,7 @@ var emitters = []struct {
 }{
 	{"store", emitStore},        // store.go: generated/store
 	{"openapi", emitOpenAPI},    // rest.go: openapi.yaml, the documented API
-	{"rest", emitREST},          // handler.go, rest_*.go, writes.go: generated/rest
+	{"rest", emitREST},          // rest_rules.go, writes.go: generated/rules; handler.go, rest_*.go: generated/rest
 	{"graphql", emitGraphQL},    // graphql.go, resolvers.go: generated/graphql
 	{"jobs", emitJobs},          // jobs.go: generated/jobs
 	{"server", emitServer},      // the templates: generated/server
@@ -197,6 +197,9 @@ func emitOpenAPI(r *rendering) error {
 }
 
 func emitREST(r *rendering) error {
+	if err := addJen(r.out, r.m.Pkg, "rules", rulesFiles(r.rest)); err != nil {
+		return err
+	}
 	hf := handlerFiles(r.m, r.rest)
 	hf["handler.go"] = handlerFile(r.m, r.rest)
 	return addJen(r.out, r.m.Pkg, "rest", hf)

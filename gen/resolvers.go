@@ -17,11 +17,11 @@ const (
 func gqlName(name string) string { return templates.ToGo(name) }
 
 // resolversFile renders the gqlgen resolvers on the typed store, with the
-// rules of the REST handlers (generated/rest's Policy).
+// rules of the REST handlers (generated/rules: Policy and the writes).
 func resolversFile(m *Model, r *REST, mods *Modules) *jen.File {
 	f := newFile("graphql")
 	f.ImportName(m.Pkg.Store, "store")
-	f.ImportName(m.Pkg.Rest, "rest")
+	f.ImportName(m.Pkg.Rules, "rules")
 	f.ImportAlias(restPkg, "rtrest") // runtime/rest, beside the generated rules package
 	f.ImportName(authPkg, "auth")
 	f.ImportName("github.com/99designs/gqlgen/graphql", "graphql") // gqlgen's, as in exec.go
@@ -96,7 +96,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 	// line each); the few shapes they do not cover keep an if of their own
 	f.Commentf("%sOut is r as the caller may see it: a hidden column is null.", u)
 	f.Func().Id(u+"Out").Params(jen.Id("v").Qual(authPkg, "Viewer"), jen.Id("r").Op("*").Qual(t.Pkg.Store, t.GoName)).Op("*").Id(t.GoName).BlockFunc(func(g *jen.Group) {
-		g.Id("show").Op(":=").Qual(t.Pkg.Rest, t.GoName+"Policy").Dot("Show").Call(jen.Id("v"), ownerOf(t, t.Pkg.Rest, jen.Id("r")), jen.Nil(), jen.Nil())
+		g.Id("show").Op(":=").Qual(t.Pkg.Rules, t.GoName+"Policy").Dot("Show").Call(jen.Id("v"), ownerOf(t, t.Pkg.Rules, jen.Id("r")), jen.Nil(), jen.Nil())
 		var fields, rest []jen.Code
 		inRow := false // a column shown as a pointer into the row's copy
 		for _, c := range t.Out {
@@ -177,7 +177,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 	f.Func().Params(jen.Id("q").Op("*").Id("queryResolver")).Id(gqlName(Plural(t.Name))).Params(ctx.Clone(), jen.Id("where").Index().Op("*").Qual(gqlPkg, "Cond"), jen.Id("first").Op("*").Int(), jen.Id("after").Op("*").String(), jen.Id("desc").Op("*").Bool(), jen.Id("sort").Op("*").String()).Parens(jen.List(jen.Op("*").Id(t.GoName+"Connection"), jen.Error())).BlockFunc(func(g *jen.Group) {
 		g.Id("query").Op(":=").Qual(gqlPkg, "Query").Call(jen.Id("where"), jen.Id("first"), jen.Id("after"), jen.Id("desc"), jen.Id("sort"))
 		g.Id("v").Op(":=").Add(viewer())
-		g.If(jen.Err().Op(":=").Qual(t.Pkg.Rest, t.GoName+"Policy").Dot("Query").Call(jen.Id("v"), jen.Op("&").Id("query")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+		g.If(jen.Err().Op(":=").Qual(t.Pkg.Rules, t.GoName+"Policy").Dot("Query").Call(jen.Id("v"), jen.Op("&").Id("query")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 		g.List(jen.Id("page"), jen.Err()).Op(":=").Id("q").Dot("st").Dot(t.GoName).Dot("Select").Call(jen.Id("ctx"), jen.Id("query"))
 		g.Add(errRet.Clone())
 		g.Id("out").Op(":=").Op("&").Id(t.GoName+"Connection").Values(jen.Id("Nodes").Op(":").Make(jen.Index().Op("*").Id(t.GoName), jen.Len(jen.Id("page").Dot("Rows"))), jen.Id("HasNextPage").Op(":").Id("page").Dot("Next").Op("!=").Lit(""))
@@ -188,7 +188,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 
 	// mutations
 	mut := func(name string, ret jen.Code, body func(g *jen.Group)) {
-		f.Commentf("%s%s runs the %s of the input through the rules of generated/rest.", name, t.GoName, strings.ToLower(name))
+		f.Commentf("%s%s runs the %s of the input through the rules of generated/rules.", name, t.GoName, strings.ToLower(name))
 		f.Func().Params(jen.Id("m").Op("*").Id("mutationResolver")).Id(name+t.GoName).Params(ctx.Clone(), jen.Id("input").Id(t.GoName+"Input")).Parens(jen.List(ret, jen.Error())).BlockFunc(func(g *jen.Group) {
 			if gqlInFails(t) {
 				g.List(jen.Id("r"), jen.Id("set"), jen.Err()).Op(":=").Id(u + "In").Call(jen.Op("&").Id("input"))
@@ -202,7 +202,7 @@ func gqlTable(f *jen.File, t *RestTable) {
 	}
 	for _, write := range []string{"Add", "Put"} {
 		mut(write, jen.Op("*").Id(t.GoName), func(g *jen.Group) {
-			g.If(jen.Err().Op(":=").Qual(t.Pkg.Rest, t.GoName+write).Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Id("v"), jen.Op("&").Id("r"), jen.Id("set")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+			g.If(jen.Err().Op(":=").Qual(t.Pkg.Rules, t.GoName+write).Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Id("v"), jen.Op("&").Id("r"), jen.Id("set")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 			g.Return(jen.Id(u+"Out").Call(jen.Id("v"), jen.Op("&").Id("r")), jen.Nil())
 		})
 	}
@@ -210,12 +210,12 @@ func gqlTable(f *jen.File, t *RestTable) {
 		for _, k := range t.Keys {
 			g.If(jen.Op("!").Id("set").Index(jen.Qual(t.Pkg.Store, k.PosName))).Block(jen.Return(jen.Lit(0), jen.Qual(dbPkg, "MissingKey").Call(jen.Lit(t.Name), jen.Lit(k.Name))))
 		}
-		g.Return(jen.Qual(t.Pkg.Rest, t.GoName+"Update").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Id("v"), jen.Qual(t.Pkg.Store, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Op("&").Id("r"), jen.Id("set")))
+		g.Return(jen.Qual(t.Pkg.Rules, t.GoName+"Update").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Id("v"), jen.Qual(t.Pkg.Store, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Op("&").Id("r"), jen.Id("set")))
 	})
 	if len(t.Counters) > 0 {
 		mut("Incr", jen.Op("*").Id(t.GoName), func(g *jen.Group) {
 			keyOf(g)
-			g.List(jen.Id("row"), jen.Err()).Op(":=").Qual(t.Pkg.Rest, t.GoName+"Incr").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Id("v"), jen.Qual(t.Pkg.Store, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Qual(t.Pkg.Store, t.IncrType).ValuesFunc(func(g *jen.Group) {
+			g.List(jen.Id("row"), jen.Err()).Op(":=").Qual(t.Pkg.Rules, t.GoName+"Incr").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), jen.Id("v"), jen.Qual(t.Pkg.Store, t.GoName+"KeyOf").Call(jen.Op("&").Id("r")), jen.Qual(t.Pkg.Store, t.IncrType).ValuesFunc(func(g *jen.Group) {
 				for _, c := range t.Counters {
 					g.Id(c.GoName).Op(":").Id("r").Dot(c.GoName)
 				}
@@ -224,9 +224,9 @@ func gqlTable(f *jen.File, t *RestTable) {
 			g.Return(jen.Id(u+"Out").Call(jen.Id("v"), jen.Id("row")), jen.Nil())
 		})
 	}
-	f.Commentf("Del%s deletes the %s row with the key through the rules of generated/rest.", t.GoName, t.Name)
+	f.Commentf("Del%s deletes the %s row with the key through the rules of generated/rules.", t.GoName, t.Name)
 	f.Func().Params(jen.Id("m").Op("*").Id("mutationResolver")).Id("Del"+t.GoName).Params(keyParams()...).Parens(jen.List(jen.Bool(), jen.Error())).Block(
-		jen.Err().Op(":=").Qual(t.Pkg.Rest, t.GoName+"Del").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), viewer(), keyValue),
+		jen.Err().Op(":=").Qual(t.Pkg.Rules, t.GoName+"Del").Call(jen.Id("ctx"), jen.Id("m").Dot("st"), jen.Id("m").Dot("bus"), viewer(), keyValue),
 		jen.Return(jen.Err().Op("==").Nil(), jen.Err()),
 	)
 }

@@ -2,12 +2,12 @@ package gen
 
 import "github.com/dave/jennifer/jen"
 
-// The rules of generated/rest that REST and GraphQL share: who sees which
+// The rules of generated/rules that REST and GraphQL share: who sees which
 // column, whose row it is, what a caller may write (writes.go has the writes).
 
 // visibilityFuncs renders the table's policy: its access rule as data,
 // computed by runtime/rest from the table's description (the model's
-// decisions), and shared by REST, GraphQL and every write of generated/rest.
+// decisions), and shared by REST, GraphQL and every write of generated/rules.
 func visibilityFuncs(f *jen.File, t *RestTable) {
 	f.Commentf("%sPolicy is the access rule of %q (docs/api.md): who sees, filters and writes which", t.GoName, t.Name)
 	f.Comment("column and row. REST and GraphQL both ask it.")

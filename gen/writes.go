@@ -2,7 +2,7 @@ package gen
 
 import "github.com/dave/jennifer/jen"
 
-// writeFuncs renders, in generated/rest, one function per write of the table
+// writeFuncs renders, in generated/rules, one function per write of the table
 // with its rules: what a caller may write (Guard), whose rows it may change
 // (Mine, Owner), and the event published after the write. The REST handlers
 // and the GraphQL resolvers both call them, so the rules live in one place.

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/bkgen/bkgen/generated/rest"
+	"github.com/bkgen/bkgen/generated/rules"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
 	"github.com/bkgen/bkgen/runtime/db"
@@ -60,7 +60,7 @@ var _ ResolverRoot = (*Resolver)(nil)
 
 // albumOut is r as the caller may see it: a hidden column is null.
 func albumOut(v auth.Viewer, r *store.Album) *Album {
-	show := rest.AlbumPolicy.Show(v, rest.AlbumPolicy.Owner(r), nil, nil)
+	show := rules.AlbumPolicy.Show(v, rules.AlbumPolicy.Owner(r), nil, nil)
 	o := &struct {
 		out Album
 		row store.Album
@@ -101,7 +101,7 @@ func (q *queryResolver) Album(ctx context.Context, kID string) (*Album, error) {
 func (q *queryResolver) Albums(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*AlbumConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
-	if err := rest.AlbumPolicy.Query(v, &query); err != nil {
+	if err := rules.AlbumPolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Album.Select(ctx, query)
@@ -118,39 +118,39 @@ func (q *queryResolver) Albums(ctx context.Context, where []*gql.Cond, first *in
 	return out, nil
 }
 
-// AddAlbum runs the add of the input through the rules of generated/rest.
+// AddAlbum runs the add of the input through the rules of generated/rules.
 func (m *mutationResolver) AddAlbum(ctx context.Context, input AlbumInput) (*Album, error) {
 	r, set := albumIn(&input)
 	v := auth.ViewerOf(ctx)
-	if err := rest.AlbumAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.AlbumAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return albumOut(v, &r), nil
 }
 
-// PutAlbum runs the put of the input through the rules of generated/rest.
+// PutAlbum runs the put of the input through the rules of generated/rules.
 func (m *mutationResolver) PutAlbum(ctx context.Context, input AlbumInput) (*Album, error) {
 	r, set := albumIn(&input)
 	v := auth.ViewerOf(ctx)
-	if err := rest.AlbumPut(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.AlbumPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return albumOut(v, &r), nil
 }
 
-// UpdateAlbum runs the update of the input through the rules of generated/rest.
+// UpdateAlbum runs the update of the input through the rules of generated/rules.
 func (m *mutationResolver) UpdateAlbum(ctx context.Context, input AlbumInput) (int64, error) {
 	r, set := albumIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.AlbumColID] {
 		return 0, db.MissingKey("album", "id")
 	}
-	return rest.AlbumUpdate(ctx, m.st, m.bus, v, store.AlbumKeyOf(&r), &r, set)
+	return rules.AlbumUpdate(ctx, m.st, m.bus, v, store.AlbumKeyOf(&r), &r, set)
 }
 
-// DelAlbum deletes the album row with the key through the rules of generated/rest.
+// DelAlbum deletes the album row with the key through the rules of generated/rules.
 func (m *mutationResolver) DelAlbum(ctx context.Context, kID string) (bool, error) {
-	err := rest.AlbumDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.AlbumKey{ID: kID})
+	err := rules.AlbumDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.AlbumKey{ID: kID})
 	return err == nil, err
 }
 
@@ -211,7 +211,7 @@ func (s *subscriptionResolver) AlbumChanged(ctx context.Context, kID *string) (<
 
 // bookmarkOut is r as the caller may see it: a hidden column is null.
 func bookmarkOut(v auth.Viewer, r *store.Bookmark) *Bookmark {
-	show := rest.BookmarkPolicy.Show(v, rest.BookmarkPolicy.Owner(r), nil, nil)
+	show := rules.BookmarkPolicy.Show(v, rules.BookmarkPolicy.Owner(r), nil, nil)
 	o := &struct {
 		out Bookmark
 		row store.Bookmark
@@ -252,7 +252,7 @@ func (q *queryResolver) Bookmark(ctx context.Context, kID string) (*Bookmark, er
 func (q *queryResolver) Bookmarks(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*BookmarkConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
-	if err := rest.BookmarkPolicy.Query(v, &query); err != nil {
+	if err := rules.BookmarkPolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Bookmark.Select(ctx, query)
@@ -269,53 +269,53 @@ func (q *queryResolver) Bookmarks(ctx context.Context, where []*gql.Cond, first 
 	return out, nil
 }
 
-// AddBookmark runs the add of the input through the rules of generated/rest.
+// AddBookmark runs the add of the input through the rules of generated/rules.
 func (m *mutationResolver) AddBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
 	r, set := bookmarkIn(&input)
 	v := auth.ViewerOf(ctx)
-	if err := rest.BookmarkAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.BookmarkAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return bookmarkOut(v, &r), nil
 }
 
-// PutBookmark runs the put of the input through the rules of generated/rest.
+// PutBookmark runs the put of the input through the rules of generated/rules.
 func (m *mutationResolver) PutBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
 	r, set := bookmarkIn(&input)
 	v := auth.ViewerOf(ctx)
-	if err := rest.BookmarkPut(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.BookmarkPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return bookmarkOut(v, &r), nil
 }
 
-// UpdateBookmark runs the update of the input through the rules of generated/rest.
+// UpdateBookmark runs the update of the input through the rules of generated/rules.
 func (m *mutationResolver) UpdateBookmark(ctx context.Context, input BookmarkInput) (int64, error) {
 	r, set := bookmarkIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.BookmarkColID] {
 		return 0, db.MissingKey("bookmark", "id")
 	}
-	return rest.BookmarkUpdate(ctx, m.st, m.bus, v, store.BookmarkKeyOf(&r), &r, set)
+	return rules.BookmarkUpdate(ctx, m.st, m.bus, v, store.BookmarkKeyOf(&r), &r, set)
 }
 
-// IncrBookmark runs the incr of the input through the rules of generated/rest.
+// IncrBookmark runs the incr of the input through the rules of generated/rules.
 func (m *mutationResolver) IncrBookmark(ctx context.Context, input BookmarkInput) (*Bookmark, error) {
 	r, set := bookmarkIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.BookmarkColID] {
 		return nil, db.MissingKey("bookmark", "id")
 	}
-	row, err := rest.BookmarkIncr(ctx, m.st, m.bus, v, store.BookmarkKeyOf(&r), store.BookmarkIncr{Hits: r.Hits})
+	row, err := rules.BookmarkIncr(ctx, m.st, m.bus, v, store.BookmarkKeyOf(&r), store.BookmarkIncr{Hits: r.Hits})
 	if err != nil {
 		return nil, err
 	}
 	return bookmarkOut(v, row), nil
 }
 
-// DelBookmark deletes the bookmark row with the key through the rules of generated/rest.
+// DelBookmark deletes the bookmark row with the key through the rules of generated/rules.
 func (m *mutationResolver) DelBookmark(ctx context.Context, kID string) (bool, error) {
-	err := rest.BookmarkDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.BookmarkKey{ID: kID})
+	err := rules.BookmarkDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.BookmarkKey{ID: kID})
 	return err == nil, err
 }
 
@@ -376,7 +376,7 @@ func (s *subscriptionResolver) BookmarkChanged(ctx context.Context, kID *string)
 
 // meterOut is r as the caller may see it: a hidden column is null.
 func meterOut(v auth.Viewer, r *store.Meter) *Meter {
-	show := rest.MeterPolicy.Show(v, "", nil, nil)
+	show := rules.MeterPolicy.Show(v, "", nil, nil)
 	o := &struct {
 		out Meter
 		row store.Meter
@@ -419,7 +419,7 @@ func (q *queryResolver) Meter(ctx context.Context, kID string) (*Meter, error) {
 func (q *queryResolver) Meters(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*MeterConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
-	if err := rest.MeterPolicy.Query(v, &query); err != nil {
+	if err := rules.MeterPolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Meter.Select(ctx, query)
@@ -436,53 +436,53 @@ func (q *queryResolver) Meters(ctx context.Context, where []*gql.Cond, first *in
 	return out, nil
 }
 
-// AddMeter runs the add of the input through the rules of generated/rest.
+// AddMeter runs the add of the input through the rules of generated/rules.
 func (m *mutationResolver) AddMeter(ctx context.Context, input MeterInput) (*Meter, error) {
 	r, set := meterIn(&input)
 	v := auth.ViewerOf(ctx)
-	if err := rest.MeterAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.MeterAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return meterOut(v, &r), nil
 }
 
-// PutMeter runs the put of the input through the rules of generated/rest.
+// PutMeter runs the put of the input through the rules of generated/rules.
 func (m *mutationResolver) PutMeter(ctx context.Context, input MeterInput) (*Meter, error) {
 	r, set := meterIn(&input)
 	v := auth.ViewerOf(ctx)
-	if err := rest.MeterPut(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.MeterPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return meterOut(v, &r), nil
 }
 
-// UpdateMeter runs the update of the input through the rules of generated/rest.
+// UpdateMeter runs the update of the input through the rules of generated/rules.
 func (m *mutationResolver) UpdateMeter(ctx context.Context, input MeterInput) (int64, error) {
 	r, set := meterIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.MeterColID] {
 		return 0, db.MissingKey("meter", "id")
 	}
-	return rest.MeterUpdate(ctx, m.st, m.bus, v, store.MeterKeyOf(&r), &r, set)
+	return rules.MeterUpdate(ctx, m.st, m.bus, v, store.MeterKeyOf(&r), &r, set)
 }
 
-// IncrMeter runs the incr of the input through the rules of generated/rest.
+// IncrMeter runs the incr of the input through the rules of generated/rules.
 func (m *mutationResolver) IncrMeter(ctx context.Context, input MeterInput) (*Meter, error) {
 	r, set := meterIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.MeterColID] {
 		return nil, db.MissingKey("meter", "id")
 	}
-	row, err := rest.MeterIncr(ctx, m.st, m.bus, v, store.MeterKeyOf(&r), store.MeterIncr{Likes: r.Likes, Views: r.Views, Score: r.Score})
+	row, err := rules.MeterIncr(ctx, m.st, m.bus, v, store.MeterKeyOf(&r), store.MeterIncr{Likes: r.Likes, Views: r.Views, Score: r.Score})
 	if err != nil {
 		return nil, err
 	}
 	return meterOut(v, row), nil
 }
 
-// DelMeter deletes the meter row with the key through the rules of generated/rest.
+// DelMeter deletes the meter row with the key through the rules of generated/rules.
 func (m *mutationResolver) DelMeter(ctx context.Context, kID string) (bool, error) {
-	err := rest.MeterDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.MeterKey{ID: kID})
+	err := rules.MeterDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.MeterKey{ID: kID})
 	return err == nil, err
 }
 
@@ -543,7 +543,7 @@ func (s *subscriptionResolver) MeterChanged(ctx context.Context, kID *string) (<
 
 // noteOut is r as the caller may see it: a hidden column is null.
 func noteOut(v auth.Viewer, r *store.Note) *Note {
-	show := rest.NotePolicy.Show(v, "", nil, nil)
+	show := rules.NotePolicy.Show(v, "", nil, nil)
 	o := &struct {
 		out Note
 		row store.Note
@@ -584,7 +584,7 @@ func (q *queryResolver) Note(ctx context.Context, kID int64) (*Note, error) {
 func (q *queryResolver) Notes(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*NoteConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
-	if err := rest.NotePolicy.Query(v, &query); err != nil {
+	if err := rules.NotePolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Note.Select(ctx, query)
@@ -601,33 +601,33 @@ func (q *queryResolver) Notes(ctx context.Context, where []*gql.Cond, first *int
 	return out, nil
 }
 
-// AddNote runs the add of the input through the rules of generated/rest.
+// AddNote runs the add of the input through the rules of generated/rules.
 func (m *mutationResolver) AddNote(ctx context.Context, input NoteInput) (*Note, error) {
 	r, set, err := noteIn(&input)
 	if err != nil {
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	if err := rest.NoteAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.NoteAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return noteOut(v, &r), nil
 }
 
-// PutNote runs the put of the input through the rules of generated/rest.
+// PutNote runs the put of the input through the rules of generated/rules.
 func (m *mutationResolver) PutNote(ctx context.Context, input NoteInput) (*Note, error) {
 	r, set, err := noteIn(&input)
 	if err != nil {
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	if err := rest.NotePut(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.NotePut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return noteOut(v, &r), nil
 }
 
-// UpdateNote runs the update of the input through the rules of generated/rest.
+// UpdateNote runs the update of the input through the rules of generated/rules.
 func (m *mutationResolver) UpdateNote(ctx context.Context, input NoteInput) (int64, error) {
 	r, set, err := noteIn(&input)
 	if err != nil {
@@ -637,12 +637,12 @@ func (m *mutationResolver) UpdateNote(ctx context.Context, input NoteInput) (int
 	if !set[store.NoteColID] {
 		return 0, db.MissingKey("note", "id")
 	}
-	return rest.NoteUpdate(ctx, m.st, m.bus, v, store.NoteKeyOf(&r), &r, set)
+	return rules.NoteUpdate(ctx, m.st, m.bus, v, store.NoteKeyOf(&r), &r, set)
 }
 
-// DelNote deletes the note row with the key through the rules of generated/rest.
+// DelNote deletes the note row with the key through the rules of generated/rules.
 func (m *mutationResolver) DelNote(ctx context.Context, kID int64) (bool, error) {
-	err := rest.NoteDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.NoteKey{ID: int(kID)})
+	err := rules.NoteDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.NoteKey{ID: int(kID)})
 	return err == nil, err
 }
 
@@ -701,7 +701,7 @@ func (s *subscriptionResolver) NoteChanged(ctx context.Context, kID *int64) (<-c
 
 // photoOut is r as the caller may see it: a hidden column is null.
 func photoOut(v auth.Viewer, r *store.Photo) *Photo {
-	show := rest.PhotoPolicy.Show(v, rest.PhotoPolicy.Owner(r), nil, nil)
+	show := rules.PhotoPolicy.Show(v, rules.PhotoPolicy.Owner(r), nil, nil)
 	o := &struct {
 		out Photo
 		row store.Photo
@@ -788,7 +788,7 @@ func (q *queryResolver) Photo(ctx context.Context, kAlbumID string, kID string) 
 func (q *queryResolver) Photos(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*PhotoConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
-	if err := rest.PhotoPolicy.Query(v, &query); err != nil {
+	if err := rules.PhotoPolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Photo.Select(ctx, query)
@@ -805,33 +805,33 @@ func (q *queryResolver) Photos(ctx context.Context, where []*gql.Cond, first *in
 	return out, nil
 }
 
-// AddPhoto runs the add of the input through the rules of generated/rest.
+// AddPhoto runs the add of the input through the rules of generated/rules.
 func (m *mutationResolver) AddPhoto(ctx context.Context, input PhotoInput) (*Photo, error) {
 	r, set, err := photoIn(&input)
 	if err != nil {
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	if err := rest.PhotoAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.PhotoAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return photoOut(v, &r), nil
 }
 
-// PutPhoto runs the put of the input through the rules of generated/rest.
+// PutPhoto runs the put of the input through the rules of generated/rules.
 func (m *mutationResolver) PutPhoto(ctx context.Context, input PhotoInput) (*Photo, error) {
 	r, set, err := photoIn(&input)
 	if err != nil {
 		return nil, err
 	}
 	v := auth.ViewerOf(ctx)
-	if err := rest.PhotoPut(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.PhotoPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return photoOut(v, &r), nil
 }
 
-// UpdatePhoto runs the update of the input through the rules of generated/rest.
+// UpdatePhoto runs the update of the input through the rules of generated/rules.
 func (m *mutationResolver) UpdatePhoto(ctx context.Context, input PhotoInput) (int64, error) {
 	r, set, err := photoIn(&input)
 	if err != nil {
@@ -844,12 +844,12 @@ func (m *mutationResolver) UpdatePhoto(ctx context.Context, input PhotoInput) (i
 	if !set[store.PhotoColID] {
 		return 0, db.MissingKey("photo", "id")
 	}
-	return rest.PhotoUpdate(ctx, m.st, m.bus, v, store.PhotoKeyOf(&r), &r, set)
+	return rules.PhotoUpdate(ctx, m.st, m.bus, v, store.PhotoKeyOf(&r), &r, set)
 }
 
-// DelPhoto deletes the photo row with the key through the rules of generated/rest.
+// DelPhoto deletes the photo row with the key through the rules of generated/rules.
 func (m *mutationResolver) DelPhoto(ctx context.Context, kAlbumID string, kID string) (bool, error) {
-	err := rest.PhotoDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.PhotoKey{AlbumID: kAlbumID, ID: kID})
+	err := rules.PhotoDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.PhotoKey{AlbumID: kAlbumID, ID: kID})
 	return err == nil, err
 }
 
@@ -928,7 +928,7 @@ func (s *subscriptionResolver) PhotoChanged(ctx context.Context, kAlbumID *strin
 
 // postOut is r as the caller may see it: a hidden column is null.
 func postOut(v auth.Viewer, r *store.Post) *Post {
-	show := rest.PostPolicy.Show(v, rest.PostPolicy.Owner(r), nil, nil)
+	show := rules.PostPolicy.Show(v, rules.PostPolicy.Owner(r), nil, nil)
 	o := &struct {
 		out Post
 		row store.Post
@@ -971,7 +971,7 @@ func (q *queryResolver) Post(ctx context.Context, kID string) (*Post, error) {
 func (q *queryResolver) Posts(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*PostConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
-	if err := rest.PostPolicy.Query(v, &query); err != nil {
+	if err := rules.PostPolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Post.Select(ctx, query)
@@ -988,39 +988,39 @@ func (q *queryResolver) Posts(ctx context.Context, where []*gql.Cond, first *int
 	return out, nil
 }
 
-// AddPost runs the add of the input through the rules of generated/rest.
+// AddPost runs the add of the input through the rules of generated/rules.
 func (m *mutationResolver) AddPost(ctx context.Context, input PostInput) (*Post, error) {
 	r, set := postIn(&input)
 	v := auth.ViewerOf(ctx)
-	if err := rest.PostAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.PostAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return postOut(v, &r), nil
 }
 
-// PutPost runs the put of the input through the rules of generated/rest.
+// PutPost runs the put of the input through the rules of generated/rules.
 func (m *mutationResolver) PutPost(ctx context.Context, input PostInput) (*Post, error) {
 	r, set := postIn(&input)
 	v := auth.ViewerOf(ctx)
-	if err := rest.PostPut(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.PostPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return postOut(v, &r), nil
 }
 
-// UpdatePost runs the update of the input through the rules of generated/rest.
+// UpdatePost runs the update of the input through the rules of generated/rules.
 func (m *mutationResolver) UpdatePost(ctx context.Context, input PostInput) (int64, error) {
 	r, set := postIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.PostColID] {
 		return 0, db.MissingKey("post", "id")
 	}
-	return rest.PostUpdate(ctx, m.st, m.bus, v, store.PostKeyOf(&r), &r, set)
+	return rules.PostUpdate(ctx, m.st, m.bus, v, store.PostKeyOf(&r), &r, set)
 }
 
-// DelPost deletes the post row with the key through the rules of generated/rest.
+// DelPost deletes the post row with the key through the rules of generated/rules.
 func (m *mutationResolver) DelPost(ctx context.Context, kID string) (bool, error) {
-	err := rest.PostDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.PostKey{ID: kID})
+	err := rules.PostDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.PostKey{ID: kID})
 	return err == nil, err
 }
 
@@ -1083,7 +1083,7 @@ func (s *subscriptionResolver) PostChanged(ctx context.Context, kID *string) (<-
 
 // scoreOut is r as the caller may see it: a hidden column is null.
 func scoreOut(v auth.Viewer, r *store.Score) *Score {
-	show := rest.ScorePolicy.Show(v, rest.ScorePolicy.Owner(r), nil, nil)
+	show := rules.ScorePolicy.Show(v, rules.ScorePolicy.Owner(r), nil, nil)
 	o := &struct {
 		out Score
 		row store.Score
@@ -1124,7 +1124,7 @@ func (q *queryResolver) Score(ctx context.Context, kID string) (*Score, error) {
 func (q *queryResolver) Scores(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*ScoreConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
-	if err := rest.ScorePolicy.Query(v, &query); err != nil {
+	if err := rules.ScorePolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Score.Select(ctx, query)
@@ -1141,53 +1141,53 @@ func (q *queryResolver) Scores(ctx context.Context, where []*gql.Cond, first *in
 	return out, nil
 }
 
-// AddScore runs the add of the input through the rules of generated/rest.
+// AddScore runs the add of the input through the rules of generated/rules.
 func (m *mutationResolver) AddScore(ctx context.Context, input ScoreInput) (*Score, error) {
 	r, set := scoreIn(&input)
 	v := auth.ViewerOf(ctx)
-	if err := rest.ScoreAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.ScoreAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return scoreOut(v, &r), nil
 }
 
-// PutScore runs the put of the input through the rules of generated/rest.
+// PutScore runs the put of the input through the rules of generated/rules.
 func (m *mutationResolver) PutScore(ctx context.Context, input ScoreInput) (*Score, error) {
 	r, set := scoreIn(&input)
 	v := auth.ViewerOf(ctx)
-	if err := rest.ScorePut(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.ScorePut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return scoreOut(v, &r), nil
 }
 
-// UpdateScore runs the update of the input through the rules of generated/rest.
+// UpdateScore runs the update of the input through the rules of generated/rules.
 func (m *mutationResolver) UpdateScore(ctx context.Context, input ScoreInput) (int64, error) {
 	r, set := scoreIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.ScoreColID] {
 		return 0, db.MissingKey("score", "id")
 	}
-	return rest.ScoreUpdate(ctx, m.st, m.bus, v, store.ScoreKeyOf(&r), &r, set)
+	return rules.ScoreUpdate(ctx, m.st, m.bus, v, store.ScoreKeyOf(&r), &r, set)
 }
 
-// IncrScore runs the incr of the input through the rules of generated/rest.
+// IncrScore runs the incr of the input through the rules of generated/rules.
 func (m *mutationResolver) IncrScore(ctx context.Context, input ScoreInput) (*Score, error) {
 	r, set := scoreIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.ScoreColID] {
 		return nil, db.MissingKey("score", "id")
 	}
-	row, err := rest.ScoreIncr(ctx, m.st, m.bus, v, store.ScoreKeyOf(&r), store.ScoreIncr{Points: r.Points})
+	row, err := rules.ScoreIncr(ctx, m.st, m.bus, v, store.ScoreKeyOf(&r), store.ScoreIncr{Points: r.Points})
 	if err != nil {
 		return nil, err
 	}
 	return scoreOut(v, row), nil
 }
 
-// DelScore deletes the score row with the key through the rules of generated/rest.
+// DelScore deletes the score row with the key through the rules of generated/rules.
 func (m *mutationResolver) DelScore(ctx context.Context, kID string) (bool, error) {
-	err := rest.ScoreDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.ScoreKey{ID: kID})
+	err := rules.ScoreDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.ScoreKey{ID: kID})
 	return err == nil, err
 }
 
@@ -1248,7 +1248,7 @@ func (s *subscriptionResolver) ScoreChanged(ctx context.Context, kID *string) (<
 
 // statOut is r as the caller may see it: a hidden column is null.
 func statOut(v auth.Viewer, r *store.Stat) *Stat {
-	show := rest.StatPolicy.Show(v, rest.StatPolicy.Owner(r), nil, nil)
+	show := rules.StatPolicy.Show(v, rules.StatPolicy.Owner(r), nil, nil)
 	o := &struct {
 		out Stat
 		row store.Stat
@@ -1287,7 +1287,7 @@ func (q *queryResolver) Stat(ctx context.Context, kOwnerID string, kName string)
 func (q *queryResolver) Stats(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*StatConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
-	if err := rest.StatPolicy.Query(v, &query); err != nil {
+	if err := rules.StatPolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Stat.Select(ctx, query)
@@ -1304,27 +1304,27 @@ func (q *queryResolver) Stats(ctx context.Context, where []*gql.Cond, first *int
 	return out, nil
 }
 
-// AddStat runs the add of the input through the rules of generated/rest.
+// AddStat runs the add of the input through the rules of generated/rules.
 func (m *mutationResolver) AddStat(ctx context.Context, input StatInput) (*Stat, error) {
 	r, set := statIn(&input)
 	v := auth.ViewerOf(ctx)
-	if err := rest.StatAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.StatAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return statOut(v, &r), nil
 }
 
-// PutStat runs the put of the input through the rules of generated/rest.
+// PutStat runs the put of the input through the rules of generated/rules.
 func (m *mutationResolver) PutStat(ctx context.Context, input StatInput) (*Stat, error) {
 	r, set := statIn(&input)
 	v := auth.ViewerOf(ctx)
-	if err := rest.StatPut(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.StatPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return statOut(v, &r), nil
 }
 
-// UpdateStat runs the update of the input through the rules of generated/rest.
+// UpdateStat runs the update of the input through the rules of generated/rules.
 func (m *mutationResolver) UpdateStat(ctx context.Context, input StatInput) (int64, error) {
 	r, set := statIn(&input)
 	v := auth.ViewerOf(ctx)
@@ -1334,10 +1334,10 @@ func (m *mutationResolver) UpdateStat(ctx context.Context, input StatInput) (int
 	if !set[store.StatColName] {
 		return 0, db.MissingKey("stat", "name")
 	}
-	return rest.StatUpdate(ctx, m.st, m.bus, v, store.StatKeyOf(&r), &r, set)
+	return rules.StatUpdate(ctx, m.st, m.bus, v, store.StatKeyOf(&r), &r, set)
 }
 
-// IncrStat runs the incr of the input through the rules of generated/rest.
+// IncrStat runs the incr of the input through the rules of generated/rules.
 func (m *mutationResolver) IncrStat(ctx context.Context, input StatInput) (*Stat, error) {
 	r, set := statIn(&input)
 	v := auth.ViewerOf(ctx)
@@ -1347,16 +1347,16 @@ func (m *mutationResolver) IncrStat(ctx context.Context, input StatInput) (*Stat
 	if !set[store.StatColName] {
 		return nil, db.MissingKey("stat", "name")
 	}
-	row, err := rest.StatIncr(ctx, m.st, m.bus, v, store.StatKeyOf(&r), store.StatIncr{Value: r.Value})
+	row, err := rules.StatIncr(ctx, m.st, m.bus, v, store.StatKeyOf(&r), store.StatIncr{Value: r.Value})
 	if err != nil {
 		return nil, err
 	}
 	return statOut(v, row), nil
 }
 
-// DelStat deletes the stat row with the key through the rules of generated/rest.
+// DelStat deletes the stat row with the key through the rules of generated/rules.
 func (m *mutationResolver) DelStat(ctx context.Context, kOwnerID string, kName string) (bool, error) {
-	err := rest.StatDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.StatKey{OwnerID: kOwnerID, Name: kName})
+	err := rules.StatDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.StatKey{OwnerID: kOwnerID, Name: kName})
 	return err == nil, err
 }
 
@@ -1415,7 +1415,7 @@ func (s *subscriptionResolver) StatChanged(ctx context.Context, kOwnerID *string
 
 // todoOut is r as the caller may see it: a hidden column is null.
 func todoOut(v auth.Viewer, r *store.Todo) *Todo {
-	show := rest.TodoPolicy.Show(v, "", nil, nil)
+	show := rules.TodoPolicy.Show(v, "", nil, nil)
 	o := &struct {
 		out Todo
 		row store.Todo
@@ -1458,7 +1458,7 @@ func (q *queryResolver) Todo(ctx context.Context, kID string) (*Todo, error) {
 func (q *queryResolver) Todos(ctx context.Context, where []*gql.Cond, first *int, after *string, desc *bool, sort *string) (*TodoConnection, error) {
 	query := gql.Query(where, first, after, desc, sort)
 	v := auth.ViewerOf(ctx)
-	if err := rest.TodoPolicy.Query(v, &query); err != nil {
+	if err := rules.TodoPolicy.Query(v, &query); err != nil {
 		return nil, err
 	}
 	page, err := q.st.Todo.Select(ctx, query)
@@ -1475,39 +1475,39 @@ func (q *queryResolver) Todos(ctx context.Context, where []*gql.Cond, first *int
 	return out, nil
 }
 
-// AddTodo runs the add of the input through the rules of generated/rest.
+// AddTodo runs the add of the input through the rules of generated/rules.
 func (m *mutationResolver) AddTodo(ctx context.Context, input TodoInput) (*Todo, error) {
 	r, set := todoIn(&input)
 	v := auth.ViewerOf(ctx)
-	if err := rest.TodoAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.TodoAdd(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return todoOut(v, &r), nil
 }
 
-// PutTodo runs the put of the input through the rules of generated/rest.
+// PutTodo runs the put of the input through the rules of generated/rules.
 func (m *mutationResolver) PutTodo(ctx context.Context, input TodoInput) (*Todo, error) {
 	r, set := todoIn(&input)
 	v := auth.ViewerOf(ctx)
-	if err := rest.TodoPut(ctx, m.st, m.bus, v, &r, set); err != nil {
+	if err := rules.TodoPut(ctx, m.st, m.bus, v, &r, set); err != nil {
 		return nil, err
 	}
 	return todoOut(v, &r), nil
 }
 
-// UpdateTodo runs the update of the input through the rules of generated/rest.
+// UpdateTodo runs the update of the input through the rules of generated/rules.
 func (m *mutationResolver) UpdateTodo(ctx context.Context, input TodoInput) (int64, error) {
 	r, set := todoIn(&input)
 	v := auth.ViewerOf(ctx)
 	if !set[store.TodoColID] {
 		return 0, db.MissingKey("todo", "id")
 	}
-	return rest.TodoUpdate(ctx, m.st, m.bus, v, store.TodoKeyOf(&r), &r, set)
+	return rules.TodoUpdate(ctx, m.st, m.bus, v, store.TodoKeyOf(&r), &r, set)
 }
 
-// DelTodo deletes the todo row with the key through the rules of generated/rest.
+// DelTodo deletes the todo row with the key through the rules of generated/rules.
 func (m *mutationResolver) DelTodo(ctx context.Context, kID string) (bool, error) {
-	err := rest.TodoDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.TodoKey{ID: kID})
+	err := rules.TodoDel(ctx, m.st, m.bus, auth.ViewerOf(ctx), store.TodoKey{ID: kID})
 	return err == nil, err
 }
 

@@ -4,12 +4,10 @@ package rest
 
 import (
 	"context"
-	"errors"
 
+	"github.com/bkgen/bkgen/generated/rules"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
-	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
 	"github.com/go-faster/jx"
 )
@@ -35,97 +33,6 @@ func albumEncode(e *jx.Encoder, r *store.Album, show []bool) {
 	e.ObjEnd()
 }
 
-// AlbumPolicy is the access rule of "album" (docs/api.md): who sees, filters and writes which
-// column and row. REST and GraphQL both ask it.
-var AlbumPolicy = rest.NewPolicy(store.AlbumTable)
-
-// AlbumAdd adds r for v (set marks the columns given) and publishes it.
-func AlbumAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Album, set []bool) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("album")
-	}
-	AlbumPolicy.Guard(r, set, v, true)
-	if err := st.Album.Add(ctx, r); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "album", "add", r)
-	return nil
-}
-
-// AlbumPut stores r for v, who may not take over a row of another account, and publishes it.
-func AlbumPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Album, set []bool) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("album")
-	}
-	AlbumPolicy.Guard(r, set, v, true)
-	err := st.Album.Put(ctx, r, AlbumPolicy.Mine(v)...)
-	if errors.Is(err, db.ErrCondition) {
-		return rest.NotOwner("album")
-	}
-	if err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "album", "put", r)
-	return nil
-}
-
-// AlbumUpdate changes the columns of r that set marks in the row k, if v may, and
-// publishes the updated row; it returns the rows changed (0 or 1).
-func AlbumUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.AlbumKey, r *store.Album, set []bool) (int64, error) {
-	if !v.Admin && v.ID == "" {
-		return 0, rest.NoAccount("album")
-	}
-	AlbumPolicy.Guard(r, set, v, false)
-	var c store.AlbumChanges
-	c.OwnerID = db.SomeIf(set[store.AlbumColOwnerID], r.OwnerID)
-	c.Title = db.SomeIf(set[store.AlbumColTitle], r.Title)
-	c.Private = db.SomeIf(set[store.AlbumColPrivate], r.Private)
-	mine := AlbumPolicy.Mine(v)
-	n, err := st.Album.Update(ctx, k, c, mine...)
-	if err != nil {
-		return n, err
-	}
-	if n == 0 && mine != nil {
-		if _, err := st.Album.Get(ctx, k); err == nil {
-			return 0, rest.NotOwner("album")
-		}
-	}
-	if n > 0 && bus != nil {
-		if row, err := st.Album.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, bus, "album", "update", row)
-		}
-	}
-	return n, nil
-}
-
-// AlbumDel deletes the row k, only its own for a caller that is not an admin, and
-// publishes its key.
-func AlbumDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.AlbumKey) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("album")
-	}
-	if mine := AlbumPolicy.Mine(v); mine != nil {
-		n, err := st.Album.DelAll(ctx, append([]db.Cond{store.AlbumCols.ID.Eq(k.ID)}, mine...)...)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			// a missing row is no error; a row of another account is a refusal
-			if _, err := st.Album.Get(ctx, k); err == nil {
-				return rest.NotOwner("album")
-			}
-			return nil
-		}
-		pubsub.PublishRow(ctx, bus, "album", "del", k)
-		return nil
-	}
-	if err := st.Album.Del(ctx, k); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "album", "del", k)
-	return nil
-}
-
 // albumTable is the REST routes of "album" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
 // (A function, not a method of Handler: a package importing this one would see
@@ -133,24 +40,24 @@ func AlbumDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 func albumTable(h *Handler) *rest.Table[store.Album] {
 	return &rest.Table[store.Album]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Album, set []bool) error {
-			return AlbumAdd(ctx, h.st, h.bus, v, r, set)
+			return rules.AlbumAdd(ctx, h.st, h.bus, v, r, set)
 		},
 		Decode: albumDecode,
 		Del: func(ctx context.Context, v auth.Viewer, r *store.Album) error {
-			return AlbumDel(ctx, h.st, h.bus, v, store.AlbumKeyOf(r))
+			return rules.AlbumDel(ctx, h.st, h.bus, v, store.AlbumKeyOf(r))
 		},
 		Encode: albumEncode,
 		Get: func(ctx context.Context, r *store.Album) (*store.Album, error) {
 			return h.st.Album.Get(ctx, store.AlbumKeyOf(r))
 		},
-		Policy: AlbumPolicy,
+		Policy: rules.AlbumPolicy,
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Album, set []bool) error {
-			return AlbumPut(ctx, h.st, h.bus, v, r, set)
+			return rules.AlbumPut(ctx, h.st, h.bus, v, r, set)
 		},
 		Read:   h.st.Album.Read,
 		Select: h.st.Album.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Album, set []bool) (int64, error) {
-			return AlbumUpdate(ctx, h.st, h.bus, v, store.AlbumKeyOf(r), r, set)
+			return rules.AlbumUpdate(ctx, h.st, h.bus, v, store.AlbumKeyOf(r), r, set)
 		},
 	}
 }

@@ -4,12 +4,10 @@ package rest
 
 import (
 	"context"
-	"errors"
 
+	"github.com/bkgen/bkgen/generated/rules"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
-	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
 	"github.com/go-faster/jx"
 )
@@ -35,123 +33,6 @@ func bookmarkEncode(e *jx.Encoder, r *store.Bookmark, show []bool) {
 	e.ObjEnd()
 }
 
-// BookmarkPolicy is the access rule of "bookmark" (docs/api.md): who sees, filters and writes which
-// column and row. REST and GraphQL both ask it.
-var BookmarkPolicy = rest.NewPolicy(store.BookmarkTable)
-
-// BookmarkAdd adds r for v (set marks the columns given) and publishes it.
-func BookmarkAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Bookmark, set []bool) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("bookmark")
-	}
-	BookmarkPolicy.Guard(r, set, v, true)
-	if err := st.Bookmark.Add(ctx, r); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "bookmark", "add", r)
-	return nil
-}
-
-// BookmarkPut stores r for v, who may not take over a row of another account, and publishes it.
-func BookmarkPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Bookmark, set []bool) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("bookmark")
-	}
-	BookmarkPolicy.Guard(r, set, v, true)
-	err := st.Bookmark.Put(ctx, r, BookmarkPolicy.Mine(v)...)
-	if errors.Is(err, db.ErrCondition) {
-		return rest.NotOwner("bookmark")
-	}
-	if err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "bookmark", "put", r)
-	return nil
-}
-
-// BookmarkUpdate changes the columns of r that set marks in the row k, if v may, and
-// publishes the updated row; it returns the rows changed (0 or 1).
-func BookmarkUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.BookmarkKey, r *store.Bookmark, set []bool) (int64, error) {
-	if !v.Admin && v.ID == "" {
-		return 0, rest.NoAccount("bookmark")
-	}
-	BookmarkPolicy.Guard(r, set, v, false)
-	var c store.BookmarkChanges
-	c.OwnerID = db.SomeIf(set[store.BookmarkColOwnerID], r.OwnerID)
-	c.URL = db.SomeIf(set[store.BookmarkColURL], r.URL)
-	c.Note = db.SomeIf(set[store.BookmarkColNote], r.Note)
-	c.Hits = db.SomeIf(set[store.BookmarkColHits], r.Hits)
-	mine := BookmarkPolicy.Mine(v)
-	n, err := st.Bookmark.Update(ctx, k, c, mine...)
-	if err != nil {
-		return n, err
-	}
-	if n == 0 && mine != nil {
-		if _, err := st.Bookmark.Get(ctx, k); err == nil {
-			return 0, rest.NotOwner("bookmark")
-		}
-	}
-	if n > 0 && bus != nil {
-		if row, err := st.Bookmark.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, bus, "bookmark", "update", row)
-		}
-	}
-	return n, nil
-}
-
-// BookmarkIncr adds the counters of inc to the row k (made when missing) and publishes it.
-// A caller that is not an admin changes only its own row, and owns the row it makes:
-// the owner check is the write's own condition, as for put.
-func BookmarkIncr(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.BookmarkKey, inc store.BookmarkIncr) (*store.Bookmark, error) {
-	if !v.Admin && v.ID == "" {
-		return nil, rest.NoAccount("bookmark")
-	}
-	if !v.Admin {
-		inc.OwnerID = v.ID
-	}
-	r, err := st.Bookmark.Incr(ctx, k, inc, BookmarkPolicy.Mine(v)...)
-	if errors.Is(err, db.ErrCondition) {
-		// another account's row, or the caller's own whose counter would overflow
-		if row, gerr := st.Bookmark.Get(ctx, k); gerr == nil && BookmarkPolicy.Owner(row) == v.ID {
-			return nil, db.ErrOverflow
-		}
-		return nil, rest.NotOwner("bookmark")
-	}
-	if err != nil {
-		return nil, err
-	}
-	pubsub.PublishRow(ctx, bus, "bookmark", "incr", r)
-	return r, nil
-}
-
-// BookmarkDel deletes the row k, only its own for a caller that is not an admin, and
-// publishes its key.
-func BookmarkDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.BookmarkKey) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("bookmark")
-	}
-	if mine := BookmarkPolicy.Mine(v); mine != nil {
-		n, err := st.Bookmark.DelAll(ctx, append([]db.Cond{store.BookmarkCols.ID.Eq(k.ID)}, mine...)...)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			// a missing row is no error; a row of another account is a refusal
-			if _, err := st.Bookmark.Get(ctx, k); err == nil {
-				return rest.NotOwner("bookmark")
-			}
-			return nil
-		}
-		pubsub.PublishRow(ctx, bus, "bookmark", "del", k)
-		return nil
-	}
-	if err := st.Bookmark.Del(ctx, k); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "bookmark", "del", k)
-	return nil
-}
-
 // bookmarkTable is the REST routes of "bookmark" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
 // (A function, not a method of Handler: a package importing this one would see
@@ -159,27 +40,27 @@ func BookmarkDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Vi
 func bookmarkTable(h *Handler) *rest.Table[store.Bookmark] {
 	return &rest.Table[store.Bookmark]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Bookmark, set []bool) error {
-			return BookmarkAdd(ctx, h.st, h.bus, v, r, set)
+			return rules.BookmarkAdd(ctx, h.st, h.bus, v, r, set)
 		},
 		Decode: bookmarkDecode,
 		Del: func(ctx context.Context, v auth.Viewer, r *store.Bookmark) error {
-			return BookmarkDel(ctx, h.st, h.bus, v, store.BookmarkKeyOf(r))
+			return rules.BookmarkDel(ctx, h.st, h.bus, v, store.BookmarkKeyOf(r))
 		},
 		Encode: bookmarkEncode,
 		Get: func(ctx context.Context, r *store.Bookmark) (*store.Bookmark, error) {
 			return h.st.Bookmark.Get(ctx, store.BookmarkKeyOf(r))
 		},
 		Incr: func(ctx context.Context, v auth.Viewer, r *store.Bookmark) (*store.Bookmark, error) {
-			return BookmarkIncr(ctx, h.st, h.bus, v, store.BookmarkKeyOf(r), store.BookmarkIncr{Hits: r.Hits})
+			return rules.BookmarkIncr(ctx, h.st, h.bus, v, store.BookmarkKeyOf(r), store.BookmarkIncr{Hits: r.Hits})
 		},
-		Policy: BookmarkPolicy,
+		Policy: rules.BookmarkPolicy,
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Bookmark, set []bool) error {
-			return BookmarkPut(ctx, h.st, h.bus, v, r, set)
+			return rules.BookmarkPut(ctx, h.st, h.bus, v, r, set)
 		},
 		Read:   h.st.Bookmark.Read,
 		Select: h.st.Bookmark.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Bookmark, set []bool) (int64, error) {
-			return BookmarkUpdate(ctx, h.st, h.bus, v, store.BookmarkKeyOf(r), r, set)
+			return rules.BookmarkUpdate(ctx, h.st, h.bus, v, store.BookmarkKeyOf(r), r, set)
 		},
 	}
 }

@@ -5,10 +5,9 @@ package rest
 import (
 	"context"
 
+	"github.com/bkgen/bkgen/generated/rules"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
-	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
 	"github.com/go-faster/jx"
 )
@@ -36,71 +35,6 @@ func meterEncode(e *jx.Encoder, r *store.Meter, show []bool) {
 	e.ObjEnd()
 }
 
-// MeterPolicy is the access rule of "meter" (docs/api.md): who sees, filters and writes which
-// column and row. REST and GraphQL both ask it.
-var MeterPolicy = rest.NewPolicy(store.MeterTable)
-
-// MeterAdd adds r for v (set marks the columns given) and publishes it.
-func MeterAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Meter, set []bool) error {
-	MeterPolicy.Guard(r, set, v, true)
-	if err := st.Meter.Add(ctx, r); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "meter", "add", r)
-	return nil
-}
-
-// MeterPut stores r for v, who may not take over a row of another account, and publishes it.
-func MeterPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Meter, set []bool) error {
-	MeterPolicy.Guard(r, set, v, true)
-	if err := st.Meter.Put(ctx, r); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "meter", "put", r)
-	return nil
-}
-
-// MeterUpdate changes the columns of r that set marks in the row k, if v may, and
-// publishes the updated row; it returns the rows changed (0 or 1).
-func MeterUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.MeterKey, r *store.Meter, set []bool) (int64, error) {
-	MeterPolicy.Guard(r, set, v, false)
-	var c store.MeterChanges
-	c.Likes = db.SomeIf(set[store.MeterColLikes], r.Likes)
-	c.Views = db.SomeIf(set[store.MeterColViews], r.Views)
-	c.Score = db.SomeIf(set[store.MeterColScore], r.Score)
-	c.Label = db.SomeIf(set[store.MeterColLabel], r.Label)
-	n, err := st.Meter.Update(ctx, k, c)
-	if err != nil {
-		return n, err
-	}
-	if n > 0 && bus != nil {
-		if row, err := st.Meter.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, bus, "meter", "update", row)
-		}
-	}
-	return n, nil
-}
-
-// MeterIncr adds the counters of inc to the row k (made when missing) and publishes it.
-func MeterIncr(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.MeterKey, inc store.MeterIncr) (*store.Meter, error) {
-	r, err := st.Meter.Incr(ctx, k, inc)
-	if err != nil {
-		return nil, err
-	}
-	pubsub.PublishRow(ctx, bus, "meter", "incr", r)
-	return r, nil
-}
-
-// MeterDel deletes the row k, only its own for a caller that is not an admin, and
-// publishes its key.
-func MeterDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.MeterKey) error {
-	if err := st.Meter.Del(ctx, k); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "meter", "del", k)
-	return nil
-}
-
 // meterTable is the REST routes of "meter" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
 // (A function, not a method of Handler: a package importing this one would see
@@ -108,27 +42,27 @@ func MeterDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 func meterTable(h *Handler) *rest.Table[store.Meter] {
 	return &rest.Table[store.Meter]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Meter, set []bool) error {
-			return MeterAdd(ctx, h.st, h.bus, v, r, set)
+			return rules.MeterAdd(ctx, h.st, h.bus, v, r, set)
 		},
 		Decode: meterDecode,
 		Del: func(ctx context.Context, v auth.Viewer, r *store.Meter) error {
-			return MeterDel(ctx, h.st, h.bus, v, store.MeterKeyOf(r))
+			return rules.MeterDel(ctx, h.st, h.bus, v, store.MeterKeyOf(r))
 		},
 		Encode: meterEncode,
 		Get: func(ctx context.Context, r *store.Meter) (*store.Meter, error) {
 			return h.st.Meter.Get(ctx, store.MeterKeyOf(r))
 		},
 		Incr: func(ctx context.Context, v auth.Viewer, r *store.Meter) (*store.Meter, error) {
-			return MeterIncr(ctx, h.st, h.bus, v, store.MeterKeyOf(r), store.MeterIncr{Likes: r.Likes, Views: r.Views, Score: r.Score})
+			return rules.MeterIncr(ctx, h.st, h.bus, v, store.MeterKeyOf(r), store.MeterIncr{Likes: r.Likes, Views: r.Views, Score: r.Score})
 		},
-		Policy: MeterPolicy,
+		Policy: rules.MeterPolicy,
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Meter, set []bool) error {
-			return MeterPut(ctx, h.st, h.bus, v, r, set)
+			return rules.MeterPut(ctx, h.st, h.bus, v, r, set)
 		},
 		Read:   h.st.Meter.Read,
 		Select: h.st.Meter.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Meter, set []bool) (int64, error) {
-			return MeterUpdate(ctx, h.st, h.bus, v, store.MeterKeyOf(r), r, set)
+			return rules.MeterUpdate(ctx, h.st, h.bus, v, store.MeterKeyOf(r), r, set)
 		},
 	}
 }

@@ -4,12 +4,10 @@ package rest
 
 import (
 	"context"
-	"errors"
 
+	"github.com/bkgen/bkgen/generated/rules"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
-	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
 	"github.com/go-faster/jx"
 )
@@ -33,65 +31,6 @@ func noteEncode(e *jx.Encoder, r *store.Note, show []bool) {
 	e.ObjEnd()
 }
 
-// NotePolicy is the access rule of "note" (docs/api.md): who sees, filters and writes which
-// column and row. REST and GraphQL both ask it.
-var NotePolicy = rest.NewPolicy(store.NoteTable)
-
-// NoteAdd adds r for v (set marks the columns given) and publishes it.
-func NoteAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Note, set []bool) error {
-	if set[store.NoteColID] {
-		return db.Invalid("note", "id", "assigned by the database on add: leave it out")
-	}
-	NotePolicy.Guard(r, set, v, true)
-	if err := st.Note.Add(ctx, r); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "note", "add", r)
-	return nil
-}
-
-// NotePut stores r for v, who may not take over a row of another account, and publishes it.
-func NotePut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Note, set []bool) error {
-	if _, err := st.Note.Get(ctx, store.NoteKeyOf(r)); errors.Is(err, db.ErrNotFound) {
-		return &db.Error{Code: "NotFound", Message: "note: put replaces a row that exists; the database assigns id on add"}
-	}
-	NotePolicy.Guard(r, set, v, true)
-	if err := st.Note.Put(ctx, r); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "note", "put", r)
-	return nil
-}
-
-// NoteUpdate changes the columns of r that set marks in the row k, if v may, and
-// publishes the updated row; it returns the rows changed (0 or 1).
-func NoteUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.NoteKey, r *store.Note, set []bool) (int64, error) {
-	NotePolicy.Guard(r, set, v, false)
-	var c store.NoteChanges
-	c.Body = db.SomeIf(set[store.NoteColBody], r.Body)
-	c.UpdatedAt = db.SomeIf(set[store.NoteColUpdatedAt], r.UpdatedAt)
-	n, err := st.Note.Update(ctx, k, c)
-	if err != nil {
-		return n, err
-	}
-	if n > 0 && bus != nil {
-		if row, err := st.Note.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, bus, "note", "update", row)
-		}
-	}
-	return n, nil
-}
-
-// NoteDel deletes the row k, only its own for a caller that is not an admin, and
-// publishes its key.
-func NoteDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.NoteKey) error {
-	if err := st.Note.Del(ctx, k); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "note", "del", k)
-	return nil
-}
-
 // noteTable is the REST routes of "note" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
 // (A function, not a method of Handler: a package importing this one would see
@@ -99,24 +38,24 @@ func NoteDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 func noteTable(h *Handler) *rest.Table[store.Note] {
 	return &rest.Table[store.Note]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Note, set []bool) error {
-			return NoteAdd(ctx, h.st, h.bus, v, r, set)
+			return rules.NoteAdd(ctx, h.st, h.bus, v, r, set)
 		},
 		Decode: noteDecode,
 		Del: func(ctx context.Context, v auth.Viewer, r *store.Note) error {
-			return NoteDel(ctx, h.st, h.bus, v, store.NoteKeyOf(r))
+			return rules.NoteDel(ctx, h.st, h.bus, v, store.NoteKeyOf(r))
 		},
 		Encode: noteEncode,
 		Get: func(ctx context.Context, r *store.Note) (*store.Note, error) {
 			return h.st.Note.Get(ctx, store.NoteKeyOf(r))
 		},
-		Policy: NotePolicy,
+		Policy: rules.NotePolicy,
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Note, set []bool) error {
-			return NotePut(ctx, h.st, h.bus, v, r, set)
+			return rules.NotePut(ctx, h.st, h.bus, v, r, set)
 		},
 		Read:   h.st.Note.Read,
 		Select: h.st.Note.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Note, set []bool) (int64, error) {
-			return NoteUpdate(ctx, h.st, h.bus, v, store.NoteKeyOf(r), r, set)
+			return rules.NoteUpdate(ctx, h.st, h.bus, v, store.NoteKeyOf(r), r, set)
 		},
 	}
 }

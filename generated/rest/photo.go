@@ -4,12 +4,10 @@ package rest
 
 import (
 	"context"
-	"errors"
 
+	"github.com/bkgen/bkgen/generated/rules"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
-	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
 	"github.com/go-faster/jx"
 )
@@ -65,108 +63,6 @@ func photoEncode(e *jx.Encoder, r *store.Photo, show []bool) {
 	e.ObjEnd()
 }
 
-// PhotoPolicy is the access rule of "photo" (docs/api.md): who sees, filters and writes which
-// column and row. REST and GraphQL both ask it.
-var PhotoPolicy = rest.NewPolicy(store.PhotoTable)
-
-// PhotoAdd adds r for v (set marks the columns given) and publishes it.
-func PhotoAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Photo, set []bool) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("photo")
-	}
-	PhotoPolicy.Guard(r, set, v, true)
-	if err := st.Photo.Add(ctx, r); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "photo", "add", r)
-	return nil
-}
-
-// PhotoPut stores r for v, who may not take over a row of another account, and publishes it.
-func PhotoPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Photo, set []bool) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("photo")
-	}
-	PhotoPolicy.Guard(r, set, v, true)
-	err := st.Photo.Put(ctx, r, PhotoPolicy.Mine(v)...)
-	if errors.Is(err, db.ErrCondition) {
-		return rest.NotOwner("photo")
-	}
-	if err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "photo", "put", r)
-	return nil
-}
-
-// PhotoUpdate changes the columns of r that set marks in the row k, if v may, and
-// publishes the updated row; it returns the rows changed (0 or 1).
-func PhotoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.PhotoKey, r *store.Photo, set []bool) (int64, error) {
-	if !v.Admin && v.ID == "" {
-		return 0, rest.NoAccount("photo")
-	}
-	PhotoPolicy.Guard(r, set, v, false)
-	var c store.PhotoChanges
-	c.Name = db.SomeIf(set[store.PhotoColName], r.Name)
-	c.OwnerID = db.SomeIf(set[store.PhotoColOwnerID], r.OwnerID)
-	c.Kind = db.SomeIf(set[store.PhotoColKind], r.Kind)
-	c.Width = db.SomeIf(set[store.PhotoColWidth], r.Width)
-	c.Height = db.SomeIf(set[store.PhotoColHeight], r.Height)
-	c.Rating = db.SomeIf(set[store.PhotoColRating], r.Rating)
-	c.Hidden = db.SomeIf(set[store.PhotoColHidden], r.Hidden)
-	c.Tags = db.SomeIf(set[store.PhotoColTags], r.Tags)
-	c.Exif = db.SomeIf(set[store.PhotoColExif], r.Exif)
-	c.Thumb = db.SomeIf(set[store.PhotoColThumb], r.Thumb)
-	c.Caption = db.SomeIf(set[store.PhotoColCaption], r.Caption)
-	c.Size = db.SomeIf(set[store.PhotoColSize], r.Size)
-	c.Taken = db.SomeIf(set[store.PhotoColTaken], r.Taken)
-	c.Moderation = db.SomeIf(set[store.PhotoColModeration], r.Moderation)
-	mine := PhotoPolicy.Mine(v)
-	n, err := st.Photo.Update(ctx, k, c, mine...)
-	if err != nil {
-		return n, err
-	}
-	if n == 0 && mine != nil {
-		if _, err := st.Photo.Get(ctx, k); err == nil {
-			return 0, rest.NotOwner("photo")
-		}
-	}
-	if n > 0 && bus != nil {
-		if row, err := st.Photo.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, bus, "photo", "update", row)
-		}
-	}
-	return n, nil
-}
-
-// PhotoDel deletes the row k, only its own for a caller that is not an admin, and
-// publishes its key.
-func PhotoDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.PhotoKey) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("photo")
-	}
-	if mine := PhotoPolicy.Mine(v); mine != nil {
-		n, err := st.Photo.DelAll(ctx, append([]db.Cond{store.PhotoCols.AlbumID.Eq(k.AlbumID), store.PhotoCols.ID.Eq(k.ID)}, mine...)...)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			// a missing row is no error; a row of another account is a refusal
-			if _, err := st.Photo.Get(ctx, k); err == nil {
-				return rest.NotOwner("photo")
-			}
-			return nil
-		}
-		pubsub.PublishRow(ctx, bus, "photo", "del", k)
-		return nil
-	}
-	if err := st.Photo.Del(ctx, k); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "photo", "del", k)
-	return nil
-}
-
 // photoTable is the REST routes of "photo" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
 // (A function, not a method of Handler: a package importing this one would see
@@ -174,24 +70,24 @@ func PhotoDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 func photoTable(h *Handler) *rest.Table[store.Photo] {
 	return &rest.Table[store.Photo]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Photo, set []bool) error {
-			return PhotoAdd(ctx, h.st, h.bus, v, r, set)
+			return rules.PhotoAdd(ctx, h.st, h.bus, v, r, set)
 		},
 		Decode: photoDecode,
 		Del: func(ctx context.Context, v auth.Viewer, r *store.Photo) error {
-			return PhotoDel(ctx, h.st, h.bus, v, store.PhotoKeyOf(r))
+			return rules.PhotoDel(ctx, h.st, h.bus, v, store.PhotoKeyOf(r))
 		},
 		Encode: photoEncode,
 		Get: func(ctx context.Context, r *store.Photo) (*store.Photo, error) {
 			return h.st.Photo.Get(ctx, store.PhotoKeyOf(r))
 		},
-		Policy: PhotoPolicy,
+		Policy: rules.PhotoPolicy,
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Photo, set []bool) error {
-			return PhotoPut(ctx, h.st, h.bus, v, r, set)
+			return rules.PhotoPut(ctx, h.st, h.bus, v, r, set)
 		},
 		Read:   h.st.Photo.Read,
 		Select: h.st.Photo.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Photo, set []bool) (int64, error) {
-			return PhotoUpdate(ctx, h.st, h.bus, v, store.PhotoKeyOf(r), r, set)
+			return rules.PhotoUpdate(ctx, h.st, h.bus, v, store.PhotoKeyOf(r), r, set)
 		},
 	}
 }

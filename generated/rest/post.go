@@ -4,12 +4,10 @@ package rest
 
 import (
 	"context"
-	"errors"
 
+	"github.com/bkgen/bkgen/generated/rules"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
-	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
 	"github.com/go-faster/jx"
 )
@@ -37,98 +35,6 @@ func postEncode(e *jx.Encoder, r *store.Post, show []bool) {
 	e.ObjEnd()
 }
 
-// PostPolicy is the access rule of "post" (docs/api.md): who sees, filters and writes which
-// column and row. REST and GraphQL both ask it.
-var PostPolicy = rest.NewPolicy(store.PostTable)
-
-// PostAdd adds r for v (set marks the columns given) and publishes it.
-func PostAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Post, set []bool) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("post")
-	}
-	PostPolicy.Guard(r, set, v, true)
-	if err := st.Post.Add(ctx, r); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "post", "add", r)
-	return nil
-}
-
-// PostPut stores r for v, who may not take over a row of another account, and publishes it.
-func PostPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Post, set []bool) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("post")
-	}
-	PostPolicy.Guard(r, set, v, true)
-	err := st.Post.Put(ctx, r, PostPolicy.Mine(v)...)
-	if errors.Is(err, db.ErrCondition) {
-		return rest.NotOwner("post")
-	}
-	if err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "post", "put", r)
-	return nil
-}
-
-// PostUpdate changes the columns of r that set marks in the row k, if v may, and
-// publishes the updated row; it returns the rows changed (0 or 1).
-func PostUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.PostKey, r *store.Post, set []bool) (int64, error) {
-	if !v.Admin && v.ID == "" {
-		return 0, rest.NoAccount("post")
-	}
-	PostPolicy.Guard(r, set, v, false)
-	var c store.PostChanges
-	c.OwnerID = db.SomeIf(set[store.PostColOwnerID], r.OwnerID)
-	c.Title = db.SomeIf(set[store.PostColTitle], r.Title)
-	c.Body = db.SomeIf(set[store.PostColBody], r.Body)
-	c.Words = db.SomeIf(set[store.PostColWords], r.Words)
-	mine := PostPolicy.Mine(v)
-	n, err := st.Post.Update(ctx, k, c, mine...)
-	if err != nil {
-		return n, err
-	}
-	if n == 0 && mine != nil {
-		if _, err := st.Post.Get(ctx, k); err == nil {
-			return 0, rest.NotOwner("post")
-		}
-	}
-	if n > 0 && bus != nil {
-		if row, err := st.Post.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, bus, "post", "update", row)
-		}
-	}
-	return n, nil
-}
-
-// PostDel deletes the row k, only its own for a caller that is not an admin, and
-// publishes its key.
-func PostDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.PostKey) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("post")
-	}
-	if mine := PostPolicy.Mine(v); mine != nil {
-		n, err := st.Post.DelAll(ctx, append([]db.Cond{store.PostCols.ID.Eq(k.ID)}, mine...)...)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			// a missing row is no error; a row of another account is a refusal
-			if _, err := st.Post.Get(ctx, k); err == nil {
-				return rest.NotOwner("post")
-			}
-			return nil
-		}
-		pubsub.PublishRow(ctx, bus, "post", "del", k)
-		return nil
-	}
-	if err := st.Post.Del(ctx, k); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "post", "del", k)
-	return nil
-}
-
 // postTable is the REST routes of "post" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
 // (A function, not a method of Handler: a package importing this one would see
@@ -136,24 +42,24 @@ func PostDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 func postTable(h *Handler) *rest.Table[store.Post] {
 	return &rest.Table[store.Post]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Post, set []bool) error {
-			return PostAdd(ctx, h.st, h.bus, v, r, set)
+			return rules.PostAdd(ctx, h.st, h.bus, v, r, set)
 		},
 		Decode: postDecode,
 		Del: func(ctx context.Context, v auth.Viewer, r *store.Post) error {
-			return PostDel(ctx, h.st, h.bus, v, store.PostKeyOf(r))
+			return rules.PostDel(ctx, h.st, h.bus, v, store.PostKeyOf(r))
 		},
 		Encode: postEncode,
 		Get: func(ctx context.Context, r *store.Post) (*store.Post, error) {
 			return h.st.Post.Get(ctx, store.PostKeyOf(r))
 		},
-		Policy: PostPolicy,
+		Policy: rules.PostPolicy,
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Post, set []bool) error {
-			return PostPut(ctx, h.st, h.bus, v, r, set)
+			return rules.PostPut(ctx, h.st, h.bus, v, r, set)
 		},
 		Read:   h.st.Post.Read,
 		Select: h.st.Post.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Post, set []bool) (int64, error) {
-			return PostUpdate(ctx, h.st, h.bus, v, store.PostKeyOf(r), r, set)
+			return rules.PostUpdate(ctx, h.st, h.bus, v, store.PostKeyOf(r), r, set)
 		},
 	}
 }

@@ -4,12 +4,10 @@ package rest
 
 import (
 	"context"
-	"errors"
 
+	"github.com/bkgen/bkgen/generated/rules"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
-	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
 	"github.com/go-faster/jx"
 )
@@ -35,123 +33,6 @@ func scoreEncode(e *jx.Encoder, r *store.Score, show []bool) {
 	e.ObjEnd()
 }
 
-// ScorePolicy is the access rule of "score" (docs/api.md): who sees, filters and writes which
-// column and row. REST and GraphQL both ask it.
-var ScorePolicy = rest.NewPolicy(store.ScoreTable)
-
-// ScoreAdd adds r for v (set marks the columns given) and publishes it.
-func ScoreAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Score, set []bool) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("score")
-	}
-	ScorePolicy.Guard(r, set, v, true)
-	if err := st.Score.Add(ctx, r); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "score", "add", r)
-	return nil
-}
-
-// ScorePut stores r for v, who may not take over a row of another account, and publishes it.
-func ScorePut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Score, set []bool) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("score")
-	}
-	ScorePolicy.Guard(r, set, v, true)
-	err := st.Score.Put(ctx, r, ScorePolicy.Mine(v)...)
-	if errors.Is(err, db.ErrCondition) {
-		return rest.NotOwner("score")
-	}
-	if err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "score", "put", r)
-	return nil
-}
-
-// ScoreUpdate changes the columns of r that set marks in the row k, if v may, and
-// publishes the updated row; it returns the rows changed (0 or 1).
-func ScoreUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.ScoreKey, r *store.Score, set []bool) (int64, error) {
-	if !v.Admin && v.ID == "" {
-		return 0, rest.NoAccount("score")
-	}
-	ScorePolicy.Guard(r, set, v, false)
-	var c store.ScoreChanges
-	c.OwnerID = db.SomeIf(set[store.ScoreColOwnerID], r.OwnerID)
-	c.Title = db.SomeIf(set[store.ScoreColTitle], r.Title)
-	c.Note = db.SomeIf(set[store.ScoreColNote], r.Note)
-	c.Points = db.SomeIf(set[store.ScoreColPoints], r.Points)
-	mine := ScorePolicy.Mine(v)
-	n, err := st.Score.Update(ctx, k, c, mine...)
-	if err != nil {
-		return n, err
-	}
-	if n == 0 && mine != nil {
-		if _, err := st.Score.Get(ctx, k); err == nil {
-			return 0, rest.NotOwner("score")
-		}
-	}
-	if n > 0 && bus != nil {
-		if row, err := st.Score.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, bus, "score", "update", row)
-		}
-	}
-	return n, nil
-}
-
-// ScoreIncr adds the counters of inc to the row k (made when missing) and publishes it.
-// A caller that is not an admin changes only its own row, and owns the row it makes:
-// the owner check is the write's own condition, as for put.
-func ScoreIncr(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.ScoreKey, inc store.ScoreIncr) (*store.Score, error) {
-	if !v.Admin && v.ID == "" {
-		return nil, rest.NoAccount("score")
-	}
-	if !v.Admin {
-		inc.OwnerID = v.ID
-	}
-	r, err := st.Score.Incr(ctx, k, inc, ScorePolicy.Mine(v)...)
-	if errors.Is(err, db.ErrCondition) {
-		// another account's row, or the caller's own whose counter would overflow
-		if row, gerr := st.Score.Get(ctx, k); gerr == nil && ScorePolicy.Owner(row) == v.ID {
-			return nil, db.ErrOverflow
-		}
-		return nil, rest.NotOwner("score")
-	}
-	if err != nil {
-		return nil, err
-	}
-	pubsub.PublishRow(ctx, bus, "score", "incr", r)
-	return r, nil
-}
-
-// ScoreDel deletes the row k, only its own for a caller that is not an admin, and
-// publishes its key.
-func ScoreDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.ScoreKey) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("score")
-	}
-	if mine := ScorePolicy.Mine(v); mine != nil {
-		n, err := st.Score.DelAll(ctx, append([]db.Cond{store.ScoreCols.ID.Eq(k.ID)}, mine...)...)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			// a missing row is no error; a row of another account is a refusal
-			if _, err := st.Score.Get(ctx, k); err == nil {
-				return rest.NotOwner("score")
-			}
-			return nil
-		}
-		pubsub.PublishRow(ctx, bus, "score", "del", k)
-		return nil
-	}
-	if err := st.Score.Del(ctx, k); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "score", "del", k)
-	return nil
-}
-
 // scoreTable is the REST routes of "score" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
 // (A function, not a method of Handler: a package importing this one would see
@@ -159,27 +40,27 @@ func ScoreDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewe
 func scoreTable(h *Handler) *rest.Table[store.Score] {
 	return &rest.Table[store.Score]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Score, set []bool) error {
-			return ScoreAdd(ctx, h.st, h.bus, v, r, set)
+			return rules.ScoreAdd(ctx, h.st, h.bus, v, r, set)
 		},
 		Decode: scoreDecode,
 		Del: func(ctx context.Context, v auth.Viewer, r *store.Score) error {
-			return ScoreDel(ctx, h.st, h.bus, v, store.ScoreKeyOf(r))
+			return rules.ScoreDel(ctx, h.st, h.bus, v, store.ScoreKeyOf(r))
 		},
 		Encode: scoreEncode,
 		Get: func(ctx context.Context, r *store.Score) (*store.Score, error) {
 			return h.st.Score.Get(ctx, store.ScoreKeyOf(r))
 		},
 		Incr: func(ctx context.Context, v auth.Viewer, r *store.Score) (*store.Score, error) {
-			return ScoreIncr(ctx, h.st, h.bus, v, store.ScoreKeyOf(r), store.ScoreIncr{Points: r.Points})
+			return rules.ScoreIncr(ctx, h.st, h.bus, v, store.ScoreKeyOf(r), store.ScoreIncr{Points: r.Points})
 		},
-		Policy: ScorePolicy,
+		Policy: rules.ScorePolicy,
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Score, set []bool) error {
-			return ScorePut(ctx, h.st, h.bus, v, r, set)
+			return rules.ScorePut(ctx, h.st, h.bus, v, r, set)
 		},
 		Read:   h.st.Score.Read,
 		Select: h.st.Score.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Score, set []bool) (int64, error) {
-			return ScoreUpdate(ctx, h.st, h.bus, v, store.ScoreKeyOf(r), r, set)
+			return rules.ScoreUpdate(ctx, h.st, h.bus, v, store.ScoreKeyOf(r), r, set)
 		},
 	}
 }

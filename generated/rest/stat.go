@@ -4,12 +4,10 @@ package rest
 
 import (
 	"context"
-	"errors"
 
+	"github.com/bkgen/bkgen/generated/rules"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
-	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
 	"github.com/go-faster/jx"
 )
@@ -33,121 +31,6 @@ func statEncode(e *jx.Encoder, r *store.Stat, show []bool) {
 	e.ObjEnd()
 }
 
-// StatPolicy is the access rule of "stat" (docs/api.md): who sees, filters and writes which
-// column and row. REST and GraphQL both ask it.
-var StatPolicy = rest.NewPolicy(store.StatTable)
-
-// StatAdd adds r for v (set marks the columns given) and publishes it.
-func StatAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Stat, set []bool) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("stat")
-	}
-	StatPolicy.Guard(r, set, v, true)
-	if err := st.Stat.Add(ctx, r); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "stat", "add", r)
-	return nil
-}
-
-// StatPut stores r for v, who may not take over a row of another account, and publishes it.
-func StatPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Stat, set []bool) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("stat")
-	}
-	StatPolicy.Guard(r, set, v, true)
-	err := st.Stat.Put(ctx, r, StatPolicy.Mine(v)...)
-	if errors.Is(err, db.ErrCondition) {
-		return rest.NotOwner("stat")
-	}
-	if err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "stat", "put", r)
-	return nil
-}
-
-// StatUpdate changes the columns of r that set marks in the row k, if v may, and
-// publishes the updated row; it returns the rows changed (0 or 1).
-func StatUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.StatKey, r *store.Stat, set []bool) (int64, error) {
-	if !v.Admin && v.ID == "" {
-		return 0, rest.NoAccount("stat")
-	}
-	StatPolicy.Guard(r, set, v, false)
-	var c store.StatChanges
-	c.Note = db.SomeIf(set[store.StatColNote], r.Note)
-	c.Value = db.SomeIf(set[store.StatColValue], r.Value)
-	mine := StatPolicy.Mine(v)
-	n, err := st.Stat.Update(ctx, k, c, mine...)
-	if err != nil {
-		return n, err
-	}
-	if n == 0 && mine != nil {
-		if _, err := st.Stat.Get(ctx, k); err == nil {
-			return 0, rest.NotOwner("stat")
-		}
-	}
-	if n > 0 && bus != nil {
-		if row, err := st.Stat.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, bus, "stat", "update", row)
-		}
-	}
-	return n, nil
-}
-
-// StatIncr adds the counters of inc to the row k (made when missing) and publishes it.
-// A caller that is not an admin changes only its own row, and owns the row it makes:
-// the owner check is the write's own condition, as for put.
-func StatIncr(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.StatKey, inc store.StatIncr) (*store.Stat, error) {
-	if !v.Admin && v.ID == "" {
-		return nil, rest.NoAccount("stat")
-	}
-	if !v.Admin && k.OwnerID != v.ID {
-		return nil, rest.NotOwner("stat")
-	}
-	r, err := st.Stat.Incr(ctx, k, inc, StatPolicy.Mine(v)...)
-	if errors.Is(err, db.ErrCondition) {
-		// another account's row, or the caller's own whose counter would overflow
-		if row, gerr := st.Stat.Get(ctx, k); gerr == nil && StatPolicy.Owner(row) == v.ID {
-			return nil, db.ErrOverflow
-		}
-		return nil, rest.NotOwner("stat")
-	}
-	if err != nil {
-		return nil, err
-	}
-	pubsub.PublishRow(ctx, bus, "stat", "incr", r)
-	return r, nil
-}
-
-// StatDel deletes the row k, only its own for a caller that is not an admin, and
-// publishes its key.
-func StatDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.StatKey) error {
-	if !v.Admin && v.ID == "" {
-		return rest.NoAccount("stat")
-	}
-	if mine := StatPolicy.Mine(v); mine != nil {
-		n, err := st.Stat.DelAll(ctx, append([]db.Cond{store.StatCols.OwnerID.Eq(k.OwnerID), store.StatCols.Name.Eq(k.Name)}, mine...)...)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			// a missing row is no error; a row of another account is a refusal
-			if _, err := st.Stat.Get(ctx, k); err == nil {
-				return rest.NotOwner("stat")
-			}
-			return nil
-		}
-		pubsub.PublishRow(ctx, bus, "stat", "del", k)
-		return nil
-	}
-	if err := st.Stat.Del(ctx, k); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "stat", "del", k)
-	return nil
-}
-
 // statTable is the REST routes of "stat" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
 // (A function, not a method of Handler: a package importing this one would see
@@ -155,27 +38,27 @@ func StatDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 func statTable(h *Handler) *rest.Table[store.Stat] {
 	return &rest.Table[store.Stat]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Stat, set []bool) error {
-			return StatAdd(ctx, h.st, h.bus, v, r, set)
+			return rules.StatAdd(ctx, h.st, h.bus, v, r, set)
 		},
 		Decode: statDecode,
 		Del: func(ctx context.Context, v auth.Viewer, r *store.Stat) error {
-			return StatDel(ctx, h.st, h.bus, v, store.StatKeyOf(r))
+			return rules.StatDel(ctx, h.st, h.bus, v, store.StatKeyOf(r))
 		},
 		Encode: statEncode,
 		Get: func(ctx context.Context, r *store.Stat) (*store.Stat, error) {
 			return h.st.Stat.Get(ctx, store.StatKeyOf(r))
 		},
 		Incr: func(ctx context.Context, v auth.Viewer, r *store.Stat) (*store.Stat, error) {
-			return StatIncr(ctx, h.st, h.bus, v, store.StatKeyOf(r), store.StatIncr{Value: r.Value})
+			return rules.StatIncr(ctx, h.st, h.bus, v, store.StatKeyOf(r), store.StatIncr{Value: r.Value})
 		},
-		Policy: StatPolicy,
+		Policy: rules.StatPolicy,
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Stat, set []bool) error {
-			return StatPut(ctx, h.st, h.bus, v, r, set)
+			return rules.StatPut(ctx, h.st, h.bus, v, r, set)
 		},
 		Read:   h.st.Stat.Read,
 		Select: h.st.Stat.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Stat, set []bool) (int64, error) {
-			return StatUpdate(ctx, h.st, h.bus, v, store.StatKeyOf(r), r, set)
+			return rules.StatUpdate(ctx, h.st, h.bus, v, store.StatKeyOf(r), r, set)
 		},
 	}
 }

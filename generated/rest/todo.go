@@ -5,10 +5,9 @@ package rest
 import (
 	"context"
 
+	"github.com/bkgen/bkgen/generated/rules"
 	"github.com/bkgen/bkgen/generated/store"
 	"github.com/bkgen/bkgen/runtime/auth"
-	"github.com/bkgen/bkgen/runtime/db"
-	"github.com/bkgen/bkgen/runtime/pubsub"
 	"github.com/bkgen/bkgen/runtime/rest"
 	"github.com/go-faster/jx"
 )
@@ -36,61 +35,6 @@ func todoEncode(e *jx.Encoder, r *store.Todo, show []bool) {
 	e.ObjEnd()
 }
 
-// TodoPolicy is the access rule of "todo" (docs/api.md): who sees, filters and writes which
-// column and row. REST and GraphQL both ask it.
-var TodoPolicy = rest.NewPolicy(store.TodoTable)
-
-// TodoAdd adds r for v (set marks the columns given) and publishes it.
-func TodoAdd(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Todo, set []bool) error {
-	TodoPolicy.Guard(r, set, v, true)
-	if err := st.Todo.Add(ctx, r); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "todo", "add", r)
-	return nil
-}
-
-// TodoPut stores r for v, who may not take over a row of another account, and publishes it.
-func TodoPut(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, r *store.Todo, set []bool) error {
-	TodoPolicy.Guard(r, set, v, true)
-	if err := st.Todo.Put(ctx, r); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "todo", "put", r)
-	return nil
-}
-
-// TodoUpdate changes the columns of r that set marks in the row k, if v may, and
-// publishes the updated row; it returns the rows changed (0 or 1).
-func TodoUpdate(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.TodoKey, r *store.Todo, set []bool) (int64, error) {
-	TodoPolicy.Guard(r, set, v, false)
-	var c store.TodoChanges
-	c.Name = db.SomeIf(set[store.TodoColName], r.Name)
-	c.Descr = db.SomeIf(set[store.TodoColDescr], r.Descr)
-	c.Due = db.SomeIf(set[store.TodoColDue], r.Due)
-	c.Done = db.SomeIf(set[store.TodoColDone], r.Done)
-	n, err := st.Todo.Update(ctx, k, c)
-	if err != nil {
-		return n, err
-	}
-	if n > 0 && bus != nil {
-		if row, err := st.Todo.Get(ctx, k); err == nil {
-			pubsub.PublishRow(ctx, bus, "todo", "update", row)
-		}
-	}
-	return n, nil
-}
-
-// TodoDel deletes the row k, only its own for a caller that is not an admin, and
-// publishes its key.
-func TodoDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer, k store.TodoKey) error {
-	if err := st.Todo.Del(ctx, k); err != nil {
-		return err
-	}
-	pubsub.PublishRow(ctx, bus, "todo", "del", k)
-	return nil
-}
-
 // todoTable is the REST routes of "todo" on h's store: what they do is rest.Table's,
 // the same for every table, over this table's decoder, encoder, policy and writes.
 // (A function, not a method of Handler: a package importing this one would see
@@ -98,24 +42,24 @@ func TodoDel(ctx context.Context, st *store.Store, bus pubsub.Bus, v auth.Viewer
 func todoTable(h *Handler) *rest.Table[store.Todo] {
 	return &rest.Table[store.Todo]{
 		Add: func(ctx context.Context, v auth.Viewer, r *store.Todo, set []bool) error {
-			return TodoAdd(ctx, h.st, h.bus, v, r, set)
+			return rules.TodoAdd(ctx, h.st, h.bus, v, r, set)
 		},
 		Decode: todoDecode,
 		Del: func(ctx context.Context, v auth.Viewer, r *store.Todo) error {
-			return TodoDel(ctx, h.st, h.bus, v, store.TodoKeyOf(r))
+			return rules.TodoDel(ctx, h.st, h.bus, v, store.TodoKeyOf(r))
 		},
 		Encode: todoEncode,
 		Get: func(ctx context.Context, r *store.Todo) (*store.Todo, error) {
 			return h.st.Todo.Get(ctx, store.TodoKeyOf(r))
 		},
-		Policy: TodoPolicy,
+		Policy: rules.TodoPolicy,
 		Put: func(ctx context.Context, v auth.Viewer, r *store.Todo, set []bool) error {
-			return TodoPut(ctx, h.st, h.bus, v, r, set)
+			return rules.TodoPut(ctx, h.st, h.bus, v, r, set)
 		},
 		Read:   h.st.Todo.Read,
 		Select: h.st.Todo.Select,
 		Update: func(ctx context.Context, v auth.Viewer, r *store.Todo, set []bool) (int64, error) {
-			return TodoUpdate(ctx, h.st, h.bus, v, store.TodoKeyOf(r), r, set)
+			return rules.TodoUpdate(ctx, h.st, h.bus, v, store.TodoKeyOf(r), r, set)
 		},
 	}
 }
