@@ -14,6 +14,7 @@ func rewriteExec(exec []byte, r *REST) []byte {
 	f := execFuncs(exec)
 	rowObjects(f, r)
 	f.mergeTwins()
+	f.rootFields() // last: its cases name the root fields' methods without calling them
 	return f.join()
 }
 
