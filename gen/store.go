@@ -34,12 +34,27 @@ func newFile(pkg string) *jen.File {
 // again, where one package of every table compiled them all (issue 16).
 func storeFiles(m *Model) (map[string]*jen.File, error) {
 	out := map[string]*jen.File{}
+	parts := map[string][]*Table{} // the tables of each part, in schema order
 	for _, t := range m.Tables {
 		f := newFile(t.OwnPkgName)
 		tableFile(f, t)
 		schemaDecls(f, m, t)
 		out[filepath.Join(t.OwnPkgName, t.Name+".go")] = f
 		out[t.Name+".go"] = namesFile(t)
+		parts[t.OwnPkgName] = append(parts[t.OwnPkgName], t)
+	}
+	for part, tables := range parts {
+		names := make([]string, len(tables))
+		for i, t := range tables {
+			names[i] = t.Name
+		}
+		f := jen.NewFile(part)
+		f.HeaderComment(header)
+		f.PackageComment(fmt.Sprintf("Package %s holds the code of the tables %s.", part, strings.Join(names, ", ")))
+		f.PackageComment(fmt.Sprintf("Package store (%s) names it again: use that one (store.%s is %s.%s).", m.Pkg.Store, tables[0].GoName, part, tables[0].GoName))
+		f.PackageComment("The tables are in a few packages so that a change to one compiles only its part again")
+		f.PackageComment("(gen/generate.go: ownPkgName).")
+		out[filepath.Join(part, "doc.go")] = f
 	}
 	out["store.go"] = storeFile(m)
 	return out, nil

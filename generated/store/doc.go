@@ -7,29 +7,33 @@
 // (TodoColName), and a store whose methods behave the same on SQLite,
 // PostgreSQL and DynamoDB (the hash key is the first key column, the range
 // key the second; an index is a GSI, or an LSI when it shares the hash key;
-// a Select without a key condition scans only with -db-dynamodb-scan):
+// a Select without a key condition scans only with -db-dynamodb-scan).
+// A table's code is in one of the packages under this one (its last column
+// below), which the compiler builds and caches each on its own, so that a
+// change to one table does not compile every table again; this package
+// names it all again (store.Todo), and that is what code outside uses:
 //
-//	| table | Go type | key | counters |
-//	|-------|---------|-----|----------|
-//	| album | Album | id | - |
-//	| bk_account | BkAccount | id | - |
-//	| bk_archive | BkArchive | id, mid | - |
-//	| bk_auth | BkAuth | login | - |
-//	| bk_connection | BkConnection | id, ref | - |
-//	| bk_counter | BkCounter | id | ping, like0, like1, follow0, follow1, msg_count, msg_unread |
-//	| bk_icon | BkIcon | id, ref | - |
-//	| bk_location | BkLocation | id | - |
-//	| bk_message | BkMessage | id, mid | - |
-//	| bk_reference | BkReference | id, ref | - |
-//	| bk_sent | BkSent | id, mid | - |
-//	| bookmark | Bookmark | id | hits |
-//	| meter | Meter | id | likes, views, score |
-//	| note | Note | id | - |
-//	| photo | Photo | album_id, id | - |
-//	| post | Post | id | - |
-//	| score | Score | id | points |
-//	| stat | Stat | owner_id, name | value |
-//	| todo | Todo | id | - |
+//	| table | Go type | key | counters | code in |
+//	|-------|---------|-----|----------|---------|
+//	| album | Album | id | - | tables12 |
+//	| bk_account | BkAccount | id | - | tables10 |
+//	| bk_archive | BkArchive | id, mid | - | tables15 |
+//	| bk_auth | BkAuth | login | - | tables09 |
+//	| bk_connection | BkConnection | id, ref | - | tables07 |
+//	| bk_counter | BkCounter | id | ping, like0, like1, follow0, follow1, msg_count, msg_unread | tables01 |
+//	| bk_icon | BkIcon | id, ref | - | tables14 |
+//	| bk_location | BkLocation | id | - | tables08 |
+//	| bk_message | BkMessage | id, mid | - | tables14 |
+//	| bk_reference | BkReference | id, ref | - | tables12 |
+//	| bk_sent | BkSent | id, mid | - | tables09 |
+//	| bookmark | Bookmark | id | hits | tables09 |
+//	| meter | Meter | id | likes, views, score | tables02 |
+//	| note | Note | id | - | tables13 |
+//	| photo | Photo | album_id, id | - | tables03 |
+//	| post | Post | id | - | tables07 |
+//	| score | Score | id | points | tables05 |
+//	| stat | Stat | owner_id, name | value | tables07 |
+//	| todo | Todo | id | - | tables13 |
 //
 // Conditional writes (Put and Incr with expected conditions) are one
 // statement on SQL and one conditional write on DynamoDB. Open a pool with
