@@ -469,8 +469,8 @@ func leftovers(dir string, dirs map[string]bool, files map[string][]byte) []stri
 			}
 		}
 	}
-	// and a table's own package (generated/store/todo) is a directory of
-	// one that files are written to
+	// and a part of the tables' code (generated/store/tables13) is a
+	// directory of one that files are written to
 	for d := range maps.Clone(dirs) {
 		entries, _ := os.ReadDir(d)
 		for _, e := range entries {

@@ -61,8 +61,8 @@ func storeFiles(m *Model) (map[string]*jen.File, error) {
 }
 
 // namesFile declares in generated/store every exported name of table t's
-// own package, as aliases, constants and functions that forward: store.Todo
-// is todo.Todo.
+// code in its part, as aliases, constants and functions that forward:
+// store.Todo is tables13.Todo.
 func namesFile(t *Table) *jen.File {
 	f := newFile("store")
 	p := t.OwnPkg
@@ -91,10 +91,10 @@ func namesFile(t *Table) *jen.File {
 	})
 	f.Commentf("%s describes table %q to the engine.", t.TableVar, t.Name)
 	f.Var().Id(t.TableVar).Op("=").Qual(p, t.TableVar)
-	// declared here and not in the table's package, which does not use
-	// them: a package that declares db.Field[string] compiles every method of
-	// it again, ~14 per column type, and the table's package would then
-	// compile ~340 functions that one package can compile for every table
+	// declared here and not in the table's part, which does not use them:
+	// a package that declares db.Field[string] compiles every method of it
+	// again, ~14 per column type, and each part would then compile ~340
+	// functions that this package compiles once for every table
 	f.Commentf("%s are typed handles of the columns of %q for conditions, sorting and select lists.", t.ColsVar, t.Name)
 	f.Var().Id(t.ColsVar).Op("=").StructFunc(func(g *jen.Group) {
 		for _, c := range t.Columns {
