@@ -1,6 +1,8 @@
 package gen
 
 import (
+	"fmt"
+
 	"github.com/dave/jennifer/jen"
 )
 
@@ -43,6 +45,16 @@ func rulesFiles(r *REST) map[string]*jen.File {
 		writeFuncs(f, t)
 		out[t.Name+".go"] = f
 	}
+	doc := jen.NewFile("rules")
+	doc.HeaderComment(header)
+	eg := "Todo"
+	if len(r.Tables) > 0 {
+		eg = r.Tables[0].GoName
+	}
+	doc.PackageComment(fmt.Sprintf("Package rules is each table's access rule (%sPolicy: who sees, filters and writes which", eg))
+	doc.PackageComment(fmt.Sprintf("column and row) and its writes under that rule (%sAdd, %sPut, …): REST's routes and", eg, eg))
+	doc.PackageComment("GraphQL's resolvers both call them, and neither decides on its own.")
+	out["doc.go"] = doc
 	return out
 }
 
