@@ -7,7 +7,6 @@ import (
 	"go/format"
 	"hash/fnv"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -461,21 +460,21 @@ func Write(dir string, files map[string][]byte) error {
 // files that files no longer has (a table dropped from the schema).
 func leftovers(dir string, dirs map[string]bool, files map[string][]byte) []string {
 	// a package no longer generated at all (generated/api, which ogen made
-	// before issue 16) is a directory of dir that nothing is written to
+	// before issue 16) is a directory of dir that nothing is written to, and
+	// a part of the tables' code left without tables (generated/store/tables13)
+	// a directory of one of those
 	if entries, err := os.ReadDir(dir); err == nil {
 		for _, e := range entries {
-			if e.IsDir() {
-				dirs[filepath.Join(dir, e.Name())] = true
+			if !e.IsDir() {
+				continue
 			}
-		}
-	}
-	// and a part of the tables' code (generated/store/tables13) is a
-	// directory of one that files are written to
-	for d := range maps.Clone(dirs) {
-		entries, _ := os.ReadDir(d)
-		for _, e := range entries {
-			if e.IsDir() && filepath.Dir(d) == filepath.Clean(dir) {
-				dirs[filepath.Join(d, e.Name())] = true
+			pkg := filepath.Join(dir, e.Name())
+			dirs[pkg] = true
+			subs, _ := os.ReadDir(pkg)
+			for _, s := range subs {
+				if s.IsDir() {
+					dirs[filepath.Join(pkg, s.Name())] = true
+				}
 			}
 		}
 	}

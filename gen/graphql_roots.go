@@ -95,25 +95,16 @@ func (ec *executionContext) mutationField(innerCtx context.Context, out *graphql
 // file. A case of another shape is left as gqlgen wrote it.
 // TestRootFieldsOfExample fails when a gqlgen upgrade changes the shape.
 func (f *execFile) rootFields() {
-	n := 0
-	rewrite := func(fn string, re *regexp.Regexp, call func(m [][]byte) string) {
-		body := f.body(fn)
-		if body == nil {
-			return
+	rewritten := false
+	rewrite := func(fn string, re *regexp.Regexp, call string) {
+		if body := f.body(fn); re.Match(body) {
+			f.set(fn, re.ReplaceAll(body, []byte(call)))
+			rewritten = true
 		}
-		f.set(fn, re.ReplaceAllFunc(body, func(c []byte) []byte {
-			n++
-			m := re.FindSubmatch(c)
-			return []byte("\t\tcase \"" + string(m[1]) + "\":\n\t\t\t" + call(m) + "\n")
-		}))
 	}
-	rewrite("_Query", queryCase, func(m [][]byte) string {
-		return "ec.queryField(innerCtx, out, i, field, graphql." + string(m[3]) + ", ec." + string(m[2]) + ")"
-	})
-	rewrite("_Mutation", mutationCase, func(m [][]byte) string {
-		return "ec.mutationField(innerCtx, out, i, field, ec." + string(m[2]) + ")"
-	})
-	if n == 0 {
+	rewrite("_Query", queryCase, "\t\tcase \"${1}\":\n\t\t\tec.queryField(innerCtx, out, i, field, graphql.${3}, ec.${2})\n")
+	rewrite("_Mutation", mutationCase, "\t\tcase \"${1}\":\n\t\t\tec.mutationField(innerCtx, out, i, field, ec.${2})\n")
+	if !rewritten {
 		return
 	}
 	last := len(f.pieces) - 1
