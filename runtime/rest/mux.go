@@ -2,6 +2,7 @@ package rest
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/bkgen/bkgen/runtime/web"
 )
@@ -34,11 +35,21 @@ func (m *Mux) HandleFunc(path string, f func(http.ResponseWriter, *http.Request)
 	m.Handle(path, http.HandlerFunc(f))
 }
 
-// ServeHTTP serves r with the handler of its path.
+// ServeHTTP serves r with the handler of its path. A path that spells a
+// slash as %2F is not the route it decodes to (/todo%2Fget is not /todo/get),
+// as for http.ServeMux, which matches the path segment by segment: a proxy in
+// front that allows or refuses paths as they are written must not see one
+// path where the API serves another.
 func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if h, ok := m.routes[r.URL.Path]; ok {
+	if h, ok := m.routes[r.URL.Path]; ok && !encodedSlash(r.URL.RawPath) {
 		h.ServeHTTP(w, r)
 		return
 	}
 	web.NotFound(w, r)
+}
+
+// encodedSlash reports whether an escaped path (URL.RawPath: empty unless
+// the path was escaped in an unusual way) has a slash written as %2F.
+func encodedSlash(raw string) bool {
+	return raw != "" && strings.Contains(strings.ToUpper(raw), "%2F")
 }

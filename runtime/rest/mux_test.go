@@ -22,6 +22,11 @@ func TestMux(t *testing.T) {
 		{"/todo", `"code":"NotFound"`, 404},
 		{"/Todo/get", `"code":"NotFound"`, 404},
 		{"/", `"code":"NotFound"`, 404},
+		// a slash written as %2F is not one, as for http.ServeMux; another
+		// escaped character is the character
+		{"/todo%2Fget?id=1", `"code":"NotFound"`, 404},
+		{"/todo%2fget?id=1", `"code":"NotFound"`, 404},
+		{"/%74odo/get?id=1", "get", 200},
 	} {
 		w := httptest.NewRecorder()
 		m.ServeHTTP(w, httptest.NewRequest("GET", c.url, nil))
